@@ -1,0 +1,26 @@
+// swift-tools-version:6.0
+// owatch: one binary, one SQLite ledger. System libraries only (SPEC §1): no package dependencies.
+import PackageDescription
+
+let package = Package(
+    name: "owatch",
+    products: [
+        .executable(name: "owatch", targets: ["owatch"]),
+        .library(name: "OWKit", targets: ["OWKit"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "OWKit", dependencies: ["CSQLite", "CCrypto"]),
+        .executableTarget(name: "owatch", dependencies: ["OWKit"]),
+        .testTarget(name: "OWKitTests", dependencies: ["OWKit"]),
+    ]
+)

@@ -1,0 +1,139 @@
+import Foundation
+
+/// One audit event (SPEC §6).
+public struct AuditEvent: Sendable {
+    public let seq: Int64
+    public let time: String
+    public let actor: String
+    public let role: String
+    public let action: String
+    public let object: String
+    public let details: String      // canonical JSON text
+    public let prevHash: String
+    public let hash: String
+
+    /// The hash covers the previous hash and every field of the row, canonically encoded,
+    /// so editing, deleting or reordering any event breaks the chain from that seq on.
+    static func hash(prev: String, seq: Int64, time: String, actor: String, role: String,
+                     action: String, object: String, details: String) -> String {
+        let row = JSON.array([.int(seq), .string(time), .string(actor), .string(role),
+                              .string(action), .string(object), .string(details)]).encoded()
+        return Crypto.sha256Hex(prev + "\n" + row)
+    }
+
+    var expectedHash: String {
+        AuditEvent.hash(prev: prevHash, seq: seq, time: time, actor: actor, role: role, action: action, object: object, details: details)
+    }
+
+    init(row: Row) {
+        seq = row.int("seq"); time = row.string("time"); actor = row.string("actor"); role = row.string("role")
+        action = row.string("action"); object = row.string("object"); details = row.string("details")
+        prevHash = row.string("prev_hash"); hash = row.string("hash")
+    }
+}
+
+/// The append-only, hash-chained audit log, written in the same transaction as the change it records.
+public enum AuditLog {
+    static let genesis = String(repeating: "0", count: 64)
+
+    /// Appends an event. Must be called inside `Database.write`.
+    public static func append(_ db: Database, actor: Actor, action: String, object: String,
+                              details: JSON = .object([]), now: Date = Date()) throws {
+        precondition(db.isInTransaction, "audit events are written in the transaction of their change")
+        let last = try db.one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        let seq = (last?.int("seq") ?? 0) + 1
+        let prev = last?.string("hash") ?? genesis
+        let time = Time.rfc3339(now)
+        let detailText = details.encoded(sortedKeys: true)
+        let hash = AuditEvent.hash(prev: prev, seq: seq, time: time, actor: actor.name, role: actor.role.rawValue,
+                                   action: action, object: object, details: detailText)
+        try db.run("INSERT INTO events(seq, time, actor, role, action, object, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",
+                   seq, time, actor.name, actor.role.rawValue, action, object, detailText, prev, hash)
+    }
+
+    public static func events(_ db: Database, limit: Int? = nil, action: String? = nil, actor: String? = nil) throws -> [AuditEvent] {
+        var sql = "SELECT * FROM events WHERE (?1 IS NULL OR action = ?1 OR action LIKE ?1 || '.%') AND (?2 IS NULL OR actor = ?2 COLLATE NOCASE) ORDER BY seq DESC"
+        if limit != nil { sql += " LIMIT ?3" }
+        var args: [any SQLiteValue] = [action, actor]
+        if let limit { args.append(limit) }
+        return try db.query(sql, arguments: args).map(AuditEvent.init).reversed()
+    }
+
+    /// The message a seal signs: the ledger, the position and the head hash.
+    static func sealMessage(ledgerID: String, seq: Int64, hash: String) -> [UInt8] {
+        Array("owatch-seal:v1:\(ledgerID):\(seq):\(hash)".utf8)
+    }
+
+    /// Signs the current head of the chain with the issuer key.
+    public static func seal(_ ledger: Ledger, key: SigningKey, actor: Actor, now: Date = Date()) throws -> (seq: Int64, hash: String) {
+        try ledger.db.write {
+            guard let head = try ledger.db.one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") else {
+                throw OWError.refused("the audit log is empty; nothing to seal")
+            }
+            let seq = head.int("seq"), hash = head.string("hash")
+            let signature = key.sign(sealMessage(ledgerID: ledger.id, seq: seq, hash: hash))
+            try ledger.db.run("INSERT INTO seals(seq, head_hash, time, kid, signature) VALUES (?,?,?,?,?)",
+                              seq, hash, Time.rfc3339(now), key.publicKey.keyID, signature)
+            // The seal itself is an event, so the next seal covers it.
+            try append(ledger.db, actor: actor, action: "audit.seal", object: "seq:\(seq)",
+                       details: .obj([("seq", .int(seq)), ("hash", .string(hash))]), now: now)
+            return (seq, hash)
+        }
+    }
+
+    public struct Verification: Sendable {
+        public let events: Int
+        public let seals: Int
+        public let head: String?
+        public let firstBadSeq: Int64?
+        public let problem: String?
+        public var ok: Bool { problem == nil }
+    }
+
+    /// Recomputes the whole chain and checks every seal. Streams the events, so memory stays flat.
+    public static func verify(_ ledger: Ledger) throws -> Verification {
+        try ledger.db.read {
+            var expectedSeq: Int64 = 1
+            var prev = genesis
+            var count = 0
+            var bad: (Int64, String)?
+            var hashes: [Int64: String] = [:]   // only the sealed positions are kept
+            let sealed = try ledger.db.query("SELECT * FROM seals ORDER BY id")
+            let sealedSeqs = Set(sealed.map { $0.int("seq") })
+            try ledger.db.forEach("SELECT * FROM events ORDER BY seq") { row in
+                guard bad == nil else { return }
+                let e = AuditEvent(row: row)
+                count += 1
+                if e.seq != expectedSeq {
+                    bad = (min(e.seq, expectedSeq), e.seq > expectedSeq ? "event \(expectedSeq) is missing" : "event \(e.seq) is out of order")
+                } else if e.prevHash != prev {
+                    bad = (e.seq, "event \(e.seq) does not follow event \(e.seq - 1) (prev_hash differs)")
+                } else if e.hash != e.expectedHash {
+                    bad = (e.seq, "event \(e.seq) was altered (hash differs)")
+                }
+                if sealedSeqs.contains(e.seq) { hashes[e.seq] = e.hash }
+                prev = e.hash
+                expectedSeq += 1
+            }
+            if let bad {
+                return Verification(events: count, seals: sealed.count, head: nil, firstBadSeq: bad.0, problem: bad.1)
+            }
+            let keys = Dictionary(uniqueKeysWithValues: try ledger.db.query("SELECT kid, public_key FROM issuers").map { ($0.string("kid"), $0.blob("public_key")) })
+            for s in sealed {
+                let seq = s.int("seq"), hash = s.string("head_hash")
+                guard let actual = hashes[seq] else {
+                    return Verification(events: count, seals: sealed.count, head: nil, firstBadSeq: seq,
+                                        problem: "the log ends at event \(count) but a seal covers event \(seq): the log was truncated")
+                }
+                guard actual == hash else {
+                    return Verification(events: count, seals: sealed.count, head: nil, firstBadSeq: seq, problem: "seal of event \(seq) does not match the event")
+                }
+                guard let raw = keys[s.string("kid")], let key = try? PublicKey(raw: raw),
+                      key.verify(signature: s.blob("signature"), message: sealMessage(ledgerID: ledger.id, seq: seq, hash: hash)) else {
+                    return Verification(events: count, seals: sealed.count, head: nil, firstBadSeq: seq, problem: "the seal of event \(seq) has a bad signature")
+                }
+            }
+            return Verification(events: count, seals: sealed.count, head: count > 0 ? prev : nil, firstBadSeq: nil, problem: nil)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import CCrypto
+import Foundation
+
+/// SHA-256 and randomness from OpenSSL's libcrypto; owatch never hand-rolls cryptography.
+public enum Crypto {
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var len: UInt32 = 0
+        let ok = bytes.withUnsafeBytes { EVP_Digest($0.baseAddress, $0.count, &digest, &len, EVP_sha256(), nil) }
+        precondition(ok == 1 && len == 32, "EVP_Digest(SHA-256) failed")
+        return digest
+    }
+
+    public static func sha256Hex(_ text: String) -> String { hex(sha256(Array(text.utf8))) }
+
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        precondition(RAND_bytes(&out, Int32(count)) == 1, "RAND_bytes failed")
+        return out
+    }
+
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func lastError() -> String {
+        let code = ERR_get_error()
+        guard code != 0 else { return "unknown OpenSSL error" }
+        var buf = [CChar](repeating: 0, count: 256)
+        ERR_error_string_n(code, &buf, buf.count)
+        return String(decoding: buf.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// An Ed25519 public key (RFC 8032), as the ledger stores it: 32 raw bytes.
+public struct PublicKey: Equatable, Sendable {
+    public let raw: [UInt8]
+
+    public init(raw: [UInt8]) throws {
+        guard raw.count == 32 else { throw OWError.badData("an Ed25519 public key is 32 bytes, got \(raw.count)") }
+        self.raw = raw
+    }
+
+    /// Verifies an Ed25519 signature. Any malformed input is simply `false`.
+    public func verify(signature: [UInt8], message: [UInt8]) -> Bool {
+        guard signature.count == 64,
+              let pkey = raw.withUnsafeBufferPointer({ EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, $0.baseAddress, 32) })
+        else { return false }
+        defer { EVP_PKEY_free(pkey) }
+        guard let ctx = EVP_MD_CTX_new() else { return false }
+        defer { EVP_MD_CTX_free(ctx) }
+        guard EVP_DigestVerifyInit(ctx, nil, nil, nil, pkey) == 1 else { return false }
+        let rc = signature.withUnsafeBufferPointer { sig in
+            message.withUnsafeBufferPointer { msg in
+                EVP_DigestVerify(ctx, sig.baseAddress, sig.count, msg.baseAddress, msg.count)
+            }
+        }
+        ERR_clear_error()
+        return rc == 1
+    }
+
+    /// The JWK (RFC 8037 §2) with owatch's key id.
+    public var jwk: JSON {
+        .obj([("kty", .string("OKP")), ("crv", .string("Ed25519")), ("x", .string(Base64URL.encode(raw))),
+              ("kid", .string(keyID)), ("alg", .string("Ed25519")), ("use", .string("sig"))])
+    }
+
+    /// The RFC 7638 JWK thumbprint: SHA-256 over the required members in lexicographic order.
+    public var keyID: String {
+        let canonical = "{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"\(Base64URL.encode(raw))\"}"
+        return Base64URL.encode(Crypto.sha256(Array(canonical.utf8)))
+    }
+}
+
+/// An Ed25519 private key, kept in a PKCS#8 PEM file that `openssl pkey` reads.
+public final class SigningKey {
+    private let pkey: OpaquePointer
+
+    private init(pkey: OpaquePointer) { self.pkey = pkey }
+    deinit { EVP_PKEY_free(pkey) }
+
+    public static func generate() throws -> SigningKey {
+        guard let ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nil) else { throw OWError(.io, "cannot create key context: \(Crypto.lastError())") }
+        defer { EVP_PKEY_CTX_free(ctx) }
+        var pkey: OpaquePointer?
+        guard EVP_PKEY_keygen_init(ctx) == 1, EVP_PKEY_keygen(ctx, &pkey) == 1, let pkey else {
+            throw OWError(.io, "Ed25519 key generation failed: \(Crypto.lastError())")
+        }
+        return SigningKey(pkey: pkey)
+    }
+
+    public convenience init(pem: String) throws {
+        guard let bio = BIO_new(BIO_s_mem()) else { throw OWError(.io, "out of memory") }
+        defer { BIO_free(bio) }
+        let bytes = Array(pem.utf8)
+        _ = bytes.withUnsafeBufferPointer { BIO_write(bio, $0.baseAddress, Int32($0.count)) }
+        guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
+            ERR_clear_error()
+            throw OWError.badData("the issuer key is not a PEM private key")
+        }
+        guard EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 else {
+            EVP_PKEY_free(key)
+            throw OWError.badData("the issuer key is not an Ed25519 key")
+        }
+        self.init(pkey: key)
+    }
+
+    /// PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----"), unencrypted: the file mode protects it, as with ssh.
+    public var pem: String {
+        guard let bio = BIO_new(BIO_s_mem()) else { preconditionFailure("out of memory") }
+        defer { BIO_free(bio) }
+        precondition(PEM_write_bio_PrivateKey(bio, pkey, nil, nil, 0, nil, nil) == 1, "PEM encoding failed")
+        var ptr: UnsafeMutablePointer<CChar>?
+        let len = owatch_bio_mem_data(bio, &ptr)
+        return String(decoding: UnsafeRawBufferPointer(start: ptr, count: Int(len)), as: UTF8.self)
+    }
+
+    public var publicKey: PublicKey {
+        var raw = [UInt8](repeating: 0, count: 32)
+        var len = 32
+        precondition(EVP_PKEY_get_raw_public_key(pkey, &raw, &len) == 1 && len == 32)
+        return try! PublicKey(raw: raw)
+    }
+
+    public func sign(_ message: [UInt8]) -> [UInt8] {
+        guard let ctx = EVP_MD_CTX_new() else { preconditionFailure("out of memory") }
+        defer { EVP_MD_CTX_free(ctx) }
+        precondition(EVP_DigestSignInit(ctx, nil, nil, nil, pkey) == 1)
+        var sig = [UInt8](repeating: 0, count: 64)
+        var len = 64
+        let rc = message.withUnsafeBufferPointer { EVP_DigestSign(ctx, &sig, &len, $0.baseAddress, $0.count) }
+        precondition(rc == 1 && len == 64, "Ed25519 signing failed")
+        return sig
+    }
+}
+
+/// base64url without padding (RFC 4648 §5, as JWS requires in RFC 7515 §2).
+public enum Base64URL {
+    public static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Strict decoding: only the URL-safe alphabet, no padding, no stray bits;
+    /// returns nil for anything else, so one encoding maps to one byte string.
+    public static func decode(_ text: Substring) -> [UInt8]? {
+        guard text.count % 4 != 1 else { return nil }
+        for c in text.utf8 {
+            switch c {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"): continue
+            default: return nil
+            }
+        }
+        var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        b64 += String(repeating: "=", count: (4 - b64.count % 4) % 4)
+        guard let data = Data(base64Encoded: b64) else { return nil }
+        let bytes = [UInt8](data)
+        guard encode(bytes) == text else { return nil }
+        return bytes
+    }
+}

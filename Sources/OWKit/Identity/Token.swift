@@ -1,0 +1,101 @@
+import Foundation
+
+/// The claims owatch puts in a token (SPEC §2).
+public struct Claims: Sendable {
+    public let issuer: String      // iss: ledger id
+    public let subject: String     // sub: user name
+    public let role: Role
+    public let issuedAt: Int64     // iat
+    public let notBefore: Int64    // nbf
+    public let expires: Int64      // exp
+    public let id: String          // jti
+
+    public var json: JSON {
+        .obj([("iss", .string(issuer)), ("sub", .string(subject)), ("role", .string(role.rawValue)),
+              ("iat", .int(issuedAt)), ("nbf", .int(notBefore)), ("exp", .int(expires)), ("jti", .string(id))])
+    }
+}
+
+/// Compact JWS (RFC 7515) signing and verification with Ed25519.
+public enum Token {
+    /// Tokens are small; anything larger is rejected before any parsing.
+    static let maxLength = 8 * 1024
+    /// The fully-specified algorithm name (RFC 9864); "EdDSA" with an Ed25519 key is accepted too.
+    public static let algorithm = "Ed25519"
+    static let acceptedAlgorithms: Set<String> = ["Ed25519", "EdDSA"]
+    /// Clock skew allowed for `nbf` and `exp`.
+    static let leeway: Int64 = 60
+
+    public static func sign(_ claims: Claims, with key: SigningKey) -> String {
+        let header = JSON.obj([("alg", .string(algorithm)), ("typ", .string("JWT")), ("kid", .string(key.publicKey.keyID))])
+        let input = Base64URL.encode(Array(header.encoded().utf8)) + "." + Base64URL.encode(Array(claims.json.encoded().utf8))
+        return input + "." + Base64URL.encode(key.sign(Array(input.utf8)))
+    }
+
+    static func reject(_ why: String) -> OWError {
+        OWError(.notPermitted, "token rejected: \(why)", hint: "ask an admin for a new token (`owatch user token NAME`), then `owatch login FILE`")
+    }
+
+    /// Checks a token against the ledger, in the order RFC 8725 recommends: the algorithm and key
+    /// are fixed by us, never chosen by the token. Every failure names the check that failed.
+    public static func verify(_ text: String, ledger: Ledger, now: Date = Date()) throws -> Claims {
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw reject("the token is empty") }
+        guard token.utf8.count <= maxLength else { throw reject("the token is too large (\(token.utf8.count) bytes)") }
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { throw reject("a JWS has 3 dot-separated segments, this has \(parts.count)") }
+        guard let headerBytes = Base64URL.decode(parts[0]) else { throw reject("the header is not base64url") }
+        guard let payloadBytes = Base64URL.decode(parts[1]) else { throw reject("the payload is not base64url") }
+        guard let signature = Base64URL.decode(parts[2]) else { throw reject("the signature is not base64url") }
+
+        guard let header = try? JSON.parse(headerBytes, maxDepth: 4), header.members != nil else {
+            throw reject("the header is not a JSON object")
+        }
+        guard let alg = header["alg"]?.stringValue else { throw reject("the header names no alg") }
+        guard acceptedAlgorithms.contains(alg) else { throw reject("alg \"\(alg)\" is not allowed (only Ed25519)") }
+        if header["crit"] != nil { throw reject("the header has a crit parameter, which owatch does not support") }
+        // Keys come only from the ledger: a token must not carry or point at its own key.
+        for embedded in ["jwk", "jku", "x5u", "x5c"] where header[embedded] != nil {
+            throw reject("the header carries a key (\(embedded)); keys come only from the ledger")
+        }
+        if let typ = header["typ"], typ.stringValue?.uppercased() != "JWT" { throw reject("typ must be JWT") }
+        guard let kid = header["kid"]?.stringValue else { throw reject("the header names no kid") }
+        guard let issuer = try ledger.db.one("SELECT public_key, revoked_at FROM issuers WHERE kid = ?", kid) else {
+            throw reject("kid \"\(kid.prefix(64))\" names no issuer of this ledger")
+        }
+        guard issuer.optionalString("revoked_at") == nil else { throw reject("the issuer key \(kid) was revoked") }
+        let publicKey = try PublicKey(raw: issuer.blob("public_key"))
+        let signingInput = Array(parts[0].utf8) + [UInt8(ascii: ".")] + Array(parts[1].utf8)
+        guard publicKey.verify(signature: signature, message: signingInput) else {
+            throw reject("the signature does not verify")
+        }
+
+        guard let payload = try? JSON.parse(payloadBytes, maxDepth: 4), payload.members != nil else {
+            throw reject("the claims are not a JSON object")
+        }
+        guard let iss = payload["iss"]?.stringValue else { throw reject("no iss claim") }
+        guard iss == ledger.id else { throw reject("iss names another ledger") }
+        guard let sub = payload["sub"]?.stringValue, !sub.isEmpty else { throw reject("no sub claim") }
+        guard let roleText = payload["role"]?.stringValue else { throw reject("no role claim") }
+        guard let role = Role(rawValue: roleText) else { throw reject("unknown role \"\(roleText.prefix(32))\"") }
+        guard let exp = payload["exp"]?.intValue else { throw reject("no exp claim (integer seconds)") }
+        guard let nbf = payload["nbf"]?.intValue else { throw reject("no nbf claim (integer seconds)") }
+        guard let iat = payload["iat"]?.intValue else { throw reject("no iat claim (integer seconds)") }
+        guard let jti = payload["jti"]?.stringValue, jti.utf8.count >= 16 else { throw reject("no jti claim of at least 128 bits") }
+        let t = Time.epochSeconds(now)
+        guard t <= exp.addingReportingOverflow(leeway).partialValue else { throw reject("the token expired at \(Time.rfc3339(Date(timeIntervalSince1970: Double(exp))))") }
+        guard t >= nbf.subtractingReportingOverflow(leeway).partialValue else { throw reject("the token is not valid before \(Time.rfc3339(Date(timeIntervalSince1970: Double(nbf))))") }
+
+        if try ledger.db.one("SELECT 1 AS x FROM revoked_tokens WHERE jti = ?", jti) != nil {
+            throw reject("the token \(jti) was revoked")
+        }
+        guard let user = try ledger.db.one("SELECT name, role, status FROM users WHERE name = ?", sub) else {
+            throw reject("user \"\(sub.prefix(64))\" does not exist in this ledger")
+        }
+        guard user.string("status") == "active" else { throw reject("user \(user.string("name")) was offboarded") }
+        guard user.string("role") == role.rawValue else {
+            throw reject("the token says role \(role.rawValue) but \(user.string("name")) is now \(user.string("role"))")
+        }
+        return Claims(issuer: iss, subject: user.string("name"), role: role, issuedAt: iat, notBefore: nbf, expires: exp, id: jti)
+    }
+}

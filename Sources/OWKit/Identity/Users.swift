@@ -1,0 +1,187 @@
+import Foundation
+
+/// A person in the office.
+public struct User: Sendable {
+    public let id: Int64
+    public let name: String
+    public let role: Role
+    public let dept: String?
+    public let email: String?
+    public let status: String
+    public let createdAt: String
+    public let offboardedAt: String?
+
+    init(row: Row) {
+        id = row.int("id"); name = row.string("name"); role = Role(rawValue: row.string("role")) ?? .employee
+        dept = row.optionalString("dept"); email = row.optionalString("email"); status = row.string("status")
+        createdAt = row.string("created_at"); offboardedAt = row.optionalString("offboarded_at")
+    }
+
+    public var isActive: Bool { status == "active" }
+}
+
+/// A token just issued: the text to hand over, and its claims.
+public struct IssuedToken: Sendable {
+    public let text: String
+    public let claims: Claims
+}
+
+/// The people of the office and their tokens.
+public enum Users {
+    /// Names are what people type: letters, digits, dot, dash, underscore; 1–64 characters.
+    public static func validateName(_ name: String) throws {
+        func isAlnum(_ c: Unicode.Scalar) -> Bool { c.isASCII && (("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c)) }
+        let scalars = Array(name.unicodeScalars)
+        guard let first = scalars.first, scalars.count <= 64, isAlnum(first),
+              scalars.allSatisfy({ isAlnum($0) || $0 == "." || $0 == "-" || $0 == "_" }) else {
+            throw OWError.usage("invalid user name '\(name.prefix(80))'", hint: "use 1-64 ASCII letters, digits, '.', '-' or '_', starting with a letter or digit")
+        }
+    }
+
+    static func validateEmail(_ email: String) throws {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), email.count <= 254,
+              !email.contains(where: { $0.isWhitespace }) else {
+            throw OWError.usage("invalid email '\(email)'")
+        }
+    }
+
+    public static func find(_ db: Database, _ name: String) throws -> User? {
+        try db.one("SELECT * FROM users WHERE name = ?", name).map(User.init)
+    }
+
+    public static func get(_ db: Database, _ name: String) throws -> User {
+        guard let user = try find(db, name) else {
+            throw OWError.notFound("user '\(name)'", hint: "see `owatch user list`")
+        }
+        return user
+    }
+
+    public static func list(_ db: Database, includeOffboarded: Bool = true, role: Role? = nil, dept: String? = nil) throws -> [User] {
+        try db.query("""
+            SELECT * FROM users
+            WHERE (?1 = 1 OR status = 'active') AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR dept = ?3 COLLATE NOCASE)
+            ORDER BY name COLLATE NOCASE
+            """, includeOffboarded, role?.rawValue, dept).map(User.init)
+    }
+
+    /// Inserts a user; must run inside a write transaction.
+    static func insert(_ db: Database, name: String, role: Role, dept: String?, email: String?, now: Date) throws -> User {
+        try validateName(name)
+        if let email { try validateEmail(email) }
+        if try find(db, name) != nil { throw OWError.refused("user '\(name)' already exists") }
+        try db.run("INSERT INTO users(name, role, dept, email, created_at) VALUES (?,?,?,?,?)",
+                   name, role.rawValue, dept, email, Time.rfc3339(now))
+        return try get(db, name)
+    }
+
+    public static func add(_ session: Session, name: String, role: Role, dept: String?, email: String?) throws -> User {
+        try session.write {
+            let user = try insert(session.db, name: name, role: role, dept: dept, email: email, now: session.now)
+            try session.audit("user.add", "user:\(user.name)", .obj([("role", .string(role.rawValue)), ("dept", dept.map(JSON.string) ?? .null)]))
+            return user
+        }
+    }
+
+    /// Changes a role. Every token issued for the old role stops working at once.
+    public static func setRole(_ session: Session, name: String, role: Role) throws -> User {
+        try session.write {
+            let user = try get(session.db, name)
+            guard user.isActive else { throw OWError.refused("user '\(user.name)' was offboarded") }
+            guard user.role != role else { throw OWError.refused("user '\(user.name)' is already \(role.rawValue)") }
+            if user.role == .admin { try ensureAnotherAdmin(session.db, besides: user) }
+            try session.db.run("UPDATE users SET role = ? WHERE id = ?", role.rawValue, user.id)
+            try session.audit("user.role", "user:\(user.name)", .obj([("from", .string(user.role.rawValue)), ("to", .string(role.rawValue))]))
+            return try get(session.db, name)
+        }
+    }
+
+    static func ensureAnotherAdmin(_ db: Database, besides user: User) throws {
+        let others = try db.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active' AND id != ?", user.id)
+        guard others > 0 else {
+            throw OWError.refused("\(user.name) is the last active admin", hint: "make someone else admin first (`owatch user role NAME admin`)")
+        }
+    }
+
+    /// Offboards a person: deactivates them and revokes every token they were issued.
+    /// Returns the user and how many tokens were revoked; later modules free seats here too.
+    public static func offboard(_ session: Session, name: String) throws -> (user: User, revokedTokens: Int) {
+        try session.write {
+            let user = try get(session.db, name)
+            guard user.isActive else { throw OWError.refused("user '\(user.name)' was already offboarded on \(user.offboardedAt ?? "?")") }
+            if user.role == .admin { try ensureAnotherAdmin(session.db, besides: user) }
+            let stamp = Time.rfc3339(session.now)
+            try session.db.run("UPDATE users SET status = 'offboarded', offboarded_at = ? WHERE id = ?", stamp, user.id)
+            try session.db.run("""
+                INSERT OR IGNORE INTO revoked_tokens(jti, revoked_at, revoked_by)
+                SELECT jti, ?, ? FROM tokens WHERE user_id = ?
+                """, stamp, session.actor.name, user.id)
+            let revoked = session.db.changes
+            try session.audit("user.offboard", "user:\(user.name)", .obj([("revoked_tokens", .int(revoked))]))
+            return (try get(session.db, name), revoked)
+        }
+    }
+
+    /// Signs a new token for a user. Must run inside a write transaction.
+    static func mintToken(_ db: Database, ledger: Ledger, key: SigningKey, user: User, ttl: Duration, now: Date) throws -> IssuedToken {
+        guard user.isActive else { throw OWError.refused("user '\(user.name)' was offboarded; no token can be issued") }
+        let iat = Time.epochSeconds(now)
+        let exp = Time.epochSeconds(ttl.added(to: now))
+        guard exp > iat else { throw OWError.usage("a token must live longer than 0 seconds") }
+        let claims = Claims(issuer: ledger.id, subject: user.name, role: user.role, issuedAt: iat, notBefore: iat,
+                            expires: exp, id: Base64URL.encode(Crypto.randomBytes(16)))
+        try db.run("INSERT INTO tokens(jti, user_id, role, issued_at, expires_at) VALUES (?,?,?,?,?)",
+                   claims.id, user.id, user.role.rawValue, Time.rfc3339(now), Time.rfc3339(Date(timeIntervalSince1970: Double(exp))))
+        return IssuedToken(text: Token.sign(claims, with: key), claims: claims)
+    }
+
+    public static func issueToken(_ session: Session, name: String, ttl: Duration?) throws -> IssuedToken {
+        let key = try Issuer.loadKey(session.paths.issuerKey, for: session.ledger)
+        let lifetime = try ttl ?? Config.tokenTTL(session.ledger)
+        return try session.write {
+            let user = try get(session.db, name)
+            let token = try mintToken(session.db, ledger: session.ledger, key: key, user: user, ttl: lifetime, now: session.now)
+            try session.audit("token.issue", "user:\(user.name)", .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]))
+            return token
+        }
+    }
+
+    /// Adds a user and issues their first token in one transaction.
+    public static func addWithToken(_ session: Session, name: String, role: Role, dept: String?, email: String?, ttl: Duration?) throws -> (User, IssuedToken) {
+        let key = try Issuer.loadKey(session.paths.issuerKey, for: session.ledger)
+        let lifetime = try ttl ?? Config.tokenTTL(session.ledger)
+        return try session.write {
+            let user = try insert(session.db, name: name, role: role, dept: dept, email: email, now: session.now)
+            try session.audit("user.add", "user:\(user.name)", .obj([("role", .string(role.rawValue)), ("dept", dept.map(JSON.string) ?? .null)]))
+            let token = try mintToken(session.db, ledger: session.ledger, key: key, user: user, ttl: lifetime, now: session.now)
+            try session.audit("token.issue", "user:\(user.name)", .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]))
+            return (user, token)
+        }
+    }
+
+    public static func revokeToken(_ session: Session, jti: String) throws {
+        guard !jti.isEmpty, jti.utf8.count <= 256 else { throw OWError.usage("invalid token id") }
+        try session.write {
+            if try session.db.one("SELECT 1 AS x FROM revoked_tokens WHERE jti = ?", jti) != nil {
+                throw OWError.refused("token \(jti) is already revoked")
+            }
+            try session.db.run("INSERT INTO revoked_tokens(jti, revoked_at, revoked_by) VALUES (?,?,?)", jti, Time.rfc3339(session.now), session.actor.name)
+            try session.audit("token.revoke", "token:\(jti)")
+        }
+    }
+
+    public struct TokenRecord: Sendable {
+        public let jti: String, user: String, role: String, issuedAt: String, expiresAt: String, revokedAt: String?
+    }
+
+    public static func tokens(_ db: Database, user: String?) throws -> [TokenRecord] {
+        try db.query("""
+            SELECT t.jti, u.name, t.role, t.issued_at, t.expires_at, r.revoked_at
+            FROM tokens t JOIN users u ON u.id = t.user_id LEFT JOIN revoked_tokens r ON r.jti = t.jti
+            WHERE ?1 IS NULL OR u.name = ?1 ORDER BY t.issued_at, t.jti
+            """, user).map {
+            TokenRecord(jti: $0.string("jti"), user: $0.string("name"), role: $0.string("role"), issuedAt: $0.string("issued_at"),
+                        expiresAt: $0.string("expires_at"), revokedAt: $0.optionalString("revoked_at"))
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Settings kept in the ledger (`owatch config`). Each key is declared once, with its
+/// default and a validator, so `config set` refuses nonsense before it is stored.
+public struct ConfigKey: Sendable {
+    public let name: String
+    public let summary: String
+    public let defaultValue: String?
+    let normalize: @Sendable (String) throws -> String
+}
+
+public enum Config {
+    public static let keys: [ConfigKey] = [
+        ConfigKey(name: "busy_timeout", summary: "how long a command waits for a busy ledger before exit 75", defaultValue: "5s",
+                  normalize: { try duration($0, "busy_timeout").description }),
+        ConfigKey(name: "token.ttl", summary: "lifetime of newly issued tokens", defaultValue: "90d",
+                  normalize: { try duration($0, "token.ttl").description }),
+        ConfigKey(name: "hooks.dir", summary: "directory of hook executables (default: <ledger dir>/hooks)", defaultValue: nil,
+                  normalize: { v in guard !v.isEmpty else { throw OWError.usage("hooks.dir must be a path") }; return v }),
+        ConfigKey(name: "renewals.notify", summary: "lead times at which license-renewing hooks fire", defaultValue: "30d,7d",
+                  normalize: { v in try v.split(separator: ",").map { try duration(String($0), "renewals.notify").description }.joined(separator: ",") }),
+        ConfigKey(name: "leave.allowance", summary: "yearly leave allowance in working days", defaultValue: "25",
+                  normalize: { v in
+                      guard let n = Double(v), n >= 0, n <= 366, (n * 2).rounded() == n * 2 else { throw OWError.usage("leave.allowance must be a number of days (halves allowed)") }
+                      return v }),
+        ConfigKey(name: "base_currency", summary: "currency totals are converted to, with explicit rates", defaultValue: nil,
+                  normalize: { v in
+                      let c = v.uppercased()
+                      guard c.count == 3, c.allSatisfy({ $0.isASCII && $0.isLetter }) else { throw OWError.usage("base_currency must be an ISO 4217 code such as EUR") }
+                      return c }),
+    ]
+
+    static func duration(_ text: String, _ key: String) throws -> Duration {
+        guard let d = Duration.parse(text), d.count > 0 else {
+            throw OWError.usage("\(key) takes a duration such as 30d, 2w, 3m, 1y, 12h or 10s, not '\(text)'")
+        }
+        return d
+    }
+
+    public static func key(_ name: String) throws -> ConfigKey {
+        guard let k = keys.first(where: { $0.name == name }) else {
+            let suggestion = Suggest.nearest(name, in: keys.map(\.name))
+            throw OWError.usage("unknown config key '\(name)'", hint: suggestion.map { "did you mean '\($0)'?" } ?? "see `owatch config list`")
+        }
+        return k
+    }
+
+    /// The stored value, or the key's default.
+    public static func get(_ ledger: Ledger, _ name: String) throws -> String? {
+        let k = try key(name)
+        return try ledger.configValue(name) ?? k.defaultValue
+    }
+
+    public static func set(_ session: Session, _ name: String, _ value: String) throws -> String {
+        let normalized = try key(name).normalize(value)
+        try session.write {
+            try session.db.run("INSERT INTO config(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", name, normalized)
+            try session.audit("config.set", "config:\(name)", .obj([("value", .string(normalized))]))
+        }
+        return normalized
+    }
+
+    public static func unset(_ session: Session, _ name: String) throws {
+        _ = try key(name)
+        try session.write {
+            try session.db.run("DELETE FROM config WHERE key = ?", name)
+            try session.audit("config.unset", "config:\(name)")
+        }
+    }
+
+    /// Every known key with its effective value and whether it was set.
+    public static func list(_ ledger: Ledger) throws -> [(key: ConfigKey, value: String?, isSet: Bool)] {
+        let stored = Dictionary(try ledger.configValues(), uniquingKeysWith: { a, _ in a })
+        return keys.map { k in (k, stored[k.name] ?? k.defaultValue, stored[k.name] != nil) }
+    }
+
+    static func tokenTTL(_ ledger: Ledger) throws -> Duration {
+        try duration(try get(ledger, "token.ttl") ?? "90d", "token.ttl")
+    }
+}

@@ -1,0 +1,299 @@
+import CSQLite
+import Foundation
+
+/// A value as SQLite stores it.
+public enum SQLValue: Equatable, Sendable {
+    case null
+    case int(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+/// Anything that can be bound to a statement parameter. Binding is the only way
+/// values reach SQL in owatch: no string interpolation into queries, ever.
+public protocol SQLiteValue {
+    var sqlValue: SQLValue { get }
+}
+
+extension Int: SQLiteValue { public var sqlValue: SQLValue { .int(Int64(self)) } }
+extension Int64: SQLiteValue { public var sqlValue: SQLValue { .int(self) } }
+extension Bool: SQLiteValue { public var sqlValue: SQLValue { .int(self ? 1 : 0) } }
+extension Double: SQLiteValue { public var sqlValue: SQLValue { .real(self) } }
+extension String: SQLiteValue { public var sqlValue: SQLValue { .text(self) } }
+extension Substring: SQLiteValue { public var sqlValue: SQLValue { .text(String(self)) } }
+extension Array: SQLiteValue where Element == UInt8 { public var sqlValue: SQLValue { .blob(self) } }
+extension SQLValue: SQLiteValue { public var sqlValue: SQLValue { self } }
+extension Optional: SQLiteValue where Wrapped: SQLiteValue {
+    public var sqlValue: SQLValue { self?.sqlValue ?? .null }
+}
+
+/// One result row; columns by name.
+public struct Row: Sendable {
+    public let columns: [String]
+    public let values: [SQLValue]
+
+    public subscript(_ name: String) -> SQLValue {
+        guard let i = columns.firstIndex(of: name) else { preconditionFailure("no column \(name)") }
+        return values[i]
+    }
+
+    public func string(_ name: String) -> String {
+        switch self[name] {
+        case .text(let s): return s
+        case .int(let i): return String(i)
+        case .real(let d): return String(d)
+        case .blob(let b): return String(decoding: b, as: UTF8.self)
+        case .null: return ""
+        }
+    }
+
+    public func optionalString(_ name: String) -> String? {
+        if case .null = self[name] { return nil }
+        return string(name)
+    }
+
+    public func int(_ name: String) -> Int64 {
+        switch self[name] {
+        case .int(let i): return i
+        case .real(let d): return Int64(d)
+        case .text(let s): return Int64(s) ?? 0
+        default: return 0
+        }
+    }
+
+    public func optionalInt(_ name: String) -> Int64? {
+        if case .null = self[name] { return nil }
+        return int(name)
+    }
+
+    public func blob(_ name: String) -> [UInt8] {
+        switch self[name] {
+        case .blob(let b): return b
+        case .text(let s): return Array(s.utf8)
+        default: return []
+        }
+    }
+}
+
+/// A prepared statement. Reset and rebound for each use, so hot loops (import, scan)
+/// compile their SQL once.
+public final class Statement {
+    let handle: OpaquePointer
+    unowned let db: Database
+
+    init(db: Database, sql: String) throws {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(db.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw db.error(rc, context: "prepare") }
+        self.handle = stmt
+        self.db = db
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    func bind(_ args: [any SQLiteValue]) throws {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for (i, arg) in args.enumerated() {
+            let idx = Int32(i + 1)
+            let rc: Int32
+            switch arg.sqlValue {
+            case .null: rc = sqlite3_bind_null(handle, idx)
+            case .int(let v): rc = sqlite3_bind_int64(handle, idx, v)
+            case .real(let v): rc = sqlite3_bind_double(handle, idx, v)
+            case .text(let v): rc = sqlite3_bind_text(handle, idx, v, -1, owatch_sqlite_transient())
+            case .blob(let v):
+                rc = v.withUnsafeBytes { sqlite3_bind_blob(handle, idx, $0.baseAddress, Int32($0.count), owatch_sqlite_transient()) }
+            }
+            guard rc == SQLITE_OK else { throw db.error(rc, context: "bind") }
+        }
+    }
+
+    /// Runs to completion, calling `each` for every row.
+    func run(_ args: [any SQLiteValue], each: (Row) throws -> Void = { _ in }) throws {
+        try bind(args)
+        defer { sqlite3_reset(handle) }
+        var columns: [String]? = nil
+        while true {
+            let rc = sqlite3_step(handle)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else { throw db.error(rc, context: "step") }
+            let n = sqlite3_column_count(handle)
+            if columns == nil {
+                columns = (0..<n).map { String(cString: sqlite3_column_name(handle, $0)) }
+            }
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(n))
+            for i in 0..<n {
+                switch sqlite3_column_type(handle, i) {
+                case SQLITE_INTEGER: values.append(.int(sqlite3_column_int64(handle, i)))
+                case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(handle, i)))
+                case SQLITE_TEXT: values.append(.text(String(cString: sqlite3_column_text(handle, i))))
+                case SQLITE_BLOB:
+                    let count = Int(sqlite3_column_bytes(handle, i))
+                    if let p = sqlite3_column_blob(handle, i), count > 0 {
+                        values.append(.blob(Array(UnsafeRawBufferPointer(start: p, count: count))))
+                    } else {
+                        values.append(.blob([]))
+                    }
+                default: values.append(.null)
+                }
+            }
+            try each(Row(columns: columns!, values: values))
+        }
+    }
+}
+
+/// A connection to the ledger. Thin over the sqlite3 C API, in the manner of GRDB:
+/// statements with typed bindings, and `write` = BEGIN IMMEDIATE … COMMIT.
+public final class Database {
+    let handle: OpaquePointer
+    public let path: String
+    private var cache: [String: Statement] = [:]
+
+    /// Opens (or with `create`, creates) a database file.
+    /// - busyTimeout: milliseconds SQLite's busy handler waits for a lock before we report exit 75.
+    public init(path: String, create: Bool = false, busyTimeout: Int32 = 5000) throws {
+        var db: OpaquePointer?
+        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+        if create { flags |= SQLITE_OPEN_CREATE }
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let msg = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw OWError(.io, "cannot open ledger \(path): \(msg)")
+        }
+        self.handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busyTimeout)
+        // synchronous=FULL: a committed approval survives power loss (SPEC §3).
+        try execute("PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;")
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    public func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
+
+    func error(_ rc: Int32, context: String) -> OWError {
+        let msg = String(cString: sqlite3_errmsg(handle))
+        switch rc & 0xFF {
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            return OWError(.busy, "the ledger is busy (another owatch is writing)", hint: "retry in a moment; the wait is set by `owatch config set busy_timeout 10s`")
+        case SQLITE_CONSTRAINT:
+            return OWError(.refused, "the ledger refused the change: \(msg)")
+        case SQLITE_CORRUPT, SQLITE_NOTADB:
+            return OWError(.badData, "the ledger \(path) is damaged or not an owatch ledger: \(msg)", hint: "run `owatch doctor`, or restore from `owatch backup`")
+        case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM:
+            return OWError(.notPermitted, "cannot write the ledger \(path): \(msg)")
+        case SQLITE_FULL, SQLITE_IOERR:
+            return OWError(.io, "I/O error on the ledger \(path): \(msg)")
+        default:
+            return OWError(.io, "SQLite error (\(context)): \(msg)")
+        }
+    }
+
+    /// Runs SQL text that may hold several statements and takes no parameters (schema, pragmas).
+    public func execute(_ sql: String) throws {
+        var errmsg: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
+        if let errmsg { sqlite3_free(errmsg) }
+        guard rc == SQLITE_OK else { throw error(rc, context: "exec") }
+    }
+
+    func statement(_ sql: String) throws -> Statement {
+        if let s = cache[sql] { return s }
+        let s = try Statement(db: self, sql: sql)
+        cache[sql] = s
+        return s
+    }
+
+    /// Runs one statement with bound arguments.
+    public func run(_ sql: String, _ args: any SQLiteValue...) throws {
+        try statement(sql).run(args)
+    }
+
+    public func run(_ sql: String, arguments: [any SQLiteValue]) throws {
+        try statement(sql).run(arguments)
+    }
+
+    public func query(_ sql: String, _ args: any SQLiteValue...) throws -> [Row] {
+        try query(sql, arguments: args)
+    }
+
+    public func query(_ sql: String, arguments: [any SQLiteValue]) throws -> [Row] {
+        var rows: [Row] = []
+        try statement(sql).run(arguments) { rows.append($0) }
+        return rows
+    }
+
+    /// Streams rows without collecting them.
+    public func forEach(_ sql: String, arguments: [any SQLiteValue] = [], _ body: (Row) throws -> Void) throws {
+        try statement(sql).run(arguments, each: body)
+    }
+
+    public func one(_ sql: String, _ args: any SQLiteValue...) throws -> Row? {
+        var first: Row?
+        try statement(sql).run(args) { if first == nil { first = $0 } }
+        return first
+    }
+
+    public func scalar(_ sql: String, _ args: any SQLiteValue...) throws -> Int64 {
+        var value: Int64 = 0
+        try statement(sql).run(args) { value = $0.int($0.columns[0]) }
+        return value
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Runs `body` in `BEGIN IMMEDIATE … COMMIT`. Taking the write lock up front means
+    /// a concurrent writer waits in the busy handler instead of failing later with
+    /// SQLITE_BUSY_SNAPSHOT (sqlite.org/lang_transaction.html). Any thrown error rolls back.
+    public func write<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            // "If certain kinds of errors occur within a transaction, the transaction may or may
+            // not be rolled back automatically" — so ask SQLite whether one is still open.
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// A consistent snapshot for multi-statement reads.
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN DEFERRED")
+        defer { if isInTransaction { try? execute("COMMIT") } }
+        return try body()
+    }
+
+    /// Copies the whole database to `destination` with SQLite's online backup API:
+    /// a consistent copy even while other processes write.
+    public func backup(to destination: String) throws {
+        var dest: OpaquePointer?
+        guard sqlite3_open_v2(destination, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let dest else {
+            sqlite3_close(dest)
+            throw OWError(.io, "cannot create \(destination)")
+        }
+        defer { sqlite3_close(dest) }
+        guard let b = sqlite3_backup_init(dest, "main", handle, "main") else {
+            throw OWError(.io, "backup failed: \(String(cString: sqlite3_errmsg(dest)))")
+        }
+        var rc: Int32
+        repeat {
+            rc = sqlite3_backup_step(b, -1)
+            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { sqlite3_sleep(50) }
+        } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+        sqlite3_backup_finish(b)
+        guard rc == SQLITE_DONE else { throw OWError(.io, "backup failed: \(String(cString: sqlite3_errmsg(dest)))") }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The one SQLite file holding an office's state (SPEC §3).
+public final class Ledger {
+    public let db: Database
+    public let path: String
+    public let id: String
+    public let org: String
+    public let currency: String
+
+    private init(db: Database, path: String) throws {
+        self.db = db
+        self.path = path
+        var meta: [String: String] = [:]
+        for row in try db.query("SELECT key, value FROM meta") { meta[row.string("key")] = row.string("value") }
+        guard let id = meta["ledger_id"], let org = meta["org"] else {
+            throw OWError.badData("\(path) is not an owatch ledger (no ledger id)")
+        }
+        self.id = id
+        self.org = org
+        self.currency = meta["currency"] ?? "EUR"
+    }
+
+    /// Opens an existing ledger, migrating it forward if it is older than this owatch.
+    public static func open(path: String) throws -> Ledger {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw OWError(.missingInput, "no ledger at \(path)",
+                          hint: "create one with `owatch init --org NAME --admin USER`, or point --ledger / OWATCH_LEDGER at yours")
+        }
+        let db = try Database(path: path)
+        try migrate(db)
+        let ledger = try Ledger(db: db, path: path)
+        if let ms = try ledger.configValue("busy_timeout").flatMap({ Duration.parse($0) }) {
+            db.setBusyTimeout(milliseconds: Int32(clamping: ms.seconds * 1000))
+        }
+        return ledger
+    }
+
+    /// Creates a new ledger file. Refuses to touch one that exists.
+    public static func create(path: String, org: String, currency: String, now: Date) throws -> Ledger {
+        let fm = FileManager.default
+        guard !fm.fileExists(atPath: path) else {
+            throw OWError.refused("a ledger already exists at \(path)", hint: "owatch init never touches an existing ledger; choose another --ledger path")
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        try FileSystem.makeDirectory(dir, mode: 0o700)
+        let db = try Database(path: path, create: true)
+        _ = chmod(path, 0o600)
+        // WAL lets readers (reports) run while cron's scan writes (sqlite.org/wal.html).
+        try db.execute("PRAGMA journal_mode=WAL")
+        try migrate(db)
+        try db.write {
+            try db.run("INSERT INTO meta(key, value) VALUES ('ledger_id', ?), ('org', ?), ('currency', ?), ('created_at', ?)",
+                       UUID().uuidString.lowercased(), org, currency, Time.rfc3339(now))
+        }
+        return try Ledger(db: db, path: path)
+    }
+
+    static func migrate(_ db: Database) throws {
+        let version = Int(try db.scalar("PRAGMA user_version"))
+        if version > Schema.currentVersion {
+            throw OWError.refused("this ledger was written by a newer owatch (schema \(version); this owatch knows up to \(Schema.currentVersion))",
+                                  hint: "upgrade owatch; the ledger was not changed")
+        }
+        guard version < Schema.currentVersion else { return }
+        for step in version..<Schema.currentVersion {
+            try db.write {
+                // Re-check inside the write lock: a concurrent owatch may have migrated already.
+                guard Int(try db.scalar("PRAGMA user_version")) == step else { return }
+                try db.execute(Schema.migrations[step])
+                try db.execute("PRAGMA user_version = \(step + 1)")  // integer from our own table, not input
+            }
+        }
+    }
+
+    public var schemaVersion: Int { (try? Int(db.scalar("PRAGMA user_version"))) ?? 0 }
+
+    // MARK: Configuration values stored in the ledger
+
+    public func configValue(_ key: String) throws -> String? {
+        try db.one("SELECT value FROM config WHERE key = ?", key)?.string("value")
+    }
+
+    public func configValues() throws -> [(String, String)] {
+        try db.query("SELECT key, value FROM config ORDER BY key").map { ($0.string("key"), $0.string("value")) }
+    }
+}

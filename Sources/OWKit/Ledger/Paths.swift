@@ -1,0 +1,21 @@
+import Foundation
+
+/// Where owatch keeps things (SPEC §3), resolved once from flags and the environment.
+public struct Paths: Sendable {
+    public var ledger: String
+    public var token: String
+    public var issuerKey: String
+
+    /// Flags win over environment variables, which win over XDG defaults.
+    public init(ledger: String? = nil, token: String? = nil, key: String? = nil,
+                environment env: [String: String] = ProcessInfo.processInfo.environment) {
+        let home = env["HOME"] ?? NSHomeDirectory()
+        let data = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
+        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
+        self.ledger = ledger ?? env["OWATCH_LEDGER"].flatMap { $0.isEmpty ? nil : $0 } ?? data + "/owatch/ledger.db"
+        self.token = token ?? env["OWATCH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? config + "/owatch/token"
+        self.issuerKey = key ?? env["OWATCH_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? config + "/owatch/issuer.key"
+    }
+
+    public var ledgerDirectory: String { (ledger as NSString).deletingLastPathComponent }
+}

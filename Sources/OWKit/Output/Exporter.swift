@@ -1,0 +1,176 @@
+/// Renders records in the four output formats of SPEC §5.
+public struct Exporter: Sendable {
+    public var format: OutputFormat
+    public var color: Bool
+    /// Terminal width for truncation with "…"; nil when stdout is not a terminal.
+    public var width: Int?
+
+    public init(format: OutputFormat, color: Bool = false, width: Int? = nil) {
+        self.format = format
+        self.color = color
+        self.width = width
+    }
+
+    /// A list of rows: a table, a JSON array, JSON lines, or CSV with a header row.
+    public func list(_ records: [Record], emptyColumns: [String] = []) -> String {
+        switch format {
+        case .json:
+            guard !records.isEmpty else { return "[]\n" }
+            var out = "[\n"
+            for (i, r) in records.enumerated() {
+                Exporter.jsonObject(r).write(to: &out)
+                out += i == records.count - 1 ? "\n" : ",\n"
+            }
+            return out + "]\n"
+        case .jsonl:
+            var out = ""
+            for r in records { Exporter.jsonObject(r).write(to: &out); out += "\n" }
+            return out
+        case .csv:
+            let header = records.first.map(Exporter.flatKeys) ?? emptyColumns
+            var out = header.map(Exporter.csvCell).joined(separator: ",") + "\r\n"
+            for r in records { out += Exporter.flatCells(r).map(Exporter.csvCell).joined(separator: ",") + "\r\n" }
+            return out
+        case .table:
+            return table(records, emptyColumns: emptyColumns)
+        }
+    }
+
+    /// One thing shown on its own (`show`, `whoami`): a key/value table, one JSON object,
+    /// one JSON line, or a one-row CSV.
+    public func single(_ record: Record) -> String {
+        switch format {
+        case .json: return Exporter.jsonObject(record).encodedPretty() + "\n"
+        case .jsonl: return Exporter.jsonObject(record).encoded() + "\n"
+        case .csv: return list([record])
+        case .table:
+            let keyWidth = record.fields.map { $0.key.count }.max() ?? 0
+            var out = ""
+            for f in record.fields {
+                let label = f.key.replacingOccurrences(of: "_", with: " ")
+                let padded = label + String(repeating: " ", count: keyWidth - label.count)
+                out += (color ? "\u{1B}[1m\(padded)\u{1B}[0m" : padded) + "  " + Exporter.tableCell(f.value) + "\n"
+            }
+            return out
+        }
+    }
+
+    // MARK: Table
+
+    func table(_ records: [Record], emptyColumns: [String]) -> String {
+        let keys = records.first.map { $0.fields.map(\.key) } ?? emptyColumns
+        guard !keys.isEmpty else { return "" }
+        let header = keys.map { $0.uppercased() }
+        var rows = records.map { $0.fields.map { Exporter.tableCell($0.value) } }
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        // On a terminal, shrink the widest columns until the line fits, marking cuts with "…".
+        if let width {
+            let gaps = 2 * (widths.count - 1)
+            while widths.reduce(0, +) + gaps > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
+                widths[widest] -= 1
+            }
+            rows = rows.map { row in row.enumerated().map { i, cell in cell.count > widths[i] ? String(cell.prefix(widths[i] - 1)) + "…" : cell } }
+        }
+        func line(_ cells: [String]) -> String {
+            var parts: [String] = []
+            for (i, c) in cells.enumerated() {
+                let last = i == cells.count - 1
+                let rightAlign = records.first.map { Exporter.isNumeric($0.fields[i].value) } ?? false
+                let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
+                parts.append(rightAlign ? pad + c : (last ? c : c + pad))
+            }
+            return parts.joined(separator: "  ")
+        }
+        var out = color ? "\u{1B}[1m" + line(header) + "\u{1B}[0m\n" : line(header) + "\n"
+        for row in rows { out += line(row) + "\n" }
+        return out
+    }
+
+    static func isNumeric(_ v: Value) -> Bool {
+        switch v { case .int, .money: return true; default: return false }
+    }
+
+    static func tableCell(_ v: Value) -> String {
+        switch v {
+        case .text(let s): return (s ?? "-").replacingOccurrences(of: "\n", with: " ")
+        case .int(let i): return i.map(String.init) ?? "-"
+        case .bool(let b): return b ? "yes" : "no"
+        case .money(let m): return m?.display ?? "-"
+        case .list(let l): return l.isEmpty ? "-" : l.joined(separator: ", ")
+        case .json(let j): return j.encoded()
+        }
+    }
+
+    // MARK: JSON and CSV share one flattening: money becomes X, X_minor and currency.
+
+    static func flatten(_ r: Record) -> [(String, JSON)] {
+        var out: [(String, JSON)] = []
+        var currencyDone = false
+        for f in r.fields {
+            switch f.value {
+            case .text(let s): out.append((f.key, s.map(JSON.string) ?? .null))
+            case .int(let i): out.append((f.key, i.map { JSON.int($0) } ?? .null))
+            case .bool(let b): out.append((f.key, .bool(b)))
+            case .list(let l): out.append((f.key, .array(l.map(JSON.string))))
+            case .json(let j): out.append((f.key, j))
+            case .money(let m):
+                out.append((f.key, m.map { JSON.number($0.decimal) } ?? .null))
+                out.append((f.key + "_minor", m.map { JSON.int($0.minor) } ?? .null))
+                if !currencyDone, !r.fields.contains(where: { $0.key == "currency" }) {
+                    out.append(("currency", m.map { JSON.string($0.currency.code) } ?? .null))
+                    currencyDone = true
+                }
+            }
+        }
+        return out
+    }
+
+    static func jsonObject(_ r: Record) -> JSON { .obj(flatten(r)) }
+
+    static func flatKeys(_ r: Record) -> [String] { flatten(r).map(\.0) }
+
+    static func flatCells(_ r: Record) -> [String] {
+        flatten(r).map { _, v in
+            switch v {
+            case .null: return ""
+            case .string(let s): return s
+            case .number(let n): return n
+            case .bool(let b): return b ? "true" : "false"
+            case .array(let items): return items.map { $0.stringValue ?? $0.encoded() }.joined(separator: ";")
+            case .object: return v.encoded()
+            }
+        }
+    }
+
+    /// RFC 4180 quoting. Cells that a spreadsheet would run as a formula are prefixed with
+    /// a quote (OWASP "CSV injection"): mail subjects and vendor names are hostile input.
+    static func csvCell(_ s: String) -> String {
+        var cell = s
+        if let first = cell.unicodeScalars.first, "=+@\t\r".unicodeScalars.contains(first) || (first == "-" && Double(cell) == nil) {
+            cell = "'" + cell
+        }
+        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
+        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension JSON {
+    /// Two-space indented encoding for a single object printed to a person or jq.
+    public func encodedPretty(indent: String = "") -> String {
+        switch self {
+        case .array(let items) where !items.isEmpty:
+            let inner = indent + "  "
+            return "[\n" + items.map { inner + $0.encodedPretty(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
+        case .object(let members) where !members.isEmpty:
+            let inner = indent + "  "
+            return "{\n" + members.map { m -> String in
+                var key = ""
+                JSON.writeString(m.key, to: &key)
+                return inner + key + ": " + m.value.encodedPretty(indent: inner)
+            }.joined(separator: ",\n") + "\n" + indent + "}"
+        default:
+            return encoded()
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/// One value in an output row.
+public enum Value: Sendable {
+    case text(String?)
+    case int(Int64?)
+    case bool(Bool)
+    case money(Money?)
+    case list([String])
+    case json(JSON)
+}
+
+/// One row of output: ordered, snake_case keys. Commands build records; `Exporter`
+/// turns them into table, JSON, JSONL or CSV, so every command has every format.
+public struct Record: Sendable {
+    public var fields: [(key: String, value: Value)]
+
+    public init(_ fields: [(String, Value)]) { self.fields = fields.map { (key: $0.0, value: $0.1) } }
+
+    public subscript(key: String) -> Value? { fields.first(where: { $0.key == key })?.value }
+}
+
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case table, json, jsonl, csv
+}

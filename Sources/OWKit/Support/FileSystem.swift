@@ -1,0 +1,65 @@
+import Foundation
+
+/// File handling with the strictness of OpenSSH: secrets are 0600, written atomically,
+/// and refused when others can read them.
+public enum FileSystem {
+    public static func makeDirectory(_ path: String, mode: mode_t) throws {
+        guard !path.isEmpty, !FileManager.default.fileExists(atPath: path) else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: Int(mode)])
+        } catch {
+            throw OWError(.io, "cannot create directory \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes a file atomically (temp file + rename) with the given mode from the first byte,
+    /// so a secret is never briefly readable and a crash never leaves half a file.
+    public static func writeAtomically(_ path: String, contents: String, mode: mode_t = 0o600) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        try makeDirectory(dir.isEmpty ? "." : dir, mode: 0o700)
+        let tmp = path + ".tmp-\(getpid())-\(Crypto.hex(Crypto.randomBytes(4)))"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw OWError(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
+        let bytes = Array(contents.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; break }
+            written += n
+        }
+        let synced = fsync(fd) == 0
+        _ = fchmod(fd, mode)
+        close(fd)
+        guard written == bytes.count, synced, rename(tmp, path) == 0 else {
+            unlink(tmp)
+            throw OWError(.io, "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Reads a secret (token or private key), refusing it when group or others may read it.
+    public static func readSecret(_ path: String, what: String, maxBytes: Int = 1 << 20) throws -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw OWError(.missingInput, "no \(what) at \(path)")
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw OWError.badData("\(what) \(path) is not a regular file") }
+        if st.st_mode & 0o077 != 0 {
+            throw OWError(.notPermitted, String(format: "%@ %@ is accessible by others (mode %04o); it must be private", what, path, Int(st.st_mode & 0o7777)),
+                          hint: "chmod 600 \(path)")
+        }
+        guard st.st_size <= off_t(maxBytes) else { throw OWError.badData("\(what) \(path) is too large") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw OWError(.io, "cannot read \(what) \(path)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    public static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+    public static func mode(_ path: String) -> mode_t? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return st.st_mode & 0o7777
+    }
+}

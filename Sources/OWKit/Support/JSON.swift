@@ -1,0 +1,283 @@
+/// A JSON value that keeps object member order and number text exactly as written,
+/// so money and hashes never pass through floating point.
+public enum JSON: Equatable, Sendable {
+    case null
+    case bool(Bool)
+    case number(String)            // the literal, e.g. "12.50" or "1700000000"
+    case string(String)
+    case array([JSON])
+    case object([Member])
+
+    public struct Member: Equatable, Sendable {
+        public let key: String
+        public let value: JSON
+        public init(_ key: String, _ value: JSON) { self.key = key; self.value = value }
+    }
+
+    public static func int<I: BinaryInteger>(_ i: I) -> JSON { .number(String(i)) }
+    public static func obj(_ pairs: [(String, JSON)]) -> JSON { .object(pairs.map { Member($0.0, $0.1) }) }
+
+    public subscript(key: String) -> JSON? {
+        guard case .object(let members) = self else { return nil }
+        return members.last(where: { $0.key == key })?.value
+    }
+
+    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
+    public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
+    public var arrayValue: [JSON]? { if case .array(let a) = self { return a }; return nil }
+    public var members: [Member]? { if case .object(let m) = self { return m }; return nil }
+
+    /// An integer value; nil for fractions, exponents, or anything beyond Int64.
+    public var intValue: Int64? {
+        guard case .number(let text) = self else { return nil }
+        return Int64(text)
+    }
+
+    // MARK: Encoding
+
+    /// Compact encoding. With `sortedKeys`, the canonical form hashed by the audit chain.
+    public func encoded(sortedKeys: Bool = false) -> String {
+        var out = ""
+        write(to: &out, sortedKeys: sortedKeys)
+        return out
+    }
+
+    public func write(to out: inout String, sortedKeys: Bool = false) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n): out += n
+        case .string(let s): JSON.writeString(s, to: &out)
+        case .array(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                item.write(to: &out, sortedKeys: sortedKeys)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            let ordered = sortedKeys ? members.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) } : members
+            for (i, m) in ordered.enumerated() {
+                if i > 0 { out += "," }
+                JSON.writeString(m.key, to: &out)
+                out += ":"
+                m.value.write(to: &out, sortedKeys: sortedKeys)
+            }
+            out += "}"
+        }
+    }
+
+    static func writeString(_ s: String, to out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+
+    // MARK: Parsing
+
+    /// Parses hostile input: bounded depth, duplicate member names rejected
+    /// (RFC 8725 §3.1 advises rejecting ambiguous JOSE headers), strict RFC 8259 grammar.
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = 32) throws -> JSON {
+        var parser = Parser(bytes: bytes, maxDepth: maxDepth)
+        parser.skipSpace()
+        let value = try parser.value(depth: 0)
+        parser.skipSpace()
+        guard parser.pos == bytes.count else { throw parser.fail("trailing characters") }
+        return value
+    }
+
+    public static func parse(_ text: String, maxDepth: Int = 32) throws -> JSON {
+        try parse(Array(text.utf8), maxDepth: maxDepth)
+    }
+
+    struct Parser {
+        let bytes: [UInt8]
+        let maxDepth: Int
+        var pos = 0
+
+        init(bytes: [UInt8], maxDepth: Int) { self.bytes = bytes; self.maxDepth = maxDepth }
+
+        func fail(_ why: String) -> OWError { OWError.badData("invalid JSON at byte \(pos): \(why)") }
+
+        mutating func skipSpace() {
+            while pos < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[pos]) { pos += 1 }
+        }
+
+        mutating func expect(_ literal: String, _ value: JSON) throws -> JSON {
+            let lit = Array(literal.utf8)
+            guard pos + lit.count <= bytes.count, Array(bytes[pos..<pos + lit.count]) == lit else { throw fail("unexpected token") }
+            pos += lit.count
+            return value
+        }
+
+        mutating func value(depth: Int) throws -> JSON {
+            guard depth <= maxDepth else { throw fail("nested deeper than \(maxDepth)") }
+            guard pos < bytes.count else { throw fail("unexpected end") }
+            switch bytes[pos] {
+            case UInt8(ascii: "{"): return try object(depth: depth)
+            case UInt8(ascii: "["): return try array(depth: depth)
+            case UInt8(ascii: "\""): return .string(try string())
+            case UInt8(ascii: "t"): return try expect("true", .bool(true))
+            case UInt8(ascii: "f"): return try expect("false", .bool(false))
+            case UInt8(ascii: "n"): return try expect("null", .null)
+            default: return try number()
+            }
+        }
+
+        mutating func object(depth: Int) throws -> JSON {
+            pos += 1
+            var members: [Member] = []
+            var seen = Set<String>()
+            skipSpace()
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object([]) }
+            while true {
+                skipSpace()
+                guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw fail("expected member name") }
+                let key = try string()
+                guard seen.insert(key).inserted else { throw fail("duplicate member \"\(key)\"") }
+                skipSpace()
+                guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                pos += 1
+                skipSpace()
+                members.append(Member(key, try value(depth: depth + 1)))
+                skipSpace()
+                guard pos < bytes.count else { throw fail("unexpected end") }
+                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+                if bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(members) }
+                throw fail("expected ',' or '}'")
+            }
+        }
+
+        mutating func array(depth: Int) throws -> JSON {
+            pos += 1
+            var items: [JSON] = []
+            skipSpace()
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array([]) }
+            while true {
+                skipSpace()
+                items.append(try value(depth: depth + 1))
+                skipSpace()
+                guard pos < bytes.count else { throw fail("unexpected end") }
+                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+                if bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array(items) }
+                throw fail("expected ',' or ']'")
+            }
+        }
+
+        mutating func number() throws -> JSON {
+            let start = pos
+            func digits() -> Int { let s = pos; while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }; return pos - s }
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "-") { pos += 1 }
+            let intStart = pos
+            let n = digits()
+            guard n > 0 else { throw fail("unexpected character") }
+            if n > 1, bytes[intStart] == UInt8(ascii: "0") { throw fail("leading zero") }
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: ".") {
+                pos += 1
+                guard digits() > 0 else { throw fail("digit expected after '.'") }
+            }
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E") {
+                pos += 1
+                if pos < bytes.count, bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-") { pos += 1 }
+                guard digits() > 0 else { throw fail("digit expected in exponent") }
+            }
+            return .number(String(decoding: bytes[start..<pos], as: UTF8.self))
+        }
+
+        mutating func hex4() throws -> UInt32 {
+            guard pos + 4 <= bytes.count else { throw fail("short \\u escape") }
+            var v: UInt32 = 0
+            for _ in 0..<4 {
+                let c = bytes[pos]
+                let d: UInt8
+                switch c {
+                case 0x30...0x39: d = c - 0x30
+                case 0x41...0x46: d = c - 0x41 + 10
+                case 0x61...0x66: d = c - 0x61 + 10
+                default: throw fail("bad \\u escape")
+                }
+                v = v << 4 | UInt32(d)
+                pos += 1
+            }
+            return v
+        }
+
+        mutating func string() throws -> String {
+            pos += 1
+            var scalars = String.UnicodeScalarView()
+            var runStart = pos
+            var raw: [UInt8] = []
+            while true {
+                guard pos < bytes.count else { throw fail("unterminated string") }
+                let c = bytes[pos]
+                if c == UInt8(ascii: "\"") {
+                    raw.append(contentsOf: bytes[runStart..<pos])
+                    pos += 1
+                    break
+                }
+                if c < 0x20 { throw fail("control character in string") }
+                if c == UInt8(ascii: "\\") {
+                    raw.append(contentsOf: bytes[runStart..<pos])
+                    pos += 1
+                    guard pos < bytes.count else { throw fail("unterminated escape") }
+                    let e = bytes[pos]
+                    pos += 1
+                    var scalar: Unicode.Scalar
+                    switch e {
+                    case UInt8(ascii: "\""): scalar = "\""
+                    case UInt8(ascii: "\\"): scalar = "\\"
+                    case UInt8(ascii: "/"): scalar = "/"
+                    case UInt8(ascii: "b"): scalar = "\u{08}"
+                    case UInt8(ascii: "f"): scalar = "\u{0C}"
+                    case UInt8(ascii: "n"): scalar = "\n"
+                    case UInt8(ascii: "r"): scalar = "\r"
+                    case UInt8(ascii: "t"): scalar = "\t"
+                    case UInt8(ascii: "u"):
+                        var v = try hex4()
+                        if (0xD800..<0xDC00).contains(v) {
+                            guard pos + 2 <= bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") else { throw fail("lone surrogate") }
+                            pos += 2
+                            let low = try hex4()
+                            guard (0xDC00..<0xE000).contains(low) else { throw fail("lone surrogate") }
+                            v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
+                        } else if (0xDC00..<0xE000).contains(v) {
+                            throw fail("lone surrogate")
+                        }
+                        guard let s = Unicode.Scalar(v) else { throw fail("bad code point") }
+                        scalar = s
+                    default: throw fail("bad escape")
+                    }
+                    // Flush raw UTF-8 collected so far, then the escaped scalar.
+                    guard let prefix = String(validating: raw, as: UTF8.self) else { throw fail("invalid UTF-8") }
+                    scalars.append(contentsOf: prefix.unicodeScalars)
+                    raw.removeAll(keepingCapacity: true)
+                    scalars.append(scalar)
+                    runStart = pos
+                    continue
+                }
+                pos += 1
+            }
+            guard let rest = String(validating: raw, as: UTF8.self) else { throw fail("invalid UTF-8") }
+            scalars.append(contentsOf: rest.unicodeScalars)
+            return String(scalars)
+        }
+    }
+}
