@@ -1,1 +1,54 @@
-print("hi")
+import Foundation
+import OWKit
+
+/// owatch: parse → set up what the command's table entry asks for → run → map errors to exit codes.
+let version = "0.1.0"
+let environment = ProcessInfo.processInfo.environment
+
+func printError(_ error: OWError, _ term: Terminal) {
+    term.err("owatch: error: \(error.message)\n")
+    for hint in error.hints { term.err("hint: \(hint)\n") }
+}
+
+func main() -> Int32 {
+    let argv = Array(CommandLine.arguments.dropFirst())
+    var term = Terminal.detect(noColor: argv.contains("--no-color"), environment: environment)
+    do {
+        let line = try Parser.parse(argv)
+        if line.flag("version") { term.out("owatch \(version)\n"); return 0 }
+        guard let command = line.command, !line.flag("help") else {
+            term.out(Help.text(for: line.command, noun: line.noun))
+            return 0
+        }
+        let format: OutputFormat
+        if line.flag("json") {
+            format = .json
+        } else if let f = line.value("format") ?? environment["OWATCH_FORMAT"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let parsed = OutputFormat(rawValue: f) else {
+                throw OWError.usage("unknown format '\(f)'", hint: "formats: table, json, jsonl, csv")
+            }
+            format = parsed
+        } else {
+            format = .table
+        }
+        if format != .table { term.width = nil }
+        let paths = Paths(ledger: line.value("ledger"), token: line.value("token"), key: line.value("key"))
+        var session: Session?
+        if let roles = command.roles {
+            let s = try Session.authenticate(paths: paths)
+            try s.require(roles, for: command.path)
+            session = s
+        }
+        let inv = Invocation(command: command, line: line, term: term, paths: paths, format: format, session: session)
+        try command.run(inv)
+        return 0
+    } catch let error as OWError {
+        printError(error, term)
+        return error.exitCode
+    } catch {
+        printError(OWError(.io, "\(error)"), term)
+        return OWError.Kind.io.rawValue
+    }
+}
+
+exit(main())

@@ -1,0 +1,80 @@
+import Foundation
+
+/// `owatch doctor` and `owatch backup`: checking and copying a ledger.
+public enum Maintenance {
+    public struct Check: Sendable {
+        public enum Status: String, Sendable { case ok, warn, fail }
+        public let name: String
+        public let status: Status
+        public let detail: String
+    }
+
+    public static func doctor(_ session: Session) throws -> [Check] {
+        var checks: [Check] = []
+        let db = session.db
+        func add(_ name: String, _ ok: Bool, _ detail: String, warnOnly: Bool = false) {
+            checks.append(Check(name: name, status: ok ? .ok : (warnOnly ? .warn : .fail), detail: detail))
+        }
+        let integrity = try db.query("PRAGMA integrity_check").map { $0.string($0.columns[0]) }
+        add("integrity", integrity == ["ok"], integrity.prefix(3).joined(separator: "; "))
+        let fk = try db.query("PRAGMA foreign_key_check")
+        add("foreign keys", fk.isEmpty, fk.isEmpty ? "no dangling references" : "\(fk.count) dangling reference(s)")
+        let mode = try db.one("PRAGMA journal_mode")?.string("journal_mode") ?? "?"
+        add("journal mode", mode == "wal", mode, warnOnly: true)
+        let version = session.ledger.schemaVersion
+        add("schema", version == Schema.currentVersion, "version \(version) of \(Schema.currentVersion)")
+        if let m = FileSystem.mode(session.ledger.path) {
+            add("ledger file", m & 0o002 == 0, String(format: "mode %04o%@", Int(m), m & 0o002 == 0 ? "" : " (anyone can write it)"))
+        }
+        do {
+            _ = try Issuer.loadKey(session.paths.issuerKey, for: session.ledger)
+            add("issuer key", true, "\(session.paths.issuerKey) is private and belongs to this ledger")
+        } catch let e as OWError {
+            add("issuer key", false, e.message, warnOnly: e.kind == .missingInput)
+        }
+        if let m = FileSystem.mode(session.paths.token) {
+            add("token file", m & 0o077 == 0, String(format: "%@ mode %04o", session.paths.token, Int(m)))
+        }
+        let admins = try db.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active'")
+        add("admins", admins > 0, "\(admins) active admin(s)")
+        let audit = try AuditLog.verify(session.ledger)
+        add("audit chain", audit.ok, audit.problem ?? "\(audit.events) events, \(audit.seals) seal(s) verified")
+        return checks
+    }
+
+    /// Writes a consistent copy via a temporary file, checks it, then renames it into place (0600).
+    public static func backup(_ session: Session, to destination: String, overwrite: Bool) throws -> (bytes: Int64, events: Int64) {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: destination) && !overwrite {
+            throw OWError.refused("\(destination) exists", hint: "pass --force to replace it")
+        }
+        let absolute = URL(fileURLWithPath: destination).standardizedFileURL.path
+        guard absolute != URL(fileURLWithPath: session.ledger.path).standardizedFileURL.path else {
+            throw OWError.usage("the backup cannot replace the ledger itself")
+        }
+        let dir = (absolute as NSString).deletingLastPathComponent
+        guard fm.fileExists(atPath: dir) else { throw OWError(.missingInput, "no directory \(dir)") }
+        let tmp = absolute + ".partial-\(getpid())"
+        unlink(tmp)
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw OWError(.io, "cannot create \(tmp): \(String(cString: strerror(errno)))") }
+        close(fd)
+        do {
+            try session.db.backup(to: tmp)
+            let copy = try Database(path: tmp)
+            let ok = try copy.query("PRAGMA integrity_check").first.map { $0.string($0.columns[0]) } == "ok"
+            let events = try copy.scalar("SELECT count(*) FROM events")
+            guard ok else { throw OWError(.io, "the backup copy failed its integrity check") }
+            try copy.execute("PRAGMA journal_mode=DELETE")   // one self-contained file
+            guard rename(tmp, absolute) == 0 else { throw OWError(.io, "cannot rename into \(absolute): \(String(cString: strerror(errno)))") }
+            let size = (try? fm.attributesOfItem(atPath: absolute)[.size] as? Int64) ?? 0
+            try session.write {
+                try session.audit("ledger.backup", "file:\(absolute)", .obj([("events", .int(events))]))
+            }
+            return (size ?? 0, events)
+        } catch {
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(tmp + suffix) }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,224 @@
+import OWKit
+
+/// An option a command accepts. `value` is the placeholder (`PATH`, `N`); nil for a flag.
+struct Option: Sendable {
+    let long: String
+    let short: Character?
+    let value: String?
+    let help: String
+    let choices: [String]
+    let repeatable: Bool
+
+    init(_ long: String, short: Character? = nil, value: String? = nil, _ help: String, choices: [String] = [], repeatable: Bool = false) {
+        self.long = long; self.short = short; self.value = value; self.help = help; self.choices = choices; self.repeatable = repeatable
+    }
+}
+
+/// A positional argument. Optional ones are shown `[NAME]`, variadic `NAME…`.
+struct Argument: Sendable {
+    let name: String
+    var optional = false
+    var variadic = false
+    var choices: [String] = []
+
+    var usage: String {
+        let base = variadic ? "\(name)…" : name
+        return optional ? "[\(base)]" : base
+    }
+}
+
+/// What the dispatcher sets up before a command runs (git's RUN_SETUP flags).
+enum Access: Sendable {
+    case anyone                 // no ledger needed: help, completion
+    case bootstrap              // creates the ledger: init
+    case ledger                 // ledger opened, no session: login, logout
+    case roles(Set<Role>)       // a verified token whose role is in the set
+}
+
+let everyone: Set<Role> = [.admin, .employee, .scanner]
+let adminOnly: Set<Role> = [.admin]
+
+struct Command: Sendable {
+    let noun: String
+    let verb: String?
+    let summary: String
+    var arguments: [Argument] = []
+    var options: [Option] = []
+    let access: Access
+    var examples: [String] = []
+    var hidden = false
+    let run: @Sendable (Invocation) throws -> Void
+
+    var path: String { verb.map { "\(noun) \($0)" } ?? noun }
+
+    var usage: String {
+        var parts = ["owatch", path]
+        parts += arguments.map(\.usage)
+        if !options.isEmpty { parts.append("[options]") }
+        return parts.joined(separator: " ")
+    }
+
+    var roles: Set<Role>? {
+        if case .roles(let r) = access { return r }
+        return nil
+    }
+}
+
+/// A top-level word and the manual page that describes it.
+struct Noun: Sendable {
+    let name: String
+    let summary: String
+    let description: String
+    var jsonKeys: [(String, String)] = []
+}
+
+/// Options every command accepts.
+let globalOptions: [Option] = [
+    Option("ledger", value: "PATH", "ledger file (env OWATCH_LEDGER; default $XDG_DATA_HOME/owatch/ledger.db)"),
+    Option("token", value: "PATH", "token file (env OWATCH_TOKEN; default $XDG_CONFIG_HOME/owatch/token)"),
+    Option("key", value: "PATH", "issuer private key (env OWATCH_KEY; default $XDG_CONFIG_HOME/owatch/issuer.key)"),
+    Option("format", value: "FORMAT", "output format (env OWATCH_FORMAT)", choices: OutputFormat.allCases.map(\.rawValue)),
+    Option("json", "short for --format json"),
+    Option("quiet", short: "q", "print only data; no messages"),
+    Option("no-color", "no colour even on a terminal (also NO_COLOR)"),
+    Option("help", short: "h", "show help for the command"),
+    Option("version", "print the version"),
+]
+
+/// Every command owatch has. Parsing, help, completions and man pages all read this table.
+let commandTable: [Command] = [
+    // Setting up
+    Command(noun: "init", verb: nil, summary: "create a ledger, its issuer key, the first admin and that admin's token",
+            options: [Option("org", value: "NAME", "the organisation's name (required)"),
+                      Option("admin", value: "USER", "the first admin's user name (required)"),
+                      Option("currency", value: "CODE", "the ledger's default ISO 4217 currency (default EUR)")],
+            access: .bootstrap,
+            examples: ["owatch init --org 'Acme GmbH' --admin alice --currency EUR",
+                       "owatch --ledger /srv/owatch/ledger.db --key /srv/owatch/issuer.key init --org Acme --admin root"],
+            run: InitCommand.run),
+
+    // People
+    Command(noun: "user", verb: "add", summary: "add a person with a role, and issue their first token",
+            arguments: [Argument(name: "NAME")],
+            options: [Option("role", value: "ROLE", "admin, employee or scanner (required)", choices: Role.allCases.map(\.rawValue)),
+                      Option("dept", value: "DEPT", "department"),
+                      Option("email", value: "EMAIL", "email address"),
+                      Option("token-out", value: "FILE", "write the new token to FILE (0600) instead of stdout"),
+                      Option("expires", value: "DURATION", "token lifetime, e.g. 90d (default: config token.ttl)")],
+            access: .roles(adminOnly),
+            examples: ["owatch user add bob --role employee --dept sales --token-out bob.token",
+                       "owatch user add cron --role scanner --token-out /etc/owatch/scanner.token"],
+            run: UserCommand.add),
+    Command(noun: "user", verb: "list", summary: "list people",
+            options: [Option("role", value: "ROLE", "only this role", choices: Role.allCases.map(\.rawValue)),
+                      Option("dept", value: "DEPT", "only this department"),
+                      Option("active", "hide offboarded people")],
+            access: .roles(adminOnly),
+            examples: ["owatch user list", "owatch user list --json | jq -r '.[] | select(.role==\"admin\") | .name'"],
+            run: UserCommand.list),
+    Command(noun: "user", verb: "show", summary: "show one person", arguments: [Argument(name: "NAME")],
+            access: .roles(adminOnly), examples: ["owatch user show bob --json"], run: UserCommand.show),
+    Command(noun: "user", verb: "role", summary: "change a person's role; their old tokens stop working",
+            arguments: [Argument(name: "NAME"), Argument(name: "ROLE", choices: Role.allCases.map(\.rawValue))],
+            access: .roles(adminOnly), examples: ["owatch user role bob admin"], run: UserCommand.role),
+    Command(noun: "user", verb: "token", summary: "issue a new token for a person",
+            arguments: [Argument(name: "NAME")],
+            options: [Option("out", short: "o", value: "FILE", "write the token to FILE (0600) instead of stdout"),
+                      Option("expires", value: "DURATION", "token lifetime, e.g. 30d (default: config token.ttl)")],
+            access: .roles(adminOnly),
+            examples: ["owatch user token bob --out bob.token --expires 30d"], run: UserCommand.token),
+    Command(noun: "user", verb: "offboard", summary: "deactivate a person, revoke their tokens and free their seats",
+            arguments: [Argument(name: "NAME")],
+            access: .roles(adminOnly), examples: ["owatch user offboard bob"], run: UserCommand.offboard),
+
+    // Sessions
+    Command(noun: "login", verb: nil, summary: "verify a token file and install it as your token",
+            arguments: [Argument(name: "FILE")], access: .ledger,
+            examples: ["owatch login ~/Downloads/bob.token"], run: LoginCommand.login),
+    Command(noun: "logout", verb: nil, summary: "remove your installed token", access: .ledger,
+            examples: ["owatch logout"], run: LoginCommand.logout),
+    Command(noun: "whoami", verb: nil, summary: "show who your token says you are", access: .roles(everyone),
+            examples: ["owatch whoami", "owatch whoami --json | jq -r .role"], run: LoginCommand.whoami),
+
+    // Tokens
+    Command(noun: "token", verb: "jwk", summary: "print the issuer's public key as a JWK, for other JOSE tools",
+            options: [Option("set", "print a JWK Set ({\"keys\": [...]}) of every active issuer key")],
+            access: .roles(everyone),
+            examples: ["owatch token jwk > issuer.jwk"], run: TokenCommand.jwk),
+    Command(noun: "token", verb: "list", summary: "list issued tokens (ids and expiry, never the tokens themselves)",
+            options: [Option("user", value: "USER", "only this person's tokens")],
+            access: .roles(adminOnly), examples: ["owatch token list --user bob"], run: TokenCommand.list),
+    Command(noun: "token", verb: "revoke", summary: "revoke a token by its id (jti)", arguments: [Argument(name: "JTI")],
+            access: .roles(adminOnly), examples: ["owatch token revoke 3q2-7wZ4cS0x1Yb9lZ0m1Q"], run: TokenCommand.revoke),
+
+    // Configuration
+    Command(noun: "config", verb: "get", summary: "print a setting's value", arguments: [Argument(name: "KEY")],
+            access: .roles(adminOnly), examples: ["owatch config get token.ttl"], run: ConfigCommand.get),
+    Command(noun: "config", verb: "set", summary: "change a setting", arguments: [Argument(name: "KEY"), Argument(name: "VALUE")],
+            access: .roles(adminOnly), examples: ["owatch config set busy_timeout 10s", "owatch config set renewals.notify 30d,7d,1d"],
+            run: ConfigCommand.set),
+    Command(noun: "config", verb: "unset", summary: "return a setting to its default", arguments: [Argument(name: "KEY")],
+            access: .roles(adminOnly), examples: ["owatch config unset token.ttl"], run: ConfigCommand.unset),
+    Command(noun: "config", verb: "list", summary: "list every setting with its value and default",
+            access: .roles(adminOnly), examples: ["owatch config list"], run: ConfigCommand.list),
+
+    // Audit
+    Command(noun: "audit", verb: "log", summary: "show audit events, oldest first",
+            options: [Option("limit", short: "n", value: "N", "only the last N events"),
+                      Option("action", value: "ACTION", "only this action or action family (e.g. user, user.add)"),
+                      Option("actor", value: "USER", "only events by this person")],
+            access: .roles(adminOnly), examples: ["owatch audit log -n 20", "owatch audit log --action token --jsonl"],
+            run: AuditCommand.log),
+    Command(noun: "audit", verb: "verify", summary: "recompute the hash chain and check every seal",
+            access: .roles(adminOnly), examples: ["owatch audit verify || echo 'ledger was tampered with'"], run: AuditCommand.verify),
+    Command(noun: "audit", verb: "seal", summary: "sign the current head of the chain with the issuer key",
+            access: .roles(adminOnly), examples: ["owatch audit seal"], run: AuditCommand.seal),
+
+    // Maintenance
+    Command(noun: "doctor", verb: nil, summary: "check the ledger, keys, files and audit chain",
+            access: .roles(adminOnly), examples: ["owatch doctor"], run: DoctorCommand.run),
+    Command(noun: "backup", verb: nil, summary: "write a consistent copy of the ledger, safe while others write",
+            arguments: [Argument(name: "FILE")], options: [Option("force", "replace FILE if it exists")],
+            access: .roles(adminOnly), examples: ["owatch backup /var/backups/owatch-$(date +%F).db"], run: BackupCommand.run),
+
+    // Help
+    Command(noun: "help", verb: nil, summary: "show help for owatch or a command",
+            arguments: [Argument(name: "COMMAND", optional: true, variadic: true)], access: .anyone,
+            examples: ["owatch help", "owatch help user add"], run: HelpCommand.help),
+    Command(noun: "completion", verb: nil, summary: "print a shell completion script",
+            arguments: [Argument(name: "SHELL", choices: ["bash", "zsh", "fish"])], access: .anyone,
+            examples: ["owatch completion bash > /etc/bash_completion.d/owatch", "owatch completion zsh > \"${fpath[1]}/_owatch\""],
+            run: HelpCommand.completion),
+    Command(noun: "gen-docs", verb: nil, summary: "write the man pages and completion files (for maintainers)",
+            arguments: [Argument(name: "DIR")], access: .anyone, hidden: true, run: HelpCommand.generateDocs),
+]
+
+/// The manual's words for each noun.
+let nouns: [Noun] = [
+    Noun(name: "init", summary: "create a new ledger",
+         description: "Creates the ledger file (refusing to touch an existing one), a ledger id, an Ed25519 issuer key pair, the first admin and that admin's token. The private key is written to the key path as PKCS#8 PEM, mode 0600, in a directory of mode 0700; the public key is stored in the ledger. The token is written to the token path."),
+    Noun(name: "user", summary: "manage the people of the office",
+         description: "People have one role: admin (approves; manages licenses, users and configuration), employee (requests; sees their own requests and seats) or scanner (may run scans and nothing else). Changing a role makes every token issued for the old role stop working. Offboarding revokes every token the person was issued and frees their seats.",
+         jsonKeys: [("name", "user name"), ("role", "admin, employee or scanner"), ("dept", "department or null"), ("email", "email or null"),
+                    ("status", "active or offboarded"), ("created_at", "RFC 3339 time"), ("offboarded_at", "RFC 3339 time or null")]),
+    Noun(name: "login", summary: "install a token", description: "Verifies a token file against the ledger (every check of owatch-token(1)) and installs it at the token path with mode 0600. The file given must itself be private (mode 0600)."),
+    Noun(name: "logout", summary: "remove the installed token", description: "Removes the token file at the token path. It does not revoke the token; an admin does that with owatch token revoke."),
+    Noun(name: "whoami", summary: "show the current identity", description: "Verifies the installed token and shows the user, role, ledger and when the token expires.",
+         jsonKeys: [("user", "user name"), ("role", "role"), ("org", "organisation"), ("ledger_id", "ledger UUID"), ("ledger", "ledger path"),
+                    ("token_id", "the token's jti"), ("expires_at", "RFC 3339 time")]),
+    Noun(name: "token", summary: "inspect and revoke tokens",
+         description: "Tokens are compact JWS JSON Web Tokens signed with Ed25519 (header alg Ed25519, RFC 9864; EdDSA is accepted too). Claims: iss (ledger id), sub (user), role, iat, nbf, exp, jti. On every command owatch checks: the algorithm; no crit header and no embedded key; kid names an unrevoked issuer of this ledger; the signature; iss; nbf and exp with 60 seconds of leeway; jti not revoked; the user exists and is active; and the token's role is the user's current role. Any failure exits 77 naming the check.",
+         jsonKeys: [("jti", "token id"), ("user", "user name"), ("role", "role at issue"), ("issued_at", "RFC 3339"), ("expires_at", "RFC 3339"), ("revoked_at", "RFC 3339 or null")]),
+    Noun(name: "config", summary: "ledger settings",
+         description: "Settings live in the ledger. Keys: " + Config.keys.map { "\($0.name) (\($0.summary)\($0.defaultValue.map { "; default \($0)" } ?? ""))" }.joined(separator: "; ") + ".",
+         jsonKeys: [("key", "setting name"), ("value", "effective value"), ("default", "default value"), ("set", "true when set explicitly")]),
+    Noun(name: "audit", summary: "the tamper-evident audit log",
+         description: "Every change appends an event in the same transaction: seq, time, actor, role, action, object, details, prev_hash and hash, where hash is SHA-256 over prev_hash and the row's canonical encoding. audit seal signs the head with the issuer key. audit verify recomputes the chain, checks every seal, and names the first bad event; editing, deleting or reordering events, or truncating the log past a seal, is detected. Truncation after the last seal cannot be told from a shorter history: seal regularly (for example from cron).",
+         jsonKeys: [("seq", "position in the chain"), ("time", "RFC 3339"), ("actor", "user name"), ("role", "actor's role"), ("action", "e.g. user.add"),
+                    ("object", "what was changed"), ("details", "JSON object"), ("hash", "hex SHA-256")]),
+    Noun(name: "doctor", summary: "check the installation", description: "Checks that the ledger opens, passes SQLite's integrity and foreign key checks, is in WAL mode and at the current schema; that the issuer key and token files are private and belong to this ledger; that an active admin exists; and that the audit chain verifies. Exits 1 when any check fails.",
+         jsonKeys: [("check", "what was checked"), ("status", "ok, warn or fail"), ("detail", "what was found")]),
+    Noun(name: "backup", summary: "copy the ledger safely", description: "Writes a consistent copy of the ledger with SQLite's online backup API, so it is safe while other owatch processes write. The copy is written to a temporary file, checked, then renamed into place with mode 0600."),
+    Noun(name: "help", summary: "show help", description: "Shows the command overview, or the help of one command."),
+    Noun(name: "completion", summary: "shell completion", description: "Prints the completion script for bash, zsh or fish, generated from the same table that parses the command line."),
+]

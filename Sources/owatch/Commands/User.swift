@@ -1,0 +1,79 @@
+import Foundation
+import OWKit
+
+enum UserCommand {
+    static func record(_ u: User) -> Record {
+        Record([("name", .text(u.name)), ("role", .text(u.role.rawValue)), ("dept", .text(u.dept)), ("email", .text(u.email)),
+                ("status", .text(u.status)), ("created_at", .text(u.createdAt)), ("offboarded_at", .text(u.offboardedAt))])
+    }
+
+    static func expiry(_ token: IssuedToken) -> String { Time.rfc3339(Date(timeIntervalSince1970: Double(token.claims.expires))) }
+
+    static func add(_ inv: Invocation) throws {
+        guard let roleText = inv.value("role") else { throw OWError.usage("owatch user add needs --role ROLE", hint: "roles are: admin, employee, scanner") }
+        let role = try Role.parse(roleText)
+        let name = inv.argument(0)
+        if let out = inv.value("token-out"), FileSystem.exists(out) {
+            throw OWError.refused("\(out) exists; owatch does not overwrite token files", hint: "choose another --token-out path")
+        }
+        let (user, token) = try Users.addWithToken(inv.session, name: name, role: role, dept: inv.value("dept"), email: inv.value("email"), ttl: try inv.duration("expires"))
+        var r = record(user)
+        if let out = inv.value("token-out") {
+            try FileSystem.writeAtomically(out, contents: token.text + "\n")
+            r.fields.append((key: "token_file", value: .text(out)))
+            inv.note("Added \(user.name) (\(role.rawValue)). Token written to \(out) (mode 0600); they install it with `owatch login \(out)`.")
+        } else {
+            r.fields.append((key: "token", value: .text(token.text)))
+            inv.note("Added \(user.name) (\(role.rawValue)). Hand them the token privately; they install it with `owatch login FILE`.")
+        }
+        r.fields.append((key: "token_expires_at", value: .text(expiry(token))))
+        inv.emit(r)
+    }
+
+    static func list(_ inv: Invocation) throws {
+        let role = try inv.value("role").map(Role.parse)
+        let users = try Users.list(inv.session.db, includeOffboarded: !inv.flag("active"), role: role, dept: inv.value("dept"))
+        inv.emit(users.map(record), columns: ["name", "role", "dept", "email", "status", "created_at", "offboarded_at"])
+    }
+
+    static func show(_ inv: Invocation) throws {
+        let user = try Users.get(inv.session.db, inv.argument(0))
+        var r = record(user)
+        let tokens = try Users.tokens(inv.session.db, user: user.name)
+        let now = Time.rfc3339(Date())
+        r.fields.append((key: "active_tokens", value: .int(Int64(tokens.filter { $0.revokedAt == nil && $0.expiresAt > now }.count))))
+        inv.emit(r)
+    }
+
+    static func role(_ inv: Invocation) throws {
+        let user = try Users.setRole(inv.session, name: inv.argument(0), role: try Role.parse(inv.argument(1)))
+        inv.emit(record(user))
+        inv.note("\(user.name) is now \(user.role.rawValue); tokens issued for their old role no longer work. Issue a new one with `owatch user token \(user.name)`.")
+    }
+
+    static func token(_ inv: Invocation) throws {
+        if let out = inv.value("out"), FileSystem.exists(out) {
+            throw OWError.refused("\(out) exists; owatch does not overwrite token files", hint: "choose another --out path")
+        }
+        let token = try Users.issueToken(inv.session, name: inv.argument(0), ttl: try inv.duration("expires"))
+        if let out = inv.value("out") {
+            try FileSystem.writeAtomically(out, contents: token.text + "\n")
+            inv.note("Token for \(token.claims.subject) written to \(out) (mode 0600), valid until \(expiry(token)).")
+            if inv.exporter.format != .table {
+                inv.emit(Record([("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)), ("expires_at", .text(expiry(token))), ("token_file", .text(out))]))
+            }
+        } else if inv.exporter.format == .table {
+            inv.term.out(token.text + "\n")   // bare, so `owatch user token bob > bob.token` works
+        } else {
+            inv.emit(Record([("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)), ("expires_at", .text(expiry(token))), ("token", .text(token.text))]))
+        }
+    }
+
+    static func offboard(_ inv: Invocation) throws {
+        let result = try Users.offboard(inv.session, name: inv.argument(0))
+        var r = record(result.user)
+        r.fields.append((key: "revoked_tokens", value: .int(Int64(result.revokedTokens))))
+        inv.emit(r)
+        inv.note("Offboarded \(result.user.name); revoked \(result.revokedTokens) token(s).")
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import OWKit
+
+/// Everything one command run needs: its parsed line, where output goes, the paths,
+/// and (for commands that need one) the verified session the dispatcher opened.
+final class Invocation {
+    let command: Command
+    let line: ParsedLine
+    let term: Terminal
+    let paths: Paths
+    let exporter: Exporter
+    let quiet: Bool
+    private var openedSession: Session?
+
+    init(command: Command, line: ParsedLine, term: Terminal, paths: Paths, format: OutputFormat, session: Session?) {
+        self.command = command
+        self.line = line
+        self.term = term
+        self.paths = paths
+        self.exporter = Exporter(format: format, color: term.color, width: term.width)
+        self.quiet = line.flag("quiet")
+        self.openedSession = session
+    }
+
+    /// The verified session. The table's access rule guarantees one for role-gated commands.
+    var session: Session {
+        guard let s = openedSession else { preconditionFailure("\(command.path) has no session; check its access in the table") }
+        return s
+    }
+
+    var arguments: [String] { line.arguments }
+    func argument(_ i: Int) -> String { line.arguments[i] }
+    func flag(_ name: String) -> Bool { line.flag(name) }
+    func value(_ name: String) -> String? { line.value(name) }
+
+    func duration(_ name: String) throws -> Duration? {
+        guard let text = value(name) else { return nil }
+        guard let d = Duration.parse(text), d.count > 0 else {
+            throw OWError.usage("--\(name) takes a duration such as 30d, 2w, 3m or 1y, not '\(text)'")
+        }
+        return d
+    }
+
+    func integer(_ name: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let text = value(name) else { return nil }
+        guard let n = Int(text), range.contains(n) else {
+            throw OWError.usage("--\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+        }
+        return n
+    }
+
+    // Output: data to stdout in the chosen format; messages to stderr.
+    func emit(_ records: [Record], columns: [String] = []) { term.out(exporter.list(records, emptyColumns: columns)) }
+    func emit(_ record: Record) { term.out(exporter.single(record)) }
+    func note(_ message: String) { if !quiet { term.err(message + "\n") } }
+    func warn(_ message: String) { term.err("owatch: warning: \(message)\n") }
+}

@@ -1,0 +1,133 @@
+import OWKit
+
+/// The result of reading argv against the command table.
+struct ParsedLine {
+    var command: Command?
+    var noun: String?
+    var arguments: [String] = []
+    var options: [String: [String]] = [:]     // long name → values ("" for flags)
+
+    func flag(_ name: String) -> Bool { options[name] != nil }
+    func value(_ name: String) -> String? { options[name]?.last }
+}
+
+/// A hand-written parser driven entirely by `commandTable`: `--opt value`, `--opt=value`,
+/// `-o value`, `--` ending options, options before or after positionals.
+enum Parser {
+    static func parse(_ argv: [String], table: [Command] = commandTable) throws -> ParsedLine {
+        var line = ParsedLine()
+        var positionals: [String] = []
+        var i = 0
+        var optionsEnded = false
+
+        func optionSet() -> [Option] { globalOptions + (line.command?.options ?? []) }
+
+        func resolveCommand() throws {
+            guard line.command == nil, let noun = positionals.first else { return }
+            let commands = table.filter { $0.noun == noun }
+            if commands.isEmpty {
+                let names = Array(Set(table.filter { !$0.hidden }.map(\.noun))).sorted()
+                throw OWError.usage("'\(noun)' is not an owatch command",
+                                    hint: Suggest.nearest(noun, in: names).map { "did you mean 'owatch \($0)'?" } ?? "see `owatch help`")
+            }
+            line.noun = noun
+            if let bare = commands.first(where: { $0.verb == nil }) {
+                line.command = bare
+                positionals.removeFirst()
+                return
+            }
+            guard positionals.count >= 2 else { return }   // `owatch user` alone: noun help
+            let verb = positionals[1]
+            guard let cmd = commands.first(where: { $0.verb == verb }) else {
+                let verbs = commands.filter { !$0.hidden }.compactMap(\.verb)
+                throw OWError.usage("'\(verb)' is not an 'owatch \(noun)' command",
+                                    hint: Suggest.nearest(verb, in: verbs).map { "did you mean 'owatch \(noun) \($0)'?" } ?? "one of: \(verbs.joined(separator: ", "))")
+            }
+            line.command = cmd
+            positionals.removeFirst(2)
+        }
+
+        while i < argv.count {
+            let arg = argv[i]
+            i += 1
+            if optionsEnded || arg == "-" || !arg.hasPrefix("-") || isNegativeNumber(arg) {
+                positionals.append(arg)
+                try resolveCommand()
+                continue
+            }
+            if arg == "--" { optionsEnded = true; continue }
+            var name: String
+            var inline: String?
+            let option: Option?
+            if arg.hasPrefix("--") {
+                let body = arg.dropFirst(2)
+                if let eq = body.firstIndex(of: "=") {
+                    name = String(body[..<eq]); inline = String(body[body.index(after: eq)...])
+                } else {
+                    name = String(body)
+                }
+                option = optionSet().first { $0.long == name }
+            } else {
+                let chars = Array(arg.dropFirst())
+                option = optionSet().first { $0.short == chars[0] }
+                name = option?.long ?? String(chars[0])
+                if chars.count > 1 { inline = String(chars.dropFirst()) }
+            }
+            guard let option else {
+                let longs = optionSet().map { "--" + $0.long }
+                let shown = arg.hasPrefix("--") ? "--" + name : arg
+                let scope = line.command.map { "'owatch \($0.path)'" } ?? "owatch"
+                throw OWError.usage("unknown option '\(shown)' for \(scope)",
+                                    hint: Suggest.nearest(shown, in: longs).map { "did you mean '\($0)'?" } ?? "see `owatch \(line.command?.path ?? "") --help`".replacingOccurrences(of: "  ", with: " "))
+            }
+            name = option.long
+            var value = ""
+            if let placeholder = option.value {
+                if let inline {
+                    value = inline
+                } else {
+                    guard i < argv.count else { throw OWError.usage("--\(name) needs a value (\(placeholder))") }
+                    value = argv[i]
+                    i += 1
+                }
+                if !option.choices.isEmpty, !option.choices.contains(value) {
+                    throw OWError.usage("--\(name) must be one of \(option.choices.joined(separator: ", ")), not '\(value)'",
+                                        hint: Suggest.nearest(value, in: option.choices).map { "did you mean '\($0)'?" })
+                }
+            } else if inline != nil {
+                throw OWError.usage("--\(name) takes no value")
+            }
+            if line.options[name] != nil, !option.repeatable, option.value != nil, !globalOptions.contains(where: { $0.long == name }) {
+                throw OWError.usage("--\(name) given twice")
+            }
+            line.options[name, default: []].append(value)
+        }
+        if line.command == nil, let noun = positionals.first, line.noun == nil {
+            line.noun = noun
+        }
+        line.arguments = positionals
+        if let cmd = line.command, !line.flag("help") { try checkArguments(line.arguments, for: cmd) }
+        return line
+    }
+
+    static func isNegativeNumber(_ s: String) -> Bool {
+        s.count > 1 && s.hasPrefix("-") && Double(s.dropFirst()) != nil
+    }
+
+    static func checkArguments(_ args: [String], for cmd: Command) throws {
+        let required = cmd.arguments.filter { !$0.optional }.count
+        let variadic = cmd.arguments.contains { $0.variadic }
+        if args.count < required {
+            let missing = cmd.arguments[args.count]
+            throw OWError.usage("'owatch \(cmd.path)' needs \(missing.name)", hint: "usage: \(cmd.usage)")
+        }
+        if !variadic, args.count > cmd.arguments.count {
+            throw OWError.usage("'owatch \(cmd.path)' takes \(cmd.arguments.isEmpty ? "no arguments" : "\(cmd.arguments.count) argument(s)"); unexpected '\(args[cmd.arguments.count])'",
+                                hint: "usage: \(cmd.usage)")
+        }
+        for (spec, value) in zip(cmd.arguments, args) where !spec.choices.isEmpty && !spec.choices.contains(value) {
+            throw OWError.usage("\(spec.name) must be one of \(spec.choices.joined(separator: ", ")), not '\(value)'",
+                                hint: Suggest.nearest(value, in: spec.choices).map { "did you mean '\($0)'?" })
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import OWKit
+
+/// Where output goes, and what kind of place it is: the one object that knows whether
+/// stdout is a terminal, whether colour is on, and how wide the screen is.
+struct Terminal {
+    var isTTY: Bool
+    var stderrIsTTY: Bool
+    var color: Bool
+    var width: Int?
+
+    static func detect(noColor: Bool, environment env: [String: String]) -> Terminal {
+        let tty = isatty(STDOUT_FILENO) == 1
+        var ws = winsize()
+        let width: Int? = tty && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0 && ws.ws_col > 0 ? Int(ws.ws_col) : (tty ? 80 : nil)
+        let colorOff = noColor || env["NO_COLOR"].map { !$0.isEmpty } == true || env["TERM"] == "dumb"
+        return Terminal(isTTY: tty, stderrIsTTY: isatty(STDERR_FILENO) == 1, color: tty && !colorOff, width: width)
+    }
+
+    func out(_ text: String) {
+        guard !text.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    func err(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
