@@ -1,3 +1,4 @@
+import Foundation
 import OWKit
 
 /// mdoc(7) manual pages generated from the command table: owatch(1) and owatch-NOUN(1).
@@ -5,10 +6,13 @@ enum ManPages {
     /// Fixed so generated pages are reproducible; bump with the version.
     static let date = "November 25, 2026"
 
+    /// Escapes prose for mdoc: backslashes, a leading dot or quote, and one sentence per line.
     static func escape(_ s: String) -> String {
-        var t = s.replacingOccurrences(of: "\\", with: "\\e")
-        if t.hasPrefix(".") || t.hasPrefix("'") { t = "\\&" + t }
-        return t
+        let t = s.replacingOccurrences(of: "\\", with: "\\e")
+            .replacingOccurrences(of: "(?<!e\\.g|i\\.e)([.!?]) +", with: "$1\n", options: .regularExpression)
+        return t.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasPrefix(".") || line.hasPrefix("'") ? "\\&" + line : String(line)
+        }.joined(separator: "\n")
     }
 
     static func all() -> [(file: String, text: String)] {
@@ -96,7 +100,7 @@ enum ManPages {
     static func overview() -> String {
         var out = header("owatch", "software spend, seats, requests and approvals for a small office")
         out += ".Sh SYNOPSIS\n.Nm\n.Ar command\n.Op Ar verb\n.Op Ar arguments\n.Op Ar options\n"
-        out += ".Sh DESCRIPTION\n.Nm\nkeeps an office's software inventory, requests, approvals and spend in one SQLite ledger. Roles are enforced by signed Ed25519 token files. Every command prints a table, JSON, JSON lines or CSV.\n"
+        out += ".Sh DESCRIPTION\n.Nm\nkeeps an office's software inventory, requests, approvals and spend in one SQLite ledger.\nRoles are enforced by signed Ed25519 token files.\nEvery command prints a table, JSON, JSON lines or CSV.\n"
         out += ".Ss Commands\n.Bl -tag -width Ds\n"
         for c in Help.visible { out += ".It Cm \(c.path)\n\(escape(c.summary)).\n" }
         out += ".El\n.Ss Global options\n" + optionList(globalOptions)
@@ -124,7 +128,7 @@ enum ManPages {
 
         """
         out += exitStatus
-        out += ".Sh SEE ALSO\n" + Help.nounOrder.map { ".Xr owatch-\($0) 1" }.joined(separator: " ,\n") + "\n"
+        out += ".Sh SEE ALSO\n" + Help.nounOrder.sorted().map { ".Xr owatch-\($0) 1" }.joined(separator: " ,\n") + "\n"
         return out
     }
 }

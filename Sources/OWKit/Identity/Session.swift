@@ -25,12 +25,21 @@ public final class Session {
         let ledger = try Ledger.open(path: paths.ledger)
         let text: String
         do {
-            text = try FileSystem.readSecret(paths.token, what: "token file", maxBytes: 64 * 1024)
+            text = try readToken(paths.token)
         } catch let e as OWError where e.kind == .missingInput {
             throw OWError.notPermitted("no token at \(paths.token)", hint: "ask an admin for one (`owatch user token NAME`), then `owatch login FILE`; or pass --token PATH")
         }
         let claims = try Token.verify(text, ledger: ledger, now: now)
         return Session(ledger: ledger, actor: Actor(name: claims.subject, role: claims.role), claims: claims, paths: paths, now: now)
+    }
+
+    /// Reads a token file; an oversized or non-regular one is a rejected token (exit 77), not bad data.
+    static func readToken(_ path: String) throws -> String {
+        do {
+            return try FileSystem.readSecret(path, what: "token file", maxBytes: Token.maxLength * 2)
+        } catch let e as OWError where e.kind == .badData {
+            throw Token.reject(e.message)
+        }
     }
 
     /// Refuses when the actor's role is not among `roles`.
@@ -93,7 +102,7 @@ public enum Setup {
 
     /// `owatch login FILE`: verifies a token against the ledger, then installs it at the token path.
     public static func login(paths: Paths, file: String, now: Date = Date()) throws -> Claims {
-        let text = try FileSystem.readSecret(file, what: "token file", maxBytes: 64 * 1024)
+        let text = try Session.readToken(file)
         let ledger = try Ledger.open(path: paths.ledger)
         let claims = try Token.verify(text, ledger: ledger, now: now)
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)

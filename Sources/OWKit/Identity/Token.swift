@@ -36,6 +36,25 @@ public enum Token {
         OWError(.notPermitted, "token rejected: \(why)", hint: "ask an admin for a new token (`owatch user token NAME`), then `owatch login FILE`")
     }
 
+    /// A JOSE header or claims set: a JSON object, shallow, with no duplicate members.
+    static func parseObject(_ bytes: [UInt8], _ what: String) throws -> JSON {
+        let value: JSON
+        do {
+            value = try JSON.parse(bytes, maxDepth: 4)
+        } catch let e as OWError {
+            throw reject("the \(what) are not valid JSON (\(e.message.replacingOccurrences(of: "invalid JSON ", with: "")))")
+        }
+        guard value.members != nil else { throw reject("the \(what) are not a JSON object") }
+        return value
+    }
+
+    /// NumericDate claims (RFC 7519 §2); owatch requires whole seconds.
+    static func timeClaim(_ claims: JSON, _ name: String) throws -> Int64 {
+        guard let value = claims[name] else { throw reject("no \(name) claim") }
+        guard let seconds = value.intValue else { throw reject("\(name) must be a whole number of seconds") }
+        return seconds
+    }
+
     /// Checks a token against the ledger, in the order RFC 8725 recommends: the algorithm and key
     /// are fixed by us, never chosen by the token. Every failure names the check that failed.
     public static func verify(_ text: String, ledger: Ledger, now: Date = Date()) throws -> Claims {
@@ -48,9 +67,7 @@ public enum Token {
         guard let payloadBytes = Base64URL.decode(parts[1]) else { throw reject("the payload is not base64url") }
         guard let signature = Base64URL.decode(parts[2]) else { throw reject("the signature is not base64url") }
 
-        guard let header = try? JSON.parse(headerBytes, maxDepth: 4), header.members != nil else {
-            throw reject("the header is not a JSON object")
-        }
+        let header = try parseObject(headerBytes, "header fields")
         guard let alg = header["alg"]?.stringValue else { throw reject("the header names no alg") }
         guard acceptedAlgorithms.contains(alg) else { throw reject("alg \"\(alg)\" is not allowed (only Ed25519)") }
         if header["crit"] != nil { throw reject("the header has a crit parameter, which owatch does not support") }
@@ -70,17 +87,13 @@ public enum Token {
             throw reject("the signature does not verify")
         }
 
-        guard let payload = try? JSON.parse(payloadBytes, maxDepth: 4), payload.members != nil else {
-            throw reject("the claims are not a JSON object")
-        }
+        let payload = try parseObject(payloadBytes, "claims")
         guard let iss = payload["iss"]?.stringValue else { throw reject("no iss claim") }
         guard iss == ledger.id else { throw reject("iss names another ledger") }
         guard let sub = payload["sub"]?.stringValue, !sub.isEmpty else { throw reject("no sub claim") }
         guard let roleText = payload["role"]?.stringValue else { throw reject("no role claim") }
         guard let role = Role(rawValue: roleText) else { throw reject("unknown role \"\(roleText.prefix(32))\"") }
-        guard let exp = payload["exp"]?.intValue else { throw reject("no exp claim (integer seconds)") }
-        guard let nbf = payload["nbf"]?.intValue else { throw reject("no nbf claim (integer seconds)") }
-        guard let iat = payload["iat"]?.intValue else { throw reject("no iat claim (integer seconds)") }
+        let exp = try timeClaim(payload, "exp"), nbf = try timeClaim(payload, "nbf"), iat = try timeClaim(payload, "iat")
         guard let jti = payload["jti"]?.stringValue, jti.utf8.count >= 16 else { throw reject("no jti claim of at least 128 bits") }
         let t = Time.epochSeconds(now)
         guard t <= exp.addingReportingOverflow(leeway).partialValue else { throw reject("the token expired at \(Time.rfc3339(Date(timeIntervalSince1970: Double(exp))))") }

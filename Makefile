@@ -1,0 +1,52 @@
+# owatch — `make demo` and `make test` are the two set-up commands (see README).
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
+PREFIX ?= /usr/local
+RELEASE_FLAGS := -c release --static-swift-stdlib
+BIN_DEBUG := .build/debug/owatch
+BIN_RELEASE := .build/release/owatch
+
+.PHONY: deps build release test unit e2e demo docs install bench clean
+
+deps:
+	@bash .ci/deps
+
+build: deps
+	swift build
+
+release: deps
+	swift build $(RELEASE_FLAGS)
+
+# Unit tests (XCTest) then end-to-end tests (pytest) against the built binary.
+test: build
+	swift test
+	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q Tests/e2e
+
+unit: build
+	swift test
+
+e2e: build
+	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q Tests/e2e
+
+demo: release
+	OWATCH_BIN=$(CURDIR)/$(BIN_RELEASE) bash examples/demo.sh
+
+# Regenerates man/ and completions/ from the command table (the tests check they match).
+docs: build
+	$(BIN_DEBUG) gen-docs .
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(BIN_RELEASE) $(DESTDIR)$(PREFIX)/bin/owatch
+	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 completions/owatch.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/owatch
+	install -m 0644 completions/_owatch $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_owatch
+	install -m 0644 completions/owatch.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/owatch.fish
+
+bench: release
+	OWATCH_BIN=$(CURDIR)/$(BIN_RELEASE) bash bench/run.sh
+
+clean:
+	rm -rf .build

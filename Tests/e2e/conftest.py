@@ -1,0 +1,82 @@
+"""End-to-end harness: runs the built owatch binary exactly as a user types it,
+each test in its own temporary HOME with its own ledger, key and token."""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = os.environ.get("OWATCH_BIN", str(ROOT / ".build" / "debug" / "owatch"))
+
+
+class Result:
+    def __init__(self, proc):
+        self.rc = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    def json(self):
+        return json.loads(self.out)
+
+    def __repr__(self):
+        return f"<rc={self.rc} out={self.out[:400]!r} err={self.err[:400]!r}>"
+
+
+class Office:
+    """A temp HOME with an initialised ledger. `run` returns a Result."""
+
+    def __init__(self, home: Path):
+        self.home = home
+        self.env = {
+            "HOME": str(home),
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LANG": "C.UTF-8",
+        }
+        self.ledger = home / ".local/share/owatch/ledger.db"
+        self.token = home / ".config/owatch/token"
+        self.key = home / ".config/owatch/issuer.key"
+
+    def run(self, *args, token=None, input=None, env=None, timeout=60):
+        cmd = [BIN]
+        if token is not None:
+            cmd += ["--token", str(token)]
+        cmd += [str(a) for a in args]
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        proc = subprocess.run(cmd, cwd=self.home, env=e, input=input, capture_output=True, text=True, timeout=timeout)
+        assert "Fatal error" not in proc.stderr, proc.stderr
+        return Result(proc)
+
+    def ok(self, *args, **kw):
+        r = self.run(*args, **kw)
+        assert r.rc == 0, r
+        return r
+
+    def add_user(self, name, role="employee", dept=None):
+        path = self.home / f"{name}.token"
+        args = ["user", "add", name, "--role", role, "--token-out", path]
+        if dept:
+            args += ["--dept", dept]
+        self.ok(*args)
+        return path
+
+    def sql(self, statement):
+        return subprocess.run(["sqlite3", str(self.ledger), statement], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def bare(tmp_path):
+    """A temp HOME with no ledger yet."""
+    return Office(tmp_path)
+
+
+@pytest.fixture
+def office(tmp_path):
+    """A temp HOME with a ledger whose admin is alice (token installed)."""
+    o = Office(tmp_path)
+    r = o.run("init", "--org", "Acme GmbH", "--admin", "alice", "--currency", "EUR")
+    assert r.rc == 0, r
+    return o

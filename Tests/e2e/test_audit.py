@@ -1,0 +1,83 @@
+"""The audit chain detects edits, deletions, reordering and truncation past a seal."""
+import pytest
+
+
+@pytest.fixture
+def busy_office(office):
+    for name in ["bob", "carol", "dave"]:
+        office.add_user(name)
+    office.ok("config", "set", "token.ttl", "30d")
+    return office
+
+
+def tamper(office, sql):
+    # An attacker with file access drops the append-only triggers first.
+    office.sql("DROP TRIGGER IF EXISTS events_append_only_u; DROP TRIGGER IF EXISTS events_append_only_d;"
+               "DROP TRIGGER IF EXISTS seals_append_only_u; DROP TRIGGER IF EXISTS seals_append_only_d;" + sql)
+
+
+def verify_fails_at(office, seq):
+    r = office.run("audit", "verify", "--json")
+    assert r.rc == 65, r
+    assert r.json()["first_bad_seq"] == seq and r.json()["ok"] is False
+    assert "audit chain broken" in r.err
+
+
+def test_clean_chain_verifies(busy_office):
+    v = busy_office.ok("audit", "verify", "--json").json()
+    assert v["ok"] and v["events"] == 9 and v["first_bad_seq"] is None
+    log = busy_office.ok("audit", "log", "--json").json()
+    assert [e["seq"] for e in log] == list(range(1, 10))
+    assert log[2]["action"] == "user.add" and log[2]["details"]["role"] == "employee"
+    assert [e["seq"] for e in busy_office.ok("audit", "log", "-n", "2", "--json").json()] == [8, 9]
+    assert {e["action"] for e in busy_office.ok("audit", "log", "--action", "user", "--json").json()} == {"user.add"}
+
+
+def test_triggers_block_casual_edits(busy_office):
+    import subprocess
+    r = subprocess.run(["sqlite3", str(busy_office.ledger), "UPDATE events SET actor='x' WHERE seq=2"], capture_output=True, text=True)
+    assert r.returncode != 0 and "append-only" in r.stderr
+
+
+def test_edit_detected(busy_office):
+    tamper(busy_office, "UPDATE events SET details='{\"role\":\"admin\"}' WHERE seq=5;")
+    verify_fails_at(busy_office, 5)
+
+
+def test_edit_with_recomputed_hash_detected_by_next_link(busy_office):
+    tamper(busy_office, "UPDATE events SET actor='mallory', hash='" + "ab" * 32 + "' WHERE seq=4;")
+    verify_fails_at(busy_office, 4)
+
+
+def test_delete_detected(busy_office):
+    tamper(busy_office, "DELETE FROM events WHERE seq=3;")
+    verify_fails_at(busy_office, 3)
+
+
+def test_reorder_detected(busy_office):
+    tamper(busy_office, "UPDATE events SET seq=100 WHERE seq=3; UPDATE events SET seq=3 WHERE seq=4; UPDATE events SET seq=4 WHERE seq=100;")
+    verify_fails_at(busy_office, 3)
+
+
+def test_truncation_past_seal_detected(busy_office):
+    busy_office.ok("audit", "seal")
+    busy_office.add_user("erin")
+    tamper(busy_office, "DELETE FROM events WHERE seq >= 8;")
+    verify_fails_at(busy_office, 9)
+
+
+def test_forged_seal_detected(busy_office):
+    busy_office.ok("audit", "seal")
+    tamper(busy_office, "UPDATE seals SET signature=zeroblob(64);")
+    r = busy_office.run("audit", "verify")
+    assert r.rc == 65 and "bad signature" in r.err
+
+
+def test_every_change_is_audited(busy_office):
+    before = int(busy_office.sql("SELECT count(*) FROM events"))
+    busy_office.ok("user", "role", "bob", "admin")
+    busy_office.ok("user", "offboard", "carol")
+    busy_office.ok("config", "unset", "token.ttl")
+    actions = [e["action"] for e in busy_office.ok("audit", "log", "-n", "3", "--json").json()]
+    assert actions == ["user.role", "user.offboard", "config.unset"]
+    assert int(busy_office.sql("SELECT count(*) FROM events")) == before + 3

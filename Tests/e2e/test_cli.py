@@ -1,0 +1,92 @@
+"""The command table: parsing, help, suggestions, completions and man pages."""
+import filecmp
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import BIN, ROOT
+
+COMMANDS = ["init", "user add", "user list", "user show", "user role", "user token", "user offboard", "login",
+            "logout", "whoami", "token jwk", "token list", "token revoke", "config get", "config set",
+            "config unset", "config list", "audit log", "audit verify", "audit seal", "doctor", "backup",
+            "help", "completion"]
+
+
+@pytest.mark.parametrize("cmd", COMMANDS)
+def test_every_command_has_help_with_examples(bare, cmd):
+    r = bare.ok(*cmd.split(), "--help")
+    assert r.out.startswith(f"usage: owatch {cmd}")
+    assert "examples:\n  $ owatch" in r.out
+    assert bare.ok("help", *cmd.split()).out == r.out
+
+
+def test_overview_and_version(bare):
+    r = bare.ok("--help")
+    for cmd in COMMANDS:
+        assert f"  {cmd} " in r.out
+    assert "gen-docs" not in r.out
+    assert bare.ok().out == r.out
+    assert bare.ok("--version").out.startswith("owatch ")
+    assert "verbs:" in bare.ok("user").out
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["usr", "list"], "did you mean 'owatch user'"),
+    (["user", "lst"], "did you mean 'owatch user list'"),
+    (["user", "list", "--rol", "admin"], "did you mean '--role'"),
+    (["whoami", "--jsn"], "did you mean '--json'"),
+    (["completion", "bsh"], "did you mean 'bash'"),
+    (["user", "add"], "needs NAME"),
+    (["user", "show", "a", "b"], "unexpected 'b'"),
+    (["user", "list", "--format"], "needs a value"),
+    (["user", "list", "--format", "xml"], "must be one of"),
+    (["whoami", "--json=1"], "takes no value"),
+])
+def test_usage_errors_exit_64_with_hint(bare, argv, needle):
+    r = bare.run(*argv)
+    assert r.rc == 64, r
+    assert r.err.startswith("owatch: error: ") and needle in r.err
+    assert r.out == ""
+
+
+def test_option_forms_and_double_dash(office):
+    office.ok("user", "add", "--role=employee", "bob", "--dept=ops", "--token-out", office.home / "b.t")
+    assert office.ok("user", "show", "bob", "--format=json").json()["dept"] == "ops"
+    office.ok("--json", "user", "show", "bob")  # global option before the command
+    r = office.run("user", "add", "--role", "employee", "--", "-x")
+    assert r.rc == 64 and "invalid user name '-x'" in r.err
+
+
+@pytest.mark.parametrize("shell,file", [("bash", "owatch.bash"), ("zsh", "_owatch"), ("fish", "owatch.fish")])
+def test_committed_completions_match_the_table(bare, shell, file):
+    assert bare.ok("completion", shell).out == (ROOT / "completions" / file).read_text(), \
+        "completions/ drifted from the command table: run `make docs`"
+
+
+def test_bash_completion_works(bare):
+    script = f"""
+    source '{ROOT}/completions/owatch.bash'
+    COMP_WORDS=(owatch us); COMP_CWORD=1; _owatch; echo "${{COMPREPLY[@]}}"
+    COMP_WORDS=(owatch user ""); COMP_CWORD=2; _owatch; echo "${{COMPREPLY[@]}}"
+    COMP_WORDS=(owatch user add bob --r); COMP_CWORD=4; _owatch; echo "${{COMPREPLY[@]}}"
+    """
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True).stdout.splitlines()
+    assert out[0] == "user"
+    assert "add" in out[1].split() and "offboard" in out[1].split()
+    assert out[2] == "--role"
+
+
+def test_committed_man_pages_match_and_lint_clean(bare, tmp_path):
+    bare.ok("gen-docs", tmp_path)
+    generated = sorted(p.name for p in (tmp_path / "man").iterdir())
+    committed = sorted(p.name for p in (ROOT / "man").iterdir())
+    assert generated == committed
+    for name in generated:
+        assert (tmp_path / "man" / name).read_text() == (ROOT / "man" / name).read_text(), f"man/{name} drifted: run `make docs`"
+    if not shutil.which("mandoc"):
+        pytest.skip("mandoc not installed")
+    for name in committed:
+        lint = subprocess.run(["mandoc", "-Tlint", "-W", "warning", str(ROOT / "man" / name)], capture_output=True, text=True)
+        assert lint.returncode == 0 and lint.stdout + lint.stderr == "", f"{name}: {lint.stdout}{lint.stderr}"

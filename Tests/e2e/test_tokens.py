@@ -1,0 +1,181 @@
+"""Tokens: interop with joserfc both ways, and forged or malformed tokens all rejected with 77."""
+import base64
+import hashlib
+import hmac
+import json
+import time
+import warnings
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from joserfc import jwt
+from joserfc.jwk import OKPKey
+
+warnings.filterwarnings("ignore")  # joserfc warns that "EdDSA" is deprecated by RFC 9864
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def enc(obj) -> str:
+    return b64(obj if isinstance(obj, bytes) else json.dumps(obj).encode())
+
+
+class Forge:
+    def __init__(self, office):
+        self.office = office
+        self.key = serialization.load_pem_private_key(office.key.read_bytes(), password=None)
+        self.jwk = office.ok("token", "jwk").json()
+        self.kid = self.jwk["kid"]
+        self.ledger_id = office.ok("whoami", "--json").json()["ledger_id"]
+        office.add_user("bob")
+
+    def claims(self, **over):
+        now = int(time.time())
+        c = {"iss": self.ledger_id, "sub": "bob", "role": "employee", "iat": now, "nbf": now, "exp": now + 3600,
+             "jti": b64(bytes(16) + str(time.time_ns()).encode())}
+        c.update(over)
+        return {k: v for k, v in c.items() if v is not None}
+
+    def header(self, **over):
+        h = {"alg": "Ed25519", "typ": "JWT", "kid": self.kid}
+        h.update(over)
+        return {k: v for k, v in h.items() if v is not None}
+
+    def sign(self, header=None, claims=None, key=None, raw_header=None, raw_claims=None):
+        h = raw_header if raw_header is not None else enc(header if header is not None else self.header())
+        c = raw_claims if raw_claims is not None else enc(claims if claims is not None else self.claims())
+        sig = (key or self.key).sign(f"{h}.{c}".encode())
+        return f"{h}.{c}.{b64(sig)}"
+
+    def check(self, token, name):
+        path = self.office.home / f"forged-{name}.token"
+        path.write_bytes(token if isinstance(token, bytes) else token.encode())
+        path.chmod(0o600)
+        r = self.office.run("whoami", token=path)
+        assert r.rc == 77, (name, r)
+        assert r.err.startswith("owatch: error: token rejected: "), (name, r.err)
+        assert r.out == ""
+        return r.err
+
+
+@pytest.fixture
+def forge(office):
+    return Forge(office)
+
+
+def test_owatch_tokens_verify_with_joserfc(office):
+    jwk = office.ok("token", "jwk").json()
+    assert jwk["kty"] == "OKP" and jwk["crv"] == "Ed25519" and "d" not in jwk
+    key = OKPKey.import_key(jwk)
+    tok = office.token.read_text().strip()
+    decoded = jwt.decode(tok, key, algorithms=["Ed25519"])
+    assert decoded.header["alg"] == "Ed25519" and decoded.header["kid"] == jwk["kid"]
+    c = decoded.claims
+    assert c["sub"] == "alice" and c["role"] == "admin" and c["iss"] == office.ok("whoami", "--json").json()["ledger_id"]
+    assert c["exp"] > c["iat"] and c["nbf"] == c["iat"]
+    assert len(base64.urlsafe_b64decode(c["jti"] + "==")) >= 16
+    jwks = office.ok("token", "jwk", "--set").json()
+    assert jwks["keys"][0]["x"] == jwk["x"]
+
+
+@pytest.mark.parametrize("alg", ["Ed25519", "EdDSA"])
+def test_joserfc_tokens_signed_with_issuer_key_are_accepted(forge, alg):
+    office = forge.office
+    key = OKPKey.import_key(office.key.read_bytes())
+    tok = jwt.encode({"alg": alg, "typ": "JWT", "kid": forge.kid}, forge.claims(), key, algorithms=[alg])
+    path = office.home / "joserfc.token"
+    path.write_text(tok)
+    path.chmod(0o600)
+    who = office.ok("whoami", "--json", token=path).json()
+    assert who["user"] == "bob" and who["role"] == "employee"
+
+
+def forged_cases(f: Forge):
+    now = int(time.time())
+    good = f.sign()
+    h, c, s = good.split(".")
+    other = Ed25519PrivateKey.generate()
+    other_pub = other.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    pub = base64.urlsafe_b64decode(f.jwk["x"] + "==")
+    hs_input = f"{enc(f.header(alg='HS256'))}.{c}"
+    sig = bytearray(base64.urlsafe_b64decode(s + "=="))
+    sig[5] ^= 0x01
+    nested = "[" * 5000 + "]" * 5000
+    return {
+        "alg-none": f"{enc(f.header(alg='none'))}.{c}.",
+        "alg-none-with-sig": f.sign(header=f.header(alg="none")),
+        "alg-None-case": f.sign(header=f.header(alg="NONE")),
+        "hs256-public-key": f"{hs_input}.{b64(hmac.new(pub, hs_input.encode(), hashlib.sha256).digest())}",
+        "hs256-jwk-text": f"{hs_input}.{b64(hmac.new(json.dumps(f.jwk).encode(), hs_input.encode(), hashlib.sha256).digest())}",
+        "rs256-header": f.sign(header=f.header(alg="RS256")),
+        "es256-header": f.sign(header=f.header(alg="ES256")),
+        "alg-lowercase": f.sign(header=f.header(alg="ed25519")),
+        "no-alg": f.sign(header=f.header(alg=None)),
+        "tampered-role": f"{h}.{enc(f.claims(role='admin'))}.{s}",
+        "tampered-sub": f"{h}.{enc(f.claims(sub='alice', role='admin'))}.{s}",
+        "flipped-sig-bit": f"{h}.{c}.{b64(bytes(sig))}",
+        "short-sig": f"{h}.{c}.{s[:40]}",
+        "expired": f.sign(claims=f.claims(iat=now - 7200, nbf=now - 7200, exp=now - 3600)),
+        "not-yet-valid": f.sign(claims=f.claims(nbf=now + 3600, exp=now + 7200)),
+        "no-exp": f.sign(claims=f.claims(exp=None)),
+        "exp-as-string": f.sign(claims=f.claims(exp=str(now + 3600))),
+        "no-nbf": f.sign(claims=f.claims(nbf=None)),
+        "no-jti": f.sign(claims=f.claims(jti=None)),
+        "wrong-iss": f.sign(claims=f.claims(iss="00000000-0000-0000-0000-000000000000")),
+        "unknown-kid": f.sign(header=f.header(kid="not-a-key-of-this-ledger")),
+        "missing-kid": f.sign(header=f.header(kid=None)),
+        "foreign-key": f.sign(key=other),
+        "embedded-jwk-attacker": f.sign(header=f.header(jwk={"kty": "OKP", "crv": "Ed25519", "x": b64(other_pub)}), key=other),
+        "embedded-jwk-real": f.sign(header=f.header(jwk=f.jwk)),
+        "jku-header": f.sign(header=f.header(jku="https://attacker.example/jwks")),
+        "crit-header": f.sign(header=f.header(crit=["exp"], exp=1)),
+        "typ-not-jwt": f.sign(header=f.header(typ="JWE")),
+        "unknown-user": f.sign(claims=f.claims(sub="mallory")),
+        "unknown-role": f.sign(claims=f.claims(role="superadmin")),
+        "role-mismatch": f.sign(claims=f.claims(role="admin")),
+        "two-segments": f"{h}.{c}",
+        "four-segments": f"{good}.{s}",
+        "non-base64url": f"{h}.{c}+/=.{s}",
+        "padded-base64": f"{h}==.{c}.{s}",
+        "non-json-header": f.sign(raw_header=b64(b"{alg: Ed25519}")),
+        "header-array": f.sign(raw_header=enc([1, 2])),
+        "claims-array": f.sign(raw_claims=enc(["bob"])),
+        "duplicate-alg": f.sign(raw_header=b64(b'{"alg":"none","alg":"Ed25519","kid":"' + f.kid.encode() + b'"}')),
+        "deeply-nested": f.sign(raw_claims=b64(('{"sub":' + nested + "}").encode())),
+        "nested-within-size": f.sign(raw_claims=b64(('{"sub":' + "[" * 300 + "]" * 300 + "}").encode())),
+        "empty": "",
+        "whitespace": "   \n",
+        "four-megabytes": "A" * (4 * 1024 * 1024),
+        "binary-junk": bytes(range(256)) * 4,
+        "nul-in-token": good[:10] + "\x00" + good[10:],
+        "utf8-garbage": h + "." + b64(b"\xff\xfe\xfd") + "." + s,
+    }
+
+
+def test_forged_and_malformed_tokens_rejected(forge):
+    cases = forged_cases(forge)
+    assert len(cases) >= 25
+    for name, token in cases.items():
+        forge.check(token, name)
+
+
+def test_revoked_and_demoted_tokens_rejected(forge):
+    office = forge.office
+    bob = office.home / "bob.token"
+    jti = office.ok("token", "list", "--user", "bob", "--json").json()[0]["jti"]
+    office.ok("token", "revoke", jti)
+    assert "revoked" in forge.check(bob.read_text(), "revoked")
+    office.add_user("dan", role="admin")
+    office.ok("user", "role", "dan", "employee")
+    assert "is now employee" in forge.check((office.home / "dan.token").read_text(), "demoted")
+
+
+def test_valid_forge_control(forge):
+    """The forge itself makes good tokens: proves the rejections above are for the right reasons."""
+    path = forge.office.home / "control.token"
+    path.write_text(forge.sign())
+    path.chmod(0o600)
+    assert forge.office.ok("whoami", "--json", token=path).json()["user"] == "bob"
