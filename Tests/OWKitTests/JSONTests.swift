@@ -8,5 +8,25 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(v["a"]?.arrayValue?.count, 3)
         XCTAssertEqual(v["b"]?.stringValue, "x\"\né😀")
         XCTAssertEqual(try JSON.parse(v.encoded()), v)
+        XCTAssertEqual(v["a"]?.arrayValue?[1], .number("2.50"), "number text is kept exactly")
+    }
+
+    func testRejectsHostileInput() {
+        for bad in ["", "{", "{\"a\":1,\"a\":2}", "[1,]", "01", "1.", "\"\\ud800\"", "\"\u{01}\"", "{} x", "tru", "[" + String(repeating: "[", count: 100) + "]"] {
+            XCTAssertThrowsError(try JSON.parse(bad, maxDepth: 32), "accepted \(bad.prefix(20))")
+        }
+        XCTAssertThrowsError(try JSON.parse([0x22, 0xFF, 0x22]), "invalid UTF-8")
+    }
+
+    func testCanonicalEncodingSortsKeys() {
+        let v = JSON.obj([("b", .int(1)), ("a", .string("é\u{2028}"))])
+        XCTAssertEqual(v.encoded(sortedKeys: true), #"{"a":"é\u2028","b":1}"#)
+        XCTAssertEqual(v.encoded(), #"{"b":1,"a":"é\u2028"}"#)
+    }
+
+    func testIntValue() throws {
+        XCTAssertEqual(try JSON.parse("1700000000").intValue, 1_700_000_000)
+        XCTAssertNil(try JSON.parse("1.5").intValue)
+        XCTAssertNil(try JSON.parse("99999999999999999999").intValue)
     }
 }

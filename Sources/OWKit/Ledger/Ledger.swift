@@ -45,7 +45,11 @@ public final class Ledger {
         let dir = (path as NSString).deletingLastPathComponent
         try FileSystem.makeDirectory(dir, mode: 0o700)
         let db = try Database(path: path, create: true)
-        _ = chmod(path, 0o600)
+        // Private by default; group-writable in a setgid directory (the README's strict install),
+        // where the owatch group reaches the ledger only through the setgid binary.
+        var st = stat()
+        let shared = stat(dir.isEmpty ? "." : dir, &st) == 0 && st.st_mode & S_ISGID != 0
+        _ = chmod(path, shared ? 0o660 : 0o600)
         // WAL lets readers (reports) run while cron's scan writes (sqlite.org/wal.html).
         try db.execute("PRAGMA journal_mode=WAL")
         try migrate(db)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# owatch demo: a throw-away office in a temp directory. Run with `make demo`.
+set -euo pipefail
+OW=${OWATCH_BIN:-owatch}
+demo=$(mktemp -d "${TMPDIR:-/tmp}/owatch-demo.XXXXXX")
+export HOME="$demo" XDG_DATA_HOME="$demo/data" XDG_CONFIG_HOME="$demo/config"
+unset OWATCH_LEDGER OWATCH_TOKEN OWATCH_KEY OWATCH_FORMAT
+cd "$demo"
+# Shows each command as a user would type it, then runs it.
+step() { shift; printf '\n\033[1m$ owatch %s\033[0m\n' "$*"; "$OW" "$@"; }
+
+echo "Demo office in $demo"
+step "$OW" init --org "Acme GmbH" --admin alice --currency EUR
+step "$OW" user add bob --role employee --dept sales --email bob@acme.example --token-out bob.token
+step "$OW" user add carol --role employee --dept engineering --token-out carol.token
+step "$OW" user add cron --role scanner --token-out scanner.token
+step "$OW" whoami
+step "$OW" --token bob.token whoami
+printf '\n\033[1m$ owatch user list --json | jq -r '"'"'.[] | "\\(.name)\\t\\(.role)\\t\\(.dept // "-")"'"'"'\033[0m\n'
+"$OW" user list --json | jq -r '.[] | "\(.name)\t\(.role)\t\(.dept // "-")"'
+printf '\n\033[1m$ owatch --token bob.token user list   # an employee is refused\033[0m\n'
+"$OW" --token bob.token user list || echo "(exit $?)"
+step "$OW" token jwk
+step "$OW" audit seal
+step "$OW" audit verify
+step "$OW" doctor
+echo
+echo "The demo ledger is $demo/data/owatch/ledger.db; remove $demo when done."
