@@ -140,7 +140,9 @@ def test_token_list_and_revoke(office):
     r = office.run("whoami", token=bob)
     assert r.rc == 77 and "revoked" in r.err
     assert office.run("token", "revoke", toks[0]["jti"]).rc == 1
-    assert office.ok("token", "list", "--json").json()[-1]["revoked_at"]
+    listed = office.ok("token", "list", "--json").json()
+    assert [t["user"] for t in listed] == ["alice", "bob"]   # in issue order
+    assert listed[1]["revoked_at"] and listed[0]["revoked_at"] is None
 
 
 def test_user_token_printed_bare_for_redirection(office):

@@ -178,7 +178,7 @@ public enum Users {
         try db.query("""
             SELECT t.jti, u.name, t.role, t.issued_at, t.expires_at, r.revoked_at
             FROM tokens t JOIN users u ON u.id = t.user_id LEFT JOIN revoked_tokens r ON r.jti = t.jti
-            WHERE ?1 IS NULL OR u.name = ?1 ORDER BY t.issued_at, t.jti
+            WHERE ?1 IS NULL OR u.name = ?1 ORDER BY t.rowid
             """, user).map {
             TokenRecord(jti: $0.string("jti"), user: $0.string("name"), role: $0.string("role"), issuedAt: $0.string("issued_at"),
                         expiresAt: $0.string("expires_at"), revokedAt: $0.optionalString("revoked_at"))

@@ -28,7 +28,7 @@ enum Schema {
             role TEXT NOT NULL,
             issued_at TEXT NOT NULL,
             expires_at TEXT NOT NULL
-        ) WITHOUT ROWID;
+        );
         CREATE INDEX tokens_by_user ON tokens(user_id);
         CREATE TABLE revoked_tokens(
             jti TEXT PRIMARY KEY,
