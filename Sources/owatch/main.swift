@@ -7,6 +7,7 @@ let environment = ProcessInfo.processInfo.environment
 
 func printError(_ error: OWError, _ term: Terminal) {
     term.err("owatch: error: \(error.message)\n")
+    for line in error.details { term.err("  \(line)\n") }
     for hint in error.hints { term.err("hint: \(hint)\n") }
 }
 

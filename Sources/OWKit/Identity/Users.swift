@@ -103,22 +103,32 @@ public enum Users {
         }
     }
 
-    /// Offboards a person: deactivates them and revokes every token they were issued.
-    /// Returns the user and how many tokens were revoked; later modules free seats here too.
-    public static func offboard(_ session: Session, name: String) throws -> (user: User, revokedTokens: Int) {
+    public struct Offboarding: Sendable {
+        public let user: User
+        public let revokedTokens: Int
+        public let freedSeats: [String]          // license names
+        public let monthlySaving: [Money]        // per currency
+    }
+
+    /// Offboards a person: deactivates them, revokes every token they were issued and frees
+    /// their seats, all in one transaction. The saving is what their seats cost per month.
+    public static func offboard(_ session: Session, name: String) throws -> Offboarding {
         try session.write {
             let user = try get(session.db, name)
             guard user.isActive else { throw OWError.refused("user '\(user.name)' was already offboarded on \(user.offboardedAt ?? "?")") }
             if user.role == .admin { try ensureAnotherAdmin(session.db, besides: user) }
             let stamp = Time.rfc3339(session.now)
+            let freed = try Licenses.freeSeats(session, user: user)
             try session.db.run("UPDATE users SET status = 'offboarded', offboarded_at = ? WHERE id = ?", stamp, user.id)
             try session.db.run("""
                 INSERT OR IGNORE INTO revoked_tokens(jti, revoked_at, revoked_by)
                 SELECT jti, ?, ? FROM tokens WHERE user_id = ?
                 """, stamp, session.actor.name, user.id)
             let revoked = session.db.changes
-            try session.audit("user.offboard", "user:\(user.name)", .obj([("revoked_tokens", .int(revoked))]))
-            return (try get(session.db, name), revoked)
+            let saving = Licenses.seatCostByCurrency(freed)
+            try session.audit("user.offboard", "user:\(user.name)", .obj([("revoked_tokens", .int(revoked)),
+                ("freed_seats", .array(freed.map { .string($0.name) })), ("monthly_saving", .array(saving.map { .string($0.display) }))]))
+            return Offboarding(user: try get(session.db, name), revokedTokens: revoked, freedSeats: freed.map(\.name), monthlySaving: saving)
         }
     }
 

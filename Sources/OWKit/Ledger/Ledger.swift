@@ -71,7 +71,7 @@ public final class Ledger {
             try db.write {
                 // Re-check inside the write lock: a concurrent owatch may have migrated already.
                 guard Int(try db.scalar("PRAGMA user_version")) == step else { return }
-                try db.execute(Schema.migrations[step])
+                try Schema.migrations[step](db)
                 try db.execute("PRAGMA user_version = \(step + 1)")  // integer from our own table, not input
             }
         }

@@ -1,9 +1,9 @@
 /// The ledger's schema, one migration per `PRAGMA user_version` step. Forward-only:
 /// a migration is never edited once shipped; a new one is appended.
 enum Schema {
-    static let migrations: [String] = [
+    static let migrations: [@Sendable (Database) throws -> Void] = [
         // 1: identity, configuration and the audit chain.
-        """
+        { db in try db.execute("""
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE config(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE users(
@@ -60,7 +60,67 @@ enum Schema {
         CREATE TRIGGER events_append_only_d BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
         CREATE TRIGGER seals_append_only_u BEFORE UPDATE ON seals BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END;
         CREATE TRIGGER seals_append_only_d BEFORE DELETE ON seals BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END;
-        """,
+        """) },
+
+        // 2: the software inventory: vendors, licenses, their purchase lines and seats.
+        { db in
+            try db.execute("""
+            CREATE TABLE vendors(
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                category TEXT NOT NULL DEFAULT 'other',
+                domains TEXT NOT NULL DEFAULT '',     -- comma-separated billing sender domains
+                aliases TEXT NOT NULL DEFAULT '',     -- comma-separated, lower case
+                source TEXT NOT NULL DEFAULT 'local' CHECK (source IN ('builtin','local'))
+            );
+            CREATE TABLE licenses(
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                vendor_id INTEGER NOT NULL REFERENCES vendors(id),
+                plan TEXT,
+                category TEXT,                        -- overrides the vendor's category
+                owner_id INTEGER REFERENCES users(id),
+                period TEXT NOT NULL,                 -- monthly, yearly, 24m, one-off, ...
+                currency TEXT NOT NULL,
+                per_seat INTEGER NOT NULL DEFAULT 0,
+                renews_on TEXT,                       -- anchor date; the next renewal rolls forward from it
+                status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','cancelled')),
+                ends_on TEXT,                         -- last day of a cancelled contract
+                notes TEXT,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX licenses_by_vendor ON licenses(vendor_id);
+            -- Seats bought at a price: a license carries one line per order.
+            CREATE TABLE purchases(
+                id INTEGER PRIMARY KEY,
+                license_id INTEGER NOT NULL REFERENCES licenses(id) ON DELETE CASCADE,
+                seats INTEGER CHECK (seats IS NULL OR seats > 0),   -- NULL: unlimited (site license)
+                cost_minor INTEGER NOT NULL CHECK (cost_minor >= 0), -- per billing period, whole line
+                order_ref TEXT,
+                purchased_on TEXT NOT NULL
+            );
+            CREATE INDEX purchases_by_license ON purchases(license_id);
+            CREATE TABLE seats(
+                license_id INTEGER NOT NULL REFERENCES licenses(id) ON DELETE CASCADE,
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                assigned_at TEXT NOT NULL,
+                PRIMARY KEY (license_id, user_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX seats_by_user ON seats(user_id);
+            -- One row per license, renewal date and lead time whose hook has fired.
+            CREATE TABLE renewal_notices(
+                license_id INTEGER NOT NULL REFERENCES licenses(id) ON DELETE CASCADE,
+                renews_on TEXT NOT NULL,
+                lead TEXT NOT NULL,
+                fired_at TEXT NOT NULL,
+                PRIMARY KEY (license_id, renews_on, lead)
+            ) WITHOUT ROWID;
+            """)
+            for v in Catalog.entries {
+                try db.run("INSERT INTO vendors(name, category, domains, aliases, source) VALUES (?,?,?,?, 'builtin')",
+                           v.name, v.category, v.domains.joined(separator: ","), v.aliases.map { $0.lowercased() }.joined(separator: ","))
+            }
+        },
     ]
 
     static var currentVersion: Int { migrations.count }

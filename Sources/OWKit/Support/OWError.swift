@@ -14,6 +14,8 @@ public struct OWError: Error, CustomStringConvertible, Sendable {
     public let kind: Kind
     public let message: String
     public let hints: [String]
+    /// Lines that itemise the error (e.g. every bad row of an import), shown under it.
+    public var details: [String] = []
 
     public init(_ kind: Kind, _ message: String, hint: String? = nil) {
         self.kind = kind

@@ -34,6 +34,9 @@ public enum Time {
         return date
     }
 
+    /// Midnight UTC of the day `date` falls on.
+    public static func startOfDay(_ date: Date) -> Date { calendar.startOfDay(for: date) }
+
     public static func epochSeconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
 }
 

@@ -1,0 +1,166 @@
+import Foundation
+
+/// `license import`: CSV with a header, or the JSON `license list --json` prints.
+/// All or nothing: every row is checked first; any bad row means nothing is written.
+public enum LicenseImport {
+    public struct RowError: Sendable, CustomStringConvertible {
+        public let line: Int
+        public let message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    public struct Outcome: Sendable {
+        public let licenses: Int
+        public let seats: Int
+        public let dryRun: Bool
+    }
+
+    static let knownColumns: Set<String> = ["name", "vendor", "plan", "seats", "cost", "currency", "period", "renews_on", "owner",
+                                            "assigned", "category", "per_seat", "notes", "order", "purchased_on"]
+    static let requiredColumns = ["name", "vendor", "seats", "cost"]
+
+    /// Reads drafts from file text; JSON when it starts with `[`, CSV otherwise.
+    public static func drafts(from text: String) throws -> [(line: Int, draft: Result<LicenseDraft, OWError>)] {
+        let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
+        return trimmed.first == "[" ? try fromJSON(String(trimmed)) : try fromCSV(text)
+    }
+
+    static func fromCSV(_ text: String) throws -> [(line: Int, draft: Result<LicenseDraft, OWError>)] {
+        let records = try CSV.parse(text)
+        guard let header = records.first else { throw OWError.badData("the file is empty; expected a header row") }
+        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if let unknown = columns.first(where: { !knownColumns.contains($0) }) {
+            throw OWError.badData("line 1: unknown column '\(unknown.prefix(40))'",
+                                  hint: "columns: \(knownColumns.sorted().joined(separator: ", "))")
+        }
+        if let missing = requiredColumns.first(where: { !columns.contains($0) }) {
+            throw OWError.badData("line 1: the header has no '\(missing)' column")
+        }
+        if Set(columns).count != columns.count { throw OWError.badData("line 1: a column is named twice") }
+        return records.dropFirst().map { rec in
+            (rec.line, Result {
+                guard rec.fields.count == columns.count else {
+                    throw OWError.badData("expected \(columns.count) fields, found \(rec.fields.count)")
+                }
+                var row: [String: String] = [:]
+                for (c, v) in zip(columns, rec.fields) { row[c] = v.trimmingCharacters(in: .whitespaces) }
+                return try draft(row)
+            }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") })
+        }
+    }
+
+    static func draft(_ row: [String: String]) throws -> LicenseDraft {
+        func value(_ k: String) -> String? { row[k].flatMap { $0.isEmpty ? nil : $0 } }
+        guard let name = value("name") else { throw OWError.badData("name is empty") }
+        guard let vendor = value("vendor") else { throw OWError.badData("vendor is empty") }
+        guard let seatsText = value("seats") else { throw OWError.badData("seats is empty") }
+        guard let cost = value("cost") else { throw OWError.badData("cost is empty") }
+        var d = LicenseDraft(name: name, vendor: vendor, seats: try LicenseDraft.parseSeats(seatsText), cost: cost)
+        d.plan = value("plan"); d.currency = value("currency"); d.period = value("period") ?? "monthly"
+        d.renewsOn = value("renews_on"); d.owner = value("owner"); d.category = value("category"); d.notes = value("notes")
+        d.orderRef = value("order"); d.purchasedOn = value("purchased_on")
+        if let ps = value("per_seat") {
+            switch ps.lowercased() {
+            case "true", "yes", "1": d.perSeat = true
+            case "false", "no", "0": d.perSeat = false
+            default: throw OWError.badData("per_seat must be true or false")
+            }
+        }
+        d.assigned = (value("assigned") ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return d
+    }
+
+    /// The JSON of `license list --json`: each object's `lines` rebuild its purchase lines exactly.
+    static func fromJSON(_ text: String) throws -> [(line: Int, draft: Result<LicenseDraft, OWError>)] {
+        let doc: JSON
+        do { doc = try JSON.parse(text, maxDepth: 8) } catch let e as OWError { throw OWError.badData(e.message) }
+        guard let items = doc.arrayValue else { throw OWError.badData("expected a JSON array of licenses") }
+        return items.enumerated().map { index, item in
+            (index + 1, Result {
+                guard item.members != nil else { throw OWError.badData("item \(index + 1) is not an object") }
+                func str(_ k: String) -> String? {
+                    switch item[k] {
+                    case .string(let s)?: return s.isEmpty ? nil : s
+                    case .number(let n)?: return n
+                    case .bool(let b)?: return b ? "true" : "false"
+                    default: return nil
+                    }
+                }
+                var row: [String: String] = [:]
+                for k in knownColumns { row[k] = str(k) }
+                row["seats"] = item["unlimited"]?.boolValue == true ? "unlimited" : str("seats")
+                row["renews_on"] = str("renews_on")
+                row["assigned"] = item["assigned_to"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ";")
+                var d = try draft(row)
+                // Purchase lines: the first is the license's own; the rest are grown seats.
+                if let lines = item["lines"]?.arrayValue, !lines.isEmpty {
+                    func line(_ j: JSON) throws -> (Int64?, String, String?, String?) {
+                        let seats: Int64? = j["seats"].flatMap { $0 == .null ? nil : $0.intValue }
+                        guard let cost = j["cost"], case .number(let c) = cost else { throw OWError.badData("a purchase line has no cost") }
+                        return (seats, c, j["order"]?.stringValue, j["purchased_on"]?.stringValue)
+                    }
+                    let first = try line(lines[0])
+                    d.seats = first.0; d.cost = first.1; d.orderRef = first.2; d.purchasedOn = first.3
+                    d.costIsLineTotal = true   // exported line costs are totals, even for per-seat prices
+                    d.extraLines = try lines.dropFirst().map { let l = try line($0); return (seats: l.0, cost: l.1, order: l.2, date: l.3) }
+                }
+                return d
+            }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") })
+        }
+    }
+
+    /// Checks every row, then writes them all in one transaction (or none).
+    public static func run(_ session: Session, text: String, dryRun: Bool) throws -> Outcome {
+        let rows = try drafts(from: text)
+        let currency = try Currency.parse(session.ledger.currency)
+        var errors: [RowError] = []
+        var resolved: [(Int, LicenseDraft.Resolved)] = []
+        var seen: [String: Int] = [:]
+        for (line, result) in rows {
+            switch result {
+            case .failure(let e): errors.append(RowError(line: line, message: e.message))
+            case .success(let d):
+                do {
+                    let r = try d.resolved(defaultCurrency: currency)
+                    let key = d.name.trimmingCharacters(in: .whitespaces).lowercased()
+                    if let first = seen[key] { throw OWError.badData("'\(d.name)' is also on line \(first)") }
+                    seen[key] = line
+                    resolved.append((line, r))
+                } catch let e as OWError { errors.append(RowError(line: line, message: e.message)) }
+            }
+        }
+        if resolved.isEmpty && errors.isEmpty { throw OWError.badData("no licenses in the file") }
+        let write = {
+            var vendors = try Vendors.index(session.db)
+            var users = try Licenses.activeUsers(session.db)
+            var seats = 0
+            for (line, r) in resolved {
+                do {
+                    _ = try Licenses.insert(session.db, r, vendors: &vendors, users: &users, now: session.now)
+                    seats += r.draft.assigned.count
+                } catch let e as OWError { errors.append(RowError(line: line, message: e.message)) }
+            }
+            guard errors.isEmpty else { throw ImportFailure(errors: errors) }
+            try session.audit("license.import", "licenses", .obj([("licenses", .int(resolved.count)), ("seats", .int(seats)),
+                                                                 ("sha256", .string(Crypto.sha256Hex(text)))]))
+            if dryRun { throw DryRunDone(outcome: Outcome(licenses: resolved.count, seats: seats, dryRun: true)) }
+            return Outcome(licenses: resolved.count, seats: seats, dryRun: false)
+        }
+        // Rows that parse can still clash with the ledger (names taken, unknown users), so even a
+        // dry run inserts inside the transaction and rolls back: the report is exactly what a real run would do.
+        do {
+            guard errors.isEmpty else { throw ImportFailure(errors: errors) }
+            return try session.write(write)
+        } catch let done as DryRunDone {
+            return done.outcome
+        } catch let failure as ImportFailure {
+            let sorted = failure.errors.sorted { $0.line < $1.line }
+            var e = OWError(.badData, "\(sorted.count) bad row(s); nothing was imported", hint: "fix the rows and import again; --dry-run checks without writing")
+            e.details = sorted.prefix(100).map(\.description) + (sorted.count > 100 ? ["… and \(sorted.count - 100) more"] : [])
+            throw e
+        }
+    }
+
+    struct ImportFailure: Error { let errors: [RowError] }
+    struct DryRunDone: Error { let outcome: Outcome }
+}

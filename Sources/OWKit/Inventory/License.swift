@@ -1,0 +1,167 @@
+import Foundation
+
+/// One order of seats on a license, at its own price.
+public struct PurchaseLine: Sendable {
+    public let seats: Int64?          // nil: unlimited
+    public let cost: Money            // per billing period, whole line
+    public let orderRef: String?
+    public let purchasedOn: String
+}
+
+/// A software license as the office sees it: a contract with a vendor, its seats and their holders.
+public struct License: Sendable {
+    public let id: Int64
+    public let name: String
+    public let vendor: String
+    public let plan: String?
+    public let category: String
+    public let owner: String?
+    public let period: Period
+    public let currency: Currency
+    public let perSeat: Bool
+    /// nil for a site license (unlimited seats).
+    public let seats: Int64?
+    public let assigned: Int64
+    /// Cost per billing period, all purchase lines together.
+    public let cost: Money
+    public let anchor: String?
+    public let status: String
+    public let endsOn: String?
+    public let notes: String?
+    public let createdAt: String
+
+    public var isUnlimited: Bool { seats == nil }
+    public var freeSeats: Int64? { seats.map { max(0, $0 - assigned) } }
+    public var isActive: Bool { status == "active" }
+
+    /// Exact monthly equivalent in minor units.
+    public var monthlyExact: Rational { Rational(cost.minor, 1) * period.chargesPerMonth }
+    public var monthly: Money { Money(minor: monthlyExact.rounded, currency: currency) }
+
+    /// What one held seat costs per month: the monthly cost over the seats paid for
+    /// (over the holders for a site license).
+    public var seatMonthlyExact: Rational {
+        let divisor = seats ?? assigned
+        guard divisor > 0 else { return .zero }
+        return monthlyExact * Rational(1, divisor)
+    }
+
+    /// The next renewal on or after `day`: the anchor rolled forward by whole periods;
+    /// nil for one-off purchases and for contracts that end first.
+    public func nextRenewal(onOrAfter day: Date) -> Date? {
+        guard period.isRecurring, let anchorText = anchor, let anchorDate = Time.parseDay(anchorText) else { return nil }
+        let next = period.next(from: anchorDate, onOrAfter: day)
+        if let end = endsOn.flatMap(Time.parseDay), next > end { return nil }
+        return next
+    }
+
+    init(row: Row) {
+        id = row.int("id"); name = row.string("name"); vendor = row.string("vendor"); plan = row.optionalString("plan")
+        category = row.string("category"); owner = row.optionalString("owner")
+        period = (try? Period.parse(row.string("period"))) ?? .monthly
+        currency = (try? Currency.parse(row.string("currency"))) ?? Currency(code: row.string("currency"), exponent: 2)
+        perSeat = row.int("per_seat") != 0
+        seats = row.optionalInt("seats"); assigned = row.int("assigned")
+        cost = Money(minor: row.int("cost_minor"), currency: currency)
+        anchor = row.optionalString("renews_on"); status = row.string("status"); endsOn = row.optionalString("ends_on")
+        notes = row.optionalString("notes"); createdAt = row.string("created_at")
+    }
+
+    /// The one query every license view reads: aggregates of purchase lines and seats per license.
+    static let selectSQL = """
+        SELECT l.id, l.name, v.name AS vendor, l.plan, COALESCE(l.category, v.category) AS category, u.name AS owner,
+               l.period, l.currency, l.per_seat, l.renews_on, l.status, l.ends_on, l.notes, l.created_at,
+               p.seats, COALESCE(p.cost_minor, 0) AS cost_minor, COALESCE(s.assigned, 0) AS assigned
+        FROM licenses l
+        JOIN vendors v ON v.id = l.vendor_id
+        LEFT JOIN users u ON u.id = l.owner_id
+        LEFT JOIN (SELECT license_id, CASE WHEN count(*) > count(seats) THEN NULL ELSE sum(seats) END AS seats,
+                          sum(cost_minor) AS cost_minor
+                   FROM purchases GROUP BY license_id) p ON p.license_id = l.id
+        LEFT JOIN (SELECT license_id, count(*) AS assigned FROM seats GROUP BY license_id) s ON s.license_id = l.id
+        """
+}
+
+/// What a new license is made of, validated once for `license add`, `license import`
+/// and (later) approvals that create licenses.
+public struct LicenseDraft: Sendable {
+    public var name: String
+    public var vendor: String
+    public var plan: String?
+    public var seats: Int64?             // nil: unlimited
+    public var cost: String               // as typed; parsed against the currency
+    public var perSeat: Bool = false
+    /// The cost is already the first line's total (a JSON export), not a per-seat price.
+    public var costIsLineTotal = false
+    public var period: String = "monthly"
+    public var currency: String?
+    public var renewsOn: String?
+    public var owner: String?
+    public var category: String?
+    public var notes: String?
+    public var orderRef: String?
+    public var purchasedOn: String?
+    public var assigned: [String] = []
+    /// Extra purchase lines (from a JSON export); each `(seats, cost text, order, date)`.
+    public var extraLines: [(seats: Int64?, cost: String, order: String?, date: String?)] = []
+
+    public init(name: String, vendor: String, seats: Int64?, cost: String) {
+        self.name = name; self.vendor = vendor; self.seats = seats; self.cost = cost
+    }
+
+    /// Parses a seat count: a positive whole number or `unlimited`.
+    public static func parseSeats(_ text: String) throws -> Int64? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if t == "unlimited" || t == "site" { return nil }
+        guard let n = Int64(t) else { throw OWError.usage("seats must be a whole number or 'unlimited', not '\(text.prefix(20))'") }
+        guard n > 0 else { throw OWError.usage("seats must be at least 1, not \(n)") }
+        guard n <= 1_000_000 else { throw OWError.usage("seats must be at most 1000000") }
+        return n
+    }
+
+    static func validateName(_ name: String) throws {
+        let n = name.trimmingCharacters(in: .whitespaces)
+        guard !n.isEmpty, n.count <= 200, !n.contains(where: { $0.isNewline }) else {
+            throw OWError.usage("a license name is 1-200 characters on one line")
+        }
+        guard Int64(n) == nil else { throw OWError.usage("a license name cannot be a number (numbers address licenses by id)") }
+    }
+
+    /// Everything checkable without writing: names, money, dates, period.
+    func resolved(defaultCurrency: Currency) throws -> Resolved {
+        try LicenseDraft.validateName(name)
+        let currency = try self.currency.map(Currency.parse) ?? defaultCurrency
+        let period = try Period.parse(period)
+        let price: Money = try MoneyParser.parse(cost, defaultCurrency: currency)
+        guard price.currency == currency else {
+            throw OWError.usage("the cost is in \(price.currency.code) but the license is in \(currency.code)")
+        }
+        guard price.minor >= 0 else { throw OWError.usage("a cost cannot be negative") }
+        if perSeat && seats == nil { throw OWError.usage("a per-seat price needs a seat count, not unlimited") }
+        if let r = renewsOn, Time.parseDay(r) == nil { throw OWError.usage("renews_on '\(r.prefix(20))' is not a date (YYYY-MM-DD)") }
+        if let p = purchasedOn, Time.parseDay(p) == nil { throw OWError.usage("purchased_on '\(p.prefix(20))' is not a date (YYYY-MM-DD)") }
+        if renewsOn != nil && !period.isRecurring { throw OWError.usage("a one-off purchase does not renew; drop the renewal date") }
+        let base = perSeat && !costIsLineTotal ? try multiply(price, seats!) : price
+        var lines = [(seats, base, orderRef, purchasedOn)]
+        for extra in extraLines {
+            let p: Money = try MoneyParser.parse(extra.cost, defaultCurrency: currency)
+            guard p.currency == currency, p.minor >= 0 else { throw OWError.usage("purchase line cost '\(extra.cost)' must be a non-negative \(currency.code) amount") }
+            if let d = extra.date, Time.parseDay(d) == nil { throw OWError.usage("purchase line date '\(d)' is not a date") }
+            lines.append((extra.seats, p, extra.order, extra.date))
+        }
+        return Resolved(draft: self, currency: currency, period: period, lines: lines)
+    }
+
+    struct Resolved {
+        let draft: LicenseDraft
+        let currency: Currency
+        let period: Period
+        let lines: [(Int64?, Money, String?, String?)]
+    }
+}
+
+func multiply(_ m: Money, _ n: Int64) throws -> Money {
+    let (v, overflow) = m.minor.multipliedReportingOverflow(by: n)
+    guard !overflow else { throw OWError.usage("that cost is too large") }
+    return Money(minor: v, currency: m.currency)
+}

@@ -1,0 +1,351 @@
+import Foundation
+
+/// Filters for `license list`.
+public struct LicenseFilter: Sendable {
+    public var vendor: String?
+    public var category: String?
+    public var owner: String?
+    public var holder: String?            // --user: licenses this person holds a seat of
+    public var renewingWithin: Duration?
+    public var unusedOnly = false
+    public var includeCancelled = true
+    public init() {}
+}
+
+/// The software inventory: licenses, purchase lines and seats (SPEC §3–§4).
+public enum Licenses {
+    // MARK: Reading
+
+    /// Finds a license by id or by unique case-insensitive name.
+    public static func find(_ db: Database, _ key: String) throws -> License? {
+        if let id = Int64(key), let row = try db.one(License.selectSQL + " WHERE l.id = ?", id) { return License(row: row) }
+        return try db.one(License.selectSQL + " WHERE l.name = ?", key).map(License.init)
+    }
+
+    public static func get(_ db: Database, _ key: String) throws -> License {
+        guard let l = try find(db, key) else {
+            throw OWError.notFound("license '\(key.prefix(80))'", hint: "see `owatch license list`")
+        }
+        return l
+    }
+
+    public static func list(_ db: Database, filter: LicenseFilter = LicenseFilter(), today: Date = Date()) throws -> [License] {
+        var vendorID: Int64?
+        if let v = filter.vendor {
+            guard let vendor = try Vendors.resolve(db, v) else { return [] }
+            vendorID = vendor.id
+        }
+        let sql = License.selectSQL + """
+             WHERE (?1 IS NULL OR l.vendor_id = ?1)
+               AND (?2 IS NULL OR COALESCE(l.category, v.category) = ?2 COLLATE NOCASE)
+               AND (?3 IS NULL OR u.name = ?3 COLLATE NOCASE)
+               AND (?4 IS NULL OR EXISTS (SELECT 1 FROM seats x JOIN users xu ON xu.id = x.user_id WHERE x.license_id = l.id AND xu.name = ?4))
+               AND (?5 = 1 OR l.status = 'active')
+             ORDER BY l.name COLLATE NOCASE
+            """
+        var out = try db.query(sql, arguments: [vendorID, filter.category, filter.owner, filter.holder, filter.includeCancelled]).map(License.init)
+        if filter.unusedOnly { out = out.filter { ($0.freeSeats ?? 0) > 0 } }
+        if let within = filter.renewingWithin {
+            let limit = within.added(to: today)
+            out = out.filter { l in l.nextRenewal(onOrAfter: Time.startOfDay(today)).map { $0 <= limit } ?? false }
+        }
+        return out
+    }
+
+    public static func holders(_ db: Database, licenseID: Int64) throws -> [String] {
+        try db.query("SELECT u.name FROM seats s JOIN users u ON u.id = s.user_id WHERE s.license_id = ? ORDER BY u.name COLLATE NOCASE", licenseID)
+            .map { $0.string("name") }
+    }
+
+    /// Holders of every license at once, for list views (one query, not one per license).
+    public static func allHolders(_ db: Database) throws -> [Int64: [String]] {
+        var out: [Int64: [String]] = [:]
+        try db.forEach("SELECT s.license_id, u.name FROM seats s JOIN users u ON u.id = s.user_id ORDER BY u.name COLLATE NOCASE") {
+            out[$0.int("license_id"), default: []].append($0.string("name"))
+        }
+        return out
+    }
+
+    public static func purchaseLines(_ db: Database, license: License) throws -> [PurchaseLine] {
+        try db.query("SELECT * FROM purchases WHERE license_id = ? ORDER BY id", license.id).map {
+            PurchaseLine(seats: $0.optionalInt("seats"), cost: Money(minor: $0.int("cost_minor"), currency: license.currency),
+                         orderRef: $0.optionalString("order_ref"), purchasedOn: $0.string("purchased_on"))
+        }
+    }
+
+    // MARK: Writing
+
+    /// Adds a license from a draft: resolves the vendor (creating a local one if the catalog
+    /// has none), the owner and the holders, and writes it with its purchase lines and seats.
+    public static func add(_ session: Session, _ draft: LicenseDraft) throws -> License {
+        let resolved = try draft.resolved(defaultCurrency: try Currency.parse(session.ledger.currency))
+        return try session.write {
+            var vendors = try Vendors.index(session.db)
+            var users = try activeUsers(session.db)
+            let id = try insert(session.db, resolved, vendors: &vendors, users: &users, now: session.now)
+            let license = try get(session.db, String(id))
+            try session.audit("license.add", "license:\(license.name)", details(license, holders: draft.assigned))
+            return license
+        }
+    }
+
+    static func details(_ l: License, holders: [String]) -> JSON {
+        .obj([("id", .int(l.id)), ("vendor", .string(l.vendor)), ("seats", l.seats.map { JSON.int($0) } ?? .string("unlimited")),
+              ("cost", .number(l.cost.decimal)), ("currency", .string(l.currency.code)), ("period", .string(l.period.description)),
+              ("assigned", .array(holders.map(JSON.string)))])
+    }
+
+    static func activeUsers(_ db: Database) throws -> [String: (id: Int64, name: String)] {
+        var out: [String: (Int64, String)] = [:]
+        try db.forEach("SELECT id, name FROM users WHERE status = 'active'") { out[$0.string("name").lowercased()] = ($0.int("id"), $0.string("name")) }
+        return out
+    }
+
+    /// Writes one resolved draft; shared by add and import. Inside a write transaction.
+    static func insert(_ db: Database, _ r: LicenseDraft.Resolved, vendors: inout [String: Vendor],
+                       users: inout [String: (id: Int64, name: String)], now: Date) throws -> Int64 {
+        let d = r.draft
+        let vendor: Vendor
+        if let v = vendors[d.vendor.trimmingCharacters(in: .whitespaces).lowercased()] {
+            vendor = v
+        } else {
+            vendor = try Vendors.insert(db, name: d.vendor, category: d.category, domains: [], aliases: [])
+            vendors[vendor.name.lowercased()] = vendor
+        }
+        var ownerID: Int64?
+        if let owner = d.owner, !owner.isEmpty {
+            guard let u = users[owner.lowercased()] else { throw OWError.refused("owner '\(owner)' is not an active user") }
+            ownerID = u.id
+        }
+        let name = d.name.trimmingCharacters(in: .whitespaces)
+        if try db.one("SELECT 1 AS x FROM licenses WHERE name = ?", name) != nil {
+            throw OWError.refused("a license named '\(name)' already exists")
+        }
+        let today = Time.day(now)
+        try db.run("""
+            INSERT INTO licenses(name, vendor_id, plan, category, owner_id, period, currency, per_seat, renews_on, notes, created_at)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            """, name, vendor.id, d.plan, d.category?.lowercased(), ownerID, r.period.description, r.currency.code, d.perSeat,
+                   d.renewsOn, d.notes, Time.rfc3339(now))
+        let id = db.lastInsertRowID
+        for (seats, cost, order, date) in r.lines {
+            try db.run("INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
+                       id, seats, cost.minor, order, date ?? today)
+        }
+        let capacity: Int64? = r.lines.contains { $0.0 == nil } ? nil : r.lines.reduce(0) { $0 + ($1.0 ?? 0) }
+        let holders = Set(d.assigned.map { $0.lowercased() })
+        if let capacity, holders.count > capacity {
+            throw OWError.refused("'\(name)' has \(capacity) seat(s) but \(holders.count) people are assigned")
+        }
+        for h in holders.sorted() {
+            guard let u = users[h] else { throw OWError.refused("cannot assign '\(h)': not an active user") }
+            try db.run("INSERT INTO seats(license_id, user_id, assigned_at) VALUES (?,?,?)", id, u.id, Time.rfc3339(now))
+        }
+        return id
+    }
+
+    public struct Changes: Sendable {
+        public var name: String?
+        public var vendor: String?
+        public var plan: String?
+        public var category: String?
+        public var owner: String?
+        public var period: String?
+        public var renewsOn: String?
+        public var notes: String?
+        public var cost: String?
+        public var perSeat: Bool?
+        public init() {}
+    }
+
+    /// Edits a license. `cost` sets the price of the first purchase line (per seat for per-seat
+    /// licenses, where every line is repriced), as a corrected or renegotiated contract.
+    public static func edit(_ session: Session, _ key: String, _ c: Changes) throws -> License {
+        try session.write {
+            let db = session.db
+            let l = try get(db, key)
+            var changed: [(String, JSON)] = []
+            if let name = c.name {
+                try LicenseDraft.validateName(name)
+                if let other = try find(db, name), other.id != l.id { throw OWError.refused("a license named '\(name)' already exists") }
+                try db.run("UPDATE licenses SET name = ? WHERE id = ?", name, l.id); changed.append(("name", .string(name)))
+            }
+            if let vendorName = c.vendor {
+                let v = try Vendors.resolve(db, vendorName) ?? Vendors.insert(db, name: vendorName, category: c.category, domains: [], aliases: [])
+                try db.run("UPDATE licenses SET vendor_id = ? WHERE id = ?", v.id, l.id); changed.append(("vendor", .string(v.name)))
+            }
+            if let plan = c.plan { try db.run("UPDATE licenses SET plan = ? WHERE id = ?", plan.isEmpty ? nil : plan, l.id); changed.append(("plan", .string(plan))) }
+            if let cat = c.category { try db.run("UPDATE licenses SET category = ? WHERE id = ?", cat.isEmpty ? nil : cat.lowercased(), l.id); changed.append(("category", .string(cat))) }
+            if let owner = c.owner {
+                var ownerID: Int64?
+                if !owner.isEmpty {
+                    let u = try Users.get(db, owner)
+                    guard u.isActive else { throw OWError.refused("owner '\(owner)' was offboarded") }
+                    ownerID = u.id
+                }
+                try db.run("UPDATE licenses SET owner_id = ? WHERE id = ?", ownerID, l.id); changed.append(("owner", .string(owner)))
+            }
+            if let p = c.period {
+                let period = try Period.parse(p)
+                try db.run("UPDATE licenses SET period = ? WHERE id = ?", period.description, l.id); changed.append(("period", .string(period.description)))
+                if !period.isRecurring { try db.run("UPDATE licenses SET renews_on = NULL WHERE id = ?", l.id) }
+            }
+            if let r = c.renewsOn {
+                guard r.isEmpty || Time.parseDay(r) != nil else { throw OWError.usage("--renews '\(r)' is not a date (YYYY-MM-DD)") }
+                try db.run("UPDATE licenses SET renews_on = ? WHERE id = ?", r.isEmpty ? nil : r, l.id); changed.append(("renews_on", .string(r)))
+            }
+            if let n = c.notes { try db.run("UPDATE licenses SET notes = ? WHERE id = ?", n.isEmpty ? nil : n, l.id); changed.append(("notes", .string(n))) }
+            let perSeat = c.perSeat ?? l.perSeat
+            if perSeat != l.perSeat {
+                guard !l.isUnlimited || !perSeat else { throw OWError.usage("a site license (unlimited seats) cannot be priced per seat") }
+                try db.run("UPDATE licenses SET per_seat = ? WHERE id = ?", perSeat, l.id); changed.append(("per_seat", .bool(perSeat)))
+            }
+            if let costText = c.cost {
+                let price: Money = try MoneyParser.parse(costText, defaultCurrency: l.currency)
+                guard price.currency == l.currency, price.minor >= 0 else { throw OWError.usage("the cost must be a non-negative \(l.currency.code) amount") }
+                if perSeat {
+                    try db.run("UPDATE purchases SET cost_minor = seats * ? WHERE license_id = ?", price.minor, l.id)
+                } else {
+                    try db.run("UPDATE purchases SET cost_minor = ? WHERE id = (SELECT min(id) FROM purchases WHERE license_id = ?)", price.minor, l.id)
+                }
+                changed.append(("cost", .number(price.decimal)))
+            }
+            guard !changed.isEmpty else { throw OWError.usage("nothing to change", hint: "see `owatch license edit --help`") }
+            let after = try get(db, String(l.id))
+            try session.audit("license.edit", "license:\(l.name)", .obj(changed + [("monthly_before", .number(l.monthly.decimal)), ("monthly_after", .number(after.monthly.decimal))]))
+            return after
+        }
+    }
+
+    /// Adds a purchase line: seats bought later, at their own price.
+    /// For per-seat licenses a missing cost means the current seat price.
+    public static func grow(_ session: Session, _ key: String, seats: Int64, cost: String?, orderRef: String?, on date: String?) throws -> License {
+        try session.write { try addLine(session, get(session.db, key), seats: seats, cost: cost, orderRef: orderRef, on: date, reason: "license.grow") }
+    }
+
+    static func addLine(_ session: Session, _ l: License, seats: Int64, cost: String?, orderRef: String?, on date: String?, reason: String) throws -> License {
+        guard seats > 0 else { throw OWError.usage("seats to add must be at least 1") }
+        guard !l.isUnlimited else { throw OWError.refused("'\(l.name)' is a site license with unlimited seats; nothing to grow") }
+        guard l.isActive else { throw OWError.refused("'\(l.name)' is cancelled") }
+        if let date, Time.parseDay(date) == nil { throw OWError.usage("'\(date)' is not a date (YYYY-MM-DD)") }
+        var lineCost: Money
+        if let cost {
+            let price: Money = try MoneyParser.parse(cost, defaultCurrency: l.currency)
+            guard price.currency == l.currency, price.minor >= 0 else { throw OWError.usage("the cost must be a non-negative \(l.currency.code) amount") }
+            lineCost = l.perSeat ? try multiply(price, seats) : price
+        } else if l.perSeat {
+            let unit = try session.db.one("SELECT cost_minor / seats AS unit FROM purchases WHERE license_id = ? AND seats > 0 ORDER BY id DESC LIMIT 1", l.id)?.int("unit") ?? 0
+            lineCost = try multiply(Money(minor: unit, currency: l.currency), seats)
+        } else {
+            lineCost = Money(minor: 0, currency: l.currency)
+        }
+        try session.db.run("INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
+                           l.id, seats, lineCost.minor, orderRef, date ?? Time.day(session.now))
+        let after = try get(session.db, String(l.id))
+        try session.audit(reason, "license:\(l.name)", .obj([("seats_added", .int(seats)), ("line_cost", .number(lineCost.decimal)),
+                                                            ("seats", .int(after.seats ?? 0)), ("monthly_before", .number(l.monthly.decimal)),
+                                                            ("monthly_after", .number(after.monthly.decimal)), ("order", orderRef.map(JSON.string) ?? .null)]))
+        return after
+    }
+
+    /// Cancels a license: it runs until `on` (default: the day before its next renewal, or today), then stops.
+    public static func cancel(_ session: Session, _ key: String, on date: String?) throws -> License {
+        try session.write {
+            let l = try get(session.db, key)
+            guard l.isActive else { throw OWError.refused("'\(l.name)' is already cancelled (ends \(l.endsOn ?? "-"))") }
+            let end: String
+            if let date {
+                guard Time.parseDay(date) != nil else { throw OWError.usage("--on '\(date)' is not a date (YYYY-MM-DD)") }
+                end = date
+            } else if let next = l.nextRenewal(onOrAfter: Time.startOfDay(session.now)) {
+                end = Time.day(Duration(count: 1, unit: .day).subtracted(from: next))
+            } else {
+                end = Time.day(session.now)
+            }
+            try session.db.run("UPDATE licenses SET status = 'cancelled', ends_on = ? WHERE id = ?", end, l.id)
+            try session.audit("license.cancel", "license:\(l.name)", .obj([("ends_on", .string(end)), ("monthly", .number(l.monthly.decimal))]))
+            return try get(session.db, String(l.id))
+        }
+    }
+
+    /// Deletes a license and its lines. Refuses while people hold seats, unless forced.
+    public static func remove(_ session: Session, _ key: String, force: Bool) throws -> License {
+        try session.write {
+            let l = try get(session.db, key)
+            if l.assigned > 0 && !force {
+                throw OWError.refused("'\(l.name)' has \(l.assigned) seat holder(s)", hint: "unassign them, cancel the license instead, or pass --force")
+            }
+            try session.db.run("DELETE FROM licenses WHERE id = ?", l.id)
+            try session.audit("license.remove", "license:\(l.name)", details(l, holders: []))
+            return l
+        }
+    }
+
+    /// Gives people seats. Without `grow`, refuses when there are not enough free seats;
+    /// with it, buys the missing seats as a new purchase line (at the seat price for per-seat licenses).
+    public static func assign(_ session: Session, _ key: String, users names: [String], grow: Bool) throws -> License {
+        try session.write {
+            var l = try get(session.db, key)
+            guard l.isActive else { throw OWError.refused("'\(l.name)' is cancelled; seats cannot be assigned") }
+            var people: [User] = []
+            for n in names {
+                let u = try Users.get(session.db, n)
+                guard u.isActive else { throw OWError.refused("\(u.name) was offboarded and cannot be assigned a seat") }
+                if try session.db.one("SELECT 1 AS x FROM seats WHERE license_id = ? AND user_id = ?", l.id, u.id) != nil {
+                    throw OWError.refused("\(u.name) already holds a seat of '\(l.name)'")
+                }
+                if !people.contains(where: { $0.id == u.id }) { people.append(u) }
+            }
+            if let free = l.freeSeats, Int64(people.count) > free {
+                let missing = Int64(people.count) - free
+                guard grow else {
+                    throw OWError.refused("'\(l.name)' has \(free) free seat(s); \(people.count) requested",
+                                          hint: "pass --grow to buy \(missing) more seat(s), or `owatch license grow \(l.name) --seats \(missing)`")
+                }
+                l = try addLine(session, l, seats: missing, cost: nil, orderRef: nil, on: nil, reason: "license.grow")
+            }
+            for u in people {
+                try session.db.run("INSERT INTO seats(license_id, user_id, assigned_at) VALUES (?,?,?)", l.id, u.id, Time.rfc3339(session.now))
+                try session.audit("seat.assign", "license:\(l.name)", .obj([("user", .string(u.name))]))
+            }
+            return try get(session.db, String(l.id))
+        }
+    }
+
+    public static func unassign(_ session: Session, _ key: String, users names: [String]) throws -> License {
+        try session.write {
+            let l = try get(session.db, key)
+            for n in names {
+                let u = try Users.get(session.db, n)
+                try session.db.run("DELETE FROM seats WHERE license_id = ? AND user_id = ?", l.id, u.id)
+                guard session.db.changes == 1 else { throw OWError.refused("\(u.name) holds no seat of '\(l.name)'") }
+                try session.audit("seat.unassign", "license:\(l.name)", .obj([("user", .string(u.name))]))
+            }
+            return try get(session.db, String(l.id))
+        }
+    }
+
+    /// Frees every seat a person holds (offboarding). Returns the freed licenses; inside a write.
+    static func freeSeats(_ session: Session, user: User) throws -> [License] {
+        let held = try list(session.db, filter: { var f = LicenseFilter(); f.holder = user.name; return f }())
+        try session.db.run("DELETE FROM seats WHERE user_id = ?", user.id)
+        for l in held { try session.audit("seat.unassign", "license:\(l.name)", .obj([("user", .string(user.name)), ("reason", .string("offboard"))])) }
+        return held
+    }
+
+    /// Monthly cost per currency of one seat of each license: what a person's seats cost.
+    public static func seatCostByCurrency(_ licenses: [License]) -> [Money] {
+        var sums: [Currency: Rational] = [:]
+        for l in licenses { sums[l.currency] = (sums[l.currency] ?? .zero) + l.seatMonthlyExact }
+        return sums.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value.rounded, currency: $0.key) }
+    }
+
+    /// Renewals from today up to `within`, soonest first.
+    public static func renewals(_ db: Database, within: Duration, today: Date) throws -> [(license: License, date: Date)] {
+        let start = Time.startOfDay(today), limit = within.added(to: start)
+        return try list(db, today: today).compactMap { l in
+            guard let next = l.nextRenewal(onOrAfter: start), next <= limit else { return nil }
+            return (l, next)
+        }.sorted { ($0.date, $0.license.name) < ($1.date, $1.license.name) }
+    }
+}

@@ -1,0 +1,114 @@
+/// Reads amounts as people and invoices write them: `12.50`, `12.5 EUR`, `€12.50`,
+/// `1,234.56`, `1.234,56 €`, `EUR 12.00`, `12,00 EUR`, `£9`, `¥12,000`, `₹ 999`, `US$5`,
+/// `CHF 1'234.50`, `(12.00)` or `-12.00` for negatives. Exact: no floating point anywhere.
+public enum MoneyParser {
+    /// Symbols and prefixes, longest first so `US$` wins over `$`.
+    static let symbols: [(String, String)] = [
+        ("US$", "USD"), ("CA$", "CAD"), ("C$", "CAD"), ("A$", "AUD"), ("AU$", "AUD"), ("NZ$", "NZD"), ("HK$", "HKD"),
+        ("S$", "SGD"), ("R$", "BRL"), ("MX$", "MXN"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("￥", "JPY"),
+        ("₹", "INR"), ("₩", "KRW"), ("₽", "RUB"), ("₺", "TRY"), ("₪", "ILS"), ("₫", "VND"), ("฿", "THB"), ("zł", "PLN"),
+        ("Kč", "CZK"), ("kr", "SEK"), ("Fr.", "CHF"), ("$", "USD"),
+    ]
+
+    public struct Parsed: Equatable, Sendable {
+        public let minor: Int64
+        public let currency: Currency
+    }
+
+    /// Parses `text`; a currency written in the text wins over `defaultCurrency`.
+    public static func parse(_ text: String, defaultCurrency: Currency) throws -> Parsed {
+        let (number, code) = try split(text)
+        let currency = try code.map(Currency.parse) ?? defaultCurrency
+        return Parsed(minor: try minorUnits(number, currency: currency, original: text), currency: currency)
+    }
+
+    public static func parse(_ text: String, defaultCurrency: Currency) throws -> Money {
+        let p: Parsed = try parse(text, defaultCurrency: defaultCurrency)
+        return Money(minor: p.minor, currency: p.currency)
+    }
+
+    static func bad(_ text: String, _ why: String) -> OWError {
+        OWError.usage("cannot read '\(text.prefix(40))' as an amount: \(why)", hint: "write amounts like 12.50, 1,234.56, 1.234,56 EUR or €12.50")
+    }
+
+    /// Separates the numeric part from a currency code or symbol before or after it.
+    static func split(_ text: String) throws -> (String, String?) {
+        var s = text.replacingOccurrences(of: "\u{00A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ")
+            .trimmingCharacters(in: .whitespaces)
+        var code: String?
+        func take(_ found: String) throws {
+            guard code == nil || code == found else { throw bad(text, "two currencies") }
+            code = found
+        }
+        // ISO code at either end.
+        if s.count > 3, let first = s.split(separator: " ").first, first.count == 3, first.allSatisfy({ $0.isLetter && $0.isASCII }) {
+            try take(first.uppercased()); s = String(s.dropFirst(3)).trimmingCharacters(in: .whitespaces)
+        }
+        if s.count > 3, let last = s.split(separator: " ").last, last.count == 3, last.allSatisfy({ $0.isLetter && $0.isASCII }) {
+            try take(last.uppercased()); s = String(s.dropLast(3)).trimmingCharacters(in: .whitespaces)
+        }
+        if s.count > 3, s.suffix(3).allSatisfy({ $0.isLetter && $0.isASCII && $0.isUppercase }), s.dropLast(3).last?.isNumber == true {
+            try take(String(s.suffix(3))); s = String(s.dropLast(3))
+        }
+        for (symbol, iso) in symbols {
+            if s.hasPrefix(symbol) || s.hasPrefix("-" + symbol) {
+                try take(iso)
+                s = s.hasPrefix("-") ? "-" + s.dropFirst(symbol.count + 1) : String(s.dropFirst(symbol.count))
+                break
+            }
+            if s.hasSuffix(symbol) {
+                try take(iso); s = String(s.dropLast(symbol.count)); break
+            }
+        }
+        return (s.trimmingCharacters(in: .whitespaces), code)
+    }
+
+    /// Decides which separator is the decimal point:
+    /// both `.` and `,` present → the last one; one kind repeated → thousands;
+    /// a single one followed by exactly three digits → thousands (`1,234`, `12.000`),
+    /// unless the currency has three decimals; otherwise decimal.
+    static func minorUnits(_ number: String, currency: Currency, original: String) throws -> Int64 {
+        var s = number
+        var negative = false
+        if s.hasPrefix("("), s.hasSuffix(")") { negative = true; s = String(s.dropFirst().dropLast()) }
+        if s.hasPrefix("-") { negative = true; s = String(s.dropFirst()) } else if s.hasPrefix("+") { s = String(s.dropFirst()) }
+        if s.hasSuffix("-") { negative = true; s = String(s.dropLast()) }   // "12.00-" on some statements
+        s = s.trimmingCharacters(in: .whitespaces)
+        s = s.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "’", with: "").replacingOccurrences(of: " ", with: "")
+        guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }), s.first!.isNumber || s.first == "." || s.first == "," else {
+            throw bad(original, "not a number")
+        }
+        let dots = s.filter { $0 == "." }.count, commas = s.filter { $0 == "," }.count
+        var decimalSep: Character?
+        if dots > 0 && commas > 0 {
+            decimalSep = s.lastIndex(of: ".")! > s.lastIndex(of: ",")! ? "." : ","
+        } else if dots + commas == 1 {
+            let sep: Character = dots == 1 ? "." : ","
+            let after = s.split(separator: sep, omittingEmptySubsequences: false)[1]
+            decimalSep = (after.count == 3 && currency.exponent != 3 && s.first != sep) ? nil : sep
+        }
+        let thousandsSep: Character? = decimalSep == "." ? "," : (decimalSep == "," ? "." : (dots > 0 ? "." : (commas > 0 ? "," : nil)))
+        var whole = s, fraction = ""
+        if let d = decimalSep {
+            let parts = s.split(separator: d, omittingEmptySubsequences: false)
+            guard parts.count == 2 else { throw bad(original, "more than one decimal point") }
+            whole = String(parts[0]); fraction = String(parts[1])
+            guard fraction.allSatisfy(\.isNumber) else { throw bad(original, "separator in the decimals") }
+        }
+        if let t = thousandsSep, whole.contains(t) {
+            let groups = whole.split(separator: t, omittingEmptySubsequences: false)
+            guard groups.first.map({ (1...3).contains($0.count) }) == true, groups.dropFirst().allSatisfy({ $0.count == 3 }) else {
+                throw bad(original, "digit groups are not in threes")
+            }
+            whole = groups.joined()
+        }
+        guard fraction.count <= currency.exponent else {
+            throw bad(original, "\(currency.code) has \(currency.exponent) decimal(s)")
+        }
+        let digits = (whole.isEmpty ? "0" : whole) + fraction + String(repeating: "0", count: currency.exponent - fraction.count)
+        guard digits.count <= 17, let value = Int64(digits) else { throw bad(original, "too large") }
+        return negative ? -value : value
+    }
+}
+
+import Foundation

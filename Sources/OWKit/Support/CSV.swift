@@ -1,0 +1,64 @@
+/// RFC 4180 CSV: quoted fields, doubled quotes, embedded newlines, CRLF or LF, a UTF-8 BOM.
+/// Each record carries the line it started on, so errors can name it.
+public enum CSV {
+    public struct Record: Sendable {
+        public let line: Int
+        public let fields: [String]
+    }
+
+    public static func parse(_ text: String) throws -> [Record] {
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var records: [Record] = []
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var line = 1, recordLine = 1
+        var i = 0
+        var inQuotes = false, wasQuoted = false
+        func endField() {
+            fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+            wasQuoted = false
+        }
+        func endRecord() {
+            endField()
+            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
+            fields.removeAll(keepingCapacity: true)
+        }
+        while i < bytes.count {
+            let c = bytes[i]
+            if inQuotes {
+                if c == UInt8(ascii: "\"") {
+                    if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") { field.append(c); i += 2; continue }
+                    inQuotes = false
+                    i += 1
+                    // After a closing quote only a separator or the end of the record may follow.
+                    if i < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "\r"), UInt8(ascii: "\n")].contains(bytes[i]) {
+                        throw OWError.badData("line \(line): text after a closing quote")
+                    }
+                    continue
+                }
+                if c == UInt8(ascii: "\n") { line += 1 }
+                field.append(c)
+                i += 1
+                continue
+            }
+            switch c {
+            case UInt8(ascii: "\""):
+                guard field.isEmpty, !wasQuoted else { throw OWError.badData("line \(line): a quote inside an unquoted field") }
+                inQuotes = true; wasQuoted = true
+            case UInt8(ascii: ","): endField()
+            case UInt8(ascii: "\r"):
+                if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
+                endRecord(); line += 1; recordLine = line
+            case UInt8(ascii: "\n"):
+                endRecord(); line += 1; recordLine = line
+            default: field.append(c)
+            }
+            i += 1
+        }
+        if inQuotes { throw OWError.badData("line \(recordLine): a quoted field is never closed") }
+        if !field.isEmpty || !fields.isEmpty || wasQuoted { endRecord() }
+        return records
+    }
+}
