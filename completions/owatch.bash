@@ -16,7 +16,7 @@ _owatch() {
         --role) COMPREPLY=($(compgen -W "admin employee scanner" -- "$cur")); return ;;
     esac
     if [[ -z "$noun" ]]; then
-        COMPREPLY=($(compgen -W "init user login logout whoami token config audit doctor backup help completion --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")); return
+        COMPREPLY=($(compgen -W "init user login logout whoami token license vendor config audit doctor backup help completion --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")); return
     fi
     case "$noun" in
         init)
@@ -44,6 +44,28 @@ _owatch() {
                 list) COMPREPLY=($(compgen -W "--user --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 revoke) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
+        license)
+            case "$verb" in
+                "") COMPREPLY=($(compgen -W "add list show edit grow cancel remove assign unassign renewals import" -- "$cur")) ;;
+                add) COMPREPLY=($(compgen -W "--vendor --plan --seats --cost --per-seat --period --currency --renews --owner --category --notes --order --assign --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                list) COMPREPLY=($(compgen -W "--vendor --category --owner --renewing-within --unused --user --active --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                show) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                edit) COMPREPLY=($(compgen -W "--name --vendor --plan --category --owner --period --renews --notes --cost --per-seat --pack --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                grow) COMPREPLY=($(compgen -W "--seats --cost --order --on --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                cancel) COMPREPLY=($(compgen -W "--on --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                remove) COMPREPLY=($(compgen -W "--force --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                assign) COMPREPLY=($(compgen -W "--grow --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                unassign) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                renewals) COMPREPLY=($(compgen -W "--within --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                import) COMPREPLY=($(compgen -W "--dry-run --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+            esac ;;
+        vendor)
+            case "$verb" in
+                "") COMPREPLY=($(compgen -W "list add edit" -- "$cur")) ;;
+                list) COMPREPLY=($(compgen -W "--category --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                add) COMPREPLY=($(compgen -W "--category --domain --alias --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                edit) COMPREPLY=($(compgen -W "--name --category --domain --alias --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+            esac ;;
         config)
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "get set unset list" -- "$cur")) ;;
@@ -64,7 +86,7 @@ _owatch() {
         backup)
             COMPREPLY=($(compgen -W "--force --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
         help)
-            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version init user login logout whoami token config audit doctor backup help completion" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version init user login logout whoami token license vendor config audit doctor backup help completion" -- "$cur")) ;;
         completion)
             COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version bash zsh fish" -- "$cur")) ;;
     esac

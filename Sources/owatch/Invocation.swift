@@ -50,7 +50,12 @@ final class Invocation {
     }
 
     // Output: data to stdout in the chosen format; messages to stderr.
-    func emit(_ records: [Record], columns: [String] = []) { term.out(exporter.list(records, emptyColumns: columns)) }
+    func emit(_ records: [Record], columns: [String] = [], tableColumns: [String]? = nil) {
+        term.out(exporter.list(records, emptyColumns: columns, tableColumns: tableColumns))
+    }
+
+    /// All values of a repeatable option.
+    func values(_ name: String) -> [String] { line.options[name] ?? [] }
     func emit(_ record: Record) { term.out(exporter.single(record)) }
     func note(_ message: String) { if !quiet { term.err(message + "\n") } }
     func warn(_ message: String) { term.err("owatch: warning: \(message)\n") }

@@ -42,6 +42,9 @@ func main() -> Int32 {
         }
         let inv = Invocation(command: command, line: line, term: term, paths: paths, format: format, session: session)
         try command.run(inv)
+        if let session {
+            for warning in Housekeeping.renewalReminders(session) { inv.warn(warning) }
+        }
         return 0
     } catch let error as OWError {
         printError(error, term)

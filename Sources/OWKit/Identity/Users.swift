@@ -125,7 +125,8 @@ public enum Users {
                 SELECT jti, ?, ? FROM tokens WHERE user_id = ?
                 """, stamp, session.actor.name, user.id)
             let revoked = session.db.changes
-            let saving = Licenses.seatCostByCurrency(freed)
+            // A freed seat of a site license saves nothing; one of a counted license can be dropped at renewal.
+            let saving = Licenses.seatCostByCurrency(freed.filter { !$0.isUnlimited })
             try session.audit("user.offboard", "user:\(user.name)", .obj([("revoked_tokens", .int(revoked)),
                 ("freed_seats", .array(freed.map { .string($0.name) })), ("monthly_saving", .array(saving.map { .string($0.display) }))]))
             return Offboarding(user: try get(session.db, name), revokedTokens: revoked, freedSeats: freed.map(\.name), monthlySaving: saving)

@@ -73,6 +73,18 @@ public enum Licenses {
         }
     }
 
+    /// Purchase lines of many licenses in one query.
+    public static func allPurchaseLines(_ db: Database, licenses: [License]) throws -> [Int64: [PurchaseLine]] {
+        let byID = Dictionary(uniqueKeysWithValues: licenses.map { ($0.id, $0) })
+        var out: [Int64: [PurchaseLine]] = [:]
+        try db.forEach("SELECT * FROM purchases ORDER BY id") { row in
+            guard let l = byID[row.int("license_id")] else { return }
+            out[l.id, default: []].append(PurchaseLine(seats: row.optionalInt("seats"), cost: Money(minor: row.int("cost_minor"), currency: l.currency),
+                                                       orderRef: row.optionalString("order_ref"), purchasedOn: row.string("purchased_on")))
+        }
+        return out
+    }
+
     // MARK: Writing
 
     /// Adds a license from a draft: resolves the vendor (creating a local one if the catalog
@@ -128,6 +140,7 @@ public enum Licenses {
             """, name, vendor.id, d.plan, d.category?.lowercased(), ownerID, r.period.description, r.currency.code, d.perSeat,
                    d.renewsOn, d.notes, Time.rfc3339(now))
         let id = db.lastInsertRowID
+        try Housekeeping.renewalsChanged(db)
         for (seats, cost, order, date) in r.lines {
             try db.run("INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
                        id, seats, cost.minor, order, date ?? today)
@@ -211,6 +224,7 @@ public enum Licenses {
                 changed.append(("cost", .number(price.decimal)))
             }
             guard !changed.isEmpty else { throw OWError.usage("nothing to change", hint: "see `owatch license edit --help`") }
+            try Housekeeping.renewalsChanged(db)
             let after = try get(db, String(l.id))
             try session.audit("license.edit", "license:\(l.name)", .obj(changed + [("monthly_before", .number(l.monthly.decimal)), ("monthly_after", .number(after.monthly.decimal))]))
             return after
@@ -263,6 +277,7 @@ public enum Licenses {
                 end = Time.day(session.now)
             }
             try session.db.run("UPDATE licenses SET status = 'cancelled', ends_on = ? WHERE id = ?", end, l.id)
+            try Housekeeping.renewalsChanged(session.db)
             try session.audit("license.cancel", "license:\(l.name)", .obj([("ends_on", .string(end)), ("monthly", .number(l.monthly.decimal))]))
             return try get(session.db, String(l.id))
         }

@@ -55,6 +55,7 @@ public enum Config {
         let normalized = try key(name).normalize(value)
         try session.write {
             try session.db.run("INSERT INTO config(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", name, normalized)
+            if name == "renewals.notify" { try Housekeeping.renewalsChanged(session.db) }
             try session.audit("config.set", "config:\(name)", .obj([("value", .string(normalized))]))
         }
         return normalized
@@ -64,6 +65,7 @@ public enum Config {
         _ = try key(name)
         try session.write {
             try session.db.run("DELETE FROM config WHERE key = ?", name)
+            if name == "renewals.notify" { try Housekeeping.renewalsChanged(session.db) }
             try session.audit("config.unset", "config:\(name)")
         }
     }

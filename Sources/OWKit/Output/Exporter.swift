@@ -12,7 +12,8 @@ public struct Exporter: Sendable {
     }
 
     /// A list of rows: a table, a JSON array, JSON lines, or CSV with a header row.
-    public func list(_ records: [Record], emptyColumns: [String] = []) -> String {
+    /// `tableColumns` picks the columns a table shows (the machine formats always carry all).
+    public func list(_ records: [Record], emptyColumns: [String] = [], tableColumns: [String]? = nil) -> String {
         switch format {
         case .json:
             guard !records.isEmpty else { return "[]\n" }
@@ -32,7 +33,9 @@ public struct Exporter: Sendable {
             for r in records { out += Exporter.flatCells(r).map(Exporter.csvCell).joined(separator: ",") + "\r\n" }
             return out
         case .table:
-            return table(records, emptyColumns: emptyColumns)
+            guard let cols = tableColumns else { return table(records, emptyColumns: emptyColumns) }
+            let picked = records.map { r in Record(cols.compactMap { c in r[c].map { (c, $0) } }) }
+            return table(picked, emptyColumns: cols)
         }
     }
 
@@ -88,13 +91,14 @@ public struct Exporter: Sendable {
     }
 
     static func isNumeric(_ v: Value) -> Bool {
-        switch v { case .int, .money: return true; default: return false }
+        switch v { case .int, .intOr, .money: return true; default: return false }
     }
 
     static func tableCell(_ v: Value) -> String {
         switch v {
         case .text(let s): return (s ?? "-").replacingOccurrences(of: "\n", with: " ")
         case .int(let i): return i.map(String.init) ?? "-"
+        case .intOr(let i, let label): return i.map(String.init) ?? label
         case .bool(let b): return b ? "yes" : "no"
         case .money(let m): return m?.display ?? "-"
         case .list(let l): return l.isEmpty ? "-" : l.joined(separator: ", ")
@@ -110,7 +114,7 @@ public struct Exporter: Sendable {
         for f in r.fields {
             switch f.value {
             case .text(let s): out.append((f.key, s.map(JSON.string) ?? .null))
-            case .int(let i): out.append((f.key, i.map { JSON.int($0) } ?? .null))
+            case .int(let i), .intOr(let i, _): out.append((f.key, i.map { JSON.int($0) } ?? .null))
             case .bool(let b): out.append((f.key, .bool(b)))
             case .list(let l): out.append((f.key, .array(l.map(JSON.string))))
             case .json(let j): out.append((f.key, j))

@@ -2,6 +2,8 @@
 public enum Value: Sendable {
     case text(String?)
     case int(Int64?)
+    /// A number that may be absent for a reason: JSON null, shown as the label in tables (`unlimited`).
+    case intOr(Int64?, String)
     case bool(Bool)
     case money(Money?)
     case list([String])

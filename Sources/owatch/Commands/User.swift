@@ -42,6 +42,11 @@ enum UserCommand {
         let tokens = try Users.tokens(inv.session.db, user: user.name)
         let now = Time.rfc3339(Date())
         r.fields.append((key: "active_tokens", value: .int(Int64(tokens.filter { $0.revokedAt == nil && $0.expiresAt > now }.count))))
+        var held = LicenseFilter()
+        held.holder = user.name
+        let licenses = try Licenses.list(inv.session.db, filter: held)
+        r.fields.append((key: "licenses", value: .list(licenses.map(\.name))))
+        r.fields.append((key: "monthly_cost", value: .list(Licenses.seatCostByCurrency(licenses).map(\.display))))
         inv.emit(r)
     }
 
@@ -73,7 +78,10 @@ enum UserCommand {
         let result = try Users.offboard(inv.session, name: inv.argument(0))
         var r = record(result.user)
         r.fields.append((key: "revoked_tokens", value: .int(Int64(result.revokedTokens))))
+        r.fields.append((key: "freed_seats", value: .list(result.freedSeats)))
+        r.fields.append((key: "monthly_saving", value: .list(result.monthlySaving.map(\.display))))
         inv.emit(r)
-        inv.note("Offboarded \(result.user.name); revoked \(result.revokedTokens) token(s).")
+        let saving = result.monthlySaving.isEmpty ? "nothing" : result.monthlySaving.map(\.display).joined(separator: " + ")
+        inv.note("Offboarded \(result.user.name): revoked \(result.revokedTokens) token(s), freed \(result.freedSeats.count) seat(s) worth \(saving) a month.")
     }
 }

@@ -1,0 +1,179 @@
+import Foundation
+import OWKit
+
+enum LicenseCommand {
+    static let columns = ["id", "name", "vendor", "plan", "category", "seats", "unlimited", "assigned", "free", "cost", "cost_minor", "currency",
+                          "period", "per_seat", "monthly", "monthly_minor", "renews_on", "owner", "status", "ends_on", "notes", "assigned_to", "lines"]
+    static let tableColumns = ["id", "name", "vendor", "seats", "assigned", "cost", "period", "monthly", "renews_on", "status"]
+
+    static func record(_ l: License, holders: [String], lines: [PurchaseLine]?, today: Date) -> Record {
+        var fields: [(String, Value)] = [
+            ("id", .int(l.id)), ("name", .text(l.name)), ("vendor", .text(l.vendor)), ("plan", .text(l.plan)), ("category", .text(l.category)),
+            ("seats", .intOr(l.seats, "unlimited")), ("unlimited", .bool(l.isUnlimited)), ("assigned", .int(l.assigned)),
+            ("free", .intOr(l.freeSeats, "-")), ("cost", .money(l.cost)), ("period", .text(l.period.description)), ("per_seat", .bool(l.perSeat)),
+            ("monthly", .money(l.monthly)), ("renews_on", .text(l.nextRenewal(onOrAfter: Time.startOfDay(today)).map(Time.day))),
+            ("owner", .text(l.owner)), ("status", .text(l.status)), ("ends_on", .text(l.endsOn)), ("notes", .text(l.notes)),
+            ("assigned_to", .list(holders)),
+        ]
+        if let lines {
+            fields.append(("lines", .json(.array(lines.map { p in
+                .obj([("seats", p.seats.map { JSON.int($0) } ?? .null), ("cost", .number(p.cost.decimal)), ("cost_minor", .int(p.cost.minor)),
+                      ("order", p.orderRef.map(JSON.string) ?? .null), ("purchased_on", .string(p.purchasedOn))])
+            }))))
+        }
+        return Record(fields)
+    }
+
+    /// Employees see only licenses they hold a seat of.
+    static func visible(_ inv: Invocation, _ key: String) throws -> License {
+        let s = inv.session
+        let l = try Licenses.get(s.db, key)
+        if s.actor.role != .admin, !(try Licenses.holders(s.db, licenseID: l.id)).contains(where: { $0.caseInsensitiveCompare(s.actor.name) == .orderedSame }) {
+            throw OWError.notFound("license '\(key)'")
+        }
+        return l
+    }
+
+    static func add(_ inv: Invocation) throws {
+        guard let vendor = inv.value("vendor") else { throw OWError.usage("owatch license add needs --vendor V") }
+        guard let seats = inv.value("seats") else { throw OWError.usage("owatch license add needs --seats N (or unlimited)") }
+        guard let cost = inv.value("cost") else { throw OWError.usage("owatch license add needs --cost AMOUNT") }
+        var d = LicenseDraft(name: inv.argument(0), vendor: vendor, seats: try LicenseDraft.parseSeats(seats), cost: cost)
+        d.plan = inv.value("plan"); d.perSeat = inv.flag("per-seat"); d.period = inv.value("period") ?? "monthly"
+        d.currency = inv.value("currency"); d.renewsOn = inv.value("renews"); d.owner = inv.value("owner")
+        d.category = inv.value("category"); d.notes = inv.value("notes"); d.orderRef = inv.value("order")
+        d.assigned = inv.values("assign")
+        let l = try Licenses.add(inv.session, d)
+        try show(inv, l)
+        inv.note("Added license \(l.name) (\(l.vendor)): \(l.monthly.display) a month.")
+    }
+
+    static func show(_ inv: Invocation, _ l: License) throws {
+        let db = inv.session.db
+        inv.emit(record(l, holders: try Licenses.holders(db, licenseID: l.id), lines: try Licenses.purchaseLines(db, license: l), today: inv.session.now))
+    }
+
+    static func list(_ inv: Invocation) throws {
+        let s = inv.session
+        var f = LicenseFilter()
+        f.vendor = inv.value("vendor"); f.category = inv.value("category"); f.owner = inv.value("owner")
+        f.renewingWithin = try inv.duration("renewing-within"); f.unusedOnly = inv.flag("unused"); f.includeCancelled = !inv.flag("active")
+        f.holder = inv.value("user")
+        if s.actor.role != .admin {
+            if let u = f.holder, u.caseInsensitiveCompare(s.actor.name) != .orderedSame {
+                throw OWError.notPermitted("\(s.actor.name) is \(s.actor.role.rawValue); only admins see other people's licenses")
+            }
+            f.holder = s.actor.name
+        }
+        let licenses = try Licenses.list(s.db, filter: f, today: s.now)
+        let holders = try Licenses.allHolders(s.db)
+        var lines: [Int64: [PurchaseLine]] = [:]
+        if inv.exporter.format != .table { lines = try Licenses.allPurchaseLines(s.db, licenses: licenses) }
+        var records = licenses.map { record($0, holders: holders[$0.id] ?? [], lines: lines[$0.id] ?? [], today: s.now) }
+        var tableCols = tableColumns
+        if let user = f.holder {
+            // Each license's monthly cost share for that person, and the total.
+            for (i, l) in licenses.enumerated() {
+                records[i].fields.append((key: "share", value: .money(Money(minor: l.seatMonthlyExact.rounded, currency: l.currency))))
+            }
+            tableCols = ["id", "name", "vendor", "monthly", "assigned", "share", "renews_on"]
+            inv.emit(records, columns: columns + ["share"], tableColumns: tableCols)
+            if inv.exporter.format == .table {
+                let totals = Licenses.seatCostByCurrency(licenses)
+                inv.term.out("total for \(user): " + (totals.isEmpty ? "0" : totals.map(\.display).joined(separator: " + ")) + " a month\n")
+            }
+            return
+        }
+        inv.emit(records, columns: columns, tableColumns: tableCols)
+    }
+
+    static func showCommand(_ inv: Invocation) throws { try show(inv, try visible(inv, inv.argument(0))) }
+
+    static func edit(_ inv: Invocation) throws {
+        var c = Licenses.Changes()
+        c.name = inv.value("name"); c.vendor = inv.value("vendor"); c.plan = inv.value("plan"); c.category = inv.value("category")
+        c.owner = inv.value("owner"); c.period = inv.value("period"); c.renewsOn = inv.value("renews"); c.notes = inv.value("notes")
+        c.cost = inv.value("cost")
+        if inv.flag("per-seat") && inv.flag("pack") { throw OWError.usage("--per-seat and --pack contradict each other") }
+        if inv.flag("per-seat") { c.perSeat = true } else if inv.flag("pack") { c.perSeat = false }
+        let l = try Licenses.edit(inv.session, inv.argument(0), c)
+        try show(inv, l)
+    }
+
+    static func grow(_ inv: Invocation) throws {
+        guard let seatsText = inv.value("seats"), let seats = Int64(seatsText), seats > 0 else {
+            throw OWError.usage("owatch license grow needs --seats N (a whole number of seats to add)")
+        }
+        let l = try Licenses.grow(inv.session, inv.argument(0), seats: seats, cost: inv.value("cost"), orderRef: inv.value("order"), on: inv.value("on"))
+        try show(inv, l)
+        inv.note("\(l.name) now has \(l.seats.map(String.init) ?? "unlimited") seats, \(l.monthly.display) a month.")
+    }
+
+    static func cancel(_ inv: Invocation) throws {
+        let l = try Licenses.cancel(inv.session, inv.argument(0), on: inv.value("on"))
+        try show(inv, l)
+        inv.note("Cancelled \(l.name); it ends on \(l.endsOn ?? "-").")
+    }
+
+    static func remove(_ inv: Invocation) throws {
+        let l = try Licenses.remove(inv.session, inv.argument(0), force: inv.flag("force"))
+        inv.note("Removed license \(l.name).")
+    }
+
+    static func assign(_ inv: Invocation) throws {
+        let l = try Licenses.assign(inv.session, inv.argument(0), users: Array(inv.arguments.dropFirst()), grow: inv.flag("grow"))
+        try show(inv, l)
+    }
+
+    static func unassign(_ inv: Invocation) throws {
+        let l = try Licenses.unassign(inv.session, inv.argument(0), users: Array(inv.arguments.dropFirst()))
+        try show(inv, l)
+    }
+
+    static func renewals(_ inv: Invocation) throws {
+        let within = try inv.duration("within") ?? Duration(count: 60, unit: .day)
+        let due = try Licenses.renewals(inv.session.db, within: within, today: inv.session.now)
+        let today = Time.startOfDay(inv.session.now)
+        inv.emit(due.map { l, date in
+            Record([("renews_on", .text(Time.day(date))), ("days", .int(Int64(Time.calendar.dateComponents([.day], from: today, to: date).day ?? 0))),
+                    ("id", .int(l.id)), ("name", .text(l.name)), ("vendor", .text(l.vendor)), ("amount", .money(l.cost)),
+                    ("period", .text(l.period.description)), ("seats", .intOr(l.seats, "unlimited")), ("assigned", .int(l.assigned)),
+                    ("owner", .text(l.owner))])
+        }, columns: ["renews_on", "days", "id", "name", "vendor", "amount", "amount_minor", "currency", "period", "seats", "assigned", "owner"])
+    }
+
+    static func importFile(_ inv: Invocation) throws {
+        let path = inv.argument(0)
+        let text: String
+        if path == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            guard FileManager.default.fileExists(atPath: path) else { throw OWError(.missingInput, "no file \(path)") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw OWError(.io, "cannot read \(path)") }
+            text = String(decoding: data, as: UTF8.self)
+        }
+        let outcome = try LicenseImport.run(inv.session, text: text, dryRun: inv.flag("dry-run"))
+        inv.emit(Record([("licenses", .int(Int64(outcome.licenses))), ("seats", .int(Int64(outcome.seats))), ("dry_run", .bool(outcome.dryRun))]))
+        inv.note(outcome.dryRun ? "Dry run: \(outcome.licenses) license(s) would be imported; nothing was written."
+                                : "Imported \(outcome.licenses) license(s) with \(outcome.seats) seat(s).")
+    }
+}
+
+enum VendorCommand {
+    static func record(_ v: Vendor) -> Record {
+        Record([("name", .text(v.name)), ("category", .text(v.category)), ("domains", .list(v.domains)), ("aliases", .list(v.aliases)), ("source", .text(v.source))])
+    }
+
+    static func list(_ inv: Invocation) throws {
+        inv.emit(try Vendors.list(inv.session.db, category: inv.value("category")).map(record), columns: ["name", "category", "domains", "aliases", "source"])
+    }
+
+    static func add(_ inv: Invocation) throws {
+        inv.emit(record(try Vendors.add(inv.session, name: inv.argument(0), category: inv.value("category"), domains: inv.values("domain"), aliases: inv.values("alias"))))
+    }
+
+    static func edit(_ inv: Invocation) throws {
+        inv.emit(record(try Vendors.edit(inv.session, name: inv.argument(0), newName: inv.value("name"), category: inv.value("category"),
+                                         addDomains: inv.values("domain"), addAliases: inv.values("alias"))))
+    }
+}
