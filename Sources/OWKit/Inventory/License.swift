@@ -130,9 +130,11 @@ public struct LicenseDraft: Sendable {
     /// Everything checkable without writing: names, money, dates, period.
     func resolved(defaultCurrency: Currency) throws -> Resolved {
         try LicenseDraft.validateName(name)
-        let currency = try self.currency.map(Currency.parse) ?? defaultCurrency
+        // A currency written in the cost ("$10") decides, unless --currency says otherwise.
+        let explicit = try self.currency.map(Currency.parse)
+        let price: Money = try MoneyParser.parse(cost, defaultCurrency: explicit ?? defaultCurrency)
+        let currency = explicit ?? price.currency
         let period = try Period.parse(period)
-        let price: Money = try MoneyParser.parse(cost, defaultCurrency: currency)
         guard price.currency == currency else {
             throw OWError.usage("the cost is in \(price.currency.code) but the license is in \(currency.code)")
         }

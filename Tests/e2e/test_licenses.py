@@ -1,0 +1,324 @@
+"""Licenses, seats, vendors, renewals, import: every verb, every format, every refusal."""
+import csv
+import datetime
+import io
+import json
+import os
+
+import pytest
+
+
+@pytest.fixture
+def inv(office):
+    """An office with three employees and a few licenses."""
+    for u in ["bob", "carol", "dave"]:
+        office.add_user(u, dept="eng")
+    office.ok("license", "add", "Slack", "--vendor", "slack", "--plan", "Pro", "--seats", "3", "--cost", "8.75", "--per-seat",
+              "--renews", "2030-01-15", "--assign", "bob", "--assign", "carol")
+    office.ok("license", "add", "Figma", "--vendor", "FIGMA", "--seats", "5", "--cost", "€540", "--period", "yearly", "--renews", "2030-03-01")
+    office.ok("license", "add", "Office", "--vendor", "m365", "--seats", "unlimited", "--cost", "2400", "--period", "24m")
+    return office
+
+
+def licenses(o, *args, token=None):
+    return {l["name"]: l for l in o.ok("license", "list", "--json", *args, token=token).json()}
+
+
+def test_add_and_list_in_every_format(inv):
+    ls = licenses(inv)
+    slack = ls["Slack"]
+    assert slack["vendor"] == "Slack" and slack["seats"] == 3 and slack["assigned"] == 2 and slack["free"] == 1
+    assert slack["cost"] == 26.25 and slack["cost_minor"] == 2625 and slack["currency"] == "EUR" and slack["per_seat"] is True
+    assert slack["assigned_to"] == ["bob", "carol"] and slack["renews_on"] == "2030-01-15"
+    assert ls["Figma"]["monthly_minor"] == 4500 and ls["Figma"]["vendor"] == "Figma"
+    assert ls["Office"]["seats"] is None and ls["Office"]["unlimited"] is True and ls["Office"]["monthly"] == 100
+    rows = list(csv.DictReader(io.StringIO(inv.ok("license", "list", "--format", "csv").out)))
+    assert [r["name"] for r in rows] == ["Figma", "Office", "Slack"] and rows[2]["assigned_to"] == "bob;carol"
+    assert set(rows[0].keys()) == set(slack.keys())
+    jl = [json.loads(l) for l in inv.ok("license", "list", "--format", "jsonl").out.splitlines()]
+    assert [l["name"] for l in jl] == ["Figma", "Office", "Slack"]
+    table = inv.ok("license", "list").out.splitlines()
+    assert table[0].split()[:3] == ["ID", "NAME", "VENDOR"] and "unlimited" in table[2]
+    shown = inv.ok("license", "show", "slack", "--json").json()
+    assert shown["name"] == "Slack" and shown["lines"][0]["seats"] == 3
+    assert inv.ok("license", "show", str(shown["id"]), "--json").json()["name"] == "Slack"
+
+
+@pytest.mark.parametrize("cost,period,monthly_minor", [
+    ("120", "yearly", 1000), ("1,234.56", "monthly", 123456), ("1.234,56 EUR", "monthly", 123456), ("EUR 12.00", "quarterly", 400),
+    ("12,5", "monthly", 1250), ("52", "weekly", 22533), ("2400", "24m", 10000), ("300", "3y", 833), ("999", "one-off", 0),
+])
+def test_money_formats_and_exact_monthly(office, cost, period, monthly_minor):
+    office.ok("license", "add", "X", "--vendor", "acme", "--seats", "1", "--cost", cost, "--period", period)
+    assert licenses(office)["X"]["monthly_minor"] == monthly_minor
+
+
+def test_currencies_are_never_summed(office):
+    office.add_user("bob")
+    office.ok("license", "add", "A", "--vendor", "slack", "--seats", "1", "--cost", "$10", "--assign", "bob")
+    office.ok("license", "add", "B", "--vendor", "zoom", "--seats", "1", "--cost", "¥1200", "--assign", "bob")
+    office.ok("license", "add", "C", "--vendor", "figma", "--seats", "1", "--cost", "5", "--assign", "bob")
+    ls = licenses(office)
+    assert ls["A"]["currency"] == "USD" and ls["B"]["currency"] == "JPY" and ls["B"]["cost"] == 1200 and ls["B"]["cost_minor"] == 1200
+    out = office.ok("license", "list", "--user", "bob").out
+    assert "total for bob: 5.00 EUR + 1,200 JPY + 10.00 USD a month" in out
+    r = office.run("license", "add", "D", "--vendor", "x", "--seats", "1", "--cost", "£5", "--currency", "EUR")
+    assert r.rc == 64 and "GBP" in r.err
+
+
+BAD_ADDS = [
+    (["--seats", "0", "--cost", "1"], 64, "at least 1"),
+    (["--seats", "-3", "--cost", "1"], 64, ""),
+    (["--seats", "many", "--cost", "1"], 64, "whole number"),
+    (["--seats", "2", "--cost", "1", "--currency", "ABC"], 64, "unknown currency"),
+    (["--seats", "2", "--cost", "-5"], 64, "negative"),
+    (["--seats", "2", "--cost", "12.3456"], 64, "2 decimal"),
+    (["--seats", "2", "--cost", "abc"], 64, "cannot read"),
+    (["--seats", "2", "--cost", "1", "--renews", "2026-02-30"], 64, "not a date"),
+    (["--seats", "2", "--cost", "1", "--period", "fortnightly"], 64, "unknown billing period"),
+    (["--seats", "unlimited", "--cost", "1", "--per-seat"], 64, "per-seat"),
+    (["--seats", "1", "--cost", "1", "--assign", "bob", "--assign", "carol"], 1, "seat(s)"),
+    (["--seats", "1", "--cost", "1", "--owner", "ghost"], 1, "owner"),
+    (["--seats", "1"], 64, "--cost"),
+]
+
+
+@pytest.mark.parametrize("args,rc,needle", BAD_ADDS)
+def test_bad_add_refused_and_ledger_unchanged(inv, args, rc, needle):
+    before = inv.ok("license", "list", "--json").out
+    events = inv.sql("SELECT count(*) FROM events")
+    r = inv.run("license", "add", "New", "--vendor", "notion", *args)
+    assert r.rc == rc, r
+    assert needle in r.err and r.err.startswith("owatch: error:")
+    assert inv.ok("license", "list", "--json").out == before
+    assert inv.sql("SELECT count(*) FROM events") == events
+
+
+def test_duplicate_name_refused(inv):
+    r = inv.run("license", "add", "slack", "--vendor", "slack", "--seats", "1", "--cost", "1")
+    assert r.rc == 1 and "already exists" in r.err
+
+
+def test_assign_rules(inv):
+    inv.ok("license", "assign", "Slack", "dave")
+    r = inv.run("license", "assign", "Slack", "alice")
+    assert r.rc == 1 and "0 free seat" in r.err and "--grow" in r.err
+    r = inv.run("license", "assign", "Slack", "bob")
+    assert r.rc == 1 and "already holds" in r.err
+    grown = inv.ok("license", "assign", "Slack", "alice", "--grow", "--json").json()
+    assert grown["seats"] == 4 and grown["cost_minor"] == 3500 and len(grown["lines"]) == 2
+    assert "license.grow" in inv.ok("audit", "log", "--action", "license", "--json").out
+    inv.ok("user", "offboard", "dave")
+    r = inv.run("license", "assign", "Figma", "dave")
+    assert r.rc == 1 and "offboarded" in r.err
+    inv.ok("license", "unassign", "Slack", "alice")
+    r = inv.run("license", "unassign", "Slack", "alice")
+    assert r.rc == 1 and "holds no seat" in r.err
+    assert inv.run("license", "assign", "Nope", "bob").rc == 1
+
+
+def test_grow_edit_cancel_remove(inv):
+    g = inv.ok("license", "grow", "Figma", "--seats", "2", "--cost", "200", "--order", "PO-7", "--json").json()
+    assert g["seats"] == 7 and g["cost_minor"] == 74000 and g["lines"][1] == {**g["lines"][1], "order": "PO-7", "seats": 2}
+    per_seat = inv.ok("license", "grow", "Slack", "--seats", "1", "--json").json()
+    assert per_seat["cost_minor"] == 3500   # at the current seat price
+    assert inv.run("license", "grow", "Office", "--seats", "1").rc == 1
+    assert inv.run("license", "grow", "Figma", "--seats", "0").rc == 64
+    e = inv.ok("license", "edit", "Slack", "--cost", "10", "--owner", "bob", "--plan", "Business+", "--json").json()
+    assert e["cost_minor"] == 4000 and e["owner"] == "bob" and e["plan"] == "Business+"
+    assert inv.run("license", "edit", "Slack").rc == 64
+    assert inv.run("license", "edit", "Slack", "--name", "Figma").rc == 1
+    c = inv.ok("license", "cancel", "Slack", "--json").json()
+    assert c["status"] == "cancelled" and c["ends_on"] == "2030-01-14" and c["renews_on"] is None
+    assert inv.run("license", "cancel", "Slack").rc == 1
+    assert inv.run("license", "assign", "Slack", "dave").rc == 1
+    r = inv.run("license", "remove", "Slack")
+    assert r.rc == 1 and "--force" in r.err
+    inv.ok("license", "remove", "Slack", "--force")
+    inv.ok("license", "remove", "Office")
+    assert set(licenses(inv)) == {"Figma"}
+    assert "Slack" not in licenses(inv, "--active")
+
+
+def test_list_filters(inv):
+    inv.ok("license", "edit", "Figma", "--owner", "carol")
+    assert set(licenses(inv, "--vendor", "figma")) == {"Figma"}
+    assert set(licenses(inv, "--vendor", "office 365")) == {"Office"}   # by alias
+    assert set(licenses(inv, "--category", "design")) == {"Figma"}
+    assert set(licenses(inv, "--owner", "carol")) == {"Figma"}
+    assert set(licenses(inv, "--unused")) == {"Slack", "Figma"}
+    assert set(licenses(inv, "--user", "bob")) == {"Slack"}
+    share = licenses(inv, "--user", "bob")["Slack"]["share"]
+    assert share == 8.75
+    within = set(licenses(inv, "--renewing-within", "100y"))
+    assert within == {"Slack", "Figma", "Office"} - {"Office"} or within == {"Slack", "Figma"}
+    assert licenses(inv, "--renewing-within", "1d") == {}
+
+
+def test_employees_see_only_their_seats_scanners_nothing(inv):
+    bob = inv.home / "bob.token"
+    assert set(licenses(inv, token=bob)) == {"Slack"}
+    r = inv.run("license", "show", "Figma", token=bob)
+    assert r.rc == 1 and "not found" in r.err
+    assert inv.ok("license", "show", "Slack", "--json", token=bob).json()["name"] == "Slack"
+    r = inv.run("license", "list", "--user", "carol", token=bob)
+    assert r.rc == 77
+    for argv in (["license", "add", "X", "--vendor", "v", "--seats", "1", "--cost", "1"], ["license", "assign", "Slack", "dave"],
+                 ["license", "renewals"], ["license", "import", "x.csv"], ["vendor", "list"], ["license", "cancel", "Slack"]):
+        assert inv.run(*argv, token=bob).rc == 77, argv
+    cron = inv.add_user("cron", role="scanner")
+    assert inv.run("license", "list", token=cron).rc == 77
+
+
+def test_renewals_roll_forward_and_list(office):
+    past = (datetime.date.today() - datetime.timedelta(days=40)).isoformat()
+    office.ok("license", "add", "Old", "--vendor", "zoom", "--seats", "1", "--cost", "10", "--renews", past)
+    nxt = licenses(office)["Old"]["renews_on"]
+    assert nxt > datetime.date.today().isoformat() or nxt == datetime.date.today().isoformat()
+    due = office.ok("license", "renewals", "--within", "60d", "--json").json()
+    assert due[0]["name"] == "Old" and due[0]["amount_minor"] == 1000 and due[0]["days"] <= 31
+
+
+def test_vendor_catalog(office):
+    vendors = office.ok("vendor", "list", "--json").json()
+    assert len(vendors) >= 100
+    assert all(v["domains"] for v in vendors) and {v["source"] for v in vendors} == {"builtin"}
+    office.ok("vendor", "add", "Acme Analytics", "--domain", "acme-analytics.io", "--alias", "acmea", "--category", "analytics")
+    office.ok("license", "add", "AA", "--vendor", "ACMEA", "--seats", "2", "--cost", "1")
+    assert licenses(office)["AA"]["vendor"] == "Acme Analytics"
+    assert office.run("vendor", "add", "slack").rc == 1
+    e = office.ok("vendor", "edit", "Slack", "--domain", "slack-billing.example", "--json").json()
+    assert "slack-billing.example" in e["domains"] and e["source"] == "local"
+    office.ok("license", "add", "Unknown", "--vendor", "Brand New Tool", "--seats", "1", "--cost", "1")
+    assert office.ok("vendor", "list", "--json").json()[0]["name"]
+
+
+def test_offboard_frees_seats_and_prints_saving(inv):
+    r = inv.ok("user", "offboard", "bob", "--json")
+    res = r.json()
+    assert res["freed_seats"] == ["Slack"] and res["monthly_saving"] == ["8.75 EUR"]
+    assert "8.75 EUR a month" in r.err
+    assert licenses(inv)["Slack"]["assigned_to"] == ["carol"]
+    assert inv.ok("user", "show", "carol", "--json").json()["monthly_cost"] == ["8.75 EUR"]
+
+
+# --- import ---------------------------------------------------------------
+
+GOOD_CSV = ('\ufeffname,vendor,seats,cost,currency,period,renews_on,owner,assigned,notes\r\n'
+            'Zoom,zoom,10,149.90,EUR,monthly,2030-02-01,alice,bob;carol,"multi\r\nline, with ""quotes"""\r\n'
+            'Notion,notion.so alias,unlimited,"1.200,00",EUR,yearly,,,,\r\n'
+            'GitHub,github,5,"$ 21.00",USD,monthly,,,dave,\r\n')
+
+
+def write(o, name, text, mode=0o600):
+    p = o.home / name
+    p.write_bytes(text.encode())
+    p.chmod(mode)
+    return p
+
+
+def test_import_csv(inv):
+    inv.ok("vendor", "edit", "Notion", "--alias", "notion.so alias")
+    r = inv.ok("license", "import", write(inv, "l.csv", GOOD_CSV), "--json")
+    assert r.json() == {"licenses": 3, "seats": 3, "dry_run": False}
+    ls = licenses(inv)
+    assert ls["Zoom"]["assigned_to"] == ["bob", "carol"] and ls["Zoom"]["notes"] == 'multi\r\nline, with "quotes"'
+    assert ls["Notion"]["unlimited"] and ls["Notion"]["cost_minor"] == 120000 and ls["Notion"]["vendor"] == "Notion"
+    assert ls["GitHub"]["currency"] == "USD" and ls["GitHub"]["cost_minor"] == 2100
+    assert inv.ok("audit", "log", "-n", "1", "--json").json()[0]["action"] == "license.import"
+
+
+def test_import_dry_run_writes_nothing(inv):
+    before = inv.ok("license", "list", "--json").out
+    r = inv.ok("license", "import", write(inv, "l.csv", GOOD_CSV.replace("notion.so alias", "notion")), "--dry-run", "--json")
+    assert r.json()["dry_run"] is True and r.json()["licenses"] == 3
+    assert inv.ok("license", "list", "--json").out == before
+
+
+BAD_CSVS = {
+    "unclosed quote": ('name,vendor,seats,cost\nA,slack,1,"5\n', "never closed"),
+    "text after quote": ('name,vendor,seats,cost\nA,slack,1,"5"x\n', "after a closing quote"),
+    "field count": ("name,vendor,seats,cost\nA,slack,1\n", "line 2: expected 4 fields"),
+    "unknown column": ("name,vendor,seats,cost,colour\nA,slack,1,5,red\n", "unknown column 'colour'"),
+    "missing column": ("name,vendor,cost\nA,slack,5\n", "no 'seats' column"),
+    "zero seats": ("name,vendor,seats,cost\nA,slack,1,5\nB,zoom,0,5\n", "line 3: seats must be at least 1"),
+    "bad date": ("name,vendor,seats,cost,renews_on\nA,slack,1,5,2026-13-01\n", "line 2: renews_on"),
+    "bad currency": ("name,vendor,seats,cost,currency\nA,slack,1,5,ZZZ\n", "line 2: unknown currency"),
+    "dup in file": ("name,vendor,seats,cost\nA,slack,1,5\na,zoom,1,5\n", "line 3: 'a' is also on line 2"),
+    "dup in ledger": ("name,vendor,seats,cost\nSlack,slack,1,5\n", "line 2: a license named 'Slack' already exists"),
+    "unknown user": ("name,vendor,seats,cost,assigned\nA,slack,2,5,ghost\n", "line 2: cannot assign 'ghost'"),
+    "over-assigned": ("name,vendor,seats,cost,assigned\nA,slack,1,5,bob;carol\n", "line 2: 'A' has 1 seat(s)"),
+    "empty file": ("", "empty"),
+    "header only": ("name,vendor,seats,cost\n", "no licenses"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CSVS))
+def test_malformed_import_rejected_whole(inv, case):
+    text, needle = BAD_CSVS[case]
+    before = inv.ok("license", "list", "--json").out
+    good_first = "name,vendor,seats,cost\nGood,slack,1,5\n" if case in ("zero seats",) else ""
+    r = inv.run("license", "import", write(inv, "bad.csv", good_first + text if good_first and not text.startswith("name") else text))
+    assert r.rc == 65, r
+    assert needle in r.err, r.err
+    assert inv.ok("license", "list", "--json").out == before
+
+
+def test_every_bad_row_is_reported(inv):
+    text = "name,vendor,seats,cost\nA,slack,0,5\nB,zoom,2,5\nC,zoom,x,5\nD,zoom,1,-1\n"
+    r = inv.run("license", "import", write(inv, "bad.csv", text))
+    assert r.rc == 65 and "3 bad row(s)" in r.err
+    assert "line 2:" in r.err and "line 4:" in r.err and "line 5:" in r.err and "line 3:" not in r.err
+    assert "B" not in licenses(inv)
+
+
+def test_import_missing_file_and_stdin(inv):
+    assert inv.run("license", "import", "nope.csv").rc == 66
+    r = inv.ok("license", "import", "-", input="name,vendor,seats,cost\nFromStdin,slack,2,3\n")
+    assert licenses(inv)["FromStdin"]["seats"] == 2
+
+
+def test_json_export_import_roundtrip(inv):
+    from conftest import Office
+    (inv.home / "second").mkdir()
+    bare = Office(inv.home / "second")
+    inv.ok("license", "grow", "Figma", "--seats", "2", "--cost", "99.99", "--order", "PO-1")
+    inv.ok("license", "assign", "Office", "dave")
+    export = inv.ok("license", "list", "--json").out
+    bare.ok("init", "--org", "Other", "--admin", "alice")
+    for u in ["bob", "carol", "dave"]:
+        bare.add_user(u)
+    bare.ok("license", "import", write(bare, "inv.json", export))
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "id"} for r in json.loads(rows)]
+    assert strip(bare.ok("license", "list", "--json").out) == strip(export)
+
+
+# --- renewal hooks --------------------------------------------------------
+
+def install_hook(o, name, body):
+    d = o.ledger.parent / "hooks"
+    d.mkdir(exist_ok=True)
+    p = d / name
+    p.write_text("#!/bin/sh\n" + body)
+    p.chmod(0o755)
+
+
+def test_license_renewing_fires_once_per_lead(office):
+    install_hook(office, "license-renewing", f'cat >> "{office.home}/fired.jsonl"; echo >> "{office.home}/fired.jsonl"\n')
+    office.ok("config", "set", "renewals.notify", "30d,7d,1d")
+    soon = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
+    office.ok("license", "add", "Soon", "--vendor", "zoom", "--seats", "1", "--cost", "10", "--renews", soon)
+    office.ok("whoami")
+    office.ok("whoami")
+    fired = [json.loads(l) for l in (office.home / "fired.jsonl").read_text().splitlines() if l.strip()]
+    assert sorted(f["lead"] for f in fired) == ["30d", "7d"]
+    assert all(f["license"] == "Soon" and f["renews_on"] == soon and f["cost_minor"] == 1000 for f in fired)
+    assert len(office.ok("audit", "log", "--action", "license.renewing", "--json").json()) == 2
+
+
+def test_failing_renewal_hook_warns(office):
+    install_hook(office, "license-renewing", "exit 3\n")
+    soon = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    r = office.ok("license", "add", "Soon", "--vendor", "zoom", "--seats", "1", "--cost", "10", "--renews", soon)
+    assert "hook license-renewing exited 3" in r.err
+    assert "Soon" in licenses(office)
