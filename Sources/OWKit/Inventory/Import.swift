@@ -28,7 +28,7 @@ public enum LicenseImport {
     static func fromCSV(_ text: String) throws -> [(line: Int, draft: Result<LicenseDraft, OWError>)] {
         let records = try CSV.parse(text)
         guard let header = records.first else { throw OWError.badData("the file is empty; expected a header row") }
-        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let columns = header.fields.map { CSV.trim($0).lowercased() }
         if let unknown = columns.first(where: { !knownColumns.contains($0) }) {
             throw OWError.badData("line 1: unknown column '\(unknown.prefix(40))'",
                                   hint: "columns: \(knownColumns.sorted().joined(separator: ", "))")
@@ -43,7 +43,7 @@ public enum LicenseImport {
                     throw OWError.badData("expected \(columns.count) fields, found \(rec.fields.count)")
                 }
                 var row: [String: String] = [:]
-                for (c, v) in zip(columns, rec.fields) { row[c] = v.trimmingCharacters(in: .whitespaces) }
+                for (c, v) in zip(columns, rec.fields) { row[c] = CSV.trim(v) }
                 return try draft(row)
             }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") })
         }
@@ -66,7 +66,7 @@ public enum LicenseImport {
             default: throw OWError.badData("per_seat must be true or false")
             }
         }
-        d.assigned = (value("assigned") ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        d.assigned = (value("assigned") ?? "").split(separator: ";").map { CSV.trim(String($0)) }.filter { !$0.isEmpty }
         return d
     }
 
@@ -122,7 +122,7 @@ public enum LicenseImport {
             case .success(let d):
                 do {
                     let r = try d.resolved(defaultCurrency: currency)
-                    let key = d.name.trimmingCharacters(in: .whitespaces).lowercased()
+                    let key = CSV.trim(d.name).lowercased()
                     if let first = seen[key] { throw OWError.badData("'\(d.name)' is also on line \(first)") }
                     seen[key] = line
                     resolved.append((line, r))

@@ -55,16 +55,26 @@ public struct License: Sendable {
         return next
     }
 
-    init(row: Row) {
+    /// Reads a row of `selectSQL`. `parsed` caches period and currency texts across a list.
+    init(row: Row, parsed: inout [String: Period], currencies: inout [String: Currency]) {
         id = row.int("id"); name = row.string("name"); vendor = row.string("vendor"); plan = row.optionalString("plan")
         category = row.string("category"); owner = row.optionalString("owner")
-        period = (try? Period.parse(row.string("period"))) ?? .monthly
-        currency = (try? Currency.parse(row.string("currency"))) ?? Currency(code: row.string("currency"), exponent: 2)
+        let periodText = row.string("period"), code = row.string("currency")
+        if let p = parsed[periodText] { period = p } else { period = (try? Period.parse(periodText)) ?? .monthly; parsed[periodText] = period }
+        if let c = currencies[code] { currency = c } else {
+            currency = (try? Currency.parse(code)) ?? Currency(code: code, exponent: 2)
+            currencies[code] = currency
+        }
         perSeat = row.int("per_seat") != 0
         seats = row.optionalInt("seats"); assigned = row.int("assigned")
         cost = Money(minor: row.int("cost_minor"), currency: currency)
         anchor = row.optionalString("renews_on"); status = row.string("status"); endsOn = row.optionalString("ends_on")
         notes = row.optionalString("notes"); createdAt = row.string("created_at")
+    }
+
+    init(row: Row) {
+        var p: [String: Period] = [:], c: [String: Currency] = [:]
+        self.init(row: row, parsed: &p, currencies: &c)
     }
 
     /// The one query every license view reads: aggregates of purchase lines and seats per license.
@@ -120,8 +130,8 @@ public struct LicenseDraft: Sendable {
     }
 
     static func validateName(_ name: String) throws {
-        let n = name.trimmingCharacters(in: .whitespaces)
-        guard !n.isEmpty, n.count <= 200, !n.contains(where: { $0.isNewline }) else {
+        let n = CSV.trim(name)
+        guard !n.isEmpty, n.utf8.count <= 800, n.count <= 200, !n.contains(where: { $0.isNewline }) else {
             throw OWError.usage("a license name is 1-200 characters on one line")
         }
         guard Int64(n) == nil else { throw OWError.usage("a license name cannot be a number (numbers address licenses by id)") }

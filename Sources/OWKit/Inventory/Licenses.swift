@@ -43,7 +43,11 @@ public enum Licenses {
                AND (?5 = 1 OR l.status = 'active')
              ORDER BY l.name COLLATE NOCASE
             """
-        var out = try db.query(sql, arguments: [vendorID, filter.category, filter.owner, filter.holder, filter.includeCancelled]).map(License.init)
+        var periods: [String: Period] = [:], currencies: [String: Currency] = [:]
+        var out: [License] = []
+        try db.forEach(sql, arguments: [vendorID, filter.category, filter.owner, filter.holder, filter.includeCancelled]) {
+            out.append(License(row: $0, parsed: &periods, currencies: &currencies))
+        }
         if filter.unusedOnly { out = out.filter { ($0.freeSeats ?? 0) > 0 } }
         if let within = filter.renewingWithin {
             let limit = within.added(to: today)
@@ -118,7 +122,7 @@ public enum Licenses {
                        users: inout [String: (id: Int64, name: String)], now: Date) throws -> Int64 {
         let d = r.draft
         let vendor: Vendor
-        if let v = vendors[d.vendor.trimmingCharacters(in: .whitespaces).lowercased()] {
+        if let v = vendors[CSV.trim(d.vendor).lowercased()] {
             vendor = v
         } else {
             vendor = try Vendors.insert(db, name: d.vendor, category: d.category, domains: [], aliases: [])
@@ -129,7 +133,7 @@ public enum Licenses {
             guard let u = users[owner.lowercased()] else { throw OWError.refused("owner '\(owner)' is not an active user") }
             ownerID = u.id
         }
-        let name = d.name.trimmingCharacters(in: .whitespaces)
+        let name = CSV.trim(d.name)
         if try db.one("SELECT 1 AS x FROM licenses WHERE name = ?", name) != nil {
             throw OWError.refused("a license named '\(name)' already exists")
         }
@@ -140,7 +144,7 @@ public enum Licenses {
             """, name, vendor.id, d.plan, d.category?.lowercased(), ownerID, r.period.description, r.currency.code, d.perSeat,
                    d.renewsOn, d.notes, Time.rfc3339(now))
         let id = db.lastInsertRowID
-        try Housekeeping.renewalsChanged(db)
+        if r.draft.renewsOn != nil { try Housekeeping.renewalsChanged(db) }
         for (seats, cost, order, date) in r.lines {
             try db.run("INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
                        id, seats, cost.minor, order, date ?? today)

@@ -28,13 +28,27 @@ extension Optional: SQLiteValue where Wrapped: SQLiteValue {
     public var sqlValue: SQLValue { self?.sqlValue ?? .null }
 }
 
+/// Column names of a result, indexed once per statement run and shared by its rows.
+public final class Columns: Sendable {
+    public let names: [String]
+    let index: [String: Int]
+    init(_ names: [String]) {
+        self.names = names
+        var index: [String: Int] = [:]
+        for (i, n) in names.enumerated() where index[n] == nil { index[n] = i }
+        self.index = index
+    }
+}
+
 /// One result row; columns by name.
 public struct Row: Sendable {
-    public let columns: [String]
+    let shared: Columns
     public let values: [SQLValue]
 
+    public var columns: [String] { shared.names }
+
     public subscript(_ name: String) -> SQLValue {
-        guard let i = columns.firstIndex(of: name) else { preconditionFailure("no column \(name)") }
+        guard let i = shared.index[name] else { preconditionFailure("no column \(name)") }
         return values[i]
     }
 
@@ -114,14 +128,14 @@ public final class Statement {
     func run(_ args: [any SQLiteValue], each: (Row) throws -> Void = { _ in }) throws {
         try bind(args)
         defer { sqlite3_reset(handle) }
-        var columns: [String]? = nil
+        var columns: Columns? = nil
         while true {
             let rc = sqlite3_step(handle)
             if rc == SQLITE_DONE { return }
             guard rc == SQLITE_ROW else { throw db.error(rc, context: "step") }
             let n = sqlite3_column_count(handle)
             if columns == nil {
-                columns = (0..<n).map { String(cString: sqlite3_column_name(handle, $0)) }
+                columns = Columns((0..<n).map { String(cString: sqlite3_column_name(handle, $0)) })
             }
             var values: [SQLValue] = []
             values.reserveCapacity(Int(n))
@@ -140,7 +154,7 @@ public final class Statement {
                 default: values.append(.null)
                 }
             }
-            try each(Row(columns: columns!, values: values))
+            try each(Row(shared: columns!, values: values))
         }
     }
 }

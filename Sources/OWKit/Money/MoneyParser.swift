@@ -17,6 +17,7 @@ public enum MoneyParser {
 
     /// Parses `text`; a currency written in the text wins over `defaultCurrency`.
     public static func parse(_ text: String, defaultCurrency: Currency) throws -> Parsed {
+        if let minor = plain(text, exponent: defaultCurrency.exponent) { return Parsed(minor: minor, currency: defaultCurrency) }
         let (number, code) = try split(text)
         let currency = try code.map(Currency.parse) ?? defaultCurrency
         return Parsed(minor: try minorUnits(number, currency: currency, original: text), currency: currency)
@@ -25,6 +26,29 @@ public enum MoneyParser {
     public static func parse(_ text: String, defaultCurrency: Currency) throws -> Money {
         let p: Parsed = try parse(text, defaultCurrency: defaultCurrency)
         return Money(minor: p.minor, currency: p.currency)
+    }
+
+    /// The common case read without string surgery: digits, optionally a point and at most
+    /// `exponent` decimals, but never three (those follow the thousands rule below).
+    static func plain(_ text: String, exponent: Int) -> Int64? {
+        var value: Int64 = 0, decimals = -1, digits = 0
+        for b in text.utf8 {
+            if b >= 48 && b <= 57 {
+                digits += 1
+                if digits > 17 { return nil }
+                value = value * 10 + Int64(b - 48)
+                if decimals >= 0 { decimals += 1 }
+            } else if b == UInt8(ascii: "."), decimals < 0 {
+                decimals = 0
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        let d = max(decimals, 0)
+        guard d <= exponent, d != 3, decimals != 0 else { return nil }
+        for _ in d..<exponent { value *= 10 }
+        return value
     }
 
     static func bad(_ text: String, _ why: String) -> OWError {

@@ -1,6 +1,12 @@
 /// RFC 4180 CSV: quoted fields, doubled quotes, embedded newlines, CRLF or LF, a UTF-8 BOM.
 /// Each record carries the line it started on, so errors can name it.
 public enum CSV {
+    /// Trims spaces and tabs around a field; most fields have none, and those return at once.
+    public static func trim(_ s: String) -> String {
+        guard let f = s.utf8.first, let l = s.utf8.last, f == 32 || f == 9 || l == 32 || l == 9 else { return s }
+        return String(s.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+
     public struct Record: Sendable {
         public let line: Int
         public let fields: [String]

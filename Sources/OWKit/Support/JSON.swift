@@ -37,58 +37,80 @@ public enum JSON: Equatable, Sendable {
 
     /// Compact encoding. With `sortedKeys`, the canonical form hashed by the audit chain.
     public func encoded(sortedKeys: Bool = false) -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(to: &out, sortedKeys: sortedKeys)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    public func write(to out: inout String, sortedKeys: Bool = false) {
+    /// Writes UTF-8 bytes: output is built as bytes and turned into text once, at the end.
+    public func write(to out: inout [UInt8], sortedKeys: Bool = false) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += n
+        case .null: out.append(contentsOf: JSON.nullBytes)
+        case .bool(let b): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
+        case .number(let n): out.append(contentsOf: n.utf8)
         case .string(let s): JSON.writeString(s, to: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 item.write(to: &out, sortedKeys: sortedKeys)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             let ordered = sortedKeys ? members.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) } : members
             for (i, m) in ordered.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSON.writeString(m.key, to: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 m.value.write(to: &out, sortedKeys: sortedKeys)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Escapes per RFC 8259, plus U+2028/U+2029 so the output is also safe inside JavaScript.
+    /// Runs of plain bytes are copied in bulk.
+    static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            var runStart = 0
+            var i = 0
+            func flush() { if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) } }
+            while i < bytes.count {
+                let b = bytes[i]
+                var escape: [UInt8]? = nil
+                var width = 1
+                switch b {
+                case UInt8(ascii: "\""): escape = [92, 34]
+                case UInt8(ascii: "\\"): escape = [92, 92]
+                case 0x0A: escape = [92, UInt8(ascii: "n")]
+                case 0x0D: escape = [92, UInt8(ascii: "r")]
+                case 0x09: escape = [92, UInt8(ascii: "t")]
+                case 0x08: escape = [92, UInt8(ascii: "b")]
+                case 0x0C: escape = [92, UInt8(ascii: "f")]
+                case 0..<0x20: escape = [92, UInt8(ascii: "u"), 48, 48, hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
+                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    escape = Array("\\u202".utf8) + [bytes[i + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")]
+                    width = 3
+                default: break
+                }
+                if let escape {
+                    flush()
+                    out.append(contentsOf: escape)
+                    i += width
+                    runStart = i
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    i += 1
                 }
             }
+            flush()
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 
     // MARK: Parsing

@@ -1,41 +1,98 @@
 import Foundation
 
 /// Dates and timestamps as the ledger stores them: `YYYY-MM-DD` and RFC 3339 UTC.
+/// Pure integer arithmetic on the proleptic Gregorian calendar (H. Hinnant's civil-date
+/// algorithms): UTC has no daylight saving, so a day is always 86,400 seconds, and the
+/// hot paths (listing thousands of licenses) never touch Foundation's Calendar.
 public enum Time {
-    static let utc = TimeZone(identifier: "UTC")!
+    static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
-    public static var calendar: Calendar {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = utc
-        return c
+    /// Days since 1970-01-01 of a civil date.
+    static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y - 1 : y
+        let era = floorDiv(y, 400)
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The civil date of a day count since 1970-01-01.
+    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = floorDiv(z, 146_097)
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    static func daysInMonth(_ y: Int, _ m: Int) -> Int {
+        switch m {
+        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    static func split(_ date: Date) -> (days: Int, secondOfDay: Int) {
+        let t = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = floorDiv(t, 86_400)
+        return (days, t - days * 86_400)
+    }
+
+    static func date(days: Int, secondOfDay: Int = 0) -> Date {
+        Date(timeIntervalSince1970: Double(days * 86_400 + secondOfDay))
+    }
+
+    static func pad(_ n: Int, _ width: Int) -> String {
+        let s = String(n)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
     public static func rfc3339(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        let (days, sod) = split(date)
+        let (y, m, d) = civilFromDays(days)
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(sod / 3600, 2)):\(pad(sod / 60 % 60, 2)):\(pad(sod % 60, 2))Z"
     }
 
     public static func day(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        let (y, m, d) = civilFromDays(split(date).days)
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
     /// Parses a strict `YYYY-MM-DD`, refusing impossible dates such as 2026-02-30.
     public static func parseDay(_ text: String) -> Date? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              (1...12).contains(m), (1...31).contains(d)
-        else { return nil }
-        guard let date = calendar.date(from: DateComponents(year: y, month: m, day: d)),
-              calendar.component(.day, from: date) == d, calendar.component(.month, from: date) == m
-        else { return nil }
-        return date
+        let b = Array(text.utf8)
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+        func num(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for i in r { guard b[i] >= 48, b[i] <= 57 else { return nil }; v = v * 10 + Int(b[i] - 48) }
+            return v
+        }
+        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10),
+              (1...12).contains(m), d >= 1, d <= daysInMonth(y, m) else { return nil }
+        return date(days: daysFromCivil(y, m, d))
     }
 
     /// Midnight UTC of the day `date` falls on.
-    public static func startOfDay(_ date: Date) -> Date { calendar.startOfDay(for: date) }
+    public static func startOfDay(_ date: Date) -> Date { Time.date(days: split(date).days) }
+
+    /// Whole days from `a` to `b` (both taken at midnight).
+    public static func daysBetween(_ a: Date, _ b: Date) -> Int { split(b).days - split(a).days }
+
+    /// Adds calendar months, keeping the time of day and clamping to the month's end:
+    /// one month after 31 January is 28 (or 29) February.
+    public static func addingMonths(_ n: Int, to date: Date) -> Date {
+        let (days, sod) = split(date)
+        let (y, m, d) = civilFromDays(days)
+        let total = y * 12 + (m - 1) + n
+        let ny = floorDiv(total, 12), nm = total - ny * 12 + 1
+        return Time.date(days: daysFromCivil(ny, nm, min(d, daysInMonth(ny, nm))), secondOfDay: sod)
+    }
 
     public static func epochSeconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
 }
@@ -58,14 +115,13 @@ public struct Duration: Equatable, Sendable, CustomStringConvertible {
 
     /// Calendar-exact: `1m` after 31 January is the last day of February.
     public func added(to date: Date) -> Date {
-        let c = Time.calendar
         switch unit {
         case .second: return date.addingTimeInterval(Double(count))
         case .hour: return date.addingTimeInterval(Double(count) * 3600)
-        case .day: return c.date(byAdding: .day, value: count, to: date)!
-        case .week: return c.date(byAdding: .day, value: 7 * count, to: date)!
-        case .month: return c.date(byAdding: .month, value: count, to: date)!
-        case .year: return c.date(byAdding: .year, value: count, to: date)!
+        case .day: return date.addingTimeInterval(Double(count) * 86_400)
+        case .week: return date.addingTimeInterval(Double(count) * 7 * 86_400)
+        case .month: return Time.addingMonths(count, to: date)
+        case .year: return Time.addingMonths(12 * count, to: date)
         }
     }
 

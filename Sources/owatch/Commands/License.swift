@@ -135,7 +135,7 @@ enum LicenseCommand {
         let due = try Licenses.renewals(inv.session.db, within: within, today: inv.session.now)
         let today = Time.startOfDay(inv.session.now)
         inv.emit(due.map { l, date in
-            Record([("renews_on", .text(Time.day(date))), ("days", .int(Int64(Time.calendar.dateComponents([.day], from: today, to: date).day ?? 0))),
+            Record([("renews_on", .text(Time.day(date))), ("days", .int(Int64(Time.daysBetween(today, date)))),
                     ("id", .int(l.id)), ("name", .text(l.name)), ("vendor", .text(l.vendor)), ("amount", .money(l.cost)),
                     ("period", .text(l.period.description)), ("seats", .intOr(l.seats, "unlimited")), ("assigned", .int(l.assigned)),
                     ("owner", .text(l.owner))])
