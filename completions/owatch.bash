@@ -16,7 +16,7 @@ _owatch() {
         --role) COMPREPLY=($(compgen -W "admin employee scanner" -- "$cur")); return ;;
     esac
     if [[ -z "$noun" ]]; then
-        COMPREPLY=($(compgen -W "init user login logout whoami token license vendor config audit doctor backup help completion --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")); return
+        COMPREPLY=($(compgen -W "init user login logout whoami token license vendor request approve config audit doctor backup help completion --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")); return
     fi
     case "$noun" in
         init)
@@ -66,6 +66,16 @@ _owatch() {
                 add) COMPREPLY=($(compgen -W "--category --domain --alias --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 edit) COMPREPLY=($(compgen -W "--name --category --domain --alias --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
+        request)
+            case "$verb" in
+                "") COMPREPLY=($(compgen -W "new list show cancel" -- "$cur")) ;;
+                new) COMPREPLY=($(compgen -W "--vendor --plan --seats --cost --period --reason --from --to --type --half-day --note --force --ledger --token --key --format --json --quiet --no-color --help --version software leave purchase" -- "$cur")) ;;
+                list) COMPREPLY=($(compgen -W "--all --status --kind --user --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                show) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                cancel) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+            esac ;;
+        approve)
+            COMPREPLY=($(compgen -W "--message --reject --force --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
         config)
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "get set unset list" -- "$cur")) ;;
@@ -86,7 +96,7 @@ _owatch() {
         backup)
             COMPREPLY=($(compgen -W "--force --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
         help)
-            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version init user login logout whoami token license vendor config audit doctor backup help completion" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version init user login logout whoami token license vendor request approve config audit doctor backup help completion" -- "$cur")) ;;
         completion)
             COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version bash zsh fish" -- "$cur")) ;;
     esac

@@ -49,6 +49,8 @@ func main() -> Int32 {
     } catch let error as OWError {
         printError(error, term)
         return error.exitCode
+    } catch let exit as SilentExit {
+        return exit.code
     } catch {
         printError(OWError(.io, "\(error)"), term)
         return OWError.Kind.io.rawValue

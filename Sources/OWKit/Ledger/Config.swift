@@ -23,6 +23,8 @@ public enum Config {
                   normalize: { v in
                       guard let n = Double(v), n >= 0, n <= 366, (n * 2).rounded() == n * 2 else { throw OWError.usage("leave.allowance must be a number of days (halves allowed)") }
                       return v }),
+        ConfigKey(name: "leave.holidays", summary: "public holidays: dates YYYY-MM-DD separated by commas, or a file with one date per line", defaultValue: "",
+                  normalize: { try Leave.normalizeHolidays($0) }),
         ConfigKey(name: "base_currency", summary: "currency totals are converted to, with explicit rates", defaultValue: nil,
                   normalize: { v in
                       let c = v.uppercased()
@@ -37,7 +39,14 @@ public enum Config {
         return d
     }
 
+    /// Per-person leave allowances: `leave.allowance.NAME`.
+    static let allowancePrefix = "leave.allowance."
+
     public static func key(_ name: String) throws -> ConfigKey {
+        if name.hasPrefix(allowancePrefix), name.count > allowancePrefix.count {
+            let base = keys.first { $0.name == "leave.allowance" }!
+            return ConfigKey(name: name, summary: "leave allowance of one person", defaultValue: nil, normalize: base.normalize)
+        }
         guard let k = keys.first(where: { $0.name == name }) else {
             let suggestion = Suggest.nearest(name, in: keys.map(\.name))
             throw OWError.usage("unknown config key '\(name)'", hint: suggestion.map { "did you mean '\($0)'?" } ?? "see `owatch config list`")
@@ -53,6 +62,7 @@ public enum Config {
 
     public static func set(_ session: Session, _ name: String, _ value: String) throws -> String {
         let normalized = try key(name).normalize(value)
+        if name.hasPrefix(allowancePrefix) { _ = try Users.get(session.db, String(name.dropFirst(allowancePrefix.count))) }
         try session.write {
             try session.db.run("INSERT INTO config(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", name, normalized)
             if name == "renewals.notify" { try Housekeeping.renewalsChanged(session.db) }
@@ -73,7 +83,8 @@ public enum Config {
     /// Every known key with its effective value and whether it was set.
     public static func list(_ ledger: Ledger) throws -> [(key: ConfigKey, value: String?, isSet: Bool)] {
         let stored = Dictionary(try ledger.configValues(), uniquingKeysWith: { a, _ in a })
-        return keys.map { k in (k, stored[k.name] ?? k.defaultValue, stored[k.name] != nil) }
+        let perPerson = stored.keys.filter { $0.hasPrefix(allowancePrefix) }.sorted().compactMap { try? key($0) }
+        return (keys + perPerson).map { k in (k, stored[k.name] ?? k.defaultValue, stored[k.name] != nil) }
     }
 
     static func tokenTTL(_ ledger: Ledger) throws -> Duration {

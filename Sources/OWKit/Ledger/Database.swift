@@ -269,7 +269,11 @@ public final class Database {
     /// Runs `body` in `BEGIN IMMEDIATE … COMMIT`. Taking the write lock up front means
     /// a concurrent writer waits in the busy handler instead of failing later with
     /// SQLITE_BUSY_SNAPSHOT (sqlite.org/lang_transaction.html). Any thrown error rolls back.
+    ///
+    /// A `write` inside another joins it: an approval that creates a license, grows it and assigns
+    /// a seat is one transaction, and an error anywhere rolls all of it back.
     public func write<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction { return try body() }
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()

@@ -121,6 +121,43 @@ enum Schema {
                            v.name, v.category, v.domains.joined(separator: ","), v.aliases.map { $0.lowercased() }.joined(separator: ","))
             }
         },
+
+        // 3: requests and approvals; leave; expected spend from approved purchases.
+        { db in try db.execute("""
+            CREATE TABLE requests(
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('software','leave','purchase')),
+                requester_id INTEGER NOT NULL REFERENCES users(id),
+                status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','approved','rejected','cancelled')),
+                summary TEXT NOT NULL,                -- what is asked for, in words
+                payload TEXT NOT NULL,                -- the request's fields as JSON
+                reason TEXT,
+                cost_minor INTEGER,
+                currency TEXT,
+                leave_from TEXT,                      -- leave: first and last day, type and working half-days
+                leave_to TEXT,
+                leave_type TEXT CHECK (leave_type IS NULL OR leave_type IN ('vacation','sick','unpaid')),
+                leave_halfdays INTEGER,
+                license_id INTEGER REFERENCES licenses(id) ON DELETE SET NULL,
+                created_at TEXT NOT NULL,
+                decided_at TEXT,
+                decided_by INTEGER REFERENCES users(id),
+                note TEXT
+            );
+            CREATE INDEX requests_by_status ON requests(status, id);
+            CREATE INDEX requests_by_requester ON requests(requester_id, status);
+            CREATE INDEX requests_leave ON requests(kind, leave_from, leave_to);
+            -- Approved purchases: spend the office expects, so a matching charge is not shadow IT.
+            CREATE TABLE expected_spend(
+                id INTEGER PRIMARY KEY,
+                request_id INTEGER NOT NULL UNIQUE REFERENCES requests(id),
+                item TEXT NOT NULL,
+                vendor_id INTEGER REFERENCES vendors(id),
+                amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                approved_on TEXT NOT NULL
+            );
+            """) },
     ]
 
     static var currentVersion: Int { migrations.count }

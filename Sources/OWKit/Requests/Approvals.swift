@@ -1,0 +1,141 @@
+import Foundation
+
+/// Admins decide requests. Approving software provisions the seat in the same transaction.
+public enum Approvals {
+    /// One line of the approval queue.
+    public struct QueueEntry: Sendable {
+        public let request: Request
+        public let ageDays: Int
+        public let balance: Leave.Balance?           // leave: the requester's vacation balance
+        public let awayInDept: [String]              // leave: others in the department away then
+        public let deptSize: Int
+        public var deptMostlyAway: Bool { deptSize > 0 && (awayInDept.count + 1) * 2 > deptSize }
+    }
+
+    /// Pending requests, oldest first, with what an approver needs to decide.
+    public static func queue(_ session: Session) throws -> [QueueEntry] {
+        let pending = try session.db.query(Request.selectSQL + " WHERE r.status = 'pending' ORDER BY r.id").map(Request.init)
+        return try pending.map { r in
+            let created = ISO8601DateFormatter().date(from: r.createdAt) ?? session.now
+            var balance: Leave.Balance?
+            var away: [String] = []
+            var deptSize = 0
+            if r.kind == "leave", let from = r.leaveFrom, let to = r.leaveTo {
+                let user = try Users.get(session.db, r.requester)
+                if let d = Time.parseDay(from) { balance = try Leave.balance(session.ledger, user: user, year: Time.civilFromDays(Time.split(d).days).year) }
+                if let dept = user.dept {
+                    deptSize = Int(try session.db.scalar("SELECT count(*) FROM users WHERE dept = ? COLLATE NOCASE AND status = 'active'", dept))
+                    away = try session.db.query("""
+                        SELECT DISTINCT u.name FROM requests q JOIN users u ON u.id = q.requester_id
+                        WHERE q.kind = 'leave' AND q.status IN ('approved','pending') AND u.dept = ? COLLATE NOCASE AND u.id != ?
+                          AND q.leave_from <= ? AND q.leave_to >= ? ORDER BY u.name
+                        """, dept, user.id, to, from).map { $0.string("name") }
+                }
+            }
+            return QueueEntry(request: r, ageDays: max(0, Time.daysBetween(created, session.now)), balance: balance, awayInDept: away, deptSize: deptSize)
+        }
+    }
+
+    static func pendingForDecision(_ session: Session, _ id: Int64) throws -> Request {
+        guard let r = try Requests.find(session.db, id) else { throw OWError.notFound("request #\(id)", hint: "see `owatch approve`") }
+        guard r.status == "pending" else {
+            let by = r.decidedBy.map { " by \($0)" } ?? ""
+            throw OWError.refused("request #\(id) was already \(r.status)\(by)\(r.decidedAt.map { " at \($0)" } ?? "")")
+        }
+        guard r.requester.caseInsensitiveCompare(session.actor.name) != .orderedSame else {
+            throw OWError.refused("request #\(id) is your own; another admin must decide it")
+        }
+        return r
+    }
+
+    /// Approves one request. For software: finds the license (by name, or the one active license
+    /// of the vendor and plan) or creates it from the request, buys a seat if none is free, and
+    /// assigns it, all in one transaction with the decision and its audit events.
+    public static func approve(_ session: Session, _ id: Int64, note: String?, force: Bool = false) throws -> RequestOutcome {
+        let decided: Request = try session.write {
+            let r = try pendingForDecision(session, id)
+            var licenseID: Int64?
+            switch r.kind {
+            case "software": licenseID = try provision(session, r)
+            case "leave": try recheckLeave(session, r, force: force)
+            case "purchase": try expectSpend(session, r)
+            default: break
+            }
+            let me = try Users.get(session.db, session.actor.name)
+            try session.db.run("""
+                UPDATE requests SET status = 'approved', decided_at = ?, decided_by = ?, note = ?, license_id = COALESCE(?, license_id)
+                WHERE id = ? AND status = 'pending'
+                """, Time.rfc3339(session.now), me.id, note, licenseID, id)
+            guard session.db.changes == 1 else { throw OWError.refused("request #\(id) changed while being approved; try again") }
+            try session.audit("request.approve", "request:\(id)", .obj([("kind", .string(r.kind)), ("note", note.map(JSON.string) ?? .null),
+                                                                       ("license_id", licenseID.map { JSON.int($0) } ?? .null)]))
+            return try Requests.find(session.db, id)!
+        }
+        return RequestOutcome(request: decided, warnings: []).afterCommit(session)
+    }
+
+    public static func reject(_ session: Session, _ id: Int64, reason: String) throws -> RequestOutcome {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw OWError.usage("rejecting needs a reason: -m REASON") }
+        let decided: Request = try session.write {
+            _ = try pendingForDecision(session, id)
+            let me = try Users.get(session.db, session.actor.name)
+            try session.db.run("UPDATE requests SET status = 'rejected', decided_at = ?, decided_by = ?, note = ? WHERE id = ? AND status = 'pending'",
+                               Time.rfc3339(session.now), me.id, reason, id)
+            try session.audit("request.reject", "request:\(id)", .obj([("reason", .string(reason))]))
+            return try Requests.find(session.db, id)!
+        }
+        return RequestOutcome(request: decided, warnings: []).afterCommit(session)
+    }
+
+    static func provision(_ session: Session, _ r: Request) throws -> Int64 {
+        let db = session.db
+        let p = r.payload
+        let name = p["name"]?.stringValue ?? r.summary
+        let plan = p["plan"]?.stringValue
+        var license = try Licenses.find(db, name)
+        if license == nil, let vendor = try Vendors.resolve(db, p["vendor"]?.stringValue ?? name) {
+            var f = LicenseFilter()
+            f.vendor = vendor.name
+            f.includeCancelled = false
+            let candidates = try Licenses.list(db, filter: f, today: session.now).filter { plan == nil || $0.plan?.caseInsensitiveCompare(plan!) == .orderedSame }
+            if candidates.count == 1 { license = candidates[0] }
+        }
+        if license == nil {
+            var d = LicenseDraft(name: name, vendor: p["vendor"]?.stringValue ?? name, seats: p["seats"]?.intValue ?? 1,
+                                 cost: p["cost"].flatMap { if case .number(let n) = $0 { return n }; return nil } ?? "0")
+            d.plan = plan
+            d.currency = p["currency"]?.stringValue
+            d.period = p["period"]?.stringValue ?? "monthly"
+            d.notes = "created by approving request #\(r.id)"
+            let created = try Licenses.add(session, d)
+            license = created
+        }
+        guard let l = license else { throw OWError.refused("no license for request #\(r.id)") }
+        guard l.isActive else { throw OWError.refused("license '\(l.name)' is cancelled; reactivate or add a new one before approving") }
+        let holders = try Licenses.holders(db, licenseID: l.id)
+        if !holders.contains(where: { $0.caseInsensitiveCompare(r.requester) == .orderedSame }) {
+            _ = try Licenses.assign(session, String(l.id), users: [r.requester], grow: true)
+        }
+        return l.id
+    }
+
+    /// A concurrent approval may have used the balance since the request was made.
+    static func recheckLeave(_ session: Session, _ r: Request, force: Bool) throws {
+        guard r.leaveType == "vacation", let from = r.leaveFrom.flatMap(Time.parseDay) else { return }
+        let user = try Users.get(session.db, r.requester)
+        let b = try Leave.balance(session.ledger, user: user, year: Time.civilFromDays(Time.split(from).days).year)
+        if b.remaining < 0 && !force {
+            throw OWError.refused("\(user.name) would have \(Leave.days(b.remaining)) vacation day(s) left", hint: "approve anyway with --force")
+        }
+    }
+
+    /// An approved purchase becomes expected spend: a later charge for it is not shadow IT.
+    static func expectSpend(_ session: Session, _ r: Request) throws {
+        guard let cost = r.cost else { return }
+        let item = r.payload["item"]?.stringValue ?? r.summary
+        let vendor = try Vendors.resolve(session.db, item)
+        try session.db.run("INSERT INTO expected_spend(request_id, item, vendor_id, amount_minor, currency, approved_on) VALUES (?,?,?,?,?,?)",
+                           r.id, item, vendor?.id, cost.minor, cost.currency.code, Time.day(session.now))
+    }
+}
