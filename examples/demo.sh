@@ -20,6 +20,26 @@ printf '\n\033[1m$ owatch user list --json | jq -r '"'"'.[] | "\\(.name)\\t\\(.r
 "$OW" user list --json | jq -r '.[] | "\(.name)\t\(.role)\t\(.dept // "-")"'
 printf '\n\033[1m$ owatch --token bob.token user list   # an employee is refused\033[0m\n'
 "$OW" --token bob.token user list || echo "(exit $?)"
+
+echo; echo "== The inventory"
+step "$OW" license add Slack --vendor slack --plan Pro --seats 3 --cost 8.75 --per-seat --renews 2027-01-01 --assign bob --assign carol -q
+step "$OW" license add Figma --vendor figma --seats 2 --cost '€540' --period yearly --renews 2027-03-01 --assign carol -q
+step "$OW" license add "Microsoft 365" --vendor m365 --seats unlimited --cost 2400 --period 24m --renews 2027-06-15 -q
+step "$OW" license list
+step "$OW" license list --user carol
+step "$OW" license renewals --within 400d
+
+echo; echo "== A request, approved, provisions a seat in one transaction"
+step "$OW" --token bob.token request new software Figma --reason "design reviews with carol"
+step "$OW" --token bob.token request new leave --from 2027-03-01 --to 2027-03-05
+step "$OW" approve
+step "$OW" approve 1 2 -m "enjoy"
+step "$OW" license show Figma
+step "$OW" --token bob.token request list
+printf '\n\033[1m$ owatch license list --json | jq -r '"'"'.[] | "\\(.name): \\(.monthly) \\(.currency)/month, \\(.assigned)/\\(.seats // "∞") seats"'"'"'\033[0m\n'
+"$OW" license list --json | jq -r '.[] | "\(.name): \(.monthly) \(.currency)/month, \(.assigned)/\(.seats // "∞") seats"'
+
+echo; echo "== Keys and the audit chain"
 step "$OW" token jwk
 step "$OW" audit seal
 step "$OW" audit verify

@@ -54,6 +54,11 @@ final class Invocation {
         term.out(exporter.list(records, emptyColumns: columns, tableColumns: tableColumns))
     }
 
+    /// The result of a change: as a one-row summary table in table format, the whole object otherwise.
+    func emitChanged(_ record: Record, tableColumns: [String]) {
+        if exporter.format == .table { emit([record], tableColumns: tableColumns) } else { emit(record) }
+    }
+
     /// All values of a repeatable option.
     func values(_ name: String) -> [String] { line.options[name] ?? [] }
     func emit(_ record: Record) { term.out(exporter.single(record)) }

@@ -19,42 +19,72 @@ public enum Hooks {
     }
 
     /// Runs the hook for `event` if one is installed. Missing hooks are not an error.
+    /// The hook runs in its own process group, so a timeout stops it and everything it started.
     public static func run(_ event: String, payload: JSON, ledger: Ledger, timeout: TimeInterval = Hooks.timeout) -> Outcome {
         let path = directory(ledger) + "/" + event
         guard FileManager.default.isExecutableFile(atPath: path) else { return Outcome(event: event, ran: false, warning: nil) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
         var env = ProcessInfo.processInfo.environment
         env["OWATCH_EVENT"] = event
         env["OWATCH_LEDGER"] = ledger.path
-        process.environment = env
-        let stdin = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = FileHandle.standardError   // stdout carries only owatch's data
-        process.standardError = FileHandle.standardError
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
-        do { try process.run() } catch {
-            return Outcome(event: event, ran: false, warning: "hook \(event) could not start: \(error.localizedDescription)")
+        let input = Array((payload.encoded() + "\n").utf8)
+        switch spawn(path, environment: env, input: input, timeout: timeout) {
+        case .failed(let why): return Outcome(event: event, ran: false, warning: "hook \(event) could not start: \(why)")
+        case .timedOut: return Outcome(event: event, ran: true, warning: "hook \(event) did not finish within \(Int(timeout)) s and was stopped; the change stands")
+        case .signaled(let sig): return Outcome(event: event, ran: true, warning: "hook \(event) was killed by signal \(sig); the change stands")
+        case .exited(0): return Outcome(event: event, ran: true, warning: nil)
+        case .exited(let code): return Outcome(event: event, ran: true, warning: "hook \(event) exited \(code); the change stands")
         }
-        let body = Data((payload.encoded() + "\n").utf8)
-        // A hook that does not read stdin must not block us: write from another thread.
-        DispatchQueue.global().async {
-            try? stdin.fileHandleForWriting.write(contentsOf: body)
-            try? stdin.fileHandleForWriting.close()
+    }
+
+    enum Ending { case exited(Int32), signaled(Int32), timedOut, failed(String) }
+
+    /// posix_spawn with stdin from a pipe, stdout and stderr to our stderr (stdout carries only
+    /// owatch's data), in a new process group.
+    static func spawn(_ path: String, environment: [String: String], input: [UInt8], timeout: TimeInterval) -> Ending {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return .failed(String(cString: strerror(errno))) }
+        let (readEnd, writeEnd) = (fds[0], fds[1])
+        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, readEnd, 0)
+        posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        posix_spawn_file_actions_addclose(&actions, readEnd)
+        var attrs = posix_spawnattr_t()
+        posix_spawnattr_init(&attrs)
+        defer { posix_spawnattr_destroy(&attrs) }
+        posix_spawnattr_setflags(&attrs, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attrs, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(path), nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, &attrs, argv, envp)
+        close(readEnd)
+        guard rc == 0 else { close(writeEnd); return .failed(String(cString: strerror(rc))) }
+        // The payload is small (well under a pipe buffer); a hook that never reads it cannot block us.
+        _ = fcntl(writeEnd, F_SETFL, fcntl(writeEnd, F_GETFL) | O_NONBLOCK)
+        _ = input.withUnsafeBytes { write(writeEnd, $0.baseAddress, $0.count) }
+        close(writeEnd)
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while true {
+            let w = waitpid(pid, &status, WNOHANG)
+            if w == pid { break }
+            if w < 0 && errno != EINTR { return .failed(String(cString: strerror(errno))) }
+            if Date() >= deadline {
+                kill(-pid, SIGTERM)
+                usleep(200_000)
+                kill(-pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                return .timedOut
+            }
+            usleep(5_000)
         }
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-            if done.wait(timeout: .now() + 1) == .timedOut { kill(process.processIdentifier, SIGKILL); _ = done.wait(timeout: .now() + 1) }
-            return Outcome(event: event, ran: true, warning: "hook \(event) did not finish within \(Int(timeout)) s and was stopped; the change stands")
-        }
-        if process.terminationReason == .uncaughtSignal {
-            return Outcome(event: event, ran: true, warning: "hook \(event) was killed by signal \(process.terminationStatus); the change stands")
-        }
-        if process.terminationStatus != 0 {
-            return Outcome(event: event, ran: true, warning: "hook \(event) exited \(process.terminationStatus); the change stands")
-        }
-        return Outcome(event: event, ran: true, warning: nil)
+        let low = status & 0x7f
+        if low == 0 { return .exited((status >> 8) & 0xff) }
+        return .signaled(low)
     }
 }
 

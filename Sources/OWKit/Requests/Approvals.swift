@@ -9,7 +9,7 @@ public enum Approvals {
         public let balance: Leave.Balance?           // leave: the requester's vacation balance
         public let awayInDept: [String]              // leave: others in the department away then
         public let deptSize: Int
-        public var deptMostlyAway: Bool { deptSize > 0 && (awayInDept.count + 1) * 2 > deptSize }
+        public var deptMostlyAway: Bool { deptSize >= 2 && (awayInDept.count + 1) * 2 > deptSize }
     }
 
     /// Pending requests, oldest first, with what an approver needs to decide.

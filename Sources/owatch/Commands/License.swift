@@ -44,13 +44,22 @@ enum LicenseCommand {
         d.category = inv.value("category"); d.notes = inv.value("notes"); d.orderRef = inv.value("order")
         d.assigned = inv.values("assign")
         let l = try Licenses.add(inv.session, d)
-        try show(inv, l)
+        try changed(inv, l)
         inv.note("Added license \(l.name) (\(l.vendor)): \(l.monthly.display) a month.")
     }
 
     static func show(_ inv: Invocation, _ l: License) throws {
+        inv.emit(try fullRecord(inv, l))
+    }
+
+    static func fullRecord(_ inv: Invocation, _ l: License) throws -> Record {
         let db = inv.session.db
-        inv.emit(record(l, holders: try Licenses.holders(db, licenseID: l.id), lines: try Licenses.purchaseLines(db, license: l), today: inv.session.now))
+        return record(l, holders: try Licenses.holders(db, licenseID: l.id), lines: try Licenses.purchaseLines(db, license: l), today: inv.session.now)
+    }
+
+    /// After a change: the summary row in a table, the whole license in JSON.
+    static func changed(_ inv: Invocation, _ l: License) throws {
+        inv.emitChanged(try fullRecord(inv, l), tableColumns: tableColumns + ["assigned_to"])
     }
 
     static func list(_ inv: Invocation) throws {
@@ -97,7 +106,7 @@ enum LicenseCommand {
         if inv.flag("per-seat") && inv.flag("pack") { throw OWError.usage("--per-seat and --pack contradict each other") }
         if inv.flag("per-seat") { c.perSeat = true } else if inv.flag("pack") { c.perSeat = false }
         let l = try Licenses.edit(inv.session, inv.argument(0), c)
-        try show(inv, l)
+        try changed(inv, l)
     }
 
     static func grow(_ inv: Invocation) throws {
@@ -105,13 +114,13 @@ enum LicenseCommand {
             throw OWError.usage("owatch license grow needs --seats N (a whole number of seats to add)")
         }
         let l = try Licenses.grow(inv.session, inv.argument(0), seats: seats, cost: inv.value("cost"), orderRef: inv.value("order"), on: inv.value("on"))
-        try show(inv, l)
+        try changed(inv, l)
         inv.note("\(l.name) now has \(l.seats.map(String.init) ?? "unlimited") seats, \(l.monthly.display) a month.")
     }
 
     static func cancel(_ inv: Invocation) throws {
         let l = try Licenses.cancel(inv.session, inv.argument(0), on: inv.value("on"))
-        try show(inv, l)
+        try changed(inv, l)
         inv.note("Cancelled \(l.name); it ends on \(l.endsOn ?? "-").")
     }
 
@@ -122,12 +131,12 @@ enum LicenseCommand {
 
     static func assign(_ inv: Invocation) throws {
         let l = try Licenses.assign(inv.session, inv.argument(0), users: Array(inv.arguments.dropFirst()), grow: inv.flag("grow"))
-        try show(inv, l)
+        try changed(inv, l)
     }
 
     static func unassign(_ inv: Invocation) throws {
         let l = try Licenses.unassign(inv.session, inv.argument(0), users: Array(inv.arguments.dropFirst()))
-        try show(inv, l)
+        try changed(inv, l)
     }
 
     static func renewals(_ inv: Invocation) throws {

@@ -49,7 +49,7 @@ enum RequestCommand {
             try refuse(inv, ["vendor", "plan", "seats", "period", "from", "to", "type", "half-day", "force"], for: kind)
             outcome = try Requests.newPurchase(s, item: inv.argument(1), cost: cost, reason: inv.value("reason"))
         }
-        inv.emit(record(outcome.request))
+        inv.emitChanged(record(outcome.request), tableColumns: tableColumns)
         var message = "Request #\(outcome.request.id) (\(outcome.request.summary)) is waiting for an admin."
         if let b = outcome.remainingLeave {
             message += " Vacation left in \(b.year): \(Leave.days(b.remaining)) of \(Leave.days(b.allowance)) day(s), counting pending requests."
@@ -74,7 +74,7 @@ enum RequestCommand {
 
     static func cancel(_ inv: Invocation) throws {
         let outcome = try Requests.cancel(inv.session, try Requests.parseID(inv.argument(0)))
-        inv.emit(record(outcome.request))
+        inv.emitChanged(record(outcome.request), tableColumns: tableColumns)
         inv.note("Cancelled request #\(outcome.request.id).")
     }
 }
