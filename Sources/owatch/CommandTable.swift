@@ -283,6 +283,11 @@ let commandTable: [Command] = [
             examples: ["owatch approve", "owatch approve 12 13 -m 'enjoy'", "owatch approve --reject 14 -m 'we have a team plan already'"],
             run: ApproveCommand.run),
 
+    // Scan
+    Command(noun: "scan", verb: "inspect", summary: "show how owatch reads one email: headers, parts, text and what it extracts",
+            arguments: [Argument(name: "FILE")], access: .roles([.admin, .scanner]),
+            examples: ["owatch scan inspect receipt.eml", "owatch scan inspect receipt.eml --json | jq .texts"], run: ScanCommand.inspect),
+
     // Configuration
     Command(noun: "config", verb: "get", summary: "print a setting's value", arguments: [Argument(name: "KEY")],
             access: .roles(adminOnly), examples: ["owatch config get token.ttl"], run: ConfigCommand.get),

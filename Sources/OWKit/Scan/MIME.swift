@@ -1,0 +1,415 @@
+import Foundation
+
+/// One part of a MIME message (RFC 2045/2046): its headers, and either child parts or a
+/// decoded body. Text leaves carry their text decoded from the part's charset.
+public struct MIMEPart: Sendable {
+    public var headers: [(name: String, value: String)] = []
+    public var contentType = "text/plain"
+    public var params: [String: String] = [:]
+    public var children: [MIMEPart] = []
+    public var body: [UInt8] = []
+    public var text: String?
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    public var isAttachment: Bool {
+        (header("Content-Disposition") ?? "").lowercased().hasPrefix("attachment")
+    }
+
+    /// Depth-first, like Python's `Message.walk()`.
+    public func walk(_ visit: (MIMEPart) -> Void) {
+        visit(self)
+        for c in children { c.walk(visit) }
+    }
+}
+
+/// A parsed email message.
+public struct MailMessage: Sendable {
+    public let root: MIMEPart
+    public var subject: String { root.header("Subject") ?? "" }
+    /// The From header, its addresses formatted the usual way (comments dropped, quotes where needed).
+    public var from: String {
+        let raw = root.header("From") ?? ""
+        let boxes = MailHeader.mailboxes(raw)
+        return boxes.isEmpty ? raw : MailHeader.format(boxes)
+    }
+    /// The Date header normalised to RFC 5322 form; as written when it cannot be read.
+    public var date: String? { root.header("Date").map { MailHeader.date($0).map(MailHeader.format) ?? $0 } }
+    public var sentAt: Date? { root.header("Date").flatMap(MailHeader.date)?.date }
+    public var messageID: String? {
+        root.header("Message-ID").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The sender's address, lower-cased: what the vendor catalog's domains are matched against.
+    public var fromAddress: String? {
+        let f = from
+        if let lt = f.lastIndex(of: "<"), let gt = f[lt...].firstIndex(of: ">") {
+            return String(f[f.index(after: lt)..<gt]).trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        return MailHeader.mailboxes(f).first?.address.lowercased() ?? f.split(separator: " ").first { $0.contains("@") }.map { String($0).lowercased() }
+    }
+
+    /// All readable text: text/plain parts, or HTML turned into text when a part has no plain
+    /// alternative, plus text attachments. Line ends normalised to "\n".
+    public var readableText: String {
+        var pieces: [String] = []
+        func visit(_ p: MIMEPart, insideAlternative: Bool) {
+            if p.contentType == "multipart/alternative" {
+                // Prefer the plain alternative; fall back to the HTML one.
+                if let plain = p.children.first(where: { $0.contentType == "text/plain" && $0.text != nil }) {
+                    visit(plain, insideAlternative: true)
+                } else {
+                    for c in p.children { visit(c, insideAlternative: true) }
+                }
+                return
+            }
+            if !p.children.isEmpty { for c in p.children { visit(c, insideAlternative: insideAlternative) }; return }
+            guard let text = p.text else { return }
+            if p.contentType == "text/html" { pieces.append(HTMLText.text(text)) } else if p.contentType.hasPrefix("text/") { pieces.append(text) }
+        }
+        visit(root, insideAlternative: false)
+        return pieces.joined(separator: "\n").replacingOccurrences(of: "\r\n", with: "\n")
+    }
+}
+
+/// Our own MIME reader: header unfolding, RFC 2047 encoded words, RFC 2231 parameters,
+/// nested multiparts, base64 and quoted-printable, charsets. Linear in the message size
+/// at each nesting level; hostile input gives an error or a best effort, never a crash.
+public enum MIME {
+    public static let maxDepth = 40
+
+    public static func parse(_ bytes: [UInt8]) throws -> MailMessage {
+        MailMessage(root: try part(bytes[...], depth: 0, defaultType: "text/plain"))
+    }
+
+    // MARK: Structure
+
+    static func part(_ bytes: ArraySlice<UInt8>, depth: Int, defaultType: String) throws -> MIMEPart {
+        guard depth <= maxDepth else { throw OWError.badData("MIME parts nested deeper than \(maxDepth)") }
+        var p = MIMEPart()
+        let (headers, bodyStart) = splitHeaders(bytes)
+        p.headers = headers
+        let body = bytes[bodyStart...]
+        let (type, params) = contentType(p.header("Content-Type"), defaultType: defaultType)
+        p.contentType = type
+        p.params = params
+        if type.hasPrefix("multipart/") {
+            if let boundary = params["boundary"], !boundary.isEmpty {
+                let childDefault = type == "multipart/digest" ? "message/rfc822" : "text/plain"
+                for slice in splitMultipart(body, boundary: Array(boundary.utf8)) {
+                    p.children.append(try part(slice, depth: depth + 1, defaultType: childDefault))
+                }
+                return p
+            }
+            // A multipart with no boundary cannot be split: it stays one leaf, readable as text.
+            p.body = Array(body)
+            p.text = Charset.decode(p.body, charset: params["charset"])
+            return p
+        }
+        let cte = (p.header("Content-Transfer-Encoding") ?? "7bit").trimmingCharacters(in: .whitespaces).lowercased()
+        p.body = decodeTransfer(body, encoding: cte)
+        if type == "message/delivery-status" {
+            // RFC 3464: blocks of header fields separated by blank lines, each read as headers only.
+            for block in splitBlocks(p.body[...]) {
+                var b = MIMEPart()
+                b.headers = splitHeaders(block).0
+                b.text = ""
+                p.children.append(b)
+            }
+            return p
+        }
+        if type.hasPrefix("message/") {
+            p.children.append(try part(p.body[...], depth: depth + 1, defaultType: "text/plain"))
+            return p
+        }
+        if type.hasPrefix("text/") {
+            p.text = Charset.decode(p.body, charset: params["charset"])
+        }
+        return p
+    }
+
+    /// Splits the header block from the body at the first empty line; unfolds continuation
+    /// lines (RFC 5322 §2.2.3) and decodes encoded words (RFC 2047).
+    static func splitHeaders(_ bytes: ArraySlice<UInt8>) -> ([(name: String, value: String)], Int) {
+        var headers: [(name: String, value: String)] = []
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        var current: (name: String, raw: [UInt8])?
+        func finish() {
+            if let c = current { headers.append((c.name, decodeHeader(unfold(c.raw)))) }
+            current = nil
+        }
+        var first = true
+        while i < end {
+            var lineEnd = i
+            while lineEnd < end, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            let next = lineEnd < end ? lineEnd + 1 : end
+            var contentEnd = lineEnd
+            if contentEnd > i, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            if contentEnd == i { finish(); return (headers, next) }          // the empty line
+            let line = bytes[i..<contentEnd]
+            if line.first == 0x20 || line.first == 0x09 {
+                current?.raw.append(contentsOf: [0x0A])
+                current?.raw.append(contentsOf: line)
+            } else if first, line.starts(with: Array("From ".utf8)) {
+                // An mbox "From " line before the headers: not a header.
+            } else if let colon = line.firstIndex(of: UInt8(ascii: ":")),
+                      colon > line.startIndex, line[line.startIndex..<colon].allSatisfy({ $0 > 32 && $0 < 127 }) {
+                finish()
+                let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
+                var vStart = colon + 1
+                while vStart < line.endIndex, line[vStart] == 0x20 || line[vStart] == 0x09 { vStart += 1 }
+                current = (name, Array(line[vStart...]))
+            } else {
+                // Not a header line: the headers end here and this line starts the body (a defect Python tolerates too).
+                finish()
+                return (headers, i)
+            }
+            first = false
+            i = next
+        }
+        finish()
+        return (headers, end)
+    }
+
+    static func unfold(_ raw: [UInt8]) -> String {
+        let text = String(decoding: raw, as: UTF8.self)
+        return text.replacingOccurrences(of: "\n", with: "")
+    }
+
+    /// RFC 2047 encoded words: `=?charset?B|Q?text?=`. Whitespace between two adjacent
+    /// encoded words is dropped; anything malformed is left as written.
+    public static func decodeHeader(_ value: String) -> String {
+        guard value.contains("=?") else { return value }
+        var out = ""
+        var rest = Substring(value)
+        var pendingSpace = ""
+        var lastWasEncoded = false
+        while let start = rest.range(of: "=?") {
+            let before = rest[..<start.lowerBound]
+            let afterStart = rest[start.upperBound...]
+            // charset ? encoding ? text ?=
+            guard let q1 = afterStart.firstIndex(of: "?"),
+                  afterStart.index(after: q1) < afterStart.endIndex,
+                  let q2 = afterStart[afterStart.index(after: q1)...].firstIndex(of: "?"),
+                  let endRange = afterStart[afterStart.index(after: q2)...].range(of: "?=") else {
+                out += pendingSpace + before + "=?"
+                pendingSpace = ""
+                rest = afterStart
+                lastWasEncoded = false
+                continue
+            }
+            let charset = String(afterStart[..<q1])
+            let enc = afterStart[afterStart.index(after: q1)..<q2].lowercased()
+            let payload = afterStart[afterStart.index(after: q2)..<endRange.lowerBound]
+            guard enc == "b" || enc == "q", !payload.contains(" ") else {
+                out += pendingSpace + before + "=?"
+                pendingSpace = ""
+                rest = afterStart
+                lastWasEncoded = false
+                continue
+            }
+            let bytes = enc == "b" ? base64(Array(payload.utf8)) : quotedPrintable(Array(payload.utf8), header: true)
+            if lastWasEncoded && before.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                // Adjacent encoded words: the whitespace between them disappears.
+            } else {
+                out += before
+            }
+            out += Charset.decode(bytes, charset: charset)
+            pendingSpace = ""
+            lastWasEncoded = true
+            rest = afterStart[endRange.upperBound...]
+        }
+        return out + rest
+    }
+
+    /// `type/subtype; name=value; name="quoted"` with RFC 2231 extended and continued parameters.
+    static func contentType(_ header: String?, defaultType: String) -> (String, [String: String]) {
+        guard let header, !header.trimmingCharacters(in: .whitespaces).isEmpty else { return (defaultType, [:]) }
+        var parts = splitParams(header)
+        let type = parts.removeFirst().trimmingCharacters(in: .whitespaces).lowercased()
+        var params: [String: String] = [:]
+        var continued: [String: [(Int, String, Bool)]] = [:]
+        for p in parts {
+            guard let eq = p.firstIndex(of: "=") else { continue }
+            var name = p[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+            var value = p[p.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+            }
+            var extended = false
+            if name.hasSuffix("*") { extended = true; name.removeLast() }
+            if let star = name.lastIndex(of: "*"), let n = Int(name[name.index(after: star)...]) {
+                continued[String(name[..<star]), default: []].append((n, value, extended))
+                continue
+            }
+            params[name] = extended ? decode2231(value, first: true) : value
+        }
+        for (name, pieces) in continued {
+            params[name] = pieces.sorted { $0.0 < $1.0 }.enumerated().map { i, piece in
+                piece.2 ? decode2231(piece.1, first: i == 0) : piece.1
+            }.joined()
+        }
+        guard type.contains("/"), !type.contains(" ") else { return (defaultType == "message/rfc822" ? defaultType : "text/plain", params) }
+        return (type, params)
+    }
+
+    static func splitParams(_ s: String) -> [String] {
+        var out: [String] = [], cur = "", quoted = false, escaped = false
+        for ch in s {
+            if escaped { cur.append(ch); escaped = false; continue }
+            if ch == "\\" && quoted { cur.append(ch); escaped = true; continue }
+            if ch == "\"" { quoted.toggle() }
+            if ch == ";" && !quoted { out.append(cur); cur = ""; continue }
+            cur.append(ch)
+        }
+        out.append(cur)
+        return out
+    }
+
+    /// `utf-8'en'%E2%82%AC` → "€".
+    static func decode2231(_ value: String, first: Bool) -> String {
+        var charset: String? = nil
+        var encoded = Substring(value)
+        if first {
+            let pieces = value.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
+            if pieces.count == 3 { charset = String(pieces[0]); encoded = pieces[2] }
+        }
+        var bytes: [UInt8] = []
+        var it = Array(encoded.utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v); it = it.dropFirst(2)
+            } else { bytes.append(b) }
+        }
+        return Charset.decode(bytes, charset: charset ?? "utf-8")
+    }
+
+    /// Blocks separated by blank lines.
+    static func splitBlocks(_ body: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var blocks: [ArraySlice<UInt8>] = []
+        var start: Int? = nil
+        var i = body.startIndex
+        while i < body.endIndex {
+            var lineEnd = i
+            while lineEnd < body.endIndex, body[lineEnd] != 0x0A { lineEnd += 1 }
+            let blank = body[i..<lineEnd].allSatisfy { $0 == 0x0D || $0 == 0x20 || $0 == 0x09 }
+            if blank { if let s = start { blocks.append(body[s..<i]); start = nil } } else if start == nil { start = i }
+            i = lineEnd < body.endIndex ? lineEnd + 1 : body.endIndex
+        }
+        if let s = start { blocks.append(body[s..<body.endIndex]) }
+        return blocks
+    }
+
+    /// The parts between `--boundary` delimiter lines (RFC 2046 §5.1.1). A delimiter must be the
+    /// whole line (trailing whitespace allowed), so a boundary that is a prefix of another
+    /// never splits the wrong part. A missing close delimiter ends the last part at the end.
+    static func splitMultipart(_ body: ArraySlice<UInt8>, boundary: [UInt8]) -> [ArraySlice<UInt8>] {
+        let delimiter = [UInt8(ascii: "-"), UInt8(ascii: "-")] + boundary
+        var parts: [ArraySlice<UInt8>] = []
+        var partStart: Int? = nil
+        var i = body.startIndex
+        let end = body.endIndex
+        while i < end {
+            var lineEnd = i
+            while lineEnd < end, body[lineEnd] != 0x0A { lineEnd += 1 }
+            let next = lineEnd < end ? lineEnd + 1 : end
+            if lineEnd - i >= delimiter.count, body[i] == 0x2D, body[i..<(i + delimiter.count)].elementsEqual(delimiter) {
+                var tail = i + delimiter.count
+                var closing = false
+                if tail + 2 <= lineEnd, body[tail] == 0x2D, body[tail + 1] == 0x2D {
+                    closing = true
+                    tail += 2
+                }
+                let rest = body[tail..<lineEnd]
+                if rest.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                    if let s = partStart, s < i {
+                        // The line break before the delimiter belongs to the delimiter.
+                        // Nothing at all between two delimiters is no part (as Python reads it).
+                        var e = i
+                        if e > s, body[e - 1] == 0x0A { e -= 1; if e > s, body[e - 1] == 0x0D { e -= 1 } }
+                        parts.append(body[s..<e])
+                    }
+                    if closing { return parts }
+                    partStart = next
+                }
+            }
+            i = next
+        }
+        if let s = partStart { parts.append(body[s..<end]) }
+        return parts
+    }
+
+    // MARK: Transfer encodings
+
+    static func decodeTransfer(_ body: ArraySlice<UInt8>, encoding: String) -> [UInt8] {
+        switch encoding {
+        case "base64": return base64(Array(body))
+        case "quoted-printable": return quotedPrintable(Array(body), header: false)
+        default: return Array(body)
+        }
+    }
+
+    static let base64Table: [Int8] = {
+        var t = [Int8](repeating: -1, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { t[Int(c)] = Int8(i) }
+        return t
+    }()
+
+    /// Lenient base64, as mail needs: characters outside the alphabet are skipped, a missing
+    /// final pad is tolerated, decoding stops at the first `=`.
+    static func base64(_ input: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count * 3 / 4)
+        var acc: UInt32 = 0, bits = 0
+        for c in input {
+            if c == UInt8(ascii: "=") { break }
+            let v = base64Table[Int(c)]
+            if v < 0 { continue }
+            acc = (acc << 6) | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8((acc >> UInt32(bits)) & 0xFF))
+            }
+        }
+        return out
+    }
+
+    /// Quoted-printable (RFC 2045 §6.7); in headers (RFC 2047 Q) `_` is a space.
+    static func quotedPrintable(_ input: [UInt8], header: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count)
+        func hex(_ b: UInt8) -> UInt8? {
+            switch b {
+            case 0x30...0x39: return b - 0x30
+            case 0x41...0x46: return b - 0x41 + 10
+            case 0x61...0x66: return b - 0x61 + 10
+            default: return nil
+            }
+        }
+        var i = 0
+        while i < input.count {
+            let c = input[i]
+            if c == UInt8(ascii: "=") {
+                if i + 2 < input.count, let hi = hex(input[i + 1]), let lo = hex(input[i + 2]) {
+                    out.append(hi << 4 | lo); i += 3; continue
+                }
+                // A soft line break, possibly with trailing spaces; or a stray "=", kept as written.
+                var j = i + 1
+                while j < input.count, input[j] == 0x20 || input[j] == 0x09 { j += 1 }
+                if j < input.count, input[j] == 0x0A { i = j + 1; continue }
+                if j + 1 < input.count, input[j] == 0x0D, input[j + 1] == 0x0A { i = j + 2; continue }
+                if j == input.count && j > i + 1 { i = j; continue }
+                out.append(c)
+                i += 1
+                continue
+            }
+            out.append(header && c == UInt8(ascii: "_") ? 0x20 : c)
+            i += 1
+        }
+        return out
+    }
+}

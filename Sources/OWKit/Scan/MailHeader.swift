@@ -1,0 +1,129 @@
+import Foundation
+
+/// RFC 5322 addresses and dates as people and programs read them.
+public enum MailHeader {
+    // MARK: Addresses
+
+    /// One mailbox: display name (may be empty) and address.
+    public struct Mailbox: Equatable, Sendable {
+        public let name: String
+        public let address: String
+    }
+
+    /// Parses an address list: `Name <a@b>`, `"Quoted, Name" <a@b>`, `a@b (comment)`, `<a@b>`.
+    public static func mailboxes(_ value: String) -> [Mailbox] {
+        var items: [String] = [], cur = ""
+        var quoted = false, angle = 0, paren = 0, escaped = false
+        for ch in value {
+            if escaped { cur.append(ch); escaped = false; continue }
+            switch ch {
+            case "\\" where quoted || paren > 0: escaped = true
+            case "\"" where paren == 0: quoted.toggle()
+            case "(" where !quoted: paren += 1
+            case ")" where !quoted && paren > 0: paren -= 1
+            case "<" where !quoted && paren == 0: angle += 1
+            case ">" where !quoted && paren == 0 && angle > 0: angle -= 1
+            case "," where !quoted && paren == 0 && angle == 0:
+                items.append(cur); cur = ""; continue
+            default: break
+            }
+            cur.append(ch)
+        }
+        items.append(cur)
+        return items.compactMap(mailbox)
+    }
+
+    static func mailbox(_ text: String) -> Mailbox? {
+        // Drop comments, keep quoted text.
+        var plain = "", quoted = false, paren = 0, escaped = false
+        for ch in text {
+            if escaped { if paren == 0 { plain.append(ch) }; escaped = false; continue }
+            if ch == "\\" && (quoted || paren > 0) { escaped = true; if paren == 0 { plain.append(ch) }; continue }
+            if ch == "\"" && paren == 0 { quoted.toggle() }
+            if ch == "(" && !quoted { paren += 1; continue }
+            if ch == ")" && !quoted && paren > 0 { paren -= 1; continue }
+            if paren == 0 { plain.append(ch) }
+        }
+        let t = plain.trimmingCharacters(in: .whitespaces)
+        guard !t.isEmpty else { return nil }
+        if let lt = t.lastIndex(of: "<"), let gt = t[lt...].firstIndex(of: ">") {
+            let address = t[t.index(after: lt)..<gt].trimmingCharacters(in: .whitespaces)
+            var name = t[..<lt].trimmingCharacters(in: .whitespaces)
+            if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 {
+                name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+            }
+            return Mailbox(name: name.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " "), address: address)
+        }
+        return Mailbox(name: "", address: t)
+    }
+
+    /// Formats mailboxes the way Python's email package prints them: quotes only where needed.
+    public static func format(_ boxes: [Mailbox]) -> String {
+        boxes.map { b in
+            guard !b.name.isEmpty else { return b.address }
+            let specials = CharacterSet(charactersIn: "()<>@,:;.\\\"[]")
+            let name = b.name.unicodeScalars.contains(where: specials.contains)
+                ? "\"" + b.name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+                : b.name
+            return "\(name) <\(b.address)>"
+        }.joined(separator: ", ")
+    }
+
+    // MARK: Dates
+
+    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    static let zones: [String: Int] = ["ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
+                                       "mst": -420, "mdt": -360, "pst": -480, "pdt": -420, "cet": 60, "cest": 120, "bst": 60]
+
+    public struct MailDate: Sendable {
+        public let date: Date            // the instant
+        public let offsetMinutes: Int    // the writer's zone
+    }
+
+    /// Parses RFC 5322 dates and their common deviations: no weekday, no seconds,
+    /// two-digit years, named zones, trailing comments such as "(EDT)".
+    public static func date(_ value: String) -> MailDate? {
+        var text = value
+        if let paren = text.firstIndex(of: "(") { text = String(text[..<paren]) }
+        var tokens = text.replacingOccurrences(of: ",", with: " ").split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        if let first = tokens.first, first.count >= 3, months.firstIndex(of: first.prefix(3).lowercased()) == nil, Int(first) == nil { tokens.removeFirst() }
+        // "00:01+0000": a zone glued to the time.
+        if tokens.count >= 4, let sign = tokens[3].firstIndex(where: { $0 == "+" || $0 == "-" }), sign != tokens[3].startIndex {
+            let zone = String(tokens[3][sign...])
+            tokens[3] = String(tokens[3][..<sign])
+            tokens.insert(zone, at: 4)
+        }
+        guard tokens.count >= 4 else { return nil }
+        var day: Int?, month: Int?
+        if let d = Int(tokens[0]), let m = months.firstIndex(of: tokens[1].prefix(3).lowercased()) { day = d; month = m + 1 }
+        else if let m = months.firstIndex(of: tokens[0].prefix(3).lowercased()), let d = Int(tokens[1]) { day = d; month = m + 1 }
+        guard let d = day, let m = month, var y = Int(tokens[2]), (1...31).contains(d) else { return nil }
+        if tokens[2].count <= 2 { y += y < 50 ? 2000 : 1900 } else if tokens[2].count == 3 { y += 1900 }
+        let time = tokens[3].split(separator: ":").map { Int($0) }
+        guard time.count >= 2, time.allSatisfy({ $0 != nil }), let h = time[0], let mi = time[1] else { return nil }
+        let s = time.count > 2 ? time[2]! : 0
+        guard h < 24, mi < 60, s < 61, d <= Time.daysInMonth(y, m) else { return nil }
+        var offset = 0
+        if tokens.count > 4 {
+            let z = tokens[4]
+            if (z.hasPrefix("+") || z.hasPrefix("-")), z.count == 5, let v = Int(z.dropFirst()) {
+                offset = (z.hasPrefix("-") ? -1 : 1) * (v / 100 * 60 + v % 100)
+            } else if let named = zones[z.lowercased()] {
+                offset = named
+            }
+        }
+        let seconds = Time.daysFromCivil(y, m, d) * 86_400 + h * 3600 + mi * 60 + min(s, 59) - offset * 60
+        return MailDate(date: Date(timeIntervalSince1970: Double(seconds)), offsetMinutes: offset)
+    }
+
+    /// `Fri, 04 May 2001 14:05:44 -0400`: the writer's local time with its offset.
+    public static func format(_ d: MailDate) -> String {
+        let local = Time.split(d.date.addingTimeInterval(Double(d.offsetMinutes * 60)))
+        let (y, m, day) = Time.civilFromDays(local.days)
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((local.days % 7) + 7) % 7]
+        let sod = local.secondOfDay
+        let off = abs(d.offsetMinutes)
+        return "\(weekday), \(Time.pad(day, 2)) \(months[m - 1].capitalized) \(y) \(Time.pad(sod / 3600, 2)):\(Time.pad(sod / 60 % 60, 2)):\(Time.pad(sod % 60, 2)) "
+            + (d.offsetMinutes < 0 ? "-" : "+") + Time.pad(off / 60, 2) + Time.pad(off % 60, 2)
+    }
+}
