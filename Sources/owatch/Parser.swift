@@ -31,13 +31,20 @@ enum Parser {
                                     hint: Suggest.nearest(noun, in: names).map { "did you mean 'owatch \($0)'?" } ?? "see `owatch help`")
             }
             line.noun = noun
-            if let bare = commands.first(where: { $0.verb == nil }) {
+            let bare = commands.first(where: { $0.verb == nil })
+            if let bare, !commands.contains(where: { $0.verb != nil }) {
                 line.command = bare
                 positionals.removeFirst()
                 return
             }
-            guard positionals.count >= 2 else { return }   // `owatch user` alone: noun help
+            guard positionals.count >= 2 else { return }   // `owatch user` alone: noun help; `owatch scan`: decided at the end
             let verb = positionals[1]
+            if let bare, !commands.contains(where: { $0.verb == verb }) {
+                // `owatch scan mail.mbox`: the bare command, with its arguments.
+                line.command = bare
+                positionals.removeFirst()
+                return
+            }
             guard let cmd = commands.first(where: { $0.verb == verb }) else {
                 let verbs = commands.filter { !$0.hidden }.compactMap(\.verb)
                 throw OWError.usage("'\(verb)' is not an 'owatch \(noun)' command",
@@ -56,6 +63,12 @@ enum Parser {
                 continue
             }
             if arg == "--" { optionsEnded = true; continue }
+            // An option right after a noun that is also a command (`owatch scan --dry-run`) belongs to that command.
+            if line.command == nil, let noun = positionals.first, positionals.count == 1,
+               let bare = table.first(where: { $0.noun == noun && $0.verb == nil }) {
+                line.command = bare
+                positionals.removeFirst()
+            }
             var name: String
             var inline: String?
             let option: Option?
@@ -102,8 +115,12 @@ enum Parser {
             }
             line.options[name, default: []].append(value)
         }
-        if line.command == nil, let noun = positionals.first, line.noun == nil {
-            line.noun = noun
+        if line.command == nil, let noun = positionals.first {
+            if line.noun == nil { line.noun = noun }
+            if let bare = table.first(where: { $0.noun == noun && $0.verb == nil }) {
+                line.command = bare
+                positionals.removeFirst()
+            }
         }
         line.arguments = positionals
         if let cmd = line.command, !line.flag("help") { try checkArguments(line.arguments, for: cmd) }

@@ -158,6 +158,74 @@ enum Schema {
                 approved_on TEXT NOT NULL
             );
             """) },
+
+        // 4: scanning: sources, what was seen, observed charges, findings, monthly spend aggregates.
+        { db in try db.execute("""
+            CREATE TABLE scan_sources(
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('mbox','maildir','eml','statement')),
+                path TEXT NOT NULL UNIQUE,
+                map TEXT,                              -- statement column mapping, e.g. date=Booked,amount=EUR
+                registered INTEGER NOT NULL DEFAULT 1, -- 0: scanned once by path; `owatch scan` alone skips it
+                read_offset INTEGER NOT NULL DEFAULT 0, -- mbox: bytes already read
+                read_check TEXT,                       -- mbox: hash of the bytes around the offset
+                last_scan TEXT,
+                added_at TEXT NOT NULL
+            );
+            CREATE TABLE seen_items(
+                key TEXT PRIMARY KEY,                  -- Message-ID, content hash, or file name
+                source_id INTEGER REFERENCES scan_sources(id) ON DELETE SET NULL,
+                seen_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE charges(
+                id INTEGER PRIMARY KEY,
+                item_key TEXT NOT NULL UNIQUE,
+                origin TEXT NOT NULL CHECK (origin IN ('mail','statement','manual')),
+                vendor_id INTEGER REFERENCES vendors(id),
+                vendor TEXT NOT NULL,
+                amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                charged_on TEXT NOT NULL,
+                invoice_no TEXT,
+                period TEXT,
+                description TEXT,
+                license_id INTEGER REFERENCES licenses(id) ON DELETE SET NULL,
+                expected_id INTEGER REFERENCES expected_spend(id),
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX charges_by_vendor ON charges(vendor_id, charged_on);
+            CREATE INDEX charges_by_license ON charges(license_id);
+            CREATE TABLE findings(
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('unmanaged','price_change','duplicate','renewal','unused_seats')),
+                status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','adopted','ignored')),
+                dedupe_key TEXT NOT NULL UNIQUE,
+                vendor_id INTEGER REFERENCES vendors(id),
+                vendor TEXT,
+                license_id INTEGER REFERENCES licenses(id) ON DELETE SET NULL,
+                charge_id INTEGER REFERENCES charges(id),
+                amount_minor INTEGER,
+                monthly_minor INTEGER,
+                currency TEXT,
+                summary TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                resolved_at TEXT,
+                resolved_by TEXT,
+                note TEXT
+            );
+            CREATE INDEX findings_by_status ON findings(status, kind);
+            -- Observed spend per month, vendor and currency, maintained in the transaction of
+            -- every charge written or reassigned, so reports never scan the charges.
+            CREATE TABLE spend_monthly(
+                month TEXT NOT NULL,
+                vendor_id INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                observed_minor INTEGER NOT NULL DEFAULT 0,
+                unmanaged_minor INTEGER NOT NULL DEFAULT 0,
+                charges INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (month, vendor_id, currency)
+            ) WITHOUT ROWID;
+            """) },
     ]
 
     static var currentVersion: Int { migrations.count }

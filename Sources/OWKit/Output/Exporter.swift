@@ -134,7 +134,7 @@ public struct Exporter: Sendable {
         return out
     }
 
-    static func jsonObject(_ r: Record) -> JSON { .obj(flatten(r)) }
+    public static func jsonObject(_ r: Record) -> JSON { .obj(flatten(r)) }
 
     /// The same object as `jsonObject`, written straight to bytes: list output of thousands
     /// of rows builds no intermediate JSON values.

@@ -12,7 +12,7 @@ public enum CSV {
         public let fields: [String]
     }
 
-    public static func parse(_ text: String) throws -> [Record] {
+    public static func parse(_ text: String, delimiter: UInt8 = UInt8(ascii: ",")) throws -> [Record] {
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var records: [Record] = []
@@ -39,7 +39,7 @@ public enum CSV {
                     inQuotes = false
                     i += 1
                     // After a closing quote only a separator or the end of the record may follow.
-                    if i < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "\r"), UInt8(ascii: "\n")].contains(bytes[i]) {
+                    if i < bytes.count, ![delimiter, UInt8(ascii: "\r"), UInt8(ascii: "\n")].contains(bytes[i]) {
                         throw OWError.badData("line \(line): text after a closing quote")
                     }
                     continue
@@ -53,7 +53,7 @@ public enum CSV {
             case UInt8(ascii: "\""):
                 guard field.isEmpty, !wasQuoted else { throw OWError.badData("line \(line): a quote inside an unquoted field") }
                 inQuotes = true; wasQuoted = true
-            case UInt8(ascii: ","): endField()
+            case delimiter: endField()
             case UInt8(ascii: "\r"):
                 if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
                 endRecord(); line += 1; recordLine = line

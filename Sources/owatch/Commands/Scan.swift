@@ -2,12 +2,89 @@ import Foundation
 import OWKit
 
 enum ScanCommand {
+    static func findingRecord(_ f: Finding) -> Record {
+        Record([("id", .int(f.id)), ("kind", .text(f.kind)), ("status", .text(f.status)), ("vendor", .text(f.vendor)), ("license", .text(f.license)),
+                ("amount", .money(f.amount)), ("monthly", .money(f.monthly)), ("summary", .text(f.summary)), ("created_at", .text(f.createdAt)),
+                ("note", .text(f.note))])
+    }
+    static let findingColumns = ["id", "kind", "status", "vendor", "license", "amount", "amount_minor", "currency", "monthly", "monthly_minor", "summary", "created_at", "note"]
+    static let findingTable = ["id", "kind", "vendor", "amount", "monthly", "summary"]
+
+    /// `owatch scan [PATH…]`: the cron job. Quiet unless something is new.
+    static func run(_ inv: Invocation) throws {
+        var o = ScanOptions()
+        o.paths = inv.arguments
+        o.map = inv.value("map"); o.dryRun = inv.flag("dry-run"); o.wait = inv.flag("wait")
+        let showProgress = inv.term.stderrIsTTY && !inv.quiet
+        var lastDraw = Date.distantPast
+        let result = try Scanner.run(inv.session, o, progress: showProgress ? { text in
+            if Date().timeIntervalSince(lastDraw) > 0.1 { inv.term.err("\rscanning \(text)\u{1B}[K"); lastDraw = Date() }
+        } : nil)
+        if showProgress { inv.term.err("\r\u{1B}[K") }
+        for w in result.warnings.prefix(20) { inv.warn(w) }
+        if result.warnings.count > 20 { inv.warn("… and \(result.warnings.count - 20) more") }
+        for w in result.hookWarnings { inv.warn(w) }
+        if result.isNews || inv.exporter.format != .table {
+            if inv.exporter.format == .table {
+                if !result.findings.isEmpty { inv.emit(result.findings.map(findingRecord), columns: findingColumns, tableColumns: findingTable) }
+            } else {
+                inv.emit(Record([("sources", .int(Int64(result.sources))), ("messages", .int(Int64(result.messages))),
+                                 ("already_seen", .int(Int64(result.alreadySeen))), ("charges", .int(Int64(result.charges))),
+                                 ("not_charges", .int(Int64(result.notCharges))), ("skipped", .int(Int64(result.skipped))),
+                                 ("new_findings", .int(Int64(result.findings.count))), ("dry_run", .bool(o.dryRun)),
+                                 ("findings", .json(.array(result.findings.map { Exporter.jsonObject(findingRecord($0)) })))]))
+            }
+            inv.note("Scanned \(result.sources) source(s): \(result.messages) new item(s), \(result.charges) charge(s), \(result.findings.count) new finding(s)"
+                     + (result.skipped > 0 ? ", \(result.skipped) skipped" : "") + (o.dryRun ? " (dry run: nothing written)" : "") + ".")
+        }
+        if inv.flag("fail-on-findings") && !result.findings.isEmpty { throw SilentExit(code: 1) }
+    }
+
+    static func source(_ inv: Invocation) throws {
+        let s = inv.session
+        switch inv.argument(0) {
+        case "add":
+            guard inv.arguments.count == 2 else { throw OWError.usage("owatch scan source add PATH [--map …]") }
+            let src = try Scanner.addSource(s, path: inv.argument(1), map: inv.value("map"))
+            inv.note("Added \(src.kind) source \(src.path). `owatch scan` (from cron) now reads it.")
+        case "remove":
+            guard inv.arguments.count == 2 else { throw OWError.usage("owatch scan source remove PATH") }
+            try Scanner.removeSource(s, path: inv.argument(1))
+            inv.note("Removed source \(inv.argument(1)); what it found stays in the ledger.")
+        default:
+            guard inv.arguments.count == 1 else { throw OWError.usage("owatch scan source list") }
+            inv.emit(try Scanner.sources(s.db).map {
+                Record([("id", .int($0.id)), ("kind", .text($0.kind)), ("path", .text($0.path)), ("map", .text($0.map)), ("last_scan", .text($0.lastScan))])
+            }, columns: ["id", "kind", "path", "map", "last_scan"])
+        }
+    }
+
+    static func findings(_ inv: Invocation) throws {
+        let list = try Findings.list(inv.session.db, includeClosed: inv.flag("all"), kind: inv.value("kind"))
+        inv.emit(list.map(findingRecord), columns: findingColumns, tableColumns: findingTable + (inv.flag("all") ? ["status"] : []))
+    }
+
+    static func findingID(_ text: String) throws -> Int64 {
+        guard let id = Int64(text.hasPrefix("#") ? String(text.dropFirst()) : text), id > 0 else { throw OWError.usage("'\(text)' is not a finding id") }
+        return id
+    }
+
+    static func adopt(_ inv: Invocation) throws {
+        let (f, l) = try Findings.adopt(inv.session, try findingID(inv.argument(0)), as: inv.value("as"))
+        inv.emitChanged(findingRecord(f), tableColumns: findingTable + ["status", "license"])
+        inv.note("Adopted finding #\(f.id) into license \(l.name) (\(l.monthly.display) a month).")
+    }
+
+    static func ignore(_ inv: Invocation) throws {
+        guard let why = inv.value("message") else { throw OWError.usage("say why: owatch scan ignore ID -m WHY") }
+        let f = try Findings.ignore(inv.session, try findingID(inv.argument(0)), why: why)
+        inv.emitChanged(findingRecord(f), tableColumns: findingTable + ["status", "note"])
+    }
+
     /// How owatch reads one message: headers, part tree, decoded texts and what it extracts.
     static func inspect(_ inv: Invocation) throws {
         let path = inv.argument(0)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw OWError(.missingInput, "no file \(path)")
-        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw OWError(.missingInput, "no file \(path)") }
         let message = try MIME.parse([UInt8](data))
         var types: [String] = []
         var texts: [String] = []
@@ -15,7 +92,10 @@ enum ScanCommand {
             types.append(p.contentType)
             if p.children.isEmpty, p.contentType.hasPrefix("text/"), let t = p.text { texts.append(t) }
         }
+        let receipt = try Scanner.readReceipt(inv.session, message)
         inv.emit(Record([("subject", .text(message.subject)), ("from", .text(message.from)), ("date", .text(message.date)),
-                         ("message_id", .text(message.messageID)), ("parts", .list(types)), ("texts", .list(texts))]))
+                         ("message_id", .text(message.messageID)), ("parts", .list(types)), ("texts", .list(texts)),
+                         ("vendor", .text(receipt.vendor?.name)), ("amount", .money(receipt.amount)), ("invoice_no", .text(receipt.invoiceNo)),
+                         ("period", .text(receipt.period?.description)), ("is_charge", .bool(receipt.isCharge)), ("not_a_charge", .text(receipt.notACharge))]))
     }
 }

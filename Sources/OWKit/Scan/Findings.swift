@@ -1,0 +1,121 @@
+import Foundation
+
+/// Something a scan noticed that an admin should look at.
+public struct Finding: Sendable {
+    public let id: Int64
+    public let kind: String
+    public let status: String
+    public let vendor: String?
+    public let license: String?
+    public let amount: Money?
+    public let monthly: Money?
+    public let summary: String
+    public let createdAt: String
+    public let note: String?
+
+    init(row: Row) {
+        id = row.int("id"); kind = row.string("kind"); status = row.string("status"); vendor = row.optionalString("vendor")
+        license = row.optionalString("license_name"); summary = row.string("summary"); createdAt = row.string("created_at"); note = row.optionalString("note")
+        let cur = row.optionalString("currency").flatMap { try? Currency.parse($0) }
+        amount = cur.flatMap { c in row.optionalInt("amount_minor").map { Money(minor: $0, currency: c) } }
+        monthly = cur.flatMap { c in row.optionalInt("monthly_minor").map { Money(minor: $0, currency: c) } }
+    }
+
+    static let selectSQL = "SELECT f.*, l.name AS license_name FROM findings f LEFT JOIN licenses l ON l.id = f.license_id"
+
+    var event: JSON {
+        .obj([("id", .int(id)), ("kind", .string(kind)), ("vendor", vendor.map(JSON.string) ?? .null), ("summary", .string(summary)),
+              ("amount", amount.map { .number($0.decimal) } ?? .null), ("monthly", monthly.map { .number($0.decimal) } ?? .null),
+              ("currency", (amount ?? monthly).map { .string($0.currency.code) } ?? .null)])
+    }
+}
+
+public enum Findings {
+    public static func list(_ db: Database, includeClosed: Bool, kind: String?) throws -> [Finding] {
+        try db.query(Finding.selectSQL + " WHERE (?1 = 1 OR f.status = 'open') AND (?2 IS NULL OR f.kind = ?2) ORDER BY f.id", includeClosed, kind).map(Finding.init)
+    }
+
+    static func get(_ db: Database, _ id: Int64) throws -> Finding {
+        guard let row = try db.one(Finding.selectSQL + " WHERE f.id = ?", id) else { throw OWError.notFound("finding #\(id)", hint: "see `owatch scan findings`") }
+        return Finding(row: row)
+    }
+
+    /// Records a finding unless one with the same key exists. Returns its id when new.
+    static func record(_ db: Database, kind: String, key: String, vendor: Vendor?, licenseID: Int64?, chargeID: Int64?,
+                       amount: Money?, monthly: Money?, summary: String, now: Date) throws -> Int64? {
+        try db.run("""
+            INSERT OR IGNORE INTO findings(kind, dedupe_key, vendor_id, vendor, license_id, charge_id, amount_minor, monthly_minor, currency, summary, created_at)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            """, kind, key, vendor?.id, vendor?.name, licenseID, chargeID, amount?.minor, monthly?.minor, (amount ?? monthly)?.currency.code, summary, Time.rfc3339(now))
+        return db.changes == 1 ? db.lastInsertRowID : nil
+    }
+
+    /// Turns a finding into inventory in one transaction. An unmanaged vendor becomes a license
+    /// (or joins `--as LICENSE`) and its charges move from unmanaged to managed spend; a price
+    /// change updates the contract to the price actually charged.
+    public static func adopt(_ session: Session, _ id: Int64, as licenseKey: String?) throws -> (Finding, License) {
+        try session.write {
+            let db = session.db
+            let f = try get(db, id)
+            guard f.status == "open" else { throw OWError.refused("finding #\(id) is already \(f.status)") }
+            let row = try db.one("SELECT vendor_id, license_id, charge_id FROM findings WHERE id = ?", id)!
+            let license: License
+            switch f.kind {
+            case "unmanaged":
+                guard let vendorID = row.optionalInt("vendor_id") else { throw OWError.refused("finding #\(id) names no vendor") }
+                if let key = licenseKey {
+                    license = try Licenses.get(db, key)
+                } else {
+                    guard let chargeID = row.optionalInt("charge_id"), let c = try db.one("SELECT * FROM charges WHERE id = ?", chargeID) else {
+                        throw OWError.refused("finding #\(id) has no charge to adopt from")
+                    }
+                    let vendorName = c.string("vendor")
+                    var name = vendorName
+                    if try Licenses.find(db, name) != nil { name = "\(vendorName) (adopted)" }
+                    let currency = try Currency.parse(c.string("currency"))
+                    var d = LicenseDraft(name: name, vendor: vendorName, seats: 1, cost: Money(minor: c.int("amount_minor"), currency: currency).decimal)
+                    d.currency = currency.code
+                    let period = (try? Period.parse(c.optionalString("period") ?? "monthly")) ?? .monthly
+                    d.period = period.description
+                    if let charged = Time.parseDay(c.string("charged_on")), period.isRecurring {
+                        d.renewsOn = Time.day(period.next(from: charged, onOrAfter: Time.startOfDay(session.now)))
+                    }
+                    d.notes = "adopted from scan finding #\(id)"
+                    license = try Licenses.add(session, d)
+                }
+                // Its charges are managed now: move them out of the unmanaged aggregate.
+                try db.forEach("SELECT id, amount_minor, currency, charged_on FROM charges WHERE vendor_id = ? AND license_id IS NULL AND expected_id IS NULL",
+                               arguments: [vendorID]) { c in
+                    try db.run("UPDATE spend_monthly SET unmanaged_minor = unmanaged_minor - ? WHERE month = ? AND vendor_id = ? AND currency = ?",
+                               c.int("amount_minor"), String(c.string("charged_on").prefix(7)), vendorID, c.string("currency"))
+                }
+                try db.run("UPDATE charges SET license_id = ? WHERE vendor_id = ? AND license_id IS NULL AND expected_id IS NULL", license.id, vendorID)
+            case "price_change":
+                guard let lid = row.optionalInt("license_id"), let amount = f.amount else { throw OWError.refused("finding #\(id) names no license") }
+                let current = try Licenses.get(db, String(lid))
+                var c = Licenses.Changes()
+                c.cost = current.perSeat && (current.seats ?? 0) > 0 ? Money(minor: amount.minor / current.seats!, currency: amount.currency).decimal : amount.decimal
+                license = try Licenses.edit(session, String(lid), c)
+            default:
+                throw OWError.refused("a \(f.kind) finding cannot be adopted", hint: "ignore it with `owatch scan ignore \(id) -m WHY`, or act on the license")
+            }
+            try db.run("UPDATE findings SET status = 'adopted', resolved_at = ?, resolved_by = ?, license_id = COALESCE(license_id, ?) WHERE id = ?",
+                       Time.rfc3339(session.now), session.actor.name, license.id, id)
+            try session.audit("finding.adopt", "finding:\(id)", .obj([("kind", .string(f.kind)), ("license", .string(license.name))]))
+            return (try get(db, id), license)
+        }
+    }
+
+    public static func ignore(_ session: Session, _ id: Int64, why: String) throws -> Finding {
+        let why = why.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !why.isEmpty else { throw OWError.usage("say why: -m WHY") }
+        return try session.write {
+            let f = try get(session.db, id)
+            guard f.status == "open" else { throw OWError.refused("finding #\(id) is already \(f.status)") }
+            try session.db.run("UPDATE findings SET status = 'ignored', resolved_at = ?, resolved_by = ?, note = ? WHERE id = ?",
+                               Time.rfc3339(session.now), session.actor.name, why, id)
+            try session.audit("finding.ignore", "finding:\(id)", .obj([("why", .string(why))]))
+            return try get(session.db, id)
+        }
+    }
+}

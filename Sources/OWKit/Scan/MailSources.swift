@@ -1,0 +1,155 @@
+import Foundation
+
+/// One message read from a source, with the key that recognises it on a later scan.
+struct MailItem {
+    let bytes: [UInt8]
+    let fileKey: String?     // Maildir/eml: the file, so an unchanged file is never read twice
+}
+
+/// Streams messages from an mbox (mboxo or mboxrd: `From ` separator lines, `>From ` unquoted,
+/// LF or CRLF), starting at a byte offset. Reads in chunks: memory follows the largest
+/// message, not the file.
+struct MboxReader {
+    let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var bufferStart: Int          // file offset of buffer[0]
+    private var eof = false
+    private(set) var junkBytes = 0
+
+    init(path: String, offset: Int) throws {
+        guard let h = FileHandle(forReadingAtPath: path) else { throw OWError(.missingInput, "cannot open \(path)") }
+        handle = h
+        bufferStart = offset
+        try h.seek(toOffset: UInt64(offset))
+    }
+
+    static let chunk = 1 << 20
+
+    private mutating func fill() -> Bool {
+        guard !eof else { return false }
+        let data = (try? handle.read(upToCount: MboxReader.chunk)) ?? nil
+        guard let data, !data.isEmpty else { eof = true; return false }
+        buffer.append(contentsOf: data)
+        return true
+    }
+
+    /// Is there a `From ` separator line starting at `i` (which is at a line start)?
+    private func isSeparator(_ i: Int) -> Bool {
+        i + 5 <= buffer.count && buffer[i] == 0x46 && buffer[i + 1] == 0x72 && buffer[i + 2] == 0x6F && buffer[i + 3] == 0x6D && buffer[i + 4] == 0x20
+    }
+
+    /// The next message and the file offset just past it.
+    mutating func next() -> (MailItem, Int)? {
+        // Find the first separator at a line start.
+        var start = 0
+        while true {
+            if start + 5 > buffer.count, !fill() { return nil }
+            if start + 5 > buffer.count { continue }
+            if isSeparator(start) { break }
+            // Junk before the first separator: skip the line.
+            var j = start
+            while j < buffer.count, buffer[j] != 0x0A { j += 1 }
+            if j >= buffer.count { if !fill() { junkBytes += buffer.count - start; buffer.removeAll(); return nil }; continue }
+            junkBytes += j + 1 - start
+            start = j + 1
+        }
+        // Skip the separator line itself.
+        var bodyStart = start
+        while true {
+            while bodyStart < buffer.count, buffer[bodyStart] != 0x0A { bodyStart += 1 }
+            if bodyStart < buffer.count { bodyStart += 1; break }
+            if !fill() { break }
+        }
+        // Find the next separator line (a line starting "From " after a line break).
+        var i = bodyStart
+        var end: Int? = nil
+        while end == nil {
+            while i < buffer.count {
+                if buffer[i] == 0x0A, i + 1 < buffer.count || !eof {
+                    if i + 6 > buffer.count { break }
+                    if isSeparator(i + 1) { end = i + 1; break }
+                }
+                i += 1
+            }
+            if end != nil { break }
+            if !fill() { end = buffer.count }
+        }
+        let stop = end!
+        var bytes = Array(buffer[bodyStart..<stop])
+        MboxReader.unquote(&bytes)
+        let endOffset = bufferStart + stop
+        buffer.removeSubrange(0..<stop)
+        bufferStart = endOffset
+        return (MailItem(bytes: bytes, fileKey: nil), endOffset)
+    }
+
+    /// mboxrd: a line `>From ` (any number of `>`) loses one `>`.
+    static func unquote(_ bytes: inout [UInt8]) {
+        guard bytes.contains(0x3E) else { return }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var lineStart = true
+        var i = 0
+        while i < bytes.count {
+            if lineStart, bytes[i] == 0x3E {
+                var j = i
+                while j < bytes.count, bytes[j] == 0x3E { j += 1 }
+                if j + 5 <= bytes.count, Array(bytes[j..<j + 5]) == Array("From ".utf8) { i += 1 }
+            }
+            lineStart = bytes[i] == 0x0A
+            out.append(bytes[i])
+            i += 1
+        }
+        bytes = out
+    }
+
+    /// Fingerprint of the bytes just before `offset` and at the start of the file: if either
+    /// changed, the mbox was rewritten and is read again from the start.
+    static func check(path: String, offset: Int) -> String? {
+        guard offset > 0, let h = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? h.close() }
+        let head = (try? h.read(upToCount: 4096)) ?? Data()
+        let tailStart = max(0, offset - 4096)
+        try? h.seek(toOffset: UInt64(tailStart))
+        let tail = (try? h.read(upToCount: offset - tailStart)) ?? Data()
+        return Crypto.hex(Crypto.sha256([UInt8](head) + [UInt8](tail)))
+    }
+}
+
+enum MailFiles {
+    /// Maildir messages in `cur/` and `new/`, keyed by their unique name (flags after `:2,` ignored).
+    static func maildir(_ path: String) throws -> [(path: String, key: String)] {
+        var out: [(String, String)] = []
+        for sub in ["cur", "new"] {
+            let dir = path + "/" + sub
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { continue }
+            for n in names.sorted() where !n.hasPrefix(".") {
+                let unique = n.split(separator: ":", maxSplits: 1).first.map(String.init) ?? n
+                out.append((dir + "/" + n, "maildir:" + unique))
+            }
+        }
+        guard FileManager.default.fileExists(atPath: path + "/cur") || FileManager.default.fileExists(atPath: path + "/new") else {
+            throw OWError.badData("\(path) is not a Maildir (no cur/ or new/)")
+        }
+        return out
+    }
+
+    /// A `.eml` file, or every `.eml` file in a directory (recursively), keyed by path, size and time.
+    static func eml(_ path: String) throws -> [(path: String, key: String)] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw OWError(.missingInput, "no such file \(path)") }
+        var files: [String] = []
+        if isDir.boolValue {
+            let e = FileManager.default.enumerator(atPath: path)
+            while let f = e?.nextObject() as? String { if f.lowercased().hasSuffix(".eml") { files.append(path + "/" + f) } }
+        } else {
+            files = [path]
+        }
+        return files.sorted().map { f in
+            let attrs = try? FileManager.default.attributesOfItem(atPath: f)
+            let size = (attrs?[.size] as? NSNumber)?.intValue ?? 0
+            let mtime = (attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return (f, "eml:\(f):\(size):\(Int(mtime))")
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Matches observed charges to the inventory and records what does not fit.
+struct Matcher {
+    let session: Session
+    let index: VendorIndex
+    private var licensesByVendor: [Int64: [License]] = [:]
+    private var created: [Int64] = []
+
+    init(session: Session, index: VendorIndex) {
+        self.session = session
+        self.index = index
+    }
+
+    struct Charge {
+        let key: String
+        let origin: String
+        let vendor: Vendor
+        let amount: Money
+        let on: Date
+        let invoiceNo: String?
+        let period: Period?
+        let description: String
+    }
+
+    mutating func licenses(of vendor: Vendor) throws -> [License] {
+        if let l = licensesByVendor[vendor.id] { return l }
+        var f = LicenseFilter()
+        f.vendor = vendor.name
+        f.includeCancelled = false
+        let list = try Licenses.list(session.db, filter: f, today: session.now)
+        licensesByVendor[vendor.id] = list
+        return list
+    }
+
+    /// Writes the charge, links it to a license or an approved purchase, updates the monthly
+    /// aggregate, and records price changes, unmanaged spend and duplicates.
+    mutating func record(_ c: Charge) throws {
+        let db = session.db
+        let day = Time.day(c.on)
+        var license: License?
+        var expectedID: Int64?
+        let candidates = try licenses(of: c.vendor).filter { $0.currency == c.amount.currency }
+        license = candidates.first { $0.cost == c.amount } ?? candidates.first
+        if license == nil {
+            expectedID = try db.one("""
+                SELECT e.id FROM expected_spend e
+                WHERE e.currency = ? AND e.amount_minor = ? AND (e.vendor_id = ? OR lower(e.item) LIKE '%' || lower(?) || '%')
+                  AND NOT EXISTS (SELECT 1 FROM charges x WHERE x.expected_id = e.id)
+                ORDER BY e.id LIMIT 1
+                """, c.amount.currency.code, c.amount.minor, c.vendor.id, c.vendor.name)?.int("id")
+        }
+        // Duplicate: the same invoice twice, or the same amount to the same vendor within three days.
+        let duplicateOf = try db.one("""
+            SELECT id FROM charges WHERE vendor_id = ?1 AND amount_minor = ?2 AND currency = ?3
+              AND ((?4 IS NOT NULL AND invoice_no = ?4) OR (?4 IS NULL AND invoice_no IS NULL AND abs(julianday(charged_on) - julianday(?5)) <= 3))
+            ORDER BY id LIMIT 1
+            """, c.vendor.id, c.amount.minor, c.amount.currency.code, c.invoiceNo, day)?.int("id")
+        try db.run("""
+            INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id, expected_id, created_at)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo, c.period?.description,
+                   String(c.description.prefix(300)), license?.id, expectedID, Time.rfc3339(session.now))
+        let chargeID = db.lastInsertRowID
+        let unmanaged = license == nil && expectedID == nil
+        try db.run("""
+            INSERT INTO spend_monthly(month, vendor_id, currency, observed_minor, unmanaged_minor, charges) VALUES (?,?,?,?,?,1)
+            ON CONFLICT(month, vendor_id, currency) DO UPDATE SET observed_minor = observed_minor + excluded.observed_minor,
+                unmanaged_minor = unmanaged_minor + excluded.unmanaged_minor, charges = charges + 1
+            """, String(day.prefix(7)), c.vendor.id, c.amount.currency.code, c.amount.minor, unmanaged ? c.amount.minor : 0)
+        if let dup = duplicateOf {
+            try add(Findings.record(db, kind: "duplicate", key: "duplicate:\(chargeID)", vendor: c.vendor, licenseID: license?.id, chargeID: chargeID,
+                                    amount: c.amount, monthly: nil, summary: "\(c.vendor.name) charged \(c.amount.display) twice (charges #\(dup) and #\(chargeID), \(day))",
+                                    now: session.now))
+        }
+        if let l = license, l.cost != c.amount {
+            try add(Findings.record(db, kind: "price_change", key: "price:\(l.id):\(c.amount.minor):\(c.amount.currency.code)", vendor: c.vendor,
+                                    licenseID: l.id, chargeID: chargeID, amount: c.amount,
+                                    monthly: Money(minor: (Rational(c.amount.minor, 1) * l.period.chargesPerMonth).rounded, currency: c.amount.currency),
+                                    summary: "\(l.name) was charged \(c.amount.display) on \(day); the contract says \(l.cost.display) \(l.period.description)",
+                                    now: session.now))
+        }
+        if unmanaged {
+            let period = c.period ?? .monthly
+            let monthly = Money(minor: (Rational(c.amount.minor, 1) * period.chargesPerMonth).rounded, currency: c.amount.currency)
+            try add(Findings.record(db, kind: "unmanaged", key: "unmanaged:\(c.vendor.id)", vendor: c.vendor, licenseID: nil, chargeID: chargeID,
+                                    amount: c.amount, monthly: monthly,
+                                    summary: "\(c.vendor.name): \(c.amount.display) paid on \(day) matches no license (about \(monthly.display) a month)",
+                                    now: session.now))
+        }
+    }
+
+    private mutating func add(_ id: Int64?) { if let id { created.append(id) } }
+
+    /// Renewals in the next 30 days and licenses paying for idle seats.
+    mutating func inventoryFindings(today: Date) throws {
+        let db = session.db
+        for (l, date) in try Licenses.renewals(db, within: Duration(count: 30, unit: .day), today: today) {
+            try add(Findings.record(db, kind: "renewal", key: "renewal:\(l.id):\(Time.day(date))", vendor: nil, licenseID: l.id, chargeID: nil,
+                                    amount: l.cost, monthly: nil, summary: "\(l.name) renews on \(Time.day(date)) for \(l.cost.display)", now: session.now))
+        }
+        var f = LicenseFilter()
+        f.unusedOnly = true
+        f.includeCancelled = false
+        for l in try Licenses.list(db, filter: f, today: today) {
+            let idle = l.freeSeats ?? 0
+            let cost = Money(minor: (l.seatMonthlyExact * idle).rounded, currency: l.currency)
+            try add(Findings.record(db, kind: "unused_seats", key: "unused:\(l.id):\(idle)", vendor: nil, licenseID: l.id, chargeID: nil,
+                                    amount: nil, monthly: cost, summary: "\(l.name) pays for \(idle) idle seat(s), \(cost.display) a month", now: session.now))
+        }
+    }
+
+    func newFindings() throws -> [Finding] {
+        try created.map { try Findings.get(session.db, $0) }
+    }
+}

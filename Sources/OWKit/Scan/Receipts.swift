@@ -1,0 +1,190 @@
+import Foundation
+
+/// The vendor catalog indexed for recognising mail and statement lines.
+struct VendorIndex {
+    let byDomain: [String: [Vendor]]
+    let names: [(needle: String, vendor: Vendor)]     // lower-cased names and aliases, longest first
+    let byID: [Int64: Vendor]
+
+    /// Senders that bill on a vendor's behalf: the vendor is named in the subject or body.
+    static let processors: Set<String> = ["stripe.com", "paypal.com", "paddle.com", "fastspring.com", "chargebee.com", "recurly.com",
+                                          "2checkout.com", "braintreepayments.com", "invoice.stripe.com", "intuit.com", "apple.com", "google.com"]
+
+    init(_ db: Database) throws {
+        var byDomain: [String: [Vendor]] = [:]
+        var names: [(String, Vendor)] = []
+        var byID: [Int64: Vendor] = [:]
+        for v in try Vendors.list(db) {
+            byID[v.id] = v
+            for d in v.domains { byDomain[d.lowercased(), default: []].append(v) }
+            names.append((v.name.lowercased(), v))
+            for a in v.aliases where a.count >= 3 { names.append((a, v)) }
+        }
+        self.byDomain = byDomain
+        self.names = names.sorted { $0.0.count > $1.0.count }
+        self.byID = byID
+    }
+
+    /// Vendors whose billing domain is the sender's domain or a parent of it.
+    func vendors(forSender address: String) -> (vendors: [Vendor], domain: String?) {
+        guard let at = address.lastIndex(of: "@") else { return ([], nil) }
+        var domain = String(address[address.index(after: at)...]).lowercased()
+        while domain.contains(".") {
+            if let v = byDomain[domain] { return (v, domain) }
+            domain = String(domain[domain.index(after: domain.firstIndex(of: ".")!)...])
+        }
+        return ([], nil)
+    }
+
+    /// The first catalog vendor named in `text` as a whole word (longest names first).
+    func vendor(namedIn text: String, among: [Vendor]? = nil) -> Vendor? {
+        let lower = text.lowercased()
+        for (needle, v) in names where among.map({ $0.contains { $0.id == v.id } }) ?? true {
+            var searchFrom = lower.startIndex
+            while let r = lower.range(of: needle, range: searchFrom..<lower.endIndex) {
+                let before = r.lowerBound == lower.startIndex ? nil : lower[lower.index(before: r.lowerBound)]
+                let after = r.upperBound == lower.endIndex ? nil : lower[r.upperBound]
+                if !(before?.isLetter ?? false) && !(before?.isNumber ?? false) && !(after?.isLetter ?? false) { return v }
+                searchFrom = r.upperBound
+            }
+        }
+        return nil
+    }
+}
+
+/// What a message says about a payment.
+public struct Receipt: Sendable {
+    public var vendor: Vendor?
+    public var amount: Money?
+    public var invoiceNo: String?
+    public var period: Period?
+    public var date: Date?
+    /// Why the message is not a charge; nil when it is one.
+    public var notACharge: String?
+    public var isCharge: Bool { notACharge == nil && vendor != nil && amount != nil }
+}
+
+/// Reads receipts and invoices: who was paid, how much, when, for what period.
+enum ReceiptReader {
+    /// Subjects of mail from vendors that is not a charge, in the languages the example mail uses.
+    static let notCharges: [(String, String)] = [
+        ("payment failed", "failed payment"), ("failed payment", "failed payment"), ("payment was declined", "failed payment"),
+        ("declined", "failed payment"), ("unsuccessful", "failed payment"), ("could not be processed", "failed payment"),
+        ("problem with your payment", "failed payment"), ("update your payment", "failed payment"), ("fehlgeschlagen", "failed payment"),
+        ("échec", "failed payment"), ("échoué", "failed payment"), ("rechazado", "failed payment"),
+        ("trial", "trial notice"), ("testphase", "trial notice"), ("période d'essai", "trial notice"), ("prueba gratuita", "trial notice"),
+        ("sign-in", "security notice"), ("sign in", "security notice"), ("new login", "security notice"), ("password", "security notice"),
+        ("security alert", "security notice"), ("verify your", "security notice"), ("anmeldung", "security notice"),
+        ("newsletter", "marketing"), ("webinar", "marketing"), ("% off", "marketing"), ("what's new", "marketing"), ("new features", "marketing"),
+        ("introducing", "marketing"), ("black friday", "marketing"), ("special offer", "marketing"), ("upgrade now", "marketing"),
+        ("tips", "marketing"), ("angebot", "marketing"), ("nouveautés", "marketing"), ("invite you", "marketing"), ("don't miss", "marketing"),
+    ]
+
+    static let receiptWords = ["receipt", "invoice", "payment received", "payment confirmation", "your payment", "charged", "billing statement",
+                               "order confirmation", "thank you for your payment", "rechnung", "quittung", "zahlungsbestätigung", "beleg",
+                               "facture", "reçu", "paiement", "factura", "recibo", "ricevuta", "fattura", "領収書", "請求書", "お支払い", "kvitto", "faktura"]
+
+    /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
+    static let totalLabels = ["amount paid", "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
+                              "gesamtbetrag", "rechnungsbetrag", "bezahlter betrag", "montant payé", "montant total", "total ttc", "importe total",
+                              "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "summe", "gesamt", "total", "betrag", "montant", "importe"]
+    static let notTotal = ["subtotal", "sub-total", "sub total", "zwischensumme", "sous-total", "tax", "vat", "mwst", "ust", "tva", "iva",
+                           "discount", "rabatt", "credit", "balance", "previous", "消費税", "小計"]
+
+    static func read(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency) -> Receipt {
+        var r = Receipt()
+        r.date = message.sentAt
+        let subject = message.subject
+        let lowerSubject = subject.lowercased()
+        let text = message.readableText
+        // Vendor: the sender's domain; processors and shared domains name the vendor in the text.
+        let (candidates, domain) = index.vendors(forSender: message.fromAddress ?? "")
+        if let domain, VendorIndex.processors.contains(domain) || candidates.count > 1 {
+            r.vendor = index.vendor(namedIn: subject + "\n" + String(text.prefix(4000)), among: candidates.count > 1 ? candidates : nil)
+                ?? (candidates.count == 1 ? candidates[0] : nil)
+        } else {
+            r.vendor = candidates.first
+        }
+        if r.vendor == nil {
+            r.notACharge = "sender is not a known vendor"
+            return r
+        }
+        if let hit = notCharges.first(where: { lowerSubject.contains($0.0) }) {
+            r.notACharge = hit.1
+            return r
+        }
+        let lowerText = text.lowercased()
+        guard receiptWords.contains(where: { lowerSubject.contains($0) || lowerText.contains($0) }) else {
+            r.notACharge = "no receipt or invoice wording"
+            return r
+        }
+        r.amount = total(in: text, defaultCurrency: defaultCurrency)
+        if r.amount == nil { r.notACharge = "no labelled total" }
+        r.invoiceNo = invoiceNumber(in: text + "\n" + subject)
+        r.period = period(in: lowerText + " " + lowerSubject)
+        return r
+    }
+
+    /// The best-labelled amount: the highest-ranked label wins; among equals, the last one
+    /// (totals come after line items). The amount sits after the label on its line or on the next.
+    static func total(in text: String, defaultCurrency: Currency) -> Money? {
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var best: (rank: Int, money: Money)?
+        for (i, line) in lines.enumerated() {
+            let lower = line.lowercased()
+            guard let rank = totalLabels.firstIndex(where: { lower.contains($0) }) else { continue }
+            let labelRange = lower.range(of: totalLabels[rank])!
+            let before = lower[..<labelRange.lowerBound]
+            if notTotal.contains(where: { before.contains($0) || lower.hasPrefix($0) }) { continue }
+            let after = String(line[line.index(line.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: labelRange.upperBound))...])
+            let money = amounts(in: after, defaultCurrency: defaultCurrency).last
+                ?? (i + 1 < lines.count && totalLabels.firstIndex(where: { lines[i + 1].lowercased().contains($0) }) == nil
+                    ? amounts(in: lines[i + 1], defaultCurrency: defaultCurrency).first : nil)
+            guard let m = money, m.minor > 0 else { continue }
+            if best == nil || rank <= best!.rank { best = (rank, m) }
+        }
+        return best?.money
+    }
+
+    static let amountPattern = try! NSRegularExpression(pattern:
+        #"(?:(?:US\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|[A-Z]{3})\s?|[$€£¥₹￥]\s?)?-?\d[\d.,' \u00A0]*\d(?:\s?(?:[€$£¥₹]|[A-Z]{3}\b|円))?|(?:[$€£¥₹]\s?)\d+"#)
+
+    /// Every amount written in `text`, in order.
+    static func amounts(in text: String, defaultCurrency: Currency) -> [Money] {
+        let ns = text as NSString
+        return amountPattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap { m in
+            var s = ns.substring(with: m.range).trimmingCharacters(in: .whitespaces)
+            if s.hasSuffix("円") { s = "JPY " + s.dropLast() }
+            // A bare number is an amount only with a currency written or a decimal part.
+            let hasCurrency = s.contains(where: { "$€£¥₹".contains($0) }) || s.unicodeScalars.filter({ CharacterSet.uppercaseLetters.contains($0) }).count >= 3
+            let hasDecimals = s.range(of: #"[.,]\d{1,2}$"#, options: .regularExpression) != nil
+            guard hasCurrency || hasDecimals else { return nil }
+            // Codes that are not currencies (e.g. "VAT 20.00") are ignored rather than misread.
+            return try? MoneyParser.parse(s, defaultCurrency: defaultCurrency) as Money
+        }
+    }
+
+    static let invoicePattern = try! NSRegularExpression(pattern:
+        #"(?i)(?:invoice|receipt|rechnung|facture|factura|fattura|order)\s*(?:number|no\.?|nr\.?|n°|#|id|nummer|número|numero)?\s*[:#]?\s*([A-Z0-9][A-Z0-9\-_/]{3,})"#)
+
+    static func invoiceNumber(in text: String) -> String? {
+        let ns = text as NSString
+        for m in invoicePattern.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            let v = ns.substring(with: m.range(at: 1))
+            if v.contains(where: \.isNumber) { return v }
+        }
+        return nil
+    }
+
+    static func period(in lower: String) -> Period? {
+        if ["annual", "yearly", "per year", "/year", "/yr", "jährlich", "jahresabo", "annuel", "anual", "12 months"].contains(where: lower.contains) {
+            return Period(count: 1, unit: .year)
+        }
+        if ["quarterly", "per quarter", "vierteljährlich", "trimestriel"].contains(where: lower.contains) { return Period(count: 3, unit: .month) }
+        if ["weekly", "per week", "/week"].contains(where: lower.contains) { return Period(count: 1, unit: .week) }
+        if ["monthly", "per month", "/month", "/mo", "monatlich", "mensuel", "mensual", "mensile", "月額"].contains(where: lower.contains) {
+            return .monthly
+        }
+        return nil
+    }
+}

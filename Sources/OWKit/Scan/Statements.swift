@@ -1,0 +1,118 @@
+import Foundation
+
+/// One card or bank statement line that paid a known vendor.
+struct StatementLine {
+    let line: Int
+    let date: Date
+    let description: String
+    let amount: Money
+    let vendor: Vendor
+    let key: String
+}
+
+/// Card and bank statement CSV: columns found by their names (or `--map`), `,` `;` or tab
+/// separated, dates as YYYY-MM-DD, DD.MM.YYYY or MM/DD/YYYY and DD/MM/YYYY (told apart by
+/// the values), spend either as negative amounts or as a debit column.
+enum StatementReader {
+    static let dateNames = ["date", "transaction date", "booking date", "posted", "posting date", "buchungstag", "datum", "valuta", "date d'opération", "fecha"]
+    static let descriptionNames = ["description", "merchant", "payee", "details", "text", "name", "memo", "verwendungszweck", "beschreibung",
+                                   "empfänger", "libellé", "concepto", "narrative"]
+    static let amountNames = ["amount", "value", "betrag", "montant", "importe", "sum"]
+    static let debitNames = ["debit", "soll", "débit", "withdrawal", "paid out", "money out"]
+    static let creditNames = ["credit", "haben", "crédit", "deposit", "paid in", "money in"]
+    static let currencyNames = ["currency", "währung", "devise", "moneda", "ccy"]
+
+    struct Columns { var date: Int; var description: Int; var amount: Int?; var debit: Int?; var credit: Int?; var currency: Int? }
+
+    static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency, sourceKey: String) throws -> (lines: [StatementLine], skipped: Int) {
+        let firstLine = text.prefix(while: { $0 != "\n" })
+        let delimiter: UInt8 = [(UInt8(ascii: ";"), firstLine.filter { $0 == ";" }.count), (UInt8(ascii: "\t"), firstLine.filter { $0 == "\t" }.count),
+                                (UInt8(ascii: ","), firstLine.filter { $0 == "," }.count)].max { $0.1 < $1.1 }!.0
+        let records = try CSV.parse(text, delimiter: delimiter)
+        guard let header = records.first else { throw OWError.badData("the statement is empty") }
+        let names = header.fields.map { CSV.trim($0).lowercased() }
+        let cols = try columns(names, map: map)
+        let dates = records.dropFirst().compactMap { $0.fields.count > cols.date ? $0.fields[cols.date] : nil }
+        let dayFirst = dates.contains { d in
+            let p = d.split(whereSeparator: { $0 == "/" }); return p.count == 3 && (Int(p[0]) ?? 0) > 12
+        }
+        // Sign convention of a single amount column: spend is whichever sign most lines have.
+        var spendIsNegative = true
+        if let a = cols.amount {
+            let values = records.dropFirst().compactMap { $0.fields.count > a ? $0.fields[a].trimmingCharacters(in: .whitespaces) : nil }
+            spendIsNegative = values.filter { $0.hasPrefix("-") || $0.hasPrefix("(") }.count * 2 >= values.count
+        }
+        var out: [StatementLine] = []
+        var skipped = 0
+        var occurrences: [String: Int] = [:]
+        for rec in records.dropFirst() {
+            guard rec.fields.count >= names.count || rec.fields.count > max(cols.date, cols.description, cols.amount ?? 0, cols.debit ?? 0) else { skipped += 1; continue }
+            func field(_ i: Int?) -> String? { i.flatMap { $0 < rec.fields.count ? CSV.trim(rec.fields[$0]) : nil }.flatMap { $0.isEmpty ? nil : $0 } }
+            guard let dateText = field(cols.date), let date = parseDate(dateText, dayFirst: dayFirst), let desc = field(cols.description) else { skipped += 1; continue }
+            let currency = field(cols.currency).flatMap { try? Currency.parse($0) } ?? defaultCurrency
+            var spend: Int64?
+            if let a = field(cols.amount), let m = try? MoneyParser.parse(a, defaultCurrency: currency) as Money {
+                spend = spendIsNegative ? -m.minor : m.minor
+            } else if let d = field(cols.debit), let m = try? MoneyParser.parse(d, defaultCurrency: currency) as Money {
+                spend = abs(m.minor)
+            } else if field(cols.credit) != nil {
+                spend = -1   // money in: not a charge
+            }
+            guard let minor = spend, minor > 0 else { continue }   // refunds and credits are not spend
+            guard let vendor = index.vendor(namedIn: desc) ?? vendorByDomainWord(desc, index) else { continue }  // not software
+            let base = "stmt:\(sourceKey):\(Time.day(date)):\(desc):\(minor)"
+            let n = occurrences[base, default: 0]
+            occurrences[base] = n + 1
+            out.append(StatementLine(line: rec.line, date: date, description: desc, amount: Money(minor: minor, currency: currency), vendor: vendor, key: "\(base):\(n)"))
+        }
+        return (out, skipped)
+    }
+
+    /// Card descriptors often carry the domain: "ZOOM.US 888-799-9666".
+    static func vendorByDomainWord(_ desc: String, _ index: VendorIndex) -> Vendor? {
+        for word in desc.lowercased().split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "/" }) where word.contains(".") {
+            if let v = index.byDomain[String(word)]?.first { return v }
+        }
+        return nil
+    }
+
+    /// `--map date=Booked,amount=EUR,…`: which column holds what.
+    static func parseMap(_ map: String?) throws -> [(String, String)] {
+        try (map ?? "").split(separator: ",").map { pair in
+            let kv = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2, !kv[1].isEmpty, ["date", "description", "amount", "debit", "credit", "currency"].contains(kv[0].lowercased()) else {
+                throw OWError.usage("--map takes date=COLUMN,description=COLUMN,amount=COLUMN (or debit=, credit=, currency=), not '\(pair)'")
+            }
+            return (kv[0].lowercased(), kv[1])
+        }
+    }
+
+    static func validateMap(_ map: String) throws { _ = try parseMap(map) }
+
+    static func columns(_ names: [String], map: String?) throws -> Columns {
+        var explicit: [String: Int] = [:]
+        for (key, column) in try parseMap(map) {
+            let kv = [key, column]
+            guard let i = names.firstIndex(of: kv[1].lowercased()) else { throw OWError.badData("the statement has no column '\(kv[1])'; it has: \(names.joined(separator: ", "))") }
+            explicit[key] = i
+        }
+        func find(_ key: String, _ candidates: [String]) -> Int? {
+            explicit[key] ?? names.firstIndex(where: { candidates.contains($0) }) ?? names.firstIndex(where: { n in candidates.contains { n.contains($0) } })
+        }
+        guard let date = find("date", dateNames) else { throw OWError.badData("no date column found in the statement header", hint: "name it with --map date=COLUMN") }
+        guard let desc = find("description", descriptionNames) else { throw OWError.badData("no description column found", hint: "name it with --map description=COLUMN") }
+        let amount = find("amount", amountNames), debit = find("debit", debitNames)
+        guard amount != nil || debit != nil else { throw OWError.badData("no amount or debit column found", hint: "name it with --map amount=COLUMN") }
+        return Columns(date: date, description: desc, amount: amount, debit: debit, credit: find("credit", creditNames), currency: find("currency", currencyNames))
+    }
+
+    static func parseDate(_ s: String, dayFirst: Bool) -> Date? {
+        if let d = Time.parseDay(String(s.prefix(10))) { return d }
+        let parts = s.split(whereSeparator: { $0 == "." || $0 == "/" || $0 == "-" }).map { Int($0) }
+        guard parts.count == 3, let a = parts[0], let b = parts[1], var y = parts[2] else { return nil }
+        if y < 100 { y += 2000 }
+        let dotted = s.contains(".")
+        let (d, m) = dotted || dayFirst ? (a, b) : (b, a)
+        return Time.parseDay("\(Time.pad(y, 4))-\(Time.pad(m, 2))-\(Time.pad(d, 2))")
+    }
+}
