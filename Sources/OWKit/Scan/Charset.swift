@@ -21,7 +21,9 @@ enum Charset {
         case "windows-1252", "cp1252":
             return String(data: data, encoding: .windowsCP1252) ?? lossy(data)
         case "shift_jis", "shift-jis", "sjis", "x-sjis", "cp932", "windows-31j":
-            return String(data: data, encoding: .shiftJIS) ?? lossy(data)
+            // In JIS X 0201 the byte 0x5C is the yen sign; Japanese mail writes amounts as "\2,125".
+            return (String(data: data, encoding: .shiftJIS) ?? lossy(data))
+                .replacingOccurrences(of: #"\\(?=\d)"#, with: "¥", options: .regularExpression)
         case "iso-2022-jp", "csiso2022jp":
             return String(data: data, encoding: .iso2022JP) ?? lossy(data)
         case "euc-jp":

@@ -34,10 +34,15 @@ struct Matcher {
     }
 
     /// Writes the charge, links it to a license or an approved purchase, updates the monthly
-    /// aggregate, and records price changes, unmanaged spend and duplicates.
-    mutating func record(_ c: Charge) throws {
+    /// aggregate, and records price changes, unmanaged spend and duplicates. Returns false when
+    /// the charge was already recorded (the same invoice number from the same vendor, re-sent).
+    @discardableResult
+    mutating func record(_ c: Charge) throws -> Bool {
         let db = session.db
         let day = Time.day(c.on)
+        if let inv = c.invoiceNo, try db.one("SELECT 1 AS x FROM charges WHERE vendor_id = ? AND invoice_no = ?", c.vendor.id, inv) != nil {
+            return false
+        }
         var license: License?
         var expectedID: Int64?
         let candidates = try licenses(of: c.vendor).filter { $0.currency == c.amount.currency }
@@ -50,12 +55,12 @@ struct Matcher {
                 ORDER BY e.id LIMIT 1
                 """, c.amount.currency.code, c.amount.minor, c.vendor.id, c.vendor.name)?.int("id")
         }
-        // Duplicate: the same invoice twice, or the same amount to the same vendor within three days.
+        // Paid twice: the same amount to the same vendor within three days, from the same kind of source.
         let duplicateOf = try db.one("""
-            SELECT id FROM charges WHERE vendor_id = ?1 AND amount_minor = ?2 AND currency = ?3
-              AND ((?4 IS NOT NULL AND invoice_no = ?4) OR (?4 IS NULL AND invoice_no IS NULL AND abs(julianday(charged_on) - julianday(?5)) <= 3))
+            SELECT id FROM charges WHERE vendor_id = ? AND amount_minor = ? AND currency = ? AND origin = ?
+              AND abs(julianday(charged_on) - julianday(?)) <= 3
             ORDER BY id LIMIT 1
-            """, c.vendor.id, c.amount.minor, c.amount.currency.code, c.invoiceNo, day)?.int("id")
+            """, c.vendor.id, c.amount.minor, c.amount.currency.code, c.origin, day)?.int("id")
         try db.run("""
             INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id, expected_id, created_at)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -88,6 +93,7 @@ struct Matcher {
                                     summary: "\(c.vendor.name): \(c.amount.display) paid on \(day) matches no license (about \(monthly.display) a month)",
                                     now: session.now))
         }
+        return true
     }
 
     private mutating func add(_ id: Int64?) { if let id { created.append(id) } }

@@ -165,7 +165,7 @@ enum ReceiptReader {
     }
 
     static let invoicePattern = try! NSRegularExpression(pattern:
-        #"(?i)(?:invoice|receipt|rechnung|facture|factura|fattura|order)\s*(?:number|no\.?|nr\.?|n°|#|id|nummer|número|numero)?\s*[:#]?\s*([A-Z0-9][A-Z0-9\-_/]{3,})"#)
+        #"(?i)(?:invoice|receipt|rechnung|facture|factura|fattura|order|transaction|請求書)\s*(?:number|no\.?|nr\.?|n°|#|id|s?nummer|número|numero|番号)?\s*[:#]?\s*([A-Z0-9][A-Z0-9\-_/]{3,})"#)
 
     static func invoiceNumber(in text: String) -> String? {
         let ns = text as NSString

@@ -192,9 +192,12 @@ public enum Scanner {
                 if receipt.vendor != nil { result.notCharges += 1 }
                 return
             }
-            try matcher.record(Matcher.Charge(key: key, origin: "mail", vendor: vendor, amount: amount, on: receipt.date ?? session.now,
-                                              invoiceNo: receipt.invoiceNo, period: receipt.period, description: message.subject))
-            result.charges += 1
+            if try matcher.record(Matcher.Charge(key: key, origin: "mail", vendor: vendor, amount: amount, on: receipt.date ?? session.now,
+                                                 invoiceNo: receipt.invoiceNo, period: receipt.period, description: message.subject)) {
+                result.charges += 1
+            } else {
+                result.alreadySeen += 1
+            }
         }
         switch source.kind {
         case "mbox":
