@@ -16,7 +16,7 @@ _owatch() {
         --role) COMPREPLY=($(compgen -W "admin employee scanner" -- "$cur")); return ;;
     esac
     if [[ -z "$noun" ]]; then
-        COMPREPLY=($(compgen -W "init user login logout whoami token license vendor request approve config audit doctor backup help completion --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")); return
+        COMPREPLY=($(compgen -W "init user login logout whoami token license vendor request approve scan config audit doctor backup help completion --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")); return
     fi
     case "$noun" in
         init)
@@ -76,6 +76,15 @@ _owatch() {
             esac ;;
         approve)
             COMPREPLY=($(compgen -W "--message --reject --force --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+        scan)
+            case "$verb" in
+                "") COMPREPLY=($(compgen -W "source findings adopt ignore inspect --map --dry-run --wait --fail-on-findings --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                source) COMPREPLY=($(compgen -W "--map --ledger --token --key --format --json --quiet --no-color --help --version add list remove" -- "$cur")) ;;
+                findings) COMPREPLY=($(compgen -W "--all --kind --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                adopt) COMPREPLY=($(compgen -W "--as --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                ignore) COMPREPLY=($(compgen -W "--message --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                inspect) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+            esac ;;
         config)
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "get set unset list" -- "$cur")) ;;
@@ -96,7 +105,7 @@ _owatch() {
         backup)
             COMPREPLY=($(compgen -W "--force --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
         help)
-            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version init user login logout whoami token license vendor request approve config audit doctor backup help completion" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version init user login logout whoami token license vendor request approve scan config audit doctor backup help completion" -- "$cur")) ;;
         completion)
             COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version bash zsh fish" -- "$cur")) ;;
     esac

@@ -51,9 +51,11 @@ enum Completions {
                 if noun == "help" { words += nounNames }
                 out += "            COMPREPLY=($(compgen -W \"\(words.joined(separator: " "))\" -- \"$cur\")) ;;\n"
             } else {
+                // A noun that is also a command (`owatch scan PATH…`) offers its verbs and its options.
+                let bareWords = commands.first { $0.noun == noun && $0.verb == nil }.map(optionWords) ?? []
                 out += "            case \"$verb\" in\n"
-                out += "                \"\") COMPREPLY=($(compgen -W \"\(vs.joined(separator: " "))\" -- \"$cur\")) ;;\n"
-                for c in commands where c.noun == noun {
+                out += "                \"\") COMPREPLY=($(compgen -W \"\((vs + bareWords).joined(separator: " "))\" -- \"$cur\")) ;;\n"
+                for c in commands where c.noun == noun && c.verb != nil {
                     var words = optionWords(c)
                     for a in c.arguments { words += a.choices }
                     out += "                \(c.verb!)) COMPREPLY=($(compgen -W \"\(words.joined(separator: " "))\" -- \"$cur\")) ;;\n"
@@ -109,12 +111,14 @@ enum Completions {
                 let opts = c.options.map { "'--\($0.long)[\(zshEscape($0.help))]'" }.joined(separator: " ")
                 out += "            _arguments -s \(opts) $globals '*:file:_files' ;;\n"
             } else {
+                let bareOpts = commands.first { $0.noun == noun && $0.verb == nil }.map { c in c.options.map { "'--\($0.long)[\(zshEscape($0.help))]'" }.joined(separator: " ") } ?? ""
                 out += "            if (( CURRENT == 3 )); then\n                local -a verbs\n                verbs=(\(vs.map { "'\($0.verb!):\(zshEscape($0.summary))'" }.joined(separator: " ")))\n                _describe 'verb' verbs\n                return\n            fi\n"
                 out += "            case ${words[3]} in\n"
                 for c in vs {
                     let opts = c.options.map { "'--\($0.long)[\(zshEscape($0.help))]'" }.joined(separator: " ")
                     out += "                \(c.verb!)) _arguments -s \(opts) $globals '*:file:_files' ;;\n"
                 }
+                if !bareOpts.isEmpty { out += "                *) _arguments -s \(bareOpts) $globals '*:file:_files' ;;\n" }
                 out += "            esac ;;\n"
             }
         }
