@@ -96,7 +96,8 @@ enum ReceiptReader {
         r.date = message.sentAt
         let subject = message.subject
         let lowerSubject = subject.lowercased()
-        let text = message.readableText
+        // Receipts say what matters near the top; a 50 MB attachment is not read to the end.
+        let text = Self.head(of: message.readableText)
         // Vendor: the sender's domain; processors and shared domains name the vendor in the text.
         let (candidates, domain) = index.vendors(forSender: message.fromAddress ?? "")
         if let domain, VendorIndex.processors.contains(domain) || candidates.count > 1 {
@@ -123,6 +124,12 @@ enum ReceiptReader {
         r.invoiceNo = invoiceNumber(in: text + "\n" + subject)
         r.period = period(in: lowerText + " " + lowerSubject)
         return r
+    }
+
+    static let analysedBytes = 256 * 1024
+
+    static func head(of text: String) -> String {
+        text.utf8.count <= analysedBytes ? text : String(decoding: text.utf8.prefix(analysedBytes), as: UTF8.self)
     }
 
     /// The best-labelled amount: the highest-ranked label wins; among equals, the last one

@@ -1,0 +1,302 @@
+"""owatch scan: mailboxes, Maildir, .eml, statements; incremental, locked, quiet; findings."""
+import fcntl
+import json
+import os
+import random
+import shutil
+import subprocess
+import threading
+import time
+
+import pytest
+
+from conftest import BIN, ROOT
+
+EXAMPLES = ROOT / "examples"
+MBOX = EXAMPLES / "mail" / "receipts.mbox"
+MAKE = EXAMPLES / "mail" / "make_examples.py"
+CARD = EXAMPLES / "statements" / "card.csv"
+
+
+def charges(o):
+    rows = o.sql("SELECT vendor, amount_minor, currency, charged_on FROM charges ORDER BY vendor, charged_on, amount_minor")
+    return [tuple(r.split("|")) for r in rows.splitlines()]
+
+
+def scan(o, *args, rc=0, token=None):
+    r = o.run("scan", *args, "--json", token=token)
+    assert r.rc == rc, r
+    return r.json() if r.out.strip() else None
+
+
+@pytest.fixture
+def copy(office):
+    dest = office.home / "receipts.mbox"
+    shutil.copy(MBOX, dest)
+    office.mbox = dest
+    return office
+
+
+def test_example_mailbox(copy):
+    copy.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "3", "--cost", "8.75", "--per-seat")
+    res = scan(copy, copy.mbox)
+    assert res["messages"] == 43 and res["skipped"] == 0
+    # 43 = 30 charges + the Zoom receipt delivered twice + 11 look-alikes from vendors + 1 mail from a colleague
+    assert (res["charges"], res["already_seen"], res["not_charges"]) == (30, 1, 11)
+    kinds = [f["kind"] for f in copy.ok("scan", "findings", "--json").json()]
+    assert kinds.count("price_change") == 1 and kinds.count("duplicate") == 1 and kinds.count("unmanaged") >= 20
+    vendors = {c[0] for c in charges(copy)}
+    assert len(vendors) >= 12
+    # Look-alikes are not charges: no trial, webinar, newsletter, declined or sign-in mail became one.
+    subjects = copy.sql("SELECT description FROM charges")
+    for word in ["trial", "webinar", "What's new", "declined", "sign-in", "Payment failed", "50% off", "newsletter", "Testphase", "Lunch"]:
+        assert word not in subjects
+    slack = copy.ok("license", "show", "Slack", "--json").json()
+    assert slack["name"] == "Slack"
+    assert copy.sql("SELECT count(*) FROM charges WHERE license_id IS NOT NULL").strip() == "2"
+
+
+def test_maildir_and_eml_give_the_same_charges(copy, tmp_path):
+    scan(copy, copy.mbox)
+    from_mbox = charges(copy)
+    for layout in ["--maildir", "--eml"]:
+        home = tmp_path / layout.strip("-")
+        home.mkdir()
+        from conftest import Office
+        other = Office(home)
+        other.ok("init", "--org", "Acme", "--admin", "alice")
+        subprocess.run(["python3", str(MAKE), layout, str(home / "mail")], check=True)
+        res = scan(other, home / "mail")
+        assert res["skipped"] == 0
+        assert charges(other) == from_mbox, layout
+
+
+def test_rescan_reads_nothing_and_is_quiet(copy):
+    scan(copy, copy.mbox)
+    before = copy.sql("SELECT count(*) FROM charges") + copy.sql("SELECT count(*) FROM events")
+    r = copy.ok("scan", copy.mbox)
+    assert r.out == "" and r.err == ""              # cron mails only news
+    res = scan(copy, copy.mbox)
+    assert res["messages"] == 0 and res["charges"] == 0
+    assert copy.sql("SELECT count(*) FROM charges") + copy.sql("SELECT count(*) FROM events") == before
+
+
+def test_grown_mbox_reads_only_the_new_messages(copy):
+    scan(copy, copy.mbox)
+    extra = (b"From someone Thu Nov 26 10:00:00 2026\nFrom: Zoom <billing@zoom.us>\nSubject: Zoom Payment Receipt\n"
+             b"Date: Wed, 02 Dec 2026 10:00:00 +0000\nMessage-ID: <grown-1@example>\n\nInvoice number: INV-ZM-990001\nTotal $15.99\n\n")
+    with open(copy.mbox, "ab") as f:
+        f.write(extra)
+    res = scan(copy, copy.mbox)
+    assert res["messages"] == 1 and res["charges"] == 1
+
+
+def test_rewritten_mbox_is_read_again_without_duplicates(copy):
+    scan(copy, copy.mbox)
+    n = copy.sql("SELECT count(*) FROM charges")
+    data = copy.mbox.read_bytes()
+    copy.mbox.write_bytes(b"From x Thu Nov 26 10:00:00 2026\nSubject: hello\nMessage-ID: <new-head@x>\n\nhi\n\n" + data)
+    res = scan(copy, copy.mbox)
+    assert res["messages"] == 44 and res["already_seen"] == 43 and res["charges"] == 0
+    assert copy.sql("SELECT count(*) FROM charges") == n
+
+
+def test_one_scan_at_a_time(copy):
+    lock = open(str(copy.ledger) + ".scan.lock", "a+")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        r = copy.run("scan", copy.mbox)
+        assert r.rc == 75 and "another scan" in r.err and "--wait" in r.err
+        threading.Timer(1.0, lambda: fcntl.flock(lock, fcntl.LOCK_UN)).start()
+        start = time.time()
+        res = scan(copy, copy.mbox, "--wait")
+        assert res["charges"] > 0 and time.time() - start >= 0.9
+    finally:
+        lock.close()
+
+
+def test_two_scans_at_once(copy):
+    procs = [subprocess.Popen([BIN, "scan", str(copy.mbox), "--json"], env=copy.env, cwd=copy.home, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    codes = sorted(p.wait(60) for p in procs)
+    assert codes in ([0, 0], [0, 75])
+    assert copy.sql("SELECT count(*) FROM charges").strip() == "30"
+
+
+def test_fail_on_findings_and_dry_run(copy):
+    r = copy.run("scan", copy.mbox, "--dry-run", "--json")
+    assert r.rc == 0 and r.json()["charges"] == 30 and r.json()["dry_run"] is True
+    assert copy.sql("SELECT count(*) FROM charges").strip() == "0"
+    assert copy.sql("SELECT count(*) FROM findings").strip() == "0"
+    r = copy.run("scan", copy.mbox, "--fail-on-findings")
+    assert r.rc == 1 and "unmanaged" in r.out
+    r = copy.run("scan", copy.mbox, "--fail-on-findings")
+    assert r.rc == 0 and r.out == ""
+
+
+def test_adopt_and_ignore(copy):
+    scan(copy, copy.mbox)
+    findings = {f["vendor"]: f for f in copy.ok("scan", "findings", "--kind", "unmanaged", "--json").json()}
+    zoom = findings["Zoom"]
+    r = copy.ok("scan", "adopt", str(zoom["id"]), "--json")
+    assert r.json()["status"] == "adopted"
+    lic = copy.ok("license", "show", "Zoom", "--json").json()
+    assert lic["currency"] == "USD" and lic["cost_minor"] == 1599
+    assert copy.sql("SELECT count(*) FROM charges WHERE vendor = 'Zoom' AND license_id IS NULL").strip() == "0"
+    copy.ok("license", "add", "Notion Team", "--vendor", "notion", "--seats", "5", "--cost", "$20")
+    copy.ok("scan", "adopt", str(findings["Notion"]["id"]), "--as", "Notion Team")
+    assert copy.sql("SELECT count(*) FROM charges c JOIN licenses l ON l.id = c.license_id WHERE l.name = 'Notion Team'").strip() == "1"
+    assert copy.run("scan", "adopt", str(zoom["id"])).rc == 1
+    assert copy.run("scan", "ignore", str(findings["Hetzner"]["id"])).rc == 64
+    ig = copy.ok("scan", "ignore", str(findings["Hetzner"]["id"]), "-m", "personal server, reimbursed", "--json").json()
+    assert ig["status"] == "ignored" and ig["note"] == "personal server, reimbursed"
+    open_vendors = {f["vendor"] for f in copy.ok("scan", "findings", "--json").json()}
+    assert not {"Zoom", "Notion", "Hetzner"} & open_vendors
+    assert len(copy.ok("scan", "findings", "--all", "--json").json()) > len(open_vendors)
+    pc = [f for f in copy.ok("scan", "findings", "--kind", "duplicate", "--json").json()]
+    assert copy.run("scan", "adopt", str(pc[0]["id"])).rc == 1
+
+
+def test_scanner_role(copy):
+    tok = copy.add_user("cron", role="scanner")
+    res = scan(copy, copy.mbox, token=tok)
+    assert res["charges"] == 30
+    assert copy.ok("scan", "findings", "--json", token=tok).json()
+    f = copy.ok("scan", "findings", "--json").json()[0]["id"]
+    for argv in (["scan", "adopt", str(f)], ["scan", "ignore", str(f), "-m", "x"], ["scan", "source", "add", str(copy.mbox)],
+                 ["license", "list"], ["user", "list"], ["request", "list"]):
+        assert copy.run(*argv, token=tok).rc == 77, argv
+
+
+def test_card_statement(office):
+    office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "3", "--cost", "26.25")
+    res = scan(office, CARD)
+    got = {(c[0], c[1]) for c in charges(office)}
+    assert ("Slack", "2625") in got and ("Zoom", "1599") in got and ("Amazon Web Services", "14237") in got
+    assert ("OpenAI", "9000") in got and ("Notion", "2000") in got and ("Smartsheet", "900") in got
+    assert res["charges"] == 8                      # lunch, taxi, office supplies and the refund are not software spend
+    kinds = [f["kind"] for f in office.ok("scan", "findings", "--json").json()]
+    assert "duplicate" in kinds                      # Airtable twice in two days
+    assert scan(office, CARD)["charges"] == 0
+
+
+def test_statement_formats_and_map(office):
+    semi = office.home / "bank.csv"
+    semi.write_text("Buchungstag;Empfänger;Soll;Haben;Währung\n03.11.2026;ZOOM.US 888-799;15,99;;USD\n04.11.2026;Gehalt;;3000,00;EUR\n")
+    res = scan(office, semi)
+    assert res["charges"] == 1 and charges(office) == [("Zoom", "1599", "USD", "2026-11-03")]
+    odd = office.home / "odd.csv"
+    odd.write_text("When,Who,How much\n11/28/2026,SLACK T01,-8.75\n")
+    r = office.run("scan", odd)
+    assert r.rc == 65 and "no date column" in r.err and "--map" in r.err
+    res = scan(office, odd, "--map", "date=When,description=Who,amount=How much")
+    assert res["charges"] == 1 and ("Slack", "875", "EUR", "2026-11-28") in charges(office)
+    assert office.run("scan", odd, "--map", "colour=When").rc == 64
+    assert office.run("scan", MBOX, "--map", "date=x").rc == 64
+
+
+def test_sources_and_cron_mode(copy):
+    r = copy.run("scan")
+    assert r.rc == 1 and "scan source add" in r.err
+    copy.ok("scan", "source", "add", copy.mbox)
+    copy.ok("scan", "source", "add", CARD)
+    assert copy.run("scan", "source", "add", copy.mbox).rc == 1
+    assert [s["kind"] for s in copy.ok("scan", "source", "list", "--json").json()] == ["mbox", "statement"]
+    res = scan(copy)
+    assert res["sources"] == 2 and res["charges"] == 38
+    assert copy.ok("scan").out == ""
+    copy.ok("scan", "source", "remove", CARD)
+    assert [s["kind"] for s in copy.ok("scan", "source", "list", "--json").json()] == ["mbox"]
+    assert copy.run("scan", "source", "remove", "/nope").rc == 1
+    assert copy.run("scan", "/no/such/file").rc == 66
+
+
+def test_post_scan_hook(copy):
+    d = copy.ledger.parent / "hooks"
+    d.mkdir()
+    (d / "post-scan").write_text(f'#!/bin/sh\ncat > "{copy.home}/scan-event.json"\n')
+    (d / "post-scan").chmod(0o755)
+    scan(copy, copy.mbox)
+    event = json.loads((copy.home / "scan-event.json").read_text())
+    assert event["event"] == "post-scan" and len(event["findings"]) >= 20 and event["charges"] == 30
+
+
+def receipt(n, body=None, extra_headers=""):
+    return (f"From x Thu Nov 26 10:00:00 2026\nFrom: Sentry <noreply@sentry.io>\nSubject: Sentry receipt {n}\n"
+            f"Date: Thu, 26 Nov 2026 10:00:00 +0000\nMessage-ID: <good-{n}@x>\n{extra_headers}\n"
+            + (body or f"Receipt number: SNT-{n:05d}\nTotal: ${n}.00\n") + "\n").encode()
+
+
+def test_hostile_input_is_skipped_and_counted(office):
+    nested = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\n\n--b{i}\n' for i in range(100))
+    parts = [
+        receipt(1),
+        b"\x00\xff\xfe binary junk between messages \x00\x01\x02\n" * 50,
+        receipt(2),
+        b"From x Thu Nov 26 10:00:00 2026\nFrom: Slack <feedback@slack.com>\nSubject: receipt\nMessage-ID: <b64@x>\nContent-Transfer-Encoding: base64\n\n!!!not base64@@@\n\n",
+        b"From x Thu Nov 26 10:00:00 2026\nFrom: Slack <feedback@slack.com>\nSubject: receipt\nMessage-ID: <cs@x>\nContent-Type: text/plain; charset=x-klingon\n\nTotal: $5.00\n\n",
+        b"From x Thu Nov 26 10:00:00 2026\nFrom: Slack <feedback@slack.com>\nSubject: receipt\nMessage-ID: <nb@x>\nContent-Type: multipart/mixed\n\n--x\nTotal: $5.00\n\n",
+        ("From x Thu Nov 26 10:00:00 2026\nFrom: Slack <feedback@slack.com>\nSubject: receipt\nMessage-ID: <deep@x>\n" + nested + "\n").encode(),
+        receipt(3),
+        receipt(4, body="Receipt number: SNT-00004\nTotal: $4.00\n" + "x" * 80 + "\n"),
+        receipt(5)[:60],                            # truncated at the end of the file
+    ]
+    path = office.home / "hostile.mbox"
+    path.write_bytes(b"".join(parts))
+    res = scan(office, path)
+    assert res["skipped"] >= 1
+    seen = office.sql("SELECT key FROM seen_items")
+    for n in (1, 2, 3, 4):
+        assert f"mid:<good-{n}@x>" in seen
+    assert {c[1] for c in charges(office) if c[0] == "Sentry"} >= {"100", "200", "300", "400"}
+
+
+def test_large_single_message(office):
+    body = "Receipt number: SNT-77777\nTotal: $77.00\n" + ("filler line of a very long attachment\n" * 1_400_000)
+    path = office.home / "big.mbox"
+    path.write_bytes(receipt(77, body=body))
+    assert path.stat().st_size > 50_000_000
+    res = scan(office, path)          # the run helper's timeout bounds the time
+    assert res["charges"] == 1
+
+
+def mutate(rng, data):
+    op = rng.choice(["truncate", "flip", "drop-boundary", "splice"])
+    if op == "truncate":
+        return data[: rng.randrange(1, max(2, len(data)))]
+    if op == "flip":
+        b = bytearray(data)
+        for _ in range(rng.randint(1, 20)):
+            i = rng.randrange(len(b))
+            b[i] ^= 1 << rng.randrange(8)
+        return bytes(b).replace(b"\nFrom ", b"\nFrXm ")
+    if op == "drop-boundary":
+        return data.replace(b"--alt-", b"--zzz-").replace(b"boundary=", b"bondary=")
+    return data[: len(data) // 2] + data[len(data) // 3:]
+
+
+def test_randomised_mutations_never_crash_and_keep_good_messages(office):
+    raw = MBOX.read_bytes()
+    messages = [b"From " + m for m in raw.split(b"\nFrom ")[1:]]
+    messages[0:0] = [raw.split(b"\nFrom ")[0]]
+    rng = random.Random(20261125)
+    for round_ in range(6):
+        out, intact = [], []
+        for i, m in enumerate(messages):
+            if rng.random() < 0.4:
+                head, _, body = m.partition(b"\n")
+                out.append(head + b"\n" + mutate(rng, body).replace(b"\nFrom ", b"\n>From ") + b"\n")
+            else:
+                out.append(m if m.endswith(b"\n") else m + b"\n")
+                mid = [l for l in m.split(b"\n") if l.lower().startswith(b"message-id:")]
+                if mid:
+                    intact.append(mid[0].split(b":", 1)[1].strip().decode())
+        path = office.home / f"mutated-{round_}.mbox"
+        path.write_bytes(b"".join(out))
+        start = time.time()
+        r = office.run("scan", path, "--json", timeout=120)
+        assert r.rc == 0, r
+        assert time.time() - start < 60
+        seen = office.sql("SELECT key FROM seen_items")
+        for mid in intact:
+            assert f"mid:{mid}" in seen, (round_, mid)
