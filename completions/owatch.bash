@@ -16,7 +16,7 @@ _owatch() {
         --role) COMPREPLY=($(compgen -W "admin employee scanner" -- "$cur")); return ;;
     esac
     if [[ -z "$noun" ]]; then
-        COMPREPLY=($(compgen -W "init user login logout whoami token license vendor request approve scan config audit doctor backup help completion --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")); return
+        COMPREPLY=($(compgen -W "init user login logout whoami token license vendor request approve scan report config audit doctor backup help completion --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")); return
     fi
     case "$noun" in
         init)
@@ -85,6 +85,18 @@ _owatch() {
                 ignore) COMPREPLY=($(compgen -W "--message --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 inspect) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
+        report)
+            case "$verb" in
+                "") COMPREPLY=($(compgen -W "burn renewals utilization shadow leave forecast summary html" -- "$cur")) ;;
+                burn) COMPREPLY=($(compgen -W "--from --to --by --ascii --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                renewals) COMPREPLY=($(compgen -W "--within --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                utilization) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                shadow) COMPREPLY=($(compgen -W "--ascii --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                leave) COMPREPLY=($(compgen -W "--year --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                forecast) COMPREPLY=($(compgen -W "--months --from --ascii --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                summary) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                html) COMPREPLY=($(compgen -W "--out --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+            esac ;;
         config)
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "get set unset list" -- "$cur")) ;;
@@ -105,7 +117,7 @@ _owatch() {
         backup)
             COMPREPLY=($(compgen -W "--force --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
         help)
-            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version init user login logout whoami token license vendor request approve scan config audit doctor backup help completion" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version init user login logout whoami token license vendor request approve scan report config audit doctor backup help completion" -- "$cur")) ;;
         completion)
             COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version bash zsh fish" -- "$cur")) ;;
     esac

@@ -8,13 +8,18 @@ struct Terminal {
     var stderrIsTTY: Bool
     var color: Bool
     var width: Int?
+    /// Whether the locale is UTF-8, so charts may use block characters.
+    var unicode: Bool = true
 
     static func detect(noColor: Bool, environment env: [String: String]) -> Terminal {
         let tty = isatty(STDOUT_FILENO) == 1
         var ws = winsize()
         let width: Int? = tty && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0 && ws.ws_col > 0 ? Int(ws.ws_col) : (tty ? 80 : nil)
         let colorOff = noColor || env["NO_COLOR"].map { !$0.isEmpty } == true || env["TERM"] == "dumb"
-        return Terminal(isTTY: tty, stderrIsTTY: isatty(STDERR_FILENO) == 1, color: tty && !colorOff, width: width)
+        // The first of LC_ALL, LC_CTYPE, LANG that is set decides, as setlocale(3) would.
+        let locale = ["LC_ALL", "LC_CTYPE", "LANG"].lazy.compactMap { env[$0] }.first { !$0.isEmpty } ?? ""
+        let unicode = locale.lowercased().replacingOccurrences(of: "-", with: "").contains("utf8")
+        return Terminal(isTTY: tty, stderrIsTTY: isatty(STDERR_FILENO) == 1, color: tty && !colorOff, width: width, unicode: unicode)
     }
 
     func out(_ text: String) {

@@ -67,11 +67,11 @@ public enum Maintenance {
             guard ok else { throw OWError(.io, "the backup copy failed its integrity check") }
             try copy.execute("PRAGMA journal_mode=DELETE")   // one self-contained file
             guard rename(tmp, absolute) == 0 else { throw OWError(.io, "cannot rename into \(absolute): \(String(cString: strerror(errno)))") }
-            let size = (try? fm.attributesOfItem(atPath: absolute)[.size] as? Int64) ?? 0
+            let size = (try? fm.attributesOfItem(atPath: absolute)[.size] as? NSNumber)?.int64Value ?? 0
             try session.write {
                 try session.audit("ledger.backup", "file:\(absolute)", .obj([("events", .int(events))]))
             }
-            return (size ?? 0, events)
+            return (size, events)
         } catch {
             for suffix in ["", "-wal", "-shm", "-journal"] { unlink(tmp + suffix) }
             throw error

@@ -226,6 +226,45 @@ enum Schema {
                 PRIMARY KEY (month, vendor_id, currency)
             ) WITHOUT ROWID;
             """) },
+        // 5: the monthly aggregate is kept by triggers, so no write path (foreign-key actions
+        // included) can leave it stale; rebuilt once from the charges.
+        { db in try db.execute("""
+            DELETE FROM spend_monthly;
+            INSERT INTO spend_monthly(month, vendor_id, currency, observed_minor, unmanaged_minor, charges)
+                SELECT substr(charged_on, 1, 7), vendor_id, currency, sum(amount_minor),
+                       sum(CASE WHEN license_id IS NULL AND expected_id IS NULL THEN amount_minor ELSE 0 END), count(*)
+                FROM charges WHERE vendor_id IS NOT NULL GROUP BY 1, 2, 3;
+            CREATE TRIGGER charges_add_to_month AFTER INSERT ON charges WHEN new.vendor_id IS NOT NULL BEGIN
+                INSERT INTO spend_monthly(month, vendor_id, currency, observed_minor, unmanaged_minor, charges)
+                VALUES (substr(new.charged_on, 1, 7), new.vendor_id, new.currency, new.amount_minor,
+                        CASE WHEN new.license_id IS NULL AND new.expected_id IS NULL THEN new.amount_minor ELSE 0 END, 1)
+                ON CONFLICT(month, vendor_id, currency) DO UPDATE SET observed_minor = observed_minor + excluded.observed_minor,
+                    unmanaged_minor = unmanaged_minor + excluded.unmanaged_minor, charges = charges + 1;
+            END;
+            CREATE TRIGGER charges_take_from_month AFTER DELETE ON charges WHEN old.vendor_id IS NOT NULL BEGIN
+                UPDATE spend_monthly SET observed_minor = observed_minor - old.amount_minor,
+                    unmanaged_minor = unmanaged_minor - CASE WHEN old.license_id IS NULL AND old.expected_id IS NULL THEN old.amount_minor ELSE 0 END,
+                    charges = charges - 1
+                WHERE month = substr(old.charged_on, 1, 7) AND vendor_id = old.vendor_id AND currency = old.currency;
+                DELETE FROM spend_monthly WHERE month = substr(old.charged_on, 1, 7) AND vendor_id = old.vendor_id
+                    AND currency = old.currency AND charges = 0;
+            END;
+            CREATE TRIGGER charges_move_in_month AFTER UPDATE OF vendor_id, amount_minor, currency, charged_on, license_id, expected_id ON charges
+            BEGIN
+                UPDATE spend_monthly SET observed_minor = observed_minor - old.amount_minor,
+                    unmanaged_minor = unmanaged_minor - CASE WHEN old.license_id IS NULL AND old.expected_id IS NULL THEN old.amount_minor ELSE 0 END,
+                    charges = charges - 1
+                WHERE old.vendor_id IS NOT NULL AND month = substr(old.charged_on, 1, 7) AND vendor_id = old.vendor_id AND currency = old.currency;
+                DELETE FROM spend_monthly WHERE month = substr(old.charged_on, 1, 7) AND vendor_id = old.vendor_id
+                    AND currency = old.currency AND charges = 0;
+                INSERT INTO spend_monthly(month, vendor_id, currency, observed_minor, unmanaged_minor, charges)
+                SELECT substr(new.charged_on, 1, 7), new.vendor_id, new.currency, new.amount_minor,
+                       CASE WHEN new.license_id IS NULL AND new.expected_id IS NULL THEN new.amount_minor ELSE 0 END, 1
+                WHERE new.vendor_id IS NOT NULL
+                ON CONFLICT(month, vendor_id, currency) DO UPDATE SET observed_minor = observed_minor + excluded.observed_minor,
+                    unmanaged_minor = unmanaged_minor + excluded.unmanaged_minor, charges = charges + 1;
+            END;
+            """) },
     ]
 
     static var currentVersion: Int { migrations.count }

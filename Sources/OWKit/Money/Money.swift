@@ -17,6 +17,14 @@ public struct Money: Equatable, Hashable, Sendable {
         return (minor < 0 ? "-" : "") + "\(whole)." + String(repeating: "0", count: e - fracText.count) + fracText
     }
 
+    /// Rounded to whole units, for chart axes and labels: "1,235 EUR".
+    public var wholeDisplay: String {
+        var scale: Int64 = 1
+        for _ in 0..<currency.exponent { scale *= 10 }
+        let whole = (minor + (minor >= 0 ? scale / 2 : -scale / 2)) / scale
+        return Money(minor: whole, currency: Currency(code: currency.code, exponent: 0)).display
+    }
+
     /// Human form for tables: "1,234.50 EUR".
     public var display: String {
         let d = decimal

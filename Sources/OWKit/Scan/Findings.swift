@@ -83,12 +83,7 @@ public enum Findings {
                     d.notes = "adopted from scan finding #\(id)"
                     license = try Licenses.add(session, d)
                 }
-                // Its charges are managed now: move them out of the unmanaged aggregate.
-                try db.forEach("SELECT id, amount_minor, currency, charged_on FROM charges WHERE vendor_id = ? AND license_id IS NULL AND expected_id IS NULL",
-                               arguments: [vendorID]) { c in
-                    try db.run("UPDATE spend_monthly SET unmanaged_minor = unmanaged_minor - ? WHERE month = ? AND vendor_id = ? AND currency = ?",
-                               c.int("amount_minor"), String(c.string("charged_on").prefix(7)), vendorID, c.string("currency"))
-                }
+                // Its charges are managed now (triggers move them out of the unmanaged aggregate).
                 try db.run("UPDATE charges SET license_id = ? WHERE vendor_id = ? AND license_id IS NULL AND expected_id IS NULL", license.id, vendorID)
             case "price_change":
                 guard let lid = row.optionalInt("license_id"), let amount = f.amount else { throw OWError.refused("finding #\(id) names no license") }

@@ -67,12 +67,7 @@ struct Matcher {
             """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo, c.period?.description,
                    String(c.description.prefix(300)), license?.id, expectedID, Time.rfc3339(session.now))
         let chargeID = db.lastInsertRowID
-        let unmanaged = license == nil && expectedID == nil
-        try db.run("""
-            INSERT INTO spend_monthly(month, vendor_id, currency, observed_minor, unmanaged_minor, charges) VALUES (?,?,?,?,?,1)
-            ON CONFLICT(month, vendor_id, currency) DO UPDATE SET observed_minor = observed_minor + excluded.observed_minor,
-                unmanaged_minor = unmanaged_minor + excluded.unmanaged_minor, charges = charges + 1
-            """, String(day.prefix(7)), c.vendor.id, c.amount.currency.code, c.amount.minor, unmanaged ? c.amount.minor : 0)
+        let unmanaged = license == nil && expectedID == nil   // triggers add it to spend_monthly
         if let dup = duplicateOf {
             try add(Findings.record(db, kind: "duplicate", key: "duplicate:\(chargeID)", vendor: c.vendor, licenseID: license?.id, chargeID: chargeID,
                                     amount: c.amount, monthly: nil, summary: "\(c.vendor.name) charged \(c.amount.display) twice (charges #\(dup) and #\(chargeID), \(day))",

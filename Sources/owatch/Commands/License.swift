@@ -140,7 +140,12 @@ enum LicenseCommand {
     }
 
     static func renewals(_ inv: Invocation) throws {
-        let within = try inv.duration("within") ?? Duration(count: 60, unit: .day)
+        try renewals(inv, defaultWithin: Duration(count: 60, unit: .day))
+    }
+
+    /// `license renewals` and `report renewals`: one listing, two default horizons.
+    static func renewals(_ inv: Invocation, defaultWithin: Duration) throws {
+        let within = try inv.duration("within") ?? defaultWithin
         let due = try Licenses.renewals(inv.session.db, within: within, today: inv.session.now)
         let today = Time.startOfDay(inv.session.now)
         inv.emit(due.map { l, date in

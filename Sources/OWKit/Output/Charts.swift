@@ -1,0 +1,40 @@
+/// Terminal charts: horizontal bars and sparklines in Unicode block characters, or ASCII
+/// where the terminal cannot show them (`--ascii`, a non-UTF-8 locale). Shown under tables
+/// only; the machine formats carry the numbers.
+public struct Charts: Sendable {
+    public var ascii: Bool
+    public init(ascii: Bool) { self.ascii = ascii }
+
+    static let eighths: [Character] = [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"]
+    static let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+    static let asciiLevels: [Character] = ["_", ".", "-", "~", "=", "+", "*", "#"]
+
+    /// One bar per item, scaled to the largest; values shown after the bars. Negative values
+    /// (refunds) draw as empty bars.
+    public func bars(_ items: [(label: String, value: Int64, shown: String)], width: Int = 40) -> String {
+        guard let top = items.map(\.value).max(), top > 0 else { return "" }
+        let labelWidth = min(24, items.map { $0.label.count }.max() ?? 0)
+        var out = ""
+        for item in items {
+            let label = item.label.count > labelWidth ? String(item.label.prefix(labelWidth - 1)) + "…" : item.label
+            let units = Int((Double(max(0, item.value)) / Double(top) * Double(width * 8)).rounded())
+            var bar = ascii ? String(repeating: "#", count: (units + 4) / 8)
+                            : String(repeating: "█", count: units / 8) + (units % 8 > 0 ? String(Charts.eighths[units % 8]) : "")
+            if bar.isEmpty && item.value > 0 { bar = ascii ? "#" : "▏" }
+            out += label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + " │".replacingOccurrences(of: "│", with: ascii ? "|" : "│")
+                + bar + String(repeating: " ", count: max(0, width - bar.count)) + " " + item.shown + "\n"
+        }
+        return out
+    }
+
+    /// A sparkline: one character per value, the lowest level for the minimum (or zero).
+    public func sparkline(_ values: [Int64]) -> String {
+        guard let top = values.max(), top > 0 else { return String(repeating: ascii ? "_" : "▁", count: values.count) }
+        let bottom = min(0, values.min() ?? 0)
+        let set = ascii ? Charts.asciiLevels : Charts.levels
+        return String(values.map { v in
+            let i = Int((Double(v - bottom) / Double(top - bottom) * Double(set.count - 1)).rounded())
+            return set[max(0, min(set.count - 1, i))]
+        })
+    }
+}

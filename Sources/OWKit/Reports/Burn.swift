@@ -1,0 +1,144 @@
+import Foundation
+
+/// What `report burn` groups a month's spend by.
+public enum BurnGrouping: String, CaseIterable, Sendable {
+    case month, vendor, category, dept, user
+}
+
+/// One month of spend for one group and currency: the contracted cost of managed licenses
+/// (monthly equivalents; a one-off purchase in its month), the charges observed by scans, and
+/// the part of those that matches no license or approved purchase.
+public struct BurnRow: Sendable {
+    public let month: Month
+    public let group: String?
+    public let contracted: Money
+    public let observed: Money
+    public let unmanaged: Money
+}
+
+public enum Burn {
+    /// Seats nobody holds, and charges that belong to no person, when grouping by person.
+    public static let idleSeats = "(idle seats)"
+    public static let notPerPerson = "(not per person)"
+
+    private struct Key: Hashable { let month: Month; let group: String?; let currency: Currency }
+    private struct Sums { var contracted = Rational.zero; var observed: Int64 = 0; var unmanaged: Int64 = 0 }
+
+    /// Spend from `from` to `to` (months, inclusive). Observed and unmanaged spend come from the
+    /// `spend_monthly` aggregate (months × vendors rows, never the charges themselves);
+    /// contracted cost from the licenses' purchase lines.
+    public static func compute(_ db: Database, from: Month, to: Month, by: BurnGrouping) throws -> [BurnRow] {
+        guard from <= to else { throw OWError.usage("--from \(from) is after --to \(to)") }
+        guard to.index - from.index < 1200 else { throw OWError.usage("a burn report covers at most 100 years") }
+        var sums: [Key: Sums] = [:]
+        try addContracted(db, from: from, to: to, by: by, into: &sums)
+        var currencies: [String: Currency] = [:]
+        try db.forEach("""
+            SELECT s.month, v.name AS vendor, v.category, s.currency, sum(s.observed_minor) AS observed, sum(s.unmanaged_minor) AS unmanaged
+            FROM spend_monthly s JOIN vendors v ON v.id = s.vendor_id
+            WHERE s.month BETWEEN ? AND ? GROUP BY s.month, s.vendor_id, s.currency
+            """, arguments: [from.description, to.description]) { row in
+            guard let month = Month(day: Substring(row.string("month"))) else { return }
+            let code = row.string("currency")
+            let currency = currencies[code] ?? ((try? Currency.parse(code)) ?? Currency(code: code, exponent: 2))
+            currencies[code] = currency
+            let group: String?
+            switch by {
+            case .month: group = nil
+            case .vendor: group = row.string("vendor")
+            case .category: group = row.string("category")
+            case .dept, .user: group = notPerPerson
+            }
+            let key = Key(month: month, group: group, currency: currency)
+            sums[key, default: Sums()].observed += row.int("observed")
+            sums[key, default: Sums()].unmanaged += row.int("unmanaged")
+        }
+        return sums.compactMap { key, s in
+            let contracted = s.contracted.rounded
+            guard contracted != 0 || s.observed != 0 || s.unmanaged != 0 else { return nil }
+            return BurnRow(month: key.month, group: key.group, contracted: Money(minor: contracted, currency: key.currency),
+                           observed: Money(minor: s.observed, currency: key.currency), unmanaged: Money(minor: s.unmanaged, currency: key.currency))
+        }.sorted { ($0.month, $0.group ?? "", $0.contracted.currency.code) < ($1.month, $1.group ?? "", $1.contracted.currency.code) }
+    }
+
+    /// Each purchase line counts from the month it was bought until the license ends; a person's
+    /// share is one seat's part of the line, and seats nobody holds are grouped as idle.
+    private static func addContracted(_ db: Database, from: Month, to: Month, by: BurnGrouping, into sums: inout [Key: Sums]) throws {
+        let licenses = try Licenses.list(db)
+        let lines = try Licenses.allPurchaseLines(db, licenses: licenses)
+        let holders = by == .user || by == .dept ? try Licenses.allHolders(db) : [:]
+        let depts = by == .dept ? Dictionary(try Users.list(db).map { ($0.name.lowercased(), $0.dept ?? "(no dept)") }, uniquingKeysWith: { a, _ in a }) : [:]
+        for l in licenses {
+            let end = l.endsOn.flatMap { Month(day: Substring($0)) }
+            // Who a line's cost is split between: the holders and the idle seats.
+            var shares: [(group: String?, part: Rational)] = []
+            switch by {
+            case .month: shares = [(nil, Rational(1, 1))]
+            case .vendor: shares = [(l.vendor, Rational(1, 1))]
+            case .category: shares = [(l.category, Rational(1, 1))]
+            case .user, .dept:
+                let names = holders[l.id] ?? []
+                let divisor = l.seats ?? Int64(names.count)
+                if divisor == 0 {
+                    shares = [(idleSeats, Rational(1, 1))]
+                } else {
+                    var byGroup: [String: Int64] = [:]
+                    for n in names { byGroup[by == .user ? n : (depts[n.lowercased()] ?? "(no dept)"), default: 0] += 1 }
+                    shares = byGroup.sorted { $0.key < $1.key }.map { ($0.key, Rational($0.value, divisor)) }
+                    let idle = divisor - Int64(names.count)
+                    if idle > 0 { shares.append((idleSeats, Rational(idle, divisor))) }
+                }
+            }
+            for line in lines[l.id] ?? [] {
+                guard let bought = Month(day: Substring(line.purchasedOn)) else { continue }
+                let first = max(from, bought), last = min(to, end ?? to)
+                for month in Month.range(first, last) {
+                    let amount: Rational
+                    if l.period.isRecurring {
+                        amount = Rational(line.cost.minor, 1) * l.period.chargesPerMonth
+                    } else {
+                        guard month == bought else { continue }
+                        amount = Rational(line.cost.minor, 1)
+                    }
+                    for share in shares {
+                        sums[Key(month: month, group: share.group, currency: l.currency), default: Sums()].contracted =
+                            sums[Key(month: month, group: share.group, currency: l.currency), default: Sums()].contracted + amount * share.part
+                    }
+                }
+            }
+        }
+    }
+
+    /// Totals per currency over the rows: contracted, observed, unmanaged.
+    public static func totals(_ rows: [BurnRow]) -> [(contracted: Money, observed: Money, unmanaged: Money)] {
+        var t: [Currency: (Int64, Int64, Int64)] = [:]
+        for r in rows {
+            let c = r.contracted.currency
+            let old = t[c] ?? (0, 0, 0)
+            t[c] = (old.0 + r.contracted.minor, old.1 + r.observed.minor, old.2 + r.unmanaged.minor)
+        }
+        return t.sorted { $0.key.code < $1.key.code }.map {
+            (Money(minor: $0.value.0, currency: $0.key), Money(minor: $0.value.1, currency: $0.key), Money(minor: $0.value.2, currency: $0.key))
+        }
+    }
+}
+
+/// The monthly spend aggregate checked against a recomputation from the charges:
+/// `doctor` runs it, and the property test relies on it.
+public enum SpendAggregate {
+    public static func mismatches(_ db: Database) throws -> [String] {
+        var out: [String] = []
+        try db.forEach("""
+            WITH fresh AS (
+                SELECT substr(charged_on, 1, 7) AS month, vendor_id, currency, sum(amount_minor) AS observed,
+                       sum(CASE WHEN license_id IS NULL AND expected_id IS NULL THEN amount_minor ELSE 0 END) AS unmanaged, count(*) AS n
+                FROM charges WHERE vendor_id IS NOT NULL GROUP BY 1, 2, 3)
+            SELECT coalesce(f.month, s.month) AS month, coalesce(f.vendor_id, s.vendor_id) AS vendor_id, coalesce(f.currency, s.currency) AS currency
+            FROM fresh f FULL OUTER JOIN spend_monthly s ON s.month = f.month AND s.vendor_id = f.vendor_id AND s.currency = f.currency
+            WHERE f.n IS NOT s.charges OR f.observed IS NOT s.observed_minor OR f.unmanaged IS NOT s.unmanaged_minor
+            """) { row in
+            out.append("\(row.string("month")) vendor #\(row.int("vendor_id")) \(row.string("currency"))")
+        }
+        return out
+    }
+}

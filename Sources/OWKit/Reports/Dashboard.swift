@@ -1,0 +1,177 @@
+import Foundation
+
+/// `report html`: one self-contained, offline HTML file. Inline CSS and SVG only: no scripts,
+/// no fonts or images fetched, so it opens anywhere and prints. Every text from the ledger is
+/// escaped (vendor names and summaries come from hostile email).
+public enum Dashboard {
+    static let palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
+
+    public static func html(_ session: Session, today: Date) throws -> String {
+        let db = session.db
+        let month = Month(today)
+        let burnRows = try Burn.compute(db, from: month.adding(-11), to: month, by: .category)
+        let forecast = try Forecast.compute(db, from: month, months: 12)
+        let renewals = try Licenses.renewals(db, within: Duration(count: 12, unit: .month), today: today)
+        let idle = try InventoryReports.utilization(db, today: today).filter { $0.idle > 0 }
+        let findings = try Findings.list(db, includeClosed: false, kind: nil).filter { ["unmanaged", "price_change", "duplicate"].contains($0.kind) }
+        var pending = Requests.Filter(); pending.all = true; pending.status = "pending"
+        let requests = try Requests.list(session, pending)
+        let summary = try Summary.compute(db, today: today)
+
+        var body = "<header><h1>\(esc(session.ledger.org)) — software spend</h1><p>Generated \(Time.day(today)) by owatch</p></header>\n"
+        body += "<section class=\"cards\">"
+        body += card("Contracted, \(month)", summary.burn.map(\.contracted.display)) + card("Observed charges", summary.burn.map(\.observed.display))
+            + card("Unmanaged", summary.burn.map(\.unmanaged.display))
+        body += card("Idle seats", ["\(summary.idleSeats)"] + summary.idleMonthly.map { $0.display + " a month" })
+        body += card("Open findings", [String(summary.openFindings.reduce(0) { $0 + $1.count })])
+        body += card("Pending requests", [String(summary.pendingRequests.reduce(0) { $0 + $1.count })])
+        body += "</section>\n"
+
+        // Burn: contract cost plus unmanaged spend, stacked by category, one chart per currency.
+        body += "<section><h2>Burn by month</h2><p class=\"note\">Contracted cost of managed licenses plus unmanaged charges, by category, last 12 months.</p>"
+        let months = Month.range(month.adding(-11), month)
+        // One colour per category across every currency's chart.
+        let allCategories = Array(Set(burnRows.compactMap(\.group))).sorted()
+        func colour(_ category: String) -> String { palette[(allCategories.firstIndex(of: category) ?? 0) % palette.count] }
+        for currency in currencies(burnRows.map { ($0.contracted.currency, $0.contracted.minor + $0.unmanaged.minor) }, first: session.ledger.currency) {
+            let rows = burnRows.filter { $0.contracted.currency == currency }
+            let categories = Array(Set(rows.compactMap(\.group))).sorted()
+            let series = categories.map { cat in
+                (name: cat, colour: colour(cat), values: months.map { m in rows.filter { $0.month == m && $0.group == cat }.reduce(Int64(0)) { $0 + $1.contracted.minor + $1.unmanaged.minor } })
+            }
+            body += "<h3>\(esc(currency.code))</h3>" + stackedBars(labels: months.map(\.description), series: series, currency: currency)
+        }
+        if burnRows.isEmpty { body += "<p class=\"empty\">No spend recorded yet.</p>" }
+        body += "</section>\n"
+
+        body += "<section><h2>Forecast, next 12 months</h2><p class=\"note\">Each license charged on its renewal dates at its price (known price changes applied), plus the unmanaged run-rate.</p>"
+        let forecastMonths = Month.range(month, month.adding(11))
+        for currency in currencies(forecast.map { ($0.licenses.currency, $0.total.minor) }, first: session.ledger.currency) {
+            let rows = forecast.filter { $0.licenses.currency == currency }
+            func value(_ m: Month, _ pick: (ForecastRow) -> Int64) -> Int64 { rows.first { $0.month == m }.map(pick) ?? 0 }
+            body += "<h3>\(esc(currency.code))</h3>" + stackedBars(labels: forecastMonths.map(\.description), series: [
+                (name: "licenses", colour: palette[0], values: forecastMonths.map { value($0) { $0.licenses.minor } }),
+                (name: "unmanaged run-rate", colour: palette[1], values: forecastMonths.map { value($0) { $0.unmanaged.minor } })], currency: currency)
+        }
+        if forecast.isEmpty { body += "<p class=\"empty\">Nothing to forecast.</p>" }
+        body += "</section>\n"
+
+        body += "<section><h2>Renewal calendar</h2><div class=\"calendar\">"
+        for m in forecastMonths {
+            let due = renewals.filter { Month($0.date) == m }
+            body += "<div class=\"month\"><h4>\(m)</h4>" + (due.isEmpty ? "<p class=\"empty\">—</p>" : "<ul>" + due.map {
+                "<li><span>\(Time.day($0.date).suffix(2))</span> \(esc($0.license.name)) <b>\(esc($0.license.cost.display))</b></li>"
+            }.joined() + "</ul>") + "</div>"
+        }
+        body += "</div></section>\n"
+
+        body += "<section><h2>Idle seats</h2>" + table(["License", "Seats", "Held", "Idle", "Idle cost / month"], idle.map {
+            [$0.license.name, $0.license.seats.map(String.init) ?? "unlimited", String($0.license.assigned), String($0.idle), $0.idleMonthly.display]
+        }, numeric: [1, 2, 3, 4]) + "</section>\n"
+        body += "<section><h2>Shadow IT and other findings</h2>" + table(["#", "Kind", "Vendor", "Amount", "Monthly", "What"], findings.map {
+            ["\($0.id)", $0.kind, $0.vendor ?? "", $0.amount?.display ?? "", $0.monthly?.display ?? "", $0.summary]
+        }, numeric: [0, 3, 4]) + "</section>\n"
+        body += "<section><h2>Pending requests</h2>" + table(["#", "Kind", "Who", "What", "Cost", "Since"], requests.map {
+            ["\($0.id)", $0.kind, $0.requester, $0.summary, $0.cost?.display ?? "", String($0.createdAt.prefix(10))]
+        }, numeric: [0, 4]) + "</section>\n"
+
+        return """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+            <title>\(esc(session.ledger.org)) — owatch dashboard</title>
+            <style>\(css)</style></head>
+            <body>
+            \(body)</body></html>
+
+            """
+    }
+
+    /// The ledger's currency first, then the others by amount, at most four charts' worth.
+    /// (Amounts in different currencies are compared only to order the charts.)
+    static func currencies(_ amounts: [(Currency, Int64)], first: String) -> [Currency] {
+        var sums: [Currency: Int64] = [:]
+        for (c, v) in amounts { sums[c, default: 0] += v }
+        return Array(sums.sorted { ($0.key.code == first ? 1 : 0, $0.value, $1.key.code) > ($1.key.code == first ? 1 : 0, $1.value, $0.key.code) }.map(\.key).prefix(4))
+    }
+
+    static func esc(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    static func card(_ label: String, _ values: [String]) -> String {
+        "<div class=\"card\"><div class=\"label\">\(esc(label))</div>"
+            + (values.isEmpty ? ["—"] : values).map { "<div class=\"value\">\(esc($0))</div>" }.joined() + "</div>"
+    }
+
+    static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int>) -> String {
+        guard !rows.isEmpty else { return "<p class=\"empty\">None.</p>" }
+        func cells(_ r: [String], _ tag: String) -> String {
+            r.enumerated().map { "<\(tag)\(numeric.contains($0.offset) ? " class=\"num\"" : "")>\(esc($0.element))</\(tag)>" }.joined()
+        }
+        return "<table><thead><tr>\(cells(header, "th"))</tr></thead><tbody>" + rows.map { "<tr>\(cells($0, "td"))</tr>" }.joined() + "</tbody></table>"
+    }
+
+    /// A stacked bar chart in SVG: one bar per label, one colour per series, a legend, and the
+    /// total above each bar.
+    static func stackedBars(labels: [String], series: [(name: String, colour: String, values: [Int64])], currency: Currency) -> String {
+        let width = 960.0, height = 260.0, left = 70.0, bottom = 40.0, top = 24.0
+        let totals = labels.indices.map { i in series.reduce(Int64(0)) { $0 + max(0, $1.values[i]) } }
+        let peak = Double(max(1, totals.max() ?? 1))
+        let slot = (width - left) / Double(max(1, labels.count)), barWidth = slot * 0.62
+        let scale = (height - bottom - top) / peak
+        var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\">"
+        for step in 0...4 {
+            let v = peak * Double(step) / 4, y = height - bottom - v * scale
+            svg += "<line x1=\"\(left)\" x2=\"\(width)\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\" class=\"grid\"/>"
+            svg += "<text x=\"\(left - 6)\" y=\"\(fmt(y + 4))\" class=\"axis\" text-anchor=\"end\">\(esc(Money(minor: Int64(v), currency: currency).wholeDisplay))</text>"
+        }
+        for (i, label) in labels.enumerated() {
+            let x = left + Double(i) * slot + (slot - barWidth) / 2
+            var y = height - bottom
+            for serie in series where serie.values[i] > 0 {
+                let h = Double(serie.values[i]) * scale
+                y -= h
+                svg += "<rect x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(h))\" fill=\"\(serie.colour)\">"
+                    + "<title>\(esc(serie.name)) \(esc(label)): \(esc(Money(minor: serie.values[i], currency: currency).display))</title></rect>"
+            }
+            if totals[i] > 0 {
+                svg += "<text x=\"\(fmt(x + barWidth / 2))\" y=\"\(fmt(y - 5))\" class=\"total\" text-anchor=\"middle\">\(esc(Money(minor: totals[i], currency: currency).wholeDisplay))</text>"
+            }
+            svg += "<text x=\"\(fmt(x + barWidth / 2))\" y=\"\(fmt(height - bottom + 16))\" class=\"axis\" text-anchor=\"middle\">\(esc(label))</text>"
+        }
+        svg += "</svg>"
+        let legend = series.map { "<span><i style=\"background:\($0.colour)\"></i>\(esc($0.name))</span>" }.joined()
+        return svg + "<div class=\"legend\">\(legend)</div>"
+    }
+
+    static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
+
+    static let css = """
+        :root{--ink:#1f2933;--muted:#616e7c;--line:#e4e7eb;--bg:#f7f8fa}
+        *{box-sizing:border-box}body{margin:0 auto;max-width:1200px;padding:24px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#fff}
+        header h1{margin:0;font-size:24px}header p{margin:4px 0 16px;color:var(--muted)}
+        h2{font-size:18px;margin:28px 0 4px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:13px;color:var(--muted);margin:10px 0 0}
+        .note{color:var(--muted);margin:0 0 8px}.empty{color:var(--muted)}
+        .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:10px}
+        .card{background:var(--bg);border:1px solid var(--line);border-radius:8px;padding:10px 12px}.card .label{color:var(--muted);font-size:12px}.card .value{font-size:17px;font-weight:600}
+        .chart{width:100%;height:auto}.chart .grid{stroke:var(--line)}.chart .axis{font-size:11px;fill:var(--muted)}.chart .total{font-size:11px;fill:var(--ink)}
+        .legend{display:flex;flex-wrap:wrap;gap:12px;font-size:12px;color:var(--muted)}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
+        .calendar{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:8px}.month{border:1px solid var(--line);border-radius:6px;padding:6px 8px}
+        .month h4{margin:0 0 4px;font-size:13px}.month ul{margin:0;padding:0;list-style:none}.month li{font-size:12px}.month li span{color:var(--muted);margin-right:4px}
+        table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}th{font-size:12px;color:var(--muted)}.num{text-align:right;font-variant-numeric:tabular-nums}
+        @media print{body{max-width:none;padding:0;font-size:11px}section{break-inside:avoid}.card{border-color:#ccc}}
+        """
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// One month of projected spend in one currency.
+public struct ForecastRow: Sendable {
+    public let month: Month
+    public let licenses: Money       // charges the contracts will make this month
+    public let unmanaged: Money      // the unmanaged run-rate of open findings
+    public var total: Money { Money(minor: licenses.minor + unmanaged.minor, currency: licenses.currency) }
+    public let charges: Int          // how many contract charges fall in the month
+}
+
+/// A projection, not a percentage: every license's charges placed on the dates its period and
+/// renewal date give (a yearly renewal is a spike in its month), stopped by cancellations,
+/// priced by known price changes from their date, plus the monthly unmanaged run-rate.
+public enum Forecast {
+    public static func compute(_ db: Database, from: Month, months: Int) throws -> [ForecastRow] {
+        guard (1...120).contains(months) else { throw OWError.usage("--months must be between 1 and 120") }
+        let to = from.adding(months - 1)
+        var licenses: [Month: [Currency: Int64]] = [:], counts: [Month: [Currency: Int]] = [:]
+        // Known price changes: a charge at another price than the contract, from its date on.
+        var newPrice: [Int64: (from: Date, minor: Int64)] = [:]
+        try db.forEach("""
+            SELECT f.license_id, f.amount_minor, c.charged_on FROM findings f JOIN charges c ON c.id = f.charge_id
+            WHERE f.kind = 'price_change' AND f.status = 'open' AND f.license_id IS NOT NULL ORDER BY c.charged_on, f.id
+            """) { row in
+            if let day = Time.parseDay(row.string("charged_on")) { newPrice[row.int("license_id")] = (day, row.int("amount_minor")) }
+        }
+        for l in try Licenses.list(db) where l.period.isRecurring {
+            let end = l.endsOn.flatMap(Time.parseDay)
+            func price(on day: Date) -> Int64 {
+                if let change = newPrice[l.id], day >= change.from { return change.minor }
+                return l.cost.minor
+            }
+            if l.anchor == nil {
+                // No renewal date: the monthly equivalent, every month the contract runs.
+                for month in Month.range(from, min(to, end.map(Month.init) ?? to)) {
+                    licenses[month, default: [:]][l.currency, default: 0] += (Rational(price(on: month.firstDay), 1) * l.period.chargesPerMonth).rounded
+                }
+                continue
+            }
+            for day in chargeDays(of: l, from: from, to: to) {
+                if let end, day > end { break }
+                licenses[Month(day), default: [:]][l.currency, default: 0] += price(on: day)
+                counts[Month(day), default: [:]][l.currency, default: 0] += 1
+            }
+        }
+        var runRate: [Currency: Int64] = [:]
+        try db.forEach("SELECT currency, sum(monthly_minor) AS m FROM findings WHERE kind = 'unmanaged' AND status = 'open' AND currency IS NOT NULL GROUP BY currency") { row in
+            if let c = try? Currency.parse(row.string("currency")) { runRate[c] = row.int("m") }
+        }
+        let currencies = Set(licenses.values.flatMap(\.keys)).union(runRate.keys).sorted { $0.code < $1.code }
+        return Month.range(from, to).flatMap { month in
+            currencies.compactMap { c -> ForecastRow? in
+                let contract = licenses[month]?[c] ?? 0, unmanaged = runRate[c] ?? 0
+                guard contract != 0 || unmanaged != 0 else { return nil }
+                return ForecastRow(month: month, licenses: Money(minor: contract, currency: c), unmanaged: Money(minor: unmanaged, currency: c),
+                                   charges: counts[month]?[c] ?? 0)
+            }
+        }
+    }
+
+    /// The days a recurring license with a renewal date charges, from the first day of `from`
+    /// to the last of `to`: its renewal series.
+    static func chargeDays(of l: License, from: Month, to: Month) -> [Date] {
+        guard l.period.isRecurring, let anchor = l.anchor.flatMap(Time.parseDay) else { return [] }
+        let start = from.firstDay, stop = to.lastDay
+        var out: [Date] = []
+        var day = l.period.next(from: anchor, onOrAfter: start)
+        var k = 0
+        while day <= stop && k < 10_000 {
+            out.append(day)
+            k += 1
+            day = l.period.next(from: anchor, onOrAfter: day.addingTimeInterval(86_400))
+        }
+        return out
+    }
+}

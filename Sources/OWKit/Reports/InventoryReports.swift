@@ -1,0 +1,96 @@
+import Foundation
+
+/// Paid seats against held seats, per license, with what the idle ones cost a month.
+public struct UtilizationRow: Sendable {
+    public let license: License
+    public let idle: Int64
+    public let idleMonthly: Money
+    public var usedPercent: Int? {
+        guard let seats = license.seats, seats > 0 else { return nil }
+        return Int((license.assigned * 100) / seats)
+    }
+}
+
+/// Open unmanaged spend per vendor: what shadow IT costs and since when.
+public struct ShadowRow: Sendable {
+    public let vendor: String
+    public let category: String
+    public let charges: Int64
+    public let observed: Money
+    public let monthly: Money
+    public let firstSeen: String
+    public let lastSeen: String
+}
+
+/// One person's leave in a year, in half-days.
+public struct LeaveRow: Sendable {
+    public let user: String
+    public let dept: String?
+    public let balance: Leave.Balance
+    public let sick: Int
+    public let unpaid: Int
+}
+
+public enum InventoryReports {
+    /// Active licenses with a seat limit, most idle cost first; site licenses have no idle seats.
+    public static func utilization(_ db: Database, today: Date) throws -> [UtilizationRow] {
+        var f = LicenseFilter()
+        f.includeCancelled = false
+        return try Licenses.list(db, filter: f, today: today).map { l in
+            let idle = l.freeSeats ?? 0
+            return UtilizationRow(license: l, idle: idle, idleMonthly: Money(minor: (l.seatMonthlyExact * idle).rounded, currency: l.currency))
+        }.sorted { ($1.idleMonthly.minor, $0.license.name) < ($0.idleMonthly.minor, $1.license.name) }
+    }
+
+    /// What dropping every idle seat would save a month, per currency.
+    public static func possibleSaving(_ rows: [UtilizationRow]) -> [Money] {
+        var sums: [Currency: Int64] = [:]
+        for r in rows { sums[r.idleMonthly.currency, default: 0] += r.idleMonthly.minor }
+        return sums.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
+    }
+
+    /// Vendors with open unmanaged findings, biggest monthly run-rate first.
+    public static func shadow(_ db: Database) throws -> [ShadowRow] {
+        try db.query("""
+            SELECT v.name AS vendor, v.category, f.currency, f.monthly_minor,
+                   (SELECT count(*) FROM charges c WHERE c.vendor_id = f.vendor_id AND c.license_id IS NULL AND c.expected_id IS NULL) AS charges,
+                   (SELECT coalesce(sum(amount_minor), 0) FROM charges c WHERE c.vendor_id = f.vendor_id AND c.currency = f.currency
+                        AND c.license_id IS NULL AND c.expected_id IS NULL) AS observed,
+                   (SELECT min(charged_on) FROM charges c WHERE c.vendor_id = f.vendor_id AND c.license_id IS NULL AND c.expected_id IS NULL) AS first_seen,
+                   (SELECT max(charged_on) FROM charges c WHERE c.vendor_id = f.vendor_id AND c.license_id IS NULL AND c.expected_id IS NULL) AS last_seen
+            FROM findings f JOIN vendors v ON v.id = f.vendor_id
+            WHERE f.kind = 'unmanaged' AND f.status = 'open'
+            ORDER BY f.monthly_minor DESC, v.name
+            """).compactMap { row in
+            guard let c = try? Currency.parse(row.string("currency")) else { return nil }
+            return ShadowRow(vendor: row.string("vendor"), category: row.string("category"), charges: row.int("charges"),
+                             observed: Money(minor: row.int("observed"), currency: c), monthly: Money(minor: row.optionalInt("monthly_minor") ?? 0, currency: c),
+                             firstSeen: row.optionalString("first_seen") ?? "", lastSeen: row.optionalString("last_seen") ?? "")
+        }
+    }
+
+    /// Leave per person in `year`: vacation taken, pending and remaining, sick and unpaid days.
+    /// Employees see their own row only.
+    public static func leave(_ session: Session, year: Int) throws -> [LeaveRow] {
+        let people = session.actor.role == .admin
+            ? try Users.list(session.db, includeOffboarded: false).filter { $0.role != .scanner }
+            : [try Users.get(session.db, session.actor.name)]
+        let holidays = try Leave.holidays(session.ledger)
+        var other: [String: (sick: Int, unpaid: Int)] = [:]
+        try session.db.forEach("""
+            SELECT u.name, r.leave_type, r.leave_from, r.leave_to, r.leave_halfdays FROM requests r JOIN users u ON u.id = r.requester_id
+            WHERE r.kind = 'leave' AND r.status = 'approved' AND r.leave_type IN ('sick','unpaid') AND r.leave_from <= ? AND r.leave_to >= ?
+            """, arguments: ["\(year)-12-31", "\(year)-01-01"]) { row in
+            guard let from = Time.parseDay(row.string("leave_from")), let to = Time.parseDay(row.string("leave_to")) else { return }
+            let halves = row.int("leave_halfdays") == 1 ? 1 : (Leave.workingHalfDays(from: from, to: to, holidays: holidays)[year] ?? 0)
+            let key = row.string("name").lowercased()
+            var v = other[key] ?? (0, 0)
+            if row.string("leave_type") == "sick" { v.sick += halves } else { v.unpaid += halves }
+            other[key] = v
+        }
+        return try people.map { u in
+            LeaveRow(user: u.name, dept: u.dept, balance: try Leave.balance(session.ledger, user: u, year: year),
+                     sick: other[u.name.lowercased()]?.sick ?? 0, unpaid: other[u.name.lowercased()]?.unpaid ?? 0)
+        }
+    }
+}
