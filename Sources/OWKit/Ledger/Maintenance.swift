@@ -37,6 +37,8 @@ public enum Maintenance {
         }
         let admins = try db.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active'")
         add("admins", admins > 0, "\(admins) active admin(s)")
+        let drift = try SpendAggregate.mismatches(db)
+        add("spend aggregate", drift.isEmpty, drift.isEmpty ? "monthly totals match the charges" : "\(drift.count) month(s) differ, first \(drift[0])")
         let audit = try AuditLog.verify(session.ledger)
         add("audit chain", audit.ok, audit.problem ?? "\(audit.events) events, \(audit.seals) seal(s) verified")
         return checks

@@ -1,0 +1,265 @@
+"""owatch report: burn, forecast against a hand-computed fixture, utilization, shadow, leave,
+summary, terminal charts, the HTML dashboard in a real browser, and the property that the
+monthly aggregate always equals a recomputation from the raw charges."""
+import datetime
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import ROOT, Office
+
+MBOX = ROOT / "examples" / "mail" / "receipts.mbox"
+THIS_MONTH = datetime.date.today().strftime("%Y-%m")
+SCREENSHOTS = Path(os.environ.get("OWATCH_ARTIFACTS", ROOT / ".build" / "artifacts"))
+
+
+def statement(o, rows, name):
+    """Scans a card statement of (date, description, amount, currency) rows."""
+    path = o.home / name
+    path.write_text("Date,Description,Amount,Currency\n" + "".join(f"{d},{desc},-{a},{c}\n" for d, desc, a, c in rows))
+    r = o.run("scan", path, "--json")
+    assert r.rc == 0, r
+    return r
+
+
+def add(o, name, vendor, cost, period="monthly", currency="EUR", renews=None, seats="1", *extra):
+    args = ["license", "add", name, "--vendor", vendor, "--seats", seats, "--cost", cost, "--period", period, "--currency", currency]
+    if renews:
+        args += ["--renews", renews]
+    o.ok(*args, *extra)
+
+
+@pytest.fixture
+def fixture(office):
+    """The hand-computed forecast fixture (see test_forecast_matches_hand_computation)."""
+    add(office, "A", "zoom", "10.00", "monthly", "EUR", "2027-01-15")
+    add(office, "B", "figma", "1200.00", "yearly", "EUR", "2027-03-01")
+    add(office, "C", "miro", "300.00", "quarterly", "EUR", "2027-02-10")
+    add(office, "D", "dropbox", "50.00", "monthly", "EUR", "2027-01-05")
+    office.ok("license", "cancel", "D", "--on", "2027-06-30")
+    add(office, "E", "hetzner", "7.00", "weekly", "EUR", "2027-01-01")
+    add(office, "Slack", "slack", "26.25", "monthly", "EUR", "2027-01-01", "3")   # 3 seats for 26.25
+    add(office, "F", "linear", "20.00", "monthly", "USD")           # no renewal date: spread monthly
+    # Slack charged 35.00 instead of 26.25 (a price change); Notion is paid with no license.
+    statement(office, [("2026-11-24", "SLACK T0A1B2C3 DUBLIN", "35.00", "EUR"),
+                       ("2026-11-04", "NOTION LABS INC SAN FRANCISCO", "20.00", "USD")], "card.csv")
+    return office
+
+
+def test_forecast_matches_hand_computation(fixture):
+    rows = fixture.ok("report", "forecast", "--from", "2027-01", "--months", "12", "--json").json()
+    eur = {r["month"]: r for r in rows if r["currency"] == "EUR"}
+    usd = {r["month"]: r for r in rows if r["currency"] == "USD"}
+    # Per month, in cents: A 10.00 monthly; B 1200.00 in March; C 300.00 in Feb/May/Aug/Nov;
+    # D 50.00 monthly until its end on 2027-06-30; E 7.00 every Friday from 2027-01-01
+    # (5,4,4,5,4,4,5,4,4,5,4,5 Fridays); Slack at its new price 35.00 monthly.
+    fridays = [5, 4, 4, 5, 4, 4, 5, 4, 4, 5, 4, 5]
+    expected = {}
+    for i in range(12):
+        m = f"2027-{i + 1:02d}"
+        cents = 1000 + 3500 + fridays[i] * 700
+        cents += 5000 if i < 6 else 0
+        cents += 120000 if i == 2 else 0
+        cents += 30000 if i in (1, 4, 7, 10) else 0
+        expected[m] = cents
+    assert {m: r["licenses_minor"] for m, r in eur.items()} == expected
+    assert eur["2027-03"]["licenses"] == 1323.00           # the yearly renewal is a spike in its month
+    assert eur["2027-01"]["charges"] == 1 + 1 + 5 + 1        # A, D, E×5, Slack
+    assert all(r["unmanaged_minor"] == 0 for r in eur.values())
+    # USD: F's monthly equivalent plus Notion's unmanaged run-rate.
+    assert [(r["licenses_minor"], r["unmanaged_minor"], r["total_minor"]) for r in usd.values()] == [(2000, 2000, 4000)] * 12
+    # After the price change is adopted into the contract, the forecast is unchanged.
+    pc = [f for f in fixture.ok("scan", "findings", "--json").json() if f["kind"] == "price_change"]
+    assert len(pc) == 1
+    fixture.ok("scan", "adopt", str(pc[0]["id"]))
+    again = fixture.ok("report", "forecast", "--from", "2027-01", "--months", "12", "--json").json()
+    assert {r["month"]: r["licenses_minor"] for r in again if r["currency"] == "EUR"} == expected
+
+
+def test_forecast_table_draws_charts(fixture):
+    out = fixture.ok("report", "forecast", "--from", "2027-01").out
+    assert "EUR next 12 months: 3,611.00 EUR" in out and "█" in out
+    ascii_out = fixture.ok("report", "forecast", "--from", "2027-01", "--ascii").out
+    assert "#" in ascii_out and "█" not in ascii_out and "▁" not in ascii_out
+    # A non-UTF-8 locale gets ASCII too; machine formats never get charts.
+    assert "█" not in fixture.ok("report", "forecast", env={"LANG": "C"}).out
+    assert "█" not in fixture.ok("report", "forecast", "--format", "csv").out
+
+
+def test_burn_by_vendor_month_user_and_dept(fixture):
+    o = fixture
+    rows = o.ok("report", "burn", "--by", "vendor", "--from", "2026-11", "--to", THIS_MONTH, "--json").json()
+    nov = {(r["vendor"], r["currency"]): r for r in rows if r["month"] == "2026-11"}
+    assert nov[("Slack", "EUR")]["observed_minor"] == 3500 and nov[("Slack", "EUR")]["unmanaged_minor"] == 0
+    assert nov[("Notion", "USD")]["observed_minor"] == 2000 and nov[("Notion", "USD")]["unmanaged_minor"] == 2000
+    now = {(r["vendor"], r["currency"]): r["contracted_minor"] for r in rows if r["month"] == THIS_MONTH}
+    # Monthly equivalents: yearly ÷ 12, quarterly ÷ 3, weekly × 52 ÷ 12 (30.333… rounds to 30.33).
+    assert now[("Zoom", "EUR")] == 1000 and now[("Figma", "EUR")] == 10000 and now[("Miro", "EUR")] == 10000
+    assert now[("Hetzner", "EUR")] == 3033 and now[("Slack", "EUR")] == 2625 and now[("Linear", "USD")] == 2000
+    # By month: one row per month and currency, the groups summed.
+    by_month = o.ok("report", "burn", "--from", THIS_MONTH, "--to", THIS_MONTH, "--json").json()
+    eur = [r for r in by_month if r["currency"] == "EUR"][0]
+    assert "vendor" not in eur and eur["contracted_minor"] == 1000 + 10000 + 10000 + 5000 + 3033 + 2625
+    # By user: a seat's share per holder; seats nobody holds are idle; charges belong to no one.
+    o.add_user("bob", dept="eng")
+    o.ok("license", "assign", "Slack", "bob")
+    by_user = o.ok("report", "burn", "--by", "user", "--from", THIS_MONTH, "--to", THIS_MONTH, "--json").json()
+    slack_share = {r["user"]: r["contracted_minor"] for r in by_user if r["currency"] == "EUR"}
+    assert slack_share["bob"] == 875
+    by_dept = o.ok("report", "burn", "--by", "dept", "--from", THIS_MONTH, "--to", THIS_MONTH, "--json").json()
+    assert {r["dept"] for r in by_dept} >= {"eng", "(idle seats)"}
+    csv = o.ok("report", "burn", "--by", "category", "--format", "csv").out
+    assert csv.startswith("month,category,contracted,contracted_minor,currency,observed")
+
+
+def test_burn_refuses_bad_months(office):
+    for args in (["--from", "2026-13"], ["--to", "26-01"], ["--from", "2027-01", "--to", "2026-01"], ["--by", "planet"]):
+        r = office.run("report", "burn", *args)
+        assert r.rc == 64 and "owatch: error:" in r.err, (args, r)
+
+
+def test_utilization_shadow_summary(fixture):
+    o = fixture
+    util = {r["name"]: r for r in o.ok("report", "utilization", "--json").json()}
+    assert util["Slack"]["idle"] == 3 and util["Slack"]["idle_monthly_minor"] == 2625
+    assert "Possible saving:" in o.ok("report", "utilization").out
+    shadow = o.ok("report", "shadow", "--json").json()
+    assert [(r["vendor"], r["monthly_minor"], r["charges"]) for r in shadow] == [("Notion", 2000, 1)]
+    summary = o.ok("report", "summary", "--json").json()
+    assert summary["open_findings"]["unmanaged"] == 1 and summary["open_findings"]["price_change"] == 1
+    assert summary["pending_requests"] == {}
+    text = o.ok("report", "summary").out
+    assert "Open findings:" in text and "Pending requests: 0" in text
+
+
+def test_leave_report_employee_sees_own(office):
+    bob = office.add_user("bob", dept="eng")
+    carol = office.add_user("carol", dept="eng")
+    office.ok("config", "set", "leave.allowance", "20")
+    office.ok("request", "new", "leave", "--from", "2027-03-01", "--to", "2027-03-05", token=bob)   # Mon–Fri: 5 days
+    req = office.ok("request", "list", "--all", "--json").json()[0]["id"]
+    office.ok("approve", str(req))
+    office.ok("request", "new", "leave", "--from", "2027-04-01", "--to", "2027-04-01", "--half-day", token=bob)
+    office.ok("request", "new", "leave", "--from", "2027-05-03", "--to", "2027-05-04", "--type", "sick", token=carol)
+    rows = {r["user"]: r for r in office.ok("report", "leave", "--year", "2027", "--json").json()}
+    assert (rows["bob"]["taken"], rows["bob"]["pending"], rows["bob"]["remaining"]) == ("5", "0.5", "14.5")
+    assert rows["carol"]["sick"] == "0"                         # pending sick leave is not taken yet
+    own = office.ok("report", "leave", "--year", "2027", "--json", token=bob).json()
+    assert [r["user"] for r in own] == ["bob"]
+    assert office.run("report", "burn", token=bob).rc == 77
+    scanner = office.add_user("cron", role="scanner")
+    assert office.run("report", "leave", token=scanner).rc == 77
+
+
+def test_html_dashboard_is_offline_escaped_and_renders(fixture):
+    o = fixture
+    # Hostile text from email must come out escaped.
+    o.ok("vendor", "add", "<script>alert(1)</script>", "--domain", "evil.example")
+    o.ok("request", "new", "purchase", "<img src=x onerror=alert(1)>", "--cost", "12.00", token=o.add_user("eve"))
+    out = o.home / "dash.html"
+    o.ok("report", "html", "--out", out)
+    page = out.read_text()
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    assert "<script" not in page.lower() and "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert not re.search(r"(src|href)=\"(https?:)?//", page), "the dashboard must not fetch anything"
+    for section in ["Burn by month", "Forecast, next 12 months", "Renewal calendar", "Idle seats", "Shadow IT", "Pending requests"]:
+        assert section in page
+    assert page.count("<svg") >= 3
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / "dashboard.png"
+    shot.unlink(missing_ok=True)
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,2000",
+                    f"--screenshot={shot}", out.as_uri()], capture_output=True, timeout=120,
+                   env={**os.environ, "HOME": str(o.home)})
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (1280, 2000)
+    assert len(data) > 30_000, "a blank page compresses to a few KB; the dashboard has charts and tables"
+    print(f"\ndashboard screenshot: {shot}")
+
+
+# --- The aggregate property ---------------------------------------------------------------
+
+VENDORS = {"slack": "SLACK T0A1B2C3 DUBLIN", "notion": "NOTION LABS INC", "zoom": "ZOOM.US 888-799-9666", "figma": "FIGMA MONTHLY"}
+
+op = st.one_of(
+    st.tuples(st.just("add"), st.sampled_from(sorted(VENDORS)), st.sampled_from(["10.00", "20.00", "35.00"]), st.sampled_from(["EUR", "USD"])),
+    st.tuples(st.just("charge"), st.sampled_from(sorted(VENDORS)), st.sampled_from(["10.00", "20.00", "35.00", "7.5"]),
+              st.sampled_from(["EUR", "USD"]), st.integers(1, 12), st.integers(1, 28)),
+    st.tuples(st.just("edit"), st.integers(0, 5), st.sampled_from(["10.00", "12.00"])),
+    st.tuples(st.just("cancel"), st.integers(0, 5)),
+    st.tuples(st.just("remove"), st.integers(0, 5)),
+    st.tuples(st.just("adopt"), st.integers(0, 5)),
+    st.tuples(st.just("ignore"), st.integers(0, 5)),
+)
+
+
+def recompute(o):
+    rows = o.sql("SELECT substr(charged_on,1,7), vendor_id, currency, amount_minor, license_id IS NULL AND expected_id IS NULL FROM charges")
+    fresh = defaultdict(lambda: [0, 0, 0])
+    for line in rows.splitlines():
+        month, vendor, currency, amount, unmanaged = line.split("|")
+        f = fresh[(month, int(vendor), currency)]
+        f[0] += int(amount); f[1] += int(amount) if unmanaged == "1" else 0; f[2] += 1
+    return {k: tuple(v) for k, v in fresh.items()}
+
+
+def aggregate(o):
+    rows = o.sql("SELECT month, vendor_id, currency, observed_minor, unmanaged_minor, charges FROM spend_monthly")
+    return {(m, int(v), c): (int(a), int(b), int(n)) for m, v, c, a, b, n in (l.split("|") for l in rows.splitlines())}
+
+
+@settings(max_examples=int(os.environ.get("OWATCH_PROPERTY_EXAMPLES", "10")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(ops=st.lists(op, min_size=3, max_size=10))
+def test_aggregate_always_equals_recomputation(tmp_path_factory, ops):
+    home = tmp_path_factory.mktemp("prop")
+    o = Office(home)
+    o.ok("init", "--org", "Acme", "--admin", "alice")
+    names, n = [], 0
+    for step in ops:
+        kind = step[0]
+        if kind == "add":
+            name = f"L{len(names)}"
+            o.ok("license", "add", name, "--vendor", step[1], "--seats", "1", "--cost", step[2], "--currency", step[3])
+            names.append(name)
+        elif kind == "charge":
+            n += 1
+            statement(o, [(f"2026-{step[4]:02d}-{step[5]:02d}", f"{VENDORS[step[1]]} REF{n}", step[2], step[3])], f"s{n}.csv")
+        elif kind in ("edit", "cancel", "remove") and names:
+            name = names[step[1] % len(names)]
+            if kind == "edit":
+                o.run("license", "edit", name, "--cost", step[2])
+            elif kind == "cancel":
+                o.run("license", "cancel", name, "--on", "2026-12-31")
+            else:
+                o.ok("license", "remove", name, "--force")
+                names.remove(name)
+        elif kind in ("adopt", "ignore"):
+            open_findings = [f for f in o.ok("scan", "findings", "--json").json() if f["kind"] == "unmanaged"]
+            if open_findings:
+                f = open_findings[step[1] % len(open_findings)]
+                if kind == "adopt":
+                    r = o.ok("scan", "adopt", str(f["id"]), "--json")
+                    names.append(r.json()["license"])
+                else:
+                    o.ok("scan", "ignore", str(f["id"]), "-m", "property test")
+        assert aggregate(o) == recompute(o), step
+    # The report reads the aggregate and agrees with the raw charges too.
+    burn = o.ok("report", "burn", "--by", "vendor", "--from", "2026-01", "--to", "2026-12", "--json").json()
+    vendor_ids = dict(line.split("|")[::-1] for line in o.sql("SELECT id, name FROM vendors").splitlines())
+    reported = {(r["month"], int(vendor_ids[r["vendor"]]), r["currency"]): (r["observed_minor"], r["unmanaged_minor"])
+                for r in burn if r["observed_minor"] or r["unmanaged_minor"]}
+    assert reported == {k: v[:2] for k, v in recompute(o).items()}
+    assert "spend aggregate" in o.ok("doctor").out
