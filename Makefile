@@ -19,6 +19,7 @@ release: deps
 
 # Unit tests (XCTest) then end-to-end tests (pytest) against the built binary.
 test: build
+	@bash .ci/deps --test
 	swift test
 	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q Tests/e2e
 
@@ -46,6 +47,7 @@ install: release
 	install -m 0644 completions/owatch.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/owatch.fish
 
 bench: release
+	@bash .ci/deps --bench
 	OWATCH_BIN=$(CURDIR)/$(BIN_RELEASE) bash bench/run.sh
 
 clean:
