@@ -1,0 +1,140 @@
+import Foundation
+import XCTest
+@testable import OWKit
+
+/// The MIME reader, the receipt amount reader and the matcher, below the command line.
+final class MIMETests: XCTestCase {
+    func parse(_ text: String) throws -> MailMessage { try MIME.parse(Array(text.utf8)) }
+
+    func testFoldedAndEncodedHeaders() throws {
+        let m = try parse("Subject: =?UTF-8?B?UmVjaG51bmcgZsO8cg==?=\n =?ISO-8859-1?Q?_M=E4rz?=\nFrom: =?utf-8?q?Caf=C3=A9?= <billing@example.com>\n\nbody\n")
+        XCTAssertEqual(m.subject, "Rechnung für März")           // adjacent encoded words join without the folding space
+        XCTAssertEqual(m.fromAddress, "billing@example.com")
+    }
+
+    func testNestedMultipartWithTrickyBoundaries() throws {
+        // The inner boundary starts with the outer one: a naive prefix match splits it wrongly.
+        let text = """
+            Content-Type: multipart/mixed; boundary="b"
+
+            --b
+            Content-Type: multipart/alternative; boundary="b-inner"
+
+            --b-inner
+            Content-Type: text/plain; charset=utf-8
+            Content-Transfer-Encoding: quoted-printable
+
+            Total: 12,00 =E2=82=AC
+            --b-inner
+            Content-Type: text/html
+
+            <p>Total: <b>12,00&nbsp;&euro;</b></p><script>alert(1)</script>
+            --b-inner--
+            --b
+            Content-Type: text/plain; name="invoice.txt"
+            Content-Disposition: attachment
+            Content-Transfer-Encoding: base64
+
+            SW52b2ljZSBJTlYtMQ==
+            --b--
+
+            """
+        let m = try parse(text)
+        XCTAssertEqual(m.root.children.map(\.contentType), ["multipart/alternative", "text/plain"])
+        XCTAssertEqual(m.root.children[0].children.map(\.contentType), ["text/plain", "text/html"])
+        XCTAssertEqual(m.root.children[0].children[0].text?.trimmingCharacters(in: .whitespacesAndNewlines), "Total: 12,00 €")
+        XCTAssertEqual(m.root.children[1].text, "Invoice INV-1")
+        XCTAssertTrue(m.readableText.contains("Total: 12,00 €") && m.readableText.contains("Invoice INV-1"))
+    }
+
+    func testHTMLToText() {
+        let text = HTMLText.text("<style>p{color:red}</style><p>Amount&nbsp;paid:</p><td>&#36;5&#x2E;00</td><script>x()</script>")
+        XCTAssertFalse(text.contains("color") || text.contains("x()"))
+        XCTAssertTrue(text.contains("Amount\u{a0}paid:") || text.contains("Amount paid:"))
+        XCTAssertTrue(text.contains("$5.00"))
+    }
+
+    func testHostileInputNeverCrashes() throws {
+        let nested = (0..<200).map { "Content-Type: multipart/mixed; boundary=\"n\($0)\"\n\n--n\($0)\n" }.joined()
+        for text in ["", "\0\0\0", "Content-Transfer-Encoding: base64\n\n!!!@@@", "Content-Type: multipart/mixed\n\n--x\n", nested,
+                     "Content-Type: text/plain; charset=x-unknown\n\nhello \u{ff}\n"] {
+            _ = try? parse(text)     // an error or a best effort, never a trap
+        }
+    }
+}
+
+final class ReceiptTests: XCTestCase {
+    let eur = try! Currency.parse("EUR")
+
+    func total(_ text: String) -> String? { ReceiptReader.total(in: text, defaultCurrency: eur).map { "\($0.decimal) \($0.currency.code)" } }
+
+    func testEveryAmountFormat() {
+        let cases = ["Total: $1,234.56": "1234.56 USD", "Total: 1.234,56 €": "1234.56 EUR", "Total EUR 12.00": "12.00 EUR",
+                     "Total: 12,00 EUR": "12.00 EUR", "Total: £9": "9.00 GBP", "Total: ¥12,000": "12000 JPY", "Total: ₹ 999": "999.00 INR",
+                     "Amount paid: US$5": "5.00 USD", "お支払い金額: ¥1,180": "1180 JPY", "Gesamtbetrag: 299,00 €": "299.00 EUR"]
+        for (text, want) in cases { XCTAssertEqual(total(text), want, text) }
+    }
+
+    func testTotalWinsOverLineItemsTaxAndSubtotal() {
+        let text = """
+            Pro plan x 3          30.00 EUR
+            Subtotal              30.00 EUR
+            VAT (19%)              5.70 EUR
+            Total                 35.70 EUR
+            Balance                0.00 EUR
+            """
+        XCTAssertEqual(total(text), "35.70 EUR")
+        XCTAssertEqual(total("Total\n€ 42.00\n"), "42.00 EUR")                     // the amount on the next line
+        XCTAssertEqual(total("Total due: 10.00 EUR\nAmount paid: 9.00 EUR"), "9.00 EUR")   // paid ranks above due
+        XCTAssertNil(total("Your plan renews soon. Upgrade now!"))
+    }
+
+    func testAmbiguousNumbersAreNotAmounts() {
+        // A bare integer without currency or decimals (an order number, a year) is not an amount.
+        XCTAssertTrue(ReceiptReader.amounts(in: "Order 2026 for 3 seats", defaultCurrency: eur).isEmpty)
+        XCTAssertEqual(ReceiptReader.amounts(in: "1,234 EUR", defaultCurrency: eur).map(\.minor), [123400])
+        XCTAssertEqual(ReceiptReader.amounts(in: "1.234,5 EUR", defaultCurrency: eur).map(\.minor), [123450])
+    }
+
+    func testInvoiceNumberAndPeriod() {
+        XCTAssertEqual(ReceiptReader.invoiceNumber(in: "Invoice number: INV-2026-0042"), "INV-2026-0042")
+        XCTAssertEqual(ReceiptReader.invoiceNumber(in: "Rechnungsnummer: R0012345678"), "R0012345678")
+        XCTAssertEqual(ReceiptReader.period(in: "billed annually"), Period(count: 1, unit: .year))
+        XCTAssertEqual(ReceiptReader.period(in: "plan (monatlich)"), .monthly)
+        XCTAssertNil(ReceiptReader.period(in: "thanks"))
+    }
+}
+
+final class MatcherTests: XCTestCase {
+    func charge(_ s: Session, _ vendor: String, _ minor: Int64, _ day: String, invoice: String? = nil) throws -> Bool {
+        let index = try VendorIndex(s.db)
+        var m = Matcher(session: s, index: index)
+        let v = try XCTUnwrap(index.vendor(namedIn: vendor))
+        return try s.write {
+            try m.record(Matcher.Charge(key: "k:\(vendor):\(minor):\(day):\(invoice ?? "")", origin: "mail", vendor: v,
+                                        amount: Money(minor: minor, currency: try Currency.parse("EUR")), on: Time.parseDay(day)!,
+                                        invoiceNo: invoice, period: nil, description: "test"))
+        }
+    }
+
+    func kinds(_ s: Session) throws -> [String] { try Findings.list(s.db, includeClosed: false, kind: nil).map(\.kind).sorted() }
+
+    func testMatchedPriceChangeUnmanagedAndDuplicate() throws {
+        let office = try TempOffice()
+        let s = office.admin
+        var d = LicenseDraft(name: "Slack", vendor: "slack", seats: 3, cost: "26.25")
+        d.currency = "EUR"
+        _ = try Licenses.add(s, d)
+        XCTAssertTrue(try charge(s, "Slack", 2625, "2026-10-01", invoice: "S-1"))
+        XCTAssertEqual(try kinds(s), [])                                        // matched at the contract price
+        XCTAssertTrue(try charge(s, "Slack", 3500, "2026-11-01", invoice: "S-2"))
+        XCTAssertEqual(try kinds(s), ["price_change"])
+        XCTAssertFalse(try charge(s, "Slack", 3500, "2026-11-01", invoice: "S-2"))  // the same invoice re-sent
+        XCTAssertTrue(try charge(s, "Notion", 2000, "2026-11-04"))
+        XCTAssertTrue(try charge(s, "Notion", 2000, "2026-11-05"))                 // paid twice within three days
+        XCTAssertEqual(try kinds(s), ["duplicate", "price_change", "unmanaged"])
+        XCTAssertEqual(try SpendAggregate.mismatches(s.db), [])
+        let unmanaged = try s.db.scalar("SELECT sum(unmanaged_minor) FROM spend_monthly")
+        XCTAssertEqual(unmanaged, 4000)
+    }
+}
