@@ -3,7 +3,7 @@ import Foundation
 /// The vendor catalog indexed for recognising mail and statement lines.
 struct VendorIndex {
     let byDomain: [String: [Vendor]]
-    let names: [(needle: String, vendor: Vendor)]     // lower-cased names and aliases, longest first
+    let names: [(needle: [UInt8], vendor: Vendor)]    // lower-cased names and aliases as UTF-8, longest first
     let byID: [Int64: Vendor]
 
     /// Senders that bill on a vendor's behalf: the vendor is named in the subject or body.
@@ -12,13 +12,13 @@ struct VendorIndex {
 
     init(_ db: Database) throws {
         var byDomain: [String: [Vendor]] = [:]
-        var names: [(String, Vendor)] = []
+        var names: [([UInt8], Vendor)] = []
         var byID: [Int64: Vendor] = [:]
         for v in try Vendors.list(db) {
             byID[v.id] = v
             for d in v.domains { byDomain[d.lowercased(), default: []].append(v) }
-            names.append((v.name.lowercased(), v))
-            for a in v.aliases where a.count >= 3 { names.append((a, v)) }
+            names.append((Array(v.name.lowercased().utf8), v))
+            for a in v.aliases where a.count >= 3 { names.append((Array(a.lowercased().utf8), v)) }
         }
         self.byDomain = byDomain
         self.names = names.sorted { $0.0.count > $1.0.count }
@@ -38,14 +38,18 @@ struct VendorIndex {
 
     /// The first catalog vendor named in `text` as a whole word (longest names first).
     func vendor(namedIn text: String, among: [Vendor]? = nil) -> Vendor? {
-        let lower = text.lowercased()
+        let lower = LowerText(text)
+        // A byte that may continue a word: ASCII letters and digits, and anything non-ASCII
+        // (the bytes of é, の, …); "Slack," and "(Zoom)" match, "Slacker" does not.
+        func wordByte(_ b: UInt8) -> Bool { b >= 0x80 || (b >= 48 && b <= 57) || (b | 0x20 >= 97 && b | 0x20 <= 122) }
         for (needle, v) in names where among.map({ $0.contains { $0.id == v.id } }) ?? true {
-            var searchFrom = lower.startIndex
-            while let r = lower.range(of: needle, range: searchFrom..<lower.endIndex) {
-                let before = r.lowerBound == lower.startIndex ? nil : lower[lower.index(before: r.lowerBound)]
-                let after = r.upperBound == lower.endIndex ? nil : lower[r.upperBound]
-                if !(before?.isLetter ?? false) && !(before?.isNumber ?? false) && !(after?.isLetter ?? false) { return v }
-                searchFrom = r.upperBound
+            var from = 0
+            while let at = lower.find(needle, from: from) {
+                let end = at + needle.count
+                let before = at == 0 ? nil : lower.bytes[at - 1]
+                let after = end == lower.bytes.count ? nil : lower.bytes[end]
+                if !(before.map(wordByte) ?? false) && !(after.map { $0 >= 0x80 || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) } ?? false) { return v }
+                from = at + 1
             }
         }
         return nil
@@ -88,6 +92,10 @@ enum ReceiptReader {
     static let totalLabels = ["amount paid", "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
                               "gesamtbetrag", "rechnungsbetrag", "bezahlter betrag", "montant payé", "montant total", "total ttc", "importe total",
                               "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "summe", "gesamt", "total", "betrag", "montant", "importe"]
+    static let totalNeedles = Needles.of(totalLabels)
+    static let notTotalNeedles = Needles.of(notTotal)
+    static let receiptNeedles = Needles.of(receiptWords)
+    static let notChargeNeedles = notCharges.map { (Array($0.0.utf8), $0.1) }
     static let notTotal = ["subtotal", "sub-total", "sub total", "zwischensumme", "sous-total", "tax", "vat", "mwst", "ust", "tva", "iva",
                            "discount", "rabatt", "credit", "balance", "previous", "消費税", "小計"]
 
@@ -95,7 +103,7 @@ enum ReceiptReader {
         var r = Receipt()
         r.date = message.sentAt
         let subject = message.subject
-        let lowerSubject = subject.lowercased()
+        let lowerSubject = LowerText(subject)
         // Receipts say what matters near the top; a 50 MB attachment is not read to the end.
         let text = Self.head(of: message.readableText)
         // Vendor: the sender's domain; processors and shared domains name the vendor in the text.
@@ -110,19 +118,19 @@ enum ReceiptReader {
             r.notACharge = "sender is not a known vendor"
             return r
         }
-        if let hit = notCharges.first(where: { lowerSubject.contains($0.0) }) {
+        if let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
             r.notACharge = hit.1
             return r
         }
-        let lowerText = text.lowercased()
-        guard receiptWords.contains(where: { lowerSubject.contains($0) || lowerText.contains($0) }) else {
+        let lowerText = LowerText(text)
+        guard lowerSubject.contains(any: receiptNeedles) || lowerText.contains(any: receiptNeedles) else {
             r.notACharge = "no receipt or invoice wording"
             return r
         }
         r.amount = total(in: text, defaultCurrency: defaultCurrency)
         if r.amount == nil { r.notACharge = "no labelled total" }
         r.invoiceNo = invoiceNumber(in: text + "\n" + subject)
-        r.period = period(in: lowerText + " " + lowerSubject)
+        r.period = period(in: lowerText) ?? period(in: lowerSubject)
         return r
     }
 
@@ -135,18 +143,36 @@ enum ReceiptReader {
     /// The best-labelled amount: the highest-ranked label wins; among equals, the last one
     /// (totals come after line items). The amount sits after the label on its line or on the next.
     static func total(in text: String, defaultCurrency: Currency) -> Money? {
-        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // Lines trimmed of blanks, as bytes; only lines holding a label are decoded and parsed.
+        var lines: [ArraySlice<UInt8>] = []
+        let bytes = Array(text.utf8)
+        for raw in bytes.split(separator: 10) {
+            var line = raw
+            while let f = line.first, f == 32 || f == 9 || f == 13 { line = line.dropFirst() }
+            while let l = line.last, l == 32 || l == 9 || l == 13 { line = line.dropLast() }
+            if !line.isEmpty { lines.append(line) }
+        }
+        func lower(_ line: ArraySlice<UInt8>) -> LowerText {
+            // ASCII lines (nearly all) are lower-cased byte by byte; others through String.
+            line.allSatisfy({ $0 < 0x80 }) ? LowerText(lowered: line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 })
+                                          : LowerText(String(decoding: line, as: UTF8.self))
+        }
+        func label(_ l: LowerText) -> (rank: Int, at: Int)? {
+            for (rank, needle) in totalNeedles.enumerated() { if let at = l.find(needle) { return (rank, at) } }
+            return nil
+        }
         var best: (rank: Int, money: Money)?
         for (i, line) in lines.enumerated() {
-            let lower = line.lowercased()
-            guard let rank = totalLabels.firstIndex(where: { lower.contains($0) }) else { continue }
-            let labelRange = lower.range(of: totalLabels[rank])!
-            let before = lower[..<labelRange.lowerBound]
-            if notTotal.contains(where: { before.contains($0) || lower.hasPrefix($0) }) { continue }
-            let after = String(line[line.index(line.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: labelRange.upperBound))...])
+            let l = lower(line)
+            guard let (rank, at) = label(l) else { continue }
+            let before = LowerText(lowered: Array(l.bytes[..<at]))
+            if notTotalNeedles.contains(where: { before.contains($0) || l.hasPrefix($0) }) { continue }
+            // The amount after the label on its line (offsets hold when lower-casing kept the length).
+            let labelEnd = at + totalNeedles[rank].count
+            let after = l.bytes.count == line.count ? String(decoding: line.dropFirst(labelEnd), as: UTF8.self) : String(decoding: line, as: UTF8.self)
             let money = amounts(in: after, defaultCurrency: defaultCurrency).last
-                ?? (i + 1 < lines.count && totalLabels.firstIndex(where: { lines[i + 1].lowercased().contains($0) }) == nil
-                    ? amounts(in: lines[i + 1], defaultCurrency: defaultCurrency).first : nil)
+                ?? (i + 1 < lines.count && label(lower(lines[i + 1])) == nil
+                    ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: defaultCurrency).first : nil)
             guard let m = money, m.minor > 0 else { continue }
             if best == nil || rank <= best!.rank { best = (rank, m) }
         }
@@ -183,15 +209,18 @@ enum ReceiptReader {
         return nil
     }
 
-    static func period(in lower: String) -> Period? {
-        if ["annual", "yearly", "per year", "/year", "/yr", "jährlich", "jahresabo", "annuel", "anual", "12 months"].contains(where: lower.contains) {
-            return Period(count: 1, unit: .year)
-        }
-        if ["quarterly", "per quarter", "vierteljährlich", "trimestriel"].contains(where: lower.contains) { return Period(count: 3, unit: .month) }
-        if ["weekly", "per week", "/week"].contains(where: lower.contains) { return Period(count: 1, unit: .week) }
-        if ["monthly", "per month", "/month", "/mo", "monatlich", "mensuel", "mensual", "mensile", "月額"].contains(where: lower.contains) {
-            return .monthly
-        }
+    static let yearlyNeedles = Needles.of(["annual", "yearly", "per year", "/year", "/yr", "jährlich", "jahresabo", "annuel", "anual", "12 months"])
+    static let quarterlyNeedles = Needles.of(["quarterly", "per quarter", "vierteljährlich", "trimestriel"])
+    static let weeklyNeedles = Needles.of(["weekly", "per week", "/week"])
+    static let monthlyNeedles = Needles.of(["monthly", "per month", "/month", "/mo", "monatlich", "mensuel", "mensual", "mensile", "月額"])
+
+    static func period(in lower: LowerText) -> Period? {
+        if lower.contains(any: yearlyNeedles) { return Period(count: 1, unit: .year) }
+        if lower.contains(any: quarterlyNeedles) { return Period(count: 3, unit: .month) }
+        if lower.contains(any: weeklyNeedles) { return Period(count: 1, unit: .week) }
+        if lower.contains(any: monthlyNeedles) { return .monthly }
         return nil
     }
+
+    static func period(in text: String) -> Period? { period(in: LowerText(text)) }
 }
