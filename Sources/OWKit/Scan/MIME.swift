@@ -11,7 +11,7 @@ public struct MIMEPart: Sendable {
     public var text: String?
 
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { $0.name.equalsIgnoringASCIICase(name) }?.value
     }
 
     public var isAttachment: Bool {
@@ -39,14 +39,14 @@ public struct MailMessage: Sendable {
     public var date: String? { root.header("Date").map { MailHeader.date($0).map(MailHeader.format) ?? $0 } }
     public var sentAt: Date? { root.header("Date").flatMap(MailHeader.date)?.date }
     public var messageID: String? {
-        root.header("Message-ID").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        root.header("Message-ID").map { $0.trimmedBlanks }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The sender's address, lower-cased: what the vendor catalog's domains are matched against.
     public var fromAddress: String? {
         let f = from
         if let lt = f.lastIndex(of: "<"), let gt = f[lt...].firstIndex(of: ">") {
-            return String(f[f.index(after: lt)..<gt]).trimmingCharacters(in: .whitespaces).lowercased()
+            return String(f[f.index(after: lt)..<gt]).trimmedBlanks.lowercased()
         }
         return MailHeader.mailboxes(f).first?.address.lowercased() ?? f.split(separator: " ").first { $0.contains("@") }.map { String($0).lowercased() }
     }
@@ -72,7 +72,7 @@ public struct MailMessage: Sendable {
         visit(root, insideAlternative: false)
         let joined = pieces.joined(separator: "\n")
         // CRLF to LF on bytes (Foundation's replacingOccurrences is slow on Linux).
-        return joined.utf8.contains(13) ? String(decoding: joined.utf8.filter { $0 != 13 }, as: UTF8.self) : joined
+        return joined.removingByte(13)
     }
 }
 
@@ -110,7 +110,7 @@ public enum MIME {
             p.text = Charset.decode(p.body, charset: params["charset"])
             return p
         }
-        let cte = (p.header("Content-Transfer-Encoding") ?? "7bit").trimmingCharacters(in: .whitespaces).lowercased()
+        let cte = (p.header("Content-Transfer-Encoding") ?? "7bit").trimmedBlanks.lowercased()
         p.body = decodeTransfer(body, encoding: cte)
         if type == "message/delivery-status" {
             // RFC 3464: blocks of header fields separated by blank lines, each read as headers only.
@@ -178,7 +178,7 @@ public enum MIME {
 
     static func unfold(_ raw: [UInt8]) -> String {
         let text = String(decoding: raw, as: UTF8.self)
-        return text.replacingOccurrences(of: "\n", with: "")
+        return text.removingByte(10)
     }
 
     /// RFC 2047 encoded words: `=?charset?B|Q?text?=`. Whitespace between two adjacent
@@ -229,15 +229,15 @@ public enum MIME {
 
     /// `type/subtype; name=value; name="quoted"` with RFC 2231 extended and continued parameters.
     static func contentType(_ header: String?, defaultType: String) -> (String, [String: String]) {
-        guard let header, !header.trimmingCharacters(in: .whitespaces).isEmpty else { return (defaultType, [:]) }
+        guard let header, !header.trimmedBlanks.isEmpty else { return (defaultType, [:]) }
         var parts = splitParams(header)
-        let type = parts.removeFirst().trimmingCharacters(in: .whitespaces).lowercased()
+        let type = parts.removeFirst().trimmedBlanks.lowercased()
         var params: [String: String] = [:]
         var continued: [String: [(Int, String, Bool)]] = [:]
         for p in parts {
             guard let eq = p.firstIndex(of: "=") else { continue }
-            var name = p[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
-            var value = p[p.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            var name = p[..<eq].trimmedBlanks.lowercased()
+            var value = p[p.index(after: eq)...].trimmedBlanks
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
                 value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
             }

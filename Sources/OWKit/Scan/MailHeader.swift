@@ -44,11 +44,11 @@ public enum MailHeader {
             if ch == ")" && !quoted && paren > 0 { paren -= 1; continue }
             if paren == 0 { plain.append(ch) }
         }
-        let t = plain.trimmingCharacters(in: .whitespaces)
+        let t = plain.trimmedBlanks
         guard !t.isEmpty else { return nil }
         if let lt = t.lastIndex(of: "<"), let gt = t[lt...].firstIndex(of: ">") {
-            let address = t[t.index(after: lt)..<gt].trimmingCharacters(in: .whitespaces)
-            var name = t[..<lt].trimmingCharacters(in: .whitespaces)
+            let address = t[t.index(after: lt)..<gt].trimmedBlanks
+            var name = t[..<lt].trimmedBlanks
             if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 {
                 name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
             }
@@ -85,7 +85,7 @@ public enum MailHeader {
     public static func date(_ value: String) -> MailDate? {
         var text = value
         if let paren = text.firstIndex(of: "(") { text = String(text[..<paren]) }
-        var tokens = text.replacingOccurrences(of: ",", with: " ").split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        var tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map(String.init)
         if let first = tokens.first, first.count >= 3, months.firstIndex(of: first.prefix(3).lowercased()) == nil, Int(first) == nil { tokens.removeFirst() }
         // "00:01+0000": a zone glued to the time.
         if tokens.count >= 4, let sign = tokens[3].firstIndex(where: { $0 == "+" || $0 == "-" }), sign != tokens[3].startIndex {

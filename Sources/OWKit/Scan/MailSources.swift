@@ -12,6 +12,7 @@ struct MailItem {
 struct MboxReader {
     let handle: FileHandle
     private var buffer: [UInt8] = []
+    private var pos = 0                   // where the unread part of the buffer starts
     private var bufferStart: Int          // file offset of buffer[0]
     private var eof = false
     private(set) var junkBytes = 0
@@ -25,8 +26,15 @@ struct MboxReader {
 
     static let chunk = 1 << 20
 
+    /// Reads another chunk; first drops what was consumed, so memory stays about one chunk
+    /// plus the largest message, whatever the size of the file.
     private mutating func fill() -> Bool {
         guard !eof else { return false }
+        if pos > 0 {
+            buffer.removeSubrange(0..<pos)
+            bufferStart += pos
+            pos = 0
+        }
         let data = (try? handle.read(upToCount: MboxReader.chunk)) ?? nil
         guard let data, !data.isEmpty else { eof = true; return false }
         buffer.append(contentsOf: data)
@@ -38,49 +46,53 @@ struct MboxReader {
         i + 5 <= buffer.count && buffer[i] == 0x46 && buffer[i + 1] == 0x72 && buffer[i + 2] == 0x6F && buffer[i + 3] == 0x6D && buffer[i + 4] == 0x20
     }
 
-    /// The next message and the file offset just past it.
+    /// The index of the next line feed at or after `i`, or nil.
+    private func newline(from i: Int) -> Int? {
+        guard i < buffer.count else { return nil }
+        return buffer.withUnsafeBufferPointer { b in
+            memchr(b.baseAddress! + i, 0x0A, b.count - i).map { b.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+        }
+    }
+
+    /// The next message and the file offset just past it. Indices below are relative to the
+    /// buffer, whose consumed prefix `fill` may drop; they are rebased after each fill.
     mutating func next() -> (MailItem, Int)? {
-        // Find the first separator at a line start.
-        var start = 0
+        // Find the first separator at a line start; junk before it is skipped line by line.
         while true {
-            if start + 5 > buffer.count, !fill() { return nil }
-            if start + 5 > buffer.count { continue }
-            if isSeparator(start) { break }
-            // Junk before the first separator: skip the line.
-            var j = start
-            while j < buffer.count, buffer[j] != 0x0A { j += 1 }
-            if j >= buffer.count { if !fill() { junkBytes += buffer.count - start; buffer.removeAll(); return nil }; continue }
-            junkBytes += j + 1 - start
-            start = j + 1
+            if pos + 5 > buffer.count { guard fill() else { junkBytes += buffer.count - pos; pos = buffer.count; return nil }; continue }
+            if isSeparator(pos) { break }
+            guard let nl = newline(from: pos) else {
+                if !fill() { junkBytes += buffer.count - pos; pos = buffer.count; return nil }
+                continue
+            }
+            junkBytes += nl + 1 - pos
+            pos = nl + 1
         }
         // Skip the separator line itself.
-        var bodyStart = start
+        var bodyOffset: Int        // from pos
         while true {
-            while bodyStart < buffer.count, buffer[bodyStart] != 0x0A { bodyStart += 1 }
-            if bodyStart < buffer.count { bodyStart += 1; break }
-            if !fill() { break }
+            if let nl = newline(from: pos) { bodyOffset = nl + 1 - pos; break }
+            if !fill() { bodyOffset = buffer.count - pos; break }
         }
         // Find the next separator line (a line starting "From " after a line break).
-        var i = bodyStart
-        var end: Int? = nil
-        while end == nil {
-            while i < buffer.count {
-                if buffer[i] == 0x0A, i + 1 < buffer.count || !eof {
-                    if i + 6 > buffer.count { break }
-                    if isSeparator(i + 1) { end = i + 1; break }
-                }
-                i += 1
+        var scanOffset = bodyOffset  // from pos: where the search for the next separator resumes
+        var endOffset: Int
+        while true {
+            var found: Int? = nil
+            var i = pos + scanOffset
+            while let nl = newline(from: i) {
+                if nl + 6 > buffer.count { break }          // need more bytes to decide
+                if isSeparator(nl + 1) { found = nl + 1; break }
+                i = nl + 1
             }
-            if end != nil { break }
-            if !fill() { end = buffer.count }
+            if let f = found { endOffset = f - pos; break }
+            scanOffset = i - pos
+            if !fill() { endOffset = buffer.count - pos; break }
         }
-        let stop = end!
-        var bytes = Array(buffer[bodyStart..<stop])
+        var bytes = Array(buffer[(pos + bodyOffset)..<(pos + endOffset)])
         MboxReader.unquote(&bytes)
-        let endOffset = bufferStart + stop
-        buffer.removeSubrange(0..<stop)
-        bufferStart = endOffset
-        return (MailItem(bytes: bytes, fileKey: nil), endOffset)
+        pos += endOffset
+        return (MailItem(bytes: bytes, fileKey: nil), bufferStart + pos)
     }
 
     /// mboxrd: a line `>From ` (any number of `>`) loses one `>`.

@@ -36,3 +36,26 @@ struct LowerText {
 enum Needles {
     static func of(_ words: [String]) -> [[UInt8]] { words.map { Array($0.lowercased().utf8) } }
 }
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces, tabs, CR and LF, trimmed natively
+    /// (Foundation's `trimmingCharacters` bridges to NSString on Linux; it is on every header).
+    var trimmedBlanks: String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
+        guard let first = firstIndex(where: { !blank($0) }) else { return "" }
+        let last = lastIndex(where: { !blank($0) })!
+        return String(self[first...last])
+    }
+
+    /// Equality ignoring ASCII case, as header names compare (RFC 5322).
+    func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        let a = utf8, b = other.utf8
+        guard a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { x, y in x == y || (x | 0x20 == y | 0x20 && x | 0x20 >= 97 && x | 0x20 <= 122) }
+    }
+
+    /// Every `target` byte removed, on UTF-8 (for CR and LF in folded headers and bodies).
+    func removingByte(_ target: UInt8) -> String {
+        utf8.contains(target) ? String(decoding: utf8.filter { $0 != target }, as: UTF8.self) : String(self)
+    }
+}
