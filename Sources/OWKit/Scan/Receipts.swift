@@ -189,18 +189,38 @@ enum ReceiptReader {
             var s = ns.substring(with: m.range).trimmingCharacters(in: .whitespaces)
             if s.hasSuffix("円") { s = "JPY " + s.dropLast() }
             // A bare number is an amount only with a currency written or a decimal part.
-            let hasCurrency = s.contains(where: { "$€£¥₹".contains($0) }) || s.unicodeScalars.filter({ CharacterSet.uppercaseLetters.contains($0) }).count >= 3
-            let hasDecimals = s.range(of: #"[.,]\d{1,2}$"#, options: .regularExpression) != nil
+            let hasCurrency = s.contains(where: { "$€£¥₹".contains($0) }) || s.utf8.filter({ $0 >= 65 && $0 <= 90 }).count >= 3
+            let hasDecimals = hasDecimalPart(s)
             guard hasCurrency || hasDecimals else { return nil }
             // Codes that are not currencies (e.g. "VAT 20.00") are ignored rather than misread.
             return try? MoneyParser.parse(s, defaultCurrency: defaultCurrency) as Money
         }
     }
 
+    /// Ends in `.d` or `.dd` (or with a comma): a written decimal part.
+    static func hasDecimalPart(_ s: String) -> Bool {
+        let b = Array(s.utf8.suffix(3))
+        func digit(_ x: UInt8) -> Bool { x >= 48 && x <= 57 }
+        func mark(_ x: UInt8) -> Bool { x == 46 || x == 44 }
+        guard let last = b.last, digit(last), b.count >= 2 else { return false }
+        return mark(b[b.count - 2]) || (b.count == 3 && digit(b[1]) && mark(b[0]))
+    }
+
+    static let invoiceWords = Needles.of(["invoice", "receipt", "rechnung", "facture", "factura", "fattura", "order", "transaction", "請求書"])
+
     static let invoicePattern = try! NSRegularExpression(pattern:
         #"(?i)(?:invoice|receipt|rechnung|facture|factura|fattura|order|transaction|請求書)\s*(?:number|no\.?|nr\.?|n°|#|id|s?nummer|número|numero|番号)?\s*[:#]?\s*([A-Z0-9][A-Z0-9\-_/]{3,})"#)
 
     static func invoiceNumber(in text: String) -> String? {
+        // The regular expression runs only on lines naming an invoice (and the line after, where
+        // the number may sit): ICU over a whole message was a tenth of a scan.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var keep = Set<Int>()
+        for (i, line) in lines.enumerated() where LowerText(String(line)).contains(any: invoiceWords) {
+            keep.insert(i); keep.insert(i + 1)
+        }
+        guard !keep.isEmpty else { return nil }
+        let text = keep.sorted().filter { $0 < lines.count }.map { String(lines[$0]) }.joined(separator: "\n")
         let ns = text as NSString
         for m in invoicePattern.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
             let v = ns.substring(with: m.range(at: 1))
