@@ -48,7 +48,7 @@ public struct MailMessage: Sendable {
         if let lt = f.lastIndex(of: "<"), let gt = f[lt...].firstIndex(of: ">") {
             return String(f[f.index(after: lt)..<gt]).trimmedBlanks.lowercased()
         }
-        return MailHeader.mailboxes(f).first?.address.lowercased() ?? f.split(separator: " ").first { $0.contains("@") }.map { String($0).lowercased() }
+        return MailHeader.mailboxes(f).first?.address.lowercased() ?? f.split(separator: " ").first { $0.includes("@") }.map { String($0).lowercased() }
     }
 
     /// All readable text: text/plain parts, or HTML turned into text when a part has no plain
@@ -184,7 +184,7 @@ public enum MIME {
     /// RFC 2047 encoded words: `=?charset?B|Q?text?=`. Whitespace between two adjacent
     /// encoded words is dropped; anything malformed is left as written.
     public static func decodeHeader(_ value: String) -> String {
-        guard value.contains("=?") else { return value }
+        guard value.includes("=?") else { return value }
         var out = ""
         var rest = Substring(value)
         var pendingSpace = ""
@@ -206,7 +206,7 @@ public enum MIME {
             let charset = String(afterStart[..<q1])
             let enc = afterStart[afterStart.index(after: q1)..<q2].lowercased()
             let payload = afterStart[afterStart.index(after: q2)..<endRange.lowerBound]
-            guard enc == "b" || enc == "q", !payload.contains(" ") else {
+            guard enc == "b" || enc == "q", !payload.includes(" ") else {
                 out += pendingSpace + before + "=?"
                 pendingSpace = ""
                 rest = afterStart
@@ -254,7 +254,7 @@ public enum MIME {
                 piece.2 ? decode2231(piece.1, first: i == 0) : piece.1
             }.joined()
         }
-        guard type.contains("/"), !type.contains(" ") else { return (defaultType == "message/rfc822" ? defaultType : "text/plain", params) }
+        guard type.includes("/"), !type.includes(" ") else { return (defaultType == "message/rfc822" ? defaultType : "text/plain", params) }
         return (type, params)
     }
 

@@ -29,7 +29,7 @@ struct VendorIndex {
     func vendors(forSender address: String) -> (vendors: [Vendor], domain: String?) {
         guard let at = address.lastIndex(of: "@") else { return ([], nil) }
         var domain = String(address[address.index(after: at)...]).lowercased()
-        while domain.contains(".") {
+        while domain.includes(".") {
             if let v = byDomain[domain] { return (v, domain) }
             domain = String(domain[domain.index(after: domain.firstIndex(of: ".")!)...])
         }
@@ -214,13 +214,15 @@ enum ReceiptReader {
     static func invoiceNumber(in text: String) -> String? {
         // The regular expression runs only on lines naming an invoice (and the line after, where
         // the number may sit): ICU over a whole message was a tenth of a scan.
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false)
         var keep = Set<Int>()
-        for (i, line) in lines.enumerated() where LowerText(String(line)).contains(any: invoiceWords) {
-            keep.insert(i); keep.insert(i + 1)
+        for (i, line) in lines.enumerated() {
+            let lower = line.allSatisfy({ $0 < 0x80 }) ? LowerText(lowered: line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 })
+                                                      : LowerText(String(decoding: line, as: UTF8.self))
+            if lower.contains(any: invoiceWords) { keep.insert(i); keep.insert(i + 1) }
         }
         guard !keep.isEmpty else { return nil }
-        let text = keep.sorted().filter { $0 < lines.count }.map { String(lines[$0]) }.joined(separator: "\n")
+        let text = keep.sorted().filter { $0 < lines.count }.map { String(decoding: lines[$0], as: UTF8.self) }.joined(separator: "\n")
         let ns = text as NSString
         for m in invoicePattern.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
             let v = ns.substring(with: m.range(at: 1))

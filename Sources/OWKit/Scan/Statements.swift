@@ -70,7 +70,7 @@ enum StatementReader {
 
     /// Card descriptors often carry the domain: "ZOOM.US 888-799-9666".
     static func vendorByDomainWord(_ desc: String, _ index: VendorIndex) -> Vendor? {
-        for word in desc.lowercased().split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "/" }) where word.contains(".") {
+        for word in desc.lowercased().split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "/" }) where word.includes(".") {
             if let v = index.byDomain[String(word)]?.first { return v }
         }
         return nil
@@ -111,7 +111,7 @@ enum StatementReader {
         let parts = s.split(whereSeparator: { $0 == "." || $0 == "/" || $0 == "-" }).map { Int($0) }
         guard parts.count == 3, let a = parts[0], let b = parts[1], var y = parts[2] else { return nil }
         if y < 100 { y += 2000 }
-        let dotted = s.contains(".")
+        let dotted = s.includes(".")
         let (d, m) = dotted || dayFirst ? (a, b) : (b, a)
         return Time.parseDay("\(Time.pad(y, 4))-\(Time.pad(m, 2))-\(Time.pad(d, 2))")
     }

@@ -59,3 +59,15 @@ extension StringProtocol {
         utf8.contains(target) ? String(decoding: utf8.filter { $0 != target }, as: UTF8.self) : String(self)
     }
 }
+
+extension StringProtocol {
+    /// Substring test on UTF-8 bytes (Foundation's `contains` bridges to NSString on Linux).
+    func includes(_ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return true }
+        let h = Array(utf8)
+        guard h.count >= n.count else { return false }
+        for i in 0...(h.count - n.count) where h[i] == first && h[i..<(i + n.count)].elementsEqual(n) { return true }
+        return false
+    }
+}
