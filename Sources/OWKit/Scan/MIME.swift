@@ -111,7 +111,9 @@ public enum MIME {
             return p
         }
         let cte = (p.header("Content-Transfer-Encoding") ?? "7bit").trimmedBlanks.lowercased()
-        p.body = decodeTransfer(body, encoding: cte)
+        // Only text and embedded messages are ever read; images and other binary parts keep
+        // their transfer encoding (decoding megabytes of base64 nobody reads was a tenth of a scan).
+        p.body = type.hasPrefix("text/") || type.hasPrefix("message/") ? decodeTransfer(body, encoding: cte) : Array(body)
         if type == "message/delivery-status" {
             // RFC 3464: blocks of header fields separated by blank lines, each read as headers only.
             for block in splitBlocks(p.body[...]) {

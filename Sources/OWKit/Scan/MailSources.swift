@@ -97,17 +97,25 @@ struct MboxReader {
 
     /// mboxrd: a line `>From ` (any number of `>`) loses one `>`.
     static func unquote(_ bytes: inout [UInt8]) {
-        guard bytes.contains(0x3E) else { return }
+        // Most messages have no quoted line at all: look for one before copying anything.
+        func quotedFrom(at i: Int) -> Bool {
+            var j = i
+            while j < bytes.count, bytes[j] == 0x3E { j += 1 }
+            return j > i && j + 5 <= bytes.count && bytes[j] == 0x46 && bytes[j + 1] == 0x72 && bytes[j + 2] == 0x6F && bytes[j + 3] == 0x6D && bytes[j + 4] == 0x20
+        }
+        var any = quotedFrom(at: 0)
+        var k = 0
+        while !any, k < bytes.count {
+            if bytes[k] == 0x0A && k + 1 < bytes.count && bytes[k + 1] == 0x3E && quotedFrom(at: k + 1) { any = true }
+            k += 1
+        }
+        guard any else { return }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var lineStart = true
         var i = 0
         while i < bytes.count {
-            if lineStart, bytes[i] == 0x3E {
-                var j = i
-                while j < bytes.count, bytes[j] == 0x3E { j += 1 }
-                if j + 5 <= bytes.count, Array(bytes[j..<j + 5]) == Array("From ".utf8) { i += 1 }
-            }
+            if lineStart, bytes[i] == 0x3E, quotedFrom(at: i) { i += 1 }
             lineStart = bytes[i] == 0x0A
             out.append(bytes[i])
             i += 1
