@@ -63,6 +63,32 @@ final class MIMETests: XCTestCase {
     }
 }
 
+final class MboxTests: XCTestCase {
+    func messages(_ text: String) throws -> [String] {
+        let path = NSTemporaryDirectory() + "owkit-\(UUID().uuidString).mbox"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var reader = try MboxReader(path: path, offset: 0)
+        var out: [String] = []
+        while let (item, _) = reader.next() { out.append(String(decoding: item.bytes, as: UTF8.self)) }
+        return out
+    }
+
+    func testFromLinesUnquotedAndSeparated() throws {
+        let got = try messages("junk before\nFrom a@b Thu Nov 26 10:00:00 2026\nSubject: 1\n\n>From here\n>>From there\n> From not\n"
+                               + "From a@b Thu Nov 26 10:00:01 2026\nSubject: 2\n\nFromage is not a separator\n")
+        XCTAssertEqual(got, ["Subject: 1\n\nFrom here\n>From there\n> From not\n", "Subject: 2\n\nFromage is not a separator\n"])
+    }
+
+    func testCRLFAndMessagesAcrossChunks() throws {
+        let body = String(repeating: "x", count: MboxReader.chunk / 3) + "\r\n"
+        let text = (0..<7).map { "From a@b Thu Nov 26 10:00:00 2026\r\nSubject: \($0)\r\n\r\n" + body }.joined()
+        let got = try messages(text)
+        XCTAssertEqual(got.count, 7)
+        XCTAssertTrue(got.allSatisfy { $0.hasSuffix(body) })
+    }
+}
+
 final class ReceiptTests: XCTestCase {
     let eur = try! Currency.parse("EUR")
 
