@@ -2,6 +2,7 @@
 # owatch demo: a throw-away office in a temp directory. Run with `make demo`.
 set -euo pipefail
 OW=${OWATCH_BIN:-owatch}
+here=$(cd "$(dirname "$0")" && pwd)
 demo=$(mktemp -d "${TMPDIR:-/tmp}/owatch-demo.XXXXXX")
 export HOME="$demo" XDG_DATA_HOME="$demo/data" XDG_CONFIG_HOME="$demo/config"
 unset OWATCH_LEDGER OWATCH_TOKEN OWATCH_KEY OWATCH_FORMAT
@@ -39,10 +40,31 @@ step "$OW" --token bob.token request list
 printf '\n\033[1m$ owatch license list --json | jq -r '"'"'.[] | "\\(.name): \\(.monthly) \\(.currency)/month, \\(.assigned)/\\(.seats // "∞") seats"'"'"'\033[0m\n'
 "$OW" license list --json | jq -r '.[] | "\(.name): \(.monthly) \(.currency)/month, \(.assigned)/\(.seats // "∞") seats"'
 
+echo; echo "== The cron job: receipts and the company card, scanned for shadow IT"
+cp "$here/mail/receipts.mbox" "$here/statements/card.csv" "$demo/"
+step "$OW" scan source add receipts.mbox
+step "$OW" scan source add card.csv
+step "$OW" --token scanner.token scan --fail-on-findings -q > /dev/null || echo "(exit $?: new findings, as cron would report them)"
+step "$OW" --token scanner.token scan        # nothing new: silent
+step "$OW" scan findings --kind unmanaged
+step "$OW" scan findings --kind price_change
+step "$OW" scan adopt 1        # Zoom was paid outside the inventory: it becomes a license
+printf '\n\033[1m$ owatch report shadow --json | jq -r '"'"'.[:5][] | "\\(.vendor): \\(.monthly) \\(.currency)/month"'"'"'\033[0m\n'
+"$OW" report shadow --json | jq -r '.[:5][] | "\(.vendor): \(.monthly) \(.currency)/month"'
+
+echo; echo "== Reports"
+step "$OW" report summary
+step "$OW" report burn --by vendor --from 2026-11 --to 2026-11 --format csv | head -8
+step "$OW" report utilization
+step "$OW" report forecast --months 6
+step "$OW" report leave --year 2027
+
 echo; echo "== Keys and the audit chain"
 step "$OW" token jwk
 step "$OW" audit seal
 step "$OW" audit verify
 step "$OW" doctor
+step "$OW" report html --out "$demo/dashboard.html"
 echo
+echo "The dashboard is $demo/dashboard.html (open it in a browser; it works offline)."
 echo "The demo ledger is $demo/data/owatch/ledger.db; remove $demo when done."

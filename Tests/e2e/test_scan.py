@@ -147,6 +147,11 @@ def test_adopt_and_ignore(copy):
     copy.ok("scan", "adopt", str(findings["Notion"]["id"]), "--as", "Notion Team")
     assert copy.sql("SELECT count(*) FROM charges c JOIN licenses l ON l.id = c.license_id WHERE l.name = 'Notion Team'").strip() == "1"
     assert copy.run("scan", "adopt", str(zoom["id"])).rc == 1
+    # Another vendor's spend cannot be adopted into a license: its charges would move there.
+    before = copy.sql("SELECT id, license_id FROM charges ORDER BY id")
+    r = copy.run("scan", "adopt", str(findings["Datadog"]["id"]), "--as", "Notion Team")
+    assert r.rc == 1 and "Datadog's spend" in r.err
+    assert copy.sql("SELECT id, license_id FROM charges ORDER BY id") == before
     assert copy.run("scan", "ignore", str(findings["Hetzner"]["id"])).rc == 64
     ig = copy.ok("scan", "ignore", str(findings["Hetzner"]["id"]), "-m", "personal server, reimbursed", "--json").json()
     assert ig["status"] == "ignored" and ig["note"] == "personal server, reimbursed"

@@ -32,6 +32,8 @@ public struct Charts: Sendable {
         guard let top = values.max(), top > 0 else { return String(repeating: ascii ? "_" : "▁", count: values.count) }
         let bottom = min(0, values.min() ?? 0)
         let set = ascii ? Charts.asciiLevels : Charts.levels
+        // A flat series is a flat line in the middle, not a wall of full blocks.
+        if values.allSatisfy({ $0 == top }) { return String(repeating: set[set.count / 2 - 1], count: values.count) }
         return String(values.map { v in
             let i = Int((Double(v - bottom) / Double(top - bottom) * Double(set.count - 1)).rounded())
             return set[max(0, min(set.count - 1, i))]

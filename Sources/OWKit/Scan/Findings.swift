@@ -65,6 +65,11 @@ public enum Findings {
                 guard let vendorID = row.optionalInt("vendor_id") else { throw OWError.refused("finding #\(id) names no vendor") }
                 if let key = licenseKey {
                     license = try Licenses.get(db, key)
+                    // Charges move to the license: they must be that vendor's.
+                    guard license.vendor.caseInsensitiveCompare(f.vendor ?? "") == .orderedSame else {
+                        throw OWError.refused("finding #\(id) is \(f.vendor ?? "another vendor")'s spend; \(license.name) is a \(license.vendor) license",
+                                              hint: "adopt it without --as to create a \(f.vendor ?? "new") license, or pick one of that vendor's")
+                    }
                 } else {
                     guard let chargeID = row.optionalInt("charge_id"), let c = try db.one("SELECT * FROM charges WHERE id = ?", chargeID) else {
                         throw OWError.refused("finding #\(id) has no charge to adopt from")
