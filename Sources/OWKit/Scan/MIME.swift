@@ -44,11 +44,8 @@ public struct MailMessage: Sendable {
 
     /// The sender's address, lower-cased: what the vendor catalog's domains are matched against.
     public var fromAddress: String? {
-        let f = from
-        if let lt = f.lastIndex(of: "<"), let gt = f[lt...].firstIndex(of: ">") {
-            return String(f[f.index(after: lt)..<gt]).trimmedBlanks.lowercased()
-        }
-        return MailHeader.mailboxes(f).first?.address.lowercased() ?? f.split(separator: " ").first { $0.includes("@") }.map { String($0).lowercased() }
+        let raw = root.header("From") ?? ""
+        return MailHeader.mailboxes(raw).first?.address.lowercased() ?? raw.split(separator: " ").first { $0.includes("@") }.map { String($0).lowercased() }
     }
 
     /// All readable text: text/plain parts, or HTML turned into text when a part has no plain

@@ -58,9 +58,9 @@ struct Matcher {
         // Paid twice: the same amount to the same vendor within three days, from the same kind of source.
         let duplicateOf = try db.one("""
             SELECT id FROM charges WHERE vendor_id = ? AND amount_minor = ? AND currency = ? AND origin = ?
-              AND abs(julianday(charged_on) - julianday(?)) <= 3
+              AND charged_on BETWEEN date(?, '-3 days') AND date(?, '+3 days')
             ORDER BY id LIMIT 1
-            """, c.vendor.id, c.amount.minor, c.amount.currency.code, c.origin, day)?.int("id")
+            """, c.vendor.id, c.amount.minor, c.amount.currency.code, c.origin, day, day)?.int("id")
         try db.run("""
             INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id, expected_id, created_at)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)

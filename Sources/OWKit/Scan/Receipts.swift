@@ -212,21 +212,29 @@ enum ReceiptReader {
         #"(?i)(?:invoice|receipt|rechnung|facture|factura|fattura|order|transaction|請求書)\s*(?:number|no\.?|nr\.?|n°|#|id|s?nummer|número|numero|番号)?\s*[:#]?\s*([A-Z0-9][A-Z0-9\-_/]{3,})"#)
 
     static func invoiceNumber(in text: String) -> String? {
-        // The regular expression runs only on lines naming an invoice (and the line after, where
-        // the number may sit): ICU over a whole message was a tenth of a scan.
+        // The expression is tried, anchored, only where a line names an invoice (with the next
+        // line, where the number may sit): ICU over whole messages was a tenth of a scan.
         let lines = Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false)
-        var keep = Set<Int>()
         for (i, line) in lines.enumerated() {
-            let lower = line.allSatisfy({ $0 < 0x80 }) ? LowerText(lowered: line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 })
-                                                      : LowerText(String(decoding: line, as: UTF8.self))
-            if lower.contains(any: invoiceWords) { keep.insert(i); keep.insert(i + 1) }
-        }
-        guard !keep.isEmpty else { return nil }
-        let text = keep.sorted().filter { $0 < lines.count }.map { String(decoding: lines[$0], as: UTF8.self) }.joined(separator: "\n")
-        let ns = text as NSString
-        for m in invoicePattern.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
-            let v = ns.substring(with: m.range(at: 1))
-            if v.contains(where: \.isNumber) { return v }
+            let ascii = line.allSatisfy { $0 < 0x80 }
+            let lower = ascii ? LowerText(lowered: line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }) : LowerText(String(decoding: line, as: UTF8.self))
+            var starts: [Int] = []
+            for needle in invoiceWords {
+                var from = 0
+                while let at = lower.find(needle, from: from) { starts.append(at); from = at + 1 }
+            }
+            guard !starts.isEmpty else { continue }
+            let next = i + 1 < lines.count ? "\n" + String(decoding: lines[i + 1], as: UTF8.self) : ""
+            // Offsets in the lower-cased line hold for the original when lengths agree.
+            let sameLength = lower.bytes.count == line.count
+            for at in starts.sorted() {
+                let window = String(decoding: sameLength ? Array(line.dropFirst(at).prefix(120)) : Array(line), as: UTF8.self) + next
+                let ns = window as NSString
+                for m in invoicePattern.matches(in: window, options: sameLength ? [.anchored] : [], range: NSRange(location: 0, length: ns.length)) {
+                    let v = ns.substring(with: m.range(at: 1))
+                    if v.contains(where: \.isNumber) { return v }
+                }
+            }
         }
         return nil
     }
