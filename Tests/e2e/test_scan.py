@@ -226,6 +226,27 @@ def test_post_scan_hook(copy):
     assert event["event"] == "post-scan" and len(event["findings"]) >= 20 and event["charges"] == 30
 
 
+def test_big_events_reach_slow_hooks_and_deaf_hooks_do_not_kill_owatch(office):
+    """An event larger than a pipe buffer is fed whole to a hook that reads slowly; a hook that
+    exits without reading (closing its stdin) must not kill owatch with SIGPIPE."""
+    d = office.ledger.parent / "hooks"
+    d.mkdir()
+    hook = d / "post-scan"
+    hook.write_text(f'#!/bin/sh\nsleep 1\ncat > "{office.home}/scan-event.json"\n')
+    hook.chmod(0o755)
+    rows = "".join(f"2026-11-10,SLACK T0A1B2C3 DUBLIN REF{i},-10.00,EUR\n" for i in range(400))
+    (office.home / "dups.csv").write_text("Date,Description,Amount,Currency\n" + rows)
+    res = scan(office, office.home / "dups.csv")
+    assert res["charges"] == 400
+    event = json.loads((office.home / "scan-event.json").read_text())
+    assert len(json.dumps(event)) > 65536 and len(event["findings"]) == res["new_findings"] >= 399
+    hook.write_text("#!/bin/sh\nexec 0<&-\nexit 0\n")
+    (office.home / "more.csv").write_text("Date,Description,Amount,Currency\n" + rows.replace("REF", "AGAIN"))
+    for _ in range(3):
+        r = office.run("scan", office.home / "more.csv", "--json")
+        assert r.rc == 0, r
+
+
 def receipt(n, body=None, extra_headers=""):
     return (f"From x Thu Nov 26 10:00:00 2026\nFrom: Sentry <noreply@sentry.io>\nSubject: Sentry receipt {n}\n"
             f"Date: Thu, 26 Nov 2026 10:00:00 +0000\nMessage-ID: <good-{n}@x>\n{extra_headers}\n"

@@ -63,25 +63,42 @@ public enum Hooks {
         let rc = posix_spawn(&pid, path, &actions, &attrs, argv, envp)
         close(readEnd)
         guard rc == 0 else { close(writeEnd); return .failed(String(cString: strerror(rc))) }
-        // The payload is small (well under a pipe buffer); a hook that never reads it cannot block us.
+        // The event is fed to the hook as it reads, without ever blocking: a hook that never
+        // reads cannot hold owatch past the timeout. One that exits without reading closes the
+        // pipe; the write then fails with EPIPE, and SIGPIPE (which would kill owatch) is
+        // ignored while the hook runs.
         _ = fcntl(writeEnd, F_SETFL, fcntl(writeEnd, F_GETFL) | O_NONBLOCK)
-        _ = input.withUnsafeBytes { write(writeEnd, $0.baseAddress, $0.count) }
-        close(writeEnd)
+        let previous = signal(SIGPIPE, SIG_IGN)
+        defer { signal(SIGPIPE, previous) }
+        var written = 0, inputOpen = true
+        func feed() {
+            while inputOpen && written < input.count {
+                let n = input.withUnsafeBytes { write(writeEnd, $0.baseAddress! + written, $0.count - written) }
+                if n > 0 { written += n; continue }
+                if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
+                break                                   // EPIPE or another error: the hook stopped reading
+            }
+            if inputOpen { close(writeEnd); inputOpen = false }
+        }
+        feed()
         let deadline = Date().addingTimeInterval(timeout)
         var status: Int32 = 0
         while true {
             let w = waitpid(pid, &status, WNOHANG)
             if w == pid { break }
-            if w < 0 && errno != EINTR { return .failed(String(cString: strerror(errno))) }
+            if w < 0 && errno != EINTR { if inputOpen { close(writeEnd) }; return .failed(String(cString: strerror(errno))) }
             if Date() >= deadline {
+                if inputOpen { close(writeEnd); inputOpen = false }
                 kill(-pid, SIGTERM)
                 usleep(200_000)
                 kill(-pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
                 return .timedOut
             }
+            feed()
             usleep(5_000)
         }
+        if inputOpen { close(writeEnd) }
         let low = status & 0x7f
         if low == 0 { return .exited((status >> 8) & 0xff) }
         return .signaled(low)
