@@ -51,7 +51,7 @@ final class Invocation {
 
     // Output: data to stdout in the chosen format; messages to stderr.
     func emit(_ records: [Record], columns: [String] = [], tableColumns: [String]? = nil) {
-        term.out(exporter.list(records, emptyColumns: columns, tableColumns: tableColumns))
+        term.out(bytes: exporter.listBytes(records, emptyColumns: columns, tableColumns: tableColumns))
     }
 
     /// The result of a change: as a one-row summary table in table format, the whole object otherwise.

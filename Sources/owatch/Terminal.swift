@@ -27,6 +27,18 @@ struct Terminal {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    /// Writes bytes to stdout as they are, retrying short writes. A closed pipe (`| head`)
+    /// ends the output quietly, as for any Unix filter.
+    func out(bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buf in
+            var done = 0
+            while done < buf.count {
+                let n = write(STDOUT_FILENO, buf.baseAddress! + done, buf.count - done)
+                if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { return }
+            }
+        }
+    }
+
     func err(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
     }
