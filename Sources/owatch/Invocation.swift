@@ -50,8 +50,8 @@ final class Invocation {
     }
 
     // Output: data to stdout in the chosen format; messages to stderr.
-    func emit(_ records: [Record], columns: [String] = [], tableColumns: [String]? = nil) {
-        term.out(bytes: exporter.listBytes(records, emptyColumns: columns, tableColumns: tableColumns))
+    func emit<S: Sequence>(_ records: S, columns: [String] = [], tableColumns: [String]? = nil) where S.Element == Record {
+        exporter.write(records, emptyColumns: columns, tableColumns: tableColumns) { term.out(bytes: $0) }
     }
 
     /// The result of a change: as a one-row summary table in table format, the whole object otherwise.

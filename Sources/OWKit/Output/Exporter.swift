@@ -28,6 +28,31 @@ public struct Exporter: Sendable {
         }
     }
 
+    /// Streams the list to `sink` in chunks of about 64 KB: JSON and JSON lines are written
+    /// row by row as the rows are made, so memory stays small whatever the row count (on this
+    /// kind of virtual machine, touching fresh memory cost more than formatting). Tables and
+    /// CSV need every row first (column widths, the header).
+    public func write<S: Sequence>(_ records: S, emptyColumns: [String] = [], tableColumns: [String]? = nil,
+                                   to sink: ([UInt8]) -> Void) where S.Element == Record {
+        guard format == .json || format == .jsonl else {
+            sink(listBytes(Array(records), emptyColumns: emptyColumns, tableColumns: tableColumns))
+            return
+        }
+        let json = format == .json
+        var out: [UInt8] = []
+        out.reserveCapacity(72 * 1024)
+        var count = 0
+        for r in records {
+            if json { out.append(contentsOf: count == 0 ? [UInt8(ascii: "["), 10] : [UInt8(ascii: ","), 10]) }
+            Exporter.writeJSON(r, to: &out)
+            if !json { out.append(10) }
+            count += 1
+            if out.count >= 64 * 1024 { sink(out); out.removeAll(keepingCapacity: true) }
+        }
+        if json { out.append(contentsOf: count == 0 ? Array("[]\n".utf8) : [10, UInt8(ascii: "]"), 10]) }
+        sink(out)
+    }
+
     /// The same output as UTF-8 bytes. JSON is written straight into one buffer sized from the
     /// first row, and goes to stdout without a String in between (thousands of rows are
     /// megabytes: every copy showed in `license list` timings).
@@ -150,11 +175,13 @@ public struct Exporter: Sendable {
         out.append(UInt8(ascii: "{"))
         var first = true
         var currencyDone = r.fields.contains(where: { $0.key == "currency" })
-        func key(_ k: String) {
-            if !first { out.append(UInt8(ascii: ",")) }
+        // Keys are snake_case ASCII (SPEC §5): copied, never escaped.
+        func key(_ k: String, suffix: String = "") {
+            out.append(contentsOf: first ? [UInt8(ascii: "\"")] : [UInt8(ascii: ","), UInt8(ascii: "\"")])
             first = false
-            JSON.writeString(k, to: &out)
-            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: k.utf8)
+            out.append(contentsOf: suffix.utf8)
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         }
         for f in r.fields {
             switch f.value {
@@ -163,7 +190,7 @@ public struct Exporter: Sendable {
                 if let s { JSON.writeString(s, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
             case .int(let i), .intOr(let i, _):
                 key(f.key)
-                if let i { out.append(contentsOf: String(i).utf8) } else { out.append(contentsOf: JSON.nullBytes) }
+                if let i { JSON.writeInt(i, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
             case .bool(let b):
                 key(f.key)
                 out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
@@ -181,8 +208,8 @@ public struct Exporter: Sendable {
             case .money(let m):
                 key(f.key)
                 if let m { out.append(contentsOf: m.decimal.utf8) } else { out.append(contentsOf: JSON.nullBytes) }
-                key(f.key + "_minor")
-                if let m { out.append(contentsOf: String(m.minor).utf8) } else { out.append(contentsOf: JSON.nullBytes) }
+                key(f.key, suffix: "_minor")
+                if let m { JSON.writeInt(m.minor, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
                 if !currencyDone {
                     key("currency")
                     if let m { JSON.writeString(m.currency.code, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }

@@ -72,45 +72,62 @@ public enum JSON: Equatable, Sendable {
     static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
     static let hexDigits = Array("0123456789abcdef".utf8)
 
+    /// Bytes that need a look before copying: controls, `"`, `\\`, and 0xE2 (which starts
+    /// U+2028/U+2029). Everything else is copied in bulk.
+    static let needsLook: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }
+
     /// Escapes per RFC 8259, plus U+2028/U+2029 so the output is also safe inside JavaScript.
     /// Runs of plain bytes are copied in bulk.
     static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
-            var runStart = 0
-            var i = 0
-            func flush() { if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) } }
-            while i < bytes.count {
-                let b = bytes[i]
-                var escape: [UInt8]? = nil
-                var width = 1
-                switch b {
-                case UInt8(ascii: "\""): escape = [92, 34]
-                case UInt8(ascii: "\\"): escape = [92, 92]
-                case 0x0A: escape = [92, UInt8(ascii: "n")]
-                case 0x0D: escape = [92, UInt8(ascii: "r")]
-                case 0x09: escape = [92, UInt8(ascii: "t")]
-                case 0x08: escape = [92, UInt8(ascii: "b")]
-                case 0x0C: escape = [92, UInt8(ascii: "f")]
-                case 0..<0x20: escape = [92, UInt8(ascii: "u"), 48, 48, hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
-                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
-                    escape = Array("\\u202".utf8) + [bytes[i + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")]
-                    width = 3
-                default: break
-                }
-                if let escape {
-                    flush()
+            let n = bytes.count
+            var runStart = 0, i = 0
+            needsLook.withUnsafeBufferPointer { look in
+                while i < n {
+                    let b = bytes[i]
+                    if !look[Int(b)] { i += 1; continue }
+                    var width = 1
+                    let escape: [UInt8]?
+                    switch b {
+                    case UInt8(ascii: "\""): escape = [92, 34]
+                    case UInt8(ascii: "\\"): escape = [92, 92]
+                    case 0x0A: escape = [92, UInt8(ascii: "n")]
+                    case 0x0D: escape = [92, UInt8(ascii: "r")]
+                    case 0x09: escape = [92, UInt8(ascii: "t")]
+                    case 0x08: escape = [92, UInt8(ascii: "b")]
+                    case 0x0C: escape = [92, UInt8(ascii: "f")]
+                    case 0..<0x20: escape = [92, UInt8(ascii: "u"), 48, 48, hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
+                    case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                        escape = Array("\\u202".utf8) + [bytes[i + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")]
+                        width = 3
+                    default: escape = nil
+                    }
+                    guard let escape else { i += 1; continue }
+                    if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
                     out.append(contentsOf: escape)
                     i += width
                     runStart = i
-                } else {
-                    i += 1
                 }
             }
-            flush()
+            if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// A decimal integer written as ASCII digits, without making a String.
+    static func writeInt(_ v: Int64, to out: inout [UInt8]) {
+        if v == 0 { out.append(48); return }
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while m > 0 { d[count] = UInt8(48 + m % 10); m /= 10; count += 1 }
+            for k in stride(from: count - 1, through: 0, by: -1) { out.append(d[k]) }
+        }
     }
 
     // MARK: Parsing

@@ -78,22 +78,22 @@ enum LicenseCommand {
         let holders = try Licenses.allHolders(s.db)
         var lines: [Int64: [PurchaseLine]] = [:]
         if inv.exporter.format != .table { lines = try Licenses.allPurchaseLines(s.db, licenses: licenses) }
-        var records = licenses.map { record($0, holders: holders[$0.id] ?? [], lines: lines[$0.id] ?? [], today: s.now) }
-        var tableCols = tableColumns
-        if let user = f.holder {
-            // Each license's monthly cost share for that person, and the total.
-            for (i, l) in licenses.enumerated() {
-                records[i].fields.append((key: "share", value: .money(Money(minor: l.seatMonthlyExact.rounded, currency: l.currency))))
-            }
-            tableCols = ["id", "name", "vendor", "monthly", "assigned", "share", "renews_on"]
-            inv.emit(records, columns: columns + ["share"], tableColumns: tableCols)
-            if inv.exporter.format == .table {
-                let totals = Licenses.seatCostByCurrency(licenses)
-                inv.term.out("total for \(user): " + (totals.isEmpty ? "0" : totals.map(\.display).joined(separator: " + ")) + " a month\n")
-            }
+        guard let user = f.holder else {
+            // Rows are made as they are written (JSON streams; see Exporter.write).
+            inv.emit(licenses.lazy.map { record($0, holders: holders[$0.id] ?? [], lines: lines[$0.id] ?? [], today: s.now) },
+                     columns: columns, tableColumns: tableColumns)
             return
         }
-        inv.emit(records, columns: columns, tableColumns: tableCols)
+        // One person's licenses: each one's monthly cost share for them, and the total.
+        inv.emit(licenses.map { l in
+            var r = record(l, holders: holders[l.id] ?? [], lines: lines[l.id] ?? [], today: s.now)
+            r.fields.append((key: "share", value: .money(Money(minor: l.seatMonthlyExact.rounded, currency: l.currency))))
+            return r
+        }, columns: columns + ["share"], tableColumns: ["id", "name", "vendor", "monthly", "assigned", "share", "renews_on"])
+        if inv.exporter.format == .table {
+            let totals = Licenses.seatCostByCurrency(licenses)
+            inv.term.out("total for \(user): " + (totals.isEmpty ? "0" : totals.map(\.display).joined(separator: " + ")) + " a month\n")
+        }
     }
 
     static func showCommand(_ inv: Invocation) throws { try show(inv, try visible(inv, inv.argument(0))) }
