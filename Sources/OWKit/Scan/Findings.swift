@@ -89,7 +89,9 @@ public enum Findings {
                     license = try Licenses.add(session, d)
                 }
                 // Its charges are managed now (triggers move them out of the unmanaged aggregate).
-                try db.run("UPDATE charges SET license_id = ? WHERE vendor_id = ? AND license_id IS NULL AND expected_id IS NULL", license.id, vendorID)
+                // One finding per vendor and currency: the charges in that currency move.
+                try db.run("UPDATE charges SET license_id = ? WHERE vendor_id = ? AND currency = ? AND license_id IS NULL AND expected_id IS NULL",
+                           license.id, vendorID, f.amount?.currency.code ?? license.currency.code)
             case "price_change":
                 guard let lid = row.optionalInt("license_id"), let amount = f.amount else { throw OWError.refused("finding #\(id) names no license") }
                 let current = try Licenses.get(db, String(lid))

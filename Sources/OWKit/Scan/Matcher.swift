@@ -83,7 +83,7 @@ struct Matcher {
         if unmanaged {
             let period = c.period ?? .monthly
             let monthly = Money(minor: (Rational(c.amount.minor, 1) * period.chargesPerMonth).rounded, currency: c.amount.currency)
-            try add(Findings.record(db, kind: "unmanaged", key: "unmanaged:\(c.vendor.id)", vendor: c.vendor, licenseID: nil, chargeID: chargeID,
+            try add(Findings.record(db, kind: "unmanaged", key: "unmanaged:\(c.vendor.id):\(c.amount.currency.code)", vendor: c.vendor, licenseID: nil, chargeID: chargeID,
                                     amount: c.amount, monthly: monthly,
                                     summary: "\(c.vendor.name): \(c.amount.display) paid on \(day) matches no license (about \(monthly.display) a month)",
                                     now: session.now))
