@@ -17,10 +17,9 @@ public struct Exporter: Sendable {
         switch format {
         case .json, .jsonl: return String(decoding: listBytes(records, emptyColumns: emptyColumns, tableColumns: tableColumns), as: UTF8.self)
         case .csv:
-            let header = records.first.map(Exporter.flatKeys) ?? emptyColumns
-            var out = header.map(Exporter.csvCell).joined(separator: ",") + "\r\n"
-            for r in records { out += Exporter.flatCells(r).map(Exporter.csvCell).joined(separator: ",") + "\r\n" }
-            return out
+            var out: [UInt8] = []
+            writeCSV(records, emptyColumns: emptyColumns) { out.append(contentsOf: $0) }
+            return String(decoding: out, as: UTF8.self)
         case .table:
             guard let cols = tableColumns else { return table(records, emptyColumns: emptyColumns) }
             let picked = records.map { r in Record(cols.compactMap { c in r[c].map { (c, $0) } }) }
@@ -34,6 +33,7 @@ public struct Exporter: Sendable {
     /// CSV need every row first (column widths, the header).
     public func write<S: Sequence>(_ records: S, emptyColumns: [String] = [], tableColumns: [String]? = nil,
                                    to sink: ([UInt8]) -> Void) where S.Element == Record {
+        if format == .csv { writeCSV(records, emptyColumns: emptyColumns, to: sink); return }
         guard format == .json || format == .jsonl else {
             sink(listBytes(Array(records), emptyColumns: emptyColumns, tableColumns: tableColumns))
             return
@@ -50,6 +50,28 @@ public struct Exporter: Sendable {
             if out.count >= 64 * 1024 { sink(out); out.removeAll(keepingCapacity: true) }
         }
         if json { out.append(contentsOf: count == 0 ? Array("[]\n".utf8) : [10, UInt8(ascii: "]"), 10]) }
+        sink(out)
+    }
+
+    /// CSV with a header row (from the first record, or `emptyColumns` when there is none),
+    /// RFC 4180 line ends, streamed in chunks like JSON.
+    func writeCSV<S: Sequence>(_ records: S, emptyColumns: [String], to sink: ([UInt8]) -> Void) where S.Element == Record {
+        var out: [UInt8] = []
+        out.reserveCapacity(72 * 1024)
+        func row(_ cells: [String]) {
+            for (i, c) in cells.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                Exporter.writeCSVCell(c, to: &out)
+            }
+            out.append(contentsOf: [13, 10])
+        }
+        var first = true
+        for r in records {
+            if first { row(Exporter.flatKeys(r)); first = false }
+            row(Exporter.flatCells(r))
+            if out.count >= 64 * 1024 { sink(out); out.removeAll(keepingCapacity: true) }
+        }
+        if first { row(emptyColumns) }
         sink(out)
     }
 
@@ -238,12 +260,31 @@ public struct Exporter: Sendable {
     /// RFC 4180 quoting. Cells that a spreadsheet would run as a formula are prefixed with
     /// a quote (OWASP "CSV injection"): mail subjects and vendor names are hostile input.
     static func csvCell(_ s: String) -> String {
-        var cell = s
-        if let first = cell.unicodeScalars.first, "=+@\t\r".unicodeScalars.contains(first) || (first == "-" && Double(cell) == nil) {
-            cell = "'" + cell
+        var out: [UInt8] = []
+        writeCSVCell(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// One CSV cell onto `out`, on bytes (this runs for every cell of every row).
+    static func writeCSVCell(_ s: String, to out: inout [UInt8]) {
+        let b = s.utf8
+        var guardQuote = false
+        if let first = b.first {
+            switch first {
+            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "@"), 9, 13: guardQuote = true
+            case UInt8(ascii: "-"): guardQuote = Double(s) == nil
+            default: break
+            }
         }
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let quote = b.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+        if quote { out.append(UInt8(ascii: "\"")) }
+        if guardQuote { out.append(UInt8(ascii: "'")) }
+        if quote {
+            for c in b { out.append(c); if c == UInt8(ascii: "\"") { out.append(c) } }
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(contentsOf: b)
+        }
     }
 }
 
