@@ -41,6 +41,18 @@ def office(tmp, users):
     return env, ledger
 
 
+def restorer(ledger):
+    """Keeps a copy of the ledger as it is now; the returned function puts it back (untimed setup)."""
+    pristine = Path(str(ledger) + ".pristine")
+    shutil.copy(ledger, pristine)
+
+    def restore():
+        shutil.copy(pristine, ledger)
+        for suffix in ("-wal", "-shm"):
+            Path(str(ledger) + suffix).unlink(missing_ok=True)
+    return restore
+
+
 def report(name, ours, theirs, alt, goal):
     ratio = ours / theirs
     verdict = "meets" if ratio <= goal else "misses"
@@ -71,13 +83,7 @@ def bench_licenses(runs):
         env, ledger = office(tmp, 50)
         csv_path = Path(tmp) / "100k.csv"
         csv_path.write_text(gen.licenses(100_000, 50))
-        ledger_copy = Path(tmp) / "pristine.db"
-        shutil.copy(ledger, ledger_copy)
-
-        def reset_ledger():
-            shutil.copy(ledger_copy, ledger)
-            for suffix in ("-wal", "-shm"):
-                Path(str(ledger) + suffix).unlink(missing_ok=True)
+        reset_ledger = restorer(ledger)
 
         bare = Path(tmp) / "bare.db"
 
@@ -109,13 +115,7 @@ def bench_scan(runs, messages=50_000):
         mbox = Path(tmp) / "inbox.mbox"
         gen.mbox(messages, mbox)
         env, ledger = office(tmp, 5)
-        pristine = Path(tmp) / "pristine.db"
-        shutil.copy(ledger, pristine)
-
-        def reset():
-            shutil.copy(pristine, ledger)
-            for suffix in ("-wal", "-shm"):
-                Path(str(ledger) + suffix).unlink(missing_ok=True)
+        reset = restorer(ledger)
 
         scan_runs = max(1, runs // 3)
         size_mb = mbox.stat().st_size / 1e6
