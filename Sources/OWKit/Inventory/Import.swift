@@ -134,9 +134,11 @@ public enum LicenseImport {
             var vendors = try Vendors.index(session.db)
             var users = try Licenses.activeUsers(session.db)
             var seats = 0
+            let stamp = Licenses.Stamp(session.now)
+            if resolved.contains(where: { $0.1.draft.renewsOn != nil }) { try Housekeeping.renewalsChanged(session.db) }
             for (line, r) in resolved {
                 do {
-                    _ = try Licenses.insert(session.db, r, vendors: &vendors, users: &users, now: session.now)
+                    _ = try Licenses.insert(session.db, r, vendors: &vendors, users: &users, stamp: stamp)
                     seats += r.draft.assigned.count
                 } catch let e as OWError { errors.append(RowError(line: line, message: e.message)) }
             }

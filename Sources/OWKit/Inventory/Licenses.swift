@@ -98,7 +98,8 @@ public enum Licenses {
         return try session.write {
             var vendors = try Vendors.index(session.db)
             var users = try activeUsers(session.db)
-            let id = try insert(session.db, resolved, vendors: &vendors, users: &users, now: session.now)
+            let id = try insert(session.db, resolved, vendors: &vendors, users: &users, stamp: Stamp(session.now))
+            if draft.renewsOn != nil { try Housekeeping.renewalsChanged(session.db) }
             let license = try get(session.db, String(id))
             try session.audit("license.add", "license:\(license.name)", details(license, holders: draft.assigned))
             return license
@@ -118,8 +119,16 @@ public enum Licenses {
     }
 
     /// Writes one resolved draft; shared by add and import. Inside a write transaction.
+    /// The time stamps one write gives every row it makes (formatted once, not per row).
+    struct Stamp {
+        let time: String, day: String
+        init(_ now: Date) { time = Time.rfc3339(now); day = Time.day(now) }
+    }
+
+    /// Writes one resolved license with its purchase lines and seats. The caller marks the
+    /// renewal schedule changed (once per write, not per row: imports add thousands).
     static func insert(_ db: Database, _ r: LicenseDraft.Resolved, vendors: inout [String: Vendor],
-                       users: inout [String: (id: Int64, name: String)], now: Date) throws -> Int64 {
+                       users: inout [String: (id: Int64, name: String)], stamp: Stamp) throws -> Int64 {
         let d = r.draft
         let vendor: Vendor
         if let v = vendors[CSV.trim(d.vendor).lowercased()] {
@@ -137,17 +146,15 @@ public enum Licenses {
         if try db.one("SELECT 1 AS x FROM licenses WHERE name = ?", name) != nil {
             throw OWError.refused("a license named '\(name)' already exists")
         }
-        let today = Time.day(now)
         try db.run("""
             INSERT INTO licenses(name, vendor_id, plan, category, owner_id, period, currency, per_seat, renews_on, notes, created_at)
             VALUES (?,?,?,?,?,?,?,?,?,?,?)
             """, name, vendor.id, d.plan, d.category?.lowercased(), ownerID, r.period.description, r.currency.code, d.perSeat,
-                   d.renewsOn, d.notes, Time.rfc3339(now))
+                   d.renewsOn, d.notes, stamp.time)
         let id = db.lastInsertRowID
-        if r.draft.renewsOn != nil { try Housekeeping.renewalsChanged(db) }
         for (seats, cost, order, date) in r.lines {
             try db.run("INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
-                       id, seats, cost.minor, order, date ?? today)
+                       id, seats, cost.minor, order, date ?? stamp.day)
         }
         let capacity: Int64? = r.lines.contains { $0.0 == nil } ? nil : r.lines.reduce(0) { $0 + ($1.0 ?? 0) }
         let holders = Set(d.assigned.map { $0.lowercased() })
@@ -156,7 +163,7 @@ public enum Licenses {
         }
         for h in holders.sorted() {
             guard let u = users[h] else { throw OWError.refused("cannot assign '\(h)': not an active user") }
-            try db.run("INSERT INTO seats(license_id, user_id, assigned_at) VALUES (?,?,?)", id, u.id, Time.rfc3339(now))
+            try db.run("INSERT INTO seats(license_id, user_id, assigned_at) VALUES (?,?,?)", id, u.id, stamp.time)
         }
         return id
     }
