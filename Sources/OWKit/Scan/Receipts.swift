@@ -101,14 +101,26 @@ enum ReceiptReader {
 
     static func read(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency) -> Receipt {
         var r = Receipt()
-        r.date = message.sentAt
+        // Vendor: the sender's domain; processors and shared domains name the vendor in the text.
+        // Mail from anyone else (most of an inbox) is dismissed before its text is read.
+        let (candidates, domain) = index.vendors(forSender: message.fromAddress ?? "")
+        let viaProcessor = domain.map { VendorIndex.processors.contains($0) } ?? false
+        if candidates.isEmpty && !viaProcessor {
+            r.notACharge = "sender is not a known vendor"
+            return r
+        }
         let subject = message.subject
         let lowerSubject = LowerText(subject)
+        // Mail from a vendor that is plainly not a charge (newsletters, trials) is dismissed too.
+        if candidates.count == 1 && !viaProcessor, let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
+            r.vendor = candidates[0]
+            r.notACharge = hit.1
+            return r
+        }
+        r.date = message.sentAt
         // Receipts say what matters near the top; a 50 MB attachment is not read to the end.
         let text = Self.head(of: message.readableText)
-        // Vendor: the sender's domain; processors and shared domains name the vendor in the text.
-        let (candidates, domain) = index.vendors(forSender: message.fromAddress ?? "")
-        if let domain, VendorIndex.processors.contains(domain) || candidates.count > 1 {
+        if viaProcessor || candidates.count > 1 {
             r.vendor = index.vendor(namedIn: subject + "\n" + String(text.prefix(4000)), among: candidates.count > 1 ? candidates : nil)
                 ?? (candidates.count == 1 ? candidates[0] : nil)
         } else {
