@@ -251,6 +251,33 @@ def test_big_events_reach_slow_hooks_and_deaf_hooks_do_not_kill_owatch(office):
         assert r.rc == 0, r
 
 
+def test_progress_line_on_a_terminal_only(office):
+    """Long scans draw a progress line on stderr when it is a terminal, never into a pipe."""
+    import pty
+    path = office.home / "many.mbox"
+    path.write_bytes(b"".join(receipt(n) for n in range(1, 1201)))
+    piped = office.run("scan", path)
+    assert piped.rc == 0 and "scanning" not in piped.err
+    path2 = office.home / "more.mbox"
+    path2.write_bytes(b"".join(receipt(n).replace(b"<good-", b"<more-") for n in range(1, 1201)))
+    leader, follower = pty.openpty()
+    proc = subprocess.run([BIN, "scan", str(path2)], cwd=office.home, env=office.env, stdout=subprocess.PIPE,
+                          stderr=follower, timeout=120)
+    os.close(follower)
+    seen = b""
+    try:
+        while True:
+            chunk = os.read(leader, 65536)
+            if not chunk:
+                break
+            seen += chunk
+    except OSError:
+        pass                                            # EIO: the terminal's other side is closed
+    os.close(leader)
+    assert proc.returncode == 0
+    assert b"scanning more.mbox: 500 messages" in seen and b"\x1b[K" in seen
+
+
 def receipt(n, body=None, extra_headers=""):
     return (f"From x Thu Nov 26 10:00:00 2026\nFrom: Sentry <noreply@sentry.io>\nSubject: Sentry receipt {n}\n"
             f"Date: Thu, 26 Nov 2026 10:00:00 +0000\nMessage-ID: <good-{n}@x>\n{extra_headers}\n"
