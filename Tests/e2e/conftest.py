@@ -63,6 +63,15 @@ class Office:
         self.ok(*args)
         return path
 
+    def install_hook(self, name, body):
+        """An executable shell hook beside the ledger (SPEC §4)."""
+        d = self.ledger.parent / "hooks"
+        d.mkdir(exist_ok=True)
+        p = d / name
+        p.write_text("#!/bin/sh\n" + body)
+        p.chmod(0o755)
+        return p
+
     def sql(self, statement):
         return subprocess.run(["sqlite3", str(self.ledger), statement], capture_output=True, text=True, check=True).stdout
 

@@ -295,16 +295,8 @@ def test_json_export_import_roundtrip(inv):
 
 # --- renewal hooks --------------------------------------------------------
 
-def install_hook(o, name, body):
-    d = o.ledger.parent / "hooks"
-    d.mkdir(exist_ok=True)
-    p = d / name
-    p.write_text("#!/bin/sh\n" + body)
-    p.chmod(0o755)
-
-
 def test_license_renewing_fires_once_per_lead(office):
-    install_hook(office, "license-renewing", f'cat >> "{office.home}/fired.jsonl"; echo >> "{office.home}/fired.jsonl"\n')
+    office.install_hook("license-renewing", f'cat >> "{office.home}/fired.jsonl"; echo >> "{office.home}/fired.jsonl"\n')
     office.ok("config", "set", "renewals.notify", "30d,7d,1d")
     soon = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
     office.ok("license", "add", "Soon", "--vendor", "zoom", "--seats", "1", "--cost", "10", "--renews", soon)
@@ -317,7 +309,7 @@ def test_license_renewing_fires_once_per_lead(office):
 
 
 def test_failing_renewal_hook_warns(office):
-    install_hook(office, "license-renewing", "exit 3\n")
+    office.install_hook("license-renewing", "exit 3\n")
     soon = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
     r = office.ok("license", "add", "Soon", "--vendor", "zoom", "--seats", "1", "--cost", "10", "--renews", soon)
     assert "hook license-renewing exited 3" in r.err

@@ -23,14 +23,6 @@ def new(o, who, *args, rc=0):
     return r.json() if rc == 0 else r
 
 
-def install_hook(o, name, body):
-    d = o.ledger.parent / "hooks"
-    d.mkdir(exist_ok=True)
-    p = d / name
-    p.write_text("#!/bin/sh\n" + body)
-    p.chmod(0o755)
-
-
 def test_software_request_provisions_a_new_license(team):
     req = new(team, "bob", "software", "Figma", "--plan", "Pro", "--cost", "15", "--period", "monthly", "--reason", "design")
     assert req["status"] == "pending" and req["cost_minor"] == 1500 and req["requester"] == "bob"
@@ -182,7 +174,7 @@ def test_concurrent_double_approval_exactly_one_wins(team):
 def test_hooks_receive_events_after_commit(team):
     log = team.home / "hooks.jsonl"
     for name in ["post-request", "post-approve", "post-reject"]:
-        install_hook(team, name, f'printf "%s " "$OWATCH_EVENT" >> "{log}"; cat >> "{log}"; echo >> "{log}"\n')
+        team.install_hook(name, f'printf "%s " "$OWATCH_EVENT" >> "{log}"; cat >> "{log}"; echo >> "{log}"\n')
     a = new(team, "bob", "purchase", "Dock", "--cost", "189")
     b = new(team, "bob", "purchase", "Desk", "--cost", "400")
     team.ok("approve", str(a["id"]), "-m", "ok")
@@ -196,7 +188,7 @@ def test_hooks_receive_events_after_commit(team):
 
 
 def test_failing_hook_warns_and_decision_stands(team):
-    install_hook(team, "post-approve", "exit 1\n")
+    team.install_hook("post-approve", "exit 1\n")
     req = new(team, "bob", "purchase", "Dock", "--cost", "189")
     r = team.ok("approve", str(req["id"]))
     assert "hook post-approve exited 1; the change stands" in r.err
@@ -204,7 +196,7 @@ def test_failing_hook_warns_and_decision_stands(team):
 
 
 def test_hanging_hook_is_stopped_within_the_timeout(team):
-    install_hook(team, "post-approve", "sleep 60\n")
+    team.install_hook("post-approve", "sleep 60\n")
     req = new(team, "bob", "purchase", "Dock", "--cost", "189")
     start = time.time()
     r = team.ok("approve", str(req["id"]), timeout=40)

@@ -221,10 +221,7 @@ def test_sources_and_cron_mode(copy):
 
 
 def test_post_scan_hook(copy):
-    d = copy.ledger.parent / "hooks"
-    d.mkdir()
-    (d / "post-scan").write_text(f'#!/bin/sh\ncat > "{copy.home}/scan-event.json"\n')
-    (d / "post-scan").chmod(0o755)
+    copy.install_hook("post-scan", f'cat > "{copy.home}/scan-event.json"\n')
     scan(copy, copy.mbox)
     event = json.loads((copy.home / "scan-event.json").read_text())
     assert event["event"] == "post-scan" and len(event["findings"]) >= 20 and event["charges"] == 30
@@ -233,11 +230,7 @@ def test_post_scan_hook(copy):
 def test_big_events_reach_slow_hooks_and_deaf_hooks_do_not_kill_owatch(office):
     """An event larger than a pipe buffer is fed whole to a hook that reads slowly; a hook that
     exits without reading (closing its stdin) must not kill owatch with SIGPIPE."""
-    d = office.ledger.parent / "hooks"
-    d.mkdir()
-    hook = d / "post-scan"
-    hook.write_text(f'#!/bin/sh\nsleep 1\ncat > "{office.home}/scan-event.json"\n')
-    hook.chmod(0o755)
+    hook = office.install_hook("post-scan", f'sleep 1\ncat > "{office.home}/scan-event.json"\n')
     rows = "".join(f"2026-11-10,SLACK T0A1B2C3 DUBLIN REF{i},-10.00,EUR\n" for i in range(400))
     (office.home / "dups.csv").write_text("Date,Description,Amount,Currency\n" + rows)
     res = scan(office, office.home / "dups.csv")
