@@ -178,7 +178,9 @@ def test_html_dashboard_is_offline_escaped_and_renders(fixture):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOTS / "dashboard.png"
     shot.unlink(missing_ok=True)
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,2000",
+    # Flags for containers: no sandbox (root), no /dev/shm reliance, a throw-away profile.
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                    f"--user-data-dir={o.home / 'chromium'}", "--hide-scrollbars", "--window-size=1280,2000",
                     f"--screenshot={shot}", out.as_uri()], capture_output=True, timeout=120,
                    env={**os.environ, "HOME": str(o.home)})
     data = shot.read_bytes()
