@@ -51,7 +51,15 @@ final class Invocation {
 
     // Output: data to stdout in the chosen format; messages to stderr.
     func emit<S: Sequence>(_ records: S, columns: [String] = [], tableColumns: [String]? = nil) where S.Element == Record {
-        exporter.write(records, emptyColumns: columns, tableColumns: tableColumns) { term.out(bytes: $0) }
+        var w = listWriter(columns: columns, tableColumns: tableColumns)
+        for r in records { w.add(r) }
+        w.finish()
+    }
+
+    /// For lists made row by row: each row is written (or, for tables, kept) as it is added.
+    func listWriter(columns: [String] = [], tableColumns: [String]? = nil) -> Exporter.ListWriter {
+        let term = self.term
+        return Exporter.ListWriter(exporter, emptyColumns: columns, tableColumns: tableColumns) { term.out(bytes: $0) }
     }
 
     /// The result of a change: as a one-row summary table in table format, the whole object otherwise.

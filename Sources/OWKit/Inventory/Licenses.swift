@@ -30,9 +30,18 @@ public enum Licenses {
     }
 
     public static func list(_ db: Database, filter: LicenseFilter = LicenseFilter(), today: Date = Date()) throws -> [License] {
+        var out: [License] = []
+        try forEach(db, filter: filter, today: today) { out.append($0) }
+        return out
+    }
+
+    /// The licenses the filter selects, ordered by name, one at a time: a list of thousands
+    /// streams to its output without an array of them all.
+    public static func forEach(_ db: Database, filter: LicenseFilter = LicenseFilter(), today: Date = Date(),
+                               _ body: (License) throws -> Void) throws {
         var vendorID: Int64?
         if let v = filter.vendor {
-            guard let vendor = try Vendors.resolve(db, v) else { return [] }
+            guard let vendor = try Vendors.resolve(db, v) else { return }
             vendorID = vendor.id
         }
         let sql = License.selectSQL + """
@@ -43,17 +52,15 @@ public enum Licenses {
                AND (?5 = 1 OR l.status = 'active')
              ORDER BY l.name COLLATE NOCASE
             """
+        let start = Time.startOfDay(today)
+        let limit = filter.renewingWithin.map { $0.added(to: today) }
         var periods: [String: Period] = [:], currencies: [String: Currency] = [:]
-        var out: [License] = []
         try db.forEach(sql, arguments: [vendorID, filter.category, filter.owner, filter.holder, filter.includeCancelled]) {
-            out.append(License(row: $0, parsed: &periods, currencies: &currencies))
+            let l = License(row: $0, parsed: &periods, currencies: &currencies)
+            if filter.unusedOnly && (l.freeSeats ?? 0) == 0 { return }
+            if let limit, !(l.nextRenewal(onOrAfter: start).map { $0 <= limit } ?? false) { return }
+            try body(l)
         }
-        if filter.unusedOnly { out = out.filter { ($0.freeSeats ?? 0) > 0 } }
-        if let within = filter.renewingWithin {
-            let limit = within.added(to: today)
-            out = out.filter { l in l.nextRenewal(onOrAfter: Time.startOfDay(today)).map { $0 <= limit } ?? false }
-        }
-        return out
     }
 
     public static func holders(_ db: Database, licenseID: Int64) throws -> [String] {
@@ -77,14 +84,19 @@ public enum Licenses {
         }
     }
 
-    /// Purchase lines of many licenses in one query.
-    public static func allPurchaseLines(_ db: Database, licenses: [License]) throws -> [Int64: [PurchaseLine]] {
-        let byID = Dictionary(uniqueKeysWithValues: licenses.map { ($0.id, $0) })
+    /// Purchase lines of every license in one query, keyed by license id.
+    public static func allPurchaseLines(_ db: Database) throws -> [Int64: [PurchaseLine]] {
         var out: [Int64: [PurchaseLine]] = [:]
-        try db.forEach("SELECT * FROM purchases ORDER BY id") { row in
-            guard let l = byID[row.int("license_id")] else { return }
-            out[l.id, default: []].append(PurchaseLine(seats: row.optionalInt("seats"), cost: Money(minor: row.int("cost_minor"), currency: l.currency),
-                                                       orderRef: row.optionalString("order_ref"), purchasedOn: row.string("purchased_on")))
+        var currencies: [String: Currency] = [:]
+        try db.forEach("""
+            SELECT p.license_id, p.seats, p.cost_minor, p.order_ref, p.purchased_on, l.currency
+            FROM purchases p JOIN licenses l ON l.id = p.license_id ORDER BY p.id
+            """) { row in
+            let code = row.string("currency")
+            let currency = currencies[code] ?? ((try? Currency.parse(code)) ?? Currency(code: code, exponent: 2))
+            currencies[code] = currency
+            out[row.int("license_id"), default: []].append(PurchaseLine(seats: row.optionalInt("seats"), cost: Money(minor: row.int("cost_minor"), currency: currency),
+                                                                        orderRef: row.optionalString("order_ref"), purchasedOn: row.string("purchased_on")))
         }
         return out
     }

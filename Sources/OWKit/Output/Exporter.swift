@@ -18,7 +18,9 @@ public struct Exporter: Sendable {
         case .json, .jsonl: return String(decoding: listBytes(records, emptyColumns: emptyColumns, tableColumns: tableColumns), as: UTF8.self)
         case .csv:
             var out: [UInt8] = []
-            writeCSV(records, emptyColumns: emptyColumns) { out.append(contentsOf: $0) }
+            var w = ListWriter(self, emptyColumns: emptyColumns) { out.append(contentsOf: $0) }
+            for r in records { w.add(r) }
+            w.finish()
             return String(decoding: out, as: UTF8.self)
         case .table:
             guard let cols = tableColumns else { return table(records, emptyColumns: emptyColumns) }
@@ -27,52 +29,59 @@ public struct Exporter: Sendable {
         }
     }
 
-    /// Streams the list to `sink` in chunks of about 64 KB: JSON and JSON lines are written
-    /// row by row as the rows are made, so memory stays small whatever the row count (on this
-    /// kind of virtual machine, touching fresh memory cost more than formatting). Tables and
-    /// CSV need every row first (column widths, the header).
-    public func write<S: Sequence>(_ records: S, emptyColumns: [String] = [], tableColumns: [String]? = nil,
-                                   to sink: ([UInt8]) -> Void) where S.Element == Record {
-        if format == .csv { writeCSV(records, emptyColumns: emptyColumns, to: sink); return }
-        guard format == .json || format == .jsonl else {
-            sink(listBytes(Array(records), emptyColumns: emptyColumns, tableColumns: tableColumns))
-            return
-        }
-        let json = format == .json
+    /// Writes a list row by row as the rows are made: JSON, JSON lines and CSV go out in chunks
+    /// of about 64 KB, so memory stays small whatever the row count (on this kind of virtual
+    /// machine, touching fresh memory cost more than formatting). Tables need every row first
+    /// (column widths), so they are kept until `finish`.
+    public struct ListWriter {
+        let exporter: Exporter
+        let emptyColumns: [String]
+        let tableColumns: [String]?
+        let sink: ([UInt8]) -> Void
         var out: [UInt8] = []
-        out.reserveCapacity(72 * 1024)
         var count = 0
-        for r in records {
-            if json { out.append(contentsOf: count == 0 ? [UInt8(ascii: "["), 10] : [UInt8(ascii: ","), 10]) }
-            Exporter.writeJSON(r, to: &out)
-            if !json { out.append(10) }
+        var kept: [Record] = []
+
+        public init(_ exporter: Exporter, emptyColumns: [String] = [], tableColumns: [String]? = nil, sink: @escaping ([UInt8]) -> Void) {
+            self.exporter = exporter; self.emptyColumns = emptyColumns; self.tableColumns = tableColumns; self.sink = sink
+            out.reserveCapacity(72 * 1024)
+        }
+
+        public mutating func add(_ r: Record) {
+            switch exporter.format {
+            case .table: kept.append(r); return
+            case .json:
+                out.append(contentsOf: count == 0 ? [UInt8(ascii: "["), 10] : [UInt8(ascii: ","), 10])
+                Exporter.writeJSON(r, to: &out)
+            case .jsonl:
+                Exporter.writeJSON(r, to: &out)
+                out.append(10)
+            case .csv:
+                if count == 0 { Exporter.writeCSVRow(Exporter.flatKeys(r), to: &out) }
+                Exporter.writeCSVRow(Exporter.flatCells(r), to: &out)
+            }
             count += 1
             if out.count >= 64 * 1024 { sink(out); out.removeAll(keepingCapacity: true) }
         }
-        if json { out.append(contentsOf: count == 0 ? Array("[]\n".utf8) : [10, UInt8(ascii: "]"), 10]) }
-        sink(out)
+
+        public mutating func finish() {
+            switch exporter.format {
+            case .table: out = exporter.listBytes(kept, emptyColumns: emptyColumns, tableColumns: tableColumns)
+            case .json: out.append(contentsOf: count == 0 ? Array("[]\n".utf8) : [10, UInt8(ascii: "]"), 10])
+            case .jsonl: break
+            case .csv: if count == 0 { Exporter.writeCSVRow(emptyColumns, to: &out) }
+            }
+            sink(out)
+            out.removeAll()
+        }
     }
 
-    /// CSV with a header row (from the first record, or `emptyColumns` when there is none),
-    /// RFC 4180 line ends, streamed in chunks like JSON.
-    func writeCSV<S: Sequence>(_ records: S, emptyColumns: [String], to sink: ([UInt8]) -> Void) where S.Element == Record {
-        var out: [UInt8] = []
-        out.reserveCapacity(72 * 1024)
-        func row(_ cells: [String]) {
-            for (i, c) in cells.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                Exporter.writeCSVCell(c, to: &out)
-            }
-            out.append(contentsOf: [13, 10])
+    static func writeCSVRow(_ cells: [String], to out: inout [UInt8]) {
+        for (i, c) in cells.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeCSVCell(c, to: &out)
         }
-        var first = true
-        for r in records {
-            if first { row(Exporter.flatKeys(r)); first = false }
-            row(Exporter.flatCells(r))
-            if out.count >= 64 * 1024 { sink(out); out.removeAll(keepingCapacity: true) }
-        }
-        if first { row(emptyColumns) }
-        sink(out)
+        out.append(contentsOf: [13, 10])
     }
 
     /// The same output as UTF-8 bytes. JSON is written straight into one buffer sized from the

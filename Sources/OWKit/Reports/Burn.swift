@@ -65,7 +65,7 @@ public enum Burn {
     /// share is one seat's part of the line, and seats nobody holds are grouped as idle.
     private static func addContracted(_ db: Database, from: Month, to: Month, by: BurnGrouping, into sums: inout [Key: Sums]) throws {
         let licenses = try Licenses.list(db)
-        let lines = try Licenses.allPurchaseLines(db, licenses: licenses)
+        let lines = try Licenses.allPurchaseLines(db)
         let holders = by == .user || by == .dept ? try Licenses.allHolders(db) : [:]
         let depts = by == .dept ? Dictionary(try Users.list(db).map { ($0.name.lowercased(), $0.dept ?? "(no dept)") }, uniquingKeysWith: { a, _ in a }) : [:]
         for l in licenses {

@@ -74,16 +74,16 @@ enum LicenseCommand {
             }
             f.holder = s.actor.name
         }
-        let licenses = try Licenses.list(s.db, filter: f, today: s.now)
         let holders = try Licenses.allHolders(s.db)
-        var lines: [Int64: [PurchaseLine]] = [:]
-        if inv.exporter.format != .table { lines = try Licenses.allPurchaseLines(s.db, licenses: licenses) }
+        let lines = inv.exporter.format == .table ? [:] : try Licenses.allPurchaseLines(s.db)
         guard let user = f.holder else {
-            // Rows are made as they are written (JSON streams; see Exporter.write).
-            inv.emit(licenses.lazy.map { record($0, holders: holders[$0.id] ?? [], lines: lines[$0.id] ?? [], today: s.now) },
-                     columns: columns, tableColumns: tableColumns)
+            // Each license goes from SQLite to the output as it is read (see Exporter.ListWriter).
+            var out = inv.listWriter(columns: columns, tableColumns: tableColumns)
+            try Licenses.forEach(s.db, filter: f, today: s.now) { out.add(record($0, holders: holders[$0.id] ?? [], lines: lines[$0.id] ?? [], today: s.now)) }
+            out.finish()
             return
         }
+        let licenses = try Licenses.list(s.db, filter: f, today: s.now)
         // One person's licenses: each one's monthly cost share for them, and the total.
         inv.emit(licenses.map { l in
             var r = record(l, holders: holders[l.id] ?? [], lines: lines[l.id] ?? [], today: s.now)
