@@ -4,7 +4,9 @@ import Foundation
 /// no fonts or images fetched, so it opens anywhere and prints. Every text from the ledger is
 /// escaped (vendor names and summaries come from hostile email).
 public enum Dashboard {
-    static let palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
+    /// Tableau 20: enough distinct colours for the catalog's categories.
+    static let palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+                          "#a0cbe8", "#ffbe7d", "#8cd17d", "#ff9d9a", "#499894", "#f1ce63", "#d4a6c8", "#fabfd2", "#d7b5a6", "#79706e"]
 
     public static func html(_ session: Session, today: Date) throws -> String {
         let db = session.db
