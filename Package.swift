@@ -19,7 +19,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        .target(name: "OWKit", dependencies: ["CSQLite", "CCrypto"]),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "OWKit", dependencies: ["CSQLite", "CCrypto", "CZlib"]),
         .executableTarget(name: "owatch", dependencies: ["OWKit"]),
         .testTarget(name: "OWKitTests", dependencies: ["OWKit"]),
     ]

@@ -164,3 +164,20 @@ final class MatcherTests: XCTestCase {
         XCTAssertEqual(unmanaged, 4000)
     }
 }
+
+final class PDFTextTests: XCTestCase {
+    func testStringsAndOperators() {
+        let content = Array("""
+            BT /F1 12 Tf 72 700 Td (Nested \\(paren\\) and (inner) \\061\\062) Tj ET
+            BT 72 680 Td [(Kern)20(ed)-400(words)] TJ 100 0 Td <48656C6C6F> Tj ET
+            % a comment (not text) Tj
+            BT 72 660 Td (\\200 9,00) Tj ET
+            """.utf8)
+        XCTAssertEqual(PDFText.showText(content), "Nested (paren) and (inner) 12\nKerned words Hello\n€ 9,00")
+    }
+
+    func testInflateStopsAtTheLimitAndRejectsJunk() {
+        XCTAssertNil(PDFText.inflate(Array("not zlib at all".utf8), limit: 1000))
+        XCTAssertNil(PDFText.text(Array("no header".utf8)))
+    }
+}

@@ -271,6 +271,58 @@ def test_progress_line_on_a_terminal_only(office):
     assert b"scanning more.mbox: 500 messages" in seen and b"\x1b[K" in seen
 
 
+def pdf(content: bytes, compress=True) -> bytes:
+    """A minimal one-page PDF whose page shows `content` (a content stream)."""
+    import zlib
+    data = zlib.compress(content) if compress else content
+    filt = b"/Filter /FlateDecode " if compress else b""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< " + filt + b"/Length " + str(len(data)).encode() + b" >>\nstream\n" + data + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    out = b"%PDF-1.4\n"
+    for n, o in enumerate(objs, 1):
+        out += f"{n} 0 obj\n".encode() + o + b"\nendobj\n"
+    return out + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def with_pdf(n, attachment, ctype="application/pdf", name="invoice.pdf"):
+    import base64
+    return (f"From x Thu Nov 26 10:00:00 2026\nFrom: Figma <billing@figma.com>\nSubject: Your Figma invoice\n"
+            f"Date: Thu, 26 Nov 2026 10:00:00 +0000\nMessage-ID: <pdf-{n}@x>\nMIME-Version: 1.0\n"
+            f"Content-Type: multipart/mixed; boundary=\"p{n}\"\n\n--p{n}\nContent-Type: text/plain\n\n"
+            f"Your invoice is attached. Thank you for your business.\n--p{n}\nContent-Type: {ctype}; name=\"{name}\"\n"
+            f"Content-Disposition: attachment; filename=\"{name}\"\nContent-Transfer-Encoding: base64\n\n"
+            + base64.encodebytes(attachment).decode() + f"--p{n}--\n\n").encode()
+
+
+def test_pdf_invoices_are_read(office):
+    """Invoices attached as PDF: the text of FlateDecode and plain content streams is read
+    (literal strings with escapes, octal and hex strings, TJ arrays); a decompression bomb and a
+    corrupt stream are bounded and skipped, never a crash."""
+    content = (b"BT /F1 18 Tf 72 770 Td (Figma Inc. \\(Invoice\\)) Tj ET\n"
+               b"BT /F1 11 Tf 72 700 Td [(Invoice n) 10 (umber: FIG-2026-0042)] TJ ET\n"
+               b"BT 72 680 Td (Professional plan, billed monthly) Tj ET\n"
+               b"BT 72 660 Td (Subtotal) Tj 200 0 Td (\\04445.00) Tj ET\n"
+               b"BT 72 640 Td [(Total)-3000<2434392E3030>] TJ ET\n"
+               b"BT 72 620 Td (Amount paid) Tj 200 0 Td <2434392E3030> Tj ET\n")
+    bomb = pdf(b"0" * 50_000_000)                      # inflates to 50 MB of nothing
+    corrupt = pdf(content)[:-160] + b"garbage" * 10
+    mbox = office.home / "pdf.mbox"
+    mbox.write_bytes(with_pdf(1, pdf(content)) + with_pdf(2, bomb) + with_pdf(3, corrupt)
+                     + with_pdf(4, pdf(content.replace(b"0042", b"0043").replace(b"2434392E3030", b"2435312E3030"), compress=False),
+                                ctype="application/octet-stream"))
+    res = scan(office, mbox)
+    assert res["skipped"] == 0 and res["messages"] == 4
+    rows = office.sql("SELECT invoice_no, amount_minor, currency, period FROM charges ORDER BY invoice_no").split()
+    assert rows == ["FIG-2026-0042|4900|USD|monthly", "FIG-2026-0043|5100|USD|monthly"], rows
+    eml = office.home / "one.eml"
+    eml.write_bytes(with_pdf(5, pdf(content)).split(b"\n", 1)[1])
+    shown = json.dumps(office.ok("scan", "inspect", eml, "--json").json())
+    for line in ["Figma Inc. (Invoice)", "Invoice number: FIG-2026-0042", "Subtotal $45.00", "Total $49.00", "Amount paid $49.00"]:
+        assert line in shown, (line, shown)
+
+
 def receipt(n, body=None, extra_headers=""):
     return (f"From x Thu Nov 26 10:00:00 2026\nFrom: Sentry <noreply@sentry.io>\nSubject: Sentry receipt {n}\n"
             f"Date: Thu, 26 Nov 2026 10:00:00 +0000\nMessage-ID: <good-{n}@x>\n{extra_headers}\n"

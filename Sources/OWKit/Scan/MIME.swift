@@ -9,6 +9,19 @@ public struct MIMEPart: Sendable {
     public var children: [MIMEPart] = []
     public var body: [UInt8] = []
     public var text: String?
+    /// Text read out of a PDF attachment (invoices often arrive as one); nil otherwise.
+    public var pdfText: String?
+
+    /// A PDF by its type, or by its name when sent as a generic binary.
+    var isPDF: Bool {
+        contentType == "application/pdf"
+            || (contentType == "application/octet-stream" && (params["name"] ?? filename ?? "").lowercased().hasSuffix(".pdf"))
+    }
+
+    var filename: String? {
+        guard let d = header("Content-Disposition") else { return nil }
+        return MIME.contentType(d, defaultType: "attachment").1["filename"]
+    }
 
     public func header(_ name: String) -> String? {
         headers.first { $0.name.equalsIgnoringASCIICase(name) }?.value
@@ -63,6 +76,7 @@ public struct MailMessage: Sendable {
                 return
             }
             if !p.children.isEmpty { for c in p.children { visit(c, insideAlternative: insideAlternative) }; return }
+            if let pdf = p.pdfText { pieces.append(pdf); return }
             guard let text = p.text else { return }
             if p.contentType == "text/html" { pieces.append(HTMLText.text(text)) } else if p.contentType.hasPrefix("text/") { pieces.append(text) }
         }
@@ -110,7 +124,8 @@ public enum MIME {
         let cte = (p.header("Content-Transfer-Encoding") ?? "7bit").trimmedBlanks.lowercased()
         // Only text and embedded messages are ever read; images and other binary parts keep
         // their transfer encoding (decoding megabytes of base64 nobody reads was a tenth of a scan).
-        p.body = type.hasPrefix("text/") || type.hasPrefix("message/") ? decodeTransfer(body, encoding: cte) : Array(body)
+        p.body = type.hasPrefix("text/") || type.hasPrefix("message/") || p.isPDF ? decodeTransfer(body, encoding: cte) : Array(body)
+        if p.isPDF { p.pdfText = PDFText.text(p.body) }
         if type == "message/delivery-status" {
             // RFC 3464: blocks of header fields separated by blank lines, each read as headers only.
             for block in splitBlocks(p.body[...]) {

@@ -91,6 +91,7 @@ enum ScanCommand {
         message.root.walk { p in
             types.append(p.contentType)
             if p.children.isEmpty, p.contentType.hasPrefix("text/"), let t = p.text { texts.append(t) }
+            if let t = p.pdfText { texts.append(t) }
         }
         let receipt = try Scanner.readReceipt(inv.session, message)
         inv.emit(Record([("subject", .text(message.subject)), ("from", .text(message.from)), ("date", .text(message.date)),
