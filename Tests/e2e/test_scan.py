@@ -40,9 +40,11 @@ def copy(office):
 def test_example_mailbox(copy):
     copy.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "3", "--cost", "8.75", "--per-seat")
     res = scan(copy, copy.mbox)
-    assert res["messages"] == 43 and res["skipped"] == 0
-    # 43 = 30 charges + the Zoom receipt delivered twice + 11 look-alikes from vendors + 1 mail from a colleague
-    assert (res["charges"], res["already_seen"], res["not_charges"]) == (30, 1, 11)
+    assert res["messages"] == 44 and res["skipped"] == 0
+    # 44 = 31 charges (one only in a PDF attachment) + the Zoom receipt delivered twice
+    #      + 11 look-alikes from vendors + 1 mail from a colleague
+    assert (res["charges"], res["already_seen"], res["not_charges"]) == (31, 1, 11)
+    assert copy.sql("SELECT amount_minor, invoice_no, period FROM charges WHERE vendor = 'Asana'").strip() == "13188|ASN-2026-1107|yearly"
     kinds = [f["kind"] for f in copy.ok("scan", "findings", "--json").json()]
     assert kinds.count("price_change") == 1 and kinds.count("duplicate") == 1 and kinds.count("unmanaged") >= 20
     vendors = {c[0] for c in charges(copy)}
@@ -97,7 +99,7 @@ def test_rewritten_mbox_is_read_again_without_duplicates(copy):
     data = copy.mbox.read_bytes()
     copy.mbox.write_bytes(b"From x Thu Nov 26 10:00:00 2026\nSubject: hello\nMessage-ID: <new-head@x>\n\nhi\n\n" + data)
     res = scan(copy, copy.mbox)
-    assert res["messages"] == 44 and res["already_seen"] == 43 and res["charges"] == 0
+    assert res["messages"] == 45 and res["already_seen"] == 44 and res["charges"] == 0
     assert copy.sql("SELECT count(*) FROM charges") == n
 
 
@@ -120,12 +122,12 @@ def test_two_scans_at_once(copy):
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
     codes = sorted(p.wait(60) for p in procs)
     assert codes in ([0, 0], [0, 75])
-    assert copy.sql("SELECT count(*) FROM charges").strip() == "30"
+    assert copy.sql("SELECT count(*) FROM charges").strip() == "31"
 
 
 def test_fail_on_findings_and_dry_run(copy):
     r = copy.run("scan", copy.mbox, "--dry-run", "--json")
-    assert r.rc == 0 and r.json()["charges"] == 30 and r.json()["dry_run"] is True
+    assert r.rc == 0 and r.json()["charges"] == 31 and r.json()["dry_run"] is True
     assert copy.sql("SELECT count(*) FROM charges").strip() == "0"
     assert copy.sql("SELECT count(*) FROM findings").strip() == "0"
     r = copy.run("scan", copy.mbox, "--fail-on-findings")
@@ -169,7 +171,7 @@ def test_adopt_and_ignore(copy):
 def test_scanner_role(copy):
     tok = copy.add_user("cron", role="scanner")
     res = scan(copy, copy.mbox, token=tok)
-    assert res["charges"] == 30
+    assert res["charges"] == 31
     assert copy.ok("scan", "findings", "--json", token=tok).json()
     f = copy.ok("scan", "findings", "--json").json()[0]["id"]
     for argv in (["scan", "adopt", str(f)], ["scan", "ignore", str(f), "-m", "x"], ["scan", "source", "add", str(copy.mbox)],
@@ -212,7 +214,7 @@ def test_sources_and_cron_mode(copy):
     assert copy.run("scan", "source", "add", copy.mbox).rc == 1
     assert [s["kind"] for s in copy.ok("scan", "source", "list", "--json").json()] == ["mbox", "statement"]
     res = scan(copy)
-    assert res["sources"] == 2 and res["charges"] == 38
+    assert res["sources"] == 2 and res["charges"] == 39
     assert copy.ok("scan").out == ""
     copy.ok("scan", "source", "remove", CARD)
     assert [s["kind"] for s in copy.ok("scan", "source", "list", "--json").json()] == ["mbox"]
@@ -224,7 +226,7 @@ def test_post_scan_hook(copy):
     copy.install_hook("post-scan", f'cat > "{copy.home}/scan-event.json"\n')
     scan(copy, copy.mbox)
     event = json.loads((copy.home / "scan-event.json").read_text())
-    assert event["event"] == "post-scan" and len(event["findings"]) >= 20 and event["charges"] == 30
+    assert event["event"] == "post-scan" and len(event["findings"]) >= 20 and event["charges"] == 31
 
 
 def test_big_events_reach_slow_hooks_and_deaf_hooks_do_not_kill_owatch(office):

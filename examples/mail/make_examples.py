@@ -208,6 +208,43 @@ msg(31, "HubSpot <billing@hubspot.com>", "Your HubSpot invoice HS-2026-8812 has 
 msg(32, "Webflow <billing@webflow.com>", "Webflow receipt", "Sun, 08 Nov 2026 05:00:00 +0000",
     "Receipt #WF-7712\nCMS site plan (annual)\nCharged: $276.00\n")
 
+# An invoice that is only a PDF attachment (a FlateDecode content stream, as PDF writers make them).
+def pdf(lines):
+    import zlib
+    content = b"".join(b"BT /F1 11 Tf 72 %d Td (%s) Tj ET\n" % (760 - 20 * i, l.encode("latin-1")) for i, l in enumerate(lines))
+    data = zlib.compress(content, 9)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(data) + data + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    out = b"%PDF-1.4\n"
+    for n, o in enumerate(objs, 1):
+        out += b"%d 0 obj\n" % n + o + b"\nendobj\n"
+    return out + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+attachment = base64.encodebytes(pdf(["Asana, Inc.", "Invoice number: ASN-2026-1107", "Asana Starter, 1 seat, billed annually",
+                                     "Subtotal: $131.88", "Tax: $0.00", "Total: $131.88", "Paid with Visa ending 4242"])).decode("ascii")
+MESSAGES.append(f"""From: Asana <billing@asana.com>
+To: accounts@acme.example
+Subject: Your Asana invoice
+Date: Mon, 09 Nov 2026 09:00:00 +0000
+Message-ID: <ex033@owatch.example>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="pdf-033"
+
+--pdf-033
+Content-Type: text/plain; charset="utf-8"
+
+Hello, your invoice is attached. Thank you for using Asana.
+--pdf-033
+Content-Type: application/pdf; name="ASN-2026-1107.pdf"
+Content-Disposition: attachment; filename="ASN-2026-1107.pdf"
+Content-Transfer-Encoding: base64
+
+{attachment}--pdf-033--
+""".encode("ascii"))
+
 # --- Look-alikes from the same vendors: not charges ------------------------------------------------
 msg(101, "Slack <feedback@slack.com>", "What's new in Slack: huddles, canvases and more", "Mon, 02 Nov 2026 16:00:00 +0000",
     "Hi there,\nCheck out what's new this month. Upgrade to Business+ for just $12.50 per user.\nTotal productivity awaits!\nUnsubscribe\n")
