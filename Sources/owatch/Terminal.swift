@@ -22,10 +22,7 @@ struct Terminal {
         return Terminal(isTTY: tty, stderrIsTTY: isatty(STDERR_FILENO) == 1, color: tty && !colorOff, width: width, unicode: unicode)
     }
 
-    func out(_ text: String) {
-        guard !text.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
+    func out(_ text: String) { out(bytes: Array(text.utf8)) }
 
     /// Writes bytes to stdout as they are, retrying short writes. A closed pipe (`| head`)
     /// ends the output quietly, as for any Unix filter.

@@ -5,12 +5,16 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
 from conftest import BIN, ROOT
+
+sys.path.insert(0, str(ROOT / "examples" / "mail"))
+from make_examples import pdf_document as pdf  # noqa: E402  (the example mailbox's PDF writer)
 
 EXAMPLES = ROOT / "examples"
 MBOX = EXAMPLES / "mail" / "receipts.mbox"
@@ -271,21 +275,6 @@ def test_progress_line_on_a_terminal_only(office):
     os.close(leader)
     assert proc.returncode == 0
     assert b"scanning more.mbox: 500 messages" in seen and b"\x1b[K" in seen
-
-
-def pdf(content: bytes, compress=True) -> bytes:
-    """A minimal one-page PDF whose page shows `content` (a content stream)."""
-    import zlib
-    data = zlib.compress(content) if compress else content
-    filt = b"/Filter /FlateDecode " if compress else b""
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< " + filt + b"/Length " + str(len(data)).encode() + b" >>\nstream\n" + data + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    out = b"%PDF-1.4\n"
-    for n, o in enumerate(objs, 1):
-        out += f"{n} 0 obj\n".encode() + o + b"\nendobj\n"
-    return out + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 def with_pdf(n, attachment, ctype="application/pdf", name="invoice.pdf"):

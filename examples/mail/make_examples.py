@@ -209,18 +209,23 @@ msg(32, "Webflow <billing@webflow.com>", "Webflow receipt", "Sun, 08 Nov 2026 05
     "Receipt #WF-7712\nCMS site plan (annual)\nCharged: $276.00\n")
 
 # An invoice that is only a PDF attachment (a FlateDecode content stream, as PDF writers make them).
-def pdf(lines):
+def pdf_document(content, compress=True):
+    """A minimal one-page PDF whose page shows `content` (a content stream), FlateDecode by default.
+    The tests build their PDFs with it too."""
     import zlib
-    content = b"".join(b"BT /F1 11 Tf 72 %d Td (%s) Tj ET\n" % (760 - 20 * i, l.encode("latin-1")) for i, l in enumerate(lines))
-    data = zlib.compress(content, 9)
+    data = zlib.compress(content, 9) if compress else content
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(data) + data + b"\nendstream",
+            b"<< %s/Length %d >>\nstream\n" % (b"/Filter /FlateDecode " if compress else b"", len(data)) + data + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
     out = b"%PDF-1.4\n"
     for n, o in enumerate(objs, 1):
         out += b"%d 0 obj\n" % n + o + b"\nendobj\n"
     return out + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf(lines):
+    return pdf_document(b"".join(b"BT /F1 11 Tf 72 %d Td (%s) Tj ET\n" % (760 - 20 * i, l.encode("latin-1")) for i, l in enumerate(lines)))
 
 
 attachment = base64.encodebytes(pdf(["Asana, Inc.", "Invoice number: ASN-2026-1107", "Asana Starter, 1 seat, billed annually",

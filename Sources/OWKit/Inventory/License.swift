@@ -61,10 +61,7 @@ public struct License: Sendable {
         category = row.string("category"); owner = row.optionalString("owner")
         let periodText = row.string("period"), code = row.string("currency")
         if let p = parsed[periodText] { period = p } else { period = (try? Period.parse(periodText)) ?? .monthly; parsed[periodText] = period }
-        if let c = currencies[code] { currency = c } else {
-            currency = (try? Currency.parse(code)) ?? Currency(code: code, exponent: 2)
-            currencies[code] = currency
-        }
+        currency = Currency.stored(code, cache: &currencies)
         perSeat = row.int("per_seat") != 0
         seats = row.optionalInt("seats"); assigned = row.int("assigned")
         cost = Money(minor: row.int("cost_minor"), currency: currency)

@@ -92,9 +92,7 @@ public enum Licenses {
             SELECT p.license_id, p.seats, p.cost_minor, p.order_ref, p.purchased_on, l.currency
             FROM purchases p JOIN licenses l ON l.id = p.license_id ORDER BY p.id
             """) { row in
-            let code = row.string("currency")
-            let currency = currencies[code] ?? ((try? Currency.parse(code)) ?? Currency(code: code, exponent: 2))
-            currencies[code] = currency
+            let currency = Currency.stored(row.string("currency"), cache: &currencies)
             out[row.int("license_id"), default: []].append(PurchaseLine(seats: row.optionalInt("seats"), cost: Money(minor: row.int("cost_minor"), currency: currency),
                                                                         orderRef: row.optionalString("order_ref"), purchasedOn: row.string("purchased_on")))
         }

@@ -13,6 +13,15 @@ public struct Currency: Equatable, Hashable, Sendable {
         "VND": 0, "ZAR": 2, "KES": 2, "GHS": 2, "LKR": 2, "BDT": 2, "VES": 2, "XOF": 0, "XAF": 0, "UGX": 0,
     ]
 
+    /// A code read back from the ledger, parsed once per list through `cache`. owatch wrote it,
+    /// so it is known; one this build does not know keeps two decimals rather than failing a report.
+    static func stored(_ code: String, cache: inout [String: Currency]) -> Currency {
+        if let c = cache[code] { return c }
+        let c = (try? parse(code)) ?? Currency(code: code, exponent: 2)
+        cache[code] = c
+        return c
+    }
+
     public static func parse(_ code: String) throws -> Currency {
         let upper = code.uppercased()
         guard let e = exponents[upper] else {

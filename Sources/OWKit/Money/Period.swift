@@ -99,6 +99,7 @@ public struct Rational: Equatable, Hashable, Sendable {
         return Rational(a.num * (b.den / g) + b.num * (a.den / g), a.den / g * b.den)
     }
 
+    public static func += (a: inout Rational, b: Rational) { a = a + b }
     public static func * (a: Rational, b: Int64) -> Rational { Rational(a.num * b, a.den) }
     public static func * (a: Rational, b: Rational) -> Rational { Rational(a.num * b.num, a.den * b.den) }
 

@@ -15,13 +15,7 @@ public struct Exporter: Sendable {
     /// `tableColumns` picks the columns a table shows (the machine formats always carry all).
     public func list(_ records: [Record], emptyColumns: [String] = [], tableColumns: [String]? = nil) -> String {
         switch format {
-        case .json, .jsonl: return String(decoding: listBytes(records, emptyColumns: emptyColumns, tableColumns: tableColumns), as: UTF8.self)
-        case .csv:
-            var out: [UInt8] = []
-            var w = ListWriter(self, emptyColumns: emptyColumns) { out.append(contentsOf: $0) }
-            for r in records { w.add(r) }
-            w.finish()
-            return String(decoding: out, as: UTF8.self)
+        case .json, .jsonl, .csv: return String(decoding: listBytes(records, emptyColumns: emptyColumns), as: UTF8.self)
         case .table:
             guard let cols = tableColumns else { return table(records, emptyColumns: emptyColumns) }
             let picked = records.map { r in Record(cols.compactMap { c in r[c].map { (c, $0) } }) }
@@ -66,7 +60,7 @@ public struct Exporter: Sendable {
 
         public mutating func finish() {
             switch exporter.format {
-            case .table: out = exporter.listBytes(kept, emptyColumns: emptyColumns, tableColumns: tableColumns)
+            case .table: out = Array(exporter.list(kept, emptyColumns: emptyColumns, tableColumns: tableColumns).utf8)
             case .json: out.append(contentsOf: count == 0 ? Array("[]\n".utf8) : [10, UInt8(ascii: "]"), 10])
             case .jsonl: break
             case .csv: if count == 0 { Exporter.writeCSVRow(emptyColumns, to: &out) }
@@ -84,27 +78,14 @@ public struct Exporter: Sendable {
         out.append(contentsOf: [13, 10])
     }
 
-    /// The same output as UTF-8 bytes. JSON is written straight into one buffer sized from the
-    /// first row, and goes to stdout without a String in between (thousands of rows are
-    /// megabytes: every copy showed in `license list` timings).
+    /// The same output as UTF-8 bytes, in one buffer (the machine formats through `ListWriter`).
     public func listBytes(_ records: [Record], emptyColumns: [String] = [], tableColumns: [String]? = nil) -> [UInt8] {
-        switch format {
-        case .json, .jsonl:
-            let json = format == .json
-            guard !records.isEmpty else { return json ? Array("[]\n".utf8) : [] }
-            var out: [UInt8] = json ? [UInt8(ascii: "["), 10] : []
-            Exporter.writeJSON(records[0], to: &out)
-            out.reserveCapacity((out.count + 2) * records.count + records.count / 8 + 16)
-            for i in records.indices {
-                if i > 0 { Exporter.writeJSON(records[i], to: &out) }
-                if json && i < records.count - 1 { out.append(UInt8(ascii: ",")) }
-                out.append(10)
-            }
-            if json { out.append(contentsOf: [UInt8(ascii: "]"), 10]) }
-            return out
-        case .csv, .table:
-            return Array(list(records, emptyColumns: emptyColumns, tableColumns: tableColumns).utf8)
-        }
+        guard format != .table else { return Array(list(records, emptyColumns: emptyColumns, tableColumns: tableColumns).utf8) }
+        var out: [UInt8] = []
+        var w = ListWriter(self, emptyColumns: emptyColumns) { out.append(contentsOf: $0) }
+        for r in records { w.add(r) }
+        w.finish()
+        return out
     }
 
     /// One thing shown on its own (`show`, `whoami`): a key/value table, one JSON object,
@@ -208,11 +189,13 @@ public struct Exporter: Sendable {
         var currencyDone = r.fields.contains(where: { $0.key == "currency" })
         // Keys are snake_case ASCII (SPEC §5): copied, never escaped.
         func key(_ k: String, suffix: String = "") {
-            out.append(contentsOf: first ? [UInt8(ascii: "\"")] : [UInt8(ascii: ","), UInt8(ascii: "\"")])
+            if !first { out.append(UInt8(ascii: ",")) }
             first = false
+            out.append(UInt8(ascii: "\""))
             out.append(contentsOf: k.utf8)
             out.append(contentsOf: suffix.utf8)
-            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
         }
         for f in r.fields {
             switch f.value {

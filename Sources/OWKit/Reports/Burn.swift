@@ -39,9 +39,7 @@ public enum Burn {
             WHERE s.month BETWEEN ? AND ? GROUP BY s.month, s.vendor_id, s.currency
             """, arguments: [from.description, to.description]) { row in
             guard let month = Month(day: Substring(row.string("month"))) else { return }
-            let code = row.string("currency")
-            let currency = currencies[code] ?? ((try? Currency.parse(code)) ?? Currency(code: code, exponent: 2))
-            currencies[code] = currency
+            let currency = Currency.stored(row.string("currency"), cache: &currencies)
             let group: String?
             switch by {
             case .month: group = nil
@@ -101,8 +99,7 @@ public enum Burn {
                         amount = Rational(line.cost.minor, 1)
                     }
                     for share in shares {
-                        sums[Key(month: month, group: share.group, currency: l.currency), default: Sums()].contracted =
-                            sums[Key(month: month, group: share.group, currency: l.currency), default: Sums()].contracted + amount * share.part
+                        sums[Key(month: month, group: share.group, currency: l.currency), default: Sums()].contracted += amount * share.part
                     }
                 }
             }

@@ -44,10 +44,7 @@ public enum Forecast {
                 counts[Month(day), default: [:]][l.currency, default: 0] += 1
             }
         }
-        var runRate: [Currency: Int64] = [:]
-        try db.forEach("SELECT currency, sum(monthly_minor) AS m FROM findings WHERE kind = 'unmanaged' AND status = 'open' AND currency IS NOT NULL GROUP BY currency") { row in
-            if let c = try? Currency.parse(row.string("currency")) { runRate[c] = row.int("m") }
-        }
+        let runRate = Dictionary(uniqueKeysWithValues: try Findings.unmanagedRunRate(db).map { ($0.currency, $0.minor) })
         let currencies = Set(licenses.values.flatMap(\.keys)).union(runRate.keys).sorted { $0.code < $1.code }
         return Month.range(from, to).flatMap { month in
             currencies.compactMap { c -> ForecastRow? in

@@ -15,19 +15,13 @@ public struct Summary: Sendable {
     public static func compute(_ db: Database, today: Date) throws -> Summary {
         let month = Month(today)
         let utilization = try InventoryReports.utilization(db, today: today)
-        var findings: [(String, Int64)] = [], runRate: [Money] = []
+        var findings: [(String, Int64)] = []
         try db.forEach("SELECT kind, count(*) AS n FROM findings WHERE status = 'open' GROUP BY kind ORDER BY kind") { findings.append(($0.string("kind"), $0.int("n"))) }
-        try db.forEach("""
-            SELECT currency, sum(monthly_minor) AS m FROM findings WHERE status = 'open' AND kind = 'unmanaged' AND currency IS NOT NULL
-            GROUP BY currency ORDER BY currency
-            """) { row in
-            if let c = try? Currency.parse(row.string("currency")) { runRate.append(Money(minor: row.int("m"), currency: c)) }
-        }
         var pending: [(String, Int64)] = []
         try db.forEach("SELECT kind, count(*) AS n FROM requests WHERE status = 'pending' GROUP BY kind ORDER BY kind") { pending.append(($0.string("kind"), $0.int("n"))) }
         return Summary(month: month, burn: Burn.totals(try Burn.compute(db, from: month, to: month, by: .month)),
                        renewals: Array(try Licenses.renewals(db, within: Duration(count: 60, unit: .day), today: today).prefix(5)),
                        idleSeats: utilization.reduce(0) { $0 + $1.idle }, idleMonthly: InventoryReports.possibleSaving(utilization).filter { $0.minor > 0 },
-                       openFindings: findings, unmanagedMonthly: runRate, pendingRequests: pending)
+                       openFindings: findings, unmanagedMonthly: try Findings.unmanagedRunRate(db), pendingRequests: pending)
     }
 }

@@ -31,6 +31,19 @@ public struct Finding: Sendable {
 }
 
 public enum Findings {
+    /// What open unmanaged findings cost a month together, per currency (ordered by code):
+    /// the shadow-IT run-rate reports and the forecast add.
+    public static func unmanagedRunRate(_ db: Database) throws -> [Money] {
+        var out: [Money] = []
+        try db.forEach("""
+            SELECT currency, sum(monthly_minor) AS m FROM findings WHERE kind = 'unmanaged' AND status = 'open' AND currency IS NOT NULL
+            GROUP BY currency ORDER BY currency
+            """) { row in
+            if let c = try? Currency.parse(row.string("currency")) { out.append(Money(minor: row.int("m"), currency: c)) }
+        }
+        return out
+    }
+
     public static func list(_ db: Database, includeClosed: Bool, kind: String?) throws -> [Finding] {
         try db.query(Finding.selectSQL + " WHERE (?1 = 1 OR f.status = 'open') AND (?2 IS NULL OR f.kind = ?2) ORDER BY f.id", includeClosed, kind).map(Finding.init)
     }

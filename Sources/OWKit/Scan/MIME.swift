@@ -124,8 +124,9 @@ public enum MIME {
         let cte = (p.header("Content-Transfer-Encoding") ?? "7bit").trimmedBlanks.lowercased()
         // Only text and embedded messages are ever read; images and other binary parts keep
         // their transfer encoding (decoding megabytes of base64 nobody reads was a tenth of a scan).
-        p.body = type.hasPrefix("text/") || type.hasPrefix("message/") || p.isPDF ? decodeTransfer(body, encoding: cte) : Array(body)
-        if p.isPDF { p.pdfText = PDFText.text(p.body) }
+        let isPDF = p.isPDF
+        p.body = type.hasPrefix("text/") || type.hasPrefix("message/") || isPDF ? decodeTransfer(body, encoding: cte) : Array(body)
+        if isPDF { p.pdfText = PDFText.text(p.body) }
         if type == "message/delivery-status" {
             // RFC 3464: blocks of header fields separated by blank lines, each read as headers only.
             for block in splitBlocks(p.body[...]) {

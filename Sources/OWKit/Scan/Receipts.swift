@@ -164,18 +164,13 @@ enum ReceiptReader {
             while let l = line.last, l == 32 || l == 9 || l == 13 { line = line.dropLast() }
             if !line.isEmpty { lines.append(line) }
         }
-        func lower(_ line: ArraySlice<UInt8>) -> LowerText {
-            // ASCII lines (nearly all) are lower-cased byte by byte; others through String.
-            line.allSatisfy({ $0 < 0x80 }) ? LowerText(lowered: line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 })
-                                          : LowerText(String(decoding: line, as: UTF8.self))
-        }
         func label(_ l: LowerText) -> (rank: Int, at: Int)? {
             for (rank, needle) in totalNeedles.enumerated() { if let at = l.find(needle) { return (rank, at) } }
             return nil
         }
         var best: (rank: Int, money: Money)?
         for (i, line) in lines.enumerated() {
-            let l = lower(line)
+            let l = LowerText(utf8: line)
             guard let (rank, at) = label(l) else { continue }
             let before = LowerText(lowered: Array(l.bytes[..<at]))
             if notTotalNeedles.contains(where: { before.contains($0) || l.hasPrefix($0) }) { continue }
@@ -183,7 +178,7 @@ enum ReceiptReader {
             let labelEnd = at + totalNeedles[rank].count
             let after = l.bytes.count == line.count ? String(decoding: line.dropFirst(labelEnd), as: UTF8.self) : String(decoding: line, as: UTF8.self)
             let money = amounts(in: after, defaultCurrency: defaultCurrency).last
-                ?? (i + 1 < lines.count && label(lower(lines[i + 1])) == nil
+                ?? (i + 1 < lines.count && label(LowerText(utf8: lines[i + 1])) == nil
                     ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: defaultCurrency).first : nil)
             guard let m = money, m.minor > 0 else { continue }
             if best == nil || rank <= best!.rank { best = (rank, m) }
@@ -228,8 +223,7 @@ enum ReceiptReader {
         // line, where the number may sit): ICU over whole messages was a tenth of a scan.
         let lines = Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false)
         for (i, line) in lines.enumerated() {
-            let ascii = line.allSatisfy { $0 < 0x80 }
-            let lower = ascii ? LowerText(lowered: line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }) : LowerText(String(decoding: line, as: UTF8.self))
+            let lower = LowerText(utf8: line)
             var starts: [Int] = []
             for needle in invoiceWords {
                 var from = 0

@@ -9,6 +9,13 @@ struct LowerText {
     init(_ text: String) { bytes = Array(text.lowercased().utf8) }
     init(lowered: [UInt8]) { bytes = lowered }
 
+    /// A line of UTF-8 bytes: ASCII (nearly every line) is lower-cased byte by byte, the rest
+    /// through String. Offsets match the line's whenever the lengths agree.
+    init(utf8 line: ArraySlice<UInt8>) {
+        bytes = line.allSatisfy({ $0 < 0x80 }) ? line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+                                               : Array(String(decoding: line, as: UTF8.self).lowercased().utf8)
+    }
+
     /// Byte offset of the first occurrence of `needle` at or after `from`.
     func find(_ needle: [UInt8], from: Int = 0) -> Int? {
         guard !needle.isEmpty, from >= 0, bytes.count - from >= needle.count else { return nil }
