@@ -142,7 +142,7 @@ complete -c owatch -n '__fish_seen_subcommand_from scan; and not __fish_seen_sub
 complete -c owatch -n '__fish_seen_subcommand_from scan; and __fish_seen_subcommand_from findings' -l all -d 'include adopted and ignored findings'
 complete -c owatch -n '__fish_seen_subcommand_from scan; and __fish_seen_subcommand_from findings' -l kind -r -d 'only this kind'
 complete -c owatch -n '__fish_seen_subcommand_from scan; and not __fish_seen_subcommand_from source findings adopt ignore inspect' -a adopt -d 'turn a finding into inventory: an unmanaged vendor becomes a license'
-complete -c owatch -n '__fish_seen_subcommand_from scan; and __fish_seen_subcommand_from adopt' -l as -r -d 'attach to this existing license instead'
+complete -c owatch -n '__fish_seen_subcommand_from scan; and __fish_seen_subcommand_from adopt' -l as -r -d 'attach to this existing license of the same vendor instead'
 complete -c owatch -n '__fish_seen_subcommand_from scan; and not __fish_seen_subcommand_from source findings adopt ignore inspect' -a ignore -d 'close a finding, saying why'
 complete -c owatch -n '__fish_seen_subcommand_from scan; and __fish_seen_subcommand_from ignore' -l message -s m -r -d 'why it is not a problem (required)'
 complete -c owatch -n '__fish_seen_subcommand_from scan; and not __fish_seen_subcommand_from source findings adopt ignore inspect' -a inspect -d 'show how owatch reads one email: headers, parts, text and what it extracts'

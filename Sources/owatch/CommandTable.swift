@@ -308,7 +308,7 @@ let commandTable: [Command] = [
             examples: ["owatch scan findings", "owatch scan findings --kind unmanaged --json | jq '[.[].monthly_minor] | add'"],
             run: ScanCommand.findings),
     Command(noun: "scan", verb: "adopt", summary: "turn a finding into inventory: an unmanaged vendor becomes a license",
-            arguments: [Argument(name: "ID")], options: [Option("as", value: "LICENSE", "attach to this existing license instead")],
+            arguments: [Argument(name: "ID")], options: [Option("as", value: "LICENSE", "attach to this existing license of the same vendor instead")],
             access: .roles(adminOnly), examples: ["owatch scan adopt 7", "owatch scan adopt 7 --as 'Notion Team'"], run: ScanCommand.adopt),
     Command(noun: "scan", verb: "ignore", summary: "close a finding, saying why",
             arguments: [Argument(name: "ID")], options: [Option("message", short: "m", value: "WHY", "why it is not a problem (required)")],
