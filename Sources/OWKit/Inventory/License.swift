@@ -24,6 +24,10 @@ public struct License: Sendable {
     public let assigned: Int64
     /// Cost per billing period, all purchase lines together.
     public let cost: Money
+    /// The orders of seats, oldest first; `seats` and `cost` are their sums.
+    public let lines: [PurchaseLine]
+    /// Who holds a seat, by name, sorted case-insensitively; `assigned` is their count.
+    public let holders: [String]
     public let anchor: String?
     public let status: String
     public let endsOn: String?
@@ -55,37 +59,38 @@ public struct License: Sendable {
         return next
     }
 
-    /// Reads a row of `selectSQL`. `parsed` caches period and currency texts across a list.
-    init(row: Row, parsed: inout [String: Period], currencies: inout [String: Currency]) {
+    /// Reads a row of `selectSQL` with the license's purchase lines and holders.
+    /// `parsed` caches period and currency texts across a list.
+    init(row: Row, lines: [PurchaseLine], holders: [String], parsed: inout [String: Period], currencies: inout [String: Currency]) {
         id = row.int("id"); name = row.string("name"); vendor = row.string("vendor"); plan = row.optionalString("plan")
         category = row.string("category"); owner = row.optionalString("owner")
         let periodText = row.string("period"), code = row.string("currency")
         if let p = parsed[periodText] { period = p } else { period = (try? Period.parse(periodText)) ?? .monthly; parsed[periodText] = period }
         currency = Currency.stored(code, cache: &currencies)
         perSeat = row.int("per_seat") != 0
-        seats = row.optionalInt("seats"); assigned = row.int("assigned")
-        cost = Money(minor: row.int("cost_minor"), currency: currency)
         anchor = row.optionalString("renews_on"); status = row.string("status"); endsOn = row.optionalString("ends_on")
         notes = row.optionalString("notes"); createdAt = row.string("created_at")
+        self.lines = lines
+        self.holders = holders
+        // Any unlimited line makes the license unlimited (so does having no line at all).
+        var total: Int64? = lines.isEmpty ? nil : 0, minor: Int64 = 0
+        for line in lines {
+            total = line.seats.flatMap { s in total.map { $0 + s } }
+            minor += line.cost.minor
+        }
+        seats = total
+        assigned = Int64(holders.count)
+        cost = Money(minor: minor, currency: currency)
     }
 
-    init(row: Row) {
-        var p: [String: Period] = [:], c: [String: Currency] = [:]
-        self.init(row: row, parsed: &p, currencies: &c)
-    }
-
-    /// The one query every license view reads: aggregates of purchase lines and seats per license.
+    /// The license columns every license view reads; purchase lines and seats are read beside
+    /// it (one query each for a whole list), which is cheaper than aggregating them in SQL.
     static let selectSQL = """
         SELECT l.id, l.name, v.name AS vendor, l.plan, COALESCE(l.category, v.category) AS category, u.name AS owner,
-               l.period, l.currency, l.per_seat, l.renews_on, l.status, l.ends_on, l.notes, l.created_at,
-               p.seats, COALESCE(p.cost_minor, 0) AS cost_minor, COALESCE(s.assigned, 0) AS assigned
+               l.period, l.currency, l.per_seat, l.renews_on, l.status, l.ends_on, l.notes, l.created_at
         FROM licenses l
         JOIN vendors v ON v.id = l.vendor_id
         LEFT JOIN users u ON u.id = l.owner_id
-        LEFT JOIN (SELECT license_id, CASE WHEN count(*) > count(seats) THEN NULL ELSE sum(seats) END AS seats,
-                          sum(cost_minor) AS cost_minor
-                   FROM purchases GROUP BY license_id) p ON p.license_id = l.id
-        LEFT JOIN (SELECT license_id, count(*) AS assigned FROM seats GROUP BY license_id) s ON s.license_id = l.id
         """
 }
 

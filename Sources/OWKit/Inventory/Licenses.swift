@@ -18,8 +18,17 @@ public enum Licenses {
 
     /// Finds a license by id or by unique case-insensitive name.
     public static func find(_ db: Database, _ key: String) throws -> License? {
-        if let id = Int64(key), let row = try db.one(License.selectSQL + " WHERE l.id = ?", id) { return License(row: row) }
-        return try db.one(License.selectSQL + " WHERE l.name = ?", key).map(License.init)
+        let row: Row?
+        if let id = Int64(key), let byID = try db.one(License.selectSQL + " WHERE l.id = ?", id) {
+            row = byID
+        } else {
+            row = try db.one(License.selectSQL + " WHERE l.name = ?", key)
+        }
+        guard let row else { return nil }
+        var periods: [String: Period] = [:], currencies: [String: Currency] = [:]
+        let id = row.int("id"), currency = Currency.stored(row.string("currency"), cache: &currencies)
+        return License(row: row, lines: try purchaseLines(db, licenseID: id, currency: currency), holders: try holders(db, licenseID: id),
+                       parsed: &periods, currencies: &currencies)
     }
 
     public static func get(_ db: Database, _ key: String) throws -> License {
@@ -55,8 +64,11 @@ public enum Licenses {
         let start = Time.startOfDay(today)
         let limit = filter.renewingWithin.map { $0.added(to: today) }
         var periods: [String: Period] = [:], currencies: [String: Currency] = [:]
+        var lines = try allPurchaseLines(db), holders = try allHolders(db)
         try db.forEach(sql, arguments: [vendorID, filter.category, filter.owner, filter.holder, filter.includeCancelled]) {
-            let l = License(row: $0, parsed: &periods, currencies: &currencies)
+            let id = $0.int("id")
+            let l = License(row: $0, lines: lines.removeValue(forKey: id) ?? [], holders: holders.removeValue(forKey: id) ?? [],
+                            parsed: &periods, currencies: &currencies)
             if filter.unusedOnly && (l.freeSeats ?? 0) == 0 { return }
             if let limit, !(l.nextRenewal(onOrAfter: start).map { $0 <= limit } ?? false) { return }
             try body(l)
@@ -77,9 +89,9 @@ public enum Licenses {
         return out
     }
 
-    public static func purchaseLines(_ db: Database, license: License) throws -> [PurchaseLine] {
-        try db.query("SELECT * FROM purchases WHERE license_id = ? ORDER BY id", license.id).map {
-            PurchaseLine(seats: $0.optionalInt("seats"), cost: Money(minor: $0.int("cost_minor"), currency: license.currency),
+    static func purchaseLines(_ db: Database, licenseID: Int64, currency: Currency) throws -> [PurchaseLine] {
+        try db.query("SELECT * FROM purchases WHERE license_id = ? ORDER BY id", licenseID).map {
+            PurchaseLine(seats: $0.optionalInt("seats"), cost: Money(minor: $0.int("cost_minor"), currency: currency),
                          orderRef: $0.optionalString("order_ref"), purchasedOn: $0.string("purchased_on"))
         }
     }

@@ -63,8 +63,6 @@ public enum Burn {
     /// share is one seat's part of the line, and seats nobody holds are grouped as idle.
     private static func addContracted(_ db: Database, from: Month, to: Month, by: BurnGrouping, into sums: inout [Key: Sums]) throws {
         let licenses = try Licenses.list(db)
-        let lines = try Licenses.allPurchaseLines(db)
-        let holders = by == .user || by == .dept ? try Licenses.allHolders(db) : [:]
         let depts = by == .dept ? Dictionary(try Users.list(db).map { ($0.name.lowercased(), $0.dept ?? "(no dept)") }, uniquingKeysWith: { a, _ in a }) : [:]
         for l in licenses {
             let end = l.endsOn.flatMap { Month(day: Substring($0)) }
@@ -75,7 +73,7 @@ public enum Burn {
             case .vendor: shares = [(l.vendor, Rational(1, 1))]
             case .category: shares = [(l.category, Rational(1, 1))]
             case .user, .dept:
-                let names = holders[l.id] ?? []
+                let names = l.holders
                 let divisor = l.seats ?? Int64(names.count)
                 if divisor == 0 {
                     shares = [(idleSeats, Rational(1, 1))]
@@ -87,7 +85,7 @@ public enum Burn {
                     if idle > 0 { shares.append((idleSeats, Rational(idle, divisor))) }
                 }
             }
-            for line in lines[l.id] ?? [] {
+            for line in l.lines {
                 guard let bought = Month(day: Substring(line.purchasedOn)) else { continue }
                 let first = max(from, bought), last = min(to, end ?? to)
                 for month in Month.range(first, last) {

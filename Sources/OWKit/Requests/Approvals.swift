@@ -113,8 +113,7 @@ public enum Approvals {
         }
         guard let l = license else { throw OWError.refused("no license for request #\(r.id)") }
         guard l.isActive else { throw OWError.refused("license '\(l.name)' is cancelled; reactivate or add a new one before approving") }
-        let holders = try Licenses.holders(db, licenseID: l.id)
-        if !holders.contains(where: { $0.caseInsensitiveCompare(r.requester) == .orderedSame }) {
+        if !l.holders.contains(where: { $0.caseInsensitiveCompare(r.requester) == .orderedSame }) {
             _ = try Licenses.assign(session, String(l.id), users: [r.requester], grow: true)
         }
         return l.id

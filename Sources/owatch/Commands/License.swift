@@ -6,17 +6,18 @@ enum LicenseCommand {
                           "period", "per_seat", "monthly", "monthly_minor", "renews_on", "owner", "status", "ends_on", "notes", "assigned_to", "lines"]
     static let tableColumns = ["id", "name", "vendor", "seats", "assigned", "cost", "period", "monthly", "renews_on", "status"]
 
-    static func record(_ l: License, holders: [String], lines: [PurchaseLine]?, today: Date) -> Record {
+    /// A license as output; `withLines` adds its purchase lines (machine formats and `show`).
+    static func record(_ l: License, withLines: Bool, today: Date) -> Record {
         var fields: [(String, Value)] = [
             ("id", .int(l.id)), ("name", .text(l.name)), ("vendor", .text(l.vendor)), ("plan", .text(l.plan)), ("category", .text(l.category)),
             ("seats", .intOr(l.seats, "unlimited")), ("unlimited", .bool(l.isUnlimited)), ("assigned", .int(l.assigned)),
             ("free", .intOr(l.freeSeats, "-")), ("cost", .money(l.cost)), ("period", .text(l.period.description)), ("per_seat", .bool(l.perSeat)),
             ("monthly", .money(l.monthly)), ("renews_on", .text(l.nextRenewal(onOrAfter: Time.startOfDay(today)).map(Time.day))),
             ("owner", .text(l.owner)), ("status", .text(l.status)), ("ends_on", .text(l.endsOn)), ("notes", .text(l.notes)),
-            ("assigned_to", .list(holders)),
+            ("assigned_to", .list(l.holders)),
         ]
-        if let lines {
-            fields.append(("lines", .json(.array(lines.map { p in
+        if withLines {
+            fields.append(("lines", .json(.array(l.lines.map { p in
                 .obj([("seats", p.seats.map { JSON.int($0) } ?? .null), ("cost", .number(p.cost.decimal)), ("cost_minor", .int(p.cost.minor)),
                       ("order", p.orderRef.map(JSON.string) ?? .null), ("purchased_on", .string(p.purchasedOn))])
             }))))
@@ -28,7 +29,7 @@ enum LicenseCommand {
     static func visible(_ inv: Invocation, _ key: String) throws -> License {
         let s = inv.session
         let l = try Licenses.get(s.db, key)
-        if s.actor.role != .admin, !(try Licenses.holders(s.db, licenseID: l.id)).contains(where: { $0.caseInsensitiveCompare(s.actor.name) == .orderedSame }) {
+        if s.actor.role != .admin, !l.holders.contains(where: { $0.caseInsensitiveCompare(s.actor.name) == .orderedSame }) {
             throw OWError.notFound("license '\(key)'")
         }
         return l
@@ -49,17 +50,12 @@ enum LicenseCommand {
     }
 
     static func show(_ inv: Invocation, _ l: License) throws {
-        inv.emit(try fullRecord(inv, l))
-    }
-
-    static func fullRecord(_ inv: Invocation, _ l: License) throws -> Record {
-        let db = inv.session.db
-        return record(l, holders: try Licenses.holders(db, licenseID: l.id), lines: try Licenses.purchaseLines(db, license: l), today: inv.session.now)
+        inv.emit(record(l, withLines: true, today: inv.session.now))
     }
 
     /// After a change: the summary row in a table, the whole license in JSON.
     static func changed(_ inv: Invocation, _ l: License) throws {
-        inv.emitChanged(try fullRecord(inv, l), tableColumns: tableColumns + ["assigned_to"])
+        inv.emitChanged(record(l, withLines: true, today: inv.session.now), tableColumns: tableColumns + ["assigned_to"])
     }
 
     static func list(_ inv: Invocation) throws {
@@ -74,19 +70,18 @@ enum LicenseCommand {
             }
             f.holder = s.actor.name
         }
-        let holders = try Licenses.allHolders(s.db)
-        let lines = inv.exporter.format == .table ? [:] : try Licenses.allPurchaseLines(s.db)
+        let withLines = inv.exporter.format != .table
         guard let user = f.holder else {
             // Each license goes from SQLite to the output as it is read (see Exporter.ListWriter).
             var out = inv.listWriter(columns: columns, tableColumns: tableColumns)
-            try Licenses.forEach(s.db, filter: f, today: s.now) { out.add(record($0, holders: holders[$0.id] ?? [], lines: lines[$0.id] ?? [], today: s.now)) }
+            try Licenses.forEach(s.db, filter: f, today: s.now) { out.add(record($0, withLines: withLines, today: s.now)) }
             out.finish()
             return
         }
         let licenses = try Licenses.list(s.db, filter: f, today: s.now)
         // One person's licenses: each one's monthly cost share for them, and the total.
         inv.emit(licenses.map { l in
-            var r = record(l, holders: holders[l.id] ?? [], lines: lines[l.id] ?? [], today: s.now)
+            var r = record(l, withLines: withLines, today: s.now)
             r.fields.append((key: "share", value: .money(Money(minor: l.seatMonthlyExact.rounded, currency: l.currency))))
             return r
         }, columns: columns + ["share"], tableColumns: ["id", "name", "vendor", "monthly", "assigned", "share", "renews_on"])
