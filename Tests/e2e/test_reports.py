@@ -119,6 +119,26 @@ def test_burn_by_vendor_month_user_and_dept(fixture):
     assert csv.startswith("month,category,contracted,contracted_minor,currency,observed")
 
 
+def test_burn_by_user_with_many_seat_counts(office):
+    """Each line's cost split over its seats, for seat counts 1..60: the exact sum's denominator is
+    lcm(1..60) and beyond 64 bits. It once crashed with an arithmetic overflow; the per-person
+    totals must still add up to the month's total (each group is rounded on its own)."""
+    for name in ("ann", "bob", "cat"):
+        office.add_user(name, dept="eng" if name != "cat" else "ops")
+    rows = ["name,vendor,seats,cost,period,renews_on,assigned"]
+    for k in range(1, 61):
+        holders = ";".join(["ann", "bob", "cat"][: min(3, k)][: k % 4])
+        rows.append(f"L{k},vendor{k % 7},{k},{k * 13 + 0.07:.2f},{'yearly' if k % 3 else 'monthly'},2027-0{1 + k % 9}-15,{holders}")
+    csv_path = office.home / "many.csv"
+    csv_path.write_text("\n".join(rows) + "\n")
+    office.ok("license", "import", csv_path)
+    total = office.ok("report", "burn", "--from", THIS_MONTH, "--to", THIS_MONTH, "--json").json()[0]["contracted_minor"]
+    for by in ("user", "dept"):
+        groups = office.ok("report", "burn", "--by", by, "--from", THIS_MONTH, "--to", THIS_MONTH, "--json").json()
+        assert {r[by] for r in groups} >= ({"ann", "bob", "cat", "(idle seats)"} if by == "user" else {"eng", "ops", "(idle seats)"})
+        assert abs(sum(r["contracted_minor"] for r in groups) - total) <= len(groups), (by, groups, total)
+
+
 def test_burn_refuses_bad_months(office):
     for args in (["--from", "2026-13"], ["--to", "26-01"], ["--from", "2027-01", "--to", "2026-01"], ["--by", "planet"]):
         r = office.run("report", "burn", *args)

@@ -78,6 +78,11 @@ public struct Period: Equatable, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// An exact fraction, for monthly equivalents that must not drift (yearly ÷ 12, weekly × 52/12).
+///
+/// Exact while numerator and denominator fit in 64 bits. Sums of per-person shares over many
+/// licenses (each line's cost ÷ its seat count, counts from 1 to hundreds) can outgrow that: the
+/// common denominator is the least common multiple of every count. Then the result becomes the
+/// nearest fraction over 2^k (k ≤ 40), within 10⁻¹² of a minor unit, instead of overflowing.
 public struct Rational: Equatable, Hashable, Sendable {
     public let num: Int64
     public let den: Int64
@@ -94,14 +99,36 @@ public struct Rational: Equatable, Hashable, Sendable {
 
     static func gcd(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? a : gcd(b, a % b) }
 
+    /// `num / den` computed in 128 bits (den > 0): exact when it fits, else the nearest fixed-point fraction.
+    static func nearest(_ num: Int128, _ den: Int128) -> Rational {
+        if let n = Int64(exactly: num), let d = Int64(exactly: den) { return Rational(n, d) }
+        let whole = num / den, rest = num % den
+        let wholeBits = Int128.bitWidth - whole.magnitude.leadingZeroBitCount
+        let k = min(40, 61 - wholeBits)
+        precondition(k >= 0, "an amount beyond 2^61 minor units")
+        // rest/den is a proper fraction: a Double holds it to 2^-53, far below the 2^-k kept.
+        let fraction = Int64((Double(rest) / Double(den) * Double(Int64(1) << k)).rounded())
+        return Rational(Int64(whole) << k + fraction, Int64(1) << k)
+    }
+
     public static func + (a: Rational, b: Rational) -> Rational {
         let g = gcd(a.den, b.den)
-        return Rational(a.num * (b.den / g) + b.num * (a.den / g), a.den / g * b.den)
+        let (x, o1) = a.num.multipliedReportingOverflow(by: b.den / g)
+        let (y, o2) = b.num.multipliedReportingOverflow(by: a.den / g)
+        let (n, o3) = x.addingReportingOverflow(y)
+        let (d, o4) = (a.den / g).multipliedReportingOverflow(by: b.den)
+        if !(o1 || o2 || o3 || o4) { return Rational(n, d) }
+        return nearest(Int128(a.num) * Int128(b.den / g) + Int128(b.num) * Int128(a.den / g), Int128(a.den / g) * Int128(b.den))
     }
 
     public static func += (a: inout Rational, b: Rational) { a = a + b }
-    public static func * (a: Rational, b: Int64) -> Rational { Rational(a.num * b, a.den) }
-    public static func * (a: Rational, b: Rational) -> Rational { Rational(a.num * b.num, a.den * b.den) }
+    public static func * (a: Rational, b: Int64) -> Rational { a * Rational(b, 1) }
+    public static func * (a: Rational, b: Rational) -> Rational {
+        let (n, o1) = a.num.multipliedReportingOverflow(by: b.num)
+        let (d, o2) = a.den.multipliedReportingOverflow(by: b.den)
+        if !(o1 || o2) { return Rational(n, d) }
+        return nearest(Int128(a.num) * Int128(b.num), Int128(a.den) * Int128(b.den))
+    }
 
     /// Rounded half-to-even, as accountants do, only when shown.
     public var rounded: Int64 {
