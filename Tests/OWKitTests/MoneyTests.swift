@@ -45,6 +45,42 @@ final class MoneyTests: XCTestCase {
         XCTAssertEqual(Rational(-5, 2).rounded, -2)
     }
 
+    /// Per-person shares of many licenses: cost ÷ seats for seat counts 1…300. The exact common
+    /// denominator outgrows 64 bits; the sum must still round as the exact one does (Python's Fraction).
+    func testSharesBeyondSixtyFourBits() {
+        var sum = Rational.zero
+        for k in 1...300 { sum += Rational(123_457, 12) * Rational(1, Int64(k)) }
+        XCTAssertEqual(sum.rounded, 64_637)
+        var negative = Rational.zero
+        for k in 1...100 { negative += Rational(-99_999, 13) * Rational(1, Int64(k)) }
+        XCTAssertEqual(negative.rounded, -39_903)
+        // Small sums stay exact.
+        XCTAssertEqual(Rational(1, 3) + Rational(1, 6), Rational(1, 2))
+    }
+
+    func testDecimalText() throws {
+        let jpy = try Currency.parse("JPY"), bhd = try Currency.parse("BHD")
+        let cases: [(Int64, Currency, String)] = [
+            (0, eur, "0.00"), (5, eur, "0.05"), (-5, eur, "-0.05"), (1250, eur, "12.50"), (-123456, eur, "-1234.56"), (100, eur, "1.00"),
+            (0, jpy, "0"), (12000, jpy, "12000"), (-7, jpy, "-7"), (1, bhd, "0.001"), (1234, bhd, "1.234"),
+            (Int64.max, eur, "92233720368547758.07"), (Int64.min, eur, "-92233720368547758.08"), (Int64.min, jpy, "-9223372036854775808"),
+        ]
+        for (minor, currency, text) in cases {
+            XCTAssertEqual(Money(minor: minor, currency: currency).decimal, text)
+        }
+    }
+
+    func testDayAndTimestampText() {
+        XCTAssertEqual(Time.day(Time.parseDay("2026-02-28")!), "2026-02-28")
+        XCTAssertEqual(Time.day(Date(timeIntervalSince1970: 0)), "1970-01-01")
+        XCTAssertEqual(Time.rfc3339(Date(timeIntervalSince1970: 1_795_000_000)), "2026-11-18T11:06:40Z")
+        XCTAssertEqual(Time.rfc3339(Date(timeIntervalSince1970: -1)), "1969-12-31T23:59:59Z")
+        XCTAssertEqual(Time.day(Time.parseDay("0001-01-01")!), "0001-01-01")
+        XCTAssertEqual(Time.day(Time.parseDay("9999-12-31")!), "9999-12-31")
+        // Beyond four digits the slow path still writes the year in full.
+        XCTAssertEqual(Time.day(Date(timeIntervalSince1970: 253_402_300_800)), "10000-01-01")
+    }
+
     func testRenewalRollsForward() throws {
         let monthly = Period.monthly
         let anchor = Time.parseDay("2026-01-31")!

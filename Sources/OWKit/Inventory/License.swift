@@ -62,14 +62,15 @@ public struct License: Sendable {
     /// Reads a row of `selectSQL` with the license's purchase lines and holders.
     /// `parsed` caches period and currency texts across a list.
     init(row: Row, lines: [PurchaseLine], holders: [String], parsed: inout [String: Period], currencies: inout [String: Currency]) {
-        id = row.int("id"); name = row.string("name"); vendor = row.string("vendor"); plan = row.optionalString("plan")
-        category = row.string("category"); owner = row.optionalString("owner")
-        let periodText = row.string("period"), code = row.string("currency")
+        typealias C = SelectColumn
+        id = row.int(C.id); name = row.string(C.name); vendor = row.string(C.vendor); plan = row.optionalString(C.plan)
+        category = row.string(C.category); owner = row.optionalString(C.owner)
+        let periodText = row.string(C.period), code = row.string(C.currency)
         if let p = parsed[periodText] { period = p } else { period = (try? Period.parse(periodText)) ?? .monthly; parsed[periodText] = period }
         currency = Currency.stored(code, cache: &currencies)
-        perSeat = row.int("per_seat") != 0
-        anchor = row.optionalString("renews_on"); status = row.string("status"); endsOn = row.optionalString("ends_on")
-        notes = row.optionalString("notes"); createdAt = row.string("created_at")
+        perSeat = row.int(C.perSeat) != 0
+        anchor = row.optionalString(C.renewsOn); status = row.string(C.status); endsOn = row.optionalString(C.endsOn)
+        notes = row.optionalString(C.notes); createdAt = row.string(C.createdAt)
         self.lines = lines
         self.holders = holders
         // Any unlimited line makes the license unlimited (so does having no line at all).
@@ -92,6 +93,11 @@ public struct License: Sendable {
         JOIN vendors v ON v.id = l.vendor_id
         LEFT JOIN users u ON u.id = l.owner_id
         """
+
+    /// `selectSQL`'s columns by position (lists read them for thousands of rows).
+    enum SelectColumn: Int, ColumnKey {
+        case id, name, vendor, plan, category, owner, period, currency, perSeat, renewsOn, status, endsOn, notes, createdAt
+    }
 }
 
 /// What a new license is made of, validated once for `license add`, `license import`

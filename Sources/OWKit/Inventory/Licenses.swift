@@ -66,7 +66,7 @@ public enum Licenses {
         var periods: [String: Period] = [:], currencies: [String: Currency] = [:]
         var lines = try allPurchaseLines(db), holders = try allHolders(db)
         try db.forEach(sql, arguments: [vendorID, filter.category, filter.owner, filter.holder, filter.includeCancelled]) {
-            let id = $0.int("id")
+            let id = $0.int(License.SelectColumn.id)
             let l = License(row: $0, lines: lines.removeValue(forKey: id) ?? [], holders: holders.removeValue(forKey: id) ?? [],
                             parsed: &periods, currencies: &currencies)
             if filter.unusedOnly && (l.freeSeats ?? 0) == 0 { return }
@@ -81,10 +81,10 @@ public enum Licenses {
     }
 
     /// Holders of every license at once, for list views (one query, not one per license).
-    public static func allHolders(_ db: Database) throws -> [Int64: [String]] {
+    static func allHolders(_ db: Database) throws -> [Int64: [String]] {
         var out: [Int64: [String]] = [:]
         try db.forEach("SELECT s.license_id, u.name FROM seats s JOIN users u ON u.id = s.user_id ORDER BY u.name COLLATE NOCASE") {
-            out[$0.int("license_id"), default: []].append($0.string("name"))
+            out[$0.int(0), default: []].append($0.string(1))
         }
         return out
     }
@@ -97,16 +97,17 @@ public enum Licenses {
     }
 
     /// Purchase lines of every license in one query, keyed by license id.
-    public static func allPurchaseLines(_ db: Database) throws -> [Int64: [PurchaseLine]] {
+    static func allPurchaseLines(_ db: Database) throws -> [Int64: [PurchaseLine]] {
         var out: [Int64: [PurchaseLine]] = [:]
         var currencies: [String: Currency] = [:]
         try db.forEach("""
             SELECT p.license_id, p.seats, p.cost_minor, p.order_ref, p.purchased_on, l.currency
             FROM purchases p JOIN licenses l ON l.id = p.license_id ORDER BY p.id
             """) { row in
-            let currency = Currency.stored(row.string("currency"), cache: &currencies)
-            out[row.int("license_id"), default: []].append(PurchaseLine(seats: row.optionalInt("seats"), cost: Money(minor: row.int("cost_minor"), currency: currency),
-                                                                        orderRef: row.optionalString("order_ref"), purchasedOn: row.string("purchased_on")))
+            // By position: license_id, seats, cost_minor, order_ref, purchased_on, currency.
+            let currency = Currency.stored(row.string(5), cache: &currencies)
+            out[row.int(0), default: []].append(PurchaseLine(seats: row.optionalInt(1), cost: Money(minor: row.int(2), currency: currency),
+                                                             orderRef: row.optionalString(3), purchasedOn: row.string(4)))
         }
         return out
     }

@@ -40,20 +40,38 @@ public final class Columns: Sendable {
     }
 }
 
-/// One result row; columns by name.
+/// How a column of a row is named: by its name, or, in loops over thousands of rows, by its
+/// position in the SELECT (an `Int`, or an enum of the positions) so no name is hashed per value.
+public protocol ColumnKey {
+    func position(in columns: Columns) -> Int?
+}
+
+extension String: ColumnKey {
+    public func position(in columns: Columns) -> Int? { columns.index[self] }
+}
+
+extension Int: ColumnKey {
+    public func position(in columns: Columns) -> Int? { self < columns.names.count ? self : nil }
+}
+
+extension ColumnKey where Self: RawRepresentable, RawValue == Int {
+    public func position(in columns: Columns) -> Int? { rawValue.position(in: columns) }
+}
+
+/// One result row; columns by name or position.
 public struct Row: Sendable {
     let shared: Columns
     public let values: [SQLValue]
 
     public var columns: [String] { shared.names }
 
-    public subscript(_ name: String) -> SQLValue {
-        guard let i = shared.index[name] else { preconditionFailure("no column \(name)") }
+    public subscript<K: ColumnKey>(_ key: K) -> SQLValue {
+        guard let i = key.position(in: shared) else { preconditionFailure("no column \(key)") }
         return values[i]
     }
 
-    public func string(_ name: String) -> String {
-        switch self[name] {
+    public func string<K: ColumnKey>(_ key: K) -> String {
+        switch self[key] {
         case .text(let s): return s
         case .int(let i): return String(i)
         case .real(let d): return String(d)
@@ -62,13 +80,13 @@ public struct Row: Sendable {
         }
     }
 
-    public func optionalString(_ name: String) -> String? {
-        if case .null = self[name] { return nil }
-        return string(name)
+    public func optionalString<K: ColumnKey>(_ key: K) -> String? {
+        if case .null = self[key] { return nil }
+        return string(key)
     }
 
-    public func int(_ name: String) -> Int64 {
-        switch self[name] {
+    public func int<K: ColumnKey>(_ key: K) -> Int64 {
+        switch self[key] {
         case .int(let i): return i
         case .real(let d): return Int64(d)
         case .text(let s): return Int64(s) ?? 0
@@ -76,13 +94,13 @@ public struct Row: Sendable {
         }
     }
 
-    public func optionalInt(_ name: String) -> Int64? {
-        if case .null = self[name] { return nil }
-        return int(name)
+    public func optionalInt<K: ColumnKey>(_ key: K) -> Int64? {
+        if case .null = self[key] { return nil }
+        return int(key)
     }
 
-    public func blob(_ name: String) -> [UInt8] {
-        switch self[name] {
+    public func blob<K: ColumnKey>(_ key: K) -> [UInt8] {
+        switch self[key] {
         case .blob(let b): return b
         case .text(let s): return Array(s.utf8)
         default: return []

@@ -7,14 +7,26 @@ public struct Money: Equatable, Hashable, Sendable {
 
     /// The amount as a decimal literal with the currency's exponent: "12.50", "-0.05", "1200".
     public var decimal: String {
-        let e = currency.exponent
-        guard e > 0 else { return String(minor) }
-        let magnitude = minor.magnitude
-        var scale: UInt64 = 1
-        for _ in 0..<e { scale *= 10 }
-        let whole = magnitude / scale, frac = magnitude % scale
-        let fracText = String(frac)
-        return (minor < 0 ? "-" : "") + "\(whole)." + String(repeating: "0", count: e - fracText.count) + fracText
+        var bytes: [UInt8] = []
+        writeDecimal(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `decimal` appended as UTF-8, for output written straight to bytes.
+    public func writeDecimal(to out: inout [UInt8]) {
+        if minor < 0 { out.append(UInt8(ascii: "-")) }
+        var m = minor.magnitude
+        // Digits least significant first, at least exponent + 1 of them ("0.05"), then reversed in.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: enough for 20 digits
+        withUnsafeMutableBytes(of: &digits) { d in
+            var count = 0
+            let e = currency.exponent
+            while m > 0 || count <= e { d[count] = UInt8(48 + m % 10); m /= 10; count += 1 }
+            for k in stride(from: count - 1, through: 0, by: -1) {
+                out.append(d[k])
+                if k == e && e > 0 { out.append(UInt8(ascii: ".")) }
+            }
+        }
     }
 
     /// Rounded to whole units, for chart axes and labels: "1,235 EUR".

@@ -35,6 +35,7 @@ public struct Exporter: Sendable {
         var out: [UInt8] = []
         var count = 0
         var kept: [Record] = []
+        var keys = KeyCache()
 
         public init(_ exporter: Exporter, emptyColumns: [String] = [], tableColumns: [String]? = nil, sink: @escaping ([UInt8]) -> Void) {
             self.exporter = exporter; self.emptyColumns = emptyColumns; self.tableColumns = tableColumns; self.sink = sink
@@ -45,10 +46,11 @@ public struct Exporter: Sendable {
             switch exporter.format {
             case .table: kept.append(r); return
             case .json:
-                out.append(contentsOf: count == 0 ? [UInt8(ascii: "["), 10] : [UInt8(ascii: ","), 10])
-                Exporter.writeJSON(r, to: &out)
+                out.append(count == 0 ? UInt8(ascii: "[") : UInt8(ascii: ","))
+                out.append(10)
+                Exporter.writeJSON(r, to: &out, keys: &keys)
             case .jsonl:
-                Exporter.writeJSON(r, to: &out)
+                Exporter.writeJSON(r, to: &out, keys: &keys)
                 out.append(10)
             case .csv:
                 if count == 0 { Exporter.writeCSVRow(Exporter.flatKeys(r), to: &out) }
@@ -152,14 +154,15 @@ public struct Exporter: Sendable {
         case .money(let m): return m?.display ?? "-"
         case .list(let l): return l.isEmpty ? "-" : l.joined(separator: ", ")
         case .json(let j): return j.encoded()
+        case .records(let rs): return JSON.array(rs.map { jsonObject($0, nested: true) }).encoded()
         }
     }
 
     // MARK: JSON and CSV share one flattening: money becomes X, X_minor and currency.
 
-    static func flatten(_ r: Record) -> [(String, JSON)] {
+    static func flatten(_ r: Record, nested: Bool = false) -> [(String, JSON)] {
         var out: [(String, JSON)] = []
-        var currencyDone = false
+        var currencyDone = nested
         for f in r.fields {
             switch f.value {
             case .text(let s): out.append((f.key, s.map(JSON.string) ?? .null))
@@ -167,6 +170,7 @@ public struct Exporter: Sendable {
             case .bool(let b): out.append((f.key, .bool(b)))
             case .list(let l): out.append((f.key, .array(l.map(JSON.string))))
             case .json(let j): out.append((f.key, j))
+            case .records(let rs): out.append((f.key, .array(rs.map { jsonObject($0, nested: true) })))
             case .money(let m):
                 out.append((f.key, m.map { JSON.number($0.decimal) } ?? .null))
                 out.append((f.key + "_minor", m.map { JSON.int($0.minor) } ?? .null))
@@ -179,23 +183,48 @@ public struct Exporter: Sendable {
         return out
     }
 
-    public static func jsonObject(_ r: Record) -> JSON { .obj(flatten(r)) }
+    public static func jsonObject(_ r: Record, nested: Bool = false) -> JSON { .obj(flatten(r, nested: nested)) }
+
+    /// The `"key":` bytes of a list's fields by position: every row of a list has the same keys,
+    /// so each is encoded once (a key is checked against the cached one before it is reused).
+    struct KeyCache {
+        var entries: [(key: String, bytes: [UInt8])] = []
+        /// The caches of nested rows, by the key that holds them.
+        var inner: [(key: String, cache: KeyCache)] = []
+
+        mutating func withInner(_ key: String, _ body: (inout KeyCache) -> Void) {
+            if let i = inner.firstIndex(where: { $0.key == key }) { return body(&inner[i].cache) }
+            var fresh = KeyCache()
+            body(&fresh)
+            inner.append((key, fresh))
+        }
+
+        mutating func write(_ key: String, suffix: String, at index: Int, to out: inout [UInt8]) {
+            if index < entries.count, entries[index].key == key {
+                out.append(contentsOf: entries[index].bytes)
+                return
+            }
+            let bytes = Array("\"\(key)\(suffix)\":".utf8)   // snake_case ASCII (SPEC §5): never escaped
+            if index == entries.count { entries.append((key, bytes)) } else if index < entries.count { entries[index] = (key, bytes) }
+            out.append(contentsOf: bytes)
+        }
+    }
 
     /// The same object as `jsonObject`, written straight to bytes: list output of thousands
     /// of rows builds no intermediate JSON values.
     static func writeJSON(_ r: Record, to out: inout [UInt8]) {
+        var keys = KeyCache()
+        writeJSON(r, to: &out, keys: &keys)
+    }
+
+    static func writeJSON(_ r: Record, to out: inout [UInt8], keys: inout KeyCache, nested: Bool = false) {
         out.append(UInt8(ascii: "{"))
-        var first = true
-        var currencyDone = r.fields.contains(where: { $0.key == "currency" })
-        // Keys are snake_case ASCII (SPEC §5): copied, never escaped.
+        var slot = 0
+        var currencyDone = nested || r.fields.contains(where: { $0.key == "currency" })
         func key(_ k: String, suffix: String = "") {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: k.utf8)
-            out.append(contentsOf: suffix.utf8)
-            out.append(UInt8(ascii: "\""))
-            out.append(UInt8(ascii: ":"))
+            if slot > 0 { out.append(UInt8(ascii: ",")) }
+            keys.write(k, suffix: suffix, at: slot, to: &out)
+            slot += 1
         }
         for f in r.fields {
             switch f.value {
@@ -219,9 +248,19 @@ public struct Exporter: Sendable {
             case .json(let j):
                 key(f.key)
                 j.write(to: &out)
+            case .records(let rs):
+                key(f.key)
+                out.append(UInt8(ascii: "["))
+                keys.withInner(f.key) { inner in
+                    for (i, nestedRecord) in rs.enumerated() {
+                        if i > 0 { out.append(UInt8(ascii: ",")) }
+                        writeJSON(nestedRecord, to: &out, keys: &inner, nested: true)
+                    }
+                }
+                out.append(UInt8(ascii: "]"))
             case .money(let m):
                 key(f.key)
-                if let m { out.append(contentsOf: m.decimal.utf8) } else { out.append(contentsOf: JSON.nullBytes) }
+                if let m { m.writeDecimal(to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
                 key(f.key, suffix: "_minor")
                 if let m { JSON.writeInt(m.minor, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
                 if !currencyDone {

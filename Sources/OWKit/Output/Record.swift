@@ -8,6 +8,9 @@ public enum Value: Sendable {
     case money(Money?)
     case list([String])
     case json(JSON)
+    /// Nested rows (a license's purchase lines): an array of objects. Money in them has no
+    /// `currency` key of its own; the enclosing row's applies.
+    case records([Record])
 }
 
 /// One row of output: ordered, snake_case keys. Commands build records; `Exporter`
@@ -16,6 +19,7 @@ public struct Record: Sendable {
     public var fields: [(key: String, value: Value)]
 
     public init(_ fields: [(String, Value)]) { self.fields = fields.map { (key: $0.0, value: $0.1) } }
+    public init(fields: [(key: String, value: Value)]) { self.fields = fields }
 
     public subscript(key: String) -> Value? { fields.first(where: { $0.key == key })?.value }
 }

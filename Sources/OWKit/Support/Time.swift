@@ -55,13 +55,29 @@ public enum Time {
 
     public static func rfc3339(_ date: Date) -> String {
         let (days, sod) = split(date)
-        let (y, m, d) = civilFromDays(days)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(sod / 3600, 2)):\(pad(sod / 60 % 60, 2)):\(pad(sod % 60, 2))Z"
+        return day(days: days, time: sod)
     }
 
-    public static func day(_ date: Date) -> String {
-        let (y, m, d) = civilFromDays(split(date).days)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    public static func day(_ date: Date) -> String { day(days: split(date).days, time: nil) }
+
+    /// `YYYY-MM-DD`, then `THH:MM:SSZ` when a time of day is given. Written digit by digit:
+    /// list output formats one date per row, and interpolating padded numbers was measurable.
+    static func day(days: Int, time: Int?) -> String {
+        let (y, m, d) = civilFromDays(days)
+        guard (0...9999).contains(y) else {
+            return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))" + (time.map { "T\(pad($0 / 3600, 2)):\(pad($0 / 60 % 60, 2)):\(pad($0 % 60, 2))Z" } ?? "")
+        }
+        return String(unsafeUninitializedCapacity: 20) { b in
+            func put(_ n: Int, _ width: Int, at i: Int) {
+                var n = n
+                for k in stride(from: i + width - 1, through: i, by: -1) { b[k] = UInt8(48 + n % 10); n /= 10 }
+            }
+            put(y, 4, at: 0); b[4] = UInt8(ascii: "-"); put(m, 2, at: 5); b[7] = UInt8(ascii: "-"); put(d, 2, at: 8)
+            guard let t = time else { return 10 }
+            b[10] = UInt8(ascii: "T"); put(t / 3600, 2, at: 11); b[13] = UInt8(ascii: ":"); put(t / 60 % 60, 2, at: 14)
+            b[16] = UInt8(ascii: ":"); put(t % 60, 2, at: 17); b[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 
     /// Parses a strict `YYYY-MM-DD`, refusing impossible dates such as 2026-02-30.

@@ -8,7 +8,7 @@ enum LicenseCommand {
 
     /// A license as output; `withLines` adds its purchase lines (machine formats and `show`).
     static func record(_ l: License, withLines: Bool, today: Date) -> Record {
-        var fields: [(String, Value)] = [
+        var fields: [(key: String, value: Value)] = [
             ("id", .int(l.id)), ("name", .text(l.name)), ("vendor", .text(l.vendor)), ("plan", .text(l.plan)), ("category", .text(l.category)),
             ("seats", .intOr(l.seats, "unlimited")), ("unlimited", .bool(l.isUnlimited)), ("assigned", .int(l.assigned)),
             ("free", .intOr(l.freeSeats, "-")), ("cost", .money(l.cost)), ("period", .text(l.period.description)), ("per_seat", .bool(l.perSeat)),
@@ -17,12 +17,11 @@ enum LicenseCommand {
             ("assigned_to", .list(l.holders)),
         ]
         if withLines {
-            fields.append(("lines", .json(.array(l.lines.map { p in
-                .obj([("seats", p.seats.map { JSON.int($0) } ?? .null), ("cost", .number(p.cost.decimal)), ("cost_minor", .int(p.cost.minor)),
-                      ("order", p.orderRef.map(JSON.string) ?? .null), ("purchased_on", .string(p.purchasedOn))])
-            }))))
+            fields.append(("lines", .records(l.lines.map { p in
+                Record(fields: [("seats", .int(p.seats)), ("cost", .money(p.cost)), ("order", .text(p.orderRef)), ("purchased_on", .text(p.purchasedOn))])
+            })))
         }
-        return Record(fields)
+        return Record(fields: fields)
     }
 
     /// Employees see only licenses they hold a seat of.
