@@ -129,16 +129,23 @@ public enum Housekeeping {
             try session.write {
                 var nextCheck: Date?
                 func later(_ d: Date) { if nextCheck.map({ d < $0 }) ?? true { nextCheck = d } }
-                for license in try Licenses.list(session.db, today: today) {
-                    guard let date = license.nextRenewal(onOrAfter: today) else { continue }
+                // Only the columns renewal dates come from: after an import this reads every license.
+                var periods: [String: Period] = [:]
+                let dated = try session.db.query("SELECT id, period, renews_on, ends_on FROM licenses WHERE renews_on IS NOT NULL")
+                for row in dated {
+                    let periodText = row.string(1)
+                    if periods[periodText] == nil { periods[periodText] = (try? Period.parse(periodText)) ?? .monthly }
+                    guard let date = License.nextRenewal(period: periods[periodText]!, anchor: row.optionalString(2), endsOn: row.optionalString(3),
+                                                         onOrAfter: today) else { continue }
                     later(Duration(count: 1, unit: .day).added(to: date))   // it rolls forward after that
                     for lead in leads {
                         let moment = lead.subtracted(from: date)
                         guard moment <= today else { later(moment); continue }
                         let renews = Time.day(date)
                         try session.db.run("INSERT OR IGNORE INTO renewal_notices(license_id, renews_on, lead, fired_at) VALUES (?,?,?,?)",
-                                           license.id, renews, lead.description, Time.rfc3339(session.now))
+                                           row.int(0), renews, lead.description, Time.rfc3339(session.now))
                         guard session.db.changes == 1 else { continue }
+                        let license = try Licenses.get(session.db, String(row.int(0)))
                         try session.audit("license.renewing", "license:\(license.name)", .obj([("renews_on", .string(renews)), ("lead", .string(lead.description))]))
                         fired.append(.obj([("event", .string("license-renewing")), ("license", .string(license.name)),
                                            ("vendor", .string(license.vendor)), ("renews_on", .string(renews)), ("lead", .string(lead.description)),

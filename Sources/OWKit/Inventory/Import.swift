@@ -15,9 +15,16 @@ public enum LicenseImport {
         public let dryRun: Bool
     }
 
-    static let knownColumns: Set<String> = ["name", "vendor", "plan", "seats", "cost", "currency", "period", "renews_on", "owner",
-                                            "assigned", "category", "per_seat", "notes", "order", "purchased_on"]
-    static let requiredColumns = ["name", "vendor", "seats", "cost"]
+    /// The columns a CSV header may name (and the keys read from `license list --json`).
+    enum Column: Int, CaseIterable {
+        case name, vendor, plan, seats, cost, currency, period, renews_on, owner, assigned, category, per_seat, notes, order, purchased_on
+        static let required: [Column] = [.name, .vendor, .seats, .cost]
+        var key: String { String(describing: self) }
+        init?(key: String) {
+            guard let c = Column.allCases.first(where: { $0.key == key }) else { return nil }
+            self = c
+        }
+    }
 
     /// Reads drafts from file text; JSON when it starts with `[`, CSV otherwise.
     public static func drafts(from text: String) throws -> [(line: Int, draft: Result<LicenseDraft, OWError>)] {
@@ -28,45 +35,49 @@ public enum LicenseImport {
     static func fromCSV(_ text: String) throws -> [(line: Int, draft: Result<LicenseDraft, OWError>)] {
         let records = try CSV.parse(text)
         guard let header = records.first else { throw OWError.badData("the file is empty; expected a header row") }
-        let columns = header.fields.map { CSV.trim($0).lowercased() }
-        if let unknown = columns.first(where: { !knownColumns.contains($0) }) {
-            throw OWError.badData("line 1: unknown column '\(unknown.prefix(40))'",
-                                  hint: "columns: \(knownColumns.sorted().joined(separator: ", "))")
+        let names = header.fields.map { CSV.trim($0).lowercased() }
+        // Where each known column is in a row: no name is looked up per row.
+        var position = [Int?](repeating: nil, count: Column.allCases.count)
+        for (i, n) in names.enumerated() {
+            guard let column = Column(key: n) else {
+                throw OWError.badData("line 1: unknown column '\(n.prefix(40))'",
+                                      hint: "columns: \(Column.allCases.map(\.key).sorted().joined(separator: ", "))")
+            }
+            if position[column.rawValue] != nil { throw OWError.badData("line 1: a column is named twice") }
+            position[column.rawValue] = i
         }
-        if let missing = requiredColumns.first(where: { !columns.contains($0) }) {
-            throw OWError.badData("line 1: the header has no '\(missing)' column")
+        if let missing = Column.required.first(where: { position[$0.rawValue] == nil }) {
+            throw OWError.badData("line 1: the header has no '\(missing.key)' column")
         }
-        if Set(columns).count != columns.count { throw OWError.badData("line 1: a column is named twice") }
         return records.dropFirst().map { rec in
             (rec.line, Result {
-                guard rec.fields.count == columns.count else {
-                    throw OWError.badData("expected \(columns.count) fields, found \(rec.fields.count)")
+                guard rec.fields.count == names.count else {
+                    throw OWError.badData("expected \(names.count) fields, found \(rec.fields.count)")
                 }
-                var row: [String: String] = [:]
-                for (c, v) in zip(columns, rec.fields) { row[c] = CSV.trim(v) }
-                return try draft(row)
+                return try draft { column in position[column.rawValue].map { CSV.trim(rec.fields[$0]) } }
             }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") })
         }
     }
 
-    static func draft(_ row: [String: String]) throws -> LicenseDraft {
-        func value(_ k: String) -> String? { row[k].flatMap { $0.isEmpty ? nil : $0 } }
-        guard let name = value("name") else { throw OWError.badData("name is empty") }
-        guard let vendor = value("vendor") else { throw OWError.badData("vendor is empty") }
-        guard let seatsText = value("seats") else { throw OWError.badData("seats is empty") }
-        guard let cost = value("cost") else { throw OWError.badData("cost is empty") }
+    /// A draft from one row; `field` gives a column's text (nil when the file has no such column).
+    static func draft(_ field: (Column) -> String?) throws -> LicenseDraft {
+        func value(_ c: Column) -> String? { field(c).flatMap { $0.isEmpty ? nil : $0 } }
+        guard let name = value(.name) else { throw OWError.badData("name is empty") }
+        guard let vendor = value(.vendor) else { throw OWError.badData("vendor is empty") }
+        guard let seatsText = value(.seats) else { throw OWError.badData("seats is empty") }
+        guard let cost = value(.cost) else { throw OWError.badData("cost is empty") }
         var d = LicenseDraft(name: name, vendor: vendor, seats: try LicenseDraft.parseSeats(seatsText), cost: cost)
-        d.plan = value("plan"); d.currency = value("currency"); d.period = value("period") ?? "monthly"
-        d.renewsOn = value("renews_on"); d.owner = value("owner"); d.category = value("category"); d.notes = value("notes")
-        d.orderRef = value("order"); d.purchasedOn = value("purchased_on")
-        if let ps = value("per_seat") {
+        d.plan = value(.plan); d.currency = value(.currency); d.period = value(.period) ?? "monthly"
+        d.renewsOn = value(.renews_on); d.owner = value(.owner); d.category = value(.category); d.notes = value(.notes)
+        d.orderRef = value(.order); d.purchasedOn = value(.purchased_on)
+        if let ps = value(.per_seat) {
             switch ps.lowercased() {
             case "true", "yes", "1": d.perSeat = true
             case "false", "no", "0": d.perSeat = false
             default: throw OWError.badData("per_seat must be true or false")
             }
         }
-        d.assigned = (value("assigned") ?? "").split(separator: ";").map { CSV.trim(String($0)) }.filter { !$0.isEmpty }
+        d.assigned = (value(.assigned) ?? "").split(separator: ";").map { CSV.trim(String($0)) }.filter { !$0.isEmpty }
         return d
     }
 
@@ -86,12 +97,13 @@ public enum LicenseImport {
                     default: return nil
                     }
                 }
-                var row: [String: String] = [:]
-                for k in knownColumns { row[k] = str(k) }
-                row["seats"] = item["unlimited"]?.boolValue == true ? "unlimited" : str("seats")
-                row["renews_on"] = str("renews_on")
-                row["assigned"] = item["assigned_to"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ";")
-                var d = try draft(row)
+                var d = try draft { column in
+                    switch column {
+                    case .seats: return item["unlimited"]?.boolValue == true ? "unlimited" : str("seats")
+                    case .assigned: return item["assigned_to"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ";")
+                    default: return str(column.key)
+                    }
+                }
                 // Purchase lines: the first is the license's own; the rest are grown seats.
                 if let lines = item["lines"]?.arrayValue, !lines.isEmpty {
                     func line(_ j: JSON) throws -> (Int64?, String, String?, String?) {

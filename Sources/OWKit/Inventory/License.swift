@@ -53,6 +53,10 @@ public struct License: Sendable {
     /// The next renewal on or after `day`: the anchor rolled forward by whole periods;
     /// nil for one-off purchases and for contracts that end first.
     public func nextRenewal(onOrAfter day: Date) -> Date? {
+        License.nextRenewal(period: period, anchor: anchor, endsOn: endsOn, onOrAfter: day)
+    }
+
+    static func nextRenewal(period: Period, anchor: String?, endsOn: String?, onOrAfter day: Date) -> Date? {
         guard period.isRecurring, let anchorText = anchor, let anchorDate = Time.parseDay(anchorText) else { return nil }
         let next = period.next(from: anchorDate, onOrAfter: day)
         if let end = endsOn.flatMap(Time.parseDay), next > end { return nil }
@@ -129,6 +133,7 @@ public struct LicenseDraft: Sendable {
 
     /// Parses a seat count: a positive whole number or `unlimited`.
     public static func parseSeats(_ text: String) throws -> Int64? {
+        if let n = Int64(text), n > 0, n <= 1_000_000 { return n }   // the usual case, checked without copying
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if t == "unlimited" || t == "site" { return nil }
         guard let n = Int64(t) else { throw OWError.usage("seats must be a whole number or 'unlimited', not '\(text.prefix(20))'") }
