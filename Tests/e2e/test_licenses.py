@@ -272,6 +272,43 @@ def test_every_bad_row_is_reported(inv):
     assert "B" not in licenses(inv)
 
 
+def big_csv(n, clash_at={}):
+    """n licenses; `clash_at` maps rows to names the `inv` ledger already has (case changed)."""
+    rows = ["name,vendor,seats,cost,period,renews_on,assigned"]
+    for i in range(n):
+        name = clash_at.get(i, f"Bulk {i:05d}")
+        holders = ";".join(["bob", "carol", "dave"][: i % 4])
+        seats = "unlimited" if i % 97 == 0 else str(3 + i % 5)
+        rows.append(f"{name},{['slack', 'zoom', 'Brand New Vendor'][i % 3]},{seats},{i % 1000}.{i % 100:02d},{['monthly', 'yearly', '24m'][i % 3]},2031-0{1 + i % 9}-1{i % 10},{holders}")
+    return "\n".join(rows) + "\n"
+
+
+def test_bulk_import_spans_many_statements(inv):
+    """2,500 rows: several statements and chunks of rows. Every license comes back with its seats, holders and price."""
+    before = licenses(inv)
+    r = inv.ok("license", "import", write(inv, "big.csv", big_csv(2500)), "--json")
+    assert r.json() == {"licenses": 2500, "seats": sum(i % 4 for i in range(2500)), "dry_run": False}
+    ls = licenses(inv)
+    assert len(ls) == len(before) + 2500
+    for i in (0, 1, 2, 3, 96, 97, 998, 999, 1000, 1001, 2499):
+        l = ls[f"Bulk {i:05d}"]
+        assert l["assigned_to"] == ["bob", "carol", "dave"][: i % 4], (i, l)
+        assert l["seats"] == (None if i % 97 == 0 else 3 + i % 5) and l["unlimited"] == (i % 97 == 0)
+        assert l["lines"][0]["cost_minor"] == (i % 1000) * 100 + i % 100 and l["vendor"] == ["Slack", "Zoom", "Brand New Vendor"][i % 3]
+    assert len({l["id"] for l in ls.values()}) == len(ls)
+    assert inv.ok("doctor").rc == 0
+
+
+def test_bulk_import_reports_every_taken_name(inv):
+    """Names the ledger already has, found by the unique index in different chunks: each row named
+    by its line, and nothing written."""
+    before = inv.ok("license", "list", "--json").out
+    r = inv.run("license", "import", write(inv, "big.csv", big_csv(2500, clash_at={10: "sLACK", 1500: "figma", 2499: "OFFICE"})))
+    assert r.rc == 65 and "3 bad row(s)" in r.err, r
+    assert "line 12: a license named 'sLACK' already exists" in r.err and "line 1502:" in r.err and "line 2501:" in r.err
+    assert inv.ok("license", "list", "--json").out == before
+
+
 def test_import_missing_file_and_stdin(inv):
     assert inv.run("license", "import", "nope.csv").rc == 66
     r = inv.ok("license", "import", "-", input="name,vendor,seats,cost\nFromStdin,slack,2,3\n")

@@ -148,11 +148,12 @@ public enum LicenseImport {
             var seats = 0
             let stamp = Licenses.Stamp(session.now)
             if resolved.contains(where: { $0.1.draft.renewsOn != nil }) { try Housekeeping.renewalsChanged(session.db) }
-            for (line, r) in resolved {
-                do {
-                    _ = try Licenses.insert(session.db, r, vendors: &vendors, users: &users, stamp: stamp)
-                    seats += r.draft.assigned.count
-                } catch let e as OWError { errors.append(RowError(line: line, message: e.message)) }
+            let written = try Licenses.insert(session.db, resolved.map(\.1), vendors: &vendors, users: &users, stamp: stamp)
+            for ((line, r), result) in zip(resolved, written) {
+                switch result {
+                case .success: seats += r.draft.assigned.count
+                case .failure(let e): errors.append(RowError(line: line, message: e.message))
+                }
             }
             guard errors.isEmpty else { throw ImportFailure(errors: errors) }
             try session.audit("license.import", "licenses", .obj([("licenses", .int(resolved.count)), ("seats", .int(seats)),

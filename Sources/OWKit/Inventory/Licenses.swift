@@ -121,7 +121,7 @@ public enum Licenses {
         return try session.write {
             var vendors = try Vendors.index(session.db)
             var users = try activeUsers(session.db)
-            let id = try insert(session.db, resolved, vendors: &vendors, users: &users, stamp: Stamp(session.now))
+            let id = try insert(session.db, [resolved], vendors: &vendors, users: &users, stamp: Stamp(session.now))[0].get()
             if draft.renewsOn != nil { try Housekeeping.renewalsChanged(session.db) }
             let license = try get(session.db, String(id))
             try session.audit("license.add", "license:\(license.name)", details(license, holders: draft.assigned))
@@ -141,54 +141,87 @@ public enum Licenses {
         return out
     }
 
-    /// Writes one resolved draft; shared by add and import. Inside a write transaction.
     /// The time stamps one write gives every row it makes (formatted once, not per row).
     struct Stamp {
         let time: String, day: String
         init(_ now: Date) { time = Time.rfc3339(now); day = Time.day(now) }
     }
 
-    /// Writes one resolved license with its purchase lines and seats. The caller marks the
-    /// renewal schedule changed (once per write, not per row: imports add thousands).
-    static func insert(_ db: Database, _ r: LicenseDraft.Resolved, vendors: inout [String: Vendor],
-                       users: inout [String: (id: Int64, name: String)], stamp: Stamp) throws -> Int64 {
-        let d = r.draft
-        let vendor: Vendor
-        if let v = vendors[CSV.trim(d.vendor).lowercased()] {
-            vendor = v
-        } else {
-            vendor = try Vendors.insert(db, name: d.vendor, category: d.category, domains: [], aliases: [])
-            vendors[vendor.name.lowercased()] = vendor
+    /// Writes resolved licenses with their purchase lines and seats, shared by add and import
+    /// (inside the caller's write transaction). Returns each row's new id, or why it was refused;
+    /// nothing of a refused row is written. Rows go in a few hundred per statement, with ids
+    /// given here, so an import of 100,000 licenses is not 350,000 statements. The caller marks
+    /// the renewal schedule changed (once per write, not per row).
+    static func insert(_ db: Database, _ rows: [LicenseDraft.Resolved], vendors: inout [String: Vendor],
+                       users: inout [String: (id: Int64, name: String)], stamp: Stamp) throws -> [Result<Int64, OWError>] {
+        var outcome: [Result<Int64, OWError>] = []
+        outcome.reserveCapacity(rows.count)
+        var nextID = try db.scalar("SELECT COALESCE(max(id), 0) FROM licenses") + 1
+        let chunk = 1000
+        for chunkStart in stride(from: 0, to: rows.count, by: chunk) {
+            // 1. Check each row against the ledger and queue its license row.
+            var queued: [(index: Int, id: Int64, name: String, holders: [Int64])] = []
+            var licenseValues: [SQLValue] = []
+            for index in chunkStart..<min(rows.count, chunkStart + chunk) {
+                let r = rows[index], d = r.draft
+                do {
+                    let vendor: Vendor
+                    if let v = vendors[CSV.trim(d.vendor).lowercased()] {
+                        vendor = v
+                    } else {
+                        vendor = try Vendors.insert(db, name: d.vendor, category: d.category, domains: [], aliases: [])
+                        vendors[vendor.name.lowercased()] = vendor
+                    }
+                    var ownerID: Int64?
+                    if let owner = d.owner, !owner.isEmpty {
+                        guard let u = users[owner.lowercased()] else { throw OWError.refused("owner '\(owner)' is not an active user") }
+                        ownerID = u.id
+                    }
+                    let name = CSV.trim(d.name)
+                    let capacity: Int64? = r.lines.contains { $0.0 == nil } ? nil : r.lines.reduce(0) { $0 + ($1.0 ?? 0) }
+                    let holders = Set(d.assigned.map { $0.lowercased() })
+                    if let capacity, holders.count > capacity {
+                        throw OWError.refused("'\(name)' has \(capacity) seat(s) but \(holders.count) people are assigned")
+                    }
+                    let holderIDs = try holders.sorted().map { h in
+                        guard let u = users[h] else { throw OWError.refused("cannot assign '\(h)': not an active user") }
+                        return u.id
+                    }
+                    let id = nextID
+                    nextID += 1
+                    licenseValues += [.int(id), .text(name), .int(vendor.id), d.plan.sqlValue, d.category?.lowercased().sqlValue ?? .null,
+                                      ownerID.sqlValue, .text(r.period.description), .text(r.currency.code), d.perSeat.sqlValue,
+                                      d.renewsOn.sqlValue, d.notes.sqlValue, .text(stamp.time)]
+                    queued.append((index, id, name, holderIDs))
+                    outcome.append(.success(id))
+                } catch let e as OWError {
+                    outcome.append(.failure(e))
+                }
+            }
+            guard !queued.isEmpty else { continue }
+            // 2. The unique index on the name decides (case-insensitively): a row it skips has a taken name.
+            let inserted = try db.insertRows(into: """
+                licenses(id, name, vendor_id, plan, category, owner_id, period, currency, per_seat, renews_on, notes, created_at)
+                """, width: 12, values: licenseValues, tail: "ON CONFLICT(name) DO NOTHING")
+            if inserted < queued.count {
+                queued = try queued.filter { q in
+                    if try db.one("SELECT 1 AS x FROM licenses WHERE id = ?", q.id) != nil { return true }
+                    outcome[q.index] = .failure(OWError.refused("a license named '\(q.name)' already exists"))
+                    return false
+                }
+            }
+            // 3. Purchase lines and seats of the licenses written.
+            var lineValues: [SQLValue] = [], seatValues: [SQLValue] = []
+            for q in queued {
+                for (seats, cost, order, date) in rows[q.index].lines {
+                    lineValues += [.int(q.id), seats.sqlValue, .int(cost.minor), order.sqlValue, .text(date ?? stamp.day)]
+                }
+                for user in q.holders { seatValues += [.int(q.id), .int(user), .text(stamp.time)] }
+            }
+            try db.insertRows(into: "purchases(license_id, seats, cost_minor, order_ref, purchased_on)", width: 5, values: lineValues)
+            try db.insertRows(into: "seats(license_id, user_id, assigned_at)", width: 3, values: seatValues)
         }
-        var ownerID: Int64?
-        if let owner = d.owner, !owner.isEmpty {
-            guard let u = users[owner.lowercased()] else { throw OWError.refused("owner '\(owner)' is not an active user") }
-            ownerID = u.id
-        }
-        let name = CSV.trim(d.name)
-        if try db.one("SELECT 1 AS x FROM licenses WHERE name = ?", name) != nil {
-            throw OWError.refused("a license named '\(name)' already exists")
-        }
-        try db.run("""
-            INSERT INTO licenses(name, vendor_id, plan, category, owner_id, period, currency, per_seat, renews_on, notes, created_at)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?)
-            """, name, vendor.id, d.plan, d.category?.lowercased(), ownerID, r.period.description, r.currency.code, d.perSeat,
-                   d.renewsOn, d.notes, stamp.time)
-        let id = db.lastInsertRowID
-        for (seats, cost, order, date) in r.lines {
-            try db.run("INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
-                       id, seats, cost.minor, order, date ?? stamp.day)
-        }
-        let capacity: Int64? = r.lines.contains { $0.0 == nil } ? nil : r.lines.reduce(0) { $0 + ($1.0 ?? 0) }
-        let holders = Set(d.assigned.map { $0.lowercased() })
-        if let capacity, holders.count > capacity {
-            throw OWError.refused("'\(name)' has \(capacity) seat(s) but \(holders.count) people are assigned")
-        }
-        for h in holders.sorted() {
-            guard let u = users[h] else { throw OWError.refused("cannot assign '\(h)': not an active user") }
-            try db.run("INSERT INTO seats(license_id, user_id, assigned_at) VALUES (?,?,?)", id, u.id, stamp.time)
-        }
-        return id
+        return outcome
     }
 
     public struct Changes: Sendable {
