@@ -26,37 +26,48 @@ public enum LicenseImport {
         }
     }
 
-    /// Reads drafts from file text; JSON when it starts with `[`, CSV otherwise.
-    public static func drafts(from text: String) throws -> [(line: Int, draft: Result<LicenseDraft, OWError>)] {
+    typealias Row = (line: Int, draft: Result<LicenseDraft, OWError>)
+
+    /// Reads drafts from file text, one at a time; JSON when it starts with `[`, CSV otherwise.
+    static func forEachDraft(in text: String, _ body: (Row) -> Void) throws {
         let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
-        return trimmed.first == "[" ? try fromJSON(String(trimmed)) : try fromCSV(text)
+        if trimmed.first == "[" {
+            try fromJSON(String(trimmed)).forEach(body)
+        } else {
+            try fromCSV(text, body)
+        }
     }
 
-    static func fromCSV(_ text: String) throws -> [(line: Int, draft: Result<LicenseDraft, OWError>)] {
-        let records = try CSV.parse(text)
-        guard let header = records.first else { throw OWError.badData("the file is empty; expected a header row") }
-        let names = header.fields.map { CSV.trim($0).lowercased() }
-        // Where each known column is in a row: no name is looked up per row.
+    /// CSV rows become drafts as they are read; only the drafts' checked forms are kept.
+    static func fromCSV(_ text: String, _ body: (Row) -> Void) throws {
+        var width = 0
+        // Where each known column is in a row, from the header: no name is looked up per row.
         var position = [Int?](repeating: nil, count: Column.allCases.count)
-        for (i, n) in names.enumerated() {
-            guard let column = Column(key: n) else {
-                throw OWError.badData("line 1: unknown column '\(n.prefix(40))'",
-                                      hint: "columns: \(Column.allCases.map(\.key).sorted().joined(separator: ", "))")
+        try CSV.forEachRecord(text) { rec in
+            guard width > 0 else {
+                let names = rec.fields.map { CSV.trim($0).lowercased() }
+                for (i, n) in names.enumerated() {
+                    guard let column = Column(key: n) else {
+                        throw OWError.badData("line 1: unknown column '\(n.prefix(40))'",
+                                              hint: "columns: \(Column.allCases.map(\.key).sorted().joined(separator: ", "))")
+                    }
+                    if position[column.rawValue] != nil { throw OWError.badData("line 1: a column is named twice") }
+                    position[column.rawValue] = i
+                }
+                if let missing = Column.required.first(where: { position[$0.rawValue] == nil }) {
+                    throw OWError.badData("line 1: the header has no '\(missing.key)' column")
+                }
+                width = names.count
+                return
             }
-            if position[column.rawValue] != nil { throw OWError.badData("line 1: a column is named twice") }
-            position[column.rawValue] = i
-        }
-        if let missing = Column.required.first(where: { position[$0.rawValue] == nil }) {
-            throw OWError.badData("line 1: the header has no '\(missing.key)' column")
-        }
-        return records.dropFirst().map { rec in
-            (rec.line, Result {
-                guard rec.fields.count == names.count else {
-                    throw OWError.badData("expected \(names.count) fields, found \(rec.fields.count)")
+            body((rec.line, Result {
+                guard rec.fields.count == width else {
+                    throw OWError.badData("expected \(width) fields, found \(rec.fields.count)")
                 }
                 return try draft { column in position[column.rawValue].map { CSV.trim(rec.fields[$0]) } }
-            }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") })
+            }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") }))
         }
+        if width == 0 { throw OWError.badData("the file is empty; expected a header row") }
     }
 
     /// A draft from one row; `field` gives a column's text (nil when the file has no such column).
@@ -82,7 +93,7 @@ public enum LicenseImport {
     }
 
     /// The JSON of `license list --json`: each object's `lines` rebuild its purchase lines exactly.
-    static func fromJSON(_ text: String) throws -> [(line: Int, draft: Result<LicenseDraft, OWError>)] {
+    static func fromJSON(_ text: String) throws -> [Row] {
         let doc: JSON
         do { doc = try JSON.parse(text, maxDepth: 8) } catch let e as OWError { throw OWError.badData(e.message) }
         guard let items = doc.arrayValue else { throw OWError.badData("expected a JSON array of licenses") }
@@ -123,12 +134,11 @@ public enum LicenseImport {
 
     /// Checks every row, then writes them all in one transaction (or none).
     public static func run(_ session: Session, text: String, dryRun: Bool) throws -> Outcome {
-        let rows = try drafts(from: text)
         let currency = try Currency.parse(session.ledger.currency)
         var errors: [RowError] = []
         var resolved: [(Int, LicenseDraft.Resolved)] = []
         var seen: [String: Int] = [:]
-        for (line, result) in rows {
+        try forEachDraft(in: text) { line, result in
             switch result {
             case .failure(let e): errors.append(RowError(line: line, message: e.message))
             case .success(let d):
@@ -138,7 +148,9 @@ public enum LicenseImport {
                     if let first = seen[key] { throw OWError.badData("'\(d.name)' is also on line \(first)") }
                     seen[key] = line
                     resolved.append((line, r))
-                } catch let e as OWError { errors.append(RowError(line: line, message: e.message)) }
+                } catch {
+                    errors.append(RowError(line: line, message: (error as? OWError)?.message ?? "\(error)"))
+                }
             }
         }
         if resolved.isEmpty && errors.isEmpty { throw OWError.badData("no licenses in the file") }

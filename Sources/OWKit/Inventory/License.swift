@@ -144,7 +144,11 @@ public struct LicenseDraft: Sendable {
 
     static func validateName(_ name: String) throws {
         let n = CSV.trim(name)
-        guard !n.isEmpty, n.utf8.count <= 800, n.count <= 200, !n.contains(where: { $0.isNewline }) else {
+        // Printable ASCII (the usual name) is checked byte by byte; anything else by characters.
+        let printableASCII = n.utf8.allSatisfy { (0x20..<0x7F).contains($0) }
+        let length = printableASCII ? n.utf8.count : n.count
+        let oneLine = printableASCII || !n.contains(where: { $0.isNewline })
+        guard !n.isEmpty, n.utf8.count <= 800, length <= 200, oneLine else {
             throw OWError.usage("a license name is 1-200 characters on one line")
         }
         guard Int64(n) == nil else { throw OWError.usage("a license name cannot be a number (numbers address licenses by id)") }

@@ -13,9 +13,15 @@ public enum CSV {
     }
 
     public static func parse(_ text: String, delimiter: UInt8 = UInt8(ascii: ",")) throws -> [Record] {
+        var records: [Record] = []
+        try forEachRecord(text, delimiter: delimiter) { records.append($0) }
+        return records
+    }
+
+    /// The records one at a time, as they are read: a file of 100,000 rows is never held as records.
+    public static func forEachRecord(_ text: String, delimiter: UInt8 = UInt8(ascii: ","), _ body: (Record) throws -> Void) throws {
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        var records: [Record] = []
         var fields: [String] = []
         var field: [UInt8] = []
         var line = 1, recordLine = 1
@@ -26,9 +32,9 @@ public enum CSV {
             field.removeAll(keepingCapacity: true)
             wasQuoted = false
         }
-        func endRecord() {
+        func endRecord() throws {
             endField()
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
+            if !(fields.count == 1 && fields[0].isEmpty) { try body(Record(line: recordLine, fields: fields)) }
             fields.removeAll(keepingCapacity: true)
         }
         while i < bytes.count {
@@ -56,15 +62,14 @@ public enum CSV {
             case delimiter: endField()
             case UInt8(ascii: "\r"):
                 if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
-                endRecord(); line += 1; recordLine = line
+                try endRecord(); line += 1; recordLine = line
             case UInt8(ascii: "\n"):
-                endRecord(); line += 1; recordLine = line
+                try endRecord(); line += 1; recordLine = line
             default: field.append(c)
             }
             i += 1
         }
         if inQuotes { throw OWError.badData("line \(recordLine): a quoted field is never closed") }
-        if !field.isEmpty || !fields.isEmpty || wasQuoted { endRecord() }
-        return records
+        if !field.isEmpty || !fields.isEmpty || wasQuoted { try endRecord() }
     }
 }

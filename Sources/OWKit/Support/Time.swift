@@ -82,7 +82,12 @@ public enum Time {
 
     /// Parses a strict `YYYY-MM-DD`, refusing impossible dates such as 2026-02-30.
     public static func parseDay(_ text: String) -> Date? {
-        let b = Array(text.utf8)
+        guard text.utf8.count == 10 else { return nil }
+        var text = text
+        return text.withUTF8(parseDay)
+    }
+
+    static func parseDay(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
         func num(_ r: Range<Int>) -> Int? {
             var v = 0
