@@ -125,26 +125,13 @@ public final class Statement {
     deinit { sqlite3_finalize(handle) }
 
     func bind(_ args: [any SQLiteValue]) throws {
-        sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
-        for (i, arg) in args.enumerated() {
-            let idx = Int32(i + 1)
-            let rc: Int32
-            switch arg.sqlValue {
-            case .null: rc = sqlite3_bind_null(handle, idx)
-            case .int(let v): rc = sqlite3_bind_int64(handle, idx, v)
-            case .real(let v): rc = sqlite3_bind_double(handle, idx, v)
-            case .text(let v): rc = sqlite3_bind_text(handle, idx, v, -1, owatch_sqlite_transient())
-            case .blob(let v):
-                rc = v.withUnsafeBytes { sqlite3_bind_blob(handle, idx, $0.baseAddress, Int32($0.count), owatch_sqlite_transient()) }
-            }
-            guard rc == SQLITE_OK else { throw db.error(rc, context: "bind") }
-        }
+        try bind(values: args.lazy.map(\.sqlValue))
     }
 
-    /// Binds values already in SQLite's terms (bulk inserts: no existential per value).
+    /// Binds values in order to ?1, ?2, …; bulk inserts pass `SQLValue`s (no existential per value).
     func bind<C: Collection<SQLValue>>(values: C) throws {
         sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
         var idx: Int32 = 1
         for value in values {
             let rc: Int32
