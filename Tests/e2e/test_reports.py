@@ -139,6 +139,16 @@ def test_burn_by_user_with_many_seat_counts(office):
         assert abs(sum(r["contracted_minor"] for r in groups) - total) <= len(groups), (by, groups, total)
 
 
+def test_shadow_is_per_vendor_and_currency(office):
+    """A vendor paid in two currencies is two findings; each row counts its own currency's charges."""
+    statement(office, [("2026-09-03", "ZOOM.US 888-799-9666", "15.99", "USD"), ("2026-10-03", "ZOOM.US 888-799-9666", "15.99", "USD"),
+                       ("2026-10-20", "ZOOM VIDEO TOKYO", "2000", "JPY")], "zoom.csv")
+    rows = {r["currency"]: r for r in office.ok("report", "shadow", "--json").json() if r["vendor"] == "Zoom"}
+    assert rows["USD"]["charges"] == 2 and rows["USD"]["observed_minor"] == 3198, rows
+    assert rows["USD"]["first_seen"] == "2026-09-03" and rows["USD"]["last_seen"] == "2026-10-03"
+    assert rows["JPY"]["charges"] == 1 and rows["JPY"]["observed_minor"] == 2000 and rows["JPY"]["first_seen"] == "2026-10-20"
+
+
 def test_burn_refuses_bad_months(office):
     for args in (["--from", "2026-13"], ["--to", "26-01"], ["--from", "2027-01", "--to", "2026-01"], ["--by", "planet"]):
         r = office.run("report", "burn", *args)

@@ -177,6 +177,7 @@ public enum LicenseImport {
         // dry run inserts inside the transaction and rolls back: the report is exactly what a real run would do.
         do {
             guard errors.isEmpty else { throw ImportFailure(errors: errors) }
+            if resolved.count > 10_000 { try session.db.setCacheSize(mebibytes: 32) }
             return try session.write(write)
         } catch let done as DryRunDone {
             return done.outcome

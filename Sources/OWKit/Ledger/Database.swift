@@ -207,9 +207,7 @@ public final class Database {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeout)
         // synchronous=FULL: a committed approval survives power loss (SPEC §3).
-        // cache_size: a big write (an import of 100,000 licenses) keeps its pages in memory instead of
-        // spilling them to the WAL mid-transaction; the cache only grows as far as a command needs.
-        try execute("PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;")
+        try execute("PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;")
     }
 
     deinit {
@@ -218,6 +216,10 @@ public final class Database {
     }
 
     public func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
+
+    /// Room for the page cache. A bulk write (an import of 100,000 licenses) given more keeps its
+    /// pages in memory instead of spilling them to the WAL mid-transaction; others keep SQLite's 2 MB.
+    func setCacheSize(mebibytes: Int) throws { try execute("PRAGMA cache_size=-\(mebibytes * 1024)") }
 
     func error(_ rc: Int32, context: String) -> OWError {
         let msg = String(cString: sqlite3_errmsg(handle))

@@ -51,15 +51,14 @@ public enum InventoryReports {
 
     /// Vendors with open unmanaged findings, biggest monthly run-rate first.
     public static func shadow(_ db: Database) throws -> [ShadowRow] {
+        // One row per open finding, that is per vendor and currency: its charges in that currency only.
         try db.query("""
-            SELECT v.name AS vendor, v.category, f.currency, f.monthly_minor,
-                   (SELECT count(*) FROM charges c WHERE c.vendor_id = f.vendor_id AND c.license_id IS NULL AND c.expected_id IS NULL) AS charges,
-                   (SELECT coalesce(sum(amount_minor), 0) FROM charges c WHERE c.vendor_id = f.vendor_id AND c.currency = f.currency
-                        AND c.license_id IS NULL AND c.expected_id IS NULL) AS observed,
-                   (SELECT min(charged_on) FROM charges c WHERE c.vendor_id = f.vendor_id AND c.license_id IS NULL AND c.expected_id IS NULL) AS first_seen,
-                   (SELECT max(charged_on) FROM charges c WHERE c.vendor_id = f.vendor_id AND c.license_id IS NULL AND c.expected_id IS NULL) AS last_seen
+            SELECT v.name AS vendor, v.category, f.currency, f.monthly_minor, count(c.id) AS charges,
+                   coalesce(sum(c.amount_minor), 0) AS observed, min(c.charged_on) AS first_seen, max(c.charged_on) AS last_seen
             FROM findings f JOIN vendors v ON v.id = f.vendor_id
+            LEFT JOIN charges c ON c.vendor_id = f.vendor_id AND c.currency = f.currency AND c.license_id IS NULL AND c.expected_id IS NULL
             WHERE f.kind = 'unmanaged' AND f.status = 'open'
+            GROUP BY f.id
             ORDER BY f.monthly_minor DESC, v.name
             """).compactMap { row in
             guard let c = try? Currency.parse(row.string("currency")) else { return nil }
