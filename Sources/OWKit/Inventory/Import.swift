@@ -29,7 +29,7 @@ public enum LicenseImport {
     typealias Row = (line: Int, draft: Result<LicenseDraft, OWError>)
 
     /// Reads drafts from file text, one at a time; JSON when it starts with `[`, CSV otherwise.
-    static func forEachDraft(in text: String, _ body: (Row) -> Void) throws {
+    static func forEachDraft(in text: String, _ body: (Row) throws -> Void) throws {
         let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
         if trimmed.first == "[" {
             try fromJSON(String(trimmed)).forEach(body)
@@ -39,7 +39,7 @@ public enum LicenseImport {
     }
 
     /// CSV rows become drafts as they are read; only the drafts' checked forms are kept.
-    static func fromCSV(_ text: String, _ body: (Row) -> Void) throws {
+    static func fromCSV(_ text: String, _ body: (Row) throws -> Void) throws {
         var width = 0
         // Where each known column is in a row, from the header: no name is looked up per row.
         var position = [Int?](repeating: nil, count: Column.allCases.count)
@@ -60,7 +60,7 @@ public enum LicenseImport {
                 width = names.count
                 return
             }
-            body((rec.line, Result {
+            try body((rec.line, Result {
                 guard rec.fields.count == width else {
                     throw OWError.badData("expected \(width) fields, found \(rec.fields.count)")
                 }
@@ -132,52 +132,57 @@ public enum LicenseImport {
         }
     }
 
-    /// Checks every row, then writes them all in one transaction (or none).
+    /// Checks and writes every row in one transaction, or none.
     public static func run(_ session: Session, text: String, dryRun: Bool) throws -> Outcome {
         let currency = try Currency.parse(session.ledger.currency)
-        var errors: [RowError] = []
-        var resolved: [(Int, LicenseDraft.Resolved)] = []
-        var seen: [String: Int] = [:]
-        try forEachDraft(in: text) { line, result in
-            switch result {
-            case .failure(let e): errors.append(RowError(line: line, message: e.message))
-            case .success(let d):
+        // Rows are checked as they are read and written a thousand at a time inside one
+        // transaction; any bad row anywhere means it is rolled back, so nothing is half-written.
+        let write = {
+            let db = session.db
+            var vendors = try Vendors.index(db)
+            var users = try Licenses.activeUsers(db)
+            let stamp = Licenses.Stamp(session.now)
+            var errors: [RowError] = []
+            var seen: [String: Int] = [:]
+            var pending: [(line: Int, license: LicenseDraft.Resolved)] = []
+            var licenses = 0, seats = 0, renewing = false
+            func flush() throws {
+                let written = try Licenses.insert(db, pending.map(\.license), vendors: &vendors, users: &users, stamp: stamp)
+                for (row, result) in zip(pending, written) {
+                    switch result {
+                    case .success: licenses += 1; seats += row.license.draft.assigned.count
+                    case .failure(let e): errors.append(RowError(line: row.line, message: e.message))
+                    }
+                }
+                pending.removeAll(keepingCapacity: true)
+            }
+            try forEachDraft(in: text) { line, result in
                 do {
+                    let d = try result.get()
                     let r = try d.resolved(defaultCurrency: currency)
                     let key = CSV.trim(d.name).lowercased()
                     if let first = seen[key] { throw OWError.badData("'\(d.name)' is also on line \(first)") }
                     seen[key] = line
-                    resolved.append((line, r))
+                    renewing = renewing || d.renewsOn != nil
+                    pending.append((line, r))
                 } catch {
                     errors.append(RowError(line: line, message: (error as? OWError)?.message ?? "\(error)"))
                 }
+                if pending.count == 1000 { try flush() }
             }
-        }
-        if resolved.isEmpty && errors.isEmpty { throw OWError.badData("no licenses in the file") }
-        let write = {
-            var vendors = try Vendors.index(session.db)
-            var users = try Licenses.activeUsers(session.db)
-            var seats = 0
-            let stamp = Licenses.Stamp(session.now)
-            if resolved.contains(where: { $0.1.draft.renewsOn != nil }) { try Housekeeping.renewalsChanged(session.db) }
-            let written = try Licenses.insert(session.db, resolved.map(\.1), vendors: &vendors, users: &users, stamp: stamp)
-            for ((line, r), result) in zip(resolved, written) {
-                switch result {
-                case .success: seats += r.draft.assigned.count
-                case .failure(let e): errors.append(RowError(line: line, message: e.message))
-                }
-            }
+            try flush()
             guard errors.isEmpty else { throw ImportFailure(errors: errors) }
-            try session.audit("license.import", "licenses", .obj([("licenses", .int(resolved.count)), ("seats", .int(seats)),
+            guard licenses > 0 else { throw OWError.badData("no licenses in the file") }
+            if renewing { try Housekeeping.renewalsChanged(db) }
+            try session.audit("license.import", "licenses", .obj([("licenses", .int(licenses)), ("seats", .int(seats)),
                                                                  ("sha256", .string(Crypto.sha256Hex(text)))]))
-            if dryRun { throw DryRunDone(outcome: Outcome(licenses: resolved.count, seats: seats, dryRun: true)) }
-            return Outcome(licenses: resolved.count, seats: seats, dryRun: false)
+            if dryRun { throw DryRunDone(outcome: Outcome(licenses: licenses, seats: seats, dryRun: true)) }
+            return Outcome(licenses: licenses, seats: seats, dryRun: false)
         }
         // Rows that parse can still clash with the ledger (names taken, unknown users), so even a
         // dry run inserts inside the transaction and rolls back: the report is exactly what a real run would do.
         do {
-            guard errors.isEmpty else { throw ImportFailure(errors: errors) }
-            if resolved.count > 10_000 { try session.db.setCacheSize(mebibytes: 32) }
+            if text.utf8.count > 1_000_000 { try session.db.setCacheSize(mebibytes: 32) }
             return try session.write(write)
         } catch let done as DryRunDone {
             return done.outcome
