@@ -309,6 +309,15 @@ def test_bulk_import_reports_every_taken_name(inv):
     assert inv.ok("license", "list", "--json").out == before
 
 
+def test_bulk_import_broken_at_the_end_writes_nothing(inv):
+    """Rows are written a thousand at a time as they are read; a broken last line rolls them all back."""
+    before = inv.ok("license", "list", "--json").out
+    r = inv.run("license", "import", write(inv, "big.csv", big_csv(2500) + 'Last,slack,1,"5\n'))
+    assert r.rc == 65 and "never closed" in r.err, r
+    assert inv.ok("license", "list", "--json").out == before
+    assert inv.ok("audit", "verify").rc == 0
+
+
 def test_import_missing_file_and_stdin(inv):
     assert inv.run("license", "import", "nope.csv").rc == 66
     r = inv.ok("license", "import", "-", input="name,vendor,seats,cost\nFromStdin,slack,2,3\n")
