@@ -14,11 +14,11 @@ public enum Dashboard {
         let burnRows = try Burn.compute(db, from: month.adding(-11), to: month, by: .category)
         let forecast = try Forecast.compute(db, from: month, months: 12)
         let renewals = try Licenses.renewals(db, within: Duration(count: 12, unit: .month), today: today)
-        let idle = try InventoryReports.utilization(db, today: today).filter { $0.idle > 0 }
         let findings = try Findings.list(db, includeClosed: false, kind: nil).filter { ["unmanaged", "price_change", "duplicate"].contains($0.kind) }
         var pending = Requests.Filter(); pending.all = true; pending.status = "pending"
         let requests = try Requests.list(session, pending)
         let summary = try Summary.compute(db, today: today)
+        let idle = summary.utilization.filter { $0.idle > 0 }
 
         var body = "<header><h1>\(esc(session.ledger.org)) — software spend</h1><p>Generated \(Time.day(today)) by owatch</p></header>\n"
         body += "<section class=\"cards\">"

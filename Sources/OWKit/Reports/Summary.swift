@@ -6,22 +6,24 @@ public struct Summary: Sendable {
     public let month: Month
     public let burn: [(contracted: Money, observed: Money, unmanaged: Money)]
     public let renewals: [(license: License, date: Date)]
-    public let idleSeats: Int64
-    public let idleMonthly: [Money]
+    /// Seats per license, held and idle (the dashboard lists the idle ones).
+    public let utilization: [UtilizationRow]
     public let openFindings: [(kind: String, count: Int64)]
     public let unmanagedMonthly: [Money]
     public let pendingRequests: [(kind: String, count: Int64)]
 
+    public var idleSeats: Int64 { utilization.reduce(0) { $0 + $1.idle } }
+    public var idleMonthly: [Money] { InventoryReports.possibleSaving(utilization).filter { $0.minor > 0 } }
+
     public static func compute(_ db: Database, today: Date) throws -> Summary {
         let month = Month(today)
-        let utilization = try InventoryReports.utilization(db, today: today)
         var findings: [(String, Int64)] = []
         try db.forEach("SELECT kind, count(*) AS n FROM findings WHERE status = 'open' GROUP BY kind ORDER BY kind") { findings.append(($0.string("kind"), $0.int("n"))) }
         var pending: [(String, Int64)] = []
         try db.forEach("SELECT kind, count(*) AS n FROM requests WHERE status = 'pending' GROUP BY kind ORDER BY kind") { pending.append(($0.string("kind"), $0.int("n"))) }
         return Summary(month: month, burn: Burn.totals(try Burn.compute(db, from: month, to: month, by: .month)),
                        renewals: Array(try Licenses.renewals(db, within: Duration(count: 60, unit: .day), today: today).prefix(5)),
-                       idleSeats: utilization.reduce(0) { $0 + $1.idle }, idleMonthly: InventoryReports.possibleSaving(utilization).filter { $0.minor > 0 },
+                       utilization: try InventoryReports.utilization(db, today: today),
                        openFindings: findings, unmanagedMonthly: try Findings.unmanagedRunRate(db), pendingRequests: pending)
     }
 }
