@@ -120,6 +120,8 @@ def test_assign_rules(inv):
 def test_grow_edit_cancel_remove(inv):
     g = inv.ok("license", "grow", "Figma", "--seats", "2", "--cost", "200", "--order", "PO-7", "--json").json()
     assert g["seats"] == 7 and g["cost_minor"] == 74000 and g["lines"][1] == {**g["lines"][1], "order": "PO-7", "seats": 2}
+    shown = inv.ok("license", "show", "Figma").out
+    assert "seats 5, cost 540.00 EUR, purchased on" in shown and "; seats 2, cost 200.00 EUR, order PO-7, purchased on" in shown, shown
     per_seat = inv.ok("license", "grow", "Slack", "--seats", "1", "--json").json()
     assert per_seat["cost_minor"] == 3500   # at the current seat price
     assert inv.run("license", "grow", "Office", "--seats", "1").rc == 1

@@ -154,7 +154,15 @@ public struct Exporter: Sendable {
         case .money(let m): return m?.display ?? "-"
         case .list(let l): return l.isEmpty ? "-" : l.joined(separator: ", ")
         case .json(let j): return j.encoded()
-        case .records(let rs): return JSON.array(rs.map { jsonObject($0, nested: true) }).encoded()
+        case .records(let rs):
+            // For people: "seats 3, cost 26.25 EUR, purchased on 2026-11-25; seats 2, …" (empty fields left out).
+            guard !rs.isEmpty else { return "-" }
+            return rs.map { r in
+                r.fields.compactMap { f in
+                    let cell = tableCell(f.value)
+                    return cell == "-" ? nil : f.key.replacingOccurrences(of: "_", with: " ") + " " + cell
+                }.joined(separator: ", ")
+            }.joined(separator: "; ")
         }
     }
 
