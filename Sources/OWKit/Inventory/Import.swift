@@ -26,10 +26,10 @@ public enum LicenseImport {
         }
     }
 
-    typealias Row = (line: Int, draft: Result<LicenseDraft, OWError>)
+    typealias DraftRow = (line: Int, draft: Result<LicenseDraft, OWError>)
 
     /// Reads drafts from file text, one at a time; JSON when it starts with `[`, CSV otherwise.
-    static func forEachDraft(in text: String, _ body: (Row) throws -> Void) throws {
+    static func forEachDraft(in text: String, _ body: (DraftRow) throws -> Void) throws {
         let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
         if trimmed.first == "[" {
             try fromJSON(String(trimmed)).forEach(body)
@@ -39,7 +39,7 @@ public enum LicenseImport {
     }
 
     /// CSV rows become drafts as they are read; only the drafts' checked forms are kept.
-    static func fromCSV(_ text: String, _ body: (Row) throws -> Void) throws {
+    static func fromCSV(_ text: String, _ body: (DraftRow) throws -> Void) throws {
         var width = 0
         // Where each known column is in a row, from the header: no name is looked up per row.
         var position = [Int?](repeating: nil, count: Column.allCases.count)
@@ -93,7 +93,7 @@ public enum LicenseImport {
     }
 
     /// The JSON of `license list --json`: each object's `lines` rebuild its purchase lines exactly.
-    static func fromJSON(_ text: String) throws -> [Row] {
+    static func fromJSON(_ text: String) throws -> [DraftRow] {
         let doc: JSON
         do { doc = try JSON.parse(text, maxDepth: 8) } catch let e as OWError { throw OWError.badData(e.message) }
         guard let items = doc.arrayValue else { throw OWError.badData("expected a JSON array of licenses") }
