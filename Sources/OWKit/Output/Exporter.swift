@@ -54,7 +54,7 @@ public struct Exporter: Sendable {
                 out.append(10)
             case .csv:
                 if count == 0 { Exporter.writeCSVRow(Exporter.flatKeys(r), to: &out) }
-                Exporter.writeCSVRow(Exporter.flatCells(r), to: &out)
+                Exporter.writeCSV(r, to: &out)
             }
             count += 1
             if out.count >= 64 * 1024 { sink(out); out.removeAll(keepingCapacity: true) }
@@ -172,23 +172,58 @@ public struct Exporter: Sendable {
         var out: [(String, JSON)] = []
         var currencyDone = nested
         for f in r.fields {
-            switch f.value {
-            case .text(let s): out.append((f.key, s.map(JSON.string) ?? .null))
-            case .int(let i), .intOr(let i, _): out.append((f.key, i.map { JSON.int($0) } ?? .null))
-            case .bool(let b): out.append((f.key, .bool(b)))
-            case .list(let l): out.append((f.key, .array(l.map(JSON.string))))
-            case .json(let j): out.append((f.key, j))
-            case .records(let rs): out.append((f.key, .array(rs.map { jsonObject($0, nested: true) })))
-            case .money(let m):
-                out.append((f.key, m.map { JSON.number($0.decimal) } ?? .null))
-                out.append((f.key + "_minor", m.map { JSON.int($0.minor) } ?? .null))
-                if !currencyDone, !r.fields.contains(where: { $0.key == "currency" }) {
-                    out.append(("currency", m.map { JSON.string($0.currency.code) } ?? .null))
-                    currencyDone = true
-                }
+            guard case .money(let m) = f.value else {
+                out.append((f.key, json(f.value)))
+                continue
+            }
+            out.append((f.key, m.map { JSON.number($0.decimal) } ?? .null))
+            out.append((f.key + "_minor", m.map { JSON.int($0.minor) } ?? .null))
+            if !currencyDone, !r.fields.contains(where: { $0.key == "currency" }) {
+                out.append(("currency", m.map { JSON.string($0.currency.code) } ?? .null))
+                currencyDone = true
             }
         }
         return out
+    }
+
+    /// A value other than money (which flattens into three keys) as JSON.
+    static func json(_ v: Value) -> JSON {
+        switch v {
+        case .text(let s): return s.map(JSON.string) ?? .null
+        case .int(let i), .intOr(let i, _): return i.map { JSON.int($0) } ?? .null
+        case .bool(let b): return .bool(b)
+        case .list(let l): return .array(l.map(JSON.string))
+        case .json(let j): return j
+        case .records(let rs): return .array(rs.map { jsonObject($0, nested: true) })
+        case .money(let m): return m.map { JSON.number($0.decimal) } ?? .null
+        }
+    }
+
+    /// One CSV row with the cells `flatten` gives, written straight to bytes (lists of thousands).
+    static func writeCSV(_ r: Record, to out: inout [UInt8]) {
+        var first = true
+        var currencyDone = r.fields.contains(where: { $0.key == "currency" })
+        func cell(_ write: (inout [UInt8]) -> Void) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            write(&out)
+        }
+        for f in r.fields {
+            switch f.value {
+            case .text(let s): cell { writeCSVCell(s ?? "", to: &$0) }
+            case .int(let i), .intOr(let i, _): cell { if let i { JSON.writeInt(i, to: &$0) } }
+            case .bool(let b): cell { $0.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes) }
+            case .money(let m):
+                cell { if let m { m.writeDecimal(to: &$0) } }
+                cell { if let m { JSON.writeInt(m.minor, to: &$0) } }
+                if !currencyDone {
+                    cell { if let m { writeCSVCell(m.currency.code, to: &$0) } }
+                    currencyDone = true
+                }
+            case .list, .json, .records: cell { writeCSVCell(csvText(json(f.value)), to: &$0) }
+            }
+        }
+        out.append(contentsOf: [13, 10])
     }
 
     public static func jsonObject(_ r: Record, nested: Bool = false) -> JSON { .obj(flatten(r, nested: nested)) }
@@ -283,16 +318,15 @@ public struct Exporter: Sendable {
 
     static func flatKeys(_ r: Record) -> [String] { flatten(r).map(\.0) }
 
-    static func flatCells(_ r: Record) -> [String] {
-        flatten(r).map { _, v in
-            switch v {
-            case .null: return ""
-            case .string(let s): return s
-            case .number(let n): return n
-            case .bool(let b): return b ? "true" : "false"
-            case .array(let items): return items.map { $0.stringValue ?? $0.encoded() }.joined(separator: ";")
-            case .object: return v.encoded()
-            }
+    /// A cell's text: lists joined by `;`, objects as JSON.
+    static func csvText(_ v: JSON) -> String {
+        switch v {
+        case .null: return ""
+        case .string(let s): return s
+        case .number(let n): return n
+        case .bool(let b): return b ? "true" : "false"
+        case .array(let items): return items.map { $0.stringValue ?? $0.encoded() }.joined(separator: ";")
+        case .object: return v.encoded()
         }
     }
 
