@@ -133,9 +133,7 @@ public enum Housekeeping {
                 var periods: [String: Period] = [:]
                 let dated = try session.db.query("SELECT id, period, renews_on, ends_on FROM licenses WHERE renews_on IS NOT NULL")
                 for row in dated {
-                    let periodText = row.string(1)
-                    if periods[periodText] == nil { periods[periodText] = (try? Period.parse(periodText)) ?? .monthly }
-                    guard let date = License.nextRenewal(period: periods[periodText]!, anchor: row.optionalString(2), endsOn: row.optionalString(3),
+                    guard let date = License.nextRenewal(period: Period.stored(row.string(1), cache: &periods), anchor: row.optionalString(2), endsOn: row.optionalString(3),
                                                          onOrAfter: today) else { continue }
                     later(Duration(count: 1, unit: .day).added(to: date))   // it rolls forward after that
                     for lead in leads {

@@ -69,9 +69,8 @@ public struct License: Sendable {
         typealias C = SelectColumn
         id = row.int(C.id); name = row.string(C.name); vendor = row.string(C.vendor); plan = row.optionalString(C.plan)
         category = row.string(C.category); owner = row.optionalString(C.owner)
-        let periodText = row.string(C.period), code = row.string(C.currency)
-        if let p = parsed[periodText] { period = p } else { period = (try? Period.parse(periodText)) ?? .monthly; parsed[periodText] = period }
-        currency = Currency.stored(code, cache: &currencies)
+        period = Period.stored(row.string(C.period), cache: &parsed)
+        currency = Currency.stored(row.string(C.currency), cache: &currencies)
         perSeat = row.int(C.perSeat) != 0
         anchor = row.optionalString(C.renewsOn); status = row.string(C.status); endsOn = row.optionalString(C.endsOn)
         notes = row.optionalString(C.notes); createdAt = row.string(C.createdAt)

@@ -148,79 +148,76 @@ public enum Licenses {
     }
 
     /// Writes resolved licenses with their purchase lines and seats, shared by add and import
-    /// (inside the caller's write transaction). Returns each row's new id, or why it was refused;
-    /// nothing of a refused row is written. Rows go in a few hundred per statement, with ids
-    /// given here, so an import of 100,000 licenses is not 350,000 statements. The caller marks
-    /// the renewal schedule changed (once per write, not per row).
+    /// (inside the caller's write transaction; import passes a thousand at a time). Returns each
+    /// row's new id, or why it was refused; nothing of a refused row is written. Rows go in a few
+    /// hundred per statement, with ids given here, so an import of 100,000 licenses is not 350,000
+    /// statements. The caller marks the renewal schedule changed (once per write, not per row).
     static func insert(_ db: Database, _ rows: [LicenseDraft.Resolved], vendors: inout [String: Vendor],
                        users: inout [String: (id: Int64, name: String)], stamp: Stamp) throws -> [Result<Int64, OWError>] {
         var outcome: [Result<Int64, OWError>] = []
         outcome.reserveCapacity(rows.count)
         var nextID = try db.scalar("SELECT COALESCE(max(id), 0) FROM licenses") + 1
-        let chunk = 1000
-        for chunkStart in stride(from: 0, to: rows.count, by: chunk) {
-            // 1. Check each row against the ledger and queue its license row.
-            var queued: [(index: Int, id: Int64, name: String, holders: [Int64])] = []
-            var licenseValues: [SQLValue] = []
-            for index in chunkStart..<min(rows.count, chunkStart + chunk) {
-                let r = rows[index], d = r.draft
-                do {
-                    let vendor: Vendor
-                    if let v = vendors[CSV.trim(d.vendor).lowercased()] {
-                        vendor = v
-                    } else {
-                        vendor = try Vendors.insert(db, name: d.vendor, category: d.category, domains: [], aliases: [])
-                        vendors[vendor.name.lowercased()] = vendor
-                    }
-                    var ownerID: Int64?
-                    if let owner = d.owner, !owner.isEmpty {
-                        guard let u = users[owner.lowercased()] else { throw OWError.refused("owner '\(owner)' is not an active user") }
-                        ownerID = u.id
-                    }
-                    let name = CSV.trim(d.name)
-                    let capacity: Int64? = r.lines.contains { $0.0 == nil } ? nil : r.lines.reduce(0) { $0 + ($1.0 ?? 0) }
-                    let holders = Set(d.assigned.map { $0.lowercased() })
-                    if let capacity, holders.count > capacity {
-                        throw OWError.refused("'\(name)' has \(capacity) seat(s) but \(holders.count) people are assigned")
-                    }
-                    let holderIDs = try holders.sorted().map { h in
-                        guard let u = users[h] else { throw OWError.refused("cannot assign '\(h)': not an active user") }
-                        return u.id
-                    }
-                    let id = nextID
-                    nextID += 1
-                    licenseValues += [.int(id), .text(name), .int(vendor.id), d.plan.sqlValue, d.category?.lowercased().sqlValue ?? .null,
-                                      ownerID.sqlValue, .text(r.period.description), .text(r.currency.code), d.perSeat.sqlValue,
-                                      d.renewsOn.sqlValue, d.notes.sqlValue, .text(stamp.time)]
-                    queued.append((index, id, name, holderIDs))
-                    outcome.append(.success(id))
-                } catch let e as OWError {
-                    outcome.append(.failure(e))
+        // 1. Check each row against the ledger and queue its license row.
+        var queued: [(index: Int, id: Int64, name: String, holders: [Int64])] = []
+        var licenseValues: [SQLValue] = []
+        for (index, r) in rows.enumerated() {
+            let d = r.draft
+            do {
+                let vendor: Vendor
+                if let v = vendors[CSV.trim(d.vendor).lowercased()] {
+                    vendor = v
+                } else {
+                    vendor = try Vendors.insert(db, name: d.vendor, category: d.category, domains: [], aliases: [])
+                    vendors[vendor.name.lowercased()] = vendor
                 }
-            }
-            guard !queued.isEmpty else { continue }
-            // 2. The unique index on the name decides (case-insensitively): a row it skips has a taken name.
-            let inserted = try db.insertRows(into: """
-                licenses(id, name, vendor_id, plan, category, owner_id, period, currency, per_seat, renews_on, notes, created_at)
-                """, width: 12, values: licenseValues, tail: "ON CONFLICT(name) DO NOTHING")
-            if inserted < queued.count {
-                queued = try queued.filter { q in
-                    if try db.one("SELECT 1 AS x FROM licenses WHERE id = ?", q.id) != nil { return true }
-                    outcome[q.index] = .failure(OWError.refused("a license named '\(q.name)' already exists"))
-                    return false
+                var ownerID: Int64?
+                if let owner = d.owner, !owner.isEmpty {
+                    guard let u = users[owner.lowercased()] else { throw OWError.refused("owner '\(owner)' is not an active user") }
+                    ownerID = u.id
                 }
-            }
-            // 3. Purchase lines and seats of the licenses written.
-            var lineValues: [SQLValue] = [], seatValues: [SQLValue] = []
-            for q in queued {
-                for (seats, cost, order, date) in rows[q.index].lines {
-                    lineValues += [.int(q.id), seats.sqlValue, .int(cost.minor), order.sqlValue, .text(date ?? stamp.day)]
+                let name = CSV.trim(d.name)
+                let capacity: Int64? = r.lines.contains { $0.0 == nil } ? nil : r.lines.reduce(0) { $0 + ($1.0 ?? 0) }
+                let holders = Set(d.assigned.map { $0.lowercased() })
+                if let capacity, holders.count > capacity {
+                    throw OWError.refused("'\(name)' has \(capacity) seat(s) but \(holders.count) people are assigned")
                 }
-                for user in q.holders { seatValues += [.int(q.id), .int(user), .text(stamp.time)] }
+                let holderIDs = try holders.sorted().map { h in
+                    guard let u = users[h] else { throw OWError.refused("cannot assign '\(h)': not an active user") }
+                    return u.id
+                }
+                let id = nextID
+                nextID += 1
+                licenseValues += [.int(id), .text(name), .int(vendor.id), d.plan.sqlValue, d.category?.lowercased().sqlValue ?? .null,
+                                  ownerID.sqlValue, .text(r.period.description), .text(r.currency.code), d.perSeat.sqlValue,
+                                  d.renewsOn.sqlValue, d.notes.sqlValue, .text(stamp.time)]
+                queued.append((index, id, name, holderIDs))
+                outcome.append(.success(id))
+            } catch let e as OWError {
+                outcome.append(.failure(e))
             }
-            try db.insertRows(into: "purchases(license_id, seats, cost_minor, order_ref, purchased_on)", width: 5, values: lineValues)
-            try db.insertRows(into: "seats(license_id, user_id, assigned_at)", width: 3, values: seatValues)
         }
+        guard !queued.isEmpty else { return outcome }
+        // 2. The unique index on the name decides (case-insensitively): a row it skips has a taken name.
+        let inserted = try db.insertRows(into: """
+            licenses(id, name, vendor_id, plan, category, owner_id, period, currency, per_seat, renews_on, notes, created_at)
+            """, width: 12, values: licenseValues, tail: "ON CONFLICT(name) DO NOTHING")
+        if inserted < queued.count {
+            queued = try queued.filter { q in
+                if try db.one("SELECT 1 AS x FROM licenses WHERE id = ?", q.id) != nil { return true }
+                outcome[q.index] = .failure(OWError.refused("a license named '\(q.name)' already exists"))
+                return false
+            }
+        }
+        // 3. Purchase lines and seats of the licenses written.
+        var lineValues: [SQLValue] = [], seatValues: [SQLValue] = []
+        for q in queued {
+            for (seats, cost, order, date) in rows[q.index].lines {
+                lineValues += [.int(q.id), seats.sqlValue, .int(cost.minor), order.sqlValue, .text(date ?? stamp.day)]
+            }
+            for user in q.holders { seatValues += [.int(q.id), .int(user), .text(stamp.time)] }
+        }
+        try db.insertRows(into: "purchases(license_id, seats, cost_minor, order_ref, purchased_on)", width: 5, values: lineValues)
+        try db.insertRows(into: "seats(license_id, user_id, assigned_at)", width: 3, values: seatValues)
         return outcome
     }
 

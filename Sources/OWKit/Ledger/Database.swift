@@ -298,11 +298,12 @@ public final class Database {
         precondition(width > 0 && values.count % width == 0)
         let perStatement = max(1, 500 / width)   // far below SQLite's limit of 32,766 variables
         let row = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
+        func sql(rows: Int) -> String { "INSERT INTO \(into) VALUES " + Array(repeating: row, count: rows).joined(separator: ",") + " " + tail }
+        let full = sql(rows: perStatement)   // every statement but the last
         var inserted = 0, start = 0
         while start < values.count {
             let rows = min(perStatement, (values.count - start) / width)
-            let sql = "INSERT INTO \(into) VALUES " + Array(repeating: row, count: rows).joined(separator: ",") + " " + tail
-            let statement = try statement(sql)
+            let statement = try statement(rows == perStatement ? full : sql(rows: rows))
             try statement.bind(values: values[start..<start + rows * width])
             defer { sqlite3_reset(statement.handle) }
             let rc = sqlite3_step(statement.handle)

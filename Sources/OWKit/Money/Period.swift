@@ -12,6 +12,15 @@ public struct Period: Equatable, Hashable, Sendable, CustomStringConvertible {
 
     public init(count: Int?, unit: Unit) { self.count = count; self.unit = unit }
 
+    /// A period read back from the ledger, parsed once per list through `cache`. owatch wrote it,
+    /// so it parses; one it cannot read counts as monthly rather than failing a report.
+    static func stored(_ text: String, cache: inout [String: Period]) -> Period {
+        if let p = cache[text] { return p }
+        let p = (try? parse(text)) ?? .monthly
+        cache[text] = p
+        return p
+    }
+
     public static func parse(_ text: String) throws -> Period {
         switch text.lowercased() {
         case "monthly", "month", "1m": return .monthly

@@ -255,11 +255,6 @@ public struct Exporter: Sendable {
 
     /// The same object as `jsonObject`, written straight to bytes: list output of thousands
     /// of rows builds no intermediate JSON values.
-    static func writeJSON(_ r: Record, to out: inout [UInt8]) {
-        var keys = KeyCache()
-        writeJSON(r, to: &out, keys: &keys)
-    }
-
     static func writeJSON(_ r: Record, to out: inout [UInt8], keys: inout KeyCache, nested: Bool = false) {
         out.append(UInt8(ascii: "{"))
         var slot = 0
