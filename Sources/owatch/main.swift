@@ -15,6 +15,7 @@ func main() -> Int32 {
     let argv = Array(CommandLine.arguments.dropFirst())
     var term = Terminal.detect(noColor: argv.contains("--no-color"), environment: environment)
     do {
+        try Privileges.refuseElevated()
         let line = try Parser.parse(argv)
         if line.flag("version") { term.out("owatch \(version)\n"); return 0 }
         guard let command = line.command, !line.flag("help") else {
