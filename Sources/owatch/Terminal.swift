@@ -22,7 +22,9 @@ struct Terminal {
         return Terminal(isTTY: tty, stderrIsTTY: isatty(STDERR_FILENO) == 1, color: tty && !colorOff, width: width, unicode: unicode)
     }
 
-    func out(_ text: String) { out(bytes: Array(text.utf8)) }
+    /// Text to stdout (reports, help, totals): data in it is shown with visible escapes, as on
+    /// stderr. Machine formats are written as bytes by the exporter, which escapes them itself.
+    func out(_ text: String) { out(bytes: Array(SafeText.visible(text, newlines: true).utf8)) }
 
     /// Writes bytes to stdout as they are, retrying short writes. A closed pipe (`| head`)
     /// ends the output quietly, as for any Unix filter.
@@ -36,7 +38,16 @@ struct Terminal {
         }
     }
 
+    /// Messages to stderr. They quote data (names, subjects, file names), so every control
+    /// character but the line feed is shown as a visible escape (SafeText), never sent raw.
     func err(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        FileHandle.standardError.write(Data(SafeText.visible(text, newlines: true).utf8))
+    }
+
+    /// A progress line redrawn in place on a terminal: our own CR and erase-line around text
+    /// made safe.
+    func progress(_ text: String?) {
+        let line = text.map { "\rscanning " + SafeText.visible($0) + "\u{1B}[K" } ?? "\r\u{1B}[K"
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }

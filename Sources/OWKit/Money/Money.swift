@@ -5,6 +5,17 @@ public struct Money: Equatable, Hashable, Sendable {
 
     public init(minor: Int64, currency: Currency) { self.minor = minor; self.currency = currency }
 
+    /// The largest amount owatch reads from input, in minor units (15 digits: about ten trillion
+    /// dollars). Sums of thousands of them still fit 64 bits; sums are checked all the same.
+    public static let maxMinor: Int64 = 999_999_999_999_999
+
+    /// `a + b`, or an error saying the total is out of range: never a trap.
+    public static func sum(_ a: Int64, _ b: Int64) throws -> Int64 {
+        let (s, overflow) = a.addingReportingOverflow(b)
+        guard !overflow else { throw OWError.badData("a total is too large to compute (more than 92 quadrillion minor units)") }
+        return s
+    }
+
     /// The amount as a decimal literal with the currency's exponent: "12.50", "-0.05", "1200".
     public var decimal: String {
         var bytes: [UInt8] = []

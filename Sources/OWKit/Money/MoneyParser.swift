@@ -16,11 +16,23 @@ public enum MoneyParser {
     }
 
     /// Parses `text`; a currency written in the text wins over `defaultCurrency`.
+    /// Amounts past `Money.maxMinor` are refused as bad data (exit 65), so that no sum of a
+    /// realistic number of them can overflow.
     public static func parse(_ text: String, defaultCurrency: Currency) throws -> Parsed {
-        if let minor = plain(text, exponent: defaultCurrency.exponent) { return Parsed(minor: minor, currency: defaultCurrency) }
-        let (number, code) = try split(text)
-        let currency = try code.map(Currency.parse) ?? defaultCurrency
-        return Parsed(minor: try minorUnits(number, currency: currency, original: text), currency: currency)
+        let parsed: Parsed
+        if let minor = plain(text, exponent: defaultCurrency.exponent) {
+            parsed = Parsed(minor: minor, currency: defaultCurrency)
+        } else {
+            let (number, code) = try split(text)
+            let currency = try code.map(Currency.parse) ?? defaultCurrency
+            parsed = Parsed(minor: try minorUnits(number, currency: currency, original: text), currency: currency)
+        }
+        guard parsed.minor.magnitude <= Money.maxMinor.magnitude else { throw tooLarge(text, parsed.currency) }
+        return parsed
+    }
+
+    static func tooLarge(_ text: String, _ currency: Currency) -> OWError {
+        OWError.badData("'\(text.prefix(40))' is too large an amount: the largest owatch accepts is \(Money(minor: Money.maxMinor, currency: currency).display)")
     }
 
     public static func parse(_ text: String, defaultCurrency: Currency) throws -> Money {
@@ -47,6 +59,8 @@ public enum MoneyParser {
         guard digits > 0 else { return nil }
         let d = max(decimals, 0)
         guard d <= exponent, d != 3, decimals != 0 else { return nil }
+        // Too many digits for the exponent: the careful path below says it is too large.
+        guard digits - d + exponent <= 17 else { return nil }
         for _ in d..<exponent { value *= 10 }
         return value
     }
@@ -130,7 +144,7 @@ public enum MoneyParser {
             throw bad(original, "\(currency.code) has \(currency.exponent) decimal(s)")
         }
         let digits = (whole.isEmpty ? "0" : whole) + fraction + String(repeating: "0", count: currency.exponent - fraction.count)
-        guard digits.count <= 17, let value = Int64(digits) else { throw bad(original, "too large") }
+        guard digits.drop(while: { $0 == "0" }).count <= 17, let value = Int64(digits) else { throw tooLarge(original, currency) }
         return negative ? -value : value
     }
 }

@@ -13,10 +13,11 @@ public struct Charts: Sendable {
     /// (refunds) draw as empty bars.
     public func bars(_ items: [(label: String, value: Int64, shown: String)], width: Int = 40) -> String {
         guard let top = items.map(\.value).max(), top > 0 else { return "" }
-        let labelWidth = min(24, items.map { $0.label.count }.max() ?? 0)
+        let labelWidth = min(24, items.map { SafeText.visible($0.label).count }.max() ?? 0)
         var out = ""
         for item in items {
-            let label = item.label.count > labelWidth ? String(item.label.prefix(labelWidth - 1)) + "…" : item.label
+            let shown = SafeText.visible(item.label)
+            let label = shown.count > labelWidth ? String(shown.prefix(labelWidth - 1)) + "…" : shown
             let units = Int((Double(max(0, item.value)) / Double(top) * Double(width * 8)).rounded())
             var bar = ascii ? String(repeating: "#", count: (units + 4) / 8)
                             : String(repeating: "█", count: units / 8) + (units % 8 > 0 ? String(Charts.eighths[units % 8]) : "")

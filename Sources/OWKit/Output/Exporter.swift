@@ -145,7 +145,12 @@ public struct Exporter: Sendable {
         switch v { case .int, .intOr, .money: return true; default: return false }
     }
 
+    /// A value as a table shows it: one line, control characters made visible (SafeText).
     static func tableCell(_ v: Value) -> String {
+        SafeText.visible(rawTableCell(v))
+    }
+
+    static func rawTableCell(_ v: Value) -> String {
         switch v {
         case .text(let s): return (s ?? "-").replacingOccurrences(of: "\n", with: " ")
         case .int(let i): return i.map(String.init) ?? "-"

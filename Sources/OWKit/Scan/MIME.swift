@@ -198,48 +198,64 @@ public enum MIME {
 
     /// RFC 2047 encoded words: `=?charset?B|Q?text?=`. Whitespace between two adjacent
     /// encoded words is dropped; anything malformed is left as written.
+    /// One pass over the bytes: where each encoded text ends (the next `?=`) is known from a
+    /// table built backwards, so no search restarts (a header of `=?a?b` repeated was quadratic).
     public static func decodeHeader(_ value: String) -> String {
         guard value.includes("=?") else { return value }
-        var out = ""
-        var rest = Substring(value)
-        var pendingSpace = ""
-        var lastWasEncoded = false
-        while let start = rest.range(of: "=?") {
-            let before = rest[..<start.lowerBound]
-            let afterStart = rest[start.upperBound...]
-            // charset ? encoding ? text ?=
-            guard let q1 = afterStart.firstIndex(of: "?"),
-                  afterStart.index(after: q1) < afterStart.endIndex,
-                  let q2 = afterStart[afterStart.index(after: q1)...].firstIndex(of: "?"),
-                  let endRange = afterStart[afterStart.index(after: q2)...].range(of: "?=") else {
-                out += pendingSpace + before + "=?"
-                pendingSpace = ""
-                rest = afterStart
-                lastWasEncoded = false
-                continue
-            }
-            let charset = String(afterStart[..<q1])
-            let enc = afterStart[afterStart.index(after: q1)..<q2].lowercased()
-            let payload = afterStart[afterStart.index(after: q2)..<endRange.lowerBound]
-            guard enc == "b" || enc == "q", !payload.includes(" ") else {
-                out += pendingSpace + before + "=?"
-                pendingSpace = ""
-                rest = afterStart
-                lastWasEncoded = false
-                continue
-            }
-            let bytes = enc == "b" ? base64(Array(payload.utf8)) : quotedPrintable(Array(payload.utf8), header: true)
-            if lastWasEncoded && before.allSatisfy({ $0 == " " || $0 == "\t" }) {
-                // Adjacent encoded words: the whitespace between them disappears.
-            } else {
-                out += before
-            }
-            out += Charset.decode(bytes, charset: charset)
-            pendingSpace = ""
-            lastWasEncoded = true
-            rest = afterStart[endRange.upperBound...]
+        let b = Array(value.utf8)
+        let n = b.count
+        let question = UInt8(ascii: "?"), equals = UInt8(ascii: "=")
+        // ahead[i]: the first index >= i where "?=" starts, and the first blank, or n.
+        var ahead = [(close: Int, blank: Int)](repeating: (n, n), count: n + 1)
+        var i = n - 1
+        while i >= 0 {
+            let close = i + 1 < n && b[i] == question && b[i + 1] == equals ? i : ahead[i + 1].close
+            ahead[i] = (close, b[i] == 0x20 ? i : ahead[i + 1].blank)
+            i -= 1
         }
-        return out + rest
+        var out: [UInt8] = []
+        out.reserveCapacity(n)
+        var plainStart = 0            // start of the text not yet copied
+        var lastEncodedEnd = -1       // where the last decoded word ended, for adjacent words
+        i = 0
+        while i + 1 < n {
+            guard b[i] == equals, b[i + 1] == question, let word = encodedWord(b, at: i, ahead: ahead) else {
+                i += 1
+                continue
+            }
+            let between = b[plainStart..<i]
+            let adjacent = lastEncodedEnd == plainStart && between.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+            if !adjacent { out += between }
+            out += Array(word.text.utf8)
+            i = word.end
+            plainStart = i
+            lastEncodedEnd = i
+        }
+        out += b[plainStart...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The encoded word starting at `start` (`=?`), decoded, and the index just past its `?=`.
+    /// The charset runs to the next `?`, so the work per candidate is bounded by the distance
+    /// to the next `?`, which is never shared between two candidates; the text is copied only
+    /// when it decodes, and the scan then resumes past it.
+    private static func encodedWord(_ b: [UInt8], at start: Int, ahead: [(close: Int, blank: Int)]) -> (text: String, end: Int)? {
+        let n = b.count
+        var q1 = start + 2
+        while q1 < n, b[q1] != UInt8(ascii: "?") {
+            if b[q1] <= 0x20 { return nil }     // no blanks or controls in a charset
+            q1 += 1
+        }
+        guard q1 > start + 2, q1 + 2 < n, b[q1 + 2] == UInt8(ascii: "?") else { return nil }
+        let enc = b[q1 + 1] | 0x20
+        guard enc == UInt8(ascii: "b") || enc == UInt8(ascii: "q") else { return nil }
+        let payloadStart = q1 + 3
+        let (close, blank) = ahead[payloadStart]
+        guard close < n, blank > close else { return nil }    // no "?=", or a space in the text
+        let payload = Array(b[payloadStart..<close])
+        let charset = String(decoding: b[(start + 2)..<q1], as: UTF8.self)
+        let bytes = enc == UInt8(ascii: "b") ? base64(payload) : quotedPrintable(payload, header: true)
+        return (Charset.decode(bytes, charset: charset), close + 2)
     }
 
     /// `type/subtype; name=value; name="quoted"` with RFC 2231 extended and continued parameters.

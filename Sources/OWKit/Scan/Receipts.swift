@@ -218,25 +218,36 @@ enum ReceiptReader {
     static let invoicePattern = try! NSRegularExpression(pattern:
         #"(?i)(?:invoice|receipt|rechnung|facture|factura|fattura|order|transaction|請求書)\s*(?:number|no\.?|nr\.?|n°|#|id|s?nummer|número|numero|番号)?\s*[:#]?\s*([A-Z0-9][A-Z0-9\-_/]{3,})"#)
 
+    /// How much of a line after an invoice word, and of the next line, the expression sees:
+    /// a number sits right after its label; reading further made a long line quadratic.
+    static let invoiceWindow = 120
+    /// At most this many labels are tried in one text (a line of `order ` × 20,000 is junk).
+    static let maxInvoiceLabels = 200
+
     static func invoiceNumber(in text: String) -> String? {
         // The expression is tried, anchored, only where a line names an invoice (with the next
         // line, where the number may sit): ICU over whole messages was a tenth of a scan.
+        // Invoice words are ASCII or caseless, so ASCII folding finds them at the original offsets.
         let lines = Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false)
+        var tried = 0
         for (i, line) in lines.enumerated() {
-            let lower = LowerText(utf8: line)
+            let lower = LowerText(asciiFolding: line)
             var starts: [Int] = []
             for needle in invoiceWords {
                 var from = 0
-                while let at = lower.find(needle, from: from) { starts.append(at); from = at + 1 }
+                while let at = lower.find(needle, from: from) {
+                    starts.append(at)
+                    from = at + needle.count
+                }
             }
             guard !starts.isEmpty else { continue }
-            let next = i + 1 < lines.count ? "\n" + String(decoding: lines[i + 1], as: UTF8.self) : ""
-            // Offsets in the lower-cased line hold for the original when lengths agree.
-            let sameLength = lower.bytes.count == line.count
+            let next = i + 1 < lines.count ? "\n" + String(decoding: lines[i + 1].prefix(invoiceWindow), as: UTF8.self) : ""
             for at in starts.sorted() {
-                let window = String(decoding: sameLength ? Array(line.dropFirst(at).prefix(120)) : Array(line), as: UTF8.self) + next
+                tried += 1
+                if tried > maxInvoiceLabels { return nil }
+                let window = String(decoding: line.dropFirst(at).prefix(invoiceWindow), as: UTF8.self) + next
                 let ns = window as NSString
-                for m in invoicePattern.matches(in: window, options: sameLength ? [.anchored] : [], range: NSRange(location: 0, length: ns.length)) {
+                for m in invoicePattern.matches(in: window, options: [.anchored], range: NSRange(location: 0, length: ns.length)) {
                     let v = ns.substring(with: m.range(at: 1))
                     if v.contains(where: \.isNumber) { return v }
                 }

@@ -16,6 +16,12 @@ struct LowerText {
                                                : Array(String(decoding: line, as: UTF8.self).lowercased().utf8)
     }
 
+    /// ASCII letters lower-cased, every other byte kept: offsets always match the original's,
+    /// whatever case-changing characters (`İ` grows when lower-cased) the line holds.
+    init(asciiFolding line: ArraySlice<UInt8>) {
+        bytes = line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+    }
+
     /// Byte offset of the first occurrence of `needle` at or after `from`.
     func find(_ needle: [UInt8], from: Int = 0) -> Int? {
         guard !needle.isEmpty, from >= 0, bytes.count - from >= needle.count else { return nil }

@@ -6,7 +6,7 @@ enum ConfigCommand {
         guard let value = try Config.get(inv.session.ledger, key) else {
             throw OWError.refused("\(key) is not set and has no default")
         }
-        if inv.exporter.format == .table { inv.term.out(value + "\n") } else { inv.emit(Record([("key", .text(key)), ("value", .text(value))])) }
+        if inv.exporter.format == .table { inv.term.out(SafeText.visible(value) + "\n") } else { inv.emit(Record([("key", .text(key)), ("value", .text(value))])) }
     }
 
     static func set(_ inv: Invocation) throws {

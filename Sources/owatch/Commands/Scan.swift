@@ -18,9 +18,9 @@ enum ScanCommand {
         let showProgress = inv.term.stderrIsTTY && !inv.quiet
         var lastDraw = Date.distantPast
         let result = try Scanner.run(inv.session, o, progress: showProgress ? { text in
-            if Date().timeIntervalSince(lastDraw) > 0.1 { inv.term.err("\rscanning \(text)\u{1B}[K"); lastDraw = Date() }
+            if Date().timeIntervalSince(lastDraw) > 0.1 { inv.term.progress(text); lastDraw = Date() }
         } : nil)
-        if showProgress { inv.term.err("\r\u{1B}[K") }
+        if showProgress { inv.term.progress(nil) }
         for w in result.warnings.prefix(20) { inv.warn(w) }
         if result.warnings.count > 20 { inv.warn("… and \(result.warnings.count - 20) more") }
         for w in result.hookWarnings { inv.warn(w) }
