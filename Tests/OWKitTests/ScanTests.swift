@@ -12,6 +12,19 @@ final class MIMETests: XCTestCase {
         XCTAssertEqual(m.fromAddress, "billing@example.com")
     }
 
+    func testMalformedEncodedWordsStayAsWritten() {
+        XCTAssertEqual(MIME.decodeHeader("=?a?b"), "=?a?b")
+        XCTAssertEqual(MIME.decodeHeader("x =?utf-8?x?abc?= y"), "x =?utf-8?x?abc?= y")
+        XCTAssertEqual(MIME.decodeHeader("=?utf-8?q?a b?= =?utf-8?q?c?="), "=?utf-8?q?a b?= c")
+        XCTAssertEqual(MIME.decodeHeader("=?=?utf-8?q?ok?="), "=?ok")
+        XCTAssertEqual(MIME.decodeHeader("a =?utf-8?q?1?= \t =?utf-8?q?2?= b =?utf-8?q?3?="), "a 12 b 3")
+        // Hostile repetitions decode to what they are, in one pass (the old search restarted at each `=?`).
+        let hostile = String(repeating: "=?a?b", count: 40_000)
+        XCTAssertEqual(MIME.decodeHeader(hostile), hostile)
+        let noClose = String(repeating: "=?a?b?X", count: 40_000)
+        XCTAssertEqual(MIME.decodeHeader(noClose), noClose)
+    }
+
     func testNestedMultipartWithTrickyBoundaries() throws {
         // The inner boundary starts with the outer one: a naive prefix match splits it wrongly.
         let text = """
@@ -64,14 +77,41 @@ final class MIMETests: XCTestCase {
 }
 
 final class MboxTests: XCTestCase {
-    func messages(_ text: String) throws -> [String] {
+    func entries(_ bytes: [UInt8], maxMessageBytes: Int = ScanLimits.standard.maxMessageBytes) throws -> (entries: [MboxEntry], junk: Int) {
         let path = NSTemporaryDirectory() + "owkit-\(UUID().uuidString).mbox"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        var reader = try MboxReader(path: path, offset: 0)
-        var out: [String] = []
-        while let (item, _) = reader.next() { out.append(String(decoding: item.bytes, as: UTF8.self)) }
-        return out
+        var reader = try MboxReader(path: path, offset: 0, maxMessageBytes: maxMessageBytes)
+        var out: [MboxEntry] = []
+        while let entry = reader.next() { out.append(entry) }
+        return (out, reader.junkBytes)
+    }
+
+    func messages(_ text: String, maxMessageBytes: Int = ScanLimits.standard.maxMessageBytes) throws -> [String] {
+        try entries(Array(text.utf8), maxMessageBytes: maxMessageBytes).entries.map { entry in
+            guard case .message(let item, _, _) = entry else { return "<oversized>" }
+            return String(decoding: item.bytes, as: UTF8.self)
+        }
+    }
+
+    func testAMessagePastTheLimitIsPassedOverAcrossChunks() throws {
+        let big = "From a@b Thu Nov 26 10:00:00 2026\nSubject: big\n\n" + String(repeating: "y", count: 3 * MboxReader.chunk) + "\n"
+        let small = "From a@b Thu Nov 26 10:00:01 2026\nSubject: small\n\nhi\n"
+        XCTAssertEqual(try messages(small + big + small, maxMessageBytes: MboxReader.chunk), ["Subject: small\n\nhi\n", "<oversized>", "Subject: small\n\nhi\n"])
+        let (list, _) = try entries(Array((small + big).utf8), maxMessageBytes: MboxReader.chunk)
+        guard case .oversized(let start, let size, let end) = list[1] else { return XCTFail("not oversized") }
+        XCTAssertEqual(start, small.utf8.count)
+        XCTAssertEqual(size, big.utf8.count)
+        XCTAssertEqual(end, small.utf8.count + big.utf8.count)
+    }
+
+    func testJunkWithoutLineFeedsIsCountedOnce() throws {
+        let nuls = [UInt8](repeating: 0, count: 3 * MboxReader.chunk + 17)
+        let (list, junk) = try entries(nuls + Array("\nFrom a@b Thu Nov 26 10:00:00 2026\nSubject: x\n\nbody\n".utf8))
+        XCTAssertEqual(junk, nuls.count + 1)
+        XCTAssertEqual(list.count, 1)
+        // A message whose one line never ends stays one message.
+        XCTAssertEqual(try messages("From a@b Thu Nov 26 10:00:00 2026\nSubject: x\n\n" + String(repeating: "z", count: 2 * MboxReader.chunk)).count, 1)
     }
 
     func testFromLinesUnquotedAndSeparated() throws {
@@ -178,6 +218,6 @@ final class PDFTextTests: XCTestCase {
 
     func testInflateStopsAtTheLimitAndRejectsJunk() {
         XCTAssertNil(PDFText.inflate(Array("not zlib at all".utf8), limit: 1000))
-        XCTAssertNil(PDFText.text(Array("no header".utf8)))
+        XCTAssertNil(try PDFText.text(Array("no header".utf8), budget: .standard()))
     }
 }

@@ -25,6 +25,10 @@ public enum Config {
                       return v }),
         ConfigKey(name: "leave.holidays", summary: "public holidays: dates YYYY-MM-DD separated by commas, or a file with one date per line", defaultValue: "",
                   normalize: { try Leave.normalizeHolidays($0) }),
+        ConfigKey(name: "scan.max_message_size", summary: "largest message a scan reads; larger ones are skipped and counted", defaultValue: "10240000",
+                  normalize: { String(try ScanLimits.byteCount($0, "scan.max_message_size")) }),
+        ConfigKey(name: "scan.message_timeout", summary: "time one message may take to read before it is skipped and counted", defaultValue: "5s",
+                  normalize: { try duration($0, "scan.message_timeout").description }),
         ConfigKey(name: "base_currency", summary: "currency totals are converted to, with explicit rates", defaultValue: nil,
                   normalize: { v in
                       let c = v.uppercased()

@@ -65,6 +65,9 @@ public struct Row: Sendable {
 
     public var columns: [String] { shared.names }
 
+    /// Whether the SELECT had a column of this name.
+    public func has(_ name: String) -> Bool { shared.index[name] != nil }
+
     public subscript<K: ColumnKey>(_ key: K) -> SQLValue {
         guard let i = key.position(in: shared) else { preconditionFailure("no column \(key)") }
         return values[i]

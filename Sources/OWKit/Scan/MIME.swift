@@ -93,14 +93,26 @@ public struct MailMessage: Sendable {
 public enum MIME {
     public static let maxDepth = 40
 
+    /// Reads a message within `budget` (time, inflated PDF bytes, decoded text); past it,
+    /// `OverBudget` is thrown.
+    static func parse(_ bytes: [UInt8], budget: MessageBudget) throws -> MailMessage {
+        MailMessage(root: try part(bytes[...], depth: 0, defaultType: "text/plain", budget: budget))
+    }
+
+    /// Reads a message with the standard limits; one past them is bad data.
     public static func parse(_ bytes: [UInt8]) throws -> MailMessage {
-        MailMessage(root: try part(bytes[...], depth: 0, defaultType: "text/plain"))
+        do {
+            return try parse(bytes, budget: .standard())
+        } catch let over as OverBudget {
+            throw OWError.badData("the message \(over.reason)")
+        }
     }
 
     // MARK: Structure
 
-    static func part(_ bytes: ArraySlice<UInt8>, depth: Int, defaultType: String) throws -> MIMEPart {
+    static func part(_ bytes: ArraySlice<UInt8>, depth: Int, defaultType: String, budget: MessageBudget) throws -> MIMEPart {
         guard depth <= maxDepth else { throw OWError.badData("MIME parts nested deeper than \(maxDepth)") }
+        try budget.checkTime()
         var p = MIMEPart()
         let (headers, bodyStart) = splitHeaders(bytes)
         p.headers = headers
@@ -112,13 +124,13 @@ public enum MIME {
             if let boundary = params["boundary"], !boundary.isEmpty {
                 let childDefault = type == "multipart/digest" ? "message/rfc822" : "text/plain"
                 for slice in splitMultipart(body, boundary: Array(boundary.utf8)) {
-                    p.children.append(try part(slice, depth: depth + 1, defaultType: childDefault))
+                    p.children.append(try part(slice, depth: depth + 1, defaultType: childDefault, budget: budget))
                 }
                 return p
             }
             // A multipart with no boundary cannot be split: it stays one leaf, readable as text.
             p.body = Array(body)
-            p.text = Charset.decode(p.body, charset: params["charset"])
+            p.text = Charset.decode(Array(p.body.prefix(budget.spendText(p.body.count))), charset: params["charset"])
             return p
         }
         let cte = (p.header("Content-Transfer-Encoding") ?? "7bit").trimmedBlanks.lowercased()
@@ -126,7 +138,7 @@ public enum MIME {
         // their transfer encoding (decoding megabytes of base64 nobody reads was a tenth of a scan).
         let isPDF = p.isPDF
         p.body = type.hasPrefix("text/") || type.hasPrefix("message/") || isPDF ? decodeTransfer(body, encoding: cte) : Array(body)
-        if isPDF { p.pdfText = PDFText.text(p.body) }
+        if isPDF { p.pdfText = try PDFText.text(p.body, budget: budget) }
         if type == "message/delivery-status" {
             // RFC 3464: blocks of header fields separated by blank lines, each read as headers only.
             for block in splitBlocks(p.body[...]) {
@@ -138,11 +150,13 @@ public enum MIME {
             return p
         }
         if type.hasPrefix("message/") {
-            p.children.append(try part(p.body[...], depth: depth + 1, defaultType: "text/plain"))
+            p.children.append(try part(p.body[...], depth: depth + 1, defaultType: "text/plain", budget: budget))
             return p
         }
         if type.hasPrefix("text/") {
-            p.text = Charset.decode(p.body, charset: params["charset"])
+            // Text past the message's allowance is not decoded: nobody reads megabytes of it.
+            let allowed = budget.spendText(p.body.count)
+            p.text = Charset.decode(allowed == p.body.count ? p.body : Array(p.body.prefix(allowed)), charset: params["charset"])
         }
         return p
     }

@@ -6,44 +6,63 @@ struct MailItem {
     let fileKey: String?     // Maildir/eml: the file, so an unchanged file is never read twice
 }
 
+/// One entry of an mbox: a message, or one too large to read (skipped, never buffered whole).
+enum MboxEntry {
+    case message(MailItem, start: Int, end: Int)
+    case oversized(start: Int, size: Int, end: Int)
+
+    var end: Int {
+        switch self {
+        case .message(_, _, let end), .oversized(_, _, let end): return end
+        }
+    }
+}
+
 /// Streams messages from an mbox (mboxo or mboxrd: `From ` separator lines, `>From ` unquoted,
-/// LF or CRLF), starting at a byte offset. Reads in chunks: memory follows the largest
-/// message, not the file.
+/// LF or CRLF), starting at a byte offset. Reads in chunks: memory is about one chunk plus the
+/// largest message up to `maxMessageBytes`; a larger one is passed over without being kept,
+/// and every byte is searched once (a gigabyte of NULs with no newline is linear too).
 struct MboxReader {
     let handle: FileHandle
+    let maxMessageBytes: Int
     private var buffer: [UInt8] = []
     private var pos = 0                   // where the unread part of the buffer starts
     private var bufferStart: Int          // file offset of buffer[0]
     private var eof = false
     private(set) var junkBytes = 0
 
-    init(path: String, offset: Int) throws {
+    init(path: String, offset: Int, maxMessageBytes: Int = ScanLimits.standard.maxMessageBytes) throws {
         guard let h = FileHandle(forReadingAtPath: path) else { throw OWError(.missingInput, "cannot open \(path)") }
         handle = h
         bufferStart = offset
+        self.maxMessageBytes = maxMessageBytes
         try h.seek(toOffset: UInt64(offset))
     }
 
     static let chunk = 1 << 20
 
-    /// Reads another chunk; first drops what was consumed, so memory stays about one chunk
-    /// plus the largest message, whatever the size of the file.
-    private mutating func fill() -> Bool {
-        guard !eof else { return false }
-        if pos > 0 {
-            buffer.removeSubrange(0..<pos)
-            bufferStart += pos
-            pos = 0
-        }
+    /// Drops `buffer[..<keep]` and reads another chunk. Returns how far indices moved, or nil
+    /// at the end of the file.
+    private mutating func fill(keeping keep: Int) -> Int? {
+        guard !eof else { return nil }
         let data = (try? handle.read(upToCount: MboxReader.chunk)) ?? nil
-        guard let data, !data.isEmpty else { eof = true; return false }
+        guard let data, !data.isEmpty else {
+            eof = true
+            return nil
+        }
+        if keep > 0 {
+            buffer.removeSubrange(0..<keep)
+            bufferStart += keep
+            pos -= keep
+        }
         buffer.append(contentsOf: data)
-        return true
+        return keep
     }
 
     /// Is there a `From ` separator line starting at `i` (which is at a line start)?
     private func isSeparator(_ i: Int) -> Bool {
-        i + 5 <= buffer.count && buffer[i] == 0x46 && buffer[i + 1] == 0x72 && buffer[i + 2] == 0x6F && buffer[i + 3] == 0x6D && buffer[i + 4] == 0x20
+        i + 5 <= buffer.count && buffer[i] == 0x46 && buffer[i + 1] == 0x72 && buffer[i + 2] == 0x6F && buffer[i + 3] == 0x6D
+            && buffer[i + 4] == 0x20
     }
 
     /// The index of the next line feed at or after `i`, or nil.
@@ -54,45 +73,91 @@ struct MboxReader {
         }
     }
 
-    /// The next message and the file offset just past it. Indices below are relative to the
-    /// buffer, whose consumed prefix `fill` may drop; they are rebased after each fill.
-    mutating func next() -> (MailItem, Int)? {
-        // Find the first separator at a line start; junk before it is skipped line by line.
+    /// Moves `pos` to the next separator line; junk before it is counted. False at the end.
+    private mutating func skipToSeparator() -> Bool {
+        var atLineStart = true
         while true {
-            if pos + 5 > buffer.count { guard fill() else { junkBytes += buffer.count - pos; pos = buffer.count; return nil }; continue }
-            if isSeparator(pos) { break }
-            guard let nl = newline(from: pos) else {
-                if !fill() { junkBytes += buffer.count - pos; pos = buffer.count; return nil }
-                continue
+            if atLineStart {
+                if buffer.count - pos < 5 {
+                    if fill(keeping: pos) != nil { continue }
+                    junkBytes += buffer.count - pos
+                    pos = buffer.count
+                    return false
+                }
+                if isSeparator(pos) { return true }
             }
-            junkBytes += nl + 1 - pos
-            pos = nl + 1
-        }
-        // Skip the separator line itself.
-        var bodyOffset: Int        // from pos
-        while true {
-            if let nl = newline(from: pos) { bodyOffset = nl + 1 - pos; break }
-            if !fill() { bodyOffset = buffer.count - pos; break }
-        }
-        // Find the next separator line (a line starting "From " after a line break).
-        var scanOffset = bodyOffset  // from pos: where the search for the next separator resumes
-        var endOffset: Int
-        while true {
-            var found: Int? = nil
-            var i = pos + scanOffset
-            while let nl = newline(from: i) {
-                if nl + 6 > buffer.count { break }          // need more bytes to decide
-                if isSeparator(nl + 1) { found = nl + 1; break }
-                i = nl + 1
+            if let nl = newline(from: pos) {
+                junkBytes += nl + 1 - pos
+                pos = nl + 1
+                atLineStart = true
+            } else {
+                // A junk line that goes on: drop what was searched, never search it again.
+                junkBytes += buffer.count - pos
+                pos = buffer.count
+                atLineStart = false
+                if fill(keeping: pos) == nil { return false }
             }
-            if let f = found { endOffset = f - pos; break }
-            scanOffset = i - pos
-            if !fill() { endOffset = buffer.count - pos; break }
         }
-        var bytes = Array(buffer[(pos + bodyOffset)..<(pos + endOffset)])
+    }
+
+    /// The next entry. A message's bytes are kept from its separator to the next separator;
+    /// once they pass `maxMessageBytes` only the search position is kept.
+    mutating func next() -> MboxEntry? {
+        guard skipToSeparator() else { return nil }
+        let start = bufferStart + pos
+        var keep = pos                     // the first byte still needed
+        var search = pos                   // where the search for a line feed resumes
+        var bodyStart: Int?                // after the separator line (nil while oversized)
+        var oversized = false
+        var end: Int
+        // The separator line, then each following line start until one is a separator.
+        while true {
+            var found: Int?
+            while true {
+                guard let nl = newline(from: search) else {
+                    search = buffer.count                    // no line feed up to here: never searched again
+                    break
+                }
+                if bodyStart == nil && !oversized {
+                    bodyStart = nl + 1
+                    search = nl + 1
+                    continue
+                }
+                if nl + 6 > buffer.count {                   // need more bytes to decide
+                    search = nl
+                    break
+                }
+                if isSeparator(nl + 1) {
+                    found = nl + 1
+                    break
+                }
+                search = nl + 1
+            }
+            if let f = found {
+                end = f
+                break
+            }
+            if !oversized, bufferStart + buffer.count - start > maxMessageBytes {
+                oversized = true
+                bodyStart = nil
+            }
+            if oversized { keep = min(search, buffer.count) }
+            guard let shift = fill(keeping: keep) else {
+                end = buffer.count
+                break
+            }
+            keep -= shift
+            search -= shift
+            if let b = bodyStart { bodyStart = b - shift }
+        }
+        let endOffset = bufferStart + end
+        pos = end
+        guard !oversized, let body = bodyStart else {
+            return .oversized(start: start, size: endOffset - start, end: endOffset)
+        }
+        var bytes = Array(buffer[min(body, end)..<end])
         MboxReader.unquote(&bytes)
-        pos += endOffset
-        return (MailItem(bytes: bytes, fileKey: nil), bufferStart + pos)
+        return .message(MailItem(bytes: bytes, fileKey: nil), start: start, end: endOffset)
     }
 
     /// mboxrd: a line `>From ` (any number of `>`) loses one `>`.
@@ -137,6 +202,26 @@ struct MboxReader {
 }
 
 enum MailFiles {
+    enum Contents {
+        case bytes([UInt8])
+        case tooLarge(Int)
+        case unreadable
+    }
+
+    /// A file's bytes, or its size when it is larger than `maxBytes`: a 2 GB file dropped in
+    /// `Maildir/new` is never read (the size is looked at first, and at most `maxBytes + 1`
+    /// bytes are read, in case it grew).
+    static func read(_ path: String, maxBytes: Int) -> Contents {
+        guard let h = FileHandle(forReadingAtPath: path) else { return .unreadable }
+        defer { try? h.close() }
+        var st = stat()
+        guard fstat(h.fileDescriptor, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return .unreadable }
+        if Int(st.st_size) > maxBytes { return .tooLarge(Int(st.st_size)) }
+        guard let data = try? h.read(upToCount: maxBytes + 1) else { return .unreadable }
+        if data.count > maxBytes { return .tooLarge(data.count) }
+        return .bytes([UInt8](data))
+    }
+
     /// Maildir messages in `cur/` and `new/`, keyed by their unique name (flags after `:2,` ignored).
     static func maildir(_ path: String) throws -> [(path: String, key: String)] {
         var out: [(String, String)] = []

@@ -5,18 +5,18 @@ import Foundation
 /// strings their text operators show (`Tj`, `TJ`, `'`, `"`), one line per text line. Fonts with
 /// custom encodings (CID fonts without a standard encoding) come out as whatever bytes they
 /// hold; such PDFs are common enough that this stays a best effort. Hostile input is bounded:
-/// at most `maxStreams` streams and `maxInflated` bytes inflated in all, never a crash.
+/// at most `maxStreams` streams, and the message's budget of inflated bytes and time shared by
+/// all its PDFs (120 small PDFs in one message once inflated 8 MB each), never a crash.
 enum PDFText {
-    static let maxInflated = 8 << 20
     static let maxStreams = 2_000
 
     static func isPDF(_ bytes: [UInt8]) -> Bool { bytes.starts(with: Array("%PDF-".utf8)) }
 
     /// The text, or nil when this is not a PDF or nothing readable was found.
-    static func text(_ pdf: [UInt8]) -> String? {
+    static func text(_ pdf: [UInt8], budget: MessageBudget) throws -> String? {
         guard isPDF(pdf) else { return nil }
         let haystack = LowerText(lowered: pdf)      // keywords are lower-case ASCII already
-        var budget = maxInflated, streams = 0, from = 0
+        var streams = 0, from = 0
         var out = ""
         let streamWord = Array("stream".utf8), endWord = Array("endstream".utf8)
         while streams < maxStreams, let at = haystack.find(streamWord, from: from) {
@@ -29,6 +29,7 @@ enum PDFText {
             start += 1
             guard let end = haystack.find(endWord, from: start) else { break }
             streams += 1
+            try budget.checkTime()
             let dictionary = String(decoding: pdf[max(0, at - 400)..<at], as: UTF8.self)
             let dictStart = dictionary.range(of: "<<", options: .backwards)?.lowerBound ?? dictionary.startIndex
             let dict = dictionary[dictStart...]
@@ -36,8 +37,8 @@ enum PDFText {
             if dict.includes("/Image") || dict.includes("/XRef") || dict.includes("/Font") || dict.includes("/Metadata") { continue }
             var data = Array(pdf[start..<end])
             if dict.includes("/FlateDecode") {
-                guard budget > 0, let inflated = inflate(data, limit: budget) else { continue }
-                budget -= inflated.count
+                guard budget.inflatedLeft > 0, let inflated = inflate(data, limit: budget.inflatedLeft) else { continue }
+                budget.spendInflated(inflated.count)
                 data = inflated
             } else if dict.includes("/Filter") {
                 continue                              // other filters (images, fonts) carry no text we read

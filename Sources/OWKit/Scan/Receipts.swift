@@ -99,7 +99,9 @@ enum ReceiptReader {
     static let notTotal = ["subtotal", "sub-total", "sub total", "zwischensumme", "sous-total", "tax", "vat", "mwst", "ust", "tva", "iva",
                            "discount", "rabatt", "credit", "balance", "previous", "消費税", "小計"]
 
-    static func read(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency) -> Receipt {
+    /// Each step below is linear in the text read (at most `analysedBytes`); the budget's clock
+    /// is looked at between them.
+    static func read(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws -> Receipt {
         var r = Receipt()
         // Vendor: the sender's domain; processors and shared domains name the vendor in the text.
         // Mail from anyone else (most of an inbox) is dismissed before its text is read.
@@ -120,6 +122,7 @@ enum ReceiptReader {
         r.date = message.sentAt
         // Receipts say what matters near the top; a 50 MB attachment is not read to the end.
         let text = Self.head(of: message.readableText)
+        try budget.checkTime()
         if viaProcessor || candidates.count > 1 {
             r.vendor = index.vendor(namedIn: subject + "\n" + String(text.prefix(4000)), among: candidates.count > 1 ? candidates : nil)
                 ?? (candidates.count == 1 ? candidates[0] : nil)
@@ -141,7 +144,9 @@ enum ReceiptReader {
         }
         r.amount = total(in: text, defaultCurrency: defaultCurrency)
         if r.amount == nil { r.notACharge = "no labelled total" }
+        try budget.checkTime()
         r.invoiceNo = invoiceNumber(in: text + "\n" + subject)
+        try budget.checkTime()
         r.period = period(in: lowerText) ?? period(in: lowerSubject)
         return r
     }

@@ -8,10 +8,13 @@ public struct ScanSource: Sendable {
     public let map: String?
     public let registered: Bool
     public let lastScan: String?
+    /// Messages and lines passed over (malformed, too large, too slow), never read again.
+    public let skippedItems: Int64
 
     init(row: Row) {
         id = row.int("id"); kind = row.string("kind"); path = row.string("path"); map = row.optionalString("map")
         registered = row.int("registered") != 0; lastScan = row.optionalString("last_scan")
+        skippedItems = row.has("skipped_items") ? row.int("skipped_items") : 0
     }
 }
 
@@ -29,7 +32,9 @@ public struct ScanResult: Sendable {
     public var alreadySeen = 0
     public var charges = 0
     public var notCharges = 0
-    public var skipped = 0           // malformed messages or lines
+    public var skipped = 0           // malformed messages or lines, and messages over their budget
+    /// Statement lines with amounts past `Money.maxMinor`: bad data, named (the scan exits 65).
+    public var badLines: [String] = []
     public var warnings: [String] = []
     public var findings: [Finding] = []
     public var hookWarnings: [String] = []
@@ -71,7 +76,10 @@ public enum Scanner {
     }
 
     public static func sources(_ db: Database) throws -> [ScanSource] {
-        try db.query("SELECT * FROM scan_sources WHERE registered = 1 ORDER BY id").map(ScanSource.init)
+        try db.query("""
+            SELECT s.*, (SELECT count(*) FROM seen_items i WHERE i.source_id = s.id AND i.skipped IS NOT NULL) AS skipped_items
+            FROM scan_sources s WHERE s.registered = 1 ORDER BY s.id
+            """).map(ScanSource.init)
     }
 
     public static func removeSource(_ session: Session, path: String) throws {
@@ -83,9 +91,26 @@ public enum Scanner {
         }
     }
 
-    /// What the scan would make of one message (for `scan inspect`).
-    public static func readReceipt(_ session: Session, _ message: MailMessage) throws -> Receipt {
-        ReceiptReader.read(message, index: try VendorIndex(session.db), defaultCurrency: try Currency.parse(session.ledger.currency))
+    /// What the scan would make of one message file (for `scan inspect`), read within the
+    /// same limits as a scan.
+    public static func inspect(_ session: Session, path: String) throws -> (MailMessage, Receipt) {
+        let limits = try ScanLimits.configured(session.ledger)
+        let bytes: [UInt8]
+        switch MailFiles.read(path, maxBytes: limits.maxMessageBytes) {
+        case .unreadable:
+            throw OWError(FileSystem.exists(path) ? .io : .missingInput, FileSystem.exists(path) ? "cannot read \(path)" : "no file \(path)")
+        case .tooLarge(let size): throw OWError.badData("\(path) is not read: \(tooLarge(size, limits))")
+        case .bytes(let b): bytes = b
+        }
+        let budget = MessageBudget(limits)
+        do {
+            let message = try MIME.parse(bytes, budget: budget)
+            let receipt = try ReceiptReader.read(message, index: try VendorIndex(session.db), defaultCurrency: try Currency.parse(session.ledger.currency),
+                                                 budget: budget)
+            return (message, receipt)
+        } catch let over as OverBudget {
+            throw OWError.badData("\(path): the message \(over.reason)")
+        }
     }
 
     // MARK: Running
@@ -104,51 +129,48 @@ public enum Scanner {
 
     struct DryRun: Error { let result: ScanResult }
 
+    /// Reads and parses outside any transaction, and writes what it read in short transactions
+    /// (a batch of items, or half a second of reading, at a time): other commands never wait
+    /// for a slow message, and a scan that is killed keeps what it wrote, including where in an
+    /// mbox it got to. A dry run collects everything, then writes it in one transaction and
+    /// rolls that back.
     public static func run(_ session: Session, _ options: ScanOptions, progress: ((String) -> Void)? = nil) throws -> ScanResult {
         let fd = try lock(session.ledger, wait: options.wait)
-        defer { flock(fd, LOCK_UN); close(fd) }
-        var result = ScanResult()
-        var targets: [ScanSource] = []
-        if options.paths.isEmpty {
-            targets = try sources(session.db)
-            if targets.isEmpty { throw OWError.refused("no sources to scan", hint: "add one with `owatch scan source add PATH`, or name files: owatch scan PATH…") }
-        } else {
-            for p in options.paths {
-                let kind = try detectKind(p)
-                if let map = options.map {
-                    guard kind == "statement" else { throw OWError.usage("--map applies to statement CSV files only") }
-                    try StatementReader.validateMap(map)
-                }
-                try session.write {
-                    try session.db.run("INSERT OR IGNORE INTO scan_sources(kind, path, map, registered, added_at) VALUES (?,?,?,0,?)",
-                                       kind, absolute(p), options.map, Time.rfc3339(session.now))
-                    if let map = options.map { try session.db.run("UPDATE scan_sources SET map = ? WHERE path = ?", map, absolute(p)) }
-                }
-                targets.append(ScanSource(row: try session.db.one("SELECT * FROM scan_sources WHERE path = ?", absolute(p))!))
-            }
+        defer {
+            flock(fd, LOCK_UN)
+            close(fd)
         }
-        let index = try VendorIndex(session.db)
-        let currency = try Currency.parse(session.ledger.currency)
+        let targets = try options.paths.isEmpty ? registeredTargets(session) : namedTargets(session, options)
+        let context = ScanContext(session: session, index: try VendorIndex(session.db), currency: try Currency.parse(session.ledger.currency),
+                                  limits: try ScanLimits.configured(session.ledger), progress: progress)
+        var result = ScanResult()
+        var collected: [(ScanSource, [ScanItem])] = []
+        for source in targets {
+            var batch = Batch(source: source)
+            try read(source, context, result: &result) { item, mboxEnd, result in
+                batch.items.append(item)
+                if let mboxEnd { batch.mboxEnd = mboxEnd }
+                if !options.dryRun && batch.isFull { try batch.write(context, result: &result) }
+            }
+            if options.dryRun {
+                collected.append((source, batch.items))
+            } else {
+                try batch.write(context, result: &result, finished: true)
+            }
+            result.sources += 1
+        }
         do {
-            // A dry run does everything in one transaction and rolls it back.
-            let body = {
-                for source in targets {
-                    try session.write {
-                        var matcher = Matcher(session: session, index: index)
-                        try scan(source, session: session, index: index, currency: currency, matcher: &matcher, result: &result, progress: progress)
-                        result.findings += try matcher.newFindings()
-                        try session.db.run("UPDATE scan_sources SET last_scan = ? WHERE id = ?", Time.rfc3339(session.now), source.id)
-                    }
-                    result.sources += 1
+            try session.write {
+                for (source, items) in collected {
+                    var batch = Batch(source: source)
+                    batch.items = items
+                    try batch.write(context, result: &result, finished: true)
                 }
-                try session.write {
-                    var matcher = Matcher(session: session, index: index)
-                    try matcher.inventoryFindings(today: session.now)
-                    result.findings += try matcher.newFindings()
-                }
+                var matcher = Matcher(session: session, index: context.index)
+                try matcher.inventoryFindings(today: session.now)
+                result.findings += try matcher.newFindings()
                 if options.dryRun { throw DryRun(result: result) }
             }
-            if options.dryRun { try session.write(body) } else { try body() }
         } catch let dry as DryRun {
             return dry.result
         }
@@ -160,88 +182,265 @@ public enum Scanner {
         return result
     }
 
-    static func scan(_ source: ScanSource, session: Session, index: VendorIndex, currency: Currency, matcher: inout Matcher,
-                     result: inout ScanResult, progress: ((String) -> Void)?) throws {
-        let db = session.db
-        let name = (source.path as NSString).lastPathComponent
-        func seen(_ key: String) throws -> Bool { try db.one("SELECT 1 AS x FROM seen_items WHERE key = ?", key) != nil }
-        func markSeen(_ key: String) throws {
-            try db.run("INSERT OR IGNORE INTO seen_items(key, source_id, seen_at) VALUES (?,?,?)", key, source.id, Time.rfc3339(session.now))
+    static func registeredTargets(_ session: Session) throws -> [ScanSource] {
+        let targets = try sources(session.db)
+        if targets.isEmpty {
+            throw OWError.refused("no sources to scan", hint: "add one with `owatch scan source add PATH`, or name files: owatch scan PATH…")
         }
-        func handle(_ bytes: [UInt8], where place: String) throws {
-            result.messages += 1
-            if result.messages % 500 == 0 { progress?("\(name): \(result.messages) messages") }
-            let message: MailMessage
-            do {
-                message = try MIME.parse(bytes)
-            } catch let e as OWError {
-                result.skipped += 1
-                result.warnings.append("\(place): skipped: \(e.message)")
-                return
+        return targets
+    }
+
+    /// Files named on the command line become unregistered sources, so a rescan of the same
+    /// file reads only what is new.
+    static func namedTargets(_ session: Session, _ options: ScanOptions) throws -> [ScanSource] {
+        try options.paths.map { p in
+            let kind = try detectKind(p)
+            if let map = options.map {
+                guard kind == "statement" else { throw OWError.usage("--map applies to statement CSV files only") }
+                try StatementReader.validateMap(map)
             }
-            guard !message.root.headers.isEmpty else {
-                result.skipped += 1
-                result.warnings.append("\(place): skipped: not an email message")
-                return
-            }
-            let key = message.messageID.map { "mid:" + $0 } ?? "sha256:" + Crypto.hex(Crypto.sha256(bytes))
-            if try seen(key) { result.alreadySeen += 1; return }
-            try markSeen(key)
-            let receipt = ReceiptReader.read(message, index: index, defaultCurrency: currency)
-            guard receipt.isCharge, let vendor = receipt.vendor, let amount = receipt.amount else {
-                if receipt.vendor != nil { result.notCharges += 1 }
-                return
-            }
-            if try matcher.record(Matcher.Charge(key: key, origin: "mail", vendor: vendor, amount: amount, on: receipt.date ?? session.now,
-                                                 invoiceNo: receipt.invoiceNo, period: receipt.period, description: message.subject)) {
-                result.charges += 1
-            } else {
-                result.alreadySeen += 1
-            }
-        }
-        switch source.kind {
-        case "mbox":
-            guard let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? NSNumber)?.intValue else {
-                throw OWError(.missingInput, "cannot read \(source.path)")
-            }
-            let row = try db.one("SELECT read_offset, read_check FROM scan_sources WHERE id = ?", source.id)!
-            var offset = Int(row.int("read_offset"))
-            // Grown: read from the old end, if what was read is unchanged. Otherwise read it all again
-            // (seen messages are recognised and skipped).
-            if offset > size || (offset > 0 && MboxReader.check(path: source.path, offset: offset) != row.optionalString("read_check")) { offset = 0 }
-            guard offset < size else { return }
-            var reader = try MboxReader(path: source.path, offset: offset)
-            var end = offset
-            var n = 0
-            while let (item, next) = reader.next() {
-                n += 1
-                try handle(item.bytes, where: "\(name) message \(n) (byte \(end))")
-                end = next
-            }
-            if reader.junkBytes > 0 { result.warnings.append("\(name): skipped \(reader.junkBytes) bytes that were not mail") }
-            try db.run("UPDATE scan_sources SET read_offset = ?, read_check = ? WHERE id = ?", end, MboxReader.check(path: source.path, offset: end), source.id)
-        case "maildir", "eml":
-            let files = source.kind == "maildir" ? try MailFiles.maildir(source.path) : try MailFiles.eml(source.path)
-            for (path, fileKey) in files {
-                if try seen(fileKey) { result.alreadySeen += 1; continue }
-                guard let data = FileManager.default.contents(atPath: path) else { result.skipped += 1; result.warnings.append("\(path): unreadable"); continue }
-                try handle([UInt8](data), where: path)
-                try markSeen(fileKey)
-            }
-        default:  // statement
-            guard let data = FileManager.default.contents(atPath: source.path) else { throw OWError(.missingInput, "cannot read \(source.path)") }
-            let (lines, skipped) = try StatementReader.read(String(decoding: data, as: UTF8.self), map: source.map, index: index,
-                                                            defaultCurrency: currency, sourceKey: String(source.id))
-            result.skipped += skipped
-            if skipped > 0 { result.warnings.append("\(name): skipped \(skipped) unreadable line(s)") }
-            for l in lines {
-                if try seen(l.key) { result.alreadySeen += 1; continue }
-                try markSeen(l.key)
-                result.messages += 1
-                try matcher.record(Matcher.Charge(key: l.key, origin: "statement", vendor: l.vendor, amount: l.amount, on: l.date,
-                                                  invoiceNo: nil, period: nil, description: l.description))
-                result.charges += 1
+            return try session.write {
+                try session.db.run("INSERT OR IGNORE INTO scan_sources(kind, path, map, registered, added_at) VALUES (?,?,?,0,?)",
+                                   kind, absolute(p), options.map, Time.rfc3339(session.now))
+                if let map = options.map { try session.db.run("UPDATE scan_sources SET map = ? WHERE path = ?", map, absolute(p)) }
+                return ScanSource(row: try session.db.one("SELECT * FROM scan_sources WHERE path = ?", absolute(p))!)
             }
         }
     }
+
+    /// What a scan reads with: the ledger, the catalog, the limits, and where progress goes.
+    struct ScanContext {
+        let session: Session
+        let index: VendorIndex
+        let currency: Currency
+        let limits: ScanLimits
+        let progress: ((String) -> Void)?
+
+        func seen(_ key: String) throws -> Bool {
+            try session.db.one("SELECT 1 AS x FROM seen_items WHERE key = ?", key) != nil
+        }
+    }
+
+    /// Items read but not yet written, and (for an mbox) the offset just past the last one.
+    struct Batch {
+        let source: ScanSource
+        var items: [ScanItem] = []
+        var mboxEnd: Int?
+        var startedAt = MessageBudget.now()
+
+        static let maxItems = 200
+        static let maxNanoseconds: UInt64 = 500_000_000
+
+        var isFull: Bool { items.count >= Batch.maxItems || MessageBudget.now() - startedAt > Batch.maxNanoseconds }
+
+        /// Writes the items in one transaction with the source's progress; joins the dry run's
+        /// transaction when there is one.
+        mutating func write(_ context: ScanContext, result: inout ScanResult, finished: Bool = false) throws {
+            let session = context.session
+            let (items, end, source) = (self.items, mboxEnd, self.source)
+            if !items.isEmpty || end != nil || finished {
+                try session.write {
+                    var matcher = Matcher(session: session, index: context.index)
+                    for item in items { try Scanner.apply(item, source: source, matcher: &matcher, result: &result, now: session.now) }
+                    if let end {
+                        try session.db.run("UPDATE scan_sources SET read_offset = ?, read_check = ? WHERE id = ?",
+                                           end, MboxReader.check(path: source.path, offset: end), source.id)
+                    }
+                    if finished { try session.db.run("UPDATE scan_sources SET last_scan = ? WHERE id = ?", Time.rfc3339(session.now), source.id) }
+                    result.findings += try matcher.newFindings()
+                }
+            }
+            self.items = []
+            mboxEnd = nil
+            startedAt = MessageBudget.now()
+        }
+    }
+
+    /// Writes one item: marks it seen (a concurrent scan may have written it meanwhile), then
+    /// records its charge, or remembers why it was skipped so it is not read again.
+    static func apply(_ item: ScanItem, source: ScanSource, matcher: inout Matcher, result: inout ScanResult, now: Date) throws {
+        let db = matcher.session.db
+        let at = Time.rfc3339(now)
+        if let fileKey = item.fileKey { try db.run("INSERT OR IGNORE INTO seen_items(key, source_id, seen_at) VALUES (?,?,?)", fileKey, source.id, at) }
+        guard let key = item.key else { return }
+        var skipped: String?
+        if case .skipped(let why) = item.outcome { skipped = why }
+        try db.run("INSERT OR IGNORE INTO seen_items(key, source_id, seen_at, skipped) VALUES (?,?,?,?)", key, source.id, at, skipped)
+        guard db.changes == 1 else {
+            result.alreadySeen += 1
+            return
+        }
+        switch item.outcome {
+        case .charge(let charge):
+            if try matcher.record(charge) { result.charges += 1 } else { result.alreadySeen += 1 }
+        case .notACharge(let fromVendor):
+            if fromVendor { result.notCharges += 1 }
+        case .skipped:
+            break
+        }
+    }
+
+    static func read(_ source: ScanSource, _ context: ScanContext, result: inout ScanResult,
+                     emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void) throws {
+        let name = (source.path as NSString).lastPathComponent
+        switch source.kind {
+        case "mbox": try readMbox(source, context, name: name, result: &result, emit: emit)
+        case "maildir", "eml": try readMailFiles(source, context, result: &result, emit: emit)
+        default: try readStatement(source, context, name: name, result: &result, emit: emit)
+        }
+    }
+
+    static func readMbox(_ source: ScanSource, _ context: ScanContext, name: String, result: inout ScanResult,
+                         emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void) throws {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? NSNumber)?.intValue else {
+            throw OWError(.missingInput, "cannot read \(source.path)")
+        }
+        let row = try context.session.db.one("SELECT read_offset, read_check FROM scan_sources WHERE id = ?", source.id)!
+        var offset = Int(row.int("read_offset"))
+        // Grown: read from the old end, if what was read is unchanged. Otherwise read it all again
+        // (seen messages are recognised and skipped).
+        if offset > size || (offset > 0 && MboxReader.check(path: source.path, offset: offset) != row.optionalString("read_check")) { offset = 0 }
+        guard offset < size else { return }
+        var reader = try MboxReader(path: source.path, offset: offset, maxMessageBytes: context.limits.maxMessageBytes)
+        var n = 0
+        while let entry = reader.next() {
+            n += 1
+            switch entry {
+            case .message(let mail, let start, let end):
+                if let item = try readMessage(mail.bytes, place: "\(name) message \(n) (byte \(start))", fileKey: nil, context, result: &result) {
+                    try emit(item, end, &result)
+                } else {
+                    try emit(ScanItem(key: nil, fileKey: nil, outcome: .notACharge(fromVendor: false)), end, &result)
+                }
+            case .oversized(let start, let size, let end):
+                result.messages += 1
+                try emit(skip("oversize:\(source.id):\(start):\(size)", "\(name) message \(n) (byte \(start))",
+                              tooLarge(size, context.limits), result: &result), end, &result)
+            }
+        }
+        if reader.junkBytes > 0 { result.warnings.append("\(name): skipped \(reader.junkBytes) bytes that were not mail") }
+    }
+
+    static func readMailFiles(_ source: ScanSource, _ context: ScanContext, result: inout ScanResult,
+                              emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void) throws {
+        let files = source.kind == "maildir" ? try MailFiles.maildir(source.path) : try MailFiles.eml(source.path)
+        for (path, fileKey) in files {
+            if try context.seen(fileKey) {
+                result.alreadySeen += 1
+                continue
+            }
+            switch MailFiles.read(path, maxBytes: context.limits.maxMessageBytes) {
+            case .unreadable:
+                result.skipped += 1
+                result.warnings.append("\(path): unreadable")
+            case .tooLarge(let size):
+                result.messages += 1
+                try emit(skip(fileKey, path, tooLarge(size, context.limits), result: &result), nil, &result)
+            case .bytes(let bytes):
+                let item = try readMessage(bytes, place: path, fileKey: fileKey, context, result: &result)
+                try emit(item ?? ScanItem(key: nil, fileKey: fileKey, outcome: .notACharge(fromVendor: false)), nil, &result)
+            }
+        }
+    }
+
+    static func tooLarge(_ size: Int, _ limits: ScanLimits) -> String {
+        "\(size) bytes, larger than scan.max_message_size (\(limits.maxMessageBytes))"
+    }
+
+    /// A skipped item: counted, warned about, and remembered under `key`.
+    static func skip(_ key: String, _ place: String, _ why: String, result: inout ScanResult) -> ScanItem {
+        result.skipped += 1
+        result.warnings.append("\(place): skipped: \(why)")
+        return ScanItem(key: key, fileKey: nil, outcome: .skipped(why))
+    }
+
+    /// One message read within its budget. Nil when it was seen before.
+    static func readMessage(_ bytes: [UInt8], place: String, fileKey: String?, _ context: ScanContext, result: inout ScanResult) throws -> ScanItem? {
+        result.messages += 1
+        if result.messages % 500 == 0 { context.progress?("\(place.split(separator: " ").first ?? ""): \(result.messages) messages") }
+        let budget = MessageBudget(context.limits)
+        let contentKey = { "sha256:" + Crypto.hex(Crypto.sha256(bytes)) }
+        let message: MailMessage
+        do {
+            message = try MIME.parse(bytes, budget: budget)
+        } catch let over as OverBudget {
+            return withFile(skip(contentKey(), place, over.reason, result: &result), fileKey)
+        } catch let e as OWError {
+            return withFile(skip(contentKey(), place, e.message, result: &result), fileKey)
+        }
+        guard !message.root.headers.isEmpty else {
+            return withFile(skip(contentKey(), place, "not an email message", result: &result), fileKey)
+        }
+        let key = message.messageID.map { "mid:" + $0 } ?? contentKey()
+        if try context.seen(key) {
+            result.alreadySeen += 1
+            return fileKey.map { ScanItem(key: nil, fileKey: $0, outcome: .notACharge(fromVendor: false)) }
+        }
+        let receipt: Receipt
+        do {
+            receipt = try ReceiptReader.read(message, index: context.index, defaultCurrency: context.currency, budget: budget)
+        } catch let over as OverBudget {
+            return withFile(skip(key, place, over.reason, result: &result), fileKey)
+        }
+        guard receipt.isCharge, let vendor = receipt.vendor, let amount = receipt.amount else {
+            return ScanItem(key: key, fileKey: fileKey, outcome: .notACharge(fromVendor: receipt.vendor != nil))
+        }
+        let charge = Matcher.Charge(key: key, origin: "mail", vendor: vendor, amount: amount, on: receipt.date ?? context.session.now,
+                                    invoiceNo: receipt.invoiceNo, period: receipt.period, description: message.subject)
+        return ScanItem(key: key, fileKey: fileKey, outcome: .charge(charge))
+    }
+
+    static func withFile(_ item: ScanItem, _ fileKey: String?) -> ScanItem {
+        ScanItem(key: item.key, fileKey: fileKey, outcome: item.outcome)
+    }
+
+    /// The largest statement read: a year of a busy card is well under a megabyte.
+    static let maxStatementBytes = 32 << 20
+
+    static func readStatement(_ source: ScanSource, _ context: ScanContext, name: String, result: inout ScanResult,
+                              emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void) throws {
+        let bytes: [UInt8]
+        switch MailFiles.read(source.path, maxBytes: maxStatementBytes) {
+        case .unreadable: throw OWError(.missingInput, "cannot read \(source.path)")
+        case .tooLarge(let size):
+            result.skipped += 1
+            result.warnings.append("\(name): skipped: \(size) bytes, larger than the \(maxStatementBytes >> 20) MB a statement may be; split it")
+            return
+        case .bytes(let b): bytes = b
+        }
+        let statement = try StatementReader.read(String(decoding: bytes, as: UTF8.self), map: source.map, index: context.index,
+                                                 defaultCurrency: context.currency, sourceKey: String(source.id))
+        result.skipped += statement.skipped
+        if statement.skipped > 0 { result.warnings.append("\(name): skipped \(statement.skipped) unreadable line(s)") }
+        for bad in statement.badLines {
+            if try context.seen(bad.key) { continue }
+            result.badLines.append("\(name) line \(bad.line): \(bad.why)")
+            try emit(skip(bad.key, "\(name) line \(bad.line)", bad.why, result: &result), nil, &result)
+        }
+        for l in statement.lines {
+            if try context.seen(l.key) {
+                result.alreadySeen += 1
+                continue
+            }
+            result.messages += 1
+            let charge = Matcher.Charge(key: l.key, origin: "statement", vendor: l.vendor, amount: l.amount, on: l.date,
+                                        invoiceNo: nil, period: nil, description: l.description)
+            try emit(ScanItem(key: l.key, fileKey: nil, outcome: .charge(charge)), nil, &result)
+        }
+    }
+}
+
+/// One message or statement line as read, before anything is written: the keys that recognise
+/// it on a later scan, and what it came to.
+struct ScanItem {
+    enum Outcome {
+        case charge(Matcher.Charge)
+        case notACharge(fromVendor: Bool)
+        /// Malformed or over its budget: remembered with the reason, never read again.
+        case skipped(String)
+    }
+
+    let key: String?
+    let fileKey: String?
+    let outcome: Outcome
 }

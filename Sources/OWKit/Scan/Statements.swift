@@ -24,7 +24,15 @@ enum StatementReader {
 
     struct Columns { var date: Int; var description: Int; var amount: Int?; var debit: Int?; var credit: Int?; var currency: Int? }
 
-    static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency, sourceKey: String) throws -> (lines: [StatementLine], skipped: Int) {
+    /// What a statement holds: lines that paid a known vendor, how many lines could not be read,
+    /// and lines whose amount is too large to be true (bad data, named by line).
+    struct Contents {
+        var lines: [StatementLine] = []
+        var skipped = 0
+        var badLines: [(line: Int, key: String, why: String)] = []
+    }
+
+    static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency, sourceKey: String) throws -> Contents {
         let firstLine = text.prefix(while: { $0 != "\n" })
         let delimiter: UInt8 = [(UInt8(ascii: ";"), firstLine.filter { $0 == ";" }.count), (UInt8(ascii: "\t"), firstLine.filter { $0 == "\t" }.count),
                                 (UInt8(ascii: ","), firstLine.filter { $0 == "," }.count)].max { $0.1 < $1.1 }!.0
@@ -42,18 +50,36 @@ enum StatementReader {
             let values = records.dropFirst().compactMap { $0.fields.count > a ? $0.fields[a].trimmingCharacters(in: .whitespaces) : nil }
             spendIsNegative = values.filter { $0.hasPrefix("-") || $0.hasPrefix("(") }.count * 2 >= values.count
         }
-        var out: [StatementLine] = []
-        var skipped = 0
+        var out = Contents()
         var occurrences: [String: Int] = [:]
         for rec in records.dropFirst() {
-            guard rec.fields.count >= names.count || rec.fields.count > max(cols.date, cols.description, cols.amount ?? 0, cols.debit ?? 0) else { skipped += 1; continue }
+            guard rec.fields.count >= names.count || rec.fields.count > max(cols.date, cols.description, cols.amount ?? 0, cols.debit ?? 0) else { out.skipped += 1; continue }
             func field(_ i: Int?) -> String? { i.flatMap { $0 < rec.fields.count ? CSV.trim(rec.fields[$0]) : nil }.flatMap { $0.isEmpty ? nil : $0 } }
-            guard let dateText = field(cols.date), let date = parseDate(dateText, dayFirst: dayFirst), let desc = field(cols.description) else { skipped += 1; continue }
+            guard let dateText = field(cols.date), let date = parseDate(dateText, dayFirst: dayFirst), let desc = field(cols.description) else { out.skipped += 1; continue }
             let currency = field(cols.currency).flatMap { try? Currency.parse($0) } ?? defaultCurrency
             var spend: Int64?
-            if let a = field(cols.amount), let m = try? MoneyParser.parse(a, defaultCurrency: currency) as Money {
+            // An amount too large to be true is bad data: named, and the rest still read.
+            func amount(_ text: String?) throws -> Money? {
+                guard let text else { return nil }
+                do {
+                    return try MoneyParser.parse(text, defaultCurrency: currency) as Money
+                } catch let e as OWError where e.kind == .badData {
+                    out.badLines.append((rec.line, "stmt:\(sourceKey):bad:\(dateText):\(desc):\(text)", e.message))
+                    throw e
+                } catch {
+                    return nil
+                }
+            }
+            let paid: Money?, debit: Money?
+            do {
+                paid = try amount(field(cols.amount))
+                debit = paid == nil ? try amount(field(cols.debit)) : nil
+            } catch {
+                continue
+            }
+            if let m = paid {
                 spend = spendIsNegative ? -m.minor : m.minor
-            } else if let d = field(cols.debit), let m = try? MoneyParser.parse(d, defaultCurrency: currency) as Money {
+            } else if let m = debit {
                 spend = abs(m.minor)
             } else if field(cols.credit) != nil {
                 spend = -1   // money in: not a charge
@@ -63,9 +89,9 @@ enum StatementReader {
             let base = "stmt:\(sourceKey):\(Time.day(date)):\(desc):\(minor)"
             let n = occurrences[base, default: 0]
             occurrences[base] = n + 1
-            out.append(StatementLine(line: rec.line, date: date, description: desc, amount: Money(minor: minor, currency: currency), vendor: vendor, key: "\(base):\(n)"))
+            out.lines.append(StatementLine(line: rec.line, date: date, description: desc, amount: Money(minor: minor, currency: currency), vendor: vendor, key: "\(base):\(n)"))
         }
-        return (out, skipped)
+        return out
     }
 
     /// Card descriptors often carry the domain: "ZOOM.US 888-799-9666".

@@ -37,6 +37,12 @@ enum ScanCommand {
             inv.note("Scanned \(result.sources) source(s): \(result.messages) new item(s), \(result.charges) charge(s), \(result.findings.count) new finding(s)"
                      + (result.skipped > 0 ? ", \(result.skipped) skipped" : "") + (o.dryRun ? " (dry run: nothing written)" : "") + ".")
         }
+        if !result.badLines.isEmpty {
+            var error = OWError.badData("\(result.badLines.count) statement line(s) hold amounts too large to be true; the rest was scanned",
+                                        hint: "correct the line(s) in the statement; they are not read again until then")
+            error.details = result.badLines
+            throw error
+        }
         if inv.flag("fail-on-findings") && !result.findings.isEmpty { throw SilentExit(code: 1) }
     }
 
@@ -54,8 +60,9 @@ enum ScanCommand {
         default:
             guard inv.arguments.count == 1 else { throw OWError.usage("owatch scan source list") }
             inv.emit(try Scanner.sources(s.db).map {
-                Record([("id", .int($0.id)), ("kind", .text($0.kind)), ("path", .text($0.path)), ("map", .text($0.map)), ("last_scan", .text($0.lastScan))])
-            }, columns: ["id", "kind", "path", "map", "last_scan"])
+                Record([("id", .int($0.id)), ("kind", .text($0.kind)), ("path", .text($0.path)), ("map", .text($0.map)), ("last_scan", .text($0.lastScan)),
+                        ("skipped", .int($0.skippedItems))])
+            }, columns: ["id", "kind", "path", "map", "last_scan", "skipped"])
         }
     }
 
@@ -83,9 +90,7 @@ enum ScanCommand {
 
     /// How owatch reads one message: headers, part tree, decoded texts and what it extracts.
     static func inspect(_ inv: Invocation) throws {
-        let path = inv.argument(0)
-        guard let data = FileManager.default.contents(atPath: path) else { throw OWError(.missingInput, "no file \(path)") }
-        let message = try MIME.parse([UInt8](data))
+        let (message, receipt) = try Scanner.inspect(inv.session, path: inv.argument(0))
         var types: [String] = []
         var texts: [String] = []
         message.root.walk { p in
@@ -93,7 +98,6 @@ enum ScanCommand {
             if p.children.isEmpty, p.contentType.hasPrefix("text/"), let t = p.text { texts.append(t) }
             if let t = p.pdfText { texts.append(t) }
         }
-        let receipt = try Scanner.readReceipt(inv.session, message)
         inv.emit(Record([("subject", .text(message.subject)), ("from", .text(message.from)), ("date", .text(message.date)),
                          ("message_id", .text(message.messageID)), ("parts", .list(types)), ("texts", .list(texts)),
                          ("vendor", .text(receipt.vendor?.name)), ("amount", .money(receipt.amount)), ("invoice_no", .text(receipt.invoiceNo)),

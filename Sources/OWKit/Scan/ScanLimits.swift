@@ -1,0 +1,96 @@
+import Foundation
+
+/// What one message may cost a scan. A hostile message (a header of 200 KB of `=?`, 120 PDFs
+/// each inflating 8 MB, a 2 GB file in `Maildir/new`) must not stall the cron scan or take the
+/// machine's memory: past a limit the message is skipped with a counted warning and remembered,
+/// so the next scan does not try it again (`scan source list` shows how many).
+public struct ScanLimits: Sendable {
+    /// The largest message read, in bytes: Postfix's default `message_size_limit`.
+    public var maxMessageBytes = 10_240_000
+    /// Bytes inflated from all the PDF attachments of one message together.
+    public var maxInflatedBytes = 8 << 20
+    /// Text analysed per message (decoded text parts, HTML, PDF text together).
+    public var maxTextBytes = 2 << 20
+    /// Time one message may take to read.
+    public var secondsPerMessage: Double = 5
+
+    public init() {}
+    public static let standard = ScanLimits()
+
+    /// The limits with the ledger's `scan.max_message_size` and `scan.message_timeout`.
+    static func configured(_ ledger: Ledger) throws -> ScanLimits {
+        var limits = ScanLimits()
+        if let size = try Config.get(ledger, "scan.max_message_size") { limits.maxMessageBytes = try byteCount(size, "scan.max_message_size") }
+        if let time = try Config.get(ledger, "scan.message_timeout") {
+            limits.secondsPerMessage = Double(try Config.duration(time, "scan.message_timeout").seconds)
+        }
+        return limits
+    }
+
+    /// `10240000`, `500K`, `25M`, `1G` (powers of 1024 after the number).
+    static func byteCount(_ text: String, _ key: String) throws -> Int {
+        let t = text.trimmedBlanks.uppercased()
+        let units: [(String, Int)] = [("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30)]
+        var scale = 1
+        var digits = Substring(t)
+        if let (suffix, s) = units.first(where: { t.hasSuffix($0.0) }) {
+            scale = s
+            digits = digits.dropLast(suffix.count)
+        }
+        guard let n = Int(digits), n > 0, n <= (4 << 30) / scale else {
+            throw OWError.usage("\(key) takes a size such as 10240000, 500K or 25M (at most 4G), not '\(text)'")
+        }
+        return n * scale
+    }
+}
+
+/// Why a message was passed over: it went past one of its limits.
+struct OverBudget: Error {
+    let reason: String
+}
+
+/// What one message may still spend, shared by the MIME reader, the PDF reader and the
+/// receipt reader while they read it.
+final class MessageBudget {
+    let limits: ScanLimits
+    private let deadline: UInt64
+    private(set) var inflatedLeft: Int
+    private(set) var textLeft: Int
+
+    init(_ limits: ScanLimits) {
+        self.limits = limits
+        self.deadline = MessageBudget.now() + UInt64(max(0, limits.secondsPerMessage) * 1e9)
+        self.inflatedLeft = limits.maxInflatedBytes
+        self.textLeft = limits.maxTextBytes
+    }
+
+    /// No limits but the standard ones, for reading one message by hand (`scan inspect`).
+    static func standard() -> MessageBudget { MessageBudget(.standard) }
+
+    static func now() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
+    }
+
+    /// Throws once the message's time is up; cheap enough to call per part, stream or line.
+    func checkTime() throws {
+        if MessageBudget.now() > deadline {
+            throw OverBudget(reason: "took longer than \(Self.format(limits.secondsPerMessage)) s to read")
+        }
+    }
+
+    /// Takes `n` inflated bytes; false once the message's inflate allowance is spent.
+    func spendInflated(_ n: Int) { inflatedLeft = max(0, inflatedLeft - n) }
+
+    /// Takes up to `n` bytes of text; returns how many may be analysed.
+    func spendText(_ n: Int) -> Int {
+        let granted = min(n, textLeft)
+        textLeft -= granted
+        return granted
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+}
