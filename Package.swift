@@ -24,7 +24,9 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "OWKit", dependencies: ["CSQLite", "CCrypto", "CZlib"]),
+        // prctl(2) for hooks (Linux): a header-only module of libc.
+        .systemLibrary(name: "CSystem"),
+        .target(name: "OWKit", dependencies: ["CSQLite", "CCrypto", "CZlib", "CSystem"]),
         .executableTarget(name: "owatch", dependencies: ["OWKit"]),
         .testTarget(name: "OWKitTests", dependencies: ["OWKit"]),
     ]

@@ -304,7 +304,7 @@ let commandTable: [Command] = [
     Command(noun: "scan", verb: "findings", summary: "list what scans found (open ones unless --all)",
             options: [Option("all", "include adopted and ignored findings"),
                       Option("kind", value: "KIND", "only this kind", choices: ["unmanaged", "price_change", "duplicate", "renewal", "unused_seats"])],
-            access: .roles([.admin, .scanner]),
+            access: .roles(adminOnly),
             examples: ["owatch scan findings", "owatch scan findings --kind unmanaged --json | jq '[.[].monthly_minor] | add'"],
             run: ScanCommand.findings),
     Command(noun: "scan", verb: "adopt", summary: "turn a finding into inventory: an unmanaged vendor becomes a license",

@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 
 /// Git-style hooks (SPEC §4): executables named after events in `<ledger dir>/hooks/`
@@ -18,11 +19,36 @@ public enum Hooks {
         return (ledger.path as NSString).deletingLastPathComponent + "/hooks"
     }
 
+    /// What is wrong with the hooks directory: a directory or hook that others may write lets
+    /// anyone run code as whoever next approves or scans (`doctor` reports it).
+    public static func unsafe(_ ledger: Ledger) -> [String] {
+        let dir = directory(ledger)
+        guard let dirMode = FileSystem.mode(dir) else { return [] }
+        var problems: [String] = []
+        if dirMode & 0o022 != 0 {
+            problems.append(String(format: "%@ is writable by %@ (mode %04o): chmod go-w %@", dir, dirMode & 0o002 != 0 ? "anyone" : "its group",
+                                   Int(dirMode), dir))
+        }
+        for event in events {
+            let path = dir + "/" + event
+            if let m = FileSystem.mode(path), m & 0o022 != 0 {
+                problems.append(String(format: "hook %@ is writable by %@ (mode %04o): chmod go-w %@", path, m & 0o002 != 0 ? "anyone" : "its group",
+                                       Int(m), path))
+            }
+        }
+        return problems
+    }
+
     /// Runs the hook for `event` if one is installed. Missing hooks are not an error.
     /// The hook runs in its own process group, so a timeout stops it and everything it started.
     public static func run(_ event: String, payload: JSON, ledger: Ledger, timeout: TimeInterval = Hooks.timeout) -> Outcome {
         let path = directory(ledger) + "/" + event
         guard FileManager.default.isExecutableFile(atPath: path) else { return Outcome(event: event, ran: false, warning: nil) }
+        // As sshd's StrictModes: a hook anyone may change is not run.
+        let dir = directory(ledger)
+        if (FileSystem.mode(path) ?? 0) & 0o002 != 0 || (FileSystem.mode(dir) ?? 0) & 0o002 != 0 {
+            return Outcome(event: event, ran: false, warning: "hook \(event) not run: it or \(dir) is writable by anyone (chmod o-w); see `owatch doctor`")
+        }
         var env = ProcessInfo.processInfo.environment
         env["OWATCH_EVENT"] = event
         env["OWATCH_LEDGER"] = ledger.path
@@ -37,6 +63,34 @@ public enum Hooks {
     }
 
     enum Ending { case exited(Int32), signaled(Int32), timedOut, failed(String) }
+
+    /// Ends every process left under owatch (it is their subreaper): each round kills and reaps
+    /// our children, whose own children then come to us, until none is left.
+    static func endOrphans() {
+        for _ in 0..<100 {
+            let children = childProcesses()
+            if children.isEmpty { return }
+            for child in children {
+                kill(child, SIGKILL)
+                var status: Int32 = 0
+                _ = waitpid(child, &status, 0)
+            }
+        }
+    }
+
+    /// This process's children, from /proc (field 4 of /proc/PID/stat is the parent).
+    static func childProcesses() -> [pid_t] {
+        let me = getpid()
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { name -> pid_t? in
+            guard let pid = pid_t(name), let stat = FileManager.default.contents(atPath: "/proc/\(name)/stat") else { return nil }
+            // "PID (COMM) STATE PPID …": COMM may hold spaces and parentheses, so read after the last ")".
+            let text = String(decoding: stat, as: UTF8.self)
+            guard let close = text.lastIndex(of: ")") else { return nil }
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == me ? pid : nil
+        }
+    }
 
     /// posix_spawn with stdin from a pipe, stdout and stderr to our stderr (stdout carries only
     /// owatch's data), in a new process group.
@@ -59,6 +113,9 @@ public enum Hooks {
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup(path), nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        // Orphans of the hook (a `setsid` grandchild leaves its process group) come to owatch
+        // instead of init, so the timeout can end them too.
+        _ = owatch_become_subreaper()
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, path, &actions, &attrs, argv, envp)
         close(readEnd)
@@ -93,6 +150,7 @@ public enum Hooks {
                 usleep(200_000)
                 kill(-pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
+                endOrphans()
                 return .timedOut
             }
             feed()

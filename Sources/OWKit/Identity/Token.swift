@@ -99,15 +99,19 @@ public enum Token {
         guard t <= exp.addingReportingOverflow(leeway).partialValue else { throw reject("the token expired at \(Time.rfc3339(Date(timeIntervalSince1970: Double(exp))))") }
         guard t >= nbf.subtractingReportingOverflow(leeway).partialValue else { throw reject("the token is not valid before \(Time.rfc3339(Date(timeIntervalSince1970: Double(nbf))))") }
 
-        if try ledger.db.one("SELECT 1 AS x FROM revoked_tokens WHERE jti = ?", jti) != nil {
-            throw reject("the token \(jti) was revoked")
-        }
-        guard let user = try ledger.db.one("SELECT name, role, status FROM users WHERE name = ?", sub) else {
+        guard let user = try ledger.db.one("SELECT name, role, status, tokens_after FROM users WHERE name = ?", sub) else {
             throw reject("user \"\(sub.prefix(64))\" does not exist in this ledger")
         }
         guard user.string("status") == "active" else { throw reject("user \(user.string("name")) was offboarded") }
         guard user.string("role") == role.rawValue else {
             throw reject("the token says role \(role.rawValue) but \(user.string("name")) is now \(user.string("role"))")
+        }
+        // A role change voids older tokens, also when the role later changes back.
+        if let after = user.optionalInt("tokens_after"), iat < after {
+            throw reject("the token was issued before \(user.string("name"))'s role changed; ask an admin for a new one")
+        }
+        if try ledger.db.one("SELECT 1 AS x FROM revoked_tokens WHERE jti = ?", jti) != nil {
+            throw reject("the token \(jti) was revoked")
         }
         return Claims(issuer: iss, subject: user.string("name"), role: role, issuedAt: iat, notBefore: nbf, expires: exp, id: jti)
     }

@@ -90,8 +90,15 @@ public enum Users {
             guard user.isActive else { throw OWError.refused("user '\(user.name)' was offboarded") }
             guard user.role != role else { throw OWError.refused("user '\(user.name)' is already \(role.rawValue)") }
             if user.role == .admin { try ensureAnotherAdmin(session.db, besides: user) }
-            try session.db.run("UPDATE users SET role = ? WHERE id = ?", role.rawValue, user.id)
-            try session.audit("user.role", "user:\(user.name)", .obj([("from", .string(user.role.rawValue)), ("to", .string(role.rawValue))]))
+            try session.db.run("UPDATE users SET role = ?, tokens_after = ? WHERE id = ?", role.rawValue, Time.epochSeconds(session.now), user.id)
+            let stamp = Time.rfc3339(session.now)
+            try session.db.run("""
+                INSERT OR IGNORE INTO revoked_tokens(jti, revoked_at, revoked_by)
+                SELECT jti, ?, ? FROM tokens WHERE user_id = ?
+                """, stamp, session.actor.name, user.id)
+            let revoked = session.db.changes
+            try session.audit("user.role", "user:\(user.name)", .obj([("from", .string(user.role.rawValue)), ("to", .string(role.rawValue)),
+                                                                       ("revoked_tokens", .int(revoked))]))
             return try get(session.db, name)
         }
     }

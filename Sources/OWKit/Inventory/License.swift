@@ -80,7 +80,7 @@ public struct License: Sendable {
         var total: Int64? = lines.isEmpty ? nil : 0, minor: Int64 = 0
         for line in lines {
             total = line.seats.flatMap { s in total.map { $0 + s } }
-            minor += line.cost.minor
+            minor = minor &+ line.cost.minor   // each line is at most Money.maxMinor: thousands of lines still fit
         }
         seats = total
         assigned = Int64(holders.count)

@@ -35,6 +35,7 @@ public enum Maintenance {
         if let m = FileSystem.mode(session.paths.token) {
             add("token file", m & 0o077 == 0, String(format: "%@ mode %04o", session.paths.token, Int(m)))
         }
+        for problem in Hooks.unsafe(session.ledger) { add("hooks", false, problem) }
         let admins = try db.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active'")
         add("admins", admins > 0, "\(admins) active admin(s)")
         let drift = try SpendAggregate.mismatches(db)

@@ -272,10 +272,11 @@ enum Schema {
             CREATE INDEX charges_by_expected ON charges(expected_id) WHERE expected_id IS NOT NULL;
             """) },
         // 7: a message skipped over its budget is remembered with the reason, so cron does not
-        // stall on it again; the duplicate-payment check finds same-amount charges by index
+        // stall on it again; a role change voids every token issued before it; the duplicate-payment check finds same-amount charges by index
         // (20,000 statement lines of one vendor within 28 days took 38 s).
         { db in try db.execute("""
             ALTER TABLE seen_items ADD COLUMN skipped TEXT;
+            ALTER TABLE users ADD COLUMN tokens_after INTEGER;     -- tokens issued (iat) before this are void
             CREATE INDEX charges_by_amount ON charges(vendor_id, amount_minor, currency, origin, charged_on);
             """) },
     ]

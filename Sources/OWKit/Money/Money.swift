@@ -9,7 +9,8 @@ public struct Money: Equatable, Hashable, Sendable {
     /// dollars). Sums of thousands of them still fit 64 bits; sums are checked all the same.
     public static let maxMinor: Int64 = 999_999_999_999_999
 
-    /// `a + b`, or an error saying the total is out of range: never a trap.
+    /// `a + b`, or an error saying the total is out of range: never a trap. Every sum of money
+    /// goes through here (`checkedSum`, `addChecked`).
     public static func sum(_ a: Int64, _ b: Int64) throws -> Int64 {
         let (s, overflow) = a.addingReportingOverflow(b)
         guard !overflow else { throw OWError.badData("a total is too large to compute (more than 92 quadrillion minor units)") }
@@ -62,4 +63,16 @@ public struct Money: Equatable, Hashable, Sendable {
         let whole = String(grouped.reversed())
         return (negative ? "-" : "") + whole + (parts.count > 1 ? "." + parts[1] : "") + " " + currency.code
     }
+}
+
+extension Sequence {
+    /// The sum of `value` over the elements, checked: an overflow is an error, never a trap.
+    public func checkedSum(_ value: (Element) throws -> Int64) throws -> Int64 {
+        try reduce(0) { try Money.sum($0, value($1)) }
+    }
+}
+
+extension Int64 {
+    /// `self += other`, checked (`Money.sum`).
+    public mutating func addChecked(_ other: Int64) throws { self = try Money.sum(self, other) }
 }

@@ -48,8 +48,8 @@ public enum Burn {
             case .dept, .user: group = notPerPerson
             }
             let key = Key(month: month, group: group, currency: currency)
-            sums[key, default: Sums()].observed += row.int("observed")
-            sums[key, default: Sums()].unmanaged += row.int("unmanaged")
+            try sums[key, default: Sums()].observed.addChecked(row.int("observed"))
+            try sums[key, default: Sums()].unmanaged.addChecked(row.int("unmanaged"))
         }
         return sums.compactMap { key, s in
             let contracted = s.contracted.rounded
@@ -105,12 +105,12 @@ public enum Burn {
     }
 
     /// Totals per currency over the rows: contracted, observed, unmanaged.
-    public static func totals(_ rows: [BurnRow]) -> [(contracted: Money, observed: Money, unmanaged: Money)] {
+    public static func totals(_ rows: [BurnRow]) throws -> [(contracted: Money, observed: Money, unmanaged: Money)] {
         var t: [Currency: (Int64, Int64, Int64)] = [:]
         for r in rows {
             let c = r.contracted.currency
             let old = t[c] ?? (0, 0, 0)
-            t[c] = (old.0 + r.contracted.minor, old.1 + r.observed.minor, old.2 + r.unmanaged.minor)
+            t[c] = (try Money.sum(old.0, r.contracted.minor), try Money.sum(old.1, r.observed.minor), try Money.sum(old.2, r.unmanaged.minor))
         }
         return t.sorted { $0.key.code < $1.key.code }.map {
             (Money(minor: $0.value.0, currency: $0.key), Money(minor: $0.value.1, currency: $0.key), Money(minor: $0.value.2, currency: $0.key))

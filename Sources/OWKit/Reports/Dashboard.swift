@@ -35,23 +35,25 @@ public enum Dashboard {
         // One colour per category across every currency's chart.
         let allCategories = Array(Set(burnRows.compactMap(\.group))).sorted()
         func colour(_ category: String) -> String { palette[(allCategories.firstIndex(of: category) ?? 0) % palette.count] }
-        for currency in currencies(burnRows.map { ($0.contracted.currency, $0.contracted.minor + $0.unmanaged.minor) }, first: session.ledger.currency) {
+        for currency in try currencies(burnRows.map { ($0.contracted.currency, try Money.sum($0.contracted.minor, $0.unmanaged.minor)) }, first: session.ledger.currency) {
             let rows = burnRows.filter { $0.contracted.currency == currency }
             let categories = Array(Set(rows.compactMap(\.group))).sorted()
-            let series = categories.map { cat in
-                (name: cat, colour: colour(cat), values: months.map { m in rows.filter { $0.month == m && $0.group == cat }.reduce(Int64(0)) { $0 + $1.contracted.minor + $1.unmanaged.minor } })
+            let series = try categories.map { cat in
+                (name: cat, colour: colour(cat), values: try months.map { m in
+                    try rows.filter { $0.month == m && $0.group == cat }.checkedSum { try Money.sum($0.contracted.minor, $0.unmanaged.minor) }
+                })
             }
-            body += "<h3>\(esc(currency.code))</h3>" + stackedBars(labels: months.map(\.description), series: series, currency: currency)
+            body += try "<h3>\(esc(currency.code))</h3>" + stackedBars(labels: months.map(\.description), series: series, currency: currency)
         }
         if burnRows.isEmpty { body += "<p class=\"empty\">No spend recorded yet.</p>" }
         body += "</section>\n"
 
         body += "<section><h2>Forecast, next 12 months</h2><p class=\"note\">Each license charged on its renewal dates at its price (known price changes applied), plus the unmanaged run-rate.</p>"
         let forecastMonths = Month.range(month, month.adding(11))
-        for currency in currencies(forecast.map { ($0.licenses.currency, $0.total.minor) }, first: session.ledger.currency) {
+        for currency in try currencies(forecast.map { ($0.licenses.currency, $0.total.minor) }, first: session.ledger.currency) {
             let rows = forecast.filter { $0.licenses.currency == currency }
             func value(_ m: Month, _ pick: (ForecastRow) -> Int64) -> Int64 { rows.first { $0.month == m }.map(pick) ?? 0 }
-            body += "<h3>\(esc(currency.code))</h3>" + stackedBars(labels: forecastMonths.map(\.description), series: [
+            body += try "<h3>\(esc(currency.code))</h3>" + stackedBars(labels: forecastMonths.map(\.description), series: [
                 (name: "licenses", colour: palette[0], values: forecastMonths.map { value($0) { $0.licenses.minor } }),
                 (name: "unmanaged run-rate", colour: palette[1], values: forecastMonths.map { value($0) { $0.unmanaged.minor } })], currency: currency)
         }
@@ -91,9 +93,9 @@ public enum Dashboard {
 
     /// The ledger's currency first, then the others by amount, at most four charts' worth.
     /// (Amounts in different currencies are compared only to order the charts.)
-    static func currencies(_ amounts: [(Currency, Int64)], first: String) -> [Currency] {
+    static func currencies(_ amounts: [(Currency, Int64)], first: String) throws -> [Currency] {
         var sums: [Currency: Int64] = [:]
-        for (c, v) in amounts { sums[c, default: 0] += v }
+        for (c, v) in amounts { try sums[c, default: 0].addChecked(v) }
         return Array(sums.sorted { ($0.key.code == first ? 1 : 0, $0.value, $1.key.code) > ($1.key.code == first ? 1 : 0, $1.value, $0.key.code) }.map(\.key).prefix(4))
     }
 
@@ -128,9 +130,9 @@ public enum Dashboard {
 
     /// A stacked bar chart in SVG: one bar per label, one colour per series, a legend, and the
     /// total above each bar.
-    static func stackedBars(labels: [String], series: [(name: String, colour: String, values: [Int64])], currency: Currency) -> String {
+    static func stackedBars(labels: [String], series: [(name: String, colour: String, values: [Int64])], currency: Currency) throws -> String {
         let width = 960.0, height = 260.0, left = 70.0, bottom = 40.0, top = 24.0
-        let totals = labels.indices.map { i in series.reduce(Int64(0)) { $0 + max(0, $1.values[i]) } }
+        let totals = try labels.indices.map { i in try series.checkedSum { max(0, $0.values[i]) } }
         let peak = Double(max(1, totals.max() ?? 1))
         let slot = (width - left) / Double(max(1, labels.count)), barWidth = slot * 0.62
         let scale = (height - bottom - top) / peak

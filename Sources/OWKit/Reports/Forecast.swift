@@ -5,7 +5,7 @@ public struct ForecastRow: Sendable {
     public let month: Month
     public let licenses: Money       // charges the contracts will make this month
     public let unmanaged: Money      // the unmanaged run-rate of open findings
-    public var total: Money { Money(minor: licenses.minor + unmanaged.minor, currency: licenses.currency) }
+    public let total: Money          // both, summed with a check
     public let charges: Int          // how many contract charges fall in the month
 }
 
@@ -34,24 +34,24 @@ public enum Forecast {
             if l.anchor == nil {
                 // No renewal date: the monthly equivalent, every month the contract runs.
                 for month in Month.range(from, min(to, end.map(Month.init) ?? to)) {
-                    licenses[month, default: [:]][l.currency, default: 0] += (Rational(price(on: month.firstDay), 1) * l.period.chargesPerMonth).rounded
+                    try licenses[month, default: [:]][l.currency, default: 0].addChecked((Rational(price(on: month.firstDay), 1) * l.period.chargesPerMonth).rounded)
                 }
                 continue
             }
             for day in chargeDays(of: l, from: from, to: to) {
                 if let end, day > end { break }
-                licenses[Month(day), default: [:]][l.currency, default: 0] += price(on: day)
+                try licenses[Month(day), default: [:]][l.currency, default: 0].addChecked(price(on: day))
                 counts[Month(day), default: [:]][l.currency, default: 0] += 1
             }
         }
         let runRate = Dictionary(uniqueKeysWithValues: try Findings.unmanagedRunRate(db).map { ($0.currency, $0.minor) })
         let currencies = Set(licenses.values.flatMap(\.keys)).union(runRate.keys).sorted { $0.code < $1.code }
-        return Month.range(from, to).flatMap { month in
-            currencies.compactMap { c -> ForecastRow? in
+        return try Month.range(from, to).flatMap { month in
+            try currencies.compactMap { c -> ForecastRow? in
                 let contract = licenses[month]?[c] ?? 0, unmanaged = runRate[c] ?? 0
                 guard contract != 0 || unmanaged != 0 else { return nil }
                 return ForecastRow(month: month, licenses: Money(minor: contract, currency: c), unmanaged: Money(minor: unmanaged, currency: c),
-                                   charges: counts[month]?[c] ?? 0)
+                                   total: Money(minor: try Money.sum(contract, unmanaged), currency: c), charges: counts[month]?[c] ?? 0)
             }
         }
     }

@@ -43,9 +43,9 @@ public enum InventoryReports {
     }
 
     /// What dropping every idle seat would save a month, per currency.
-    public static func possibleSaving(_ rows: [UtilizationRow]) -> [Money] {
+    public static func possibleSaving(_ rows: [UtilizationRow]) throws -> [Money] {
         var sums: [Currency: Int64] = [:]
-        for r in rows { sums[r.idleMonthly.currency, default: 0] += r.idleMonthly.minor }
+        for r in rows { try sums[r.idleMonthly.currency, default: 0].addChecked(r.idleMonthly.minor) }
         return sums.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
     }
 

@@ -13,7 +13,8 @@ public struct Summary: Sendable {
     public let pendingRequests: [(kind: String, count: Int64)]
 
     public var idleSeats: Int64 { utilization.reduce(0) { $0 + $1.idle } }
-    public var idleMonthly: [Money] { InventoryReports.possibleSaving(utilization).filter { $0.minor > 0 } }
+    /// What the idle seats cost a month, per currency.
+    public let idleMonthly: [Money]
 
     public static func compute(_ db: Database, today: Date) throws -> Summary {
         let month = Month(today)
@@ -21,9 +22,10 @@ public struct Summary: Sendable {
         try db.forEach("SELECT kind, count(*) AS n FROM findings WHERE status = 'open' GROUP BY kind ORDER BY kind") { findings.append(($0.string("kind"), $0.int("n"))) }
         var pending: [(String, Int64)] = []
         try db.forEach("SELECT kind, count(*) AS n FROM requests WHERE status = 'pending' GROUP BY kind ORDER BY kind") { pending.append(($0.string("kind"), $0.int("n"))) }
-        return Summary(month: month, burn: Burn.totals(try Burn.compute(db, from: month, to: month, by: .month)),
+        let utilization = try InventoryReports.utilization(db, today: today)
+        return Summary(month: month, burn: try Burn.totals(try Burn.compute(db, from: month, to: month, by: .month)),
                        renewals: Array(try Licenses.renewals(db, within: Duration(count: 60, unit: .day), today: today).prefix(5)),
-                       utilization: try InventoryReports.utilization(db, today: today),
-                       openFindings: findings, unmanagedMonthly: try Findings.unmanagedRunRate(db), pendingRequests: pending)
+                       utilization: utilization, openFindings: findings, unmanagedMonthly: try Findings.unmanagedRunRate(db), pendingRequests: pending,
+                       idleMonthly: try InventoryReports.possibleSaving(utilization).filter { $0.minor > 0 })
     }
 }

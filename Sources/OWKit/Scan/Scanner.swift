@@ -113,6 +113,10 @@ public enum Scanner {
         }
     }
 
+    /// Findings describe the inventory (license names, prices, renewal dates): admins read them;
+    /// the scanner role, which runs from cron, sees only how many there were.
+    public static func mayReadFindings(_ session: Session) -> Bool { session.actor.role == .admin }
+
     // MARK: Running
 
     /// One scan at a time, per ledger: an advisory lock beside it.

@@ -30,12 +30,12 @@ enum ReportCommand {
         }, columns: ["month"] + (groupKey.map { [$0] } ?? []) + ["contracted", "contracted_minor", "currency", "observed", "observed_minor", "unmanaged", "unmanaged_minor"])
         guard let charts = charts(inv), !rows.isEmpty else { return }
         var out = ""
-        for t in Burn.totals(rows) {
+        for t in try Burn.totals(rows) {
             out += "\ntotal \(from)…\(to): contracted \(t.contracted.display), observed \(t.observed.display), unmanaged \(t.unmanaged.display)\n"
             // Spend per month: the contracts plus what is paid outside them.
             let months = Month.range(from, to)
-            let perMonth = months.map { m in rows.filter { $0.month == m && $0.contracted.currency == t.contracted.currency }
-                .reduce(Int64(0)) { $0 + $1.contracted.minor + $1.unmanaged.minor } }
+            let perMonth = try months.map { m in try rows.filter { $0.month == m && $0.contracted.currency == t.contracted.currency }
+                .checkedSum { try Money.sum($0.contracted.minor, $0.unmanaged.minor) } }
             out += "\(t.contracted.currency.code) per month  \(charts.sparkline(perMonth))\n"
             out += charts.bars(zip(months, perMonth).map { ($0.description, $1, Money(minor: $1, currency: t.contracted.currency).display) })
         }
@@ -56,7 +56,7 @@ enum ReportCommand {
         for currency in Set(rows.map(\.total.currency)).sorted(by: { $0.code < $1.code }) {
             let mine = rows.filter { $0.total.currency == currency }
             let all = Month.range(from, from.adding(months - 1)).map { m in mine.first { $0.month == m }?.total.minor ?? 0 }
-            out += "\n\(currency.code) next \(months) months: \(Money(minor: all.reduce(0, +), currency: currency).display)  \(charts.sparkline(all))\n"
+            out += "\n\(currency.code) next \(months) months: \(Money(minor: try all.checkedSum { $0 }, currency: currency).display)  \(charts.sparkline(all))\n"
             out += charts.bars(mine.map { ($0.month.description, $0.total.minor, $0.total.display) })
         }
         inv.term.out(out)
@@ -74,7 +74,7 @@ enum ReportCommand {
                     ("used_percent", .int(r.usedPercent.map(Int64.init))), ("monthly", .money(r.license.monthly)), ("idle_monthly", .money(r.idleMonthly))])
         }, columns: ["id", "name", "vendor", "seats", "assigned", "idle", "used_percent", "monthly", "monthly_minor", "currency", "idle_monthly", "idle_monthly_minor"])
         if inv.exporter.format == .table {
-            let saving = InventoryReports.possibleSaving(rows).filter { $0.minor > 0 }
+            let saving = try InventoryReports.possibleSaving(rows).filter { $0.minor > 0 }
             inv.term.out(saving.isEmpty ? "\nNo idle seats.\n" : "\nPossible saving: " + saving.map { $0.display + " a month" }.joined(separator: ", ") + "\n")
         }
     }
@@ -89,7 +89,7 @@ enum ReportCommand {
         var out = ""
         for currency in Set(rows.map(\.monthly.currency)).sorted(by: { $0.code < $1.code }) {
             let mine = rows.filter { $0.monthly.currency == currency }
-            out += "\nUnmanaged run-rate: \(Money(minor: mine.reduce(0) { $0 + $1.monthly.minor }, currency: currency).display) a month\n"
+            out += "\nUnmanaged run-rate: \(Money(minor: try mine.checkedSum(\.monthly.minor), currency: currency).display) a month\n"
             out += charts.bars(mine.map { ($0.vendor, $0.monthly.minor, $0.monthly.display) })
         }
         inv.term.out(out)

@@ -24,15 +24,20 @@ enum ScanCommand {
         for w in result.warnings.prefix(20) { inv.warn(w) }
         if result.warnings.count > 20 { inv.warn("… and \(result.warnings.count - 20) more") }
         for w in result.hookWarnings { inv.warn(w) }
+        // Findings name licenses, prices and renewal dates: for admins. A scanner sees counts.
+        let showFindings = Scanner.mayReadFindings(inv.session)
         if result.isNews || inv.exporter.format != .table {
             if inv.exporter.format == .table {
-                if !result.findings.isEmpty { inv.emit(result.findings.map(findingRecord), columns: findingColumns, tableColumns: findingTable) }
+                if showFindings && !result.findings.isEmpty {
+                    inv.emit(result.findings.map(findingRecord), columns: findingColumns, tableColumns: findingTable)
+                }
             } else {
-                inv.emit(Record([("sources", .int(Int64(result.sources))), ("messages", .int(Int64(result.messages))),
-                                 ("already_seen", .int(Int64(result.alreadySeen))), ("charges", .int(Int64(result.charges))),
-                                 ("not_charges", .int(Int64(result.notCharges))), ("skipped", .int(Int64(result.skipped))),
-                                 ("new_findings", .int(Int64(result.findings.count))), ("dry_run", .bool(o.dryRun)),
-                                 ("findings", .json(.array(result.findings.map { Exporter.jsonObject(findingRecord($0)) })))]))
+                var fields: [(String, Value)] = [("sources", .int(Int64(result.sources))), ("messages", .int(Int64(result.messages))),
+                                                 ("already_seen", .int(Int64(result.alreadySeen))), ("charges", .int(Int64(result.charges))),
+                                                 ("not_charges", .int(Int64(result.notCharges))), ("skipped", .int(Int64(result.skipped))),
+                                                 ("new_findings", .int(Int64(result.findings.count))), ("dry_run", .bool(o.dryRun))]
+                if showFindings { fields.append(("findings", .json(.array(result.findings.map { Exporter.jsonObject(findingRecord($0)) })))) }
+                inv.emit(Record(fields))
             }
             inv.note("Scanned \(result.sources) source(s): \(result.messages) new item(s), \(result.charges) charge(s), \(result.findings.count) new finding(s)"
                      + (result.skipped > 0 ? ", \(result.skipped) skipped" : "") + (o.dryRun ? " (dry run: nothing written)" : "") + ".")
