@@ -109,7 +109,7 @@ _owatch() {
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "log verify seal" -- "$cur")) ;;
                 log) COMPREPLY=($(compgen -W "--limit --action --actor --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                verify) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                verify) COMPREPLY=($(compgen -W "--state --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 seal) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         doctor)

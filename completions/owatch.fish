@@ -177,6 +177,7 @@ complete -c owatch -n '__fish_seen_subcommand_from audit; and __fish_seen_subcom
 complete -c owatch -n '__fish_seen_subcommand_from audit; and __fish_seen_subcommand_from log' -l action -r -d 'only this action or action family (e.g. user, user.add)'
 complete -c owatch -n '__fish_seen_subcommand_from audit; and __fish_seen_subcommand_from log' -l actor -r -d 'only events by this person'
 complete -c owatch -n '__fish_seen_subcommand_from audit; and not __fish_seen_subcommand_from log verify seal' -a verify -d 'recompute the hash chain and check every seal'
+complete -c owatch -n '__fish_seen_subcommand_from audit; and __fish_seen_subcommand_from verify' -l state -d 'also check that the audited tables are what the last event recorded (finds direct edits)'
 complete -c owatch -n '__fish_seen_subcommand_from audit; and not __fish_seen_subcommand_from log verify seal' -a seal -d 'sign the current head of the chain with the issuer key'
 complete -c owatch -n '__fish_use_subcommand' -a doctor -d 'check the installation'
 complete -c owatch -n '__fish_use_subcommand' -a backup -d 'copy the ledger safely'

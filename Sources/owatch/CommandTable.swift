@@ -370,7 +370,9 @@ let commandTable: [Command] = [
             access: .roles(adminOnly), examples: ["owatch audit log -n 20", "owatch audit log --action token --jsonl"],
             run: AuditCommand.log),
     Command(noun: "audit", verb: "verify", summary: "recompute the hash chain and check every seal",
-            access: .roles(adminOnly), examples: ["owatch audit verify || echo 'ledger was tampered with'"], run: AuditCommand.verify),
+            options: [Option("state", "also check that the audited tables are what the last event recorded (finds direct edits)")],
+            access: .roles(adminOnly), examples: ["owatch audit verify || echo 'ledger was tampered with'", "owatch audit verify --state"],
+            run: AuditCommand.verify),
     Command(noun: "audit", verb: "seal", summary: "sign the current head of the chain with the issuer key",
             access: .roles(adminOnly), examples: ["owatch audit seal"], run: AuditCommand.seal),
 

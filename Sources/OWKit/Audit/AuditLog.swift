@@ -11,24 +11,29 @@ public struct AuditEvent: Sendable {
     public let details: String      // canonical JSON text
     public let prevHash: String
     public let hash: String
+    /// The state digest after the event (StateDigest); nil for events older than the digest.
+    public let state: String?
 
     /// The hash covers the previous hash and every field of the row, canonically encoded,
     /// so editing, deleting or reordering any event breaks the chain from that seq on.
+    /// The state digest, when there is one, is covered too (events from before it hash as they did).
     static func hash(prev: String, seq: Int64, time: String, actor: String, role: String,
-                     action: String, object: String, details: String) -> String {
-        let row = JSON.array([.int(seq), .string(time), .string(actor), .string(role),
-                              .string(action), .string(object), .string(details)]).encoded()
-        return Crypto.sha256Hex(prev + "\n" + row)
+                     action: String, object: String, details: String, state: String?) -> String {
+        var fields: [JSON] = [.int(seq), .string(time), .string(actor), .string(role), .string(action), .string(object), .string(details)]
+        if let state { fields.append(.string(state)) }
+        return Crypto.sha256Hex(prev + "\n" + JSON.array(fields).encoded())
     }
 
     var expectedHash: String {
-        AuditEvent.hash(prev: prevHash, seq: seq, time: time, actor: actor, role: role, action: action, object: object, details: details)
+        AuditEvent.hash(prev: prevHash, seq: seq, time: time, actor: actor, role: role, action: action, object: object, details: details,
+                        state: state)
     }
 
     init(row: Row) {
         seq = row.int("seq"); time = row.string("time"); actor = row.string("actor"); role = row.string("role")
         action = row.string("action"); object = row.string("object"); details = row.string("details")
         prevHash = row.string("prev_hash"); hash = row.string("hash")
+        state = row.has("state") ? row.optionalString("state") : nil
     }
 }
 
@@ -40,15 +45,49 @@ public enum AuditLog {
     public static func append(_ db: Database, actor: Actor, action: String, object: String,
                               details: JSON = .object([]), now: Date = Date()) throws {
         precondition(db.isInTransaction, "audit events are written in the transaction of their change")
-        let last = try db.one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        let last = try db.one("SELECT seq, hash, state FROM events ORDER BY seq DESC LIMIT 1")
         let seq = (last?.int("seq") ?? 0) + 1
         let prev = last?.string("hash") ?? genesis
         let time = Time.rfc3339(now)
         let detailText = details.encoded(sortedKeys: true)
+        let state = try stateAfter(db, previous: last?.optionalString("state"))
         let hash = AuditEvent.hash(prev: prev, seq: seq, time: time, actor: actor.name, role: actor.role.rawValue,
-                                   action: action, object: object, details: detailText)
-        try db.run("INSERT INTO events(seq, time, actor, role, action, object, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",
-                   seq, time, actor.name, actor.role.rawValue, action, object, detailText, prev, hash)
+                                   action: action, object: object, details: detailText, state: state)
+        try db.run("INSERT INTO events(seq, time, actor, role, action, object, details, prev_hash, hash, state) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                   seq, time, actor.name, actor.role.rawValue, action, object, detailText, prev, hash, state)
+    }
+
+    /// Whether this transaction changed audited rows that no event has recorded yet.
+    static func hasUnrecordedChanges(_ db: Database) -> Bool {
+        (db.observer as? StateDigest).map { !$0.delta.isZero } ?? false
+    }
+
+    /// The state digest after this event: the previous one with this transaction's rows folded
+    /// in, or (after events that had none) computed from the tables once.
+    static func stateAfter(_ db: Database, previous: String?) throws -> String? {
+        guard let tracker = db.observer as? StateDigest else { return nil }
+        let delta = tracker.takeDelta()
+        guard var state = previous.flatMap(StateDigest.Digest.init(hex:)) else { return try StateDigest.recompute(db).hex }
+        state.toggle(delta)
+        return state.hex
+    }
+
+    /// Whether the audited tables are what the last event says they are: a direct edit made
+    /// without owatch is found here. Nil when they are (or when no event records a state yet).
+    public static func verifyState(_ ledger: Ledger) throws -> (seq: Int64, problem: String?)? {
+        try ledger.db.read {
+            guard let last = try ledger.db.one("SELECT seq, state FROM events WHERE state IS NOT NULL ORDER BY seq DESC LIMIT 1") else { return nil }
+            let seq = last.int("seq")
+            let head = try ledger.db.scalar("SELECT coalesce(max(seq), 0) FROM events")
+            guard seq == head else {
+                return (seq, "events after \(seq) record no state: written by an older owatch or by hand")
+            }
+            let actual = try StateDigest.recompute(ledger.db)
+            guard actual.hex == last.string("state") else {
+                return (seq, "the audited tables differ from what event \(seq) recorded: they were edited without owatch")
+            }
+            return (seq, nil)
+        }
     }
 
     public static func events(_ db: Database, limit: Int? = nil, action: String? = nil, actor: String? = nil) throws -> [AuditEvent] {

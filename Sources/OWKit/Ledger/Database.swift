@@ -186,12 +186,21 @@ public final class Statement {
     }
 }
 
+/// Told about write transactions, for state kept beside them (the audit chain's state digest):
+/// before the first `BEGIN` of a write, and when one commits or rolls back.
+protocol TransactionObserver: AnyObject {
+    func willBeginWrite() throws
+    func willCommit()
+    func didRollback()
+}
+
 /// A connection to the ledger. Thin over the sqlite3 C API, in the manner of GRDB:
 /// statements with typed bindings, and `write` = BEGIN IMMEDIATE … COMMIT.
 public final class Database {
     let handle: OpaquePointer
     public let path: String
     private var cache: [String: Statement] = [:]
+    var observer: TransactionObserver?
 
     /// Opens (or with `create`, creates) a database file.
     /// - busyTimeout: milliseconds SQLite's busy handler waits for a lock before we report exit 75.
@@ -329,15 +338,18 @@ public final class Database {
     /// a seat is one transaction, and an error anywhere rolls all of it back.
     public func write<T>(_ body: () throws -> T) throws -> T {
         if isInTransaction { return try body() }
+        try observer?.willBeginWrite()
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
+            observer?.willCommit()
             try execute("COMMIT")
             return result
         } catch {
             // "If certain kinds of errors occur within a transaction, the transaction may or may
             // not be rolled back automatically" — so ask SQLite whether one is still open.
             if isInTransaction { try? execute("ROLLBACK") }
+            observer?.didRollback()
             throw error
         }
     }

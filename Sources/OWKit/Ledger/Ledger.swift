@@ -29,6 +29,7 @@ public final class Ledger {
         }
         let db = try Database(path: path)
         try migrate(db)
+        StateDigest.attach(to: db)
         let ledger = try Ledger(db: db, path: path)
         if let ms = try ledger.configValue("busy_timeout").flatMap({ Duration.parse($0) }) {
             db.setBusyTimeout(milliseconds: Int32(clamping: ms.seconds * 1000))
@@ -45,14 +46,12 @@ public final class Ledger {
         let dir = (path as NSString).deletingLastPathComponent
         try FileSystem.makeDirectory(dir, mode: 0o700)
         let db = try Database(path: path, create: true)
-        // Private by default; group-writable in a setgid directory (the README's strict install),
-        // where the owatch group reaches the ledger only through the setgid binary.
-        var st = stat()
-        let shared = stat(dir.isEmpty ? "." : dir, &st) == 0 && st.st_mode & S_ISGID != 0
-        _ = chmod(path, shared ? 0o660 : 0o600)
+        // Private, always: the ledger belongs to the one account that runs owatch (README).
+        _ = chmod(path, 0o600)
         // WAL lets readers (reports) run while cron's scan writes (sqlite.org/wal.html).
         try db.execute("PRAGMA journal_mode=WAL")
         try migrate(db)
+        StateDigest.attach(to: db)
         try db.write {
             try db.run("INSERT INTO meta(key, value) VALUES ('ledger_id', ?), ('org', ?), ('currency', ?), ('created_at', ?)",
                        UUID().uuidString.lowercased(), org, currency, Time.rfc3339(now))

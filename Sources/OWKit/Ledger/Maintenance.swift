@@ -42,6 +42,9 @@ public enum Maintenance {
         add("spend aggregate", drift.isEmpty, drift.isEmpty ? "monthly totals match the charges" : "\(drift.count) month(s) differ, first \(drift[0])")
         let audit = try AuditLog.verify(session.ledger)
         add("audit chain", audit.ok, audit.problem ?? "\(audit.events) events, \(audit.seals) seal(s) verified")
+        if audit.ok, let state = try AuditLog.verifyState(session.ledger) {
+            add("audited state", state.problem == nil, state.problem ?? "the tables match event \(state.seq)")
+        }
         return checks
     }
 

@@ -277,6 +277,7 @@ enum Schema {
         { db in try db.execute("""
             ALTER TABLE seen_items ADD COLUMN skipped TEXT;
             ALTER TABLE users ADD COLUMN tokens_after INTEGER;     -- tokens issued (iat) before this are void
+            ALTER TABLE events ADD COLUMN state TEXT;              -- digest of the audited tables after the event
             CREATE INDEX charges_by_amount ON charges(vendor_id, amount_minor, currency, origin, charged_on);
             """) },
     ]

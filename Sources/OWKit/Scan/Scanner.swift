@@ -172,7 +172,11 @@ public enum Scanner {
                 }
                 var matcher = Matcher(session: session, index: context.index)
                 try matcher.inventoryFindings(today: session.now)
-                result.findings += try matcher.newFindings()
+                let found = try matcher.newFindings()
+                result.findings += found
+                if AuditLog.hasUnrecordedChanges(session.db) {
+                    try session.audit("scan.inventory", "ledger", .obj([("findings", .array(found.map { .int($0.id) }))]))
+                }
                 if options.dryRun { throw DryRun(result: result) }
             }
         } catch let dry as DryRun {
@@ -245,13 +249,22 @@ public enum Scanner {
             if !items.isEmpty || end != nil || finished {
                 try session.write {
                     var matcher = Matcher(session: session, index: context.index)
+                    let before = result
                     for item in items { try Scanner.apply(item, source: source, matcher: &matcher, result: &result, now: session.now) }
                     if let end {
                         try session.db.run("UPDATE scan_sources SET read_offset = ?, read_check = ? WHERE id = ?",
                                            end, MboxReader.check(path: source.path, offset: end), source.id)
                     }
                     if finished { try session.db.run("UPDATE scan_sources SET last_scan = ? WHERE id = ?", Time.rfc3339(session.now), source.id) }
-                    result.findings += try matcher.newFindings()
+                    let found = try matcher.newFindings()
+                    result.findings += found
+                    // What the scan wrote goes into the audit chain (its rows into the state digest).
+                    if AuditLog.hasUnrecordedChanges(session.db) {
+                        try session.audit("scan.write", "source:\(source.path)", .obj([
+                            ("charges", .int(Int64(result.charges - before.charges))), ("items", .int(Int64(items.count))),
+                            ("skipped", .int(Int64(result.skipped - before.skipped))), ("findings", .array(found.map { .int($0.id) })),
+                        ]))
+                    }
                 }
             }
             self.items = []

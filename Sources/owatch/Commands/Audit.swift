@@ -13,10 +13,23 @@ enum AuditCommand {
 
     static func verify(_ inv: Invocation) throws {
         let v = try AuditLog.verify(inv.session.ledger)
-        inv.emit(Record([("ok", .bool(v.ok)), ("events", .int(Int64(v.events))), ("seals", .int(Int64(v.seals))),
-                         ("head", .text(v.head)), ("first_bad_seq", .int(v.firstBadSeq)), ("problem", .text(v.problem))]))
+        var fields: [(String, Value)] = [("ok", .bool(v.ok)), ("events", .int(Int64(v.events))), ("seals", .int(Int64(v.seals))),
+                                         ("head", .text(v.head)), ("first_bad_seq", .int(v.firstBadSeq)), ("problem", .text(v.problem))]
+        var stateProblem: (Int64, String)?
+        if inv.flag("state"), v.ok {
+            let state = try AuditLog.verifyState(inv.session.ledger)
+            if let state, let problem = state.problem { stateProblem = (state.seq, problem) }
+            fields[0] = ("ok", .bool(stateProblem == nil))
+            fields.append(("state", .text(state == nil ? "not recorded yet" : (stateProblem == nil ? "ok" : "differs"))))
+            if let stateProblem { fields[5] = ("problem", .text(stateProblem.1)) }
+        }
+        inv.emit(Record(fields))
         if let problem = v.problem {
             throw OWError.badData("audit chain broken at event \(v.firstBadSeq ?? 0): \(problem)",
+                                  hint: "the ledger was changed outside owatch; compare with a backup (`owatch backup`)")
+        }
+        if let (seq, problem) = stateProblem {
+            throw OWError.badData("ledger state differs from the audit chain (event \(seq)): \(problem)",
                                   hint: "the ledger was changed outside owatch; compare with a backup (`owatch backup`)")
         }
     }

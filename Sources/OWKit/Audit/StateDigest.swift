@@ -1,0 +1,169 @@
+import CSQLite
+import Foundation
+
+/// A digest of the rows the audit chain describes, recorded in every event, so a direct edit of
+/// the ledger (`sqlite3 ledger.db "UPDATE charges …"`) that leaves the events alone is found:
+/// `audit verify --state` and `doctor` recompute the digest from the tables and compare it with
+/// the one the last event recorded.
+///
+/// The digest is a set hash: the XOR of a 128-bit SHA-256 prefix of every row (table name and
+/// every column, typed), so it is updated per changed row instead of recomputed per write.
+/// owatch's own connection keeps it with TEMP triggers, which other connections neither see nor
+/// fire: a write made with another tool changes the tables but not the digest the next event
+/// records. Bookkeeping tables (what a scan has seen, the monthly aggregate `doctor` checks on
+/// its own, renewal reminders already sent, the events themselves) are not described.
+final class StateDigest: TransactionObserver {
+    static let tables = ["config", "users", "issuers", "tokens", "revoked_tokens", "vendors", "licenses", "purchases", "seats",
+                         "requests", "expected_spend", "charges", "findings"]
+
+    /// The rows changed in the current transaction, folded in as they change.
+    private(set) var delta = Digest()
+    private unowned let db: Database
+    private var installed = false
+
+    struct Digest: Equatable {
+        var a: UInt64 = 0
+        var b: UInt64 = 0
+
+        mutating func toggle(_ other: Digest) {
+            a ^= other.a
+            b ^= other.b
+        }
+
+        var isZero: Bool { a == 0 && b == 0 }
+        var hex: String { String(format: "%016llx%016llx", a, b) }
+
+        init() {}
+
+        init?(hex: String) {
+            let bytes = Array(hex.utf8)
+            guard bytes.count == 32, let a = UInt64(String(decoding: bytes[0..<16], as: UTF8.self), radix: 16),
+                let b = UInt64(String(decoding: bytes[16...], as: UTF8.self), radix: 16)
+            else { return nil }
+            self.a = a
+            self.b = b
+        }
+
+        /// One row: SHA-256 over the table name and each value with its type, first 128 bits.
+        static func row(_ table: String, _ values: [SQLValue]) -> Digest {
+            var bytes = Array(table.utf8) + [0]
+            for v in values { encode(v, into: &bytes) }
+            let h = Crypto.sha256(bytes)
+            var d = Digest()
+            for i in 0..<8 {
+                d.a = d.a << 8 | UInt64(h[i])
+                d.b = d.b << 8 | UInt64(h[8 + i])
+            }
+            return d
+        }
+
+        static func encode(_ v: SQLValue, into bytes: inout [UInt8]) {
+            func length(_ n: Int) { withUnsafeBytes(of: UInt32(n).bigEndian) { bytes += $0 } }
+            switch v {
+            case .null: bytes.append(0)
+            case .int(let i):
+                bytes.append(1)
+                withUnsafeBytes(of: i.bigEndian) { bytes += $0 }
+            case .real(let d):
+                bytes.append(2)
+                withUnsafeBytes(of: d.bitPattern.bigEndian) { bytes += $0 }
+            case .text(let s):
+                bytes.append(3)
+                length(s.utf8.count)
+                bytes += s.utf8
+            case .blob(let b):
+                bytes.append(4)
+                length(b.count)
+                bytes += b
+            }
+        }
+    }
+
+    init(db: Database) { self.db = db }
+
+    /// Keeps the digest of `db` from its first write on (read-only commands pay nothing).
+    static func attach(to db: Database) {
+        db.observer = StateDigest(db: db)
+    }
+
+    func willBeginWrite() throws {
+        guard !installed else { return }
+        try StateDigest.install(self, on: db)
+        installed = true
+    }
+
+    /// A write that changed described rows must record an event (its digest) before it commits;
+    /// one that did not would make the next `audit verify --state` report a direct edit. The
+    /// debug build stops there so tests find such a write; a release build carries the change
+    /// into the next event this process writes.
+    func willCommit() {
+        assert(delta.isZero, "a write changed audited tables without an audit event")
+    }
+
+    func didRollback() { delta = Digest() }
+
+    /// Registers `owatch_row(table, values…)` and the TEMP triggers that call it on every insert,
+    /// update and delete of a described table.
+    private static func install(_ digest: StateDigest, on db: Database) throws {
+        let context = Unmanaged.passUnretained(digest).toOpaque()
+        let rc = sqlite3_create_function_v2(db.handle, "owatch_row", -1, SQLITE_UTF8, context, { ctx, argc, argv in
+            guard let ctx, let argv, argc > 0 else { return }
+            let digest = Unmanaged<StateDigest>.fromOpaque(sqlite3_user_data(ctx)).takeUnretainedValue()
+            let values = (0..<Int(argc)).map { StateDigest.value(argv[$0]) }
+            guard case .text(let table) = values[0] else { return }
+            digest.delta.toggle(Digest.row(table, Array(values.dropFirst())))
+            sqlite3_result_null(ctx)
+        }, nil, nil, nil)
+        guard rc == SQLITE_OK else { throw db.error(rc, context: "registering owatch_row") }
+        var sql = ""
+        for table in tables {
+            let columns = try db.query("SELECT name FROM pragma_table_info(?)", table).map { $0.string("name") }
+            guard !columns.isEmpty else { continue }
+            func call(_ row: String) -> String { "SELECT owatch_row('\(table)', " + columns.map { "\(row).\"\($0)\"" }.joined(separator: ", ") + ");" }
+            sql += """
+                CREATE TEMP TRIGGER IF NOT EXISTS owatch_state_\(table)_i AFTER INSERT ON main.\(table) BEGIN \(call("NEW")) END;
+                CREATE TEMP TRIGGER IF NOT EXISTS owatch_state_\(table)_d AFTER DELETE ON main.\(table) BEGIN \(call("OLD")) END;
+                CREATE TEMP TRIGGER IF NOT EXISTS owatch_state_\(table)_u AFTER UPDATE ON main.\(table) BEGIN \(call("OLD")) \(call("NEW")) END;
+
+                """
+        }
+        try db.execute(sql)
+    }
+
+    static func value(_ v: OpaquePointer?) -> SQLValue {
+        switch sqlite3_value_type(v) {
+        case SQLITE_INTEGER: return .int(sqlite3_value_int64(v))
+        case SQLITE_FLOAT: return .real(sqlite3_value_double(v))
+        case SQLITE_TEXT:
+            let n = Int(sqlite3_value_bytes(v))
+            guard let p = sqlite3_value_text(v) else { return .text("") }
+            return .text(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
+        case SQLITE_BLOB:
+            let n = Int(sqlite3_value_bytes(v))
+            guard n > 0, let p = sqlite3_value_blob(v) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: p, count: n)))
+        default: return .null
+        }
+    }
+
+    /// Takes the rows changed since the last call (the last event).
+    func takeDelta() -> Digest {
+        defer { delta = Digest() }
+        return delta
+    }
+
+    func discard() { delta = Digest() }
+
+    /// The digest of every described row, read from the tables.
+    static func recompute(_ db: Database) throws -> Digest {
+        var d = Digest()
+        for table in tables {
+            let columns = try db.query("SELECT name FROM pragma_table_info(?)", table).map { $0.string("name") }
+            guard !columns.isEmpty else { continue }
+            try db.forEach("SELECT " + columns.map { "\"\($0)\"" }.joined(separator: ", ") + " FROM main.\(table)") { row in
+                d.toggle(Digest.row(table, row.values))
+            }
+        }
+        return d
+    }
+}
