@@ -177,9 +177,11 @@ final class MatcherTests: XCTestCase {
         var m = Matcher(session: s, index: index)
         let v = try XCTUnwrap(index.vendor(namedIn: vendor))
         return try s.write {
-            try m.record(Matcher.Charge(key: "k:\(vendor):\(minor):\(day):\(invoice ?? "")", origin: "mail", vendor: v,
-                                        amount: Money(minor: minor, currency: try Currency.parse("EUR")), on: Time.parseDay(day)!,
-                                        invoiceNo: invoice, period: nil, description: "test"))
+            let written = try m.record(Matcher.Charge(key: "k:\(vendor):\(minor):\(day):\(invoice ?? "")", origin: "mail", vendor: v,
+                                                      amount: Money(minor: minor, currency: try Currency.parse("EUR")), on: Time.parseDay(day)!,
+                                                      invoiceNo: invoice, period: nil, description: "test"))
+            try s.audit("scan.write", "test")     // every write is in the audit chain (its state digest)
+            return written
         }
     }
 
