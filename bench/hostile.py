@@ -25,7 +25,8 @@ def message(subject, body, extra_headers=""):
 
 
 def pdf_bomb(inflated_bytes):
-    stream = zlib.compress(b"0" * inflated_bytes, 9)
+    line = b"BT (Total: $99.00) Tj ET\n"          # text operators: read, not skipped
+    stream = zlib.compress(line * (inflated_bytes // len(line)), 9)
     return (b"%PDF-1.4\n1 0 obj\n<< /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>\nstream\n"
             + stream + b"\nendstream\nendobj\n%%EOF\n")
 

@@ -364,3 +364,16 @@ def test_direct_edits_are_found_by_verify_state_and_doctor(office):
         for suffix in ("-wal", "-shm"):
             Path(str(office.ledger) + suffix).unlink(missing_ok=True)
     office.ok("audit", "verify", "--state")
+
+
+def test_receipts_of_absurd_totals_never_trap_the_reports(office):
+    # Three receipts of 999,999,999,999,999.99 made `report forecast` and `report html` trap (exit 132).
+    path = office.home / "absurd.mbox"
+    senders = ["billing@slack.com", "billing@zoom.us", "billing@notion.so"]
+    path.write_text("".join(mail("Your receipt", f"Receipt number: INV-9{i}\nBilled per week\nTotal: $999,999,999,999,999.99",
+                                 sender=sender, mid=f"<absurd-{i}@x>") for i, sender in enumerate(senders)))
+    r = office.run("scan", path)
+    assert r.rc < 128, r
+    for argv in (["report", "forecast"], ["report", "summary"], ["report", "burn"], ["report", "html", "--out", office.home / "d.html"]):
+        r = office.run(*argv)
+        assert r.rc == 0, (argv, r)
