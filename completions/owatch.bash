@@ -28,7 +28,7 @@ _owatch() {
                 list) COMPREPLY=($(compgen -W "--role --dept --active --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 show) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 role) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version admin employee scanner" -- "$cur")) ;;
-                token) COMPREPLY=($(compgen -W "--out --expires --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                token) COMPREPLY=($(compgen -W "--out --expires --all --role --out-dir --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 offboard) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         login)
@@ -39,9 +39,10 @@ _owatch() {
             COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
         token)
             case "$verb" in
-                "") COMPREPLY=($(compgen -W "jwk list revoke" -- "$cur")) ;;
+                "") COMPREPLY=($(compgen -W "jwk list renew revoke" -- "$cur")) ;;
                 jwk) COMPREPLY=($(compgen -W "--set --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 list) COMPREPLY=($(compgen -W "--user --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                renew) COMPREPLY=($(compgen -W "--out --expires --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 revoke) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         license)

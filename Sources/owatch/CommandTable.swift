@@ -47,6 +47,9 @@ struct Command: Sendable {
     let access: Access
     var examples: [String] = []
     var hidden = false
+    /// With `--key PATH`, the issuer key stands in for an admin's token (a way back in when
+    /// every admin token has expired).
+    var issuerKeyStandsIn = false
     let run: @Sendable (Invocation) throws -> Void
 
     var path: String { verb.map { "\(noun) \($0)" } ?? noun }
@@ -121,20 +124,26 @@ let commandTable: [Command] = [
     Command(noun: "user", verb: "role", summary: "change a person's role; their old tokens stop working",
             arguments: [Argument(name: "NAME"), Argument(name: "ROLE", choices: Role.allCases.map(\.rawValue))],
             access: .roles(adminOnly), examples: ["owatch user role bob admin"], run: UserCommand.role),
-    Command(noun: "user", verb: "token", summary: "issue a new token for a person",
-            arguments: [Argument(name: "NAME")],
+    Command(noun: "user", verb: "token", summary: "issue a new token for a person, or for everyone with --all",
+            arguments: [Argument(name: "NAME", optional: true)],
             options: [Option("out", short: "o", value: "FILE", "write the token to FILE (0600) instead of stdout"),
-                      Option("expires", value: "DURATION", "token lifetime, e.g. 30d (default: config token.ttl)")],
+                      Option("expires", value: "DURATION", "token lifetime, e.g. 30d (default: config token.lifetime)"),
+                      Option("all", "a new token for every active person (with --out-dir)"),
+                      Option("role", value: "ROLE", "with --all: only people of this role", choices: Role.allCases.map(\.rawValue)),
+                      Option("out-dir", value: "DIR", "with --all: write NAME.token files (0600) into DIR")],
             access: .roles(adminOnly),
-            examples: ["owatch user token bob --out bob.token --expires 30d"], run: UserCommand.token),
+            examples: ["owatch user token bob --out bob.token --expires 30d",
+                       "owatch user token alice --key ~/.config/owatch/issuer.key --out alice.token   # locked out: the key mints it",
+                       "owatch user token --all --role employee --out-dir tokens/"],
+            issuerKeyStandsIn: true, run: UserCommand.token),
     Command(noun: "user", verb: "offboard", summary: "deactivate a person, revoke their tokens and free their seats",
             arguments: [Argument(name: "NAME")],
             access: .roles(adminOnly), examples: ["owatch user offboard bob"], run: UserCommand.offboard),
 
     // Sessions
-    Command(noun: "login", verb: nil, summary: "verify a token file and install it as your token",
+    Command(noun: "login", verb: nil, summary: "verify a token file (or - for standard input) and install it as your token",
             arguments: [Argument(name: "FILE")], access: .ledger,
-            examples: ["owatch login ~/Downloads/bob.token"], run: LoginCommand.login),
+            examples: ["owatch login ~/Downloads/bob.token", "pbpaste | owatch login -"], run: LoginCommand.login),
     Command(noun: "logout", verb: nil, summary: "remove your installed token", access: .ledger,
             examples: ["owatch logout"], run: LoginCommand.logout),
     Command(noun: "whoami", verb: nil, summary: "show who your token says you are", access: .roles(everyone),
@@ -148,6 +157,11 @@ let commandTable: [Command] = [
     Command(noun: "token", verb: "list", summary: "list issued tokens (ids and expiry, never the tokens themselves)",
             options: [Option("user", value: "USER", "only this person's tokens")],
             access: .roles(adminOnly), examples: ["owatch token list --user bob"], run: TokenCommand.list),
+    Command(noun: "token", verb: "renew", summary: "exchange your valid token for a fresh one (same role; the old one is revoked)",
+            options: [Option("out", short: "o", value: "FILE", "write the new token to FILE (0600) instead of replacing your token file"),
+                      Option("expires", value: "DURATION", "token lifetime (default: config token.lifetime)")],
+            access: .roles(everyone), examples: ["owatch token renew", "owatch --token /etc/owatch/scanner.token token renew"],
+            run: TokenCommand.renew),
     Command(noun: "token", verb: "revoke", summary: "revoke a token by its id (jti)", arguments: [Argument(name: "JTI")],
             access: .roles(adminOnly), examples: ["owatch token revoke 3q2-7wZ4cS0x1Yb9lZ0m1Q"], run: TokenCommand.revoke),
 

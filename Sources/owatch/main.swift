@@ -37,9 +37,14 @@ func main() -> Int32 {
         let paths = Paths(ledger: line.value("ledger"), token: line.value("token"), key: line.value("key"))
         var session: Session?
         if let roles = command.roles {
-            let s = try Session.authenticate(paths: paths)
-            try s.require(roles, for: command.path)
-            session = s
+            if command.issuerKeyStandsIn && line.value("key") != nil {
+                session = try Session.asIssuer(paths: paths)
+            } else {
+                let s = try Session.authenticate(paths: paths)
+                try s.require(roles, for: command.path)
+                session = s
+                if let warning = (try? s.expiryWarning()) ?? nil { term.err("owatch: warning: \(warning)\n") }
+            }
         }
         let inv = Invocation(command: command, line: line, term: term, paths: paths, format: format, session: session)
         try command.run(inv)

@@ -33,6 +33,29 @@ public final class Session {
         return Session(ledger: ledger, actor: Actor(name: claims.subject, role: claims.role), claims: claims, paths: paths, now: now)
     }
 
+    /// The issuer key standing in for an admin's token: whoever holds the ledger's private key is
+    /// the root of trust and can always mint a token (an office whose only admin's token expired
+    /// is not locked out). Refused unless the key's public half is an unrevoked issuer of this
+    /// ledger; its events are recorded as the actor `issuer`.
+    public static func asIssuer(paths: Paths, now: Date = Date()) throws -> Session {
+        let ledger = try Ledger.open(path: paths.ledger)
+        _ = try Issuer.loadKey(paths.issuerKey, for: ledger)
+        return Session(ledger: ledger, actor: Actor(name: "issuer", role: .admin), claims: nil, paths: paths, now: now)
+    }
+
+    /// A warning when the token expires within 14 days, given at most once a day per token.
+    public func expiryWarning() throws -> String? {
+        guard let claims else { return nil }
+        let left = claims.expires - Time.epochSeconds(now)
+        guard left < 14 * 86_400 else { return nil }
+        let key = "token.warned:\(claims.id)", today = Time.day(now)
+        if try db.one("SELECT 1 AS x FROM meta WHERE key = ? AND value = ?", key, today) != nil { return nil }
+        try write { try db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, today) }
+        let days = max(0, left / 86_400)
+        return "your token expires in \(days == 0 ? "less than a day" : "\(days) day(s)") (\(Time.rfc3339(Date(timeIntervalSince1970: Double(claims.expires))))); "
+            + "renew it with `owatch token renew`"
+    }
+
     /// Reads a token file; an oversized or non-regular one is a rejected token (exit 77), not bad data.
     static func readToken(_ path: String) throws -> String {
         do {
@@ -100,11 +123,36 @@ public enum Setup {
         }
     }
 
-    /// `owatch login FILE`: verifies a token against the ledger, then installs it at the token path.
-    public static func login(paths: Paths, file: String, now: Date = Date()) throws -> Claims {
-        let text = try Session.readToken(file)
+    /// `owatch login FILE` (or `-`, with the text given): verifies the token against the ledger,
+    /// then installs it at the token path, 0600. The content is checked before the file's mode, so
+    /// `login /etc/passwd` says it is not a token; a token in a file others can read (pasted from
+    /// chat into a 0644 file) is refused, as ssh refuses such a key, with `chmod 600` for that file.
+    public static func login(paths: Paths, file: String, text given: String? = nil, now: Date = Date()) throws -> Claims {
+        let text: String
+        var exposed: String?
+        if let given {
+            text = given
+        } else {
+            var st = stat()
+            guard stat(file, &st) == 0 else { throw OWError(.missingInput, "no token file at \(file)") }
+            guard (st.st_mode & S_IFMT) == S_IFREG, st.st_size <= off_t(Token.maxLength * 2),
+                  let data = FileManager.default.contents(atPath: file) else {
+                throw Token.reject("\(file) is not a token file")
+            }
+            text = String(decoding: data, as: UTF8.self)
+            if st.st_mode & 0o077 != 0 { exposed = String(format: "%04o", Int(st.st_mode & 0o7777)) }
+        }
         let ledger = try Ledger.open(path: paths.ledger)
-        let claims = try Token.verify(text, ledger: ledger, now: now)
+        let claims: Claims
+        do {
+            claims = try Token.verify(text, ledger: ledger, now: now)
+        } catch let e as OWError where given == nil && e.kind == .notPermitted && !Token.looksLikeToken(text) {
+            throw Token.reject("\(file) does not hold a token")
+        }
+        if let exposed {
+            throw OWError(.notPermitted, "\(file) holds a valid token for \(claims.subject) but others can read it (mode \(exposed))",
+                          hint: "chmod 600 \(file), then run `owatch login \(file)` again (or `owatch login - < \(file)`)")
+        }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         try FileSystem.writeAtomically(paths.token, contents: token + "\n")
         return claims

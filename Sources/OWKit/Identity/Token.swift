@@ -32,8 +32,17 @@ public enum Token {
         return input + "." + Base64URL.encode(key.sign(Array(input.utf8)))
     }
 
+    /// Three base64url segments on one line: the shape of a compact JWS, before any check.
+    static func looksLikeToken(_ text: String) -> Bool {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3 && t.utf8.allSatisfy { $0 == 46 || $0 == 45 || $0 == 95 || ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) }
+    }
+
     static func reject(_ why: String) -> OWError {
-        OWError(.notPermitted, "token rejected: \(why)", hint: "ask an admin for a new token (`owatch user token NAME`), then `owatch login FILE`")
+        OWError(.notPermitted, "token rejected: \(why)",
+                hints: ["ask an admin for a new token (`owatch user token NAME`), then `owatch login FILE`",
+                        "holding the issuer key, mint one yourself: `owatch user token NAME --key PATH --out FILE`"])
     }
 
     /// A JOSE header or claims set: a JSON object, shallow, with no duplicate members.

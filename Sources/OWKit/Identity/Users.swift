@@ -164,6 +164,44 @@ public enum Users {
         }
     }
 
+    /// New tokens for every active person (of one role, if given), in one transaction: the way
+    /// back after tokens expired across the office. The caller writes the files.
+    public static func issueTokens(_ session: Session, role: Role?, ttl: Duration?) throws -> [IssuedToken] {
+        let key = try Issuer.loadKey(session.paths.issuerKey, for: session.ledger)
+        let lifetime = try ttl ?? Config.tokenTTL(session.ledger)
+        return try session.write {
+            try list(session.db, includeOffboarded: false, role: role).map { user in
+                let token = try mintToken(session.db, ledger: session.ledger, key: key, user: user, ttl: lifetime, now: session.now)
+                try session.audit("token.issue", "user:\(user.name)", .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]))
+                return token
+            }
+        }
+    }
+
+    /// `owatch token renew`: the session's own token exchanged for a fresh one (same person and
+    /// role, a new jti); the old one is revoked in the same transaction. Signing needs the
+    /// issuer key, so this runs where the key is (the admin's account or the office server).
+    public static func renewToken(_ session: Session, ttl: Duration?) throws -> IssuedToken {
+        guard let old = session.claims else { throw OWError.refused("there is no token to renew") }
+        let key: SigningKey
+        do {
+            key = try Issuer.loadKey(session.paths.issuerKey, for: session.ledger)
+        } catch let e as OWError where e.kind == .missingInput {
+            throw OWError(.missingInput, "renewing a token needs the issuer key, which is not at \(session.paths.issuerKey)",
+                          hint: "ask an admin for a new token (`owatch user token \(old.subject)`), or pass --key PATH")
+        }
+        let lifetime = try ttl ?? Config.tokenTTL(session.ledger)
+        return try session.write {
+            let user = try get(session.db, old.subject)
+            let token = try mintToken(session.db, ledger: session.ledger, key: key, user: user, ttl: lifetime, now: session.now)
+            try session.db.run("INSERT OR IGNORE INTO revoked_tokens(jti, revoked_at, revoked_by) VALUES (?,?,?)",
+                               old.id, Time.rfc3339(session.now), session.actor.name)
+            try session.audit("token.renew", "user:\(user.name)", .obj([("old_jti", .string(old.id)), ("jti", .string(token.claims.id)),
+                                                                       ("exp", .int(token.claims.expires))]))
+            return token
+        }
+    }
+
     /// Adds a user and issues their first token in one transaction.
     public static func addWithToken(_ session: Session, name: String, role: Role, dept: String?, email: String?, ttl: Duration?) throws -> (User, IssuedToken) {
         let key = try Issuer.loadKey(session.paths.issuerKey, for: session.ledger)

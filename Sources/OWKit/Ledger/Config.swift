@@ -13,7 +13,9 @@ public enum Config {
     public static let keys: [ConfigKey] = [
         ConfigKey(name: "busy_timeout", summary: "how long a command waits for a busy ledger before exit 75", defaultValue: "5s",
                   normalize: { try duration($0, "busy_timeout").description }),
-        ConfigKey(name: "token.ttl", summary: "lifetime of newly issued tokens", defaultValue: "90d",
+        ConfigKey(name: "token.lifetime", summary: "lifetime of newly issued tokens (token.ttl is the same setting)", defaultValue: "90d",
+                  normalize: { try duration($0, "token.lifetime").description }),
+        ConfigKey(name: "token.ttl", summary: "the older name of token.lifetime", defaultValue: "90d",
                   normalize: { try duration($0, "token.ttl").description }),
         ConfigKey(name: "hooks.dir", summary: "directory of hook executables (default: <ledger dir>/hooks)", defaultValue: nil,
                   normalize: { v in guard !v.isEmpty else { throw OWError.usage("hooks.dir must be a path") }; return v }),
@@ -92,6 +94,8 @@ public enum Config {
     }
 
     static func tokenTTL(_ ledger: Ledger) throws -> Duration {
-        try duration(try get(ledger, "token.ttl") ?? "90d", "token.ttl")
+        // token.lifetime wins; token.ttl, its older name, still counts where it alone was set.
+        let text = try ledger.configValue("token.lifetime") ?? ledger.configValue("token.ttl") ?? "90d"
+        return try duration(text, "token.lifetime")
     }
 }

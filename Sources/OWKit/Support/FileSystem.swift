@@ -57,6 +57,11 @@ public enum FileSystem {
 
     public static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
+    public static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+
     public static func mode(_ path: String) -> mode_t? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }

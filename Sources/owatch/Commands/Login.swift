@@ -4,8 +4,15 @@ import OWKit
 /// login, logout and whoami: the commands about the token you hold.
 enum LoginCommand {
     static func login(_ inv: Invocation) throws {
-        let claims = try Setup.login(paths: inv.paths, file: inv.argument(0))
-        inv.note("Logged in as \(claims.subject) (\(claims.role.rawValue)); token installed at \(inv.paths.token).")
+        let file = inv.argument(0)
+        var text: String?
+        if file == "-" {
+            // A token is one short line: read a bounded amount, so a stray pipe cannot fill memory.
+            let data = FileHandle.standardInput.readData(ofLength: 64 * 1024)
+            text = String(decoding: data, as: UTF8.self)
+        }
+        let claims = try Setup.login(paths: inv.paths, file: file, text: text)
+        inv.note("Logged in as \(claims.subject) (\(claims.role.rawValue)); token installed at \(inv.paths.token) (mode 0600).")
     }
 
     static func logout(_ inv: Invocation) throws {

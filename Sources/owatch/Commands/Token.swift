@@ -20,6 +20,20 @@ enum TokenCommand {
         }, columns: ["jti", "user", "role", "issued_at", "expires_at", "revoked_at"])
     }
 
+    /// Replaces the token file in use (or writes --out) with a fresh token; the old one is revoked.
+    static func renew(_ inv: Invocation) throws {
+        let target = inv.value("out") ?? inv.paths.token
+        if inv.value("out") != nil, FileSystem.exists(target) {
+            throw OWError.refused("\(target) exists; owatch does not overwrite token files", hint: "choose another --out path")
+        }
+        let token = try Users.renewToken(inv.session, ttl: try inv.duration("expires"))
+        try FileSystem.writeAtomically(target, contents: token.text + "\n")
+        let expires = UserCommand.expiry(token)
+        inv.emit(Record([("user", .text(token.claims.subject)), ("role", .text(token.claims.role.rawValue)), ("jti", .text(token.claims.id)),
+                         ("expires_at", .text(expires)), ("token_file", .text(target))]))
+        inv.note("Renewed: \(target) now holds a token valid until \(expires); the old one is revoked.")
+    }
+
     static func revoke(_ inv: Invocation) throws {
         try Users.revokeToken(inv.session, jti: inv.argument(0))
         inv.note("Revoked token \(inv.argument(0)).")

@@ -57,6 +57,11 @@ enum UserCommand {
     }
 
     static func token(_ inv: Invocation) throws {
+        if inv.flag("all") { return try tokens(inv) }
+        guard inv.arguments.count == 1 else {
+            throw OWError.usage("owatch user token needs a NAME, or --all --out-dir DIR", hint: "owatch user token bob --out bob.token")
+        }
+        if inv.value("role") != nil || inv.value("out-dir") != nil { throw OWError.usage("--role and --out-dir go with --all") }
         if let out = inv.value("out"), FileSystem.exists(out) {
             throw OWError.refused("\(out) exists; owatch does not overwrite token files", hint: "choose another --out path")
         }
@@ -72,6 +77,31 @@ enum UserCommand {
         } else {
             inv.emit(Record([("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)), ("expires_at", .text(expiry(token))), ("token", .text(token.text))]))
         }
+    }
+
+    /// `user token --all --out-dir DIR`: a NAME.token file (0600) for every active person.
+    static func tokens(_ inv: Invocation) throws {
+        guard inv.arguments.isEmpty else { throw OWError.usage("--all takes no NAME") }
+        guard let dir = inv.value("out-dir") else { throw OWError.usage("--all needs --out-dir DIR", hint: "owatch user token --all --out-dir tokens/") }
+        guard FileSystem.isDirectory(dir) else { throw OWError(.missingInput, "no directory \(dir)", hint: "create it first: mkdir -m 700 \(dir)") }
+        let role = try inv.value("role").map(Role.parse)
+        // Every file is checked before any token is issued: nothing is overwritten, nothing half-done.
+        let people = try Users.list(inv.session.db, includeOffboarded: false, role: role)
+        let taken = people.map { dir + "/" + $0.name + ".token" }.filter(FileSystem.exists)
+        if !taken.isEmpty {
+            throw OWError.refused("\(taken.count) token file(s) exist already, e.g. \(taken[0]); owatch does not overwrite token files",
+                                  hint: "choose an empty --out-dir")
+        }
+        let issued = try Users.issueTokens(inv.session, role: role, ttl: try inv.duration("expires"))
+        var rows: [Record] = []
+        for token in issued {
+            let file = dir + "/" + token.claims.subject + ".token"
+            try FileSystem.writeAtomically(file, contents: token.text + "\n")
+            rows.append(Record([("user", .text(token.claims.subject)), ("role", .text(token.claims.role.rawValue)), ("jti", .text(token.claims.id)),
+                                ("expires_at", .text(expiry(token))), ("token_file", .text(file))]))
+        }
+        inv.emit(rows, columns: ["user", "role", "jti", "expires_at", "token_file"])
+        inv.note("Wrote \(issued.count) token file(s) (mode 0600) to \(dir). Hand each to its person privately.")
     }
 
     static func offboard(_ inv: Invocation) throws {
