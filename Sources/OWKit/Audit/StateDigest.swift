@@ -48,7 +48,11 @@ final class StateDigest: TransactionObserver {
         static func row(_ table: String, _ values: [SQLValue]) -> Digest {
             var bytes = Array(table.utf8) + [0]
             for v in values { encode(v, into: &bytes) }
-            let h = Crypto.sha256(bytes)
+            return of(bytes)
+        }
+
+        static func of(_ encoded: [UInt8]) -> Digest {
+            let h = Crypto.sha256(encoded)
             var d = Digest()
             for i in 0..<8 {
                 d.a = d.a << 8 | UInt64(h[i])
@@ -109,9 +113,7 @@ final class StateDigest: TransactionObserver {
         let rc = sqlite3_create_function_v2(db.handle, "owatch_row", -1, SQLITE_UTF8, context, { ctx, argc, argv in
             guard let ctx, let argv, argc > 0 else { return }
             let digest = Unmanaged<StateDigest>.fromOpaque(sqlite3_user_data(ctx)).takeUnretainedValue()
-            let values = (0..<Int(argc)).map { StateDigest.value(argv[$0]) }
-            guard case .text(let table) = values[0] else { return }
-            digest.delta.toggle(Digest.row(table, Array(values.dropFirst())))
+            digest.delta.toggle(digest.rowDigest(argv, count: Int(argc)))
             sqlite3_result_null(ctx)
         }, nil, nil, nil)
         guard rc == SQLITE_OK else { throw db.error(rc, context: "registering owatch_row") }
@@ -130,20 +132,42 @@ final class StateDigest: TransactionObserver {
         try db.execute(sql)
     }
 
-    static func value(_ v: OpaquePointer?) -> SQLValue {
-        switch sqlite3_value_type(v) {
-        case SQLITE_INTEGER: return .int(sqlite3_value_int64(v))
-        case SQLITE_FLOAT: return .real(sqlite3_value_double(v))
-        case SQLITE_TEXT:
-            let n = Int(sqlite3_value_bytes(v))
-            guard let p = sqlite3_value_text(v) else { return .text("") }
-            return .text(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
-        case SQLITE_BLOB:
-            let n = Int(sqlite3_value_bytes(v))
-            guard n > 0, let p = sqlite3_value_blob(v) else { return .blob([]) }
-            return .blob(Array(UnsafeRawBufferPointer(start: p, count: n)))
-        default: return .null
+    /// Reused between rows: the encoding is written straight from SQLite's values, the same bytes
+    /// `Digest.row` writes from a `SELECT` (the table name is the first argument).
+    private var scratch: [UInt8] = []
+
+    private func rowDigest(_ argv: UnsafeMutablePointer<OpaquePointer?>, count: Int) -> Digest {
+        // A local buffer: appends to a class property pay an exclusivity check each.
+        var scratch = self.scratch
+        self.scratch = []
+        defer { self.scratch = scratch }
+        scratch.removeAll(keepingCapacity: true)
+        for i in 0..<count {
+            let v = argv[i]
+            let type = sqlite3_value_type(v)
+            if i == 0 {
+                if let p = sqlite3_value_text(v) { scratch.append(contentsOf: UnsafeBufferPointer(start: p, count: Int(sqlite3_value_bytes(v)))) }
+                scratch.append(0)
+                continue
+            }
+            switch type {
+            case SQLITE_INTEGER:
+                scratch.append(1)
+                withUnsafeBytes(of: sqlite3_value_int64(v).bigEndian) { scratch.append(contentsOf: $0) }
+            case SQLITE_FLOAT:
+                scratch.append(2)
+                withUnsafeBytes(of: sqlite3_value_double(v).bitPattern.bigEndian) { scratch.append(contentsOf: $0) }
+            case SQLITE_TEXT, SQLITE_BLOB:
+                let p = type == SQLITE_TEXT ? UnsafeRawPointer(sqlite3_value_text(v)) : sqlite3_value_blob(v)
+                let n = Int(sqlite3_value_bytes(v))
+                scratch.append(type == SQLITE_TEXT ? 3 : 4)
+                withUnsafeBytes(of: UInt32(n).bigEndian) { scratch.append(contentsOf: $0) }
+                if let p, n > 0 { scratch.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
+            default:
+                scratch.append(0)
+            }
         }
+        return Digest.of(scratch)
     }
 
     /// Takes the rows changed since the last call (the last event).
