@@ -23,10 +23,12 @@ _owatch() {
             COMPREPLY=($(compgen -W "--org --admin --currency --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
         user)
             case "$verb" in
-                "") COMPREPLY=($(compgen -W "add list show role token offboard" -- "$cur")) ;;
-                add) COMPREPLY=($(compgen -W "--role --dept --email --token-out --expires --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                "") COMPREPLY=($(compgen -W "add list show edit reactivate role token offboard" -- "$cur")) ;;
+                add) COMPREPLY=($(compgen -W "--role --dept --email --full-name --token-out --expires --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 list) COMPREPLY=($(compgen -W "--role --dept --active --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 show) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                edit) COMPREPLY=($(compgen -W "--dept --email --full-name --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                reactivate) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 role) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version admin employee scanner" -- "$cur")) ;;
                 token) COMPREPLY=($(compgen -W "--out --expires --all --role --out-dir --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 offboard) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;

@@ -24,6 +24,13 @@ enum Help {
         return out
     }
 
+    /// What a bare `owatch` prints: the shape of a command line and where to read more.
+    static func shortUsage() -> String {
+        "usage: owatch <command> [<verb>] [arguments] [options]\n\n"
+            + "commands: " + nounOrder.joined(separator: ", ") + "\n\n"
+            + "Run `owatch help` for every command, `owatch help COMMAND` for one.\n"
+    }
+
     static func nounHelp(_ noun: String) -> String {
         let cmds = visible.filter { $0.noun == noun }
         var out = "usage: owatch \(noun) <verb> [arguments] [options]\n\n"

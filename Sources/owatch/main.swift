@@ -18,6 +18,11 @@ func main() -> Int32 {
         try Privileges.refuseElevated()
         let line = try Parser.parse(argv)
         if line.flag("version") { term.out("owatch \(version)\n"); return 0 }
+        if argv.isEmpty {
+            // Like git: a bare `owatch` is a usage error, with the short usage on stderr.
+            term.err(Help.shortUsage())
+            return OWError.Kind.usage.rawValue
+        }
         guard let command = line.command, !line.flag("help") else {
             term.out(Help.text(for: line.command, noun: line.noun))
             return 0

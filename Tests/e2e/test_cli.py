@@ -27,7 +27,9 @@ def test_overview_and_version(bare):
     for cmd in COMMANDS:
         assert f"  {cmd} " in r.out
     assert "gen-docs" not in r.out
-    assert bare.ok().out == r.out
+    # A bare `owatch` is a usage error with the short usage, like git (issue 14).
+    bare_run = bare.run()
+    assert bare_run.rc == 64 and bare_run.out == "" and bare_run.err.startswith("usage: owatch")
     assert bare.ok("--version").out.startswith("owatch ")
     assert "verbs:" in bare.ok("user").out
 

@@ -7,6 +7,7 @@ public struct User: Sendable {
     public let role: Role
     public let dept: String?
     public let email: String?
+    public let fullName: String?
     public let status: String
     public let createdAt: String
     public let offboardedAt: String?
@@ -14,6 +15,7 @@ public struct User: Sendable {
     init(row: Row) {
         id = row.int("id"); name = row.string("name"); role = Role(rawValue: row.string("role")) ?? .employee
         dept = row.optionalString("dept"); email = row.optionalString("email"); status = row.string("status")
+        fullName = row.has("full_name") ? row.optionalString("full_name") : nil
         createdAt = row.string("created_at"); offboardedAt = row.optionalString("offboarded_at")
     }
 
@@ -46,6 +48,53 @@ public enum Users {
         }
     }
 
+    /// A full name is free text on one line: "Zoë Lefèvre", "María José García-López".
+    static func validateFullName(_ fullName: String) throws {
+        guard !fullName.isEmpty, fullName.count <= 200, !fullName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw OWError.usage("a full name is 1-200 characters on one line, without control characters")
+        }
+    }
+
+    /// `user edit`: department, e-mail and full name; an empty value clears one. Audited with
+    /// what changed.
+    public static func edit(_ session: Session, name: String, dept: String?, email: String?, fullName: String?) throws -> User {
+        if let email, !email.isEmpty { try validateEmail(email) }
+        if let fullName, !fullName.isEmpty { try validateFullName(fullName) }
+        guard dept != nil || email != nil || fullName != nil else {
+            throw OWError.usage("nothing to change", hint: "owatch user edit NAME [--dept D] [--email E] [--full-name 'First Last']")
+        }
+        return try session.write {
+            let user = try get(session.db, name)
+            var changes: [(String, JSON)] = []
+            func set(_ column: String, _ value: String?, _ old: String?) throws {
+                guard let value else { return }
+                let new: String? = value.isEmpty ? nil : value
+                guard new != old else { return }
+                try session.db.run("UPDATE users SET \(column) = ? WHERE id = ?", new, user.id)
+                changes.append((column, new.map(JSON.string) ?? .null))
+            }
+            try set("dept", dept, user.dept)
+            try set("email", email, user.email)
+            try set("full_name", fullName, user.fullName)
+            guard !changes.isEmpty else { throw OWError.refused("\(user.name) already has these details") }
+            try session.audit("user.edit", "user:\(user.name)", .obj(changes))
+            return try get(session.db, name)
+        }
+    }
+
+    /// `user reactivate`: an offboarded person is active again, with the role they had. Their
+    /// old tokens stay revoked: they need a new one (`user token`).
+    public static func reactivate(_ session: Session, name: String) throws -> User {
+        try session.write {
+            let user = try get(session.db, name)
+            guard !user.isActive else { throw OWError.refused("\(user.name) is active") }
+            try session.db.run("UPDATE users SET status = 'active', offboarded_at = NULL, tokens_after = ? WHERE id = ?",
+                               Time.epochSeconds(session.now), user.id)
+            try session.audit("user.reactivate", "user:\(user.name)", .obj([("role", .string(user.role.rawValue))]))
+            return try get(session.db, name)
+        }
+    }
+
     public static func find(_ db: Database, _ name: String) throws -> User? {
         try db.one("SELECT * FROM users WHERE name = ?", name).map(User.init)
     }
@@ -66,12 +115,13 @@ public enum Users {
     }
 
     /// Inserts a user; must run inside a write transaction.
-    static func insert(_ db: Database, name: String, role: Role, dept: String?, email: String?, now: Date) throws -> User {
+    static func insert(_ db: Database, name: String, role: Role, dept: String?, email: String?, fullName: String? = nil, now: Date) throws -> User {
         try validateName(name)
         if let email { try validateEmail(email) }
+        if let fullName { try validateFullName(fullName) }
         if try find(db, name) != nil { throw OWError.refused("user '\(name)' already exists") }
-        try db.run("INSERT INTO users(name, role, dept, email, created_at) VALUES (?,?,?,?,?)",
-                   name, role.rawValue, dept, email, Time.rfc3339(now))
+        try db.run("INSERT INTO users(name, role, dept, email, full_name, created_at) VALUES (?,?,?,?,?,?)",
+                   name, role.rawValue, dept, email, fullName, Time.rfc3339(now))
         return try get(db, name)
     }
 
@@ -203,11 +253,12 @@ public enum Users {
     }
 
     /// Adds a user and issues their first token in one transaction.
-    public static func addWithToken(_ session: Session, name: String, role: Role, dept: String?, email: String?, ttl: Duration?) throws -> (User, IssuedToken) {
+    public static func addWithToken(_ session: Session, name: String, role: Role, dept: String?, email: String?, fullName: String? = nil,
+                                    ttl: Duration?) throws -> (User, IssuedToken) {
         let key = try Issuer.loadKey(session.paths.issuerKey, for: session.ledger)
         let lifetime = try ttl ?? Config.tokenTTL(session.ledger)
         return try session.write {
-            let user = try insert(session.db, name: name, role: role, dept: dept, email: email, now: session.now)
+            let user = try insert(session.db, name: name, role: role, dept: dept, email: email, fullName: fullName, now: session.now)
             try session.audit("user.add", "user:\(user.name)", .obj([("role", .string(role.rawValue)), ("dept", dept.map(JSON.string) ?? .null)]))
             let token = try mintToken(session.db, ledger: session.ledger, key: key, user: user, ttl: lifetime, now: session.now)
             try session.audit("token.issue", "user:\(user.name)", .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]))

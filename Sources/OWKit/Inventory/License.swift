@@ -125,6 +125,8 @@ public struct LicenseDraft: Sendable {
     public var assigned: [String] = []
     /// Extra purchase lines (from a JSON export); each `(seats, cost text, order, date)`.
     public var extraLines: [(seats: Int64?, cost: String, order: String?, date: String?)] = []
+    /// Typed on the command line: messages name the flags (`--renews`), not import columns (`renews_on`).
+    public var fromOptions = false
 
     public init(name: String, vendor: String, seats: Int64?, cost: String) {
         self.name = name; self.vendor = vendor; self.seats = seats; self.cost = cost
@@ -166,8 +168,12 @@ public struct LicenseDraft: Sendable {
         }
         guard price.minor >= 0 else { throw OWError.usage("a cost cannot be negative") }
         if perSeat && seats == nil { throw OWError.usage("a per-seat price needs a seat count, not unlimited") }
-        if let r = renewsOn, Time.parseDay(r) == nil { throw OWError.usage("renews_on '\(r.prefix(20))' is not a date (YYYY-MM-DD)") }
-        if let p = purchasedOn, Time.parseDay(p) == nil { throw OWError.usage("purchased_on '\(p.prefix(20))' is not a date (YYYY-MM-DD)") }
+        if let r = renewsOn, Time.parseDay(r) == nil {
+            throw OWError.usage("\(fromOptions ? "--renews" : "renews_on") '\(r.prefix(20))' is not a date (YYYY-MM-DD)")
+        }
+        if let p = purchasedOn, Time.parseDay(p) == nil {
+            throw OWError.usage("\(fromOptions ? "--purchased" : "purchased_on") '\(p.prefix(20))' is not a date (YYYY-MM-DD)")
+        }
         if renewsOn != nil && !period.isRecurring { throw OWError.usage("a one-off purchase does not renew; drop the renewal date") }
         let base = perSeat && !costIsLineTotal ? try multiply(price, seats!) : price
         var lines = [(seats, base, orderRef, purchasedOn)]

@@ -33,7 +33,11 @@ public enum Licenses {
 
     public static func get(_ db: Database, _ key: String) throws -> License {
         guard let l = try find(db, key) else {
-            throw OWError.notFound("license '\(key.prefix(80))'", hint: "see `owatch license list`")
+            // A near miss or a unique prefix ("Adobe" for "Adobe CC") gets the name to type.
+            let names = try db.query("SELECT name FROM licenses ORDER BY id").map { $0.string("name") }
+            let suggestion = Int64(key) == nil ? Suggest.nearest(key, in: names) : nil
+            throw OWError.notFound("license '\(key.prefix(80))'",
+                                   hint: suggestion.map { "did you mean \(ShellWord.quoted($0))?" } ?? "see `owatch license list`")
         }
         return l
     }
@@ -379,7 +383,7 @@ public enum Licenses {
                 let missing = Int64(people.count) - free
                 guard grow else {
                     throw OWError.refused("'\(l.name)' has \(free) free seat(s); \(people.count) requested",
-                                          hint: "pass --grow to buy \(missing) more seat(s), or `owatch license grow \(l.name) --seats \(missing)`")
+                                          hint: "pass --grow to buy \(missing) more seat(s), or `owatch license grow \(ShellWord.quoted(l.name)) --seats \(missing)`")
                 }
                 l = try addLine(session, l, seats: missing, cost: nil, orderRef: nil, on: nil, reason: "license.grow")
             }

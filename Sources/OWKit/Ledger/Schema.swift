@@ -278,6 +278,7 @@ enum Schema {
             ALTER TABLE seen_items ADD COLUMN skipped TEXT;
             ALTER TABLE users ADD COLUMN tokens_after INTEGER;     -- tokens issued (iat) before this are void
             ALTER TABLE events ADD COLUMN state TEXT;              -- digest of the audited tables after the event
+            ALTER TABLE users ADD COLUMN full_name TEXT;           -- "Zoë Lefèvre"; the user name stays what people type
             CREATE INDEX charges_by_amount ON charges(vendor_id, amount_minor, currency, origin, charged_on);
             """) },
     ]

@@ -217,7 +217,12 @@ enum MailFiles {
         var st = stat()
         guard fstat(h.fileDescriptor, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return .unreadable }
         if Int(st.st_size) > maxBytes { return .tooLarge(Int(st.st_size)) }
-        guard let data = try? h.read(upToCount: maxBytes + 1) else { return .unreadable }
+        let data: Data
+        do {
+            data = try h.read(upToCount: maxBytes + 1) ?? Data()     // nil at the end of the file: an empty file
+        } catch {
+            return .unreadable
+        }
         if data.count > maxBytes { return .tooLarge(data.count) }
         return .bytes([UInt8](data))
     }

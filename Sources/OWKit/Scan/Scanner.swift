@@ -105,12 +105,25 @@ public enum Scanner {
         let budget = MessageBudget(limits)
         do {
             let message = try MIME.parse(bytes, budget: budget)
+            // Text without headers is read as a body (as Python's email does); empty or binary is no message.
+            if message.root.headers.isEmpty && (bytes.isEmpty || looksBinary(bytes)) {
+                throw OWError.badData("\(path) is not an email message (\(bytes.isEmpty ? "it is empty" : "it is binary"))",
+                                      hint: "scan inspect reads one message: a .eml file, or one message cut from a mailbox")
+            }
             let receipt = try ReceiptReader.read(message, index: try VendorIndex(session.db), defaultCurrency: try Currency.parse(session.ledger.currency),
                                                  budget: budget)
             return (message, receipt)
         } catch let over as OverBudget {
             throw OWError.badData("\(path): the message \(over.reason)")
         }
+    }
+
+    /// NUL bytes, or mostly control bytes, in the first 4 KB: not text, so not a message.
+    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        let head = bytes.prefix(4096)
+        if head.contains(0) { return true }
+        let control = head.filter { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }.count
+        return control * 10 > head.count
     }
 
     /// Findings describe the inventory (license names, prices, renewal dates): admins read them;

@@ -37,6 +37,16 @@ public enum FileSystem {
         }
     }
 
+    /// An output file the user named (`report html --out`): like `writeAtomically`, but a
+    /// missing parent directory is an error (a typo should not create directories).
+    public static func writeOutput(_ path: String, contents: String, mode: mode_t = 0o600) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        guard dir.isEmpty || isDirectory(dir) else {
+            throw OWError(.missingInput, "no directory \(dir) to write \((path as NSString).lastPathComponent) into", hint: "create it first, or choose another path")
+        }
+        try writeAtomically(path, contents: contents, mode: mode)
+    }
+
     /// Reads a secret (token or private key), refusing it when group or others may read it.
     public static func readSecret(_ path: String, what: String, maxBytes: Int = 1 << 20) throws -> String {
         var st = stat()

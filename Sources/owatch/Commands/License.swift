@@ -43,6 +43,7 @@ enum LicenseCommand {
         d.currency = inv.value("currency"); d.renewsOn = inv.value("renews"); d.owner = inv.value("owner")
         d.category = inv.value("category"); d.notes = inv.value("notes"); d.orderRef = inv.value("order")
         d.assigned = inv.values("assign")
+        d.fromOptions = true
         let l = try Licenses.add(inv.session, d)
         try changed(inv, l)
         inv.note("Added license \(l.name) (\(l.vendor)): \(l.monthly.display) a month.")
@@ -63,6 +64,7 @@ enum LicenseCommand {
         f.vendor = inv.value("vendor"); f.category = inv.value("category"); f.owner = inv.value("owner")
         f.renewingWithin = try inv.duration("renewing-within"); f.unusedOnly = inv.flag("unused"); f.includeCancelled = !inv.flag("active")
         f.holder = inv.value("user")
+        if let user = f.holder { _ = try Users.get(s.db, user) }     // `--user ghost` says so, not an empty list
         if s.actor.role != .admin {
             if let u = f.holder, u.caseInsensitiveCompare(s.actor.name) != .orderedSame {
                 throw OWError.notPermitted("\(s.actor.name) is \(s.actor.role.rawValue); only admins see other people's licenses")

@@ -142,7 +142,7 @@ enum ReportCommand {
     static func html(_ inv: Invocation) throws {
         guard let out = inv.value("out") else { throw OWError.usage("say where: owatch report html --out FILE") }
         let page = try Dashboard.html(inv.session, today: inv.session.now)
-        try FileSystem.writeAtomically(out, contents: page)
+        try FileSystem.writeOutput(out, contents: page)
         inv.note("Wrote the dashboard to \(out) (\(page.utf8.count / 1024) KB, works offline).")
         if inv.exporter.format != .table { inv.emit(Record([("path", .text(out)), ("bytes", .int(Int64(page.utf8.count)))])) }
     }

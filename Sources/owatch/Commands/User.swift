@@ -4,7 +4,8 @@ import OWKit
 enum UserCommand {
     static func record(_ u: User) -> Record {
         Record([("name", .text(u.name)), ("role", .text(u.role.rawValue)), ("dept", .text(u.dept)), ("email", .text(u.email)),
-                ("status", .text(u.status)), ("created_at", .text(u.createdAt)), ("offboarded_at", .text(u.offboardedAt))])
+                ("status", .text(u.status)), ("created_at", .text(u.createdAt)), ("offboarded_at", .text(u.offboardedAt)),
+                ("full_name", .text(u.fullName))])
     }
 
     static func expiry(_ token: IssuedToken) -> String { Time.rfc3339(Date(timeIntervalSince1970: Double(token.claims.expires))) }
@@ -16,7 +17,8 @@ enum UserCommand {
         if let out = inv.value("token-out"), FileSystem.exists(out) {
             throw OWError.refused("\(out) exists; owatch does not overwrite token files", hint: "choose another --token-out path")
         }
-        let (user, token) = try Users.addWithToken(inv.session, name: name, role: role, dept: inv.value("dept"), email: inv.value("email"), ttl: try inv.duration("expires"))
+        let (user, token) = try Users.addWithToken(inv.session, name: name, role: role, dept: inv.value("dept"), email: inv.value("email"),
+                                                  fullName: inv.value("full-name"), ttl: try inv.duration("expires"))
         var r = record(user)
         if let out = inv.value("token-out") {
             try FileSystem.writeAtomically(out, contents: token.text + "\n")
@@ -33,7 +35,7 @@ enum UserCommand {
     static func list(_ inv: Invocation) throws {
         let role = try inv.value("role").map(Role.parse)
         let users = try Users.list(inv.session.db, includeOffboarded: !inv.flag("active"), role: role, dept: inv.value("dept"))
-        inv.emit(users.map(record), columns: ["name", "role", "dept", "email", "status", "created_at", "offboarded_at"])
+        inv.emit(users.map(record), columns: ["name", "role", "dept", "email", "status", "created_at", "offboarded_at", "full_name"])
     }
 
     static func show(_ inv: Invocation) throws {
@@ -48,6 +50,19 @@ enum UserCommand {
         r.fields.append((key: "licenses", value: .list(licenses.map(\.name))))
         r.fields.append((key: "monthly_cost", value: .list(Licenses.seatCostByCurrency(licenses).map(\.display))))
         inv.emit(r)
+    }
+
+    static func edit(_ inv: Invocation) throws {
+        let user = try Users.edit(inv.session, name: inv.argument(0), dept: inv.value("dept"), email: inv.value("email"),
+                                  fullName: inv.value("full-name"))
+        inv.emitChanged(record(user), tableColumns: ["name", "full_name", "dept", "email"])
+    }
+
+    static func reactivate(_ inv: Invocation) throws {
+        let user = try Users.reactivate(inv.session, name: inv.argument(0))
+        inv.emitChanged(record(user), tableColumns: ["name", "role", "status"])
+        inv.note("\(user.name) is active again as \(user.role.rawValue). Their old tokens stay revoked: "
+                 + "issue one with `owatch user token \(ShellWord.quoted(user.name)) --out FILE`.")
     }
 
     static func role(_ inv: Invocation) throws {
