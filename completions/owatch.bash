@@ -31,7 +31,7 @@ _owatch() {
                 reactivate) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 role) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version admin employee scanner" -- "$cur")) ;;
                 token) COMPREPLY=($(compgen -W "--out --expires --all --role --out-dir --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                offboard) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                offboard) COMPREPLY=($(compgen -W "--yes --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         login)
             COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
@@ -51,12 +51,12 @@ _owatch() {
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "add list show edit grow cancel remove assign unassign renewals import" -- "$cur")) ;;
                 add) COMPREPLY=($(compgen -W "--vendor --plan --seats --cost --per-seat --period --currency --renews --owner --category --notes --order --assign --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                list) COMPREPLY=($(compgen -W "--vendor --category --owner --renewing-within --unused --user --active --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                list) COMPREPLY=($(compgen -W "--vendor --category --owner --renewing-within --unused --user --active --catalog --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 show) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 edit) COMPREPLY=($(compgen -W "--name --vendor --plan --category --owner --period --renews --notes --cost --per-seat --pack --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 grow) COMPREPLY=($(compgen -W "--seats --cost --order --on --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                cancel) COMPREPLY=($(compgen -W "--on --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                remove) COMPREPLY=($(compgen -W "--force --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                cancel) COMPREPLY=($(compgen -W "--on --yes --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                remove) COMPREPLY=($(compgen -W "--force --yes --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 assign) COMPREPLY=($(compgen -W "--grow --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 unassign) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
                 renewals) COMPREPLY=($(compgen -W "--within --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;

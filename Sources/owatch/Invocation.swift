@@ -49,6 +49,15 @@ final class Invocation {
         return n
     }
 
+    /// Asks before a destructive change, on a terminal only: piped or with `--yes` it never
+    /// prompts (a script or cron job must not hang on a question nobody sees).
+    func confirm(_ question: String) throws {
+        guard !flag("yes"), isatty(STDIN_FILENO) == 1, term.stderrIsTTY else { return }
+        term.err(question + " [y/N] ")
+        let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        guard answer == "y" || answer == "yes" else { throw OWError.refused("not confirmed; nothing changed", hint: "pass --yes to skip the question") }
+    }
+
     // Output: data to stdout in the chosen format; messages to stderr.
     func emit<S: Sequence>(_ records: S, columns: [String] = [], tableColumns: [String]? = nil) where S.Element == Record {
         var w = listWriter(columns: columns, tableColumns: tableColumns)

@@ -1,3 +1,10 @@
+import os
+import pty
+import subprocess
+import time
+
+from conftest import BIN
+
 """Everyday use (issue 14): messages that say what the user typed, and refusals that help."""
 
 
@@ -37,3 +44,62 @@ def test_scan_inspect_of_empty_or_binary_files(office):
     for f, why in ((empty, "it is empty"), (binary, "it is binary")):
         r = office.run("scan", "inspect", f)
         assert r.rc == 65 and "is not an email message" in r.err and why in r.err, r
+
+
+def test_employees_see_the_catalog_without_prices(office):
+    office.ok("license", "add", "Figma", "--vendor", "figma", "--seats", "1", "--cost", "15", "--assign", "alice")
+    office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "5", "--cost", "40")
+    office.ok("license", "add", "Old", "--vendor", "zoom", "--seats", "5", "--cost", "40")
+    office.ok("license", "cancel", "Old")
+    bob = office.add_user("bob")
+    r = office.ok("license", "list", "--catalog", "--json", token=bob)
+    rows = {e["name"]: e for e in r.json()}
+    assert set(rows) == {"Figma", "Slack"}
+    assert rows["Figma"]["seat_free"] is False and rows["Slack"]["seat_free"] is True
+    assert set(rows["Slack"]) == {"name", "vendor", "category", "seat_free"}           # no prices, no holders
+    assert "EUR" not in office.ok("license", "list", "--catalog", token=bob).out
+    assert office.ok("license", "list", "--json", token=bob).json() == []              # bob still sees only his own seats
+
+
+def on_a_terminal(office, args, answer):
+    """Runs owatch with stdin and stderr on a pseudo-terminal, answers its question, returns (rc, what it showed)."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([BIN, *map(str, args)], cwd=office.home, env=office.env, stdin=follower, stdout=subprocess.PIPE,
+                            stderr=follower)
+    os.close(follower)
+    seen = b""
+    deadline = time.time() + 30
+    while b"[y/N]" not in seen and time.time() < deadline and proc.poll() is None:
+        try:
+            seen += os.read(leader, 4096)
+        except OSError:
+            break
+    if answer is not None:
+        os.write(leader, answer.encode() + b"\n")
+    proc.wait(timeout=30)
+    try:
+        while True:
+            chunk = os.read(leader, 4096)
+            if not chunk:
+                break
+            seen += chunk
+    except OSError:
+        pass
+    os.close(leader)
+    return proc.returncode, seen.decode("utf-8", "replace")
+
+
+def test_destructive_commands_ask_on_a_terminal_only(office):
+    office.ok("license", "add", "Zoom", "--vendor", "zoom", "--seats", "2", "--cost", "30")
+    office.ok("license", "add", "Typo", "--vendor", "zoom", "--seats", "2", "--cost", "30")
+    office.add_user("bob")
+    rc, seen = on_a_terminal(office, ["user", "offboard", "bob"], "n")
+    assert rc == 1 and "Offboard bob" in seen and "not confirmed" in seen
+    assert office.ok("user", "show", "bob", "--json").json()["status"] == "active"
+    rc, seen = on_a_terminal(office, ["license", "remove", "Typo"], "y")
+    assert rc == 0 and "Delete Typo" in seen
+    rc, seen = on_a_terminal(office, ["license", "cancel", "Zoom", "--yes"], None)
+    assert rc == 0 and "[y/N]" not in seen
+    # Piped: never a question, never a hang.
+    r = office.run("user", "offboard", "bob")
+    assert r.rc == 0 and "[y/N]" not in r.err

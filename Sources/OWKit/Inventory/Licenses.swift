@@ -31,6 +31,25 @@ public enum Licenses {
                        parsed: &periods, currencies: &currencies)
     }
 
+    /// One entry of the office's software catalog: what everyone may know of a license.
+    public struct CatalogEntry: Sendable {
+        public let name: String
+        public let vendor: String
+        public let category: String
+        public let seatFree: Bool
+    }
+
+    /// Active licenses with no prices and no holders, for employees to see what already exists.
+    public static func catalog(_ db: Database, category: String? = nil, vendor: String? = nil) throws -> [CatalogEntry] {
+        var f = LicenseFilter()
+        f.includeCancelled = false
+        f.category = category
+        f.vendor = vendor
+        return try list(db, filter: f).map { l in
+            CatalogEntry(name: l.name, vendor: l.vendor, category: l.category, seatFree: l.freeSeats.map { $0 > 0 } ?? true)
+        }
+    }
+
     public static func get(_ db: Database, _ key: String) throws -> License {
         guard let l = try find(db, key) else {
             // A near miss or a unique prefix ("Adobe" for "Adobe CC") gets the name to type.

@@ -59,6 +59,7 @@ enum LicenseCommand {
     }
 
     static func list(_ inv: Invocation) throws {
+        if inv.flag("catalog") { return try catalog(inv) }
         let s = inv.session
         var f = LicenseFilter()
         f.vendor = inv.value("vendor"); f.category = inv.value("category"); f.owner = inv.value("owner")
@@ -92,6 +93,17 @@ enum LicenseCommand {
         }
     }
 
+    /// What the office already has, as an employee may see it: no prices, no holders.
+    static func catalog(_ inv: Invocation) throws {
+        let entries = try Licenses.catalog(inv.session.db, category: inv.value("category"), vendor: inv.value("vendor"))
+        inv.emit(entries.map {
+            Record([("name", .text($0.name)), ("vendor", .text($0.vendor)), ("category", .text($0.category)), ("seat_free", .bool($0.seatFree))])
+        }, columns: ["name", "vendor", "category", "seat_free"])
+        if inv.session.actor.role != .admin, !entries.isEmpty {
+            inv.note("Ask for a seat with `owatch request new software NAME --reason WHY`.")
+        }
+    }
+
     static func showCommand(_ inv: Invocation) throws { try show(inv, try visible(inv, inv.argument(0))) }
 
     static func edit(_ inv: Invocation) throws {
@@ -115,12 +127,16 @@ enum LicenseCommand {
     }
 
     static func cancel(_ inv: Invocation) throws {
+        let license = try Licenses.get(inv.session.db, inv.argument(0))
+        try inv.confirm("Cancel \(license.name) (\(license.monthly.display) a month)?")
         let l = try Licenses.cancel(inv.session, inv.argument(0), on: inv.value("on"))
         try changed(inv, l)
         inv.note("Cancelled \(l.name); it ends on \(l.endsOn ?? "-").")
     }
 
     static func remove(_ inv: Invocation) throws {
+        let license = try Licenses.get(inv.session.db, inv.argument(0))
+        try inv.confirm("Delete \(license.name) and its purchase lines for good (use `license cancel` for a contract that ends)?")
         let l = try Licenses.remove(inv.session, inv.argument(0), force: inv.flag("force"))
         inv.note("Removed license \(l.name).")
     }

@@ -120,7 +120,9 @@ enum UserCommand {
     }
 
     static func offboard(_ inv: Invocation) throws {
-        let result = try Users.offboard(inv.session, name: inv.argument(0))
+        let user = try Users.get(inv.session.db, inv.argument(0))
+        try inv.confirm("Offboard \(user.name): revoke their tokens and free their seats?")
+        let result = try Users.offboard(inv.session, name: user.name)
         var r = record(result.user)
         r.fields.append((key: "revoked_tokens", value: .int(Int64(result.revokedTokens))))
         r.fields.append((key: "freed_seats", value: .list(result.freedSeats)))
