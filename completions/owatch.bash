@@ -16,113 +16,113 @@ _owatch() {
         --role) COMPREPLY=($(compgen -W "admin employee scanner" -- "$cur")); return ;;
     esac
     if [[ -z "$noun" ]]; then
-        COMPREPLY=($(compgen -W "init user login logout whoami token license vendor request approve scan report config audit doctor backup help completion --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")); return
+        COMPREPLY=($(compgen -W "init user login logout whoami token license vendor request approve scan report config audit doctor backup help completion --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")); return
     fi
     case "$noun" in
         init)
-            COMPREPLY=($(compgen -W "--org --admin --currency --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--org --admin --currency --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
         user)
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "add list show edit reactivate role token offboard" -- "$cur")) ;;
-                add) COMPREPLY=($(compgen -W "--role --dept --email --full-name --token-out --expires --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                list) COMPREPLY=($(compgen -W "--role --dept --active --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                show) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                edit) COMPREPLY=($(compgen -W "--dept --email --full-name --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                reactivate) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                role) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version admin employee scanner" -- "$cur")) ;;
-                token) COMPREPLY=($(compgen -W "--out --expires --all --role --out-dir --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                offboard) COMPREPLY=($(compgen -W "--yes --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                add) COMPREPLY=($(compgen -W "--role --dept --email --full-name --token-out --expires --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                list) COMPREPLY=($(compgen -W "--role --dept --active --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                show) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                edit) COMPREPLY=($(compgen -W "--dept --email --full-name --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                reactivate) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                role) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version admin employee scanner" -- "$cur")) ;;
+                token) COMPREPLY=($(compgen -W "--out --expires --all --role --out-dir --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                offboard) COMPREPLY=($(compgen -W "--yes --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         login)
-            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
         logout)
-            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
         whoami)
-            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
         token)
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "jwk list renew revoke" -- "$cur")) ;;
-                jwk) COMPREPLY=($(compgen -W "--set --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                list) COMPREPLY=($(compgen -W "--user --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                renew) COMPREPLY=($(compgen -W "--out --expires --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                revoke) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                jwk) COMPREPLY=($(compgen -W "--set --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                list) COMPREPLY=($(compgen -W "--user --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                renew) COMPREPLY=($(compgen -W "--out --expires --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                revoke) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         license)
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "add list show edit grow cancel remove assign unassign renewals import" -- "$cur")) ;;
-                add) COMPREPLY=($(compgen -W "--vendor --plan --seats --cost --per-seat --period --currency --renews --owner --category --notes --order --assign --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                list) COMPREPLY=($(compgen -W "--vendor --category --owner --renewing-within --unused --user --active --catalog --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                show) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                edit) COMPREPLY=($(compgen -W "--name --vendor --plan --category --owner --period --renews --notes --cost --per-seat --pack --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                grow) COMPREPLY=($(compgen -W "--seats --cost --order --on --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                cancel) COMPREPLY=($(compgen -W "--on --yes --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                remove) COMPREPLY=($(compgen -W "--force --yes --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                assign) COMPREPLY=($(compgen -W "--grow --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                unassign) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                renewals) COMPREPLY=($(compgen -W "--within --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                import) COMPREPLY=($(compgen -W "--dry-run --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                add) COMPREPLY=($(compgen -W "--vendor --plan --seats --cost --per-seat --period --currency --renews --owner --category --notes --order --assign --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                list) COMPREPLY=($(compgen -W "--vendor --category --owner --renewing-within --unused --user --active --catalog --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                show) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                edit) COMPREPLY=($(compgen -W "--name --vendor --plan --category --owner --period --renews --notes --cost --per-seat --pack --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                grow) COMPREPLY=($(compgen -W "--seats --cost --order --on --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                cancel) COMPREPLY=($(compgen -W "--on --yes --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                remove) COMPREPLY=($(compgen -W "--force --yes --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                assign) COMPREPLY=($(compgen -W "--grow --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                unassign) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                renewals) COMPREPLY=($(compgen -W "--within --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                import) COMPREPLY=($(compgen -W "--dry-run --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         vendor)
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "list add edit" -- "$cur")) ;;
-                list) COMPREPLY=($(compgen -W "--category --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                add) COMPREPLY=($(compgen -W "--category --domain --alias --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                edit) COMPREPLY=($(compgen -W "--name --category --domain --alias --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                list) COMPREPLY=($(compgen -W "--category --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                add) COMPREPLY=($(compgen -W "--category --domain --alias --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                edit) COMPREPLY=($(compgen -W "--name --category --domain --alias --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         request)
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "new list show cancel" -- "$cur")) ;;
-                new) COMPREPLY=($(compgen -W "--vendor --plan --seats --cost --period --reason --from --to --type --half-day --note --force --ledger --token --key --format --json --quiet --no-color --help --version software leave purchase" -- "$cur")) ;;
-                list) COMPREPLY=($(compgen -W "--all --status --kind --user --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                show) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                cancel) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                new) COMPREPLY=($(compgen -W "--vendor --plan --seats --cost --period --reason --from --to --type --half-day --note --force --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version software leave purchase" -- "$cur")) ;;
+                list) COMPREPLY=($(compgen -W "--all --status --kind --user --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                show) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                cancel) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         approve)
-            COMPREPLY=($(compgen -W "--message --reject --force --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--message --reject --force --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
         scan)
             case "$verb" in
-                "") COMPREPLY=($(compgen -W "source findings adopt ignore inspect --map --dry-run --wait --fail-on-findings --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                source) COMPREPLY=($(compgen -W "--map --ledger --token --key --format --json --quiet --no-color --help --version add list remove" -- "$cur")) ;;
-                findings) COMPREPLY=($(compgen -W "--all --kind --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                adopt) COMPREPLY=($(compgen -W "--as --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                ignore) COMPREPLY=($(compgen -W "--message --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                inspect) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                "") COMPREPLY=($(compgen -W "source findings adopt ignore inspect --map --dry-run --wait --fail-on-findings --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                source) COMPREPLY=($(compgen -W "--map --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version add list remove" -- "$cur")) ;;
+                findings) COMPREPLY=($(compgen -W "--all --kind --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                adopt) COMPREPLY=($(compgen -W "--as --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                ignore) COMPREPLY=($(compgen -W "--message --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                inspect) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         report)
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "burn renewals utilization shadow leave forecast summary html" -- "$cur")) ;;
-                burn) COMPREPLY=($(compgen -W "--from --to --by --ascii --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                renewals) COMPREPLY=($(compgen -W "--within --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                utilization) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                shadow) COMPREPLY=($(compgen -W "--ascii --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                leave) COMPREPLY=($(compgen -W "--year --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                forecast) COMPREPLY=($(compgen -W "--months --from --ascii --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                summary) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                html) COMPREPLY=($(compgen -W "--out --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                burn) COMPREPLY=($(compgen -W "--from --to --by --ascii --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                renewals) COMPREPLY=($(compgen -W "--within --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                utilization) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                shadow) COMPREPLY=($(compgen -W "--ascii --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                leave) COMPREPLY=($(compgen -W "--year --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                forecast) COMPREPLY=($(compgen -W "--months --from --ascii --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                summary) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                html) COMPREPLY=($(compgen -W "--out --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         config)
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "get set unset list" -- "$cur")) ;;
-                get) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                set) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                unset) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                list) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                get) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                set) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                unset) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                list) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         audit)
             case "$verb" in
                 "") COMPREPLY=($(compgen -W "log verify seal" -- "$cur")) ;;
-                log) COMPREPLY=($(compgen -W "--limit --action --actor --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                verify) COMPREPLY=($(compgen -W "--state --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
-                seal) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+                log) COMPREPLY=($(compgen -W "--limit --action --actor --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                verify) COMPREPLY=($(compgen -W "--state --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                seal) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         doctor)
-            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
         backup)
-            COMPREPLY=($(compgen -W "--force --ledger --token --key --format --json --quiet --no-color --help --version" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--force --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
         help)
-            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version init user login logout whoami token license vendor request approve scan report config audit doctor backup help completion" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version init user login logout whoami token license vendor request approve scan report config audit doctor backup help completion" -- "$cur")) ;;
         completion)
-            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --quiet --no-color --help --version bash zsh fish" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version bash zsh fish" -- "$cur")) ;;
     esac
 }
 complete -o default -F _owatch owatch

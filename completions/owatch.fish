@@ -5,6 +5,8 @@ complete -c owatch -l token -r -d 'token file (env OWATCH_TOKEN; default $XDG_CO
 complete -c owatch -l key -r -d 'issuer private key (env OWATCH_KEY; default $XDG_CONFIG_HOME/owatch/issuer.key)'
 complete -c owatch -l format -r -d 'output format (env OWATCH_FORMAT)'
 complete -c owatch -l json -d 'short for --format json'
+complete -c owatch -l columns -r -d 'the table\'s columns, in order, e.g. name,seats,monthly (any key the JSON has)'
+complete -c owatch -l wide -d 'tables show every column, not just the usual ones'
 complete -c owatch -l quiet -s q -d 'print only data; no messages'
 complete -c owatch -l no-color -d 'no colour even on a terminal (also NO_COLOR)'
 complete -c owatch -l help -s h -d 'show help for the command'

@@ -11,13 +11,18 @@ final class Invocation {
     let exporter: Exporter
     let quiet: Bool
     private var openedSession: Session?
+    /// An error found while writing output (an unknown `--columns` name); main reports it after the run.
+    var deferredError: OWError?
 
     init(command: Command, line: ParsedLine, term: Terminal, paths: Paths, format: OutputFormat, session: Session?) {
         self.command = command
         self.line = line
         self.term = term
         self.paths = paths
-        self.exporter = Exporter(format: format, color: term.color, width: term.width)
+        var exporter = Exporter(format: format, color: term.color, width: term.width)
+        exporter.chosenColumns = line.value("columns").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        exporter.allColumns = line.flag("wide")
+        self.exporter = exporter
         self.quiet = line.flag("quiet")
         self.openedSession = session
     }
@@ -68,7 +73,10 @@ final class Invocation {
     /// For lists made row by row: each row is written (or, for tables, kept) as it is added.
     func listWriter(columns: [String] = [], tableColumns: [String]? = nil) -> Exporter.ListWriter {
         let term = self.term
-        return Exporter.ListWriter(exporter, emptyColumns: columns, tableColumns: tableColumns) { term.out(bytes: $0) }
+        return Exporter.ListWriter(exporter, emptyColumns: columns, tableColumns: tableColumns, sink: { term.out(bytes: $0) },
+                                   unknownColumn: { [weak self] bad, known in
+                                       self?.deferredError = OWError.usage("no column '\(bad)' in this list", hint: "its columns: " + known.joined(separator: ", "))
+                                   })
     }
 
     /// The result of a change: as a one-row summary table in table format, the whole object otherwise.
@@ -80,5 +88,5 @@ final class Invocation {
     func values(_ name: String) -> [String] { line.options[name] ?? [] }
     func emit(_ record: Record) { term.out(exporter.single(record)) }
     func note(_ message: String) { if !quiet { term.err(message + "\n") } }
-    func warn(_ message: String) { term.err("owatch: warning: \(message)\n") }
+    func warn(_ message: String) { term.err("owatch: warning: \(Terminal.unprefixed(message))\n") }
 }

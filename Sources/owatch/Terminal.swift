@@ -44,6 +44,22 @@ struct Terminal {
         FileHandle.standardError.write(Data(SafeText.visible(text, newlines: true).utf8))
     }
 
+    /// An error as owatch shows it: `owatch: error: …`, its detail lines, and `hint:` lines.
+    func report(_ error: OWError) {
+        err("owatch: error: \(Terminal.unprefixed(error.message))\n")
+        for line in error.details { err("  \(line)\n") }
+        for hint in error.hints { err("hint: \(hint)\n") }
+    }
+
+    /// A message without an `owatch: …:` prefix of its own, so none is ever doubled.
+    static func unprefixed(_ message: String) -> String {
+        var m = Substring(message)
+        for prefix in ["owatch: error: ", "owatch: warning: ", "owatch: "] where m.hasPrefix(prefix) {
+            m = m.dropFirst(prefix.count)
+        }
+        return String(m)
+    }
+
     /// A progress line redrawn in place on a terminal: our own CR and erase-line around text
     /// made safe.
     func progress(_ text: String?) {

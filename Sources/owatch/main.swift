@@ -5,12 +5,6 @@ import OWKit
 let version = "0.1.0"
 let environment = ProcessInfo.processInfo.environment
 
-func printError(_ error: OWError, _ term: Terminal) {
-    term.err("owatch: error: \(error.message)\n")
-    for line in error.details { term.err("  \(line)\n") }
-    for hint in error.hints { term.err("hint: \(hint)\n") }
-}
-
 func main() -> Int32 {
     let argv = Array(CommandLine.arguments.dropFirst())
     var term = Terminal.detect(noColor: argv.contains("--no-color"), environment: environment)
@@ -53,17 +47,18 @@ func main() -> Int32 {
         }
         let inv = Invocation(command: command, line: line, term: term, paths: paths, format: format, session: session)
         try command.run(inv)
+        if let error = inv.deferredError { throw error }
         if let session {
             for warning in Housekeeping.renewalReminders(session) { inv.warn(warning) }
         }
         return 0
     } catch let error as OWError {
-        printError(error, term)
+        term.report(error)
         return error.exitCode
     } catch let exit as SilentExit {
         return exit.code
     } catch {
-        printError(OWError(.io, "\(error)"), term)
+        term.report(OWError(.io, "\(error)"))
         return OWError.Kind.io.rawValue
     }
 }

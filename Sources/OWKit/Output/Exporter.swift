@@ -4,6 +4,9 @@ public struct Exporter: Sendable {
     public var color: Bool
     /// Terminal width for truncation with "…"; nil when stdout is not a terminal.
     public var width: Int?
+    /// Table columns the user chose (`--columns`); `allColumns` (`--wide`) shows every one.
+    public var chosenColumns: [String]?
+    public var allColumns = false
 
     public init(format: OutputFormat, color: Bool = false, width: Int? = nil) {
         self.format = format
@@ -17,7 +20,7 @@ public struct Exporter: Sendable {
         switch format {
         case .json, .jsonl, .csv: return String(decoding: listBytes(records, emptyColumns: emptyColumns), as: UTF8.self)
         case .table:
-            guard let cols = tableColumns else { return table(records, emptyColumns: emptyColumns) }
+            guard let cols = chosenColumns ?? (allColumns ? nil : tableColumns) else { return table(records, emptyColumns: emptyColumns) }
             let picked = records.map { r in Record(cols.compactMap { c in r[c].map { (c, $0) } }) }
             return table(picked, emptyColumns: cols)
         }
@@ -32,13 +35,16 @@ public struct Exporter: Sendable {
         let emptyColumns: [String]
         let tableColumns: [String]?
         let sink: ([UInt8]) -> Void
+        let unknownColumn: ((String, [String]) -> Void)?
         var out: [UInt8] = []
         var count = 0
         var kept: [Record] = []
         var keys = KeyCache()
 
-        public init(_ exporter: Exporter, emptyColumns: [String] = [], tableColumns: [String]? = nil, sink: @escaping ([UInt8]) -> Void) {
+        public init(_ exporter: Exporter, emptyColumns: [String] = [], tableColumns: [String]? = nil, sink: @escaping ([UInt8]) -> Void,
+                    unknownColumn: ((String, [String]) -> Void)? = nil) {
             self.exporter = exporter; self.emptyColumns = emptyColumns; self.tableColumns = tableColumns; self.sink = sink
+            self.unknownColumn = unknownColumn
             out.reserveCapacity(72 * 1024)
         }
 
@@ -62,7 +68,14 @@ public struct Exporter: Sendable {
 
         public mutating func finish() {
             switch exporter.format {
-            case .table: out = Array(exporter.list(kept, emptyColumns: emptyColumns, tableColumns: tableColumns).utf8)
+            case .table:
+                // A chosen column the list does not have: nothing is shown, and the caller is told.
+                let known = kept.first.map { $0.fields.map(\.key) } ?? emptyColumns
+                if let chosen = exporter.chosenColumns, !known.isEmpty, let bad = chosen.first(where: { !known.contains($0) }) {
+                    unknownColumn?(bad, known)
+                    return
+                }
+                out = Array(exporter.list(kept, emptyColumns: emptyColumns, tableColumns: tableColumns).utf8)
             case .json: out.append(contentsOf: count == 0 ? Array("[]\n".utf8) : [10, UInt8(ascii: "]"), 10])
             case .jsonl: break
             case .csv: if count == 0 { Exporter.writeCSVRow(emptyColumns, to: &out) }
@@ -114,11 +127,23 @@ public struct Exporter: Sendable {
     func table(_ records: [Record], emptyColumns: [String]) -> String {
         let keys = records.first.map { $0.fields.map(\.key) } ?? emptyColumns
         guard !keys.isEmpty else { return "" }
-        let header = keys.map { $0.uppercased() }
+        var header = keys.map { $0.uppercased() }
+        var numeric = keys.indices.map { i in records.first.map { i < $0.fields.count && Exporter.isNumeric($0.fields[i].value) } ?? false }
         var rows = records.map { $0.fields.map { Exporter.tableCell($0.value) } }
         var widths = header.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
-        // On a terminal, shrink the widest columns until the line fits, marking cuts with "…".
+        // On a terminal that is too narrow: first drop columns with nothing in them (unless the
+        // user chose them), then shrink the widest until the line fits, marking cuts with "…".
+        if let width, chosenColumns == nil, widths.reduce(0, +) + 2 * (widths.count - 1) > width, !rows.isEmpty {
+            let empty = Set(header.indices.filter { i in rows.allSatisfy { i >= $0.count || $0[i] == "-" || $0[i].isEmpty } })
+            if empty.count < header.count {
+                func keep<T>(_ xs: [T]) -> [T] { xs.enumerated().filter { !empty.contains($0.offset) }.map(\.element) }
+                header = keep(header)
+                widths = keep(widths)
+                rows = rows.map(keep)
+                numeric = keep(numeric)
+            }
+        }
         if let width {
             let gaps = 2 * (widths.count - 1)
             while widths.reduce(0, +) + gaps > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
@@ -130,7 +155,7 @@ public struct Exporter: Sendable {
             var parts: [String] = []
             for (i, c) in cells.enumerated() {
                 let last = i == cells.count - 1
-                let rightAlign = records.first.map { Exporter.isNumeric($0.fields[i].value) } ?? false
+                let rightAlign = numeric[i]
                 let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
                 parts.append(rightAlign ? pad + c : (last ? c : c + pad))
             }

@@ -103,8 +103,7 @@ enum ApproveCommand {
                                                 : "Rejected #\(r.id) (\(r.summary)).")
                 RequestCommand.report(inv, outcome)
             } catch let e as OWError {
-                inv.term.err("owatch: error: \(e.message)\n")
-                for h in e.hints { inv.term.err("hint: \(h)\n") }
+                inv.term.report(e)
                 firstError = firstError ?? e
             }
         }
