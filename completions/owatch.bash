@@ -60,7 +60,7 @@ _owatch() {
                 assign) COMPREPLY=($(compgen -W "--grow --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
                 unassign) COMPREPLY=($(compgen -W "--ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
                 renewals) COMPREPLY=($(compgen -W "--within --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
-                import) COMPREPLY=($(compgen -W "--dry-run --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
+                import) COMPREPLY=($(compgen -W "--dry-run --update --date-format --ledger --token --key --format --json --columns --wide --quiet --no-color --help --version" -- "$cur")) ;;
             esac ;;
         vendor)
             case "$verb" in

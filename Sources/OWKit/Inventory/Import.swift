@@ -13,11 +13,53 @@ public enum LicenseImport {
         public let licenses: Int
         public let seats: Int
         public let dryRun: Bool
+        /// With `--update`: what changes, one line per license added or changed.
+        public var changes: [Change] = []
+        public var updated = 0
+        public var unchanged = 0
     }
 
-    /// The columns a CSV header may name (and the keys read from `license list --json`).
+    /// One line of an import's diff.
+    public struct Change: Sendable {
+        public enum Kind: String, Sendable { case add, update }
+        public let kind: Kind
+        public let license: String
+        public let what: String
+    }
+
+    /// How dates are written in a spreadsheet (`--date-format`); read into YYYY-MM-DD.
+    public struct DateFormat: Sendable {
+        let order: (day: Int, month: Int, year: Int)
+        let separator: Character
+
+        public init(_ pattern: String) throws {
+            let p = pattern.uppercased()
+            guard let sep = p.first(where: { !$0.isLetter }) else { throw OWError.usage("--date-format takes a form such as DD/MM/YYYY") }
+            let parts = p.split(separator: sep).map(String.init)
+            guard parts.count == 3, let d = parts.firstIndex(of: "DD"), let m = parts.firstIndex(of: "MM"), let y = parts.firstIndex(of: "YYYY") else {
+                throw OWError.usage("--date-format takes DD, MM and YYYY with one separator, e.g. DD/MM/YYYY, MM/DD/YYYY or DD.MM.YYYY; not '\(pattern)'")
+            }
+            order = (d, m, y)
+            separator = sep
+        }
+
+        func iso(_ text: String) throws -> String {
+            let parts = text.split(separator: separator).map(String.init)
+            guard parts.count == 3, let day = Int(parts[order.day]), let month = Int(parts[order.month]), parts[order.year].count == 4 else {
+                throw OWError.badData("'\(text.prefix(20))' does not match the date format")
+            }
+            let iso = String(format: "%@-%02d-%02d", parts[order.year], month, day)
+            guard Time.parseDay(iso) != nil else { throw OWError.badData("'\(text.prefix(20))' is not a real date") }
+            return iso
+        }
+    }
+
+    /// The columns a CSV header may name: the import format, and every column `license list`
+    /// writes (derived ones such as `monthly` and `id` are read past), so an export imports back.
     enum Column: Int, CaseIterable {
         case name, vendor, plan, seats, cost, currency, period, renews_on, owner, assigned, category, per_seat, notes, order, purchased_on
+        case status, ends_on, unlimited, lines, assigned_to
+        case id, free, cost_minor, monthly, monthly_minor
         static let required: [Column] = [.name, .vendor, .seats, .cost]
         var key: String { String(describing: self) }
         init?(key: String) {
@@ -29,21 +71,22 @@ public enum LicenseImport {
     typealias DraftRow = (line: Int, draft: Result<LicenseDraft, OWError>)
 
     /// Reads drafts from file text, one at a time; JSON when it starts with `[`, CSV otherwise.
-    static func forEachDraft(in text: String, _ body: (DraftRow) throws -> Void) throws {
+    static func forEachDraft(in text: String, dates: DateFormat?, _ body: (DraftRow) throws -> Void) throws {
         let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
         if trimmed.first == "[" {
-            try fromJSON(String(trimmed)).forEach(body)
+            try fromJSON(String(trimmed), dates: dates).forEach(body)
         } else {
-            try fromCSV(text, body)
+            try fromCSV(text, dates: dates, body)
         }
     }
 
     /// CSV rows become drafts as they are read; only the drafts' checked forms are kept.
-    static func fromCSV(_ text: String, _ body: (DraftRow) throws -> Void) throws {
+    /// The separator (`,` `;` or tab) is the header's.
+    static func fromCSV(_ text: String, dates: DateFormat?, _ body: (DraftRow) throws -> Void) throws {
         var width = 0
         // Where each known column is in a row, from the header: no name is looked up per row.
         var position = [Int?](repeating: nil, count: Column.allCases.count)
-        try CSV.forEachRecord(text) { rec in
+        try CSV.forEachRecord(text, delimiter: CSV.detectDelimiter(text)) { rec in
             guard width > 0 else {
                 let names = rec.fields.map { CSV.trim($0).lowercased() }
                 for (i, n) in names.enumerated() {
@@ -57,6 +100,8 @@ public enum LicenseImport {
                 if let missing = Column.required.first(where: { position[$0.rawValue] == nil }) {
                     throw OWError.badData("line 1: the header has no '\(missing.key)' column")
                 }
+                // An export's `assigned` is the count of holders; `assigned_to` names them.
+                if position[Column.assigned_to.rawValue] != nil { position[Column.assigned.rawValue] = nil }
                 width = names.count
                 return
             }
@@ -64,23 +109,66 @@ public enum LicenseImport {
                 guard rec.fields.count == width else {
                     throw OWError.badData("expected \(width) fields, found \(rec.fields.count)")
                 }
-                return try draft { column in position[column.rawValue].map { CSV.trim(rec.fields[$0]) } }
+                func field(_ column: Column) -> String? { position[column.rawValue].map { CSV.trim(rec.fields[$0]) } }
+                var d = try draft(dates: dates) { column in
+                    switch column {
+                    case .seats: return field(.unlimited)?.lowercased() == "true" ? "unlimited" : field(.seats)
+                    case .assigned: return field(.assigned_to) ?? field(.assigned)
+                    default: return field(column)
+                    }
+                }
+                // An export's purchase lines: JSON objects separated by ";".
+                if let cell = field(.lines), !cell.isEmpty {
+                    let objects = try splitObjects(cell).map { text -> JSON in
+                        do { return try JSON.parse(text, maxDepth: 4) } catch { throw OWError.badData("lines: a purchase line is not JSON") }
+                    }
+                    try applyLines(objects, to: &d, dates: dates)
+                }
+                return d
             }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") }))
         }
         if width == 0 { throw OWError.badData("the file is empty; expected a header row") }
     }
 
+    /// `{…};{…}`: the objects of a CSV cell, split where `;` is outside any string and object.
+    static func splitObjects(_ cell: String) throws -> [String] {
+        var out: [String] = [], current = "", depth = 0, inString = false, escaped = false
+        for ch in cell {
+            if inString {
+                if escaped { escaped = false } else if ch == "\\" { escaped = true } else if ch == "\"" { inString = false }
+            } else if ch == "\"" {
+                inString = true
+            } else if ch == "{" {
+                depth += 1
+            } else if ch == "}" {
+                depth -= 1
+            } else if ch == ";" && depth == 0 {
+                out.append(current)
+                current = ""
+                continue
+            }
+            current.append(ch)
+        }
+        out.append(current)
+        return out.map(CSV.trim).filter { !$0.isEmpty }
+    }
+
     /// A draft from one row; `field` gives a column's text (nil when the file has no such column).
-    static func draft(_ field: (Column) -> String?) throws -> LicenseDraft {
+    static func draft(dates: DateFormat?, _ field: (Column) -> String?) throws -> LicenseDraft {
         func value(_ c: Column) -> String? { field(c).flatMap { $0.isEmpty ? nil : $0 } }
+        func date(_ c: Column) throws -> String? {
+            guard let text = value(c) else { return nil }
+            do { return try dates.map { try $0.iso(text) } ?? text } catch let e as OWError { throw OWError.badData("\(c.key): \(e.message)") }
+        }
         guard let name = value(.name) else { throw OWError.badData("name is empty") }
         guard let vendor = value(.vendor) else { throw OWError.badData("vendor is empty") }
         guard let seatsText = value(.seats) else { throw OWError.badData("seats is empty") }
         guard let cost = value(.cost) else { throw OWError.badData("cost is empty") }
         var d = LicenseDraft(name: name, vendor: vendor, seats: try LicenseDraft.parseSeats(seatsText), cost: cost)
         d.plan = value(.plan); d.currency = value(.currency); d.period = value(.period) ?? "monthly"
-        d.renewsOn = value(.renews_on); d.owner = value(.owner); d.category = value(.category); d.notes = value(.notes)
-        d.orderRef = value(.order); d.purchasedOn = value(.purchased_on)
+        d.renewsOn = try date(.renews_on); d.owner = value(.owner); d.category = value(.category); d.notes = value(.notes)
+        d.orderRef = value(.order); d.purchasedOn = try date(.purchased_on)
+        d.status = value(.status)?.lowercased(); d.endsOn = try date(.ends_on)
         if let ps = value(.per_seat) {
             switch ps.lowercased() {
             case "true", "yes", "1": d.perSeat = true
@@ -92,52 +180,95 @@ public enum LicenseImport {
         return d
     }
 
+    /// Purchase lines of an export: the first is the license's own, the rest are grown seats.
+    /// Their costs are line totals, even for per-seat prices.
+    static func applyLines(_ lines: [JSON], to d: inout LicenseDraft, dates: DateFormat?) throws {
+        guard !lines.isEmpty else { return }
+        func line(_ j: JSON) throws -> (Int64?, String, String?, String?) {
+            let seats: Int64? = j["seats"].flatMap { $0 == .null ? nil : $0.intValue }
+            guard let cost = j["cost"], case .number(let c) = cost else { throw OWError.badData("a purchase line has no cost") }
+            return (seats, c, j["order"]?.stringValue, try j["purchased_on"]?.stringValue.map { try dates?.iso($0) ?? $0 })
+        }
+        let first = try line(lines[0])
+        d.seats = first.0; d.cost = first.1; d.orderRef = first.2; d.purchasedOn = first.3
+        d.costIsLineTotal = true
+        d.extraLines = try lines.dropFirst().map { let l = try line($0); return (seats: l.0, cost: l.1, order: l.2, date: l.3) }
+    }
+
     /// The JSON of `license list --json`: each object's `lines` rebuild its purchase lines exactly.
-    static func fromJSON(_ text: String) throws -> [DraftRow] {
+    /// A bad record is named by its number and the line it starts on.
+    static func fromJSON(_ text: String, dates: DateFormat?) throws -> [DraftRow] {
         let doc: JSON
         do { doc = try JSON.parse(text, maxDepth: 8) } catch let e as OWError { throw OWError.badData(e.message) }
         guard let items = doc.arrayValue else { throw OWError.badData("expected a JSON array of licenses") }
+        let starts = recordLines(text)
         return items.enumerated().map { index, item in
-            (index + 1, Result {
-                guard item.members != nil else { throw OWError.badData("item \(index + 1) is not an object") }
-                func str(_ k: String) -> String? {
-                    switch item[k] {
-                    case .string(let s)?: return s.isEmpty ? nil : s
-                    case .number(let n)?: return n
-                    case .bool(let b)?: return b ? "true" : "false"
-                    default: return nil
-                    }
+            let line = index < starts.count ? starts[index] : 1
+            return (line, Result {
+                do {
+                    return try draft(fromJSON: item, dates: dates)
+                } catch let e as OWError {
+                    throw OWError.badData("record \(index + 1): \(e.message)")
                 }
-                var d = try draft { column in
-                    switch column {
-                    case .seats: return item["unlimited"]?.boolValue == true ? "unlimited" : str("seats")
-                    case .assigned: return item["assigned_to"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ";")
-                    default: return str(column.key)
-                    }
-                }
-                // Purchase lines: the first is the license's own; the rest are grown seats.
-                if let lines = item["lines"]?.arrayValue, !lines.isEmpty {
-                    func line(_ j: JSON) throws -> (Int64?, String, String?, String?) {
-                        let seats: Int64? = j["seats"].flatMap { $0 == .null ? nil : $0.intValue }
-                        guard let cost = j["cost"], case .number(let c) = cost else { throw OWError.badData("a purchase line has no cost") }
-                        return (seats, c, j["order"]?.stringValue, j["purchased_on"]?.stringValue)
-                    }
-                    let first = try line(lines[0])
-                    d.seats = first.0; d.cost = first.1; d.orderRef = first.2; d.purchasedOn = first.3
-                    d.costIsLineTotal = true   // exported line costs are totals, even for per-seat prices
-                    d.extraLines = try lines.dropFirst().map { let l = try line($0); return (seats: l.0, cost: l.1, order: l.2, date: l.3) }
-                }
-                return d
             }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") })
         }
     }
 
-    /// Checks and writes every row in one transaction, or none.
-    public static func run(_ session: Session, text: String, dryRun: Bool) throws -> Outcome {
+    static func draft(fromJSON item: JSON, dates: DateFormat?) throws -> LicenseDraft {
+        guard item.members != nil else { throw OWError.badData("not an object") }
+        func str(_ k: String) -> String? {
+            switch item[k] {
+            case .string(let s)?: return s.isEmpty ? nil : s
+            case .number(let n)?: return n
+            case .bool(let b)?: return b ? "true" : "false"
+            default: return nil
+            }
+        }
+        var d = try draft(dates: dates) { column in
+            switch column {
+            case .seats: return item["unlimited"]?.boolValue == true ? "unlimited" : str("seats")
+            case .assigned: return item["assigned_to"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ";")
+            default: return str(column.key)
+            }
+        }
+        if let lines = item["lines"]?.arrayValue { try applyLines(lines, to: &d, dates: dates) }
+        return d
+    }
+
+    /// The line each top-level element of a JSON array starts on (1-based), found by one pass
+    /// that skips strings; for error messages only.
+    static func recordLines(_ text: String) -> [Int] {
+        var lines: [Int] = [], line = 1, depth = 0, inString = false, escaped = false, expecting = false
+        for b in text.utf8 {
+            if b == 10 { line += 1 }
+            if inString {
+                if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
+                continue
+            }
+            if depth == 1 && expecting && b > 0x20 && b != 0x2C && b != 0x5D {
+                lines.append(line)
+                expecting = false
+            }
+            switch b {
+            case 0x22: inString = true
+            case 0x7B, 0x5B:
+                depth += 1
+                if depth == 1 { expecting = true }
+            case 0x7D, 0x5D: depth -= 1
+            case 0x2C: if depth == 1 { expecting = true }
+            default: break
+            }
+        }
+        return lines
+    }
+
+    /// Checks and writes every row in one transaction, or none. With `update`, a row whose
+    /// name is taken updates that license in place; the outcome lists what changes.
+    public static func run(_ session: Session, text: String, dryRun: Bool, update: Bool = false, dates: DateFormat? = nil) throws -> Outcome {
         let currency = try Currency.parse(session.ledger.currency)
         // Rows are checked as they are read and written a thousand at a time inside one
         // transaction; any bad row anywhere means it is rolled back, so nothing is half-written.
-        let write = {
+        let write = { () throws -> Outcome in
             let db = session.db
             var vendors = try Vendors.index(db)
             var users = try Licenses.activeUsers(db)
@@ -145,18 +276,23 @@ public enum LicenseImport {
             var errors: [RowError] = []
             var seen: [String: Int] = [:]
             var pending: [(line: Int, license: LicenseDraft.Resolved)] = []
-            var licenses = 0, seats = 0, renewing = false
+            var licenses = 0, seats = 0, renewing = false, updated = 0, unchanged = 0
+            var changes: [Change] = []
             func flush() throws {
                 let written = try Licenses.insert(db, pending.map(\.license), vendors: &vendors, users: &users, stamp: stamp)
                 for (row, result) in zip(pending, written) {
                     switch result {
-                    case .success: licenses += 1; seats += row.license.draft.assigned.count
-                    case .failure(let e): errors.append(RowError(line: row.line, message: e.message))
+                    case .success:
+                        licenses += 1
+                        seats += row.license.draft.assigned.count
+                        if update { changes.append(Change(kind: .add, license: CSV.trim(row.license.draft.name), what: "new license")) }
+                    case .failure(let e):
+                        errors.append(RowError(line: row.line, message: e.message + (update ? "" : "; --update changes existing licenses")))
                     }
                 }
                 pending.removeAll(keepingCapacity: true)
             }
-            try forEachDraft(in: text) { line, result in
+            try forEachDraft(in: text, dates: dates) { line, result in
                 do {
                     let d = try result.get()
                     let r = try d.resolved(defaultCurrency: currency)
@@ -164,6 +300,17 @@ public enum LicenseImport {
                     if let first = seen[key] { throw OWError.badData("'\(d.name)' is also on line \(first)") }
                     seen[key] = line
                     renewing = renewing || d.renewsOn != nil
+                    if update, let existing = try Licenses.find(db, CSV.trim(d.name)), Int64(CSV.trim(d.name)) == nil {
+                        let diff = difference(existing, r, today: session.now)
+                        if diff.isEmpty {
+                            unchanged += 1
+                        } else {
+                            try Licenses.replace(db, id: existing.id, with: r, vendors: &vendors, users: users, stamp: stamp)
+                            changes.append(Change(kind: .update, license: existing.name, what: diff.joined(separator: "; ")))
+                            updated += 1
+                        }
+                        return
+                    }
                     pending.append((line, r))
                 } catch {
                     errors.append(RowError(line: line, message: (error as? OWError)?.message ?? "\(error)"))
@@ -172,12 +319,16 @@ public enum LicenseImport {
             }
             try flush()
             guard errors.isEmpty else { throw ImportFailure(errors: errors) }
-            guard licenses > 0 else { throw OWError.badData("no licenses in the file") }
-            if renewing { try Housekeeping.renewalsChanged(db) }
-            try session.audit("license.import", "licenses", .obj([("licenses", .int(licenses)), ("seats", .int(seats)),
-                                                                 ("sha256", .string(Crypto.sha256Hex(text)))]))
-            if dryRun { throw DryRunDone(outcome: Outcome(licenses: licenses, seats: seats, dryRun: true)) }
-            return Outcome(licenses: licenses, seats: seats, dryRun: false)
+            guard licenses + updated + unchanged > 0 else { throw OWError.badData("no licenses in the file") }
+            if renewing || updated > 0 { try Housekeeping.renewalsChanged(db) }
+            var outcome = Outcome(licenses: licenses, seats: seats, dryRun: dryRun, changes: changes, updated: updated, unchanged: unchanged)
+            if licenses + updated > 0 {
+                try session.audit("license.import", "licenses", .obj([("licenses", .int(licenses)), ("seats", .int(seats)), ("updated", .int(updated)),
+                                                                     ("sha256", .string(Crypto.sha256Hex(text)))]))
+            }
+            if dryRun { throw DryRunDone(outcome: outcome) }
+            outcome.changes = changes
+            return outcome
         }
         // Rows that parse can still clash with the ledger (names taken, unknown users), so even a
         // dry run inserts inside the transaction and rolls back: the report is exactly what a real run would do.
@@ -192,6 +343,35 @@ public enum LicenseImport {
             e.details = sorted.prefix(100).map(\.description) + (sorted.count > 100 ? ["… and \(sorted.count - 100) more"] : [])
             throw e
         }
+    }
+
+    /// What an imported row would change of an existing license, in words.
+    /// Renewals compare as `license list` shows them: the next renewal date, not the stored anchor.
+    static func difference(_ l: License, _ r: LicenseDraft.Resolved, today: Date) -> [String] {
+        let d = r.draft
+        var out: [String] = []
+        func compare(_ what: String, _ old: String?, _ new: String?) {
+            let o = old ?? "-", n = new ?? "-"
+            if o != n { out.append("\(what) \(o) → \(n)") }
+        }
+        compare("vendor", l.vendor, CSV.trim(d.vendor))
+        compare("plan", l.plan, d.plan)
+        compare("period", l.period.description, r.period.description)
+        compare("renews", l.nextRenewal(onOrAfter: Time.startOfDay(today)).map(Time.day), d.renewsOn)
+        compare("owner", l.owner, d.owner)
+        compare("notes", l.notes, d.notes)
+        compare("status", l.status, d.status ?? "active")
+        compare("ends", l.endsOn, d.endsOn)
+        if let category = d.category { compare("category", l.category, category.lowercased()) }
+        let oldLines = l.lines.map { "\($0.seats.map(String.init) ?? "unlimited")×\($0.cost.display)" }
+        let newLines = r.lines.map { "\($0.0.map(String.init) ?? "unlimited")×\($0.1.display)" }
+        if oldLines != newLines { out.append("purchase lines \(oldLines.joined(separator: ", ")) → \(newLines.joined(separator: ", "))") }
+        let oldHolders = Set(l.holders.map { $0.lowercased() }), newHolders = Set(d.assigned.map { $0.lowercased() })
+        if oldHolders != newHolders {
+            let added = newHolders.subtracting(oldHolders).sorted().map { "+" + $0 }, removed = oldHolders.subtracting(newHolders).sorted().map { "-" + $0 }
+            out.append("holders " + (added + removed).joined(separator: " "))
+        }
+        return out
     }
 
     struct ImportFailure: Error { let errors: [RowError] }

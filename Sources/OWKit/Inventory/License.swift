@@ -127,6 +127,9 @@ public struct LicenseDraft: Sendable {
     public var extraLines: [(seats: Int64?, cost: String, order: String?, date: String?)] = []
     /// Typed on the command line: messages name the flags (`--renews`), not import columns (`renews_on`).
     public var fromOptions = false
+    /// From an export (`license list`): a cancelled license keeps its status and last day.
+    public var status: String?
+    public var endsOn: String?
 
     public init(name: String, vendor: String, seats: Int64?, cost: String) {
         self.name = name; self.vendor = vendor; self.seats = seats; self.cost = cost
@@ -175,6 +178,11 @@ public struct LicenseDraft: Sendable {
             throw OWError.usage("\(fromOptions ? "--purchased" : "purchased_on") '\(p.prefix(20))' is not a date (YYYY-MM-DD)")
         }
         if renewsOn != nil && !period.isRecurring { throw OWError.usage("a one-off purchase does not renew; drop the renewal date") }
+        if let s = status, s != "active" && s != "cancelled" { throw OWError.usage("status must be active or cancelled, not '\(s.prefix(20))'") }
+        if let e = endsOn {
+            guard Time.parseDay(e) != nil else { throw OWError.usage("ends_on '\(e.prefix(20))' is not a date (YYYY-MM-DD)") }
+            guard status == "cancelled" else { throw OWError.usage("ends_on is the last day of a cancelled license; status is not cancelled") }
+        }
         let base = perSeat && !costIsLineTotal ? try multiply(price, seats!) : price
         var lines = [(seats, base, orderRef, purchasedOn)]
         for extra in extraLines {

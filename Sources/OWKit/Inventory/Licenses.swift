@@ -212,7 +212,7 @@ public enum Licenses {
                 nextID += 1
                 licenseValues += [.int(id), .text(name), .int(vendor.id), d.plan.sqlValue, d.category?.lowercased().sqlValue ?? .null,
                                   ownerID.sqlValue, .text(r.period.description), .text(r.currency.code), d.perSeat.sqlValue,
-                                  d.renewsOn.sqlValue, d.notes.sqlValue, .text(stamp.time)]
+                                  d.renewsOn.sqlValue, d.notes.sqlValue, .text(stamp.time), .text(d.status ?? "active"), d.endsOn.sqlValue]
                 queued.append((index, id, name, holderIDs))
                 outcome.append(.success(id))
             } catch let e as OWError {
@@ -222,8 +222,8 @@ public enum Licenses {
         guard !queued.isEmpty else { return outcome }
         // 2. The unique index on the name decides (case-insensitively): a row it skips has a taken name.
         let inserted = try db.insertRows(into: """
-            licenses(id, name, vendor_id, plan, category, owner_id, period, currency, per_seat, renews_on, notes, created_at)
-            """, width: 12, values: licenseValues, tail: "ON CONFLICT(name) DO NOTHING")
+            licenses(id, name, vendor_id, plan, category, owner_id, period, currency, per_seat, renews_on, notes, created_at, status, ends_on)
+            """, width: 14, values: licenseValues, tail: "ON CONFLICT(name) DO NOTHING")
         if inserted < queued.count {
             queued = try queued.filter { q in
                 if try db.one("SELECT 1 AS x FROM licenses WHERE id = ?", q.id) != nil { return true }
@@ -242,6 +242,49 @@ public enum Licenses {
         try db.insertRows(into: "purchases(license_id, seats, cost_minor, order_ref, purchased_on)", width: 5, values: lineValues)
         try db.insertRows(into: "seats(license_id, user_id, assigned_at)", width: 3, values: seatValues)
         return outcome
+    }
+
+    /// `license import --update`: an existing license takes an imported row's fields, purchase
+    /// lines and holders in place (its id, and the charges and requests that name it, stay).
+    /// Holders who stay keep their seat and its date.
+    static func replace(_ db: Database, id: Int64, with r: LicenseDraft.Resolved, vendors: inout [String: Vendor],
+                        users: [String: (id: Int64, name: String)], stamp: Stamp) throws {
+        let d = r.draft
+        let vendor: Vendor
+        if let v = vendors[CSV.trim(d.vendor).lowercased()] {
+            vendor = v
+        } else {
+            vendor = try Vendors.insert(db, name: d.vendor, category: d.category, domains: [], aliases: [])
+            vendors[vendor.name.lowercased()] = vendor
+        }
+        var ownerID: Int64?
+        if let owner = d.owner, !owner.isEmpty {
+            guard let u = users[owner.lowercased()] else { throw OWError.refused("owner '\(owner)' is not an active user") }
+            ownerID = u.id
+        }
+        let holders = try Set(d.assigned.map { $0.lowercased() }).map { h -> Int64 in
+            guard let u = users[h] else { throw OWError.refused("cannot assign '\(h)': not an active user") }
+            return u.id
+        }
+        let capacity: Int64? = r.lines.contains { $0.0 == nil } ? nil : r.lines.reduce(0) { $0 + ($1.0 ?? 0) }
+        if let capacity, holders.count > capacity {
+            throw OWError.refused("'\(d.name)' has \(capacity) seat(s) but \(holders.count) people are assigned")
+        }
+        try db.run("""
+            UPDATE licenses SET vendor_id = ?, plan = ?, category = ?, owner_id = ?, period = ?, currency = ?, per_seat = ?, renews_on = ?,
+                notes = ?, status = ?, ends_on = ? WHERE id = ?
+            """, vendor.id, d.plan, d.category?.lowercased(), ownerID, r.period.description, r.currency.code, d.perSeat, d.renewsOn,
+                   d.notes, d.status ?? "active", d.endsOn, id)
+        try db.run("DELETE FROM purchases WHERE license_id = ?", id)
+        for (seats, cost, order, date) in r.lines {
+            try db.run("INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
+                       id, seats, cost.minor, order, date ?? stamp.day)
+        }
+        let current = Set(try db.query("SELECT user_id FROM seats WHERE license_id = ?", id).map { $0.int("user_id") })
+        for gone in current.subtracting(holders) { try db.run("DELETE FROM seats WHERE license_id = ? AND user_id = ?", id, gone) }
+        for new in Set(holders).subtracting(current) {
+            try db.run("INSERT INTO seats(license_id, user_id, assigned_at) VALUES (?,?,?)", id, new, stamp.time)
+        }
     }
 
     public struct Changes: Sendable {

@@ -33,10 +33,7 @@ enum StatementReader {
     }
 
     static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency, sourceKey: String) throws -> Contents {
-        let firstLine = text.prefix(while: { $0 != "\n" })
-        let delimiter: UInt8 = [(UInt8(ascii: ";"), firstLine.filter { $0 == ";" }.count), (UInt8(ascii: "\t"), firstLine.filter { $0 == "\t" }.count),
-                                (UInt8(ascii: ","), firstLine.filter { $0 == "," }.count)].max { $0.1 < $1.1 }!.0
-        let records = try CSV.parse(text, delimiter: delimiter)
+        let records = try CSV.parse(text, delimiter: CSV.detectDelimiter(text))
         guard let header = records.first else { throw OWError.badData("the statement is empty") }
         let names = header.fields.map { CSV.trim($0).lowercased() }
         let cols = try columns(names, map: map)

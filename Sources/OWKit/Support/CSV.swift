@@ -2,6 +2,28 @@
 /// Each record carries the line it started on, so errors can name it.
 public enum CSV {
     /// Trims spaces and tabs around a field; most fields have none, and those return at once.
+    /// The separator a spreadsheet used, from its header line: `;` (European Excel), tab, or `,`.
+    public static func detectDelimiter(_ text: String) -> UInt8 {
+        let firstLine = text.prefix(while: { $0 != "\n" })
+        let counts: [(UInt8, Int)] = [(UInt8(ascii: ";"), firstLine.filter { $0 == ";" }.count), (UInt8(ascii: "\t"), firstLine.filter { $0 == "\t" }.count),
+                                      (UInt8(ascii: ","), firstLine.filter { $0 == "," }.count)]
+        return counts.max { $0.1 < $1.1 }!.0
+    }
+
+    /// A spreadsheet file's text: UTF-8 (a byte-order mark dropped), or, when it is not valid
+    /// UTF-8, Windows-1252 (the superset of Latin-1 that Excel writes), said in `encoding`.
+    /// Bytes Windows-1252 leaves undefined mean neither: refused, never stored as "B\u{FFFD}ro".
+    public static func text(_ bytes: [UInt8], file: String) throws -> (text: String, encoding: String) {
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        if let utf8 = String(validating: body, as: UTF8.self) { return (utf8, "UTF-8") }
+        let undefined: Set<UInt8> = [0x81, 0x8D, 0x8F, 0x90, 0x9D]
+        guard !body.contains(where: undefined.contains), !body.contains(0) else {
+            throw OWError.badData("\(file) is neither UTF-8 nor Windows-1252 text", hint: "save it as CSV UTF-8 from your spreadsheet")
+        }
+        return (Charset.decode(body, charset: "windows-1252"), "Windows-1252")
+    }
+
     public static func trim(_ s: String) -> String {
         guard let f = s.utf8.first, let l = s.utf8.last, f == 32 || f == 9 || l == 32 || l == 9 else { return s }
         return String(s.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())

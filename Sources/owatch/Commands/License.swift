@@ -170,15 +170,27 @@ enum LicenseCommand {
 
     static func importFile(_ inv: Invocation) throws {
         let path = inv.argument(0)
-        let text: String
+        let bytes: [UInt8]
         if path == "-" {
-            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         } else {
             guard FileManager.default.fileExists(atPath: path) else { throw OWError(.missingInput, "no file \(path)") }
             guard let data = FileManager.default.contents(atPath: path) else { throw OWError(.io, "cannot read \(path)") }
-            text = String(decoding: data, as: UTF8.self)
+            bytes = [UInt8](data)
         }
-        let outcome = try LicenseImport.run(inv.session, text: text, dryRun: inv.flag("dry-run"))
+        let (text, encoding) = try CSV.text(bytes, file: path == "-" ? "standard input" : path)
+        if encoding != "UTF-8" { inv.note("Read \(path) as \(encoding) (it is not UTF-8).") }
+        let dates = try inv.value("date-format").map(LicenseImport.DateFormat.init)
+        let update = inv.flag("update")
+        let outcome = try LicenseImport.run(inv.session, text: text, dryRun: inv.flag("dry-run"), update: update, dates: dates)
+        if update {
+            // The diff first: what each license gains or loses.
+            inv.emit(outcome.changes.map { Record([("change", .text($0.kind.rawValue)), ("license", .text($0.license)), ("what", .text($0.what))]) },
+                     columns: ["change", "license", "what"])
+            inv.note((outcome.dryRun ? "Dry run: would add " : "Added ") + "\(outcome.licenses), " + (outcome.dryRun ? "update " : "updated ")
+                     + "\(outcome.updated), left \(outcome.unchanged) unchanged" + (outcome.dryRun ? "; nothing was written." : "."))
+            return
+        }
         inv.emit(Record([("licenses", .int(Int64(outcome.licenses))), ("seats", .int(Int64(outcome.seats))), ("dry_run", .bool(outcome.dryRun))]))
         inv.note(outcome.dryRun ? "Dry run: \(outcome.licenses) license(s) would be imported; nothing was written."
                                 : "Imported \(outcome.licenses) license(s) with \(outcome.seats) seat(s).")
