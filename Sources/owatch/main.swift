@@ -10,6 +10,11 @@ func main() -> Int32 {
     var term = Terminal.detect(noColor: argv.contains("--no-color"), environment: environment)
     do {
         try Privileges.refuseElevated()
+        if argv.first == "__complete" {
+            // Hidden: the shells' completion scripts call it; never an error, never a prompt.
+            for candidate in Completions.complete(Array(argv.dropFirst()), environment: environment) { term.out(candidate + "\n") }
+            return 0
+        }
         let line = try Parser.parse(argv)
         if line.flag("version") { term.out("owatch \(version)\n"); return 0 }
         if argv.isEmpty {

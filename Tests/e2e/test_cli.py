@@ -74,7 +74,12 @@ def test_bash_completion_works(bare):
     COMP_WORDS=(owatch user ""); COMP_CWORD=2; _owatch; echo "${{COMPREPLY[@]}}"
     COMP_WORDS=(owatch user add bob --r); COMP_CWORD=4; _owatch; echo "${{COMPREPLY[@]}}"
     """
-    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True).stdout.splitlines()
+    # The script asks the binary (`owatch __complete`), so `owatch` must be on PATH, as once installed.
+    bindir = bare.home / "bin"
+    bindir.mkdir(exist_ok=True)
+    (bindir / "owatch").symlink_to(BIN)
+    env = {**bare.env, "PATH": f"{bindir}:{bare.env['PATH']}"}
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env).stdout.splitlines()
     assert out[0] == "user"
     assert "add" in out[1].split() and "offboard" in out[1].split()
     assert out[2] == "--role"
