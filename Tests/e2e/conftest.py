@@ -89,3 +89,49 @@ def office(tmp_path):
     r = o.run("init", "--org", "Acme GmbH", "--admin", "alice", "--currency", "EUR")
     assert r.rc == 0, r
     return o
+
+
+def read_until_closed(fd):
+    """Everything a pseudo-terminal's leader side receives until the other side closes."""
+    seen = b""
+    try:
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            seen += chunk
+    except OSError:
+        pass                                            # EIO: the terminal's other side is closed
+    os.close(fd)
+    return seen
+
+
+def run_measured(cmd, cwd, env, timeout):
+    """Runs a command; returns (exit status, stdout, stderr, peak RSS in MB of that process),
+    failing past `timeout` seconds (the bound a hostile input must not pass). The pipes are
+    drained by threads while wait4 waits, so a chatty child never blocks and its own rusage is read."""
+    import threading
+    import time
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    chunks = {"out": b"", "err": b""}
+
+    def drain(name, pipe):
+        chunks[name] = pipe.read()
+
+    threads = [threading.Thread(target=drain, args=("out", proc.stdout)), threading.Thread(target=drain, args=("err", proc.stderr))]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            proc.kill()
+            os.wait4(proc.pid, 0)
+            raise AssertionError(f"{cmd[:3]} ran past {timeout} s")
+        time.sleep(0.01)
+    proc.returncode = os.waitstatus_to_exitcode(status)     # reaped here: tell Popen, so it never waits again
+    for t in threads:
+        t.join()
+    return proc.returncode, chunks["out"].decode("utf-8", "replace"), chunks["err"].decode("utf-8", "replace"), usage.ru_maxrss / 1024

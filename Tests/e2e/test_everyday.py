@@ -4,7 +4,7 @@ import pty
 import subprocess
 import time
 
-from conftest import BIN
+from conftest import BIN, read_until_closed
 
 """Everyday use (issue 14): messages that say what the user typed, and refusals that help."""
 
@@ -78,15 +78,7 @@ def on_a_terminal(office, args, answer):
     if answer is not None:
         os.write(leader, answer.encode() + b"\n")
     proc.wait(timeout=30)
-    try:
-        while True:
-            chunk = os.read(leader, 4096)
-            if not chunk:
-                break
-            seen += chunk
-    except OSError:
-        pass
-    os.close(leader)
+    seen += read_until_closed(leader)
     return proc.returncode, seen.decode("utf-8", "replace")
 
 
@@ -116,16 +108,7 @@ def table_on_a_terminal(office, args, columns=80):
     proc = subprocess.Popen([BIN, *map(str, args)], cwd=office.home, env={**office.env, "NO_COLOR": "1"}, stdout=follower,
                             stderr=subprocess.PIPE)
     os.close(follower)
-    seen = b""
-    try:
-        while True:
-            chunk = os.read(leader, 65536)
-            if not chunk:
-                break
-            seen += chunk
-    except OSError:
-        pass
-    os.close(leader)
+    seen = read_until_closed(leader)
     proc.wait(timeout=30)
     return proc.returncode, seen.decode().replace("\r\n", "\n"), proc.stderr.read().decode()
 

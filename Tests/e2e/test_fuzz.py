@@ -5,14 +5,12 @@ OWATCH_FUZZ_EXAMPLES (default 60 per target) and OWATCH_FUZZ_RANDOM=1 for longer
 import base64
 import os
 import random
-import subprocess
-import time
 import zlib
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import BIN, Office
+from conftest import BIN, Office, run_measured
 
 EXAMPLES = int(os.environ.get("OWATCH_FUZZ_EXAMPLES", "60"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("OWATCH_FUZZ_RANDOM"),
@@ -30,24 +28,10 @@ def fuzz_office(tmp_path_factory):
 
 
 def bounded(office, *args, timeout=90):
-    """Runs owatch; returns (exit status, stderr, peak RSS in MB), failing past `timeout`."""
-    proc = subprocess.Popen([BIN, *map(str, args)], cwd=office.home, env=office.env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    deadline = time.monotonic() + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            proc.kill()
-            proc.wait()
-            raise AssertionError(f"owatch {args[:2]} ran past {timeout} s")
-        time.sleep(0.01)
-    err = proc.stderr.read().decode("utf-8", "replace")
-    code = os.waitstatus_to_exitcode(status)
-    assert code >= 0 and code < 128, (args[:2], code, err[-2000:])
+    """Runs owatch; returns (exit status, stderr), failing past `timeout`, on a trap or over the RSS bound."""
+    code, _, err, rss = run_measured([BIN, *map(str, args)], office.home, office.env, timeout)
+    assert 0 <= code < 128, (args[:2], code, err[-2000:])
     assert "Fatal error" not in err, err[-2000:]
-    rss = usage.ru_maxrss / 1024
     assert rss < MAX_RSS_MB, (args[:2], rss)
     return code, err
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN
+from conftest import BIN, run_measured
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="making a setgid binary for another user needs root")
 
@@ -89,21 +89,8 @@ def mail(subject, body, sender="billing@slack.com", mid=None, extra=""):
 
 
 def rss_of(office, *args, timeout=120):
-    """(rc, out, err, peak RSS MB) measured with wait4 on the child itself."""
-    proc = subprocess.Popen([BIN, *map(str, args)], cwd=office.home, env=office.env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    deadline = time.monotonic() + timeout
-    out = err = b""
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError(f"owatch {args} ran past {timeout} s")
-        time.sleep(0.02)
-    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
-    return os.waitstatus_to_exitcode(status), out, err, usage.ru_maxrss / 1024
+    """(rc, out, err, peak RSS MB) of one owatch run."""
+    return run_measured([BIN, *map(str, args)], office.home, office.env, timeout)
 
 
 def test_hostile_headers_and_lines_are_read_in_linear_time(office):

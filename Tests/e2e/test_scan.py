@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import BIN, ROOT
+from conftest import BIN, ROOT, read_until_closed
 
 sys.path.insert(0, str(ROOT / "examples" / "mail"))
 from make_examples import pdf_document as pdf  # noqa: E402  (the example mailbox's PDF writer)
@@ -264,16 +264,7 @@ def test_progress_line_on_a_terminal_only(office):
     proc = subprocess.run([BIN, "scan", str(path2)], cwd=office.home, env=office.env, stdout=subprocess.PIPE,
                           stderr=follower, timeout=120)
     os.close(follower)
-    seen = b""
-    try:
-        while True:
-            chunk = os.read(leader, 65536)
-            if not chunk:
-                break
-            seen += chunk
-    except OSError:
-        pass                                            # EIO: the terminal's other side is closed
-    os.close(leader)
+    seen = read_until_closed(leader)
     assert proc.returncode == 0
     assert b"scanning more.mbox: 500 messages" in seen and b"\x1b[K" in seen
 

@@ -186,18 +186,7 @@ public enum Licenses {
         for (index, r) in rows.enumerated() {
             let d = r.draft
             do {
-                let vendor: Vendor
-                if let v = vendors[CSV.trim(d.vendor).lowercased()] {
-                    vendor = v
-                } else {
-                    vendor = try Vendors.insert(db, name: d.vendor, category: d.category, domains: [], aliases: [])
-                    vendors[vendor.name.lowercased()] = vendor
-                }
-                var ownerID: Int64?
-                if let owner = d.owner, !owner.isEmpty {
-                    guard let u = users[owner.lowercased()] else { throw OWError.refused("owner '\(owner)' is not an active user") }
-                    ownerID = u.id
-                }
+                let (vendor, ownerID) = try vendorAndOwner(db, d, vendors: &vendors, users: users)
                 let name = CSV.trim(d.name)
                 let capacity: Int64? = r.lines.contains { $0.0 == nil } ? nil : r.lines.reduce(0) { $0 + ($1.0 ?? 0) }
                 let holders = Set(d.assigned.map { $0.lowercased() })
@@ -244,12 +233,9 @@ public enum Licenses {
         return outcome
     }
 
-    /// `license import --update`: an existing license takes an imported row's fields, purchase
-    /// lines and holders in place (its id, and the charges and requests that name it, stay).
-    /// Holders who stay keep their seat and its date.
-    static func replace(_ db: Database, id: Int64, with r: LicenseDraft.Resolved, vendors: inout [String: Vendor],
-                        users: [String: (id: Int64, name: String)], stamp: Stamp) throws {
-        let d = r.draft
+    /// A draft's vendor (added to the catalog when new) and owner (an active user).
+    static func vendorAndOwner(_ db: Database, _ d: LicenseDraft, vendors: inout [String: Vendor],
+                               users: [String: (id: Int64, name: String)]) throws -> (Vendor, Int64?) {
         let vendor: Vendor
         if let v = vendors[CSV.trim(d.vendor).lowercased()] {
             vendor = v
@@ -257,11 +243,18 @@ public enum Licenses {
             vendor = try Vendors.insert(db, name: d.vendor, category: d.category, domains: [], aliases: [])
             vendors[vendor.name.lowercased()] = vendor
         }
-        var ownerID: Int64?
-        if let owner = d.owner, !owner.isEmpty {
-            guard let u = users[owner.lowercased()] else { throw OWError.refused("owner '\(owner)' is not an active user") }
-            ownerID = u.id
-        }
+        guard let owner = d.owner, !owner.isEmpty else { return (vendor, nil) }
+        guard let u = users[owner.lowercased()] else { throw OWError.refused("owner '\(owner)' is not an active user") }
+        return (vendor, u.id)
+    }
+
+    /// `license import --update`: an existing license takes an imported row's fields, purchase
+    /// lines and holders in place (its id, and the charges and requests that name it, stay).
+    /// Holders who stay keep their seat and its date.
+    static func replace(_ db: Database, id: Int64, with r: LicenseDraft.Resolved, vendors: inout [String: Vendor],
+                        users: [String: (id: Int64, name: String)], stamp: Stamp) throws {
+        let d = r.draft
+        let (vendor, ownerID) = try vendorAndOwner(db, d, vendors: &vendors, users: users)
         let holders = try Set(d.assigned.map { $0.lowercased() }).map { h -> Int64 in
             guard let u = users[h] else { throw OWError.refused("cannot assign '\(h)': not an active user") }
             return u.id
