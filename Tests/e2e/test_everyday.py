@@ -159,7 +159,7 @@ def test_every_list_format_imports_back_losslessly(office):
     strip = lambda rows: [{k: v for k, v in r.items() if k != "id"} for r in rows]
     expected = strip(office.ok("license", "list", "--json").json())
     assert {r["status"] for r in expected} == {"active", "cancelled"}
-    for fmt, suffix in (("csv", "csv"), ("json", "json")):
+    for fmt, suffix in (("csv", "csv"), ("json", "json"), ("jsonl", "jsonl")):
         export = office.ok("license", "list", "--format", fmt).out
         other = second_office(office, f"o-{fmt}")
         path = other.home / f"inv.{suffix}"
@@ -222,3 +222,8 @@ def test_spreadsheet_csvs_semicolons_decimal_commas_latin1_and_date_formats(offi
     assert r.rc == 65 and "neither UTF-8 nor Windows-1252" in r.err
     r = office.run("license", "import", tab, "--date-format", "DD/MM")
     assert r.rc == 64
+
+
+def test_seat_messages_name_the_flag(office):
+    r = office.run("license", "add", "X", "--vendor", "slack", "--seats", "x", "--cost", "10")
+    assert r.rc == 64 and "--seats must be a whole number" in r.err

@@ -151,7 +151,7 @@ public enum Setup {
         }
         if let exposed {
             throw OWError(.notPermitted, "\(file) holds a valid token for \(claims.subject) but others can read it (mode \(exposed))",
-                          hint: "chmod 600 \(file), then run `owatch login \(file)` again (or `owatch login - < \(file)`)")
+                          hint: "chmod 600 \(ShellWord.quoted(file)), then run `owatch login \(ShellWord.quoted(file))` again")
         }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         try FileSystem.writeAtomically(paths.token, contents: token + "\n")

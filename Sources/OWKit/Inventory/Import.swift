@@ -70,11 +70,20 @@ public enum LicenseImport {
 
     typealias DraftRow = (line: Int, draft: Result<LicenseDraft, OWError>)
 
-    /// Reads drafts from file text, one at a time; JSON when it starts with `[`, CSV otherwise.
+    /// Reads drafts from file text, one at a time: JSON when it starts with `[`, JSON lines
+    /// (`license list --format jsonl`) when it starts with `{`, CSV otherwise.
     static func forEachDraft(in text: String, dates: DateFormat?, _ body: (DraftRow) throws -> Void) throws {
         let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
         if trimmed.first == "[" {
             try fromJSON(String(trimmed), dates: dates).forEach(body)
+        } else if trimmed.first == "{" {
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.allSatisfy(\.isWhitespace) {
+                try body((n + 1, Result {
+                    let item: JSON
+                    do { item = try JSON.parse(String(line), maxDepth: 8) } catch let e as OWError { throw OWError.badData(e.message) }
+                    return try draft(fromJSON: item, dates: dates)
+                }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") }))
+            }
         } else {
             try fromCSV(text, dates: dates, body)
         }

@@ -56,7 +56,7 @@ public enum FileSystem {
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw OWError.badData("\(what) \(path) is not a regular file") }
         if st.st_mode & 0o077 != 0 {
             throw OWError(.notPermitted, String(format: "%@ %@ is accessible by others (mode %04o); it must be private", what, path, Int(st.st_mode & 0o7777)),
-                          hint: "chmod 600 \(path)")
+                          hint: "chmod 600 \(ShellWord.quoted(path))")
         }
         guard st.st_size <= off_t(maxBytes) else { throw OWError.badData("\(what) \(path) is too large") }
         guard let data = FileManager.default.contents(atPath: path) else {

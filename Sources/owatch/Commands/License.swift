@@ -38,7 +38,13 @@ enum LicenseCommand {
         guard let vendor = inv.value("vendor") else { throw OWError.usage("owatch license add needs --vendor V") }
         guard let seats = inv.value("seats") else { throw OWError.usage("owatch license add needs --seats N (or unlimited)") }
         guard let cost = inv.value("cost") else { throw OWError.usage("owatch license add needs --cost AMOUNT") }
-        var d = LicenseDraft(name: inv.argument(0), vendor: vendor, seats: try LicenseDraft.parseSeats(seats), cost: cost)
+        let seatCount: Int64?
+        do {
+            seatCount = try LicenseDraft.parseSeats(seats)
+        } catch let e as OWError {
+            throw OWError(e.kind, "--" + e.message, hints: e.hints)     // the flag as typed: "--seats must be …"
+        }
+        var d = LicenseDraft(name: inv.argument(0), vendor: vendor, seats: seatCount, cost: cost)
         d.plan = inv.value("plan"); d.perSeat = inv.flag("per-seat"); d.period = inv.value("period") ?? "monthly"
         d.currency = inv.value("currency"); d.renewsOn = inv.value("renews"); d.owner = inv.value("owner")
         d.category = inv.value("category"); d.notes = inv.value("notes"); d.orderRef = inv.value("order")
