@@ -291,7 +291,62 @@ public enum Licenses {
         public var notes: String?
         public var cost: String?
         public var perSeat: Bool?
+        /// Seats in all: more adds them to the newest purchase line at its seat price; fewer
+        /// takes them from the newest lines first; never fewer than the seats held.
+        public var seats: Int64?
         public init() {}
+    }
+
+    /// `license edit --seats N`, keeping every purchase line's price per seat.
+    static func setSeats(_ db: Database, _ l: License, to total: Int64, changed: inout [(String, JSON)]) throws {
+        guard total > 0 else { throw OWError.usage("--seats must be at least 1") }
+        guard let current = l.seats else { throw OWError.refused("'\(l.name)' is a site license with unlimited seats") }
+        guard total >= l.assigned else {
+            throw OWError.refused("'\(l.name)' has \(l.assigned) seat(s) held; it cannot go down to \(total)",
+                                  hint: "free seats first: owatch license unassign \(ShellWord.quoted(l.name)) USER")
+        }
+        guard total != current else { return }
+        let lines = try db.query("SELECT id, seats, cost_minor FROM purchases WHERE license_id = ? ORDER BY id DESC", l.id)
+        var delta = total - current
+        for line in lines {
+            let seats = line.int("seats"), cost = line.int("cost_minor"), id = line.int("id")
+            guard seats > 0 else { continue }
+            let unit = Rational(cost, seats)
+            if delta > 0 {
+                let newSeats = seats + delta
+                try db.run("UPDATE purchases SET seats = ?, cost_minor = ? WHERE id = ?", newSeats, (unit * newSeats).rounded, id)
+                delta = 0
+            } else if seats + delta > 0 {
+                let newSeats = seats + delta
+                try db.run("UPDATE purchases SET seats = ?, cost_minor = ? WHERE id = ?", newSeats, (unit * newSeats).rounded, id)
+                delta = 0
+            } else if lines.count > 1 {
+                try db.run("DELETE FROM purchases WHERE id = ?", id)
+                delta += seats
+            }
+            if delta == 0 { break }
+        }
+        changed.append(("seats", .int(total)))
+    }
+
+    /// `license reactivate`: a cancelled license runs again (its end date dropped).
+    public static func reactivate(_ session: Session, _ key: String) throws -> License {
+        try session.write {
+            let l = try get(session.db, key)
+            guard !l.isActive else { throw OWError.refused("'\(l.name)' is active") }
+            try session.db.run("UPDATE licenses SET status = 'active', ends_on = NULL WHERE id = ?", l.id)
+            try Housekeeping.renewalsChanged(session.db)
+            try session.audit("license.reactivate", "license:\(l.name)", .obj([("ended_on", l.endsOn.map(JSON.string) ?? .null)]))
+            return try get(session.db, String(l.id))
+        }
+    }
+
+    /// The price of `seats` more seats at the license's current seat price: the newest purchase
+    /// line's cost over its seats, exactly, rounded once (a 3-seat pack of 30.00 prices a fourth at 10.00).
+    static func currentSeatPrice(_ db: Database, _ l: License, seats: Int64) throws -> Money {
+        guard let line = try db.one("SELECT seats, cost_minor FROM purchases WHERE license_id = ? AND seats > 0 ORDER BY id DESC LIMIT 1", l.id)
+        else { return Money(minor: 0, currency: l.currency) }
+        return Money(minor: (Rational(line.int("cost_minor"), line.int("seats")) * seats).rounded, currency: l.currency)
     }
 
     /// Edits a license. `cost` sets the price of the first purchase line (per seat for per-seat
@@ -300,7 +355,14 @@ public enum Licenses {
         try session.write {
             let db = session.db
             let l = try get(db, key)
+            // A cancelled contract is history: changing it would be written to the audit log and
+            // matter nowhere. Bring it back first.
+            guard l.isActive else {
+                throw OWError.refused("'\(l.name)' is cancelled (it ends \(l.endsOn ?? "-")); nothing was changed",
+                                      hint: "bring it back first: owatch license reactivate \(ShellWord.quoted(l.name))")
+            }
             var changed: [(String, JSON)] = []
+            if let seats = c.seats { try setSeats(db, l, to: seats, changed: &changed) }
             if let name = c.name {
                 try LicenseDraft.validateName(name)
                 if let other = try find(db, name), other.id != l.id { throw OWError.refused("a license named '\(name)' already exists") }
@@ -370,11 +432,9 @@ public enum Licenses {
             let price: Money = try MoneyParser.parse(cost, defaultCurrency: l.currency)
             guard price.currency == l.currency, price.minor >= 0 else { throw OWError.usage("the cost must be a non-negative \(l.currency.code) amount") }
             lineCost = l.perSeat ? try multiply(price, seats) : price
-        } else if l.perSeat {
-            let unit = try session.db.one("SELECT cost_minor / seats AS unit FROM purchases WHERE license_id = ? AND seats > 0 ORDER BY id DESC LIMIT 1", l.id)?.int("unit") ?? 0
-            lineCost = try multiply(Money(minor: unit, currency: l.currency), seats)
         } else {
-            lineCost = Money(minor: 0, currency: l.currency)
+            // Seats cost what the current ones do, per seat, for packs as for per-seat prices.
+            lineCost = try currentSeatPrice(session.db, l, seats: seats)
         }
         try session.db.run("INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
                            l.id, seats, lineCost.minor, orderRef, date ?? Time.day(session.now))

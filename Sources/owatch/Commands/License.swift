@@ -110,6 +110,12 @@ enum LicenseCommand {
         }
     }
 
+    static func reactivate(_ inv: Invocation) throws {
+        let l = try Licenses.reactivate(inv.session, inv.argument(0))
+        try changed(inv, l)
+        inv.note("\(l.name) is active again: \(l.monthly.display) a month.")
+    }
+
     static func showCommand(_ inv: Invocation) throws { try show(inv, try visible(inv, inv.argument(0))) }
 
     static func edit(_ inv: Invocation) throws {
@@ -117,6 +123,10 @@ enum LicenseCommand {
         c.name = inv.value("name"); c.vendor = inv.value("vendor"); c.plan = inv.value("plan"); c.category = inv.value("category")
         c.owner = inv.value("owner"); c.period = inv.value("period"); c.renewsOn = inv.value("renews"); c.notes = inv.value("notes")
         c.cost = inv.value("cost")
+        if let seats = inv.value("seats") {
+            guard let n = Int64(seats), n > 0 else { throw OWError.usage("--seats takes a whole number of seats, not '\(seats)'") }
+            c.seats = n
+        }
         if inv.flag("per-seat") && inv.flag("pack") { throw OWError.usage("--per-seat and --pack contradict each other") }
         if inv.flag("per-seat") { c.perSeat = true } else if inv.flag("pack") { c.perSeat = false }
         let l = try Licenses.edit(inv.session, inv.argument(0), c)
@@ -127,9 +137,12 @@ enum LicenseCommand {
         guard let seatsText = inv.value("seats"), let seats = Int64(seatsText), seats > 0 else {
             throw OWError.usage("owatch license grow needs --seats N (a whole number of seats to add)")
         }
+        let before = try Licenses.get(inv.session.db, inv.argument(0))
         let l = try Licenses.grow(inv.session, inv.argument(0), seats: seats, cost: inv.value("cost"), orderRef: inv.value("order"), on: inv.value("on"))
         try changed(inv, l)
-        inv.note("\(l.name) now has \(l.seats.map(String.init) ?? "unlimited") seats, \(l.monthly.display) a month.")
+        let added = Money(minor: l.cost.minor - before.cost.minor, currency: l.currency)
+        inv.note("\(l.name) now has \(l.seats.map(String.init) ?? "unlimited") seats, \(l.monthly.display) a month; the \(seats) new seat(s) cost "
+                 + "\(added.display) \(l.period.description)" + (inv.value("cost") == nil ? " (the current price per seat)." : "."))
     }
 
     static func cancel(_ inv: Invocation) throws {
