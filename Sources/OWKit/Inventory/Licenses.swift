@@ -147,7 +147,7 @@ public enum Licenses {
             let id = try insert(session.db, [resolved], vendors: &vendors, users: &users, stamp: Stamp(session.now))[0].get()
             if draft.renewsOn != nil { try Housekeeping.renewalsChanged(session.db) }
             let license = try get(session.db, String(id))
-            try session.audit("license.add", "license:\(license.name)", details(license, holders: draft.assigned))
+            try audit(session, "license.add", "license:\(license.name)", details(license, holders: draft.assigned))
             return license
         }
     }
@@ -231,6 +231,12 @@ public enum Licenses {
         try db.insertRows(into: "purchases(license_id, seats, cost_minor, order_ref, purchased_on)", width: 5, values: lineValues)
         try db.insertRows(into: "seats(license_id, user_id, assigned_at)", width: 3, values: seatValues)
         return outcome
+    }
+
+    /// Every license and seat change is audited, and leaves no finding open that it made untrue.
+    static func audit(_ session: Session, _ action: String, _ object: String, _ details: JSON = .object([])) throws {
+        try Findings.resolveStale(session.db, now: session.now)     // first, so the event's state digest covers it
+        try session.audit(action, object, details)
     }
 
     /// A draft's vendor (added to the catalog when new) and owner (an active user).
@@ -336,7 +342,7 @@ public enum Licenses {
             guard !l.isActive else { throw OWError.refused("'\(l.name)' is active") }
             try session.db.run("UPDATE licenses SET status = 'active', ends_on = NULL WHERE id = ?", l.id)
             try Housekeeping.renewalsChanged(session.db)
-            try session.audit("license.reactivate", "license:\(l.name)", .obj([("ended_on", l.endsOn.map(JSON.string) ?? .null)]))
+            try audit(session, "license.reactivate", "license:\(l.name)", .obj([("ended_on", l.endsOn.map(JSON.string) ?? .null)]))
             return try get(session.db, String(l.id))
         }
     }
@@ -411,7 +417,7 @@ public enum Licenses {
             guard !changed.isEmpty else { throw OWError.usage("nothing to change", hint: "see `owatch license edit --help`") }
             try Housekeeping.renewalsChanged(db)
             let after = try get(db, String(l.id))
-            try session.audit("license.edit", "license:\(l.name)", .obj(changed + [("monthly_before", .number(l.monthly.decimal)), ("monthly_after", .number(after.monthly.decimal))]))
+            try audit(session, "license.edit", "license:\(l.name)", .obj(changed + [("monthly_before", .number(l.monthly.decimal)), ("monthly_after", .number(after.monthly.decimal))]))
             return after
         }
     }
@@ -439,7 +445,7 @@ public enum Licenses {
         try session.db.run("INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
                            l.id, seats, lineCost.minor, orderRef, date ?? Time.day(session.now))
         let after = try get(session.db, String(l.id))
-        try session.audit(reason, "license:\(l.name)", .obj([("seats_added", .int(seats)), ("line_cost", .number(lineCost.decimal)),
+        try audit(session, reason, "license:\(l.name)", .obj([("seats_added", .int(seats)), ("line_cost", .number(lineCost.decimal)),
                                                             ("seats", .int(after.seats ?? 0)), ("monthly_before", .number(l.monthly.decimal)),
                                                             ("monthly_after", .number(after.monthly.decimal)), ("order", orderRef.map(JSON.string) ?? .null)]))
         return after
@@ -461,7 +467,7 @@ public enum Licenses {
             }
             try session.db.run("UPDATE licenses SET status = 'cancelled', ends_on = ? WHERE id = ?", end, l.id)
             try Housekeeping.renewalsChanged(session.db)
-            try session.audit("license.cancel", "license:\(l.name)", .obj([("ends_on", .string(end)), ("monthly", .number(l.monthly.decimal))]))
+            try audit(session, "license.cancel", "license:\(l.name)", .obj([("ends_on", .string(end)), ("monthly", .number(l.monthly.decimal))]))
             return try get(session.db, String(l.id))
         }
     }
@@ -474,7 +480,7 @@ public enum Licenses {
                 throw OWError.refused("'\(l.name)' has \(l.assigned) seat holder(s)", hint: "unassign them, cancel the license instead, or pass --force")
             }
             try session.db.run("DELETE FROM licenses WHERE id = ?", l.id)
-            try session.audit("license.remove", "license:\(l.name)", details(l, holders: []))
+            try audit(session, "license.remove", "license:\(l.name)", details(l, holders: []))
             return l
         }
     }
@@ -504,7 +510,7 @@ public enum Licenses {
             }
             for u in people {
                 try session.db.run("INSERT INTO seats(license_id, user_id, assigned_at) VALUES (?,?,?)", l.id, u.id, Time.rfc3339(session.now))
-                try session.audit("seat.assign", "license:\(l.name)", .obj([("user", .string(u.name))]))
+                try audit(session, "seat.assign", "license:\(l.name)", .obj([("user", .string(u.name))]))
             }
             return try get(session.db, String(l.id))
         }
@@ -517,7 +523,7 @@ public enum Licenses {
                 let u = try Users.get(session.db, n)
                 try session.db.run("DELETE FROM seats WHERE license_id = ? AND user_id = ?", l.id, u.id)
                 guard session.db.changes == 1 else { throw OWError.refused("\(u.name) holds no seat of '\(l.name)'") }
-                try session.audit("seat.unassign", "license:\(l.name)", .obj([("user", .string(u.name))]))
+                try audit(session, "seat.unassign", "license:\(l.name)", .obj([("user", .string(u.name))]))
             }
             return try get(session.db, String(l.id))
         }
@@ -527,7 +533,7 @@ public enum Licenses {
     static func freeSeats(_ session: Session, user: User) throws -> [License] {
         let held = try list(session.db, filter: { var f = LicenseFilter(); f.holder = user.name; return f }())
         try session.db.run("DELETE FROM seats WHERE user_id = ?", user.id)
-        for l in held { try session.audit("seat.unassign", "license:\(l.name)", .obj([("user", .string(user.name)), ("reason", .string("offboard"))])) }
+        for l in held { try audit(session, "seat.unassign", "license:\(l.name)", .obj([("user", .string(user.name)), ("reason", .string("offboard"))])) }
         return held
     }
 

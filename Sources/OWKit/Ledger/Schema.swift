@@ -280,6 +280,29 @@ enum Schema {
             ALTER TABLE events ADD COLUMN state TEXT;              -- digest of the audited tables after the event
             ALTER TABLE users ADD COLUMN full_name TEXT;           -- "Zoë Lefèvre"; the user name stays what people type
             CREATE INDEX charges_by_amount ON charges(vendor_id, amount_minor, currency, origin, charged_on);
+            -- Findings whose condition stopped holding are 'resolved' (with the reason in note).
+            CREATE TABLE findings_v7(
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('unmanaged','price_change','duplicate','renewal','unused_seats')),
+                status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','adopted','ignored','resolved')),
+                dedupe_key TEXT NOT NULL UNIQUE,
+                vendor_id INTEGER REFERENCES vendors(id),
+                vendor TEXT,
+                license_id INTEGER REFERENCES licenses(id) ON DELETE SET NULL,
+                charge_id INTEGER REFERENCES charges(id),
+                amount_minor INTEGER,
+                monthly_minor INTEGER,
+                currency TEXT,
+                summary TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                resolved_at TEXT,
+                resolved_by TEXT,
+                note TEXT
+            );
+            INSERT INTO findings_v7 SELECT * FROM findings;
+            DROP TABLE findings;
+            ALTER TABLE findings_v7 RENAME TO findings;
+            CREATE INDEX findings_by_status ON findings(status, kind);
             """) },
     ]
 

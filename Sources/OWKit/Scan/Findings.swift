@@ -44,8 +44,72 @@ public enum Findings {
         return out
     }
 
-    public static func list(_ db: Database, includeClosed: Bool, kind: String?) throws -> [Finding] {
-        try db.query(Finding.selectSQL + " WHERE (?1 = 1 OR f.status = 'open') AND (?2 IS NULL OR f.kind = ?2) ORDER BY f.id", includeClosed, kind).map(Finding.init)
+    public static let statuses = ["open", "adopted", "ignored", "resolved"]
+
+    public static func list(_ db: Database, includeClosed: Bool, kind: String?, status: String? = nil) throws -> [Finding] {
+        if let status, !statuses.contains(status) {
+            throw OWError.usage("unknown status '\(status)'", hint: statuses.joined(separator: ", "))
+        }
+        return try db.query(Finding.selectSQL + " WHERE (?1 = 1 OR ?3 IS NOT NULL OR f.status = 'open') AND (?2 IS NULL OR f.kind = ?2)"
+                            + " AND (?3 IS NULL OR f.status = ?3) ORDER BY f.id", includeClosed, kind, status).map(Finding.init)
+    }
+
+    /// Findings about the inventory whose condition no longer holds are resolved, with the
+    /// reason: idle seats now held, a license cancelled or removed, a renewal date passed, a
+    /// contract now at the charged price. An unused-seats finding whose count changed is
+    /// updated in place, never repeated. Runs in the transaction of every license change and
+    /// of every scan, so summary and dashboard never count what is no longer true.
+    static func resolveStale(_ db: Database, now: Date) throws {
+        let today = Time.startOfDay(now)
+        let open = try db.query("""
+            SELECT id, kind, license_id, dedupe_key, amount_minor, monthly_minor, summary FROM findings
+            WHERE status = 'open' AND kind IN ('unused_seats', 'renewal', 'price_change') ORDER BY id DESC
+            """)
+        var unusedSeen = Set<Int64>()
+        for f in open {
+            let id = f.int("id"), kind = f.string("kind")
+            let license = try f.optionalInt("license_id").flatMap { try Licenses.find(db, String($0)) }
+            var reason: String?
+            if license == nil {
+                reason = "the license was removed"
+            } else if let l = license, !l.isActive {
+                reason = "\(l.name) was cancelled"
+            } else if let l = license {
+                switch kind {
+                case "unused_seats":
+                    let idle = l.freeSeats ?? 0
+                    if idle == 0 {
+                        reason = "every seat of \(l.name) is held now"
+                    } else if !unusedSeen.insert(l.id).inserted {
+                        reason = "a newer finding counts \(l.name)'s idle seats"
+                    } else {
+                        let cost = Money(minor: (l.seatMonthlyExact * idle).rounded, currency: l.currency)
+                        let summary = unusedSummary(l, idle: idle, cost: cost)
+                        if summary != f.string("summary") {
+                            try db.run("UPDATE findings SET summary = ?, monthly_minor = ?, currency = ? WHERE id = ?", summary, cost.minor, l.currency.code, id)
+                        }
+                    }
+                case "renewal":
+                    if let day = f.string("dedupe_key").split(separator: ":").last.flatMap({ Time.parseDay(String($0)) }), day < today {
+                        reason = "the renewal date \(Time.day(day)) has passed"
+                    }
+                default:   // price_change
+                    if let amount = f.optionalInt("amount_minor"), amount == l.cost.minor {
+                        reason = "\(l.name)'s contract is now at the charged price"
+                    }
+                }
+            }
+            guard let reason else { continue }
+            // The key is freed (suffixed), so the condition can be found again if it returns.
+            try db.run("""
+                UPDATE findings SET status = 'resolved', resolved_at = ?, resolved_by = 'owatch', note = ?, dedupe_key = dedupe_key || '#' || id
+                WHERE id = ?
+                """, Time.rfc3339(now), reason, id)
+        }
+    }
+
+    static func unusedSummary(_ l: License, idle: Int64, cost: Money) -> String {
+        "\(l.name) pays for \(idle) idle seat(s), \(cost.display) a month"
     }
 
     static func get(_ db: Database, _ id: Int64) throws -> Finding {
@@ -119,6 +183,15 @@ public enum Findings {
             try session.audit("finding.adopt", "finding:\(id)", .obj([("kind", .string(f.kind)), ("license", .string(license.name))]))
             return (try get(db, id), license)
         }
+    }
+
+    /// Several findings closed in one transaction: all of them, or (on any refusal) none.
+    public static func ignore(_ session: Session, _ ids: [Int64], why: String) throws -> [Finding] {
+        try session.write { try ids.map { try ignore(session, $0, why: why) } }
+    }
+
+    public static func adopt(_ session: Session, _ ids: [Int64], as target: String?) throws -> [(Finding, License)] {
+        try session.write { try ids.map { try adopt(session, $0, as: target) } }
     }
 
     public static func ignore(_ session: Session, _ id: Int64, why: String) throws -> Finding {

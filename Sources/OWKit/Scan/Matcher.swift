@@ -96,6 +96,7 @@ struct Matcher {
     /// Renewals in the next 30 days and licenses paying for idle seats.
     mutating func inventoryFindings(today: Date) throws {
         let db = session.db
+        try Findings.resolveStale(db, now: session.now)
         for (l, date) in try Licenses.renewals(db, within: Duration(count: 30, unit: .day), today: today) {
             try add(Findings.record(db, kind: "renewal", key: "renewal:\(l.id):\(Time.day(date))", vendor: nil, licenseID: l.id, chargeID: nil,
                                     amount: l.cost, monthly: nil, summary: "\(l.name) renews on \(Time.day(date)) for \(l.cost.display)", now: session.now))
@@ -106,8 +107,9 @@ struct Matcher {
         for l in try Licenses.list(db, filter: f, today: today) {
             let idle = l.freeSeats ?? 0
             let cost = Money(minor: (l.seatMonthlyExact * idle).rounded, currency: l.currency)
-            try add(Findings.record(db, kind: "unused_seats", key: "unused:\(l.id):\(idle)", vendor: nil, licenseID: l.id, chargeID: nil,
-                                    amount: nil, monthly: cost, summary: "\(l.name) pays for \(idle) idle seat(s), \(cost.display) a month", now: session.now))
+            // One open finding per license; resolveStale keeps its count up to date.
+            try add(Findings.record(db, kind: "unused_seats", key: "unused:\(l.id)", vendor: nil, licenseID: l.id, chargeID: nil,
+                                    amount: nil, monthly: cost, summary: Findings.unusedSummary(l, idle: idle, cost: cost), now: session.now))
         }
     }
 

@@ -126,6 +126,9 @@ public enum Scanner {
         return control * 10 > head.count
     }
 
+    /// What `scan --fail-on-findings` counts: spend nobody registered or expected.
+    public static let shadowKinds: Set<String> = ["unmanaged", "unknown_vendor", "price_change", "duplicate"]
+
     /// Findings describe the inventory (license names, prices, renewal dates): admins read them;
     /// the scanner role, which runs from cron, sees only how many there were.
     public static func mayReadFindings(_ session: Session) -> Bool { session.actor.role == .admin }
