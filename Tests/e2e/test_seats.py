@@ -59,3 +59,23 @@ def test_a_cancelled_license_refuses_edits_whole_and_can_be_reactivated(office):
     office.ok("license", "edit", "Zoom", "--notes", "back")
     assert office.run("license", "reactivate", "Zoom").rc == 1
     office.ok("audit", "verify", "--state")
+
+
+def test_the_queue_says_what_approving_costs_and_no_grow_keeps_to_free_seats(office):
+    for u in ("bob", "carol"):
+        office.add_user(u)
+    bob, carol = office.home / "bob.token", office.home / "carol.token"
+    office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "2", "--cost", "8.75", "--per-seat", "--assign", "alice")
+    office.ok("license", "add", "Pack", "--vendor", "notion", "--seats", "2", "--cost", "20", "--assign", "alice", "--assign", "bob")
+    a = office.ok("request", "new", "software", "Slack", "--json", token=bob).json()["id"]
+    b = office.ok("request", "new", "software", "Pack", "--json", token=carol).json()["id"]
+    c = office.ok("request", "new", "software", "Figma", "--cost", "15", "--period", "monthly", "--json", token=carol).json()["id"]
+    queue = {e["id"]: e["if_approved"] for e in office.ok("approve", "--json").json()}
+    assert queue[a] == "nothing: a free seat of Slack"
+    assert queue[b] == "a new seat of Pack: 10.00 EUR monthly"
+    assert queue[c] == "a new license Figma: 15.00 EUR monthly"
+    r = office.run("approve", str(b), "--no-grow")
+    assert r.rc == 1 and "--no-grow" in r.err and lines(office, "Pack") == [(2, 2000)]
+    r = office.ok("approve", str(b))
+    assert "Cost: a new seat of Pack: 10.00 EUR monthly." in r.err and lines(office, "Pack") == [(2, 2000), (1, 1000)]
+    office.ok("approve", str(a), "--no-grow")

@@ -9,7 +9,64 @@ public enum Approvals {
         public let balance: Leave.Balance?           // leave: the requester's vacation balance
         public let awayInDept: [String]              // leave: others in the department away then
         public let deptSize: Int
+        /// Software: what approving will cost (nil for other kinds).
+        public var seat: SeatCost? = nil
         public var deptMostlyAway: Bool { deptSize >= 2 && (awayInDept.count + 1) * 2 > deptSize }
+    }
+
+    /// What approving a software request costs: nothing for a seat already held or free, the
+    /// current price per seat for a new seat, the request's price for a new license.
+    public enum SeatCost: Sendable {
+        case held(license: String)
+        case free(license: String)
+        case newSeat(license: String, price: Money, period: Period)
+        case newLicense(name: String, price: Money?, period: String)
+
+        public var description: String {
+            switch self {
+            case .held(let l): return "nothing: already holds a seat of \(l)"
+            case .free(let l): return "nothing: a free seat of \(l)"
+            case .newSeat(let l, let price, let period): return "a new seat of \(l): \(price.display) \(period.description)"
+            case .newLicense(let n, let price, let period): return "a new license \(n): " + (price.map { "\($0.display) \(period)" } ?? "no price given")
+            }
+        }
+
+        public var buysASeat: Bool {
+            switch self {
+            case .held, .free: return false
+            case .newSeat, .newLicense: return true
+            }
+        }
+    }
+
+    /// The license a software request names: by name, or as the one active license of its vendor and plan.
+    static func license(for r: Request, _ session: Session) throws -> License? {
+        let db = session.db
+        let p = r.payload
+        let name = p["name"]?.stringValue ?? r.summary
+        let plan = p["plan"]?.stringValue
+        if let l = try Licenses.find(db, name) { return l }
+        guard let vendor = try Vendors.resolve(db, p["vendor"]?.stringValue ?? name) else { return nil }
+        var f = LicenseFilter()
+        f.vendor = vendor.name
+        f.includeCancelled = false
+        let candidates = try Licenses.list(db, filter: f, today: session.now).filter { plan == nil || $0.plan?.caseInsensitiveCompare(plan!) == .orderedSame }
+        return candidates.count == 1 ? candidates[0] : nil
+    }
+
+    public static func seatCost(_ session: Session, _ r: Request) throws -> SeatCost {
+        guard let l = try license(for: r, session) else {
+            let p = r.payload
+            let currency = try Currency.parse(p["currency"]?.stringValue ?? session.ledger.currency)
+            let price = p["cost"].flatMap { v -> Money? in
+                if case .number(let n) = v { return try? MoneyParser.parse(n, defaultCurrency: currency) as Money }
+                return nil
+            }
+            return .newLicense(name: p["name"]?.stringValue ?? r.summary, price: price, period: p["period"]?.stringValue ?? "monthly")
+        }
+        if l.holders.contains(where: { $0.caseInsensitiveCompare(r.requester) == .orderedSame }) { return .held(license: l.name) }
+        if l.isUnlimited || (l.freeSeats ?? 0) > 0 { return .free(license: l.name) }
+        return .newSeat(license: l.name, price: try Licenses.currentSeatPrice(session.db, l, seats: 1), period: l.period)
     }
 
     /// Pending requests, oldest first, with what an approver needs to decide.
@@ -32,7 +89,10 @@ public enum Approvals {
                         """, dept, user.id, to, from).map { $0.string("name") }
                 }
             }
-            return QueueEntry(request: r, ageDays: max(0, Time.daysBetween(created, session.now)), balance: balance, awayInDept: away, deptSize: deptSize)
+            var entry = QueueEntry(request: r, ageDays: max(0, Time.daysBetween(created, session.now)), balance: balance, awayInDept: away,
+                                   deptSize: deptSize)
+            if r.kind == "software" { entry.seat = try seatCost(session, r) }
+            return entry
         }
     }
 
@@ -51,12 +111,20 @@ public enum Approvals {
     /// Approves one request. For software: finds the license (by name, or the one active license
     /// of the vendor and plan) or creates it from the request, buys a seat if none is free, and
     /// assigns it, all in one transaction with the decision and its audit events.
-    public static func approve(_ session: Session, _ id: Int64, note: String?, force: Bool = false) throws -> RequestOutcome {
+    /// `noGrow`: a software request is approved only onto a seat that is free already.
+    public static func approve(_ session: Session, _ id: Int64, note: String?, force: Bool = false, noGrow: Bool = false) throws -> RequestOutcome {
+        var cost: SeatCost?
         let decided: Request = try session.write {
             let r = try pendingForDecision(session, id)
             var licenseID: Int64?
             switch r.kind {
-            case "software": licenseID = try provision(session, r)
+            case "software":
+                let seat = try seatCost(session, r)
+                if noGrow && seat.buysASeat {
+                    throw OWError.refused("approving #\(id) would buy \(seat.description); --no-grow approves only onto a free seat")
+                }
+                cost = seat
+                licenseID = try provision(session, r)
             case "leave": try recheckLeave(session, r, force: force)
             case "purchase": try expectSpend(session, r)
             default: break
@@ -71,7 +139,9 @@ public enum Approvals {
                                                                        ("license_id", licenseID.map { JSON.int($0) } ?? .null)]))
             return try Requests.find(session.db, id)!
         }
-        return RequestOutcome(request: decided, warnings: []).afterCommit(session)
+        var outcome = RequestOutcome(request: decided, warnings: []).afterCommit(session)
+        outcome.seat = cost
+        return outcome
     }
 
     public static func reject(_ session: Session, _ id: Int64, reason: String) throws -> RequestOutcome {
@@ -89,18 +159,10 @@ public enum Approvals {
     }
 
     static func provision(_ session: Session, _ r: Request) throws -> Int64 {
-        let db = session.db
         let p = r.payload
         let name = p["name"]?.stringValue ?? r.summary
         let plan = p["plan"]?.stringValue
-        var license = try Licenses.find(db, name)
-        if license == nil, let vendor = try Vendors.resolve(db, p["vendor"]?.stringValue ?? name) {
-            var f = LicenseFilter()
-            f.vendor = vendor.name
-            f.includeCancelled = false
-            let candidates = try Licenses.list(db, filter: f, today: session.now).filter { plan == nil || $0.plan?.caseInsensitiveCompare(plan!) == .orderedSame }
-            if candidates.count == 1 { license = candidates[0] }
-        }
+        var license = try license(for: r, session)
         if license == nil {
             var d = LicenseDraft(name: name, vendor: p["vendor"]?.stringValue ?? name, seats: p["seats"]?.intValue ?? 1,
                                  cost: p["cost"].flatMap { if case .number(let n) = $0 { return n }; return nil } ?? "0")

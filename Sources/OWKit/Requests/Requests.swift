@@ -56,6 +56,8 @@ public struct RequestOutcome: Sendable {
     public let request: Request
     public let warnings: [String]
     public var remainingLeave: Leave.Balance?
+    /// An approved software request: what the seat cost.
+    public var seat: Approvals.SeatCost?
 }
 
 public enum Requests {

@@ -99,11 +99,13 @@ enum ReportCommand {
         let s = inv.session
         let year = try inv.integer("year", range: 1970...9999) ?? Month(s.now).year
         let rows = try InventoryReports.leave(s, year: year)
+        // Days are numbers in JSON and CSV (halves as .5), written the same in tables.
+        func days(_ halves: Int) -> Value { .json(.number(Leave.days(halves))) }
         inv.emit(rows.map { r in
             Record([("user", .text(r.user)), ("dept", .text(r.dept)), ("year", .int(Int64(year))),
-                    ("allowance", .text(Leave.days(r.balance.allowance))), ("taken", .text(Leave.days(r.balance.taken))),
-                    ("pending", .text(Leave.days(r.balance.pending))), ("remaining", .text(Leave.days(r.balance.remaining))),
-                    ("sick", .text(Leave.days(r.sick))), ("unpaid", .text(Leave.days(r.unpaid)))])
+                    ("allowance", days(r.balance.allowance)), ("taken", days(r.balance.taken)),
+                    ("pending", days(r.balance.pending)), ("remaining", days(r.balance.remaining)),
+                    ("sick", days(r.sick)), ("unpaid", days(r.unpaid))])
         }, columns: ["user", "dept", "year", "allowance", "taken", "pending", "remaining", "sick", "unpaid"])
     }
 

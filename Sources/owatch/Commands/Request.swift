@@ -96,12 +96,14 @@ enum ApproveCommand {
         // Each request is decided in its own transaction: one refusal does not undo the others.
         for id in ids {
             do {
-                let outcome = inv.flag("reject") ? try Approvals.reject(s, id, reason: note!) : try Approvals.approve(s, id, note: note, force: inv.flag("force"))
+                let outcome = inv.flag("reject") ? try Approvals.reject(s, id, reason: note!)
+                    : try Approvals.approve(s, id, note: note, force: inv.flag("force"), noGrow: inv.flag("no-grow"))
                 decided.append(RequestCommand.record(outcome.request))
                 let r = outcome.request
                 inv.note(r.status == "approved" ? "Approved #\(r.id) (\(r.summary))" + (r.license.map { "; \(r.requester) holds a seat of \($0)" } ?? "") + "."
                                                 : "Rejected #\(r.id) (\(r.summary)).")
                 RequestCommand.report(inv, outcome)
+                if let seat = outcome.seat { inv.note("Cost: \(seat.description).") }
             } catch let e as OWError {
                 inv.term.report(e)
                 firstError = firstError ?? e
@@ -122,8 +124,9 @@ enum ApproveCommand {
                 return Record([("id", .int(e.request.id)), ("age_days", .int(Int64(e.ageDays))), ("requester", .text(e.request.requester)),
                                ("kind", .text(e.request.kind)), ("summary", .text(e.request.summary)), ("cost", .money(e.request.cost)),
                                ("vacation_left", .text(e.balance.map { Leave.days($0.remaining) })), ("away_in_dept", .list(e.awayInDept)),
-                               ("warning", .text(warning)), ("reason", .text(e.request.reason))])
-            }, columns: ["id", "age_days", "requester", "kind", "summary", "cost", "cost_minor", "currency", "vacation_left", "away_in_dept", "warning", "reason"])
+                               ("warning", .text(warning)), ("reason", .text(e.request.reason)), ("if_approved", .text(e.seat?.description))])
+            }, columns: ["id", "age_days", "requester", "kind", "summary", "cost", "cost_minor", "currency", "vacation_left", "away_in_dept", "warning", "reason",
+                         "if_approved"])
             if entries.isEmpty { inv.note("Nothing waits for approval.") }
         } catch {
             inv.warn("\(error)")
