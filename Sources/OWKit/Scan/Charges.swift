@@ -1,0 +1,127 @@
+import Foundation
+
+/// An observed payment: from a receipt, a statement line, or entered by hand.
+public struct Charge: Sendable {
+    public let id: Int64
+    public let vendor: String
+    public let amount: Money
+    public let chargedOn: String
+    public let origin: String
+    public let invoiceNo: String?
+    public let period: String?
+    public let description: String?
+    public let license: String?
+    public let itemKey: String
+    public let createdAt: String
+
+    init(row: Row) {
+        id = row.int("id"); vendor = row.string("vendor"); chargedOn = row.string("charged_on"); origin = row.string("origin")
+        invoiceNo = row.optionalString("invoice_no"); period = row.optionalString("period"); description = row.optionalString("description")
+        license = row.optionalString("license_name"); itemKey = row.string("item_key"); createdAt = row.string("created_at")
+        let currency = (try? Currency.parse(row.string("currency"))) ?? Currency(code: row.string("currency"), exponent: 2)
+        amount = Money(minor: row.int("amount_minor"), currency: currency)
+    }
+
+    /// Where the charge was seen, in words: the message, the statement line, or by hand.
+    public var source: String {
+        if itemKey.hasPrefix("mid:") { return "mail " + itemKey.dropFirst(4) }
+        if itemKey.hasPrefix("sha256:") { return "mail with content hash " + itemKey.dropFirst(7).prefix(16) }
+        if itemKey.hasPrefix("stmt:") { return "statement line (\(chargedOn), \(description ?? ""))" }
+        if itemKey.hasPrefix("manual:") { return "entered by hand" }
+        return itemKey
+    }
+
+    static let selectSQL = "SELECT c.*, l.name AS license_name FROM charges c LEFT JOIN licenses l ON l.id = c.license_id"
+}
+
+/// `owatch charge`: charges listed, shown, added by hand and removed, each change audited.
+public enum Charges {
+    public struct Filter: Sendable {
+        public var vendor: String?
+        public var from: String?
+        public var to: String?
+        public var license: String?
+        public var unmatchedOnly = false
+        public init() {}
+    }
+
+    public static func list(_ db: Database, _ f: Filter) throws -> [Charge] {
+        for d in [f.from, f.to].compactMap({ $0 }) where Time.parseDay(d) == nil {
+            throw OWError.usage("'\(d.prefix(20))' is not a date (YYYY-MM-DD)")
+        }
+        let licenseID = try f.license.map { try Licenses.get(db, $0).id }
+        let vendorID = try f.vendor.map { v -> Int64 in
+            guard let vendor = try Vendors.resolve(db, v) else { throw OWError.notFound("vendor '\(v.prefix(60))'", hint: "see `owatch vendor list`") }
+            return vendor.id
+        }
+        return try db.query(Charge.selectSQL + """
+             WHERE (?1 IS NULL OR c.vendor_id = ?1) AND (?2 IS NULL OR c.charged_on >= ?2) AND (?3 IS NULL OR c.charged_on <= ?3)
+               AND (?4 IS NULL OR c.license_id = ?4) AND (?5 = 0 OR (c.license_id IS NULL AND c.expected_id IS NULL))
+             ORDER BY c.charged_on, c.id
+            """, vendorID, f.from, f.to, licenseID, f.unmatchedOnly).map(Charge.init)
+    }
+
+    public static func get(_ db: Database, _ id: Int64) throws -> Charge {
+        guard let row = try db.one(Charge.selectSQL + " WHERE c.id = ?", id) else {
+            throw OWError.notFound("charge #\(id)", hint: "see `owatch charge list`")
+        }
+        return Charge(row: row)
+    }
+
+    /// A payment entered by hand (a receipt on paper, a bank transfer): matched and checked like a
+    /// scanned one. `license` links it to that license of the same vendor.
+    public static func add(_ session: Session, vendor vendorName: String, amount: Money, on day: String, license: String?, note: String?) throws
+        -> (Charge, [Finding]) {
+        guard let date = Time.parseDay(day) else { throw OWError.usage("--on '\(day.prefix(20))' is not a date (YYYY-MM-DD)") }
+        guard amount.minor != 0 else { throw OWError.usage("a charge of nothing is no charge") }
+        return try session.write {
+            let db = session.db
+            guard let vendor = try Vendors.resolve(db, vendorName) else {
+                throw OWError.notFound("vendor '\(vendorName.prefix(60))'", hint: "add it with `owatch vendor add NAME`")
+            }
+            let target = try license.map { try Licenses.get(db, $0) }
+            if let target, target.vendor.caseInsensitiveCompare(vendor.name) != .orderedSame {
+                throw OWError.refused("license \(target.name) is \(target.vendor)'s, not \(vendor.name)'s")
+            }
+            var matcher = Matcher(session: session, index: try VendorIndex(db))
+            let key = "manual:" + Crypto.hex(Crypto.randomBytes(8))
+            try matcher.record(Matcher.Charge(key: key, origin: "manual", vendor: vendor, amount: amount, on: date, invoiceNo: nil, period: nil,
+                                              description: note ?? "entered by hand"))
+            let id = db.lastInsertRowID
+            if let target { try db.run("UPDATE charges SET license_id = ?, expected_id = NULL WHERE id = ?", target.id, id) }
+            let found = try matcher.newFindings()
+            try session.audit("charge.add", "charge:\(id)", .obj([("vendor", .string(vendor.name)), ("amount", .number(amount.decimal)),
+                                                                ("currency", .string(amount.currency.code)), ("on", .string(day)),
+                                                                ("license", target.map { .string($0.name) } ?? .null)]))
+            return (try get(db, id), found)
+        }
+    }
+
+    /// Removes a charge (a mistake, a test payment). Findings it alone supported are resolved;
+    /// what a scan saw stays seen, so the next scan does not bring it back.
+    public static func remove(_ session: Session, _ id: Int64) throws -> Charge {
+        try session.write {
+            let db = session.db
+            let c = try get(db, id)
+            try db.run("""
+                UPDATE findings SET status = 'resolved', resolved_at = ?, resolved_by = ?, note = ?, dedupe_key = dedupe_key || '#' || id
+                WHERE charge_id = ? AND status = 'open' AND kind IN ('duplicate', 'price_change')
+                """, Time.rfc3339(session.now), session.actor.name, "charge #\(id) was removed", id)
+            try db.run("UPDATE findings SET charge_id = NULL WHERE charge_id = ?", id)
+            try db.run("DELETE FROM charges WHERE id = ?", id)
+            // Unmanaged spend of this vendor and currency that is gone altogether: no finding for it.
+            let left = try db.scalar("""
+                SELECT count(*) FROM charges WHERE vendor = ? AND currency = ? AND license_id IS NULL AND expected_id IS NULL
+                """, c.vendor, c.amount.currency.code)
+            if left == 0 {
+                try db.run("""
+                    UPDATE findings SET status = 'resolved', resolved_at = ?, resolved_by = ?, note = ?, dedupe_key = dedupe_key || '#' || id
+                    WHERE kind = 'unmanaged' AND status = 'open' AND vendor = ? AND currency = ?
+                    """, Time.rfc3339(session.now), session.actor.name, "its charges were removed", c.vendor, c.amount.currency.code)
+            }
+            try session.audit("charge.remove", "charge:\(id)", .obj([("vendor", .string(c.vendor)), ("amount", .number(c.amount.decimal)),
+                                                                   ("currency", .string(c.amount.currency.code)), ("on", .string(c.chargedOn))]))
+            return c
+        }
+    }
+}
