@@ -41,3 +41,10 @@ def test_list_show_add_and_remove(office):
     assert actions.count("charge.remove") == 1 + len(zoom) and "charge.add" in actions
     office.ok("audit", "verify", "--state")
     assert office.run("charge", "show", "99999").rc == 1
+
+
+def test_findings_name_their_charges(office):
+    office.ok("scan", CARD)
+    for f in office.ok("scan", "findings", "--kind", "unmanaged", "--json").json():
+        charge = office.ok("charge", "show", str(f["charge_id"]), "--json").json()
+        assert charge["vendor"] == f["vendor"]

@@ -12,10 +12,13 @@ public struct Finding: Sendable {
     public let summary: String
     public let createdAt: String
     public let note: String?
+    /// The charge the finding is about (unmanaged: the first one seen), or nil.
+    public let chargeID: Int64?
 
     init(row: Row) {
         id = row.int("id"); kind = row.string("kind"); status = row.string("status"); vendor = row.optionalString("vendor")
         license = row.optionalString("license_name"); summary = row.string("summary"); createdAt = row.string("created_at"); note = row.optionalString("note")
+        chargeID = row.optionalInt("charge_id")
         let cur = row.optionalString("currency").flatMap { try? Currency.parse($0) }
         amount = cur.flatMap { c in row.optionalInt("amount_minor").map { Money(minor: $0, currency: c) } }
         monthly = cur.flatMap { c in row.optionalInt("monthly_minor").map { Money(minor: $0, currency: c) } }

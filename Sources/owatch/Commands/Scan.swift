@@ -5,9 +5,10 @@ enum ScanCommand {
     static func findingRecord(_ f: Finding) -> Record {
         Record([("id", .int(f.id)), ("kind", .text(f.kind)), ("status", .text(f.status)), ("vendor", .text(f.vendor)), ("license", .text(f.license)),
                 ("amount", .money(f.amount)), ("monthly", .money(f.monthly)), ("summary", .text(f.summary)), ("created_at", .text(f.createdAt)),
-                ("note", .text(f.note))])
+                ("note", .text(f.note)), ("charge_id", .int(f.chargeID))])
     }
-    static let findingColumns = ["id", "kind", "status", "vendor", "license", "amount", "amount_minor", "currency", "monthly", "monthly_minor", "summary", "created_at", "note"]
+    static let findingColumns = ["id", "kind", "status", "vendor", "license", "amount", "amount_minor", "currency", "monthly", "monthly_minor", "summary",
+                                 "created_at", "note", "charge_id"]
     static let findingTable = ["id", "kind", "vendor", "amount", "monthly", "summary"]
 
     /// `owatch scan [PATH…]`: the cron job. Quiet unless something is new.
