@@ -22,7 +22,7 @@ def test_list_show_add_and_remove(office):
     before = burn(office, "Notion")
     r = office.ok("charge", "add", "notion", "20.00", "--on", "2026-11-20", "--note", "bank transfer", "--json")
     added = r.json()
-    assert added["origin"] == "manual" and added["license"] is None and added["source"] == "entered by hand"
+    assert added["origin"] == "manual" and added["license"] is None and added["source"] == "entered by hand: bank transfer"
     assert burn(office, "Notion") == before + 2000
     assert office.run("charge", "add", "notion", "20.00").rc == 64                     # --on is required
     assert office.run("charge", "add", "nosuchvendor", "20.00", "--on", "2026-11-20").rc == 1
@@ -48,3 +48,32 @@ def test_findings_name_their_charges(office):
     for f in office.ok("scan", "findings", "--kind", "unmanaged", "--json").json():
         charge = office.ok("charge", "show", str(f["charge_id"]), "--json").json()
         assert charge["vendor"] == f["vendor"]
+
+
+def totals(office):
+    rows = office.ok("report", "burn", "--by", "vendor", "--from", "2026-01", "--to", "2026-12", "--json").json()
+    return {(r["vendor"], r["currency"]): r["observed_minor"] for r in rows if r["observed_minor"]}
+
+
+def test_one_payment_seen_twice_is_one_charge_in_any_order(tmp_path):
+    from conftest import Office
+    from test_scan import MBOX
+    results = []
+    for order in ((MBOX, CARD), (CARD, MBOX)):
+        home = tmp_path / f"o{len(results)}"
+        home.mkdir()
+        o = Office(home)
+        o.ok("init", "--org", "Acme", "--admin", "alice")
+        for path in order + order:                                   # and twice: rescans change nothing
+            o.ok("scan", path)
+        results.append(totals(o))
+        notion = [c for c in o.ok("charge", "list", "--vendor", "notion", "--json").json()]
+        assert len(notion) == 1 and notion[0]["amount_minor"] == 2000
+        shown = o.ok("charge", "show", str(notion[0]["id"]), "--json").json()
+        assert len(shown["sources"]) == 2 and any("statement line" in s for s in shown["sources"]) and any(s.startswith("mail") for s in shown["sources"])
+        # By hand too: entering the same payment adds a source, not a charge.
+        r = o.ok("charge", "add", "notion", "20.00 USD", "--on", "2026-11-05", "--json")
+        assert r.json()["id"] == notion[0]["id"]
+        assert totals(o) == results[-1]
+    assert results[0] == results[1]
+    assert results[0][("Notion", "USD")] == 2000 and results[0][("Zoom", "USD")] == 1599     # was 4000 and 3198

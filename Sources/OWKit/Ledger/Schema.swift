@@ -303,6 +303,18 @@ enum Schema {
             DROP TABLE findings;
             ALTER TABLE findings_v7 RENAME TO findings;
             CREATE INDEX findings_by_status ON findings(status, kind);
+            -- One payment seen in several places (a receipt, an invoice PDF, a card line, by hand)
+            -- is one charge: every place it was seen, its own included, is a row here.
+            CREATE TABLE charge_sources(
+                charge_id INTEGER NOT NULL REFERENCES charges(id) ON DELETE CASCADE,
+                item_key TEXT NOT NULL UNIQUE,
+                origin TEXT NOT NULL,
+                detail TEXT,
+                seen_at TEXT NOT NULL
+            );
+            CREATE INDEX charge_sources_by_charge ON charge_sources(charge_id, origin);
+            INSERT INTO charge_sources(charge_id, item_key, origin, detail, seen_at)
+                SELECT id, item_key, origin, description, created_at FROM charges;
             """) },
     ]
 

@@ -13,6 +13,8 @@ public struct Charge: Sendable {
     public let license: String?
     public let itemKey: String
     public let createdAt: String
+    /// Every place the payment was seen (receipt, statement line, by hand), in words.
+    public var sources: [String] = []
 
     init(row: Row) {
         id = row.int("id"); vendor = row.string("vendor"); chargedOn = row.string("charged_on"); origin = row.string("origin")
@@ -22,13 +24,18 @@ public struct Charge: Sendable {
         amount = Money(minor: row.int("amount_minor"), currency: currency)
     }
 
-    /// Where the charge was seen, in words: the message, the statement line, or by hand.
-    public var source: String {
-        if itemKey.hasPrefix("mid:") { return "mail " + itemKey.dropFirst(4) }
-        if itemKey.hasPrefix("sha256:") { return "mail with content hash " + itemKey.dropFirst(7).prefix(16) }
-        if itemKey.hasPrefix("stmt:") { return "statement line (\(chargedOn), \(description ?? ""))" }
-        if itemKey.hasPrefix("manual:") { return "entered by hand" }
-        return itemKey
+    /// Where the charge was first seen, in words: the message, the statement line, or by hand.
+    public var source: String { Charge.describe(key: itemKey, day: chargedOn, detail: description) }
+
+    static func describe(key: String, day: String, detail: String?) -> String {
+        if key.hasPrefix("mid:") { return "mail " + key.dropFirst(4) }
+        if key.hasPrefix("sha256:") { return "mail with content hash " + key.dropFirst(7).prefix(16) }
+        if key.hasPrefix("stmt:") {
+            let parts = key.split(separator: ":", omittingEmptySubsequences: false)
+            return "statement line (\(parts.count > 2 ? String(parts[2]) : day), \(detail ?? ""))"
+        }
+        if key.hasPrefix("manual:") { return "entered by hand" + (detail.map { ": " + $0 } ?? "") }
+        return key
     }
 
     static let selectSQL = "SELECT c.*, l.name AS license_name FROM charges c LEFT JOIN licenses l ON l.id = c.license_id"
@@ -65,7 +72,12 @@ public enum Charges {
         guard let row = try db.one(Charge.selectSQL + " WHERE c.id = ?", id) else {
             throw OWError.notFound("charge #\(id)", hint: "see `owatch charge list`")
         }
-        return Charge(row: row)
+        var charge = Charge(row: row)
+        charge.sources = try db.query("SELECT item_key, origin, detail FROM charge_sources WHERE charge_id = ? ORDER BY rowid", id).map { s in
+            Charge.describe(key: s.string("item_key"), day: charge.chargedOn, detail: s.optionalString("detail"))
+        }
+        if charge.sources.isEmpty { charge.sources = [charge.source] }
+        return charge
     }
 
     /// A payment entered by hand (a receipt on paper, a bank transfer): matched and checked like a
@@ -85,9 +97,10 @@ public enum Charges {
             }
             var matcher = Matcher(session: session, index: try VendorIndex(db))
             let key = "manual:" + Crypto.hex(Crypto.randomBytes(8))
-            try matcher.record(Matcher.Charge(key: key, origin: "manual", vendor: vendor, amount: amount, on: date, invoiceNo: nil, period: nil,
-                                              description: note ?? "entered by hand"))
-            let id = db.lastInsertRowID
+            let written = try matcher.record(Matcher.Charge(key: key, origin: "manual", vendor: vendor, amount: amount, on: date, invoiceNo: nil,
+                                                            period: nil, description: note ?? "entered by hand"))
+            // Not written: it is a payment seen already (a receipt or card line); the entry is one more source of it.
+            let id = written ? db.lastInsertRowID : try db.scalar("SELECT charge_id FROM charge_sources WHERE item_key = ?", key)
             if let target { try db.run("UPDATE charges SET license_id = ?, expected_id = NULL WHERE id = ?", target.id, id) }
             let found = try matcher.newFindings()
             try session.audit("charge.add", "charge:\(id)", .obj([("vendor", .string(vendor.name)), ("amount", .number(amount.decimal)),

@@ -43,6 +43,14 @@ struct Matcher {
         if let inv = c.invoiceNo, try db.one("SELECT 1 AS x FROM charges WHERE vendor_id = ? AND invoice_no = ?", c.vendor.id, inv) != nil {
             return false
         }
+        // The same payment seen before in another kind of source (the receipt, then the card line
+        // days later): one charge, with one more place it was seen.
+        if let same = try samePayment(c, day: day) {
+            try db.run("INSERT OR IGNORE INTO charge_sources(charge_id, item_key, origin, detail, seen_at) VALUES (?,?,?,?,?)",
+                       same, c.key, c.origin, String(c.description.prefix(300)), Time.rfc3339(session.now))
+            if let inv = c.invoiceNo { try db.run("UPDATE charges SET invoice_no = COALESCE(invoice_no, ?) WHERE id = ?", inv, same) }
+            return false
+        }
         var license: License?
         var expectedID: Int64?
         let candidates = try licenses(of: c.vendor).filter { $0.currency == c.amount.currency }
@@ -67,6 +75,8 @@ struct Matcher {
             """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo, c.period?.description,
                    String(c.description.prefix(300)), license?.id, expectedID, Time.rfc3339(session.now))
         let chargeID = db.lastInsertRowID
+        try db.run("INSERT OR IGNORE INTO charge_sources(charge_id, item_key, origin, detail, seen_at) VALUES (?,?,?,?,?)",
+                   chargeID, c.key, c.origin, String(c.description.prefix(300)), Time.rfc3339(session.now))
         let unmanaged = license == nil && expectedID == nil   // triggers add it to spend_monthly
         if let dup = duplicateOf {
             try add(Findings.record(db, kind: "duplicate", key: "duplicate:\(chargeID)", vendor: c.vendor, licenseID: license?.id, chargeID: chargeID,
@@ -92,6 +102,24 @@ struct Matcher {
     }
 
     private mutating func add(_ id: Int64?) { if let id { created.append(id) } }
+
+    /// Days either side within which a receipt and a statement line are the same payment
+    /// (statement posting dates lag the receipt by days).
+    static let sameDayWindow = 5
+
+    /// A charge of the same vendor, amount and currency within the window, not yet seen in this
+    /// kind of source, whose invoice number (if both have one) is the same: the same payment.
+    func samePayment(_ c: Charge, day: String) throws -> Int64? {
+        let window = Matcher.sameDayWindow
+        return try session.db.one("""
+            SELECT id FROM charges x
+            WHERE x.vendor_id = ? AND x.amount_minor = ? AND x.currency = ?
+              AND x.charged_on BETWEEN date(?, '-\(window) days') AND date(?, '+\(window) days')
+              AND x.origin != ? AND NOT EXISTS (SELECT 1 FROM charge_sources s WHERE s.charge_id = x.id AND s.origin = ?)
+              AND (x.invoice_no IS NULL OR ? IS NULL OR x.invoice_no = ?)
+            ORDER BY abs(julianday(x.charged_on) - julianday(?)), x.id LIMIT 1
+            """, c.vendor.id, c.amount.minor, c.amount.currency.code, day, day, c.origin, c.origin, c.invoiceNo, c.invoiceNo, day)?.int("id")
+    }
 
     /// Renewals in the next 30 days and licenses paying for idle seats.
     mutating func inventoryFindings(today: Date) throws {

@@ -25,7 +25,10 @@ enum ChargeCommand {
     }
 
     static func show(_ inv: Invocation) throws {
-        inv.emit(record(try Charges.get(inv.session.db, try chargeID(inv.argument(0)))))
+        let c = try Charges.get(inv.session.db, try chargeID(inv.argument(0)))
+        var r = record(c)
+        r.fields.append((key: "sources", value: .list(c.sources)))
+        inv.emit(r)
     }
 
     static func add(_ inv: Invocation) throws {
