@@ -77,3 +77,13 @@ def test_one_payment_seen_twice_is_one_charge_in_any_order(tmp_path):
         assert totals(o) == results[-1]
     assert results[0] == results[1]
     assert results[0][("Notion", "USD")] == 2000 and results[0][("Zoom", "USD")] == 1599     # was 4000 and 3198
+
+
+def test_a_card_refund_nets_the_charge_it_refunds(office):
+    office.ok("scan", CARD)
+    slack = office.ok("charge", "list", "--vendor", "slack", "--json").json()
+    refund = [c for c in slack if c["amount_minor"] < 0]
+    paid = [c for c in slack if c["amount_minor"] > 0]
+    assert len(refund) == 1 and refund[0]["refund_of"] == paid[0]["id"] and refund[0]["amount_minor"] == -2625
+    assert burn(office, "Slack") == 0                                            # paid 26.25, refunded 26.25
+    assert "Slack" not in {f["vendor"] for f in office.ok("scan", "findings", "--json").json() if f["kind"] == "duplicate"}

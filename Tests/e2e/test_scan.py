@@ -190,7 +190,8 @@ def test_card_statement(office):
     got = {(c[0], c[1]) for c in charges(office)}
     assert ("Slack", "2625") in got and ("Zoom", "1599") in got and ("Amazon Web Services", "14237") in got
     assert ("OpenAI", "9000") in got and ("Notion", "2000") in got and ("Smartsheet", "900") in got
-    assert res["charges"] == 8                      # lunch, taxi, office supplies and the refund are not software spend
+    assert res["charges"] == 9                      # lunch, taxi and office supplies are not software spend; the refund is a charge
+    assert ("Slack", "-2625") in got                 # the refund line: a negative charge
     kinds = [f["kind"] for f in office.ok("scan", "findings", "--json").json()]
     assert "duplicate" in kinds                      # Airtable twice in two days
     assert scan(office, CARD)["charges"] == 0
@@ -219,9 +220,9 @@ def test_sources_and_cron_mode(copy):
     assert copy.run("scan", "source", "add", copy.mbox).rc == 1
     assert [s["kind"] for s in copy.ok("scan", "source", "list", "--json").json()] == ["mbox", "statement"]
     res = scan(copy)
-    # 31 from the mailbox + 8 card lines, of which the Slack, Zoom and Notion payments are the
-    # receipts' own: one charge each (issue 13), so 36.
-    assert res["sources"] == 2 and res["charges"] == 36
+    # 31 from the mailbox + 9 card lines (the Slack refund among them), of which the Slack, Zoom and
+    # Notion payments are the receipts' own: one charge each (issue 13), so 37.
+    assert res["sources"] == 2 and res["charges"] == 37
     assert copy.ok("scan").out == ""
     copy.ok("scan", "source", "remove", CARD)
     assert [s["kind"] for s in copy.ok("scan", "source", "list", "--json").json()] == ["mbox"]

@@ -313,6 +313,8 @@ enum Schema {
                 seen_at TEXT NOT NULL
             );
             CREATE INDEX charge_sources_by_charge ON charge_sources(charge_id, origin);
+            -- A refund is a charge with a negative amount, linked to the charge it pays back.
+            ALTER TABLE charges ADD COLUMN refund_of INTEGER REFERENCES charges(id);
             INSERT INTO charge_sources(charge_id, item_key, origin, detail, seen_at)
                 SELECT id, item_key, origin, description, created_at FROM charges;
             """) },

@@ -15,11 +15,14 @@ public struct Charge: Sendable {
     public let createdAt: String
     /// Every place the payment was seen (receipt, statement line, by hand), in words.
     public var sources: [String] = []
+    /// A refund: the charge it pays back.
+    public let refundOf: Int64?
 
     init(row: Row) {
         id = row.int("id"); vendor = row.string("vendor"); chargedOn = row.string("charged_on"); origin = row.string("origin")
         invoiceNo = row.optionalString("invoice_no"); period = row.optionalString("period"); description = row.optionalString("description")
         license = row.optionalString("license_name"); itemKey = row.string("item_key"); createdAt = row.string("created_at")
+        refundOf = row.has("refund_of") ? row.optionalInt("refund_of") : nil
         let currency = (try? Currency.parse(row.string("currency"))) ?? Currency(code: row.string("currency"), exponent: 2)
         amount = Money(minor: row.int("amount_minor"), currency: currency)
     }
@@ -97,10 +100,11 @@ public enum Charges {
             }
             var matcher = Matcher(session: session, index: try VendorIndex(db))
             let key = "manual:" + Crypto.hex(Crypto.randomBytes(8))
-            let written = try matcher.record(Matcher.Charge(key: key, origin: "manual", vendor: vendor, amount: amount, on: date, invoiceNo: nil,
-                                                            period: nil, description: note ?? "entered by hand"))
-            // Not written: it is a payment seen already (a receipt or card line); the entry is one more source of it.
-            let id = written ? db.lastInsertRowID : try db.scalar("SELECT charge_id FROM charge_sources WHERE item_key = ?", key)
+            try matcher.record(Matcher.Charge(key: key, origin: "manual", vendor: vendor, amount: amount, on: date, invoiceNo: nil,
+                                              period: nil, description: note ?? "entered by hand"))
+            // The entry's source row names its charge: a new one, or the payment seen already (a receipt or
+            // card line) of which the entry is one more source.
+            let id = try db.scalar("SELECT charge_id FROM charge_sources WHERE item_key = ?", key)
             if let target { try db.run("UPDATE charges SET license_id = ?, expected_id = NULL WHERE id = ?", target.id, id) }
             let found = try matcher.newFindings()
             try session.audit("charge.add", "charge:\(id)", .obj([("vendor", .string(vendor.name)), ("amount", .number(amount.decimal)),
@@ -121,6 +125,7 @@ public enum Charges {
                 WHERE charge_id = ? AND status = 'open' AND kind IN ('duplicate', 'price_change')
                 """, Time.rfc3339(session.now), session.actor.name, "charge #\(id) was removed", id)
             try db.run("UPDATE findings SET charge_id = NULL WHERE charge_id = ?", id)
+            try db.run("UPDATE charges SET refund_of = NULL WHERE refund_of = ?", id)
             try db.run("DELETE FROM charges WHERE id = ?", id)
             // Unmanaged spend of this vendor and currency that is gone altogether: no finding for it.
             let left = try db.scalar("""

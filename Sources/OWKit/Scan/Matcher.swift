@@ -51,6 +51,7 @@ struct Matcher {
             if let inv = c.invoiceNo { try db.run("UPDATE charges SET invoice_no = COALESCE(invoice_no, ?) WHERE id = ?", inv, same) }
             return false
         }
+        if c.amount.minor < 0 { return try recordRefund(c, day: day) }
         var license: License?
         var expectedID: Int64?
         let candidates = try licenses(of: c.vendor).filter { $0.currency == c.amount.currency }
@@ -102,6 +103,31 @@ struct Matcher {
     }
 
     private mutating func add(_ id: Int64?) { if let id { created.append(id) } }
+
+    /// A refund: linked to the latest earlier charge of the vendor with that amount not refunded
+    /// yet, and counted where that charge counts (managed or unmanaged), so burn nets it. It
+    /// raises no finding of its own.
+    mutating func recordRefund(_ c: Charge, day: String) throws -> Bool {
+        let db = session.db
+        let refunded = try db.one("""
+            SELECT id, license_id, expected_id FROM charges x
+            WHERE x.vendor_id = ? AND x.currency = ? AND x.amount_minor = ? AND x.charged_on <= ?
+              AND NOT EXISTS (SELECT 1 FROM charges r WHERE r.refund_of = x.id)
+            ORDER BY x.charged_on DESC, x.id DESC LIMIT 1
+            """, c.vendor.id, c.amount.currency.code, -c.amount.minor, day)
+        let license = try refunded.map { $0.optionalInt("license_id") }
+            ?? licenses(of: c.vendor).first { $0.currency == c.amount.currency }?.id
+        try db.run("""
+            INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id,
+                                expected_id, created_at, refund_of)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo, c.period?.description,
+                   String(c.description.prefix(300)), license, refunded?.optionalInt("expected_id"), Time.rfc3339(session.now),
+                   refunded?.int("id"))
+        try db.run("INSERT OR IGNORE INTO charge_sources(charge_id, item_key, origin, detail, seen_at) VALUES (?,?,?,?,?)",
+                   db.lastInsertRowID, c.key, c.origin, String(c.description.prefix(300)), Time.rfc3339(session.now))
+        return true
+    }
 
     /// Days either side within which a receipt and a statement line are the same payment
     /// (statement posting dates lag the receipt by days).

@@ -78,10 +78,11 @@ enum StatementReader {
                 spend = spendIsNegative ? -m.minor : m.minor
             } else if let m = debit {
                 spend = abs(m.minor)
-            } else if field(cols.credit) != nil {
-                spend = -1   // money in: not a charge
+            } else if let c = (try? amount(field(cols.credit))) ?? nil {
+                spend = -abs(c.minor)
             }
-            guard let minor = spend, minor > 0 else { continue }   // refunds and credits are not spend
+            // Money in from a software vendor is a refund: a negative charge that burn nets.
+            guard let minor = spend, minor != 0 else { continue }
             guard let vendor = index.vendor(namedIn: desc) ?? vendorByDomainWord(desc, index) else { continue }  // not software
             let base = "stmt:\(sourceKey):\(Time.day(date)):\(desc):\(minor)"
             let n = occurrences[base, default: 0]

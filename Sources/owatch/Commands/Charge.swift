@@ -3,13 +3,13 @@ import OWKit
 /// `owatch charge`: the payments owatch has seen, and the ones an admin enters or removes.
 enum ChargeCommand {
     static let columns = ["id", "charged_on", "vendor", "amount", "amount_minor", "currency", "license", "origin", "invoice_no", "period",
-                          "description", "source"]
+                          "description", "source", "refund_of"]
     static let tableColumns = ["id", "charged_on", "vendor", "amount", "license", "origin", "description"]
 
     static func record(_ c: Charge) -> Record {
         Record([("id", .int(c.id)), ("charged_on", .text(c.chargedOn)), ("vendor", .text(c.vendor)), ("amount", .money(c.amount)),
                 ("license", .text(c.license)), ("origin", .text(c.origin)), ("invoice_no", .text(c.invoiceNo)), ("period", .text(c.period)),
-                ("description", .text(c.description)), ("source", .text(c.source))])
+                ("description", .text(c.description)), ("source", .text(c.source)), ("refund_of", .int(c.refundOf))])
     }
 
     static func chargeID(_ text: String) throws -> Int64 {
