@@ -33,7 +33,7 @@ public struct AuditEvent: Sendable {
         seq = row.int("seq"); time = row.string("time"); actor = row.string("actor"); role = row.string("role")
         action = row.string("action"); object = row.string("object"); details = row.string("details")
         prevHash = row.string("prev_hash"); hash = row.string("hash")
-        state = row.has("state") ? row.optionalString("state") : nil
+        state = row.optionalString("state")
     }
 }
 

@@ -23,20 +23,12 @@ public enum Hooks {
     /// anyone run code as whoever next approves or scans (`doctor` reports it).
     public static func unsafe(_ ledger: Ledger) -> [String] {
         let dir = directory(ledger)
-        guard let dirMode = FileSystem.mode(dir) else { return [] }
-        var problems: [String] = []
-        if dirMode & 0o022 != 0 {
-            problems.append(String(format: "%@ is writable by %@ (mode %04o): chmod go-w %@", dir, dirMode & 0o002 != 0 ? "anyone" : "its group",
-                                   Int(dirMode), dir))
+        guard FileSystem.mode(dir) != nil else { return [] }
+        let places = [(dir, dir)] + events.map { (dir + "/" + $0, "hook " + dir + "/" + $0) }
+        return places.compactMap { path, label in
+            guard let m = FileSystem.mode(path), m & 0o022 != 0 else { return nil }
+            return String(format: "%@ is writable by %@ (mode %04o): chmod go-w %@", label, m & 0o002 != 0 ? "anyone" : "its group", Int(m), path)
         }
-        for event in events {
-            let path = dir + "/" + event
-            if let m = FileSystem.mode(path), m & 0o022 != 0 {
-                problems.append(String(format: "hook %@ is writable by %@ (mode %04o): chmod go-w %@", path, m & 0o002 != 0 ? "anyone" : "its group",
-                                       Int(m), path))
-            }
-        }
-        return problems
     }
 
     /// Runs the hook for `event` if one is installed. Missing hooks are not an error.

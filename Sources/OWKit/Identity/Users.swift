@@ -15,7 +15,7 @@ public struct User: Sendable {
     init(row: Row) {
         id = row.int("id"); name = row.string("name"); role = Role(rawValue: row.string("role")) ?? .employee
         dept = row.optionalString("dept"); email = row.optionalString("email"); status = row.string("status")
-        fullName = row.has("full_name") ? row.optionalString("full_name") : nil
+        fullName = row.optionalString("full_name")
         createdAt = row.string("created_at"); offboardedAt = row.optionalString("offboarded_at")
     }
 

@@ -22,7 +22,7 @@ public struct Charge: Sendable {
         id = row.int("id"); vendor = row.string("vendor"); chargedOn = row.string("charged_on"); origin = row.string("origin")
         invoiceNo = row.optionalString("invoice_no"); period = row.optionalString("period"); description = row.optionalString("description")
         license = row.optionalString("license_name"); itemKey = row.string("item_key"); createdAt = row.string("created_at")
-        refundOf = row.has("refund_of") ? row.optionalInt("refund_of") : nil
+        refundOf = row.optionalInt("refund_of")
         let currency = (try? Currency.parse(row.string("currency"))) ?? Currency(code: row.string("currency"), exponent: 2)
         amount = Money(minor: row.int("amount_minor"), currency: currency)
     }
@@ -120,10 +120,8 @@ public enum Charges {
         try session.write {
             let db = session.db
             let c = try get(db, id)
-            try db.run("""
-                UPDATE findings SET status = 'resolved', resolved_at = ?, resolved_by = ?, note = ?, dedupe_key = dedupe_key || '#' || id
-                WHERE charge_id = ? AND status = 'open' AND kind IN ('duplicate', 'price_change')
-                """, Time.rfc3339(session.now), session.actor.name, "charge #\(id) was removed", id)
+            let supported = try db.query("SELECT id FROM findings WHERE charge_id = ? AND status = 'open' AND kind IN ('duplicate', 'price_change')", id)
+            try Findings.resolve(db, ids: supported.map { $0.int("id") }, reason: "charge #\(id) was removed", by: session.actor.name, now: session.now)
             try db.run("UPDATE findings SET charge_id = NULL WHERE charge_id = ?", id)
             try db.run("UPDATE charges SET refund_of = NULL WHERE refund_of = ?", id)
             try db.run("DELETE FROM charges WHERE id = ?", id)
@@ -132,10 +130,9 @@ public enum Charges {
                 SELECT count(*) FROM charges WHERE vendor = ? AND currency = ? AND license_id IS NULL AND expected_id IS NULL
                 """, c.vendor, c.amount.currency.code)
             if left == 0 {
-                try db.run("""
-                    UPDATE findings SET status = 'resolved', resolved_at = ?, resolved_by = ?, note = ?, dedupe_key = dedupe_key || '#' || id
-                    WHERE kind = 'unmanaged' AND status = 'open' AND vendor = ? AND currency = ?
-                    """, Time.rfc3339(session.now), session.actor.name, "its charges were removed", c.vendor, c.amount.currency.code)
+                let stale = try db.query("SELECT id FROM findings WHERE kind = 'unmanaged' AND status = 'open' AND vendor = ? AND currency = ?",
+                                         c.vendor, c.amount.currency.code)
+                try Findings.resolve(db, ids: stale.map { $0.int("id") }, reason: "its charges were removed", by: session.actor.name, now: session.now)
             }
             try session.audit("charge.remove", "charge:\(id)", .obj([("vendor", .string(c.vendor)), ("amount", .number(c.amount.decimal)),
                                                                    ("currency", .string(c.amount.currency.code)), ("on", .string(c.chargedOn))]))

@@ -103,11 +103,18 @@ public enum Findings {
                 }
             }
             guard let reason else { continue }
-            // The key is freed (suffixed), so the condition can be found again if it returns.
+            try resolve(db, ids: [id], reason: reason, by: "owatch", now: now)
+        }
+    }
+
+    /// Marks open findings resolved with the reason. Their key is freed (suffixed with the id),
+    /// so the condition is found again if it returns.
+    static func resolve(_ db: Database, ids: [Int64], reason: String, by: String, now: Date) throws {
+        for id in ids {
             try db.run("""
-                UPDATE findings SET status = 'resolved', resolved_at = ?, resolved_by = 'owatch', note = ?, dedupe_key = dedupe_key || '#' || id
-                WHERE id = ?
-                """, Time.rfc3339(now), reason, id)
+                UPDATE findings SET status = 'resolved', resolved_at = ?, resolved_by = ?, note = ?, dedupe_key = dedupe_key || '#' || id
+                WHERE id = ? AND status = 'open'
+                """, Time.rfc3339(now), by, reason, id)
         }
     }
 

@@ -46,8 +46,7 @@ struct Matcher {
         // The same payment seen before in another kind of source (the receipt, then the card line
         // days later): one charge, with one more place it was seen.
         if let same = try samePayment(c, day: day) {
-            try db.run("INSERT OR IGNORE INTO charge_sources(charge_id, item_key, origin, detail, seen_at) VALUES (?,?,?,?,?)",
-                       same, c.key, c.origin, String(c.description.prefix(300)), Time.rfc3339(session.now))
+            try seen(c, in: same)
             if let inv = c.invoiceNo { try db.run("UPDATE charges SET invoice_no = COALESCE(invoice_no, ?) WHERE id = ?", inv, same) }
             return false
         }
@@ -76,8 +75,7 @@ struct Matcher {
             """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo, c.period?.description,
                    String(c.description.prefix(300)), license?.id, expectedID, Time.rfc3339(session.now))
         let chargeID = db.lastInsertRowID
-        try db.run("INSERT OR IGNORE INTO charge_sources(charge_id, item_key, origin, detail, seen_at) VALUES (?,?,?,?,?)",
-                   chargeID, c.key, c.origin, String(c.description.prefix(300)), Time.rfc3339(session.now))
+        try seen(c, in: chargeID)
         let unmanaged = license == nil && expectedID == nil   // triggers add it to spend_monthly
         if let dup = duplicateOf {
             try add(Findings.record(db, kind: "duplicate", key: "duplicate:\(chargeID)", vendor: c.vendor, licenseID: license?.id, chargeID: chargeID,
@@ -104,6 +102,12 @@ struct Matcher {
 
     private mutating func add(_ id: Int64?) { if let id { created.append(id) } }
 
+    /// Records one more place the payment `chargeID` was seen: this source's key, kind and text.
+    func seen(_ c: Charge, in chargeID: Int64) throws {
+        try session.db.run("INSERT OR IGNORE INTO charge_sources(charge_id, item_key, origin, detail, seen_at) VALUES (?,?,?,?,?)",
+                           chargeID, c.key, c.origin, String(c.description.prefix(300)), Time.rfc3339(session.now))
+    }
+
     /// A refund: linked to the latest earlier charge of the vendor with that amount not refunded
     /// yet, and counted where that charge counts (managed or unmanaged), so burn nets it. It
     /// raises no finding of its own.
@@ -124,8 +128,7 @@ struct Matcher {
             """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo, c.period?.description,
                    String(c.description.prefix(300)), license, refunded?.optionalInt("expected_id"), Time.rfc3339(session.now),
                    refunded?.int("id"))
-        try db.run("INSERT OR IGNORE INTO charge_sources(charge_id, item_key, origin, detail, seen_at) VALUES (?,?,?,?,?)",
-                   db.lastInsertRowID, c.key, c.origin, String(c.description.prefix(300)), Time.rfc3339(session.now))
+        try seen(c, in: db.lastInsertRowID)
         return true
     }
 

@@ -265,7 +265,7 @@ public enum Scanner {
             if !items.isEmpty || end != nil || finished {
                 try session.write {
                     var matcher = Matcher(session: session, index: context.index)
-                    let before = result
+                    let (chargesBefore, skippedBefore) = (result.charges, result.skipped)
                     for item in items { try Scanner.apply(item, source: source, matcher: &matcher, result: &result, now: session.now) }
                     if let end {
                         try session.db.run("UPDATE scan_sources SET read_offset = ?, read_check = ? WHERE id = ?",
@@ -277,8 +277,8 @@ public enum Scanner {
                     // What the scan wrote goes into the audit chain (its rows into the state digest).
                     if AuditLog.hasUnrecordedChanges(session.db) {
                         try session.audit("scan.write", "source:\(source.path)", .obj([
-                            ("charges", .int(Int64(result.charges - before.charges))), ("items", .int(Int64(items.count))),
-                            ("skipped", .int(Int64(result.skipped - before.skipped))), ("findings", .array(found.map { .int($0.id) })),
+                            ("charges", .int(Int64(result.charges - chargesBefore))), ("items", .int(Int64(items.count))),
+                            ("skipped", .int(Int64(result.skipped - skippedBefore))), ("findings", .array(found.map { .int($0.id) })),
                         ]))
                     }
                 }
