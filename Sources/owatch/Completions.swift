@@ -37,7 +37,7 @@ enum Completions {
     /// `owatch __complete WORD… CURRENT`: the candidates for the last word, one per line, or
     /// the single line `__files__` when the shell should complete file names. Global options
     /// anywhere (`--token bob.token`) are read past and used to open the ledger.
-    static func complete(_ words: [String], environment: [String: String]) -> [String] {
+    static func complete(_ words: [String]) -> [String] {
         let current = words.last ?? ""
         let before = Array(words.dropLast())
         var positionals: [String] = []

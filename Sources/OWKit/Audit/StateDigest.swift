@@ -176,7 +176,6 @@ final class StateDigest: TransactionObserver {
         return delta
     }
 
-    func discard() { delta = Digest() }
 
     /// The digest of every described row, read from the tables.
     static func recompute(_ db: Database) throws -> Digest {

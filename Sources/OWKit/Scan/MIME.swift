@@ -130,7 +130,7 @@ public enum MIME {
             }
             // A multipart with no boundary cannot be split: it stays one leaf, readable as text.
             p.body = Array(body)
-            p.text = Charset.decode(Array(p.body.prefix(budget.spendText(p.body.count))), charset: params["charset"])
+            p.text = Charset.decode(budget.spendText(p.body), charset: params["charset"])
             return p
         }
         let cte = (p.header("Content-Transfer-Encoding") ?? "7bit").trimmedBlanks.lowercased()
@@ -153,11 +153,7 @@ public enum MIME {
             p.children.append(try part(p.body[...], depth: depth + 1, defaultType: "text/plain", budget: budget))
             return p
         }
-        if type.hasPrefix("text/") {
-            // Text past the message's allowance is not decoded: nobody reads megabytes of it.
-            let allowed = budget.spendText(p.body.count)
-            p.text = Charset.decode(allowed == p.body.count ? p.body : Array(p.body.prefix(allowed)), charset: params["charset"])
-        }
+        if type.hasPrefix("text/") { p.text = Charset.decode(budget.spendText(p.body), charset: params["charset"]) }
         return p
     }
 

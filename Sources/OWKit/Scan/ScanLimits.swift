@@ -83,11 +83,12 @@ final class MessageBudget {
     /// Takes `n` inflated bytes; false once the message's inflate allowance is spent.
     func spendInflated(_ n: Int) { inflatedLeft = max(0, inflatedLeft - n) }
 
-    /// Takes up to `n` bytes of text; returns how many may be analysed.
-    func spendText(_ n: Int) -> Int {
-        let granted = min(n, textLeft)
+    /// The part of `text` the message's text allowance still covers (taken from it); past the
+    /// allowance nothing is decoded: nobody reads megabytes of it.
+    func spendText(_ text: [UInt8]) -> ArraySlice<UInt8> {
+        let granted = min(text.count, textLeft)
         textLeft -= granted
-        return granted
+        return text.prefix(granted)
     }
 
     static func format(_ seconds: Double) -> String {
