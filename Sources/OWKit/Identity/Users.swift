@@ -197,10 +197,19 @@ public enum Users {
         let exp = Time.epochSeconds(ttl.added(to: now))
         guard exp > iat else { throw OWError.usage("a token must live longer than 0 seconds") }
         let claims = Claims(issuer: ledger.id, subject: user.name, role: user.role, issuedAt: iat, notBefore: iat,
-                            expires: exp, id: Base64URL.encode(Crypto.randomBytes(16)))
+                            expires: exp, id: newTokenID())
         try db.run("INSERT INTO tokens(jti, user_id, role, issued_at, expires_at) VALUES (?,?,?,?,?)",
                    claims.id, user.id, user.role.rawValue, Time.rfc3339(now), Time.rfc3339(Date(timeIntervalSince1970: Double(exp))))
         return IssuedToken(text: Token.sign(claims, with: key), claims: claims)
+    }
+
+    /// 128 random bits, base64url; never starting with "-", which the command line would take
+    /// for an option (`owatch token revoke -30Zp…` failed one time in 64).
+    static func newTokenID() -> String {
+        while true {
+            let id = Base64URL.encode(Crypto.randomBytes(16))
+            if !id.hasPrefix("-") { return id }
+        }
     }
 
     public static func issueToken(_ session: Session, name: String, ttl: Duration?) throws -> IssuedToken {
