@@ -332,6 +332,7 @@ public enum LicenseImport {
             if renewing || updated > 0 { try Housekeeping.renewalsChanged(db) }
             var outcome = Outcome(licenses: licenses, seats: seats, dryRun: dryRun, changes: changes, updated: updated, unchanged: unchanged)
             if licenses + updated > 0 {
+                try Findings.resolveStale(db, now: session.now)     // as every license change: no finding left untrue
                 try session.audit("license.import", "licenses", .obj([("licenses", .int(licenses)), ("seats", .int(seats)), ("updated", .int(updated)),
                                                                      ("sha256", .string(Crypto.sha256Hex(text)))]))
             }
