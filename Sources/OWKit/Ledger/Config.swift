@@ -31,6 +31,10 @@ public enum Config {
                   normalize: { String(try ScanLimits.byteCount($0, "scan.max_message_size")) }),
         ConfigKey(name: "scan.message_timeout", summary: "time one message may take to read before it is skipped and counted", defaultValue: "5s",
                   normalize: { try duration($0, "scan.message_timeout").description }),
+        ConfigKey(name: "price_change.tolerance", summary: "how far a charge may differ from the contract's price for its period before it is a price change",
+                  defaultValue: "1%", normalize: { try percent($0, "price_change.tolerance").text }),
+        ConfigKey(name: "charges.match_window", summary: "days either side within which a receipt and a statement line are one payment",
+                  defaultValue: "5d", normalize: { "\(try days($0, "charges.match_window"))d" }),
         ConfigKey(name: "base_currency", summary: "currency totals are converted to, with explicit rates", defaultValue: nil,
                   normalize: { v in
                       let c = v.uppercased()
@@ -43,6 +47,42 @@ public enum Config {
             throw OWError.usage("\(key) takes a duration such as 30d, 2w, 3m, 1y, 12h or 10s, not '\(text)'")
         }
         return d
+    }
+
+    /// A percentage such as `1%`, `2.5%` or `0`, as an exact fraction and its normal text.
+    static func percent(_ text: String, _ key: String) throws -> (value: Rational, text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let body = t.hasSuffix("%") ? String(t.dropLast()) : t
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              parts.count == 1 || (1...4).contains(parts[1].count), let whole = Int64(parts[0]), whole <= 100 else {
+            throw OWError.usage("\(key) takes a percentage such as 1%, 2.5% or 0, not '\(text.prefix(20))'")
+        }
+        let fraction = parts.count == 2 ? String(parts[1]) : ""
+        var den: Int64 = 100
+        for _ in 0..<fraction.count { den *= 10 }
+        let value = Rational((Int64(String(parts[0]) + fraction) ?? 0), den)
+        guard value.num <= value.den else { throw OWError.usage("\(key) is at most 100%") }
+        return (value, body + "%")
+    }
+
+    /// How far a charge may be off the contract before it is a price change (default 1%).
+    static func priceTolerance(_ ledger: Ledger) throws -> Rational {
+        try percent(try get(ledger, "price_change.tolerance") ?? "1%", "price_change.tolerance").value
+    }
+
+    /// Days either side within which one payment seen in two sources is one charge (default 5).
+    static func matchWindow(_ ledger: Ledger) throws -> Int {
+        try days(try get(ledger, "charges.match_window") ?? "5d", "charges.match_window")
+    }
+
+    /// A number of days from 0 to 31, written `5` or `5d`.
+    static func days(_ text: String, _ key: String) throws -> Int {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let n = Int(t.hasSuffix("d") ? String(t.dropLast()) : t), (0...31).contains(n) else {
+            throw OWError.usage("\(key) takes a number of days from 0d to 31d, not '\(text.prefix(20))'")
+        }
+        return n
     }
 
     /// Per-person leave allowances: `leave.allowance.NAME`.

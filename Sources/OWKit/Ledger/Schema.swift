@@ -318,6 +318,18 @@ enum Schema {
             INSERT INTO charge_sources(charge_id, item_key, origin, detail, seen_at)
                 SELECT id, item_key, origin, description, created_at FROM charges;
             """) },
+        // 8: exchange rates, dated: a charge converts at the rate of its day (or the nearest
+        // earlier one), so totals in the base currency stay what they were when rates are added.
+        { db in try db.execute("""
+            CREATE TABLE rates(
+                from_currency TEXT NOT NULL,
+                to_currency TEXT NOT NULL,
+                day TEXT NOT NULL,                 -- YYYY-MM-DD the rate is published for
+                rate TEXT NOT NULL,                -- 1 from_currency = rate to_currency, a decimal as given
+                source TEXT NOT NULL,              -- 'manual', or the file it was imported from
+                PRIMARY KEY (from_currency, to_currency, day)
+            ) WITHOUT ROWID;
+            """) },
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -47,6 +47,16 @@ public enum FileSystem {
         try writeAtomically(path, contents: contents, mode: mode)
     }
 
+    /// An input file the user named, or standard input for `-`, at most `maxBytes`.
+    public static func readInput(_ path: String, maxBytes: Int = 256 << 20) throws -> [UInt8] {
+        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile().prefix(maxBytes + 1)) }
+        guard FileManager.default.fileExists(atPath: path) else { throw OWError(.missingInput, "no file \(path)") }
+        guard !isDirectory(path) else { throw OWError(.missingInput, "\(path) is a directory, not a file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw OWError(.io, "cannot read \(path)") }
+        guard data.count <= maxBytes else { throw OWError.badData("\(path) is larger than \(maxBytes >> 20) MB") }
+        return [UInt8](data)
+    }
+
     /// Reads a secret (token or private key), refusing it when group or others may read it.
     public static func readSecret(_ path: String, what: String, maxBytes: Int = 1 << 20) throws -> String {
         var st = stat()

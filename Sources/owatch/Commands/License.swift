@@ -189,14 +189,7 @@ enum LicenseCommand {
 
     static func importFile(_ inv: Invocation) throws {
         let path = inv.argument(0)
-        let bytes: [UInt8]
-        if path == "-" {
-            bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-        } else {
-            guard FileManager.default.fileExists(atPath: path) else { throw OWError(.missingInput, "no file \(path)") }
-            guard let data = FileManager.default.contents(atPath: path) else { throw OWError(.io, "cannot read \(path)") }
-            bytes = [UInt8](data)
-        }
+        let bytes = try FileSystem.readInput(path)
         let (text, encoding) = try CSV.text(bytes, file: path == "-" ? "standard input" : path)
         if encoding != "UTF-8" { inv.note("Read \(path) as \(encoding) (it is not UTF-8).") }
         let dates = try inv.value("date-format").map(LicenseImport.DateFormat.init)

@@ -1,0 +1,302 @@
+import Foundation
+
+/// One published exchange rate: on `day`, 1 `from` was worth `rate` `to`.
+public struct ExchangeRate: Sendable {
+    public let from: String
+    public let to: String
+    public let day: String
+    /// The decimal as given ("1.0921"); `value` is the same number, exact.
+    public let rate: String
+    public let source: String
+
+    public var value: Rational { (try? ExchangeRates.parseRate(rate)) ?? Rational(1, 1) }
+}
+
+/// An amount converted, with the day of the rate used (nil when no conversion was needed).
+public struct Conversion: Sendable {
+    public let money: Money
+    public let rateDay: String?
+}
+
+/// The ledger's exchange rates, read as needed. A conversion on a day uses the rate of that
+/// day or the nearest earlier one; a pair with no direct rate goes through its inverse, or
+/// through one currency both are quoted against (the ECB publishes everything against EUR).
+public final class ExchangeRates {
+    let db: Database
+    private var cache: [String: (Rational, String)?] = [:]
+    private var pivots: [String]?
+
+    public init(_ db: Database) { self.db = db }
+
+    /// The rate from `from` to `to` in effect on `day`, with the day it was published.
+    public func rate(from: String, to: String, on day: String) throws -> (rate: Rational, day: String)? {
+        if from == to { return (Rational(1, 1), day) }
+        let key = "\(from)>\(to)@\(day)"
+        if let hit = cache[key] { return hit.map { ($0.0, $0.1) } }
+        var best = try quoted(from, to, on: day)
+        if best == nil {
+            // Through a currency both are quoted against, at the older of the two days.
+            for p in try pivotCurrencies() where p != from && p != to {
+                guard let a = try quoted(from, p, on: day), let b = try quoted(p, to, on: day) else { continue }
+                let candidate = (a.0 * b.0, min(a.1, b.1))
+                if best == nil || candidate.1 > best!.1 { best = candidate }
+            }
+        }
+        cache[key] = best
+        return best.map { ($0.0, $0.1) }
+    }
+
+    /// `m` in `target` at the rate of `day`; nil when no rate is known (or the result is out of range).
+    public func convert(_ m: Money, to target: Currency, on day: String) throws -> Conversion? {
+        if m.currency == target { return Conversion(money: m, rateDay: nil) }
+        guard let (rate, rateDay) = try rate(from: m.currency.code, to: target.code, on: day) else { return nil }
+        guard let minor = ExchangeRates.apply(rate, to: m.minor, exponents: (m.currency.exponent, target.exponent)) else { return nil }
+        return Conversion(money: Money(minor: minor, currency: target), rateDay: rateDay)
+    }
+
+    /// `minor × rate`, moved between the currencies' exponents, rounded half to even; computed
+    /// in 128 bits, nil beyond the amounts owatch keeps.
+    static func apply(_ rate: Rational, to minor: Int64, exponents: (Int, Int)) -> Int64? {
+        var num = Int128(minor) * Int128(rate.num), den = Int128(rate.den)
+        let shift = exponents.1 - exponents.0
+        for _ in 0..<abs(shift) {
+            if shift > 0 {
+                let (n, o) = num.multipliedReportingOverflow(by: 10)
+                guard !o else { return nil }
+                num = n
+            } else {
+                den *= 10
+            }
+        }
+        var q = num / den
+        let r = num % den
+        let twice = 2 * r.magnitude
+        if twice > den.magnitude || (twice == den.magnitude && q % 2 != 0) { q += num < 0 ? -1 : 1 }
+        guard let out = Int64(exactly: q), out.magnitude <= UInt64(Money.maxMinor) * 1000 else { return nil }
+        return out
+    }
+
+    /// A direct or inverse quote on or before `day`, the most recent of the two.
+    private func quoted(_ from: String, _ to: String, on day: String) throws -> (Rational, String)? {
+        let sql = "SELECT day, rate FROM rates WHERE from_currency = ? AND to_currency = ? AND day <= ? ORDER BY day DESC LIMIT 1"
+        var best: (Rational, String)?
+        if let row = try db.one(sql, from, to, day), let r = try? ExchangeRates.parseRate(row.string("rate")) {
+            best = (r, row.string("day"))
+        }
+        if let row = try db.one(sql, to, from, day), let r = try? ExchangeRates.parseRate(row.string("rate")), r.num != 0,
+           best == nil || row.string("day") > best!.1 {
+            best = (Rational(r.den, r.num), row.string("day"))
+        }
+        return best
+    }
+
+    private func pivotCurrencies() throws -> [String] {
+        if let pivots { return pivots }
+        let found = try db.query("SELECT from_currency AS c FROM rates UNION SELECT to_currency FROM rates ORDER BY 1").map { $0.string("c") }
+        // EUR and USD first: most rates are quoted against them.
+        let ordered = ["EUR", "USD"].filter(found.contains) + found.filter { $0 != "EUR" && $0 != "USD" }
+        pivots = ordered
+        return ordered
+    }
+
+    /// A rate as written: a positive decimal of at most 18 digits ("1.0921", "158.27", "0.000061").
+    public static func parseRate(_ text: String) throws -> Rational {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+        let digits = parts.joined()
+        guard (1...2).contains(parts.count), !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              !parts[0].isEmpty || parts.count == 2, let n = Int64(digits), n > 0 else {
+            throw OWError.usage("'\(text.prefix(24))' is not an exchange rate", hint: "write it as a positive decimal: 1.0921")
+        }
+        var den: Int64 = 1
+        for _ in 0..<(parts.count == 2 ? parts[1].count : 0) { den *= 10 }
+        let r = Rational(n, den)
+        // A rate beyond a billion either way is a typo (or a unit mix-up), not a currency pair.
+        guard r.num <= 1_000_000_000 * r.den, r.den <= 1_000_000_000 * r.num else {
+            throw OWError.usage("'\(text.prefix(24))' is not a plausible exchange rate")
+        }
+        return r
+    }
+}
+
+/// Totals in the office's base currency (`config set base_currency`), built amount by amount;
+/// what cannot be converted is kept apart per currency, never dropped or summed silently.
+public struct BaseTotal: Sendable {
+    public let currency: Currency
+    public private(set) var minor: Int64 = 0
+    /// Amounts with no rate, per currency, and the latest day one was needed for.
+    public private(set) var missing: [String: (money: Money, day: String)] = [:]
+    /// The latest rate day used, if any.
+    public private(set) var rateDay: String?
+
+    public init(_ currency: Currency) { self.currency = currency }
+
+    public var total: Money { Money(minor: minor, currency: currency) }
+
+    /// Adds `m` converted at the rate of `day`; returns the conversion (nil: no rate).
+    @discardableResult
+    public mutating func add(_ m: Money, on day: String, rates: ExchangeRates) throws -> Conversion? {
+        guard let c = try rates.convert(m, to: currency, on: day) else {
+            let old = missing[m.currency.code]
+            missing[m.currency.code] = (Money(minor: try Money.sum(old?.money.minor ?? 0, m.minor), currency: m.currency), max(old?.day ?? day, day))
+            return nil
+        }
+        try minor.addChecked(c.money.minor)
+        if let d = c.rateDay { rateDay = max(rateDay ?? d, d) }
+        return c
+    }
+
+    /// One warning per currency with no rate, naming the rate to add.
+    public var warnings: [String] {
+        missing.sorted { $0.key < $1.key }.map { code, m in
+            "no \(code)→\(currency.code) rate on or before \(m.day): \(m.money.display) is shown apart, not in the \(currency.code) total"
+                + " (add one: owatch rate set \(code) \(currency.code) RATE --on \(m.day))"
+        }
+    }
+
+    /// The total in words: "1,234.50 EUR", plus what stays apart: "+ 12.00 GBP (no rate)".
+    public var display: String {
+        ([total.display] + missing.sorted { $0.key < $1.key }.map { "+ \($0.value.money.display) (no rate)" }).joined(separator: " ")
+    }
+}
+
+/// The base currency an office reports in, with the rates to reach it; nil when not set.
+public struct BaseCurrency {
+    public let currency: Currency
+    public let rates: ExchangeRates
+
+    public static func configured(_ ledger: Ledger) throws -> BaseCurrency? {
+        guard let code = try Config.get(ledger, "base_currency") else { return nil }
+        return BaseCurrency(currency: try Currency.parse(code), rates: ExchangeRates(ledger.db))
+    }
+
+    public func convert(_ m: Money, on day: String) throws -> Conversion? { try rates.convert(m, to: currency, on: day) }
+    public func total() -> BaseTotal { BaseTotal(currency) }
+}
+
+/// `owatch rate`: rates set by hand, listed, and imported from the ECB's reference-rate CSV
+/// or a plain `date,from,to,rate` file. Every change is audited.
+public enum Rates {
+    public static func set(_ session: Session, from: String, to: String, rate: String, on day: String) throws -> ExchangeRate {
+        let (f, t) = (try Currency.parse(from).code, try Currency.parse(to).code)
+        guard f != t else { throw OWError.usage("a rate from \(f) to itself is always 1") }
+        guard Time.parseDay(day) != nil else { throw OWError.usage("--on '\(day.prefix(20))' is not a date (YYYY-MM-DD)") }
+        _ = try ExchangeRates.parseRate(rate)
+        let text = rate.trimmingCharacters(in: .whitespaces)
+        return try session.write {
+            try upsert(session.db, ExchangeRate(from: f, to: t, day: day, rate: text, source: "manual"))
+            try session.audit("rate.set", "rate:\(f)/\(t)", .obj([("on", .string(day)), ("rate", .number(text))]))
+            return ExchangeRate(from: f, to: t, day: day, rate: text, source: "manual")
+        }
+    }
+
+    static func upsert(_ db: Database, _ r: ExchangeRate) throws {
+        try db.run("""
+            INSERT INTO rates(from_currency, to_currency, day, rate, source) VALUES (?,?,?,?,?)
+            ON CONFLICT(from_currency, to_currency, day) DO UPDATE SET rate = excluded.rate, source = excluded.source
+            WHERE rate IS NOT excluded.rate OR source IS NOT excluded.source
+            """, r.from, r.to, r.day, r.rate, r.source)
+    }
+
+    /// The latest rate of each pair on or before `day` (nil: today), or every dated rate with `all`.
+    public static func list(_ db: Database, currency: String?, on day: String?, all: Bool) throws -> [ExchangeRate] {
+        let code = try currency.map { try Currency.parse($0).code }
+        if let day, Time.parseDay(day) == nil { throw OWError.usage("--on '\(day.prefix(20))' is not a date (YYYY-MM-DD)") }
+        let filter = "(?1 IS NULL OR from_currency = ?1 OR to_currency = ?1) AND (?2 IS NULL OR day <= ?2)"
+        let sql = all
+            ? "SELECT * FROM rates WHERE \(filter) ORDER BY from_currency, to_currency, day"
+            : """
+              SELECT r.* FROM rates r JOIN (SELECT from_currency, to_currency, max(day) AS day FROM rates WHERE \(filter)
+                                            GROUP BY from_currency, to_currency) m USING (from_currency, to_currency, day)
+              ORDER BY r.from_currency, r.to_currency
+              """
+        return try db.query(sql, code, day).map {
+            ExchangeRate(from: $0.string("from_currency"), to: $0.string("to_currency"), day: $0.string("day"), rate: $0.string("rate"),
+                         source: $0.string("source"))
+        }
+    }
+
+    public struct ImportOutcome: Sendable {
+        public var format = ""
+        public var rates = 0
+        public var changed = 0
+        public var days = 0
+        /// Currency codes in the file that owatch does not know (the ECB's history keeps retired ones).
+        public var skippedCurrencies: [String] = []
+    }
+
+    /// Imports a rate file: the ECB's `eurofxref-hist.csv` / `eurofxref.csv` (a `Date` column,
+    /// then one column per currency, rates per 1 EUR, `N/A` where none was published) or a plain
+    /// `date,from,to,rate` CSV. A bad line stops the import with its number; nothing is written.
+    public static func importText(_ session: Session, text: String, source: String) throws -> ImportOutcome {
+        let records = try CSV.parse(text, delimiter: CSV.detectDelimiter(text))
+        guard let header = records.first else { throw OWError.badData("\(source) is empty") }
+        let names = header.fields.map { CSV.trim($0).lowercased() }
+        var out = ImportOutcome()
+        var rows: [ExchangeRate] = []
+        var days = Set<String>()
+        func bad(_ line: Int, _ why: String) -> OWError { OWError.badData("\(source) line \(line): \(why)") }
+        if names.first == "date", names.count > 1, !names.contains("from") {
+            out.format = "ecb"
+            var columns: [(Int, String)] = []
+            var skipped: [String] = []
+            for (i, n) in names.enumerated().dropFirst() where !n.isEmpty {
+                if let c = try? Currency.parse(n), c.code != "EUR" { columns.append((i, c.code)) } else { skipped.append(n.uppercased()) }
+            }
+            out.skippedCurrencies = skipped
+            for r in records.dropFirst() {
+                let dateText = CSV.trim(r.fields[0])
+                guard let day = ecbDay(dateText) else { throw bad(r.line, "'\(dateText.prefix(30))' is not a date") }
+                days.insert(day)
+                for (i, code) in columns where i < r.fields.count {
+                    let cell = CSV.trim(r.fields[i])
+                    if cell.isEmpty || cell.uppercased() == "N/A" { continue }
+                    do { _ = try ExchangeRates.parseRate(cell) } catch { throw bad(r.line, "\(code): '\(cell.prefix(24))' is not a rate") }
+                    rows.append(ExchangeRate(from: "EUR", to: code, day: day, rate: cell, source: source))
+                }
+            }
+        } else if let di = names.firstIndex(of: "date"), let fi = names.firstIndex(of: "from"), let ti = names.firstIndex(of: "to"),
+                  let ri = names.firstIndex(of: "rate") {
+            out.format = "plain"
+            for r in records.dropFirst() {
+                guard r.fields.count > max(di, fi, ti, ri) else { throw bad(r.line, "expected date, from, to and rate") }
+                let day = CSV.trim(r.fields[di])
+                guard Time.parseDay(day) != nil else { throw bad(r.line, "'\(day.prefix(30))' is not a date (YYYY-MM-DD)") }
+                let from: String, to: String
+                do { (from, to) = (try Currency.parse(CSV.trim(r.fields[fi])).code, try Currency.parse(CSV.trim(r.fields[ti])).code) } catch let e as OWError {
+                    throw bad(r.line, e.message)
+                }
+                guard from != to else { throw bad(r.line, "a rate from \(from) to itself") }
+                let rate = CSV.trim(r.fields[ri])
+                do { _ = try ExchangeRates.parseRate(rate) } catch { throw bad(r.line, "'\(rate.prefix(24))' is not a rate") }
+                days.insert(day)
+                rows.append(ExchangeRate(from: from, to: to, day: day, rate: rate, source: source))
+            }
+        } else {
+            throw OWError.badData("\(source) is not a rate file I know",
+                                  hint: "use the ECB's eurofxref-hist.csv or eurofxref.csv (Date, USD, JPY, …) or a CSV with date,from,to,rate")
+        }
+        guard !rows.isEmpty else { throw OWError.badData("\(source) has no rates") }
+        out.rates = rows.count
+        out.days = days.count
+        try session.write {
+            for r in rows {
+                try upsert(session.db, r)
+                out.changed += session.db.changes
+            }
+            try session.audit("rate.import", "rates", .obj([("source", .string(source)), ("format", .string(out.format)),
+                                                            ("rates", .int(Int64(out.rates))), ("changed", .int(Int64(out.changed)))]))
+        }
+        return out
+    }
+
+    /// ECB dates: `2024-01-05` in the history file, `05 January 2024` in the daily one.
+    static func ecbDay(_ text: String) -> String? {
+        if Time.parseDay(text) != nil { return text }
+        let parts = text.split(separator: " ")
+        let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+        guard parts.count == 3, let d = Int(parts[0]), let m = months.firstIndex(of: parts[1].lowercased()), let y = Int(parts[2]) else { return nil }
+        let day = String(format: "%04d-%02d-%02d", y, m + 1, d)
+        return Time.parseDay(day) != nil ? day : nil
+    }
+}
