@@ -59,33 +59,36 @@ def test_forecast_matches_hand_computation(fixture):
     usd = {r["month"]: r for r in rows if r["currency"] == "USD"}
     # Per month, in cents: A 10.00 monthly; B 1200.00 in March; C 300.00 in Feb/May/Aug/Nov;
     # D 50.00 monthly until its end on 2027-06-30; E 7.00 every Friday from 2027-01-01
-    # (5,4,4,5,4,4,5,4,4,5,4,5 Fridays); Slack at its new price 35.00 monthly.
+    # (5,4,4,5,4,4,5,4,4,5,4,5 Fridays); Slack at its contract's 26.25 monthly: the 35.00 charge
+    # is an open price change, which the forecast follows only once adopted.
     fridays = [5, 4, 4, 5, 4, 4, 5, 4, 4, 5, 4, 5]
-    expected = {}
-    for i in range(12):
-        m = f"2027-{i + 1:02d}"
-        cents = 1000 + 3500 + fridays[i] * 700
+
+    def hand(slack):
+        return {f"2027-{i + 1:02d}": cents(i, slack) for i in range(12)}
+
+    def cents(i, slack):
+        cents = 1000 + slack + fridays[i] * 700
         cents += 5000 if i < 6 else 0
         cents += 120000 if i == 2 else 0
         cents += 30000 if i in (1, 4, 7, 10) else 0
-        expected[m] = cents
-    assert {m: r["licenses_minor"] for m, r in eur.items()} == expected
-    assert eur["2027-03"]["licenses"] == 1323.00           # the yearly renewal is a spike in its month
+        return cents
+    assert {m: r["licenses_minor"] for m, r in eur.items()} == hand(2625)
+    assert eur["2027-03"]["licenses"] == 1314.25           # the yearly renewal is a spike in its month
     assert eur["2027-01"]["charges"] == 1 + 1 + 5 + 1        # A, D, E×5, Slack
     assert all(r["unmanaged_minor"] == 0 for r in eur.values())
     # USD: F's monthly equivalent plus Notion's unmanaged run-rate.
     assert [(r["licenses_minor"], r["unmanaged_minor"], r["total_minor"]) for r in usd.values()] == [(2000, 2000, 4000)] * 12
-    # After the price change is adopted into the contract, the forecast is unchanged.
+    # Once the price change is adopted into the contract, the forecast follows it; ignored, it would not.
     pc = [f for f in fixture.ok("scan", "findings", "--json").json() if f["kind"] == "price_change"]
-    assert len(pc) == 1
+    assert len(pc) == 1 and pc[0]["amount_minor"] == 3500
     fixture.ok("scan", "adopt", str(pc[0]["id"]))
     again = fixture.ok("report", "forecast", "--from", "2027-01", "--months", "12", "--json").json()
-    assert {r["month"]: r["licenses_minor"] for r in again if r["currency"] == "EUR"} == expected
+    assert {r["month"]: r["licenses_minor"] for r in again if r["currency"] == "EUR"} == hand(3500)
 
 
 def test_forecast_table_draws_charts(fixture):
     out = fixture.ok("report", "forecast", "--from", "2027-01").out
-    assert "EUR next 12 months: 3,611.00 EUR" in out and "█" in out
+    assert "EUR next 12 months: 3,506.00 EUR" in out and "█" in out
     ascii_out = fixture.ok("report", "forecast", "--from", "2027-01", "--ascii").out
     assert "#" in ascii_out and "█" not in ascii_out and "▁" not in ascii_out
     # A non-UTF-8 locale gets ASCII too; machine formats never get charts.

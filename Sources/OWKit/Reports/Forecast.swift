@@ -10,37 +10,26 @@ public struct ForecastRow: Sendable {
 }
 
 /// A projection, not a percentage: every license's charges placed on the dates its period and
-/// renewal date give (a yearly renewal is a spike in its month), stopped by cancellations,
-/// priced by known price changes from their date, plus the monthly unmanaged run-rate.
+/// renewal date give (a yearly renewal is a spike in its month), stopped by cancellations, at
+/// the contract's price (a price change counts once adopted: `scan adopt` updates the
+/// contract), plus the monthly unmanaged run-rate.
 public enum Forecast {
     public static func compute(_ db: Database, from: Month, months: Int) throws -> [ForecastRow] {
         guard (1...120).contains(months) else { throw OWError.usage("--months must be between 1 and 120") }
         let to = from.adding(months - 1)
         var licenses: [Month: [Currency: Int64]] = [:], counts: [Month: [Currency: Int]] = [:]
-        // Known price changes: a charge at another price than the contract, from its date on.
-        var newPrice: [Int64: (from: Date, minor: Int64)] = [:]
-        try db.forEach("""
-            SELECT f.license_id, f.amount_minor, c.charged_on FROM findings f JOIN charges c ON c.id = f.charge_id
-            WHERE f.kind = 'price_change' AND f.status = 'open' AND f.license_id IS NOT NULL ORDER BY c.charged_on, f.id
-            """) { row in
-            if let day = Time.parseDay(row.string("charged_on")) { newPrice[row.int("license_id")] = (day, row.int("amount_minor")) }
-        }
         for l in try Licenses.list(db) where l.period.isRecurring {
             let end = l.endsOn.flatMap(Time.parseDay)
-            func price(on day: Date) -> Int64 {
-                if let change = newPrice[l.id], day >= change.from { return change.minor }
-                return l.cost.minor
-            }
             if l.anchor == nil {
                 // No renewal date: the monthly equivalent, every month the contract runs.
                 for month in Month.range(from, min(to, end.map(Month.init) ?? to)) {
-                    try licenses[month, default: [:]][l.currency, default: 0].addChecked((Rational(price(on: month.firstDay), 1) * l.period.chargesPerMonth).rounded)
+                    try licenses[month, default: [:]][l.currency, default: 0].addChecked((Rational(l.cost.minor, 1) * l.period.chargesPerMonth).rounded)
                 }
                 continue
             }
             for day in chargeDays(of: l, from: from, to: to) {
                 if let end, day > end { break }
-                try licenses[Month(day), default: [:]][l.currency, default: 0].addChecked(price(on: day))
+                try licenses[Month(day), default: [:]][l.currency, default: 0].addChecked(l.cost.minor)
                 counts[Month(day), default: [:]][l.currency, default: 0] += 1
             }
         }

@@ -98,7 +98,7 @@ public enum Charges {
             if let target, target.vendor.caseInsensitiveCompare(vendor.name) != .orderedSame {
                 throw OWError.refused("license \(target.name) is \(target.vendor)'s, not \(vendor.name)'s")
             }
-            var matcher = Matcher(session: session, index: try VendorIndex(db))
+            var matcher = try Matcher(session: session, index: try VendorIndex(db))
             let key = "manual:" + Crypto.hex(Crypto.randomBytes(8))
             try matcher.record(Matcher.Charge(key: key, origin: "manual", vendor: vendor, amount: amount, on: date, invoiceNo: nil,
                                               period: nil, description: note ?? "entered by hand"))

@@ -127,14 +127,20 @@ public enum Findings {
         return Finding(row: row)
     }
 
-    /// Records a finding unless one with the same key exists. Returns its id when new.
+    /// Records a finding unless one with the same key exists. Returns its id when new. With
+    /// `refresh`, an open finding of that key takes the newer charge and summary instead.
     static func record(_ db: Database, kind: String, key: String, vendor: Vendor?, licenseID: Int64?, chargeID: Int64?,
-                       amount: Money?, monthly: Money?, summary: String, now: Date) throws -> Int64? {
+                       amount: Money?, monthly: Money?, summary: String, now: Date, refresh: Bool = false) throws -> Int64? {
         try db.run("""
             INSERT OR IGNORE INTO findings(kind, dedupe_key, vendor_id, vendor, license_id, charge_id, amount_minor, monthly_minor, currency, summary, created_at)
             VALUES (?,?,?,?,?,?,?,?,?,?,?)
             """, kind, key, vendor?.id, vendor?.name, licenseID, chargeID, amount?.minor, monthly?.minor, (amount ?? monthly)?.currency.code, summary, Time.rfc3339(now))
-        return db.changes == 1 ? db.lastInsertRowID : nil
+        if db.changes == 1 { return db.lastInsertRowID }
+        if refresh {
+            try db.run("UPDATE findings SET charge_id = ?, summary = ? WHERE dedupe_key = ? AND status = 'open' AND (charge_id IS NOT ? OR summary != ?)",
+                       chargeID, summary, key, chargeID, summary)
+        }
+        return nil
     }
 
     /// Turns a finding into inventory in one transaction. An unmanaged vendor becomes a license
@@ -181,9 +187,20 @@ public enum Findings {
                            license.id, vendorID, f.amount?.currency.code ?? license.currency.code)
             case "price_change":
                 guard let lid = row.optionalInt("license_id"), let amount = f.amount else { throw OWError.refused("finding #\(id) names no license") }
+                // The finding's amount is the whole contract at the new price, per the license's period.
                 let current = try Licenses.get(db, String(lid))
                 var c = Licenses.Changes()
-                c.cost = current.perSeat && (current.seats ?? 0) > 0 ? Money(minor: amount.minor / current.seats!, currency: amount.currency).decimal : amount.decimal
+                if current.perSeat, let seats = current.seats, seats > 0 {
+                    c.cost = Money(minor: (Rational(amount.minor, seats)).rounded, currency: amount.currency).decimal
+                } else {
+                    // The first purchase line takes the difference; later lines keep their prices.
+                    let others = try current.lines.dropFirst().checkedSum(\.cost.minor)
+                    guard amount.minor >= others else {
+                        throw OWError.refused("finding #\(id): the new price \(amount.display) is below what \(current.name)'s later purchase lines cost",
+                                              hint: "set the price by hand: owatch license edit \(ShellWord.quoted(current.name)) --cost AMOUNT")
+                    }
+                    c.cost = Money(minor: amount.minor - others, currency: amount.currency).decimal
+                }
                 license = try Licenses.edit(session, String(lid), c)
             default:
                 throw OWError.refused("a \(f.kind) finding cannot be adopted", hint: "ignore it with `owatch scan ignore \(id) -m WHY`, or act on the license")

@@ -7,9 +7,17 @@ struct Matcher {
     private var licensesByVendor: [Int64: [License]] = [:]
     private var created: [Int64] = []
 
-    init(session: Session, index: VendorIndex) {
+    private let prices: PriceCheck
+    /// Days either side within which one payment seen in two kinds of source is one charge.
+    let window: Int
+    private let rates: ExchangeRates
+
+    init(session: Session, index: VendorIndex) throws {
         self.session = session
         self.index = index
+        prices = PriceCheck(tolerance: try Config.priceTolerance(session.ledger))
+        window = try Config.matchWindow(session.ledger)
+        rates = ExchangeRates(session.db)
     }
 
     struct Charge {
@@ -21,6 +29,9 @@ struct Matcher {
         let invoiceNo: String?
         let period: Period?
         let description: String
+        /// The seats a receipt says it is for, and whether it covers a partial period.
+        var seats: Int64? = nil
+        var prorated = false
     }
 
     mutating func licenses(of vendor: Vendor) throws -> [License] {
@@ -51,10 +62,8 @@ struct Matcher {
             return false
         }
         if c.amount.minor < 0 { return try recordRefund(c, day: day) }
-        var license: License?
         var expectedID: Int64?
-        let candidates = try licenses(of: c.vendor).filter { $0.currency == c.amount.currency }
-        license = candidates.first { $0.cost == c.amount } ?? candidates.first
+        let (license, verdict) = try pickLicense(for: c, day: day)
         if license == nil {
             expectedID = try db.one("""
                 SELECT e.id FROM expected_spend e
@@ -82,12 +91,16 @@ struct Matcher {
                                     amount: c.amount, monthly: nil, summary: "\(c.vendor.name) charged \(c.amount.display) twice (charges #\(dup) and #\(chargeID), \(day))",
                                     now: session.now))
         }
-        if let l = license, l.cost != c.amount {
-            try add(Findings.record(db, kind: "price_change", key: "price:\(l.id):\(c.amount.minor):\(c.amount.currency.code)", vendor: c.vendor,
-                                    licenseID: l.id, chargeID: chargeID, amount: c.amount,
-                                    monthly: Money(minor: (Rational(c.amount.minor, 1) * l.period.chargesPerMonth).rounded, currency: c.amount.currency),
-                                    summary: "\(l.name) was charged \(c.amount.display) on \(day); the contract says \(l.cost.display) \(l.period.description)",
-                                    now: session.now))
+        if let l = license, case .changed(let newCost, let seats, let chargePeriod)? = verdict {
+            // One open finding per license and new price: a later charge at that price updates it.
+            let monthly = Money(minor: (Rational(newCost.minor, 1) * l.period.chargesPerMonth).rounded, currency: l.currency)
+            let what = [chargePeriod.description, seats.map { "\($0) seat(s)" }].compactMap { $0 }.joined(separator: ", ")
+            let converted = c.amount.currency == l.currency ? "" : " (converted to \(l.currency.code))"
+            try add(Findings.record(db, kind: "price_change", key: "price:\(l.id):\(newCost.minor)", vendor: c.vendor, licenseID: l.id, chargeID: chargeID,
+                                    amount: newCost, monthly: monthly,
+                                    summary: "\(l.name) was charged \(c.amount.display) on \(day) (\(what))\(converted): at that price the contract is "
+                                        + "\(newCost.display) \(l.period.description) (\(monthly.display) a month); it says \(l.cost.display)",
+                                    now: session.now, refresh: true))
         }
         if unmanaged {
             let period = c.period ?? .monthly
@@ -101,6 +114,23 @@ struct Matcher {
     }
 
     private mutating func add(_ id: Int64?) { if let id { created.append(id) } }
+
+    /// The license a charge pays for: one of its vendor's at the price the charge implies, else
+    /// one in the charge's currency, else any (a charge in another currency than its license is
+    /// still that license's, never shadow IT for its currency alone). With the price verdict;
+    /// nil when the amount could not be converted to the license's currency.
+    mutating func pickLicense(for c: Charge, day: String) throws -> (License?, PriceCheck.Verdict?) {
+        let all = try licenses(of: c.vendor)
+        guard !all.isEmpty else { return (nil, nil) }
+        var judged: [(License, PriceCheck.Verdict?)] = []
+        for l in all {
+            let amount = try rates.convert(c.amount, to: l.currency, on: day)?.money
+            let verdict = amount.map { prices.verdict(amount: $0, period: c.period, seats: c.seats, prorated: c.prorated, license: l) }
+            if verdict == .expected { return (l, verdict) }
+            judged.append((l, verdict))
+        }
+        return judged.first { $0.0.currency == c.amount.currency } ?? judged.first { $0.1 != nil } ?? judged[0]
+    }
 
     /// Records one more place the payment `chargeID` was seen: this source's key, kind and text.
     func seen(_ c: Charge, in chargeID: Int64) throws {
@@ -132,15 +162,10 @@ struct Matcher {
         return true
     }
 
-    /// Days either side within which a receipt and a statement line are the same payment
-    /// (statement posting dates lag the receipt by days).
-    static let sameDayWindow = 5
-
     /// A charge of the same vendor, amount and currency within the window, not yet seen in this
     /// kind of source, whose invoice number (if both have one) is the same: the same payment.
     func samePayment(_ c: Charge, day: String) throws -> Int64? {
-        let window = Matcher.sameDayWindow
-        return try session.db.one("""
+        try session.db.one("""
             SELECT id FROM charges x
             WHERE x.vendor_id = ? AND x.amount_minor = ? AND x.currency = ?
               AND x.charged_on BETWEEN date(?, '-\(window) days') AND date(?, '+\(window) days')

@@ -62,6 +62,10 @@ public struct Receipt: Sendable {
     public var amount: Money?
     public var invoiceNo: String?
     public var period: Period?
+    /// The seats the charge is for, when it says ("3 seats", "Quantity: 3").
+    public var seats: Int64?
+    /// A partial-period charge ("prorated"): not comparable with the contract's price.
+    public var prorated = false
     public var date: Date?
     /// Why the message is not a charge; nil when it is one.
     public var notACharge: String?
@@ -89,7 +93,14 @@ enum ReceiptReader {
                                "facture", "reçu", "paiement", "factura", "recibo", "ricevuta", "fattura", "領収書", "請求書", "お支払い", "kvitto", "faktura"]
 
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
-    static let totalLabels = ["amount paid", "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
+    /// Words of a credit note or a refund receipt, in the subject or the head of the text.
+    static let creditNeedles = Needles.of(["refund", "credit note", "credit memo", "gutschrift", "erstattung", "avoir", "remboursement",
+                                           "nota de crédito", "reembolso", "rimborso", "nota di credito", "返金", "creditnota", "kreditnota"])
+    static let proratedNeedles = Needles.of(["prorated", "proration", "pro rata", "pro-rata", "partial period", "remaining time", "unused time",
+                                             "anteilig", "au prorata", "prorrateo"])
+
+    /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
+    static let totalLabels = ["amount refunded", "refund total", "total refunded", "amount paid", "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
                               "gesamtbetrag", "rechnungsbetrag", "bezahlter betrag", "montant payé", "montant total", "total ttc", "importe total",
                               "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "summe", "gesamt", "total", "betrag", "montant", "importe"]
     static let totalNeedles = Needles.of(totalLabels)
@@ -144,6 +155,12 @@ enum ReceiptReader {
         }
         r.amount = total(in: text, defaultCurrency: defaultCurrency)
         if r.amount == nil { r.notACharge = "no labelled total" }
+        // A credit note or refund receipt pays money back: a negative charge.
+        if let m = r.amount, m.minor < 0 || lowerSubject.contains(any: creditNeedles) || LowerText(String(text.prefix(400))).contains(any: creditNeedles) {
+            r.amount = Money(minor: m.minor < 0 ? m.minor : -m.minor, currency: m.currency)
+        }
+        r.seats = seats(in: lowerText)
+        r.prorated = lowerText.contains(any: proratedNeedles) || lowerSubject.contains(any: proratedNeedles)
         try budget.checkTime()
         r.invoiceNo = invoiceNumber(in: text + "\n" + subject)
         try budget.checkTime()
@@ -185,7 +202,7 @@ enum ReceiptReader {
             let money = amounts(in: after, defaultCurrency: defaultCurrency).last
                 ?? (i + 1 < lines.count && label(LowerText(utf8: lines[i + 1])) == nil
                     ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: defaultCurrency).first : nil)
-            guard let m = money, m.minor > 0 else { continue }
+            guard let m = money, m.minor != 0 else { continue }
             if best == nil || rank <= best!.rank { best = (rank, m) }
         }
         return best?.money
@@ -275,4 +292,18 @@ enum ReceiptReader {
     }
 
     static func period(in text: String) -> Period? { period(in: LowerText(text)) }
+
+    static let seatWords = ["seats", "seat", "users", "user", "licenses", "licences", "license", "licence", "members", "member", "lizenzen", "sièges", "licencias"]
+    static let quantityWords = ["quantity", "qty", "anzahl", "menge", "quantité", "cantidad"]
+
+    /// "3 seats", "5 users", "Quantity: 3", "Qty 3": how many seats a charge is for.
+    static func seats(in lower: LowerText) -> Int64? {
+        let text = String(decoding: lower.bytes.prefix(16_384), as: UTF8.self)
+        let words = text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "." || $0 == ",") }).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".,")) }
+        for (i, w) in words.enumerated() {
+            if i > 0, seatWords.contains(w), let n = Int64(words[i - 1]), (1...100_000).contains(n) { return n }
+            if quantityWords.contains(w), i + 1 < words.count, let n = Int64(words[i + 1]), (1...100_000).contains(n) { return n }
+        }
+        return nil
+    }
 }

@@ -186,7 +186,7 @@ public enum Scanner {
                     batch.items = items
                     try batch.write(context, result: &result, finished: true)
                 }
-                var matcher = Matcher(session: session, index: context.index)
+                var matcher = try Matcher(session: session, index: context.index)
                 try matcher.inventoryFindings(today: session.now)
                 let found = try matcher.newFindings()
                 result.findings += found
@@ -264,7 +264,7 @@ public enum Scanner {
             let (items, end, source) = (self.items, mboxEnd, self.source)
             if !items.isEmpty || end != nil || finished {
                 try session.write {
-                    var matcher = Matcher(session: session, index: context.index)
+                    var matcher = try Matcher(session: session, index: context.index)
                     let (chargesBefore, skippedBefore) = (result.charges, result.skipped)
                     for item in items { try Scanner.apply(item, source: source, matcher: &matcher, result: &result, now: session.now) }
                     if let end {
@@ -419,7 +419,8 @@ public enum Scanner {
             return ScanItem(key: key, fileKey: fileKey, outcome: .notACharge(fromVendor: receipt.vendor != nil))
         }
         let charge = Matcher.Charge(key: key, origin: "mail", vendor: vendor, amount: amount, on: receipt.date ?? context.session.now,
-                                    invoiceNo: receipt.invoiceNo, period: receipt.period, description: message.subject)
+                                    invoiceNo: receipt.invoiceNo, period: receipt.period, description: message.subject,
+                                    seats: receipt.seats, prorated: receipt.prorated)
         return ScanItem(key: key, fileKey: fileKey, outcome: .charge(charge))
     }
 
