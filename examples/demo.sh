@@ -52,6 +52,12 @@ step "$OW" scan adopt 1        # Zoom was paid outside the inventory: it becomes
 printf '\n\033[1m$ owatch report shadow --json | jq -r '"'"'.[:5][] | "\\(.vendor): \\(.monthly) \\(.currency)/month"'"'"'\033[0m\n'
 "$OW" report shadow --json | jq -r '.[:5][] | "\(.vendor): \(.monthly) \(.currency)/month"'
 
+echo; echo "== One total in one currency: exchange rates (ECB layout) and a base currency"
+cp "$here/rates/eurofxref-hist.csv" "$demo/"
+step "$OW" rate import eurofxref-hist.csv -q
+step "$OW" config set base_currency EUR
+step "$OW" rate list --currency USD
+
 echo; echo "== Reports"
 step "$OW" report summary
 step "$OW" report burn --by vendor --from 2026-11 --to 2026-11 --format csv | head -8

@@ -119,59 +119,89 @@ public final class ExchangeRates {
     }
 }
 
-/// Totals in the office's base currency (`config set base_currency`), built amount by amount;
-/// what cannot be converted is kept apart per currency, never dropped or summed silently.
-public struct BaseTotal: Sendable {
+/// Amounts turned into the office's base currency (`config set base_currency`) for reports:
+/// a charge at the rate of its day, a month's contract cost at the rate of the month (its last
+/// day, or today while it lasts). What has no rate is kept apart per currency, never dropped or
+/// summed silently, and `warnings` names the rate to add.
+public final class BaseConverter {
     public let currency: Currency
-    public private(set) var minor: Int64 = 0
-    /// Amounts with no rate, per currency, and the latest day one was needed for.
+    let rates: ExchangeRates
+    let today: String
+    /// Amounts with no rate, per currency, with the latest day one was needed for.
     public private(set) var missing: [String: (money: Money, day: String)] = [:]
-    /// The latest rate day used, if any.
-    public private(set) var rateDay: String?
 
-    public init(_ currency: Currency) { self.currency = currency }
+    /// nil when no base currency is set.
+    public static func configured(_ ledger: Ledger, today: Date) throws -> BaseConverter? {
+        guard let code = try Config.get(ledger, "base_currency") else { return nil }
+        return BaseConverter(currency: try Currency.parse(code), rates: ExchangeRates(ledger.db), today: Time.day(today))
+    }
 
-    public var total: Money { Money(minor: minor, currency: currency) }
+    init(currency: Currency, rates: ExchangeRates, today: String) {
+        self.currency = currency; self.rates = rates; self.today = today
+    }
 
-    /// Adds `m` converted at the rate of `day`; returns the conversion (nil: no rate).
-    @discardableResult
-    public mutating func add(_ m: Money, on day: String, rates: ExchangeRates) throws -> Conversion? {
-        guard let c = try rates.convert(m, to: currency, on: day) else {
-            let old = missing[m.currency.code]
-            missing[m.currency.code] = (Money(minor: try Money.sum(old?.money.minor ?? 0, m.minor), currency: m.currency), max(old?.day ?? day, day))
-            return nil
-        }
-        try minor.addChecked(c.money.minor)
-        if let d = c.rateDay { rateDay = max(rateDay ?? d, d) }
-        return c
+    /// The day a month's amounts convert at.
+    public func day(for month: Month) -> String { min(Time.day(month.lastDay), today) }
+
+    /// `m` in the base currency at the rate of `day`; nil (and remembered) when there is no rate.
+    public func convert(_ m: Money, on day: String) throws -> Conversion? {
+        if m.minor == 0 { return Conversion(money: Money(minor: 0, currency: currency), rateDay: nil) }
+        if let c = try rates.convert(m, to: currency, on: min(day, today)) { return c }
+        let old = missing[m.currency.code]
+        missing[m.currency.code] = (Money(minor: try Money.sum(old?.money.minor ?? 0, m.minor), currency: m.currency), max(old?.day ?? day, day))
+        return nil
     }
 
     /// One warning per currency with no rate, naming the rate to add.
     public var warnings: [String] {
         missing.sorted { $0.key < $1.key }.map { code, m in
-            "no \(code)→\(currency.code) rate on or before \(m.day): \(m.money.display) is shown apart, not in the \(currency.code) total"
-                + " (add one: owatch rate set \(code) \(currency.code) RATE --on \(m.day))"
+            "no \(code)→\(currency.code) rate on or before \(min(m.day, today)): \(code) amounts are shown apart, not in the \(currency.code) total"
+                + " (add one: owatch rate set \(code) \(currency.code) RATE --on \(min(m.day, today)))"
         }
     }
 
-    /// The total in words: "1,234.50 EUR", plus what stays apart: "+ 12.00 GBP (no rate)".
-    public var display: String {
-        ([total.display] + missing.sorted { $0.key < $1.key }.map { "+ \($0.value.money.display) (no rate)" }).joined(separator: " ")
+    /// A row's amounts in the base currency, converted on `day`, as output fields: `base` and
+    /// `base_minor` when the row has one amount, `X_base` and `X_base_minor` for each amount X
+    /// when it has several, then `base_currency` and `rate_date`. All null when one is missing.
+    public func fields(_ amounts: [(key: String, money: Money)], on day: String) throws -> [(key: String, value: Value)] {
+        var converted: [Money] = []
+        var rateDay: String?
+        for a in amounts {
+            guard let c = try convert(a.money, on: day) else { return BaseConverter.fields(amounts.map { ($0.key, nil) }, currency: currency, rateDay: nil) }
+            converted.append(c.money)
+            if let d = c.rateDay { rateDay = max(rateDay ?? d, d) }
+        }
+        return BaseConverter.fields(zip(amounts, converted).map { ($0.key, $1) }, currency: currency, rateDay: rateDay)
+    }
+
+    /// The same fields for amounts already converted (nil: no rate).
+    public static func fields(_ amounts: [(key: String, money: Money?)], currency: Currency, rateDay: String?) -> [(key: String, value: Value)] {
+        let single = amounts.count == 1
+        let missing = amounts.contains { $0.money == nil }
+        return amounts.map { (single ? "base" : $0.key + "_base", Value.money(missing ? nil : $0.money)) }
+            + [("base_currency", .text(currency.code)), ("rate_date", .text(missing ? nil : rateDay))]
     }
 }
 
-/// The base currency an office reports in, with the rates to reach it; nil when not set.
-public struct BaseCurrency {
+/// A total in the base currency, and per currency what could not be converted.
+public struct BaseTotal: Sendable {
     public let currency: Currency
-    public let rates: ExchangeRates
+    public private(set) var minor: Int64 = 0
+    public private(set) var apart: [Currency: Int64] = [:]
 
-    public static func configured(_ ledger: Ledger) throws -> BaseCurrency? {
-        guard let code = try Config.get(ledger, "base_currency") else { return nil }
-        return BaseCurrency(currency: try Currency.parse(code), rates: ExchangeRates(ledger.db))
+    public init(_ currency: Currency) { self.currency = currency }
+
+    public mutating func add(_ converted: Money?, original: Money) throws {
+        if let converted { try minor.addChecked(converted.minor) } else { try apart[original.currency, default: 0].addChecked(original.minor) }
     }
 
-    public func convert(_ m: Money, on day: String) throws -> Conversion? { try rates.convert(m, to: currency, on: day) }
-    public func total() -> BaseTotal { BaseTotal(currency) }
+    public var total: Money { Money(minor: minor, currency: currency) }
+
+    /// "1,234.50 EUR", then what stays apart: "+ 12.00 GBP (no rate)".
+    public var display: String {
+        ([total.display] + apart.sorted { $0.key.code < $1.key.code }.map { "+ \(Money(minor: $0.value, currency: $0.key).display) (no rate)" })
+            .joined(separator: " ")
+    }
 }
 
 /// `owatch rate`: rates set by hand, listed, and imported from the ECB's reference-rate CSV

@@ -14,6 +14,9 @@ public struct BurnRow: Sendable {
     public let contracted: Money
     public let observed: Money
     public let unmanaged: Money
+    /// The three in the base currency (nil: no rate), when one is set.
+    public var inBase: [Money?]?
+    public var rateDay: String?
 }
 
 public enum Burn {
@@ -27,7 +30,7 @@ public enum Burn {
     /// Spend from `from` to `to` (months, inclusive). Observed and unmanaged spend come from the
     /// `spend_monthly` aggregate (months × vendors rows, never the charges themselves);
     /// contracted cost from the licenses' purchase lines.
-    public static func compute(_ db: Database, from: Month, to: Month, by: BurnGrouping) throws -> [BurnRow] {
+    public static func compute(_ db: Database, from: Month, to: Month, by: BurnGrouping, base: BaseConverter? = nil) throws -> [BurnRow] {
         guard from <= to else { throw OWError.usage("--from \(from) is after --to \(to)") }
         guard to.index - from.index < 1200 else { throw OWError.usage("a burn report covers at most 100 years") }
         var sums: [Key: Sums] = [:]
@@ -40,23 +43,67 @@ public enum Burn {
             """, arguments: [from.description, to.description]) { row in
             guard let month = Month(day: Substring(row.string("month"))) else { return }
             let currency = Currency.stored(row.string("currency"), cache: &currencies)
-            let group: String?
-            switch by {
-            case .month: group = nil
-            case .vendor: group = row.string("vendor")
-            case .category: group = row.string("category")
-            case .dept, .user: group = notPerPerson
-            }
-            let key = Key(month: month, group: group, currency: currency)
+            let key = Key(month: month, group: chargeGroup(by, vendor: row.string("vendor"), category: row.string("category")), currency: currency)
             try sums[key, default: Sums()].observed.addChecked(row.int("observed"))
             try sums[key, default: Sums()].unmanaged.addChecked(row.int("unmanaged"))
         }
-        return sums.compactMap { key, s in
+        var rows: [BurnRow] = sums.compactMap { key, s in
             let contracted = s.contracted.rounded
             guard contracted != 0 || s.observed != 0 || s.unmanaged != 0 else { return nil }
             return BurnRow(month: key.month, group: key.group, contracted: Money(minor: contracted, currency: key.currency),
                            observed: Money(minor: s.observed, currency: key.currency), unmanaged: Money(minor: s.unmanaged, currency: key.currency))
         }.sorted { ($0.month, $0.group ?? "", $0.contracted.currency.code) < ($1.month, $1.group ?? "", $1.contracted.currency.code) }
+        if let base { try convert(&rows, db, from: from, to: to, by: by, base: base) }
+        return rows
+    }
+
+    /// The group a charge falls in: charges belong to no person.
+    static func chargeGroup(_ by: BurnGrouping, vendor: String, category: String) -> String? {
+        switch by {
+        case .month: return nil
+        case .vendor: return vendor
+        case .category: return category
+        case .dept, .user: return notPerPerson
+        }
+    }
+
+    /// Each row in the base currency: its contract cost at the rate of the month, its charges
+    /// each at the rate of their own day (summed per day, never charge by charge).
+    private static func convert(_ rows: inout [BurnRow], _ db: Database, from: Month, to: Month, by: BurnGrouping, base: BaseConverter) throws {
+        struct Day { var observed: Int64 = 0; var unmanaged: Int64 = 0; var missing = false; var rateDay: String? }
+        var converted: [Key: Day] = [:]
+        var currencies: [String: Currency] = [:]
+        try db.forEach("""
+            SELECT c.charged_on, v.name AS vendor, v.category, c.currency, sum(c.amount_minor) AS observed,
+                   sum(CASE WHEN c.license_id IS NULL AND c.expected_id IS NULL THEN c.amount_minor ELSE 0 END) AS unmanaged
+            FROM charges c JOIN vendors v ON v.id = c.vendor_id
+            WHERE c.charged_on BETWEEN ? AND ? AND c.currency != ? GROUP BY c.charged_on, c.vendor_id, c.currency
+            """, arguments: [Time.day(from.firstDay), Time.day(to.lastDay), base.currency.code]) { row in
+            let day = row.string("charged_on")
+            guard let month = Month(day: Substring(day)) else { return }
+            let currency = Currency.stored(row.string("currency"), cache: &currencies)
+            let key = Key(month: month, group: chargeGroup(by, vendor: row.string("vendor"), category: row.string("category")), currency: currency)
+            var d = converted[key] ?? Day()
+            for (minor, isObserved) in [(row.int("observed"), true), (row.int("unmanaged"), false)] where minor != 0 || isObserved {
+                guard let c = try base.convert(Money(minor: minor, currency: currency), on: day) else { d.missing = true; continue }
+                if isObserved { try d.observed.addChecked(c.money.minor) } else { try d.unmanaged.addChecked(c.money.minor) }
+                if let r = c.rateDay { d.rateDay = max(d.rateDay ?? r, r) }
+            }
+            converted[key] = d
+        }
+        for i in rows.indices {
+            let r = rows[i]
+            let day = base.day(for: r.month)
+            guard let contracted = try base.convert(r.contracted, on: day) else { rows[i].inBase = [nil, nil, nil]; continue }
+            if r.contracted.currency == base.currency {
+                rows[i].inBase = [contracted.money, r.observed, r.unmanaged]
+                continue
+            }
+            let d = converted[Key(month: r.month, group: r.group, currency: r.contracted.currency)] ?? Day()
+            guard !d.missing else { rows[i].inBase = [nil, nil, nil]; continue }
+            rows[i].inBase = [contracted.money, Money(minor: d.observed, currency: base.currency), Money(minor: d.unmanaged, currency: base.currency)]
+            rows[i].rateDay = [contracted.rateDay, d.rateDay].compactMap { $0 }.max()
+        }
     }
 
     /// Each purchase line counts from the month it was bought until the license ends; a person's
@@ -102,6 +149,17 @@ public enum Burn {
                 }
             }
         }
+    }
+
+    /// Totals in the base currency over converted rows: contracted, observed, unmanaged (what
+    /// had no rate stays apart in each).
+    public static func baseTotals(_ rows: [BurnRow], in currency: Currency) throws -> [BaseTotal] {
+        var totals = [BaseTotal](repeating: BaseTotal(currency), count: 3)
+        for r in rows {
+            let converted = r.inBase ?? [nil, nil, nil]
+            for (i, m) in [r.contracted, r.observed, r.unmanaged].enumerated() { try totals[i].add(converted[i], original: m) }
+        }
+        return totals
     }
 
     /// Totals per currency over the rows: contracted, observed, unmanaged.

@@ -11,20 +11,28 @@ public enum Dashboard {
     public static func html(_ session: Session, today: Date) throws -> String {
         let db = session.db
         let month = Month(today)
-        let burnRows = try Burn.compute(db, from: month.adding(-11), to: month, by: .category)
+        let base = try BaseConverter.configured(session.ledger, today: today)
+        let burnRows = try Burn.compute(db, from: month.adding(-11), to: month, by: .category, base: base)
         let forecast = try Forecast.compute(db, from: month, months: 12)
         let renewals = try Licenses.renewals(db, within: Duration(count: 12, unit: .month), today: today)
         let findings = try Findings.list(db, includeClosed: false, kind: nil).filter { ["unmanaged", "price_change", "duplicate"].contains($0.kind) }
         var pending = Requests.Filter(); pending.all = true; pending.status = "pending"
         let requests = try Requests.list(session, pending)
-        let summary = try Summary.compute(db, today: today)
+        let summary = try Summary.compute(db, today: today, base: base)
         let idle = summary.utilization.filter { $0.idle > 0 }
 
         var body = "<header><h1>\(esc(session.ledger.org)) — software spend</h1><p>Generated \(Time.day(today)) by owatch</p></header>\n"
         body += "<section class=\"cards\">"
-        body += card("Contracted, \(month)", summary.burn.map(\.contracted.display)) + card("Observed charges", summary.burn.map(\.observed.display))
-            + card("Unmanaged", summary.burn.map(\.unmanaged.display))
-        body += card("Idle seats", ["\(summary.idleSeats)"] + summary.idleMonthly.map { $0.display + " a month" })
+        // With a base currency, each card leads with one total in it; the per-currency figures follow.
+        let inBase = summary.inBase
+        func lead(_ t: BaseTotal?, _ amounts: [Money]) -> [String] {
+            guard let t, Set(amounts.map(\.currency)) != [t.currency] || !t.apart.isEmpty else { return amounts.map(\.display) }
+            return [t.display + " (all currencies)"] + amounts.map(\.display)
+        }
+        body += card("Contracted, \(month)", lead(inBase?.burn[0], summary.burn.map(\.contracted)))
+            + card("Observed charges", lead(inBase?.burn[1], summary.burn.map(\.observed)))
+            + card("Unmanaged", lead(inBase?.burn[2], summary.burn.map(\.unmanaged)))
+        body += card("Idle seats", ["\(summary.idleSeats)"] + lead(inBase?.idle, summary.idleMonthly).map { $0 + " a month" })
         body += card("Open findings", [String(summary.openFindings.reduce(0) { $0 + $1.count })])
         body += card("Pending requests", [String(summary.pendingRequests.reduce(0) { $0 + $1.count })])
         body += "</section>\n"
@@ -35,6 +43,20 @@ public enum Dashboard {
         // One colour per category across every currency's chart.
         let allCategories = Array(Set(burnRows.compactMap(\.group))).sorted()
         func colour(_ category: String) -> String { palette[(allCategories.firstIndex(of: category) ?? 0) % palette.count] }
+        if let base, Set(burnRows.map(\.contracted.currency)) != [base.currency] {
+            let categories = Array(Set(burnRows.compactMap(\.group))).sorted()
+            let series = try categories.map { cat in
+                (name: cat, colour: colour(cat), values: try months.map { m in
+                    try burnRows.filter { $0.month == m && $0.group == cat }.checkedSum { r in
+                        try Money.sum(r.inBase?[0]?.minor ?? 0, r.inBase?[2]?.minor ?? 0)
+                    }
+                })
+            }
+            let apart = Set(burnRows.filter { $0.inBase?[0] == nil || $0.inBase?[2] == nil }.map(\.contracted.currency.code)).sorted()
+            body += try "<h3>All currencies in \(esc(base.currency.code))</h3>"
+                + (apart.isEmpty ? "" : "<p class=\"warn\">Not included for want of an exchange rate: \(esc(apart.joined(separator: ", "))) (owatch rate set).</p>")
+                + stackedBars(labels: months.map(\.description), series: series, currency: base.currency)
+        }
         for currency in try currencies(burnRows.map { ($0.contracted.currency, try Money.sum($0.contracted.minor, $0.unmanaged.minor)) }, first: session.ledger.currency) {
             let rows = burnRows.filter { $0.contracted.currency == currency }
             let categories = Array(Set(rows.compactMap(\.group))).sorted()
@@ -48,7 +70,7 @@ public enum Dashboard {
         if burnRows.isEmpty { body += "<p class=\"empty\">No spend recorded yet.</p>" }
         body += "</section>\n"
 
-        body += "<section><h2>Forecast, next 12 months</h2><p class=\"note\">Each license charged on its renewal dates at its price (known price changes applied), plus the unmanaged run-rate.</p>"
+        body += "<section><h2>Forecast, next 12 months</h2><p class=\"note\">Each license charged on its renewal dates at its price (price changes once adopted), plus the unmanaged run-rate.</p>"
         let forecastMonths = Month.range(month, month.adding(11))
         for currency in try currencies(forecast.map { ($0.licenses.currency, $0.total.minor) }, first: session.ledger.currency) {
             let rows = forecast.filter { $0.licenses.currency == currency }
@@ -91,12 +113,12 @@ public enum Dashboard {
             """
     }
 
-    /// The ledger's currency first, then the others by amount, at most four charts' worth.
+    /// The ledger's currency first, then the others by amount: every currency gets its chart.
     /// (Amounts in different currencies are compared only to order the charts.)
     static func currencies(_ amounts: [(Currency, Int64)], first: String) throws -> [Currency] {
         var sums: [Currency: Int64] = [:]
         for (c, v) in amounts { try sums[c, default: 0].addChecked(v) }
-        return Array(sums.sorted { ($0.key.code == first ? 1 : 0, $0.value, $1.key.code) > ($1.key.code == first ? 1 : 0, $1.value, $0.key.code) }.map(\.key).prefix(4))
+        return Array(sums.sorted { ($0.key.code == first ? 1 : 0, $0.value, $1.key.code) > ($1.key.code == first ? 1 : 0, $1.value, $0.key.code) }.map(\.key))
     }
 
     static func esc(_ s: String) -> String {
@@ -168,7 +190,7 @@ public enum Dashboard {
         *{box-sizing:border-box}body{margin:0 auto;max-width:1200px;padding:24px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#fff}
         header h1{margin:0;font-size:24px}header p{margin:4px 0 16px;color:var(--muted)}
         h2{font-size:18px;margin:28px 0 4px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:13px;color:var(--muted);margin:10px 0 0}
-        .note{color:var(--muted);margin:0 0 8px}.empty{color:var(--muted)}
+        .note{color:var(--muted);margin:0 0 8px}.warn{color:#b3261e;margin:0 0 8px}.empty{color:var(--muted)}
         .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:10px}
         .card{background:var(--bg);border:1px solid var(--line);border-radius:8px;padding:10px 12px}.card .label{color:var(--muted);font-size:12px}.card .value{font-size:17px;font-weight:600}
         .chart{width:100%;height:auto}.chart .grid{stroke:var(--line)}.chart .axis{font-size:11px;fill:var(--muted)}.chart .total{font-size:11px;fill:var(--ink)}

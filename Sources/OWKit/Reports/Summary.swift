@@ -15,17 +15,30 @@ public struct Summary: Sendable {
     public var idleSeats: Int64 { utilization.reduce(0) { $0 + $1.idle } }
     /// What the idle seats cost a month, per currency.
     public let idleMonthly: [Money]
+    /// With a base currency: this month's burn (contracted, observed, unmanaged), the idle
+    /// seats' and the unmanaged run-rate's monthly cost, each as one total.
+    public var inBase: (burn: [BaseTotal], idle: BaseTotal, unmanaged: BaseTotal)?
 
-    public static func compute(_ db: Database, today: Date) throws -> Summary {
+    public static func compute(_ db: Database, today: Date, base: BaseConverter? = nil) throws -> Summary {
         let month = Month(today)
         var findings: [(String, Int64)] = []
         try db.forEach("SELECT kind, count(*) AS n FROM findings WHERE status = 'open' GROUP BY kind ORDER BY kind") { findings.append(($0.string("kind"), $0.int("n"))) }
         var pending: [(String, Int64)] = []
         try db.forEach("SELECT kind, count(*) AS n FROM requests WHERE status = 'pending' GROUP BY kind ORDER BY kind") { pending.append(($0.string("kind"), $0.int("n"))) }
         let utilization = try InventoryReports.utilization(db, today: today)
-        return Summary(month: month, burn: try Burn.totals(try Burn.compute(db, from: month, to: month, by: .month)),
-                       renewals: Array(try Licenses.renewals(db, within: Duration(count: 60, unit: .day), today: today).prefix(5)),
-                       utilization: utilization, openFindings: findings, unmanagedMonthly: try Findings.unmanagedRunRate(db), pendingRequests: pending,
-                       idleMonthly: try InventoryReports.possibleSaving(utilization).filter { $0.minor > 0 })
+        let burn = try Burn.compute(db, from: month, to: month, by: .month, base: base)
+        var summary = Summary(month: month, burn: try Burn.totals(burn),
+                              renewals: Array(try Licenses.renewals(db, within: Duration(count: 60, unit: .day), today: today).prefix(5)),
+                              utilization: utilization, openFindings: findings, unmanagedMonthly: try Findings.unmanagedRunRate(db), pendingRequests: pending,
+                              idleMonthly: try InventoryReports.possibleSaving(utilization).filter { $0.minor > 0 })
+        if let base {
+            func total(_ amounts: [Money]) throws -> BaseTotal {
+                var t = BaseTotal(base.currency)
+                for m in amounts { try t.add(try base.convert(m, on: Time.day(today))?.money, original: m) }
+                return t
+            }
+            summary.inBase = (try Burn.baseTotals(burn, in: base.currency), try total(summary.idleMonthly), try total(summary.unmanagedMonthly))
+        }
+        return summary
     }
 }

@@ -99,7 +99,8 @@ struct Matcher {
             try add(Findings.record(db, kind: "price_change", key: "price:\(l.id):\(newCost.minor)", vendor: c.vendor, licenseID: l.id, chargeID: chargeID,
                                     amount: newCost, monthly: monthly,
                                     summary: "\(l.name) was charged \(c.amount.display) on \(day) (\(what))\(converted): at that price the contract is "
-                                        + "\(newCost.display) \(l.period.description) (\(monthly.display) a month); it says \(l.cost.display)",
+                                        + "\(newCost.display) \(l.period.description)" + (l.period == .monthly ? "" : " (\(monthly.display) a month)")
+                                        + "; it says \(l.cost.display)",
                                     now: session.now, refresh: true))
         }
         if unmanaged {

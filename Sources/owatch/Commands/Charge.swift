@@ -21,7 +21,11 @@ enum ChargeCommand {
         var f = Charges.Filter()
         f.vendor = inv.value("vendor"); f.from = inv.value("from"); f.to = inv.value("to"); f.license = inv.value("license")
         f.unmatchedOnly = inv.flag("unmatched")
-        inv.emit(try Charges.list(inv.session.db, f).map(record), columns: columns, tableColumns: tableColumns)
+        let s = inv.session
+        let base = try BaseConverter.configured(s.ledger, today: s.now)
+        inv.emit(try Charges.list(s.db, f).map { try ReportCommand.withBase(record($0), base, on: $0.chargedOn) },
+                 columns: columns + (base == nil ? [] : ReportCommand.baseColumns(["amount"])), tableColumns: tableColumns)
+        ReportCommand.warnMissingRates(inv, base)
     }
 
     static func show(_ inv: Invocation) throws {

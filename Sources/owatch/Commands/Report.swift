@@ -22,14 +22,35 @@ enum ReportCommand {
         let now = Month(s.now)
         let to = try month(inv, "to") ?? now
         let from = try month(inv, "from") ?? to.adding(-11)
-        let rows = try Burn.compute(s.db, from: from, to: to, by: by)
+        let base = try BaseConverter.configured(s.ledger, today: s.now)
+        let rows = try Burn.compute(s.db, from: from, to: to, by: by, base: base)
         let groupKey = by == .month ? nil : by.rawValue
+        let columns = ["month"] + (groupKey.map { [$0] } ?? []) + ["contracted", "contracted_minor", "currency", "observed", "observed_minor", "unmanaged", "unmanaged_minor"]
         inv.emit(rows.map { r in
             Record([("month", .text(r.month.description))] + (groupKey.map { [($0, Value.text(r.group))] } ?? [])
-                   + [("contracted", .money(r.contracted)), ("observed", .money(r.observed)), ("unmanaged", .money(r.unmanaged))])
-        }, columns: ["month"] + (groupKey.map { [$0] } ?? []) + ["contracted", "contracted_minor", "currency", "observed", "observed_minor", "unmanaged", "unmanaged_minor"])
+                   + [("contracted", .money(r.contracted)), ("observed", .money(r.observed)), ("unmanaged", .money(r.unmanaged))]
+                   + (base.map { b in BaseConverter.fields(zip(["contracted", "observed", "unmanaged"], r.inBase ?? [nil, nil, nil]).map { ($0, $1) },
+                                                           currency: b.currency, rateDay: r.rateDay) } ?? []))
+        }, columns: columns + (base == nil ? [] : baseColumns(["contracted", "observed", "unmanaged"])), tableColumns: base == nil ? nil : columns)
+        warnMissingRates(inv, base)
         guard let charts = charts(inv), !rows.isEmpty else { return }
         var out = ""
+        if let base {
+            // One total in the base currency: the contracts plus what is paid outside them, per month.
+            let totals = try Burn.baseTotals(rows, in: base.currency)
+            var perMonth: [Month: BaseTotal] = [:]
+            for r in rows {
+                let converted = r.inBase ?? [nil, nil, nil]
+                try perMonth[r.month, default: BaseTotal(base.currency)].add(converted[0], original: r.contracted)
+                try perMonth[r.month, default: BaseTotal(base.currency)].add(converted[2], original: r.unmanaged)
+            }
+            out += "\ntotal \(from)…\(to) in \(base.currency.code): contracted \(totals[0].display), observed \(totals[1].display), unmanaged \(totals[2].display)\n"
+            let months = Month.range(from, to)
+            let values = months.map { perMonth[$0]?.minor ?? 0 }
+            out += "\(base.currency.code) per month  \(charts.sparkline(values))\n"
+            out += charts.bars(zip(months, values).map { ($0.description, $1, Money(minor: $1, currency: base.currency).display) })
+            out += "\nPer currency:"
+        }
         for t in try Burn.totals(rows) {
             out += "\ntotal \(from)…\(to): contracted \(t.contracted.display), observed \(t.observed.display), unmanaged \(t.unmanaged.display)\n"
             // Spend per month: the contracts plus what is paid outside them.
@@ -42,17 +63,75 @@ enum ReportCommand {
         inv.term.out(out)
     }
 
+    /// The record with its amounts also in the base currency, at the rate of `day`.
+    static func withBase(_ r: Record, _ base: BaseConverter?, on day: String) throws -> Record {
+        guard let base else { return r }
+        let amounts = r.fields.compactMap { f -> (key: String, money: Money)? in if case .money(let m?) = f.value { (f.key, m) } else { nil } }
+        return Record(r.fields + (try base.fields(amounts, on: day)))
+    }
+
+    /// The summary's totals in the base currency, with what stayed apart for want of a rate.
+    static func baseJSON(_ b: (burn: [BaseTotal], idle: BaseTotal, unmanaged: BaseTotal)) -> JSON {
+        return .obj([("base_currency", .string(b.idle.currency.code)),
+                     ("contracted_minor", .int(b.burn[0].minor)), ("observed_minor", .int(b.burn[1].minor)), ("unmanaged_minor", .int(b.burn[2].minor)),
+                     ("idle_monthly_minor", .int(b.idle.minor)), ("unmanaged_monthly_minor", .int(b.unmanaged.minor)),
+                     ("without_rate", .array(Set((b.burn + [b.idle, b.unmanaged]).flatMap { $0.apart.keys.map(\.code) }).sorted().map(JSON.string)))])
+    }
+
+    /// The keys `BaseConverter.fields` adds for these amounts.
+    static func baseColumns(_ amounts: [String]) -> [String] {
+        (amounts.count == 1 ? ["base", "base_minor"] : amounts.flatMap { [$0 + "_base", $0 + "_base_minor"] }) + ["base_currency", "rate_date"]
+    }
+
+    /// Amounts of today in the base currency, summed; nil when none is set or there is one currency only.
+    static func baseTotal(_ inv: Invocation, _ amounts: [Money]) throws -> BaseTotal? {
+        let s = inv.session
+        guard let base = try BaseConverter.configured(s.ledger, today: s.now), Set(amounts.map(\.currency)) != [base.currency] else { return nil }
+        var total = BaseTotal(base.currency)
+        for m in amounts { try total.add(try base.convert(m, on: Time.day(s.now))?.money, original: m) }
+        warnMissingRates(inv, base)
+        return total
+    }
+
+    static func warnMissingRates(_ inv: Invocation, _ base: BaseConverter?) {
+        for w in base?.warnings ?? [] { inv.warn(w) }
+    }
+
     static func forecast(_ inv: Invocation) throws {
         let s = inv.session
         let months = try inv.integer("months", range: 1...120) ?? 12
         let from = try month(inv, "from") ?? Month(s.now)
         let rows = try Forecast.compute(s.db, from: from, months: months)
-        inv.emit(rows.map { r in
-            Record([("month", .text(r.month.description)), ("licenses", .money(r.licenses)), ("unmanaged", .money(r.unmanaged)),
-                    ("total", .money(r.total)), ("charges", .int(Int64(r.charges)))])
-        }, columns: ["month", "licenses", "licenses_minor", "currency", "unmanaged", "unmanaged_minor", "total", "total_minor", "charges"])
+        let base = try BaseConverter.configured(s.ledger, today: s.now)
+        let columns = ["month", "licenses", "licenses_minor", "currency", "unmanaged", "unmanaged_minor", "total", "total_minor", "charges"]
+        var perMonth: [Month: BaseTotal] = [:]
+        var records: [Record] = []
+        for r in rows {
+            var record = Record([("month", .text(r.month.description)), ("licenses", .money(r.licenses)), ("unmanaged", .money(r.unmanaged)),
+                                 ("total", .money(r.total)), ("charges", .int(Int64(r.charges)))])
+            if let base {
+                // Months to come convert at today's rate: the latest known.
+                let fields = try base.fields([("licenses", r.licenses), ("unmanaged", r.unmanaged), ("total", r.total)], on: base.day(for: r.month))
+                record.fields += fields
+                let converted: Money? = if case .money(let m)? = fields.first(where: { $0.key == "total_base" })?.value { m } else { nil }
+                try perMonth[r.month, default: BaseTotal(base.currency)].add(converted, original: r.total)
+            }
+            records.append(record)
+        }
+        inv.emit(records, columns: columns + (base == nil ? [] : baseColumns(["licenses", "unmanaged", "total"])), tableColumns: base == nil ? nil : columns)
+        warnMissingRates(inv, base)
         guard let charts = charts(inv), !rows.isEmpty else { return }
         var out = ""
+        if let base {
+            let all = Month.range(from, from.adding(months - 1))
+            var sum = BaseTotal(base.currency)
+            for m in all { for (code, minor) in perMonth[m]?.apart ?? [:] { try sum.add(nil, original: Money(minor: minor, currency: code)) } }
+            try sum.add(Money(minor: try all.checkedSum { perMonth[$0]?.minor ?? 0 }, currency: base.currency), original: Money(minor: 0, currency: base.currency))
+            let values = all.map { perMonth[$0]?.minor ?? 0 }
+            out += "\nnext \(months) months in \(base.currency.code): \(sum.display)  \(charts.sparkline(values))\n"
+            out += charts.bars(zip(all, values).map { ($0.description, $1, Money(minor: $1, currency: base.currency).display) })
+            out += "\nPer currency:"
+        }
         for currency in Set(rows.map(\.total.currency)).sorted(by: { $0.code < $1.code }) {
             let mine = rows.filter { $0.total.currency == currency }
             let all = Month.range(from, from.adding(months - 1)).map { m in mine.first { $0.month == m }?.total.minor ?? 0 }
@@ -67,26 +146,37 @@ enum ReportCommand {
     }
 
     static func utilization(_ inv: Invocation) throws {
-        let rows = try InventoryReports.utilization(inv.session.db, today: inv.session.now)
-        inv.emit(rows.map { r in
-            Record([("id", .int(r.license.id)), ("name", .text(r.license.name)), ("vendor", .text(r.license.vendor)),
-                    ("seats", .intOr(r.license.seats, "unlimited")), ("assigned", .int(r.license.assigned)), ("idle", .int(r.idle)),
-                    ("used_percent", .int(r.usedPercent.map(Int64.init))), ("monthly", .money(r.license.monthly)), ("idle_monthly", .money(r.idleMonthly))])
-        }, columns: ["id", "name", "vendor", "seats", "assigned", "idle", "used_percent", "monthly", "monthly_minor", "currency", "idle_monthly", "idle_monthly_minor"])
+        let s = inv.session
+        let rows = try InventoryReports.utilization(s.db, today: s.now)
+        let base = try BaseConverter.configured(s.ledger, today: s.now)
+        let columns = ["id", "name", "vendor", "seats", "assigned", "idle", "used_percent", "monthly", "monthly_minor", "currency", "idle_monthly", "idle_monthly_minor"]
+        inv.emit(try rows.map { r in
+            try withBase(Record([("id", .int(r.license.id)), ("name", .text(r.license.name)), ("vendor", .text(r.license.vendor)),
+                                 ("seats", .intOr(r.license.seats, "unlimited")), ("assigned", .int(r.license.assigned)), ("idle", .int(r.idle)),
+                                 ("used_percent", .int(r.usedPercent.map(Int64.init))), ("monthly", .money(r.license.monthly)), ("idle_monthly", .money(r.idleMonthly))]),
+                         base, on: Time.day(s.now))
+        }, columns: columns + (base == nil ? [] : baseColumns(["monthly", "idle_monthly"])), tableColumns: base == nil ? nil : columns)
         if inv.exporter.format == .table {
             let saving = try InventoryReports.possibleSaving(rows).filter { $0.minor > 0 }
-            inv.term.out(saving.isEmpty ? "\nNo idle seats.\n" : "\nPossible saving: " + saving.map { $0.display + " a month" }.joined(separator: ", ") + "\n")
+            var line = saving.isEmpty ? "\nNo idle seats.\n" : "\nPossible saving: " + saving.map { $0.display + " a month" }.joined(separator: ", ")
+            if !saving.isEmpty, let total = try baseTotal(inv, saving) { line += " (\(total.display) a month)" }
+            inv.term.out(line + (saving.isEmpty ? "" : "\n"))
         }
     }
 
     static func shadow(_ inv: Invocation) throws {
-        let rows = try InventoryReports.shadow(inv.session.db)
-        inv.emit(rows.map { r in
-            Record([("vendor", .text(r.vendor)), ("category", .text(r.category)), ("charges", .int(r.charges)), ("observed", .money(r.observed)),
-                    ("monthly", .money(r.monthly)), ("first_seen", .text(r.firstSeen)), ("last_seen", .text(r.lastSeen))])
-        }, columns: ["vendor", "category", "charges", "observed", "observed_minor", "currency", "monthly", "monthly_minor", "first_seen", "last_seen"])
+        let s = inv.session
+        let rows = try InventoryReports.shadow(s.db)
+        let base = try BaseConverter.configured(s.ledger, today: s.now)
+        let columns = ["vendor", "category", "charges", "observed", "observed_minor", "currency", "monthly", "monthly_minor", "first_seen", "last_seen"]
+        inv.emit(try rows.map { r in
+            try withBase(Record([("vendor", .text(r.vendor)), ("category", .text(r.category)), ("charges", .int(r.charges)), ("observed", .money(r.observed)),
+                                 ("monthly", .money(r.monthly)), ("first_seen", .text(r.firstSeen)), ("last_seen", .text(r.lastSeen))]),
+                         base, on: Time.day(s.now))
+        }, columns: columns + (base == nil ? [] : baseColumns(["observed", "monthly"])), tableColumns: base == nil ? nil : columns)
         guard let charts = charts(inv), !rows.isEmpty else { return }
         var out = ""
+        if let total = try baseTotal(inv, rows.map(\.monthly)) { out += "\nUnmanaged run-rate in \(total.currency.code): \(total.display) a month\n" }
         for currency in Set(rows.map(\.monthly.currency)).sorted(by: { $0.code < $1.code }) {
             let mine = rows.filter { $0.monthly.currency == currency }
             out += "\nUnmanaged run-rate: \(Money(minor: try mine.checkedSum(\.monthly.minor), currency: currency).display) a month\n"
@@ -111,7 +201,9 @@ enum ReportCommand {
 
     static func summary(_ inv: Invocation) throws {
         let s = inv.session
-        let sum = try Summary.compute(s.db, today: s.now)
+        let base = try BaseConverter.configured(s.ledger, today: s.now)
+        let sum = try Summary.compute(s.db, today: s.now, base: base)
+        warnMissingRates(inv, base)
         func list(_ m: [Money]) -> JSON { .array(m.map { .obj([("amount", .number($0.decimal)), ("amount_minor", .int($0.minor)), ("currency", .string($0.currency.code))]) }) }
         let burn = JSON.array(sum.burn.map { t in
             .obj([("currency", .string(t.contracted.currency.code)), ("contracted_minor", .int(t.contracted.minor)),
@@ -124,18 +216,24 @@ enum ReportCommand {
                              ("idle_seats", .int(sum.idleSeats)), ("idle_monthly", .json(list(sum.idleMonthly))),
                              ("open_findings", .json(.obj(sum.openFindings.map { ($0.kind, JSON.int($0.count)) }))),
                              ("unmanaged_monthly", .json(list(sum.unmanagedMonthly))),
-                             ("pending_requests", .json(.obj(sum.pendingRequests.map { ($0.kind, JSON.int($0.count)) })))]))
+                             ("pending_requests", .json(.obj(sum.pendingRequests.map { ($0.kind, JSON.int($0.count)) }))),
+                             ("base", .json(sum.inBase.map(baseJSON) ?? .null))]))
             return
         }
         var out = "\(s.ledger.org) — \(sum.month)\n\n"
         out += "Burn this month\n"
         out += sum.burn.isEmpty ? "  nothing yet\n" : sum.burn.map { "  \($0.contracted.currency.code): contracted \($0.contracted.display), observed \($0.observed.display), unmanaged \($0.unmanaged.display)\n" }.joined()
+        if let b = sum.inBase {
+            out += "  in \(b.burn[0].currency.code): contracted \(b.burn[0].display), observed \(b.burn[1].display), unmanaged \(b.burn[2].display)\n"
+        }
         out += "\nNext renewals\n"
         out += sum.renewals.isEmpty ? "  none in the next 60 days\n" : sum.renewals.map { "  \(Time.day($0.date))  \($0.license.name)  \($0.license.cost.display)\n" }.joined()
-        out += "\nIdle seats: \(sum.idleSeats)" + (sum.idleMonthly.isEmpty ? "" : ", costing " + sum.idleMonthly.map(\.display).joined(separator: " + ") + " a month") + "\n"
+        out += "\nIdle seats: \(sum.idleSeats)" + (sum.idleMonthly.isEmpty ? "" : ", costing " + sum.idleMonthly.map(\.display).joined(separator: " + ") + " a month")
+            + (sum.idleMonthly.count > 1 ? sum.inBase.map { " (\($0.idle.display))" } ?? "" : "") + "\n"
         let findings = sum.openFindings.reduce(0) { $0 + $1.count }
         out += "Open findings: \(findings)" + (findings == 0 ? "" : " (" + sum.openFindings.map { "\($0.count) \($0.kind)" }.joined(separator: ", ") + ")")
-        out += sum.unmanagedMonthly.isEmpty ? "\n" : "; unmanaged run-rate " + sum.unmanagedMonthly.map(\.display).joined(separator: " + ") + " a month\n"
+        out += sum.unmanagedMonthly.isEmpty ? "\n" : "; unmanaged run-rate " + sum.unmanagedMonthly.map(\.display).joined(separator: " + ") + " a month"
+            + (sum.unmanagedMonthly.count > 1 ? sum.inBase.map { " (\($0.unmanaged.display))" } ?? "" : "") + "\n"
         let pending = sum.pendingRequests.reduce(0) { $0 + $1.count }
         out += "Pending requests: \(pending)" + (pending == 0 ? "" : " (" + sum.pendingRequests.map { "\($0.count) \($0.kind)" }.joined(separator: ", ") + ") — `owatch approve`") + "\n"
         inv.term.out(out)
