@@ -106,24 +106,39 @@ public enum Config {
         return try ledger.configValue(name) ?? k.defaultValue
     }
 
-    public static func set(_ session: Session, _ name: String, _ value: String) throws -> String {
+    /// What a setting changed besides itself: leave requests whose days were counted again.
+    public struct Effect: Sendable { public var recomputedLeave: [Int64] = [] }
+
+    @discardableResult
+    public static func set(_ session: Session, _ name: String, _ value: String) throws -> (value: String, effect: Effect) {
         let normalized = try key(name).normalize(value)
         if name.hasPrefix(allowancePrefix) { _ = try Users.get(session.db, String(name.dropFirst(allowancePrefix.count))) }
-        try session.write {
+        let effect = try session.write {
             try session.db.run("INSERT INTO config(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", name, normalized)
-            if name == "renewals.notify" { try Housekeeping.renewalsChanged(session.db) }
-            try session.audit("config.set", "config:\(name)", .obj([("value", .string(normalized))]))
+            let effect = try applied(session, name)
+            try session.audit("config.set", "config:\(name)", .obj([("value", .string(normalized))] + effect.details))
+            return effect
         }
-        return normalized
+        return (normalized, effect)
     }
 
-    public static func unset(_ session: Session, _ name: String) throws {
+    @discardableResult
+    public static func unset(_ session: Session, _ name: String) throws -> Effect {
         _ = try key(name)
-        try session.write {
+        return try session.write {
             try session.db.run("DELETE FROM config WHERE key = ?", name)
-            if name == "renewals.notify" { try Housekeeping.renewalsChanged(session.db) }
-            try session.audit("config.unset", "config:\(name)")
+            let effect = try applied(session, name)
+            try session.audit("config.unset", "config:\(name)", .obj(effect.details))
+            return effect
         }
+    }
+
+    /// What follows from a setting, in its transaction.
+    static func applied(_ session: Session, _ name: String) throws -> Effect {
+        var effect = Effect()
+        if name == "renewals.notify" { try Housekeeping.renewalsChanged(session.db) }
+        if name == "leave.holidays" { effect.recomputedLeave = try Leave.holidaysChanged(session.ledger) }
+        return effect
     }
 
     /// Every known key with its effective value and whether it was set.
@@ -138,4 +153,8 @@ public enum Config {
         let text = try ledger.configValue("token.lifetime") ?? ledger.configValue("token.ttl") ?? "90d"
         return try duration(text, "token.lifetime")
     }
+}
+
+extension Config.Effect {
+    var details: [(String, JSON)] { recomputedLeave.isEmpty ? [] : [("recomputed_leave", .array(recomputedLeave.map { JSON.int($0) }))] }
 }

@@ -72,11 +72,60 @@ public enum Leave {
             """, user.id, "\(year)-12-31", "\(year)-01-01")
         for r in rows {
             guard let from = Time.parseDay(r.string("leave_from")), let to = Time.parseDay(r.string("leave_to")) else { continue }
-            // A half day is one day counted as 1; otherwise count the days that fall in this year.
-            let halves = r.int("leave_halfdays") == 1 ? 1 : (workingHalfDays(from: from, to: to, holidays: holidays)[year] ?? 0)
-            if r.string("status") == "approved" { taken += halves } else { pending += halves }
+            let approved = r.string("status") == "approved"
+            let halves: Int
+            if r.int("leave_halfdays") == 1 {
+                halves = 1                                   // a half day
+            } else if approved, r.string("leave_from").prefix(4) == r.string("leave_to").prefix(4) {
+                halves = Int(r.int("leave_halfdays"))        // approved leave keeps the days it was approved for
+            } else {
+                halves = workingHalfDays(from: from, to: to, holidays: holidays)[year] ?? 0   // the days that fall in this year
+            }
+            if approved { taken += halves } else { pending += halves }
         }
         return Balance(user: user.name, year: year, allowance: try allowanceHalfDays(ledger, user: user.name), taken: taken, pending: pending)
+    }
+
+    /// After `leave.holidays` changed, in its transaction: pending leave counts its days again
+    /// (days, summary and details). Approved leave keeps the days it was approved for;
+    /// `drift` names those the new holidays would change. Returns the requests recomputed.
+    static func holidaysChanged(_ ledger: Ledger) throws -> [Int64] {
+        let holidays = try self.holidays(ledger)
+        var changed: [Int64] = []
+        for r in try ledger.db.query("""
+            SELECT id, leave_from, leave_to, leave_type, leave_halfdays, payload FROM requests
+            WHERE kind = 'leave' AND status = 'pending' AND leave_halfdays != 1
+            """) {
+            guard let from = Time.parseDay(r.string("leave_from")), let to = Time.parseDay(r.string("leave_to")) else { continue }
+            let halves = workingHalfDays(from: from, to: to, holidays: holidays).values.reduce(0, +)
+            guard halves != Int(r.int("leave_halfdays")) else { continue }
+            let (f, t) = (r.string("leave_from"), r.string("leave_to"))
+            let summary = "leave (\(r.string("leave_type"))): \(f)" + (f == t ? "" : " to \(t)") + ", \(days(halves)) day(s)"
+            var payload = (try? JSON.parse(r.string("payload"))) ?? .object([])
+            if case .object(var fields) = payload {
+                fields.removeAll { $0.key == "days" }
+                fields.append(JSON.Member("days", .number(days(halves))))
+                payload = .object(fields)
+            }
+            try ledger.db.run("UPDATE requests SET leave_halfdays = ?, summary = ?, payload = ? WHERE id = ?", halves, summary, payload.encoded(), r.int("id"))
+            changed.append(r.int("id"))
+        }
+        return changed
+    }
+
+    /// Approved leave overlapping `year` whose working days differ under the current holidays:
+    /// (request id, person, days approved, days now), in half-days.
+    public static func drift(_ ledger: Ledger, year: Int) throws -> [(id: Int64, user: String, approved: Int, now: Int)] {
+        let holidays = try self.holidays(ledger)
+        return try ledger.db.query("""
+            SELECT r.id, u.name, r.leave_from, r.leave_to, r.leave_halfdays FROM requests r JOIN users u ON u.id = r.requester_id
+            WHERE r.kind = 'leave' AND r.status = 'approved' AND r.leave_halfdays != 1 AND r.leave_from <= ? AND r.leave_to >= ?
+            ORDER BY r.id
+            """, "\(year)-12-31", "\(year)-01-01").compactMap { r in
+            guard let from = Time.parseDay(r.string("leave_from")), let to = Time.parseDay(r.string("leave_to")) else { return nil }
+            let now = workingHalfDays(from: from, to: to, holidays: holidays).values.reduce(0, +)
+            return now == Int(r.int("leave_halfdays")) ? nil : (r.int("id"), r.string("name"), Int(r.int("leave_halfdays")), now)
+        }
     }
 
     /// Half-days shown as days: 3, 2.5.

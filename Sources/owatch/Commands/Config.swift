@@ -10,13 +10,22 @@ enum ConfigCommand {
     }
 
     static func set(_ inv: Invocation) throws {
-        let stored = try Config.set(inv.session, inv.argument(0), inv.argument(1))
+        let (stored, effect) = try Config.set(inv.session, inv.argument(0), inv.argument(1))
         inv.note("\(inv.argument(0)) = \(stored)")
+        note(inv, effect)
     }
 
     static func unset(_ inv: Invocation) throws {
-        try Config.unset(inv.session, inv.argument(0))
+        let effect = try Config.unset(inv.session, inv.argument(0))
         inv.note("\(inv.argument(0)) is back to its default.")
+        note(inv, effect)
+    }
+
+    static func note(_ inv: Invocation, _ effect: Config.Effect) {
+        if !effect.recomputedLeave.isEmpty {
+            inv.note("Counted the days of \(effect.recomputedLeave.count) pending leave request(s) again: "
+                     + effect.recomputedLeave.map { "#\($0)" }.joined(separator: ", ") + ". Approved leave keeps its days (see owatch report leave).")
+        }
     }
 
     static func list(_ inv: Invocation) throws {

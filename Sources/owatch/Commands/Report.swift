@@ -191,12 +191,18 @@ enum ReportCommand {
         let rows = try InventoryReports.leave(s, year: year)
         // Days are numbers in JSON and CSV (halves as .5), written the same in tables.
         func days(_ halves: Int) -> Value { .json(.number(Leave.days(halves))) }
+        // Approved leave keeps the days it was approved for when holidays change; say which differ now.
+        let drift = Dictionary(grouping: try Leave.drift(s.ledger, year: year)) { $0.user.lowercased() }
         inv.emit(rows.map { r in
             Record([("user", .text(r.user)), ("dept", .text(r.dept)), ("year", .int(Int64(year))),
                     ("allowance", days(r.balance.allowance)), ("taken", days(r.balance.taken)),
                     ("pending", days(r.balance.pending)), ("remaining", days(r.balance.remaining)),
-                    ("sick", days(r.sick)), ("unpaid", days(r.unpaid))])
-        }, columns: ["user", "dept", "year", "allowance", "taken", "pending", "remaining", "sick", "unpaid"])
+                    ("sick", days(r.sick)), ("unpaid", days(r.unpaid)),
+                    ("would_change", .list((drift[r.user.lowercased()] ?? []).map { "#\($0.id): \(Leave.days($0.approved)) → \(Leave.days($0.now)) days" }))])
+        }, columns: ["user", "dept", "year", "allowance", "taken", "pending", "remaining", "sick", "unpaid", "would_change"])
+        for d in drift.values.flatMap({ $0 }).sorted(by: { $0.id < $1.id }) {
+            inv.note("Approved leave #\(d.id) (\(d.user)) counts \(Leave.days(d.approved)) day(s); with the current holidays it would count \(Leave.days(d.now)).")
+        }
     }
 
     static func summary(_ inv: Invocation) throws {
