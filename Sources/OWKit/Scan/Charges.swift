@@ -125,15 +125,8 @@ public enum Charges {
             try db.run("UPDATE findings SET charge_id = NULL WHERE charge_id = ?", id)
             try db.run("UPDATE charges SET refund_of = NULL WHERE refund_of = ?", id)
             try db.run("DELETE FROM charges WHERE id = ?", id)
-            // Unmanaged spend of this vendor and currency that is gone altogether: no finding for it.
-            let left = try db.scalar("""
-                SELECT count(*) FROM charges WHERE vendor = ? AND currency = ? AND license_id IS NULL AND expected_id IS NULL
-                """, c.vendor, c.amount.currency.code)
-            if left == 0 {
-                let stale = try db.query("SELECT id FROM findings WHERE kind = 'unmanaged' AND status = 'open' AND vendor = ? AND currency = ?",
-                                         c.vendor, c.amount.currency.code)
-                try Findings.resolve(db, ids: stale.map { $0.int("id") }, reason: "its charges were removed", by: session.actor.name, now: session.now)
-            }
+            try Findings.resolveUnmanagedIfGone(db, vendor: c.vendor, currency: c.amount.currency.code, reason: "its charges were removed",
+                                                by: session.actor.name, now: session.now)
             try session.audit("charge.remove", "charge:\(id)", .obj([("vendor", .string(c.vendor)), ("amount", .number(c.amount.decimal)),
                                                                    ("currency", .string(c.amount.currency.code)), ("on", .string(c.chargedOn))]))
             return c

@@ -118,6 +118,15 @@ public enum Findings {
         }
     }
 
+    /// Unmanaged spend of this vendor and currency that is gone altogether: no finding for it.
+    static func resolveUnmanagedIfGone(_ db: Database, vendor: String, currency: String, reason: String, by: String, now: Date) throws {
+        let left = try db.scalar("SELECT count(*) FROM charges WHERE vendor = ? AND currency = ? AND license_id IS NULL AND expected_id IS NULL",
+                                 vendor, currency)
+        guard left == 0 else { return }
+        let stale = try db.query("SELECT id FROM findings WHERE kind = 'unmanaged' AND status = 'open' AND vendor = ? AND currency = ?", vendor, currency)
+        try resolve(db, ids: stale.map { $0.int("id") }, reason: reason, by: by, now: now)
+    }
+
     static func unusedSummary(_ l: License, idle: Int64, cost: Money) -> String {
         "\(l.name) pays for \(idle) idle seat(s), \(cost.display) a month"
     }

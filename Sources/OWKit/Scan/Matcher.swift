@@ -57,8 +57,13 @@ struct Matcher {
         // The same payment seen before in another kind of source (the receipt, then the card line
         // days later): one charge, with one more place it was seen.
         if let same = try samePayment(c, day: day) {
-            try seen(c, in: same)
-            if let inv = c.invoiceNo { try db.run("UPDATE charges SET invoice_no = COALESCE(invoice_no, ?) WHERE id = ?", inv, same) }
+            try seen(c, in: same.id)
+            if let inv = c.invoiceNo { try db.run("UPDATE charges SET invoice_no = COALESCE(invoice_no, ?) WHERE id = ?", inv, same.id) }
+            // Statements post days after the payment: the earliest date seen is the day it was paid.
+            try db.run("UPDATE charges SET charged_on = ? WHERE id = ? AND charged_on > ?", day, same.id, day)
+            // Seen in two currencies (the invoice in USD, the card line converted to EUR): the
+            // invoice's amount is the charge's, whichever was scanned first.
+            if same.currency != c.amount.currency.code && c.origin == "mail" { try takeInvoiceAmount(same.id, from: c, day: day) }
             return false
         }
         if c.amount.minor < 0 { return try recordRefund(c, day: day) }
@@ -91,7 +96,15 @@ struct Matcher {
                                     amount: c.amount, monthly: nil, summary: "\(c.vendor.name) charged \(c.amount.display) twice (charges #\(dup) and #\(chargeID), \(day))",
                                     now: session.now))
         }
-        if let l = license, case .changed(let newCost, let seats, let chargePeriod)? = verdict {
+        if let l = license { try priceFinding(l, verdict, c, chargeID: chargeID, day: day) }
+        if unmanaged { try unmanagedFinding(c, chargeID: chargeID, day: day) }
+        return true
+    }
+
+    /// A price change when the charge is not what the license's contract says.
+    private mutating func priceFinding(_ l: License, _ verdict: PriceCheck.Verdict?, _ c: Charge, chargeID: Int64, day: String) throws {
+        let db = session.db
+        if case .changed(let newCost, let seats, let chargePeriod)? = verdict {
             // One open finding per license and new price: a later charge at that price updates it.
             let monthly = Money(minor: (Rational(newCost.minor, 1) * l.period.chargesPerMonth).rounded, currency: l.currency)
             let what = [chargePeriod.description, seats.map { "\($0) seat(s)" }].compactMap { $0 }.joined(separator: ", ")
@@ -103,15 +116,33 @@ struct Matcher {
                                         + "; it says \(l.cost.display)",
                                     now: session.now, refresh: true))
         }
-        if unmanaged {
-            let period = c.period ?? .monthly
-            let monthly = Money(minor: (Rational(c.amount.minor, 1) * period.chargesPerMonth).rounded, currency: c.amount.currency)
-            try add(Findings.record(db, kind: "unmanaged", key: "unmanaged:\(c.vendor.id):\(c.amount.currency.code)", vendor: c.vendor, licenseID: nil, chargeID: chargeID,
-                                    amount: c.amount, monthly: monthly,
-                                    summary: "\(c.vendor.name): \(c.amount.display) paid on \(day) matches no license (about \(monthly.display) a month)",
-                                    now: session.now))
+    }
+
+    /// Spend that matches no license: one open finding per vendor and currency.
+    private mutating func unmanagedFinding(_ c: Charge, chargeID: Int64, day: String) throws {
+        let period = c.period ?? .monthly
+        let monthly = Money(minor: (Rational(c.amount.minor, 1) * period.chargesPerMonth).rounded, currency: c.amount.currency)
+        try add(Findings.record(session.db, kind: "unmanaged", key: "unmanaged:\(c.vendor.id):\(c.amount.currency.code)", vendor: c.vendor, licenseID: nil,
+                                chargeID: chargeID, amount: c.amount, monthly: monthly,
+                                summary: "\(c.vendor.name): \(c.amount.display) paid on \(day) matches no license (about \(monthly.display) a month)",
+                                now: session.now))
+    }
+
+    /// The charge `id`, first seen in another currency (a card line), takes the invoice's amount
+    /// and currency, is matched again, and its findings follow.
+    private mutating func takeInvoiceAmount(_ id: Int64, from c: Charge, day: String) throws {
+        let db = session.db
+        guard let old = try db.one("SELECT license_id, expected_id, currency, amount_minor FROM charges WHERE id = ?", id) else { return }
+        let wasUnmanaged = old.optionalInt("license_id") == nil && old.optionalInt("expected_id") == nil
+        let (license, verdict) = try pickLicense(for: c, day: day)
+        try db.run("UPDATE charges SET amount_minor = ?, currency = ?, period = COALESCE(period, ?), license_id = COALESCE(license_id, ?) WHERE id = ?",
+                   c.amount.minor, c.amount.currency.code, c.period?.description, license?.id, id)
+        if wasUnmanaged {
+            try Findings.resolveUnmanagedIfGone(db, vendor: c.vendor.name, currency: old.string("currency"),
+                                                reason: "its charge #\(id) is the invoice's \(c.amount.display)", by: "owatch", now: session.now)
+            if license == nil { try unmanagedFinding(c, chargeID: id, day: day) }
         }
-        return true
+        if let l = license, old.optionalInt("license_id") == nil || old.optionalInt("license_id") == l.id { try priceFinding(l, verdict, c, chargeID: id, day: day) }
     }
 
     private mutating func add(_ id: Int64?) { if let id { created.append(id) } }
@@ -165,16 +196,35 @@ struct Matcher {
 
     /// A charge of the same vendor, amount and currency within the window, not yet seen in this
     /// kind of source, whose invoice number (if both have one) is the same: the same payment.
-    func samePayment(_ c: Charge, day: String) throws -> Int64? {
-        try session.db.one("""
-            SELECT id FROM charges x
-            WHERE x.vendor_id = ? AND x.amount_minor = ? AND x.currency = ?
-              AND x.charged_on BETWEEN date(?, '-\(window) days') AND date(?, '+\(window) days')
-              AND x.origin != ? AND NOT EXISTS (SELECT 1 FROM charge_sources s WHERE s.charge_id = x.id AND s.origin = ?)
-              AND (x.invoice_no IS NULL OR ? IS NULL OR x.invoice_no = ?)
-            ORDER BY abs(julianday(x.charged_on) - julianday(?)), x.id LIMIT 1
-            """, c.vendor.id, c.amount.minor, c.amount.currency.code, day, day, c.origin, c.origin, c.invoiceNo, c.invoiceNo, day)?.int("id")
+    func samePayment(_ c: Charge, day: String) throws -> (id: Int64, currency: String)? {
+        let db = session.db
+        let unseenHere = """
+              x.charged_on BETWEEN date(?2, '-\(window) days') AND date(?2, '+\(window) days')
+              AND x.origin != ?3 AND NOT EXISTS (SELECT 1 FROM charge_sources s WHERE s.charge_id = x.id AND s.origin = ?3)
+              AND (x.invoice_no IS NULL OR ?4 IS NULL OR x.invoice_no = ?4)
+            """
+        if let same = try db.one("""
+            SELECT id, currency FROM charges x WHERE x.vendor_id = ?1 AND x.amount_minor = ?5 AND x.currency = ?6 AND \(unseenHere)
+            ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 1
+            """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code) {
+            return (same.int("id"), same.string("currency"))
+        }
+        // In another currency (a card converts a USD invoice to EUR): the same amount at the
+        // day's rate, give or take what card networks add to it.
+        for x in try db.query("""
+            SELECT id, currency, amount_minor FROM charges x WHERE x.vendor_id = ?1 AND x.currency != ?6 AND (x.amount_minor < 0) = (?5 < 0) AND \(unseenHere)
+            ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 20
+            """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code) {
+            guard let currency = try? Currency.parse(x.string("currency")),
+                  let converted = try rates.convert(c.amount, to: currency, on: day)?.money else { continue }
+            let check = PriceCheck(tolerance: Matcher.conversionSpread)
+            if check.within(Rational(x.int("amount_minor"), 1), of: Rational(converted.minor, 1)) { return (x.int("id"), currency.code) }
+        }
+        return nil
     }
+
+    /// How far a card's conversion may be from the reference rate's (networks add 1–3%).
+    static let conversionSpread = Rational(3, 100)
 
     /// Renewals in the next 30 days and licenses paying for idle seats.
     mutating func inventoryFindings(today: Date) throws {

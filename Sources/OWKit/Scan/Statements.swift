@@ -32,6 +32,13 @@ enum StatementReader {
         var badLines: [(line: Int, key: String, why: String)] = []
     }
 
+    static let refundWords = ["refund", "reversal", "chargeback", "gutschrift", "erstattung", "remboursement", "reembolso", "rimborso"]
+
+    static func isRefund(_ description: String) -> Bool {
+        let lower = description.lowercased()
+        return refundWords.contains { lower.contains($0) }
+    }
+
     static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency, sourceKey: String) throws -> Contents {
         let records = try CSV.parse(text, delimiter: CSV.detectDelimiter(text))
         guard let header = records.first else { throw OWError.badData("the statement is empty") }
@@ -44,7 +51,11 @@ enum StatementReader {
         // Sign convention of a single amount column: spend is whichever sign most lines have.
         var spendIsNegative = true
         if let a = cols.amount {
-            let values = records.dropFirst().compactMap { $0.fields.count > a ? $0.fields[a].trimmingCharacters(in: .whitespaces) : nil }
+            // Lines that say they are refunds do not vote: a statement of one refund is not one of positive spend.
+            let values = records.dropFirst().compactMap { r -> String? in
+                guard r.fields.count > a, r.fields.count <= cols.description || !isRefund(r.fields[cols.description]) else { return nil }
+                return r.fields[a].trimmingCharacters(in: .whitespaces)
+            }
             spendIsNegative = values.filter { $0.hasPrefix("-") || $0.hasPrefix("(") }.count * 2 >= values.count
         }
         var out = Contents()
