@@ -192,7 +192,11 @@ public struct BaseTotal: Sendable {
     public init(_ currency: Currency) { self.currency = currency }
 
     public mutating func add(_ converted: Money?, original: Money) throws {
-        if let converted { try minor.addChecked(converted.minor) } else { try apart[original.currency, default: 0].addChecked(original.minor) }
+        if let converted {
+            try minor.addChecked(converted.minor)
+        } else if original.minor != 0 {
+            try apart[original.currency, default: 0].addChecked(original.minor)
+        }
     }
 
     public var total: Money { Money(minor: minor, currency: currency) }

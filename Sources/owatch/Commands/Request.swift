@@ -9,7 +9,7 @@ enum RequestCommand {
     static func record(_ r: Request) -> Record {
         Record([("id", .int(r.id)), ("kind", .text(r.kind)), ("status", .text(r.status)), ("requester", .text(r.requester)),
                 ("summary", .text(r.summary)), ("cost", .money(r.cost)), ("reason", .text(r.reason)), ("leave_from", .text(r.leaveFrom)),
-                ("leave_to", .text(r.leaveTo)), ("leave_type", .text(r.leaveType)), ("days", .text(r.leaveHalfDays.map { Leave.days(Int($0)) })),
+                ("leave_to", .text(r.leaveTo)), ("leave_type", .text(r.leaveType)), ("days", r.leaveHalfDays.map { .json(.number(Leave.days(Int($0)))) } ?? .text(nil)),
                 ("license", .text(r.license)), ("created_at", .text(r.createdAt)), ("decided_at", .text(r.decidedAt)),
                 ("decided_by", .text(r.decidedBy)), ("note", .text(r.note))])
     }
