@@ -188,12 +188,15 @@ public struct BaseTotal: Sendable {
     public let currency: Currency
     public private(set) var minor: Int64 = 0
     public private(set) var apart: [Currency: Int64] = [:]
+    /// Whether any amount was converted (a total of nothing but amounts apart shows only those).
+    private var counted = false
 
     public init(_ currency: Currency) { self.currency = currency }
 
     public mutating func add(_ converted: Money?, original: Money) throws {
         if let converted {
             try minor.addChecked(converted.minor)
+            counted = true
         } else if original.minor != 0 {
             try apart[original.currency, default: 0].addChecked(original.minor)
         }
@@ -201,10 +204,11 @@ public struct BaseTotal: Sendable {
 
     public var total: Money { Money(minor: minor, currency: currency) }
 
-    /// "1,234.50 EUR", then what stays apart: "+ 12.00 GBP (no rate)".
+    /// "1,234.50 EUR", then what stays apart: "1,234.50 EUR + 12.00 GBP (no rate)".
     public var display: String {
-        ([total.display] + apart.sorted { $0.key.code < $1.key.code }.map { "+ \(Money(minor: $0.value, currency: $0.key).display) (no rate)" })
-            .joined(separator: " ")
+        ((counted || apart.isEmpty ? [total.display] : [])
+            + apart.sorted { $0.key.code < $1.key.code }.map { "\(Money(minor: $0.value, currency: $0.key).display) (no rate)" })
+            .joined(separator: " + ")
     }
 }
 

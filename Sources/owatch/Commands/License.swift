@@ -95,7 +95,8 @@ enum LicenseCommand {
         }, columns: columns + ["share"], tableColumns: ["id", "name", "vendor", "monthly", "assigned", "share", "renews_on"])
         if inv.exporter.format == .table {
             let totals = Licenses.seatCostByCurrency(licenses)
-            inv.term.out("total for \(user): " + (totals.isEmpty ? "0" : totals.map(\.display).joined(separator: " + ")) + " a month\n")
+            let inBase = try ReportCommand.baseTotal(inv, try BaseConverter.configured(s.ledger, today: s.now), totals).map { " (\($0.display))" } ?? ""
+            inv.term.out("total for \(user): " + (totals.isEmpty ? "0" : totals.map(\.display).joined(separator: " + ")) + " a month\(inBase)\n")
         }
     }
 
@@ -177,14 +178,26 @@ enum LicenseCommand {
     /// `license renewals` and `report renewals`: one listing, two default horizons.
     static func renewals(_ inv: Invocation, defaultWithin: Duration) throws {
         let within = try inv.duration("within") ?? defaultWithin
-        let due = try Licenses.renewals(inv.session.db, within: within, today: inv.session.now)
-        let today = Time.startOfDay(inv.session.now)
-        inv.emit(due.map { l, date in
-            Record([("renews_on", .text(Time.day(date))), ("days", .int(Int64(Time.daysBetween(today, date)))),
-                    ("id", .int(l.id)), ("name", .text(l.name)), ("vendor", .text(l.vendor)), ("amount", .money(l.cost)),
-                    ("period", .text(l.period.description)), ("seats", .intOr(l.seats, "unlimited")), ("assigned", .int(l.assigned)),
-                    ("owner", .text(l.owner))])
-        }, columns: ["renews_on", "days", "id", "name", "vendor", "amount", "amount_minor", "currency", "period", "seats", "assigned", "owner"])
+        let s = inv.session
+        let due = try Licenses.renewals(s.db, within: within, today: s.now)
+        let today = Time.startOfDay(s.now)
+        let base = try BaseConverter.configured(s.ledger, today: s.now)
+        let columns = ["renews_on", "days", "id", "name", "vendor", "amount", "amount_minor", "currency", "period", "seats", "assigned", "owner"]
+        inv.emit(try due.map { l, date in
+            // A renewal to come converts at today's rate, the latest known.
+            try ReportCommand.withBase(Record([("renews_on", .text(Time.day(date))), ("days", .int(Int64(Time.daysBetween(today, date)))),
+                                               ("id", .int(l.id)), ("name", .text(l.name)), ("vendor", .text(l.vendor)), ("amount", .money(l.cost)),
+                                               ("period", .text(l.period.description)), ("seats", .intOr(l.seats, "unlimited")),
+                                               ("assigned", .int(l.assigned)), ("owner", .text(l.owner))]), base, on: Time.day(s.now))
+        }, columns: columns + (base == nil ? [] : ReportCommand.baseColumns(["amount"])), tableColumns: base == nil ? nil : columns)
+        if inv.exporter.format == .table, !due.isEmpty {
+            var sums: [Currency: Int64] = [:]
+            for (l, _) in due { try sums[l.currency, default: 0].addChecked(l.cost.minor) }
+            let amounts = sums.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
+            let inBase = try ReportCommand.baseTotal(inv, base, amounts).map { " (\($0.display))" } ?? ""
+            inv.term.out("\ndue within \(within): " + amounts.map(\.display).joined(separator: " + ") + inBase + "\n")
+        }
+        ReportCommand.warnMissingRates(inv, base)
     }
 
     static func importFile(_ inv: Invocation) throws {

@@ -83,13 +83,11 @@ enum ReportCommand {
         (amounts.count == 1 ? ["base", "base_minor"] : amounts.flatMap { [$0 + "_base", $0 + "_base_minor"] }) + ["base_currency", "rate_date"]
     }
 
-    /// Amounts of today in the base currency, summed; nil when none is set or there is one currency only.
-    static func baseTotal(_ inv: Invocation, _ amounts: [Money]) throws -> BaseTotal? {
-        let s = inv.session
-        guard let base = try BaseConverter.configured(s.ledger, today: s.now), Set(amounts.map(\.currency)) != [base.currency] else { return nil }
+    /// Amounts of today in the base currency, summed; nil when none is set or all are in it already.
+    static func baseTotal(_ inv: Invocation, _ base: BaseConverter?, _ amounts: [Money]) throws -> BaseTotal? {
+        guard let base, Set(amounts.map(\.currency)) != [base.currency] else { return nil }
         var total = BaseTotal(base.currency)
-        for m in amounts { try total.add(try base.convert(m, on: Time.day(s.now))?.money, original: m) }
-        warnMissingRates(inv, base)
+        for m in amounts { try total.add(try base.convert(m, on: Time.day(inv.session.now))?.money, original: m) }
         return total
     }
 
@@ -159,9 +157,10 @@ enum ReportCommand {
         if inv.exporter.format == .table {
             let saving = try InventoryReports.possibleSaving(rows).filter { $0.minor > 0 }
             var line = saving.isEmpty ? "\nNo idle seats.\n" : "\nPossible saving: " + saving.map { $0.display + " a month" }.joined(separator: ", ")
-            if !saving.isEmpty, let total = try baseTotal(inv, saving) { line += " (\(total.display) a month)" }
+            if !saving.isEmpty, let total = try baseTotal(inv, base, saving) { line += " (\(total.display) a month)" }
             inv.term.out(line + (saving.isEmpty ? "" : "\n"))
         }
+        warnMissingRates(inv, base)
     }
 
     static func shadow(_ inv: Invocation) throws {
@@ -174,9 +173,10 @@ enum ReportCommand {
                                  ("monthly", .money(r.monthly)), ("first_seen", .text(r.firstSeen)), ("last_seen", .text(r.lastSeen))]),
                          base, on: Time.day(s.now))
         }, columns: columns + (base == nil ? [] : baseColumns(["observed", "monthly"])), tableColumns: base == nil ? nil : columns)
+        defer { warnMissingRates(inv, base) }
         guard let charts = charts(inv), !rows.isEmpty else { return }
         var out = ""
-        if let total = try baseTotal(inv, rows.map(\.monthly)) { out += "\nUnmanaged run-rate in \(total.currency.code): \(total.display) a month\n" }
+        if let total = try baseTotal(inv, base, rows.map(\.monthly)) { out += "\nUnmanaged run-rate in \(total.currency.code): \(total.display) a month\n" }
         for currency in Set(rows.map(\.monthly.currency)).sorted(by: { $0.code < $1.code }) {
             let mine = rows.filter { $0.monthly.currency == currency }
             out += "\nUnmanaged run-rate: \(Money(minor: try mine.checkedSum(\.monthly.minor), currency: currency).display) a month\n"
