@@ -88,8 +88,30 @@ final class LedgerTests: XCTestCase {
 
     func testConfigValidation() throws {
         let office = try TempOffice()
-        XCTAssertEqual(try Config.set(office.admin, "renewals.notify", "30D, 7d"), "30d,7d")
+        XCTAssertEqual(try Config.set(office.admin, "renewals.notify", "30D, 7d").value, "30d,7d")
+        XCTAssertEqual(try Config.set(office.admin, "price_change.tolerance", "2.5").value, "2.5%")
+        XCTAssertEqual(try Config.set(office.admin, "charges.match_window", "3").value, "3d")
         XCTAssertThrowsError(try Config.set(office.admin, "leave.allowance", "lots"))
         XCTAssertThrowsError(try Config.set(office.admin, "nope", "1"))
+    }
+}
+
+final class RatesTests: XCTestCase {
+    func testRateTextIsExactAndBounded() throws {
+        XCTAssertEqual(try ExchangeRates.parseRate("1.0921"), Rational(10921, 10000))
+        XCTAssertEqual(try ExchangeRates.parseRate("158"), Rational(158, 1))
+        for bad in ["", "-1", "0", "1.2.3", "abc", "1e3", "0.0000000001", "0.00000000000000001", "12345678901", "999999999999999999"] {
+            XCTAssertThrowsError(try ExchangeRates.parseRate(bad), bad)
+        }
+    }
+
+    func testConversionRoundsHalfToEvenAcrossExponents() {
+        // 1 USD = 150.5 JPY: 1.00 USD is 150.5 → 150 (half to even), 3.00 USD is 451.5 → 452.
+        XCTAssertEqual(ExchangeRates.apply(Rational(301, 2), to: 100, exponents: (2, 0)), 150)
+        XCTAssertEqual(ExchangeRates.apply(Rational(301, 2), to: 300, exponents: (2, 0)), 452)
+        // 1,000 JPY at 0.0062 USD is 6.20 USD.
+        XCTAssertEqual(ExchangeRates.apply(Rational(62, 10000), to: 1000, exponents: (0, 2)), 620)
+        // Far beyond what owatch keeps: nil, never a trap.
+        XCTAssertNil(ExchangeRates.apply(Rational(1_000_000_000, 1), to: Int64.max / 2, exponents: (0, 3)))
     }
 }

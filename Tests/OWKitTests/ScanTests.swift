@@ -174,7 +174,7 @@ final class ReceiptTests: XCTestCase {
 final class MatcherTests: XCTestCase {
     func charge(_ s: Session, _ vendor: String, _ minor: Int64, _ day: String, invoice: String? = nil) throws -> Bool {
         let index = try VendorIndex(s.db)
-        var m = Matcher(session: s, index: index)
+        var m = try Matcher(session: s, index: index)
         let v = try XCTUnwrap(index.vendor(namedIn: vendor))
         return try s.write {
             let written = try m.record(Matcher.Charge(key: "k:\(vendor):\(minor):\(day):\(invoice ?? "")", origin: "mail", vendor: v,

@@ -133,6 +133,7 @@ def test_rates_import_set_list_and_lookup(office):
     assert office.run("rate", "set", "EUR", "EUR", "1").rc == 64
     assert office.run("rate", "set", "EUR", "XXX", "1").rc == 64
     assert office.run("rate", "set", "EUR", "USD", "-1").rc == 64
+    assert office.run("rate", "set", "EUR", "USD", "0.00000000000000001").rc == 64   # once a crash (an overflow)
     actions = [e["action"] for e in office.ok("audit", "log", "--json").json()]
     assert actions.count("rate.import") == 4
     office.ok("audit", "verify", "--state")

@@ -113,8 +113,10 @@ public struct Rational: Equatable, Hashable, Sendable {
         if let n = Int64(exactly: num), let d = Int64(exactly: den) { return Rational(n, d) }
         let whole = num / den, rest = num % den
         let wholeBits = Int128.bitWidth - whole.magnitude.leadingZeroBitCount
+        // Beyond 2^61 minor units no amount owatch keeps can be: saturate (callers check amounts
+        // against Money.maxMinor), never trap on a product of hostile numbers.
+        guard wholeBits <= 61 else { return Rational(num < 0 ? -(Int64.max >> 1) : Int64.max >> 1, 1) }
         let k = min(40, 61 - wholeBits)
-        precondition(k >= 0, "an amount beyond 2^61 minor units")
         // rest/den is a proper fraction: a Double holds it to 2^-53, far below the 2^-k kept.
         let fraction = Int64((Double(rest) / Double(den) * Double(Int64(1) << k)).rounded())
         return Rational(Int64(whole) << k + fraction, Int64(1) << k)

@@ -112,7 +112,8 @@ public final class ExchangeRates {
         for _ in 0..<(parts.count == 2 ? parts[1].count : 0) { den *= 10 }
         let r = Rational(n, den)
         // A rate beyond a billion either way is a typo (or a unit mix-up), not a currency pair.
-        guard r.num <= 1_000_000_000 * r.den, r.den <= 1_000_000_000 * r.num else {
+        let billion = Rational(1_000_000_000, 1)
+        guard !(billion < r), !(r < billion.inverse) else {
             throw OWError.usage("'\(text.prefix(24))' is not a plausible exchange rate")
         }
         return r

@@ -104,7 +104,8 @@ struct Matcher {
     /// A price change when the charge is not what the license's contract says.
     private mutating func priceFinding(_ l: License, _ verdict: PriceCheck.Verdict?, _ c: Charge, chargeID: Int64, day: String) throws {
         let db = session.db
-        if case .changed(let newCost, let seats, let chargePeriod)? = verdict {
+        // A new price no contract could hold (beyond the amounts owatch reads) is not a finding to adopt.
+        if case .changed(let newCost, let seats, let chargePeriod)? = verdict, newCost.minor.magnitude <= UInt64(Money.maxMinor) {
             // One open finding per license and new price: a later charge at that price updates it.
             let monthly = Money(minor: (Rational(newCost.minor, 1) * l.period.chargesPerMonth).rounded, currency: l.currency)
             let what = [chargePeriod.description, seats.map { "\($0) seat(s)" }].compactMap { $0 }.joined(separator: ", ")
