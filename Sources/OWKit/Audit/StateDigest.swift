@@ -14,7 +14,7 @@ import Foundation
 /// its own, renewal reminders already sent, the events themselves) are not described.
 final class StateDigest: TransactionObserver {
     static let tables = ["config", "users", "issuers", "tokens", "revoked_tokens", "vendors", "licenses", "purchases", "seats",
-                         "requests", "expected_spend", "charges", "charge_sources", "findings", "rates"]
+                         "requests", "expected_spend", "charges", "charge_sources", "findings", "rates", "usage"]
 
     /// The rows changed in the current transaction, folded in as they change.
     private(set) var delta = Digest()

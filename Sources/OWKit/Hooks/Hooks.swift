@@ -5,7 +5,7 @@ import Foundation
 /// (or `config hooks.dir`), run after the change committed, with the event as JSON on stdin
 /// and `OWATCH_EVENT` in the environment. A failing or hanging hook warns; it never undoes.
 public enum Hooks {
-    public static let events = ["post-request", "post-approve", "post-reject", "post-scan", "license-renewing"]
+    public static let events = ["post-request", "post-approve", "post-reject", "post-scan", "license-renewing", "seat-reclaimed"]
     public static let timeout: TimeInterval = 10
 
     public struct Outcome: Sendable {

@@ -35,6 +35,8 @@ public enum Config {
                   defaultValue: "1%", normalize: { try percent($0, "price_change.tolerance").text }),
         ConfigKey(name: "charges.match_window", summary: "days either side within which a receipt and a statement line are one payment",
                   defaultValue: "5d", normalize: { "\(try days($0, "charges.match_window"))d" }),
+        ConfigKey(name: "usage.inactive", summary: "how long a seat may go unused (per usage import) before it is inactive and reclaimable",
+                  defaultValue: "60d", normalize: { try duration($0, "usage.inactive").description }),
         ConfigKey(name: "base_currency", summary: "currency totals are converted to, with explicit rates", defaultValue: nil,
                   normalize: { v in
                       let c = v.uppercased()

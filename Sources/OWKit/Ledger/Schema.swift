@@ -329,6 +329,43 @@ enum Schema {
                 source TEXT NOT NULL,              -- 'manual', or the file it was imported from
                 PRIMARY KEY (from_currency, to_currency, day)
             ) WITHOUT ROWID;
+            -- People data: what the office's directory says of each person (user sync), and when
+            -- each seat holder last used the software (usage import).
+            ALTER TABLE users ADD COLUMN directory_status TEXT;   -- active, suspended or missing; NULL: never synced
+            ALTER TABLE users ADD COLUMN last_sign_in TEXT;       -- the directory's last sign-in, YYYY-MM-DD
+            CREATE TABLE usage(
+                license_id INTEGER NOT NULL REFERENCES licenses(id) ON DELETE CASCADE,
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                last_active TEXT,                  -- YYYY-MM-DD; NULL: never used
+                source TEXT NOT NULL,              -- the export's format
+                imported_at TEXT NOT NULL,
+                PRIMARY KEY (license_id, user_id)
+            ) WITHOUT ROWID;
+            -- Findings about seats: held by people gone (orphaned_seat), unused (inactive_seat),
+            -- and more people using a license than it pays for (true_up).
+            CREATE TABLE findings_v8(
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('unmanaged','price_change','duplicate','renewal','unused_seats',
+                                                   'orphaned_seat','inactive_seat','true_up')),
+                status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','adopted','ignored','resolved')),
+                dedupe_key TEXT NOT NULL UNIQUE,
+                vendor_id INTEGER REFERENCES vendors(id),
+                vendor TEXT,
+                license_id INTEGER REFERENCES licenses(id) ON DELETE SET NULL,
+                charge_id INTEGER REFERENCES charges(id),
+                amount_minor INTEGER,
+                monthly_minor INTEGER,
+                currency TEXT,
+                summary TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                resolved_at TEXT,
+                resolved_by TEXT,
+                note TEXT
+            );
+            INSERT INTO findings_v8 SELECT * FROM findings;
+            DROP TABLE findings;
+            ALTER TABLE findings_v8 RENAME TO findings;
+            CREATE INDEX findings_by_status ON findings(status, kind);
             """) },
     ]
 

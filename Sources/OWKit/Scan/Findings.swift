@@ -63,6 +63,7 @@ public enum Findings {
     /// updated in place, never repeated. Runs in the transaction of every license change and
     /// of every scan, so summary and dashboard never count what is no longer true.
     static func resolveStale(_ db: Database, now: Date) throws {
+        try SeatFindings.refresh(db, now: now)
         let today = Time.startOfDay(now)
         let open = try db.query("""
             SELECT id, kind, license_id, dedupe_key, amount_minor, monthly_minor, summary FROM findings

@@ -200,6 +200,17 @@ enum LicenseCommand {
         ReportCommand.warnMissingRates(inv, base)
     }
 
+    /// `license reclaim`: frees seats held by people gone or unused past the threshold.
+    static func reclaim(_ inv: Invocation) throws {
+        let dryRun = inv.flag("dry-run")
+        let done = try SeatFindings.reclaim(inv.session, inv.argument(0), inactive: try inv.duration("inactive"), dryRun: dryRun)
+        inv.emit(done.freed.map(ReportCommand.reclaimRecord), columns: ReportCommand.reclaimColumns)
+        for w in done.warnings { inv.warn(w) }
+        inv.note(done.freed.isEmpty ? "Nothing to reclaim on \(done.license.name)."
+                 : (dryRun ? "Dry run: would free " : "Freed ") + "\(done.freed.count) seat(s) of \(done.license.name), saving \(done.monthlySaving.display) a month"
+                    + (dryRun ? "; nothing was changed." : " (drop them at renewal, or give them to someone who asks)."))
+    }
+
     static func importFile(_ inv: Invocation) throws {
         let path = inv.argument(0)
         let bytes = try FileSystem.readInput(path)

@@ -205,6 +205,32 @@ enum ReportCommand {
         }
     }
 
+    static func reclaimRecord(_ r: ReclaimRow) -> Record {
+        Record([("license", .text(r.license.name)), ("reason", .text(r.reason.rawValue)), ("user", .text(r.user)), ("seats", .int(r.seats)),
+                ("last_active", .text(r.lastActive)), ("why", .text(r.why)), ("monthly", .money(r.monthly)), ("yearly", .money(r.yearly))])
+    }
+
+    static let reclaimColumns = ["license", "reason", "user", "seats", "last_active", "why", "monthly", "monthly_minor", "currency", "yearly", "yearly_minor"]
+
+    /// Totals per currency of what the rows would save: monthly and yearly.
+    static func reclaimTotals(_ rows: [ReclaimRow]) throws -> String {
+        var sums: [Currency: (Int64, Int64)] = [:]
+        for r in rows {
+            let old = sums[r.monthly.currency] ?? (0, 0)
+            sums[r.monthly.currency] = (try Money.sum(old.0, r.monthly.minor), try Money.sum(old.1, r.yearly.minor))
+        }
+        return sums.sorted { $0.key.code < $1.key.code }.map { "\(Money(minor: $0.value.0, currency: $0.key).display) a month (\(Money(minor: $0.value.1, currency: $0.key).display) a year)" }
+            .joined(separator: ", ")
+    }
+
+    static func reclaim(_ inv: Invocation) throws {
+        let s = inv.session
+        let rows = try SeatFindings.reclaimable(s.db, today: s.now, inactive: try inv.duration("inactive"))
+        inv.emit(rows.map(reclaimRecord), columns: reclaimColumns)
+        guard inv.exporter.format == .table else { return }
+        inv.term.out(rows.isEmpty ? "\nNothing to reclaim.\n" : "\nReclaimable: " + (try reclaimTotals(rows)) + "\n")
+    }
+
     static func summary(_ inv: Invocation) throws {
         let s = inv.session
         let base = try BaseConverter.configured(s.ledger, today: s.now)

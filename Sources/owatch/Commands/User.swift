@@ -132,3 +132,26 @@ enum UserCommand {
         inv.note("Offboarded \(result.user.name): revoked \(result.revokedTokens) token(s), freed \(result.freedSeats.count) seat(s) worth \(saving) a month.")
     }
 }
+
+extension UserCommand {
+    /// `user sync FILE`: the directory export's diff, printed before (or instead of, with --dry-run) applying it.
+    static func sync(_ inv: Invocation) throws {
+        let path = inv.argument(0)
+        let (text, _) = try CSV.text(try FileSystem.readInput(path), file: path == "-" ? "standard input" : path)
+        let format = try inv.value("from").map { v in
+            guard let f = DirectoryFormat(rawValue: v) else {
+                throw OWError.usage("--from must be one of: " + DirectoryFormat.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return f
+        }
+        let o = try DirectorySync.run(inv.session, text: text, format: format, dryRun: inv.flag("dry-run"), offboardMissing: inv.flag("offboard-missing"))
+        inv.emit(o.changes.map { Record([("change", .text($0.kind.rawValue)), ("user", .text($0.user)), ("email", .text($0.email)), ("what", .text($0.what))]) },
+                 columns: ["change", "user", "email", "what"])
+        let count = { (k: DirectorySync.ChangeKind) in o.changes.filter { $0.kind == k }.count }
+        let saving = o.monthlySaving.isEmpty ? "" : ", saving " + o.monthlySaving.map(\.display).joined(separator: " + ") + " a month"
+        inv.note("\(o.people) people in the \(o.format.rawValue) export: " + (o.dryRun ? "would add " : "added ") + "\(count(.add)), "
+                 + (o.dryRun ? "update " : "updated ") + "\(count(.email) + count(.dept) + count(.name)), "
+                 + (o.dryRun ? "offboard " : "offboarded ") + "\(count(.offboard)) (\(o.freedSeats) seat(s)\(saving)); \(count(.missing)) missing from it"
+                 + (o.dryRun ? ". Dry run: nothing was written." : o.changes.isEmpty ? "; nothing to change." : "."))
+    }
+}

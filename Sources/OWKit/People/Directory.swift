@@ -1,0 +1,328 @@
+import Foundation
+
+/// One person as an office's directory export describes them.
+public struct DirectoryPerson: Sendable {
+    public enum Status: String, Sendable {
+        case active
+        /// Suspended, deprovisioned, archived or disabled: gone from the office.
+        case gone = "suspended"
+        /// Still a person of the office (Okta's STAGED, LOCKED_OUT, …): never offboarded.
+        case present
+    }
+    public let line: Int
+    public let email: String
+    public let fullName: String?
+    public let dept: String?
+    public let status: Status
+    /// YYYY-MM-DD of the last sign-in the directory knows, nil for never or not given.
+    public let lastSignIn: String?
+}
+
+/// The directory exports `user sync` reads, recognised by their header row.
+public enum DirectoryFormat: String, CaseIterable, Sendable {
+    case google, okta, entra, scim, csv
+
+    /// Google Workspace admin console, Admin > Directory > Users > Download users.
+    static let googleColumns = (first: "first name [required]", last: "last name [required]", email: "email address [required]",
+                                status: "status [read only]", signIn: "last sign in [read only]", orgUnit: "org unit path [required]",
+                                dept: "department")
+}
+
+/// `owatch user sync`: the directory export against the ledger's people, as one diff applied in
+/// one transaction. People are matched by e-mail, then by full name; admins and scanners are never
+/// offboarded by a sync; running the same export twice changes nothing the second time.
+public enum DirectorySync {
+    public enum ChangeKind: String, Sendable { case add, email, dept, name, offboard, missing, kept }
+
+    public struct Change: Sendable {
+        public let kind: ChangeKind
+        public let user: String
+        public let email: String?
+        public let what: String
+    }
+
+    public struct Outcome: Sendable {
+        public var format: DirectoryFormat = .csv
+        public var people = 0
+        public var changes: [Change] = []
+        public var dryRun = false
+        public var freedSeats = 0
+        public var monthlySaving: [Money] = []
+    }
+
+    // MARK: Reading the exports
+
+    /// The people of an export, every row checked first: a row with no e-mail, a repeated e-mail
+    /// or a status its format does not define is reported by line, and nothing is read.
+    public static func read(_ text: String, format forced: DirectoryFormat?) throws -> (DirectoryFormat, [DirectoryPerson]) {
+        let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
+        let format: DirectoryFormat
+        var people: [DirectoryPerson] = []
+        var problems: [String] = []
+        if trimmed.first == "{" || trimmed.first == "[" {
+            format = forced ?? .scim
+            people = try readJSON(String(trimmed), format: format, problems: &problems)
+        } else {
+            let records = try CSV.parse(text, delimiter: CSV.detectDelimiter(text))
+            guard let header = records.first else { throw OWError.badData("the export is empty") }
+            let names = header.fields.map { CSV.trim($0).lowercased() }
+            guard let f = forced ?? detect(names) else {
+                throw OWError.badData("the export's header is not one I know: \(names.prefix(6).joined(separator: ", "))",
+                                      hint: "expected a Google Workspace, Okta or Microsoft Entra ID user export, SCIM 2.0 JSON, or CSV with name,email,department,status; or say which with --from")
+            }
+            format = f
+            people = try readCSV(records, names: names, format: f, problems: &problems)
+        }
+        var seen: [String: Int] = [:]
+        for p in people {
+            if let first = seen[p.email] { problems.append("line \(p.line): \(p.email) is already on line \(first)") } else { seen[p.email] = p.line }
+        }
+        if !problems.isEmpty {
+            var e = OWError.badData("\(problems.count) bad row(s) in the export; nothing was changed")
+            e.details = Array(problems.prefix(50))
+            throw e
+        }
+        return (format, people)
+    }
+
+    static func detect(_ names: [String]) -> DirectoryFormat? {
+        let has = Set(names)
+        if has.contains(DirectoryFormat.googleColumns.email) { return .google }
+        if has.contains("userprincipalname") { return .entra }
+        if has.contains("profile.login") || (has.contains("login") && has.contains("status") && has.contains("lastlogin")) { return .okta }
+        if has.contains("email") && has.contains("name") { return .csv }
+        return nil
+    }
+
+    static func readCSV(_ records: [CSV.Record], names: [String], format: DirectoryFormat, problems: inout [String]) throws -> [DirectoryPerson] {
+        func column(_ candidates: String...) -> Int? { candidates.lazy.compactMap { names.firstIndex(of: $0) }.first }
+        let g = DirectoryFormat.googleColumns
+        let email: Int?, status: Int?, dept: Int?, signIn: Int?, full: [Int]
+        switch format {
+        case .google:
+            email = column(g.email); status = column(g.status); dept = column(g.dept); signIn = column(g.signIn)
+            full = [column(g.first), column(g.last)].compactMap { $0 }
+        case .okta:
+            email = column("profile.email", "email", "profile.login", "login"); status = column("status"); dept = column("profile.department", "department")
+            signIn = column("lastlogin"); full = [column("profile.firstname", "firstname"), column("profile.lastname", "lastname")].compactMap { $0 }
+        case .entra:
+            email = column("mail", "userprincipalname"); status = column("accountenabled"); dept = column("department"); signIn = nil
+            full = [column("displayname")].compactMap { $0 }
+        case .csv, .scim:
+            email = column("email", "e-mail", "mail"); status = column("status"); dept = column("department", "dept"); signIn = column("last_sign_in", "last_login")
+            full = [column("name", "full_name")].compactMap { $0 }
+        }
+        // Entra's download keeps the UPN when mail is empty.
+        let upn = format == .entra ? column("userprincipalname") : nil
+        guard let email else { throw OWError.badData("the \(format.rawValue) export has no e-mail column") }
+        var out: [DirectoryPerson] = []
+        for r in records.dropFirst() {
+            func field(_ i: Int?) -> String? { i.flatMap { $0 < r.fields.count ? CSV.trim(r.fields[$0]) : nil }.flatMap { $0.isEmpty ? nil : $0 } }
+            guard let address = (field(email) ?? field(upn))?.lowercased() else { problems.append("line \(r.line): no e-mail address"); continue }
+            guard (try? Users.validateEmail(address)) != nil else { problems.append("line \(r.line): '\(address.prefix(80))' is not an e-mail address"); continue }
+            let statusText = field(status) ?? ""
+            guard let s = personStatus(statusText, format: format) else {
+                problems.append("line \(r.line): status '\(statusText.prefix(40))' means nothing in a \(format.rawValue) export"); continue
+            }
+            let name = full.compactMap(field).joined(separator: " ")
+            out.append(DirectoryPerson(line: r.line, email: address, fullName: name.isEmpty ? nil : name, dept: field(dept), status: s,
+                                       lastSignIn: field(signIn).flatMap(UsageDates.day)))
+        }
+        return out
+    }
+
+    /// Okta's `/api/v1/users` array, or a SCIM 2.0 ListResponse (RFC 7644) or array of Users (RFC 7643).
+    static func readJSON(_ text: String, format: DirectoryFormat, problems: inout [String]) throws -> [DirectoryPerson] {
+        let root = try JSON.parse(text)
+        let items: [JSON]
+        if case .array(let a) = root { items = a } else if case .array(let a)? = root["Resources"] { items = a } else {
+            throw OWError.badData("the JSON is neither a list of users nor a SCIM ListResponse")
+        }
+        let lines = JSONLines.positions(of: items.count, in: text)
+        var out: [DirectoryPerson] = []
+        for (i, item) in items.enumerated() {
+            let line = lines[i]
+            if item["profile"] != nil {
+                // Okta: status, lastLogin, profile.login / email / firstName / lastName / department.
+                let p = item["profile"]
+                guard let address = (p?["email"]?.stringValue ?? p?["login"]?.stringValue)?.lowercased() else { problems.append("user \(i + 1) (line \(line)): no e-mail address"); continue }
+                let statusText = item["status"]?.stringValue ?? ""
+                guard let s = personStatus(statusText, format: .okta) else { problems.append("user \(i + 1) (line \(line)): status '\(statusText.prefix(40))' means nothing in an Okta export"); continue }
+                let name = [p?["firstName"]?.stringValue, p?["lastName"]?.stringValue].compactMap { $0 }.joined(separator: " ")
+                out.append(DirectoryPerson(line: line, email: address, fullName: name.isEmpty ? nil : name, dept: p?["department"]?.stringValue,
+                                           status: s, lastSignIn: item["lastLogin"]?.stringValue.flatMap(UsageDates.day)))
+            } else {
+                // SCIM: userName, emails[] (primary first), name.formatted / givenName familyName, active, the enterprise extension's department.
+                var emails: [String] = []
+                if case .array(let list)? = item["emails"] {
+                    let sorted = list.sorted { ($0["primary"]?.boolValue ?? false) && !($1["primary"]?.boolValue ?? false) }
+                    emails = sorted.compactMap { $0["value"]?.stringValue }
+                }
+                guard let address = (emails.first ?? item["userName"]?.stringValue)?.lowercased(), address.contains("@") else {
+                    problems.append("user \(i + 1) (line \(line)): no e-mail address"); continue
+                }
+                let n = item["name"]
+                let formatted = n?["formatted"]?.stringValue ?? [n?["givenName"]?.stringValue, n?["familyName"]?.stringValue].compactMap { $0 }.joined(separator: " ")
+                let enterprise = item["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]
+                let active = item["active"]?.boolValue ?? true
+                out.append(DirectoryPerson(line: line, email: address, fullName: formatted.isEmpty ? item["displayName"]?.stringValue : formatted,
+                                           dept: enterprise?["department"]?.stringValue, status: active ? .active : .gone, lastSignIn: nil))
+            }
+        }
+        return out
+    }
+
+    /// What a status means, per format; nil for a status the format does not define.
+    static func personStatus(_ text: String, format: DirectoryFormat) -> DirectoryPerson.Status? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        switch format {
+        case .google:
+            switch t { case "active", "": return .active; case "suspended", "archived", "deleted": return .gone; default: return nil }
+        case .okta:
+            switch t {
+            case "active": return .active
+            case "suspended", "deprovisioned": return .gone
+            case "staged", "provisioned", "locked_out", "recovery", "password_expired": return .present
+            default: return nil
+            }
+        case .entra:
+            switch t { case "true", "yes", "": return .active; case "false", "no": return .gone; default: return nil }
+        case .csv, .scim:
+            switch t {
+            case "active", "": return .active
+            case "suspended", "inactive", "disabled", "deleted", "gone", "left", "offboarded", "deprovisioned", "archived": return .gone
+            default: return nil
+            }
+        }
+    }
+
+    // MARK: The diff
+
+    /// Reads the export, works out the diff and (unless `dryRun`) applies it in one transaction.
+    public static func run(_ session: Session, text: String, format: DirectoryFormat?, dryRun: Bool, offboardMissing: Bool) throws -> Outcome {
+        let (format, people) = try read(text, format: format)
+        var outcome = Outcome(format: format, people: people.count, dryRun: dryRun)
+        try session.write {
+            let db = session.db
+            let users = try Users.list(db)
+            var byEmail: [String: User] = [:], byName: [String: User] = [:], byLogin: [String: User] = [:]
+            for u in users {
+                if let e = u.email?.lowercased() { byEmail[e] = byEmail[e] ?? u } else { byLogin[u.name.lowercased()] = u }
+                if let n = u.fullName?.lowercased() { byName[n] = byName[n] ?? u }
+            }
+            // By e-mail; then by full name; then a person without an e-mail whose user name is the address's local part.
+            func match(_ p: DirectoryPerson) -> User? {
+                byEmail[p.email] ?? p.fullName.flatMap { byName[$0.lowercased()] }
+                    ?? p.email.split(separator: "@").first.flatMap { byLogin[String($0)] }
+            }
+            var taken = Set(users.map { $0.name.lowercased() })
+            var matched = Set<Int64>()
+            var changes: [Change] = []
+            var toOffboard: [(User, String)] = []
+            for p in people {
+                guard let u = match(p), !matched.contains(u.id) else {
+                    guard p.status != .gone else { continue }      // someone who left before owatch knew them
+                    let name = uniqueName(for: p.email, taken: &taken)
+                    changes.append(Change(kind: .add, user: name, email: p.email, what: "employee" + (p.dept.map { ", \($0)" } ?? "")
+                                          + (p.fullName.map { ", \($0)" } ?? "")))
+                    if !dryRun {
+                        let user = try Users.insert(db, name: name, role: .employee, dept: p.dept, email: p.email, fullName: p.fullName, now: session.now)
+                        try db.run("UPDATE users SET directory_status = 'active', last_sign_in = ? WHERE id = ?", p.lastSignIn, user.id)
+                        try session.audit("user.add", "user:\(name)", .obj([("role", .string("employee")), ("dept", p.dept.map(JSON.string) ?? .null),
+                                                                          ("by", .string("user sync"))]))
+                    }
+                    continue
+                }
+                matched.insert(u.id)
+                guard u.isActive else { continue }
+                var edits: (dept: String?, email: String?, fullName: String?) = (nil, nil, nil)
+                if u.email?.lowercased() != p.email {
+                    changes.append(Change(kind: .email, user: u.name, email: p.email, what: "\(u.email ?? "-") → \(p.email)")); edits.email = p.email
+                }
+                if let d = p.dept, d != u.dept {
+                    changes.append(Change(kind: .dept, user: u.name, email: p.email, what: "\(u.dept ?? "-") → \(d)")); edits.dept = d
+                }
+                if let n = p.fullName, n != u.fullName, u.fullName == nil || byEmail[p.email] != nil {
+                    changes.append(Change(kind: .name, user: u.name, email: p.email, what: "\(u.fullName ?? "-") → \(n)")); edits.fullName = n
+                }
+                if !dryRun {
+                    if edits.dept != nil || edits.email != nil || edits.fullName != nil {
+                        _ = try Users.edit(session, name: u.name, dept: edits.dept, email: edits.email, fullName: edits.fullName)
+                    }
+                    try db.run("UPDATE users SET directory_status = ?, last_sign_in = COALESCE(?, last_sign_in) WHERE id = ?",
+                               p.status == .gone ? "suspended" : "active", p.lastSignIn, u.id)
+                }
+                if p.status == .gone { toOffboard.append((u, "\(format.rawValue) says suspended or deprovisioned")) }
+            }
+            // Active people the export does not list: gone, or only missing from this export.
+            for u in users where u.isActive && !matched.contains(u.id) && u.role != .scanner {
+                if offboardMissing {
+                    toOffboard.append((u, "not in the export"))
+                } else if u.role != .admin {
+                    changes.append(Change(kind: .missing, user: u.name, email: u.email, what: "not in the export; kept (--offboard-missing offboards)"))
+                    if !dryRun { try db.run("UPDATE users SET directory_status = 'missing' WHERE id = ? AND directory_status IS NOT 'missing'", u.id) }
+                }
+            }
+            var saving: [Currency: Int64] = [:]
+            for (u, why) in toOffboard {
+                guard u.role == .employee else {
+                    changes.append(Change(kind: .kept, user: u.name, email: u.email, what: "\(why); an \(u.role.rawValue) is never offboarded by a sync"))
+                    continue
+                }
+                let held = try Licenses.list(db, filter: { var f = LicenseFilter(); f.holder = u.name; return f }())
+                changes.append(Change(kind: .offboard, user: u.name, email: u.email,
+                                      what: why + (held.isEmpty ? "" : "; frees " + held.map(\.name).joined(separator: ", "))))
+                outcome.freedSeats += held.count
+                if dryRun {
+                    for m in Licenses.seatCostByCurrency(held.filter { !$0.isUnlimited }) { try saving[m.currency, default: 0].addChecked(m.minor) }
+                } else {
+                    let done = try Users.offboard(session, name: u.name)
+                    for m in done.monthlySaving { try saving[m.currency, default: 0].addChecked(m.minor) }
+                }
+            }
+            outcome.changes = changes
+            outcome.monthlySaving = saving.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
+            if !dryRun && !changes.isEmpty {
+                try SeatFindings.refresh(session)
+                try session.audit("user.sync", "users", .obj([("format", .string(format.rawValue)), ("people", .int(Int64(people.count))),
+                                                             ("changes", .int(Int64(changes.count)))]))
+            }
+        }
+        return outcome
+    }
+
+    /// A user name from an e-mail's local part: ASCII, valid, unique ("zoë.lefèvre" → "zoe.lefevre", then "zoe.lefevre2").
+    static func uniqueName(for email: String, taken: inout Set<String>) -> String {
+        let local = String(email.split(separator: "@").first ?? "user")
+        let folded = local.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        var base = String(folded.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
+            .map(Character.init))
+        base = String(base.drop(while: { !$0.isLetter && !$0.isNumber }).prefix(56))
+        if base.isEmpty { base = "user" }
+        var name = base, n = 1
+        while taken.contains(name.lowercased()) { n += 1; name = "\(base)\(n)" }
+        taken.insert(name.lowercased())
+        return name
+    }
+}
+
+/// Where each item of a JSON array starts, as a line number (for errors about one user).
+enum JSONLines {
+    static func positions(of count: Int, in text: String) -> [Int] {
+        // Objects one level inside the outer array (or the Resources array) start with "{" at depth 1 or 2.
+        var out: [Int] = []
+        var line = 1, depth = 0, inString = false, escaped = false
+        let arrayDepth = text.contains("\"Resources\"") ? 2 : 1
+        for b in text.utf8 {
+            if inString {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+            } else if b == UInt8(ascii: "\"") { inString = true
+            } else if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                if b == UInt8(ascii: "{") && depth == arrayDepth { out.append(line) }
+                depth += 1
+            } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") { depth -= 1 }
+            if b == 10 { line += 1 }
+        }
+        return out.count >= count ? out : out + Array(repeating: 1, count: count - out.count)
+    }
+}

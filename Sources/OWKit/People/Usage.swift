@@ -1,0 +1,360 @@
+import Foundation
+
+/// Dates as vendors' exports write them, to YYYY-MM-DD.
+enum UsageDates {
+    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    static let never: Set<String> = ["", "never", "never logged in", "never signed in", "-", "n/a", "none", "null"]
+
+    enum Parsed: Equatable { case never, day(String), bad }
+
+    /// ISO 8601 (with or without a time), `2026/11/03 10:20:30 UTC`, `14 Dec 2026 15:31:57`,
+    /// `Dec 14, 2026`, US `11/03/2026 10:00 AM`, `03.11.2026`; "Never logged in" and blanks are never.
+    static func parse(_ text: String) -> Parsed {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if never.contains(t.lowercased()) { return .never }
+        func ymd(_ y: Int, _ m: Int, _ d: Int) -> Parsed {
+            let s = String(format: "%04d-%02d-%02d", y, m, d)
+            return Time.parseDay(s) != nil ? .day(s) : .bad
+        }
+        let head = String(t.prefix(10))
+        if Time.parseDay(head) != nil { return .day(head) }
+        let slashed = head.replacingOccurrences(of: "/", with: "-")
+        if t.first?.isNumber == true, slashed.count == 10, slashed.dropFirst(4).first == "-", Time.parseDay(slashed) != nil { return .day(slashed) }
+        let words = t.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "-" }).map { $0.lowercased() }
+        if words.count >= 3 {
+            // 14 Dec 2026 / Dec 14 2026 / December 14, 2026
+            if let d = Int(words[0]), let m = months.firstIndex(where: { words[1].hasPrefix($0) }), let y = Int(words[2].prefix(4)) { return ymd(y, m + 1, d) }
+            if let m = months.firstIndex(where: { words[0].hasPrefix($0) }), let d = Int(words[1]), let y = Int(words[2].prefix(4)) { return ymd(y, m + 1, d) }
+        }
+        let date = String(t.split(separator: " ").first ?? "")
+        for (sep, monthFirst) in [("/", true), (".", false)] {
+            let p = date.split(separator: Character(sep)).compactMap { Int($0) }
+            if p.count == 3, p[2] > 31 { return monthFirst ? ymd(p[2], p[0], p[1]) : ymd(p[2], p[1], p[0]) }
+        }
+        return .bad
+    }
+
+    /// The day, or nil for never and for text that is not a date.
+    static func day(_ text: String) -> String? { if case .day(let d) = parse(text) { return d }; return nil }
+}
+
+/// The usage exports `usage import` reads, recognised by their header row.
+public enum UsageFormat: String, CaseIterable, Sendable {
+    case generic, google, slack, github, zoom, atlassian, m365
+
+    /// What each format's header must hold, for the error that lists them.
+    static let expected = [
+        "generic: email,last_active",
+        "google: Email Address [Required], Last Sign In [READ ONLY]",
+        "slack: Email (or Email address), Last active (UTC)",
+        "github: login (or email), last_activity_at — CSV, or the JSON of GET /orgs/ORG/copilot/billing/seats",
+        "zoom: Email, Last Login Time",
+        "atlassian: email, Last seen in … (one column per product) or last_login / last_seen",
+        "m365: User Principal Name, Last Activity Date (or one … Last Activity Date per app)",
+    ]
+}
+
+/// One seat holder's (or export row's) last use of a license's software.
+public struct UsageRecord: Sendable {
+    public let license: String
+    public let user: String
+    public let lastActive: String?
+    public let source: String
+    public let importedAt: String
+}
+
+/// `owatch usage`: when each seat holder last used the software, from the vendors' exports.
+public enum Usage {
+    struct Row { let line: Int; let identity: String; let lastActive: String? }
+
+    public struct Outcome: Sendable {
+        public var format: UsageFormat = .generic
+        public var rows = 0
+        public var recorded = 0
+        /// In the export but holding no seat of the license.
+        public var notHolders: [String] = []
+        /// Holding a seat but not in the export.
+        public var missing: [String] = []
+        /// People active within the threshold, and seats paid for (nil: unlimited).
+        public var active = 0
+        public var seats: Int64?
+    }
+
+    static func read(_ text: String, format forced: UsageFormat?) throws -> (UsageFormat, [Row]) {
+        let body = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
+        if body.first == "{" || body.first == "[" { return (.github, try githubJSON(String(body))) }
+        let records = try CSV.parse(text, delimiter: CSV.detectDelimiter(text))
+        guard let header = records.first else { throw OWError.badData("the export is empty") }
+        let names = header.fields.map { CSV.trim($0).lowercased() }
+        func col(_ candidates: String...) -> Int? { candidates.lazy.compactMap { names.firstIndex(of: $0) }.first }
+        let lastActivity = names.indices.filter { names[$0].hasSuffix("last activity date") }
+        let lastSeen = names.indices.filter { names[$0].hasPrefix("last seen") || ["last_seen", "last_login", "last_session", "last active"].contains(names[$0]) }
+        var format = forced
+        if format == nil {
+            if col("email address [required]") != nil, col("last sign in [read only]") != nil { format = .google }
+            else if col("last active (utc)") != nil { format = .slack }
+            else if col("last_activity_at") != nil { format = .github }
+            else if col("last login time") != nil { format = .zoom }
+            else if col("user principal name") != nil, !lastActivity.isEmpty { format = .m365 }
+            else if col("email") != nil, col("last_active") != nil { format = .generic }
+            else if col("email") != nil, !lastSeen.isEmpty { format = .atlassian }
+        }
+        guard let format else {
+            var e = OWError.badData("the export's header is not one I know: \(names.prefix(6).joined(separator: ", "))",
+                                    hint: "or say which with --from " + UsageFormat.allCases.map(\.rawValue).joined(separator: "|"))
+            e.details = ["expected one of:"] + UsageFormat.expected.map { "  " + $0 }
+            throw e
+        }
+        let identity: Int?, dates: [Int]
+        switch format {
+        case .generic: identity = col("email"); dates = [col("last_active")].compactMap { $0 }
+        case .google: identity = col("email address [required]"); dates = [col("last sign in [read only]")].compactMap { $0 }
+        case .slack: identity = col("email", "email address"); dates = [col("last active (utc)")].compactMap { $0 }
+        case .github: identity = col("email", "login", "assignee_login", "assignee.login"); dates = [col("last_activity_at")].compactMap { $0 }
+        case .zoom: identity = col("email"); dates = [col("last login time")].compactMap { $0 }
+        case .atlassian: identity = col("email", "email address"); dates = lastSeen
+        case .m365: identity = col("user principal name"); dates = lastActivity
+        }
+        guard let identity, !dates.isEmpty else {
+            var e = OWError.badData("the \(format.rawValue) export lacks the columns it needs")
+            e.details = UsageFormat.expected.filter { $0.hasPrefix(format.rawValue + ":") }
+            throw e
+        }
+        var rows: [Row] = [], problems: [String] = []
+        for r in records.dropFirst() {
+            func field(_ i: Int) -> String { i < r.fields.count ? CSV.trim(r.fields[i]) : "" }
+            let who = field(identity).lowercased()
+            guard !who.isEmpty else { problems.append("line \(r.line): no e-mail or login"); continue }
+            var latest: String?
+            var bad: String?
+            for i in dates {
+                switch UsageDates.parse(field(i)) {
+                case .never: break
+                case .day(let d): latest = max(latest ?? d, d)
+                case .bad: bad = field(i)
+                }
+            }
+            if let bad { problems.append("line \(r.line): '\(bad.prefix(40))' is not a date"); continue }
+            rows.append(Row(line: r.line, identity: who, lastActive: latest))
+        }
+        if !problems.isEmpty {
+            var e = OWError.badData("\(problems.count) bad row(s) in the export; nothing was recorded")
+            e.details = Array(problems.prefix(50))
+            throw e
+        }
+        return (format, rows)
+    }
+
+    /// GitHub's Copilot seats JSON (`{"seats": [{"assignee": {"login": …}, "last_activity_at": …}]}`) or a bare array of them.
+    static func githubJSON(_ text: String) throws -> [Row] {
+        let root = try JSON.parse(text)
+        let seats: [JSON]
+        if case .array(let a) = root { seats = a } else if case .array(let a)? = root["seats"] { seats = a } else {
+            throw OWError.badData("the JSON has no seats list (GitHub's GET /orgs/ORG/copilot/billing/seats)")
+        }
+        let lines = JSONLines.positions(of: seats.count, in: text)
+        return try seats.enumerated().map { i, s in
+            guard let who = (s["assignee"]?["email"]?.stringValue ?? s["assignee"]?["login"]?.stringValue)?.lowercased() else {
+                throw OWError.badData("seat \(i + 1) (line \(lines[i])) has no assignee login")
+            }
+            let text = s["last_activity_at"]?.stringValue ?? ""
+            guard UsageDates.parse(text) != .bad else { throw OWError.badData("seat \(i + 1) (line \(lines[i])): '\(text.prefix(40))' is not a date") }
+            return Row(line: lines[i], identity: who, lastActive: UsageDates.day(text))
+        }
+    }
+
+    /// Records the export's dates for the license's seat holders (matched by e-mail, by user
+    /// name, or by an e-mail's local part for logins), in one transaction; refreshes the seat findings.
+    public static func importText(_ session: Session, license key: String, text: String, format: UsageFormat?) throws -> Outcome {
+        let (format, rows) = try read(text, format: format)
+        return try session.write {
+            let db = session.db
+            let l = try Licenses.get(db, key)
+            let holders = try db.query("SELECT u.id, u.name, u.email FROM seats s JOIN users u ON u.id = s.user_id WHERE s.license_id = ?", l.id)
+            var byKey: [String: (Int64, String)] = [:]
+            for h in holders {
+                let entry = (h.int("id"), h.string("name"))
+                byKey[h.string("name").lowercased()] = entry
+                if let e = h.optionalString("email")?.lowercased() {
+                    byKey[e] = entry
+                    if let local = e.split(separator: "@").first { byKey[String(local)] = byKey[String(local)] ?? entry }
+                }
+            }
+            var out = Outcome(format: format, rows: rows.count, seats: l.seats)
+            var seen = Set<Int64>()
+            let threshold = try inactiveAfter(db)
+            let cutoff = Time.day(Duration(count: -threshold.count, unit: threshold.unit).added(to: Time.startOfDay(session.now)))
+            for r in rows {
+                if let d = r.lastActive, d >= cutoff { out.active += 1 }
+                let local = r.identity.split(separator: "@").first.map(String.init) ?? r.identity
+                guard let (uid, _) = byKey[r.identity] ?? byKey[local] else { out.notHolders.append(r.identity); continue }
+                guard seen.insert(uid).inserted else { continue }
+                try db.run("""
+                    INSERT INTO usage(license_id, user_id, last_active, source, imported_at) VALUES (?,?,?,?,?)
+                    ON CONFLICT(license_id, user_id) DO UPDATE SET last_active = excluded.last_active, source = excluded.source,
+                        imported_at = excluded.imported_at
+                    """, l.id, uid, r.lastActive, format.rawValue, Time.rfc3339(session.now))
+                out.recorded += 1
+            }
+            out.missing = holders.filter { !seen.contains($0.int("id")) }.map { $0.string("name") }.sorted()
+            // More people using it than it pays for: a true-up is coming. An earlier count gives way to this one.
+            let earlier = try db.query("SELECT id FROM findings WHERE status = 'open' AND kind = 'true_up' AND license_id = ? AND dedupe_key != ?",
+                                       l.id, "trueup:\(l.id):\(out.active)")
+            try Findings.resolve(db, ids: earlier.map { $0.int("id") }, reason: "a newer usage import counts \(out.active) active people", by: "owatch", now: session.now)
+            if let seats = l.seats, Int64(out.active) > seats {
+                let extra = Int64(out.active) - seats
+                let monthly = Money(minor: (l.seatMonthlyExact * extra).rounded, currency: l.currency)
+                _ = try Findings.record(db, kind: "true_up", key: "trueup:\(l.id):\(out.active)", vendor: nil, licenseID: l.id, chargeID: nil, amount: nil,
+                                        monthly: monthly, summary: "\(l.name): \(out.active) people used it in the last \(threshold) but it pays for \(seats) seat(s); "
+                                            + "\(extra) more would cost about \(monthly.display) a month", now: session.now)
+            }
+            try SeatFindings.refresh(session)     // first, so the event's state digest covers it
+            try session.audit("usage.import", "license:\(l.name)", .obj([("format", .string(format.rawValue)), ("rows", .int(Int64(rows.count))),
+                                                                        ("recorded", .int(Int64(out.recorded))), ("active", .int(Int64(out.active)))]))
+            return out
+        }
+    }
+
+    /// Usage records; an employee sees only their own.
+    public static func list(_ session: Session, license: String?) throws -> [UsageRecord] {
+        let db = session.db
+        let lid = try license.map { try Licenses.get(db, $0).id }
+        let own: String? = session.actor.role == .admin ? nil : session.actor.name
+        return try db.query("""
+            SELECT l.name AS license, u.name AS user, g.last_active, g.source, g.imported_at FROM usage g
+            JOIN licenses l ON l.id = g.license_id JOIN users u ON u.id = g.user_id
+            WHERE (?1 IS NULL OR g.license_id = ?1) AND (?2 IS NULL OR u.name = ?2 COLLATE NOCASE)
+            ORDER BY l.name, u.name
+            """, lid, own).map {
+            UsageRecord(license: $0.string("license"), user: $0.string("user"), lastActive: $0.optionalString("last_active"),
+                        source: $0.string("source"), importedAt: $0.string("imported_at"))
+        }
+    }
+
+    /// `usage.inactive`: how long unused before a seat counts as inactive (default 60d).
+    static func inactiveAfter(_ db: Database) throws -> Duration {
+        let text = try db.one("SELECT value FROM config WHERE key = 'usage.inactive'")?.string("value") ?? "60d"
+        return Duration.parse(text) ?? Duration(count: 60, unit: .day)
+    }
+}
+
+/// One seat that could be given back: held by someone gone (orphaned), unused beyond the
+/// threshold (inactive), or never assigned (idle; `seats` of them per license).
+public struct ReclaimRow: Sendable {
+    public enum Reason: String, Sendable { case orphaned, inactive, idle }
+    public let license: License
+    public let reason: Reason
+    public let user: String?
+    public let seats: Int64
+    public let lastActive: String?
+    public let why: String
+    public var monthly: Money { Money(minor: (license.seatMonthlyExact * seats).rounded, currency: license.currency) }
+    public var yearly: Money { Money(minor: (license.seatMonthlyExact * seats * 12).rounded, currency: license.currency) }
+}
+
+/// Seats to reclaim, and the findings that name them.
+public enum SeatFindings {
+    /// Every reclaimable seat of active licenses (of one license with `only`). A seat used inside
+    /// the threshold is never in it.
+    public static func reclaimable(_ db: Database, today: Date, inactive: Duration? = nil, only: Int64? = nil) throws -> [ReclaimRow] {
+        let threshold = try inactive ?? Usage.inactiveAfter(db)
+        let cutoff = Time.day(Duration(count: -threshold.count, unit: threshold.unit).added(to: Time.startOfDay(today)))
+        var f = LicenseFilter()
+        f.includeCancelled = false
+        let licenses = try Licenses.list(db, filter: f, today: today).filter { only == nil || $0.id == only }
+        var out: [ReclaimRow] = []
+        let byID = Dictionary(uniqueKeysWithValues: licenses.map { ($0.id, $0) })
+        try db.forEach("""
+            SELECT s.license_id, u.name, u.status, u.directory_status, g.last_active, g.user_id IS NOT NULL AS tracked
+            FROM seats s JOIN users u ON u.id = s.user_id LEFT JOIN usage g ON g.license_id = s.license_id AND g.user_id = s.user_id
+            ORDER BY s.license_id, u.name
+            """) { row in
+            guard let l = byID[row.int("license_id")], !l.isUnlimited else { return }
+            let name = row.string("name"), last = row.optionalString("last_active")
+            if row.string("status") == "offboarded" || ["suspended", "missing"].contains(row.optionalString("directory_status") ?? "") {
+                let why = row.string("status") == "offboarded" ? "offboarded" : (row.optionalString("directory_status") == "missing" ? "not in the directory" : "suspended in the directory")
+                out.append(ReclaimRow(license: l, reason: .orphaned, user: name, seats: 1, lastActive: last, why: why))
+            } else if row.int("tracked") != 0, (last ?? "") < cutoff {
+                out.append(ReclaimRow(license: l, reason: .inactive, user: name, seats: 1, lastActive: last,
+                                      why: last.map { "last used \($0), more than \(threshold) ago" } ?? "never used"))
+            }
+        }
+        for l in licenses where (l.freeSeats ?? 0) > 0 {
+            out.append(ReclaimRow(license: l, reason: .idle, user: nil, seats: l.freeSeats ?? 0, lastActive: nil, why: "never assigned"))
+        }
+        return out.sorted { ($0.license.name, $0.reason.rawValue, $0.user ?? "") < ($1.license.name, $1.reason.rawValue, $1.user ?? "") }
+    }
+
+    /// Opens a finding per orphaned or inactive seat, and resolves those no longer true (and
+    /// true-ups the license now pays for). Runs in the transaction of every change to seats,
+    /// people or usage.
+    static func refresh(_ session: Session) throws { try refresh(session.db, now: session.now) }
+
+    static func refresh(_ db: Database, now: Date) throws {
+        // Most ledgers have no people data: nothing to look at (every license change runs this).
+        let relevant = try db.scalar("""
+            SELECT EXISTS(SELECT 1 FROM usage) OR EXISTS(SELECT 1 FROM findings WHERE status = 'open' AND kind IN ('orphaned_seat','inactive_seat','true_up'))
+                OR EXISTS(SELECT 1 FROM seats s JOIN users u ON u.id = s.user_id WHERE u.status = 'offboarded' OR u.directory_status IN ('suspended','missing'))
+            """)
+        guard relevant != 0 else { return }
+        let rows = try reclaimable(db, today: now).filter { $0.reason != .idle }
+        var keep = Set<String>()
+        for r in rows {
+            let key = "\(r.reason == .orphaned ? "orphaned" : "inactive"):\(r.license.id):\(r.user ?? "")"
+            keep.insert(key)
+            _ = try Findings.record(db, kind: r.reason == .orphaned ? "orphaned_seat" : "inactive_seat", key: key, vendor: nil, licenseID: r.license.id,
+                                    chargeID: nil, amount: nil, monthly: r.monthly,
+                                    summary: "\(r.license.name): \(r.user ?? "?")'s seat (\(r.why)) costs \(r.monthly.display) a month", now: now)
+        }
+        let open = try db.query("SELECT id, kind, dedupe_key, license_id FROM findings WHERE status = 'open' AND kind IN ('orphaned_seat', 'inactive_seat', 'true_up')")
+        var stale: [Int64] = []
+        for f in open {
+            let key = f.string("dedupe_key")
+            if f.string("kind") == "true_up" {
+                // trueup:LICENSE:ACTIVE — resolved once the license pays for that many seats.
+                let parts = key.split(separator: ":")
+                guard parts.count == 3, let active = Int64(parts[2]), let lid = f.optionalInt("license_id"),
+                      let l = try Licenses.find(db, String(lid)), l.isActive, let seats = l.seats, seats < active else { stale.append(f.int("id")); continue }
+            } else if !keep.contains(key) {
+                stale.append(f.int("id"))
+            }
+        }
+        try Findings.resolve(db, ids: stale, reason: "the seat is no longer to reclaim (freed, used again, or its holder is back)", by: "owatch", now: now)
+    }
+
+    public struct Reclaimed: Sendable {
+        public let license: License
+        public let freed: [ReclaimRow]
+        public let monthlySaving: Money
+        public let warnings: [String]
+    }
+
+    /// `license reclaim`: frees the license's orphaned and inactive seats in one transaction,
+    /// each an audit event, then runs the `seat-reclaimed` hook once per seat.
+    public static func reclaim(_ session: Session, _ key: String, inactive: Duration?, dryRun: Bool) throws -> Reclaimed {
+        let (license, rows): (License, [ReclaimRow]) = try session.write {
+            let db = session.db
+            let l = try Licenses.get(db, key)
+            guard l.isActive else { throw OWError.refused("'\(l.name)' is cancelled; nothing to reclaim") }
+            let rows = try reclaimable(db, today: session.now, inactive: inactive, only: l.id).filter { $0.reason != .idle }
+            if dryRun || rows.isEmpty { return (l, rows) }
+            for r in rows {
+                guard let name = r.user else { continue }
+                try db.run("DELETE FROM seats WHERE license_id = ? AND user_id = (SELECT id FROM users WHERE name = ? COLLATE NOCASE)", l.id, name)
+                try Licenses.audit(session, "seat.unassign", "license:\(l.name)", .obj([("user", .string(name)), ("reason", .string("reclaim: \(r.why)"))]))
+            }
+            return (try Licenses.get(db, key), rows)
+        }
+        var saving: Int64 = 0
+        for r in rows { try saving.addChecked(r.monthly.minor) }
+        var warnings: [String] = []
+        if !dryRun {
+            for r in rows {
+                let payload = JSON.obj([("license", .string(license.name)), ("user", .string(r.user ?? "")), ("reason", .string(r.reason.rawValue)),
+                                        ("why", .string(r.why)), ("monthly", .number(r.monthly.decimal)), ("currency", .string(r.monthly.currency.code))])
+                if let w = Hooks.run("seat-reclaimed", payload: payload, ledger: session.ledger).warning { warnings.append(w) }
+            }
+        }
+        return Reclaimed(license: license, freed: rows, monthlySaving: Money(minor: saving, currency: license.currency), warnings: warnings)
+    }
+}
