@@ -89,7 +89,8 @@ public enum DirectorySync {
         let has = Set(names)
         if has.contains(DirectoryFormat.googleColumns.email) { return .google }
         if has.contains("userprincipalname") { return .entra }
-        if has.contains("profile.login") || (has.contains("login") && has.contains("status") && has.contains("lastlogin")) { return .okta }
+        if has.contains("profile.login") || ((has.contains("login") || has.contains("username")) && has.contains("status")
+                                             && (has.contains("lastlogin") || has.contains("last login"))) { return .okta }
         if has.contains("email") && has.contains("name") { return .csv }
         return nil
     }
@@ -103,8 +104,9 @@ public enum DirectorySync {
             email = column(g.email); status = column(g.status); dept = column(g.dept); signIn = column(g.signIn)
             full = [column(g.first), column(g.last)].compactMap { $0 }
         case .okta:
-            email = column("profile.email", "email", "profile.login", "login"); status = column("status"); dept = column("profile.department", "department")
-            signIn = column("lastlogin"); full = [column("profile.firstname", "firstname"), column("profile.lastname", "lastname")].compactMap { $0 }
+            email = column("profile.email", "email", "primary email", "profile.login", "login", "username"); status = column("status")
+            dept = column("profile.department", "department"); signIn = column("lastlogin", "last login")
+            full = [column("profile.firstname", "firstname", "first name"), column("profile.lastname", "lastname", "last name")].compactMap { $0 }
         case .entra:
             email = column("mail", "userprincipalname"); status = column("accountenabled"); dept = column("department"); signIn = nil
             full = [column("displayname")].compactMap { $0 }

@@ -94,6 +94,11 @@ public enum Dashboard {
         body += "<section><h2>Idle seats</h2>" + table(["License", "Seats", "Held", "Idle", "Idle cost / month"], idle.map {
             [$0.license.name, $0.license.seats.map(String.init) ?? "unlimited", String($0.license.assigned), String($0.idle), $0.idleMonthly.display]
         }, numeric: [1, 2, 3, 4]) + "</section>\n"
+        let reclaim = try SeatFindings.reclaimable(db, today: today)
+        body += "<section><h2>Seats to reclaim</h2><p class=\"note\">Held by people gone, unused for longer than config usage.inactive, or never assigned.</p>"
+            + table(["License", "Why", "Holder", "Seats", "Last used", "Monthly", "Yearly"], reclaim.map {
+                [$0.license.name, $0.why, $0.user ?? "", String($0.seats), $0.lastActive ?? "", $0.monthly.display, $0.yearly.display]
+            }, numeric: [3, 5, 6]) + "</section>\n"
         body += "<section><h2>Shadow IT and other findings</h2>" + table(["#", "Kind", "Vendor", "Amount", "Monthly", "What"], findings.map {
             ["\($0.id)", $0.kind, $0.vendor ?? "", $0.amount?.display ?? "", $0.monthly?.display ?? "", $0.summary]
         }, numeric: [0, 3, 4]) + "</section>\n"

@@ -18,6 +18,8 @@ public struct Summary: Sendable {
     /// With a base currency: this month's burn (contracted, observed, unmanaged), the idle
     /// seats' and the unmanaged run-rate's monthly cost, each as one total.
     public var inBase: (burn: [BaseTotal], idle: BaseTotal, unmanaged: BaseTotal)?
+    /// What giving back orphaned and inactive seats would save a month, per currency (idle seats are `idleMonthly`).
+    public var reclaimableMonthly: [Money] = []
 
     public static func compute(_ db: Database, today: Date, base: BaseConverter? = nil) throws -> Summary {
         let month = Month(today)
@@ -31,6 +33,9 @@ public struct Summary: Sendable {
                               renewals: Array(try Licenses.renewals(db, within: Duration(count: 60, unit: .day), today: today).prefix(5)),
                               utilization: utilization, openFindings: findings, unmanagedMonthly: try Findings.unmanagedRunRate(db), pendingRequests: pending,
                               idleMonthly: try InventoryReports.possibleSaving(utilization).filter { $0.minor > 0 })
+        var reclaim: [Currency: Int64] = [:]
+        for r in try SeatFindings.reclaimable(db, today: today) where r.reason != .idle { try reclaim[r.monthly.currency, default: 0].addChecked(r.monthly.minor) }
+        summary.reclaimableMonthly = reclaim.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
         if let base {
             func total(_ amounts: [Money]) throws -> BaseTotal {
                 var t = BaseTotal(base.currency)

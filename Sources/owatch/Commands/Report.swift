@@ -247,7 +247,7 @@ enum ReportCommand {
                                                                                 ("amount_minor", .int($0.license.cost.minor)), ("currency", .string($0.license.currency.code))]) }))),
                              ("idle_seats", .int(sum.idleSeats)), ("idle_monthly", .json(list(sum.idleMonthly))),
                              ("open_findings", .json(.obj(sum.openFindings.map { ($0.kind, JSON.int($0.count)) }))),
-                             ("unmanaged_monthly", .json(list(sum.unmanagedMonthly))),
+                             ("unmanaged_monthly", .json(list(sum.unmanagedMonthly))), ("reclaimable_monthly", .json(list(sum.reclaimableMonthly))),
                              ("pending_requests", .json(.obj(sum.pendingRequests.map { ($0.kind, JSON.int($0.count)) }))),
                              ("base", .json(sum.inBase.map(baseJSON) ?? .null))]))
             return
@@ -262,6 +262,9 @@ enum ReportCommand {
         out += sum.renewals.isEmpty ? "  none in the next 60 days\n" : sum.renewals.map { "  \(Time.day($0.date))  \($0.license.name)  \($0.license.cost.display)\n" }.joined()
         out += "\nIdle seats: \(sum.idleSeats)" + (sum.idleMonthly.isEmpty ? "" : ", costing " + sum.idleMonthly.map(\.display).joined(separator: " + ") + " a month")
             + (sum.idleMonthly.count > 1 ? sum.inBase.map { " (\($0.idle.display))" } ?? "" : "") + "\n"
+        if !sum.reclaimableMonthly.isEmpty {
+            out += "Seats to reclaim (people gone, seats unused): " + sum.reclaimableMonthly.map(\.display).joined(separator: " + ") + " a month — `owatch report reclaim`\n"
+        }
         let findings = sum.openFindings.reduce(0) { $0 + $1.count }
         out += "Open findings: \(findings)" + (findings == 0 ? "" : " (" + sum.openFindings.map { "\($0.count) \($0.kind)" }.joined(separator: ", ") + ")")
         out += sum.unmanagedMonthly.isEmpty ? "\n" : "; unmanaged run-rate " + sum.unmanagedMonthly.map(\.display).joined(separator: " + ") + " a month"
