@@ -3,7 +3,7 @@ import Foundation
 /// Dates as vendors' exports write them, to YYYY-MM-DD.
 enum UsageDates {
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    static let never: Set<String> = ["", "never", "never logged in", "never signed in", "-", "n/a", "none", "null"]
+    static let never: Set<String> = ["", "never", "never logged in", "never signed in", "never accessed", "never used", "never active", "-", "n/a", "none", "null"]
 
     enum Parsed: Equatable { case never, day(String), bad }
 
