@@ -37,7 +37,8 @@ def office(tmp, users):
     subprocess.run([BIN, "init", "--org", "Bench", "--admin", "admin", "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
     ledger = home / ".local/share/owatch/ledger.db"
     values = ",".join(f"('user{i}','employee','{time.strftime('%Y-%m-%dT%H:%M:%SZ')}')" for i in range(users))
-    subprocess.run(["sqlite3", str(ledger), f"INSERT INTO users(name, role, created_at) VALUES {values}"], check=True)
+    if values:
+        subprocess.run(["sqlite3", str(ledger), f"INSERT INTO users(name, role, created_at) VALUES {values}"], check=True)
     return env, ledger
 
 
@@ -222,14 +223,103 @@ def bench_reports(runs, charges=1_000_000, licenses=500):
         return r1, r2
 
 
+def people_office(tmp, people=10_000, licenses=2_000, seats_each=10):
+    """A ledger of `people` employees with e-mails, `licenses` licenses of `seats_each` held seats
+    each (20,000 seats), and usage for every seat: filled with sqlite3 (untimed)."""
+    env, ledger = office(tmp, 0)
+    stamp = "2026-11-25T00:00:00Z"
+    sql = ["BEGIN;",
+           "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+           "INSERT INTO users(name, role, email, dept, created_at) SELECT 'p' || i, 'employee', 'p' || i || '@acme.example', 'ops', '%s' FROM n;"
+           % (people - 1, stamp),
+           "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+           "INSERT INTO licenses(id, name, vendor_id, period, currency, per_seat, created_at) SELECT i + 1, 'L' || i, 1, 'monthly', 'EUR', 1, '%s' FROM n;"
+           % (licenses - 1, stamp),
+           "INSERT INTO purchases(license_id, seats, cost_minor, purchased_on) SELECT id, %d, 1000 * %d, '2026-11-25' FROM licenses;" % (seats_each + 2, seats_each + 2),
+           "INSERT INTO seats(license_id, user_id, assigned_at) SELECT l.id, u.id, '%s' FROM licenses l JOIN users u "
+           "ON u.role = 'employee' AND (u.id * 7 + l.id) %% %d < %d;" % (stamp, people // seats_each, 1),
+           "INSERT INTO usage(license_id, user_id, last_active, source, imported_at) SELECT license_id, user_id, "
+           "date('now', '-' || ((license_id * 13 + user_id) % 120) || ' days'), 'generic', '" + stamp + "' FROM seats;",
+           "COMMIT;"]
+    subprocess.run(["sqlite3", str(ledger)], input="\n".join(sql), text=True, check=True)
+    return env, ledger
+
+
+GOOGLE = ("First Name [Required],Last Name [Required],Email Address [Required],Password [Required],Org Unit Path [Required],"
+          "Department,Cost Center,Status [READ ONLY],Last Sign In [READ ONLY]")
+
+# The same diff in set-based SQL, with indexes to help it: matched by e-mail; departments and
+# full names updated; new people added; suspended people offboarded with their seats freed.
+# No validation, unique user names, diff output, tokens or audit events.
+SYNC_SQL = """.mode csv
+.import CSV raw
+BEGIN;
+CREATE INDEX raw_email ON raw(lower("Email Address [Required]"));
+CREATE INDEX users_email ON users(email);
+UPDATE users SET dept = r."Department" FROM raw r WHERE lower(r."Email Address [Required]") = users.email AND users.dept IS NOT r."Department";
+UPDATE users SET full_name = r."First Name [Required]" || ' ' || r."Last Name [Required]" FROM raw r
+  WHERE lower(r."Email Address [Required]") = users.email AND users.full_name IS NOT r."First Name [Required]" || ' ' || r."Last Name [Required]";
+INSERT INTO users(name, role, email, dept, full_name, created_at)
+  SELECT substr(r."Email Address [Required]", 1, instr(r."Email Address [Required]", '@') - 1), 'employee', lower(r."Email Address [Required]"),
+         r."Department", r."First Name [Required]" || ' ' || r."Last Name [Required]", '2026-12-01T00:00:00Z'
+  FROM raw r WHERE r."Status [READ ONLY]" = 'Active' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.email = lower(r."Email Address [Required]"));
+CREATE TEMP TABLE gone AS SELECT u.id FROM users u JOIN raw r ON lower(r."Email Address [Required]") = u.email
+  WHERE r."Status [READ ONLY]" IN ('Suspended', 'Archived') AND u.status = 'active' AND u.role = 'employee';
+DELETE FROM seats WHERE user_id IN (SELECT id FROM gone);
+UPDATE users SET status = 'offboarded', offboarded_at = '2026-12-01T00:00:00Z' WHERE id IN (SELECT id FROM gone);
+COMMIT;
+"""
+
+RECLAIM_SQL = """SELECT l.name AS license, CASE WHEN u.status = 'offboarded' OR u.directory_status IN ('suspended','missing') THEN 'orphaned' ELSE 'inactive' END AS reason,
+  u.name AS user, 1 AS seats, g.last_active, p.cost_minor * 1.0 / p.seats AS monthly_minor, p.cost_minor * 12.0 / p.seats AS yearly_minor, l.currency
+FROM seats s JOIN users u ON u.id = s.user_id JOIN licenses l ON l.id = s.license_id
+JOIN (SELECT license_id, sum(seats) AS seats, sum(cost_minor) AS cost_minor FROM purchases GROUP BY license_id) p ON p.license_id = l.id
+LEFT JOIN usage g ON g.license_id = s.license_id AND g.user_id = s.user_id
+WHERE l.status = 'active' AND (u.status = 'offboarded' OR u.directory_status IN ('suspended','missing') OR (g.user_id IS NOT NULL AND coalesce(g.last_active, '') < date('now', '-60 days')))
+UNION ALL
+SELECT l.name, 'idle', NULL, p.seats - count(s.user_id), NULL, (p.seats - count(s.user_id)) * p.cost_minor * 1.0 / p.seats,
+  (p.seats - count(s.user_id)) * p.cost_minor * 12.0 / p.seats, l.currency
+FROM licenses l JOIN (SELECT license_id, sum(seats) AS seats, sum(cost_minor) AS cost_minor FROM purchases GROUP BY license_id) p ON p.license_id = l.id
+LEFT JOIN seats s ON s.license_id = l.id WHERE l.status = 'active' GROUP BY l.id HAVING p.seats > count(s.user_id)
+ORDER BY 1, 2, 3"""
+
+
+def bench_people(runs, people=10_000):
+    with tempfile.TemporaryDirectory() as tmp:
+        env, ledger = people_office(tmp, people)
+        reset = restorer(ledger)
+        export = Path(tmp) / "google.csv"
+        rows = [GOOGLE]
+        for i in range(people + 300):
+            status = "Suspended" if i % 50 == 0 and i < people else "Active"       # 200 people gone, 300 new
+            dept = "sales" if i % 20 == 1 else "ops"                                # 500 department changes
+            rows.append(f"P,{i},p{i}@acme.example,****,/,{dept},,{status},2026/11/2{i % 10} 10:00:00 UTC")
+        export.write_text("\n".join(rows) + "\n")
+        sync_runs = max(1, runs // 3)
+        ours = timed([BIN, "user", "sync", str(export), "-q"], env, sync_runs, setup=reset)
+        script = Path(tmp) / "sync.sql"
+        script.write_text(SYNC_SQL.replace("CSV", str(export)))
+        theirs = timed(["sqlite3", str(ledger)], env, sync_runs, stdin=script, setup=reset)
+        r1 = report(f"user sync, a {people:,}-person Google Workspace export (200 gone, 300 new, 500 moved) into 2,000 licenses and 20,000 seats",
+                    ours, theirs, "sqlite3 set-based diff", 2.0)
+        reset()
+        subprocess.run([BIN, "user", "sync", str(export), "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
+        ours = timed([BIN, "report", "reclaim", "--json"], env, runs)
+        theirs = timed(["sqlite3", "-json", str(ledger), RECLAIM_SQL], env, runs)
+        r2 = report("report reclaim --json on it", ours, theirs, "sqlite3 -json", 2.0)
+        return r1, r2
+
+
 if __name__ == "__main__":
     if not Path(BIN).exists():
         sys.exit(f"no binary at {BIN}: run `make bench`")
     runs = int(os.environ.get("BENCH_RUNS", "9"))
-    which = sys.argv[1:] or ["licenses", "scan", "reports"]
+    which = sys.argv[1:] or ["licenses", "scan", "reports", "people"]
     if "licenses" in which:
         bench_licenses(runs)
     if "scan" in which:
         bench_scan(runs, int(os.environ.get("BENCH_MESSAGES", "50000")))
     if "reports" in which:
         bench_reports(runs, int(os.environ.get("BENCH_CHARGES", "1000000")))
+    if "people" in which:
+        bench_people(runs, int(os.environ.get("BENCH_PEOPLE", "10000")))

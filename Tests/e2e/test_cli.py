@@ -70,7 +70,7 @@ def test_committed_completions_match_the_table(bare, shell, file):
 def test_bash_completion_works(bare):
     script = f"""
     source '{ROOT}/completions/owatch.bash'
-    COMP_WORDS=(owatch us); COMP_CWORD=1; _owatch; echo "${{COMPREPLY[@]}}"
+    COMP_WORDS=(owatch use); COMP_CWORD=1; _owatch; echo "${{COMPREPLY[@]}}"
     COMP_WORDS=(owatch user ""); COMP_CWORD=2; _owatch; echo "${{COMPREPLY[@]}}"
     COMP_WORDS=(owatch user add bob --r); COMP_CWORD=4; _owatch; echo "${{COMPREPLY[@]}}"
     """

@@ -75,6 +75,24 @@ public final class Session {
 
     public func write<T>(_ body: () throws -> T) throws -> T { try ledger.db.write(body) }
 
+    /// While set, license changes leave stale findings for the end of a bulk change (a sync
+    /// offboarding hundreds of people refreshes them once, not once per freed seat).
+    private(set) var staleFindingsDeferred = false
+
+    /// Runs `body` (inside `write`) with stale findings resolved once, at its end.
+    func deferringStaleFindings<T>(_ body: () throws -> T) throws -> T {
+        guard !staleFindingsDeferred else { return try body() }
+        staleFindingsDeferred = true
+        defer { staleFindingsDeferred = false }
+        let result = try body()
+        staleFindingsDeferred = false
+        let before = db.totalChanges
+        try Findings.resolveStale(db, now: now)
+        // What the refresh resolved or opened is recorded by an event of its own.
+        if db.totalChanges != before { try audit("findings.refresh", "findings") }
+        return result
+    }
+
     /// Appends an audit event as this session's actor; call inside `write`.
     public func audit(_ action: String, _ object: String, _ details: JSON = .object([])) throws {
         try AuditLog.append(ledger.db, actor: actor, action: action, object: object, details: details, now: now)

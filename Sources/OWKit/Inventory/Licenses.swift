@@ -235,7 +235,8 @@ public enum Licenses {
 
     /// Every license and seat change is audited, and leaves no finding open that it made untrue.
     static func audit(_ session: Session, _ action: String, _ object: String, _ details: JSON = .object([])) throws {
-        try Findings.resolveStale(session.db, now: session.now)     // first, so the event's state digest covers it
+        // First, so the event's state digest covers it (a bulk change does it once, at its end).
+        if !session.staleFindingsDeferred { try Findings.resolveStale(session.db, now: session.now) }
         try session.audit(action, object, details)
     }
 
@@ -530,11 +531,26 @@ public enum Licenses {
     }
 
     /// Frees every seat a person holds (offboarding). Returns the freed licenses; inside a write.
-    static func freeSeats(_ session: Session, user: User) throws -> [License] {
-        let held = try list(session.db, filter: { var f = LicenseFilter(); f.holder = user.name; return f }())
-        try session.db.run("DELETE FROM seats WHERE user_id = ?", user.id)
-        for l in held { try audit(session, "seat.unassign", "license:\(l.name)", .obj([("user", .string(user.name)), ("reason", .string("offboard"))])) }
-        return held
+    /// Frees every seat of these people (offboarding), each seat an audit event; returns the
+    /// licenses each held. One listing of the licenses, however many people.
+    static func freeSeats(_ session: Session, users: [User]) throws -> [Int64: [License]] {
+        guard !users.isEmpty else { return [:] }
+        let ids = Set(users.map(\.id))
+        var heldIDs: [Int64: [Int64]] = [:]
+        try session.db.forEach("SELECT user_id, license_id FROM seats ORDER BY license_id") { row in
+            if ids.contains(row.int("user_id")) { heldIDs[row.int("user_id"), default: []].append(row.int("license_id")) }
+        }
+        guard !heldIDs.isEmpty else { return [:] }
+        let byID = Dictionary(uniqueKeysWithValues: try list(session.db).map { ($0.id, $0) })
+        var out: [Int64: [License]] = [:]
+        for u in users {
+            let held = (heldIDs[u.id] ?? []).compactMap { byID[$0] }.sorted { $0.name.lowercased() < $1.name.lowercased() }
+            guard !held.isEmpty else { continue }
+            out[u.id] = held
+            try session.db.run("DELETE FROM seats WHERE user_id = ?", u.id)
+            for l in held { try audit(session, "seat.unassign", "license:\(l.name)", .obj([("user", .string(u.name)), ("reason", .string("offboard"))])) }
+        }
+        return out
     }
 
     /// Monthly cost per currency of one seat of each license: what a person's seats cost.

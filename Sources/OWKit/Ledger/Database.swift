@@ -328,6 +328,8 @@ public final class Database {
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes(handle)) }
+    /// Rows changed since the connection opened (to tell whether a step wrote anything).
+    public var totalChanges: Int64 { sqlite3_total_changes64(handle) }
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
     /// Runs `body` in `BEGIN IMMEDIATE … COMMIT`. Taking the write lock up front means

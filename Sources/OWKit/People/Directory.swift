@@ -266,22 +266,29 @@ public enum DirectorySync {
                 }
             }
             var saving: [Currency: Int64] = [:]
+            var leaving: [(User, String)] = []
             for (u, why) in toOffboard {
-                guard u.role == .employee else {
-                    changes.append(Change(kind: .kept, user: u.name, email: u.email, what: "\(why); an \(u.role.rawValue) is never offboarded by a sync"))
-                    continue
-                }
-                let held = try Licenses.list(db, filter: { var f = LicenseFilter(); f.holder = u.name; return f }())
-                changes.append(Change(kind: .offboard, user: u.name, email: u.email,
-                                      what: why + (held.isEmpty ? "" : "; frees " + held.map(\.name).joined(separator: ", "))))
-                outcome.freedSeats += held.count
-                if dryRun {
-                    for m in Licenses.seatCostByCurrency(held.filter { !$0.isUnlimited }) { try saving[m.currency, default: 0].addChecked(m.minor) }
-                } else {
-                    let done = try Users.offboard(session, name: u.name)
-                    for m in done.monthlySaving { try saving[m.currency, default: 0].addChecked(m.minor) }
+                if u.role == .employee { leaving.append((u, why)); continue }
+                changes.append(Change(kind: .kept, user: u.name, email: u.email, what: "\(why); an \(u.role.rawValue) is never offboarded by a sync"))
+            }
+            // Who holds what, from one listing (a dry run offboards nobody but says what it would free).
+            var held: [Int64: [License]] = [:]
+            if !leaving.isEmpty {
+                let ids = Set(leaving.map { $0.0.id })
+                var heldIDs: [Int64: [Int64]] = [:]
+                try db.forEach("SELECT user_id, license_id FROM seats") { if ids.contains($0.int("user_id")) { heldIDs[$0.int("user_id"), default: []].append($0.int("license_id")) } }
+                if !heldIDs.isEmpty {
+                    let byID = Dictionary(uniqueKeysWithValues: try Licenses.list(db).map { ($0.id, $0) })
+                    for (uid, lids) in heldIDs { held[uid] = lids.compactMap { byID[$0] }.sorted { $0.name.lowercased() < $1.name.lowercased() } }
                 }
             }
+            for (u, why) in leaving {
+                let mine = held[u.id] ?? []
+                changes.append(Change(kind: .offboard, user: u.name, email: u.email, what: why + (mine.isEmpty ? "" : "; frees " + mine.map(\.name).joined(separator: ", "))))
+                outcome.freedSeats += mine.count
+                for m in Licenses.seatCostByCurrency(mine.filter { !$0.isUnlimited }) { try saving[m.currency, default: 0].addChecked(m.minor) }
+            }
+            if !dryRun && !leaving.isEmpty { _ = try Users.offboard(session, leaving.map(\.0)) }
             outcome.changes = changes
             outcome.monthlySaving = saving.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
             if !dryRun && !changes.isEmpty {
