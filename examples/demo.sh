@@ -58,6 +58,14 @@ step "$OW" rate import eurofxref-hist.csv -q
 step "$OW" config set base_currency EUR
 step "$OW" rate list --currency USD
 
+echo; echo "== People data: the directory, seat usage, and seats to reclaim"
+cp "$here/people/google-users.csv" "$here/people/slack-members.csv" "$demo/"
+step "$OW" user sync google-users.csv --dry-run
+step "$OW" user sync google-users.csv -q
+step "$OW" license assign Slack zoe.lefevre -q
+step "$OW" usage import Slack slack-members.csv
+step "$OW" report reclaim
+
 echo; echo "== Reports"
 step "$OW" report summary
 step "$OW" report burn --by vendor --from 2026-11 --to 2026-11 --format csv | head -8
