@@ -172,7 +172,9 @@ USAGE = {   # format: (header, row for (email, login, date)) as each vendor writ
     "google": (GOOGLE_HEADER, lambda e, l, d: google_row("A", "B", e, sign_in=(d.replace("-", "/") + " 10:00:00 UTC") if d else "Never logged in")),
     "slack": ("Name,What I do,Account type,Account created (UTC),Claimed Date (UTC),Deactivated date (UTC),Days active,Messages posted,Last active (UTC),Email",
               lambda e, l, d: f"{l},,Member,Jan 2 2024,Jan 2 2024,,30,12,{d},{e}"),
-    "github": ("login,last_authenticated_at,last_activity_at,last_activity_editor", lambda e, l, d: f"{l},{d}T08:00:00Z,{d}T09:00:00Z,vscode" if d else f"{l},,,"),
+    # GitHub's Copilot activity report: report_time, login, last_authenticated_at, last_activity_at, last_surface_used.
+    "github": ("report_time,login,last_authenticated_at,last_activity_at,last_surface_used",
+               lambda e, l, d: f"{TODAY}T00:00:00Z,{l},{d}T08:00:00Z,{d}T09:00:00Z,VS Code 1.89.1" if d else f"{TODAY}T00:00:00Z,{l},,,Unspecified"),
     "zoom": ("First Name,Last Name,Email,User Type,Department,Last Login Time,Last Client Version",
              lambda e, l, d: f"A,B,{e},Licensed,Eng,{datetime.date.fromisoformat(d).strftime('%m/%d/%Y') + ' 10:00:00 AM' if d else ''},6.0"),
     "atlassian": ("User id,User name,email,User status,Added to org,Org role,Last seen in Jira - acme.atlassian.net,Last seen in Confluence - acme.atlassian.net",
@@ -180,6 +182,21 @@ USAGE = {   # format: (header, row for (email, login, date)) as each vendor writ
     "m365": ("Report Refresh Date,User Principal Name,Display Name,Is Deleted,Deleted Date,Exchange Last Activity Date,Teams Last Activity Date,Assigned Products",
              lambda e, l, d: f"{TODAY},{e},{l},False,,{d},,OFFICE 365 E3"),
 }
+
+
+def test_usage_from_slack_analytics_and_copilot_api_json(staffed):
+    o = staffed
+    epoch = int(datetime.datetime.combine(TODAY - datetime.timedelta(days=70), datetime.time(12)).timestamp())
+    (o.home / "a.csv").write_text(f"date,user_id,email_address,is_active,date_last_active\n{TODAY},U1,bob@acme.example,true,{epoch}\n")
+    assert o.ok("usage", "import", "Slack", "a.csv", "--json").json()["format"] == "slack"
+    seats = {"total_seats": 2, "seats": [{"created_at": "2026-01-01T00:00:00Z", "last_activity_at": f"{ago(2)}T10:00:00Z", "last_activity_editor": "vscode",
+                                          "assignee": {"login": "carol", "id": 1, "type": "User"}},
+                                         {"created_at": "2026-01-01T00:00:00Z", "last_activity_at": None, "assignee": {"login": "erin", "type": "User"}}]}
+    (o.home / "seats.json").write_text(json.dumps(seats, indent=2))
+    r = o.ok("usage", "import", "Slack", "seats.json", "--json").json()
+    assert r["format"] == "github" and r["recorded"] == 2
+    seen = {u["user"]: u["last_active"] for u in o.ok("usage", "list", "--json").json()}
+    assert seen == {"bob": ago(70), "carol": ago(2), "erin": None}
 
 
 @pytest.mark.parametrize("fmt", sorted(USAGE))

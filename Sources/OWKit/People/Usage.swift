@@ -16,6 +16,10 @@ enum UsageDates {
             let s = String(format: "%04d-%02d-%02d", y, m, d)
             return Time.parseDay(s) != nil ? .day(s) : .bad
         }
+        // Unix time in seconds (Slack's analytics: date_last_active).
+        if (9...11).contains(t.count), t.allSatisfy({ $0.isASCII && $0.isNumber }), let seconds = Double(t) {
+            return seconds == 0 ? .never : .day(Time.day(Date(timeIntervalSince1970: seconds)))
+        }
         let head = String(t.prefix(10))
         if Time.parseDay(head) != nil { return .day(head) }
         let slashed = head.replacingOccurrences(of: "/", with: "-")
@@ -46,8 +50,8 @@ public enum UsageFormat: String, CaseIterable, Sendable {
     static let expected = [
         "generic: email,last_active",
         "google: Email Address [Required], Last Sign In [READ ONLY]",
-        "slack: Email (or Email address), Last active (UTC)",
-        "github: login (or email), last_activity_at — CSV, or the JSON of GET /orgs/ORG/copilot/billing/seats",
+        "slack: Email (or Email address), Last active (UTC); or the analytics API's email_address, date_last_active (Unix time)",
+        "github: login (or email), last_activity_at — the Copilot activity report CSV, or the JSON of GET /orgs/ORG/copilot/billing/seats",
         "zoom: Email, Last Login Time",
         "atlassian: email, Last seen in … (one column per product) or last_login / last_seen",
         "m365: User Principal Name, Last Activity Date (or one … Last Activity Date per app)",
@@ -92,7 +96,7 @@ public enum Usage {
         var format = forced
         if format == nil {
             if col("email address [required]") != nil, col("last sign in [read only]") != nil { format = .google }
-            else if col("last active (utc)") != nil { format = .slack }
+            else if col("last active (utc)") != nil || col("date_last_active") != nil { format = .slack }
             else if col("last_activity_at") != nil { format = .github }
             else if col("last login time") != nil { format = .zoom }
             else if col("user principal name") != nil, !lastActivity.isEmpty { format = .m365 }
@@ -109,7 +113,7 @@ public enum Usage {
         switch format {
         case .generic: identity = col("email"); dates = [col("last_active")].compactMap { $0 }
         case .google: identity = col("email address [required]"); dates = [col("last sign in [read only]")].compactMap { $0 }
-        case .slack: identity = col("email", "email address"); dates = [col("last active (utc)")].compactMap { $0 }
+        case .slack: identity = col("email", "email address", "email_address"); dates = [col("last active (utc)", "date_last_active")].compactMap { $0 }
         case .github: identity = col("email", "login", "assignee_login", "assignee.login"); dates = [col("last_activity_at")].compactMap { $0 }
         case .zoom: identity = col("email"); dates = [col("last login time")].compactMap { $0 }
         case .atlassian: identity = col("email", "email address"); dates = lastSeen
