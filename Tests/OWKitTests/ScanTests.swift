@@ -223,3 +223,83 @@ final class PDFTextTests: XCTestCase {
         XCTAssertNil(try PDFText.text(Array("no header".utf8), budget: .standard()))
     }
 }
+
+/// The PDF reader's features, each on a small PDF built here: objects found without an xref,
+/// incremental updates, object streams, ToUnicode CMaps (bfchar, bfrange with arrays, 2-byte
+/// codes, surrogate pairs, ligatures), simple-font encodings with /Differences, Form XObjects,
+/// inherited resources and line layout.
+final class PDFDocumentTests: XCTestCase {
+    /// A PDF of numbered objects (no xref table: owatch scans for `N 0 obj`).
+    func pdf(_ objects: [String], trailer: String = "") -> [UInt8] {
+        var out = "%PDF-1.5\n"
+        for (i, o) in objects.enumerated() { out += "\(i + 1) 0 obj\n\(o)\nendobj\n" }
+        return Array((out + trailer + "%%EOF\n").utf8)
+    }
+
+    func stream(_ content: String, _ extra: String = "") -> String { "<< /Length \(content.utf8.count) \(extra)>>\nstream\n\(content)\nendstream" }
+
+    func text(_ bytes: [UInt8]) throws -> String? { try PDFText.layoutText(bytes, budget: .standard()) }
+
+    func page(content: Int, resources: String) -> [String] {
+        ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 \(resources) >>",
+         "<< /Type /Page /Parent 2 0 R /Contents \(content) 0 R >>"]
+    }
+
+    func testType0FontWithToUnicodeRangesArraysAndSurrogates() throws {
+        let cmap = """
+            /CIDInit /ProcSet findresource begin 12 dict begin begincmap
+            1 begincodespacerange <0000> <FFFF> endcodespacerange
+            2 beginbfchar <0001> <0054> <0002> <D83DDE00> endbfchar
+            2 beginbfrange <0003> <0005> <006F> <0010> <0011> [<0061006C> <FB01>] endbfrange
+            endcmap end end
+            """
+        // Codes: 1 T, 3 o, 4 p, 5 q, 16 "al", 17 "ﬁ", 2 😀.
+        let content = "BT /F1 12 Tf 72 700 Td <0001000300040005> Tj ( ) Tj <00100011> Tj <0002> Tj ET"
+        let doc = pdf(page(content: 4, resources: "/Resources << /Font << /F1 5 0 R >> >>") + [stream(content),
+            "<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+Inter /Encoding /Identity-H /DescendantFonts [7 0 R] /ToUnicode 6 0 R >>",
+            stream(cmap), "<< /Type /Font /Subtype /CIDFontType2 /DW 500 >>"])
+        let t = try text(doc) ?? ""
+        XCTAssertTrue(t.hasPrefix("Topq"), t)
+        XCTAssertTrue(t.contains("alﬁ") && t.contains("😀"), t)
+    }
+
+    func testSimpleFontDifferencesAndMacRoman() throws {
+        let content = "BT /F1 12 Tf 72 700 Td (\\201\\202 \\203) Tj /F2 12 Tf 0 -20 Td (\\237ber \\216) Tj ET"
+        let doc = pdf(page(content: 4, resources: "/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >>") + [stream(content),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [129 /Euro /uni20B9 /eacute] >> >>",
+            "<< /Type /Font /Subtype /TrueType /BaseFont /Arial /Encoding /MacRomanEncoding >>"])
+        XCTAssertEqual(try text(doc), "€₹ é\nüber é")
+    }
+
+    func testObjectStreamsAndIncrementalUpdates() throws {
+        // Objects 4 (the page) and 5 (the font) live in object stream 6; object 3's content is
+        // replaced by an update appended later in the file.
+        let inner = "<< /Type /Page /Parent 2 0 R /Contents 3 0 R /Resources << /Font << /F1 5 0 R >> >> >> << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+        let header = "4 0 5 "
+        let offset2 = inner.range(of: "<< /Type /Font")!.lowerBound.utf16Offset(in: inner)
+        let index = header + "\(offset2) "
+        let objstm = stream(index + inner, "/Type /ObjStm /N 2 /First \(index.utf8.count)")
+        let bytes = Array(("%PDF-1.5\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [4 0 R] /Count 1 >>\nendobj\n"
+                       + "3 0 obj\n\(stream("BT /F1 12 Tf 72 700 Td (Old text) Tj ET"))\nendobj\n6 0 obj\n\(objstm)\nendobj\n%%EOF\n"
+                       + "3 0 obj\n\(stream("BT /F1 12 Tf 72 700 Td (Total) Tj 60 0 Td (EUR 42.00) Tj ET"))\nendobj\n%%EOF\n").utf8)
+        XCTAssertEqual(try text(bytes), "Total EUR 42.00")
+    }
+
+    func testFormXObjectsInheritedResourcesAndLines() throws {
+        // A label and its amount placed apart on one baseline are one line; a Form XObject's
+        // text is placed by its matrix; resources come from the page tree.
+        let content = "BT /F1 10 Tf 1 0 0 1 72 700 Tm (Amount due) Tj 1 0 0 1 300 700 Tm ($19.00) Tj ET q 1 0 0 1 0 -100 cm /X1 Do Q"
+        let form = stream("BT /F1 10 Tf 72 700 Td (Thank you) Tj ET", "/Type /XObject /Subtype /Form /BBox [0 0 600 800]")
+        let doc = pdf(page(content: 4, resources: "/Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >>") + [stream(content),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", form])
+        XCTAssertEqual(try text(doc), "Amount due $19.00\nThank you")
+    }
+
+    func testHostilePDFsAreBounded() throws {
+        // A page tree that points at itself, a reference loop and a huge /Length: no hang, no crash.
+        let doc = pdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [2 0 R 3 0 R] >>",
+                       "<< /Type /Page /Contents 4 0 R /Resources 5 0 R >>", "<< /Length 999999999 >>\nstream\nBT (x) Tj ET\nendstream", "6 0 R", "5 0 R"])
+        XCTAssertNoThrow(try text(doc))
+        XCTAssertNil(try text(Array("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 1 0 R >> endobj".utf8)))
+    }
+}

@@ -15,6 +15,9 @@ enum PDFText {
     /// The text, or nil when this is not a PDF or nothing readable was found.
     static func text(_ pdf: [UInt8], budget: MessageBudget) throws -> String? {
         guard isPDF(pdf) else { return nil }
+        // Through the document's pages and fonts first; the stream scan is the fallback for
+        // files whose structure gives no text.
+        if let text = try layoutText(pdf, budget: budget) { return text }
         let haystack = LowerText(lowered: pdf)      // keywords are lower-case ASCII already
         var streams = 0, from = 0
         var out = ""
@@ -141,7 +144,8 @@ enum PDFText {
                 case UInt8(ascii: "n"): out.append(10); i += 2
                 case UInt8(ascii: "r"): out.append(13); i += 2
                 case UInt8(ascii: "t"): out.append(9); i += 2
-                case UInt8(ascii: "b"), UInt8(ascii: "f"): i += 2
+                case UInt8(ascii: "b"): out.append(8); i += 2         // backspace and form feed are bytes too (a CID font's code 0x0008)
+                case UInt8(ascii: "f"): out.append(12); i += 2
                 case 48...55:
                     var v = 0, j = i + 1
                     while j < s.count && j < i + 4 && (48...55).contains(s[j]) { v = v * 8 + Int(s[j] - 48); j += 1 }

@@ -1,0 +1,170 @@
+import Foundation
+
+/// A page's text as a person reads it: each shown string placed where the text and graphics
+/// matrices put it (`Tm`, `Td`, `TD`, `T*`, `'`, `"`, `TJ` adjustments, `cm`, Form XObjects),
+/// then grouped into lines by baseline and ordered left to right, with a space where the gap
+/// between two pieces is a word gap. A label and its amount on one printed line come out on one line.
+struct PDFLayout {
+    struct Run { let x: Double; let y: Double; let end: Double; let size: Double; let text: String }
+    typealias Matrix = (a: Double, b: Double, c: Double, d: Double, e: Double, f: Double)
+
+    static let identity: Matrix = (1, 0, 0, 1, 0, 0)
+    static func multiply(_ m: Matrix, _ n: Matrix) -> Matrix {
+        (m.a * n.a + m.b * n.c, m.a * n.b + m.b * n.d, m.c * n.a + m.d * n.c, m.c * n.b + m.d * n.d,
+         m.e * n.a + m.f * n.c + n.e, m.e * n.b + m.f * n.d + n.f)
+    }
+
+    let doc: PDFDocument
+    var runs: [Run] = []
+    var operations = 0
+    static let maxOperations = 2_000_000
+    private var fonts: [String: PDFFont] = [:]   // by font object or resource name
+
+    init(_ doc: PDFDocument) { self.doc = doc }
+
+    /// Interprets a content stream with its resources, under `ctm` (Form XObjects nest, at most 8 deep).
+    mutating func run(_ content: [UInt8], resources: [String: PDFObject], ctm start: Matrix, depth: Int = 0) throws {
+        guard depth < 8 else { return }
+        var p = PDFParser(content)
+        var operands: [PDFObject] = []
+        var ctm = start, stack: [(Matrix, Double, Double, Double, Double, Double, PDFFont?, Double)] = []
+        var tm = PDFLayout.identity, tlm = PDFLayout.identity
+        var font: PDFFont?, size = 0.0, charSpace = 0.0, wordSpace = 0.0, scale = 1.0, leading = 0.0, rise = 0.0
+        let fontDict = doc.dict(resources["Font"]) ?? [:]
+        let xobjects = doc.dict(resources["XObject"]) ?? [:]
+
+        func number(_ i: Int) -> Double { i < operands.count ? operands[i].number ?? 0 : 0 }
+        func moveLine(_ tx: Double, _ ty: Double) {
+            tlm = PDFLayout.multiply((1, 0, 0, 1, tx, ty), tlm); tm = tlm
+        }
+        func show(_ s: [UInt8]) {
+            guard let f = font else { return }
+            var text = ""
+            let start = PDFLayout.multiply(PDFLayout.multiply((size * scale, 0, 0, size, 0, rise), tm), ctm)
+            for code in f.codes(s) {
+                text += f.text(code)
+                let advance = (f.width(code) / 1000 * size + charSpace + (code == 32 && !f.isType0 ? wordSpace : 0)) * scale
+                tm = PDFLayout.multiply((1, 0, 0, 1, advance, 0), tm)
+            }
+            let end = PDFLayout.multiply(PDFLayout.multiply((size * scale, 0, 0, size, 0, rise), tm), ctm)
+            let height = (start.c * start.c + start.d * start.d).squareRoot()
+            if !text.isEmpty { runs.append(Run(x: start.e, y: start.f, end: end.e, size: max(height, 1), text: text)) }
+        }
+
+        while p.pos < content.count {
+            operations += 1
+            if operations % 4096 == 0 { try doc.budget.checkTime() }
+            guard operations < PDFLayout.maxOperations else { return }
+            let before = p.pos
+            guard let v = p.value() else { if p.pos == before { p.pos += 1 }; operands.removeAll(); continue }
+            guard case .name(let w) = v, w.hasPrefix("#") else { operands.append(v); if operands.count > 64 { operands.removeFirst() }; continue }
+            switch w.dropFirst() {
+            case "q": if stack.count < 64 { stack.append((ctm, charSpace, wordSpace, scale, leading, rise, font, size)) }
+            case "Q": if let s = stack.popLast() { (ctm, charSpace, wordSpace, scale, leading, rise, font, size) = s }
+            case "cm": ctm = PDFLayout.multiply((number(0), number(1), number(2), number(3), number(4), number(5)), ctm)
+            case "BT": tm = PDFLayout.identity; tlm = PDFLayout.identity
+            case "Tf":
+                size = number(1)
+                if case .name(let n)? = operands.first {
+                    let key = n
+                    if let cached = fonts[key] { font = cached } else {
+                        let loaded = PDFFont.load(doc, fontDict[n])
+                        fonts[key] = loaded
+                        font = loaded
+                    }
+                }
+            case "Tc": charSpace = number(0)
+            case "Tw": wordSpace = number(0)
+            case "Tz": scale = number(0) / 100
+            case "TL": leading = number(0)
+            case "Ts": rise = number(0)
+            case "Td": moveLine(number(0), number(1))
+            case "TD": leading = -number(1); moveLine(number(0), number(1))
+            case "Tm": tlm = (number(0), number(1), number(2), number(3), number(4), number(5)); tm = tlm
+            case "T*": moveLine(0, -leading)
+            case "Tj": if case .string(let s)? = operands.last { show(s) }
+            case "'": moveLine(0, -leading); if case .string(let s)? = operands.last { show(s) }
+            case "\"":
+                wordSpace = number(0); charSpace = number(1); moveLine(0, -leading)
+                if case .string(let s)? = operands.last { show(s) }
+            case "TJ":
+                for item in operands.last?.array ?? [] {
+                    switch item {
+                    case .string(let s): show(s)
+                    case .number(let n): tm = PDFLayout.multiply((1, 0, 0, 1, -n / 1000 * size * scale, 0), tm)
+                    default: break
+                    }
+                }
+            case "Do":
+                if case .name(let n)? = operands.first, let x = doc.resolve(xobjects[n]), case .stream(let d, _) = x,
+                   doc.resolve(d["Subtype"])?.name == "Form", let inner = doc.decoded(x) {
+                    let m = doc.resolve(d["Matrix"])?.array?.compactMap { doc.resolve($0)?.number } ?? []
+                    let matrix: Matrix = m.count == 6 ? (m[0], m[1], m[2], m[3], m[4], m[5]) : PDFLayout.identity
+                    var nested = PDFLayout(doc)
+                    nested.operations = operations
+                    try nested.run(inner, resources: doc.dict(d["Resources"]) ?? resources, ctm: PDFLayout.multiply(matrix, ctm), depth: depth + 1)
+                    operations = nested.operations
+                    runs += nested.runs
+                }
+            case "BI":
+                // An inline image: its data runs from ID to EI.
+                if let id = LowerText(lowered: content).find(Array(" ID".utf8), from: p.pos) ?? LowerText(lowered: content).find(Array("\nID".utf8), from: p.pos),
+                   let ei = LowerText(lowered: content).find(Array("EI".utf8), from: id + 3) {
+                    p.pos = ei + 2
+                } else { p.pos = content.count }
+            default: break
+            }
+            operands.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// The runs as lines: top to bottom, left to right, a space at word gaps.
+    func lines() -> [String] {
+        let sorted = runs.sorted { $0.y != $1.y ? $0.y > $1.y : $0.x < $1.x }
+        var groups: [[Run]] = []
+        for r in sorted {
+            if let last = groups.last?.first, abs(last.y - r.y) <= max(2, 0.4 * min(last.size, r.size)) {
+                groups[groups.count - 1].append(r)
+            } else {
+                groups.append([r])
+            }
+        }
+        return groups.map { group in
+            var line = "", previous: Run?
+            for r in group.sorted(by: { $0.x < $1.x }) {
+                if let prev = previous {
+                    let gap = r.x - prev.end
+                    if gap > 0.15 * min(prev.size, r.size), !line.hasSuffix(" "), !r.text.hasPrefix(" ") { line += " " }
+                }
+                line += r.text
+                previous = r
+            }
+            return line.trimmedBlanks
+        }.filter { !$0.isEmpty }
+    }
+}
+
+extension PDFText {
+    /// The text of every page through the document's objects and fonts; nil when it has no pages
+    /// or no text (the stream scan then has its turn).
+    static func layoutText(_ pdf: [UInt8], budget: MessageBudget) throws -> String? {
+        let doc = PDFDocument(pdf, budget: budget)
+        var pages: [String] = []
+        for (page, resources) in doc.pages() {
+            try budget.checkTime()
+            var content: [UInt8] = []
+            switch doc.resolve(page["Contents"]) {
+            case .array(let parts)?: for part in parts.prefix(256) { if let bytes = doc.decoded(part) { content += bytes + [10] } }
+            case let single?: if let bytes = doc.decoded(single) { content = bytes }
+            case nil: break
+            }
+            guard !content.isEmpty else { continue }
+            var layout = PDFLayout(doc)
+            try layout.run(content, resources: resources, ctm: PDFLayout.identity)
+            let lines = layout.lines()
+            if !lines.isEmpty { pages.append(lines.joined(separator: "\n")) }
+        }
+        let text = pages.joined(separator: "\n")
+        return text.isEmpty ? nil : text
+    }
+}

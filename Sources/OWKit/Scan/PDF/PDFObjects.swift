@@ -1,0 +1,345 @@
+/// A PDF object (ISO 32000-1 §7.3). Streams keep their dictionary and raw bytes.
+indirect enum PDFObject {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string([UInt8])
+    case name(String)
+    case array([PDFObject])
+    case dict([String: PDFObject])
+    case ref(Int, Int)
+    case stream([String: PDFObject], ArraySlice<UInt8>)
+
+    var dict: [String: PDFObject]? {
+        switch self {
+        case .dict(let d), .stream(let d, _): return d
+        default: return nil
+        }
+    }
+    var array: [PDFObject]? { if case .array(let a) = self { return a }; return nil }
+    var number: Double? { if case .number(let n) = self { return n }; return nil }
+    var name: String? { if case .name(let n) = self { return n }; return nil }
+    var bytes: [UInt8]? { if case .string(let s) = self { return s }; return nil }
+}
+
+/// Reads PDF syntax from bytes: numbers, strings, names, arrays, dictionaries, references and
+/// stream headers, bounded in nesting. Malformed input stops a value, never the process.
+struct PDFParser {
+    let data: [UInt8]
+    var pos: Int
+    static let maxDepth = 64
+
+    init(_ data: [UInt8], at pos: Int = 0) { self.data = data; self.pos = pos }
+
+    static func isWhite(_ b: UInt8) -> Bool { b == 0 || b == 9 || b == 10 || b == 12 || b == 13 || b == 32 }
+    static func isDelimiter(_ b: UInt8) -> Bool { "()<>[]{}/%".utf8.contains(b) }
+
+    mutating func skipBlanks() {
+        while pos < data.count {
+            let b = data[pos]
+            if PDFParser.isWhite(b) { pos += 1 } else if b == UInt8(ascii: "%") {
+                while pos < data.count && data[pos] != 10 && data[pos] != 13 { pos += 1 }
+            } else { return }
+        }
+    }
+
+    /// A bare word (keyword or number text) at the position.
+    mutating func word() -> String {
+        let start = pos
+        while pos < data.count && !PDFParser.isWhite(data[pos]) && !PDFParser.isDelimiter(data[pos]) { pos += 1 }
+        return String(decoding: data[start..<pos], as: UTF8.self)
+    }
+
+    /// The next value; `N G R` references are recognised after two numbers.
+    mutating func value(depth: Int = 0) -> PDFObject? {
+        guard depth < PDFParser.maxDepth else { return nil }
+        skipBlanks()
+        guard pos < data.count else { return nil }
+        let b = data[pos]
+        switch b {
+        case UInt8(ascii: "/"):
+            pos += 1
+            var name: [UInt8] = []
+            while pos < data.count && !PDFParser.isWhite(data[pos]) && !PDFParser.isDelimiter(data[pos]) {
+                if data[pos] == UInt8(ascii: "#"), pos + 2 < data.count, let h = UInt8(String(decoding: data[(pos + 1)...(pos + 2)], as: UTF8.self), radix: 16) {
+                    name.append(h); pos += 3
+                } else { name.append(data[pos]); pos += 1 }
+            }
+            return .name(String(decoding: name, as: UTF8.self))
+        case UInt8(ascii: "("):
+            let (s, next) = PDFText.literal(data, from: pos)
+            pos = next
+            return .string(s)
+        case UInt8(ascii: "<"):
+            if pos + 1 < data.count && data[pos + 1] == UInt8(ascii: "<") {
+                pos += 2
+                var d: [String: PDFObject] = [:]
+                while true {
+                    skipBlanks()
+                    guard pos < data.count else { return .dict(d) }
+                    if data[pos] == UInt8(ascii: ">") { pos = min(pos + 2, data.count); break }
+                    guard case .name(let key)? = value(depth: depth + 1) else { pos += 1; continue }
+                    guard let v = value(depth: depth + 1) else { break }
+                    d[key] = v
+                }
+                return .dict(d)
+            }
+            let (s, next) = PDFText.hex(data, from: pos)
+            pos = next
+            return .string(s)
+        case UInt8(ascii: "["):
+            pos += 1
+            var a: [PDFObject] = []
+            while true {
+                skipBlanks()
+                guard pos < data.count else { return .array(a) }
+                if data[pos] == UInt8(ascii: "]") { pos += 1; return .array(a) }
+                guard let v = value(depth: depth + 1) else { pos += 1; continue }
+                a.append(v)
+                if a.count > 100_000 { return .array(a) }
+            }
+        case UInt8(ascii: "]"), UInt8(ascii: ">"), UInt8(ascii: ")"), UInt8(ascii: "{"), UInt8(ascii: "}"):
+            pos += 1
+            return nil
+        default:
+            let w = word()
+            if w.isEmpty { pos += 1; return nil }
+            if let n = Double(w) {
+                // `N G R`: look ahead for a generation number and R.
+                let save = pos
+                skipBlanks()
+                let g = word()
+                if Int(g) != nil, Int(w) != nil {
+                    skipBlanks()
+                    if pos < data.count, data[pos] == UInt8(ascii: "R"), pos + 1 >= data.count || PDFParser.isWhite(data[pos + 1]) || PDFParser.isDelimiter(data[pos + 1]) {
+                        pos += 1
+                        return .ref(Int(w)!, Int(g)!)
+                    }
+                }
+                pos = save
+                return .number(n)
+            }
+            switch w {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            case "null": return .null
+            default: return .name("#" + w)            // a stray keyword, kept apart from real names
+            }
+        }
+    }
+}
+
+/// The objects of one PDF, found by scanning for `N G obj` (later definitions win, as an
+/// incremental update's do) and inside object streams, so a broken or missing xref table
+/// costs nothing. Bounded: objects, nesting, and the message's inflate budget.
+final class PDFDocument {
+    let data: [UInt8]
+    private(set) var offsets: [Int: Int] = [:]           // object number → offset of its value
+    private var inStreams: [Int: (stream: Int, index: Int)] = [:]
+    private var cache: [Int: PDFObject] = [:]
+    private var objectStreams: [Int: [Int: PDFObject]] = [:]
+    let budget: MessageBudget
+    static let maxObjects = 200_000
+
+    init(_ data: [UInt8], budget: MessageBudget) {
+        self.data = data
+        self.budget = budget
+        scanObjects()
+    }
+
+    /// `N G obj` anywhere in the file: the offsets of every object's body.
+    private func scanObjects() {
+        let obj = Array("obj".utf8)
+        var i = 0
+        let n = data.count
+        while i + 3 <= n, offsets.count < PDFDocument.maxObjects {
+            guard data[i] == obj[0], data[i + 1] == obj[1], data[i + 2] == obj[2] else { i += 1; continue }
+            // Preceded by whitespace, a generation and an object number.
+            var j = i - 1
+            guard j >= 0, PDFParser.isWhite(data[j]) else { i += 3; continue }
+            while j >= 0 && PDFParser.isWhite(data[j]) { j -= 1 }
+            let genEnd = j + 1
+            while j >= 0 && (48...57).contains(data[j]) { j -= 1 }
+            guard genEnd > j + 1, j >= 0, PDFParser.isWhite(data[j]) else { i += 3; continue }
+            while j >= 0 && PDFParser.isWhite(data[j]) { j -= 1 }
+            let numEnd = j + 1
+            while j >= 0 && (48...57).contains(data[j]) { j -= 1 }
+            guard numEnd > j + 1, numEnd - (j + 1) <= 10, let num = Int(String(decoding: data[(j + 1)..<numEnd], as: UTF8.self)) else { i += 3; continue }
+            offsets[num] = i + 3
+            i += 3
+        }
+    }
+
+    /// Object `num`, references left as they are.
+    func object(_ num: Int) -> PDFObject? {
+        if let hit = cache[num] { return hit }
+        var result: PDFObject?
+        if let at = offsets[num] {
+            var p = PDFParser(data, at: at)
+            if let v = p.value() {
+                result = v
+                if case .dict(let d) = v {
+                    p.skipBlanks()
+                    let save = p.pos
+                    if p.word() == "stream" { result = .stream(d, streamBytes(d, after: p.pos)) } else { p.pos = save }
+                }
+            }
+        } else {
+            result = fromObjectStreams(num)
+        }
+        if let result { cache[num] = result }
+        return result
+    }
+
+    /// The raw bytes of a stream whose keyword ends at `at`: /Length when it is direct and fits, else up to `endstream`.
+    private func streamBytes(_ d: [String: PDFObject], after at: Int) -> ArraySlice<UInt8> {
+        var start = at
+        if start < data.count && data[start] == 13 { start += 1 }
+        if start < data.count && data[start] == 10 { start += 1 }
+        var length: Int?
+        if case .number(let l)? = d["Length"] { length = Int(l) }
+        if case .ref(let n, _)? = d["Length"], n != -1, offsets[n] != nil, case .number(let l)? = resolveShallow(n) { length = Int(l) }
+        if let l = length, l >= 0, start + l <= data.count {
+            // Trust /Length only when `endstream` follows it.
+            var q = start + l
+            while q < data.count && PDFParser.isWhite(data[q]) { q += 1 }
+            if q + 9 <= data.count && data[q..<(q + 9)].elementsEqual("endstream".utf8) { return data[start..<(start + l)] }
+        }
+        let end = LowerText(lowered: data).find(Array("endstream".utf8), from: start) ?? data.count
+        var stop = end
+        if stop > start && data[stop - 1] == 10 { stop -= 1 }
+        if stop > start && data[stop - 1] == 13 { stop -= 1 }
+        return data[start..<max(start, stop)]
+    }
+
+    /// A number object without following its stream (for /Length).
+    private func resolveShallow(_ num: Int) -> PDFObject? {
+        guard let at = offsets[num] else { return nil }
+        var p = PDFParser(data, at: at)
+        return p.value()
+    }
+
+    /// Objects kept in object streams (`/Type /ObjStm`), indexed on first need.
+    private var indexedStreams = false
+    private func fromObjectStreams(_ num: Int) -> PDFObject? {
+        if !indexedStreams {
+            indexedStreams = true
+            for (n, _) in offsets {
+                guard case .stream(let d, _)? = object(n), d["Type"]?.name == "ObjStm" else { continue }
+                guard let content = decoded(n), let count = d["N"]?.number, let first = d["First"]?.number else { continue }
+                var p = PDFParser(content)
+                var entries: [(Int, Int)] = []
+                for _ in 0..<min(Int(count), 100_000) {
+                    guard case .number(let objNum)? = p.value(), case .number(let off)? = p.value() else { break }
+                    entries.append((Int(objNum), Int(off)))
+                }
+                var table: [Int: PDFObject] = [:]
+                for (i, e) in entries.enumerated() where inStreams[e.0] == nil && offsets[e.0] == nil {
+                    var q = PDFParser(content, at: Int(first) + e.1)
+                    if let v = q.value() { table[e.0] = v; inStreams[e.0] = (n, i) }
+                }
+                objectStreams[n] = table
+            }
+        }
+        guard let loc = inStreams[num] else { return nil }
+        return objectStreams[loc.stream]?[num]
+    }
+
+    /// Follows references (a chain of at most 32).
+    func resolve(_ o: PDFObject?) -> PDFObject? {
+        var o = o, hops = 0
+        while case .ref(let n, _)? = o, hops < 32 { o = object(n); hops += 1 }
+        if case .ref? = o { return nil }
+        return o
+    }
+
+    func dict(_ o: PDFObject?) -> [String: PDFObject]? { resolve(o)?.dict }
+
+    /// A stream's bytes after its filters (FlateDecode, with PNG predictors); nil for filters owatch does not read.
+    func decoded(_ num: Int) -> [UInt8]? { decoded(object(num)) }
+
+    func decoded(_ o: PDFObject?) -> [UInt8]? {
+        guard case .stream(let d, let raw)? = resolve(o) else { return nil }
+        var filters: [String] = []
+        switch resolve(d["Filter"]) {
+        case .name(let n)?: filters = [n]
+        case .array(let a)?: filters = a.compactMap { resolve($0)?.name }
+        default: break
+        }
+        var bytes = Array(raw)
+        for f in filters {
+            switch f {
+            case "FlateDecode", "Fl":
+                guard budget.inflatedLeft > 0, let out = PDFText.inflate(bytes, limit: budget.inflatedLeft) else { return nil }
+                budget.spendInflated(out.count)
+                bytes = out
+                if let parms = dict(d["DecodeParms"]), let predictor = parms["Predictor"]?.number, predictor >= 10 {
+                    bytes = PDFDocument.unpredict(bytes, columns: Int(parms["Columns"]?.number ?? 1))
+                }
+            case "ASCIIHexDecode", "AHx":
+                bytes = PDFText.hex([UInt8(ascii: "<")] + bytes, from: 0).0
+            default:
+                return nil
+            }
+        }
+        return bytes
+    }
+
+    /// PNG predictors (a byte of filter type per row), as xref and object streams use them.
+    static func unpredict(_ data: [UInt8], columns: Int) -> [UInt8] {
+        guard columns > 0 else { return data }
+        var out: [UInt8] = [], prev = [UInt8](repeating: 0, count: columns)
+        var i = 0
+        while i + columns < data.count + 1 && i < data.count {
+            let type = data[i]
+            var row = Array(data[(i + 1)..<min(i + 1 + columns, data.count)])
+            if row.count < columns { row += [UInt8](repeating: 0, count: columns - row.count) }
+            for k in 0..<columns {
+                let left = k > 0 ? row[k - 1] : 0, up = prev[k], upLeft = k > 0 ? prev[k - 1] : 0
+                switch type {
+                case 1: row[k] = row[k] &+ left
+                case 2: row[k] = row[k] &+ up
+                case 3: row[k] = row[k] &+ UInt8((Int(left) + Int(up)) / 2)
+                case 4:
+                    let p = Int(left) + Int(up) - Int(upLeft)
+                    let pa = abs(p - Int(left)), pb = abs(p - Int(up)), pc = abs(p - Int(upLeft))
+                    row[k] = row[k] &+ (pa <= pb && pa <= pc ? left : (pb <= pc ? up : upLeft))
+                default: break
+                }
+            }
+            out += row
+            prev = row
+            i += columns + 1
+        }
+        return out
+    }
+
+    /// The pages in order, each with its inherited resources: from the catalog's page tree, or
+    /// (no usable tree) every `/Type /Page` object in number order.
+    func pages() -> [(page: [String: PDFObject], resources: [String: PDFObject])] {
+        var out: [([String: PDFObject], [String: PDFObject])] = []
+        var seen = Set<Int>()
+        func walk(_ o: PDFObject?, inherited: [String: PDFObject]?, depth: Int) {
+            guard depth < 32, out.count < 2_000 else { return }
+            if case .ref(let n, _)? = o { guard seen.insert(n).inserted else { return } }
+            guard let d = dict(o) else { return }
+            let resources = dict(d["Resources"]) ?? inherited ?? [:]
+            if d["Type"]?.name == "Pages" || d["Kids"] != nil {
+                for kid in resolve(d["Kids"])?.array ?? [] { walk(kid, inherited: resources, depth: depth + 1) }
+            } else {
+                out.append((d, resources))
+            }
+        }
+        let catalog = offsets.keys.sorted().lazy.compactMap { n -> [String: PDFObject]? in
+            guard let d = self.object(n)?.dict, d["Type"]?.name == "Catalog" else { return nil }
+            return d
+        }.last
+        if let catalog { walk(catalog["Pages"], inherited: nil, depth: 0) }
+        if out.isEmpty {
+            for n in offsets.keys.sorted() {
+                if let d = object(n)?.dict, d["Type"]?.name == "Page" { out.append((d, dict(d["Resources"]) ?? [:])) }
+            }
+        }
+        return out
+    }
+}

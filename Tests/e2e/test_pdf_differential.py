@@ -1,0 +1,67 @@
+"""owatch's PDF text against poppler's pdftotext on real PDFs from other projects' test data
+(Tests/corpus/pdf, sources and licences in SOURCES): per file, the share of pdftotext's words
+(case-folded, bag of words) that owatch's text has too. A file below 97% fails unless listed
+below with the reason the two differ."""
+import base64
+import json
+import re
+import shutil
+from collections import Counter
+
+import pytest
+
+from conftest import ROOT
+
+CORPUS = ROOT / "Tests" / "corpus" / "pdf"
+# Files where poppler and owatch differ on purpose, with the reason.
+DIFFER = {
+    "mustang-corrupt-factur-x-waytoosmall.pdf": "truncated file: neither finds text",
+    "mustang-veraPDFtestsuite6-7-11-t01-fail-a.pdf": "a PDF/A conformance sample with no text to show",
+    "mustang-corruptedV2PDF.pdf": "a damaged cross-reference table: poppler gives up, owatch finds the objects by scanning",
+}
+
+
+def words(text):
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
+def owatch_text(office, pdf):
+    eml = office.home / "pdf.eml"
+    eml.write_bytes(b"From: Billing <billing@example.com>\nSubject: invoice\nMessage-ID: <pdf@x>\nMIME-Version: 1.0\n"
+                    b"Content-Type: application/pdf; name=invoice.pdf\nContent-Transfer-Encoding: base64\n\n" + base64.encodebytes(pdf.read_bytes()))
+    r = office.run("scan", "inspect", eml, "--json")
+    assert r.rc == 0, r
+    return "\n".join(r.json()["texts"])
+
+
+def test_pdf_text_agrees_with_pdftotext(office):
+    import os
+    import subprocess
+    if not shutil.which("pdftotext"):
+        # CI installs poppler-utils (.ci/deps --test): missing there is a failure, not a skip.
+        assert not os.environ.get("CI"), "pdftotext is missing; .ci/deps --test installs poppler-utils"
+        pytest.skip("poppler-utils is not installed (.ci/deps --test installs it)")
+    files = sorted(CORPUS.glob("*.pdf"))
+    assert len(files) >= 40
+    report, failures = [], []
+    for pdf in files:
+        ref = words(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)
+        ours = words(owatch_text(office, pdf))
+        total = sum(ref.values())
+        agree = sum((ref & ours).values()) / total if total else (1.0 if not ours else 0.0)
+        report.append(f"{agree:7.1%}  {pdf.name}")
+        if agree < 0.97 and pdf.name not in DIFFER:
+            failures.append(f"{pdf.name}: {agree:.1%}; missing {list((ref - ours).items())[:8]}")
+    print("\nPDF agreement with pdftotext:\n" + "\n".join(report))
+    scored = [float(line.split("%")[0]) for line in report]
+    print(f"mean {sum(scored) / len(scored):.1f}%, {sum(s >= 97 for s in scored)}/{len(scored)} files at 97% or more")
+    assert not failures, "\n".join(failures)
+
+
+def test_every_corpus_file_has_a_source_and_licence():
+    listed = {line.split("\t")[0] for line in (CORPUS / "SOURCES").read_text().splitlines() if line and not line.startswith("#")}
+    assert listed == {p.name for p in CORPUS.glob("*.pdf")}
+    for line in (CORPUS / "SOURCES").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, repo, path, commit, licence = line.split("\t")
+            assert re.fullmatch(r"[0-9a-f]{40}", commit) and licence in ("MIT", "Apache-2.0")
