@@ -100,14 +100,20 @@ enum ReceiptReader {
                                              "anteilig", "au prorata", "prorrateo"])
 
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
-    static let totalLabels = ["amount refunded", "refund total", "total refunded", "amount paid", "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
+    static let totalLabels = ["amount refunded", "refund total", "total refunded", "amount paid", "payment amount", "invoice amount",
+                              "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "net à payer",
+                              "somme à payer", "montant prélevé", "montant à payer", "total à payer", "zu zahlender betrag", "zu zahlen",
+                              "endbetrag", "te betalen", "totaalbedrag", "factuur totaal", "totaal", "do zapłaty", "należność", "razem",
+                              "att betala", "totalt att betala", "at betale", "å betale", "maksettava", "yhteensä", "valor total",
+                              "total a pagar", "importe a pagar", "totale da pagare", "totale fattura", "ご請求金額", "合計金額", "총액", "合计", "总计", "amount:", "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
                               "gesamtbetrag", "rechnungsbetrag", "bezahlter betrag", "montant payé", "montant total", "total ttc", "importe total",
                               "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "summe", "gesamt", "total", "betrag", "montant", "importe"]
-    static let totalNeedles = Needles.of(totalLabels)
+    static let totalNeedles = Needles.of(totalLabels.enumerated().filter { i, l in !totalLabels.prefix(i).contains(l) }.map(\.element))
     static let notTotalNeedles = Needles.of(notTotal)
     static let receiptNeedles = Needles.of(receiptWords)
     static let notChargeNeedles = notCharges.map { (Array($0.0.utf8), $0.1) }
-    static let notTotal = ["subtotal", "sub-total", "sub total", "zwischensumme", "sous-total", "tax", "vat", "mwst", "ust", "tva", "iva",
+    static let notTotal = ["subtotal", "sub-total", "sub total", "subtotaal", "subtotale", "delsumma", "välisumma", "exclusief", "excl. btw",
+                           "excl. vat", "ex. btw", "total ht", "montant ht", "netto", "zwischensumme", "sous-total", "tax", "vat", "mwst", "ust", "tva", "iva",
                            "discount", "rabatt", "credit", "balance", "previous", "消費税", "小計"]
 
     /// Each step below is linear in the text read (at most `analysedBytes`); the budget's clock
@@ -176,7 +182,9 @@ enum ReceiptReader {
 
     /// The best-labelled amount: the highest-ranked label wins; among equals, the last one
     /// (totals come after line items). The amount sits after the label on its line or on the next.
-    static func total(in text: String, defaultCurrency: Currency) -> Money? {
+    static func total(in text: String, defaultCurrency ledgerCurrency: Currency) -> Money? {
+        // An amount with no currency of its own takes its line's, else the document's, else the ledger's.
+        let defaultCurrency = namedCurrency(String(text.prefix(20_000))) ?? ledgerCurrency
         // Lines trimmed of blanks, as bytes; only lines holding a label are decoded and parsed.
         var lines: [ArraySlice<UInt8>] = []
         let bytes = Array(text.utf8)
@@ -199,17 +207,46 @@ enum ReceiptReader {
             // The amount after the label on its line (offsets hold when lower-casing kept the length).
             let labelEnd = at + totalNeedles[rank].count
             let after = l.bytes.count == line.count ? String(decoding: line.dropFirst(labelEnd), as: UTF8.self) : String(decoding: line, as: UTF8.self)
-            let money = amounts(in: after, defaultCurrency: defaultCurrency).last
+            let lineCurrency = namedCurrency(String(decoding: line, as: UTF8.self)) ?? defaultCurrency
+            let money = amounts(in: after, defaultCurrency: lineCurrency).last
                 ?? (i + 1 < lines.count && label(LowerText(utf8: lines[i + 1])) == nil
-                    ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: defaultCurrency).first : nil)
-            guard let m = money, m.minor != 0 else { continue }
+                    ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: lineCurrency).first : nil)
+            guard let m = money, m.minor > 0 else { continue }
             if best == nil || rank <= best!.rank { best = (rank, m) }
         }
         return best?.money
     }
 
     static let amountPattern = try! NSRegularExpression(pattern:
-        #"(?:(?:US\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|[A-Z]{3})\s?|[$€£¥₹￥]\s?)?-?\d[\d.,' \u00A0]*\d(?:\s?(?:[€$£¥₹]|[A-Z]{3}\b|円))?|(?:[$€£¥₹]\s?)\d+"#)
+        #"(?:(?:US\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|Rs\.?|[A-Z]{3})\s?|[$€£¥₹￥]\s?)?-?\d[\d.,' \u00A0]*\d(?:\s?(?:[€$£¥₹]|[A-Z]{3}\b|円|zł|kr\b))?|(?:[$€£¥₹]\s?)\d+"#)
+
+    /// Currency marks a document or line may carry apart from its amounts ("Total EUR", "Rs",
+    /// "₹", "zł", "CHF"): the code each means.
+    static let currencyMarks: [(String, String)] = [("€", "EUR"), ("£", "GBP"), ("₹", "INR"), ("rs.", "INR"), ("rs ", "INR"), ("zł", "PLN"),
+                                                    ("¥", "JPY"), ("円", "JPY"), ("₩", "KRW"), ("us$", "USD"), ("$", "USD")]
+    static let currencyCodes = ["EUR", "USD", "GBP", "CHF", "INR", "JPY", "PLN", "SEK", "NOK", "DKK", "CZK", "AUD", "CAD", "NZD", "SGD", "HKD", "BRL", "MXN", "ZAR", "CNY", "KRW"]
+
+    /// The one currency `text` names (symbols, codes), or nil when it names none or several.
+    static func namedCurrency(_ text: String) -> Currency? {
+        let lower = text.lowercased()
+        var found = Set<String>()
+        for (mark, code) in currencyMarks where lower.contains(mark) { found.insert(code) }
+        let upper = text.uppercased()
+        for code in currencyCodes {
+            // A code as a word of its own.
+            var search = upper.startIndex
+            while let r = upper.range(of: code, range: search..<upper.endIndex) {
+                let before = r.lowerBound == upper.startIndex ? nil : upper[upper.index(before: r.lowerBound)]
+                let after = r.upperBound == upper.endIndex ? nil : upper[r.upperBound]
+                if !(before?.isLetter ?? false) && !(after?.isLetter ?? false) { found.insert(code); break }
+                search = r.upperBound
+            }
+        }
+        // "$" comes with every "US$"; a US$ document is still one currency.
+        if found.count == 2, found.contains("USD"), lower.contains("us$") { found = ["USD"] }
+        guard found.count == 1, let code = found.first else { return nil }
+        return try? Currency.parse(code)
+    }
 
     /// Every amount written in `text`, in order.
     static func amounts(in text: String, defaultCurrency: Currency) -> [Money] {
@@ -217,11 +254,17 @@ enum ReceiptReader {
         return amountPattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap { m in
             var s = ns.substring(with: m.range).trimmingCharacters(in: .whitespaces)
             if s.hasSuffix("円") { s = "JPY " + s.dropLast() }
+            if s.hasPrefix("Rs") { s = "INR " + s.drop(while: { $0.isLetter || $0 == "." || $0 == " " }) }
+            if s.hasSuffix("zł") { s = "PLN " + s.dropLast(2) }
+            if s.hasSuffix(" kr") || s.hasSuffix("kr") { s = "SEK " + s.replacingOccurrences(of: "kr", with: "") }
+            // A word that is not a currency before the number ("VAT 681.87") is not part of the amount.
+            if let first = s.first, first.isLetter, s.prefix(3).allSatisfy({ $0.isUppercase }), (try? Currency.parse(String(s.prefix(3)))) == nil {
+                s = String(s.dropFirst(3)).trimmingCharacters(in: .whitespaces)
+            }
             // A bare number is an amount only with a currency written or a decimal part.
             let hasCurrency = s.contains(where: { "$€£¥₹".contains($0) }) || s.utf8.filter({ $0 >= 65 && $0 <= 90 }).count >= 3
             let hasDecimals = hasDecimalPart(s)
             guard hasCurrency || hasDecimals else { return nil }
-            // Codes that are not currencies (e.g. "VAT 20.00") are ignored rather than misread.
             return try? MoneyParser.parse(s, defaultCurrency: defaultCurrency) as Money
         }
     }
