@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """owatch benchmarks: each figure is a ratio against an alternative measured in the same run
 (machines here are noisy; absolute times are not stable). Run with `make bench`."""
+import json
 import os
 import shutil
 import statistics
@@ -310,11 +311,56 @@ def bench_people(runs, people=10_000):
         return r1, r2
 
 
+def bench_pdf(runs):
+    """owatch's PDF text against poppler's pdftotext on the real PDFs of Tests/corpus/pdf, in the same run:
+    word agreement (as the differential test counts it) and time for the whole corpus."""
+    import base64
+    import re
+    from collections import Counter
+    pdftotext = shutil.which("pdftotext")
+    if not pdftotext:
+        print("pdftotext not installed: skipped (make bench installs poppler-utils)")
+        return None
+    corpus = sorted((HERE.parent / "Tests" / "corpus" / "pdf").glob("*.pdf"))
+    with tempfile.TemporaryDirectory() as tmp:
+        env, _ = office(tmp, 0)
+        emls = []
+        for pdf in corpus:
+            eml = Path(tmp) / (pdf.stem + ".eml")
+            eml.write_bytes(b"From: b <billing@example.com>\nSubject: invoice\nMessage-ID: <b@x>\nMIME-Version: 1.0\n"
+                            b"Content-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n" + base64.encodebytes(pdf.read_bytes()))
+            emls.append(eml)
+        agreements = []
+        for pdf, eml in zip(corpus, emls):
+            ours = "\n".join(json.loads(subprocess.run([BIN, "scan", "inspect", str(eml), "--json"], env=env, capture_output=True, text=True).stdout)["texts"])
+            ref = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True).stdout
+            w = lambda t: Counter(re.findall(r"\w+", t.lower()))
+            total = sum(w(ref).values())
+            if total:
+                agreements.append(sum((w(ref) & w(ours)).values()) / total)
+        def ours_all():
+            for eml in emls:
+                subprocess.run([BIN, "scan", "inspect", str(eml), "--json"], env=env, stdout=subprocess.DEVNULL, check=True)
+        def theirs_all():
+            for pdf in corpus:
+                subprocess.run([pdftotext, str(pdf), "-"], stdout=subprocess.DEVNULL, check=True)
+        t_ours, t_theirs = [], []
+        for _ in range(runs):
+            start = time.perf_counter(); ours_all(); t_ours.append(time.perf_counter() - start)
+            start = time.perf_counter(); theirs_all(); t_theirs.append(time.perf_counter() - start)
+        ours, theirs = statistics.median(t_ours), statistics.median(t_theirs)
+        mean = sum(agreements) / len(agreements)
+        print(f"PDF text of {len(corpus)} real PDFs: agreement with pdftotext {mean:.1%} mean, "
+              f"{sum(a >= 0.97 for a in agreements)}/{len(agreements)} files with text at 97% or more; "
+              f"owatch scan inspect {ours * 1000:.0f} ms, pdftotext {theirs * 1000:.0f} ms -> {ours / theirs:.2f}x (one process per file each)")
+        return mean
+
+
 if __name__ == "__main__":
     if not Path(BIN).exists():
         sys.exit(f"no binary at {BIN}: run `make bench`")
     runs = int(os.environ.get("BENCH_RUNS", "9"))
-    which = sys.argv[1:] or ["licenses", "scan", "reports", "people"]
+    which = sys.argv[1:] or ["licenses", "scan", "reports", "people", "pdf"]
     if "licenses" in which:
         bench_licenses(runs)
     if "scan" in which:
@@ -323,3 +369,5 @@ if __name__ == "__main__":
         bench_reports(runs, int(os.environ.get("BENCH_CHARGES", "1000000")))
     if "people" in which:
         bench_people(runs, int(os.environ.get("BENCH_PEOPLE", "10000")))
+    if "pdf" in which:
+        bench_pdf(runs)

@@ -226,24 +226,26 @@ enum ReceiptReader {
                                                     ("¥", "JPY"), ("円", "JPY"), ("₩", "KRW"), ("us$", "USD"), ("$", "USD")]
     static let currencyCodes = ["EUR", "USD", "GBP", "CHF", "INR", "JPY", "PLN", "SEK", "NOK", "DKK", "CZK", "AUD", "CAD", "NZD", "SGD", "HKD", "BRL", "MXN", "ZAR", "CNY", "KRW"]
 
-    /// The one currency `text` names (symbols, codes), or nil when it names none or several.
+    static let currencyMarkNeedles = currencyMarks.map { (Array($0.0.utf8), $0.1) }
+    static let currencyCodeNeedles = currencyCodes.map { (Array($0.lowercased().utf8), $0) }
+
+    /// The one currency `text` names (symbols, codes as words of their own), or nil when it names
+    /// none or several. Byte searches: this runs on every receipt.
     static func namedCurrency(_ text: String) -> Currency? {
-        let lower = text.lowercased()
+        let l = LowerText(asciiFolding: Array(text.utf8)[...])
         var found = Set<String>()
-        for (mark, code) in currencyMarks where lower.contains(mark) { found.insert(code) }
-        let upper = text.uppercased()
-        for code in currencyCodes {
-            // A code as a word of its own.
-            var search = upper.startIndex
-            while let r = upper.range(of: code, range: search..<upper.endIndex) {
-                let before = r.lowerBound == upper.startIndex ? nil : upper[upper.index(before: r.lowerBound)]
-                let after = r.upperBound == upper.endIndex ? nil : upper[r.upperBound]
-                if !(before?.isLetter ?? false) && !(after?.isLetter ?? false) { found.insert(code); break }
-                search = r.upperBound
+        for (mark, code) in currencyMarkNeedles where l.find(mark) != nil { found.insert(code) }
+        func isLetter(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 65 && b <= 90) }
+        for (needle, code) in currencyCodeNeedles {
+            var from = 0
+            while let at = l.find(needle, from: from) {
+                let before = at > 0 ? l.bytes[at - 1] : 32, after = at + 3 < l.bytes.count ? l.bytes[at + 3] : 32
+                if !isLetter(before) && !isLetter(after) { found.insert(code); break }
+                from = at + 3
             }
         }
         // "$" comes with every "US$"; a US$ document is still one currency.
-        if found.count == 2, found.contains("USD"), lower.contains("us$") { found = ["USD"] }
+        if found.count == 2, found.contains("USD"), l.find(Array("us$".utf8)) != nil { found = ["USD"] }
         guard found.count == 1, let code = found.first else { return nil }
         return try? Currency.parse(code)
     }
@@ -336,16 +338,47 @@ enum ReceiptReader {
 
     static func period(in text: String) -> Period? { period(in: LowerText(text)) }
 
-    static let seatWords = ["seats", "seat", "users", "user", "licenses", "licences", "license", "licence", "members", "member", "lizenzen", "sièges", "licencias"]
-    static let quantityWords = ["quantity", "qty", "anzahl", "menge", "quantité", "cantidad"]
+    static let seatNeedles = Needles.of(["seats", "seat", "users", "user", "licenses", "licences", "license", "licence", "members", "member",
+                                         "lizenzen", "sièges", "licencias"])
+    static let quantityNeedles = Needles.of(["quantity", "qty", "anzahl", "menge", "quantité", "cantidad"])
 
-    /// "3 seats", "5 users", "Quantity: 3", "Qty 3": how many seats a charge is for.
+    /// "3 seats", "5 users", "Quantity: 3", "Qty 3": how many seats a charge is for (byte searches,
+    /// at most the first 16 KB).
     static func seats(in lower: LowerText) -> Int64? {
-        let text = String(decoding: lower.bytes.prefix(16_384), as: UTF8.self)
-        let words = text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "." || $0 == ",") }).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".,")) }
-        for (i, w) in words.enumerated() {
-            if i > 0, seatWords.contains(w), let n = Int64(words[i - 1]), (1...100_000).contains(n) { return n }
-            if quantityWords.contains(w), i + 1 < words.count, let n = Int64(words[i + 1]), (1...100_000).contains(n) { return n }
+        let b = Array(lower.bytes.prefix(16_384))
+        let text = LowerText(lowered: b)
+        func digit(_ x: UInt8) -> Bool { x >= 48 && x <= 57 }
+        func letter(_ x: UInt8) -> Bool { x >= 97 && x <= 122 }
+        func number(endingBefore at: Int) -> Int64? {
+            var e = at
+            while e > 0 && b[e - 1] == 32 { e -= 1 }
+            var s = e
+            while s > 0 && digit(b[s - 1]) { s -= 1 }
+            guard s < e, e - s <= 6, s == 0 || !letter(b[s - 1]) else { return nil }
+            return Int64(String(decoding: b[s..<e], as: UTF8.self))
+        }
+        func number(startingAt at: Int) -> Int64? {
+            var s = at
+            while s < b.count && (b[s] == 32 || b[s] == UInt8(ascii: ":") || b[s] == UInt8(ascii: ".")) { s += 1 }
+            var e = s
+            while e < b.count && digit(b[e]) { e += 1 }
+            guard s < e, e - s <= 6 else { return nil }
+            return Int64(String(decoding: b[s..<e], as: UTF8.self))
+        }
+        for needle in seatNeedles {
+            var from = 0
+            while let at = text.find(needle, from: from) {
+                from = at + needle.count
+                guard at + needle.count >= b.count || !letter(b[at + needle.count]) else { continue }
+                if let n = number(endingBefore: at), (1...100_000).contains(n) { return n }
+            }
+        }
+        for needle in quantityNeedles {
+            var from = 0
+            while let at = text.find(needle, from: from) {
+                from = at + needle.count
+                if let n = number(startingAt: at + needle.count), (1...100_000).contains(n) { return n }
+            }
         }
         return nil
     }
