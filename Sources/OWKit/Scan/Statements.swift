@@ -94,7 +94,7 @@ enum StatementReader {
             }
             // Money in from a software vendor is a refund: a negative charge that burn nets.
             guard let minor = spend, minor != 0 else { continue }
-            guard let vendor = index.vendor(namedIn: desc) ?? vendorByDomainWord(desc, index) else { continue }  // not software
+            guard let vendor = merchant(desc, index) else { continue }  // not software, or a processor naming no software
             let base = "stmt:\(sourceKey):\(Time.day(date)):\(desc):\(minor)"
             let n = occurrences[base, default: 0]
             occurrences[base] = n + 1
@@ -104,6 +104,18 @@ enum StatementReader {
     }
 
     /// Card descriptors often carry the domain: "ZOOM.US 888-799-9666".
+    /// The vendor a line pays. A payment processor's line (`PAYPAL *NOTION`, `PADDLE.NET* SETAPP`)
+    /// pays the merchant it names; one that names no software we know (`PAYPAL *STEAM GAMES`,
+    /// `PAYPAL INST XFER`, a transfer) is not charged to the processor.
+    static func merchant(_ desc: String, _ index: VendorIndex) -> Vendor? {
+        guard let v = index.vendor(namedIn: desc) ?? vendorByDomainWord(desc, index) else { return nil }
+        guard v.domains.contains(where: { VendorIndex.processors.contains($0.lowercased()) }), v.domains.allSatisfy({ $0 != "google.com" && $0 != "apple.com" }) else { return v }
+        guard let star = desc.firstIndex(of: "*") else { return nil }
+        let named = String(desc[desc.index(after: star)...])
+        guard let m = index.vendor(namedIn: named) ?? vendorByDomainWord(named, index), m.id != v.id else { return nil }
+        return m
+    }
+
     static func vendorByDomainWord(_ desc: String, _ index: VendorIndex) -> Vendor? {
         for word in desc.lowercased().split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "/" }) where word.includes(".") {
             if let v = index.byDomain[String(word)]?.first { return v }
