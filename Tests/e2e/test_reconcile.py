@@ -1,5 +1,5 @@
-"""Issue 13's reconciliation fixture: the same twelve payments as receipt mails (one only as a PDF
-invoice), a card CSV and a German bank CSV, with posting dates days after the receipts, one
+"""Issue 13's reconciliation fixture: the same twelve payments as receipt mails (two only as PDF
+invoices), a card CSV and a German bank CSV, with posting dates days after the receipts, one
 refund, one true duplicate and one payment the card converted from USD to EUR. Scanned in every
 order and twice, the totals equal the ones computed here by hand, every time. Plus a property
 test: random payments seen in random sources, scanned in random batches between license and
@@ -55,8 +55,8 @@ MAIL = [
             ["Receipt", "Plus plan, monthly", "Invoice number: NO-1104", "Amount paid: $20.00"]),
     receipt(8, "GitHub <billing@github.com>", "2026-11-05", "[GitHub] Payment receipt",
             ["Receipt", "GitHub Team, monthly", "Invoice number: GH-5531", "Total: $21.00"]),
-    receipt(9, "Miro <billing@miro.com>", "2026-11-12", "Miro invoice",
-            ["Invoice", "Starter plan, monthly", "Invoice number: MI-3321", "Amount due: €32.00"]),
+    receipt(9, "Miro <billing@miro.com>", "2026-11-12", "Miro invoice", ["Your invoice is attached."],
+            attachment=pdf(["RealtimeBoard, Inc. (Miro)", "Invoice number: MI-3321", "Starter plan, monthly", "Amount due: EUR 32.00"])),
 ]
 
 CARD = """Date,Description,Amount,Currency
