@@ -417,7 +417,7 @@ let commandTable: [Command] = [
             examples: ["curl -sO https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip && unzip eurofxref-hist.zip && owatch rate import eurofxref-hist.csv",
                        "owatch rate import rates.csv"],
             run: RateCommand.importFile),
-    Command(noun: "scan", verb: "inspect", summary: "show how owatch reads one email: headers, parts, text and what it extracts",
+    Command(noun: "scan", verb: "inspect", summary: "show how owatch reads one email (or a PDF on its own): headers, parts, text and what it extracts",
             arguments: [Argument(name: "FILE")], access: .roles([.admin, .scanner]),
             examples: ["owatch scan inspect receipt.eml", "owatch scan inspect receipt.eml --json | jq .texts"], run: ScanCommand.inspect),
 

@@ -71,3 +71,9 @@ def test_processor_lines_pay_the_merchant_they_name(office):
     office.ok("scan", "card.csv")
     charges = {c["vendor"]: c["amount_minor"] for c in office.ok("charge", "list", "--json").json()}
     assert charges == {"Notion": 1000, "Sketch": 9900}
+
+
+def test_scan_inspect_reads_a_pdf_on_its_own(office):
+    r = office.ok("scan", "inspect", CORPUS / "invoice2data-oyo.pdf", "--json").json()
+    assert r["parts"] == ["application/pdf"] and "Grand Total Rs 1939" in r["texts"][0]
+    assert r["not_a_charge"] == "sender is not a known vendor"        # a PDF says nothing of who sent it

@@ -342,11 +342,12 @@ enum Schema {
                 PRIMARY KEY (license_id, user_id)
             ) WITHOUT ROWID;
             -- Findings about seats: held by people gone (orphaned_seat), unused (inactive_seat),
-            -- and more people using a license than it pays for (true_up).
+            -- and more people using a license than it pays for (true_up); and the kinds the
+            -- real-world scan raises (unknown_vendor, trial), so adding them needs no rebuild.
             CREATE TABLE findings_v8(
                 id INTEGER PRIMARY KEY,
                 kind TEXT NOT NULL CHECK (kind IN ('unmanaged','price_change','duplicate','renewal','unused_seats',
-                                                   'orphaned_seat','inactive_seat','true_up')),
+                                                   'orphaned_seat','inactive_seat','true_up','unknown_vendor','trial')),
                 status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','adopted','ignored','resolved')),
                 dedupe_key TEXT NOT NULL UNIQUE,
                 vendor_id INTEGER REFERENCES vendors(id),

@@ -104,7 +104,9 @@ public enum Scanner {
         }
         let budget = MessageBudget(limits)
         do {
-            let message = try MIME.parse(bytes, budget: budget)
+            // A PDF on its own (an invoice saved from a portal) is read as a message carrying it.
+            let message = PDFText.isPDF(bytes) ? try MIME.parse(pdfMessage(bytes, name: (path as NSString).lastPathComponent), budget: budget)
+                                               : try MIME.parse(bytes, budget: budget)
             // Text without headers is read as a body (as Python's email does); empty or binary is no message.
             if message.root.headers.isEmpty && (bytes.isEmpty || looksBinary(bytes)) {
                 throw OWError.badData("\(path) is not an email message (\(bytes.isEmpty ? "it is empty" : "it is binary"))",
@@ -116,6 +118,13 @@ public enum Scanner {
         } catch let over as OverBudget {
             throw OWError.badData("\(path): the message \(over.reason)")
         }
+    }
+
+    /// A message with no sender whose one part is the PDF, for `scan inspect invoice.pdf`.
+    static func pdfMessage(_ pdf: [UInt8], name: String) -> [UInt8] {
+        let safe = String(name.unicodeScalars.filter { $0.isASCII && $0.value >= 32 && $0 != "\"" && $0 != "\\" }.map(Character.init))
+        let header = "Subject: \(safe)\r\nMIME-Version: 1.0\r\nContent-Type: application/pdf; name=\"\(safe)\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        return Array(header.utf8) + Array(Data(pdf).base64EncodedString(options: .lineLength76Characters).utf8) + [13, 10]
     }
 
     /// NUL bytes, or mostly control bytes, in the first 4 KB: not text, so not a message.
