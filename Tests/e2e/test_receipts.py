@@ -77,3 +77,37 @@ def test_scan_inspect_reads_a_pdf_on_its_own(office):
     r = office.ok("scan", "inspect", CORPUS / "invoice2data-oyo.pdf", "--json").json()
     assert r["parts"] == ["application/pdf"] and "Grand Total Rs 1939" in r["texts"][0]
     assert r["not_a_charge"] == "sender is not a known vendor"        # a PDF says nothing of who sent it
+
+
+def test_subscriptions_from_senders_nobody_registered(office):
+    from test_reconcile import receipt
+    mbox = office.home / "tail.mbox"
+    mbox.write_bytes(b"".join([
+        receipt(1, "Acme Analytics <billing@mail.acmeanalytics.io>", "2026-11-03", "Your Acme Analytics receipt",
+                ["Receipt", "Pro plan, billed monthly", "Amount paid: $49.00"]),
+        receipt(2, "Shop <orders@shop.example.com>", "2026-11-04", "Your order receipt", ["Your order has shipped", "Total: $19.99"]),
+        receipt(3, "Cause <hello@cause.example.org>", "2026-11-05", "Receipt for your donation", ["Thank you", "Total: $25.00"]),
+        receipt(4, "Brit Tools <billing@eu.brittools.co.uk>", "2026-11-06", "Invoice 77", ["Your subscription renews yearly", "Total due: £120.00"]),
+    ]))
+    office.ok("scan", mbox)
+    unknown = {f["vendor"]: f for f in office.ok("scan", "findings", "--kind", "unknown_vendor", "--json").json()}
+    assert set(unknown) == {"Acme Analytics", "Brit Tools"}
+    assert (unknown["Acme Analytics"]["amount_minor"], unknown["Acme Analytics"]["currency"]) == (4900, "USD")
+    assert "brittools.co.uk" in unknown["Brit Tools"]["summary"] and unknown["Brit Tools"]["monthly_minor"] == 1000
+    # Why the others were dismissed.
+    (office.home / "shop.eml").write_bytes(receipt(9, "Shop <orders@shop.example.com>", "2026-11-04", "Your order receipt",
+                                                   ["Your order has shipped", "Total: $19.99"]).split(b"\n", 1)[1])
+    assert "one-off purchase" in office.ok("scan", "inspect", "shop.eml", "--json").json()["not_a_charge"]
+    # Adopting creates the vendor (with its domain) and the license; the next receipt matches it.
+    office.ok("scan", "adopt", str(unknown["Acme Analytics"]["id"]))
+    vendor = [v for v in office.ok("vendor", "list", "--json").json() if v["name"] == "Acme Analytics"][0]
+    assert vendor["domains"] == ["acmeanalytics.io"] and vendor["source"] == "local"
+    assert office.ok("license", "show", "Acme Analytics", "--json").json()["cost"] == 49
+    nxt = office.home / "next.mbox"
+    nxt.write_bytes(receipt(5, "Acme Analytics <billing@mail.acmeanalytics.io>", "2026-12-01", "Your Acme Analytics receipt",
+                            ["Receipt", "Pro plan, billed monthly", "Amount paid: $49.00"]))
+    office.ok("scan", nxt)
+    charges = office.ok("charge", "list", "--vendor", "Acme Analytics", "--json").json()
+    assert [c["license"] for c in charges] == ["Acme Analytics"]
+    assert not [f for f in office.ok("scan", "findings", "--json").json() if f["kind"] in ("unknown_vendor", "price_change", "unmanaged")
+                and f["vendor"] == "Acme Analytics"]

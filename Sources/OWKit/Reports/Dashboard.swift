@@ -15,7 +15,7 @@ public enum Dashboard {
         let burnRows = try Burn.compute(db, from: month.adding(-11), to: month, by: .category, base: base)
         let forecast = try Forecast.compute(db, from: month, months: 12)
         let renewals = try Licenses.renewals(db, within: Duration(count: 12, unit: .month), today: today)
-        let findings = try Findings.list(db, includeClosed: false, kind: nil).filter { ["unmanaged", "price_change", "duplicate"].contains($0.kind) }
+        let findings = try Findings.list(db, includeClosed: false, kind: nil).filter { Scanner.shadowKinds.contains($0.kind) }
         var pending = Requests.Filter(); pending.all = true; pending.status = "pending"
         let requests = try Requests.list(session, pending)
         let summary = try Summary.compute(db, today: today, base: base)

@@ -48,6 +48,9 @@ public enum Findings {
     }
 
     public static let statuses = ["open", "adopted", "ignored", "resolved"]
+    /// Every kind of finding (the findings table's CHECK holds the same list).
+    public static let kinds = ["unmanaged", "unknown_vendor", "price_change", "duplicate", "renewal", "unused_seats", "orphaned_seat",
+                               "inactive_seat", "true_up", "trial"]
 
     public static func list(_ db: Database, includeClosed: Bool, kind: String?, status: String? = nil) throws -> [Finding] {
         if let status, !statuses.contains(status) {
@@ -195,6 +198,27 @@ public enum Findings {
                 // One finding per vendor and currency: the charges in that currency move.
                 try db.run("UPDATE charges SET license_id = ? WHERE vendor_id = ? AND currency = ? AND license_id IS NULL AND expected_id IS NULL",
                            license.id, vendorID, f.amount?.currency.code ?? license.currency.code)
+            case "unknown_vendor":
+                // The sender becomes a vendor (its domain recognised from the next scan on) and its subscription a license.
+                let key = try db.one("SELECT dedupe_key FROM findings WHERE id = ?", id)?.string("dedupe_key") ?? ""
+                let parts = key.split(separator: ":")
+                guard parts.count >= 3, let amount = f.amount else { throw OWError.refused("finding #\(id) names no sender") }
+                let domain = String(parts[1])
+                let name = f.vendor ?? domain
+                let vendor = try Vendors.resolve(db, name) ?? Vendors.resolve(db, domain)
+                    ?? ((try? Vendors.insert(db, name: name, category: nil, domains: [domain], aliases: [])) ?? Vendors.insert(db, name: domain, category: nil, domains: [domain], aliases: []))
+                if let key = licenseKey {
+                    license = try Licenses.get(db, key)
+                } else {
+                    // Monthly unless the amount is a year of the monthly estimate.
+                    let yearly = f.monthly.map { $0.minor * 12 == amount.minor && $0.minor != amount.minor } ?? false
+                    var d = LicenseDraft(name: try Licenses.find(db, vendor.name) == nil ? vendor.name : "\(vendor.name) (adopted)", vendor: vendor.name,
+                                         seats: 1, cost: amount.decimal)
+                    d.currency = amount.currency.code
+                    d.period = yearly ? "yearly" : "monthly"
+                    d.notes = "adopted from scan finding #\(id) (\(domain))"
+                    license = try Licenses.add(session, d)
+                }
             case "price_change":
                 guard let lid = row.optionalInt("license_id"), let amount = f.amount else { throw OWError.refused("finding #\(id) names no license") }
                 // The finding's amount is the whole contract at the new price, per the license's period.

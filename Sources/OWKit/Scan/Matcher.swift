@@ -1,5 +1,15 @@
 import Foundation
 
+/// A receipt's spend with a sender the catalog does not know.
+struct UnknownSpend {
+    let name: String
+    let domain: String
+    let amount: Money
+    let period: Period?
+    let on: Date
+    let subject: String
+}
+
 /// Matches observed charges to the inventory and records what does not fit.
 struct Matcher {
     let session: Session
@@ -244,6 +254,21 @@ struct Matcher {
             // One open finding per license; resolveStale keeps its count up to date.
             try add(Findings.record(db, kind: "unused_seats", key: "unused:\(l.id)", vendor: nil, licenseID: l.id, chargeID: nil,
                                     amount: nil, monthly: cost, summary: Findings.unusedSummary(l, idle: idle, cost: cost), now: session.now))
+        }
+    }
+
+    /// A subscription billed by a sender nobody registered: one open `unknown_vendor` finding per
+    /// sender domain and currency (adopting it creates the vendor and its license).
+    mutating func recordUnknown(_ u: UnknownSpend) throws {
+        let period = u.period ?? .monthly
+        let monthly = Money(minor: (Rational(u.amount.minor, 1) * period.chargesPerMonth).rounded, currency: u.amount.currency)
+        let day = Time.day(u.on)
+        try add(Findings.record(session.db, kind: "unknown_vendor", key: "unknown:\(u.domain):\(u.amount.currency.code)", vendor: nil, licenseID: nil,
+                                chargeID: nil, amount: u.amount, monthly: monthly,
+                                summary: "\(u.name) (\(u.domain)) billed \(u.amount.display) \(period.description) on \(day) and is not in the catalog: "
+                                    + "a subscription nobody registered? (\(String(u.subject.prefix(80))))", now: session.now, refresh: true))
+        if let id = created.last, try session.db.one("SELECT 1 AS x FROM findings WHERE id = ? AND vendor IS NULL", id) != nil {
+            try session.db.run("UPDATE findings SET vendor = ? WHERE id = ?", u.name, id)
         }
     }
 

@@ -67,6 +67,8 @@ public struct Receipt: Sendable {
     /// A partial-period charge ("prorated"): not comparable with the contract's price.
     public var prorated = false
     public var date: Date?
+    /// A subscription billed by a sender the catalog does not know: who, by name and registrable domain.
+    public var unknownSender: (name: String, domain: String)?
     /// Why the message is not a charge; nil when it is one.
     public var notACharge: String?
     public var isCharge: Bool { notACharge == nil && vendor != nil && amount != nil }
@@ -124,12 +126,18 @@ enum ReceiptReader {
         // Mail from anyone else (most of an inbox) is dismissed before its text is read.
         let (candidates, domain) = index.vendors(forSender: message.fromAddress ?? "")
         let viaProcessor = domain.map { VendorIndex.processors.contains($0) } ?? false
-        if candidates.isEmpty && !viaProcessor {
-            r.notACharge = "sender is not a known vendor"
-            return r
-        }
         let subject = message.subject
         let lowerSubject = LowerText(subject)
+        if candidates.isEmpty && !viaProcessor {
+            // The long tail: a receipt from a sender nobody registered may be shadow IT. Only mail
+            // whose subject says receipt or invoice has its text read (most of an inbox does not).
+            r.notACharge = "sender is not a known vendor"
+            let address = message.fromAddress ?? ""
+            guard domain == nil, let at = address.lastIndex(of: "@"), lowerSubject.contains(any: receiptNeedles),
+                  !lowerSubject.contains(any: notChargeSubjectNeedles) else { return r }
+            let host = String(address[address.index(after: at)...])
+            return try unknownSubscription(message, r, host: host, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
+        }
         // Mail from a vendor that is plainly not a charge (newsletters, trials) is dismissed too.
         if candidates.count == 1 && !viaProcessor, let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
             r.vendor = candidates[0]
@@ -171,6 +179,47 @@ enum ReceiptReader {
         r.invoiceNo = invoiceNumber(in: text + "\n" + subject)
         try budget.checkTime()
         r.period = period(in: lowerText) ?? period(in: lowerSubject)
+        return r
+    }
+
+    static let notChargeSubjectNeedles = Needles.of(["payment failed", "failed payment", "declined", "trial", "newsletter", "webinar"])
+    /// One-off purchases, not subscriptions: retail, shipping, rides, travel.
+    static let oneOffNeedles = Needles.of(["your order", "order confirmation", "shipped", "shipping", "delivery", "delivered", "tracking number",
+                                           "your ride", "your trip", "trip with", "hotel", "booking", "reservation", "flight", "boarding",
+                                           "bestellung", "commande", "pedido", "versand", "livraison"])
+    /// What a subscription's receipt says.
+    static let subscriptionNeedles = Needles.of(["subscription", "renew", "your plan", " plan", "per month", "/month", "monthly", "annual",
+                                                 "yearly", "billed", "billing period", "seats", "membership", "abonnement", "abo ", "suscripción",
+                                                 "next payment", "next billing", "recurring"])
+
+    /// A receipt from a sender the catalog does not know: a subscription (it names a plan, a
+    /// period, seats, a renewal) with a total, or a one-off purchase and dismissed with the reason.
+    static func unknownSubscription(_ message: MailMessage, _ r: Receipt, host: String, subject: LowerText, defaultCurrency: Currency,
+                                    budget: MessageBudget) throws -> Receipt {
+        var r = r
+        let text = Self.head(of: message.readableText)
+        try budget.checkTime()
+        let lower = LowerText(text)
+        if subject.contains(any: oneOffNeedles) || LowerText(String(text.prefix(3000))).contains(any: oneOffNeedles) {
+            r.notACharge = "sender is not a known vendor, and this is a one-off purchase (an order, a delivery, a ride or travel), not a subscription"
+            return r
+        }
+        guard subject.contains(any: subscriptionNeedles) || lower.contains(any: subscriptionNeedles) else {
+            r.notACharge = "sender is not a known vendor, and nothing says subscription (a plan, a period, seats, a renewal)"
+            return r
+        }
+        guard let amount = total(in: text, defaultCurrency: defaultCurrency) else {
+            r.notACharge = "sender is not a known vendor, and no labelled total"
+            return r
+        }
+        let registrable = RegistrableDomain.of(host)
+        let display = MailHeader.mailboxes(message.from).first?.name.trimmingCharacters(in: .whitespaces) ?? ""
+        r.unknownSender = (display.isEmpty || display.contains("@") ? registrable : String(display.prefix(80)), registrable)
+        r.amount = amount
+        r.date = message.sentAt
+        r.invoiceNo = invoiceNumber(in: text + "\n" + message.subject)
+        r.period = period(in: lower) ?? period(in: subject)
+        r.notACharge = nil
         return r
     }
 

@@ -317,6 +317,8 @@ public enum Scanner {
             if try matcher.record(charge) { result.charges += 1 } else { result.alreadySeen += 1 }
         case .notACharge(let fromVendor):
             if fromVendor { result.notCharges += 1 }
+        case .unknownVendor(let spend):
+            try matcher.recordUnknown(spend)
         case .skipped:
             break
         }
@@ -424,6 +426,11 @@ public enum Scanner {
         } catch let over as OverBudget {
             return withFile(skip(key, place, over.reason, result: &result), fileKey)
         }
+        if let sender = receipt.unknownSender, let amount = receipt.amount, amount.minor > 0 {
+            let spend = UnknownSpend(name: sender.name, domain: sender.domain, amount: amount, period: receipt.period,
+                                     on: receipt.date ?? context.session.now, subject: message.subject)
+            return ScanItem(key: key, fileKey: fileKey, outcome: .unknownVendor(spend))
+        }
         guard receipt.isCharge, let vendor = receipt.vendor, let amount = receipt.amount else {
             return ScanItem(key: key, fileKey: fileKey, outcome: .notACharge(fromVendor: receipt.vendor != nil))
         }
@@ -479,6 +486,8 @@ struct ScanItem {
     enum Outcome {
         case charge(Matcher.Charge)
         case notACharge(fromVendor: Bool)
+        /// A subscription's receipt from a sender the catalog does not know.
+        case unknownVendor(UnknownSpend)
         /// Malformed or over its budget: remembered with the reason, never read again.
         case skipped(String)
     }

@@ -121,7 +121,8 @@ enum ScanCommand {
         }
         inv.emit(Record([("subject", .text(message.subject)), ("from", .text(message.from)), ("date", .text(message.date)),
                          ("message_id", .text(message.messageID)), ("parts", .list(types)), ("texts", .list(texts)),
-                         ("vendor", .text(receipt.vendor?.name)), ("amount", .money(receipt.amount)), ("invoice_no", .text(receipt.invoiceNo)),
+                         ("vendor", .text(receipt.vendor?.name)), ("unknown_vendor", .text(receipt.unknownSender.map { "\($0.name) (\($0.domain))" })),
+                         ("amount", .money(receipt.amount)), ("invoice_no", .text(receipt.invoiceNo)),
                          ("period", .text(receipt.period?.description)), ("is_charge", .bool(receipt.isCharge)), ("not_a_charge", .text(receipt.notACharge))]))
     }
 }
