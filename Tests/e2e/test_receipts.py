@@ -111,3 +111,16 @@ def test_subscriptions_from_senders_nobody_registered(office):
     assert [c["license"] for c in charges] == ["Acme Analytics"]
     assert not [f for f in office.ok("scan", "findings", "--json").json() if f["kind"] in ("unknown_vendor", "price_change", "unmanaged")
                 and f["vendor"] == "Acme Analytics"]
+
+
+@pytest.mark.parametrize("text, number", [
+    ("Rechnung\nRechnungsnr.: RE-2026-0042\nGesamtbetrag: 12,00 €\n", "RE-2026-0042"),
+    ("Facture\nN° de facture : F20180027\nNet à payer : 18,00 €\n", "F20180027"),
+    ("Factuur\nFactuurnummer: 2026-7781\nTotaal: € 49,99\n", "2026-7781"),
+    ("Faktura\nFaktura nr 4471/11/2026\nDo zapłaty: 123,00 zł\n", "4471/11/2026"),
+    ("Receipt\nOrder #A-778812\nInvoice number: INV-2026-11\nTotal: $20.00\n", "INV-2026-11"),   # the invoice number, not the order's
+    ("Receipt\nOrder number: 998877\nTotal: $20.00\n", "998877"),                                  # an order number when nothing else
+])
+def test_invoice_numbers_in_their_languages(office, text, number):
+    got = inspect(office, text.encode("utf-8"), ctype="text/plain; charset=utf-8")
+    assert got["invoice_no"] == number, got

@@ -329,10 +329,15 @@ enum ReceiptReader {
         return mark(b[b.count - 2]) || (b.count == 3 && digit(b[1]) && mark(b[0]))
     }
 
-    static let invoiceWords = Needles.of(["invoice", "receipt", "rechnung", "facture", "factura", "fattura", "order", "transaction", "請求書"])
+    static let invoiceWords = Needles.of(["invoice", "receipt", "rechnung", "facture", "factura", "fattura", "fatura", "factuur", "faktura", "lasku",
+                                          "n° de", "nº de", "numéro de", "número de", "order", "transaction", "請求書"])
+    /// Labels that name an order or a payment rather than the invoice: used only when no invoice number is found.
+    static let weakInvoiceWords = Needles.of(["order", "transaction", "receipt"])
 
+    /// An invoice's number after its label, in the languages receipts come in: `Invoice no.`,
+    /// `Rechnungsnr.`, `N° de facture`, `Factuurnummer`, `Faktura nr`, `Laskun numero`, `請求書番号`.
     static let invoicePattern = try! NSRegularExpression(pattern:
-        #"(?i)(?:invoice|receipt|rechnung|facture|factura|fattura|order|transaction|請求書)\s*(?:number|no\.?|nr\.?|n°|#|id|s?nummer|número|numero|番号)?\s*[:#]?\s*([A-Z0-9][A-Z0-9\-_/]{3,})"#)
+        #"(?i)(?:(?:n°|nº|no\.?|num[ée]ro|número)\s*(?:de\s+|di\s+|da\s+)?(?:la\s+)?(?:facture|factura|fattura|fatura)|invoice|receipt|rechnung|facture|factura|fattura|fatura|factuur|faktura|laskun?|order|transaction|請求書)\s*(?:number|no\.?|nr\.?|n°|nº|#|id|s?nummer|s?nr\.?|número|numero|番号)?\s*[:#.]?\s*([A-Z0-9][A-Z0-9\-_/]{3,})"#)
 
     /// How much of a line after an invoice word, and of the next line, the expression sees:
     /// a number sits right after its label; reading further made a long line quadratic.
@@ -346,6 +351,7 @@ enum ReceiptReader {
         // Invoice words are ASCII or caseless, so ASCII folding finds them at the original offsets.
         let lines = Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false)
         var tried = 0
+        var fallback: String?
         for (i, line) in lines.enumerated() {
             let lower = LowerText(asciiFolding: line)
             var starts: [Int] = []
@@ -360,16 +366,20 @@ enum ReceiptReader {
             let next = i + 1 < lines.count ? "\n" + String(decoding: lines[i + 1].prefix(invoiceWindow), as: UTF8.self) : ""
             for at in starts.sorted() {
                 tried += 1
-                if tried > maxInvoiceLabels { return nil }
+                if tried > maxInvoiceLabels { return fallback }
                 let window = String(decoding: line.dropFirst(at).prefix(invoiceWindow), as: UTF8.self) + next
                 let ns = window as NSString
                 for m in invoicePattern.matches(in: window, options: [.anchored], range: NSRange(location: 0, length: ns.length)) {
                     let v = ns.substring(with: m.range(at: 1))
-                    if v.contains(where: \.isNumber) { return v }
+                    guard v.contains(where: \.isNumber) else { continue }
+                    // An order or transaction number stands in only when no invoice number follows.
+                    let label = LowerText(asciiFolding: Array(window.utf8)[...])
+                    if weakInvoiceWords.contains(where: { label.hasPrefix($0) }) { fallback = fallback ?? v; continue }
+                    return v
                 }
             }
         }
-        return nil
+        return fallback
     }
 
     static let yearlyNeedles = Needles.of(["annual", "yearly", "per year", "/year", "/yr", "jährlich", "jahresabo", "annuel", "anual", "12 months"])
