@@ -2,6 +2,7 @@
 amount and currency a person reads there (each checked by hand against the document), and
 labels, languages and currency marks the scan once missed."""
 import base64
+import json
 
 import pytest
 
@@ -124,3 +125,27 @@ def test_subscriptions_from_senders_nobody_registered(office):
 def test_invoice_numbers_in_their_languages(office, text, number):
     got = inspect(office, text.encode("utf-8"), ctype="text/plain; charset=utf-8")
     assert got["invoice_no"] == number, got
+
+
+def test_trial_notices_become_trial_findings(office):
+    from test_reconcile import receipt
+    mbox = office.home / "trials.mbox"
+    mbox.write_bytes(receipt(1, "Notion <team@makenotion.com>", "2026-11-20", "Your Notion trial ends soon",
+                             ["Your free trial of Notion Plus ends on December 12, 2026.", "After that you will be charged $10.00 per month."])
+                     + receipt(2, "Miro <billing@miro.com>", "2026-11-21", "Your Miro trial", ["Enjoy Miro!"]))      # no date: a plain notice
+    r = office.ok("scan", mbox, "--json").json()
+    assert r["charges"] == 0 and r["not_charges"] == 2
+    trials = office.ok("scan", "findings", "--kind", "trial", "--json").json()
+    assert [(t["vendor"], "2026-12-12" in t["summary"]) for t in trials] == [("Notion", True)]
+    # Once the day has passed the finding resolves itself (the scan sees what the trial became).
+    import shutil
+    import subprocess
+    from conftest import BIN
+    if shutil.which("faketime"):
+        later = subprocess.run(["faketime", "-f", "+40d", BIN, "scan", "findings", "--kind", "trial", "--all", "--json"], cwd=office.home,
+                               env=office.env, capture_output=True, text=True)
+        assert later.returncode == 0, later.stderr
+        subprocess.run(["faketime", "-f", "+40d", BIN, "scan", str(mbox)], cwd=office.home, env=office.env, capture_output=True, check=True)
+        after = json.loads(subprocess.run(["faketime", "-f", "+40d", BIN, "scan", "findings", "--kind", "trial", "--all", "--json"],
+                                          cwd=office.home, env=office.env, capture_output=True, text=True).stdout)
+        assert [(t["status"], t["note"]) for t in after] == [("resolved", "the trial ended on 2026-12-12")]

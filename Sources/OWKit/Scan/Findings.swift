@@ -70,13 +70,20 @@ public enum Findings {
         let today = Time.startOfDay(now)
         let open = try db.query("""
             SELECT id, kind, license_id, dedupe_key, amount_minor, monthly_minor, summary FROM findings
-            WHERE status = 'open' AND kind IN ('unused_seats', 'renewal', 'price_change') ORDER BY id DESC
+            WHERE status = 'open' AND kind IN ('unused_seats', 'renewal', 'price_change', 'trial') ORDER BY id DESC
             """)
         var unusedSeen = Set<Int64>()
         for f in open {
             let id = f.int("id"), kind = f.string("kind")
             let license = try f.optionalInt("license_id").flatMap { try Licenses.find(db, String($0)) }
             var reason: String?
+            if kind == "trial" {
+                // A trial's day passed: it is paid now (or was cancelled), and the scan sees what followed.
+                if let day = f.string("dedupe_key").split(separator: ":").last.flatMap({ Time.parseDay(String($0)) }), day < today {
+                    try resolve(db, ids: [id], reason: "the trial ended on \(Time.day(day))", by: "owatch", now: now)
+                }
+                continue
+            }
             if license == nil {
                 reason = "the license was removed"
             } else if let l = license, !l.isActive {

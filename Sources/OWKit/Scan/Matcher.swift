@@ -272,6 +272,14 @@ struct Matcher {
         }
     }
 
+    /// A trial that turns paid on `ends`: one finding per vendor and day.
+    mutating func recordTrial(_ vendor: Vendor, ends: String, subject: String) throws {
+        try add(Findings.record(session.db, kind: "trial", key: "trial:\(vendor.id):\(ends)", vendor: vendor, licenseID: nil, chargeID: nil,
+                                amount: nil, monthly: nil,
+                                summary: "\(vendor.name)'s trial ends on \(ends) and turns paid then, unless cancelled (\(String(subject.prefix(80))))",
+                                now: session.now))
+    }
+
     func newFindings() throws -> [Finding] {
         try created.map { try Findings.get(session.db, $0) }
     }

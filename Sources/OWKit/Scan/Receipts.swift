@@ -67,6 +67,8 @@ public struct Receipt: Sendable {
     /// A partial-period charge ("prorated"): not comparable with the contract's price.
     public var prorated = false
     public var date: Date?
+    /// A trial notice's end date (YYYY-MM-DD): the day the subscription turns paid.
+    public var trialEnds: String?
     /// A subscription billed by a sender the catalog does not know: who, by name and registrable domain.
     public var unknownSender: (name: String, domain: String)?
     /// Why the message is not a charge; nil when it is one.
@@ -142,6 +144,8 @@ enum ReceiptReader {
         if candidates.count == 1 && !viaProcessor, let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
             r.vendor = candidates[0]
             r.notACharge = hit.1
+            // A trial that ends on a date turns paid then: worth knowing before the first charge.
+            if hit.1 == "trial notice" { r.trialEnds = trialEnd(in: subject + "\n" + String(Self.head(of: message.readableText).prefix(8_000))) }
             return r
         }
         r.date = message.sentAt
@@ -180,6 +184,26 @@ enum ReceiptReader {
         try budget.checkTime()
         r.period = period(in: lowerText) ?? period(in: lowerSubject)
         return r
+    }
+
+    static let trialEndNeedles = Needles.of(["ends on", "will end on", "expires on", "ends", "expires", "until", "endet am", "läuft am",
+                                             "se termine le", "expire le", "termina el", "vence el"])
+
+    /// The date after "ends on", "expires on", "until" … in a trial notice.
+    static func trialEnd(in text: String) -> String? {
+        let lower = LowerText(asciiFolding: Array(text.utf8)[...])
+        for needle in trialEndNeedles {
+            var from = 0
+            while let at = lower.find(needle, from: from) {
+                from = at + needle.count
+                let rest = String(decoding: Array(text.utf8)[from..<min(from + 40, text.utf8.count)], as: UTF8.self)
+                let words = rest.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!()")) }
+                for n in stride(from: min(4, words.count), through: 1, by: -1) {
+                    if let day = UsageDates.day(words.prefix(n).joined(separator: " ")) { return day }
+                }
+            }
+        }
+        return nil
     }
 
     static let notChargeSubjectNeedles = Needles.of(["payment failed", "failed payment", "declined", "trial", "newsletter", "webinar"])

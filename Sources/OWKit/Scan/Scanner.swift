@@ -319,6 +319,9 @@ public enum Scanner {
             if fromVendor { result.notCharges += 1 }
         case .unknownVendor(let spend):
             try matcher.recordUnknown(spend)
+        case .trial(let vendor, let ends, let subject):
+            result.notCharges += 1                    // not a charge yet
+            try matcher.recordTrial(vendor, ends: ends, subject: subject)
         case .skipped:
             break
         }
@@ -431,6 +434,9 @@ public enum Scanner {
                                      on: receipt.date ?? context.session.now, subject: message.subject)
             return ScanItem(key: key, fileKey: fileKey, outcome: .unknownVendor(spend))
         }
+        if let vendor = receipt.vendor, let ends = receipt.trialEnds {
+            return ScanItem(key: key, fileKey: fileKey, outcome: .trial(vendor, ends: ends, subject: message.subject))
+        }
         guard receipt.isCharge, let vendor = receipt.vendor, let amount = receipt.amount else {
             return ScanItem(key: key, fileKey: fileKey, outcome: .notACharge(fromVendor: receipt.vendor != nil))
         }
@@ -488,6 +494,8 @@ struct ScanItem {
         case notACharge(fromVendor: Bool)
         /// A subscription's receipt from a sender the catalog does not know.
         case unknownVendor(UnknownSpend)
+        /// A vendor's trial that turns paid on a day.
+        case trial(Vendor, ends: String, subject: String)
         /// Malformed or over its budget: remembered with the reason, never read again.
         case skipped(String)
     }

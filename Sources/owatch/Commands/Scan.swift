@@ -123,6 +123,7 @@ enum ScanCommand {
                          ("message_id", .text(message.messageID)), ("parts", .list(types)), ("texts", .list(texts)),
                          ("vendor", .text(receipt.vendor?.name)), ("unknown_vendor", .text(receipt.unknownSender.map { "\($0.name) (\($0.domain))" })),
                          ("amount", .money(receipt.amount)), ("invoice_no", .text(receipt.invoiceNo)),
-                         ("period", .text(receipt.period?.description)), ("is_charge", .bool(receipt.isCharge)), ("not_a_charge", .text(receipt.notACharge))]))
+                         ("period", .text(receipt.period?.description)), ("trial_ends", .text(receipt.trialEnds)),
+                         ("is_charge", .bool(receipt.isCharge)), ("not_a_charge", .text(receipt.notACharge))]))
     }
 }
