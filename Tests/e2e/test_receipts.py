@@ -149,3 +149,15 @@ def test_trial_notices_become_trial_findings(office):
         after = json.loads(subprocess.run(["faketime", "-f", "+40d", BIN, "scan", "findings", "--kind", "trial", "--all", "--json"],
                                           cwd=office.home, env=office.env, capture_output=True, text=True).stdout)
         assert [(t["status"], t["note"]) for t in after] == [("resolved", "the trial ended on 2026-12-12")]
+
+
+def test_shared_parent_domains_need_the_vendor_named(office):
+    from test_reconcile import receipt
+    mbox = office.home / "amazon.mbox"
+    mbox.write_bytes(receipt(1, "Amazon Web Services <aws-receivables-support@email.amazon.com>", "2026-11-02", "Amazon Web Services Invoice Available",
+                             ["Greetings from Amazon Web Services,", "Invoice number: 1234567890", "TOTAL AMOUNT DUE $142.37"])
+                     + receipt(2, "Amazon.com <auto-confirm@amazon.com>", "2026-11-03", "Your Amazon.com order receipt",
+                               ["Order #112-7788", "A USB cable", "Order Total: $9.99"]))
+    office.ok("scan", mbox)
+    charges = office.ok("charge", "list", "--json").json()
+    assert [(c["vendor"], c["amount_minor"]) for c in charges] == [("Amazon Web Services", 14237)]      # the retail order is not AWS

@@ -45,7 +45,7 @@ enum Catalog {
     Okta | okta.com | | security
     Auth0 | auth0.com | | security
     Cloudflare | cloudflare.com | | infrastructure
-    Amazon Web Services | aws.amazon.com, amazonaws.com | aws, amazon web services emea | infrastructure
+    Amazon Web Services | aws.amazon.com, amazonaws.com, amazon.com | aws, amazon web services emea | infrastructure
     Microsoft Azure | azure.com | azure | infrastructure
     Google Cloud | cloud.google.com | gcp, google cloud platform | infrastructure
     DigitalOcean | digitalocean.com | digital ocean | infrastructure

@@ -10,6 +10,10 @@ struct VendorIndex {
     static let processors: Set<String> = ["stripe.com", "paypal.com", "paddle.com", "fastspring.com", "chargebee.com", "recurly.com",
                                           "2checkout.com", "braintreepayments.com", "invoice.stripe.com", "intuit.com", "apple.com", "google.com"]
 
+    /// Parent companies' domains their software bills from alongside everything else they send:
+    /// mail from them is a vendor's only when it names the vendor.
+    static let sharedDomains: Set<String> = ["amazon.com", "google.com", "microsoft.com", "apple.com"]
+
     init(_ db: Database) throws {
         var byDomain: [String: [Vendor]] = [:]
         var names: [([UInt8], Vendor)] = []
@@ -152,7 +156,15 @@ enum ReceiptReader {
         // Receipts say what matters near the top; a 50 MB attachment is not read to the end.
         let text = Self.head(of: message.readableText)
         try budget.checkTime()
-        if viaProcessor || candidates.count > 1 {
+        if let d = domain, VendorIndex.sharedDomains.contains(d) {
+            // A parent company's domain (AWS and Amazon retail both mail from amazon.com): the
+            // vendor is the one the mail names, never the domain's alone.
+            r.vendor = index.vendor(namedIn: subject + "\n" + String(text.prefix(4000)), among: candidates)
+            if r.vendor == nil {
+                r.notACharge = "mail from \(d), which several companies' mail comes from, naming none of its software vendors"
+                return r
+            }
+        } else if viaProcessor || candidates.count > 1 {
             r.vendor = index.vendor(namedIn: subject + "\n" + String(text.prefix(4000)), among: candidates.count > 1 ? candidates : nil)
                 ?? (candidates.count == 1 ? candidates[0] : nil)
         } else {
