@@ -66,13 +66,20 @@ public final class Ledger {
                                   hint: "upgrade owatch; the ledger was not changed")
         }
         guard version < Schema.currentVersion else { return }
+        // A ledger whose events record state digests: whether they held before the migration.
+        let heldBefore = try AuditLog.stateHolds(db)
+        var migrated = false
         for step in version..<Schema.currentVersion {
             try db.write {
                 // Re-check inside the write lock: a concurrent owatch may have migrated already.
                 guard Int(try db.scalar("PRAGMA user_version")) == step else { return }
                 try Schema.migrations[step](db)
                 try db.execute("PRAGMA user_version = \(step + 1)")  // integer from our own table, not input
+                migrated = true
             }
+        }
+        if migrated, let heldBefore {
+            try db.write { try AuditLog.rebase(db, from: version, to: Schema.currentVersion, heldBefore: heldBefore, now: Date()) }
         }
     }
 
