@@ -84,6 +84,9 @@ final class Invocation {
         if exporter.format == .table { emit([record], tableColumns: tableColumns) } else { emit(record) }
     }
 
+    /// An option whose value the parser checked against its choices, as the type they name.
+    func choice<T: RawRepresentable>(_ name: String) -> T? where T.RawValue == String { value(name).flatMap(T.init(rawValue:)) }
+
     /// All values of a repeatable option.
     func values(_ name: String) -> [String] { line.options[name] ?? [] }
     func emit(_ record: Record) { term.out(exporter.single(record)) }

@@ -534,23 +534,26 @@ public enum Licenses {
     /// Frees every seat of these people (offboarding), each seat an audit event; returns the
     /// licenses each held. One listing of the licenses, however many people.
     static func freeSeats(_ session: Session, users: [User]) throws -> [Int64: [License]] {
-        guard !users.isEmpty else { return [:] }
-        let ids = Set(users.map(\.id))
-        var heldIDs: [Int64: [Int64]] = [:]
-        try session.db.forEach("SELECT user_id, license_id FROM seats ORDER BY license_id") { row in
-            if ids.contains(row.int("user_id")) { heldIDs[row.int("user_id"), default: []].append(row.int("license_id")) }
-        }
-        guard !heldIDs.isEmpty else { return [:] }
-        let byID = Dictionary(uniqueKeysWithValues: try list(session.db).map { ($0.id, $0) })
-        var out: [Int64: [License]] = [:]
+        let out = try held(session.db, by: users)
         for u in users {
-            let held = (heldIDs[u.id] ?? []).compactMap { byID[$0] }.sorted { $0.name.lowercased() < $1.name.lowercased() }
-            guard !held.isEmpty else { continue }
-            out[u.id] = held
+            guard let held = out[u.id] else { continue }
             try session.db.run("DELETE FROM seats WHERE user_id = ?", u.id)
             for l in held { try audit(session, "seat.unassign", "license:\(l.name)", .obj([("user", .string(u.name)), ("reason", .string("offboard"))])) }
         }
         return out
+    }
+
+    /// The licenses each of these people holds a seat of, by name: one listing, however many people.
+    static func held(_ db: Database, by users: [User]) throws -> [Int64: [License]] {
+        guard !users.isEmpty else { return [:] }
+        let ids = Set(users.map(\.id))
+        var heldIDs: [Int64: [Int64]] = [:]
+        try db.forEach("SELECT user_id, license_id FROM seats ORDER BY license_id") { row in
+            if ids.contains(row.int("user_id")) { heldIDs[row.int("user_id"), default: []].append(row.int("license_id")) }
+        }
+        guard !heldIDs.isEmpty else { return [:] }
+        let byID = Dictionary(uniqueKeysWithValues: try list(db).map { ($0.id, $0) })
+        return heldIDs.mapValues { lids in lids.compactMap { byID[$0] }.sorted { $0.name.lowercased() < $1.name.lowercased() } }.filter { !$0.value.isEmpty }
     }
 
     /// Monthly cost per currency of one seat of each license: what a person's seats cost.

@@ -8,8 +8,6 @@ public struct ExchangeRate: Sendable {
     /// The decimal as given ("1.0921"); `value` is the same number, exact.
     public let rate: String
     public let source: String
-
-    public var value: Rational { (try? ExchangeRates.parseRate(rate)) ?? Rational(1, 1) }
 }
 
 /// An amount converted, with the day of the rate used (nil when no conversion was needed).
@@ -222,10 +220,11 @@ public enum Rates {
         guard Time.parseDay(day) != nil else { throw OWError.usage("--on '\(day.prefix(20))' is not a date (YYYY-MM-DD)") }
         _ = try ExchangeRates.parseRate(rate)
         let text = rate.trimmingCharacters(in: .whitespaces)
+        let rate = ExchangeRate(from: f, to: t, day: day, rate: text, source: "manual")
         return try session.write {
-            try upsert(session.db, ExchangeRate(from: f, to: t, day: day, rate: text, source: "manual"))
+            try upsert(session.db, rate)
             try session.audit("rate.set", "rate:\(f)/\(t)", .obj([("on", .string(day)), ("rate", .number(text))]))
-            return ExchangeRate(from: f, to: t, day: day, rate: text, source: "manual")
+            return rate
         }
     }
 

@@ -271,17 +271,8 @@ public enum DirectorySync {
                 if u.role == .employee { leaving.append((u, why)); continue }
                 changes.append(Change(kind: .kept, user: u.name, email: u.email, what: "\(why); an \(u.role.rawValue) is never offboarded by a sync"))
             }
-            // Who holds what, from one listing (a dry run offboards nobody but says what it would free).
-            var held: [Int64: [License]] = [:]
-            if !leaving.isEmpty {
-                let ids = Set(leaving.map { $0.0.id })
-                var heldIDs: [Int64: [Int64]] = [:]
-                try db.forEach("SELECT user_id, license_id FROM seats") { if ids.contains($0.int("user_id")) { heldIDs[$0.int("user_id"), default: []].append($0.int("license_id")) } }
-                if !heldIDs.isEmpty {
-                    let byID = Dictionary(uniqueKeysWithValues: try Licenses.list(db).map { ($0.id, $0) })
-                    for (uid, lids) in heldIDs { held[uid] = lids.compactMap { byID[$0] }.sorted { $0.name.lowercased() < $1.name.lowercased() } }
-                }
-            }
+            // Who holds what (a dry run offboards nobody but says what it would free).
+            let held = try Licenses.held(db, by: leaving.map(\.0))
             for (u, why) in leaving {
                 let mine = held[u.id] ?? []
                 changes.append(Change(kind: .offboard, user: u.name, email: u.email, what: why + (mine.isEmpty ? "" : "; frees " + mine.map(\.name).joined(separator: ", "))))

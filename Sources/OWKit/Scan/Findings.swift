@@ -149,12 +149,12 @@ public enum Findings {
 
     /// Records a finding unless one with the same key exists. Returns its id when new. With
     /// `refresh`, an open finding of that key takes the newer charge and summary instead.
-    static func record(_ db: Database, kind: String, key: String, vendor: Vendor?, licenseID: Int64?, chargeID: Int64?,
+    static func record(_ db: Database, kind: String, key: String, vendor: Vendor?, vendorName: String? = nil, licenseID: Int64?, chargeID: Int64?,
                        amount: Money?, monthly: Money?, summary: String, now: Date, refresh: Bool = false) throws -> Int64? {
         try db.run("""
             INSERT OR IGNORE INTO findings(kind, dedupe_key, vendor_id, vendor, license_id, charge_id, amount_minor, monthly_minor, currency, summary, created_at)
             VALUES (?,?,?,?,?,?,?,?,?,?,?)
-            """, kind, key, vendor?.id, vendor?.name, licenseID, chargeID, amount?.minor, monthly?.minor, (amount ?? monthly)?.currency.code, summary, Time.rfc3339(now))
+            """, kind, key, vendor?.id, vendor?.name ?? vendorName, licenseID, chargeID, amount?.minor, monthly?.minor, (amount ?? monthly)?.currency.code, summary, Time.rfc3339(now))
         if db.changes == 1 { return db.lastInsertRowID }
         if refresh {
             try db.run("UPDATE findings SET charge_id = ?, summary = ? WHERE dedupe_key = ? AND status = 'open' AND (charge_id IS NOT ? OR summary != ?)",

@@ -263,13 +263,11 @@ struct Matcher {
         let period = u.period ?? .monthly
         let monthly = Money(minor: (Rational(u.amount.minor, 1) * period.chargesPerMonth).rounded, currency: u.amount.currency)
         let day = Time.day(u.on)
-        try add(Findings.record(session.db, kind: "unknown_vendor", key: "unknown:\(u.domain):\(u.amount.currency.code)", vendor: nil, licenseID: nil,
+        try add(Findings.record(session.db, kind: "unknown_vendor", key: "unknown:\(u.domain):\(u.amount.currency.code)", vendor: nil,
+                                vendorName: u.name, licenseID: nil,
                                 chargeID: nil, amount: u.amount, monthly: monthly,
                                 summary: "\(u.name) (\(u.domain)) billed \(u.amount.display) \(period.description) on \(day) and is not in the catalog: "
                                     + "a subscription nobody registered? (\(String(u.subject.prefix(80))))", now: session.now, refresh: true))
-        if let id = created.last, try session.db.one("SELECT 1 AS x FROM findings WHERE id = ? AND vendor IS NULL", id) != nil {
-            try session.db.run("UPDATE findings SET vendor = ? WHERE id = ?", u.name, id)
-        }
     }
 
     /// A trial that turns paid on `ends`: one finding per vendor and day.

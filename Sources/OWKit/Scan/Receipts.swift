@@ -343,7 +343,7 @@ enum ReceiptReader {
             if s.hasSuffix("円") { s = "JPY " + s.dropLast() }
             if s.hasPrefix("Rs") { s = "INR " + s.drop(while: { $0.isLetter || $0 == "." || $0 == " " }) }
             if s.hasSuffix("zł") { s = "PLN " + s.dropLast(2) }
-            if s.hasSuffix(" kr") || s.hasSuffix("kr") { s = "SEK " + s.replacingOccurrences(of: "kr", with: "") }
+            if s.hasSuffix("kr") { s = "SEK " + s.dropLast(2) }
             // A word that is not a currency before the number ("VAT 681.87") is not part of the amount.
             if let first = s.first, first.isLetter, s.prefix(3).allSatisfy({ $0.isUppercase }), (try? Currency.parse(String(s.prefix(3)))) == nil {
                 s = String(s.dropFirst(3)).trimmingCharacters(in: .whitespaces)

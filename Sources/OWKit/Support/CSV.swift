@@ -24,6 +24,11 @@ public enum CSV {
         return (Charset.decode(body, charset: "windows-1252"), "Windows-1252")
     }
 
+    /// An input file the user named (`-`: standard input) as text, by `text(_:file:)`'s rules.
+    public static func readText(_ path: String) throws -> (text: String, encoding: String) {
+        try text(try FileSystem.readInput(path), file: path == "-" ? "standard input" : path)
+    }
+
     public static func trim(_ s: String) -> String {
         guard let f = s.utf8.first, let l = s.utf8.last, f == 32 || f == 9 || l == 32 || l == 9 else { return s }
         return String(s.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())

@@ -213,8 +213,7 @@ enum LicenseCommand {
 
     static func importFile(_ inv: Invocation) throws {
         let path = inv.argument(0)
-        let bytes = try FileSystem.readInput(path)
-        let (text, encoding) = try CSV.text(bytes, file: path == "-" ? "standard input" : path)
+        let (text, encoding) = try CSV.readText(path)
         if encoding != "UTF-8" { inv.note("Read \(path) as \(encoding) (it is not UTF-8).") }
         let dates = try inv.value("date-format").map(LicenseImport.DateFormat.init)
         let update = inv.flag("update")

@@ -22,8 +22,7 @@ enum RateCommand {
 
     static func importFile(_ inv: Invocation) throws {
         let path = inv.argument(0)
-        let bytes = try FileSystem.readInput(path)
-        let (text, _) = try CSV.text(bytes, file: path == "-" ? "standard input" : path)
+        let (text, _) = try CSV.readText(path)
         let source = path == "-" ? "stdin" : (path as NSString).lastPathComponent
         let outcome = try Rates.importText(inv.session, text: text, source: source)
         inv.emit(Record([("format", .text(outcome.format)), ("rates", .int(Int64(outcome.rates))), ("changed", .int(Int64(outcome.changed))),

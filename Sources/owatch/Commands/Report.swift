@@ -15,10 +15,7 @@ enum ReportCommand {
 
     static func burn(_ inv: Invocation) throws {
         let s = inv.session
-        let by = try inv.value("by").map { v in
-            guard let g = BurnGrouping(rawValue: v) else { throw OWError.usage("--by must be one of: " + BurnGrouping.allCases.map(\.rawValue).joined(separator: ", ")) }
-            return g
-        } ?? .month
+        let by: BurnGrouping = inv.choice("by") ?? .month
         let now = Month(s.now)
         let to = try month(inv, "to") ?? now
         let from = try month(inv, "from") ?? to.adding(-11)

@@ -4,11 +4,8 @@ import OWKit
 enum UsageCommand {
     static func importFile(_ inv: Invocation) throws {
         let path = inv.argument(1)
-        let (text, _) = try CSV.text(try FileSystem.readInput(path), file: path == "-" ? "standard input" : path)
-        let format = try inv.value("from").map { v in
-            guard let f = UsageFormat(rawValue: v) else { throw OWError.usage("--from must be one of: " + UsageFormat.allCases.map(\.rawValue).joined(separator: ", ")) }
-            return f
-        }
+        let (text, _) = try CSV.readText(path)
+        let format: UsageFormat? = inv.choice("from")
         let o = try Usage.importText(inv.session, license: inv.argument(0), text: text, format: format)
         inv.emit(Record([("format", .text(o.format.rawValue)), ("rows", .int(Int64(o.rows))), ("recorded", .int(Int64(o.recorded))),
                          ("active", .int(Int64(o.active))), ("seats", .intOr(o.seats, "unlimited")),

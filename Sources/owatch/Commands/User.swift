@@ -137,13 +137,8 @@ extension UserCommand {
     /// `user sync FILE`: the directory export's diff, printed before (or instead of, with --dry-run) applying it.
     static func sync(_ inv: Invocation) throws {
         let path = inv.argument(0)
-        let (text, _) = try CSV.text(try FileSystem.readInput(path), file: path == "-" ? "standard input" : path)
-        let format = try inv.value("from").map { v in
-            guard let f = DirectoryFormat(rawValue: v) else {
-                throw OWError.usage("--from must be one of: " + DirectoryFormat.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            return f
-        }
+        let (text, _) = try CSV.readText(path)
+        let format: DirectoryFormat? = inv.choice("from")
         let o = try DirectorySync.run(inv.session, text: text, format: format, dryRun: inv.flag("dry-run"), offboardMissing: inv.flag("offboard-missing"))
         inv.emit(o.changes.map { Record([("change", .text($0.kind.rawValue)), ("user", .text($0.user)), ("email", .text($0.email)), ("what", .text($0.what))]) },
                  columns: ["change", "user", "email", "what"])

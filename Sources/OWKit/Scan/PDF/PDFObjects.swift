@@ -32,7 +32,12 @@ struct PDFParser {
     init(_ data: [UInt8], at pos: Int = 0) { self.data = data; self.pos = pos }
 
     static func isWhite(_ b: UInt8) -> Bool { b == 0 || b == 9 || b == 10 || b == 12 || b == 13 || b == 32 }
-    static func isDelimiter(_ b: UInt8) -> Bool { "()<>[]{}/%".utf8.contains(b) }
+    static func isDelimiter(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x28, 0x29, 0x3C, 0x3E, 0x5B, 0x5D, 0x7B, 0x7D, 0x2F, 0x25: return true   // ( ) < > [ ] { } / %
+        default: return false
+        }
+    }
 
     mutating func skipBlanks() {
         while pos < data.count {
