@@ -243,6 +243,13 @@ def people_office(tmp, people=10_000, licenses=2_000, seats_each=10):
            "date('now', '-' || ((license_id * 13 + user_id) % 120) || ' days'), 'generic', '" + stamp + "' FROM seats;",
            "COMMIT;"]
     subprocess.run(["sqlite3", str(ledger)], input="\n".join(sql), text=True, check=True)
+    # The last usage import, through owatch, as an office's would be: it records the seat findings
+    # (inactive seats) that the usage rows above mean, so the ledger is one owatch itself would have.
+    holders = subprocess.run(["sqlite3", "-csv", str(ledger), "SELECT u.email, g.last_active FROM usage g JOIN users u ON u.id = g.user_id "
+                              "WHERE g.license_id = 1"], text=True, check=True, capture_output=True).stdout
+    usage = Path(tmp) / "usage-L0.csv"
+    usage.write_text("email,last_active\n" + holders)
+    subprocess.run([BIN, "usage", "import", "L0", str(usage), "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
     return env, ledger
 
 

@@ -20,7 +20,7 @@ final class Invocation {
         self.term = term
         self.paths = paths
         var exporter = Exporter(format: format, color: term.color, width: term.width)
-        exporter.chosenColumns = line.value("columns").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        exporter.chosenColumns = line.value("columns").map { $0.split(separator: ",").map { $0.trimmed(.whitespaces) } }
         exporter.allColumns = line.flag("wide")
         self.exporter = exporter
         self.quiet = line.flag("quiet")
@@ -59,7 +59,7 @@ final class Invocation {
     func confirm(_ question: String) throws {
         guard !flag("yes"), isatty(STDIN_FILENO) == 1, term.stderrIsTTY else { return }
         term.err(question + " [y/N] ")
-        let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let answer = (readLine() ?? "").trimmed(.whitespaces).lowercased()
         guard answer == "y" || answer == "yes" else { throw OWError.refused("not confirmed; nothing changed", hint: "pass --yes to skip the question") }
     }
 

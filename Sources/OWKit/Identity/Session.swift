@@ -84,9 +84,12 @@ public final class Session {
         guard !staleFindingsDeferred else { return try body() }
         staleFindingsDeferred = true
         defer { staleFindingsDeferred = false }
+        let start = db.totalChanges
         let result = try body()
         staleFindingsDeferred = false
+        // A body that wrote nothing made nothing stale (a sync of an unchanged export).
         let before = db.totalChanges
+        guard before != start else { return result }
         try Findings.resolveStale(db, now: now)
         // What the refresh resolved or opened is recorded by an event of its own.
         if db.totalChanges != before { try audit("findings.refresh", "findings") }
@@ -103,7 +106,7 @@ public final class Session {
 public enum Setup {
     /// `owatch init`: a new ledger, issuer key, first admin and that admin's token file.
     public static func initialize(paths: Paths, org: String, admin: String, currency: String, now: Date = Date()) throws -> (Ledger, IssuedToken) {
-        let org = org.trimmingCharacters(in: .whitespacesAndNewlines)
+        let org = org.trimmed(.whitespacesAndNewlines)
         guard !org.isEmpty, org.count <= 200 else { throw OWError.usage("--org needs the organisation's name") }
         try Users.validateName(admin)
         let code = try Currency.parse(currency).code
@@ -171,7 +174,7 @@ public enum Setup {
             throw OWError(.notPermitted, "\(file) holds a valid token for \(claims.subject) but others can read it (mode \(exposed))",
                           hint: "chmod 600 \(ShellWord.quoted(file)), then run `owatch login \(ShellWord.quoted(file))` again")
         }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = text.trimmed(.whitespacesAndNewlines)
         try FileSystem.writeAtomically(paths.token, contents: token + "\n")
         return claims
     }

@@ -34,7 +34,7 @@ public enum Token {
 
     /// Three base64url segments on one line: the shape of a compact JWS, before any check.
     static func looksLikeToken(_ text: String) -> Bool {
-        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = text.trimmed(.whitespacesAndNewlines)
         let parts = t.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 3 && t.utf8.allSatisfy { $0 == 46 || $0 == 45 || $0 == 95 || ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) }
     }
@@ -67,7 +67,7 @@ public enum Token {
     /// Checks a token against the ledger, in the order RFC 8725 recommends: the algorithm and key
     /// are fixed by us, never chosen by the token. Every failure names the check that failed.
     public static func verify(_ text: String, ledger: Ledger, now: Date = Date()) throws -> Claims {
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = text.trimmed(.whitespacesAndNewlines)
         guard !token.isEmpty else { throw reject("the token is empty") }
         guard token.utf8.count <= maxLength else { throw reject("the token is too large (\(token.utf8.count) bytes)") }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)

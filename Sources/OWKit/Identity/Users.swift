@@ -41,8 +41,8 @@ public enum Users {
     }
 
     static func validateEmail(_ email: String) throws {
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), email.count <= 254,
+        let parts = email.utf8.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains(UInt8(ascii: ".")), email.utf8.count <= 254,
               !email.contains(where: { $0.isWhitespace }) else {
             throw OWError.usage("invalid email '\(email)'")
         }
@@ -65,21 +65,28 @@ public enum Users {
         }
         return try session.write {
             let user = try get(session.db, name)
-            var changes: [(String, JSON)] = []
-            func set(_ column: String, _ value: String?, _ old: String?) throws {
-                guard let value else { return }
-                let new: String? = value.isEmpty ? nil : value
-                guard new != old else { return }
-                try session.db.run("UPDATE users SET \(column) = ? WHERE id = ?", new, user.id)
-                changes.append((column, new.map(JSON.string) ?? .null))
-            }
-            try set("dept", dept, user.dept)
-            try set("email", email, user.email)
-            try set("full_name", fullName, user.fullName)
+            let changes = try update(session.db, user, dept: dept, email: email, fullName: fullName)
             guard !changes.isEmpty else { throw OWError.refused("\(user.name) already has these details") }
             try session.audit("user.edit", "user:\(user.name)", .obj(changes))
             return try get(session.db, name)
         }
+    }
+
+    /// Sets the details that differ (an empty value clears one) and returns them, for the caller's
+    /// audit event: `user edit` records one per person, `user sync` all of its edits in one.
+    static func update(_ db: Database, _ user: User, dept: String?, email: String?, fullName: String?) throws -> [(String, JSON)] {
+        var changes: [(String, JSON)] = []
+        func set(_ column: String, _ value: String?, _ old: String?) throws {
+            guard let value else { return }
+            let new: String? = value.isEmpty ? nil : value
+            guard new != old else { return }
+            try db.run("UPDATE users SET \(column) = ? WHERE id = ?", new, user.id)
+            changes.append((column, new.map(JSON.string) ?? .null))
+        }
+        try set("dept", dept, user.dept)
+        try set("email", email, user.email)
+        try set("full_name", fullName, user.fullName)
+        return changes
     }
 
     /// `user reactivate`: an offboarded person is active again, with the role they had. Their
@@ -178,7 +185,8 @@ public enum Users {
     }
 
     /// Offboards active people in one transaction (user offboard, user sync): the shared piece.
-    static func offboard(_ session: Session, _ users: [User]) throws -> [Offboarding] {
+    /// `held` is what they hold when the caller has already read it.
+    static func offboard(_ session: Session, _ users: [User], held: [Int64: [License]]? = nil) throws -> [Offboarding] {
         try session.write {
             try session.deferringStaleFindings {
                 let db = session.db
@@ -189,7 +197,7 @@ public enum Users {
                     if staying <= 0, let last = users.first(where: { $0.role == .admin && leaving.contains($0.id) }) { try ensureAnotherAdmin(db, besides: last) }
                 }
                 let stamp = Time.rfc3339(session.now)
-                let freed = try Licenses.freeSeats(session, users: users)
+                let freed = try Licenses.freeSeats(session, users: users, held: held)
                 return try users.map { user in
                     try db.run("UPDATE users SET status = 'offboarded', offboarded_at = ? WHERE id = ?", stamp, user.id)
                     try db.run("""

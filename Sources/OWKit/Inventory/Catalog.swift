@@ -11,9 +11,9 @@ enum Catalog {
 
     static var entries: [Entry] {
         table.split(separator: "\n").compactMap { line in
-            let f = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let f = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmed(.whitespaces) }
             guard f.count == 4 else { return nil }
-            func list(_ s: String) -> [String] { s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+            func list(_ s: String) -> [String] { s.split(separator: ",").map { $0.trimmed(.whitespaces) }.filter { !$0.isEmpty } }
             return Entry(name: f[0], domains: list(f[1]), aliases: list(f[2]), category: f[3])
         }
     }

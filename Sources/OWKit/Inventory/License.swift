@@ -138,7 +138,7 @@ public struct LicenseDraft: Sendable {
     /// Parses a seat count: a positive whole number or `unlimited`.
     public static func parseSeats(_ text: String) throws -> Int64? {
         if let n = Int64(text), n > 0, n <= 1_000_000 { return n }   // the usual case, checked without copying
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let t = text.trimmed(.whitespaces).lowercased()
         if t == "unlimited" || t == "site" { return nil }
         guard let n = Int64(t) else { throw OWError.usage("seats must be a whole number or 'unlimited', not '\(text.prefix(20))'") }
         guard n > 0 else { throw OWError.usage("seats must be at least 1, not \(n)") }

@@ -9,6 +9,8 @@ public struct LicenseFilter: Sendable {
     public var renewingWithin: Duration?
     public var unusedOnly = false
     public var includeCancelled = true
+    /// Only these licenses (offboarding reads the few its people hold, not all 2,000).
+    public var ids: Set<Int64>?
     public init() {}
 }
 
@@ -82,13 +84,15 @@ public enum Licenses {
                AND (?3 IS NULL OR u.name = ?3 COLLATE NOCASE)
                AND (?4 IS NULL OR EXISTS (SELECT 1 FROM seats x JOIN users xu ON xu.id = x.user_id WHERE x.license_id = l.id AND xu.name = ?4))
                AND (?5 = 1 OR l.status = 'active')
+               AND (?6 IS NULL OR l.id IN (SELECT value FROM json_each(?6)))
              ORDER BY l.name COLLATE NOCASE
             """
         let start = Time.startOfDay(today)
         let limit = filter.renewingWithin.map { $0.added(to: today) }
         var periods: [String: Period] = [:], currencies: [String: Currency] = [:]
-        var lines = try allPurchaseLines(db), holders = try allHolders(db)
-        try db.forEach(sql, arguments: [vendorID, filter.category, filter.owner, filter.holder, filter.includeCancelled]) {
+        let ids = filter.ids.map { JSON.array($0.sorted().map(JSON.int)).encoded() }
+        var lines = try allPurchaseLines(db, ids: ids), holders = try allHolders(db, ids: ids)
+        try db.forEach(sql, arguments: [vendorID, filter.category, filter.owner, filter.holder, filter.includeCancelled, ids]) {
             let id = $0.int(License.SelectColumn.id)
             let l = License(row: $0, lines: lines.removeValue(forKey: id) ?? [], holders: holders.removeValue(forKey: id) ?? [],
                             parsed: &periods, currencies: &currencies)
@@ -103,10 +107,14 @@ public enum Licenses {
             .map { $0.string("name") }
     }
 
-    /// Holders of every license at once, for list views (one query, not one per license).
-    static func allHolders(_ db: Database) throws -> [Int64: [String]] {
+    /// Holders of every license at once (or of those in `ids`, a JSON array), for list views:
+    /// one query, not one per license.
+    static func allHolders(_ db: Database, ids: String? = nil) throws -> [Int64: [String]] {
         var out: [Int64: [String]] = [:]
-        try db.forEach("SELECT s.license_id, u.name FROM seats s JOIN users u ON u.id = s.user_id ORDER BY u.name COLLATE NOCASE") {
+        try db.forEach("""
+            SELECT s.license_id, u.name FROM seats s JOIN users u ON u.id = s.user_id
+            WHERE ?1 IS NULL OR s.license_id IN (SELECT value FROM json_each(?1)) ORDER BY u.name COLLATE NOCASE
+            """, arguments: [ids]) {
             out[$0.int(0), default: []].append($0.string(1))
         }
         return out
@@ -119,14 +127,15 @@ public enum Licenses {
         }
     }
 
-    /// Purchase lines of every license in one query, keyed by license id.
-    static func allPurchaseLines(_ db: Database) throws -> [Int64: [PurchaseLine]] {
+    /// Purchase lines of every license (or of those in `ids`) in one query, keyed by license id.
+    static func allPurchaseLines(_ db: Database, ids: String? = nil) throws -> [Int64: [PurchaseLine]] {
         var out: [Int64: [PurchaseLine]] = [:]
         var currencies: [String: Currency] = [:]
         try db.forEach("""
             SELECT p.license_id, p.seats, p.cost_minor, p.order_ref, p.purchased_on, l.currency
-            FROM purchases p JOIN licenses l ON l.id = p.license_id ORDER BY p.id
-            """) { row in
+            FROM purchases p JOIN licenses l ON l.id = p.license_id
+            WHERE ?1 IS NULL OR p.license_id IN (SELECT value FROM json_each(?1)) ORDER BY p.id
+            """, arguments: [ids]) { row in
             // By position: license_id, seats, cost_minor, order_ref, purchased_on, currency.
             let currency = Currency.stored(row.string(5), cache: &currencies)
             out[row.int(0), default: []].append(PurchaseLine(seats: row.optionalInt(1), cost: Money(minor: row.int(2), currency: currency),
@@ -533,8 +542,8 @@ public enum Licenses {
     /// Frees every seat a person holds (offboarding). Returns the freed licenses; inside a write.
     /// Frees every seat of these people (offboarding), each seat an audit event; returns the
     /// licenses each held. One listing of the licenses, however many people.
-    static func freeSeats(_ session: Session, users: [User]) throws -> [Int64: [License]] {
-        let out = try held(session.db, by: users)
+    static func freeSeats(_ session: Session, users: [User], held known: [Int64: [License]]? = nil) throws -> [Int64: [License]] {
+        let out = try known ?? held(session.db, by: users)
         for u in users {
             guard let held = out[u.id] else { continue }
             try session.db.run("DELETE FROM seats WHERE user_id = ?", u.id)
@@ -546,13 +555,15 @@ public enum Licenses {
     /// The licenses each of these people holds a seat of, by name: one listing, however many people.
     static func held(_ db: Database, by users: [User]) throws -> [Int64: [License]] {
         guard !users.isEmpty else { return [:] }
-        let ids = Set(users.map(\.id))
+        let people = JSON.array(users.map { .int($0.id) }).encoded()
         var heldIDs: [Int64: [Int64]] = [:]
-        try db.forEach("SELECT user_id, license_id FROM seats ORDER BY license_id") { row in
-            if ids.contains(row.int("user_id")) { heldIDs[row.int("user_id"), default: []].append(row.int("license_id")) }
+        try db.forEach("SELECT user_id, license_id FROM seats WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY license_id", arguments: [people]) { row in
+            heldIDs[row.int(0), default: []].append(row.int(1))
         }
         guard !heldIDs.isEmpty else { return [:] }
-        let byID = Dictionary(uniqueKeysWithValues: try list(db).map { ($0.id, $0) })
+        var f = LicenseFilter()
+        f.ids = Set(heldIDs.values.joined())
+        let byID = Dictionary(uniqueKeysWithValues: try list(db, filter: f).map { ($0.id, $0) })
         return heldIDs.mapValues { lids in lids.compactMap { byID[$0] }.sorted { $0.name.lowercased() < $1.name.lowercased() } }.filter { !$0.value.isEmpty }
     }
 

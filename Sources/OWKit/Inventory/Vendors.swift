@@ -22,7 +22,7 @@ public enum Vendors {
 
     /// Finds a vendor by name or alias, case-insensitively.
     public static func resolve(_ db: Database, _ text: String) throws -> Vendor? {
-        let key = text.trimmingCharacters(in: .whitespaces)
+        let key = text.trimmed(.whitespaces)
         if let row = try db.one("SELECT * FROM vendors WHERE name = ?", key) { return Vendor(row: row) }
         return try db.one("SELECT * FROM vendors WHERE ',' || aliases || ',' LIKE '%,' || lower(?) || ',%' ESCAPE '\\' ORDER BY id LIMIT 1",
                           key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_"))
@@ -40,11 +40,11 @@ public enum Vendors {
     }
 
     static func normalizedList(_ items: [String]) -> String {
-        items.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }.joined(separator: ",")
+        items.map { $0.trimmed(.whitespaces).lowercased() }.filter { !$0.isEmpty }.joined(separator: ",")
     }
 
     static func validateName(_ name: String) throws {
-        let n = name.trimmingCharacters(in: .whitespaces)
+        let n = name.trimmed(.whitespaces)
         guard !n.isEmpty, n.count <= 100, !n.contains(where: { $0.isNewline }) else {
             throw OWError.usage("a vendor name is 1-100 characters on one line")
         }
@@ -55,7 +55,7 @@ public enum Vendors {
         try validateName(name)
         if try resolve(db, name) != nil { throw OWError.refused("vendor '\(name)' already exists") }
         try db.run("INSERT INTO vendors(name, category, domains, aliases, source) VALUES (?,?,?,?, 'local')",
-                   name.trimmingCharacters(in: .whitespaces), (category ?? "other").lowercased(), normalizedList(domains), normalizedList(aliases))
+                   name.trimmed(.whitespaces), (category ?? "other").lowercased(), normalizedList(domains), normalizedList(aliases))
         return try resolve(db, name)!
     }
 

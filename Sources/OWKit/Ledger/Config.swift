@@ -53,7 +53,7 @@ public enum Config {
 
     /// A percentage such as `1%`, `2.5%` or `0`, as an exact fraction and its normal text.
     static func percent(_ text: String, _ key: String) throws -> (value: Rational, text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmed(.whitespaces)
         let body = t.hasSuffix("%") ? String(t.dropLast()) : t
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), !parts[0].isEmpty, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
@@ -80,7 +80,7 @@ public enum Config {
 
     /// A number of days from 0 to 31, written `5` or `5d`.
     static func days(_ text: String, _ key: String) throws -> Int {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let t = text.trimmed(.whitespaces).lowercased()
         guard let n = Int(t.hasSuffix("d") ? String(t.dropLast()) : t), (0...31).contains(n) else {
             throw OWError.usage("\(key) takes a number of days from 0d to 31d, not '\(text.prefix(20))'")
         }

@@ -72,7 +72,7 @@ public enum MoneyParser {
     /// Separates the numeric part from a currency code or symbol before or after it.
     static func split(_ text: String) throws -> (String, String?) {
         var s = text.replacingOccurrences(of: "\u{00A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ")
-            .trimmingCharacters(in: .whitespaces)
+            .trimmed(.whitespaces)
         var code: String?
         func take(_ found: String) throws {
             guard code == nil || code == found else { throw bad(text, "two currencies") }
@@ -80,10 +80,10 @@ public enum MoneyParser {
         }
         // ISO code at either end.
         if s.count > 3, let first = s.split(separator: " ").first, first.count == 3, first.allSatisfy({ $0.isLetter && $0.isASCII }) {
-            try take(first.uppercased()); s = String(s.dropFirst(3)).trimmingCharacters(in: .whitespaces)
+            try take(first.uppercased()); s = String(s.dropFirst(3)).trimmed(.whitespaces)
         }
         if s.count > 3, let last = s.split(separator: " ").last, last.count == 3, last.allSatisfy({ $0.isLetter && $0.isASCII }) {
-            try take(last.uppercased()); s = String(s.dropLast(3)).trimmingCharacters(in: .whitespaces)
+            try take(last.uppercased()); s = String(s.dropLast(3)).trimmed(.whitespaces)
         }
         if s.count > 3, s.suffix(3).allSatisfy({ $0.isLetter && $0.isASCII && $0.isUppercase }), s.dropLast(3).last?.isNumber == true {
             try take(String(s.suffix(3))); s = String(s.dropLast(3))
@@ -98,7 +98,7 @@ public enum MoneyParser {
                 try take(iso); s = String(s.dropLast(symbol.count)); break
             }
         }
-        return (s.trimmingCharacters(in: .whitespaces), code)
+        return (s.trimmed(.whitespaces), code)
     }
 
     /// Decides which separator is the decimal point:
@@ -111,7 +111,7 @@ public enum MoneyParser {
         if s.hasPrefix("("), s.hasSuffix(")") { negative = true; s = String(s.dropFirst().dropLast()) }
         if s.hasPrefix("-") { negative = true; s = String(s.dropFirst()) } else if s.hasPrefix("+") { s = String(s.dropFirst()) }
         if s.hasSuffix("-") { negative = true; s = String(s.dropLast()) }   // "12.00-" on some statements
-        s = s.trimmingCharacters(in: .whitespaces)
+        s = s.trimmed(.whitespaces)
         s = s.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "’", with: "").replacingOccurrences(of: " ", with: "")
         guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }), s.first!.isNumber || s.first == "." || s.first == "," else {
             throw bad(original, "not a number")

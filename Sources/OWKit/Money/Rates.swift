@@ -99,7 +99,7 @@ public final class ExchangeRates {
 
     /// A rate as written: a positive decimal of at most 18 digits ("1.0921", "158.27", "0.000061").
     public static func parseRate(_ text: String) throws -> Rational {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmed(.whitespaces)
         let parts = t.split(separator: ".", omittingEmptySubsequences: false)
         let digits = parts.joined()
         guard (1...2).contains(parts.count), !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
@@ -219,7 +219,7 @@ public enum Rates {
         guard f != t else { throw OWError.usage("a rate from \(f) to itself is always 1") }
         guard Time.parseDay(day) != nil else { throw OWError.usage("--on '\(day.prefix(20))' is not a date (YYYY-MM-DD)") }
         _ = try ExchangeRates.parseRate(rate)
-        let text = rate.trimmingCharacters(in: .whitespaces)
+        let text = rate.trimmed(.whitespaces)
         let rate = ExchangeRate(from: f, to: t, day: day, rate: text, source: "manual")
         return try session.write {
             try upsert(session.db, rate)

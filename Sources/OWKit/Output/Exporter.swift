@@ -177,7 +177,9 @@ public struct Exporter: Sendable {
 
     static func rawTableCell(_ v: Value) -> String {
         switch v {
-        case .text(let s): return (s ?? "-").replacingOccurrences(of: "\n", with: " ")
+        case .text(let s):
+            guard let s else { return "-" }
+            return s.utf8.contains(UInt8(ascii: "\n")) ? String(s.map { $0 == "\n" ? " " : $0 }) : s
         case .int(let i): return i.map(String.init) ?? "-"
         case .intOr(let i, let label): return i.map(String.init) ?? label
         case .bool(let b): return b ? "yes" : "no"

@@ -76,6 +76,7 @@ public enum DirectorySync {
         var seen: [String: Int] = [:]
         for p in people {
             if let first = seen[p.email] { problems.append("line \(p.line): \(p.email) is already on line \(first)") } else { seen[p.email] = p.line }
+            if let n = p.fullName, (try? Users.validateFullName(n)) == nil { problems.append("line \(p.line): the name is not 1-200 characters on one line") }
         }
         if !problems.isEmpty {
             var e = OWError.badData("\(problems.count) bad row(s) in the export; nothing was changed")
@@ -176,7 +177,7 @@ public enum DirectorySync {
 
     /// What a status means, per format; nil for a status the format does not define.
     static func personStatus(_ text: String, format: DirectoryFormat) -> DirectoryPerson.Status? {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let t = text.trimmed(.whitespaces).lowercased()
         switch format {
         case .google:
             switch t { case "active", "": return .active; case "suspended", "archived", "deleted": return .gone; default: return nil }
@@ -205,90 +206,103 @@ public enum DirectorySync {
         let (format, people) = try read(text, format: format)
         var outcome = Outcome(format: format, people: people.count, dryRun: dryRun)
         try session.write {
-            let db = session.db
-            let users = try Users.list(db)
-            var byEmail: [String: User] = [:], byName: [String: User] = [:], byLogin: [String: User] = [:]
-            for u in users {
-                if let e = u.email?.lowercased() { byEmail[e] = byEmail[e] ?? u } else { byLogin[u.name.lowercased()] = u }
-                if let n = u.fullName?.lowercased() { byName[n] = byName[n] ?? u }
-            }
-            // By e-mail; then by full name; then a person without an e-mail whose user name is the address's local part.
-            func match(_ p: DirectoryPerson) -> User? {
-                byEmail[p.email] ?? p.fullName.flatMap { byName[$0.lowercased()] }
-                    ?? p.email.split(separator: "@").first.flatMap { byLogin[String($0)] }
-            }
-            var taken = Set(users.map { $0.name.lowercased() })
-            var matched = Set<Int64>()
-            var changes: [Change] = []
-            var toOffboard: [(User, String)] = []
-            for p in people {
-                guard let u = match(p), !matched.contains(u.id) else {
-                    guard p.status != .gone else { continue }      // someone who left before owatch knew them
-                    let name = uniqueName(for: p.email, taken: &taken)
-                    changes.append(Change(kind: .add, user: name, email: p.email, what: "employee" + (p.dept.map { ", \($0)" } ?? "")
-                                          + (p.fullName.map { ", \($0)" } ?? "")))
-                    if !dryRun {
-                        let user = try Users.insert(db, name: name, role: .employee, dept: p.dept, email: p.email, fullName: p.fullName, now: session.now)
-                        try db.run("UPDATE users SET directory_status = 'active', last_sign_in = ? WHERE id = ?", p.lastSignIn, user.id)
-                        try session.audit("user.add", "user:\(name)", .obj([("role", .string("employee")), ("dept", p.dept.map(JSON.string) ?? .null),
-                                                                          ("by", .string("user sync"))]))
-                    }
-                    continue
-                }
-                matched.insert(u.id)
-                guard u.isActive else { continue }
-                var edits: (dept: String?, email: String?, fullName: String?) = (nil, nil, nil)
-                if u.email?.lowercased() != p.email {
-                    changes.append(Change(kind: .email, user: u.name, email: p.email, what: "\(u.email ?? "-") → \(p.email)")); edits.email = p.email
-                }
-                if let d = p.dept, d != u.dept {
-                    changes.append(Change(kind: .dept, user: u.name, email: p.email, what: "\(u.dept ?? "-") → \(d)")); edits.dept = d
-                }
-                if let n = p.fullName, n != u.fullName, u.fullName == nil || byEmail[p.email] != nil {
-                    changes.append(Change(kind: .name, user: u.name, email: p.email, what: "\(u.fullName ?? "-") → \(n)")); edits.fullName = n
-                }
-                if !dryRun {
-                    if edits.dept != nil || edits.email != nil || edits.fullName != nil {
-                        _ = try Users.edit(session, name: u.name, dept: edits.dept, email: edits.email, fullName: edits.fullName)
-                    }
-                    try db.run("UPDATE users SET directory_status = ?, last_sign_in = COALESCE(?, last_sign_in) WHERE id = ?",
-                               p.status == .gone ? "suspended" : "active", p.lastSignIn, u.id)
-                }
-                if p.status == .gone { toOffboard.append((u, "\(format.rawValue) says suspended or deprovisioned")) }
-            }
-            // Active people the export does not list: gone, or only missing from this export.
-            for u in users where u.isActive && !matched.contains(u.id) && u.role != .scanner {
-                if offboardMissing {
-                    toOffboard.append((u, "not in the export"))
-                } else if u.role != .admin {
-                    changes.append(Change(kind: .missing, user: u.name, email: u.email, what: "not in the export; kept (--offboard-missing offboards)"))
-                    if !dryRun { try db.run("UPDATE users SET directory_status = 'missing' WHERE id = ? AND directory_status IS NOT 'missing'", u.id) }
-                }
-            }
-            var saving: [Currency: Int64] = [:]
-            var leaving: [(User, String)] = []
-            for (u, why) in toOffboard {
-                if u.role == .employee { leaving.append((u, why)); continue }
-                changes.append(Change(kind: .kept, user: u.name, email: u.email, what: "\(why); an \(u.role.rawValue) is never offboarded by a sync"))
-            }
-            // Who holds what (a dry run offboards nobody but says what it would free).
-            let held = try Licenses.held(db, by: leaving.map(\.0))
-            for (u, why) in leaving {
-                let mine = held[u.id] ?? []
-                changes.append(Change(kind: .offboard, user: u.name, email: u.email, what: why + (mine.isEmpty ? "" : "; frees " + mine.map(\.name).joined(separator: ", "))))
-                outcome.freedSeats += mine.count
-                for m in Licenses.seatCostByCurrency(mine.filter { !$0.isUnlimited }) { try saving[m.currency, default: 0].addChecked(m.minor) }
-            }
-            if !dryRun && !leaving.isEmpty { _ = try Users.offboard(session, leaving.map(\.0)) }
-            outcome.changes = changes
-            outcome.monthlySaving = saving.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
-            if !dryRun && !changes.isEmpty {
-                try SeatFindings.refresh(session)
-                try session.audit("user.sync", "users", .obj([("format", .string(format.rawValue)), ("people", .int(Int64(people.count))),
-                                                             ("changes", .int(Int64(changes.count)))]))
+            // A dry run writes nothing, stale findings included; a real one refreshes them once, at its end.
+            if dryRun { try diff(session, people, format: format, offboardMissing: offboardMissing, into: &outcome) } else {
+                try session.deferringStaleFindings { try diff(session, people, format: format, offboardMissing: offboardMissing, into: &outcome) }
             }
         }
         return outcome
+    }
+
+    /// Works out the diff and, unless the outcome is a dry run's, applies it (inside `write`).
+    private static func diff(_ session: Session, _ people: [DirectoryPerson], format: DirectoryFormat, offboardMissing: Bool,
+                             into outcome: inout Outcome) throws {
+        let dryRun = outcome.dryRun
+        let db = session.db
+        let users = try Users.list(db)
+        var byEmail: [String: User] = [:], byName: [String: User] = [:], byLogin: [String: User] = [:]
+        for u in users {
+            if let e = u.email?.lowercased() { byEmail[e] = byEmail[e] ?? u } else { byLogin[u.name.lowercased()] = u }
+            if let n = u.fullName?.lowercased() { byName[n] = byName[n] ?? u }
+        }
+        // By e-mail; then by full name; then a person without an e-mail whose user name is the address's local part.
+        func match(_ p: DirectoryPerson) -> User? {
+            byEmail[p.email] ?? p.fullName.flatMap { byName[$0.lowercased()] }
+                ?? p.email.split(separator: "@").first.flatMap { byLogin[String($0)] }
+        }
+        var taken = Set(users.map { $0.name.lowercased() })
+        var matched = Set<Int64>()
+        var changes: [Change] = []
+        var toOffboard: [(User, String)] = []
+        var edited: [JSON] = []     // recorded in the sync's own event: one per person would be 10,000 for an office's first sync
+        for p in people {
+            guard let u = match(p), !matched.contains(u.id) else {
+                guard p.status != .gone else { continue }      // someone who left before owatch knew them
+                let name = uniqueName(for: p.email, taken: &taken)
+                changes.append(Change(kind: .add, user: name, email: p.email, what: "employee" + (p.dept.map { ", \($0)" } ?? "")
+                                      + (p.fullName.map { ", \($0)" } ?? "")))
+                if !dryRun {
+                    let user = try Users.insert(db, name: name, role: .employee, dept: p.dept, email: p.email, fullName: p.fullName, now: session.now)
+                    try db.run("UPDATE users SET directory_status = 'active', last_sign_in = ? WHERE id = ?", p.lastSignIn, user.id)
+                    try session.audit("user.add", "user:\(name)", .obj([("role", .string("employee")), ("dept", p.dept.map(JSON.string) ?? .null),
+                                                                      ("by", .string("user sync"))]))
+                }
+                continue
+            }
+            matched.insert(u.id)
+            guard u.isActive else { continue }
+            var edits: (dept: String?, email: String?, fullName: String?) = (nil, nil, nil)
+            if u.email?.lowercased() != p.email {
+                changes.append(Change(kind: .email, user: u.name, email: p.email, what: "\(u.email ?? "-") → \(p.email)")); edits.email = p.email
+            }
+            if let d = p.dept, d != u.dept {
+                changes.append(Change(kind: .dept, user: u.name, email: p.email, what: "\(u.dept ?? "-") → \(d)")); edits.dept = d
+            }
+            if let n = p.fullName, n != u.fullName, u.fullName == nil || byEmail[p.email] != nil {
+                changes.append(Change(kind: .name, user: u.name, email: p.email, what: "\(u.fullName ?? "-") → \(n)")); edits.fullName = n
+            }
+            if !dryRun {
+                let changed = try Users.update(db, u, dept: edits.dept, email: edits.email, fullName: edits.fullName)
+                if !changed.isEmpty { edited.append(.obj([("user", .string(u.name))] + changed)) }
+                // Only rows that differ are written (an unchanged row would still be rewritten, triggers and all).
+                try db.run("""
+                    UPDATE users SET directory_status = ?1, last_sign_in = COALESCE(?2, last_sign_in)
+                    WHERE id = ?3 AND (directory_status IS NOT ?1 OR last_sign_in IS NOT COALESCE(?2, last_sign_in))
+                    """, p.status == .gone ? "suspended" : "active", p.lastSignIn, u.id)
+            }
+            if p.status == .gone { toOffboard.append((u, "\(format.rawValue) says suspended or deprovisioned")) }
+        }
+        // Active people the export does not list: gone, or only missing from this export.
+        for u in users where u.isActive && !matched.contains(u.id) && u.role != .scanner {
+            if offboardMissing {
+                toOffboard.append((u, "not in the export"))
+            } else if u.role != .admin {
+                changes.append(Change(kind: .missing, user: u.name, email: u.email, what: "not in the export; kept (--offboard-missing offboards)"))
+                if !dryRun { try db.run("UPDATE users SET directory_status = 'missing' WHERE id = ? AND directory_status IS NOT 'missing'", u.id) }
+            }
+        }
+        var saving: [Currency: Int64] = [:]
+        var leaving: [(User, String)] = []
+        for (u, why) in toOffboard {
+            if u.role == .employee { leaving.append((u, why)); continue }
+            changes.append(Change(kind: .kept, user: u.name, email: u.email, what: "\(why); an \(u.role.rawValue) is never offboarded by a sync"))
+        }
+        // Who holds what (a dry run offboards nobody but says what it would free).
+        let held = try Licenses.held(db, by: leaving.map(\.0))
+        for (u, why) in leaving {
+            let mine = held[u.id] ?? []
+            changes.append(Change(kind: .offboard, user: u.name, email: u.email, what: why + (mine.isEmpty ? "" : "; frees " + mine.map(\.name).joined(separator: ", "))))
+            outcome.freedSeats += mine.count
+            for m in Licenses.seatCostByCurrency(mine.filter { !$0.isUnlimited }) { try saving[m.currency, default: 0].addChecked(m.minor) }
+        }
+        if !dryRun && !leaving.isEmpty { _ = try Users.offboard(session, leaving.map(\.0), held: held) }
+        outcome.changes = changes
+        outcome.monthlySaving = saving.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
+        // Seat findings (orphaned, inactive) are refreshed once, at the end, by deferringStaleFindings.
+        if !dryRun && !changes.isEmpty {
+            try session.audit("user.sync", "users", .obj([("format", .string(format.rawValue)), ("people", .int(Int64(people.count))),
+                                                         ("changes", .int(Int64(changes.count))), ("edits", .array(edited))]))
+        }
     }
 
     /// A user name from an e-mail's local part: ASCII, valid, unique ("zoë.lefèvre" → "zoe.lefevre", then "zoe.lefevre2").

@@ -145,7 +145,7 @@ public enum Approvals {
     }
 
     public static func reject(_ session: Session, _ id: Int64, reason: String) throws -> RequestOutcome {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = reason.trimmed(.whitespacesAndNewlines)
         guard !reason.isEmpty else { throw OWError.usage("rejecting needs a reason: -m REASON") }
         let decided: Request = try session.write {
             _ = try pendingForDecision(session, id)

@@ -16,7 +16,7 @@ public enum Leave {
         }
         var days = Set<String>()
         for (n, raw) in text.split(whereSeparator: { $0 == "\n" || $0 == "," }).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmingCharacters(in: .whitespaces)
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmed(.whitespaces)
             guard !line.isEmpty else { continue }
             let day = String(line.prefix(10))
             guard Time.parseDay(day) != nil else { throw OWError.usage("holiday \(n + 1): '\(line.prefix(30))' is not a date (YYYY-MM-DD)") }

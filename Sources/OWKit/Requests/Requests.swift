@@ -140,7 +140,7 @@ public enum Requests {
     }
 
     public static func newPurchase(_ session: Session, item: String, cost: String, reason: String?) throws -> RequestOutcome {
-        let trimmed = item.trimmingCharacters(in: .whitespaces)
+        let trimmed = item.trimmed(.whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 200 else { throw OWError.usage("name the item to buy (1-200 characters)") }
         let money: Money = try MoneyParser.parse(cost, defaultCurrency: try Currency.parse(session.ledger.currency))
         guard money.minor > 0 else { throw OWError.usage("a purchase costs more than nothing") }

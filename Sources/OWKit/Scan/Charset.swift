@@ -4,7 +4,7 @@ import Foundation
 /// with replacement characters, so hostile mail always yields some text and never an error.
 enum Charset {
     static func decode(_ bytes: some Collection<UInt8>, charset: String?) -> String {
-        let name = (charset ?? "us-ascii").lowercased().trimmingCharacters(in: .whitespaces)
+        let name = (charset ?? "us-ascii").lowercased().trimmed(.whitespaces)
             .split(separator: "*").first.map(String.init) ?? "us-ascii"   // RFC 2231 language suffix
         let data = Data(bytes)
         switch name {

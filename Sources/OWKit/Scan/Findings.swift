@@ -263,7 +263,7 @@ public enum Findings {
     }
 
     public static func ignore(_ session: Session, _ id: Int64, why: String) throws -> Finding {
-        let why = why.trimmingCharacters(in: .whitespacesAndNewlines)
+        let why = why.trimmed(.whitespacesAndNewlines)
         guard !why.isEmpty else { throw OWError.usage("say why: -m WHY") }
         return try session.write {
             let f = try get(session.db, id)

@@ -84,7 +84,7 @@ enum HTMLText {
         }
         // Tidy: trim each line, drop empty runs.
         return String(out).split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.trimmed(.whitespaces) }
             .filter { !$0.isEmpty }
             .joined(separator: "\n")
     }

@@ -249,7 +249,7 @@ enum ReceiptReader {
             return r
         }
         let registrable = RegistrableDomain.of(host)
-        let display = MailHeader.mailboxes(message.from).first?.name.trimmingCharacters(in: .whitespaces) ?? ""
+        let display = MailHeader.mailboxes(message.from).first?.name.trimmed(.whitespaces) ?? ""
         r.unknownSender = (display.isEmpty || display.contains("@") ? registrable : String(display.prefix(80)), registrable)
         r.amount = amount
         r.date = message.sentAt
@@ -339,14 +339,14 @@ enum ReceiptReader {
     static func amounts(in text: String, defaultCurrency: Currency) -> [Money] {
         let ns = text as NSString
         return amountPattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap { m in
-            var s = ns.substring(with: m.range).trimmingCharacters(in: .whitespaces)
+            var s = ns.substring(with: m.range).trimmed(.whitespaces)
             if s.hasSuffix("円") { s = "JPY " + s.dropLast() }
             if s.hasPrefix("Rs") { s = "INR " + s.drop(while: { $0.isLetter || $0 == "." || $0 == " " }) }
             if s.hasSuffix("zł") { s = "PLN " + s.dropLast(2) }
             if s.hasSuffix("kr") { s = "SEK " + s.dropLast(2) }
             // A word that is not a currency before the number ("VAT 681.87") is not part of the amount.
             if let first = s.first, first.isLetter, s.prefix(3).allSatisfy({ $0.isUppercase }), (try? Currency.parse(String(s.prefix(3)))) == nil {
-                s = String(s.dropFirst(3)).trimmingCharacters(in: .whitespaces)
+                s = String(s.dropFirst(3)).trimmed(.whitespaces)
             }
             // A bare number is an amount only with a currency written or a decimal part.
             let hasCurrency = s.contains(where: { "$€£¥₹".contains($0) }) || s.utf8.filter({ $0 >= 65 && $0 <= 90 }).count >= 3

@@ -54,7 +54,7 @@ enum StatementReader {
             // Lines that say they are refunds do not vote: a statement of one refund is not one of positive spend.
             let values = records.dropFirst().compactMap { r -> String? in
                 guard r.fields.count > a, r.fields.count <= cols.description || !isRefund(r.fields[cols.description]) else { return nil }
-                return r.fields[a].trimmingCharacters(in: .whitespaces)
+                return r.fields[a].trimmed(.whitespaces)
             }
             spendIsNegative = values.filter { $0.hasPrefix("-") || $0.hasPrefix("(") }.count * 2 >= values.count
         }
@@ -126,7 +126,7 @@ enum StatementReader {
     /// `--map date=Booked,amount=EUR,…`: which column holds what.
     static func parseMap(_ map: String?) throws -> [(String, String)] {
         try (map ?? "").split(separator: ",").map { pair in
-            let kv = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let kv = pair.split(separator: "=", maxSplits: 1).map { $0.trimmed(.whitespaces) }
             guard kv.count == 2, !kv[1].isEmpty, ["date", "description", "amount", "debit", "credit", "currency"].contains(kv[0].lowercased()) else {
                 throw OWError.usage("--map takes date=COLUMN,description=COLUMN,amount=COLUMN (or debit=, credit=, currency=), not '\(pair)'")
             }

@@ -16,12 +16,15 @@ public enum FileSystem {
     /// Writes a file atomically (temp file + rename) with the given mode from the first byte,
     /// so a secret is never briefly readable and a crash never leaves half a file.
     public static func writeAtomically(_ path: String, contents: String, mode: mode_t = 0o600) throws {
+        try writeAtomically(path, bytes: Array(contents.utf8), mode: mode)
+    }
+
+    public static func writeAtomically(_ path: String, bytes: [UInt8], mode: mode_t = 0o600) throws {
         let dir = (path as NSString).deletingLastPathComponent
         try makeDirectory(dir.isEmpty ? "." : dir, mode: 0o700)
         let tmp = path + ".tmp-\(getpid())-\(Crypto.hex(Crypto.randomBytes(4)))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw OWError(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
-        let bytes = Array(contents.utf8)
         var written = 0
         while written < bytes.count {
             let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -127,7 +127,7 @@ public struct Duration: Equatable, Sendable, CustomStringConvertible {
     public init(count: Int, unit: Unit) { self.count = count; self.unit = unit }
 
     public static func parse(_ text: String) -> Duration? {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let t = text.trimmed(.whitespaces).lowercased()
         guard let last = t.last, let unit = Unit(rawValue: last), let n = Int(t.dropLast()), n >= 0, n <= 100_000 else { return nil }
         return Duration(count: n, unit: unit)
     }

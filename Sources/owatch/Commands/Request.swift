@@ -88,7 +88,7 @@ enum ApproveCommand {
         }
         let ids = try inv.arguments.map(Requests.parseID)
         let note = inv.value("message")
-        if inv.flag("reject"), (note ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        if inv.flag("reject"), (note ?? "").trimmed(.whitespaces).isEmpty {
             throw OWError.usage("rejecting needs a reason: -m REASON")
         }
         var firstError: OWError?
