@@ -8,9 +8,13 @@ struct Option: Sendable {
     let help: String
     let choices: [String]
     let repeatable: Bool
+    /// A file the value names: with `--remote`, read or written on the client (SPEC: remote).
+    let file: FileUse?
 
-    init(_ long: String, short: Character? = nil, value: String? = nil, _ help: String, choices: [String] = [], repeatable: Bool = false) {
+    init(_ long: String, short: Character? = nil, value: String? = nil, _ help: String, choices: [String] = [], repeatable: Bool = false,
+         file: FileUse? = nil) {
         self.long = long; self.short = short; self.value = value; self.help = help; self.choices = choices; self.repeatable = repeatable
+        self.file = file
     }
 }
 
@@ -20,6 +24,7 @@ struct Argument: Sendable {
     var optional = false
     var variadic = false
     var choices: [String] = []
+    var file: FileUse?
 
     var usage: String {
         let base = variadic ? "\(name)…" : name
@@ -75,11 +80,15 @@ struct Noun: Sendable {
     var jsonKeys: [(String, String)] = []
 }
 
+/// `config … --local`: this computer's client settings, which need no ledger or token.
+let localSetting = Option("local", "a setting of this computer's owatch client ($XDG_CONFIG_HOME/owatch/client.conf: remote), not of the ledger")
+
 /// Options every command accepts.
 let globalOptions: [Option] = [
+    Option("remote", value: "URL", "run the command on a remote ledger: ssh://[user@]host[:port][/ledger.db] or sudo://account (env OWATCH_REMOTE)"),
     Option("ledger", value: "PATH", "ledger file (env OWATCH_LEDGER; default $XDG_DATA_HOME/owatch/ledger.db)"),
     Option("token", value: "PATH", "token file (env OWATCH_TOKEN; default $XDG_CONFIG_HOME/owatch/token)"),
-    Option("key", value: "PATH", "issuer private key (env OWATCH_KEY; default $XDG_CONFIG_HOME/owatch/issuer.key)"),
+    Option("key", value: "PATH", "issuer private key (env OWATCH_KEY; default $XDG_CONFIG_HOME/owatch/issuer.key)", file: .input),
     Option("format", value: "FORMAT", "output format (env OWATCH_FORMAT)", choices: OutputFormat.allCases.map(\.rawValue)),
     Option("json", "short for --format json"),
     Option("columns", value: "LIST", "the table's columns, in order, e.g. name,seats,monthly (any key the JSON has)"),
@@ -109,7 +118,7 @@ let commandTable: [Command] = [
                       Option("dept", value: "DEPT", "department"),
                       Option("email", value: "EMAIL", "email address"),
                       Option("full-name", value: "NAME", "the person's full name, e.g. 'Zoë Lefèvre'"),
-                      Option("token-out", value: "FILE", "write the new token to FILE (0600) instead of stdout"),
+                      Option("token-out", value: "FILE", "write the new token to FILE (0600) instead of stdout", file: .output),
                       Option("expires", value: "DURATION", "token lifetime, e.g. 90d (default: config token.ttl)")],
             access: .roles(adminOnly),
             examples: ["owatch user add bob --role employee --dept sales --token-out bob.token",
@@ -139,11 +148,11 @@ let commandTable: [Command] = [
             access: .roles(adminOnly), examples: ["owatch user role bob admin"], run: UserCommand.role),
     Command(noun: "user", verb: "token", summary: "issue a new token for a person, or for everyone with --all",
             arguments: [Argument(name: "NAME", optional: true)],
-            options: [Option("out", short: "o", value: "FILE", "write the token to FILE (0600) instead of stdout"),
+            options: [Option("out", short: "o", value: "FILE", "write the token to FILE (0600) instead of stdout", file: .output),
                       Option("expires", value: "DURATION", "token lifetime, e.g. 30d (default: config token.lifetime)"),
                       Option("all", "a new token for every active person (with --out-dir)"),
                       Option("role", value: "ROLE", "with --all: only people of this role", choices: Role.allCases.map(\.rawValue)),
-                      Option("out-dir", value: "DIR", "with --all: write NAME.token files (0600) into DIR")],
+                      Option("out-dir", value: "DIR", "with --all: write NAME.token files (0600) into DIR", file: .outputDirectory)],
             access: .roles(adminOnly),
             examples: ["owatch user token bob --out bob.token --expires 30d",
                        "owatch user token alice --key ~/.config/owatch/issuer.key --out alice.token   # locked out: the key mints it",
@@ -155,7 +164,7 @@ let commandTable: [Command] = [
             run: UserCommand.offboard),
 
     Command(noun: "user", verb: "sync", summary: "bring people in from a directory export (Google Workspace, Okta, Entra ID, SCIM, CSV)",
-            arguments: [Argument(name: "FILE")],
+            arguments: [Argument(name: "FILE", file: .input)],
             options: [Option("from", value: "FORMAT", "the export's format when its header does not say", choices: DirectoryFormat.allCases.map(\.rawValue)),
                       Option("dry-run", "show the diff; write nothing"),
                       Option("offboard-missing", "offboard active people the export does not list (admins and scanners never)")],
@@ -165,7 +174,7 @@ let commandTable: [Command] = [
 
     // Sessions
     Command(noun: "login", verb: nil, summary: "verify a token file (or - for standard input) and install it as your token",
-            arguments: [Argument(name: "FILE")], access: .ledger,
+            arguments: [Argument(name: "FILE", file: .input)], access: .ledger,
             examples: ["owatch login ~/Downloads/bob.token", "pbpaste | owatch login -"], run: LoginCommand.login),
     Command(noun: "logout", verb: nil, summary: "remove your installed token", access: .ledger,
             examples: ["owatch logout"], run: LoginCommand.logout),
@@ -181,7 +190,7 @@ let commandTable: [Command] = [
             options: [Option("user", value: "USER", "only this person's tokens")],
             access: .roles(adminOnly), examples: ["owatch token list --user bob"], run: TokenCommand.list),
     Command(noun: "token", verb: "renew", summary: "exchange your valid token for a fresh one (same role; the old one is revoked)",
-            options: [Option("out", short: "o", value: "FILE", "write the new token to FILE (0600) instead of replacing your token file"),
+            options: [Option("out", short: "o", value: "FILE", "write the new token to FILE (0600) instead of replacing your token file", file: .output),
                       Option("expires", value: "DURATION", "token lifetime (default: config token.lifetime)")],
             access: .roles(everyone), examples: ["owatch token renew", "owatch --token /etc/owatch/scanner.token token renew"],
             run: TokenCommand.renew),
@@ -270,7 +279,7 @@ let commandTable: [Command] = [
             options: [Option("within", value: "DURATION", "how far ahead (default 60d)")],
             access: .roles(adminOnly), examples: ["owatch license renewals --within 90d"], run: LicenseCommand.renewals),
     Command(noun: "license", verb: "import", summary: "import licenses from CSV or JSON, all or nothing",
-            arguments: [Argument(name: "FILE")],
+            arguments: [Argument(name: "FILE", file: .input)],
             options: [Option("dry-run", "check every row and report (with --update: the changes), but write nothing"),
                       Option("update", "a row whose name exists updates that license in place; the changes are listed"),
                       Option("date-format", value: "FORM", "how the file writes dates, e.g. DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY (default YYYY-MM-DD)")],
@@ -341,7 +350,7 @@ let commandTable: [Command] = [
 
     // Scan
     Command(noun: "scan", verb: nil, summary: "read receipts and statements; find charges, shadow IT, price changes and duplicates",
-            arguments: [Argument(name: "PATH", optional: true, variadic: true)],
+            arguments: [Argument(name: "PATH", optional: true, variadic: true, file: .inputTree)],
             options: [Option("map", value: "COLUMNS", "statement columns, e.g. date=Booked,description=Payee,amount=Amount"),
                       Option("dry-run", "read and report, but write nothing"),
                       Option("wait", "wait for a running scan instead of exiting 75"),
@@ -377,7 +386,7 @@ let commandTable: [Command] = [
             access: .roles(adminOnly), examples: ["owatch scan ignore 8 -m 'personal purchase, reimbursed'", "owatch scan ignore 8 11 -m 'test charges'"],
             run: ScanCommand.ignore),
     Command(noun: "usage", verb: "import", summary: "record when seat holders last used a license's software, from the vendor's export",
-            arguments: [Argument(name: "LICENSE"), Argument(name: "FILE")],
+            arguments: [Argument(name: "LICENSE"), Argument(name: "FILE", file: .input)],
             options: [Option("from", value: "FORMAT", "the export's format when its header does not say", choices: UsageFormat.allCases.map(\.rawValue))],
             access: .roles([.admin, .scanner]),
             examples: ["owatch usage import Slack slack-members.csv", "owatch usage import 'GitHub Copilot' seats.json --from github"],
@@ -412,13 +421,13 @@ let commandTable: [Command] = [
                       Option("all", "every dated rate, not just the latest of each pair")],
             access: .roles(adminOnly), examples: ["owatch rate list", "owatch rate list --currency USD --all --json"], run: RateCommand.list),
     Command(noun: "rate", verb: "import", summary: "import the ECB's reference rates (eurofxref-hist.csv, eurofxref.csv) or a date,from,to,rate CSV",
-            arguments: [Argument(name: "FILE")],
+            arguments: [Argument(name: "FILE", file: .input)],
             access: .roles(adminOnly),
             examples: ["curl -sO https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip && unzip eurofxref-hist.zip && owatch rate import eurofxref-hist.csv",
                        "owatch rate import rates.csv"],
             run: RateCommand.importFile),
     Command(noun: "scan", verb: "inspect", summary: "show how owatch reads one email (or a PDF on its own): headers, parts, text and what it extracts",
-            arguments: [Argument(name: "FILE")], access: .roles([.admin, .scanner]),
+            arguments: [Argument(name: "FILE", file: .input)], access: .roles([.admin, .scanner]),
             examples: ["owatch scan inspect receipt.eml", "owatch scan inspect receipt.eml --json | jq .texts"], run: ScanCommand.inspect),
 
     // Reports
@@ -455,19 +464,22 @@ let commandTable: [Command] = [
     Command(noun: "report", verb: "summary", summary: "one screen: this month's burn, renewals, idle seats, findings, pending requests",
             access: .roles(adminOnly), examples: ["owatch report summary"], run: ReportCommand.summary),
     Command(noun: "report", verb: "html", summary: "write an offline HTML dashboard: charts, renewal calendar, idle seats, findings, requests",
-            options: [Option("out", short: "o", value: "FILE", "where to write it (required)")],
+            options: [Option("out", short: "o", value: "FILE", "where to write it (required)", file: .output)],
             access: .roles(adminOnly), examples: ["owatch report html --out dashboard.html && xdg-open dashboard.html"], run: ReportCommand.html),
 
     // Configuration
     Command(noun: "config", verb: "get", summary: "print a setting's value", arguments: [Argument(name: "KEY")],
-            access: .roles(adminOnly), examples: ["owatch config get token.ttl"], run: ConfigCommand.get),
+            options: [localSetting],
+            access: .roles(adminOnly), examples: ["owatch config get token.ttl", "owatch config get --local remote"], run: ConfigCommand.get),
     Command(noun: "config", verb: "set", summary: "change a setting", arguments: [Argument(name: "KEY"), Argument(name: "VALUE")],
-            access: .roles(adminOnly), examples: ["owatch config set busy_timeout 10s", "owatch config set renewals.notify 30d,7d,1d"],
+            options: [localSetting],
+            access: .roles(adminOnly), examples: ["owatch config set busy_timeout 10s", "owatch config set renewals.notify 30d,7d,1d",
+                                                  "owatch config set --local remote ssh://owatch@office.example/srv/owatch/ledger.db"],
             run: ConfigCommand.set),
     Command(noun: "config", verb: "unset", summary: "return a setting to its default", arguments: [Argument(name: "KEY")],
-            access: .roles(adminOnly), examples: ["owatch config unset token.ttl"], run: ConfigCommand.unset),
+            options: [localSetting], access: .roles(adminOnly), examples: ["owatch config unset token.ttl"], run: ConfigCommand.unset),
     Command(noun: "config", verb: "list", summary: "list every setting with its value and default",
-            access: .roles(adminOnly), examples: ["owatch config list"], run: ConfigCommand.list),
+            options: [localSetting], access: .roles(adminOnly), examples: ["owatch config list"], run: ConfigCommand.list),
 
     // Audit
     Command(noun: "audit", verb: "log", summary: "show audit events, oldest first",
@@ -487,8 +499,19 @@ let commandTable: [Command] = [
     Command(noun: "doctor", verb: nil, summary: "check the ledger, keys, files and audit chain",
             access: .roles(adminOnly), examples: ["owatch doctor"], run: DoctorCommand.run),
     Command(noun: "backup", verb: nil, summary: "write a consistent copy of the ledger, safe while others write",
-            arguments: [Argument(name: "FILE")], options: [Option("force", "replace FILE if it exists")],
+            arguments: [Argument(name: "FILE", file: .output)], options: [Option("force", "replace FILE if it exists")],
             access: .roles(adminOnly), examples: ["owatch backup /var/backups/owatch-$(date +%F).db"], run: BackupCommand.run),
+
+    // Office server
+    Command(noun: "remote-exec", verb: nil, summary: "answer one `owatch --remote` request on standard input (the server side; used by ssh and sudo)",
+            access: .anyone,
+            examples: ["restrict,command=\"owatch remote-exec\" ssh-ed25519 AAAA… bob@laptop   (a line of the owatch account's authorized_keys)"],
+            run: { _ in throw SilentExit(code: Remote.serve(environment: environment)) }),
+    Command(noun: "shell", verb: nil, summary: "a login shell for the owatch account: runs owatch remote-exec, refuses everything else",
+            options: [Option("command", short: "c", value: "COMMAND", "the command sshd asks the shell to run")],
+            access: .anyone,
+            examples: ["ln -s /usr/local/bin/owatch /usr/local/bin/owatch-shell && chsh -s /usr/local/bin/owatch-shell owatch"],
+            run: { inv in throw SilentExit(code: Remote.shell(inv.value("command").map { ["-c", $0] } ?? [], environment: environment)) }),
 
     // Help
     Command(noun: "help", verb: nil, summary: "show help for owatch or a command",

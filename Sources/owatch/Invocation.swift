@@ -57,7 +57,7 @@ final class Invocation {
     /// Asks before a destructive change, on a terminal only: piped or with `--yes` it never
     /// prompts (a script or cron job must not hang on a question nobody sees).
     func confirm(_ question: String) throws {
-        guard !flag("yes"), isatty(STDIN_FILENO) == 1, term.stderrIsTTY else { return }
+        guard !flag("yes"), term.stdinIsTTY, term.stderrIsTTY else { return }
         term.err(question + " [y/N] ")
         let answer = (readLine() ?? "").trimmed(.whitespaces).lowercased()
         guard answer == "y" || answer == "yes" else { throw OWError.refused("not confirmed; nothing changed", hint: "pass --yes to skip the question") }

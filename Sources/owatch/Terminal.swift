@@ -6,20 +6,36 @@ import OWKit
 struct Terminal {
     var isTTY: Bool
     var stderrIsTTY: Bool
+    var stdinIsTTY: Bool
     var color: Bool
     var width: Int?
     /// Whether the locale is UTF-8, so charts may use block characters.
     var unicode: Bool = true
 
     static func detect(noColor: Bool, environment env: [String: String]) -> Terminal {
-        let tty = isatty(STDOUT_FILENO) == 1
+        // A command run for `owatch --remote` is told what the client's terminal is.
+        let remote = env["OWATCH_TERMINAL"].map(Terminal.described)
+        let tty = remote?["stdout"].map { $0 == 1 } ?? (isatty(STDOUT_FILENO) == 1)
         var ws = winsize()
-        let width: Int? = tty && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0 && ws.ws_col > 0 ? Int(ws.ws_col) : (tty ? 80 : nil)
+        let local: Int? = tty && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0 && ws.ws_col > 0 ? Int(ws.ws_col) : (tty ? 80 : nil)
+        let width = remote.map { r in tty ? r["width"] ?? 80 : nil } ?? local
         let colorOff = noColor || env["NO_COLOR"].map { !$0.isEmpty } == true || env["TERM"] == "dumb"
         // The first of LC_ALL, LC_CTYPE, LANG that is set decides, as setlocale(3) would.
         let locale = ["LC_ALL", "LC_CTYPE", "LANG"].lazy.compactMap { env[$0] }.first { !$0.isEmpty } ?? ""
         let unicode = locale.lowercased().replacingOccurrences(of: "-", with: "").contains("utf8")
-        return Terminal(isTTY: tty, stderrIsTTY: isatty(STDERR_FILENO) == 1, color: tty && !colorOff, width: width, unicode: unicode)
+        return Terminal(isTTY: tty, stderrIsTTY: remote?["stderr"].map { $0 == 1 } ?? (isatty(STDERR_FILENO) == 1),
+                        stdinIsTTY: remote?["stdin"].map { $0 == 1 } ?? (isatty(STDIN_FILENO) == 1),
+                        color: tty && !colorOff, width: width, unicode: unicode)
+    }
+
+    /// `stdout=1,stderr=0,stdin=0,width=120`, as `owatch remote-exec` describes the client's terminal.
+    static func described(_ text: String) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for pair in text.split(separator: ",") {
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            if kv.count == 2, let n = Int(kv[1]) { out[String(kv[0])] = n }
+        }
+        return out
     }
 
     /// Text to stdout (reports, help, totals): data in it is shown with visible escapes, as on

@@ -6,7 +6,10 @@ let version = "0.1.0"
 let environment = ProcessInfo.processInfo.environment
 
 func main() -> Int32 {
-    let argv = Array(CommandLine.arguments.dropFirst())
+    var argv = Array(CommandLine.arguments.dropFirst())
+    // As an account's login shell (`owatch-shell`, or owatch itself): sshd runs `SHELL -c COMMAND`.
+    let invokedAs = (CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "").drop { $0 == "-" }
+    if invokedAs == "owatch-shell" || (argv.count == 2 && argv[0] == "-c") { argv = ["shell"] + argv }
     var term = Terminal.detect(noColor: argv.contains("--no-color"), environment: environment)
     do {
         try Privileges.refuseElevated()
@@ -38,9 +41,14 @@ func main() -> Int32 {
             format = .table
         }
         if format != .table { term.width = nil }
+        if environment["OWATCH_SERVED"] == nil, Remote.runsRemotely(command, line),
+           let remote = ClientConfig.remote(flag: line.value("remote"), environment: environment) {
+            return try Remote.client(line, command, remote: remote, environment: environment)
+        }
         let paths = Paths(ledger: line.value("ledger"), token: line.value("token"), key: line.value("key"))
         var session: Session?
-        if let roles = command.roles {
+        // `config … --local` is this computer's settings: no ledger, no token.
+        if let roles = command.roles, !(command.noun == "config" && line.flag("local")) {
             if command.issuerKeyStandsIn && line.value("key") != nil {
                 session = try Session.asIssuer(paths: paths)
             } else {

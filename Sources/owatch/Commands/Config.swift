@@ -3,19 +3,30 @@ import OWKit
 enum ConfigCommand {
     static func get(_ inv: Invocation) throws {
         let key = inv.argument(0)
-        guard let value = try Config.get(inv.session.ledger, key) else {
+        let stored = inv.flag("local") ? try clientValue(key) : try Config.get(inv.session.ledger, key)
+        guard let value = stored else {
             throw OWError.refused("\(key) is not set and has no default")
         }
         if inv.exporter.format == .table { inv.term.out(SafeText.visible(value) + "\n") } else { inv.emit(Record([("key", .text(key)), ("value", .text(value))])) }
     }
 
     static func set(_ inv: Invocation) throws {
+        if inv.flag("local") {
+            try ClientConfig.set(inv.argument(0), inv.argument(1), environment: environment)
+            inv.note("\(inv.argument(0)) = \(inv.argument(1)) (this computer's owatch, \(ClientConfig.path(environment: environment)))")
+            return
+        }
         let (stored, effect) = try Config.set(inv.session, inv.argument(0), inv.argument(1))
         inv.note("\(inv.argument(0)) = \(stored)")
         note(inv, effect)
     }
 
     static func unset(_ inv: Invocation) throws {
+        if inv.flag("local") {
+            try ClientConfig.set(inv.argument(0), nil, environment: environment)
+            inv.note("\(inv.argument(0)) is unset on this computer.")
+            return
+        }
         let effect = try Config.unset(inv.session, inv.argument(0))
         inv.note("\(inv.argument(0)) is back to its default.")
         note(inv, effect)
@@ -28,7 +39,20 @@ enum ConfigCommand {
         }
     }
 
+    /// A client setting (`--local`): nil when unset.
+    static func clientValue(_ key: String) throws -> String? {
+        guard ClientConfig.keys.contains(key) else {
+            throw OWError.usage("'\(key)' is not a client setting", hint: "client settings (--local): " + ClientConfig.keys.joined(separator: ", "))
+        }
+        return ClientConfig.read(environment: environment)[key]
+    }
+
     static func list(_ inv: Invocation) throws {
+        if inv.flag("local") {
+            let values = ClientConfig.read(environment: environment)
+            inv.emit(ClientConfig.keys.map { Record([("key", .text($0)), ("value", .text(values[$0] ?? "")), ("default", .text("")), ("set", .bool(values[$0] != nil))]) })
+            return
+        }
         inv.emit(try Config.list(inv.session.ledger).map {
             Record([("key", .text($0.key.name)), ("value", .text($0.value)), ("default", .text($0.key.defaultValue)), ("set", .bool($0.isSet))])
         })

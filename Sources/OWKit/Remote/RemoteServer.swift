@@ -1,0 +1,238 @@
+import Foundation
+
+/// The server side, `owatch remote-exec`: reads one request from standard input, runs the
+/// command as this account (its ledger, its issuer key) with the client's token, files and
+/// terminal, and sends back what the command printed and wrote, as frames.
+public enum RemoteServer {
+    /// `check` is the front end's: the arguments must be the canonical form of a command line
+    /// whose file-naming values are exactly the request's slots (so a client cannot name one of
+    /// the server's files, such as its issuer key, as an input).
+    public static func serve(version: String, executable: String, environment env: [String: String],
+                             check: (RemoteRequest) throws -> Void) -> Int32 {
+        let input = FDStream(0), output = FDStream(1)
+        signal(SIGPIPE, SIG_IGN)
+        output.write(RemoteFrame.hello(.obj([("protocol", .int(RemoteProtocol.version)), ("version", .string(version))])).encoded)
+        func fail(_ error: OWError) -> Int32 {
+            var text = "owatch: error: \(error.message)\n"
+            for hint in error.hints { text += "hint: \(hint)\n" }
+            output.write(RemoteFrame.stderr(Array(SafeText.visible(text, newlines: true).utf8)).encoded)
+            output.write(RemoteFrame.exit(error.exitCode).encoded)
+            return error.exitCode
+        }
+        guard let greeting = input.readLine(limit: 64), greeting.hasPrefix(RemoteProtocol.magic + " ") else {
+            return fail(OWError.usage("this is not an owatch remote request", hint: "run commands from your computer with `owatch --remote ssh://HOST …`"))
+        }
+        let theirs = Int(greeting.dropFirst(RemoteProtocol.magic.count + 1)) ?? 0
+        guard theirs == RemoteProtocol.version else {
+            return fail(OWError.refused("this server's owatch \(version) speaks remote protocol \(RemoteProtocol.version); the client speaks \(theirs)",
+                                        hint: theirs > RemoteProtocol.version ? "upgrade owatch on the server" : "upgrade owatch on your computer"))
+        }
+        guard let lengthBytes = input.read(exactly: 4) else { return fail(OWError.badData("the request ended early")) }
+        let length = RemoteFrame.int32(lengthBytes[0..<4])
+        guard length <= RemoteProtocol.maxHeader, let headerBytes = input.read(exactly: length) else {
+            return fail(OWError.badData("the request header is too large or ended early"))
+        }
+        let request: RemoteRequest
+        do {
+            request = try RemoteRequest(json: try JSON.parse(headerBytes))
+            try check(request)
+        } catch let e as OWError { return fail(e) } catch { return fail(OWError.badData("the request is malformed: \(error)")) }
+        var work: Workspace
+        do { work = try Workspace(request, input: input) } catch let e as OWError { return fail(e) } catch { return fail(OWError(.io, "\(error)")) }
+        defer { work.remove() }
+        let code: Int32
+        do {
+            code = try run(executable, work, request, environment: env, output: output)
+        } catch let e as OWError { return fail(e) } catch { return fail(OWError(.io, "\(error)")) }
+        work.sendBack(request, to: output)
+        output.write(RemoteFrame.exit(code).encoded)
+        return code
+    }
+
+    /// A private directory holding the request's files, its token and the outputs.
+    struct Workspace {
+        let root: String
+        var arguments: [String]
+        let tokenPath: String
+        let tokenBefore: String?
+        var outputs: [(slot: Int, path: String, placeholder: Bool)] = []
+        /// Server paths and what the user knows them as, longest first, for messages.
+        var names: [(server: [UInt8], client: [UInt8])] = []
+
+        init(_ request: RemoteRequest, input: FDStream) throws {
+            var template = Array(((ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/owatch-remote-XXXXXX").utf8CString)
+            guard let made = mkdtemp(&template) else { throw OWError(.io, "cannot make a working directory: \(String(cString: strerror(errno)))") }
+            root = String(cString: made)
+            arguments = request.arguments
+            tokenPath = root + "/token"
+            tokenBefore = request.token
+            if let token = request.token { try FileSystem.writeAtomically(tokenPath, contents: token, mode: 0o600) }
+            names.append((Array(tokenPath.utf8), Array(request.tokenName.utf8)))
+            for (k, slot) in request.slots.enumerated() {
+                let dir = root + "/\(k)"
+                try FileSystem.makeDirectory(dir, mode: 0o700)
+                let base = Workspace.safeName(slot.original)
+                var path = dir + "/" + base
+                switch slot.use {
+                case .input, .inputTree:
+                    if slot.isDirectory { path = dir + "/tree" }
+                    for e in slot.entries {
+                        let target = slot.isDirectory ? path + "/" + e.path : path
+                        try FileSystem.makeDirectory((target as NSString).deletingLastPathComponent, mode: 0o700)
+                        guard let bytes = input.read(exactly: e.size) else { throw OWError.badData("the request ended before its files did") }
+                        try FileSystem.writeAtomically(target, bytes: bytes, mode: mode_t(e.mode & 0o700 | 0o600))
+                    }
+                case .output:
+                    // The command sees what it would locally: a file that exists (so it refuses
+                    // to overwrite a token, or needs --force) or none.
+                    if slot.exists { try FileSystem.writeAtomically(path, bytes: [], mode: 0o600) }
+                    outputs.append((k, path, slot.exists))
+                case .outputDirectory:
+                    path = dir + "/out"
+                    if slot.exists { try FileSystem.makeDirectory(path, mode: 0o700) }
+                    outputs.append((k, path, false))
+                }
+                // An option's slot is its `--name=VALUE` argument: the name stays.
+                let sentinel = request.arguments.firstIndex(of: "--") ?? request.arguments.count
+                if slot.argument < sentinel, let eq = arguments[slot.argument].firstIndex(of: "=") {
+                    arguments[slot.argument] = String(arguments[slot.argument][...eq]) + path
+                } else {
+                    arguments[slot.argument] = path
+                }
+                names.append((Array(path.utf8), Array(slot.original.utf8)))
+            }
+            names.sort { $0.server.count > $1.server.count }
+        }
+
+        /// The name a file had on the client, without its directories and never `..`.
+        static func safeName(_ original: String) -> String {
+            let base = (original as NSString).lastPathComponent
+            return base.isEmpty || base == "." || base == ".." || base == "/" ? "file" : base
+        }
+
+        /// Output files and a changed token go back to the client.
+        func sendBack(_ request: RemoteRequest, to output: FDStream) {
+            for o in outputs {
+                let slot = request.slots[o.slot]
+                if slot.use == .outputDirectory {
+                    let names = (try? FileManager.default.contentsOfDirectory(atPath: o.path)) ?? []
+                    for name in names.sorted() { send(o.path + "/" + name, slot: o.slot, relative: name, to: output) }
+                } else {
+                    var st = stat()
+                    guard stat(o.path, &st) == 0, !(o.placeholder && st.st_size == 0) else { continue }
+                    send(o.path, slot: o.slot, relative: "", to: output)
+                }
+            }
+            let tokenNow = FileManager.default.contents(atPath: tokenPath).map { String(decoding: $0, as: UTF8.self) }
+            if tokenNow != tokenBefore { output.write(RemoteFrame.token(tokenNow).encoded) }
+        }
+
+        func send(_ path: String, slot: Int, relative: String, to output: FDStream) {
+            var st = stat()
+            guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, let data = FileManager.default.contents(atPath: path) else { return }
+            let meta = JSON.obj([("slot", .int(slot)), ("path", .string(relative)), ("mode", .int(Int(st.st_mode & 0o777)))])
+            output.write(RemoteFrame.file(meta, [UInt8](data)).encoded)
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: root) }
+
+        /// The user's names for this workspace's paths, in a chunk of output.
+        func rename(_ bytes: [UInt8]) -> [UInt8] {
+            var out = bytes
+            for (server, client) in names { out = ByteReplace.all(server, with: client, in: out) }
+            return out
+        }
+    }
+
+    /// Runs the command with its output on pipes, relayed as frames as it comes.
+    static func run(_ executable: String, _ work: Workspace, _ request: RemoteRequest, environment env: [String: String],
+                    output: FDStream) throws -> Int32 {
+        var childEnv = env
+        for key in RemoteRequest.forwardedEnvironment + ["OWATCH_TOKEN", "OWATCH_LEDGER", "SSH_ORIGINAL_COMMAND", "COLUMNS"] { childEnv[key] = nil }
+        for (k, v) in request.environment { childEnv[k] = v }
+        childEnv["OWATCH_TOKEN"] = work.tokenPath
+        if let ledger = request.ledger { childEnv["OWATCH_LEDGER"] = ledger }
+        childEnv["OWATCH_REMOTE"] = ""
+        childEnv["OWATCH_SERVED"] = "1"
+        childEnv["OWATCH_TERMINAL"] = "stdout=\(request.stdoutIsTTY ? 1 : 0),stderr=\(request.stderrIsTTY ? 1 : 0),stdin=\(request.stdinIsTTY ? 1 : 0)"
+            + (request.width.map { ",width=\($0)" } ?? "")
+        var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
+        guard pipe(&out) == 0, pipe(&err) == 0 else { throw OWError(.io, "cannot make a pipe") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if !request.streamsStdin { posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) }
+        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
+        for fd in out + err { posix_spawn_file_actions_addclose(&actions, fd) }
+        let argv = [executable] + work.arguments
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = childEnv.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (cArgs + cEnv).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, cArgs, cEnv)
+        close(out[1]); close(err[1])
+        guard spawned == 0 else { close(out[0]); close(err[0]); throw OWError(.io, "cannot run \(executable): \(String(cString: strerror(spawned)))") }
+        var relays = [Relay(fd: out[0], frame: RemoteFrame.stdout), Relay(fd: err[0], frame: RemoteFrame.stderr)]
+        while relays.contains(where: { $0.open }) {
+            var fds = relays.map { pollfd(fd: $0.open ? $0.fd : -1, events: Int16(POLLIN), revents: 0) }
+            let n = poll(&fds, nfds_t(fds.count), -1)
+            if n < 0 { if errno == EINTR { continue }; break }
+            for i in relays.indices where relays[i].open && fds[i].revents != 0 {
+                relays[i].pump(work, to: output)
+            }
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    }
+
+    /// One of the command's output pipes. Text is passed on a line at a time (or at a carriage
+    /// return, for progress) so a server path split across two reads is still renamed.
+    struct Relay {
+        let fd: Int32
+        let frame: ([UInt8]) -> RemoteFrame
+        var open = true
+        var pending: [UInt8] = []
+
+        mutating func pump(_ work: Workspace, to output: FDStream) {
+            let chunk = FDStream(fd).read(upTo: 64 << 10)
+            if chunk.isEmpty {
+                open = false
+                close(fd)
+                flush(work, to: output, all: true)
+                return
+            }
+            pending += chunk
+            flush(work, to: output, all: pending.count > 256 << 10)
+        }
+
+        mutating func flush(_ work: Workspace, to output: FDStream, all: Bool) {
+            let cut = all ? pending.count : (pending.lastIndex { $0 == 10 || $0 == 13 }.map { $0 + 1 } ?? 0)
+            guard cut > 0 else { return }
+            output.write(frame(work.rename(Array(pending[..<cut]))).encoded)
+            pending.removeFirst(cut)
+        }
+    }
+}
+
+/// Replacing every occurrence of a byte string (server paths in messages).
+enum ByteReplace {
+    static func all(_ needle: [UInt8], with replacement: [UInt8], in haystack: [UInt8]) -> [UInt8] {
+        guard !needle.isEmpty, haystack.count >= needle.count, let first = needle.first, haystack.contains(first) else { return haystack }
+        var out: [UInt8] = []
+        out.reserveCapacity(haystack.count)
+        var i = 0
+        let last = haystack.count - needle.count
+        while i < haystack.count {
+            if i <= last, haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) {
+                out += replacement
+                i += needle.count
+            } else {
+                out.append(haystack[i])
+                i += 1
+            }
+        }
+        return out
+    }
+}
