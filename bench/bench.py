@@ -363,11 +363,47 @@ def bench_pdf(runs):
         return mean
 
 
+def bench_remote(runs):
+    """owatch --remote over a real sshd on 127.0.0.1, against plain `ssh host owatch …` (the same
+    connection set-up, no protocol) and against the same command run locally, in the same run."""
+    sys.path.insert(0, str(HERE.parent / "Tests" / "e2e"))
+    from sshd_harness import SSHServer, available
+    if not available():
+        print("sshd not installed: skipped (make bench installs openssh-server)")
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        env, ledger = office(tmp, 50)
+        csv_path = Path(tmp) / "10k.csv"
+        csv_path.write_text(gen.licenses(10_000, 50))
+        subprocess.run([BIN, "license", "import", str(csv_path), "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
+        root = Path(tmp) / "sshd"
+        root.mkdir()
+        sshd = SSHServer(root, BIN, Path(tmp))
+        try:
+            laptop = Path(tmp) / "laptop"
+            (laptop / ".config/owatch").mkdir(parents=True)
+            token = laptop / ".config/owatch/token"
+            shutil.copy(Path(tmp) / ".config/owatch/token", token)
+            os.chmod(token, 0o600)
+            client = {**env, "HOME": str(laptop), "OWATCH_REMOTE": sshd.url, "OWATCH_SSH_OPTS": sshd.options()}
+            plain = ["ssh", *sshd.options("plain").split(), "-p", str(sshd.port), f"{sshd.user}@127.0.0.1", BIN]
+            ratios = []
+            for args, label in ((["whoami"], "whoami"), (["license", "list", "--json"], "license list --json, 10,000 licenses")):
+                remote = timed([BIN, *args], client, runs)
+                direct = timed(plain + args, env, runs)
+                local = timed([BIN, *args], env, runs)
+                ratios.append(report(f"owatch --remote {label}", remote, direct, "ssh host owatch", 1.2))
+                print(f"  (the same command locally: {local * 1000:.1f} ms; --remote costs {(remote - local) * 1000:.0f} ms more, plain ssh {(direct - local) * 1000:.0f} ms)")
+            return ratios
+        finally:
+            sshd.stop()
+
+
 if __name__ == "__main__":
     if not Path(BIN).exists():
         sys.exit(f"no binary at {BIN}: run `make bench`")
     runs = int(os.environ.get("BENCH_RUNS", "9"))
-    which = sys.argv[1:] or ["licenses", "scan", "reports", "people", "pdf"]
+    which = sys.argv[1:] or ["licenses", "scan", "reports", "people", "pdf", "remote"]
     if "licenses" in which:
         bench_licenses(runs)
     if "scan" in which:
@@ -378,3 +414,5 @@ if __name__ == "__main__":
         bench_people(runs, int(os.environ.get("BENCH_PEOPLE", "10000")))
     if "pdf" in which:
         bench_pdf(runs)
+    if "remote" in which:
+        bench_remote(runs)

@@ -72,7 +72,7 @@ def test_bash_completion_works(bare):
     source '{ROOT}/completions/owatch.bash'
     COMP_WORDS=(owatch use); COMP_CWORD=1; _owatch; echo "${{COMPREPLY[@]}}"
     COMP_WORDS=(owatch user ""); COMP_CWORD=2; _owatch; echo "${{COMPREPLY[@]}}"
-    COMP_WORDS=(owatch user add bob --r); COMP_CWORD=4; _owatch; echo "${{COMPREPLY[@]}}"
+    COMP_WORDS=(owatch user add bob --ro); COMP_CWORD=4; _owatch; echo "${{COMPREPLY[@]}}"
     """
     # The script asks the binary (`owatch __complete`), so `owatch` must be on PATH, as once installed.
     bindir = bare.home / "bin"

@@ -9,8 +9,9 @@ public enum RemoteServer {
     /// the server's files, such as its issuer key, as an input).
     public static func serve(version: String, executable: String, environment env: [String: String],
                              check: (RemoteRequest) throws -> Void) -> Int32 {
-        let input = FDStream(0), output = FDStream(1)
+        let input = FDStream(0), output = FrameWriter(FDStream(1))
         signal(SIGPIPE, SIG_IGN)
+        defer { output.flush() }
         output.write(RemoteFrame.hello(.obj([("protocol", .int(RemoteProtocol.version)), ("version", .string(version))])).encoded)
         func fail(_ error: OWError) -> Int32 {
             var text = "owatch: error: \(error.message)\n"
@@ -111,7 +112,7 @@ public enum RemoteServer {
         }
 
         /// Output files and a changed token go back to the client.
-        func sendBack(_ request: RemoteRequest, to output: FDStream) {
+        func sendBack(_ request: RemoteRequest, to output: FrameWriter) {
             for o in outputs {
                 let slot = request.slots[o.slot]
                 if slot.use == .outputDirectory {
@@ -127,7 +128,7 @@ public enum RemoteServer {
             if tokenNow != tokenBefore { output.write(RemoteFrame.token(tokenNow).encoded) }
         }
 
-        func send(_ path: String, slot: Int, relative: String, to output: FDStream) {
+        func send(_ path: String, slot: Int, relative: String, to output: FrameWriter) {
             var st = stat()
             guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, let data = FileManager.default.contents(atPath: path) else { return }
             let meta = JSON.obj([("slot", .int(slot)), ("path", .string(relative)), ("mode", .int(Int(st.st_mode & 0o777)))])
@@ -146,7 +147,7 @@ public enum RemoteServer {
 
     /// Runs the command with its output on pipes, relayed as frames as it comes.
     static func run(_ executable: String, _ work: Workspace, _ request: RemoteRequest, environment env: [String: String],
-                    output: FDStream) throws -> Int32 {
+                    output: FrameWriter) throws -> Int32 {
         var childEnv = env
         for key in RemoteRequest.forwardedEnvironment + ["OWATCH_TOKEN", "OWATCH_LEDGER", "SSH_ORIGINAL_COMMAND", "COLUMNS"] { childEnv[key] = nil }
         for (k, v) in request.environment { childEnv[k] = v }
@@ -181,6 +182,8 @@ public enum RemoteServer {
             for i in relays.indices where relays[i].open && fds[i].revents != 0 {
                 relays[i].pump(work, to: output)
             }
+            // Once a pipe has closed the end is near: the rest goes with the exit frame.
+            if relays.allSatisfy(\.open) { output.flush() }
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -195,7 +198,7 @@ public enum RemoteServer {
         var open = true
         var pending: [UInt8] = []
 
-        mutating func pump(_ work: Workspace, to output: FDStream) {
+        mutating func pump(_ work: Workspace, to output: FrameWriter) {
             let chunk = FDStream(fd).read(upTo: 64 << 10)
             if chunk.isEmpty {
                 open = false
@@ -207,12 +210,32 @@ public enum RemoteServer {
             flush(work, to: output, all: pending.count > 256 << 10)
         }
 
-        mutating func flush(_ work: Workspace, to output: FDStream, all: Bool) {
+        mutating func flush(_ work: Workspace, to output: FrameWriter, all: Bool) {
             let cut = all ? pending.count : (pending.lastIndex { $0 == 10 || $0 == 13 }.map { $0 + 1 } ?? 0)
             guard cut > 0 else { return }
             output.write(frame(work.rename(Array(pending[..<cut]))).encoded)
             pending.removeFirst(cut)
         }
+    }
+}
+
+/// Frames collected and written together: one small write after another on a TCP connection
+/// waits on delayed acknowledgements (Nagle), so the hello goes out with the first output and
+/// the last output, files and exit code in one write.
+final class FrameWriter {
+    let stream: FDStream
+    var buffer: [UInt8] = []
+    init(_ stream: FDStream) { self.stream = stream }
+
+    func write(_ bytes: [UInt8]) {
+        buffer += bytes
+        if buffer.count > 256 << 10 { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        stream.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
     }
 }
 
