@@ -114,6 +114,14 @@ def test_token_renew_replaces_the_clients_token(served):
     assert after != before and (laptop.token.stat().st_mode & 0o777) == 0o600
     assert laptop.ok("whoami", "--json").json()["user"] == "alice"
     shutil.copy(laptop.token, server.token)             # the old one is revoked: the server's own runs need the new one
+    # logout removes the laptop's token; login checks a token file against the office ledger and installs it here
+    saved = laptop.home / "saved.token"
+    shutil.copy(laptop.token, saved)
+    laptop.ok("logout")
+    assert not laptop.token.exists()
+    assert laptop.run("login", "saved.token").rc == 0
+    assert laptop.token.read_text() == after and (laptop.token.stat().st_mode & 0o777) == 0o600
+    assert laptop.ok("whoami", "--json").json()["user"] == "alice"
 
 
 def test_arguments_full_of_shell_metacharacters_arrive_intact(served):
