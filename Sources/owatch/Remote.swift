@@ -18,30 +18,34 @@ enum Remote {
 
     /// The command line in the one form both ends agree on: noun and verb, then every option as
     /// `--name` or `--name=value` in the table's order, then `--` and the positionals.
-    static func canonical(_ line: ParsedLine, _ command: Command) -> (arguments: [String], files: [FileValue]) {
+    static func canonical(_ line: ParsedLine, _ command: Command) -> (arguments: [String], files: [FileValue], readsStdin: Bool) {
         var args = [command.noun] + (command.verb.map { [$0] } ?? [])
         var files: [FileValue] = []
+        var readsStdin = false
         for option in globalOptions + command.options where !localOnly.contains(option.long) {
             for value in line.options[option.long] ?? [] {
                 guard option.value != nil else { args.append("--" + option.long); continue }
-                if let use = option.file, value != "-" { files.append(FileValue(index: args.count, use: use, value: value)) }
+                if let use = option.file { if value == "-" { readsStdin = true } else { files.append(FileValue(index: args.count, use: use, value: value)) } }
                 args.append("--\(option.long)=\(value)")
             }
         }
         args.append("--")
         for (i, value) in line.arguments.enumerated() {
             let spec = i < command.arguments.count ? command.arguments[i] : command.arguments.last
-            if let use = spec?.file, value != "-" { files.append(FileValue(index: args.count, use: use, value: value)) }
+            if let use = spec?.file { if value == "-" { readsStdin = true } else { files.append(FileValue(index: args.count, use: use, value: value)) } }
             args.append(value)
         }
-        return (args, files)
+        return (args, files, readsStdin)
     }
 
     /// Whether this command goes to the remote: everything but help and the client's own settings.
     static func runsRemotely(_ command: Command, _ line: ParsedLine) -> Bool {
         if case .anyone = command.access { return false }
-        return !(command.noun == "config" && line.flag("local"))
+        return !isClientSetting(command, line)
     }
+
+    /// `config … --local`: this computer's settings, which need no ledger, token or remote.
+    static func isClientSetting(_ command: Command, _ line: ParsedLine) -> Bool { command.noun == "config" && line.flag("local") }
 
     // MARK: Client
 
@@ -54,7 +58,7 @@ enum Remote {
         if line.value("ledger") != nil {
             throw OWError.usage("--ledger names a file on this machine; a remote ledger's path goes in the URL", hint: "ssh://host/srv/owatch/ledger.db")
         }
-        let (args, files) = canonical(line, command)
+        let (args, files, _) = canonical(line, command)
         var request = RemoteRequest(clientVersion: version, arguments: args)
         request.slots = files.map { RemoteSlot(argument: $0.index, use: $0.use, original: $0.value) }
         let paths = Paths(token: line.value("token"))
@@ -67,11 +71,8 @@ enum Remote {
         request.stderrIsTTY = term.stderrIsTTY
         request.stdinIsTTY = term.stdinIsTTY
         request.width = term.width
-        // Standard input goes along when the command reads it (`-`) or may ask a question on a terminal.
-        let readsStdin = zip(line.arguments, command.arguments + Array(repeating: command.arguments.last ?? Argument(name: ""), count: max(0, line.arguments.count - command.arguments.count)))
-            .contains { $0.0 == "-" && $0.1.file != nil }
-            || (globalOptions + command.options).contains { $0.file != nil && line.options[$0.long]?.contains("-") == true }
-        request.streamsStdin = readsStdin || term.stdinIsTTY
+        // Standard input goes along when the command reads it (`-` for a file) or may ask a question on a terminal.
+        request.streamsStdin = canonical(line, command).readsStdin || term.stdinIsTTY
         try RemoteClient.prepare(&request)
         return try RemoteClient.run(url, request, tokenPath: paths.token, environment: env)
     }
@@ -95,10 +96,10 @@ enum Remote {
         return RemoteServer.serve(version: version, executable: executable, environment: env) { request in
             let line = try Parser.parse(request.arguments)
             guard let command = line.command else { throw OWError.usage("the request names no command") }
-            guard runsRemotely(command, line), !served.contains(command.noun), !(command.noun == "config" && line.flag("local")) else {
+            guard runsRemotely(command, line), !served.contains(command.noun) else {
                 throw OWError.refused("'owatch \(command.path)' does not run through a remote", hint: "run it on the server itself")
             }
-            let (args, files) = canonical(line, command)
+            let (args, files, _) = canonical(line, command)
             // Exactly the canonical form, and every file-naming value one the client sent:
             // a request cannot point a command at the server's own files (its issuer key, say).
             guard args == request.arguments,

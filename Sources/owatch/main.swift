@@ -48,7 +48,7 @@ func main() -> Int32 {
         let paths = Paths(ledger: line.value("ledger"), token: line.value("token"), key: line.value("key"))
         var session: Session?
         // `config … --local` is this computer's settings: no ledger, no token.
-        if let roles = command.roles, !(command.noun == "config" && line.flag("local")) {
+        if let roles = command.roles, !Remote.isClientSetting(command, line) {
             if command.issuerKeyStandsIn && line.value("key") != nil {
                 session = try Session.asIssuer(paths: paths)
             } else {

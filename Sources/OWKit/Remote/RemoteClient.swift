@@ -166,7 +166,6 @@ public enum RemoteClient {
             case .exit(let code): return code
             }
         }
-        if !greeted { return nil }
         return nil
     }
 
