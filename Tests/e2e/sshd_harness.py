@@ -33,11 +33,13 @@ class SSHServer:
         self.tmp.mkdir()
         for name in ("host_key", "forced", "plain"):
             subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(root / name)], check=True)
-        # The forced command, as an office's authorized_keys would have it; HOME and TMPDIR
-        # only because the test account's home is not the office's.
-        forced = f'HOME={server_home} TMPDIR={self.tmp} {owatch} remote-exec'
-        keys = [f'restrict,command="{forced}" ' + (root / "forced.pub").read_text().strip(),
-                f'restrict,environment="HOME={server_home}" ' + (root / "plain.pub").read_text().strip()]
+        # The forced command, as an office's authorized_keys would have it. HOME and TMPDIR are
+        # set by sshd, not in the command, because the test account's home is not the office's:
+        # the account's shell must start in the office's clean home for both keys alike (a
+        # login shell reading a developer's ~/.bashrc costs more than owatch itself).
+        home = f'environment="HOME={server_home}",environment="TMPDIR={self.tmp}"'
+        keys = [f'restrict,{home},command="{owatch} remote-exec" ' + (root / "forced.pub").read_text().strip(),
+                f'restrict,{home} ' + (root / "plain.pub").read_text().strip()]
         (root / "authorized_keys").write_text("\n".join(keys) + "\n")
         config = root / "sshd_config"
         config.write_text("\n".join([
