@@ -11,12 +11,17 @@ public struct User: Sendable {
     public let status: String
     public let createdAt: String
     public let offboardedAt: String?
+    /// What the last `user sync` said: active, suspended or missing (nil: never synced), and the
+    /// directory's last sign-in.
+    public let directoryStatus: String?
+    public let lastSignIn: String?
 
     init(row: Row) {
         id = row.int("id"); name = row.string("name"); role = Role(rawValue: row.string("role")) ?? .employee
         dept = row.optionalString("dept"); email = row.optionalString("email"); status = row.string("status")
         fullName = row.optionalString("full_name")
         createdAt = row.string("created_at"); offboardedAt = row.optionalString("offboarded_at")
+        directoryStatus = row.optionalString("directory_status"); lastSignIn = row.optionalString("last_sign_in")
     }
 
     public var isActive: Bool { status == "active" }
@@ -73,19 +78,31 @@ public enum Users {
     }
 
     /// Sets the details that differ (an empty value clears one) and returns them, for the caller's
-    /// audit event: `user edit` records one per person, `user sync` all of its edits in one.
-    static func update(_ db: Database, _ user: User, dept: String?, email: String?, fullName: String?) throws -> [(String, JSON)] {
+    /// audit event: `user edit` records one per person, `user sync` all of its edits in one. A
+    /// sync also passes what the directory says (status, last sign-in; not audited as edits). One
+    /// statement per person, none when nothing differs: a sync of 10,000 people runs this 10,000
+    /// times, and every row written runs the state-digest triggers.
+    static func update(_ db: Database, _ user: User, dept: String?, email: String?, fullName: String?,
+                       directory: (status: String, lastSignIn: String?)? = nil) throws -> [(String, JSON)] {
         var changes: [(String, JSON)] = []
-        func set(_ column: String, _ value: String?, _ old: String?) throws {
+        var columns: [String] = [], values: [any SQLiteValue] = []
+        func set(_ column: String, _ value: String?, _ old: String?, audited: Bool = true) {
             guard let value else { return }
             let new: String? = value.isEmpty ? nil : value
             guard new != old else { return }
-            try db.run("UPDATE users SET \(column) = ? WHERE id = ?", new, user.id)
-            changes.append((column, new.map(JSON.string) ?? .null))
+            columns.append(column)
+            values.append(new)
+            if audited { changes.append((column, new.map(JSON.string) ?? .null)) }
         }
-        try set("dept", dept, user.dept)
-        try set("email", email, user.email)
-        try set("full_name", fullName, user.fullName)
+        set("dept", dept, user.dept)
+        set("email", email, user.email)
+        set("full_name", fullName, user.fullName)
+        if let directory {
+            set("directory_status", directory.status, user.directoryStatus, audited: false)
+            set("last_sign_in", directory.lastSignIn, user.lastSignIn, audited: false)
+        }
+        guard !columns.isEmpty else { return changes }
+        try db.run("UPDATE users SET " + columns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?", arguments: values + [user.id])
         return changes
     }
 
@@ -122,13 +139,14 @@ public enum Users {
     }
 
     /// Inserts a user; must run inside a write transaction.
-    static func insert(_ db: Database, name: String, role: Role, dept: String?, email: String?, fullName: String? = nil, now: Date) throws -> User {
+    static func insert(_ db: Database, name: String, role: Role, dept: String?, email: String?, fullName: String? = nil,
+                       directory: (status: String, lastSignIn: String?)? = nil, now: Date) throws -> User {
         try validateName(name)
         if let email { try validateEmail(email) }
         if let fullName { try validateFullName(fullName) }
         if try find(db, name) != nil { throw OWError.refused("user '\(name)' already exists") }
-        try db.run("INSERT INTO users(name, role, dept, email, full_name, created_at) VALUES (?,?,?,?,?,?)",
-                   name, role.rawValue, dept, email, fullName, Time.rfc3339(now))
+        try db.run("INSERT INTO users(name, role, dept, email, full_name, directory_status, last_sign_in, created_at) VALUES (?,?,?,?,?,?,?,?)",
+                   name, role.rawValue, dept, email, fullName, directory?.status, directory?.lastSignIn, Time.rfc3339(now))
         return try get(db, name)
     }
 

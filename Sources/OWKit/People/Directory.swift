@@ -242,8 +242,8 @@ public enum DirectorySync {
                 changes.append(Change(kind: .add, user: name, email: p.email, what: "employee" + (p.dept.map { ", \($0)" } ?? "")
                                       + (p.fullName.map { ", \($0)" } ?? "")))
                 if !dryRun {
-                    let user = try Users.insert(db, name: name, role: .employee, dept: p.dept, email: p.email, fullName: p.fullName, now: session.now)
-                    try db.run("UPDATE users SET directory_status = 'active', last_sign_in = ? WHERE id = ?", p.lastSignIn, user.id)
+                    _ = try Users.insert(db, name: name, role: .employee, dept: p.dept, email: p.email, fullName: p.fullName,
+                                         directory: ("active", p.lastSignIn), now: session.now)
                     try session.audit("user.add", "user:\(name)", .obj([("role", .string("employee")), ("dept", p.dept.map(JSON.string) ?? .null),
                                                                       ("by", .string("user sync"))]))
                 }
@@ -262,13 +262,9 @@ public enum DirectorySync {
                 changes.append(Change(kind: .name, user: u.name, email: p.email, what: "\(u.fullName ?? "-") → \(n)")); edits.fullName = n
             }
             if !dryRun {
-                let changed = try Users.update(db, u, dept: edits.dept, email: edits.email, fullName: edits.fullName)
+                let changed = try Users.update(db, u, dept: edits.dept, email: edits.email, fullName: edits.fullName,
+                                               directory: (p.status == .gone ? "suspended" : "active", p.lastSignIn))
                 if !changed.isEmpty { edited.append(.obj([("user", .string(u.name))] + changed)) }
-                // Only rows that differ are written (an unchanged row would still be rewritten, triggers and all).
-                try db.run("""
-                    UPDATE users SET directory_status = ?1, last_sign_in = COALESCE(?2, last_sign_in)
-                    WHERE id = ?3 AND (directory_status IS NOT ?1 OR last_sign_in IS NOT COALESCE(?2, last_sign_in))
-                    """, p.status == .gone ? "suspended" : "active", p.lastSignIn, u.id)
             }
             if p.status == .gone { toOffboard.append((u, "\(format.rawValue) says suspended or deprovisioned")) }
         }
@@ -278,7 +274,7 @@ public enum DirectorySync {
                 toOffboard.append((u, "not in the export"))
             } else if u.role != .admin {
                 changes.append(Change(kind: .missing, user: u.name, email: u.email, what: "not in the export; kept (--offboard-missing offboards)"))
-                if !dryRun { try db.run("UPDATE users SET directory_status = 'missing' WHERE id = ? AND directory_status IS NOT 'missing'", u.id) }
+                if !dryRun, u.directoryStatus != "missing" { try db.run("UPDATE users SET directory_status = 'missing' WHERE id = ?", u.id) }
             }
         }
         var saving: [Currency: Int64] = [:]

@@ -258,33 +258,69 @@ public struct ReclaimRow: Sendable {
 
 /// Seats to reclaim, and the findings that name them.
 public enum SeatFindings {
-    /// Every reclaimable seat of active licenses (of one license with `only`). A seat used inside
-    /// the threshold is never in it.
-    public static func reclaimable(_ db: Database, today: Date, inactive: Duration? = nil, only: Int64? = nil) throws -> [ReclaimRow] {
+    /// A held seat to reclaim, as one SQL query finds it: the report, `license reclaim` and the
+    /// findings all read this, so they agree on what is reclaimable.
+    private struct HeldSeat {
+        let license: Int64
+        let user: String
+        let reason: ReclaimRow.Reason
+        let why: String
+        let lastActive: String?
+        /// The finding's dedupe key: `orphaned:LICENSE:USER` or `inactive:LICENSE:USER`.
+        var key: String { "\(reason.rawValue):\(license):\(user)" }
+    }
+
+    /// Held seats of active, not unlimited licenses (of one license with `only`) whose holder is
+    /// gone or suspended (orphaned), or who has not used it since the threshold (inactive). Of an
+    /// office's 20,000 seats most are neither, so SQL picks them.
+    private static func heldSeats(_ db: Database, today: Date, inactive: Duration?, only: Int64?) throws -> [HeldSeat] {
         let threshold = try inactive ?? Usage.inactiveAfter(db)
         let cutoff = Time.day(Duration(count: -threshold.count, unit: threshold.unit).added(to: Time.startOfDay(today)))
-        var f = LicenseFilter()
-        f.includeCancelled = false
-        let licenses = try Licenses.list(db, filter: f, today: today).filter { only == nil || $0.id == only }
-        var out: [ReclaimRow] = []
-        let byID = Dictionary(uniqueKeysWithValues: licenses.map { ($0.id, $0) })
+        var seats: [HeldSeat] = []
         try db.forEach("""
-            SELECT s.license_id, u.name, u.status, u.directory_status, g.last_active, g.user_id IS NOT NULL AS tracked
-            FROM seats s JOIN users u ON u.id = s.user_id LEFT JOIN usage g ON g.license_id = s.license_id AND g.user_id = s.user_id
-            ORDER BY s.license_id, u.name
-            """) { row in
-            // By position: license_id, name, status, directory_status, last_active, tracked.
-            guard let l = byID[row.int(0)], !l.isUnlimited else { return }
-            let name = row.string(1), last = row.optionalString(4), directory = row.optionalString(3)
-            if row.string(2) == "offboarded" || directory == "suspended" || directory == "missing" {
-                let why = row.string(2) == "offboarded" ? "offboarded" : (directory == "missing" ? "not in the directory" : "suspended in the directory")
-                out.append(ReclaimRow(license: l, reason: .orphaned, user: name, seats: 1, lastActive: last, why: why))
-            } else if row.int(5) != 0, (last ?? "") < cutoff {
-                out.append(ReclaimRow(license: l, reason: .inactive, user: name, seats: 1, lastActive: last,
-                                      why: last.map { "last used \($0), more than \(threshold) ago" } ?? "never used"))
+            SELECT s.license_id, u.name, u.status = 'offboarded', u.directory_status, g.last_active
+            FROM seats s JOIN users u ON u.id = s.user_id JOIN licenses l ON l.id = s.license_id
+            LEFT JOIN usage g ON g.license_id = s.license_id AND g.user_id = s.user_id
+            WHERE (?1 IS NULL OR s.license_id = ?1) AND l.status = 'active'
+              AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.license_id = l.id AND p.seats IS NULL)
+              AND (u.status = 'offboarded' OR u.directory_status IN ('suspended', 'missing')
+                   OR (g.user_id IS NOT NULL AND coalesce(g.last_active, '') < ?2))
+            """, arguments: [only, cutoff]) { row in
+            // By position: license_id, name, offboarded, directory_status, last_active.
+            let offboarded = row.int(2) != 0, directory = row.optionalString(3), last = row.optionalString(4)
+            if offboarded || directory == "suspended" || directory == "missing" {
+                let why = offboarded ? "offboarded" : (directory == "missing" ? "not in the directory" : "suspended in the directory")
+                seats.append(HeldSeat(license: row.int(0), user: row.string(1), reason: .orphaned, why: why, lastActive: last))
+            } else {
+                seats.append(HeldSeat(license: row.int(0), user: row.string(1), reason: .inactive,
+                                      why: last.map { "last used \($0), more than \(threshold) ago" } ?? "never used", lastActive: last))
             }
         }
-        for l in licenses where (l.freeSeats ?? 0) > 0 {
+        return seats
+    }
+
+    /// Every reclaimable seat of active licenses (of one license with `only`; without the never
+    /// assigned ones with `idle: false`). A seat used inside the threshold is never in it.
+    public static func reclaimable(_ db: Database, today: Date, inactive: Duration? = nil, only: Int64? = nil,
+                                   idle: Bool = true) throws -> [ReclaimRow] {
+        let seats = try heldSeats(db, today: today, inactive: inactive, only: only)
+        var f = LicenseFilter()
+        f.includeCancelled = false
+        // Never-assigned seats need every license; otherwise only those the seats belong to.
+        if let only { f.ids = [only] } else if !idle { f.ids = Set(seats.map(\.license)) }
+        let licenses = f.ids?.isEmpty == true ? [] : try Licenses.list(db, filter: f, today: today)
+        return rows(seats, licenses: licenses, idle: idle)
+    }
+
+    /// Reclaim rows sorted by license, reason and holder.
+    private static func rows(_ seats: [HeldSeat], licenses: [License], idle: Bool) -> [ReclaimRow] {
+        let byID = Dictionary(uniqueKeysWithValues: licenses.map { ($0.id, $0) })
+        var out: [ReclaimRow] = []
+        for seat in seats {
+            guard let l = byID[seat.license] else { continue }
+            out.append(ReclaimRow(license: l, reason: seat.reason, user: seat.user, seats: 1, lastActive: seat.lastActive, why: seat.why))
+        }
+        for l in licenses where idle && (l.freeSeats ?? 0) > 0 {
             out.append(ReclaimRow(license: l, reason: .idle, user: nil, seats: l.freeSeats ?? 0, lastActive: nil, why: "never assigned"))
         }
         // Sorted through indices: a row carries its license, and moving 10,000 of them is the slow part.
@@ -306,18 +342,22 @@ public enum SeatFindings {
                 OR EXISTS(SELECT 1 FROM seats s JOIN users u ON u.id = s.user_id WHERE u.status = 'offboarded' OR u.directory_status IN ('suspended','missing'))
             """)
         guard relevant != 0 else { return }
-        let rows = try reclaimable(db, today: now).filter { $0.reason != .idle }
+        let seats = try heldSeats(db, today: now, inactive: nil, only: nil)
         // Open findings are read once: a seat already reported is left as it is, so a refresh
-        // that changes nothing writes nothing (a sync of 10,000 people runs one).
+        // that changes nothing writes nothing and reads no license (a sync of 10,000 people runs one).
         let open = try db.query("SELECT id, kind, dedupe_key, license_id FROM findings WHERE status = 'open' AND kind IN ('orphaned_seat', 'inactive_seat', 'true_up')")
         let reported = Set(open.map { $0.string("dedupe_key") })
-        var keep = Set<String>()
-        for r in rows {
-            let key = "\(r.reason == .orphaned ? "orphaned" : "inactive"):\(r.license.id):\(r.user ?? "")"
-            guard keep.insert(key).inserted, !reported.contains(key) else { continue }
-            _ = try Findings.record(db, kind: r.reason == .orphaned ? "orphaned_seat" : "inactive_seat", key: key, vendor: nil, licenseID: r.license.id,
-                                    chargeID: nil, amount: nil, monthly: r.monthly,
-                                    summary: "\(r.license.name): \(r.user ?? "?")'s seat (\(r.why)) costs \(r.monthly.display) a month", now: now)
+        var keep = Set<String>(), new: [HeldSeat] = []
+        for seat in seats where keep.insert(seat.key).inserted && !reported.contains(seat.key) { new.append(seat) }
+        if !new.isEmpty {
+            var f = LicenseFilter()
+            f.ids = Set(new.map(\.license))
+            for r in rows(new, licenses: try Licenses.list(db, filter: f, today: now), idle: false) {
+                _ = try Findings.record(db, kind: r.reason == .orphaned ? "orphaned_seat" : "inactive_seat",
+                                        key: "\(r.reason.rawValue):\(r.license.id):\(r.user ?? "")", vendor: nil, licenseID: r.license.id,
+                                        chargeID: nil, amount: nil, monthly: r.monthly,
+                                        summary: "\(r.license.name): \(r.user ?? "?")'s seat (\(r.why)) costs \(r.monthly.display) a month", now: now)
+            }
         }
         var stale: [Int64] = []
         for f in open {
@@ -348,7 +388,7 @@ public enum SeatFindings {
             let db = session.db
             let l = try Licenses.get(db, key)
             guard l.isActive else { throw OWError.refused("'\(l.name)' is cancelled; nothing to reclaim") }
-            let rows = try reclaimable(db, today: session.now, inactive: inactive, only: l.id).filter { $0.reason != .idle }
+            let rows = try reclaimable(db, today: session.now, inactive: inactive, only: l.id, idle: false)
             if dryRun || rows.isEmpty { return (l, rows) }
             for r in rows {
                 guard let name = r.user else { continue }

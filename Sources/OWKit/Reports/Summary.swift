@@ -34,7 +34,7 @@ public struct Summary: Sendable {
                               utilization: utilization, openFindings: findings, unmanagedMonthly: try Findings.unmanagedRunRate(db), pendingRequests: pending,
                               idleMonthly: try InventoryReports.possibleSaving(utilization).filter { $0.minor > 0 })
         var reclaim: [Currency: Int64] = [:]
-        for r in try SeatFindings.reclaimable(db, today: today) where r.reason != .idle { try reclaim[r.monthly.currency, default: 0].addChecked(r.monthly.minor) }
+        for r in try SeatFindings.reclaimable(db, today: today, idle: false) { try reclaim[r.monthly.currency, default: 0].addChecked(r.monthly.minor) }
         summary.reclaimableMonthly = reclaim.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
         if let base {
             func total(_ amounts: [Money]) throws -> BaseTotal {
