@@ -131,7 +131,7 @@ public struct Exporter: Sendable {
         var numeric = keys.indices.map { i in records.first.map { i < $0.fields.count && Exporter.isNumeric($0.fields[i].value) } ?? false }
         var rows = records.map { $0.fields.map { Exporter.tableCell($0.value) } }
         var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], Exporter.length(cell)) } }
         // On a terminal that is too narrow: first drop columns with nothing in them (unless the
         // user chose them), then shrink the widest until the line fits, marking cuts with "…".
         if let width, chosenColumns == nil, widths.reduce(0, +) + 2 * (widths.count - 1) > width, !rows.isEmpty {
@@ -149,21 +149,35 @@ public struct Exporter: Sendable {
             while widths.reduce(0, +) + gaps > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
                 widths[widest] -= 1
             }
-            rows = rows.map { row in row.enumerated().map { i, cell in cell.count > widths[i] ? String(cell.prefix(widths[i] - 1)) + "…" : cell } }
+            rows = rows.map { row in row.enumerated().map { i, cell in Exporter.length(cell) > widths[i] ? String(cell.prefix(widths[i] - 1)) + "…" : cell } }
         }
-        func line(_ cells: [String]) -> String {
-            var parts: [String] = []
+        // Written straight into one string: a sync's diff can be 30,000 lines.
+        var out = ""
+        func line(_ cells: [String]) {
             for (i, c) in cells.enumerated() {
-                let last = i == cells.count - 1
-                let rightAlign = numeric[i]
-                let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
-                parts.append(rightAlign ? pad + c : (last ? c : c + pad))
+                if i > 0 { out += "  " }
+                let pad = max(0, widths[i] - Exporter.length(c))
+                if numeric[i] {
+                    out += String(repeating: " ", count: pad) + c
+                } else {
+                    out += c
+                    if i < cells.count - 1 { out += String(repeating: " ", count: pad) }
+                }
             }
-            return parts.joined(separator: "  ")
         }
-        var out = color ? "\u{1B}[1m" + line(header) + "\u{1B}[0m\n" : line(header) + "\n"
-        for row in rows { out += line(row) + "\n" }
+        if color { out += "\u{1B}[1m" }
+        line(header)
+        out += color ? "\u{1B}[0m\n" : "\n"
+        for row in rows {
+            line(row)
+            out += "\n"
+        }
         return out
+    }
+
+    /// A cell's length in characters; by its bytes when it is ASCII, as nearly every cell is.
+    static func length(_ s: String) -> Int {
+        s.utf8.allSatisfy { $0 < 0x80 } ? s.utf8.count : s.count
     }
 
     static func isNumeric(_ v: Value) -> Bool {
