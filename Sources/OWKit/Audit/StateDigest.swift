@@ -45,19 +45,15 @@ final class StateDigest: TransactionObserver {
         }
 
         /// One row: SHA-256 over the table name and each value with its type, first 128 bits.
-        static func row(_ table: String, _ values: [SQLValue]) -> Digest {
+        static func row(_ table: String, _ values: [SQLValue], with hasher: Crypto.SHA256 = Crypto.SHA256()) -> Digest {
             var bytes = Array(table.utf8) + [0]
             for v in values { encode(v, into: &bytes) }
-            return of(bytes)
+            return of(bytes, with: hasher)
         }
 
-        static func of(_ encoded: [UInt8]) -> Digest {
-            let h = Crypto.sha256(encoded)
+        static func of(_ encoded: [UInt8], with hasher: Crypto.SHA256 = Crypto.SHA256()) -> Digest {
             var d = Digest()
-            for i in 0..<8 {
-                d.a = d.a << 8 | UInt64(h[i])
-                d.b = d.b << 8 | UInt64(h[8 + i])
-            }
+            (d.a, d.b) = encoded.withUnsafeBytes { hasher.prefix128($0) }
             return d
         }
 
@@ -135,6 +131,7 @@ final class StateDigest: TransactionObserver {
     /// Reused between rows: the encoding is written straight from SQLite's values, the same bytes
     /// `Digest.row` writes from a `SELECT` (the table name is the first argument).
     private var scratch: [UInt8] = []
+    private let hasher = Crypto.SHA256()
 
     private func rowDigest(_ argv: UnsafeMutablePointer<OpaquePointer?>, count: Int) -> Digest {
         // A local buffer: appends to a class property pay an exclusivity check each.
@@ -167,7 +164,7 @@ final class StateDigest: TransactionObserver {
                 scratch.append(0)
             }
         }
-        return Digest.of(scratch)
+        return Digest.of(scratch, with: hasher)
     }
 
     /// Takes the rows changed since the last call (the last event).
@@ -180,11 +177,12 @@ final class StateDigest: TransactionObserver {
     /// The digest of every described row, read from the tables.
     static func recompute(_ db: Database) throws -> Digest {
         var d = Digest()
+        let hasher = Crypto.SHA256()
         for table in tables {
             let columns = try db.query("SELECT name FROM pragma_table_info(?)", table).map { $0.string("name") }
             guard !columns.isEmpty else { continue }
             try db.forEach("SELECT " + columns.map { "\"\($0)\"" }.joined(separator: ", ") + " FROM main.\(table)") { row in
-                d.toggle(Digest.row(table, row.values))
+                d.toggle(Digest.row(table, row.values, with: hasher))
             }
         }
         return d

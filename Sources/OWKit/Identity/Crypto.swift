@@ -11,6 +11,39 @@ public enum Crypto {
         return digest
     }
 
+    /// SHA-256 of many small inputs, one after another (the state digest hashes every row a
+    /// write changes): the algorithm is fetched once and the context reused, where a one-shot
+    /// `EVP_Digest` looks SHA-256 up and allocates a context each time — more than hashing a row costs.
+    final class SHA256 {
+        private let md: OpaquePointer
+        private let context: OpaquePointer
+
+        init() {
+            guard let md = EVP_MD_fetch(nil, "SHA256", nil), let context = EVP_MD_CTX_new() else {
+                preconditionFailure("OpenSSL has no SHA-256: " + Crypto.lastError())
+            }
+            self.md = md
+            self.context = context
+        }
+
+        deinit {
+            EVP_MD_CTX_free(context)
+            EVP_MD_free(md)
+        }
+
+        /// The digest's first 16 bytes as two big-endian words.
+        func prefix128(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+            var digest = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+            var len: UInt32 = 0
+            let ok = withUnsafeMutableBytes(of: &digest) { out in
+                EVP_DigestInit_ex2(context, md, nil) == 1 && EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1
+                    && EVP_DigestFinal_ex(context, out.baseAddress!.assumingMemoryBound(to: UInt8.self), &len) == 1
+            }
+            precondition(ok && len == 32, "SHA-256 failed: " + Crypto.lastError())
+            return (UInt64(bigEndian: digest.0), UInt64(bigEndian: digest.1))
+        }
+    }
+
     public static func sha256Hex(_ text: String) -> String { hex(sha256(Array(text.utf8))) }
 
     public static func randomBytes(_ count: Int) -> [UInt8] {

@@ -80,40 +80,58 @@ public enum Users {
         }
         return try session.write {
             let user = try get(session.db, name)
-            let changes = try update(session.db, user, dept: dept, email: email, fullName: fullName)
+            let changes = try update(session.db, [Edit(user: user, dept: dept, email: email, fullName: fullName)])[0]
             guard !changes.isEmpty else { throw OWError.refused("\(user.name) already has these details") }
             try session.audit("user.edit", "user:\(user.name)", .obj(changes))
             return try get(session.db, name)
         }
     }
 
-    /// Sets the details that differ (an empty value clears one) and returns them, for the caller's
-    /// audit event: `user edit` records one per person, `user sync` all of its edits in one. A
-    /// sync also passes what the directory says (status, last sign-in; not audited as edits). One
-    /// statement per person, none when nothing differs: a sync of 10,000 people runs this 10,000
-    /// times, and every row written runs the state-digest triggers.
-    static func update(_ db: Database, _ user: User, dept: String?, email: String?, fullName: String?,
-                       directory: (status: String, lastSignIn: String?)? = nil) throws -> [(String, JSON)] {
-        var changes: [(String, JSON)] = []
-        var columns: [String] = [], values: [any SQLiteValue] = []
-        func set(_ column: String, _ value: String?, _ old: String?, audited: Bool = true) {
-            guard let value else { return }
-            let new: String? = value.isEmpty ? nil : value
-            guard new != old else { return }
-            columns.append(column)
-            values.append(new)
-            if audited { changes.append((column, new.map(JSON.string) ?? .null)) }
+    /// New details for one person (nil: unchanged; an empty value clears one) and, from a
+    /// sync, what the directory says (status, last sign-in; not audited as edits).
+    struct Edit {
+        let user: User
+        var dept: String?
+        var email: String?
+        var fullName: String?
+        var directory: (status: String, lastSignIn: String?)?
+    }
+
+    /// The columns an `Edit` can set.
+    private static let editable = ["dept", "email", "full_name", "directory_status", "last_sign_in"]
+
+    /// Sets the details that differ and returns them per edit, for the caller's audit event:
+    /// `user edit` records one per person, `user sync` all of its edits in one. All rows in one
+    /// statement, none written when nothing differs: a first sync of 10,000 people changes
+    /// 10,000 rows, and a statement per row (each its own savepoint) would cost more than the rows.
+    static func update(_ db: Database, _ edits: [Edit]) throws -> [[(String, JSON)]] {
+        var rows: [JSON] = [], audited: [[(String, JSON)]] = []
+        for edit in edits {
+            var fields: [(String, JSON)] = [], changes: [(String, JSON)] = []
+            func set(_ column: String, _ value: String?, _ old: String?, audited: Bool = true) {
+                guard let value else { return }
+                let new: String? = value.isEmpty ? nil : value
+                guard new != old else { return }
+                fields.append((column, new.map(JSON.string) ?? .null))
+                if audited { changes.append((column, new.map(JSON.string) ?? .null)) }
+            }
+            let u = edit.user
+            set("dept", edit.dept, u.dept)
+            set("email", edit.email, u.email)
+            set("full_name", edit.fullName, u.fullName)
+            if let directory = edit.directory {
+                set("directory_status", directory.status, u.directoryStatus, audited: false)
+                set("last_sign_in", directory.lastSignIn, u.lastSignIn, audited: false)
+            }
+            audited.append(changes)
+            if !fields.isEmpty { rows.append(.obj([("id", .int(u.id))] + fields)) }
         }
-        set("dept", dept, user.dept)
-        set("email", email, user.email)
-        set("full_name", fullName, user.fullName)
-        if let directory {
-            set("directory_status", directory.status, user.directoryStatus, audited: false)
-            set("last_sign_in", directory.lastSignIn, user.lastSignIn, audited: false)
-        }
-        guard !columns.isEmpty else { return changes }
-        try db.run("UPDATE users SET " + columns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?", arguments: values + [user.id])
-        return changes
+        guard !rows.isEmpty else { return audited }
+        // A key the row's object lacks keeps the column; a JSON null clears it.
+        let assignments = editable.map { "\($0) = iif(json_type(j.value, '$.\($0)') IS NULL, \($0), j.value ->> '$.\($0)')" }
+        try db.run("UPDATE users SET " + assignments.joined(separator: ", ") + " FROM json_each(?) AS j WHERE users.id = j.value ->> '$.id'",
+                   JSON.array(rows).encoded())
+        return audited
     }
 
     /// `user reactivate`: an offboarded person is active again, with the role they had. Their

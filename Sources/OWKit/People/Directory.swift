@@ -234,7 +234,7 @@ public enum DirectorySync {
         var matched = Set<Int64>()
         var changes: [Change] = []
         var toOffboard: [(User, String)] = []
-        var edited: [JSON] = []     // recorded in the sync's own event: one per person would be 10,000 for an office's first sync
+        var updates: [Users.Edit] = []
         for p in people {
             guard let u = match(p), !matched.contains(u.id) else {
                 guard p.status != .gone else { continue }      // someone who left before owatch knew them
@@ -262,11 +262,15 @@ public enum DirectorySync {
                 changes.append(Change(kind: .name, user: u.name, email: p.email, what: "\(u.fullName ?? "-") → \(n)")); edits.fullName = n
             }
             if !dryRun {
-                let changed = try Users.update(db, u, dept: edits.dept, email: edits.email, fullName: edits.fullName,
-                                               directory: (p.status == .gone ? "suspended" : "active", p.lastSignIn))
-                if !changed.isEmpty { edited.append(.obj([("user", .string(u.name))] + changed)) }
+                updates.append(Users.Edit(user: u, dept: edits.dept, email: edits.email, fullName: edits.fullName,
+                                          directory: (p.status == .gone ? "suspended" : "active", p.lastSignIn)))
             }
             if p.status == .gone { toOffboard.append((u, "\(format.rawValue) says suspended or deprovisioned")) }
+        }
+        // Recorded in the sync's own event: one per person would be 10,000 for an office's first sync.
+        var edited: [JSON] = []
+        for (edit, changed) in zip(updates, try Users.update(db, updates)) where !changed.isEmpty {
+            edited.append(.obj([("user", .string(edit.user.name))] + changed))
         }
         // Active people the export does not list: gone, or only missing from this export.
         for u in users where u.isActive && !matched.contains(u.id) && u.role != .scanner {
