@@ -41,8 +41,9 @@ def test_real_invoices_read_to_their_totals(office):
     wrong = []
     for name, (amount, currency) in EXPECTED.items():
         got = inspect(office, (CORPUS / name).read_bytes())
-        if (got["amount"], got["currency"]) != (amount, currency):
-            wrong.append(f"{name}: {got['amount']} {got['currency']}, expected {amount} {currency} ({got['not_a_charge']})")
+        if (got["amount"], got["currency"], got["currency_assumed"]) != (amount, currency, False):
+            wrong.append(f"{name}: {got['amount']} {got['currency']} (assumed: {got['currency_assumed']}), "
+                         f"expected {amount} {currency} ({got['not_a_charge']})")
     print(f"\nreal PDF invoices read to amount and currency: {len(EXPECTED) - len(wrong)}/{len(EXPECTED)}")
     assert not wrong, "\n".join(wrong)
 
@@ -161,3 +162,31 @@ def test_shared_parent_domains_need_the_vendor_named(office):
     office.ok("scan", mbox)
     charges = office.ok("charge", "list", "--json").json()
     assert [(c["vendor"], c["amount_minor"]) for c in charges] == [("Amazon Web Services", 14237)]      # the retail order is not AWS
+
+
+def test_a_currency_no_document_names_is_assumed_and_said(office):
+    """A total with no currency anywhere is in the ledger's currency (EUR here) only as an
+    assumption: scan inspect says why, and the charge's finding carries currency_assumed."""
+    from test_reconcile import receipt
+    got = inspect(office, b"Receipt\nSlack Pro, billed monthly\nAmount paid: 19.00\n", ctype="text/plain")
+    assert (got["amount"], got["currency"], got["currency_assumed"]) == (19.0, "EUR", True)
+    assert "EUR" in got["currency_note"] and "assumed" in got["currency_note"]
+    # Written beside the amount, on its line or elsewhere in the document: not assumed.
+    for text in (b"Receipt\nAmount paid: 19.00 USD\n", b"Receipt\nAll prices in USD\nAmount paid: 19.00\n", b"Receipt\nTotal EUR\n19,00\n"):
+        got = inspect(office, text, ctype="text/plain")
+        assert got["currency_assumed"] is False and got["currency_note"] is None, (text, got)
+    mbox = office.home / "assumed.mbox"
+    mbox.write_bytes(b"".join([
+        receipt(1, "Slack <feedback@slack.com>", "2026-11-03", "Your Slack receipt", ["Receipt", "Slack Pro, billed monthly", "Amount paid: 19.00"]),
+        # A sender in Germany: "19,00" is in euros, from the sender's country, not assumed.
+        receipt(2, "Werkzeug Cloud <rechnung@werkzeug-cloud.de>", "2026-11-04", "Ihre Rechnung",
+                ["Rechnung", "Abonnement, monatlich", "Gesamtbetrag: 19,00"]),
+        receipt(3, "Notion <team@makenotion.com>", "2026-11-05", "Your Notion receipt", ["Receipt", "Plus plan, monthly", "Amount paid: $8.00"]),
+    ]))
+    office.ok("scan", mbox)
+    findings = {f["vendor"]: f for f in office.ok("scan", "findings", "--json").json() if f["kind"] in ("unmanaged", "unknown_vendor")}
+    assert (findings["Slack"]["currency"], findings["Slack"]["currency_assumed"]) == ("EUR", True)
+    assert (findings["Werkzeug Cloud"]["currency"], findings["Werkzeug Cloud"]["currency_assumed"]) == ("EUR", False)
+    assert (findings["Notion"]["currency"], findings["Notion"]["currency_assumed"]) == ("USD", False)
+    csv = office.ok("scan", "findings", "--format", "csv").out.splitlines()
+    assert csv[0].endswith(",currency_assumed")

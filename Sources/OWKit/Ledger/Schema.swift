@@ -368,6 +368,12 @@ enum Schema {
             ALTER TABLE findings_v8 RENAME TO findings;
             CREATE INDEX findings_by_status ON findings(status, kind);
             """) },
+        // 9: a charge (and its finding) whose document named no currency: owatch took the
+        // ledger's, and says so instead of silently putting it in the ledger's currency.
+        { db in try db.execute("""
+            ALTER TABLE charges ADD COLUMN currency_assumed INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE findings ADD COLUMN currency_assumed INTEGER NOT NULL DEFAULT 0;
+            """) },
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -14,11 +14,14 @@ public struct Finding: Sendable {
     public let note: String?
     /// The charge the finding is about (unmanaged: the first one seen), or nil.
     public let chargeID: Int64?
+    /// The document named no currency: the amount is in the ledger's currency, assumed.
+    public let currencyAssumed: Bool
 
     init(row: Row) {
         id = row.int("id"); kind = row.string("kind"); status = row.string("status"); vendor = row.optionalString("vendor")
         license = row.optionalString("license_name"); summary = row.string("summary"); createdAt = row.string("created_at"); note = row.optionalString("note")
         chargeID = row.optionalInt("charge_id")
+        currencyAssumed = row.int("currency_assumed") != 0
         let cur = row.optionalString("currency").flatMap { try? Currency.parse($0) }
         amount = cur.flatMap { c in row.optionalInt("amount_minor").map { Money(minor: $0, currency: c) } }
         monthly = cur.flatMap { c in row.optionalInt("monthly_minor").map { Money(minor: $0, currency: c) } }
@@ -150,15 +153,19 @@ public enum Findings {
     /// Records a finding unless one with the same key exists. Returns its id when new. With
     /// `refresh`, an open finding of that key takes the newer charge and summary instead.
     static func record(_ db: Database, kind: String, key: String, vendor: Vendor?, vendorName: String? = nil, licenseID: Int64?, chargeID: Int64?,
-                       amount: Money?, monthly: Money?, summary: String, now: Date, refresh: Bool = false) throws -> Int64? {
+                       amount: Money?, monthly: Money?, summary: String, now: Date, refresh: Bool = false, currencyAssumed: Bool = false) throws -> Int64? {
         try db.run("""
-            INSERT OR IGNORE INTO findings(kind, dedupe_key, vendor_id, vendor, license_id, charge_id, amount_minor, monthly_minor, currency, summary, created_at)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?)
-            """, kind, key, vendor?.id, vendor?.name ?? vendorName, licenseID, chargeID, amount?.minor, monthly?.minor, (amount ?? monthly)?.currency.code, summary, Time.rfc3339(now))
+            INSERT OR IGNORE INTO findings(kind, dedupe_key, vendor_id, vendor, license_id, charge_id, amount_minor, monthly_minor, currency, summary,
+                                           currency_assumed, created_at)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+            """, kind, key, vendor?.id, vendor?.name ?? vendorName, licenseID, chargeID, amount?.minor, monthly?.minor, (amount ?? monthly)?.currency.code, summary,
+                   currencyAssumed, Time.rfc3339(now))
         if db.changes == 1 { return db.lastInsertRowID }
         if refresh {
-            try db.run("UPDATE findings SET charge_id = ?, summary = ? WHERE dedupe_key = ? AND status = 'open' AND (charge_id IS NOT ? OR summary != ?)",
-                       chargeID, summary, key, chargeID, summary)
+            try db.run("""
+                UPDATE findings SET charge_id = ?1, summary = ?2, currency_assumed = ?4
+                WHERE dedupe_key = ?3 AND status = 'open' AND (charge_id IS NOT ?1 OR summary != ?2 OR currency_assumed != ?4)
+                """, chargeID, summary, key, currencyAssumed)
         }
         return nil
     }

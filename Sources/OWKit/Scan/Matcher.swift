@@ -8,6 +8,8 @@ struct UnknownSpend {
     let period: Period?
     let on: Date
     let subject: String
+    /// The document named no currency (see `Receipt.currencyAssumed`).
+    var currencyAssumed = false
 }
 
 /// Matches observed charges to the inventory and records what does not fit.
@@ -42,6 +44,8 @@ struct Matcher {
         /// The seats a receipt says it is for, and whether it covers a partial period.
         var seats: Int64? = nil
         var prorated = false
+        /// The document named no currency: the amount is in the ledger's, assumed.
+        var currencyAssumed = false
     }
 
     mutating func licenses(of vendor: Vendor) throws -> [License] {
@@ -94,17 +98,18 @@ struct Matcher {
             ORDER BY id LIMIT 1
             """, c.vendor.id, c.amount.minor, c.amount.currency.code, c.origin, day, day)?.int("id")
         try db.run("""
-            INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id, expected_id, created_at)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+            INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id, expected_id,
+                                currency_assumed, created_at)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo, c.period?.description,
-                   String(c.description.prefix(300)), license?.id, expectedID, Time.rfc3339(session.now))
+                   String(c.description.prefix(300)), license?.id, expectedID, c.currencyAssumed, Time.rfc3339(session.now))
         let chargeID = db.lastInsertRowID
         try seen(c, in: chargeID)
         let unmanaged = license == nil && expectedID == nil   // triggers add it to spend_monthly
         if let dup = duplicateOf {
             try add(Findings.record(db, kind: "duplicate", key: "duplicate:\(chargeID)", vendor: c.vendor, licenseID: license?.id, chargeID: chargeID,
                                     amount: c.amount, monthly: nil, summary: "\(c.vendor.name) charged \(c.amount.display) twice (charges #\(dup) and #\(chargeID), \(day))",
-                                    now: session.now))
+                                    now: session.now, currencyAssumed: c.currencyAssumed))
         }
         if let l = license { try priceFinding(l, verdict, c, chargeID: chargeID, day: day) }
         if unmanaged { try unmanagedFinding(c, chargeID: chargeID, day: day) }
@@ -125,7 +130,7 @@ struct Matcher {
                                     summary: "\(l.name) was charged \(c.amount.display) on \(day) (\(what))\(converted): at that price the contract is "
                                         + "\(newCost.display) \(l.period.description)" + (l.period == .monthly ? "" : " (\(monthly.display) a month)")
                                         + "; it says \(l.cost.display)",
-                                    now: session.now, refresh: true))
+                                    now: session.now, refresh: true, currencyAssumed: c.currencyAssumed))
         }
     }
 
@@ -136,7 +141,7 @@ struct Matcher {
         try add(Findings.record(session.db, kind: "unmanaged", key: "unmanaged:\(c.vendor.id):\(c.amount.currency.code)", vendor: c.vendor, licenseID: nil,
                                 chargeID: chargeID, amount: c.amount, monthly: monthly,
                                 summary: "\(c.vendor.name): \(c.amount.display) paid on \(day) matches no license (about \(monthly.display) a month)",
-                                now: session.now))
+                                now: session.now, currencyAssumed: c.currencyAssumed))
     }
 
     /// The charge `id`, first seen in another currency (a card line), takes the invoice's amount
@@ -267,7 +272,8 @@ struct Matcher {
                                 vendorName: u.name, licenseID: nil,
                                 chargeID: nil, amount: u.amount, monthly: monthly,
                                 summary: "\(u.name) (\(u.domain)) billed \(u.amount.display) \(period.description) on \(day) and is not in the catalog: "
-                                    + "a subscription nobody registered? (\(String(u.subject.prefix(80))))", now: session.now, refresh: true))
+                                    + "a subscription nobody registered? (\(String(u.subject.prefix(80))))", now: session.now, refresh: true,
+                                currencyAssumed: u.currencyAssumed))
     }
 
     /// A trial that turns paid on `ends`: one finding per vendor and day.

@@ -75,6 +75,9 @@ public struct Receipt: Sendable {
     public var trialEnds: String?
     /// A subscription billed by a sender the catalog does not know: who, by name and registrable domain.
     public var unknownSender: (name: String, domain: String)?
+    /// Set when nothing in the document (nor its sender's country) said the currency: why the
+    /// amount's currency is the ledger's.
+    public var currencyAssumed: String?
     /// Why the message is not a charge; nil when it is one.
     public var notACharge: String?
     public var isCharge: Bool { notACharge == nil && vendor != nil && amount != nil }
@@ -183,7 +186,9 @@ enum ReceiptReader {
             r.notACharge = "no receipt or invoice wording"
             return r
         }
-        r.amount = total(in: text, defaultCurrency: defaultCurrency)
+        let found = total(in: text, sender: message.fromAddress.flatMap(Self.host), defaultCurrency: defaultCurrency)
+        r.amount = found?.money
+        r.currencyAssumed = found?.currencyAssumed
         if r.amount == nil { r.notACharge = "no labelled total" }
         // A credit note or refund receipt pays money back: a negative charge.
         if let m = r.amount, m.minor < 0 || lowerSubject.contains(any: creditNeedles) || LowerText(String(text.prefix(400))).contains(any: creditNeedles) {
@@ -244,14 +249,15 @@ enum ReceiptReader {
             r.notACharge = "sender is not a known vendor, and nothing says subscription (a plan, a period, seats, a renewal)"
             return r
         }
-        guard let amount = total(in: text, defaultCurrency: defaultCurrency) else {
+        guard let found = total(in: text, sender: host, defaultCurrency: defaultCurrency) else {
             r.notACharge = "sender is not a known vendor, and no labelled total"
             return r
         }
         let registrable = RegistrableDomain.of(host)
         let display = MailHeader.mailboxes(message.from).first?.name.trimmed(.whitespaces) ?? ""
         r.unknownSender = (display.isEmpty || display.contains("@") ? registrable : String(display.prefix(80)), registrable)
-        r.amount = amount
+        r.amount = found.money
+        r.currencyAssumed = found.currencyAssumed
         r.date = message.sentAt
         r.invoiceNo = invoiceNumber(in: text + "\n" + message.subject)
         r.period = period(in: lower) ?? period(in: subject)
@@ -261,15 +267,28 @@ enum ReceiptReader {
 
     static let analysedBytes = 256 * 1024
 
+    /// The host of an address (`billing@hetzner.de` → `hetzner.de`).
+    static func host(_ address: String) -> String? {
+        address.lastIndex(of: "@").map { String(address[address.index(after: $0)...]).lowercased() }
+    }
+
     static func head(of text: String) -> String {
         text.utf8.count <= analysedBytes ? text : String(decoding: text.utf8.prefix(analysedBytes), as: UTF8.self)
     }
 
+    /// A document's total, and why its currency is the ledger's when nothing in it said one.
+    struct Total {
+        let money: Money
+        let currencyAssumed: String?
+    }
+
     /// The best-labelled amount: the highest-ranked label wins; among equals, the last one
     /// (totals come after line items). The amount sits after the label on its line or on the next.
-    static func total(in text: String, defaultCurrency ledgerCurrency: Currency) -> Money? {
-        // An amount with no currency of its own takes its line's, else the document's, else the ledger's.
-        let defaultCurrency = namedCurrency(String(text.prefix(20_000))) ?? ledgerCurrency
+    /// An amount with no currency of its own takes its line's, else the document's, else the
+    /// sender's country's (`sender` is the sender's host), else the ledger's — then said to be assumed.
+    static func total(in text: String, sender: String? = nil, defaultCurrency ledgerCurrency: Currency) -> Total? {
+        let documentCurrency = namedCurrency(String(text.prefix(20_000))) ?? sender.flatMap(CountryCurrency.of)
+        let defaultCurrency = documentCurrency ?? ledgerCurrency
         // Lines trimmed of blanks, as bytes; only lines holding a label are decoded and parsed.
         var lines: [ArraySlice<UInt8>] = []
         let bytes = Array(text.utf8)
@@ -283,7 +302,7 @@ enum ReceiptReader {
             for (rank, needle) in totalNeedles.enumerated() { if let at = l.find(needle) { return (rank, at) } }
             return nil
         }
-        var best: (rank: Int, money: Money)?
+        var best: (rank: Int, money: Money, assumed: Bool)?
         for (i, line) in lines.enumerated() {
             let l = LowerText(utf8: line)
             guard let (rank, at) = label(l) else { continue }
@@ -292,14 +311,17 @@ enum ReceiptReader {
             // The amount after the label on its line (offsets hold when lower-casing kept the length).
             let labelEnd = at + totalNeedles[rank].count
             let after = l.bytes.count == line.count ? String(decoding: line.dropFirst(labelEnd), as: UTF8.self) : String(decoding: line, as: UTF8.self)
-            let lineCurrency = namedCurrency(String(decoding: line, as: UTF8.self)) ?? defaultCurrency
-            let money = amounts(in: after, defaultCurrency: lineCurrency).last
+            let named = namedCurrency(String(decoding: line, as: UTF8.self))
+            let lineCurrency = named ?? defaultCurrency
+            let found = amounts(in: after, defaultCurrency: lineCurrency).last
                 ?? (i + 1 < lines.count && label(LowerText(utf8: lines[i + 1])) == nil
                     ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: lineCurrency).first : nil)
-            guard let m = money, m.minor > 0 else { continue }
-            if best == nil || rank <= best!.rank { best = (rank, m) }
+            guard let found, found.money.minor > 0 else { continue }
+            if best == nil || rank <= best!.rank { best = (rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil) }
         }
-        return best?.money
+        guard let best else { return nil }
+        return Total(money: best.money, currencyAssumed: best.assumed
+            ? "no currency in the document or its sender's address; the ledger's (\(ledgerCurrency.code)) was assumed" : nil)
     }
 
     static let amountPattern = try! NSRegularExpression(pattern:
@@ -335,8 +357,8 @@ enum ReceiptReader {
         return try? Currency.parse(code)
     }
 
-    /// Every amount written in `text`, in order.
-    static func amounts(in text: String, defaultCurrency: Currency) -> [Money] {
+    /// Every amount written in `text`, in order, and whether it wrote its own currency.
+    static func amounts(in text: String, defaultCurrency: Currency) -> [(money: Money, ownCurrency: Bool)] {
         let ns = text as NSString
         return amountPattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap { m in
             var s = ns.substring(with: m.range).trimmed(.whitespaces)
@@ -352,7 +374,8 @@ enum ReceiptReader {
             let hasCurrency = s.contains(where: { "$€£¥₹".contains($0) }) || s.utf8.filter({ $0 >= 65 && $0 <= 90 }).count >= 3
             let hasDecimals = hasDecimalPart(s)
             guard hasCurrency || hasDecimals else { return nil }
-            return try? MoneyParser.parse(s, defaultCurrency: defaultCurrency) as Money
+            guard let money = try? MoneyParser.parse(s, defaultCurrency: defaultCurrency) as Money else { return nil }
+            return (money, hasCurrency)
         }
     }
 

@@ -40,3 +40,25 @@ enum RegistrableDomain {
         return labels.suffix(2).joined(separator: ".")
     }
 }
+
+/// The currency of the country a sender's address belongs to, by its country-code top-level
+/// domain (`hetzner.de` → EUR, `ovh.co.uk` → GBP): what a receipt that writes only "Total 19,00"
+/// is paid in. Generic domains (`.com`, `.io`) say nothing.
+enum CountryCurrency {
+    static let byTLD: [String: String] = {
+        var map: [String: String] = [:]
+        for tld in ["at", "be", "cy", "de", "ee", "es", "fi", "fr", "gr", "hr", "ie", "it", "lt", "lu", "lv", "mt", "nl", "pt", "si", "sk"] {
+            map[tld] = "EUR"
+        }
+        let others = ["uk": "GBP", "ch": "CHF", "li": "CHF", "pl": "PLN", "se": "SEK", "no": "NOK", "dk": "DKK", "cz": "CZK", "hu": "HUF",
+                      "ro": "RON", "bg": "BGN", "is": "ISK", "jp": "JPY", "in": "INR", "au": "AUD", "ca": "CAD", "nz": "NZD", "sg": "SGD",
+                      "hk": "HKD", "br": "BRL", "mx": "MXN", "za": "ZAR", "cn": "CNY", "kr": "KRW", "tr": "TRY", "il": "ILS", "tw": "TWD"]
+        map.merge(others) { a, _ in a }
+        return map
+    }()
+
+    static func of(_ host: String) -> Currency? {
+        guard let tld = host.lowercased().split(separator: ".").last, let code = byTLD[String(tld)] else { return nil }
+        return try? Currency.parse(code)
+    }
+}

@@ -431,7 +431,8 @@ public enum Scanner {
         }
         if let sender = receipt.unknownSender, let amount = receipt.amount, amount.minor > 0 {
             let spend = UnknownSpend(name: sender.name, domain: sender.domain, amount: amount, period: receipt.period,
-                                     on: receipt.date ?? context.session.now, subject: message.subject)
+                                     on: receipt.date ?? context.session.now, subject: message.subject,
+                                     currencyAssumed: receipt.currencyAssumed != nil)
             return ScanItem(key: key, fileKey: fileKey, outcome: .unknownVendor(spend))
         }
         if let vendor = receipt.vendor, let ends = receipt.trialEnds {
@@ -442,7 +443,7 @@ public enum Scanner {
         }
         let charge = Matcher.Charge(key: key, origin: "mail", vendor: vendor, amount: amount, on: receipt.date ?? context.session.now,
                                     invoiceNo: receipt.invoiceNo, period: receipt.period, description: message.subject,
-                                    seats: receipt.seats, prorated: receipt.prorated)
+                                    seats: receipt.seats, prorated: receipt.prorated, currencyAssumed: receipt.currencyAssumed != nil)
         return ScanItem(key: key, fileKey: fileKey, outcome: .charge(charge))
     }
 

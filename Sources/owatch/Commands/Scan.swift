@@ -5,10 +5,10 @@ enum ScanCommand {
     static func findingRecord(_ f: Finding) -> Record {
         Record([("id", .int(f.id)), ("kind", .text(f.kind)), ("status", .text(f.status)), ("vendor", .text(f.vendor)), ("license", .text(f.license)),
                 ("amount", .money(f.amount)), ("monthly", .money(f.monthly)), ("summary", .text(f.summary)), ("created_at", .text(f.createdAt)),
-                ("note", .text(f.note)), ("charge_id", .int(f.chargeID))])
+                ("note", .text(f.note)), ("charge_id", .int(f.chargeID)), ("currency_assumed", .bool(f.currencyAssumed))])
     }
     static let findingColumns = ["id", "kind", "status", "vendor", "license", "amount", "amount_minor", "currency", "monthly", "monthly_minor", "summary",
-                                 "created_at", "note", "charge_id"]
+                                 "created_at", "note", "charge_id", "currency_assumed"]
     static let findingTable = ["id", "kind", "vendor", "amount", "monthly", "summary"]
 
     /// `owatch scan [PATH…]`: the cron job. Quiet unless something is new.
@@ -122,7 +122,8 @@ enum ScanCommand {
         inv.emit(Record([("subject", .text(message.subject)), ("from", .text(message.from)), ("date", .text(message.date)),
                          ("message_id", .text(message.messageID)), ("parts", .list(types)), ("texts", .list(texts)),
                          ("vendor", .text(receipt.vendor?.name)), ("unknown_vendor", .text(receipt.unknownSender.map { "\($0.name) (\($0.domain))" })),
-                         ("amount", .money(receipt.amount)), ("invoice_no", .text(receipt.invoiceNo)),
+                         ("amount", .money(receipt.amount)), ("currency_assumed", .bool(receipt.currencyAssumed != nil)),
+                         ("currency_note", .text(receipt.currencyAssumed)), ("invoice_no", .text(receipt.invoiceNo)),
                          ("period", .text(receipt.period?.description)), ("trial_ends", .text(receipt.trialEnds)),
                          ("is_charge", .bool(receipt.isCharge)), ("not_a_charge", .text(receipt.notACharge))]))
     }
