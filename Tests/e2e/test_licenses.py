@@ -183,8 +183,13 @@ def test_renewals_roll_forward_and_list(office):
 
 def test_vendor_catalog(office):
     vendors = office.ok("vendor", "list", "--json").json()
-    assert len(vendors) >= 100
+    assert len(vendors) >= 400
     assert all(v["domains"] for v in vendors) and {v["source"] for v in vendors} == {"builtin"}
+    # One vendor per name and alias, one per billing domain (intuit.com bills for two, named in the mail).
+    from collections import Counter
+    names = Counter(n.lower() for v in vendors for n in [v["name"], *v["aliases"]])
+    domains = Counter(d for v in vendors for d in v["domains"])
+    assert [n for n, c in names.items() if c > 1] == [] and [d for d, c in domains.items() if c > 1] == ["intuit.com"]
     office.ok("vendor", "add", "Acme Analytics", "--domain", "acme-analytics.io", "--alias", "acmea", "--category", "analytics")
     office.ok("license", "add", "AA", "--vendor", "ACMEA", "--seats", "2", "--cost", "1")
     assert licenses(office)["AA"]["vendor"] == "Acme Analytics"
@@ -193,6 +198,18 @@ def test_vendor_catalog(office):
     assert "slack-billing.example" in e["domains"] and e["source"] == "local"
     office.ok("license", "add", "Unknown", "--vendor", "Brand New Tool", "--seats", "1", "--cost", "1")
     assert office.ok("vendor", "list", "--json").json()[0]["name"]
+
+
+def test_an_older_ledger_gets_the_new_catalog_vendors(office):
+    """A ledger made before the catalog grew gets the new vendors when it is opened; a vendor of
+    the same name the office added itself keeps its own domains."""
+    office.sql("DELETE FROM vendors WHERE name IN ('Retool', 'Vanta', 'Klaviyo'); "
+               "ALTER TABLE charges DROP COLUMN currency_assumed; ALTER TABLE findings DROP COLUMN currency_assumed; PRAGMA user_version = 8;")
+    office.sql("INSERT INTO vendors(name, domains, source) VALUES ('Retool', 'retool.internal.example', 'local')")
+    vendors = {v["name"]: v for v in office.ok("vendor", "list", "--json").json()}
+    assert vendors["Vanta"]["source"] == "builtin" and vendors["Klaviyo"]["domains"] == ["klaviyo.com"]
+    assert vendors["Retool"]["source"] == "local" and vendors["Retool"]["domains"] == ["retool.internal.example"]
+    office.ok("doctor")
 
 
 def test_offboard_frees_seats_and_prints_saving(inv):

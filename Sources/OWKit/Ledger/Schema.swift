@@ -116,10 +116,7 @@ enum Schema {
                 PRIMARY KEY (license_id, renews_on, lead)
             ) WITHOUT ROWID;
             """)
-            for v in Catalog.entries {
-                try db.run("INSERT INTO vendors(name, category, domains, aliases, source) VALUES (?,?,?,?, 'builtin')",
-                           v.name, v.category, v.domains.joined(separator: ","), v.aliases.map { $0.lowercased() }.joined(separator: ","))
-            }
+            try Catalog.addMissing(to: db)
         },
 
         // 3: requests and approvals; leave; expected spend from approved purchases.
@@ -369,11 +366,16 @@ enum Schema {
             CREATE INDEX findings_by_status ON findings(status, kind);
             """) },
         // 9: a charge (and its finding) whose document named no currency: owatch took the
-        // ledger's, and says so instead of silently putting it in the ledger's currency.
-        { db in try db.execute("""
+        // ledger's, and says so instead of silently putting it in the ledger's currency. The
+        // catalog grew from 136 to 484 vendors: ledgers made before get the new ones (a vendor
+        // of the same name the office added itself stays as it is).
+        { db in
+            try db.execute("""
             ALTER TABLE charges ADD COLUMN currency_assumed INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE findings ADD COLUMN currency_assumed INTEGER NOT NULL DEFAULT 0;
-            """) },
+            """)
+            try Catalog.addMissing(to: db)
+        },
     ]
 
     static var currentVersion: Int { migrations.count }
