@@ -132,7 +132,7 @@ final class MboxTests: XCTestCase {
 final class ReceiptTests: XCTestCase {
     let eur = try! Currency.parse("EUR")
 
-    func total(_ text: String) -> String? { ReceiptReader.total(in: text, defaultCurrency: eur).map { "\($0.decimal) \($0.currency.code)" } }
+    func total(_ text: String) -> String? { ReceiptReader.total(in: text, defaultCurrency: eur).map { "\($0.money.decimal) \($0.money.currency.code)" } }
 
     func testEveryAmountFormat() {
         let cases = ["Total: $1,234.56": "1234.56 USD", "Total: 1.234,56 €": "1234.56 EUR", "Total EUR 12.00": "12.00 EUR",
@@ -158,8 +158,23 @@ final class ReceiptTests: XCTestCase {
     func testAmbiguousNumbersAreNotAmounts() {
         // A bare integer without currency or decimals (an order number, a year) is not an amount.
         XCTAssertTrue(ReceiptReader.amounts(in: "Order 2026 for 3 seats", defaultCurrency: eur).isEmpty)
-        XCTAssertEqual(ReceiptReader.amounts(in: "1,234 EUR", defaultCurrency: eur).map(\.minor), [123400])
-        XCTAssertEqual(ReceiptReader.amounts(in: "1.234,5 EUR", defaultCurrency: eur).map(\.minor), [123450])
+        XCTAssertEqual(ReceiptReader.amounts(in: "1,234 EUR", defaultCurrency: eur).map(\.money.minor), [123400])
+        XCTAssertEqual(ReceiptReader.amounts(in: "1.234,5 EUR", defaultCurrency: eur).map(\.money.minor), [123450])
+    }
+
+    func testACurrencyNothingNamesIsAssumed() {
+        // Written with the amount, on the label's line, in the document, or by the sender's country: not assumed.
+        XCTAssertEqual(ReceiptReader.amounts(in: "19.00 USD and 5.00", defaultCurrency: eur).map(\.ownCurrency), [true, false])
+        XCTAssertNil(ReceiptReader.total(in: "Total EUR\n19,00", defaultCurrency: eur)?.currencyAssumed)
+        XCTAssertNil(ReceiptReader.total(in: "Prices in CHF\nTotal: 19.00", defaultCurrency: eur)?.currencyAssumed)
+        let german = ReceiptReader.total(in: "Gesamtbetrag: 19,00", sender: "rechnung.example.de", defaultCurrency: try! Currency.parse("USD"))
+        XCTAssertEqual(german?.money.currency.code, "EUR")
+        XCTAssertNil(german?.currencyAssumed)
+        let bare = ReceiptReader.total(in: "Amount paid: 19.00", sender: "billing.example.com", defaultCurrency: eur)
+        XCTAssertEqual(bare?.money.minor, 1900)
+        XCTAssertEqual(bare?.currencyAssumed?.contains("EUR"), true)
+        XCTAssertNil(CountryCurrency.of("example.io"))
+        XCTAssertEqual(CountryCurrency.of("ovh.co.uk")?.code, "GBP")
     }
 
     func testInvoiceNumberAndPeriod() {
