@@ -12,38 +12,41 @@ public enum MailHeader {
 
     /// Parses an address list: `Name <a@b>`, `"Quoted, Name" <a@b>`, `a@b (comment)`, `<a@b>`.
     public static func mailboxes(_ value: String) -> [Mailbox] {
-        var items: [String] = [], cur = ""
+        // By bytes: every character that structures a header is ASCII, and a UTF-8 sequence
+        // never contains an ASCII byte (every message's From is read here).
+        var items: [String] = [], cur: [UInt8] = []
         var quoted = false, angle = 0, paren = 0, escaped = false
-        for ch in value {
-            if escaped { cur.append(ch); escaped = false; continue }
-            switch ch {
-            case "\\" where quoted || paren > 0: escaped = true
-            case "\"" where paren == 0: quoted.toggle()
-            case "(" where !quoted: paren += 1
-            case ")" where !quoted && paren > 0: paren -= 1
-            case "<" where !quoted && paren == 0: angle += 1
-            case ">" where !quoted && paren == 0 && angle > 0: angle -= 1
-            case "," where !quoted && paren == 0 && angle == 0:
-                items.append(cur); cur = ""; continue
+        for b in value.utf8 {
+            if escaped { cur.append(b); escaped = false; continue }
+            switch b {
+            case UInt8(ascii: "\\") where quoted || paren > 0: escaped = true
+            case UInt8(ascii: "\"") where paren == 0: quoted.toggle()
+            case UInt8(ascii: "(") where !quoted: paren += 1
+            case UInt8(ascii: ")") where !quoted && paren > 0: paren -= 1
+            case UInt8(ascii: "<") where !quoted && paren == 0: angle += 1
+            case UInt8(ascii: ">") where !quoted && paren == 0 && angle > 0: angle -= 1
+            case UInt8(ascii: ",") where !quoted && paren == 0 && angle == 0:
+                items.append(String(decoding: cur, as: UTF8.self)); cur = []; continue
             default: break
             }
-            cur.append(ch)
+            cur.append(b)
         }
-        items.append(cur)
+        items.append(String(decoding: cur, as: UTF8.self))
         return items.compactMap(mailbox)
     }
 
     static func mailbox(_ text: String) -> Mailbox? {
         // Drop comments, keep quoted text.
-        var plain = "", quoted = false, paren = 0, escaped = false
-        for ch in text {
-            if escaped { if paren == 0 { plain.append(ch) }; escaped = false; continue }
-            if ch == "\\" && (quoted || paren > 0) { escaped = true; if paren == 0 { plain.append(ch) }; continue }
-            if ch == "\"" && paren == 0 { quoted.toggle() }
-            if ch == "(" && !quoted { paren += 1; continue }
-            if ch == ")" && !quoted && paren > 0 { paren -= 1; continue }
-            if paren == 0 { plain.append(ch) }
+        var bytes: [UInt8] = [], quoted = false, paren = 0, escaped = false
+        for b in text.utf8 {
+            if escaped { if paren == 0 { bytes.append(b) }; escaped = false; continue }
+            if b == UInt8(ascii: "\\") && (quoted || paren > 0) { escaped = true; if paren == 0 { bytes.append(b) }; continue }
+            if b == UInt8(ascii: "\"") && paren == 0 { quoted.toggle() }
+            if b == UInt8(ascii: "(") && !quoted { paren += 1; continue }
+            if b == UInt8(ascii: ")") && !quoted && paren > 0 { paren -= 1; continue }
+            if paren == 0 { bytes.append(b) }
         }
+        let plain = String(decoding: bytes, as: UTF8.self)
         let t = plain.trimmedBlanks
         guard !t.isEmpty else { return nil }
         if let lt = t.lastIndex(of: "<"), let gt = t[lt...].firstIndex(of: ">") {

@@ -133,7 +133,8 @@ enum ReceiptReader {
         var r = Receipt()
         // Vendor: the sender's domain; processors and shared domains name the vendor in the text.
         // Mail from anyone else (most of an inbox) is dismissed before its text is read.
-        let (candidates, domain) = index.vendors(forSender: message.fromAddress ?? "")
+        let address = message.fromAddress ?? ""     // parsed from the header once: it is read three times below
+        let (candidates, domain) = index.vendors(forSender: address)
         let viaProcessor = domain.map { VendorIndex.processors.contains($0) } ?? false
         let subject = message.subject
         let lowerSubject = LowerText(subject)
@@ -141,7 +142,6 @@ enum ReceiptReader {
             // The long tail: a receipt from a sender nobody registered may be shadow IT. Only mail
             // whose subject says receipt or invoice has its text read (most of an inbox does not).
             r.notACharge = "sender is not a known vendor"
-            let address = message.fromAddress ?? ""
             guard domain == nil, let at = address.lastIndex(of: "@"), lowerSubject.contains(any: receiptNeedles),
                   !lowerSubject.contains(any: notChargeSubjectNeedles) else { return r }
             let host = String(address[address.index(after: at)...])
@@ -186,7 +186,7 @@ enum ReceiptReader {
             r.notACharge = "no receipt or invoice wording"
             return r
         }
-        let found = total(in: text, sender: message.fromAddress.flatMap(Self.host), defaultCurrency: defaultCurrency)
+        let found = total(in: text, sender: Self.host(address), defaultCurrency: defaultCurrency)
         r.amount = found?.money
         r.currencyAssumed = found?.currencyAssumed
         if r.amount == nil { r.notACharge = "no labelled total" }
