@@ -26,6 +26,9 @@ public final class ExchangeRates {
 
     public init(_ db: Database) { self.db = db }
 
+    /// Whether the ledger holds any rate at all (most do not: then no conversion is looked for).
+    public lazy var isEmpty: Bool = ((try? db.scalar("SELECT NOT EXISTS(SELECT 1 FROM rates)")) ?? 1) != 0
+
     /// The rate from `from` to `to` in effect on `day`, with the day it was published.
     public func rate(from: String, to: String, on day: String) throws -> (rate: Rational, day: String)? {
         if from == to { return (Rational(1, 1), day) }

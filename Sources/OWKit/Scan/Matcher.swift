@@ -226,7 +226,8 @@ struct Matcher {
             return (same.int("id"), same.string("currency"))
         }
         // In another currency (a card converts a USD invoice to EUR): the same amount at the
-        // day's rate, give or take what card networks add to it.
+        // day's rate, give or take what card networks add to it. Without rates, never.
+        guard !rates.isEmpty else { return nil }
         for x in try db.query("""
             SELECT id, currency, amount_minor FROM charges x WHERE x.vendor_id = ?1 AND x.currency != ?6 AND (x.amount_minor < 0) = (?5 < 0) AND \(unseenHere)
             ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 20
