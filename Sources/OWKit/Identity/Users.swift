@@ -101,36 +101,45 @@ public enum Users {
     private static let editable = ["dept", "email", "full_name", "directory_status", "last_sign_in"]
 
     /// Sets the details that differ and returns them per edit, for the caller's audit event:
-    /// `user edit` records one per person, `user sync` all of its edits in one. All rows in one
-    /// statement, none written when nothing differs: a first sync of 10,000 people changes
-    /// 10,000 rows, and a statement per row (each its own savepoint) would cost more than the rows.
+    /// `user edit` records one per person, `user sync` all of its edits in one. Rows are staged
+    /// in a TEMP table and written by one UPDATE, none when nothing differs: a first sync of
+    /// 10,000 people changes 10,000 rows, and a statement per row (each its own statement
+    /// journal, the state-digest triggers being able to fail) costs more than the rows.
     static func update(_ db: Database, _ edits: [Edit]) throws -> [[(String, JSON)]] {
-        var rows: [JSON] = [], audited: [[(String, JSON)]] = []
+        var audited: [[(String, JSON)]] = [], staged = 0
+        try db.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS user_edits(id INTEGER PRIMARY KEY, mask INTEGER NOT NULL,
+                dept TEXT, email TEXT, full_name TEXT, directory_status TEXT, last_sign_in TEXT);
+            DELETE FROM temp.user_edits;
+            """)
         for edit in edits {
-            var fields: [(String, JSON)] = [], changes: [(String, JSON)] = []
-            func set(_ column: String, _ value: String?, _ old: String?, audited: Bool = true) {
+            var values: [String?] = Array(repeating: nil, count: editable.count), mask = 0
+            var changes: [(String, JSON)] = []
+            func set(_ column: Int, _ value: String?, _ old: String?, audited: Bool = true) {
                 guard let value else { return }
                 let new: String? = value.isEmpty ? nil : value
                 guard new != old else { return }
-                fields.append((column, new.map(JSON.string) ?? .null))
-                if audited { changes.append((column, new.map(JSON.string) ?? .null)) }
+                values[column] = new
+                mask |= 1 << column
+                if audited { changes.append((editable[column], new.map(JSON.string) ?? .null)) }
             }
             let u = edit.user
-            set("dept", edit.dept, u.dept)
-            set("email", edit.email, u.email)
-            set("full_name", edit.fullName, u.fullName)
+            set(0, edit.dept, u.dept)
+            set(1, edit.email, u.email)
+            set(2, edit.fullName, u.fullName)
             if let directory = edit.directory {
-                set("directory_status", directory.status, u.directoryStatus, audited: false)
-                set("last_sign_in", directory.lastSignIn, u.lastSignIn, audited: false)
+                set(3, directory.status, u.directoryStatus, audited: false)
+                set(4, directory.lastSignIn, u.lastSignIn, audited: false)
             }
             audited.append(changes)
-            if !fields.isEmpty { rows.append(.obj([("id", .int(u.id))] + fields)) }
+            guard mask != 0 else { continue }
+            try db.run("INSERT INTO temp.user_edits VALUES (?,?,?,?,?,?,?)", u.id, mask, values[0], values[1], values[2], values[3], values[4])
+            staged += 1
         }
-        guard !rows.isEmpty else { return audited }
-        // A key the row's object lacks keeps the column; a JSON null clears it.
-        let assignments = editable.map { "\($0) = iif(json_type(j.value, '$.\($0)') IS NULL, \($0), j.value ->> '$.\($0)')" }
-        try db.run("UPDATE users SET " + assignments.joined(separator: ", ") + " FROM json_each(?) AS j WHERE users.id = j.value ->> '$.id'",
-                   JSON.array(rows).encoded())
+        guard staged > 0 else { return audited }
+        // A column whose bit is not in the mask keeps its value; one whose bit is set takes the staged one (NULL clears it).
+        let assignments = editable.enumerated().map { i, c in "\(c) = iif(e.mask & \(1 << i), e.\(c), users.\(c))" }
+        try db.execute("UPDATE users SET " + assignments.joined(separator: ", ") + " FROM temp.user_edits e WHERE users.id = e.id; DELETE FROM temp.user_edits;")
         return audited
     }
 
