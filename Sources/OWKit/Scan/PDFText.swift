@@ -10,7 +10,12 @@ import Foundation
 enum PDFText {
     static let maxStreams = 2_000
 
-    static func isPDF(_ bytes: [UInt8]) -> Bool { bytes.starts(with: Array("%PDF-".utf8)) }
+    /// `%PDF-` at the start, or within the first 1,024 bytes after junk some producers write
+    /// before it (a Ghostscript banner): readers accept those, so a person opens such an invoice.
+    static func isPDF(_ bytes: [UInt8]) -> Bool {
+        bytes.starts(with: header) || LowerText(lowered: Array(bytes.prefix(1024))).find(header) != nil
+    }
+    private static let header = Array("%PDF-".utf8)
 
     /// The text, or nil when this is not a PDF or nothing readable was found.
     static func text(_ pdf: [UInt8], budget: MessageBudget) throws -> String? {

@@ -5,7 +5,19 @@ import Foundation
 /// then grouped into lines by baseline and ordered left to right, with a space where the gap
 /// between two pieces is a word gap. A label and its amount on one printed line come out on one line.
 struct PDFLayout {
-    struct Run { let x: Double; let y: Double; let end: Double; let size: Double; let text: String }
+    struct Run {
+        let x: Double
+        let y: Double
+        let end: Double
+        let size: Double
+        let text: String
+
+        /// The same text at nearly the same place: within a tenth of the font size along the
+        /// line and a fifth across it (poppler's limits for a duplicated character).
+        func isDrawnAgain(by other: Run) -> Bool {
+            other.text == text && abs(other.x - x) < 0.1 * size && abs(other.y - y) < 0.2 * size
+        }
+    }
     typealias Matrix = (a: Double, b: Double, c: Double, d: Double, e: Double, f: Double)
 
     static let identity: Matrix = (1, 0, 0, 1, 0, 0)
@@ -130,8 +142,12 @@ struct PDFLayout {
             }
         }
         return groups.map { group in
-            var line = "", previous: Run?
+            var line = "", previous: Run?, kept: [Run] = []
             for r in group.sorted(by: { $0.x < $1.x }) {
+                // Fake bold draws the same glyphs again a hair's breadth away (a word processor's
+                // "bold" of a font with no bold face, often a total): a person sees them once.
+                if kept.reversed().prefix(while: { r.x - $0.x < 0.1 * $0.size }).contains(where: { $0.isDrawnAgain(by: r) }) { continue }
+                kept.append(r)
                 if let prev = previous {
                     let gap = r.x - prev.end
                     if gap > 0.15 * min(prev.size, r.size), !line.hasSuffix(" "), !r.text.hasPrefix(" ") { line += " " }
