@@ -253,7 +253,7 @@ final class PDFDocumentTests: XCTestCase {
 
     func stream(_ content: String, _ extra: String = "") -> String { "<< /Length \(content.utf8.count) \(extra)>>\nstream\n\(content)\nendstream" }
 
-    func text(_ bytes: [UInt8]) throws -> String? { try PDFText.layoutText(bytes, budget: .standard()) }
+    func text(_ bytes: [UInt8]) throws -> String? { try PDFText.layoutText(PDFDocument(bytes, budget: .standard())) }
 
     func page(content: Int, resources: String) -> [String] {
         ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 \(resources) >>",

@@ -65,3 +65,34 @@ def test_every_corpus_file_has_a_source_and_licence():
         if line and not line.startswith("#"):
             name, repo, path, commit, licence = line.split("\t")
             assert re.fullmatch(r"[0-9a-f]{40}", commit) and licence in ("MIT", "Apache-2.0")
+
+
+def test_encrypted_pdfs_that_open_without_a_password_are_read(office, tmp_path):
+    """Invoices are often encrypted so that anyone may open them but nobody edit them: the empty
+    user password. qpdf (a test-only tool, .ci/deps --test) encrypts a real invoice with every
+    method of the standard security handler; each reads to the same text as the original. One
+    that needs a password gives no text (never ciphertext shown as text)."""
+    import os
+    import subprocess
+    if not shutil.which("qpdf"):
+        assert not os.environ.get("CI"), "qpdf is missing; .ci/deps --test installs it"
+        pytest.skip("qpdf is not installed (.ci/deps --test installs it)")
+    source = CORPUS / "invoice2data-AzureInterior.pdf"
+    plain = owatch_text(office, source)
+    assert "Azure Interior" in plain
+    variants = {
+        "RC4 40-bit (R2)": ["--allow-weak-crypto", "--encrypt", "", "owner", "40", "--"],
+        "RC4 128-bit (R3)": ["--allow-weak-crypto", "--encrypt", "", "owner", "128", "--use-aes=n", "--"],
+        "AES-128 (R4)": ["--encrypt", "", "owner", "128", "--use-aes=y", "--"],
+        "AES-256 (R6)": ["--encrypt", "", "owner", "256", "--"],
+        "AES-256 (R6), object streams": ["--object-streams=generate", "--encrypt", "", "owner", "256", "--"],
+        "RC4 128-bit, object streams": ["--object-streams=generate", "--allow-weak-crypto", "--encrypt", "", "owner", "128", "--use-aes=n", "--"],
+    }
+    for label, args in variants.items():
+        out = tmp_path / "encrypted.pdf"
+        subprocess.run(["qpdf", *args, str(source), str(out)], check=True)
+        assert b"/Encrypt" in out.read_bytes(), label
+        assert owatch_text(office, out) == plain, label
+    locked = tmp_path / "locked.pdf"
+    subprocess.run(["qpdf", "--encrypt", "user-secret", "owner", "256", "--", str(source), str(locked)], check=True)
+    assert owatch_text(office, locked) == ""

@@ -44,6 +44,41 @@ public enum Crypto {
         }
     }
 
+    /// A digest by OpenSSL's name for it ("MD5", "SHA256", "SHA384", "SHA512"); nil when
+    /// this OpenSSL lacks it.
+    static func digest(_ name: String, _ bytes: [UInt8]) -> [UInt8]? {
+        guard let md = EVP_MD_fetch(nil, name, nil) else { return nil }
+        defer { EVP_MD_free(md) }
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var len: UInt32 = 0
+        let ok = bytes.withUnsafeBytes { EVP_Digest($0.baseAddress, $0.count, &out, &len, md, nil) }
+        return ok == 1 ? Array(out.prefix(Int(len))) : nil
+    }
+
+    /// A symmetric cipher by OpenSSL's name ("AES-128-CBC", "AES-256-CBC", "RC4"), encrypting
+    /// or decrypting; nil when the key or data do not fit or this OpenSSL lacks the cipher.
+    /// RC4, which old PDFs are encrypted with, lives in OpenSSL 3's legacy provider.
+    static func cipher(_ name: String, key: [UInt8], iv: [UInt8]? = nil, _ data: [UInt8], encrypt: Bool, padding: Bool) -> [UInt8]? {
+        if name == "RC4" { _ = legacyProviders }
+        guard let cipher = EVP_CIPHER_fetch(nil, name, nil), let context = EVP_CIPHER_CTX_new() else { return nil }
+        defer { EVP_CIPHER_CTX_free(context); EVP_CIPHER_free(cipher) }
+        guard EVP_CipherInit_ex2(context, cipher, nil, nil, encrypt ? 1 : 0, nil) == 1,
+              EVP_CIPHER_CTX_set_key_length(context, Int32(key.count)) == 1,
+              EVP_CipherInit_ex2(context, nil, key, iv, encrypt ? 1 : 0, nil) == 1 else { return nil }
+        EVP_CIPHER_CTX_set_padding(context, padding ? 1 : 0)
+        var out = [UInt8](repeating: 0, count: data.count + 32)
+        var written: Int32 = 0, final: Int32 = 0
+        guard EVP_CipherUpdate(context, &out, &written, data, Int32(data.count)) == 1 else { return nil }
+        let ok = out.withUnsafeMutableBufferPointer { EVP_CipherFinal_ex(context, $0.baseAddress! + Int(written), &final) }
+        guard ok == 1 else { return nil }
+        return Array(out.prefix(Int(written + final)))
+    }
+
+    /// Loading any provider stops OpenSSL loading the default one by itself: both, once.
+    private static let legacyProviders: Bool = {
+        OSSL_PROVIDER_load(nil, "default") != nil && OSSL_PROVIDER_load(nil, "legacy") != nil
+    }()
+
     public static func sha256Hex(_ text: String) -> String { hex(sha256(Array(text.utf8))) }
 
     public static func randomBytes(_ count: Int) -> [UInt8] {

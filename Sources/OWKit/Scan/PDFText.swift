@@ -21,8 +21,11 @@ enum PDFText {
     static func text(_ pdf: [UInt8], budget: MessageBudget) throws -> String? {
         guard isPDF(pdf) else { return nil }
         // Through the document's pages and fonts first; the stream scan is the fallback for
-        // files whose structure gives no text.
-        if let text = try layoutText(pdf, budget: budget) { return text }
+        // files whose structure gives no text (and cannot decrypt: an encrypted file has no fallback).
+        let doc = PDFDocument(pdf, budget: budget)
+        if doc.needsPassword { return nil }
+        if let text = try layoutText(doc) { return text }
+        if doc.security != nil { return nil }
         let haystack = LowerText(lowered: pdf)      // keywords are lower-case ASCII already
         var streams = 0, from = 0
         var out = ""

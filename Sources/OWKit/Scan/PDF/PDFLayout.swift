@@ -163,8 +163,8 @@ struct PDFLayout {
 extension PDFText {
     /// The text of every page through the document's objects and fonts; nil when it has no pages
     /// or no text (the stream scan then has its turn).
-    static func layoutText(_ pdf: [UInt8], budget: MessageBudget) throws -> String? {
-        let doc = PDFDocument(pdf, budget: budget)
+    static func layoutText(_ doc: PDFDocument) throws -> String? {
+        let budget = doc.budget
         var pages: [String] = []
         for (page, resources) in doc.pages() {
             try budget.checkTime()

@@ -146,10 +146,54 @@ final class PDFDocument {
     let budget: MessageBudget
     static let maxObjects = 200_000
 
+    /// Set for an encrypted document that opens with the empty password: streams are decrypted as read.
+    private(set) var security: PDFSecurity?
+    /// Encrypted, and not with the empty password (or not with a handler owatch reads): no text.
+    private(set) var needsPassword = false
+    private var generations: [Int: Int] = [:]
+
     init(_ data: [UInt8], budget: MessageBudget) {
         self.data = data
         self.budget = budget
         scanObjects()
+        findSecurity()
+    }
+
+    /// The trailer's /Encrypt (the last one: incremental updates append trailers) and the
+    /// document's first /ID string, read straight from the bytes — the encryption dictionary
+    /// is never in an object stream, and nothing read here may be a stream yet to decrypt.
+    private func findSecurity() {
+        let haystack = LowerText(lowered: data)
+        func last(_ word: String) -> Int? {
+            var from = 0, found: Int?
+            let needle = Array(word.utf8)
+            while let at = haystack.find(needle, from: from) {
+                let next = at + needle.count < data.count ? data[at + needle.count] : 32
+                if PDFParser.isWhite(next) || next == UInt8(ascii: "[") || next == UInt8(ascii: "<") || (48...57).contains(next) { found = at }
+                from = at + needle.count
+            }
+            return found
+        }
+        guard let at = last("/Encrypt") else { return }
+        needsPassword = true
+        var p = PDFParser(data, at: at + 8)
+        var dict: [String: PDFObject]?
+        switch p.value() {
+        case .ref(let n, _)?: if let off = offsets[n] { var q = PDFParser(data, at: off); dict = q.value()?.dict }
+        case .dict(let d)?: dict = d
+        default: break
+        }
+        var id: [UInt8] = []
+        if let idAt = last("/ID") {
+            var q = PDFParser(data, at: idAt + 3)
+            if case .string(let first)? = q.value()?.array?.first { id = first }
+        }
+        guard let dict, let handler = PDFSecurity(dict, id: id, resolve: { [unowned self] o in
+            if case .ref(let n, _)? = o, let off = self.offsets[n] { var q = PDFParser(self.data, at: off); return q.value() }
+            return o
+        }) else { return }
+        security = handler
+        needsPassword = false
     }
 
     /// `N G obj` anywhere in the file: the offsets of every object's body.
@@ -171,6 +215,8 @@ final class PDFDocument {
             while j >= 0 && (48...57).contains(data[j]) { j -= 1 }
             guard numEnd > j + 1, numEnd - (j + 1) <= 10, let num = Int(String(decoding: data[(j + 1)..<numEnd], as: UTF8.self)) else { i += 3; continue }
             offsets[num] = i + 3
+            let gen = genEnd - (numEnd + 1) <= 5 ? Int(String(decoding: data[(numEnd + 1)..<genEnd].filter { (48...57).contains($0) }, as: UTF8.self)) ?? 0 : 0
+            if gen != 0 { generations[num] = gen } else { generations[num] = nil }
             i += 3
         }
     }
@@ -186,7 +232,12 @@ final class PDFDocument {
                 if case .dict(let d) = v {
                     p.skipBlanks()
                     let save = p.pos
-                    if p.word() == "stream" { result = .stream(d, streamBytes(d, after: p.pos)) } else { p.pos = save }
+                    if p.word() == "stream" {
+                        var raw = streamBytes(d, after: p.pos)
+                        // Cross-reference streams are never encrypted; every other stream is.
+                        if let security, d["Type"]?.name != "XRef" { raw = ArraySlice(security.decrypt(Array(raw), num: num, gen: generations[num] ?? 0) ?? []) }
+                        result = .stream(d, raw)
+                    } else { p.pos = save }
                 }
             }
         } else {
