@@ -132,7 +132,10 @@ struct PDFLayout {
 
     /// The runs as lines: top to bottom, left to right, a space at word gaps.
     func lines() -> [String] {
-        let sorted = runs.sorted { $0.y != $1.y ? $0.y > $1.y : $0.x < $1.x }
+        // Runs of blanks only say nothing a gap does not: a table cell's trailing spaces
+        // (word processors pad cells) would otherwise reach into the next column and split its
+        // words ("0  3  /2  5"). Word gaps come from the geometry below.
+        let sorted = runs.filter { !$0.text.allSatisfy { $0 == " " || $0 == "\u{A0}" } }.sorted { $0.y != $1.y ? $0.y > $1.y : $0.x < $1.x }
         var groups: [[Run]] = []
         for r in sorted {
             if let last = groups.last?.first, abs(last.y - r.y) <= max(2, 0.4 * min(last.size, r.size)) {
