@@ -21,7 +21,14 @@ DIFFER = {
 }
 
 
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+
+
 def words(text):
+    # Ligatures count as their letters on both sides: owatch reads "ﬁ" as "fi" (so labels match),
+    # pdftotext keeps it when the font's ToUnicode map says "ﬁ".
+    for ligature, letters in LIGATURES.items():
+        text = text.replace(ligature, letters)
     return Counter(re.findall(r"\w+", text.lower()))
 
 

@@ -14,6 +14,11 @@ struct PDFLayout {
 
         /// The same text at nearly the same place: within a tenth of the font size along the
         /// line and a fifth across it (poppler's limits for a duplicated character).
+        /// On the same line and sharing some of its width.
+        func overlaps(_ other: Run) -> Bool {
+            abs(other.y - y) < 0.5 * min(size, other.size) && other.x < end && x < other.end
+        }
+
         func isDrawnAgain(by other: Run) -> Bool {
             other.text == text && abs(other.x - x) < 0.1 * size && abs(other.y - y) < 0.2 * size
         }
@@ -21,6 +26,7 @@ struct PDFLayout {
     typealias Matrix = (a: Double, b: Double, c: Double, d: Double, e: Double, f: Double)
 
     static let identity: Matrix = (1, 0, 0, 1, 0, 0)
+    static let ligatures: [UInt32: String] = [0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"]
     static func multiply(_ m: Matrix, _ n: Matrix) -> Matrix {
         (m.a * n.a + m.b * n.c, m.a * n.b + m.b * n.d, m.c * n.a + m.d * n.c, m.c * n.b + m.d * n.d,
          m.e * n.a + m.f * n.c + n.e, m.e * n.b + m.f * n.d + n.f)
@@ -57,6 +63,10 @@ struct PDFLayout {
                 text += f.text(code)
                 let advance = (f.width(code) / 1000 * size + charSpace + (code == 32 && !f.isType0 ? wordSpace : 0)) * scale
                 tm = PDFLayout.multiply((1, 0, 0, 1, advance, 0), tm)
+            }
+            // Ligature glyphs (ﬁ, ﬂ, ﬃ) read as their letters, as pdftotext gives them: "Proﬁle" is "Profile".
+            if text.unicodeScalars.contains(where: { PDFLayout.ligatures[$0.value] != nil }) {
+                text = String(text.unicodeScalars.map { PDFLayout.ligatures[$0.value] ?? String($0) }.joined())
             }
             let end = PDFLayout.multiply(PDFLayout.multiply((size * scale, 0, 0, size, 0, rise), tm), ctm)
             let height = (start.c * start.c + start.d * start.d).squareRoot()
@@ -130,6 +140,31 @@ struct PDFLayout {
         }
     }
 
+    /// What the page's annotations show (filled-in form fields, stamps, free text): each normal
+    /// appearance drawn into its rectangle, as a viewer and pdftotext show it. Hidden ones are not.
+    mutating func annotations(of page: [String: PDFObject]) throws {
+        for item in (doc.resolve(page["Annots"])?.array ?? []).prefix(1_000) {
+            guard let annot = doc.dict(item), Int(doc.resolve(annot["F"])?.number ?? 0) & 2 == 0,
+                  let appearances = doc.dict(annot["AP"]) else { continue }
+            var normal = doc.resolve(appearances["N"])
+            if case .dict(let states)? = normal { normal = doc.resolve(states[doc.resolve(annot["AS"])?.name ?? ""]) }   // a check box's states
+            guard case .stream(let d, _)? = normal, let content = doc.decoded(normal) else { continue }
+            func numbers(_ o: PDFObject?) -> [Double] { doc.resolve(o)?.array?.compactMap { doc.resolve($0)?.number } ?? [] }
+            let rect = numbers(annot["Rect"]), box = numbers(d["BBox"]), m = numbers(d["Matrix"])
+            guard rect.count == 4, box.count == 4 else { continue }
+            let matrix: Matrix = m.count == 6 ? (m[0], m[1], m[2], m[3], m[4], m[5]) : PDFLayout.identity
+            // The box through its matrix, then fitted to the rectangle (ISO 32000-2, 12.5.5).
+            let corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])].map { x, y in
+                (x * matrix.a + y * matrix.c + matrix.e, x * matrix.b + y * matrix.d + matrix.f)
+            }
+            let x0 = corners.map(\.0).min()!, x1 = corners.map(\.0).max()!, y0 = corners.map(\.1).min()!, y1 = corners.map(\.1).max()!
+            let sx = x1 > x0 ? (max(rect[0], rect[2]) - min(rect[0], rect[2])) / (x1 - x0) : 1
+            let sy = y1 > y0 ? (max(rect[1], rect[3]) - min(rect[1], rect[3])) / (y1 - y0) : 1
+            let fit: Matrix = (sx, 0, 0, sy, min(rect[0], rect[2]) - sx * x0, min(rect[1], rect[3]) - sy * y0)
+            try run(content, resources: doc.dict(d["Resources"]) ?? [:], ctm: PDFLayout.multiply(matrix, fit), depth: 1)
+        }
+    }
+
     /// The runs as lines: top to bottom, left to right, a space at word gaps.
     func lines() -> [String] {
         // Runs of blanks only say nothing a gap does not: a table cell's trailing spaces
@@ -177,10 +212,18 @@ extension PDFText {
             case let single?: if let bytes = doc.decoded(single) { content = bytes }
             case nil: break
             }
-            guard !content.isEmpty else { continue }
             var layout = PDFLayout(doc)
-            try layout.run(content, resources: resources, ctm: PDFLayout.identity)
-            let lines = layout.lines()
+            if !content.isEmpty { try layout.run(content, resources: resources, ctm: PDFLayout.identity) }
+            // Annotations join the page's lines (a form field's value beside its printed label),
+            // unless drawn over the page's text: those are read apart, after it.
+            var annotations = PDFLayout(doc)
+            annotations.operations = layout.operations
+            try annotations.annotations(of: page)
+            var over = PDFLayout(doc)
+            for r in annotations.runs {
+                if layout.runs.contains(where: { $0.overlaps(r) }) { over.runs.append(r) } else { layout.runs.append(r) }
+            }
+            let lines = layout.lines() + over.lines()
             if !lines.isEmpty { pages.append(lines.joined(separator: "\n")) }
         }
         let text = pages.joined(separator: "\n")
