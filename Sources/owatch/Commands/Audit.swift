@@ -41,3 +41,25 @@ enum AuditCommand {
         inv.note("Sealed the audit log at event \(sealed.seq).")
     }
 }
+
+/// `owatch audit`: its manual page.
+let auditNoun = Noun(name: "audit", summary: "the tamper-evident audit log",
+     description: "Every change appends an event in the same transaction: seq, time, actor, role, action, object, details, prev_hash and hash, where hash is SHA-256 over prev_hash and the row's canonical encoding. audit seal signs the head with the issuer key. audit verify recomputes the chain, checks every seal, and names the first bad event; editing, deleting or reordering events, or truncating the log past a seal, is detected. Truncation after the last seal cannot be told from a shorter history: seal regularly (for example from cron).",
+     jsonKeys: [("seq", "position in the chain"), ("time", "RFC 3339"), ("actor", "user name"), ("role", "actor's role"), ("action", "e.g. user.add"),
+                ("object", "what was changed"), ("details", "JSON object"), ("hash", "hex SHA-256")])
+
+/// `owatch audit …`: its commands, in help order.
+let auditCommands: [Command] = [
+    Command(noun: "audit", verb: "log", summary: "show audit events, oldest first",
+            options: [Option("limit", short: "n", value: "N", "only the last N events"),
+                      Option("action", value: "ACTION", "only this action or action family (e.g. user, user.add)"),
+                      Option("actor", value: "USER", "only events by this person")],
+            access: .roles(adminOnly), examples: ["owatch audit log -n 20", "owatch audit log --action token --jsonl"],
+            run: AuditCommand.log),
+    Command(noun: "audit", verb: "verify", summary: "recompute the hash chain and check every seal",
+            options: [Option("state", "also check that the audited tables are what the last event recorded (finds direct edits)")],
+            access: .roles(adminOnly), examples: ["owatch audit verify || echo 'ledger was tampered with'", "owatch audit verify --state"],
+            run: AuditCommand.verify),
+    Command(noun: "audit", verb: "seal", summary: "sign the current head of the chain with the issuer key",
+            access: .roles(adminOnly), examples: ["owatch audit seal"], run: AuditCommand.seal),
+]

@@ -54,3 +54,34 @@ enum ChargeCommand {
         inv.note("Removed charge #\(id); totals and findings follow.")
     }
 }
+
+/// `owatch charge`: its manual page.
+let chargeNoun = Noun(name: "charge", summary: "observed payments",
+     description: "A charge is a payment owatch has seen: a receipt or invoice, a card or bank statement line, or one entered by hand with charge add. One payment seen in several kinds of source (the receipt, then the card line days later) is one charge: same vendor and amount within config charges.match_window days either side (default 5d), not yet seen in that kind of source, with the same invoice number when both have one; charge show lists every place it was seen. In another currency (a card that converted a USD invoice to EUR) it is the same payment when the amounts agree within 3% at the day's exchange rate, and the charge keeps the invoice's amount; the earliest date seen is the day it was paid, whichever source was scanned first. Refunds (money in from a software vendor on a statement, credit notes and refund receipts in mail) are charges with a negative amount, linked by refund_of to the charge they pay back, and burn nets them. With config base_currency set, charge list adds base, base_minor, base_currency and rate_date (the rate of the charge's day). Each is matched to a license of its vendor, to an approved purchase, or to nothing (unmanaged spend); reports total them. charge remove takes one out of every total, resolves the findings it alone supported, and is audited; what a scan saw stays seen, so a rescan does not bring it back.",
+     jsonKeys: [("id", "charge id"), ("charged_on", "YYYY-MM-DD"), ("vendor", "vendor name"), ("amount", "the amount paid"),
+                ("license", "the license it pays for, or null"), ("origin", "mail, statement or manual"), ("invoice_no", "invoice number or null"),
+                ("period", "billing period the receipt names, or null"), ("description", "subject, statement text or note"),
+                ("source", "where it was first seen, in words"), ("sources", "charge show: every place the payment was seen"),
+                ("refund_of", "a refund (negative amount): the charge it pays back, or null"),
+                ("base", "with config base_currency: the amount in that currency, or null without a rate"), ("base_currency", "with config base_currency: that currency"), ("rate_date", "the day of the rate used")])
+
+/// `owatch charge …`: its commands, in help order.
+let chargeCommands: [Command] = [
+    Command(noun: "charge", verb: "list", summary: "list observed charges: receipts, statement lines and ones entered by hand",
+            options: [Option("vendor", value: "VENDOR", "only this vendor"), Option("from", value: "DATE", "charged on or after"),
+                      Option("to", value: "DATE", "charged on or before"), Option("license", value: "LICENSE", "only charges of this license"),
+                      Option("unmatched", "only charges that match no license or approved purchase")],
+            access: .roles(adminOnly), examples: ["owatch charge list --vendor notion --from 2026-11-01", "owatch charge list --unmatched --json"],
+            run: ChargeCommand.list),
+    Command(noun: "charge", verb: "show", summary: "show one charge and where it was seen", arguments: [Argument(name: "ID")],
+            access: .roles(adminOnly), examples: ["owatch charge show 12"], run: ChargeCommand.show),
+    Command(noun: "charge", verb: "add", summary: "enter a payment by hand; it is matched like a scanned one",
+            arguments: [Argument(name: "VENDOR"), Argument(name: "AMOUNT")],
+            options: [Option("on", value: "DATE", "the day it was paid (required)"), Option("license", value: "LICENSE", "the license it pays for"),
+                      Option("note", value: "TEXT", "what it was")],
+            access: .roles(adminOnly), examples: ["owatch charge add notion 20.00 --on 2026-11-04 --note 'paid by bank transfer'"],
+            run: ChargeCommand.add),
+    Command(noun: "charge", verb: "remove", summary: "remove a charge recorded by mistake (audited; a rescan does not bring it back)",
+            arguments: [Argument(name: "ID")], options: [Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)")],
+            access: .roles(adminOnly), examples: ["owatch charge remove 12 --yes"], run: ChargeCommand.remove),
+]

@@ -58,3 +58,24 @@ enum ConfigCommand {
         })
     }
 }
+
+/// `owatch config`: its manual page.
+let configNoun = Noun(name: "config", summary: "ledger settings",
+     description: "Settings live in the ledger. Keys: " + Config.keys.map { "\($0.name) (\($0.summary)\($0.defaultValue.map { "; default \($0)" } ?? ""))" }.joined(separator: "; ") + ".",
+     jsonKeys: [("key", "setting name"), ("value", "effective value"), ("default", "default value"), ("set", "true when set explicitly")])
+
+/// `owatch config …`: its commands, in help order.
+let configCommands: [Command] = [
+    Command(noun: "config", verb: "get", summary: "print a setting's value", arguments: [Argument(name: "KEY")],
+            options: [localSetting],
+            access: .roles(adminOnly), examples: ["owatch config get token.ttl", "owatch config get --local remote"], run: ConfigCommand.get),
+    Command(noun: "config", verb: "set", summary: "change a setting", arguments: [Argument(name: "KEY"), Argument(name: "VALUE")],
+            options: [localSetting],
+            access: .roles(adminOnly), examples: ["owatch config set busy_timeout 10s", "owatch config set renewals.notify 30d,7d,1d",
+                                                  "owatch config set --local remote ssh://owatch@office.example/srv/owatch/ledger.db"],
+            run: ConfigCommand.set),
+    Command(noun: "config", verb: "unset", summary: "return a setting to its default", arguments: [Argument(name: "KEY")],
+            options: [localSetting], access: .roles(adminOnly), examples: ["owatch config unset token.ttl"], run: ConfigCommand.unset),
+    Command(noun: "config", verb: "list", summary: "list every setting with its value and default",
+            options: [localSetting], access: .roles(adminOnly), examples: ["owatch config list"], run: ConfigCommand.list),
+]

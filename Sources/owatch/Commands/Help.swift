@@ -34,3 +34,30 @@ enum HelpCommand {
         }
     }
 }
+
+/// `owatch help`: its manual page.
+let helpNoun = Noun(name: "help", summary: "show help", description: "Shows the command overview, or the help of one command.")
+
+/// `owatch help …`: its commands, in help order.
+let helpCommands: [Command] = [
+    Command(noun: "help", verb: nil, summary: "show help for owatch or a command",
+            arguments: [Argument(name: "COMMAND", optional: true, variadic: true)], access: .anyone,
+            examples: ["owatch help", "owatch help user add"], run: HelpCommand.help),
+]
+
+/// `owatch completion`: its manual page.
+let completionNoun = Noun(name: "completion", summary: "shell completion", description: "Prints the completion script for bash, zsh or fish. The scripts ask the binary itself (the hidden owatch __complete WORD..., one candidate per line, or __files__ for file names), so they complete license and user names, request and finding ids and every option's values from the ledger, as far as your token may read them; options and arguments naming files complete file names, and global options such as --token may come first.")
+
+/// `owatch completion …`: its commands, in help order.
+let completionCommands: [Command] = [
+    Command(noun: "completion", verb: nil, summary: "print a shell completion script",
+            arguments: [Argument(name: "SHELL", choices: ["bash", "zsh", "fish"])], access: .anyone,
+            examples: ["owatch completion bash > /etc/bash_completion.d/owatch", "owatch completion zsh > \"${fpath[1]}/_owatch\""],
+            run: HelpCommand.completion),
+]
+
+/// `owatch gen-docs …`: its commands, in help order.
+let genDocsCommands: [Command] = [
+    Command(noun: "gen-docs", verb: nil, summary: "write the man pages and completion files (for maintainers)",
+            arguments: [Argument(name: "DIR")], access: .anyone, hidden: true, run: HelpCommand.generateDocs),
+]

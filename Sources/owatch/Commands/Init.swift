@@ -15,3 +15,19 @@ enum InitCommand {
 }
 
 import Foundation
+
+/// `owatch init`: its manual page.
+let initNoun = Noun(name: "init", summary: "create a new ledger",
+     description: "Creates the ledger file (refusing to touch an existing one), a ledger id, an Ed25519 issuer key pair, the first admin and that admin's token. The private key is written to the key path as PKCS#8 PEM, mode 0600, in a directory of mode 0700; the public key is stored in the ledger. The token is written to the token path.")
+
+/// `owatch init …`: its commands, in help order.
+let initCommands: [Command] = [
+    Command(noun: "init", verb: nil, summary: "create a ledger, its issuer key, the first admin and that admin's token",
+            options: [Option("org", value: "NAME", "the organisation's name (required)"),
+                      Option("admin", value: "USER", "the first admin's user name (required)"),
+                      Option("currency", value: "CODE", "the ledger's default ISO 4217 currency (default EUR)")],
+            access: .bootstrap,
+            examples: ["owatch init --org 'Acme GmbH' --admin alice --currency EUR",
+                       "owatch --ledger /srv/owatch/ledger.db --key /srv/owatch/issuer.key init --org Acme --admin root"],
+            run: InitCommand.run),
+]

@@ -79,60 +79,46 @@ enum RequestCommand {
     }
 }
 
-enum ApproveCommand {
-    static func run(_ inv: Invocation) throws {
-        let s = inv.session
-        if inv.arguments.isEmpty {
-            guard !inv.flag("reject") else { throw OWError.usage("name the request(s) to reject: owatch approve --reject ID -m REASON") }
-            return queue(inv)
-        }
-        let ids = try inv.arguments.map(Requests.parseID)
-        let note = inv.value("message")
-        if inv.flag("reject"), (note ?? "").trimmed(.whitespaces).isEmpty {
-            throw OWError.usage("rejecting needs a reason: -m REASON")
-        }
-        var firstError: OWError?
-        var decided: [Record] = []
-        // Each request is decided in its own transaction: one refusal does not undo the others.
-        for id in ids {
-            do {
-                let outcome = inv.flag("reject") ? try Approvals.reject(s, id, reason: note!)
-                    : try Approvals.approve(s, id, note: note, force: inv.flag("force"), noGrow: inv.flag("no-grow"))
-                decided.append(RequestCommand.record(outcome.request))
-                let r = outcome.request
-                inv.note(r.status == "approved" ? "Approved #\(r.id) (\(r.summary))" + (r.license.map { "; \(r.requester) holds a seat of \($0)" } ?? "") + "."
-                                                : "Rejected #\(r.id) (\(r.summary)).")
-                RequestCommand.report(inv, outcome)
-                if let seat = outcome.seat { inv.note("Cost: \(seat.description).") }
-            } catch let e as OWError {
-                inv.term.report(e)
-                firstError = firstError ?? e
-            }
-        }
-        if !decided.isEmpty || inv.exporter.format != .table {
-            inv.emit(decided, columns: RequestCommand.columns, tableColumns: RequestCommand.tableColumns)
-        }
-        if let firstError { throw SilentExit(code: firstError.exitCode) }
-    }
+/// `owatch request`: its manual page.
+let requestNoun = Noun(name: "request", summary: "ask for software, leave or purchases",
+     description: "Employees and admins ask; admins decide with owatch approve. A request is pending until it is approved, rejected or cancelled by its requester, and nothing else. Software requests name the software and optionally its vendor, plan, seats and price. Leave counts working days, Monday to Friday minus the holidays in config leave.holidays; half days are allowed; vacation draws on a yearly allowance (config leave.allowance, or leave.allowance.NAME for one person) together with pending requests, and a request beyond the balance or overlapping the person's own pending or approved leave is refused with the dates named. Sick and unpaid leave do not draw on the allowance. An approved purchase is recorded as expected spend. The post-request hook runs after a request is made.",
+     jsonKeys: [("id", "request id"), ("kind", "software, leave or purchase"), ("status", "pending, approved, rejected or cancelled"),
+                ("requester", "who asked"), ("summary", "what was asked for"), ("cost", "price, if any"), ("reason", "why"),
+                ("leave_from", "leave: first day"), ("leave_to", "leave: last day"), ("leave_type", "vacation, sick or unpaid"),
+                ("days", "leave: working days"), ("license", "software: the license the seat came from"), ("created_at", "RFC 3339"),
+                ("decided_at", "RFC 3339"), ("decided_by", "the admin who decided"), ("note", "the decision's note or reason")])
 
-    static func queue(_ inv: Invocation) {
-        do {
-            let entries = try Approvals.queue(inv.session)
-            inv.emit(entries.map { e in
-                var warning: String? = nil
-                if e.deptMostlyAway { warning = "more than half of \(e.request.requesterDept ?? "the department") would be away" }
-                return Record([("id", .int(e.request.id)), ("age_days", .int(Int64(e.ageDays))), ("requester", .text(e.request.requester)),
-                               ("kind", .text(e.request.kind)), ("summary", .text(e.request.summary)), ("cost", .money(e.request.cost)),
-                               ("vacation_left", .text(e.balance.map { Leave.days($0.remaining) })), ("away_in_dept", .list(e.awayInDept)),
-                               ("warning", .text(warning)), ("reason", .text(e.request.reason)), ("if_approved", .text(e.seat?.description))])
-            }, columns: ["id", "age_days", "requester", "kind", "summary", "cost", "cost_minor", "currency", "vacation_left", "away_in_dept", "warning", "reason",
-                         "if_approved"])
-            if entries.isEmpty { inv.note("Nothing waits for approval.") }
-        } catch {
-            inv.warn("\(error)")
-        }
-    }
-}
-
-/// Ends the process with a code after output and messages were already written.
-struct SilentExit: Error { let code: Int32 }
+/// `owatch request …`: its commands, in help order.
+let requestCommands: [Command] = [
+    Command(noun: "request", verb: "new", summary: "ask for software, leave or a purchase",
+            arguments: [Argument(name: "KIND", choices: ["software", "leave", "purchase"]), Argument(name: "NAME", optional: true)],
+            options: [Option("vendor", value: "VENDOR", "software: the vendor, if not the name"),
+                      Option("plan", value: "PLAN", "software: plan or edition"),
+                      Option("seats", value: "N", "software: seats wanted (default 1)"),
+                      Option("cost", value: "AMOUNT", "software: price per period (with --period); purchase: the price (required)"),
+                      Option("period", value: "PERIOD", "software: billing period of --cost"),
+                      Option("reason", value: "TEXT", "why it is needed"),
+                      Option("from", value: "DATE", "leave: first day (required)"),
+                      Option("to", value: "DATE", "leave: last day (default: --from)"),
+                      Option("type", value: "TYPE", "leave: vacation, sick or unpaid (default vacation)", choices: ["vacation", "sick", "unpaid"]),
+                      Option("half-day", "leave: half a day (--from and --to the same)"),
+                      Option("note", value: "TEXT", "leave: a note for the approver"),
+                      Option("force", "leave: allow going beyond the balance (admins only)")],
+            access: .roles([.admin, .employee]),
+            examples: ["owatch request new software Figma --plan Professional --cost 15 --period monthly --reason 'design reviews'",
+                       "owatch request new leave --from 2026-12-21 --to 2026-12-31",
+                       "owatch request new leave --from 2026-12-04 --half-day --type sick",
+                       "owatch request new purchase 'USB-C dock' --cost 189.00 --reason 'new desk'"],
+            run: RequestCommand.new),
+    Command(noun: "request", verb: "list", summary: "list requests (your own; admins: --all)",
+            options: [Option("all", "everyone's requests (admins)"),
+                      Option("status", value: "STATUS", "only this status", choices: ["pending", "approved", "rejected", "cancelled"]),
+                      Option("kind", value: "KIND", "only this kind", choices: ["software", "leave", "purchase"]),
+                      Option("user", value: "USER", "only this person's requests (admins)")],
+            access: .roles([.admin, .employee]),
+            examples: ["owatch request list", "owatch request list --all --status pending --json | jq length"], run: RequestCommand.list),
+    Command(noun: "request", verb: "show", summary: "show one request", arguments: [Argument(name: "ID")],
+            access: .roles([.admin, .employee]), examples: ["owatch request show 12"], run: RequestCommand.show),
+    Command(noun: "request", verb: "cancel", summary: "withdraw your pending request", arguments: [Argument(name: "ID")],
+            access: .roles([.admin, .employee]), examples: ["owatch request cancel 12"], run: RequestCommand.cancel),
+]
