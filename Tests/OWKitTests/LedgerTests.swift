@@ -31,6 +31,13 @@ final class LedgerTests: XCTestCase {
         XCTAssertFalse(office.admin.db.isInTransaction)
     }
 
+    func testSQLiteErrorsNameTheirStatement() throws {
+        let office = try TempOffice()
+        XCTAssertThrowsError(try office.ledger.db.query("SELECT no_such_column\n  FROM users")) { e in
+            XCTAssertTrue((e as? OWError)?.message.contains("SELECT no_such_column FROM users") == true, "\(e)")
+        }
+    }
+
     func testNewerSchemaRefused() throws {
         let office = try TempOffice()
         try office.ledger.db.execute("PRAGMA user_version = 999")

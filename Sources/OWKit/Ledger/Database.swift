@@ -116,13 +116,16 @@ public struct Row: Sendable {
 public final class Statement {
     let handle: OpaquePointer
     unowned let db: Database
+    /// The SQL, for errors: "SQLite error (step) in UPDATE users SET …" says where.
+    let sql: String
 
     init(db: Database, sql: String) throws {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v3(db.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
-        guard rc == SQLITE_OK, let stmt else { throw db.error(rc, context: "prepare") }
+        guard rc == SQLITE_OK, let stmt else { throw db.error(rc, context: "prepare", sql: sql) }
         self.handle = stmt
         self.db = db
+        self.sql = sql
     }
 
     deinit { sqlite3_finalize(handle) }
@@ -146,7 +149,7 @@ public final class Statement {
             case .blob(let v):
                 rc = v.withUnsafeBytes { sqlite3_bind_blob(handle, idx, $0.baseAddress, Int32($0.count), owatch_sqlite_transient()) }
             }
-            guard rc == SQLITE_OK else { throw db.error(rc, context: "bind") }
+            guard rc == SQLITE_OK else { throw db.error(rc, context: "bind", sql: sql) }
             idx += 1
         }
     }
@@ -159,7 +162,7 @@ public final class Statement {
         while true {
             let rc = sqlite3_step(handle)
             if rc == SQLITE_DONE { return }
-            guard rc == SQLITE_ROW else { throw db.error(rc, context: "step") }
+            guard rc == SQLITE_ROW else { throw db.error(rc, context: "step", sql: sql) }
             let n = sqlite3_column_count(handle)
             if columns == nil {
                 columns = Columns((0..<n).map { String(cString: sqlite3_column_name(handle, $0)) })
@@ -233,7 +236,7 @@ public final class Database {
     /// pages in memory instead of spilling them to the WAL mid-transaction; others keep SQLite's 2 MB.
     func setCacheSize(mebibytes: Int) throws { try execute("PRAGMA cache_size=-\(mebibytes * 1024)") }
 
-    func error(_ rc: Int32, context: String) -> OWError {
+    func error(_ rc: Int32, context: String, sql: String? = nil) -> OWError {
         let msg = String(cString: sqlite3_errmsg(handle))
         switch rc & 0xFF {
         case SQLITE_BUSY, SQLITE_LOCKED:
@@ -247,7 +250,9 @@ public final class Database {
         case SQLITE_FULL, SQLITE_IOERR:
             return OWError(.io, "I/O error on the ledger \(path): \(msg)")
         default:
-            return OWError(.io, "SQLite error (\(context)): \(msg)")
+            // The statement, on one line and short: enough to find it in the source.
+            let statement = sql.map { " in " + $0.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ").prefix(120) } ?? ""
+            return OWError(.io, "SQLite error (\(context))\(statement): \(msg)")
         }
     }
 
@@ -256,7 +261,7 @@ public final class Database {
         var errmsg: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
         if let errmsg { sqlite3_free(errmsg) }
-        guard rc == SQLITE_OK else { throw error(rc, context: "exec") }
+        guard rc == SQLITE_OK else { throw error(rc, context: "exec", sql: sql) }
     }
 
     func statement(_ sql: String) throws -> Statement {
@@ -319,7 +324,7 @@ public final class Database {
             try statement.bind(values: values[start..<start + rows * width])
             defer { sqlite3_reset(statement.handle) }
             let rc = sqlite3_step(statement.handle)
-            guard rc == SQLITE_DONE else { throw error(rc, context: "step") }
+            guard rc == SQLITE_DONE else { throw error(rc, context: "step", sql: statement.sql) }
             inserted += changes
             start += rows * width
         }
