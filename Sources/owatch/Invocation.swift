@@ -92,4 +92,20 @@ final class Invocation {
     func emit(_ record: Record) { term.out(exporter.single(record)) }
     func note(_ message: String) { if !quiet { term.err(message + "\n") } }
     func warn(_ message: String) { term.err("owatch: warning: \(Terminal.unprefixed(message))\n") }
+
+    /// A token file about to be written must not exist: owatch never overwrites one (someone's
+    /// token would be gone). Checked before anything is issued.
+    static func refuseExistingTokenFile(_ path: String?, option: String) throws {
+        guard let path, FileSystem.exists(path) else { return }
+        throw OWError.refused("\(path) exists; owatch does not overwrite token files", hint: "choose another --\(option) path")
+    }
+
+    /// A record's id as people type it: `7` or `#7`, a positive number. `what` names the record
+    /// in the error ("'x' is not a request id").
+    static func id(_ text: String, of what: String) throws -> Int64 {
+        guard let id = Int64(text.hasPrefix("#") ? String(text.dropFirst()) : text), id > 0 else {
+            throw OWError.usage("'\(text.prefix(20))' is not a \(what) id")
+        }
+        return id
+    }
 }

@@ -10,6 +10,9 @@ public struct Claims: Sendable {
     public let expires: Int64      // exp
     public let id: String          // jti
 
+    /// When the token stops working, as RFC 3339 (what every command that issues one prints).
+    public var expiresAt: String { Time.rfc3339(Date(timeIntervalSince1970: Double(expires))) }
+
     public var json: JSON {
         .obj([("iss", .string(issuer)), ("sub", .string(subject)), ("role", .string(role.rawValue)),
               ("iat", .int(issuedAt)), ("nbf", .int(notBefore)), ("exp", .int(expires)), ("jti", .string(id))])

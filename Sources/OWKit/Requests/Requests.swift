@@ -65,13 +65,6 @@ public enum Requests {
         try db.one(Request.selectSQL + " WHERE r.id = ?", id).map(Request.init)
     }
 
-    public static func parseID(_ text: String) throws -> Int64 {
-        guard let id = Int64(text.hasPrefix("#") ? String(text.dropFirst()) : text), id > 0 else {
-            throw OWError.usage("'\(text.prefix(20))' is not a request id")
-        }
-        return id
-    }
-
     /// A request the actor may see: their own, or any for an admin. Others' are "not found".
     public static func visible(_ session: Session, _ id: Int64) throws -> Request {
         guard let r = try find(session.db, id), session.actor.role == .admin || r.requester.caseInsensitiveCompare(session.actor.name) == .orderedSame else {

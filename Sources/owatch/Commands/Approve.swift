@@ -7,7 +7,7 @@ enum ApproveCommand {
             guard !inv.flag("reject") else { throw OWError.usage("name the request(s) to reject: owatch approve --reject ID -m REASON") }
             return queue(inv)
         }
-        let ids = try inv.arguments.map(Requests.parseID)
+        let ids = try inv.arguments.map { try Invocation.id($0, of: "request") }
         let note = inv.value("message")
         if inv.flag("reject"), (note ?? "").trimmed(.whitespaces).isEmpty {
             throw OWError.usage("rejecting needs a reason: -m REASON")

@@ -12,11 +12,6 @@ enum ChargeCommand {
                 ("description", .text(c.description)), ("source", .text(c.source)), ("refund_of", .int(c.refundOf))])
     }
 
-    static func chargeID(_ text: String) throws -> Int64 {
-        guard let id = Int64(text.hasPrefix("#") ? String(text.dropFirst()) : text), id > 0 else { throw OWError.usage("'\(text)' is not a charge id") }
-        return id
-    }
-
     static func list(_ inv: Invocation) throws {
         var f = Charges.Filter()
         f.vendor = inv.value("vendor"); f.from = inv.value("from"); f.to = inv.value("to"); f.license = inv.value("license")
@@ -29,7 +24,7 @@ enum ChargeCommand {
     }
 
     static func show(_ inv: Invocation) throws {
-        let c = try Charges.get(inv.session.db, try chargeID(inv.argument(0)))
+        let c = try Charges.get(inv.session.db, try Invocation.id(inv.argument(0), of: "charge"))
         var r = record(c)
         r.fields.append((key: "sources", value: .list(c.sources)))
         inv.emit(r)
@@ -47,7 +42,7 @@ enum ChargeCommand {
     }
 
     static func remove(_ inv: Invocation) throws {
-        let id = try chargeID(inv.argument(0))
+        let id = try Invocation.id(inv.argument(0), of: "charge")
         let c = try Charges.get(inv.session.db, id)
         try inv.confirm("Remove charge #\(id) (\(c.vendor) \(c.amount.display) on \(c.chargedOn))?")
         _ = try Charges.remove(inv.session, id)

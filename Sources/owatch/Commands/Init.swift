@@ -7,7 +7,7 @@ enum InitCommand {
         let (ledger, token) = try Setup.initialize(paths: inv.paths, org: org, admin: admin, currency: inv.value("currency") ?? "EUR")
         inv.emit(Record([("ledger_id", .text(ledger.id)), ("org", .text(ledger.org)), ("currency", .text(ledger.currency)),
                          ("ledger", .text(inv.paths.ledger)), ("admin", .text(admin)), ("token_file", .text(inv.paths.token)),
-                         ("token_expires_at", .text(Time.rfc3339(Date(timeIntervalSince1970: Double(token.claims.expires))))),
+                         ("token_expires_at", .text(token.claims.expiresAt)),
                          ("issuer_key", .text(inv.paths.issuerKey))]))
         inv.note("Initialised the \(ledger.org) ledger. \(admin) is admin; their token is in \(inv.paths.token).")
         inv.note("Keep \(inv.paths.issuerKey) private and backed up: it signs every token.")

@@ -28,7 +28,7 @@ enum LoginCommand {
         let claims = s.claims!
         inv.emit(Record([("user", .text(claims.subject)), ("role", .text(claims.role.rawValue)), ("org", .text(s.ledger.org)),
                          ("ledger_id", .text(s.ledger.id)), ("ledger", .text(s.ledger.path)), ("token_id", .text(claims.id)),
-                         ("expires_at", .text(Time.rfc3339(Date(timeIntervalSince1970: Double(claims.expires)))))]))
+                         ("expires_at", .text(claims.expiresAt))]))
     }
 }
 

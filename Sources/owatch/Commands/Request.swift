@@ -69,11 +69,11 @@ enum RequestCommand {
     }
 
     static func show(_ inv: Invocation) throws {
-        inv.emit(record(try Requests.visible(inv.session, try Requests.parseID(inv.argument(0)))))
+        inv.emit(record(try Requests.visible(inv.session, try Invocation.id(inv.argument(0), of: "request"))))
     }
 
     static func cancel(_ inv: Invocation) throws {
-        let outcome = try Requests.cancel(inv.session, try Requests.parseID(inv.argument(0)))
+        let outcome = try Requests.cancel(inv.session, try Invocation.id(inv.argument(0), of: "request"))
         inv.emitChanged(record(outcome.request), tableColumns: tableColumns)
         inv.note("Cancelled request #\(outcome.request.id).")
     }

@@ -84,14 +84,9 @@ enum ScanCommand {
         inv.emit(list.map(findingRecord), columns: findingColumns, tableColumns: findingTable + (closedToo ? ["status", "note"] : []))
     }
 
-    static func findingID(_ text: String) throws -> Int64 {
-        guard let id = Int64(text.hasPrefix("#") ? String(text.dropFirst()) : text), id > 0 else { throw OWError.usage("'\(text)' is not a finding id") }
-        return id
-    }
-
     /// Several ids are adopted in one transaction (all or none); more than one asks first on a terminal.
     static func adopt(_ inv: Invocation) throws {
-        let ids = try inv.arguments.map(findingID)
+        let ids = try inv.arguments.map { try Invocation.id($0, of: "finding") }
         if ids.count > 1 { try inv.confirm("Adopt \(ids.count) findings into the inventory?") }
         let adopted = try Findings.adopt(inv.session, ids, as: inv.value("as"))
         let records = adopted.map { findingRecord($0.0) }
@@ -103,7 +98,7 @@ enum ScanCommand {
 
     static func ignore(_ inv: Invocation) throws {
         guard let why = inv.value("message") else { throw OWError.usage("say why: owatch scan ignore ID… -m WHY") }
-        let closed = try Findings.ignore(inv.session, try inv.arguments.map(findingID), why: why)
+        let closed = try Findings.ignore(inv.session, try inv.arguments.map { try Invocation.id($0, of: "finding") }, why: why)
         if closed.count == 1 { inv.emitChanged(findingRecord(closed[0]), tableColumns: findingTable + ["status", "note"]) } else {
             inv.emit(closed.map(findingRecord), columns: findingColumns, tableColumns: findingTable + ["status", "note"])
         }

@@ -23,12 +23,10 @@ enum TokenCommand {
     /// Replaces the token file in use (or writes --out) with a fresh token; the old one is revoked.
     static func renew(_ inv: Invocation) throws {
         let target = inv.value("out") ?? inv.paths.token
-        if inv.value("out") != nil, FileSystem.exists(target) {
-            throw OWError.refused("\(target) exists; owatch does not overwrite token files", hint: "choose another --out path")
-        }
+        try Invocation.refuseExistingTokenFile(inv.value("out"), option: "out")
         let token = try Users.renewToken(inv.session, ttl: try inv.duration("expires"))
         try FileSystem.writeAtomically(target, contents: token.text + "\n")
-        let expires = UserCommand.expiry(token)
+        let expires = token.claims.expiresAt
         inv.emit(Record([("user", .text(token.claims.subject)), ("role", .text(token.claims.role.rawValue)), ("jti", .text(token.claims.id)),
                          ("expires_at", .text(expires)), ("token_file", .text(target))]))
         inv.note("Renewed: \(target) now holds a token valid until \(expires); the old one is revoked.")

@@ -8,15 +8,11 @@ enum UserCommand {
                 ("full_name", .text(u.fullName))])
     }
 
-    static func expiry(_ token: IssuedToken) -> String { Time.rfc3339(Date(timeIntervalSince1970: Double(token.claims.expires))) }
-
     static func add(_ inv: Invocation) throws {
         guard let roleText = inv.value("role") else { throw OWError.usage("owatch user add needs --role ROLE", hint: "roles are: admin, employee, scanner") }
         let role = try Role.parse(roleText)
         let name = inv.argument(0)
-        if let out = inv.value("token-out"), FileSystem.exists(out) {
-            throw OWError.refused("\(out) exists; owatch does not overwrite token files", hint: "choose another --token-out path")
-        }
+        try Invocation.refuseExistingTokenFile(inv.value("token-out"), option: "token-out")
         let (user, token) = try Users.addWithToken(inv.session, name: name, role: role, dept: inv.value("dept"), email: inv.value("email"),
                                                   fullName: inv.value("full-name"), ttl: try inv.duration("expires"))
         var r = record(user)
@@ -28,7 +24,7 @@ enum UserCommand {
             r.fields.append((key: "token", value: .text(token.text)))
             inv.note("Added \(user.name) (\(role.rawValue)). Hand them the token privately; they install it with `owatch login FILE`.")
         }
-        r.fields.append((key: "token_expires_at", value: .text(expiry(token))))
+        r.fields.append((key: "token_expires_at", value: .text(token.claims.expiresAt)))
         inv.emit(r)
     }
 
@@ -77,20 +73,18 @@ enum UserCommand {
             throw OWError.usage("owatch user token needs a NAME, or --all --out-dir DIR", hint: "owatch user token bob --out bob.token")
         }
         if inv.value("role") != nil || inv.value("out-dir") != nil { throw OWError.usage("--role and --out-dir go with --all") }
-        if let out = inv.value("out"), FileSystem.exists(out) {
-            throw OWError.refused("\(out) exists; owatch does not overwrite token files", hint: "choose another --out path")
-        }
+        try Invocation.refuseExistingTokenFile(inv.value("out"), option: "out")
         let token = try Users.issueToken(inv.session, name: inv.argument(0), ttl: try inv.duration("expires"))
         if let out = inv.value("out") {
             try FileSystem.writeAtomically(out, contents: token.text + "\n")
-            inv.note("Token for \(token.claims.subject) written to \(out) (mode 0600), valid until \(expiry(token)).")
+            inv.note("Token for \(token.claims.subject) written to \(out) (mode 0600), valid until \(token.claims.expiresAt).")
             if inv.exporter.format != .table {
-                inv.emit(Record([("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)), ("expires_at", .text(expiry(token))), ("token_file", .text(out))]))
+                inv.emit(Record([("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)), ("expires_at", .text(token.claims.expiresAt)), ("token_file", .text(out))]))
             }
         } else if inv.exporter.format == .table {
             inv.term.out(token.text + "\n")   // bare, so `owatch user token bob > bob.token` works
         } else {
-            inv.emit(Record([("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)), ("expires_at", .text(expiry(token))), ("token", .text(token.text))]))
+            inv.emit(Record([("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)), ("expires_at", .text(token.claims.expiresAt)), ("token", .text(token.text))]))
         }
     }
 
@@ -113,7 +107,7 @@ enum UserCommand {
             let file = dir + "/" + token.claims.subject + ".token"
             try FileSystem.writeAtomically(file, contents: token.text + "\n")
             rows.append(Record([("user", .text(token.claims.subject)), ("role", .text(token.claims.role.rawValue)), ("jti", .text(token.claims.id)),
-                                ("expires_at", .text(expiry(token))), ("token_file", .text(file))]))
+                                ("expires_at", .text(token.claims.expiresAt)), ("token_file", .text(file))]))
         }
         inv.emit(rows, columns: ["user", "role", "jti", "expires_at", "token_file"])
         inv.note("Wrote \(issued.count) token file(s) (mode 0600) to \(dir). Hand each to its person privately.")
