@@ -91,7 +91,8 @@ def test_an_upgraded_ledger_verifies_and_says_whether_it_held_before(office):
     office.ok("user", "add", "bob", "--role", "employee")
     office.sql("DROP TABLE rates; DROP TABLE usage; ALTER TABLE users DROP COLUMN directory_status; "
                "ALTER TABLE users DROP COLUMN last_sign_in; ALTER TABLE charges DROP COLUMN currency_assumed; "
-               "ALTER TABLE findings DROP COLUMN currency_assumed; PRAGMA user_version = 7;")
+               "ALTER TABLE findings DROP COLUMN currency_assumed; DROP TRIGGER renewals_after_license_insert; DROP TRIGGER renewals_after_license_update; DROP TRIGGER renewals_after_config_insert; "
+               "DROP TRIGGER renewals_after_config_update; DROP TRIGGER renewals_after_config_delete; PRAGMA user_version = 7;")
     r = office.ok("audit", "verify", "--state")                   # opening migrates to the current schema
     assert "ok" in r.out
     migrate = [e for e in office.ok("audit", "log", "--json").json() if e["action"] == "ledger.migrate"]

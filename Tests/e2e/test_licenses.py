@@ -204,7 +204,9 @@ def test_an_older_ledger_gets_the_new_catalog_vendors(office):
     """A ledger made before the catalog grew gets the new vendors when it is opened; a vendor of
     the same name the office added itself keeps its own domains."""
     office.sql("DELETE FROM vendors WHERE name IN ('Retool', 'Vanta', 'Klaviyo'); "
-               "ALTER TABLE charges DROP COLUMN currency_assumed; ALTER TABLE findings DROP COLUMN currency_assumed; PRAGMA user_version = 8;")
+               "ALTER TABLE charges DROP COLUMN currency_assumed; ALTER TABLE findings DROP COLUMN currency_assumed; "
+               "DROP TRIGGER renewals_after_license_insert; DROP TRIGGER renewals_after_license_update; DROP TRIGGER renewals_after_config_insert; "
+               "DROP TRIGGER renewals_after_config_update; DROP TRIGGER renewals_after_config_delete; PRAGMA user_version = 8;")
     office.sql("INSERT INTO vendors(name, domains, source) VALUES ('Retool', 'retool.internal.example', 'local')")
     vendors = {v["name"]: v for v in office.ok("vendor", "list", "--json").json()}
     assert vendors["Vanta"]["source"] == "builtin" and vendors["Klaviyo"]["domains"] == ["klaviyo.com"]
@@ -371,6 +373,25 @@ def test_license_renewing_fires_once_per_lead(office):
     assert sorted(f["lead"] for f in fired) == ["30d", "7d"]
     assert all(f["license"] == "Soon" and f["renews_on"] == soon and f["cost_minor"] == 1000 for f in fired)
     assert len(office.ok("audit", "log", "--action", "license.renewing", "--json").json()) == 2
+
+
+def test_a_moved_renewal_is_looked_at_again(office):
+    """The next reminder check is remembered so most commands read nothing; whatever moves a
+    renewal (an edit, an import, even an edit outside owatch) makes the next command look again."""
+    office.install_hook("license-renewing", f'cat >> "{office.home}/fired.jsonl"; echo >> "{office.home}/fired.jsonl"\n')
+    far = (datetime.date.today() + datetime.timedelta(days=200)).isoformat()
+    soon = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    office.ok("license", "add", "Later", "--vendor", "zoom", "--seats", "1", "--cost", "10", "--renews", far)
+    office.ok("license", "add", "Other", "--vendor", "slack", "--seats", "1", "--cost", "10", "--renews", far)
+    office.ok("whoami")
+    assert not (office.home / "fired.jsonl").exists()
+    fired = lambda: sorted((f["license"], f["lead"]) for f in (json.loads(l) for l in (office.home / "fired.jsonl").read_text().splitlines() if l.strip()))
+    office.ok("license", "edit", "Later", "--renews", soon)
+    office.ok("whoami")
+    assert fired() == [("Later", "30d"), ("Later", "7d")]
+    office.sql(f"UPDATE licenses SET renews_on = '{soon}' WHERE name = 'Other'")
+    office.ok("whoami")
+    assert fired() == [("Later", "30d"), ("Later", "7d"), ("Other", "30d"), ("Other", "7d")]
 
 
 def test_failing_renewal_hook_warns(office):

@@ -285,7 +285,7 @@ public enum LicenseImport {
             var errors: [RowError] = []
             var seen: [String: Int] = [:]
             var pending: [(line: Int, license: LicenseDraft.Resolved)] = []
-            var licenses = 0, seats = 0, renewing = false, updated = 0, unchanged = 0
+            var licenses = 0, seats = 0, updated = 0, unchanged = 0
             var changes: [Change] = []
             func flush() throws {
                 let written = try Licenses.insert(db, pending.map(\.license), vendors: &vendors, users: &users, stamp: stamp)
@@ -308,7 +308,6 @@ public enum LicenseImport {
                     let key = CSV.trim(d.name).lowercased()
                     if let first = seen[key] { throw OWError.badData("'\(d.name)' is also on line \(first)") }
                     seen[key] = line
-                    renewing = renewing || d.renewsOn != nil
                     if update, let existing = try Licenses.find(db, CSV.trim(d.name)), Int64(CSV.trim(d.name)) == nil {
                         let diff = difference(existing, r, today: session.now)
                         if diff.isEmpty {
@@ -329,7 +328,6 @@ public enum LicenseImport {
             try flush()
             guard errors.isEmpty else { throw ImportFailure(errors: errors) }
             guard licenses + updated + unchanged > 0 else { throw OWError.badData("no licenses in the file") }
-            if renewing || updated > 0 { try Housekeeping.renewalsChanged(db) }
             var outcome = Outcome(licenses: licenses, seats: seats, dryRun: dryRun, changes: changes, updated: updated, unchanged: unchanged)
             if licenses + updated > 0 {
                 try Findings.resolveStale(db, now: session.now)     // as every license change: no finding left untrue

@@ -154,7 +154,6 @@ public enum Licenses {
             var vendors = try Vendors.index(session.db)
             var users = try activeUsers(session.db)
             let id = try insert(session.db, [resolved], vendors: &vendors, users: &users, stamp: Stamp(session.now))[0].get()
-            if draft.renewsOn != nil { try Housekeeping.renewalsChanged(session.db) }
             let license = try get(session.db, String(id))
             try audit(session, "license.add", "license:\(license.name)", details(license, holders: draft.assigned))
             return license
@@ -351,7 +350,6 @@ public enum Licenses {
             let l = try get(session.db, key)
             guard !l.isActive else { throw OWError.refused("'\(l.name)' is active") }
             try session.db.run("UPDATE licenses SET status = 'active', ends_on = NULL WHERE id = ?", l.id)
-            try Housekeeping.renewalsChanged(session.db)
             try audit(session, "license.reactivate", "license:\(l.name)", .obj([("ended_on", l.endsOn.map(JSON.string) ?? .null)]))
             return try get(session.db, String(l.id))
         }
@@ -425,7 +423,6 @@ public enum Licenses {
                 changed.append(("cost", .number(price.decimal)))
             }
             guard !changed.isEmpty else { throw OWError.usage("nothing to change", hint: "see `owatch license edit --help`") }
-            try Housekeeping.renewalsChanged(db)
             let after = try get(db, String(l.id))
             try audit(session, "license.edit", "license:\(l.name)", .obj(changed + [("monthly_before", .number(l.monthly.decimal)), ("monthly_after", .number(after.monthly.decimal))]))
             return after
@@ -476,7 +473,6 @@ public enum Licenses {
                 end = Time.day(session.now)
             }
             try session.db.run("UPDATE licenses SET status = 'cancelled', ends_on = ? WHERE id = ?", end, l.id)
-            try Housekeeping.renewalsChanged(session.db)
             try audit(session, "license.cancel", "license:\(l.name)", .obj([("ends_on", .string(end)), ("monthly", .number(l.monthly.decimal))]))
             return try get(session.db, String(l.id))
         }

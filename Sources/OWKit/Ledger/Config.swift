@@ -138,7 +138,6 @@ public enum Config {
     /// What follows from a setting, in its transaction.
     static func applied(_ session: Session, _ name: String) throws -> Effect {
         var effect = Effect()
-        if name == "renewals.notify" { try Housekeeping.renewalsChanged(session.db) }
         if name == "leave.holidays" { effect.recomputedLeave = try Leave.holidaysChanged(session.ledger) }
         return effect
     }

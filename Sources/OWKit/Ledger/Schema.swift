@@ -373,6 +373,20 @@ enum Schema {
             try db.execute("""
             ALTER TABLE charges ADD COLUMN currency_assumed INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE findings ADD COLUMN currency_assumed INTEGER NOT NULL DEFAULT 0;
+            -- Renewal reminders look again after anything that can move a renewal: a license
+            -- with a date added, its date, period, end or status changed, or the lead times
+            -- (config renewals.notify) set. Kept by triggers, as spend_monthly is, so no write
+            -- can forget it (the check's next day lives in meta).
+            CREATE TRIGGER renewals_after_license_insert AFTER INSERT ON licenses WHEN NEW.renews_on IS NOT NULL
+            BEGIN DELETE FROM meta WHERE key = 'renewals.next_check'; END;
+            CREATE TRIGGER renewals_after_license_update AFTER UPDATE OF renews_on, period, ends_on, status ON licenses
+            BEGIN DELETE FROM meta WHERE key = 'renewals.next_check'; END;
+            CREATE TRIGGER renewals_after_config_insert AFTER INSERT ON config WHEN NEW.key = 'renewals.notify'
+            BEGIN DELETE FROM meta WHERE key = 'renewals.next_check'; END;
+            CREATE TRIGGER renewals_after_config_update AFTER UPDATE ON config WHEN NEW.key = 'renewals.notify'
+            BEGIN DELETE FROM meta WHERE key = 'renewals.next_check'; END;
+            CREATE TRIGGER renewals_after_config_delete AFTER DELETE ON config WHEN OLD.key = 'renewals.notify'
+            BEGIN DELETE FROM meta WHERE key = 'renewals.next_check'; END;
             """)
             try Catalog.addMissing(to: db)
         },

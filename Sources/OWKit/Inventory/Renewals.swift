@@ -1,0 +1,54 @@
+import Foundation
+
+/// Work any command does on its way out: renewal reminders whose moment has passed.
+public enum Housekeeping {
+    static let nextCheckKey = "renewals.next_check"
+
+    // Every write that can move a renewal clears it, by triggers (schema migration 9), so the
+    // next command looks again.
+    /// Fires `license-renewing` once per license, renewal date and lead time
+    /// (`config renewals.notify`, default `30d,7d`) once the lead moment has passed.
+    /// Costs one small read unless a reminder may be due. Returns hook warnings.
+    public static func renewalReminders(_ session: Session) -> [String] {
+        guard session.actor.role == .admin || session.actor.role == .scanner else { return [] }
+        let today = Time.startOfDay(session.now)
+        do {
+            if let next = try session.db.one("SELECT value FROM meta WHERE key = ?", nextCheckKey)?.string("value"),
+               let date = Time.parseDay(next), date > today { return [] }
+            let leads = try (Config.get(session.ledger, "renewals.notify") ?? "30d,7d").split(separator: ",").compactMap { Duration.parse(String($0)) }
+            var fired: [JSON] = []
+            try session.write {
+                var nextCheck: Date?
+                func later(_ d: Date) { if nextCheck.map({ d < $0 }) ?? true { nextCheck = d } }
+                // Only the columns renewal dates come from: after an import this reads every license.
+                var periods: [String: Period] = [:]
+                let dated = try session.db.query("SELECT id, period, renews_on, ends_on FROM licenses WHERE renews_on IS NOT NULL")
+                for row in dated {
+                    guard let date = License.nextRenewal(period: Period.stored(row.string(1), cache: &periods), anchor: row.optionalString(2), endsOn: row.optionalString(3),
+                                                         onOrAfter: today) else { continue }
+                    later(Duration(count: 1, unit: .day).added(to: date))   // it rolls forward after that
+                    for lead in leads {
+                        let moment = lead.subtracted(from: date)
+                        guard moment <= today else { later(moment); continue }
+                        let renews = Time.day(date)
+                        try session.db.run("INSERT OR IGNORE INTO renewal_notices(license_id, renews_on, lead, fired_at) VALUES (?,?,?,?)",
+                                           row.int(0), renews, lead.description, Time.rfc3339(session.now))
+                        guard session.db.changes == 1 else { continue }
+                        let license = try Licenses.get(session.db, String(row.int(0)))
+                        try session.audit("license.renewing", "license:\(license.name)", .obj([("renews_on", .string(renews)), ("lead", .string(lead.description))]))
+                        fired.append(.obj([("event", .string("license-renewing")), ("license", .string(license.name)),
+                                           ("vendor", .string(license.vendor)), ("renews_on", .string(renews)), ("lead", .string(lead.description)),
+                                           ("cost", .number(license.cost.decimal)), ("cost_minor", .int(license.cost.minor)),
+                                           ("currency", .string(license.currency.code)), ("period", .string(license.period.description)),
+                                           ("owner", license.owner.map(JSON.string) ?? .null)]))
+                    }
+                }
+                try session.db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                   nextCheckKey, Time.day(nextCheck ?? Duration(count: 1, unit: .year).added(to: today)))
+            }
+            return fired.compactMap { Hooks.run("license-renewing", payload: $0, ledger: session.ledger).warning }
+        } catch {
+            return ["renewal reminders skipped: \((error as? OWError)?.message ?? "\(error)")"]
+        }
+    }
+}
