@@ -11,9 +11,16 @@ struct Option: Sendable {
     /// A file the value names: with `--remote`, read or written on the client (SPEC: remote).
     let file: FileUse?
 
-    init(_ long: String, short: Character? = nil, value: String? = nil, _ help: String, choices: [String] = [], repeatable: Bool = false,
-         file: FileUse? = nil) {
-        self.long = long; self.short = short; self.value = value; self.help = help; self.choices = choices; self.repeatable = repeatable
+    init(
+        _ long: String, short: Character? = nil, value: String? = nil, _ help: String, choices: [String] = [], repeatable: Bool = false,
+        file: FileUse? = nil
+    ) {
+        self.long = long
+        self.short = short
+        self.value = value
+        self.help = help
+        self.choices = choices
+        self.repeatable = repeatable
         self.file = file
     }
 }
@@ -34,10 +41,10 @@ struct Argument: Sendable {
 
 /// What the dispatcher sets up before a command runs (git's RUN_SETUP flags).
 enum Access: Sendable {
-    case anyone                 // no ledger needed: help, completion
-    case bootstrap              // creates the ledger: init
-    case ledger                 // ledger opened, no session: login, logout
-    case roles(Set<Role>)       // a verified token whose role is in the set
+    case anyone  // no ledger needed: help, completion
+    case bootstrap  // creates the ledger: init
+    case ledger  // ledger opened, no session: login, logout
+    case roles(Set<Role>)  // a verified token whose role is in the set
 }
 
 let everyone: Set<Role> = [.admin, .employee, .scanner]
@@ -81,11 +88,14 @@ struct Noun: Sendable {
 }
 
 /// `config … --local`: this computer's client settings, which need no ledger or token.
-let localSetting = Option("local", "a setting of this computer's owatch client ($XDG_CONFIG_HOME/owatch/client.conf: remote), not of the ledger")
+let localSetting = Option(
+    "local", "a setting of this computer's owatch client ($XDG_CONFIG_HOME/owatch/client.conf: remote), not of the ledger")
 
 /// Options every command accepts.
 let globalOptions: [Option] = [
-    Option("remote", value: "URL", "run the command on a remote ledger: ssh://[user@]host[:port][/ledger.db] or sudo://account (env OWATCH_REMOTE)"),
+    Option(
+        "remote", value: "URL",
+        "run the command on a remote ledger: ssh://[user@]host[:port][/ledger.db] or sudo://account (env OWATCH_REMOTE)"),
     Option("ledger", value: "PATH", "ledger file (env OWATCH_LEDGER; default $XDG_DATA_HOME/owatch/ledger.db)"),
     Option("token", value: "PATH", "token file (env OWATCH_TOKEN; default $XDG_CONFIG_HOME/owatch/token)"),
     Option("key", value: "PATH", "issuer private key (env OWATCH_KEY; default $XDG_CONFIG_HOME/owatch/issuer.key)", file: .input),
@@ -154,4 +164,3 @@ let commandTable: [Command] = [
     completionCommands,
     genDocsCommands,
 ].flatMap { $0 }
-

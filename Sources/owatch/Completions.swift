@@ -17,7 +17,10 @@ enum Completions {
     /// What a value is, for completion: from its placeholder (`--out FILE`, `LICENSE`, `USER`)
     /// and the noun it belongs to (`ID` of `scan adopt` is a finding, of `approve` a request).
     enum ValueKind {
-        case files, words([String]), data(CompletionValues.Kind), none
+        case files
+        case words([String])
+        case data(CompletionValues.Kind)
+        case none
     }
 
     static func kind(placeholder: String, choices: [String], noun: String?) -> ValueKind {

@@ -60,7 +60,9 @@ final class Invocation {
         guard !flag("yes"), term.stdinIsTTY, term.stderrIsTTY else { return }
         term.err(question + " [y/N] ")
         let answer = (readLine() ?? "").trimmed(.whitespaces).lowercased()
-        guard answer == "y" || answer == "yes" else { throw OWError.refused("not confirmed; nothing changed", hint: "pass --yes to skip the question") }
+        guard answer == "y" || answer == "yes" else {
+            throw OWError.refused("not confirmed; nothing changed", hint: "pass --yes to skip the question")
+        }
     }
 
     // Output: data to stdout in the chosen format; messages to stderr.
@@ -73,10 +75,12 @@ final class Invocation {
     /// For lists made row by row: each row is written (or, for tables, kept) as it is added.
     func listWriter(columns: [String] = [], tableColumns: [String]? = nil) -> Exporter.ListWriter {
         let term = self.term
-        return Exporter.ListWriter(exporter, emptyColumns: columns, tableColumns: tableColumns, sink: { term.out(bytes: $0) },
-                                   unknownColumn: { [weak self] bad, known in
-                                       self?.deferredError = OWError.usage("no column '\(bad)' in this list", hint: "its columns: " + known.joined(separator: ", "))
-                                   })
+        return Exporter.ListWriter(
+            exporter, emptyColumns: columns, tableColumns: tableColumns, sink: { term.out(bytes: $0) },
+            unknownColumn: { [weak self] bad, known in
+                self?.deferredError = OWError.usage(
+                    "no column '\(bad)' in this list", hint: "its columns: " + known.joined(separator: ", "))
+            })
     }
 
     /// The result of a change: as a one-row summary table in table format, the whole object otherwise.

@@ -43,27 +43,27 @@ enum ManPages {
     }
 
     static let exitStatus = """
-    .Sh EXIT STATUS
-    .Bl -tag -width Ds -compact
-    .It 0
-    success
-    .It 1
-    refused by a rule, or not found
-    .It 64
-    usage error
-    .It 65
-    bad input data, or a failed audit verification
-    .It 66
-    input file or ledger missing
-    .It 74
-    I/O error
-    .It 75
-    the ledger is busy; retry
-    .It 77
-    not permitted: token, role or file permissions
-    .El
+        .Sh EXIT STATUS
+        .Bl -tag -width Ds -compact
+        .It 0
+        success
+        .It 1
+        refused by a rule, or not found
+        .It 64
+        usage error
+        .It 65
+        bad input data, or a failed audit verification
+        .It 66
+        input file or ledger missing
+        .It 74
+        I/O error
+        .It 75
+        the ledger is busy; retry
+        .It 77
+        not permitted: token, role or file permissions
+        .El
 
-    """
+        """
 
     static func header(_ name: String, _ summary: String) -> String {
         ".Dd \(date)\n.Dt \(name.uppercased()) 1\n.Os\n.Sh NAME\n.Nm \(name)\n.Nd \(escape(summary))\n"
@@ -84,7 +84,8 @@ enum ManPages {
             out += optionList(c.options)
         }
         if let keys = n?.jsonKeys, !keys.isEmpty {
-            out += ".Sh OUTPUT\nWith\n.Fl -format Ar json ,\n.Ar jsonl\nor\n.Ar csv\nrows carry these keys; money fields X also carry X_minor and currency.\n.Bl -tag -width Ds -compact\n"
+            out +=
+                ".Sh OUTPUT\nWith\n.Fl -format Ar json ,\n.Ar jsonl\nor\n.Ar csv\nrows carry these keys; money fields X also carry X_minor and currency.\n.Bl -tag -width Ds -compact\n"
             for (k, v) in keys { out += ".It Sy \(k)\n\(escape(v))\n" }
             out += ".El\n"
         }
@@ -100,33 +101,34 @@ enum ManPages {
     static func overview() -> String {
         var out = header("owatch", "software spend, seats, requests and approvals for a small office")
         out += ".Sh SYNOPSIS\n.Nm\n.Ar command\n.Op Ar verb\n.Op Ar arguments\n.Op Ar options\n"
-        out += ".Sh DESCRIPTION\n.Nm\nkeeps an office's software inventory, requests, approvals and spend in one SQLite ledger.\nRoles are enforced by signed Ed25519 token files.\nEvery command prints a table, JSON, JSON lines or CSV.\n"
+        out +=
+            ".Sh DESCRIPTION\n.Nm\nkeeps an office's software inventory, requests, approvals and spend in one SQLite ledger.\nRoles are enforced by signed Ed25519 token files.\nEvery command prints a table, JSON, JSON lines or CSV.\n"
         out += ".Ss Commands\n.Bl -tag -width Ds\n"
         for c in Help.visible { out += ".It Cm \(c.path)\n\(escape(c.summary)).\n" }
         out += ".El\n.Ss Global options\n" + optionList(globalOptions)
         out += """
-        .Sh ENVIRONMENT
-        .Bl -tag -width Ds
-        .It Ev OWATCH_LEDGER , OWATCH_TOKEN , OWATCH_KEY
-        override the ledger, token and issuer key paths.
-        .It Ev OWATCH_FORMAT
-        default output format.
-        .It Ev NO_COLOR
-        disables colour.
-        .It Ev XDG_DATA_HOME , XDG_CONFIG_HOME
-        base directories of the default paths.
-        .El
-        .Sh FILES
-        .Bl -tag -width Ds
-        .It Pa $XDG_DATA_HOME/owatch/ledger.db
-        the ledger (SQLite, WAL mode)
-        .It Pa $XDG_CONFIG_HOME/owatch/token
-        your token, mode 0600
-        .It Pa $XDG_CONFIG_HOME/owatch/issuer.key
-        the issuer's Ed25519 private key (PKCS#8 PEM), mode 0600
-        .El
+            .Sh ENVIRONMENT
+            .Bl -tag -width Ds
+            .It Ev OWATCH_LEDGER , OWATCH_TOKEN , OWATCH_KEY
+            override the ledger, token and issuer key paths.
+            .It Ev OWATCH_FORMAT
+            default output format.
+            .It Ev NO_COLOR
+            disables colour.
+            .It Ev XDG_DATA_HOME , XDG_CONFIG_HOME
+            base directories of the default paths.
+            .El
+            .Sh FILES
+            .Bl -tag -width Ds
+            .It Pa $XDG_DATA_HOME/owatch/ledger.db
+            the ledger (SQLite, WAL mode)
+            .It Pa $XDG_CONFIG_HOME/owatch/token
+            your token, mode 0600
+            .It Pa $XDG_CONFIG_HOME/owatch/issuer.key
+            the issuer's Ed25519 private key (PKCS#8 PEM), mode 0600
+            .El
 
-        """
+            """
         out += exitStatus
         out += ".Sh SEE ALSO\n" + Help.nounOrder.sorted().map { ".Xr owatch-\($0) 1" }.joined(separator: " ,\n") + "\n"
         return out

@@ -5,7 +5,7 @@ struct ParsedLine {
     var command: Command?
     var noun: String?
     var arguments: [String] = []
-    var options: [String: [String]] = [:]     // long name → values ("" for flags)
+    var options: [String: [String]] = [:]  // long name → values ("" for flags)
 
     func flag(_ name: String) -> Bool { options[name] != nil }
     func value(_ name: String) -> String? { options[name]?.last }
@@ -27,8 +27,9 @@ enum Parser {
             let commands = table.filter { $0.noun == noun }
             if commands.isEmpty {
                 let names = Array(Set(table.filter { !$0.hidden }.map(\.noun))).sorted()
-                throw OWError.usage("'\(noun)' is not an owatch command",
-                                    hint: Suggest.nearest(noun, in: names).map { "did you mean 'owatch \($0)'?" } ?? "see `owatch help`")
+                throw OWError.usage(
+                    "'\(noun)' is not an owatch command",
+                    hint: Suggest.nearest(noun, in: names).map { "did you mean 'owatch \($0)'?" } ?? "see `owatch help`")
             }
             line.noun = noun
             let bare = commands.first(where: { $0.verb == nil })
@@ -37,7 +38,7 @@ enum Parser {
                 positionals.removeFirst()
                 return
             }
-            guard positionals.count >= 2 else { return }   // `owatch user` alone: noun help; `owatch scan`: decided at the end
+            guard positionals.count >= 2 else { return }  // `owatch user` alone: noun help; `owatch scan`: decided at the end
             let verb = positionals[1]
             if let bare, !commands.contains(where: { $0.verb == verb }) {
                 // `owatch scan mail.mbox`: the bare command, with its arguments.
@@ -47,8 +48,10 @@ enum Parser {
             }
             guard let cmd = commands.first(where: { $0.verb == verb }) else {
                 let verbs = commands.filter { !$0.hidden }.compactMap(\.verb)
-                throw OWError.usage("'\(verb)' is not an 'owatch \(noun)' command",
-                                    hint: Suggest.nearest(verb, in: verbs).map { "did you mean 'owatch \(noun) \($0)'?" } ?? "one of: \(verbs.joined(separator: ", "))")
+                throw OWError.usage(
+                    "'\(verb)' is not an 'owatch \(noun)' command",
+                    hint: Suggest.nearest(verb, in: verbs).map { "did you mean 'owatch \(noun) \($0)'?" }
+                        ?? "one of: \(verbs.joined(separator: ", "))")
             }
             line.command = cmd
             positionals.removeFirst(2)
@@ -62,10 +65,14 @@ enum Parser {
                 try resolveCommand()
                 continue
             }
-            if arg == "--" { optionsEnded = true; continue }
+            if arg == "--" {
+                optionsEnded = true
+                continue
+            }
             // An option right after a noun that is also a command (`owatch scan --dry-run`) belongs to that command.
             if line.command == nil, let noun = positionals.first, positionals.count == 1,
-               let bare = table.first(where: { $0.noun == noun && $0.verb == nil }) {
+                let bare = table.first(where: { $0.noun == noun && $0.verb == nil })
+            {
                 line.command = bare
                 positionals.removeFirst()
             }
@@ -75,7 +82,8 @@ enum Parser {
             if arg.hasPrefix("--") {
                 let body = arg.dropFirst(2)
                 if let eq = body.firstIndex(of: "=") {
-                    name = String(body[..<eq]); inline = String(body[body.index(after: eq)...])
+                    name = String(body[..<eq])
+                    inline = String(body[body.index(after: eq)...])
                 } else {
                     name = String(body)
                 }
@@ -90,8 +98,10 @@ enum Parser {
                 let longs = optionSet().map { "--" + $0.long }
                 let shown = arg.hasPrefix("--") ? "--" + name : arg
                 let scope = line.command.map { "'owatch \($0.path)'" } ?? "owatch"
-                throw OWError.usage("unknown option '\(shown)' for \(scope)",
-                                    hint: Suggest.nearest(shown, in: longs).map { "did you mean '\($0)'?" } ?? "see `owatch \(line.command?.path ?? "") --help`".replacingOccurrences(of: "  ", with: " "))
+                throw OWError.usage(
+                    "unknown option '\(shown)' for \(scope)",
+                    hint: Suggest.nearest(shown, in: longs).map { "did you mean '\($0)'?" }
+                        ?? "see `owatch \(line.command?.path ?? "") --help`".replacingOccurrences(of: "  ", with: " "))
             }
             name = option.long
             var value = ""
@@ -104,8 +114,9 @@ enum Parser {
                     i += 1
                 }
                 if !option.choices.isEmpty, !option.choices.contains(value) {
-                    throw OWError.usage("--\(name) must be one of \(option.choices.joined(separator: ", ")), not '\(value)'",
-                                        hint: Suggest.nearest(value, in: option.choices).map { "did you mean '\($0)'?" })
+                    throw OWError.usage(
+                        "--\(name) must be one of \(option.choices.joined(separator: ", ")), not '\(value)'",
+                        hint: Suggest.nearest(value, in: option.choices).map { "did you mean '\($0)'?" })
                 }
             } else if inline != nil {
                 throw OWError.usage("--\(name) takes no value")
@@ -139,12 +150,14 @@ enum Parser {
             throw OWError.usage("'owatch \(cmd.path)' needs \(missing.name)", hint: "usage: \(cmd.usage)")
         }
         if !variadic, args.count > cmd.arguments.count {
-            throw OWError.usage("'owatch \(cmd.path)' takes \(cmd.arguments.isEmpty ? "no arguments" : "\(cmd.arguments.count) argument(s)"); unexpected '\(args[cmd.arguments.count])'",
-                                hint: "usage: \(cmd.usage)")
+            throw OWError.usage(
+                "'owatch \(cmd.path)' takes \(cmd.arguments.isEmpty ? "no arguments" : "\(cmd.arguments.count) argument(s)"); unexpected '\(args[cmd.arguments.count])'",
+                hint: "usage: \(cmd.usage)")
         }
         for (spec, value) in zip(cmd.arguments, args) where !spec.choices.isEmpty && !spec.choices.contains(value) {
-            throw OWError.usage("\(spec.name) must be one of \(spec.choices.joined(separator: ", ")), not '\(value)'",
-                                hint: Suggest.nearest(value, in: spec.choices).map { "did you mean '\($0)'?" })
+            throw OWError.usage(
+                "\(spec.name) must be one of \(spec.choices.joined(separator: ", ")), not '\(value)'",
+                hint: Suggest.nearest(value, in: spec.choices).map { "did you mean '\($0)'?" })
         }
     }
 }

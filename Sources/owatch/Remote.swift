@@ -24,15 +24,22 @@ enum Remote {
         var readsStdin = false
         for option in globalOptions + command.options where !localOnly.contains(option.long) {
             for value in line.options[option.long] ?? [] {
-                guard option.value != nil else { args.append("--" + option.long); continue }
-                if let use = option.file { if value == "-" { readsStdin = true } else { files.append(FileValue(index: args.count, use: use, value: value)) } }
+                guard option.value != nil else {
+                    args.append("--" + option.long)
+                    continue
+                }
+                if let use = option.file {
+                    if value == "-" { readsStdin = true } else { files.append(FileValue(index: args.count, use: use, value: value)) }
+                }
                 args.append("--\(option.long)=\(value)")
             }
         }
         args.append("--")
         for (i, value) in line.arguments.enumerated() {
             let spec = i < command.arguments.count ? command.arguments[i] : command.arguments.last
-            if let use = spec?.file { if value == "-" { readsStdin = true } else { files.append(FileValue(index: args.count, use: use, value: value)) } }
+            if let use = spec?.file {
+                if value == "-" { readsStdin = true } else { files.append(FileValue(index: args.count, use: use, value: value)) }
+            }
             args.append(value)
         }
         return (args, files, readsStdin)
@@ -52,11 +59,13 @@ enum Remote {
     static func client(_ line: ParsedLine, _ command: Command, remote text: String, environment env: [String: String]) throws -> Int32 {
         let url = try RemoteURL(parsing: text)
         if case .bootstrap = command.access {
-            throw OWError.usage("'owatch \(command.path)' creates a ledger on the machine it runs on; it does not run --remote",
-                                hint: "run it on the server, as the account that will own the ledger")
+            throw OWError.usage(
+                "'owatch \(command.path)' creates a ledger on the machine it runs on; it does not run --remote",
+                hint: "run it on the server, as the account that will own the ledger")
         }
         if line.value("ledger") != nil {
-            throw OWError.usage("--ledger names a file on this machine; a remote ledger's path goes in the URL", hint: "ssh://host/srv/owatch/ledger.db")
+            throw OWError.usage(
+                "--ledger names a file on this machine; a remote ledger's path goes in the URL", hint: "ssh://host/srv/owatch/ledger.db")
         }
         let (args, files, _) = canonical(line, command)
         var request = RemoteRequest(clientVersion: version, arguments: args)
@@ -85,11 +94,13 @@ enum Remote {
             return refuse(original)
         }
         if isatty(STDIN_FILENO) == 1 {
-            FileHandle.standardError.write(Data("""
-                owatch: error: owatch remote-exec answers owatch clients on its standard input, not people
-                hint: from your computer: owatch --remote ssh://\(env["USER"] ?? "owatch")@THIS-HOST whoami
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    owatch: error: owatch remote-exec answers owatch clients on its standard input, not people
+                    hint: from your computer: owatch --remote ssh://\(env["USER"] ?? "owatch")@THIS-HOST whoami
 
-                """.utf8))
+                    """.utf8))
             return OWError.Kind.usage.rawValue
         }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -103,7 +114,8 @@ enum Remote {
             // Exactly the canonical form, and every file-naming value one the client sent:
             // a request cannot point a command at the server's own files (its issuer key, say).
             guard args == request.arguments,
-                  files.map({ [$0.index: $0.use] }) == request.slots.map({ [$0.argument: $0.use] }) else {
+                files.map({ [$0.index: $0.use] }) == request.slots.map({ [$0.argument: $0.use] })
+            else {
                 throw OWError.refused("the request is not one an owatch client sends", hint: "use the same owatch version on both ends")
             }
         }
@@ -121,11 +133,13 @@ enum Remote {
 
     static func refuse(_ command: String) -> Int32 {
         let shown = SafeText.visible(String(command.prefix(200)))
-        FileHandle.standardError.write(Data("""
-            owatch: error: this account runs only owatch requests, not '\(shown)'
-            hint: from your computer: owatch --remote ssh://USER@HOST COMMAND …
+        FileHandle.standardError.write(
+            Data(
+                """
+                owatch: error: this account runs only owatch requests, not '\(shown)'
+                hint: from your computer: owatch --remote ssh://USER@HOST COMMAND …
 
-            """.utf8))
+                """.utf8))
         return OWError.Kind.notPermitted.rawValue
     }
 
@@ -134,11 +148,13 @@ enum Remote {
     static func shell(_ argv: [String], environment env: [String: String]) -> Int32 {
         guard argv.count == 2, argv[0] == "-c" else {
             if argv.isEmpty {
-                FileHandle.standardError.write(Data("""
-                    owatch: this account serves an owatch ledger; it has no interactive shell.
-                    hint: from your computer: owatch --remote ssh://\(env["USER"] ?? "owatch")@THIS-HOST whoami
+                FileHandle.standardError.write(
+                    Data(
+                        """
+                        owatch: this account serves an owatch ledger; it has no interactive shell.
+                        hint: from your computer: owatch --remote ssh://\(env["USER"] ?? "owatch")@THIS-HOST whoami
 
-                    """.utf8))
+                        """.utf8))
                 return OWError.Kind.notPermitted.rawValue
             }
             return refuse(argv.joined(separator: " "))

@@ -23,9 +23,10 @@ struct Terminal {
         // The first of LC_ALL, LC_CTYPE, LANG that is set decides, as setlocale(3) would.
         let locale = ["LC_ALL", "LC_CTYPE", "LANG"].lazy.compactMap { env[$0] }.first { !$0.isEmpty } ?? ""
         let unicode = locale.lowercased().replacingOccurrences(of: "-", with: "").contains("utf8")
-        return Terminal(isTTY: tty, stderrIsTTY: remote?["stderr"].map { $0 == 1 } ?? (isatty(STDERR_FILENO) == 1),
-                        stdinIsTTY: remote?["stdin"].map { $0 == 1 } ?? (isatty(STDIN_FILENO) == 1),
-                        color: tty && !colorOff, width: width, unicode: unicode)
+        return Terminal(
+            isTTY: tty, stderrIsTTY: remote?["stderr"].map { $0 == 1 } ?? (isatty(STDERR_FILENO) == 1),
+            stdinIsTTY: remote?["stdin"].map { $0 == 1 } ?? (isatty(STDIN_FILENO) == 1),
+            color: tty && !colorOff, width: width, unicode: unicode)
     }
 
     /// `stdout=1,stderr=0,stdin=0,width=120`, as `owatch remote-exec` describes the client's terminal.

@@ -19,7 +19,10 @@ func main() -> Int32 {
             return 0
         }
         let line = try Parser.parse(argv)
-        if line.flag("version") { term.out("owatch \(version)\n"); return 0 }
+        if line.flag("version") {
+            term.out("owatch \(version)\n")
+            return 0
+        }
         if argv.isEmpty {
             // Like git: a bare `owatch` is a usage error, with the short usage on stderr.
             term.err(Help.shortUsage())
@@ -42,7 +45,8 @@ func main() -> Int32 {
         }
         if format != .table { term.width = nil }
         if environment["OWATCH_SERVED"] == nil, Remote.runsRemotely(command, line),
-           let remote = ClientConfig.remote(flag: line.value("remote"), environment: environment) {
+            let remote = ClientConfig.remote(flag: line.value("remote"), environment: environment)
+        {
             return try Remote.client(line, command, remote: remote, environment: environment)
         }
         let paths = Paths(ledger: line.value("ledger"), token: line.value("token"), key: line.value("key"))

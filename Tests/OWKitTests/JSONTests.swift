@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import OWKit
 
 final class JSONTests: XCTestCase {
@@ -12,7 +13,10 @@ final class JSONTests: XCTestCase {
     }
 
     func testRejectsHostileInput() {
-        for bad in ["", "{", "{\"a\":1,\"a\":2}", "[1,]", "01", "1.", "\"\\ud800\"", "\"\u{01}\"", "{} x", "tru", "[" + String(repeating: "[", count: 100) + "]"] {
+        for bad in [
+            "", "{", "{\"a\":1,\"a\":2}", "[1,]", "01", "1.", "\"\\ud800\"", "\"\u{01}\"", "{} x", "tru",
+            "[" + String(repeating: "[", count: 100) + "]",
+        ] {
             XCTAssertThrowsError(try JSON.parse(bad, maxDepth: 32), "accepted \(bad.prefix(20))")
         }
         XCTAssertThrowsError(try JSON.parse([0x22, 0xFF, 0x22]), "invalid UTF-8")

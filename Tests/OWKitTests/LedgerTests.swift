@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import OWKit
 
 /// A fresh ledger, issuer key and admin session in a temp directory.
@@ -23,10 +24,11 @@ final class TempOffice {
 final class LedgerTests: XCTestCase {
     func testWriteRollsBackOnError() throws {
         let office = try TempOffice()
-        XCTAssertThrowsError(try office.admin.write {
-            try office.admin.db.run("INSERT INTO config(key, value) VALUES ('x', 'y')")
-            throw OWError.refused("boom")
-        })
+        XCTAssertThrowsError(
+            try office.admin.write {
+                try office.admin.db.run("INSERT INTO config(key, value) VALUES ('x', 'y')")
+                throw OWError.refused("boom")
+            })
         XCTAssertNil(try office.ledger.configValue("x"))
         XCTAssertFalse(office.admin.db.isInTransaction)
     }
@@ -48,7 +50,8 @@ final class LedgerTests: XCTestCase {
 
     func testTokenRoundTripAndExpiry() throws {
         let office = try TempOffice()
-        let (_, token) = try Users.addWithToken(office.admin, name: "bob", role: .employee, dept: nil, email: nil, ttl: Duration(count: 1, unit: .day))
+        let (_, token) = try Users.addWithToken(
+            office.admin, name: "bob", role: .employee, dept: nil, email: nil, ttl: Duration(count: 1, unit: .day))
         let claims = try Token.verify(token.text, ledger: office.ledger)
         XCTAssertEqual(claims.subject, "bob")
         XCTAssertEqual(claims.role, .employee)

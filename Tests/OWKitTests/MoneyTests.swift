@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import OWKit
 
 final class MoneyTests: XCTestCase {
@@ -15,8 +16,8 @@ final class MoneyTests: XCTestCase {
             ("1.234,56 EUR", 123456, "EUR"), ("1.234,56 €", 123456, "EUR"), ("EUR 12.00", 1200, "EUR"), ("12,00 EUR", 1200, "EUR"),
             ("$1,234.56", 123456, "USD"), ("£9", 900, "GBP"), ("¥12,000", 12000, "JPY"), ("₹ 999", 99900, "INR"), ("US$5", 500, "USD"),
             ("CHF 1'234.50", 123450, "CHF"), ("(12.00)", -1200, "EUR"), ("-€3.10", -310, "EUR"), ("1,234", 123400, "EUR"),
-            ("12.000", 1200000, "EUR"), ("0,5", 50, "EUR"), (".99", 99, "EUR"), ("1 234,50 €", 123450, "EUR"), ("12.00-", -1200, "EUR"),
-            ("1,234,567.89", 123456789, "EUR"), ("1.234.567", 123456700, "EUR"), ("12USD", 1200, "USD"), ("1.234 BHD", 1234, "BHD"),
+            ("12.000", 1_200_000, "EUR"), ("0,5", 50, "EUR"), (".99", 99, "EUR"), ("1 234,50 €", 123450, "EUR"), ("12.00-", -1200, "EUR"),
+            ("1,234,567.89", 123_456_789, "EUR"), ("1.234.567", 123_456_700, "EUR"), ("12USD", 1200, "USD"), ("1.234 BHD", 1234, "BHD"),
         ]
         for (text, minor, code) in cases {
             let (m, c) = try parse(text)
@@ -40,7 +41,7 @@ final class MoneyTests: XCTestCase {
         // 100.00 a year, three licenses: exactly 25.00 a month, no drift from per-license rounding.
         let third = Rational(10000, 1) * Rational(1, 12)
         XCTAssertEqual((third + third + third).rounded, 2500)
-        XCTAssertEqual(Rational(5, 2).rounded, 2)   // half to even
+        XCTAssertEqual(Rational(5, 2).rounded, 2)  // half to even
         XCTAssertEqual(Rational(7, 2).rounded, 4)
         XCTAssertEqual(Rational(-5, 2).rounded, -2)
     }
@@ -59,7 +60,8 @@ final class MoneyTests: XCTestCase {
     }
 
     func testDecimalText() throws {
-        let jpy = try Currency.parse("JPY"), bhd = try Currency.parse("BHD")
+        let jpy = try Currency.parse("JPY")
+        let bhd = try Currency.parse("BHD")
         let cases: [(Int64, Currency, String)] = [
             (0, eur, "0.00"), (5, eur, "0.05"), (-5, eur, "-0.05"), (1250, eur, "12.50"), (-123456, eur, "-1234.56"), (100, eur, "1.00"),
             (0, jpy, "0"), (12000, jpy, "12000"), (-7, jpy, "-7"), (1, bhd, "0.001"), (1234, bhd, "1.234"),

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import OWKit
 
 /// The MIME reader, the receipt amount reader and the matcher, below the command line.
@@ -7,8 +8,10 @@ final class MIMETests: XCTestCase {
     func parse(_ text: String) throws -> MailMessage { try MIME.parse(Array(text.utf8)) }
 
     func testFoldedAndEncodedHeaders() throws {
-        let m = try parse("Subject: =?UTF-8?B?UmVjaG51bmcgZsO8cg==?=\n =?ISO-8859-1?Q?_M=E4rz?=\nFrom: =?utf-8?q?Caf=C3=A9?= <billing@example.com>\n\nbody\n")
-        XCTAssertEqual(m.subject, "Rechnung für März")           // adjacent encoded words join without the folding space
+        let m = try parse(
+            "Subject: =?UTF-8?B?UmVjaG51bmcgZsO8cg==?=\n =?ISO-8859-1?Q?_M=E4rz?=\nFrom: =?utf-8?q?Caf=C3=A9?= <billing@example.com>\n\nbody\n"
+        )
+        XCTAssertEqual(m.subject, "Rechnung für März")  // adjacent encoded words join without the folding space
         XCTAssertEqual(m.fromAddress, "billing@example.com")
     }
 
@@ -69,9 +72,11 @@ final class MIMETests: XCTestCase {
 
     func testHostileInputNeverCrashes() throws {
         let nested = (0..<200).map { "Content-Type: multipart/mixed; boundary=\"n\($0)\"\n\n--n\($0)\n" }.joined()
-        for text in ["", "\0\0\0", "Content-Transfer-Encoding: base64\n\n!!!@@@", "Content-Type: multipart/mixed\n\n--x\n", nested,
-                     "Content-Type: text/plain; charset=x-unknown\n\nhello \u{ff}\n"] {
-            _ = try? parse(text)     // an error or a best effort, never a trap
+        for text in [
+            "", "\0\0\0", "Content-Transfer-Encoding: base64\n\n!!!@@@", "Content-Type: multipart/mixed\n\n--x\n", nested,
+            "Content-Type: text/plain; charset=x-unknown\n\nhello \u{ff}\n",
+        ] {
+            _ = try? parse(text)  // an error or a best effort, never a trap
         }
     }
 }
@@ -97,7 +102,9 @@ final class MboxTests: XCTestCase {
     func testAMessagePastTheLimitIsPassedOverAcrossChunks() throws {
         let big = "From a@b Thu Nov 26 10:00:00 2026\nSubject: big\n\n" + String(repeating: "y", count: 3 * MboxReader.chunk) + "\n"
         let small = "From a@b Thu Nov 26 10:00:01 2026\nSubject: small\n\nhi\n"
-        XCTAssertEqual(try messages(small + big + small, maxMessageBytes: MboxReader.chunk), ["Subject: small\n\nhi\n", "<oversized>", "Subject: small\n\nhi\n"])
+        XCTAssertEqual(
+            try messages(small + big + small, maxMessageBytes: MboxReader.chunk),
+            ["Subject: small\n\nhi\n", "<oversized>", "Subject: small\n\nhi\n"])
         let (list, _) = try entries(Array((small + big).utf8), maxMessageBytes: MboxReader.chunk)
         guard case .oversized(let start, let size, let end) = list[1] else { return XCTFail("not oversized") }
         XCTAssertEqual(start, small.utf8.count)
@@ -111,12 +118,15 @@ final class MboxTests: XCTestCase {
         XCTAssertEqual(junk, nuls.count + 1)
         XCTAssertEqual(list.count, 1)
         // A message whose one line never ends stays one message.
-        XCTAssertEqual(try messages("From a@b Thu Nov 26 10:00:00 2026\nSubject: x\n\n" + String(repeating: "z", count: 2 * MboxReader.chunk)).count, 1)
+        XCTAssertEqual(
+            try messages("From a@b Thu Nov 26 10:00:00 2026\nSubject: x\n\n" + String(repeating: "z", count: 2 * MboxReader.chunk)).count, 1
+        )
     }
 
     func testFromLinesUnquotedAndSeparated() throws {
-        let got = try messages("junk before\nFrom a@b Thu Nov 26 10:00:00 2026\nSubject: 1\n\n>From here\n>>From there\n> From not\n"
-                               + "From a@b Thu Nov 26 10:00:01 2026\nSubject: 2\n\nFromage is not a separator\n")
+        let got = try messages(
+            "junk before\nFrom a@b Thu Nov 26 10:00:00 2026\nSubject: 1\n\n>From here\n>>From there\n> From not\n"
+                + "From a@b Thu Nov 26 10:00:01 2026\nSubject: 2\n\nFromage is not a separator\n")
         XCTAssertEqual(got, ["Subject: 1\n\nFrom here\n>From there\n> From not\n", "Subject: 2\n\nFromage is not a separator\n"])
     }
 
@@ -132,12 +142,16 @@ final class MboxTests: XCTestCase {
 final class ReceiptTests: XCTestCase {
     let eur = try! Currency.parse("EUR")
 
-    func total(_ text: String) -> String? { ReceiptReader.total(in: text, defaultCurrency: eur).map { "\($0.money.decimal) \($0.money.currency.code)" } }
+    func total(_ text: String) -> String? {
+        ReceiptReader.total(in: text, defaultCurrency: eur).map { "\($0.money.decimal) \($0.money.currency.code)" }
+    }
 
     func testEveryAmountFormat() {
-        let cases = ["Total: $1,234.56": "1234.56 USD", "Total: 1.234,56 €": "1234.56 EUR", "Total EUR 12.00": "12.00 EUR",
-                     "Total: 12,00 EUR": "12.00 EUR", "Total: £9": "9.00 GBP", "Total: ¥12,000": "12000 JPY", "Total: ₹ 999": "999.00 INR",
-                     "Amount paid: US$5": "5.00 USD", "お支払い金額: ¥1,180": "1180 JPY", "Gesamtbetrag: 299,00 €": "299.00 EUR"]
+        let cases = [
+            "Total: $1,234.56": "1234.56 USD", "Total: 1.234,56 €": "1234.56 EUR", "Total EUR 12.00": "12.00 EUR",
+            "Total: 12,00 EUR": "12.00 EUR", "Total: £9": "9.00 GBP", "Total: ¥12,000": "12000 JPY", "Total: ₹ 999": "999.00 INR",
+            "Amount paid: US$5": "5.00 USD", "お支払い金額: ¥1,180": "1180 JPY", "Gesamtbetrag: 299,00 €": "299.00 EUR",
+        ]
         for (text, want) in cases { XCTAssertEqual(total(text), want, text) }
     }
 
@@ -150,8 +164,8 @@ final class ReceiptTests: XCTestCase {
             Balance                0.00 EUR
             """
         XCTAssertEqual(total(text), "35.70 EUR")
-        XCTAssertEqual(total("Total\n€ 42.00\n"), "42.00 EUR")                     // the amount on the next line
-        XCTAssertEqual(total("Total due: 10.00 EUR\nAmount paid: 9.00 EUR"), "9.00 EUR")   // paid ranks above due
+        XCTAssertEqual(total("Total\n€ 42.00\n"), "42.00 EUR")  // the amount on the next line
+        XCTAssertEqual(total("Total due: 10.00 EUR\nAmount paid: 9.00 EUR"), "9.00 EUR")  // paid ranks above due
         XCTAssertNil(total("Your plan renews soon. Upgrade now!"))
     }
 
@@ -167,7 +181,8 @@ final class ReceiptTests: XCTestCase {
         XCTAssertEqual(ReceiptReader.amounts(in: "19.00 USD and 5.00", defaultCurrency: eur).map(\.ownCurrency), [true, false])
         XCTAssertNil(ReceiptReader.total(in: "Total EUR\n19,00", defaultCurrency: eur)?.currencyAssumed)
         XCTAssertNil(ReceiptReader.total(in: "Prices in CHF\nTotal: 19.00", defaultCurrency: eur)?.currencyAssumed)
-        let german = ReceiptReader.total(in: "Gesamtbetrag: 19,00", sender: "rechnung.example.de", defaultCurrency: try! Currency.parse("USD"))
+        let german = ReceiptReader.total(
+            in: "Gesamtbetrag: 19,00", sender: "rechnung.example.de", defaultCurrency: try! Currency.parse("USD"))
         XCTAssertEqual(german?.money.currency.code, "EUR")
         XCTAssertNil(german?.currencyAssumed)
         let bare = ReceiptReader.total(in: "Amount paid: 19.00", sender: "billing.example.com", defaultCurrency: eur)
@@ -192,10 +207,12 @@ final class MatcherTests: XCTestCase {
         var m = try Matcher(session: s, index: index)
         let v = try XCTUnwrap(index.vendor(namedIn: vendor))
         return try s.write {
-            let written = try m.record(Matcher.Charge(key: "k:\(vendor):\(minor):\(day):\(invoice ?? "")", origin: "mail", vendor: v,
-                                                      amount: Money(minor: minor, currency: try Currency.parse("EUR")), on: Time.parseDay(day)!,
-                                                      invoiceNo: invoice, period: nil, description: "test"))
-            try s.audit("scan.write", "test")     // every write is in the audit chain (its state digest)
+            let written = try m.record(
+                Matcher.Charge(
+                    key: "k:\(vendor):\(minor):\(day):\(invoice ?? "")", origin: "mail", vendor: v,
+                    amount: Money(minor: minor, currency: try Currency.parse("EUR")), on: Time.parseDay(day)!,
+                    invoiceNo: invoice, period: nil, description: "test"))
+            try s.audit("scan.write", "test")  // every write is in the audit chain (its state digest)
             return written
         }
     }
@@ -209,12 +226,12 @@ final class MatcherTests: XCTestCase {
         d.currency = "EUR"
         _ = try Licenses.add(s, d)
         XCTAssertTrue(try charge(s, "Slack", 2625, "2026-10-01", invoice: "S-1"))
-        XCTAssertEqual(try kinds(s), [])                                        // matched at the contract price
+        XCTAssertEqual(try kinds(s), [])  // matched at the contract price
         XCTAssertTrue(try charge(s, "Slack", 3500, "2026-11-01", invoice: "S-2"))
         XCTAssertEqual(try kinds(s), ["price_change"])
         XCTAssertFalse(try charge(s, "Slack", 3500, "2026-11-01", invoice: "S-2"))  // the same invoice re-sent
         XCTAssertTrue(try charge(s, "Notion", 2000, "2026-11-04"))
-        XCTAssertTrue(try charge(s, "Notion", 2000, "2026-11-05"))                 // paid twice within three days
+        XCTAssertTrue(try charge(s, "Notion", 2000, "2026-11-05"))  // paid twice within three days
         XCTAssertEqual(try kinds(s), ["duplicate", "price_change", "unmanaged"])
         XCTAssertEqual(try SpendAggregate.mismatches(s.db), [])
         let unmanaged = try s.db.scalar("SELECT sum(unmanaged_minor) FROM spend_monthly")
@@ -224,7 +241,8 @@ final class MatcherTests: XCTestCase {
 
 final class PDFTextTests: XCTestCase {
     func testStringsAndOperators() {
-        let content = Array("""
+        let content = Array(
+            """
             BT /F1 12 Tf 72 700 Td (Nested \\(paren\\) and (inner) \\061\\062) Tj ET
             BT 72 680 Td [(Kern)20(ed)-400(words)] TJ 100 0 Td <48656C6C6F> Tj ET
             % a comment (not text) Tj
@@ -251,13 +269,17 @@ final class PDFDocumentTests: XCTestCase {
         return Array((out + trailer + "%%EOF\n").utf8)
     }
 
-    func stream(_ content: String, _ extra: String = "") -> String { "<< /Length \(content.utf8.count) \(extra)>>\nstream\n\(content)\nendstream" }
+    func stream(_ content: String, _ extra: String = "") -> String {
+        "<< /Length \(content.utf8.count) \(extra)>>\nstream\n\(content)\nendstream"
+    }
 
     func text(_ bytes: [UInt8]) throws -> String? { try PDFText.layoutText(PDFDocument(bytes, budget: .standard())) }
 
     func page(content: Int, resources: String) -> [String] {
-        ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 \(resources) >>",
-         "<< /Type /Page /Parent 2 0 R /Contents \(content) 0 R >>"]
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 \(resources) >>",
+            "<< /Type /Page /Parent 2 0 R /Contents \(content) 0 R >>",
+        ]
     }
 
     func testType0FontWithToUnicodeRangesArraysAndSurrogates() throws {
@@ -270,33 +292,41 @@ final class PDFDocumentTests: XCTestCase {
             """
         // Codes: 1 T, 3 o, 4 p, 5 q, 16 "al", 17 "ﬁ" (a ligature), 2 😀.
         let content = "BT /F1 12 Tf 72 700 Td <0001000300040005> Tj ( ) Tj <00100011> Tj <0002> Tj ET"
-        let doc = pdf(page(content: 4, resources: "/Resources << /Font << /F1 5 0 R >> >>") + [stream(content),
-            "<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+Inter /Encoding /Identity-H /DescendantFonts [7 0 R] /ToUnicode 6 0 R >>",
-            stream(cmap), "<< /Type /Font /Subtype /CIDFontType2 /DW 500 >>"])
+        let doc = pdf(
+            page(content: 4, resources: "/Resources << /Font << /F1 5 0 R >> >>") + [
+                stream(content),
+                "<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+Inter /Encoding /Identity-H /DescendantFonts [7 0 R] /ToUnicode 6 0 R >>",
+                stream(cmap), "<< /Type /Font /Subtype /CIDFontType2 /DW 500 >>",
+            ])
         let t = try text(doc) ?? ""
         XCTAssertTrue(t.hasPrefix("Topq"), t)
-        XCTAssertTrue(t.contains("alfi") && t.contains("😀"), t)      // the ligature ﬁ is read as its letters
+        XCTAssertTrue(t.contains("alfi") && t.contains("😀"), t)  // the ligature ﬁ is read as its letters
     }
 
     func testSimpleFontDifferencesAndMacRoman() throws {
         let content = "BT /F1 12 Tf 72 700 Td (\\201\\202 \\203) Tj /F2 12 Tf 0 -20 Td (\\237ber \\216) Tj ET"
-        let doc = pdf(page(content: 4, resources: "/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >>") + [stream(content),
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [129 /Euro /uni20B9 /eacute] >> >>",
-            "<< /Type /Font /Subtype /TrueType /BaseFont /Arial /Encoding /MacRomanEncoding >>"])
+        let doc = pdf(
+            page(content: 4, resources: "/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >>") + [
+                stream(content),
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [129 /Euro /uni20B9 /eacute] >> >>",
+                "<< /Type /Font /Subtype /TrueType /BaseFont /Arial /Encoding /MacRomanEncoding >>",
+            ])
         XCTAssertEqual(try text(doc), "€₹ é\nüber é")
     }
 
     func testObjectStreamsAndIncrementalUpdates() throws {
         // Objects 4 (the page) and 5 (the font) live in object stream 6; object 3's content is
         // replaced by an update appended later in the file.
-        let inner = "<< /Type /Page /Parent 2 0 R /Contents 3 0 R /Resources << /Font << /F1 5 0 R >> >> >> << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+        let inner =
+            "<< /Type /Page /Parent 2 0 R /Contents 3 0 R /Resources << /Font << /F1 5 0 R >> >> >> << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
         let header = "4 0 5 "
         let offset2 = inner.range(of: "<< /Type /Font")!.lowerBound.utf16Offset(in: inner)
         let index = header + "\(offset2) "
         let objstm = stream(index + inner, "/Type /ObjStm /N 2 /First \(index.utf8.count)")
-        let bytes = Array(("%PDF-1.5\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [4 0 R] /Count 1 >>\nendobj\n"
-                       + "3 0 obj\n\(stream("BT /F1 12 Tf 72 700 Td (Old text) Tj ET"))\nendobj\n6 0 obj\n\(objstm)\nendobj\n%%EOF\n"
-                       + "3 0 obj\n\(stream("BT /F1 12 Tf 72 700 Td (Total) Tj 60 0 Td (EUR 42.00) Tj ET"))\nendobj\n%%EOF\n").utf8)
+        let bytes = Array(
+            ("%PDF-1.5\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [4 0 R] /Count 1 >>\nendobj\n"
+                + "3 0 obj\n\(stream("BT /F1 12 Tf 72 700 Td (Old text) Tj ET"))\nendobj\n6 0 obj\n\(objstm)\nendobj\n%%EOF\n"
+                + "3 0 obj\n\(stream("BT /F1 12 Tf 72 700 Td (Total) Tj 60 0 Td (EUR 42.00) Tj ET"))\nendobj\n%%EOF\n").utf8)
         XCTAssertEqual(try text(bytes), "Total EUR 42.00")
     }
 
@@ -305,15 +335,21 @@ final class PDFDocumentTests: XCTestCase {
         // text is placed by its matrix; resources come from the page tree.
         let content = "BT /F1 10 Tf 1 0 0 1 72 700 Tm (Amount due) Tj 1 0 0 1 300 700 Tm ($19.00) Tj ET q 1 0 0 1 0 -100 cm /X1 Do Q"
         let form = stream("BT /F1 10 Tf 72 700 Td (Thank you) Tj ET", "/Type /XObject /Subtype /Form /BBox [0 0 600 800]")
-        let doc = pdf(page(content: 4, resources: "/Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >>") + [stream(content),
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", form])
+        let doc = pdf(
+            page(content: 4, resources: "/Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >>") + [
+                stream(content),
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", form,
+            ])
         XCTAssertEqual(try text(doc), "Amount due $19.00\nThank you")
     }
 
     func testHostilePDFsAreBounded() throws {
         // A page tree that points at itself, a reference loop and a huge /Length: no hang, no crash.
-        let doc = pdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [2 0 R 3 0 R] >>",
-                       "<< /Type /Page /Contents 4 0 R /Resources 5 0 R >>", "<< /Length 999999999 >>\nstream\nBT (x) Tj ET\nendstream", "6 0 R", "5 0 R"])
+        let doc = pdf([
+            "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [2 0 R 3 0 R] >>",
+            "<< /Type /Page /Contents 4 0 R /Resources 5 0 R >>", "<< /Length 999999999 >>\nstream\nBT (x) Tj ET\nendstream", "6 0 R",
+            "5 0 R",
+        ])
         XCTAssertNoThrow(try text(doc))
         XCTAssertNil(try text(Array("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 1 0 R >> endobj".utf8)))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import OWKit
 
 final class ValueTests: XCTestCase {
@@ -12,12 +13,14 @@ final class ValueTests: XCTestCase {
     }
 
     func testMoneyDecimalUsesCurrencyExponent() throws {
-        let eur = try Currency.parse("eur"), jpy = try Currency.parse("JPY"), bhd = try Currency.parse("BHD")
+        let eur = try Currency.parse("eur")
+        let jpy = try Currency.parse("JPY")
+        let bhd = try Currency.parse("BHD")
         XCTAssertEqual(Money(minor: 1250, currency: eur).decimal, "12.50")
         XCTAssertEqual(Money(minor: -5, currency: eur).decimal, "-0.05")
         XCTAssertEqual(Money(minor: 12000, currency: jpy).decimal, "12000")
         XCTAssertEqual(Money(minor: 1234, currency: bhd).decimal, "1.234")
-        XCTAssertEqual(Money(minor: 123456789, currency: eur).display, "1,234,567.89 EUR")
+        XCTAssertEqual(Money(minor: 123_456_789, currency: eur).display, "1,234,567.89 EUR")
         XCTAssertThrowsError(try Currency.parse("XYZ"))
     }
 
@@ -46,8 +49,10 @@ final class ValueTests: XCTestCase {
 
     func testExporterFormats() throws {
         let eur = try Currency.parse("EUR")
-        let rows = [Record([("name", .text("a,b")), ("cost", .money(Money(minor: 1999, currency: eur))), ("n", .int(3))]),
-                    Record([("name", .text("=cmd")), ("cost", .money(nil)), ("n", .int(nil))])]
+        let rows = [
+            Record([("name", .text("a,b")), ("cost", .money(Money(minor: 1999, currency: eur))), ("n", .int(3))]),
+            Record([("name", .text("=cmd")), ("cost", .money(nil)), ("n", .int(nil))]),
+        ]
         let csv = Exporter(format: .csv).list(rows)
         XCTAssertEqual(csv, "name,cost,cost_minor,currency,n\r\n\"a,b\",19.99,1999,EUR,3\r\n'=cmd,,,,\r\n")
         let json = try JSON.parse(Exporter(format: .json).list(rows))

@@ -11,37 +11,64 @@ public struct ConfigKey: Sendable {
 
 public enum Config {
     public static let keys: [ConfigKey] = [
-        ConfigKey(name: "busy_timeout", summary: "how long a command waits for a busy ledger before exit 75", defaultValue: "5s",
-                  normalize: { try duration($0, "busy_timeout").description }),
-        ConfigKey(name: "token.lifetime", summary: "lifetime of newly issued tokens (token.ttl is the same setting)", defaultValue: "90d",
-                  normalize: { try duration($0, "token.lifetime").description }),
-        ConfigKey(name: "token.ttl", summary: "the older name of token.lifetime", defaultValue: "90d",
-                  normalize: { try duration($0, "token.ttl").description }),
-        ConfigKey(name: "hooks.dir", summary: "directory of hook executables (default: <ledger dir>/hooks)", defaultValue: nil,
-                  normalize: { v in guard !v.isEmpty else { throw OWError.usage("hooks.dir must be a path") }; return v }),
-        ConfigKey(name: "renewals.notify", summary: "lead times at which license-renewing hooks fire", defaultValue: "30d,7d",
-                  normalize: { v in try v.split(separator: ",").map { try duration(String($0), "renewals.notify").description }.joined(separator: ",") }),
-        ConfigKey(name: "leave.allowance", summary: "yearly leave allowance in working days", defaultValue: "25",
-                  normalize: { v in
-                      guard let n = Double(v), n >= 0, n <= 366, (n * 2).rounded() == n * 2 else { throw OWError.usage("leave.allowance must be a number of days (halves allowed)") }
-                      return v }),
-        ConfigKey(name: "leave.holidays", summary: "public holidays: dates YYYY-MM-DD separated by commas, or a file with one date per line", defaultValue: "",
-                  normalize: { try Leave.normalizeHolidays($0) }),
-        ConfigKey(name: "scan.max_message_size", summary: "largest message a scan reads; larger ones are skipped and counted", defaultValue: "10240000",
-                  normalize: { String(try ScanLimits.byteCount($0, "scan.max_message_size")) }),
-        ConfigKey(name: "scan.message_timeout", summary: "time one message may take to read before it is skipped and counted", defaultValue: "5s",
-                  normalize: { try duration($0, "scan.message_timeout").description }),
-        ConfigKey(name: "price_change.tolerance", summary: "how far a charge may differ from the contract's price for its period before it is a price change",
-                  defaultValue: "1%", normalize: { try percent($0, "price_change.tolerance").text }),
-        ConfigKey(name: "charges.match_window", summary: "days either side within which a receipt and a statement line are one payment",
-                  defaultValue: "5d", normalize: { "\(try days($0, "charges.match_window"))d" }),
-        ConfigKey(name: "usage.inactive", summary: "how long a seat may go unused (per usage import) before it is inactive and reclaimable",
-                  defaultValue: "60d", normalize: { try duration($0, "usage.inactive").description }),
-        ConfigKey(name: "base_currency", summary: "currency totals are converted to, with explicit rates", defaultValue: nil,
-                  normalize: { v in
-                      let c = v.uppercased()
-                      guard c.count == 3, c.allSatisfy({ $0.isASCII && $0.isLetter }) else { throw OWError.usage("base_currency must be an ISO 4217 code such as EUR") }
-                      return c }),
+        ConfigKey(
+            name: "busy_timeout", summary: "how long a command waits for a busy ledger before exit 75", defaultValue: "5s",
+            normalize: { try duration($0, "busy_timeout").description }),
+        ConfigKey(
+            name: "token.lifetime", summary: "lifetime of newly issued tokens (token.ttl is the same setting)", defaultValue: "90d",
+            normalize: { try duration($0, "token.lifetime").description }),
+        ConfigKey(
+            name: "token.ttl", summary: "the older name of token.lifetime", defaultValue: "90d",
+            normalize: { try duration($0, "token.ttl").description }),
+        ConfigKey(
+            name: "hooks.dir", summary: "directory of hook executables (default: <ledger dir>/hooks)", defaultValue: nil,
+            normalize: { v in
+                guard !v.isEmpty else { throw OWError.usage("hooks.dir must be a path") }
+                return v
+            }),
+        ConfigKey(
+            name: "renewals.notify", summary: "lead times at which license-renewing hooks fire", defaultValue: "30d,7d",
+            normalize: { v in
+                try v.split(separator: ",").map { try duration(String($0), "renewals.notify").description }.joined(separator: ",")
+            }),
+        ConfigKey(
+            name: "leave.allowance", summary: "yearly leave allowance in working days", defaultValue: "25",
+            normalize: { v in
+                guard let n = Double(v), n >= 0, n <= 366, (n * 2).rounded() == n * 2 else {
+                    throw OWError.usage("leave.allowance must be a number of days (halves allowed)")
+                }
+                return v
+            }),
+        ConfigKey(
+            name: "leave.holidays", summary: "public holidays: dates YYYY-MM-DD separated by commas, or a file with one date per line",
+            defaultValue: "",
+            normalize: { try Leave.normalizeHolidays($0) }),
+        ConfigKey(
+            name: "scan.max_message_size", summary: "largest message a scan reads; larger ones are skipped and counted",
+            defaultValue: "10240000",
+            normalize: { String(try ScanLimits.byteCount($0, "scan.max_message_size")) }),
+        ConfigKey(
+            name: "scan.message_timeout", summary: "time one message may take to read before it is skipped and counted", defaultValue: "5s",
+            normalize: { try duration($0, "scan.message_timeout").description }),
+        ConfigKey(
+            name: "price_change.tolerance",
+            summary: "how far a charge may differ from the contract's price for its period before it is a price change",
+            defaultValue: "1%", normalize: { try percent($0, "price_change.tolerance").text }),
+        ConfigKey(
+            name: "charges.match_window", summary: "days either side within which a receipt and a statement line are one payment",
+            defaultValue: "5d", normalize: { "\(try days($0, "charges.match_window"))d" }),
+        ConfigKey(
+            name: "usage.inactive", summary: "how long a seat may go unused (per usage import) before it is inactive and reclaimable",
+            defaultValue: "60d", normalize: { try duration($0, "usage.inactive").description }),
+        ConfigKey(
+            name: "base_currency", summary: "currency totals are converted to, with explicit rates", defaultValue: nil,
+            normalize: { v in
+                let c = v.uppercased()
+                guard c.count == 3, c.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                    throw OWError.usage("base_currency must be an ISO 4217 code such as EUR")
+                }
+                return c
+            }),
     ]
 
     static func duration(_ text: String, _ key: String) throws -> Duration {
@@ -57,7 +84,8 @@ public enum Config {
         let body = t.hasSuffix("%") ? String(t.dropLast()) : t
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), !parts[0].isEmpty, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              parts.count == 1 || (1...4).contains(parts[1].count), let whole = Int64(parts[0]), whole <= 100 else {
+            parts.count == 1 || (1...4).contains(parts[1].count), let whole = Int64(parts[0]), whole <= 100
+        else {
             throw OWError.usage("\(key) takes a percentage such as 1%, 2.5% or 0, not '\(text.prefix(20))'")
         }
         let fraction = parts.count == 2 ? String(parts[1]) : ""
@@ -97,7 +125,8 @@ public enum Config {
         }
         guard let k = keys.first(where: { $0.name == name }) else {
             let suggestion = Suggest.nearest(name, in: keys.map(\.name))
-            throw OWError.usage("unknown config key '\(name)'", hint: suggestion.map { "did you mean '\($0)'?" } ?? "see `owatch config list`")
+            throw OWError.usage(
+                "unknown config key '\(name)'", hint: suggestion.map { "did you mean '\($0)'?" } ?? "see `owatch config list`")
         }
         return k
     }
@@ -116,7 +145,8 @@ public enum Config {
         let normalized = try key(name).normalize(value)
         if name.hasPrefix(allowancePrefix) { _ = try Users.get(session.db, String(name.dropFirst(allowancePrefix.count))) }
         let effect = try session.write {
-            try session.db.run("INSERT INTO config(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", name, normalized)
+            try session.db.run(
+                "INSERT INTO config(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", name, normalized)
             let effect = try applied(session, name)
             try session.audit("config.set", "config:\(name)", .obj([("value", .string(normalized))] + effect.details))
             return effect

@@ -39,7 +39,9 @@ public enum Maintenance {
         let admins = try db.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active'")
         add("admins", admins > 0, "\(admins) active admin(s)")
         let drift = try SpendAggregate.mismatches(db)
-        add("spend aggregate", drift.isEmpty, drift.isEmpty ? "monthly totals match the charges" : "\(drift.count) month(s) differ, first \(drift[0])")
+        add(
+            "spend aggregate", drift.isEmpty,
+            drift.isEmpty ? "monthly totals match the charges" : "\(drift.count) month(s) differ, first \(drift[0])")
         let audit = try AuditLog.verify(session.ledger)
         add("audit chain", audit.ok, audit.problem ?? "\(audit.events) events, \(audit.seals) seal(s) verified")
         if audit.ok, let state = try AuditLog.verifyState(session.ledger) {
@@ -71,8 +73,10 @@ public enum Maintenance {
             let ok = try copy.query("PRAGMA integrity_check").first.map { $0.string($0.columns[0]) } == "ok"
             let events = try copy.scalar("SELECT count(*) FROM events")
             guard ok else { throw OWError(.io, "the backup copy failed its integrity check") }
-            try copy.execute("PRAGMA journal_mode=DELETE")   // one self-contained file
-            guard rename(tmp, absolute) == 0 else { throw OWError(.io, "cannot rename into \(absolute): \(String(cString: strerror(errno)))") }
+            try copy.execute("PRAGMA journal_mode=DELETE")  // one self-contained file
+            guard rename(tmp, absolute) == 0 else {
+                throw OWError(.io, "cannot rename into \(absolute): \(String(cString: strerror(errno)))")
+            }
             let size = (try? fm.attributesOfItem(atPath: absolute)[.size] as? NSNumber)?.int64Value ?? 0
             try session.write {
                 try session.audit("ledger.backup", "file:\(absolute)", .obj([("events", .int(events))]))

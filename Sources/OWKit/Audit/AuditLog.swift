@@ -8,7 +8,7 @@ public struct AuditEvent: Sendable {
     public let role: String
     public let action: String
     public let object: String
-    public let details: String      // canonical JSON text
+    public let details: String  // canonical JSON text
     public let prevHash: String
     public let hash: String
     /// The state digest after the event (StateDigest); nil for events older than the digest.
@@ -17,22 +17,31 @@ public struct AuditEvent: Sendable {
     /// The hash covers the previous hash and every field of the row, canonically encoded,
     /// so editing, deleting or reordering any event breaks the chain from that seq on.
     /// The state digest, when there is one, is covered too (events from before it hash as they did).
-    static func hash(prev: String, seq: Int64, time: String, actor: String, role: String,
-                     action: String, object: String, details: String, state: String?) -> String {
+    static func hash(
+        prev: String, seq: Int64, time: String, actor: String, role: String,
+        action: String, object: String, details: String, state: String?
+    ) -> String {
         var fields: [JSON] = [.int(seq), .string(time), .string(actor), .string(role), .string(action), .string(object), .string(details)]
         if let state { fields.append(.string(state)) }
         return Crypto.sha256Hex(prev + "\n" + JSON.array(fields).encoded())
     }
 
     var expectedHash: String {
-        AuditEvent.hash(prev: prevHash, seq: seq, time: time, actor: actor, role: role, action: action, object: object, details: details,
-                        state: state)
+        AuditEvent.hash(
+            prev: prevHash, seq: seq, time: time, actor: actor, role: role, action: action, object: object, details: details,
+            state: state)
     }
 
     init(row: Row) {
-        seq = row.int("seq"); time = row.string("time"); actor = row.string("actor"); role = row.string("role")
-        action = row.string("action"); object = row.string("object"); details = row.string("details")
-        prevHash = row.string("prev_hash"); hash = row.string("hash")
+        seq = row.int("seq")
+        time = row.string("time")
+        actor = row.string("actor")
+        role = row.string("role")
+        action = row.string("action")
+        object = row.string("object")
+        details = row.string("details")
+        prevHash = row.string("prev_hash")
+        hash = row.string("hash")
         state = row.optionalString("state")
     }
 }
@@ -42,8 +51,10 @@ public enum AuditLog {
     static let genesis = String(repeating: "0", count: 64)
 
     /// Appends an event. Must be called inside `Database.write`.
-    public static func append(_ db: Database, actor: Actor, action: String, object: String,
-                              details: JSON = .object([]), now: Date = Date(), recomputedState: Bool = false) throws {
+    public static func append(
+        _ db: Database, actor: Actor, action: String, object: String,
+        details: JSON = .object([]), now: Date = Date(), recomputedState: Bool = false
+    ) throws {
         precondition(db.isInTransaction, "audit events are written in the transaction of their change")
         let last = try db.one("SELECT seq, hash, state FROM events ORDER BY seq DESC LIMIT 1")
         let seq = (last?.int("seq") ?? 0) + 1
@@ -51,26 +62,32 @@ public enum AuditLog {
         let time = Time.rfc3339(now)
         let detailText = details.encoded(sortedKeys: true)
         let state = recomputedState ? try StateDigest.recompute(db).hex : try stateAfter(db, previous: last?.optionalString("state"))
-        let hash = AuditEvent.hash(prev: prev, seq: seq, time: time, actor: actor.name, role: actor.role.rawValue,
-                                   action: action, object: object, details: detailText, state: state)
-        try db.run("INSERT INTO events(seq, time, actor, role, action, object, details, prev_hash, hash, state) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                   seq, time, actor.name, actor.role.rawValue, action, object, detailText, prev, hash, state)
+        let hash = AuditEvent.hash(
+            prev: prev, seq: seq, time: time, actor: actor.name, role: actor.role.rawValue,
+            action: action, object: object, details: detailText, state: state)
+        try db.run(
+            "INSERT INTO events(seq, time, actor, role, action, object, details, prev_hash, hash, state) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            seq, time, actor.name, actor.role.rawValue, action, object, detailText, prev, hash, state)
     }
 
     /// After a migration that changes audited tables' shape (a new column changes every row's
     /// digest), an event records the new state, so `audit verify --state` checks from there, and
     /// says whether the tables still matched the chain just before (a direct edit is not hidden).
     static func rebase(_ db: Database, from: Int, to: Int, heldBefore: Bool, now: Date) throws {
-        try append(db, actor: Actor(name: "owatch", role: .admin), action: "ledger.migrate", object: "schema",
-                   details: .obj([("from", .int(Int64(from))), ("to", .int(Int64(to))),
-                                  ("state_before", .string(heldBefore ? "matched the audit chain" : "differed from the audit chain"))]),
-                   now: now, recomputedState: true)
+        try append(
+            db, actor: Actor(name: "owatch", role: .admin), action: "ledger.migrate", object: "schema",
+            details: .obj([
+                ("from", .int(Int64(from))), ("to", .int(Int64(to))),
+                ("state_before", .string(heldBefore ? "matched the audit chain" : "differed from the audit chain")),
+            ]),
+            now: now, recomputedState: true)
     }
 
     /// Whether the tables match the last event's recorded state (nil: no event records one).
     static func stateHolds(_ db: Database) throws -> Bool? {
         guard try db.scalar("SELECT count(*) FROM pragma_table_info('events') WHERE name = 'state'") > 0,
-              let last = try db.one("SELECT seq, state FROM events WHERE state IS NOT NULL ORDER BY seq DESC LIMIT 1") else { return nil }
+            let last = try db.one("SELECT seq, state FROM events WHERE state IS NOT NULL ORDER BY seq DESC LIMIT 1")
+        else { return nil }
         let head = try db.scalar("SELECT coalesce(max(seq), 0) FROM events")
         guard last.int("seq") == head else { return false }
         return try StateDigest.recompute(db).hex == last.string("state")
@@ -95,7 +112,9 @@ public enum AuditLog {
     /// without owatch is found here. Nil when they are (or when no event records a state yet).
     public static func verifyState(_ ledger: Ledger) throws -> (seq: Int64, problem: String?)? {
         try ledger.db.read {
-            guard let last = try ledger.db.one("SELECT seq, state FROM events WHERE state IS NOT NULL ORDER BY seq DESC LIMIT 1") else { return nil }
+            guard let last = try ledger.db.one("SELECT seq, state FROM events WHERE state IS NOT NULL ORDER BY seq DESC LIMIT 1") else {
+                return nil
+            }
             let seq = last.int("seq")
             let head = try ledger.db.scalar("SELECT coalesce(max(seq), 0) FROM events")
             guard seq == head else {
@@ -110,7 +129,8 @@ public enum AuditLog {
     }
 
     public static func events(_ db: Database, limit: Int? = nil, action: String? = nil, actor: String? = nil) throws -> [AuditEvent] {
-        var sql = "SELECT * FROM events WHERE (?1 IS NULL OR action = ?1 OR action LIKE ?1 || '.%') AND (?2 IS NULL OR actor = ?2 COLLATE NOCASE) ORDER BY seq DESC"
+        var sql =
+            "SELECT * FROM events WHERE (?1 IS NULL OR action = ?1 OR action LIKE ?1 || '.%') AND (?2 IS NULL OR actor = ?2 COLLATE NOCASE) ORDER BY seq DESC"
         if limit != nil { sql += " LIMIT ?3" }
         var args: [any SQLiteValue] = [action, actor]
         if let limit { args.append(limit) }
@@ -128,13 +148,16 @@ public enum AuditLog {
             guard let head = try ledger.db.one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") else {
                 throw OWError.refused("the audit log is empty; nothing to seal")
             }
-            let seq = head.int("seq"), hash = head.string("hash")
+            let seq = head.int("seq")
+            let hash = head.string("hash")
             let signature = key.sign(sealMessage(ledgerID: ledger.id, seq: seq, hash: hash))
-            try ledger.db.run("INSERT INTO seals(seq, head_hash, time, kid, signature) VALUES (?,?,?,?,?)",
-                              seq, hash, Time.rfc3339(now), key.publicKey.keyID, signature)
+            try ledger.db.run(
+                "INSERT INTO seals(seq, head_hash, time, kid, signature) VALUES (?,?,?,?,?)",
+                seq, hash, Time.rfc3339(now), key.publicKey.keyID, signature)
             // The seal itself is an event, so the next seal covers it.
-            try append(ledger.db, actor: actor, action: "audit.seal", object: "seq:\(seq)",
-                       details: .obj([("seq", .int(seq)), ("hash", .string(hash))]), now: now)
+            try append(
+                ledger.db, actor: actor, action: "audit.seal", object: "seq:\(seq)",
+                details: .obj([("seq", .int(seq)), ("hash", .string(hash))]), now: now)
             return (seq, hash)
         }
     }
@@ -155,7 +178,7 @@ public enum AuditLog {
             var prev = genesis
             var count = 0
             var bad: (Int64, String)?
-            var hashes: [Int64: String] = [:]   // only the sealed positions are kept
+            var hashes: [Int64: String] = [:]  // only the sealed positions are kept
             let sealed = try ledger.db.query("SELECT * FROM seals ORDER BY id")
             let sealedSeqs = Set(sealed.map { $0.int("seq") })
             try ledger.db.forEach("SELECT * FROM events ORDER BY seq") { row in
@@ -163,7 +186,9 @@ public enum AuditLog {
                 let e = AuditEvent(row: row)
                 count += 1
                 if e.seq != expectedSeq {
-                    bad = (min(e.seq, expectedSeq), e.seq > expectedSeq ? "event \(expectedSeq) is missing" : "event \(e.seq) is out of order")
+                    bad = (
+                        min(e.seq, expectedSeq), e.seq > expectedSeq ? "event \(expectedSeq) is missing" : "event \(e.seq) is out of order"
+                    )
                 } else if e.prevHash != prev {
                     bad = (e.seq, "event \(e.seq) does not follow event \(e.seq - 1) (prev_hash differs)")
                 } else if e.hash != e.expectedHash {
@@ -176,19 +201,29 @@ public enum AuditLog {
             if let bad {
                 return Verification(events: count, seals: sealed.count, head: nil, firstBadSeq: bad.0, problem: bad.1)
             }
-            let keys = Dictionary(uniqueKeysWithValues: try ledger.db.query("SELECT kid, public_key FROM issuers").map { ($0.string("kid"), $0.blob("public_key")) })
+            let keys = Dictionary(
+                uniqueKeysWithValues: try ledger.db.query("SELECT kid, public_key FROM issuers").map {
+                    ($0.string("kid"), $0.blob("public_key"))
+                })
             for s in sealed {
-                let seq = s.int("seq"), hash = s.string("head_hash")
+                let seq = s.int("seq")
+                let hash = s.string("head_hash")
                 guard let actual = hashes[seq] else {
-                    return Verification(events: count, seals: sealed.count, head: nil, firstBadSeq: seq,
-                                        problem: "the log ends at event \(count) but a seal covers event \(seq): the log was truncated")
+                    return Verification(
+                        events: count, seals: sealed.count, head: nil, firstBadSeq: seq,
+                        problem: "the log ends at event \(count) but a seal covers event \(seq): the log was truncated")
                 }
                 guard actual == hash else {
-                    return Verification(events: count, seals: sealed.count, head: nil, firstBadSeq: seq, problem: "seal of event \(seq) does not match the event")
+                    return Verification(
+                        events: count, seals: sealed.count, head: nil, firstBadSeq: seq,
+                        problem: "seal of event \(seq) does not match the event")
                 }
                 guard let raw = keys[s.string("kid")], let key = try? PublicKey(raw: raw),
-                      key.verify(signature: s.blob("signature"), message: sealMessage(ledgerID: ledger.id, seq: seq, hash: hash)) else {
-                    return Verification(events: count, seals: sealed.count, head: nil, firstBadSeq: seq, problem: "the seal of event \(seq) has a bad signature")
+                    key.verify(signature: s.blob("signature"), message: sealMessage(ledgerID: ledger.id, seq: seq, hash: hash))
+                else {
+                    return Verification(
+                        events: count, seals: sealed.count, head: nil, firstBadSeq: seq,
+                        problem: "the seal of event \(seq) has a bad signature")
                 }
             }
             return Verification(events: count, seals: sealed.count, head: count > 0 ? prev : nil, firstBadSeq: nil, problem: nil)

@@ -13,8 +13,10 @@ import Foundation
 /// records. Bookkeeping tables (what a scan has seen, the monthly aggregate `doctor` checks on
 /// its own, renewal reminders already sent, the events themselves) are not described.
 final class StateDigest: TransactionObserver {
-    static let tables = ["config", "users", "issuers", "tokens", "revoked_tokens", "vendors", "licenses", "purchases", "seats",
-                         "requests", "expected_spend", "charges", "charge_sources", "findings", "rates", "usage"]
+    static let tables = [
+        "config", "users", "issuers", "tokens", "revoked_tokens", "vendors", "licenses", "purchases", "seats",
+        "requests", "expected_spend", "charges", "charge_sources", "findings", "rates", "usage",
+    ]
 
     /// The rows changed in the current transaction, folded in as they change.
     private(set) var delta = Digest()
@@ -106,18 +108,22 @@ final class StateDigest: TransactionObserver {
     /// update and delete of a described table.
     private static func install(_ digest: StateDigest, on db: Database) throws {
         let context = Unmanaged.passUnretained(digest).toOpaque()
-        let rc = sqlite3_create_function_v2(db.handle, "owatch_row", -1, SQLITE_UTF8, context, { ctx, argc, argv in
-            guard let ctx, let argv, argc > 0 else { return }
-            let digest = Unmanaged<StateDigest>.fromOpaque(sqlite3_user_data(ctx)).takeUnretainedValue()
-            digest.delta.toggle(digest.rowDigest(argv, count: Int(argc)))
-            sqlite3_result_null(ctx)
-        }, nil, nil, nil)
+        let rc = sqlite3_create_function_v2(
+            db.handle, "owatch_row", -1, SQLITE_UTF8, context,
+            { ctx, argc, argv in
+                guard let ctx, let argv, argc > 0 else { return }
+                let digest = Unmanaged<StateDigest>.fromOpaque(sqlite3_user_data(ctx)).takeUnretainedValue()
+                digest.delta.toggle(digest.rowDigest(argv, count: Int(argc)))
+                sqlite3_result_null(ctx)
+            }, nil, nil, nil)
         guard rc == SQLITE_OK else { throw db.error(rc, context: "registering owatch_row") }
         var sql = ""
         for table in tables {
             let columns = try db.query("SELECT name FROM pragma_table_info(?)", table).map { $0.string("name") }
             guard !columns.isEmpty else { continue }
-            func call(_ row: String) -> String { "SELECT owatch_row('\(table)', " + columns.map { "\(row).\"\($0)\"" }.joined(separator: ", ") + ");" }
+            func call(_ row: String) -> String {
+                "SELECT owatch_row('\(table)', " + columns.map { "\(row).\"\($0)\"" }.joined(separator: ", ") + ");"
+            }
             sql += """
                 CREATE TEMP TRIGGER IF NOT EXISTS owatch_state_\(table)_i AFTER INSERT ON main.\(table) BEGIN \(call("NEW")) END;
                 CREATE TEMP TRIGGER IF NOT EXISTS owatch_state_\(table)_d AFTER DELETE ON main.\(table) BEGIN \(call("OLD")) END;
@@ -143,7 +149,9 @@ final class StateDigest: TransactionObserver {
             let v = argv[i]
             let type = sqlite3_value_type(v)
             if i == 0 {
-                if let p = sqlite3_value_text(v) { scratch.append(contentsOf: UnsafeBufferPointer(start: p, count: Int(sqlite3_value_bytes(v)))) }
+                if let p = sqlite3_value_text(v) {
+                    scratch.append(contentsOf: UnsafeBufferPointer(start: p, count: Int(sqlite3_value_bytes(v))))
+                }
                 scratch.append(0)
                 continue
             }
@@ -172,7 +180,6 @@ final class StateDigest: TransactionObserver {
         defer { delta = Digest() }
         return delta
     }
-
 
     /// The digest of every described row, read from the tables.
     static func recompute(_ db: Database) throws -> Digest {

@@ -27,7 +27,8 @@ public enum Hooks {
         let places = [(dir, dir)] + events.map { (dir + "/" + $0, "hook " + dir + "/" + $0) }
         return places.compactMap { path, label in
             guard let m = FileSystem.mode(path), m & 0o022 != 0 else { return nil }
-            return String(format: "%@ is writable by %@ (mode %04o): chmod go-w %@", label, m & 0o002 != 0 ? "anyone" : "its group", Int(m), path)
+            return String(
+                format: "%@ is writable by %@ (mode %04o): chmod go-w %@", label, m & 0o002 != 0 ? "anyone" : "its group", Int(m), path)
         }
     }
 
@@ -39,7 +40,9 @@ public enum Hooks {
         // As sshd's StrictModes: a hook anyone may change is not run.
         let dir = directory(ledger)
         if (FileSystem.mode(path) ?? 0) & 0o002 != 0 || (FileSystem.mode(dir) ?? 0) & 0o002 != 0 {
-            return Outcome(event: event, ran: false, warning: "hook \(event) not run: it or \(dir) is writable by anyone (chmod o-w); see `owatch doctor`")
+            return Outcome(
+                event: event, ran: false,
+                warning: "hook \(event) not run: it or \(dir) is writable by anyone (chmod o-w); see `owatch doctor`")
         }
         var env = ProcessInfo.processInfo.environment
         env["OWATCH_EVENT"] = event
@@ -47,14 +50,23 @@ public enum Hooks {
         let input = Array((payload.encoded() + "\n").utf8)
         switch spawn(path, environment: env, input: input, timeout: timeout) {
         case .failed(let why): return Outcome(event: event, ran: false, warning: "hook \(event) could not start: \(why)")
-        case .timedOut: return Outcome(event: event, ran: true, warning: "hook \(event) did not finish within \(Int(timeout)) s and was stopped; the change stands")
-        case .signaled(let sig): return Outcome(event: event, ran: true, warning: "hook \(event) was killed by signal \(sig); the change stands")
+        case .timedOut:
+            return Outcome(
+                event: event, ran: true, warning: "hook \(event) did not finish within \(Int(timeout)) s and was stopped; the change stands"
+            )
+        case .signaled(let sig):
+            return Outcome(event: event, ran: true, warning: "hook \(event) was killed by signal \(sig); the change stands")
         case .exited(0): return Outcome(event: event, ran: true, warning: nil)
         case .exited(let code): return Outcome(event: event, ran: true, warning: "hook \(event) exited \(code); the change stands")
         }
     }
 
-    enum Ending { case exited(Int32), signaled(Int32), timedOut, failed(String) }
+    enum Ending {
+        case exited(Int32)
+        case signaled(Int32)
+        case timedOut
+        case failed(String)
+    }
 
     /// Ends every process left under owatch (it is their subreaper): each round kills and reaps
     /// our children, whose own children then come to us, until none is left.
@@ -104,14 +116,20 @@ public enum Hooks {
         posix_spawnattr_setpgroup(&attrs, 0)
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup(path), nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
         // Orphans of the hook (a `setsid` grandchild leaves its process group) come to owatch
         // instead of init, so the timeout can end them too.
         _ = owatch_become_subreaper()
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, path, &actions, &attrs, argv, envp)
         close(readEnd)
-        guard rc == 0 else { close(writeEnd); return .failed(String(cString: strerror(rc))) }
+        guard rc == 0 else {
+            close(writeEnd)
+            return .failed(String(cString: strerror(rc)))
+        }
         // The event is fed to the hook as it reads, without ever blocking: a hook that never
         // reads cannot hold owatch past the timeout. One that exits without reading closes the
         // pipe; the write then fails with EPIPE, and SIGPIPE (which would kill owatch) is
@@ -119,15 +137,22 @@ public enum Hooks {
         _ = fcntl(writeEnd, F_SETFL, fcntl(writeEnd, F_GETFL) | O_NONBLOCK)
         let previous = signal(SIGPIPE, SIG_IGN)
         defer { signal(SIGPIPE, previous) }
-        var written = 0, inputOpen = true
+        var written = 0
+        var inputOpen = true
         func feed() {
             while inputOpen && written < input.count {
                 let n = input.withUnsafeBytes { write(writeEnd, $0.baseAddress! + written, $0.count - written) }
-                if n > 0 { written += n; continue }
+                if n > 0 {
+                    written += n
+                    continue
+                }
                 if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
-                break                                   // EPIPE or another error: the hook stopped reading
+                break  // EPIPE or another error: the hook stopped reading
             }
-            if inputOpen { close(writeEnd); inputOpen = false }
+            if inputOpen {
+                close(writeEnd)
+                inputOpen = false
+            }
         }
         feed()
         let deadline = Date().addingTimeInterval(timeout)
@@ -135,9 +160,15 @@ public enum Hooks {
         while true {
             let w = waitpid(pid, &status, WNOHANG)
             if w == pid { break }
-            if w < 0 && errno != EINTR { if inputOpen { close(writeEnd) }; return .failed(String(cString: strerror(errno))) }
+            if w < 0 && errno != EINTR {
+                if inputOpen { close(writeEnd) }
+                return .failed(String(cString: strerror(errno)))
+            }
             if Date() >= deadline {
-                if inputOpen { close(writeEnd); inputOpen = false }
+                if inputOpen {
+                    close(writeEnd)
+                    inputOpen = false
+                }
                 kill(-pid, SIGTERM)
                 usleep(200_000)
                 kill(-pid, SIGKILL)

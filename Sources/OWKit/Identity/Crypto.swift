@@ -61,13 +61,18 @@ public enum Crypto {
     static func cipher(_ name: String, key: [UInt8], iv: [UInt8]? = nil, _ data: [UInt8], encrypt: Bool, padding: Bool) -> [UInt8]? {
         if name == "RC4" { _ = legacyProviders }
         guard let cipher = EVP_CIPHER_fetch(nil, name, nil), let context = EVP_CIPHER_CTX_new() else { return nil }
-        defer { EVP_CIPHER_CTX_free(context); EVP_CIPHER_free(cipher) }
+        defer {
+            EVP_CIPHER_CTX_free(context)
+            EVP_CIPHER_free(cipher)
+        }
         guard EVP_CipherInit_ex2(context, cipher, nil, nil, encrypt ? 1 : 0, nil) == 1,
-              EVP_CIPHER_CTX_set_key_length(context, Int32(key.count)) == 1,
-              EVP_CipherInit_ex2(context, nil, key, iv, encrypt ? 1 : 0, nil) == 1 else { return nil }
+            EVP_CIPHER_CTX_set_key_length(context, Int32(key.count)) == 1,
+            EVP_CipherInit_ex2(context, nil, key, iv, encrypt ? 1 : 0, nil) == 1
+        else { return nil }
         EVP_CIPHER_CTX_set_padding(context, padding ? 1 : 0)
         var out = [UInt8](repeating: 0, count: data.count + 32)
-        var written: Int32 = 0, final: Int32 = 0
+        var written: Int32 = 0
+        var final: Int32 = 0
         guard EVP_CipherUpdate(context, &out, &written, data, Int32(data.count)) == 1 else { return nil }
         let ok = out.withUnsafeMutableBufferPointer { EVP_CipherFinal_ex(context, $0.baseAddress! + Int(written), &final) }
         guard ok == 1 else { return nil }
@@ -91,7 +96,10 @@ public enum Crypto {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -116,7 +124,7 @@ public struct PublicKey: Equatable, Sendable {
     /// Verifies an Ed25519 signature. Any malformed input is simply `false`.
     public func verify(signature: [UInt8], message: [UInt8]) -> Bool {
         guard signature.count == 64,
-              let pkey = raw.withUnsafeBufferPointer({ EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, $0.baseAddress, 32) })
+            let pkey = raw.withUnsafeBufferPointer({ EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, $0.baseAddress, 32) })
         else { return false }
         defer { EVP_PKEY_free(pkey) }
         guard let ctx = EVP_MD_CTX_new() else { return false }
@@ -133,8 +141,10 @@ public struct PublicKey: Equatable, Sendable {
 
     /// The JWK (RFC 8037 §2) with owatch's key id.
     public var jwk: JSON {
-        .obj([("kty", .string("OKP")), ("crv", .string("Ed25519")), ("x", .string(Base64URL.encode(raw))),
-              ("kid", .string(keyID)), ("alg", .string("Ed25519")), ("use", .string("sig"))])
+        .obj([
+            ("kty", .string("OKP")), ("crv", .string("Ed25519")), ("x", .string(Base64URL.encode(raw))),
+            ("kid", .string(keyID)), ("alg", .string("Ed25519")), ("use", .string("sig")),
+        ])
     }
 
     /// The RFC 7638 JWK thumbprint: SHA-256 over the required members in lexicographic order.
@@ -152,7 +162,9 @@ public final class SigningKey {
     deinit { EVP_PKEY_free(pkey) }
 
     public static func generate() throws -> SigningKey {
-        guard let ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nil) else { throw OWError(.io, "cannot create key context: \(Crypto.lastError())") }
+        guard let ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nil) else {
+            throw OWError(.io, "cannot create key context: \(Crypto.lastError())")
+        }
         defer { EVP_PKEY_CTX_free(ctx) }
         var pkey: OpaquePointer?
         guard EVP_PKEY_keygen_init(ctx) == 1, EVP_PKEY_keygen(ctx, &pkey) == 1, let pkey else {
@@ -222,7 +234,8 @@ public enum Base64URL {
         for c in text.utf8 {
             switch c {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"): continue
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                continue
             default: return nil
             }
         }

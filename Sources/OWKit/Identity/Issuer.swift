@@ -5,8 +5,9 @@ import Foundation
 public enum Issuer {
     public static func createKey(at path: String) throws -> SigningKey {
         guard !FileSystem.exists(path) else {
-            throw OWError.refused("an issuer key already exists at \(path); owatch never overwrites a key",
-                                  hint: "pass --key PATH (or OWATCH_KEY) to keep this ledger's key elsewhere")
+            throw OWError.refused(
+                "an issuer key already exists at \(path); owatch never overwrites a key",
+                hint: "pass --key PATH (or OWATCH_KEY) to keep this ledger's key elsewhere")
         }
         let key = try SigningKey.generate()
         try FileSystem.makeDirectory((path as NSString).deletingLastPathComponent, mode: 0o700)
@@ -20,13 +21,15 @@ public enum Issuer {
         do {
             pem = try FileSystem.readSecret(path, what: "issuer key")
         } catch let e as OWError where e.kind == .missingInput {
-            throw OWError(.missingInput, "no issuer key at \(path); signing tokens and seals needs it",
-                          hint: "run this on the machine where `owatch init` wrote the key, or pass --key PATH")
+            throw OWError(
+                .missingInput, "no issuer key at \(path); signing tokens and seals needs it",
+                hint: "run this on the machine where `owatch init` wrote the key, or pass --key PATH")
         }
         let key = try SigningKey(pem: pem)
         let kid = key.publicKey.keyID
         guard let row = try ledger.db.one("SELECT revoked_at FROM issuers WHERE kid = ?", kid) else {
-            throw OWError.notPermitted("the issuer key at \(path) does not belong to this ledger", hint: "pass the right key with --key PATH")
+            throw OWError.notPermitted(
+                "the issuer key at \(path) does not belong to this ledger", hint: "pass the right key with --key PATH")
         }
         guard row.optionalString("revoked_at") == nil else { throw OWError.notPermitted("the issuer key at \(path) was revoked") }
         return key
@@ -38,6 +41,8 @@ public enum Issuer {
 
     /// The public keys of the ledger's unrevoked issuers, as JWKs.
     public static func publicKeys(_ ledger: Ledger) throws -> [PublicKey] {
-        try ledger.db.query("SELECT public_key FROM issuers WHERE revoked_at IS NULL ORDER BY created_at").map { try PublicKey(raw: $0.blob("public_key")) }
+        try ledger.db.query("SELECT public_key FROM issuers WHERE revoked_at IS NULL ORDER BY created_at").map {
+            try PublicKey(raw: $0.blob("public_key"))
+        }
     }
 }

@@ -27,7 +27,9 @@ public final class Session {
         do {
             text = try readToken(paths.token)
         } catch let e as OWError where e.kind == .missingInput {
-            throw OWError.notPermitted("no token at \(paths.token)", hint: "ask an admin for one (`owatch user token NAME`), then `owatch login FILE`; or pass --token PATH")
+            throw OWError.notPermitted(
+                "no token at \(paths.token)",
+                hint: "ask an admin for one (`owatch user token NAME`), then `owatch login FILE`; or pass --token PATH")
         }
         let claims = try Token.verify(text, ledger: ledger, now: now)
         return Session(ledger: ledger, actor: Actor(name: claims.subject, role: claims.role), claims: claims, paths: paths, now: now)
@@ -48,11 +50,15 @@ public final class Session {
         guard let claims else { return nil }
         let left = claims.expires - Time.epochSeconds(now)
         guard left < 14 * 86_400 else { return nil }
-        let key = "token.warned:\(claims.id)", today = Time.day(now)
+        let key = "token.warned:\(claims.id)"
+        let today = Time.day(now)
         if try db.one("SELECT 1 AS x FROM meta WHERE key = ? AND value = ?", key, today) != nil { return nil }
-        try write { try db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, today) }
+        try write {
+            try db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, today)
+        }
         let days = max(0, left / 86_400)
-        return "your token expires in \(days == 0 ? "less than a day" : "\(days) day(s)") (\(Time.rfc3339(Date(timeIntervalSince1970: Double(claims.expires))))); "
+        return
+            "your token expires in \(days == 0 ? "less than a day" : "\(days) day(s)") (\(Time.rfc3339(Date(timeIntervalSince1970: Double(claims.expires))))); "
             + "renew it with `owatch token renew`"
     }
 
@@ -105,21 +111,27 @@ public final class Session {
 /// Creating a ledger and installing tokens: the steps before there is a session.
 public enum Setup {
     /// `owatch init`: a new ledger, issuer key, first admin and that admin's token file.
-    public static func initialize(paths: Paths, org: String, admin: String, currency: String, now: Date = Date()) throws -> (Ledger, IssuedToken) {
+    public static func initialize(paths: Paths, org: String, admin: String, currency: String, now: Date = Date()) throws -> (
+        Ledger, IssuedToken
+    ) {
         let org = org.trimmed(.whitespacesAndNewlines)
         guard !org.isEmpty, org.count <= 200 else { throw OWError.usage("--org needs the organisation's name") }
         try Users.validateName(admin)
         let code = try Currency.parse(currency).code
         // Check every path before creating anything, so a refusal leaves nothing behind.
         if FileSystem.exists(paths.ledger) {
-            throw OWError.refused("a ledger already exists at \(paths.ledger)", hint: "owatch init never touches an existing ledger; choose another --ledger path")
+            throw OWError.refused(
+                "a ledger already exists at \(paths.ledger)",
+                hint: "owatch init never touches an existing ledger; choose another --ledger path")
         }
         if FileSystem.exists(paths.issuerKey) {
-            throw OWError.refused("an issuer key already exists at \(paths.issuerKey); owatch never overwrites a key",
-                                  hint: "pass --key PATH (or OWATCH_KEY) to keep this ledger's key elsewhere")
+            throw OWError.refused(
+                "an issuer key already exists at \(paths.issuerKey); owatch never overwrites a key",
+                hint: "pass --key PATH (or OWATCH_KEY) to keep this ledger's key elsewhere")
         }
         if FileSystem.exists(paths.token) {
-            throw OWError.refused("a token already exists at \(paths.token)", hint: "pass --token PATH for the new admin's token, or `owatch logout` first")
+            throw OWError.refused(
+                "a token already exists at \(paths.token)", hint: "pass --token PATH for the new admin's token, or `owatch logout` first")
         }
         let key = try Issuer.createKey(at: paths.issuerKey)
         do {
@@ -128,11 +140,13 @@ public enum Setup {
             let token: IssuedToken = try ledger.db.write {
                 try Issuer.register(key.publicKey, in: ledger.db, now: now)
                 let user = try Users.insert(ledger.db, name: admin, role: .admin, dept: nil, email: nil, now: now)
-                try AuditLog.append(ledger.db, actor: actor, action: "ledger.init", object: "ledger:\(ledger.id)",
-                                    details: .obj([("org", .string(org)), ("currency", .string(code)), ("kid", .string(key.publicKey.keyID))]), now: now)
+                try AuditLog.append(
+                    ledger.db, actor: actor, action: "ledger.init", object: "ledger:\(ledger.id)",
+                    details: .obj([("org", .string(org)), ("currency", .string(code)), ("kid", .string(key.publicKey.keyID))]), now: now)
                 let token = try Users.mintToken(ledger.db, ledger: ledger, key: key, user: user, ttl: try Config.tokenTTL(ledger), now: now)
-                try AuditLog.append(ledger.db, actor: actor, action: "token.issue", object: "user:\(admin)",
-                                    details: .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]), now: now)
+                try AuditLog.append(
+                    ledger.db, actor: actor, action: "token.issue", object: "user:\(admin)",
+                    details: .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]), now: now)
                 return token
             }
             try FileSystem.writeAtomically(paths.token, contents: token.text + "\n")
@@ -157,7 +171,8 @@ public enum Setup {
             var st = stat()
             guard stat(file, &st) == 0 else { throw OWError(.missingInput, "no token file at \(file)") }
             guard (st.st_mode & S_IFMT) == S_IFREG, st.st_size <= off_t(Token.maxLength * 2),
-                  let data = FileManager.default.contents(atPath: file) else {
+                let data = FileManager.default.contents(atPath: file)
+            else {
                 throw Token.reject("\(file) is not a token file")
             }
             text = String(decoding: data, as: UTF8.self)
@@ -171,8 +186,9 @@ public enum Setup {
             throw Token.reject("\(file) does not hold a token")
         }
         if let exposed {
-            throw OWError(.notPermitted, "\(file) holds a valid token for \(claims.subject) but others can read it (mode \(exposed))",
-                          hint: "chmod 600 \(ShellWord.quoted(file)), then run `owatch login \(ShellWord.quoted(file))` again")
+            throw OWError(
+                .notPermitted, "\(file) holds a valid token for \(claims.subject) but others can read it (mode \(exposed))",
+                hint: "chmod 600 \(ShellWord.quoted(file)), then run `owatch login \(ShellWord.quoted(file))` again")
         }
         let token = text.trimmed(.whitespacesAndNewlines)
         try FileSystem.writeAtomically(paths.token, contents: token + "\n")

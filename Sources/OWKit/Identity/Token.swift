@@ -2,20 +2,22 @@ import Foundation
 
 /// The claims owatch puts in a token (SPEC §2).
 public struct Claims: Sendable {
-    public let issuer: String      // iss: ledger id
-    public let subject: String     // sub: user name
+    public let issuer: String  // iss: ledger id
+    public let subject: String  // sub: user name
     public let role: Role
-    public let issuedAt: Int64     // iat
-    public let notBefore: Int64    // nbf
-    public let expires: Int64      // exp
-    public let id: String          // jti
+    public let issuedAt: Int64  // iat
+    public let notBefore: Int64  // nbf
+    public let expires: Int64  // exp
+    public let id: String  // jti
 
     /// When the token stops working, as RFC 3339 (what every command that issues one prints).
     public var expiresAt: String { Time.rfc3339(Date(timeIntervalSince1970: Double(expires))) }
 
     public var json: JSON {
-        .obj([("iss", .string(issuer)), ("sub", .string(subject)), ("role", .string(role.rawValue)),
-              ("iat", .int(issuedAt)), ("nbf", .int(notBefore)), ("exp", .int(expires)), ("jti", .string(id))])
+        .obj([
+            ("iss", .string(issuer)), ("sub", .string(subject)), ("role", .string(role.rawValue)),
+            ("iat", .int(issuedAt)), ("nbf", .int(notBefore)), ("exp", .int(expires)), ("jti", .string(id)),
+        ])
     }
 }
 
@@ -39,13 +41,17 @@ public enum Token {
     static func looksLikeToken(_ text: String) -> Bool {
         let t = text.trimmed(.whitespacesAndNewlines)
         let parts = t.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 3 && t.utf8.allSatisfy { $0 == 46 || $0 == 45 || $0 == 95 || ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) }
+        return parts.count == 3
+            && t.utf8.allSatisfy { $0 == 46 || $0 == 45 || $0 == 95 || ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) }
     }
 
     static func reject(_ why: String) -> OWError {
-        OWError(.notPermitted, "token rejected: \(why)",
-                hints: ["ask an admin for a new token (`owatch user token NAME`), then `owatch login FILE`",
-                        "holding the issuer key, mint one yourself: `owatch user token NAME --key PATH --out FILE`"])
+        OWError(
+            .notPermitted, "token rejected: \(why)",
+            hints: [
+                "ask an admin for a new token (`owatch user token NAME`), then `owatch login FILE`",
+                "holding the issuer key, mint one yourself: `owatch user token NAME --key PATH --out FILE`",
+            ])
     }
 
     /// A JOSE header or claims set: a JSON object, shallow, with no duplicate members.
@@ -105,11 +111,17 @@ public enum Token {
         guard let sub = payload["sub"]?.stringValue, !sub.isEmpty else { throw reject("no sub claim") }
         guard let roleText = payload["role"]?.stringValue else { throw reject("no role claim") }
         guard let role = Role(rawValue: roleText) else { throw reject("unknown role \"\(roleText.prefix(32))\"") }
-        let exp = try timeClaim(payload, "exp"), nbf = try timeClaim(payload, "nbf"), iat = try timeClaim(payload, "iat")
+        let exp = try timeClaim(payload, "exp")
+        let nbf = try timeClaim(payload, "nbf")
+        let iat = try timeClaim(payload, "iat")
         guard let jti = payload["jti"]?.stringValue, jti.utf8.count >= 16 else { throw reject("no jti claim of at least 128 bits") }
         let t = Time.epochSeconds(now)
-        guard t <= exp.addingReportingOverflow(leeway).partialValue else { throw reject("the token expired at \(Time.rfc3339(Date(timeIntervalSince1970: Double(exp))))") }
-        guard t >= nbf.subtractingReportingOverflow(leeway).partialValue else { throw reject("the token is not valid before \(Time.rfc3339(Date(timeIntervalSince1970: Double(nbf))))") }
+        guard t <= exp.addingReportingOverflow(leeway).partialValue else {
+            throw reject("the token expired at \(Time.rfc3339(Date(timeIntervalSince1970: Double(exp))))")
+        }
+        guard t >= nbf.subtractingReportingOverflow(leeway).partialValue else {
+            throw reject("the token is not valid before \(Time.rfc3339(Date(timeIntervalSince1970: Double(nbf))))")
+        }
 
         guard let user = try ledger.db.one("SELECT name, role, status, tokens_after FROM users WHERE name = ?", sub) else {
             throw reject("user \"\(sub.prefix(64))\" does not exist in this ledger")

@@ -17,11 +17,17 @@ public struct User: Sendable {
     public let lastSignIn: String?
 
     init(row: Row) {
-        id = row.int("id"); name = row.string("name"); role = Role(rawValue: row.string("role")) ?? .employee
-        dept = row.optionalString("dept"); email = row.optionalString("email"); status = row.string("status")
+        id = row.int("id")
+        name = row.string("name")
+        role = Role(rawValue: row.string("role")) ?? .employee
+        dept = row.optionalString("dept")
+        email = row.optionalString("email")
+        status = row.string("status")
         fullName = row.optionalString("full_name")
-        createdAt = row.string("created_at"); offboardedAt = row.optionalString("offboarded_at")
-        directoryStatus = row.optionalString("directory_status"); lastSignIn = row.optionalString("last_sign_in")
+        createdAt = row.string("created_at")
+        offboardedAt = row.optionalString("offboarded_at")
+        directoryStatus = row.optionalString("directory_status")
+        lastSignIn = row.optionalString("last_sign_in")
     }
 
     public var isActive: Bool { status == "active" }
@@ -37,18 +43,24 @@ public struct IssuedToken: Sendable {
 public enum Users {
     /// Names are what people type: letters, digits, dot, dash, underscore; 1–64 characters.
     public static func validateName(_ name: String) throws {
-        func isAlnum(_ c: Unicode.Scalar) -> Bool { c.isASCII && (("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c)) }
+        func isAlnum(_ c: Unicode.Scalar) -> Bool {
+            c.isASCII && (("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c))
+        }
         let scalars = Array(name.unicodeScalars)
         guard let first = scalars.first, scalars.count <= 64, isAlnum(first),
-              scalars.allSatisfy({ isAlnum($0) || $0 == "." || $0 == "-" || $0 == "_" }) else {
-            throw OWError.usage("invalid user name '\(name.prefix(80))'", hint: "use 1-64 ASCII letters, digits, '.', '-' or '_', starting with a letter or digit")
+            scalars.allSatisfy({ isAlnum($0) || $0 == "." || $0 == "-" || $0 == "_" })
+        else {
+            throw OWError.usage(
+                "invalid user name '\(name.prefix(80))'",
+                hint: "use 1-64 ASCII letters, digits, '.', '-' or '_', starting with a letter or digit")
         }
     }
 
     static func validateEmail(_ email: String) throws {
         let parts = email.utf8.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains(UInt8(ascii: ".")), email.utf8.count <= 254,
-              !hasWhitespace(email) else {
+            !hasWhitespace(email)
+        else {
             throw OWError.usage("invalid email '\(email)'")
         }
     }
@@ -57,7 +69,10 @@ public enum Users {
     private static func hasWhitespace(_ text: String) -> Bool {
         var ascii = true
         for b in text.utf8 {
-            if b >= 0x80 { ascii = false; break }
+            if b >= 0x80 {
+                ascii = false
+                break
+            }
             if b == 0x20 || (0x09...0x0D).contains(b) { return true }
         }
         return !ascii && text.contains(where: { $0.isWhitespace })
@@ -65,7 +80,9 @@ public enum Users {
 
     /// A full name is free text on one line: "Zoë Lefèvre", "María José García-López".
     static func validateFullName(_ fullName: String) throws {
-        guard !fullName.isEmpty, fullName.count <= 200, !fullName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !fullName.isEmpty, fullName.count <= 200,
+            !fullName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
             throw OWError.usage("a full name is 1-200 characters on one line, without control characters")
         }
     }
@@ -106,14 +123,17 @@ public enum Users {
     /// 10,000 people changes 10,000 rows, and a statement per row (each its own statement
     /// journal, the state-digest triggers being able to fail) costs more than the rows.
     static func update(_ db: Database, _ edits: [Edit]) throws -> [[(String, JSON)]] {
-        var audited: [[(String, JSON)]] = [], staged = 0
-        try db.execute("""
+        var audited: [[(String, JSON)]] = []
+        var staged = 0
+        try db.execute(
+            """
             CREATE TEMP TABLE IF NOT EXISTS user_edits(id INTEGER PRIMARY KEY, mask INTEGER NOT NULL,
                 dept TEXT, email TEXT, full_name TEXT, directory_status TEXT, last_sign_in TEXT);
             DELETE FROM temp.user_edits;
             """)
         for edit in edits {
-            var values: [String?] = Array(repeating: nil, count: editable.count), mask = 0
+            var values: [String?] = Array(repeating: nil, count: editable.count)
+            var mask = 0
             var changes: [(String, JSON)] = []
             func set(_ column: Int, _ value: String?, _ old: String?, audited: Bool = true) {
                 guard let value else { return }
@@ -133,13 +153,16 @@ public enum Users {
             }
             audited.append(changes)
             guard mask != 0 else { continue }
-            try db.run("INSERT INTO temp.user_edits VALUES (?,?,?,?,?,?,?)", u.id, mask, values[0], values[1], values[2], values[3], values[4])
+            try db.run(
+                "INSERT INTO temp.user_edits VALUES (?,?,?,?,?,?,?)", u.id, mask, values[0], values[1], values[2], values[3], values[4])
             staged += 1
         }
         guard staged > 0 else { return audited }
         // A column whose bit is not in the mask keeps its value; one whose bit is set takes the staged one (NULL clears it).
         let assignments = editable.enumerated().map { i, c in "\(c) = iif(e.mask & \(1 << i), e.\(c), users.\(c))" }
-        try db.execute("UPDATE users SET " + assignments.joined(separator: ", ") + " FROM temp.user_edits e WHERE users.id = e.id; DELETE FROM temp.user_edits;")
+        try db.execute(
+            "UPDATE users SET " + assignments.joined(separator: ", ")
+                + " FROM temp.user_edits e WHERE users.id = e.id; DELETE FROM temp.user_edits;")
         return audited
     }
 
@@ -149,8 +172,9 @@ public enum Users {
         try session.write {
             let user = try get(session.db, name)
             guard !user.isActive else { throw OWError.refused("\(user.name) is active") }
-            try session.db.run("UPDATE users SET status = 'active', offboarded_at = NULL, tokens_after = ? WHERE id = ?",
-                               Time.epochSeconds(session.now), user.id)
+            try session.db.run(
+                "UPDATE users SET status = 'active', offboarded_at = NULL, tokens_after = ? WHERE id = ?",
+                Time.epochSeconds(session.now), user.id)
             try session.audit("user.reactivate", "user:\(user.name)", .obj([("role", .string(user.role.rawValue))]))
             return try get(session.db, name)
         }
@@ -168,29 +192,35 @@ public enum Users {
     }
 
     public static func list(_ db: Database, includeOffboarded: Bool = true, role: Role? = nil, dept: String? = nil) throws -> [User] {
-        try db.query("""
+        try db.query(
+            """
             SELECT * FROM users
             WHERE (?1 = 1 OR status = 'active') AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR dept = ?3 COLLATE NOCASE)
             ORDER BY name COLLATE NOCASE
-            """, includeOffboarded, role?.rawValue, dept).map(User.init)
+            """, includeOffboarded, role?.rawValue, dept
+        ).map(User.init)
     }
 
     /// Inserts a user; must run inside a write transaction.
-    static func insert(_ db: Database, name: String, role: Role, dept: String?, email: String?, fullName: String? = nil,
-                       directory: (status: String, lastSignIn: String?)? = nil, now: Date) throws -> User {
+    static func insert(
+        _ db: Database, name: String, role: Role, dept: String?, email: String?, fullName: String? = nil,
+        directory: (status: String, lastSignIn: String?)? = nil, now: Date
+    ) throws -> User {
         try validateName(name)
         if let email { try validateEmail(email) }
         if let fullName { try validateFullName(fullName) }
         if try find(db, name) != nil { throw OWError.refused("user '\(name)' already exists") }
-        try db.run("INSERT INTO users(name, role, dept, email, full_name, directory_status, last_sign_in, created_at) VALUES (?,?,?,?,?,?,?,?)",
-                   name, role.rawValue, dept, email, fullName, directory?.status, directory?.lastSignIn, Time.rfc3339(now))
+        try db.run(
+            "INSERT INTO users(name, role, dept, email, full_name, directory_status, last_sign_in, created_at) VALUES (?,?,?,?,?,?,?,?)",
+            name, role.rawValue, dept, email, fullName, directory?.status, directory?.lastSignIn, Time.rfc3339(now))
         return try get(db, name)
     }
 
     public static func add(_ session: Session, name: String, role: Role, dept: String?, email: String?) throws -> User {
         try session.write {
             let user = try insert(session.db, name: name, role: role, dept: dept, email: email, now: session.now)
-            try session.audit("user.add", "user:\(user.name)", .obj([("role", .string(role.rawValue)), ("dept", dept.map(JSON.string) ?? .null)]))
+            try session.audit(
+                "user.add", "user:\(user.name)", .obj([("role", .string(role.rawValue)), ("dept", dept.map(JSON.string) ?? .null)]))
             return user
         }
     }
@@ -202,15 +232,21 @@ public enum Users {
             guard user.isActive else { throw OWError.refused("user '\(user.name)' was offboarded") }
             guard user.role != role else { throw OWError.refused("user '\(user.name)' is already \(role.rawValue)") }
             if user.role == .admin { try ensureAnotherAdmin(session.db, besides: user) }
-            try session.db.run("UPDATE users SET role = ?, tokens_after = ? WHERE id = ?", role.rawValue, Time.epochSeconds(session.now), user.id)
+            try session.db.run(
+                "UPDATE users SET role = ?, tokens_after = ? WHERE id = ?", role.rawValue, Time.epochSeconds(session.now), user.id)
             let stamp = Time.rfc3339(session.now)
-            try session.db.run("""
+            try session.db.run(
+                """
                 INSERT OR IGNORE INTO revoked_tokens(jti, revoked_at, revoked_by)
                 SELECT jti, ?, ? FROM tokens WHERE user_id = ?
                 """, stamp, session.actor.name, user.id)
             let revoked = session.db.changes
-            try session.audit("user.role", "user:\(user.name)", .obj([("from", .string(user.role.rawValue)), ("to", .string(role.rawValue)),
-                                                                       ("revoked_tokens", .int(revoked))]))
+            try session.audit(
+                "user.role", "user:\(user.name)",
+                .obj([
+                    ("from", .string(user.role.rawValue)), ("to", .string(role.rawValue)),
+                    ("revoked_tokens", .int(revoked)),
+                ]))
             return try get(session.db, name)
         }
     }
@@ -218,15 +254,16 @@ public enum Users {
     static func ensureAnotherAdmin(_ db: Database, besides user: User) throws {
         let others = try db.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active' AND id != ?", user.id)
         guard others > 0 else {
-            throw OWError.refused("\(user.name) is the last active admin", hint: "make someone else admin first (`owatch user role NAME admin`)")
+            throw OWError.refused(
+                "\(user.name) is the last active admin", hint: "make someone else admin first (`owatch user role NAME admin`)")
         }
     }
 
     public struct Offboarding: Sendable {
         public let user: User
         public let revokedTokens: Int
-        public let freedSeats: [String]          // license names
-        public let monthlySaving: [Money]        // per currency
+        public let freedSeats: [String]  // license names
+        public let monthlySaving: [Money]  // per currency
     }
 
     /// Offboards a person: deactivates them, revokes every token they were issued and frees
@@ -247,15 +284,19 @@ public enum Users {
                 let db = session.db
                 let leaving = Set(users.map(\.id))
                 if users.contains(where: { $0.role == .admin }) {
-                    let staying = try db.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active'")
+                    let staying =
+                        try db.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active'")
                         - Int64(users.filter { $0.role == .admin }.count)
-                    if staying <= 0, let last = users.first(where: { $0.role == .admin && leaving.contains($0.id) }) { try ensureAnotherAdmin(db, besides: last) }
+                    if staying <= 0, let last = users.first(where: { $0.role == .admin && leaving.contains($0.id) }) {
+                        try ensureAnotherAdmin(db, besides: last)
+                    }
                 }
                 let stamp = Time.rfc3339(session.now)
                 let freed = try Licenses.freeSeats(session, users: users, held: held)
                 return try users.map { user in
                     try db.run("UPDATE users SET status = 'offboarded', offboarded_at = ? WHERE id = ?", stamp, user.id)
-                    try db.run("""
+                    try db.run(
+                        """
                         INSERT OR IGNORE INTO revoked_tokens(jti, revoked_at, revoked_by)
                         SELECT jti, ?, ? FROM tokens WHERE user_id = ?
                         """, stamp, session.actor.name, user.id)
@@ -263,9 +304,15 @@ public enum Users {
                     let held = freed[user.id] ?? []
                     // A freed seat of a site license saves nothing; one of a counted license can be dropped at renewal.
                     let saving = Licenses.seatCostByCurrency(held.filter { !$0.isUnlimited })
-                    try session.audit("user.offboard", "user:\(user.name)", .obj([("revoked_tokens", .int(revoked)),
-                        ("freed_seats", .array(held.map { .string($0.name) })), ("monthly_saving", .array(saving.map { .string($0.display) }))]))
-                    return Offboarding(user: try get(db, user.name), revokedTokens: revoked, freedSeats: held.map(\.name), monthlySaving: saving)
+                    try session.audit(
+                        "user.offboard", "user:\(user.name)",
+                        .obj([
+                            ("revoked_tokens", .int(revoked)),
+                            ("freed_seats", .array(held.map { .string($0.name) })),
+                            ("monthly_saving", .array(saving.map { .string($0.display) })),
+                        ]))
+                    return Offboarding(
+                        user: try get(db, user.name), revokedTokens: revoked, freedSeats: held.map(\.name), monthlySaving: saving)
                 }
             }
         }
@@ -277,10 +324,12 @@ public enum Users {
         let iat = Time.epochSeconds(now)
         let exp = Time.epochSeconds(ttl.added(to: now))
         guard exp > iat else { throw OWError.usage("a token must live longer than 0 seconds") }
-        let claims = Claims(issuer: ledger.id, subject: user.name, role: user.role, issuedAt: iat, notBefore: iat,
-                            expires: exp, id: newTokenID())
-        try db.run("INSERT INTO tokens(jti, user_id, role, issued_at, expires_at) VALUES (?,?,?,?,?)",
-                   claims.id, user.id, user.role.rawValue, Time.rfc3339(now), Time.rfc3339(Date(timeIntervalSince1970: Double(exp))))
+        let claims = Claims(
+            issuer: ledger.id, subject: user.name, role: user.role, issuedAt: iat, notBefore: iat,
+            expires: exp, id: newTokenID())
+        try db.run(
+            "INSERT INTO tokens(jti, user_id, role, issued_at, expires_at) VALUES (?,?,?,?,?)",
+            claims.id, user.id, user.role.rawValue, Time.rfc3339(now), Time.rfc3339(Date(timeIntervalSince1970: Double(exp))))
         return IssuedToken(text: Token.sign(claims, with: key), claims: claims)
     }
 
@@ -299,7 +348,8 @@ public enum Users {
         return try session.write {
             let user = try get(session.db, name)
             let token = try mintToken(session.db, ledger: session.ledger, key: key, user: user, ttl: lifetime, now: session.now)
-            try session.audit("token.issue", "user:\(user.name)", .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]))
+            try session.audit(
+                "token.issue", "user:\(user.name)", .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]))
             return token
         }
     }
@@ -312,7 +362,8 @@ public enum Users {
         return try session.write {
             try list(session.db, includeOffboarded: false, role: role).map { user in
                 let token = try mintToken(session.db, ledger: session.ledger, key: key, user: user, ttl: lifetime, now: session.now)
-                try session.audit("token.issue", "user:\(user.name)", .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]))
+                try session.audit(
+                    "token.issue", "user:\(user.name)", .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]))
                 return token
             }
         }
@@ -327,31 +378,41 @@ public enum Users {
         do {
             key = try Issuer.loadKey(session.paths.issuerKey, for: session.ledger)
         } catch let e as OWError where e.kind == .missingInput {
-            throw OWError(.missingInput, "renewing a token needs the issuer key, which is not at \(session.paths.issuerKey)",
-                          hint: "ask an admin for a new token (`owatch user token \(old.subject)`), or pass --key PATH")
+            throw OWError(
+                .missingInput, "renewing a token needs the issuer key, which is not at \(session.paths.issuerKey)",
+                hint: "ask an admin for a new token (`owatch user token \(old.subject)`), or pass --key PATH")
         }
         let lifetime = try ttl ?? Config.tokenTTL(session.ledger)
         return try session.write {
             let user = try get(session.db, old.subject)
             let token = try mintToken(session.db, ledger: session.ledger, key: key, user: user, ttl: lifetime, now: session.now)
-            try session.db.run("INSERT OR IGNORE INTO revoked_tokens(jti, revoked_at, revoked_by) VALUES (?,?,?)",
-                               old.id, Time.rfc3339(session.now), session.actor.name)
-            try session.audit("token.renew", "user:\(user.name)", .obj([("old_jti", .string(old.id)), ("jti", .string(token.claims.id)),
-                                                                       ("exp", .int(token.claims.expires))]))
+            try session.db.run(
+                "INSERT OR IGNORE INTO revoked_tokens(jti, revoked_at, revoked_by) VALUES (?,?,?)",
+                old.id, Time.rfc3339(session.now), session.actor.name)
+            try session.audit(
+                "token.renew", "user:\(user.name)",
+                .obj([
+                    ("old_jti", .string(old.id)), ("jti", .string(token.claims.id)),
+                    ("exp", .int(token.claims.expires)),
+                ]))
             return token
         }
     }
 
     /// Adds a user and issues their first token in one transaction.
-    public static func addWithToken(_ session: Session, name: String, role: Role, dept: String?, email: String?, fullName: String? = nil,
-                                    ttl: Duration?) throws -> (User, IssuedToken) {
+    public static func addWithToken(
+        _ session: Session, name: String, role: Role, dept: String?, email: String?, fullName: String? = nil,
+        ttl: Duration?
+    ) throws -> (User, IssuedToken) {
         let key = try Issuer.loadKey(session.paths.issuerKey, for: session.ledger)
         let lifetime = try ttl ?? Config.tokenTTL(session.ledger)
         return try session.write {
             let user = try insert(session.db, name: name, role: role, dept: dept, email: email, fullName: fullName, now: session.now)
-            try session.audit("user.add", "user:\(user.name)", .obj([("role", .string(role.rawValue)), ("dept", dept.map(JSON.string) ?? .null)]))
+            try session.audit(
+                "user.add", "user:\(user.name)", .obj([("role", .string(role.rawValue)), ("dept", dept.map(JSON.string) ?? .null)]))
             let token = try mintToken(session.db, ledger: session.ledger, key: key, user: user, ttl: lifetime, now: session.now)
-            try session.audit("token.issue", "user:\(user.name)", .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]))
+            try session.audit(
+                "token.issue", "user:\(user.name)", .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]))
             return (user, token)
         }
     }
@@ -362,7 +423,9 @@ public enum Users {
             if try session.db.one("SELECT 1 AS x FROM revoked_tokens WHERE jti = ?", jti) != nil {
                 throw OWError.refused("token \(jti) is already revoked")
             }
-            try session.db.run("INSERT INTO revoked_tokens(jti, revoked_at, revoked_by) VALUES (?,?,?)", jti, Time.rfc3339(session.now), session.actor.name)
+            try session.db.run(
+                "INSERT INTO revoked_tokens(jti, revoked_at, revoked_by) VALUES (?,?,?)", jti, Time.rfc3339(session.now), session.actor.name
+            )
             try session.audit("token.revoke", "token:\(jti)")
         }
     }
@@ -372,13 +435,16 @@ public enum Users {
     }
 
     public static func tokens(_ db: Database, user: String?) throws -> [TokenRecord] {
-        try db.query("""
+        try db.query(
+            """
             SELECT t.jti, u.name, t.role, t.issued_at, t.expires_at, r.revoked_at
             FROM tokens t JOIN users u ON u.id = t.user_id LEFT JOIN revoked_tokens r ON r.jti = t.jti
             WHERE ?1 IS NULL OR u.name = ?1 ORDER BY t.rowid
-            """, user).map {
-            TokenRecord(jti: $0.string("jti"), user: $0.string("name"), role: $0.string("role"), issuedAt: $0.string("issued_at"),
-                        expiresAt: $0.string("expires_at"), revokedAt: $0.optionalString("revoked_at"))
+            """, user
+        ).map {
+            TokenRecord(
+                jti: $0.string("jti"), user: $0.string("name"), role: $0.string("role"), issuedAt: $0.string("issued_at"),
+                expiresAt: $0.string("expires_at"), revokedAt: $0.optionalString("revoked_at"))
         }
     }
 }

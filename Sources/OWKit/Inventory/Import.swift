@@ -36,8 +36,11 @@ public enum LicenseImport {
             let p = pattern.uppercased()
             guard let sep = p.first(where: { !$0.isLetter }) else { throw OWError.usage("--date-format takes a form such as DD/MM/YYYY") }
             let parts = p.split(separator: sep).map(String.init)
-            guard parts.count == 3, let d = parts.firstIndex(of: "DD"), let m = parts.firstIndex(of: "MM"), let y = parts.firstIndex(of: "YYYY") else {
-                throw OWError.usage("--date-format takes DD, MM and YYYY with one separator, e.g. DD/MM/YYYY, MM/DD/YYYY or DD.MM.YYYY; not '\(pattern)'")
+            guard parts.count == 3, let d = parts.firstIndex(of: "DD"), let m = parts.firstIndex(of: "MM"),
+                let y = parts.firstIndex(of: "YYYY")
+            else {
+                throw OWError.usage(
+                    "--date-format takes DD, MM and YYYY with one separator, e.g. DD/MM/YYYY, MM/DD/YYYY or DD.MM.YYYY; not '\(pattern)'")
             }
             order = (d, m, y)
             separator = sep
@@ -45,7 +48,8 @@ public enum LicenseImport {
 
         func iso(_ text: String) throws -> String {
             let parts = text.split(separator: separator).map(String.init)
-            guard parts.count == 3, let day = Int(parts[order.day]), let month = Int(parts[order.month]), parts[order.year].count == 4 else {
+            guard parts.count == 3, let day = Int(parts[order.day]), let month = Int(parts[order.month]), parts[order.year].count == 4
+            else {
                 throw OWError.badData("'\(text.prefix(20))' does not match the date format")
             }
             let iso = String(format: "%@-%02d-%02d", parts[order.year], month, day)
@@ -57,11 +61,12 @@ public enum LicenseImport {
     /// The columns a CSV header may name: the import format, and every column `license list`
     /// writes (derived ones such as `monthly` and `id` are read past), so an export imports back.
     enum Column: Int, CaseIterable {
-        case name, vendor, plan, seats, cost, currency, period, renews_on, owner, assigned, category, per_seat, notes, order, purchased_on
-        case status, ends_on, unlimited, lines, assigned_to
-        case id, free, cost_minor, monthly, monthly_minor
+        case name, vendor, plan, seats, cost, currency, period, renewsOn, owner, assigned, category, perSeat, notes, order, purchasedOn
+        case status, endsOn, unlimited, lines, assignedTo
+        case id, free, costMinor, monthly, monthlyMinor
         static let required: [Column] = [.name, .vendor, .seats, .cost]
-        var key: String { String(describing: self) }
+        /// The header's name for it: `renews_on`, `per_seat` …
+        var key: String { String(describing: self).replacing(/[A-Z]/) { "_" + $0.output.lowercased() } }
         init?(key: String) {
             guard let c = Column.allCases.first(where: { $0.key == key }) else { return nil }
             self = c
@@ -77,12 +82,19 @@ public enum LicenseImport {
         if trimmed.first == "[" {
             try fromJSON(String(trimmed), dates: dates).forEach(body)
         } else if trimmed.first == "{" {
-            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.allSatisfy(\.isWhitespace) {
-                try body((n + 1, Result {
-                    let item: JSON
-                    do { item = try JSON.parse(String(line), maxDepth: 8) } catch let e as OWError { throw OWError.badData(e.message) }
-                    return try draft(fromJSON: item, dates: dates)
-                }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") }))
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where !line.allSatisfy(\.isWhitespace) {
+                try body(
+                    (
+                        n + 1,
+                        Result {
+                            let item: JSON
+                            do { item = try JSON.parse(String(line), maxDepth: 8) } catch let e as OWError {
+                                throw OWError.badData(e.message)
+                            }
+                            return try draft(fromJSON: item, dates: dates)
+                        }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") }
+                    ))
             }
         } else {
             try fromCSV(text, dates: dates, body)
@@ -100,8 +112,9 @@ public enum LicenseImport {
                 let names = rec.fields.map { CSV.trim($0).lowercased() }
                 for (i, n) in names.enumerated() {
                     guard let column = Column(key: n) else {
-                        throw OWError.badData("line 1: unknown column '\(n.prefix(40))'",
-                                              hint: "columns: \(Column.allCases.map(\.key).sorted().joined(separator: ", "))")
+                        throw OWError.badData(
+                            "line 1: unknown column '\(n.prefix(40))'",
+                            hint: "columns: \(Column.allCases.map(\.key).sorted().joined(separator: ", "))")
                     }
                     if position[column.rawValue] != nil { throw OWError.badData("line 1: a column is named twice") }
                     position[column.rawValue] = i
@@ -110,38 +123,48 @@ public enum LicenseImport {
                     throw OWError.badData("line 1: the header has no '\(missing.key)' column")
                 }
                 // An export's `assigned` is the count of holders; `assigned_to` names them.
-                if position[Column.assigned_to.rawValue] != nil { position[Column.assigned.rawValue] = nil }
+                if position[Column.assignedTo.rawValue] != nil { position[Column.assigned.rawValue] = nil }
                 width = names.count
                 return
             }
-            try body((rec.line, Result {
-                guard rec.fields.count == width else {
-                    throw OWError.badData("expected \(width) fields, found \(rec.fields.count)")
-                }
-                func field(_ column: Column) -> String? { position[column.rawValue].map { CSV.trim(rec.fields[$0]) } }
-                var d = try draft(dates: dates) { column in
-                    switch column {
-                    case .seats: return field(.unlimited)?.lowercased() == "true" ? "unlimited" : field(.seats)
-                    case .assigned: return field(.assigned_to) ?? field(.assigned)
-                    default: return field(column)
-                    }
-                }
-                // An export's purchase lines: JSON objects separated by ";".
-                if let cell = field(.lines), !cell.isEmpty {
-                    let objects = try splitObjects(cell).map { text -> JSON in
-                        do { return try JSON.parse(text, maxDepth: 4) } catch { throw OWError.badData("lines: a purchase line is not JSON") }
-                    }
-                    try applyLines(objects, to: &d, dates: dates)
-                }
-                return d
-            }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") }))
+            try body(
+                (
+                    rec.line,
+                    Result {
+                        guard rec.fields.count == width else {
+                            throw OWError.badData("expected \(width) fields, found \(rec.fields.count)")
+                        }
+                        func field(_ column: Column) -> String? { position[column.rawValue].map { CSV.trim(rec.fields[$0]) } }
+                        var d = try draft(dates: dates) { column in
+                            switch column {
+                            case .seats: return field(.unlimited)?.lowercased() == "true" ? "unlimited" : field(.seats)
+                            case .assigned: return field(.assignedTo) ?? field(.assigned)
+                            default: return field(column)
+                            }
+                        }
+                        // An export's purchase lines: JSON objects separated by ";".
+                        if let cell = field(.lines), !cell.isEmpty {
+                            let objects = try splitObjects(cell).map { text -> JSON in
+                                do { return try JSON.parse(text, maxDepth: 4) } catch {
+                                    throw OWError.badData("lines: a purchase line is not JSON")
+                                }
+                            }
+                            try applyLines(objects, to: &d, dates: dates)
+                        }
+                        return d
+                    }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") }
+                ))
         }
         if width == 0 { throw OWError.badData("the file is empty; expected a header row") }
     }
 
     /// `{…};{…}`: the objects of a CSV cell, split where `;` is outside any string and object.
     static func splitObjects(_ cell: String) throws -> [String] {
-        var out: [String] = [], current = "", depth = 0, inString = false, escaped = false
+        var out: [String] = []
+        var current = ""
+        var depth = 0
+        var inString = false
+        var escaped = false
         for ch in cell {
             if inString {
                 if escaped { escaped = false } else if ch == "\\" { escaped = true } else if ch == "\"" { inString = false }
@@ -167,18 +190,27 @@ public enum LicenseImport {
         func value(_ c: Column) -> String? { field(c).flatMap { $0.isEmpty ? nil : $0 } }
         func date(_ c: Column) throws -> String? {
             guard let text = value(c) else { return nil }
-            do { return try dates.map { try $0.iso(text) } ?? text } catch let e as OWError { throw OWError.badData("\(c.key): \(e.message)") }
+            do { return try dates.map { try $0.iso(text) } ?? text } catch let e as OWError {
+                throw OWError.badData("\(c.key): \(e.message)")
+            }
         }
         guard let name = value(.name) else { throw OWError.badData("name is empty") }
         guard let vendor = value(.vendor) else { throw OWError.badData("vendor is empty") }
         guard let seatsText = value(.seats) else { throw OWError.badData("seats is empty") }
         guard let cost = value(.cost) else { throw OWError.badData("cost is empty") }
         var d = LicenseDraft(name: name, vendor: vendor, seats: try LicenseDraft.parseSeats(seatsText), cost: cost)
-        d.plan = value(.plan); d.currency = value(.currency); d.period = value(.period) ?? "monthly"
-        d.renewsOn = try date(.renews_on); d.owner = value(.owner); d.category = value(.category); d.notes = value(.notes)
-        d.orderRef = value(.order); d.purchasedOn = try date(.purchased_on)
-        d.status = value(.status)?.lowercased(); d.endsOn = try date(.ends_on)
-        if let ps = value(.per_seat) {
+        d.plan = value(.plan)
+        d.currency = value(.currency)
+        d.period = value(.period) ?? "monthly"
+        d.renewsOn = try date(.renewsOn)
+        d.owner = value(.owner)
+        d.category = value(.category)
+        d.notes = value(.notes)
+        d.orderRef = value(.order)
+        d.purchasedOn = try date(.purchasedOn)
+        d.status = value(.status)?.lowercased()
+        d.endsOn = try date(.endsOn)
+        if let ps = value(.perSeat) {
             switch ps.lowercased() {
             case "true", "yes", "1": d.perSeat = true
             case "false", "no", "0": d.perSeat = false
@@ -199,9 +231,15 @@ public enum LicenseImport {
             return (seats, c, j["order"]?.stringValue, try j["purchased_on"]?.stringValue.map { try dates?.iso($0) ?? $0 })
         }
         let first = try line(lines[0])
-        d.seats = first.0; d.cost = first.1; d.orderRef = first.2; d.purchasedOn = first.3
+        d.seats = first.0
+        d.cost = first.1
+        d.orderRef = first.2
+        d.purchasedOn = first.3
         d.costIsLineTotal = true
-        d.extraLines = try lines.dropFirst().map { let l = try line($0); return (seats: l.0, cost: l.1, order: l.2, date: l.3) }
+        d.extraLines = try lines.dropFirst().map {
+            let l = try line($0)
+            return (seats: l.0, cost: l.1, order: l.2, date: l.3)
+        }
     }
 
     /// The JSON of `license list --json`: each object's `lines` rebuild its purchase lines exactly.
@@ -213,13 +251,16 @@ public enum LicenseImport {
         let starts = recordLines(text)
         return items.enumerated().map { index, item in
             let line = index < starts.count ? starts[index] : 1
-            return (line, Result {
-                do {
-                    return try draft(fromJSON: item, dates: dates)
-                } catch let e as OWError {
-                    throw OWError.badData("record \(index + 1): \(e.message)")
-                }
-            }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") })
+            return (
+                line,
+                Result {
+                    do {
+                        return try draft(fromJSON: item, dates: dates)
+                    } catch let e as OWError {
+                        throw OWError.badData("record \(index + 1): \(e.message)")
+                    }
+                }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") }
+            )
         }
     }
 
@@ -247,7 +288,12 @@ public enum LicenseImport {
     /// The line each top-level element of a JSON array starts on (1-based), found by one pass
     /// that skips strings; for error messages only.
     static func recordLines(_ text: String) -> [Int] {
-        var lines: [Int] = [], line = 1, depth = 0, inString = false, escaped = false, expecting = false
+        var lines: [Int] = []
+        var line = 1
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var expecting = false
         for b in text.utf8 {
             if b == 10 { line += 1 }
             if inString {
@@ -273,7 +319,8 @@ public enum LicenseImport {
 
     /// Checks and writes every row in one transaction, or none. With `update`, a row whose
     /// name is taken updates that license in place; the outcome lists what changes.
-    public static func run(_ session: Session, text: String, dryRun: Bool, update: Bool = false, dates: DateFormat? = nil) throws -> Outcome {
+    public static func run(_ session: Session, text: String, dryRun: Bool, update: Bool = false, dates: DateFormat? = nil) throws -> Outcome
+    {
         let currency = try Currency.parse(session.ledger.currency)
         // Rows are checked as they are read and written a thousand at a time inside one
         // transaction; any bad row anywhere means it is rolled back, so nothing is half-written.
@@ -285,7 +332,10 @@ public enum LicenseImport {
             var errors: [RowError] = []
             var seen: [String: Int] = [:]
             var pending: [(line: Int, license: LicenseDraft.Resolved)] = []
-            var licenses = 0, seats = 0, updated = 0, unchanged = 0
+            var licenses = 0
+            var seats = 0
+            var updated = 0
+            var unchanged = 0
             var changes: [Change] = []
             func flush() throws {
                 let written = try Licenses.insert(db, pending.map(\.license), vendors: &vendors, users: &users, stamp: stamp)
@@ -328,11 +378,16 @@ public enum LicenseImport {
             try flush()
             guard errors.isEmpty else { throw ImportFailure(errors: errors) }
             guard licenses + updated + unchanged > 0 else { throw OWError.badData("no licenses in the file") }
-            var outcome = Outcome(licenses: licenses, seats: seats, dryRun: dryRun, changes: changes, updated: updated, unchanged: unchanged)
+            var outcome = Outcome(
+                licenses: licenses, seats: seats, dryRun: dryRun, changes: changes, updated: updated, unchanged: unchanged)
             if licenses + updated > 0 {
-                try Findings.resolveStale(db, now: session.now)     // as every license change: no finding left untrue
-                try session.audit("license.import", "licenses", .obj([("licenses", .int(licenses)), ("seats", .int(seats)), ("updated", .int(updated)),
-                                                                     ("sha256", .string(Crypto.sha256Hex(text)))]))
+                try Findings.resolveStale(db, now: session.now)  // as every license change: no finding left untrue
+                try session.audit(
+                    "license.import", "licenses",
+                    .obj([
+                        ("licenses", .int(licenses)), ("seats", .int(seats)), ("updated", .int(updated)),
+                        ("sha256", .string(Crypto.sha256Hex(text))),
+                    ]))
             }
             if dryRun { throw DryRunDone(outcome: outcome) }
             outcome.changes = changes
@@ -347,7 +402,9 @@ public enum LicenseImport {
             return done.outcome
         } catch let failure as ImportFailure {
             let sorted = failure.errors.sorted { $0.line < $1.line }
-            var e = OWError(.badData, "\(sorted.count) bad row(s); nothing was imported", hint: "fix the rows and import again; --dry-run checks without writing")
+            var e = OWError(
+                .badData, "\(sorted.count) bad row(s); nothing was imported",
+                hint: "fix the rows and import again; --dry-run checks without writing")
             e.details = sorted.prefix(100).map(\.description) + (sorted.count > 100 ? ["… and \(sorted.count - 100) more"] : [])
             throw e
         }
@@ -359,7 +416,8 @@ public enum LicenseImport {
         let d = r.draft
         var out: [String] = []
         func compare(_ what: String, _ old: String?, _ new: String?) {
-            let o = old ?? "-", n = new ?? "-"
+            let o = old ?? "-"
+            let n = new ?? "-"
             if o != n { out.append("\(what) \(o) → \(n)") }
         }
         compare("vendor", l.vendor, CSV.trim(d.vendor))
@@ -374,9 +432,11 @@ public enum LicenseImport {
         let oldLines = l.lines.map { "\($0.seats.map(String.init) ?? "unlimited")×\($0.cost.display)" }
         let newLines = r.lines.map { "\($0.0.map(String.init) ?? "unlimited")×\($0.1.display)" }
         if oldLines != newLines { out.append("purchase lines \(oldLines.joined(separator: ", ")) → \(newLines.joined(separator: ", "))") }
-        let oldHolders = Set(l.holders.map { $0.lowercased() }), newHolders = Set(d.assigned.map { $0.lowercased() })
+        let oldHolders = Set(l.holders.map { $0.lowercased() })
+        let newHolders = Set(d.assigned.map { $0.lowercased() })
         if oldHolders != newHolders {
-            let added = newHolders.subtracting(oldHolders).sorted().map { "+" + $0 }, removed = oldHolders.subtracting(newHolders).sorted().map { "-" + $0 }
+            let added = newHolders.subtracting(oldHolders).sorted().map { "+" + $0 }
+            let removed = oldHolders.subtracting(newHolders).sorted().map { "-" + $0 }
             out.append("holders " + (added + removed).joined(separator: " "))
         }
         return out

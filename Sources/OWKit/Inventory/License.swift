@@ -2,8 +2,8 @@ import Foundation
 
 /// One order of seats on a license, at its own price.
 public struct PurchaseLine: Sendable {
-    public let seats: Int64?          // nil: unlimited
-    public let cost: Money            // per billing period, whole line
+    public let seats: Int64?  // nil: unlimited
+    public let cost: Money  // per billing period, whole line
     public let orderRef: String?
     public let purchasedOn: String
 }
@@ -67,20 +67,28 @@ public struct License: Sendable {
     /// `parsed` caches period and currency texts across a list.
     init(row: Row, lines: [PurchaseLine], holders: [String], parsed: inout [String: Period], currencies: inout [String: Currency]) {
         typealias C = SelectColumn
-        id = row.int(C.id); name = row.string(C.name); vendor = row.string(C.vendor); plan = row.optionalString(C.plan)
-        category = row.string(C.category); owner = row.optionalString(C.owner)
+        id = row.int(C.id)
+        name = row.string(C.name)
+        vendor = row.string(C.vendor)
+        plan = row.optionalString(C.plan)
+        category = row.string(C.category)
+        owner = row.optionalString(C.owner)
         period = Period.stored(row.string(C.period), cache: &parsed)
         currency = Currency.stored(row.string(C.currency), cache: &currencies)
         perSeat = row.int(C.perSeat) != 0
-        anchor = row.optionalString(C.renewsOn); status = row.string(C.status); endsOn = row.optionalString(C.endsOn)
-        notes = row.optionalString(C.notes); createdAt = row.string(C.createdAt)
+        anchor = row.optionalString(C.renewsOn)
+        status = row.string(C.status)
+        endsOn = row.optionalString(C.endsOn)
+        notes = row.optionalString(C.notes)
+        createdAt = row.string(C.createdAt)
         self.lines = lines
         self.holders = holders
         // Any unlimited line makes the license unlimited (so does having no line at all).
-        var total: Int64? = lines.isEmpty ? nil : 0, minor: Int64 = 0
+        var total: Int64? = lines.isEmpty ? nil : 0
+        var minor: Int64 = 0
         for line in lines {
             total = line.seats.flatMap { s in total.map { $0 + s } }
-            minor = minor &+ line.cost.minor   // each line is at most Money.maxMinor: thousands of lines still fit
+            minor = minor &+ line.cost.minor  // each line is at most Money.maxMinor: thousands of lines still fit
         }
         seats = total
         assigned = Int64(holders.count)
@@ -109,8 +117,8 @@ public struct LicenseDraft: Sendable {
     public var name: String
     public var vendor: String
     public var plan: String?
-    public var seats: Int64?             // nil: unlimited
-    public var cost: String               // as typed; parsed against the currency
+    public var seats: Int64?  // nil: unlimited
+    public var cost: String  // as typed; parsed against the currency
     public var perSeat: Bool = false
     /// The cost is already the first line's total (a JSON export), not a per-seat price.
     public var costIsLineTotal = false
@@ -132,12 +140,15 @@ public struct LicenseDraft: Sendable {
     public var endsOn: String?
 
     public init(name: String, vendor: String, seats: Int64?, cost: String) {
-        self.name = name; self.vendor = vendor; self.seats = seats; self.cost = cost
+        self.name = name
+        self.vendor = vendor
+        self.seats = seats
+        self.cost = cost
     }
 
     /// Parses a seat count: a positive whole number or `unlimited`.
     public static func parseSeats(_ text: String) throws -> Int64? {
-        if let n = Int64(text), n > 0, n <= 1_000_000 { return n }   // the usual case, checked without copying
+        if let n = Int64(text), n > 0, n <= 1_000_000 { return n }  // the usual case, checked without copying
         let t = text.trimmed(.whitespaces).lowercased()
         if t == "unlimited" || t == "site" { return nil }
         guard let n = Int64(t) else { throw OWError.usage("seats must be a whole number or 'unlimited', not '\(text.prefix(20))'") }
@@ -178,16 +189,22 @@ public struct LicenseDraft: Sendable {
             throw OWError.usage("\(fromOptions ? "--purchased" : "purchased_on") '\(p.prefix(20))' is not a date (YYYY-MM-DD)")
         }
         if renewsOn != nil && !period.isRecurring { throw OWError.usage("a one-off purchase does not renew; drop the renewal date") }
-        if let s = status, s != "active" && s != "cancelled" { throw OWError.usage("status must be active or cancelled, not '\(s.prefix(20))'") }
+        if let s = status, s != "active" && s != "cancelled" {
+            throw OWError.usage("status must be active or cancelled, not '\(s.prefix(20))'")
+        }
         if let e = endsOn {
             guard Time.parseDay(e) != nil else { throw OWError.usage("ends_on '\(e.prefix(20))' is not a date (YYYY-MM-DD)") }
-            guard status == "cancelled" else { throw OWError.usage("ends_on is the last day of a cancelled license; status is not cancelled") }
+            guard status == "cancelled" else {
+                throw OWError.usage("ends_on is the last day of a cancelled license; status is not cancelled")
+            }
         }
         let base = perSeat && !costIsLineTotal ? try multiply(price, seats!) : price
         var lines = [(seats, base, orderRef, purchasedOn)]
         for extra in extraLines {
             let p: Money = try MoneyParser.parse(extra.cost, defaultCurrency: currency)
-            guard p.currency == currency, p.minor >= 0 else { throw OWError.usage("purchase line cost '\(extra.cost)' must be a non-negative \(currency.code) amount") }
+            guard p.currency == currency, p.minor >= 0 else {
+                throw OWError.usage("purchase line cost '\(extra.cost)' must be a non-negative \(currency.code) amount")
+            }
             if let d = extra.date, Time.parseDay(d) == nil { throw OWError.usage("purchase line date '\(d)' is not a date") }
             lines.append((extra.seats, p, extra.order, extra.date))
         }

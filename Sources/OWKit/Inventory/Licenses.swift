@@ -5,7 +5,7 @@ public struct LicenseFilter: Sendable {
     public var vendor: String?
     public var category: String?
     public var owner: String?
-    public var holder: String?            // --user: licenses this person holds a seat of
+    public var holder: String?  // --user: licenses this person holds a seat of
     public var renewingWithin: Duration?
     public var unusedOnly = false
     public var includeCancelled = true
@@ -27,10 +27,13 @@ public enum Licenses {
             row = try db.one(License.selectSQL + " WHERE l.name = ?", key)
         }
         guard let row else { return nil }
-        var periods: [String: Period] = [:], currencies: [String: Currency] = [:]
-        let id = row.int("id"), currency = Currency.stored(row.string("currency"), cache: &currencies)
-        return License(row: row, lines: try purchaseLines(db, licenseID: id, currency: currency), holders: try holders(db, licenseID: id),
-                       parsed: &periods, currencies: &currencies)
+        var periods: [String: Period] = [:]
+        var currencies: [String: Currency] = [:]
+        let id = row.int("id")
+        let currency = Currency.stored(row.string("currency"), cache: &currencies)
+        return License(
+            row: row, lines: try purchaseLines(db, licenseID: id, currency: currency), holders: try holders(db, licenseID: id),
+            parsed: &periods, currencies: &currencies)
     }
 
     /// One entry of the office's software catalog: what everyone may know of a license.
@@ -57,8 +60,9 @@ public enum Licenses {
             // A near miss or a unique prefix ("Adobe" for "Adobe CC") gets the name to type.
             let names = try db.query("SELECT name FROM licenses ORDER BY id").map { $0.string("name") }
             let suggestion = Int64(key) == nil ? Suggest.nearest(key, in: names) : nil
-            throw OWError.notFound("license '\(key.prefix(80))'",
-                                   hint: suggestion.map { "did you mean \(ShellWord.quoted($0))?" } ?? "see `owatch license list`")
+            throw OWError.notFound(
+                "license '\(key.prefix(80))'",
+                hint: suggestion.map { "did you mean \(ShellWord.quoted($0))?" } ?? "see `owatch license list`")
         }
         return l
     }
@@ -71,31 +75,37 @@ public enum Licenses {
 
     /// The licenses the filter selects, ordered by name, one at a time: a list of thousands
     /// streams to its output without an array of them all.
-    public static func forEach(_ db: Database, filter: LicenseFilter = LicenseFilter(), today: Date = Date(),
-                               _ body: (License) throws -> Void) throws {
+    public static func forEach(
+        _ db: Database, filter: LicenseFilter = LicenseFilter(), today: Date = Date(),
+        _ body: (License) throws -> Void
+    ) throws {
         var vendorID: Int64?
         if let v = filter.vendor {
             guard let vendor = try Vendors.resolve(db, v) else { return }
             vendorID = vendor.id
         }
-        let sql = License.selectSQL + """
-             WHERE (?1 IS NULL OR l.vendor_id = ?1)
-               AND (?2 IS NULL OR COALESCE(l.category, v.category) = ?2 COLLATE NOCASE)
-               AND (?3 IS NULL OR u.name = ?3 COLLATE NOCASE)
-               AND (?4 IS NULL OR EXISTS (SELECT 1 FROM seats x JOIN users xu ON xu.id = x.user_id WHERE x.license_id = l.id AND xu.name = ?4))
-               AND (?5 = 1 OR l.status = 'active')
-               AND (?6 IS NULL OR l.id IN (SELECT value FROM json_each(?6)))
-             ORDER BY l.name COLLATE NOCASE
-            """
+        let sql =
+            License.selectSQL + """
+                 WHERE (?1 IS NULL OR l.vendor_id = ?1)
+                   AND (?2 IS NULL OR COALESCE(l.category, v.category) = ?2 COLLATE NOCASE)
+                   AND (?3 IS NULL OR u.name = ?3 COLLATE NOCASE)
+                   AND (?4 IS NULL OR EXISTS (SELECT 1 FROM seats x JOIN users xu ON xu.id = x.user_id WHERE x.license_id = l.id AND xu.name = ?4))
+                   AND (?5 = 1 OR l.status = 'active')
+                   AND (?6 IS NULL OR l.id IN (SELECT value FROM json_each(?6)))
+                 ORDER BY l.name COLLATE NOCASE
+                """
         let start = Time.startOfDay(today)
         let limit = filter.renewingWithin.map { $0.added(to: today) }
-        var periods: [String: Period] = [:], currencies: [String: Currency] = [:]
+        var periods: [String: Period] = [:]
+        var currencies: [String: Currency] = [:]
         let ids = filter.ids.map { JSON.array($0.sorted().map(JSON.int)).encoded() }
-        var lines = try allPurchaseLines(db, ids: ids), holders = try allHolders(db, ids: ids)
+        var lines = try allPurchaseLines(db, ids: ids)
+        var holders = try allHolders(db, ids: ids)
         try db.forEach(sql, arguments: [vendorID, filter.category, filter.owner, filter.holder, filter.includeCancelled, ids]) {
             let id = $0.int(License.SelectColumn.id)
-            let l = License(row: $0, lines: lines.removeValue(forKey: id) ?? [], holders: holders.removeValue(forKey: id) ?? [],
-                            parsed: &periods, currencies: &currencies)
+            let l = License(
+                row: $0, lines: lines.removeValue(forKey: id) ?? [], holders: holders.removeValue(forKey: id) ?? [],
+                parsed: &periods, currencies: &currencies)
             if filter.unusedOnly && (l.freeSeats ?? 0) == 0 { return }
             if let limit, !(l.nextRenewal(onOrAfter: start).map { $0 <= limit } ?? false) { return }
             try body(l)
@@ -103,18 +113,22 @@ public enum Licenses {
     }
 
     public static func holders(_ db: Database, licenseID: Int64) throws -> [String] {
-        try db.query("SELECT u.name FROM seats s JOIN users u ON u.id = s.user_id WHERE s.license_id = ? ORDER BY u.name COLLATE NOCASE", licenseID)
-            .map { $0.string("name") }
+        try db.query(
+            "SELECT u.name FROM seats s JOIN users u ON u.id = s.user_id WHERE s.license_id = ? ORDER BY u.name COLLATE NOCASE", licenseID
+        )
+        .map { $0.string("name") }
     }
 
     /// Holders of every license at once (or of those in `ids`, a JSON array), for list views:
     /// one query, not one per license.
     static func allHolders(_ db: Database, ids: String? = nil) throws -> [Int64: [String]] {
         var out: [Int64: [String]] = [:]
-        try db.forEach("""
+        try db.forEach(
+            """
             SELECT s.license_id, u.name FROM seats s JOIN users u ON u.id = s.user_id
             WHERE ?1 IS NULL OR s.license_id IN (SELECT value FROM json_each(?1)) ORDER BY u.name COLLATE NOCASE
-            """, arguments: [ids]) {
+            """, arguments: [ids]
+        ) {
             out[$0.int(0), default: []].append($0.string(1))
         }
         return out
@@ -122,8 +136,9 @@ public enum Licenses {
 
     static func purchaseLines(_ db: Database, licenseID: Int64, currency: Currency) throws -> [PurchaseLine] {
         try db.query("SELECT * FROM purchases WHERE license_id = ? ORDER BY id", licenseID).map {
-            PurchaseLine(seats: $0.optionalInt("seats"), cost: Money(minor: $0.int("cost_minor"), currency: currency),
-                         orderRef: $0.optionalString("order_ref"), purchasedOn: $0.string("purchased_on"))
+            PurchaseLine(
+                seats: $0.optionalInt("seats"), cost: Money(minor: $0.int("cost_minor"), currency: currency),
+                orderRef: $0.optionalString("order_ref"), purchasedOn: $0.string("purchased_on"))
         }
     }
 
@@ -131,15 +146,19 @@ public enum Licenses {
     static func allPurchaseLines(_ db: Database, ids: String? = nil) throws -> [Int64: [PurchaseLine]] {
         var out: [Int64: [PurchaseLine]] = [:]
         var currencies: [String: Currency] = [:]
-        try db.forEach("""
+        try db.forEach(
+            """
             SELECT p.license_id, p.seats, p.cost_minor, p.order_ref, p.purchased_on, l.currency
             FROM purchases p JOIN licenses l ON l.id = p.license_id
             WHERE ?1 IS NULL OR p.license_id IN (SELECT value FROM json_each(?1)) ORDER BY p.id
-            """, arguments: [ids]) { row in
+            """, arguments: [ids]
+        ) { row in
             // By position: license_id, seats, cost_minor, order_ref, purchased_on, currency.
             let currency = Currency.stored(row.string(5), cache: &currencies)
-            out[row.int(0), default: []].append(PurchaseLine(seats: row.optionalInt(1), cost: Money(minor: row.int(2), currency: currency),
-                                                             orderRef: row.optionalString(3), purchasedOn: row.string(4)))
+            out[row.int(0), default: []].append(
+                PurchaseLine(
+                    seats: row.optionalInt(1), cost: Money(minor: row.int(2), currency: currency),
+                    orderRef: row.optionalString(3), purchasedOn: row.string(4)))
         }
         return out
     }
@@ -161,21 +180,28 @@ public enum Licenses {
     }
 
     static func details(_ l: License, holders: [String]) -> JSON {
-        .obj([("id", .int(l.id)), ("vendor", .string(l.vendor)), ("seats", l.seats.map { JSON.int($0) } ?? .string("unlimited")),
-              ("cost", .number(l.cost.decimal)), ("currency", .string(l.currency.code)), ("period", .string(l.period.description)),
-              ("assigned", .array(holders.map(JSON.string)))])
+        .obj([
+            ("id", .int(l.id)), ("vendor", .string(l.vendor)), ("seats", l.seats.map { JSON.int($0) } ?? .string("unlimited")),
+            ("cost", .number(l.cost.decimal)), ("currency", .string(l.currency.code)), ("period", .string(l.period.description)),
+            ("assigned", .array(holders.map(JSON.string))),
+        ])
     }
 
     static func activeUsers(_ db: Database) throws -> [String: (id: Int64, name: String)] {
         var out: [String: (Int64, String)] = [:]
-        try db.forEach("SELECT id, name FROM users WHERE status = 'active'") { out[$0.string("name").lowercased()] = ($0.int("id"), $0.string("name")) }
+        try db.forEach("SELECT id, name FROM users WHERE status = 'active'") {
+            out[$0.string("name").lowercased()] = ($0.int("id"), $0.string("name"))
+        }
         return out
     }
 
     /// The time stamps one write gives every row it makes (formatted once, not per row).
     struct Stamp {
         let time: String, day: String
-        init(_ now: Date) { time = Time.rfc3339(now); day = Time.day(now) }
+        init(_ now: Date) {
+            time = Time.rfc3339(now)
+            day = Time.day(now)
+        }
     }
 
     /// Writes resolved licenses with their purchase lines and seats, shared by add and import
@@ -183,8 +209,10 @@ public enum Licenses {
     /// row's new id, or why it was refused; nothing of a refused row is written. Rows go in a few
     /// hundred per statement, with ids given here, so an import of 100,000 licenses is not 350,000
     /// statements. The caller marks the renewal schedule changed (once per write, not per row).
-    static func insert(_ db: Database, _ rows: [LicenseDraft.Resolved], vendors: inout [String: Vendor],
-                       users: inout [String: (id: Int64, name: String)], stamp: Stamp) throws -> [Result<Int64, OWError>] {
+    static func insert(
+        _ db: Database, _ rows: [LicenseDraft.Resolved], vendors: inout [String: Vendor],
+        users: inout [String: (id: Int64, name: String)], stamp: Stamp
+    ) throws -> [Result<Int64, OWError>] {
         var outcome: [Result<Int64, OWError>] = []
         outcome.reserveCapacity(rows.count)
         var nextID = try db.scalar("SELECT COALESCE(max(id), 0) FROM licenses") + 1
@@ -207,9 +235,11 @@ public enum Licenses {
                 }
                 let id = nextID
                 nextID += 1
-                licenseValues += [.int(id), .text(name), .int(vendor.id), d.plan.sqlValue, d.category?.lowercased().sqlValue ?? .null,
-                                  ownerID.sqlValue, .text(r.period.description), .text(r.currency.code), d.perSeat.sqlValue,
-                                  d.renewsOn.sqlValue, d.notes.sqlValue, .text(stamp.time), .text(d.status ?? "active"), d.endsOn.sqlValue]
+                licenseValues += [
+                    .int(id), .text(name), .int(vendor.id), d.plan.sqlValue, d.category?.lowercased().sqlValue ?? .null,
+                    ownerID.sqlValue, .text(r.period.description), .text(r.currency.code), d.perSeat.sqlValue,
+                    d.renewsOn.sqlValue, d.notes.sqlValue, .text(stamp.time), .text(d.status ?? "active"), d.endsOn.sqlValue,
+                ]
                 queued.append((index, id, name, holderIDs))
                 outcome.append(.success(id))
             } catch let e as OWError {
@@ -218,9 +248,10 @@ public enum Licenses {
         }
         guard !queued.isEmpty else { return outcome }
         // 2. The unique index on the name decides (case-insensitively): a row it skips has a taken name.
-        let inserted = try db.insertRows(into: """
-            licenses(id, name, vendor_id, plan, category, owner_id, period, currency, per_seat, renews_on, notes, created_at, status, ends_on)
-            """, width: 14, values: licenseValues, tail: "ON CONFLICT(name) DO NOTHING")
+        let inserted = try db.insertRows(
+            into: """
+                licenses(id, name, vendor_id, plan, category, owner_id, period, currency, per_seat, renews_on, notes, created_at, status, ends_on)
+                """, width: 14, values: licenseValues, tail: "ON CONFLICT(name) DO NOTHING")
         if inserted < queued.count {
             queued = try queued.filter { q in
                 if try db.one("SELECT 1 AS x FROM licenses WHERE id = ?", q.id) != nil { return true }
@@ -229,7 +260,8 @@ public enum Licenses {
             }
         }
         // 3. Purchase lines and seats of the licenses written.
-        var lineValues: [SQLValue] = [], seatValues: [SQLValue] = []
+        var lineValues: [SQLValue] = []
+        var seatValues: [SQLValue] = []
         for q in queued {
             for (seats, cost, order, date) in rows[q.index].lines {
                 lineValues += [.int(q.id), seats.sqlValue, .int(cost.minor), order.sqlValue, .text(date ?? stamp.day)]
@@ -249,8 +281,10 @@ public enum Licenses {
     }
 
     /// A draft's vendor (added to the catalog when new) and owner (an active user).
-    static func vendorAndOwner(_ db: Database, _ d: LicenseDraft, vendors: inout [String: Vendor],
-                               users: [String: (id: Int64, name: String)]) throws -> (Vendor, Int64?) {
+    static func vendorAndOwner(
+        _ db: Database, _ d: LicenseDraft, vendors: inout [String: Vendor],
+        users: [String: (id: Int64, name: String)]
+    ) throws -> (Vendor, Int64?) {
         let vendor: Vendor
         if let v = vendors[CSV.trim(d.vendor).lowercased()] {
             vendor = v
@@ -266,8 +300,10 @@ public enum Licenses {
     /// `license import --update`: an existing license takes an imported row's fields, purchase
     /// lines and holders in place (its id, and the charges and requests that name it, stay).
     /// Holders who stay keep their seat and its date.
-    static func replace(_ db: Database, id: Int64, with r: LicenseDraft.Resolved, vendors: inout [String: Vendor],
-                        users: [String: (id: Int64, name: String)], stamp: Stamp) throws {
+    static func replace(
+        _ db: Database, id: Int64, with r: LicenseDraft.Resolved, vendors: inout [String: Vendor],
+        users: [String: (id: Int64, name: String)], stamp: Stamp
+    ) throws {
         let d = r.draft
         let (vendor, ownerID) = try vendorAndOwner(db, d, vendors: &vendors, users: users)
         let holders = try Set(d.assigned.map { $0.lowercased() }).map { h -> Int64 in
@@ -278,15 +314,17 @@ public enum Licenses {
         if let capacity, holders.count > capacity {
             throw OWError.refused("'\(d.name)' has \(capacity) seat(s) but \(holders.count) people are assigned")
         }
-        try db.run("""
+        try db.run(
+            """
             UPDATE licenses SET vendor_id = ?, plan = ?, category = ?, owner_id = ?, period = ?, currency = ?, per_seat = ?, renews_on = ?,
                 notes = ?, status = ?, ends_on = ? WHERE id = ?
             """, vendor.id, d.plan, d.category?.lowercased(), ownerID, r.period.description, r.currency.code, d.perSeat, d.renewsOn,
-                   d.notes, d.status ?? "active", d.endsOn, id)
+            d.notes, d.status ?? "active", d.endsOn, id)
         try db.run("DELETE FROM purchases WHERE license_id = ?", id)
         for (seats, cost, order, date) in r.lines {
-            try db.run("INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
-                       id, seats, cost.minor, order, date ?? stamp.day)
+            try db.run(
+                "INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
+                id, seats, cost.minor, order, date ?? stamp.day)
         }
         let current = Set(try db.query("SELECT user_id FROM seats WHERE license_id = ?", id).map { $0.int("user_id") })
         for gone in current.subtracting(holders) { try db.run("DELETE FROM seats WHERE license_id = ? AND user_id = ?", id, gone) }
@@ -317,14 +355,17 @@ public enum Licenses {
         guard total > 0 else { throw OWError.usage("--seats must be at least 1") }
         guard let current = l.seats else { throw OWError.refused("'\(l.name)' is a site license with unlimited seats") }
         guard total >= l.assigned else {
-            throw OWError.refused("'\(l.name)' has \(l.assigned) seat(s) held; it cannot go down to \(total)",
-                                  hint: "free seats first: owatch license unassign \(ShellWord.quoted(l.name)) USER")
+            throw OWError.refused(
+                "'\(l.name)' has \(l.assigned) seat(s) held; it cannot go down to \(total)",
+                hint: "free seats first: owatch license unassign \(ShellWord.quoted(l.name)) USER")
         }
         guard total != current else { return }
         let lines = try db.query("SELECT id, seats, cost_minor FROM purchases WHERE license_id = ? ORDER BY id DESC", l.id)
         var delta = total - current
         for line in lines {
-            let seats = line.int("seats"), cost = line.int("cost_minor"), id = line.int("id")
+            let seats = line.int("seats")
+            let cost = line.int("cost_minor")
+            let id = line.int("id")
             guard seats > 0 else { continue }
             let unit = Rational(cost, seats)
             if delta > 0 {
@@ -358,7 +399,9 @@ public enum Licenses {
     /// The price of `seats` more seats at the license's current seat price: the newest purchase
     /// line's cost over its seats, exactly, rounded once (a 3-seat pack of 30.00 prices a fourth at 10.00).
     static func currentSeatPrice(_ db: Database, _ l: License, seats: Int64) throws -> Money {
-        guard let line = try db.one("SELECT seats, cost_minor FROM purchases WHERE license_id = ? AND seats > 0 ORDER BY id DESC LIMIT 1", l.id)
+        guard
+            let line = try db.one(
+                "SELECT seats, cost_minor FROM purchases WHERE license_id = ? AND seats > 0 ORDER BY id DESC LIMIT 1", l.id)
         else { return Money(minor: 0, currency: l.currency) }
         return Money(minor: (Rational(line.int("cost_minor"), line.int("seats")) * seats).rounded, currency: l.currency)
     }
@@ -372,22 +415,33 @@ public enum Licenses {
             // A cancelled contract is history: changing it would be written to the audit log and
             // matter nowhere. Bring it back first.
             guard l.isActive else {
-                throw OWError.refused("'\(l.name)' is cancelled (it ends \(l.endsOn ?? "-")); nothing was changed",
-                                      hint: "bring it back first: owatch license reactivate \(ShellWord.quoted(l.name))")
+                throw OWError.refused(
+                    "'\(l.name)' is cancelled (it ends \(l.endsOn ?? "-")); nothing was changed",
+                    hint: "bring it back first: owatch license reactivate \(ShellWord.quoted(l.name))")
             }
             var changed: [(String, JSON)] = []
             if let seats = c.seats { try setSeats(db, l, to: seats, changed: &changed) }
             if let name = c.name {
                 try LicenseDraft.validateName(name)
                 if let other = try find(db, name), other.id != l.id { throw OWError.refused("a license named '\(name)' already exists") }
-                try db.run("UPDATE licenses SET name = ? WHERE id = ?", name, l.id); changed.append(("name", .string(name)))
+                try db.run("UPDATE licenses SET name = ? WHERE id = ?", name, l.id)
+                changed.append(("name", .string(name)))
             }
             if let vendorName = c.vendor {
-                let v = try Vendors.resolve(db, vendorName) ?? Vendors.insert(db, name: vendorName, category: c.category, domains: [], aliases: [])
-                try db.run("UPDATE licenses SET vendor_id = ? WHERE id = ?", v.id, l.id); changed.append(("vendor", .string(v.name)))
+                let v =
+                    try Vendors.resolve(db, vendorName)
+                    ?? Vendors.insert(db, name: vendorName, category: c.category, domains: [], aliases: [])
+                try db.run("UPDATE licenses SET vendor_id = ? WHERE id = ?", v.id, l.id)
+                changed.append(("vendor", .string(v.name)))
             }
-            if let plan = c.plan { try db.run("UPDATE licenses SET plan = ? WHERE id = ?", plan.isEmpty ? nil : plan, l.id); changed.append(("plan", .string(plan))) }
-            if let cat = c.category { try db.run("UPDATE licenses SET category = ? WHERE id = ?", cat.isEmpty ? nil : cat.lowercased(), l.id); changed.append(("category", .string(cat))) }
+            if let plan = c.plan {
+                try db.run("UPDATE licenses SET plan = ? WHERE id = ?", plan.isEmpty ? nil : plan, l.id)
+                changed.append(("plan", .string(plan)))
+            }
+            if let cat = c.category {
+                try db.run("UPDATE licenses SET category = ? WHERE id = ?", cat.isEmpty ? nil : cat.lowercased(), l.id)
+                changed.append(("category", .string(cat)))
+            }
             if let owner = c.owner {
                 var ownerID: Int64?
                 if !owner.isEmpty {
@@ -395,47 +449,66 @@ public enum Licenses {
                     guard u.isActive else { throw OWError.refused("owner '\(owner)' was offboarded") }
                     ownerID = u.id
                 }
-                try db.run("UPDATE licenses SET owner_id = ? WHERE id = ?", ownerID, l.id); changed.append(("owner", .string(owner)))
+                try db.run("UPDATE licenses SET owner_id = ? WHERE id = ?", ownerID, l.id)
+                changed.append(("owner", .string(owner)))
             }
             if let p = c.period {
                 let period = try Period.parse(p)
-                try db.run("UPDATE licenses SET period = ? WHERE id = ?", period.description, l.id); changed.append(("period", .string(period.description)))
+                try db.run("UPDATE licenses SET period = ? WHERE id = ?", period.description, l.id)
+                changed.append(("period", .string(period.description)))
                 if !period.isRecurring { try db.run("UPDATE licenses SET renews_on = NULL WHERE id = ?", l.id) }
             }
             if let r = c.renewsOn {
                 guard r.isEmpty || Time.parseDay(r) != nil else { throw OWError.usage("--renews '\(r)' is not a date (YYYY-MM-DD)") }
-                try db.run("UPDATE licenses SET renews_on = ? WHERE id = ?", r.isEmpty ? nil : r, l.id); changed.append(("renews_on", .string(r)))
+                try db.run("UPDATE licenses SET renews_on = ? WHERE id = ?", r.isEmpty ? nil : r, l.id)
+                changed.append(("renews_on", .string(r)))
             }
-            if let n = c.notes { try db.run("UPDATE licenses SET notes = ? WHERE id = ?", n.isEmpty ? nil : n, l.id); changed.append(("notes", .string(n))) }
+            if let n = c.notes {
+                try db.run("UPDATE licenses SET notes = ? WHERE id = ?", n.isEmpty ? nil : n, l.id)
+                changed.append(("notes", .string(n)))
+            }
             let perSeat = c.perSeat ?? l.perSeat
             if perSeat != l.perSeat {
                 guard !l.isUnlimited || !perSeat else { throw OWError.usage("a site license (unlimited seats) cannot be priced per seat") }
-                try db.run("UPDATE licenses SET per_seat = ? WHERE id = ?", perSeat, l.id); changed.append(("per_seat", .bool(perSeat)))
+                try db.run("UPDATE licenses SET per_seat = ? WHERE id = ?", perSeat, l.id)
+                changed.append(("per_seat", .bool(perSeat)))
             }
             if let costText = c.cost {
                 let price: Money = try MoneyParser.parse(costText, defaultCurrency: l.currency)
-                guard price.currency == l.currency, price.minor >= 0 else { throw OWError.usage("the cost must be a non-negative \(l.currency.code) amount") }
+                guard price.currency == l.currency, price.minor >= 0 else {
+                    throw OWError.usage("the cost must be a non-negative \(l.currency.code) amount")
+                }
                 if perSeat {
                     try db.run("UPDATE purchases SET cost_minor = seats * ? WHERE license_id = ?", price.minor, l.id)
                 } else {
-                    try db.run("UPDATE purchases SET cost_minor = ? WHERE id = (SELECT min(id) FROM purchases WHERE license_id = ?)", price.minor, l.id)
+                    try db.run(
+                        "UPDATE purchases SET cost_minor = ? WHERE id = (SELECT min(id) FROM purchases WHERE license_id = ?)", price.minor,
+                        l.id)
                 }
                 changed.append(("cost", .number(price.decimal)))
             }
             guard !changed.isEmpty else { throw OWError.usage("nothing to change", hint: "see `owatch license edit --help`") }
             let after = try get(db, String(l.id))
-            try audit(session, "license.edit", "license:\(l.name)", .obj(changed + [("monthly_before", .number(l.monthly.decimal)), ("monthly_after", .number(after.monthly.decimal))]))
+            try audit(
+                session, "license.edit", "license:\(l.name)",
+                .obj(changed + [("monthly_before", .number(l.monthly.decimal)), ("monthly_after", .number(after.monthly.decimal))]))
             return after
         }
     }
 
     /// Adds a purchase line: seats bought later, at their own price.
     /// For per-seat licenses a missing cost means the current seat price.
-    public static func grow(_ session: Session, _ key: String, seats: Int64, cost: String?, orderRef: String?, on date: String?) throws -> License {
-        try session.write { try addLine(session, get(session.db, key), seats: seats, cost: cost, orderRef: orderRef, on: date, reason: "license.grow") }
+    public static func grow(_ session: Session, _ key: String, seats: Int64, cost: String?, orderRef: String?, on date: String?) throws
+        -> License
+    {
+        try session.write {
+            try addLine(session, get(session.db, key), seats: seats, cost: cost, orderRef: orderRef, on: date, reason: "license.grow")
+        }
     }
 
-    static func addLine(_ session: Session, _ l: License, seats: Int64, cost: String?, orderRef: String?, on date: String?, reason: String) throws -> License {
+    static func addLine(_ session: Session, _ l: License, seats: Int64, cost: String?, orderRef: String?, on date: String?, reason: String)
+        throws -> License
+    {
         guard seats > 0 else { throw OWError.usage("seats to add must be at least 1") }
         guard !l.isUnlimited else { throw OWError.refused("'\(l.name)' is a site license with unlimited seats; nothing to grow") }
         guard l.isActive else { throw OWError.refused("'\(l.name)' is cancelled") }
@@ -443,18 +516,25 @@ public enum Licenses {
         var lineCost: Money
         if let cost {
             let price: Money = try MoneyParser.parse(cost, defaultCurrency: l.currency)
-            guard price.currency == l.currency, price.minor >= 0 else { throw OWError.usage("the cost must be a non-negative \(l.currency.code) amount") }
+            guard price.currency == l.currency, price.minor >= 0 else {
+                throw OWError.usage("the cost must be a non-negative \(l.currency.code) amount")
+            }
             lineCost = l.perSeat ? try multiply(price, seats) : price
         } else {
             // Seats cost what the current ones do, per seat, for packs as for per-seat prices.
             lineCost = try currentSeatPrice(session.db, l, seats: seats)
         }
-        try session.db.run("INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
-                           l.id, seats, lineCost.minor, orderRef, date ?? Time.day(session.now))
+        try session.db.run(
+            "INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
+            l.id, seats, lineCost.minor, orderRef, date ?? Time.day(session.now))
         let after = try get(session.db, String(l.id))
-        try audit(session, reason, "license:\(l.name)", .obj([("seats_added", .int(seats)), ("line_cost", .number(lineCost.decimal)),
-                                                            ("seats", .int(after.seats ?? 0)), ("monthly_before", .number(l.monthly.decimal)),
-                                                            ("monthly_after", .number(after.monthly.decimal)), ("order", orderRef.map(JSON.string) ?? .null)]))
+        try audit(
+            session, reason, "license:\(l.name)",
+            .obj([
+                ("seats_added", .int(seats)), ("line_cost", .number(lineCost.decimal)),
+                ("seats", .int(after.seats ?? 0)), ("monthly_before", .number(l.monthly.decimal)),
+                ("monthly_after", .number(after.monthly.decimal)), ("order", orderRef.map(JSON.string) ?? .null),
+            ]))
         return after
     }
 
@@ -473,7 +553,8 @@ public enum Licenses {
                 end = Time.day(session.now)
             }
             try session.db.run("UPDATE licenses SET status = 'cancelled', ends_on = ? WHERE id = ?", end, l.id)
-            try audit(session, "license.cancel", "license:\(l.name)", .obj([("ends_on", .string(end)), ("monthly", .number(l.monthly.decimal))]))
+            try audit(
+                session, "license.cancel", "license:\(l.name)", .obj([("ends_on", .string(end)), ("monthly", .number(l.monthly.decimal))]))
             return try get(session.db, String(l.id))
         }
     }
@@ -483,7 +564,8 @@ public enum Licenses {
         try session.write {
             let l = try get(session.db, key)
             if l.assigned > 0 && !force {
-                throw OWError.refused("'\(l.name)' has \(l.assigned) seat holder(s)", hint: "unassign them, cancel the license instead, or pass --force")
+                throw OWError.refused(
+                    "'\(l.name)' has \(l.assigned) seat holder(s)", hint: "unassign them, cancel the license instead, or pass --force")
             }
             try session.db.run("DELETE FROM licenses WHERE id = ?", l.id)
             try audit(session, "license.remove", "license:\(l.name)", details(l, holders: []))
@@ -509,13 +591,17 @@ public enum Licenses {
             if let free = l.freeSeats, Int64(people.count) > free {
                 let missing = Int64(people.count) - free
                 guard grow else {
-                    throw OWError.refused("'\(l.name)' has \(free) free seat(s); \(people.count) requested",
-                                          hint: "pass --grow to buy \(missing) more seat(s), or `owatch license grow \(ShellWord.quoted(l.name)) --seats \(missing)`")
+                    throw OWError.refused(
+                        "'\(l.name)' has \(free) free seat(s); \(people.count) requested",
+                        hint:
+                            "pass --grow to buy \(missing) more seat(s), or `owatch license grow \(ShellWord.quoted(l.name)) --seats \(missing)`"
+                    )
                 }
                 l = try addLine(session, l, seats: missing, cost: nil, orderRef: nil, on: nil, reason: "license.grow")
             }
             for u in people {
-                try session.db.run("INSERT INTO seats(license_id, user_id, assigned_at) VALUES (?,?,?)", l.id, u.id, Time.rfc3339(session.now))
+                try session.db.run(
+                    "INSERT INTO seats(license_id, user_id, assigned_at) VALUES (?,?,?)", l.id, u.id, Time.rfc3339(session.now))
                 try audit(session, "seat.assign", "license:\(l.name)", .obj([("user", .string(u.name))]))
             }
             return try get(session.db, String(l.id))
@@ -543,7 +629,10 @@ public enum Licenses {
         for u in users {
             guard let held = out[u.id] else { continue }
             try session.db.run("DELETE FROM seats WHERE user_id = ?", u.id)
-            for l in held { try audit(session, "seat.unassign", "license:\(l.name)", .obj([("user", .string(u.name)), ("reason", .string("offboard"))])) }
+            for l in held {
+                try audit(
+                    session, "seat.unassign", "license:\(l.name)", .obj([("user", .string(u.name)), ("reason", .string("offboard"))]))
+            }
         }
         return out
     }
@@ -553,14 +642,19 @@ public enum Licenses {
         guard !users.isEmpty else { return [:] }
         let people = JSON.array(users.map { .int($0.id) }).encoded()
         var heldIDs: [Int64: [Int64]] = [:]
-        try db.forEach("SELECT user_id, license_id FROM seats WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY license_id", arguments: [people]) { row in
+        try db.forEach(
+            "SELECT user_id, license_id FROM seats WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY license_id",
+            arguments: [people]
+        ) { row in
             heldIDs[row.int(0), default: []].append(row.int(1))
         }
         guard !heldIDs.isEmpty else { return [:] }
         var f = LicenseFilter()
         f.ids = Set(heldIDs.values.joined())
         let byID = Dictionary(uniqueKeysWithValues: try list(db, filter: f).map { ($0.id, $0) })
-        return heldIDs.mapValues { lids in lids.compactMap { byID[$0] }.sorted { $0.name.lowercased() < $1.name.lowercased() } }.filter { !$0.value.isEmpty }
+        return heldIDs.mapValues { lids in lids.compactMap { byID[$0] }.sorted { $0.name.lowercased() < $1.name.lowercased() } }.filter {
+            !$0.value.isEmpty
+        }
     }
 
     /// Monthly cost per currency of one seat of each license: what a person's seats cost.
@@ -572,7 +666,8 @@ public enum Licenses {
 
     /// Renewals from today up to `within`, soonest first.
     public static func renewals(_ db: Database, within: Duration, today: Date) throws -> [(license: License, date: Date)] {
-        let start = Time.startOfDay(today), limit = within.added(to: start)
+        let start = Time.startOfDay(today)
+        let limit = within.added(to: start)
         return try list(db, today: today).compactMap { l in
             guard let next = l.nextRenewal(onOrAfter: start), next <= limit else { return nil }
             return (l, next)

@@ -14,8 +14,13 @@ public enum Housekeeping {
         let today = Time.startOfDay(session.now)
         do {
             if let next = try session.db.one("SELECT value FROM meta WHERE key = ?", nextCheckKey)?.string("value"),
-               let date = Time.parseDay(next), date > today { return [] }
-            let leads = try (Config.get(session.ledger, "renewals.notify") ?? "30d,7d").split(separator: ",").compactMap { Duration.parse(String($0)) }
+                let date = Time.parseDay(next), date > today
+            {
+                return []
+            }
+            let leads = try (Config.get(session.ledger, "renewals.notify") ?? "30d,7d").split(separator: ",").compactMap {
+                Duration.parse(String($0))
+            }
             var fired: [JSON] = []
             try session.write {
                 var nextCheck: Date?
@@ -24,27 +29,41 @@ public enum Housekeeping {
                 var periods: [String: Period] = [:]
                 let dated = try session.db.query("SELECT id, period, renews_on, ends_on FROM licenses WHERE renews_on IS NOT NULL")
                 for row in dated {
-                    guard let date = License.nextRenewal(period: Period.stored(row.string(1), cache: &periods), anchor: row.optionalString(2), endsOn: row.optionalString(3),
-                                                         onOrAfter: today) else { continue }
-                    later(Duration(count: 1, unit: .day).added(to: date))   // it rolls forward after that
+                    guard
+                        let date = License.nextRenewal(
+                            period: Period.stored(row.string(1), cache: &periods), anchor: row.optionalString(2),
+                            endsOn: row.optionalString(3),
+                            onOrAfter: today)
+                    else { continue }
+                    later(Duration(count: 1, unit: .day).added(to: date))  // it rolls forward after that
                     for lead in leads {
                         let moment = lead.subtracted(from: date)
-                        guard moment <= today else { later(moment); continue }
+                        guard moment <= today else {
+                            later(moment)
+                            continue
+                        }
                         let renews = Time.day(date)
-                        try session.db.run("INSERT OR IGNORE INTO renewal_notices(license_id, renews_on, lead, fired_at) VALUES (?,?,?,?)",
-                                           row.int(0), renews, lead.description, Time.rfc3339(session.now))
+                        try session.db.run(
+                            "INSERT OR IGNORE INTO renewal_notices(license_id, renews_on, lead, fired_at) VALUES (?,?,?,?)",
+                            row.int(0), renews, lead.description, Time.rfc3339(session.now))
                         guard session.db.changes == 1 else { continue }
                         let license = try Licenses.get(session.db, String(row.int(0)))
-                        try session.audit("license.renewing", "license:\(license.name)", .obj([("renews_on", .string(renews)), ("lead", .string(lead.description))]))
-                        fired.append(.obj([("event", .string("license-renewing")), ("license", .string(license.name)),
-                                           ("vendor", .string(license.vendor)), ("renews_on", .string(renews)), ("lead", .string(lead.description)),
-                                           ("cost", .number(license.cost.decimal)), ("cost_minor", .int(license.cost.minor)),
-                                           ("currency", .string(license.currency.code)), ("period", .string(license.period.description)),
-                                           ("owner", license.owner.map(JSON.string) ?? .null)]))
+                        try session.audit(
+                            "license.renewing", "license:\(license.name)",
+                            .obj([("renews_on", .string(renews)), ("lead", .string(lead.description))]))
+                        fired.append(
+                            .obj([
+                                ("event", .string("license-renewing")), ("license", .string(license.name)),
+                                ("vendor", .string(license.vendor)), ("renews_on", .string(renews)), ("lead", .string(lead.description)),
+                                ("cost", .number(license.cost.decimal)), ("cost_minor", .int(license.cost.minor)),
+                                ("currency", .string(license.currency.code)), ("period", .string(license.period.description)),
+                                ("owner", license.owner.map(JSON.string) ?? .null),
+                            ]))
                     }
                 }
-                try session.db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                   nextCheckKey, Time.day(nextCheck ?? Duration(count: 1, unit: .year).added(to: today)))
+                try session.db.run(
+                    "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    nextCheckKey, Time.day(nextCheck ?? Duration(count: 1, unit: .year).added(to: today)))
             }
             return fired.compactMap { Hooks.run("license-renewing", payload: $0, ledger: session.ledger).warning }
         } catch {

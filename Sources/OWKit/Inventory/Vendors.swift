@@ -1,3 +1,5 @@
+import Foundation
+
 /// A software vendor from the catalog (built in or added locally).
 public struct Vendor: Sendable {
     public let id: Int64
@@ -8,7 +10,9 @@ public struct Vendor: Sendable {
     public let source: String
 
     init(row: Row) {
-        id = row.int("id"); name = row.string("name"); category = row.string("category")
+        id = row.int("id")
+        name = row.string("name")
+        category = row.string("category")
         domains = row.string("domains").split(separator: ",").map(String.init)
         aliases = row.string("aliases").split(separator: ",").map(String.init)
         source = row.string("source")
@@ -17,16 +21,20 @@ public struct Vendor: Sendable {
 
 public enum Vendors {
     public static func list(_ db: Database, category: String? = nil) throws -> [Vendor] {
-        try db.query("SELECT * FROM vendors WHERE ?1 IS NULL OR category = ?1 COLLATE NOCASE ORDER BY name COLLATE NOCASE", category).map(Vendor.init)
+        try db.query("SELECT * FROM vendors WHERE ?1 IS NULL OR category = ?1 COLLATE NOCASE ORDER BY name COLLATE NOCASE", category).map(
+            Vendor.init)
     }
 
     /// Finds a vendor by name or alias, case-insensitively.
     public static func resolve(_ db: Database, _ text: String) throws -> Vendor? {
         let key = text.trimmed(.whitespaces)
         if let row = try db.one("SELECT * FROM vendors WHERE name = ?", key) { return Vendor(row: row) }
-        return try db.one("SELECT * FROM vendors WHERE ',' || aliases || ',' LIKE '%,' || lower(?) || ',%' ESCAPE '\\' ORDER BY id LIMIT 1",
-                          key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_"))
-            .map(Vendor.init)
+        return try db.one(
+            "SELECT * FROM vendors WHERE ',' || aliases || ',' LIKE '%,' || lower(?) || ',%' ESCAPE '\\' ORDER BY id LIMIT 1",
+            key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
+                of: "_", with: "\\_")
+        )
+        .map(Vendor.init)
     }
 
     /// Everything by lower-cased name and alias, for bulk work (import) without a query per row.
@@ -54,32 +62,40 @@ public enum Vendors {
     static func insert(_ db: Database, name: String, category: String?, domains: [String], aliases: [String]) throws -> Vendor {
         try validateName(name)
         if try resolve(db, name) != nil { throw OWError.refused("vendor '\(name)' already exists") }
-        try db.run("INSERT INTO vendors(name, category, domains, aliases, source) VALUES (?,?,?,?, 'local')",
-                   name.trimmed(.whitespaces), (category ?? "other").lowercased(), normalizedList(domains), normalizedList(aliases))
+        try db.run(
+            "INSERT INTO vendors(name, category, domains, aliases, source) VALUES (?,?,?,?, 'local')",
+            name.trimmed(.whitespaces), (category ?? "other").lowercased(), normalizedList(domains), normalizedList(aliases))
         return try resolve(db, name)!
     }
 
     public static func add(_ session: Session, name: String, category: String?, domains: [String], aliases: [String]) throws -> Vendor {
         try session.write {
             let v = try insert(session.db, name: name, category: category, domains: domains, aliases: aliases)
-            try session.audit("vendor.add", "vendor:\(v.name)", .obj([("category", .string(v.category)), ("domains", .array(v.domains.map(JSON.string)))]))
+            try session.audit(
+                "vendor.add", "vendor:\(v.name)",
+                .obj([("category", .string(v.category)), ("domains", .array(v.domains.map(JSON.string)))]))
             return v
         }
     }
 
     /// Edits a vendor; a built-in one becomes local once edited (a rescan of the catalog leaves it alone).
-    public static func edit(_ session: Session, name: String, newName: String?, category: String?, addDomains: [String], addAliases: [String]) throws -> Vendor {
+    public static func edit(
+        _ session: Session, name: String, newName: String?, category: String?, addDomains: [String], addAliases: [String]
+    ) throws -> Vendor {
         try session.write {
-            guard let v = try resolve(session.db, name) else { throw OWError.notFound("vendor '\(name)'", hint: "see `owatch vendor list`") }
+            guard let v = try resolve(session.db, name) else {
+                throw OWError.notFound("vendor '\(name)'", hint: "see `owatch vendor list`")
+            }
             if let newName { try validateName(newName) }
             let domains = Array(Set(v.domains + addDomains.map { $0.lowercased() })).sorted()
             let aliases = Array(Set(v.aliases + addAliases.map { $0.lowercased() })).sorted()
-            try session.db.run("UPDATE vendors SET name = ?, category = ?, domains = ?, aliases = ?, source = 'local' WHERE id = ?",
-                               newName ?? v.name, (category ?? v.category).lowercased(), normalizedList(domains), normalizedList(aliases), v.id)
-            try session.audit("vendor.edit", "vendor:\(v.name)", .obj([("name", .string(newName ?? v.name)), ("category", .string(category ?? v.category))]))
+            try session.db.run(
+                "UPDATE vendors SET name = ?, category = ?, domains = ?, aliases = ?, source = 'local' WHERE id = ?",
+                newName ?? v.name, (category ?? v.category).lowercased(), normalizedList(domains), normalizedList(aliases), v.id)
+            try session.audit(
+                "vendor.edit", "vendor:\(v.name)",
+                .obj([("name", .string(newName ?? v.name)), ("category", .string(category ?? v.category))]))
             return try resolve(session.db, newName ?? v.name)!
         }
     }
 }
-
-import Foundation

@@ -52,18 +52,23 @@ public final class Database {
         let msg = String(cString: sqlite3_errmsg(handle))
         switch rc & 0xFF {
         case SQLITE_BUSY, SQLITE_LOCKED:
-            return OWError(.busy, "the ledger is busy (another owatch is writing)", hint: "retry in a moment; the wait is set by `owatch config set busy_timeout 10s`")
+            return OWError(
+                .busy, "the ledger is busy (another owatch is writing)",
+                hint: "retry in a moment; the wait is set by `owatch config set busy_timeout 10s`")
         case SQLITE_CONSTRAINT:
             return OWError(.refused, "the ledger refused the change: \(msg)")
         case SQLITE_CORRUPT, SQLITE_NOTADB:
-            return OWError(.badData, "the ledger \(path) is damaged or not an owatch ledger: \(msg)", hint: "run `owatch doctor`, or restore from `owatch backup`")
+            return OWError(
+                .badData, "the ledger \(path) is damaged or not an owatch ledger: \(msg)",
+                hint: "run `owatch doctor`, or restore from `owatch backup`")
         case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM:
             return OWError(.notPermitted, "cannot write the ledger \(path): \(msg)")
         case SQLITE_FULL, SQLITE_IOERR:
             return OWError(.io, "I/O error on the ledger \(path): \(msg)")
         default:
             // The statement, on one line and short: enough to find it in the source.
-            let statement = sql.map { " in " + $0.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ").prefix(120) } ?? ""
+            let statement =
+                sql.map { " in " + $0.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ").prefix(120) } ?? ""
             return OWError(.io, "SQLite error (\(context))\(statement): \(msg)")
         }
     }
@@ -125,11 +130,14 @@ public final class Database {
     @discardableResult
     func insertRows(into: String, width: Int, values: [SQLValue], tail: String = "") throws -> Int {
         precondition(width > 0 && values.count % width == 0)
-        let perStatement = max(1, 500 / width)   // far below SQLite's limit of 32,766 variables
+        let perStatement = max(1, 500 / width)  // far below SQLite's limit of 32,766 variables
         let row = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
-        func sql(rows: Int) -> String { "INSERT INTO \(into) VALUES " + Array(repeating: row, count: rows).joined(separator: ",") + " " + tail }
-        let full = sql(rows: perStatement)   // every statement but the last
-        var inserted = 0, start = 0
+        func sql(rows: Int) -> String {
+            "INSERT INTO \(into) VALUES " + Array(repeating: row, count: rows).joined(separator: ",") + " " + tail
+        }
+        let full = sql(rows: perStatement)  // every statement but the last
+        var inserted = 0
+        var start = 0
         while start < values.count {
             let rows = min(perStatement, (values.count - start) / width)
             let statement = try statement(rows == perStatement ? full : sql(rows: rows))

@@ -24,8 +24,9 @@ public final class Ledger {
     /// Opens an existing ledger, migrating it forward if it is older than this owatch.
     public static func open(path: String) throws -> Ledger {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw OWError(.missingInput, "no ledger at \(path)",
-                          hint: "create one with `owatch init --org NAME --admin USER`, or point --ledger / OWATCH_LEDGER at yours")
+            throw OWError(
+                .missingInput, "no ledger at \(path)",
+                hint: "create one with `owatch init --org NAME --admin USER`, or point --ledger / OWATCH_LEDGER at yours")
         }
         let db = try Database(path: path)
         try migrate(db)
@@ -41,7 +42,8 @@ public final class Ledger {
     public static func create(path: String, org: String, currency: String, now: Date) throws -> Ledger {
         let fm = FileManager.default
         guard !fm.fileExists(atPath: path) else {
-            throw OWError.refused("a ledger already exists at \(path)", hint: "owatch init never touches an existing ledger; choose another --ledger path")
+            throw OWError.refused(
+                "a ledger already exists at \(path)", hint: "owatch init never touches an existing ledger; choose another --ledger path")
         }
         let dir = (path as NSString).deletingLastPathComponent
         try FileSystem.makeDirectory(dir, mode: 0o700)
@@ -53,8 +55,9 @@ public final class Ledger {
         try migrate(db)
         StateDigest.attach(to: db)
         try db.write {
-            try db.run("INSERT INTO meta(key, value) VALUES ('ledger_id', ?), ('org', ?), ('currency', ?), ('created_at', ?)",
-                       UUID().uuidString.lowercased(), org, currency, Time.rfc3339(now))
+            try db.run(
+                "INSERT INTO meta(key, value) VALUES ('ledger_id', ?), ('org', ?), ('currency', ?), ('created_at', ?)",
+                UUID().uuidString.lowercased(), org, currency, Time.rfc3339(now))
         }
         return try Ledger(db: db, path: path)
     }
@@ -62,8 +65,9 @@ public final class Ledger {
     static func migrate(_ db: Database) throws {
         let version = Int(try db.scalar("PRAGMA user_version"))
         if version > Schema.currentVersion {
-            throw OWError.refused("this ledger was written by a newer owatch (schema \(version); this owatch knows up to \(Schema.currentVersion))",
-                                  hint: "upgrade owatch; the ledger was not changed")
+            throw OWError.refused(
+                "this ledger was written by a newer owatch (schema \(version); this owatch knows up to \(Schema.currentVersion))",
+                hint: "upgrade owatch; the ledger was not changed")
         }
         guard version < Schema.currentVersion else { return }
         // A ledger whose events record state digests: whether they held before the migration.

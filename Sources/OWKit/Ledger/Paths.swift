@@ -7,8 +7,10 @@ public struct Paths: Sendable {
     public var issuerKey: String
 
     /// Flags win over environment variables, which win over XDG defaults.
-    public init(ledger: String? = nil, token: String? = nil, key: String? = nil,
-                environment env: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        ledger: String? = nil, token: String? = nil, key: String? = nil,
+        environment env: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         let home = env["HOME"] ?? NSHomeDirectory()
         let data = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
         let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"

@@ -63,7 +63,7 @@ public struct Row: Sendable {
     public func int<K: ColumnKey>(_ key: K) -> Int64 {
         switch self[key] {
         case .int(let i): return i
-        case .real(let d): return Int64(exactly: d.rounded(.towardZero)) ?? 0   // never a trap past 64 bits
+        case .real(let d): return Int64(exactly: d.rounded(.towardZero)) ?? 0  // never a trap past 64 bits
         case .text(let s): return Int64(s) ?? 0
         default: return 0
         }

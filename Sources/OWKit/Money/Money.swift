@@ -3,7 +3,10 @@ public struct Money: Equatable, Hashable, Sendable {
     public let minor: Int64
     public let currency: Currency
 
-    public init(minor: Int64, currency: Currency) { self.minor = minor; self.currency = currency }
+    public init(minor: Int64, currency: Currency) {
+        self.minor = minor
+        self.currency = currency
+    }
 
     /// The largest amount owatch reads from input, in minor units (15 digits: about ten trillion
     /// dollars). Sums of thousands of them still fit 64 bits; sums are checked all the same.
@@ -29,11 +32,15 @@ public struct Money: Equatable, Hashable, Sendable {
         if minor < 0 { out.append(UInt8(ascii: "-")) }
         var m = minor.magnitude
         // Digits least significant first, at least exponent + 1 of them ("0.05"), then reversed in.
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: enough for 20 digits
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for 20 digits
         withUnsafeMutableBytes(of: &digits) { d in
             var count = 0
             let e = currency.exponent
-            while m > 0 || count <= e { d[count] = UInt8(48 + m % 10); m /= 10; count += 1 }
+            while m > 0 || count <= e {
+                d[count] = UInt8(48 + m % 10)
+                m /= 10
+                count += 1
+            }
             for k in stride(from: count - 1, through: 0, by: -1) {
                 out.append(d[k])
                 if k == e && e > 0 { out.append(UInt8(ascii: ".")) }

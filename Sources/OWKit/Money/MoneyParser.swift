@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads amounts as people and invoices write them: `12.50`, `12.5 EUR`, `€12.50`,
 /// `1,234.56`, `1.234,56 €`, `EUR 12.00`, `12,00 EUR`, `£9`, `¥12,000`, `₹ 999`, `US$5`,
 /// `CHF 1'234.50`, `(12.00)` or `-12.00` for negatives. Exact: no floating point anywhere.
@@ -32,7 +34,9 @@ public enum MoneyParser {
     }
 
     static func tooLarge(_ text: String, _ currency: Currency) -> OWError {
-        OWError.badData("'\(text.prefix(40))' is too large an amount: the largest owatch accepts is \(Money(minor: Money.maxMinor, currency: currency).display)")
+        OWError.badData(
+            "'\(text.prefix(40))' is too large an amount: the largest owatch accepts is \(Money(minor: Money.maxMinor, currency: currency).display)"
+        )
     }
 
     public static func parse(_ text: String, defaultCurrency: Currency) throws -> Money {
@@ -43,7 +47,9 @@ public enum MoneyParser {
     /// The common case read without string surgery: digits, optionally a point and at most
     /// `exponent` decimals, but never three (those follow the thousands rule below).
     static func plain(_ text: String, exponent: Int) -> Int64? {
-        var value: Int64 = 0, decimals = -1, digits = 0
+        var value: Int64 = 0
+        var decimals = -1
+        var digits = 0
         for b in text.utf8 {
             if b >= 48 && b <= 57 {
                 digits += 1
@@ -66,7 +72,8 @@ public enum MoneyParser {
     }
 
     static func bad(_ text: String, _ why: String) -> OWError {
-        OWError.usage("cannot read '\(text.prefix(40))' as an amount: \(why)", hint: "write amounts like 12.50, 1,234.56, 1.234,56 EUR or €12.50")
+        OWError.usage(
+            "cannot read '\(text.prefix(40))' as an amount: \(why)", hint: "write amounts like 12.50, 1,234.56, 1.234,56 EUR or €12.50")
     }
 
     /// Separates the numeric part from a currency code or symbol before or after it.
@@ -80,13 +87,16 @@ public enum MoneyParser {
         }
         // ISO code at either end.
         if s.count > 3, let first = s.split(separator: " ").first, first.count == 3, first.allSatisfy({ $0.isLetter && $0.isASCII }) {
-            try take(first.uppercased()); s = String(s.dropFirst(3)).trimmed(.whitespaces)
+            try take(first.uppercased())
+            s = String(s.dropFirst(3)).trimmed(.whitespaces)
         }
         if s.count > 3, let last = s.split(separator: " ").last, last.count == 3, last.allSatisfy({ $0.isLetter && $0.isASCII }) {
-            try take(last.uppercased()); s = String(s.dropLast(3)).trimmed(.whitespaces)
+            try take(last.uppercased())
+            s = String(s.dropLast(3)).trimmed(.whitespaces)
         }
         if s.count > 3, s.suffix(3).allSatisfy({ $0.isLetter && $0.isASCII && $0.isUppercase }), s.dropLast(3).last?.isNumber == true {
-            try take(String(s.suffix(3))); s = String(s.dropLast(3))
+            try take(String(s.suffix(3)))
+            s = String(s.dropLast(3))
         }
         for (symbol, iso) in symbols {
             if s.hasPrefix(symbol) || s.hasPrefix("-" + symbol) {
@@ -95,7 +105,9 @@ public enum MoneyParser {
                 break
             }
             if s.hasSuffix(symbol) {
-                try take(iso); s = String(s.dropLast(symbol.count)); break
+                try take(iso)
+                s = String(s.dropLast(symbol.count))
+                break
             }
         }
         return (s.trimmed(.whitespaces), code)
@@ -108,15 +120,29 @@ public enum MoneyParser {
     static func minorUnits(_ number: String, currency: Currency, original: String) throws -> Int64 {
         var s = number
         var negative = false
-        if s.hasPrefix("("), s.hasSuffix(")") { negative = true; s = String(s.dropFirst().dropLast()) }
-        if s.hasPrefix("-") { negative = true; s = String(s.dropFirst()) } else if s.hasPrefix("+") { s = String(s.dropFirst()) }
-        if s.hasSuffix("-") { negative = true; s = String(s.dropLast()) }   // "12.00-" on some statements
+        if s.hasPrefix("("), s.hasSuffix(")") {
+            negative = true
+            s = String(s.dropFirst().dropLast())
+        }
+        if s.hasPrefix("-") {
+            negative = true
+            s = String(s.dropFirst())
+        } else if s.hasPrefix("+") {
+            s = String(s.dropFirst())
+        }
+        if s.hasSuffix("-") {
+            negative = true
+            s = String(s.dropLast())
+        }  // "12.00-" on some statements
         s = s.trimmed(.whitespaces)
         s = s.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "’", with: "").replacingOccurrences(of: " ", with: "")
-        guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }), s.first!.isNumber || s.first == "." || s.first == "," else {
+        guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }),
+            s.first!.isNumber || s.first == "." || s.first == ","
+        else {
             throw bad(original, "not a number")
         }
-        let dots = s.filter { $0 == "." }.count, commas = s.filter { $0 == "," }.count
+        let dots = s.filter { $0 == "." }.count
+        let commas = s.filter { $0 == "," }.count
         var decimalSep: Character?
         if dots > 0 && commas > 0 {
             decimalSep = s.lastIndex(of: ".")! > s.lastIndex(of: ",")! ? "." : ","
@@ -126,11 +152,13 @@ public enum MoneyParser {
             decimalSep = (after.count == 3 && currency.exponent != 3 && s.first != sep) ? nil : sep
         }
         let thousandsSep: Character? = decimalSep == "." ? "," : (decimalSep == "," ? "." : (dots > 0 ? "." : (commas > 0 ? "," : nil)))
-        var whole = s, fraction = ""
+        var whole = s
+        var fraction = ""
         if let d = decimalSep {
             let parts = s.split(separator: d, omittingEmptySubsequences: false)
             guard parts.count == 2 else { throw bad(original, "more than one decimal point") }
-            whole = String(parts[0]); fraction = String(parts[1])
+            whole = String(parts[0])
+            fraction = String(parts[1])
             guard fraction.allSatisfy(\.isNumber) else { throw bad(original, "separator in the decimals") }
         }
         if let t = thousandsSep, whole.contains(t) {
@@ -148,5 +176,3 @@ public enum MoneyParser {
         return negative ? -value : value
     }
 }
-
-import Foundation

@@ -2,7 +2,11 @@ import Foundation
 
 /// A billing period: how often a contract charges (SPEC §3). Any `Nm`/`Ny`/`Nw` term works.
 public struct Period: Equatable, Hashable, Sendable, CustomStringConvertible {
-    public enum Unit: String, Sendable { case week = "w", month = "m", year = "y" }
+    public enum Unit: String, Sendable {
+        case week = "w"
+        case month = "m"
+        case year = "y"
+    }
     /// nil for one-off purchases, which never recur.
     public let count: Int?
     public let unit: Unit
@@ -10,7 +14,10 @@ public struct Period: Equatable, Hashable, Sendable, CustomStringConvertible {
     public static let oneOff = Period(count: nil, unit: .month)
     public static let monthly = Period(count: 1, unit: .month)
 
-    public init(count: Int?, unit: Unit) { self.count = count; self.unit = unit }
+    public init(count: Int?, unit: Unit) {
+        self.count = count
+        self.unit = unit
+    }
 
     /// A period read back from the ledger, parsed once per list through `cache`. owatch wrote it,
     /// so it parses; one it cannot read counts as monthly rather than failing a report.
@@ -34,7 +41,9 @@ public struct Period: Equatable, Hashable, Sendable, CustomStringConvertible {
         if let last = t.last, let unit = Unit(rawValue: String(last)), let n = Int(t.dropLast()), (1...600).contains(n) {
             return Period(count: n, unit: unit)
         }
-        throw OWError.usage("unknown billing period '\(text.prefix(20))'", hint: "use monthly, quarterly, yearly, weekly, one-off, or a term like 24m or 3y")
+        throw OWError.usage(
+            "unknown billing period '\(text.prefix(20))'", hint: "use monthly, quarterly, yearly, weekly, one-off, or a term like 24m or 3y"
+        )
     }
 
     public var description: String {
@@ -111,7 +120,8 @@ public struct Rational: Equatable, Hashable, Sendable {
     /// `num / den` computed in 128 bits (den > 0): exact when it fits, else the nearest fixed-point fraction.
     static func nearest(_ num: Int128, _ den: Int128) -> Rational {
         if let n = Int64(exactly: num), let d = Int64(exactly: den) { return Rational(n, d) }
-        let whole = num / den, rest = num % den
+        let whole = num / den
+        let rest = num % den
         let wholeBits = Int128.bitWidth - whole.magnitude.leadingZeroBitCount
         // Beyond 2^61 minor units no amount owatch keeps can be: saturate (callers check amounts
         // against Money.maxMinor), never trap on a product of hostile numbers.
@@ -143,7 +153,8 @@ public struct Rational: Equatable, Hashable, Sendable {
 
     /// Rounded half-to-even, as accountants do, only when shown.
     public var rounded: Int64 {
-        let q = num / den, r = num % den
+        let q = num / den
+        let r = num % den
         let twice = 2 * abs(r)
         if twice > den || (twice == den && q % 2 != 0) { return q + (num < 0 ? -1 : 1) }
         return q

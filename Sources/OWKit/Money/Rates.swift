@@ -58,7 +58,8 @@ public final class ExchangeRates {
     /// `minor × rate`, moved between the currencies' exponents, rounded half to even; computed
     /// in 128 bits, nil beyond the amounts owatch keeps.
     static func apply(_ rate: Rational, to minor: Int64, exponents: (Int, Int)) -> Int64? {
-        var num = Int128(minor) * Int128(rate.num), den = Int128(rate.den)
+        var num = Int128(minor) * Int128(rate.num)
+        var den = Int128(rate.den)
         let shift = exponents.1 - exponents.0
         for _ in 0..<abs(shift) {
             if shift > 0 {
@@ -85,7 +86,8 @@ public final class ExchangeRates {
             best = (r, row.string("day"))
         }
         if let row = try db.one(sql, to, from, day), let r = try? ExchangeRates.parseRate(row.string("rate")), r.num != 0,
-           best == nil || row.string("day") > best!.1 {
+            best == nil || row.string("day") > best!.1
+        {
             best = (Rational(r.den, r.num), row.string("day"))
         }
         return best
@@ -93,7 +95,9 @@ public final class ExchangeRates {
 
     private func pivotCurrencies() throws -> [String] {
         if let pivots { return pivots }
-        let found = try db.query("SELECT from_currency AS c FROM rates UNION SELECT to_currency FROM rates ORDER BY 1").map { $0.string("c") }
+        let found = try db.query("SELECT from_currency AS c FROM rates UNION SELECT to_currency FROM rates ORDER BY 1").map {
+            $0.string("c")
+        }
         // EUR and USD first: most rates are quoted against them.
         let ordered = ["EUR", "USD"].filter(found.contains) + found.filter { $0 != "EUR" && $0 != "USD" }
         pivots = ordered
@@ -106,7 +110,8 @@ public final class ExchangeRates {
         let parts = t.split(separator: ".", omittingEmptySubsequences: false)
         let digits = parts.joined()
         guard (1...2).contains(parts.count), !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-              !parts[0].isEmpty || parts.count == 2, let n = Int64(digits), n > 0 else {
+            !parts[0].isEmpty || parts.count == 2, let n = Int64(digits), n > 0
+        else {
             throw OWError.usage("'\(text.prefix(24))' is not an exchange rate", hint: "write it as a positive decimal: 1.0921")
         }
         var den: Int64 = 1
@@ -139,7 +144,9 @@ public final class BaseConverter {
     }
 
     init(currency: Currency, rates: ExchangeRates, today: String) {
-        self.currency = currency; self.rates = rates; self.today = today
+        self.currency = currency
+        self.rates = rates
+        self.today = today
     }
 
     /// The day a month's amounts convert at.
@@ -150,7 +157,9 @@ public final class BaseConverter {
         if m.minor == 0 { return Conversion(money: Money(minor: 0, currency: currency), rateDay: nil) }
         if let c = try rates.convert(m, to: currency, on: min(day, today)) { return c }
         let old = missing[m.currency.code]
-        missing[m.currency.code] = (Money(minor: try Money.sum(old?.money.minor ?? 0, m.minor), currency: m.currency), max(old?.day ?? day, day))
+        missing[m.currency.code] = (
+            Money(minor: try Money.sum(old?.money.minor ?? 0, m.minor), currency: m.currency), max(old?.day ?? day, day)
+        )
         return nil
     }
 
@@ -169,7 +178,9 @@ public final class BaseConverter {
         var converted: [Money] = []
         var rateDay: String?
         for a in amounts {
-            guard let c = try convert(a.money, on: day) else { return BaseConverter.fields(amounts.map { ($0.key, nil) }, currency: currency, rateDay: nil) }
+            guard let c = try convert(a.money, on: day) else {
+                return BaseConverter.fields(amounts.map { ($0.key, nil) }, currency: currency, rateDay: nil)
+            }
             converted.append(c.money)
             if let d = c.rateDay { rateDay = max(rateDay ?? d, d) }
         }
@@ -177,7 +188,9 @@ public final class BaseConverter {
     }
 
     /// The same fields for amounts already converted (nil: no rate).
-    public static func fields(_ amounts: [(key: String, money: Money?)], currency: Currency, rateDay: String?) -> [(key: String, value: Value)] {
+    public static func fields(_ amounts: [(key: String, money: Money?)], currency: Currency, rateDay: String?) -> [(
+        key: String, value: Value
+    )] {
         let single = amounts.count == 1
         let missing = amounts.contains { $0.money == nil }
         return amounts.map { (single ? "base" : $0.key + "_base", Value.money(missing ? nil : $0.money)) }
@@ -232,7 +245,8 @@ public enum Rates {
     }
 
     static func upsert(_ db: Database, _ r: ExchangeRate) throws {
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO rates(from_currency, to_currency, day, rate, source) VALUES (?,?,?,?,?)
             ON CONFLICT(from_currency, to_currency, day) DO UPDATE SET rate = excluded.rate, source = excluded.source
             WHERE rate IS NOT excluded.rate OR source IS NOT excluded.source
@@ -244,16 +258,18 @@ public enum Rates {
         let code = try currency.map { try Currency.parse($0).code }
         if let day, Time.parseDay(day) == nil { throw OWError.usage("--on '\(day.prefix(20))' is not a date (YYYY-MM-DD)") }
         let filter = "(?1 IS NULL OR from_currency = ?1 OR to_currency = ?1) AND (?2 IS NULL OR day <= ?2)"
-        let sql = all
+        let sql =
+            all
             ? "SELECT * FROM rates WHERE \(filter) ORDER BY from_currency, to_currency, day"
             : """
-              SELECT r.* FROM rates r JOIN (SELECT from_currency, to_currency, max(day) AS day FROM rates WHERE \(filter)
-                                            GROUP BY from_currency, to_currency) m USING (from_currency, to_currency, day)
-              ORDER BY r.from_currency, r.to_currency
-              """
+            SELECT r.* FROM rates r JOIN (SELECT from_currency, to_currency, max(day) AS day FROM rates WHERE \(filter)
+                                          GROUP BY from_currency, to_currency) m USING (from_currency, to_currency, day)
+            ORDER BY r.from_currency, r.to_currency
+            """
         return try db.query(sql, code, day).map {
-            ExchangeRate(from: $0.string("from_currency"), to: $0.string("to_currency"), day: $0.string("day"), rate: $0.string("rate"),
-                         source: $0.string("source"))
+            ExchangeRate(
+                from: $0.string("from_currency"), to: $0.string("to_currency"), day: $0.string("day"), rate: $0.string("rate"),
+                source: $0.string("source"))
         }
     }
 
@@ -297,14 +313,18 @@ public enum Rates {
                 }
             }
         } else if let di = names.firstIndex(of: "date"), let fi = names.firstIndex(of: "from"), let ti = names.firstIndex(of: "to"),
-                  let ri = names.firstIndex(of: "rate") {
+            let ri = names.firstIndex(of: "rate")
+        {
             out.format = "plain"
             for r in records.dropFirst() {
                 guard r.fields.count > max(di, fi, ti, ri) else { throw bad(r.line, "expected date, from, to and rate") }
                 let day = CSV.trim(r.fields[di])
                 guard Time.parseDay(day) != nil else { throw bad(r.line, "'\(day.prefix(30))' is not a date (YYYY-MM-DD)") }
-                let from: String, to: String
-                do { (from, to) = (try Currency.parse(CSV.trim(r.fields[fi])).code, try Currency.parse(CSV.trim(r.fields[ti])).code) } catch let e as OWError {
+                let from: String
+                let to: String
+                do {
+                    (from, to) = (try Currency.parse(CSV.trim(r.fields[fi])).code, try Currency.parse(CSV.trim(r.fields[ti])).code)
+                } catch let e as OWError {
                     throw bad(r.line, e.message)
                 }
                 guard from != to else { throw bad(r.line, "a rate from \(from) to itself") }
@@ -314,8 +334,9 @@ public enum Rates {
                 rows.append(ExchangeRate(from: from, to: to, day: day, rate: rate, source: source))
             }
         } else {
-            throw OWError.badData("\(source) is not a rate file I know",
-                                  hint: "use the ECB's eurofxref-hist.csv or eurofxref.csv (Date, USD, JPY, …) or a CSV with date,from,to,rate")
+            throw OWError.badData(
+                "\(source) is not a rate file I know",
+                hint: "use the ECB's eurofxref-hist.csv or eurofxref.csv (Date, USD, JPY, …) or a CSV with date,from,to,rate")
         }
         guard !rows.isEmpty else { throw OWError.badData("\(source) has no rates") }
         out.rates = rows.count
@@ -325,8 +346,12 @@ public enum Rates {
                 try upsert(session.db, r)
                 out.changed += session.db.changes
             }
-            try session.audit("rate.import", "rates", .obj([("source", .string(source)), ("format", .string(out.format)),
-                                                            ("rates", .int(Int64(out.rates))), ("changed", .int(Int64(out.changed)))]))
+            try session.audit(
+                "rate.import", "rates",
+                .obj([
+                    ("source", .string(source)), ("format", .string(out.format)),
+                    ("rates", .int(Int64(out.rates))), ("changed", .int(Int64(out.changed))),
+                ]))
         }
         return out
     }
@@ -335,8 +360,12 @@ public enum Rates {
     static func ecbDay(_ text: String) -> String? {
         if Time.parseDay(text) != nil { return text }
         let parts = text.split(separator: " ")
-        let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-        guard parts.count == 3, let d = Int(parts[0]), let m = months.firstIndex(of: parts[1].lowercased()), let y = Int(parts[2]) else { return nil }
+        let months = [
+            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+        ]
+        guard parts.count == 3, let d = Int(parts[0]), let m = months.firstIndex(of: parts[1].lowercased()), let y = Int(parts[2]) else {
+            return nil
+        }
         let day = String(format: "%04d-%02d-%02d", y, m + 1, d)
         return Time.parseDay(day) != nil ? day : nil
     }

@@ -19,10 +19,14 @@ public struct Charts: Sendable {
             let shown = SafeText.visible(item.label)
             let label = shown.count > labelWidth ? String(shown.prefix(labelWidth - 1)) + "…" : shown
             let units = Int((Double(max(0, item.value)) / Double(top) * Double(width * 8)).rounded())
-            var bar = ascii ? String(repeating: "#", count: (units + 4) / 8)
-                            : String(repeating: "█", count: units / 8) + (units % 8 > 0 ? String(Charts.eighths[units % 8]) : "")
+            var bar =
+                ascii
+                ? String(repeating: "#", count: (units + 4) / 8)
+                : String(repeating: "█", count: units / 8) + (units % 8 > 0 ? String(Charts.eighths[units % 8]) : "")
             if bar.isEmpty && item.value > 0 { bar = ascii ? "#" : "▏" }
-            out += label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + " │".replacingOccurrences(of: "│", with: ascii ? "|" : "│")
+            out +=
+                label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+                + " │".replacingOccurrences(of: "│", with: ascii ? "|" : "│")
                 + bar + String(repeating: " ", count: max(0, width - bar.count)) + " " + item.shown + "\n"
         }
         return out
@@ -35,9 +39,10 @@ public struct Charts: Sendable {
         let set = ascii ? Charts.asciiLevels : Charts.levels
         // A flat series is a flat line in the middle, not a wall of full blocks.
         if values.allSatisfy({ $0 == top }) { return String(repeating: set[set.count / 2 - 1], count: values.count) }
-        return String(values.map { v in
-            let i = Int((Double(v - bottom) / Double(top - bottom) * Double(set.count - 1)).rounded())
-            return set[max(0, min(set.count - 1, i))]
-        })
+        return String(
+            values.map { v in
+                let i = Int((Double(v - bottom) / Double(top - bottom) * Double(set.count - 1)).rounded())
+                return set[max(0, min(set.count - 1, i))]
+            })
     }
 }

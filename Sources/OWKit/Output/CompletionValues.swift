@@ -23,9 +23,11 @@ public enum CompletionValues {
             return try Findings.list(db, includeClosed: false, kind: nil).map { String($0.id) }
         case .token:
             guard admin else { return [] }
-            return try db.query("""
+            return try db.query(
+                """
                 SELECT t.jti FROM tokens t LEFT JOIN revoked_tokens r ON r.jti = t.jti WHERE r.jti IS NULL ORDER BY t.rowid DESC LIMIT 200
-                """).map { $0.string("jti") }
+                """
+            ).map { $0.string("jti") }
         }
     }
 }

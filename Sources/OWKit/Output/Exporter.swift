@@ -41,16 +41,23 @@ public struct Exporter: Sendable {
         var kept: [Record] = []
         var keys = KeyCache()
 
-        public init(_ exporter: Exporter, emptyColumns: [String] = [], tableColumns: [String]? = nil, sink: @escaping ([UInt8]) -> Void,
-                    unknownColumn: ((String, [String]) -> Void)? = nil) {
-            self.exporter = exporter; self.emptyColumns = emptyColumns; self.tableColumns = tableColumns; self.sink = sink
+        public init(
+            _ exporter: Exporter, emptyColumns: [String] = [], tableColumns: [String]? = nil, sink: @escaping ([UInt8]) -> Void,
+            unknownColumn: ((String, [String]) -> Void)? = nil
+        ) {
+            self.exporter = exporter
+            self.emptyColumns = emptyColumns
+            self.tableColumns = tableColumns
+            self.sink = sink
             self.unknownColumn = unknownColumn
             out.reserveCapacity(72 * 1024)
         }
 
         public mutating func add(_ r: Record) {
             switch exporter.format {
-            case .table: kept.append(r); return
+            case .table:
+                kept.append(r)
+                return
             case .json:
                 out.append(count == 0 ? UInt8(ascii: "[") : UInt8(ascii: ","))
                 out.append(10)
@@ -63,7 +70,10 @@ public struct Exporter: Sendable {
                 Exporter.writeCSV(r, to: &out)
             }
             count += 1
-            if out.count >= 64 * 1024 { sink(out); out.removeAll(keepingCapacity: true) }
+            if out.count >= 64 * 1024 {
+                sink(out)
+                out.removeAll(keepingCapacity: true)
+            }
         }
 
         public mutating func finish() {
@@ -149,7 +159,9 @@ public struct Exporter: Sendable {
             while widths.reduce(0, +) + gaps > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
                 widths[widest] -= 1
             }
-            rows = rows.map { row in row.enumerated().map { i, cell in Exporter.length(cell) > widths[i] ? String(cell.prefix(widths[i] - 1)) + "…" : cell } }
+            rows = rows.map { row in
+                row.enumerated().map { i, cell in Exporter.length(cell) > widths[i] ? String(cell.prefix(widths[i] - 1)) + "…" : cell }
+            }
         }
         // Written straight into one string: a sync's diff can be 30,000 lines.
         var out = ""
@@ -181,7 +193,10 @@ public struct Exporter: Sendable {
     }
 
     static func isNumeric(_ v: Value) -> Bool {
-        switch v { case .int, .intOr, .money: return true; default: return false }
+        switch v {
+        case .int, .intOr, .money: return true
+        default: return false
+        }
     }
 
     /// A value as a table shows it: one line, control characters made visible (SafeText).
@@ -293,7 +308,7 @@ public struct Exporter: Sendable {
                 out.append(contentsOf: entries[index].bytes)
                 return
             }
-            let bytes = Array("\"\(key)\(suffix)\":".utf8)   // snake_case ASCII (SPEC §5): never escaped
+            let bytes = Array("\"\(key)\(suffix)\":".utf8)  // snake_case ASCII (SPEC §5): never escaped
             if index == entries.count { entries.append((key, bytes)) } else if index < entries.count { entries[index] = (key, bytes) }
             out.append(contentsOf: bytes)
         }
@@ -394,7 +409,10 @@ public struct Exporter: Sendable {
         if quote { out.append(UInt8(ascii: "\"")) }
         if guardQuote { out.append(UInt8(ascii: "'")) }
         if quote {
-            for c in b { out.append(c); if c == UInt8(ascii: "\"") { out.append(c) } }
+            for c in b {
+                out.append(c)
+                if c == UInt8(ascii: "\"") { out.append(c) }
+            }
             out.append(UInt8(ascii: "\""))
         } else {
             out.append(contentsOf: b)
@@ -411,9 +429,10 @@ extension JSON {
             return "[\n" + items.map { inner + $0.encodedPretty(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
         case .object(let members) where !members.isEmpty:
             let inner = indent + "  "
-            return "{\n" + members.map { m -> String in
-                inner + JSON.string(m.key).encoded() + ": " + m.value.encodedPretty(indent: inner)
-            }.joined(separator: ",\n") + "\n" + indent + "}"
+            return "{\n"
+                + members.map { m -> String in
+                    inner + JSON.string(m.key).encoded() + ": " + m.value.encodedPretty(indent: inner)
+                }.joined(separator: ",\n") + "\n" + indent + "}"
         default:
             return encoded()
         }

@@ -24,7 +24,7 @@ public enum SafeText {
     static func isControl(_ s: Unicode.Scalar, newlines: Bool) -> Bool {
         switch s.value {
         case 0x0A: return !newlines
-        case 0x09: return false          // a tab moves the cursor but overwrites nothing
+        case 0x09: return false  // a tab moves the cursor but overwrites nothing
         case 0x00...0x1F, 0x7F, 0x80...0x9F: return true
         case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
         default: return false

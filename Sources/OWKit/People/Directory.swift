@@ -23,9 +23,11 @@ public enum DirectoryFormat: String, CaseIterable, Sendable {
     case google, okta, entra, scim, csv
 
     /// Google Workspace admin console, Admin > Directory > Users > Download users.
-    static let googleColumns = (first: "first name [required]", last: "last name [required]", email: "email address [required]",
-                                status: "status [read only]", signIn: "last sign in [read only]", orgUnit: "org unit path [required]",
-                                dept: "department")
+    static let googleColumns = (
+        first: "first name [required]", last: "last name [required]", email: "email address [required]",
+        status: "status [read only]", signIn: "last sign in [read only]", orgUnit: "org unit path [required]",
+        dept: "department"
+    )
 }
 
 /// `owatch user sync`: the directory export against the ledger's people, as one diff applied in
@@ -67,16 +69,25 @@ public enum DirectorySync {
             guard let header = records.first else { throw OWError.badData("the export is empty") }
             let names = header.fields.map { CSV.trim($0).lowercased() }
             guard let f = forced ?? detect(names) else {
-                throw OWError.badData("the export's header is not one I know: \(names.prefix(6).joined(separator: ", "))",
-                                      hint: "expected a Google Workspace, Okta or Microsoft Entra ID user export, SCIM 2.0 JSON, or CSV with name,email,department,status; or say which with --from")
+                throw OWError.badData(
+                    "the export's header is not one I know: \(names.prefix(6).joined(separator: ", "))",
+                    hint:
+                        "expected a Google Workspace, Okta or Microsoft Entra ID user export, SCIM 2.0 JSON, or CSV with name,email,department,status; or say which with --from"
+                )
             }
             format = f
             people = try readCSV(records, names: names, format: f, problems: &problems)
         }
         var seen: [String: Int] = [:]
         for p in people {
-            if let first = seen[p.email] { problems.append("line \(p.line): \(p.email) is already on line \(first)") } else { seen[p.email] = p.line }
-            if let n = p.fullName, (try? Users.validateFullName(n)) == nil { problems.append("line \(p.line): the name is not 1-200 characters on one line") }
+            if let first = seen[p.email] {
+                problems.append("line \(p.line): \(p.email) is already on line \(first)")
+            } else {
+                seen[p.email] = p.line
+            }
+            if let n = p.fullName, (try? Users.validateFullName(n)) == nil {
+                problems.append("line \(p.line): the name is not 1-200 characters on one line")
+            }
         }
         if !problems.isEmpty {
             var e = OWError.badData("\(problems.count) bad row(s) in the export; nothing was changed")
@@ -90,29 +101,51 @@ public enum DirectorySync {
         let has = Set(names)
         if has.contains(DirectoryFormat.googleColumns.email) { return .google }
         if has.contains("userprincipalname") { return .entra }
-        if has.contains("profile.login") || ((has.contains("login") || has.contains("username")) && has.contains("status")
-                                             && (has.contains("lastlogin") || has.contains("last login"))) { return .okta }
+        if has.contains("profile.login")
+            || ((has.contains("login") || has.contains("username")) && has.contains("status")
+                && (has.contains("lastlogin") || has.contains("last login")))
+        {
+            return .okta
+        }
         if has.contains("email") && has.contains("name") { return .csv }
         return nil
     }
 
-    static func readCSV(_ records: [CSV.Record], names: [String], format: DirectoryFormat, problems: inout [String]) throws -> [DirectoryPerson] {
+    static func readCSV(_ records: [CSV.Record], names: [String], format: DirectoryFormat, problems: inout [String]) throws
+        -> [DirectoryPerson]
+    {
         func column(_ candidates: String...) -> Int? { candidates.lazy.compactMap { names.firstIndex(of: $0) }.first }
         let g = DirectoryFormat.googleColumns
-        let email: Int?, status: Int?, dept: Int?, signIn: Int?, full: [Int]
+        let email: Int?
+        let status: Int?
+        let dept: Int?
+        let signIn: Int?
+        let full: [Int]
         switch format {
         case .google:
-            email = column(g.email); status = column(g.status); dept = column(g.dept); signIn = column(g.signIn)
+            email = column(g.email)
+            status = column(g.status)
+            dept = column(g.dept)
+            signIn = column(g.signIn)
             full = [column(g.first), column(g.last)].compactMap { $0 }
         case .okta:
-            email = column("profile.email", "email", "primary email", "profile.login", "login", "username"); status = column("status")
-            dept = column("profile.department", "department"); signIn = column("lastlogin", "last login")
-            full = [column("profile.firstname", "firstname", "first name"), column("profile.lastname", "lastname", "last name")].compactMap { $0 }
+            email = column("profile.email", "email", "primary email", "profile.login", "login", "username")
+            status = column("status")
+            dept = column("profile.department", "department")
+            signIn = column("lastlogin", "last login")
+            full = [column("profile.firstname", "firstname", "first name"), column("profile.lastname", "lastname", "last name")].compactMap
+            { $0 }
         case .entra:
-            email = column("mail", "userprincipalname"); status = column("accountenabled"); dept = column("department"); signIn = nil
+            email = column("mail", "userprincipalname")
+            status = column("accountenabled")
+            dept = column("department")
+            signIn = nil
             full = [column("displayname")].compactMap { $0 }
         case .csv, .scim:
-            email = column("email", "e-mail", "mail"); status = column("status"); dept = column("department", "dept"); signIn = column("last_sign_in", "last_login")
+            email = column("email", "e-mail", "mail")
+            status = column("status")
+            dept = column("department", "dept")
+            signIn = column("last_sign_in", "last_login")
             full = [column("name", "full_name")].compactMap { $0 }
         }
         // Entra's download keeps the UPN when mail is empty.
@@ -120,16 +153,27 @@ public enum DirectorySync {
         guard let email else { throw OWError.badData("the \(format.rawValue) export has no e-mail column") }
         var out: [DirectoryPerson] = []
         for r in records.dropFirst() {
-            func field(_ i: Int?) -> String? { i.flatMap { $0 < r.fields.count ? CSV.trim(r.fields[$0]) : nil }.flatMap { $0.isEmpty ? nil : $0 } }
-            guard let address = (field(email) ?? field(upn))?.lowercased() else { problems.append("line \(r.line): no e-mail address"); continue }
-            guard (try? Users.validateEmail(address)) != nil else { problems.append("line \(r.line): '\(address.prefix(80))' is not an e-mail address"); continue }
+            func field(_ i: Int?) -> String? {
+                i.flatMap { $0 < r.fields.count ? CSV.trim(r.fields[$0]) : nil }.flatMap { $0.isEmpty ? nil : $0 }
+            }
+            guard let address = (field(email) ?? field(upn))?.lowercased() else {
+                problems.append("line \(r.line): no e-mail address")
+                continue
+            }
+            guard (try? Users.validateEmail(address)) != nil else {
+                problems.append("line \(r.line): '\(address.prefix(80))' is not an e-mail address")
+                continue
+            }
             let statusText = field(status) ?? ""
             guard let s = personStatus(statusText, format: format) else {
-                problems.append("line \(r.line): status '\(statusText.prefix(40))' means nothing in a \(format.rawValue) export"); continue
+                problems.append("line \(r.line): status '\(statusText.prefix(40))' means nothing in a \(format.rawValue) export")
+                continue
             }
             let name = full.compactMap(field).joined(separator: " ")
-            out.append(DirectoryPerson(line: r.line, email: address, fullName: name.isEmpty ? nil : name, dept: field(dept), status: s,
-                                       lastSignIn: field(signIn).flatMap(UsageDates.day)))
+            out.append(
+                DirectoryPerson(
+                    line: r.line, email: address, fullName: name.isEmpty ? nil : name, dept: field(dept), status: s,
+                    lastSignIn: field(signIn).flatMap(UsageDates.day)))
         }
         return out
     }
@@ -138,7 +182,11 @@ public enum DirectorySync {
     static func readJSON(_ text: String, format: DirectoryFormat, problems: inout [String]) throws -> [DirectoryPerson] {
         let root = try JSON.parse(text)
         let items: [JSON]
-        if case .array(let a) = root { items = a } else if case .array(let a)? = root["Resources"] { items = a } else {
+        if case .array(let a) = root {
+            items = a
+        } else if case .array(let a)? = root["Resources"] {
+            items = a
+        } else {
             throw OWError.badData("the JSON is neither a list of users nor a SCIM ListResponse")
         }
         let lines = JSONLines.positions(of: items.count, in: text)
@@ -148,12 +196,20 @@ public enum DirectorySync {
             if item["profile"] != nil {
                 // Okta: status, lastLogin, profile.login / email / firstName / lastName / department.
                 let p = item["profile"]
-                guard let address = (p?["email"]?.stringValue ?? p?["login"]?.stringValue)?.lowercased() else { problems.append("user \(i + 1) (line \(line)): no e-mail address"); continue }
+                guard let address = (p?["email"]?.stringValue ?? p?["login"]?.stringValue)?.lowercased() else {
+                    problems.append("user \(i + 1) (line \(line)): no e-mail address")
+                    continue
+                }
                 let statusText = item["status"]?.stringValue ?? ""
-                guard let s = personStatus(statusText, format: .okta) else { problems.append("user \(i + 1) (line \(line)): status '\(statusText.prefix(40))' means nothing in an Okta export"); continue }
+                guard let s = personStatus(statusText, format: .okta) else {
+                    problems.append("user \(i + 1) (line \(line)): status '\(statusText.prefix(40))' means nothing in an Okta export")
+                    continue
+                }
                 let name = [p?["firstName"]?.stringValue, p?["lastName"]?.stringValue].compactMap { $0 }.joined(separator: " ")
-                out.append(DirectoryPerson(line: line, email: address, fullName: name.isEmpty ? nil : name, dept: p?["department"]?.stringValue,
-                                           status: s, lastSignIn: item["lastLogin"]?.stringValue.flatMap(UsageDates.day)))
+                out.append(
+                    DirectoryPerson(
+                        line: line, email: address, fullName: name.isEmpty ? nil : name, dept: p?["department"]?.stringValue,
+                        status: s, lastSignIn: item["lastLogin"]?.stringValue.flatMap(UsageDates.day)))
             } else {
                 // SCIM: userName, emails[] (primary first), name.formatted / givenName familyName, active, the enterprise extension's department.
                 var emails: [String] = []
@@ -162,14 +218,19 @@ public enum DirectorySync {
                     emails = sorted.compactMap { $0["value"]?.stringValue }
                 }
                 guard let address = (emails.first ?? item["userName"]?.stringValue)?.lowercased(), address.contains("@") else {
-                    problems.append("user \(i + 1) (line \(line)): no e-mail address"); continue
+                    problems.append("user \(i + 1) (line \(line)): no e-mail address")
+                    continue
                 }
                 let n = item["name"]
-                let formatted = n?["formatted"]?.stringValue ?? [n?["givenName"]?.stringValue, n?["familyName"]?.stringValue].compactMap { $0 }.joined(separator: " ")
+                let formatted =
+                    n?["formatted"]?.stringValue
+                    ?? [n?["givenName"]?.stringValue, n?["familyName"]?.stringValue].compactMap { $0 }.joined(separator: " ")
                 let enterprise = item["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]
                 let active = item["active"]?.boolValue ?? true
-                out.append(DirectoryPerson(line: line, email: address, fullName: formatted.isEmpty ? item["displayName"]?.stringValue : formatted,
-                                           dept: enterprise?["department"]?.stringValue, status: active ? .active : .gone, lastSignIn: nil))
+                out.append(
+                    DirectoryPerson(
+                        line: line, email: address, fullName: formatted.isEmpty ? item["displayName"]?.stringValue : formatted,
+                        dept: enterprise?["department"]?.stringValue, status: active ? .active : .gone, lastSignIn: nil))
             }
         }
         return out
@@ -180,7 +241,11 @@ public enum DirectorySync {
         let t = text.trimmed(.whitespaces).lowercased()
         switch format {
         case .google:
-            switch t { case "active", "": return .active; case "suspended", "archived", "deleted": return .gone; default: return nil }
+            switch t {
+            case "active", "": return .active
+            case "suspended", "archived", "deleted": return .gone
+            default: return nil
+            }
         case .okta:
             switch t {
             case "active": return .active
@@ -189,7 +254,11 @@ public enum DirectorySync {
             default: return nil
             }
         case .entra:
-            switch t { case "true", "yes", "": return .active; case "false", "no": return .gone; default: return nil }
+            switch t {
+            case "true", "yes", "": return .active
+            case "false", "no": return .gone
+            default: return nil
+            }
         case .csv, .scim:
             switch t {
             case "active", "": return .active
@@ -202,25 +271,35 @@ public enum DirectorySync {
     // MARK: The diff
 
     /// Reads the export, works out the diff and (unless `dryRun`) applies it in one transaction.
-    public static func run(_ session: Session, text: String, format: DirectoryFormat?, dryRun: Bool, offboardMissing: Bool) throws -> Outcome {
+    public static func run(_ session: Session, text: String, format: DirectoryFormat?, dryRun: Bool, offboardMissing: Bool) throws
+        -> Outcome
+    {
         let (format, people) = try read(text, format: format)
         var outcome = Outcome(format: format, people: people.count, dryRun: dryRun)
         try session.write {
             // A dry run writes nothing, stale findings included; a real one refreshes them once, at its end.
-            if dryRun { try diff(session, people, format: format, offboardMissing: offboardMissing, into: &outcome) } else {
-                try session.deferringStaleFindings { try diff(session, people, format: format, offboardMissing: offboardMissing, into: &outcome) }
+            if dryRun {
+                try diff(session, people, format: format, offboardMissing: offboardMissing, into: &outcome)
+            } else {
+                try session.deferringStaleFindings {
+                    try diff(session, people, format: format, offboardMissing: offboardMissing, into: &outcome)
+                }
             }
         }
         return outcome
     }
 
     /// Works out the diff and, unless the outcome is a dry run's, applies it (inside `write`).
-    private static func diff(_ session: Session, _ people: [DirectoryPerson], format: DirectoryFormat, offboardMissing: Bool,
-                             into outcome: inout Outcome) throws {
+    private static func diff(
+        _ session: Session, _ people: [DirectoryPerson], format: DirectoryFormat, offboardMissing: Bool,
+        into outcome: inout Outcome
+    ) throws {
         let dryRun = outcome.dryRun
         let db = session.db
         let users = try Users.list(db)
-        var byEmail: [String: User] = [:], byName: [String: User] = [:], byLogin: [String: User] = [:]
+        var byEmail: [String: User] = [:]
+        var byName: [String: User] = [:]
+        var byLogin: [String: User] = [:]
         for u in users {
             if let e = u.email?.lowercased() { byEmail[e] = byEmail[e] ?? u } else { byLogin[u.name.lowercased()] = u }
             if let n = u.fullName?.lowercased() { byName[n] = byName[n] ?? u }
@@ -237,15 +316,23 @@ public enum DirectorySync {
         var updates: [Users.Edit] = []
         for p in people {
             guard let u = match(p), !matched.contains(u.id) else {
-                guard p.status != .gone else { continue }      // someone who left before owatch knew them
+                guard p.status != .gone else { continue }  // someone who left before owatch knew them
                 let name = uniqueName(for: p.email, taken: &taken)
-                changes.append(Change(kind: .add, user: name, email: p.email, what: "employee" + (p.dept.map { ", \($0)" } ?? "")
-                                      + (p.fullName.map { ", \($0)" } ?? "")))
+                changes.append(
+                    Change(
+                        kind: .add, user: name, email: p.email,
+                        what: "employee" + (p.dept.map { ", \($0)" } ?? "")
+                            + (p.fullName.map { ", \($0)" } ?? "")))
                 if !dryRun {
-                    _ = try Users.insert(db, name: name, role: .employee, dept: p.dept, email: p.email, fullName: p.fullName,
-                                         directory: ("active", p.lastSignIn), now: session.now)
-                    try session.audit("user.add", "user:\(name)", .obj([("role", .string("employee")), ("dept", p.dept.map(JSON.string) ?? .null),
-                                                                      ("by", .string("user sync"))]))
+                    _ = try Users.insert(
+                        db, name: name, role: .employee, dept: p.dept, email: p.email, fullName: p.fullName,
+                        directory: ("active", p.lastSignIn), now: session.now)
+                    try session.audit(
+                        "user.add", "user:\(name)",
+                        .obj([
+                            ("role", .string("employee")), ("dept", p.dept.map(JSON.string) ?? .null),
+                            ("by", .string("user sync")),
+                        ]))
                 }
                 continue
             }
@@ -253,17 +340,22 @@ public enum DirectorySync {
             guard u.isActive else { continue }
             var edits: (dept: String?, email: String?, fullName: String?) = (nil, nil, nil)
             if u.email?.lowercased() != p.email {
-                changes.append(Change(kind: .email, user: u.name, email: p.email, what: "\(u.email ?? "-") → \(p.email)")); edits.email = p.email
+                changes.append(Change(kind: .email, user: u.name, email: p.email, what: "\(u.email ?? "-") → \(p.email)"))
+                edits.email = p.email
             }
             if let d = p.dept, d != u.dept {
-                changes.append(Change(kind: .dept, user: u.name, email: p.email, what: "\(u.dept ?? "-") → \(d)")); edits.dept = d
+                changes.append(Change(kind: .dept, user: u.name, email: p.email, what: "\(u.dept ?? "-") → \(d)"))
+                edits.dept = d
             }
             if let n = p.fullName, n != u.fullName, u.fullName == nil || byEmail[p.email] != nil {
-                changes.append(Change(kind: .name, user: u.name, email: p.email, what: "\(u.fullName ?? "-") → \(n)")); edits.fullName = n
+                changes.append(Change(kind: .name, user: u.name, email: p.email, what: "\(u.fullName ?? "-") → \(n)"))
+                edits.fullName = n
             }
             if !dryRun {
-                updates.append(Users.Edit(user: u, dept: edits.dept, email: edits.email, fullName: edits.fullName,
-                                          directory: (p.status == .gone ? "suspended" : "active", p.lastSignIn)))
+                updates.append(
+                    Users.Edit(
+                        user: u, dept: edits.dept, email: edits.email, fullName: edits.fullName,
+                        directory: (p.status == .gone ? "suspended" : "active", p.lastSignIn)))
             }
             if p.status == .gone { toOffboard.append((u, "\(format.rawValue) says suspended or deprovisioned")) }
         }
@@ -277,21 +369,31 @@ public enum DirectorySync {
             if offboardMissing {
                 toOffboard.append((u, "not in the export"))
             } else if u.role != .admin {
-                changes.append(Change(kind: .missing, user: u.name, email: u.email, what: "not in the export; kept (--offboard-missing offboards)"))
-                if !dryRun, u.directoryStatus != "missing" { try db.run("UPDATE users SET directory_status = 'missing' WHERE id = ?", u.id) }
+                changes.append(
+                    Change(kind: .missing, user: u.name, email: u.email, what: "not in the export; kept (--offboard-missing offboards)"))
+                if !dryRun, u.directoryStatus != "missing" {
+                    try db.run("UPDATE users SET directory_status = 'missing' WHERE id = ?", u.id)
+                }
             }
         }
         var saving: [Currency: Int64] = [:]
         var leaving: [(User, String)] = []
         for (u, why) in toOffboard {
-            if u.role == .employee { leaving.append((u, why)); continue }
-            changes.append(Change(kind: .kept, user: u.name, email: u.email, what: "\(why); an \(u.role.rawValue) is never offboarded by a sync"))
+            if u.role == .employee {
+                leaving.append((u, why))
+                continue
+            }
+            changes.append(
+                Change(kind: .kept, user: u.name, email: u.email, what: "\(why); an \(u.role.rawValue) is never offboarded by a sync"))
         }
         // Who holds what (a dry run offboards nobody but says what it would free).
         let held = try Licenses.held(db, by: leaving.map(\.0))
         for (u, why) in leaving {
             let mine = held[u.id] ?? []
-            changes.append(Change(kind: .offboard, user: u.name, email: u.email, what: why + (mine.isEmpty ? "" : "; frees " + mine.map(\.name).joined(separator: ", "))))
+            changes.append(
+                Change(
+                    kind: .offboard, user: u.name, email: u.email,
+                    what: why + (mine.isEmpty ? "" : "; frees " + mine.map(\.name).joined(separator: ", "))))
             outcome.freedSeats += mine.count
             for m in Licenses.seatCostByCurrency(mine.filter { !$0.isUnlimited }) { try saving[m.currency, default: 0].addChecked(m.minor) }
         }
@@ -300,8 +402,12 @@ public enum DirectorySync {
         outcome.monthlySaving = saving.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
         // Seat findings (orphaned, inactive) are refreshed once, at the end, by deferringStaleFindings.
         if !dryRun && !changes.isEmpty {
-            try session.audit("user.sync", "users", .obj([("format", .string(format.rawValue)), ("people", .int(Int64(people.count))),
-                                                         ("changes", .int(Int64(changes.count))), ("edits", .array(edited))]))
+            try session.audit(
+                "user.sync", "users",
+                .obj([
+                    ("format", .string(format.rawValue)), ("people", .int(Int64(people.count))),
+                    ("changes", .int(Int64(changes.count))), ("edits", .array(edited)),
+                ]))
         }
     }
 
@@ -309,12 +415,17 @@ public enum DirectorySync {
     static func uniqueName(for email: String, taken: inout Set<String>) -> String {
         let local = String(email.split(separator: "@").first ?? "user")
         let folded = local.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
-        var base = String(folded.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
-            .map(Character.init))
+        var base = String(
+            folded.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
+                .map(Character.init))
         base = String(base.drop(while: { !$0.isLetter && !$0.isNumber }).prefix(56))
         if base.isEmpty { base = "user" }
-        var name = base, n = 1
-        while taken.contains(name.lowercased()) { n += 1; name = "\(base)\(n)" }
+        var name = base
+        var n = 1
+        while taken.contains(name.lowercased()) {
+            n += 1
+            name = "\(base)\(n)"
+        }
         taken.insert(name.lowercased())
         return name
     }
@@ -325,16 +436,28 @@ enum JSONLines {
     static func positions(of count: Int, in text: String) -> [Int] {
         // Objects one level inside the outer array (or the Resources array) start with "{" at depth 1 or 2.
         var out: [Int] = []
-        var line = 1, depth = 0, inString = false, escaped = false
+        var line = 1
+        var depth = 0
+        var inString = false
+        var escaped = false
         let arrayDepth = text.contains("\"Resources\"") ? 2 : 1
         for b in text.utf8 {
             if inString {
-                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
-            } else if b == UInt8(ascii: "\"") { inString = true
+                if escaped {
+                    escaped = false
+                } else if b == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if b == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else if b == UInt8(ascii: "\"") {
+                inString = true
             } else if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
                 if b == UInt8(ascii: "{") && depth == arrayDepth { out.append(line) }
                 depth += 1
-            } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") { depth -= 1 }
+            } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                depth -= 1
+            }
             if b == 10 { line += 1 }
         }
         return out.count >= count ? out : out + Array(repeating: 1, count: count - out.count)

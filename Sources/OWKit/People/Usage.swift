@@ -3,9 +3,15 @@ import Foundation
 /// Dates as vendors' exports write them, to YYYY-MM-DD.
 enum UsageDates {
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    static let never: Set<String> = ["", "never", "never logged in", "never signed in", "never accessed", "never used", "never active", "-", "n/a", "none", "null"]
+    static let never: Set<String> = [
+        "", "never", "never logged in", "never signed in", "never accessed", "never used", "never active", "-", "n/a", "none", "null",
+    ]
 
-    enum Parsed: Equatable { case never, day(String), bad }
+    enum Parsed: Equatable {
+        case never
+        case day(String)
+        case bad
+    }
 
     /// ISO 8601 (with or without a time), `2026/11/03 10:20:30 UTC`, `14 Dec 2026 15:31:57`,
     /// `Dec 14, 2026`, US `11/03/2026 10:00 AM`, `03.11.2026`; "Never logged in" and blanks are never.
@@ -24,12 +30,18 @@ enum UsageDates {
         let head = String(t.prefix(10))
         if Time.parseDay(head) != nil { return .day(head) }
         let slashed = String(head.map { $0 == "/" ? "-" : $0 })
-        if t.first?.isNumber == true, slashed.count == 10, slashed.dropFirst(4).first == "-", Time.parseDay(slashed) != nil { return .day(slashed) }
+        if t.first?.isNumber == true, slashed.count == 10, slashed.dropFirst(4).first == "-", Time.parseDay(slashed) != nil {
+            return .day(slashed)
+        }
         let words = t.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "-" }).map { $0.lowercased() }
         if words.count >= 3 {
             // 14 Dec 2026 / Dec 14 2026 / December 14, 2026
-            if let d = Int(words[0]), let m = months.firstIndex(where: { words[1].hasPrefix($0) }), let y = Int(words[2].prefix(4)) { return ymd(y, m + 1, d) }
-            if let m = months.firstIndex(where: { words[0].hasPrefix($0) }), let d = Int(words[1]), let y = Int(words[2].prefix(4)) { return ymd(y, m + 1, d) }
+            if let d = Int(words[0]), let m = months.firstIndex(where: { words[1].hasPrefix($0) }), let y = Int(words[2].prefix(4)) {
+                return ymd(y, m + 1, d)
+            }
+            if let m = months.firstIndex(where: { words[0].hasPrefix($0) }), let d = Int(words[1]), let y = Int(words[2].prefix(4)) {
+                return ymd(y, m + 1, d)
+            }
         }
         let date = String(t.split(separator: " ").first ?? "")
         for (sep, monthFirst) in [("/", true), (".", false)] {
@@ -45,13 +57,18 @@ enum UsageDates {
     private static func isoHead(_ text: String) -> String? {
         var bytes = Array(text.utf8.prefix(11))
         guard bytes.count >= 10, bytes[4] == bytes[7], bytes[4] == UInt8(ascii: "-") || bytes[4] == UInt8(ascii: "/"),
-              bytes.count == 10 || bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "T") else { return nil }
-        bytes[4] = UInt8(ascii: "-"); bytes[7] = UInt8(ascii: "-")
+            bytes.count == 10 || bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "T")
+        else { return nil }
+        bytes[4] = UInt8(ascii: "-")
+        bytes[7] = UInt8(ascii: "-")
         let day = String(decoding: bytes[0..<10], as: UTF8.self)
         return Time.parseDay(day) != nil ? day : nil
     }
 
-    static func day(_ text: String) -> String? { if case .day(let d) = parse(text) { return d }; return nil }
+    static func day(_ text: String) -> String? {
+        if case .day(let d) = parse(text) { return d }
+        return nil
+    }
 }
 
 /// The usage exports `usage import` reads, recognised by their header row.
@@ -81,7 +98,11 @@ public struct UsageRecord: Sendable {
 
 /// `owatch usage`: when each seat holder last used the software, from the vendors' exports.
 public enum Usage {
-    struct Row { let line: Int; let identity: String; let lastActive: String? }
+    struct Row {
+        let line: Int
+        let identity: String
+        let lastActive: String?
+    }
 
     public struct Outcome: Sendable {
         public var format: UsageFormat = .generic
@@ -104,43 +125,73 @@ public enum Usage {
         let names = header.fields.map { CSV.trim($0).lowercased() }
         func col(_ candidates: String...) -> Int? { candidates.lazy.compactMap { names.firstIndex(of: $0) }.first }
         let lastActivity = names.indices.filter { names[$0].hasSuffix("last activity date") }
-        let lastSeen = names.indices.filter { names[$0].hasPrefix("last seen") || ["last_seen", "last_login", "last_session", "last active"].contains(names[$0]) }
+        let lastSeen = names.indices.filter {
+            names[$0].hasPrefix("last seen") || ["last_seen", "last_login", "last_session", "last active"].contains(names[$0])
+        }
         var format = forced
         if format == nil {
-            if col("email address [required]") != nil, col("last sign in [read only]") != nil { format = .google }
-            else if col("last active (utc)") != nil || col("date_last_active") != nil { format = .slack }
-            else if col("last_activity_at") != nil { format = .github }
-            else if col("last login time") != nil { format = .zoom }
-            else if col("user principal name") != nil, !lastActivity.isEmpty { format = .m365 }
-            else if col("email") != nil, col("last_active") != nil { format = .generic }
-            else if col("email") != nil, !lastSeen.isEmpty { format = .atlassian }
+            if col("email address [required]") != nil, col("last sign in [read only]") != nil {
+                format = .google
+            } else if col("last active (utc)") != nil || col("date_last_active") != nil {
+                format = .slack
+            } else if col("last_activity_at") != nil {
+                format = .github
+            } else if col("last login time") != nil {
+                format = .zoom
+            } else if col("user principal name") != nil, !lastActivity.isEmpty {
+                format = .m365
+            } else if col("email") != nil, col("last_active") != nil {
+                format = .generic
+            } else if col("email") != nil, !lastSeen.isEmpty {
+                format = .atlassian
+            }
         }
         guard let format else {
-            var e = OWError.badData("the export's header is not one I know: \(names.prefix(6).joined(separator: ", "))",
-                                    hint: "or say which with --from " + UsageFormat.allCases.map(\.rawValue).joined(separator: "|"))
+            var e = OWError.badData(
+                "the export's header is not one I know: \(names.prefix(6).joined(separator: ", "))",
+                hint: "or say which with --from " + UsageFormat.allCases.map(\.rawValue).joined(separator: "|"))
             e.details = ["expected one of:"] + UsageFormat.expected.map { "  " + $0 }
             throw e
         }
-        let identity: Int?, dates: [Int]
+        let identity: Int?
+        let dates: [Int]
         switch format {
-        case .generic: identity = col("email"); dates = [col("last_active")].compactMap { $0 }
-        case .google: identity = col("email address [required]"); dates = [col("last sign in [read only]")].compactMap { $0 }
-        case .slack: identity = col("email", "email address", "email_address"); dates = [col("last active (utc)", "date_last_active")].compactMap { $0 }
-        case .github: identity = col("email", "login", "assignee_login", "assignee.login"); dates = [col("last_activity_at")].compactMap { $0 }
-        case .zoom: identity = col("email"); dates = [col("last login time")].compactMap { $0 }
-        case .atlassian: identity = col("email", "email address"); dates = lastSeen
-        case .m365: identity = col("user principal name"); dates = lastActivity
+        case .generic:
+            identity = col("email")
+            dates = [col("last_active")].compactMap { $0 }
+        case .google:
+            identity = col("email address [required]")
+            dates = [col("last sign in [read only]")].compactMap { $0 }
+        case .slack:
+            identity = col("email", "email address", "email_address")
+            dates = [col("last active (utc)", "date_last_active")].compactMap { $0 }
+        case .github:
+            identity = col("email", "login", "assignee_login", "assignee.login")
+            dates = [col("last_activity_at")].compactMap { $0 }
+        case .zoom:
+            identity = col("email")
+            dates = [col("last login time")].compactMap { $0 }
+        case .atlassian:
+            identity = col("email", "email address")
+            dates = lastSeen
+        case .m365:
+            identity = col("user principal name")
+            dates = lastActivity
         }
         guard let identity, !dates.isEmpty else {
             var e = OWError.badData("the \(format.rawValue) export lacks the columns it needs")
             e.details = UsageFormat.expected.filter { $0.hasPrefix(format.rawValue + ":") }
             throw e
         }
-        var rows: [Row] = [], problems: [String] = []
+        var rows: [Row] = []
+        var problems: [String] = []
         for r in records.dropFirst() {
             func field(_ i: Int) -> String { i < r.fields.count ? CSV.trim(r.fields[i]) : "" }
             let who = field(identity).lowercased()
-            guard !who.isEmpty else { problems.append("line \(r.line): no e-mail or login"); continue }
+            guard !who.isEmpty else {
+                problems.append("line \(r.line): no e-mail or login")
+                continue
+            }
             var latest: String?
             var bad: String?
             for i in dates {
@@ -150,7 +201,10 @@ public enum Usage {
                 case .bad: bad = field(i)
                 }
             }
-            if let bad { problems.append("line \(r.line): '\(bad.prefix(40))' is not a date"); continue }
+            if let bad {
+                problems.append("line \(r.line): '\(bad.prefix(40))' is not a date")
+                continue
+            }
             rows.append(Row(line: r.line, identity: who, lastActive: latest))
         }
         if !problems.isEmpty {
@@ -165,7 +219,11 @@ public enum Usage {
     static func githubJSON(_ text: String) throws -> [Row] {
         let root = try JSON.parse(text)
         let seats: [JSON]
-        if case .array(let a) = root { seats = a } else if case .array(let a)? = root["seats"] { seats = a } else {
+        if case .array(let a) = root {
+            seats = a
+        } else if case .array(let a)? = root["seats"] {
+            seats = a
+        } else {
             throw OWError.badData("the JSON has no seats list (GitHub's GET /orgs/ORG/copilot/billing/seats)")
         }
         let lines = JSONLines.positions(of: seats.count, in: text)
@@ -174,7 +232,9 @@ public enum Usage {
                 throw OWError.badData("seat \(i + 1) (line \(lines[i])) has no assignee login")
             }
             let text = s["last_activity_at"]?.stringValue ?? ""
-            guard UsageDates.parse(text) != .bad else { throw OWError.badData("seat \(i + 1) (line \(lines[i])): '\(text.prefix(40))' is not a date") }
+            guard UsageDates.parse(text) != .bad else {
+                throw OWError.badData("seat \(i + 1) (line \(lines[i])): '\(text.prefix(40))' is not a date")
+            }
             return Row(line: lines[i], identity: who, lastActive: UsageDates.day(text))
         }
     }
@@ -186,7 +246,8 @@ public enum Usage {
         return try session.write {
             let db = session.db
             let l = try Licenses.get(db, key)
-            let holders = try db.query("SELECT u.id, u.name, u.email FROM seats s JOIN users u ON u.id = s.user_id WHERE s.license_id = ?", l.id)
+            let holders = try db.query(
+                "SELECT u.id, u.name, u.email FROM seats s JOIN users u ON u.id = s.user_id WHERE s.license_id = ?", l.id)
             var byKey: [String: (Int64, String)] = [:]
             for h in holders {
                 let entry = (h.int("id"), h.string("name"))
@@ -203,9 +264,13 @@ public enum Usage {
             for r in rows {
                 if let d = r.lastActive, d >= cutoff { out.active += 1 }
                 let local = r.identity.split(separator: "@").first.map(String.init) ?? r.identity
-                guard let (uid, _) = byKey[r.identity] ?? byKey[local] else { out.notHolders.append(r.identity); continue }
+                guard let (uid, _) = byKey[r.identity] ?? byKey[local] else {
+                    out.notHolders.append(r.identity)
+                    continue
+                }
                 guard seen.insert(uid).inserted else { continue }
-                try db.run("""
+                try db.run(
+                    """
                     INSERT INTO usage(license_id, user_id, last_active, source, imported_at) VALUES (?,?,?,?,?)
                     ON CONFLICT(license_id, user_id) DO UPDATE SET last_active = excluded.last_active, source = excluded.source,
                         imported_at = excluded.imported_at
@@ -214,19 +279,28 @@ public enum Usage {
             }
             out.missing = holders.filter { !seen.contains($0.int("id")) }.map { $0.string("name") }.sorted()
             // More people using it than it pays for: a true-up is coming. An earlier count gives way to this one.
-            let earlier = try db.query("SELECT id FROM findings WHERE status = 'open' AND kind = 'true_up' AND license_id = ? AND dedupe_key != ?",
-                                       l.id, "trueup:\(l.id):\(out.active)")
-            try Findings.resolve(db, ids: earlier.map { $0.int("id") }, reason: "a newer usage import counts \(out.active) active people", by: "owatch", now: session.now)
+            let earlier = try db.query(
+                "SELECT id FROM findings WHERE status = 'open' AND kind = 'true_up' AND license_id = ? AND dedupe_key != ?",
+                l.id, "trueup:\(l.id):\(out.active)")
+            try Findings.resolve(
+                db, ids: earlier.map { $0.int("id") }, reason: "a newer usage import counts \(out.active) active people", by: "owatch",
+                now: session.now)
             if let seats = l.seats, Int64(out.active) > seats {
                 let extra = Int64(out.active) - seats
                 let monthly = Money(minor: (l.seatMonthlyExact * extra).rounded, currency: l.currency)
-                _ = try Findings.record(db, kind: "true_up", key: "trueup:\(l.id):\(out.active)", vendor: nil, licenseID: l.id, chargeID: nil, amount: nil,
-                                        monthly: monthly, summary: "\(l.name): \(out.active) people used it in the last \(threshold) but it pays for \(seats) seat(s); "
-                                            + "\(extra) more would cost about \(monthly.display) a month", now: session.now)
+                _ = try Findings.record(
+                    db, kind: "true_up", key: "trueup:\(l.id):\(out.active)", vendor: nil, licenseID: l.id, chargeID: nil, amount: nil,
+                    monthly: monthly,
+                    summary: "\(l.name): \(out.active) people used it in the last \(threshold) but it pays for \(seats) seat(s); "
+                        + "\(extra) more would cost about \(monthly.display) a month", now: session.now)
             }
-            try SeatFindings.refresh(session)     // first, so the event's state digest covers it
-            try session.audit("usage.import", "license:\(l.name)", .obj([("format", .string(format.rawValue)), ("rows", .int(Int64(rows.count))),
-                                                                        ("recorded", .int(Int64(out.recorded))), ("active", .int(Int64(out.active)))]))
+            try SeatFindings.refresh(session)  // first, so the event's state digest covers it
+            try session.audit(
+                "usage.import", "license:\(l.name)",
+                .obj([
+                    ("format", .string(format.rawValue)), ("rows", .int(Int64(rows.count))),
+                    ("recorded", .int(Int64(out.recorded))), ("active", .int(Int64(out.active))),
+                ]))
             return out
         }
     }
@@ -236,14 +310,17 @@ public enum Usage {
         let db = session.db
         let lid = try license.map { try Licenses.get(db, $0).id }
         let own: String? = session.actor.role == .admin ? nil : session.actor.name
-        return try db.query("""
+        return try db.query(
+            """
             SELECT l.name AS license, u.name AS user, g.last_active, g.source, g.imported_at FROM usage g
             JOIN licenses l ON l.id = g.license_id JOIN users u ON u.id = g.user_id
             WHERE (?1 IS NULL OR g.license_id = ?1) AND (?2 IS NULL OR u.name = ?2 COLLATE NOCASE)
             ORDER BY l.name, u.name
-            """, lid, own).map {
-            UsageRecord(license: $0.string("license"), user: $0.string("user"), lastActive: $0.optionalString("last_active"),
-                        source: $0.string("source"), importedAt: $0.string("imported_at"))
+            """, lid, own
+        ).map {
+            UsageRecord(
+                license: $0.string("license"), user: $0.string("user"), lastActive: $0.optionalString("last_active"),
+                source: $0.string("source"), importedAt: $0.string("imported_at"))
         }
     }
 
@@ -290,7 +367,8 @@ public enum SeatFindings {
         let threshold = try inactive ?? Usage.inactiveAfter(db)
         let cutoff = Time.day(Duration(count: -threshold.count, unit: threshold.unit).added(to: Time.startOfDay(today)))
         var seats: [HeldSeat] = []
-        try db.forEach("""
+        try db.forEach(
+            """
             SELECT s.license_id, u.name, u.status = 'offboarded', u.directory_status, g.last_active
             FROM licenses l CROSS JOIN seats s ON s.license_id = l.id JOIN users u ON u.id = s.user_id
             LEFT JOIN usage g ON g.license_id = s.license_id AND g.user_id = s.user_id
@@ -298,15 +376,20 @@ public enum SeatFindings {
               AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.license_id = l.id AND p.seats IS NULL)
               AND (u.status = 'offboarded' OR u.directory_status IN ('suspended', 'missing')
                    OR (g.user_id IS NOT NULL AND coalesce(g.last_active, '') < ?2))
-            """, arguments: [only, cutoff]) { row in
+            """, arguments: [only, cutoff]
+        ) { row in
             // By position: license_id, name, offboarded, directory_status, last_active.
-            let offboarded = row.int(2) != 0, directory = row.optionalString(3), last = row.optionalString(4)
+            let offboarded = row.int(2) != 0
+            let directory = row.optionalString(3)
+            let last = row.optionalString(4)
             if offboarded || directory == "suspended" || directory == "missing" {
                 let why = offboarded ? "offboarded" : (directory == "missing" ? "not in the directory" : "suspended in the directory")
                 seats.append(HeldSeat(license: row.int(0), user: row.string(1), reason: .orphaned, why: why, lastActive: last))
             } else {
-                seats.append(HeldSeat(license: row.int(0), user: row.string(1), reason: .inactive,
-                                      why: last.map { "last used \($0), more than \(threshold) ago" } ?? "never used", lastActive: last))
+                seats.append(
+                    HeldSeat(
+                        license: row.int(0), user: row.string(1), reason: .inactive,
+                        why: last.map { "last used \($0), more than \(threshold) ago" } ?? "never used", lastActive: last))
             }
         }
         return seats
@@ -314,8 +397,10 @@ public enum SeatFindings {
 
     /// Every reclaimable seat of active licenses (of one license with `only`; without the never
     /// assigned ones with `idle: false`). A seat used inside the threshold is never in it.
-    public static func reclaimable(_ db: Database, today: Date, inactive: Duration? = nil, only: Int64? = nil,
-                                   idle: Bool = true) throws -> [ReclaimRow] {
+    public static func reclaimable(
+        _ db: Database, today: Date, inactive: Duration? = nil, only: Int64? = nil,
+        idle: Bool = true
+    ) throws -> [ReclaimRow] {
         let seats = try heldSeats(db, today: today, inactive: inactive, only: only)
         var f = LicenseFilter()
         f.includeCancelled = false
@@ -338,7 +423,9 @@ public enum SeatFindings {
         }
         // Sorted through indices: a row carries its license, and moving 10,000 of them is the slow part.
         let order = out.indices.sorted {
-            (out[$0].license.name, out[$0].reason.rawValue, out[$0].user ?? "") < (out[$1].license.name, out[$1].reason.rawValue, out[$1].user ?? "")
+            (out[$0].license.name, out[$0].reason.rawValue, out[$0].user ?? "") < (
+                out[$1].license.name, out[$1].reason.rawValue, out[$1].user ?? ""
+            )
         }
         return order.map { out[$0] }
     }
@@ -350,7 +437,8 @@ public enum SeatFindings {
 
     static func refresh(_ db: Database, now: Date) throws {
         // Most ledgers have no people data: nothing to look at (every license change runs this).
-        let relevant = try db.scalar("""
+        let relevant = try db.scalar(
+            """
             SELECT EXISTS(SELECT 1 FROM usage) OR EXISTS(SELECT 1 FROM findings WHERE status = 'open' AND kind IN ('orphaned_seat','inactive_seat','true_up'))
                 OR EXISTS(SELECT 1 FROM seats s JOIN users u ON u.id = s.user_id WHERE u.status = 'offboarded' OR u.directory_status IN ('suspended','missing'))
             """)
@@ -358,18 +446,22 @@ public enum SeatFindings {
         let seats = try heldSeats(db, today: now, inactive: nil, only: nil)
         // Open findings are read once: a seat already reported is left as it is, so a refresh
         // that changes nothing writes nothing and reads no license (a sync of 10,000 people runs one).
-        let open = try db.query("SELECT id, kind, dedupe_key, license_id FROM findings WHERE status = 'open' AND kind IN ('orphaned_seat', 'inactive_seat', 'true_up')")
+        let open = try db.query(
+            "SELECT id, kind, dedupe_key, license_id FROM findings WHERE status = 'open' AND kind IN ('orphaned_seat', 'inactive_seat', 'true_up')"
+        )
         let reported = Set(open.map { $0.string("dedupe_key") })
-        var keep = Set<String>(), new: [HeldSeat] = []
+        var keep = Set<String>()
+        var new: [HeldSeat] = []
         for seat in seats where keep.insert(seat.key).inserted && !reported.contains(seat.key) { new.append(seat) }
         if !new.isEmpty {
             var f = LicenseFilter()
             f.ids = Set(new.map(\.license))
             for r in rows(new, licenses: try Licenses.list(db, filter: f, today: now), idle: false) {
-                _ = try Findings.record(db, kind: r.reason == .orphaned ? "orphaned_seat" : "inactive_seat",
-                                        key: "\(r.reason.rawValue):\(r.license.id):\(r.user ?? "")", vendor: nil, licenseID: r.license.id,
-                                        chargeID: nil, amount: nil, monthly: r.monthly,
-                                        summary: "\(r.license.name): \(r.user ?? "?")'s seat (\(r.why)) costs \(r.monthly.display) a month", now: now)
+                _ = try Findings.record(
+                    db, kind: r.reason == .orphaned ? "orphaned_seat" : "inactive_seat",
+                    key: "\(r.reason.rawValue):\(r.license.id):\(r.user ?? "")", vendor: nil, licenseID: r.license.id,
+                    chargeID: nil, amount: nil, monthly: r.monthly,
+                    summary: "\(r.license.name): \(r.user ?? "?")'s seat (\(r.why)) costs \(r.monthly.display) a month", now: now)
             }
         }
         var stale: [Int64] = []
@@ -379,12 +471,17 @@ public enum SeatFindings {
                 // trueup:LICENSE:ACTIVE — resolved once the license pays for that many seats.
                 let parts = key.split(separator: ":")
                 guard parts.count == 3, let active = Int64(parts[2]), let lid = f.optionalInt("license_id"),
-                      let l = try Licenses.find(db, String(lid)), l.isActive, let seats = l.seats, seats < active else { stale.append(f.int("id")); continue }
+                    let l = try Licenses.find(db, String(lid)), l.isActive, let seats = l.seats, seats < active
+                else {
+                    stale.append(f.int("id"))
+                    continue
+                }
             } else if !keep.contains(key) {
                 stale.append(f.int("id"))
             }
         }
-        try Findings.resolve(db, ids: stale, reason: "the seat is no longer to reclaim (freed, used again, or its holder is back)", by: "owatch", now: now)
+        try Findings.resolve(
+            db, ids: stale, reason: "the seat is no longer to reclaim (freed, used again, or its holder is back)", by: "owatch", now: now)
     }
 
     public struct Reclaimed: Sendable {
@@ -405,8 +502,11 @@ public enum SeatFindings {
             if dryRun || rows.isEmpty { return (l, rows) }
             for r in rows {
                 guard let name = r.user else { continue }
-                try db.run("DELETE FROM seats WHERE license_id = ? AND user_id = (SELECT id FROM users WHERE name = ? COLLATE NOCASE)", l.id, name)
-                try Licenses.audit(session, "seat.unassign", "license:\(l.name)", .obj([("user", .string(name)), ("reason", .string("reclaim: \(r.why)"))]))
+                try db.run(
+                    "DELETE FROM seats WHERE license_id = ? AND user_id = (SELECT id FROM users WHERE name = ? COLLATE NOCASE)", l.id, name)
+                try Licenses.audit(
+                    session, "seat.unassign", "license:\(l.name)",
+                    .obj([("user", .string(name)), ("reason", .string("reclaim: \(r.why)"))]))
             }
             return (try Licenses.get(db, key), rows)
         }
@@ -415,8 +515,10 @@ public enum SeatFindings {
         var warnings: [String] = []
         if !dryRun {
             for r in rows {
-                let payload = JSON.obj([("license", .string(license.name)), ("user", .string(r.user ?? "")), ("reason", .string(r.reason.rawValue)),
-                                        ("why", .string(r.why)), ("monthly", .number(r.monthly.decimal)), ("currency", .string(r.monthly.currency.code))])
+                let payload = JSON.obj([
+                    ("license", .string(license.name)), ("user", .string(r.user ?? "")), ("reason", .string(r.reason.rawValue)),
+                    ("why", .string(r.why)), ("monthly", .number(r.monthly.decimal)), ("currency", .string(r.monthly.currency.code)),
+                ])
                 if let w = Hooks.run("seat-reclaimed", payload: payload, ledger: session.ledger).warning { warnings.append(w) }
             }
         }

@@ -20,8 +20,9 @@ public enum RemoteClient {
                 }
                 total += request.slots[i].entries.reduce(0) { $0 + $1.size }
                 guard total <= RemoteProtocol.maxUpload, request.slots[i].entries.count <= RemoteProtocol.maxEntries else {
-                    throw OWError.badData("the files to send are larger than \(RemoteProtocol.maxUpload >> 20) MB (or more than \(RemoteProtocol.maxEntries))",
-                                          hint: "run the command on the server, or scan a smaller part")
+                    throw OWError.badData(
+                        "the files to send are larger than \(RemoteProtocol.maxUpload >> 20) MB (or more than \(RemoteProtocol.maxEntries))",
+                        hint: "run the command on the server, or scan a smaller part")
                 }
             case .output, .outputDirectory:
                 request.slots[i].exists = FileSystem.exists(path)
@@ -51,10 +52,15 @@ public enum RemoteClient {
     }
 
     /// Runs the request; returns the command's exit code (74 when the connection is lost).
-    public static func run(_ remote: RemoteURL, _ request: RemoteRequest, tokenPath: String, environment env: [String: String]) throws -> Int32 {
+    public static func run(_ remote: RemoteURL, _ request: RemoteRequest, tokenPath: String, environment env: [String: String]) throws
+        -> Int32
+    {
         let argv = remote.transportCommand(environment: env)
-        var toServer: [Int32] = [0, 0], fromServer: [Int32] = [0, 0]
-        guard pipe(&toServer) == 0, pipe(&fromServer) == 0 else { throw OWError(.io, "cannot make a pipe: \(String(cString: strerror(errno)))") }
+        var toServer: [Int32] = [0, 0]
+        var fromServer: [Int32] = [0, 0]
+        guard pipe(&toServer) == 0, pipe(&fromServer) == 0 else {
+            throw OWError(.io, "cannot make a pipe: \(String(cString: strerror(errno)))")
+        }
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -63,14 +69,16 @@ public enum RemoteClient {
         for fd in [toServer[0], toServer[1], fromServer[0], fromServer[1]] { posix_spawn_file_actions_addclose(&actions, fd) }
         var pid: pid_t = 0
         let cArgs = argv.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) } }
+        defer { for p in cArgs { free(p) } }
         let spawned = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, environ)
         close(toServer[0])
         close(fromServer[1])
         guard spawned == 0 else {
-            close(toServer[1]); close(fromServer[0])
-            throw OWError(.io, "cannot run \(argv[0]) to reach \(remote.display): \(String(cString: strerror(spawned)))",
-                          hint: remote.transport == .ssh ? "install an ssh client, or set OWATCH_SSH" : "install sudo")
+            close(toServer[1])
+            close(fromServer[0])
+            throw OWError(
+                .io, "cannot run \(argv[0]) to reach \(remote.display): \(String(cString: strerror(spawned)))",
+                hint: remote.transport == .ssh ? "install an ssh client, or set OWATCH_SSH" : "install sudo")
         }
         signal(SIGPIPE, SIG_IGN)
         // The request and files go out on a thread of their own: the server may answer (an error,
@@ -101,7 +109,9 @@ public enum RemoteClient {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         if let code { return code }
         let exited = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -1
-        let why = remote.transport == .ssh && exited == 255 ? "could not reach \(remote.display) (ssh exited with 255; its message is above)"
+        let why =
+            remote.transport == .ssh && exited == 255
+            ? "could not reach \(remote.display) (ssh exited with 255; its message is above)"
             : "lost the connection to \(remote.display) before the command finished"
         FileHandle.standardError.write(Data("owatch: error: \(why)\n".utf8))
         return OWError.Kind.io.rawValue
@@ -137,17 +147,22 @@ public enum RemoteClient {
             let length = RemoteFrame.int32(head[1..<5])
             guard length <= RemoteProtocol.maxFrame, let payload = input.read(exactly: length) else { return nil }
             let frame: RemoteFrame?
-            do { frame = try RemoteFrame.decode(type: head[0], payload: payload) } catch { return failed("\(remote.display) sent a malformed reply: \(error)") }
-            guard let frame else { continue }    // a newer server's frame this client does not know
+            do { frame = try RemoteFrame.decode(type: head[0], payload: payload) } catch {
+                return failed("\(remote.display) sent a malformed reply: \(error)")
+            }
+            guard let frame else { continue }  // a newer server's frame this client does not know
             if !greeted {
                 guard case .hello(let hello) = frame else {
-                    return failed("\(remote.display) does not speak owatch's remote protocol", hint: "install owatch \(request.clientVersion) or newer on \(remote.display)")
+                    return failed(
+                        "\(remote.display) does not speak owatch's remote protocol",
+                        hint: "install owatch \(request.clientVersion) or newer on \(remote.display)")
                 }
                 greeted = true
                 let theirs = hello["protocol"]?.intValue ?? 0
                 if theirs < Int64(RemoteProtocol.version) {
-                    return failed("owatch \(hello["version"]?.stringValue ?? "?") on \(remote.display) speaks remote protocol \(theirs); this owatch \(request.clientVersion) speaks \(RemoteProtocol.version)",
-                                  hint: "upgrade owatch on \(remote.display)")
+                    return failed(
+                        "owatch \(hello["version"]?.stringValue ?? "?") on \(remote.display) speaks remote protocol \(theirs); this owatch \(request.clientVersion) speaks \(RemoteProtocol.version)",
+                        hint: "upgrade owatch on \(remote.display)")
                 }
                 continue
             }
@@ -156,12 +171,20 @@ public enum RemoteClient {
             case .stdout(let b): FDStream(1).write(b)
             case .stderr(let b): FDStream(2).write(b)
             case .file(let meta, let bytes):
-                if let problem = writeFile(meta, bytes, request: request) { FDStream(2).write(Array("owatch: error: \(problem)\n".utf8)); return OWError.Kind.io.rawValue }
+                if let problem = writeFile(meta, bytes, request: request) {
+                    FDStream(2).write(Array("owatch: error: \(problem)\n".utf8))
+                    return OWError.Kind.io.rawValue
+                }
             case .token(let text):
                 do {
-                    if let text { try FileSystem.writeAtomically(tokenPath, contents: text, mode: 0o600) } else if FileSystem.exists(tokenPath) { unlink(tokenPath) }
+                    if let text {
+                        try FileSystem.writeAtomically(tokenPath, contents: text, mode: 0o600)
+                    } else if FileSystem.exists(tokenPath) {
+                        unlink(tokenPath)
+                    }
                 } catch let e as OWError {
-                    FDStream(2).write(Array("owatch: error: \(e.message)\n".utf8)); return e.exitCode
+                    FDStream(2).write(Array("owatch: error: \(e.message)\n".utf8))
+                    return e.exitCode
                 } catch { return OWError.Kind.io.rawValue }
             case .exit(let code): return code
             }
@@ -176,11 +199,15 @@ public enum RemoteClient {
 
     /// An output file the command wrote on the server, put where the user asked, with its mode.
     static func writeFile(_ meta: JSON, _ bytes: [UInt8], request: RemoteRequest) -> String? {
-        guard let index = meta["slot"]?.intValue, index >= 0, Int(index) < request.slots.count else { return "the server sent a file nobody asked for" }
+        guard let index = meta["slot"]?.intValue, index >= 0, Int(index) < request.slots.count else {
+            return "the server sent a file nobody asked for"
+        }
         let slot = request.slots[Int(index)]
         guard slot.use == .output || slot.use == .outputDirectory else { return "the server sent a file for an input" }
         let rel = meta["path"]?.stringValue ?? ""
-        guard RemoteRequest.isSafeRelative(rel), (slot.use == .output) == rel.isEmpty, !rel.contains("/") else { return "the server sent a file with a path outside the one asked for" }
+        guard RemoteRequest.isSafeRelative(rel), (slot.use == .output) == rel.isEmpty, !rel.contains("/") else {
+            return "the server sent a file with a path outside the one asked for"
+        }
         let mode = mode_t((meta["mode"]?.intValue ?? 0o600) & 0o777)
         let target = rel.isEmpty ? slot.original : slot.original + "/" + rel
         do {

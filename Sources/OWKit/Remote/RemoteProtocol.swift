@@ -23,30 +23,36 @@ public enum RemoteProtocol {
 
 /// What a file-naming argument or option is, as the command table declares it.
 public enum FileUse: String, Sendable {
-    case input          // read on the client and sent (`-` streams standard input)
-    case inputTree      // like input; a directory is sent with everything under it (a Maildir)
-    case output         // written on the client, with the mode the command gave it
+    case input  // read on the client and sent (`-` streams standard input)
+    case inputTree  // like input; a directory is sent with everything under it (a Maildir)
+    case output  // written on the client, with the mode the command gave it
     case outputDirectory
 }
 
 /// One file-naming value of the command line, and what travels for it.
 public struct RemoteSlot: Sendable, Equatable {
-    public var argument: Int                  // index in `RemoteRequest.arguments`
+    public var argument: Int  // index in `RemoteRequest.arguments`
     public var use: FileUse
-    public var original: String               // as the user typed it: shown in messages
-    public var entries: [Entry] = []          // inputs: the files sent, in order
+    public var original: String  // as the user typed it: shown in messages
+    public var entries: [Entry] = []  // inputs: the files sent, in order
     public var isDirectory = false
-    public var exists = false                 // outputs: whether the client already has it
+    public var exists = false  // outputs: whether the client already has it
 
     public struct Entry: Sendable, Equatable {
-        public var path: String               // relative to the slot ("" for a single file)
+        public var path: String  // relative to the slot ("" for a single file)
         public var size: Int
         public var mode: Int
-        public init(path: String, size: Int, mode: Int) { self.path = path; self.size = size; self.mode = mode }
+        public init(path: String, size: Int, mode: Int) {
+            self.path = path
+            self.size = size
+            self.mode = mode
+        }
     }
 
     public init(argument: Int, use: FileUse, original: String) {
-        self.argument = argument; self.use = use; self.original = original
+        self.argument = argument
+        self.use = use
+        self.original = original
     }
 }
 
@@ -57,8 +63,8 @@ public struct RemoteRequest: Sendable, Equatable {
     public var arguments: [String]
     public var slots: [RemoteSlot] = []
     public var token: String?
-    public var tokenName = "your token file"   // the client's path, for messages
-    public var ledger: String?                // the path of the URL, when it names one
+    public var tokenName = "your token file"  // the client's path, for messages
+    public var ledger: String?  // the path of the URL, when it names one
     public var environment: [String: String] = [:]
     public var stdoutIsTTY = false
     public var stderrIsTTY = false
@@ -67,7 +73,8 @@ public struct RemoteRequest: Sendable, Equatable {
     public var streamsStdin = false
 
     public init(clientVersion: String, arguments: [String]) {
-        self.clientVersion = clientVersion; self.arguments = arguments
+        self.clientVersion = clientVersion
+        self.arguments = arguments
     }
 
     /// The environment variables that change what a command prints; nothing else travels.
@@ -77,15 +84,30 @@ public struct RemoteRequest: Sendable, Equatable {
         .obj([
             ("protocol", .int(protocolVersion)), ("client", .string(clientVersion)),
             ("arguments", .array(arguments.map(JSON.string))),
-            ("slots", .array(slots.map { s in
-                .obj([("argument", .int(s.argument)), ("use", .string(s.use.rawValue)), ("original", .string(s.original)),
-                      ("directory", .bool(s.isDirectory)), ("exists", .bool(s.exists)),
-                      ("entries", .array(s.entries.map { .obj([("path", .string($0.path)), ("size", .int($0.size)), ("mode", .int($0.mode))]) }))])
-            })),
+            (
+                "slots",
+                .array(
+                    slots.map { s in
+                        .obj([
+                            ("argument", .int(s.argument)), ("use", .string(s.use.rawValue)), ("original", .string(s.original)),
+                            ("directory", .bool(s.isDirectory)), ("exists", .bool(s.exists)),
+                            (
+                                "entries",
+                                .array(
+                                    s.entries.map { .obj([("path", .string($0.path)), ("size", .int($0.size)), ("mode", .int($0.mode))]) })
+                            ),
+                        ])
+                    })
+            ),
             ("token", token.map(JSON.string) ?? .null), ("token_name", .string(tokenName)), ("ledger", ledger.map(JSON.string) ?? .null),
             ("environment", .obj(environment.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-            ("terminal", .obj([("stdout", .bool(stdoutIsTTY)), ("stderr", .bool(stderrIsTTY)), ("stdin", .bool(stdinIsTTY)),
-                               ("width", width.map { .int($0) } ?? .null)])),
+            (
+                "terminal",
+                .obj([
+                    ("stdout", .bool(stdoutIsTTY)), ("stderr", .bool(stderrIsTTY)), ("stdin", .bool(stdinIsTTY)),
+                    ("width", width.map { .int($0) } ?? .null),
+                ])
+            ),
             ("stdin", .bool(streamsStdin)),
         ])
     }
@@ -104,13 +126,15 @@ public struct RemoteRequest: Sendable, Equatable {
         var entryCount = 0
         for s in j["slots"]?.arrayValue ?? [] {
             guard let index = s["argument"]?.intValue, index >= 0, Int(index) < args.count,
-                  let use = s["use"]?.stringValue.flatMap(FileUse.init(rawValue:)), let original = s["original"]?.stringValue else { throw bad("file list") }
+                let use = s["use"]?.stringValue.flatMap(FileUse.init(rawValue:)), let original = s["original"]?.stringValue
+            else { throw bad("file list") }
             var slot = RemoteSlot(argument: Int(index), use: use, original: original)
             slot.isDirectory = s["directory"]?.boolValue ?? false
             slot.exists = s["exists"]?.boolValue ?? false
             for e in s["entries"]?.arrayValue ?? [] {
                 guard let path = e["path"]?.stringValue, RemoteRequest.isSafeRelative(path), let size = e["size"]?.intValue, size >= 0,
-                      let mode = e["mode"]?.intValue else { throw bad("file list") }
+                    let mode = e["mode"]?.intValue
+                else { throw bad("file list") }
                 total += Int(size)
                 entryCount += 1
                 slot.entries.append(.init(path: path, size: Int(size), mode: Int(mode) & 0o777))
@@ -118,7 +142,8 @@ public struct RemoteRequest: Sendable, Equatable {
             slots.append(slot)
         }
         guard total <= RemoteProtocol.maxUpload, entryCount <= RemoteProtocol.maxEntries else {
-            throw OWError.badData("the request's files are larger than \(RemoteProtocol.maxUpload >> 20) MB or more than \(RemoteProtocol.maxEntries) files")
+            throw OWError.badData(
+                "the request's files are larger than \(RemoteProtocol.maxUpload >> 20) MB or more than \(RemoteProtocol.maxEntries) files")
         }
         token = j["token"]?.stringValue
         tokenName = j["token_name"]?.stringValue ?? tokenName
@@ -144,12 +169,12 @@ public struct RemoteRequest: Sendable, Equatable {
 
 /// A server → client frame.
 public enum RemoteFrame: Equatable, Sendable {
-    case hello(JSON)                     // h: {"protocol": 1, "version": "0.1.0"}
-    case stdout([UInt8])                 // o
-    case stderr([UInt8])                 // e
-    case file(JSON, [UInt8])             // f: {"slot": N, "path": "rel", "mode": 384}, then the bytes
-    case token(String?)                  // t: the client's token file is now this (nil: removed)
-    case exit(Int32)                     // x: the command's exit code; the last frame
+    case hello(JSON)  // h: {"protocol": 1, "version": "0.1.0"}
+    case stdout([UInt8])  // o
+    case stderr([UInt8])  // e
+    case file(JSON, [UInt8])  // f: {"slot": N, "path": "rel", "mode": 384}, then the bytes
+    case token(String?)  // t: the client's token file is now this (nil: removed)
+    case exit(Int32)  // x: the command's exit code; the last frame
 
     public var encoded: [UInt8] {
         let (type, payload): (UInt8, [UInt8])

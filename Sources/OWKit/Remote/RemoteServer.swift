@@ -7,9 +7,12 @@ public enum RemoteServer {
     /// `check` is the front end's: the arguments must be the canonical form of a command line
     /// whose file-naming values are exactly the request's slots (so a client cannot name one of
     /// the server's files, such as its issuer key, as an input).
-    public static func serve(version: String, executable: String, environment env: [String: String],
-                             check: (RemoteRequest) throws -> Void) -> Int32 {
-        let input = FDStream(0), output = FrameWriter(FDStream(1))
+    public static func serve(
+        version: String, executable: String, environment env: [String: String],
+        check: (RemoteRequest) throws -> Void
+    ) -> Int32 {
+        let input = FDStream(0)
+        let output = FrameWriter(FDStream(1))
         signal(SIGPIPE, SIG_IGN)
         defer { output.flush() }
         output.write(RemoteFrame.hello(.obj([("protocol", .int(RemoteProtocol.version)), ("version", .string(version))])).encoded)
@@ -21,12 +24,16 @@ public enum RemoteServer {
             return error.exitCode
         }
         guard let greeting = input.readLine(limit: 64), greeting.hasPrefix(RemoteProtocol.magic + " ") else {
-            return fail(OWError.usage("this is not an owatch remote request", hint: "run commands from your computer with `owatch --remote ssh://HOST …`"))
+            return fail(
+                OWError.usage(
+                    "this is not an owatch remote request", hint: "run commands from your computer with `owatch --remote ssh://HOST …`"))
         }
         let theirs = Int(greeting.dropFirst(RemoteProtocol.magic.count + 1)) ?? 0
         guard theirs == RemoteProtocol.version else {
-            return fail(OWError.refused("this server's owatch \(version) speaks remote protocol \(RemoteProtocol.version); the client speaks \(theirs)",
-                                        hint: theirs > RemoteProtocol.version ? "upgrade owatch on the server" : "upgrade owatch on your computer"))
+            return fail(
+                OWError.refused(
+                    "this server's owatch \(version) speaks remote protocol \(RemoteProtocol.version); the client speaks \(theirs)",
+                    hint: theirs > RemoteProtocol.version ? "upgrade owatch on the server" : "upgrade owatch on your computer"))
         }
         guard let lengthBytes = input.read(exactly: 4) else { return fail(OWError.badData("the request ended early")) }
         let length = RemoteFrame.int32(lengthBytes[0..<4])
@@ -39,7 +46,9 @@ public enum RemoteServer {
             try check(request)
         } catch let e as OWError { return fail(e) } catch { return fail(OWError.badData("the request is malformed: \(error)")) }
         var work: Workspace
-        do { work = try Workspace(request, input: input) } catch let e as OWError { return fail(e) } catch { return fail(OWError(.io, "\(error)")) }
+        do { work = try Workspace(request, input: input) } catch let e as OWError { return fail(e) } catch {
+            return fail(OWError(.io, "\(error)"))
+        }
         defer { work.remove() }
         let code: Int32
         do {
@@ -61,8 +70,12 @@ public enum RemoteServer {
         var names: [(server: [UInt8], client: [UInt8])] = []
 
         init(_ request: RemoteRequest, input: FDStream) throws {
-            var template = Array(((ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/owatch-remote-XXXXXX").utf8CString)
-            guard let made = mkdtemp(&template) else { throw OWError(.io, "cannot make a working directory: \(String(cString: strerror(errno)))") }
+            var template = Array(
+                ((ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/owatch-remote-XXXXXX")
+                    .utf8CString)
+            guard let made = mkdtemp(&template) else {
+                throw OWError(.io, "cannot make a working directory: \(String(cString: strerror(errno)))")
+            }
             root = String(cString: made)
             arguments = request.arguments
             tokenPath = root + "/token"
@@ -80,7 +93,9 @@ public enum RemoteServer {
                     for e in slot.entries {
                         let target = slot.isDirectory ? path + "/" + e.path : path
                         try FileSystem.makeDirectory((target as NSString).deletingLastPathComponent, mode: 0o700)
-                        guard let bytes = input.read(exactly: e.size) else { throw OWError.badData("the request ended before its files did") }
+                        guard let bytes = input.read(exactly: e.size) else {
+                            throw OWError.badData("the request ended before its files did")
+                        }
                         try FileSystem.writeAtomically(target, bytes: bytes, mode: mode_t(e.mode & 0o700 | 0o600))
                     }
                 case .output:
@@ -130,7 +145,9 @@ public enum RemoteServer {
 
         func send(_ path: String, slot: Int, relative: String, to output: FrameWriter) {
             var st = stat()
-            guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, let data = FileManager.default.contents(atPath: path) else { return }
+            guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, let data = FileManager.default.contents(atPath: path) else {
+                return
+            }
             let meta = JSON.obj([("slot", .int(slot)), ("path", .string(relative)), ("mode", .int(Int(st.st_mode & 0o777)))])
             output.write(RemoteFrame.file(meta, [UInt8](data)).encoded)
         }
@@ -146,18 +163,24 @@ public enum RemoteServer {
     }
 
     /// Runs the command with its output on pipes, relayed as frames as it comes.
-    static func run(_ executable: String, _ work: Workspace, _ request: RemoteRequest, environment env: [String: String],
-                    output: FrameWriter) throws -> Int32 {
+    static func run(
+        _ executable: String, _ work: Workspace, _ request: RemoteRequest, environment env: [String: String],
+        output: FrameWriter
+    ) throws -> Int32 {
         var childEnv = env
-        for key in RemoteRequest.forwardedEnvironment + ["OWATCH_TOKEN", "OWATCH_LEDGER", "SSH_ORIGINAL_COMMAND", "COLUMNS"] { childEnv[key] = nil }
+        for key in RemoteRequest.forwardedEnvironment + ["OWATCH_TOKEN", "OWATCH_LEDGER", "SSH_ORIGINAL_COMMAND", "COLUMNS"] {
+            childEnv[key] = nil
+        }
         for (k, v) in request.environment { childEnv[k] = v }
         childEnv["OWATCH_TOKEN"] = work.tokenPath
         if let ledger = request.ledger { childEnv["OWATCH_LEDGER"] = ledger }
         childEnv["OWATCH_REMOTE"] = ""
         childEnv["OWATCH_SERVED"] = "1"
-        childEnv["OWATCH_TERMINAL"] = "stdout=\(request.stdoutIsTTY ? 1 : 0),stderr=\(request.stderrIsTTY ? 1 : 0),stdin=\(request.stdinIsTTY ? 1 : 0)"
+        childEnv["OWATCH_TERMINAL"] =
+            "stdout=\(request.stdoutIsTTY ? 1 : 0),stderr=\(request.stderrIsTTY ? 1 : 0),stdin=\(request.stdinIsTTY ? 1 : 0)"
             + (request.width.map { ",width=\($0)" } ?? "")
-        var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
+        var out: [Int32] = [0, 0]
+        var err: [Int32] = [0, 0]
         guard pipe(&out) == 0, pipe(&err) == 0 else { throw OWError(.io, "cannot make a pipe") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -169,16 +192,24 @@ public enum RemoteServer {
         let argv = [executable] + work.arguments
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = childEnv.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (cArgs + cEnv).forEach { free($0) } }
+        defer { for p in cArgs + cEnv { free(p) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, nil, cArgs, cEnv)
-        close(out[1]); close(err[1])
-        guard spawned == 0 else { close(out[0]); close(err[0]); throw OWError(.io, "cannot run \(executable): \(String(cString: strerror(spawned)))") }
+        close(out[1])
+        close(err[1])
+        guard spawned == 0 else {
+            close(out[0])
+            close(err[0])
+            throw OWError(.io, "cannot run \(executable): \(String(cString: strerror(spawned)))")
+        }
         var relays = [Relay(fd: out[0], frame: RemoteFrame.stdout), Relay(fd: err[0], frame: RemoteFrame.stderr)]
         while relays.contains(where: { $0.open }) {
             var fds = relays.map { pollfd(fd: $0.open ? $0.fd : -1, events: Int16(POLLIN), revents: 0) }
             let n = poll(&fds, nfds_t(fds.count), -1)
-            if n < 0 { if errno == EINTR { continue }; break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                break
+            }
             for i in relays.indices where relays[i].open && fds[i].revents != 0 {
                 relays[i].pump(work, to: output)
             }

@@ -7,21 +7,24 @@ public struct RemoteURL: Sendable, Equatable {
 
     public var transport: Transport
     public var user: String?
-    public var host: String           // the account, for sudo
+    public var host: String  // the account, for sudo
     public var port: Int?
     public var ledger: String?
 
     public init(parsing text: String) throws {
         func bad(_ why: String) -> OWError {
-            OWError.usage("'\(text)' is not a remote: \(why)",
-                          hint: "ssh://[user@]host[:port][/path/to/ledger.db] or sudo://account[/path/to/ledger.db]")
+            OWError.usage(
+                "'\(text)' is not a remote: \(why)",
+                hint: "ssh://[user@]host[:port][/path/to/ledger.db] or sudo://account[/path/to/ledger.db]")
         }
         let scheme: Transport
         let rest: Substring
         if text.hasPrefix("ssh://") {
-            scheme = .ssh; rest = text.dropFirst(6)
+            scheme = .ssh
+            rest = text.dropFirst(6)
         } else if text.hasPrefix("sudo://") {
-            scheme = .sudo; rest = text.dropFirst(7)
+            scheme = .sudo
+            rest = text.dropFirst(7)
         } else {
             throw bad("it starts with neither ssh:// nor sudo://")
         }
@@ -35,7 +38,9 @@ public struct RemoteURL: Sendable, Equatable {
             hostPart = authority[authority.index(after: at)...]
         }
         if let colon = hostPart.lastIndex(of: ":"), !hostPart.hasPrefix("[") || hostPart[..<colon].hasSuffix("]") {
-            guard let p = Int(hostPart[hostPart.index(after: colon)...]), (1...65535).contains(p) else { throw bad("the port is not a number from 1 to 65535") }
+            guard let p = Int(hostPart[hostPart.index(after: colon)...]), (1...65535).contains(p) else {
+                throw bad("the port is not a number from 1 to 65535")
+            }
             port = p
             hostPart = hostPart[..<colon]
         }
@@ -43,9 +48,13 @@ public struct RemoteURL: Sendable, Equatable {
         host = String(hostPart)
         // Nothing here may look like an option to ssh or sudo, or hold a shell's or ssh's special characters.
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-_:%"))
-        guard !host.isEmpty, !host.hasPrefix("-"), host.unicodeScalars.allSatisfy(allowed.contains) else { throw bad("the host name is empty or has characters a host name cannot have") }
+        guard !host.isEmpty, !host.hasPrefix("-"), host.unicodeScalars.allSatisfy(allowed.contains) else {
+            throw bad("the host name is empty or has characters a host name cannot have")
+        }
         if let user {
-            guard !user.isEmpty, !user.hasPrefix("-"), user.unicodeScalars.allSatisfy(allowed.contains) else { throw bad("the user name has characters a user name cannot have") }
+            guard !user.isEmpty, !user.hasPrefix("-"), user.unicodeScalars.allSatisfy(allowed.contains) else {
+                throw bad("the user name has characters a user name cannot have")
+            }
         }
         if scheme == .sudo, user != nil || port != nil { throw bad("sudo://ACCOUNT takes no user@ or port") }
         if let ledger, ledger.utf8.contains(0) || ledger.contains("\n") { throw bad("the ledger path has a control character") }
@@ -106,7 +115,9 @@ public enum ClientConfig {
         if let value, key == "remote" { _ = try RemoteURL(parsing: value) }
         var all = read(environment: env)
         all[key] = value
-        let text = "# owatch client settings (owatch config set --local KEY VALUE)\n" + all.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)\n" }.joined()
+        let text =
+            "# owatch client settings (owatch config set --local KEY VALUE)\n"
+            + all.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)\n" }.joined()
         try FileSystem.writeAtomically(path(environment: env), contents: text, mode: 0o600)
     }
 

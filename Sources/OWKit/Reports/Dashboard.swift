@@ -5,8 +5,10 @@ import Foundation
 /// escaped (vendor names and summaries come from hostile email).
 public enum Dashboard {
     /// Tableau 20: enough distinct colours for the catalog's categories.
-    static let palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
-                          "#a0cbe8", "#ffbe7d", "#8cd17d", "#ff9d9a", "#499894", "#f1ce63", "#d4a6c8", "#fabfd2", "#d7b5a6", "#79706e"]
+    static let palette = [
+        "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+        "#a0cbe8", "#ffbe7d", "#8cd17d", "#ff9d9a", "#499894", "#f1ce63", "#d4a6c8", "#fabfd2", "#d7b5a6", "#79706e",
+    ]
 
     public static func html(_ session: Session, today: Date) throws -> String {
         let db = session.db
@@ -16,7 +18,9 @@ public enum Dashboard {
         let forecast = try Forecast.compute(db, from: month, months: 12)
         let renewals = try Licenses.renewals(db, within: Duration(count: 12, unit: .month), today: today)
         let findings = try Findings.list(db, includeClosed: false, kind: nil).filter { Scanner.shadowKinds.contains($0.kind) }
-        var pending = Requests.Filter(); pending.all = true; pending.status = "pending"
+        var pending = Requests.Filter()
+        pending.all = true
+        pending.status = "pending"
         let requests = try Requests.list(session, pending)
         let summary = try Summary.compute(db, today: today, base: base)
         let idle = summary.utilization.filter { $0.idle > 0 }
@@ -29,7 +33,8 @@ public enum Dashboard {
             guard let t, Set(amounts.map(\.currency)) != [t.currency] || !t.apart.isEmpty else { return amounts.map(\.display) }
             return [t.display + " (all currencies)"] + amounts.map(\.display)
         }
-        body += card("Contracted, \(month)", lead(inBase?.burn[0], summary.burn.map(\.contracted)))
+        body +=
+            card("Contracted, \(month)", lead(inBase?.burn[0], summary.burn.map(\.contracted)))
             + card("Observed charges", lead(inBase?.burn[1], summary.burn.map(\.observed)))
             + card("Unmanaged", lead(inBase?.burn[2], summary.burn.map(\.unmanaged)))
         body += card("Idle seats", ["\(summary.idleSeats)"] + lead(inBase?.idle, summary.idleMonthly).map { $0 + " a month" })
@@ -38,7 +43,8 @@ public enum Dashboard {
         body += "</section>\n"
 
         // Burn: contract cost plus unmanaged spend, stacked by category, one chart per currency.
-        body += "<section><h2>Burn by month</h2><p class=\"note\">Contracted cost of managed licenses plus unmanaged charges, by category, last 12 months.</p>"
+        body +=
+            "<section><h2>Burn by month</h2><p class=\"note\">Contracted cost of managed licenses plus unmanaged charges, by category, last 12 months.</p>"
         let months = Month.range(month.adding(-11), month)
         // One colour per category across every currency's chart.
         let allCategories = Array(Set(burnRows.compactMap(\.group))).sorted()
@@ -46,38 +52,59 @@ public enum Dashboard {
         if let base, Set(burnRows.map(\.contracted.currency)) != [base.currency] {
             let categories = Array(Set(burnRows.compactMap(\.group))).sorted()
             let series = try categories.map { cat in
-                (name: cat, colour: colour(cat), values: try months.map { m in
-                    try burnRows.filter { $0.month == m && $0.group == cat }.checkedSum { r in
-                        try Money.sum(r.inBase?[0]?.minor ?? 0, r.inBase?[2]?.minor ?? 0)
+                (
+                    name: cat, colour: colour(cat),
+                    values: try months.map { m in
+                        try burnRows.filter { $0.month == m && $0.group == cat }.checkedSum { r in
+                            try Money.sum(r.inBase?[0]?.minor ?? 0, r.inBase?[2]?.minor ?? 0)
+                        }
                     }
-                })
+                )
             }
             let apart = Set(burnRows.filter { $0.inBase?[0] == nil || $0.inBase?[2] == nil }.map(\.contracted.currency.code)).sorted()
-            body += try "<h3>All currencies in \(esc(base.currency.code))</h3>"
-                + (apart.isEmpty ? "" : "<p class=\"warn\">Not included for want of an exchange rate: \(esc(apart.joined(separator: ", "))) (owatch rate set).</p>")
+            body +=
+                try "<h3>All currencies in \(esc(base.currency.code))</h3>"
+                + (apart.isEmpty
+                    ? ""
+                    : "<p class=\"warn\">Not included for want of an exchange rate: \(esc(apart.joined(separator: ", "))) (owatch rate set).</p>")
                 + stackedBars(labels: months.map(\.description), series: series, currency: base.currency)
         }
-        for currency in try currencies(burnRows.map { ($0.contracted.currency, try Money.sum($0.contracted.minor, $0.unmanaged.minor)) }, first: session.ledger.currency) {
+        for currency in try currencies(
+            burnRows.map { ($0.contracted.currency, try Money.sum($0.contracted.minor, $0.unmanaged.minor)) },
+            first: session.ledger.currency)
+        {
             let rows = burnRows.filter { $0.contracted.currency == currency }
             let categories = Array(Set(rows.compactMap(\.group))).sorted()
             let series = try categories.map { cat in
-                (name: cat, colour: colour(cat), values: try months.map { m in
-                    try rows.filter { $0.month == m && $0.group == cat }.checkedSum { try Money.sum($0.contracted.minor, $0.unmanaged.minor) }
-                })
+                (
+                    name: cat, colour: colour(cat),
+                    values: try months.map { m in
+                        try rows.filter { $0.month == m && $0.group == cat }.checkedSum {
+                            try Money.sum($0.contracted.minor, $0.unmanaged.minor)
+                        }
+                    }
+                )
             }
-            body += try "<h3>\(esc(currency.code))</h3>" + stackedBars(labels: months.map(\.description), series: series, currency: currency)
+            body +=
+                try "<h3>\(esc(currency.code))</h3>" + stackedBars(labels: months.map(\.description), series: series, currency: currency)
         }
         if burnRows.isEmpty { body += "<p class=\"empty\">No spend recorded yet.</p>" }
         body += "</section>\n"
 
-        body += "<section><h2>Forecast, next 12 months</h2><p class=\"note\">Each license charged on its renewal dates at its price (price changes once adopted), plus the unmanaged run-rate.</p>"
+        body +=
+            "<section><h2>Forecast, next 12 months</h2><p class=\"note\">Each license charged on its renewal dates at its price (price changes once adopted), plus the unmanaged run-rate.</p>"
         let forecastMonths = Month.range(month, month.adding(11))
         for currency in try currencies(forecast.map { ($0.licenses.currency, $0.total.minor) }, first: session.ledger.currency) {
             let rows = forecast.filter { $0.licenses.currency == currency }
             func value(_ m: Month, _ pick: (ForecastRow) -> Int64) -> Int64 { rows.first { $0.month == m }.map(pick) ?? 0 }
-            body += try "<h3>\(esc(currency.code))</h3>" + stackedBars(labels: forecastMonths.map(\.description), series: [
-                (name: "licenses", colour: palette[0], values: forecastMonths.map { value($0) { $0.licenses.minor } }),
-                (name: "unmanaged run-rate", colour: palette[1], values: forecastMonths.map { value($0) { $0.unmanaged.minor } })], currency: currency)
+            body +=
+                try "<h3>\(esc(currency.code))</h3>"
+                + stackedBars(
+                    labels: forecastMonths.map(\.description),
+                    series: [
+                        (name: "licenses", colour: palette[0], values: forecastMonths.map { value($0) { $0.licenses.minor } }),
+                        (name: "unmanaged run-rate", colour: palette[1], values: forecastMonths.map { value($0) { $0.unmanaged.minor } }),
+                    ], currency: currency)
         }
         if forecast.isEmpty { body += "<p class=\"empty\">Nothing to forecast.</p>" }
         body += "</section>\n"
@@ -85,26 +112,49 @@ public enum Dashboard {
         body += "<section><h2>Renewal calendar</h2><div class=\"calendar\">"
         for m in forecastMonths {
             let due = renewals.filter { Month($0.date) == m }
-            body += "<div class=\"month\"><h4>\(m)</h4>" + (due.isEmpty ? "<p class=\"empty\">—</p>" : "<ul>" + due.map {
-                "<li><span>\(Time.day($0.date).suffix(2))</span> \(esc($0.license.name)) <b>\(esc($0.license.cost.display))</b></li>"
-            }.joined() + "</ul>") + "</div>"
+            body +=
+                "<div class=\"month\"><h4>\(m)</h4>"
+                + (due.isEmpty
+                    ? "<p class=\"empty\">—</p>"
+                    : "<ul>"
+                        + due.map {
+                            "<li><span>\(Time.day($0.date).suffix(2))</span> \(esc($0.license.name)) <b>\(esc($0.license.cost.display))</b></li>"
+                        }.joined() + "</ul>") + "</div>"
         }
         body += "</div></section>\n"
 
-        body += "<section><h2>Idle seats</h2>" + table(["License", "Seats", "Held", "Idle", "Idle cost / month"], idle.map {
-            [$0.license.name, $0.license.seats.map(String.init) ?? "unlimited", String($0.license.assigned), String($0.idle), $0.idleMonthly.display]
-        }, numeric: [1, 2, 3, 4]) + "</section>\n"
+        body +=
+            "<section><h2>Idle seats</h2>"
+            + table(
+                ["License", "Seats", "Held", "Idle", "Idle cost / month"],
+                idle.map {
+                    [
+                        $0.license.name, $0.license.seats.map(String.init) ?? "unlimited", String($0.license.assigned), String($0.idle),
+                        $0.idleMonthly.display,
+                    ]
+                }, numeric: [1, 2, 3, 4]) + "</section>\n"
         let reclaim = try SeatFindings.reclaimable(db, today: today)
-        body += "<section><h2>Seats to reclaim</h2><p class=\"note\">Held by people gone, unused for longer than config usage.inactive, or never assigned.</p>"
-            + table(["License", "Why", "Holder", "Seats", "Last used", "Monthly", "Yearly"], reclaim.map {
-                [$0.license.name, $0.why, $0.user ?? "", String($0.seats), $0.lastActive ?? "", $0.monthly.display, $0.yearly.display]
-            }, numeric: [3, 5, 6]) + "</section>\n"
-        body += "<section><h2>Shadow IT and other findings</h2>" + table(["#", "Kind", "Vendor", "Amount", "Monthly", "What"], findings.map {
-            ["\($0.id)", $0.kind, $0.vendor ?? "", $0.amount?.display ?? "", $0.monthly?.display ?? "", $0.summary]
-        }, numeric: [0, 3, 4]) + "</section>\n"
-        body += "<section><h2>Pending requests</h2>" + table(["#", "Kind", "Who", "What", "Cost", "Since"], requests.map {
-            ["\($0.id)", $0.kind, $0.requester, $0.summary, $0.cost?.display ?? "", String($0.createdAt.prefix(10))]
-        }, numeric: [0, 4]) + "</section>\n"
+        body +=
+            "<section><h2>Seats to reclaim</h2><p class=\"note\">Held by people gone, unused for longer than config usage.inactive, or never assigned.</p>"
+            + table(
+                ["License", "Why", "Holder", "Seats", "Last used", "Monthly", "Yearly"],
+                reclaim.map {
+                    [$0.license.name, $0.why, $0.user ?? "", String($0.seats), $0.lastActive ?? "", $0.monthly.display, $0.yearly.display]
+                }, numeric: [3, 5, 6]) + "</section>\n"
+        body +=
+            "<section><h2>Shadow IT and other findings</h2>"
+            + table(
+                ["#", "Kind", "Vendor", "Amount", "Monthly", "What"],
+                findings.map {
+                    ["\($0.id)", $0.kind, $0.vendor ?? "", $0.amount?.display ?? "", $0.monthly?.display ?? "", $0.summary]
+                }, numeric: [0, 3, 4]) + "</section>\n"
+        body +=
+            "<section><h2>Pending requests</h2>"
+            + table(
+                ["#", "Kind", "Who", "What", "Cost", "Since"],
+                requests.map {
+                    ["\($0.id)", $0.kind, $0.requester, $0.summary, $0.cost?.display ?? "", String($0.createdAt.prefix(10))]
+                }, numeric: [0, 4]) + "</section>\n"
 
         return """
             <!DOCTYPE html>
@@ -123,7 +173,9 @@ public enum Dashboard {
     static func currencies(_ amounts: [(Currency, Int64)], first: String) throws -> [Currency] {
         var sums: [Currency: Int64] = [:]
         for (c, v) in amounts { try sums[c, default: 0].addChecked(v) }
-        return Array(sums.sorted { ($0.key.code == first ? 1 : 0, $0.value, $1.key.code) > ($1.key.code == first ? 1 : 0, $1.value, $0.key.code) }.map(\.key))
+        return Array(
+            sums.sorted { ($0.key.code == first ? 1 : 0, $0.value, $1.key.code) > ($1.key.code == first ? 1 : 0, $1.value, $0.key.code) }
+                .map(\.key))
     }
 
     static func esc(_ s: String) -> String {
@@ -152,22 +204,32 @@ public enum Dashboard {
         func cells(_ r: [String], _ tag: String) -> String {
             r.enumerated().map { "<\(tag)\(numeric.contains($0.offset) ? " class=\"num\"" : "")>\(esc($0.element))</\(tag)>" }.joined()
         }
-        return "<table><thead><tr>\(cells(header, "th"))</tr></thead><tbody>" + rows.map { "<tr>\(cells($0, "td"))</tr>" }.joined() + "</tbody></table>"
+        return "<table><thead><tr>\(cells(header, "th"))</tr></thead><tbody>" + rows.map { "<tr>\(cells($0, "td"))</tr>" }.joined()
+            + "</tbody></table>"
     }
 
     /// A stacked bar chart in SVG: one bar per label, one colour per series, a legend, and the
     /// total above each bar.
-    static func stackedBars(labels: [String], series: [(name: String, colour: String, values: [Int64])], currency: Currency) throws -> String {
-        let width = 960.0, height = 260.0, left = 70.0, bottom = 40.0, top = 24.0
+    static func stackedBars(labels: [String], series: [(name: String, colour: String, values: [Int64])], currency: Currency) throws
+        -> String
+    {
+        let width = 960.0
+        let height = 260.0
+        let left = 70.0
+        let bottom = 40.0
+        let top = 24.0
         let totals = try labels.indices.map { i in try series.checkedSum { max(0, $0.values[i]) } }
         let peak = Double(max(1, totals.max() ?? 1))
-        let slot = (width - left) / Double(max(1, labels.count)), barWidth = slot * 0.62
+        let slot = (width - left) / Double(max(1, labels.count))
+        let barWidth = slot * 0.62
         let scale = (height - bottom - top) / peak
         var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\">"
         for step in 0...4 {
-            let v = peak * Double(step) / 4, y = height - bottom - v * scale
+            let v = peak * Double(step) / 4
+            let y = height - bottom - v * scale
             svg += "<line x1=\"\(left)\" x2=\"\(width)\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\" class=\"grid\"/>"
-            svg += "<text x=\"\(left - 6)\" y=\"\(fmt(y + 4))\" class=\"axis\" text-anchor=\"end\">\(esc(Money(minor: Int64(v), currency: currency).wholeDisplay))</text>"
+            svg +=
+                "<text x=\"\(left - 6)\" y=\"\(fmt(y + 4))\" class=\"axis\" text-anchor=\"end\">\(esc(Money(minor: Int64(v), currency: currency).wholeDisplay))</text>"
         }
         for (i, label) in labels.enumerated() {
             let x = left + Double(i) * slot + (slot - barWidth) / 2
@@ -175,13 +237,16 @@ public enum Dashboard {
             for serie in series where serie.values[i] > 0 {
                 let h = Double(serie.values[i]) * scale
                 y -= h
-                svg += "<rect x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(h))\" fill=\"\(serie.colour)\">"
+                svg +=
+                    "<rect x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(h))\" fill=\"\(serie.colour)\">"
                     + "<title>\(esc(serie.name)) \(esc(label)): \(esc(Money(minor: serie.values[i], currency: currency).display))</title></rect>"
             }
             if totals[i] > 0 {
-                svg += "<text x=\"\(fmt(x + barWidth / 2))\" y=\"\(fmt(y - 5))\" class=\"total\" text-anchor=\"middle\">\(esc(Money(minor: totals[i], currency: currency).wholeDisplay))</text>"
+                svg +=
+                    "<text x=\"\(fmt(x + barWidth / 2))\" y=\"\(fmt(y - 5))\" class=\"total\" text-anchor=\"middle\">\(esc(Money(minor: totals[i], currency: currency).wholeDisplay))</text>"
             }
-            svg += "<text x=\"\(fmt(x + barWidth / 2))\" y=\"\(fmt(height - bottom + 16))\" class=\"axis\" text-anchor=\"middle\">\(esc(label))</text>"
+            svg +=
+                "<text x=\"\(fmt(x + barWidth / 2))\" y=\"\(fmt(height - bottom + 16))\" class=\"axis\" text-anchor=\"middle\">\(esc(label))</text>"
         }
         svg += "</svg>"
         let legend = series.map { "<span><i style=\"background:\($0.colour)\"></i>\(esc($0.name))</span>" }.joined()

@@ -3,10 +3,10 @@ import Foundation
 /// One month of projected spend in one currency.
 public struct ForecastRow: Sendable {
     public let month: Month
-    public let licenses: Money       // charges the contracts will make this month
-    public let unmanaged: Money      // the unmanaged run-rate of open findings
-    public let total: Money          // both, summed with a check
-    public let charges: Int          // how many contract charges fall in the month
+    public let licenses: Money  // charges the contracts will make this month
+    public let unmanaged: Money  // the unmanaged run-rate of open findings
+    public let total: Money  // both, summed with a check
+    public let charges: Int  // how many contract charges fall in the month
 }
 
 /// A projection, not a percentage: every license's charges placed on the dates its period and
@@ -17,13 +17,15 @@ public enum Forecast {
     public static func compute(_ db: Database, from: Month, months: Int) throws -> [ForecastRow] {
         guard (1...120).contains(months) else { throw OWError.usage("--months must be between 1 and 120") }
         let to = from.adding(months - 1)
-        var licenses: [Month: [Currency: Int64]] = [:], counts: [Month: [Currency: Int]] = [:]
+        var licenses: [Month: [Currency: Int64]] = [:]
+        var counts: [Month: [Currency: Int]] = [:]
         for l in try Licenses.list(db) where l.period.isRecurring {
             let end = l.endsOn.flatMap(Time.parseDay)
             if l.anchor == nil {
                 // No renewal date: the monthly equivalent, every month the contract runs.
                 for month in Month.range(from, min(to, end.map(Month.init) ?? to)) {
-                    try licenses[month, default: [:]][l.currency, default: 0].addChecked((Rational(l.cost.minor, 1) * l.period.chargesPerMonth).rounded)
+                    try licenses[month, default: [:]][l.currency, default: 0].addChecked(
+                        (Rational(l.cost.minor, 1) * l.period.chargesPerMonth).rounded)
                 }
                 continue
             }
@@ -37,10 +39,12 @@ public enum Forecast {
         let currencies = Set(licenses.values.flatMap(\.keys)).union(runRate.keys).sorted { $0.code < $1.code }
         return try Month.range(from, to).flatMap { month in
             try currencies.compactMap { c -> ForecastRow? in
-                let contract = licenses[month]?[c] ?? 0, unmanaged = runRate[c] ?? 0
+                let contract = licenses[month]?[c] ?? 0
+                let unmanaged = runRate[c] ?? 0
                 guard contract != 0 || unmanaged != 0 else { return nil }
-                return ForecastRow(month: month, licenses: Money(minor: contract, currency: c), unmanaged: Money(minor: unmanaged, currency: c),
-                                   total: Money(minor: try Money.sum(contract, unmanaged), currency: c), charges: counts[month]?[c] ?? 0)
+                return ForecastRow(
+                    month: month, licenses: Money(minor: contract, currency: c), unmanaged: Money(minor: unmanaged, currency: c),
+                    total: Money(minor: try Money.sum(contract, unmanaged), currency: c), charges: counts[month]?[c] ?? 0)
             }
         }
     }
@@ -49,7 +53,8 @@ public enum Forecast {
     /// to the last of `to`: its renewal series.
     static func chargeDays(of l: License, from: Month, to: Month) -> [Date] {
         guard l.period.isRecurring, let anchor = l.anchor.flatMap(Time.parseDay) else { return [] }
-        let start = from.firstDay, stop = to.lastDay
+        let start = from.firstDay
+        let stop = to.lastDay
         var out: [Date] = []
         var day = l.period.next(from: anchor, onOrAfter: start)
         var k = 0

@@ -38,7 +38,8 @@ public enum InventoryReports {
         f.includeCancelled = false
         return try Licenses.list(db, filter: f, today: today).map { l in
             let idle = l.freeSeats ?? 0
-            return UtilizationRow(license: l, idle: idle, idleMonthly: Money(minor: (l.seatMonthlyExact * idle).rounded, currency: l.currency))
+            return UtilizationRow(
+                license: l, idle: idle, idleMonthly: Money(minor: (l.seatMonthlyExact * idle).rounded, currency: l.currency))
         }.sorted { ($1.idleMonthly.minor, $0.license.name) < ($0.idleMonthly.minor, $1.license.name) }
     }
 
@@ -52,7 +53,8 @@ public enum InventoryReports {
     /// Vendors with open unmanaged findings, biggest monthly run-rate first.
     public static func shadow(_ db: Database) throws -> [ShadowRow] {
         // One row per open finding, that is per vendor and currency: its charges in that currency only.
-        try db.query("""
+        try db.query(
+            """
             SELECT v.name AS vendor, v.category, f.currency, f.monthly_minor, count(c.id) AS charges,
                    coalesce(sum(c.amount_minor), 0) AS observed, min(c.charged_on) AS first_seen, max(c.charged_on) AS last_seen
             FROM findings f JOIN vendors v ON v.id = f.vendor_id
@@ -60,26 +62,32 @@ public enum InventoryReports {
             WHERE f.kind = 'unmanaged' AND f.status = 'open'
             GROUP BY f.id
             ORDER BY f.monthly_minor DESC, v.name
-            """).compactMap { row in
+            """
+        ).compactMap { row in
             guard let c = try? Currency.parse(row.string("currency")) else { return nil }
-            return ShadowRow(vendor: row.string("vendor"), category: row.string("category"), charges: row.int("charges"),
-                             observed: Money(minor: row.int("observed"), currency: c), monthly: Money(minor: row.optionalInt("monthly_minor") ?? 0, currency: c),
-                             firstSeen: row.optionalString("first_seen") ?? "", lastSeen: row.optionalString("last_seen") ?? "")
+            return ShadowRow(
+                vendor: row.string("vendor"), category: row.string("category"), charges: row.int("charges"),
+                observed: Money(minor: row.int("observed"), currency: c),
+                monthly: Money(minor: row.optionalInt("monthly_minor") ?? 0, currency: c),
+                firstSeen: row.optionalString("first_seen") ?? "", lastSeen: row.optionalString("last_seen") ?? "")
         }
     }
 
     /// Leave per person in `year`: vacation taken, pending and remaining, sick and unpaid days.
     /// Employees see their own row only.
     public static func leave(_ session: Session, year: Int) throws -> [LeaveRow] {
-        let people = session.actor.role == .admin
+        let people =
+            session.actor.role == .admin
             ? try Users.list(session.db, includeOffboarded: false).filter { $0.role != .scanner }
             : [try Users.get(session.db, session.actor.name)]
         let holidays = try Leave.holidays(session.ledger)
         var other: [String: (sick: Int, unpaid: Int)] = [:]
-        try session.db.forEach("""
+        try session.db.forEach(
+            """
             SELECT u.name, r.leave_type, r.leave_from, r.leave_to, r.leave_halfdays FROM requests r JOIN users u ON u.id = r.requester_id
             WHERE r.kind = 'leave' AND r.status = 'approved' AND r.leave_type IN ('sick','unpaid') AND r.leave_from <= ? AND r.leave_to >= ?
-            """, arguments: ["\(year)-12-31", "\(year)-01-01"]) { row in
+            """, arguments: ["\(year)-12-31", "\(year)-01-01"]
+        ) { row in
             guard let from = Time.parseDay(row.string("leave_from")), let to = Time.parseDay(row.string("leave_to")) else { return }
             let halves = row.int("leave_halfdays") == 1 ? 1 : (Leave.workingHalfDays(from: from, to: to, holidays: holidays)[year] ?? 0)
             let key = row.string("name").lowercased()
@@ -88,8 +96,9 @@ public enum InventoryReports {
             other[key] = v
         }
         return try people.map { u in
-            LeaveRow(user: u.name, dept: u.dept, balance: try Leave.balance(session.ledger, user: u, year: year),
-                     sick: other[u.name.lowercased()]?.sick ?? 0, unpaid: other[u.name.lowercased()]?.unpaid ?? 0)
+            LeaveRow(
+                user: u.name, dept: u.dept, balance: try Leave.balance(session.ledger, user: u, year: year),
+                sick: other[u.name.lowercased()]?.sick ?? 0, unpaid: other[u.name.lowercased()]?.unpaid ?? 0)
         }
     }
 }

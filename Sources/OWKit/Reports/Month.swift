@@ -18,7 +18,8 @@ public struct Month: Comparable, Hashable, Sendable, CustomStringConvertible {
     public init?(day text: Substring) {
         let b = Array(text.utf8.prefix(7))
         guard b.count == 7, b[4] == UInt8(ascii: "-"), let y = Int(String(decoding: b[0..<4], as: UTF8.self)),
-              let m = Int(String(decoding: b[5..<7], as: UTF8.self)), (1...12).contains(m), b[0..<4].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+            let m = Int(String(decoding: b[5..<7], as: UTF8.self)), (1...12).contains(m), b[0..<4].allSatisfy({ $0 >= 48 && $0 <= 57 })
+        else { return nil }
         self.init(year: y, month: m)
     }
 

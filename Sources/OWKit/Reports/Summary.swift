@@ -24,17 +24,24 @@ public struct Summary: Sendable {
     public static func compute(_ db: Database, today: Date, base: BaseConverter? = nil) throws -> Summary {
         let month = Month(today)
         var findings: [(String, Int64)] = []
-        try db.forEach("SELECT kind, count(*) AS n FROM findings WHERE status = 'open' GROUP BY kind ORDER BY kind") { findings.append(($0.string("kind"), $0.int("n"))) }
+        try db.forEach("SELECT kind, count(*) AS n FROM findings WHERE status = 'open' GROUP BY kind ORDER BY kind") {
+            findings.append(($0.string("kind"), $0.int("n")))
+        }
         var pending: [(String, Int64)] = []
-        try db.forEach("SELECT kind, count(*) AS n FROM requests WHERE status = 'pending' GROUP BY kind ORDER BY kind") { pending.append(($0.string("kind"), $0.int("n"))) }
+        try db.forEach("SELECT kind, count(*) AS n FROM requests WHERE status = 'pending' GROUP BY kind ORDER BY kind") {
+            pending.append(($0.string("kind"), $0.int("n")))
+        }
         let utilization = try InventoryReports.utilization(db, today: today)
         let burn = try Burn.compute(db, from: month, to: month, by: .month, base: base)
-        var summary = Summary(month: month, burn: try Burn.totals(burn),
-                              renewals: Array(try Licenses.renewals(db, within: Duration(count: 60, unit: .day), today: today).prefix(5)),
-                              utilization: utilization, openFindings: findings, unmanagedMonthly: try Findings.unmanagedRunRate(db), pendingRequests: pending,
-                              idleMonthly: try InventoryReports.possibleSaving(utilization).filter { $0.minor > 0 })
+        var summary = Summary(
+            month: month, burn: try Burn.totals(burn),
+            renewals: Array(try Licenses.renewals(db, within: Duration(count: 60, unit: .day), today: today).prefix(5)),
+            utilization: utilization, openFindings: findings, unmanagedMonthly: try Findings.unmanagedRunRate(db), pendingRequests: pending,
+            idleMonthly: try InventoryReports.possibleSaving(utilization).filter { $0.minor > 0 })
         var reclaim: [Currency: Int64] = [:]
-        for r in try SeatFindings.reclaimable(db, today: today, idle: false) { try reclaim[r.monthly.currency, default: 0].addChecked(r.monthly.minor) }
+        for r in try SeatFindings.reclaimable(db, today: today, idle: false) {
+            try reclaim[r.monthly.currency, default: 0].addChecked(r.monthly.minor)
+        }
         summary.reclaimableMonthly = reclaim.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
         if let base {
             func total(_ amounts: [Money]) throws -> BaseTotal {
@@ -42,7 +49,9 @@ public struct Summary: Sendable {
                 for m in amounts { try t.add(try base.convert(m, on: Time.day(today))?.money, original: m) }
                 return t
             }
-            summary.inBase = (try Burn.baseTotals(burn, in: base.currency), try total(summary.idleMonthly), try total(summary.unmanagedMonthly))
+            summary.inBase = (
+                try Burn.baseTotals(burn, in: base.currency), try total(summary.idleMonthly), try total(summary.unmanagedMonthly)
+            )
         }
         return summary
     }

@@ -6,8 +6,8 @@ public enum Approvals {
     public struct QueueEntry: Sendable {
         public let request: Request
         public let ageDays: Int
-        public let balance: Leave.Balance?           // leave: the requester's vacation balance
-        public let awayInDept: [String]              // leave: others in the department away then
+        public let balance: Leave.Balance?  // leave: the requester's vacation balance
+        public let awayInDept: [String]  // leave: others in the department away then
         public let deptSize: Int
         /// Software: what approving will cost (nil for other kinds).
         public var seat: SeatCost? = nil
@@ -27,7 +27,8 @@ public enum Approvals {
             case .held(let l): return "nothing: already holds a seat of \(l)"
             case .free(let l): return "nothing: a free seat of \(l)"
             case .newSeat(let l, let price, let period): return "a new seat of \(l): \(price.display) \(period.description)"
-            case .newLicense(let n, let price, let period): return "a new license \(n): " + (price.map { "\($0.display) \(period)" } ?? "no price given")
+            case .newLicense(let n, let price, let period):
+                return "a new license \(n): " + (price.map { "\($0.display) \(period)" } ?? "no price given")
             }
         }
 
@@ -50,7 +51,9 @@ public enum Approvals {
         var f = LicenseFilter()
         f.vendor = vendor.name
         f.includeCancelled = false
-        let candidates = try Licenses.list(db, filter: f, today: session.now).filter { plan == nil || $0.plan?.caseInsensitiveCompare(plan!) == .orderedSame }
+        let candidates = try Licenses.list(db, filter: f, today: session.now).filter {
+            plan == nil || $0.plan?.caseInsensitiveCompare(plan!) == .orderedSame
+        }
         return candidates.count == 1 ? candidates[0] : nil
     }
 
@@ -79,18 +82,24 @@ public enum Approvals {
             var deptSize = 0
             if r.kind == "leave", let from = r.leaveFrom, let to = r.leaveTo {
                 let user = try Users.get(session.db, r.requester)
-                if let d = Time.parseDay(from) { balance = try Leave.balance(session.ledger, user: user, year: Time.civilFromDays(Time.split(d).days).year) }
+                if let d = Time.parseDay(from) {
+                    balance = try Leave.balance(session.ledger, user: user, year: Time.civilFromDays(Time.split(d).days).year)
+                }
                 if let dept = user.dept {
-                    deptSize = Int(try session.db.scalar("SELECT count(*) FROM users WHERE dept = ? COLLATE NOCASE AND status = 'active'", dept))
-                    away = try session.db.query("""
+                    deptSize = Int(
+                        try session.db.scalar("SELECT count(*) FROM users WHERE dept = ? COLLATE NOCASE AND status = 'active'", dept))
+                    away = try session.db.query(
+                        """
                         SELECT DISTINCT u.name FROM requests q JOIN users u ON u.id = q.requester_id
                         WHERE q.kind = 'leave' AND q.status IN ('approved','pending') AND u.dept = ? COLLATE NOCASE AND u.id != ?
                           AND q.leave_from <= ? AND q.leave_to >= ? ORDER BY u.name
-                        """, dept, user.id, to, from).map { $0.string("name") }
+                        """, dept, user.id, to, from
+                    ).map { $0.string("name") }
                 }
             }
-            var entry = QueueEntry(request: r, ageDays: max(0, Time.daysBetween(created, session.now)), balance: balance, awayInDept: away,
-                                   deptSize: deptSize)
+            var entry = QueueEntry(
+                request: r, ageDays: max(0, Time.daysBetween(created, session.now)), balance: balance, awayInDept: away,
+                deptSize: deptSize)
             if r.kind == "software" { entry.seat = try seatCost(session, r) }
             return entry
         }
@@ -112,7 +121,9 @@ public enum Approvals {
     /// of the vendor and plan) or creates it from the request, buys a seat if none is free, and
     /// assigns it, all in one transaction with the decision and its audit events.
     /// `noGrow`: a software request is approved only onto a seat that is free already.
-    public static func approve(_ session: Session, _ id: Int64, note: String?, force: Bool = false, noGrow: Bool = false) throws -> RequestOutcome {
+    public static func approve(_ session: Session, _ id: Int64, note: String?, force: Bool = false, noGrow: Bool = false) throws
+        -> RequestOutcome
+    {
         var cost: SeatCost?
         let decided: Request = try session.write {
             let r = try pendingForDecision(session, id)
@@ -130,13 +141,18 @@ public enum Approvals {
             default: break
             }
             let me = try Users.get(session.db, session.actor.name)
-            try session.db.run("""
+            try session.db.run(
+                """
                 UPDATE requests SET status = 'approved', decided_at = ?, decided_by = ?, note = ?, license_id = COALESCE(?, license_id)
                 WHERE id = ? AND status = 'pending'
                 """, Time.rfc3339(session.now), me.id, note, licenseID, id)
             guard session.db.changes == 1 else { throw OWError.refused("request #\(id) changed while being approved; try again") }
-            try session.audit("request.approve", "request:\(id)", .obj([("kind", .string(r.kind)), ("note", note.map(JSON.string) ?? .null),
-                                                                       ("license_id", licenseID.map { JSON.int($0) } ?? .null)]))
+            try session.audit(
+                "request.approve", "request:\(id)",
+                .obj([
+                    ("kind", .string(r.kind)), ("note", note.map(JSON.string) ?? .null),
+                    ("license_id", licenseID.map { JSON.int($0) } ?? .null),
+                ]))
             return try Requests.find(session.db, id)!
         }
         var outcome = RequestOutcome(request: decided, warnings: []).afterCommit(session)
@@ -150,8 +166,9 @@ public enum Approvals {
         let decided: Request = try session.write {
             _ = try pendingForDecision(session, id)
             let me = try Users.get(session.db, session.actor.name)
-            try session.db.run("UPDATE requests SET status = 'rejected', decided_at = ?, decided_by = ?, note = ? WHERE id = ? AND status = 'pending'",
-                               Time.rfc3339(session.now), me.id, reason, id)
+            try session.db.run(
+                "UPDATE requests SET status = 'rejected', decided_at = ?, decided_by = ?, note = ? WHERE id = ? AND status = 'pending'",
+                Time.rfc3339(session.now), me.id, reason, id)
             try session.audit("request.reject", "request:\(id)", .obj([("reason", .string(reason))]))
             return try Requests.find(session.db, id)!
         }
@@ -164,8 +181,12 @@ public enum Approvals {
         let plan = p["plan"]?.stringValue
         var license = try license(for: r, session)
         if license == nil {
-            var d = LicenseDraft(name: name, vendor: p["vendor"]?.stringValue ?? name, seats: p["seats"]?.intValue ?? 1,
-                                 cost: p["cost"].flatMap { if case .number(let n) = $0 { return n }; return nil } ?? "0")
+            var d = LicenseDraft(
+                name: name, vendor: p["vendor"]?.stringValue ?? name, seats: p["seats"]?.intValue ?? 1,
+                cost: p["cost"].flatMap {
+                    if case .number(let n) = $0 { return n }
+                    return nil
+                } ?? "0")
             d.plan = plan
             d.currency = p["currency"]?.stringValue
             d.period = p["period"]?.stringValue ?? "monthly"
@@ -187,7 +208,8 @@ public enum Approvals {
         let user = try Users.get(session.db, r.requester)
         let b = try Leave.balance(session.ledger, user: user, year: Time.civilFromDays(Time.split(from).days).year)
         if b.remaining < 0 && !force {
-            throw OWError.refused("\(user.name) would have \(Leave.days(b.remaining)) vacation day(s) left", hint: "approve anyway with --force")
+            throw OWError.refused(
+                "\(user.name) would have \(Leave.days(b.remaining)) vacation day(s) left", hint: "approve anyway with --force")
         }
     }
 
@@ -196,7 +218,8 @@ public enum Approvals {
         guard let cost = r.cost else { return }
         let item = r.payload["item"]?.stringValue ?? r.summary
         let vendor = try Vendors.resolve(session.db, item)
-        try session.db.run("INSERT INTO expected_spend(request_id, item, vendor_id, amount_minor, currency, approved_on) VALUES (?,?,?,?,?,?)",
-                           r.id, item, vendor?.id, cost.minor, cost.currency.code, Time.day(session.now))
+        try session.db.run(
+            "INSERT INTO expected_spend(request_id, item, vendor_id, amount_minor, currency, approved_on) VALUES (?,?,?,?,?,?)",
+            r.id, item, vendor?.id, cost.minor, cost.currency.code, Time.day(session.now))
     }
 }

@@ -19,7 +19,9 @@ public enum Leave {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmed(.whitespaces)
             guard !line.isEmpty else { continue }
             let day = String(line.prefix(10))
-            guard Time.parseDay(day) != nil else { throw OWError.usage("holiday \(n + 1): '\(line.prefix(30))' is not a date (YYYY-MM-DD)") }
+            guard Time.parseDay(day) != nil else {
+                throw OWError.usage("holiday \(n + 1): '\(line.prefix(30))' is not a date (YYYY-MM-DD)")
+            }
             days.insert(day)
         }
         return days.sorted().joined(separator: ",")
@@ -55,17 +57,19 @@ public enum Leave {
     public struct Balance: Sendable {
         public let user: String
         public let year: Int
-        public let allowance: Int      // half-days
-        public let taken: Int          // approved vacation, half-days
-        public let pending: Int        // pending vacation, half-days
+        public let allowance: Int  // half-days
+        public let taken: Int  // approved vacation, half-days
+        public let pending: Int  // pending vacation, half-days
         public var remaining: Int { allowance - taken - pending }
     }
 
     /// Vacation drawn in `year`: approved and pending requests, split by year.
     public static func balance(_ ledger: Ledger, user: User, year: Int) throws -> Balance {
         let holidays = try self.holidays(ledger)
-        var taken = 0, pending = 0
-        let rows = try ledger.db.query("""
+        var taken = 0
+        var pending = 0
+        let rows = try ledger.db.query(
+            """
             SELECT status, leave_from, leave_to, leave_halfdays FROM requests
             WHERE kind = 'leave' AND leave_type = 'vacation' AND requester_id = ? AND status IN ('approved','pending')
               AND leave_from <= ? AND leave_to >= ?
@@ -75,15 +79,16 @@ public enum Leave {
             let approved = r.string("status") == "approved"
             let halves: Int
             if r.int("leave_halfdays") == 1 {
-                halves = 1                                   // a half day
+                halves = 1  // a half day
             } else if approved, r.string("leave_from").prefix(4) == r.string("leave_to").prefix(4) {
-                halves = Int(r.int("leave_halfdays"))        // approved leave keeps the days it was approved for
+                halves = Int(r.int("leave_halfdays"))  // approved leave keeps the days it was approved for
             } else {
-                halves = workingHalfDays(from: from, to: to, holidays: holidays)[year] ?? 0   // the days that fall in this year
+                halves = workingHalfDays(from: from, to: to, holidays: holidays)[year] ?? 0  // the days that fall in this year
             }
             if approved { taken += halves } else { pending += halves }
         }
-        return Balance(user: user.name, year: year, allowance: try allowanceHalfDays(ledger, user: user.name), taken: taken, pending: pending)
+        return Balance(
+            user: user.name, year: year, allowance: try allowanceHalfDays(ledger, user: user.name), taken: taken, pending: pending)
     }
 
     /// After `leave.holidays` changed, in its transaction: pending leave counts its days again
@@ -92,10 +97,12 @@ public enum Leave {
     static func holidaysChanged(_ ledger: Ledger) throws -> [Int64] {
         let holidays = try self.holidays(ledger)
         var changed: [Int64] = []
-        for r in try ledger.db.query("""
+        for r in try ledger.db.query(
+            """
             SELECT id, leave_from, leave_to, leave_type, leave_halfdays, payload FROM requests
             WHERE kind = 'leave' AND status = 'pending' AND leave_halfdays != 1
-            """) {
+            """)
+        {
             guard let from = Time.parseDay(r.string("leave_from")), let to = Time.parseDay(r.string("leave_to")) else { continue }
             let halves = workingHalfDays(from: from, to: to, holidays: holidays).values.reduce(0, +)
             guard halves != Int(r.int("leave_halfdays")) else { continue }
@@ -107,7 +114,9 @@ public enum Leave {
                 fields.append(JSON.Member("days", .number(days(halves))))
                 payload = .object(fields)
             }
-            try ledger.db.run("UPDATE requests SET leave_halfdays = ?, summary = ?, payload = ? WHERE id = ?", halves, summary, payload.encoded(), r.int("id"))
+            try ledger.db.run(
+                "UPDATE requests SET leave_halfdays = ?, summary = ?, payload = ? WHERE id = ?", halves, summary, payload.encoded(),
+                r.int("id"))
             changed.append(r.int("id"))
         }
         return changed
@@ -117,11 +126,13 @@ public enum Leave {
     /// (request id, person, days approved, days now), in half-days.
     public static func drift(_ ledger: Ledger, year: Int) throws -> [(id: Int64, user: String, approved: Int, now: Int)] {
         let holidays = try self.holidays(ledger)
-        return try ledger.db.query("""
+        return try ledger.db.query(
+            """
             SELECT r.id, u.name, r.leave_from, r.leave_to, r.leave_halfdays FROM requests r JOIN users u ON u.id = r.requester_id
             WHERE r.kind = 'leave' AND r.status = 'approved' AND r.leave_halfdays != 1 AND r.leave_from <= ? AND r.leave_to >= ?
             ORDER BY r.id
-            """, "\(year)-12-31", "\(year)-01-01").compactMap { r in
+            """, "\(year)-12-31", "\(year)-01-01"
+        ).compactMap { r in
             guard let from = Time.parseDay(r.string("leave_from")), let to = Time.parseDay(r.string("leave_to")) else { return nil }
             let now = workingHalfDays(from: from, to: to, holidays: holidays).values.reduce(0, +)
             return now == Int(r.int("leave_halfdays")) ? nil : (r.int("id"), r.string("name"), Int(r.int("leave_halfdays")), now)

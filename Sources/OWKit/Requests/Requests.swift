@@ -22,16 +22,27 @@ public struct Request: Sendable {
     public let note: String?
 
     init(row: Row) {
-        id = row.int("id"); kind = row.string("kind"); requester = row.string("requester"); requesterDept = row.optionalString("dept")
-        status = row.string("status"); summary = row.string("summary")
+        id = row.int("id")
+        kind = row.string("kind")
+        requester = row.string("requester")
+        requesterDept = row.optionalString("dept")
+        status = row.string("status")
+        summary = row.string("summary")
         payload = (try? JSON.parse(row.string("payload"))) ?? .object([])
         reason = row.optionalString("reason")
         if let minor = row.optionalInt("cost_minor"), let c = row.optionalString("currency"), let cur = try? Currency.parse(c) {
             cost = Money(minor: minor, currency: cur)
-        } else { cost = nil }
-        leaveFrom = row.optionalString("leave_from"); leaveTo = row.optionalString("leave_to"); leaveType = row.optionalString("leave_type")
-        leaveHalfDays = row.optionalInt("leave_halfdays"); license = row.optionalString("license")
-        createdAt = row.string("created_at"); decidedAt = row.optionalString("decided_at"); decidedBy = row.optionalString("decided_by_name")
+        } else {
+            cost = nil
+        }
+        leaveFrom = row.optionalString("leave_from")
+        leaveTo = row.optionalString("leave_to")
+        leaveType = row.optionalString("leave_type")
+        leaveHalfDays = row.optionalInt("leave_halfdays")
+        license = row.optionalString("license")
+        createdAt = row.string("created_at")
+        decidedAt = row.optionalString("decided_at")
+        decidedBy = row.optionalString("decided_by_name")
         note = row.optionalString("note")
     }
 
@@ -43,11 +54,13 @@ public struct Request: Sendable {
 
     /// The event hooks receive.
     public var event: JSON {
-        .obj([("id", .int(id)), ("kind", .string(kind)), ("status", .string(status)), ("requester", .string(requester)),
-              ("summary", .string(summary)), ("details", payload), ("reason", reason.map(JSON.string) ?? .null),
-              ("cost", cost.map { .number($0.decimal) } ?? .null), ("currency", cost.map { .string($0.currency.code) } ?? .null),
-              ("license", license.map(JSON.string) ?? .null), ("decided_by", decidedBy.map(JSON.string) ?? .null),
-              ("note", note.map(JSON.string) ?? .null)])
+        .obj([
+            ("id", .int(id)), ("kind", .string(kind)), ("status", .string(status)), ("requester", .string(requester)),
+            ("summary", .string(summary)), ("details", payload), ("reason", reason.map(JSON.string) ?? .null),
+            ("cost", cost.map { .number($0.decimal) } ?? .null), ("currency", cost.map { .string($0.currency.code) } ?? .null),
+            ("license", license.map(JSON.string) ?? .null), ("decided_by", decidedBy.map(JSON.string) ?? .null),
+            ("note", note.map(JSON.string) ?? .null),
+        ])
     }
 }
 
@@ -67,7 +80,9 @@ public enum Requests {
 
     /// A request the actor may see: their own, or any for an admin. Others' are "not found".
     public static func visible(_ session: Session, _ id: Int64) throws -> Request {
-        guard let r = try find(session.db, id), session.actor.role == .admin || r.requester.caseInsensitiveCompare(session.actor.name) == .orderedSame else {
+        guard let r = try find(session.db, id),
+            session.actor.role == .admin || r.requester.caseInsensitiveCompare(session.actor.name) == .orderedSame
+        else {
             throw OWError.notFound("request #\(id)")
         }
         return r
@@ -85,20 +100,25 @@ public enum Requests {
         if let s = f.status, !["pending", "approved", "rejected", "cancelled"].contains(s) {
             throw OWError.usage("unknown status '\(s)'", hint: "pending, approved, rejected or cancelled")
         }
-        if let k = f.kind, !["software", "leave", "purchase"].contains(k) { throw OWError.usage("unknown kind '\(k)'", hint: "software, leave or purchase") }
+        if let k = f.kind, !["software", "leave", "purchase"].contains(k) {
+            throw OWError.usage("unknown kind '\(k)'", hint: "software, leave or purchase")
+        }
         var user = f.user
         if session.actor.role != .admin {
             if f.all || (user.map { $0.caseInsensitiveCompare(session.actor.name) != .orderedSame } ?? false) {
-                throw OWError.notPermitted("\(session.actor.name) is \(session.actor.role.rawValue); only admins see other people's requests")
+                throw OWError.notPermitted(
+                    "\(session.actor.name) is \(session.actor.role.rawValue); only admins see other people's requests")
             }
             user = session.actor.name
         } else if !f.all && user == nil {
             user = session.actor.name
         }
-        return try session.db.query(Request.selectSQL + """
-             WHERE (?1 IS NULL OR u.name = ?1) AND (?2 IS NULL OR r.status = ?2) AND (?3 IS NULL OR r.kind = ?3)
-             ORDER BY r.id
-            """, user, f.status, f.kind).map(Request.init)
+        return try session.db.query(
+            Request.selectSQL + """
+                 WHERE (?1 IS NULL OR u.name = ?1) AND (?2 IS NULL OR r.status = ?2) AND (?3 IS NULL OR r.kind = ?3)
+                 ORDER BY r.id
+                """, user, f.status, f.kind
+        ).map(Request.init)
     }
 
     // MARK: New requests
@@ -125,9 +145,11 @@ public enum Requests {
         }
         let period = try ask.period.map(Period.parse)
         if money != nil && period == nil { throw OWError.usage("--cost needs --period (monthly, yearly, …)") }
-        let payload = JSON.obj([("name", .string(ask.name)), ("vendor", ask.vendor.map(JSON.string) ?? .null), ("plan", ask.plan.map(JSON.string) ?? .null),
-                                ("seats", .int(ask.seats)), ("cost", money.map { .number($0.decimal) } ?? .null),
-                                ("currency", money.map { .string($0.currency.code) } ?? .null), ("period", period.map { .string($0.description) } ?? .null)])
+        let payload = JSON.obj([
+            ("name", .string(ask.name)), ("vendor", ask.vendor.map(JSON.string) ?? .null), ("plan", ask.plan.map(JSON.string) ?? .null),
+            ("seats", .int(ask.seats)), ("cost", money.map { .number($0.decimal) } ?? .null),
+            ("currency", money.map { .string($0.currency.code) } ?? .null), ("period", period.map { .string($0.description) } ?? .null),
+        ])
         let summary = "software: \(ask.name)" + (ask.seats > 1 ? " × \(ask.seats)" : "")
         return try insert(session, kind: "software", summary: summary, payload: payload, reason: ask.reason, cost: money)
     }
@@ -148,7 +170,10 @@ public enum Requests {
         public var halfDay = false
         public var note: String?
         public var force = false
-        public init(from: String, to: String) { self.from = from; self.to = to }
+        public init(from: String, to: String) {
+            self.from = from
+            self.to = to
+        }
     }
 
     /// Leave: refuses overlaps with the person's own pending or approved leave, and vacation
@@ -165,44 +190,56 @@ public enum Requests {
         let perYear = Leave.workingHalfDays(from: from, to: to, holidays: holidays)
         let halves = ask.halfDay ? 1 : perYear.values.reduce(0, +)
         guard halves > 0 else { throw OWError.refused("\(ask.from) to \(ask.to) has no working days (weekends and holidays only)") }
-        let payload = JSON.obj([("from", .string(ask.from)), ("to", .string(ask.to)), ("type", .string(ask.type.rawValue)),
-                                ("half_day", .bool(ask.halfDay)), ("days", .number(Leave.days(halves)))])
-        let summary = "leave (\(ask.type.rawValue)): \(ask.from)" + (ask.from == ask.to ? "" : " to \(ask.to)") + ", \(Leave.days(halves)) day(s)"
+        let payload = JSON.obj([
+            ("from", .string(ask.from)), ("to", .string(ask.to)), ("type", .string(ask.type.rawValue)),
+            ("half_day", .bool(ask.halfDay)), ("days", .number(Leave.days(halves))),
+        ])
+        let summary =
+            "leave (\(ask.type.rawValue)): \(ask.from)" + (ask.from == ask.to ? "" : " to \(ask.to)") + ", \(Leave.days(halves)) day(s)"
         return try session.write {
-            if let clash = try session.db.one("""
+            if let clash = try session.db.one(
+                """
                 SELECT id, leave_from, leave_to, status FROM requests
                 WHERE kind = 'leave' AND requester_id = ? AND status IN ('pending','approved') AND leave_from <= ? AND leave_to >= ?
                 ORDER BY leave_from LIMIT 1
-                """, user.id, ask.to, ask.from) {
-                throw OWError.refused("\(ask.from) to \(ask.to) overlaps your \(clash.string("status")) leave #\(clash.int("id")) from \(clash.string("leave_from")) to \(clash.string("leave_to"))")
+                """, user.id, ask.to, ask.from)
+            {
+                throw OWError.refused(
+                    "\(ask.from) to \(ask.to) overlaps your \(clash.string("status")) leave #\(clash.int("id")) from \(clash.string("leave_from")) to \(clash.string("leave_to"))"
+                )
             }
             if ask.type == .vacation {
                 for (year, need) in perYear.sorted(by: { $0.key < $1.key }) {
                     let b = try Leave.balance(session.ledger, user: user, year: year)
                     let asked = ask.halfDay ? 1 : need
                     if asked > b.remaining && !ask.force {
-                        throw OWError.refused("\(ask.from) to \(ask.to) needs \(Leave.days(asked)) day(s) of \(year)'s vacation but \(user.name) has \(Leave.days(b.remaining)) left",
-                                              hint: "an admin can approve beyond the balance with --force")
+                        throw OWError.refused(
+                            "\(ask.from) to \(ask.to) needs \(Leave.days(asked)) day(s) of \(year)'s vacation but \(user.name) has \(Leave.days(b.remaining)) left",
+                            hint: "an admin can approve beyond the balance with --force")
                     }
                 }
             }
-            var outcome = try insert(session, kind: "leave", summary: summary, payload: payload, reason: ask.note, cost: nil,
-                                     leave: (ask.from, ask.to, ask.type.rawValue, Int64(halves)), runHooks: false)
+            var outcome = try insert(
+                session, kind: "leave", summary: summary, payload: payload, reason: ask.note, cost: nil,
+                leave: (ask.from, ask.to, ask.type.rawValue, Int64(halves)), runHooks: false)
             outcome.remainingLeave = try Leave.balance(session.ledger, user: user, year: Time.civilFromDays(Time.split(from).days).year)
             return outcome
         }.afterCommit(session)
     }
 
-    static func insert(_ session: Session, kind: String, summary: String, payload: JSON, reason: String?, cost: Money?,
-                       leave: (String, String, String, Int64)? = nil, runHooks: Bool = true) throws -> RequestOutcome {
+    static func insert(
+        _ session: Session, kind: String, summary: String, payload: JSON, reason: String?, cost: Money?,
+        leave: (String, String, String, Int64)? = nil, runHooks: Bool = true
+    ) throws -> RequestOutcome {
         if let reason, reason.count > 2000 { throw OWError.usage("keep the reason under 2000 characters") }
         let request: Request = try session.write {
             let user = try Users.get(session.db, session.actor.name)
-            try session.db.run("""
+            try session.db.run(
+                """
                 INSERT INTO requests(kind, requester_id, summary, payload, reason, cost_minor, currency, leave_from, leave_to, leave_type, leave_halfdays, created_at)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
                 """, kind, user.id, summary, payload.encoded(), reason, cost?.minor, cost?.currency.code,
-                       leave?.0, leave?.1, leave?.2, leave?.3, Time.rfc3339(session.now))
+                leave?.0, leave?.1, leave?.2, leave?.3, Time.rfc3339(session.now))
             let id = session.db.lastInsertRowID
             try session.audit("request.new", "request:\(id)", .obj([("kind", .string(kind)), ("summary", .string(summary))]))
             return try find(session.db, id)!
@@ -216,10 +253,14 @@ public enum Requests {
         try session.write {
             let r = try visible(session, id)
             guard r.requester.caseInsensitiveCompare(session.actor.name) == .orderedSame else {
-                throw OWError.notPermitted("request #\(id) is \(r.requester)'s; only the requester can cancel it", hint: "an admin rejects it instead: owatch approve --reject \(id) -m REASON")
+                throw OWError.notPermitted(
+                    "request #\(id) is \(r.requester)'s; only the requester can cancel it",
+                    hint: "an admin rejects it instead: owatch approve --reject \(id) -m REASON")
             }
             guard r.status == "pending" else { throw OWError.refused("request #\(id) is already \(r.status)") }
-            try session.db.run("UPDATE requests SET status = 'cancelled', decided_at = ? WHERE id = ? AND status = 'pending'", Time.rfc3339(session.now), id)
+            try session.db.run(
+                "UPDATE requests SET status = 'cancelled', decided_at = ? WHERE id = ? AND status = 'pending'", Time.rfc3339(session.now),
+                id)
             try session.audit("request.cancel", "request:\(id)")
             return RequestOutcome(request: try find(session.db, id)!, warnings: [])
         }
@@ -237,7 +278,10 @@ extension RequestOutcome {
         default: return self
         }
         var payload = request.event
-        if case .object(var members) = payload { members.insert(JSON.Member("event", .string(event)), at: 0); payload = .object(members) }
+        if case .object(var members) = payload {
+            members.insert(JSON.Member("event", .string(event)), at: 0)
+            payload = .object(members)
+        }
         var copy = self
         let outcome = Hooks.run(event, payload: payload, ledger: session.ledger)
         copy = RequestOutcome(request: request, warnings: warnings + [outcome.warning].compactMap { $0 }, remainingLeave: remainingLeave)

@@ -19,9 +19,16 @@ public struct Charge: Sendable {
     public let refundOf: Int64?
 
     init(row: Row) {
-        id = row.int("id"); vendor = row.string("vendor"); chargedOn = row.string("charged_on"); origin = row.string("origin")
-        invoiceNo = row.optionalString("invoice_no"); period = row.optionalString("period"); description = row.optionalString("description")
-        license = row.optionalString("license_name"); itemKey = row.string("item_key"); createdAt = row.string("created_at")
+        id = row.int("id")
+        vendor = row.string("vendor")
+        chargedOn = row.string("charged_on")
+        origin = row.string("origin")
+        invoiceNo = row.optionalString("invoice_no")
+        period = row.optionalString("period")
+        description = row.optionalString("description")
+        license = row.optionalString("license_name")
+        itemKey = row.string("item_key")
+        createdAt = row.string("created_at")
         refundOf = row.optionalInt("refund_of")
         let currency = (try? Currency.parse(row.string("currency"))) ?? Currency(code: row.string("currency"), exponent: 2)
         amount = Money(minor: row.int("amount_minor"), currency: currency)
@@ -61,14 +68,18 @@ public enum Charges {
         }
         let licenseID = try f.license.map { try Licenses.get(db, $0).id }
         let vendorID = try f.vendor.map { v -> Int64 in
-            guard let vendor = try Vendors.resolve(db, v) else { throw OWError.notFound("vendor '\(v.prefix(60))'", hint: "see `owatch vendor list`") }
+            guard let vendor = try Vendors.resolve(db, v) else {
+                throw OWError.notFound("vendor '\(v.prefix(60))'", hint: "see `owatch vendor list`")
+            }
             return vendor.id
         }
-        return try db.query(Charge.selectSQL + """
-             WHERE (?1 IS NULL OR c.vendor_id = ?1) AND (?2 IS NULL OR c.charged_on >= ?2) AND (?3 IS NULL OR c.charged_on <= ?3)
-               AND (?4 IS NULL OR c.license_id = ?4) AND (?5 = 0 OR (c.license_id IS NULL AND c.expected_id IS NULL))
-             ORDER BY c.charged_on, c.id
-            """, vendorID, f.from, f.to, licenseID, f.unmatchedOnly).map(Charge.init)
+        return try db.query(
+            Charge.selectSQL + """
+                 WHERE (?1 IS NULL OR c.vendor_id = ?1) AND (?2 IS NULL OR c.charged_on >= ?2) AND (?3 IS NULL OR c.charged_on <= ?3)
+                   AND (?4 IS NULL OR c.license_id = ?4) AND (?5 = 0 OR (c.license_id IS NULL AND c.expected_id IS NULL))
+                 ORDER BY c.charged_on, c.id
+                """, vendorID, f.from, f.to, licenseID, f.unmatchedOnly
+        ).map(Charge.init)
     }
 
     public static func get(_ db: Database, _ id: Int64) throws -> Charge {
@@ -76,7 +87,8 @@ public enum Charges {
             throw OWError.notFound("charge #\(id)", hint: "see `owatch charge list`")
         }
         var charge = Charge(row: row)
-        charge.sources = try db.query("SELECT item_key, origin, detail FROM charge_sources WHERE charge_id = ? ORDER BY rowid", id).map { s in
+        charge.sources = try db.query("SELECT item_key, origin, detail FROM charge_sources WHERE charge_id = ? ORDER BY rowid", id).map {
+            s in
             Charge.describe(key: s.string("item_key"), day: charge.chargedOn, detail: s.optionalString("detail"))
         }
         if charge.sources.isEmpty { charge.sources = [charge.source] }
@@ -85,8 +97,10 @@ public enum Charges {
 
     /// A payment entered by hand (a receipt on paper, a bank transfer): matched and checked like a
     /// scanned one. `license` links it to that license of the same vendor.
-    public static func add(_ session: Session, vendor vendorName: String, amount: Money, on day: String, license: String?, note: String?) throws
-        -> (Charge, [Finding]) {
+    public static func add(_ session: Session, vendor vendorName: String, amount: Money, on day: String, license: String?, note: String?)
+        throws
+        -> (Charge, [Finding])
+    {
         guard let date = Time.parseDay(day) else { throw OWError.usage("--on '\(day.prefix(20))' is not a date (YYYY-MM-DD)") }
         guard amount.minor != 0 else { throw OWError.usage("a charge of nothing is no charge") }
         return try session.write {
@@ -100,16 +114,22 @@ public enum Charges {
             }
             var matcher = try Matcher(session: session, index: try VendorIndex(db))
             let key = "manual:" + Crypto.hex(Crypto.randomBytes(8))
-            try matcher.record(Matcher.Charge(key: key, origin: "manual", vendor: vendor, amount: amount, on: date, invoiceNo: nil,
-                                              period: nil, description: note ?? "entered by hand"))
+            try matcher.record(
+                Matcher.Charge(
+                    key: key, origin: "manual", vendor: vendor, amount: amount, on: date, invoiceNo: nil,
+                    period: nil, description: note ?? "entered by hand"))
             // The entry's source row names its charge: a new one, or the payment seen already (a receipt or
             // card line) of which the entry is one more source.
             let id = try db.scalar("SELECT charge_id FROM charge_sources WHERE item_key = ?", key)
             if let target { try db.run("UPDATE charges SET license_id = ?, expected_id = NULL WHERE id = ?", target.id, id) }
             let found = try matcher.newFindings()
-            try session.audit("charge.add", "charge:\(id)", .obj([("vendor", .string(vendor.name)), ("amount", .number(amount.decimal)),
-                                                                ("currency", .string(amount.currency.code)), ("on", .string(day)),
-                                                                ("license", target.map { .string($0.name) } ?? .null)]))
+            try session.audit(
+                "charge.add", "charge:\(id)",
+                .obj([
+                    ("vendor", .string(vendor.name)), ("amount", .number(amount.decimal)),
+                    ("currency", .string(amount.currency.code)), ("on", .string(day)),
+                    ("license", target.map { .string($0.name) } ?? .null),
+                ]))
             return (try get(db, id), found)
         }
     }
@@ -120,15 +140,22 @@ public enum Charges {
         try session.write {
             let db = session.db
             let c = try get(db, id)
-            let supported = try db.query("SELECT id FROM findings WHERE charge_id = ? AND status = 'open' AND kind IN ('duplicate', 'price_change')", id)
-            try Findings.resolve(db, ids: supported.map { $0.int("id") }, reason: "charge #\(id) was removed", by: session.actor.name, now: session.now)
+            let supported = try db.query(
+                "SELECT id FROM findings WHERE charge_id = ? AND status = 'open' AND kind IN ('duplicate', 'price_change')", id)
+            try Findings.resolve(
+                db, ids: supported.map { $0.int("id") }, reason: "charge #\(id) was removed", by: session.actor.name, now: session.now)
             try db.run("UPDATE findings SET charge_id = NULL WHERE charge_id = ?", id)
             try db.run("UPDATE charges SET refund_of = NULL WHERE refund_of = ?", id)
             try db.run("DELETE FROM charges WHERE id = ?", id)
-            try Findings.resolveUnmanagedIfGone(db, vendor: c.vendor, currency: c.amount.currency.code, reason: "its charges were removed",
-                                                by: session.actor.name, now: session.now)
-            try session.audit("charge.remove", "charge:\(id)", .obj([("vendor", .string(c.vendor)), ("amount", .number(c.amount.decimal)),
-                                                                   ("currency", .string(c.amount.currency.code)), ("on", .string(c.chargedOn))]))
+            try Findings.resolveUnmanagedIfGone(
+                db, vendor: c.vendor, currency: c.amount.currency.code, reason: "its charges were removed",
+                by: session.actor.name, now: session.now)
+            try session.audit(
+                "charge.remove", "charge:\(id)",
+                .obj([
+                    ("vendor", .string(c.vendor)), ("amount", .number(c.amount.decimal)),
+                    ("currency", .string(c.amount.currency.code)), ("on", .string(c.chargedOn)),
+                ]))
             return c
         }
     }

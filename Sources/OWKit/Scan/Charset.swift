@@ -4,8 +4,9 @@ import Foundation
 /// with replacement characters, so hostile mail always yields some text and never an error.
 enum Charset {
     static func decode(_ bytes: some Collection<UInt8>, charset: String?) -> String {
-        let name = (charset ?? "us-ascii").lowercased().trimmed(.whitespaces)
-            .split(separator: "*").first.map(String.init) ?? "us-ascii"   // RFC 2231 language suffix
+        let name =
+            (charset ?? "us-ascii").lowercased().trimmed(.whitespaces)
+            .split(separator: "*").first.map(String.init) ?? "us-ascii"  // RFC 2231 language suffix
         let data = Data(bytes)
         switch name {
         case "utf-8", "utf8", "us-ascii", "ascii", "":
@@ -39,7 +40,9 @@ enum Charset {
 
     /// ISO-8859-15 is Latin-1 with eight code points changed (the euro sign among them).
     static func latin9(_ data: Data) -> String {
-        let changed: [UInt8: UInt32] = [0xA4: 0x20AC, 0xA6: 0x160, 0xA8: 0x161, 0xB4: 0x17D, 0xB8: 0x17E, 0xBC: 0x152, 0xBD: 0x153, 0xBE: 0x178]
+        let changed: [UInt8: UInt32] = [
+            0xA4: 0x20AC, 0xA6: 0x160, 0xA8: 0x161, 0xB4: 0x17D, 0xB8: 0x17E, 0xBC: 0x152, 0xBD: 0x153, 0xBE: 0x178,
+        ]
         var s = String.UnicodeScalarView()
         for b in data { s.append(Unicode.Scalar(changed[b] ?? UInt32(b))!) }
         return String(s)

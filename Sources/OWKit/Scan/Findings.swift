@@ -18,8 +18,14 @@ public struct Finding: Sendable {
     public let currencyAssumed: Bool
 
     init(row: Row) {
-        id = row.int("id"); kind = row.string("kind"); status = row.string("status"); vendor = row.optionalString("vendor")
-        license = row.optionalString("license_name"); summary = row.string("summary"); createdAt = row.string("created_at"); note = row.optionalString("note")
+        id = row.int("id")
+        kind = row.string("kind")
+        status = row.string("status")
+        vendor = row.optionalString("vendor")
+        license = row.optionalString("license_name")
+        summary = row.string("summary")
+        createdAt = row.string("created_at")
+        note = row.optionalString("note")
         chargeID = row.optionalInt("charge_id")
         currencyAssumed = row.int("currency_assumed") != 0
         let cur = row.optionalString("currency").flatMap { try? Currency.parse($0) }
@@ -30,9 +36,11 @@ public struct Finding: Sendable {
     static let selectSQL = "SELECT f.*, l.name AS license_name FROM findings f LEFT JOIN licenses l ON l.id = f.license_id"
 
     var event: JSON {
-        .obj([("id", .int(id)), ("kind", .string(kind)), ("vendor", vendor.map(JSON.string) ?? .null), ("summary", .string(summary)),
-              ("amount", amount.map { .number($0.decimal) } ?? .null), ("monthly", monthly.map { .number($0.decimal) } ?? .null),
-              ("currency", (amount ?? monthly).map { .string($0.currency.code) } ?? .null)])
+        .obj([
+            ("id", .int(id)), ("kind", .string(kind)), ("vendor", vendor.map(JSON.string) ?? .null), ("summary", .string(summary)),
+            ("amount", amount.map { .number($0.decimal) } ?? .null), ("monthly", monthly.map { .number($0.decimal) } ?? .null),
+            ("currency", (amount ?? monthly).map { .string($0.currency.code) } ?? .null),
+        ])
     }
 }
 
@@ -41,10 +49,12 @@ public enum Findings {
     /// the shadow-IT run-rate reports and the forecast add.
     public static func unmanagedRunRate(_ db: Database) throws -> [Money] {
         var out: [Money] = []
-        try db.forEach("""
+        try db.forEach(
+            """
             SELECT currency, sum(monthly_minor) AS m FROM findings WHERE kind = 'unmanaged' AND status = 'open' AND currency IS NOT NULL
             GROUP BY currency ORDER BY currency
-            """) { row in
+            """
+        ) { row in
             if let c = try? Currency.parse(row.string("currency")) { out.append(Money(minor: row.int("m"), currency: c)) }
         }
         return out
@@ -52,15 +62,19 @@ public enum Findings {
 
     public static let statuses = ["open", "adopted", "ignored", "resolved"]
     /// Every kind of finding (the findings table's CHECK holds the same list).
-    public static let kinds = ["unmanaged", "unknown_vendor", "price_change", "duplicate", "renewal", "unused_seats", "orphaned_seat",
-                               "inactive_seat", "true_up", "trial"]
+    public static let kinds = [
+        "unmanaged", "unknown_vendor", "price_change", "duplicate", "renewal", "unused_seats", "orphaned_seat",
+        "inactive_seat", "true_up", "trial",
+    ]
 
     public static func list(_ db: Database, includeClosed: Bool, kind: String?, status: String? = nil) throws -> [Finding] {
         if let status, !statuses.contains(status) {
             throw OWError.usage("unknown status '\(status)'", hint: statuses.joined(separator: ", "))
         }
-        return try db.query(Finding.selectSQL + " WHERE (?1 = 1 OR ?3 IS NOT NULL OR f.status = 'open') AND (?2 IS NULL OR f.kind = ?2)"
-                            + " AND (?3 IS NULL OR f.status = ?3) ORDER BY f.id", includeClosed, kind, status).map(Finding.init)
+        return try db.query(
+            Finding.selectSQL + " WHERE (?1 = 1 OR ?3 IS NOT NULL OR f.status = 'open') AND (?2 IS NULL OR f.kind = ?2)"
+                + " AND (?3 IS NULL OR f.status = ?3) ORDER BY f.id", includeClosed, kind, status
+        ).map(Finding.init)
     }
 
     /// Findings about the inventory whose condition no longer holds are resolved, with the
@@ -71,13 +85,15 @@ public enum Findings {
     static func resolveStale(_ db: Database, now: Date) throws {
         try SeatFindings.refresh(db, now: now)
         let today = Time.startOfDay(now)
-        let open = try db.query("""
+        let open = try db.query(
+            """
             SELECT id, kind, license_id, dedupe_key, amount_minor, monthly_minor, summary FROM findings
             WHERE status = 'open' AND kind IN ('unused_seats', 'renewal', 'price_change', 'trial') ORDER BY id DESC
             """)
         var unusedSeen = Set<Int64>()
         for f in open {
-            let id = f.int("id"), kind = f.string("kind")
+            let id = f.int("id")
+            let kind = f.string("kind")
             let license = try f.optionalInt("license_id").flatMap { try Licenses.find(db, String($0)) }
             var reason: String?
             if kind == "trial" {
@@ -103,14 +119,16 @@ public enum Findings {
                         let cost = Money(minor: (l.seatMonthlyExact * idle).rounded, currency: l.currency)
                         let summary = unusedSummary(l, idle: idle, cost: cost)
                         if summary != f.string("summary") {
-                            try db.run("UPDATE findings SET summary = ?, monthly_minor = ?, currency = ? WHERE id = ?", summary, cost.minor, l.currency.code, id)
+                            try db.run(
+                                "UPDATE findings SET summary = ?, monthly_minor = ?, currency = ? WHERE id = ?", summary, cost.minor,
+                                l.currency.code, id)
                         }
                     }
                 case "renewal":
                     if let day = f.string("dedupe_key").split(separator: ":").last.flatMap({ Time.parseDay(String($0)) }), day < today {
                         reason = "the renewal date \(Time.day(day)) has passed"
                     }
-                default:   // price_change
+                default:  // price_change
                     if let amount = f.optionalInt("amount_minor"), amount == l.cost.minor {
                         reason = "\(l.name)'s contract is now at the charged price"
                     }
@@ -125,7 +143,8 @@ public enum Findings {
     /// so the condition is found again if it returns.
     static func resolve(_ db: Database, ids: [Int64], reason: String, by: String, now: Date) throws {
         for id in ids {
-            try db.run("""
+            try db.run(
+                """
                 UPDATE findings SET status = 'resolved', resolved_at = ?, resolved_by = ?, note = ?, dedupe_key = dedupe_key || '#' || id
                 WHERE id = ? AND status = 'open'
                 """, Time.rfc3339(now), by, reason, id)
@@ -134,10 +153,12 @@ public enum Findings {
 
     /// Unmanaged spend of this vendor and currency that is gone altogether: no finding for it.
     static func resolveUnmanagedIfGone(_ db: Database, vendor: String, currency: String, reason: String, by: String, now: Date) throws {
-        let left = try db.scalar("SELECT count(*) FROM charges WHERE vendor = ? AND currency = ? AND license_id IS NULL AND expected_id IS NULL",
-                                 vendor, currency)
+        let left = try db.scalar(
+            "SELECT count(*) FROM charges WHERE vendor = ? AND currency = ? AND license_id IS NULL AND expected_id IS NULL",
+            vendor, currency)
         guard left == 0 else { return }
-        let stale = try db.query("SELECT id FROM findings WHERE kind = 'unmanaged' AND status = 'open' AND vendor = ? AND currency = ?", vendor, currency)
+        let stale = try db.query(
+            "SELECT id FROM findings WHERE kind = 'unmanaged' AND status = 'open' AND vendor = ? AND currency = ?", vendor, currency)
         try resolve(db, ids: stale.map { $0.int("id") }, reason: reason, by: by, now: now)
     }
 
@@ -146,23 +167,30 @@ public enum Findings {
     }
 
     static func get(_ db: Database, _ id: Int64) throws -> Finding {
-        guard let row = try db.one(Finding.selectSQL + " WHERE f.id = ?", id) else { throw OWError.notFound("finding #\(id)", hint: "see `owatch scan findings`") }
+        guard let row = try db.one(Finding.selectSQL + " WHERE f.id = ?", id) else {
+            throw OWError.notFound("finding #\(id)", hint: "see `owatch scan findings`")
+        }
         return Finding(row: row)
     }
 
     /// Records a finding unless one with the same key exists. Returns its id when new. With
     /// `refresh`, an open finding of that key takes the newer charge and summary instead.
-    static func record(_ db: Database, kind: String, key: String, vendor: Vendor?, vendorName: String? = nil, licenseID: Int64?, chargeID: Int64?,
-                       amount: Money?, monthly: Money?, summary: String, now: Date, refresh: Bool = false, currencyAssumed: Bool = false) throws -> Int64? {
-        try db.run("""
+    static func record(
+        _ db: Database, kind: String, key: String, vendor: Vendor?, vendorName: String? = nil, licenseID: Int64?, chargeID: Int64?,
+        amount: Money?, monthly: Money?, summary: String, now: Date, refresh: Bool = false, currencyAssumed: Bool = false
+    ) throws -> Int64? {
+        try db.run(
+            """
             INSERT OR IGNORE INTO findings(kind, dedupe_key, vendor_id, vendor, license_id, charge_id, amount_minor, monthly_minor, currency, summary,
                                            currency_assumed, created_at)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-            """, kind, key, vendor?.id, vendor?.name ?? vendorName, licenseID, chargeID, amount?.minor, monthly?.minor, (amount ?? monthly)?.currency.code, summary,
-                   currencyAssumed, Time.rfc3339(now))
+            """, kind, key, vendor?.id, vendor?.name ?? vendorName, licenseID, chargeID, amount?.minor, monthly?.minor,
+            (amount ?? monthly)?.currency.code, summary,
+            currencyAssumed, Time.rfc3339(now))
         if db.changes == 1 { return db.lastInsertRowID }
         if refresh {
-            try db.run("""
+            try db.run(
+                """
                 UPDATE findings SET charge_id = ?1, summary = ?2, currency_assumed = ?4
                 WHERE dedupe_key = ?3 AND status = 'open' AND (charge_id IS NOT ?1 OR summary != ?2 OR currency_assumed != ?4)
                 """, chargeID, summary, key, currencyAssumed)
@@ -187,18 +215,21 @@ public enum Findings {
                     license = try Licenses.get(db, key)
                     // Charges move to the license: they must be that vendor's.
                     guard license.vendor.caseInsensitiveCompare(f.vendor ?? "") == .orderedSame else {
-                        throw OWError.refused("finding #\(id) is \(f.vendor ?? "another vendor")'s spend; \(license.name) is a \(license.vendor) license",
-                                              hint: "adopt it without --as to create a \(f.vendor ?? "new") license, or pick one of that vendor's")
+                        throw OWError.refused(
+                            "finding #\(id) is \(f.vendor ?? "another vendor")'s spend; \(license.name) is a \(license.vendor) license",
+                            hint: "adopt it without --as to create a \(f.vendor ?? "new") license, or pick one of that vendor's")
                     }
                 } else {
-                    guard let chargeID = row.optionalInt("charge_id"), let c = try db.one("SELECT * FROM charges WHERE id = ?", chargeID) else {
+                    guard let chargeID = row.optionalInt("charge_id"), let c = try db.one("SELECT * FROM charges WHERE id = ?", chargeID)
+                    else {
                         throw OWError.refused("finding #\(id) has no charge to adopt from")
                     }
                     let vendorName = c.string("vendor")
                     var name = vendorName
                     if try Licenses.find(db, name) != nil { name = "\(vendorName) (adopted)" }
                     let currency = try Currency.parse(c.string("currency"))
-                    var d = LicenseDraft(name: name, vendor: vendorName, seats: 1, cost: Money(minor: c.int("amount_minor"), currency: currency).decimal)
+                    var d = LicenseDraft(
+                        name: name, vendor: vendorName, seats: 1, cost: Money(minor: c.int("amount_minor"), currency: currency).decimal)
                     d.currency = currency.code
                     let period = (try? Period.parse(c.optionalString("period") ?? "monthly")) ?? .monthly
                     d.period = period.description
@@ -210,8 +241,9 @@ public enum Findings {
                 }
                 // Its charges are managed now (triggers move them out of the unmanaged aggregate).
                 // One finding per vendor and currency: the charges in that currency move.
-                try db.run("UPDATE charges SET license_id = ? WHERE vendor_id = ? AND currency = ? AND license_id IS NULL AND expected_id IS NULL",
-                           license.id, vendorID, f.amount?.currency.code ?? license.currency.code)
+                try db.run(
+                    "UPDATE charges SET license_id = ? WHERE vendor_id = ? AND currency = ? AND license_id IS NULL AND expected_id IS NULL",
+                    license.id, vendorID, f.amount?.currency.code ?? license.currency.code)
             case "unknown_vendor":
                 // The sender becomes a vendor (its domain recognised from the next scan on) and its subscription a license.
                 let key = try db.one("SELECT dedupe_key FROM findings WHERE id = ?", id)?.string("dedupe_key") ?? ""
@@ -219,22 +251,27 @@ public enum Findings {
                 guard parts.count >= 3, let amount = f.amount else { throw OWError.refused("finding #\(id) names no sender") }
                 let domain = String(parts[1])
                 let name = f.vendor ?? domain
-                let vendor = try Vendors.resolve(db, name) ?? Vendors.resolve(db, domain)
-                    ?? ((try? Vendors.insert(db, name: name, category: nil, domains: [domain], aliases: [])) ?? Vendors.insert(db, name: domain, category: nil, domains: [domain], aliases: []))
+                let vendor =
+                    try Vendors.resolve(db, name) ?? Vendors.resolve(db, domain)
+                    ?? ((try? Vendors.insert(db, name: name, category: nil, domains: [domain], aliases: []))
+                        ?? Vendors.insert(db, name: domain, category: nil, domains: [domain], aliases: []))
                 if let key = licenseKey {
                     license = try Licenses.get(db, key)
                 } else {
                     // Monthly unless the amount is a year of the monthly estimate.
                     let yearly = f.monthly.map { $0.minor * 12 == amount.minor && $0.minor != amount.minor } ?? false
-                    var d = LicenseDraft(name: try Licenses.find(db, vendor.name) == nil ? vendor.name : "\(vendor.name) (adopted)", vendor: vendor.name,
-                                         seats: 1, cost: amount.decimal)
+                    var d = LicenseDraft(
+                        name: try Licenses.find(db, vendor.name) == nil ? vendor.name : "\(vendor.name) (adopted)", vendor: vendor.name,
+                        seats: 1, cost: amount.decimal)
                     d.currency = amount.currency.code
                     d.period = yearly ? "yearly" : "monthly"
                     d.notes = "adopted from scan finding #\(id) (\(domain))"
                     license = try Licenses.add(session, d)
                 }
             case "price_change":
-                guard let lid = row.optionalInt("license_id"), let amount = f.amount else { throw OWError.refused("finding #\(id) names no license") }
+                guard let lid = row.optionalInt("license_id"), let amount = f.amount else {
+                    throw OWError.refused("finding #\(id) names no license")
+                }
                 // The finding's amount is the whole contract at the new price, per the license's period.
                 let current = try Licenses.get(db, String(lid))
                 var c = Licenses.Changes()
@@ -244,17 +281,21 @@ public enum Findings {
                     // The first purchase line takes the difference; later lines keep their prices.
                     let others = try current.lines.dropFirst().checkedSum(\.cost.minor)
                     guard amount.minor >= others else {
-                        throw OWError.refused("finding #\(id): the new price \(amount.display) is below what \(current.name)'s later purchase lines cost",
-                                              hint: "set the price by hand: owatch license edit \(ShellWord.quoted(current.name)) --cost AMOUNT")
+                        throw OWError.refused(
+                            "finding #\(id): the new price \(amount.display) is below what \(current.name)'s later purchase lines cost",
+                            hint: "set the price by hand: owatch license edit \(ShellWord.quoted(current.name)) --cost AMOUNT")
                     }
                     c.cost = Money(minor: amount.minor - others, currency: amount.currency).decimal
                 }
                 license = try Licenses.edit(session, String(lid), c)
             default:
-                throw OWError.refused("a \(f.kind) finding cannot be adopted", hint: "ignore it with `owatch scan ignore \(id) -m WHY`, or act on the license")
+                throw OWError.refused(
+                    "a \(f.kind) finding cannot be adopted", hint: "ignore it with `owatch scan ignore \(id) -m WHY`, or act on the license"
+                )
             }
-            try db.run("UPDATE findings SET status = 'adopted', resolved_at = ?, resolved_by = ?, license_id = COALESCE(license_id, ?) WHERE id = ?",
-                       Time.rfc3339(session.now), session.actor.name, license.id, id)
+            try db.run(
+                "UPDATE findings SET status = 'adopted', resolved_at = ?, resolved_by = ?, license_id = COALESCE(license_id, ?) WHERE id = ?",
+                Time.rfc3339(session.now), session.actor.name, license.id, id)
             try session.audit("finding.adopt", "finding:\(id)", .obj([("kind", .string(f.kind)), ("license", .string(license.name))]))
             return (try get(db, id), license)
         }
@@ -275,8 +316,9 @@ public enum Findings {
         return try session.write {
             let f = try get(session.db, id)
             guard f.status == "open" else { throw OWError.refused("finding #\(id) is already \(f.status)") }
-            try session.db.run("UPDATE findings SET status = 'ignored', resolved_at = ?, resolved_by = ?, note = ? WHERE id = ?",
-                               Time.rfc3339(session.now), session.actor.name, why, id)
+            try session.db.run(
+                "UPDATE findings SET status = 'ignored', resolved_at = ?, resolved_by = ?, note = ? WHERE id = ?",
+                Time.rfc3339(session.now), session.actor.name, why, id)
             try session.audit("finding.ignore", "finding:\(id)", .obj([("why", .string(why))]))
             return try get(session.db, id)
         }

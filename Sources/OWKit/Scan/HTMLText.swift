@@ -3,8 +3,10 @@ import Foundation
 /// HTML to plain text for reading receipts: tags removed, scripts and styles dropped,
 /// block elements on their own lines, entities decoded. Linear in the input.
 enum HTMLText {
-    static let blockTags: Set<String> = ["p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tbody", "thead",
-                                         "tfoot", "ul", "ol", "section", "article", "header", "footer", "hr", "blockquote", "pre", "title"]
+    static let blockTags: Set<String> = [
+        "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tbody", "thead",
+        "tfoot", "ul", "ol", "section", "article", "header", "footer", "hr", "blockquote", "pre", "title",
+    ]
     static let cellTags: Set<String> = ["td", "th"]
     static let entities: [String: String] = [
         "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ", "euro": "€", "pound": "£", "yen": "¥",
@@ -57,15 +59,23 @@ enum HTMLText {
             }
             if c == "&" {
                 var j = i + 1
-                while j < chars.count, j - i <= 10, chars[j] != ";", chars[j] != "&", chars[j] != "<", !chars[j].properties.isWhitespace { j += 1 }
+                while j < chars.count, j - i <= 10, chars[j] != ";", chars[j] != "&", chars[j] != "<", !chars[j].properties.isWhitespace {
+                    j += 1
+                }
                 if j < chars.count, chars[j] == ";" {
                     let name = String(String.UnicodeScalarView(chars[(i + 1)..<j]))
                     if name.hasPrefix("#") {
                         let digits = name.dropFirst()
                         let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
-                        if let v = value, let s = Unicode.Scalar(v), v != 0 { out.append(s); i = j + 1; continue }
+                        if let v = value, let s = Unicode.Scalar(v), v != 0 {
+                            out.append(s)
+                            i = j + 1
+                            continue
+                        }
                     } else if let e = entities[name] {
-                        out.append(contentsOf: e.unicodeScalars); i = j + 1; continue
+                        out.append(contentsOf: e.unicodeScalars)
+                        i = j + 1
+                        continue
                     }
                 }
                 out.append(c)
@@ -75,7 +85,9 @@ enum HTMLText {
             if c.properties.isWhitespace {
                 if c == "\n" || c == "\r" || c == "\t" || c == " " || c == "\u{A0}" {
                     if let last = out.last, last != " ", last != "\n" { out.append(" ") }
-                } else { out.append(" ") }
+                } else {
+                    out.append(" ")
+                }
                 i += 1
                 continue
             }

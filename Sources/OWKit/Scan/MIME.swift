@@ -58,7 +58,8 @@ public struct MailMessage: Sendable {
     /// The sender's address, lower-cased: what the vendor catalog's domains are matched against.
     public var fromAddress: String? {
         let raw = root.header("From") ?? ""
-        return MailHeader.mailboxes(raw).first?.address.lowercased() ?? raw.split(separator: " ").first { $0.includes("@") }.map { String($0).lowercased() }
+        return MailHeader.mailboxes(raw).first?.address.lowercased()
+            ?? raw.split(separator: " ").first { $0.includes("@") }.map { String($0).lowercased() }
     }
 
     /// All readable text: text/plain parts, or HTML turned into text when a part has no plain
@@ -75,10 +76,20 @@ public struct MailMessage: Sendable {
                 }
                 return
             }
-            if !p.children.isEmpty { for c in p.children { visit(c, insideAlternative: insideAlternative) }; return }
-            if let pdf = p.pdfText { pieces.append(pdf); return }
+            if !p.children.isEmpty {
+                for c in p.children { visit(c, insideAlternative: insideAlternative) }
+                return
+            }
+            if let pdf = p.pdfText {
+                pieces.append(pdf)
+                return
+            }
             guard let text = p.text else { return }
-            if p.contentType == "text/html" { pieces.append(HTMLText.text(text)) } else if p.contentType.hasPrefix("text/") { pieces.append(text) }
+            if p.contentType == "text/html" {
+                pieces.append(HTMLText.text(text))
+            } else if p.contentType.hasPrefix("text/") {
+                pieces.append(text)
+            }
         }
         visit(root, insideAlternative: false)
         let joined = pieces.joined(separator: "\n")
@@ -175,7 +186,10 @@ public enum MIME {
             let next = lineEnd < end ? lineEnd + 1 : end
             var contentEnd = lineEnd
             if contentEnd > i, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-            if contentEnd == i { finish(); return (headers, next) }          // the empty line
+            if contentEnd == i {
+                finish()
+                return (headers, next)
+            }  // the empty line
             let line = bytes[i..<contentEnd]
             if line.first == 0x20 || line.first == 0x09 {
                 current?.raw.append(contentsOf: [0x0A])
@@ -183,7 +197,8 @@ public enum MIME {
             } else if first, line.starts(with: Array("From ".utf8)) {
                 // An mbox "From " line before the headers: not a header.
             } else if let colon = line.firstIndex(of: UInt8(ascii: ":")),
-                      colon > line.startIndex, line[line.startIndex..<colon].allSatisfy({ $0 > 32 && $0 < 127 }) {
+                colon > line.startIndex, line[line.startIndex..<colon].allSatisfy({ $0 > 32 && $0 < 127 })
+            {
                 finish()
                 let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
                 var vStart = colon + 1
@@ -214,7 +229,8 @@ public enum MIME {
         guard value.includes("=?") else { return value }
         let b = Array(value.utf8)
         let n = b.count
-        let question = UInt8(ascii: "?"), equals = UInt8(ascii: "=")
+        let question = UInt8(ascii: "?")
+        let equals = UInt8(ascii: "=")
         // ahead[i]: the first index >= i where "?=" starts, and the first blank, or n.
         var ahead = [(close: Int, blank: Int)](repeating: (n, n), count: n + 1)
         var i = n - 1
@@ -225,8 +241,8 @@ public enum MIME {
         }
         var out: [UInt8] = []
         out.reserveCapacity(n)
-        var plainStart = 0            // start of the text not yet copied
-        var lastEncodedEnd = -1       // where the last decoded word ended, for adjacent words
+        var plainStart = 0  // start of the text not yet copied
+        var lastEncodedEnd = -1  // where the last decoded word ended, for adjacent words
         i = 0
         while i + 1 < n {
             guard b[i] == equals, b[i + 1] == question, let word = encodedWord(b, at: i, ahead: ahead) else {
@@ -253,7 +269,7 @@ public enum MIME {
         let n = b.count
         var q1 = start + 2
         while q1 < n, b[q1] != UInt8(ascii: "?") {
-            if b[q1] <= 0x20 { return nil }     // no blanks or controls in a charset
+            if b[q1] <= 0x20 { return nil }  // no blanks or controls in a charset
             q1 += 1
         }
         guard q1 > start + 2, q1 + 2 < n, b[q1 + 2] == UInt8(ascii: "?") else { return nil }
@@ -261,7 +277,7 @@ public enum MIME {
         guard enc == UInt8(ascii: "b") || enc == UInt8(ascii: "q") else { return nil }
         let payloadStart = q1 + 3
         let (close, blank) = ahead[payloadStart]
-        guard close < n, blank > close else { return nil }    // no "?=", or a space in the text
+        guard close < n, blank > close else { return nil }  // no "?=", or a space in the text
         let payload = Array(b[payloadStart..<close])
         let charset = String(decoding: b[(start + 2)..<q1], as: UTF8.self)
         let bytes = enc == UInt8(ascii: "b") ? base64(payload) : quotedPrintable(payload, header: true)
@@ -280,10 +296,14 @@ public enum MIME {
             var name = p[..<eq].trimmedBlanks.lowercased()
             var value = p[p.index(after: eq)...].trimmedBlanks
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
-                value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+                value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(
+                    of: "\\\\", with: "\\")
             }
             var extended = false
-            if name.hasSuffix("*") { extended = true; name.removeLast() }
+            if name.hasSuffix("*") {
+                extended = true
+                name.removeLast()
+            }
             if let star = name.lastIndex(of: "*"), let n = Int(name[name.index(after: star)...]) {
                 continued[String(name[..<star]), default: []].append((n, value, extended))
                 continue
@@ -300,12 +320,27 @@ public enum MIME {
     }
 
     static func splitParams(_ s: String) -> [String] {
-        var out: [String] = [], cur = "", quoted = false, escaped = false
+        var out: [String] = []
+        var cur = ""
+        var quoted = false
+        var escaped = false
         for ch in s {
-            if escaped { cur.append(ch); escaped = false; continue }
-            if ch == "\\" && quoted { cur.append(ch); escaped = true; continue }
+            if escaped {
+                cur.append(ch)
+                escaped = false
+                continue
+            }
+            if ch == "\\" && quoted {
+                cur.append(ch)
+                escaped = true
+                continue
+            }
             if ch == "\"" { quoted.toggle() }
-            if ch == ";" && !quoted { out.append(cur); cur = ""; continue }
+            if ch == ";" && !quoted {
+                out.append(cur)
+                cur = ""
+                continue
+            }
             cur.append(ch)
         }
         out.append(cur)
@@ -318,14 +353,20 @@ public enum MIME {
         var encoded = Substring(value)
         if first {
             let pieces = value.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
-            if pieces.count == 3 { charset = String(pieces[0]); encoded = pieces[2] }
+            if pieces.count == 3 {
+                charset = String(pieces[0])
+                encoded = pieces[2]
+            }
         }
         var bytes: [UInt8] = []
         var it = Array(encoded.utf8)[...]
         while let b = it.popFirst() {
             if b == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(v); it = it.dropFirst(2)
-            } else { bytes.append(b) }
+                bytes.append(v)
+                it = it.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
         }
         return Charset.decode(bytes, charset: charset ?? "utf-8")
     }
@@ -339,7 +380,14 @@ public enum MIME {
             var lineEnd = i
             while lineEnd < body.endIndex, body[lineEnd] != 0x0A { lineEnd += 1 }
             let blank = body[i..<lineEnd].allSatisfy { $0 == 0x0D || $0 == 0x20 || $0 == 0x09 }
-            if blank { if let s = start { blocks.append(body[s..<i]); start = nil } } else if start == nil { start = i }
+            if blank {
+                if let s = start {
+                    blocks.append(body[s..<i])
+                    start = nil
+                }
+            } else if start == nil {
+                start = i
+            }
             i = lineEnd < body.endIndex ? lineEnd + 1 : body.endIndex
         }
         if let s = start { blocks.append(body[s..<body.endIndex]) }
@@ -372,7 +420,10 @@ public enum MIME {
                         // The line break before the delimiter belongs to the delimiter.
                         // Nothing at all between two delimiters is no part (as Python reads it).
                         var e = i
-                        if e > s, body[e - 1] == 0x0A { e -= 1; if e > s, body[e - 1] == 0x0D { e -= 1 } }
+                        if e > s, body[e - 1] == 0x0A {
+                            e -= 1
+                            if e > s, body[e - 1] == 0x0D { e -= 1 }
+                        }
                         parts.append(body[s..<e])
                     }
                     if closing { return parts }
@@ -406,7 +457,8 @@ public enum MIME {
     static func base64(_ input: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(input.count * 3 / 4)
-        var acc: UInt32 = 0, bits = 0
+        var acc: UInt32 = 0
+        var bits = 0
         for c in input {
             if c == UInt8(ascii: "=") { break }
             let v = base64Table[Int(c)]
@@ -438,14 +490,25 @@ public enum MIME {
             let c = input[i]
             if c == UInt8(ascii: "=") {
                 if i + 2 < input.count, let hi = hex(input[i + 1]), let lo = hex(input[i + 2]) {
-                    out.append(hi << 4 | lo); i += 3; continue
+                    out.append(hi << 4 | lo)
+                    i += 3
+                    continue
                 }
                 // A soft line break, possibly with trailing spaces; or a stray "=", kept as written.
                 var j = i + 1
                 while j < input.count, input[j] == 0x20 || input[j] == 0x09 { j += 1 }
-                if j < input.count, input[j] == 0x0A { i = j + 1; continue }
-                if j + 1 < input.count, input[j] == 0x0D, input[j + 1] == 0x0A { i = j + 2; continue }
-                if j == input.count && j > i + 1 { i = j; continue }
+                if j < input.count, input[j] == 0x0A {
+                    i = j + 1
+                    continue
+                }
+                if j + 1 < input.count, input[j] == 0x0D, input[j + 1] == 0x0A {
+                    i = j + 2
+                    continue
+                }
+                if j == input.count && j > i + 1 {
+                    i = j
+                    continue
+                }
                 out.append(c)
                 i += 1
                 continue

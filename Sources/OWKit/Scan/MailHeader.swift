@@ -14,10 +14,18 @@ public enum MailHeader {
     public static func mailboxes(_ value: String) -> [Mailbox] {
         // By bytes: every character that structures a header is ASCII, and a UTF-8 sequence
         // never contains an ASCII byte (every message's From is read here).
-        var items: [String] = [], cur: [UInt8] = []
-        var quoted = false, angle = 0, paren = 0, escaped = false
+        var items: [String] = []
+        var cur: [UInt8] = []
+        var quoted = false
+        var angle = 0
+        var paren = 0
+        var escaped = false
         for b in value.utf8 {
-            if escaped { cur.append(b); escaped = false; continue }
+            if escaped {
+                cur.append(b)
+                escaped = false
+                continue
+            }
             switch b {
             case UInt8(ascii: "\\") where quoted || paren > 0: escaped = true
             case UInt8(ascii: "\"") where paren == 0: quoted.toggle()
@@ -26,7 +34,9 @@ public enum MailHeader {
             case UInt8(ascii: "<") where !quoted && paren == 0: angle += 1
             case UInt8(ascii: ">") where !quoted && paren == 0 && angle > 0: angle -= 1
             case UInt8(ascii: ",") where !quoted && paren == 0 && angle == 0:
-                items.append(String(decoding: cur, as: UTF8.self)); cur = []; continue
+                items.append(String(decoding: cur, as: UTF8.self))
+                cur = []
+                continue
             default: break
             }
             cur.append(b)
@@ -37,13 +47,30 @@ public enum MailHeader {
 
     static func mailbox(_ text: String) -> Mailbox? {
         // Drop comments, keep quoted text.
-        var bytes: [UInt8] = [], quoted = false, paren = 0, escaped = false
+        var bytes: [UInt8] = []
+        var quoted = false
+        var paren = 0
+        var escaped = false
         for b in text.utf8 {
-            if escaped { if paren == 0 { bytes.append(b) }; escaped = false; continue }
-            if b == UInt8(ascii: "\\") && (quoted || paren > 0) { escaped = true; if paren == 0 { bytes.append(b) }; continue }
+            if escaped {
+                if paren == 0 { bytes.append(b) }
+                escaped = false
+                continue
+            }
+            if b == UInt8(ascii: "\\") && (quoted || paren > 0) {
+                escaped = true
+                if paren == 0 { bytes.append(b) }
+                continue
+            }
             if b == UInt8(ascii: "\"") && paren == 0 { quoted.toggle() }
-            if b == UInt8(ascii: "(") && !quoted { paren += 1; continue }
-            if b == UInt8(ascii: ")") && !quoted && paren > 0 { paren -= 1; continue }
+            if b == UInt8(ascii: "(") && !quoted {
+                paren += 1
+                continue
+            }
+            if b == UInt8(ascii: ")") && !quoted && paren > 0 {
+                paren -= 1
+                continue
+            }
             if paren == 0 { bytes.append(b) }
         }
         let plain = String(decoding: bytes, as: UTF8.self)
@@ -53,7 +80,8 @@ public enum MailHeader {
             let address = t[t.index(after: lt)..<gt].trimmedBlanks
             var name = t[..<lt].trimmedBlanks
             if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 {
-                name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+                name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(
+                    of: "\\\\", with: "\\")
             }
             return Mailbox(name: name.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " "), address: address)
         }
@@ -65,7 +93,8 @@ public enum MailHeader {
         boxes.map { b in
             guard !b.name.isEmpty else { return b.address }
             let specials = CharacterSet(charactersIn: "()<>@,:;.\\\"[]")
-            let name = b.name.unicodeScalars.contains(where: specials.contains)
+            let name =
+                b.name.unicodeScalars.contains(where: specials.contains)
                 ? "\"" + b.name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
                 : b.name
             return "\(name) <\(b.address)>"
@@ -75,12 +104,14 @@ public enum MailHeader {
     // MARK: Dates
 
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    static let zones: [String: Int] = ["ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
-                                       "mst": -420, "mdt": -360, "pst": -480, "pdt": -420, "cet": 60, "cest": 120, "bst": 60]
+    static let zones: [String: Int] = [
+        "ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
+        "mst": -420, "mdt": -360, "pst": -480, "pdt": -420, "cet": 60, "cest": 120, "bst": 60,
+    ]
 
     public struct MailDate: Sendable {
-        public let date: Date            // the instant
-        public let offsetMinutes: Int    // the writer's zone
+        public let date: Date  // the instant
+        public let offsetMinutes: Int  // the writer's zone
     }
 
     /// Parses RFC 5322 dates and their common deviations: no weekday, no seconds,
@@ -89,7 +120,9 @@ public enum MailHeader {
         var text = value
         if let paren = text.firstIndex(of: "(") { text = String(text[..<paren]) }
         var tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map(String.init)
-        if let first = tokens.first, first.count >= 3, months.firstIndex(of: first.prefix(3).lowercased()) == nil, Int(first) == nil { tokens.removeFirst() }
+        if let first = tokens.first, first.count >= 3, months.firstIndex(of: first.prefix(3).lowercased()) == nil, Int(first) == nil {
+            tokens.removeFirst()
+        }
         // "00:01+0000": a zone glued to the time.
         if tokens.count >= 4, let sign = tokens[3].firstIndex(where: { $0 == "+" || $0 == "-" }), sign != tokens[3].startIndex {
             let zone = String(tokens[3][sign...])
@@ -97,9 +130,15 @@ public enum MailHeader {
             tokens.insert(zone, at: 4)
         }
         guard tokens.count >= 4 else { return nil }
-        var day: Int?, month: Int?
-        if let d = Int(tokens[0]), let m = months.firstIndex(of: tokens[1].prefix(3).lowercased()) { day = d; month = m + 1 }
-        else if let m = months.firstIndex(of: tokens[0].prefix(3).lowercased()), let d = Int(tokens[1]) { day = d; month = m + 1 }
+        var day: Int?
+        var month: Int?
+        if let d = Int(tokens[0]), let m = months.firstIndex(of: tokens[1].prefix(3).lowercased()) {
+            day = d
+            month = m + 1
+        } else if let m = months.firstIndex(of: tokens[0].prefix(3).lowercased()), let d = Int(tokens[1]) {
+            day = d
+            month = m + 1
+        }
         guard let d = day, let m = month, var y = Int(tokens[2]), (1...31).contains(d) else { return nil }
         if tokens[2].count <= 2 { y += y < 50 ? 2000 : 1900 } else if tokens[2].count == 3 { y += 1900 }
         let time = tokens[3].split(separator: ":").map { Int($0) }
@@ -109,7 +148,7 @@ public enum MailHeader {
         var offset = 0
         if tokens.count > 4 {
             let z = tokens[4]
-            if (z.hasPrefix("+") || z.hasPrefix("-")), z.count == 5, let v = Int(z.dropFirst()) {
+            if z.hasPrefix("+") || z.hasPrefix("-"), z.count == 5, let v = Int(z.dropFirst()) {
                 offset = (z.hasPrefix("-") ? -1 : 1) * (v / 100 * 60 + v % 100)
             } else if let named = zones[z.lowercased()] {
                 offset = named
@@ -126,7 +165,8 @@ public enum MailHeader {
         let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((local.days % 7) + 7) % 7]
         let sod = local.secondOfDay
         let off = abs(d.offsetMinutes)
-        return "\(weekday), \(Time.pad(day, 2)) \(months[m - 1].capitalized) \(y) \(Time.pad(sod / 3600, 2)):\(Time.pad(sod / 60 % 60, 2)):\(Time.pad(sod % 60, 2)) "
+        return
+            "\(weekday), \(Time.pad(day, 2)) \(months[m - 1].capitalized) \(y) \(Time.pad(sod / 3600, 2)):\(Time.pad(sod / 60 % 60, 2)):\(Time.pad(sod % 60, 2)) "
             + (d.offsetMinutes < 0 ? "-" : "+") + Time.pad(off / 60, 2) + Time.pad(off % 60, 2)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// One message read from a source, with the key that recognises it on a later scan.
 struct MailItem {
     let bytes: [UInt8]
-    let fileKey: String?     // Maildir/eml: the file, so an unchanged file is never read twice
+    let fileKey: String?  // Maildir/eml: the file, so an unchanged file is never read twice
 }
 
 /// One entry of an mbox: a message, or one too large to read (skipped, never buffered whole).
@@ -26,8 +26,8 @@ struct MboxReader {
     let handle: FileHandle
     let maxMessageBytes: Int
     private var buffer: [UInt8] = []
-    private var pos = 0                   // where the unread part of the buffer starts
-    private var bufferStart: Int          // file offset of buffer[0]
+    private var pos = 0  // where the unread part of the buffer starts
+    private var bufferStart: Int  // file offset of buffer[0]
     private var eof = false
     private(set) var junkBytes = 0
 
@@ -105,9 +105,9 @@ struct MboxReader {
     mutating func next() -> MboxEntry? {
         guard skipToSeparator() else { return nil }
         let start = bufferStart + pos
-        var keep = pos                     // the first byte still needed
-        var search = pos                   // where the search for a line feed resumes
-        var bodyStart: Int?                // after the separator line (nil while oversized)
+        var keep = pos  // the first byte still needed
+        var search = pos  // where the search for a line feed resumes
+        var bodyStart: Int?  // after the separator line (nil while oversized)
         var oversized = false
         var end: Int
         // The separator line, then each following line start until one is a separator.
@@ -115,7 +115,7 @@ struct MboxReader {
             var found: Int?
             while true {
                 guard let nl = newline(from: search) else {
-                    search = buffer.count                    // no line feed up to here: never searched again
+                    search = buffer.count  // no line feed up to here: never searched again
                     break
                 }
                 if bodyStart == nil && !oversized {
@@ -123,7 +123,7 @@ struct MboxReader {
                     search = nl + 1
                     continue
                 }
-                if nl + 6 > buffer.count {                   // need more bytes to decide
+                if nl + 6 > buffer.count {  // need more bytes to decide
                     search = nl
                     break
                 }
@@ -166,7 +166,8 @@ struct MboxReader {
         func quotedFrom(at i: Int) -> Bool {
             var j = i
             while j < bytes.count, bytes[j] == 0x3E { j += 1 }
-            return j > i && j + 5 <= bytes.count && bytes[j] == 0x46 && bytes[j + 1] == 0x72 && bytes[j + 2] == 0x6F && bytes[j + 3] == 0x6D && bytes[j + 4] == 0x20
+            return j > i && j + 5 <= bytes.count && bytes[j] == 0x46 && bytes[j + 1] == 0x72 && bytes[j + 2] == 0x6F && bytes[j + 3] == 0x6D
+                && bytes[j + 4] == 0x20
         }
         var any = quotedFrom(at: 0)
         var k = 0
@@ -219,7 +220,7 @@ enum MailFiles {
         if Int(st.st_size) > maxBytes { return .tooLarge(Int(st.st_size)) }
         let data: Data
         do {
-            data = try h.read(upToCount: maxBytes + 1) ?? Data()     // nil at the end of the file: an empty file
+            data = try h.read(upToCount: maxBytes + 1) ?? Data()  // nil at the end of the file: an empty file
         } catch {
             return .unreadable
         }
@@ -247,7 +248,9 @@ enum MailFiles {
     /// A `.eml` file, or every `.eml` file in a directory (recursively), keyed by path, size and time.
     static func eml(_ path: String) throws -> [(path: String, key: String)] {
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw OWError(.missingInput, "no such file \(path)") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw OWError(.missingInput, "no such file \(path)")
+        }
         var files: [String] = []
         if isDir.boolValue {
             let e = FileManager.default.enumerator(atPath: path)

@@ -84,7 +84,8 @@ struct Matcher {
         var expectedID: Int64?
         let (license, verdict) = try pickLicense(for: c, day: day)
         if license == nil {
-            expectedID = try db.one("""
+            expectedID = try db.one(
+                """
                 SELECT e.id FROM expected_spend e
                 WHERE e.currency = ? AND e.amount_minor = ? AND (e.vendor_id = ? OR lower(e.item) LIKE '%' || lower(?) || '%')
                   AND NOT EXISTS (SELECT 1 FROM charges x WHERE x.expected_id = e.id)
@@ -92,24 +93,30 @@ struct Matcher {
                 """, c.amount.currency.code, c.amount.minor, c.vendor.id, c.vendor.name)?.int("id")
         }
         // Paid twice: the same amount to the same vendor within three days, from the same kind of source.
-        let duplicateOf = try db.one("""
+        let duplicateOf = try db.one(
+            """
             SELECT id FROM charges WHERE vendor_id = ? AND amount_minor = ? AND currency = ? AND origin = ?
               AND charged_on BETWEEN date(?, '-3 days') AND date(?, '+3 days')
             ORDER BY id LIMIT 1
             """, c.vendor.id, c.amount.minor, c.amount.currency.code, c.origin, day, day)?.int("id")
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id, expected_id,
                                 currency_assumed, created_at)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo, c.period?.description,
-                   String(c.description.prefix(300)), license?.id, expectedID, c.currencyAssumed, Time.rfc3339(session.now))
+            """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo,
+            c.period?.description,
+            String(c.description.prefix(300)), license?.id, expectedID, c.currencyAssumed, Time.rfc3339(session.now))
         let chargeID = db.lastInsertRowID
         try seen(c, in: chargeID)
-        let unmanaged = license == nil && expectedID == nil   // triggers add it to spend_monthly
+        let unmanaged = license == nil && expectedID == nil  // triggers add it to spend_monthly
         if let dup = duplicateOf {
-            try add(Findings.record(db, kind: "duplicate", key: "duplicate:\(chargeID)", vendor: c.vendor, licenseID: license?.id, chargeID: chargeID,
-                                    amount: c.amount, monthly: nil, summary: "\(c.vendor.name) charged \(c.amount.display) twice (charges #\(dup) and #\(chargeID), \(day))",
-                                    now: session.now, currencyAssumed: c.currencyAssumed))
+            try add(
+                Findings.record(
+                    db, kind: "duplicate", key: "duplicate:\(chargeID)", vendor: c.vendor, licenseID: license?.id, chargeID: chargeID,
+                    amount: c.amount, monthly: nil,
+                    summary: "\(c.vendor.name) charged \(c.amount.display) twice (charges #\(dup) and #\(chargeID), \(day))",
+                    now: session.now, currencyAssumed: c.currencyAssumed))
         }
         if let l = license { try priceFinding(l, verdict, c, chargeID: chargeID, day: day) }
         if unmanaged { try unmanagedFinding(c, chargeID: chargeID, day: day) }
@@ -125,12 +132,14 @@ struct Matcher {
             let monthly = Money(minor: (Rational(newCost.minor, 1) * l.period.chargesPerMonth).rounded, currency: l.currency)
             let what = [chargePeriod.description, seats.map { "\($0) seat(s)" }].compactMap { $0 }.joined(separator: ", ")
             let converted = c.amount.currency == l.currency ? "" : " (converted to \(l.currency.code))"
-            try add(Findings.record(db, kind: "price_change", key: "price:\(l.id):\(newCost.minor)", vendor: c.vendor, licenseID: l.id, chargeID: chargeID,
-                                    amount: newCost, monthly: monthly,
-                                    summary: "\(l.name) was charged \(c.amount.display) on \(day) (\(what))\(converted): at that price the contract is "
-                                        + "\(newCost.display) \(l.period.description)" + (l.period == .monthly ? "" : " (\(monthly.display) a month)")
-                                        + "; it says \(l.cost.display)",
-                                    now: session.now, refresh: true, currencyAssumed: c.currencyAssumed))
+            try add(
+                Findings.record(
+                    db, kind: "price_change", key: "price:\(l.id):\(newCost.minor)", vendor: c.vendor, licenseID: l.id, chargeID: chargeID,
+                    amount: newCost, monthly: monthly,
+                    summary: "\(l.name) was charged \(c.amount.display) on \(day) (\(what))\(converted): at that price the contract is "
+                        + "\(newCost.display) \(l.period.description)" + (l.period == .monthly ? "" : " (\(monthly.display) a month)")
+                        + "; it says \(l.cost.display)",
+                    now: session.now, refresh: true, currencyAssumed: c.currencyAssumed))
         }
     }
 
@@ -138,10 +147,12 @@ struct Matcher {
     private mutating func unmanagedFinding(_ c: Charge, chargeID: Int64, day: String) throws {
         let period = c.period ?? .monthly
         let monthly = Money(minor: (Rational(c.amount.minor, 1) * period.chargesPerMonth).rounded, currency: c.amount.currency)
-        try add(Findings.record(session.db, kind: "unmanaged", key: "unmanaged:\(c.vendor.id):\(c.amount.currency.code)", vendor: c.vendor, licenseID: nil,
-                                chargeID: chargeID, amount: c.amount, monthly: monthly,
-                                summary: "\(c.vendor.name): \(c.amount.display) paid on \(day) matches no license (about \(monthly.display) a month)",
-                                now: session.now, currencyAssumed: c.currencyAssumed))
+        try add(
+            Findings.record(
+                session.db, kind: "unmanaged", key: "unmanaged:\(c.vendor.id):\(c.amount.currency.code)", vendor: c.vendor, licenseID: nil,
+                chargeID: chargeID, amount: c.amount, monthly: monthly,
+                summary: "\(c.vendor.name): \(c.amount.display) paid on \(day) matches no license (about \(monthly.display) a month)",
+                now: session.now, currencyAssumed: c.currencyAssumed))
     }
 
     /// The charge `id`, first seen in another currency (a card line), takes the invoice's amount
@@ -151,14 +162,18 @@ struct Matcher {
         guard let old = try db.one("SELECT license_id, expected_id, currency, amount_minor FROM charges WHERE id = ?", id) else { return }
         let wasUnmanaged = old.optionalInt("license_id") == nil && old.optionalInt("expected_id") == nil
         let (license, verdict) = try pickLicense(for: c, day: day)
-        try db.run("UPDATE charges SET amount_minor = ?, currency = ?, period = COALESCE(period, ?), license_id = COALESCE(license_id, ?) WHERE id = ?",
-                   c.amount.minor, c.amount.currency.code, c.period?.description, license?.id, id)
+        try db.run(
+            "UPDATE charges SET amount_minor = ?, currency = ?, period = COALESCE(period, ?), license_id = COALESCE(license_id, ?) WHERE id = ?",
+            c.amount.minor, c.amount.currency.code, c.period?.description, license?.id, id)
         if wasUnmanaged {
-            try Findings.resolveUnmanagedIfGone(db, vendor: c.vendor.name, currency: old.string("currency"),
-                                                reason: "its charge #\(id) is the invoice's \(c.amount.display)", by: "owatch", now: session.now)
+            try Findings.resolveUnmanagedIfGone(
+                db, vendor: c.vendor.name, currency: old.string("currency"),
+                reason: "its charge #\(id) is the invoice's \(c.amount.display)", by: "owatch", now: session.now)
             if license == nil { try unmanagedFinding(c, chargeID: id, day: day) }
         }
-        if let l = license, old.optionalInt("license_id") == nil || old.optionalInt("license_id") == l.id { try priceFinding(l, verdict, c, chargeID: id, day: day) }
+        if let l = license, old.optionalInt("license_id") == nil || old.optionalInt("license_id") == l.id {
+            try priceFinding(l, verdict, c, chargeID: id, day: day)
+        }
     }
 
     private mutating func add(_ id: Int64?) { if let id { created.append(id) } }
@@ -182,8 +197,9 @@ struct Matcher {
 
     /// Records one more place the payment `chargeID` was seen: this source's key, kind and text.
     func seen(_ c: Charge, in chargeID: Int64) throws {
-        try session.db.run("INSERT OR IGNORE INTO charge_sources(charge_id, item_key, origin, detail, seen_at) VALUES (?,?,?,?,?)",
-                           chargeID, c.key, c.origin, String(c.description.prefix(300)), Time.rfc3339(session.now))
+        try session.db.run(
+            "INSERT OR IGNORE INTO charge_sources(charge_id, item_key, origin, detail, seen_at) VALUES (?,?,?,?,?)",
+            chargeID, c.key, c.origin, String(c.description.prefix(300)), Time.rfc3339(session.now))
     }
 
     /// A refund: linked to the latest earlier charge of the vendor with that amount not refunded
@@ -191,21 +207,25 @@ struct Matcher {
     /// raises no finding of its own.
     mutating func recordRefund(_ c: Charge, day: String) throws -> Bool {
         let db = session.db
-        let refunded = try db.one("""
+        let refunded = try db.one(
+            """
             SELECT id, license_id, expected_id FROM charges x
             WHERE x.vendor_id = ? AND x.currency = ? AND x.amount_minor = ? AND x.charged_on <= ?
               AND NOT EXISTS (SELECT 1 FROM charges r WHERE r.refund_of = x.id)
             ORDER BY x.charged_on DESC, x.id DESC LIMIT 1
             """, c.vendor.id, c.amount.currency.code, -c.amount.minor, day)
-        let license = try refunded.map { $0.optionalInt("license_id") }
+        let license =
+            try refunded.map { $0.optionalInt("license_id") }
             ?? licenses(of: c.vendor).first { $0.currency == c.amount.currency }?.id
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id,
                                 expected_id, created_at, refund_of)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo, c.period?.description,
-                   String(c.description.prefix(300)), license, refunded?.optionalInt("expected_id"), Time.rfc3339(session.now),
-                   refunded?.int("id"))
+            """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo,
+            c.period?.description,
+            String(c.description.prefix(300)), license, refunded?.optionalInt("expected_id"), Time.rfc3339(session.now),
+            refunded?.int("id"))
         try seen(c, in: db.lastInsertRowID)
         return true
     }
@@ -219,21 +239,26 @@ struct Matcher {
               AND x.origin != ?3 AND NOT EXISTS (SELECT 1 FROM charge_sources s WHERE s.charge_id = x.id AND s.origin = ?3)
               AND (x.invoice_no IS NULL OR ?4 IS NULL OR x.invoice_no = ?4)
             """
-        if let same = try db.one("""
+        if let same = try db.one(
+            """
             SELECT id, currency FROM charges x WHERE x.vendor_id = ?1 AND x.amount_minor = ?5 AND x.currency = ?6 AND \(unseenHere)
             ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 1
-            """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code) {
+            """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code)
+        {
             return (same.int("id"), same.string("currency"))
         }
         // In another currency (a card converts a USD invoice to EUR): the same amount at the
         // day's rate, give or take what card networks add to it. Without rates, never.
         guard !rates.isEmpty else { return nil }
-        for x in try db.query("""
+        for x in try db.query(
+            """
             SELECT id, currency, amount_minor FROM charges x WHERE x.vendor_id = ?1 AND x.currency != ?6 AND (x.amount_minor < 0) = (?5 < 0) AND \(unseenHere)
             ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 20
-            """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code) {
+            """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code)
+        {
             guard let currency = try? Currency.parse(x.string("currency")),
-                  let converted = try rates.convert(c.amount, to: currency, on: day)?.money else { continue }
+                let converted = try rates.convert(c.amount, to: currency, on: day)?.money
+            else { continue }
             let check = PriceCheck(tolerance: Matcher.conversionSpread)
             if check.within(Rational(x.int("amount_minor"), 1), of: Rational(converted.minor, 1)) { return (x.int("id"), currency.code) }
         }
@@ -248,8 +273,10 @@ struct Matcher {
         let db = session.db
         try Findings.resolveStale(db, now: session.now)
         for (l, date) in try Licenses.renewals(db, within: Duration(count: 30, unit: .day), today: today) {
-            try add(Findings.record(db, kind: "renewal", key: "renewal:\(l.id):\(Time.day(date))", vendor: nil, licenseID: l.id, chargeID: nil,
-                                    amount: l.cost, monthly: nil, summary: "\(l.name) renews on \(Time.day(date)) for \(l.cost.display)", now: session.now))
+            try add(
+                Findings.record(
+                    db, kind: "renewal", key: "renewal:\(l.id):\(Time.day(date))", vendor: nil, licenseID: l.id, chargeID: nil,
+                    amount: l.cost, monthly: nil, summary: "\(l.name) renews on \(Time.day(date)) for \(l.cost.display)", now: session.now))
         }
         var f = LicenseFilter()
         f.unusedOnly = true
@@ -258,8 +285,10 @@ struct Matcher {
             let idle = l.freeSeats ?? 0
             let cost = Money(minor: (l.seatMonthlyExact * idle).rounded, currency: l.currency)
             // One open finding per license; resolveStale keeps its count up to date.
-            try add(Findings.record(db, kind: "unused_seats", key: "unused:\(l.id)", vendor: nil, licenseID: l.id, chargeID: nil,
-                                    amount: nil, monthly: cost, summary: Findings.unusedSummary(l, idle: idle, cost: cost), now: session.now))
+            try add(
+                Findings.record(
+                    db, kind: "unused_seats", key: "unused:\(l.id)", vendor: nil, licenseID: l.id, chargeID: nil,
+                    amount: nil, monthly: cost, summary: Findings.unusedSummary(l, idle: idle, cost: cost), now: session.now))
         }
     }
 
@@ -269,20 +298,24 @@ struct Matcher {
         let period = u.period ?? .monthly
         let monthly = Money(minor: (Rational(u.amount.minor, 1) * period.chargesPerMonth).rounded, currency: u.amount.currency)
         let day = Time.day(u.on)
-        try add(Findings.record(session.db, kind: "unknown_vendor", key: "unknown:\(u.domain):\(u.amount.currency.code)", vendor: nil,
-                                vendorName: u.name, licenseID: nil,
-                                chargeID: nil, amount: u.amount, monthly: monthly,
-                                summary: "\(u.name) (\(u.domain)) billed \(u.amount.display) \(period.description) on \(day) and is not in the catalog: "
-                                    + "a subscription nobody registered? (\(String(u.subject.prefix(80))))", now: session.now, refresh: true,
-                                currencyAssumed: u.currencyAssumed))
+        try add(
+            Findings.record(
+                session.db, kind: "unknown_vendor", key: "unknown:\(u.domain):\(u.amount.currency.code)", vendor: nil,
+                vendorName: u.name, licenseID: nil,
+                chargeID: nil, amount: u.amount, monthly: monthly,
+                summary: "\(u.name) (\(u.domain)) billed \(u.amount.display) \(period.description) on \(day) and is not in the catalog: "
+                    + "a subscription nobody registered? (\(String(u.subject.prefix(80))))", now: session.now, refresh: true,
+                currencyAssumed: u.currencyAssumed))
     }
 
     /// A trial that turns paid on `ends`: one finding per vendor and day.
     mutating func recordTrial(_ vendor: Vendor, ends: String, subject: String) throws {
-        try add(Findings.record(session.db, kind: "trial", key: "trial:\(vendor.id):\(ends)", vendor: vendor, licenseID: nil, chargeID: nil,
-                                amount: nil, monthly: nil,
-                                summary: "\(vendor.name)'s trial ends on \(ends) and turns paid then, unless cancelled (\(String(subject.prefix(80))))",
-                                now: session.now))
+        try add(
+            Findings.record(
+                session.db, kind: "trial", key: "trial:\(vendor.id):\(ends)", vendor: vendor, licenseID: nil, chargeID: nil,
+                amount: nil, monthly: nil,
+                summary: "\(vendor.name)'s trial ends on \(ends) and turns paid then, unless cancelled (\(String(subject.prefix(80))))",
+                now: session.now))
     }
 
     func newFindings() throws -> [Finding] {

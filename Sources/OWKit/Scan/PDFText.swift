@@ -26,10 +26,12 @@ enum PDFText {
         if doc.needsPassword { return nil }
         if let text = try layoutText(doc) { return text }
         if doc.security != nil { return nil }
-        let haystack = LowerText(lowered: pdf)      // keywords are lower-case ASCII already
-        var streams = 0, from = 0
+        let haystack = LowerText(lowered: pdf)  // keywords are lower-case ASCII already
+        var streams = 0
+        var from = 0
         var out = ""
-        let streamWord = Array("stream".utf8), endWord = Array("endstream".utf8)
+        let streamWord = Array("stream".utf8)
+        let endWord = Array("endstream".utf8)
         while streams < maxStreams, let at = haystack.find(streamWord, from: from) {
             from = at + streamWord.count
             // "endstream" also contains "stream"; a stream keyword follows ">>" and an EOL.
@@ -52,7 +54,7 @@ enum PDFText {
                 budget.spendInflated(inflated.count)
                 data = inflated
             } else if dict.includes("/Filter") {
-                continue                              // other filters (images, fonts) carry no text we read
+                continue  // other filters (images, fonts) carry no text we read
             }
             let text = showText(data)
             if !text.isEmpty { out += text + "\n" }
@@ -80,7 +82,7 @@ enum PDFText {
                 let produced = chunk.count - Int(stream.avail_out)
                 out.append(contentsOf: chunk[0..<min(produced, limit - out.count)])
                 if status == Z_STREAM_END { break }
-                if status != Z_OK { return out.isEmpty ? nil : out }   // corrupt: keep what inflated
+                if status != Z_OK { return out.isEmpty ? nil : out }  // corrupt: keep what inflated
                 if produced == 0 && stream.avail_in == 0 { break }
             }
             return out
@@ -89,26 +91,38 @@ enum PDFText {
 
     /// The strings a content stream shows, a line per text line.
     static func showText(_ s: [UInt8]) -> String {
-        var lines: [String] = [], line: [UInt8] = []
-        var operands: [[UInt8]] = []                 // strings since the last operator
-        var numbers: [Double] = []                   // numbers since the last operator
+        var lines: [String] = []
+        var line: [UInt8] = []
+        var operands: [[UInt8]] = []  // strings since the last operator
+        var numbers: [Double] = []  // numbers since the last operator
         var inArray = false
         var i = 0
-        func endLine() { if !line.isEmpty { lines.append(Charset.decode(line, charset: "windows-1252")); line = [] } }
-        func isNumberByte(_ b: UInt8) -> Bool { (48...57).contains(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") }
+        func endLine() {
+            if !line.isEmpty {
+                lines.append(Charset.decode(line, charset: "windows-1252"))
+                line = []
+            }
+        }
+        func isNumberByte(_ b: UInt8) -> Bool {
+            (48...57).contains(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+")
+        }
         while i < s.count {
             let c = s[i]
             switch c {
             case UInt8(ascii: "("):
                 let (str, next) = literal(s, from: i)
-                operands.append(str); i = next
+                operands.append(str)
+                i = next
             case UInt8(ascii: "<") where i + 1 < s.count && s[i + 1] != UInt8(ascii: "<"):
                 let (str, next) = hex(s, from: i)
-                operands.append(str); i = next
+                operands.append(str)
+                i = next
             case UInt8(ascii: "["):
-                inArray = true; i += 1
+                inArray = true
+                i += 1
             case UInt8(ascii: "]"):
-                inArray = false; i += 1
+                inArray = false
+                i += 1
             case _ where isNumberByte(c):
                 var j = i + 1
                 while j < s.count && isNumberByte(s[j]) { j += 1 }
@@ -120,13 +134,19 @@ enum PDFText {
                 while i < s.count && s[i] != 10 && s[i] != 13 { i += 1 }
             case 65...90, 97...122, UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "*"):
                 var j = i
-                while j < s.count && (65...90 ~= s[j] || 97...122 ~= s[j] || s[j] == UInt8(ascii: "*") || s[j] == UInt8(ascii: "'") || s[j] == UInt8(ascii: "\"")) { j += 1 }
+                while j < s.count
+                    && (65...90 ~= s[j] || 97...122 ~= s[j] || s[j] == UInt8(ascii: "*") || s[j] == UInt8(ascii: "'")
+                        || s[j] == UInt8(ascii: "\""))
+                { j += 1 }
                 let op = String(decoding: s[i..<j], as: UTF8.self)
                 switch op {
                 case "Tj", "TJ": for o in operands { line += o }
-                case "'", "\"": endLine(); for o in operands { line += o }
+                case "'", "\"":
+                    endLine()
+                    for o in operands { line += o }
                 // A move along the same baseline continues the line (a column of a table row).
-                case "Td", "TD": if numbers.count >= 2 && numbers[numbers.count - 1] == 0 && !line.isEmpty { line.append(32) } else { endLine() }
+                case "Td", "TD":
+                    if numbers.count >= 2 && numbers[numbers.count - 1] == 0 && !line.isEmpty { line.append(32) } else { endLine() }
                 case "T*", "Tm", "ET": endLine()
                 default: break
                 }
@@ -143,30 +163,56 @@ enum PDFText {
 
     /// A literal string `( … )` with nesting and escapes; returns it and the index after it.
     static func literal(_ s: [UInt8], from start: Int) -> ([UInt8], Int) {
-        var out: [UInt8] = [], depth = 0, i = start
+        var out: [UInt8] = []
+        var depth = 0
+        var i = start
         while i < s.count {
             let c = s[i]
             if c == UInt8(ascii: "\\"), i + 1 < s.count {
                 let n = s[i + 1]
                 switch n {
-                case UInt8(ascii: "n"): out.append(10); i += 2
-                case UInt8(ascii: "r"): out.append(13); i += 2
-                case UInt8(ascii: "t"): out.append(9); i += 2
-                case UInt8(ascii: "b"): out.append(8); i += 2         // backspace and form feed are bytes too (a CID font's code 0x0008)
-                case UInt8(ascii: "f"): out.append(12); i += 2
+                case UInt8(ascii: "n"):
+                    out.append(10)
+                    i += 2
+                case UInt8(ascii: "r"):
+                    out.append(13)
+                    i += 2
+                case UInt8(ascii: "t"):
+                    out.append(9)
+                    i += 2
+                case UInt8(ascii: "b"):
+                    out.append(8)
+                    i += 2  // backspace and form feed are bytes too (a CID font's code 0x0008)
+                case UInt8(ascii: "f"):
+                    out.append(12)
+                    i += 2
                 case 48...55:
-                    var v = 0, j = i + 1
-                    while j < s.count && j < i + 4 && (48...55).contains(s[j]) { v = v * 8 + Int(s[j] - 48); j += 1 }
-                    out.append(UInt8(truncatingIfNeeded: v)); i = j
+                    var v = 0
+                    var j = i + 1
+                    while j < s.count && j < i + 4 && (48...55).contains(s[j]) {
+                        v = v * 8 + Int(s[j] - 48)
+                        j += 1
+                    }
+                    out.append(UInt8(truncatingIfNeeded: v))
+                    i = j
                 case 10: i += 2
                 case 13: i += (i + 2 < s.count && s[i + 2] == 10) ? 3 : 2
-                default: out.append(n); i += 2
+                default:
+                    out.append(n)
+                    i += 2
                 }
                 continue
             }
-            if c == UInt8(ascii: "(") { depth += 1; if depth > 1 { out.append(c) } }
-            else if c == UInt8(ascii: ")") { depth -= 1; if depth == 0 { return (out, i + 1) }; out.append(c) }
-            else { out.append(c) }
+            if c == UInt8(ascii: "(") {
+                depth += 1
+                if depth > 1 { out.append(c) }
+            } else if c == UInt8(ascii: ")") {
+                depth -= 1
+                if depth == 0 { return (out, i + 1) }
+                out.append(c)
+            } else {
+                out.append(c)
+            }
             i += 1
         }
         return (out, i)
@@ -174,7 +220,9 @@ enum PDFText {
 
     /// A hex string `< … >`; returns its bytes and the index after it.
     static func hex(_ s: [UInt8], from start: Int) -> ([UInt8], Int) {
-        var out: [UInt8] = [], pending: UInt8? = nil, i = start + 1
+        var out: [UInt8] = []
+        var pending: UInt8? = nil
+        var i = start + 1
         func value(_ c: UInt8) -> UInt8? {
             switch c {
             case 48...57: return c - 48
@@ -185,7 +233,12 @@ enum PDFText {
         }
         while i < s.count && s[i] != UInt8(ascii: ">") {
             if let v = value(s[i]) {
-                if let p = pending { out.append(p << 4 | v); pending = nil } else { pending = v }
+                if let p = pending {
+                    out.append(p << 4 | v)
+                    pending = nil
+                } else {
+                    pending = v
+                }
             }
             i += 1
         }

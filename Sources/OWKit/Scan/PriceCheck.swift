@@ -20,7 +20,9 @@ struct PriceCheck {
         let charged = Rational(amount.minor, 1)
         // How many of the license's periods the charge covers: 12 for a yearly invoice of a monthly contract.
         let chargePeriod = l.period.isRecurring ? (period ?? l.period) : l.period
-        let scale = l.period.isRecurring && chargePeriod.isRecurring ? l.period.chargesPerMonth * chargePeriod.chargesPerMonth.inverse : Rational(1, 1)
+        let scale =
+            l.period.isRecurring && chargePeriod.isRecurring
+            ? l.period.chargesPerMonth * chargePeriod.chargesPerMonth.inverse : Rational(1, 1)
         let whole = Rational(l.cost.minor, 1) * scale
         if within(charged, of: whole) { return .expected }
         let seatCount = l.seats ?? l.assigned
@@ -29,8 +31,9 @@ struct PriceCheck {
             if let n = named {
                 if within(charged, of: perSeat * n) { return .expected }
                 // The seats named at the price charged, for the whole license over its own period.
-                return .changed(newCost: Money(minor: (charged * Rational(seatCount, n) * scale.inverse).rounded, currency: l.currency),
-                                forSeats: n, chargePeriod: chargePeriod)
+                return .changed(
+                    newCost: Money(minor: (charged * Rational(seatCount, n) * scale.inverse).rounded, currency: l.currency),
+                    forSeats: n, chargePeriod: chargePeriod)
             }
             // A charge for some of the seats (each person billed on their own).
             if perSeat.num != 0 {
@@ -38,7 +41,8 @@ struct PriceCheck {
                 if (1...seatCount).contains(n), within(charged, of: perSeat * n) { return .expected }
             }
         }
-        return .changed(newCost: Money(minor: (charged * scale.inverse).rounded, currency: l.currency), forSeats: nil, chargePeriod: chargePeriod)
+        return .changed(
+            newCost: Money(minor: (charged * scale.inverse).rounded, currency: l.currency), forSeats: nil, chargePeriod: chargePeriod)
     }
 
     /// |a − b| ≤ tolerance × |b|.

@@ -3,12 +3,14 @@ import Foundation
 /// The vendor catalog indexed for recognising mail and statement lines.
 struct VendorIndex {
     let byDomain: [String: [Vendor]]
-    let names: [(needle: [UInt8], vendor: Vendor)]    // lower-cased names and aliases as UTF-8, longest first
+    let names: [(needle: [UInt8], vendor: Vendor)]  // lower-cased names and aliases as UTF-8, longest first
     let byID: [Int64: Vendor]
 
     /// Senders that bill on a vendor's behalf: the vendor is named in the subject or body.
-    static let processors: Set<String> = ["stripe.com", "paypal.com", "paddle.com", "fastspring.com", "chargebee.com", "recurly.com",
-                                          "2checkout.com", "braintreepayments.com", "invoice.stripe.com", "intuit.com", "apple.com", "google.com"]
+    static let processors: Set<String> = [
+        "stripe.com", "paypal.com", "paddle.com", "fastspring.com", "chargebee.com", "recurly.com",
+        "2checkout.com", "braintreepayments.com", "invoice.stripe.com", "intuit.com", "apple.com", "google.com",
+    ]
 
     /// Parent companies' domains their software bills from alongside everything else they send:
     /// mail from them is a vendor's only when it names the vendor.
@@ -52,7 +54,9 @@ struct VendorIndex {
                 let end = at + needle.count
                 let before = at == 0 ? nil : lower.bytes[at - 1]
                 let after = end == lower.bytes.count ? nil : lower.bytes[end]
-                if !(before.map(wordByte) ?? false) && !(after.map { $0 >= 0x80 || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) } ?? false) { return v }
+                if !(before.map(wordByte) ?? false) && !(after.map { $0 >= 0x80 || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) } ?? false) {
+                    return v
+                }
                 from = at + 1
             }
         }
@@ -94,38 +98,51 @@ enum ReceiptReader {
         ("trial", "trial notice"), ("testphase", "trial notice"), ("période d'essai", "trial notice"), ("prueba gratuita", "trial notice"),
         ("sign-in", "security notice"), ("sign in", "security notice"), ("new login", "security notice"), ("password", "security notice"),
         ("security alert", "security notice"), ("verify your", "security notice"), ("anmeldung", "security notice"),
-        ("newsletter", "marketing"), ("webinar", "marketing"), ("% off", "marketing"), ("what's new", "marketing"), ("new features", "marketing"),
+        ("newsletter", "marketing"), ("webinar", "marketing"), ("% off", "marketing"), ("what's new", "marketing"),
+        ("new features", "marketing"),
         ("introducing", "marketing"), ("black friday", "marketing"), ("special offer", "marketing"), ("upgrade now", "marketing"),
-        ("tips", "marketing"), ("angebot", "marketing"), ("nouveautés", "marketing"), ("invite you", "marketing"), ("don't miss", "marketing"),
+        ("tips", "marketing"), ("angebot", "marketing"), ("nouveautés", "marketing"), ("invite you", "marketing"),
+        ("don't miss", "marketing"),
     ]
 
-    static let receiptWords = ["receipt", "invoice", "payment received", "payment confirmation", "your payment", "charged", "billing statement",
-                               "order confirmation", "thank you for your payment", "rechnung", "quittung", "zahlungsbestätigung", "beleg",
-                               "facture", "reçu", "paiement", "factura", "recibo", "ricevuta", "fattura", "領収書", "請求書", "お支払い", "kvitto", "faktura"]
+    static let receiptWords = [
+        "receipt", "invoice", "payment received", "payment confirmation", "your payment", "charged", "billing statement",
+        "order confirmation", "thank you for your payment", "rechnung", "quittung", "zahlungsbestätigung", "beleg",
+        "facture", "reçu", "paiement", "factura", "recibo", "ricevuta", "fattura", "領収書", "請求書", "お支払い", "kvitto", "faktura",
+    ]
 
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
     /// Words of a credit note or a refund receipt, in the subject or the head of the text.
-    static let creditNeedles = Needles.of(["refund", "credit note", "credit memo", "gutschrift", "erstattung", "avoir", "remboursement",
-                                           "nota de crédito", "reembolso", "rimborso", "nota di credito", "返金", "creditnota", "kreditnota"])
-    static let proratedNeedles = Needles.of(["prorated", "proration", "pro rata", "pro-rata", "partial period", "remaining time", "unused time",
-                                             "anteilig", "au prorata", "prorrateo"])
+    static let creditNeedles = Needles.of([
+        "refund", "credit note", "credit memo", "gutschrift", "erstattung", "avoir", "remboursement",
+        "nota de crédito", "reembolso", "rimborso", "nota di credito", "返金", "creditnota", "kreditnota",
+    ])
+    static let proratedNeedles = Needles.of([
+        "prorated", "proration", "pro rata", "pro-rata", "partial period", "remaining time", "unused time",
+        "anteilig", "au prorata", "prorrateo",
+    ])
 
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
-    static let totalLabels = ["amount refunded", "refund total", "total refunded", "amount paid", "payment amount", "invoice amount",
-                              "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "net à payer",
-                              "somme à payer", "montant prélevé", "montant à payer", "total à payer", "zu zahlender betrag", "zu zahlen",
-                              "endbetrag", "te betalen", "totaalbedrag", "factuur totaal", "totaal", "do zapłaty", "należność", "razem",
-                              "att betala", "totalt att betala", "at betale", "å betale", "maksettava", "yhteensä", "valor total",
-                              "total a pagar", "importe a pagar", "totale da pagare", "totale fattura", "ご請求金額", "合計金額", "총액", "合计", "总计", "amount:", "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
-                              "gesamtbetrag", "rechnungsbetrag", "bezahlter betrag", "montant payé", "montant total", "total ttc", "importe total",
-                              "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "summe", "gesamt", "total", "betrag", "montant", "importe"]
+    static let totalLabels = [
+        "amount refunded", "refund total", "total refunded", "amount paid", "payment amount", "invoice amount",
+        "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "net à payer",
+        "somme à payer", "montant prélevé", "montant à payer", "total à payer", "zu zahlender betrag", "zu zahlen",
+        "endbetrag", "te betalen", "totaalbedrag", "factuur totaal", "totaal", "do zapłaty", "należność", "razem",
+        "att betala", "totalt att betala", "at betale", "å betale", "maksettava", "yhteensä", "valor total",
+        "total a pagar", "importe a pagar", "totale da pagare", "totale fattura", "ご請求金額", "合計金額", "총액", "合计", "总计", "amount:",
+        "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
+        "gesamtbetrag", "rechnungsbetrag", "bezahlter betrag", "montant payé", "montant total", "total ttc", "importe total",
+        "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "summe", "gesamt", "total", "betrag", "montant", "importe",
+    ]
     static let totalNeedles = Needles.of(totalLabels.enumerated().filter { i, l in !totalLabels.prefix(i).contains(l) }.map(\.element))
     static let notTotalNeedles = Needles.of(notTotal)
     static let receiptNeedles = Needles.of(receiptWords)
     static let notChargeNeedles = notCharges.map { (Array($0.0.utf8), $0.1) }
-    static let notTotal = ["subtotal", "sub-total", "sub total", "subtotaal", "subtotale", "delsumma", "välisumma", "exclusief", "excl. btw",
-                           "excl. vat", "ex. btw", "total ht", "montant ht", "netto", "zwischensumme", "sous-total", "tax", "vat", "mwst", "ust", "tva", "iva",
-                           "discount", "rabatt", "credit", "balance", "previous", "消費税", "小計"]
+    static let notTotal = [
+        "subtotal", "sub-total", "sub total", "subtotaal", "subtotale", "delsumma", "välisumma", "exclusief", "excl. btw",
+        "excl. vat", "ex. btw", "total ht", "montant ht", "netto", "zwischensumme", "sous-total", "tax", "vat", "mwst", "ust", "tva", "iva",
+        "discount", "rabatt", "credit", "balance", "previous", "消費税", "小計",
+    ]
 
     /// Each step below is linear in the text read (at most `analysedBytes`); the budget's clock
     /// is looked at between them.
@@ -133,7 +150,7 @@ enum ReceiptReader {
         var r = Receipt()
         // Vendor: the sender's domain; processors and shared domains name the vendor in the text.
         // Mail from anyone else (most of an inbox) is dismissed before its text is read.
-        let address = message.fromAddress ?? ""     // parsed from the header once: it is read three times below
+        let address = message.fromAddress ?? ""  // parsed from the header once: it is read three times below
         let (candidates, domain) = index.vendors(forSender: address)
         let viaProcessor = domain.map { VendorIndex.processors.contains($0) } ?? false
         let subject = message.subject
@@ -143,7 +160,8 @@ enum ReceiptReader {
             // whose subject says receipt or invoice has its text read (most of an inbox does not).
             r.notACharge = "sender is not a known vendor"
             guard domain == nil, let at = address.lastIndex(of: "@"), lowerSubject.contains(any: receiptNeedles),
-                  !lowerSubject.contains(any: notChargeSubjectNeedles) else { return r }
+                !lowerSubject.contains(any: notChargeSubjectNeedles)
+            else { return r }
             let host = String(address[address.index(after: at)...])
             return try unknownSubscription(message, r, host: host, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
         }
@@ -152,7 +170,9 @@ enum ReceiptReader {
             r.vendor = candidates[0]
             r.notACharge = hit.1
             // A trial that ends on a date turns paid then: worth knowing before the first charge.
-            if hit.1 == "trial notice" { r.trialEnds = trialEnd(in: subject + "\n" + String(Self.head(of: message.readableText).prefix(8_000))) }
+            if hit.1 == "trial notice" {
+                r.trialEnds = trialEnd(in: subject + "\n" + String(Self.head(of: message.readableText).prefix(8_000)))
+            }
             return r
         }
         r.date = message.sentAt
@@ -168,7 +188,8 @@ enum ReceiptReader {
                 return r
             }
         } else if viaProcessor || candidates.count > 1 {
-            r.vendor = index.vendor(namedIn: subject + "\n" + String(text.prefix(4000)), among: candidates.count > 1 ? candidates : nil)
+            r.vendor =
+                index.vendor(namedIn: subject + "\n" + String(text.prefix(4000)), among: candidates.count > 1 ? candidates : nil)
                 ?? (candidates.count == 1 ? candidates[0] : nil)
         } else {
             r.vendor = candidates.first
@@ -191,7 +212,9 @@ enum ReceiptReader {
         r.currencyAssumed = found?.currencyAssumed
         if r.amount == nil { r.notACharge = "no labelled total" }
         // A credit note or refund receipt pays money back: a negative charge.
-        if let m = r.amount, m.minor < 0 || lowerSubject.contains(any: creditNeedles) || LowerText(String(text.prefix(400))).contains(any: creditNeedles) {
+        if let m = r.amount,
+            m.minor < 0 || lowerSubject.contains(any: creditNeedles) || LowerText(String(text.prefix(400))).contains(any: creditNeedles)
+        {
             r.amount = Money(minor: m.minor < 0 ? m.minor : -m.minor, currency: m.currency)
         }
         r.seats = seats(in: lowerText)
@@ -203,8 +226,10 @@ enum ReceiptReader {
         return r
     }
 
-    static let trialEndNeedles = Needles.of(["ends on", "will end on", "expires on", "ends", "expires", "until", "endet am", "läuft am",
-                                             "se termine le", "expire le", "termina el", "vence el"])
+    static let trialEndNeedles = Needles.of([
+        "ends on", "will end on", "expires on", "ends", "expires", "until", "endet am", "läuft am",
+        "se termine le", "expire le", "termina el", "vence el",
+    ])
 
     /// The date after "ends on", "expires on", "until" … in a trial notice.
     static func trialEnd(in text: String) -> String? {
@@ -214,7 +239,9 @@ enum ReceiptReader {
             while let at = lower.find(needle, from: from) {
                 from = at + needle.count
                 let rest = String(decoding: Array(text.utf8)[from..<min(from + 40, text.utf8.count)], as: UTF8.self)
-                let words = rest.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!()")) }
+                let words = rest.split(whereSeparator: { $0 == " " || $0 == "\n" }).map {
+                    $0.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!()"))
+                }
                 for n in stride(from: min(4, words.count), through: 1, by: -1) {
                     if let day = UsageDates.day(words.prefix(n).joined(separator: " ")) { return day }
                 }
@@ -225,24 +252,31 @@ enum ReceiptReader {
 
     static let notChargeSubjectNeedles = Needles.of(["payment failed", "failed payment", "declined", "trial", "newsletter", "webinar"])
     /// One-off purchases, not subscriptions: retail, shipping, rides, travel.
-    static let oneOffNeedles = Needles.of(["your order", "order confirmation", "shipped", "shipping", "delivery", "delivered", "tracking number",
-                                           "your ride", "your trip", "trip with", "hotel", "booking", "reservation", "flight", "boarding",
-                                           "bestellung", "commande", "pedido", "versand", "livraison"])
+    static let oneOffNeedles = Needles.of([
+        "your order", "order confirmation", "shipped", "shipping", "delivery", "delivered", "tracking number",
+        "your ride", "your trip", "trip with", "hotel", "booking", "reservation", "flight", "boarding",
+        "bestellung", "commande", "pedido", "versand", "livraison",
+    ])
     /// What a subscription's receipt says.
-    static let subscriptionNeedles = Needles.of(["subscription", "renew", "your plan", " plan", "per month", "/month", "monthly", "annual",
-                                                 "yearly", "billed", "billing period", "seats", "membership", "abonnement", "abo ", "suscripción",
-                                                 "next payment", "next billing", "recurring"])
+    static let subscriptionNeedles = Needles.of([
+        "subscription", "renew", "your plan", " plan", "per month", "/month", "monthly", "annual",
+        "yearly", "billed", "billing period", "seats", "membership", "abonnement", "abo ", "suscripción",
+        "next payment", "next billing", "recurring",
+    ])
 
     /// A receipt from a sender the catalog does not know: a subscription (it names a plan, a
     /// period, seats, a renewal) with a total, or a one-off purchase and dismissed with the reason.
-    static func unknownSubscription(_ message: MailMessage, _ r: Receipt, host: String, subject: LowerText, defaultCurrency: Currency,
-                                    budget: MessageBudget) throws -> Receipt {
+    static func unknownSubscription(
+        _ message: MailMessage, _ r: Receipt, host: String, subject: LowerText, defaultCurrency: Currency,
+        budget: MessageBudget
+    ) throws -> Receipt {
         var r = r
         let text = Self.head(of: message.readableText)
         try budget.checkTime()
         let lower = LowerText(text)
         if subject.contains(any: oneOffNeedles) || LowerText(String(text.prefix(3000))).contains(any: oneOffNeedles) {
-            r.notACharge = "sender is not a known vendor, and this is a one-off purchase (an order, a delivery, a ride or travel), not a subscription"
+            r.notACharge =
+                "sender is not a known vendor, and this is a one-off purchase (an order, a delivery, a ride or travel), not a subscription"
             return r
         }
         guard subject.contains(any: subscriptionNeedles) || lower.contains(any: subscriptionNeedles) else {
@@ -310,28 +344,42 @@ enum ReceiptReader {
             if notTotalNeedles.contains(where: { before.contains($0) || l.hasPrefix($0) }) { continue }
             // The amount after the label on its line (offsets hold when lower-casing kept the length).
             let labelEnd = at + totalNeedles[rank].count
-            let after = l.bytes.count == line.count ? String(decoding: line.dropFirst(labelEnd), as: UTF8.self) : String(decoding: line, as: UTF8.self)
+            let after =
+                l.bytes.count == line.count
+                ? String(decoding: line.dropFirst(labelEnd), as: UTF8.self) : String(decoding: line, as: UTF8.self)
             let named = namedCurrency(String(decoding: line, as: UTF8.self))
             let lineCurrency = named ?? defaultCurrency
-            let found = amounts(in: after, defaultCurrency: lineCurrency).last
+            let found =
+                amounts(in: after, defaultCurrency: lineCurrency).last
                 ?? (i + 1 < lines.count && label(LowerText(utf8: lines[i + 1])) == nil
                     ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: lineCurrency).first : nil)
             guard let found, found.money.minor > 0 else { continue }
-            if best == nil || rank <= best!.rank { best = (rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil) }
+            if best == nil || rank <= best!.rank {
+                best = (rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil)
+            }
         }
         guard let best else { return nil }
-        return Total(money: best.money, currencyAssumed: best.assumed
-            ? "no currency in the document or its sender's address; the ledger's (\(ledgerCurrency.code)) was assumed" : nil)
+        return Total(
+            money: best.money,
+            currencyAssumed: best.assumed
+                ? "no currency in the document or its sender's address; the ledger's (\(ledgerCurrency.code)) was assumed" : nil)
     }
 
-    static let amountPattern = try! NSRegularExpression(pattern:
-        #"(?:(?:US\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|Rs\.?|[A-Z]{3})\s?|[$€£¥₹￥]\s?)?-?\d[\d.,' \u00A0]*\d(?:\s?(?:[€$£¥₹]|[A-Z]{3}\b|円|zł|kr\b))?|(?:[$€£¥₹]\s?)\d+"#)
+    static let amountPattern = try! NSRegularExpression(
+        pattern:
+            #"(?:(?:US\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|Rs\.?|[A-Z]{3})\s?|[$€£¥₹￥]\s?)?-?\d[\d.,' \u00A0]*\d(?:\s?(?:[€$£¥₹]|[A-Z]{3}\b|円|zł|kr\b))?|(?:[$€£¥₹]\s?)\d+"#
+    )
 
     /// Currency marks a document or line may carry apart from its amounts ("Total EUR", "Rs",
     /// "₹", "zł", "CHF"): the code each means.
-    static let currencyMarks: [(String, String)] = [("€", "EUR"), ("£", "GBP"), ("₹", "INR"), ("rs.", "INR"), ("rs ", "INR"), ("zł", "PLN"),
-                                                    ("¥", "JPY"), ("円", "JPY"), ("₩", "KRW"), ("us$", "USD"), ("$", "USD")]
-    static let currencyCodes = ["EUR", "USD", "GBP", "CHF", "INR", "JPY", "PLN", "SEK", "NOK", "DKK", "CZK", "AUD", "CAD", "NZD", "SGD", "HKD", "BRL", "MXN", "ZAR", "CNY", "KRW"]
+    static let currencyMarks: [(String, String)] = [
+        ("€", "EUR"), ("£", "GBP"), ("₹", "INR"), ("rs.", "INR"), ("rs ", "INR"), ("zł", "PLN"),
+        ("¥", "JPY"), ("円", "JPY"), ("₩", "KRW"), ("us$", "USD"), ("$", "USD"),
+    ]
+    static let currencyCodes = [
+        "EUR", "USD", "GBP", "CHF", "INR", "JPY", "PLN", "SEK", "NOK", "DKK", "CZK", "AUD", "CAD", "NZD", "SGD", "HKD", "BRL", "MXN", "ZAR",
+        "CNY", "KRW",
+    ]
 
     static let currencyMarkNeedles = currencyMarks.map { (Array($0.0.utf8), $0.1) }
     static let currencyCodeNeedles = currencyCodes.map { (Array($0.lowercased().utf8), $0) }
@@ -346,8 +394,12 @@ enum ReceiptReader {
         for (needle, code) in currencyCodeNeedles {
             var from = 0
             while let at = l.find(needle, from: from) {
-                let before = at > 0 ? l.bytes[at - 1] : 32, after = at + 3 < l.bytes.count ? l.bytes[at + 3] : 32
-                if !isLetter(before) && !isLetter(after) { found.insert(code); break }
+                let before = at > 0 ? l.bytes[at - 1] : 32
+                let after = at + 3 < l.bytes.count ? l.bytes[at + 3] : 32
+                if !isLetter(before) && !isLetter(after) {
+                    found.insert(code)
+                    break
+                }
                 from = at + 3
             }
         }
@@ -367,7 +419,9 @@ enum ReceiptReader {
             if s.hasSuffix("zł") { s = "PLN " + s.dropLast(2) }
             if s.hasSuffix("kr") { s = "SEK " + s.dropLast(2) }
             // A word that is not a currency before the number ("VAT 681.87") is not part of the amount.
-            if let first = s.first, first.isLetter, s.prefix(3).allSatisfy({ $0.isUppercase }), (try? Currency.parse(String(s.prefix(3)))) == nil {
+            if let first = s.first, first.isLetter, s.prefix(3).allSatisfy({ $0.isUppercase }),
+                (try? Currency.parse(String(s.prefix(3)))) == nil
+            {
                 s = String(s.dropFirst(3)).trimmed(.whitespaces)
             }
             // A bare number is an amount only with a currency written or a decimal part.
@@ -388,15 +442,19 @@ enum ReceiptReader {
         return mark(b[b.count - 2]) || (b.count == 3 && digit(b[1]) && mark(b[0]))
     }
 
-    static let invoiceWords = Needles.of(["invoice", "receipt", "rechnung", "facture", "factura", "fattura", "fatura", "factuur", "faktura", "lasku",
-                                          "n° de", "nº de", "numéro de", "número de", "order", "transaction", "請求書"])
+    static let invoiceWords = Needles.of([
+        "invoice", "receipt", "rechnung", "facture", "factura", "fattura", "fatura", "factuur", "faktura", "lasku",
+        "n° de", "nº de", "numéro de", "número de", "order", "transaction", "請求書",
+    ])
     /// Labels that name an order or a payment rather than the invoice: used only when no invoice number is found.
     static let weakInvoiceWords = Needles.of(["order", "transaction", "receipt"])
 
     /// An invoice's number after its label, in the languages receipts come in: `Invoice no.`,
     /// `Rechnungsnr.`, `N° de facture`, `Factuurnummer`, `Faktura nr`, `Laskun numero`, `請求書番号`.
-    static let invoicePattern = try! NSRegularExpression(pattern:
-        #"(?i)(?:(?:n°|nº|no\.?|num[ée]ro|número)\s*(?:de\s+|di\s+|da\s+)?(?:la\s+)?(?:facture|factura|fattura|fatura)|invoice|receipt|rechnung|facture|factura|fattura|fatura|factuur|faktura|laskun?|order|transaction|請求書)\s*(?:number|no\.?|nr\.?|n°|nº|#|id|s?nummer|s?nr\.?|número|numero|番号)?\s*[:#.]?\s*([A-Z0-9][A-Z0-9\-_/]{3,})"#)
+    static let invoicePattern = try! NSRegularExpression(
+        pattern:
+            #"(?i)(?:(?:n°|nº|no\.?|num[ée]ro|número)\s*(?:de\s+|di\s+|da\s+)?(?:la\s+)?(?:facture|factura|fattura|fatura)|invoice|receipt|rechnung|facture|factura|fattura|fatura|factuur|faktura|laskun?|order|transaction|請求書)\s*(?:number|no\.?|nr\.?|n°|nº|#|id|s?nummer|s?nr\.?|número|numero|番号)?\s*[:#.]?\s*([A-Z0-9][A-Z0-9\-_/]{3,})"#
+    )
 
     /// How much of a line after an invoice word, and of the next line, the expression sees:
     /// a number sits right after its label; reading further made a long line quadratic.
@@ -433,7 +491,10 @@ enum ReceiptReader {
                     guard v.contains(where: \.isNumber) else { continue }
                     // An order or transaction number stands in only when no invoice number follows.
                     let label = LowerText(asciiFolding: Array(window.utf8)[...])
-                    if weakInvoiceWords.contains(where: { label.hasPrefix($0) }) { fallback = fallback ?? v; continue }
+                    if weakInvoiceWords.contains(where: { label.hasPrefix($0) }) {
+                        fallback = fallback ?? v
+                        continue
+                    }
                     return v
                 }
             }
@@ -441,7 +502,9 @@ enum ReceiptReader {
         return fallback
     }
 
-    static let yearlyNeedles = Needles.of(["annual", "yearly", "per year", "/year", "/yr", "jährlich", "jahresabo", "annuel", "anual", "12 months"])
+    static let yearlyNeedles = Needles.of([
+        "annual", "yearly", "per year", "/year", "/yr", "jährlich", "jahresabo", "annuel", "anual", "12 months",
+    ])
     static let quarterlyNeedles = Needles.of(["quarterly", "per quarter", "vierteljährlich", "trimestriel"])
     static let weeklyNeedles = Needles.of(["weekly", "per week", "/week"])
     static let monthlyNeedles = Needles.of(["monthly", "per month", "/month", "/mo", "monatlich", "mensuel", "mensual", "mensile", "月額"])
@@ -456,8 +519,10 @@ enum ReceiptReader {
 
     static func period(in text: String) -> Period? { period(in: LowerText(text)) }
 
-    static let seatNeedles = Needles.of(["seats", "seat", "users", "user", "licenses", "licences", "license", "licence", "members", "member",
-                                         "lizenzen", "sièges", "licencias"])
+    static let seatNeedles = Needles.of([
+        "seats", "seat", "users", "user", "licenses", "licences", "license", "licence", "members", "member",
+        "lizenzen", "sièges", "licencias",
+    ])
     static let quantityNeedles = Needles.of(["quantity", "qty", "anzahl", "menge", "quantité", "cantidad"])
 
     /// "3 seats", "5 users", "Quantity: 3", "Qty 3": how many seats a charge is for (byte searches,

@@ -8,19 +8,27 @@ enum RegistrableDomain {
 
     /// Suffix rules (`co.uk`, `*.ck`, `!www.ck`), from the list or the fallback.
     static let rules: (exact: Set<String>, wildcard: Set<String>, exception: Set<String>) = {
-        var exact = Set<String>(), wildcard = Set<String>(), exception = Set<String>()
+        var exact = Set<String>()
+        var wildcard = Set<String>()
+        var exception = Set<String>()
         if let data = FileManager.default.contents(atPath: listPath), data.count < 16 << 20 {
             for raw in String(decoding: data, as: UTF8.self).split(separator: "\n") {
                 let line = raw.split(separator: " ").first.map(String.init) ?? ""
                 if line.isEmpty || line.hasPrefix("//") { continue }
-                if line.hasPrefix("!") { exception.insert(String(line.dropFirst()).lowercased()) }
-                else if line.hasPrefix("*.") { wildcard.insert(String(line.dropFirst(2)).lowercased()) }
-                else { exact.insert(line.lowercased()) }
+                if line.hasPrefix("!") {
+                    exception.insert(String(line.dropFirst()).lowercased())
+                } else if line.hasPrefix("*.") {
+                    wildcard.insert(String(line.dropFirst(2)).lowercased())
+                } else {
+                    exact.insert(line.lowercased())
+                }
             }
         }
         if exact.isEmpty {
-            exact = ["co.uk", "org.uk", "ac.uk", "gov.uk", "com.au", "net.au", "org.au", "co.nz", "co.jp", "ne.jp", "or.jp", "com.br",
-                     "co.in", "net.in", "co.za", "com.mx", "com.ar", "com.tr", "com.cn", "com.hk", "com.sg", "co.kr", "com.tw", "co.il"]
+            exact = [
+                "co.uk", "org.uk", "ac.uk", "gov.uk", "com.au", "net.au", "org.au", "co.nz", "co.jp", "ne.jp", "or.jp", "com.br",
+                "co.in", "net.in", "co.za", "com.mx", "com.ar", "com.tr", "com.cn", "com.hk", "com.sg", "co.kr", "com.tw", "co.il",
+            ]
         }
         return (exact, wildcard, exception)
     }()
@@ -47,12 +55,15 @@ enum RegistrableDomain {
 enum CountryCurrency {
     static let byTLD: [String: String] = {
         var map: [String: String] = [:]
-        for tld in ["at", "be", "cy", "de", "ee", "es", "fi", "fr", "gr", "hr", "ie", "it", "lt", "lu", "lv", "mt", "nl", "pt", "si", "sk"] {
+        for tld in ["at", "be", "cy", "de", "ee", "es", "fi", "fr", "gr", "hr", "ie", "it", "lt", "lu", "lv", "mt", "nl", "pt", "si", "sk"]
+        {
             map[tld] = "EUR"
         }
-        let others = ["uk": "GBP", "ch": "CHF", "li": "CHF", "pl": "PLN", "se": "SEK", "no": "NOK", "dk": "DKK", "cz": "CZK", "hu": "HUF",
-                      "ro": "RON", "bg": "BGN", "is": "ISK", "jp": "JPY", "in": "INR", "au": "AUD", "ca": "CAD", "nz": "NZD", "sg": "SGD",
-                      "hk": "HKD", "br": "BRL", "mx": "MXN", "za": "ZAR", "cn": "CNY", "kr": "KRW", "tr": "TRY", "il": "ILS", "tw": "TWD"]
+        let others = [
+            "uk": "GBP", "ch": "CHF", "li": "CHF", "pl": "PLN", "se": "SEK", "no": "NOK", "dk": "DKK", "cz": "CZK", "hu": "HUF",
+            "ro": "RON", "bg": "BGN", "is": "ISK", "jp": "JPY", "in": "INR", "au": "AUD", "ca": "CAD", "nz": "NZD", "sg": "SGD",
+            "hk": "HKD", "br": "BRL", "mx": "MXN", "za": "ZAR", "cn": "CNY", "kr": "KRW", "tr": "TRY", "il": "ILS", "tw": "TWD",
+        ]
         map.merge(others) { a, _ in a }
         return map
     }()

@@ -12,8 +12,12 @@ public struct ScanSource: Sendable {
     public let skippedItems: Int64
 
     init(row: Row) {
-        id = row.int("id"); kind = row.string("kind"); path = row.string("path"); map = row.optionalString("map")
-        registered = row.int("registered") != 0; lastScan = row.optionalString("last_scan")
+        id = row.int("id")
+        kind = row.string("kind")
+        path = row.string("path")
+        map = row.optionalString("map")
+        registered = row.int("registered") != 0
+        lastScan = row.optionalString("last_scan")
         skippedItems = row.has("skipped_items") ? row.int("skipped_items") : 0
     }
 }
@@ -28,11 +32,11 @@ public struct ScanOptions: Sendable {
 
 public struct ScanResult: Sendable {
     public var sources = 0
-    public var messages = 0          // messages read this time (not counting already-seen ones)
+    public var messages = 0  // messages read this time (not counting already-seen ones)
     public var alreadySeen = 0
     public var charges = 0
     public var notCharges = 0
-    public var skipped = 0           // malformed messages or lines, and messages over their budget
+    public var skipped = 0  // malformed messages or lines, and messages over their budget
     /// Statement lines with amounts past `Money.maxMinor`: bad data, named (the scan exits 65).
     public var badLines: [String] = []
     public var warnings: [String] = []
@@ -46,9 +50,12 @@ public enum Scanner {
 
     static func detectKind(_ path: String) throws -> String {
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw OWError(.missingInput, "no such file or directory: \(path)") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw OWError(.missingInput, "no such file or directory: \(path)")
+        }
         if isDir.boolValue {
-            return FileManager.default.fileExists(atPath: path + "/cur") || FileManager.default.fileExists(atPath: path + "/new") ? "maildir" : "eml"
+            return FileManager.default.fileExists(atPath: path + "/cur") || FileManager.default.fileExists(atPath: path + "/new")
+                ? "maildir" : "eml"
         }
         let lower = path.lowercased()
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return "statement" }
@@ -68,7 +75,9 @@ public enum Scanner {
                 guard existing.int("registered") == 0 else { throw OWError.refused("\(abs) is already a source") }
                 try session.db.run("UPDATE scan_sources SET registered = 1, map = COALESCE(?, map) WHERE path = ?", map, abs)
             } else {
-                try session.db.run("INSERT INTO scan_sources(kind, path, map, registered, added_at) VALUES (?,?,?,1,?)", kind, abs, map, Time.rfc3339(session.now))
+                try session.db.run(
+                    "INSERT INTO scan_sources(kind, path, map, registered, added_at) VALUES (?,?,?,1,?)", kind, abs, map,
+                    Time.rfc3339(session.now))
             }
             try session.audit("scan.source.add", "source:\(abs)", .obj([("kind", .string(kind))]))
             return ScanSource(row: try session.db.one("SELECT * FROM scan_sources WHERE path = ?", abs)!)
@@ -76,16 +85,20 @@ public enum Scanner {
     }
 
     public static func sources(_ db: Database) throws -> [ScanSource] {
-        try db.query("""
+        try db.query(
+            """
             SELECT s.*, (SELECT count(*) FROM seen_items i WHERE i.source_id = s.id AND i.skipped IS NOT NULL) AS skipped_items
             FROM scan_sources s WHERE s.registered = 1 ORDER BY s.id
-            """).map(ScanSource.init)
+            """
+        ).map(ScanSource.init)
     }
 
     public static func removeSource(_ session: Session, path: String) throws {
         try session.write {
             let abs = absolute(path)
-            try session.db.run("UPDATE scan_sources SET registered = 0 WHERE (path = ? OR path = ? OR CAST(id AS TEXT) = ?) AND registered = 1", abs, path, path)
+            try session.db.run(
+                "UPDATE scan_sources SET registered = 0 WHERE (path = ? OR path = ? OR CAST(id AS TEXT) = ?) AND registered = 1", abs, path,
+                path)
             guard session.db.changes == 1 else { throw OWError.notFound("source \(path)", hint: "see `owatch scan source list`") }
             try session.audit("scan.source.remove", "source:\(abs)")
         }
@@ -98,22 +111,27 @@ public enum Scanner {
         let bytes: [UInt8]
         switch MailFiles.read(path, maxBytes: limits.maxMessageBytes) {
         case .unreadable:
-            throw OWError(FileSystem.exists(path) ? .io : .missingInput, FileSystem.exists(path) ? "cannot read \(path)" : "no file \(path)")
+            throw OWError(
+                FileSystem.exists(path) ? .io : .missingInput, FileSystem.exists(path) ? "cannot read \(path)" : "no file \(path)")
         case .tooLarge(let size): throw OWError.badData("\(path) is not read: \(tooLarge(size, limits))")
         case .bytes(let b): bytes = b
         }
         let budget = MessageBudget(limits)
         do {
             // A PDF on its own (an invoice saved from a portal) is read as a message carrying it.
-            let message = PDFText.isPDF(bytes) ? try MIME.parse(pdfMessage(bytes, name: (path as NSString).lastPathComponent), budget: budget)
-                                               : try MIME.parse(bytes, budget: budget)
+            let message =
+                PDFText.isPDF(bytes)
+                ? try MIME.parse(pdfMessage(bytes, name: (path as NSString).lastPathComponent), budget: budget)
+                : try MIME.parse(bytes, budget: budget)
             // Text without headers is read as a body (as Python's email does); empty or binary is no message.
             if message.root.headers.isEmpty && (bytes.isEmpty || looksBinary(bytes)) {
-                throw OWError.badData("\(path) is not an email message (\(bytes.isEmpty ? "it is empty" : "it is binary"))",
-                                      hint: "scan inspect reads one message: a .eml file, or one message cut from a mailbox")
+                throw OWError.badData(
+                    "\(path) is not an email message (\(bytes.isEmpty ? "it is empty" : "it is binary"))",
+                    hint: "scan inspect reads one message: a .eml file, or one message cut from a mailbox")
             }
-            let receipt = try ReceiptReader.read(message, index: try VendorIndex(session.db), defaultCurrency: try Currency.parse(session.ledger.currency),
-                                                 budget: budget)
+            let receipt = try ReceiptReader.read(
+                message, index: try VendorIndex(session.db), defaultCurrency: try Currency.parse(session.ledger.currency),
+                budget: budget)
             return (message, receipt)
         } catch let over as OverBudget {
             throw OWError.badData("\(path): the message \(over.reason)")
@@ -123,7 +141,8 @@ public enum Scanner {
     /// A message with no sender whose one part is the PDF, for `scan inspect invoice.pdf`.
     static func pdfMessage(_ pdf: [UInt8], name: String) -> [UInt8] {
         let safe = String(name.unicodeScalars.filter { $0.isASCII && $0.value >= 32 && $0 != "\"" && $0 != "\\" }.map(Character.init))
-        let header = "Subject: \(safe)\r\nMIME-Version: 1.0\r\nContent-Type: application/pdf; name=\"\(safe)\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        let header =
+            "Subject: \(safe)\r\nMIME-Version: 1.0\r\nContent-Type: application/pdf; name=\"\(safe)\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
         return Array(header.utf8) + Array(Data(pdf).base64EncodedString(options: .lineLength76Characters).utf8) + [13, 10]
     }
 
@@ -170,8 +189,9 @@ public enum Scanner {
             close(fd)
         }
         let targets = try options.paths.isEmpty ? registeredTargets(session) : namedTargets(session, options)
-        let context = ScanContext(session: session, index: try VendorIndex(session.db), currency: try Currency.parse(session.ledger.currency),
-                                  limits: try ScanLimits.configured(session.ledger), progress: progress)
+        let context = ScanContext(
+            session: session, index: try VendorIndex(session.db), currency: try Currency.parse(session.ledger.currency),
+            limits: try ScanLimits.configured(session.ledger), progress: progress)
         var result = ScanResult()
         var collected: [(ScanSource, [ScanItem])] = []
         for source in targets {
@@ -208,8 +228,10 @@ public enum Scanner {
             return dry.result
         }
         if !result.findings.isEmpty {
-            let event = JSON.obj([("event", .string("post-scan")), ("findings", .array(result.findings.map(\.event))),
-                                  ("charges", .int(result.charges))])
+            let event = JSON.obj([
+                ("event", .string("post-scan")), ("findings", .array(result.findings.map(\.event))),
+                ("charges", .int(result.charges)),
+            ])
             if let w = Hooks.run("post-scan", payload: event, ledger: session.ledger).warning { result.hookWarnings.append(w) }
         }
         return result
@@ -218,7 +240,8 @@ public enum Scanner {
     static func registeredTargets(_ session: Session) throws -> [ScanSource] {
         let targets = try sources(session.db)
         if targets.isEmpty {
-            throw OWError.refused("no sources to scan", hint: "add one with `owatch scan source add PATH`, or name files: owatch scan PATH…")
+            throw OWError.refused(
+                "no sources to scan", hint: "add one with `owatch scan source add PATH`, or name files: owatch scan PATH…")
         }
         return targets
     }
@@ -233,8 +256,9 @@ public enum Scanner {
                 try StatementReader.validateMap(map)
             }
             return try session.write {
-                try session.db.run("INSERT OR IGNORE INTO scan_sources(kind, path, map, registered, added_at) VALUES (?,?,?,0,?)",
-                                   kind, absolute(p), options.map, Time.rfc3339(session.now))
+                try session.db.run(
+                    "INSERT OR IGNORE INTO scan_sources(kind, path, map, registered, added_at) VALUES (?,?,?,0,?)",
+                    kind, absolute(p), options.map, Time.rfc3339(session.now))
                 if let map = options.map { try session.db.run("UPDATE scan_sources SET map = ? WHERE path = ?", map, absolute(p)) }
                 return ScanSource(row: try session.db.one("SELECT * FROM scan_sources WHERE path = ?", absolute(p))!)
             }
@@ -277,18 +301,23 @@ public enum Scanner {
                     let (chargesBefore, skippedBefore) = (result.charges, result.skipped)
                     for item in items { try Scanner.apply(item, source: source, matcher: &matcher, result: &result, now: session.now) }
                     if let end {
-                        try session.db.run("UPDATE scan_sources SET read_offset = ?, read_check = ? WHERE id = ?",
-                                           end, MboxReader.check(path: source.path, offset: end), source.id)
+                        try session.db.run(
+                            "UPDATE scan_sources SET read_offset = ?, read_check = ? WHERE id = ?",
+                            end, MboxReader.check(path: source.path, offset: end), source.id)
                     }
-                    if finished { try session.db.run("UPDATE scan_sources SET last_scan = ? WHERE id = ?", Time.rfc3339(session.now), source.id) }
+                    if finished {
+                        try session.db.run("UPDATE scan_sources SET last_scan = ? WHERE id = ?", Time.rfc3339(session.now), source.id)
+                    }
                     let found = try matcher.newFindings()
                     result.findings += found
                     // What the scan wrote goes into the audit chain (its rows into the state digest).
                     if AuditLog.hasUnrecordedChanges(session.db) {
-                        try session.audit("scan.write", "source:\(source.path)", .obj([
-                            ("charges", .int(Int64(result.charges - chargesBefore))), ("items", .int(Int64(items.count))),
-                            ("skipped", .int(Int64(result.skipped - skippedBefore))), ("findings", .array(found.map { .int($0.id) })),
-                        ]))
+                        try session.audit(
+                            "scan.write", "source:\(source.path)",
+                            .obj([
+                                ("charges", .int(Int64(result.charges - chargesBefore))), ("items", .int(Int64(items.count))),
+                                ("skipped", .int(Int64(result.skipped - skippedBefore))), ("findings", .array(found.map { .int($0.id) })),
+                            ]))
                     }
                 }
             }
@@ -303,7 +332,9 @@ public enum Scanner {
     static func apply(_ item: ScanItem, source: ScanSource, matcher: inout Matcher, result: inout ScanResult, now: Date) throws {
         let db = matcher.session.db
         let at = Time.rfc3339(now)
-        if let fileKey = item.fileKey { try db.run("INSERT OR IGNORE INTO seen_items(key, source_id, seen_at) VALUES (?,?,?)", fileKey, source.id, at) }
+        if let fileKey = item.fileKey {
+            try db.run("INSERT OR IGNORE INTO seen_items(key, source_id, seen_at) VALUES (?,?,?)", fileKey, source.id, at)
+        }
         guard let key = item.key else { return }
         var skipped: String?
         if case .skipped(let why) = item.outcome { skipped = why }
@@ -320,15 +351,17 @@ public enum Scanner {
         case .unknownVendor(let spend):
             try matcher.recordUnknown(spend)
         case .trial(let vendor, let ends, let subject):
-            result.notCharges += 1                    // not a charge yet
+            result.notCharges += 1  // not a charge yet
             try matcher.recordTrial(vendor, ends: ends, subject: subject)
         case .skipped:
             break
         }
     }
 
-    static func read(_ source: ScanSource, _ context: ScanContext, result: inout ScanResult,
-                     emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void) throws {
+    static func read(
+        _ source: ScanSource, _ context: ScanContext, result: inout ScanResult,
+        emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void
+    ) throws {
         let name = (source.path as NSString).lastPathComponent
         switch source.kind {
         case "mbox": try readMbox(source, context, name: name, result: &result, emit: emit)
@@ -337,8 +370,10 @@ public enum Scanner {
         }
     }
 
-    static func readMbox(_ source: ScanSource, _ context: ScanContext, name: String, result: inout ScanResult,
-                         emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void) throws {
+    static func readMbox(
+        _ source: ScanSource, _ context: ScanContext, name: String, result: inout ScanResult,
+        emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void
+    ) throws {
         guard let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? NSNumber)?.intValue else {
             throw OWError(.missingInput, "cannot read \(source.path)")
         }
@@ -346,7 +381,9 @@ public enum Scanner {
         var offset = Int(row.int("read_offset"))
         // Grown: read from the old end, if what was read is unchanged. Otherwise read it all again
         // (seen messages are recognised and skipped).
-        if offset > size || (offset > 0 && MboxReader.check(path: source.path, offset: offset) != row.optionalString("read_check")) { offset = 0 }
+        if offset > size || (offset > 0 && MboxReader.check(path: source.path, offset: offset) != row.optionalString("read_check")) {
+            offset = 0
+        }
         guard offset < size else { return }
         var reader = try MboxReader(path: source.path, offset: offset, maxMessageBytes: context.limits.maxMessageBytes)
         var n = 0
@@ -354,22 +391,28 @@ public enum Scanner {
             n += 1
             switch entry {
             case .message(let mail, let start, let end):
-                if let item = try readMessage(mail.bytes, place: "\(name) message \(n) (byte \(start))", fileKey: nil, context, result: &result) {
+                if let item = try readMessage(
+                    mail.bytes, place: "\(name) message \(n) (byte \(start))", fileKey: nil, context, result: &result)
+                {
                     try emit(item, end, &result)
                 } else {
                     try emit(ScanItem(key: nil, fileKey: nil, outcome: .notACharge(fromVendor: false)), end, &result)
                 }
             case .oversized(let start, let size, let end):
                 result.messages += 1
-                try emit(skip("oversize:\(source.id):\(start):\(size)", "\(name) message \(n) (byte \(start))",
-                              tooLarge(size, context.limits), result: &result), end, &result)
+                try emit(
+                    skip(
+                        "oversize:\(source.id):\(start):\(size)", "\(name) message \(n) (byte \(start))",
+                        tooLarge(size, context.limits), result: &result), end, &result)
             }
         }
         if reader.junkBytes > 0 { result.warnings.append("\(name): skipped \(reader.junkBytes) bytes that were not mail") }
     }
 
-    static func readMailFiles(_ source: ScanSource, _ context: ScanContext, result: inout ScanResult,
-                              emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void) throws {
+    static func readMailFiles(
+        _ source: ScanSource, _ context: ScanContext, result: inout ScanResult,
+        emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void
+    ) throws {
         let files = source.kind == "maildir" ? try MailFiles.maildir(source.path) : try MailFiles.eml(source.path)
         for (path, fileKey) in files {
             if try context.seen(fileKey) {
@@ -402,7 +445,9 @@ public enum Scanner {
     }
 
     /// One message read within its budget. Nil when it was seen before.
-    static func readMessage(_ bytes: [UInt8], place: String, fileKey: String?, _ context: ScanContext, result: inout ScanResult) throws -> ScanItem? {
+    static func readMessage(_ bytes: [UInt8], place: String, fileKey: String?, _ context: ScanContext, result: inout ScanResult) throws
+        -> ScanItem?
+    {
         result.messages += 1
         if result.messages % 500 == 0 { context.progress?("\(place.split(separator: " ").first ?? ""): \(result.messages) messages") }
         let budget = MessageBudget(context.limits)
@@ -430,9 +475,10 @@ public enum Scanner {
             return withFile(skip(key, place, over.reason, result: &result), fileKey)
         }
         if let sender = receipt.unknownSender, let amount = receipt.amount, amount.minor > 0 {
-            let spend = UnknownSpend(name: sender.name, domain: sender.domain, amount: amount, period: receipt.period,
-                                     on: receipt.date ?? context.session.now, subject: message.subject,
-                                     currencyAssumed: receipt.currencyAssumed != nil)
+            let spend = UnknownSpend(
+                name: sender.name, domain: sender.domain, amount: amount, period: receipt.period,
+                on: receipt.date ?? context.session.now, subject: message.subject,
+                currencyAssumed: receipt.currencyAssumed != nil)
             return ScanItem(key: key, fileKey: fileKey, outcome: .unknownVendor(spend))
         }
         if let vendor = receipt.vendor, let ends = receipt.trialEnds {
@@ -441,9 +487,10 @@ public enum Scanner {
         guard receipt.isCharge, let vendor = receipt.vendor, let amount = receipt.amount else {
             return ScanItem(key: key, fileKey: fileKey, outcome: .notACharge(fromVendor: receipt.vendor != nil))
         }
-        let charge = Matcher.Charge(key: key, origin: "mail", vendor: vendor, amount: amount, on: receipt.date ?? context.session.now,
-                                    invoiceNo: receipt.invoiceNo, period: receipt.period, description: message.subject,
-                                    seats: receipt.seats, prorated: receipt.prorated, currencyAssumed: receipt.currencyAssumed != nil)
+        let charge = Matcher.Charge(
+            key: key, origin: "mail", vendor: vendor, amount: amount, on: receipt.date ?? context.session.now,
+            invoiceNo: receipt.invoiceNo, period: receipt.period, description: message.subject,
+            seats: receipt.seats, prorated: receipt.prorated, currencyAssumed: receipt.currencyAssumed != nil)
         return ScanItem(key: key, fileKey: fileKey, outcome: .charge(charge))
     }
 
@@ -454,19 +501,23 @@ public enum Scanner {
     /// The largest statement read: a year of a busy card is well under a megabyte.
     static let maxStatementBytes = 32 << 20
 
-    static func readStatement(_ source: ScanSource, _ context: ScanContext, name: String, result: inout ScanResult,
-                              emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void) throws {
+    static func readStatement(
+        _ source: ScanSource, _ context: ScanContext, name: String, result: inout ScanResult,
+        emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void
+    ) throws {
         let bytes: [UInt8]
         switch MailFiles.read(source.path, maxBytes: maxStatementBytes) {
         case .unreadable: throw OWError(.missingInput, "cannot read \(source.path)")
         case .tooLarge(let size):
             result.skipped += 1
-            result.warnings.append("\(name): skipped: \(size) bytes, larger than the \(maxStatementBytes >> 20) MB a statement may be; split it")
+            result.warnings.append(
+                "\(name): skipped: \(size) bytes, larger than the \(maxStatementBytes >> 20) MB a statement may be; split it")
             return
         case .bytes(let b): bytes = b
         }
-        let statement = try StatementReader.read(String(decoding: bytes, as: UTF8.self), map: source.map, index: context.index,
-                                                 defaultCurrency: context.currency, sourceKey: String(source.id))
+        let statement = try StatementReader.read(
+            String(decoding: bytes, as: UTF8.self), map: source.map, index: context.index,
+            defaultCurrency: context.currency, sourceKey: String(source.id))
         result.skipped += statement.skipped
         if statement.skipped > 0 { result.warnings.append("\(name): skipped \(statement.skipped) unreadable line(s)") }
         for bad in statement.badLines {
@@ -480,8 +531,9 @@ public enum Scanner {
                 continue
             }
             result.messages += 1
-            let charge = Matcher.Charge(key: l.key, origin: "statement", vendor: l.vendor, amount: l.amount, on: l.date,
-                                        invoiceNo: nil, period: nil, description: l.description)
+            let charge = Matcher.Charge(
+                key: l.key, origin: "statement", vendor: l.vendor, amount: l.amount, on: l.date,
+                invoiceNo: nil, period: nil, description: l.description)
             try emit(ScanItem(key: l.key, fileKey: nil, outcome: .charge(charge)), nil, &result)
         }
     }

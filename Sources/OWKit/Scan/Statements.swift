@@ -14,15 +14,26 @@ struct StatementLine {
 /// separated, dates as YYYY-MM-DD, DD.MM.YYYY or MM/DD/YYYY and DD/MM/YYYY (told apart by
 /// the values), spend either as negative amounts or as a debit column.
 enum StatementReader {
-    static let dateNames = ["date", "transaction date", "booking date", "posted", "posting date", "buchungstag", "datum", "valuta", "date d'opération", "fecha"]
-    static let descriptionNames = ["description", "merchant", "payee", "details", "text", "name", "memo", "verwendungszweck", "beschreibung",
-                                   "empfänger", "libellé", "concepto", "narrative"]
+    static let dateNames = [
+        "date", "transaction date", "booking date", "posted", "posting date", "buchungstag", "datum", "valuta", "date d'opération", "fecha",
+    ]
+    static let descriptionNames = [
+        "description", "merchant", "payee", "details", "text", "name", "memo", "verwendungszweck", "beschreibung",
+        "empfänger", "libellé", "concepto", "narrative",
+    ]
     static let amountNames = ["amount", "value", "betrag", "montant", "importe", "sum"]
     static let debitNames = ["debit", "soll", "débit", "withdrawal", "paid out", "money out"]
     static let creditNames = ["credit", "haben", "crédit", "deposit", "paid in", "money in"]
     static let currencyNames = ["currency", "währung", "devise", "moneda", "ccy"]
 
-    struct Columns { var date: Int; var description: Int; var amount: Int?; var debit: Int?; var credit: Int?; var currency: Int? }
+    struct Columns {
+        var date: Int
+        var description: Int
+        var amount: Int?
+        var debit: Int?
+        var credit: Int?
+        var currency: Int?
+    }
 
     /// What a statement holds: lines that paid a known vendor, how many lines could not be read,
     /// and lines whose amount is too large to be true (bad data, named by line).
@@ -46,7 +57,8 @@ enum StatementReader {
         let cols = try columns(names, map: map)
         let dates = records.dropFirst().compactMap { $0.fields.count > cols.date ? $0.fields[cols.date] : nil }
         let dayFirst = dates.contains { d in
-            let p = d.split(whereSeparator: { $0 == "/" }); return p.count == 3 && (Int(p[0]) ?? 0) > 12
+            let p = d.split(whereSeparator: { $0 == "/" })
+            return p.count == 3 && (Int(p[0]) ?? 0) > 12
         }
         // Sign convention of a single amount column: spend is whichever sign most lines have.
         var spendIsNegative = true
@@ -61,9 +73,19 @@ enum StatementReader {
         var out = Contents()
         var occurrences: [String: Int] = [:]
         for rec in records.dropFirst() {
-            guard rec.fields.count >= names.count || rec.fields.count > max(cols.date, cols.description, cols.amount ?? 0, cols.debit ?? 0) else { out.skipped += 1; continue }
-            func field(_ i: Int?) -> String? { i.flatMap { $0 < rec.fields.count ? CSV.trim(rec.fields[$0]) : nil }.flatMap { $0.isEmpty ? nil : $0 } }
-            guard let dateText = field(cols.date), let date = parseDate(dateText, dayFirst: dayFirst), let desc = field(cols.description) else { out.skipped += 1; continue }
+            guard rec.fields.count >= names.count || rec.fields.count > max(cols.date, cols.description, cols.amount ?? 0, cols.debit ?? 0)
+            else {
+                out.skipped += 1
+                continue
+            }
+            func field(_ i: Int?) -> String? {
+                i.flatMap { $0 < rec.fields.count ? CSV.trim(rec.fields[$0]) : nil }.flatMap { $0.isEmpty ? nil : $0 }
+            }
+            guard let dateText = field(cols.date), let date = parseDate(dateText, dayFirst: dayFirst), let desc = field(cols.description)
+            else {
+                out.skipped += 1
+                continue
+            }
             let currency = field(cols.currency).flatMap { try? Currency.parse($0) } ?? defaultCurrency
             var spend: Int64?
             // An amount too large to be true is bad data: named, and the rest still read.
@@ -78,7 +100,8 @@ enum StatementReader {
                     return nil
                 }
             }
-            let paid: Money?, debit: Money?
+            let paid: Money?
+            let debit: Money?
             do {
                 paid = try amount(field(cols.amount))
                 debit = paid == nil ? try amount(field(cols.debit)) : nil
@@ -98,7 +121,10 @@ enum StatementReader {
             let base = "stmt:\(sourceKey):\(Time.day(date)):\(desc):\(minor)"
             let n = occurrences[base, default: 0]
             occurrences[base] = n + 1
-            out.lines.append(StatementLine(line: rec.line, date: date, description: desc, amount: Money(minor: minor, currency: currency), vendor: vendor, key: "\(base):\(n)"))
+            out.lines.append(
+                StatementLine(
+                    line: rec.line, date: date, description: desc, amount: Money(minor: minor, currency: currency), vendor: vendor,
+                    key: "\(base):\(n)"))
         }
         return out
     }
@@ -109,7 +135,9 @@ enum StatementReader {
     /// `PAYPAL INST XFER`, a transfer) is not charged to the processor.
     static func merchant(_ desc: String, _ index: VendorIndex) -> Vendor? {
         guard let v = index.vendor(namedIn: desc) ?? vendorByDomainWord(desc, index) else { return nil }
-        guard v.domains.contains(where: { VendorIndex.processors.contains($0.lowercased()) }), v.domains.allSatisfy({ $0 != "google.com" && $0 != "apple.com" }) else { return v }
+        guard v.domains.contains(where: { VendorIndex.processors.contains($0.lowercased()) }),
+            v.domains.allSatisfy({ $0 != "google.com" && $0 != "apple.com" })
+        else { return v }
         guard let star = desc.firstIndex(of: "*") else { return nil }
         let named = String(desc[desc.index(after: star)...])
         guard let m = index.vendor(namedIn: named) ?? vendorByDomainWord(named, index), m.id != v.id else { return nil }
@@ -127,8 +155,11 @@ enum StatementReader {
     static func parseMap(_ map: String?) throws -> [(String, String)] {
         try (map ?? "").split(separator: ",").map { pair in
             let kv = pair.split(separator: "=", maxSplits: 1).map { $0.trimmed(.whitespaces) }
-            guard kv.count == 2, !kv[1].isEmpty, ["date", "description", "amount", "debit", "credit", "currency"].contains(kv[0].lowercased()) else {
-                throw OWError.usage("--map takes date=COLUMN,description=COLUMN,amount=COLUMN (or debit=, credit=, currency=), not '\(pair)'")
+            guard kv.count == 2, !kv[1].isEmpty,
+                ["date", "description", "amount", "debit", "credit", "currency"].contains(kv[0].lowercased())
+            else {
+                throw OWError.usage(
+                    "--map takes date=COLUMN,description=COLUMN,amount=COLUMN (or debit=, credit=, currency=), not '\(pair)'")
             }
             return (kv[0].lowercased(), kv[1])
         }
@@ -140,17 +171,29 @@ enum StatementReader {
         var explicit: [String: Int] = [:]
         for (key, column) in try parseMap(map) {
             let kv = [key, column]
-            guard let i = names.firstIndex(of: kv[1].lowercased()) else { throw OWError.badData("the statement has no column '\(kv[1])'; it has: \(names.joined(separator: ", "))") }
+            guard let i = names.firstIndex(of: kv[1].lowercased()) else {
+                throw OWError.badData("the statement has no column '\(kv[1])'; it has: \(names.joined(separator: ", "))")
+            }
             explicit[key] = i
         }
         func find(_ key: String, _ candidates: [String]) -> Int? {
-            explicit[key] ?? names.firstIndex(where: { candidates.contains($0) }) ?? names.firstIndex(where: { n in candidates.contains { n.contains($0) } })
+            explicit[key] ?? names.firstIndex(where: { candidates.contains($0) })
+                ?? names.firstIndex(where: { n in candidates.contains { n.contains($0) } })
         }
-        guard let date = find("date", dateNames) else { throw OWError.badData("no date column found in the statement header", hint: "name it with --map date=COLUMN") }
-        guard let desc = find("description", descriptionNames) else { throw OWError.badData("no description column found", hint: "name it with --map description=COLUMN") }
-        let amount = find("amount", amountNames), debit = find("debit", debitNames)
-        guard amount != nil || debit != nil else { throw OWError.badData("no amount or debit column found", hint: "name it with --map amount=COLUMN") }
-        return Columns(date: date, description: desc, amount: amount, debit: debit, credit: find("credit", creditNames), currency: find("currency", currencyNames))
+        guard let date = find("date", dateNames) else {
+            throw OWError.badData("no date column found in the statement header", hint: "name it with --map date=COLUMN")
+        }
+        guard let desc = find("description", descriptionNames) else {
+            throw OWError.badData("no description column found", hint: "name it with --map description=COLUMN")
+        }
+        let amount = find("amount", amountNames)
+        let debit = find("debit", debitNames)
+        guard amount != nil || debit != nil else {
+            throw OWError.badData("no amount or debit column found", hint: "name it with --map amount=COLUMN")
+        }
+        return Columns(
+            date: date, description: desc, amount: amount, debit: debit, credit: find("credit", creditNames),
+            currency: find("currency", currencyNames))
     }
 
     static func parseDate(_ s: String, dayFirst: Bool) -> Date? {

@@ -12,8 +12,10 @@ struct LowerText {
     /// A line of UTF-8 bytes: ASCII (nearly every line) is lower-cased byte by byte, the rest
     /// through String. Offsets match the line's whenever the lengths agree.
     init(utf8 line: ArraySlice<UInt8>) {
-        bytes = line.allSatisfy({ $0 < 0x80 }) ? line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-                                               : Array(String(decoding: line, as: UTF8.self).lowercased().utf8)
+        bytes =
+            line.allSatisfy({ $0 < 0x80 })
+            ? line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+            : Array(String(decoding: line, as: UTF8.self).lowercased().utf8)
     }
 
     /// ASCII letters lower-cased, every other byte kept: offsets always match the original's,
@@ -27,7 +29,8 @@ struct LowerText {
         guard !needle.isEmpty, from >= 0, bytes.count - from >= needle.count else { return nil }
         return bytes.withUnsafeBufferPointer { h in
             needle.withUnsafeBufferPointer { n in
-                let base = h.baseAddress!, last = h.count - n.count   // the last offset a match can start at
+                let base = h.baseAddress!
+                let last = h.count - n.count  // the last offset a match can start at
                 var i = from
                 while i <= last {
                     guard let hit = memchr(base + i, Int32(n[0]), last - i + 1) else { return nil }
@@ -62,7 +65,8 @@ extension StringProtocol {
 
     /// Equality ignoring ASCII case, as header names compare (RFC 5322).
     func equalsIgnoringASCIICase(_ other: String) -> Bool {
-        let a = utf8, b = other.utf8
+        let a = utf8
+        let b = other.utf8
         guard a.count == b.count else { return false }
         return zip(a, b).allSatisfy { x, y in x == y || (x | 0x20 == y | 0x20 && x | 0x20 >= 97 && x | 0x20 <= 122) }
     }

@@ -5,8 +5,10 @@ public enum CSV {
     /// The separator a spreadsheet used, from its header line: `;` (European Excel), tab, or `,`.
     public static func detectDelimiter(_ text: String) -> UInt8 {
         let firstLine = text.prefix(while: { $0 != "\n" })
-        let counts: [(UInt8, Int)] = [(UInt8(ascii: ";"), firstLine.filter { $0 == ";" }.count), (UInt8(ascii: "\t"), firstLine.filter { $0 == "\t" }.count),
-                                      (UInt8(ascii: ","), firstLine.filter { $0 == "," }.count)]
+        let counts: [(UInt8, Int)] = [
+            (UInt8(ascii: ";"), firstLine.filter { $0 == ";" }.count), (UInt8(ascii: "\t"), firstLine.filter { $0 == "\t" }.count),
+            (UInt8(ascii: ","), firstLine.filter { $0 == "," }.count),
+        ]
         return counts.max { $0.1 < $1.1 }!.0
     }
 
@@ -51,9 +53,11 @@ public enum CSV {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var fields: [String] = []
         var field: [UInt8] = []
-        var line = 1, recordLine = 1
+        var line = 1
+        var recordLine = 1
         var i = 0
-        var inQuotes = false, wasQuoted = false
+        var inQuotes = false
+        var wasQuoted = false
         func endField() {
             fields.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
@@ -68,7 +72,11 @@ public enum CSV {
             let c = bytes[i]
             if inQuotes {
                 if c == UInt8(ascii: "\"") {
-                    if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") { field.append(c); i += 2; continue }
+                    if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") {
+                        field.append(c)
+                        i += 2
+                        continue
+                    }
                     inQuotes = false
                     i += 1
                     // After a closing quote only a separator or the end of the record may follow.
@@ -85,13 +93,18 @@ public enum CSV {
             switch c {
             case UInt8(ascii: "\""):
                 guard field.isEmpty, !wasQuoted else { throw OWError.badData("line \(line): a quote inside an unquoted field") }
-                inQuotes = true; wasQuoted = true
+                inQuotes = true
+                wasQuoted = true
             case delimiter: endField()
             case UInt8(ascii: "\r"):
                 if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
-                try endRecord(); line += 1; recordLine = line
+                try endRecord()
+                line += 1
+                recordLine = line
             case UInt8(ascii: "\n"):
-                try endRecord(); line += 1; recordLine = line
+                try endRecord()
+                line += 1
+                recordLine = line
             default: field.append(c)
             }
             i += 1

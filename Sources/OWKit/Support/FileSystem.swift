@@ -6,8 +6,9 @@ public enum FileSystem {
     public static func makeDirectory(_ path: String, mode: mode_t) throws {
         guard !path.isEmpty, !FileManager.default.fileExists(atPath: path) else { return }
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: Int(mode)])
+            try FileManager.default.createDirectory(
+                atPath: path, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: Int(mode)])
         } catch {
             throw OWError(.io, "cannot create directory \(path): \(error.localizedDescription)")
         }
@@ -28,7 +29,10 @@ public enum FileSystem {
         var written = 0
         while written < bytes.count {
             let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                break
+            }
             written += n
         }
         let synced = fsync(fd) == 0
@@ -45,7 +49,9 @@ public enum FileSystem {
     public static func writeOutput(_ path: String, contents: String, mode: mode_t = 0o600) throws {
         let dir = (path as NSString).deletingLastPathComponent
         guard dir.isEmpty || isDirectory(dir) else {
-            throw OWError(.missingInput, "no directory \(dir) to write \((path as NSString).lastPathComponent) into", hint: "create it first, or choose another path")
+            throw OWError(
+                .missingInput, "no directory \(dir) to write \((path as NSString).lastPathComponent) into",
+                hint: "create it first, or choose another path")
         }
         try writeAtomically(path, contents: contents, mode: mode)
     }
@@ -68,8 +74,10 @@ public enum FileSystem {
         }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw OWError.badData("\(what) \(path) is not a regular file") }
         if st.st_mode & 0o077 != 0 {
-            throw OWError(.notPermitted, String(format: "%@ %@ is accessible by others (mode %04o); it must be private", what, path, Int(st.st_mode & 0o7777)),
-                          hint: "chmod 600 \(ShellWord.quoted(path))")
+            throw OWError(
+                .notPermitted,
+                String(format: "%@ %@ is accessible by others (mode %04o); it must be private", what, path, Int(st.st_mode & 0o7777)),
+                hint: "chmod 600 \(ShellWord.quoted(path))")
         }
         guard st.st_size <= off_t(maxBytes) else { throw OWError.badData("\(what) \(path) is too large") }
         guard let data = FileManager.default.contents(atPath: path) else {

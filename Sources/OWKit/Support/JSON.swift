@@ -3,7 +3,7 @@
 public enum JSON: Equatable, Sendable {
     case null
     case bool(Bool)
-    case number(String)            // the literal, e.g. "12.50" or "1700000000"
+    case number(String)  // the literal, e.g. "12.50" or "1700000000"
     case string(String)
     case array([JSON])
     case object([Member])
@@ -11,7 +11,10 @@ public enum JSON: Equatable, Sendable {
     public struct Member: Equatable, Sendable {
         public let key: String
         public let value: JSON
-        public init(_ key: String, _ value: JSON) { self.key = key; self.value = value }
+        public init(_ key: String, _ value: JSON) {
+            self.key = key
+            self.value = value
+        }
     }
 
     public static func int<I: BinaryInteger>(_ i: I) -> JSON { .number(String(i)) }
@@ -22,10 +25,22 @@ public enum JSON: Equatable, Sendable {
         return members.last(where: { $0.key == key })?.value
     }
 
-    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
-    public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
-    public var arrayValue: [JSON]? { if case .array(let a) = self { return a }; return nil }
-    public var members: [Member]? { if case .object(let m) = self { return m }; return nil }
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+    public var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+    public var arrayValue: [JSON]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+    public var members: [Member]? {
+        if case .object(let m) = self { return m }
+        return nil
+    }
 
     /// An integer value; nil for fractions, exponents, or anything beyond Int64.
     public var intValue: Int64? {
@@ -83,11 +98,15 @@ public enum JSON: Equatable, Sendable {
         var s = s
         s.withUTF8 { bytes in
             let n = bytes.count
-            var runStart = 0, i = 0
+            var runStart = 0
+            var i = 0
             needsLook.withUnsafeBufferPointer { look in
                 while i < n {
                     let b = bytes[i]
-                    if !look[Int(b)] { i += 1; continue }
+                    if !look[Int(b)] {
+                        i += 1
+                        continue
+                    }
                     var width = 1
                     let escape: [UInt8]?
                     switch b {
@@ -104,7 +123,10 @@ public enum JSON: Equatable, Sendable {
                         width = 3
                     default: escape = nil
                     }
-                    guard let escape else { i += 1; continue }
+                    guard let escape else {
+                        i += 1
+                        continue
+                    }
                     if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
                     out.append(contentsOf: escape)
                     i += width
@@ -118,14 +140,24 @@ public enum JSON: Equatable, Sendable {
 
     /// A decimal integer written as ASCII digits, without making a String.
     static func writeInt(_ v: Int64, to out: inout [UInt8]) {
-        if v == 0 { out.append(48); return }
+        if v == 0 {
+            out.append(48)
+            return
+        }
         if v < 0 { out.append(UInt8(ascii: "-")) }
         var m = v.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         withUnsafeMutableBytes(of: &digits) { d in
-            while m > 0 { d[count] = UInt8(48 + m % 10); m /= 10; count += 1 }
+            while m > 0 {
+                d[count] = UInt8(48 + m % 10)
+                m /= 10
+                count += 1
+            }
             for k in stride(from: count - 1, through: 0, by: -1) { out.append(d[k]) }
         }
     }
@@ -152,7 +184,10 @@ public enum JSON: Equatable, Sendable {
         let maxDepth: Int
         var pos = 0
 
-        init(bytes: [UInt8], maxDepth: Int) { self.bytes = bytes; self.maxDepth = maxDepth }
+        init(bytes: [UInt8], maxDepth: Int) {
+            self.bytes = bytes
+            self.maxDepth = maxDepth
+        }
 
         func fail(_ why: String) -> OWError { OWError.badData("invalid JSON at byte \(pos): \(why)") }
 
@@ -186,7 +221,10 @@ public enum JSON: Equatable, Sendable {
             var members: [Member] = []
             var seen = Set<String>()
             skipSpace()
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object([]) }
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") {
+                pos += 1
+                return .object([])
+            }
             while true {
                 skipSpace()
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw fail("expected member name") }
@@ -199,8 +237,14 @@ public enum JSON: Equatable, Sendable {
                 members.append(Member(key, try value(depth: depth + 1)))
                 skipSpace()
                 guard pos < bytes.count else { throw fail("unexpected end") }
-                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(members) }
+                if bytes[pos] == UInt8(ascii: ",") {
+                    pos += 1
+                    continue
+                }
+                if bytes[pos] == UInt8(ascii: "}") {
+                    pos += 1
+                    return .object(members)
+                }
                 throw fail("expected ',' or '}'")
             }
         }
@@ -209,21 +253,34 @@ public enum JSON: Equatable, Sendable {
             pos += 1
             var items: [JSON] = []
             skipSpace()
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array([]) }
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") {
+                pos += 1
+                return .array([])
+            }
             while true {
                 skipSpace()
                 items.append(try value(depth: depth + 1))
                 skipSpace()
                 guard pos < bytes.count else { throw fail("unexpected end") }
-                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array(items) }
+                if bytes[pos] == UInt8(ascii: ",") {
+                    pos += 1
+                    continue
+                }
+                if bytes[pos] == UInt8(ascii: "]") {
+                    pos += 1
+                    return .array(items)
+                }
                 throw fail("expected ',' or ']'")
             }
         }
 
         mutating func number() throws -> JSON {
             let start = pos
-            func digits() -> Int { let s = pos; while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }; return pos - s }
+            func digits() -> Int {
+                let s = pos
+                while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }
+                return pos - s
+            }
             if pos < bytes.count, bytes[pos] == UInt8(ascii: "-") { pos += 1 }
             let intStart = pos
             let n = digits()
@@ -292,7 +349,9 @@ public enum JSON: Equatable, Sendable {
                     case UInt8(ascii: "u"):
                         var v = try hex4()
                         if (0xD800..<0xDC00).contains(v) {
-                            guard pos + 2 <= bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") else { throw fail("lone surrogate") }
+                            guard pos + 2 <= bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") else {
+                                throw fail("lone surrogate")
+                            }
                             pos += 2
                             let low = try hex4()
                             guard (0xDC00..<0xE000).contains(low) else { throw fail("lone surrogate") }

@@ -2,13 +2,13 @@
 /// so every layer says *what* went wrong and the front end maps it in one place.
 public struct OWError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Int32, Sendable {
-        case refused = 1          // a rule said no, or the thing was not found
-        case usage = 64           // the command line is wrong
-        case badData = 65         // input data (CSV, token text, ledger contents) is wrong
-        case missingInput = 66    // an input file or the ledger does not exist
-        case io = 74              // the file system failed us
-        case busy = 75            // the ledger or scan lock stayed busy: retry
-        case notPermitted = 77    // token, role or file permissions
+        case refused = 1  // a rule said no, or the thing was not found
+        case usage = 64  // the command line is wrong
+        case badData = 65  // input data (CSV, token text, ledger contents) is wrong
+        case missingInput = 66  // an input file or the ledger does not exist
+        case io = 74  // the file system failed us
+        case busy = 75  // the ledger or scan lock stayed busy: retry
+        case notPermitted = 77  // token, role or file permissions
     }
 
     public let kind: Kind

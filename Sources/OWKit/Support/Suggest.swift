@@ -1,7 +1,8 @@
 /// "Did you mean …?" for typos, by Damerau-free Levenshtein distance.
 public enum Suggest {
     public static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.lowercased()), b = Array(b.lowercased())
+        let a = Array(a.lowercased())
+        let b = Array(b.lowercased())
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var prev = Array(0...b.count)

@@ -65,17 +65,30 @@ public enum Time {
     static func day(days: Int, time: Int?) -> String {
         let (y, m, d) = civilFromDays(days)
         guard (0...9999).contains(y) else {
-            return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))" + (time.map { "T\(pad($0 / 3600, 2)):\(pad($0 / 60 % 60, 2)):\(pad($0 % 60, 2))Z" } ?? "")
+            return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+                + (time.map { "T\(pad($0 / 3600, 2)):\(pad($0 / 60 % 60, 2)):\(pad($0 % 60, 2))Z" } ?? "")
         }
         return String(unsafeUninitializedCapacity: 20) { b in
             func put(_ n: Int, _ width: Int, at i: Int) {
                 var n = n
-                for k in stride(from: i + width - 1, through: i, by: -1) { b[k] = UInt8(48 + n % 10); n /= 10 }
+                for k in stride(from: i + width - 1, through: i, by: -1) {
+                    b[k] = UInt8(48 + n % 10)
+                    n /= 10
+                }
             }
-            put(y, 4, at: 0); b[4] = UInt8(ascii: "-"); put(m, 2, at: 5); b[7] = UInt8(ascii: "-"); put(d, 2, at: 8)
+            put(y, 4, at: 0)
+            b[4] = UInt8(ascii: "-")
+            put(m, 2, at: 5)
+            b[7] = UInt8(ascii: "-")
+            put(d, 2, at: 8)
             guard let t = time else { return 10 }
-            b[10] = UInt8(ascii: "T"); put(t / 3600, 2, at: 11); b[13] = UInt8(ascii: ":"); put(t / 60 % 60, 2, at: 14)
-            b[16] = UInt8(ascii: ":"); put(t % 60, 2, at: 17); b[19] = UInt8(ascii: "Z")
+            b[10] = UInt8(ascii: "T")
+            put(t / 3600, 2, at: 11)
+            b[13] = UInt8(ascii: ":")
+            put(t / 60 % 60, 2, at: 14)
+            b[16] = UInt8(ascii: ":")
+            put(t % 60, 2, at: 17)
+            b[19] = UInt8(ascii: "Z")
             return 20
         }
     }
@@ -91,11 +104,15 @@ public enum Time {
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
         func num(_ r: Range<Int>) -> Int? {
             var v = 0
-            for i in r { guard b[i] >= 48, b[i] <= 57 else { return nil }; v = v * 10 + Int(b[i] - 48) }
+            for i in r {
+                guard b[i] >= 48, b[i] <= 57 else { return nil }
+                v = v * 10 + Int(b[i] - 48)
+            }
             return v
         }
         guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10),
-              (1...12).contains(m), d >= 1, d <= daysInMonth(y, m) else { return nil }
+            (1...12).contains(m), d >= 1, d <= daysInMonth(y, m)
+        else { return nil }
         return date(days: daysFromCivil(y, m, d))
     }
 
@@ -111,7 +128,8 @@ public enum Time {
         let (days, sod) = split(date)
         let (y, m, d) = civilFromDays(days)
         let total = y * 12 + (m - 1) + n
-        let ny = floorDiv(total, 12), nm = total - ny * 12 + 1
+        let ny = floorDiv(total, 12)
+        let nm = total - ny * 12 + 1
         return Time.date(days: daysFromCivil(ny, nm, min(d, daysInMonth(ny, nm))), secondOfDay: sod)
     }
 
@@ -120,11 +138,21 @@ public enum Time {
 
 /// A span written as `30d`, `2w`, `3m` (months), `1y`, `12h` or `10s` (SPEC §3).
 public struct Duration: Equatable, Sendable, CustomStringConvertible {
-    public enum Unit: Character, Sendable { case second = "s", hour = "h", day = "d", week = "w", month = "m", year = "y" }
+    public enum Unit: Character, Sendable {
+        case second = "s"
+        case hour = "h"
+        case day = "d"
+        case week = "w"
+        case month = "m"
+        case year = "y"
+    }
     public let count: Int
     public let unit: Unit
 
-    public init(count: Int, unit: Unit) { self.count = count; self.unit = unit }
+    public init(count: Int, unit: Unit) {
+        self.count = count
+        self.unit = unit
+    }
 
     public static func parse(_ text: String) -> Duration? {
         let t = text.trimmed(.whitespaces).lowercased()

@@ -17,12 +17,16 @@ enum ApproveCommand {
         // Each request is decided in its own transaction: one refusal does not undo the others.
         for id in ids {
             do {
-                let outcome = inv.flag("reject") ? try Approvals.reject(s, id, reason: note!)
+                let outcome =
+                    inv.flag("reject")
+                    ? try Approvals.reject(s, id, reason: note!)
                     : try Approvals.approve(s, id, note: note, force: inv.flag("force"), noGrow: inv.flag("no-grow"))
                 decided.append(RequestCommand.record(outcome.request))
                 let r = outcome.request
-                inv.note(r.status == "approved" ? "Approved #\(r.id) (\(r.summary))" + (r.license.map { "; \(r.requester) holds a seat of \($0)" } ?? "") + "."
-                                                : "Rejected #\(r.id) (\(r.summary)).")
+                inv.note(
+                    r.status == "approved"
+                        ? "Approved #\(r.id) (\(r.summary))" + (r.license.map { "; \(r.requester) holds a seat of \($0)" } ?? "") + "."
+                        : "Rejected #\(r.id) (\(r.summary)).")
                 RequestCommand.report(inv, outcome)
                 if let seat = outcome.seat { inv.note("Cost: \(seat.description).") }
             } catch let e as OWError {
@@ -39,15 +43,22 @@ enum ApproveCommand {
     static func queue(_ inv: Invocation) {
         do {
             let entries = try Approvals.queue(inv.session)
-            inv.emit(entries.map { e in
-                var warning: String? = nil
-                if e.deptMostlyAway { warning = "more than half of \(e.request.requesterDept ?? "the department") would be away" }
-                return Record([("id", .int(e.request.id)), ("age_days", .int(Int64(e.ageDays))), ("requester", .text(e.request.requester)),
-                               ("kind", .text(e.request.kind)), ("summary", .text(e.request.summary)), ("cost", .money(e.request.cost)),
-                               ("vacation_left", .text(e.balance.map { Leave.days($0.remaining) })), ("away_in_dept", .list(e.awayInDept)),
-                               ("warning", .text(warning)), ("reason", .text(e.request.reason)), ("if_approved", .text(e.seat?.description))])
-            }, columns: ["id", "age_days", "requester", "kind", "summary", "cost", "cost_minor", "currency", "vacation_left", "away_in_dept", "warning", "reason",
-                         "if_approved"])
+            inv.emit(
+                entries.map { e in
+                    var warning: String? = nil
+                    if e.deptMostlyAway { warning = "more than half of \(e.request.requesterDept ?? "the department") would be away" }
+                    return Record([
+                        ("id", .int(e.request.id)), ("age_days", .int(Int64(e.ageDays))), ("requester", .text(e.request.requester)),
+                        ("kind", .text(e.request.kind)), ("summary", .text(e.request.summary)), ("cost", .money(e.request.cost)),
+                        ("vacation_left", .text(e.balance.map { Leave.days($0.remaining) })), ("away_in_dept", .list(e.awayInDept)),
+                        ("warning", .text(warning)), ("reason", .text(e.request.reason)), ("if_approved", .text(e.seat?.description)),
+                    ])
+                },
+                columns: [
+                    "id", "age_days", "requester", "kind", "summary", "cost", "cost_minor", "currency", "vacation_left", "away_in_dept",
+                    "warning", "reason",
+                    "if_approved",
+                ])
             if entries.isEmpty { inv.note("Nothing waits for approval.") }
         } catch {
             inv.warn("\(error)")
@@ -59,22 +70,29 @@ enum ApproveCommand {
 struct SilentExit: Error { let code: Int32 }
 
 /// `owatch approve`: its manual page.
-let approveNoun = Noun(name: "approve", summary: "decide requests",
-     description: "With no ids, shows the pending queue oldest first: age in days, requester, what, cost, and for leave the requester's remaining vacation and who else in the department is away then, with a warning when more than half of the department would be away. With ids, approves them (or rejects them with --reject, which needs -m REASON). No one decides their own request; a request already decided is refused with who decided it. Approving a software request is one transaction: the license is found by name (or as the one active license of the vendor and plan) or created from the request, a seat is bought if none is free, it is assigned to the requester, and the request is marked approved with its audit events; if any step fails nothing changes. The post-approve and post-reject hooks run after the decision is committed, with the event as JSON on standard input and OWATCH_EVENT set; a hook that fails or runs longer than 10 seconds only causes a warning.",
-     jsonKeys: [("id", "request id"), ("age_days", "queue: days waiting"), ("vacation_left", "queue, leave: remaining vacation days"),
-                ("away_in_dept", "queue, leave: others in the department away then"), ("warning", "queue: e.g. more than half the department away"),
-                ("if_approved", "queue, software: the seat approving provisions (which license, or none free)"),
-                ("kind, requester, summary, cost, reason", "queue: the request's, as in owatch-request(1)")])
+let approveNoun = Noun(
+    name: "approve", summary: "decide requests",
+    description:
+        "With no ids, shows the pending queue oldest first: age in days, requester, what, cost, and for leave the requester's remaining vacation and who else in the department is away then, with a warning when more than half of the department would be away. With ids, approves them (or rejects them with --reject, which needs -m REASON). No one decides their own request; a request already decided is refused with who decided it. Approving a software request is one transaction: the license is found by name (or as the one active license of the vendor and plan) or created from the request, a seat is bought if none is free, it is assigned to the requester, and the request is marked approved with its audit events; if any step fails nothing changes. The post-approve and post-reject hooks run after the decision is committed, with the event as JSON on standard input and OWATCH_EVENT set; a hook that fails or runs longer than 10 seconds only causes a warning.",
+    jsonKeys: [
+        ("id", "request id"), ("age_days", "queue: days waiting"), ("vacation_left", "queue, leave: remaining vacation days"),
+        ("away_in_dept", "queue, leave: others in the department away then"), ("warning", "queue: e.g. more than half the department away"),
+        ("if_approved", "queue, software: the seat approving provisions (which license, or none free)"),
+        ("kind, requester, summary, cost, reason", "queue: the request's, as in owatch-request(1)"),
+    ])
 
 /// `owatch approve …`: its commands, in help order.
 let approveCommands: [Command] = [
-    Command(noun: "approve", verb: nil, summary: "show the approval queue, or approve or reject requests",
-            arguments: [Argument(name: "ID", optional: true, variadic: true)],
-            options: [Option("message", short: "m", value: "NOTE", "a note with the decision; required to reject"),
-                      Option("reject", "reject instead of approve"),
-                      Option("force", "approve leave beyond the balance"),
-                      Option("no-grow", "approve software only onto a seat that is free (never buy one)")],
-            access: .roles(adminOnly),
-            examples: ["owatch approve", "owatch approve 12 13 -m 'enjoy'", "owatch approve --reject 14 -m 'we have a team plan already'"],
-            run: ApproveCommand.run),
+    Command(
+        noun: "approve", verb: nil, summary: "show the approval queue, or approve or reject requests",
+        arguments: [Argument(name: "ID", optional: true, variadic: true)],
+        options: [
+            Option("message", short: "m", value: "NOTE", "a note with the decision; required to reject"),
+            Option("reject", "reject instead of approve"),
+            Option("force", "approve leave beyond the balance"),
+            Option("no-grow", "approve software only onto a seat that is free (never buy one)"),
+        ],
+        access: .roles(adminOnly),
+        examples: ["owatch approve", "owatch approve 12 13 -m 'enjoy'", "owatch approve --reject 14 -m 'we have a team plan already'"],
+        run: ApproveCommand.run)
 ]

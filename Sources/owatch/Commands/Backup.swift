@@ -8,11 +8,16 @@ enum BackupCommand {
 }
 
 /// `owatch backup`: its manual page.
-let backupNoun = Noun(name: "backup", summary: "copy the ledger safely", description: "Writes a consistent copy of the ledger with SQLite's online backup API, so it is safe while other owatch processes write. The copy is written to a temporary file, checked, then renamed into place with mode 0600.")
+let backupNoun = Noun(
+    name: "backup", summary: "copy the ledger safely",
+    description:
+        "Writes a consistent copy of the ledger with SQLite's online backup API, so it is safe while other owatch processes write. The copy is written to a temporary file, checked, then renamed into place with mode 0600."
+)
 
 /// `owatch backup …`: its commands, in help order.
 let backupCommands: [Command] = [
-    Command(noun: "backup", verb: nil, summary: "write a consistent copy of the ledger, safe while others write",
-            arguments: [Argument(name: "FILE", file: .output)], options: [Option("force", "replace FILE if it exists")],
-            access: .roles(adminOnly), examples: ["owatch backup /var/backups/owatch-$(date +%F).db"], run: BackupCommand.run),
+    Command(
+        noun: "backup", verb: nil, summary: "write a consistent copy of the ledger, safe while others write",
+        arguments: [Argument(name: "FILE", file: .output)], options: [Option("force", "replace FILE if it exists")],
+        access: .roles(adminOnly), examples: ["owatch backup /var/backups/owatch-$(date +%F).db"], run: BackupCommand.run)
 ]

@@ -2,24 +2,32 @@ import OWKit
 
 /// `owatch charge`: the payments owatch has seen, and the ones an admin enters or removes.
 enum ChargeCommand {
-    static let columns = ["id", "charged_on", "vendor", "amount", "amount_minor", "currency", "license", "origin", "invoice_no", "period",
-                          "description", "source", "refund_of"]
+    static let columns = [
+        "id", "charged_on", "vendor", "amount", "amount_minor", "currency", "license", "origin", "invoice_no", "period",
+        "description", "source", "refund_of",
+    ]
     static let tableColumns = ["id", "charged_on", "vendor", "amount", "license", "origin", "description"]
 
     static func record(_ c: Charge) -> Record {
-        Record([("id", .int(c.id)), ("charged_on", .text(c.chargedOn)), ("vendor", .text(c.vendor)), ("amount", .money(c.amount)),
-                ("license", .text(c.license)), ("origin", .text(c.origin)), ("invoice_no", .text(c.invoiceNo)), ("period", .text(c.period)),
-                ("description", .text(c.description)), ("source", .text(c.source)), ("refund_of", .int(c.refundOf))])
+        Record([
+            ("id", .int(c.id)), ("charged_on", .text(c.chargedOn)), ("vendor", .text(c.vendor)), ("amount", .money(c.amount)),
+            ("license", .text(c.license)), ("origin", .text(c.origin)), ("invoice_no", .text(c.invoiceNo)), ("period", .text(c.period)),
+            ("description", .text(c.description)), ("source", .text(c.source)), ("refund_of", .int(c.refundOf)),
+        ])
     }
 
     static func list(_ inv: Invocation) throws {
         var f = Charges.Filter()
-        f.vendor = inv.value("vendor"); f.from = inv.value("from"); f.to = inv.value("to"); f.license = inv.value("license")
+        f.vendor = inv.value("vendor")
+        f.from = inv.value("from")
+        f.to = inv.value("to")
+        f.license = inv.value("license")
         f.unmatchedOnly = inv.flag("unmatched")
         let s = inv.session
         let base = try BaseConverter.configured(s.ledger, today: s.now)
-        inv.emit(try Charges.list(s.db, f).map { try ReportCommand.withBase(record($0), base, on: $0.chargedOn) },
-                 columns: columns + (base == nil ? [] : ReportCommand.baseColumns(["amount"])), tableColumns: tableColumns)
+        inv.emit(
+            try Charges.list(s.db, f).map { try ReportCommand.withBase(record($0), base, on: $0.chargedOn) },
+            columns: columns + (base == nil ? [] : ReportCommand.baseColumns(["amount"])), tableColumns: tableColumns)
         ReportCommand.warnMissingRates(inv, base)
     }
 
@@ -33,11 +41,13 @@ enum ChargeCommand {
     static func add(_ inv: Invocation) throws {
         guard let day = inv.value("on") else { throw OWError.usage("say when: owatch charge add VENDOR AMOUNT --on YYYY-MM-DD") }
         let amount: Money = try MoneyParser.parse(inv.argument(1), defaultCurrency: try Currency.parse(inv.session.ledger.currency))
-        let (charge, found) = try Charges.add(inv.session, vendor: inv.argument(0), amount: amount, on: day, license: inv.value("license"),
-                                              note: inv.value("note"))
+        let (charge, found) = try Charges.add(
+            inv.session, vendor: inv.argument(0), amount: amount, on: day, license: inv.value("license"),
+            note: inv.value("note"))
         inv.emitChanged(record(charge), tableColumns: tableColumns)
-        inv.note("Added charge #\(charge.id): \(charge.vendor) \(charge.amount.display) on \(charge.chargedOn)"
-                 + (charge.license.map { " (\($0))" } ?? " (matches no license)") + ".")
+        inv.note(
+            "Added charge #\(charge.id): \(charge.vendor) \(charge.amount.display) on \(charge.chargedOn)"
+                + (charge.license.map { " (\($0))" } ?? " (matches no license)") + ".")
         for f in found { inv.note("New finding #\(f.id): \(f.summary)") }
     }
 
@@ -51,32 +61,47 @@ enum ChargeCommand {
 }
 
 /// `owatch charge`: its manual page.
-let chargeNoun = Noun(name: "charge", summary: "observed payments",
-     description: "A charge is a payment owatch has seen: a receipt or invoice, a card or bank statement line, or one entered by hand with charge add. One payment seen in several kinds of source (the receipt, then the card line days later) is one charge: same vendor and amount within config charges.match_window days either side (default 5d), not yet seen in that kind of source, with the same invoice number when both have one; charge show lists every place it was seen. In another currency (a card that converted a USD invoice to EUR) it is the same payment when the amounts agree within 3% at the day's exchange rate, and the charge keeps the invoice's amount; the earliest date seen is the day it was paid, whichever source was scanned first. Refunds (money in from a software vendor on a statement, credit notes and refund receipts in mail) are charges with a negative amount, linked by refund_of to the charge they pay back, and burn nets them. With config base_currency set, charge list adds base, base_minor, base_currency and rate_date (the rate of the charge's day). Each is matched to a license of its vendor, to an approved purchase, or to nothing (unmanaged spend); reports total them. charge remove takes one out of every total, resolves the findings it alone supported, and is audited; what a scan saw stays seen, so a rescan does not bring it back.",
-     jsonKeys: [("id", "charge id"), ("charged_on", "YYYY-MM-DD"), ("vendor", "vendor name"), ("amount", "the amount paid"),
-                ("license", "the license it pays for, or null"), ("origin", "mail, statement or manual"), ("invoice_no", "invoice number or null"),
-                ("period", "billing period the receipt names, or null"), ("description", "subject, statement text or note"),
-                ("source", "where it was first seen, in words"), ("sources", "charge show: every place the payment was seen"),
-                ("refund_of", "a refund (negative amount): the charge it pays back, or null"),
-                ("base", "with config base_currency: the amount in that currency, or null without a rate"), ("base_currency", "with config base_currency: that currency"), ("rate_date", "the day of the rate used")])
+let chargeNoun = Noun(
+    name: "charge", summary: "observed payments",
+    description:
+        "A charge is a payment owatch has seen: a receipt or invoice, a card or bank statement line, or one entered by hand with charge add. One payment seen in several kinds of source (the receipt, then the card line days later) is one charge: same vendor and amount within config charges.match_window days either side (default 5d), not yet seen in that kind of source, with the same invoice number when both have one; charge show lists every place it was seen. In another currency (a card that converted a USD invoice to EUR) it is the same payment when the amounts agree within 3% at the day's exchange rate, and the charge keeps the invoice's amount; the earliest date seen is the day it was paid, whichever source was scanned first. Refunds (money in from a software vendor on a statement, credit notes and refund receipts in mail) are charges with a negative amount, linked by refund_of to the charge they pay back, and burn nets them. With config base_currency set, charge list adds base, base_minor, base_currency and rate_date (the rate of the charge's day). Each is matched to a license of its vendor, to an approved purchase, or to nothing (unmanaged spend); reports total them. charge remove takes one out of every total, resolves the findings it alone supported, and is audited; what a scan saw stays seen, so a rescan does not bring it back.",
+    jsonKeys: [
+        ("id", "charge id"), ("charged_on", "YYYY-MM-DD"), ("vendor", "vendor name"), ("amount", "the amount paid"),
+        ("license", "the license it pays for, or null"), ("origin", "mail, statement or manual"), ("invoice_no", "invoice number or null"),
+        ("period", "billing period the receipt names, or null"), ("description", "subject, statement text or note"),
+        ("source", "where it was first seen, in words"), ("sources", "charge show: every place the payment was seen"),
+        ("refund_of", "a refund (negative amount): the charge it pays back, or null"),
+        ("base", "with config base_currency: the amount in that currency, or null without a rate"),
+        ("base_currency", "with config base_currency: that currency"), ("rate_date", "the day of the rate used"),
+    ])
 
 /// `owatch charge …`: its commands, in help order.
 let chargeCommands: [Command] = [
-    Command(noun: "charge", verb: "list", summary: "list observed charges: receipts, statement lines and ones entered by hand",
-            options: [Option("vendor", value: "VENDOR", "only this vendor"), Option("from", value: "DATE", "charged on or after"),
-                      Option("to", value: "DATE", "charged on or before"), Option("license", value: "LICENSE", "only charges of this license"),
-                      Option("unmatched", "only charges that match no license or approved purchase")],
-            access: .roles(adminOnly), examples: ["owatch charge list --vendor notion --from 2026-11-01", "owatch charge list --unmatched --json"],
-            run: ChargeCommand.list),
-    Command(noun: "charge", verb: "show", summary: "show one charge and where it was seen", arguments: [Argument(name: "ID")],
-            access: .roles(adminOnly), examples: ["owatch charge show 12"], run: ChargeCommand.show),
-    Command(noun: "charge", verb: "add", summary: "enter a payment by hand; it is matched like a scanned one",
-            arguments: [Argument(name: "VENDOR"), Argument(name: "AMOUNT")],
-            options: [Option("on", value: "DATE", "the day it was paid (required)"), Option("license", value: "LICENSE", "the license it pays for"),
-                      Option("note", value: "TEXT", "what it was")],
-            access: .roles(adminOnly), examples: ["owatch charge add notion 20.00 --on 2026-11-04 --note 'paid by bank transfer'"],
-            run: ChargeCommand.add),
-    Command(noun: "charge", verb: "remove", summary: "remove a charge recorded by mistake (audited; a rescan does not bring it back)",
-            arguments: [Argument(name: "ID")], options: [Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)")],
-            access: .roles(adminOnly), examples: ["owatch charge remove 12 --yes"], run: ChargeCommand.remove),
+    Command(
+        noun: "charge", verb: "list", summary: "list observed charges: receipts, statement lines and ones entered by hand",
+        options: [
+            Option("vendor", value: "VENDOR", "only this vendor"), Option("from", value: "DATE", "charged on or after"),
+            Option("to", value: "DATE", "charged on or before"), Option("license", value: "LICENSE", "only charges of this license"),
+            Option("unmatched", "only charges that match no license or approved purchase"),
+        ],
+        access: .roles(adminOnly),
+        examples: ["owatch charge list --vendor notion --from 2026-11-01", "owatch charge list --unmatched --json"],
+        run: ChargeCommand.list),
+    Command(
+        noun: "charge", verb: "show", summary: "show one charge and where it was seen", arguments: [Argument(name: "ID")],
+        access: .roles(adminOnly), examples: ["owatch charge show 12"], run: ChargeCommand.show),
+    Command(
+        noun: "charge", verb: "add", summary: "enter a payment by hand; it is matched like a scanned one",
+        arguments: [Argument(name: "VENDOR"), Argument(name: "AMOUNT")],
+        options: [
+            Option("on", value: "DATE", "the day it was paid (required)"), Option("license", value: "LICENSE", "the license it pays for"),
+            Option("note", value: "TEXT", "what it was"),
+        ],
+        access: .roles(adminOnly), examples: ["owatch charge add notion 20.00 --on 2026-11-04 --note 'paid by bank transfer'"],
+        run: ChargeCommand.add),
+    Command(
+        noun: "charge", verb: "remove", summary: "remove a charge recorded by mistake (audited; a rescan does not bring it back)",
+        arguments: [Argument(name: "ID")],
+        options: [Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)")],
+        access: .roles(adminOnly), examples: ["owatch charge remove 12 --yes"], run: ChargeCommand.remove),
 ]

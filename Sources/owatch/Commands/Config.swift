@@ -7,7 +7,11 @@ enum ConfigCommand {
         guard let value = stored else {
             throw OWError.refused("\(key) is not set and has no default")
         }
-        if inv.exporter.format == .table { inv.term.out(SafeText.visible(value) + "\n") } else { inv.emit(Record([("key", .text(key)), ("value", .text(value))])) }
+        if inv.exporter.format == .table {
+            inv.term.out(SafeText.visible(value) + "\n")
+        } else {
+            inv.emit(Record([("key", .text(key)), ("value", .text(value))]))
+        }
     }
 
     static func set(_ inv: Invocation) throws {
@@ -34,15 +38,18 @@ enum ConfigCommand {
 
     static func note(_ inv: Invocation, _ effect: Config.Effect) {
         if !effect.recomputedLeave.isEmpty {
-            inv.note("Counted the days of \(effect.recomputedLeave.count) pending leave request(s) again: "
-                     + effect.recomputedLeave.map { "#\($0)" }.joined(separator: ", ") + ". Approved leave keeps its days (see owatch report leave).")
+            inv.note(
+                "Counted the days of \(effect.recomputedLeave.count) pending leave request(s) again: "
+                    + effect.recomputedLeave.map { "#\($0)" }.joined(separator: ", ")
+                    + ". Approved leave keeps its days (see owatch report leave).")
         }
     }
 
     /// A client setting (`--local`): nil when unset.
     static func clientValue(_ key: String) throws -> String? {
         guard ClientConfig.keys.contains(key) else {
-            throw OWError.usage("'\(key)' is not a client setting", hint: "client settings (--local): " + ClientConfig.keys.joined(separator: ", "))
+            throw OWError.usage(
+                "'\(key)' is not a client setting", hint: "client settings (--local): " + ClientConfig.keys.joined(separator: ", "))
         }
         return ClientConfig.read(environment: environment)[key]
     }
@@ -50,32 +57,50 @@ enum ConfigCommand {
     static func list(_ inv: Invocation) throws {
         if inv.flag("local") {
             let values = ClientConfig.read(environment: environment)
-            inv.emit(ClientConfig.keys.map { Record([("key", .text($0)), ("value", .text(values[$0] ?? "")), ("default", .text("")), ("set", .bool(values[$0] != nil))]) })
+            inv.emit(
+                ClientConfig.keys.map {
+                    Record([
+                        ("key", .text($0)), ("value", .text(values[$0] ?? "")), ("default", .text("")), ("set", .bool(values[$0] != nil)),
+                    ])
+                })
             return
         }
-        inv.emit(try Config.list(inv.session.ledger).map {
-            Record([("key", .text($0.key.name)), ("value", .text($0.value)), ("default", .text($0.key.defaultValue)), ("set", .bool($0.isSet))])
-        })
+        inv.emit(
+            try Config.list(inv.session.ledger).map {
+                Record([
+                    ("key", .text($0.key.name)), ("value", .text($0.value)), ("default", .text($0.key.defaultValue)),
+                    ("set", .bool($0.isSet)),
+                ])
+            })
     }
 }
 
 /// `owatch config`: its manual page.
-let configNoun = Noun(name: "config", summary: "ledger settings",
-     description: "Settings live in the ledger. Keys: " + Config.keys.map { "\($0.name) (\($0.summary)\($0.defaultValue.map { "; default \($0)" } ?? ""))" }.joined(separator: "; ") + ".",
-     jsonKeys: [("key", "setting name"), ("value", "effective value"), ("default", "default value"), ("set", "true when set explicitly")])
+let configNoun = Noun(
+    name: "config", summary: "ledger settings",
+    description: "Settings live in the ledger. Keys: "
+        + Config.keys.map { "\($0.name) (\($0.summary)\($0.defaultValue.map { "; default \($0)" } ?? ""))" }.joined(separator: "; ") + ".",
+    jsonKeys: [("key", "setting name"), ("value", "effective value"), ("default", "default value"), ("set", "true when set explicitly")])
 
 /// `owatch config …`: its commands, in help order.
 let configCommands: [Command] = [
-    Command(noun: "config", verb: "get", summary: "print a setting's value", arguments: [Argument(name: "KEY")],
-            options: [localSetting],
-            access: .roles(adminOnly), examples: ["owatch config get token.ttl", "owatch config get --local remote"], run: ConfigCommand.get),
-    Command(noun: "config", verb: "set", summary: "change a setting", arguments: [Argument(name: "KEY"), Argument(name: "VALUE")],
-            options: [localSetting],
-            access: .roles(adminOnly), examples: ["owatch config set busy_timeout 10s", "owatch config set renewals.notify 30d,7d,1d",
-                                                  "owatch config set --local remote ssh://owatch@office.example/srv/owatch/ledger.db"],
-            run: ConfigCommand.set),
-    Command(noun: "config", verb: "unset", summary: "return a setting to its default", arguments: [Argument(name: "KEY")],
-            options: [localSetting], access: .roles(adminOnly), examples: ["owatch config unset token.ttl"], run: ConfigCommand.unset),
-    Command(noun: "config", verb: "list", summary: "list every setting with its value and default",
-            options: [localSetting], access: .roles(adminOnly), examples: ["owatch config list"], run: ConfigCommand.list),
+    Command(
+        noun: "config", verb: "get", summary: "print a setting's value", arguments: [Argument(name: "KEY")],
+        options: [localSetting],
+        access: .roles(adminOnly), examples: ["owatch config get token.ttl", "owatch config get --local remote"], run: ConfigCommand.get),
+    Command(
+        noun: "config", verb: "set", summary: "change a setting", arguments: [Argument(name: "KEY"), Argument(name: "VALUE")],
+        options: [localSetting],
+        access: .roles(adminOnly),
+        examples: [
+            "owatch config set busy_timeout 10s", "owatch config set renewals.notify 30d,7d,1d",
+            "owatch config set --local remote ssh://owatch@office.example/srv/owatch/ledger.db",
+        ],
+        run: ConfigCommand.set),
+    Command(
+        noun: "config", verb: "unset", summary: "return a setting to its default", arguments: [Argument(name: "KEY")],
+        options: [localSetting], access: .roles(adminOnly), examples: ["owatch config unset token.ttl"], run: ConfigCommand.unset),
+    Command(
+        noun: "config", verb: "list", summary: "list every setting with its value and default",
+        options: [localSetting], access: .roles(adminOnly), examples: ["owatch config list"], run: ConfigCommand.list),
 ]

@@ -12,11 +12,15 @@ enum DoctorCommand {
 }
 
 /// `owatch doctor`: its manual page.
-let doctorNoun = Noun(name: "doctor", summary: "check the installation", description: "Checks that the ledger opens, passes SQLite's integrity and foreign key checks, is in WAL mode and at the current schema; that the issuer key and token files are private and belong to this ledger; that an active admin exists; and that the audit chain verifies. Exits 1 when any check fails.",
-     jsonKeys: [("check", "what was checked"), ("status", "ok, warn or fail"), ("detail", "what was found")])
+let doctorNoun = Noun(
+    name: "doctor", summary: "check the installation",
+    description:
+        "Checks that the ledger opens, passes SQLite's integrity and foreign key checks, is in WAL mode and at the current schema; that the issuer key and token files are private and belong to this ledger; that an active admin exists; and that the audit chain verifies. Exits 1 when any check fails.",
+    jsonKeys: [("check", "what was checked"), ("status", "ok, warn or fail"), ("detail", "what was found")])
 
 /// `owatch doctor …`: its commands, in help order.
 let doctorCommands: [Command] = [
-    Command(noun: "doctor", verb: nil, summary: "check the ledger, keys, files and audit chain",
-            access: .roles(adminOnly), examples: ["owatch doctor"], run: DoctorCommand.run),
+    Command(
+        noun: "doctor", verb: nil, summary: "check the ledger, keys, files and audit chain",
+        access: .roles(adminOnly), examples: ["owatch doctor"], run: DoctorCommand.run)
 ]

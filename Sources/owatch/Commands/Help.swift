@@ -4,11 +4,15 @@ import OWKit
 enum HelpCommand {
     static func help(_ inv: Invocation) throws {
         let words = inv.arguments
-        guard let noun = words.first else { inv.term.out(Help.overview()); return }
+        guard let noun = words.first else {
+            inv.term.out(Help.overview())
+            return
+        }
         let matches = commandTable.filter { $0.noun == noun && !$0.hidden }
         guard !matches.isEmpty else {
-            throw OWError.usage("no help for '\(noun)': not an owatch command",
-                                hint: Suggest.nearest(noun, in: Help.nounOrder).map { "did you mean 'owatch help \($0)'?" })
+            throw OWError.usage(
+                "no help for '\(noun)': not an owatch command",
+                hint: Suggest.nearest(noun, in: Help.nounOrder).map { "did you mean 'owatch help \($0)'?" })
         }
         if words.count > 1, let cmd = matches.first(where: { $0.verb == words[1] }) {
             inv.term.out(Help.commandHelp(cmd))
@@ -40,24 +44,31 @@ let helpNoun = Noun(name: "help", summary: "show help", description: "Shows the 
 
 /// `owatch help …`: its commands, in help order.
 let helpCommands: [Command] = [
-    Command(noun: "help", verb: nil, summary: "show help for owatch or a command",
-            arguments: [Argument(name: "COMMAND", optional: true, variadic: true)], access: .anyone,
-            examples: ["owatch help", "owatch help user add"], run: HelpCommand.help),
+    Command(
+        noun: "help", verb: nil, summary: "show help for owatch or a command",
+        arguments: [Argument(name: "COMMAND", optional: true, variadic: true)], access: .anyone,
+        examples: ["owatch help", "owatch help user add"], run: HelpCommand.help)
 ]
 
 /// `owatch completion`: its manual page.
-let completionNoun = Noun(name: "completion", summary: "shell completion", description: "Prints the completion script for bash, zsh or fish. The scripts ask the binary itself (the hidden owatch __complete WORD..., one candidate per line, or __files__ for file names), so they complete license and user names, request and finding ids and every option's values from the ledger, as far as your token may read them; options and arguments naming files complete file names, and global options such as --token may come first.")
+let completionNoun = Noun(
+    name: "completion", summary: "shell completion",
+    description:
+        "Prints the completion script for bash, zsh or fish. The scripts ask the binary itself (the hidden owatch __complete WORD..., one candidate per line, or __files__ for file names), so they complete license and user names, request and finding ids and every option's values from the ledger, as far as your token may read them; options and arguments naming files complete file names, and global options such as --token may come first."
+)
 
 /// `owatch completion …`: its commands, in help order.
 let completionCommands: [Command] = [
-    Command(noun: "completion", verb: nil, summary: "print a shell completion script",
-            arguments: [Argument(name: "SHELL", choices: ["bash", "zsh", "fish"])], access: .anyone,
-            examples: ["owatch completion bash > /etc/bash_completion.d/owatch", "owatch completion zsh > \"${fpath[1]}/_owatch\""],
-            run: HelpCommand.completion),
+    Command(
+        noun: "completion", verb: nil, summary: "print a shell completion script",
+        arguments: [Argument(name: "SHELL", choices: ["bash", "zsh", "fish"])], access: .anyone,
+        examples: ["owatch completion bash > /etc/bash_completion.d/owatch", "owatch completion zsh > \"${fpath[1]}/_owatch\""],
+        run: HelpCommand.completion)
 ]
 
 /// `owatch gen-docs …`: its commands, in help order.
 let genDocsCommands: [Command] = [
-    Command(noun: "gen-docs", verb: nil, summary: "write the man pages and completion files (for maintainers)",
-            arguments: [Argument(name: "DIR")], access: .anyone, hidden: true, run: HelpCommand.generateDocs),
+    Command(
+        noun: "gen-docs", verb: nil, summary: "write the man pages and completion files (for maintainers)",
+        arguments: [Argument(name: "DIR")], access: .anyone, hidden: true, run: HelpCommand.generateDocs)
 ]

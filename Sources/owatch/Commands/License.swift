@@ -2,24 +2,36 @@ import Foundation
 import OWKit
 
 enum LicenseCommand {
-    static let columns = ["id", "name", "vendor", "plan", "category", "seats", "unlimited", "assigned", "free", "cost", "cost_minor", "currency",
-                          "period", "per_seat", "monthly", "monthly_minor", "renews_on", "owner", "status", "ends_on", "notes", "assigned_to", "lines"]
+    static let columns = [
+        "id", "name", "vendor", "plan", "category", "seats", "unlimited", "assigned", "free", "cost", "cost_minor", "currency",
+        "period", "per_seat", "monthly", "monthly_minor", "renews_on", "owner", "status", "ends_on", "notes", "assigned_to", "lines",
+    ]
     static let tableColumns = ["id", "name", "vendor", "seats", "assigned", "cost", "period", "monthly", "renews_on", "status"]
 
     /// A license as output; `withLines` adds its purchase lines (machine formats and `show`).
     static func record(_ l: License, withLines: Bool, today: Date) -> Record {
         var fields: [(key: String, value: Value)] = [
-            ("id", .int(l.id)), ("name", .text(l.name)), ("vendor", .text(l.vendor)), ("plan", .text(l.plan)), ("category", .text(l.category)),
+            ("id", .int(l.id)), ("name", .text(l.name)), ("vendor", .text(l.vendor)), ("plan", .text(l.plan)),
+            ("category", .text(l.category)),
             ("seats", .intOr(l.seats, "unlimited")), ("unlimited", .bool(l.isUnlimited)), ("assigned", .int(l.assigned)),
-            ("free", .intOr(l.freeSeats, "-")), ("cost", .money(l.cost)), ("period", .text(l.period.description)), ("per_seat", .bool(l.perSeat)),
+            ("free", .intOr(l.freeSeats, "-")), ("cost", .money(l.cost)), ("period", .text(l.period.description)),
+            ("per_seat", .bool(l.perSeat)),
             ("monthly", .money(l.monthly)), ("renews_on", .text(l.nextRenewal(onOrAfter: Time.startOfDay(today)).map(Time.day))),
             ("owner", .text(l.owner)), ("status", .text(l.status)), ("ends_on", .text(l.endsOn)), ("notes", .text(l.notes)),
             ("assigned_to", .list(l.holders)),
         ]
         if withLines {
-            fields.append(("lines", .records(l.lines.map { p in
-                Record(fields: [("seats", .int(p.seats)), ("cost", .money(p.cost)), ("order", .text(p.orderRef)), ("purchased_on", .text(p.purchasedOn))])
-            })))
+            fields.append(
+                (
+                    "lines",
+                    .records(
+                        l.lines.map { p in
+                            Record(fields: [
+                                ("seats", .int(p.seats)), ("cost", .money(p.cost)), ("order", .text(p.orderRef)),
+                                ("purchased_on", .text(p.purchasedOn)),
+                            ])
+                        })
+                ))
         }
         return Record(fields: fields)
     }
@@ -42,12 +54,18 @@ enum LicenseCommand {
         do {
             seatCount = try LicenseDraft.parseSeats(seats)
         } catch let e as OWError {
-            throw OWError(e.kind, "--" + e.message, hints: e.hints)     // the flag as typed: "--seats must be …"
+            throw OWError(e.kind, "--" + e.message, hints: e.hints)  // the flag as typed: "--seats must be …"
         }
         var d = LicenseDraft(name: inv.argument(0), vendor: vendor, seats: seatCount, cost: cost)
-        d.plan = inv.value("plan"); d.perSeat = inv.flag("per-seat"); d.period = inv.value("period") ?? "monthly"
-        d.currency = inv.value("currency"); d.renewsOn = inv.value("renews"); d.owner = inv.value("owner")
-        d.category = inv.value("category"); d.notes = inv.value("notes"); d.orderRef = inv.value("order")
+        d.plan = inv.value("plan")
+        d.perSeat = inv.flag("per-seat")
+        d.period = inv.value("period") ?? "monthly"
+        d.currency = inv.value("currency")
+        d.renewsOn = inv.value("renews")
+        d.owner = inv.value("owner")
+        d.category = inv.value("category")
+        d.notes = inv.value("notes")
+        d.orderRef = inv.value("order")
         d.assigned = inv.values("assign")
         d.fromOptions = true
         let l = try Licenses.add(inv.session, d)
@@ -68,10 +86,14 @@ enum LicenseCommand {
         if inv.flag("catalog") { return try catalog(inv) }
         let s = inv.session
         var f = LicenseFilter()
-        f.vendor = inv.value("vendor"); f.category = inv.value("category"); f.owner = inv.value("owner")
-        f.renewingWithin = try inv.duration("renewing-within"); f.unusedOnly = inv.flag("unused"); f.includeCancelled = !inv.flag("active")
+        f.vendor = inv.value("vendor")
+        f.category = inv.value("category")
+        f.owner = inv.value("owner")
+        f.renewingWithin = try inv.duration("renewing-within")
+        f.unusedOnly = inv.flag("unused")
+        f.includeCancelled = !inv.flag("active")
         f.holder = inv.value("user")
-        if let user = f.holder { _ = try Users.get(s.db, user) }     // `--user ghost` says so, not an empty list
+        if let user = f.holder { _ = try Users.get(s.db, user) }  // `--user ghost` says so, not an empty list
         if s.actor.role != .admin {
             if let u = f.holder, u.caseInsensitiveCompare(s.actor.name) != .orderedSame {
                 throw OWError.notPermitted("\(s.actor.name) is \(s.actor.role.rawValue); only admins see other people's licenses")
@@ -88,24 +110,32 @@ enum LicenseCommand {
         }
         let licenses = try Licenses.list(s.db, filter: f, today: s.now)
         // One person's licenses: each one's monthly cost share for them, and the total.
-        inv.emit(licenses.map { l in
-            var r = record(l, withLines: withLines, today: s.now)
-            r.fields.append((key: "share", value: .money(Money(minor: l.seatMonthlyExact.rounded, currency: l.currency))))
-            return r
-        }, columns: columns + ["share"], tableColumns: ["id", "name", "vendor", "monthly", "assigned", "share", "renews_on"])
+        inv.emit(
+            licenses.map { l in
+                var r = record(l, withLines: withLines, today: s.now)
+                r.fields.append((key: "share", value: .money(Money(minor: l.seatMonthlyExact.rounded, currency: l.currency))))
+                return r
+            }, columns: columns + ["share"], tableColumns: ["id", "name", "vendor", "monthly", "assigned", "share", "renews_on"])
         if inv.exporter.format == .table {
             let totals = Licenses.seatCostByCurrency(licenses)
-            let inBase = try ReportCommand.baseTotal(inv, try BaseConverter.configured(s.ledger, today: s.now), totals).map { " (\($0.display))" } ?? ""
-            inv.term.out("total for \(user): " + (totals.isEmpty ? "0" : totals.map(\.display).joined(separator: " + ")) + " a month\(inBase)\n")
+            let inBase =
+                try ReportCommand.baseTotal(inv, try BaseConverter.configured(s.ledger, today: s.now), totals).map { " (\($0.display))" }
+                ?? ""
+            inv.term.out(
+                "total for \(user): " + (totals.isEmpty ? "0" : totals.map(\.display).joined(separator: " + ")) + " a month\(inBase)\n")
         }
     }
 
     /// What the office already has, as an employee may see it: no prices, no holders.
     static func catalog(_ inv: Invocation) throws {
         let entries = try Licenses.catalog(inv.session.db, category: inv.value("category"), vendor: inv.value("vendor"))
-        inv.emit(entries.map {
-            Record([("name", .text($0.name)), ("vendor", .text($0.vendor)), ("category", .text($0.category)), ("seat_free", .bool($0.seatFree))])
-        }, columns: ["name", "vendor", "category", "seat_free"])
+        inv.emit(
+            entries.map {
+                Record([
+                    ("name", .text($0.name)), ("vendor", .text($0.vendor)), ("category", .text($0.category)),
+                    ("seat_free", .bool($0.seatFree)),
+                ])
+            }, columns: ["name", "vendor", "category", "seat_free"])
         if inv.session.actor.role != .admin, !entries.isEmpty {
             inv.note("Ask for a seat with `owatch request new software NAME --reason WHY`.")
         }
@@ -121,8 +151,14 @@ enum LicenseCommand {
 
     static func edit(_ inv: Invocation) throws {
         var c = Licenses.Changes()
-        c.name = inv.value("name"); c.vendor = inv.value("vendor"); c.plan = inv.value("plan"); c.category = inv.value("category")
-        c.owner = inv.value("owner"); c.period = inv.value("period"); c.renewsOn = inv.value("renews"); c.notes = inv.value("notes")
+        c.name = inv.value("name")
+        c.vendor = inv.value("vendor")
+        c.plan = inv.value("plan")
+        c.category = inv.value("category")
+        c.owner = inv.value("owner")
+        c.period = inv.value("period")
+        c.renewsOn = inv.value("renews")
+        c.notes = inv.value("notes")
         c.cost = inv.value("cost")
         if let seats = inv.value("seats") {
             guard let n = Int64(seats), n > 0 else { throw OWError.usage("--seats takes a whole number of seats, not '\(seats)'") }
@@ -139,11 +175,13 @@ enum LicenseCommand {
             throw OWError.usage("owatch license grow needs --seats N (a whole number of seats to add)")
         }
         let before = try Licenses.get(inv.session.db, inv.argument(0))
-        let l = try Licenses.grow(inv.session, inv.argument(0), seats: seats, cost: inv.value("cost"), orderRef: inv.value("order"), on: inv.value("on"))
+        let l = try Licenses.grow(
+            inv.session, inv.argument(0), seats: seats, cost: inv.value("cost"), orderRef: inv.value("order"), on: inv.value("on"))
         try changed(inv, l)
         let added = Money(minor: l.cost.minor - before.cost.minor, currency: l.currency)
-        inv.note("\(l.name) now has \(l.seats.map(String.init) ?? "unlimited") seats, \(l.monthly.display) a month; the \(seats) new seat(s) cost "
-                 + "\(added.display) \(l.period.description)" + (inv.value("cost") == nil ? " (the current price per seat)." : "."))
+        inv.note(
+            "\(l.name) now has \(l.seats.map(String.init) ?? "unlimited") seats, \(l.monthly.display) a month; the \(seats) new seat(s) cost "
+                + "\(added.display) \(l.period.description)" + (inv.value("cost") == nil ? " (the current price per seat)." : "."))
     }
 
     static func cancel(_ inv: Invocation) throws {
@@ -182,14 +220,20 @@ enum LicenseCommand {
         let due = try Licenses.renewals(s.db, within: within, today: s.now)
         let today = Time.startOfDay(s.now)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
-        let columns = ["renews_on", "days", "id", "name", "vendor", "amount", "amount_minor", "currency", "period", "seats", "assigned", "owner"]
-        inv.emit(try due.map { l, date in
-            // A renewal to come converts at today's rate, the latest known.
-            try ReportCommand.withBase(Record([("renews_on", .text(Time.day(date))), ("days", .int(Int64(Time.daysBetween(today, date)))),
-                                               ("id", .int(l.id)), ("name", .text(l.name)), ("vendor", .text(l.vendor)), ("amount", .money(l.cost)),
-                                               ("period", .text(l.period.description)), ("seats", .intOr(l.seats, "unlimited")),
-                                               ("assigned", .int(l.assigned)), ("owner", .text(l.owner))]), base, on: Time.day(s.now))
-        }, columns: columns + (base == nil ? [] : ReportCommand.baseColumns(["amount"])), tableColumns: base == nil ? nil : columns)
+        let columns = [
+            "renews_on", "days", "id", "name", "vendor", "amount", "amount_minor", "currency", "period", "seats", "assigned", "owner",
+        ]
+        inv.emit(
+            try due.map { l, date in
+                // A renewal to come converts at today's rate, the latest known.
+                try ReportCommand.withBase(
+                    Record([
+                        ("renews_on", .text(Time.day(date))), ("days", .int(Int64(Time.daysBetween(today, date)))),
+                        ("id", .int(l.id)), ("name", .text(l.name)), ("vendor", .text(l.vendor)), ("amount", .money(l.cost)),
+                        ("period", .text(l.period.description)), ("seats", .intOr(l.seats, "unlimited")),
+                        ("assigned", .int(l.assigned)), ("owner", .text(l.owner)),
+                    ]), base, on: Time.day(s.now))
+            }, columns: columns + (base == nil ? [] : ReportCommand.baseColumns(["amount"])), tableColumns: base == nil ? nil : columns)
         if inv.exporter.format == .table, !due.isEmpty {
             var sums: [Currency: Int64] = [:]
             for (l, _) in due { try sums[l.currency, default: 0].addChecked(l.cost.minor) }
@@ -206,8 +250,11 @@ enum LicenseCommand {
         let done = try SeatFindings.reclaim(inv.session, inv.argument(0), inactive: try inv.duration("inactive"), dryRun: dryRun)
         inv.emit(done.freed.map(ReportCommand.reclaimRecord), columns: ReportCommand.reclaimColumns)
         for w in done.warnings { inv.warn(w) }
-        inv.note(done.freed.isEmpty ? "Nothing to reclaim on \(done.license.name)."
-                 : (dryRun ? "Dry run: would free " : "Freed ") + "\(done.freed.count) seat(s) of \(done.license.name), saving \(done.monthlySaving.display) a month"
+        inv.note(
+            done.freed.isEmpty
+                ? "Nothing to reclaim on \(done.license.name)."
+                : (dryRun ? "Dry run: would free " : "Freed ")
+                    + "\(done.freed.count) seat(s) of \(done.license.name), saving \(done.monthlySaving.display) a month"
                     + (dryRun ? "; nothing was changed." : " (drop them at renewal, or give them to someone who asks)."))
     }
 
@@ -220,123 +267,178 @@ enum LicenseCommand {
         let outcome = try LicenseImport.run(inv.session, text: text, dryRun: inv.flag("dry-run"), update: update, dates: dates)
         if update {
             // The diff first: what each license gains or loses.
-            inv.emit(outcome.changes.map { Record([("change", .text($0.kind.rawValue)), ("license", .text($0.license)), ("what", .text($0.what))]) },
-                     columns: ["change", "license", "what"])
-            inv.note((outcome.dryRun ? "Dry run: would add " : "Added ") + "\(outcome.licenses), " + (outcome.dryRun ? "update " : "updated ")
-                     + "\(outcome.updated), left \(outcome.unchanged) unchanged" + (outcome.dryRun ? "; nothing was written." : "."))
+            inv.emit(
+                outcome.changes.map {
+                    Record([("change", .text($0.kind.rawValue)), ("license", .text($0.license)), ("what", .text($0.what))])
+                },
+                columns: ["change", "license", "what"])
+            inv.note(
+                (outcome.dryRun ? "Dry run: would add " : "Added ") + "\(outcome.licenses), " + (outcome.dryRun ? "update " : "updated ")
+                    + "\(outcome.updated), left \(outcome.unchanged) unchanged" + (outcome.dryRun ? "; nothing was written." : "."))
             return
         }
-        inv.emit(Record([("licenses", .int(Int64(outcome.licenses))), ("seats", .int(Int64(outcome.seats))), ("dry_run", .bool(outcome.dryRun))]))
-        inv.note(outcome.dryRun ? "Dry run: \(outcome.licenses) license(s) would be imported; nothing was written."
-                                : "Imported \(outcome.licenses) license(s) with \(outcome.seats) seat(s).")
+        inv.emit(
+            Record([("licenses", .int(Int64(outcome.licenses))), ("seats", .int(Int64(outcome.seats))), ("dry_run", .bool(outcome.dryRun))])
+        )
+        inv.note(
+            outcome.dryRun
+                ? "Dry run: \(outcome.licenses) license(s) would be imported; nothing was written."
+                : "Imported \(outcome.licenses) license(s) with \(outcome.seats) seat(s).")
     }
 }
 
 /// `owatch license`: its manual page.
-let licenseNoun = Noun(name: "license", summary: "the software inventory: licenses, seats, costs and renewals",
-     description: "license reclaim LICENSE frees, in one transaction, the seats report reclaim names for it: held by people offboarded, suspended in or missing from the directory (orphaned), or not used for longer than --inactive (default config usage.inactive, 60d; from usage import) — never a seat used inside the threshold; each freed seat is an audit event and runs the seat-reclaimed hook (the seat as JSON on standard input) after the commit, and the monthly saving is printed; --dry-run lists them and changes nothing. A license is a contract with a vendor: seats (or unlimited, for a site license), a price per billing period (for the whole pack, or per seat), a renewal date and the people holding seats. Periods are monthly, quarterly, yearly, weekly, one-off, or any term such as 24m or 3y; monthly equivalents are computed exactly and rounded half to even only when shown. A license can carry several purchase lines (license grow), each with its own seats, price, order reference and date. Renewal dates roll forward by the period when they pass. Money is integer minor units with an ISO 4217 currency; amounts in different currencies are never summed together. Each lead time in config renewals.notify (default 30d,7d) fires the license-renewing hook once per license and renewal, from the first command run after the moment passes. license import reads CSV (RFC 4180; header naming the columns name, vendor, seats, cost and optionally currency, period, renews_on, owner, assigned with names separated by semicolons, plan, category, per_seat, notes, order, purchased_on) or exactly what license list writes with --format csv or --json (id and derived columns such as monthly are read past; status, ends_on, purchase lines and holders are kept); ; and tab separators, decimal commas and --date-format DD/MM/YYYY are read, and a Windows-1252 file is detected (a file that is neither it nor UTF-8 is refused); with --update a row whose name exists updates that license in place and the changes are listed first (--dry-run lists only them); every row is checked first and any bad row means nothing is written (exit 65, each bad row named by line). Employees see only licenses they hold a seat of, and with license list --catalog what the office has: name, vendor, category and whether a seat is free, without prices. user offboard, license cancel and license remove ask for confirmation when standard input and standard error are a terminal (--yes skips it); piped, they never ask.",
-     jsonKeys: [("id", "license id"), ("name", "license name"), ("vendor", "vendor name"), ("plan", "plan or null"), ("category", "category"),
-                ("seats", "seats paid for, or null when unlimited"), ("unlimited", "true for a site license"), ("assigned", "seats held"),
-                ("free", "idle seats, or null when unlimited"), ("cost", "price per period, all purchase lines"), ("period", "billing period"),
-                ("per_seat", "priced per seat"), ("monthly", "exact monthly equivalent, rounded"), ("renews_on", "next renewal date or null"),
-                ("owner", "contract owner or null"), ("status", "active or cancelled"), ("ends_on", "last day of a cancelled contract"),
-                ("notes", "notes"), ("assigned_to", "seat holders"), ("lines", "purchase lines: seats, cost, order, purchased_on (JSON formats)"),
-                ("share", "with --user: that person's monthly cost share"),
-                ("seat_free", "with --catalog: whether a seat is free"),
-                ("amount", "renewals: what the renewal charges (the contract's price per period)"), ("days", "renewals: days until it renews"),
-                ("base", "with config base_currency: the amount in that currency, or null without a rate"), ("base_currency", "with config base_currency: that currency"), ("rate_date", "the day of the rate used")])
+let licenseNoun = Noun(
+    name: "license", summary: "the software inventory: licenses, seats, costs and renewals",
+    description:
+        "license reclaim LICENSE frees, in one transaction, the seats report reclaim names for it: held by people offboarded, suspended in or missing from the directory (orphaned), or not used for longer than --inactive (default config usage.inactive, 60d; from usage import) — never a seat used inside the threshold; each freed seat is an audit event and runs the seat-reclaimed hook (the seat as JSON on standard input) after the commit, and the monthly saving is printed; --dry-run lists them and changes nothing. A license is a contract with a vendor: seats (or unlimited, for a site license), a price per billing period (for the whole pack, or per seat), a renewal date and the people holding seats. Periods are monthly, quarterly, yearly, weekly, one-off, or any term such as 24m or 3y; monthly equivalents are computed exactly and rounded half to even only when shown. A license can carry several purchase lines (license grow), each with its own seats, price, order reference and date. Renewal dates roll forward by the period when they pass. Money is integer minor units with an ISO 4217 currency; amounts in different currencies are never summed together. Each lead time in config renewals.notify (default 30d,7d) fires the license-renewing hook once per license and renewal, from the first command run after the moment passes. license import reads CSV (RFC 4180; header naming the columns name, vendor, seats, cost and optionally currency, period, renews_on, owner, assigned with names separated by semicolons, plan, category, per_seat, notes, order, purchased_on) or exactly what license list writes with --format csv or --json (id and derived columns such as monthly are read past; status, ends_on, purchase lines and holders are kept); ; and tab separators, decimal commas and --date-format DD/MM/YYYY are read, and a Windows-1252 file is detected (a file that is neither it nor UTF-8 is refused); with --update a row whose name exists updates that license in place and the changes are listed first (--dry-run lists only them); every row is checked first and any bad row means nothing is written (exit 65, each bad row named by line). Employees see only licenses they hold a seat of, and with license list --catalog what the office has: name, vendor, category and whether a seat is free, without prices. user offboard, license cancel and license remove ask for confirmation when standard input and standard error are a terminal (--yes skips it); piped, they never ask.",
+    jsonKeys: [
+        ("id", "license id"), ("name", "license name"), ("vendor", "vendor name"), ("plan", "plan or null"), ("category", "category"),
+        ("seats", "seats paid for, or null when unlimited"), ("unlimited", "true for a site license"), ("assigned", "seats held"),
+        ("free", "idle seats, or null when unlimited"), ("cost", "price per period, all purchase lines"), ("period", "billing period"),
+        ("per_seat", "priced per seat"), ("monthly", "exact monthly equivalent, rounded"), ("renews_on", "next renewal date or null"),
+        ("owner", "contract owner or null"), ("status", "active or cancelled"), ("ends_on", "last day of a cancelled contract"),
+        ("notes", "notes"), ("assigned_to", "seat holders"), ("lines", "purchase lines: seats, cost, order, purchased_on (JSON formats)"),
+        ("share", "with --user: that person's monthly cost share"),
+        ("seat_free", "with --catalog: whether a seat is free"),
+        ("amount", "renewals: what the renewal charges (the contract's price per period)"), ("days", "renewals: days until it renews"),
+        ("base", "with config base_currency: the amount in that currency, or null without a rate"),
+        ("base_currency", "with config base_currency: that currency"), ("rate_date", "the day of the rate used"),
+    ])
 
 /// `owatch license …`: its commands, in help order.
 let licenseCommands: [Command] = [
-    Command(noun: "license", verb: "add", summary: "register a license: vendor, seats, cost, period and renewal",
-            arguments: [Argument(name: "NAME")],
-            options: [Option("vendor", value: "VENDOR", "vendor name or alias from the catalog (required; unknown ones are added)"),
-                      Option("plan", value: "PLAN", "plan or edition, e.g. Business"),
-                      Option("seats", value: "N", "seats bought, or 'unlimited' for a site license (required)"),
-                      Option("cost", value: "AMOUNT", "price per period for the whole pack, e.g. 120.00, €99, 1.234,56 EUR (required)"),
-                      Option("per-seat", "the cost is per seat (the pack costs cost × seats)"),
-                      Option("period", value: "PERIOD", "monthly, quarterly, yearly, weekly, one-off, or a term like 24m or 3y (default monthly)"),
-                      Option("currency", value: "CODE", "ISO 4217 currency (default: the ledger's)"),
-                      Option("renews", value: "DATE", "next renewal date, YYYY-MM-DD; later renewals roll forward by the period"),
-                      Option("owner", value: "USER", "who owns the contract"),
-                      Option("category", value: "CATEGORY", "overrides the vendor's category"),
-                      Option("notes", value: "TEXT", "free text"),
-                      Option("order", value: "REF", "order or invoice reference of the purchase"),
-                      Option("assign", value: "USER", "give USER a seat (repeatable)", repeatable: true)],
-            access: .roles(adminOnly),
-            examples: ["owatch license add Slack --vendor slack --plan Pro --seats 25 --cost 8.75 --per-seat --period monthly --renews 2026-12-01",
-                       "owatch license add Figma --vendor figma --seats 5 --cost '€540' --period yearly --assign bob --assign carol",
-                       "owatch license add Office --vendor m365 --seats unlimited --cost 2400 --period 24m"],
-            run: LicenseCommand.add),
-    Command(noun: "license", verb: "list", summary: "list licenses (employees: the ones they hold)",
-            options: [Option("vendor", value: "VENDOR", "only this vendor"), Option("category", value: "CATEGORY", "only this category"),
-                      Option("owner", value: "USER", "only contracts this person owns"),
-                      Option("renewing-within", value: "DURATION", "only licenses renewing within, e.g. 30d"),
-                      Option("unused", "only licenses with idle seats"),
-                      Option("user", value: "USER", "licenses USER holds, with each one's monthly cost share and the total"),
-                      Option("active", "hide cancelled licenses"),
-                      Option("catalog", "the software the office has, for everyone: name, vendor, category, whether a seat is free (no prices)")],
-            access: .roles([.admin, .employee]),
-            examples: ["owatch license list", "owatch license list --unused --json | jq '[.[] | .monthly_minor] | add'",
-                       "owatch license list --catalog          # employees: what exists, before `owatch request new software`",
-                       "owatch license list --user bob", "owatch license list --json > inventory.json"],
-            run: LicenseCommand.list),
-    Command(noun: "license", verb: "show", summary: "show one license with its purchase lines and holders",
-            arguments: [Argument(name: "LICENSE")], access: .roles([.admin, .employee]),
-            examples: ["owatch license show Slack", "owatch license show 12 --json"], run: LicenseCommand.showCommand),
-    Command(noun: "license", verb: "edit", summary: "change a license's details or price",
-            arguments: [Argument(name: "LICENSE")],
-            options: [Option("name", value: "NAME", "rename"), Option("vendor", value: "VENDOR", "vendor"), Option("plan", value: "PLAN", "plan"),
-                      Option("category", value: "CATEGORY", "category"), Option("owner", value: "USER", "contract owner ('' for none)"),
-                      Option("period", value: "PERIOD", "billing period"), Option("renews", value: "DATE", "renewal date ('' for none)"),
-                      Option("notes", value: "TEXT", "notes"),
-                      Option("cost", value: "AMOUNT", "new price of the first purchase line (per seat for per-seat licenses: every line)"),
-                      Option("per-seat", "price per seat from now on"), Option("pack", "price for the whole pack from now on"),
-                      Option("seats", value: "N", "seats in all, more or fewer (never fewer than are held); each purchase line keeps its seat price")],
-            access: .roles(adminOnly), examples: ["owatch license edit Slack --cost 9.25 --renews 2027-01-01", "owatch license edit Figma --seats 4"],
-            run: LicenseCommand.edit),
-    Command(noun: "license", verb: "reactivate", summary: "bring back a cancelled license",
-            arguments: [Argument(name: "LICENSE")],
-            access: .roles(adminOnly), examples: ["owatch license reactivate Zoom"], run: LicenseCommand.reactivate),
-    Command(noun: "license", verb: "grow", summary: "add seats bought later as their own purchase line",
-            arguments: [Argument(name: "LICENSE")],
-            options: [Option("seats", value: "N", "seats added (required)"),
-                      Option("cost", value: "AMOUNT", "price of the new seats per period (per seat for per-seat licenses; default: the current price per seat)"),
-                      Option("order", value: "REF", "order reference"), Option("on", value: "DATE", "purchase date (default today)")],
-            access: .roles(adminOnly), examples: ["owatch license grow Slack --seats 5 --order PO-2291"], run: LicenseCommand.grow),
-    Command(noun: "license", verb: "cancel", summary: "cancel a license; it runs until its end date, then stops",
-            arguments: [Argument(name: "LICENSE")],
-            options: [Option("on", value: "DATE", "last day of the contract (default: the day before the next renewal)"), Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)")],
-            access: .roles(adminOnly), examples: ["owatch license cancel Zoom", "owatch license cancel Zoom --on 2026-12-31"], run: LicenseCommand.cancel),
-    Command(noun: "license", verb: "reclaim", summary: "free the seats of people gone and of seats unused past the threshold",
-            arguments: [Argument(name: "LICENSE")],
-            options: [Option("inactive", value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)"),
-                      Option("dry-run", "list what would be freed; change nothing")],
-            access: .roles(adminOnly), examples: ["owatch license reclaim Slack --dry-run", "owatch license reclaim Figma --inactive 90d"],
-            run: LicenseCommand.reclaim),
-    Command(noun: "license", verb: "remove", summary: "delete a license entered by mistake",
-            arguments: [Argument(name: "LICENSE")], options: [Option("force", "remove even while people hold seats"), Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)")],
-            access: .roles(adminOnly), examples: ["owatch license remove 'Slack (typo)'"], run: LicenseCommand.remove),
-    Command(noun: "license", verb: "assign", summary: "give people seats of a license",
-            arguments: [Argument(name: "LICENSE"), Argument(name: "USER", variadic: true)],
-            options: [Option("grow", "buy the missing seats when none are free")],
-            access: .roles(adminOnly), examples: ["owatch license assign Figma bob carol", "owatch license assign Slack dave --grow"],
-            run: LicenseCommand.assign),
-    Command(noun: "license", verb: "unassign", summary: "take seats back",
-            arguments: [Argument(name: "LICENSE"), Argument(name: "USER", variadic: true)],
-            access: .roles(adminOnly), examples: ["owatch license unassign Figma bob"], run: LicenseCommand.unassign),
-    Command(noun: "license", verb: "renewals", summary: "what renews when, and for how much",
-            options: [Option("within", value: "DURATION", "how far ahead (default 60d)")],
-            access: .roles(adminOnly), examples: ["owatch license renewals --within 90d"], run: LicenseCommand.renewals),
-    Command(noun: "license", verb: "import", summary: "import licenses from CSV or JSON, all or nothing",
-            arguments: [Argument(name: "FILE", file: .input)],
-            options: [Option("dry-run", "check every row and report (with --update: the changes), but write nothing"),
-                      Option("update", "a row whose name exists updates that license in place; the changes are listed"),
-                      Option("date-format", value: "FORM", "how the file writes dates, e.g. DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY (default YYYY-MM-DD)")],
-            access: .roles(adminOnly),
-            examples: ["owatch license import licenses.csv --dry-run", "owatch license import inventory.json",
-                       "owatch license list --json > all.json && owatch license import all.json --update --dry-run",
-                       "owatch license import from-excel.csv --date-format DD/MM/YYYY",
-                       "printf 'name,vendor,seats,cost\\nSlack,slack,10,80\\n' | owatch license import -"],
-            run: LicenseCommand.importFile),
+    Command(
+        noun: "license", verb: "add", summary: "register a license: vendor, seats, cost, period and renewal",
+        arguments: [Argument(name: "NAME")],
+        options: [
+            Option("vendor", value: "VENDOR", "vendor name or alias from the catalog (required; unknown ones are added)"),
+            Option("plan", value: "PLAN", "plan or edition, e.g. Business"),
+            Option("seats", value: "N", "seats bought, or 'unlimited' for a site license (required)"),
+            Option("cost", value: "AMOUNT", "price per period for the whole pack, e.g. 120.00, €99, 1.234,56 EUR (required)"),
+            Option("per-seat", "the cost is per seat (the pack costs cost × seats)"),
+            Option("period", value: "PERIOD", "monthly, quarterly, yearly, weekly, one-off, or a term like 24m or 3y (default monthly)"),
+            Option("currency", value: "CODE", "ISO 4217 currency (default: the ledger's)"),
+            Option("renews", value: "DATE", "next renewal date, YYYY-MM-DD; later renewals roll forward by the period"),
+            Option("owner", value: "USER", "who owns the contract"),
+            Option("category", value: "CATEGORY", "overrides the vendor's category"),
+            Option("notes", value: "TEXT", "free text"),
+            Option("order", value: "REF", "order or invoice reference of the purchase"),
+            Option("assign", value: "USER", "give USER a seat (repeatable)", repeatable: true),
+        ],
+        access: .roles(adminOnly),
+        examples: [
+            "owatch license add Slack --vendor slack --plan Pro --seats 25 --cost 8.75 --per-seat --period monthly --renews 2026-12-01",
+            "owatch license add Figma --vendor figma --seats 5 --cost '€540' --period yearly --assign bob --assign carol",
+            "owatch license add Office --vendor m365 --seats unlimited --cost 2400 --period 24m",
+        ],
+        run: LicenseCommand.add),
+    Command(
+        noun: "license", verb: "list", summary: "list licenses (employees: the ones they hold)",
+        options: [
+            Option("vendor", value: "VENDOR", "only this vendor"), Option("category", value: "CATEGORY", "only this category"),
+            Option("owner", value: "USER", "only contracts this person owns"),
+            Option("renewing-within", value: "DURATION", "only licenses renewing within, e.g. 30d"),
+            Option("unused", "only licenses with idle seats"),
+            Option("user", value: "USER", "licenses USER holds, with each one's monthly cost share and the total"),
+            Option("active", "hide cancelled licenses"),
+            Option("catalog", "the software the office has, for everyone: name, vendor, category, whether a seat is free (no prices)"),
+        ],
+        access: .roles([.admin, .employee]),
+        examples: [
+            "owatch license list", "owatch license list --unused --json | jq '[.[] | .monthly_minor] | add'",
+            "owatch license list --catalog          # employees: what exists, before `owatch request new software`",
+            "owatch license list --user bob", "owatch license list --json > inventory.json",
+        ],
+        run: LicenseCommand.list),
+    Command(
+        noun: "license", verb: "show", summary: "show one license with its purchase lines and holders",
+        arguments: [Argument(name: "LICENSE")], access: .roles([.admin, .employee]),
+        examples: ["owatch license show Slack", "owatch license show 12 --json"], run: LicenseCommand.showCommand),
+    Command(
+        noun: "license", verb: "edit", summary: "change a license's details or price",
+        arguments: [Argument(name: "LICENSE")],
+        options: [
+            Option("name", value: "NAME", "rename"), Option("vendor", value: "VENDOR", "vendor"), Option("plan", value: "PLAN", "plan"),
+            Option("category", value: "CATEGORY", "category"), Option("owner", value: "USER", "contract owner ('' for none)"),
+            Option("period", value: "PERIOD", "billing period"), Option("renews", value: "DATE", "renewal date ('' for none)"),
+            Option("notes", value: "TEXT", "notes"),
+            Option("cost", value: "AMOUNT", "new price of the first purchase line (per seat for per-seat licenses: every line)"),
+            Option("per-seat", "price per seat from now on"), Option("pack", "price for the whole pack from now on"),
+            Option("seats", value: "N", "seats in all, more or fewer (never fewer than are held); each purchase line keeps its seat price"),
+        ],
+        access: .roles(adminOnly),
+        examples: ["owatch license edit Slack --cost 9.25 --renews 2027-01-01", "owatch license edit Figma --seats 4"],
+        run: LicenseCommand.edit),
+    Command(
+        noun: "license", verb: "reactivate", summary: "bring back a cancelled license",
+        arguments: [Argument(name: "LICENSE")],
+        access: .roles(adminOnly), examples: ["owatch license reactivate Zoom"], run: LicenseCommand.reactivate),
+    Command(
+        noun: "license", verb: "grow", summary: "add seats bought later as their own purchase line",
+        arguments: [Argument(name: "LICENSE")],
+        options: [
+            Option("seats", value: "N", "seats added (required)"),
+            Option(
+                "cost", value: "AMOUNT",
+                "price of the new seats per period (per seat for per-seat licenses; default: the current price per seat)"),
+            Option("order", value: "REF", "order reference"), Option("on", value: "DATE", "purchase date (default today)"),
+        ],
+        access: .roles(adminOnly), examples: ["owatch license grow Slack --seats 5 --order PO-2291"], run: LicenseCommand.grow),
+    Command(
+        noun: "license", verb: "cancel", summary: "cancel a license; it runs until its end date, then stops",
+        arguments: [Argument(name: "LICENSE")],
+        options: [
+            Option("on", value: "DATE", "last day of the contract (default: the day before the next renewal)"),
+            Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)"),
+        ],
+        access: .roles(adminOnly), examples: ["owatch license cancel Zoom", "owatch license cancel Zoom --on 2026-12-31"],
+        run: LicenseCommand.cancel),
+    Command(
+        noun: "license", verb: "reclaim", summary: "free the seats of people gone and of seats unused past the threshold",
+        arguments: [Argument(name: "LICENSE")],
+        options: [
+            Option("inactive", value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)"),
+            Option("dry-run", "list what would be freed; change nothing"),
+        ],
+        access: .roles(adminOnly), examples: ["owatch license reclaim Slack --dry-run", "owatch license reclaim Figma --inactive 90d"],
+        run: LicenseCommand.reclaim),
+    Command(
+        noun: "license", verb: "remove", summary: "delete a license entered by mistake",
+        arguments: [Argument(name: "LICENSE")],
+        options: [
+            Option("force", "remove even while people hold seats"),
+            Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)"),
+        ],
+        access: .roles(adminOnly), examples: ["owatch license remove 'Slack (typo)'"], run: LicenseCommand.remove),
+    Command(
+        noun: "license", verb: "assign", summary: "give people seats of a license",
+        arguments: [Argument(name: "LICENSE"), Argument(name: "USER", variadic: true)],
+        options: [Option("grow", "buy the missing seats when none are free")],
+        access: .roles(adminOnly), examples: ["owatch license assign Figma bob carol", "owatch license assign Slack dave --grow"],
+        run: LicenseCommand.assign),
+    Command(
+        noun: "license", verb: "unassign", summary: "take seats back",
+        arguments: [Argument(name: "LICENSE"), Argument(name: "USER", variadic: true)],
+        access: .roles(adminOnly), examples: ["owatch license unassign Figma bob"], run: LicenseCommand.unassign),
+    Command(
+        noun: "license", verb: "renewals", summary: "what renews when, and for how much",
+        options: [Option("within", value: "DURATION", "how far ahead (default 60d)")],
+        access: .roles(adminOnly), examples: ["owatch license renewals --within 90d"], run: LicenseCommand.renewals),
+    Command(
+        noun: "license", verb: "import", summary: "import licenses from CSV or JSON, all or nothing",
+        arguments: [Argument(name: "FILE", file: .input)],
+        options: [
+            Option("dry-run", "check every row and report (with --update: the changes), but write nothing"),
+            Option("update", "a row whose name exists updates that license in place; the changes are listed"),
+            Option("date-format", value: "FORM", "how the file writes dates, e.g. DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY (default YYYY-MM-DD)"),
+        ],
+        access: .roles(adminOnly),
+        examples: [
+            "owatch license import licenses.csv --dry-run", "owatch license import inventory.json",
+            "owatch license list --json > all.json && owatch license import all.json --update --dry-run",
+            "owatch license import from-excel.csv --date-format DD/MM/YYYY",
+            "printf 'name,vendor,seats,cost\\nSlack,slack,10,80\\n' | owatch license import -",
+        ],
+        run: LicenseCommand.importFile),
 ]

@@ -26,38 +26,54 @@ enum LoginCommand {
     static func whoami(_ inv: Invocation) throws {
         let s = inv.session
         let claims = s.claims!
-        inv.emit(Record([("user", .text(claims.subject)), ("role", .text(claims.role.rawValue)), ("org", .text(s.ledger.org)),
-                         ("ledger_id", .text(s.ledger.id)), ("ledger", .text(s.ledger.path)), ("token_id", .text(claims.id)),
-                         ("expires_at", .text(claims.expiresAt))]))
+        inv.emit(
+            Record([
+                ("user", .text(claims.subject)), ("role", .text(claims.role.rawValue)), ("org", .text(s.ledger.org)),
+                ("ledger_id", .text(s.ledger.id)), ("ledger", .text(s.ledger.path)), ("token_id", .text(claims.id)),
+                ("expires_at", .text(claims.expiresAt)),
+            ]))
     }
 }
 
 /// `owatch login`: its manual page.
-let loginNoun = Noun(name: "login", summary: "install a token", description: "Verifies a token file against the ledger (every check of owatch-token(1)) and installs it at the token path with mode 0600. FILE may be - for standard input. The file's content is checked first (a file that holds no token says so); a valid token in a file others can read is refused with the chmod 600 for that file.")
+let loginNoun = Noun(
+    name: "login", summary: "install a token",
+    description:
+        "Verifies a token file against the ledger (every check of owatch-token(1)) and installs it at the token path with mode 0600. FILE may be - for standard input. The file's content is checked first (a file that holds no token says so); a valid token in a file others can read is refused with the chmod 600 for that file."
+)
 
 /// `owatch login …`: its commands, in help order.
 let loginCommands: [Command] = [
-    Command(noun: "login", verb: nil, summary: "verify a token file (or - for standard input) and install it as your token",
-            arguments: [Argument(name: "FILE", file: .input)], access: .ledger,
-            examples: ["owatch login ~/Downloads/bob.token", "pbpaste | owatch login -"], run: LoginCommand.login),
+    Command(
+        noun: "login", verb: nil, summary: "verify a token file (or - for standard input) and install it as your token",
+        arguments: [Argument(name: "FILE", file: .input)], access: .ledger,
+        examples: ["owatch login ~/Downloads/bob.token", "pbpaste | owatch login -"], run: LoginCommand.login)
 ]
 
 /// `owatch logout`: its manual page.
-let logoutNoun = Noun(name: "logout", summary: "remove the installed token", description: "Removes the token file at the token path. It does not revoke the token; an admin does that with owatch token revoke.")
+let logoutNoun = Noun(
+    name: "logout", summary: "remove the installed token",
+    description: "Removes the token file at the token path. It does not revoke the token; an admin does that with owatch token revoke.")
 
 /// `owatch logout …`: its commands, in help order.
 let logoutCommands: [Command] = [
-    Command(noun: "logout", verb: nil, summary: "remove your installed token", access: .ledger,
-            examples: ["owatch logout"], run: LoginCommand.logout),
+    Command(
+        noun: "logout", verb: nil, summary: "remove your installed token", access: .ledger,
+        examples: ["owatch logout"], run: LoginCommand.logout)
 ]
 
 /// `owatch whoami`: its manual page.
-let whoamiNoun = Noun(name: "whoami", summary: "show the current identity", description: "Verifies the installed token and shows the user, role, ledger and when the token expires.",
-     jsonKeys: [("user", "user name"), ("role", "role"), ("org", "organisation"), ("ledger_id", "ledger UUID"), ("ledger", "ledger path"),
-                ("token_id", "the token's jti"), ("expires_at", "RFC 3339 time")])
+let whoamiNoun = Noun(
+    name: "whoami", summary: "show the current identity",
+    description: "Verifies the installed token and shows the user, role, ledger and when the token expires.",
+    jsonKeys: [
+        ("user", "user name"), ("role", "role"), ("org", "organisation"), ("ledger_id", "ledger UUID"), ("ledger", "ledger path"),
+        ("token_id", "the token's jti"), ("expires_at", "RFC 3339 time"),
+    ])
 
 /// `owatch whoami …`: its commands, in help order.
 let whoamiCommands: [Command] = [
-    Command(noun: "whoami", verb: nil, summary: "show who your token says you are", access: .roles(everyone),
-            examples: ["owatch whoami", "owatch whoami --json | jq -r .role"], run: LoginCommand.whoami),
+    Command(
+        noun: "whoami", verb: nil, summary: "show who your token says you are", access: .roles(everyone),
+        examples: ["owatch whoami", "owatch whoami --json | jq -r .role"], run: LoginCommand.whoami)
 ]

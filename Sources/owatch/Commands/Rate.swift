@@ -6,7 +6,10 @@ enum RateCommand {
     static let columns = ["from", "to", "day", "rate", "source"]
 
     static func record(_ r: ExchangeRate) -> Record {
-        Record([("from", .text(r.from)), ("to", .text(r.to)), ("day", .text(r.day)), ("rate", .json(.number(r.rate))), ("source", .text(r.source))])
+        Record([
+            ("from", .text(r.from)), ("to", .text(r.to)), ("day", .text(r.day)), ("rate", .json(.number(r.rate))),
+            ("source", .text(r.source)),
+        ])
     }
 
     static func set(_ inv: Invocation) throws {
@@ -17,7 +20,9 @@ enum RateCommand {
     }
 
     static func list(_ inv: Invocation) throws {
-        inv.emit(try Rates.list(inv.session.db, currency: inv.value("currency"), on: inv.value("on"), all: inv.flag("all")).map(record), columns: columns)
+        inv.emit(
+            try Rates.list(inv.session.db, currency: inv.value("currency"), on: inv.value("on"), all: inv.flag("all")).map(record),
+            columns: columns)
     }
 
     static func importFile(_ inv: Invocation) throws {
@@ -25,35 +30,53 @@ enum RateCommand {
         let (text, _) = try CSV.readText(path)
         let source = path == "-" ? "stdin" : (path as NSString).lastPathComponent
         let outcome = try Rates.importText(inv.session, text: text, source: source)
-        inv.emit(Record([("format", .text(outcome.format)), ("rates", .int(Int64(outcome.rates))), ("changed", .int(Int64(outcome.changed))),
-                         ("days", .int(Int64(outcome.days))), ("skipped_currencies", .list(outcome.skippedCurrencies))]))
-        inv.note("Imported \(outcome.rates) rate(s) for \(outcome.days) day(s) from \(path) (\(outcome.changed) new or changed)."
-                 + (outcome.skippedCurrencies.isEmpty ? "" : " Skipped currencies owatch does not know: " + outcome.skippedCurrencies.joined(separator: ", ") + "."))
+        inv.emit(
+            Record([
+                ("format", .text(outcome.format)), ("rates", .int(Int64(outcome.rates))), ("changed", .int(Int64(outcome.changed))),
+                ("days", .int(Int64(outcome.days))), ("skipped_currencies", .list(outcome.skippedCurrencies)),
+            ]))
+        inv.note(
+            "Imported \(outcome.rates) rate(s) for \(outcome.days) day(s) from \(path) (\(outcome.changed) new or changed)."
+                + (outcome.skippedCurrencies.isEmpty
+                    ? "" : " Skipped currencies owatch does not know: " + outcome.skippedCurrencies.joined(separator: ", ") + "."))
     }
 }
 
 /// `owatch rate`: its manual page.
-let rateNoun = Noun(name: "rate", summary: "exchange rates for totals in one currency",
-     description: "Rates are dated: 1 FROM is worth RATE TO on that day. A charge converts at the rate of its day or the nearest earlier one; a contract's monthly cost at the rate of the month reported (its last day, or today for the current month). A pair with no rate of its own uses the inverse of the opposite pair, or goes through a currency both are quoted against (the ECB quotes everything against EUR), at the older of the two rates. rate import reads the European Central Bank's reference-rate files as published (eurofxref-hist.csv, and the daily eurofxref.csv with dates such as 05 January 2024; N/A cells and currencies owatch does not know, such as retired ones, are skipped) and plain CSV with the columns date, from, to, rate; a bad line stops the import with its number and nothing is written. With config base_currency set, reports, the summary and the dashboard add one total in that currency beside the per-currency figures; an amount with no rate is never dropped or summed silently: it is shown apart, with a warning naming the rate to add. In JSON and CSV a row with one amount gains base, base_minor, base_currency and rate_date; a row with several amounts X gains X_base and X_base_minor for each.",
-     jsonKeys: [("from", "currency converted from"), ("to", "currency converted to"), ("day", "YYYY-MM-DD the rate is for"), ("rate", "1 from = rate to"),
-                ("source", "manual, or the file imported"), ("base", "reports: the amount in the base currency"),
-                ("base_minor", "the same in minor units"), ("base_currency", "config base_currency"), ("rate_date", "the day of the rate used")])
+let rateNoun = Noun(
+    name: "rate", summary: "exchange rates for totals in one currency",
+    description:
+        "Rates are dated: 1 FROM is worth RATE TO on that day. A charge converts at the rate of its day or the nearest earlier one; a contract's monthly cost at the rate of the month reported (its last day, or today for the current month). A pair with no rate of its own uses the inverse of the opposite pair, or goes through a currency both are quoted against (the ECB quotes everything against EUR), at the older of the two rates. rate import reads the European Central Bank's reference-rate files as published (eurofxref-hist.csv, and the daily eurofxref.csv with dates such as 05 January 2024; N/A cells and currencies owatch does not know, such as retired ones, are skipped) and plain CSV with the columns date, from, to, rate; a bad line stops the import with its number and nothing is written. With config base_currency set, reports, the summary and the dashboard add one total in that currency beside the per-currency figures; an amount with no rate is never dropped or summed silently: it is shown apart, with a warning naming the rate to add. In JSON and CSV a row with one amount gains base, base_minor, base_currency and rate_date; a row with several amounts X gains X_base and X_base_minor for each.",
+    jsonKeys: [
+        ("from", "currency converted from"), ("to", "currency converted to"), ("day", "YYYY-MM-DD the rate is for"),
+        ("rate", "1 from = rate to"),
+        ("source", "manual, or the file imported"), ("base", "reports: the amount in the base currency"),
+        ("base_minor", "the same in minor units"), ("base_currency", "config base_currency"), ("rate_date", "the day of the rate used"),
+    ])
 
 /// `owatch rate …`: its commands, in help order.
 let rateCommands: [Command] = [
-    Command(noun: "rate", verb: "set", summary: "record an exchange rate: 1 FROM is worth RATE TO on a day",
-            arguments: [Argument(name: "FROM"), Argument(name: "TO"), Argument(name: "RATE")],
-            options: [Option("on", value: "DATE", "the day the rate is for (default: today)")],
-            access: .roles(adminOnly), examples: ["owatch rate set USD EUR 0.9210 --on 2026-11-02", "owatch rate set GBP EUR 1.1420"],
-            run: RateCommand.set),
-    Command(noun: "rate", verb: "list", summary: "the latest rate of each currency pair, or every dated rate with --all",
-            options: [Option("currency", value: "CODE", "only pairs with this currency"), Option("on", value: "DATE", "rates in effect on that day"),
-                      Option("all", "every dated rate, not just the latest of each pair")],
-            access: .roles(adminOnly), examples: ["owatch rate list", "owatch rate list --currency USD --all --json"], run: RateCommand.list),
-    Command(noun: "rate", verb: "import", summary: "import the ECB's reference rates (eurofxref-hist.csv, eurofxref.csv) or a date,from,to,rate CSV",
-            arguments: [Argument(name: "FILE", file: .input)],
-            access: .roles(adminOnly),
-            examples: ["curl -sO https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip && unzip eurofxref-hist.zip && owatch rate import eurofxref-hist.csv",
-                       "owatch rate import rates.csv"],
-            run: RateCommand.importFile),
+    Command(
+        noun: "rate", verb: "set", summary: "record an exchange rate: 1 FROM is worth RATE TO on a day",
+        arguments: [Argument(name: "FROM"), Argument(name: "TO"), Argument(name: "RATE")],
+        options: [Option("on", value: "DATE", "the day the rate is for (default: today)")],
+        access: .roles(adminOnly), examples: ["owatch rate set USD EUR 0.9210 --on 2026-11-02", "owatch rate set GBP EUR 1.1420"],
+        run: RateCommand.set),
+    Command(
+        noun: "rate", verb: "list", summary: "the latest rate of each currency pair, or every dated rate with --all",
+        options: [
+            Option("currency", value: "CODE", "only pairs with this currency"), Option("on", value: "DATE", "rates in effect on that day"),
+            Option("all", "every dated rate, not just the latest of each pair"),
+        ],
+        access: .roles(adminOnly), examples: ["owatch rate list", "owatch rate list --currency USD --all --json"], run: RateCommand.list),
+    Command(
+        noun: "rate", verb: "import",
+        summary: "import the ECB's reference rates (eurofxref-hist.csv, eurofxref.csv) or a date,from,to,rate CSV",
+        arguments: [Argument(name: "FILE", file: .input)],
+        access: .roles(adminOnly),
+        examples: [
+            "curl -sO https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip && unzip eurofxref-hist.zip && owatch rate import eurofxref-hist.csv",
+            "owatch rate import rates.csv",
+        ],
+        run: RateCommand.importFile),
 ]

@@ -22,13 +22,22 @@ enum ReportCommand {
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         let rows = try Burn.compute(s.db, from: from, to: to, by: by, base: base)
         let groupKey = by == .month ? nil : by.rawValue
-        let columns = ["month"] + (groupKey.map { [$0] } ?? []) + ["contracted", "contracted_minor", "currency", "observed", "observed_minor", "unmanaged", "unmanaged_minor"]
-        inv.emit(rows.map { r in
-            Record([("month", .text(r.month.description))] + (groupKey.map { [($0, Value.text(r.group))] } ?? [])
-                   + [("contracted", .money(r.contracted)), ("observed", .money(r.observed)), ("unmanaged", .money(r.unmanaged))]
-                   + (base.map { b in BaseConverter.fields(zip(["contracted", "observed", "unmanaged"], r.inBase ?? [nil, nil, nil]).map { ($0, $1) },
-                                                           currency: b.currency, rateDay: r.rateDay) } ?? []))
-        }, columns: columns + (base == nil ? [] : baseColumns(["contracted", "observed", "unmanaged"])), tableColumns: base == nil ? nil : columns)
+        let columns =
+            ["month"] + (groupKey.map { [$0] } ?? []) + [
+                "contracted", "contracted_minor", "currency", "observed", "observed_minor", "unmanaged", "unmanaged_minor",
+            ]
+        inv.emit(
+            rows.map { r in
+                Record(
+                    [("month", .text(r.month.description))] + (groupKey.map { [($0, Value.text(r.group))] } ?? [])
+                        + [("contracted", .money(r.contracted)), ("observed", .money(r.observed)), ("unmanaged", .money(r.unmanaged))]
+                        + (base.map { b in
+                            BaseConverter.fields(
+                                zip(["contracted", "observed", "unmanaged"], r.inBase ?? [nil, nil, nil]).map { ($0, $1) },
+                                currency: b.currency, rateDay: r.rateDay)
+                        } ?? []))
+            }, columns: columns + (base == nil ? [] : baseColumns(["contracted", "observed", "unmanaged"])),
+            tableColumns: base == nil ? nil : columns)
         warnMissingRates(inv, base)
         guard let charts = charts(inv), !rows.isEmpty else { return }
         var out = ""
@@ -41,7 +50,8 @@ enum ReportCommand {
                 try perMonth[r.month, default: BaseTotal(base.currency)].add(converted[0], original: r.contracted)
                 try perMonth[r.month, default: BaseTotal(base.currency)].add(converted[2], original: r.unmanaged)
             }
-            out += "\ntotal \(from)…\(to) in \(base.currency.code): contracted \(totals[0].display), observed \(totals[1].display), unmanaged \(totals[2].display)\n"
+            out +=
+                "\ntotal \(from)…\(to) in \(base.currency.code): contracted \(totals[0].display), observed \(totals[1].display), unmanaged \(totals[2].display)\n"
             let months = Month.range(from, to)
             let values = months.map { perMonth[$0]?.minor ?? 0 }
             out += "\(base.currency.code) per month  \(charts.sparkline(values))\n"
@@ -49,13 +59,17 @@ enum ReportCommand {
             out += "\nPer currency:"
         }
         for t in try Burn.totals(rows) {
-            out += "\ntotal \(from)…\(to): contracted \(t.contracted.display), observed \(t.observed.display), unmanaged \(t.unmanaged.display)\n"
+            out +=
+                "\ntotal \(from)…\(to): contracted \(t.contracted.display), observed \(t.observed.display), unmanaged \(t.unmanaged.display)\n"
             // Spend per month: the contracts plus what is paid outside them.
             let months = Month.range(from, to)
-            let perMonth = try months.map { m in try rows.filter { $0.month == m && $0.contracted.currency == t.contracted.currency }
-                .checkedSum { try Money.sum($0.contracted.minor, $0.unmanaged.minor) } }
+            let perMonth = try months.map { m in
+                try rows.filter { $0.month == m && $0.contracted.currency == t.contracted.currency }
+                    .checkedSum { try Money.sum($0.contracted.minor, $0.unmanaged.minor) }
+            }
             out += "\(t.contracted.currency.code) per month  \(charts.sparkline(perMonth))\n"
-            out += charts.bars(zip(months, perMonth).map { ($0.description, $1, Money(minor: $1, currency: t.contracted.currency).display) })
+            out += charts.bars(
+                zip(months, perMonth).map { ($0.description, $1, Money(minor: $1, currency: t.contracted.currency).display) })
         }
         inv.term.out(out)
     }
@@ -63,21 +77,31 @@ enum ReportCommand {
     /// The record with its amounts also in the base currency, at the rate of `day`.
     static func withBase(_ r: Record, _ base: BaseConverter?, on day: String) throws -> Record {
         guard let base else { return r }
-        let amounts = r.fields.compactMap { f -> (key: String, money: Money)? in if case .money(let m?) = f.value { (f.key, m) } else { nil } }
+        let amounts = r.fields.compactMap { f -> (key: String, money: Money)? in
+            if case .money(let m?) = f.value { (f.key, m) } else { nil }
+        }
         return Record(r.fields + (try base.fields(amounts, on: day)))
     }
 
     /// The summary's totals in the base currency, with what stayed apart for want of a rate.
     static func baseJSON(_ b: (burn: [BaseTotal], idle: BaseTotal, unmanaged: BaseTotal)) -> JSON {
-        return .obj([("base_currency", .string(b.idle.currency.code)),
-                     ("contracted_minor", .int(b.burn[0].minor)), ("observed_minor", .int(b.burn[1].minor)), ("unmanaged_minor", .int(b.burn[2].minor)),
-                     ("idle_monthly_minor", .int(b.idle.minor)), ("unmanaged_monthly_minor", .int(b.unmanaged.minor)),
-                     ("without_rate", .array(Set((b.burn + [b.idle, b.unmanaged]).flatMap { $0.apart.keys.map(\.code) }).sorted().map(JSON.string)))])
+        return .obj([
+            ("base_currency", .string(b.idle.currency.code)),
+            ("contracted_minor", .int(b.burn[0].minor)), ("observed_minor", .int(b.burn[1].minor)),
+            ("unmanaged_minor", .int(b.burn[2].minor)),
+            ("idle_monthly_minor", .int(b.idle.minor)), ("unmanaged_monthly_minor", .int(b.unmanaged.minor)),
+            (
+                "without_rate",
+                .array(Set((b.burn + [b.idle, b.unmanaged]).flatMap { $0.apart.keys.map(\.code) }).sorted().map(JSON.string))
+            ),
+        ])
     }
 
     /// The keys `BaseConverter.fields` adds for these amounts.
     static func baseColumns(_ amounts: [String]) -> [String] {
-        (amounts.count == 1 ? ["base", "base_minor"] : amounts.flatMap { [$0 + "_base", $0 + "_base_minor"] }) + ["base_currency", "rate_date"]
+        (amounts.count == 1 ? ["base", "base_minor"] : amounts.flatMap { [$0 + "_base", $0 + "_base_minor"] }) + [
+            "base_currency", "rate_date",
+        ]
     }
 
     /// Amounts of today in the base currency, summed; nil when none is set or all are in it already.
@@ -98,30 +122,41 @@ enum ReportCommand {
         let from = try month(inv, "from") ?? Month(s.now)
         let rows = try Forecast.compute(s.db, from: from, months: months)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
-        let columns = ["month", "licenses", "licenses_minor", "currency", "unmanaged", "unmanaged_minor", "total", "total_minor", "charges"]
+        let columns = [
+            "month", "licenses", "licenses_minor", "currency", "unmanaged", "unmanaged_minor", "total", "total_minor", "charges",
+        ]
         var perMonth: [Month: BaseTotal] = [:]
         var records: [Record] = []
         for r in rows {
-            var record = Record([("month", .text(r.month.description)), ("licenses", .money(r.licenses)), ("unmanaged", .money(r.unmanaged)),
-                                 ("total", .money(r.total)), ("charges", .int(Int64(r.charges)))])
+            var record = Record([
+                ("month", .text(r.month.description)), ("licenses", .money(r.licenses)), ("unmanaged", .money(r.unmanaged)),
+                ("total", .money(r.total)), ("charges", .int(Int64(r.charges))),
+            ])
             if let base {
                 // Months to come convert at today's rate: the latest known.
-                let fields = try base.fields([("licenses", r.licenses), ("unmanaged", r.unmanaged), ("total", r.total)], on: base.day(for: r.month))
+                let fields = try base.fields(
+                    [("licenses", r.licenses), ("unmanaged", r.unmanaged), ("total", r.total)], on: base.day(for: r.month))
                 record.fields += fields
                 let converted: Money? = if case .money(let m)? = fields.first(where: { $0.key == "total_base" })?.value { m } else { nil }
                 try perMonth[r.month, default: BaseTotal(base.currency)].add(converted, original: r.total)
             }
             records.append(record)
         }
-        inv.emit(records, columns: columns + (base == nil ? [] : baseColumns(["licenses", "unmanaged", "total"])), tableColumns: base == nil ? nil : columns)
+        inv.emit(
+            records, columns: columns + (base == nil ? [] : baseColumns(["licenses", "unmanaged", "total"])),
+            tableColumns: base == nil ? nil : columns)
         warnMissingRates(inv, base)
         guard let charts = charts(inv), !rows.isEmpty else { return }
         var out = ""
         if let base {
             let all = Month.range(from, from.adding(months - 1))
             var sum = BaseTotal(base.currency)
-            for m in all { for (code, minor) in perMonth[m]?.apart ?? [:] { try sum.add(nil, original: Money(minor: minor, currency: code)) } }
-            try sum.add(Money(minor: try all.checkedSum { perMonth[$0]?.minor ?? 0 }, currency: base.currency), original: Money(minor: 0, currency: base.currency))
+            for m in all {
+                for (code, minor) in perMonth[m]?.apart ?? [:] { try sum.add(nil, original: Money(minor: minor, currency: code)) }
+            }
+            try sum.add(
+                Money(minor: try all.checkedSum { perMonth[$0]?.minor ?? 0 }, currency: base.currency),
+                original: Money(minor: 0, currency: base.currency))
             let values = all.map { perMonth[$0]?.minor ?? 0 }
             out += "\nnext \(months) months in \(base.currency.code): \(sum.display)  \(charts.sparkline(values))\n"
             out += charts.bars(zip(all, values).map { ($0.description, $1, Money(minor: $1, currency: base.currency).display) })
@@ -130,7 +165,8 @@ enum ReportCommand {
         for currency in Set(rows.map(\.total.currency)).sorted(by: { $0.code < $1.code }) {
             let mine = rows.filter { $0.total.currency == currency }
             let all = Month.range(from, from.adding(months - 1)).map { m in mine.first { $0.month == m }?.total.minor ?? 0 }
-            out += "\n\(currency.code) next \(months) months: \(Money(minor: try all.checkedSum { $0 }, currency: currency).display)  \(charts.sparkline(all))\n"
+            out +=
+                "\n\(currency.code) next \(months) months: \(Money(minor: try all.checkedSum { $0 }, currency: currency).display)  \(charts.sparkline(all))\n"
             out += charts.bars(mine.map { ($0.month.description, $0.total.minor, $0.total.display) })
         }
         inv.term.out(out)
@@ -144,16 +180,26 @@ enum ReportCommand {
         let s = inv.session
         let rows = try InventoryReports.utilization(s.db, today: s.now)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
-        let columns = ["id", "name", "vendor", "seats", "assigned", "idle", "used_percent", "monthly", "monthly_minor", "currency", "idle_monthly", "idle_monthly_minor"]
-        inv.emit(try rows.map { r in
-            try withBase(Record([("id", .int(r.license.id)), ("name", .text(r.license.name)), ("vendor", .text(r.license.vendor)),
-                                 ("seats", .intOr(r.license.seats, "unlimited")), ("assigned", .int(r.license.assigned)), ("idle", .int(r.idle)),
-                                 ("used_percent", .int(r.usedPercent.map(Int64.init))), ("monthly", .money(r.license.monthly)), ("idle_monthly", .money(r.idleMonthly))]),
-                         base, on: Time.day(s.now))
-        }, columns: columns + (base == nil ? [] : baseColumns(["monthly", "idle_monthly"])), tableColumns: base == nil ? nil : columns)
+        let columns = [
+            "id", "name", "vendor", "seats", "assigned", "idle", "used_percent", "monthly", "monthly_minor", "currency", "idle_monthly",
+            "idle_monthly_minor",
+        ]
+        inv.emit(
+            try rows.map { r in
+                try withBase(
+                    Record([
+                        ("id", .int(r.license.id)), ("name", .text(r.license.name)), ("vendor", .text(r.license.vendor)),
+                        ("seats", .intOr(r.license.seats, "unlimited")), ("assigned", .int(r.license.assigned)), ("idle", .int(r.idle)),
+                        ("used_percent", .int(r.usedPercent.map(Int64.init))), ("monthly", .money(r.license.monthly)),
+                        ("idle_monthly", .money(r.idleMonthly)),
+                    ]),
+                    base, on: Time.day(s.now))
+            }, columns: columns + (base == nil ? [] : baseColumns(["monthly", "idle_monthly"])), tableColumns: base == nil ? nil : columns)
         if inv.exporter.format == .table {
             let saving = try InventoryReports.possibleSaving(rows).filter { $0.minor > 0 }
-            var line = saving.isEmpty ? "\nNo idle seats.\n" : "\nPossible saving: " + saving.map { $0.display + " a month" }.joined(separator: ", ")
+            var line =
+                saving.isEmpty
+                ? "\nNo idle seats.\n" : "\nPossible saving: " + saving.map { $0.display + " a month" }.joined(separator: ", ")
             if !saving.isEmpty, let total = try baseTotal(inv, base, saving) { line += " (\(total.display) a month)" }
             inv.term.out(line + (saving.isEmpty ? "" : "\n"))
         }
@@ -164,16 +210,26 @@ enum ReportCommand {
         let s = inv.session
         let rows = try InventoryReports.shadow(s.db)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
-        let columns = ["vendor", "category", "charges", "observed", "observed_minor", "currency", "monthly", "monthly_minor", "first_seen", "last_seen"]
-        inv.emit(try rows.map { r in
-            try withBase(Record([("vendor", .text(r.vendor)), ("category", .text(r.category)), ("charges", .int(r.charges)), ("observed", .money(r.observed)),
-                                 ("monthly", .money(r.monthly)), ("first_seen", .text(r.firstSeen)), ("last_seen", .text(r.lastSeen))]),
-                         base, on: Time.day(s.now))
-        }, columns: columns + (base == nil ? [] : baseColumns(["observed", "monthly"])), tableColumns: base == nil ? nil : columns)
+        let columns = [
+            "vendor", "category", "charges", "observed", "observed_minor", "currency", "monthly", "monthly_minor", "first_seen",
+            "last_seen",
+        ]
+        inv.emit(
+            try rows.map { r in
+                try withBase(
+                    Record([
+                        ("vendor", .text(r.vendor)), ("category", .text(r.category)), ("charges", .int(r.charges)),
+                        ("observed", .money(r.observed)),
+                        ("monthly", .money(r.monthly)), ("first_seen", .text(r.firstSeen)), ("last_seen", .text(r.lastSeen)),
+                    ]),
+                    base, on: Time.day(s.now))
+            }, columns: columns + (base == nil ? [] : baseColumns(["observed", "monthly"])), tableColumns: base == nil ? nil : columns)
         defer { warnMissingRates(inv, base) }
         guard let charts = charts(inv), !rows.isEmpty else { return }
         var out = ""
-        if let total = try baseTotal(inv, base, rows.map(\.monthly)) { out += "\nUnmanaged run-rate in \(total.currency.code): \(total.display) a month\n" }
+        if let total = try baseTotal(inv, base, rows.map(\.monthly)) {
+            out += "\nUnmanaged run-rate in \(total.currency.code): \(total.display) a month\n"
+        }
         for currency in Set(rows.map(\.monthly.currency)).sorted(by: { $0.code < $1.code }) {
             let mine = rows.filter { $0.monthly.currency == currency }
             out += "\nUnmanaged run-rate: \(Money(minor: try mine.checkedSum(\.monthly.minor), currency: currency).display) a month\n"
@@ -190,24 +246,37 @@ enum ReportCommand {
         func days(_ halves: Int) -> Value { .json(.number(Leave.days(halves))) }
         // Approved leave keeps the days it was approved for when holidays change; say which differ now.
         let drift = Dictionary(grouping: try Leave.drift(s.ledger, year: year)) { $0.user.lowercased() }
-        inv.emit(rows.map { r in
-            Record([("user", .text(r.user)), ("dept", .text(r.dept)), ("year", .int(Int64(year))),
+        inv.emit(
+            rows.map { r in
+                Record([
+                    ("user", .text(r.user)), ("dept", .text(r.dept)), ("year", .int(Int64(year))),
                     ("allowance", days(r.balance.allowance)), ("taken", days(r.balance.taken)),
                     ("pending", days(r.balance.pending)), ("remaining", days(r.balance.remaining)),
                     ("sick", days(r.sick)), ("unpaid", days(r.unpaid)),
-                    ("would_change", .list((drift[r.user.lowercased()] ?? []).map { "#\($0.id): \(Leave.days($0.approved)) → \(Leave.days($0.now)) days" }))])
-        }, columns: ["user", "dept", "year", "allowance", "taken", "pending", "remaining", "sick", "unpaid", "would_change"])
+                    (
+                        "would_change",
+                        .list(
+                            (drift[r.user.lowercased()] ?? []).map { "#\($0.id): \(Leave.days($0.approved)) → \(Leave.days($0.now)) days" })
+                    ),
+                ])
+            }, columns: ["user", "dept", "year", "allowance", "taken", "pending", "remaining", "sick", "unpaid", "would_change"])
         for d in drift.values.flatMap({ $0 }).sorted(by: { $0.id < $1.id }) {
-            inv.note("Approved leave #\(d.id) (\(d.user)) counts \(Leave.days(d.approved)) day(s); with the current holidays it would count \(Leave.days(d.now)).")
+            inv.note(
+                "Approved leave #\(d.id) (\(d.user)) counts \(Leave.days(d.approved)) day(s); with the current holidays it would count \(Leave.days(d.now))."
+            )
         }
     }
 
     static func reclaimRecord(_ r: ReclaimRow) -> Record {
-        Record([("license", .text(r.license.name)), ("reason", .text(r.reason.rawValue)), ("user", .text(r.user)), ("seats", .int(r.seats)),
-                ("last_active", .text(r.lastActive)), ("why", .text(r.why)), ("monthly", .money(r.monthly)), ("yearly", .money(r.yearly))])
+        Record([
+            ("license", .text(r.license.name)), ("reason", .text(r.reason.rawValue)), ("user", .text(r.user)), ("seats", .int(r.seats)),
+            ("last_active", .text(r.lastActive)), ("why", .text(r.why)), ("monthly", .money(r.monthly)), ("yearly", .money(r.yearly)),
+        ])
     }
 
-    static let reclaimColumns = ["license", "reason", "user", "seats", "last_active", "why", "monthly", "monthly_minor", "currency", "yearly", "yearly_minor"]
+    static let reclaimColumns = [
+        "license", "reason", "user", "seats", "last_active", "why", "monthly", "monthly_minor", "currency", "yearly", "yearly_minor",
+    ]
 
     /// Totals per currency of what the rows would save: monthly and yearly.
     static func reclaimTotals(_ rows: [ReclaimRow]) throws -> String {
@@ -216,8 +285,10 @@ enum ReportCommand {
             let old = sums[r.monthly.currency] ?? (0, 0)
             sums[r.monthly.currency] = (try Money.sum(old.0, r.monthly.minor), try Money.sum(old.1, r.yearly.minor))
         }
-        return sums.sorted { $0.key.code < $1.key.code }.map { "\(Money(minor: $0.value.0, currency: $0.key).display) a month (\(Money(minor: $0.value.1, currency: $0.key).display) a year)" }
-            .joined(separator: ", ")
+        return sums.sorted { $0.key.code < $1.key.code }.map {
+            "\(Money(minor: $0.value.0, currency: $0.key).display) a month (\(Money(minor: $0.value.1, currency: $0.key).display) a year)"
+        }
+        .joined(separator: ", ")
     }
 
     static func reclaim(_ inv: Invocation) throws {
@@ -233,41 +304,82 @@ enum ReportCommand {
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         let sum = try Summary.compute(s.db, today: s.now, base: base)
         warnMissingRates(inv, base)
-        func list(_ m: [Money]) -> JSON { .array(m.map { .obj([("amount", .number($0.decimal)), ("amount_minor", .int($0.minor)), ("currency", .string($0.currency.code))]) }) }
-        let burn = JSON.array(sum.burn.map { t in
-            .obj([("currency", .string(t.contracted.currency.code)), ("contracted_minor", .int(t.contracted.minor)),
-                  ("observed_minor", .int(t.observed.minor)), ("unmanaged_minor", .int(t.unmanaged.minor))])
-        })
+        func list(_ m: [Money]) -> JSON {
+            .array(
+                m.map {
+                    .obj([("amount", .number($0.decimal)), ("amount_minor", .int($0.minor)), ("currency", .string($0.currency.code))])
+                })
+        }
+        let burn = JSON.array(
+            sum.burn.map { t in
+                .obj([
+                    ("currency", .string(t.contracted.currency.code)), ("contracted_minor", .int(t.contracted.minor)),
+                    ("observed_minor", .int(t.observed.minor)), ("unmanaged_minor", .int(t.unmanaged.minor)),
+                ])
+            })
         if inv.exporter.format != .table {
-            inv.emit(Record([("month", .text(sum.month.description)), ("burn", .json(burn)),
-                             ("renewals", .json(.array(sum.renewals.map { .obj([("name", .string($0.license.name)), ("renews_on", .string(Time.day($0.date))),
-                                                                                ("amount_minor", .int($0.license.cost.minor)), ("currency", .string($0.license.currency.code))]) }))),
-                             ("idle_seats", .int(sum.idleSeats)), ("idle_monthly", .json(list(sum.idleMonthly))),
-                             ("open_findings", .json(.obj(sum.openFindings.map { ($0.kind, JSON.int($0.count)) }))),
-                             ("unmanaged_monthly", .json(list(sum.unmanagedMonthly))), ("reclaimable_monthly", .json(list(sum.reclaimableMonthly))),
-                             ("pending_requests", .json(.obj(sum.pendingRequests.map { ($0.kind, JSON.int($0.count)) }))),
-                             ("base", .json(sum.inBase.map(baseJSON) ?? .null))]))
+            inv.emit(
+                Record([
+                    ("month", .text(sum.month.description)), ("burn", .json(burn)),
+                    (
+                        "renewals",
+                        .json(
+                            .array(
+                                sum.renewals.map {
+                                    .obj([
+                                        ("name", .string($0.license.name)), ("renews_on", .string(Time.day($0.date))),
+                                        ("amount_minor", .int($0.license.cost.minor)), ("currency", .string($0.license.currency.code)),
+                                    ])
+                                }))
+                    ),
+                    ("idle_seats", .int(sum.idleSeats)), ("idle_monthly", .json(list(sum.idleMonthly))),
+                    ("open_findings", .json(.obj(sum.openFindings.map { ($0.kind, JSON.int($0.count)) }))),
+                    ("unmanaged_monthly", .json(list(sum.unmanagedMonthly))), ("reclaimable_monthly", .json(list(sum.reclaimableMonthly))),
+                    ("pending_requests", .json(.obj(sum.pendingRequests.map { ($0.kind, JSON.int($0.count)) }))),
+                    ("base", .json(sum.inBase.map(baseJSON) ?? .null)),
+                ]))
             return
         }
         var out = "\(s.ledger.org) — \(sum.month)\n\n"
         out += "Burn this month\n"
-        out += sum.burn.isEmpty ? "  nothing yet\n" : sum.burn.map { "  \($0.contracted.currency.code): contracted \($0.contracted.display), observed \($0.observed.display), unmanaged \($0.unmanaged.display)\n" }.joined()
+        out +=
+            sum.burn.isEmpty
+            ? "  nothing yet\n"
+            : sum.burn.map {
+                "  \($0.contracted.currency.code): contracted \($0.contracted.display), observed \($0.observed.display), unmanaged \($0.unmanaged.display)\n"
+            }.joined()
         if let b = sum.inBase {
-            out += "  in \(b.burn[0].currency.code): contracted \(b.burn[0].display), observed \(b.burn[1].display), unmanaged \(b.burn[2].display)\n"
+            out +=
+                "  in \(b.burn[0].currency.code): contracted \(b.burn[0].display), observed \(b.burn[1].display), unmanaged \(b.burn[2].display)\n"
         }
         out += "\nNext renewals\n"
-        out += sum.renewals.isEmpty ? "  none in the next 60 days\n" : sum.renewals.map { "  \(Time.day($0.date))  \($0.license.name)  \($0.license.cost.display)\n" }.joined()
-        out += "\nIdle seats: \(sum.idleSeats)" + (sum.idleMonthly.isEmpty ? "" : ", costing " + sum.idleMonthly.map(\.display).joined(separator: " + ") + " a month")
+        out +=
+            sum.renewals.isEmpty
+            ? "  none in the next 60 days\n"
+            : sum.renewals.map { "  \(Time.day($0.date))  \($0.license.name)  \($0.license.cost.display)\n" }.joined()
+        out +=
+            "\nIdle seats: \(sum.idleSeats)"
+            + (sum.idleMonthly.isEmpty ? "" : ", costing " + sum.idleMonthly.map(\.display).joined(separator: " + ") + " a month")
             + (sum.idleMonthly.count > 1 ? sum.inBase.map { " (\($0.idle.display))" } ?? "" : "") + "\n"
         if !sum.reclaimableMonthly.isEmpty {
-            out += "Seats to reclaim (people gone, seats unused): " + sum.reclaimableMonthly.map(\.display).joined(separator: " + ") + " a month — `owatch report reclaim`\n"
+            out +=
+                "Seats to reclaim (people gone, seats unused): " + sum.reclaimableMonthly.map(\.display).joined(separator: " + ")
+                + " a month — `owatch report reclaim`\n"
         }
         let findings = sum.openFindings.reduce(0) { $0 + $1.count }
-        out += "Open findings: \(findings)" + (findings == 0 ? "" : " (" + sum.openFindings.map { "\($0.count) \($0.kind)" }.joined(separator: ", ") + ")")
-        out += sum.unmanagedMonthly.isEmpty ? "\n" : "; unmanaged run-rate " + sum.unmanagedMonthly.map(\.display).joined(separator: " + ") + " a month"
-            + (sum.unmanagedMonthly.count > 1 ? sum.inBase.map { " (\($0.unmanaged.display))" } ?? "" : "") + "\n"
+        out +=
+            "Open findings: \(findings)"
+            + (findings == 0 ? "" : " (" + sum.openFindings.map { "\($0.count) \($0.kind)" }.joined(separator: ", ") + ")")
+        out +=
+            sum.unmanagedMonthly.isEmpty
+            ? "\n"
+            : "; unmanaged run-rate " + sum.unmanagedMonthly.map(\.display).joined(separator: " + ") + " a month"
+                + (sum.unmanagedMonthly.count > 1 ? sum.inBase.map { " (\($0.unmanaged.display))" } ?? "" : "") + "\n"
         let pending = sum.pendingRequests.reduce(0) { $0 + $1.count }
-        out += "Pending requests: \(pending)" + (pending == 0 ? "" : " (" + sum.pendingRequests.map { "\($0.count) \($0.kind)" }.joined(separator: ", ") + ") — `owatch approve`") + "\n"
+        out +=
+            "Pending requests: \(pending)"
+            + (pending == 0
+                ? "" : " (" + sum.pendingRequests.map { "\($0.count) \($0.kind)" }.joined(separator: ", ") + ") — `owatch approve`") + "\n"
         inv.term.out(out)
     }
 
@@ -281,60 +393,98 @@ enum ReportCommand {
 }
 
 /// `owatch report`: its manual page.
-let reportNoun = Noun(name: "report", summary: "burn, renewals, utilization, shadow IT, leave, forecast and a dashboard",
-     description: "Reports read the ledger and never change it. Observed and unmanaged spend come from a monthly aggregate kept by triggers in the same transaction as every charge written, re-linked or deleted, so a report's cost grows with months and vendors, not with charges; owatch doctor checks the aggregate against the charges. Contracted cost is each license's purchase lines as monthly equivalents (a one-off purchase in its month), from the month a line was bought until the license ends; grouped by user or dept, a license's cost is split per seat between its holders, idle seats shown as (idle seats), and charges, which belong to no person, as (not per person). The forecast places each license's charges on its renewal dates (a yearly renewal is a spike in its month; licenses without a renewal date count their monthly equivalent), stops them when a cancelled contract ends, uses each contract's price (a price change counts once scan adopt has made it the contract's), and adds the monthly run-rate of open unmanaged findings. With config base_currency set (see owatch-rate(1)), burn, forecast, utilization, shadow, the summary and the dashboard add one total in that currency beside the per-currency figures: charges at the rate of their day, contract costs at the rate of the month reported (its last day, or today for this month and months to come); JSON and CSV rows gain X_base and X_base_minor for each amount X (base and base_minor when a row has one), base_currency and rate_date. An amount with no rate is never dropped or summed silently: it is shown apart (+ 30.00 GBP (no rate)) with a warning naming the rate to add. The dashboard draws every currency's chart, however many. report leave counts approved leave with the days it was approved for; when config leave.holidays changes, pending requests are counted again, and would_change lists the approved ones the new holidays would change. Charts are drawn under tables only, in Unicode blocks, or ASCII with --ascii or a non-UTF-8 locale. report html writes one self-contained file (inline CSS and SVG, no scripts, nothing fetched) with mode 0600.",
-     jsonKeys: [("month", "YYYY-MM"), ("vendor, category, dept, user", "the group, with burn --by"), ("contracted", "contract cost (monthly equivalent)"),
-                ("observed", "charges seen by scans"), ("unmanaged", "charges matching no license or approved purchase"),
-                ("licenses", "forecast: contract charges in the month"), ("total", "forecast: licenses plus unmanaged run-rate"),
-                ("idle", "utilization: seats paid for but not held"), ("idle_monthly", "what the idle seats cost a month"),
-                ("monthly", "shadow: the unmanaged run-rate per vendor"), ("remaining", "leave: days left this year"),
-                ("reason", "reclaim: orphaned, inactive or idle"), ("why", "reclaim: offboarded, suspended, not in the directory, last used …, never assigned"),
-                ("yearly", "reclaim: what the seats cost a year"), ("last_active", "reclaim: the holder's last use, from usage import"),
-                ("would_change", "leave: approved requests the current holidays would count differently"),
-                ("reclaimable_monthly", "summary: what orphaned and inactive seats cost a month"),
-                ("charges", "forecast: contract charges falling in the month; shadow: charges seen"), ("first_seen, last_seen", "shadow: the first and last charge's day"),
-                ("year, allowance, taken, pending, sick, unpaid", "leave: the year, vacation allowance, days taken and pending, sick and unpaid days"),
-                ("license, seats", "reclaim: the license, and how many seats the row names"),
-                ("id, name, seats, assigned, period, renews_on, days, owner, amount", "renewals: the license renewing, days until then, and what it charges"),
-                ("used_percent", "utilization: seats held as a percentage of seats paid for"),
-                ("burn, renewals, idle_seats, open_findings, pending_requests, unmanaged_monthly", "summary: this month's burn per currency, renewals within 30 days, idle seats, open findings and pending requests by kind, the unmanaged run-rate"),
-                ("base", "with config base_currency: the amount in that currency, or null without a rate"), ("base_currency", "with config base_currency: that currency"), ("rate_date", "the day of the rate used")])
+let reportNoun = Noun(
+    name: "report", summary: "burn, renewals, utilization, shadow IT, leave, forecast and a dashboard",
+    description:
+        "Reports read the ledger and never change it. Observed and unmanaged spend come from a monthly aggregate kept by triggers in the same transaction as every charge written, re-linked or deleted, so a report's cost grows with months and vendors, not with charges; owatch doctor checks the aggregate against the charges. Contracted cost is each license's purchase lines as monthly equivalents (a one-off purchase in its month), from the month a line was bought until the license ends; grouped by user or dept, a license's cost is split per seat between its holders, idle seats shown as (idle seats), and charges, which belong to no person, as (not per person). The forecast places each license's charges on its renewal dates (a yearly renewal is a spike in its month; licenses without a renewal date count their monthly equivalent), stops them when a cancelled contract ends, uses each contract's price (a price change counts once scan adopt has made it the contract's), and adds the monthly run-rate of open unmanaged findings. With config base_currency set (see owatch-rate(1)), burn, forecast, utilization, shadow, the summary and the dashboard add one total in that currency beside the per-currency figures: charges at the rate of their day, contract costs at the rate of the month reported (its last day, or today for this month and months to come); JSON and CSV rows gain X_base and X_base_minor for each amount X (base and base_minor when a row has one), base_currency and rate_date. An amount with no rate is never dropped or summed silently: it is shown apart (+ 30.00 GBP (no rate)) with a warning naming the rate to add. The dashboard draws every currency's chart, however many. report leave counts approved leave with the days it was approved for; when config leave.holidays changes, pending requests are counted again, and would_change lists the approved ones the new holidays would change. Charts are drawn under tables only, in Unicode blocks, or ASCII with --ascii or a non-UTF-8 locale. report html writes one self-contained file (inline CSS and SVG, no scripts, nothing fetched) with mode 0600.",
+    jsonKeys: [
+        ("month", "YYYY-MM"), ("vendor, category, dept, user", "the group, with burn --by"),
+        ("contracted", "contract cost (monthly equivalent)"),
+        ("observed", "charges seen by scans"), ("unmanaged", "charges matching no license or approved purchase"),
+        ("licenses", "forecast: contract charges in the month"), ("total", "forecast: licenses plus unmanaged run-rate"),
+        ("idle", "utilization: seats paid for but not held"), ("idle_monthly", "what the idle seats cost a month"),
+        ("monthly", "shadow: the unmanaged run-rate per vendor"), ("remaining", "leave: days left this year"),
+        ("reason", "reclaim: orphaned, inactive or idle"),
+        ("why", "reclaim: offboarded, suspended, not in the directory, last used …, never assigned"),
+        ("yearly", "reclaim: what the seats cost a year"), ("last_active", "reclaim: the holder's last use, from usage import"),
+        ("would_change", "leave: approved requests the current holidays would count differently"),
+        ("reclaimable_monthly", "summary: what orphaned and inactive seats cost a month"),
+        ("charges", "forecast: contract charges falling in the month; shadow: charges seen"),
+        ("first_seen, last_seen", "shadow: the first and last charge's day"),
+        (
+            "year, allowance, taken, pending, sick, unpaid",
+            "leave: the year, vacation allowance, days taken and pending, sick and unpaid days"
+        ),
+        ("license, seats", "reclaim: the license, and how many seats the row names"),
+        (
+            "id, name, seats, assigned, period, renews_on, days, owner, amount",
+            "renewals: the license renewing, days until then, and what it charges"
+        ),
+        ("used_percent", "utilization: seats held as a percentage of seats paid for"),
+        (
+            "burn, renewals, idle_seats, open_findings, pending_requests, unmanaged_monthly",
+            "summary: this month's burn per currency, renewals within 30 days, idle seats, open findings and pending requests by kind, the unmanaged run-rate"
+        ),
+        ("base", "with config base_currency: the amount in that currency, or null without a rate"),
+        ("base_currency", "with config base_currency: that currency"), ("rate_date", "the day of the rate used"),
+    ])
 
 /// `owatch report …`: its commands, in help order.
 let reportCommands: [Command] = [
-    Command(noun: "report", verb: "burn", summary: "spend per month: contracted cost, observed charges, unmanaged spend",
-            options: [Option("from", value: "MONTH", "first month, YYYY-MM (default: 11 months before --to)"),
-                      Option("to", value: "MONTH", "last month, YYYY-MM (default: this month)"),
-                      Option("by", value: "GROUP", "split each month by this (default month: one row per month and currency)",
-                             choices: BurnGrouping.allCases.map(\.rawValue)),
-                      Option("ascii", "draw charts with ASCII characters only")],
-            access: .roles(adminOnly),
-            examples: ["owatch report burn", "owatch report burn --by vendor --from 2026-01 --to 2026-06 --json",
-                       "owatch report burn --by category --format csv > burn.csv"],
-            run: ReportCommand.burn),
-    Command(noun: "report", verb: "reclaim", summary: "seats to give back: held by people gone, unused, or never assigned, with what they cost",
-            options: [Option("inactive", value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)")],
-            access: .roles(adminOnly), examples: ["owatch report reclaim", "owatch report reclaim --inactive 90d --format csv"], run: ReportCommand.reclaim),
-    Command(noun: "report", verb: "renewals", summary: "what renews when, and for how much",
-            options: [Option("within", value: "DURATION", "how far ahead (default 90d)")],
-            access: .roles(adminOnly), examples: ["owatch report renewals --within 6m"], run: ReportCommand.renewals),
-    Command(noun: "report", verb: "utilization", summary: "paid seats against held seats, and what the idle ones cost",
-            access: .roles(adminOnly), examples: ["owatch report utilization", "owatch report utilization --json | jq '[.[].idle_monthly_minor] | add'"],
-            run: ReportCommand.utilization),
-    Command(noun: "report", verb: "shadow", summary: "open unmanaged spend per vendor, with its monthly run-rate",
-            options: [Option("ascii", "draw charts with ASCII characters only")],
-            access: .roles(adminOnly), examples: ["owatch report shadow"], run: ReportCommand.shadow),
-    Command(noun: "report", verb: "leave", summary: "leave taken, pending and remaining per person (employees: their own)",
-            options: [Option("year", value: "YEAR", "calendar year (default: this year)")],
-            access: .roles([.admin, .employee]), examples: ["owatch report leave", "owatch report leave --year 2027 --format csv"], run: ReportCommand.leave),
-    Command(noun: "report", verb: "forecast", summary: "spend projected from each license's renewal dates, plus the unmanaged run-rate",
-            options: [Option("months", value: "N", "how many months (default 12)"),
-                      Option("from", value: "MONTH", "first month, YYYY-MM (default: this month)"),
-                      Option("ascii", "draw charts with ASCII characters only")],
-            access: .roles(adminOnly), examples: ["owatch report forecast", "owatch report forecast --months 24 --json"], run: ReportCommand.forecast),
-    Command(noun: "report", verb: "summary", summary: "one screen: this month's burn, renewals, idle seats, findings, pending requests",
-            access: .roles(adminOnly), examples: ["owatch report summary"], run: ReportCommand.summary),
-    Command(noun: "report", verb: "html", summary: "write an offline HTML dashboard: charts, renewal calendar, idle seats, findings, requests",
-            options: [Option("out", short: "o", value: "FILE", "where to write it (required)", file: .output)],
-            access: .roles(adminOnly), examples: ["owatch report html --out dashboard.html && xdg-open dashboard.html"], run: ReportCommand.html),
+    Command(
+        noun: "report", verb: "burn", summary: "spend per month: contracted cost, observed charges, unmanaged spend",
+        options: [
+            Option("from", value: "MONTH", "first month, YYYY-MM (default: 11 months before --to)"),
+            Option("to", value: "MONTH", "last month, YYYY-MM (default: this month)"),
+            Option(
+                "by", value: "GROUP", "split each month by this (default month: one row per month and currency)",
+                choices: BurnGrouping.allCases.map(\.rawValue)),
+            Option("ascii", "draw charts with ASCII characters only"),
+        ],
+        access: .roles(adminOnly),
+        examples: [
+            "owatch report burn", "owatch report burn --by vendor --from 2026-01 --to 2026-06 --json",
+            "owatch report burn --by category --format csv > burn.csv",
+        ],
+        run: ReportCommand.burn),
+    Command(
+        noun: "report", verb: "reclaim", summary: "seats to give back: held by people gone, unused, or never assigned, with what they cost",
+        options: [Option("inactive", value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)")],
+        access: .roles(adminOnly), examples: ["owatch report reclaim", "owatch report reclaim --inactive 90d --format csv"],
+        run: ReportCommand.reclaim),
+    Command(
+        noun: "report", verb: "renewals", summary: "what renews when, and for how much",
+        options: [Option("within", value: "DURATION", "how far ahead (default 90d)")],
+        access: .roles(adminOnly), examples: ["owatch report renewals --within 6m"], run: ReportCommand.renewals),
+    Command(
+        noun: "report", verb: "utilization", summary: "paid seats against held seats, and what the idle ones cost",
+        access: .roles(adminOnly),
+        examples: ["owatch report utilization", "owatch report utilization --json | jq '[.[].idle_monthly_minor] | add'"],
+        run: ReportCommand.utilization),
+    Command(
+        noun: "report", verb: "shadow", summary: "open unmanaged spend per vendor, with its monthly run-rate",
+        options: [Option("ascii", "draw charts with ASCII characters only")],
+        access: .roles(adminOnly), examples: ["owatch report shadow"], run: ReportCommand.shadow),
+    Command(
+        noun: "report", verb: "leave", summary: "leave taken, pending and remaining per person (employees: their own)",
+        options: [Option("year", value: "YEAR", "calendar year (default: this year)")],
+        access: .roles([.admin, .employee]), examples: ["owatch report leave", "owatch report leave --year 2027 --format csv"],
+        run: ReportCommand.leave),
+    Command(
+        noun: "report", verb: "forecast", summary: "spend projected from each license's renewal dates, plus the unmanaged run-rate",
+        options: [
+            Option("months", value: "N", "how many months (default 12)"),
+            Option("from", value: "MONTH", "first month, YYYY-MM (default: this month)"),
+            Option("ascii", "draw charts with ASCII characters only"),
+        ],
+        access: .roles(adminOnly), examples: ["owatch report forecast", "owatch report forecast --months 24 --json"],
+        run: ReportCommand.forecast),
+    Command(
+        noun: "report", verb: "summary", summary: "one screen: this month's burn, renewals, idle seats, findings, pending requests",
+        access: .roles(adminOnly), examples: ["owatch report summary"], run: ReportCommand.summary),
+    Command(
+        noun: "report", verb: "html", summary: "write an offline HTML dashboard: charts, renewal calendar, idle seats, findings, requests",
+        options: [Option("out", short: "o", value: "FILE", "where to write it (required)", file: .output)],
+        access: .roles(adminOnly), examples: ["owatch report html --out dashboard.html && xdg-open dashboard.html"], run: ReportCommand.html
+    ),
 ]

@@ -2,16 +2,21 @@ import Foundation
 import OWKit
 
 enum RequestCommand {
-    static let columns = ["id", "kind", "status", "requester", "summary", "cost", "cost_minor", "currency", "reason", "leave_from", "leave_to",
-                          "leave_type", "days", "license", "created_at", "decided_at", "decided_by", "note"]
+    static let columns = [
+        "id", "kind", "status", "requester", "summary", "cost", "cost_minor", "currency", "reason", "leave_from", "leave_to",
+        "leave_type", "days", "license", "created_at", "decided_at", "decided_by", "note",
+    ]
     static let tableColumns = ["id", "kind", "status", "requester", "summary", "cost", "created_at", "decided_by"]
 
     static func record(_ r: Request) -> Record {
-        Record([("id", .int(r.id)), ("kind", .text(r.kind)), ("status", .text(r.status)), ("requester", .text(r.requester)),
-                ("summary", .text(r.summary)), ("cost", .money(r.cost)), ("reason", .text(r.reason)), ("leave_from", .text(r.leaveFrom)),
-                ("leave_to", .text(r.leaveTo)), ("leave_type", .text(r.leaveType)), ("days", r.leaveHalfDays.map { .json(.number(Leave.days(Int($0)))) } ?? .text(nil)),
-                ("license", .text(r.license)), ("created_at", .text(r.createdAt)), ("decided_at", .text(r.decidedAt)),
-                ("decided_by", .text(r.decidedBy)), ("note", .text(r.note))])
+        Record([
+            ("id", .int(r.id)), ("kind", .text(r.kind)), ("status", .text(r.status)), ("requester", .text(r.requester)),
+            ("summary", .text(r.summary)), ("cost", .money(r.cost)), ("reason", .text(r.reason)), ("leave_from", .text(r.leaveFrom)),
+            ("leave_to", .text(r.leaveTo)), ("leave_type", .text(r.leaveType)),
+            ("days", r.leaveHalfDays.map { .json(.number(Leave.days(Int($0)))) } ?? .text(nil)),
+            ("license", .text(r.license)), ("created_at", .text(r.createdAt)), ("decided_at", .text(r.decidedAt)),
+            ("decided_by", .text(r.decidedBy)), ("note", .text(r.note)),
+        ])
     }
 
     static func report(_ inv: Invocation, _ outcome: RequestOutcome) {
@@ -27,20 +32,27 @@ enum RequestCommand {
         case "software":
             guard inv.arguments.count == 2 else { throw OWError.usage("name the software: owatch request new software NAME") }
             var ask = Requests.SoftwareAsk(name: inv.argument(1))
-            ask.vendor = inv.value("vendor"); ask.plan = inv.value("plan"); ask.cost = inv.value("cost"); ask.period = inv.value("period")
+            ask.vendor = inv.value("vendor")
+            ask.plan = inv.value("plan")
+            ask.cost = inv.value("cost")
+            ask.period = inv.value("period")
             ask.reason = inv.value("reason")
             if let n = try inv.integer("seats", range: 1...10_000) { ask.seats = Int64(n) }
             try refuse(inv, ["from", "to", "type", "half-day", "note", "force"], for: kind)
             outcome = try Requests.newSoftware(s, ask)
         case "leave":
-            guard inv.arguments.count == 1 else { throw OWError.usage("leave takes no name: owatch request new leave --from DATE --to DATE") }
+            guard inv.arguments.count == 1 else {
+                throw OWError.usage("leave takes no name: owatch request new leave --from DATE --to DATE")
+            }
             guard let from = inv.value("from") else { throw OWError.usage("leave needs --from DATE") }
             var ask = Requests.LeaveAsk(from: from, to: inv.value("to") ?? from)
             if let t = inv.value("type") {
                 guard let k = Leave.Kind(rawValue: t) else { throw OWError.usage("--type must be vacation, sick or unpaid") }
                 ask.type = k
             }
-            ask.halfDay = inv.flag("half-day"); ask.note = inv.value("note") ?? inv.value("reason"); ask.force = inv.flag("force")
+            ask.halfDay = inv.flag("half-day")
+            ask.note = inv.value("note") ?? inv.value("reason")
+            ask.force = inv.flag("force")
             try refuse(inv, ["vendor", "plan", "seats", "cost", "period"], for: kind)
             outcome = try Requests.newLeave(s, ask)
         default:  // purchase
@@ -52,7 +64,8 @@ enum RequestCommand {
         inv.emitChanged(record(outcome.request), tableColumns: tableColumns)
         var message = "Request #\(outcome.request.id) (\(outcome.request.summary)) is waiting for an admin."
         if let b = outcome.remainingLeave {
-            message += " Vacation left in \(b.year): \(Leave.days(b.remaining)) of \(Leave.days(b.allowance)) day(s), counting pending requests."
+            message +=
+                " Vacation left in \(b.year): \(Leave.days(b.remaining)) of \(Leave.days(b.allowance)) day(s), counting pending requests."
         }
         inv.note(message)
         report(inv, outcome)
@@ -64,7 +77,10 @@ enum RequestCommand {
 
     static func list(_ inv: Invocation) throws {
         var f = Requests.Filter()
-        f.all = inv.flag("all"); f.status = inv.value("status"); f.kind = inv.value("kind"); f.user = inv.value("user")
+        f.all = inv.flag("all")
+        f.status = inv.value("status")
+        f.kind = inv.value("kind")
+        f.user = inv.value("user")
         inv.emit(try Requests.list(inv.session, f).map(record), columns: columns, tableColumns: tableColumns)
     }
 
@@ -80,45 +96,59 @@ enum RequestCommand {
 }
 
 /// `owatch request`: its manual page.
-let requestNoun = Noun(name: "request", summary: "ask for software, leave or purchases",
-     description: "Employees and admins ask; admins decide with owatch approve. A request is pending until it is approved, rejected or cancelled by its requester, and nothing else. Software requests name the software and optionally its vendor, plan, seats and price. Leave counts working days, Monday to Friday minus the holidays in config leave.holidays; half days are allowed; vacation draws on a yearly allowance (config leave.allowance, or leave.allowance.NAME for one person) together with pending requests, and a request beyond the balance or overlapping the person's own pending or approved leave is refused with the dates named. Sick and unpaid leave do not draw on the allowance. An approved purchase is recorded as expected spend. The post-request hook runs after a request is made.",
-     jsonKeys: [("id", "request id"), ("kind", "software, leave or purchase"), ("status", "pending, approved, rejected or cancelled"),
-                ("requester", "who asked"), ("summary", "what was asked for"), ("cost", "price, if any"), ("reason", "why"),
-                ("leave_from", "leave: first day"), ("leave_to", "leave: last day"), ("leave_type", "vacation, sick or unpaid"),
-                ("days", "leave: working days"), ("license", "software: the license the seat came from"), ("created_at", "RFC 3339"),
-                ("decided_at", "RFC 3339"), ("decided_by", "the admin who decided"), ("note", "the decision's note or reason")])
+let requestNoun = Noun(
+    name: "request", summary: "ask for software, leave or purchases",
+    description:
+        "Employees and admins ask; admins decide with owatch approve. A request is pending until it is approved, rejected or cancelled by its requester, and nothing else. Software requests name the software and optionally its vendor, plan, seats and price. Leave counts working days, Monday to Friday minus the holidays in config leave.holidays; half days are allowed; vacation draws on a yearly allowance (config leave.allowance, or leave.allowance.NAME for one person) together with pending requests, and a request beyond the balance or overlapping the person's own pending or approved leave is refused with the dates named. Sick and unpaid leave do not draw on the allowance. An approved purchase is recorded as expected spend. The post-request hook runs after a request is made.",
+    jsonKeys: [
+        ("id", "request id"), ("kind", "software, leave or purchase"), ("status", "pending, approved, rejected or cancelled"),
+        ("requester", "who asked"), ("summary", "what was asked for"), ("cost", "price, if any"), ("reason", "why"),
+        ("leave_from", "leave: first day"), ("leave_to", "leave: last day"), ("leave_type", "vacation, sick or unpaid"),
+        ("days", "leave: working days"), ("license", "software: the license the seat came from"), ("created_at", "RFC 3339"),
+        ("decided_at", "RFC 3339"), ("decided_by", "the admin who decided"), ("note", "the decision's note or reason"),
+    ])
 
 /// `owatch request …`: its commands, in help order.
 let requestCommands: [Command] = [
-    Command(noun: "request", verb: "new", summary: "ask for software, leave or a purchase",
-            arguments: [Argument(name: "KIND", choices: ["software", "leave", "purchase"]), Argument(name: "NAME", optional: true)],
-            options: [Option("vendor", value: "VENDOR", "software: the vendor, if not the name"),
-                      Option("plan", value: "PLAN", "software: plan or edition"),
-                      Option("seats", value: "N", "software: seats wanted (default 1)"),
-                      Option("cost", value: "AMOUNT", "software: price per period (with --period); purchase: the price (required)"),
-                      Option("period", value: "PERIOD", "software: billing period of --cost"),
-                      Option("reason", value: "TEXT", "why it is needed"),
-                      Option("from", value: "DATE", "leave: first day (required)"),
-                      Option("to", value: "DATE", "leave: last day (default: --from)"),
-                      Option("type", value: "TYPE", "leave: vacation, sick or unpaid (default vacation)", choices: ["vacation", "sick", "unpaid"]),
-                      Option("half-day", "leave: half a day (--from and --to the same)"),
-                      Option("note", value: "TEXT", "leave: a note for the approver"),
-                      Option("force", "leave: allow going beyond the balance (admins only)")],
-            access: .roles([.admin, .employee]),
-            examples: ["owatch request new software Figma --plan Professional --cost 15 --period monthly --reason 'design reviews'",
-                       "owatch request new leave --from 2026-12-21 --to 2026-12-31",
-                       "owatch request new leave --from 2026-12-04 --half-day --type sick",
-                       "owatch request new purchase 'USB-C dock' --cost 189.00 --reason 'new desk'"],
-            run: RequestCommand.new),
-    Command(noun: "request", verb: "list", summary: "list requests (your own; admins: --all)",
-            options: [Option("all", "everyone's requests (admins)"),
-                      Option("status", value: "STATUS", "only this status", choices: ["pending", "approved", "rejected", "cancelled"]),
-                      Option("kind", value: "KIND", "only this kind", choices: ["software", "leave", "purchase"]),
-                      Option("user", value: "USER", "only this person's requests (admins)")],
-            access: .roles([.admin, .employee]),
-            examples: ["owatch request list", "owatch request list --all --status pending --json | jq length"], run: RequestCommand.list),
-    Command(noun: "request", verb: "show", summary: "show one request", arguments: [Argument(name: "ID")],
-            access: .roles([.admin, .employee]), examples: ["owatch request show 12"], run: RequestCommand.show),
-    Command(noun: "request", verb: "cancel", summary: "withdraw your pending request", arguments: [Argument(name: "ID")],
-            access: .roles([.admin, .employee]), examples: ["owatch request cancel 12"], run: RequestCommand.cancel),
+    Command(
+        noun: "request", verb: "new", summary: "ask for software, leave or a purchase",
+        arguments: [Argument(name: "KIND", choices: ["software", "leave", "purchase"]), Argument(name: "NAME", optional: true)],
+        options: [
+            Option("vendor", value: "VENDOR", "software: the vendor, if not the name"),
+            Option("plan", value: "PLAN", "software: plan or edition"),
+            Option("seats", value: "N", "software: seats wanted (default 1)"),
+            Option("cost", value: "AMOUNT", "software: price per period (with --period); purchase: the price (required)"),
+            Option("period", value: "PERIOD", "software: billing period of --cost"),
+            Option("reason", value: "TEXT", "why it is needed"),
+            Option("from", value: "DATE", "leave: first day (required)"),
+            Option("to", value: "DATE", "leave: last day (default: --from)"),
+            Option("type", value: "TYPE", "leave: vacation, sick or unpaid (default vacation)", choices: ["vacation", "sick", "unpaid"]),
+            Option("half-day", "leave: half a day (--from and --to the same)"),
+            Option("note", value: "TEXT", "leave: a note for the approver"),
+            Option("force", "leave: allow going beyond the balance (admins only)"),
+        ],
+        access: .roles([.admin, .employee]),
+        examples: [
+            "owatch request new software Figma --plan Professional --cost 15 --period monthly --reason 'design reviews'",
+            "owatch request new leave --from 2026-12-21 --to 2026-12-31",
+            "owatch request new leave --from 2026-12-04 --half-day --type sick",
+            "owatch request new purchase 'USB-C dock' --cost 189.00 --reason 'new desk'",
+        ],
+        run: RequestCommand.new),
+    Command(
+        noun: "request", verb: "list", summary: "list requests (your own; admins: --all)",
+        options: [
+            Option("all", "everyone's requests (admins)"),
+            Option("status", value: "STATUS", "only this status", choices: ["pending", "approved", "rejected", "cancelled"]),
+            Option("kind", value: "KIND", "only this kind", choices: ["software", "leave", "purchase"]),
+            Option("user", value: "USER", "only this person's requests (admins)"),
+        ],
+        access: .roles([.admin, .employee]),
+        examples: ["owatch request list", "owatch request list --all --status pending --json | jq length"], run: RequestCommand.list),
+    Command(
+        noun: "request", verb: "show", summary: "show one request", arguments: [Argument(name: "ID")],
+        access: .roles([.admin, .employee]), examples: ["owatch request show 12"], run: RequestCommand.show),
+    Command(
+        noun: "request", verb: "cancel", summary: "withdraw your pending request", arguments: [Argument(name: "ID")],
+        access: .roles([.admin, .employee]), examples: ["owatch request cancel 12"], run: RequestCommand.cancel),
 ]

@@ -3,23 +3,29 @@ import OWKit
 
 enum UserCommand {
     static func record(_ u: User) -> Record {
-        Record([("name", .text(u.name)), ("role", .text(u.role.rawValue)), ("dept", .text(u.dept)), ("email", .text(u.email)),
-                ("status", .text(u.status)), ("created_at", .text(u.createdAt)), ("offboarded_at", .text(u.offboardedAt)),
-                ("full_name", .text(u.fullName))])
+        Record([
+            ("name", .text(u.name)), ("role", .text(u.role.rawValue)), ("dept", .text(u.dept)), ("email", .text(u.email)),
+            ("status", .text(u.status)), ("created_at", .text(u.createdAt)), ("offboarded_at", .text(u.offboardedAt)),
+            ("full_name", .text(u.fullName)),
+        ])
     }
 
     static func add(_ inv: Invocation) throws {
-        guard let roleText = inv.value("role") else { throw OWError.usage("owatch user add needs --role ROLE", hint: "roles are: admin, employee, scanner") }
+        guard let roleText = inv.value("role") else {
+            throw OWError.usage("owatch user add needs --role ROLE", hint: "roles are: admin, employee, scanner")
+        }
         let role = try Role.parse(roleText)
         let name = inv.argument(0)
         try Invocation.refuseExistingTokenFile(inv.value("token-out"), option: "token-out")
-        let (user, token) = try Users.addWithToken(inv.session, name: name, role: role, dept: inv.value("dept"), email: inv.value("email"),
-                                                  fullName: inv.value("full-name"), ttl: try inv.duration("expires"))
+        let (user, token) = try Users.addWithToken(
+            inv.session, name: name, role: role, dept: inv.value("dept"), email: inv.value("email"),
+            fullName: inv.value("full-name"), ttl: try inv.duration("expires"))
         var r = record(user)
         if let out = inv.value("token-out") {
             try FileSystem.writeAtomically(out, contents: token.text + "\n")
             r.fields.append((key: "token_file", value: .text(out)))
-            inv.note("Added \(user.name) (\(role.rawValue)). Token written to \(out) (mode 0600); they install it with `owatch login \(out)`.")
+            inv.note(
+                "Added \(user.name) (\(role.rawValue)). Token written to \(out) (mode 0600); they install it with `owatch login \(out)`.")
         } else {
             r.fields.append((key: "token", value: .text(token.text)))
             inv.note("Added \(user.name) (\(role.rawValue)). Hand them the token privately; they install it with `owatch login FILE`.")
@@ -49,22 +55,26 @@ enum UserCommand {
     }
 
     static func edit(_ inv: Invocation) throws {
-        let user = try Users.edit(inv.session, name: inv.argument(0), dept: inv.value("dept"), email: inv.value("email"),
-                                  fullName: inv.value("full-name"))
+        let user = try Users.edit(
+            inv.session, name: inv.argument(0), dept: inv.value("dept"), email: inv.value("email"),
+            fullName: inv.value("full-name"))
         inv.emitChanged(record(user), tableColumns: ["name", "full_name", "dept", "email"])
     }
 
     static func reactivate(_ inv: Invocation) throws {
         let user = try Users.reactivate(inv.session, name: inv.argument(0))
         inv.emitChanged(record(user), tableColumns: ["name", "role", "status"])
-        inv.note("\(user.name) is active again as \(user.role.rawValue). Their old tokens stay revoked: "
-                 + "issue one with `owatch user token \(ShellWord.quoted(user.name)) --out FILE`.")
+        inv.note(
+            "\(user.name) is active again as \(user.role.rawValue). Their old tokens stay revoked: "
+                + "issue one with `owatch user token \(ShellWord.quoted(user.name)) --out FILE`.")
     }
 
     static func role(_ inv: Invocation) throws {
         let user = try Users.setRole(inv.session, name: inv.argument(0), role: try Role.parse(inv.argument(1)))
         inv.emit(record(user))
-        inv.note("\(user.name) is now \(user.role.rawValue); tokens issued for their old role no longer work. Issue a new one with `owatch user token \(user.name)`.")
+        inv.note(
+            "\(user.name) is now \(user.role.rawValue); tokens issued for their old role no longer work. Issue a new one with `owatch user token \(user.name)`."
+        )
     }
 
     static func token(_ inv: Invocation) throws {
@@ -79,35 +89,51 @@ enum UserCommand {
             try FileSystem.writeAtomically(out, contents: token.text + "\n")
             inv.note("Token for \(token.claims.subject) written to \(out) (mode 0600), valid until \(token.claims.expiresAt).")
             if inv.exporter.format != .table {
-                inv.emit(Record([("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)), ("expires_at", .text(token.claims.expiresAt)), ("token_file", .text(out))]))
+                inv.emit(
+                    Record([
+                        ("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)),
+                        ("expires_at", .text(token.claims.expiresAt)), ("token_file", .text(out)),
+                    ]))
             }
         } else if inv.exporter.format == .table {
-            inv.term.out(token.text + "\n")   // bare, so `owatch user token bob > bob.token` works
+            inv.term.out(token.text + "\n")  // bare, so `owatch user token bob > bob.token` works
         } else {
-            inv.emit(Record([("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)), ("expires_at", .text(token.claims.expiresAt)), ("token", .text(token.text))]))
+            inv.emit(
+                Record([
+                    ("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)), ("expires_at", .text(token.claims.expiresAt)),
+                    ("token", .text(token.text)),
+                ]))
         }
     }
 
     /// `user token --all --out-dir DIR`: a NAME.token file (0600) for every active person.
     static func tokens(_ inv: Invocation) throws {
         guard inv.arguments.isEmpty else { throw OWError.usage("--all takes no NAME") }
-        guard let dir = inv.value("out-dir") else { throw OWError.usage("--all needs --out-dir DIR", hint: "owatch user token --all --out-dir tokens/") }
-        guard FileSystem.isDirectory(dir) else { throw OWError(.missingInput, "no directory \(dir)", hint: "create it first: mkdir -m 700 \(dir)") }
+        guard let dir = inv.value("out-dir") else {
+            throw OWError.usage("--all needs --out-dir DIR", hint: "owatch user token --all --out-dir tokens/")
+        }
+        guard FileSystem.isDirectory(dir) else {
+            throw OWError(.missingInput, "no directory \(dir)", hint: "create it first: mkdir -m 700 \(dir)")
+        }
         let role = try inv.value("role").map(Role.parse)
         // Every file is checked before any token is issued: nothing is overwritten, nothing half-done.
         let people = try Users.list(inv.session.db, includeOffboarded: false, role: role)
         let taken = people.map { dir + "/" + $0.name + ".token" }.filter(FileSystem.exists)
         if !taken.isEmpty {
-            throw OWError.refused("\(taken.count) token file(s) exist already, e.g. \(taken[0]); owatch does not overwrite token files",
-                                  hint: "choose an empty --out-dir")
+            throw OWError.refused(
+                "\(taken.count) token file(s) exist already, e.g. \(taken[0]); owatch does not overwrite token files",
+                hint: "choose an empty --out-dir")
         }
         let issued = try Users.issueTokens(inv.session, role: role, ttl: try inv.duration("expires"))
         var rows: [Record] = []
         for token in issued {
             let file = dir + "/" + token.claims.subject + ".token"
             try FileSystem.writeAtomically(file, contents: token.text + "\n")
-            rows.append(Record([("user", .text(token.claims.subject)), ("role", .text(token.claims.role.rawValue)), ("jti", .text(token.claims.id)),
-                                ("expires_at", .text(token.claims.expiresAt)), ("token_file", .text(file))]))
+            rows.append(
+                Record([
+                    ("user", .text(token.claims.subject)), ("role", .text(token.claims.role.rawValue)), ("jti", .text(token.claims.id)),
+                    ("expires_at", .text(token.claims.expiresAt)), ("token_file", .text(file)),
+                ]))
         }
         inv.emit(rows, columns: ["user", "role", "jti", "expires_at", "token_file"])
         inv.note("Wrote \(issued.count) token file(s) (mode 0600) to \(dir). Hand each to its person privately.")
@@ -123,7 +149,9 @@ enum UserCommand {
         r.fields.append((key: "monthly_saving", value: .list(result.monthlySaving.map(\.display))))
         inv.emit(r)
         let saving = result.monthlySaving.isEmpty ? "nothing" : result.monthlySaving.map(\.display).joined(separator: " + ")
-        inv.note("Offboarded \(result.user.name): revoked \(result.revokedTokens) token(s), freed \(result.freedSeats.count) seat(s) worth \(saving) a month.")
+        inv.note(
+            "Offboarded \(result.user.name): revoked \(result.revokedTokens) token(s), freed \(result.freedSeats.count) seat(s) worth \(saving) a month."
+        )
     }
 }
 
@@ -133,85 +161,127 @@ extension UserCommand {
         let path = inv.argument(0)
         let (text, _) = try CSV.readText(path)
         let format: DirectoryFormat? = inv.choice("from")
-        let o = try DirectorySync.run(inv.session, text: text, format: format, dryRun: inv.flag("dry-run"), offboardMissing: inv.flag("offboard-missing"))
-        inv.emit(o.changes.map { Record([("change", .text($0.kind.rawValue)), ("user", .text($0.user)), ("email", .text($0.email)), ("what", .text($0.what))]) },
-                 columns: ["change", "user", "email", "what"])
+        let o = try DirectorySync.run(
+            inv.session, text: text, format: format, dryRun: inv.flag("dry-run"), offboardMissing: inv.flag("offboard-missing"))
+        inv.emit(
+            o.changes.map {
+                Record([
+                    ("change", .text($0.kind.rawValue)), ("user", .text($0.user)), ("email", .text($0.email)), ("what", .text($0.what)),
+                ])
+            },
+            columns: ["change", "user", "email", "what"])
         let count = { (k: DirectorySync.ChangeKind) in o.changes.filter { $0.kind == k }.count }
         let saving = o.monthlySaving.isEmpty ? "" : ", saving " + o.monthlySaving.map(\.display).joined(separator: " + ") + " a month"
-        inv.note("\(o.people) people in the \(o.format.rawValue) export: " + (o.dryRun ? "would add " : "added ") + "\(count(.add)), "
-                 + (o.dryRun ? "update " : "updated ") + "\(count(.email) + count(.dept) + count(.name)), "
-                 + (o.dryRun ? "offboard " : "offboarded ") + "\(count(.offboard)) (\(o.freedSeats) seat(s)\(saving)); \(count(.missing)) missing from it"
-                 + (o.dryRun ? ". Dry run: nothing was written." : o.changes.isEmpty ? "; nothing to change." : "."))
+        inv.note(
+            "\(o.people) people in the \(o.format.rawValue) export: " + (o.dryRun ? "would add " : "added ") + "\(count(.add)), "
+                + (o.dryRun ? "update " : "updated ") + "\(count(.email) + count(.dept) + count(.name)), "
+                + (o.dryRun ? "offboard " : "offboarded ")
+                + "\(count(.offboard)) (\(o.freedSeats) seat(s)\(saving)); \(count(.missing)) missing from it"
+                + (o.dryRun ? ". Dry run: nothing was written." : o.changes.isEmpty ? "; nothing to change." : "."))
     }
 }
 
 /// `owatch user`: its manual page.
-let userNoun = Noun(name: "user", summary: "manage the people of the office",
-     description: "user sync FILE reads a directory export, recognised by its header row (--from forces google, okta, entra, scim or csv): the Google Workspace admin console user download (First Name [Required], Last Name [Required], Email Address [Required], Org Unit Path [Required], Department, Status [READ ONLY] with Active, Suspended or Archived, Last Sign In [READ ONLY] where Never logged in means never); Okta's user export as CSV (login or Username, email, firstName, lastName, status, lastLogin, with or without the profile. prefix) or the JSON of /api/v1/users (status, lastLogin, profile.login, profile.email, profile.department); the Microsoft Entra ID Download users CSV (userPrincipalName, displayName, mail, department, accountEnabled); a SCIM 2.0 ListResponse or array of Users (RFC 7643: userName, name, emails, active, the enterprise extension's department); and CSV with name,email,department,status. It prints one diff (change: add, email, dept, name, offboard, missing or kept) before it changes anything; --dry-run prints only the diff. People are matched by e-mail, then by full name, then an address whose local part is the user name of someone without an e-mail. New people are employees named after their address's local part, folded to ASCII and made unique (zoë.lefèvre@ becomes zoe.lefevre, with Zoë Lefèvre as the full name). Suspended, deprovisioned, archived or disabled people are offboarded exactly as user offboard does (seats freed, tokens revoked) and the monthly saving is printed; Okta's STAGED, PROVISIONED, LOCKED_OUT, RECOVERY and PASSWORD_EXPIRED never offboard anyone. Active people the export does not list are reported as missing (their seats count as orphaned in report reclaim) and offboarded only with --offboard-missing. Admins and scanners are never offboarded or demoted by a sync. A row without e-mail, a repeated e-mail or a status the format does not define is reported by line (the header is line 1) and nothing is written; the whole diff is one transaction with its audit events, and the same export synced twice changes nothing the second time. People have one role: admin (approves; manages licenses, users and configuration), employee (requests; sees their own requests and seats) or scanner (may run scans and nothing else). Changing a role makes every token issued for the old role stop working. Offboarding revokes every token the person was issued and frees their seats; user reactivate brings the person back (a new token is needed). The last active admin can be neither demoted nor offboarded. user token --all --out-dir DIR re-issues tokens for everyone (or one --role) into NAME.token files, mode 0600. Holding the issuer key is a way back in: owatch user token NAME --key PATH mints a token without a valid one, refused unless the key's public half is an unrevoked issuer of the ledger, and audited with the actor issuer.",
-     jsonKeys: [("name", "user name"), ("role", "admin, employee or scanner"), ("dept", "department or null"), ("email", "email or null"),
-                ("status", "active or offboarded"), ("created_at", "RFC 3339 time"), ("offboarded_at", "RFC 3339 time or null"),
-                ("full_name", "the person's full name or null"),
-                ("active_tokens", "user show: tokens neither expired nor revoked"), ("licenses", "user show: licenses they hold a seat of"),
-                ("monthly_cost", "user show: what their seats cost a month, per currency")])
+let userNoun = Noun(
+    name: "user", summary: "manage the people of the office",
+    description:
+        "user sync FILE reads a directory export, recognised by its header row (--from forces google, okta, entra, scim or csv): the Google Workspace admin console user download (First Name [Required], Last Name [Required], Email Address [Required], Org Unit Path [Required], Department, Status [READ ONLY] with Active, Suspended or Archived, Last Sign In [READ ONLY] where Never logged in means never); Okta's user export as CSV (login or Username, email, firstName, lastName, status, lastLogin, with or without the profile. prefix) or the JSON of /api/v1/users (status, lastLogin, profile.login, profile.email, profile.department); the Microsoft Entra ID Download users CSV (userPrincipalName, displayName, mail, department, accountEnabled); a SCIM 2.0 ListResponse or array of Users (RFC 7643: userName, name, emails, active, the enterprise extension's department); and CSV with name,email,department,status. It prints one diff (change: add, email, dept, name, offboard, missing or kept) before it changes anything; --dry-run prints only the diff. People are matched by e-mail, then by full name, then an address whose local part is the user name of someone without an e-mail. New people are employees named after their address's local part, folded to ASCII and made unique (zoë.lefèvre@ becomes zoe.lefevre, with Zoë Lefèvre as the full name). Suspended, deprovisioned, archived or disabled people are offboarded exactly as user offboard does (seats freed, tokens revoked) and the monthly saving is printed; Okta's STAGED, PROVISIONED, LOCKED_OUT, RECOVERY and PASSWORD_EXPIRED never offboard anyone. Active people the export does not list are reported as missing (their seats count as orphaned in report reclaim) and offboarded only with --offboard-missing. Admins and scanners are never offboarded or demoted by a sync. A row without e-mail, a repeated e-mail or a status the format does not define is reported by line (the header is line 1) and nothing is written; the whole diff is one transaction with its audit events, and the same export synced twice changes nothing the second time. People have one role: admin (approves; manages licenses, users and configuration), employee (requests; sees their own requests and seats) or scanner (may run scans and nothing else). Changing a role makes every token issued for the old role stop working. Offboarding revokes every token the person was issued and frees their seats; user reactivate brings the person back (a new token is needed). The last active admin can be neither demoted nor offboarded. user token --all --out-dir DIR re-issues tokens for everyone (or one --role) into NAME.token files, mode 0600. Holding the issuer key is a way back in: owatch user token NAME --key PATH mints a token without a valid one, refused unless the key's public half is an unrevoked issuer of the ledger, and audited with the actor issuer.",
+    jsonKeys: [
+        ("name", "user name"), ("role", "admin, employee or scanner"), ("dept", "department or null"), ("email", "email or null"),
+        ("status", "active or offboarded"), ("created_at", "RFC 3339 time"), ("offboarded_at", "RFC 3339 time or null"),
+        ("full_name", "the person's full name or null"),
+        ("active_tokens", "user show: tokens neither expired nor revoked"), ("licenses", "user show: licenses they hold a seat of"),
+        ("monthly_cost", "user show: what their seats cost a month, per currency"),
+    ])
 
 /// `owatch user …`: its commands, in help order.
 let userCommands: [Command] = [
-    Command(noun: "user", verb: "add", summary: "add a person with a role, and issue their first token",
-            arguments: [Argument(name: "NAME")],
-            options: [Option("role", value: "ROLE", "admin, employee or scanner (required)", choices: Role.allCases.map(\.rawValue)),
-                      Option("dept", value: "DEPT", "department"),
-                      Option("email", value: "EMAIL", "email address"),
-                      Option("full-name", value: "NAME", "the person's full name, e.g. 'Zoë Lefèvre'"),
-                      Option("token-out", value: "FILE", "write the new token to FILE (0600) instead of stdout", file: .output),
-                      Option("expires", value: "DURATION", "token lifetime, e.g. 90d (default: config token.ttl)")],
-            access: .roles(adminOnly),
-            examples: ["owatch user add bob --role employee --dept sales --token-out bob.token",
-                       "owatch user add cron --role scanner --token-out /etc/owatch/scanner.token"],
-            run: UserCommand.add),
-    Command(noun: "user", verb: "list", summary: "list people",
-            options: [Option("role", value: "ROLE", "only this role", choices: Role.allCases.map(\.rawValue)),
-                      Option("dept", value: "DEPT", "only this department"),
-                      Option("active", "hide offboarded people")],
-            access: .roles(adminOnly),
-            examples: ["owatch user list", "owatch user list --json | jq -r '.[] | select(.role==\"admin\") | .name'"],
-            run: UserCommand.list),
-    Command(noun: "user", verb: "show", summary: "show one person", arguments: [Argument(name: "NAME")],
-            access: .roles(adminOnly), examples: ["owatch user show bob --json"], run: UserCommand.show),
-    Command(noun: "user", verb: "edit", summary: "change a person's department, e-mail or full name ('' clears one)",
-            arguments: [Argument(name: "NAME")],
-            options: [Option("dept", value: "DEPT", "department"), Option("email", value: "EMAIL", "email address"),
-                      Option("full-name", value: "NAME", "full name")],
-            access: .roles(adminOnly), examples: ["owatch user edit bob --dept marketing --full-name 'Bob Stone'", "owatch user edit bob --email ''"],
-            run: UserCommand.edit),
-    Command(noun: "user", verb: "reactivate", summary: "make an offboarded person active again (they need a new token)",
-            arguments: [Argument(name: "NAME")],
-            access: .roles(adminOnly), examples: ["owatch user reactivate bob && owatch user token bob --out bob.token"],
-            run: UserCommand.reactivate),
-    Command(noun: "user", verb: "role", summary: "change a person's role; their old tokens stop working",
-            arguments: [Argument(name: "NAME"), Argument(name: "ROLE", choices: Role.allCases.map(\.rawValue))],
-            access: .roles(adminOnly), examples: ["owatch user role bob admin"], run: UserCommand.role),
-    Command(noun: "user", verb: "token", summary: "issue a new token for a person, or for everyone with --all",
-            arguments: [Argument(name: "NAME", optional: true)],
-            options: [Option("out", short: "o", value: "FILE", "write the token to FILE (0600) instead of stdout", file: .output),
-                      Option("expires", value: "DURATION", "token lifetime, e.g. 30d (default: config token.lifetime)"),
-                      Option("all", "a new token for every active person (with --out-dir)"),
-                      Option("role", value: "ROLE", "with --all: only people of this role", choices: Role.allCases.map(\.rawValue)),
-                      Option("out-dir", value: "DIR", "with --all: write NAME.token files (0600) into DIR", file: .outputDirectory)],
-            access: .roles(adminOnly),
-            examples: ["owatch user token bob --out bob.token --expires 30d",
-                       "owatch user token alice --key ~/.config/owatch/issuer.key --out alice.token   # locked out: the key mints it",
-                       "owatch user token --all --role employee --out-dir tokens/"],
-            issuerKeyStandsIn: true, run: UserCommand.token),
-    Command(noun: "user", verb: "offboard", summary: "deactivate a person, revoke their tokens and free their seats",
-            arguments: [Argument(name: "NAME")], options: [Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)")],
-            access: .roles(adminOnly), examples: ["owatch user offboard bob", "owatch user offboard bob --yes   # from a script"],
-            run: UserCommand.offboard),
-    Command(noun: "user", verb: "sync", summary: "bring people in from a directory export (Google Workspace, Okta, Entra ID, SCIM, CSV)",
-            arguments: [Argument(name: "FILE", file: .input)],
-            options: [Option("from", value: "FORMAT", "the export's format when its header does not say", choices: DirectoryFormat.allCases.map(\.rawValue)),
-                      Option("dry-run", "show the diff; write nothing"),
-                      Option("offboard-missing", "offboard active people the export does not list (admins and scanners never)")],
-            access: .roles(adminOnly),
-            examples: ["owatch user sync users.csv --dry-run", "owatch user sync okta-users.json --offboard-missing", "owatch user sync scim.json --json | jq ."],
-            run: UserCommand.sync),
+    Command(
+        noun: "user", verb: "add", summary: "add a person with a role, and issue their first token",
+        arguments: [Argument(name: "NAME")],
+        options: [
+            Option("role", value: "ROLE", "admin, employee or scanner (required)", choices: Role.allCases.map(\.rawValue)),
+            Option("dept", value: "DEPT", "department"),
+            Option("email", value: "EMAIL", "email address"),
+            Option("full-name", value: "NAME", "the person's full name, e.g. 'Zoë Lefèvre'"),
+            Option("token-out", value: "FILE", "write the new token to FILE (0600) instead of stdout", file: .output),
+            Option("expires", value: "DURATION", "token lifetime, e.g. 90d (default: config token.ttl)"),
+        ],
+        access: .roles(adminOnly),
+        examples: [
+            "owatch user add bob --role employee --dept sales --token-out bob.token",
+            "owatch user add cron --role scanner --token-out /etc/owatch/scanner.token",
+        ],
+        run: UserCommand.add),
+    Command(
+        noun: "user", verb: "list", summary: "list people",
+        options: [
+            Option("role", value: "ROLE", "only this role", choices: Role.allCases.map(\.rawValue)),
+            Option("dept", value: "DEPT", "only this department"),
+            Option("active", "hide offboarded people"),
+        ],
+        access: .roles(adminOnly),
+        examples: ["owatch user list", "owatch user list --json | jq -r '.[] | select(.role==\"admin\") | .name'"],
+        run: UserCommand.list),
+    Command(
+        noun: "user", verb: "show", summary: "show one person", arguments: [Argument(name: "NAME")],
+        access: .roles(adminOnly), examples: ["owatch user show bob --json"], run: UserCommand.show),
+    Command(
+        noun: "user", verb: "edit", summary: "change a person's department, e-mail or full name ('' clears one)",
+        arguments: [Argument(name: "NAME")],
+        options: [
+            Option("dept", value: "DEPT", "department"), Option("email", value: "EMAIL", "email address"),
+            Option("full-name", value: "NAME", "full name"),
+        ],
+        access: .roles(adminOnly),
+        examples: ["owatch user edit bob --dept marketing --full-name 'Bob Stone'", "owatch user edit bob --email ''"],
+        run: UserCommand.edit),
+    Command(
+        noun: "user", verb: "reactivate", summary: "make an offboarded person active again (they need a new token)",
+        arguments: [Argument(name: "NAME")],
+        access: .roles(adminOnly), examples: ["owatch user reactivate bob && owatch user token bob --out bob.token"],
+        run: UserCommand.reactivate),
+    Command(
+        noun: "user", verb: "role", summary: "change a person's role; their old tokens stop working",
+        arguments: [Argument(name: "NAME"), Argument(name: "ROLE", choices: Role.allCases.map(\.rawValue))],
+        access: .roles(adminOnly), examples: ["owatch user role bob admin"], run: UserCommand.role),
+    Command(
+        noun: "user", verb: "token", summary: "issue a new token for a person, or for everyone with --all",
+        arguments: [Argument(name: "NAME", optional: true)],
+        options: [
+            Option("out", short: "o", value: "FILE", "write the token to FILE (0600) instead of stdout", file: .output),
+            Option("expires", value: "DURATION", "token lifetime, e.g. 30d (default: config token.lifetime)"),
+            Option("all", "a new token for every active person (with --out-dir)"),
+            Option("role", value: "ROLE", "with --all: only people of this role", choices: Role.allCases.map(\.rawValue)),
+            Option("out-dir", value: "DIR", "with --all: write NAME.token files (0600) into DIR", file: .outputDirectory),
+        ],
+        access: .roles(adminOnly),
+        examples: [
+            "owatch user token bob --out bob.token --expires 30d",
+            "owatch user token alice --key ~/.config/owatch/issuer.key --out alice.token   # locked out: the key mints it",
+            "owatch user token --all --role employee --out-dir tokens/",
+        ],
+        issuerKeyStandsIn: true, run: UserCommand.token),
+    Command(
+        noun: "user", verb: "offboard", summary: "deactivate a person, revoke their tokens and free their seats",
+        arguments: [Argument(name: "NAME")],
+        options: [Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)")],
+        access: .roles(adminOnly), examples: ["owatch user offboard bob", "owatch user offboard bob --yes   # from a script"],
+        run: UserCommand.offboard),
+    Command(
+        noun: "user", verb: "sync", summary: "bring people in from a directory export (Google Workspace, Okta, Entra ID, SCIM, CSV)",
+        arguments: [Argument(name: "FILE", file: .input)],
+        options: [
+            Option(
+                "from", value: "FORMAT", "the export's format when its header does not say",
+                choices: DirectoryFormat.allCases.map(\.rawValue)),
+            Option("dry-run", "show the diff; write nothing"),
+            Option("offboard-missing", "offboard active people the export does not list (admins and scanners never)"),
+        ],
+        access: .roles(adminOnly),
+        examples: [
+            "owatch user sync users.csv --dry-run", "owatch user sync okta-users.json --offboard-missing",
+            "owatch user sync scim.json --json | jq .",
+        ],
+        run: UserCommand.sync),
 ]

@@ -10,7 +10,7 @@ struct PDFFont {
     /// The CMap's codespace ranges, byte by byte (`<00> <80>`, `<8140> <9FFC>`): which lengths a code has.
     var codespace: [(lo: [UInt8], hi: [UInt8])] = []
     var toUnicode: [UInt32: String] = [:]
-    var simple: [String]? = nil            // 256 entries for a simple font without ToUnicode
+    var simple: [String]? = nil  // 256 entries for a simple font without ToUnicode
     var isType0 = false
     var vertical = false
     /// Glyph widths in 1/1000 em, by code; `defaultWidth` for the rest.
@@ -19,7 +19,10 @@ struct PDFFont {
 
     static func load(_ doc: PDFDocument, _ object: PDFObject?) -> PDFFont {
         var f = PDFFont()
-        guard let d = doc.dict(object) else { f.simple = PDFEncodings.winAnsi; return f }
+        guard let d = doc.dict(object) else {
+            f.simple = PDFEncodings.winAnsi
+            return f
+        }
         let subtype = doc.resolve(d["Subtype"])?.name ?? ""
         f.isType0 = subtype == "Type0"
         if f.isType0 {
@@ -44,18 +47,26 @@ struct PDFFont {
 
     /// `/W [c [w1 w2 …] c1 c2 w …]` of a CIDFont.
     mutating func readCIDWidths(_ doc: PDFDocument, _ w: [PDFObject]) {
-        var i = 0, entries = 0
+        var i = 0
+        var entries = 0
         while i < w.count, entries < 100_000 {
-            guard let c = doc.resolve(w[i])?.number else { i += 1; continue }
+            guard let c = doc.resolve(w[i])?.number else {
+                i += 1
+                continue
+            }
             if i + 1 < w.count, let list = doc.resolve(w[i + 1])?.array {
                 for (k, v) in list.enumerated() { if let n = doc.resolve(v)?.number { widths[UInt32(c) + UInt32(k)] = n } }
                 entries += list.count
                 i += 2
-            } else if i + 2 < w.count, let last = doc.resolve(w[i + 1])?.number, let width = doc.resolve(w[i + 2])?.number, last >= c, last - c < 65_536 {
+            } else if i + 2 < w.count, let last = doc.resolve(w[i + 1])?.number, let width = doc.resolve(w[i + 2])?.number, last >= c,
+                last - c < 65_536
+            {
                 for code in UInt32(c)...UInt32(last) { widths[code] = width }
                 entries += Int(last - c) + 1
                 i += 3
-            } else { i += 1 }
+            } else {
+                i += 1
+            }
         }
     }
 
@@ -69,14 +80,23 @@ struct PDFFont {
             p.skipBlanks()
             guard p.pos < cmap.count else { break }
             let before = p.pos
-            guard let v = p.value() else { if p.pos == before { p.pos += 1 }; continue }
-            guard case .name(let w) = v, w.hasPrefix("#") else { pending.append(v); continue }
+            guard let v = p.value() else {
+                if p.pos == before { p.pos += 1 }
+                continue
+            }
+            guard case .name(let w) = v, w.hasPrefix("#") else {
+                pending.append(v)
+                continue
+            }
             switch w {
             case "#endcodespacerange":
                 var k = 0
                 while k + 1 < pending.count {
-                    if case .string(let lo) = pending[k], case .string(let hi) = pending[k + 1], (1...4).contains(lo.count), lo.count == hi.count {
-                        codespace.append((lo, hi)); lengths.insert(lo.count)
+                    if case .string(let lo) = pending[k], case .string(let hi) = pending[k + 1], (1...4).contains(lo.count),
+                        lo.count == hi.count
+                    {
+                        codespace.append((lo, hi))
+                        lengths.insert(lo.count)
                     }
                     k += 2
                 }
@@ -84,7 +104,9 @@ struct PDFFont {
                 var k = 0
                 while k + 1 < pending.count {
                     if case .string(let src) = pending[k], case .string(let dst) = pending[k + 1], (1...4).contains(src.count) {
-                        toUnicode[PDFFont.code(src)] = PDFFont.utf16(dst); lengths.insert(src.count); entries += 1
+                        toUnicode[PDFFont.code(src)] = PDFFont.utf16(dst)
+                        lengths.insert(src.count)
+                        entries += 1
                     }
                     k += 2
                 }
@@ -92,8 +114,11 @@ struct PDFFont {
                 var k = 0
                 while k + 2 < pending.count {
                     defer { k += 3 }
-                    guard case .string(let lo) = pending[k], case .string(let hi) = pending[k + 1], (1...4).contains(lo.count) else { continue }
-                    let a = PDFFont.code(lo), b = PDFFont.code(hi)
+                    guard case .string(let lo) = pending[k], case .string(let hi) = pending[k + 1], (1...4).contains(lo.count) else {
+                        continue
+                    }
+                    let a = PDFFont.code(lo)
+                    let b = PDFFont.code(hi)
                     guard b >= a, b - a < 65_536 else { continue }
                     lengths.insert(lo.count)
                     switch pending[k + 2] {
@@ -107,7 +132,10 @@ struct PDFFont {
                         }
                     case .array(let list):
                         for (i, item) in list.enumerated() where UInt32(i) <= b - a {
-                            if case .string(let dst) = item { toUnicode[a + UInt32(i)] = PDFFont.utf16(dst); entries += 1 }
+                            if case .string(let dst) = item {
+                                toUnicode[a + UInt32(i)] = PDFFont.utf16(dst)
+                                entries += 1
+                            }
                         }
                     default: break
                     }
@@ -133,14 +161,18 @@ struct PDFFont {
     /// length whose range holds the bytes), else the font's one code length.
     func codes(_ s: [UInt8]) -> [UInt32] {
         if codeLengths == [1] { return s.map(UInt32.init) }
-        var out: [UInt32] = [], i = 0
+        var out: [UInt32] = []
+        var i = 0
         let fixed = codespace.isEmpty ? (codeLengths.last ?? 1) : nil
         while i < s.count {
             var n = fixed ?? 0
             if fixed == nil {
                 for range in codespace where i + range.lo.count <= s.count {
                     let bytes = s[i..<(i + range.lo.count)]
-                    if zip(bytes, zip(range.lo, range.hi)).allSatisfy({ $0 >= $1.0 && $0 <= $1.1 }) { n = range.lo.count; break }
+                    if zip(bytes, zip(range.lo, range.hi)).allSatisfy({ $0 >= $1.0 && $0 <= $1.1 }) {
+                        n = range.lo.count
+                        break
+                    }
                 }
                 if n == 0 { n = min(codeLengths.first ?? 1, s.count - i) }
             }
@@ -154,7 +186,7 @@ struct PDFFont {
     func text(_ code: UInt32) -> String {
         if let t = toUnicode[code] { return t }
         if let simple, code < 256 { return simple[Int(code)] }
-        return ""                                   // a CID with no map: nothing a person could read
+        return ""  // a CID with no map: nothing a person could read
     }
 
     func width(_ code: UInt32) -> Double { widths[code] ?? defaultWidth }
@@ -170,7 +202,8 @@ enum PDFEncodings {
     }
 
     /// Mac OS Roman's upper half, 0x80–0xFF (Foundation on Linux does not decode it).
-    static let macRomanHigh = Array("ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»… ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ")
+    static let macRomanHigh = Array(
+        "ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»… ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ")
     static let macRoman: [String] = (0..<256).map { (b: Int) -> String in
         if b < 32 { return "" }
         return b < 128 ? String(UnicodeScalar(UInt8(b))) : String(macRomanHigh[b - 128])
@@ -183,9 +216,20 @@ enum PDFEncodings {
         case 0x27: return "\u{2019}"
         case 0x60: return "\u{2018}"
         case 32..<127: return String(UnicodeScalar(UInt8(b)))
-        case 0xA1: return "¡"; case 0xA2: return "¢"; case 0xA3: return "£"; case 0xA5: return "¥"; case 0xA7: return "§"
-        case 0xAA: return "\u{201C}"; case 0xBA: return "\u{201D}"; case 0xB1: return "–"; case 0xD0: return "—"
-        case 0xE1: return "Æ"; case 0xF1: return "æ"; case 0xE9: return "Ø"; case 0xF9: return "ø"; case 0xFB: return "ß"
+        case 0xA1: return "¡"
+        case 0xA2: return "¢"
+        case 0xA3: return "£"
+        case 0xA5: return "¥"
+        case 0xA7: return "§"
+        case 0xAA: return "\u{201C}"
+        case 0xBA: return "\u{201D}"
+        case 0xB1: return "–"
+        case 0xD0: return "—"
+        case 0xE1: return "Æ"
+        case 0xF1: return "æ"
+        case 0xE9: return "Ø"
+        case 0xF9: return "ø"
+        case 0xFB: return "ß"
         default: return ""
         }
     }
@@ -197,10 +241,12 @@ enum PDFEncodings {
         return b < 32 ? "" : String(UnicodeScalar(UInt8(b)))
     }
 
-    static let pdfDocSpecial: [Int: String] = [0x80: "•", 0x81: "†", 0x82: "‡", 0x83: "…", 0x84: "—", 0x85: "–", 0x86: "ƒ", 0x87: "⁄", 0x88: "‹", 0x89: "›",
-                                      0x8A: "−", 0x8B: "‰", 0x8C: "„", 0x8D: "“", 0x8E: "”", 0x8F: "‘", 0x90: "’", 0x91: "‚", 0x92: "™",
-                                      0x93: "ﬁ", 0x94: "ﬂ", 0x95: "Ł", 0x96: "Œ", 0x97: "Š", 0x98: "Ÿ", 0x99: "Ž", 0x9A: "ı", 0x9B: "ł",
-                                      0x9C: "œ", 0x9D: "š", 0x9E: "ž", 0xA0: "€"]
+    static let pdfDocSpecial: [Int: String] = [
+        0x80: "•", 0x81: "†", 0x82: "‡", 0x83: "…", 0x84: "—", 0x85: "–", 0x86: "ƒ", 0x87: "⁄", 0x88: "‹", 0x89: "›",
+        0x8A: "−", 0x8B: "‰", 0x8C: "„", 0x8D: "“", 0x8E: "”", 0x8F: "‘", 0x90: "’", 0x91: "‚", 0x92: "™",
+        0x93: "ﬁ", 0x94: "ﬂ", 0x95: "Ł", 0x96: "Œ", 0x97: "Š", 0x98: "Ÿ", 0x99: "Ž", 0x9A: "ı", 0x9B: "ł",
+        0x9C: "œ", 0x9D: "š", 0x9E: "ž", 0xA0: "€",
+    ]
 
     static func named(_ name: String) -> [String]? {
         switch name {
@@ -246,7 +292,9 @@ enum PDFEncodings {
             }
             return out
         }
-        if name.hasPrefix("u"), (5...7).contains(name.count), let v = UInt32(name.dropFirst(), radix: 16), let s = UnicodeScalar(v) { return String(s) }
+        if name.hasPrefix("u"), (5...7).contains(name.count), let v = UInt32(name.dropFirst(), radix: 16), let s = UnicodeScalar(v) {
+            return String(s)
+        }
         if name.count == 1 { return name }
         return glyphList[name]
     }
@@ -256,30 +304,43 @@ enum PDFEncodings {
         var m: [String: String] = [:]
         let pairs: [(String, String)] = [
             ("space", " "), ("exclam", "!"), ("quotedbl", "\""), ("numbersign", "#"), ("dollar", "$"), ("percent", "%"), ("ampersand", "&"),
-            ("quotesingle", "'"), ("quoteright", "’"), ("quoteleft", "‘"), ("parenleft", "("), ("parenright", ")"), ("asterisk", "*"), ("plus", "+"),
-            ("comma", ","), ("hyphen", "-"), ("minus", "−"), ("period", "."), ("slash", "/"), ("colon", ":"), ("semicolon", ";"), ("less", "<"),
-            ("equal", "="), ("greater", ">"), ("question", "?"), ("at", "@"), ("bracketleft", "["), ("backslash", "\\"), ("bracketright", "]"),
-            ("asciicircum", "^"), ("underscore", "_"), ("grave", "`"), ("braceleft", "{"), ("bar", "|"), ("braceright", "}"), ("asciitilde", "~"),
-            ("zero", "0"), ("one", "1"), ("two", "2"), ("three", "3"), ("four", "4"), ("five", "5"), ("six", "6"), ("seven", "7"), ("eight", "8"), ("nine", "9"),
-            ("Euro", "€"), ("euro", "€"), ("sterling", "£"), ("yen", "¥"), ("cent", "¢"), ("currency", "¤"), ("florin", "ƒ"), ("dollar.oldstyle", "$"),
-            ("endash", "–"), ("emdash", "—"), ("bullet", "•"), ("ellipsis", "…"), ("quotedblleft", "“"), ("quotedblright", "”"), ("quotedblbase", "„"),
+            ("quotesingle", "'"), ("quoteright", "’"), ("quoteleft", "‘"), ("parenleft", "("), ("parenright", ")"), ("asterisk", "*"),
+            ("plus", "+"),
+            ("comma", ","), ("hyphen", "-"), ("minus", "−"), ("period", "."), ("slash", "/"), ("colon", ":"), ("semicolon", ";"),
+            ("less", "<"),
+            ("equal", "="), ("greater", ">"), ("question", "?"), ("at", "@"), ("bracketleft", "["), ("backslash", "\\"),
+            ("bracketright", "]"),
+            ("asciicircum", "^"), ("underscore", "_"), ("grave", "`"), ("braceleft", "{"), ("bar", "|"), ("braceright", "}"),
+            ("asciitilde", "~"),
+            ("zero", "0"), ("one", "1"), ("two", "2"), ("three", "3"), ("four", "4"), ("five", "5"), ("six", "6"), ("seven", "7"),
+            ("eight", "8"), ("nine", "9"),
+            ("Euro", "€"), ("euro", "€"), ("sterling", "£"), ("yen", "¥"), ("cent", "¢"), ("currency", "¤"), ("florin", "ƒ"),
+            ("dollar.oldstyle", "$"),
+            ("endash", "–"), ("emdash", "—"), ("bullet", "•"), ("ellipsis", "…"), ("quotedblleft", "“"), ("quotedblright", "”"),
+            ("quotedblbase", "„"),
             ("quotesinglbase", "‚"), ("guillemotleft", "«"), ("guillemotright", "»"), ("guilsinglleft", "‹"), ("guilsinglright", "›"),
-            ("degree", "°"), ("multiply", "×"), ("divide", "÷"), ("section", "§"), ("paragraph", "¶"), ("copyright", "©"), ("registered", "®"),
+            ("degree", "°"), ("multiply", "×"), ("divide", "÷"), ("section", "§"), ("paragraph", "¶"), ("copyright", "©"),
+            ("registered", "®"),
             ("trademark", "™"), ("nbspace", "\u{00A0}"), ("uni00A0", "\u{00A0}"), ("periodcentered", "·"), ("middot", "·"), ("dagger", "†"),
-            ("daggerdbl", "‡"), ("perthousand", "‰"), ("fi", "ﬁ"), ("fl", "ﬂ"), ("ff", "ff"), ("ffi", "ffi"), ("ffl", "ffl"), ("germandbls", "ß"),
-            ("AE", "Æ"), ("ae", "æ"), ("OE", "Œ"), ("oe", "œ"), ("Oslash", "Ø"), ("oslash", "ø"), ("Lslash", "Ł"), ("lslash", "ł"), ("dotlessi", "ı"),
+            ("daggerdbl", "‡"), ("perthousand", "‰"), ("fi", "ﬁ"), ("fl", "ﬂ"), ("ff", "ff"), ("ffi", "ffi"), ("ffl", "ffl"),
+            ("germandbls", "ß"),
+            ("AE", "Æ"), ("ae", "æ"), ("OE", "Œ"), ("oe", "œ"), ("Oslash", "Ø"), ("oslash", "ø"), ("Lslash", "Ł"), ("lslash", "ł"),
+            ("dotlessi", "ı"),
             ("Eth", "Ð"), ("eth", "ð"), ("Thorn", "Þ"), ("thorn", "þ"), ("exclamdown", "¡"), ("questiondown", "¿"), ("ordfeminine", "ª"),
             ("ordmasculine", "º"), ("onehalf", "½"), ("onequarter", "¼"), ("threequarters", "¾"), ("mu", "µ"), ("plusminus", "±"),
-            ("logicalnot", "¬"), ("brokenbar", "¦"), ("dieresis", "¨"), ("acute", "´"), ("cedilla", "¸"), ("macron", "¯"), ("circumflex", "ˆ"),
+            ("logicalnot", "¬"), ("brokenbar", "¦"), ("dieresis", "¨"), ("acute", "´"), ("cedilla", "¸"), ("macron", "¯"),
+            ("circumflex", "ˆ"),
             ("tilde", "˜"), ("caron", "ˇ"), ("ring", "˚"), ("ogonek", "˛"), ("hungarumlaut", "˝"), ("breve", "˘"), ("dotaccent", "˙"),
             ("rupeeindian", "₹"), ("uni20B9", "₹"), ("won", "₩"), ("lira", "₤"), ("franc", "₣"), ("numero", "№"), ("afii61352", "№"),
         ]
         for (k, v) in pairs { m[k] = v }
         // Accented letters: the accent's name after the letter (eacute, Ccedilla, adieresis, …).
-        let marks: [(String, String)] = [("acute", "\u{301}"), ("grave", "\u{300}"), ("circumflex", "\u{302}"), ("dieresis", "\u{308}"),
-                                         ("tilde", "\u{303}"), ("ring", "\u{30A}"), ("cedilla", "\u{327}"), ("caron", "\u{30C}"),
-                                         ("ogonek", "\u{328}"), ("dotaccent", "\u{307}"), ("macron", "\u{304}"), ("breve", "\u{306}"),
-                                         ("hungarumlaut", "\u{30B}")]
+        let marks: [(String, String)] = [
+            ("acute", "\u{301}"), ("grave", "\u{300}"), ("circumflex", "\u{302}"), ("dieresis", "\u{308}"),
+            ("tilde", "\u{303}"), ("ring", "\u{30A}"), ("cedilla", "\u{327}"), ("caron", "\u{30C}"),
+            ("ogonek", "\u{328}"), ("dotaccent", "\u{307}"), ("macron", "\u{304}"), ("breve", "\u{306}"),
+            ("hungarumlaut", "\u{30B}"),
+        ]
         for letter in "AaCcEeIiOoUuYyNnSsZzRrLlGgDdTtKk" {
             for (mark, combining) in marks {
                 let composed = (String(letter) + combining).precomposedStringWithCanonicalMapping

@@ -26,17 +26,21 @@ struct PDFLayout {
     typealias Matrix = (a: Double, b: Double, c: Double, d: Double, e: Double, f: Double)
 
     static let identity: Matrix = (1, 0, 0, 1, 0, 0)
-    static let ligatures: [UInt32: String] = [0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"]
+    static let ligatures: [UInt32: String] = [
+        0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
+    ]
     static func multiply(_ m: Matrix, _ n: Matrix) -> Matrix {
-        (m.a * n.a + m.b * n.c, m.a * n.b + m.b * n.d, m.c * n.a + m.d * n.c, m.c * n.b + m.d * n.d,
-         m.e * n.a + m.f * n.c + n.e, m.e * n.b + m.f * n.d + n.f)
+        (
+            m.a * n.a + m.b * n.c, m.a * n.b + m.b * n.d, m.c * n.a + m.d * n.c, m.c * n.b + m.d * n.d,
+            m.e * n.a + m.f * n.c + n.e, m.e * n.b + m.f * n.d + n.f
+        )
     }
 
     let doc: PDFDocument
     var runs: [Run] = []
     var operations = 0
     static let maxOperations = 2_000_000
-    private var fonts: [String: PDFFont] = [:]   // by font object or resource name
+    private var fonts: [String: PDFFont] = [:]  // by font object or resource name
 
     init(_ doc: PDFDocument) { self.doc = doc }
 
@@ -45,15 +49,24 @@ struct PDFLayout {
         guard depth < 8 else { return }
         var p = PDFParser(content)
         var operands: [PDFObject] = []
-        var ctm = start, stack: [(Matrix, Double, Double, Double, Double, Double, PDFFont?, Double)] = []
-        var tm = PDFLayout.identity, tlm = PDFLayout.identity
-        var font: PDFFont?, size = 0.0, charSpace = 0.0, wordSpace = 0.0, scale = 1.0, leading = 0.0, rise = 0.0
+        var ctm = start
+        var stack: [(Matrix, Double, Double, Double, Double, Double, PDFFont?, Double)] = []
+        var tm = PDFLayout.identity
+        var tlm = PDFLayout.identity
+        var font: PDFFont?
+        var size = 0.0
+        var charSpace = 0.0
+        var wordSpace = 0.0
+        var scale = 1.0
+        var leading = 0.0
+        var rise = 0.0
         let fontDict = doc.dict(resources["Font"]) ?? [:]
         let xobjects = doc.dict(resources["XObject"]) ?? [:]
 
         func number(_ i: Int) -> Double { i < operands.count ? operands[i].number ?? 0 : 0 }
         func moveLine(_ tx: Double, _ ty: Double) {
-            tlm = PDFLayout.multiply((1, 0, 0, 1, tx, ty), tlm); tm = tlm
+            tlm = PDFLayout.multiply((1, 0, 0, 1, tx, ty), tlm)
+            tm = tlm
         }
         func show(_ s: [UInt8]) {
             guard let f = font else { return }
@@ -78,18 +91,30 @@ struct PDFLayout {
             if operations % 4096 == 0 { try doc.budget.checkTime() }
             guard operations < PDFLayout.maxOperations else { return }
             let before = p.pos
-            guard let v = p.value() else { if p.pos == before { p.pos += 1 }; operands.removeAll(); continue }
-            guard case .name(let w) = v, w.hasPrefix("#") else { operands.append(v); if operands.count > 64 { operands.removeFirst() }; continue }
+            guard let v = p.value() else {
+                if p.pos == before { p.pos += 1 }
+                operands.removeAll()
+                continue
+            }
+            guard case .name(let w) = v, w.hasPrefix("#") else {
+                operands.append(v)
+                if operands.count > 64 { operands.removeFirst() }
+                continue
+            }
             switch w.dropFirst() {
             case "q": if stack.count < 64 { stack.append((ctm, charSpace, wordSpace, scale, leading, rise, font, size)) }
             case "Q": if let s = stack.popLast() { (ctm, charSpace, wordSpace, scale, leading, rise, font, size) = s }
             case "cm": ctm = PDFLayout.multiply((number(0), number(1), number(2), number(3), number(4), number(5)), ctm)
-            case "BT": tm = PDFLayout.identity; tlm = PDFLayout.identity
+            case "BT":
+                tm = PDFLayout.identity
+                tlm = PDFLayout.identity
             case "Tf":
                 size = number(1)
                 if case .name(let n)? = operands.first {
                     let key = n
-                    if let cached = fonts[key] { font = cached } else {
+                    if let cached = fonts[key] {
+                        font = cached
+                    } else {
                         let loaded = PDFFont.load(doc, fontDict[n])
                         fonts[key] = loaded
                         font = loaded
@@ -101,13 +126,21 @@ struct PDFLayout {
             case "TL": leading = number(0)
             case "Ts": rise = number(0)
             case "Td": moveLine(number(0), number(1))
-            case "TD": leading = -number(1); moveLine(number(0), number(1))
-            case "Tm": tlm = (number(0), number(1), number(2), number(3), number(4), number(5)); tm = tlm
+            case "TD":
+                leading = -number(1)
+                moveLine(number(0), number(1))
+            case "Tm":
+                tlm = (number(0), number(1), number(2), number(3), number(4), number(5))
+                tm = tlm
             case "T*": moveLine(0, -leading)
             case "Tj": if case .string(let s)? = operands.last { show(s) }
-            case "'": moveLine(0, -leading); if case .string(let s)? = operands.last { show(s) }
+            case "'":
+                moveLine(0, -leading)
+                if case .string(let s)? = operands.last { show(s) }
             case "\"":
-                wordSpace = number(0); charSpace = number(1); moveLine(0, -leading)
+                wordSpace = number(0)
+                charSpace = number(1)
+                moveLine(0, -leading)
                 if case .string(let s)? = operands.last { show(s) }
             case "TJ":
                 for item in operands.last?.array ?? [] {
@@ -119,21 +152,27 @@ struct PDFLayout {
                 }
             case "Do":
                 if case .name(let n)? = operands.first, let x = doc.resolve(xobjects[n]), case .stream(let d, _) = x,
-                   doc.resolve(d["Subtype"])?.name == "Form", let inner = doc.decoded(x) {
+                    doc.resolve(d["Subtype"])?.name == "Form", let inner = doc.decoded(x)
+                {
                     let m = doc.resolve(d["Matrix"])?.array?.compactMap { doc.resolve($0)?.number } ?? []
                     let matrix: Matrix = m.count == 6 ? (m[0], m[1], m[2], m[3], m[4], m[5]) : PDFLayout.identity
                     var nested = PDFLayout(doc)
                     nested.operations = operations
-                    try nested.run(inner, resources: doc.dict(d["Resources"]) ?? resources, ctm: PDFLayout.multiply(matrix, ctm), depth: depth + 1)
+                    try nested.run(
+                        inner, resources: doc.dict(d["Resources"]) ?? resources, ctm: PDFLayout.multiply(matrix, ctm), depth: depth + 1)
                     operations = nested.operations
                     runs += nested.runs
                 }
             case "BI":
                 // An inline image: its data runs from ID to EI.
-                if let id = LowerText(lowered: content).find(Array(" ID".utf8), from: p.pos) ?? LowerText(lowered: content).find(Array("\nID".utf8), from: p.pos),
-                   let ei = LowerText(lowered: content).find(Array("EI".utf8), from: id + 3) {
+                if let id = LowerText(lowered: content).find(Array(" ID".utf8), from: p.pos)
+                    ?? LowerText(lowered: content).find(Array("\nID".utf8), from: p.pos),
+                    let ei = LowerText(lowered: content).find(Array("EI".utf8), from: id + 3)
+                {
                     p.pos = ei + 2
-                } else { p.pos = content.count }
+                } else {
+                    p.pos = content.count
+                }
             default: break
             }
             operands.removeAll(keepingCapacity: true)
@@ -145,19 +184,26 @@ struct PDFLayout {
     mutating func annotations(of page: [String: PDFObject]) throws {
         for item in (doc.resolve(page["Annots"])?.array ?? []).prefix(1_000) {
             guard let annot = doc.dict(item), Int(doc.resolve(annot["F"])?.number ?? 0) & 2 == 0,
-                  let appearances = doc.dict(annot["AP"]) else { continue }
+                let appearances = doc.dict(annot["AP"])
+            else { continue }
             var normal = doc.resolve(appearances["N"])
-            if case .dict(let states)? = normal { normal = doc.resolve(states[doc.resolve(annot["AS"])?.name ?? ""]) }   // a check box's states
+            // A check box's appearances are its states: the one it is in.
+            if case .dict(let states)? = normal { normal = doc.resolve(states[doc.resolve(annot["AS"])?.name ?? ""]) }
             guard case .stream(let d, _)? = normal, let content = doc.decoded(normal) else { continue }
             func numbers(_ o: PDFObject?) -> [Double] { doc.resolve(o)?.array?.compactMap { doc.resolve($0)?.number } ?? [] }
-            let rect = numbers(annot["Rect"]), box = numbers(d["BBox"]), m = numbers(d["Matrix"])
+            let rect = numbers(annot["Rect"])
+            let box = numbers(d["BBox"])
+            let m = numbers(d["Matrix"])
             guard rect.count == 4, box.count == 4 else { continue }
             let matrix: Matrix = m.count == 6 ? (m[0], m[1], m[2], m[3], m[4], m[5]) : PDFLayout.identity
             // The box through its matrix, then fitted to the rectangle (ISO 32000-2, 12.5.5).
             let corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])].map { x, y in
                 (x * matrix.a + y * matrix.c + matrix.e, x * matrix.b + y * matrix.d + matrix.f)
             }
-            let x0 = corners.map(\.0).min()!, x1 = corners.map(\.0).max()!, y0 = corners.map(\.1).min()!, y1 = corners.map(\.1).max()!
+            let x0 = corners.map(\.0).min()!
+            let x1 = corners.map(\.0).max()!
+            let y0 = corners.map(\.1).min()!
+            let y1 = corners.map(\.1).max()!
             let sx = x1 > x0 ? (max(rect[0], rect[2]) - min(rect[0], rect[2])) / (x1 - x0) : 1
             let sy = y1 > y0 ? (max(rect[1], rect[3]) - min(rect[1], rect[3])) / (y1 - y0) : 1
             let fit: Matrix = (sx, 0, 0, sy, min(rect[0], rect[2]) - sx * x0, min(rect[1], rect[3]) - sy * y0)
@@ -180,7 +226,9 @@ struct PDFLayout {
             }
         }
         return groups.map { group in
-            var line = "", previous: Run?, kept: [Run] = []
+            var line = ""
+            var previous: Run?
+            var kept: [Run] = []
             for r in group.sorted(by: { $0.x < $1.x }) {
                 // Fake bold draws the same glyphs again a hair's breadth away (a word processor's
                 // "bold" of a font with no bold face, often a total): a person sees them once.

@@ -16,10 +16,22 @@ indirect enum PDFObject {
         default: return nil
         }
     }
-    var array: [PDFObject]? { if case .array(let a) = self { return a }; return nil }
-    var number: Double? { if case .number(let n) = self { return n }; return nil }
-    var name: String? { if case .name(let n) = self { return n }; return nil }
-    var bytes: [UInt8]? { if case .string(let s) = self { return s }; return nil }
+    var array: [PDFObject]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+    var number: Double? {
+        if case .number(let n) = self { return n }
+        return nil
+    }
+    var name: String? {
+        if case .name(let n) = self { return n }
+        return nil
+    }
+    var bytes: [UInt8]? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
 }
 
 /// Reads PDF syntax from bytes: numbers, strings, names, arrays, dictionaries, references and
@@ -29,12 +41,15 @@ struct PDFParser {
     var pos: Int
     static let maxDepth = 64
 
-    init(_ data: [UInt8], at pos: Int = 0) { self.data = data; self.pos = pos }
+    init(_ data: [UInt8], at pos: Int = 0) {
+        self.data = data
+        self.pos = pos
+    }
 
     static func isWhite(_ b: UInt8) -> Bool { b == 0 || b == 9 || b == 10 || b == 12 || b == 13 || b == 32 }
     static func isDelimiter(_ b: UInt8) -> Bool {
         switch b {
-        case 0x28, 0x29, 0x3C, 0x3E, 0x5B, 0x5D, 0x7B, 0x7D, 0x2F, 0x25: return true   // ( ) < > [ ] { } / %
+        case 0x28, 0x29, 0x3C, 0x3E, 0x5B, 0x5D, 0x7B, 0x7D, 0x2F, 0x25: return true  // ( ) < > [ ] { } / %
         default: return false
         }
     }
@@ -42,9 +57,13 @@ struct PDFParser {
     mutating func skipBlanks() {
         while pos < data.count {
             let b = data[pos]
-            if PDFParser.isWhite(b) { pos += 1 } else if b == UInt8(ascii: "%") {
+            if PDFParser.isWhite(b) {
+                pos += 1
+            } else if b == UInt8(ascii: "%") {
                 while pos < data.count && data[pos] != 10 && data[pos] != 13 { pos += 1 }
-            } else { return }
+            } else {
+                return
+            }
         }
     }
 
@@ -66,9 +85,15 @@ struct PDFParser {
             pos += 1
             var name: [UInt8] = []
             while pos < data.count && !PDFParser.isWhite(data[pos]) && !PDFParser.isDelimiter(data[pos]) {
-                if data[pos] == UInt8(ascii: "#"), pos + 2 < data.count, let h = UInt8(String(decoding: data[(pos + 1)...(pos + 2)], as: UTF8.self), radix: 16) {
-                    name.append(h); pos += 3
-                } else { name.append(data[pos]); pos += 1 }
+                if data[pos] == UInt8(ascii: "#"), pos + 2 < data.count,
+                    let h = UInt8(String(decoding: data[(pos + 1)...(pos + 2)], as: UTF8.self), radix: 16)
+                {
+                    name.append(h)
+                    pos += 3
+                } else {
+                    name.append(data[pos])
+                    pos += 1
+                }
             }
             return .name(String(decoding: name, as: UTF8.self))
         case UInt8(ascii: "("):
@@ -82,8 +107,14 @@ struct PDFParser {
                 while true {
                     skipBlanks()
                     guard pos < data.count else { return .dict(d) }
-                    if data[pos] == UInt8(ascii: ">") { pos = min(pos + 2, data.count); break }
-                    guard case .name(let key)? = value(depth: depth + 1) else { pos += 1; continue }
+                    if data[pos] == UInt8(ascii: ">") {
+                        pos = min(pos + 2, data.count)
+                        break
+                    }
+                    guard case .name(let key)? = value(depth: depth + 1) else {
+                        pos += 1
+                        continue
+                    }
                     guard let v = value(depth: depth + 1) else { break }
                     d[key] = v
                 }
@@ -98,8 +129,14 @@ struct PDFParser {
             while true {
                 skipBlanks()
                 guard pos < data.count else { return .array(a) }
-                if data[pos] == UInt8(ascii: "]") { pos += 1; return .array(a) }
-                guard let v = value(depth: depth + 1) else { pos += 1; continue }
+                if data[pos] == UInt8(ascii: "]") {
+                    pos += 1
+                    return .array(a)
+                }
+                guard let v = value(depth: depth + 1) else {
+                    pos += 1
+                    continue
+                }
                 a.append(v)
                 if a.count > 100_000 { return .array(a) }
             }
@@ -108,7 +145,10 @@ struct PDFParser {
             return nil
         default:
             let w = word()
-            if w.isEmpty { pos += 1; return nil }
+            if w.isEmpty {
+                pos += 1
+                return nil
+            }
             if let n = Double(w) {
                 // `N G R`: look ahead for a generation number and R.
                 let save = pos
@@ -116,7 +156,9 @@ struct PDFParser {
                 let g = word()
                 if Int(g) != nil, Int(w) != nil {
                     skipBlanks()
-                    if pos < data.count, data[pos] == UInt8(ascii: "R"), pos + 1 >= data.count || PDFParser.isWhite(data[pos + 1]) || PDFParser.isDelimiter(data[pos + 1]) {
+                    if pos < data.count, data[pos] == UInt8(ascii: "R"),
+                        pos + 1 >= data.count || PDFParser.isWhite(data[pos + 1]) || PDFParser.isDelimiter(data[pos + 1])
+                    {
                         pos += 1
                         return .ref(Int(w)!, Int(g)!)
                     }
@@ -128,7 +170,7 @@ struct PDFParser {
             case "true": return .bool(true)
             case "false": return .bool(false)
             case "null": return .null
-            default: return .name("#" + w)            // a stray keyword, kept apart from real names
+            default: return .name("#" + w)  // a stray keyword, kept apart from real names
             }
         }
     }
@@ -139,7 +181,7 @@ struct PDFParser {
 /// costs nothing. Bounded: objects, nesting, and the message's inflate budget.
 final class PDFDocument {
     let data: [UInt8]
-    private(set) var offsets: [Int: Int] = [:]           // object number → offset of its value
+    private(set) var offsets: [Int: Int] = [:]  // object number → offset of its value
     private var inStreams: [Int: (stream: Int, index: Int)] = [:]
     private var cache: [Int: PDFObject] = [:]
     private var objectStreams: [Int: [Int: PDFObject]] = [:]
@@ -165,11 +207,14 @@ final class PDFDocument {
     private func findSecurity() {
         let haystack = LowerText(lowered: data)
         func last(_ word: String) -> Int? {
-            var from = 0, found: Int?
+            var from = 0
+            var found: Int?
             let needle = Array(word.utf8)
             while let at = haystack.find(needle, from: from) {
                 let next = at + needle.count < data.count ? data[at + needle.count] : 32
-                if PDFParser.isWhite(next) || next == UInt8(ascii: "[") || next == UInt8(ascii: "<") || (48...57).contains(next) { found = at }
+                if PDFParser.isWhite(next) || next == UInt8(ascii: "[") || next == UInt8(ascii: "<") || (48...57).contains(next) {
+                    found = at
+                }
                 from = at + needle.count
             }
             return found
@@ -179,7 +224,11 @@ final class PDFDocument {
         var p = PDFParser(data, at: at + 8)
         var dict: [String: PDFObject]?
         switch p.value() {
-        case .ref(let n, _)?: if let off = offsets[n] { var q = PDFParser(data, at: off); dict = q.value()?.dict }
+        case .ref(let n, _)?:
+            if let off = offsets[n] {
+                var q = PDFParser(data, at: off)
+                dict = q.value()?.dict
+            }
         case .dict(let d)?: dict = d
         default: break
         }
@@ -188,10 +237,17 @@ final class PDFDocument {
             var q = PDFParser(data, at: idAt + 3)
             if case .string(let first)? = q.value()?.array?.first { id = first }
         }
-        guard let dict, let handler = PDFSecurity(dict, id: id, resolve: { [unowned self] o in
-            if case .ref(let n, _)? = o, let off = self.offsets[n] { var q = PDFParser(self.data, at: off); return q.value() }
-            return o
-        }) else { return }
+        guard let dict,
+            let handler = PDFSecurity(
+                dict, id: id,
+                resolve: { [unowned self] o in
+                    if case .ref(let n, _)? = o, let off = self.offsets[n] {
+                        var q = PDFParser(self.data, at: off)
+                        return q.value()
+                    }
+                    return o
+                })
+        else { return }
         security = handler
         needsPassword = false
     }
@@ -202,20 +258,34 @@ final class PDFDocument {
         var i = 0
         let n = data.count
         while i + 3 <= n, offsets.count < PDFDocument.maxObjects {
-            guard data[i] == obj[0], data[i + 1] == obj[1], data[i + 2] == obj[2] else { i += 1; continue }
+            guard data[i] == obj[0], data[i + 1] == obj[1], data[i + 2] == obj[2] else {
+                i += 1
+                continue
+            }
             // Preceded by whitespace, a generation and an object number.
             var j = i - 1
-            guard j >= 0, PDFParser.isWhite(data[j]) else { i += 3; continue }
+            guard j >= 0, PDFParser.isWhite(data[j]) else {
+                i += 3
+                continue
+            }
             while j >= 0 && PDFParser.isWhite(data[j]) { j -= 1 }
             let genEnd = j + 1
             while j >= 0 && (48...57).contains(data[j]) { j -= 1 }
-            guard genEnd > j + 1, j >= 0, PDFParser.isWhite(data[j]) else { i += 3; continue }
+            guard genEnd > j + 1, j >= 0, PDFParser.isWhite(data[j]) else {
+                i += 3
+                continue
+            }
             while j >= 0 && PDFParser.isWhite(data[j]) { j -= 1 }
             let numEnd = j + 1
             while j >= 0 && (48...57).contains(data[j]) { j -= 1 }
-            guard numEnd > j + 1, numEnd - (j + 1) <= 10, let num = Int(String(decoding: data[(j + 1)..<numEnd], as: UTF8.self)) else { i += 3; continue }
+            guard numEnd > j + 1, numEnd - (j + 1) <= 10, let num = Int(String(decoding: data[(j + 1)..<numEnd], as: UTF8.self)) else {
+                i += 3
+                continue
+            }
             offsets[num] = i + 3
-            let gen = genEnd - (numEnd + 1) <= 5 ? Int(String(decoding: data[(numEnd + 1)..<genEnd].filter { (48...57).contains($0) }, as: UTF8.self)) ?? 0 : 0
+            let gen =
+                genEnd - (numEnd + 1) <= 5
+                ? Int(String(decoding: data[(numEnd + 1)..<genEnd].filter { (48...57).contains($0) }, as: UTF8.self)) ?? 0 : 0
             if gen != 0 { generations[num] = gen } else { generations[num] = nil }
             i += 3
         }
@@ -235,9 +305,13 @@ final class PDFDocument {
                     if p.word() == "stream" {
                         var raw = streamBytes(d, after: p.pos)
                         // Cross-reference streams are never encrypted; every other stream is.
-                        if let security, d["Type"]?.name != "XRef" { raw = ArraySlice(security.decrypt(Array(raw), num: num, gen: generations[num] ?? 0) ?? []) }
+                        if let security, d["Type"]?.name != "XRef" {
+                            raw = ArraySlice(security.decrypt(Array(raw), num: num, gen: generations[num] ?? 0) ?? [])
+                        }
                         result = .stream(d, raw)
-                    } else { p.pos = save }
+                    } else {
+                        p.pos = save
+                    }
                 }
             }
         } else {
@@ -292,7 +366,10 @@ final class PDFDocument {
                 var table: [Int: PDFObject] = [:]
                 for (i, e) in entries.enumerated() where inStreams[e.0] == nil && offsets[e.0] == nil {
                     var q = PDFParser(content, at: Int(first) + e.1)
-                    if let v = q.value() { table[e.0] = v; inStreams[e.0] = (n, i) }
+                    if let v = q.value() {
+                        table[e.0] = v
+                        inStreams[e.0] = (n, i)
+                    }
                 }
                 objectStreams[n] = table
             }
@@ -303,8 +380,12 @@ final class PDFDocument {
 
     /// Follows references (a chain of at most 32).
     func resolve(_ o: PDFObject?) -> PDFObject? {
-        var o = o, hops = 0
-        while case .ref(let n, _)? = o, hops < 32 { o = object(n); hops += 1 }
+        var o = o
+        var hops = 0
+        while case .ref(let n, _)? = o, hops < 32 {
+            o = object(n)
+            hops += 1
+        }
         if case .ref? = o { return nil }
         return o
     }
@@ -344,21 +425,26 @@ final class PDFDocument {
     /// PNG predictors (a byte of filter type per row), as xref and object streams use them.
     static func unpredict(_ data: [UInt8], columns: Int) -> [UInt8] {
         guard columns > 0 else { return data }
-        var out: [UInt8] = [], prev = [UInt8](repeating: 0, count: columns)
+        var out: [UInt8] = []
+        var prev = [UInt8](repeating: 0, count: columns)
         var i = 0
         while i + columns < data.count + 1 && i < data.count {
             let type = data[i]
             var row = Array(data[(i + 1)..<min(i + 1 + columns, data.count)])
             if row.count < columns { row += [UInt8](repeating: 0, count: columns - row.count) }
             for k in 0..<columns {
-                let left = k > 0 ? row[k - 1] : 0, up = prev[k], upLeft = k > 0 ? prev[k - 1] : 0
+                let left = k > 0 ? row[k - 1] : 0
+                let up = prev[k]
+                let upLeft = k > 0 ? prev[k - 1] : 0
                 switch type {
                 case 1: row[k] = row[k] &+ left
                 case 2: row[k] = row[k] &+ up
                 case 3: row[k] = row[k] &+ UInt8((Int(left) + Int(up)) / 2)
                 case 4:
                     let p = Int(left) + Int(up) - Int(upLeft)
-                    let pa = abs(p - Int(left)), pb = abs(p - Int(up)), pc = abs(p - Int(upLeft))
+                    let pa = abs(p - Int(left))
+                    let pb = abs(p - Int(up))
+                    let pc = abs(p - Int(upLeft))
                     row[k] = row[k] &+ (pa <= pb && pa <= pc ? left : (pb <= pc ? up : upLeft))
                 default: break
                 }

@@ -13,20 +13,25 @@ struct PDFSecurity {
     let key: [UInt8]
 
     /// Algorithm 2's padding of a password to 32 bytes.
-    static let padding: [UInt8] = [0x28, 0xBF, 0x4E, 0x5E, 0x4E, 0x75, 0x8A, 0x41, 0x64, 0x00, 0x4E, 0x56, 0xFF, 0xFA, 0x01, 0x08,
-                                   0x2E, 0x2E, 0x00, 0xB6, 0xD0, 0x68, 0x3E, 0x80, 0x2F, 0x0C, 0xA9, 0xFE, 0x64, 0x53, 0x69, 0x7A]
+    static let padding: [UInt8] = [
+        0x28, 0xBF, 0x4E, 0x5E, 0x4E, 0x75, 0x8A, 0x41, 0x64, 0x00, 0x4E, 0x56, 0xFF, 0xFA, 0x01, 0x08,
+        0x2E, 0x2E, 0x00, 0xB6, 0xD0, 0x68, 0x3E, 0x80, 0x2F, 0x0C, 0xA9, 0xFE, 0x64, 0x53, 0x69, 0x7A,
+    ]
 
     /// nil when the dictionary is not the standard handler's, or names a revision or method
     /// this reader does not know.
     init?(_ d: [String: PDFObject], id: [UInt8], resolve: (PDFObject?) -> PDFObject?) {
         guard resolve(d["Filter"])?.name == "Standard", case .string(let o)? = resolve(d["O"]), case .string(let u)? = resolve(d["U"]),
-              let v = resolve(d["V"])?.number.map(Int.init), let r = resolve(d["R"])?.number.map(Int.init) else { return nil }
+            let v = resolve(d["V"])?.number.map(Int.init), let r = resolve(d["R"])?.number.map(Int.init)
+        else { return nil }
         // The method streams are encrypted with: V1–V2 RC4, V4–V5 a named crypt filter.
         switch v {
         case 1, 2: method = .rc4
         case 4, 5:
             let name = resolve(d["StmF"])?.name ?? "Identity"
-            if name == "Identity" { method = .identity } else {
+            if name == "Identity" {
+                method = .identity
+            } else {
                 switch resolve(resolve(d["CF"])?.dict?[name])?.dict?["CFM"].flatMap(resolve)?.name {
                 case "V2"?: method = .rc4
                 case "AESV2"?: method = .aes128
@@ -41,8 +46,10 @@ struct PDFSecurity {
             guard case .string(let ue)? = resolve(d["UE"]), u.count >= 48, ue.count >= 32 else { return nil }
             let salt = Array(u[40..<48])
             guard let intermediate = r == 5 ? Crypto.digest("SHA256", salt) : PDFSecurity.hardenedHash(salt: salt),
-                  let key = Crypto.cipher("AES-256-CBC", key: Array(intermediate.prefix(32)), iv: [UInt8](repeating: 0, count: 16),
-                                          Array(ue.prefix(32)), encrypt: false, padding: false) else { return nil }
+                let key = Crypto.cipher(
+                    "AES-256-CBC", key: Array(intermediate.prefix(32)), iv: [UInt8](repeating: 0, count: 16),
+                    Array(ue.prefix(32)), encrypt: false, padding: false)
+            else { return nil }
             self.key = key
         } else {
             guard o.count >= 32 else { return nil }
@@ -53,7 +60,12 @@ struct PDFSecurity {
             if r >= 4, case .bool(false)? = resolve(d["EncryptMetadata"]) { input += [0xFF, 0xFF, 0xFF, 0xFF] }
             let length = r == 2 ? 5 : min(16, max(5, Int(resolve(d["Length"])?.number ?? 40) / 8))
             guard var hash = Crypto.digest("MD5", input) else { return nil }
-            if r >= 3 { for _ in 0..<50 { guard let h = Crypto.digest("MD5", Array(hash.prefix(length))) else { return nil }; hash = h } }
+            if r >= 3 {
+                for _ in 0..<50 {
+                    guard let h = Crypto.digest("MD5", Array(hash.prefix(length))) else { return nil }
+                    hash = h
+                }
+            }
             key = Array(hash.prefix(length))
         }
     }
@@ -82,11 +94,13 @@ struct PDFSecurity {
         case .identity: return data
         case .aes256: return PDFSecurity.aes("AES-256-CBC", key: key, data)
         case .rc4, .aes128:
-            var input = key + [UInt8(num & 0xFF), UInt8((num >> 8) & 0xFF), UInt8((num >> 16) & 0xFF), UInt8(gen & 0xFF), UInt8((gen >> 8) & 0xFF)]
+            var input =
+                key + [UInt8(num & 0xFF), UInt8((num >> 8) & 0xFF), UInt8((num >> 16) & 0xFF), UInt8(gen & 0xFF), UInt8((gen >> 8) & 0xFF)]
             if method == .aes128 { input += Array("sAlT".utf8) }
             guard let hash = Crypto.digest("MD5", input) else { return nil }
             let objectKey = Array(hash.prefix(min(key.count + 5, 16)))
-            return method == .rc4 ? Crypto.cipher("RC4", key: objectKey, data, encrypt: false, padding: false)
+            return method == .rc4
+                ? Crypto.cipher("RC4", key: objectKey, data, encrypt: false, padding: false)
                 : PDFSecurity.aes("AES-128-CBC", key: objectKey, data)
         }
     }
