@@ -1,6 +1,12 @@
 import Foundation
 
 /// A person in the office.
+/// Whether a person still works here as far as owatch knows (the `users.status` column).
+public enum UserStatus: String, Sendable, CaseIterable {
+    case active
+    case offboarded
+}
+
 public struct User: Sendable {
     public let id: Int64
     public let name: String
@@ -8,7 +14,7 @@ public struct User: Sendable {
     public let dept: String?
     public let email: String?
     public let fullName: String?
-    public let status: String
+    public let status: UserStatus
     public let createdAt: String
     public let offboardedAt: String?
     /// What the last `user sync` said: active, suspended or missing (nil: never synced), and the
@@ -22,7 +28,7 @@ public struct User: Sendable {
         role = Role(rawValue: row.string("role")) ?? .employee
         dept = row.optionalString("dept")
         email = row.optionalString("email")
-        status = row.string("status")
+        status = UserStatus(rawValue: row.string("status")) ?? .active
         fullName = row.optionalString("full_name")
         createdAt = row.string("created_at")
         offboardedAt = row.optionalString("offboarded_at")
@@ -30,7 +36,7 @@ public struct User: Sendable {
         lastSignIn = row.optionalString("last_sign_in")
     }
 
-    public var isActive: Bool { status == "active" }
+    public var isActive: Bool { status == .active }
 }
 
 /// A token just issued: the text to hand over, and its claims.

@@ -426,7 +426,7 @@ public enum LicenseImport {
         compare("renews", l.nextRenewal(onOrAfter: Time.startOfDay(today)).map(Time.day), d.renewsOn)
         compare("owner", l.owner, d.owner)
         compare("notes", l.notes, d.notes)
-        compare("status", l.status, d.status ?? "active")
+        compare("status", l.status.rawValue, d.status ?? "active")
         compare("ends", l.endsOn, d.endsOn)
         if let category = d.category { compare("category", l.category, category.lowercased()) }
         let oldLines = l.lines.map { "\($0.seats.map(String.init) ?? "unlimited")×\($0.cost.display)" }

@@ -8,6 +8,12 @@ public struct PurchaseLine: Sendable {
     public let purchasedOn: String
 }
 
+/// Whether a contract still runs (the `licenses.status` column): cancelled ones end on `ends_on`.
+public enum LicenseStatus: String, Sendable, CaseIterable {
+    case active
+    case cancelled
+}
+
 /// A software license as the office sees it: a contract with a vendor, its seats and their holders.
 public struct License: Sendable {
     public let id: Int64
@@ -29,14 +35,14 @@ public struct License: Sendable {
     /// Who holds a seat, by name, sorted case-insensitively; `assigned` is their count.
     public let holders: [String]
     public let anchor: String?
-    public let status: String
+    public let status: LicenseStatus
     public let endsOn: String?
     public let notes: String?
     public let createdAt: String
 
     public var isUnlimited: Bool { seats == nil }
     public var freeSeats: Int64? { seats.map { max(0, $0 - assigned) } }
-    public var isActive: Bool { status == "active" }
+    public var isActive: Bool { status == .active }
 
     /// Exact monthly equivalent in minor units.
     public var monthlyExact: Rational { Rational(cost.minor, 1) * period.chargesPerMonth }
@@ -77,7 +83,7 @@ public struct License: Sendable {
         currency = Currency.stored(row.string(C.currency), cache: &currencies)
         perSeat = row.int(C.perSeat) != 0
         anchor = row.optionalString(C.renewsOn)
-        status = row.string(C.status)
+        status = LicenseStatus(rawValue: row.string(C.status)) ?? .active
         endsOn = row.optionalString(C.endsOn)
         notes = row.optionalString(C.notes)
         createdAt = row.string(C.createdAt)

@@ -153,7 +153,7 @@ public enum Dashboard {
             + table(
                 ["#", "Kind", "Who", "What", "Cost", "Since"],
                 requests.map {
-                    ["\($0.id)", $0.kind, $0.requester, $0.summary, $0.cost?.display ?? "", String($0.createdAt.prefix(10))]
+                    ["\($0.id)", $0.kind.rawValue, $0.requester, $0.summary, $0.cost?.display ?? "", String($0.createdAt.prefix(10))]
                 }, numeric: [0, 4]) + "</section>\n"
 
         return """

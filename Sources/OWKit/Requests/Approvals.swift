@@ -80,7 +80,7 @@ public enum Approvals {
             var balance: Leave.Balance?
             var away: [String] = []
             var deptSize = 0
-            if r.kind == "leave", let from = r.leaveFrom, let to = r.leaveTo {
+            if r.kind == .leave, let from = r.leaveFrom, let to = r.leaveTo {
                 let user = try Users.get(session.db, r.requester)
                 if let d = Time.parseDay(from) {
                     balance = try Leave.balance(session.ledger, user: user, year: Time.civilFromDays(Time.split(d).days).year)
@@ -100,16 +100,16 @@ public enum Approvals {
             var entry = QueueEntry(
                 request: r, ageDays: max(0, Time.daysBetween(created, session.now)), balance: balance, awayInDept: away,
                 deptSize: deptSize)
-            if r.kind == "software" { entry.seat = try seatCost(session, r) }
+            if r.kind == .software { entry.seat = try seatCost(session, r) }
             return entry
         }
     }
 
     static func pendingForDecision(_ session: Session, _ id: Int64) throws -> Request {
         guard let r = try Requests.find(session.db, id) else { throw OWError.notFound("request #\(id)", hint: "see `owatch approve`") }
-        guard r.status == "pending" else {
+        guard r.status == .pending else {
             let by = r.decidedBy.map { " by \($0)" } ?? ""
-            throw OWError.refused("request #\(id) was already \(r.status)\(by)\(r.decidedAt.map { " at \($0)" } ?? "")")
+            throw OWError.refused("request #\(id) was already \(r.status.rawValue)\(by)\(r.decidedAt.map { " at \($0)" } ?? "")")
         }
         guard r.requester.caseInsensitiveCompare(session.actor.name) != .orderedSame else {
             throw OWError.refused("request #\(id) is your own; another admin must decide it")
@@ -129,15 +129,15 @@ public enum Approvals {
             let r = try pendingForDecision(session, id)
             var licenseID: Int64?
             switch r.kind {
-            case "software":
+            case .software:
                 let seat = try seatCost(session, r)
                 if noGrow && seat.buysASeat {
                     throw OWError.refused("approving #\(id) would buy \(seat.description); --no-grow approves only onto a free seat")
                 }
                 cost = seat
                 licenseID = try provision(session, r)
-            case "leave": try recheckLeave(session, r, force: force)
-            case "purchase": try expectSpend(session, r)
+            case .leave: try recheckLeave(session, r, force: force)
+            case .purchase: try expectSpend(session, r)
             default: break
             }
             let me = try Users.get(session.db, session.actor.name)
@@ -150,7 +150,7 @@ public enum Approvals {
             try session.audit(
                 "request.approve", "request:\(id)",
                 .obj([
-                    ("kind", .string(r.kind)), ("note", note.map(JSON.string) ?? .null),
+                    ("kind", .string(r.kind.rawValue)), ("note", note.map(JSON.string) ?? .null),
                     ("license_id", licenseID.map { JSON.int($0) } ?? .null),
                 ]))
             return try Requests.find(session.db, id)!

@@ -1,12 +1,27 @@
 import Foundation
 
 /// A request: software, leave or a purchase, and what became of it.
+/// What a request asks for (the `requests.kind` column).
+public enum RequestKind: String, Sendable, CaseIterable {
+    case software
+    case leave
+    case purchase
+}
+
+/// Where a request stands (the `requests.status` column): pending until an admin decides, or the requester cancels.
+public enum RequestStatus: String, Sendable, CaseIterable {
+    case pending
+    case approved
+    case rejected
+    case cancelled
+}
+
 public struct Request: Sendable {
     public let id: Int64
-    public let kind: String
+    public let kind: RequestKind
     public let requester: String
     public let requesterDept: String?
-    public let status: String
+    public let status: RequestStatus
     public let summary: String
     public let payload: JSON
     public let reason: String?
@@ -23,10 +38,10 @@ public struct Request: Sendable {
 
     init(row: Row) {
         id = row.int("id")
-        kind = row.string("kind")
+        kind = RequestKind(rawValue: row.string("kind")) ?? .software  // the column's CHECK allows no other
         requester = row.string("requester")
         requesterDept = row.optionalString("dept")
-        status = row.string("status")
+        status = RequestStatus(rawValue: row.string("status")) ?? .pending
         summary = row.string("summary")
         payload = (try? JSON.parse(row.string("payload"))) ?? .object([])
         reason = row.optionalString("reason")
@@ -55,7 +70,7 @@ public struct Request: Sendable {
     /// The event hooks receive.
     public var event: JSON {
         .obj([
-            ("id", .int(id)), ("kind", .string(kind)), ("status", .string(status)), ("requester", .string(requester)),
+            ("id", .int(id)), ("kind", .string(kind.rawValue)), ("status", .string(status.rawValue)), ("requester", .string(requester)),
             ("summary", .string(summary)), ("details", payload), ("reason", reason.map(JSON.string) ?? .null),
             ("cost", cost.map { .number($0.decimal) } ?? .null), ("currency", cost.map { .string($0.currency.code) } ?? .null),
             ("license", license.map(JSON.string) ?? .null), ("decided_by", decidedBy.map(JSON.string) ?? .null),
@@ -97,10 +112,10 @@ public enum Requests {
     }
 
     public static func list(_ session: Session, _ f: Filter) throws -> [Request] {
-        if let s = f.status, !["pending", "approved", "rejected", "cancelled"].contains(s) {
+        if let s = f.status, RequestStatus(rawValue: s) == nil {
             throw OWError.usage("unknown status '\(s)'", hint: "pending, approved, rejected or cancelled")
         }
-        if let k = f.kind, !["software", "leave", "purchase"].contains(k) {
+        if let k = f.kind, RequestKind(rawValue: k) == nil {
             throw OWError.usage("unknown kind '\(k)'", hint: "software, leave or purchase")
         }
         var user = f.user
@@ -257,7 +272,7 @@ public enum Requests {
                     "request #\(id) is \(r.requester)'s; only the requester can cancel it",
                     hint: "an admin rejects it instead: owatch approve --reject \(id) -m REASON")
             }
-            guard r.status == "pending" else { throw OWError.refused("request #\(id) is already \(r.status)") }
+            guard r.status == .pending else { throw OWError.refused("request #\(id) is already \(r.status.rawValue)") }
             try session.db.run(
                 "UPDATE requests SET status = 'cancelled', decided_at = ? WHERE id = ? AND status = 'pending'", Time.rfc3339(session.now),
                 id)
@@ -272,10 +287,10 @@ extension RequestOutcome {
     func afterCommit(_ session: Session) -> RequestOutcome {
         let event: String
         switch request.status {
-        case "pending": event = "post-request"
-        case "approved": event = "post-approve"
-        case "rejected": event = "post-reject"
-        default: return self
+        case .pending: event = "post-request"
+        case .approved: event = "post-approve"
+        case .rejected: event = "post-reject"
+        case .cancelled: return self
         }
         var payload = request.event
         if case .object(var members) = payload {

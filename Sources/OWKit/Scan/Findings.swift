@@ -1,10 +1,18 @@
 import Foundation
 
 /// Something a scan noticed that an admin should look at.
+/// Where a finding stands (the `findings.status` column).
+public enum FindingStatus: String, Sendable, CaseIterable {
+    case open
+    case adopted
+    case ignored
+    case resolved
+}
+
 public struct Finding: Sendable {
     public let id: Int64
     public let kind: String
-    public let status: String
+    public let status: FindingStatus
     public let vendor: String?
     public let license: String?
     public let amount: Money?
@@ -20,7 +28,7 @@ public struct Finding: Sendable {
     init(row: Row) {
         id = row.int("id")
         kind = row.string("kind")
-        status = row.string("status")
+        status = FindingStatus(rawValue: row.string("status")) ?? .open
         vendor = row.optionalString("vendor")
         license = row.optionalString("license_name")
         summary = row.string("summary")
@@ -60,7 +68,7 @@ public enum Findings {
         return out
     }
 
-    public static let statuses = ["open", "adopted", "ignored", "resolved"]
+    public static let statuses = FindingStatus.allCases.map(\.rawValue)
     /// Every kind of finding (the findings table's CHECK holds the same list).
     public static let kinds = [
         "unmanaged", "unknown_vendor", "price_change", "duplicate", "renewal", "unused_seats", "orphaned_seat",
@@ -205,7 +213,7 @@ public enum Findings {
         try session.write {
             let db = session.db
             let f = try get(db, id)
-            guard f.status == "open" else { throw OWError.refused("finding #\(id) is already \(f.status)") }
+            guard f.status == .open else { throw OWError.refused("finding #\(id) is already \(f.status.rawValue)") }
             let row = try db.one("SELECT vendor_id, license_id, charge_id FROM findings WHERE id = ?", id)!
             let license: License
             switch f.kind {
@@ -315,7 +323,7 @@ public enum Findings {
         guard !why.isEmpty else { throw OWError.usage("say why: -m WHY") }
         return try session.write {
             let f = try get(session.db, id)
-            guard f.status == "open" else { throw OWError.refused("finding #\(id) is already \(f.status)") }
+            guard f.status == .open else { throw OWError.refused("finding #\(id) is already \(f.status.rawValue)") }
             try session.db.run(
                 "UPDATE findings SET status = 'ignored', resolved_at = ?, resolved_by = ?, note = ? WHERE id = ?",
                 Time.rfc3339(session.now), session.actor.name, why, id)

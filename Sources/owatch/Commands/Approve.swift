@@ -24,7 +24,7 @@ enum ApproveCommand {
                 decided.append(RequestCommand.record(outcome.request))
                 let r = outcome.request
                 inv.note(
-                    r.status == "approved"
+                    r.status == .approved
                         ? "Approved #\(r.id) (\(r.summary))" + (r.license.map { "; \(r.requester) holds a seat of \($0)" } ?? "") + "."
                         : "Rejected #\(r.id) (\(r.summary)).")
                 RequestCommand.report(inv, outcome)
@@ -49,7 +49,7 @@ enum ApproveCommand {
                     if e.deptMostlyAway { warning = "more than half of \(e.request.requesterDept ?? "the department") would be away" }
                     return Record([
                         ("id", .int(e.request.id)), ("age_days", .int(Int64(e.ageDays))), ("requester", .text(e.request.requester)),
-                        ("kind", .text(e.request.kind)), ("summary", .text(e.request.summary)), ("cost", .money(e.request.cost)),
+                        ("kind", .text(e.request.kind.rawValue)), ("summary", .text(e.request.summary)), ("cost", .money(e.request.cost)),
                         ("vacation_left", .text(e.balance.map { Leave.days($0.remaining) })), ("away_in_dept", .list(e.awayInDept)),
                         ("warning", .text(warning)), ("reason", .text(e.request.reason)), ("if_approved", .text(e.seat?.description)),
                     ])

@@ -17,7 +17,7 @@ enum LicenseCommand {
             ("free", .intOr(l.freeSeats, "-")), ("cost", .money(l.cost)), ("period", .text(l.period.description)),
             ("per_seat", .bool(l.perSeat)),
             ("monthly", .money(l.monthly)), ("renews_on", .text(l.nextRenewal(onOrAfter: Time.startOfDay(today)).map(Time.day))),
-            ("owner", .text(l.owner)), ("status", .text(l.status)), ("ends_on", .text(l.endsOn)), ("notes", .text(l.notes)),
+            ("owner", .text(l.owner)), ("status", .text(l.status.rawValue)), ("ends_on", .text(l.endsOn)), ("notes", .text(l.notes)),
             ("assigned_to", .list(l.holders)),
         ]
         if withLines {

@@ -10,7 +10,7 @@ enum RequestCommand {
 
     static func record(_ r: Request) -> Record {
         Record([
-            ("id", .int(r.id)), ("kind", .text(r.kind)), ("status", .text(r.status)), ("requester", .text(r.requester)),
+            ("id", .int(r.id)), ("kind", .text(r.kind.rawValue)), ("status", .text(r.status.rawValue)), ("requester", .text(r.requester)),
             ("summary", .text(r.summary)), ("cost", .money(r.cost)), ("reason", .text(r.reason)), ("leave_from", .text(r.leaveFrom)),
             ("leave_to", .text(r.leaveTo)), ("leave_type", .text(r.leaveType)),
             ("days", r.leaveHalfDays.map { .json(.number(Leave.days(Int($0)))) } ?? .text(nil)),
@@ -112,7 +112,7 @@ let requestNoun = Noun(
 let requestCommands: [Command] = [
     Command(
         noun: "request", verb: "new", summary: "ask for software, leave or a purchase",
-        arguments: [Argument(name: "KIND", choices: ["software", "leave", "purchase"]), Argument(name: "NAME", optional: true)],
+        arguments: [Argument(name: "KIND", choices: RequestKind.allCases.map(\.rawValue)), Argument(name: "NAME", optional: true)],
         options: [
             Option("vendor", value: "VENDOR", "software: the vendor, if not the name"),
             Option("plan", value: "PLAN", "software: plan or edition"),
@@ -139,8 +139,8 @@ let requestCommands: [Command] = [
         noun: "request", verb: "list", summary: "list requests (your own; admins: --all)",
         options: [
             Option("all", "everyone's requests (admins)"),
-            Option("status", value: "STATUS", "only this status", choices: ["pending", "approved", "rejected", "cancelled"]),
-            Option("kind", value: "KIND", "only this kind", choices: ["software", "leave", "purchase"]),
+            Option("status", value: "STATUS", "only this status", choices: RequestStatus.allCases.map(\.rawValue)),
+            Option("kind", value: "KIND", "only this kind", choices: RequestKind.allCases.map(\.rawValue)),
             Option("user", value: "USER", "only this person's requests (admins)"),
         ],
         access: .roles([.admin, .employee]),

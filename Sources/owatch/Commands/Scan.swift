@@ -4,7 +4,7 @@ import OWKit
 enum ScanCommand {
     static func findingRecord(_ f: Finding) -> Record {
         Record([
-            ("id", .int(f.id)), ("kind", .text(f.kind)), ("status", .text(f.status)), ("vendor", .text(f.vendor)),
+            ("id", .int(f.id)), ("kind", .text(f.kind)), ("status", .text(f.status.rawValue)), ("vendor", .text(f.vendor)),
             ("license", .text(f.license)),
             ("amount", .money(f.amount)), ("monthly", .money(f.monthly)), ("summary", .text(f.summary)), ("created_at", .text(f.createdAt)),
             ("note", .text(f.note)), ("charge_id", .int(f.chargeID)), ("currency_assumed", .bool(f.currencyAssumed)),
@@ -214,7 +214,7 @@ let scanCommands: [Command] = [
         options: [
             Option("all", "include adopted, ignored and resolved findings"),
             Option("kind", value: "KIND", "only this kind", choices: Findings.kinds),
-            Option("status", value: "STATUS", "only this status", choices: ["open", "adopted", "ignored", "resolved"]),
+            Option("status", value: "STATUS", "only this status", choices: FindingStatus.allCases.map(\.rawValue)),
         ],
         access: .roles(adminOnly),
         examples: ["owatch scan findings", "owatch scan findings --kind unmanaged --json | jq '[.[].monthly_minor] | add'"],

@@ -5,7 +5,7 @@ enum UserCommand {
     static func record(_ u: User) -> Record {
         Record([
             ("name", .text(u.name)), ("role", .text(u.role.rawValue)), ("dept", .text(u.dept)), ("email", .text(u.email)),
-            ("status", .text(u.status)), ("created_at", .text(u.createdAt)), ("offboarded_at", .text(u.offboardedAt)),
+            ("status", .text(u.status.rawValue)), ("created_at", .text(u.createdAt)), ("offboarded_at", .text(u.offboardedAt)),
             ("full_name", .text(u.fullName)),
         ])
     }
