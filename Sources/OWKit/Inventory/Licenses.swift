@@ -67,6 +67,34 @@ public enum Licenses {
         return l
     }
 
+    // MARK: Who sees what
+
+    /// A license the actor may see: any for an admin; for anyone else only one they hold a seat
+    /// of — another's is "not found", as if it did not exist.
+    public static func visible(_ session: Session, _ key: String) throws -> License {
+        let l = try get(session.db, key)
+        if session.actor.role != .admin, !l.holders.contains(where: { $0.caseInsensitiveCompare(session.actor.name) == .orderedSame }) {
+            throw OWError.notFound("license '\(key)'")
+        }
+        return l
+    }
+
+    /// The filter narrowed to what the actor may list: an admin sees every license, anyone else
+    /// only those they hold a seat of (asking for another person's is refused). `--user ghost`
+    /// says there is no such person rather than listing nothing.
+    public static func visible(_ session: Session, _ filter: LicenseFilter) throws -> LicenseFilter {
+        var f = filter
+        if let user = f.holder { _ = try Users.get(session.db, user) }
+        if session.actor.role != .admin {
+            if let u = f.holder, u.caseInsensitiveCompare(session.actor.name) != .orderedSame {
+                throw OWError.notPermitted(
+                    "\(session.actor.name) is \(session.actor.role.rawValue); only admins see other people's licenses")
+            }
+            f.holder = session.actor.name
+        }
+        return f
+    }
+
     public static func list(_ db: Database, filter: LicenseFilter = LicenseFilter(), today: Date = Date()) throws -> [License] {
         var out: [License] = []
         try forEach(db, filter: filter, today: today) { out.append($0) }
