@@ -83,6 +83,14 @@ final class Invocation {
             })
     }
 
+    /// A line under a table (a total, a possible saving), after a blank line unless `gap` is
+    /// false: the one way a command adds one. Table format only: the other formats carry the
+    /// numbers in their rows, so the line is not even worked out for them.
+    func footer(gap: Bool = true, _ line: () throws -> String) rethrows {
+        guard exporter.format == .table else { return }
+        term.out((gap ? "\n" : "") + (try line()) + "\n")
+    }
+
     /// The result of a change: as a one-row summary table in table format, the whole object otherwise.
     func emitChanged(_ record: Record, tableColumns: [String]) {
         if exporter.format == .table { emit([record], tableColumns: tableColumns) } else { emit(record) }

@@ -100,13 +100,12 @@ enum LicenseCommand {
                 r.fields.append((key: "share", value: .money(Money(minor: l.seatMonthlyExact.rounded, currency: l.currency))))
                 return r
             }, columns: columns + ["share"], tableColumns: ["id", "name", "vendor", "monthly", "assigned", "share", "renews_on"])
-        if inv.exporter.format == .table {
+        try inv.footer(gap: false) {
             let totals = Licenses.seatCostByCurrency(licenses)
             let inBase =
                 try ReportCommand.baseTotal(inv, try BaseConverter.configured(s.ledger, today: s.now), totals).map { " (\($0.display))" }
                 ?? ""
-            inv.term.out(
-                "total for \(user): " + (totals.isEmpty ? "0" : totals.map(\.display).joined(separator: " + ")) + " a month\(inBase)\n")
+            return "total for \(user): " + (totals.isEmpty ? "0" : totals.map(\.display).joined(separator: " + ")) + " a month\(inBase)"
         }
     }
 
@@ -218,12 +217,14 @@ enum LicenseCommand {
                         ("assigned", .int(l.assigned)), ("owner", .text(l.owner)),
                     ]), base, on: Time.day(s.now))
             }, columns: columns + (base == nil ? [] : ReportCommand.baseColumns(["amount"])), tableColumns: base == nil ? nil : columns)
-        if inv.exporter.format == .table, !due.isEmpty {
-            var sums: [Currency: Int64] = [:]
-            for (l, _) in due { try sums[l.currency, default: 0].addChecked(l.cost.minor) }
-            let amounts = sums.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
-            let inBase = try ReportCommand.baseTotal(inv, base, amounts).map { " (\($0.display))" } ?? ""
-            inv.term.out("\ndue within \(within): " + amounts.map(\.display).joined(separator: " + ") + inBase + "\n")
+        if !due.isEmpty {
+            try inv.footer {
+                var sums: [Currency: Int64] = [:]
+                for (l, _) in due { try sums[l.currency, default: 0].addChecked(l.cost.minor) }
+                let amounts = sums.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
+                let inBase = try ReportCommand.baseTotal(inv, base, amounts).map { " (\($0.display))" } ?? ""
+                return "due within \(within): " + amounts.map(\.display).joined(separator: " + ") + inBase
+            }
         }
         ReportCommand.warnMissingRates(inv, base)
     }

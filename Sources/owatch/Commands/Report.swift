@@ -195,13 +195,11 @@ enum ReportCommand {
                     ]),
                     base, on: Time.day(s.now))
             }, columns: columns + (base == nil ? [] : baseColumns(["monthly", "idle_monthly"])), tableColumns: base == nil ? nil : columns)
-        if inv.exporter.format == .table {
+        try inv.footer {
             let saving = try InventoryReports.possibleSaving(rows).filter { $0.minor > 0 }
-            var line =
-                saving.isEmpty
-                ? "\nNo idle seats.\n" : "\nPossible saving: " + saving.map { $0.display + " a month" }.joined(separator: ", ")
-            if !saving.isEmpty, let total = try baseTotal(inv, base, saving) { line += " (\(total.display) a month)" }
-            inv.term.out(line + (saving.isEmpty ? "" : "\n"))
+            guard !saving.isEmpty else { return "No idle seats." }
+            let inBase = try baseTotal(inv, base, saving).map { " (\($0.display) a month)" } ?? ""
+            return "Possible saving: " + saving.map { $0.display + " a month" }.joined(separator: ", ") + inBase
         }
         warnMissingRates(inv, base)
     }
@@ -295,8 +293,7 @@ enum ReportCommand {
         let s = inv.session
         let rows = try SeatFindings.reclaimable(s.db, today: s.now, inactive: try inv.duration("inactive"))
         inv.emit(rows.map(reclaimRecord), columns: reclaimColumns)
-        guard inv.exporter.format == .table else { return }
-        inv.term.out(rows.isEmpty ? "\nNothing to reclaim.\n" : "\nReclaimable: " + (try reclaimTotals(rows)) + "\n")
+        try inv.footer { rows.isEmpty ? "Nothing to reclaim." : "Reclaimable: " + (try reclaimTotals(rows)) }
     }
 
     static func summary(_ inv: Invocation) throws {
