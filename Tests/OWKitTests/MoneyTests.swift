@@ -99,4 +99,36 @@ final class MoneyTests: XCTestCase {
         XCTAssertThrowsError(try CSV.parse("a,\"b\n"))
         XCTAssertThrowsError(try CSV.parse("a,b\"c\n"))
     }
+
+    func testMoneyDecimalUsesCurrencyExponent() throws {
+        let eur = try Currency.parse("eur")
+        let jpy = try Currency.parse("JPY")
+        let bhd = try Currency.parse("BHD")
+        XCTAssertEqual(Money(minor: 1250, currency: eur).decimal, "12.50")
+        XCTAssertEqual(Money(minor: -5, currency: eur).decimal, "-0.05")
+        XCTAssertEqual(Money(minor: 12000, currency: jpy).decimal, "12000")
+        XCTAssertEqual(Money(minor: 1234, currency: bhd).decimal, "1.234")
+        XCTAssertEqual(Money(minor: 123_456_789, currency: eur).display, "1,234,567.89 EUR")
+        XCTAssertThrowsError(try Currency.parse("XYZ"))
+    }
+}
+
+final class RatesTests: XCTestCase {
+    func testRateTextIsExactAndBounded() throws {
+        XCTAssertEqual(try ExchangeRates.parseRate("1.0921"), Rational(10921, 10000))
+        XCTAssertEqual(try ExchangeRates.parseRate("158"), Rational(158, 1))
+        for bad in ["", "-1", "0", "1.2.3", "abc", "1e3", "0.0000000001", "0.00000000000000001", "12345678901", "999999999999999999"] {
+            XCTAssertThrowsError(try ExchangeRates.parseRate(bad), bad)
+        }
+    }
+
+    func testConversionRoundsHalfToEvenAcrossExponents() {
+        // 1 USD = 150.5 JPY: 1.00 USD is 150.5 → 150 (half to even), 3.00 USD is 451.5 → 452.
+        XCTAssertEqual(ExchangeRates.apply(Rational(301, 2), to: 100, exponents: (2, 0)), 150)
+        XCTAssertEqual(ExchangeRates.apply(Rational(301, 2), to: 300, exponents: (2, 0)), 452)
+        // 1,000 JPY at 0.0062 USD is 6.20 USD.
+        XCTAssertEqual(ExchangeRates.apply(Rational(62, 10000), to: 1000, exponents: (0, 2)), 620)
+        // Far beyond what owatch keeps: nil, never a trap.
+        XCTAssertNil(ExchangeRates.apply(Rational(1_000_000_000, 1), to: Int64.max / 2, exponents: (0, 3)))
+    }
 }

@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+@testable import OWKit
+
+final class SupportTests: XCTestCase {
+    func testBase64URLIsStrict() {
+        XCTAssertEqual(Base64URL.decode("aGk"), Array("hi".utf8))
+        XCTAssertEqual(Base64URL.encode(Array("hi?>".utf8)), "aGk_Pg")
+        for bad in ["aGk=", "aG+k", "a", "aGl", "a b", "aGk\u{0}"] {
+            XCTAssertNil(Base64URL.decode(Substring(bad)), bad)
+        }
+    }
+
+    func testDatesAreStrict() {
+        XCTAssertNotNil(Time.parseDay("2028-02-29"))
+        for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026-04-31", "２０２６-01-01", ""] {
+            XCTAssertNil(Time.parseDay(bad), bad)
+        }
+    }
+
+    func testDurations() throws {
+        XCTAssertEqual(Duration.parse("30d"), Duration(count: 30, unit: .day))
+        XCTAssertNil(Duration.parse("3x"))
+        XCTAssertNil(Duration.parse("-1d"))
+        let jan31 = Time.parseDay("2026-01-31")!
+        XCTAssertEqual(Time.day(Duration(count: 1, unit: .month).added(to: jan31)), "2026-02-28")
+        XCTAssertEqual(Time.day(Duration(count: 2, unit: .week).added(to: jan31)), "2026-02-14")
+        XCTAssertEqual(Time.day(Duration(count: 1, unit: .year).subtracted(from: jan31)), "2025-01-31")
+    }
+
+    func testSuggestions() {
+        XCTAssertEqual(Suggest.nearest("lst", in: ["list", "show"]), "list")
+        XCTAssertEqual(Suggest.nearest("offb", in: ["offboard", "add"]), "offboard")
+        XCTAssertNil(Suggest.nearest("zzzzzz", in: ["list", "show"]))
+    }
+}
+
+final class JSONTests: XCTestCase {
+    func testRoundTrip() throws {
+        let text = #"{"a":[1,2.50,-3e2],"b":"x\"\n\u00e9\ud83d\ude00","c":null,"d":true}"#
+        let v = try JSON.parse(text)
+        XCTAssertEqual(v["a"]?.arrayValue?.count, 3)
+        XCTAssertEqual(v["b"]?.stringValue, "x\"\né😀")
+        XCTAssertEqual(try JSON.parse(v.encoded()), v)
+        XCTAssertEqual(v["a"]?.arrayValue?[1], .number("2.50"), "number text is kept exactly")
+    }
+
+    func testRejectsHostileInput() {
+        for bad in [
+            "", "{", "{\"a\":1,\"a\":2}", "[1,]", "01", "1.", "\"\\ud800\"", "\"\u{01}\"", "{} x", "tru",
+            "[" + String(repeating: "[", count: 100) + "]",
+        ] {
+            XCTAssertThrowsError(try JSON.parse(bad, maxDepth: 32), "accepted \(bad.prefix(20))")
+        }
+        XCTAssertThrowsError(try JSON.parse([0x22, 0xFF, 0x22]), "invalid UTF-8")
+    }
+
+    func testCanonicalEncodingSortsKeys() {
+        let v = JSON.obj([("b", .int(1)), ("a", .string("é\u{2028}"))])
+        XCTAssertEqual(v.encoded(sortedKeys: true), #"{"a":"é\u2028","b":1}"#)
+        XCTAssertEqual(v.encoded(), #"{"b":1,"a":"é\u2028"}"#)
+    }
+
+    func testIntValue() throws {
+        XCTAssertEqual(try JSON.parse("1700000000").intValue, 1_700_000_000)
+        XCTAssertNil(try JSON.parse("1.5").intValue)
+        XCTAssertNil(try JSON.parse("99999999999999999999").intValue)
+    }
+}
