@@ -125,6 +125,8 @@ public struct LicenseDraft: Sendable {
     public var plan: String?
     public var seats: Int64?  // nil: unlimited
     public var cost: String  // as typed; parsed against the currency
+    /// An amount already in hand (adopting a finding's charge): used instead of parsing `cost`.
+    public var price: Money?
     public var perSeat: Bool = false
     /// The cost is already the first line's total (a JSON export), not a per-seat price.
     public var costIsLineTotal = false
@@ -144,6 +146,13 @@ public struct LicenseDraft: Sendable {
     /// From an export (`license list`): a cancelled license keeps its status and last day.
     public var status: String?
     public var endsOn: String?
+
+    /// A license priced by an amount in hand; its currency is the license's.
+    public init(name: String, vendor: String, seats: Int64?, price: Money) {
+        self.init(name: name, vendor: vendor, seats: seats, cost: "")
+        self.price = price
+        currency = price.currency.code
+    }
 
     public init(name: String, vendor: String, seats: Int64?, cost: String) {
         self.name = name
@@ -180,7 +189,7 @@ public struct LicenseDraft: Sendable {
         try LicenseDraft.validateName(name)
         // A currency written in the cost ("$10") decides, unless --currency says otherwise.
         let explicit = try self.currency.map(Currency.parse)
-        let price: Money = try MoneyParser.parse(cost, defaultCurrency: explicit ?? defaultCurrency)
+        let price: Money = try self.price ?? MoneyParser.parse(cost, defaultCurrency: explicit ?? defaultCurrency)
         let currency = explicit ?? price.currency
         let period = try Period.parse(period)
         guard price.currency == currency else {

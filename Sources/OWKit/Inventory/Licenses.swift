@@ -371,6 +371,8 @@ public enum Licenses {
         public var renewsOn: String?
         public var notes: String?
         public var cost: String?
+        /// A new price already in hand (adopting a price change): used instead of parsing `cost`.
+        public var price: Money?
         public var perSeat: Bool?
         /// Seats in all: more adds them to the newest purchase line at its seat price; fewer
         /// takes them from the newest lines first; never fewer than the seats held.
@@ -501,8 +503,8 @@ public enum Licenses {
                 try db.run("UPDATE licenses SET per_seat = ? WHERE id = ?", perSeat, l.id)
                 changed.append(("per_seat", .bool(perSeat)))
             }
-            if let costText = c.cost {
-                let price: Money = try MoneyParser.parse(costText, defaultCurrency: l.currency)
+            if c.cost != nil || c.price != nil {
+                let price: Money = try c.price ?? MoneyParser.parse(c.cost ?? "", defaultCurrency: l.currency)
                 guard price.currency == l.currency, price.minor >= 0 else {
                     throw OWError.usage("the cost must be a non-negative \(l.currency.code) amount")
                 }

@@ -43,11 +43,10 @@ public enum Approvals {
     /// The license a software request names: by name, or as the one active license of its vendor and plan.
     static func license(for r: Request, _ session: Session) throws -> License? {
         let db = session.db
-        let p = r.payload
-        let name = p["name"]?.stringValue ?? r.summary
-        let plan = p["plan"]?.stringValue
-        if let l = try Licenses.find(db, name) { return l }
-        guard let vendor = try Vendors.resolve(db, p["vendor"]?.stringValue ?? name) else { return nil }
+        let p = Requests.SoftwarePayload(r, ledgerCurrency: session.ledger.currency)
+        let plan = p.plan
+        if let l = try Licenses.find(db, p.name) { return l }
+        guard let vendor = try Vendors.resolve(db, p.vendor ?? p.name) else { return nil }
         var f = LicenseFilter()
         f.vendor = vendor.name
         f.includeCancelled = false
@@ -59,13 +58,8 @@ public enum Approvals {
 
     public static func seatCost(_ session: Session, _ r: Request) throws -> SeatCost {
         guard let l = try license(for: r, session) else {
-            let p = r.payload
-            let currency = try Currency.parse(p["currency"]?.stringValue ?? session.ledger.currency)
-            let price = p["cost"].flatMap { v -> Money? in
-                if case .number(let n) = v { return try? MoneyParser.parse(n, defaultCurrency: currency) as Money }
-                return nil
-            }
-            return .newLicense(name: p["name"]?.stringValue ?? r.summary, price: price, period: p["period"]?.stringValue ?? "monthly")
+            let p = Requests.SoftwarePayload(r, ledgerCurrency: session.ledger.currency)
+            return .newLicense(name: p.name, price: p.price, period: p.period ?? "monthly")
         }
         if l.holders.contains(where: { $0.caseInsensitiveCompare(r.requester) == .orderedSame }) { return .held(license: l.name) }
         if l.isUnlimited || (l.freeSeats ?? 0) > 0 { return .free(license: l.name) }
@@ -176,20 +170,15 @@ public enum Approvals {
     }
 
     static func provision(_ session: Session, _ r: Request) throws -> Int64 {
-        let p = r.payload
-        let name = p["name"]?.stringValue ?? r.summary
-        let plan = p["plan"]?.stringValue
+        let p = Requests.SoftwarePayload(r, ledgerCurrency: session.ledger.currency)
         var license = try license(for: r, session)
         if license == nil {
-            var d = LicenseDraft(
-                name: name, vendor: p["vendor"]?.stringValue ?? name, seats: p["seats"]?.intValue ?? 1,
-                cost: p["cost"].flatMap {
-                    if case .number(let n) = $0 { return n }
-                    return nil
-                } ?? "0")
-            d.plan = plan
-            d.currency = p["currency"]?.stringValue
-            d.period = p["period"]?.stringValue ?? "monthly"
+            let vendor = p.vendor ?? p.name
+            var d =
+                p.price.map { LicenseDraft(name: p.name, vendor: vendor, seats: p.seats, price: $0) }
+                ?? LicenseDraft(name: p.name, vendor: vendor, seats: p.seats, cost: "0")
+            d.plan = p.plan
+            d.period = p.period ?? "monthly"
             d.notes = "created by approving request #\(r.id)"
             let created = try Licenses.add(session, d)
             license = created

@@ -138,6 +138,43 @@ public enum Requests {
 
     // MARK: New requests
 
+    /// What a software request's payload holds: written by `request new software`, read when it
+    /// is approved — one type for both sides, not a dictionary read by key.
+    struct SoftwarePayload {
+        var name: String
+        var vendor: String?
+        var plan: String?
+        var seats: Int64
+        var price: Money?
+        var period: String?
+
+        init(name: String, vendor: String?, plan: String?, seats: Int64, price: Money?, period: String?) {
+            (self.name, self.vendor, self.plan, self.seats, self.price, self.period) = (name, vendor, plan, seats, price, period)
+        }
+
+        /// A stored request's; `summary` names the license when the payload does not (requests
+        /// written before names were kept), the ledger's currency prices a cost without one.
+        init(_ request: Request, ledgerCurrency: String) {
+            let p = request.payload
+            name = p["name"]?.stringValue ?? request.summary
+            vendor = p["vendor"]?.stringValue
+            plan = p["plan"]?.stringValue
+            seats = p["seats"]?.intValue ?? 1
+            period = p["period"]?.stringValue
+            if case .number(let n)? = p["cost"], let currency = try? Currency.parse(p["currency"]?.stringValue ?? ledgerCurrency) {
+                price = try? MoneyParser.parse(n, defaultCurrency: currency) as Money
+            }
+        }
+
+        var json: JSON {
+            .obj([
+                ("name", .string(name)), ("vendor", vendor.map(JSON.string) ?? .null), ("plan", plan.map(JSON.string) ?? .null),
+                ("seats", .int(seats)), ("cost", price.map { .number($0.decimal) } ?? .null),
+                ("currency", price.map { .string($0.currency.code) } ?? .null), ("period", period.map(JSON.string) ?? .null),
+            ])
+        }
+    }
+
     public struct SoftwareAsk: Sendable {
         public var name: String
         public var vendor: String?
@@ -160,11 +197,9 @@ public enum Requests {
         }
         let period = try ask.period.map(Period.parse)
         if money != nil && period == nil { throw OWError.usage("--cost needs --period (monthly, yearly, …)") }
-        let payload = JSON.obj([
-            ("name", .string(ask.name)), ("vendor", ask.vendor.map(JSON.string) ?? .null), ("plan", ask.plan.map(JSON.string) ?? .null),
-            ("seats", .int(ask.seats)), ("cost", money.map { .number($0.decimal) } ?? .null),
-            ("currency", money.map { .string($0.currency.code) } ?? .null), ("period", period.map { .string($0.description) } ?? .null),
-        ])
+        let payload = SoftwarePayload(
+            name: ask.name, vendor: ask.vendor, plan: ask.plan, seats: ask.seats, price: money, period: period?.description
+        ).json
         let summary = "software: \(ask.name)" + (ask.seats > 1 ? " × \(ask.seats)" : "")
         return try insert(session, kind: "software", summary: summary, payload: payload, reason: ask.reason, cost: money)
     }

@@ -237,8 +237,7 @@ public enum Findings {
                     if try Licenses.find(db, name) != nil { name = "\(vendorName) (adopted)" }
                     let currency = try Currency.parse(c.string("currency"))
                     var d = LicenseDraft(
-                        name: name, vendor: vendorName, seats: 1, cost: Money(minor: c.int("amount_minor"), currency: currency).decimal)
-                    d.currency = currency.code
+                        name: name, vendor: vendorName, seats: 1, price: Money(minor: c.int("amount_minor"), currency: currency))
                     let period = (try? Period.parse(c.optionalString("period") ?? "monthly")) ?? .monthly
                     d.period = period.description
                     if let charged = Time.parseDay(c.string("charged_on")), period.isRecurring {
@@ -270,8 +269,7 @@ public enum Findings {
                     let yearly = f.monthly.map { $0.minor * 12 == amount.minor && $0.minor != amount.minor } ?? false
                     var d = LicenseDraft(
                         name: try Licenses.find(db, vendor.name) == nil ? vendor.name : "\(vendor.name) (adopted)", vendor: vendor.name,
-                        seats: 1, cost: amount.decimal)
-                    d.currency = amount.currency.code
+                        seats: 1, price: amount)
                     d.period = yearly ? "yearly" : "monthly"
                     d.notes = "adopted from scan finding #\(id) (\(domain))"
                     license = try Licenses.add(session, d)
@@ -284,7 +282,7 @@ public enum Findings {
                 let current = try Licenses.get(db, String(lid))
                 var c = Licenses.Changes()
                 if current.perSeat, let seats = current.seats, seats > 0 {
-                    c.cost = Money(minor: (Rational(amount.minor, seats)).rounded, currency: amount.currency).decimal
+                    c.price = Money(minor: (Rational(amount.minor, seats)).rounded, currency: amount.currency)
                 } else {
                     // The first purchase line takes the difference; later lines keep their prices.
                     let others = try current.lines.dropFirst().checkedSum(\.cost.minor)
@@ -293,7 +291,7 @@ public enum Findings {
                             "finding #\(id): the new price \(amount.display) is below what \(current.name)'s later purchase lines cost",
                             hint: "set the price by hand: owatch license edit \(ShellWord.quoted(current.name)) --cost AMOUNT")
                     }
-                    c.cost = Money(minor: amount.minor - others, currency: amount.currency).decimal
+                    c.price = Money(minor: amount.minor - others, currency: amount.currency)
                 }
                 license = try Licenses.edit(session, String(lid), c)
             default:
