@@ -78,8 +78,12 @@ public enum MoneyParser {
 
     /// Separates the numeric part from a currency code or symbol before or after it.
     static func split(_ text: String) throws -> (String, String?) {
-        var s = text.replacingOccurrences(of: "\u{00A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ")
-            .trimmed(.whitespaces)
+        // No-break spaces (U+00A0, U+202F) as spaces; looked for by their lead bytes first, as
+        // most amounts have none (this runs for every amount of every receipt).
+        var s =
+            text.utf8.contains(where: { $0 == 0xC2 || $0 == 0xE2 })
+            ? text.replacingOccurrences(of: "\u{00A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ").trimmed(.whitespaces)
+            : text.trimmed(.whitespaces)
         var code: String?
         func take(_ found: String) throws {
             guard code == nil || code == found else { throw bad(text, "two currencies") }
@@ -135,7 +139,10 @@ public enum MoneyParser {
             s = String(s.dropLast())
         }  // "12.00-" on some statements
         s = s.trimmed(.whitespaces)
-        s = s.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "’", with: "").replacingOccurrences(of: " ", with: "")
+        // Group marks (1'234, 1’234, 1 234) dropped; most numbers have none.
+        if s.utf8.contains(where: { $0 == UInt8(ascii: "'") || $0 == 0xE2 || $0 == UInt8(ascii: " ") }) {
+            s = s.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "’", with: "").replacingOccurrences(of: " ", with: "")
+        }
         guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }),
             s.first!.isNumber || s.first == "." || s.first == ","
         else {

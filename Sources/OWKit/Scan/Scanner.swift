@@ -191,7 +191,8 @@ public enum Scanner {
         let targets = try options.paths.isEmpty ? registeredTargets(session) : namedTargets(session, options)
         let context = ScanContext(
             session: session, index: try VendorIndex(session.db), currency: try Currency.parse(session.ledger.currency),
-            limits: try ScanLimits.configured(session.ledger), progress: progress)
+            limits: try ScanLimits.configured(session.ledger), progress: progress, snapshot: ReadSnapshot(session.db))
+        defer { context.snapshot.close() }
         var result = ScanResult()
         var collected: [(ScanSource, [ScanItem])] = []
         for source in targets {
@@ -199,8 +200,12 @@ public enum Scanner {
             try read(source, context, result: &result) { item, mboxEnd, result in
                 batch.items.append(item)
                 if let mboxEnd { batch.mboxEnd = mboxEnd }
-                if !options.dryRun && batch.isFull { try batch.write(context, result: &result) }
+                if !options.dryRun && batch.isFull {
+                    context.snapshot.close()
+                    try batch.write(context, result: &result)
+                }
             }
+            context.snapshot.close()
             if options.dryRun {
                 collected.append((source, batch.items))
             } else {
@@ -272,9 +277,33 @@ public enum Scanner {
         let currency: Currency
         let limits: ScanLimits
         let progress: ((String) -> Void)?
+        let snapshot: ReadSnapshot
 
         func seen(_ key: String) throws -> Bool {
-            try session.db.one("SELECT 1 AS x FROM seen_items WHERE key = ?", key) != nil
+            try snapshot.open()
+            return try session.db.one("SELECT 1 AS x FROM seen_items WHERE key = ?", key) != nil
+        }
+    }
+
+    /// Reading between two batch writes happens in one read transaction: a lookup outside one
+    /// starts and ends its own (the WAL read lock, each time), which was a tenth of a first scan.
+    /// Closed before every write, which needs its own BEGIN IMMEDIATE; at most a batch (half a
+    /// second of reading) long, so it never holds a checkpoint back for long.
+    final class ReadSnapshot {
+        private let db: Database
+        private var isOpen = false
+        init(_ db: Database) { self.db = db }
+
+        func open() throws {
+            guard !isOpen, !db.isInTransaction else { return }
+            try db.execute("BEGIN DEFERRED")
+            isOpen = true
+        }
+
+        func close() {
+            guard isOpen else { return }
+            isOpen = false
+            if db.isInTransaction { try? db.execute("COMMIT") }
         }
     }
 
