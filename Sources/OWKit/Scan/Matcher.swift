@@ -18,6 +18,9 @@ struct Matcher {
     let index: VendorIndex
     private var licensesByVendor: [Int64: [License]] = [:]
     private var created: [Int64] = []
+    /// Unmanaged findings' keys known to exist: a finding's key is never reused, so the vendor's
+    /// next charges in a scan of thousands need not try to insert it again.
+    private var unmanagedKeys = Set<String>()
 
     private let prices: PriceCheck
     /// Days either side within which one payment seen in two kinds of source is one charge.
@@ -145,11 +148,13 @@ struct Matcher {
 
     /// Spend that matches no license: one open finding per vendor and currency.
     private mutating func unmanagedFinding(_ c: Charge, chargeID: Int64, day: String) throws {
+        let key = "unmanaged:\(c.vendor.id):\(c.amount.currency.code)"
+        guard unmanagedKeys.insert(key).inserted else { return }
         let period = c.period ?? .monthly
         let monthly = Money(minor: (Rational(c.amount.minor, 1) * period.chargesPerMonth).rounded, currency: c.amount.currency)
         try add(
             Findings.record(
-                session.db, kind: "unmanaged", key: "unmanaged:\(c.vendor.id):\(c.amount.currency.code)", vendor: c.vendor, licenseID: nil,
+                session.db, kind: "unmanaged", key: key, vendor: c.vendor, licenseID: nil,
                 chargeID: chargeID, amount: c.amount, monthly: monthly,
                 summary: "\(c.vendor.name): \(c.amount.display) paid on \(day) matches no license (about \(monthly.display) a month)",
                 now: session.now, currencyAssumed: c.currencyAssumed))
