@@ -47,13 +47,13 @@ final class StateDigest: TransactionObserver {
         }
 
         /// One row: SHA-256 over the table name and each value with its type, first 128 bits.
-        static func row(_ table: String, _ values: [SQLValue], with hasher: Crypto.SHA256 = Crypto.SHA256()) -> Digest {
+        static func row(_ table: String, _ values: [SQLValue], with hasher: Crypto.SHA256) -> Digest {
             var bytes = Array(table.utf8) + [0]
             for v in values { encode(v, into: &bytes) }
             return of(bytes, with: hasher)
         }
 
-        static func of(_ encoded: [UInt8], with hasher: Crypto.SHA256 = Crypto.SHA256()) -> Digest {
+        static func of(_ encoded: [UInt8], with hasher: Crypto.SHA256) -> Digest {
             var d = Digest()
             (d.a, d.b) = encoded.withUnsafeBytes { hasher.prefix128($0) }
             return d

@@ -140,8 +140,10 @@ public struct Exporter: Sendable {
         var header = keys.map { $0.uppercased() }
         var numeric = keys.indices.map { i in records.first.map { i < $0.fields.count && Exporter.isNumeric($0.fields[i].value) } ?? false }
         var rows = records.map { $0.fields.map { Exporter.tableCell($0.value) } }
+        // Each cell measured once: widths, cuts and padding all read these.
+        var lengths = rows.map { $0.map(Exporter.length) }
         var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], Exporter.length(cell)) } }
+        for row in lengths { for (i, n) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], n) } }
         // On a terminal that is too narrow: first drop columns with nothing in them (unless the
         // user chose them), then shrink the widest until the line fits, marking cuts with "…".
         if let width, chosenColumns == nil, widths.reduce(0, +) + 2 * (widths.count - 1) > width, !rows.isEmpty {
@@ -151,6 +153,7 @@ public struct Exporter: Sendable {
                 header = keep(header)
                 widths = keep(widths)
                 rows = rows.map(keep)
+                lengths = lengths.map(keep)
                 numeric = keep(numeric)
             }
         }
@@ -159,16 +162,19 @@ public struct Exporter: Sendable {
             while widths.reduce(0, +) + gaps > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
                 widths[widest] -= 1
             }
-            rows = rows.map { row in
-                row.enumerated().map { i, cell in Exporter.length(cell) > widths[i] ? String(cell.prefix(widths[i] - 1)) + "…" : cell }
+            for r in rows.indices {
+                for i in rows[r].indices where lengths[r][i] > widths[i] {
+                    rows[r][i] = String(rows[r][i].prefix(widths[i] - 1)) + "…"
+                    lengths[r][i] = widths[i]
+                }
             }
         }
         // Written straight into one string: a sync's diff can be 30,000 lines.
         var out = ""
-        func line(_ cells: [String]) {
+        func line(_ cells: [String], _ cellLengths: [Int]) {
             for (i, c) in cells.enumerated() {
                 if i > 0 { out += "  " }
-                let pad = max(0, widths[i] - Exporter.length(c))
+                let pad = max(0, widths[i] - cellLengths[i])
                 if numeric[i] {
                     out += String(repeating: " ", count: pad) + c
                 } else {
@@ -178,10 +184,10 @@ public struct Exporter: Sendable {
             }
         }
         if color { out += "\u{1B}[1m" }
-        line(header)
+        line(header, header.map(\.count))
         out += color ? "\u{1B}[0m\n" : "\n"
-        for row in rows {
-            line(row)
+        for (row, rowLengths) in zip(rows, lengths) {
+            line(row, rowLengths)
             out += "\n"
         }
         return out

@@ -359,11 +359,6 @@ public enum DirectorySync {
             }
             if p.status == .gone { toOffboard.append((u, "\(format.rawValue) says suspended or deprovisioned")) }
         }
-        // Recorded in the sync's own event: one per person would be 10,000 for an office's first sync.
-        var edited: [JSON] = []
-        for (edit, changed) in zip(updates, try Users.update(db, updates)) where !changed.isEmpty {
-            edited.append(.obj([("user", .string(edit.user.name))] + changed))
-        }
         // Active people the export does not list: gone, or only missing from this export.
         for u in users where u.isActive && !matched.contains(u.id) && u.role != .scanner {
             if offboardMissing {
@@ -371,10 +366,14 @@ public enum DirectorySync {
             } else if u.role != .admin {
                 changes.append(
                     Change(kind: .missing, user: u.name, email: u.email, what: "not in the export; kept (--offboard-missing offboards)"))
-                if !dryRun, u.directoryStatus != "missing" {
-                    try db.run("UPDATE users SET directory_status = 'missing' WHERE id = ?", u.id)
-                }
+                if !dryRun { updates.append(Users.Edit(user: u, directory: ("missing", nil))) }
             }
+        }
+        // One statement for every person's edits; recorded in the sync's own event (one event per
+        // person would be 10,000 for an office's first sync).
+        var edited: [JSON] = []
+        for (edit, changed) in zip(updates, try Users.update(db, updates)) where !changed.isEmpty {
+            edited.append(.obj([("user", .string(edit.user.name))] + changed))
         }
         var saving: [Currency: Int64] = [:]
         var leaving: [(User, String)] = []

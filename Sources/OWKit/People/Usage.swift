@@ -342,6 +342,8 @@ public struct ReclaimRow: Sendable {
     public let lastActive: String?
     public let why: String
     public var monthly: Money { Money(minor: (license.seatMonthlyExact * seats).rounded, currency: license.currency) }
+    /// The dedupe key of the finding that names a held seat: `orphaned:LICENSE:USER` or `inactive:LICENSE:USER`.
+    static func findingKey(_ reason: Reason, license: Int64, user: String) -> String { "\(reason.rawValue):\(license):\(user)" }
     public var yearly: Money { Money(minor: (license.seatMonthlyExact * seats * 12).rounded, currency: license.currency) }
 }
 
@@ -353,10 +355,13 @@ public enum SeatFindings {
         let license: Int64
         let user: String
         let reason: ReclaimRow.Reason
-        let why: String
+        /// Why an orphaned seat is one; nil for an inactive seat, which says it from its last use.
+        let orphanedBy: String?
         let lastActive: String?
-        /// The finding's dedupe key: `orphaned:LICENSE:USER` or `inactive:LICENSE:USER`.
-        var key: String { "\(reason.rawValue):\(license):\(user)" }
+        let threshold: Duration
+        /// Worked out only for the rows shown or recorded, not for every seat a refresh compares.
+        var why: String { orphanedBy ?? lastActive.map { "last used \($0), more than \(threshold) ago" } ?? "never used" }
+        var key: String { ReclaimRow.findingKey(reason, license: license, user: user) }
     }
 
     /// Held seats of active, not unlimited licenses (of one license with `only`) whose holder is
@@ -382,15 +387,14 @@ public enum SeatFindings {
             let offboarded = row.int(2) != 0
             let directory = row.optionalString(3)
             let last = row.optionalString(4)
-            if offboarded || directory == "suspended" || directory == "missing" {
-                let why = offboarded ? "offboarded" : (directory == "missing" ? "not in the directory" : "suspended in the directory")
-                seats.append(HeldSeat(license: row.int(0), user: row.string(1), reason: .orphaned, why: why, lastActive: last))
-            } else {
-                seats.append(
-                    HeldSeat(
-                        license: row.int(0), user: row.string(1), reason: .inactive,
-                        why: last.map { "last used \($0), more than \(threshold) ago" } ?? "never used", lastActive: last))
-            }
+            let orphanedBy: String? =
+                offboarded
+                ? "offboarded"
+                : directory == "missing" ? "not in the directory" : directory == "suspended" ? "suspended in the directory" : nil
+            seats.append(
+                HeldSeat(
+                    license: row.int(0), user: row.string(1), reason: orphanedBy == nil ? .inactive : .orphaned, orphanedBy: orphanedBy,
+                    lastActive: last, threshold: threshold))
         }
         return seats
     }
@@ -452,14 +456,17 @@ public enum SeatFindings {
         let reported = Set(open.map { $0.string("dedupe_key") })
         var keep = Set<String>()
         var new: [HeldSeat] = []
-        for seat in seats where keep.insert(seat.key).inserted && !reported.contains(seat.key) { new.append(seat) }
+        for seat in seats {
+            let key = seat.key
+            if keep.insert(key).inserted && !reported.contains(key) { new.append(seat) }
+        }
         if !new.isEmpty {
             var f = LicenseFilter()
             f.ids = Set(new.map(\.license))
             for r in rows(new, licenses: try Licenses.list(db, filter: f, today: now), idle: false) {
                 _ = try Findings.record(
                     db, kind: r.reason == .orphaned ? "orphaned_seat" : "inactive_seat",
-                    key: "\(r.reason.rawValue):\(r.license.id):\(r.user ?? "")", vendor: nil, licenseID: r.license.id,
+                    key: ReclaimRow.findingKey(r.reason, license: r.license.id, user: r.user ?? ""), vendor: nil, licenseID: r.license.id,
                     chargeID: nil, amount: nil, monthly: r.monthly,
                     summary: "\(r.license.name): \(r.user ?? "?")'s seat (\(r.why)) costs \(r.monthly.display) a month", now: now)
             }

@@ -148,24 +148,6 @@ public enum Requests {
         var price: Money?
         var period: String?
 
-        init(name: String, vendor: String?, plan: String?, seats: Int64, price: Money?, period: String?) {
-            (self.name, self.vendor, self.plan, self.seats, self.price, self.period) = (name, vendor, plan, seats, price, period)
-        }
-
-        /// A stored request's; `summary` names the license when the payload does not (requests
-        /// written before names were kept), the ledger's currency prices a cost without one.
-        init(_ request: Request, ledgerCurrency: String) {
-            let p = request.payload
-            name = p["name"]?.stringValue ?? request.summary
-            vendor = p["vendor"]?.stringValue
-            plan = p["plan"]?.stringValue
-            seats = p["seats"]?.intValue ?? 1
-            period = p["period"]?.stringValue
-            if case .number(let n)? = p["cost"], let currency = try? Currency.parse(p["currency"]?.stringValue ?? ledgerCurrency) {
-                price = try? MoneyParser.parse(n, defaultCurrency: currency) as Money
-            }
-        }
-
         var json: JSON {
             .obj([
                 ("name", .string(name)), ("vendor", vendor.map(JSON.string) ?? .null), ("plan", plan.map(JSON.string) ?? .null),
@@ -336,5 +318,21 @@ extension RequestOutcome {
         let outcome = Hooks.run(event, payload: payload, ledger: session.ledger)
         copy = RequestOutcome(request: request, warnings: warnings + [outcome.warning].compactMap { $0 }, remainingLeave: remainingLeave)
         return copy
+    }
+}
+
+extension Requests.SoftwarePayload {
+    /// A stored request's; `summary` names the license when the payload does not (requests
+    /// written before names were kept), the ledger's currency prices a cost without one.
+    init(_ request: Request, ledgerCurrency: String) {
+        let p = request.payload
+        name = p["name"]?.stringValue ?? request.summary
+        vendor = p["vendor"]?.stringValue
+        plan = p["plan"]?.stringValue
+        seats = p["seats"]?.intValue ?? 1
+        period = p["period"]?.stringValue
+        if case .number(let n)? = p["cost"], let currency = try? Currency.parse(p["currency"]?.stringValue ?? ledgerCurrency) {
+            price = try? MoneyParser.parse(n, defaultCurrency: currency) as Money
+        }
     }
 }

@@ -159,10 +159,9 @@ enum ReceiptReader {
             // The long tail: a receipt from a sender nobody registered may be shadow IT. Only mail
             // whose subject says receipt or invoice has its text read (most of an inbox does not).
             r.notACharge = "sender is not a known vendor"
-            guard domain == nil, let at = address.lastIndex(of: "@"), lowerSubject.contains(any: receiptNeedles),
+            guard domain == nil, let host = Self.host(address), lowerSubject.contains(any: receiptNeedles),
                 !lowerSubject.contains(any: notChargeSubjectNeedles)
             else { return r }
-            let host = String(address[address.index(after: at)...])
             return try unknownSubscription(message, r, host: host, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
         }
         // Mail from a vendor that is plainly not a charge (newsletters, trials) is dismissed too.
