@@ -1,12 +1,12 @@
 import Foundation
 
-/// A person in the office.
 /// Whether a person still works here as far as owatch knows (the `users.status` column).
 public enum UserStatus: String, Sendable, CaseIterable {
     case active
     case offboarded
 }
 
+/// A person in the office.
 public struct User: Sendable {
     public let id: Int64
     public let name: String
@@ -21,19 +21,25 @@ public struct User: Sendable {
     /// directory's last sign-in.
     public let directoryStatus: String?
     public let lastSignIn: String?
+}
 
-    init(row: Row) {
-        id = row.int("id")
-        name = row.string("name")
-        role = Role(rawValue: row.string("role")) ?? .employee
-        dept = row.optionalString("dept")
-        email = row.optionalString("email")
-        status = UserStatus(rawValue: row.string("status")) ?? .active
-        fullName = row.optionalString("full_name")
-        createdAt = row.string("created_at")
-        offboardedAt = row.optionalString("offboarded_at")
-        directoryStatus = row.optionalString("directory_status")
-        lastSignIn = row.optionalString("last_sign_in")
+extension User: FetchableRow {
+    public static let selection =
+        "users.id, users.name, users.role, users.dept, users.email, users.full_name, users.status, users.created_at, "
+        + "users.offboarded_at, users.directory_status, users.last_sign_in"
+
+    public init(row: Row) throws {
+        id = try row.integer(0)
+        name = try row.text(1)
+        role = try row.value(2, as: Role.self)
+        dept = try row.optionalText(3)
+        email = try row.optionalText(4)
+        fullName = try row.optionalText(5)
+        status = try row.value(6, as: UserStatus.self)
+        createdAt = try row.text(7)
+        offboardedAt = try row.optionalText(8)
+        directoryStatus = try row.optionalText(9)
+        lastSignIn = try row.optionalText(10)
     }
 
     public var isActive: Bool { status == .active }
@@ -63,9 +69,10 @@ public enum Users {
     }
 
     static func validateEmail(_ email: String) throws {
-        let parts = email.utf8.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains(UInt8(ascii: ".")), email.utf8.count <= 254,
-            !hasWhitespace(email)
+        let bytes = email.utf8
+        let at = bytes.firstIndex(of: UInt8(ascii: "@"))
+        guard let at, at != bytes.startIndex, bytes.lastIndex(of: UInt8(ascii: "@")) == at,
+            bytes[bytes.index(after: at)...].contains(UInt8(ascii: ".")), bytes.count <= 254, !hasWhitespace(email)
         else {
             throw OWError.usage("invalid email '\(email)'")
         }
@@ -86,8 +93,11 @@ public enum Users {
 
     /// A full name is free text on one line: "Zoë Lefèvre", "María José García-López".
     static func validateFullName(_ fullName: String) throws {
-        guard !fullName.isEmpty, fullName.count <= 200,
-            !fullName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        // Printable ASCII (most names of a 10,000-person sync) needs no Unicode properties.
+        let printableASCII = fullName.utf8.count <= 200 && fullName.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        guard !fullName.isEmpty,
+            printableASCII
+                || (fullName.count <= 200 && !fullName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }))
         else {
             throw OWError.usage("a full name is 1-200 characters on one line, without control characters")
         }
@@ -130,13 +140,14 @@ public enum Users {
     /// journal, the state-digest triggers being able to fail) costs more than the rows.
     static func update(_ db: Database, _ edits: [Edit]) throws -> [[(String, JSON)]] {
         var audited: [[(String, JSON)]] = []
-        var staged = 0
+        audited.reserveCapacity(edits.count)
         try db.execute(
             """
             CREATE TEMP TABLE IF NOT EXISTS user_edits(id INTEGER PRIMARY KEY, mask INTEGER NOT NULL,
                 dept TEXT, email TEXT, full_name TEXT, directory_status TEXT, last_sign_in TEXT);
             DELETE FROM temp.user_edits;
             """)
+        var staged: [SQLValue] = []
         for edit in edits {
             var values: [String?] = Array(repeating: nil, count: editable.count)
             var mask = 0
@@ -159,11 +170,12 @@ public enum Users {
             }
             audited.append(changes)
             guard mask != 0 else { continue }
-            try db.run(
-                "INSERT INTO temp.user_edits VALUES (?,?,?,?,?,?,?)", u.id, mask, values[0], values[1], values[2], values[3], values[4])
-            staged += 1
+            staged.append(.int(u.id))
+            staged.append(.int(Int64(mask)))
+            for v in values { staged.append(v.map(SQLValue.text) ?? .null) }
         }
-        guard staged > 0 else { return audited }
+        try db.insertRows(into: "temp.user_edits", width: 2 + editable.count, values: staged)
+        guard !staged.isEmpty else { return audited }
         // A column whose bit is not in the mask keeps its value; one whose bit is set takes the staged one (NULL clears it).
         let assignments = editable.enumerated().map { i, c in "\(c) = iif(e.mask & \(1 << i), e.\(c), users.\(c))" }
         try db.execute(
@@ -187,7 +199,7 @@ public enum Users {
     }
 
     public static func find(_ db: Database, _ name: String) throws -> User? {
-        try db.one("SELECT * FROM users WHERE name = ?", name).map(User.init)
+        try db.fetchOne(User.self, "SELECT \(User.selection) FROM users WHERE name = ?", name)
     }
 
     public static func get(_ db: Database, _ name: String) throws -> User {
@@ -198,13 +210,13 @@ public enum Users {
     }
 
     public static func list(_ db: Database, includeOffboarded: Bool = true, role: Role? = nil, dept: String? = nil) throws -> [User] {
-        try db.query(
+        try db.fetchAll(
+            User.self,
             """
-            SELECT * FROM users
+            SELECT \(User.selection) FROM users
             WHERE (?1 = 1 OR status = 'active') AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR dept = ?3 COLLATE NOCASE)
             ORDER BY name COLLATE NOCASE
-            """, includeOffboarded, role?.rawValue, dept
-        ).map(User.init)
+            """, includeOffboarded, role?.rawValue, dept)
     }
 
     /// Inserts a user; must run inside a write transaction.

@@ -82,3 +82,79 @@ public struct Row: Sendable {
         }
     }
 }
+
+/// Strict reads, for types read by `FetchableRow`: a NULL or wrongly typed column is an error
+/// naming the column, never a silent "" or 0.
+extension Row {
+    private func mismatch(_ i: Int, _ expected: String) -> OWError {
+        OWError.badData(
+            "the ledger's \(columns[i]) column holds \(values[i].typeName) where \(expected) belongs", hint: "run `owatch doctor`")
+    }
+
+    public func text(_ i: Int) throws -> String {
+        guard case .text(let s) = values[i] else { throw mismatch(i, "text") }
+        return s
+    }
+
+    public func optionalText(_ i: Int) throws -> String? {
+        switch values[i] {
+        case .null: return nil
+        case .text(let s): return s
+        default: throw mismatch(i, "text or NULL")
+        }
+    }
+
+    public func integer(_ i: Int) throws -> Int64 {
+        guard case .int(let n) = values[i] else { throw mismatch(i, "an integer") }
+        return n
+    }
+
+    public func optionalInteger(_ i: Int) throws -> Int64? {
+        switch values[i] {
+        case .null: return nil
+        case .int(let n): return n
+        default: throw mismatch(i, "an integer or NULL")
+        }
+    }
+
+    /// A `String`-backed enum's case: text naming no case is an error too.
+    public func value<T: RawRepresentable>(_ i: Int, as: T.Type) throws -> T where T.RawValue == String {
+        guard let v = T(rawValue: try text(i)) else { throw mismatch(i, "one of \(T.self)'s values") }
+        return v
+    }
+}
+
+extension SQLValue {
+    var typeName: String {
+        switch self {
+        case .null: "NULL"
+        case .int: "an integer"
+        case .real: "a real number"
+        case .text: "text"
+        case .blob: "a blob"
+        }
+    }
+}
+
+/// A type read from the rows of one explicit SELECT, column by column in its order (GRDB's
+/// `FetchableRecord`, in small): `SELECT \(T.selection) FROM …`, never `SELECT *`.
+public protocol FetchableRow {
+    /// The columns `init(row:)` reads, in the order it reads them.
+    static var selection: String { get }
+    init(row: Row) throws
+}
+
+extension Database {
+    /// Every row of `sql`, which selects `T.selection`.
+    public func fetchAll<T: FetchableRow>(_: T.Type, _ sql: String, _ args: any SQLiteValue...) throws -> [T] {
+        var out: [T] = []
+        try statement(sql).run(args) { out.append(try T(row: $0)) }
+        return out
+    }
+
+    public func fetchOne<T: FetchableRow>(_: T.Type, _ sql: String, _ args: any SQLiteValue...) throws -> T? {
+        var first: T?
+        try statement(sql).run(args) { if first == nil { first = try T(row: $0) } }
+        return first
+    }
+}

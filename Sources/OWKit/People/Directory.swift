@@ -152,6 +152,7 @@ public enum DirectorySync {
         let upn = format == .entra ? column("userprincipalname") : nil
         guard let email else { throw OWError.badData("the \(format.rawValue) export has no e-mail column") }
         var out: [DirectoryPerson] = []
+        out.reserveCapacity(records.count)
         for r in records.dropFirst() {
             func field(_ i: Int?) -> String? {
                 i.flatMap { $0 < r.fields.count ? CSV.trim(r.fields[$0]) : nil }.flatMap { $0.isEmpty ? nil : $0 }
@@ -276,6 +277,9 @@ public enum DirectorySync {
     {
         let (format, people) = try read(text, format: format)
         var outcome = Outcome(format: format, people: people.count, dryRun: dryRun)
+        // A first sync rewrites every person's row and then reads every seat: with SQLite's 2 MB
+        // page cache a large office's pages would be evicted and read again mid-transaction.
+        if people.count > 2_000 { try session.db.setCacheSize(mebibytes: 32) }
         try session.write {
             // A dry run writes nothing, stale findings included; a real one refreshes them once, at its end.
             if dryRun {
@@ -297,25 +301,34 @@ public enum DirectorySync {
         let dryRun = outcome.dryRun
         let db = session.db
         let users = try Users.list(db)
-        var byEmail: [String: User] = [:]
-        var byName: [String: User] = [:]
-        var byLogin: [String: User] = [:]
-        for u in users {
-            if let e = u.email?.lowercased() { byEmail[e] = byEmail[e] ?? u } else { byLogin[u.name.lowercased()] = u }
-            if let n = u.fullName?.lowercased() { byName[n] = byName[n] ?? u }
+        // Positions in `users`, not copies of them: an office's first sync indexes 10,000 people.
+        var byEmail: [String: Int] = [:]
+        var byName: [String: Int] = [:]
+        var byLogin: [String: Int] = [:]
+        byEmail.reserveCapacity(users.count)
+        byName.reserveCapacity(users.count)
+        for (i, u) in users.enumerated() {
+            if let e = u.email?.lowercased() {
+                if byEmail[e] == nil { byEmail[e] = i }
+            } else {
+                byLogin[u.name.lowercased()] = i
+            }
+            if let n = u.fullName?.lowercased(), byName[n] == nil { byName[n] = i }
         }
         // By e-mail; then by full name; then a person without an e-mail whose user name is the address's local part.
-        func match(_ p: DirectoryPerson) -> User? {
+        func match(_ p: DirectoryPerson) -> Int? {
             byEmail[p.email] ?? p.fullName.flatMap { byName[$0.lowercased()] }
                 ?? p.email.split(separator: "@").first.flatMap { byLogin[String($0)] }
         }
         var taken = Set(users.map { $0.name.lowercased() })
-        var matched = Set<Int64>()
+        var matched = Array(repeating: false, count: users.count)
         var changes: [Change] = []
         var toOffboard: [(User, String)] = []
         var updates: [Users.Edit] = []
+        changes.reserveCapacity(people.count)
+        updates.reserveCapacity(people.count)
         for p in people {
-            guard let u = match(p), !matched.contains(u.id) else {
+            guard let i = match(p), !matched[i] else {
                 guard p.status != .gone else { continue }  // someone who left before owatch knew them
                 let name = uniqueName(for: p.email, taken: &taken)
                 changes.append(
@@ -336,7 +349,8 @@ public enum DirectorySync {
                 }
                 continue
             }
-            matched.insert(u.id)
+            matched[i] = true
+            let u = users[i]
             guard u.isActive else { continue }
             var edits: (dept: String?, email: String?, fullName: String?) = (nil, nil, nil)
             if u.email?.lowercased() != p.email {
@@ -360,7 +374,7 @@ public enum DirectorySync {
             if p.status == .gone { toOffboard.append((u, "\(format.rawValue) says suspended or deprovisioned")) }
         }
         // Active people the export does not list: gone, or only missing from this export.
-        for u in users where u.isActive && !matched.contains(u.id) && u.role != .scanner {
+        for (i, u) in users.enumerated() where u.isActive && !matched[i] && u.role != .scanner {
             if offboardMissing {
                 toOffboard.append((u, "not in the export"))
             } else if u.role != .admin {
