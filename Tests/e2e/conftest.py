@@ -10,6 +10,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("OWATCH_BIN", str(ROOT / ".build" / "debug" / "owatch"))
 
+# Tests that take a ledger back to an older schema undo migration 10 first (its triggers name
+# columns that the older schemas lack).
+UNDO_SCHEMA_10 = "".join(
+    f"DROP TRIGGER seat_findings_after_{t}; "
+    for t in ("seat_insert", "seat_delete", "seat_update", "usage_insert", "usage_delete", "usage_update", "user_update", "user_delete",
+              "license_update", "license_delete", "purchase_insert", "purchase_delete", "purchase_update", "finding_update",
+              "finding_delete")) + "DELETE FROM meta WHERE key = 'seat_findings.current'; "
+
 
 class Result:
     def __init__(self, proc):

@@ -167,6 +167,59 @@ def test_missing_people_are_offboarded_only_when_asked(staffed):
     assert not [f for f in o.ok("scan", "findings", "--json").json() if f["kind"] == "orphaned_seat"]   # the seats were freed
 
 
+def seat_findings(o):
+    return sorted((f["id"], f["kind"], f["license"], f["summary"]) for f in o.ok("scan", "findings", "--json").json()
+                  if f["kind"] in ("orphaned_seat", "inactive_seat"))
+
+
+def current_mark(o):
+    return o.sql("SELECT value FROM meta WHERE key = 'seat_findings.current'").strip()
+
+
+def test_a_sync_refreshing_only_its_peoples_seats_agrees_with_a_full_refresh(staffed):
+    """A sync that finds the seat findings current refreshes only the seats of the people whose
+    standing it changed; the findings are the ones a refresh of every seat gives."""
+    o = staffed
+    (o.home / "u.csv").write_text(f"email,last_active\nbob@acme.example,{ago(90)}\ncarol@acme.example,{ago(61)}\nerin@acme.example,{ago(3)}\n")
+    o.ok("usage", "import", "Slack", "u.csv")
+    assert current_mark(o) == ago(60)                           # the full refresh counted from 60 days ago
+    rows = [google_row("Bob", "B", "bob@acme.example", status="Suspended"), google_row("Carol", "C", "carol@acme.example"),
+            google_row("Erin", "E", "erin@acme.example"), google_row("Dave", "Miller", "dave.old@acme.example")]
+    sync(o, "g.csv", google_export(rows))
+    after_sync = seat_findings(o)
+    assert [k for _, k, _, s in after_sync] == ["inactive_seat"] and "carol" in after_sync[0][3]   # bob left: his seat is free
+    assert current_mark(o) == ago(60)
+    # The same ledger refreshed in full (the mark cleared by hand, then a scan of nothing) changes nothing.
+    o.sql("DELETE FROM meta WHERE key = 'seat_findings.current'")
+    (o.home / "empty").mkdir()
+    o.ok("scan", "empty")
+    assert seat_findings(o) == after_sync
+    o.ok("audit", "verify", "--state")
+
+
+def test_a_sync_after_a_day_or_an_outside_edit_refreshes_every_seat(staffed):
+    """The mark says from which day the findings were counted: another day, or any change to
+    seats, usage, people or licenses made with another tool, means every seat is looked at again."""
+    o = staffed
+    (o.home / "u.csv").write_text(f"email,last_active\ncarol@acme.example,{ago(61)}\nerin@acme.example,{ago(3)}\n")
+    o.ok("usage", "import", "Slack", "u.csv")
+    assert len(seat_findings(o)) == 1
+    o.sql("UPDATE usage SET last_active = '2000-01-01' WHERE user_id = (SELECT id FROM users WHERE name = 'erin')")
+    assert current_mark(o) == ""                                # the trigger cleared it
+    rows = [google_row("Bob", "B", "bob@acme.example", status="Suspended"), google_row("Carol", "C", "carol@acme.example"),
+            google_row("Erin", "E", "erin@acme.example"), google_row("Dave", "Miller", "dave.old@acme.example")]
+    sync(o, "g.csv", google_export(rows))
+    assert sorted(s.split(":")[0] for _, _, _, s in seat_findings(o)) == ["Slack", "Slack"]     # carol's and erin's
+    # Findings counted yesterday: a seat may have crossed the threshold overnight.
+    o.sql("UPDATE usage SET last_active = '2000-01-01' WHERE user_id = (SELECT id FROM users WHERE name = 'carol') AND license_id = "
+          "(SELECT id FROM licenses WHERE name = 'Figma')")
+    o.sql("INSERT INTO usage(license_id, user_id, last_active, source, imported_at) SELECT l.id, u.id, '2000-01-01', 'generic', '2026-01-01' "
+          "FROM licenses l, users u WHERE l.name = 'Figma' AND u.name = 'carol'")
+    o.sql(f"INSERT OR REPLACE INTO meta(key, value) VALUES ('seat_findings.current', '{ago(61)}')")
+    sync(o, "g2.csv", google_export(rows[:3] + [google_row("Dave", "Miller", "dave.old@acme.example", dept="ops")]))   # a change
+    assert "Figma" in " ".join(s for _, _, _, s in seat_findings(o))
+
+
 USAGE = {   # format: (header, row for (email, login, date)) as each vendor writes its export
     "generic": ("email,last_active", lambda e, l, d: f"{e},{d}"),
     "google": (GOOGLE_HEADER, lambda e, l, d: google_row("A", "B", e, sign_in=(d.replace("-", "/") + " 10:00:00 UTC") if d else "Never logged in")),

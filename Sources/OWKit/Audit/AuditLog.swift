@@ -56,18 +56,43 @@ public enum AuditLog {
         details: JSON = .object([]), now: Date = Date(), recomputedState: Bool = false
     ) throws {
         precondition(db.isInTransaction, "audit events are written in the transaction of their change")
-        let last = try db.one("SELECT seq, hash, state FROM events ORDER BY seq DESC LIMIT 1")
-        let seq = (last?.int("seq") ?? 0) + 1
-        let prev = last?.string("hash") ?? genesis
+        let tracker = db.observer as? StateDigest
+        // The head of the chain: as this transaction last wrote it (a sync writes hundreds of
+        // events), else from the table.
+        let head: StateDigest.Head
+        if let known = tracker?.head {
+            head = known
+        } else if let last = try db.one("SELECT seq, hash, state FROM events ORDER BY seq DESC LIMIT 1") {
+            head = StateDigest.Head(
+                seq: last.int(0), hash: last.string(1), state: last.optionalString(2).flatMap(StateDigest.Digest.init(hex:)))
+        } else {
+            head = StateDigest.Head(seq: 0, hash: genesis, state: nil)
+        }
+        let seq = head.seq + 1
         let time = Time.rfc3339(now)
         let detailText = details.encoded(sortedKeys: true)
-        let state = recomputedState ? try StateDigest.recompute(db).hex : try stateAfter(db, previous: last?.optionalString("state"))
+        // The state after this event: the previous one with this transaction's rows folded in,
+        // or (after events that had none, or a migration) computed from the tables once.
+        var state: StateDigest.Digest? = nil
+        if let tracker {
+            let delta = tracker.takeDelta()
+            if !recomputedState, var previous = head.state {
+                previous.toggle(delta)
+                state = previous
+            } else {
+                state = try StateDigest.recompute(db)
+            }
+        } else if recomputedState {
+            state = try StateDigest.recompute(db)
+        }
+        let stateText = state?.hex
         let hash = AuditEvent.hash(
-            prev: prev, seq: seq, time: time, actor: actor.name, role: actor.role.rawValue,
-            action: action, object: object, details: detailText, state: state)
+            prev: head.hash, seq: seq, time: time, actor: actor.name, role: actor.role.rawValue,
+            action: action, object: object, details: detailText, state: stateText)
         try db.run(
             "INSERT INTO events(seq, time, actor, role, action, object, details, prev_hash, hash, state) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            seq, time, actor.name, actor.role.rawValue, action, object, detailText, prev, hash, state)
+            seq, time, actor.name, actor.role.rawValue, action, object, detailText, head.hash, hash, stateText)
+        tracker?.head = StateDigest.Head(seq: seq, hash: hash, state: state)
     }
 
     /// After a migration that changes audited tables' shape (a new column changes every row's
@@ -96,16 +121,6 @@ public enum AuditLog {
     /// Whether this transaction changed audited rows that no event has recorded yet.
     static func hasUnrecordedChanges(_ db: Database) -> Bool {
         (db.observer as? StateDigest).map { !$0.delta.isZero } ?? false
-    }
-
-    /// The state digest after this event: the previous one with this transaction's rows folded
-    /// in, or (after events that had none) computed from the tables once.
-    static func stateAfter(_ db: Database, previous: String?) throws -> String? {
-        guard let tracker = db.observer as? StateDigest else { return nil }
-        let delta = tracker.takeDelta()
-        guard var state = previous.flatMap(StateDigest.Digest.init(hex:)) else { return try StateDigest.recompute(db).hex }
-        state.toggle(delta)
-        return state.hex
     }
 
     /// Whether the audited tables are what the last event says they are: a direct edit made

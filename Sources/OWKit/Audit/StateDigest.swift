@@ -88,7 +88,18 @@ final class StateDigest: TransactionObserver {
         db.observer = StateDigest(db: db)
     }
 
+    /// The audit chain's head as this connection's transaction last wrote it: the next event
+    /// reads it here instead of from the table. Forgotten when a write begins (another process
+    /// may have appended since) or rolls back.
+    struct Head {
+        let seq: Int64
+        let hash: String
+        let state: Digest?
+    }
+    var head: Head?
+
     func willBeginWrite() throws {
+        head = nil
         guard !installed else { return }
         try StateDigest.install(self, on: db)
         installed = true
@@ -102,7 +113,10 @@ final class StateDigest: TransactionObserver {
         assert(delta.isZero, "a write changed audited tables without an audit event")
     }
 
-    func didRollback() { delta = Digest() }
+    func didRollback() {
+        delta = Digest()
+        head = nil
+    }
 
     /// Registers `owatch_row(table, values…)` and the TEMP triggers that call it on every insert,
     /// update and delete of a described table.
@@ -135,44 +149,71 @@ final class StateDigest: TransactionObserver {
     }
 
     /// Reused between rows: the encoding is written straight from SQLite's values, the same bytes
-    /// `Digest.row` writes from a `SELECT` (the table name is the first argument).
-    private var scratch: [UInt8] = []
+    /// `Digest.row` writes from a `SELECT` (the table name is the first argument), into one buffer
+    /// that only grows (a sync of 10,000 people hashes 20,000 rows; appends to an Array cost more
+    /// than the hashing).
+    private var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1024, alignment: 8)
     private let hasher = Crypto.SHA256()
 
+    deinit { buffer.deallocate() }
+
     private func rowDigest(_ argv: UnsafeMutablePointer<OpaquePointer?>, count: Int) -> Digest {
-        // A local buffer: appends to a class property pay an exclusivity check each.
-        var scratch = self.scratch
-        self.scratch = []
-        defer { self.scratch = scratch }
-        scratch.removeAll(keepingCapacity: true)
+        // The size first: a type byte per value, 8 bytes per number, a length and the bytes per text or blob.
+        var size = 0
+        for i in 0..<count {
+            switch sqlite3_value_type(argv[i]) {
+            case SQLITE_INTEGER, SQLITE_FLOAT: size += 9
+            case SQLITE_TEXT, SQLITE_BLOB: size += 5 + Int(sqlite3_value_bytes(argv[i]))
+            default: size += 1
+            }
+        }
+        if size > buffer.count {
+            buffer.deallocate()
+            buffer = .allocate(byteCount: max(size, buffer.count * 2), alignment: 8)
+        }
+        let out = buffer
+        var at = 0
+        func put(_ byte: UInt8) {
+            out[at] = byte
+            at += 1
+        }
+        func put<T: FixedWidthInteger>(bigEndian n: T) {
+            out.storeBytes(of: n.bigEndian, toByteOffset: at, as: T.self)
+            at += MemoryLayout<T>.size
+        }
+        func put(_ p: UnsafeRawPointer?, _ n: Int) {
+            if let p, n > 0 { (out.baseAddress! + at).copyMemory(from: p, byteCount: n) }
+            at += n
+        }
         for i in 0..<count {
             let v = argv[i]
             let type = sqlite3_value_type(v)
             if i == 0 {
-                if let p = sqlite3_value_text(v) {
-                    scratch.append(contentsOf: UnsafeBufferPointer(start: p, count: Int(sqlite3_value_bytes(v))))
-                }
-                scratch.append(0)
+                // The table's name, then a 0 byte.
+                put(UnsafeRawPointer(sqlite3_value_text(v)), Int(sqlite3_value_bytes(v)))
+                put(0)
                 continue
             }
             switch type {
             case SQLITE_INTEGER:
-                scratch.append(1)
-                withUnsafeBytes(of: sqlite3_value_int64(v).bigEndian) { scratch.append(contentsOf: $0) }
+                put(1)
+                put(bigEndian: sqlite3_value_int64(v))
             case SQLITE_FLOAT:
-                scratch.append(2)
-                withUnsafeBytes(of: sqlite3_value_double(v).bitPattern.bigEndian) { scratch.append(contentsOf: $0) }
+                put(2)
+                put(bigEndian: sqlite3_value_double(v).bitPattern)
             case SQLITE_TEXT, SQLITE_BLOB:
                 let p = type == SQLITE_TEXT ? UnsafeRawPointer(sqlite3_value_text(v)) : sqlite3_value_blob(v)
                 let n = Int(sqlite3_value_bytes(v))
-                scratch.append(type == SQLITE_TEXT ? 3 : 4)
-                withUnsafeBytes(of: UInt32(n).bigEndian) { scratch.append(contentsOf: $0) }
-                if let p, n > 0 { scratch.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
+                put(type == SQLITE_TEXT ? 3 : 4)
+                put(bigEndian: UInt32(n))
+                put(p, n)
             default:
-                scratch.append(0)
+                put(0)
             }
         }
-        return Digest.of(scratch, with: hasher)
+        var d = Digest()
+        (d.a, d.b) = hasher.prefix128(UnsafeRawBufferPointer(rebasing: out[0..<at]))
+        return d
     }
 
     /// Takes the rows changed since the last call (the last event).

@@ -85,18 +85,26 @@ public final class Session {
     /// offboarding hundreds of people refreshes them once, not once per freed seat).
     private(set) var staleFindingsDeferred = false
 
+    /// Set by a deferred body that found the seat findings current (`SeatFindings.areCurrent`)
+    /// and knows whose seats or standing it changed: the refresh at its end looks at theirs only.
+    var seatFindingsChangedFor: Set<Int64>?
+
     /// Runs `body` (inside `write`) with stale findings resolved once, at its end.
     func deferringStaleFindings<T>(_ body: () throws -> T) throws -> T {
         guard !staleFindingsDeferred else { return try body() }
         staleFindingsDeferred = true
-        defer { staleFindingsDeferred = false }
+        seatFindingsChangedFor = nil
+        defer {
+            staleFindingsDeferred = false
+            seatFindingsChangedFor = nil
+        }
         let start = db.totalChanges
         let result = try body()
         staleFindingsDeferred = false
         // A body that wrote nothing made nothing stale (a sync of an unchanged export).
         let before = db.totalChanges
         guard before != start else { return result }
-        try Findings.resolveStale(db, now: now)
+        try Findings.resolveStale(db, now: now, seatsOf: seatFindingsChangedFor)
         // What the refresh resolved or opened is recorded by an event of its own.
         if db.totalChanges != before { try audit("findings.refresh", "findings") }
         return result

@@ -231,7 +231,7 @@ public enum Users {
         try db.run(
             "INSERT INTO users(name, role, dept, email, full_name, directory_status, last_sign_in, created_at) VALUES (?,?,?,?,?,?,?,?)",
             name, role.rawValue, dept, email, fullName, directory?.status, directory?.lastSignIn, Time.rfc3339(now))
-        return try get(db, name)
+        return try db.fetchOne(User.self, "SELECT \(User.selection) FROM users WHERE id = ?", db.lastInsertRowID)!
     }
 
     public static func add(_ session: Session, name: String, role: Role, dept: String?, email: String?) throws -> User {

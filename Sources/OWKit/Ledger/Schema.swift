@@ -413,6 +413,50 @@ enum Schema {
                 """)
             try Catalog.addMissing(to: db)
         },
+        // 10: seat findings known to be current. A refresh of every held seat records the day it
+        // counted from (meta 'seat_findings.current'); any change to what makes a seat orphaned or
+        // inactive clears it, by triggers, from any connection. A write that knows the findings
+        // were current and which people it changed (a sync) refreshes only their seats.
+        { db in
+            try db.execute(
+                """
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_seat_insert AFTER INSERT ON seats
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_seat_delete AFTER DELETE ON seats
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_seat_update AFTER UPDATE ON seats
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_usage_insert AFTER INSERT ON usage
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_usage_delete AFTER DELETE ON usage
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_usage_update AFTER UPDATE ON usage
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_user_update AFTER UPDATE OF name, status, directory_status ON users
+                WHEN OLD.name IS NOT NEW.name
+                  OR (OLD.status = 'offboarded' OR coalesce(OLD.directory_status, '') IN ('suspended', 'missing'))
+                     != (NEW.status = 'offboarded' OR coalesce(NEW.directory_status, '') IN ('suspended', 'missing'))
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_user_delete AFTER DELETE ON users
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_license_update AFTER UPDATE OF status ON licenses
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_license_delete AFTER DELETE ON licenses
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_purchase_insert AFTER INSERT ON purchases
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_purchase_delete AFTER DELETE ON purchases
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_purchase_update AFTER UPDATE ON purchases
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_finding_update AFTER UPDATE OF status, dedupe_key ON findings
+                WHEN OLD.kind IN ('orphaned_seat', 'inactive_seat')
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_finding_delete AFTER DELETE ON findings
+                WHEN OLD.kind IN ('orphaned_seat', 'inactive_seat')
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                """)
+        },
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -300,6 +300,8 @@ public enum DirectorySync {
     ) throws {
         let dryRun = outcome.dryRun
         let db = session.db
+        // Read before anything changes: whether only the seats of the people this sync changes can need a new finding.
+        let findingsWereCurrent = try !dryRun && SeatFindings.areCurrent(db, now: session.now)
         let users = try Users.list(db)
         // Positions in `users`, not copies of them: an office's first sync indexes 10,000 people.
         var byEmail: [String: Int] = [:]
@@ -389,6 +391,12 @@ public enum DirectorySync {
         for (edit, changed) in zip(updates, try Users.update(db, updates)) where !changed.isEmpty {
             edited.append(.obj([("user", .string(edit.user.name))] + changed))
         }
+        // Whose seats can be orphaned now, or no longer: the directory's word on them changed, or they leave.
+        func orphaned(_ directory: String?) -> Bool { directory == "suspended" || directory == "missing" }
+        var standingChanged = Set(
+            updates.compactMap { e in
+                e.directory.flatMap { orphaned($0.status) != orphaned(e.user.directoryStatus) ? e.user.id : nil }
+            })
         var saving: [Currency: Int64] = [:]
         var leaving: [(User, String)] = []
         for (u, why) in toOffboard {
@@ -411,6 +419,8 @@ public enum DirectorySync {
             for m in Licenses.seatCostByCurrency(mine.filter { !$0.isUnlimited }) { try saving[m.currency, default: 0].addChecked(m.minor) }
         }
         if !dryRun && !leaving.isEmpty { _ = try Users.offboard(session, leaving.map(\.0), held: held) }
+        standingChanged.formUnion(leaving.map(\.0.id))
+        if findingsWereCurrent { session.seatFindingsChangedFor = standingChanged }
         outcome.changes = changes
         outcome.monthlySaving = saving.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
         // Seat findings (orphaned, inactive) are refreshed once, at the end, by deferringStaleFindings.

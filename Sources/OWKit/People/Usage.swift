@@ -375,27 +375,34 @@ public enum SeatFindings {
             orphanedBy ?? lastActive.map { "last used \($0), more than \(threshold) ago" } ?? "never used"
         }
 
-        /// Held seats of active, not unlimited licenses (of one license with ?1) whose holder is
-        /// gone or suspended (orphaned), or who has not used it since the day ?2 (inactive). Of an
-        /// office's 20,000 seats most are neither, so SQL picks them; license by license (CROSS JOIN
-        /// fixes the order), so each license's conditions are checked once, not once per seat.
+        /// Held seats of active, not unlimited licenses whose holder is gone or suspended
+        /// (orphaned), or who has not used it since the day ?2 (inactive): of one license (?1;
+        /// NULL: all), or of some people (?1 a JSON array of user ids). Of an office's 20,000
+        /// seats most are neither, so SQL picks them; license by license (CROSS JOIN fixes the
+        /// order), so each license's conditions are checked once, not once per seat.
         /// Columns: license_id, user, orphaned_by, last_active, key.
-        static let query = """
-            SELECT license_id, user, orphaned_by, last_active,
-                   iif(orphaned_by IS NULL, 'inactive', 'orphaned') || ':' || license_id || ':' || user AS key
-            FROM (
-                SELECT s.license_id, u.name AS user, g.last_active,
-                       CASE WHEN u.status = 'offboarded' THEN 'offboarded'
-                            WHEN u.directory_status = 'missing' THEN 'not in the directory'
-                            WHEN u.directory_status = 'suspended' THEN 'suspended in the directory' END AS orphaned_by
-                FROM licenses l CROSS JOIN seats s ON s.license_id = l.id JOIN users u ON u.id = s.user_id
-                LEFT JOIN usage g ON g.license_id = s.license_id AND g.user_id = s.user_id
-                WHERE (?1 IS NULL OR l.id = ?1) AND l.status = 'active'
-                  AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.license_id = l.id AND p.seats IS NULL)
-                  AND (u.status = 'offboarded' OR u.directory_status IN ('suspended', 'missing')
-                       OR (g.user_id IS NOT NULL AND coalesce(g.last_active, '') < ?2))
-            )
-            """
+        static func query(ofPeople: Bool) -> String {
+            let from =
+                ofPeople
+                ? "json_each(?1) j CROSS JOIN users u ON u.id = j.value CROSS JOIN seats s ON s.user_id = u.id CROSS JOIN licenses l ON l.id = s.license_id"
+                : "licenses l CROSS JOIN seats s ON s.license_id = l.id JOIN users u ON u.id = s.user_id"
+            return """
+                SELECT license_id, user, orphaned_by, last_active,
+                       iif(orphaned_by IS NULL, 'inactive', 'orphaned') || ':' || license_id || ':' || user AS key
+                FROM (
+                    SELECT s.license_id, u.name AS user, g.last_active,
+                           CASE WHEN u.status = 'offboarded' THEN 'offboarded'
+                                WHEN u.directory_status = 'missing' THEN 'not in the directory'
+                                WHEN u.directory_status = 'suspended' THEN 'suspended in the directory' END AS orphaned_by
+                    FROM \(from)
+                    LEFT JOIN usage g ON g.license_id = s.license_id AND g.user_id = s.user_id
+                    WHERE \(ofPeople ? "1" : "(?1 IS NULL OR l.id = ?1)") AND l.status = 'active'
+                      AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.license_id = l.id AND p.seats IS NULL)
+                      AND (u.status = 'offboarded' OR u.directory_status IN ('suspended', 'missing')
+                           OR (g.user_id IS NOT NULL AND coalesce(g.last_active, '') < ?2))
+                )
+                """
+        }
     }
 
     /// The threshold and the day before which a seat's last use makes it inactive.
@@ -407,7 +414,7 @@ public enum SeatFindings {
     private static func heldSeats(_ db: Database, today: Date, inactive: Duration?, only: Int64?) throws -> (Duration, [HeldSeat]) {
         let (threshold, day) = try cutoff(db, today: today, inactive: inactive)
         var seats: [HeldSeat] = []
-        try db.forEach(HeldSeat.query, arguments: [only, day]) { seats.append(HeldSeat(row: $0)) }
+        try db.forEach(HeldSeat.query(ofPeople: false), arguments: [only, day]) { seats.append(HeldSeat(row: $0)) }
         return (threshold, seats)
     }
 
@@ -449,26 +456,51 @@ public enum SeatFindings {
         return order.map { out[$0] }
     }
 
+    /// Where a refresh of every held seat records the day it counted from (see migration 10).
+    private static let currentKey = "seat_findings.current"
+
+    /// Whether the seat findings are those of every held seat as of today: no change since a full
+    /// refresh on this cutoff day (triggers clear the mark on any change that could matter).
+    static func areCurrent(_ db: Database, now: Date) throws -> Bool {
+        let (_, day) = try cutoff(db, today: now, inactive: nil)
+        return try db.one("SELECT value FROM meta WHERE key = ?", currentKey)?.string(0) == day
+    }
+
     /// Opens a finding per orphaned or inactive seat, and resolves those no longer true (and
     /// true-ups the license now pays for). Runs in the transaction of every change to seats,
-    /// people or usage.
+    /// people or usage. With `people`, a write that found the findings current (`areCurrent`)
+    /// and changed only these people's seats or standing refreshes only their seats.
     static func refresh(_ session: Session) throws { try refresh(session.db, now: session.now) }
 
-    static func refresh(_ db: Database, now: Date) throws {
+    static func refresh(_ db: Database, now: Date, people: Set<Int64>? = nil) throws {
         // Most ledgers have no people data: nothing to look at (every license change runs this).
+        // CASE, not OR: SQLite would work out all three.
         let relevant = try db.scalar(
             """
-            SELECT EXISTS(SELECT 1 FROM usage) OR EXISTS(SELECT 1 FROM findings WHERE status = 'open' AND kind IN ('orphaned_seat','inactive_seat','true_up'))
-                OR EXISTS(SELECT 1 FROM seats s JOIN users u ON u.id = s.user_id WHERE u.status = 'offboarded' OR u.directory_status IN ('suspended','missing'))
+            SELECT CASE WHEN EXISTS(SELECT 1 FROM usage) THEN 1
+                WHEN EXISTS(SELECT 1 FROM findings WHERE status = 'open' AND kind IN ('orphaned_seat','inactive_seat','true_up')) THEN 1
+                ELSE EXISTS(SELECT 1 FROM seats s JOIN users u ON u.id = s.user_id WHERE u.status = 'offboarded' OR u.directory_status IN ('suspended','missing'))
+            END
             """)
         guard relevant != 0 else { return }
-        let (threshold, seats) = try heldSeats(db, today: now, inactive: nil, only: nil)
+        let (threshold, day) = try cutoff(db, today: now, inactive: nil)
+        // Every held seat to reclaim, or those of these people, and the open findings to compare
+        // them with: every one, or those naming these people (a seat finding's key ends with its
+        // holder's name after the last colon: rtrim strips every character but the colon).
+        let ids = people.map { JSON.array($0.sorted().map { .int($0) }).encoded() }
+        var seats: [HeldSeat] = []
+        try db.forEach(HeldSeat.query(ofPeople: ids != nil), arguments: [ids, day]) { seats.append(HeldSeat(row: $0)) }
         // Open findings are read once: a seat already reported is left as it is, so a refresh
         // that changes nothing writes nothing and reads no license (a sync of 10,000 people runs one).
         // (Comparing in SQL through a TEMP table of held seats was measured slower: 8,000 b-tree inserts.)
         let open = try db.query(
-            "SELECT id, kind, dedupe_key, license_id FROM findings WHERE status = 'open' AND kind IN ('orphaned_seat', 'inactive_seat', 'true_up')"
-        )
+            """
+            SELECT id, kind, dedupe_key, license_id FROM findings
+            WHERE status = 'open' AND kind IN ('orphaned_seat', 'inactive_seat', 'true_up')
+              AND (?1 IS NULL OR kind = 'true_up'
+                   OR substr(dedupe_key, length(rtrim(dedupe_key, replace(dedupe_key, ':', ''))) + 1) COLLATE NOCASE
+                      IN (SELECT name FROM users WHERE id IN (SELECT value FROM json_each(?1))))
+            """, ids)
         let reported = Set(open.map { $0.string(2) })
         var keep = Set<String>()
         keep.reserveCapacity(seats.count)
@@ -502,6 +534,9 @@ public enum SeatFindings {
         }
         try Findings.resolve(
             db, ids: stale, reason: "the seat is no longer to reclaim (freed, used again, or its holder is back)", by: "owatch", now: now)
+        // Last: the writes above clear the mark, as any change does.
+        try db.run(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2 WHERE value IS NOT ?2", currentKey, day)
     }
 
     public struct Reclaimed: Sendable {

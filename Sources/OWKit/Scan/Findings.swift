@@ -90,8 +90,8 @@ public enum Findings {
     /// contract now at the charged price. An unused-seats finding whose count changed is
     /// updated in place, never repeated. Runs in the transaction of every license change and
     /// of every scan, so summary and dashboard never count what is no longer true.
-    static func resolveStale(_ db: Database, now: Date) throws {
-        try SeatFindings.refresh(db, now: now)
+    static func resolveStale(_ db: Database, now: Date, seatsOf people: Set<Int64>? = nil) throws {
+        try SeatFindings.refresh(db, now: now, people: people)
         let today = Time.startOfDay(now)
         let open = try db.query(
             """
