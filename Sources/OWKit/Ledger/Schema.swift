@@ -420,6 +420,9 @@ enum Schema {
         { db in
             try db.execute(
                 """
+                -- A refresh reads open seat findings' keys from the index alone.
+                DROP INDEX IF EXISTS findings_by_status;
+                CREATE INDEX IF NOT EXISTS findings_by_status_key ON findings(status, kind, dedupe_key);
                 CREATE TRIGGER IF NOT EXISTS seat_findings_after_seat_insert AFTER INSERT ON seats
                 BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
                 CREATE TRIGGER IF NOT EXISTS seat_findings_after_seat_delete AFTER DELETE ON seats

@@ -484,24 +484,30 @@ public enum SeatFindings {
             """)
         guard relevant != 0 else { return }
         let (threshold, day) = try cutoff(db, today: now, inactive: nil)
-        // Every held seat to reclaim, or those of these people, and the open findings to compare
-        // them with: every one, or those naming these people (a seat finding's key ends with its
-        // holder's name after the last colon: rtrim strips every character but the colon).
+        // Every held seat to reclaim, or those of these people.
         let ids = people.map { JSON.array($0.sorted().map { .int($0) }).encoded() }
         var seats: [HeldSeat] = []
         try db.forEach(HeldSeat.query(ofPeople: ids != nil), arguments: [ids, day]) { seats.append(HeldSeat(row: $0)) }
-        // Open findings are read once: a seat already reported is left as it is, so a refresh
-        // that changes nothing writes nothing and reads no license (a sync of 10,000 people runs one).
-        // (Comparing in SQL through a TEMP table of held seats was measured slower: 8,000 b-tree inserts.)
-        let open = try db.query(
-            """
-            SELECT id, kind, dedupe_key, license_id FROM findings
-            WHERE status = 'open' AND kind IN ('orphaned_seat', 'inactive_seat', 'true_up')
-              AND (?1 IS NULL OR kind = 'true_up'
-                   OR substr(dedupe_key, length(rtrim(dedupe_key, replace(dedupe_key, ':', ''))) + 1) COLLATE NOCASE
-                      IN (SELECT name FROM users WHERE id IN (SELECT value FROM json_each(?1))))
-            """, ids)
-        let reported = Set(open.map { $0.string(2) })
+        // The open seat findings to compare them with (read from the index on status, kind and
+        // key, not the rows): every one, or those naming these people — a key ends with its
+        // holder's name, after the last colon.
+        let names = try ids.map {
+            try Set(db.query("SELECT name FROM users WHERE id IN (SELECT value FROM json_each(?))", $0).map { $0.string(0).lowercased() })
+        }
+        var open: [(id: Int64, key: String)] = []
+        try db.forEach("SELECT id, dedupe_key FROM findings WHERE status = 'open' AND kind IN ('orphaned_seat', 'inactive_seat')") { row in
+            let key = row.string(1)
+            if let names, let colon = key.utf8.lastIndex(of: UInt8(ascii: ":")),
+                !names.contains(String(key[key.utf8.index(after: colon)...]).lowercased())
+            {
+                return
+            }
+            open.append((row.int(0), key))
+        }
+        // A seat already reported is left as it is, so a refresh that changes nothing writes
+        // nothing and reads no license (a sync of 10,000 people runs one). (Comparing in SQL
+        // through a TEMP table of held seats was measured slower: 8,000 b-tree inserts.)
+        let reported = Set(open.map(\.key))
         var keep = Set<String>()
         keep.reserveCapacity(seats.count)
         var new: [HeldSeat] = []
@@ -516,20 +522,15 @@ public enum SeatFindings {
                     summary: "\(r.license.name): \(r.user ?? "?")'s seat (\(r.why)) costs \(r.monthly.display) a month", now: now)
             }
         }
-        var stale: [Int64] = []
-        for f in open {
-            let key = f.string(2)
-            if f.string(1) == "true_up" {
-                // trueup:LICENSE:ACTIVE — resolved once the license pays for that many seats.
-                let parts = key.split(separator: ":")
-                guard parts.count == 3, let active = Int64(parts[2]), let lid = f.optionalInt(3),
-                    let l = try Licenses.find(db, String(lid)), l.isActive, let seats = l.seats, seats < active
-                else {
-                    stale.append(f.int(0))
-                    continue
-                }
-            } else if !keep.contains(key) {
+        var stale = open.filter { !keep.contains($0.key) }.map(\.id)
+        for f in try db.query("SELECT id, dedupe_key, license_id FROM findings WHERE status = 'open' AND kind = 'true_up'") {
+            // trueup:LICENSE:ACTIVE — resolved once the license pays for that many seats.
+            let parts = f.string(1).split(separator: ":")
+            guard parts.count == 3, let active = Int64(parts[2]), let lid = f.optionalInt(2),
+                let l = try Licenses.find(db, String(lid)), l.isActive, let seats = l.seats, seats < active
+            else {
                 stale.append(f.int(0))
+                continue
             }
         }
         try Findings.resolve(
