@@ -26,3 +26,10 @@ extension SQLValue: SQLiteValue { public var sqlValue: SQLValue { self } }
 extension Optional: SQLiteValue where Wrapped: SQLiteValue {
     public var sqlValue: SQLValue { self?.sqlValue ?? .null }
 }
+
+/// A `String`-backed enum (a status, a kind) bound as its raw value.
+public protocol StoredAsText: RawRepresentable, SQLiteValue where RawValue == String {}
+
+extension StoredAsText {
+    public var sqlValue: SQLValue { .text(rawValue) }
+}

@@ -289,7 +289,7 @@ public enum Usage {
                 let extra = Int64(out.active) - seats
                 let monthly = Money(minor: (l.seatMonthlyExact * extra).rounded, currency: l.currency)
                 _ = try Findings.record(
-                    db, kind: "true_up", key: "trueup:\(l.id):\(out.active)", vendor: nil, licenseID: l.id, chargeID: nil, amount: nil,
+                    db, kind: .trueUp, key: "trueup:\(l.id):\(out.active)", vendor: nil, licenseID: l.id, chargeID: nil, amount: nil,
                     monthly: monthly,
                     summary: "\(l.name): \(out.active) people used it in the last \(threshold) but it pays for \(seats) seat(s); "
                         + "\(extra) more would cost about \(monthly.display) a month", now: session.now)
@@ -517,7 +517,7 @@ public enum SeatFindings {
             f.ids = Set(new.map(\.license))
             for r in rows(new, licenses: try Licenses.list(db, filter: f, today: now), threshold: threshold, idle: false) {
                 _ = try Findings.record(
-                    db, kind: r.reason == .orphaned ? "orphaned_seat" : "inactive_seat", key: r.findingKey ?? "", vendor: nil,
+                    db, kind: r.reason == .orphaned ? .orphanedSeat : .inactiveSeat, key: r.findingKey ?? "", vendor: nil,
                     licenseID: r.license.id, chargeID: nil, amount: nil, monthly: r.monthly,
                     summary: "\(r.license.name): \(r.user ?? "?")'s seat (\(r.why)) costs \(r.monthly.display) a month", now: now)
             }

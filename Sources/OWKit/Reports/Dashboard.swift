@@ -146,7 +146,7 @@ public enum Dashboard {
             + table(
                 ["#", "Kind", "Vendor", "Amount", "Monthly", "What"],
                 findings.map {
-                    ["\($0.id)", $0.kind, $0.vendor ?? "", $0.amount?.display ?? "", $0.monthly?.display ?? "", $0.summary]
+                    ["\($0.id)", $0.kind.rawValue, $0.vendor ?? "", $0.amount?.display ?? "", $0.monthly?.display ?? "", $0.summary]
                 }, numeric: [0, 3, 4]) + "</section>\n"
         body +=
             "<section><h2>Pending requests</h2>"

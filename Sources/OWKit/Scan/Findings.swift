@@ -1,6 +1,21 @@
 import Foundation
 
-/// Something a scan noticed that an admin should look at.
+/// What a finding is about (the `findings.kind` column; its CHECK holds the same list).
+public enum FindingKind: String, Sendable, CaseIterable {
+    case unmanaged
+    case unknownVendor = "unknown_vendor"
+    case priceChange = "price_change"
+    case duplicate
+    case renewal
+    case unusedSeats = "unused_seats"
+    case orphanedSeat = "orphaned_seat"
+    case inactiveSeat = "inactive_seat"
+    case trueUp = "true_up"
+    case trial
+}
+
+extension FindingKind: StoredAsText {}
+
 /// Where a finding stands (the `findings.status` column).
 public enum FindingStatus: String, Sendable, CaseIterable {
     case open
@@ -9,9 +24,10 @@ public enum FindingStatus: String, Sendable, CaseIterable {
     case resolved
 }
 
+/// Something a scan noticed that an admin should look at.
 public struct Finding: Sendable {
     public let id: Int64
-    public let kind: String
+    public let kind: FindingKind
     public let status: FindingStatus
     public let vendor: String?
     public let license: String?
@@ -27,7 +43,7 @@ public struct Finding: Sendable {
 
     init(row: Row) {
         id = row.int("id")
-        kind = row.string("kind")
+        kind = FindingKind(rawValue: row.string("kind")) ?? .unmanaged
         status = FindingStatus(rawValue: row.string("status")) ?? .open
         vendor = row.optionalString("vendor")
         license = row.optionalString("license_name")
@@ -45,7 +61,7 @@ public struct Finding: Sendable {
 
     var event: JSON {
         .obj([
-            ("id", .int(id)), ("kind", .string(kind)), ("vendor", vendor.map(JSON.string) ?? .null), ("summary", .string(summary)),
+            ("id", .int(id)), ("kind", .string(kind.rawValue)), ("vendor", vendor.map(JSON.string) ?? .null), ("summary", .string(summary)),
             ("amount", amount.map { .number($0.decimal) } ?? .null), ("monthly", monthly.map { .number($0.decimal) } ?? .null),
             ("currency", (amount ?? monthly).map { .string($0.currency.code) } ?? .null),
         ])
@@ -69,19 +85,13 @@ public enum Findings {
     }
 
     public static let statuses = FindingStatus.allCases.map(\.rawValue)
-    /// Every kind of finding (the findings table's CHECK holds the same list).
-    public static let kinds = [
-        "unmanaged", "unknown_vendor", "price_change", "duplicate", "renewal", "unused_seats", "orphaned_seat",
-        "inactive_seat", "true_up", "trial",
-    ]
-
-    public static func list(_ db: Database, includeClosed: Bool, kind: String?, status: String? = nil) throws -> [Finding] {
+    public static func list(_ db: Database, includeClosed: Bool, kind: FindingKind?, status: String? = nil) throws -> [Finding] {
         if let status, !statuses.contains(status) {
             throw OWError.usage("unknown status '\(status)'", hint: statuses.joined(separator: ", "))
         }
         return try db.query(
             Finding.selectSQL + " WHERE (?1 = 1 OR ?3 IS NOT NULL OR f.status = 'open') AND (?2 IS NULL OR f.kind = ?2)"
-                + " AND (?3 IS NULL OR f.status = ?3) ORDER BY f.id", includeClosed, kind, status
+                + " AND (?3 IS NULL OR f.status = ?3) ORDER BY f.id", includeClosed, kind?.rawValue, status
         ).map(Finding.init)
     }
 
@@ -101,10 +111,10 @@ public enum Findings {
         var unusedSeen = Set<Int64>()
         for f in open {
             let id = f.int("id")
-            let kind = f.string("kind")
+            let kind = FindingKind(rawValue: f.string("kind"))
             let license = try f.optionalInt("license_id").flatMap { try Licenses.find(db, String($0)) }
             var reason: String?
-            if kind == "trial" {
+            if kind == .trial {
                 // A trial's day passed: it is paid now (or was cancelled), and the scan sees what followed.
                 if let day = f.string("dedupe_key").split(separator: ":").last.flatMap({ Time.parseDay(String($0)) }), day < today {
                     try resolve(db, ids: [id], reason: "the trial ended on \(Time.day(day))", by: "owatch", now: now)
@@ -117,7 +127,7 @@ public enum Findings {
                 reason = "\(l.name) was cancelled"
             } else if let l = license {
                 switch kind {
-                case "unused_seats":
+                case .unusedSeats:
                     let idle = l.freeSeats ?? 0
                     if idle == 0 {
                         reason = "every seat of \(l.name) is held now"
@@ -132,7 +142,7 @@ public enum Findings {
                                 l.currency.code, id)
                         }
                     }
-                case "renewal":
+                case .renewal:
                     if let day = f.string("dedupe_key").split(separator: ":").last.flatMap({ Time.parseDay(String($0)) }), day < today {
                         reason = "the renewal date \(Time.day(day)) has passed"
                     }
@@ -184,7 +194,7 @@ public enum Findings {
     /// Records a finding unless one with the same key exists. Returns its id when new. With
     /// `refresh`, an open finding of that key takes the newer charge and summary instead.
     static func record(
-        _ db: Database, kind: String, key: String, vendor: Vendor?, vendorName: String? = nil, licenseID: Int64?, chargeID: Int64?,
+        _ db: Database, kind: FindingKind, key: String, vendor: Vendor?, vendorName: String? = nil, licenseID: Int64?, chargeID: Int64?,
         amount: Money?, monthly: Money?, summary: String, now: Date, refresh: Bool = false, currencyAssumed: Bool = false
     ) throws -> Int64? {
         try db.run(
@@ -217,7 +227,7 @@ public enum Findings {
             let row = try db.one("SELECT vendor_id, license_id, charge_id FROM findings WHERE id = ?", id)!
             let license: License
             switch f.kind {
-            case "unmanaged":
+            case .unmanaged:
                 guard let vendorID = row.optionalInt("vendor_id") else { throw OWError.refused("finding #\(id) names no vendor") }
                 if let key = licenseKey {
                     license = try Licenses.get(db, key)
@@ -251,7 +261,7 @@ public enum Findings {
                 try db.run(
                     "UPDATE charges SET license_id = ? WHERE vendor_id = ? AND currency = ? AND license_id IS NULL AND expected_id IS NULL",
                     license.id, vendorID, f.amount?.currency.code ?? license.currency.code)
-            case "unknown_vendor":
+            case .unknownVendor:
                 // The sender becomes a vendor (its domain recognised from the next scan on) and its subscription a license.
                 let key = try db.one("SELECT dedupe_key FROM findings WHERE id = ?", id)?.string("dedupe_key") ?? ""
                 let parts = key.split(separator: ":")
@@ -274,7 +284,7 @@ public enum Findings {
                     d.notes = "adopted from scan finding #\(id) (\(domain))"
                     license = try Licenses.add(session, d)
                 }
-            case "price_change":
+            case .priceChange:
                 guard let lid = row.optionalInt("license_id"), let amount = f.amount else {
                     throw OWError.refused("finding #\(id) names no license")
                 }
@@ -302,7 +312,8 @@ public enum Findings {
             try db.run(
                 "UPDATE findings SET status = 'adopted', resolved_at = ?, resolved_by = ?, license_id = COALESCE(license_id, ?) WHERE id = ?",
                 Time.rfc3339(session.now), session.actor.name, license.id, id)
-            try session.audit("finding.adopt", "finding:\(id)", .obj([("kind", .string(f.kind)), ("license", .string(license.name))]))
+            try session.audit(
+                "finding.adopt", "finding:\(id)", .obj([("kind", .string(f.kind.rawValue)), ("license", .string(license.name))]))
             return (try get(db, id), license)
         }
     }

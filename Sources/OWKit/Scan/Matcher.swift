@@ -116,7 +116,7 @@ struct Matcher {
         if let dup = duplicateOf {
             try add(
                 Findings.record(
-                    db, kind: "duplicate", key: "duplicate:\(chargeID)", vendor: c.vendor, licenseID: license?.id, chargeID: chargeID,
+                    db, kind: .duplicate, key: "duplicate:\(chargeID)", vendor: c.vendor, licenseID: license?.id, chargeID: chargeID,
                     amount: c.amount, monthly: nil,
                     summary: "\(c.vendor.name) charged \(c.amount.display) twice (charges #\(dup) and #\(chargeID), \(day))",
                     now: session.now, currencyAssumed: c.currencyAssumed))
@@ -137,7 +137,7 @@ struct Matcher {
             let converted = c.amount.currency == l.currency ? "" : " (converted to \(l.currency.code))"
             try add(
                 Findings.record(
-                    db, kind: "price_change", key: "price:\(l.id):\(newCost.minor)", vendor: c.vendor, licenseID: l.id, chargeID: chargeID,
+                    db, kind: .priceChange, key: "price:\(l.id):\(newCost.minor)", vendor: c.vendor, licenseID: l.id, chargeID: chargeID,
                     amount: newCost, monthly: monthly,
                     summary: "\(l.name) was charged \(c.amount.display) on \(day) (\(what))\(converted): at that price the contract is "
                         + "\(newCost.display) \(l.period.description)" + (l.period == .monthly ? "" : " (\(monthly.display) a month)")
@@ -154,7 +154,7 @@ struct Matcher {
         let monthly = Money(minor: (Rational(c.amount.minor, 1) * period.chargesPerMonth).rounded, currency: c.amount.currency)
         try add(
             Findings.record(
-                session.db, kind: "unmanaged", key: key, vendor: c.vendor, licenseID: nil,
+                session.db, kind: .unmanaged, key: key, vendor: c.vendor, licenseID: nil,
                 chargeID: chargeID, amount: c.amount, monthly: monthly,
                 summary: "\(c.vendor.name): \(c.amount.display) paid on \(day) matches no license (about \(monthly.display) a month)",
                 now: session.now, currencyAssumed: c.currencyAssumed))
@@ -280,7 +280,7 @@ struct Matcher {
         for (l, date) in try Licenses.renewals(db, within: Duration(count: 30, unit: .day), today: today) {
             try add(
                 Findings.record(
-                    db, kind: "renewal", key: "renewal:\(l.id):\(Time.day(date))", vendor: nil, licenseID: l.id, chargeID: nil,
+                    db, kind: .renewal, key: "renewal:\(l.id):\(Time.day(date))", vendor: nil, licenseID: l.id, chargeID: nil,
                     amount: l.cost, monthly: nil, summary: "\(l.name) renews on \(Time.day(date)) for \(l.cost.display)", now: session.now))
         }
         var f = LicenseFilter()
@@ -292,7 +292,7 @@ struct Matcher {
             // One open finding per license; resolveStale keeps its count up to date.
             try add(
                 Findings.record(
-                    db, kind: "unused_seats", key: "unused:\(l.id)", vendor: nil, licenseID: l.id, chargeID: nil,
+                    db, kind: .unusedSeats, key: "unused:\(l.id)", vendor: nil, licenseID: l.id, chargeID: nil,
                     amount: nil, monthly: cost, summary: Findings.unusedSummary(l, idle: idle, cost: cost), now: session.now))
         }
     }
@@ -305,7 +305,7 @@ struct Matcher {
         let day = Time.day(u.on)
         try add(
             Findings.record(
-                session.db, kind: "unknown_vendor", key: "unknown:\(u.domain):\(u.amount.currency.code)", vendor: nil,
+                session.db, kind: .unknownVendor, key: "unknown:\(u.domain):\(u.amount.currency.code)", vendor: nil,
                 vendorName: u.name, licenseID: nil,
                 chargeID: nil, amount: u.amount, monthly: monthly,
                 summary: "\(u.name) (\(u.domain)) billed \(u.amount.display) \(period.description) on \(day) and is not in the catalog: "
@@ -317,7 +317,7 @@ struct Matcher {
     mutating func recordTrial(_ vendor: Vendor, ends: String, subject: String) throws {
         try add(
             Findings.record(
-                session.db, kind: "trial", key: "trial:\(vendor.id):\(ends)", vendor: vendor, licenseID: nil, chargeID: nil,
+                session.db, kind: .trial, key: "trial:\(vendor.id):\(ends)", vendor: vendor, licenseID: nil, chargeID: nil,
                 amount: nil, monthly: nil,
                 summary: "\(vendor.name)'s trial ends on \(ends) and turns paid then, unless cancelled (\(String(subject.prefix(80))))",
                 now: session.now))

@@ -1,9 +1,19 @@
 import Foundation
 
+/// What a scan source is (the `scan_sources.kind` column).
+public enum SourceKind: String, Sendable, CaseIterable, StoredAsText {
+    case mbox
+    case maildir
+    /// A directory of .eml files, or one.
+    case eml
+    /// A card or bank statement CSV.
+    case statement
+}
+
 /// A place owatch reads receipts from.
 public struct ScanSource: Sendable {
     public let id: Int64
-    public let kind: String
+    public let kind: SourceKind
     public let path: String
     public let map: String?
     public let registered: Bool
@@ -13,7 +23,7 @@ public struct ScanSource: Sendable {
 
     init(row: Row) {
         id = row.int("id")
-        kind = row.string("kind")
+        kind = SourceKind(rawValue: row.string("kind")) ?? .mbox
         path = row.string("path")
         map = row.optionalString("map")
         registered = row.int("registered") != 0
@@ -48,27 +58,35 @@ public struct ScanResult: Sendable {
 public enum Scanner {
     // MARK: Sources
 
-    static func detectKind(_ path: String) throws -> String {
+    /// What the path is, checked with the `--map` given for it (statements only).
+    static func detectKind(_ path: String, map: String?) throws -> SourceKind {
+        let kind = try detectKind(path)
+        if let map {
+            guard kind == .statement else { throw OWError.usage("--map applies to statement CSV files only") }
+            try StatementReader.validateMap(map)
+        }
+        return kind
+    }
+
+    static func detectKind(_ path: String) throws -> SourceKind {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw OWError(.missingInput, "no such file or directory: \(path)")
         }
         if isDir.boolValue {
             return FileManager.default.fileExists(atPath: path + "/cur") || FileManager.default.fileExists(atPath: path + "/new")
-                ? "maildir" : "eml"
+                ? .maildir : .eml
         }
         let lower = path.lowercased()
-        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return "statement" }
-        if lower.hasSuffix(".eml") { return "eml" }
-        return "mbox"
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return .statement }
+        if lower.hasSuffix(".eml") { return .eml }
+        return .mbox
     }
 
     static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
     public static func addSource(_ session: Session, path: String, map: String?) throws -> ScanSource {
-        let kind = try detectKind(path)
-        if map != nil && kind != "statement" { throw OWError.usage("--map applies to statement CSV files only") }
-        if let map { try StatementReader.validateMap(map) }
+        let kind = try detectKind(path, map: map)
         return try session.write {
             let abs = absolute(path)
             if let existing = try session.db.one("SELECT * FROM scan_sources WHERE path = ?", abs) {
@@ -79,7 +97,7 @@ public enum Scanner {
                     "INSERT INTO scan_sources(kind, path, map, registered, added_at) VALUES (?,?,?,1,?)", kind, abs, map,
                     Time.rfc3339(session.now))
             }
-            try session.audit("scan.source.add", "source:\(abs)", .obj([("kind", .string(kind))]))
+            try session.audit("scan.source.add", "source:\(abs)", .obj([("kind", .string(kind.rawValue))]))
             return ScanSource(row: try session.db.one("SELECT * FROM scan_sources WHERE path = ?", abs)!)
         }
     }
@@ -155,7 +173,7 @@ public enum Scanner {
     }
 
     /// What `scan --fail-on-findings` counts: spend nobody registered or expected.
-    public static let shadowKinds: Set<String> = ["unmanaged", "unknown_vendor", "price_change", "duplicate"]
+    public static let shadowKinds: Set<FindingKind> = [.unmanaged, .unknownVendor, .priceChange, .duplicate]
 
     /// Findings describe the inventory (license names, prices, renewal dates): admins read them;
     /// the scanner role, which runs from cron, sees only how many there were.
@@ -255,11 +273,7 @@ public enum Scanner {
     /// file reads only what is new.
     static func namedTargets(_ session: Session, _ options: ScanOptions) throws -> [ScanSource] {
         try options.paths.map { p in
-            let kind = try detectKind(p)
-            if let map = options.map {
-                guard kind == "statement" else { throw OWError.usage("--map applies to statement CSV files only") }
-                try StatementReader.validateMap(map)
-            }
+            let kind = try detectKind(p, map: options.map)
             return try session.write {
                 try session.db.run(
                     "INSERT OR IGNORE INTO scan_sources(kind, path, map, registered, added_at) VALUES (?,?,?,0,?)",
@@ -393,8 +407,8 @@ public enum Scanner {
     ) throws {
         let name = (source.path as NSString).lastPathComponent
         switch source.kind {
-        case "mbox": try readMbox(source, context, name: name, result: &result, emit: emit)
-        case "maildir", "eml": try readMailFiles(source, context, result: &result, emit: emit)
+        case .mbox: try readMbox(source, context, name: name, result: &result, emit: emit)
+        case .maildir, .eml: try readMailFiles(source, context, result: &result, emit: emit)
         default: try readStatement(source, context, name: name, result: &result, emit: emit)
         }
     }
@@ -442,7 +456,7 @@ public enum Scanner {
         _ source: ScanSource, _ context: ScanContext, result: inout ScanResult,
         emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void
     ) throws {
-        let files = source.kind == "maildir" ? try MailFiles.maildir(source.path) : try MailFiles.eml(source.path)
+        let files = source.kind == .maildir ? try MailFiles.maildir(source.path) : try MailFiles.eml(source.path)
         for (path, fileKey) in files {
             if try context.seen(fileKey) {
                 result.alreadySeen += 1

@@ -4,7 +4,7 @@ import OWKit
 enum ScanCommand {
     static func findingRecord(_ f: Finding) -> Record {
         Record([
-            ("id", .int(f.id)), ("kind", .text(f.kind)), ("status", .text(f.status.rawValue)), ("vendor", .text(f.vendor)),
+            ("id", .int(f.id)), ("kind", .text(f.kind.rawValue)), ("status", .text(f.status.rawValue)), ("vendor", .text(f.vendor)),
             ("license", .text(f.license)),
             ("amount", .money(f.amount)), ("monthly", .money(f.monthly)), ("summary", .text(f.summary)), ("created_at", .text(f.createdAt)),
             ("note", .text(f.note)), ("charge_id", .int(f.chargeID)), ("currency_assumed", .bool(f.currencyAssumed)),
@@ -92,7 +92,7 @@ enum ScanCommand {
             inv.emit(
                 try Scanner.sources(s.db).map {
                     Record([
-                        ("id", .int($0.id)), ("kind", .text($0.kind)), ("path", .text($0.path)), ("map", .text($0.map)),
+                        ("id", .int($0.id)), ("kind", .text($0.kind.rawValue)), ("path", .text($0.path)), ("map", .text($0.map)),
                         ("last_scan", .text($0.lastScan)),
                         ("skipped", .int($0.skippedItems)),
                     ])
@@ -102,7 +102,7 @@ enum ScanCommand {
 
     static func findings(_ inv: Invocation) throws {
         let status = inv.value("status")
-        let list = try Findings.list(inv.session.db, includeClosed: inv.flag("all"), kind: inv.value("kind"), status: status)
+        let list = try Findings.list(inv.session.db, includeClosed: inv.flag("all"), kind: inv.choice("kind"), status: status)
         let closedToo = inv.flag("all") || (status.map { $0 != "open" } ?? false)
         inv.emit(list.map(findingRecord), columns: findingColumns, tableColumns: findingTable + (closedToo ? ["status", "note"] : []))
     }
@@ -161,7 +161,8 @@ let scanNoun = Noun(
     description:
         "owatch scan reads invoice and receipt emails from mbox files (mboxo and mboxrd), Maildir folders and .eml files, and card or bank statement CSV, and records each payment to a known vendor as a charge. A charge is matched to a license of its vendor (in any currency: converted at the day's rate for the comparison), to an approved purchase, or to nothing (an unmanaged finding with a monthly estimate). Prices are compared like for like: the contract's price for the period the charge covers (a yearly invoice against twelve months of a monthly contract), per seat when the charge names its seats or is a whole number of seat prices, and prorated or partial-period charges not at all; only a difference beyond config price_change.tolerance (default 1%) is a price_change finding, one open per license and new price (a later charge at that price refreshes it), whose amount is the whole contract at the new price per the license's period: scan adopt sets the contract to it, and the forecast follows. The same charge paid twice is a duplicate finding; renewals within 30 days and licenses with idle seats are findings too, as are seats held by people gone (orphaned_seat), seats unused past config usage.inactive (inactive_seat) and more people using a license than it pays for (true_up, from usage import), refreshed by user sync, usage import, every license change and the cron scan. Vendors are recognised by the sender's domain through the catalog (owatch vendor list), including mail sent by payment processors on a vendor's behalf. Invoices attached as PDF are read too, as a person sees them: objects found by scanning the file (incremental updates, broken or missing xref tables) and inside object streams, the page tree with inherited resources, fonts through their ToUnicode maps (Type0/Identity-H, codes of 1–4 bytes) or their encodings (WinAnsi, MacRoman, Standard, PDFDoc, /Differences glyph names), Form XObjects, and text laid out into lines by position; all bounded by the message's budget (inflated bytes, time, objects, nesting). Encrypted files that open without a password (the standard handler: RC4, AES-128 and AES-256, as invoices that may be read but not edited are) are decrypted; one that needs a password, and a Type0 font without a ToUnicode map, give no text. Fake bold (the same glyphs drawn again a hair's breadth away) is read once. An amount's currency is the one written with it, else its line's, the document's or the sender's country's (billing@hetzner.de: EUR); when none says, it is the ledger's currency and the charge and its finding carry currency_assumed (scan inspect says why). Newsletters, trial reminders, failed payments and security notices are not charges. A message is recognised by its Message-ID (or content hash), so rescanning reads nothing twice; an mbox that grew is read from where the last scan ended. One scan runs at a time per ledger (a lock beside it); a second exits 75 unless --wait. With no paths, every registered source is scanned: that is the cron job, quiet unless something is new. Malformed messages are skipped with a counted warning. The post-scan hook receives the new findings.",
     jsonKeys: [
-        ("id", "finding id"), ("kind", Findings.kinds.joined(separator: ", ")), ("status", "open, adopted, ignored or resolved"),
+        ("id", "finding id"), ("kind", FindingKind.allCases.map(\.rawValue).joined(separator: ", ")),
+        ("status", "open, adopted, ignored or resolved"),
         ("vendor", "vendor name"), ("license", "the license concerned"), ("amount", "the amount charged"),
         ("monthly", "monthly estimate or cost"),
         ("summary", "what was found"), ("created_at", "RFC 3339"), ("note", "why it was ignored, or what resolved it"),
@@ -213,7 +214,7 @@ let scanCommands: [Command] = [
         noun: "scan", verb: "findings", summary: "list what scans found (open ones unless --all)",
         options: [
             Option("all", "include adopted, ignored and resolved findings"),
-            Option("kind", value: "KIND", "only this kind", choices: Findings.kinds),
+            Option("kind", value: "KIND", "only this kind", choices: FindingKind.allCases.map(\.rawValue)),
             Option("status", value: "STATUS", "only this status", choices: FindingStatus.allCases.map(\.rawValue)),
         ],
         access: .roles(adminOnly),
