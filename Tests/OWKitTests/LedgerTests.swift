@@ -40,6 +40,21 @@ final class LedgerTests: XCTestCase {
         }
     }
 
+    func testStrictRowsNameTheColumnThatIsNullOrOfTheWrongType() throws {
+        let office = try TempOffice()
+        let db = office.ledger.db
+        XCTAssertEqual(try Users.find(db, "alice")?.role, .admin)
+        // What another tool could leave behind: a role no owatch writes, a name stored as a number.
+        try db.execute("PRAGMA ignore_check_constraints = ON; UPDATE users SET role = 'root' WHERE name = 'alice'")
+        XCTAssertThrowsError(try Users.find(db, "alice")) { e in
+            XCTAssertTrue((e as? OWError)?.message.contains("role column") == true, "\(e)")
+            XCTAssertEqual((e as? OWError)?.kind, .badData)
+        }
+        XCTAssertThrowsError(try db.fetchOne(User.self, "SELECT 1, NULL, 'admin', NULL, NULL, NULL, 'active', 'x', NULL, NULL, NULL")) { e in
+            XCTAssertTrue((e as? OWError)?.message.contains("holds NULL where text belongs") == true, "\(e)")
+        }
+    }
+
     func testNewerSchemaRefused() throws {
         let office = try TempOffice()
         try office.ledger.db.execute("PRAGMA user_version = 999")

@@ -217,7 +217,7 @@ final class MatcherTests: XCTestCase {
         }
     }
 
-    func kinds(_ s: Session) throws -> [String] { try Findings.list(s.db, includeClosed: false, kind: nil).map(\.kind).sorted() }
+    func kinds(_ s: Session) throws -> [String] { try Findings.list(s.db, includeClosed: false, kind: nil).map(\.kind.rawValue).sorted() }
 
     func testMatchedPriceChangeUnmanagedAndDuplicate() throws {
         let office = try TempOffice()
