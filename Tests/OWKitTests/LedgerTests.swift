@@ -50,7 +50,8 @@ final class LedgerTests: XCTestCase {
             XCTAssertTrue((e as? OWError)?.message.contains("role column") == true, "\(e)")
             XCTAssertEqual((e as? OWError)?.kind, .badData)
         }
-        XCTAssertThrowsError(try db.fetchOne(User.self, "SELECT 1, NULL, 'admin', NULL, NULL, NULL, 'active', 'x', NULL, NULL, NULL")) { e in
+        XCTAssertThrowsError(try db.fetchOne(User.self, "SELECT 1, NULL, 'admin', NULL, NULL, NULL, 'active', 'x', NULL, NULL, NULL")) {
+            e in
             XCTAssertTrue((e as? OWError)?.message.contains("holds NULL where text belongs") == true, "\(e)")
         }
     }
