@@ -16,6 +16,35 @@ public enum FindingKind: String, Sendable, CaseIterable {
 
 extension FindingKind: StoredAsText {}
 
+extension Finding: FetchableRow {
+    public static let selection = """
+        f.id, f.kind, f.status, f.vendor, l.name, f.summary, f.created_at, f.note, f.charge_id, f.currency_assumed, f.currency,
+        f.amount_minor, f.monthly_minor
+        """
+
+    /// The findings with their license's name: `selectSQL + " WHERE …"`.
+    static let selectSQL = "SELECT \(selection) FROM findings f LEFT JOIN licenses l ON l.id = f.license_id"
+
+    public init(row: Row) throws {
+        id = try row.integer(0)
+        kind = try row.value(1, as: FindingKind.self)
+        status = try row.value(2, as: FindingStatus.self)
+        vendor = try row.optionalText(3)
+        license = try row.optionalText(4)
+        summary = try row.text(5)
+        createdAt = try row.text(6)
+        note = try row.optionalText(7)
+        chargeID = try row.optionalInteger(8)
+        currencyAssumed = try row.integer(9) != 0
+        // A currency code this owatch does not know leaves the amounts out rather than failing the list.
+        let currency = try row.optionalText(10).flatMap { try? Currency.parse($0) }
+        let amountMinor = try row.optionalInteger(11)
+        let monthlyMinor = try row.optionalInteger(12)
+        amount = currency.flatMap { c in amountMinor.map { Money(minor: $0, currency: c) } }
+        monthly = currency.flatMap { c in monthlyMinor.map { Money(minor: $0, currency: c) } }
+    }
+}
+
 /// Where a finding stands (the `findings.status` column).
 public enum FindingStatus: String, Sendable, CaseIterable {
     case open
@@ -40,24 +69,6 @@ public struct Finding: Sendable {
     public let chargeID: Int64?
     /// The document named no currency: the amount is in the ledger's currency, assumed.
     public let currencyAssumed: Bool
-
-    init(row: Row) {
-        id = row.int("id")
-        kind = FindingKind(rawValue: row.string("kind")) ?? .unmanaged
-        status = FindingStatus(rawValue: row.string("status")) ?? .open
-        vendor = row.optionalString("vendor")
-        license = row.optionalString("license_name")
-        summary = row.string("summary")
-        createdAt = row.string("created_at")
-        note = row.optionalString("note")
-        chargeID = row.optionalInt("charge_id")
-        currencyAssumed = row.int("currency_assumed") != 0
-        let cur = row.optionalString("currency").flatMap { try? Currency.parse($0) }
-        amount = cur.flatMap { c in row.optionalInt("amount_minor").map { Money(minor: $0, currency: c) } }
-        monthly = cur.flatMap { c in row.optionalInt("monthly_minor").map { Money(minor: $0, currency: c) } }
-    }
-
-    static let selectSQL = "SELECT f.*, l.name AS license_name FROM findings f LEFT JOIN licenses l ON l.id = f.license_id"
 
     var event: JSON {
         .obj([
@@ -89,10 +100,10 @@ public enum Findings {
         if let status, !statuses.contains(status) {
             throw OWError.usage("unknown status '\(status)'", hint: statuses.joined(separator: ", "))
         }
-        return try db.query(
+        return try db.fetchAll(
+            Finding.self,
             Finding.selectSQL + " WHERE (?1 = 1 OR ?3 IS NOT NULL OR f.status = 'open') AND (?2 IS NULL OR f.kind = ?2)"
-                + " AND (?3 IS NULL OR f.status = ?3) ORDER BY f.id", includeClosed, kind?.rawValue, status
-        ).map(Finding.init)
+                + " AND (?3 IS NULL OR f.status = ?3) ORDER BY f.id", includeClosed, kind, status)
     }
 
     /// Findings about the inventory whose condition no longer holds are resolved, with the
@@ -185,10 +196,10 @@ public enum Findings {
     }
 
     static func get(_ db: Database, _ id: Int64) throws -> Finding {
-        guard let row = try db.one(Finding.selectSQL + " WHERE f.id = ?", id) else {
+        guard let finding = try db.fetchOne(Finding.self, Finding.selectSQL + " WHERE f.id = ?", id) else {
             throw OWError.notFound("finding #\(id)", hint: "see `owatch scan findings`")
         }
-        return Finding(row: row)
+        return finding
     }
 
     /// Records a finding unless one with the same key exists. Returns its id when new. With

@@ -20,15 +20,22 @@ public struct ScanSource: Sendable {
     public let lastScan: String?
     /// Messages and lines passed over (malformed, too large, too slow), never read again.
     public let skippedItems: Int64
+}
 
-    init(row: Row) {
-        id = row.int("id")
-        kind = SourceKind(rawValue: row.string("kind")) ?? .mbox
-        path = row.string("path")
-        map = row.optionalString("map")
-        registered = row.int("registered") != 0
-        lastScan = row.optionalString("last_scan")
-        skippedItems = row.has("skipped_items") ? row.int("skipped_items") : 0
+extension ScanSource: FetchableRow {
+    /// `SELECT \(selection) FROM scan_sources s …`; a seventh column, when selected, counts what
+    /// was passed over (only the list of sources pays for counting it).
+    public static let selection = "s.id, s.kind, s.path, s.map, s.registered, s.last_scan"
+    static let skippedCount = "(SELECT count(*) FROM seen_items i WHERE i.source_id = s.id AND i.skipped IS NOT NULL)"
+
+    public init(row: Row) throws {
+        id = try row.integer(0)
+        kind = try row.value(1, as: SourceKind.self)
+        path = try row.text(2)
+        map = try row.optionalText(3)
+        registered = try row.integer(4) != 0
+        lastScan = try row.optionalText(5)
+        skippedItems = row.values.count > 6 ? try row.integer(6) : 0
     }
 }
 
@@ -98,17 +105,14 @@ public enum Scanner {
                     Time.rfc3339(session.now))
             }
             try session.audit("scan.source.add", "source:\(abs)", .obj([("kind", .string(kind.rawValue))]))
-            return ScanSource(row: try session.db.one("SELECT * FROM scan_sources WHERE path = ?", abs)!)
+            return try session.db.fetchOne(ScanSource.self, "SELECT \(ScanSource.selection) FROM scan_sources s WHERE s.path = ?", abs)!
         }
     }
 
     public static func sources(_ db: Database) throws -> [ScanSource] {
-        try db.query(
-            """
-            SELECT s.*, (SELECT count(*) FROM seen_items i WHERE i.source_id = s.id AND i.skipped IS NOT NULL) AS skipped_items
-            FROM scan_sources s WHERE s.registered = 1 ORDER BY s.id
-            """
-        ).map(ScanSource.init)
+        try db.fetchAll(
+            ScanSource.self,
+            "SELECT \(ScanSource.selection), \(ScanSource.skippedCount) FROM scan_sources s WHERE s.registered = 1 ORDER BY s.id")
     }
 
     public static func removeSource(_ session: Session, path: String) throws {
@@ -279,7 +283,8 @@ public enum Scanner {
                     "INSERT OR IGNORE INTO scan_sources(kind, path, map, registered, added_at) VALUES (?,?,?,0,?)",
                     kind, absolute(p), options.map, Time.rfc3339(session.now))
                 if let map = options.map { try session.db.run("UPDATE scan_sources SET map = ? WHERE path = ?", map, absolute(p)) }
-                return ScanSource(row: try session.db.one("SELECT * FROM scan_sources WHERE path = ?", absolute(p))!)
+                return try session.db.fetchOne(
+                    ScanSource.self, "SELECT \(ScanSource.selection) FROM scan_sources s WHERE s.path = ?", absolute(p))!
             }
         }
     }
