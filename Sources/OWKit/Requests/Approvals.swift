@@ -68,7 +68,7 @@ public enum Approvals {
 
     /// Pending requests, oldest first, with what an approver needs to decide.
     public static func queue(_ session: Session) throws -> [QueueEntry] {
-        let pending = try session.db.query(Request.selectSQL + " WHERE r.status = 'pending' ORDER BY r.id").map(Request.init)
+        let pending = try session.db.fetchAll(Request.self, Request.selectSQL + " WHERE r.status = 'pending' ORDER BY r.id")
         return try pending.map { r in
             let created = ISO8601DateFormatter().date(from: r.createdAt) ?? session.now
             var balance: Leave.Balance?

@@ -1,6 +1,5 @@
 import Foundation
 
-/// A request: software, leave or a purchase, and what became of it.
 /// What a request asks for (the `requests.kind` column).
 public enum RequestKind: String, Sendable, CaseIterable {
     case software
@@ -16,6 +15,7 @@ public enum RequestStatus: String, Sendable, CaseIterable {
     case cancelled
 }
 
+/// A request: software, leave or a purchase, and what became of it.
 public struct Request: Sendable {
     public let id: Int64
     public let kind: RequestKind
@@ -36,37 +36,6 @@ public struct Request: Sendable {
     public let decidedBy: String?
     public let note: String?
 
-    init(row: Row) {
-        id = row.int("id")
-        kind = RequestKind(rawValue: row.string("kind")) ?? .software  // the column's CHECK allows no other
-        requester = row.string("requester")
-        requesterDept = row.optionalString("dept")
-        status = RequestStatus(rawValue: row.string("status")) ?? .pending
-        summary = row.string("summary")
-        payload = (try? JSON.parse(row.string("payload"))) ?? .object([])
-        reason = row.optionalString("reason")
-        if let minor = row.optionalInt("cost_minor"), let c = row.optionalString("currency"), let cur = try? Currency.parse(c) {
-            cost = Money(minor: minor, currency: cur)
-        } else {
-            cost = nil
-        }
-        leaveFrom = row.optionalString("leave_from")
-        leaveTo = row.optionalString("leave_to")
-        leaveType = row.optionalString("leave_type")
-        leaveHalfDays = row.optionalInt("leave_halfdays")
-        license = row.optionalString("license")
-        createdAt = row.string("created_at")
-        decidedAt = row.optionalString("decided_at")
-        decidedBy = row.optionalString("decided_by_name")
-        note = row.optionalString("note")
-    }
-
-    static let selectSQL = """
-        SELECT r.*, u.name AS requester, u.dept AS dept, d.name AS decided_by_name, l.name AS license
-        FROM requests r JOIN users u ON u.id = r.requester_id
-        LEFT JOIN users d ON d.id = r.decided_by LEFT JOIN licenses l ON l.id = r.license_id
-        """
-
     /// The event hooks receive.
     public var event: JSON {
         .obj([
@@ -76,6 +45,44 @@ public struct Request: Sendable {
             ("license", license.map(JSON.string) ?? .null), ("decided_by", decidedBy.map(JSON.string) ?? .null),
             ("note", note.map(JSON.string) ?? .null),
         ])
+    }
+}
+
+extension Request: FetchableRow {
+    public static let selection = """
+        r.id, r.kind, u.name, u.dept, r.status, r.summary, r.payload, r.reason, r.cost_minor, r.currency, r.leave_from, r.leave_to,
+        r.leave_type, r.leave_halfdays, l.name, r.created_at, r.decided_at, d.name, r.note
+        """
+
+    /// The requests with their requester, decider and license: `selectSQL + " WHERE …"`.
+    static let selectSQL = """
+        SELECT \(selection)
+        FROM requests r JOIN users u ON u.id = r.requester_id
+        LEFT JOIN users d ON d.id = r.decided_by LEFT JOIN licenses l ON l.id = r.license_id
+        """
+
+    public init(row: Row) throws {
+        id = try row.integer(0)
+        kind = try row.value(1, as: RequestKind.self)
+        requester = try row.text(2)
+        requesterDept = try row.optionalText(3)
+        status = try row.value(4, as: RequestStatus.self)
+        summary = try row.text(5)
+        // Written by owatch as JSON; unreadable text (an outside edit) reads as no details rather than failing every list.
+        payload = (try? JSON.parse(try row.text(6))) ?? .object([])
+        reason = try row.optionalText(7)
+        let minor = try row.optionalInteger(8)
+        let currency = try row.optionalText(9).flatMap { try? Currency.parse($0) }
+        cost = minor.flatMap { m in currency.map { Money(minor: m, currency: $0) } }
+        leaveFrom = try row.optionalText(10)
+        leaveTo = try row.optionalText(11)
+        leaveType = try row.optionalText(12)
+        leaveHalfDays = try row.optionalInteger(13)
+        license = try row.optionalText(14)
+        createdAt = try row.text(15)
+        decidedAt = try row.optionalText(16)
+        decidedBy = try row.optionalText(17)
+        note = try row.optionalText(18)
     }
 }
 
@@ -90,7 +97,7 @@ public struct RequestOutcome: Sendable {
 
 public enum Requests {
     public static func find(_ db: Database, _ id: Int64) throws -> Request? {
-        try db.one(Request.selectSQL + " WHERE r.id = ?", id).map(Request.init)
+        try db.fetchOne(Request.self, Request.selectSQL + " WHERE r.id = ?", id)
     }
 
     /// A request the actor may see: their own, or any for an admin. Others' are "not found".
@@ -128,12 +135,12 @@ public enum Requests {
         } else if !f.all && user == nil {
             user = session.actor.name
         }
-        return try session.db.query(
+        return try session.db.fetchAll(
+            Request.self,
             Request.selectSQL + """
                  WHERE (?1 IS NULL OR u.name = ?1) AND (?2 IS NULL OR r.status = ?2) AND (?3 IS NULL OR r.kind = ?3)
                  ORDER BY r.id
-                """, user, f.status, f.kind
-        ).map(Request.init)
+                """, user, f.status, f.kind)
     }
 
     // MARK: New requests
