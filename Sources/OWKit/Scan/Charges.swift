@@ -18,22 +18,6 @@ public struct Charge: Sendable {
     /// A refund: the charge it pays back.
     public let refundOf: Int64?
 
-    init(row: Row) {
-        id = row.int("id")
-        vendor = row.string("vendor")
-        chargedOn = row.string("charged_on")
-        origin = row.string("origin")
-        invoiceNo = row.optionalString("invoice_no")
-        period = row.optionalString("period")
-        description = row.optionalString("description")
-        license = row.optionalString("license_name")
-        itemKey = row.string("item_key")
-        createdAt = row.string("created_at")
-        refundOf = row.optionalInt("refund_of")
-        let currency = (try? Currency.parse(row.string("currency"))) ?? Currency(code: row.string("currency"), exponent: 2)
-        amount = Money(minor: row.int("amount_minor"), currency: currency)
-    }
-
     /// Where the charge was first seen, in words: the message, the statement line, or by hand.
     public var source: String { Charge.describe(key: itemKey, day: chargedOn, detail: description) }
 
@@ -48,7 +32,33 @@ public struct Charge: Sendable {
         return key
     }
 
-    static let selectSQL = "SELECT c.*, l.name AS license_name FROM charges c LEFT JOIN licenses l ON l.id = c.license_id"
+}
+
+extension Charge: FetchableRow {
+    public static let selection = """
+        c.id, c.vendor, c.charged_on, c.origin, c.invoice_no, c.period, c.description, l.name, c.item_key, c.created_at, c.refund_of,
+        c.currency, c.amount_minor
+        """
+
+    /// The charges with their license's name: `selectSQL + " WHERE …"`.
+    static let selectSQL = "SELECT \(selection) FROM charges c LEFT JOIN licenses l ON l.id = c.license_id"
+
+    public init(row: Row) throws {
+        id = try row.integer(0)
+        vendor = try row.text(1)
+        chargedOn = try row.text(2)
+        origin = try row.text(3)
+        invoiceNo = try row.optionalText(4)
+        period = try row.optionalText(5)
+        description = try row.optionalText(6)
+        license = try row.optionalText(7)
+        itemKey = try row.text(8)
+        createdAt = try row.text(9)
+        refundOf = try row.optionalInteger(10)
+        // A code this owatch has no table entry for is still shown, with two decimals.
+        let code = try row.text(11)
+        amount = Money(minor: try row.integer(12), currency: (try? Currency.parse(code)) ?? Currency(code: code, exponent: 2))
+    }
 }
 
 /// `owatch charge`: charges listed, shown, added by hand and removed, each change audited.
@@ -73,20 +83,19 @@ public enum Charges {
             }
             return vendor.id
         }
-        return try db.query(
+        return try db.fetchAll(
+            Charge.self,
             Charge.selectSQL + """
                  WHERE (?1 IS NULL OR c.vendor_id = ?1) AND (?2 IS NULL OR c.charged_on >= ?2) AND (?3 IS NULL OR c.charged_on <= ?3)
                    AND (?4 IS NULL OR c.license_id = ?4) AND (?5 = 0 OR (c.license_id IS NULL AND c.expected_id IS NULL))
                  ORDER BY c.charged_on, c.id
-                """, vendorID, f.from, f.to, licenseID, f.unmatchedOnly
-        ).map(Charge.init)
+                """, vendorID, f.from, f.to, licenseID, f.unmatchedOnly)
     }
 
     public static func get(_ db: Database, _ id: Int64) throws -> Charge {
-        guard let row = try db.one(Charge.selectSQL + " WHERE c.id = ?", id) else {
+        guard var charge = try db.fetchOne(Charge.self, Charge.selectSQL + " WHERE c.id = ?", id) else {
             throw OWError.notFound("charge #\(id)", hint: "see `owatch charge list`")
         }
-        var charge = Charge(row: row)
         charge.sources = try db.query("SELECT item_key, origin, detail FROM charge_sources WHERE charge_id = ? ORDER BY rowid", id).map {
             s in
             Charge.describe(key: s.string("item_key"), day: charge.chargedOn, detail: s.optionalString("detail"))
