@@ -8,33 +8,38 @@ public struct Vendor: Sendable {
     public let domains: [String]
     public let aliases: [String]
     public let source: String
+}
 
-    init(row: Row) {
-        id = row.int("id")
-        name = row.string("name")
-        category = row.string("category")
-        domains = row.string("domains").split(separator: ",").map(String.init)
-        aliases = row.string("aliases").split(separator: ",").map(String.init)
-        source = row.string("source")
+extension Vendor: FetchableRow {
+    public static let selection = "id, name, category, domains, aliases, source"
+
+    public init(row: Row) throws {
+        id = try row.integer(0)
+        name = try row.text(1)
+        category = try row.text(2)
+        domains = try row.text(3).split(separator: ",").map(String.init)
+        aliases = try row.text(4).split(separator: ",").map(String.init)
+        source = try row.text(5)
     }
 }
 
 public enum Vendors {
     public static func list(_ db: Database, category: String? = nil) throws -> [Vendor] {
-        try db.query("SELECT * FROM vendors WHERE ?1 IS NULL OR category = ?1 COLLATE NOCASE ORDER BY name COLLATE NOCASE", category).map(
-            Vendor.init)
+        try db.fetchAll(
+            Vendor.self,
+            "SELECT \(Vendor.selection) FROM vendors WHERE ?1 IS NULL OR category = ?1 COLLATE NOCASE ORDER BY name COLLATE NOCASE",
+            category)
     }
 
     /// Finds a vendor by name or alias, case-insensitively.
     public static func resolve(_ db: Database, _ text: String) throws -> Vendor? {
         let key = text.trimmed(.whitespaces)
-        if let row = try db.one("SELECT * FROM vendors WHERE name = ?", key) { return Vendor(row: row) }
-        return try db.one(
-            "SELECT * FROM vendors WHERE ',' || aliases || ',' LIKE '%,' || lower(?) || ',%' ESCAPE '\\' ORDER BY id LIMIT 1",
+        if let vendor = try db.fetchOne(Vendor.self, "SELECT \(Vendor.selection) FROM vendors WHERE name = ?", key) { return vendor }
+        return try db.fetchOne(
+            Vendor.self,
+            "SELECT \(Vendor.selection) FROM vendors WHERE ',' || aliases || ',' LIKE '%,' || lower(?) || ',%' ESCAPE '\\' ORDER BY id LIMIT 1",
             key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
-                of: "_", with: "\\_")
-        )
-        .map(Vendor.init)
+                of: "_", with: "\\_"))
     }
 
     /// Everything by lower-cased name and alias, for bulk work (import) without a query per row.
