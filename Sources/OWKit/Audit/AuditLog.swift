@@ -32,17 +32,24 @@ public struct AuditEvent: Sendable {
             state: state)
     }
 
-    init(row: Row) {
-        seq = row.int("seq")
-        time = row.string("time")
-        actor = row.string("actor")
-        role = row.string("role")
-        action = row.string("action")
-        object = row.string("object")
-        details = row.string("details")
-        prevHash = row.string("prev_hash")
-        hash = row.string("hash")
-        state = row.optionalString("state")
+}
+
+extension AuditEvent: FetchableRow {
+    public static let selection = "seq, time, actor, role, action, object, details, prev_hash, hash, state"
+
+    /// Read leniently, unlike other rows: a value tampered into another type must reach `verify`,
+    /// which reports the event as altered, instead of stopping the read.
+    public init(row: Row) {
+        seq = row.int(0)
+        time = row.string(1)
+        actor = row.string(2)
+        role = row.string(3)
+        action = row.string(4)
+        object = row.string(5)
+        details = row.string(6)
+        prevHash = row.string(7)
+        hash = row.string(8)
+        state = row.optionalString(9)
     }
 }
 
@@ -145,7 +152,7 @@ public enum AuditLog {
 
     public static func events(_ db: Database, limit: Int? = nil, action: String? = nil, actor: String? = nil) throws -> [AuditEvent] {
         var sql =
-            "SELECT * FROM events WHERE (?1 IS NULL OR action = ?1 OR action LIKE ?1 || '.%') AND (?2 IS NULL OR actor = ?2 COLLATE NOCASE) ORDER BY seq DESC"
+            "SELECT \(AuditEvent.selection) FROM events WHERE (?1 IS NULL OR action = ?1 OR action LIKE ?1 || '.%') AND (?2 IS NULL OR actor = ?2 COLLATE NOCASE) ORDER BY seq DESC"
         if limit != nil { sql += " LIMIT ?3" }
         var args: [any SQLiteValue] = [action, actor]
         if let limit { args.append(limit) }
@@ -194,9 +201,9 @@ public enum AuditLog {
             var count = 0
             var bad: (Int64, String)?
             var hashes: [Int64: String] = [:]  // only the sealed positions are kept
-            let sealed = try ledger.db.query("SELECT * FROM seals ORDER BY id")
+            let sealed = try ledger.db.query("SELECT seq, head_hash, kid, signature FROM seals ORDER BY id")
             let sealedSeqs = Set(sealed.map { $0.int("seq") })
-            try ledger.db.forEach("SELECT * FROM events ORDER BY seq") { row in
+            try ledger.db.forEach("SELECT \(AuditEvent.selection) FROM events ORDER BY seq") { row in
                 guard bad == nil else { return }
                 let e = AuditEvent(row: row)
                 count += 1
