@@ -163,7 +163,7 @@ public enum Licenses {
     }
 
     static func purchaseLines(_ db: Database, licenseID: Int64, currency: Currency) throws -> [PurchaseLine] {
-        try db.query("SELECT * FROM purchases WHERE license_id = ? ORDER BY id", licenseID).map {
+        try db.query("SELECT seats, cost_minor, order_ref, purchased_on FROM purchases WHERE license_id = ? ORDER BY id", licenseID).map {
             PurchaseLine(
                 seats: $0.optionalInt("seats"), cost: Money(minor: $0.int("cost_minor"), currency: currency),
                 orderRef: $0.optionalString("order_ref"), purchasedOn: $0.string("purchased_on"))

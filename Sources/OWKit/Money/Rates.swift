@@ -260,9 +260,9 @@ public enum Rates {
         let filter = "(?1 IS NULL OR from_currency = ?1 OR to_currency = ?1) AND (?2 IS NULL OR day <= ?2)"
         let sql =
             all
-            ? "SELECT * FROM rates WHERE \(filter) ORDER BY from_currency, to_currency, day"
+            ? "SELECT from_currency, to_currency, day, rate, source FROM rates WHERE \(filter) ORDER BY from_currency, to_currency, day"
             : """
-            SELECT r.* FROM rates r JOIN (SELECT from_currency, to_currency, max(day) AS day FROM rates WHERE \(filter)
+            SELECT r.from_currency, r.to_currency, r.day, r.rate, r.source FROM rates r JOIN (SELECT from_currency, to_currency, max(day) AS day FROM rates WHERE \(filter)
                                           GROUP BY from_currency, to_currency) m USING (from_currency, to_currency, day)
             ORDER BY r.from_currency, r.to_currency
             """

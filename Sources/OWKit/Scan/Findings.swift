@@ -249,7 +249,8 @@ public enum Findings {
                             hint: "adopt it without --as to create a \(f.vendor ?? "new") license, or pick one of that vendor's")
                     }
                 } else {
-                    guard let chargeID = row.optionalInt("charge_id"), let c = try db.one("SELECT * FROM charges WHERE id = ?", chargeID)
+                    guard let chargeID = row.optionalInt("charge_id"),
+                        let c = try db.one("SELECT vendor, currency, amount_minor, period, charged_on FROM charges WHERE id = ?", chargeID)
                     else {
                         throw OWError.refused("finding #\(id) has no charge to adopt from")
                     }

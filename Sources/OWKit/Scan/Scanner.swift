@@ -96,7 +96,7 @@ public enum Scanner {
         let kind = try detectKind(path, map: map)
         return try session.write {
             let abs = absolute(path)
-            if let existing = try session.db.one("SELECT * FROM scan_sources WHERE path = ?", abs) {
+            if let existing = try session.db.one("SELECT registered FROM scan_sources WHERE path = ?", abs) {
                 guard existing.int("registered") == 0 else { throw OWError.refused("\(abs) is already a source") }
                 try session.db.run("UPDATE scan_sources SET registered = 1, map = COALESCE(?, map) WHERE path = ?", map, abs)
             } else {
