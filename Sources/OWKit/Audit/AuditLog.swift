@@ -156,7 +156,9 @@ public enum AuditLog {
         if limit != nil { sql += " LIMIT ?3" }
         var args: [any SQLiteValue] = [action, actor]
         if let limit { args.append(limit) }
-        return try db.query(sql, arguments: args).map(AuditEvent.init).reversed()
+        var events: [AuditEvent] = []
+        try db.forEach(sql, arguments: args) { events.append(AuditEvent(row: $0)) }
+        return events.reversed()
     }
 
     /// The message a seal signs: the ledger, the position and the head hash.
