@@ -418,47 +418,37 @@ enum Schema {
         // inactive clears it, by triggers, from any connection. A write that knows the findings
         // were current and which people it changed (a sync) refreshes only their seats.
         { db in
-            try db.execute(
-                """
-                -- A refresh reads open seat findings' keys from the index alone.
+            // (trigger name, event, WHEN clause or ""): each clears the mark.
+            let orphaned = { (row: String) in
+                "(\(row).status = 'offboarded' OR coalesce(\(row).directory_status, '') IN ('suspended', 'missing'))"
+            }
+            let seatFinding = "WHEN OLD.kind IN ('orphaned_seat', 'inactive_seat')"
+            let triggers: [(String, String, String)] = [
+                ("seat_insert", "INSERT ON seats", ""), ("seat_delete", "DELETE ON seats", ""), ("seat_update", "UPDATE ON seats", ""),
+                ("usage_insert", "INSERT ON usage", ""), ("usage_delete", "DELETE ON usage", ""), ("usage_update", "UPDATE ON usage", ""),
+                (
+                    "user_update", "UPDATE OF name, status, directory_status ON users",
+                    "WHEN OLD.name IS NOT NEW.name OR \(orphaned("OLD")) != \(orphaned("NEW"))"
+                ),
+                ("user_delete", "DELETE ON users", ""),
+                ("license_update", "UPDATE OF status ON licenses", ""), ("license_delete", "DELETE ON licenses", ""),
+                ("purchase_insert", "INSERT ON purchases", ""), ("purchase_delete", "DELETE ON purchases", ""),
+                ("purchase_update", "UPDATE ON purchases", ""),
+                ("finding_update", "UPDATE OF status, dedupe_key ON findings", seatFinding),
+                ("finding_delete", "DELETE ON findings", seatFinding),
+            ]
+            // A refresh reads open seat findings' keys from the index alone.
+            var sql = """
                 DROP INDEX IF EXISTS findings_by_status;
                 CREATE INDEX IF NOT EXISTS findings_by_status_key ON findings(status, kind, dedupe_key);
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_seat_insert AFTER INSERT ON seats
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_seat_delete AFTER DELETE ON seats
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_seat_update AFTER UPDATE ON seats
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_usage_insert AFTER INSERT ON usage
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_usage_delete AFTER DELETE ON usage
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_usage_update AFTER UPDATE ON usage
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_user_update AFTER UPDATE OF name, status, directory_status ON users
-                WHEN OLD.name IS NOT NEW.name
-                  OR (OLD.status = 'offboarded' OR coalesce(OLD.directory_status, '') IN ('suspended', 'missing'))
-                     != (NEW.status = 'offboarded' OR coalesce(NEW.directory_status, '') IN ('suspended', 'missing'))
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_user_delete AFTER DELETE ON users
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_license_update AFTER UPDATE OF status ON licenses
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_license_delete AFTER DELETE ON licenses
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_purchase_insert AFTER INSERT ON purchases
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_purchase_delete AFTER DELETE ON purchases
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_purchase_update AFTER UPDATE ON purchases
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_finding_update AFTER UPDATE OF status, dedupe_key ON findings
-                WHEN OLD.kind IN ('orphaned_seat', 'inactive_seat')
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER IF NOT EXISTS seat_findings_after_finding_delete AFTER DELETE ON findings
-                WHEN OLD.kind IN ('orphaned_seat', 'inactive_seat')
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                """)
+
+                """
+            for (name, event, when) in triggers {
+                sql +=
+                    "CREATE TRIGGER IF NOT EXISTS seat_findings_after_\(name) AFTER \(event) \(when)\n"
+                    + "BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;\n"
+            }
+            try db.execute(sql)
         },
     ]
 
