@@ -27,9 +27,9 @@ unit: build
 	swift test
 
 # The code's one idiom (.swift-format: 4 spaces, 140 columns, no semicolon chains); CI fails on any finding.
-# `swift format format -i -r Sources Tests/OWKitTests Package.swift` applies it.
+# `swift format format -i -r Sources Tests/OWKitTests Tests/OWCLITests Package.swift` applies it.
 lint:
-	swift format lint --strict -r --parallel Sources Tests/OWKitTests Package.swift
+	swift format lint --strict -r --parallel Sources Tests/OWKitTests Tests/OWCLITests Package.swift
 
 e2e: build
 	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q Tests/e2e

@@ -27,7 +27,10 @@ let package = Package(
         // prctl(2) for hooks (Linux): a header-only module of libc.
         .systemLibrary(name: "CSystem"),
         .target(name: "OWKit", dependencies: ["CSQLite", "CCrypto", "CZlib", "CSystem"]),
-        .executableTarget(name: "owatch", dependencies: ["OWKit"]),
+        // The command table's types, its parser and help: in-process tested (OWCLITests).
+        .target(name: "OWCLI", dependencies: ["OWKit"]),
+        .executableTarget(name: "owatch", dependencies: ["OWKit", "OWCLI"]),
         .testTarget(name: "OWKitTests", dependencies: ["OWKit"]),
+        .testTarget(name: "OWCLITests", dependencies: ["OWCLI", "OWKit"]),
     ]
 )

@@ -1,91 +1,13 @@
+import OWCLI
 import OWKit
 
-/// An option a command accepts. `value` is the placeholder (`PATH`, `N`); nil for a flag.
-struct Option: Sendable {
-    let long: String
-    let short: Character?
-    let value: String?
-    let help: String
-    let choices: [String]
-    let repeatable: Bool
-    /// A file the value names: with `--remote`, read or written on the client (SPEC: remote).
-    let file: FileUse?
-
-    init(
-        _ long: String, short: Character? = nil, value: String? = nil, _ help: String, choices: [String] = [], repeatable: Bool = false,
-        file: FileUse? = nil
-    ) {
-        self.long = long
-        self.short = short
-        self.value = value
-        self.help = help
-        self.choices = choices
-        self.repeatable = repeatable
-        self.file = file
-    }
-}
-
-/// A positional argument. Optional ones are shown `[NAME]`, variadic `NAME…`.
-struct Argument: Sendable {
-    let name: String
-    var optional = false
-    var variadic = false
-    var choices: [String] = []
-    var file: FileUse?
-
-    var usage: String {
-        let base = variadic ? "\(name)…" : name
-        return optional ? "[\(base)]" : base
-    }
-}
-
-/// What the dispatcher sets up before a command runs (git's RUN_SETUP flags).
-enum Access: Sendable {
-    case anyone  // no ledger needed: help, completion
-    case bootstrap  // creates the ledger: init
-    case ledger  // ledger opened, no session: login, logout
-    case roles(Set<Role>)  // a verified token whose role is in the set
-}
+/// The table's row types (`Option`, `Argument`, `Access`, `Noun`, `Command`) and its parser and
+/// help live in OWCLI, with in-process tests; a command here runs with an `Invocation`.
+typealias Command = OWCLI.Command<Invocation>
+typealias ParsedLine = OWCLI.ParsedLine<Invocation>
 
 let everyone: Set<Role> = [.admin, .employee, .scanner]
 let adminOnly: Set<Role> = [.admin]
-
-struct Command: Sendable {
-    let noun: String
-    let verb: String?
-    let summary: String
-    var arguments: [Argument] = []
-    var options: [Option] = []
-    let access: Access
-    var examples: [String] = []
-    var hidden = false
-    /// With `--key PATH`, the issuer key stands in for an admin's token (a way back in when
-    /// every admin token has expired).
-    var issuerKeyStandsIn = false
-    let run: @Sendable (Invocation) throws -> Void
-
-    var path: String { verb.map { "\(noun) \($0)" } ?? noun }
-
-    var usage: String {
-        var parts = ["owatch", path]
-        parts += arguments.map(\.usage)
-        if !options.isEmpty { parts.append("[options]") }
-        return parts.joined(separator: " ")
-    }
-
-    var roles: Set<Role>? {
-        if case .roles(let r) = access { return r }
-        return nil
-    }
-}
-
-/// A top-level word and the manual page that describes it.
-struct Noun: Sendable {
-    let name: String
-    let summary: String
-    let description: String
-    var jsonKeys: [(String, String)] = []
-}
 
 /// `config … --local`: this computer's client settings, which need no ledger or token.
 let localSetting = Option(
@@ -164,3 +86,11 @@ let commandTable: [Command] = [
     completionCommands,
     genDocsCommands,
 ].flatMap { $0 }
+
+/// Help for this table (overview, nouns, commands), for `owatch help`, `--help`, man pages and completions.
+let helpText = Help(nouns: nouns, commands: commandTable, globalOptions: globalOptions)
+
+extension Parser {
+    /// A command line against owatch's table.
+    static func parse(_ argv: [String]) throws -> ParsedLine { try parse(argv, commands: commandTable, globalOptions: globalOptions) }
+}

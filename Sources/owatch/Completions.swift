@@ -1,3 +1,4 @@
+import OWCLI
 import OWKit
 
 /// Shell completion scripts generated from the command table.
@@ -10,8 +11,8 @@ enum Completions {
         }
     }
 
-    static var commands: [Command] { Help.visible }
-    static var nounNames: [String] { Help.nounOrder }
+    static var commands: [Command] { helpText.visible }
+    static var nounNames: [String] { helpText.nounOrder }
     static func verbs(_ noun: String) -> [String] { commands.filter { $0.noun == noun }.compactMap(\.verb) }
 
     /// What a value is, for completion: from its placeholder (`--out FILE`, `LICENSE`, `USER`)

@@ -1,4 +1,5 @@
 import Foundation
+import OWCLI
 import OWKit
 
 /// Everything one command run needs: its parsed line, where output goes, the paths,

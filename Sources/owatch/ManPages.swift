@@ -1,4 +1,5 @@
 import Foundation
+import OWCLI
 import OWKit
 
 /// mdoc(7) manual pages generated from the command table: owatch(1) and owatch-NOUN(1).
@@ -16,7 +17,7 @@ enum ManPages {
     }
 
     static func all() -> [(file: String, text: String)] {
-        [("owatch.1", overview())] + Help.nounOrder.map { ("owatch-\($0).1", page(noun: $0)) }
+        [("owatch.1", overview())] + helpText.nounOrder.map { ("owatch-\($0).1", page(noun: $0)) }
     }
 
     static func synopsis(_ c: Command) -> String {
@@ -71,7 +72,7 @@ enum ManPages {
 
     static func page(noun: String) -> String {
         let n = nouns.first { $0.name == noun }
-        let cmds = Help.visible.filter { $0.noun == noun }
+        let cmds = helpText.visible.filter { $0.noun == noun }
         var out = header("owatch-\(noun)", n?.summary ?? cmds[0].summary)
         out += ".Sh SYNOPSIS\n" + cmds.map(synopsis).joined(separator: ".Pp\n")
         out += ".Sh DESCRIPTION\n" + escape(n?.description ?? cmds[0].summary) + "\n"
@@ -104,7 +105,7 @@ enum ManPages {
         out +=
             ".Sh DESCRIPTION\n.Nm\nkeeps an office's software inventory, requests, approvals and spend in one SQLite ledger.\nRoles are enforced by signed Ed25519 token files.\nEvery command prints a table, JSON, JSON lines or CSV.\n"
         out += ".Ss Commands\n.Bl -tag -width Ds\n"
-        for c in Help.visible { out += ".It Cm \(c.path)\n\(escape(c.summary)).\n" }
+        for c in helpText.visible { out += ".It Cm \(c.path)\n\(escape(c.summary)).\n" }
         out += ".El\n.Ss Global options\n" + optionList(globalOptions)
         out += """
             .Sh ENVIRONMENT
@@ -130,7 +131,7 @@ enum ManPages {
 
             """
         out += exitStatus
-        out += ".Sh SEE ALSO\n" + Help.nounOrder.sorted().map { ".Xr owatch-\($0) 1" }.joined(separator: " ,\n") + "\n"
+        out += ".Sh SEE ALSO\n" + helpText.nounOrder.sorted().map { ".Xr owatch-\($0) 1" }.joined(separator: " ,\n") + "\n"
         return out
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OWCLI
 import OWKit
 
 /// `owatch --remote URL …` (the client), `owatch remote-exec` and `owatch shell` (the server).

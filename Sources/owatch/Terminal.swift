@@ -1,4 +1,5 @@
 import Foundation
+import OWCLI
 import OWKit
 
 /// Where output goes, and what kind of place it is: the one object that knows whether

@@ -1,4 +1,5 @@
 import Foundation
+import OWCLI
 import OWKit
 
 /// owatch: parse → set up what the command's table entry asks for → run → map errors to exit codes.
@@ -25,11 +26,11 @@ func main() -> Int32 {
         }
         if argv.isEmpty {
             // Like git: a bare `owatch` is a usage error, with the short usage on stderr.
-            term.err(Help.shortUsage())
+            term.err(helpText.shortUsage())
             return OWError.Kind.usage.rawValue
         }
         guard let command = line.command, !line.flag("help") else {
-            term.out(Help.text(for: line.command, noun: line.noun))
+            term.out(helpText.text(for: line.command, noun: line.noun))
             return 0
         }
         let format: OutputFormat

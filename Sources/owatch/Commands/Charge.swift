@@ -1,3 +1,4 @@
+import OWCLI
 import OWKit
 
 /// `owatch charge`: the payments owatch has seen, and the ones an admin enters or removes.

@@ -1,25 +1,26 @@
 import Foundation
+import OWCLI
 import OWKit
 
 enum HelpCommand {
     static func help(_ inv: Invocation) throws {
         let words = inv.arguments
         guard let noun = words.first else {
-            inv.term.out(Help.overview())
+            inv.term.out(helpText.overview())
             return
         }
         let matches = commandTable.filter { $0.noun == noun && !$0.hidden }
         guard !matches.isEmpty else {
             throw OWError.usage(
                 "no help for '\(noun)': not an owatch command",
-                hint: Suggest.nearest(noun, in: Help.nounOrder).map { "did you mean 'owatch help \($0)'?" })
+                hint: Suggest.nearest(noun, in: helpText.nounOrder).map { "did you mean 'owatch help \($0)'?" })
         }
         if words.count > 1, let cmd = matches.first(where: { $0.verb == words[1] }) {
-            inv.term.out(Help.commandHelp(cmd))
+            inv.term.out(helpText.commandHelp(cmd))
         } else if matches.count == 1 {
-            inv.term.out(Help.commandHelp(matches[0]))
+            inv.term.out(helpText.commandHelp(matches[0]))
         } else {
-            inv.term.out(Help.nounHelp(noun))
+            inv.term.out(helpText.nounHelp(noun))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OWCLI
 import OWKit
 
 enum InitCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import OWCLI
 import OWKit
 
 /// login, logout and whoami: the commands about the token you hold.

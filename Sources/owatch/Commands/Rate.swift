@@ -1,4 +1,5 @@
 import Foundation
+import OWCLI
 import OWKit
 
 /// `owatch rate`: exchange rates set by hand, listed, and imported from rate files.

@@ -1,3 +1,4 @@
+import OWCLI
 import OWKit
 
 /// `owatch remote-exec`: its manual page.

@@ -1,4 +1,5 @@
 import Foundation
+import OWCLI
 import OWKit
 
 /// `owatch report …`: the numbers come from OWKit; this file picks columns and, in table

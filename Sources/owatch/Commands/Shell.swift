@@ -1,3 +1,4 @@
+import OWCLI
 import OWKit
 
 /// `owatch shell`: its manual page.

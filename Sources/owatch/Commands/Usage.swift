@@ -1,3 +1,4 @@
+import OWCLI
 import OWKit
 
 /// `owatch usage`: when seat holders last used their software, from vendors' exports.

@@ -1,20 +1,30 @@
 import OWKit
 
-/// Help, completions and man pages, all generated from `commandTable` so they cannot drift.
-enum Help {
-    static var visible: [Command] { commandTable.filter { !$0.hidden } }
-    static var nounOrder: [String] {
+/// Help, completions and man pages, all generated from the command table so they cannot drift.
+public struct Help<Context>: Sendable {
+    public let nouns: [Noun]
+    public let commands: [Command<Context>]
+    public let globalOptions: [Option]
+
+    public init(nouns: [Noun], commands: [Command<Context>], globalOptions: [Option]) {
+        self.nouns = nouns
+        self.commands = commands
+        self.globalOptions = globalOptions
+    }
+
+    public var visible: [Command<Context>] { commands.filter { !$0.hidden } }
+    public var nounOrder: [String] {
         var seen = Set<String>()
         return visible.map(\.noun).filter { seen.insert($0).inserted }
     }
 
-    static func text(for command: Command?, noun: String?) -> String {
+    public func text(for command: Command<Context>?, noun: String?) -> String {
         if let command { return commandHelp(command) }
         if let noun, visible.contains(where: { $0.noun == noun }) { return nounHelp(noun) }
         return overview()
     }
 
-    static func overview() -> String {
+    public func overview() -> String {
         var out = "owatch — software spend, seats, requests and approvals for a small office\n\n"
         out += "usage: owatch <command> [<verb>] [arguments] [options]\n\ncommands:\n"
         let width = (visible.map { $0.path.count }.max() ?? 0) + 2
@@ -25,13 +35,13 @@ enum Help {
     }
 
     /// What a bare `owatch` prints: the shape of a command line and where to read more.
-    static func shortUsage() -> String {
+    public func shortUsage() -> String {
         "usage: owatch <command> [<verb>] [arguments] [options]\n\n"
             + "commands: " + nounOrder.joined(separator: ", ") + "\n\n"
             + "Run `owatch help` for every command, `owatch help COMMAND` for one.\n"
     }
 
-    static func nounHelp(_ noun: String) -> String {
+    public func nounHelp(_ noun: String) -> String {
         let cmds = visible.filter { $0.noun == noun }
         var out = "usage: owatch \(noun) <verb> [arguments] [options]\n\n"
         if let n = nouns.first(where: { $0.name == noun }) { out += n.summary + "\n\n" }
@@ -41,9 +51,9 @@ enum Help {
         return out
     }
 
-    static func commandHelp(_ c: Command) -> String {
+    public func commandHelp(_ c: Command<Context>) -> String {
         var out = "usage: \(c.usage)\n\n\(c.summary)\n"
-        if let roles = c.roles, roles != everyone {
+        if let roles = c.roles, roles != Set(Role.allCases) {
             out += "needs role: " + Role.allCases.filter(roles.contains).map(\.rawValue).joined(separator: " or ") + "\n"
         }
         if !c.options.isEmpty { out += "\noptions:\n" + optionLines(c.options) }
@@ -52,7 +62,7 @@ enum Help {
         return out
     }
 
-    static func optionLines(_ options: [Option]) -> String {
+    public func optionLines(_ options: [Option]) -> String {
         let labels = options.map { o -> String in
             (o.short.map { "-\($0), " } ?? "    ") + "--" + o.long + (o.value.map { " \($0)" } ?? "")
         }

@@ -1,21 +1,25 @@
 import OWKit
 
 /// The result of reading argv against the command table.
-struct ParsedLine {
-    var command: Command?
-    var noun: String?
-    var arguments: [String] = []
-    var options: [String: [String]] = [:]  // long name → values ("" for flags)
+public struct ParsedLine<Context> {
+    public var command: Command<Context>?
+    public var noun: String?
+    public var arguments: [String] = []
+    public var options: [String: [String]] = [:]  // long name → values ("" for flags)
 
-    func flag(_ name: String) -> Bool { options[name] != nil }
-    func value(_ name: String) -> String? { options[name]?.last }
+    public init() {}
+
+    public func flag(_ name: String) -> Bool { options[name] != nil }
+    public func value(_ name: String) -> String? { options[name]?.last }
 }
 
-/// A hand-written parser driven entirely by `commandTable`: `--opt value`, `--opt=value`,
+/// A hand-written parser driven entirely by the command table: `--opt value`, `--opt=value`,
 /// `-o value`, `--` ending options, options before or after positionals.
-enum Parser {
-    static func parse(_ argv: [String], table: [Command] = commandTable) throws -> ParsedLine {
-        var line = ParsedLine()
+public enum Parser {
+    public static func parse<Context>(_ argv: [String], commands table: [Command<Context>], globalOptions: [Option]) throws
+        -> ParsedLine<Context>
+    {
+        var line = ParsedLine<Context>()
         var positionals: [String] = []
         var i = 0
         var optionsEnded = false
@@ -138,11 +142,11 @@ enum Parser {
         return line
     }
 
-    static func isNegativeNumber(_ s: String) -> Bool {
+    public static func isNegativeNumber(_ s: String) -> Bool {
         s.count > 1 && s.hasPrefix("-") && Double(s.dropFirst()) != nil
     }
 
-    static func checkArguments(_ args: [String], for cmd: Command) throws {
+    public static func checkArguments<Context>(_ args: [String], for cmd: Command<Context>) throws {
         let required = cmd.arguments.filter { !$0.optional }.count
         let variadic = cmd.arguments.contains { $0.variadic }
         if args.count < required {

@@ -1,0 +1,118 @@
+import OWKit
+
+/// An option a command accepts. `value` is the placeholder (`PATH`, `N`); nil for a flag.
+public struct Option: Sendable {
+    public let long: String
+    public let short: Character?
+    public let value: String?
+    public let help: String
+    public let choices: [String]
+    public let repeatable: Bool
+    /// A file the value names: with `--remote`, read or written on the client (SPEC: remote).
+    public let file: FileUse?
+
+    public init(
+        _ long: String, short: Character? = nil, value: String? = nil, _ help: String, choices: [String] = [], repeatable: Bool = false,
+        file: FileUse? = nil
+    ) {
+        self.long = long
+        self.short = short
+        self.value = value
+        self.help = help
+        self.choices = choices
+        self.repeatable = repeatable
+        self.file = file
+    }
+}
+
+/// A positional argument. Optional ones are shown `[NAME]`, variadic `NAME…`.
+public struct Argument: Sendable {
+    public let name: String
+    public var optional = false
+    public var variadic = false
+    public var choices: [String] = []
+    public var file: FileUse?
+
+    public init(name: String, optional: Bool = false, variadic: Bool = false, choices: [String] = [], file: FileUse? = nil) {
+        self.name = name
+        self.optional = optional
+        self.variadic = variadic
+        self.choices = choices
+        self.file = file
+    }
+
+    public var usage: String {
+        let base = variadic ? "\(name)…" : name
+        return optional ? "[\(base)]" : base
+    }
+}
+
+/// What the dispatcher sets up before a command runs (git's RUN_SETUP flags).
+public enum Access: Sendable {
+    case anyone  // no ledger needed: help, completion
+    case bootstrap  // creates the ledger: init
+    case ledger  // ledger opened, no session: login, logout
+    case roles(Set<Role>)  // a verified token whose role is in the set
+}
+
+/// A command: its words, arguments, options, access and examples, and the handler that runs it
+/// with the front end's `Context` (owatch's `Invocation`).
+public struct Command<Context>: Sendable {
+    public let noun: String
+    public let verb: String?
+    public let summary: String
+    public var arguments: [Argument] = []
+    public var options: [Option] = []
+    public let access: Access
+    public var examples: [String] = []
+    public var hidden = false
+    /// With `--key PATH`, the issuer key stands in for an admin's token (a way back in when
+    /// every admin token has expired).
+    public var issuerKeyStandsIn = false
+    public let run: @Sendable (Context) throws -> Void
+
+    public init(
+        noun: String, verb: String?, summary: String, arguments: [Argument] = [], options: [Option] = [], access: Access,
+        examples: [String] = [], hidden: Bool = false, issuerKeyStandsIn: Bool = false, run: @escaping @Sendable (Context) throws -> Void
+    ) {
+        self.noun = noun
+        self.verb = verb
+        self.summary = summary
+        self.arguments = arguments
+        self.options = options
+        self.access = access
+        self.examples = examples
+        self.hidden = hidden
+        self.issuerKeyStandsIn = issuerKeyStandsIn
+        self.run = run
+    }
+
+    public var path: String { verb.map { "\(noun) \($0)" } ?? noun }
+
+    public var usage: String {
+        var parts = ["owatch", path]
+        parts += arguments.map(\.usage)
+        if !options.isEmpty { parts.append("[options]") }
+        return parts.joined(separator: " ")
+    }
+
+    public var roles: Set<Role>? {
+        if case .roles(let r) = access { return r }
+        return nil
+    }
+}
+
+/// A top-level word and the manual page that describes it.
+public struct Noun: Sendable {
+    public let name: String
+    public let summary: String
+    public let description: String
+    public var jsonKeys: [(String, String)] = []
+
+    public init(name: String, summary: String, description: String, jsonKeys: [(String, String)] = []) {
+        self.name = name
+        self.summary = summary
+        self.description = description
+        self.jsonKeys = jsonKeys
+    }
+}
