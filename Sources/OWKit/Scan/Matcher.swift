@@ -239,16 +239,21 @@ struct Matcher {
     /// kind of source, whose invoice number (if both have one) is the same: the same payment.
     func samePayment(_ c: Charge, day: String) throws -> (id: Int64, currency: String)? {
         let db = session.db
+        // The other kinds of source as a list, not `origin != ?`: with a list SQLite seeks the
+        // amount index (vendor, amount, currency, origin, day) to the few charges of that amount;
+        // with `!=` it walked every charge of the vendor in the window (16x slower on 12,000 receipts).
+        let others = Matcher.origins.filter { $0 != c.origin }
+        precondition(others.count == 2, "a charge's origin is one of \(Matcher.origins)")
         let unseenHere = """
               x.charged_on BETWEEN date(?2, '-\(window) days') AND date(?2, '+\(window) days')
-              AND x.origin != ?3 AND NOT EXISTS (SELECT 1 FROM charge_sources s WHERE s.charge_id = x.id AND s.origin = ?3)
+              AND x.origin IN (?7, ?8) AND NOT EXISTS (SELECT 1 FROM charge_sources s WHERE s.charge_id = x.id AND s.origin = ?3)
               AND (x.invoice_no IS NULL OR ?4 IS NULL OR x.invoice_no = ?4)
             """
         if let same = try db.one(
             """
             SELECT id, currency FROM charges x WHERE x.vendor_id = ?1 AND x.amount_minor = ?5 AND x.currency = ?6 AND \(unseenHere)
             ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 1
-            """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code)
+            """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code, others[0], others[1])
         {
             return (same.int("id"), same.string("currency"))
         }
@@ -259,7 +264,7 @@ struct Matcher {
             """
             SELECT id, currency, amount_minor FROM charges x WHERE x.vendor_id = ?1 AND x.currency != ?6 AND (x.amount_minor < 0) = (?5 < 0) AND \(unseenHere)
             ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 20
-            """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code)
+            """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code, others[0], others[1])
         {
             guard let currency = try? Currency.parse(x.string("currency")),
                 let converted = try rates.convert(c.amount, to: currency, on: day)?.money
@@ -269,6 +274,9 @@ struct Matcher {
         }
         return nil
     }
+
+    /// Where a charge can come from (the charges table's CHECK holds the same list).
+    static let origins = ["mail", "statement", "manual"]
 
     /// How far a card's conversion may be from the reference rate's (networks add 1–3%).
     static let conversionSpread = Rational(3, 100)
