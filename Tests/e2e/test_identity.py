@@ -2,6 +2,7 @@
 import json
 import shutil
 import subprocess
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -63,6 +64,16 @@ def test_tokens_near_expiry_warn_once_a_day_and_renew(office):
     assert r.returncode == 0 and "expires in" not in r.stderr               # a fresh 90 days
     revoked = [t for t in json.loads(later(office, 80, "token", "list", "--json").stdout) if t["revoked_at"]]
     assert [t["jti"] for t in revoked] == [json.loads(old)["token_id"]]
+
+
+def test_days_left_are_counted_to_the_nearest_day(office):
+    """A 10-day token read a second after it was issued has 10 days left (not 9, as counting
+    whole days down said); under a day is said so."""
+    office.ok("user", "token", "alice", "--expires", "10d", "--out", office.home / "t10")
+    office.ok("user", "token", "alice", "--expires", "12h", "--out", office.home / "t12")
+    time.sleep(1.1)
+    assert "expires in 10 day(s)" in office.ok("whoami", token=office.home / "t10").err
+    assert "expires in less than a day" in office.ok("whoami", token=office.home / "t12").err
 
 
 def test_renewing_without_the_issuer_key_says_who_can(office):

@@ -56,7 +56,9 @@ public final class Session {
         try write {
             try db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, today)
         }
-        let days = max(0, left / 86_400)
+        // To the nearest day: a 90-day token read 80 days (and a few seconds) after it was issued
+        // has 10 days left, not 9.
+        let days = left < 86_400 ? 0 : (left + 43_200) / 86_400
         return
             "your token expires in \(days == 0 ? "less than a day" : "\(days) day(s)") (\(Time.rfc3339(Date(timeIntervalSince1970: Double(claims.expires))))); "
             + "renew it with `owatch token renew`"
