@@ -17,19 +17,6 @@ sys.path.insert(0, str(HERE))
 import gen  # noqa: E402
 
 
-def timed(argv, env, runs, stdin=None, setup=None):
-    """Median wall time of `runs` runs; `setup` runs before each (untimed)."""
-    times = []
-    for _ in range(runs):
-        if setup:
-            setup()
-        start = time.perf_counter()
-        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
-                       stdin=open(stdin) if stdin else None)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def timed_turns(commands, env, runs, setup=None):
     """Median wall times of commands [(argv, stdin file or None), …] run in turns (first, second,
     …, first, …), so a slow spell of a noisy machine weighs on all alike; `setup` runs before
@@ -44,6 +31,11 @@ def timed_turns(commands, env, runs, setup=None):
                            stdin=open(stdin) if stdin else None)
             times[i].append(time.perf_counter() - start)
     return [statistics.median(t) for t in times]
+
+
+def timed(argv, env, runs, stdin=None, setup=None):
+    """Median wall time of `runs` runs of one command; `setup` runs before each (untimed)."""
+    return timed_turns([(argv, stdin)], env, runs, setup=setup)[0]
 
 
 def office(tmp, users):

@@ -10,14 +10,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("OWATCH_BIN", str(ROOT / ".build" / "debug" / "owatch"))
 
-# Tests that take a ledger back to an older schema undo migration 10 first (its triggers name
-# columns that the older schemas lack).
-UNDO_SCHEMA_10 = "".join(
-    f"DROP TRIGGER seat_findings_after_{t}; "
-    for t in ("seat_insert", "seat_delete", "seat_update", "usage_insert", "usage_delete", "usage_update", "user_update", "user_delete",
-              "license_update", "license_delete", "purchase_insert", "purchase_delete", "purchase_update", "finding_update",
-              "finding_delete")) + "DELETE FROM meta WHERE key = 'seat_findings.current'; "
-
 
 class Result:
     def __init__(self, proc):
@@ -82,6 +74,12 @@ class Office:
 
     def sql(self, statement):
         return subprocess.run(["sqlite3", str(self.ledger), statement], capture_output=True, text=True, check=True).stdout
+
+    def undo_schema_10(self):
+        """What a test taking the ledger back to an older schema does first: migration 10's
+        triggers name columns the older schemas lack (read from the ledger, not listed here)."""
+        names = self.sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'seat\\_findings\\_after\\_%' ESCAPE '\\'").split()
+        self.sql("".join(f"DROP TRIGGER {n}; " for n in names) + "DELETE FROM meta WHERE key = 'seat_findings.current';")
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """The audit chain detects edits, deletions, reordering and truncation past a seal."""
 import pytest
 
-from conftest import UNDO_SCHEMA_10
-
 
 @pytest.fixture
 def busy_office(office):
@@ -91,7 +89,8 @@ def test_an_upgraded_ledger_verifies_and_says_whether_it_held_before(office):
     and the event says whether the tables matched the chain just before. Simulated here by taking
     this ledger back to schema 7 with sqlite3 — itself an edit outside owatch, which it reports."""
     office.ok("user", "add", "bob", "--role", "employee")
-    office.sql(UNDO_SCHEMA_10 + "DROP TABLE rates; DROP TABLE usage; ALTER TABLE users DROP COLUMN directory_status; "
+    office.undo_schema_10()
+    office.sql("DROP TABLE rates; DROP TABLE usage; ALTER TABLE users DROP COLUMN directory_status; "
                "ALTER TABLE users DROP COLUMN last_sign_in; ALTER TABLE charges DROP COLUMN currency_assumed; "
                "ALTER TABLE findings DROP COLUMN currency_assumed; DROP TRIGGER renewals_after_license_insert; DROP TRIGGER renewals_after_license_update; DROP TRIGGER renewals_after_config_insert; "
                "DROP TRIGGER renewals_after_config_update; DROP TRIGGER renewals_after_config_delete; PRAGMA user_version = 7;")

@@ -7,8 +7,6 @@ import os
 
 import pytest
 
-from conftest import UNDO_SCHEMA_10
-
 
 @pytest.fixture
 def inv(office):
@@ -205,7 +203,8 @@ def test_vendor_catalog(office):
 def test_an_older_ledger_gets_the_new_catalog_vendors(office):
     """A ledger made before the catalog grew gets the new vendors when it is opened; a vendor of
     the same name the office added itself keeps its own domains."""
-    office.sql(UNDO_SCHEMA_10 + "DELETE FROM vendors WHERE name IN ('Retool', 'Vanta', 'Klaviyo'); "
+    office.undo_schema_10()
+    office.sql("DELETE FROM vendors WHERE name IN ('Retool', 'Vanta', 'Klaviyo'); "
                "ALTER TABLE charges DROP COLUMN currency_assumed; ALTER TABLE findings DROP COLUMN currency_assumed; "
                "DROP TRIGGER renewals_after_license_insert; DROP TRIGGER renewals_after_license_update; DROP TRIGGER renewals_after_config_insert; "
                "DROP TRIGGER renewals_after_config_update; DROP TRIGGER renewals_after_config_delete; PRAGMA user_version = 8;")

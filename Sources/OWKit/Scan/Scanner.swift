@@ -67,7 +67,7 @@ public enum Scanner {
 
     /// What the path is, checked with the `--map` given for it (statements only).
     static func detectKind(_ path: String, map: String?) throws -> SourceKind {
-        let kind = try detectKind(path)
+        let kind = try kindOfPath(path)
         if let map {
             guard kind == .statement else { throw OWError.usage("--map applies to statement CSV files only") }
             try StatementReader.validateMap(map)
@@ -75,7 +75,7 @@ public enum Scanner {
         return kind
     }
 
-    static func detectKind(_ path: String) throws -> SourceKind {
+    private static func kindOfPath(_ path: String) throws -> SourceKind {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw OWError(.missingInput, "no such file or directory: \(path)")
