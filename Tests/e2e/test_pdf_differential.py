@@ -81,7 +81,7 @@ def test_every_corpus_file_has_a_source_and_licence():
     for line in (CORPUS / "SOURCES").read_text().splitlines():
         if line and not line.startswith("#"):
             name, repo, path, commit, licence = line.split("\t")
-            assert re.fullmatch(r"[0-9a-f]{40}", commit) and licence in ("MIT", "Apache-2.0")
+            assert re.fullmatch(r"[0-9a-f]{40}", commit) and licence in ("MIT", "Apache-2.0", "BSD-3-Clause")
 
 
 def test_encrypted_pdfs_that_open_without_a_password_are_read(office, tmp_path):

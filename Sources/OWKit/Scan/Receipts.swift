@@ -3,7 +3,8 @@ import Foundation
 /// The vendor catalog indexed for recognising mail and statement lines.
 struct VendorIndex {
     let byDomain: [String: [Vendor]]
-    let names: [(needle: [UInt8], vendor: Vendor)]  // lower-cased names and aliases as UTF-8, longest first
+    /// Lower-cased names and aliases as UTF-8, longest first.
+    let names: [(needle: [UInt8], vendor: Vendor, isAlias: Bool)]
     let byID: [Int64: Vendor]
 
     /// Senders that bill on a vendor's behalf: the vendor is named in the subject or body.
@@ -18,13 +19,13 @@ struct VendorIndex {
 
     init(_ db: Database) throws {
         var byDomain: [String: [Vendor]] = [:]
-        var names: [([UInt8], Vendor)] = []
+        var names: [([UInt8], Vendor, Bool)] = []
         var byID: [Int64: Vendor] = [:]
         for v in try Vendors.list(db) {
             byID[v.id] = v
             for d in v.domains { byDomain[d.lowercased(), default: []].append(v) }
-            names.append((Array(v.name.lowercased().utf8), v))
-            for a in v.aliases where a.count >= 3 { names.append((Array(a.lowercased().utf8), v)) }
+            names.append((Array(v.name.lowercased().utf8), v, false))
+            for a in v.aliases where a.count >= 3 { names.append((Array(a.lowercased().utf8), v, true)) }
         }
         self.byDomain = byDomain
         self.names = names.sorted { $0.0.count > $1.0.count }
@@ -42,13 +43,14 @@ struct VendorIndex {
         return ([], nil)
     }
 
-    /// The first catalog vendor named in `text` as a whole word (longest names first).
-    func vendor(namedIn text: String, among: [Vendor]? = nil) -> Vendor? {
+    /// The first catalog vendor named in `text` as a whole word (longest names first); by its
+    /// name alone unless `aliases` (an alias such as Vercel's "Zeit" is a word in prose).
+    func vendor(namedIn text: String, among: [Vendor]? = nil, aliases: Bool = true) -> Vendor? {
         let lower = LowerText(text)
         // A byte that may continue a word: ASCII letters and digits, and anything non-ASCII
         // (the bytes of é, の, …); "Slack," and "(Zoom)" match, "Slacker" does not.
         func wordByte(_ b: UInt8) -> Bool { b >= 0x80 || (b >= 48 && b <= 57) || (b | 0x20 >= 97 && b | 0x20 <= 122) }
-        for (needle, v) in names where among.map({ $0.contains { $0.id == v.id } }) ?? true {
+        for (needle, v, isAlias) in names where (aliases || !isAlias) && (among.map({ $0.contains { $0.id == v.id } }) ?? true) {
             var from = 0
             while let at = lower.find(needle, from: from) {
                 let end = at + needle.count
@@ -125,14 +127,16 @@ enum ReceiptReader {
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
     static let totalLabels = [
         "amount refunded", "refund total", "total refunded", "amount paid", "payment amount", "invoice amount",
-        "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "net à payer",
+        "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "bruttosumme", "bruttobetrag",
+        "summe brutto", "gesamtbetrag brutto", "rechnungsbetrag brutto", "zahlbetrag", "net à payer", "net a payer",
         "somme à payer", "montant prélevé", "montant à payer", "total à payer", "zu zahlender betrag", "zu zahlen",
         "endbetrag", "te betalen", "totaalbedrag", "factuur totaal", "totaal", "do zapłaty", "należność", "razem",
         "att betala", "totalt att betala", "at betale", "å betale", "maksettava", "yhteensä", "valor total",
         "total a pagar", "importe a pagar", "totale da pagare", "totale fattura", "ご請求金額", "合計金額", "총액", "合计", "总计", "amount:",
         "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
         "gesamtbetrag", "rechnungsbetrag", "bezahlter betrag", "montant payé", "montant total", "total ttc", "importe total",
-        "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "summe", "gesamt", "total", "betrag", "montant", "importe",
+        "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "solde à payer", "brutto", "summe", "gesamt", "total", "betrag",
+        "montant", "importe",
     ]
     static let totalNeedles = Needles.of(totalLabels.enumerated().filter { i, l in !totalLabels.prefix(i).contains(l) }.map(\.element))
     static let notTotalNeedles = Needles.of(notTotal)
@@ -155,6 +159,9 @@ enum ReceiptReader {
         let viaProcessor = domain.map { VendorIndex.processors.contains($0) } ?? false
         let subject = message.subject
         let lowerSubject = LowerText(subject)
+        if message.fromAddress == nil {
+            return try document(message, index: index, defaultCurrency: defaultCurrency, budget: budget)
+        }
         if candidates.isEmpty && !viaProcessor {
             // The long tail: a receipt from a sender nobody registered may be shadow IT. Only mail
             // whose subject says receipt or invoice has its text read (most of an inbox does not).
@@ -201,12 +208,25 @@ enum ReceiptReader {
             r.notACharge = hit.1
             return r
         }
+        try readCharge(
+            &r, text: text, subject: subject, lowerSubject: lowerSubject, sender: Self.host(address),
+            defaultCurrency: defaultCurrency, budget: budget)
+        return r
+    }
+
+    /// The charge a receipt's text states: its total (negative for a credit note or refund), seats,
+    /// invoice number and period; `notACharge` says why when it states none. `sender` is the host
+    /// whose country may say the currency.
+    static func readCharge(
+        _ r: inout Receipt, text: String, subject: String, lowerSubject: LowerText, sender: String?, defaultCurrency: Currency,
+        budget: MessageBudget
+    ) throws {
         let lowerText = LowerText(text)
         guard lowerSubject.contains(any: receiptNeedles) || lowerText.contains(any: receiptNeedles) else {
             r.notACharge = "no receipt or invoice wording"
-            return r
+            return
         }
-        let found = total(in: text, sender: Self.host(address), defaultCurrency: defaultCurrency)
+        let found = total(in: text, sender: sender, defaultCurrency: defaultCurrency)
         r.amount = found?.money
         r.currencyAssumed = found?.currencyAssumed
         if r.amount == nil { r.notACharge = "no labelled total" }
@@ -222,7 +242,6 @@ enum ReceiptReader {
         r.invoiceNo = invoiceNumber(in: text + "\n" + subject)
         try budget.checkTime()
         r.period = period(in: lowerText) ?? period(in: lowerSubject)
-        return r
     }
 
     static let trialEndNeedles = Needles.of([
@@ -356,7 +375,8 @@ enum ReceiptReader {
                 amounts(in: after, defaultCurrency: lineCurrency).last
                 ?? (i + 1 < lines.count && label(LowerText(utf8: lines[i + 1])) == nil
                     ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: lineCurrency).first : nil)
-            guard let found, found.money.minor > 0 else { continue }
+            // A credit note's total is negative; a zero is a line of nothing (no surcharges).
+            guard let found, found.money.minor != 0 else { continue }
             if best == nil || rank <= best!.rank {
                 best = (rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil)
             }
@@ -446,8 +466,8 @@ enum ReceiptReader {
     }
 
     static let invoiceWords = Needles.of([
-        "invoice", "receipt", "rechnung", "facture", "factura", "fattura", "fatura", "factuur", "faktura", "lasku",
-        "n° de", "nº de", "numéro de", "número de", "order", "transaction", "請求書",
+        "invoice", "receipt", "rechnung", "gutschrift", "facture", "avoir", "factura", "fattura", "fatura", "factuur", "faktura",
+        "lasku", "credit note", "n° de", "nº de", "numéro de", "número de", "order", "transaction", "請求書",
     ])
     /// Labels that name an order or a payment rather than the invoice: used only when no invoice number is found.
     static let weakInvoiceWords = Needles.of(["order", "transaction", "receipt"])
@@ -456,7 +476,7 @@ enum ReceiptReader {
     /// `Rechnungsnr.`, `N° de facture`, `Factuurnummer`, `Faktura nr`, `Laskun numero`, `請求書番号`.
     static let invoicePattern = try! NSRegularExpression(
         pattern:
-            #"(?i)(?:(?:n°|nº|no\.?|num[ée]ro|número)\s*(?:de\s+|di\s+|da\s+)?(?:la\s+)?(?:facture|factura|fattura|fatura)|invoice|receipt|rechnung|facture|factura|fattura|fatura|factuur|faktura|laskun?|order|transaction|請求書)\s*(?:number|no\.?|nr\.?|n°|nº|#|id|s?nummer|s?nr\.?|número|numero|番号)?\s*[:#.]?\s*([A-Z0-9][A-Z0-9\-_/]{3,})"#
+            #"(?i)(?:(?:n°|nº|no\.?|num[ée]ro|número)\s*(?:de\s+|di\s+|da\s+)?(?:la\s+)?(?:facture|factura|fattura|fatura)|invoice|receipt|rechnung|gutschrift|facture|avoir|factura|fattura|fatura|factuur|faktura|laskun?|credit note|order|transaction|請求書)\s*(?:\(\d{3}\)\s*)?(?:(?:number|no\.?|nr\.?|n°|nº|#|id|s?nummer|s?nr\.?|número|numero|番号)\s*[:#.]?\s*([A-Z0-9][A-Z0-9\-_/]{3,}|\d{2,3}(?![\d.,]))|[:#.]?\s*([A-Z0-9][A-Z0-9\-_/]{3,}))"#
     )
 
     /// How much of a line after an invoice word, and of the next line, the expression sees:
@@ -490,8 +510,10 @@ enum ReceiptReader {
                 let window = String(decoding: line.dropFirst(at).prefix(invoiceWindow), as: UTF8.self) + next
                 let ns = window as NSString
                 for m in invoicePattern.matches(in: window, options: [.anchored], range: NSRange(location: 0, length: ns.length)) {
-                    let v = ns.substring(with: m.range(at: 1))
-                    guard v.contains(where: \.isNumber) else { continue }
+                    let group = m.range(at: 1).location != NSNotFound ? m.range(at: 1) : m.range(at: 2)
+                    let v = ns.substring(with: group)
+                    // A date after "Date de facture" is not the invoice's number.
+                    guard v.contains(where: \.isNumber), !isDateShaped(v) else { continue }
                     // An order or transaction number stands in only when no invoice number follows.
                     let label = LowerText(asciiFolding: Array(window.utf8)[...])
                     if weakInvoiceWords.contains(where: { label.hasPrefix($0) }) {
@@ -503,6 +525,12 @@ enum ReceiptReader {
             }
         }
         return fallback
+    }
+
+    static func isDateShaped(_ v: String) -> Bool {
+        let parts = v.split(whereSeparator: { $0 == "/" || $0 == "-" }).map(\.count)
+        guard parts.count == 3, v.allSatisfy({ $0.isNumber || $0 == "/" || $0 == "-" }) else { return false }
+        return (parts[0] <= 2 && parts[1] <= 2 && (parts[2] == 2 || parts[2] == 4)) || (parts[0] == 4 && parts[1] <= 2 && parts[2] <= 2)
     }
 
     static let yearlyNeedles = Needles.of([

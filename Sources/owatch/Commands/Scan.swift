@@ -148,7 +148,8 @@ enum ScanCommand {
                 ("message_id", .text(message.messageID)), ("parts", .list(types)), ("texts", .list(texts)),
                 ("vendor", .text(receipt.vendor?.name)),
                 ("unknown_vendor", .text(receipt.unknownSender.map { "\($0.name) (\($0.domain))" })),
-                ("amount", .money(receipt.amount)), ("currency_assumed", .bool(receipt.currencyAssumed != nil)),
+                ("charge_date", .text(receipt.date.map(Time.day))), ("amount", .money(receipt.amount)),
+                ("currency_assumed", .bool(receipt.currencyAssumed != nil)),
                 ("currency_note", .text(receipt.currencyAssumed)), ("invoice_no", .text(receipt.invoiceNo)),
                 ("period", .text(receipt.period?.description)), ("trial_ends", .text(receipt.trialEnds)),
                 ("is_charge", .bool(receipt.isCharge)), ("not_a_charge", .text(receipt.notACharge)),
@@ -178,6 +179,10 @@ let scanNoun = Noun(
         ),
         ("path, map, last_scan", "source list: the source, its statement column map, when it was last scanned"),
         ("subject, from, date, message_id, parts, texts", "inspect: the message's headers, MIME types and decoded texts"),
+        (
+            "charge_date",
+            "inspect: the day the charge is dated, YYYY-MM-DD: the mail's Date, or for a document on its own (a PDF) the date it is issued on"
+        ),
         (
             "unknown_vendor, invoice_no, period, trial_ends, is_charge, not_a_charge, currency_note",
             "inspect: what the receipt reader extracted, and why it is not a charge or its currency was assumed"
