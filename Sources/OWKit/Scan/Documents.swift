@@ -125,10 +125,18 @@ enum DocumentDate {
 
     /// "Rechnung Nr. 471102 vom 05.03.2018", "Facture FA-1 du 5 mars 2026": the date after the
     /// document's own number, a dated heading (not a stylesheet's "Version 2.1 vom 01.07.2020").
-    static let numberedDateLabels = [("rechnung", " vom "), ("gutschrift", " vom "), ("facture", " du "), ("invoice", " dated ")]
+    static let numberedDateLabels = [
+        ("rechnung", " vom "), ("rechnung", " von "), ("gutschrift", " vom "), ("facture", " du "), ("invoice", " dated "),
+    ]
+    /// What follows a label of another document's date ("Date de facture associée": the invoice
+    /// this one corrects).
+    static let referencedNeedles = Needles.of([" associ", " d'origine", " originale", " original", " preceding"])
 
     static func of(_ text: String, monthFirst: Bool) -> String? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).prefix(400).map(String.init)
+        // PDFs often space their words with no-break spaces; labels are written with plain ones.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).prefix(400).map {
+            $0.replacingOccurrences(of: "\u{A0}", with: " ")
+        }
         for line in lines {
             let lower = line.lowercased()
             for (word, label) in numberedDateLabels {
@@ -141,6 +149,8 @@ enum DocumentDate {
                 let lower = LowerText(line)
                 for needle in needles {
                     guard let at = lower.find(needle) else { continue }
+                    let rest = LowerText(lowered: Array(lower.bytes.dropFirst(at + needle.count).prefix(16)))
+                    if referencedNeedles.contains(where: { rest.hasPrefix($0) }) { continue }
                     let after = String(
                         decoding: lower.bytes.count == line.utf8.count ? Array(line.utf8.dropFirst(at)) : Array(line.utf8), as: UTF8.self)
                     if let day = firstDate(in: after, monthFirst: monthFirst) { return day }
@@ -184,7 +194,7 @@ enum DocumentDate {
 
     static let pattern = try! NSRegularExpression(
         pattern:
-            #"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)|(?<!\d)(\d{1,2})([./-])(\d{1,2})\5(\d{4}|\d{2})(?!\d)|(?<!\d)(\d{1,2})\.?\s*([^\W\d_]{3,12})\.?,?\s+(\d{4})(?!\d)|([^\W\d_]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)|(\d{4})年(\d{1,2})月(\d{1,2})日"#
+            #"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)|(?<!\d)(\d{1,2})([./-])(\d{1,2})\5(\d{4}|\d{2})(?!\d)|(?<!\d)(\d{1,2})\.?\s*([^\W\d_]{3,12})\.?,?\s+(\d{4})(?!\d)|([^\W\d_]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(\d{4})(?!\d)|(\d{4})年(\d{1,2})月(\d{1,2})日"#
     )
 
     /// The first well-formed date in `text`, as YYYY-MM-DD.

@@ -339,7 +339,8 @@ enum ReceiptReader {
     /// An amount with no currency of its own takes its line's, else the document's, else the
     /// sender's country's (`sender` is the sender's host), else the ledger's — then said to be assumed.
     static func total(in text: String, sender: String? = nil, defaultCurrency ledgerCurrency: Currency) -> Total? {
-        let documentCurrency = namedCurrency(String(text.prefix(20_000))) ?? sender.flatMap(CountryCurrency.of)
+        let head = String(text.prefix(20_000))
+        let documentCurrency = declaredCurrency(head) ?? namedCurrency(head) ?? sender.flatMap(CountryCurrency.of)
         let defaultCurrency = documentCurrency ?? ledgerCurrency
         // Lines trimmed of blanks, as bytes; only lines holding a label are decoded and parsed.
         var lines: [ArraySlice<UInt8>] = []
@@ -406,6 +407,19 @@ enum ReceiptReader {
 
     static let currencyMarkNeedles = currencyMarks.map { (Array($0.0.utf8), $0.1) }
     static let currencyCodeNeedles = currencyCodes.map { (Array($0.lowercased().utf8), $0) }
+
+    static let currencyLabelPattern = try! NSRegularExpression(
+        pattern:
+            #"(?i)\b(?:rechnungsw[äa]hrung|w[äa]hrung|currency|devise|moneda|valuta|waluta|moeda)\s*[:=]?\s*(?:euro\s*\()?([A-Z]{3})\b"#)
+
+    /// The currency a document declares ("Währung: GBP", "Currency: USD", "Devise : EURO (EUR)"):
+    /// it wins over the symbols printed beside amounts in other currencies.
+    static func declaredCurrency(_ text: String) -> Currency? {
+        let ns = text as NSString
+        guard let m = currencyLabelPattern.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else { return nil }
+        let code = ns.substring(with: m.range(at: 1)).uppercased()
+        return currencyCodes.contains(code) ? try? Currency.parse(code) : nil
+    }
 
     /// The one currency `text` names (symbols, codes as words of their own), or nil when it names
     /// none or several. Byte searches: this runs on every receipt.
@@ -476,7 +490,7 @@ enum ReceiptReader {
     /// `Rechnungsnr.`, `N° de facture`, `Factuurnummer`, `Faktura nr`, `Laskun numero`, `請求書番号`.
     static let invoicePattern = try! NSRegularExpression(
         pattern:
-            #"(?i)(?:(?:n°|nº|no\.?|num[ée]ro|número)\s*(?:de\s+|di\s+|da\s+)?(?:la\s+)?(?:facture|factura|fattura|fatura)|invoice|receipt|rechnung|gutschrift|facture|avoir|factura|fattura|fatura|factuur|faktura|laskun?|credit note|order|transaction|請求書)\s*(?:\(\d{3}\)\s*)?(?:(?:number|no\.?|nr\.?|n°|nº|#|id|s?nummer|s?nr\.?|número|numero|番号)\s*[:#.]?\s*([A-Z0-9][A-Z0-9\-_/]{3,}|\d{2,3}(?![\d.,]))|[:#.]?\s*([A-Z0-9][A-Z0-9\-_/]{3,}))"#
+            #"(?i)(?:(?:n°|nº|no\.?|num[ée]ro|número)\s*(?:de\s+|di\s+|da\s+)?(?:la\s+)?(?:facture|factura|fattura|fatura)|invoice|receipt|rechnung|gutschrift|facture|avoir|factura|fattura|fatura|factuur|faktura|laskun?|credit note|order|transaction|請求書)(?:\p{L}*(?:\s+\(?\p{L}+\)?){0,3}\s*\(\d{3}\))?\s*(?:(?:number|no\.?|nr\.?|n°|nº|#|id|s?nummer|s?nr\.?|número|numero|番号)\s*(?:[:#.]\s*){0,2}([A-Z0-9][A-Z0-9\-_/.]{3,}|\d{2,3}(?![\d.,]))|[:#.]?\s*([A-Z0-9][A-Z0-9\-_/.]{3,}))"#
     )
 
     /// How much of a line after an invoice word, and of the next line, the expression sees:
@@ -511,7 +525,8 @@ enum ReceiptReader {
                 let ns = window as NSString
                 for m in invoicePattern.matches(in: window, options: [.anchored], range: NSRange(location: 0, length: ns.length)) {
                     let group = m.range(at: 1).location != NSNotFound ? m.range(at: 1) : m.range(at: 2)
-                    let v = ns.substring(with: group)
+                    var v = ns.substring(with: group)
+                    while v.hasSuffix(".") { v.removeLast() }
                     // A date after "Date de facture" is not the invoice's number.
                     guard v.contains(where: \.isNumber), !isDateShaped(v) else { continue }
                     // An order or transaction number stands in only when no invoice number follows.
