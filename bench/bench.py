@@ -394,6 +394,30 @@ def bench_pdf(runs):
         return mean
 
 
+def bench_documents():
+    """Field accuracy on the real documents of Tests/corpus/documents.tsv (53 invoices, 16
+    look-alikes; the table and its reader are the e2e test's): vendor, amount+currency, date and
+    invoice number, each as owatch scan inspect reads the PDF on its own."""
+    sys.path.insert(0, str(HERE.parent / "Tests" / "e2e"))
+    from test_documents import FIELDS, documents, fields
+    with tempfile.TemporaryDirectory() as tmp:
+        env, _ = office(tmp, 0)
+        rows = documents()
+        charges = [r for r in rows if r["kind"] == "charge"]
+        right = {f: 0 for f in FIELDS}
+        kept_out = 0
+        for row in rows:
+            pdf = HERE.parent / "Tests" / "corpus" / "pdf" / row["file"]
+            got = fields(json.loads(subprocess.run([BIN, "scan", "inspect", str(pdf), "--json"], env=env, capture_output=True, text=True).stdout))
+            if row["kind"] == "lookalike":
+                kept_out += not got["is_charge"] and not got["unknown"]
+                continue
+            for f in FIELDS:
+                right[f] += got[f] == row[f] and (f != "amount" or not got["assumed"])
+        print(f"field accuracy on {len(charges)} real invoices: " + ", ".join(f"{f} {right[f] / len(charges):.0%}" for f in FIELDS)
+              + f"; {kept_out}/{len(rows) - len(charges)} real look-alikes kept out of the charges")
+
+
 def bench_remote(runs):
     """owatch --remote over a real sshd on 127.0.0.1, against plain `ssh host owatch …` (the same
     connection set-up, no protocol) and against the same command run locally, in the same run."""
@@ -434,7 +458,7 @@ if __name__ == "__main__":
     if not Path(BIN).exists():
         sys.exit(f"no binary at {BIN}: run `make bench`")
     runs = int(os.environ.get("BENCH_RUNS", "9"))
-    which = sys.argv[1:] or ["licenses", "scan", "reports", "people", "pdf", "remote"]
+    which = sys.argv[1:] or ["licenses", "scan", "reports", "people", "pdf", "documents", "remote"]
     if "licenses" in which:
         bench_licenses(runs)
     if "scan" in which:
@@ -445,5 +469,7 @@ if __name__ == "__main__":
         bench_people(runs, int(os.environ.get("BENCH_PEOPLE", "10000")))
     if "pdf" in which:
         bench_pdf(runs)
+    if "documents" in which:
+        bench_documents()
     if "remote" in which:
         bench_remote(runs)
