@@ -408,17 +408,33 @@ enum ReceiptReader {
     static let currencyMarkNeedles = currencyMarks.map { (Array($0.0.utf8), $0.1) }
     static let currencyCodeNeedles = currencyCodes.map { (Array($0.lowercased().utf8), $0) }
 
-    static let currencyLabelPattern = try! NSRegularExpression(
-        pattern:
-            #"(?i)\b(?:rechnungsw[äa]hrung|w[äa]hrung|currency|devise|moneda|valuta|waluta|moeda)\s*[:=]?\s*(?:euro\s*\()?([A-Z]{3})\b"#)
+    static let currencyLabelNeedles = Needles.of(["währung", "wahrung", "currency", "devise", "moneda", "valuta", "waluta", "moeda"])
 
     /// The currency a document declares ("Währung: GBP", "Currency: USD", "Devise : EURO (EUR)"):
-    /// it wins over the symbols printed beside amounts in other currencies.
+    /// it wins over the symbols printed beside amounts in other currencies. Byte searches (this
+    /// runs on every receipt); the code is the first three capitals within a few bytes of the label.
     static func declaredCurrency(_ text: String) -> Currency? {
-        let ns = text as NSString
-        guard let m = currencyLabelPattern.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else { return nil }
-        let code = ns.substring(with: m.range(at: 1)).uppercased()
-        return currencyCodes.contains(code) ? try? Currency.parse(code) : nil
+        let bytes = Array(text.utf8)
+        let lower = LowerText(asciiFolding: bytes[...])
+        func upper(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
+        for needle in currencyLabelNeedles {
+            var from = 0
+            while let at = lower.find(needle, from: from) {
+                from = at + needle.count
+                var i = from
+                let end = min(bytes.count - 3, from + 16)
+                while i <= end, bytes[i] != 10 {
+                    if upper(bytes[i]), upper(bytes[i + 1]), upper(bytes[i + 2]), i + 3 == bytes.count || !upper(bytes[i + 3]),
+                        i == 0 || !upper(bytes[i - 1])
+                    {
+                        let code = String(decoding: bytes[i..<i + 3], as: UTF8.self)
+                        if currencyCodes.contains(code), let c = try? Currency.parse(code) { return c }
+                    }
+                    i += 1
+                }
+            }
+        }
+        return nil
     }
 
     /// The one currency `text` names (symbols, codes as words of their own), or nil when it names
