@@ -193,3 +193,35 @@ def test_a_currency_no_document_names_is_assumed_and_said(office):
     assert (findings["Notion"]["currency"], findings["Notion"]["currency_assumed"]) == ("USD", False)
     csv = office.ok("scan", "findings", "--format", "csv").out.splitlines()
     assert csv[0].endswith(",currency_assumed")
+
+
+FORWARDS = [
+    # Gmail's forward, the original's date and subject in its block.
+    ("Fwd: Your Slack receipt", "---------- Forwarded message ---------\nFrom: Slack <feedback@slack.com>\n"
+     "Date: Tue, 3 Nov 2026 at 09:12\nSubject: Your Slack receipt\nTo: <alice@ourco.example>\n\n"
+     "Receipt\nPro plan, billed monthly\nAmount paid: $87.50\n", "Slack", 87.5, "2026-11-03"),
+    # Outlook's, in German, the address in brackets.
+    ("WG: Ihre Rechnung", "________________________________\nVon: Hetzner Online GmbH [mailto:billing@hetzner.de]\n"
+     "Gesendet: Montag, 2. November 2026 10:00\nAn: Alice\nBetreff: Ihre Rechnung R0005532486\n\n"
+     "Rechnung R0005532486\nBrutto 104,00 €\n", "Hetzner", 104.0, "2026-11-02"),
+]
+
+
+@pytest.mark.parametrize("subject, body, vendor, amount, day", FORWARDS)
+def test_a_forwarded_receipt_is_the_original_senders(office, subject, body, vendor, amount, day):
+    # Receipts reach an office's accounts inbox forwarded by whoever paid: the vendor is the
+    # original sender, not the colleague (who would otherwise be "shadow IT" at ourco.example).
+    eml = office.home / "fwd.eml"
+    eml.write_bytes(("From: Alice <alice@ourco.example>\nSubject: " + subject + "\nDate: Fri, 20 Nov 2026 08:00:00 +0000\n"
+                     "Message-ID: <fwd@ourco.example>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+                     "Content-Transfer-Encoding: 8bit\n\n" + body).encode())
+    got = office.ok("scan", "inspect", eml, "--json").json()
+    assert (got["vendor"], got["amount"], got["charge_date"], got["is_charge"]) == (vendor, amount, day, True), got
+
+
+def test_a_forward_that_hides_its_sender_is_nobodys_subscription(office):
+    eml = office.home / "fwd.eml"
+    eml.write_bytes(b"From: Alice <alice@ourco.example>\nSubject: Fwd: receipt for the team plan\nMessage-ID: <f2@x>\n\n"
+                    b"see below\n\nReceipt\nTeam plan, billed monthly\nTotal: $30.00\n")
+    got = office.ok("scan", "inspect", eml, "--json").json()
+    assert (got["is_charge"], got["unknown_vendor"], got["not_a_charge"]) == (False, None, "a forward that does not name the original sender"), got

@@ -154,22 +154,30 @@ enum ReceiptReader {
         var r = Receipt()
         // Vendor: the sender's domain; processors and shared domains name the vendor in the text.
         // Mail from anyone else (most of an inbox) is dismissed before its text is read.
-        let address = message.fromAddress ?? ""  // parsed from the header once: it is read three times below
-        let (candidates, domain) = index.vendors(forSender: address)
-        let viaProcessor = domain.map { VendorIndex.processors.contains($0) } ?? false
-        let subject = message.subject
-        let lowerSubject = LowerText(subject)
         if message.fromAddress == nil {
             return try document(message, index: index, defaultCurrency: defaultCurrency, budget: budget)
         }
+        // The sender, or for a forwarded receipt the original's (parsed once: read several times below).
+        let envelope = Envelope.of(message)
+        let address = envelope.address
+        let (candidates, domain) = index.vendors(forSender: address)
+        let viaProcessor = domain.map { VendorIndex.processors.contains($0) } ?? false
+        let subject = envelope.subject
+        let lowerSubject = LowerText(subject)
         if candidates.isEmpty && !viaProcessor {
             // The long tail: a receipt from a sender nobody registered may be shadow IT. Only mail
             // whose subject says receipt or invoice has its text read (most of an inbox does not).
             r.notACharge = "sender is not a known vendor"
+            // A colleague's forward that does not say who sent the original is not their company's subscription.
+            if Forwarded.isForward(message.subject), address == message.fromAddress {
+                r.notACharge = "a forward that does not name the original sender"
+                return r
+            }
             guard domain == nil, let host = Self.host(address), lowerSubject.contains(any: receiptNeedles),
                 !lowerSubject.contains(any: notChargeSubjectNeedles)
             else { return r }
-            return try unknownSubscription(message, r, host: host, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
+            return try unknownSubscription(
+                message, envelope, r, host: host, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
         }
         // Mail from a vendor that is plainly not a charge (newsletters, trials) is dismissed too.
         if candidates.count == 1 && !viaProcessor, let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
@@ -181,7 +189,7 @@ enum ReceiptReader {
             }
             return r
         }
-        r.date = message.sentAt
+        r.date = envelope.sentAt
         // Receipts say what matters near the top; a 50 MB attachment is not read to the end.
         let text = Self.head(of: message.readableText)
         try budget.checkTime()
@@ -285,7 +293,7 @@ enum ReceiptReader {
     /// A receipt from a sender the catalog does not know: a subscription (it names a plan, a
     /// period, seats, a renewal) with a total, or a one-off purchase and dismissed with the reason.
     static func unknownSubscription(
-        _ message: MailMessage, _ r: Receipt, host: String, subject: LowerText, defaultCurrency: Currency,
+        _ message: MailMessage, _ envelope: Envelope, _ r: Receipt, host: String, subject: LowerText, defaultCurrency: Currency,
         budget: MessageBudget
     ) throws -> Receipt {
         var r = r
@@ -306,12 +314,12 @@ enum ReceiptReader {
             return r
         }
         let registrable = RegistrableDomain.of(host)
-        let display = MailHeader.mailboxes(message.from).first?.name.trimmed(.whitespaces) ?? ""
+        let display = envelope.displayName.trimmed(.whitespaces)
         r.unknownSender = (display.isEmpty || display.contains("@") ? registrable : String(display.prefix(80)), registrable)
         r.amount = found.money
         r.currencyAssumed = found.currencyAssumed
-        r.date = message.sentAt
-        r.invoiceNo = invoiceNumber(in: text + "\n" + message.subject)
+        r.date = envelope.sentAt
+        r.invoiceNo = invoiceNumber(in: text + "\n" + envelope.subject)
         r.period = period(in: lower) ?? period(in: subject)
         r.notACharge = nil
         return r

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Who a receipt is from, what it is about and when it was sent. For mail a colleague forwarded
+/// ("Fwd: Your Slack receipt", the way receipts reach an office's accounts inbox) that is the
+/// original message's, read from the forwarded block's header lines, not the colleague's.
+struct Envelope {
+    var address: String
+    /// The forwarded block's sender name, or nil to read it from the message's own From.
+    var originalName: String?
+    var fromHeader: String
+    var subject: String
+    var sentAt: Date?
+
+    /// Worked out only when needed (a subscription from a sender nobody registered): most
+    /// messages never ask, and every message has a From.
+    var displayName: String { originalName ?? MailHeader.mailboxes(fromHeader).first?.name ?? "" }
+
+    static func of(_ message: MailMessage) -> Envelope {
+        let own = Envelope(
+            address: message.fromAddress ?? "", originalName: nil, fromHeader: message.from, subject: message.subject,
+            sentAt: message.sentAt)
+        // Only a forward's text is searched: most of an inbox is dismissed before its text is read.
+        guard Forwarded.isForward(message.subject),
+            let original = Forwarded.original(in: String(ReceiptReader.head(of: message.readableText).prefix(20_000)))
+        else { return own }
+        return Envelope(
+            address: original.address, originalName: original.displayName, fromHeader: message.from,
+            subject: original.subject ?? Forwarded.stripped(message.subject), sentAt: original.sentAt ?? message.sentAt)
+    }
+}
+
+enum Forwarded {
+    /// Subject prefixes mail programs put on a forward, in the languages above.
+    static let prefixes = ["fwd:", "fw:", "wg:", "tr:", "rv:", "vs:", "doorst:", "enc:", "[fwd:", "fwd "]
+
+    static func isForward(_ subject: String) -> Bool {
+        let s = subject.trimmed(.whitespaces).lowercased()
+        return prefixes.contains { s.hasPrefix($0) }
+    }
+
+    /// The subject without its forward prefixes ("Fwd: FW: Receipt" → "Receipt").
+    static func stripped(_ subject: String) -> String {
+        var s = subject.trimmed(.whitespaces)
+        while let p = prefixes.first(where: { s.lowercased().hasPrefix($0) }) {
+            s = String(s.dropFirst(p.count)).trimmed(.whitespaces)
+            if p == "[fwd:", s.hasSuffix("]") { s.removeLast() }
+        }
+        return s
+    }
+
+    /// Header labels of a forwarded block, per field (English, German, French, Spanish, Italian,
+    /// Dutch, Swedish, Danish/Norwegian, Polish, Portuguese).
+    static let fromLabels = ["from", "von", "de", "da", "van", "från", "fra", "od"]
+    static let dateLabels = ["date", "sent", "datum", "gesendet", "envoyé", "enviado", "fecha", "data", "verzonden", "skickat", "sendt"]
+    static let subjectLabels = ["subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "ämne", "emne", "temat", "assunto"]
+
+    struct Original {
+        var address: String
+        var displayName: String
+        var subject: String?
+        var sentAt: Date?
+    }
+
+    /// The first forwarded header block: a `From:` line with an address, and the date and
+    /// subject lines right after it.
+    static func original(in text: String) -> Original? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(200).map {
+            $0.replacingOccurrences(of: "\u{A0}", with: " ").replacingOccurrences(of: "*", with: "").trimmed(.whitespaces)
+        }
+        for (i, line) in lines.enumerated() {
+            guard let value = Self.value(of: line, labels: fromLabels), let address = Self.address(in: value) else { continue }
+            var original = Original(address: address, displayName: Self.displayName(value))
+            for next in lines[(i + 1)..<min(lines.count, i + 8)] {
+                if original.sentAt == nil, let v = Self.value(of: next, labels: dateLabels) {
+                    let english = next.lowercased().hasPrefix("sent") || next.lowercased().hasPrefix("date")
+                    original.sentAt = DocumentDate.firstDate(in: v, monthFirst: english).flatMap(Time.parseDay)
+                }
+                if original.subject == nil, let v = Self.value(of: next, labels: subjectLabels) { original.subject = v }
+            }
+            return original
+        }
+        return nil
+    }
+
+    /// The text after `Label:` (or `Label :`) when the line starts with one of `labels`.
+    static func value(of line: String, labels: [String]) -> String? {
+        let lower = line.lowercased()
+        for label in labels where lower.hasPrefix(label) {
+            let rest = lower.dropFirst(label.count).drop(while: { $0 == " " })
+            guard rest.first == ":" else { continue }
+            let offset = line.count - rest.count + 1
+            return String(line.dropFirst(offset)).trimmed(.whitespaces)
+        }
+        return nil
+    }
+
+    /// The first mail address in a header value (`Slack <feedback@slack.com>`, `[mailto:x@y.z]`).
+    static func address(in value: String) -> String? {
+        let chars = Array(value.unicodeScalars)
+        guard let at = chars.firstIndex(of: "@") else { return nil }
+        func local(_ c: Unicode.Scalar) -> Bool {
+            c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "._%+-".unicodeScalars.contains(c))
+        }
+        func domain(_ c: Unicode.Scalar) -> Bool {
+            c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "." || c == "-")
+        }
+        var start = at
+        while start > 0, local(chars[start - 1]) { start -= 1 }
+        var end = at + 1
+        while end < chars.count, domain(chars[end]) { end += 1 }
+        while end > at + 1, chars[end - 1] == "." { end -= 1 }
+        guard start < at, end > at + 1, chars[(at + 1)..<end].contains(".") else { return nil }
+        return String(String.UnicodeScalarView(chars[start..<end])).lowercased()
+    }
+
+    /// The name before the address (`Slack Billing <…>` → `Slack Billing`), without quotes.
+    static func displayName(_ value: String) -> String {
+        let cut = value.firstIndex(where: { $0 == "<" || $0 == "[" }) ?? value.endIndex
+        let name = value[..<cut].trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
+        return name.contains("@") ? "" : name
+    }
+}
