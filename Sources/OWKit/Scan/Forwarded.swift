@@ -15,9 +15,10 @@ struct Envelope {
     /// messages never ask, and every message has a From.
     var displayName: String { originalName ?? MailHeader.mailboxes(fromHeader).first?.name ?? "" }
 
-    static func of(_ message: MailMessage) -> Envelope {
+    /// `from` is the message's own sender address, already parsed.
+    static func of(_ message: MailMessage, from: String) -> Envelope {
         let own = Envelope(
-            address: message.fromAddress ?? "", originalName: nil, fromHeader: message.from, subject: message.subject,
+            address: from, originalName: nil, fromHeader: message.from, subject: message.subject,
             sentAt: message.sentAt)
         // Only a forward's text is searched: most of an inbox is dismissed before its text is read.
         guard Forwarded.isForward(message.subject),

@@ -154,11 +154,12 @@ enum ReceiptReader {
         var r = Receipt()
         // Vendor: the sender's domain; processors and shared domains name the vendor in the text.
         // Mail from anyone else (most of an inbox) is dismissed before its text is read.
-        if message.fromAddress == nil {
+        // The From header is parsed once (every message has one): for the sender, or for a
+        // forwarded receipt the original's.
+        guard let from = message.fromAddress else {
             return try document(message, index: index, defaultCurrency: defaultCurrency, budget: budget)
         }
-        // The sender, or for a forwarded receipt the original's (parsed once: read several times below).
-        let envelope = Envelope.of(message)
+        let envelope = Envelope.of(message, from: from)
         let address = envelope.address
         let (candidates, domain) = index.vendors(forSender: address)
         let viaProcessor = domain.map { VendorIndex.processors.contains($0) } ?? false
@@ -169,7 +170,7 @@ enum ReceiptReader {
             // whose subject says receipt or invoice has its text read (most of an inbox does not).
             r.notACharge = "sender is not a known vendor"
             // A colleague's forward that does not say who sent the original is not their company's subscription.
-            if Forwarded.isForward(message.subject), address == message.fromAddress {
+            if Forwarded.isForward(message.subject), address == from {
                 r.notACharge = "a forward that does not name the original sender"
                 return r
             }
