@@ -354,3 +354,45 @@ final class PDFDocumentTests: XCTestCase {
         XCTAssertNil(try text(Array("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 1 0 R >> endobj".utf8)))
     }
 }
+
+/// What a document on its own, or a forwarded receipt, says of its sender and date.
+final class DocumentTests: XCTestCase {
+    func testDatesAsDocumentsWriteThem() {
+        let cases: [(String, Bool, String?)] = [
+            ("Invoice Date: August 3 , 2014", true, "2014-08-03"),
+            ("Rechnungsdatum 7. Mai 2014", false, "2014-05-07"),
+            ("Factuurdatum: 19 april 2014", false, "2014-04-19"),
+            ("Date de facture 13/11/2017", false, "2017-11-13"),
+            ("Invoice Date:\n03/20/2023", true, "2023-03-20"),
+            ("Stylesheet-Version 2.5 vom 10.01.2023\nHandelsrechnung (380) Nr. 471102 vom 15.11.2024", false, "2024-11-15"),
+            ("DATE DE FACTURE ASSOCIÉE : 01/01/2026\nDate : 31/01/2026", false, "2026-01-31"),
+            ("発行日 2026年11月3日", false, "2026-11-03"),
+            ("no date here, only 31/02/2026", false, nil),
+        ]
+        for (text, monthFirst, day) in cases {
+            XCTAssertEqual(DocumentDate.of(text, monthFirst: monthFirst), day, text)
+        }
+    }
+
+    func testHostsAndTheIssuersDomain() {
+        let text = "Hetzner Online GmbH\ninfo@hetzner.de www.hetzner.de\nKunde: jochen@example.org\nRechnung.pdf 1.000,00 ca.500ml"
+        let hosts = DocumentHosts.of(text)
+        XCTAssertEqual(hosts, ["hetzner.de", "example.org"])
+        XCTAssertEqual(DocumentHosts.issuer(hosts, in: text), "hetzner.de")
+    }
+
+    func testForwardedHeaderBlocks() {
+        let gmail =
+            "see below\n---------- Forwarded message ---------\nFrom: **Slack** <feedback@slack.com>\nDate: Tue, 3 Nov 2026\nSubject: Your receipt\n"
+        let o = Forwarded.original(in: gmail)
+        XCTAssertEqual(o?.address, "feedback@slack.com")
+        XCTAssertEqual(o?.displayName, "Slack")
+        XCTAssertEqual(o?.subject, "Your receipt")
+        XCTAssertEqual(o.flatMap(\.sentAt).map(Time.day), "2026-11-03")
+        XCTAssertEqual(Forwarded.original(in: "Von: Hetzner [mailto:billing@hetzner.de]\n")?.address, "billing@hetzner.de")
+        XCTAssertNil(Forwarded.original(in: "From the team: thanks!\n"))
+        XCTAssertEqual(Forwarded.stripped("Fwd: FW: Your receipt"), "Your receipt")
+        XCTAssertTrue(Forwarded.isForward("WG: Ihre Rechnung"))
+        XCTAssertFalse(Forwarded.isForward("Your receipt"))
+    }
+}

@@ -149,8 +149,8 @@ enum DocumentDate {
                 let lower = LowerText(line)
                 for needle in needles {
                     guard let at = lower.find(needle) else { continue }
-                    let rest = LowerText(lowered: Array(lower.bytes.dropFirst(at + needle.count).prefix(16)))
-                    if referencedNeedles.contains(where: { rest.hasPrefix($0) }) { continue }
+                    let rest = LowerText(lowered: Array(lower.bytes.dropFirst(at + needle.count).prefix(32)))
+                    if rest.contains(any: referencedNeedles) { continue }
                     let after = String(
                         decoding: lower.bytes.count == line.utf8.count ? Array(line.utf8.dropFirst(at)) : Array(line.utf8), as: UTF8.self)
                     if let day = firstDate(in: after, monthFirst: monthFirst) { return day }
