@@ -24,11 +24,10 @@ extension ReceiptReader {
         if lower.contains(any: oneOffNeedles) {
             r.notACharge =
                 "the document names no known vendor, and this is a one-off purchase (an order, a delivery, a ride or travel), not a subscription"
-        } else if let host = DocumentHosts.issuer(hosts, in: text),
+        } else if let domain = DocumentHosts.issuer(hosts, in: text),
             LowerText(text).contains(any: subscriptionNeedles) || lowerSubject.contains(any: subscriptionNeedles)
         {
-            let registrable = RegistrableDomain.of(host)
-            r.unknownSender = (registrable, registrable)
+            r.unknownSender = (domain, domain)
         } else {
             r.notACharge = "the document names no known vendor, and nothing says subscription (a plan, a period, seats, a renewal)"
         }
@@ -44,11 +43,7 @@ extension ReceiptReader {
         for host in hosts {
             let (candidates, domain) = index.vendors(forSender: "@" + host)
             guard let domain, !candidates.isEmpty, !VendorIndex.processors.contains(domain) else { continue }
-            if VendorIndex.sharedDomains.contains(domain) || candidates.count > 1 {
-                if let v = index.vendor(namedIn: top, among: candidates) { return v }
-                continue
-            }
-            return candidates[0]
+            if let v = index.vendor(among: candidates, domain: domain, namedIn: top) { return v }
         }
         return nil
     }
@@ -61,16 +56,16 @@ enum DocumentHosts {
         "pdf", "xml", "png", "jpg", "jpeg", "gif", "html", "htm", "php", "txt", "doc", "docx", "xls", "csv", "zip",
     ]
 
-    /// The issuer's host among a document's: the registrable domain printed most often (its web
-    /// site and mail addresses), the first of equals; the customer's address is usually printed once.
+    /// The issuer's registrable domain among a document's hosts: the one printed most often (its
+    /// web site and mail addresses), the first of equals; the customer's is usually printed once.
     static func issuer(_ hosts: [String], in text: String) -> String? {
         let lower = text.lowercased()
-        var best: (host: String, count: Int)?
-        for host in hosts {
-            let count = lower.components(separatedBy: RegistrableDomain.of(host)).count - 1
-            if best == nil || count > best!.count { best = (host, count) }
+        var best: (domain: String, count: Int)?
+        for domain in hosts.map(RegistrableDomain.of) {
+            let count = lower.components(separatedBy: domain).count - 1
+            if best == nil || count > best!.count { best = (domain, count) }
         }
-        return best?.host
+        return best?.domain
     }
 
     static func of(_ text: String) -> [String] {

@@ -43,6 +43,14 @@ struct VendorIndex {
         return ([], nil)
     }
 
+    /// The vendor mail or a document from `domain` is from: the domain's only vendor, or, when
+    /// it is a parent company's shared domain (AWS and Amazon retail both mail from amazon.com) or
+    /// several vendors bill from it, the one `text` names — never the domain's alone.
+    func vendor(among candidates: [Vendor], domain: String, namedIn text: @autoclosure () -> String) -> Vendor? {
+        if VendorIndex.sharedDomains.contains(domain) || candidates.count > 1 { return vendor(namedIn: text(), among: candidates) }
+        return candidates.first
+    }
+
     /// The first catalog vendor named in `text` as a whole word (longest names first); by its
     /// name alone unless `aliases` (an alias such as Vercel's "Zeit" is a word in prose).
     func vendor(namedIn text: String, among: [Vendor]? = nil, aliases: Bool = true) -> Vendor? {
@@ -194,20 +202,16 @@ enum ReceiptReader {
         // Receipts say what matters near the top; a 50 MB attachment is not read to the end.
         let text = Self.head(of: message.readableText)
         try budget.checkTime()
-        if let d = domain, VendorIndex.sharedDomains.contains(d) {
-            // A parent company's domain (AWS and Amazon retail both mail from amazon.com): the
-            // vendor is the one the mail names, never the domain's alone.
-            r.vendor = index.vendor(namedIn: subject + "\n" + String(text.prefix(4000)), among: candidates)
-            if r.vendor == nil {
+        let top = subject + "\n" + String(text.prefix(4000))
+        if let d = domain, viaProcessor, !VendorIndex.sharedDomains.contains(d), candidates.count <= 1 {
+            // A processor bills on the vendor's behalf: the vendor is the one the mail names.
+            r.vendor = index.vendor(namedIn: top) ?? candidates.first
+        } else if let d = domain {
+            r.vendor = index.vendor(among: candidates, domain: d, namedIn: top)
+            if r.vendor == nil, VendorIndex.sharedDomains.contains(d) {
                 r.notACharge = "mail from \(d), which several companies' mail comes from, naming none of its software vendors"
                 return r
             }
-        } else if viaProcessor || candidates.count > 1 {
-            r.vendor =
-                index.vendor(namedIn: subject + "\n" + String(text.prefix(4000)), among: candidates.count > 1 ? candidates : nil)
-                ?? (candidates.count == 1 ? candidates[0] : nil)
-        } else {
-            r.vendor = candidates.first
         }
         if r.vendor == nil {
             r.notACharge = "sender is not a known vendor"
@@ -348,8 +352,11 @@ enum ReceiptReader {
     /// An amount with no currency of its own takes its line's, else the document's, else the
     /// sender's country's (`sender` is the sender's host), else the ledger's — then said to be assumed.
     static func total(in text: String, sender: String? = nil, defaultCurrency ledgerCurrency: Currency) -> Total? {
-        let head = String(text.prefix(20_000))
-        let documentCurrency = declaredCurrency(head) ?? namedCurrency(head) ?? sender.flatMap(CountryCurrency.of)
+        // The head folded once for both searches (this runs on every receipt).
+        let head = Array(String(text.prefix(20_000)).utf8)
+        let folded = LowerText(asciiFolding: head[...])
+        let documentCurrency =
+            declaredCurrency(head, folded: folded) ?? namedCurrency(folded: folded) ?? sender.flatMap(CountryCurrency.of)
         let defaultCurrency = documentCurrency ?? ledgerCurrency
         // Lines trimmed of blanks, as bytes; only lines holding a label are decoded and parsed.
         var lines: [ArraySlice<UInt8>] = []
@@ -422,9 +429,8 @@ enum ReceiptReader {
     /// The currency a document declares ("Währung: GBP", "Currency: USD", "Devise : EURO (EUR)"):
     /// it wins over the symbols printed beside amounts in other currencies. Byte searches (this
     /// runs on every receipt); the code is the first three capitals within a few bytes of the label.
-    static func declaredCurrency(_ text: String) -> Currency? {
-        let bytes = Array(text.utf8)
-        let lower = LowerText(asciiFolding: bytes[...])
+    /// `folded` is `bytes` with ASCII letters lower-cased (same offsets).
+    static func declaredCurrency(_ bytes: [UInt8], folded lower: LowerText) -> Currency? {
         func upper(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
         for needle in currencyLabelNeedles {
             var from = 0
@@ -448,8 +454,9 @@ enum ReceiptReader {
 
     /// The one currency `text` names (symbols, codes as words of their own), or nil when it names
     /// none or several. Byte searches: this runs on every receipt.
-    static func namedCurrency(_ text: String) -> Currency? {
-        let l = LowerText(asciiFolding: Array(text.utf8)[...])
+    static func namedCurrency(_ text: String) -> Currency? { namedCurrency(folded: LowerText(asciiFolding: Array(text.utf8)[...])) }
+
+    static func namedCurrency(folded l: LowerText) -> Currency? {
         var found = Set<String>()
         for (mark, code) in currencyMarkNeedles where l.find(mark) != nil { found.insert(code) }
         func isLetter(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 65 && b <= 90) }
