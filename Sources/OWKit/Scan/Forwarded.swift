@@ -7,26 +7,25 @@ struct Envelope {
     var address: String
     /// The forwarded block's sender name, or nil to read it from the message's own From.
     var originalName: String?
-    var fromHeader: String
     var subject: String
-    var sentAt: Date?
+    /// The forwarded block's date, or nil to read it from the message's own Date.
+    var originalSentAt: Date?
+    let message: MailMessage
 
-    /// Worked out only when needed (a subscription from a sender nobody registered): most
-    /// messages never ask, and every message has a From.
-    var displayName: String { originalName ?? MailHeader.mailboxes(fromHeader).first?.name ?? "" }
+    /// The date and the display name are worked out only when asked for (a receipt's date, a
+    /// subscription from a sender nobody registered): most messages never ask.
+    var sentAt: Date? { originalSentAt ?? message.sentAt }
+    var displayName: String { originalName ?? MailHeader.mailboxes(message.root.header("From") ?? "").first?.name ?? "" }
 
     /// `from` is the message's own sender address, already parsed.
     static func of(_ message: MailMessage, from: String) -> Envelope {
-        let own = Envelope(
-            address: from, originalName: nil, fromHeader: message.from, subject: message.subject,
-            sentAt: message.sentAt)
         // Only a forward's text is searched: most of an inbox is dismissed before its text is read.
         guard Forwarded.isForward(message.subject),
             let original = Forwarded.original(in: String(ReceiptReader.head(of: message.readableText).prefix(20_000)))
-        else { return own }
+        else { return Envelope(address: from, subject: message.subject, message: message) }
         return Envelope(
-            address: original.address, originalName: original.displayName, fromHeader: message.from,
-            subject: original.subject ?? Forwarded.stripped(message.subject), sentAt: original.sentAt ?? message.sentAt)
+            address: original.address, originalName: original.displayName,
+            subject: original.subject ?? Forwarded.stripped(message.subject), originalSentAt: original.sentAt, message: message)
     }
 }
 

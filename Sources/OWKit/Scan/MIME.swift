@@ -58,7 +58,7 @@ public struct MailMessage: Sendable {
     /// The sender's address, lower-cased: what the vendor catalog's domains are matched against.
     public var fromAddress: String? {
         let raw = root.header("From") ?? ""
-        return MailHeader.mailboxes(raw).first?.address.lowercased()
+        return MailHeader.firstAddress(raw)?.lowercased()
             ?? raw.split(separator: " ").first { $0.includes("@") }.map { String($0).lowercased() }
     }
 

@@ -11,7 +11,13 @@ public enum MailHeader {
     }
 
     /// Parses an address list: `Name <a@b>`, `"Quoted, Name" <a@b>`, `a@b (comment)`, `<a@b>`.
-    public static func mailboxes(_ value: String) -> [Mailbox] {
+    public static func mailboxes(_ value: String) -> [Mailbox] { items(value).compactMap { mailbox($0) } }
+
+    /// The first mailbox's address (every message's sender is looked up by it): its name is not read.
+    static func firstAddress(_ value: String) -> String? { items(value).lazy.compactMap { mailbox($0, named: false) }.first?.address }
+
+    /// The list's items, split at commas outside quotes, comments and angle brackets.
+    private static func items(_ value: String) -> [String] {
         // By bytes: every character that structures a header is ASCII, and a UTF-8 sequence
         // never contains an ASCII byte (every message's From is read here).
         var items: [String] = []
@@ -42,10 +48,10 @@ public enum MailHeader {
             cur.append(b)
         }
         items.append(String(decoding: cur, as: UTF8.self))
-        return items.compactMap(mailbox)
+        return items
     }
 
-    static func mailbox(_ text: String) -> Mailbox? {
+    static func mailbox(_ text: String, named: Bool = true) -> Mailbox? {
         // Drop comments, keep quoted text.
         var bytes: [UInt8] = []
         var quoted = false
@@ -78,6 +84,7 @@ public enum MailHeader {
         guard !t.isEmpty else { return nil }
         if let lt = t.lastIndex(of: "<"), let gt = t[lt...].firstIndex(of: ">") {
             let address = t[t.index(after: lt)..<gt].trimmedBlanks
+            guard named else { return Mailbox(name: "", address: address) }
             var name = t[..<lt].trimmedBlanks
             if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 {
                 name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(

@@ -422,7 +422,9 @@ enum ReceiptReader {
     ]
 
     static let currencyMarkNeedles = currencyMarks.map { (Array($0.0.utf8), $0.1) }
-    static let currencyCodeNeedles = currencyCodes.map { (Array($0.lowercased().utf8), $0) }
+    /// The codes by their three lower-case letters packed in an integer.
+    static let currencyCodeWords = Dictionary(
+        uniqueKeysWithValues: currencyCodes.map { code in (code.lowercased().utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }, code) })
 
     static let currencyLabelNeedles = Needles.of(["währung", "wahrung", "currency", "devise", "moneda", "valuta", "waluta", "moeda"])
 
@@ -459,18 +461,21 @@ enum ReceiptReader {
     static func namedCurrency(folded l: LowerText) -> Currency? {
         var found = Set<String>()
         for (mark, code) in currencyMarkNeedles where l.find(mark) != nil { found.insert(code) }
-        func isLetter(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 65 && b <= 90) }
-        for (needle, code) in currencyCodeNeedles {
-            var from = 0
-            while let at = l.find(needle, from: from) {
-                let before = at > 0 ? l.bytes[at - 1] : 32
-                let after = at + 3 < l.bytes.count ? l.bytes[at + 3] : 32
-                if !isLetter(before) && !isLetter(after) {
-                    found.insert(code)
-                    break
-                }
-                from = at + 3
+        // Codes are words of their own: every three-letter word is looked up, in one pass.
+        let b = l.bytes
+        func isLetter(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 65 && c <= 90) }
+        var i = 0
+        while i < b.count {
+            guard isLetter(b[i]) else {
+                i += 1
+                continue
             }
+            var end = i + 1
+            while end < b.count && isLetter(b[end]) { end += 1 }
+            if end - i == 3, let code = currencyCodeWords[UInt32(b[i]) << 16 | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2])] {
+                found.insert(code)
+            }
+            i = end
         }
         // "$" comes with every "US$"; a US$ document is still one currency.
         if found.count == 2, found.contains("USD"), l.find(Array("us$".utf8)) != nil { found = ["USD"] }

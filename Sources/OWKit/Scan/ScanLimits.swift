@@ -47,7 +47,7 @@ public struct ScanLimits: Sendable {
 }
 
 /// Why a message was passed over: it went past one of its limits.
-struct OverBudget: Error {
+struct OverBudget: Error, Sendable {
     let reason: String
 }
 

@@ -298,6 +298,8 @@ public enum Scanner {
         let progress: ((String) -> Void)?
         let snapshot: ReadSnapshot
 
+        var reading: MailReading { MailReading(index: index, currency: currency, limits: limits) }
+
         func seen(_ key: String) throws -> Bool {
             try snapshot.open()
             return try session.db.one("SELECT 1 AS x FROM seen_items WHERE key = ?", key) != nil
@@ -333,7 +335,7 @@ public enum Scanner {
         var mboxEnd: Int?
         var startedAt = MessageBudget.now()
 
-        static let maxItems = 200
+        static let maxItems = 1000
         static let maxNanoseconds: UInt64 = 500_000_000
 
         var isFull: Bool { items.count >= Batch.maxItems || MessageBudget.now() - startedAt > Batch.maxNanoseconds }
@@ -347,7 +349,8 @@ public enum Scanner {
                 try session.write {
                     var matcher = try Matcher(session: session, index: context.index)
                     let (chargesBefore, skippedBefore) = (result.charges, result.skipped)
-                    for item in items { try Scanner.apply(item, source: source, matcher: &matcher, result: &result, now: session.now) }
+                    let seenAt = Time.rfc3339(session.now)
+                    for item in items { try Scanner.apply(item, source: source, matcher: &matcher, result: &result, seenAt: seenAt) }
                     if let end {
                         try session.db.run(
                             "UPDATE scan_sources SET read_offset = ?, read_check = ? WHERE id = ?",
@@ -377,9 +380,8 @@ public enum Scanner {
 
     /// Writes one item: marks it seen (a concurrent scan may have written it meanwhile), then
     /// records its charge, or remembers why it was skipped so it is not read again.
-    static func apply(_ item: ScanItem, source: ScanSource, matcher: inout Matcher, result: inout ScanResult, now: Date) throws {
+    static func apply(_ item: ScanItem, source: ScanSource, matcher: inout Matcher, result: inout ScanResult, seenAt at: String) throws {
         let db = matcher.session.db
-        let at = Time.rfc3339(now)
         if let fileKey = item.fileKey {
             try db.run("INSERT OR IGNORE INTO seen_items(key, source_id, seen_at) VALUES (?,?,?)", fileKey, source.id, at)
         }
@@ -418,6 +420,18 @@ public enum Scanner {
         }
     }
 
+    /// What reading a message needs besides its bytes; a worker thread reads with it (never the ledger).
+    struct MailReading: Sendable {
+        let index: VendorIndex
+        let currency: Currency
+        let limits: ScanLimits
+    }
+
+    /// Messages are read this many at a time on every core (or fewer, up to `chunkBytes` of
+    /// mail), then written in their order: memory stays that of one chunk.
+    static let chunkMessages = 64
+    static let chunkBytes = 16 << 20
+
     static func readMbox(
         _ source: ScanSource, _ context: ScanContext, name: String, result: inout ScanResult,
         emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void
@@ -433,28 +447,64 @@ public enum Scanner {
             offset = 0
         }
         guard offset < size else { return }
-        var reader = try MboxReader(path: source.path, offset: offset, maxMessageBytes: context.limits.maxMessageBytes)
+        let reader = try MboxReader(path: source.path, offset: offset, maxMessageBytes: context.limits.maxMessageBytes)
+        let reading = context.reading
         var n = 0
-        while let entry = reader.next() {
-            n += 1
-            switch entry {
-            case .message(let mail, let start, let end):
-                if let item = try readMessage(
-                    mail.bytes, place: "\(name) message \(n) (byte \(start))", fileKey: nil, context, result: &result)
-                {
-                    try emit(item, end, &result)
+        try Pipeline<MboxChunk>.run(ahead: 4) { put in
+            var reader = reader
+            var chunk: [MboxEntry] = []
+            var bytes = 0
+            var more = true
+            while more {
+                if let entry = reader.next() {
+                    chunk.append(entry)
+                    if case .message(let mail, _, _) = entry { bytes += mail.bytes.count }
+                    if chunk.count < chunkMessages && bytes < chunkBytes { continue }
                 } else {
-                    try emit(ScanItem(key: nil, fileKey: nil, outcome: .notACharge(fromVendor: false)), end, &result)
+                    more = false
                 }
-            case .oversized(let start, let size, let end):
-                result.messages += 1
-                try emit(
-                    skip(
-                        "oversize:\(source.id):\(start):\(size)", "\(name) message \(n) (byte \(start))",
-                        tooLarge(size, context.limits), result: &result), end, &result)
+                let read = MboxChunk(entries: chunk.concurrentMap { ReadEntry($0, reading) }, junkBytes: more ? 0 : reader.junkBytes)
+                guard put(read) else { return }
+                chunk.removeAll(keepingCapacity: true)
+                bytes = 0
+            }
+        } consume: { chunk in
+            for entry in chunk.entries {
+                n += 1
+                switch entry {
+                case .message(let read, let start, let end):
+                    let item = try item(read, place: "\(name) message \(n) (byte \(start))", fileKey: nil, context, result: &result)
+                    try emit(item ?? ScanItem(key: nil, fileKey: nil, outcome: .notACharge(fromVendor: false)), end, &result)
+                case .oversized(let start, let size, let end):
+                    result.messages += 1
+                    try emit(
+                        skip(
+                            "oversize:\(source.id):\(start):\(size)", "\(name) message \(n) (byte \(start))",
+                            tooLarge(size, context.limits), result: &result), end, &result)
+                }
+            }
+            if chunk.junkBytes > 0 { result.warnings.append("\(name): skipped \(chunk.junkBytes) bytes that were not mail") }
+        }
+    }
+
+    /// An mbox entry as the reading thread hands it over: read (its bytes are not kept), or too
+    /// large to read.
+    enum ReadEntry: Sendable {
+        case message(ReadMail, start: Int, end: Int)
+        case oversized(start: Int, size: Int, end: Int)
+
+        init(_ entry: MboxEntry, _ reading: MailReading) {
+            switch entry {
+            case .message(let mail, let start, let end): self = .message(readMail(mail.bytes, reading), start: start, end: end)
+            case .oversized(let start, let size, let end): self = .oversized(start: start, size: size, end: end)
             }
         }
-        if reader.junkBytes > 0 { result.warnings.append("\(name): skipped \(reader.junkBytes) bytes that were not mail") }
+    }
+
+    /// Entries read together; the last chunk of an mbox says how many bytes in it were not mail.
+    struct MboxChunk: Sendable {
+        let entries: [ReadEntry]
+        let junkBytes: Int
     }
 
     static func readMailFiles(
@@ -462,21 +512,50 @@ public enum Scanner {
         emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void
     ) throws {
         let files = source.kind == .maildir ? try MailFiles.maildir(source.path) : try MailFiles.eml(source.path)
-        for (path, fileKey) in files {
-            if try context.seen(fileKey) {
-                result.alreadySeen += 1
-                continue
+        let unseen = try files.filter { try !context.seen($0.key) }
+        result.alreadySeen += files.count - unseen.count
+        let reading = context.reading
+        try Pipeline<[ReadFile]>.run(ahead: 4) { put in
+            for start in stride(from: 0, to: unseen.count, by: chunkMessages) {
+                let chunk = unseen[start..<min(unseen.count, start + chunkMessages)]
+                guard put(Array(chunk).concurrentMap { ReadFile(path: $0.path, key: $0.key, reading) }) else { return }
             }
-            switch MailFiles.read(path, maxBytes: context.limits.maxMessageBytes) {
-            case .unreadable:
-                result.skipped += 1
-                result.warnings.append("\(path): unreadable")
-            case .tooLarge(let size):
-                result.messages += 1
-                try emit(skip(fileKey, path, tooLarge(size, context.limits), result: &result), nil, &result)
-            case .bytes(let bytes):
-                let item = try readMessage(bytes, place: path, fileKey: fileKey, context, result: &result)
-                try emit(item ?? ScanItem(key: nil, fileKey: fileKey, outcome: .notACharge(fromVendor: false)), nil, &result)
+        } consume: { chunk in
+            for file in chunk {
+                switch file.contents {
+                case .unreadable:
+                    result.skipped += 1
+                    result.warnings.append("\(file.path): unreadable")
+                case .tooLarge(let size):
+                    result.messages += 1
+                    try emit(skip(file.key, file.path, tooLarge(size, context.limits), result: &result), nil, &result)
+                case .read(let read):
+                    let item = try item(read, place: file.path, fileKey: file.key, context, result: &result)
+                    try emit(item ?? ScanItem(key: nil, fileKey: file.key, outcome: .notACharge(fromVendor: false)), nil, &result)
+                }
+            }
+        }
+    }
+
+    /// A message file as the reading thread hands it over.
+    struct ReadFile: Sendable {
+        enum Contents: Sendable {
+            case read(ReadMail)
+            case tooLarge(Int)
+            case unreadable
+        }
+
+        let path: String
+        let key: String
+        let contents: Contents
+
+        init(path: String, key: String, _ reading: MailReading) {
+            self.path = path
+            self.key = key
+            switch MailFiles.read(path, maxBytes: reading.limits.maxMessageBytes) {
+            case .unreadable: contents = .unreadable
+            case .tooLarge(let size): contents = .tooLarge(size)
+            case .bytes(let bytes): contents = .read(readMail(bytes, reading))
             }
         }
     }
@@ -492,52 +571,83 @@ public enum Scanner {
         return ScanItem(key: key, fileKey: nil, outcome: .skipped(why))
     }
 
-    /// One message read within its budget. Nil when it was seen before.
-    static func readMessage(_ bytes: [UInt8], place: String, fileKey: String?, _ context: ScanContext, result: inout ScanResult) throws
-        -> ScanItem?
-    {
-        result.messages += 1
-        if result.messages % 500 == 0 { context.progress?("\(place.split(separator: " ").first ?? ""): \(result.messages) messages") }
-        let budget = MessageBudget(context.limits)
+    /// What a worker made of one message's bytes, within the message's budget.
+    enum ReadMail: Sendable {
+        /// Not readable as mail: remembered under the hash of its bytes.
+        case unreadable(key: String, why: String)
+        /// Parsed: the key that recognises it, its subject, and its receipt or why reading
+        /// that ran over the budget.
+        case parsed(key: String, subject: String, receipt: Result<Receipt, OverBudget>)
+        /// An error that ends the scan, thrown again in the message's turn.
+        case failed(any Error)
+    }
+
+    /// Parses one message and reads its receipt; touches nothing shared, so it runs on any core.
+    static func readMail(_ bytes: [UInt8], _ reading: MailReading) -> ReadMail {
+        let budget = MessageBudget(reading.limits)
         let contentKey = { "sha256:" + Crypto.hex(Crypto.sha256(bytes)) }
         let message: MailMessage
         do {
             message = try MIME.parse(bytes, budget: budget)
         } catch let over as OverBudget {
-            return withFile(skip(contentKey(), place, over.reason, result: &result), fileKey)
+            return .unreadable(key: contentKey(), why: over.reason)
         } catch let e as OWError {
-            return withFile(skip(contentKey(), place, e.message, result: &result), fileKey)
+            return .unreadable(key: contentKey(), why: e.message)
+        } catch {
+            return .failed(error)
         }
-        guard !message.root.headers.isEmpty else {
-            return withFile(skip(contentKey(), place, "not an email message", result: &result), fileKey)
-        }
+        guard !message.root.headers.isEmpty else { return .unreadable(key: contentKey(), why: "not an email message") }
         let key = message.messageID.map { "mid:" + $0 } ?? contentKey()
-        if try context.seen(key) {
-            result.alreadySeen += 1
-            return fileKey.map { ScanItem(key: nil, fileKey: $0, outcome: .notACharge(fromVendor: false)) }
-        }
-        let receipt: Receipt
         do {
-            receipt = try ReceiptReader.read(message, index: context.index, defaultCurrency: context.currency, budget: budget)
+            let receipt = try ReceiptReader.read(message, index: reading.index, defaultCurrency: reading.currency, budget: budget)
+            return .parsed(key: key, subject: message.subject, receipt: .success(receipt))
         } catch let over as OverBudget {
-            return withFile(skip(key, place, over.reason, result: &result), fileKey)
+            return .parsed(key: key, subject: message.subject, receipt: .failure(over))
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    /// The item a read message comes to, in its turn: counted, or skipped with its reason (nil
+    /// when a message skipped before is seen again).
+    static func item(_ read: ReadMail, place: String, fileKey: String?, _ context: ScanContext, result: inout ScanResult) throws
+        -> ScanItem?
+    {
+        result.messages += 1
+        if result.messages % 500 == 0 { context.progress?("\(place.split(separator: " ").first ?? ""): \(result.messages) messages") }
+        let key: String
+        let subject: String
+        let receipt: Receipt
+        switch read {
+        case .failed(let error): throw error
+        case .unreadable(let contentKey, let why): return withFile(skip(contentKey, place, why, result: &result), fileKey)
+        case .parsed(let k, _, .failure(let over)):
+            // Remembered as skipped when first read: a rescan does not warn again.
+            if try context.seen(k) {
+                result.alreadySeen += 1
+                return fileKey.map { ScanItem(key: nil, fileKey: $0, outcome: .notACharge(fromVendor: false)) }
+            }
+            return withFile(skip(k, place, over.reason, result: &result), fileKey)
+        case .parsed(let k, let s, .success(let r)):
+            // Whether it was seen before, writing its key tells (`apply`): no lookup per message here.
+            (key, subject, receipt) = (k, s, r)
         }
         if let sender = receipt.unknownSender, let amount = receipt.amount, amount.minor > 0 {
             let spend = UnknownSpend(
                 name: sender.name, domain: sender.domain, amount: amount, period: receipt.period,
-                on: receipt.date ?? context.session.now, subject: message.subject,
+                on: receipt.date ?? context.session.now, subject: subject,
                 currencyAssumed: receipt.currencyAssumed != nil)
             return ScanItem(key: key, fileKey: fileKey, outcome: .unknownVendor(spend))
         }
         if let vendor = receipt.vendor, let ends = receipt.trialEnds {
-            return ScanItem(key: key, fileKey: fileKey, outcome: .trial(vendor, ends: ends, subject: message.subject))
+            return ScanItem(key: key, fileKey: fileKey, outcome: .trial(vendor, ends: ends, subject: subject))
         }
         guard receipt.isCharge, let vendor = receipt.vendor, let amount = receipt.amount else {
             return ScanItem(key: key, fileKey: fileKey, outcome: .notACharge(fromVendor: receipt.vendor != nil))
         }
         let charge = Matcher.Charge(
             key: key, origin: "mail", vendor: vendor, amount: amount, on: receipt.date ?? context.session.now,
-            invoiceNo: receipt.invoiceNo, period: receipt.period, description: message.subject,
+            invoiceNo: receipt.invoiceNo, period: receipt.period, description: subject,
             seats: receipt.seats, prorated: receipt.prorated, currencyAssumed: receipt.currencyAssumed != nil)
         return ScanItem(key: key, fileKey: fileKey, outcome: .charge(charge))
     }
