@@ -68,3 +68,54 @@ final class JSONTests: XCTestCase {
         XCTAssertNil(try JSON.parse("99999999999999999999").intValue)
     }
 }
+
+final class ConcurrencyTests: XCTestCase {
+    func testConcurrentMapKeepsOrder() {
+        let numbers = Array(0..<10_000)
+        XCTAssertEqual(numbers.concurrentMap { $0 * 3 }, numbers.map { $0 * 3 })
+        XCTAssertEqual([Int]().concurrentMap { $0 }, [])
+        XCTAssertEqual([7].concurrentMap { $0 + 1 }, [8])
+    }
+
+    func testPipelineHandsOverEveryPieceInOrder() throws {
+        var got: [Int] = []
+        try Pipeline<Int>.run(ahead: 2) { put in
+            for i in 0..<1_000 { guard put(i) else { return } }
+        } consume: {
+            got.append($0)
+        }
+        XCTAssertEqual(got, Array(0..<1_000))
+        var none = 0
+        try Pipeline<Int>.run { _ in
+        } consume: { _ in
+            none += 1
+        }
+        XCTAssertEqual(none, 0)
+    }
+
+    /// The consumer's error ends the producer too (it is not left blocked on a full hand-over).
+    func testPipelineStopsTheProducerWhenTheConsumerThrows() {
+        struct Stop: Error {}
+        final class Count: @unchecked Sendable {
+            let lock = NSLock()
+            var made = 0
+            var refused = false
+        }
+        let count = Count()
+        XCTAssertThrowsError(
+            try Pipeline<Int>.run(ahead: 2) { put in
+                for i in 0..<1_000_000 {
+                    count.lock.withLock { count.made += 1 }
+                    if !put(i) {
+                        count.lock.withLock { count.refused = true }
+                        return
+                    }
+                }
+            } consume: { piece in
+                if piece == 10 { throw Stop() }
+            }
+        ) { XCTAssertTrue($0 is Stop) }
+        XCTAssertTrue(count.refused)
+        XCTAssertLessThan(count.made, 100)
+    }
+}
