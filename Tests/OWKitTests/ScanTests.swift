@@ -396,3 +396,20 @@ final class DocumentTests: XCTestCase {
         XCTAssertFalse(Forwarded.isForward("Your receipt"))
     }
 }
+
+final class MailHeaderTests: XCTestCase {
+    /// The sender's address read on its own is the address the full mailbox parse finds.
+    func testAddressAloneAgreesWithTheMailbox() {
+        let values = [
+            "Slack <feedback@slack.com>", "\"Doe, Jane\" <jane@x.example>", "jane@x.example (Jane)", "<a@b.example>", "  a@b  ",
+            "Name <>", "(only a comment)", "", "\"quoted <not@this>\" <real@one.example>", "x <a@b> <c@d>", "Jöhn <j@ö.example>",
+            "a\\(b <c@d>", "\"esc\\\" <q@q>\" <r@r>", "<unterminated@x", "Bob (the <boss>) <bob@x>",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ab@.<>\"(),\\ \t")
+        let random = (0..<500).map { _ in String((0..<Int.random(in: 0...16, using: &generator)).map { _ in alphabet.randomElement()! }) }
+        for value in values + random {
+            XCTAssertEqual(MailHeader.firstAddress(value), MailHeader.mailboxes(value).first?.address, "for \(value.debugDescription)")
+        }
+    }
+}

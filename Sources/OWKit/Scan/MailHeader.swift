@@ -11,10 +11,10 @@ public enum MailHeader {
     }
 
     /// Parses an address list: `Name <a@b>`, `"Quoted, Name" <a@b>`, `a@b (comment)`, `<a@b>`.
-    public static func mailboxes(_ value: String) -> [Mailbox] { items(value).compactMap { mailbox($0) } }
+    public static func mailboxes(_ value: String) -> [Mailbox] { items(value).compactMap(mailbox) }
 
     /// The first mailbox's address (every message's sender is looked up by it): its name is not read.
-    static func firstAddress(_ value: String) -> String? { items(value).lazy.compactMap { mailbox($0, named: false) }.first?.address }
+    static func firstAddress(_ value: String) -> String? { items(value).lazy.compactMap(address).first }
 
     /// The list's items, split at commas outside quotes, comments and angle brackets.
     private static func items(_ value: String) -> [String] {
@@ -51,8 +51,8 @@ public enum MailHeader {
         return items
     }
 
-    static func mailbox(_ text: String, named: Bool = true) -> Mailbox? {
-        // Drop comments, keep quoted text.
+    /// The item's bytes without its comments; quoted text is kept.
+    private static func uncommented(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = []
         var quoted = false
         var paren = 0
@@ -79,12 +79,32 @@ public enum MailHeader {
             }
             if paren == 0 { bytes.append(b) }
         }
+        return bytes
+    }
+
+    /// An item's address alone, found on its bytes: what `mailbox` finds, without the name.
+    static func address(_ text: String) -> String? {
+        func trimmed(_ b: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            let blank: (UInt8) -> Bool = { $0 == 32 || $0 == 9 || $0 == 13 || $0 == 10 }
+            guard let first = b.firstIndex(where: { !blank($0) }), let last = b.lastIndex(where: { !blank($0) }) else { return [] }
+            return b[first...last]
+        }
+        let bytes = uncommented(text)
+        var t = trimmed(bytes[...])
+        guard !t.isEmpty else { return nil }
+        if let lt = t.lastIndex(of: UInt8(ascii: "<")), let gt = t[lt...].firstIndex(of: UInt8(ascii: ">")) {
+            t = trimmed(t[(lt + 1)..<gt])
+        }
+        return String(decoding: t, as: UTF8.self)
+    }
+
+    static func mailbox(_ text: String) -> Mailbox? {
+        let bytes = uncommented(text)
         let plain = String(decoding: bytes, as: UTF8.self)
         let t = plain.trimmedBlanks
         guard !t.isEmpty else { return nil }
         if let lt = t.lastIndex(of: "<"), let gt = t[lt...].firstIndex(of: ">") {
             let address = t[t.index(after: lt)..<gt].trimmedBlanks
-            guard named else { return Mailbox(name: "", address: address) }
             var name = t[..<lt].trimmedBlanks
             if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 {
                 name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(

@@ -540,40 +540,41 @@ enum ReceiptReader {
         // The expression is tried, anchored, only where a line names an invoice (with the next
         // line, where the number may sit): ICU over whole messages was a tenth of a scan.
         // Invoice words are ASCII or caseless, so ASCII folding finds them at the original offsets.
-        let lines = Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false)
-        var tried = 0
-        var fallback: String?
-        for (i, line) in lines.enumerated() {
-            let lower = LowerText(asciiFolding: line)
-            var starts: [Int] = []
-            for needle in invoiceWords {
-                var from = 0
-                while let at = lower.find(needle, from: from) {
-                    starts.append(at)
-                    from = at + needle.count
-                }
+        // Found in the whole text at once, tried in the order they are written.
+        let bytes = Array(text.utf8)
+        let lower = LowerText(asciiFolding: bytes[...])
+        var starts: [Int] = []
+        for needle in invoiceWords {
+            var from = 0
+            while let at = lower.find(needle, from: from) {
+                starts.append(at)
+                from = at + needle.count
             }
-            guard !starts.isEmpty else { continue }
-            let next = i + 1 < lines.count ? "\n" + String(decoding: lines[i + 1].prefix(invoiceWindow), as: UTF8.self) : ""
-            for at in starts.sorted() {
-                tried += 1
-                if tried > maxInvoiceLabels { return fallback }
-                let window = String(decoding: line.dropFirst(at).prefix(invoiceWindow), as: UTF8.self) + next
-                let ns = window as NSString
-                for m in invoicePattern.matches(in: window, options: [.anchored], range: NSRange(location: 0, length: ns.length)) {
-                    let group = m.range(at: 1).location != NSNotFound ? m.range(at: 1) : m.range(at: 2)
-                    var v = ns.substring(with: group)
-                    while v.hasSuffix(".") { v.removeLast() }
-                    // A date after "Date de facture" is not the invoice's number.
-                    guard v.contains(where: \.isNumber), !isDateShaped(v) else { continue }
-                    // An order or transaction number stands in only when no invoice number follows.
-                    let label = LowerText(asciiFolding: Array(window.utf8)[...])
-                    if weakInvoiceWords.contains(where: { label.hasPrefix($0) }) {
-                        fallback = fallback ?? v
-                        continue
-                    }
-                    return v
+        }
+        func lineEnd(from i: Int) -> Int { bytes[i...].firstIndex(of: 10) ?? bytes.count }
+        var fallback: String?
+        for (tried, at) in starts.sorted().enumerated() {
+            if tried >= maxInvoiceLabels { return fallback }
+            // From the label to the end of its line, and the next line, each at most `invoiceWindow` bytes.
+            let end = lineEnd(from: at)
+            var window = String(decoding: bytes[at..<min(end, at + invoiceWindow)], as: UTF8.self)
+            if end < bytes.count {
+                window += "\n" + String(decoding: bytes[(end + 1)..<min(lineEnd(from: end + 1), end + 1 + invoiceWindow)], as: UTF8.self)
+            }
+            let ns = window as NSString
+            for m in invoicePattern.matches(in: window, options: [.anchored], range: NSRange(location: 0, length: ns.length)) {
+                let group = m.range(at: 1).location != NSNotFound ? m.range(at: 1) : m.range(at: 2)
+                var v = ns.substring(with: group)
+                while v.hasSuffix(".") { v.removeLast() }
+                // A date after "Date de facture" is not the invoice's number.
+                guard v.contains(where: \.isNumber), !isDateShaped(v) else { continue }
+                // An order or transaction number stands in only when no invoice number follows.
+                let label = LowerText(asciiFolding: Array(window.utf8)[...])
+                if weakInvoiceWords.contains(where: { label.hasPrefix($0) }) {
+                    fallback = fallback ?? v
+                    continue
                 }
+                return v
             }
         }
         return fallback
