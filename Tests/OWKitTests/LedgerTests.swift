@@ -56,6 +56,28 @@ final class LedgerTests: XCTestCase {
         }
     }
 
+    /// Reads by column name are strict too: a config value stored as a number, or a count read as
+    /// text, is an error naming the column, never a silent "" or 0.
+    func testReadsByNameAreStrict() throws {
+        let office = try TempOffice()
+        let db = office.ledger.db
+        let row = try XCTUnwrap(try db.one("SELECT 'x' AS word, 7 AS n, NULL AS absent, x'00ff' AS raw"))
+        XCTAssertEqual(try row.text("word"), "x")
+        XCTAssertEqual(try row.integer("n"), 7)
+        XCTAssertNil(try row.optionalText("absent"))
+        XCTAssertNil(try row.optionalInteger("absent"))
+        XCTAssertEqual(try row.bytes("raw"), [0, 255])
+        for read in [
+            { _ = try row.text("n") }, { _ = try row.integer("word") }, { _ = try row.integer("absent") }, { _ = try row.bytes("word") },
+        ] {
+            XCTAssertThrowsError(try read()) { XCTAssertEqual(($0 as? OWError)?.kind, .badData) }
+        }
+        XCTAssertThrowsError(try row.optionalText("n")) { XCTAssertTrue("\($0)".contains("n column holds an integer")) }
+        // A blob keeps its type in a TEXT column (a number would be stored as text).
+        try db.execute("INSERT INTO config(key, value) VALUES ('test.raw', x'3432')")
+        XCTAssertThrowsError(try office.ledger.configValues()) { XCTAssertTrue("\($0)".contains("value column holds a blob"), "\($0)") }
+    }
+
     func testNewerSchemaRefused() throws {
         let office = try TempOffice()
         try office.ledger.db.execute("PRAGMA user_version = 999")

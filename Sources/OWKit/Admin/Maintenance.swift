@@ -15,11 +15,11 @@ public enum Maintenance {
         func add(_ name: String, _ ok: Bool, _ detail: String, warnOnly: Bool = false) {
             checks.append(Check(name: name, status: ok ? .ok : (warnOnly ? .warn : .fail), detail: detail))
         }
-        let integrity = try db.query("PRAGMA integrity_check").map { $0.string($0.columns[0]) }
+        let integrity = try db.query("PRAGMA integrity_check").map { try $0.text($0.columns[0]) }
         add("integrity", integrity == ["ok"], integrity.prefix(3).joined(separator: "; "))
         let fk = try db.query("PRAGMA foreign_key_check")
         add("foreign keys", fk.isEmpty, fk.isEmpty ? "no dangling references" : "\(fk.count) dangling reference(s)")
-        let mode = try db.one("PRAGMA journal_mode")?.string("journal_mode") ?? "?"
+        let mode = try db.one("PRAGMA journal_mode")?.text("journal_mode") ?? "?"
         add("journal mode", mode == "wal", mode, warnOnly: true)
         let version = session.ledger.schemaVersion
         add("schema", version == Schema.currentVersion, "version \(version) of \(Schema.currentVersion)")
@@ -70,7 +70,7 @@ public enum Maintenance {
         do {
             try session.db.backup(to: tmp)
             let copy = try Database(path: tmp)
-            let ok = try copy.query("PRAGMA integrity_check").first.map { $0.string($0.columns[0]) } == "ok"
+            let ok = try copy.query("PRAGMA integrity_check").first.map { try $0.text($0.columns[0]) } == "ok"
             let events = try copy.scalar("SELECT count(*) FROM events")
             guard ok else { throw OWError(.io, "the backup copy failed its integrity check") }
             try copy.execute("PRAGMA journal_mode=DELETE")  // one self-contained file

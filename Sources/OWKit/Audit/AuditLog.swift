@@ -40,16 +40,16 @@ extension AuditEvent: FetchableRow {
     /// Read leniently, unlike other rows: a value tampered into another type must reach `verify`,
     /// which reports the event as altered, instead of stopping the read.
     public init(row: Row) {
-        seq = row.int(0)
-        time = row.string(1)
-        actor = row.string(2)
-        role = row.string(3)
-        action = row.string(4)
-        object = row.string(5)
-        details = row.string(6)
-        prevHash = row.string(7)
-        hash = row.string(8)
-        state = row.optionalString(9)
+        seq = row.lenientInteger(0)
+        time = row.lenientText(1)
+        actor = row.lenientText(2)
+        role = row.lenientText(3)
+        action = row.lenientText(4)
+        object = row.lenientText(5)
+        details = row.lenientText(6)
+        prevHash = row.lenientText(7)
+        hash = row.lenientText(8)
+        state = row.lenientOptionalText(9)
     }
 }
 
@@ -71,7 +71,8 @@ public enum AuditLog {
             head = known
         } else if let last = try db.one("SELECT seq, hash, state FROM events ORDER BY seq DESC LIMIT 1") {
             head = StateDigest.Head(
-                seq: last.int(0), hash: last.string(1), state: last.optionalString(2).flatMap(StateDigest.Digest.init(hex:)))
+                seq: last.lenientInteger(0), hash: last.lenientText(1),
+                state: last.lenientOptionalText(2).flatMap(StateDigest.Digest.init(hex:)))
         } else {
             head = StateDigest.Head(seq: 0, hash: genesis, state: nil)
         }
@@ -121,8 +122,8 @@ public enum AuditLog {
             let last = try db.one("SELECT seq, state FROM events WHERE state IS NOT NULL ORDER BY seq DESC LIMIT 1")
         else { return nil }
         let head = try db.scalar("SELECT coalesce(max(seq), 0) FROM events")
-        guard last.int("seq") == head else { return false }
-        return try StateDigest.recompute(db).hex == last.string("state")
+        guard last.lenientInteger("seq") == head else { return false }
+        return try StateDigest.recompute(db).hex == last.lenientText("state")
     }
 
     /// Whether this transaction changed audited rows that no event has recorded yet.
@@ -137,13 +138,13 @@ public enum AuditLog {
             guard let last = try ledger.db.one("SELECT seq, state FROM events WHERE state IS NOT NULL ORDER BY seq DESC LIMIT 1") else {
                 return nil
             }
-            let seq = last.int("seq")
+            let seq = last.lenientInteger("seq")
             let head = try ledger.db.scalar("SELECT coalesce(max(seq), 0) FROM events")
             guard seq == head else {
                 return (seq, "events after \(seq) record no state: written by an older owatch or by hand")
             }
             let actual = try StateDigest.recompute(ledger.db)
-            guard actual.hex == last.string("state") else {
+            guard actual.hex == last.lenientText("state") else {
                 return (seq, "the audited tables differ from what event \(seq) recorded: they were edited without owatch")
             }
             return (seq, nil)
@@ -172,8 +173,8 @@ public enum AuditLog {
             guard let head = try ledger.db.one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") else {
                 throw OWError.refused("the audit log is empty; nothing to seal")
             }
-            let seq = head.int("seq")
-            let hash = head.string("hash")
+            let seq = head.lenientInteger("seq")
+            let hash = head.lenientText("hash")
             let signature = key.sign(sealMessage(ledgerID: ledger.id, seq: seq, hash: hash))
             try ledger.db.run(
                 "INSERT INTO seals(seq, head_hash, time, kid, signature) VALUES (?,?,?,?,?)",
@@ -204,7 +205,7 @@ public enum AuditLog {
             var bad: (Int64, String)?
             var hashes: [Int64: String] = [:]  // only the sealed positions are kept
             let sealed = try ledger.db.query("SELECT seq, head_hash, kid, signature FROM seals ORDER BY id")
-            let sealedSeqs = Set(sealed.map { $0.int("seq") })
+            let sealedSeqs = Set(sealed.map { $0.lenientInteger("seq") })
             try ledger.db.forEach("SELECT \(AuditEvent.selection) FROM events ORDER BY seq") { row in
                 guard bad == nil else { return }
                 let e = AuditEvent(row: row)
@@ -227,11 +228,11 @@ public enum AuditLog {
             }
             let keys = Dictionary(
                 uniqueKeysWithValues: try ledger.db.query("SELECT kid, public_key FROM issuers").map {
-                    ($0.string("kid"), $0.blob("public_key"))
+                    ($0.lenientText("kid"), $0.lenientBytes("public_key"))
                 })
             for s in sealed {
-                let seq = s.int("seq")
-                let hash = s.string("head_hash")
+                let seq = s.lenientInteger("seq")
+                let hash = s.lenientText("head_hash")
                 guard let actual = hashes[seq] else {
                     return Verification(
                         events: count, seals: sealed.count, head: nil, firstBadSeq: seq,
@@ -242,8 +243,8 @@ public enum AuditLog {
                         events: count, seals: sealed.count, head: nil, firstBadSeq: seq,
                         problem: "seal of event \(seq) does not match the event")
                 }
-                guard let raw = keys[s.string("kid")], let key = try? PublicKey(raw: raw),
-                    key.verify(signature: s.blob("signature"), message: sealMessage(ledgerID: ledger.id, seq: seq, hash: hash))
+                guard let raw = keys[s.lenientText("kid")], let key = try? PublicKey(raw: raw),
+                    key.verify(signature: s.lenientBytes("signature"), message: sealMessage(ledgerID: ledger.id, seq: seq, hash: hash))
                 else {
                     return Verification(
                         events: count, seals: sealed.count, head: nil, firstBadSeq: seq,

@@ -133,7 +133,7 @@ final class StateDigest: TransactionObserver {
         guard rc == SQLITE_OK else { throw db.error(rc, context: "registering owatch_row") }
         var sql = ""
         for table in tables {
-            let columns = try db.query("SELECT name FROM pragma_table_info(?)", table).map { $0.string("name") }
+            let columns = try db.query("SELECT name FROM pragma_table_info(?)", table).map { try $0.text("name") }
             guard !columns.isEmpty else { continue }
             func call(_ row: String) -> String {
                 "SELECT owatch_row('\(table)', " + columns.map { "\(row).\"\($0)\"" }.joined(separator: ", ") + ");"
@@ -227,7 +227,7 @@ final class StateDigest: TransactionObserver {
         var d = Digest()
         let hasher = Crypto.SHA256()
         for table in tables {
-            let columns = try db.query("SELECT name FROM pragma_table_info(?)", table).map { $0.string("name") }
+            let columns = try db.query("SELECT name FROM pragma_table_info(?)", table).map { try $0.text("name") }
             guard !columns.isEmpty else { continue }
             try db.forEach("SELECT " + columns.map { "\"\($0)\"" }.joined(separator: ", ") + " FROM main.\(table)") { row in
                 d.toggle(Digest.row(table, row.values, with: hasher))

@@ -31,7 +31,7 @@ public enum Issuer {
             throw OWError.notPermitted(
                 "the issuer key at \(path) does not belong to this ledger", hint: "pass the right key with --key PATH")
         }
-        guard row.optionalString("revoked_at") == nil else { throw OWError.notPermitted("the issuer key at \(path) was revoked") }
+        guard try row.optionalText("revoked_at") == nil else { throw OWError.notPermitted("the issuer key at \(path) was revoked") }
         return key
     }
 
@@ -42,7 +42,7 @@ public enum Issuer {
     /// The public keys of the ledger's unrevoked issuers, as JWKs.
     public static func publicKeys(_ ledger: Ledger) throws -> [PublicKey] {
         try ledger.db.query("SELECT public_key FROM issuers WHERE revoked_at IS NULL ORDER BY created_at").map {
-            try PublicKey(raw: $0.blob("public_key"))
+            try PublicKey(raw: $0.bytes("public_key"))
         }
     }
 }

@@ -98,8 +98,8 @@ public enum Token {
         guard let issuer = try ledger.db.one("SELECT public_key, revoked_at FROM issuers WHERE kid = ?", kid) else {
             throw reject("kid \"\(kid.prefix(64))\" names no issuer of this ledger")
         }
-        guard issuer.optionalString("revoked_at") == nil else { throw reject("the issuer key \(kid) was revoked") }
-        let publicKey = try PublicKey(raw: issuer.blob("public_key"))
+        guard try issuer.optionalText("revoked_at") == nil else { throw reject("the issuer key \(kid) was revoked") }
+        let publicKey = try PublicKey(raw: issuer.bytes("public_key"))
         let signingInput = Array(parts[0].utf8) + [UInt8(ascii: ".")] + Array(parts[1].utf8)
         guard publicKey.verify(signature: signature, message: signingInput) else {
             throw reject("the signature does not verify")
@@ -126,17 +126,17 @@ public enum Token {
         guard let user = try ledger.db.one("SELECT name, role, status, tokens_after FROM users WHERE name = ?", sub) else {
             throw reject("user \"\(sub.prefix(64))\" does not exist in this ledger")
         }
-        guard user.string("status") == "active" else { throw reject("user \(user.string("name")) was offboarded") }
-        guard user.string("role") == role.rawValue else {
-            throw reject("the token says role \(role.rawValue) but \(user.string("name")) is now \(user.string("role"))")
+        guard try user.text("status") == "active" else { throw reject("user \(try user.text("name")) was offboarded") }
+        guard try user.text("role") == role.rawValue else {
+            throw reject("the token says role \(role.rawValue) but \(try user.text("name")) is now \(try user.text("role"))")
         }
         // A role change voids older tokens, also when the role later changes back.
-        if let after = user.optionalInt("tokens_after"), iat < after {
-            throw reject("the token was issued before \(user.string("name"))'s role changed; ask an admin for a new one")
+        if let after = try user.optionalInteger("tokens_after"), iat < after {
+            throw reject("the token was issued before \(try user.text("name"))'s role changed; ask an admin for a new one")
         }
         if try ledger.db.one("SELECT 1 AS x FROM revoked_tokens WHERE jti = ?", jti) != nil {
             throw reject("the token \(jti) was revoked")
         }
-        return Claims(issuer: iss, subject: user.string("name"), role: role, issuedAt: iat, notBefore: nbf, expires: exp, id: jti)
+        return Claims(issuer: iss, subject: try user.text("name"), role: role, issuedAt: iat, notBefore: nbf, expires: exp, id: jti)
     }
 }

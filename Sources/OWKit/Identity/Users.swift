@@ -461,8 +461,8 @@ public enum Users {
             """, user
         ).map {
             TokenRecord(
-                jti: $0.string("jti"), user: $0.string("name"), role: $0.string("role"), issuedAt: $0.string("issued_at"),
-                expiresAt: $0.string("expires_at"), revokedAt: $0.optionalString("revoked_at"))
+                jti: try $0.text("jti"), user: try $0.text("name"), role: try $0.text("role"), issuedAt: try $0.text("issued_at"),
+                expiresAt: try $0.text("expires_at"), revokedAt: try $0.optionalText("revoked_at"))
         }
     }
 }

@@ -71,22 +71,22 @@ public struct License: Sendable {
 
     /// Reads a row of `selectSQL` with the license's purchase lines and holders.
     /// `parsed` caches period and currency texts across a list.
-    init(row: Row, lines: [PurchaseLine], holders: [String], parsed: inout [String: Period], currencies: inout [String: Currency]) {
+    init(row: Row, lines: [PurchaseLine], holders: [String], parsed: inout [String: Period], currencies: inout [String: Currency]) throws {
         typealias C = SelectColumn
-        id = row.int(C.id)
-        name = row.string(C.name)
-        vendor = row.string(C.vendor)
-        plan = row.optionalString(C.plan)
-        category = row.string(C.category)
-        owner = row.optionalString(C.owner)
-        period = Period.stored(row.string(C.period), cache: &parsed)
-        currency = Currency.stored(row.string(C.currency), cache: &currencies)
-        perSeat = row.int(C.perSeat) != 0
-        anchor = row.optionalString(C.renewsOn)
-        status = LicenseStatus(rawValue: row.string(C.status)) ?? .active
-        endsOn = row.optionalString(C.endsOn)
-        notes = row.optionalString(C.notes)
-        createdAt = row.string(C.createdAt)
+        id = try row.integer(C.id)
+        name = try row.text(C.name)
+        vendor = try row.text(C.vendor)
+        plan = try row.optionalText(C.plan)
+        category = try row.text(C.category)
+        owner = try row.optionalText(C.owner)
+        period = Period.stored(try row.text(C.period), cache: &parsed)
+        currency = Currency.stored(try row.text(C.currency), cache: &currencies)
+        perSeat = try row.integer(C.perSeat) != 0
+        anchor = try row.optionalText(C.renewsOn)
+        status = LicenseStatus(rawValue: try row.text(C.status)) ?? .active
+        endsOn = try row.optionalText(C.endsOn)
+        notes = try row.optionalText(C.notes)
+        createdAt = try row.text(C.createdAt)
         self.lines = lines
         self.holders = holders
         // Any unlimited line makes the license unlimited (so does having no line at all).

@@ -29,9 +29,9 @@ public enum Licenses {
         guard let row else { return nil }
         var periods: [String: Period] = [:]
         var currencies: [String: Currency] = [:]
-        let id = row.int("id")
-        let currency = Currency.stored(row.string("currency"), cache: &currencies)
-        return License(
+        let id = try row.integer("id")
+        let currency = Currency.stored(try row.text("currency"), cache: &currencies)
+        return try License(
             row: row, lines: try purchaseLines(db, licenseID: id, currency: currency), holders: try holders(db, licenseID: id),
             parsed: &periods, currencies: &currencies)
     }
@@ -58,7 +58,7 @@ public enum Licenses {
     public static func get(_ db: Database, _ key: String) throws -> License {
         guard let l = try find(db, key) else {
             // A near miss or a unique prefix ("Adobe" for "Adobe CC") gets the name to type.
-            let names = try db.query("SELECT name FROM licenses ORDER BY id").map { $0.string("name") }
+            let names = try db.query("SELECT name FROM licenses ORDER BY id").map { try $0.text("name") }
             let suggestion = Int64(key) == nil ? Suggest.nearest(key, in: names) : nil
             throw OWError.notFound(
                 "license '\(key.prefix(80))'",
@@ -130,8 +130,8 @@ public enum Licenses {
         var lines = try allPurchaseLines(db, ids: ids)
         var holders = try allHolders(db, ids: ids)
         try db.forEach(sql, arguments: [vendorID, filter.category, filter.owner, filter.holder, filter.includeCancelled, ids]) {
-            let id = $0.int(License.SelectColumn.id)
-            let l = License(
+            let id = try $0.integer(License.SelectColumn.id)
+            let l = try License(
                 row: $0, lines: lines.removeValue(forKey: id) ?? [], holders: holders.removeValue(forKey: id) ?? [],
                 parsed: &periods, currencies: &currencies)
             if filter.unusedOnly && (l.freeSeats ?? 0) == 0 { return }
@@ -144,7 +144,7 @@ public enum Licenses {
         try db.query(
             "SELECT u.name FROM seats s JOIN users u ON u.id = s.user_id WHERE s.license_id = ? ORDER BY u.name COLLATE NOCASE", licenseID
         )
-        .map { $0.string("name") }
+        .map { try $0.text("name") }
     }
 
     /// Holders of every license at once (or of those in `ids`, a JSON array), for list views:
@@ -157,7 +157,7 @@ public enum Licenses {
             WHERE ?1 IS NULL OR s.license_id IN (SELECT value FROM json_each(?1)) ORDER BY u.name COLLATE NOCASE
             """, arguments: [ids]
         ) {
-            out[$0.int(0), default: []].append($0.string(1))
+            out[try $0.integer(0), default: []].append(try $0.text(1))
         }
         return out
     }
@@ -165,8 +165,8 @@ public enum Licenses {
     static func purchaseLines(_ db: Database, licenseID: Int64, currency: Currency) throws -> [PurchaseLine] {
         try db.query("SELECT seats, cost_minor, order_ref, purchased_on FROM purchases WHERE license_id = ? ORDER BY id", licenseID).map {
             PurchaseLine(
-                seats: $0.optionalInt("seats"), cost: Money(minor: $0.int("cost_minor"), currency: currency),
-                orderRef: $0.optionalString("order_ref"), purchasedOn: $0.string("purchased_on"))
+                seats: try $0.optionalInteger("seats"), cost: Money(minor: try $0.integer("cost_minor"), currency: currency),
+                orderRef: try $0.optionalText("order_ref"), purchasedOn: try $0.text("purchased_on"))
         }
     }
 
@@ -182,11 +182,11 @@ public enum Licenses {
             """, arguments: [ids]
         ) { row in
             // By position: license_id, seats, cost_minor, order_ref, purchased_on, currency.
-            let currency = Currency.stored(row.string(5), cache: &currencies)
-            out[row.int(0), default: []].append(
+            let currency = Currency.stored(try row.text(5), cache: &currencies)
+            out[try row.integer(0), default: []].append(
                 PurchaseLine(
-                    seats: row.optionalInt(1), cost: Money(minor: row.int(2), currency: currency),
-                    orderRef: row.optionalString(3), purchasedOn: row.string(4)))
+                    seats: try row.optionalInteger(1), cost: Money(minor: try row.integer(2), currency: currency),
+                    orderRef: try row.optionalText(3), purchasedOn: try row.text(4)))
         }
         return out
     }
@@ -218,7 +218,7 @@ public enum Licenses {
     static func activeUsers(_ db: Database) throws -> [String: (id: Int64, name: String)] {
         var out: [String: (Int64, String)] = [:]
         try db.forEach("SELECT id, name FROM users WHERE status = 'active'") {
-            out[$0.string("name").lowercased()] = ($0.int("id"), $0.string("name"))
+            out[try $0.text("name").lowercased()] = (try $0.integer("id"), try $0.text("name"))
         }
         return out
     }
@@ -354,7 +354,7 @@ public enum Licenses {
                 "INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
                 id, seats, cost.minor, order, date ?? stamp.day)
         }
-        let current = Set(try db.query("SELECT user_id FROM seats WHERE license_id = ?", id).map { $0.int("user_id") })
+        let current = Set(try db.query("SELECT user_id FROM seats WHERE license_id = ?", id).map { try $0.integer("user_id") })
         for gone in current.subtracting(holders) { try db.run("DELETE FROM seats WHERE license_id = ? AND user_id = ?", id, gone) }
         for new in Set(holders).subtracting(current) {
             try db.run("INSERT INTO seats(license_id, user_id, assigned_at) VALUES (?,?,?)", id, new, stamp.time)
@@ -393,9 +393,9 @@ public enum Licenses {
         let lines = try db.query("SELECT id, seats, cost_minor FROM purchases WHERE license_id = ? ORDER BY id DESC", l.id)
         var delta = total - current
         for line in lines {
-            let seats = line.int("seats")
-            let cost = line.int("cost_minor")
-            let id = line.int("id")
+            let seats = try line.integer("seats")
+            let cost = try line.integer("cost_minor")
+            let id = try line.integer("id")
             guard seats > 0 else { continue }
             let unit = Rational(cost, seats)
             if delta > 0 {
@@ -433,7 +433,7 @@ public enum Licenses {
             let line = try db.one(
                 "SELECT seats, cost_minor FROM purchases WHERE license_id = ? AND seats > 0 ORDER BY id DESC LIMIT 1", l.id)
         else { return Money(minor: 0, currency: l.currency) }
-        return Money(minor: (Rational(line.int("cost_minor"), line.int("seats")) * seats).rounded, currency: l.currency)
+        return Money(minor: (Rational(try line.integer("cost_minor"), try line.integer("seats")) * seats).rounded, currency: l.currency)
     }
 
     /// Edits a license. `cost` sets the price of the first purchase line (per seat for per-seat
@@ -676,7 +676,7 @@ public enum Licenses {
             "SELECT user_id, license_id FROM seats WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY license_id",
             arguments: [people]
         ) { row in
-            heldIDs[row.int(0), default: []].append(row.int(1))
+            heldIDs[try row.integer(0), default: []].append(try row.integer(1))
         }
         guard !heldIDs.isEmpty else { return [:] }
         var f = LicenseFilter()

@@ -13,7 +13,7 @@ public enum Housekeeping {
         guard session.actor.role == .admin || session.actor.role == .scanner else { return [] }
         let today = Time.startOfDay(session.now)
         do {
-            if let next = try session.db.one("SELECT value FROM meta WHERE key = ?", nextCheckKey)?.string("value"),
+            if let next = try session.db.one("SELECT value FROM meta WHERE key = ?", nextCheckKey)?.text("value"),
                 let date = Time.parseDay(next), date > today
             {
                 return []
@@ -31,8 +31,8 @@ public enum Housekeeping {
                 for row in dated {
                     guard
                         let date = License.nextRenewal(
-                            period: Period.stored(row.string(1), cache: &periods), anchor: row.optionalString(2),
-                            endsOn: row.optionalString(3),
+                            period: Period.stored(try row.text(1), cache: &periods), anchor: try row.optionalText(2),
+                            endsOn: try row.optionalText(3),
                             onOrAfter: today)
                     else { continue }
                     later(Duration(count: 1, unit: .day).added(to: date))  // it rolls forward after that
@@ -45,9 +45,9 @@ public enum Housekeeping {
                         let renews = Time.day(date)
                         try session.db.run(
                             "INSERT OR IGNORE INTO renewal_notices(license_id, renews_on, lead, fired_at) VALUES (?,?,?,?)",
-                            row.int(0), renews, lead.description, Time.rfc3339(session.now))
+                            row.integer(0), renews, lead.description, Time.rfc3339(session.now))
                         guard session.db.changes == 1 else { continue }
-                        let license = try Licenses.get(session.db, String(row.int(0)))
+                        let license = try Licenses.get(session.db, String(row.integer(0)))
                         try session.audit(
                             "license.renewing", "license:\(license.name)",
                             .obj([("renews_on", .string(renews)), ("lead", .string(lead.description))]))

@@ -120,7 +120,7 @@ public final class Database {
 
     public func scalar(_ sql: String, _ args: any SQLiteValue...) throws -> Int64 {
         var value: Int64 = 0
-        try statement(sql).run(args) { value = $0.int($0.columns[0]) }
+        try statement(sql).run(args) { value = try $0.integer($0.columns[0]) }
         return value
     }
 

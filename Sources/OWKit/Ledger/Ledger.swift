@@ -12,7 +12,7 @@ public final class Ledger {
         self.db = db
         self.path = path
         var meta: [String: String] = [:]
-        for row in try db.query("SELECT key, value FROM meta") { meta[row.string("key")] = row.string("value") }
+        for row in try db.query("SELECT key, value FROM meta") { meta[try row.text("key")] = try row.text("value") }
         guard let id = meta["ledger_id"], let org = meta["org"] else {
             throw OWError.badData("\(path) is not an owatch ledger (no ledger id)")
         }
@@ -92,10 +92,10 @@ public final class Ledger {
     // MARK: Configuration values stored in the ledger
 
     public func configValue(_ key: String) throws -> String? {
-        try db.one("SELECT value FROM config WHERE key = ?", key)?.string("value")
+        try db.one("SELECT value FROM config WHERE key = ?", key)?.text("value")
     }
 
     public func configValues() throws -> [(String, String)] {
-        try db.query("SELECT key, value FROM config ORDER BY key").map { ($0.string("key"), $0.string("value")) }
+        try db.query("SELECT key, value FROM config ORDER BY key").map { (try $0.text("key"), try $0.text("value")) }
     }
 }

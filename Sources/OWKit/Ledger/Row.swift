@@ -44,59 +44,29 @@ public struct Row: Sendable {
         guard let i = key.position(in: shared) else { preconditionFailure("no column \(key)") }
         return values[i]
     }
-
-    public func string<K: ColumnKey>(_ key: K) -> String {
-        switch self[key] {
-        case .text(let s): return s
-        case .int(let i): return String(i)
-        case .real(let d): return String(d)
-        case .blob(let b): return String(decoding: b, as: UTF8.self)
-        case .null: return ""
-        }
-    }
-
-    public func optionalString<K: ColumnKey>(_ key: K) -> String? {
-        if case .null = self[key] { return nil }
-        return string(key)
-    }
-
-    public func int<K: ColumnKey>(_ key: K) -> Int64 {
-        switch self[key] {
-        case .int(let i): return i
-        case .real(let d): return Int64(exactly: d.rounded(.towardZero)) ?? 0  // never a trap past 64 bits
-        case .text(let s): return Int64(s) ?? 0
-        default: return 0
-        }
-    }
-
-    public func optionalInt<K: ColumnKey>(_ key: K) -> Int64? {
-        if case .null = self[key] { return nil }
-        return int(key)
-    }
-
-    public func blob<K: ColumnKey>(_ key: K) -> [UInt8] {
-        switch self[key] {
-        case .blob(let b): return b
-        case .text(let s): return Array(s.utf8)
-        default: return []
-        }
-    }
 }
 
-/// Strict reads, for types read by `FetchableRow`: a NULL or wrongly typed column is an error
-/// naming the column, never a silent "" or 0.
+/// Strict reads, by name or position: a NULL or wrongly typed column is an error naming the
+/// column, never a silent "" or 0.
 extension Row {
     private func mismatch(_ i: Int, _ expected: String) -> OWError {
         OWError.badData(
             "the ledger's \(columns[i]) column holds \(values[i].typeName) where \(expected) belongs", hint: "run `owatch doctor`")
     }
 
-    public func text(_ i: Int) throws -> String {
+    private func position<K: ColumnKey>(_ key: K) -> Int {
+        guard let i = key.position(in: shared) else { preconditionFailure("no column \(key)") }
+        return i
+    }
+
+    public func text<K: ColumnKey>(_ key: K) throws -> String {
+        let i = position(key)
         guard case .text(let s) = values[i] else { throw mismatch(i, "text") }
         return s
     }
 
-    public func optionalText(_ i: Int) throws -> String? {
+    public func optionalText<K: ColumnKey>(_ key: K) throws -> String? {
+        let i = position(key)
         switch values[i] {
         case .null: return nil
         case .text(let s): return s
@@ -104,12 +74,14 @@ extension Row {
         }
     }
 
-    public func integer(_ i: Int) throws -> Int64 {
+    public func integer<K: ColumnKey>(_ key: K) throws -> Int64 {
+        let i = position(key)
         guard case .int(let n) = values[i] else { throw mismatch(i, "an integer") }
         return n
     }
 
-    public func optionalInteger(_ i: Int) throws -> Int64? {
+    public func optionalInteger<K: ColumnKey>(_ key: K) throws -> Int64? {
+        let i = position(key)
         switch values[i] {
         case .null: return nil
         case .int(let n): return n
@@ -117,9 +89,15 @@ extension Row {
         }
     }
 
+    public func bytes<K: ColumnKey>(_ key: K) throws -> [UInt8] {
+        let i = position(key)
+        guard case .blob(let b) = values[i] else { throw mismatch(i, "a blob") }
+        return b
+    }
+
     /// A `String`-backed enum's case: text naming no case is an error too.
-    public func value<T: RawRepresentable>(_ i: Int, as: T.Type) throws -> T where T.RawValue == String {
-        guard let v = T(rawValue: try text(i)) else { throw mismatch(i, "one of \(T.self)'s values") }
+    public func value<K: ColumnKey, T: RawRepresentable>(_ key: K, as: T.Type) throws -> T where T.RawValue == String {
+        guard let v = T(rawValue: try text(key)) else { throw mismatch(position(key), "one of \(T.self)'s values") }
         return v
     }
 }
@@ -156,5 +134,46 @@ extension Database {
         var first: T?
         try statement(sql).run(args) { if first == nil { first = try T(row: $0) } }
         return first
+    }
+}
+
+/// Lenient reads, for the audit chain only: `audit verify` must report a value tampered into
+/// another type as an altered event, not stop at it. Everything else reads strictly (above).
+extension Row {
+    public func lenientText<K: ColumnKey>(_ key: K) -> String {
+        switch self[key] {
+        case .text(let s): return s
+        case .int(let i): return String(i)
+        case .real(let d): return String(d)
+        case .blob(let b): return String(decoding: b, as: UTF8.self)
+        case .null: return ""
+        }
+    }
+
+    public func lenientOptionalText<K: ColumnKey>(_ key: K) -> String? {
+        if case .null = self[key] { return nil }
+        return lenientText(key)
+    }
+
+    public func lenientInteger<K: ColumnKey>(_ key: K) -> Int64 {
+        switch self[key] {
+        case .int(let i): return i
+        case .real(let d): return Int64(exactly: d.rounded(.towardZero)) ?? 0  // never a trap past 64 bits
+        case .text(let s): return Int64(s) ?? 0
+        default: return 0
+        }
+    }
+
+    public func lenientOptionalInteger<K: ColumnKey>(_ key: K) -> Int64? {
+        if case .null = self[key] { return nil }
+        return lenientInteger(key)
+    }
+
+    public func lenientBytes<K: ColumnKey>(_ key: K) -> [UInt8] {
+        switch self[key] {
+        case .blob(let b): return b
+        case .text(let s): return Array(s.utf8)
+        default: return []
+        }
     }
 }

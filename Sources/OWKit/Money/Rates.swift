@@ -82,13 +82,13 @@ public final class ExchangeRates {
     private func quoted(_ from: String, _ to: String, on day: String) throws -> (Rational, String)? {
         let sql = "SELECT day, rate FROM rates WHERE from_currency = ? AND to_currency = ? AND day <= ? ORDER BY day DESC LIMIT 1"
         var best: (Rational, String)?
-        if let row = try db.one(sql, from, to, day), let r = try? ExchangeRates.parseRate(row.string("rate")) {
-            best = (r, row.string("day"))
+        if let row = try db.one(sql, from, to, day), let r = try? ExchangeRates.parseRate(row.text("rate")) {
+            best = (r, try row.text("day"))
         }
-        if let row = try db.one(sql, to, from, day), let r = try? ExchangeRates.parseRate(row.string("rate")), r.num != 0,
-            best == nil || row.string("day") > best!.1
+        if let row = try db.one(sql, to, from, day), let r = try? ExchangeRates.parseRate(row.text("rate")), r.num != 0,
+            try best == nil || row.text("day") > best!.1
         {
-            best = (Rational(r.den, r.num), row.string("day"))
+            best = (Rational(r.den, r.num), try row.text("day"))
         }
         return best
     }
@@ -96,7 +96,7 @@ public final class ExchangeRates {
     private func pivotCurrencies() throws -> [String] {
         if let pivots { return pivots }
         let found = try db.query("SELECT from_currency AS c FROM rates UNION SELECT to_currency FROM rates ORDER BY 1").map {
-            $0.string("c")
+            try $0.text("c")
         }
         // EUR and USD first: most rates are quoted against them.
         let ordered = ["EUR", "USD"].filter(found.contains) + found.filter { $0 != "EUR" && $0 != "USD" }
@@ -268,8 +268,8 @@ public enum Rates {
             """
         return try db.query(sql, code, day).map {
             ExchangeRate(
-                from: $0.string("from_currency"), to: $0.string("to_currency"), day: $0.string("day"), rate: $0.string("rate"),
-                source: $0.string("source"))
+                from: try $0.text("from_currency"), to: try $0.text("to_currency"), day: try $0.text("day"), rate: try $0.text("rate"),
+                source: try $0.text("source"))
         }
     }
 

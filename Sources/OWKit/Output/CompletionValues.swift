@@ -12,7 +12,7 @@ public enum CompletionValues {
             return try Licenses.catalog(db).map(\.name)
         case .user:
             guard admin else { return [] }
-            return try db.query("SELECT name FROM users WHERE status = 'active' ORDER BY name").map { $0.string("name") }
+            return try db.query("SELECT name FROM users WHERE status = 'active' ORDER BY name").map { try $0.text("name") }
         case .request:
             var f = Requests.Filter()
             f.all = admin
@@ -27,7 +27,7 @@ public enum CompletionValues {
                 """
                 SELECT t.jti FROM tokens t LEFT JOIN revoked_tokens r ON r.jti = t.jti WHERE r.jti IS NULL ORDER BY t.rowid DESC LIMIT 200
                 """
-            ).map { $0.string("jti") }
+            ).map { try $0.text("jti") }
         }
     }
 }

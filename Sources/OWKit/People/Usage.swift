@@ -250,9 +250,9 @@ public enum Usage {
                 "SELECT u.id, u.name, u.email FROM seats s JOIN users u ON u.id = s.user_id WHERE s.license_id = ?", l.id)
             var byKey: [String: (Int64, String)] = [:]
             for h in holders {
-                let entry = (h.int("id"), h.string("name"))
-                byKey[h.string("name").lowercased()] = entry
-                if let e = h.optionalString("email")?.lowercased() {
+                let entry = (try h.integer("id"), try h.text("name"))
+                byKey[try h.text("name").lowercased()] = entry
+                if let e = try h.optionalText("email")?.lowercased() {
                     byKey[e] = entry
                     if let local = e.split(separator: "@").first { byKey[String(local)] = byKey[String(local)] ?? entry }
                 }
@@ -277,13 +277,14 @@ public enum Usage {
                     """, l.id, uid, r.lastActive, format.rawValue, Time.rfc3339(session.now))
                 out.recorded += 1
             }
-            out.missing = holders.filter { !seen.contains($0.int("id")) }.map { $0.string("name") }.sorted()
+            out.missing = try holders.filter { !seen.contains(try $0.integer("id")) }.map { try $0.text("name") }.sorted()
             // More people using it than it pays for: a true-up is coming. An earlier count gives way to this one.
             let earlier = try db.query(
                 "SELECT id FROM findings WHERE status = 'open' AND kind = 'true_up' AND license_id = ? AND dedupe_key != ?",
                 l.id, "trueup:\(l.id):\(out.active)")
             try Findings.resolve(
-                db, ids: earlier.map { $0.int("id") }, reason: "a newer usage import counts \(out.active) active people", by: "owatch",
+                db, ids: earlier.map { try $0.integer("id") }, reason: "a newer usage import counts \(out.active) active people",
+                by: "owatch",
                 now: session.now)
             if let seats = l.seats, Int64(out.active) > seats {
                 let extra = Int64(out.active) - seats
@@ -319,14 +320,14 @@ public enum Usage {
             """, lid, own
         ).map {
             UsageRecord(
-                license: $0.string("license"), user: $0.string("user"), lastActive: $0.optionalString("last_active"),
-                source: $0.string("source"), importedAt: $0.string("imported_at"))
+                license: try $0.text("license"), user: try $0.text("user"), lastActive: try $0.optionalText("last_active"),
+                source: try $0.text("source"), importedAt: try $0.text("imported_at"))
         }
     }
 
     /// `usage.inactive`: how long unused before a seat counts as inactive (default 60d).
     static func inactiveAfter(_ db: Database) throws -> Duration {
-        let text = try db.one("SELECT value FROM config WHERE key = 'usage.inactive'")?.string("value") ?? "60d"
+        let text = try db.one("SELECT value FROM config WHERE key = 'usage.inactive'")?.text("value") ?? "60d"
         return Duration.parse(text) ?? Duration(count: 60, unit: .day)
     }
 }
@@ -362,12 +363,12 @@ public enum SeatFindings {
         var reason: ReclaimRow.Reason { orphanedBy == nil ? .inactive : .orphaned }
 
         /// By position, as `query` selects them.
-        init(row: Row) {
-            license = row.int(0)
-            user = row.string(1)
-            orphanedBy = row.optionalString(2)
-            lastActive = row.optionalString(3)
-            key = row.string(4)
+        init(row: Row) throws {
+            license = try row.integer(0)
+            user = try row.text(1)
+            orphanedBy = try row.optionalText(2)
+            lastActive = try row.optionalText(3)
+            key = try row.text(4)
         }
 
         /// Worked out only for the rows shown or recorded, not for every seat a refresh compares.
@@ -414,7 +415,7 @@ public enum SeatFindings {
     private static func heldSeats(_ db: Database, today: Date, inactive: Duration?, only: Int64?) throws -> (Duration, [HeldSeat]) {
         let (threshold, day) = try cutoff(db, today: today, inactive: inactive)
         var seats: [HeldSeat] = []
-        try db.forEach(HeldSeat.query(ofPeople: false), arguments: [only, day]) { seats.append(HeldSeat(row: $0)) }
+        try db.forEach(HeldSeat.query(ofPeople: false), arguments: [only, day]) { seats.append(try HeldSeat(row: $0)) }
         return (threshold, seats)
     }
 
@@ -463,7 +464,7 @@ public enum SeatFindings {
     /// refresh on this cutoff day (triggers clear the mark on any change that could matter).
     static func areCurrent(_ db: Database, now: Date) throws -> Bool {
         let (_, day) = try cutoff(db, today: now, inactive: nil)
-        return try db.one("SELECT value FROM meta WHERE key = ?", currentKey)?.string(0) == day
+        return try db.one("SELECT value FROM meta WHERE key = ?", currentKey)?.text(0) == day
     }
 
     /// Opens a finding per orphaned or inactive seat, and resolves those no longer true (and
@@ -487,22 +488,22 @@ public enum SeatFindings {
         // Every held seat to reclaim, or those of these people.
         let ids = people.map { JSON.array($0.sorted().map { .int($0) }).encoded() }
         var seats: [HeldSeat] = []
-        try db.forEach(HeldSeat.query(ofPeople: ids != nil), arguments: [ids, day]) { seats.append(HeldSeat(row: $0)) }
+        try db.forEach(HeldSeat.query(ofPeople: ids != nil), arguments: [ids, day]) { seats.append(try HeldSeat(row: $0)) }
         // The open seat findings to compare them with (read from the index on status, kind and
         // key, not the rows): every one, or those naming these people — a key ends with its
         // holder's name, after the last colon.
         let names = try ids.map {
-            try Set(db.query("SELECT name FROM users WHERE id IN (SELECT value FROM json_each(?))", $0).map { $0.string(0).lowercased() })
+            try Set(db.query("SELECT name FROM users WHERE id IN (SELECT value FROM json_each(?))", $0).map { try $0.text(0).lowercased() })
         }
         var open: [(id: Int64, key: String)] = []
         try db.forEach("SELECT id, dedupe_key FROM findings WHERE status = 'open' AND kind IN ('orphaned_seat', 'inactive_seat')") { row in
-            let key = row.string(1)
+            let key = try row.text(1)
             if let names, let colon = key.utf8.lastIndex(of: UInt8(ascii: ":")),
                 !names.contains(String(key[key.utf8.index(after: colon)...]).lowercased())
             {
                 return
             }
-            open.append((row.int(0), key))
+            open.append((try row.integer(0), key))
         }
         // A seat already reported is left as it is, so a refresh that changes nothing writes
         // nothing and reads no license (a sync of 10,000 people runs one). (Comparing in SQL
@@ -525,11 +526,11 @@ public enum SeatFindings {
         var stale = open.filter { !keep.contains($0.key) }.map(\.id)
         for f in try db.query("SELECT id, dedupe_key, license_id FROM findings WHERE status = 'open' AND kind = 'true_up'") {
             // trueup:LICENSE:ACTIVE — resolved once the license pays for that many seats.
-            let parts = f.string(1).split(separator: ":")
-            guard parts.count == 3, let active = Int64(parts[2]), let lid = f.optionalInt(2),
+            let parts = try f.text(1).split(separator: ":")
+            guard parts.count == 3, let active = Int64(parts[2]), let lid = try f.optionalInteger(2),
                 let l = try Licenses.find(db, String(lid)), l.isActive, let seats = l.seats, seats < active
             else {
-                stale.append(f.int(0))
+                stale.append(try f.integer(0))
                 continue
             }
         }

@@ -51,12 +51,13 @@ public enum Burn {
             WHERE s.month BETWEEN ? AND ? GROUP BY s.month, s.vendor_id, s.currency
             """, arguments: [from.description, to.description]
         ) { row in
-            guard let month = Month(day: Substring(row.string("month"))) else { return }
-            let currency = Currency.stored(row.string("currency"), cache: &currencies)
+            guard let month = Month(day: Substring(try row.text("month"))) else { return }
+            let currency = Currency.stored(try row.text("currency"), cache: &currencies)
             let key = Key(
-                month: month, group: chargeGroup(by, vendor: row.string("vendor"), category: row.string("category")), currency: currency)
-            try sums[key, default: Sums()].observed.addChecked(row.int("observed"))
-            try sums[key, default: Sums()].unmanaged.addChecked(row.int("unmanaged"))
+                month: month, group: chargeGroup(by, vendor: try row.text("vendor"), category: try row.text("category")), currency: currency
+            )
+            try sums[key, default: Sums()].observed.addChecked(row.integer("observed"))
+            try sums[key, default: Sums()].unmanaged.addChecked(row.integer("unmanaged"))
         }
         var rows: [BurnRow] = sums.compactMap { key, s in
             let contracted = s.contracted.rounded
@@ -100,13 +101,15 @@ public enum Burn {
             WHERE c.charged_on BETWEEN ? AND ? AND c.currency != ? GROUP BY c.charged_on, c.vendor_id, c.currency
             """, arguments: [Time.day(from.firstDay), Time.day(to.lastDay), base.currency.code]
         ) { row in
-            let day = row.string("charged_on")
+            let day = try row.text("charged_on")
             guard let month = Month(day: Substring(day)) else { return }
-            let currency = Currency.stored(row.string("currency"), cache: &currencies)
+            let currency = Currency.stored(try row.text("currency"), cache: &currencies)
             let key = Key(
-                month: month, group: chargeGroup(by, vendor: row.string("vendor"), category: row.string("category")), currency: currency)
+                month: month, group: chargeGroup(by, vendor: try row.text("vendor"), category: try row.text("category")), currency: currency
+            )
             var d = converted[key] ?? Day()
-            for (minor, isObserved) in [(row.int("observed"), true), (row.int("unmanaged"), false)] where minor != 0 || isObserved {
+            for (minor, isObserved) in [(try row.integer("observed"), true), (try row.integer("unmanaged"), false)]
+            where minor != 0 || isObserved {
                 guard let c = try base.convert(Money(minor: minor, currency: currency), on: day) else {
                     d.missing = true
                     continue
@@ -233,7 +236,7 @@ public enum SpendAggregate {
             WHERE f.n IS NOT s.charges OR f.observed IS NOT s.observed_minor OR f.unmanaged IS NOT s.unmanaged_minor
             """
         ) { row in
-            out.append("\(row.string("month")) vendor #\(row.int("vendor_id")) \(row.string("currency"))")
+            out.append("\(try row.text("month")) vendor #\(try row.integer("vendor_id")) \(try row.text("currency"))")
         }
         return out
     }

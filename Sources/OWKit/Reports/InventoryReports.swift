@@ -64,12 +64,12 @@ public enum InventoryReports {
             ORDER BY f.monthly_minor DESC, v.name
             """
         ).compactMap { row in
-            guard let c = try? Currency.parse(row.string("currency")) else { return nil }
+            guard let c = try? Currency.parse(row.text("currency")) else { return nil }
             return ShadowRow(
-                vendor: row.string("vendor"), category: row.string("category"), charges: row.int("charges"),
-                observed: Money(minor: row.int("observed"), currency: c),
-                monthly: Money(minor: row.optionalInt("monthly_minor") ?? 0, currency: c),
-                firstSeen: row.optionalString("first_seen") ?? "", lastSeen: row.optionalString("last_seen") ?? "")
+                vendor: try row.text("vendor"), category: try row.text("category"), charges: try row.integer("charges"),
+                observed: Money(minor: try row.integer("observed"), currency: c),
+                monthly: Money(minor: try row.optionalInteger("monthly_minor") ?? 0, currency: c),
+                firstSeen: try row.optionalText("first_seen") ?? "", lastSeen: try row.optionalText("last_seen") ?? "")
         }
     }
 
@@ -88,11 +88,12 @@ public enum InventoryReports {
             WHERE r.kind = 'leave' AND r.status = 'approved' AND r.leave_type IN ('sick','unpaid') AND r.leave_from <= ? AND r.leave_to >= ?
             """, arguments: ["\(year)-12-31", "\(year)-01-01"]
         ) { row in
-            guard let from = Time.parseDay(row.string("leave_from")), let to = Time.parseDay(row.string("leave_to")) else { return }
-            let halves = row.int("leave_halfdays") == 1 ? 1 : (Leave.workingHalfDays(from: from, to: to, holidays: holidays)[year] ?? 0)
-            let key = row.string("name").lowercased()
+            guard let from = Time.parseDay(try row.text("leave_from")), let to = Time.parseDay(try row.text("leave_to")) else { return }
+            let halves =
+                try row.integer("leave_halfdays") == 1 ? 1 : (Leave.workingHalfDays(from: from, to: to, holidays: holidays)[year] ?? 0)
+            let key = try row.text("name").lowercased()
             var v = other[key] ?? (0, 0)
-            if row.string("leave_type") == "sick" { v.sick += halves } else { v.unpaid += halves }
+            if try row.text("leave_type") == "sick" { v.sick += halves } else { v.unpaid += halves }
             other[key] = v
         }
         return try people.map { u in

@@ -25,11 +25,11 @@ public struct Summary: Sendable {
         let month = Month(today)
         var findings: [(String, Int64)] = []
         try db.forEach("SELECT kind, count(*) AS n FROM findings WHERE status = 'open' GROUP BY kind ORDER BY kind") {
-            findings.append(($0.string("kind"), $0.int("n")))
+            findings.append((try $0.text("kind"), try $0.integer("n")))
         }
         var pending: [(String, Int64)] = []
         try db.forEach("SELECT kind, count(*) AS n FROM requests WHERE status = 'pending' GROUP BY kind ORDER BY kind") {
-            pending.append(($0.string("kind"), $0.int("n")))
+            pending.append((try $0.text("kind"), try $0.integer("n")))
         }
         let utilization = try InventoryReports.utilization(db, today: today)
         let burn = try Burn.compute(db, from: month, to: month, by: .month, base: base)

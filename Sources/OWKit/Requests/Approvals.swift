@@ -88,7 +88,7 @@ public enum Approvals {
                         WHERE q.kind = 'leave' AND q.status IN ('approved','pending') AND u.dept = ? COLLATE NOCASE AND u.id != ?
                           AND q.leave_from <= ? AND q.leave_to >= ? ORDER BY u.name
                         """, dept, user.id, to, from
-                    ).map { $0.string("name") }
+                    ).map { try $0.text("name") }
                 }
             }
             var entry = QueueEntry(

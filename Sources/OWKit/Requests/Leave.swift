@@ -75,13 +75,13 @@ public enum Leave {
               AND leave_from <= ? AND leave_to >= ?
             """, user.id, "\(year)-12-31", "\(year)-01-01")
         for r in rows {
-            guard let from = Time.parseDay(r.string("leave_from")), let to = Time.parseDay(r.string("leave_to")) else { continue }
-            let approved = r.string("status") == "approved"
+            guard let from = Time.parseDay(try r.text("leave_from")), let to = Time.parseDay(try r.text("leave_to")) else { continue }
+            let approved = try r.text("status") == "approved"
             let halves: Int
-            if r.int("leave_halfdays") == 1 {
+            if try r.integer("leave_halfdays") == 1 {
                 halves = 1  // a half day
-            } else if approved, r.string("leave_from").prefix(4) == r.string("leave_to").prefix(4) {
-                halves = Int(r.int("leave_halfdays"))  // approved leave keeps the days it was approved for
+            } else if approved, try r.text("leave_from").prefix(4) == r.text("leave_to").prefix(4) {
+                halves = Int(try r.integer("leave_halfdays"))  // approved leave keeps the days it was approved for
             } else {
                 halves = workingHalfDays(from: from, to: to, holidays: holidays)[year] ?? 0  // the days that fall in this year
             }
@@ -103,12 +103,12 @@ public enum Leave {
             WHERE kind = 'leave' AND status = 'pending' AND leave_halfdays != 1
             """)
         {
-            guard let from = Time.parseDay(r.string("leave_from")), let to = Time.parseDay(r.string("leave_to")) else { continue }
+            guard let from = Time.parseDay(try r.text("leave_from")), let to = Time.parseDay(try r.text("leave_to")) else { continue }
             let halves = workingHalfDays(from: from, to: to, holidays: holidays).values.reduce(0, +)
-            guard halves != Int(r.int("leave_halfdays")) else { continue }
-            let (f, t) = (r.string("leave_from"), r.string("leave_to"))
-            let summary = "leave (\(r.string("leave_type"))): \(f)" + (f == t ? "" : " to \(t)") + ", \(days(halves)) day(s)"
-            var payload = (try? JSON.parse(r.string("payload"))) ?? .object([])
+            guard halves != Int(try r.integer("leave_halfdays")) else { continue }
+            let (f, t) = (try r.text("leave_from"), try r.text("leave_to"))
+            let summary = "leave (\(try r.text("leave_type"))): \(f)" + (f == t ? "" : " to \(t)") + ", \(days(halves)) day(s)"
+            var payload = (try? JSON.parse(r.text("payload"))) ?? .object([])
             if case .object(var fields) = payload {
                 fields.removeAll { $0.key == "days" }
                 fields.append(JSON.Member("days", .number(days(halves))))
@@ -116,8 +116,8 @@ public enum Leave {
             }
             try ledger.db.run(
                 "UPDATE requests SET leave_halfdays = ?, summary = ?, payload = ? WHERE id = ?", halves, summary, payload.encoded(),
-                r.int("id"))
-            changed.append(r.int("id"))
+                r.integer("id"))
+            changed.append(try r.integer("id"))
         }
         return changed
     }
@@ -133,9 +133,10 @@ public enum Leave {
             ORDER BY r.id
             """, "\(year)-12-31", "\(year)-01-01"
         ).compactMap { r in
-            guard let from = Time.parseDay(r.string("leave_from")), let to = Time.parseDay(r.string("leave_to")) else { return nil }
+            guard let from = Time.parseDay(try r.text("leave_from")), let to = Time.parseDay(try r.text("leave_to")) else { return nil }
             let now = workingHalfDays(from: from, to: to, holidays: holidays).values.reduce(0, +)
-            return now == Int(r.int("leave_halfdays")) ? nil : (r.int("id"), r.string("name"), Int(r.int("leave_halfdays")), now)
+            return now == Int(try r.integer("leave_halfdays"))
+                ? nil : (try r.integer("id"), try r.text("name"), Int(try r.integer("leave_halfdays")), now)
         }
     }
 

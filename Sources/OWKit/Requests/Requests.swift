@@ -244,7 +244,7 @@ public enum Requests {
                 """, user.id, ask.to, ask.from)
             {
                 throw OWError.refused(
-                    "\(ask.from) to \(ask.to) overlaps your \(clash.string("status")) leave #\(clash.int("id")) from \(clash.string("leave_from")) to \(clash.string("leave_to"))"
+                    "\(ask.from) to \(ask.to) overlaps your \(try clash.text("status")) leave #\(try clash.integer("id")) from \(try clash.text("leave_from")) to \(try clash.text("leave_to"))"
                 )
             }
             if ask.type == .vacation {

@@ -98,7 +98,7 @@ public enum Charges {
         }
         charge.sources = try db.query("SELECT item_key, origin, detail FROM charge_sources WHERE charge_id = ? ORDER BY rowid", id).map {
             s in
-            Charge.describe(key: s.string("item_key"), day: charge.chargedOn, detail: s.optionalString("detail"))
+            Charge.describe(key: try s.text("item_key"), day: charge.chargedOn, detail: try s.optionalText("detail"))
         }
         if charge.sources.isEmpty { charge.sources = [charge.source] }
         return charge
@@ -152,7 +152,8 @@ public enum Charges {
             let supported = try db.query(
                 "SELECT id FROM findings WHERE charge_id = ? AND status = 'open' AND kind IN ('duplicate', 'price_change')", id)
             try Findings.resolve(
-                db, ids: supported.map { $0.int("id") }, reason: "charge #\(id) was removed", by: session.actor.name, now: session.now)
+                db, ids: supported.map { try $0.integer("id") }, reason: "charge #\(id) was removed", by: session.actor.name,
+                now: session.now)
             try db.run("UPDATE findings SET charge_id = NULL WHERE charge_id = ?", id)
             try db.run("UPDATE charges SET refund_of = NULL WHERE refund_of = ?", id)
             try db.run("DELETE FROM charges WHERE id = ?", id)

@@ -90,7 +90,7 @@ public enum Findings {
             GROUP BY currency ORDER BY currency
             """
         ) { row in
-            if let c = try? Currency.parse(row.string("currency")) { out.append(Money(minor: row.int("m"), currency: c)) }
+            if let c = try? Currency.parse(row.text("currency")) { out.append(Money(minor: try row.integer("m"), currency: c)) }
         }
         return out
     }
@@ -121,13 +121,13 @@ public enum Findings {
             """)
         var unusedSeen = Set<Int64>()
         for f in open {
-            let id = f.int("id")
-            let kind = FindingKind(rawValue: f.string("kind"))
-            let license = try f.optionalInt("license_id").flatMap { try Licenses.find(db, String($0)) }
+            let id = try f.integer("id")
+            let kind = FindingKind(rawValue: try f.text("kind"))
+            let license = try f.optionalInteger("license_id").flatMap { try Licenses.find(db, String($0)) }
             var reason: String?
             if kind == .trial {
                 // A trial's day passed: it is paid now (or was cancelled), and the scan sees what followed.
-                if let day = f.string("dedupe_key").split(separator: ":").last.flatMap({ Time.parseDay(String($0)) }), day < today {
+                if let day = try f.text("dedupe_key").split(separator: ":").last.flatMap({ Time.parseDay(String($0)) }), day < today {
                     try resolve(db, ids: [id], reason: "the trial ended on \(Time.day(day))", by: "owatch", now: now)
                 }
                 continue
@@ -147,18 +147,18 @@ public enum Findings {
                     } else {
                         let cost = Money(minor: (l.seatMonthlyExact * idle).rounded, currency: l.currency)
                         let summary = unusedSummary(l, idle: idle, cost: cost)
-                        if summary != f.string("summary") {
+                        if try summary != f.text("summary") {
                             try db.run(
                                 "UPDATE findings SET summary = ?, monthly_minor = ?, currency = ? WHERE id = ?", summary, cost.minor,
                                 l.currency.code, id)
                         }
                     }
                 case .renewal:
-                    if let day = f.string("dedupe_key").split(separator: ":").last.flatMap({ Time.parseDay(String($0)) }), day < today {
+                    if let day = try f.text("dedupe_key").split(separator: ":").last.flatMap({ Time.parseDay(String($0)) }), day < today {
                         reason = "the renewal date \(Time.day(day)) has passed"
                     }
                 default:  // price_change
-                    if let amount = f.optionalInt("amount_minor"), amount == l.cost.minor {
+                    if let amount = try f.optionalInteger("amount_minor"), amount == l.cost.minor {
                         reason = "\(l.name)'s contract is now at the charged price"
                     }
                 }
@@ -188,7 +188,7 @@ public enum Findings {
         guard left == 0 else { return }
         let stale = try db.query(
             "SELECT id FROM findings WHERE kind = 'unmanaged' AND status = 'open' AND vendor = ? AND currency = ?", vendor, currency)
-        try resolve(db, ids: stale.map { $0.int("id") }, reason: reason, by: by, now: now)
+        try resolve(db, ids: stale.map { try $0.integer("id") }, reason: reason, by: by, now: now)
     }
 
     static func unusedSummary(_ l: License, idle: Int64, cost: Money) -> String {
@@ -239,7 +239,7 @@ public enum Findings {
             let license: License
             switch f.kind {
             case .unmanaged:
-                guard let vendorID = row.optionalInt("vendor_id") else { throw OWError.refused("finding #\(id) names no vendor") }
+                guard let vendorID = try row.optionalInteger("vendor_id") else { throw OWError.refused("finding #\(id) names no vendor") }
                 if let key = licenseKey {
                     license = try Licenses.get(db, key)
                     // Charges move to the license: they must be that vendor's.
@@ -249,20 +249,20 @@ public enum Findings {
                             hint: "adopt it without --as to create a \(f.vendor ?? "new") license, or pick one of that vendor's")
                     }
                 } else {
-                    guard let chargeID = row.optionalInt("charge_id"),
+                    guard let chargeID = try row.optionalInteger("charge_id"),
                         let c = try db.one("SELECT vendor, currency, amount_minor, period, charged_on FROM charges WHERE id = ?", chargeID)
                     else {
                         throw OWError.refused("finding #\(id) has no charge to adopt from")
                     }
-                    let vendorName = c.string("vendor")
+                    let vendorName = try c.text("vendor")
                     var name = vendorName
                     if try Licenses.find(db, name) != nil { name = "\(vendorName) (adopted)" }
-                    let currency = try Currency.parse(c.string("currency"))
+                    let currency = try Currency.parse(c.text("currency"))
                     var d = LicenseDraft(
-                        name: name, vendor: vendorName, seats: 1, price: Money(minor: c.int("amount_minor"), currency: currency))
-                    let period = (try? Period.parse(c.optionalString("period") ?? "monthly")) ?? .monthly
+                        name: name, vendor: vendorName, seats: 1, price: Money(minor: try c.integer("amount_minor"), currency: currency))
+                    let period = (try? Period.parse(c.optionalText("period") ?? "monthly")) ?? .monthly
                     d.period = period.description
-                    if let charged = Time.parseDay(c.string("charged_on")), period.isRecurring {
+                    if let charged = Time.parseDay(try c.text("charged_on")), period.isRecurring {
                         d.renewsOn = Time.day(period.next(from: charged, onOrAfter: Time.startOfDay(session.now)))
                     }
                     d.notes = "adopted from scan finding #\(id)"
@@ -275,7 +275,7 @@ public enum Findings {
                     license.id, vendorID, f.amount?.currency.code ?? license.currency.code)
             case .unknownVendor:
                 // The sender becomes a vendor (its domain recognised from the next scan on) and its subscription a license.
-                let key = try db.one("SELECT dedupe_key FROM findings WHERE id = ?", id)?.string("dedupe_key") ?? ""
+                let key = try db.one("SELECT dedupe_key FROM findings WHERE id = ?", id)?.text("dedupe_key") ?? ""
                 let parts = key.split(separator: ":")
                 guard parts.count >= 3, let amount = f.amount else { throw OWError.refused("finding #\(id) names no sender") }
                 let domain = String(parts[1])
@@ -297,7 +297,7 @@ public enum Findings {
                     license = try Licenses.add(session, d)
                 }
             case .priceChange:
-                guard let lid = row.optionalInt("license_id"), let amount = f.amount else {
+                guard let lid = try row.optionalInteger("license_id"), let amount = f.amount else {
                     throw OWError.refused("finding #\(id) names no license")
                 }
                 // The finding's amount is the whole contract at the new price, per the license's period.

@@ -93,7 +93,7 @@ struct Matcher {
                 WHERE e.currency = ? AND e.amount_minor = ? AND (e.vendor_id = ? OR lower(e.item) LIKE '%' || lower(?) || '%')
                   AND NOT EXISTS (SELECT 1 FROM charges x WHERE x.expected_id = e.id)
                 ORDER BY e.id LIMIT 1
-                """, c.amount.currency.code, c.amount.minor, c.vendor.id, c.vendor.name)?.int("id")
+                """, c.amount.currency.code, c.amount.minor, c.vendor.id, c.vendor.name)?.integer("id")
         }
         // Paid twice: the same amount to the same vendor within three days, from the same kind of source.
         let duplicateOf = try db.one(
@@ -101,7 +101,7 @@ struct Matcher {
             SELECT id FROM charges WHERE vendor_id = ? AND amount_minor = ? AND currency = ? AND origin = ?
               AND charged_on BETWEEN date(?, '-3 days') AND date(?, '+3 days')
             ORDER BY id LIMIT 1
-            """, c.vendor.id, c.amount.minor, c.amount.currency.code, c.origin, day, day)?.int("id")
+            """, c.vendor.id, c.amount.minor, c.amount.currency.code, c.origin, day, day)?.integer("id")
         try db.run(
             """
             INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id, expected_id,
@@ -165,18 +165,18 @@ struct Matcher {
     private mutating func takeInvoiceAmount(_ id: Int64, from c: Charge, day: String) throws {
         let db = session.db
         guard let old = try db.one("SELECT license_id, expected_id, currency, amount_minor FROM charges WHERE id = ?", id) else { return }
-        let wasUnmanaged = old.optionalInt("license_id") == nil && old.optionalInt("expected_id") == nil
+        let wasUnmanaged = try old.optionalInteger("license_id") == nil && old.optionalInteger("expected_id") == nil
         let (license, verdict) = try pickLicense(for: c, day: day)
         try db.run(
             "UPDATE charges SET amount_minor = ?, currency = ?, period = COALESCE(period, ?), license_id = COALESCE(license_id, ?) WHERE id = ?",
             c.amount.minor, c.amount.currency.code, c.period?.description, license?.id, id)
         if wasUnmanaged {
             try Findings.resolveUnmanagedIfGone(
-                db, vendor: c.vendor.name, currency: old.string("currency"),
+                db, vendor: c.vendor.name, currency: old.text("currency"),
                 reason: "its charge #\(id) is the invoice's \(c.amount.display)", by: "owatch", now: session.now)
             if license == nil { try unmanagedFinding(c, chargeID: id, day: day) }
         }
-        if let l = license, old.optionalInt("license_id") == nil || old.optionalInt("license_id") == l.id {
+        if let l = license, try old.optionalInteger("license_id") == nil || old.optionalInteger("license_id") == l.id {
             try priceFinding(l, verdict, c, chargeID: id, day: day)
         }
     }
@@ -220,7 +220,7 @@ struct Matcher {
             ORDER BY x.charged_on DESC, x.id DESC LIMIT 1
             """, c.vendor.id, c.amount.currency.code, -c.amount.minor, day)
         let license =
-            try refunded.map { $0.optionalInt("license_id") }
+            try refunded.map { try $0.optionalInteger("license_id") }
             ?? licenses(of: c.vendor).first { $0.currency == c.amount.currency }?.id
         try db.run(
             """
@@ -229,8 +229,8 @@ struct Matcher {
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo,
             c.period?.description,
-            String(c.description.prefix(300)), license, refunded?.optionalInt("expected_id"), Time.rfc3339(session.now),
-            refunded?.int("id"))
+            String(c.description.prefix(300)), license, refunded?.optionalInteger("expected_id"), Time.rfc3339(session.now),
+            refunded?.integer("id"))
         try seen(c, in: db.lastInsertRowID)
         return true
     }
@@ -255,7 +255,7 @@ struct Matcher {
             ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 1
             """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code, others[0], others[1])
         {
-            return (same.int("id"), same.string("currency"))
+            return (try same.integer("id"), try same.text("currency"))
         }
         // In another currency (a card converts a USD invoice to EUR): the same amount at the
         // day's rate, give or take what card networks add to it. Without rates, never.
@@ -266,11 +266,13 @@ struct Matcher {
             ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 20
             """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code, others[0], others[1])
         {
-            guard let currency = try? Currency.parse(x.string("currency")),
+            guard let currency = try? Currency.parse(x.text("currency")),
                 let converted = try rates.convert(c.amount, to: currency, on: day)?.money
             else { continue }
             let check = PriceCheck(tolerance: Matcher.conversionSpread)
-            if check.within(Rational(x.int("amount_minor"), 1), of: Rational(converted.minor, 1)) { return (x.int("id"), currency.code) }
+            if check.within(Rational(try x.integer("amount_minor"), 1), of: Rational(converted.minor, 1)) {
+                return (try x.integer("id"), currency.code)
+            }
         }
         return nil
     }

@@ -97,7 +97,7 @@ public enum Scanner {
         return try session.write {
             let abs = absolute(path)
             if let existing = try session.db.one("SELECT registered FROM scan_sources WHERE path = ?", abs) {
-                guard existing.int("registered") == 0 else { throw OWError.refused("\(abs) is already a source") }
+                guard try existing.integer("registered") == 0 else { throw OWError.refused("\(abs) is already a source") }
                 try session.db.run("UPDATE scan_sources SET registered = 1, map = COALESCE(?, map) WHERE path = ?", map, abs)
             } else {
                 try session.db.run(
@@ -440,10 +440,10 @@ public enum Scanner {
             throw OWError(.missingInput, "cannot read \(source.path)")
         }
         let row = try context.session.db.one("SELECT read_offset, read_check FROM scan_sources WHERE id = ?", source.id)!
-        var offset = Int(row.int("read_offset"))
+        var offset = Int(try row.integer("read_offset"))
         // Grown: read from the old end, if what was read is unchanged. Otherwise read it all again
         // (seen messages are recognised and skipped).
-        if offset > size || (offset > 0 && MboxReader.check(path: source.path, offset: offset) != row.optionalString("read_check")) {
+        if try offset > size || (offset > 0 && MboxReader.check(path: source.path, offset: offset) != row.optionalText("read_check")) {
             offset = 0
         }
         guard offset < size else { return }
