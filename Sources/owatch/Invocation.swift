@@ -97,6 +97,25 @@ final class Invocation {
         if exporter.format == .table { emit([record], tableColumns: tableColumns) } else { emit(record) }
     }
 
+    /// A record for programs; in table format `inTable` writes what a person reads instead (a
+    /// bare value, a few sentences, a list of what matters, or nothing beyond the notes). With
+    /// `footer` and `charts`, the only ways a command's output differs by format.
+    func emit(_ record: @autoclosure () -> Record, inTable: () throws -> Void) rethrows {
+        if exporter.format == .table { try inTable() } else { emit(record()) }
+    }
+
+    /// Charts under a report's table: table format only.
+    var charts: Charts? { exporter.format == .table ? Charts(ascii: flag("ascii") || !term.unicode) : nil }
+
+    /// A list table has one line per row: nested rows (a license's purchase lines) go in the other formats only.
+    var listsNestedRows: Bool { exporter.format != .table }
+
+    /// An empty list says nothing in table format (the notes say what happened); the other
+    /// formats still write their empty array or header.
+    func emitUnlessEmptyTable(_ records: [Record], columns: [String], tableColumns: [String]?) {
+        if !records.isEmpty || exporter.format != .table { emit(records, columns: columns, tableColumns: tableColumns) }
+    }
+
     /// An option whose value the parser checked against its choices, as the type they name.
     func choice<T: RawRepresentable>(_ name: String) -> T? where T.RawValue == String { value(name).flatMap(T.init(rawValue:)) }
 

@@ -23,6 +23,32 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(Exporter(format: .json).list([]), "[]\n")
     }
 
+    /// The money rule is one walk: the JSON value, the JSON and CSV byte writers and the CSV
+    /// header agree on every key and value, with and without a currency of the row's own, nested.
+    func testMoneyFlattensAlikeInEveryWriter() throws {
+        let eur = try Currency.parse("EUR")
+        let usd = try Currency.parse("USD")
+        let lines = Value.records([Record([("seats", .int(2)), ("cost", .money(Money(minor: 500, currency: eur)))])])
+        let records = [
+            Record([("cost", .money(Money(minor: 1999, currency: eur))), ("monthly", .money(nil)), ("lines", lines)]),
+            Record([("currency", .text("USD")), ("cost", .money(Money(minor: -5, currency: usd))), ("tags", .list(["a", "b"]))]),
+        ]
+        for r in records {
+            let flat = Exporter.flatten(r)
+            var bytes: [UInt8] = []
+            var keys = Exporter.KeyCache()
+            Exporter.writeJSON(r, to: &bytes, keys: &keys)
+            XCTAssertEqual(try JSON.parse(String(decoding: bytes, as: UTF8.self)), Exporter.jsonObject(r))
+            XCTAssertEqual(Exporter.flatKeys(r), flat.map(\.0))
+            var csv: [UInt8] = []
+            Exporter.writeCSV(r, to: &csv)
+            let cells = String(decoding: csv, as: UTF8.self).dropLast(2)
+            XCTAssertEqual(flat.count, r.fields.contains { $0.key == "lines" } ? 6 : 4)
+            XCTAssertTrue(cells.hasPrefix(r.fields.first?.key == "currency" ? "USD,-0.05,-5," : "19.99,1999,EUR,,,"), "\(cells)")
+        }
+        XCTAssertEqual(Exporter.flatKeys(records[0]), ["cost", "cost_minor", "currency", "monthly", "monthly_minor", "lines"])
+    }
+
     func testTableTruncatesToTerminalWidth() {
         let rows = [Record([("name", .text(String(repeating: "x", count: 100))), ("role", .text("admin"))])]
         let lines = Exporter(format: .table, width: 40).list(rows).split(separator: "\n")

@@ -235,22 +235,46 @@ public struct Exporter: Sendable {
 
     // MARK: JSON and CSV share one flattening: money becomes X, X_minor and currency.
 
-    static func flatten(_ r: Record, nested: Bool = false) -> [(String, JSON)] {
-        var out: [(String, JSON)] = []
-        var currencyDone = nested
+    /// A flat cell as JSON and CSV carry it: a value, or one of the three a money value becomes.
+    enum Cell {
+        case value(Value)
+        case decimal(Money?)
+        case minor(Money?)
+        case currency(Money?)
+    }
+
+    /// The money rule, in one place: every field in order, a money field as `X` (the decimal),
+    /// `X_minor` and, once per row unless the row has its own or is nested in one, `currency`.
+    /// Keys come as name and suffix, so the writers' key cache need not join them per row.
+    static func forEachCell(_ r: Record, nested: Bool, _ body: (_ key: String, _ suffix: String, _ cell: Cell) -> Void) {
+        var currencyDone = nested || r.fields.contains(where: { $0.key == "currency" })
         for f in r.fields {
             guard case .money(let m) = f.value else {
-                out.append((f.key, json(f.value)))
+                body(f.key, "", .value(f.value))
                 continue
             }
-            out.append((f.key, m.map { JSON.number($0.decimal) } ?? .null))
-            out.append((f.key + "_minor", m.map { JSON.int($0.minor) } ?? .null))
-            if !currencyDone, !r.fields.contains(where: { $0.key == "currency" }) {
-                out.append(("currency", m.map { JSON.string($0.currency.code) } ?? .null))
+            body(f.key, "", .decimal(m))
+            body(f.key, "_minor", .minor(m))
+            if !currencyDone {
+                body("currency", "", .currency(m))
                 currencyDone = true
             }
         }
+    }
+
+    static func flatten(_ r: Record, nested: Bool = false) -> [(String, JSON)] {
+        var out: [(String, JSON)] = []
+        forEachCell(r, nested: nested) { key, suffix, cell in out.append((key + suffix, json(cell))) }
         return out
+    }
+
+    static func json(_ cell: Cell) -> JSON {
+        switch cell {
+        case .value(let v): return json(v)
+        case .decimal(let m): return m.map { JSON.number($0.decimal) } ?? .null
+        case .minor(let m): return m.map { JSON.int($0.minor) } ?? .null
+        case .currency(let m): return m.map { JSON.string($0.currency.code) } ?? .null
+        }
     }
 
     /// A value other than money (which flattens into three keys) as JSON.
@@ -269,25 +293,17 @@ public struct Exporter: Sendable {
     /// One CSV row with the cells `flatten` gives, written straight to bytes (lists of thousands).
     static func writeCSV(_ r: Record, to out: inout [UInt8]) {
         var first = true
-        var currencyDone = r.fields.contains(where: { $0.key == "currency" })
-        func cell(_ write: (inout [UInt8]) -> Void) {
+        forEachCell(r, nested: false) { _, _, cell in
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            write(&out)
-        }
-        for f in r.fields {
-            switch f.value {
-            case .text(let s): cell { writeCSVCell(s ?? "", to: &$0) }
-            case .int(let i), .intOr(let i, _): cell { if let i { JSON.writeInt(i, to: &$0) } }
-            case .bool(let b): cell { $0.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes) }
-            case .money(let m):
-                cell { if let m { m.writeDecimal(to: &$0) } }
-                cell { if let m { JSON.writeInt(m.minor, to: &$0) } }
-                if !currencyDone {
-                    cell { if let m { writeCSVCell(m.currency.code, to: &$0) } }
-                    currencyDone = true
-                }
-            case .list, .json, .records: cell { writeCSVCell(csvText(json(f.value)), to: &$0) }
+            switch cell {
+            case .value(.text(let s)): writeCSVCell(s ?? "", to: &out)
+            case .value(.int(let i)), .value(.intOr(let i, _)): if let i { JSON.writeInt(i, to: &out) }
+            case .value(.bool(let b)): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
+            case .value(let other): writeCSVCell(csvText(json(other)), to: &out)
+            case .decimal(let m): m?.writeDecimal(to: &out)
+            case .minor(let m): if let m { JSON.writeInt(m.minor, to: &out) }
+            case .currency(let m): if let m { writeCSVCell(m.currency.code, to: &out) }
             }
         }
         out.append(contentsOf: [13, 10])
@@ -325,54 +341,36 @@ public struct Exporter: Sendable {
     static func writeJSON(_ r: Record, to out: inout [UInt8], keys: inout KeyCache, nested: Bool = false) {
         out.append(UInt8(ascii: "{"))
         var slot = 0
-        var currencyDone = nested || r.fields.contains(where: { $0.key == "currency" })
-        func key(_ k: String, suffix: String = "") {
+        forEachCell(r, nested: nested) { key, suffix, cell in
             if slot > 0 { out.append(UInt8(ascii: ",")) }
-            keys.write(k, suffix: suffix, at: slot, to: &out)
+            keys.write(key, suffix: suffix, at: slot, to: &out)
             slot += 1
-        }
-        for f in r.fields {
-            switch f.value {
-            case .text(let s):
-                key(f.key)
-                if let s { JSON.writeString(s, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-            case .int(let i), .intOr(let i, _):
-                key(f.key)
+            switch cell {
+            case .value(.text(let s)): if let s { JSON.writeString(s, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+            case .value(.int(let i)), .value(.intOr(let i, _)):
                 if let i { JSON.writeInt(i, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-            case .bool(let b):
-                key(f.key)
-                out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
-            case .list(let l):
-                key(f.key)
+            case .value(.bool(let b)): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
+            case .value(.list(let l)):
                 out.append(UInt8(ascii: "["))
                 for (i, item) in l.enumerated() {
                     if i > 0 { out.append(UInt8(ascii: ",")) }
                     JSON.writeString(item, to: &out)
                 }
                 out.append(UInt8(ascii: "]"))
-            case .json(let j):
-                key(f.key)
-                j.write(to: &out)
-            case .records(let rs):
-                key(f.key)
+            case .value(.json(let j)): j.write(to: &out)
+            case .value(.records(let rs)):
                 out.append(UInt8(ascii: "["))
-                keys.withInner(f.key) { inner in
+                keys.withInner(key) { inner in
                     for (i, nestedRecord) in rs.enumerated() {
                         if i > 0 { out.append(UInt8(ascii: ",")) }
                         writeJSON(nestedRecord, to: &out, keys: &inner, nested: true)
                     }
                 }
                 out.append(UInt8(ascii: "]"))
-            case .money(let m):
-                key(f.key)
+            case .value(.money(let m)), .decimal(let m):
                 if let m { m.writeDecimal(to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-                key(f.key, suffix: "_minor")
-                if let m { JSON.writeInt(m.minor, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-                if !currencyDone {
-                    key("currency")
-                    if let m { JSON.writeString(m.currency.code, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-                    currencyDone = true
-                }
+            case .minor(let m): if let m { JSON.writeInt(m.minor, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+            case .currency(let m): if let m { JSON.writeString(m.currency.code, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
             }
         }
         out.append(UInt8(ascii: "}"))

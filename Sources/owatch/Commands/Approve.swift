@@ -35,9 +35,7 @@ enum ApproveCommand {
                 firstError = firstError ?? e
             }
         }
-        if !decided.isEmpty || inv.exporter.format != .table {
-            inv.emit(decided, columns: RequestCommand.columns, tableColumns: RequestCommand.tableColumns)
-        }
+        inv.emitUnlessEmptyTable(decided, columns: RequestCommand.columns, tableColumns: RequestCommand.tableColumns)
         if let firstError { throw SilentExit(code: firstError.exitCode) }
     }
 

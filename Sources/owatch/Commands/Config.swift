@@ -8,11 +8,7 @@ enum ConfigCommand {
         guard let value = stored else {
             throw OWError.refused("\(key) is not set and has no default")
         }
-        if inv.exporter.format == .table {
-            inv.term.out(SafeText.visible(value) + "\n")
-        } else {
-            inv.emit(Record([("key", .text(key)), ("value", .text(value))]))
-        }
+        inv.emit(Record([("key", .text(key)), ("value", .text(value))]), inTable: { inv.term.out(SafeText.visible(value) + "\n") })
     }
 
     static func set(_ inv: Invocation) throws {

@@ -85,7 +85,7 @@ enum LicenseCommand {
         f.includeCancelled = !inv.flag("active")
         f.holder = inv.value("user")
         f = try Licenses.visible(s, f)
-        let withLines = inv.exporter.format != .table
+        let withLines = inv.listsNestedRows
         guard let user = f.holder else {
             // Each license goes from SQLite to the output as it is read (see Exporter.ListWriter).
             var out = inv.listWriter(columns: columns, tableColumns: tableColumns)

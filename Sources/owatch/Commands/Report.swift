@@ -5,11 +5,6 @@ import OWKit
 /// `owatch report …`: the numbers come from OWKit; this file picks columns and, in table
 /// format only, draws the charts under the table.
 enum ReportCommand {
-    static func charts(_ inv: Invocation) -> Charts? {
-        guard inv.exporter.format == .table else { return nil }
-        return Charts(ascii: inv.flag("ascii") || !inv.term.unicode)
-    }
-
     static func month(_ inv: Invocation, _ option: String) throws -> Month? {
         try inv.value(option).map { try Month.parse($0, option: "--" + option) }
     }
@@ -40,7 +35,7 @@ enum ReportCommand {
             }, columns: columns + (base == nil ? [] : baseColumns(["contracted", "observed", "unmanaged"])),
             tableColumns: base == nil ? nil : columns)
         warnMissingRates(inv, base)
-        guard let charts = charts(inv), !rows.isEmpty else { return }
+        guard let charts = inv.charts, !rows.isEmpty else { return }
         var out = ""
         if let base {
             // One total in the base currency: the contracts plus what is paid outside them, per month.
@@ -147,7 +142,7 @@ enum ReportCommand {
             records, columns: columns + (base == nil ? [] : baseColumns(["licenses", "unmanaged", "total"])),
             tableColumns: base == nil ? nil : columns)
         warnMissingRates(inv, base)
-        guard let charts = charts(inv), !rows.isEmpty else { return }
+        guard let charts = inv.charts, !rows.isEmpty else { return }
         var out = ""
         if let base {
             let all = Month.range(from, from.adding(months - 1))
@@ -224,7 +219,7 @@ enum ReportCommand {
                     base, on: Time.day(s.now))
             }, columns: columns + (base == nil ? [] : baseColumns(["observed", "monthly"])), tableColumns: base == nil ? nil : columns)
         defer { warnMissingRates(inv, base) }
-        guard let charts = charts(inv), !rows.isEmpty else { return }
+        guard let charts = inv.charts, !rows.isEmpty else { return }
         var out = ""
         if let total = try baseTotal(inv, base, rows.map(\.monthly)) {
             out += "\nUnmanaged run-rate in \(total.currency.code): \(total.display) a month\n"
@@ -315,30 +310,31 @@ enum ReportCommand {
                     ("observed_minor", .int(t.observed.minor)), ("unmanaged_minor", .int(t.unmanaged.minor)),
                 ])
             })
-        if inv.exporter.format != .table {
-            inv.emit(
-                Record([
-                    ("month", .text(sum.month.description)), ("burn", .json(burn)),
-                    (
-                        "renewals",
-                        .json(
-                            .array(
-                                sum.renewals.map {
-                                    .obj([
-                                        ("name", .string($0.license.name)), ("renews_on", .string(Time.day($0.date))),
-                                        ("amount_minor", .int($0.license.cost.minor)), ("currency", .string($0.license.currency.code)),
-                                    ])
-                                }))
-                    ),
-                    ("idle_seats", .int(sum.idleSeats)), ("idle_monthly", .json(list(sum.idleMonthly))),
-                    ("open_findings", .json(.obj(sum.openFindings.map { ($0.kind, JSON.int($0.count)) }))),
-                    ("unmanaged_monthly", .json(list(sum.unmanagedMonthly))), ("reclaimable_monthly", .json(list(sum.reclaimableMonthly))),
-                    ("pending_requests", .json(.obj(sum.pendingRequests.map { ($0.kind, JSON.int($0.count)) }))),
-                    ("base", .json(sum.inBase.map(baseJSON) ?? .null)),
-                ]))
-            return
-        }
-        var out = "\(s.ledger.org) — \(sum.month)\n\n"
+        inv.emit(
+            Record([
+                ("month", .text(sum.month.description)), ("burn", .json(burn)),
+                (
+                    "renewals",
+                    .json(
+                        .array(
+                            sum.renewals.map {
+                                .obj([
+                                    ("name", .string($0.license.name)), ("renews_on", .string(Time.day($0.date))),
+                                    ("amount_minor", .int($0.license.cost.minor)), ("currency", .string($0.license.currency.code)),
+                                ])
+                            }))
+                ),
+                ("idle_seats", .int(sum.idleSeats)), ("idle_monthly", .json(list(sum.idleMonthly))),
+                ("open_findings", .json(.obj(sum.openFindings.map { ($0.kind, JSON.int($0.count)) }))),
+                ("unmanaged_monthly", .json(list(sum.unmanagedMonthly))), ("reclaimable_monthly", .json(list(sum.reclaimableMonthly))),
+                ("pending_requests", .json(.obj(sum.pendingRequests.map { ($0.kind, JSON.int($0.count)) }))),
+                ("base", .json(sum.inBase.map(baseJSON) ?? .null)),
+            ]), inTable: { inv.term.out(summaryText(s.ledger.org, sum)) })
+    }
+
+    /// The summary as a person reads it.
+    static func summaryText(_ org: String, _ sum: Summary) -> String {
+        var out = "\(org) — \(sum.month)\n\n"
         out += "Burn this month\n"
         out +=
             sum.burn.isEmpty
@@ -378,7 +374,7 @@ enum ReportCommand {
             "Pending requests: \(pending)"
             + (pending == 0
                 ? "" : " (" + sum.pendingRequests.map { "\($0.count) \($0.kind)" }.joined(separator: ", ") + ") — `owatch approve`") + "\n"
-        inv.term.out(out)
+        return out
     }
 
     static func html(_ inv: Invocation) throws {
@@ -386,7 +382,7 @@ enum ReportCommand {
         let page = try Dashboard.html(inv.session, today: inv.session.now)
         try FileSystem.writeOutput(out, contents: page)
         inv.note("Wrote the dashboard to \(out) (\(page.utf8.count / 1024) KB, works offline).")
-        if inv.exporter.format != .table { inv.emit(Record([("path", .text(out)), ("bytes", .int(Int64(page.utf8.count)))])) }
+        inv.emit(Record([("path", .text(out)), ("bytes", .int(Int64(page.utf8.count)))]), inTable: {})
     }
 }
 

@@ -41,23 +41,26 @@ enum ScanCommand {
         for w in result.hookWarnings { inv.warn(w) }
         // Findings name licenses, prices and renewal dates: for admins. A scanner sees counts.
         let showFindings = Scanner.mayReadFindings(inv.session)
-        if result.isNews || inv.exporter.format != .table {
-            if inv.exporter.format == .table {
+        var fields: [(String, Value)] = [
+            ("sources", .int(Int64(result.sources))), ("messages", .int(Int64(result.messages))),
+            ("already_seen", .int(Int64(result.alreadySeen))), ("charges", .int(Int64(result.charges))),
+            ("not_charges", .int(Int64(result.notCharges))), ("skipped", .int(Int64(result.skipped))),
+            ("new_findings", .int(Int64(result.findings.count))), ("dry_run", .bool(o.dryRun)),
+        ]
+        if showFindings {
+            fields.append(("findings", .json(.array(result.findings.map { Exporter.jsonObject(findingRecord($0)) }))))
+        }
+        // A person reads the new findings; from cron, a scan that found nothing new says nothing.
+        var saysWhatItDid = true
+        inv.emit(
+            Record(fields),
+            inTable: {
+                saysWhatItDid = result.isNews
                 if showFindings && !result.findings.isEmpty {
                     inv.emit(result.findings.map(findingRecord), columns: findingColumns, tableColumns: findingTable)
                 }
-            } else {
-                var fields: [(String, Value)] = [
-                    ("sources", .int(Int64(result.sources))), ("messages", .int(Int64(result.messages))),
-                    ("already_seen", .int(Int64(result.alreadySeen))), ("charges", .int(Int64(result.charges))),
-                    ("not_charges", .int(Int64(result.notCharges))), ("skipped", .int(Int64(result.skipped))),
-                    ("new_findings", .int(Int64(result.findings.count))), ("dry_run", .bool(o.dryRun)),
-                ]
-                if showFindings {
-                    fields.append(("findings", .json(.array(result.findings.map { Exporter.jsonObject(findingRecord($0)) }))))
-                }
-                inv.emit(Record(fields))
-            }
+            })
+        if saysWhatItDid {
             inv.note(
                 "Scanned \(result.sources) source(s): \(result.messages) new item(s), \(result.charges) charge(s), \(result.findings.count) new finding(s)"
                     + (result.skipped > 0 ? ", \(result.skipped) skipped" : "") + (o.dryRun ? " (dry run: nothing written)" : "") + ".")

@@ -89,21 +89,18 @@ enum UserCommand {
         if let out = inv.value("out") {
             try FileSystem.writeAtomically(out, contents: token.text + "\n")
             inv.note("Token for \(token.claims.subject) written to \(out) (mode 0600), valid until \(token.claims.expiresAt).")
-            if inv.exporter.format != .table {
-                inv.emit(
-                    Record([
-                        ("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)),
-                        ("expires_at", .text(token.claims.expiresAt)), ("token_file", .text(out)),
-                    ]))
-            }
-        } else if inv.exporter.format == .table {
-            inv.term.out(token.text + "\n")  // bare, so `owatch user token bob > bob.token` works
+            inv.emit(
+                Record([
+                    ("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)),
+                    ("expires_at", .text(token.claims.expiresAt)), ("token_file", .text(out)),
+                ]), inTable: {})
         } else {
             inv.emit(
                 Record([
                     ("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)), ("expires_at", .text(token.claims.expiresAt)),
                     ("token", .text(token.text)),
-                ]))
+                ]),
+                inTable: { inv.term.out(token.text + "\n") })  // bare, so `owatch user token bob > bob.token` works
         }
     }
 
