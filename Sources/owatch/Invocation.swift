@@ -39,6 +39,13 @@ final class Invocation {
     func flag(_ name: String) -> Bool { line.flag(name) }
     func value(_ name: String) -> String? { line.value(name) }
 
+    /// A date option (YYYY-MM-DD), checked here: OWKit is given the day.
+    func day(_ name: String) throws -> Date? {
+        guard let text = value(name) else { return nil }
+        guard let day = Time.parseDay(text) else { throw OWError.usage("--\(name) '\(text.prefix(20))' is not a date (YYYY-MM-DD)") }
+        return day
+    }
+
     func duration(_ name: String) throws -> Duration? {
         guard let text = value(name) else { return nil }
         guard let d = Duration.parse(text), d.count > 0 else {

@@ -528,7 +528,7 @@ public enum Licenses {
 
     /// Adds a purchase line: seats bought later, at their own price.
     /// For per-seat licenses a missing cost means the current seat price.
-    public static func grow(_ session: Session, _ key: String, seats: Int64, cost: String?, orderRef: String?, on date: String?) throws
+    public static func grow(_ session: Session, _ key: String, seats: Int64, cost: String?, orderRef: String?, on date: Date?) throws
         -> License
     {
         try session.write {
@@ -536,13 +536,12 @@ public enum Licenses {
         }
     }
 
-    static func addLine(_ session: Session, _ l: License, seats: Int64, cost: String?, orderRef: String?, on date: String?, reason: String)
+    static func addLine(_ session: Session, _ l: License, seats: Int64, cost: String?, orderRef: String?, on date: Date?, reason: String)
         throws -> License
     {
         guard seats > 0 else { throw OWError.usage("seats to add must be at least 1") }
         guard !l.isUnlimited else { throw OWError.refused("'\(l.name)' is a site license with unlimited seats; nothing to grow") }
         guard l.isActive else { throw OWError.refused("'\(l.name)' is cancelled") }
-        if let date, Time.parseDay(date) == nil { throw OWError.usage("'\(date)' is not a date (YYYY-MM-DD)") }
         var lineCost: Money
         if let cost {
             let price: Money = try MoneyParser.parse(cost, defaultCurrency: l.currency)
@@ -556,7 +555,7 @@ public enum Licenses {
         }
         try session.db.run(
             "INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
-            l.id, seats, lineCost.minor, orderRef, date ?? Time.day(session.now))
+            l.id, seats, lineCost.minor, orderRef, Time.day(date ?? session.now))
         let after = try get(session.db, String(l.id))
         try audit(
             session, reason, "license:\(l.name)",
@@ -569,14 +568,13 @@ public enum Licenses {
     }
 
     /// Cancels a license: it runs until `on` (default: the day before its next renewal, or today), then stops.
-    public static func cancel(_ session: Session, _ key: String, on date: String?) throws -> License {
+    public static func cancel(_ session: Session, _ key: String, on date: Date?) throws -> License {
         try session.write {
             let l = try get(session.db, key)
             guard l.isActive else { throw OWError.refused("'\(l.name)' is already cancelled (ends \(l.endsOn ?? "-"))") }
             let end: String
             if let date {
-                guard Time.parseDay(date) != nil else { throw OWError.usage("--on '\(date)' is not a date (YYYY-MM-DD)") }
-                end = date
+                end = Time.day(date)
             } else if let next = l.nextRenewal(onOrAfter: Time.startOfDay(session.now)) {
                 end = Time.day(Duration(count: 1, unit: .day).subtracted(from: next))
             } else {

@@ -16,7 +16,7 @@ public enum CompletionValues {
         case .request:
             var f = Requests.Filter()
             f.all = admin
-            f.status = "pending"
+            f.status = .pending
             return try Requests.list(session, f).map { String($0.id) }
         case .finding:
             guard admin else { return [] }

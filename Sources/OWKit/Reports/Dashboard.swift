@@ -20,7 +20,7 @@ public enum Dashboard {
         let findings = try Findings.list(db, includeClosed: false, kind: nil).filter { Scanner.shadowKinds.contains($0.kind) }
         var pending = Requests.Filter()
         pending.all = true
-        pending.status = "pending"
+        pending.status = .pending
         let requests = try Requests.list(session, pending)
         let summary = try Summary.compute(db, today: today, base: base)
         let idle = summary.utilization.filter { $0.idle > 0 }

@@ -112,19 +112,13 @@ public enum Requests {
 
     public struct Filter: Sendable {
         public var all = false
-        public var status: String?
-        public var kind: String?
+        public var status: RequestStatus?
+        public var kind: RequestKind?
         public var user: String?
         public init() {}
     }
 
     public static func list(_ session: Session, _ f: Filter) throws -> [Request] {
-        if let s = f.status, RequestStatus(rawValue: s) == nil {
-            throw OWError.usage("unknown status '\(s)'", hint: "pending, approved, rejected or cancelled")
-        }
-        if let k = f.kind, RequestKind(rawValue: k) == nil {
-            throw OWError.usage("unknown kind '\(k)'", hint: "software, leave or purchase")
-        }
         var user = f.user
         if session.actor.role != .admin {
             if f.all || (user.map { $0.caseInsensitiveCompare(session.actor.name) != .orderedSame } ?? false) {
@@ -140,7 +134,7 @@ public enum Requests {
             Request.selectSQL + """
                  WHERE (?1 IS NULL OR u.name = ?1) AND (?2 IS NULL OR r.status = ?2) AND (?3 IS NULL OR r.kind = ?3)
                  ORDER BY r.id
-                """, user, f.status, f.kind)
+                """, user, f.status?.rawValue, f.kind?.rawValue)
     }
 
     // MARK: New requests

@@ -65,17 +65,14 @@ extension Charge: FetchableRow {
 public enum Charges {
     public struct Filter: Sendable {
         public var vendor: String?
-        public var from: String?
-        public var to: String?
+        public var from: Date?
+        public var to: Date?
         public var license: String?
         public var unmatchedOnly = false
         public init() {}
     }
 
     public static func list(_ db: Database, _ f: Filter) throws -> [Charge] {
-        for d in [f.from, f.to].compactMap({ $0 }) where Time.parseDay(d) == nil {
-            throw OWError.usage("'\(d.prefix(20))' is not a date (YYYY-MM-DD)")
-        }
         let licenseID = try f.license.map { try Licenses.get(db, $0).id }
         let vendorID = try f.vendor.map { v -> Int64 in
             guard let vendor = try Vendors.resolve(db, v) else {
@@ -89,7 +86,7 @@ public enum Charges {
                  WHERE (?1 IS NULL OR c.vendor_id = ?1) AND (?2 IS NULL OR c.charged_on >= ?2) AND (?3 IS NULL OR c.charged_on <= ?3)
                    AND (?4 IS NULL OR c.license_id = ?4) AND (?5 = 0 OR (c.license_id IS NULL AND c.expected_id IS NULL))
                  ORDER BY c.charged_on, c.id
-                """, vendorID, f.from, f.to, licenseID, f.unmatchedOnly)
+                """, vendorID, f.from.map(Time.day), f.to.map(Time.day), licenseID, f.unmatchedOnly)
     }
 
     public static func get(_ db: Database, _ id: Int64) throws -> Charge {
@@ -106,11 +103,10 @@ public enum Charges {
 
     /// A payment entered by hand (a receipt on paper, a bank transfer): matched and checked like a
     /// scanned one. `license` links it to that license of the same vendor.
-    public static func add(_ session: Session, vendor vendorName: String, amount: Money, on day: String, license: String?, note: String?)
+    public static func add(_ session: Session, vendor vendorName: String, amount: Money, on date: Date, license: String?, note: String?)
         throws
         -> (Charge, [Finding])
     {
-        guard let date = Time.parseDay(day) else { throw OWError.usage("--on '\(day.prefix(20))' is not a date (YYYY-MM-DD)") }
         guard amount.minor != 0 else { throw OWError.usage("a charge of nothing is no charge") }
         return try session.write {
             let db = session.db
@@ -136,7 +132,7 @@ public enum Charges {
                 "charge.add", "charge:\(id)",
                 .obj([
                     ("vendor", .string(vendor.name)), ("amount", .number(amount.decimal)),
-                    ("currency", .string(amount.currency.code)), ("on", .string(day)),
+                    ("currency", .string(amount.currency.code)), ("on", .string(Time.day(date))),
                     ("license", target.map { .string($0.name) } ?? .null),
                 ]))
             return (try get(db, id), found)

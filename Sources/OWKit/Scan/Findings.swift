@@ -95,15 +95,11 @@ public enum Findings {
         return out
     }
 
-    public static let statuses = FindingStatus.allCases.map(\.rawValue)
-    public static func list(_ db: Database, includeClosed: Bool, kind: FindingKind?, status: String? = nil) throws -> [Finding] {
-        if let status, !statuses.contains(status) {
-            throw OWError.usage("unknown status '\(status)'", hint: statuses.joined(separator: ", "))
-        }
-        return try db.fetchAll(
+    public static func list(_ db: Database, includeClosed: Bool, kind: FindingKind?, status: FindingStatus? = nil) throws -> [Finding] {
+        try db.fetchAll(
             Finding.self,
             Finding.selectSQL + " WHERE (?1 = 1 OR ?3 IS NOT NULL OR f.status = 'open') AND (?2 IS NULL OR f.kind = ?2)"
-                + " AND (?3 IS NULL OR f.status = ?3) ORDER BY f.id", includeClosed, kind, status)
+                + " AND (?3 IS NULL OR f.status = ?3) ORDER BY f.id", includeClosed, kind, status?.rawValue)
     }
 
     /// Findings about the inventory whose condition no longer holds are resolved, with the

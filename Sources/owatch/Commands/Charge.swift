@@ -20,8 +20,8 @@ enum ChargeCommand {
     static func list(_ inv: Invocation) throws {
         var f = Charges.Filter()
         f.vendor = inv.value("vendor")
-        f.from = inv.value("from")
-        f.to = inv.value("to")
+        f.from = try inv.day("from")
+        f.to = try inv.day("to")
         f.license = inv.value("license")
         f.unmatchedOnly = inv.flag("unmatched")
         let s = inv.session
@@ -40,7 +40,7 @@ enum ChargeCommand {
     }
 
     static func add(_ inv: Invocation) throws {
-        guard let day = inv.value("on") else { throw OWError.usage("say when: owatch charge add VENDOR AMOUNT --on YYYY-MM-DD") }
+        guard let day = try inv.day("on") else { throw OWError.usage("say when: owatch charge add VENDOR AMOUNT --on YYYY-MM-DD") }
         let amount: Money = try MoneyParser.parse(inv.argument(1), defaultCurrency: try Currency.parse(inv.session.ledger.currency))
         let (charge, found) = try Charges.add(
             inv.session, vendor: inv.argument(0), amount: amount, on: day, license: inv.value("license"),

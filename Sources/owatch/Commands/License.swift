@@ -160,7 +160,7 @@ enum LicenseCommand {
         }
         let before = try Licenses.get(inv.session.db, inv.argument(0))
         let l = try Licenses.grow(
-            inv.session, inv.argument(0), seats: seats, cost: inv.value("cost"), orderRef: inv.value("order"), on: inv.value("on"))
+            inv.session, inv.argument(0), seats: seats, cost: inv.value("cost"), orderRef: inv.value("order"), on: try inv.day("on"))
         try changed(inv, l)
         let added = Money(minor: l.cost.minor - before.cost.minor, currency: l.currency)
         inv.note(
@@ -170,8 +170,9 @@ enum LicenseCommand {
 
     static func cancel(_ inv: Invocation) throws {
         let license = try Licenses.get(inv.session.db, inv.argument(0))
+        let end = try inv.day("on")
         try inv.confirm("Cancel \(license.name) (\(license.monthly.display) a month)?")
-        let l = try Licenses.cancel(inv.session, inv.argument(0), on: inv.value("on"))
+        let l = try Licenses.cancel(inv.session, inv.argument(0), on: end)
         try changed(inv, l)
         inv.note("Cancelled \(l.name); it ends on \(l.endsOn ?? "-").")
     }

@@ -15,14 +15,14 @@ enum RateCommand {
 
     static func set(_ inv: Invocation) throws {
         let s = inv.session
-        let r = try Rates.set(s, from: inv.argument(0), to: inv.argument(1), rate: inv.argument(2), on: inv.value("on") ?? Time.day(s.now))
+        let r = try Rates.set(s, from: inv.argument(0), to: inv.argument(1), rate: inv.argument(2), on: try inv.day("on") ?? s.now)
         inv.emitChanged(record(r), tableColumns: columns)
         inv.note("1 \(r.from) = \(r.rate) \(r.to) from \(r.day).")
     }
 
     static func list(_ inv: Invocation) throws {
         inv.emit(
-            try Rates.list(inv.session.db, currency: inv.value("currency"), on: inv.value("on"), all: inv.flag("all")).map(record),
+            try Rates.list(inv.session.db, currency: inv.value("currency"), on: try inv.day("on"), all: inv.flag("all")).map(record),
             columns: columns)
     }
 

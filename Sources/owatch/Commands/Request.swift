@@ -79,8 +79,8 @@ enum RequestCommand {
     static func list(_ inv: Invocation) throws {
         var f = Requests.Filter()
         f.all = inv.flag("all")
-        f.status = inv.value("status")
-        f.kind = inv.value("kind")
+        f.status = inv.choice("status")
+        f.kind = inv.choice("kind")
         f.user = inv.value("user")
         inv.emit(try Requests.list(inv.session, f).map(record), columns: columns, tableColumns: tableColumns)
     }

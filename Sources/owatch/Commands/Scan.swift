@@ -105,9 +105,9 @@ enum ScanCommand {
     }
 
     static func findings(_ inv: Invocation) throws {
-        let status = inv.value("status")
+        let status: FindingStatus? = inv.choice("status")
         let list = try Findings.list(inv.session.db, includeClosed: inv.flag("all"), kind: inv.choice("kind"), status: status)
-        let closedToo = inv.flag("all") || (status.map { $0 != "open" } ?? false)
+        let closedToo = inv.flag("all") || (status.map { $0 != .open } ?? false)
         inv.emit(list.map(findingRecord), columns: findingColumns, tableColumns: findingTable + (closedToo ? ["status", "note"] : []))
     }
 
