@@ -46,6 +46,16 @@ final class Invocation {
         return day
     }
 
+    /// An amount option ("120.00", "€99", "1.234,56 EUR"), in `currency` unless it writes its own
+    /// (default: the ledger's), parsed here: OWKit is given the money.
+    func money(_ name: String, currency: Currency? = nil) throws -> Money? {
+        guard let text = value(name) else { return nil }
+        return try MoneyParser.parse(text, defaultCurrency: try currency ?? Currency.parse(session.ledger.currency))
+    }
+
+    /// A billing period option (monthly, yearly, 24m, one-off, …), parsed here.
+    func period(_ name: String) throws -> Period? { try value(name).map(Period.parse) }
+
     func duration(_ name: String) throws -> Duration? {
         guard let text = value(name) else { return nil }
         guard let d = Duration.parse(text), d.count > 0 else {

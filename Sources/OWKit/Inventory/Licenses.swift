@@ -528,7 +528,7 @@ public enum Licenses {
 
     /// Adds a purchase line: seats bought later, at their own price.
     /// For per-seat licenses a missing cost means the current seat price.
-    public static func grow(_ session: Session, _ key: String, seats: Int64, cost: String?, orderRef: String?, on date: Date?) throws
+    public static func grow(_ session: Session, _ key: String, seats: Int64, cost: Money?, orderRef: String?, on date: Date?) throws
         -> License
     {
         try session.write {
@@ -536,15 +536,14 @@ public enum Licenses {
         }
     }
 
-    static func addLine(_ session: Session, _ l: License, seats: Int64, cost: String?, orderRef: String?, on date: Date?, reason: String)
+    static func addLine(_ session: Session, _ l: License, seats: Int64, cost: Money?, orderRef: String?, on date: Date?, reason: String)
         throws -> License
     {
         guard seats > 0 else { throw OWError.usage("seats to add must be at least 1") }
         guard !l.isUnlimited else { throw OWError.refused("'\(l.name)' is a site license with unlimited seats; nothing to grow") }
         guard l.isActive else { throw OWError.refused("'\(l.name)' is cancelled") }
         var lineCost: Money
-        if let cost {
-            let price: Money = try MoneyParser.parse(cost, defaultCurrency: l.currency)
+        if let price = cost {
             guard price.currency == l.currency, price.minor >= 0 else {
                 throw OWError.usage("the cost must be a non-negative \(l.currency.code) amount")
             }

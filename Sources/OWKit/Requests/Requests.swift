@@ -163,8 +163,8 @@ public enum Requests {
         public var vendor: String?
         public var plan: String?
         public var seats: Int64 = 1
-        public var cost: String?
-        public var period: String?
+        public var cost: Money?
+        public var period: Period?
         public var reason: String?
         public init(name: String) { self.name = name }
     }
@@ -172,13 +172,8 @@ public enum Requests {
     public static func newSoftware(_ session: Session, _ ask: SoftwareAsk) throws -> RequestOutcome {
         try LicenseDraft.validateName(ask.name)
         guard ask.seats > 0, ask.seats <= 10_000 else { throw OWError.usage("--seats must be from 1 to 10000") }
-        var money: Money?
-        if let c = ask.cost {
-            let m: Money = try MoneyParser.parse(c, defaultCurrency: try Currency.parse(session.ledger.currency))
-            guard m.minor >= 0 else { throw OWError.usage("a cost cannot be negative") }
-            money = m
-        }
-        let period = try ask.period.map(Period.parse)
+        let (money, period) = (ask.cost, ask.period)
+        if let m = money, m.minor < 0 { throw OWError.usage("a cost cannot be negative") }
         if money != nil && period == nil { throw OWError.usage("--cost needs --period (monthly, yearly, …)") }
         let payload = SoftwarePayload(
             name: ask.name, vendor: ask.vendor, plan: ask.plan, seats: ask.seats, price: money, period: period?.description
@@ -187,23 +182,22 @@ public enum Requests {
         return try insert(session, kind: "software", summary: summary, payload: payload, reason: ask.reason, cost: money)
     }
 
-    public static func newPurchase(_ session: Session, item: String, cost: String, reason: String?) throws -> RequestOutcome {
+    public static func newPurchase(_ session: Session, item: String, cost money: Money, reason: String?) throws -> RequestOutcome {
         let trimmed = item.trimmed(.whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 200 else { throw OWError.usage("name the item to buy (1-200 characters)") }
-        let money: Money = try MoneyParser.parse(cost, defaultCurrency: try Currency.parse(session.ledger.currency))
         guard money.minor > 0 else { throw OWError.usage("a purchase costs more than nothing") }
         let payload = JSON.obj([("item", .string(trimmed)), ("cost", .number(money.decimal)), ("currency", .string(money.currency.code))])
         return try insert(session, kind: "purchase", summary: "purchase: \(trimmed)", payload: payload, reason: reason, cost: money)
     }
 
     public struct LeaveAsk: Sendable {
-        public var from: String
-        public var to: String
+        public var from: Date
+        public var to: Date
         public var type: Leave.Kind = .vacation
         public var halfDay = false
         public var note: String?
         public var force = false
-        public init(from: String, to: String) {
+        public init(from: Date, to: Date) {
             self.from = from
             self.to = to
         }
@@ -212,9 +206,9 @@ public enum Requests {
     /// Leave: refuses overlaps with the person's own pending or approved leave, and vacation
     /// beyond the balance (unless an admin forces it), naming the dates.
     public static func newLeave(_ session: Session, _ ask: LeaveAsk) throws -> RequestOutcome {
-        guard let from = Time.parseDay(ask.from) else { throw OWError.usage("--from '\(ask.from)' is not a date (YYYY-MM-DD)") }
-        guard let to = Time.parseDay(ask.to) else { throw OWError.usage("--to '\(ask.to)' is not a date (YYYY-MM-DD)") }
-        guard from <= to else { throw OWError.usage("--to \(ask.to) is before --from \(ask.from)") }
+        let (from, to) = (ask.from, ask.to)
+        let (fromDay, toDay) = (Time.day(from), Time.day(to))
+        guard from <= to else { throw OWError.usage("--to \(toDay) is before --from \(fromDay)") }
         guard Time.daysBetween(from, to) < 366 else { throw OWError.usage("one leave request covers at most a year") }
         if ask.halfDay && from != to { throw OWError.usage("a half day is one day: --from and --to must be the same date") }
         if ask.force && session.actor.role != .admin { throw OWError.notPermitted("only an admin may --force leave beyond the balance") }
@@ -222,23 +216,23 @@ public enum Requests {
         let holidays = try Leave.holidays(session.ledger)
         let perYear = Leave.workingHalfDays(from: from, to: to, holidays: holidays)
         let halves = ask.halfDay ? 1 : perYear.values.reduce(0, +)
-        guard halves > 0 else { throw OWError.refused("\(ask.from) to \(ask.to) has no working days (weekends and holidays only)") }
+        guard halves > 0 else { throw OWError.refused("\(fromDay) to \(toDay) has no working days (weekends and holidays only)") }
         let payload = JSON.obj([
-            ("from", .string(ask.from)), ("to", .string(ask.to)), ("type", .string(ask.type.rawValue)),
+            ("from", .string(fromDay)), ("to", .string(toDay)), ("type", .string(ask.type.rawValue)),
             ("half_day", .bool(ask.halfDay)), ("days", .number(Leave.days(halves))),
         ])
         let summary =
-            "leave (\(ask.type.rawValue)): \(ask.from)" + (ask.from == ask.to ? "" : " to \(ask.to)") + ", \(Leave.days(halves)) day(s)"
+            "leave (\(ask.type.rawValue)): \(fromDay)" + (fromDay == toDay ? "" : " to \(toDay)") + ", \(Leave.days(halves)) day(s)"
         return try session.write {
             if let clash = try session.db.one(
                 """
                 SELECT id, leave_from, leave_to, status FROM requests
                 WHERE kind = 'leave' AND requester_id = ? AND status IN ('pending','approved') AND leave_from <= ? AND leave_to >= ?
                 ORDER BY leave_from LIMIT 1
-                """, user.id, ask.to, ask.from)
+                """, user.id, toDay, fromDay)
             {
                 throw OWError.refused(
-                    "\(ask.from) to \(ask.to) overlaps your \(try clash.text("status")) leave #\(try clash.integer("id")) from \(try clash.text("leave_from")) to \(try clash.text("leave_to"))"
+                    "\(fromDay) to \(toDay) overlaps your \(try clash.text("status")) leave #\(try clash.integer("id")) from \(try clash.text("leave_from")) to \(try clash.text("leave_to"))"
                 )
             }
             if ask.type == .vacation {
@@ -247,14 +241,14 @@ public enum Requests {
                     let asked = ask.halfDay ? 1 : need
                     if asked > b.remaining && !ask.force {
                         throw OWError.refused(
-                            "\(ask.from) to \(ask.to) needs \(Leave.days(asked)) day(s) of \(year)'s vacation but \(user.name) has \(Leave.days(b.remaining)) left",
+                            "\(fromDay) to \(toDay) needs \(Leave.days(asked)) day(s) of \(year)'s vacation but \(user.name) has \(Leave.days(b.remaining)) left",
                             hint: "an admin can approve beyond the balance with --force")
                     }
                 }
             }
             var outcome = try insert(
                 session, kind: "leave", summary: summary, payload: payload, reason: ask.note, cost: nil,
-                leave: (ask.from, ask.to, ask.type.rawValue, Int64(halves)), runHooks: false)
+                leave: (fromDay, toDay, ask.type.rawValue, Int64(halves)), runHooks: false)
             outcome.remainingLeave = try Leave.balance(session.ledger, user: user, year: Time.civilFromDays(Time.split(from).days).year)
             return outcome
         }.afterCommit(session)

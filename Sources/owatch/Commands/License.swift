@@ -160,7 +160,9 @@ enum LicenseCommand {
         }
         let before = try Licenses.get(inv.session.db, inv.argument(0))
         let l = try Licenses.grow(
-            inv.session, inv.argument(0), seats: seats, cost: inv.value("cost"), orderRef: inv.value("order"), on: try inv.day("on"))
+            inv.session, inv.argument(0), seats: seats, cost: try inv.money("cost", currency: before.currency),
+            orderRef: inv.value("order"),
+            on: try inv.day("on"))
         try changed(inv, l)
         let added = Money(minor: l.cost.minor - before.cost.minor, currency: l.currency)
         inv.note(

@@ -35,8 +35,8 @@ enum RequestCommand {
             var ask = Requests.SoftwareAsk(name: inv.argument(1))
             ask.vendor = inv.value("vendor")
             ask.plan = inv.value("plan")
-            ask.cost = inv.value("cost")
-            ask.period = inv.value("period")
+            ask.cost = try inv.money("cost")
+            ask.period = try inv.period("period")
             ask.reason = inv.value("reason")
             if let n = try inv.integer("seats", range: 1...10_000) { ask.seats = Int64(n) }
             try refuse(inv, ["from", "to", "type", "half-day", "note", "force"], for: kind)
@@ -45,8 +45,8 @@ enum RequestCommand {
             guard inv.arguments.count == 1 else {
                 throw OWError.usage("leave takes no name: owatch request new leave --from DATE --to DATE")
             }
-            guard let from = inv.value("from") else { throw OWError.usage("leave needs --from DATE") }
-            var ask = Requests.LeaveAsk(from: from, to: inv.value("to") ?? from)
+            guard let from = try inv.day("from") else { throw OWError.usage("leave needs --from DATE") }
+            var ask = Requests.LeaveAsk(from: from, to: try inv.day("to") ?? from)
             if let t = inv.value("type") {
                 guard let k = Leave.Kind(rawValue: t) else { throw OWError.usage("--type must be vacation, sick or unpaid") }
                 ask.type = k
@@ -58,7 +58,7 @@ enum RequestCommand {
             outcome = try Requests.newLeave(s, ask)
         default:  // purchase
             guard inv.arguments.count == 2 else { throw OWError.usage("name the item: owatch request new purchase ITEM --cost AMOUNT") }
-            guard let cost = inv.value("cost") else { throw OWError.usage("a purchase needs --cost AMOUNT") }
+            guard let cost = try inv.money("cost") else { throw OWError.usage("a purchase needs --cost AMOUNT") }
             try refuse(inv, ["vendor", "plan", "seats", "period", "from", "to", "type", "half-day", "force"], for: kind)
             outcome = try Requests.newPurchase(s, item: inv.argument(1), cost: cost, reason: inv.value("reason"))
         }
