@@ -361,17 +361,22 @@ public enum Licenses {
         }
     }
 
+    public enum Renewal: Sendable {
+        case on(Date)
+        case none
+    }
+
     public struct Changes: Sendable {
         public var name: String?
         public var vendor: String?
         public var plan: String?
         public var category: String?
         public var owner: String?
-        public var period: String?
-        public var renewsOn: String?
+        public var period: Period?
+        /// A new renewal date, or none at all.
+        public var renewal: Renewal?
         public var notes: String?
-        public var cost: String?
-        /// A new price already in hand (adopting a price change): used instead of parsing `cost`.
+        /// A new price, in the license's currency.
         public var price: Money?
         public var perSeat: Bool?
         /// Seats in all: more adds them to the newest purchase line at its seat price; fewer
@@ -482,16 +487,16 @@ public enum Licenses {
                 try db.run("UPDATE licenses SET owner_id = ? WHERE id = ?", ownerID, l.id)
                 changed.append(("owner", .string(owner)))
             }
-            if let p = c.period {
-                let period = try Period.parse(p)
+            if let period = c.period {
                 try db.run("UPDATE licenses SET period = ? WHERE id = ?", period.description, l.id)
                 changed.append(("period", .string(period.description)))
                 if !period.isRecurring { try db.run("UPDATE licenses SET renews_on = NULL WHERE id = ?", l.id) }
             }
-            if let r = c.renewsOn {
-                guard r.isEmpty || Time.parseDay(r) != nil else { throw OWError.usage("--renews '\(r)' is not a date (YYYY-MM-DD)") }
-                try db.run("UPDATE licenses SET renews_on = ? WHERE id = ?", r.isEmpty ? nil : r, l.id)
-                changed.append(("renews_on", .string(r)))
+            if let renewal = c.renewal {
+                var day: String? = nil
+                if case .on(let date) = renewal { day = Time.day(date) }
+                try db.run("UPDATE licenses SET renews_on = ? WHERE id = ?", day, l.id)
+                changed.append(("renews_on", .string(day ?? "")))
             }
             if let n = c.notes {
                 try db.run("UPDATE licenses SET notes = ? WHERE id = ?", n.isEmpty ? nil : n, l.id)
@@ -503,8 +508,7 @@ public enum Licenses {
                 try db.run("UPDATE licenses SET per_seat = ? WHERE id = ?", perSeat, l.id)
                 changed.append(("per_seat", .bool(perSeat)))
             }
-            if c.cost != nil || c.price != nil {
-                let price: Money = try c.price ?? MoneyParser.parse(c.cost ?? "", defaultCurrency: l.currency)
+            if let price = c.price {
                 guard price.currency == l.currency, price.minor >= 0 else {
                     throw OWError.usage("the cost must be a non-negative \(l.currency.code) amount")
                 }

@@ -140,10 +140,12 @@ enum LicenseCommand {
         c.plan = inv.value("plan")
         c.category = inv.value("category")
         c.owner = inv.value("owner")
-        c.period = inv.value("period")
-        c.renewsOn = inv.value("renews")
+        c.period = try inv.period("period")
+        if let renews = inv.value("renews") { c.renewal = renews.isEmpty ? Licenses.Renewal.none : .on(try inv.day("renews")!) }
         c.notes = inv.value("notes")
-        c.cost = inv.value("cost")
+        if inv.value("cost") != nil {
+            c.price = try inv.money("cost", currency: try Licenses.get(inv.session.db, inv.argument(0)).currency)
+        }
         if let seats = inv.value("seats") {
             guard let n = Int64(seats), n > 0 else { throw OWError.usage("--seats takes a whole number of seats, not '\(seats)'") }
             c.seats = n
