@@ -53,6 +53,9 @@ final class Invocation {
         return try MoneyParser.parse(text, defaultCurrency: try currency ?? Currency.parse(session.ledger.currency))
     }
 
+    /// A currency option (an ISO 4217 code), parsed here.
+    func currency(_ name: String) throws -> Currency? { try value(name).map(Currency.parse) }
+
     /// A billing period option (monthly, yearly, 24m, one-off, …), parsed here.
     func period(_ name: String) throws -> Period? { try value(name).map(Period.parse) }
 

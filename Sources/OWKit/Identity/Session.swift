@@ -121,13 +121,13 @@ public final class Session {
 /// Creating a ledger and installing tokens: the steps before there is a session.
 public enum Setup {
     /// `owatch init`: a new ledger, issuer key, first admin and that admin's token file.
-    public static func initialize(paths: Paths, org: String, admin: String, currency: String, now: Date = Date()) throws -> (
+    public static func initialize(paths: Paths, org: String, admin: String, currency: Currency, now: Date = Date()) throws -> (
         Ledger, IssuedToken
     ) {
         let org = org.trimmed(.whitespacesAndNewlines)
         guard !org.isEmpty, org.count <= 200 else { throw OWError.usage("--org needs the organisation's name") }
         try Users.validateName(admin)
-        let code = try Currency.parse(currency).code
+        let code = currency.code
         // Check every path before creating anything, so a refusal leaves nothing behind.
         if FileSystem.exists(paths.ledger) {
             throw OWError.refused(

@@ -230,8 +230,8 @@ public struct BaseTotal: Sendable {
 /// `owatch rate`: rates set by hand, listed, and imported from the ECB's reference-rate CSV
 /// or a plain `date,from,to,rate` file. Every change is audited.
 public enum Rates {
-    public static func set(_ session: Session, from: String, to: String, rate: String, on date: Date) throws -> ExchangeRate {
-        let (f, t) = (try Currency.parse(from).code, try Currency.parse(to).code)
+    public static func set(_ session: Session, from: Currency, to: Currency, rate: String, on date: Date) throws -> ExchangeRate {
+        let (f, t) = (from.code, to.code)
         guard f != t else { throw OWError.usage("a rate from \(f) to itself is always 1") }
         let day = Time.day(date)
         _ = try ExchangeRates.parseRate(rate)
@@ -254,8 +254,8 @@ public enum Rates {
     }
 
     /// The latest rate of each pair on or before `day` (nil: today), or every dated rate with `all`.
-    public static func list(_ db: Database, currency: String?, on date: Date?, all: Bool) throws -> [ExchangeRate] {
-        let code = try currency.map { try Currency.parse($0).code }
+    public static func list(_ db: Database, currency: Currency?, on date: Date?, all: Bool) throws -> [ExchangeRate] {
+        let code = currency?.code
         let day = date.map(Time.day)
         let filter = "(?1 IS NULL OR from_currency = ?1 OR to_currency = ?1) AND (?2 IS NULL OR day <= ?2)"
         let sql =

@@ -10,7 +10,8 @@ enum InitCommand {
         guard let admin = inv.value("admin") else {
             throw OWError.usage("owatch init needs --admin USER", hint: "usage: owatch init --org NAME --admin USER [--currency EUR]")
         }
-        let (ledger, token) = try Setup.initialize(paths: inv.paths, org: org, admin: admin, currency: inv.value("currency") ?? "EUR")
+        let (ledger, token) = try Setup.initialize(
+            paths: inv.paths, org: org, admin: admin, currency: try inv.currency("currency") ?? Currency.parse("EUR"))
         inv.emit(
             Record([
                 ("ledger_id", .text(ledger.id)), ("org", .text(ledger.org)), ("currency", .text(ledger.currency)),

@@ -15,14 +15,16 @@ enum RateCommand {
 
     static func set(_ inv: Invocation) throws {
         let s = inv.session
-        let r = try Rates.set(s, from: inv.argument(0), to: inv.argument(1), rate: inv.argument(2), on: try inv.day("on") ?? s.now)
+        let r = try Rates.set(
+            s, from: try Currency.parse(inv.argument(0)), to: try Currency.parse(inv.argument(1)), rate: inv.argument(2),
+            on: try inv.day("on") ?? s.now)
         inv.emitChanged(record(r), tableColumns: columns)
         inv.note("1 \(r.from) = \(r.rate) \(r.to) from \(r.day).")
     }
 
     static func list(_ inv: Invocation) throws {
         inv.emit(
-            try Rates.list(inv.session.db, currency: inv.value("currency"), on: try inv.day("on"), all: inv.flag("all")).map(record),
+            try Rates.list(inv.session.db, currency: try inv.currency("currency"), on: try inv.day("on"), all: inv.flag("all")).map(record),
             columns: columns)
     }
 
