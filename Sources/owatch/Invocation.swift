@@ -48,9 +48,11 @@ final class Invocation {
 
     /// An amount option ("120.00", "€99", "1.234,56 EUR"), in `currency` unless it writes its own
     /// (default: the ledger's), parsed here: OWKit is given the money.
-    func money(_ name: String, currency: Currency? = nil) throws -> Money? {
-        guard let text = value(name) else { return nil }
-        return try MoneyParser.parse(text, defaultCurrency: try currency ?? Currency.parse(session.ledger.currency))
+    func money(_ name: String, currency: Currency? = nil) throws -> Money? { try value(name).map { try amount($0, currency: currency) } }
+
+    /// An amount as typed (an option's or an argument's), in `currency` unless it writes its own (default: the ledger's).
+    func amount(_ text: String, currency: Currency? = nil) throws -> Money {
+        try MoneyParser.parse(text, defaultCurrency: try currency ?? Currency.parse(session.ledger.currency))
     }
 
     /// A currency option (an ISO 4217 code), parsed here.

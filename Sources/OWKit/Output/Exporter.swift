@@ -376,7 +376,11 @@ public struct Exporter: Sendable {
         out.append(UInt8(ascii: "}"))
     }
 
-    static func flatKeys(_ r: Record) -> [String] { flatten(r).map(\.0) }
+    static func flatKeys(_ r: Record) -> [String] {
+        var keys: [String] = []
+        forEachCell(r, nested: false) { key, suffix, _ in keys.append(key + suffix) }
+        return keys
+    }
 
     /// A cell's text: lists joined by `;`, objects as JSON.
     static func csvText(_ v: JSON) -> String {

@@ -10,6 +10,8 @@ struct Envelope {
     var subject: String
     /// The forwarded block's date, or nil to read it from the message's own Date.
     var originalSentAt: Date?
+    /// A forward whose text names no original sender but the colleague: theirs, not a vendor's.
+    var hidesOriginal = false
     let message: MailMessage
 
     /// The date and the display name are worked out only when asked for (a receipt's date, a
@@ -20,12 +22,14 @@ struct Envelope {
     /// `from` is the message's own sender address, already parsed.
     static func of(_ message: MailMessage, from: String) -> Envelope {
         // Only a forward's text is searched: most of an inbox is dismissed before its text is read.
-        guard Forwarded.isForward(message.subject),
-            let original = Forwarded.original(in: String(ReceiptReader.head(of: message.readableText).prefix(20_000)))
-        else { return Envelope(address: from, subject: message.subject, message: message) }
+        guard Forwarded.isForward(message.subject) else { return Envelope(address: from, subject: message.subject, message: message) }
+        guard let original = Forwarded.original(in: String(ReceiptReader.head(of: message.readableText).prefix(20_000))) else {
+            return Envelope(address: from, subject: message.subject, hidesOriginal: true, message: message)
+        }
         return Envelope(
             address: original.address, originalName: original.displayName,
-            subject: original.subject ?? Forwarded.stripped(message.subject), originalSentAt: original.sentAt, message: message)
+            subject: original.subject ?? Forwarded.stripped(message.subject), originalSentAt: original.sentAt,
+            hidesOriginal: original.address == from, message: message)
     }
 }
 

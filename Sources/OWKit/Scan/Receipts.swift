@@ -178,7 +178,7 @@ enum ReceiptReader {
             // whose subject says receipt or invoice has its text read (most of an inbox does not).
             r.notACharge = "sender is not a known vendor"
             // A colleague's forward that does not say who sent the original is not their company's subscription.
-            if Forwarded.isForward(message.subject), address == from {
+            if envelope.hidesOriginal {
                 r.notACharge = "a forward that does not name the original sender"
                 return r
             }
@@ -555,6 +555,8 @@ enum ReceiptReader {
         var fallback: String?
         for (tried, at) in starts.sorted().enumerated() {
             if tried >= maxInvoiceLabels { return fallback }
+            // An order or transaction number stands in only when no invoice number follows.
+            let weak = weakInvoiceWords.contains { lower.bytes[at...].starts(with: $0) }
             // From the label to the end of its line, and the next line, each at most `invoiceWindow` bytes.
             let end = lineEnd(from: at)
             var window = String(decoding: bytes[at..<min(end, at + invoiceWindow)], as: UTF8.self)
@@ -568,9 +570,7 @@ enum ReceiptReader {
                 while v.hasSuffix(".") { v.removeLast() }
                 // A date after "Date de facture" is not the invoice's number.
                 guard v.contains(where: \.isNumber), !isDateShaped(v) else { continue }
-                // An order or transaction number stands in only when no invoice number follows.
-                let label = LowerText(asciiFolding: Array(window.utf8)[...])
-                if weakInvoiceWords.contains(where: { label.hasPrefix($0) }) {
+                if weak {
                     fallback = fallback ?? v
                     continue
                 }

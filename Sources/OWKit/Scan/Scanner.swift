@@ -473,8 +473,8 @@ public enum Scanner {
                 n += 1
                 switch entry {
                 case .message(let read, let start, let end):
-                    let item = try item(read, place: "\(name) message \(n) (byte \(start))", fileKey: nil, context, result: &result)
-                    try emit(item ?? ScanItem(key: nil, fileKey: nil, outcome: .notACharge(fromVendor: false)), end, &result)
+                    try emit(
+                        try item(read, place: "\(name) message \(n) (byte \(start))", fileKey: nil, context, result: &result), end, &result)
                 case .oversized(let start, let size, let end):
                     result.messages += 1
                     try emit(
@@ -530,8 +530,7 @@ public enum Scanner {
                     result.messages += 1
                     try emit(skip(file.key, file.path, tooLarge(size, context.limits), result: &result), nil, &result)
                 case .read(let read):
-                    let item = try item(read, place: file.path, fileKey: file.key, context, result: &result)
-                    try emit(item ?? ScanItem(key: nil, fileKey: file.key, outcome: .notACharge(fromVendor: false)), nil, &result)
+                    try emit(try item(read, place: file.path, fileKey: file.key, context, result: &result), nil, &result)
                 }
             }
         }
@@ -608,10 +607,10 @@ public enum Scanner {
         }
     }
 
-    /// The item a read message comes to, in its turn: counted, or skipped with its reason (nil
-    /// when a message skipped before is seen again).
+    /// The item a read message comes to, in its turn: counted, or skipped with its reason (only
+    /// its file, if any, when a message skipped before is seen again).
     static func item(_ read: ReadMail, place: String, fileKey: String?, _ context: ScanContext, result: inout ScanResult) throws
-        -> ScanItem?
+        -> ScanItem
     {
         result.messages += 1
         if result.messages % 500 == 0 { context.progress?("\(place.split(separator: " ").first ?? ""): \(result.messages) messages") }
@@ -625,7 +624,7 @@ public enum Scanner {
             // Remembered as skipped when first read: a rescan does not warn again.
             if try context.seen(k) {
                 result.alreadySeen += 1
-                return fileKey.map { ScanItem(key: nil, fileKey: $0, outcome: .notACharge(fromVendor: false)) }
+                return ScanItem(key: nil, fileKey: fileKey, outcome: .notACharge(fromVendor: false))
             }
             return withFile(skip(k, place, over.reason, result: &result), fileKey)
         case .parsed(let k, let s, .success(let r)):

@@ -41,7 +41,7 @@ enum ChargeCommand {
 
     static func add(_ inv: Invocation) throws {
         guard let day = try inv.day("on") else { throw OWError.usage("say when: owatch charge add VENDOR AMOUNT --on YYYY-MM-DD") }
-        let amount: Money = try MoneyParser.parse(inv.argument(1), defaultCurrency: try Currency.parse(inv.session.ledger.currency))
+        let amount = try inv.amount(inv.argument(1))
         let (charge, found) = try Charges.add(
             inv.session, vendor: inv.argument(0), amount: amount, on: day, license: inv.value("license"),
             note: inv.value("note"))

@@ -297,6 +297,11 @@ enum ReportCommand {
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         let sum = try Summary.compute(s.db, today: s.now, base: base)
         warnMissingRates(inv, base)
+        inv.emit(summaryRecord(sum), inTable: { inv.term.out(summaryText(s.ledger.org, sum)) })
+    }
+
+    /// The summary for programs.
+    static func summaryRecord(_ sum: Summary) -> Record {
         func list(_ m: [Money]) -> JSON {
             .array(
                 m.map {
@@ -310,26 +315,25 @@ enum ReportCommand {
                     ("observed_minor", .int(t.observed.minor)), ("unmanaged_minor", .int(t.unmanaged.minor)),
                 ])
             })
-        inv.emit(
-            Record([
-                ("month", .text(sum.month.description)), ("burn", .json(burn)),
-                (
-                    "renewals",
-                    .json(
-                        .array(
-                            sum.renewals.map {
-                                .obj([
-                                    ("name", .string($0.license.name)), ("renews_on", .string(Time.day($0.date))),
-                                    ("amount_minor", .int($0.license.cost.minor)), ("currency", .string($0.license.currency.code)),
-                                ])
-                            }))
-                ),
-                ("idle_seats", .int(sum.idleSeats)), ("idle_monthly", .json(list(sum.idleMonthly))),
-                ("open_findings", .json(.obj(sum.openFindings.map { ($0.kind, JSON.int($0.count)) }))),
-                ("unmanaged_monthly", .json(list(sum.unmanagedMonthly))), ("reclaimable_monthly", .json(list(sum.reclaimableMonthly))),
-                ("pending_requests", .json(.obj(sum.pendingRequests.map { ($0.kind, JSON.int($0.count)) }))),
-                ("base", .json(sum.inBase.map(baseJSON) ?? .null)),
-            ]), inTable: { inv.term.out(summaryText(s.ledger.org, sum)) })
+        return Record([
+            ("month", .text(sum.month.description)), ("burn", .json(burn)),
+            (
+                "renewals",
+                .json(
+                    .array(
+                        sum.renewals.map {
+                            .obj([
+                                ("name", .string($0.license.name)), ("renews_on", .string(Time.day($0.date))),
+                                ("amount_minor", .int($0.license.cost.minor)), ("currency", .string($0.license.currency.code)),
+                            ])
+                        }))
+            ),
+            ("idle_seats", .int(sum.idleSeats)), ("idle_monthly", .json(list(sum.idleMonthly))),
+            ("open_findings", .json(.obj(sum.openFindings.map { ($0.kind, JSON.int($0.count)) }))),
+            ("unmanaged_monthly", .json(list(sum.unmanagedMonthly))), ("reclaimable_monthly", .json(list(sum.reclaimableMonthly))),
+            ("pending_requests", .json(.obj(sum.pendingRequests.map { ($0.kind, JSON.int($0.count)) }))),
+            ("base", .json(sum.inBase.map(baseJSON) ?? .null)),
+        ])
     }
 
     /// The summary as a person reads it.

@@ -41,19 +41,10 @@ enum ScanCommand {
         for w in result.hookWarnings { inv.warn(w) }
         // Findings name licenses, prices and renewal dates: for admins. A scanner sees counts.
         let showFindings = Scanner.mayReadFindings(inv.session)
-        var fields: [(String, Value)] = [
-            ("sources", .int(Int64(result.sources))), ("messages", .int(Int64(result.messages))),
-            ("already_seen", .int(Int64(result.alreadySeen))), ("charges", .int(Int64(result.charges))),
-            ("not_charges", .int(Int64(result.notCharges))), ("skipped", .int(Int64(result.skipped))),
-            ("new_findings", .int(Int64(result.findings.count))), ("dry_run", .bool(o.dryRun)),
-        ]
-        if showFindings {
-            fields.append(("findings", .json(.array(result.findings.map { Exporter.jsonObject(findingRecord($0)) }))))
-        }
         // A person reads the new findings; from cron, a scan that found nothing new says nothing.
         var saysWhatItDid = true
         inv.emit(
-            Record(fields),
+            runRecord(result, dryRun: o.dryRun, showFindings: showFindings),
             inTable: {
                 saysWhatItDid = result.isNews
                 if showFindings && !result.findings.isEmpty {
@@ -102,6 +93,20 @@ enum ScanCommand {
                     ])
                 }, columns: ["id", "kind", "path", "map", "last_scan", "skipped"])
         }
+    }
+
+    /// What a scan did, for programs; the findings only for those who may read them.
+    static func runRecord(_ result: ScanResult, dryRun: Bool, showFindings: Bool) -> Record {
+        var fields: [(String, Value)] = [
+            ("sources", .int(Int64(result.sources))), ("messages", .int(Int64(result.messages))),
+            ("already_seen", .int(Int64(result.alreadySeen))), ("charges", .int(Int64(result.charges))),
+            ("not_charges", .int(Int64(result.notCharges))), ("skipped", .int(Int64(result.skipped))),
+            ("new_findings", .int(Int64(result.findings.count))), ("dry_run", .bool(dryRun)),
+        ]
+        if showFindings {
+            fields.append(("findings", .json(.array(result.findings.map { Exporter.jsonObject(findingRecord($0)) }))))
+        }
+        return Record(fields)
     }
 
     static func findings(_ inv: Invocation) throws {
