@@ -65,6 +65,8 @@ public struct Command<Context>: Sendable {
     public var options: [Option] = []
     public let access: Access
     public var examples: [String] = []
+    /// The keys its rows carry, for the manual page (from the output's `Shape`).
+    public var output: [FieldDoc] = []
     public var hidden = false
     /// With `--key PATH`, the issuer key stands in for an admin's token (a way back in when
     /// every admin token has expired).
@@ -73,7 +75,7 @@ public struct Command<Context>: Sendable {
 
     public init(
         noun: String, verb: String?, summary: String, arguments: [Argument] = [], options: [Option] = [], access: Access,
-        examples: [String] = [], hidden: Bool = false, issuerKeyStandsIn: Bool = false, run: @escaping @Sendable (Context) throws -> Void
+        examples: [String] = [], output: [FieldDoc] = [], hidden: Bool = false, issuerKeyStandsIn: Bool = false, run: @escaping @Sendable (Context) throws -> Void
     ) {
         self.noun = noun
         self.verb = verb
@@ -82,6 +84,7 @@ public struct Command<Context>: Sendable {
         self.options = options
         self.access = access
         self.examples = examples
+        self.output = output
         self.hidden = hidden
         self.issuerKeyStandsIn = issuerKeyStandsIn
         self.run = run

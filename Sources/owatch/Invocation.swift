@@ -95,6 +95,33 @@ final class Invocation {
         w.finish()
     }
 
+    /// Rows of one shape: JSON and CSV carry all its keys (an empty list its header), a table
+    /// its table columns.
+    func emit<S: Sequence>(_ items: S, as shape: Shape<S.Element>) {
+        emit(items.lazy.map(shape.record), columns: shape.columns, tableColumns: shape.table)
+    }
+
+    /// Rows whose amounts are given in the base currency too when one is set (each converted on
+    /// its row's day); a table then shows the shape's own columns.
+    func emit<T>(_ items: [T], as shape: Shape<T>, base: BaseConverter?, on day: (T) -> String) throws {
+        guard let base else { return emit(items, as: shape) }
+        emit(
+            try items.map { try base.adding(to: shape.record($0), on: day($0)) }, columns: shape.columns(base: true),
+            tableColumns: shape.table ?? shape.fields.map(\.key))
+    }
+
+    /// One thing of a shape shown on its own (`show`).
+    func emit<T>(_ item: T, as shape: Shape<T>) { emit(shape.record(item)) }
+
+    /// The result of a change: its shape's table columns in a one-row table, the whole object otherwise.
+    func emitChanged<T>(_ item: T, as shape: Shape<T>) {
+        let r = shape.record(item)
+        if exporter.format == .table { emit([r], tableColumns: shape.table) } else { emit(r) }
+    }
+
+    /// A writer for a list of one shape (see `listWriter(columns:tableColumns:)`).
+    func listWriter<T>(for shape: Shape<T>) -> Exporter.ListWriter { listWriter(columns: shape.columns, tableColumns: shape.table) }
+
     /// For lists made row by row: each row is written (or, for tables, kept) as it is added.
     func listWriter(columns: [String] = [], tableColumns: [String]? = nil) -> Exporter.ListWriter {
         let term = self.term
@@ -136,6 +163,10 @@ final class Invocation {
     /// formats still write their empty array or header.
     func emitUnlessEmptyTable(_ records: [Record], columns: [String], tableColumns: [String]?) {
         if !records.isEmpty || exporter.format != .table { emit(records, columns: columns, tableColumns: tableColumns) }
+    }
+
+    func emitUnlessEmptyTable<T>(_ items: [T], as shape: Shape<T>) {
+        emitUnlessEmptyTable(items.map(shape.record), columns: shape.columns, tableColumns: shape.table)
     }
 
     /// An option whose value the parser checked against its choices, as the type they name.

@@ -84,7 +84,12 @@ enum ManPages {
             }
             out += optionList(c.options)
         }
-        if let keys = n?.jsonKeys, !keys.isEmpty {
+        // Each key once, as the first of the noun's commands that writes it documents it.
+        var keys: [(String, String)] = []
+        for d in (n?.jsonKeys ?? []).map({ FieldDoc($0.0, $0.1) }) + cmds.flatMap(\.output) where !keys.contains(where: { $0.0 == d.key }) {
+            keys.append((d.key, d.doc))
+        }
+        if !keys.isEmpty {
             out +=
                 ".Sh OUTPUT\nWith\n.Fl -format Ar json ,\n.Ar jsonl\nor\n.Ar csv\nrows carry these keys; money fields X also carry X_minor and currency.\n.Bl -tag -width Ds -compact\n"
             for (k, v) in keys { out += ".It Sy \(k)\n\(escape(v))\n" }

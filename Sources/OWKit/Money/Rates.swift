@@ -187,6 +187,14 @@ public final class BaseConverter {
         return BaseConverter.fields(zip(amounts, converted).map { ($0.key, $1) }, currency: currency, rateDay: rateDay)
     }
 
+    /// A row with its amounts (every money field that has one) in the base currency added.
+    public func adding(to r: Record, on day: String) throws -> Record {
+        let amounts = r.fields.compactMap { f -> (key: String, money: Money)? in
+            if case .money(let m?) = f.value { (f.key, m) } else { nil }
+        }
+        return Record(fields: r.fields + (try fields(amounts, on: day)))
+    }
+
     /// The same fields for amounts already converted (nil: no rate).
     public static func fields(_ amounts: [(key: String, money: Money?)], currency: Currency, rateDay: String?) -> [(
         key: String, value: Value

@@ -376,6 +376,11 @@ public struct Exporter: Sendable {
         out.append(UInt8(ascii: "}"))
     }
 
+    /// The flat keys of declared fields (a shape's), by the same rule as the rows.
+    static func flatKeys(_ declared: [(key: String, isMoney: Bool)]) -> [String] {
+        flatKeys(Record(fields: declared.map { (key: $0.key, value: $0.isMoney ? Value.money(nil) : .text(nil)) }))
+    }
+
     static func flatKeys(_ r: Record) -> [String] {
         var keys: [String] = []
         forEachCell(r, nested: false) { key, suffix, _ in keys.append(key + suffix) }

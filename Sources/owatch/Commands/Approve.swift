@@ -14,7 +14,7 @@ enum ApproveCommand {
             throw OWError.usage("rejecting needs a reason: -m REASON")
         }
         var firstError: OWError?
-        var decided: [Record] = []
+        var decided: [Request] = []
         // Each request is decided in its own transaction: one refusal does not undo the others.
         for id in ids {
             do {
@@ -22,7 +22,7 @@ enum ApproveCommand {
                     inv.flag("reject")
                     ? try Approvals.reject(s, id, reason: note!)
                     : try Approvals.approve(s, id, note: note, force: inv.flag("force"), noGrow: inv.flag("no-grow"))
-                decided.append(RequestCommand.record(outcome.request))
+                decided.append(outcome.request)
                 let r = outcome.request
                 inv.note(
                     r.status == .approved
@@ -35,34 +35,37 @@ enum ApproveCommand {
                 firstError = firstError ?? e
             }
         }
-        inv.emitUnlessEmptyTable(decided, columns: RequestCommand.columns, tableColumns: RequestCommand.tableColumns)
+        inv.emitUnlessEmptyTable(decided, as: RequestCommand.shape)
         if let firstError { throw SilentExit(code: firstError.exitCode) }
     }
 
     static func queue(_ inv: Invocation) {
         do {
             let entries = try Approvals.queue(inv.session)
-            inv.emit(
-                entries.map { e in
-                    var warning: String? = nil
-                    if e.deptMostlyAway { warning = "more than half of \(e.request.requesterDept ?? "the department") would be away" }
-                    return Record([
-                        ("id", .int(e.request.id)), ("age_days", .int(Int64(e.ageDays))), ("requester", .text(e.request.requester)),
-                        ("kind", .text(e.request.kind.rawValue)), ("summary", .text(e.request.summary)), ("cost", .money(e.request.cost)),
-                        ("vacation_left", .text(e.balance.map { Leave.days($0.remaining) })), ("away_in_dept", .list(e.awayInDept)),
-                        ("warning", .text(warning)), ("reason", .text(e.request.reason)), ("if_approved", .text(e.seat?.description)),
-                    ])
-                },
-                columns: [
-                    "id", "age_days", "requester", "kind", "summary", "cost", "cost_minor", "currency", "vacation_left", "away_in_dept",
-                    "warning", "reason",
-                    "if_approved",
-                ])
+            inv.emit(entries, as: queueShape)
             if entries.isEmpty { inv.note("Nothing waits for approval.") }
         } catch {
             inv.warn("\(error)")
         }
     }
+}
+
+extension ApproveCommand {
+    static let queueShape = Shape<Approvals.QueueEntry>([
+        Field("id", "request id") { .int($0.request.id) },
+        Field("age_days", "queue: days waiting") { .int(Int64($0.ageDays)) },
+        Field("requester", "queue: the request's, as in owatch-request(1)") { .text($0.request.requester) },
+        Field("kind", "queue: the request's") { .text($0.request.kind.rawValue) },
+        Field("summary", "queue: the request's") { .text($0.request.summary) },
+        .money("cost", "queue: the request's") { $0.request.cost },
+        Field("vacation_left", "queue, leave: remaining vacation days") { .text($0.balance.map { Leave.days($0.remaining) }) },
+        Field("away_in_dept", "queue, leave: others in the department away then") { .list($0.awayInDept) },
+        Field("warning", "queue: e.g. more than half the department away") { e in
+            .text(e.deptMostlyAway ? "more than half of \(e.request.requesterDept ?? "the department") would be away" : nil)
+        },
+        Field("reason", "queue: the request's") { .text($0.request.reason) },
+        Field("if_approved", "queue, software: the seat approving provisions (which license, or none free)") { .text($0.seat?.description) },
+    ])
 }
 
 /// Ends the process with a code after output and messages were already written.
@@ -72,13 +75,7 @@ struct SilentExit: Error { let code: Int32 }
 let approveNoun = Noun(
     name: "approve", summary: "decide requests",
     description:
-        "With no ids, shows the pending queue oldest first: age in days, requester, what, cost, and for leave the requester's remaining vacation and who else in the department is away then, with a warning when more than half of the department would be away. With ids, approves them (or rejects them with --reject, which needs -m REASON). No one decides their own request; a request already decided is refused with who decided it. Approving a software request is one transaction: the license is found by name (or as the one active license of the vendor and plan) or created from the request, a seat is bought if none is free, it is assigned to the requester, and the request is marked approved with its audit events; if any step fails nothing changes. The post-approve and post-reject hooks run after the decision is committed, with the event as JSON on standard input and OWATCH_EVENT set; a hook that fails or runs longer than 10 seconds only causes a warning.",
-    jsonKeys: [
-        ("id", "request id"), ("age_days", "queue: days waiting"), ("vacation_left", "queue, leave: remaining vacation days"),
-        ("away_in_dept", "queue, leave: others in the department away then"), ("warning", "queue: e.g. more than half the department away"),
-        ("if_approved", "queue, software: the seat approving provisions (which license, or none free)"),
-        ("kind, requester, summary, cost, reason", "queue: the request's, as in owatch-request(1)"),
-    ])
+        "With no ids, shows the pending queue oldest first: age in days, requester, what, cost, and for leave the requester's remaining vacation and who else in the department is away then, with a warning when more than half of the department would be away. With ids, approves them (or rejects them with --reject, which needs -m REASON). No one decides their own request; a request already decided is refused with who decided it. Approving a software request is one transaction: the license is found by name (or as the one active license of the vendor and plan) or created from the request, a seat is bought if none is free, it is assigned to the requester, and the request is marked approved with its audit events; if any step fails nothing changes. The post-approve and post-reject hooks run after the decision is committed, with the event as JSON on standard input and OWATCH_EVENT set; a hook that fails or runs longer than 10 seconds only causes a warning.")
 
 /// `owatch approve …`: its commands, in help order.
 let approveCommands: [Command] = [
@@ -93,5 +90,6 @@ let approveCommands: [Command] = [
         ],
         access: .roles(adminOnly),
         examples: ["owatch approve", "owatch approve 12 13 -m 'enjoy'", "owatch approve --reject 14 -m 'we have a team plan already'"],
+        output: ApproveCommand.queueShape.docs + RequestCommand.shape.docs.map { FieldDoc($0.key, "approve ID: " + $0.doc) },
         run: ApproveCommand.run)
 ]

@@ -3,19 +3,23 @@ import OWKit
 
 /// `owatch charge`: the payments owatch has seen, and the ones an admin enters or removes.
 enum ChargeCommand {
-    static let columns = [
-        "id", "charged_on", "vendor", "amount", "amount_minor", "currency", "license", "origin", "invoice_no", "period",
-        "description", "source", "refund_of",
-    ]
-    static let tableColumns = ["id", "charged_on", "vendor", "amount", "license", "origin", "description"]
+    static let shape = Shape<Charge>(
+        [
+            Field("id", "charge id") { .int($0.id) },
+            Field("charged_on", "YYYY-MM-DD") { .text($0.chargedOn) },
+            Field("vendor", "vendor name") { .text($0.vendor) },
+            .money("amount", "the amount paid") { $0.amount },
+            Field("license", "the license it pays for, or null") { .text($0.license) },
+            Field("origin", "mail, statement or manual") { .text($0.origin) },
+            Field("invoice_no", "invoice number or null") { .text($0.invoiceNo) },
+            Field("period", "billing period the receipt names, or null") { .text($0.period) },
+            Field("description", "subject, statement text or note") { .text($0.description) },
+            Field("source", "where it was first seen, in words") { .text($0.source) },
+            Field("refund_of", "a refund (negative amount): the charge it pays back, or null") { .int($0.refundOf) },
+        ], table: ["id", "charged_on", "vendor", "amount", "license", "origin", "description"], converts: true)
 
-    static func record(_ c: Charge) -> Record {
-        Record([
-            ("id", .int(c.id)), ("charged_on", .text(c.chargedOn)), ("vendor", .text(c.vendor)), ("amount", .money(c.amount)),
-            ("license", .text(c.license)), ("origin", .text(c.origin)), ("invoice_no", .text(c.invoiceNo)), ("period", .text(c.period)),
-            ("description", .text(c.description)), ("source", .text(c.source)), ("refund_of", .int(c.refundOf)),
-        ])
-    }
+    /// `charge show`: every place the payment was seen, too.
+    static let detailShape = shape.adding([Field("sources", "charge show: every place the payment was seen") { .list($0.sources) }])
 
     static func list(_ inv: Invocation) throws {
         var f = Charges.Filter()
@@ -26,17 +30,12 @@ enum ChargeCommand {
         f.unmatchedOnly = inv.flag("unmatched")
         let s = inv.session
         let base = try BaseConverter.configured(s.ledger, today: s.now)
-        inv.emit(
-            try Charges.list(s.db, f).map { try ReportCommand.withBase(record($0), base, on: $0.chargedOn) },
-            columns: columns + (base == nil ? [] : ReportCommand.baseColumns(["amount"])), tableColumns: tableColumns)
+        try inv.emit(try Charges.list(s.db, f), as: shape, base: base, on: \.chargedOn)
         ReportCommand.warnMissingRates(inv, base)
     }
 
     static func show(_ inv: Invocation) throws {
-        let c = try Charges.get(inv.session.db, try Invocation.id(inv.argument(0), of: "charge"))
-        var r = record(c)
-        r.fields.append((key: "sources", value: .list(c.sources)))
-        inv.emit(r)
+        inv.emit(try Charges.get(inv.session.db, try Invocation.id(inv.argument(0), of: "charge")), as: detailShape)
     }
 
     static func add(_ inv: Invocation) throws {
@@ -45,7 +44,7 @@ enum ChargeCommand {
         let (charge, found) = try Charges.add(
             inv.session, vendor: inv.argument(0), amount: amount, on: day, license: inv.value("license"),
             note: inv.value("note"))
-        inv.emitChanged(record(charge), tableColumns: tableColumns)
+        inv.emitChanged(charge, as: shape)
         inv.note(
             "Added charge #\(charge.id): \(charge.vendor) \(charge.amount.display) on \(charge.chargedOn)"
                 + (charge.license.map { " (\($0))" } ?? " (matches no license)") + ".")
@@ -65,16 +64,7 @@ enum ChargeCommand {
 let chargeNoun = Noun(
     name: "charge", summary: "observed payments",
     description:
-        "A charge is a payment owatch has seen: a receipt or invoice, a card or bank statement line, or one entered by hand with charge add. One payment seen in several kinds of source (the receipt, then the card line days later) is one charge: same vendor and amount within config charges.match_window days either side (default 5d), not yet seen in that kind of source, with the same invoice number when both have one; charge show lists every place it was seen. In another currency (a card that converted a USD invoice to EUR) it is the same payment when the amounts agree within 3% at the day's exchange rate, and the charge keeps the invoice's amount; the earliest date seen is the day it was paid, whichever source was scanned first. Refunds (money in from a software vendor on a statement, credit notes and refund receipts in mail) are charges with a negative amount, linked by refund_of to the charge they pay back, and burn nets them. With config base_currency set, charge list adds base, base_minor, base_currency and rate_date (the rate of the charge's day). Each is matched to a license of its vendor, to an approved purchase, or to nothing (unmanaged spend); reports total them. charge remove takes one out of every total, resolves the findings it alone supported, and is audited; what a scan saw stays seen, so a rescan does not bring it back.",
-    jsonKeys: [
-        ("id", "charge id"), ("charged_on", "YYYY-MM-DD"), ("vendor", "vendor name"), ("amount", "the amount paid"),
-        ("license", "the license it pays for, or null"), ("origin", "mail, statement or manual"), ("invoice_no", "invoice number or null"),
-        ("period", "billing period the receipt names, or null"), ("description", "subject, statement text or note"),
-        ("source", "where it was first seen, in words"), ("sources", "charge show: every place the payment was seen"),
-        ("refund_of", "a refund (negative amount): the charge it pays back, or null"),
-        ("base", "with config base_currency: the amount in that currency, or null without a rate"),
-        ("base_currency", "with config base_currency: that currency"), ("rate_date", "the day of the rate used"),
-    ])
+        "A charge is a payment owatch has seen: a receipt or invoice, a card or bank statement line, or one entered by hand with charge add. One payment seen in several kinds of source (the receipt, then the card line days later) is one charge: same vendor and amount within config charges.match_window days either side (default 5d), not yet seen in that kind of source, with the same invoice number when both have one; charge show lists every place it was seen. In another currency (a card that converted a USD invoice to EUR) it is the same payment when the amounts agree within 3% at the day's exchange rate, and the charge keeps the invoice's amount; the earliest date seen is the day it was paid, whichever source was scanned first. Refunds (money in from a software vendor on a statement, credit notes and refund receipts in mail) are charges with a negative amount, linked by refund_of to the charge they pay back, and burn nets them. With config base_currency set, charge list adds base, base_minor, base_currency and rate_date (the rate of the charge's day). Each is matched to a license of its vendor, to an approved purchase, or to nothing (unmanaged spend); reports total them. charge remove takes one out of every total, resolves the findings it alone supported, and is audited; what a scan saw stays seen, so a rescan does not bring it back.")
 
 /// `owatch charge …`: its commands, in help order.
 let chargeCommands: [Command] = [
@@ -87,10 +77,10 @@ let chargeCommands: [Command] = [
         ],
         access: .roles(adminOnly),
         examples: ["owatch charge list --vendor notion --from 2026-11-01", "owatch charge list --unmatched --json"],
-        run: ChargeCommand.list),
+        output: ChargeCommand.shape.docs, run: ChargeCommand.list),
     Command(
         noun: "charge", verb: "show", summary: "show one charge and where it was seen", arguments: [Argument(name: "ID")],
-        access: .roles(adminOnly), examples: ["owatch charge show 12"], run: ChargeCommand.show),
+        access: .roles(adminOnly), examples: ["owatch charge show 12"], output: ChargeCommand.detailShape.docs, run: ChargeCommand.show),
     Command(
         noun: "charge", verb: "add", summary: "enter a payment by hand; it is matched like a scanned one",
         arguments: [Argument(name: "VENDOR"), Argument(name: "AMOUNT")],
@@ -99,7 +89,7 @@ let chargeCommands: [Command] = [
             Option("note", value: "TEXT", "what it was"),
         ],
         access: .roles(adminOnly), examples: ["owatch charge add notion 20.00 --on 2026-11-04 --note 'paid by bank transfer'"],
-        run: ChargeCommand.add),
+        output: ChargeCommand.shape.docs, run: ChargeCommand.add),
     Command(
         noun: "charge", verb: "remove", summary: "remove a charge recorded by mistake (audited; a rescan does not bring it back)",
         arguments: [Argument(name: "ID")],

@@ -8,7 +8,7 @@ enum ConfigCommand {
         guard let value = stored else {
             throw OWError.refused("\(key) is not set and has no default")
         }
-        inv.emit(Record([("key", .text(key)), ("value", .text(value))]), inTable: { inv.term.out(SafeText.visible(value) + "\n") })
+        inv.emit(valueShape.record(Setting(key: key, value: value)), inTable: { inv.term.out(SafeText.visible(value) + "\n") })
     }
 
     static func set(_ inv: Invocation) throws {
@@ -54,37 +54,48 @@ enum ConfigCommand {
     static func list(_ inv: Invocation) throws {
         if inv.flag("local") {
             let values = ClientConfig.read(environment: environment)
+            // A client setting has no default: an unset one is empty.
             inv.emit(
-                ClientConfig.keys.map {
-                    Record([
-                        ("key", .text($0)), ("value", .text(values[$0] ?? "")), ("default", .text("")), ("set", .bool(values[$0] != nil)),
-                    ])
-                })
+                ClientConfig.keys.map { Setting(key: $0, value: values[$0] ?? "", defaultValue: "", isSet: values[$0] != nil) },
+                as: settingShape)
             return
         }
         inv.emit(
-            try Config.list(inv.session.ledger).map {
-                Record([
-                    ("key", .text($0.key.name)), ("value", .text($0.value)), ("default", .text($0.key.defaultValue)),
-                    ("set", .bool($0.isSet)),
-                ])
-            })
+            try Config.list(inv.session.ledger).map { Setting(key: $0.key.name, value: $0.value, defaultValue: $0.key.defaultValue, isSet: $0.isSet) },
+            as: settingShape)
     }
+
+    /// One setting as `config list` shows it; `config get` gives its key and value only.
+    struct Setting {
+        let key: String
+        let value: String?
+        var defaultValue: String? = nil
+        var isSet = false
+    }
+
+    static let settingShape = Shape<Setting>([
+        Field("key", "setting name") { .text($0.key) },
+        Field("value", "effective value") { .text($0.value) },
+        Field("default", "default value") { .text($0.defaultValue) },
+        Field("set", "true when set explicitly") { .bool($0.isSet) },
+    ])
+
+    static let valueShape = Shape(Array(settingShape.fields.prefix(2)))
 }
 
 /// `owatch config`: its manual page.
 let configNoun = Noun(
     name: "config", summary: "ledger settings",
     description: "Settings live in the ledger. Keys: "
-        + Config.keys.map { "\($0.name) (\($0.summary)\($0.defaultValue.map { "; default \($0)" } ?? ""))" }.joined(separator: "; ") + ".",
-    jsonKeys: [("key", "setting name"), ("value", "effective value"), ("default", "default value"), ("set", "true when set explicitly")])
+        + Config.keys.map { "\($0.name) (\($0.summary)\($0.defaultValue.map { "; default \($0)" } ?? ""))" }.joined(separator: "; ") + ".")
 
 /// `owatch config …`: its commands, in help order.
 let configCommands: [Command] = [
     Command(
         noun: "config", verb: "get", summary: "print a setting's value", arguments: [Argument(name: "KEY")],
         options: [localSetting],
-        access: .roles(adminOnly), examples: ["owatch config get token.ttl", "owatch config get --local remote"], run: ConfigCommand.get),
+        access: .roles(adminOnly), examples: ["owatch config get token.ttl", "owatch config get --local remote"],
+        output: ConfigCommand.valueShape.docs, run: ConfigCommand.get),
     Command(
         noun: "config", verb: "set", summary: "change a setting", arguments: [Argument(name: "KEY"), Argument(name: "VALUE")],
         options: [localSetting],
@@ -99,5 +110,6 @@ let configCommands: [Command] = [
         options: [localSetting], access: .roles(adminOnly), examples: ["owatch config unset token.ttl"], run: ConfigCommand.unset),
     Command(
         noun: "config", verb: "list", summary: "list every setting with its value and default",
-        options: [localSetting], access: .roles(adminOnly), examples: ["owatch config list"], run: ConfigCommand.list),
+        options: [localSetting], access: .roles(adminOnly), examples: ["owatch config list"],
+        output: ConfigCommand.settingShape.docs, run: ConfigCommand.list),
 ]

@@ -4,28 +4,35 @@ import OWKit
 
 /// `owatch rate`: exchange rates set by hand, listed, and imported from rate files.
 enum RateCommand {
-    static let columns = ["from", "to", "day", "rate", "source"]
+    static let shape = Shape<ExchangeRate>([
+        Field("from", "currency converted from") { .text($0.from) },
+        Field("to", "currency converted to") { .text($0.to) },
+        Field("day", "YYYY-MM-DD the rate is for") { .text($0.day) },
+        Field("rate", "1 from = rate to") { .json(.number($0.rate)) },
+        Field("source", "manual, or the file imported") { .text($0.source) },
+    ])
 
-    static func record(_ r: ExchangeRate) -> Record {
-        Record([
-            ("from", .text(r.from)), ("to", .text(r.to)), ("day", .text(r.day)), ("rate", .json(.number(r.rate))),
-            ("source", .text(r.source)),
-        ])
-    }
+    static let importShape = Shape<Rates.ImportOutcome>([
+        Field("format", "the file's format: ecb or plain") { .text($0.format) },
+        Field("rates", "rates read") { .int(Int64($0.rates)) },
+        Field("changed", "rates new or changed") { .int(Int64($0.changed)) },
+        Field("days", "days the rates are for") { .int(Int64($0.days)) },
+        Field("skipped_currencies", "currencies owatch does not know, skipped") { .list($0.skippedCurrencies) },
+    ])
 
     static func set(_ inv: Invocation) throws {
         let s = inv.session
         let r = try Rates.set(
             s, from: try Currency.parse(inv.argument(0)), to: try Currency.parse(inv.argument(1)), rate: inv.argument(2),
             on: try inv.day("on") ?? s.now)
-        inv.emitChanged(record(r), tableColumns: columns)
+        inv.emitChanged(r, as: shape)
         inv.note("1 \(r.from) = \(r.rate) \(r.to) from \(r.day).")
     }
 
     static func list(_ inv: Invocation) throws {
         inv.emit(
-            try Rates.list(inv.session.db, currency: try inv.currency("currency"), on: try inv.day("on"), all: inv.flag("all")).map(record),
-            columns: columns)
+            try Rates.list(inv.session.db, currency: try inv.currency("currency"), on: try inv.day("on"), all: inv.flag("all")),
+            as: shape)
     }
 
     static func importFile(_ inv: Invocation) throws {
@@ -33,11 +40,7 @@ enum RateCommand {
         let (text, _) = try CSV.readText(path)
         let source = path == "-" ? "stdin" : (path as NSString).lastPathComponent
         let outcome = try Rates.importText(inv.session, text: text, source: source)
-        inv.emit(
-            Record([
-                ("format", .text(outcome.format)), ("rates", .int(Int64(outcome.rates))), ("changed", .int(Int64(outcome.changed))),
-                ("days", .int(Int64(outcome.days))), ("skipped_currencies", .list(outcome.skippedCurrencies)),
-            ]))
+        inv.emit(outcome, as: importShape)
         inv.note(
             "Imported \(outcome.rates) rate(s) for \(outcome.days) day(s) from \(path) (\(outcome.changed) new or changed)."
                 + (outcome.skippedCurrencies.isEmpty
@@ -49,13 +52,7 @@ enum RateCommand {
 let rateNoun = Noun(
     name: "rate", summary: "exchange rates for totals in one currency",
     description:
-        "Rates are dated: 1 FROM is worth RATE TO on that day. A charge converts at the rate of its day or the nearest earlier one; a contract's monthly cost at the rate of the month reported (its last day, or today for the current month). A pair with no rate of its own uses the inverse of the opposite pair, or goes through a currency both are quoted against (the ECB quotes everything against EUR), at the older of the two rates. rate import reads the European Central Bank's reference-rate files as published (eurofxref-hist.csv, and the daily eurofxref.csv with dates such as 05 January 2024; N/A cells and currencies owatch does not know, such as retired ones, are skipped) and plain CSV with the columns date, from, to, rate; a bad line stops the import with its number and nothing is written. With config base_currency set, reports, the summary and the dashboard add one total in that currency beside the per-currency figures; an amount with no rate is never dropped or summed silently: it is shown apart, with a warning naming the rate to add. In JSON and CSV a row with one amount gains base, base_minor, base_currency and rate_date; a row with several amounts X gains X_base and X_base_minor for each.",
-    jsonKeys: [
-        ("from", "currency converted from"), ("to", "currency converted to"), ("day", "YYYY-MM-DD the rate is for"),
-        ("rate", "1 from = rate to"),
-        ("source", "manual, or the file imported"), ("base", "reports: the amount in the base currency"),
-        ("base_minor", "the same in minor units"), ("base_currency", "config base_currency"), ("rate_date", "the day of the rate used"),
-    ])
+        "Rates are dated: 1 FROM is worth RATE TO on that day. A charge converts at the rate of its day or the nearest earlier one; a contract's monthly cost at the rate of the month reported (its last day, or today for the current month). A pair with no rate of its own uses the inverse of the opposite pair, or goes through a currency both are quoted against (the ECB quotes everything against EUR), at the older of the two rates. rate import reads the European Central Bank's reference-rate files as published (eurofxref-hist.csv, and the daily eurofxref.csv with dates such as 05 January 2024; N/A cells and currencies owatch does not know, such as retired ones, are skipped) and plain CSV with the columns date, from, to, rate; a bad line stops the import with its number and nothing is written. With config base_currency set, reports, the summary and the dashboard add one total in that currency beside the per-currency figures; an amount with no rate is never dropped or summed silently: it is shown apart, with a warning naming the rate to add. In JSON and CSV a row with one amount gains base, base_minor, base_currency and rate_date; a row with several amounts X gains X_base and X_base_minor for each.")
 
 /// `owatch rate …`: its commands, in help order.
 let rateCommands: [Command] = [
@@ -64,14 +61,15 @@ let rateCommands: [Command] = [
         arguments: [Argument(name: "FROM"), Argument(name: "TO"), Argument(name: "RATE")],
         options: [Option("on", value: "DATE", "the day the rate is for (default: today)")],
         access: .roles(adminOnly), examples: ["owatch rate set USD EUR 0.9210 --on 2026-11-02", "owatch rate set GBP EUR 1.1420"],
-        run: RateCommand.set),
+        output: RateCommand.shape.docs, run: RateCommand.set),
     Command(
         noun: "rate", verb: "list", summary: "the latest rate of each currency pair, or every dated rate with --all",
         options: [
             Option("currency", value: "CODE", "only pairs with this currency"), Option("on", value: "DATE", "rates in effect on that day"),
             Option("all", "every dated rate, not just the latest of each pair"),
         ],
-        access: .roles(adminOnly), examples: ["owatch rate list", "owatch rate list --currency USD --all --json"], run: RateCommand.list),
+        access: .roles(adminOnly), examples: ["owatch rate list", "owatch rate list --currency USD --all --json"],
+        output: RateCommand.shape.docs, run: RateCommand.list),
     Command(
         noun: "rate", verb: "import",
         summary: "import the ECB's reference rates (eurofxref-hist.csv, eurofxref.csv) or a date,from,to,rate CSV",
@@ -81,5 +79,5 @@ let rateCommands: [Command] = [
             "curl -sO https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip && unzip eurofxref-hist.zip && owatch rate import eurofxref-hist.csv",
             "owatch rate import rates.csv",
         ],
-        run: RateCommand.importFile),
+        output: RateCommand.importShape.docs, run: RateCommand.importFile),
 ]

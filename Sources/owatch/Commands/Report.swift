@@ -72,11 +72,7 @@ enum ReportCommand {
 
     /// The record with its amounts also in the base currency, at the rate of `day`.
     static func withBase(_ r: Record, _ base: BaseConverter?, on day: String) throws -> Record {
-        guard let base else { return r }
-        let amounts = r.fields.compactMap { f -> (key: String, money: Money)? in
-            if case .money(let m?) = f.value { (f.key, m) } else { nil }
-        }
-        return Record(r.fields + (try base.fields(amounts, on: day)))
+        try base?.adding(to: r, on: day) ?? r
     }
 
     /// The summary's totals in the base currency, with what stayed apart for want of a rate.

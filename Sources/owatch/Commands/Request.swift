@@ -3,22 +3,25 @@ import OWCLI
 import OWKit
 
 enum RequestCommand {
-    static let columns = [
-        "id", "kind", "status", "requester", "summary", "cost", "cost_minor", "currency", "reason", "leave_from", "leave_to",
-        "leave_type", "days", "license", "created_at", "decided_at", "decided_by", "note",
-    ]
-    static let tableColumns = ["id", "kind", "status", "requester", "summary", "cost", "created_at", "decided_by"]
-
-    static func record(_ r: Request) -> Record {
-        Record([
-            ("id", .int(r.id)), ("kind", .text(r.kind.rawValue)), ("status", .text(r.status.rawValue)), ("requester", .text(r.requester)),
-            ("summary", .text(r.summary)), ("cost", .money(r.cost)), ("reason", .text(r.reason)), ("leave_from", .text(r.leaveFrom)),
-            ("leave_to", .text(r.leaveTo)), ("leave_type", .text(r.leaveType)),
-            ("days", r.leaveHalfDays.map { .json(.number(Leave.days(Int($0)))) } ?? .text(nil)),
-            ("license", .text(r.license)), ("created_at", .text(r.createdAt)), ("decided_at", .text(r.decidedAt)),
-            ("decided_by", .text(r.decidedBy)), ("note", .text(r.note)),
-        ])
-    }
+    static let shape = Shape<Request>(
+        [
+            Field("id", "request id") { .int($0.id) },
+            Field("kind", "software, leave or purchase") { .text($0.kind.rawValue) },
+            Field("status", "pending, approved, rejected or cancelled") { .text($0.status.rawValue) },
+            Field("requester", "who asked") { .text($0.requester) },
+            Field("summary", "what was asked for") { .text($0.summary) },
+            .money("cost", "price, if any") { $0.cost },
+            Field("reason", "why") { .text($0.reason) },
+            Field("leave_from", "leave: first day") { .text($0.leaveFrom) },
+            Field("leave_to", "leave: last day") { .text($0.leaveTo) },
+            Field("leave_type", "vacation, sick or unpaid") { .text($0.leaveType) },
+            Field("days", "leave: working days") { r in r.leaveHalfDays.map { .json(.number(Leave.days(Int($0)))) } ?? .text(nil) },
+            Field("license", "software: the license the seat came from") { .text($0.license) },
+            Field("created_at", "RFC 3339") { .text($0.createdAt) },
+            Field("decided_at", "RFC 3339") { .text($0.decidedAt) },
+            Field("decided_by", "the admin who decided") { .text($0.decidedBy) },
+            Field("note", "the decision's note or reason") { .text($0.note) },
+        ], table: ["id", "kind", "status", "requester", "summary", "cost", "created_at", "decided_by"])
 
     static func report(_ inv: Invocation, _ outcome: RequestOutcome) {
         for w in outcome.warnings { inv.warn(w) }
@@ -62,7 +65,7 @@ enum RequestCommand {
             try refuse(inv, ["vendor", "plan", "seats", "period", "from", "to", "type", "half-day", "force"], for: kind)
             outcome = try Requests.newPurchase(s, item: inv.argument(1), cost: cost, reason: inv.value("reason"))
         }
-        inv.emitChanged(record(outcome.request), tableColumns: tableColumns)
+        inv.emitChanged(outcome.request, as: shape)
         var message = "Request #\(outcome.request.id) (\(outcome.request.summary)) is waiting for an admin."
         if let b = outcome.remainingLeave {
             message +=
@@ -82,16 +85,16 @@ enum RequestCommand {
         f.status = inv.choice("status")
         f.kind = inv.choice("kind")
         f.user = inv.value("user")
-        inv.emit(try Requests.list(inv.session, f).map(record), columns: columns, tableColumns: tableColumns)
+        inv.emit(try Requests.list(inv.session, f), as: shape)
     }
 
     static func show(_ inv: Invocation) throws {
-        inv.emit(record(try Requests.visible(inv.session, try Invocation.id(inv.argument(0), of: "request"))))
+        inv.emit(try Requests.visible(inv.session, try Invocation.id(inv.argument(0), of: "request")), as: shape)
     }
 
     static func cancel(_ inv: Invocation) throws {
         let outcome = try Requests.cancel(inv.session, try Invocation.id(inv.argument(0), of: "request"))
-        inv.emitChanged(record(outcome.request), tableColumns: tableColumns)
+        inv.emitChanged(outcome.request, as: shape)
         inv.note("Cancelled request #\(outcome.request.id).")
     }
 }
@@ -100,14 +103,7 @@ enum RequestCommand {
 let requestNoun = Noun(
     name: "request", summary: "ask for software, leave or purchases",
     description:
-        "Employees and admins ask; admins decide with owatch approve. A request is pending until it is approved, rejected or cancelled by its requester, and nothing else. Software requests name the software and optionally its vendor, plan, seats and price. Leave counts working days, Monday to Friday minus the holidays in config leave.holidays; half days are allowed; vacation draws on a yearly allowance (config leave.allowance, or leave.allowance.NAME for one person) together with pending requests, and a request beyond the balance or overlapping the person's own pending or approved leave is refused with the dates named. Sick and unpaid leave do not draw on the allowance. An approved purchase is recorded as expected spend. The post-request hook runs after a request is made.",
-    jsonKeys: [
-        ("id", "request id"), ("kind", "software, leave or purchase"), ("status", "pending, approved, rejected or cancelled"),
-        ("requester", "who asked"), ("summary", "what was asked for"), ("cost", "price, if any"), ("reason", "why"),
-        ("leave_from", "leave: first day"), ("leave_to", "leave: last day"), ("leave_type", "vacation, sick or unpaid"),
-        ("days", "leave: working days"), ("license", "software: the license the seat came from"), ("created_at", "RFC 3339"),
-        ("decided_at", "RFC 3339"), ("decided_by", "the admin who decided"), ("note", "the decision's note or reason"),
-    ])
+        "Employees and admins ask; admins decide with owatch approve. A request is pending until it is approved, rejected or cancelled by its requester, and nothing else. Software requests name the software and optionally its vendor, plan, seats and price. Leave counts working days, Monday to Friday minus the holidays in config leave.holidays; half days are allowed; vacation draws on a yearly allowance (config leave.allowance, or leave.allowance.NAME for one person) together with pending requests, and a request beyond the balance or overlapping the person's own pending or approved leave is refused with the dates named. Sick and unpaid leave do not draw on the allowance. An approved purchase is recorded as expected spend. The post-request hook runs after a request is made.")
 
 /// `owatch request …`: its commands, in help order.
 let requestCommands: [Command] = [
@@ -135,7 +131,7 @@ let requestCommands: [Command] = [
             "owatch request new leave --from 2026-12-04 --half-day --type sick",
             "owatch request new purchase 'USB-C dock' --cost 189.00 --reason 'new desk'",
         ],
-        run: RequestCommand.new),
+        output: RequestCommand.shape.docs, run: RequestCommand.new),
     Command(
         noun: "request", verb: "list", summary: "list requests (your own; admins: --all)",
         options: [
@@ -145,11 +141,11 @@ let requestCommands: [Command] = [
             Option("user", value: "USER", "only this person's requests (admins)"),
         ],
         access: .roles([.admin, .employee]),
-        examples: ["owatch request list", "owatch request list --all --status pending --json | jq length"], run: RequestCommand.list),
+        examples: ["owatch request list", "owatch request list --all --status pending --json | jq length"], output: RequestCommand.shape.docs, run: RequestCommand.list),
     Command(
         noun: "request", verb: "show", summary: "show one request", arguments: [Argument(name: "ID")],
-        access: .roles([.admin, .employee]), examples: ["owatch request show 12"], run: RequestCommand.show),
+        access: .roles([.admin, .employee]), examples: ["owatch request show 12"], output: RequestCommand.shape.docs, run: RequestCommand.show),
     Command(
         noun: "request", verb: "cancel", summary: "withdraw your pending request", arguments: [Argument(name: "ID")],
-        access: .roles([.admin, .employee]), examples: ["owatch request cancel 12"], run: RequestCommand.cancel),
+        access: .roles([.admin, .employee]), examples: ["owatch request cancel 12"], output: RequestCommand.shape.docs, run: RequestCommand.cancel),
 ]

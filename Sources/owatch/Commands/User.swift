@@ -3,13 +3,72 @@ import OWCLI
 import OWKit
 
 enum UserCommand {
-    static func record(_ u: User) -> Record {
-        Record([
-            ("name", .text(u.name)), ("role", .text(u.role.rawValue)), ("dept", .text(u.dept)), ("email", .text(u.email)),
-            ("status", .text(u.status.rawValue)), ("created_at", .text(u.createdAt)), ("offboarded_at", .text(u.offboardedAt)),
-            ("full_name", .text(u.fullName)),
-        ])
+    static let shape = Shape<User>([
+        Field("name", "user name") { .text($0.name) },
+        Field("role", "admin, employee or scanner") { .text($0.role.rawValue) },
+        Field("dept", "department or null") { .text($0.dept) },
+        Field("email", "email or null") { .text($0.email) },
+        Field("status", "active or offboarded") { .text($0.status.rawValue) },
+        Field("created_at", "RFC 3339 time") { .text($0.createdAt) },
+        Field("offboarded_at", "RFC 3339 time or null") { .text($0.offboardedAt) },
+        Field("full_name", "the person's full name or null") { .text($0.fullName) },
+    ])
+
+    /// A token just issued, and the file it went to (nil: it is printed).
+    struct Issued {
+        let token: IssuedToken
+        var file: String? = nil
     }
+
+    static let tokenFile = Field<Issued>("token_file", "user add, user token: the file the token was written to") { $0.file.map { .text($0) } }
+    static let tokenText = Field<Issued>("token", "user add, user token without a file: the token itself") {
+        $0.file == nil ? .text($0.token.text) : nil
+    }
+    static let tokenUser = Field<Issued>("user", "user token: whose token it is") { .text($0.token.claims.subject) }
+    static let tokenID = Field<Issued>("jti", "user token: the token's id") { .text($0.token.claims.id) }
+    static let tokenExpiry = Field<Issued>("expires_at", "user token: RFC 3339 time it expires") { .text($0.token.claims.expiresAt) }
+
+    static let issuedShape = Shape([tokenUser, tokenID, tokenExpiry, tokenFile, tokenText])
+    static let tokenFilesShape = Shape([
+        tokenUser, Field("role", "user token --all: the role it carries") { .text($0.token.claims.role.rawValue) }, tokenID, tokenExpiry, tokenFile,
+    ])
+
+    struct Added {
+        let user: User
+        let issued: Issued
+    }
+
+    static let addedShape = shape.pulledBack { (a: Added) in a.user }.adding(
+        [tokenFile, tokenText].map { $0.pulledBack { (a: Added) in a.issued } } + [
+            Field("token_expires_at", "user add: RFC 3339 time the token expires") { .text($0.issued.token.claims.expiresAt) }
+        ])
+
+    struct Detail {
+        let user: User
+        let activeTokens: Int
+        let licenses: [License]
+    }
+
+    static let detailShape = shape.pulledBack { (d: Detail) in d.user }.adding([
+        Field("active_tokens", "user show: tokens neither expired nor revoked") { .int(Int64($0.activeTokens)) },
+        Field("licenses", "user show: licenses they hold a seat of") { .list($0.licenses.map(\.name)) },
+        Field("monthly_cost", "user show: what their seats cost a month, per currency") {
+            .list(Licenses.seatCostByCurrency($0.licenses).map(\.display))
+        },
+    ])
+
+    static let offboardedShape = shape.pulledBack { (o: Users.Offboarding) in o.user }.adding([
+        Field("revoked_tokens", "user offboard: tokens revoked") { .int(Int64($0.revokedTokens)) },
+        Field("freed_seats", "user offboard: licenses a seat was freed of") { .list($0.freedSeats) },
+        Field("monthly_saving", "user offboard: what the freed seats cost a month, per currency") { .list($0.monthlySaving.map(\.display)) },
+    ])
+
+    static let syncShape = Shape<DirectorySync.Change>([
+        Field("change", "user sync: add, email, dept, name, offboard, missing or kept") { .text($0.kind.rawValue) },
+        Field("user", "user sync: the user name") { .text($0.user) },
+        Field("email", "user sync: their e-mail") { .text($0.email) },
+        Field("what", "user sync: what changes") { .text($0.what) },
+    ])
 
     static func add(_ inv: Invocation) throws {
         guard let roleText = inv.value("role") else {
@@ -21,50 +80,45 @@ enum UserCommand {
         let (user, token) = try Users.addWithToken(
             inv.session, name: name, role: role, dept: inv.value("dept"), email: inv.value("email"),
             fullName: inv.value("full-name"), ttl: try inv.duration("expires"))
-        var r = record(user)
-        if let out = inv.value("token-out") {
-            try FileSystem.writeAtomically(out, contents: token.text + "\n")
-            r.fields.append((key: "token_file", value: .text(out)))
+        let file = inv.value("token-out")
+        if let file {
+            try FileSystem.writeAtomically(file, contents: token.text + "\n")
             inv.note(
-                "Added \(user.name) (\(role.rawValue)). Token written to \(out) (mode 0600); they install it with `owatch login \(out)`.")
+                "Added \(user.name) (\(role.rawValue)). Token written to \(file) (mode 0600); they install it with `owatch login \(file)`.")
         } else {
-            r.fields.append((key: "token", value: .text(token.text)))
             inv.note("Added \(user.name) (\(role.rawValue)). Hand them the token privately; they install it with `owatch login FILE`.")
         }
-        r.fields.append((key: "token_expires_at", value: .text(token.claims.expiresAt)))
-        inv.emit(r)
+        inv.emit(Added(user: user, issued: Issued(token: token, file: file)), as: addedShape)
     }
 
     static func list(_ inv: Invocation) throws {
         let role = try inv.value("role").map(Role.parse)
         let users = try Users.list(inv.session.db, includeOffboarded: !inv.flag("active"), role: role, dept: inv.value("dept"))
-        inv.emit(users.map(record), columns: ["name", "role", "dept", "email", "status", "created_at", "offboarded_at", "full_name"])
+        inv.emit(users, as: shape)
     }
 
     static func show(_ inv: Invocation) throws {
         let user = try Users.get(inv.session.db, inv.argument(0))
-        var r = record(user)
         let tokens = try Users.tokens(inv.session.db, user: user.name)
         let now = Time.rfc3339(Date())
-        r.fields.append((key: "active_tokens", value: .int(Int64(tokens.filter { $0.revokedAt == nil && $0.expiresAt > now }.count))))
         var held = LicenseFilter()
         held.holder = user.name
-        let licenses = try Licenses.list(inv.session.db, filter: held)
-        r.fields.append((key: "licenses", value: .list(licenses.map(\.name))))
-        r.fields.append((key: "monthly_cost", value: .list(Licenses.seatCostByCurrency(licenses).map(\.display))))
-        inv.emit(r)
+        let detail = Detail(
+            user: user, activeTokens: tokens.filter { $0.revokedAt == nil && $0.expiresAt > now }.count,
+            licenses: try Licenses.list(inv.session.db, filter: held))
+        inv.emit(detail, as: detailShape)
     }
 
     static func edit(_ inv: Invocation) throws {
         let user = try Users.edit(
             inv.session, name: inv.argument(0), dept: inv.value("dept"), email: inv.value("email"),
             fullName: inv.value("full-name"))
-        inv.emitChanged(record(user), tableColumns: ["name", "full_name", "dept", "email"])
+        inv.emitChanged(user, as: shape.showing(["name", "full_name", "dept", "email"]))
     }
 
     static func reactivate(_ inv: Invocation) throws {
         let user = try Users.reactivate(inv.session, name: inv.argument(0))
-        inv.emitChanged(record(user), tableColumns: ["name", "role", "status"])
+        inv.emitChanged(user, as: shape.showing(["name", "role", "status"]))
         inv.note(
             "\(user.name) is active again as \(user.role.rawValue). Their old tokens stay revoked: "
                 + "issue one with `owatch user token \(ShellWord.quoted(user.name)) --out FILE`.")
@@ -72,7 +126,7 @@ enum UserCommand {
 
     static func role(_ inv: Invocation) throws {
         let user = try Users.setRole(inv.session, name: inv.argument(0), role: try Role.parse(inv.argument(1)))
-        inv.emit(record(user))
+        inv.emit(user, as: shape)
         inv.note(
             "\(user.name) is now \(user.role.rawValue); tokens issued for their old role no longer work. Issue a new one with `owatch user token \(user.name)`."
         )
@@ -89,18 +143,9 @@ enum UserCommand {
         if let out = inv.value("out") {
             try FileSystem.writeAtomically(out, contents: token.text + "\n")
             inv.note("Token for \(token.claims.subject) written to \(out) (mode 0600), valid until \(token.claims.expiresAt).")
-            inv.emit(
-                Record([
-                    ("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)),
-                    ("expires_at", .text(token.claims.expiresAt)), ("token_file", .text(out)),
-                ]), inTable: {})
+            inv.emit(issuedShape.record(Issued(token: token, file: out)), inTable: {})
         } else {
-            inv.emit(
-                Record([
-                    ("user", .text(token.claims.subject)), ("jti", .text(token.claims.id)), ("expires_at", .text(token.claims.expiresAt)),
-                    ("token", .text(token.text)),
-                ]),
-                inTable: { inv.term.out(token.text + "\n") })  // bare, so `owatch user token bob > bob.token` works
+            inv.emit(issuedShape.record(Issued(token: token)), inTable: { inv.term.out(token.text + "\n") })  // bare, so `owatch user token bob > bob.token` works
         }
     }
 
@@ -123,17 +168,13 @@ enum UserCommand {
                 hint: "choose an empty --out-dir")
         }
         let issued = try Users.issueTokens(inv.session, role: role, ttl: try inv.duration("expires"))
-        var rows: [Record] = []
+        var written: [Issued] = []
         for token in issued {
             let file = dir + "/" + token.claims.subject + ".token"
             try FileSystem.writeAtomically(file, contents: token.text + "\n")
-            rows.append(
-                Record([
-                    ("user", .text(token.claims.subject)), ("role", .text(token.claims.role.rawValue)), ("jti", .text(token.claims.id)),
-                    ("expires_at", .text(token.claims.expiresAt)), ("token_file", .text(file)),
-                ]))
+            written.append(Issued(token: token, file: file))
         }
-        inv.emit(rows, columns: ["user", "role", "jti", "expires_at", "token_file"])
+        inv.emit(written, as: tokenFilesShape)
         inv.note("Wrote \(issued.count) token file(s) (mode 0600) to \(dir). Hand each to its person privately.")
     }
 
@@ -141,11 +182,7 @@ enum UserCommand {
         let user = try Users.get(inv.session.db, inv.argument(0))
         try inv.confirm("Offboard \(user.name): revoke their tokens and free their seats?")
         let result = try Users.offboard(inv.session, name: user.name)
-        var r = record(result.user)
-        r.fields.append((key: "revoked_tokens", value: .int(Int64(result.revokedTokens))))
-        r.fields.append((key: "freed_seats", value: .list(result.freedSeats)))
-        r.fields.append((key: "monthly_saving", value: .list(result.monthlySaving.map(\.display))))
-        inv.emit(r)
+        inv.emit(result, as: offboardedShape)
         let saving = result.monthlySaving.isEmpty ? "nothing" : result.monthlySaving.map(\.display).joined(separator: " + ")
         inv.note(
             "Offboarded \(result.user.name): revoked \(result.revokedTokens) token(s), freed \(result.freedSeats.count) seat(s) worth \(saving) a month."
@@ -161,13 +198,7 @@ extension UserCommand {
         let format: DirectoryFormat? = inv.choice("from")
         let o = try DirectorySync.run(
             inv.session, text: text, format: format, dryRun: inv.flag("dry-run"), offboardMissing: inv.flag("offboard-missing"))
-        inv.emit(
-            o.changes.map {
-                Record([
-                    ("change", .text($0.kind.rawValue)), ("user", .text($0.user)), ("email", .text($0.email)), ("what", .text($0.what)),
-                ])
-            },
-            columns: ["change", "user", "email", "what"])
+        inv.emit(o.changes, as: syncShape)
         let count = { (k: DirectorySync.ChangeKind) in o.changes.filter { $0.kind == k }.count }
         let saving = o.monthlySaving.isEmpty ? "" : ", saving " + o.monthlySaving.map(\.display).joined(separator: " + ") + " a month"
         inv.note(
@@ -183,14 +214,7 @@ extension UserCommand {
 let userNoun = Noun(
     name: "user", summary: "manage the people of the office",
     description:
-        "user sync FILE reads a directory export, recognised by its header row (--from forces google, okta, entra, scim or csv): the Google Workspace admin console user download (First Name [Required], Last Name [Required], Email Address [Required], Org Unit Path [Required], Department, Status [READ ONLY] with Active, Suspended or Archived, Last Sign In [READ ONLY] where Never logged in means never); Okta's user export as CSV (login or Username, email, firstName, lastName, status, lastLogin, with or without the profile. prefix) or the JSON of /api/v1/users (status, lastLogin, profile.login, profile.email, profile.department); the Microsoft Entra ID Download users CSV (userPrincipalName, displayName, mail, department, accountEnabled); a SCIM 2.0 ListResponse or array of Users (RFC 7643: userName, name, emails, active, the enterprise extension's department); and CSV with name,email,department,status. It prints one diff (change: add, email, dept, name, offboard, missing or kept) before it changes anything; --dry-run prints only the diff. People are matched by e-mail, then by full name, then an address whose local part is the user name of someone without an e-mail. New people are employees named after their address's local part, folded to ASCII and made unique (zoë.lefèvre@ becomes zoe.lefevre, with Zoë Lefèvre as the full name). Suspended, deprovisioned, archived or disabled people are offboarded exactly as user offboard does (seats freed, tokens revoked) and the monthly saving is printed; Okta's STAGED, PROVISIONED, LOCKED_OUT, RECOVERY and PASSWORD_EXPIRED never offboard anyone. Active people the export does not list are reported as missing (their seats count as orphaned in report reclaim) and offboarded only with --offboard-missing. Admins and scanners are never offboarded or demoted by a sync. A row without e-mail, a repeated e-mail or a status the format does not define is reported by line (the header is line 1) and nothing is written; the whole diff is one transaction with its audit events, and the same export synced twice changes nothing the second time. People have one role: admin (approves; manages licenses, users and configuration), employee (requests; sees their own requests and seats) or scanner (may run scans and nothing else). Changing a role makes every token issued for the old role stop working. Offboarding revokes every token the person was issued and frees their seats; user reactivate brings the person back (a new token is needed). The last active admin can be neither demoted nor offboarded. user token --all --out-dir DIR re-issues tokens for everyone (or one --role) into NAME.token files, mode 0600. Holding the issuer key is a way back in: owatch user token NAME --key PATH mints a token without a valid one, refused unless the key's public half is an unrevoked issuer of the ledger, and audited with the actor issuer.",
-    jsonKeys: [
-        ("name", "user name"), ("role", "admin, employee or scanner"), ("dept", "department or null"), ("email", "email or null"),
-        ("status", "active or offboarded"), ("created_at", "RFC 3339 time"), ("offboarded_at", "RFC 3339 time or null"),
-        ("full_name", "the person's full name or null"),
-        ("active_tokens", "user show: tokens neither expired nor revoked"), ("licenses", "user show: licenses they hold a seat of"),
-        ("monthly_cost", "user show: what their seats cost a month, per currency"),
-    ])
+        "user sync FILE reads a directory export, recognised by its header row (--from forces google, okta, entra, scim or csv): the Google Workspace admin console user download (First Name [Required], Last Name [Required], Email Address [Required], Org Unit Path [Required], Department, Status [READ ONLY] with Active, Suspended or Archived, Last Sign In [READ ONLY] where Never logged in means never); Okta's user export as CSV (login or Username, email, firstName, lastName, status, lastLogin, with or without the profile. prefix) or the JSON of /api/v1/users (status, lastLogin, profile.login, profile.email, profile.department); the Microsoft Entra ID Download users CSV (userPrincipalName, displayName, mail, department, accountEnabled); a SCIM 2.0 ListResponse or array of Users (RFC 7643: userName, name, emails, active, the enterprise extension's department); and CSV with name,email,department,status. It prints one diff (change: add, email, dept, name, offboard, missing or kept) before it changes anything; --dry-run prints only the diff. People are matched by e-mail, then by full name, then an address whose local part is the user name of someone without an e-mail. New people are employees named after their address's local part, folded to ASCII and made unique (zoë.lefèvre@ becomes zoe.lefevre, with Zoë Lefèvre as the full name). Suspended, deprovisioned, archived or disabled people are offboarded exactly as user offboard does (seats freed, tokens revoked) and the monthly saving is printed; Okta's STAGED, PROVISIONED, LOCKED_OUT, RECOVERY and PASSWORD_EXPIRED never offboard anyone. Active people the export does not list are reported as missing (their seats count as orphaned in report reclaim) and offboarded only with --offboard-missing. Admins and scanners are never offboarded or demoted by a sync. A row without e-mail, a repeated e-mail or a status the format does not define is reported by line (the header is line 1) and nothing is written; the whole diff is one transaction with its audit events, and the same export synced twice changes nothing the second time. People have one role: admin (approves; manages licenses, users and configuration), employee (requests; sees their own requests and seats) or scanner (may run scans and nothing else). Changing a role makes every token issued for the old role stop working. Offboarding revokes every token the person was issued and frees their seats; user reactivate brings the person back (a new token is needed). The last active admin can be neither demoted nor offboarded. user token --all --out-dir DIR re-issues tokens for everyone (or one --role) into NAME.token files, mode 0600. Holding the issuer key is a way back in: owatch user token NAME --key PATH mints a token without a valid one, refused unless the key's public half is an unrevoked issuer of the ledger, and audited with the actor issuer.")
 
 /// `owatch user …`: its commands, in help order.
 let userCommands: [Command] = [
@@ -210,7 +234,7 @@ let userCommands: [Command] = [
             "owatch user add bob --role employee --dept sales --token-out bob.token",
             "owatch user add cron --role scanner --token-out /etc/owatch/scanner.token",
         ],
-        run: UserCommand.add),
+        output: UserCommand.addedShape.docs, run: UserCommand.add),
     Command(
         noun: "user", verb: "list", summary: "list people",
         options: [
@@ -220,10 +244,10 @@ let userCommands: [Command] = [
         ],
         access: .roles(adminOnly),
         examples: ["owatch user list", "owatch user list --json | jq -r '.[] | select(.role==\"admin\") | .name'"],
-        run: UserCommand.list),
+        output: UserCommand.shape.docs, run: UserCommand.list),
     Command(
         noun: "user", verb: "show", summary: "show one person", arguments: [Argument(name: "NAME")],
-        access: .roles(adminOnly), examples: ["owatch user show bob --json"], run: UserCommand.show),
+        access: .roles(adminOnly), examples: ["owatch user show bob --json"], output: UserCommand.detailShape.docs, run: UserCommand.show),
     Command(
         noun: "user", verb: "edit", summary: "change a person's department, e-mail or full name ('' clears one)",
         arguments: [Argument(name: "NAME")],
@@ -233,16 +257,16 @@ let userCommands: [Command] = [
         ],
         access: .roles(adminOnly),
         examples: ["owatch user edit bob --dept marketing --full-name 'Bob Stone'", "owatch user edit bob --email ''"],
-        run: UserCommand.edit),
+        output: UserCommand.shape.docs, run: UserCommand.edit),
     Command(
         noun: "user", verb: "reactivate", summary: "make an offboarded person active again (they need a new token)",
         arguments: [Argument(name: "NAME")],
         access: .roles(adminOnly), examples: ["owatch user reactivate bob && owatch user token bob --out bob.token"],
-        run: UserCommand.reactivate),
+        output: UserCommand.shape.docs, run: UserCommand.reactivate),
     Command(
         noun: "user", verb: "role", summary: "change a person's role; their old tokens stop working",
         arguments: [Argument(name: "NAME"), Argument(name: "ROLE", choices: Role.allCases.map(\.rawValue))],
-        access: .roles(adminOnly), examples: ["owatch user role bob admin"], run: UserCommand.role),
+        access: .roles(adminOnly), examples: ["owatch user role bob admin"], output: UserCommand.shape.docs, run: UserCommand.role),
     Command(
         noun: "user", verb: "token", summary: "issue a new token for a person, or for everyone with --all",
         arguments: [Argument(name: "NAME", optional: true)],
@@ -259,13 +283,13 @@ let userCommands: [Command] = [
             "owatch user token alice --key ~/.config/owatch/issuer.key --out alice.token   # locked out: the key mints it",
             "owatch user token --all --role employee --out-dir tokens/",
         ],
-        issuerKeyStandsIn: true, run: UserCommand.token),
+        output: UserCommand.issuedShape.docs + UserCommand.tokenFilesShape.docs, issuerKeyStandsIn: true, run: UserCommand.token),
     Command(
         noun: "user", verb: "offboard", summary: "deactivate a person, revoke their tokens and free their seats",
         arguments: [Argument(name: "NAME")],
         options: [Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)")],
         access: .roles(adminOnly), examples: ["owatch user offboard bob", "owatch user offboard bob --yes   # from a script"],
-        run: UserCommand.offboard),
+        output: UserCommand.offboardedShape.docs, run: UserCommand.offboard),
     Command(
         noun: "user", verb: "sync", summary: "bring people in from a directory export (Google Workspace, Okta, Entra ID, SCIM, CSV)",
         arguments: [Argument(name: "FILE", file: .input)],
@@ -281,5 +305,5 @@ let userCommands: [Command] = [
             "owatch user sync users.csv --dry-run", "owatch user sync okta-users.json --offboard-missing",
             "owatch user sync scim.json --json | jq .",
         ],
-        run: UserCommand.sync),
+        output: UserCommand.syncShape.docs, run: UserCommand.sync),
 ]

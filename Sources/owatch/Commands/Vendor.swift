@@ -2,33 +2,32 @@ import OWCLI
 import OWKit
 
 enum VendorCommand {
-    static func record(_ v: Vendor) -> Record {
-        Record([
-            ("name", .text(v.name)), ("category", .text(v.category)), ("domains", .list(v.domains)), ("aliases", .list(v.aliases)),
-            ("source", .text(v.source)),
-        ])
-    }
+    static let shape = Shape<Vendor>([
+        Field("name", "vendor name") { .text($0.name) },
+        Field("category", "category") { .text($0.category) },
+        Field("domains", "billing sender domains") { .list($0.domains) },
+        Field("aliases", "other names") { .list($0.aliases) },
+        Field("source", "builtin or local") { .text($0.source) },
+    ])
 
     static func list(_ inv: Invocation) throws {
-        inv.emit(
-            try Vendors.list(inv.session.db, category: inv.value("category")).map(record),
-            columns: ["name", "category", "domains", "aliases", "source"])
+        inv.emit(try Vendors.list(inv.session.db, category: inv.value("category")), as: shape)
     }
 
     static func add(_ inv: Invocation) throws {
         inv.emit(
-            record(
-                try Vendors.add(
-                    inv.session, name: inv.argument(0), category: inv.value("category"), domains: inv.values("domain"),
-                    aliases: inv.values("alias"))))
+            try Vendors.add(
+                inv.session, name: inv.argument(0), category: inv.value("category"), domains: inv.values("domain"),
+                aliases: inv.values("alias")),
+            as: shape)
     }
 
     static func edit(_ inv: Invocation) throws {
         inv.emit(
-            record(
-                try Vendors.edit(
-                    inv.session, name: inv.argument(0), newName: inv.value("name"), category: inv.value("category"),
-                    addDomains: inv.values("domain"), addAliases: inv.values("alias"))))
+            try Vendors.edit(
+                inv.session, name: inv.argument(0), newName: inv.value("name"), category: inv.value("category"),
+                addDomains: inv.values("domain"), addAliases: inv.values("alias")),
+            as: shape)
     }
 }
 
@@ -36,18 +35,15 @@ enum VendorCommand {
 let vendorNoun = Noun(
     name: "vendor", summary: "the vendor catalog",
     description:
-        "owatch ships a catalog of more than 100 SaaS vendors with their billing sender domains, aliases and categories; licenses resolve their vendor through it by name or alias, case-insensitively, and the scan uses the domains to recognise invoices. Local additions and edits are kept in the ledger.",
-    jsonKeys: [
-        ("name", "vendor name"), ("category", "category"), ("domains", "billing sender domains"), ("aliases", "other names"),
-        ("source", "builtin or local"),
-    ])
+        "owatch ships a catalog of more than 100 SaaS vendors with their billing sender domains, aliases and categories; licenses resolve their vendor through it by name or alias, case-insensitively, and the scan uses the domains to recognise invoices. Local additions and edits are kept in the ledger.")
 
 /// `owatch vendor …`: its commands, in help order.
 let vendorCommands: [Command] = [
     Command(
         noun: "vendor", verb: "list", summary: "list the vendor catalog (built in and local)",
         options: [Option("category", value: "CATEGORY", "only this category")],
-        access: .roles(adminOnly), examples: ["owatch vendor list --category security"], run: VendorCommand.list),
+        access: .roles(adminOnly), examples: ["owatch vendor list --category security"],
+        output: VendorCommand.shape.docs, run: VendorCommand.list),
     Command(
         noun: "vendor", verb: "add", summary: "add a vendor to the catalog",
         arguments: [Argument(name: "NAME")],
@@ -57,7 +53,7 @@ let vendorCommands: [Command] = [
             Option("alias", value: "ALIAS", "another name (repeatable)", repeatable: true),
         ],
         access: .roles(adminOnly), examples: ["owatch vendor add 'Acme Analytics' --domain acme-analytics.io --category analytics"],
-        run: VendorCommand.add),
+        output: VendorCommand.shape.docs, run: VendorCommand.add),
     Command(
         noun: "vendor", verb: "edit", summary: "change a vendor; adds domains and aliases",
         arguments: [Argument(name: "VENDOR")],
@@ -66,5 +62,6 @@ let vendorCommands: [Command] = [
             Option("domain", value: "DOMAIN", "add a billing domain (repeatable)", repeatable: true),
             Option("alias", value: "ALIAS", "add an alias (repeatable)", repeatable: true),
         ],
-        access: .roles(adminOnly), examples: ["owatch vendor edit Slack --domain slack-billing.example"], run: VendorCommand.edit),
+        access: .roles(adminOnly), examples: ["owatch vendor edit Slack --domain slack-billing.example"],
+        output: VendorCommand.shape.docs, run: VendorCommand.edit),
 ]

@@ -1,0 +1,97 @@
+/// One key of an output row: its name, the line its manual page says about it, and how a
+/// subject gives its value. A nil value leaves the key out of that row (a license's purchase
+/// lines in a table).
+public struct Field<Subject>: Sendable {
+    public let key: String
+    public let doc: String
+    /// A money field flattens into `X`, `X_minor` and `currency` (Exporter's money rule).
+    public let isMoney: Bool
+    let value: @Sendable (Subject) -> Value?
+
+    public init(_ key: String, _ doc: String, _ value: @escaping @Sendable (Subject) -> Value?) {
+        self.init(key, doc, isMoney: false, value)
+    }
+
+    init(_ key: String, _ doc: String, isMoney: Bool, _ value: @escaping @Sendable (Subject) -> Value?) {
+        self.key = key
+        self.doc = doc
+        self.isMoney = isMoney
+        self.value = value
+    }
+
+    public static func money(_ key: String, _ doc: String, _ value: @escaping @Sendable (Subject) -> Money?) -> Field {
+        Field(key, doc, isMoney: true) { .money(value($0)) }
+    }
+
+    /// The same key for a larger subject that holds this one (a license with today's date).
+    public func pulledBack<Whole>(_ part: @escaping @Sendable (Whole) -> Subject) -> Field<Whole> {
+        let value = self.value
+        return Field<Whole>(key, doc, isMoney: isMoney) { value(part($0)) }
+    }
+}
+
+/// What a manual page says about one output key.
+public struct FieldDoc: Sendable, Equatable {
+    public let key: String
+    public let doc: String
+
+    public init(_ key: String, _ doc: String) {
+        self.key = key
+        self.doc = doc
+    }
+}
+
+/// The one declaration of a record type's output: its fields in order, the columns a table
+/// shows by default, and whether amounts may also be given in the base currency. Records,
+/// the header of an empty list and the manual's OUTPUT section all come from it.
+public struct Shape<Subject>: Sendable {
+    public let fields: [Field<Subject>]
+    /// The columns a table shows unless `--wide` or `--columns` say otherwise; nil: every one.
+    public let table: [String]?
+    /// Whether rows may carry their amounts in the base currency too (`base`, `X_base`, …).
+    public let converts: Bool
+
+    public init(_ fields: [Field<Subject>], table: [String]? = nil, converts: Bool = false) {
+        self.fields = fields
+        self.table = table
+        self.converts = converts
+    }
+
+    public func record(_ subject: Subject) -> Record {
+        Record(fields: fields.compactMap { f in f.value(subject).map { (key: f.key, value: $0) } })
+    }
+
+    /// The keys JSON and CSV carry, money flattened: the header of a list with no rows.
+    public var columns: [String] { Exporter.flatKeys(fields.map { (key: $0.key, isMoney: $0.isMoney) }) }
+
+    /// The columns with the base-currency keys of `converts` added when a base is set.
+    public func columns(base: Bool) -> [String] {
+        guard base, converts else { return columns }
+        let amounts = fields.filter(\.isMoney).map(\.key)
+        let converted = amounts.count == 1 ? ["base", "base_minor"] : amounts.flatMap { [$0 + "_base", $0 + "_base_minor"] }
+        return columns + converted + ["base_currency", "rate_date"]
+    }
+
+    public var docs: [FieldDoc] { fields.map { FieldDoc($0.key, $0.doc) } + (converts ? Shape.baseDocs : []) }
+
+    static var baseDocs: [FieldDoc] {
+        [
+            FieldDoc("base", "with config base_currency: the amounts in that currency, or null without a rate"),
+            FieldDoc("base_currency", "with config base_currency: that currency"),
+            FieldDoc("rate_date", "the day of the rate used"),
+        ]
+    }
+
+    /// This shape with more fields after its own, and other table columns.
+    public func adding(_ more: [Field<Subject>], table: [String]? = nil) -> Shape {
+        Shape(fields + more, table: table ?? self.table, converts: converts)
+    }
+
+    /// The same fields for a larger subject that holds this one (a user with their new token).
+    public func pulledBack<Whole>(_ part: @escaping @Sendable (Whole) -> Subject) -> Shape<Whole> {
+        Shape<Whole>(fields.map { $0.pulledBack(part) }, table: table, converts: converts)
+    }
+
+    /// The other table columns for the same fields.
+    public func showing(_ table: [String]?) -> Shape { Shape(fields, table: table, converts: converts) }
+}
