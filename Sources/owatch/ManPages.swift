@@ -84,15 +84,20 @@ enum ManPages {
             }
             out += optionList(c.options)
         }
-        // Each key once, as the first of the noun's commands that writes it documents it.
-        var keys: [(String, String)] = []
-        for d in (n?.jsonKeys ?? []).map({ FieldDoc($0.0, $0.1) }) + cmds.flatMap(\.output) where !keys.contains(where: { $0.0 == d.key }) {
-            keys.append((d.key, d.doc))
+        // Each key once, where the noun's commands first write it; a key two commands mean
+        // differently by (a finding's id, a source's id) says both.
+        var keys: [(key: String, docs: [String])] = []
+        for d in (n?.jsonKeys ?? []).map({ FieldDoc($0.0, $0.1) }) + cmds.flatMap(\.output) {
+            if let i = keys.firstIndex(where: { $0.key == d.key }) {
+                if !keys[i].docs.contains(d.doc) { keys[i].docs.append(d.doc) }
+            } else {
+                keys.append((d.key, [d.doc]))
+            }
         }
         if !keys.isEmpty {
             out +=
                 ".Sh OUTPUT\nWith\n.Fl -format Ar json ,\n.Ar jsonl\nor\n.Ar csv\nrows carry these keys; money fields X also carry X_minor and currency.\n.Bl -tag -width Ds -compact\n"
-            for (k, v) in keys { out += ".It Sy \(k)\n\(escape(v))\n" }
+            for (k, docs) in keys { out += ".It Sy \(k)\n\(escape(docs.joined(separator: "; ")))\n" }
             out += ".El\n"
         }
         out += exitStatus

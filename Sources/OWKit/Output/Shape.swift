@@ -92,6 +92,12 @@ public struct Shape<Subject>: Sendable {
         Shape<Whole>(fields.map { $0.pulledBack(part) }, table: table, converts: converts)
     }
 
+    /// One of its fields, to declare again in another shape (a request's kind in the approval queue).
+    public func field(_ key: String) -> Field<Subject> {
+        guard let f = fields.first(where: { $0.key == key }) else { preconditionFailure("no field \(key) in this shape") }
+        return f
+    }
+
     /// The other table columns for the same fields.
     public func showing(_ table: [String]?) -> Shape { Shape(fields, table: table, converts: converts) }
 }

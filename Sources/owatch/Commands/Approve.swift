@@ -51,21 +51,21 @@ enum ApproveCommand {
 }
 
 extension ApproveCommand {
-    static let queueShape = Shape<Approvals.QueueEntry>([
-        Field("id", "request id") { .int($0.request.id) },
-        Field("age_days", "queue: days waiting") { .int(Int64($0.ageDays)) },
-        Field("requester", "queue: the request's, as in owatch-request(1)") { .text($0.request.requester) },
-        Field("kind", "queue: the request's") { .text($0.request.kind.rawValue) },
-        Field("summary", "queue: the request's") { .text($0.request.summary) },
-        .money("cost", "queue: the request's") { $0.request.cost },
-        Field("vacation_left", "queue, leave: remaining vacation days") { .text($0.balance.map { Leave.days($0.remaining) }) },
-        Field("away_in_dept", "queue, leave: others in the department away then") { .list($0.awayInDept) },
-        Field("warning", "queue: e.g. more than half the department away") { e in
-            .text(e.deptMostlyAway ? "more than half of \(e.request.requesterDept ?? "the department") would be away" : nil)
-        },
-        Field("reason", "queue: the request's") { .text($0.request.reason) },
-        Field("if_approved", "queue, software: the seat approving provisions (which license, or none free)") { .text($0.seat?.description) },
-    ])
+    static let queueShape: Shape<Approvals.QueueEntry> = {
+        let request = { (key: String) in RequestCommand.shape.field(key).pulledBack { (e: Approvals.QueueEntry) in e.request } }
+        return Shape([
+            request("id"),
+            Field("age_days", "queue: days waiting") { .int(Int64($0.ageDays)) },
+            request("requester"), request("kind"), request("summary"), request("cost"),
+            Field("vacation_left", "queue, leave: remaining vacation days") { .text($0.balance.map { Leave.days($0.remaining) }) },
+            Field("away_in_dept", "queue, leave: others in the department away then") { .list($0.awayInDept) },
+            Field("warning", "queue: e.g. more than half the department away") { e in
+                .text(e.deptMostlyAway ? "more than half of \(e.request.requesterDept ?? "the department") would be away" : nil)
+            },
+            request("reason"),
+            Field("if_approved", "queue, software: the seat approving provisions (which license, or none free)") { .text($0.seat?.description) },
+        ])
+    }()
 }
 
 /// Ends the process with a code after output and messages were already written.
@@ -90,6 +90,6 @@ let approveCommands: [Command] = [
         ],
         access: .roles(adminOnly),
         examples: ["owatch approve", "owatch approve 12 13 -m 'enjoy'", "owatch approve --reject 14 -m 'we have a team plan already'"],
-        output: ApproveCommand.queueShape.docs + RequestCommand.shape.docs.map { FieldDoc($0.key, "approve ID: " + $0.doc) },
+        output: ApproveCommand.queueShape.docs + RequestCommand.shape.docs,
         run: ApproveCommand.run)
 ]

@@ -5,37 +5,69 @@ enum AuditCommand {
     static func log(_ inv: Invocation) throws {
         let limit = try inv.integer("limit", range: 1...1_000_000)
         let events = try AuditLog.events(inv.session.db, limit: limit, action: inv.value("action"), actor: inv.value("actor"))
-        inv.emit(
-            events.map { e in
-                Record([
-                    ("seq", .int(e.seq)), ("time", .text(e.time)), ("actor", .text(e.actor)), ("role", .text(e.role)),
-                    ("action", .text(e.action)), ("object", .text(e.object)),
-                    ("details", .json((try? JSON.parse(e.details)) ?? .string(e.details))), ("hash", .text(e.hash)),
-                ])
-            }, columns: ["seq", "time", "actor", "role", "action", "object", "details", "hash"])
+        inv.emit(events, as: eventShape)
     }
+
+    static let eventShape = Shape<AuditEvent>([
+        Field("seq", "position in the chain") { .int($0.seq) },
+        Field("time", "RFC 3339") { .text($0.time) },
+        Field("actor", "user name") { .text($0.actor) },
+        Field("role", "actor's role") { .text($0.role) },
+        Field("action", "e.g. user.add") { .text($0.action) },
+        Field("object", "what was changed") { .text($0.object) },
+        Field("details", "JSON object") { .json((try? JSON.parse($0.details)) ?? .string($0.details)) },
+        Field("hash", "hex SHA-256") { .text($0.hash) },
+    ])
+
+    /// What `audit verify` found: the chain, and with --state the ledger's state against it.
+    struct Check {
+        enum State {
+            case notAsked, notRecorded
+            case checked(seq: Int64, problem: String?)
+        }
+        let chain: AuditLog.Verification
+        var state = State.notAsked
+
+        var problem: String? {
+            if case .checked(_, let problem?) = state { return problem }
+            return chain.problem
+        }
+    }
+
+    static let checkShape = Shape<Check>([
+        Field("ok", "verify: true when the chain (and with --state the ledger) checks out") { .bool($0.problem == nil) },
+        Field("events", "verify: events in the chain") { .int(Int64($0.chain.events)) },
+        Field("seals", "verify: seals checked") { .int(Int64($0.chain.seals)) },
+        Field("head", "verify: the last event's hash") { .text($0.chain.head) },
+        Field("first_bad_seq", "verify: the first event that does not check out, or null") { .int($0.chain.firstBadSeq) },
+        Field("problem", "verify: what is wrong, or null") { .text($0.problem) },
+        Field("state", "verify --state: ok, differs or not recorded yet") { c in
+            switch c.state {
+            case .notAsked: return nil
+            case .notRecorded: return .text("not recorded yet")
+            case .checked(_, let problem): return .text(problem == nil ? "ok" : "differs")
+            }
+        },
+    ])
+
+    static let sealShape = Shape<(seq: Int64, hash: String)>([
+        Field("seq", "position in the chain") { .int($0.seq) },
+        Field("hash", "hex SHA-256") { .text($0.hash) },
+    ])
 
     static func verify(_ inv: Invocation) throws {
         let v = try AuditLog.verify(inv.session.ledger)
-        var fields: [(String, Value)] = [
-            ("ok", .bool(v.ok)), ("events", .int(Int64(v.events))), ("seals", .int(Int64(v.seals))),
-            ("head", .text(v.head)), ("first_bad_seq", .int(v.firstBadSeq)), ("problem", .text(v.problem)),
-        ]
-        var stateProblem: (Int64, String)?
+        var check = Check(chain: v)
         if inv.flag("state"), v.ok {
-            let state = try AuditLog.verifyState(inv.session.ledger)
-            if let state, let problem = state.problem { stateProblem = (state.seq, problem) }
-            fields[0] = ("ok", .bool(stateProblem == nil))
-            fields.append(("state", .text(state == nil ? "not recorded yet" : (stateProblem == nil ? "ok" : "differs"))))
-            if let stateProblem { fields[5] = ("problem", .text(stateProblem.1)) }
+            check.state = try AuditLog.verifyState(inv.session.ledger).map { .checked(seq: $0.seq, problem: $0.problem) } ?? .notRecorded
         }
-        inv.emit(Record(fields))
+        inv.emit(check, as: checkShape)
         if let problem = v.problem {
             throw OWError.badData(
                 "audit chain broken at event \(v.firstBadSeq ?? 0): \(problem)",
                 hint: "the ledger was changed outside owatch; compare with a backup (`owatch backup`)")
         }
-        if let (seq, problem) = stateProblem {
+        if case .checked(let seq, let problem?) = check.state {
             throw OWError.badData(
                 "ledger state differs from the audit chain (event \(seq)): \(problem)",
                 hint: "the ledger was changed outside owatch; compare with a backup (`owatch backup`)")
@@ -45,7 +77,7 @@ enum AuditCommand {
     static func seal(_ inv: Invocation) throws {
         let key = try Issuer.loadKey(inv.paths.issuerKey, for: inv.session.ledger)
         let sealed = try AuditLog.seal(inv.session.ledger, key: key, actor: inv.session.actor)
-        inv.emit(Record([("seq", .int(sealed.seq)), ("hash", .text(sealed.hash))]))
+        inv.emit(sealed, as: sealShape)
         inv.note("Sealed the audit log at event \(sealed.seq).")
     }
 }
@@ -54,12 +86,7 @@ enum AuditCommand {
 let auditNoun = Noun(
     name: "audit", summary: "the tamper-evident audit log",
     description:
-        "Every change appends an event in the same transaction: seq, time, actor, role, action, object, details, prev_hash and hash, where hash is SHA-256 over prev_hash and the row's canonical encoding. audit seal signs the head with the issuer key. audit verify recomputes the chain, checks every seal, and names the first bad event; editing, deleting or reordering events, or truncating the log past a seal, is detected. Truncation after the last seal cannot be told from a shorter history: seal regularly (for example from cron).",
-    jsonKeys: [
-        ("seq", "position in the chain"), ("time", "RFC 3339"), ("actor", "user name"), ("role", "actor's role"),
-        ("action", "e.g. user.add"),
-        ("object", "what was changed"), ("details", "JSON object"), ("hash", "hex SHA-256"),
-    ])
+        "Every change appends an event in the same transaction: seq, time, actor, role, action, object, details, prev_hash and hash, where hash is SHA-256 over prev_hash and the row's canonical encoding. audit seal signs the head with the issuer key. audit verify recomputes the chain, checks every seal, and names the first bad event; editing, deleting or reordering events, or truncating the log past a seal, is detected. Truncation after the last seal cannot be told from a shorter history: seal regularly (for example from cron).")
 
 /// `owatch audit …`: its commands, in help order.
 let auditCommands: [Command] = [
@@ -71,13 +98,13 @@ let auditCommands: [Command] = [
             Option("actor", value: "USER", "only events by this person"),
         ],
         access: .roles(adminOnly), examples: ["owatch audit log -n 20", "owatch audit log --action token --jsonl"],
-        run: AuditCommand.log),
+        output: AuditCommand.eventShape.docs, run: AuditCommand.log),
     Command(
         noun: "audit", verb: "verify", summary: "recompute the hash chain and check every seal",
         options: [Option("state", "also check that the audited tables are what the last event recorded (finds direct edits)")],
         access: .roles(adminOnly), examples: ["owatch audit verify || echo 'ledger was tampered with'", "owatch audit verify --state"],
-        run: AuditCommand.verify),
+        output: AuditCommand.checkShape.docs, run: AuditCommand.verify),
     Command(
         noun: "audit", verb: "seal", summary: "sign the current head of the chain with the issuer key",
-        access: .roles(adminOnly), examples: ["owatch audit seal"], run: AuditCommand.seal),
+        access: .roles(adminOnly), examples: ["owatch audit seal"], output: AuditCommand.sealShape.docs, run: AuditCommand.seal),
 ]

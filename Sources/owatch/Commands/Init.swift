@@ -3,6 +3,24 @@ import OWCLI
 import OWKit
 
 enum InitCommand {
+    struct Created {
+        let ledger: Ledger
+        let admin: String
+        let token: IssuedToken
+        let paths: Paths
+    }
+
+    static let shape = Shape<Created>([
+        Field("ledger_id", "the new ledger's UUID") { .text($0.ledger.id) },
+        Field("org", "organisation") { .text($0.ledger.org) },
+        Field("currency", "the ledger's currency") { .text($0.ledger.currency) },
+        Field("ledger", "ledger path") { .text($0.paths.ledger) },
+        Field("admin", "the first admin") { .text($0.admin) },
+        Field("token_file", "where the admin's token was written") { .text($0.paths.token) },
+        Field("token_expires_at", "RFC 3339 time the token expires") { .text($0.token.claims.expiresAt) },
+        Field("issuer_key", "the issuer's private key file") { .text($0.paths.issuerKey) },
+    ])
+
     static func run(_ inv: Invocation) throws {
         guard let org = inv.value("org") else {
             throw OWError.usage("owatch init needs --org NAME", hint: "usage: owatch init --org NAME --admin USER [--currency EUR]")
@@ -12,13 +30,7 @@ enum InitCommand {
         }
         let (ledger, token) = try Setup.initialize(
             paths: inv.paths, org: org, admin: admin, currency: try inv.currency("currency") ?? Currency.parse("EUR"))
-        inv.emit(
-            Record([
-                ("ledger_id", .text(ledger.id)), ("org", .text(ledger.org)), ("currency", .text(ledger.currency)),
-                ("ledger", .text(inv.paths.ledger)), ("admin", .text(admin)), ("token_file", .text(inv.paths.token)),
-                ("token_expires_at", .text(token.claims.expiresAt)),
-                ("issuer_key", .text(inv.paths.issuerKey)),
-            ]))
+        inv.emit(Created(ledger: ledger, admin: admin, token: token, paths: inv.paths), as: shape)
         inv.note("Initialised the \(ledger.org) ledger. \(admin) is admin; their token is in \(inv.paths.token).")
         inv.note("Keep \(inv.paths.issuerKey) private and backed up: it signs every token.")
     }
@@ -45,5 +57,5 @@ let initCommands: [Command] = [
             "owatch init --org 'Acme GmbH' --admin alice --currency EUR",
             "owatch --ledger /srv/owatch/ledger.db --key /srv/owatch/issuer.key init --org Acme --admin root",
         ],
-        run: InitCommand.run)
+        output: InitCommand.shape.docs, run: InitCommand.run)
 ]

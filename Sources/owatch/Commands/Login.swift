@@ -24,15 +24,20 @@ enum LoginCommand {
         }
     }
 
+    /// The session's token claims; every command that shows one has a verified token.
+    static let identityShape = Shape<Session>([
+        Field("user", "user name") { .text($0.claims!.subject) },
+        Field("role", "role") { .text($0.claims!.role.rawValue) },
+        Field("org", "organisation") { .text($0.ledger.org) },
+        Field("ledger_id", "ledger UUID") { .text($0.ledger.id) },
+        Field("ledger", "ledger path") { .text($0.ledger.path) },
+        Field("token_id", "the token's jti") { .text($0.claims!.id) },
+        Field("expires_at", "RFC 3339 time") { .text($0.claims!.expiresAt) },
+    ])
+
     static func whoami(_ inv: Invocation) throws {
         let s = inv.session
-        let claims = s.claims!
-        inv.emit(
-            Record([
-                ("user", .text(claims.subject)), ("role", .text(claims.role.rawValue)), ("org", .text(s.ledger.org)),
-                ("ledger_id", .text(s.ledger.id)), ("ledger", .text(s.ledger.path)), ("token_id", .text(claims.id)),
-                ("expires_at", .text(claims.expiresAt)),
-            ]))
+        inv.emit(s, as: identityShape)
     }
 }
 
@@ -66,15 +71,11 @@ let logoutCommands: [Command] = [
 /// `owatch whoami`: its manual page.
 let whoamiNoun = Noun(
     name: "whoami", summary: "show the current identity",
-    description: "Verifies the installed token and shows the user, role, ledger and when the token expires.",
-    jsonKeys: [
-        ("user", "user name"), ("role", "role"), ("org", "organisation"), ("ledger_id", "ledger UUID"), ("ledger", "ledger path"),
-        ("token_id", "the token's jti"), ("expires_at", "RFC 3339 time"),
-    ])
+    description: "Verifies the installed token and shows the user, role, ledger and when the token expires.")
 
 /// `owatch whoami …`: its commands, in help order.
 let whoamiCommands: [Command] = [
     Command(
         noun: "whoami", verb: nil, summary: "show who your token says you are", access: .roles(everyone),
-        examples: ["owatch whoami", "owatch whoami --json | jq -r .role"], run: LoginCommand.whoami)
+        examples: ["owatch whoami", "owatch whoami --json | jq -r .role"], output: LoginCommand.identityShape.docs, run: LoginCommand.whoami)
 ]

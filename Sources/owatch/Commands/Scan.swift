@@ -3,19 +3,90 @@ import OWCLI
 import OWKit
 
 enum ScanCommand {
-    static func findingRecord(_ f: Finding) -> Record {
-        Record([
-            ("id", .int(f.id)), ("kind", .text(f.kind.rawValue)), ("status", .text(f.status.rawValue)), ("vendor", .text(f.vendor)),
-            ("license", .text(f.license)),
-            ("amount", .money(f.amount)), ("monthly", .money(f.monthly)), ("summary", .text(f.summary)), ("created_at", .text(f.createdAt)),
-            ("note", .text(f.note)), ("charge_id", .int(f.chargeID)), ("currency_assumed", .bool(f.currencyAssumed)),
-        ])
+    static let findingShape = Shape<Finding>(
+        [
+            Field("id", "finding id") { .int($0.id) },
+            Field("kind", FindingKind.allCases.map(\.rawValue).joined(separator: ", ")) { .text($0.kind.rawValue) },
+            Field("status", "open, adopted, ignored or resolved") { .text($0.status.rawValue) },
+            Field("vendor", "vendor name") { .text($0.vendor) },
+            Field("license", "the license concerned") { .text($0.license) },
+            .money("amount", "the amount charged") { $0.amount },
+            .money("monthly", "monthly estimate or cost") { $0.monthly },
+            Field("summary", "what was found") { .text($0.summary) },
+            Field("created_at", "RFC 3339") { .text($0.createdAt) },
+            Field("note", "why it was ignored, or what resolved it") { .text($0.note) },
+            Field("charge_id", "the charge it is about (see owatch charge show), or null") { .int($0.chargeID) },
+            Field(
+                "currency_assumed",
+                "true when the document named no currency (nor did its sender's country): the amount is in the ledger's currency, assumed; scan inspect says why"
+            ) { .bool($0.currencyAssumed) },
+        ], table: ["id", "kind", "vendor", "amount", "monthly", "summary"])
+
+    /// A list of findings that were just closed or adopted shows what became of them.
+    static func findingShape(showing more: [String]) -> Shape<Finding> { findingShape.showing(findingShape.table! + more) }
+
+    /// What a scan did, for programs; the findings only for those who may read them.
+    struct Run {
+        let result: ScanResult
+        let dryRun: Bool
+        let showFindings: Bool
     }
-    static let findingColumns = [
-        "id", "kind", "status", "vendor", "license", "amount", "amount_minor", "currency", "monthly", "monthly_minor", "summary",
-        "created_at", "note", "charge_id", "currency_assumed",
-    ]
-    static let findingTable = ["id", "kind", "vendor", "amount", "monthly", "summary"]
+
+    static let runShape = Shape<Run>([
+        Field("sources", "scan: sources read") { .int(Int64($0.result.sources)) },
+        Field("messages", "scan: new messages and statement lines read") { .int(Int64($0.result.messages)) },
+        Field("already_seen", "scan: messages read by an earlier scan, passed over") { .int(Int64($0.result.alreadySeen)) },
+        Field("charges", "scan: charges recorded") { .int(Int64($0.result.charges)) },
+        Field("not_charges", "scan: messages that are no charge (newsletters, reminders, failed payments)") { .int(Int64($0.result.notCharges)) },
+        Field("skipped", "items passed over (malformed, too large, too slow), never read again") { .int(Int64($0.result.skipped)) },
+        Field("new_findings", "scan: findings this run made") { .int(Int64($0.result.findings.count)) },
+        Field("dry_run", "scan: true with --dry-run (nothing was written)") { .bool($0.dryRun) },
+        Field("findings", "scan: the new findings, with the keys of scan findings (admins only)") { run in
+            run.showFindings ? .json(.array(run.result.findings.map { Exporter.jsonObject(findingShape.record($0)) })) : nil
+        },
+    ])
+
+    static let sourceShape = Shape<ScanSource>([
+        Field("id", "source list: source id") { .int($0.id) },
+        Field("kind", "source list: " + SourceKind.allCases.map(\.rawValue).joined(separator: ", ")) { .text($0.kind.rawValue) },
+        Field("path", "source list: the file or folder read") { .text($0.path) },
+        Field("map", "source list: its statement column map, or null") { .text($0.map) },
+        Field("last_scan", "source list: when it was last scanned, RFC 3339") { .text($0.lastScan) },
+        Field("skipped", "items passed over (malformed, too large, too slow), never read again") { .int($0.skippedItems) },
+    ])
+
+    /// `scan inspect`: a message as owatch reads it.
+    struct Inspected {
+        let message: MailMessage
+        let receipt: Receipt
+        let types: [String]
+        let texts: [String]
+    }
+
+    static let inspectedShape = Shape<Inspected>([
+        Field("subject", "inspect: the message's Subject") { .text($0.message.subject) },
+        Field("from", "inspect: its From") { .text($0.message.from) },
+        Field("date", "inspect: its Date") { .text($0.message.date) },
+        Field("message_id", "inspect: its Message-ID") { .text($0.message.messageID) },
+        Field("parts", "inspect: the MIME types of its parts") { .list($0.types) },
+        Field("texts", "inspect: the decoded texts (text parts and PDF attachments)") { .list($0.texts) },
+        Field("vendor", "vendor name") { .text($0.receipt.vendor?.name) },
+        Field("unknown_vendor", "inspect: a sender the catalog does not know, with its domain") {
+            .text($0.receipt.unknownSender.map { "\($0.name) (\($0.domain))" })
+        },
+        Field(
+            "charge_date",
+            "inspect: the day the charge is dated, YYYY-MM-DD: the mail's Date, or for a document on its own (a PDF) the date it is issued on"
+        ) { .text($0.receipt.date.map(Time.day)) },
+        .money("amount", "the amount charged") { $0.receipt.amount },
+        Field("currency_assumed", findingShape.field("currency_assumed").doc) { .bool($0.receipt.currencyAssumed != nil) },
+        Field("currency_note", "inspect: why the currency was assumed") { .text($0.receipt.currencyAssumed) },
+        Field("invoice_no", "inspect: the invoice number") { .text($0.receipt.invoiceNo) },
+        Field("period", "inspect: the billing period it names") { .text($0.receipt.period?.description) },
+        Field("trial_ends", "inspect: a trial's last day") { .text($0.receipt.trialEnds) },
+        Field("is_charge", "inspect: true when it is a charge") { .bool($0.receipt.isCharge) },
+        Field("not_a_charge", "inspect: why it is not a charge") { .text($0.receipt.notACharge) },
+    ])
 
     /// `owatch scan [PATH…]`: the cron job. Quiet unless something is new.
     static func run(_ inv: Invocation) throws {
@@ -44,12 +115,10 @@ enum ScanCommand {
         // A person reads the new findings; from cron, a scan that found nothing new says nothing.
         var saysWhatItDid = true
         inv.emit(
-            runRecord(result, dryRun: o.dryRun, showFindings: showFindings),
+            runShape.record(Run(result: result, dryRun: o.dryRun, showFindings: showFindings)),
             inTable: {
                 saysWhatItDid = result.isNews
-                if showFindings && !result.findings.isEmpty {
-                    inv.emit(result.findings.map(findingRecord), columns: findingColumns, tableColumns: findingTable)
-                }
+                if showFindings && !result.findings.isEmpty { inv.emit(result.findings, as: findingShape) }
             })
         if saysWhatItDid {
             inv.note(
@@ -84,36 +153,15 @@ enum ScanCommand {
             inv.note("Removed source \(inv.argument(1)); what it found stays in the ledger.")
         default:
             guard inv.arguments.count == 1 else { throw OWError.usage("owatch scan source list") }
-            inv.emit(
-                try Scanner.sources(s.db).map {
-                    Record([
-                        ("id", .int($0.id)), ("kind", .text($0.kind.rawValue)), ("path", .text($0.path)), ("map", .text($0.map)),
-                        ("last_scan", .text($0.lastScan)),
-                        ("skipped", .int($0.skippedItems)),
-                    ])
-                }, columns: ["id", "kind", "path", "map", "last_scan", "skipped"])
+            inv.emit(try Scanner.sources(s.db), as: sourceShape)
         }
-    }
-
-    /// What a scan did, for programs; the findings only for those who may read them.
-    static func runRecord(_ result: ScanResult, dryRun: Bool, showFindings: Bool) -> Record {
-        var fields: [(String, Value)] = [
-            ("sources", .int(Int64(result.sources))), ("messages", .int(Int64(result.messages))),
-            ("already_seen", .int(Int64(result.alreadySeen))), ("charges", .int(Int64(result.charges))),
-            ("not_charges", .int(Int64(result.notCharges))), ("skipped", .int(Int64(result.skipped))),
-            ("new_findings", .int(Int64(result.findings.count))), ("dry_run", .bool(dryRun)),
-        ]
-        if showFindings {
-            fields.append(("findings", .json(.array(result.findings.map { Exporter.jsonObject(findingRecord($0)) }))))
-        }
-        return Record(fields)
     }
 
     static func findings(_ inv: Invocation) throws {
         let status: FindingStatus? = inv.choice("status")
         let list = try Findings.list(inv.session.db, includeClosed: inv.flag("all"), kind: inv.choice("kind"), status: status)
         let closedToo = inv.flag("all") || (status.map { $0 != .open } ?? false)
-        inv.emit(list.map(findingRecord), columns: findingColumns, tableColumns: findingTable + (closedToo ? ["status", "note"] : []))
+        inv.emit(list, as: findingShape(showing: closedToo ? ["status", "note"] : []))
     }
 
     /// Several ids are adopted in one transaction (all or none); more than one asks first on a terminal.
@@ -121,23 +169,16 @@ enum ScanCommand {
         let ids = try inv.arguments.map { try Invocation.id($0, of: "finding") }
         if ids.count > 1 { try inv.confirm("Adopt \(ids.count) findings into the inventory?") }
         let adopted = try Findings.adopt(inv.session, ids, as: inv.value("as"))
-        let records = adopted.map { findingRecord($0.0) }
-        if records.count == 1 {
-            inv.emitChanged(records[0], tableColumns: findingTable + ["status", "license"])
-        } else {
-            inv.emit(records, columns: findingColumns, tableColumns: findingTable + ["status", "license"])
-        }
+        let shape = findingShape(showing: ["status", "license"])
+        if adopted.count == 1 { inv.emitChanged(adopted[0].0, as: shape) } else { inv.emit(adopted.map(\.0), as: shape) }
         for (f, l) in adopted { inv.note("Adopted finding #\(f.id) into license \(l.name) (\(l.monthly.display) a month).") }
     }
 
     static func ignore(_ inv: Invocation) throws {
         guard let why = inv.value("message") else { throw OWError.usage("say why: owatch scan ignore ID… -m WHY") }
         let closed = try Findings.ignore(inv.session, try inv.arguments.map { try Invocation.id($0, of: "finding") }, why: why)
-        if closed.count == 1 {
-            inv.emitChanged(findingRecord(closed[0]), tableColumns: findingTable + ["status", "note"])
-        } else {
-            inv.emit(closed.map(findingRecord), columns: findingColumns, tableColumns: findingTable + ["status", "note"])
-        }
+        let shape = findingShape(showing: ["status", "note"])
+        if closed.count == 1 { inv.emitChanged(closed[0], as: shape) } else { inv.emit(closed, as: shape) }
     }
 
     /// How owatch reads one message: headers, part tree, decoded texts and what it extracts.
@@ -150,18 +191,7 @@ enum ScanCommand {
             if p.children.isEmpty, p.contentType.hasPrefix("text/"), let t = p.text { texts.append(t) }
             if let t = p.pdfText { texts.append(t) }
         }
-        inv.emit(
-            Record([
-                ("subject", .text(message.subject)), ("from", .text(message.from)), ("date", .text(message.date)),
-                ("message_id", .text(message.messageID)), ("parts", .list(types)), ("texts", .list(texts)),
-                ("vendor", .text(receipt.vendor?.name)),
-                ("unknown_vendor", .text(receipt.unknownSender.map { "\($0.name) (\($0.domain))" })),
-                ("charge_date", .text(receipt.date.map(Time.day))), ("amount", .money(receipt.amount)),
-                ("currency_assumed", .bool(receipt.currencyAssumed != nil)),
-                ("currency_note", .text(receipt.currencyAssumed)), ("invoice_no", .text(receipt.invoiceNo)),
-                ("period", .text(receipt.period?.description)), ("trial_ends", .text(receipt.trialEnds)),
-                ("is_charge", .bool(receipt.isCharge)), ("not_a_charge", .text(receipt.notACharge)),
-            ]))
+        inv.emit(Inspected(message: message, receipt: receipt, types: types, texts: texts), as: inspectedShape)
     }
 }
 
@@ -169,33 +199,7 @@ enum ScanCommand {
 let scanNoun = Noun(
     name: "scan", summary: "find shadow IT in receipts and card statements",
     description:
-        "owatch scan reads invoice and receipt emails from mbox files (mboxo and mboxrd), Maildir folders and .eml files, and card or bank statement CSV, and records each payment to a known vendor as a charge. A charge is matched to a license of its vendor (in any currency: converted at the day's rate for the comparison), to an approved purchase, or to nothing (an unmanaged finding with a monthly estimate). Prices are compared like for like: the contract's price for the period the charge covers (a yearly invoice against twelve months of a monthly contract), per seat when the charge names its seats or is a whole number of seat prices, and prorated or partial-period charges not at all; only a difference beyond config price_change.tolerance (default 1%) is a price_change finding, one open per license and new price (a later charge at that price refreshes it), whose amount is the whole contract at the new price per the license's period: scan adopt sets the contract to it, and the forecast follows. The same charge paid twice is a duplicate finding; renewals within 30 days and licenses with idle seats are findings too, as are seats held by people gone (orphaned_seat), seats unused past config usage.inactive (inactive_seat) and more people using a license than it pays for (true_up, from usage import), refreshed by user sync, usage import, every license change and the cron scan. Vendors are recognised by the sender's domain through the catalog (owatch vendor list), including mail sent by payment processors on a vendor's behalf. Invoices attached as PDF are read too, as a person sees them: objects found by scanning the file (incremental updates, broken or missing xref tables) and inside object streams, the page tree with inherited resources, fonts through their ToUnicode maps (Type0/Identity-H, codes of 1–4 bytes) or their encodings (WinAnsi, MacRoman, Standard, PDFDoc, /Differences glyph names), Form XObjects, and text laid out into lines by position; all bounded by the message's budget (inflated bytes, time, objects, nesting). Encrypted files that open without a password (the standard handler: RC4, AES-128 and AES-256, as invoices that may be read but not edited are) are decrypted; one that needs a password, and a Type0 font without a ToUnicode map, give no text. Fake bold (the same glyphs drawn again a hair's breadth away) is read once. A receipt a colleague forwarded (Fwd:, WG:, TR: …) is the original sender's, read from the forwarded block's From, date and subject lines; a forward that names no original sender is not a charge. A document with no sender (scan inspect invoice.pdf) names its own vendor by the billing domain it prints (a shared parent domain only with the vendor named), its date by its invoice-date label, and its currency by a label such as Währung: GBP when it has one. An amount's currency is the one written with it, else its line's, the document's or the sender's country's (billing@hetzner.de: EUR); when none says, it is the ledger's currency and the charge and its finding carry currency_assumed (scan inspect says why). Newsletters, trial reminders, failed payments and security notices are not charges. A message is recognised by its Message-ID (or content hash), so rescanning reads nothing twice; an mbox that grew is read from where the last scan ended. One scan runs at a time per ledger (a lock beside it); a second exits 75 unless --wait. With no paths, every registered source is scanned: that is the cron job, quiet unless something is new. Malformed messages are skipped with a counted warning. The post-scan hook receives the new findings.",
-    jsonKeys: [
-        ("id", "finding id"), ("kind", FindingKind.allCases.map(\.rawValue).joined(separator: ", ")),
-        ("status", "open, adopted, ignored or resolved"),
-        ("vendor", "vendor name"), ("license", "the license concerned"), ("amount", "the amount charged"),
-        ("monthly", "monthly estimate or cost"),
-        ("summary", "what was found"), ("created_at", "RFC 3339"), ("note", "why it was ignored, or what resolved it"),
-        ("charge_id", "the charge it is about (see owatch charge show), or null"),
-        (
-            "currency_assumed",
-            "true when the document named no currency (nor did its sender's country): the amount is in the ledger's currency, assumed; scan inspect says why"
-        ),
-        (
-            "sources, messages, already_seen, charges, not_charges, skipped, new_findings, dry_run, findings",
-            "scan: what the run read and recorded, and the new findings"
-        ),
-        ("path, map, last_scan", "source list: the source, its statement column map, when it was last scanned"),
-        ("subject, from, date, message_id, parts, texts", "inspect: the message's headers, MIME types and decoded texts"),
-        (
-            "charge_date",
-            "inspect: the day the charge is dated, YYYY-MM-DD: the mail's Date, or for a document on its own (a PDF) the date it is issued on"
-        ),
-        (
-            "unknown_vendor, invoice_no, period, trial_ends, is_charge, not_a_charge, currency_note",
-            "inspect: what the receipt reader extracted, and why it is not a charge or its currency was assumed"
-        ),
-    ])
+        "owatch scan reads invoice and receipt emails from mbox files (mboxo and mboxrd), Maildir folders and .eml files, and card or bank statement CSV, and records each payment to a known vendor as a charge. A charge is matched to a license of its vendor (in any currency: converted at the day's rate for the comparison), to an approved purchase, or to nothing (an unmanaged finding with a monthly estimate). Prices are compared like for like: the contract's price for the period the charge covers (a yearly invoice against twelve months of a monthly contract), per seat when the charge names its seats or is a whole number of seat prices, and prorated or partial-period charges not at all; only a difference beyond config price_change.tolerance (default 1%) is a price_change finding, one open per license and new price (a later charge at that price refreshes it), whose amount is the whole contract at the new price per the license's period: scan adopt sets the contract to it, and the forecast follows. The same charge paid twice is a duplicate finding; renewals within 30 days and licenses with idle seats are findings too, as are seats held by people gone (orphaned_seat), seats unused past config usage.inactive (inactive_seat) and more people using a license than it pays for (true_up, from usage import), refreshed by user sync, usage import, every license change and the cron scan. Vendors are recognised by the sender's domain through the catalog (owatch vendor list), including mail sent by payment processors on a vendor's behalf. Invoices attached as PDF are read too, as a person sees them: objects found by scanning the file (incremental updates, broken or missing xref tables) and inside object streams, the page tree with inherited resources, fonts through their ToUnicode maps (Type0/Identity-H, codes of 1–4 bytes) or their encodings (WinAnsi, MacRoman, Standard, PDFDoc, /Differences glyph names), Form XObjects, and text laid out into lines by position; all bounded by the message's budget (inflated bytes, time, objects, nesting). Encrypted files that open without a password (the standard handler: RC4, AES-128 and AES-256, as invoices that may be read but not edited are) are decrypted; one that needs a password, and a Type0 font without a ToUnicode map, give no text. Fake bold (the same glyphs drawn again a hair's breadth away) is read once. A receipt a colleague forwarded (Fwd:, WG:, TR: …) is the original sender's, read from the forwarded block's From, date and subject lines; a forward that names no original sender is not a charge. A document with no sender (scan inspect invoice.pdf) names its own vendor by the billing domain it prints (a shared parent domain only with the vendor named), its date by its invoice-date label, and its currency by a label such as Währung: GBP when it has one. An amount's currency is the one written with it, else its line's, the document's or the sender's country's (billing@hetzner.de: EUR); when none says, it is the ledger's currency and the charge and its finding carry currency_assumed (scan inspect says why). Newsletters, trial reminders, failed payments and security notices are not charges. A message is recognised by its Message-ID (or content hash), so rescanning reads nothing twice; an mbox that grew is read from where the last scan ended. One scan runs at a time per ledger (a lock beside it); a second exits 75 unless --wait. With no paths, every registered source is scanned: that is the cron job, quiet unless something is new. Malformed messages are skipped with a counted warning. The post-scan hook receives the new findings.")
 
 /// `owatch scan …`: its commands, in help order.
 let scanCommands: [Command] = [
@@ -216,14 +220,14 @@ let scanCommands: [Command] = [
             "owatch scan ~/Mail/receipts.mbox --dry-run", "owatch scan statement.csv --map date=Booked,amount=Amount",
             "*/30 * * * * owatch --token /etc/owatch/scanner.token scan --fail-on-findings",
         ],
-        run: ScanCommand.run),
+        output: ScanCommand.runShape.docs + ScanCommand.findingShape.docs, run: ScanCommand.run),
     Command(
         noun: "scan", verb: "source", summary: "remember, list or forget the sources `owatch scan` reads",
         arguments: [Argument(name: "ACTION", choices: ["add", "list", "remove"]), Argument(name: "PATH", optional: true)],
         options: [Option("map", value: "COLUMNS", "statement column mapping (with add)")],
         access: .roles(adminOnly),
         examples: ["owatch scan source add ~/Mail/receipts.mbox", "owatch scan source add ~/Maildir/billing", "owatch scan source list"],
-        run: ScanCommand.source),
+        output: ScanCommand.sourceShape.docs, run: ScanCommand.source),
     Command(
         noun: "scan", verb: "findings", summary: "list what scans found (open ones unless --all)",
         options: [
@@ -233,7 +237,7 @@ let scanCommands: [Command] = [
         ],
         access: .roles(adminOnly),
         examples: ["owatch scan findings", "owatch scan findings --kind unmanaged --json | jq '[.[].monthly_minor] | add'"],
-        run: ScanCommand.findings),
+        output: ScanCommand.findingShape.docs, run: ScanCommand.findings),
     Command(
         noun: "scan", verb: "adopt", summary: "turn a finding into inventory: an unmanaged vendor becomes a license",
         arguments: [Argument(name: "ID", variadic: true)],
@@ -243,17 +247,17 @@ let scanCommands: [Command] = [
         ],
         access: .roles(adminOnly),
         examples: ["owatch scan adopt 7", "owatch scan adopt 7 --as 'Notion Team'", "owatch scan adopt 7 9 12 --yes"],
-        run: ScanCommand.adopt),
+        output: ScanCommand.findingShape.docs, run: ScanCommand.adopt),
     Command(
         noun: "scan", verb: "ignore", summary: "close a finding, saying why",
         arguments: [Argument(name: "ID", variadic: true)],
         options: [Option("message", short: "m", value: "WHY", "why it is not a problem (required)")],
         access: .roles(adminOnly),
         examples: ["owatch scan ignore 8 -m 'personal purchase, reimbursed'", "owatch scan ignore 8 11 -m 'test charges'"],
-        run: ScanCommand.ignore),
+        output: ScanCommand.findingShape.docs, run: ScanCommand.ignore),
     Command(
         noun: "scan", verb: "inspect",
         summary: "show how owatch reads one email (or a PDF on its own): headers, parts, text and what it extracts",
         arguments: [Argument(name: "FILE", file: .input)], access: .roles([.admin, .scanner]),
-        examples: ["owatch scan inspect receipt.eml", "owatch scan inspect receipt.eml --json | jq .texts"], run: ScanCommand.inspect),
+        examples: ["owatch scan inspect receipt.eml", "owatch scan inspect receipt.eml --json | jq .texts"], output: ScanCommand.inspectedShape.docs, run: ScanCommand.inspect),
 ]

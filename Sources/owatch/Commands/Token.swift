@@ -13,15 +13,21 @@ enum TokenCommand {
         }
     }
 
+    static let shape = Shape<Users.TokenRecord>([
+        Field("jti", "token id") { .text($0.jti) },
+        Field("user", "user name") { .text($0.user) },
+        Field("role", "role at issue") { .text($0.role) },
+        Field("issued_at", "RFC 3339") { .text($0.issuedAt) },
+        Field("expires_at", "RFC 3339") { .text($0.expiresAt) },
+        Field("revoked_at", "RFC 3339 or null") { .text($0.revokedAt) },
+    ])
+
+    /// `token renew`: the new token, as `user token --all` writes one.
+    static let renewedShape = UserCommand.tokenFilesShape
+
     static func list(_ inv: Invocation) throws {
         let tokens = try Users.tokens(inv.session.db, user: inv.value("user"))
-        inv.emit(
-            tokens.map {
-                Record([
-                    ("jti", .text($0.jti)), ("user", .text($0.user)), ("role", .text($0.role)), ("issued_at", .text($0.issuedAt)),
-                    ("expires_at", .text($0.expiresAt)), ("revoked_at", .text($0.revokedAt)),
-                ])
-            }, columns: ["jti", "user", "role", "issued_at", "expires_at", "revoked_at"])
+        inv.emit(tokens, as: shape)
     }
 
     /// Replaces the token file in use (or writes --out) with a fresh token; the old one is revoked.
@@ -31,11 +37,7 @@ enum TokenCommand {
         let token = try Users.renewToken(inv.session, ttl: try inv.duration("expires"))
         try FileSystem.writeAtomically(target, contents: token.text + "\n")
         let expires = token.claims.expiresAt
-        inv.emit(
-            Record([
-                ("user", .text(token.claims.subject)), ("role", .text(token.claims.role.rawValue)), ("jti", .text(token.claims.id)),
-                ("expires_at", .text(expires)), ("token_file", .text(target)),
-            ]))
+        inv.emit(UserCommand.Issued(token: token, file: target), as: renewedShape)
         inv.note("Renewed: \(target) now holds a token valid until \(expires); the old one is revoked.")
     }
 
@@ -49,11 +51,7 @@ enum TokenCommand {
 let tokenNoun = Noun(
     name: "token", summary: "inspect and revoke tokens",
     description:
-        "Tokens are compact JWS JSON Web Tokens signed with Ed25519 (header alg Ed25519, RFC 9864; EdDSA is accepted too). Claims: iss (ledger id), sub (user), role, iat, nbf, exp, jti. On every command owatch checks: the algorithm; no crit header and no embedded key; kid names an unrevoked issuer of this ledger; the signature; iss; nbf and exp with 60 seconds of leeway; jti not revoked; the user exists and is active; and the token's role is the user's current role. Any failure exits 77 naming the check. A token within 14 days of expiry warns on standard error once a day; token renew exchanges a valid token for a fresh one (same person and role, a new jti; the old one is revoked) where the issuer key is. Tokens live config token.lifetime (default 90d).",
-    jsonKeys: [
-        ("jti", "token id"), ("user", "user name"), ("role", "role at issue"), ("issued_at", "RFC 3339"), ("expires_at", "RFC 3339"),
-        ("revoked_at", "RFC 3339 or null"),
-    ])
+        "Tokens are compact JWS JSON Web Tokens signed with Ed25519 (header alg Ed25519, RFC 9864; EdDSA is accepted too). Claims: iss (ledger id), sub (user), role, iat, nbf, exp, jti. On every command owatch checks: the algorithm; no crit header and no embedded key; kid names an unrevoked issuer of this ledger; the signature; iss; nbf and exp with 60 seconds of leeway; jti not revoked; the user exists and is active; and the token's role is the user's current role. Any failure exits 77 naming the check. A token within 14 days of expiry warns on standard error once a day; token renew exchanges a valid token for a fresh one (same person and role, a new jti; the old one is revoked) where the issuer key is. Tokens live config token.lifetime (default 90d).")
 
 /// `owatch token …`: its commands, in help order.
 let tokenCommands: [Command] = [
@@ -65,7 +63,7 @@ let tokenCommands: [Command] = [
     Command(
         noun: "token", verb: "list", summary: "list issued tokens (ids and expiry, never the tokens themselves)",
         options: [Option("user", value: "USER", "only this person's tokens")],
-        access: .roles(adminOnly), examples: ["owatch token list --user bob"], run: TokenCommand.list),
+        access: .roles(adminOnly), examples: ["owatch token list --user bob"], output: TokenCommand.shape.docs, run: TokenCommand.list),
     Command(
         noun: "token", verb: "renew", summary: "exchange your valid token for a fresh one (same role; the old one is revoked)",
         options: [
@@ -74,7 +72,7 @@ let tokenCommands: [Command] = [
             Option("expires", value: "DURATION", "token lifetime (default: config token.lifetime)"),
         ],
         access: .roles(everyone), examples: ["owatch token renew", "owatch --token /etc/owatch/scanner.token token renew"],
-        run: TokenCommand.renew),
+        output: TokenCommand.renewedShape.docs, run: TokenCommand.renew),
     Command(
         noun: "token", verb: "revoke", summary: "revoke a token by its id (jti)", arguments: [Argument(name: "JTI")],
         access: .roles(adminOnly), examples: ["owatch token revoke 3q2-7wZ4cS0x1Yb9lZ0m1Q"], run: TokenCommand.revoke),

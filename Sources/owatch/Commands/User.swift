@@ -20,17 +20,17 @@ enum UserCommand {
         var file: String? = nil
     }
 
-    static let tokenFile = Field<Issued>("token_file", "user add, user token: the file the token was written to") { $0.file.map { .text($0) } }
-    static let tokenText = Field<Issued>("token", "user add, user token without a file: the token itself") {
+    static let tokenFile = Field<Issued>("token_file", "the file the token was written to") { $0.file.map { .text($0) } }
+    static let tokenText = Field<Issued>("token", "the token itself, when no file was named") {
         $0.file == nil ? .text($0.token.text) : nil
     }
-    static let tokenUser = Field<Issued>("user", "user token: whose token it is") { .text($0.token.claims.subject) }
-    static let tokenID = Field<Issued>("jti", "user token: the token's id") { .text($0.token.claims.id) }
-    static let tokenExpiry = Field<Issued>("expires_at", "user token: RFC 3339 time it expires") { .text($0.token.claims.expiresAt) }
+    static let tokenUser = Field<Issued>("user", "user name") { .text($0.token.claims.subject) }
+    static let tokenID = Field<Issued>("jti", "token id") { .text($0.token.claims.id) }
+    static let tokenExpiry = Field<Issued>("expires_at", "RFC 3339") { .text($0.token.claims.expiresAt) }
 
     static let issuedShape = Shape([tokenUser, tokenID, tokenExpiry, tokenFile, tokenText])
     static let tokenFilesShape = Shape([
-        tokenUser, Field("role", "user token --all: the role it carries") { .text($0.token.claims.role.rawValue) }, tokenID, tokenExpiry, tokenFile,
+        tokenUser, Field("role", "role at issue") { .text($0.token.claims.role.rawValue) }, tokenID, tokenExpiry, tokenFile,
     ])
 
     struct Added {
@@ -65,8 +65,8 @@ enum UserCommand {
 
     static let syncShape = Shape<DirectorySync.Change>([
         Field("change", "user sync: add, email, dept, name, offboard, missing or kept") { .text($0.kind.rawValue) },
-        Field("user", "user sync: the user name") { .text($0.user) },
-        Field("email", "user sync: their e-mail") { .text($0.email) },
+        Field("user", "user name") { .text($0.user) },
+        Field("email", "email or null") { .text($0.email) },
         Field("what", "user sync: what changes") { .text($0.what) },
     ])
 
