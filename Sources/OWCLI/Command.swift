@@ -75,7 +75,8 @@ public struct Command<Context>: Sendable {
 
     public init(
         noun: String, verb: String?, summary: String, arguments: [Argument] = [], options: [Option] = [], access: Access,
-        examples: [String] = [], output: [FieldDoc] = [], hidden: Bool = false, issuerKeyStandsIn: Bool = false, run: @escaping @Sendable (Context) throws -> Void
+        examples: [String] = [], output: [FieldDoc] = [], hidden: Bool = false, issuerKeyStandsIn: Bool = false,
+        run: @escaping @Sendable (Context) throws -> Void
     ) {
         self.noun = noun
         self.verb = verb
@@ -110,12 +111,10 @@ public struct Noun: Sendable {
     public let name: String
     public let summary: String
     public let description: String
-    public var jsonKeys: [(String, String)] = []
 
-    public init(name: String, summary: String, description: String, jsonKeys: [(String, String)] = []) {
+    public init(name: String, summary: String, description: String) {
         self.name = name
         self.summary = summary
         self.description = description
-        self.jsonKeys = jsonKeys
     }
 }

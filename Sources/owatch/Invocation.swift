@@ -88,8 +88,8 @@ final class Invocation {
         }
     }
 
-    // Output: data to stdout in the chosen format; messages to stderr.
-    func emit<S: Sequence>(_ records: S, columns: [String] = [], tableColumns: [String]? = nil) where S.Element == Record {
+    // Output: data to stdout in the chosen format, every row of a declared shape; messages to stderr.
+    private func emitList<S: Sequence>(_ records: S, columns: [String], tableColumns: [String]?) where S.Element == Record {
         var w = listWriter(columns: columns, tableColumns: tableColumns)
         for r in records { w.add(r) }
         w.finish()
@@ -98,32 +98,36 @@ final class Invocation {
     /// Rows of one shape: JSON and CSV carry all its keys (an empty list its header), a table
     /// its table columns.
     func emit<S: Sequence>(_ items: S, as shape: Shape<S.Element>) {
-        emit(items.lazy.map(shape.record), columns: shape.columns, tableColumns: shape.table)
+        emitList(items.lazy.map(shape.record), columns: shape.columns, tableColumns: shape.table)
     }
 
     /// Rows whose amounts are given in the base currency too when one is set (each converted on
     /// its row's day); a table then shows the shape's own columns.
     func emit<T>(_ items: [T], as shape: Shape<T>, base: BaseConverter?, on day: (T) -> String) throws {
-        guard let base else { return emit(items, as: shape) }
-        emit(
-            try items.map { try base.adding(to: shape.record($0), on: day($0)) }, columns: shape.columns(base: true),
+        try emit(items, as: shape, base: base) { item, record in try base!.adding(to: record, on: day(item)) }
+    }
+
+    /// Rows whose base-currency amounts `converted` adds to each record (a report that converted
+    /// them while it summed).
+    func emit<T>(_ items: [T], as shape: Shape<T>, base: BaseConverter?, converted: (T, Record) throws -> Record) throws {
+        guard base != nil else { return emit(items, as: shape) }
+        emitList(
+            try items.map { try converted($0, shape.record($0)) }, columns: shape.columns(base: true),
             tableColumns: shape.table ?? shape.fields.map(\.key))
     }
 
     /// One thing of a shape shown on its own (`show`).
-    func emit<T>(_ item: T, as shape: Shape<T>) { emit(shape.record(item)) }
+    func emit<T>(_ item: T, as shape: Shape<T>) { term.out(exporter.single(shape.record(item))) }
 
     /// The result of a change: its shape's table columns in a one-row table, the whole object otherwise.
     func emitChanged<T>(_ item: T, as shape: Shape<T>) {
-        let r = shape.record(item)
-        if exporter.format == .table { emit([r], tableColumns: shape.table) } else { emit(r) }
+        if exporter.format == .table { emit([item], as: shape) } else { emit(item, as: shape) }
     }
 
-    /// A writer for a list of one shape (see `listWriter(columns:tableColumns:)`).
+    /// For lists of one shape made row by row: each row is written (or, for tables, kept) as it is added.
     func listWriter<T>(for shape: Shape<T>) -> Exporter.ListWriter { listWriter(columns: shape.columns, tableColumns: shape.table) }
 
-    /// For lists made row by row: each row is written (or, for tables, kept) as it is added.
-    func listWriter(columns: [String] = [], tableColumns: [String]? = nil) -> Exporter.ListWriter {
+    private func listWriter(columns: [String], tableColumns: [String]?) -> Exporter.ListWriter {
         let term = self.term
         return Exporter.ListWriter(
             exporter, emptyColumns: columns, tableColumns: tableColumns, sink: { term.out(bytes: $0) },
@@ -141,16 +145,11 @@ final class Invocation {
         term.out((gap ? "\n" : "") + (try line()) + "\n")
     }
 
-    /// The result of a change: as a one-row summary table in table format, the whole object otherwise.
-    func emitChanged(_ record: Record, tableColumns: [String]) {
-        if exporter.format == .table { emit([record], tableColumns: tableColumns) } else { emit(record) }
-    }
-
     /// A record for programs; in table format `inTable` writes what a person reads instead (a
     /// bare value, a few sentences, a list of what matters, or nothing beyond the notes). With
     /// `footer` and `charts`, the only ways a command's output differs by format.
-    func emit(_ record: @autoclosure () -> Record, inTable: () throws -> Void) rethrows {
-        if exporter.format == .table { try inTable() } else { emit(record()) }
+    func emit<T>(_ item: @autoclosure () -> T, as shape: Shape<T>, inTable: () throws -> Void) rethrows {
+        if exporter.format == .table { try inTable() } else { emit(item(), as: shape) }
     }
 
     /// Charts under a report's table: table format only.
@@ -161,12 +160,8 @@ final class Invocation {
 
     /// An empty list says nothing in table format (the notes say what happened); the other
     /// formats still write their empty array or header.
-    func emitUnlessEmptyTable(_ records: [Record], columns: [String], tableColumns: [String]?) {
-        if !records.isEmpty || exporter.format != .table { emit(records, columns: columns, tableColumns: tableColumns) }
-    }
-
     func emitUnlessEmptyTable<T>(_ items: [T], as shape: Shape<T>) {
-        emitUnlessEmptyTable(items.map(shape.record), columns: shape.columns, tableColumns: shape.table)
+        if !items.isEmpty || exporter.format != .table { emit(items, as: shape) }
     }
 
     /// An option whose value the parser checked against its choices, as the type they name.
@@ -174,7 +169,6 @@ final class Invocation {
 
     /// All values of a repeatable option.
     func values(_ name: String) -> [String] { line.options[name] ?? [] }
-    func emit(_ record: Record) { term.out(exporter.single(record)) }
     func note(_ message: String) { if !quiet { term.err(message + "\n") } }
     func warn(_ message: String) { term.err("owatch: warning: \(Terminal.unprefixed(message))\n") }
 

@@ -87,7 +87,7 @@ enum ManPages {
         // Each key once, where the noun's commands first write it; a key two commands mean
         // differently by (a finding's id, a source's id) says both.
         var keys: [(key: String, docs: [String])] = []
-        for d in (n?.jsonKeys ?? []).map({ FieldDoc($0.0, $0.1) }) + cmds.flatMap(\.output) {
+        for d in cmds.flatMap(\.output) {
             if let i = keys.firstIndex(where: { $0.key == d.key }) {
                 if !keys[i].docs.contains(d.doc) { keys[i].docs.append(d.doc) }
             } else {

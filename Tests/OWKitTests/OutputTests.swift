@@ -23,6 +23,44 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(Exporter(format: .json).list([]), "[]\n")
     }
 
+    /// A shape is the one declaration of a record type: its records, the header of an empty
+    /// list, the base-currency columns and the manual's keys all come from its fields.
+    func testShapeDeclaresRecordsColumnsAndDocs() throws {
+        struct Item {
+            let name: String
+            let price: Money
+            let note: String?
+        }
+        let eur = try Currency.parse("EUR")
+        let one = Shape<Item>(
+            [
+                Field("name", "what it is") { .text($0.name) },
+                .money("price", "what it costs") { $0.price },
+                Field("note", "only when there is one") { $0.note.map { .text($0) } },
+            ], table: ["name", "price"], converts: true)
+        let item = Item(name: "Slack", price: Money(minor: 875, currency: eur), note: nil)
+        XCTAssertEqual(one.record(item).fields.map(\.key), ["name", "price"], "a nil value leaves its key out")
+        XCTAssertEqual(one.columns, ["name", "price", "price_minor", "currency", "note"])
+        XCTAssertEqual(one.columns(base: false), one.columns)
+        XCTAssertEqual(one.columns(base: true), one.columns + ["base", "base_minor", "base_currency", "rate_date"])
+        XCTAssertEqual(one.docs.map(\.key), ["name", "price", "note", "base", "base_currency", "rate_date"])
+        XCTAssertEqual(Exporter(format: .csv).list([], emptyColumns: one.columns), "name,price,price_minor,currency,note\r\n")
+        XCTAssertEqual(Exporter.flatKeys(one.record(item)), ["name", "price", "price_minor", "currency"])
+
+        let two = one.adding([.money("monthly", "a month") { $0.price }], table: ["name"])
+        XCTAssertEqual(two.table, ["name"])
+        XCTAssertEqual(
+            two.columns(base: true).suffix(6),
+            ["price_base", "price_base_minor", "monthly_base", "monthly_base_minor", "base_currency", "rate_date"])
+        XCTAssertEqual(one.showing(nil).table, nil)
+        XCTAssertEqual(Shape(one.fields, converts: false).columns(base: true), one.columns, "a shape that does not convert gains nothing")
+
+        struct Holder { let item: Item }
+        let held = one.pulledBack { (h: Holder) in h.item }
+        XCTAssertEqual(held.record(Holder(item: item)).fields.map(\.key), ["name", "price"])
+        XCTAssertEqual(held.field("price").doc, "what it costs")
+    }
+
     /// The money rule is one walk: the JSON value, the JSON and CSV byte writers and the CSV
     /// header agree on every key and value, with and without a currency of the row's own, nested.
     func testMoneyFlattensAlikeInEveryWriter() throws {

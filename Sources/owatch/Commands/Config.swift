@@ -8,7 +8,7 @@ enum ConfigCommand {
         guard let value = stored else {
             throw OWError.refused("\(key) is not set and has no default")
         }
-        inv.emit(valueShape.record(Setting(key: key, value: value)), inTable: { inv.term.out(SafeText.visible(value) + "\n") })
+        inv.emit(Setting(key: key, value: value), as: valueShape, inTable: { inv.term.out(SafeText.visible(value) + "\n") })
     }
 
     static func set(_ inv: Invocation) throws {
@@ -61,7 +61,9 @@ enum ConfigCommand {
             return
         }
         inv.emit(
-            try Config.list(inv.session.ledger).map { Setting(key: $0.key.name, value: $0.value, defaultValue: $0.key.defaultValue, isSet: $0.isSet) },
+            try Config.list(inv.session.ledger).map {
+                Setting(key: $0.key.name, value: $0.value, defaultValue: $0.key.defaultValue, isSet: $0.isSet)
+            },
             as: settingShape)
     }
 

@@ -22,7 +22,8 @@ enum DoctorCommand {
 let doctorNoun = Noun(
     name: "doctor", summary: "check the installation",
     description:
-        "Checks that the ledger opens, passes SQLite's integrity and foreign key checks, is in WAL mode and at the current schema; that the issuer key and token files are private and belong to this ledger; that an active admin exists; and that the audit chain verifies. Exits 1 when any check fails.")
+        "Checks that the ledger opens, passes SQLite's integrity and foreign key checks, is in WAL mode and at the current schema; that the issuer key and token files are private and belong to this ledger; that an active admin exists; and that the audit chain verifies. Exits 1 when any check fails."
+)
 
 /// `owatch doctor …`: its commands, in help order.
 let doctorCommands: [Command] = [

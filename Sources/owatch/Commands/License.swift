@@ -3,39 +3,96 @@ import OWCLI
 import OWKit
 
 enum LicenseCommand {
-    static let columns = [
-        "id", "name", "vendor", "plan", "category", "seats", "unlimited", "assigned", "free", "cost", "cost_minor", "currency",
-        "period", "per_seat", "monthly", "monthly_minor", "renews_on", "owner", "status", "ends_on", "notes", "assigned_to", "lines",
-    ]
-    static let tableColumns = ["id", "name", "vendor", "seats", "assigned", "cost", "period", "monthly", "renews_on", "status"]
-
-    /// A license as output; `withLines` adds its purchase lines (machine formats and `show`).
-    static func record(_ l: License, withLines: Bool, today: Date) -> Record {
-        var fields: [(key: String, value: Value)] = [
-            ("id", .int(l.id)), ("name", .text(l.name)), ("vendor", .text(l.vendor)), ("plan", .text(l.plan)),
-            ("category", .text(l.category)),
-            ("seats", .intOr(l.seats, "unlimited")), ("unlimited", .bool(l.isUnlimited)), ("assigned", .int(l.assigned)),
-            ("free", .intOr(l.freeSeats, "-")), ("cost", .money(l.cost)), ("period", .text(l.period.description)),
-            ("per_seat", .bool(l.perSeat)),
-            ("monthly", .money(l.monthly)), ("renews_on", .text(l.nextRenewal(onOrAfter: Time.startOfDay(today)).map(Time.day))),
-            ("owner", .text(l.owner)), ("status", .text(l.status.rawValue)), ("ends_on", .text(l.endsOn)), ("notes", .text(l.notes)),
-            ("assigned_to", .list(l.holders)),
-        ]
-        if withLines {
-            fields.append(
-                (
-                    "lines",
-                    .records(
-                        l.lines.map { p in
-                            Record(fields: [
-                                ("seats", .int(p.seats)), ("cost", .money(p.cost)), ("order", .text(p.orderRef)),
-                                ("purchased_on", .text(p.purchasedOn)),
-                            ])
-                        })
-                ))
-        }
-        return Record(fields: fields)
+    /// A license as shown on a day (its next renewal); `withLines`: with its purchase lines
+    /// (machine formats and `show`; a list table has one line per license).
+    struct Shown {
+        let license: License
+        let today: Date
+        var withLines = true
     }
+
+    static let lineShape = Shape<PurchaseLine>([
+        Field("seats", "seats bought") { .int($0.seats) },
+        .money("cost", "their price per period") { $0.cost },
+        Field("order", "order reference") { .text($0.orderRef) },
+        Field("purchased_on", "YYYY-MM-DD") { .text($0.purchasedOn) },
+    ])
+
+    static let shape = Shape<Shown>(
+        [
+            Field("id", "license id") { .int($0.license.id) },
+            Field("name", "license name") { .text($0.license.name) },
+            Field("vendor", "vendor name") { .text($0.license.vendor) },
+            Field("plan", "plan or null") { .text($0.license.plan) },
+            Field("category", "category") { .text($0.license.category) },
+            Field("seats", "seats paid for, or null when unlimited") { .intOr($0.license.seats, "unlimited") },
+            Field("unlimited", "true for a site license") { .bool($0.license.isUnlimited) },
+            Field("assigned", "seats held") { .int($0.license.assigned) },
+            Field("free", "idle seats, or null when unlimited") { .intOr($0.license.freeSeats, "-") },
+            .money("cost", "price per period, all purchase lines") { $0.license.cost },
+            Field("period", "billing period") { .text($0.license.period.description) },
+            Field("per_seat", "priced per seat") { .bool($0.license.perSeat) },
+            .money("monthly", "exact monthly equivalent, rounded") { $0.license.monthly },
+            Field("renews_on", "next renewal date or null") { s in
+                .text(s.license.nextRenewal(onOrAfter: Time.startOfDay(s.today)).map(Time.day))
+            },
+            Field("owner", "contract owner or null") { .text($0.license.owner) },
+            Field("status", "active or cancelled") { .text($0.license.status.rawValue) },
+            Field("ends_on", "last day of a cancelled contract") { .text($0.license.endsOn) },
+            Field("notes", "notes") { .text($0.license.notes) },
+            Field("assigned_to", "seat holders") { .list($0.license.holders) },
+            Field("lines", "purchase lines: seats, cost, order, purchased_on (JSON formats)") { s in
+                s.withLines ? .records(s.license.lines.map(lineShape.record)) : nil
+            },
+        ], table: ["id", "name", "vendor", "seats", "assigned", "cost", "period", "monthly", "renews_on", "status"])
+
+    /// `license list --user`: each license with that person's monthly cost share.
+    static let shareShape = shape.adding(
+        [
+            .money("share", "with --user: that person's monthly cost share") {
+                Money(minor: $0.license.seatMonthlyExact.rounded, currency: $0.license.currency)
+            }
+        ], table: ["id", "name", "vendor", "monthly", "assigned", "share", "renews_on"])
+
+    static let catalogShape = Shape<Licenses.CatalogEntry>([
+        Field("name", "license name") { .text($0.name) },
+        Field("vendor", "vendor name") { .text($0.vendor) },
+        Field("category", "category") { .text($0.category) },
+        Field("seat_free", "with --catalog: whether a seat is free") { .bool($0.seatFree) },
+    ])
+
+    /// A renewal to come, counted from today.
+    struct Due {
+        let license: License
+        let date: Date
+        let today: Date
+    }
+
+    static let dueShape = Shape<Due>(
+        [
+            Field("renews_on", "next renewal date or null") { .text(Time.day($0.date)) },
+            Field("days", "renewals: days until it renews") { .int(Int64(Time.daysBetween(Time.startOfDay($0.today), $0.date))) },
+            Field("id", "license id") { .int($0.license.id) },
+            Field("name", "license name") { .text($0.license.name) },
+            Field("vendor", "vendor name") { .text($0.license.vendor) },
+            .money("amount", "renewals: what the renewal charges (the contract's price per period)") { $0.license.cost },
+            Field("period", "billing period") { .text($0.license.period.description) },
+            Field("seats", "seats paid for, or null when unlimited") { .intOr($0.license.seats, "unlimited") },
+            Field("assigned", "seats held") { .int($0.license.assigned) },
+            Field("owner", "contract owner or null") { .text($0.license.owner) },
+        ], converts: true)
+
+    static let importChangeShape = Shape<LicenseImport.Change>([
+        Field("change", "import --update: add or update") { .text($0.kind.rawValue) },
+        Field("license", "import --update: the license") { .text($0.license) },
+        Field("what", "import --update: what changes") { .text($0.what) },
+    ])
+
+    static let importShape = Shape<LicenseImport.Outcome>([
+        Field("licenses", "import: licenses imported") { .int(Int64($0.licenses)) },
+        Field("seats", "import: their seats") { .int(Int64($0.seats)) },
+        Field("dry_run", "import: true with --dry-run (nothing was written)") { .bool($0.dryRun) },
+    ])
 
     static func add(_ inv: Invocation) throws {
         guard let vendor = inv.value("vendor") else { throw OWError.usage("owatch license add needs --vendor V") }
@@ -65,12 +122,12 @@ enum LicenseCommand {
     }
 
     static func show(_ inv: Invocation, _ l: License) throws {
-        inv.emit(record(l, withLines: true, today: inv.session.now))
+        inv.emit(Shown(license: l, today: inv.session.now), as: shape)
     }
 
     /// After a change: the summary row in a table, the whole license in JSON.
     static func changed(_ inv: Invocation, _ l: License) throws {
-        inv.emitChanged(record(l, withLines: true, today: inv.session.now), tableColumns: tableColumns + ["assigned_to"])
+        inv.emitChanged(Shown(license: l, today: inv.session.now), as: shape.showing(shape.table! + ["assigned_to"]))
     }
 
     static func list(_ inv: Invocation) throws {
@@ -88,19 +145,16 @@ enum LicenseCommand {
         let withLines = inv.listsNestedRows
         guard let user = f.holder else {
             // Each license goes from SQLite to the output as it is read (see Exporter.ListWriter).
-            var out = inv.listWriter(columns: columns, tableColumns: tableColumns)
-            try Licenses.forEach(s.db, filter: f, today: s.now) { out.add(record($0, withLines: withLines, today: s.now)) }
+            var out = inv.listWriter(for: shape)
+            try Licenses.forEach(s.db, filter: f, today: s.now) {
+                out.add(shape.record(Shown(license: $0, today: s.now, withLines: withLines)))
+            }
             out.finish()
             return
         }
         let licenses = try Licenses.list(s.db, filter: f, today: s.now)
         // One person's licenses: each one's monthly cost share for them, and the total.
-        inv.emit(
-            licenses.map { l in
-                var r = record(l, withLines: withLines, today: s.now)
-                r.fields.append((key: "share", value: .money(Money(minor: l.seatMonthlyExact.rounded, currency: l.currency))))
-                return r
-            }, columns: columns + ["share"], tableColumns: ["id", "name", "vendor", "monthly", "assigned", "share", "renews_on"])
+        inv.emit(licenses.map { Shown(license: $0, today: s.now, withLines: withLines) }, as: shareShape)
         try inv.footer(gap: false) {
             let totals = Licenses.seatCostByCurrency(licenses)
             let inBase =
@@ -113,13 +167,7 @@ enum LicenseCommand {
     /// What the office already has, as an employee may see it: no prices, no holders.
     static func catalog(_ inv: Invocation) throws {
         let entries = try Licenses.catalog(inv.session.db, category: inv.value("category"), vendor: inv.value("vendor"))
-        inv.emit(
-            entries.map {
-                Record([
-                    ("name", .text($0.name)), ("vendor", .text($0.vendor)), ("category", .text($0.category)),
-                    ("seat_free", .bool($0.seatFree)),
-                ])
-            }, columns: ["name", "vendor", "category", "seat_free"])
+        inv.emit(entries, as: catalogShape)
         if inv.session.actor.role != .admin, !entries.isEmpty {
             inv.note("Ask for a seat with `owatch request new software NAME --reason WHY`.")
         }
@@ -207,22 +255,10 @@ enum LicenseCommand {
         let within = try inv.duration("within") ?? defaultWithin
         let s = inv.session
         let due = try Licenses.renewals(s.db, within: within, today: s.now)
-        let today = Time.startOfDay(s.now)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
-        let columns = [
-            "renews_on", "days", "id", "name", "vendor", "amount", "amount_minor", "currency", "period", "seats", "assigned", "owner",
-        ]
-        inv.emit(
-            try due.map { l, date in
-                // A renewal to come converts at today's rate, the latest known.
-                try ReportCommand.withBase(
-                    Record([
-                        ("renews_on", .text(Time.day(date))), ("days", .int(Int64(Time.daysBetween(today, date)))),
-                        ("id", .int(l.id)), ("name", .text(l.name)), ("vendor", .text(l.vendor)), ("amount", .money(l.cost)),
-                        ("period", .text(l.period.description)), ("seats", .intOr(l.seats, "unlimited")),
-                        ("assigned", .int(l.assigned)), ("owner", .text(l.owner)),
-                    ]), base, on: Time.day(s.now))
-            }, columns: columns + (base == nil ? [] : ReportCommand.baseColumns(["amount"])), tableColumns: base == nil ? nil : columns)
+        // A renewal to come converts at today's rate, the latest known.
+        try inv.emit(
+            due.map { Due(license: $0.license, date: $0.date, today: s.now) }, as: dueShape, base: base, on: { _ in Time.day(s.now) })
         if !due.isEmpty {
             try inv.footer {
                 var sums: [Currency: Int64] = [:]
@@ -239,7 +275,7 @@ enum LicenseCommand {
     static func reclaim(_ inv: Invocation) throws {
         let dryRun = inv.flag("dry-run")
         let done = try SeatFindings.reclaim(inv.session, inv.argument(0), inactive: try inv.duration("inactive"), dryRun: dryRun)
-        inv.emit(done.freed.map(ReportCommand.reclaimRecord), columns: ReportCommand.reclaimColumns)
+        inv.emit(done.freed, as: ReportCommand.reclaimShape)
         for w in done.warnings { inv.warn(w) }
         inv.note(
             done.freed.isEmpty
@@ -258,19 +294,13 @@ enum LicenseCommand {
         let outcome = try LicenseImport.run(inv.session, text: text, dryRun: inv.flag("dry-run"), update: update, dates: dates)
         if update {
             // The diff first: what each license gains or loses.
-            inv.emit(
-                outcome.changes.map {
-                    Record([("change", .text($0.kind.rawValue)), ("license", .text($0.license)), ("what", .text($0.what))])
-                },
-                columns: ["change", "license", "what"])
+            inv.emit(outcome.changes, as: importChangeShape)
             inv.note(
                 (outcome.dryRun ? "Dry run: would add " : "Added ") + "\(outcome.licenses), " + (outcome.dryRun ? "update " : "updated ")
                     + "\(outcome.updated), left \(outcome.unchanged) unchanged" + (outcome.dryRun ? "; nothing was written." : "."))
             return
         }
-        inv.emit(
-            Record([("licenses", .int(Int64(outcome.licenses))), ("seats", .int(Int64(outcome.seats))), ("dry_run", .bool(outcome.dryRun))])
-        )
+        inv.emit(outcome, as: importShape)
         inv.note(
             outcome.dryRun
                 ? "Dry run: \(outcome.licenses) license(s) would be imported; nothing was written."
@@ -282,20 +312,8 @@ enum LicenseCommand {
 let licenseNoun = Noun(
     name: "license", summary: "the software inventory: licenses, seats, costs and renewals",
     description:
-        "license reclaim LICENSE frees, in one transaction, the seats report reclaim names for it: held by people offboarded, suspended in or missing from the directory (orphaned), or not used for longer than --inactive (default config usage.inactive, 60d; from usage import) — never a seat used inside the threshold; each freed seat is an audit event and runs the seat-reclaimed hook (the seat as JSON on standard input) after the commit, and the monthly saving is printed; --dry-run lists them and changes nothing. A license is a contract with a vendor: seats (or unlimited, for a site license), a price per billing period (for the whole pack, or per seat), a renewal date and the people holding seats. Periods are monthly, quarterly, yearly, weekly, one-off, or any term such as 24m or 3y; monthly equivalents are computed exactly and rounded half to even only when shown. A license can carry several purchase lines (license grow), each with its own seats, price, order reference and date. Renewal dates roll forward by the period when they pass. Money is integer minor units with an ISO 4217 currency; amounts in different currencies are never summed together. Each lead time in config renewals.notify (default 30d,7d) fires the license-renewing hook once per license and renewal, from the first command run after the moment passes. license import reads CSV (RFC 4180; header naming the columns name, vendor, seats, cost and optionally currency, period, renews_on, owner, assigned with names separated by semicolons, plan, category, per_seat, notes, order, purchased_on) or exactly what license list writes with --format csv or --json (id and derived columns such as monthly are read past; status, ends_on, purchase lines and holders are kept); ; and tab separators, decimal commas and --date-format DD/MM/YYYY are read, and a Windows-1252 file is detected (a file that is neither it nor UTF-8 is refused); with --update a row whose name exists updates that license in place and the changes are listed first (--dry-run lists only them); every row is checked first and any bad row means nothing is written (exit 65, each bad row named by line). Employees see only licenses they hold a seat of, and with license list --catalog what the office has: name, vendor, category and whether a seat is free, without prices. user offboard, license cancel and license remove ask for confirmation when standard input and standard error are a terminal (--yes skips it); piped, they never ask.",
-    jsonKeys: [
-        ("id", "license id"), ("name", "license name"), ("vendor", "vendor name"), ("plan", "plan or null"), ("category", "category"),
-        ("seats", "seats paid for, or null when unlimited"), ("unlimited", "true for a site license"), ("assigned", "seats held"),
-        ("free", "idle seats, or null when unlimited"), ("cost", "price per period, all purchase lines"), ("period", "billing period"),
-        ("per_seat", "priced per seat"), ("monthly", "exact monthly equivalent, rounded"), ("renews_on", "next renewal date or null"),
-        ("owner", "contract owner or null"), ("status", "active or cancelled"), ("ends_on", "last day of a cancelled contract"),
-        ("notes", "notes"), ("assigned_to", "seat holders"), ("lines", "purchase lines: seats, cost, order, purchased_on (JSON formats)"),
-        ("share", "with --user: that person's monthly cost share"),
-        ("seat_free", "with --catalog: whether a seat is free"),
-        ("amount", "renewals: what the renewal charges (the contract's price per period)"), ("days", "renewals: days until it renews"),
-        ("base", "with config base_currency: the amount in that currency, or null without a rate"),
-        ("base_currency", "with config base_currency: that currency"), ("rate_date", "the day of the rate used"),
-    ])
+        "license reclaim LICENSE frees, in one transaction, the seats report reclaim names for it: held by people offboarded, suspended in or missing from the directory (orphaned), or not used for longer than --inactive (default config usage.inactive, 60d; from usage import) — never a seat used inside the threshold; each freed seat is an audit event and runs the seat-reclaimed hook (the seat as JSON on standard input) after the commit, and the monthly saving is printed; --dry-run lists them and changes nothing. A license is a contract with a vendor: seats (or unlimited, for a site license), a price per billing period (for the whole pack, or per seat), a renewal date and the people holding seats. Periods are monthly, quarterly, yearly, weekly, one-off, or any term such as 24m or 3y; monthly equivalents are computed exactly and rounded half to even only when shown. A license can carry several purchase lines (license grow), each with its own seats, price, order reference and date. Renewal dates roll forward by the period when they pass. Money is integer minor units with an ISO 4217 currency; amounts in different currencies are never summed together. Each lead time in config renewals.notify (default 30d,7d) fires the license-renewing hook once per license and renewal, from the first command run after the moment passes. license import reads CSV (RFC 4180; header naming the columns name, vendor, seats, cost and optionally currency, period, renews_on, owner, assigned with names separated by semicolons, plan, category, per_seat, notes, order, purchased_on) or exactly what license list writes with --format csv or --json (id and derived columns such as monthly are read past; status, ends_on, purchase lines and holders are kept); ; and tab separators, decimal commas and --date-format DD/MM/YYYY are read, and a Windows-1252 file is detected (a file that is neither it nor UTF-8 is refused); with --update a row whose name exists updates that license in place and the changes are listed first (--dry-run lists only them); every row is checked first and any bad row means nothing is written (exit 65, each bad row named by line). Employees see only licenses they hold a seat of, and with license list --catalog what the office has: name, vendor, category and whether a seat is free, without prices. user offboard, license cancel and license remove ask for confirmation when standard input and standard error are a terminal (--yes skips it); piped, they never ask."
+)
 
 /// `owatch license …`: its commands, in help order.
 let licenseCommands: [Command] = [
@@ -323,7 +341,7 @@ let licenseCommands: [Command] = [
             "owatch license add Figma --vendor figma --seats 5 --cost '€540' --period yearly --assign bob --assign carol",
             "owatch license add Office --vendor m365 --seats unlimited --cost 2400 --period 24m",
         ],
-        run: LicenseCommand.add),
+        output: LicenseCommand.shape.docs, run: LicenseCommand.add),
     Command(
         noun: "license", verb: "list", summary: "list licenses (employees: the ones they hold)",
         options: [
@@ -341,11 +359,12 @@ let licenseCommands: [Command] = [
             "owatch license list --catalog          # employees: what exists, before `owatch request new software`",
             "owatch license list --user bob", "owatch license list --json > inventory.json",
         ],
-        run: LicenseCommand.list),
+        output: LicenseCommand.shareShape.docs + LicenseCommand.catalogShape.docs, run: LicenseCommand.list),
     Command(
         noun: "license", verb: "show", summary: "show one license with its purchase lines and holders",
         arguments: [Argument(name: "LICENSE")], access: .roles([.admin, .employee]),
-        examples: ["owatch license show Slack", "owatch license show 12 --json"], run: LicenseCommand.showCommand),
+        examples: ["owatch license show Slack", "owatch license show 12 --json"], output: LicenseCommand.shape.docs,
+        run: LicenseCommand.showCommand),
     Command(
         noun: "license", verb: "edit", summary: "change a license's details or price",
         arguments: [Argument(name: "LICENSE")],
@@ -360,11 +379,12 @@ let licenseCommands: [Command] = [
         ],
         access: .roles(adminOnly),
         examples: ["owatch license edit Slack --cost 9.25 --renews 2027-01-01", "owatch license edit Figma --seats 4"],
-        run: LicenseCommand.edit),
+        output: LicenseCommand.shape.docs, run: LicenseCommand.edit),
     Command(
         noun: "license", verb: "reactivate", summary: "bring back a cancelled license",
         arguments: [Argument(name: "LICENSE")],
-        access: .roles(adminOnly), examples: ["owatch license reactivate Zoom"], run: LicenseCommand.reactivate),
+        access: .roles(adminOnly), examples: ["owatch license reactivate Zoom"], output: LicenseCommand.shape.docs,
+        run: LicenseCommand.reactivate),
     Command(
         noun: "license", verb: "grow", summary: "add seats bought later as their own purchase line",
         arguments: [Argument(name: "LICENSE")],
@@ -375,7 +395,8 @@ let licenseCommands: [Command] = [
                 "price of the new seats per period (per seat for per-seat licenses; default: the current price per seat)"),
             Option("order", value: "REF", "order reference"), Option("on", value: "DATE", "purchase date (default today)"),
         ],
-        access: .roles(adminOnly), examples: ["owatch license grow Slack --seats 5 --order PO-2291"], run: LicenseCommand.grow),
+        access: .roles(adminOnly), examples: ["owatch license grow Slack --seats 5 --order PO-2291"], output: LicenseCommand.shape.docs,
+        run: LicenseCommand.grow),
     Command(
         noun: "license", verb: "cancel", summary: "cancel a license; it runs until its end date, then stops",
         arguments: [Argument(name: "LICENSE")],
@@ -384,7 +405,7 @@ let licenseCommands: [Command] = [
             Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)"),
         ],
         access: .roles(adminOnly), examples: ["owatch license cancel Zoom", "owatch license cancel Zoom --on 2026-12-31"],
-        run: LicenseCommand.cancel),
+        output: LicenseCommand.shape.docs, run: LicenseCommand.cancel),
     Command(
         noun: "license", verb: "reclaim", summary: "free the seats of people gone and of seats unused past the threshold",
         arguments: [Argument(name: "LICENSE")],
@@ -393,7 +414,7 @@ let licenseCommands: [Command] = [
             Option("dry-run", "list what would be freed; change nothing"),
         ],
         access: .roles(adminOnly), examples: ["owatch license reclaim Slack --dry-run", "owatch license reclaim Figma --inactive 90d"],
-        run: LicenseCommand.reclaim),
+        output: ReportCommand.reclaimShape.docs, run: LicenseCommand.reclaim),
     Command(
         noun: "license", verb: "remove", summary: "delete a license entered by mistake",
         arguments: [Argument(name: "LICENSE")],
@@ -407,15 +428,17 @@ let licenseCommands: [Command] = [
         arguments: [Argument(name: "LICENSE"), Argument(name: "USER", variadic: true)],
         options: [Option("grow", "buy the missing seats when none are free")],
         access: .roles(adminOnly), examples: ["owatch license assign Figma bob carol", "owatch license assign Slack dave --grow"],
-        run: LicenseCommand.assign),
+        output: LicenseCommand.shape.docs, run: LicenseCommand.assign),
     Command(
         noun: "license", verb: "unassign", summary: "take seats back",
         arguments: [Argument(name: "LICENSE"), Argument(name: "USER", variadic: true)],
-        access: .roles(adminOnly), examples: ["owatch license unassign Figma bob"], run: LicenseCommand.unassign),
+        access: .roles(adminOnly), examples: ["owatch license unassign Figma bob"], output: LicenseCommand.shape.docs,
+        run: LicenseCommand.unassign),
     Command(
         noun: "license", verb: "renewals", summary: "what renews when, and for how much",
         options: [Option("within", value: "DURATION", "how far ahead (default 60d)")],
-        access: .roles(adminOnly), examples: ["owatch license renewals --within 90d"], run: LicenseCommand.renewals),
+        access: .roles(adminOnly), examples: ["owatch license renewals --within 90d"], output: LicenseCommand.dueShape.docs,
+        run: LicenseCommand.renewals),
     Command(
         noun: "license", verb: "import", summary: "import licenses from CSV or JSON, all or nothing",
         arguments: [Argument(name: "FILE", file: .input)],
@@ -431,5 +454,5 @@ let licenseCommands: [Command] = [
             "owatch license import from-excel.csv --date-format DD/MM/YYYY",
             "printf 'name,vendor,seats,cost\\nSlack,slack,10,80\\n' | owatch license import -",
         ],
-        run: LicenseCommand.importFile),
+        output: LicenseCommand.importChangeShape.docs + LicenseCommand.importShape.docs, run: LicenseCommand.importFile),
 ]

@@ -77,5 +77,6 @@ let whoamiNoun = Noun(
 let whoamiCommands: [Command] = [
     Command(
         noun: "whoami", verb: nil, summary: "show who your token says you are", access: .roles(everyone),
-        examples: ["owatch whoami", "owatch whoami --json | jq -r .role"], output: LoginCommand.identityShape.docs, run: LoginCommand.whoami)
+        examples: ["owatch whoami", "owatch whoami --json | jq -r .role"], output: LoginCommand.identityShape.docs, run: LoginCommand.whoami
+    )
 ]

@@ -9,6 +9,17 @@ enum ReportCommand {
         try inv.value(option).map { try Month.parse($0, option: "--" + option) }
     }
 
+    /// A burn row: its month, its group (with --by), and the month's three amounts.
+    static func burnShape(_ by: BurnGrouping) -> Shape<BurnRow> {
+        Shape(
+            [Field("month", "YYYY-MM") { .text($0.month.description) }]
+                + (by == .month ? [] : [Field(by.rawValue, "burn --by \(by.rawValue): the group") { .text($0.group) }]) + [
+                    .money("contracted", "contract cost (monthly equivalent)") { $0.contracted },
+                    .money("observed", "charges seen by scans") { $0.observed },
+                    .money("unmanaged", "charges matching no license or approved purchase") { $0.unmanaged },
+                ], converts: true)
+    }
+
     static func burn(_ inv: Invocation) throws {
         let s = inv.session
         let by: BurnGrouping = inv.choice("by") ?? .month
@@ -17,23 +28,14 @@ enum ReportCommand {
         let from = try month(inv, "from") ?? to.adding(-11)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         let rows = try Burn.compute(s.db, from: from, to: to, by: by, base: base)
-        let groupKey = by == .month ? nil : by.rawValue
-        let columns =
-            ["month"] + (groupKey.map { [$0] } ?? []) + [
-                "contracted", "contracted_minor", "currency", "observed", "observed_minor", "unmanaged", "unmanaged_minor",
-            ]
-        inv.emit(
-            rows.map { r in
-                Record(
-                    [("month", .text(r.month.description))] + (groupKey.map { [($0, Value.text(r.group))] } ?? [])
-                        + [("contracted", .money(r.contracted)), ("observed", .money(r.observed)), ("unmanaged", .money(r.unmanaged))]
-                        + (base.map { b in
-                            BaseConverter.fields(
-                                zip(["contracted", "observed", "unmanaged"], r.inBase ?? [nil, nil, nil]).map { ($0, $1) },
-                                currency: b.currency, rateDay: r.rateDay)
-                        } ?? []))
-            }, columns: columns + (base == nil ? [] : baseColumns(["contracted", "observed", "unmanaged"])),
-            tableColumns: base == nil ? nil : columns)
+        try inv.emit(rows, as: burnShape(by), base: base) { r, record in
+            Record(
+                fields: record.fields
+                    + BaseConverter.fields(
+                        zip(["contracted", "observed", "unmanaged"], r.inBase ?? [nil, nil, nil]).map { ($0, $1) },
+                        currency: base!.currency,
+                        rateDay: r.rateDay))
+        }
         warnMissingRates(inv, base)
         guard let charts = inv.charts, !rows.isEmpty else { return }
         var out = ""
@@ -70,11 +72,6 @@ enum ReportCommand {
         inv.term.out(out)
     }
 
-    /// The record with its amounts also in the base currency, at the rate of `day`.
-    static func withBase(_ r: Record, _ base: BaseConverter?, on day: String) throws -> Record {
-        try base?.adding(to: r, on: day) ?? r
-    }
-
     /// The summary's totals in the base currency, with what stayed apart for want of a rate.
     static func baseJSON(_ b: (burn: [BaseTotal], idle: BaseTotal, unmanaged: BaseTotal)) -> JSON {
         return .obj([
@@ -89,13 +86,6 @@ enum ReportCommand {
         ])
     }
 
-    /// The keys `BaseConverter.fields` adds for these amounts.
-    static func baseColumns(_ amounts: [String]) -> [String] {
-        (amounts.count == 1 ? ["base", "base_minor"] : amounts.flatMap { [$0 + "_base", $0 + "_base_minor"] }) + [
-            "base_currency", "rate_date",
-        ]
-    }
-
     /// Amounts of today in the base currency, summed; nil when none is set or all are in it already.
     static func baseTotal(_ inv: Invocation, _ base: BaseConverter?, _ amounts: [Money]) throws -> BaseTotal? {
         guard let base, Set(amounts.map(\.currency)) != [base.currency] else { return nil }
@@ -108,39 +98,32 @@ enum ReportCommand {
         for w in base?.warnings ?? [] { inv.warn(w) }
     }
 
+    static let forecastShape = Shape<ForecastRow>(
+        [
+            Field("month", "YYYY-MM") { .text($0.month.description) },
+            .money("licenses", "forecast: contract charges in the month") { $0.licenses },
+            .money("unmanaged", "charges matching no license or approved purchase") { $0.unmanaged },
+            .money("total", "forecast: licenses plus unmanaged run-rate") { $0.total },
+            Field("charges", "forecast: contract charges falling in the month") { .int(Int64($0.charges)) },
+        ], converts: true)
+
     static func forecast(_ inv: Invocation) throws {
         let s = inv.session
         let months = try inv.integer("months", range: 1...120) ?? 12
         let from = try month(inv, "from") ?? Month(s.now)
         let rows = try Forecast.compute(s.db, from: from, months: months)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
-        let columns = [
-            "month", "licenses", "licenses_minor", "currency", "unmanaged", "unmanaged_minor", "total", "total_minor", "charges",
-        ]
-        var perMonth: [Month: BaseTotal] = [:]
-        var records: [Record] = []
-        for r in rows {
-            var record = Record([
-                ("month", .text(r.month.description)), ("licenses", .money(r.licenses)), ("unmanaged", .money(r.unmanaged)),
-                ("total", .money(r.total)), ("charges", .int(Int64(r.charges))),
-            ])
-            if let base {
-                // Months to come convert at today's rate: the latest known.
-                let fields = try base.fields(
-                    [("licenses", r.licenses), ("unmanaged", r.unmanaged), ("total", r.total)], on: base.day(for: r.month))
-                record.fields += fields
-                let converted: Money? = if case .money(let m)? = fields.first(where: { $0.key == "total_base" })?.value { m } else { nil }
-                try perMonth[r.month, default: BaseTotal(base.currency)].add(converted, original: r.total)
-            }
-            records.append(record)
-        }
-        inv.emit(
-            records, columns: columns + (base == nil ? [] : baseColumns(["licenses", "unmanaged", "total"])),
-            tableColumns: base == nil ? nil : columns)
+        // Months to come convert at today's rate: the latest known.
+        try inv.emit(rows, as: forecastShape, base: base, on: { base!.day(for: $0.month) })
         warnMissingRates(inv, base)
         guard let charts = inv.charts, !rows.isEmpty else { return }
         var out = ""
         if let base {
+            var perMonth: [Month: BaseTotal] = [:]
+            for r in rows {
+                try perMonth[r.month, default: BaseTotal(base.currency)].add(
+                    try base.convert(r.total, on: base.day(for: r.month))?.money, original: r.total)
+            }
             let all = Month.range(from, from.adding(months - 1))
             var sum = BaseTotal(base.currency)
             for m in all {
@@ -168,25 +151,24 @@ enum ReportCommand {
         try LicenseCommand.renewals(inv, defaultWithin: Duration(count: 90, unit: .day))
     }
 
+    static let utilizationShape = Shape<UtilizationRow>(
+        [
+            Field("id", "license id") { .int($0.license.id) },
+            Field("name", "license name") { .text($0.license.name) },
+            Field("vendor", "vendor name") { .text($0.license.vendor) },
+            Field("seats", "seats paid for, or null when unlimited") { .intOr($0.license.seats, "unlimited") },
+            Field("assigned", "seats held") { .int($0.license.assigned) },
+            Field("idle", "utilization: seats paid for but not held") { .int($0.idle) },
+            Field("used_percent", "utilization: seats held as a percentage of seats paid for") { .int($0.usedPercent.map(Int64.init)) },
+            .money("monthly", "utilization: the license's monthly cost") { $0.license.monthly },
+            .money("idle_monthly", "what the idle seats cost a month") { $0.idleMonthly },
+        ], converts: true)
+
     static func utilization(_ inv: Invocation) throws {
         let s = inv.session
         let rows = try InventoryReports.utilization(s.db, today: s.now)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
-        let columns = [
-            "id", "name", "vendor", "seats", "assigned", "idle", "used_percent", "monthly", "monthly_minor", "currency", "idle_monthly",
-            "idle_monthly_minor",
-        ]
-        inv.emit(
-            try rows.map { r in
-                try withBase(
-                    Record([
-                        ("id", .int(r.license.id)), ("name", .text(r.license.name)), ("vendor", .text(r.license.vendor)),
-                        ("seats", .intOr(r.license.seats, "unlimited")), ("assigned", .int(r.license.assigned)), ("idle", .int(r.idle)),
-                        ("used_percent", .int(r.usedPercent.map(Int64.init))), ("monthly", .money(r.license.monthly)),
-                        ("idle_monthly", .money(r.idleMonthly)),
-                    ]),
-                    base, on: Time.day(s.now))
-            }, columns: columns + (base == nil ? [] : baseColumns(["monthly", "idle_monthly"])), tableColumns: base == nil ? nil : columns)
+        try inv.emit(rows, as: utilizationShape, base: base, on: { _ in Time.day(s.now) })
         try inv.footer {
             let saving = try InventoryReports.possibleSaving(rows).filter { $0.minor > 0 }
             guard !saving.isEmpty else { return "No idle seats." }
@@ -196,24 +178,22 @@ enum ReportCommand {
         warnMissingRates(inv, base)
     }
 
+    static let shadowShape = Shape<ShadowRow>(
+        [
+            Field("vendor", "vendor name") { .text($0.vendor) },
+            Field("category", "shadow: the vendor's category") { .text($0.category) },
+            Field("charges", "shadow: charges seen") { .int($0.charges) },
+            .money("observed", "charges seen by scans") { $0.observed },
+            .money("monthly", "shadow: the unmanaged run-rate per vendor") { $0.monthly },
+            Field("first_seen", "shadow: the first charge's day") { .text($0.firstSeen) },
+            Field("last_seen", "shadow: the last charge's day") { .text($0.lastSeen) },
+        ], converts: true)
+
     static func shadow(_ inv: Invocation) throws {
         let s = inv.session
         let rows = try InventoryReports.shadow(s.db)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
-        let columns = [
-            "vendor", "category", "charges", "observed", "observed_minor", "currency", "monthly", "monthly_minor", "first_seen",
-            "last_seen",
-        ]
-        inv.emit(
-            try rows.map { r in
-                try withBase(
-                    Record([
-                        ("vendor", .text(r.vendor)), ("category", .text(r.category)), ("charges", .int(r.charges)),
-                        ("observed", .money(r.observed)),
-                        ("monthly", .money(r.monthly)), ("first_seen", .text(r.firstSeen)), ("last_seen", .text(r.lastSeen)),
-                    ]),
-                    base, on: Time.day(s.now))
-            }, columns: columns + (base == nil ? [] : baseColumns(["observed", "monthly"])), tableColumns: base == nil ? nil : columns)
+        try inv.emit(rows, as: shadowShape, base: base, on: { _ in Time.day(s.now) })
         defer { warnMissingRates(inv, base) }
         guard let charts = inv.charts, !rows.isEmpty else { return }
         var out = ""
@@ -228,28 +208,41 @@ enum ReportCommand {
         inv.term.out(out)
     }
 
+    /// One person's leave in a year, with the approved requests the holidays would now count differently.
+    struct YearOfLeave {
+        let row: LeaveRow
+        let year: Int
+        let drift: [(id: Int64, user: String, approved: Int, now: Int)]
+    }
+
+    static let leaveShape: Shape<YearOfLeave> = {
+        // Days are numbers in JSON and CSV (halves as .5), written the same in tables.
+        func days(_ key: String, _ doc: String, _ halves: @escaping @Sendable (YearOfLeave) -> Int) -> Field<YearOfLeave> {
+            Field(key, doc) { .json(.number(Leave.days(halves($0)))) }
+        }
+        return Shape([
+            Field("user", "leave: who") { .text($0.row.user) },
+            Field("dept", "leave: their department") { .text($0.row.dept) },
+            Field("year", "leave: the year") { .int(Int64($0.year)) },
+            days("allowance", "leave: the year's vacation allowance") { $0.row.balance.allowance },
+            days("taken", "leave: vacation days taken") { $0.row.balance.taken },
+            days("pending", "leave: vacation days pending") { $0.row.balance.pending },
+            days("remaining", "leave: days left this year") { $0.row.balance.remaining },
+            days("sick", "leave: sick days") { $0.row.sick },
+            days("unpaid", "leave: unpaid days") { $0.row.unpaid },
+            Field("would_change", "leave: approved requests the current holidays would count differently") { y in
+                .list(y.drift.map { "#\($0.id): \(Leave.days($0.approved)) → \(Leave.days($0.now)) days" })
+            },
+        ])
+    }()
+
     static func leave(_ inv: Invocation) throws {
         let s = inv.session
         let year = try inv.integer("year", range: 1970...9999) ?? Month(s.now).year
         let rows = try InventoryReports.leave(s, year: year)
-        // Days are numbers in JSON and CSV (halves as .5), written the same in tables.
-        func days(_ halves: Int) -> Value { .json(.number(Leave.days(halves))) }
         // Approved leave keeps the days it was approved for when holidays change; say which differ now.
         let drift = Dictionary(grouping: try Leave.drift(s.ledger, year: year)) { $0.user.lowercased() }
-        inv.emit(
-            rows.map { r in
-                Record([
-                    ("user", .text(r.user)), ("dept", .text(r.dept)), ("year", .int(Int64(year))),
-                    ("allowance", days(r.balance.allowance)), ("taken", days(r.balance.taken)),
-                    ("pending", days(r.balance.pending)), ("remaining", days(r.balance.remaining)),
-                    ("sick", days(r.sick)), ("unpaid", days(r.unpaid)),
-                    (
-                        "would_change",
-                        .list(
-                            (drift[r.user.lowercased()] ?? []).map { "#\($0.id): \(Leave.days($0.approved)) → \(Leave.days($0.now)) days" })
-                    ),
-                ])
-            }, columns: ["user", "dept", "year", "allowance", "taken", "pending", "remaining", "sick", "unpaid", "would_change"])
+        inv.emit(rows.map { YearOfLeave(row: $0, year: year, drift: drift[$0.user.lowercased()] ?? []) }, as: leaveShape)
         for d in drift.values.flatMap({ $0 }).sorted(by: { $0.id < $1.id }) {
             inv.note(
                 "Approved leave #\(d.id) (\(d.user)) counts \(Leave.days(d.approved)) day(s); with the current holidays it would count \(Leave.days(d.now))."
@@ -257,16 +250,16 @@ enum ReportCommand {
         }
     }
 
-    static func reclaimRecord(_ r: ReclaimRow) -> Record {
-        Record([
-            ("license", .text(r.license.name)), ("reason", .text(r.reason.rawValue)), ("user", .text(r.user)), ("seats", .int(r.seats)),
-            ("last_active", .text(r.lastActive)), ("why", .text(r.why)), ("monthly", .money(r.monthly)), ("yearly", .money(r.yearly)),
-        ])
-    }
-
-    static let reclaimColumns = [
-        "license", "reason", "user", "seats", "last_active", "why", "monthly", "monthly_minor", "currency", "yearly", "yearly_minor",
-    ]
+    static let reclaimShape = Shape<ReclaimRow>([
+        Field("license", "reclaim: the license") { .text($0.license.name) },
+        Field("reason", "reclaim: orphaned, inactive or idle") { .text($0.reason.rawValue) },
+        Field("user", "reclaim: who holds the seats") { .text($0.user) },
+        Field("seats", "reclaim: how many seats the row names") { .int($0.seats) },
+        Field("last_active", "reclaim: the holder's last use, from usage import") { .text($0.lastActive) },
+        Field("why", "reclaim: offboarded, suspended, not in the directory, last used …, never assigned") { .text($0.why) },
+        .money("monthly", "reclaim: what the seats cost a month") { $0.monthly },
+        .money("yearly", "reclaim: what the seats cost a year") { $0.yearly },
+    ])
 
     /// Totals per currency of what the rows would save: monthly and yearly.
     static func reclaimTotals(_ rows: [ReclaimRow]) throws -> String {
@@ -284,7 +277,7 @@ enum ReportCommand {
     static func reclaim(_ inv: Invocation) throws {
         let s = inv.session
         let rows = try SeatFindings.reclaimable(s.db, today: s.now, inactive: try inv.duration("inactive"))
-        inv.emit(rows.map(reclaimRecord), columns: reclaimColumns)
+        inv.emit(rows, as: reclaimShape)
         try inv.footer { rows.isEmpty ? "Nothing to reclaim." : "Reclaimable: " + (try reclaimTotals(rows)) }
     }
 
@@ -293,28 +286,31 @@ enum ReportCommand {
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         let sum = try Summary.compute(s.db, today: s.now, base: base)
         warnMissingRates(inv, base)
-        inv.emit(summaryRecord(sum), inTable: { inv.term.out(summaryText(s.ledger.org, sum)) })
+        inv.emit(sum, as: summaryShape, inTable: { inv.term.out(summaryText(s.ledger.org, sum)) })
     }
 
-    /// The summary for programs.
-    static func summaryRecord(_ sum: Summary) -> Record {
-        func list(_ m: [Money]) -> JSON {
-            .array(
-                m.map {
-                    .obj([("amount", .number($0.decimal)), ("amount_minor", .int($0.minor)), ("currency", .string($0.currency.code))])
-                })
+    /// The summary for programs: its amounts as lists of {amount, amount_minor, currency}.
+    static let summaryShape: Shape<Summary> = {
+        @Sendable func list(_ m: [Money]) -> Value {
+            .json(
+                .array(
+                    m.map {
+                        .obj([("amount", .number($0.decimal)), ("amount_minor", .int($0.minor)), ("currency", .string($0.currency.code))])
+                    }))
         }
-        let burn = JSON.array(
-            sum.burn.map { t in
-                .obj([
-                    ("currency", .string(t.contracted.currency.code)), ("contracted_minor", .int(t.contracted.minor)),
-                    ("observed_minor", .int(t.observed.minor)), ("unmanaged_minor", .int(t.unmanaged.minor)),
-                ])
-            })
-        return Record([
-            ("month", .text(sum.month.description)), ("burn", .json(burn)),
-            (
-                "renewals",
+        return Shape([
+            Field("month", "YYYY-MM") { .text($0.month.description) },
+            Field("burn", "summary: this month's burn per currency") { sum in
+                .json(
+                    .array(
+                        sum.burn.map { t in
+                            .obj([
+                                ("currency", .string(t.contracted.currency.code)), ("contracted_minor", .int(t.contracted.minor)),
+                                ("observed_minor", .int(t.observed.minor)), ("unmanaged_minor", .int(t.unmanaged.minor)),
+                            ])
+                        }))
+            },
+            Field("renewals", "summary: renewals within 30 days") { sum in
                 .json(
                     .array(
                         sum.renewals.map {
@@ -323,14 +319,20 @@ enum ReportCommand {
                                 ("amount_minor", .int($0.license.cost.minor)), ("currency", .string($0.license.currency.code)),
                             ])
                         }))
-            ),
-            ("idle_seats", .int(sum.idleSeats)), ("idle_monthly", .json(list(sum.idleMonthly))),
-            ("open_findings", .json(.obj(sum.openFindings.map { ($0.kind, JSON.int($0.count)) }))),
-            ("unmanaged_monthly", .json(list(sum.unmanagedMonthly))), ("reclaimable_monthly", .json(list(sum.reclaimableMonthly))),
-            ("pending_requests", .json(.obj(sum.pendingRequests.map { ($0.kind, JSON.int($0.count)) }))),
-            ("base", .json(sum.inBase.map(baseJSON) ?? .null)),
+            },
+            Field("idle_seats", "summary: seats paid for but not held") { .int($0.idleSeats) },
+            Field("idle_monthly", "what the idle seats cost a month") { list($0.idleMonthly) },
+            Field("open_findings", "summary: open findings by kind") { .json(.obj($0.openFindings.map { ($0.kind, JSON.int($0.count)) })) },
+            Field("unmanaged_monthly", "summary: the unmanaged run-rate") { list($0.unmanagedMonthly) },
+            Field("reclaimable_monthly", "summary: what orphaned and inactive seats cost a month") { list($0.reclaimableMonthly) },
+            Field("pending_requests", "summary: pending requests by kind") {
+                .json(.obj($0.pendingRequests.map { ($0.kind, JSON.int($0.count)) }))
+            },
+            Field("base", "summary, with config base_currency: the totals in that currency, and the currencies without a rate") {
+                .json($0.inBase.map(baseJSON) ?? .null)
+            },
         ])
-    }
+    }()
 
     /// The summary as a person reads it.
     static func summaryText(_ org: String, _ sum: Summary) -> String {
@@ -377,12 +379,17 @@ enum ReportCommand {
         return out
     }
 
+    static let writtenShape = Shape<(path: String, bytes: Int)>([
+        Field("path", "html: the file written") { .text($0.path) },
+        Field("bytes", "html: its size") { .int(Int64($0.bytes)) },
+    ])
+
     static func html(_ inv: Invocation) throws {
         guard let out = inv.value("out") else { throw OWError.usage("say where: owatch report html --out FILE") }
         let page = try Dashboard.html(inv.session, today: inv.session.now)
         try FileSystem.writeOutput(out, contents: page)
         inv.note("Wrote the dashboard to \(out) (\(page.utf8.count / 1024) KB, works offline).")
-        inv.emit(Record([("path", .text(out)), ("bytes", .int(Int64(page.utf8.count)))]), inTable: {})
+        inv.emit((path: out, bytes: page.utf8.count), as: writtenShape, inTable: {})
     }
 }
 
@@ -390,38 +397,8 @@ enum ReportCommand {
 let reportNoun = Noun(
     name: "report", summary: "burn, renewals, utilization, shadow IT, leave, forecast and a dashboard",
     description:
-        "Reports read the ledger and never change it. Observed and unmanaged spend come from a monthly aggregate kept by triggers in the same transaction as every charge written, re-linked or deleted, so a report's cost grows with months and vendors, not with charges; owatch doctor checks the aggregate against the charges. Contracted cost is each license's purchase lines as monthly equivalents (a one-off purchase in its month), from the month a line was bought until the license ends; grouped by user or dept, a license's cost is split per seat between its holders, idle seats shown as (idle seats), and charges, which belong to no person, as (not per person). The forecast places each license's charges on its renewal dates (a yearly renewal is a spike in its month; licenses without a renewal date count their monthly equivalent), stops them when a cancelled contract ends, uses each contract's price (a price change counts once scan adopt has made it the contract's), and adds the monthly run-rate of open unmanaged findings. With config base_currency set (see owatch-rate(1)), burn, forecast, utilization, shadow, the summary and the dashboard add one total in that currency beside the per-currency figures: charges at the rate of their day, contract costs at the rate of the month reported (its last day, or today for this month and months to come); JSON and CSV rows gain X_base and X_base_minor for each amount X (base and base_minor when a row has one), base_currency and rate_date. An amount with no rate is never dropped or summed silently: it is shown apart (+ 30.00 GBP (no rate)) with a warning naming the rate to add. The dashboard draws every currency's chart, however many. report leave counts approved leave with the days it was approved for; when config leave.holidays changes, pending requests are counted again, and would_change lists the approved ones the new holidays would change. Charts are drawn under tables only, in Unicode blocks, or ASCII with --ascii or a non-UTF-8 locale. report html writes one self-contained file (inline CSS and SVG, no scripts, nothing fetched) with mode 0600.",
-    jsonKeys: [
-        ("month", "YYYY-MM"), ("vendor, category, dept, user", "the group, with burn --by"),
-        ("contracted", "contract cost (monthly equivalent)"),
-        ("observed", "charges seen by scans"), ("unmanaged", "charges matching no license or approved purchase"),
-        ("licenses", "forecast: contract charges in the month"), ("total", "forecast: licenses plus unmanaged run-rate"),
-        ("idle", "utilization: seats paid for but not held"), ("idle_monthly", "what the idle seats cost a month"),
-        ("monthly", "shadow: the unmanaged run-rate per vendor"), ("remaining", "leave: days left this year"),
-        ("reason", "reclaim: orphaned, inactive or idle"),
-        ("why", "reclaim: offboarded, suspended, not in the directory, last used …, never assigned"),
-        ("yearly", "reclaim: what the seats cost a year"), ("last_active", "reclaim: the holder's last use, from usage import"),
-        ("would_change", "leave: approved requests the current holidays would count differently"),
-        ("reclaimable_monthly", "summary: what orphaned and inactive seats cost a month"),
-        ("charges", "forecast: contract charges falling in the month; shadow: charges seen"),
-        ("first_seen, last_seen", "shadow: the first and last charge's day"),
-        (
-            "year, allowance, taken, pending, sick, unpaid",
-            "leave: the year, vacation allowance, days taken and pending, sick and unpaid days"
-        ),
-        ("license, seats", "reclaim: the license, and how many seats the row names"),
-        (
-            "id, name, seats, assigned, period, renews_on, days, owner, amount",
-            "renewals: the license renewing, days until then, and what it charges"
-        ),
-        ("used_percent", "utilization: seats held as a percentage of seats paid for"),
-        (
-            "burn, renewals, idle_seats, open_findings, pending_requests, unmanaged_monthly",
-            "summary: this month's burn per currency, renewals within 30 days, idle seats, open findings and pending requests by kind, the unmanaged run-rate"
-        ),
-        ("base", "with config base_currency: the amount in that currency, or null without a rate"),
-        ("base_currency", "with config base_currency: that currency"), ("rate_date", "the day of the rate used"),
-    ])
+        "Reports read the ledger and never change it. Observed and unmanaged spend come from a monthly aggregate kept by triggers in the same transaction as every charge written, re-linked or deleted, so a report's cost grows with months and vendors, not with charges; owatch doctor checks the aggregate against the charges. Contracted cost is each license's purchase lines as monthly equivalents (a one-off purchase in its month), from the month a line was bought until the license ends; grouped by user or dept, a license's cost is split per seat between its holders, idle seats shown as (idle seats), and charges, which belong to no person, as (not per person). The forecast places each license's charges on its renewal dates (a yearly renewal is a spike in its month; licenses without a renewal date count their monthly equivalent), stops them when a cancelled contract ends, uses each contract's price (a price change counts once scan adopt has made it the contract's), and adds the monthly run-rate of open unmanaged findings. With config base_currency set (see owatch-rate(1)), burn, forecast, utilization, shadow, the summary and the dashboard add one total in that currency beside the per-currency figures: charges at the rate of their day, contract costs at the rate of the month reported (its last day, or today for this month and months to come); JSON and CSV rows gain X_base and X_base_minor for each amount X (base and base_minor when a row has one), base_currency and rate_date. An amount with no rate is never dropped or summed silently: it is shown apart (+ 30.00 GBP (no rate)) with a warning naming the rate to add. The dashboard draws every currency's chart, however many. report leave counts approved leave with the days it was approved for; when config leave.holidays changes, pending requests are counted again, and would_change lists the approved ones the new holidays would change. Charts are drawn under tables only, in Unicode blocks, or ASCII with --ascii or a non-UTF-8 locale. report html writes one self-contained file (inline CSS and SVG, no scripts, nothing fetched) with mode 0600."
+)
 
 /// `owatch report …`: its commands, in help order.
 let reportCommands: [Command] = [
@@ -440,30 +417,31 @@ let reportCommands: [Command] = [
             "owatch report burn", "owatch report burn --by vendor --from 2026-01 --to 2026-06 --json",
             "owatch report burn --by category --format csv > burn.csv",
         ],
-        run: ReportCommand.burn),
+        output: BurnGrouping.allCases.flatMap { ReportCommand.burnShape($0).docs }, run: ReportCommand.burn),
     Command(
         noun: "report", verb: "reclaim", summary: "seats to give back: held by people gone, unused, or never assigned, with what they cost",
         options: [Option("inactive", value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)")],
         access: .roles(adminOnly), examples: ["owatch report reclaim", "owatch report reclaim --inactive 90d --format csv"],
-        run: ReportCommand.reclaim),
+        output: ReportCommand.reclaimShape.docs, run: ReportCommand.reclaim),
     Command(
         noun: "report", verb: "renewals", summary: "what renews when, and for how much",
         options: [Option("within", value: "DURATION", "how far ahead (default 90d)")],
-        access: .roles(adminOnly), examples: ["owatch report renewals --within 6m"], run: ReportCommand.renewals),
+        access: .roles(adminOnly), examples: ["owatch report renewals --within 6m"], output: LicenseCommand.dueShape.docs,
+        run: ReportCommand.renewals),
     Command(
         noun: "report", verb: "utilization", summary: "paid seats against held seats, and what the idle ones cost",
         access: .roles(adminOnly),
         examples: ["owatch report utilization", "owatch report utilization --json | jq '[.[].idle_monthly_minor] | add'"],
-        run: ReportCommand.utilization),
+        output: ReportCommand.utilizationShape.docs, run: ReportCommand.utilization),
     Command(
         noun: "report", verb: "shadow", summary: "open unmanaged spend per vendor, with its monthly run-rate",
         options: [Option("ascii", "draw charts with ASCII characters only")],
-        access: .roles(adminOnly), examples: ["owatch report shadow"], run: ReportCommand.shadow),
+        access: .roles(adminOnly), examples: ["owatch report shadow"], output: ReportCommand.shadowShape.docs, run: ReportCommand.shadow),
     Command(
         noun: "report", verb: "leave", summary: "leave taken, pending and remaining per person (employees: their own)",
         options: [Option("year", value: "YEAR", "calendar year (default: this year)")],
         access: .roles([.admin, .employee]), examples: ["owatch report leave", "owatch report leave --year 2027 --format csv"],
-        run: ReportCommand.leave),
+        output: ReportCommand.leaveShape.docs, run: ReportCommand.leave),
     Command(
         noun: "report", verb: "forecast", summary: "spend projected from each license's renewal dates, plus the unmanaged run-rate",
         options: [
@@ -472,13 +450,14 @@ let reportCommands: [Command] = [
             Option("ascii", "draw charts with ASCII characters only"),
         ],
         access: .roles(adminOnly), examples: ["owatch report forecast", "owatch report forecast --months 24 --json"],
-        run: ReportCommand.forecast),
+        output: ReportCommand.forecastShape.docs, run: ReportCommand.forecast),
     Command(
         noun: "report", verb: "summary", summary: "one screen: this month's burn, renewals, idle seats, findings, pending requests",
-        access: .roles(adminOnly), examples: ["owatch report summary"], run: ReportCommand.summary),
+        access: .roles(adminOnly), examples: ["owatch report summary"], output: ReportCommand.summaryShape.docs, run: ReportCommand.summary),
     Command(
         noun: "report", verb: "html", summary: "write an offline HTML dashboard: charts, renewal calendar, idle seats, findings, requests",
         options: [Option("out", short: "o", value: "FILE", "where to write it (required)", file: .output)],
-        access: .roles(adminOnly), examples: ["owatch report html --out dashboard.html && xdg-open dashboard.html"], run: ReportCommand.html
+        access: .roles(adminOnly), examples: ["owatch report html --out dashboard.html && xdg-open dashboard.html"],
+        output: ReportCommand.writtenShape.docs, run: ReportCommand.html
     ),
 ]

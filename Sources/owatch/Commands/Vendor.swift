@@ -35,7 +35,8 @@ enum VendorCommand {
 let vendorNoun = Noun(
     name: "vendor", summary: "the vendor catalog",
     description:
-        "owatch ships a catalog of more than 100 SaaS vendors with their billing sender domains, aliases and categories; licenses resolve their vendor through it by name or alias, case-insensitively, and the scan uses the domains to recognise invoices. Local additions and edits are kept in the ledger.")
+        "owatch ships a catalog of more than 100 SaaS vendors with their billing sender domains, aliases and categories; licenses resolve their vendor through it by name or alias, case-insensitively, and the scan uses the domains to recognise invoices. Local additions and edits are kept in the ledger."
+)
 
 /// `owatch vendor …`: its commands, in help order.
 let vendorCommands: [Command] = [
