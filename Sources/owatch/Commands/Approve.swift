@@ -76,8 +76,13 @@ struct SilentExit: Error { let code: Int32 }
 /// `owatch approve`: its manual page.
 let approveNoun = Noun(
     name: "approve", summary: "decide requests",
-    description:
-        "With no ids, shows the pending queue oldest first: age in days, requester, what, cost, and for leave the requester's remaining vacation and who else in the department is away then, with a warning when more than half of the department would be away. With ids, approves them (or rejects them with --reject, which needs -m REASON). No one decides their own request; a request already decided is refused with who decided it. Approving a software request is one transaction: the license is found by name (or as the one active license of the vendor and plan) or created from the request, a seat is bought if none is free, it is assigned to the requester, and the request is marked approved with its audit events; if any step fails nothing changes. The post-approve and post-reject hooks run after the decision is committed, with the event as JSON on standard input and OWATCH_EVENT set; a hook that fails or runs longer than 10 seconds only causes a warning."
+    description: """
+        With no ids, shows the pending queue oldest first: age in days, requester, what, cost, and for leave the requester's remaining vacation and who else in the department is away then, with a warning when more than half of the department would be away.
+        With ids, approves them (or rejects them with --reject, which needs -m REASON).
+        No one decides their own request; a request already decided is refused with who decided it.
+        Approving a software request is one transaction: the license is found by name (or as the one active license of the vendor and plan) or created from the request, a seat is bought if none is free, it is assigned to the requester, and the request is marked approved with its audit events; if any step fails nothing changes.
+        The post-approve and post-reject hooks run after the decision is committed, with the event as JSON on standard input and OWATCH_EVENT set; a hook that fails or runs longer than 10 seconds only causes a warning.
+        """
 )
 
 /// `owatch approve …`: its commands, in help order.

@@ -85,8 +85,12 @@ enum AuditCommand {
 /// `owatch audit`: its manual page.
 let auditNoun = Noun(
     name: "audit", summary: "the tamper-evident audit log",
-    description:
-        "Every change appends an event in the same transaction: seq, time, actor, role, action, object, details, prev_hash and hash, where hash is SHA-256 over prev_hash and the row's canonical encoding. audit seal signs the head with the issuer key. audit verify recomputes the chain, checks every seal, and names the first bad event; editing, deleting or reordering events, or truncating the log past a seal, is detected. Truncation after the last seal cannot be told from a shorter history: seal regularly (for example from cron)."
+    description: """
+        Every change appends an event in the same transaction: seq, time, actor, role, action, object, details, prev_hash and hash, where hash is SHA-256 over prev_hash and the row's canonical encoding.
+        audit seal signs the head with the issuer key.
+        audit verify recomputes the chain, checks every seal, and names the first bad event; editing, deleting or reordering events, or truncating the log past a seal, is detected.
+        Truncation after the last seal cannot be told from a shorter history: seal regularly (for example from cron).
+        """
 )
 
 /// `owatch audit …`: its commands, in help order.

@@ -11,8 +11,10 @@ enum BackupCommand {
 /// `owatch backup`: its manual page.
 let backupNoun = Noun(
     name: "backup", summary: "copy the ledger safely",
-    description:
-        "Writes a consistent copy of the ledger with SQLite's online backup API, so it is safe while other owatch processes write. The copy is written to a temporary file, checked, then renamed into place with mode 0600."
+    description: """
+        Writes a consistent copy of the ledger with SQLite's online backup API, so it is safe while other owatch processes write.
+        The copy is written to a temporary file, checked, then renamed into place with mode 0600.
+        """
 )
 
 /// `owatch backup …`: its commands, in help order.

@@ -63,8 +63,15 @@ enum ChargeCommand {
 /// `owatch charge`: its manual page.
 let chargeNoun = Noun(
     name: "charge", summary: "observed payments",
-    description:
-        "A charge is a payment owatch has seen: a receipt or invoice, a card or bank statement line, or one entered by hand with charge add. One payment seen in several kinds of source (the receipt, then the card line days later) is one charge: same vendor and amount within config charges.match_window days either side (default 5d), not yet seen in that kind of source, with the same invoice number when both have one; charge show lists every place it was seen. In another currency (a card that converted a USD invoice to EUR) it is the same payment when the amounts agree within 3% at the day's exchange rate, and the charge keeps the invoice's amount; the earliest date seen is the day it was paid, whichever source was scanned first. Refunds (money in from a software vendor on a statement, credit notes and refund receipts in mail) are charges with a negative amount, linked by refund_of to the charge they pay back, and burn nets them. With config base_currency set, charge list adds base, base_minor, base_currency and rate_date (the rate of the charge's day). Each is matched to a license of its vendor, to an approved purchase, or to nothing (unmanaged spend); reports total them. charge remove takes one out of every total, resolves the findings it alone supported, and is audited; what a scan saw stays seen, so a rescan does not bring it back."
+    description: """
+        A charge is a payment owatch has seen: a receipt or invoice, a card or bank statement line, or one entered by hand with charge add.
+        One payment seen in several kinds of source (the receipt, then the card line days later) is one charge: same vendor and amount within config charges.match_window days either side (default 5d), not yet seen in that kind of source, with the same invoice number when both have one; charge show lists every place it was seen.
+        In another currency (a card that converted a USD invoice to EUR) it is the same payment when the amounts agree within 3% at the day's exchange rate, and the charge keeps the invoice's amount; the earliest date seen is the day it was paid, whichever source was scanned first.
+        Refunds (money in from a software vendor on a statement, credit notes and refund receipts in mail) are charges with a negative amount, linked by refund_of to the charge they pay back, and burn nets them.
+        With config base_currency set, charge list adds base, base_minor, base_currency and rate_date (the rate of the charge's day).
+        Each is matched to a license of its vendor, to an approved purchase, or to nothing (unmanaged spend); reports total them.
+        charge remove takes one out of every total, resolves the findings it alone supported, and is audited; what a scan saw stays seen, so a rescan does not bring it back.
+        """
 )
 
 /// `owatch charge …`: its commands, in help order.

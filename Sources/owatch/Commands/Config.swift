@@ -88,8 +88,12 @@ enum ConfigCommand {
 /// `owatch config`: its manual page.
 let configNoun = Noun(
     name: "config", summary: "ledger settings",
-    description: "Settings live in the ledger. Keys: "
-        + Config.keys.map { "\($0.name) (\($0.summary)\($0.defaultValue.map { "; default \($0)" } ?? ""))" }.joined(separator: "; ") + ".")
+    description: """
+        Settings live in the ledger.
+        Keys: 
+        """
+            + Config.keys.map { "\($0.name) (\($0.summary)\($0.defaultValue.map { "; default \($0)" } ?? ""))" }.joined(separator: "; ")
+            + ".")
 
 /// `owatch config …`: its commands, in help order.
 let configCommands: [Command] = [

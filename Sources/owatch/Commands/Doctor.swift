@@ -21,8 +21,10 @@ enum DoctorCommand {
 /// `owatch doctor`: its manual page.
 let doctorNoun = Noun(
     name: "doctor", summary: "check the installation",
-    description:
-        "Checks that the ledger opens, passes SQLite's integrity and foreign key checks, is in WAL mode and at the current schema; that the issuer key and token files are private and belong to this ledger; that an active admin exists; and that the audit chain verifies. Exits 1 when any check fails."
+    description: """
+        Checks that the ledger opens, passes SQLite's integrity and foreign key checks, is in WAL mode and at the current schema; that the issuer key and token files are private and belong to this ledger; that an active admin exists; and that the audit chain verifies.
+        Exits 1 when any check fails.
+        """
 )
 
 /// `owatch doctor …`: its commands, in help order.

@@ -54,8 +54,10 @@ let helpCommands: [Command] = [
 /// `owatch completion`: its manual page.
 let completionNoun = Noun(
     name: "completion", summary: "shell completion",
-    description:
-        "Prints the completion script for bash, zsh or fish. The scripts ask the binary itself (the hidden owatch __complete WORD..., one candidate per line, or __files__ for file names), so they complete license and user names, request and finding ids and every option's values from the ledger, as far as your token may read them; options and arguments naming files complete file names, and global options such as --token may come first."
+    description: """
+        Prints the completion script for bash, zsh or fish.
+        The scripts ask the binary itself (the hidden owatch __complete WORD..., one candidate per line, or __files__ for file names), so they complete license and user names, request and finding ids and every option's values from the ledger, as far as your token may read them; options and arguments naming files complete file names, and global options such as --token may come first.
+        """
 )
 
 /// `owatch completion …`: its commands, in help order.

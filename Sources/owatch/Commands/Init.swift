@@ -39,8 +39,11 @@ enum InitCommand {
 /// `owatch init`: its manual page.
 let initNoun = Noun(
     name: "init", summary: "create a new ledger",
-    description:
-        "Creates the ledger file (refusing to touch an existing one), a ledger id, an Ed25519 issuer key pair, the first admin and that admin's token. The private key is written to the key path as PKCS#8 PEM, mode 0600, in a directory of mode 0700; the public key is stored in the ledger. The token is written to the token path."
+    description: """
+        Creates the ledger file (refusing to touch an existing one), a ledger id, an Ed25519 issuer key pair, the first admin and that admin's token.
+        The private key is written to the key path as PKCS#8 PEM, mode 0600, in a directory of mode 0700; the public key is stored in the ledger.
+        The token is written to the token path.
+        """
 )
 
 /// `owatch init …`: its commands, in help order.

@@ -44,8 +44,11 @@ enum LoginCommand {
 /// `owatch login`: its manual page.
 let loginNoun = Noun(
     name: "login", summary: "install a token",
-    description:
-        "Verifies a token file against the ledger (every check of owatch-token(1)) and installs it at the token path with mode 0600. FILE may be - for standard input. The file's content is checked first (a file that holds no token says so); a valid token in a file others can read is refused with the chmod 600 for that file."
+    description: """
+        Verifies a token file against the ledger (every check of owatch-token(1)) and installs it at the token path with mode 0600.
+        FILE may be - for standard input.
+        The file's content is checked first (a file that holds no token says so); a valid token in a file others can read is refused with the chmod 600 for that file.
+        """
 )
 
 /// `owatch login …`: its commands, in help order.
@@ -59,7 +62,10 @@ let loginCommands: [Command] = [
 /// `owatch logout`: its manual page.
 let logoutNoun = Noun(
     name: "logout", summary: "remove the installed token",
-    description: "Removes the token file at the token path. It does not revoke the token; an admin does that with owatch token revoke.")
+    description: """
+        Removes the token file at the token path.
+        It does not revoke the token; an admin does that with owatch token revoke.
+        """)
 
 /// `owatch logout …`: its commands, in help order.
 let logoutCommands: [Command] = [

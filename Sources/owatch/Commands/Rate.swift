@@ -51,8 +51,14 @@ enum RateCommand {
 /// `owatch rate`: its manual page.
 let rateNoun = Noun(
     name: "rate", summary: "exchange rates for totals in one currency",
-    description:
-        "Rates are dated: 1 FROM is worth RATE TO on that day. A charge converts at the rate of its day or the nearest earlier one; a contract's monthly cost at the rate of the month reported (its last day, or today for the current month). A pair with no rate of its own uses the inverse of the opposite pair, or goes through a currency both are quoted against (the ECB quotes everything against EUR), at the older of the two rates. rate import reads the European Central Bank's reference-rate files as published (eurofxref-hist.csv, and the daily eurofxref.csv with dates such as 05 January 2024; N/A cells and currencies owatch does not know, such as retired ones, are skipped) and plain CSV with the columns date, from, to, rate; a bad line stops the import with its number and nothing is written. With config base_currency set, reports, the summary and the dashboard add one total in that currency beside the per-currency figures; an amount with no rate is never dropped or summed silently: it is shown apart, with a warning naming the rate to add. In JSON and CSV a row with one amount gains base, base_minor, base_currency and rate_date; a row with several amounts X gains X_base and X_base_minor for each."
+    description: """
+        Rates are dated: 1 FROM is worth RATE TO on that day.
+        A charge converts at the rate of its day or the nearest earlier one; a contract's monthly cost at the rate of the month reported (its last day, or today for the current month).
+        A pair with no rate of its own uses the inverse of the opposite pair, or goes through a currency both are quoted against (the ECB quotes everything against EUR), at the older of the two rates.
+        rate import reads the European Central Bank's reference-rate files as published (eurofxref-hist.csv, and the daily eurofxref.csv with dates such as 05 January 2024; N/A cells and currencies owatch does not know, such as retired ones, are skipped) and plain CSV with the columns date, from, to, rate; a bad line stops the import with its number and nothing is written.
+        With config base_currency set, reports, the summary and the dashboard add one total in that currency beside the per-currency figures; an amount with no rate is never dropped or summed silently: it is shown apart, with a warning naming the rate to add.
+        In JSON and CSV a row with one amount gains base, base_minor, base_currency and rate_date; a row with several amounts X gains X_base and X_base_minor for each.
+        """
 )
 
 /// `owatch rate …`: its commands, in help order.

@@ -4,8 +4,14 @@ import OWKit
 /// `owatch remote-exec`: its manual page.
 let remoteExecNoun = Noun(
     name: "remote-exec", summary: "serve one remote request (the server side of --remote)",
-    description:
-        "Reads one owatch remote request on standard input and answers it on standard output: the command runs as this account, on its ledger, with the client's token, files and terminal. It is what ssh runs for owatch --remote ssh://HOST (put restrict,command=\"owatch remote-exec\" before each key in the service account's authorized_keys) and what sudo runs for --remote sudo://ACCOUNT. Under a forced command any other command (SSH_ORIGINAL_COMMAND) is refused with exit 77. A request is refused unless it is exactly what an owatch client sends: file-naming values must be files the client sent, never paths on the server; init does not run remotely. The protocol is versioned: the first frame says this owatch's version and protocol, and a mismatch says which end to upgrade. See the README's Office server section."
+    description: """
+        Reads one owatch remote request on standard input and answers it on standard output: the command runs as this account, on its ledger, with the client's token, files and terminal.
+        It is what ssh runs for owatch --remote ssh://HOST (put restrict,command="owatch remote-exec" before each key in the service account's authorized_keys) and what sudo runs for --remote sudo://ACCOUNT.
+        Under a forced command any other command (SSH_ORIGINAL_COMMAND) is refused with exit 77.
+        A request is refused unless it is exactly what an owatch client sends: file-naming values must be files the client sent, never paths on the server; init does not run remotely.
+        The protocol is versioned: the first frame says this owatch's version and protocol, and a mismatch says which end to upgrade.
+        See the README's Office server section.
+        """
 )
 
 /// `owatch remote-exec …`: its commands, in help order.

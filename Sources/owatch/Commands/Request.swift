@@ -102,8 +102,15 @@ enum RequestCommand {
 /// `owatch request`: its manual page.
 let requestNoun = Noun(
     name: "request", summary: "ask for software, leave or purchases",
-    description:
-        "Employees and admins ask; admins decide with owatch approve. A request is pending until it is approved, rejected or cancelled by its requester, and nothing else. Software requests name the software and optionally its vendor, plan, seats and price. Leave counts working days, Monday to Friday minus the holidays in config leave.holidays; half days are allowed; vacation draws on a yearly allowance (config leave.allowance, or leave.allowance.NAME for one person) together with pending requests, and a request beyond the balance or overlapping the person's own pending or approved leave is refused with the dates named. Sick and unpaid leave do not draw on the allowance. An approved purchase is recorded as expected spend. The post-request hook runs after a request is made."
+    description: """
+        Employees and admins ask; admins decide with owatch approve.
+        A request is pending until it is approved, rejected or cancelled by its requester, and nothing else.
+        Software requests name the software and optionally its vendor, plan, seats and price.
+        Leave counts working days, Monday to Friday minus the holidays in config leave.holidays; half days are allowed; vacation draws on a yearly allowance (config leave.allowance, or leave.allowance.NAME for one person) together with pending requests, and a request beyond the balance or overlapping the person's own pending or approved leave is refused with the dates named.
+        Sick and unpaid leave do not draw on the allowance.
+        An approved purchase is recorded as expected spend.
+        The post-request hook runs after a request is made.
+        """
 )
 
 /// `owatch request …`: its commands, in help order.

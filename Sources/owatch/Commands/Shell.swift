@@ -4,8 +4,9 @@ import OWKit
 /// `owatch shell`: its manual page.
 let shellNoun = Noun(
     name: "shell", summary: "a login shell that runs only owatch",
-    description:
-        "Used as the owatch service account's login shell (as owatch-shell, a symbolic link to owatch, or owatch itself): sshd runs SHELL -c COMMAND, and only owatch remote-exec is run; anything else is refused with exit 77, and an interactive login is told what the account is for, like git-shell."
+    description: """
+        Used as the owatch service account's login shell (as owatch-shell, a symbolic link to owatch, or owatch itself): sshd runs SHELL -c COMMAND, and only owatch remote-exec is run; anything else is refused with exit 77, and an interactive login is told what the account is for, like git-shell.
+        """
 )
 
 /// `owatch shell …`: its commands, in help order.

@@ -50,8 +50,14 @@ enum TokenCommand {
 /// `owatch token`: its manual page.
 let tokenNoun = Noun(
     name: "token", summary: "inspect and revoke tokens",
-    description:
-        "Tokens are compact JWS JSON Web Tokens signed with Ed25519 (header alg Ed25519, RFC 9864; EdDSA is accepted too). Claims: iss (ledger id), sub (user), role, iat, nbf, exp, jti. On every command owatch checks: the algorithm; no crit header and no embedded key; kid names an unrevoked issuer of this ledger; the signature; iss; nbf and exp with 60 seconds of leeway; jti not revoked; the user exists and is active; and the token's role is the user's current role. Any failure exits 77 naming the check. A token within 14 days of expiry warns on standard error once a day; token renew exchanges a valid token for a fresh one (same person and role, a new jti; the old one is revoked) where the issuer key is. Tokens live config token.lifetime (default 90d)."
+    description: """
+        Tokens are compact JWS JSON Web Tokens signed with Ed25519 (header alg Ed25519, RFC 9864; EdDSA is accepted too).
+        Claims: iss (ledger id), sub (user), role, iat, nbf, exp, jti.
+        On every command owatch checks: the algorithm; no crit header and no embedded key; kid names an unrevoked issuer of this ledger; the signature; iss; nbf and exp with 60 seconds of leeway; jti not revoked; the user exists and is active; and the token's role is the user's current role.
+        Any failure exits 77 naming the check.
+        A token within 14 days of expiry warns on standard error once a day; token renew exchanges a valid token for a fresh one (same person and role, a new jti; the old one is revoked) where the issuer key is.
+        Tokens live config token.lifetime (default 90d).
+        """
 )
 
 /// `owatch token …`: its commands, in help order.

@@ -42,8 +42,14 @@ enum UsageCommand {
 /// `owatch usage`: its manual page.
 let usageNoun = Noun(
     name: "usage", summary: "when seat holders last used their software",
-    description:
-        "usage import LICENSE FILE records, for each holder of a seat of that license, the last time they used it, from the export the vendor gives admins: a generic CSV with email,last_active; Google Workspace's user export (Email Address [Required], Last Sign In [READ ONLY], where Never logged in means never); Slack's member analytics export (Email, Last active (UTC)); GitHub's Copilot seats (the JSON of GET /orgs/ORG/copilot/billing/seats, assignee.login and last_activity_at, or CSV with login and last_activity_at); Zoom's user list (Email, Last Login Time); Atlassian's user export (email and its Last seen in … or last_login columns, the latest counting); and the Microsoft 365 active users report (User Principal Name and its Last Activity Date columns, the latest counting). The format is recognised by the header row (--from forces one); an unknown header is refused with what each format needs. People are matched to seat holders by e-mail, by user name, or by the e-mail's local part for logins; those in the export holding no seat and the holders missing from it are reported. People active within config usage.inactive (default 60d) beyond the seats paid for make a true_up finding. A bad date or a row without e-mail is reported by line and nothing is recorded. Scanners may run usage import (so cron can feed it); employees see only their own usage."
+    description: """
+        usage import LICENSE FILE records, for each holder of a seat of that license, the last time they used it, from the export the vendor gives admins: a generic CSV with email,last_active; Google Workspace's user export (Email Address [Required], Last Sign In [READ ONLY], where Never logged in means never); Slack's member analytics export (Email, Last active (UTC)); GitHub's Copilot seats (the JSON of GET /orgs/ORG/copilot/billing/seats, assignee.login and last_activity_at, or CSV with login and last_activity_at); Zoom's user list (Email, Last Login Time); Atlassian's user export (email and its Last seen in … or last_login columns, the latest counting); and the Microsoft 365 active users report (User Principal Name and its Last Activity Date columns, the latest counting).
+        The format is recognised by the header row (--from forces one); an unknown header is refused with what each format needs.
+        People are matched to seat holders by e-mail, by user name, or by the e-mail's local part for logins; those in the export holding no seat and the holders missing from it are reported.
+        People active within config usage.inactive (default 60d) beyond the seats paid for make a true_up finding.
+        A bad date or a row without e-mail is reported by line and nothing is recorded.
+        Scanners may run usage import (so cron can feed it); employees see only their own usage.
+        """
 )
 
 /// `owatch usage …`: its commands, in help order.

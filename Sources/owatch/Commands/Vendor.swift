@@ -34,8 +34,10 @@ enum VendorCommand {
 /// `owatch vendor`: its manual page.
 let vendorNoun = Noun(
     name: "vendor", summary: "the vendor catalog",
-    description:
-        "owatch ships a catalog of more than 100 SaaS vendors with their billing sender domains, aliases and categories; licenses resolve their vendor through it by name or alias, case-insensitively, and the scan uses the domains to recognise invoices. Local additions and edits are kept in the ledger."
+    description: """
+        owatch ships a catalog of more than 100 SaaS vendors with their billing sender domains, aliases and categories; licenses resolve their vendor through it by name or alias, case-insensitively, and the scan uses the domains to recognise invoices.
+        Local additions and edits are kept in the ledger.
+        """
 )
 
 /// `owatch vendor …`: its commands, in help order.
