@@ -222,8 +222,7 @@ final class MatcherTests: XCTestCase {
     func testMatchedPriceChangeUnmanagedAndDuplicate() throws {
         let office = try TempOffice()
         let s = office.admin
-        var d = LicenseDraft(name: "Slack", vendor: "slack", seats: 3, cost: "26.25")
-        d.currency = "EUR"
+        let d = LicenseDraft(name: "Slack", vendor: "slack", seats: 3, price: Money(minor: 2625, currency: try Currency.parse("EUR")))
         _ = try Licenses.add(s, d)
         XCTAssertTrue(try charge(s, "Slack", 2625, "2026-10-01", invoice: "S-1"))
         XCTAssertEqual(try kinds(s), [])  // matched at the contract price

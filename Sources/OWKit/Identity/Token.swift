@@ -126,8 +126,8 @@ public enum Token {
         guard let user = try ledger.db.one("SELECT name, role, status, tokens_after FROM users WHERE name = ?", sub) else {
             throw reject("user \"\(sub.prefix(64))\" does not exist in this ledger")
         }
-        guard try user.text("status") == "active" else { throw reject("user \(try user.text("name")) was offboarded") }
-        guard try user.text("role") == role.rawValue else {
+        guard try user.value("status", as: UserStatus.self) == .active else { throw reject("user \(try user.text("name")) was offboarded") }
+        guard try user.value("role", as: Role.self) == role else {
             throw reject("the token says role \(role.rawValue) but \(try user.text("name")) is now \(try user.text("role"))")
         }
         // A role change voids older tokens, also when the role later changes back.

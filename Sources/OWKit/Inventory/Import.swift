@@ -77,10 +77,10 @@ public enum LicenseImport {
 
     /// Reads drafts from file text, one at a time: JSON when it starts with `[`, JSON lines
     /// (`license list --format jsonl`) when it starts with `{`, CSV otherwise.
-    static func forEachDraft(in text: String, dates: DateFormat?, _ body: (DraftRow) throws -> Void) throws {
+    static func forEachDraft(in text: String, dates: DateFormat?, currency: Currency, _ body: (DraftRow) throws -> Void) throws {
         let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
         if trimmed.first == "[" {
-            try fromJSON(String(trimmed), dates: dates).forEach(body)
+            try fromJSON(String(trimmed), dates: dates, currency: currency).forEach(body)
         } else if trimmed.first == "{" {
             for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
             where !line.allSatisfy(\.isWhitespace) {
@@ -92,18 +92,18 @@ public enum LicenseImport {
                             do { item = try JSON.parse(String(line), maxDepth: 8) } catch let e as OWError {
                                 throw OWError.badData(e.message)
                             }
-                            return try draft(fromJSON: item, dates: dates)
+                            return try draft(fromJSON: item, dates: dates, currency: currency)
                         }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") }
                     ))
             }
         } else {
-            try fromCSV(text, dates: dates, body)
+            try fromCSV(text, dates: dates, currency: currency, body)
         }
     }
 
     /// CSV rows become drafts as they are read; only the drafts' checked forms are kept.
     /// The separator (`,` `;` or tab) is the header's.
-    static func fromCSV(_ text: String, dates: DateFormat?, _ body: (DraftRow) throws -> Void) throws {
+    static func fromCSV(_ text: String, dates: DateFormat?, currency: Currency, _ body: (DraftRow) throws -> Void) throws {
         var width = 0
         // Where each known column is in a row, from the header: no name is looked up per row.
         var position = [Int?](repeating: nil, count: Column.allCases.count)
@@ -135,7 +135,7 @@ public enum LicenseImport {
                             throw OWError.badData("expected \(width) fields, found \(rec.fields.count)")
                         }
                         func field(_ column: Column) -> String? { position[column.rawValue].map { CSV.trim(rec.fields[$0]) } }
-                        var d = try draft(dates: dates) { column in
+                        var d = try draft(dates: dates, currency: currency) { column in
                             switch column {
                             case .seats: return field(.unlimited)?.lowercased() == "true" ? "unlimited" : field(.seats)
                             case .assigned: return field(.assignedTo) ?? field(.assigned)
@@ -185,30 +185,38 @@ public enum LicenseImport {
         return out.map(CSV.trim).filter { !$0.isEmpty }
     }
 
-    /// A draft from one row; `field` gives a column's text (nil when the file has no such column).
-    static func draft(dates: DateFormat?, _ field: (Column) -> String?) throws -> LicenseDraft {
+    /// A draft from one row, its texts parsed into their types here (errors name the column);
+    /// `field` gives a column's text (nil when the file has no such column). Amounts without a
+    /// currency of their own are in the row's currency, else `currency` (the ledger's).
+    static func draft(dates: DateFormat?, currency: Currency, _ field: (Column) -> String?) throws -> LicenseDraft {
         func value(_ c: Column) -> String? { field(c).flatMap { $0.isEmpty ? nil : $0 } }
-        func date(_ c: Column) throws -> String? {
+        func date(_ c: Column) throws -> Date? {
             guard let text = value(c) else { return nil }
-            do { return try dates.map { try $0.iso(text) } ?? text } catch let e as OWError {
-                throw OWError.badData("\(c.key): \(e.message)")
-            }
+            return try day(text, dates: dates, column: c.key)
         }
         guard let name = value(.name) else { throw OWError.badData("name is empty") }
         guard let vendor = value(.vendor) else { throw OWError.badData("vendor is empty") }
         guard let seatsText = value(.seats) else { throw OWError.badData("seats is empty") }
         guard let cost = value(.cost) else { throw OWError.badData("cost is empty") }
-        var d = LicenseDraft(name: name, vendor: vendor, seats: try LicenseDraft.parseSeats(seatsText), cost: cost)
+        let seats = try LicenseDraft.parseSeats(seatsText)
+        let rowCurrency = try value(.currency).map(Currency.parse)
+        var d = LicenseDraft(
+            name: name, vendor: vendor, seats: seats, price: try MoneyParser.parse(cost, defaultCurrency: rowCurrency ?? currency))
+        d.currency = rowCurrency
+        d.period = try value(.period).map(Period.parse) ?? .monthly
         d.plan = value(.plan)
-        d.currency = value(.currency)
-        d.period = value(.period) ?? "monthly"
         d.renewsOn = try date(.renewsOn)
         d.owner = value(.owner)
         d.category = value(.category)
         d.notes = value(.notes)
         d.orderRef = value(.order)
         d.purchasedOn = try date(.purchasedOn)
-        d.status = value(.status)?.lowercased()
+        if let status = value(.status) {
+            guard let s = LicenseStatus(rawValue: status.lowercased()) else {
+                throw OWError.usage("status must be active or cancelled, not '\(status.prefix(20))'")
+            }
+            d.status = s
+        }
         d.endsOn = try date(.endsOn)
         if let ps = value(.perSeat) {
             switch ps.lowercased() {
@@ -221,30 +229,42 @@ public enum LicenseImport {
         return d
     }
 
+    /// A day as the file writes it: in `--date-format` when one is given, else YYYY-MM-DD.
+    static func day(_ text: String, dates: DateFormat?, column: String) throws -> Date {
+        let iso: String
+        do { iso = try dates.map { try $0.iso(text) } ?? text } catch let e as OWError { throw OWError.badData("\(column): \(e.message)") }
+        guard let day = Time.parseDay(iso) else { throw OWError.usage("\(column) '\(text.prefix(20))' is not a date (YYYY-MM-DD)") }
+        return day
+    }
+
     /// Purchase lines of an export: the first is the license's own, the rest are grown seats.
-    /// Their costs are line totals, even for per-seat prices.
+    /// Their costs are line totals, even for per-seat prices, in the license's currency.
     static func applyLines(_ lines: [JSON], to d: inout LicenseDraft, dates: DateFormat?) throws {
         guard !lines.isEmpty else { return }
-        func line(_ j: JSON) throws -> (Int64?, String, String?, String?) {
+        let currency = d.currency ?? d.price.currency
+        func line(_ j: JSON) throws -> LicenseDraft.Line {
             let seats: Int64? = j["seats"].flatMap { $0 == .null ? nil : $0.intValue }
             guard let cost = j["cost"], case .number(let c) = cost else { throw OWError.badData("a purchase line has no cost") }
-            return (seats, c, j["order"]?.stringValue, try j["purchased_on"]?.stringValue.map { try dates?.iso($0) ?? $0 })
+            let date = try j["purchased_on"]?.stringValue.map { text -> Date in
+                let iso = try dates?.iso(text) ?? text
+                guard let day = Time.parseDay(iso) else { throw OWError.usage("purchase line date '\(iso)' is not a date") }
+                return day
+            }
+            return LicenseDraft.Line(
+                seats: seats, cost: try MoneyParser.parse(c, defaultCurrency: currency), order: j["order"]?.stringValue, date: date)
         }
         let first = try line(lines[0])
-        d.seats = first.0
-        d.cost = first.1
-        d.orderRef = first.2
-        d.purchasedOn = first.3
+        d.seats = first.seats
+        d.price = first.cost
+        d.orderRef = first.order
+        d.purchasedOn = first.date
         d.costIsLineTotal = true
-        d.extraLines = try lines.dropFirst().map {
-            let l = try line($0)
-            return (seats: l.0, cost: l.1, order: l.2, date: l.3)
-        }
+        d.extraLines = try lines.dropFirst().map(line)
     }
 
     /// The JSON of `license list --json`: each object's `lines` rebuild its purchase lines exactly.
     /// A bad record is named by its number and the line it starts on.
-    static func fromJSON(_ text: String, dates: DateFormat?) throws -> [DraftRow] {
+    static func fromJSON(_ text: String, dates: DateFormat?, currency: Currency) throws -> [DraftRow] {
         let doc: JSON
         do { doc = try JSON.parse(text, maxDepth: 8) } catch let e as OWError { throw OWError.badData(e.message) }
         guard let items = doc.arrayValue else { throw OWError.badData("expected a JSON array of licenses") }
@@ -255,7 +275,7 @@ public enum LicenseImport {
                 line,
                 Result {
                     do {
-                        return try draft(fromJSON: item, dates: dates)
+                        return try draft(fromJSON: item, dates: dates, currency: currency)
                     } catch let e as OWError {
                         throw OWError.badData("record \(index + 1): \(e.message)")
                     }
@@ -264,7 +284,7 @@ public enum LicenseImport {
         }
     }
 
-    static func draft(fromJSON item: JSON, dates: DateFormat?) throws -> LicenseDraft {
+    static func draft(fromJSON item: JSON, dates: DateFormat?, currency: Currency) throws -> LicenseDraft {
         guard item.members != nil else { throw OWError.badData("not an object") }
         func str(_ k: String) -> String? {
             switch item[k] {
@@ -274,7 +294,7 @@ public enum LicenseImport {
             default: return nil
             }
         }
-        var d = try draft(dates: dates) { column in
+        var d = try draft(dates: dates, currency: currency) { column in
             switch column {
             case .seats: return item["unlimited"]?.boolValue == true ? "unlimited" : str("seats")
             case .assigned: return item["assigned_to"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ";")
@@ -351,10 +371,10 @@ public enum LicenseImport {
                 }
                 pending.removeAll(keepingCapacity: true)
             }
-            try forEachDraft(in: text, dates: dates) { line, result in
+            try forEachDraft(in: text, dates: dates, currency: currency) { line, result in
                 do {
                     let d = try result.get()
-                    let r = try d.resolved(defaultCurrency: currency)
+                    let r = try d.resolved()
                     let key = CSV.trim(d.name).lowercased()
                     if let first = seen[key] { throw OWError.badData("'\(d.name)' is also on line \(first)") }
                     seen[key] = line
@@ -423,11 +443,11 @@ public enum LicenseImport {
         compare("vendor", l.vendor, CSV.trim(d.vendor))
         compare("plan", l.plan, d.plan)
         compare("period", l.period.description, r.period.description)
-        compare("renews", l.nextRenewal(onOrAfter: Time.startOfDay(today)).map(Time.day), d.renewsOn)
+        compare("renews", l.nextRenewal(onOrAfter: Time.startOfDay(today)).map(Time.day), d.renewsOn.map(Time.day))
         compare("owner", l.owner, d.owner)
         compare("notes", l.notes, d.notes)
-        compare("status", l.status.rawValue, d.status ?? "active")
-        compare("ends", l.endsOn, d.endsOn)
+        compare("status", l.status.rawValue, (d.status ?? .active).rawValue)
+        compare("ends", l.endsOn, d.endsOn.map(Time.day))
         if let category = d.category { compare("category", l.category, category.lowercased()) }
         let oldLines = l.lines.map { "\($0.seats.map(String.init) ?? "unlimited")×\($0.cost.display)" }
         let newLines = r.lines.map { "\($0.0.map(String.init) ?? "unlimited")×\($0.1.display)" }

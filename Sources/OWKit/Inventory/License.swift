@@ -120,45 +120,43 @@ public struct License: Sendable {
 /// What a new license is made of, validated once for `license add`, `license import`
 /// and (later) approvals that create licenses.
 public struct LicenseDraft: Sendable {
+    /// A purchase line beyond the first (from an export): seats, the line's whole price, order and day.
+    public struct Line: Sendable {
+        public var seats: Int64?
+        public var cost: Money
+        public var order: String?
+        public var date: Date?
+    }
+
     public var name: String
     public var vendor: String
     public var plan: String?
     public var seats: Int64?  // nil: unlimited
-    public var cost: String  // as typed; parsed against the currency
-    /// An amount already in hand (adopting a finding's charge): used instead of parsing `cost`.
-    public var price: Money?
+    /// The price per period, for the pack or (with `perSeat`) per seat.
+    public var price: Money
     public var perSeat: Bool = false
-    /// The cost is already the first line's total (a JSON export), not a per-seat price.
+    /// The price is already the first line's total (a JSON export), not a per-seat price.
     public var costIsLineTotal = false
-    public var period: String = "monthly"
-    public var currency: String?
-    public var renewsOn: String?
+    public var period: Period = .monthly
+    /// The license's currency when it is said apart from the price (`--currency`): the two must agree.
+    public var currency: Currency?
+    public var renewsOn: Date?
     public var owner: String?
     public var category: String?
     public var notes: String?
     public var orderRef: String?
-    public var purchasedOn: String?
+    public var purchasedOn: Date?
     public var assigned: [String] = []
-    /// Extra purchase lines (from a JSON export); each `(seats, cost text, order, date)`.
-    public var extraLines: [(seats: Int64?, cost: String, order: String?, date: String?)] = []
-    /// Typed on the command line: messages name the flags (`--renews`), not import columns (`renews_on`).
-    public var fromOptions = false
+    public var extraLines: [Line] = []
     /// From an export (`license list`): a cancelled license keeps its status and last day.
-    public var status: String?
-    public var endsOn: String?
+    public var status: LicenseStatus?
+    public var endsOn: Date?
 
-    /// A license priced by an amount in hand; its currency is the license's.
     public init(name: String, vendor: String, seats: Int64?, price: Money) {
-        self.init(name: name, vendor: vendor, seats: seats, cost: "")
-        self.price = price
-        currency = price.currency.code
-    }
-
-    public init(name: String, vendor: String, seats: Int64?, cost: String) {
         self.name = name
         self.vendor = vendor
         self.seats = seats
-        self.cost = cost
+        self.price = price
     }
 
     /// Parses a seat count: a positive whole number or `unlimited`.
@@ -184,53 +182,37 @@ public struct LicenseDraft: Sendable {
         guard Int64(n) == nil else { throw OWError.usage("a license name cannot be a number (numbers address licenses by id)") }
     }
 
-    /// Everything checkable without writing: names, money, dates, period.
-    func resolved(defaultCurrency: Currency) throws -> Resolved {
+    /// The rules a draft's typed values must keep together: its name, one currency, a price
+    /// that is not negative, seats for a per-seat price, no renewal for a one-off purchase.
+    func resolved() throws -> Resolved {
         try LicenseDraft.validateName(name)
         // A currency written in the cost ("$10") decides, unless --currency says otherwise.
-        let explicit = try self.currency.map(Currency.parse)
-        let price: Money = try self.price ?? MoneyParser.parse(cost, defaultCurrency: explicit ?? defaultCurrency)
-        let currency = explicit ?? price.currency
-        let period = try Period.parse(period)
+        let currency = self.currency ?? price.currency
         guard price.currency == currency else {
             throw OWError.usage("the cost is in \(price.currency.code) but the license is in \(currency.code)")
         }
         guard price.minor >= 0 else { throw OWError.usage("a cost cannot be negative") }
         if perSeat && seats == nil { throw OWError.usage("a per-seat price needs a seat count, not unlimited") }
-        if let r = renewsOn, Time.parseDay(r) == nil {
-            throw OWError.usage("\(fromOptions ? "--renews" : "renews_on") '\(r.prefix(20))' is not a date (YYYY-MM-DD)")
-        }
-        if let p = purchasedOn, Time.parseDay(p) == nil {
-            throw OWError.usage("\(fromOptions ? "--purchased" : "purchased_on") '\(p.prefix(20))' is not a date (YYYY-MM-DD)")
-        }
         if renewsOn != nil && !period.isRecurring { throw OWError.usage("a one-off purchase does not renew; drop the renewal date") }
-        if let s = status, s != "active" && s != "cancelled" {
-            throw OWError.usage("status must be active or cancelled, not '\(s.prefix(20))'")
-        }
-        if let e = endsOn {
-            guard Time.parseDay(e) != nil else { throw OWError.usage("ends_on '\(e.prefix(20))' is not a date (YYYY-MM-DD)") }
-            guard status == "cancelled" else {
-                throw OWError.usage("ends_on is the last day of a cancelled license; status is not cancelled")
-            }
+        if endsOn != nil, status != .cancelled {
+            throw OWError.usage("ends_on is the last day of a cancelled license; status is not cancelled")
         }
         let base = perSeat && !costIsLineTotal ? try multiply(price, seats!) : price
         var lines = [(seats, base, orderRef, purchasedOn)]
         for extra in extraLines {
-            let p: Money = try MoneyParser.parse(extra.cost, defaultCurrency: currency)
-            guard p.currency == currency, p.minor >= 0 else {
-                throw OWError.usage("purchase line cost '\(extra.cost)' must be a non-negative \(currency.code) amount")
+            guard extra.cost.currency == currency, extra.cost.minor >= 0 else {
+                throw OWError.usage("purchase line cost \(extra.cost.display) must be a non-negative \(currency.code) amount")
             }
-            if let d = extra.date, Time.parseDay(d) == nil { throw OWError.usage("purchase line date '\(d)' is not a date") }
-            lines.append((extra.seats, p, extra.order, extra.date))
+            lines.append((extra.seats, extra.cost, extra.order, extra.date))
         }
-        return Resolved(draft: self, currency: currency, period: period, lines: lines)
+        return Resolved(draft: self, currency: currency, lines: lines)
     }
 
     struct Resolved {
         let draft: LicenseDraft
         let currency: Currency
-        let period: Period
-        let lines: [(Int64?, Money, String?, String?)]
+        let lines: [(Int64?, Money, String?, Date?)]
+        var period: Period { draft.period }
     }
 }
 

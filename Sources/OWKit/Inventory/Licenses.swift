@@ -196,7 +196,7 @@ public enum Licenses {
     /// Adds a license from a draft: resolves the vendor (creating a local one if the catalog
     /// has none), the owner and the holders, and writes it with its purchase lines and seats.
     public static func add(_ session: Session, _ draft: LicenseDraft) throws -> License {
-        let resolved = try draft.resolved(defaultCurrency: try Currency.parse(session.ledger.currency))
+        let resolved = try draft.resolved()
         return try session.write {
             var vendors = try Vendors.index(session.db)
             var users = try activeUsers(session.db)
@@ -266,7 +266,8 @@ public enum Licenses {
                 licenseValues += [
                     .int(id), .text(name), .int(vendor.id), d.plan.sqlValue, d.category?.lowercased().sqlValue ?? .null,
                     ownerID.sqlValue, .text(r.period.description), .text(r.currency.code), d.perSeat.sqlValue,
-                    d.renewsOn.sqlValue, d.notes.sqlValue, .text(stamp.time), .text(d.status ?? "active"), d.endsOn.sqlValue,
+                    d.renewsOn.map(Time.day).sqlValue, d.notes.sqlValue, .text(stamp.time), .text((d.status ?? .active).rawValue),
+                    d.endsOn.map(Time.day).sqlValue,
                 ]
                 queued.append((index, id, name, holderIDs))
                 outcome.append(.success(id))
@@ -292,7 +293,7 @@ public enum Licenses {
         var seatValues: [SQLValue] = []
         for q in queued {
             for (seats, cost, order, date) in rows[q.index].lines {
-                lineValues += [.int(q.id), seats.sqlValue, .int(cost.minor), order.sqlValue, .text(date ?? stamp.day)]
+                lineValues += [.int(q.id), seats.sqlValue, .int(cost.minor), order.sqlValue, .text(date.map(Time.day) ?? stamp.day)]
             }
             for user in q.holders { seatValues += [.int(q.id), .int(user), .text(stamp.time)] }
         }
@@ -346,13 +347,13 @@ public enum Licenses {
             """
             UPDATE licenses SET vendor_id = ?, plan = ?, category = ?, owner_id = ?, period = ?, currency = ?, per_seat = ?, renews_on = ?,
                 notes = ?, status = ?, ends_on = ? WHERE id = ?
-            """, vendor.id, d.plan, d.category?.lowercased(), ownerID, r.period.description, r.currency.code, d.perSeat, d.renewsOn,
-            d.notes, d.status ?? "active", d.endsOn, id)
+            """, vendor.id, d.plan, d.category?.lowercased(), ownerID, r.period.description, r.currency.code, d.perSeat,
+            d.renewsOn.map(Time.day), d.notes, (d.status ?? .active).rawValue, d.endsOn.map(Time.day), id)
         try db.run("DELETE FROM purchases WHERE license_id = ?", id)
         for (seats, cost, order, date) in r.lines {
             try db.run(
                 "INSERT INTO purchases(license_id, seats, cost_minor, order_ref, purchased_on) VALUES (?,?,?,?,?)",
-                id, seats, cost.minor, order, date ?? stamp.day)
+                id, seats, cost.minor, order, date.map(Time.day) ?? stamp.day)
         }
         let current = Set(try db.query("SELECT user_id FROM seats WHERE license_id = ?", id).map { try $0.integer("user_id") })
         for gone in current.subtracting(holders) { try db.run("DELETE FROM seats WHERE license_id = ? AND user_id = ?", id, gone) }

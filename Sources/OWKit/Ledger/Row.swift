@@ -100,6 +100,12 @@ extension Row {
         guard let v = T(rawValue: try text(key)) else { throw mismatch(position(key), "one of \(T.self)'s values") }
         return v
     }
+
+    public func optionalValue<K: ColumnKey, T: RawRepresentable>(_ key: K, as: T.Type) throws -> T? where T.RawValue == String {
+        guard let text = try optionalText(key) else { return nil }
+        guard let v = T(rawValue: text) else { throw mismatch(position(key), "one of \(T.self)'s values or NULL") }
+        return v
+    }
 }
 
 extension SQLValue {

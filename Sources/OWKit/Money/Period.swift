@@ -13,6 +13,7 @@ public struct Period: Equatable, Hashable, Sendable, CustomStringConvertible {
 
     public static let oneOff = Period(count: nil, unit: .month)
     public static let monthly = Period(count: 1, unit: .month)
+    public static let yearly = Period(count: 1, unit: .year)
 
     public init(count: Int?, unit: Unit) {
         self.count = count
@@ -32,7 +33,7 @@ public struct Period: Equatable, Hashable, Sendable, CustomStringConvertible {
         switch text.lowercased() {
         case "monthly", "month", "1m": return .monthly
         case "quarterly", "quarter", "3m": return Period(count: 3, unit: .month)
-        case "yearly", "annual", "annually", "year", "1y": return Period(count: 1, unit: .year)
+        case "yearly", "annual", "annually", "year", "1y": return .yearly
         case "weekly", "week", "1w": return Period(count: 1, unit: .week)
         case "one-off", "oneoff", "once", "one-time": return .oneOff
         default: break

@@ -93,7 +93,7 @@ public enum InventoryReports {
                 try row.integer("leave_halfdays") == 1 ? 1 : (Leave.workingHalfDays(from: from, to: to, holidays: holidays)[year] ?? 0)
             let key = try row.text("name").lowercased()
             var v = other[key] ?? (0, 0)
-            if try row.text("leave_type") == "sick" { v.sick += halves } else { v.unpaid += halves }
+            if try row.value("leave_type", as: Leave.Kind.self) == .sick { v.sick += halves } else { v.unpaid += halves }
             other[key] = v
         }
         return try people.map { u in

@@ -132,7 +132,6 @@ public enum Approvals {
                 licenseID = try provision(session, r)
             case .leave: try recheckLeave(session, r, force: force)
             case .purchase: try expectSpend(session, r)
-            default: break
             }
             let me = try Users.get(session.db, session.actor.name)
             try session.db.run(
@@ -174,11 +173,10 @@ public enum Approvals {
         var license = try license(for: r, session)
         if license == nil {
             let vendor = p.vendor ?? p.name
-            var d =
-                p.price.map { LicenseDraft(name: p.name, vendor: vendor, seats: p.seats, price: $0) }
-                ?? LicenseDraft(name: p.name, vendor: vendor, seats: p.seats, cost: "0")
+            let free = Money(minor: 0, currency: try Currency.parse(session.ledger.currency))
+            var d = LicenseDraft(name: p.name, vendor: vendor, seats: p.seats, price: p.price ?? free)
             d.plan = p.plan
-            d.period = p.period ?? "monthly"
+            d.period = try p.period.map(Period.parse) ?? .monthly
             d.notes = "created by approving request #\(r.id)"
             let created = try Licenses.add(session, d)
             license = created
@@ -193,7 +191,7 @@ public enum Approvals {
 
     /// A concurrent approval may have used the balance since the request was made.
     static func recheckLeave(_ session: Session, _ r: Request, force: Bool) throws {
-        guard r.leaveType == "vacation", let from = r.leaveFrom.flatMap(Time.parseDay) else { return }
+        guard r.leaveType == .vacation, let from = r.leaveFrom.flatMap(Time.parseDay) else { return }
         let user = try Users.get(session.db, r.requester)
         let b = try Leave.balance(session.ledger, user: user, year: Time.civilFromDays(Time.split(from).days).year)
         if b.remaining < 0 && !force {

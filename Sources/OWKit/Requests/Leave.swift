@@ -76,7 +76,7 @@ public enum Leave {
             """, user.id, "\(year)-12-31", "\(year)-01-01")
         for r in rows {
             guard let from = Time.parseDay(try r.text("leave_from")), let to = Time.parseDay(try r.text("leave_to")) else { continue }
-            let approved = try r.text("status") == "approved"
+            let approved = try r.value("status", as: RequestStatus.self) == .approved
             let halves: Int
             if try r.integer("leave_halfdays") == 1 {
                 halves = 1  // a half day

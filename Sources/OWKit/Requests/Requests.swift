@@ -28,7 +28,7 @@ public struct Request: Sendable {
     public let cost: Money?
     public let leaveFrom: String?
     public let leaveTo: String?
-    public let leaveType: String?
+    public let leaveType: Leave.Kind?
     public let leaveHalfDays: Int64?
     public let license: String?
     public let createdAt: String
@@ -76,7 +76,7 @@ extension Request: FetchableRow {
         cost = minor.flatMap { m in currency.map { Money(minor: m, currency: $0) } }
         leaveFrom = try row.optionalText(10)
         leaveTo = try row.optionalText(11)
-        leaveType = try row.optionalText(12)
+        leaveType = try row.optionalValue(12, as: Leave.Kind.self)
         leaveHalfDays = try row.optionalInteger(13)
         license = try row.optionalText(14)
         createdAt = try row.text(15)

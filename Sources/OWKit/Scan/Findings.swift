@@ -257,9 +257,9 @@ public enum Findings {
                     var d = LicenseDraft(
                         name: name, vendor: vendorName, seats: 1, price: Money(minor: try c.integer("amount_minor"), currency: currency))
                     let period = (try? Period.parse(c.optionalText("period") ?? "monthly")) ?? .monthly
-                    d.period = period.description
+                    d.period = period
                     if let charged = Time.parseDay(try c.text("charged_on")), period.isRecurring {
-                        d.renewsOn = Time.day(period.next(from: charged, onOrAfter: Time.startOfDay(session.now)))
+                        d.renewsOn = period.next(from: charged, onOrAfter: Time.startOfDay(session.now))
                     }
                     d.notes = "adopted from scan finding #\(id)"
                     license = try Licenses.add(session, d)
@@ -288,7 +288,7 @@ public enum Findings {
                     var d = LicenseDraft(
                         name: try Licenses.find(db, vendor.name) == nil ? vendor.name : "\(vendor.name) (adopted)", vendor: vendor.name,
                         seats: 1, price: amount)
-                    d.period = yearly ? "yearly" : "monthly"
+                    d.period = yearly ? .yearly : .monthly
                     d.notes = "adopted from scan finding #\(id) (\(domain))"
                     license = try Licenses.add(session, d)
                 }

@@ -104,18 +104,19 @@ enum LicenseCommand {
         } catch let e as OWError {
             throw OWError(e.kind, "--" + e.message, hints: e.hints)  // the flag as typed: "--seats must be …"
         }
-        var d = LicenseDraft(name: inv.argument(0), vendor: vendor, seats: seatCount, cost: cost)
+        // A currency written in the cost ("$10") decides, unless --currency says otherwise.
+        let currency = try inv.currency("currency")
+        var d = LicenseDraft(name: inv.argument(0), vendor: vendor, seats: seatCount, price: try inv.amount(cost, currency: currency))
+        d.currency = currency
         d.plan = inv.value("plan")
         d.perSeat = inv.flag("per-seat")
-        d.period = inv.value("period") ?? "monthly"
-        d.currency = inv.value("currency")
-        d.renewsOn = inv.value("renews")
+        d.period = try inv.period("period") ?? .monthly
+        d.renewsOn = try inv.day("renews")
         d.owner = inv.value("owner")
         d.category = inv.value("category")
         d.notes = inv.value("notes")
         d.orderRef = inv.value("order")
         d.assigned = inv.values("assign")
-        d.fromOptions = true
         let l = try Licenses.add(inv.session, d)
         try changed(inv, l)
         inv.note("Added license \(l.name) (\(l.vendor)): \(l.monthly.display) a month.")

@@ -14,7 +14,7 @@ enum RequestCommand {
             Field("reason", "why") { .text($0.reason) },
             Field("leave_from", "leave: first day") { .text($0.leaveFrom) },
             Field("leave_to", "leave: last day") { .text($0.leaveTo) },
-            Field("leave_type", "vacation, sick or unpaid") { .text($0.leaveType) },
+            Field("leave_type", "vacation, sick or unpaid") { .text($0.leaveType?.rawValue) },
             Field("days", "leave: working days") { r in r.leaveHalfDays.map { .json(.number(Leave.days(Int($0)))) } ?? .text(nil) },
             Field("license", "software: the license the seat came from") { .text($0.license) },
             Field("created_at", "RFC 3339") { .text($0.createdAt) },
