@@ -199,10 +199,14 @@ public final class BaseConverter {
     public static func fields(_ amounts: [(key: String, money: Money?)], currency: Currency, rateDay: String?) -> [(
         key: String, value: Value
     )] {
-        let single = amounts.count == 1
         let missing = amounts.contains { $0.money == nil }
-        return amounts.map { (single ? "base" : $0.key + "_base", Value.money(missing ? nil : $0.money)) }
+        return zip(baseKeys(amounts.map(\.key)), amounts).map { ($0, Value.money(missing ? nil : $1.money)) }
             + [("base_currency", .text(currency.code)), ("rate_date", .text(missing ? nil : rateDay))]
+    }
+
+    /// Where a row's amounts go in the base currency: `base` for its one amount, `X_base` for each of several.
+    static func baseKeys(_ amounts: [String]) -> [String] {
+        amounts.count == 1 ? ["base"] : amounts.map { $0 + "_base" }
     }
 }
 

@@ -67,9 +67,8 @@ public struct Shape<Subject>: Sendable {
     /// The columns with the base-currency keys of `converts` added when a base is set.
     public func columns(base: Bool) -> [String] {
         guard base, converts else { return columns }
-        let amounts = fields.filter(\.isMoney).map(\.key)
-        let converted = amounts.count == 1 ? ["base", "base_minor"] : amounts.flatMap { [$0 + "_base", $0 + "_base_minor"] }
-        return columns + converted + ["base_currency", "rate_date"]
+        let converted = BaseConverter.baseKeys(fields.filter(\.isMoney).map(\.key)).map { (key: $0, isMoney: true) }
+        return Exporter.flatKeys(fields.map { (key: $0.key, isMoney: $0.isMoney) } + converted) + ["base_currency", "rate_date"]
     }
 
     public var docs: [FieldDoc] { fields.map { FieldDoc($0.key, $0.doc) } + (converts ? Shape.baseDocs : []) }
