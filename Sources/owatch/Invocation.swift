@@ -104,15 +104,17 @@ final class Invocation {
     /// Rows whose amounts are given in the base currency too when one is set (each converted on
     /// its row's day); a table then shows the shape's own columns.
     func emit<T>(_ items: [T], as shape: Shape<T>, base: BaseConverter?, on day: (T) -> String) throws {
-        try emit(items, as: shape, base: base) { item, record in try base!.adding(to: record, on: day(item)) }
+        try emit(items, as: shape, base: base) { base, item, record in try base.adding(to: record, on: day(item)) }
     }
 
     /// Rows whose base-currency amounts `converted` adds to each record (a report that converted
     /// them while it summed).
-    func emit<T>(_ items: [T], as shape: Shape<T>, base: BaseConverter?, converted: (T, Record) throws -> Record) throws {
-        guard base != nil else { return emit(items, as: shape) }
+    func emit<T>(
+        _ items: [T], as shape: Shape<T>, base: BaseConverter?, converted: (BaseConverter, T, Record) throws -> Record
+    ) throws {
+        guard let base else { return emit(items, as: shape) }
         emitList(
-            try items.map { try converted($0, shape.record($0)) }, columns: shape.columns(base: true),
+            try items.map { try converted(base, $0, shape.record($0)) }, columns: shape.columns(base: true),
             tableColumns: shape.table ?? shape.fields.map(\.key))
     }
 

@@ -53,6 +53,8 @@ final class OutputTests: XCTestCase {
             two.columns(base: true).suffix(6),
             ["price_base", "price_base_minor", "monthly_base", "monthly_base_minor", "base_currency", "rate_date"])
         XCTAssertEqual(one.showing(nil).table, nil)
+        XCTAssertEqual(one.showing(also: ["note"]).table, ["name", "price", "note"])
+        XCTAssertEqual(one.showing(nil).showing(also: ["x"]).table, ["name", "price", "note", "x"])
         XCTAssertEqual(Shape(one.fields, converts: false).columns(base: true), one.columns, "a shape that does not convert gains nothing")
 
         struct Holder { let item: Item }

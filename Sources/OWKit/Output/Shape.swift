@@ -62,14 +62,16 @@ public struct Shape<Subject>: Sendable {
     }
 
     /// The keys JSON and CSV carry, money flattened: the header of a list with no rows.
-    public var columns: [String] { Exporter.flatKeys(fields.map { (key: $0.key, isMoney: $0.isMoney) }) }
+    public var columns: [String] { Exporter.flatKeys(declared) }
 
     /// The columns with the base-currency keys of `converts` added when a base is set.
     public func columns(base: Bool) -> [String] {
         guard base, converts else { return columns }
         let converted = BaseConverter.baseKeys(fields.filter(\.isMoney).map(\.key)).map { (key: $0, isMoney: true) }
-        return Exporter.flatKeys(fields.map { (key: $0.key, isMoney: $0.isMoney) } + converted) + ["base_currency", "rate_date"]
+        return Exporter.flatKeys(declared + converted) + ["base_currency", "rate_date"]
     }
+
+    private var declared: [(key: String, isMoney: Bool)] { fields.map { (key: $0.key, isMoney: $0.isMoney) } }
 
     public var docs: [FieldDoc] { fields.map { FieldDoc($0.key, $0.doc) } + (converts ? Shape.baseDocs : []) }
 
@@ -99,4 +101,7 @@ public struct Shape<Subject>: Sendable {
 
     /// The other table columns for the same fields.
     public func showing(_ table: [String]?) -> Shape { Shape(fields, table: table, converts: converts) }
+
+    /// Its table columns and `more` (what a change did: a closed finding's status and note).
+    public func showing(also more: [String]) -> Shape { showing((table ?? fields.map(\.key)) + more) }
 }

@@ -128,7 +128,7 @@ enum LicenseCommand {
 
     /// After a change: the summary row in a table, the whole license in JSON.
     static func changed(_ inv: Invocation, _ l: License) throws {
-        inv.emitChanged(Shown(license: l, today: inv.session.now), as: shape.showing(shape.table! + ["assigned_to"]))
+        inv.emitChanged(Shown(license: l, today: inv.session.now), as: shape.showing(also: ["assigned_to"]))
     }
 
     static func list(_ inv: Invocation) throws {

@@ -28,12 +28,12 @@ enum ReportCommand {
         let from = try month(inv, "from") ?? to.adding(-11)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         let rows = try Burn.compute(s.db, from: from, to: to, by: by, base: base)
-        try inv.emit(rows, as: burnShape(by), base: base) { r, record in
+        try inv.emit(rows, as: burnShape(by), base: base) { base, r, record in
             Record(
                 fields: record.fields
                     + BaseConverter.fields(
                         zip(["contracted", "observed", "unmanaged"], r.inBase ?? [nil, nil, nil]).map { ($0, $1) },
-                        currency: base!.currency,
+                        currency: base.currency,
                         rateDay: r.rateDay))
         }
         warnMissingRates(inv, base)

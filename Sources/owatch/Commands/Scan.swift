@@ -22,9 +22,6 @@ enum ScanCommand {
             ) { .bool($0.currencyAssumed) },
         ], table: ["id", "kind", "vendor", "amount", "monthly", "summary"])
 
-    /// A list of findings that were just closed or adopted shows what became of them.
-    static func findingShape(showing more: [String]) -> Shape<Finding> { findingShape.showing(findingShape.table! + more) }
-
     /// What a scan did, for programs; the findings only for those who may read them.
     struct Run {
         let result: ScanResult
@@ -163,7 +160,7 @@ enum ScanCommand {
         let status: FindingStatus? = inv.choice("status")
         let list = try Findings.list(inv.session.db, includeClosed: inv.flag("all"), kind: inv.choice("kind"), status: status)
         let closedToo = inv.flag("all") || (status.map { $0 != .open } ?? false)
-        inv.emit(list, as: findingShape(showing: closedToo ? ["status", "note"] : []))
+        inv.emit(list, as: findingShape.showing(also: closedToo ? ["status", "note"] : []))
     }
 
     /// Several ids are adopted in one transaction (all or none); more than one asks first on a terminal.
@@ -171,7 +168,7 @@ enum ScanCommand {
         let ids = try inv.arguments.map { try Invocation.id($0, of: "finding") }
         if ids.count > 1 { try inv.confirm("Adopt \(ids.count) findings into the inventory?") }
         let adopted = try Findings.adopt(inv.session, ids, as: inv.value("as"))
-        let shape = findingShape(showing: ["status", "license"])
+        let shape = findingShape.showing(also: ["status", "license"])
         if adopted.count == 1 { inv.emitChanged(adopted[0].0, as: shape) } else { inv.emit(adopted.map(\.0), as: shape) }
         for (f, l) in adopted { inv.note("Adopted finding #\(f.id) into license \(l.name) (\(l.monthly.display) a month).") }
     }
@@ -179,7 +176,7 @@ enum ScanCommand {
     static func ignore(_ inv: Invocation) throws {
         guard let why = inv.value("message") else { throw OWError.usage("say why: owatch scan ignore ID… -m WHY") }
         let closed = try Findings.ignore(inv.session, try inv.arguments.map { try Invocation.id($0, of: "finding") }, why: why)
-        let shape = findingShape(showing: ["status", "note"])
+        let shape = findingShape.showing(also: ["status", "note"])
         if closed.count == 1 { inv.emitChanged(closed[0], as: shape) } else { inv.emit(closed, as: shape) }
     }
 
