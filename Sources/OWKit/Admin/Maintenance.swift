@@ -36,6 +36,9 @@ public enum Maintenance {
             add("token file", m & 0o077 == 0, String(format: "%@ mode %04o", session.paths.token, Int(m)))
         }
         for problem in Hooks.unsafe(session.ledger) { add("hooks", false, problem) }
+        if let served = ServedLedgers.check(environment: ProcessInfo.processInfo.environment) {
+            add("server.conf", served.ok, served.detail)
+        }
         let admins = try db.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active'")
         add("admins", admins > 0, "\(admins) active admin(s)")
         let drift = try SpendAggregate.mismatches(db)

@@ -19,17 +19,13 @@ public enum Hooks {
         return (ledger.path as NSString).deletingLastPathComponent + "/hooks"
     }
 
-    /// What is wrong with the hooks directory: a directory or hook that others may write lets
-    /// anyone run code as whoever next approves or scans (`doctor` reports it).
+    /// What is wrong with the hooks directory and its hooks: one that another user owns or may
+    /// write lets them run code as whoever next approves or scans (`doctor` reports it).
     public static func unsafe(_ ledger: Ledger) -> [String] {
         let dir = directory(ledger)
         guard FileSystem.mode(dir) != nil else { return [] }
-        let places = [(dir, dir)] + events.map { (dir + "/" + $0, "hook " + dir + "/" + $0) }
-        return places.compactMap { path, label in
-            guard let m = FileSystem.mode(path), m & 0o022 != 0 else { return nil }
-            return String(
-                format: "%@ is writable by %@ (mode %04o): chmod go-w %@", label, m & 0o002 != 0 ? "anyone" : "its group", Int(m), path)
-        }
+        let hooks = events.map { dir + "/" + $0 }.filter { FileSystem.mode($0) != nil }
+        return ([dir] + hooks).compactMap { path in FileSystem.untrusted(path).map { "hook \(path): \($0)" } }
     }
 
     /// Runs the hook for `event` if one is installed. Missing hooks are not an error.
@@ -37,12 +33,10 @@ public enum Hooks {
     public static func run(_ event: String, payload: JSON, ledger: Ledger, timeout: TimeInterval = Hooks.timeout) -> Outcome {
         let path = directory(ledger) + "/" + event
         guard FileManager.default.isExecutableFile(atPath: path) else { return Outcome(event: event, ran: false, warning: nil) }
-        // As sshd's StrictModes: a hook anyone may change is not run.
-        let dir = directory(ledger)
-        if (FileSystem.mode(path) ?? 0) & 0o002 != 0 || (FileSystem.mode(dir) ?? 0) & 0o002 != 0 {
-            return Outcome(
-                event: event, ran: false,
-                warning: "hook \(event) not run: it or \(dir) is writable by anyone (chmod o-w); see `owatch doctor`")
+        // As sshd's StrictModes: a hook that another user owns or may change is not run, so
+        // nobody can make owatch run their code as whoever approves or scans.
+        if let why = FileSystem.untrusted(path) {
+            return Outcome(event: event, ran: false, warning: "hook \(event) not run: \(why); see `owatch doctor`")
         }
         var env = ProcessInfo.processInfo.environment
         env["OWATCH_EVENT"] = event

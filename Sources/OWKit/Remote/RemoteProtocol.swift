@@ -221,15 +221,48 @@ public enum RemoteFrame: Equatable, Sendable {
 
 /// Unbuffered reads and writes on a file descriptor, retrying short ones: the server hands its
 /// standard input on to the command, so it must never read a byte past what is its own.
+/// With a `timeout`, a read that waits longer than that for its next bytes gives up (a client
+/// that stalls is dropped instead of holding the server), and `failure` says so.
 public struct FDStream {
     public let fd: Int32
-    public init(_ fd: Int32) { self.fd = fd }
+    let timeout: Int32?  // milliseconds without a byte
+    private let state = State()
+    final class State: @unchecked Sendable { var timedOut = false }
 
-    /// Exactly `count` bytes; nil at end of file (a partial read is also nil).
+    public init(_ fd: Int32, timeout: Int32? = nil) {
+        self.fd = fd
+        self.timeout = timeout
+    }
+
+    /// Whether bytes (or the end) can be read before the timeout.
+    private func ready() -> Bool {
+        guard let timeout else { return true }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let n = poll(&p, 1, timeout)
+            if n > 0 { return true }
+            if n == 0 {
+                state.timedOut = true
+                return false
+            }
+            if errno != EINTR { return false }
+        }
+    }
+
+    /// Why the last read came back short, as the error to send.
+    public func failure(_ ended: String) -> OWError {
+        state.timedOut
+            ? OWError(
+                .io, "the request stalled for \((timeout ?? 0) / 1000) s and was dropped", hint: "check the connection and run it again")
+            : OWError.badData(ended)
+    }
+
+    /// Exactly `count` bytes; nil at end of file or timeout (a partial read is also nil).
     public func read(exactly count: Int) -> [UInt8]? {
         var out = [UInt8](repeating: 0, count: count)
         var got = 0
         while got < count {
+            guard ready() else { return nil }
             let n = out.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + got, count - got) }
             if n > 0 { got += n } else if n < 0 && errno == EINTR { continue } else { return nil }
         }
@@ -240,6 +273,7 @@ public struct FDStream {
     public func read(upTo max: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: max)
         while true {
+            guard ready() else { return [] }
             let n = out.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, max) }
             if n >= 0 { return Array(out.prefix(n)) }
             if errno != EINTR { return [] }

@@ -3,7 +3,14 @@ import Foundation
 /// The server side, `owatch remote-exec`: reads one request from standard input, runs the
 /// command as this account (its ledger, its issuer key) with the client's token, files and
 /// terminal, and sends back what the command printed and wrote, as frames.
+///
+/// Whoever can reach the account is a stranger until the command has verified their token, so
+/// until then the server holds little: the header is bounded before it is read, files stream to
+/// disk, every read has a deadline, and the working directory goes on every way out.
 public enum RemoteServer {
+    /// How long the client may keep the server waiting for the next bytes of its request.
+    public static let idleTimeout: Int32 = 10_000  // milliseconds
+
     /// `check` is the front end's: the arguments must be the canonical form of a command line
     /// whose file-naming values are exactly the request's slots (so a client cannot name one of
     /// the server's files, such as its issuer key, as an input).
@@ -11,15 +18,18 @@ public enum RemoteServer {
         version: String, executable: String, environment env: [String: String],
         check: (RemoteRequest) throws -> Void
     ) -> Int32 {
-        let input = FDStream(0)
+        let input = FDStream(0, timeout: idleTimeout)
         let output = FrameWriter(FDStream(1))
         signal(SIGPIPE, SIG_IGN)
+        Cleanup.start()
         defer { output.flush() }
         output.write(RemoteFrame.hello(.obj([("protocol", .int(RemoteProtocol.version)), ("version", .string(version))])).encoded)
+        // The server's own paths, as the client may see them: never the real ones.
+        var hidden = ServerNames(environment: env)
         func fail(_ error: OWError) -> Int32 {
             var text = "owatch: error: \(error.message)\n"
             for hint in error.hints { text += "hint: \(hint)\n" }
-            output.write(RemoteFrame.stderr(Array(SafeText.visible(text, newlines: true).utf8)).encoded)
+            output.write(RemoteFrame.stderr(hidden.rename(Array(SafeText.visible(text, newlines: true).utf8))).encoded)
             output.write(RemoteFrame.exit(error.exitCode).encoded)
             return error.exitCode
         }
@@ -35,28 +45,53 @@ public enum RemoteServer {
                     "this server's owatch \(version) speaks remote protocol \(RemoteProtocol.version); the client speaks \(theirs)",
                     hint: theirs > RemoteProtocol.version ? "upgrade owatch on the server" : "upgrade owatch on your computer"))
         }
-        guard let lengthBytes = input.read(exactly: 4) else { return fail(OWError.badData("the request ended early")) }
+        // The length is checked before a byte of the header is allocated.
+        guard let lengthBytes = input.read(exactly: 4) else { return fail(input.failure("the request ended early")) }
         let length = RemoteFrame.int32(lengthBytes[0..<4])
-        guard length <= RemoteProtocol.maxHeader, let headerBytes = input.read(exactly: length) else {
-            return fail(OWError.badData("the request header is too large or ended early"))
-        }
+        guard length <= RemoteProtocol.maxHeader else { return fail(OWError.badData("the request header is too large")) }
+        guard let headerBytes = input.read(exactly: length) else { return fail(input.failure("the request header ended early")) }
         let request: RemoteRequest
+        let ledger: String
         do {
             request = try RemoteRequest(json: try JSON.parse(headerBytes))
             try check(request)
-        } catch let e as OWError { return fail(e) } catch { return fail(OWError.badData("the request is malformed: \(error)")) }
-        var work: Workspace
-        do { work = try Workspace(request, input: input) } catch let e as OWError { return fail(e) } catch {
-            return fail(OWError(.io, "\(error)"))
+            ledger = try ServedLedgers.load(environment: env).resolve(request.ledger)
+        } catch let e as OWError { return fail(e) } catch { return fail(OWError.badData("the request is malformed")) }
+        hidden.add(server: ledger, client: request.ledger ?? "the office ledger")
+        hidden.add(server: (ledger as NSString).deletingLastPathComponent, client: "the office ledger's folder")
+        let work: Workspace
+        do { work = try Workspace(request, input: input, hidden: hidden) } catch let e as OWError { return fail(e) } catch {
+            return fail(OWError(.io, "the server could not store the request's files"))
         }
         defer { work.remove() }
         let code: Int32
         do {
-            code = try run(executable, work, request, environment: env, output: output)
-        } catch let e as OWError { return fail(e) } catch { return fail(OWError(.io, "\(error)")) }
+            code = try run(executable, work, request, ledger: ledger, environment: env, output: output)
+        } catch let e as OWError { return fail(e) } catch { return fail(OWError(.io, "the server could not run the command")) }
         work.sendBack(request, to: output)
         output.write(RemoteFrame.exit(code).encoded)
         return code
+    }
+
+    /// Server paths and what the client is told instead, longest first, for every byte sent back.
+    struct ServerNames {
+        var pairs: [(server: [UInt8], client: [UInt8])] = []
+
+        init(environment env: [String: String]) {
+            if let home = env["HOME"], home.count > 1 { add(server: home, client: "~") }
+        }
+
+        mutating func add(server: String, client: String) {
+            guard server.count > 1 else { return }
+            pairs.append((Array(server.utf8), Array(client.utf8)))
+            pairs.sort { $0.server.count > $1.server.count }
+        }
+
+        func rename(_ bytes: [UInt8]) -> [UInt8] {
+            var out = bytes
+            for (server, client) in pairs { out = ByteReplace.all(server, with: client, in: out) }
+            return out
+        }
     }
 
     /// A private directory holding the request's files, its token and the outputs.
@@ -66,47 +101,66 @@ public enum RemoteServer {
         let tokenPath: String
         let tokenBefore: String?
         var outputs: [(slot: Int, path: String, placeholder: Bool)] = []
-        /// Server paths and what the user knows them as, longest first, for messages.
-        var names: [(server: [UInt8], client: [UInt8])] = []
+        var names: ServerNames
 
-        init(_ request: RemoteRequest, input: FDStream) throws {
+        /// Made whole or not at all: a failure removes what was made before it is thrown.
+        init(_ request: RemoteRequest, input: FDStream, hidden: ServerNames) throws {
             var template = Array(
                 ((ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/owatch-remote-XXXXXX")
                     .utf8CString)
             guard let made = mkdtemp(&template) else {
-                throw OWError(.io, "cannot make a working directory: \(String(cString: strerror(errno)))")
+                throw OWError(.io, "the server cannot make a working directory: \(String(cString: strerror(errno)))")
             }
             root = String(cString: made)
+            Cleanup.workspace(root)
+            names = hidden
+            names.add(server: root, client: "(the request)")
             arguments = request.arguments
             tokenPath = root + "/token"
             tokenBefore = request.token
-            if let token = request.token { try FileSystem.writeAtomically(tokenPath, contents: token, mode: 0o600) }
-            names.append((Array(tokenPath.utf8), Array(request.tokenName.utf8)))
+            names.add(server: tokenPath, client: request.tokenName)
+            do {
+                if let token = request.token { try FileSystem.writeAtomically(tokenPath, contents: token, mode: 0o600) }
+                try receive(request, input)
+            } catch {
+                remove()
+                if let e = error as? OWError { throw OWError(e.kind, String(decoding: names.rename(Array(e.message.utf8)), as: UTF8.self)) }
+                throw error
+            }
+        }
+
+        private mutating func receive(_ request: RemoteRequest, _ input: FDStream) throws {
             for (k, slot) in request.slots.enumerated() {
                 let dir = root + "/\(k)"
                 try FileSystem.makeDirectory(dir, mode: 0o700)
-                let base = Workspace.safeName(slot.original)
-                var path = dir + "/" + base
+                var path = dir + "/" + Workspace.safeName(slot.original)
                 switch slot.use {
                 case .input, .inputTree:
-                    if slot.isDirectory { path = dir + "/tree" }
-                    for e in slot.entries {
-                        let target = slot.isDirectory ? path + "/" + e.path : path
-                        try FileSystem.makeDirectory((target as NSString).deletingLastPathComponent, mode: 0o700)
-                        guard let bytes = input.read(exactly: e.size) else {
-                            throw OWError.badData("the request ended before its files did")
-                        }
-                        try FileSystem.writeAtomically(target, bytes: bytes, mode: mode_t(e.mode & 0o700 | 0o600))
+                    // A tree only where the command declares one; a file is one entry with no path.
+                    let tree = slot.use == .inputTree && slot.isDirectory
+                    guard tree || (slot.entries.count == 1 && slot.entries[0].path.isEmpty) else {
+                        throw OWError.badData("the request's files do not match what the command reads")
                     }
-                case .output:
-                    // The command sees what it would locally: a file that exists (so it refuses
-                    // to overwrite a token, or needs --force) or none.
-                    if slot.exists { try FileSystem.writeAtomically(path, bytes: [], mode: 0o600) }
-                    outputs.append((k, path, slot.exists))
-                case .outputDirectory:
-                    path = dir + "/out"
-                    if slot.exists { try FileSystem.makeDirectory(path, mode: 0o700) }
-                    outputs.append((k, path, false))
+                    if tree { path = dir + "/tree" }
+                    for e in slot.entries {
+                        let target = tree ? path + "/" + e.path : path
+                        try FileSystem.makeDirectory((target as NSString).deletingLastPathComponent, mode: 0o700)
+                        try Workspace.copy(e.size, from: input, to: target)
+                    }
+                case .output, .outputDirectory:
+                    guard slot.entries.isEmpty, !slot.isDirectory || slot.use == .outputDirectory else {
+                        throw OWError.badData("the request's files do not match what the command writes")
+                    }
+                    if slot.use == .outputDirectory {
+                        path = dir + "/out"
+                        if slot.exists { try FileSystem.makeDirectory(path, mode: 0o700) }
+                        outputs.append((k, path, false))
+                    } else {
+                        // The command sees what it would locally: a file that exists (so it refuses
+                        // to overwrite a token, or needs --force) or none.
+                        if slot.exists { try FileSystem.writeAtomically(path, bytes: [], mode: 0o600) }
+                        outputs.append((k, path, slot.exists))
+                    }
                 }
                 // An option's slot is its `--name=VALUE` argument: the name stays.
                 let sentinel = request.arguments.firstIndex(of: "--") ?? request.arguments.count
@@ -115,9 +169,25 @@ public enum RemoteServer {
                 } else {
                     arguments[slot.argument] = path
                 }
-                names.append((Array(path.utf8), Array(slot.original.utf8)))
+                names.add(server: path, client: slot.original)
             }
-            names.sort { $0.server.count > $1.server.count }
+        }
+
+        /// Streams one uploaded file to disk in pieces: never executable, never a whole file in
+        /// memory, whatever the client declared.
+        static func copy(_ size: Int, from input: FDStream, to path: String) throws {
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw OWError(.io, "the server cannot store a file of the request: \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            var left = size
+            while left > 0 {
+                let piece = input.read(upTo: min(left, 64 << 10))
+                guard !piece.isEmpty else { throw input.failure("the request ended before its files did") }
+                guard FDStream(fd).write(piece) else {
+                    throw OWError(.io, "the server cannot store a file of the request: \(String(cString: strerror(errno)))")
+                }
+                left -= piece.count
+            }
         }
 
         /// The name a file had on the client, without its directories and never `..`.
@@ -152,19 +222,62 @@ public enum RemoteServer {
             output.write(RemoteFrame.file(meta, [UInt8](data)).encoded)
         }
 
-        func remove() { try? FileManager.default.removeItem(atPath: root) }
+        func remove() {
+            try? FileManager.default.removeItem(atPath: root)
+            Cleanup.workspace(nil)
+        }
 
         /// The user's names for this workspace's paths, in a chunk of output.
-        func rename(_ bytes: [UInt8]) -> [UInt8] {
-            var out = bytes
-            for (server, client) in names { out = ByteReplace.all(server, with: client, in: out) }
-            return out
+        func rename(_ bytes: [UInt8]) -> [UInt8] { names.rename(bytes) }
+    }
+
+    /// What a signal (the connection dropped, the service stopped) must not leave behind: the
+    /// working directory and the command. A thread of its own waits for the signals, which every
+    /// other thread blocks, so the cleaning is ordinary code, not a signal handler's.
+    enum Cleanup {
+        nonisolated(unsafe) static var root: String?
+        nonisolated(unsafe) static var child: pid_t = 0
+        static let lock = NSLock()
+        static let signals = [SIGHUP, SIGINT, SIGTERM]
+
+        static func blocked() -> sigset_t {
+            var set = sigset_t()
+            sigemptyset(&set)
+            for s in signals { sigaddset(&set, s) }
+            return set
+        }
+
+        static func start() {
+            var set = blocked()
+            pthread_sigmask(SIG_BLOCK, &set, nil)
+            let waiter = Thread {
+                var set = blocked()
+                var caught: Int32 = 0
+                while sigwait(&set, &caught) != 0 {}
+                lock.lock()
+                if child > 0 { kill(child, SIGTERM) }
+                if let root { try? FileManager.default.removeItem(atPath: root) }
+                _exit(128 + caught)
+            }
+            waiter.start()
+        }
+
+        static func workspace(_ path: String?) {
+            lock.lock()
+            root = path
+            lock.unlock()
+        }
+
+        static func command(_ pid: pid_t) {
+            lock.lock()
+            child = pid
+            lock.unlock()
         }
     }
 
     /// Runs the command with its output on pipes, relayed as frames as it comes.
     static func run(
-        _ executable: String, _ work: Workspace, _ request: RemoteRequest, environment env: [String: String],
+        _ executable: String, _ work: Workspace, _ request: RemoteRequest, ledger: String, environment env: [String: String],
         output: FrameWriter
     ) throws -> Int32 {
         var childEnv = env
@@ -173,7 +286,7 @@ public enum RemoteServer {
         }
         for (k, v) in request.environment { childEnv[k] = v }
         childEnv["OWATCH_TOKEN"] = work.tokenPath
-        if let ledger = request.ledger { childEnv["OWATCH_LEDGER"] = ledger }
+        childEnv["OWATCH_LEDGER"] = ledger
         childEnv["OWATCH_REMOTE"] = ""
         childEnv["OWATCH_SERVED"] = "1"
         childEnv["OWATCH_TERMINAL"] =
@@ -193,15 +306,25 @@ public enum RemoteServer {
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = childEnv.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for p in cArgs + cEnv { free(p) } }
+        // The command gets the signals this process blocks for its cleaner.
+        var attrs = posix_spawnattr_t()
+        posix_spawnattr_init(&attrs)
+        defer { posix_spawnattr_destroy(&attrs) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attrs, &none)
+        posix_spawnattr_setflags(&attrs, Int16(POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, cArgs, cEnv)
+        let spawned = posix_spawn(&pid, executable, &actions, &attrs, cArgs, cEnv)
         close(out[1])
         close(err[1])
         guard spawned == 0 else {
             close(out[0])
             close(err[0])
-            throw OWError(.io, "cannot run \(executable): \(String(cString: strerror(spawned)))")
+            throw OWError(.io, "the server cannot run owatch: \(String(cString: strerror(spawned)))")
         }
+        Cleanup.command(pid)
+        defer { Cleanup.command(0) }
         var relays = [Relay(fd: out[0], frame: RemoteFrame.stdout), Relay(fd: err[0], frame: RemoteFrame.stderr)]
         while relays.contains(where: { $0.open }) {
             var fds = relays.map { pollfd(fd: $0.open ? $0.fd : -1, events: Int16(POLLIN), revents: 0) }

@@ -93,6 +93,38 @@ public enum FileSystem {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
+    /// Why a file whose contents owatch acts on (a hook, the server's configuration) cannot be
+    /// trusted, or nil when it can: like sshd's StrictModes, it and the directory holding it must
+    /// be owned by this process's effective user or root and writable by nobody else. A symbolic
+    /// link is judged by what it points to and that file's directory too.
+    public static func untrusted(_ path: String) -> String? {
+        var places = [path, (path as NSString).deletingLastPathComponent]
+        if let real = realpath(path, nil) {
+            let resolved = String(cString: real)
+            free(real)
+            if resolved != path { places += [resolved, (resolved as NSString).deletingLastPathComponent] }
+        }
+        let me = geteuid()
+        for place in places where !place.isEmpty {
+            var st = stat()
+            guard stat(place, &st) == 0 else { return "\(place) cannot be read (\(String(cString: strerror(errno))))" }
+            if st.st_uid != me && st.st_uid != 0 {
+                return "\(place) belongs to another user (uid \(st.st_uid)); it must be owned by \(Self.userName(me)) or root"
+            }
+            if st.st_mode & 0o022 != 0 {
+                let who = st.st_mode & 0o002 != 0 ? "anyone" : "its group"
+                return String(format: "%@ is writable by %@ (mode %04o): chmod go-w %@", place, who, Int(st.st_mode & 0o7777), place)
+            }
+        }
+        return nil
+    }
+
+    /// A user id's login name, for messages.
+    public static func userName(_ uid: uid_t) -> String {
+        guard let pw = getpwuid(uid), let name = pw.pointee.pw_name else { return "uid \(uid)" }
+        return String(cString: name)
+    }
+
     public static func mode(_ path: String) -> mode_t? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }

@@ -1,0 +1,95 @@
+import Foundation
+
+/// The ledgers `owatch remote-exec` serves. A request's URL may only *choose* one of them; the
+/// path opened always comes from here, never from the request, so nobody who can reach the
+/// account can make it open a ledger (and run the hooks beside it) of their choosing.
+///
+/// The account's default ledger is always served. More are named in
+/// `$XDG_CONFIG_HOME/owatch/server.conf`, one `ledger = /absolute/path` line each, a file only
+/// the account (or root) may own and write: an administrator of the host writes it, a request
+/// never can.
+public struct ServedLedgers: Sendable, Equatable {
+    /// Absolute paths; the first is the default, used when the URL names none.
+    public let paths: [String]
+
+    public init(paths: [String]) { self.paths = paths }
+
+    public static func configPath(environment env: [String: String]) -> String {
+        let home = env["HOME"] ?? NSHomeDirectory()
+        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
+        return config + "/owatch/server.conf"
+    }
+
+    /// The account's default ledger and those its server.conf adds. An unsafe or malformed
+    /// server.conf is an error that names no path: the message goes back to whoever asked.
+    public static func load(environment env: [String: String]) throws -> ServedLedgers {
+        var paths = [normalized(Paths(environment: env).ledger) ?? Paths(environment: env).ledger]
+        let config = configPath(environment: env)
+        if FileSystem.exists(config) {
+            guard FileSystem.untrusted(config) == nil, let data = FileManager.default.contents(atPath: config) else {
+                throw OWError.refused(
+                    "this server's owatch configuration is not safe to use, so it serves nothing",
+                    hint: "its administrator can see why with `owatch doctor` on the server")
+            }
+            for extra in try parse(String(decoding: data, as: UTF8.self)) where !paths.contains(extra) { paths.append(extra) }
+        }
+        return ServedLedgers(paths: paths)
+    }
+
+    /// `ledger = /path` lines; `#` starts a comment. Anything else is an error (naming the line
+    /// number, not its text).
+    static func parse(_ text: String) throws -> [String] {
+        var out: [String] = []
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmed(.whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let eq = line.firstIndex(of: "="), line[..<eq].trimmed(.whitespaces) == "ledger",
+                let path = normalized(String(line[line.index(after: eq)...].trimmed(.whitespaces)))
+            else {
+                throw OWError.badData(
+                    "this server's owatch configuration has a malformed line (\(n + 1))",
+                    hint: "its administrator can see why with `owatch doctor` on the server")
+            }
+            out.append(path)
+        }
+        return out
+    }
+
+    /// The ledger a request asks for: its URL's path when that is one of these, the default when
+    /// it names none. Anything else is refused (exit 77) without being opened or even looked at.
+    public func resolve(_ requested: String?) throws -> String {
+        guard let requested else { return paths[0] }
+        if let wanted = ServedLedgers.normalized(requested), let served = paths.first(where: { $0 == wanted }) { return served }
+        throw OWError.refused(
+            "this server does not serve a ledger at '\(SafeText.visible(requested))'",
+            hint: "leave the path out of the URL for the office's ledger (ssh://HOST); "
+                + "a server serves only the ledgers its administrator lists in its server.conf")
+    }
+
+    /// An absolute path with repeated and trailing slashes and `.` removed; nil when it is not
+    /// absolute or climbs with `..` (which is never a served ledger).
+    public static func normalized(_ path: String) -> String? {
+        guard path.hasPrefix("/"), !path.utf8.contains(0) else { return nil }
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") where part != "." {
+            if part == ".." { return nil }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// What `doctor` says of server.conf: nil when there is none.
+    public static func check(environment env: [String: String]) -> (ok: Bool, detail: String)? {
+        let config = configPath(environment: env)
+        guard FileSystem.exists(config) else { return nil }
+        if let why = FileSystem.untrusted(config) { return (false, why + " (owatch remote-exec serves nothing while it is so)") }
+        do {
+            let served = try load(environment: env)
+            return (true, "\(config) serves \(served.paths.count) ledger(s): " + served.paths.joined(separator: ", "))
+        } catch let e as OWError {
+            return (false, "\(config): " + e.message)
+        } catch {
+            return (false, "\(config): \(error)")
+        }
+    }
+}
