@@ -18,6 +18,7 @@ public enum RemoteServer {
         version: String, executable: String, environment env: [String: String],
         check: (RemoteRequest) throws -> Void
     ) -> Int32 {
+        let env = accountEnvironment(env)
         let input = FDStream(0, timeout: idleTimeout)
         let output = FrameWriter(FDStream(1))
         signal(SIGPIPE, SIG_IGN)
@@ -51,16 +52,18 @@ public enum RemoteServer {
         guard length <= RemoteProtocol.maxHeader else { return fail(OWError.badData("the request header is too large")) }
         guard let headerBytes = input.read(exactly: length) else { return fail(input.failure("the request header ended early")) }
         let request: RemoteRequest
-        let ledger: String
+        let ledger: ServedLedgers.Served
         do {
             request = try RemoteRequest(json: try JSON.parse(headerBytes))
             try check(request)
             ledger = try ServedLedgers.load(environment: env).resolve(request.ledger)
         } catch let e as OWError { return fail(e) } catch { return fail(OWError.badData("the request is malformed")) }
-        hidden.add(server: ledger, client: request.ledger ?? "the office ledger")
-        hidden.add(server: (ledger as NSString).deletingLastPathComponent, client: "the office ledger's folder")
+        hidden.add(server: ledger.ledger, client: request.ledger ?? "the office ledger")
+        hidden.add(server: (ledger.ledger as NSString).deletingLastPathComponent, client: "the office ledger's folder")
+        if let key = ledger.key { hidden.add(server: key, client: "the office ledger's issuer key") }
         let work: Workspace
-        do { work = try Workspace(request, input: input, hidden: hidden) } catch let e as OWError { return fail(e) } catch {
+        do { work = try Workspace(request, input: input, hidden: hidden, environment: env) } catch let e as OWError { return fail(e) } catch
+        {
             return fail(OWError(.io, "the server could not store the request's files"))
         }
         defer { work.remove() }
@@ -71,6 +74,16 @@ public enum RemoteServer {
         work.sendBack(request, to: output)
         output.write(RemoteFrame.exit(code).encoded)
         return code
+    }
+
+    /// This account's environment. Under sudo, what the invoking user kept (a sudoers `env_keep`)
+    /// is theirs, not the account's: where its home, ledger, key and temporary files are comes
+    /// from the account's own entry in the password database instead.
+    static func accountEnvironment(_ env: [String: String]) -> [String: String] {
+        guard env["SUDO_UID"] != nil || env["SUDO_USER"] != nil else { return env }
+        var own = env.filter { key, _ in !(key.hasPrefix("OWATCH_") || key.hasPrefix("XDG_") || key == "HOME" || key == "TMPDIR") }
+        if let pw = getpwuid(geteuid()), let dir = pw.pointee.pw_dir { own["HOME"] = String(cString: dir) }
+        return own
     }
 
     /// Server paths and what the client is told instead, longest first, for every byte sent back.
@@ -104,9 +117,9 @@ public enum RemoteServer {
         var names: ServerNames
 
         /// Made whole or not at all: a failure removes what was made before it is thrown.
-        init(_ request: RemoteRequest, input: FDStream, hidden: ServerNames) throws {
+        init(_ request: RemoteRequest, input: FDStream, hidden: ServerNames, environment: [String: String]) throws {
             var template = Array(
-                ((ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/owatch-remote-XXXXXX")
+                ((environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/owatch-remote-XXXXXX")
                     .utf8CString)
             guard let made = mkdtemp(&template) else {
                 throw OWError(.io, "the server cannot make a working directory: \(String(cString: strerror(errno)))")
@@ -277,7 +290,7 @@ public enum RemoteServer {
 
     /// Runs the command with its output on pipes, relayed as frames as it comes.
     static func run(
-        _ executable: String, _ work: Workspace, _ request: RemoteRequest, ledger: String, environment env: [String: String],
+        _ executable: String, _ work: Workspace, _ request: RemoteRequest, ledger: ServedLedgers.Served, environment env: [String: String],
         output: FrameWriter
     ) throws -> Int32 {
         var childEnv = env
@@ -286,7 +299,8 @@ public enum RemoteServer {
         }
         for (k, v) in request.environment { childEnv[k] = v }
         childEnv["OWATCH_TOKEN"] = work.tokenPath
-        childEnv["OWATCH_LEDGER"] = ledger
+        childEnv["OWATCH_LEDGER"] = ledger.ledger
+        if let key = ledger.key { childEnv["OWATCH_KEY"] = key }
         childEnv["OWATCH_REMOTE"] = ""
         childEnv["OWATCH_SERVED"] = "1"
         childEnv["OWATCH_TERMINAL"] =

@@ -5,14 +5,21 @@ import Foundation
 /// account can make it open a ledger (and run the hooks beside it) of their choosing.
 ///
 /// The account's default ledger is always served. More are named in
-/// `$XDG_CONFIG_HOME/owatch/server.conf`, one `ledger = /absolute/path` line each, a file only
-/// the account (or root) may own and write: an administrator of the host writes it, a request
-/// never can.
+/// `$XDG_CONFIG_HOME/owatch/server.conf`, one `ledger = /absolute/path` line each, optionally
+/// followed by a `key = /absolute/path` line for that ledger's issuer key (each ledger has its
+/// own). Only the account (or root) may own and write that file: an administrator of the host
+/// writes it, a request never can.
 public struct ServedLedgers: Sendable, Equatable {
-    /// Absolute paths; the first is the default, used when the URL names none.
-    public let paths: [String]
+    public struct Served: Sendable, Equatable {
+        public let ledger: String
+        public var key: String?  // nil: the account's default issuer key
+    }
 
-    public init(paths: [String]) { self.paths = paths }
+    /// The first is the default, used when the URL names none.
+    public let served: [Served]
+    public var paths: [String] { served.map(\.ledger) }
+
+    public init(served: [Served]) { self.served = served }
 
     public static func configPath(environment env: [String: String]) -> String {
         let home = env["HOME"] ?? NSHomeDirectory()
@@ -23,45 +30,49 @@ public struct ServedLedgers: Sendable, Equatable {
     /// The account's default ledger and those its server.conf adds. An unsafe or malformed
     /// server.conf is an error that names no path: the message goes back to whoever asked.
     public static func load(environment env: [String: String]) throws -> ServedLedgers {
-        var paths = [normalized(Paths(environment: env).ledger) ?? Paths(environment: env).ledger]
+        let own = Paths(environment: env).ledger
+        var served = [Served(ledger: normalized(own) ?? own)]
         let config = configPath(environment: env)
         if FileSystem.exists(config) {
             guard FileSystem.untrusted(config) == nil, let data = FileManager.default.contents(atPath: config) else {
-                throw OWError.refused(
-                    "this server's owatch configuration is not safe to use, so it serves nothing",
+                throw OWError(
+                    .notPermitted, "this server's owatch configuration is not safe to use, so it serves nothing",
                     hint: "its administrator can see why with `owatch doctor` on the server")
             }
-            for extra in try parse(String(decoding: data, as: UTF8.self)) where !paths.contains(extra) { paths.append(extra) }
+            for extra in try parse(String(decoding: data, as: UTF8.self)) where !served.contains(where: { $0.ledger == extra.ledger }) {
+                served.append(extra)
+            }
         }
-        return ServedLedgers(paths: paths)
+        return ServedLedgers(served: served)
     }
 
-    /// `ledger = /path` lines; `#` starts a comment. Anything else is an error (naming the line
-    /// number, not its text).
-    static func parse(_ text: String) throws -> [String] {
-        var out: [String] = []
+    /// `ledger = /path` lines, each maybe followed by `key = /path`; `#` starts a comment.
+    /// Anything else is an error (naming the line number, not its text).
+    static func parse(_ text: String) throws -> [Served] {
+        var out: [Served] = []
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmed(.whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
-            guard let eq = line.firstIndex(of: "="), line[..<eq].trimmed(.whitespaces) == "ledger",
-                let path = normalized(String(line[line.index(after: eq)...].trimmed(.whitespaces)))
-            else {
+            let eq = line.firstIndex(of: "=")
+            let name = eq.map { line[..<$0].trimmed(.whitespaces) }
+            let path = eq.flatMap { normalized(String(line[line.index(after: $0)...].trimmed(.whitespaces))) }
+            guard let name, let path, name == "ledger" || (name == "key" && out.last?.key == nil && !out.isEmpty) else {
                 throw OWError.badData(
                     "this server's owatch configuration has a malformed line (\(n + 1))",
                     hint: "its administrator can see why with `owatch doctor` on the server")
             }
-            out.append(path)
+            if name == "ledger" { out.append(Served(ledger: path)) } else { out[out.count - 1].key = path }
         }
         return out
     }
 
     /// The ledger a request asks for: its URL's path when that is one of these, the default when
     /// it names none. Anything else is refused (exit 77) without being opened or even looked at.
-    public func resolve(_ requested: String?) throws -> String {
-        guard let requested else { return paths[0] }
-        if let wanted = ServedLedgers.normalized(requested), let served = paths.first(where: { $0 == wanted }) { return served }
-        throw OWError.refused(
-            "this server does not serve a ledger at '\(SafeText.visible(requested))'",
+    public func resolve(_ requested: String?) throws -> Served {
+        guard let requested else { return served[0] }
+        if let wanted = ServedLedgers.normalized(requested), let match = served.first(where: { $0.ledger == wanted }) { return match }
+        throw OWError(
+            .notPermitted, "this server does not serve a ledger at '\(SafeText.visible(requested))'",
             hint: "leave the path out of the URL for the office's ledger (ssh://HOST); "
                 + "a server serves only the ledgers its administrator lists in its server.conf")
     }
