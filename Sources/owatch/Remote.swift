@@ -111,6 +111,11 @@ enum Remote {
             guard runsRemotely(command, line), !served.contains(command.noun) else {
                 throw OWError.refused("'owatch \(command.path)' does not run through a remote", hint: "run it on the server itself")
             }
+            if namesServerPath(command, line) {
+                throw OWError(
+                    .notPermitted, "'owatch \(command.path)' names a path on the server, which a request never may",
+                    hint: "run it on the server itself, as its administrator")
+            }
             let (args, files, _) = canonical(line, command)
             // Exactly the canonical form, and every file-naming value one the client sent:
             // a request cannot point a command at the server's own files (its issuer key, say).
@@ -119,6 +124,16 @@ enum Remote {
             else {
                 throw OWError.refused("the request is not one an owatch client sends", hint: "use the same owatch version on both ends")
             }
+        }
+    }
+
+    /// Commands whose value is a path the server would open later as itself (a scan source the
+    /// cron job reads, the folder hooks run from): settings of the host, not of a request.
+    static func namesServerPath(_ command: Command, _ line: ParsedLine) -> Bool {
+        switch command.path {
+        case "scan source": return line.arguments.first == "add"
+        case "config set", "config unset": return line.arguments.first == "hooks.dir"
+        default: return false
         }
     }
 

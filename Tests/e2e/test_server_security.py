@@ -431,3 +431,19 @@ def test_the_readme_server_recipe_as_written(tmp_path):
         shutil.rmtree("/srv/owatch", ignore_errors=True)
         for f in ("/usr/local/bin/owatch", "/usr/local/bin/owatch-shell"):
             Path(f).unlink(missing_ok=True)
+
+
+def test_a_request_cannot_name_a_path_the_server_would_open_later(server, tmp_path):
+    """A scan source and the hooks folder are paths the service account opens as itself later
+    (from cron, on the next approval): a request may not set them, even an admin's."""
+    token = server.token.read_text()
+    for args in (("scan", "source", "add", str(server.key)), ("config", "set", "hooks.dir", str(tmp_path)),
+                 ("config", "unset", "hooks.dir")):
+        header = client_header(server, tmp_path, *args)
+        header["token"] = token
+        rc, frames = server.serve(request_bytes(header))
+        assert rc == 77 and "names a path on the server" in stderr_of(frames), (args, stderr_of(frames))
+    assert server.ok("scan", "source", "list", "--json").json() == []
+    header = client_header(server, tmp_path, "scan", "source", "list")
+    header["token"] = token
+    assert server.serve(request_bytes(header))[0] == 0
