@@ -16,6 +16,10 @@ public final class Database {
     public let path: String
     private var cache: [String: Statement] = [:]
     var observer: TransactionObserver?
+    /// Run first inside every outermost write transaction, once its lock is held: the session
+    /// checks again that whoever acts may still act (`Session.reauthorize`). A check made before
+    /// the lock can be overtaken by a write that commits while this one waits for it.
+    var authorizer: (() throws -> Void)?
 
     /// Opens (or with `create`, creates) a database file.
     /// - busyTimeout: milliseconds SQLite's busy handler waits for a lock before we report exit 75.
@@ -50,6 +54,14 @@ public final class Database {
 
     func error(_ rc: Int32, context: String, sql: String? = nil) -> OWError {
         let msg = String(cString: sqlite3_errmsg(handle))
+        // A money total the ledger's triggers refused (LedgerTotals), or a sum SQLite could not
+        // compute: bad data, said plainly, never "SQLite error".
+        if rc & 0xFF == SQLITE_CONSTRAINT, let refused = LedgerTotals.error(forSQLiteMessage: msg) { return refused }
+        if rc & 0xFF == SQLITE_ERROR && msg == "integer overflow" {
+            return OWError(
+                .badData, "a total in the ledger is too large to add up (more than 92 quadrillion minor units)",
+                hint: "run `owatch doctor`; remove the charges that should not be there (`owatch charge remove ID`)")
+        }
         switch rc & 0xFF {
         case SQLITE_BUSY, SQLITE_LOCKED:
             return OWError(
@@ -168,6 +180,7 @@ public final class Database {
         try observer?.willBeginWrite()
         try execute("BEGIN IMMEDIATE")
         do {
+            try authorizer?()
             let result = try body()
             observer?.willCommit()
             try execute("COMMIT")
