@@ -36,31 +36,32 @@ public enum LedgerTotals {
     }
 
     /// Migration 11: the table, its starting totals (a ledger that already overflowed starts at
-    /// the cap: nothing more is added until charges are removed) and the triggers.
+    /// the cap: nothing more is added until charges are removed) and the triggers. Safe to run
+    /// again on a ledger taken back to an older schema: the totals are recomputed.
     static func migrate(_ db: Database) throws {
         func triggers(_ what: String, table: String, column: String, marker: String) -> String {
             let total = "(SELECT abs_minor FROM money_totals WHERE what = '\(what)')"
             let over = "typeof(NEW.\(column)) != 'integer' OR NEW.\(column) < -\(Money.maxMinor) OR NEW.\(column) > \(Money.maxMinor)"
             return """
-                INSERT INTO money_totals(what, abs_minor)
+                INSERT OR REPLACE INTO money_totals(what, abs_minor)
                     SELECT '\(what)', CAST(min(total(abs(\(column))), \(cap)) AS INTEGER) FROM \(table);
-                CREATE TRIGGER \(table)_total_before_insert BEFORE INSERT ON \(table)
+                CREATE TRIGGER IF NOT EXISTS \(table)_total_before_insert BEFORE INSERT ON \(table)
                     WHEN \(over) OR \(total) + abs(NEW.\(column)) > \(cap)
                 BEGIN SELECT RAISE(ABORT, '\(marker)'); END;
-                CREATE TRIGGER \(table)_total_after_insert AFTER INSERT ON \(table)
+                CREATE TRIGGER IF NOT EXISTS \(table)_total_after_insert AFTER INSERT ON \(table)
                 BEGIN UPDATE money_totals SET abs_minor = abs_minor + abs(NEW.\(column)) WHERE what = '\(what)'; END;
-                CREATE TRIGGER \(table)_total_before_update BEFORE UPDATE OF \(column) ON \(table)
+                CREATE TRIGGER IF NOT EXISTS \(table)_total_before_update BEFORE UPDATE OF \(column) ON \(table)
                     WHEN \(over) OR \(total) - abs(OLD.\(column)) + abs(NEW.\(column)) > \(cap)
                 BEGIN SELECT RAISE(ABORT, '\(marker)'); END;
-                CREATE TRIGGER \(table)_total_after_update AFTER UPDATE OF \(column) ON \(table)
+                CREATE TRIGGER IF NOT EXISTS \(table)_total_after_update AFTER UPDATE OF \(column) ON \(table)
                 BEGIN UPDATE money_totals SET abs_minor = abs_minor - abs(OLD.\(column)) + abs(NEW.\(column)) WHERE what = '\(what)'; END;
-                CREATE TRIGGER \(table)_total_after_delete AFTER DELETE ON \(table)
+                CREATE TRIGGER IF NOT EXISTS \(table)_total_after_delete AFTER DELETE ON \(table)
                 BEGIN UPDATE money_totals SET abs_minor = abs_minor - abs(OLD.\(column)) WHERE what = '\(what)'; END;
 
                 """
         }
         try db.execute(
-            "CREATE TABLE money_totals(what TEXT PRIMARY KEY, abs_minor INTEGER NOT NULL) WITHOUT ROWID;\n"
+            "CREATE TABLE IF NOT EXISTS money_totals(what TEXT PRIMARY KEY, abs_minor INTEGER NOT NULL) WITHOUT ROWID;\n"
                 + triggers("charges", table: "charges", column: "amount_minor", marker: chargesMarker)
                 + triggers("purchases", table: "purchases", column: "cost_minor", marker: purchasesMarker))
     }
