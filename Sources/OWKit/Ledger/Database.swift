@@ -20,6 +20,8 @@ public final class Database {
     /// checks again that whoever acts may still act (`Session.reauthorize`). A check made before
     /// the lock can be overtaken by a write that commits while this one waits for it.
     var authorizer: (() throws -> Void)?
+    /// How many `write` calls are running on this connection (nested ones join the outermost).
+    private var writeDepth = 0
 
     /// Opens (or with `create`, creates) a database file.
     /// - busyTimeout: milliseconds SQLite's busy handler waits for a lock before we report exit 75.
@@ -176,9 +178,19 @@ public final class Database {
     /// A `write` inside another joins it: an approval that creates a license, grows it and assigns
     /// a seat is one transaction, and an error anywhere rolls all of it back.
     public func write<T>(_ body: () throws -> T) throws -> T {
-        if isInTransaction { return try body() }
+        if isInTransaction {
+            // Inside one of our writes the authority was checked when it began. Inside a read
+            // transaction begun elsewhere (a scan's snapshot) check it now: a commit after that
+            // snapshot makes the first write fail (SQLITE_BUSY_SNAPSHOT), so a stale check never acts.
+            if writeDepth == 0 { try authorizer?() }
+            writeDepth += 1
+            defer { writeDepth -= 1 }
+            return try body()
+        }
         try observer?.willBeginWrite()
         try execute("BEGIN IMMEDIATE")
+        writeDepth = 1
+        defer { writeDepth = 0 }
         do {
             try authorizer?()
             let result = try body()
