@@ -236,12 +236,18 @@ def test_extreme_amounts_are_refused_never_trapped(office, amount):
 
 
 def test_sums_of_the_largest_amounts_are_checked(office):
-    # 10,000 charges at the largest accepted amount overflow 64 bits when summed: an error, never a trap.
+    # 10,000 charges at the largest accepted amount overflow 64 bits when summed: the ledger refuses
+    # them (issue 29: its triggers bound the total, whoever writes)…
     office.ok("report", "burn", "--json")
-    office.sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) "
-               "INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, created_at) "
-               "SELECT 'k' || i, 'manual', (SELECT id FROM vendors WHERE name = 'Slack'), 'Slack', 999999999999999, 'EUR', "
-               "'2026-11-0' || (1 + i % 9), 'x' FROM n")
+    insert = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) "
+              "INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, created_at) "
+              "SELECT 'k' || i, 'manual', (SELECT id FROM vendors WHERE name = 'Slack'), 'Slack', 999999999999999, 'EUR', "
+              "'2026-11-0' || (1 + i % 9), 'x' FROM n")
+    r = subprocess.run(["sqlite3", str(office.ledger), insert], capture_output=True, text=True)
+    assert r.returncode != 0 and "owatch:total:charges" in r.stderr, r
+    assert office.sql("SELECT count(*) FROM charges").strip() == "0"
+    # …and a ledger that overflowed before the bound existed is an error on reading, never a trap.
+    office.sql("DROP TRIGGER charges_total_before_insert; " + insert)
     for argv in (["report", "burn", "--from", "2026-11", "--to", "2026-11"], ["report", "summary"], ["report", "forecast"],
                  ["report", "shadow"], ["report", "html", "--out", office.home / "d.html"]):
         r = office.run(*argv)

@@ -5,18 +5,42 @@ import Foundation
 public final class Session {
     public let ledger: Ledger
     public let actor: Actor
-    public let claims: Claims?
+    /// The token acted with (nil for the issuer key); `token renew` moves the session to the new one.
+    public private(set) var claims: Claims?
     public let paths: Paths
     public let now: Date
+    /// The issuer key that signed the token, or that stands in for one.
+    private var keyID: String
 
     public var db: Database { ledger.db }
 
-    init(ledger: Ledger, actor: Actor, claims: Claims?, paths: Paths, now: Date) {
+    init(ledger: Ledger, actor: Actor, claims: Claims?, keyID: String, paths: Paths, now: Date) {
         self.ledger = ledger
         self.actor = actor
         self.claims = claims
+        self.keyID = keyID
         self.paths = paths
         self.now = now
+        // Structural, not per command: every write transaction on this ledger starts by checking
+        // again, under the write lock, that this session may still act.
+        ledger.db.authorizer = { [weak self] in try self?.reauthorize() }
+    }
+
+    /// What `authenticate` (or `asIssuer`) checked against the ledger, checked again inside the
+    /// write transaction about to act on it: a `token revoke`, `user offboard` or `user role` that
+    /// committed while this command was verified and waiting for the lock wins. The token's
+    /// signature and dates cannot have changed, so they are not checked again.
+    func reauthorize() throws {
+        try Token.issuerStanding(keyID, in: db)
+        if let claims {
+            _ = try Token.standing(subject: claims.subject, role: claims.role, issuedAt: claims.issuedAt, id: claims.id, in: db)
+        }
+    }
+
+    /// The session acts with `token` from now on (its own token renewed; call inside `write`).
+    func adopt(_ token: IssuedToken, signedBy kid: String) {
+        claims = token.claims
+        keyID = kid
     }
 
     /// Opens the ledger and verifies the token file: the set-up every command but
@@ -31,8 +55,9 @@ public final class Session {
                 "no token at \(paths.token)",
                 hint: "ask an admin for one (`owatch user token NAME`), then `owatch login FILE`; or pass --token PATH")
         }
-        let claims = try Token.verify(text, ledger: ledger, now: now)
-        return Session(ledger: ledger, actor: Actor(name: claims.subject, role: claims.role), claims: claims, paths: paths, now: now)
+        let (claims, kid) = try Token.verified(text, ledger: ledger, now: now)
+        return Session(
+            ledger: ledger, actor: Actor(name: claims.subject, role: claims.role), claims: claims, keyID: kid, paths: paths, now: now)
     }
 
     /// The issuer key standing in for an admin's token: whoever holds the ledger's private key is
@@ -41,8 +66,9 @@ public final class Session {
     /// ledger; its events are recorded as the actor `issuer`.
     public static func asIssuer(paths: Paths, now: Date = Date()) throws -> Session {
         let ledger = try Ledger.open(path: paths.ledger)
-        _ = try Issuer.loadKey(paths.issuerKey, for: ledger)
-        return Session(ledger: ledger, actor: Actor(name: "issuer", role: .admin), claims: nil, paths: paths, now: now)
+        let key = try Issuer.loadKey(paths.issuerKey, for: ledger)
+        return Session(
+            ledger: ledger, actor: Actor(name: "issuer", role: .admin), claims: nil, keyID: key.publicKey.keyID, paths: paths, now: now)
     }
 
     /// A warning when the token expires within 14 days, given at most once a day per token.

@@ -76,6 +76,11 @@ public enum Token {
     /// Checks a token against the ledger, in the order RFC 8725 recommends: the algorithm and key
     /// are fixed by us, never chosen by the token. Every failure names the check that failed.
     public static func verify(_ text: String, ledger: Ledger, now: Date = Date()) throws -> Claims {
+        try verified(text, ledger: ledger, now: now).claims
+    }
+
+    /// `verify`, also naming the issuer key that signed the token (what `standing` checks again).
+    static func verified(_ text: String, ledger: Ledger, now: Date = Date()) throws -> (claims: Claims, kid: String) {
         let token = text.trimmed(.whitespacesAndNewlines)
         guard !token.isEmpty else { throw reject("the token is empty") }
         guard token.utf8.count <= maxLength else { throw reject("the token is too large (\(token.utf8.count) bytes)") }
@@ -123,7 +128,17 @@ public enum Token {
             throw reject("the token is not valid before \(Time.rfc3339(Date(timeIntervalSince1970: Double(nbf))))")
         }
 
-        guard let user = try ledger.db.one("SELECT name, role, status, tokens_after FROM users WHERE name = ?", sub) else {
+        let name = try standing(subject: sub, role: role, issuedAt: iat, id: jti, in: ledger.db)
+        return (Claims(issuer: iss, subject: name, role: role, issuedAt: iat, notBefore: nbf, expires: exp, id: jti), kid)
+    }
+
+    /// What a token's authority rests on in the ledger, as opposed to its signature and dates: the
+    /// user exists and is active, holds the token's role, the token is not older than their last
+    /// role change and was not revoked. Checked when the token is verified and again inside every
+    /// write transaction (`Session.reauthorize`), since any of it can change in between. Returns
+    /// the user's name as the ledger spells it.
+    static func standing(subject sub: String, role: Role, issuedAt iat: Int64, id jti: String, in db: Database) throws -> String {
+        guard let user = try db.one("SELECT name, role, status, tokens_after FROM users WHERE name = ?", sub) else {
             throw reject("user \"\(sub.prefix(64))\" does not exist in this ledger")
         }
         guard try user.value("status", as: UserStatus.self) == .active else { throw reject("user \(try user.text("name")) was offboarded") }
@@ -134,9 +149,17 @@ public enum Token {
         if let after = try user.optionalInteger("tokens_after"), iat < after {
             throw reject("the token was issued before \(try user.text("name"))'s role changed; ask an admin for a new one")
         }
-        if try ledger.db.one("SELECT 1 AS x FROM revoked_tokens WHERE jti = ?", jti) != nil {
+        if try db.one("SELECT 1 AS x FROM revoked_tokens WHERE jti = ?", jti) != nil {
             throw reject("the token \(jti) was revoked")
         }
-        return Claims(issuer: iss, subject: try user.text("name"), role: role, issuedAt: iat, notBefore: nbf, expires: exp, id: jti)
+        return try user.text("name")
+    }
+
+    /// The issuer key `kid` is still one of the ledger's unrevoked issuers.
+    static func issuerStanding(_ kid: String, in db: Database) throws {
+        guard let issuer = try db.one("SELECT revoked_at FROM issuers WHERE kid = ?", kid) else {
+            throw reject("kid \"\(kid.prefix(64))\" names no issuer of this ledger")
+        }
+        guard try issuer.optionalText("revoked_at") == nil else { throw reject("the issuer key \(kid) was revoked") }
     }
 }

@@ -336,6 +336,22 @@ public enum Users {
         }
     }
 
+    /// How long a token asked for by `session` lives: `token.lifetime` unless `requested` says
+    /// otherwise. Only an admin (or the issuer key) may go past `token.lifetime`, and such an
+    /// override is returned as audit details for the event that issues the token; anyone may
+    /// ask for less.
+    static func lifetime(_ session: Session, requested: Duration?) throws -> (ttl: Duration, audit: [(String, JSON)]) {
+        let configured = try Config.tokenTTL(session.ledger)
+        guard let requested else { return (configured, []) }
+        guard requested.added(to: session.now) > configured.added(to: session.now) else { return (requested, []) }
+        guard session.actor.role == .admin else {
+            throw OWError.notPermitted(
+                "a token lasts at most token.lifetime (\(configured)); only an admin may ask for longer than that (--expires \(requested))",
+                hint: "leave out --expires, or ask for \(configured) or less")
+        }
+        return (requested, [("lifetime", .string(requested.description)), ("beyond_lifetime", .string(configured.description))])
+    }
+
     /// Signs a new token for a user. Must run inside a write transaction.
     static func mintToken(_ db: Database, ledger: Ledger, key: SigningKey, user: User, ttl: Duration, now: Date) throws -> IssuedToken {
         guard user.isActive else { throw OWError.refused("user '\(user.name)' was offboarded; no token can be issued") }
@@ -362,12 +378,13 @@ public enum Users {
 
     public static func issueToken(_ session: Session, name: String, ttl: Duration?) throws -> IssuedToken {
         let key = try Issuer.loadKey(session.paths.issuerKey, for: session.ledger)
-        let lifetime = try ttl ?? Config.tokenTTL(session.ledger)
+        let (lifetime, override) = try self.lifetime(session, requested: ttl)
         return try session.write {
             let user = try get(session.db, name)
             let token = try mintToken(session.db, ledger: session.ledger, key: key, user: user, ttl: lifetime, now: session.now)
             try session.audit(
-                "token.issue", "user:\(user.name)", .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]))
+                "token.issue", "user:\(user.name)",
+                .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))] + override))
             return token
         }
     }
@@ -376,12 +393,13 @@ public enum Users {
     /// back after tokens expired across the office. The caller writes the files.
     public static func issueTokens(_ session: Session, role: Role?, ttl: Duration?) throws -> [IssuedToken] {
         let key = try Issuer.loadKey(session.paths.issuerKey, for: session.ledger)
-        let lifetime = try ttl ?? Config.tokenTTL(session.ledger)
+        let (lifetime, override) = try self.lifetime(session, requested: ttl)
         return try session.write {
             try list(session.db, includeOffboarded: false, role: role).map { user in
                 let token = try mintToken(session.db, ledger: session.ledger, key: key, user: user, ttl: lifetime, now: session.now)
                 try session.audit(
-                    "token.issue", "user:\(user.name)", .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]))
+                    "token.issue", "user:\(user.name)",
+                    .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))] + override))
                 return token
             }
         }
@@ -400,7 +418,7 @@ public enum Users {
                 .missingInput, "renewing a token needs the issuer key, which is not at \(session.paths.issuerKey)",
                 hint: "ask an admin for a new token (`owatch user token \(old.subject)`), or pass --key PATH")
         }
-        let lifetime = try ttl ?? Config.tokenTTL(session.ledger)
+        let (lifetime, override) = try self.lifetime(session, requested: ttl)
         return try session.write {
             let user = try get(session.db, old.subject)
             let token = try mintToken(session.db, ledger: session.ledger, key: key, user: user, ttl: lifetime, now: session.now)
@@ -409,10 +427,13 @@ public enum Users {
                 old.id, Time.rfc3339(session.now), session.actor.name)
             try session.audit(
                 "token.renew", "user:\(user.name)",
-                .obj([
-                    ("old_jti", .string(old.id)), ("jti", .string(token.claims.id)),
-                    ("exp", .int(token.claims.expires)),
-                ]))
+                .obj(
+                    [
+                        ("old_jti", .string(old.id)), ("jti", .string(token.claims.id)),
+                        ("exp", .int(token.claims.expires)),
+                    ] + override))
+            // What this command writes after this is done with the new token: the old one is revoked.
+            session.adopt(token, signedBy: key.publicKey.keyID)
             return token
         }
     }
@@ -423,14 +444,15 @@ public enum Users {
         ttl: Duration?
     ) throws -> (User, IssuedToken) {
         let key = try Issuer.loadKey(session.paths.issuerKey, for: session.ledger)
-        let lifetime = try ttl ?? Config.tokenTTL(session.ledger)
+        let (lifetime, override) = try self.lifetime(session, requested: ttl)
         return try session.write {
             let user = try insert(session.db, name: name, role: role, dept: dept, email: email, fullName: fullName, now: session.now)
             try session.audit(
                 "user.add", "user:\(user.name)", .obj([("role", .string(role.rawValue)), ("dept", dept.map(JSON.string) ?? .null)]))
             let token = try mintToken(session.db, ledger: session.ledger, key: key, user: user, ttl: lifetime, now: session.now)
             try session.audit(
-                "token.issue", "user:\(user.name)", .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]))
+                "token.issue", "user:\(user.name)",
+                .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))] + override))
             return (user, token)
         }
     }

@@ -93,8 +93,9 @@ public struct License: Sendable {
         var total: Int64? = lines.isEmpty ? nil : 0
         var minor: Int64 = 0
         for line in lines {
-            total = line.seats.flatMap { s in total.map { $0 + s } }
-            minor = minor &+ line.cost.minor  // each line is at most Money.maxMinor: thousands of lines still fit
+            total = try line.seats.flatMap { s in try total.map { try Money.sum($0, s) } }
+            // The ledger's purchase lines together stay within LedgerTotals.cap; checked all the same.
+            try minor.addChecked(line.cost.minor)
         }
         seats = total
         assigned = Int64(holders.count)

@@ -16,6 +16,12 @@ public final class Database {
     public let path: String
     private var cache: [String: Statement] = [:]
     var observer: TransactionObserver?
+    /// Run first inside every outermost write transaction, once its lock is held: the session
+    /// checks again that whoever acts may still act (`Session.reauthorize`). A check made before
+    /// the lock can be overtaken by a write that commits while this one waits for it.
+    var authorizer: (() throws -> Void)?
+    /// How many `write` calls are running on this connection (nested ones join the outermost).
+    private var writeDepth = 0
 
     /// Opens (or with `create`, creates) a database file.
     /// - busyTimeout: milliseconds SQLite's busy handler waits for a lock before we report exit 75.
@@ -50,6 +56,14 @@ public final class Database {
 
     func error(_ rc: Int32, context: String, sql: String? = nil) -> OWError {
         let msg = String(cString: sqlite3_errmsg(handle))
+        // A money total the ledger's triggers refused (LedgerTotals), or a sum SQLite could not
+        // compute: bad data, said plainly, never "SQLite error".
+        if rc & 0xFF == SQLITE_CONSTRAINT, let refused = LedgerTotals.error(forSQLiteMessage: msg) { return refused }
+        if rc & 0xFF == SQLITE_ERROR && msg == "integer overflow" {
+            return OWError(
+                .badData, "a total in the ledger is too large to add up (more than 92 quadrillion minor units)",
+                hint: "run `owatch doctor`; remove the charges that should not be there (`owatch charge remove ID`)")
+        }
         switch rc & 0xFF {
         case SQLITE_BUSY, SQLITE_LOCKED:
             return OWError(
@@ -164,10 +178,21 @@ public final class Database {
     /// A `write` inside another joins it: an approval that creates a license, grows it and assigns
     /// a seat is one transaction, and an error anywhere rolls all of it back.
     public func write<T>(_ body: () throws -> T) throws -> T {
-        if isInTransaction { return try body() }
+        if isInTransaction {
+            // Inside one of our writes the authority was checked when it began. Inside a read
+            // transaction begun elsewhere (a scan's snapshot) check it now: a commit after that
+            // snapshot makes the first write fail (SQLITE_BUSY_SNAPSHOT), so a stale check never acts.
+            if writeDepth == 0 { try authorizer?() }
+            writeDepth += 1
+            defer { writeDepth -= 1 }
+            return try body()
+        }
         try observer?.willBeginWrite()
         try execute("BEGIN IMMEDIATE")
+        writeDepth = 1
+        defer { writeDepth = 0 }
         do {
+            try authorizer?()
             let result = try body()
             observer?.willCommit()
             try execute("COMMIT")

@@ -450,6 +450,11 @@ enum Schema {
             }
             try db.execute(sql)
         },
+        // 11: the money the ledger adds up is bounded where it is written: the magnitudes of all
+        // charges, and of all purchase lines, kept in `money_totals` by triggers that refuse a
+        // row taking either past `LedgerTotals.cap`, so no sum over them (the spend_monthly
+        // triggers, report aggregates) can overflow 64 bits (issue 29).
+        { db in try LedgerTotals.migrate(db) },
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -31,10 +31,11 @@ public enum DirectoryFormat: String, CaseIterable, Sendable {
 }
 
 /// `owatch user sync`: the directory export against the ledger's people, as one diff applied in
-/// one transaction. People are matched by e-mail, then by full name; admins and scanners are never
+/// one transaction. People are matched by e-mail across the whole export first, then by a full
+/// name (or user name) unique on both sides, never guessed between namesakes; admins and scanners are never
 /// offboarded by a sync; running the same export twice changes nothing the second time.
 public enum DirectorySync {
-    public enum ChangeKind: String, Sendable { case add, email, dept, name, offboard, missing, kept }
+    public enum ChangeKind: String, Sendable { case add, email, dept, name, offboard, missing, kept, ambiguous }
 
     public struct Change: Sendable {
         public let kind: ChangeKind
@@ -305,32 +306,75 @@ public enum DirectorySync {
         let users = try Users.list(db)
         // Positions in `users`, not copies of them: an office's first sync indexes 10,000 people.
         var byEmail: [String: Int] = [:]
-        var byName: [String: Int] = [:]
+        var byName: [String: [Int]] = [:]
         var byLogin: [String: Int] = [:]
         byEmail.reserveCapacity(users.count)
-        byName.reserveCapacity(users.count)
         for (i, u) in users.enumerated() {
             if let e = u.email?.lowercased() {
                 if byEmail[e] == nil { byEmail[e] = i }
             } else {
                 byLogin[u.name.lowercased()] = i
             }
-            if let n = u.fullName?.lowercased(), byName[n] == nil { byName[n] = i }
+            if let n = u.fullName?.lowercased() { byName[n, default: []].append(i) }
         }
-        // By e-mail; then by full name; then a person without an e-mail whose user name is the address's local part.
-        func match(_ p: DirectoryPerson) -> Int? {
-            byEmail[p.email] ?? p.fullName.flatMap { byName[$0.lowercased()] }
-                ?? p.email.split(separator: "@").first.flatMap { byLogin[String($0)] }
-        }
-        var taken = Set(users.map { $0.name.lowercased() })
+        // Who each row of the export is, settled for the whole export before anything changes.
+        // First every exact e-mail match: a namesake's row (a suspended John Smith listed before
+        // the active one) can never take a person whose own address is in the export. Then the
+        // full name, then a person without an e-mail whose user name is the address's local part,
+        // each only among people and rows still unmatched and only where it is unique on both
+        // sides; an ambiguous one is reported, and neither the row nor its candidates are touched.
+        var assigned = [Int?](repeating: nil, count: people.count)
         var matched = Array(repeating: false, count: users.count)
+        var undecided = Array(repeating: false, count: users.count)  // a candidate of an ambiguous row
         var changes: [Change] = []
+        for (k, p) in people.enumerated() {
+            if let i = byEmail[p.email], !matched[i] {
+                assigned[k] = i
+                matched[i] = true
+            }
+        }
+        func settle(
+            _ key: (DirectoryPerson) -> String?, _ candidates: (String) -> [Int], shown: (DirectoryPerson) -> String, by what: String
+        ) {
+            var rows: [String: [Int]] = [:]
+            for (k, p) in people.enumerated() where assigned[k] == nil {
+                if let key = key(p) { rows[key, default: []].append(k) }
+            }
+            for (key, ks) in rows.sorted(by: { $0.value[0] < $1.value[0] }) {
+                let open = candidates(key).filter { !matched[$0] && !undecided[$0] }
+                guard !open.isEmpty else { continue }
+                if ks.count == 1 && open.count == 1 {
+                    assigned[ks[0]] = open[0]
+                    matched[open[0]] = true
+                    continue
+                }
+                let names = open.map { users[$0].name }
+                for i in open { undecided[i] = true }
+                for k in ks {
+                    let p = people[k]
+                    changes.append(
+                        Change(
+                            kind: .ambiguous, user: names.joined(separator: ", "), email: p.email,
+                            what:
+                                "line \(p.line): the \(what) \(shown(p)) fits \(open.count) person(s) here and \(ks.count) row(s) of the export; "
+                                + "not matched, added or offboarded (give each person their address: owatch user edit NAME --email ADDRESS)"
+                        ))
+                    assigned[k] = -1  // reported: not added either
+                }
+            }
+        }
+        settle({ $0.fullName?.lowercased() }, { byName[$0] ?? [] }, shown: { $0.fullName ?? "" }, by: "full name")
+        settle(
+            { p in p.email.split(separator: "@").first.map { String($0) } }, { byLogin[$0].map { [$0] } ?? [] },
+            shown: { String($0.email.split(separator: "@").first ?? "") }, by: "user name")
+        var taken = Set(users.map { $0.name.lowercased() })
         var toOffboard: [(User, String)] = []
         var updates: [Users.Edit] = []
         changes.reserveCapacity(people.count)
         updates.reserveCapacity(people.count)
-        for p in people {
-            guard let i = match(p), !matched[i] else {
+        for (k, p) in people.enumerated() {
+            if assigned[k] == -1 { continue }
+            guard let i = assigned[k] else {
                 guard p.status != .gone else { continue }  // someone who left before owatch knew them
                 let name = uniqueName(for: p.email, taken: &taken)
                 changes.append(
@@ -351,7 +395,6 @@ public enum DirectorySync {
                 }
                 continue
             }
-            matched[i] = true
             let u = users[i]
             guard u.isActive else { continue }
             var edits: (dept: String?, email: String?, fullName: String?) = (nil, nil, nil)
@@ -363,7 +406,7 @@ public enum DirectorySync {
                 changes.append(Change(kind: .dept, user: u.name, email: p.email, what: "\(u.dept ?? "-") → \(d)"))
                 edits.dept = d
             }
-            if let n = p.fullName, n != u.fullName, u.fullName == nil || byEmail[p.email] != nil {
+            if let n = p.fullName, n != u.fullName, u.fullName == nil || byEmail[p.email] == i {
                 changes.append(Change(kind: .name, user: u.name, email: p.email, what: "\(u.fullName ?? "-") → \(n)"))
                 edits.fullName = n
             }
@@ -376,7 +419,7 @@ public enum DirectorySync {
             if p.status == .gone { toOffboard.append((u, "\(format.rawValue) says suspended or deprovisioned")) }
         }
         // Active people the export does not list: gone, or only missing from this export.
-        for (i, u) in users.enumerated() where u.isActive && !matched[i] && u.role != .scanner {
+        for (i, u) in users.enumerated() where u.isActive && !matched[i] && !undecided[i] && u.role != .scanner {
             if offboardMissing {
                 toOffboard.append((u, "not in the export"))
             } else if u.role != .admin {

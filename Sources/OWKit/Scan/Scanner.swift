@@ -395,7 +395,17 @@ public enum Scanner {
         }
         switch item.outcome {
         case .charge(let charge):
-            if try matcher.record(charge) { result.charges += 1 } else { result.alreadySeen += 1 }
+            do {
+                if try matcher.record(charge) { result.charges += 1 } else { result.alreadySeen += 1 }
+            } catch  where LedgerTotals.isChargesOverflow(error) {
+                // Refused by the ledger's bound on its total (the statement was undone, the batch
+                // goes on): bad data, named like an amount too large to be true, and not read again.
+                let why = (error as? OWError)?.message ?? "\(error)"
+                try db.run("UPDATE seen_items SET skipped = ? WHERE key = ?", why, key)
+                result.skipped += 1
+                result.badLines.append(
+                    "\(item.place ?? "\(charge.vendor.name) \(charge.amount.display) (\(String(charge.description.prefix(60))))"): \(why)")
+            }
         case .notACharge(let fromVendor):
             if fromVendor { result.notCharges += 1 }
         case .unknownVendor(let spend):
@@ -691,7 +701,7 @@ public enum Scanner {
             let charge = Matcher.Charge(
                 key: l.key, origin: "statement", vendor: l.vendor, amount: l.amount, on: l.date,
                 invoiceNo: nil, period: nil, description: l.description)
-            try emit(ScanItem(key: l.key, fileKey: nil, outcome: .charge(charge)), nil, &result)
+            try emit(ScanItem(key: l.key, fileKey: nil, outcome: .charge(charge), place: "\(name) line \(l.line)"), nil, &result)
         }
     }
 }
@@ -713,4 +723,6 @@ struct ScanItem {
     let key: String?
     let fileKey: String?
     let outcome: Outcome
+    /// Where it was read, for an error about it ("card.csv line 12"); nil for a message.
+    var place: String? = nil
 }

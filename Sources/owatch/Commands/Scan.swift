@@ -126,7 +126,7 @@ enum ScanCommand {
         }
         if !result.badLines.isEmpty {
             var error = OWError.badData(
-                "\(result.badLines.count) statement line(s) hold amounts too large to be true; the rest was scanned",
+                "\(result.badLines.count) statement line(s) or message(s) hold amounts too large to be true or to add up; the rest was scanned",
                 hint: "correct the line(s) in the statement; they are not read again until then")
             error.details = result.badLines
             throw error

@@ -56,7 +56,8 @@ let tokenNoun = Noun(
         On every command owatch checks: the algorithm; no crit header and no embedded key; kid names an unrevoked issuer of this ledger; the signature; iss; nbf and exp with 60 seconds of leeway; jti not revoked; the user exists and is active; and the token's role is the user's current role.
         Any failure exits 77 naming the check.
         A token within 14 days of expiry warns on standard error once a day; token renew exchanges a valid token for a fresh one (same person and role, a new jti; the old one is revoked) where the issuer key is.
-        Tokens live config token.lifetime (default 90d).
+        Tokens live config token.lifetime (default 90d); --expires may ask for less, and only an admin (or the issuer key) for more, which the token.issue or token.renew event records as lifetime and beyond_lifetime.
+        Whether the token is revoked, its person active and still in its role is checked again inside every write transaction, under the ledger's write lock: a revocation that commits while a command waits for the lock stops that command (77).
         """
 )
 
@@ -76,7 +77,7 @@ let tokenCommands: [Command] = [
         options: [
             Option(
                 "out", short: "o", value: "FILE", "write the new token to FILE (0600) instead of replacing your token file", file: .output),
-            Option("expires", value: "DURATION", "token lifetime (default: config token.lifetime)"),
+            Option("expires", value: "DURATION", "token lifetime (default and, but for admins, most: config token.lifetime)"),
         ],
         access: .roles(everyone), examples: ["owatch token renew", "owatch --token /etc/owatch/scanner.token token renew"],
         output: TokenCommand.renewedShape.docs, run: TokenCommand.renew),

@@ -66,7 +66,7 @@ enum UserCommand {
     ])
 
     static let syncShape = Shape<DirectorySync.Change>([
-        Field("change", "user sync: add, email, dept, name, offboard, missing or kept") { .text($0.kind.rawValue) },
+        Field("change", "user sync: add, email, dept, name, offboard, missing, kept or ambiguous") { .text($0.kind.rawValue) },
         Field("user", "user name") { .text($0.user) },
         Field("email", "email or null") { .text($0.email) },
         Field("what", "user sync: what changes") { .text($0.what) },
@@ -209,6 +209,7 @@ extension UserCommand {
                 + (o.dryRun ? "update " : "updated ") + "\(count(.email) + count(.dept) + count(.name)), "
                 + (o.dryRun ? "offboard " : "offboarded ")
                 + "\(count(.offboard)) (\(o.freedSeats) seat(s)\(saving)); \(count(.missing)) missing from it"
+                + (count(.ambiguous) > 0 ? "; \(count(.ambiguous)) row(s) left alone: their name fits more than one person" : "")
                 + (o.dryRun ? ". Dry run: nothing was written." : o.changes.isEmpty ? "; nothing to change." : "."))
     }
 }
@@ -219,8 +220,9 @@ let userNoun = Noun(
     description: """
         user sync FILE reads a directory export, recognised by its header row (--from forces google, okta, entra, scim or csv): the Google Workspace admin console user download (First Name [Required], Last Name [Required], Email Address [Required], Org Unit Path [Required], Department, Status [READ ONLY] with Active, Suspended or Archived, Last Sign In [READ ONLY] where Never logged in means never); Okta's user export as CSV (login or Username, email, firstName, lastName, status, lastLogin, with or without the profile.
         prefix) or the JSON of /api/v1/users (status, lastLogin, profile.login, profile.email, profile.department); the Microsoft Entra ID Download users CSV (userPrincipalName, displayName, mail, department, accountEnabled); a SCIM 2.0 ListResponse or array of Users (RFC 7643: userName, name, emails, active, the enterprise extension's department); and CSV with name,email,department,status.
-        It prints one diff (change: add, email, dept, name, offboard, missing or kept) before it changes anything; --dry-run prints only the diff.
-        People are matched by e-mail, then by full name, then an address whose local part is the user name of someone without an e-mail.
+        It prints one diff (change: add, email, dept, name, offboard, missing, kept or ambiguous) before it changes anything; --dry-run prints only the diff.
+        People are matched by e-mail across the whole export first; then, among those left, by full name, then by an address whose local part is the user name of someone without an e-mail, each only where it fits exactly one person and one row.
+        A name that fits several is reported as ambiguous and guessed at by no change: the row is not added and the people it fits are neither changed nor offboarded.
         New people are employees named after their address's local part, folded to ASCII and made unique (zoë.lefèvre@ becomes zoe.lefevre, with Zoë Lefèvre as the full name).
         Suspended, deprovisioned, archived or disabled people are offboarded exactly as user offboard does (seats freed, tokens revoked) and the monthly saving is printed; Okta's STAGED, PROVISIONED, LOCKED_OUT, RECOVERY and PASSWORD_EXPIRED never offboard anyone.
         Active people the export does not list are reported as missing (their seats count as orphaned in report reclaim) and offboarded only with --offboard-missing.
