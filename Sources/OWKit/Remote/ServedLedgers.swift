@@ -96,7 +96,7 @@ public struct ServedLedgers: Sendable, Equatable {
         if let why = FileSystem.untrusted(config) { return (false, why + " (owatch remote-exec serves nothing while it is so)") }
         do {
             let served = try load(environment: env)
-            return (true, "\(config) serves \(served.paths.count) ledger(s): " + served.paths.joined(separator: ", "))
+            return (true, "\(config) is private; owatch remote-exec serves \(served.paths.count) ledger(s)")
         } catch let e as OWError {
             return (false, "\(config): " + e.message)
         } catch {
