@@ -192,7 +192,7 @@ struct Matcher {
         guard !all.isEmpty else { return (nil, nil) }
         var judged: [(License, PriceCheck.Verdict?)] = []
         for l in all {
-            let amount = try rates.convert(c.amount, to: l.currency, on: day)?.money
+            let amount = try rates.convertForComparison(c.amount, to: l.currency, on: day)
             let verdict = amount.map { prices.verdict(amount: $0, period: c.period, seats: c.seats, prorated: c.prorated, license: l) }
             if verdict == .expected { return (l, verdict) }
             judged.append((l, verdict))
@@ -267,7 +267,7 @@ struct Matcher {
             """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code, others[0], others[1])
         {
             guard let currency = try? Currency.parse(x.text("currency")),
-                let converted = try rates.convert(c.amount, to: currency, on: day)?.money
+                let converted = try rates.convertForComparison(c.amount, to: currency, on: day)
             else { continue }
             let check = PriceCheck(tolerance: Matcher.conversionSpread)
             if check.within(Rational(try x.integer("amount_minor"), 1), of: Rational(converted.minor, 1)) {
