@@ -177,7 +177,7 @@ public enum Scanner {
     }
 
     /// What `scan --fail-on-findings` counts: spend nobody registered or expected.
-    public static let shadowKinds: Set<FindingKind> = [.unmanaged, .unknownVendor, .priceChange, .duplicate]
+    public static let shadowKinds: Set<FindingKind> = [.unmanaged, .unknownVendor, .priceChange, .duplicate, .review]
 
     /// Findings describe the inventory (license names, prices, renewal dates): admins read them;
     /// the scanner role, which runs from cron, sees only how many there were.
@@ -395,7 +395,11 @@ public enum Scanner {
         }
         switch item.outcome {
         case .charge(let charge):
-            if try matcher.record(charge) { result.charges += 1 } else { result.alreadySeen += 1 }
+            switch try matcher.record(charge) {
+            case .new: result.charges += 1
+            case .seen: result.alreadySeen += 1
+            case .held: break  // a review finding, among the run's findings
+            }
         case .notACharge(let fromVendor):
             if fromVendor { result.notCharges += 1 }
         case .unknownVendor(let spend):
@@ -647,7 +651,8 @@ public enum Scanner {
         let charge = Matcher.Charge(
             key: key, origin: "mail", vendor: vendor, amount: amount, on: receipt.date ?? context.session.now,
             invoiceNo: receipt.invoiceNo, period: receipt.period, description: subject,
-            seats: receipt.seats, prorated: receipt.prorated, currencyAssumed: receipt.currencyAssumed != nil)
+            seats: receipt.seats, prorated: receipt.prorated, currencyAssumed: receipt.currencyAssumed != nil,
+            forwardedBy: receipt.forwardedBy)
         return ScanItem(key: key, fileKey: fileKey, outcome: .charge(charge))
     }
 
