@@ -455,15 +455,29 @@ enum Schema {
         // config scan.forward_review_above, waits as a 'review' finding holding the charge it
         // would make (findings.pending, JSON), recorded only when an admin accepts it. The
         // findings table is rebuilt for the new kind; its seat-finding triggers come back with it.
+        // Safe to run again on a ledger taken back to an older schema (what is there is kept).
         { db in
+            func has(_ table: String, _ column: String) throws -> Bool {
+                try db.scalar("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?", table, column) > 0
+            }
+            if try !has("charges", "forwarded_by") {
+                try db.execute("ALTER TABLE charges ADD COLUMN forwarded_by TEXT;  -- read from a forward: the forwarder's address")
+            }
+            let seatFinding = "WHEN OLD.kind IN ('orphaned_seat', 'inactive_seat')"
+            let triggers = """
+                CREATE INDEX IF NOT EXISTS findings_by_status_key ON findings(status, kind, dedupe_key);
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_finding_update AFTER UPDATE OF status, dedupe_key ON findings \(seatFinding)
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_finding_delete AFTER DELETE ON findings \(seatFinding)
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                """
+            guard try !has("findings", "pending") else { return try db.execute(triggers) }
             let columns = """
                 id, kind, status, dedupe_key, vendor_id, vendor, license_id, charge_id, amount_minor, monthly_minor, currency, summary,
                 created_at, resolved_at, resolved_by, note, currency_assumed
                 """
-            let seatFinding = "WHEN OLD.kind IN ('orphaned_seat', 'inactive_seat')"
             try db.execute(
                 """
-                ALTER TABLE charges ADD COLUMN forwarded_by TEXT;     -- read from a forward: the forwarder's address
                 CREATE TABLE findings_v11(
                     id INTEGER PRIMARY KEY,
                     kind TEXT NOT NULL CHECK (kind IN ('unmanaged','price_change','duplicate','renewal','unused_seats',
@@ -488,12 +502,8 @@ enum Schema {
                 INSERT INTO findings_v11(\(columns)) SELECT \(columns) FROM findings;
                 DROP TABLE findings;
                 ALTER TABLE findings_v11 RENAME TO findings;
-                CREATE INDEX findings_by_status_key ON findings(status, kind, dedupe_key);
-                CREATE TRIGGER seat_findings_after_finding_update AFTER UPDATE OF status, dedupe_key ON findings \(seatFinding)
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                CREATE TRIGGER seat_findings_after_finding_delete AFTER DELETE ON findings \(seatFinding)
-                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
-                """)
+
+                """ + triggers)
         },
     ]
 
