@@ -23,6 +23,7 @@ final class Invocation {
         var exporter = Exporter(format: format, color: term.color, width: term.width)
         exporter.chosenColumns = line.value("columns").map { $0.split(separator: ",").map { $0.trimmed(.whitespaces) } }
         exporter.allColumns = line.flag("wide")
+        exporter.terminal = term.isTTY
         self.exporter = exporter
         self.quiet = line.flag("quiet")
         self.openedSession = session
@@ -119,7 +120,12 @@ final class Invocation {
     }
 
     /// One thing of a shape shown on its own (`show`).
-    func emit<T>(_ item: T, as shape: Shape<T>) { term.out(exporter.single(shape.record(item))) }
+    /// A table is text shown with visible escapes; the machine formats are written as the exporter
+    /// makes them (byte-exact to a pipe, its terminal rule on a terminal).
+    func emit<T>(_ item: T, as shape: Shape<T>) {
+        let record = shape.record(item)
+        if exporter.format == .table { term.out(exporter.single(record)) } else { term.out(bytes: exporter.singleBytes(record)) }
+    }
 
     /// The result of a change: its shape's table columns in a one-row table, the whole object otherwise.
     func emitChanged<T>(_ item: T, as shape: Shape<T>) {

@@ -76,8 +76,10 @@ class Office:
         return subprocess.run(["sqlite3", str(self.ledger), statement], capture_output=True, text=True, check=True).stdout
 
     def undo_schema_10(self):
-        """What a test taking the ledger back to an older schema does first: migration 10's
-        triggers name columns the older schemas lack (read from the ledger, not listed here)."""
+        """What a test taking the ledger back to an older schema does first: the columns of the
+        forwarded-receipts migration go (migration 8 copies findings with SELECT *), and
+        migration 10's triggers name columns the older schemas lack (read from the ledger, not listed here)."""
+        self.sql("ALTER TABLE charges DROP COLUMN forwarded_by; ALTER TABLE findings DROP COLUMN pending;")
         names = self.sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'seat\\_findings\\_after\\_%' ESCAPE '\\'").split()
         self.sql("".join(f"DROP TRIGGER {n}; " for n in names) + "DELETE FROM meta WHERE key = 'seat_findings.current';")
 

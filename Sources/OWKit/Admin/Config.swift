@@ -58,6 +58,11 @@ public enum Config {
             name: "charges.match_window", summary: "days either side within which a receipt and a statement line are one payment",
             defaultValue: "5d", normalize: { "\(try days($0, "charges.match_window"))d" }),
         ConfigKey(
+            name: "scan.forward_review_above",
+            summary: "a forwarded receipt over this amount (and any forwarded credit note) waits as a review finding instead of "
+                + "becoming a charge; in the base currency (base_currency, else the ledger's) unless it names its own",
+            defaultValue: "500", normalize: { try forwardReviewText($0) }),
+        ConfigKey(
             name: "usage.inactive", summary: "how long a seat may go unused (per usage import) before it is inactive and reclaimable",
             defaultValue: "60d", normalize: { try duration($0, "usage.inactive").description }),
         ConfigKey(
@@ -104,6 +109,26 @@ public enum Config {
     /// Days either side within which one payment seen in two sources is one charge (default 5).
     static func matchWindow(_ ledger: Ledger) throws -> Int {
         try days(try get(ledger, "charges.match_window") ?? "5d", "charges.match_window")
+    }
+
+    /// `scan.forward_review_above` as stored: an amount of 0 or more, `500` (in the base currency
+    /// when it is read) or `1000.00 USD` (a currency of its own).
+    static func forwardReviewText(_ text: String) throws -> String {
+        let t = text.trimmed(.whitespaces)
+        let bad = OWError.usage(
+            "scan.forward_review_above takes an amount of 0 or more, such as 500 or '1000 USD', not '\(t.prefix(30))'")
+        guard let a = try? MoneyParser.parse(t, defaultCurrency: Currency(code: "EUR", exponent: 2)) as Money,
+            let b = try? MoneyParser.parse(t, defaultCurrency: Currency(code: "USD", exponent: 2)) as Money, a.minor >= 0
+        else { throw bad }
+        // The same currency whatever the default: the text named it.
+        return a.currency == b.currency ? "\(a.decimal) \(a.currency.code)" : t
+    }
+
+    /// The amount over which a forwarded receipt waits for review (default 500 in the base
+    /// currency: config base_currency, else the ledger's).
+    static func forwardReviewAbove(_ ledger: Ledger) throws -> Money {
+        let base = try Currency.parse(try get(ledger, "base_currency") ?? ledger.currency)
+        return try MoneyParser.parse(try get(ledger, "scan.forward_review_above") ?? "500", defaultCurrency: base)
     }
 
     /// A number of days from 0 to 31, written `5` or `5d`.

@@ -455,6 +455,61 @@ enum Schema {
         // row taking either past `LedgerTotals.cap`, so no sum over them (the spend_monthly
         // triggers, report aggregates) can overflow 64 bits (issue 29).
         { db in try LedgerTotals.migrate(db) },
+        // 12: forwarded receipts are not taken on trust. A charge read from a forward keeps the
+        // forwarder's address (charges.forwarded_by); a forwarded credit note, or a forward over
+        // config scan.forward_review_above, waits as a 'review' finding holding the charge it
+        // would make (findings.pending, JSON), recorded only when an admin accepts it. The
+        // findings table is rebuilt for the new kind; its seat-finding triggers come back with it.
+        // Safe to run again on a ledger taken back to an older schema (what is there is kept).
+        { db in
+            func has(_ table: String, _ column: String) throws -> Bool {
+                try db.scalar("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?", table, column) > 0
+            }
+            if try !has("charges", "forwarded_by") {
+                try db.execute("ALTER TABLE charges ADD COLUMN forwarded_by TEXT;  -- read from a forward: the forwarder's address")
+            }
+            let seatFinding = "WHEN OLD.kind IN ('orphaned_seat', 'inactive_seat')"
+            let triggers = """
+                CREATE INDEX IF NOT EXISTS findings_by_status_key ON findings(status, kind, dedupe_key);
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_finding_update AFTER UPDATE OF status, dedupe_key ON findings \(seatFinding)
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER IF NOT EXISTS seat_findings_after_finding_delete AFTER DELETE ON findings \(seatFinding)
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                """
+            guard try !has("findings", "pending") else { return try db.execute(triggers) }
+            let columns = """
+                id, kind, status, dedupe_key, vendor_id, vendor, license_id, charge_id, amount_minor, monthly_minor, currency, summary,
+                created_at, resolved_at, resolved_by, note, currency_assumed
+                """
+            try db.execute(
+                """
+                CREATE TABLE findings_v12(
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('unmanaged','price_change','duplicate','renewal','unused_seats',
+                                                       'orphaned_seat','inactive_seat','true_up','unknown_vendor','trial','review')),
+                    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','adopted','ignored','resolved')),
+                    dedupe_key TEXT NOT NULL UNIQUE,
+                    vendor_id INTEGER REFERENCES vendors(id),
+                    vendor TEXT,
+                    license_id INTEGER REFERENCES licenses(id) ON DELETE SET NULL,
+                    charge_id INTEGER REFERENCES charges(id),
+                    amount_minor INTEGER,
+                    monthly_minor INTEGER,
+                    currency TEXT,
+                    summary TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    resolved_at TEXT,
+                    resolved_by TEXT,
+                    note TEXT,
+                    currency_assumed INTEGER NOT NULL DEFAULT 0,
+                    pending TEXT                                       -- review: the charge it would make, as JSON
+                );
+                INSERT INTO findings_v12(\(columns)) SELECT \(columns) FROM findings;
+                DROP TABLE findings;
+                ALTER TABLE findings_v12 RENAME TO findings;
+
+                """ + triggers)
+        },
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -23,6 +23,9 @@ public final class ExchangeRates {
     let db: Database
     private var cache: [String: (Rational, String)?] = [:]
     private var pivots: [String]?
+    /// A dated rate left out of every lookup (the one `rate set` is about to replace, so it is
+    /// never its own reference).
+    var ignoring: (from: String, to: String, day: String)?
 
     public init(_ db: Database) { self.db = db }
 
@@ -47,13 +50,32 @@ public final class ExchangeRates {
         return best.map { ($0.0, $0.1) }
     }
 
-    /// `m` in `target` at the rate of `day`; nil when no rate is known (or the result is out of range).
+    /// `m` in `target` at the rate of `day`; nil when no rate is known. A result beyond the
+    /// amounts owatch keeps is an error naming the amount and the rate, never a missing rate.
     public func convert(_ m: Money, to target: Currency, on day: String) throws -> Conversion? {
         if m.currency == target { return Conversion(money: m, rateDay: nil) }
         guard let (rate, rateDay) = try rate(from: m.currency.code, to: target.code, on: day) else { return nil }
-        guard let minor = ExchangeRates.apply(rate, to: m.minor, exponents: (m.currency.exponent, target.exponent)) else { return nil }
+        guard let minor = ExchangeRates.apply(rate, to: m.minor, exponents: (m.currency.exponent, target.exponent)) else {
+            throw OWError.badData(
+                "\(m.display) at the \(m.currency.code)→\(target.code) rate of \(rateDay) (1 \(m.currency.code) = "
+                    + "\(ExchangeRates.display(rate)) \(target.code)) is too large to convert",
+                hint: "check the rate: owatch rate list --currency \(m.currency.code) --all")
+        }
         return Conversion(money: Money(minor: minor, currency: target), rateDay: rateDay)
     }
+
+    /// As `convert`, for comparing amounts (the scan's price checks): an amount too large to
+    /// convert matches no price, so it is nil like a missing rate rather than an error.
+    public func convertForComparison(_ m: Money, to target: Currency, on day: String) throws -> Money? {
+        if m.currency == target { return m }
+        guard let (rate, _) = try rate(from: m.currency.code, to: target.code, on: day) else { return nil }
+        return ExchangeRates.apply(rate, to: m.minor, exponents: (m.currency.exponent, target.exponent)).map {
+            Money(minor: $0, currency: target)
+        }
+    }
+
+    /// A rate for people: up to six significant digits ("0.0064", "156.27", "1e+06").
+    static func display(_ r: Rational) -> String { String(format: "%.6g", Double(r.num) / Double(r.den)) }
 
     /// `minor × rate`, moved between the currencies' exponents, rounded half to even; computed
     /// in 128 bits, nil beyond the amounts owatch keeps.
@@ -80,12 +102,15 @@ public final class ExchangeRates {
 
     /// A direct or inverse quote on or before `day`, the most recent of the two.
     private func quoted(_ from: String, _ to: String, on day: String) throws -> (Rational, String)? {
-        let sql = "SELECT day, rate FROM rates WHERE from_currency = ? AND to_currency = ? AND day <= ? ORDER BY day DESC LIMIT 1"
+        let sql =
+            "SELECT day, rate FROM rates WHERE from_currency = ?1 AND to_currency = ?2 AND day <= ?3"
+            + " AND NOT (from_currency IS ?4 AND to_currency IS ?5 AND day IS ?6) ORDER BY day DESC LIMIT 1"
+        let (i1, i2, i3) = (ignoring?.from, ignoring?.to, ignoring?.day)
         var best: (Rational, String)?
-        if let row = try db.one(sql, from, to, day), let r = try? ExchangeRates.parseRate(row.text("rate")) {
+        if let row = try db.one(sql, from, to, day, i1, i2, i3), let r = try? ExchangeRates.parseRate(row.text("rate")) {
             best = (r, try row.text("day"))
         }
-        if let row = try db.one(sql, to, from, day), let r = try? ExchangeRates.parseRate(row.text("rate")), r.num != 0,
+        if let row = try db.one(sql, to, from, day, i1, i2, i3), let r = try? ExchangeRates.parseRate(row.text("rate")), r.num != 0,
             try best == nil || row.text("day") > best!.1
         {
             best = (Rational(r.den, r.num), try row.text("day"))
@@ -242,18 +267,62 @@ public struct BaseTotal: Sendable {
 /// `owatch rate`: rates set by hand, listed, and imported from the ECB's reference-rate CSV
 /// or a plain `date,from,to,rate` file. Every change is audited.
 public enum Rates {
-    public static func set(_ session: Session, from: Currency, to: Currency, rate: String, on date: Date) throws -> ExchangeRate {
+    /// How far a rate may stray either way from the pair's latest known rate (a factor), and the
+    /// band (bounds excluded) a pair's first rate must fall in: beyond them it is a typo, a unit mix-up or the pair
+    /// the wrong way round, refused unless forced (`rate set JPY EUR 1000000` made every JPY
+    /// amount too large to convert).
+    public static let plausibleFactor: Int128 = 10
+    public static let plausibleBand = (low: Rational(1, 1_000_000), high: Rational(1_000_000, 1))  // as the message writes them
+
+    public static func set(_ session: Session, from: Currency, to: Currency, rate: String, on date: Date, force: Bool = false) throws
+        -> ExchangeRate
+    {
         let (f, t) = (from.code, to.code)
         guard f != t else { throw OWError.usage("a rate from \(f) to itself is always 1") }
         let day = Time.day(date)
-        _ = try ExchangeRates.parseRate(rate)
+        let value = try ExchangeRates.parseRate(rate)
         let text = rate.trimmed(.whitespaces)
         let rate = ExchangeRate(from: f, to: t, day: day, rate: text, source: "manual")
         return try session.write {
+            if !force {
+                let known = ExchangeRates(session.db)
+                known.ignoring = (f, t, day)
+                if let why = implausible(value, text: text, from: f, to: t, reference: try reference(known, from: f, to: t, on: day)) {
+                    throw OWError.refused(why, hint: forceHint)
+                }
+            }
             try upsert(session.db, rate)
-            try session.audit("rate.set", "rate:\(f)/\(t)", .obj([("on", .string(day)), ("rate", .number(text))]))
+            try session.audit(
+                "rate.set", "rate:\(f)/\(t)",
+                .obj([("on", .string(day)), ("rate", .number(text))] + (force ? [("forced", .bool(true))] : [])))
             return rate
         }
+    }
+
+    static let forceHint = "check the number and the direction (1 FROM is worth RATE TO); --force records it all the same"
+
+    /// The pair's rate in effect on `day` (directly, inverted or through a pivot), else its latest on any day.
+    static func reference(_ known: ExchangeRates, from: String, to: String, on day: String) throws -> (rate: Rational, day: String)? {
+        try known.rate(from: from, to: to, on: day) ?? known.rate(from: from, to: to, on: "9999-12-31")
+    }
+
+    /// Why `rate` is not a plausible from→to rate, or nil: more than `plausibleFactor` times off
+    /// the pair's reference rate either way, or, with none known, not strictly inside `plausibleBand`.
+    static func implausible(_ rate: Rational, text: String, from: String, to: String, reference: (rate: Rational, day: String)?) -> String?
+    {
+        let given = "1 \(from) = \(text.prefix(24)) \(to)"
+        guard let (ref, refDay) = reference else {
+            let (low, high) = plausibleBand
+            guard !(low < rate && rate < high) else { return nil }
+            return "\(given) is not between 0.000001 and 1000000, "
+                + "the range for a pair with no rate known yet"
+        }
+        // rate / ref, in 128 bits: each side is a quotient of 64-bit numbers.
+        let (a, b) = (Int128(rate.num) * Int128(ref.den), Int128(rate.den) * Int128(ref.num))
+        guard a > plausibleFactor * b || b > plausibleFactor * a else { return nil }
+        let ratio = Double(a) / Double(b)
+        let off = ratio > 1 ? "\(String(format: "%.6g", ratio)) times" : "1/\(String(format: "%.6g", 1 / ratio)) of"
+        return "\(given) is \(off) the \(from)→\(to) rate of \(refDay) (\(ExchangeRates.display(ref))), more than \(plausibleFactor)x off"
     }
 
     static func upsert(_ db: Database, _ r: ExchangeRate) throws {
@@ -297,13 +366,14 @@ public enum Rates {
     /// Imports a rate file: the ECB's `eurofxref-hist.csv` / `eurofxref.csv` (a `Date` column,
     /// then one column per currency, rates per 1 EUR, `N/A` where none was published) or a plain
     /// `date,from,to,rate` CSV. A bad line stops the import with its number; nothing is written.
-    public static func importText(_ session: Session, text: String, source: String) throws -> ImportOutcome {
+    public static func importText(_ session: Session, text: String, source: String, force: Bool = false) throws -> ImportOutcome {
         let records = try CSV.parse(text, delimiter: CSV.detectDelimiter(text))
         guard let header = records.first else { throw OWError.badData("\(source) is empty") }
         let names = header.fields.map { CSV.trim($0).lowercased() }
         var out = ImportOutcome()
         var rows: [ExchangeRate] = []
         var days = Set<String>()
+        var lines: [Int] = []
         func bad(_ line: Int, _ why: String) -> OWError { OWError.badData("\(source) line \(line): \(why)") }
         if names.first == "date", names.count > 1, !names.contains("from") {
             out.format = "ecb"
@@ -322,6 +392,7 @@ public enum Rates {
                     if cell.isEmpty || cell.uppercased() == "N/A" { continue }
                     do { _ = try ExchangeRates.parseRate(cell) } catch { throw bad(r.line, "\(code): '\(cell.prefix(24))' is not a rate") }
                     rows.append(ExchangeRate(from: "EUR", to: code, day: day, rate: cell, source: source))
+                    lines.append(r.line)
                 }
             }
         } else if let di = names.firstIndex(of: "date"), let fi = names.firstIndex(of: "from"), let ti = names.firstIndex(of: "to"),
@@ -344,6 +415,7 @@ public enum Rates {
                 do { _ = try ExchangeRates.parseRate(rate) } catch { throw bad(r.line, "'\(rate.prefix(24))' is not a rate") }
                 days.insert(day)
                 rows.append(ExchangeRate(from: from, to: to, day: day, rate: rate, source: source))
+                lines.append(r.line)
             }
         } else {
             throw OWError.badData(
@@ -354,6 +426,7 @@ public enum Rates {
         out.rates = rows.count
         out.days = days.count
         try session.write {
+            if !force { try checkPlausible(session.db, rows, lines: lines, source: source) }
             for r in rows {
                 try upsert(session.db, r)
                 out.changed += session.db.changes
@@ -366,6 +439,24 @@ public enum Rates {
                 ]))
         }
         return out
+    }
+
+    /// Every imported rate against the one before it for its pair, in day order: the file's own
+    /// earlier rate (either direction), else the ledger's. The first implausible one stops the
+    /// import with its line; nothing is written.
+    static func checkPlausible(_ db: Database, _ rows: [ExchangeRate], lines: [Int], source: String) throws {
+        let known = ExchangeRates(db)
+        var latest: [String: (rate: Rational, day: String)] = [:]
+        for i in rows.indices.sorted(by: { (rows[$0].day, lines[$0]) < (rows[$1].day, lines[$1]) }) {
+            let r = rows[i]
+            let value = try ExchangeRates.parseRate(r.rate)
+            let before = try latest["\(r.from)>\(r.to)"] ?? reference(known, from: r.from, to: r.to, on: r.day)
+            if let why = implausible(value, text: r.rate, from: r.from, to: r.to, reference: before) {
+                throw OWError.refused("\(source) line \(lines[i]): \(why); nothing was imported", hint: forceHint)
+            }
+            latest["\(r.from)>\(r.to)"] = (value, r.day)
+            latest["\(r.to)>\(r.from)"] = (value.inverse, r.day)
+        }
     }
 
     /// ECB dates: `2024-01-05` in the history file, `05 January 2024` in the daily one.

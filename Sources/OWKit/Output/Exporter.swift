@@ -7,6 +7,11 @@ public struct Exporter: Sendable {
     /// Table columns the user chose (`--columns`); `allColumns` (`--wide`) shows every one.
     public var chosenColumns: [String]?
     public var allColumns = false
+    /// Whether stdout is a terminal. There the machine formats never send data's control
+    /// characters raw either: CSV cells show them as table cells do (SafeText), JSON escapes DEL,
+    /// the C1 controls and the bidi overrides as `\u` escapes too (it always escapes C0). To a
+    /// pipe or a file both stay byte-exact.
+    public var terminal = false
 
     public init(format: OutputFormat, color: Bool = false, width: Int? = nil) {
         self.format = format
@@ -67,13 +72,16 @@ public struct Exporter: Sendable {
                 out.append(10)
             case .csv:
                 if count == 0 { Exporter.writeCSVRow(Exporter.flatKeys(r), to: &out) }
-                Exporter.writeCSV(r, to: &out)
+                Exporter.writeCSV(r, to: &out, visible: exporter.terminal)
             }
             count += 1
-            if out.count >= 64 * 1024 {
-                sink(out)
-                out.removeAll(keepingCapacity: true)
-            }
+            if out.count >= 64 * 1024 { flush() }
+        }
+
+        /// Hands what is written so far to the sink (whole rows only, so no character is split).
+        mutating func flush() {
+            sink(exporter.terminal && exporter.format != .csv && exporter.format != .table ? Exporter.terminalJSON(out) : out)
+            out.removeAll(keepingCapacity: true)
         }
 
         public mutating func finish() {
@@ -90,15 +98,14 @@ public struct Exporter: Sendable {
             case .jsonl: break
             case .csv: if count == 0 { Exporter.writeCSVRow(emptyColumns, to: &out) }
             }
-            sink(out)
-            out.removeAll()
+            flush()
         }
     }
 
     static func writeCSVRow(_ cells: [String], to out: inout [UInt8]) {
         for (i, c) in cells.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            writeCSVCell(c, to: &out)
+            writeCSVCell(c, to: &out, visible: false)
         }
         out.append(contentsOf: [13, 10])
     }
@@ -113,13 +120,26 @@ public struct Exporter: Sendable {
         return out
     }
 
+    /// One thing in a machine format as the bytes to write (the terminal rule applied, byte-exact
+    /// otherwise); a table as its text, which the caller shows with visible escapes.
+    public func singleBytes(_ record: Record) -> [UInt8] {
+        switch format {
+        case .table: return Array(single(record).utf8)
+        case .csv: return listBytes([record])
+        case .json, .jsonl:
+            let text = Array(
+                ((format == .json ? Exporter.jsonObject(record).encodedPretty() : Exporter.jsonObject(record).encoded()) + "\n").utf8)
+            return terminal ? Exporter.terminalJSON(text) : text
+        }
+    }
+
     /// One thing shown on its own (`show`, `whoami`): a key/value table, one JSON object,
     /// one JSON line, or a one-row CSV.
     public func single(_ record: Record) -> String {
         switch format {
         case .json: return Exporter.jsonObject(record).encodedPretty() + "\n"
         case .jsonl: return Exporter.jsonObject(record).encoded() + "\n"
-        case .csv: return list([record])
+        case .csv: return String(decoding: singleBytes(record), as: UTF8.self)
         case .table:
             let keyWidth = record.fields.map { $0.key.count }.max() ?? 0
             var out = ""
@@ -291,19 +311,20 @@ public struct Exporter: Sendable {
     }
 
     /// One CSV row with the cells `flatten` gives, written straight to bytes (lists of thousands).
-    static func writeCSV(_ r: Record, to out: inout [UInt8]) {
+    /// With `visible` (stdout is a terminal), control characters in cells show as SafeText shows them.
+    static func writeCSV(_ r: Record, to out: inout [UInt8], visible: Bool = false) {
         var first = true
         forEachCell(r, nested: false) { _, _, cell in
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             switch cell {
-            case .value(.text(let s)): writeCSVCell(s ?? "", to: &out)
+            case .value(.text(let s)): writeCSVCell(s ?? "", to: &out, visible: visible)
             case .value(.int(let i)), .value(.intOr(let i, _)): if let i { JSON.writeInt(i, to: &out) }
             case .value(.bool(let b)): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
-            case .value(let other): writeCSVCell(csvText(json(other)), to: &out)
+            case .value(let other): writeCSVCell(csvText(json(other)), to: &out, visible: visible)
             case .decimal(let m): m?.writeDecimal(to: &out)
             case .minor(let m): if let m { JSON.writeInt(m.minor, to: &out) }
-            case .currency(let m): if let m { writeCSVCell(m.currency.code, to: &out) }
+            case .currency(let m): if let m { writeCSVCell(m.currency.code, to: &out, visible: visible) }
             }
         }
         out.append(contentsOf: [13, 10])
@@ -403,12 +424,14 @@ public struct Exporter: Sendable {
     /// a quote (OWASP "CSV injection"): mail subjects and vendor names are hostile input.
     static func csvCell(_ s: String) -> String {
         var out: [UInt8] = []
-        writeCSVCell(s, to: &out)
+        writeCSVCell(s, to: &out, visible: false)
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// One CSV cell onto `out`, on bytes (this runs for every cell of every row).
-    static func writeCSVCell(_ s: String, to out: inout [UInt8]) {
+    /// One CSV cell onto `out`, on bytes (this runs for every cell of every row). With `visible`
+    /// (a terminal), its control characters are shown as visible escapes first, as a table's are.
+    static func writeCSVCell(_ text: String, to out: inout [UInt8], visible: Bool) {
+        let s = visible ? SafeText.visible(text) : text
         let b = s.utf8
         var guardQuote = false
         if let first = b.first {
@@ -430,6 +453,45 @@ public struct Exporter: Sendable {
         } else {
             out.append(contentsOf: b)
         }
+    }
+}
+
+extension Exporter {
+    /// JSON for a terminal: DEL, the C1 controls (U+0080…U+009F, CSI among them) and the bidi
+    /// controls SafeText shows are written as `\u` escapes, which JSON allows for any character;
+    /// the encoder escapes C0 itself. They can only occur inside strings (JSON's own syntax is
+    /// ASCII), so working on the bytes is exact; a parser reads the same text back.
+    static func terminalJSON(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let scalar: UInt32
+            let width: Int
+            switch b {
+            case 0x7F:
+                (scalar, width) = (0x7F, 1)
+            case 0xC2 where i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1]):
+                (scalar, width) = (UInt32(bytes[i + 1]), 2)
+            case 0xD8 where i + 1 < bytes.count && bytes[i + 1] == 0x9C:
+                (scalar, width) = (0x061C, 2)
+            case 0xE2 where i + 2 < bytes.count && (bytes[i + 1] == 0x80 || bytes[i + 1] == 0x81):
+                let v = 0x2000 + (UInt32(bytes[i + 1] & 0x3F) << 6) + UInt32(bytes[i + 2] & 0x3F)
+                (scalar, width) = (v, 3)
+            default:
+                (scalar, width) = (0, 0)
+            }
+            guard width > 0, let s = Unicode.Scalar(scalar), SafeText.isControl(s, newlines: true) else {
+                out.append(b)
+                i += 1
+                continue
+            }
+            let hex = String(scalar, radix: 16)
+            out.append(contentsOf: Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8))
+            i += width
+        }
+        return out
     }
 }
 

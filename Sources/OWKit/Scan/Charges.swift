@@ -17,9 +17,14 @@ public struct Charge: Sendable {
     public var sources: [String] = []
     /// A refund: the charge it pays back.
     public let refundOf: Int64?
+    /// Read from a forwarded message: the address that forwarded it (anyone can forward
+    /// anything, so this says whose word the charge is).
+    public let forwardedBy: String?
 
     /// Where the charge was first seen, in words: the message, the statement line, or by hand.
-    public var source: String { Charge.describe(key: itemKey, day: chargedOn, detail: description) }
+    public var source: String {
+        Charge.describe(key: itemKey, day: chargedOn, detail: description) + (forwardedBy.map { ", forwarded by " + $0 } ?? "")
+    }
 
     static func describe(key: String, day: String, detail: String?) -> String {
         if key.hasPrefix("mid:") { return "mail " + key.dropFirst(4) }
@@ -37,7 +42,7 @@ public struct Charge: Sendable {
 extension Charge: FetchableRow {
     public static let selection = """
         c.id, c.vendor, c.charged_on, c.origin, c.invoice_no, c.period, c.description, l.name, c.item_key, c.created_at, c.refund_of,
-        c.currency, c.amount_minor
+        c.currency, c.amount_minor, c.forwarded_by
         """
 
     /// The charges with their license's name: `selectSQL + " WHERE …"`.
@@ -58,6 +63,7 @@ extension Charge: FetchableRow {
         // A code this owatch has no table entry for is still shown, with two decimals.
         let code = try row.text(11)
         amount = Money(minor: try row.integer(12), currency: (try? Currency.parse(code)) ?? Currency(code: code, exponent: 2))
+        forwardedBy = try row.optionalText(13)
     }
 }
 

@@ -12,6 +12,9 @@ public enum FindingKind: String, Sendable, CaseIterable {
     case inactiveSeat = "inactive_seat"
     case trueUp = "true_up"
     case trial
+    /// A charge read from a forward that waits for an admin: a credit note, or an amount over
+    /// config scan.forward_review_above. Adopting it records the charge; ignoring it drops it.
+    case review
 }
 
 extension FindingKind: StoredAsText {}
@@ -225,23 +228,34 @@ public enum Findings {
 
     /// Turns a finding into inventory in one transaction. An unmanaged vendor becomes a license
     /// (or joins `--as LICENSE`) and its charges move from unmanaged to managed spend; a price
-    /// change updates the contract to the price actually charged.
-    public static func adopt(_ session: Session, _ id: Int64, as licenseKey: String?) throws -> (Finding, License) {
+    /// change updates the contract to the price actually charged; a forward held for review
+    /// becomes the charge it holds (matched as the scan would have; the license it pays, if any).
+    public static func adopt(_ session: Session, _ id: Int64, as licenseKey: String?) throws -> (Finding, License?) {
         try session.write {
             let db = session.db
             let f = try get(db, id)
             guard f.status == .open else { throw OWError.refused("finding #\(id) is already \(f.status.rawValue)") }
-            let row = try db.one("SELECT vendor_id, license_id, charge_id FROM findings WHERE id = ?", id)!
-            let license: License
+            let row = try db.one("SELECT vendor_id, license_id, charge_id, pending FROM findings WHERE id = ?", id)!
+            let license: License?
             switch f.kind {
+            case .review:
+                guard licenseKey == nil else {
+                    throw OWError.usage("--as does not apply to a review finding: it becomes the charge it holds")
+                }
+                let chargeID = try acceptReview(session, id, pending: try row.optionalText("pending"))
+                license = try db.one("SELECT license_id FROM charges WHERE id = ?", chargeID)?.optionalInteger("license_id").flatMap {
+                    try Licenses.find(db, String($0))
+                }
+                try db.run("UPDATE findings SET charge_id = ? WHERE id = ?", chargeID, id)
             case .unmanaged:
                 guard let vendorID = try row.optionalInteger("vendor_id") else { throw OWError.refused("finding #\(id) names no vendor") }
+                let target: License
                 if let key = licenseKey {
-                    license = try Licenses.get(db, key)
+                    target = try Licenses.get(db, key)
                     // Charges move to the license: they must be that vendor's.
-                    guard license.vendor.caseInsensitiveCompare(f.vendor ?? "") == .orderedSame else {
+                    guard target.vendor.caseInsensitiveCompare(f.vendor ?? "") == .orderedSame else {
                         throw OWError.refused(
-                            "finding #\(id) is \(f.vendor ?? "another vendor")'s spend; \(license.name) is a \(license.vendor) license",
+                            "finding #\(id) is \(f.vendor ?? "another vendor")'s spend; \(target.name) is a \(target.vendor) license",
                             hint: "adopt it without --as to create a \(f.vendor ?? "new") license, or pick one of that vendor's")
                     }
                 } else {
@@ -262,13 +276,14 @@ public enum Findings {
                         d.renewsOn = period.next(from: charged, onOrAfter: Time.startOfDay(session.now))
                     }
                     d.notes = "adopted from scan finding #\(id)"
-                    license = try Licenses.add(session, d)
+                    target = try Licenses.add(session, d)
                 }
                 // Its charges are managed now (triggers move them out of the unmanaged aggregate).
                 // One finding per vendor and currency: the charges in that currency move.
                 try db.run(
                     "UPDATE charges SET license_id = ? WHERE vendor_id = ? AND currency = ? AND license_id IS NULL AND expected_id IS NULL",
-                    license.id, vendorID, f.amount?.currency.code ?? license.currency.code)
+                    target.id, vendorID, f.amount?.currency.code ?? target.currency.code)
+                license = target
             case .unknownVendor:
                 // The sender becomes a vendor (its domain recognised from the next scan on) and its subscription a license.
                 let key = try db.one("SELECT dedupe_key FROM findings WHERE id = ?", id)?.text("dedupe_key") ?? ""
@@ -319,11 +334,35 @@ public enum Findings {
             }
             try db.run(
                 "UPDATE findings SET status = 'adopted', resolved_at = ?, resolved_by = ?, license_id = COALESCE(license_id, ?) WHERE id = ?",
-                Time.rfc3339(session.now), session.actor.name, license.id, id)
+                Time.rfc3339(session.now), session.actor.name, license?.id, id)
+            let adopted = try get(db, id)
             try session.audit(
-                "finding.adopt", "finding:\(id)", .obj([("kind", .string(f.kind.rawValue)), ("license", .string(license.name))]))
-            return (try get(db, id), license)
+                "finding.adopt", "finding:\(id)",
+                .obj(
+                    [("kind", .string(f.kind.rawValue)), ("license", license.map { .string($0.name) } ?? .null)]
+                        + (f.kind == .review ? [("charge", adopted.chargeID.map { .int($0) } ?? .null)] : [])))
+            return (adopted, license)
         }
+    }
+
+    /// Records the charge a review finding holds, as the scan would have (matched, checked,
+    /// marked forwarded); returns its id, or the id of the charge that already records that
+    /// payment (the same invoice, or the same payment seen in another kind of source).
+    static func acceptReview(_ session: Session, _ id: Int64, pending: String?) throws -> Int64 {
+        let db = session.db
+        guard let text = pending, let c = try Matcher.pendingCharge(db, try JSON.parse(text)) else {
+            throw OWError.refused("finding #\(id) holds no charge to record (its vendor may have been removed)")
+        }
+        var matcher = try Matcher(session: session, index: try VendorIndex(db))
+        try matcher.record(c, reviewed: true)
+        if let charge = try db.one("SELECT charge_id FROM charge_sources WHERE item_key = ?", c.key) {
+            return try charge.integer("charge_id")
+        }
+        if let inv = c.invoiceNo, let charge = try db.one("SELECT id FROM charges WHERE vendor_id = ? AND invoice_no = ?", c.vendor.id, inv)
+        {
+            return try charge.integer("id")
+        }
+        throw OWError.refused("finding #\(id): its charge could not be recorded")
     }
 
     /// Several findings closed in one transaction: all of them, or (on any refusal) none.
@@ -331,7 +370,7 @@ public enum Findings {
         try session.write { try ids.map { try ignore(session, $0, why: why) } }
     }
 
-    public static func adopt(_ session: Session, _ ids: [Int64], as target: String?) throws -> [(Finding, License)] {
+    public static func adopt(_ session: Session, _ ids: [Int64], as target: String?) throws -> [(Finding, License?)] {
         try session.write { try ids.map { try adopt(session, $0, as: target) } }
     }
 

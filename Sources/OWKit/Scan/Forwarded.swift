@@ -13,6 +13,9 @@ struct Envelope {
     /// A forward whose text names no original sender but the colleague: theirs, not a vendor's.
     var hidesOriginal = false
     let message: MailMessage
+    /// The address that forwarded it, when the sender is read from a forwarded block: the
+    /// vendor is then only what the forwarder's text claims (anyone can write that block).
+    var forwardedBy: String? = nil
 
     /// The date and the display name are worked out only when asked for (a receipt's date, a
     /// subscription from a sender nobody registered): most messages never ask.
@@ -29,7 +32,7 @@ struct Envelope {
         return Envelope(
             address: original.address, originalName: original.displayName,
             subject: original.subject ?? Forwarded.stripped(message.subject), originalSentAt: original.sentAt,
-            hidesOriginal: original.address == from, message: message)
+            hidesOriginal: original.address == from, message: message, forwardedBy: original.address == from ? nil : from)
     }
 }
 

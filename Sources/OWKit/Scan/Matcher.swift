@@ -26,6 +26,8 @@ struct Matcher {
     /// Days either side within which one payment seen in two kinds of source is one charge.
     let window: Int
     private let rates: ExchangeRates
+    /// Forwarded receipts over this wait for review (config scan.forward_review_above).
+    private let reviewAbove: Money
 
     init(session: Session, index: VendorIndex) throws {
         self.session = session
@@ -33,6 +35,17 @@ struct Matcher {
         prices = PriceCheck(tolerance: try Config.priceTolerance(session.ledger))
         window = try Config.matchWindow(session.ledger)
         rates = ExchangeRates(session.db)
+        reviewAbove = try Config.forwardReviewAbove(session.ledger)
+    }
+
+    /// What `record` made of a charge.
+    enum Recorded {
+        /// A new charge.
+        case new
+        /// Recorded before (its invoice, or the same payment from another kind of source).
+        case seen
+        /// A forward that waits for an admin as a review finding; no charge yet.
+        case held
     }
 
     struct Charge {
@@ -49,6 +62,8 @@ struct Matcher {
         var prorated = false
         /// The document named no currency: the amount is in the ledger's, assumed.
         var currencyAssumed = false
+        /// Read from a forwarded message: who forwarded it.
+        var forwardedBy: String? = nil
     }
 
     mutating func licenses(of vendor: Vendor) throws -> [License] {
@@ -62,14 +77,20 @@ struct Matcher {
     }
 
     /// Writes the charge, links it to a license or an approved purchase, updates the monthly
-    /// aggregate, and records price changes, unmanaged spend and duplicates. Returns false when
-    /// the charge was already recorded (the same invoice number from the same vendor, re-sent).
+    /// aggregate, and records price changes, unmanaged spend and duplicates. `.seen` when the
+    /// charge was already recorded (the same invoice number from the same vendor, re-sent);
+    /// `.held` when it is a forward that waits for review (unless `reviewed`: an admin accepted it).
     @discardableResult
-    mutating func record(_ c: Charge) throws -> Bool {
+    mutating func record(_ c: Charge, reviewed: Bool = false) throws -> Recorded {
         let db = session.db
         let day = Time.day(c.on)
         if let inv = c.invoiceNo, try db.one("SELECT 1 AS x FROM charges WHERE vendor_id = ? AND invoice_no = ?", c.vendor.id, inv) != nil {
-            return false
+            return .seen
+        }
+        // A forward is only its forwarder's word for what the vendor sent: one that would take
+        // money off the totals, or add much to them, moves nothing until an admin accepts it.
+        if !reviewed, let by = c.forwardedBy, let why = try reviewReason(c, day: day) {
+            return try hold(c, by: by, why: why, day: day)
         }
         // The same payment seen before in another kind of source (the receipt, then the card line
         // days later): one charge, with one more place it was seen.
@@ -81,7 +102,7 @@ struct Matcher {
             // Seen in two currencies (the invoice in USD, the card line converted to EUR): the
             // invoice's amount is the charge's, whichever was scanned first.
             if same.currency != c.amount.currency.code && c.origin == "mail" { try takeInvoiceAmount(same.id, from: c, day: day) }
-            return false
+            return .seen
         }
         if c.amount.minor < 0 { return try recordRefund(c, day: day) }
         var expectedID: Int64?
@@ -105,11 +126,11 @@ struct Matcher {
         try db.run(
             """
             INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id, expected_id,
-                                currency_assumed, created_at)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                currency_assumed, created_at, forwarded_by)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo,
             c.period?.description,
-            String(c.description.prefix(300)), license?.id, expectedID, c.currencyAssumed, Time.rfc3339(session.now))
+            String(c.description.prefix(300)), license?.id, expectedID, c.currencyAssumed, Time.rfc3339(session.now), c.forwardedBy)
         let chargeID = db.lastInsertRowID
         try seen(c, in: chargeID)
         let unmanaged = license == nil && expectedID == nil  // triggers add it to spend_monthly
@@ -123,7 +144,57 @@ struct Matcher {
         }
         if let l = license { try priceFinding(l, verdict, c, chargeID: chargeID, day: day) }
         if unmanaged { try unmanagedFinding(c, chargeID: chargeID, day: day) }
-        return true
+        return .new
+    }
+
+    /// Why a forwarded charge waits for review, or nil: a credit note or refund, or an amount
+    /// over config scan.forward_review_above (compared at the day's rate; with none, it waits).
+    func reviewReason(_ c: Charge, day: String) throws -> String? {
+        if c.amount.minor < 0 { return "a forwarded credit note" }
+        guard let compared = try rates.convertForComparison(c.amount, to: reviewAbove.currency, on: day) else {
+            return "a forwarded receipt in \(c.amount.currency.code), with no rate to compare it with scan.forward_review_above "
+                + "(\(reviewAbove.display))"
+        }
+        guard compared.minor > reviewAbove.minor else { return nil }
+        return "a forwarded receipt over \(reviewAbove.display) (scan.forward_review_above)"
+    }
+
+    /// A forward held back: a `review` finding (one per message) that keeps the charge it would
+    /// make, recorded by `scan adopt`, dropped by `scan ignore`.
+    private mutating func hold(_ c: Charge, by: String, why: String, day: String) throws -> Recorded {
+        let pending = JSON.obj([
+            ("key", .string(c.key)), ("origin", .string(c.origin)), ("vendor_id", .int(c.vendor.id)),
+            ("amount_minor", .int(c.amount.minor)), ("currency", .string(c.amount.currency.code)), ("on", .string(day)),
+            ("invoice_no", c.invoiceNo.map(JSON.string) ?? .null), ("period", c.period.map { .string($0.description) } ?? .null),
+            ("description", .string(String(c.description.prefix(300)))), ("seats", c.seats.map { .int($0) } ?? .null),
+            ("prorated", .bool(c.prorated)), ("currency_assumed", .bool(c.currencyAssumed)), ("forwarded_by", .string(by)),
+        ])
+        guard
+            let id = try Findings.record(
+                session.db, kind: .review, key: "review:\(c.key)", vendor: c.vendor, licenseID: nil, chargeID: nil, amount: c.amount,
+                monthly: nil,
+                summary: "\(c.vendor.name): \(why), \(c.amount.display) on \(day), forwarded by \(by), counts nowhere until reviewed "
+                    + "(\(String(c.description.prefix(80)))); scan adopt records it as a charge, scan ignore drops it",
+                now: session.now, currencyAssumed: c.currencyAssumed)
+        else { return .seen }
+        try session.db.run("UPDATE findings SET pending = ? WHERE id = ?", pending.encoded(), id)
+        add(id)
+        return .held
+    }
+
+    /// The charge a review finding holds, as `hold` kept it.
+    static func pendingCharge(_ db: Database, _ json: JSON) throws -> Charge? {
+        guard let key = json["key"]?.stringValue, let origin = json["origin"]?.stringValue, let vendorID = json["vendor_id"]?.intValue,
+            let minor = json["amount_minor"]?.intValue, let code = json["currency"]?.stringValue,
+            let day = json["on"]?.stringValue.flatMap(Time.parseDay),
+            let vendor = try Vendors.list(db).first(where: { $0.id == vendorID })
+        else { return nil }
+        return Charge(
+            key: key, origin: origin, vendor: vendor, amount: Money(minor: minor, currency: try Currency.parse(code)), on: day,
+            invoiceNo: json["invoice_no"]?.stringValue, period: json["period"]?.stringValue.flatMap { try? Period.parse($0) },
+            description: json["description"]?.stringValue ?? "", seats: json["seats"]?.intValue,
+            prorated: json["prorated"]?.boolValue ?? false, currencyAssumed: json["currency_assumed"]?.boolValue ?? false,
+            forwardedBy: json["forwarded_by"]?.stringValue)
     }
 
     /// A price change when the charge is not what the license's contract says.
@@ -192,7 +263,7 @@ struct Matcher {
         guard !all.isEmpty else { return (nil, nil) }
         var judged: [(License, PriceCheck.Verdict?)] = []
         for l in all {
-            let amount = try rates.convert(c.amount, to: l.currency, on: day)?.money
+            let amount = try rates.convertForComparison(c.amount, to: l.currency, on: day)
             let verdict = amount.map { prices.verdict(amount: $0, period: c.period, seats: c.seats, prorated: c.prorated, license: l) }
             if verdict == .expected { return (l, verdict) }
             judged.append((l, verdict))
@@ -210,7 +281,7 @@ struct Matcher {
     /// A refund: linked to the latest earlier charge of the vendor with that amount not refunded
     /// yet, and counted where that charge counts (managed or unmanaged), so burn nets it. It
     /// raises no finding of its own.
-    mutating func recordRefund(_ c: Charge, day: String) throws -> Bool {
+    mutating func recordRefund(_ c: Charge, day: String) throws -> Recorded {
         let db = session.db
         let refunded = try db.one(
             """
@@ -225,14 +296,14 @@ struct Matcher {
         try db.run(
             """
             INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id,
-                                expected_id, created_at, refund_of)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                expected_id, created_at, refund_of, forwarded_by)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo,
             c.period?.description,
             String(c.description.prefix(300)), license, refunded?.optionalInteger("expected_id"), Time.rfc3339(session.now),
-            refunded?.integer("id"))
+            refunded?.integer("id"), c.forwardedBy)
         try seen(c, in: db.lastInsertRowID)
-        return true
+        return .new
     }
 
     /// A charge of the same vendor, amount and currency within the window, not yet seen in this
@@ -267,7 +338,7 @@ struct Matcher {
             """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code, others[0], others[1])
         {
             guard let currency = try? Currency.parse(x.text("currency")),
-                let converted = try rates.convert(c.amount, to: currency, on: day)?.money
+                let converted = try rates.convertForComparison(c.amount, to: currency, on: day)
             else { continue }
             let check = PriceCheck(tolerance: Matcher.conversionSpread)
             if check.within(Rational(try x.integer("amount_minor"), 1), of: Rational(converted.minor, 1)) {

@@ -94,6 +94,9 @@ public struct Receipt: Sendable {
     public var currencyAssumed: String?
     /// Why the message is not a charge; nil when it is one.
     public var notACharge: String?
+    /// Read from a forwarded block: the address that forwarded the message. Its charge is
+    /// marked so, and a credit note or a large one waits for review (config scan.forward_review_above).
+    public var forwardedBy: String?
     public var isCharge: Bool { notACharge == nil && vendor != nil && amount != nil }
 }
 
@@ -169,6 +172,7 @@ enum ReceiptReader {
         }
         let envelope = Envelope.of(message, from: from)
         let address = envelope.address
+        r.forwardedBy = envelope.forwardedBy
         let (candidates, domain) = index.vendors(forSender: address)
         let viaProcessor = domain.map { VendorIndex.processors.contains($0) } ?? false
         let subject = envelope.subject

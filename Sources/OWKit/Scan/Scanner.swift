@@ -177,7 +177,7 @@ public enum Scanner {
     }
 
     /// What `scan --fail-on-findings` counts: spend nobody registered or expected.
-    public static let shadowKinds: Set<FindingKind> = [.unmanaged, .unknownVendor, .priceChange, .duplicate]
+    public static let shadowKinds: Set<FindingKind> = [.unmanaged, .unknownVendor, .priceChange, .duplicate, .review]
 
     /// Findings describe the inventory (license names, prices, renewal dates): admins read them;
     /// the scanner role, which runs from cron, sees only how many there were.
@@ -396,8 +396,12 @@ public enum Scanner {
         switch item.outcome {
         case .charge(let charge):
             do {
-                if try matcher.record(charge) { result.charges += 1 } else { result.alreadySeen += 1 }
-            } catch  where LedgerTotals.isChargesOverflow(error) {
+                switch try matcher.record(charge) {
+                case .new: result.charges += 1
+                case .seen: result.alreadySeen += 1
+                case .held: break  // a review finding, among the run's findings
+                }
+            } catch where LedgerTotals.isChargesOverflow(error) {
                 // Refused by the ledger's bound on its total (the statement was undone, the batch
                 // goes on): bad data, named like an amount too large to be true, and not read again.
                 let why = (error as? OWError)?.message ?? "\(error)"
@@ -657,7 +661,8 @@ public enum Scanner {
         let charge = Matcher.Charge(
             key: key, origin: "mail", vendor: vendor, amount: amount, on: receipt.date ?? context.session.now,
             invoiceNo: receipt.invoiceNo, period: receipt.period, description: subject,
-            seats: receipt.seats, prorated: receipt.prorated, currencyAssumed: receipt.currencyAssumed != nil)
+            seats: receipt.seats, prorated: receipt.prorated, currencyAssumed: receipt.currencyAssumed != nil,
+            forwardedBy: receipt.forwardedBy)
         return ScanItem(key: key, fileKey: fileKey, outcome: .charge(charge))
     }
 

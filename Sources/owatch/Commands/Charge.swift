@@ -16,6 +16,10 @@ enum ChargeCommand {
             Field("description", "subject, statement text or note") { .text($0.description) },
             Field("source", "where it was first seen, in words") { .text($0.source) },
             Field("refund_of", "a refund (negative amount): the charge it pays back, or null") { .int($0.refundOf) },
+            Field(
+                "forwarded_by",
+                "read from a forwarded message: the address that forwarded it (the vendor is only that sender's word); null otherwise"
+            ) { .text($0.forwardedBy) },
         ], table: ["id", "charged_on", "vendor", "amount", "license", "origin", "description"], converts: true)
 
     /// `charge show`: every place the payment was seen, too.
@@ -68,6 +72,7 @@ let chargeNoun = Noun(
         One payment seen in several kinds of source (the receipt, then the card line days later) is one charge: same vendor and amount within config charges.match_window days either side (default 5d), not yet seen in that kind of source, with the same invoice number when both have one; charge show lists every place it was seen.
         In another currency (a card that converted a USD invoice to EUR) it is the same payment when the amounts agree within 3% at the day's exchange rate, and the charge keeps the invoice's amount; the earliest date seen is the day it was paid, whichever source was scanned first.
         Refunds (money in from a software vendor on a statement, credit notes and refund receipts in mail) are charges with a negative amount, linked by refund_of to the charge they pay back, and burn nets them.
+        A charge read from a forwarded receipt carries forwarded_by, the address that forwarded it: anyone who can mail the inbox can forward anything, so a forwarded credit note, or a forward over config scan.forward_review_above (default 500 in the base currency), is not a charge until an admin accepts its review finding (scan adopt); below that it counts, marked.
         With config base_currency set, charge list adds base, base_minor, base_currency and rate_date (the rate of the charge's day).
         Each is matched to a license of its vendor, to an approved purchase, or to nothing (unmanaged spend); reports total them.
         charge remove takes one out of every total, resolves the findings it alone supported, and is audited; what a scan saw stays seen, so a rescan does not bring it back.

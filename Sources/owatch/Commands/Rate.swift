@@ -24,7 +24,7 @@ enum RateCommand {
         let s = inv.session
         let r = try Rates.set(
             s, from: try Currency.parse(inv.argument(0)), to: try Currency.parse(inv.argument(1)), rate: inv.argument(2),
-            on: try inv.day("on") ?? s.now)
+            on: try inv.day("on") ?? s.now, force: inv.flag("force"))
         inv.emitChanged(r, as: shape)
         inv.note("1 \(r.from) = \(r.rate) \(r.to) from \(r.day).")
     }
@@ -39,7 +39,7 @@ enum RateCommand {
         let path = inv.argument(0)
         let (text, _) = try CSV.readText(path)
         let source = path == "-" ? "stdin" : (path as NSString).lastPathComponent
-        let outcome = try Rates.importText(inv.session, text: text, source: source)
+        let outcome = try Rates.importText(inv.session, text: text, source: source, force: inv.flag("force"))
         inv.emit(outcome, as: importShape)
         inv.note(
             "Imported \(outcome.rates) rate(s) for \(outcome.days) day(s) from \(path) (\(outcome.changed) new or changed)."
@@ -55,6 +55,8 @@ let rateNoun = Noun(
         Rates are dated: 1 FROM is worth RATE TO on that day.
         A charge converts at the rate of its day or the nearest earlier one; a contract's monthly cost at the rate of the month reported (its last day, or today for the current month).
         A pair with no rate of its own uses the inverse of the opposite pair, or goes through a currency both are quoted against (the ECB quotes everything against EUR), at the older of the two rates.
+        A rate more than 10 times off the pair's latest known rate (either way; directly, inverted or through a pivot), or, for a pair with no rate yet, not strictly between 0.000001 and 1000000, is refused with the reason unless --force: it is a typo, a unit mix-up or the pair the wrong way round; rate import checks each rate against the one before it in the file or the ledger.
+        A conversion whose result is beyond the amounts owatch keeps is an error naming the amount and the rate, never a missing rate.
         rate import reads the European Central Bank's reference-rate files as published (eurofxref-hist.csv, and the daily eurofxref.csv with dates such as 05 January 2024; N/A cells and currencies owatch does not know, such as retired ones, are skipped) and plain CSV with the columns date, from, to, rate; a bad line stops the import with its number and nothing is written.
         With config base_currency set, reports, the summary and the dashboard add one total in that currency beside the per-currency figures; an amount with no rate is never dropped or summed silently: it is shown apart, with a warning naming the rate to add.
         In JSON and CSV a row with one amount gains base, base_minor, base_currency and rate_date; a row with several amounts X gains X_base and X_base_minor for each.
@@ -66,7 +68,10 @@ let rateCommands: [Command] = [
     Command(
         noun: "rate", verb: "set", summary: "record an exchange rate: 1 FROM is worth RATE TO on a day",
         arguments: [Argument(name: "FROM"), Argument(name: "TO"), Argument(name: "RATE")],
-        options: [Option("on", value: "DATE", "the day the rate is for (default: today)")],
+        options: [
+            Option("on", value: "DATE", "the day the rate is for (default: today)"),
+            Option("force", "record a rate that looks wrong: more than 10x off the pair's latest, or a first one beyond 0.000001…1000000"),
+        ],
         access: .roles(adminOnly), examples: ["owatch rate set USD EUR 0.9210 --on 2026-11-02", "owatch rate set GBP EUR 1.1420"],
         output: RateCommand.shape.docs, run: RateCommand.set),
     Command(
@@ -81,6 +86,10 @@ let rateCommands: [Command] = [
         noun: "rate", verb: "import",
         summary: "import the ECB's reference rates (eurofxref-hist.csv, eurofxref.csv) or a date,from,to,rate CSV",
         arguments: [Argument(name: "FILE", file: .input)],
+        options: [
+            Option(
+                "force", "import rates that look wrong: more than 10x off the pair's previous one, or a first one beyond 0.000001…1000000")
+        ],
         access: .roles(adminOnly),
         examples: [
             "curl -sO https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip && unzip eurofxref-hist.zip && owatch rate import eurofxref-hist.csv",

@@ -85,6 +85,7 @@ enum ScanCommand {
         Field("trial_ends", "inspect: a trial's last day") { .text($0.receipt.trialEnds) },
         Field("is_charge", "inspect: true when it is a charge") { .bool($0.receipt.isCharge) },
         Field("not_a_charge", "inspect: why it is not a charge") { .text($0.receipt.notACharge) },
+        Field("forwarded_by", ChargeCommand.shape.field("forwarded_by").doc) { .text($0.receipt.forwardedBy) },
     ])
 
     /// `owatch scan [PATH…]`: the cron job. Quiet unless something is new.
@@ -170,7 +171,15 @@ enum ScanCommand {
         let adopted = try Findings.adopt(inv.session, ids, as: inv.value("as"))
         let shape = findingShape.showing(also: ["status", "license"])
         if adopted.count == 1 { inv.emitChanged(adopted[0].0, as: shape) } else { inv.emit(adopted.map(\.0), as: shape) }
-        for (f, l) in adopted { inv.note("Adopted finding #\(f.id) into license \(l.name) (\(l.monthly.display) a month).") }
+        for (f, l) in adopted {
+            if f.kind == .review {
+                inv.note(
+                    "Accepted finding #\(f.id): charge #\(f.chargeID.map(String.init) ?? "?")"
+                        + (l.map { " pays for \($0.name)." } ?? " matches no license."))
+            } else if let l {
+                inv.note("Adopted finding #\(f.id) into license \(l.name) (\(l.monthly.display) a month).")
+            }
+        }
     }
 
     static func ignore(_ inv: Invocation) throws {
@@ -207,6 +216,7 @@ let scanNoun = Noun(
         Encrypted files that open without a password (the standard handler: RC4, AES-128 and AES-256, as invoices that may be read but not edited are) are decrypted; one that needs a password, and a Type0 font without a ToUnicode map, give no text.
         Fake bold (the same glyphs drawn again a hair's breadth away) is read once.
         A receipt a colleague forwarded (Fwd:, WG:, TR: …) is the original sender's, read from the forwarded block's From, date and subject lines; a forward that names no original sender is not a charge.
+        But that block is only the forwarder's word: its charge keeps the forwarder's address (forwarded_by, in charge show), and a forwarded credit note or refund, or a forward over config scan.forward_review_above (default 500 in the base currency: config base_currency, else the ledger's; compared at the day's rate, and one with no rate waits too), moves no total: it waits as a review finding that holds the charge. scan adopt records it as a charge, matched as the scan would have; scan ignore drops it.
         A document with no sender (scan inspect invoice.pdf) names its own vendor by the billing domain it prints (a shared parent domain only with the vendor named), its date by its invoice-date label, and its currency by a label such as Währung: GBP when it has one.
         An amount's currency is the one written with it, else its line's, the document's or the sender's country's (billing@hetzner.de: EUR); when none says, it is the ledger's currency and the charge and its finding carry currency_assumed (scan inspect says why).
         Newsletters, trial reminders, failed payments and security notices are not charges.
@@ -227,7 +237,9 @@ let scanCommands: [Command] = [
             Option("map", value: "COLUMNS", "statement columns, e.g. date=Booked,description=Payee,amount=Amount"),
             Option("dry-run", "read and report, but write nothing"),
             Option("wait", "wait for a running scan instead of exiting 75"),
-            Option("fail-on-findings", "exit 1 when new shadow-IT findings appear (unmanaged, price_change, duplicate)"),
+            Option(
+                "fail-on-findings", "exit 1 when new shadow-IT findings appear (unmanaged, unknown_vendor, price_change, duplicate, review)"
+            ),
             Option(
                 "fail-on", value: "WHICH", "with all: exit 1 on any new finding, idle seats and renewals too", choices: ["shadow", "all"]),
         ],
@@ -256,7 +268,8 @@ let scanCommands: [Command] = [
         examples: ["owatch scan findings", "owatch scan findings --kind unmanaged --json | jq '[.[].monthly_minor] | add'"],
         output: ScanCommand.findingShape.docs, run: ScanCommand.findings),
     Command(
-        noun: "scan", verb: "adopt", summary: "turn a finding into inventory: an unmanaged vendor becomes a license",
+        noun: "scan", verb: "adopt",
+        summary: "turn a finding into inventory: an unmanaged vendor becomes a license, a forward held for review a charge",
         arguments: [Argument(name: "ID", variadic: true)],
         options: [
             Option("as", value: "LICENSE", "attach to this existing license of the same vendor instead"),
