@@ -401,7 +401,7 @@ public enum Scanner {
                 case .seen: result.alreadySeen += 1
                 case .held: break  // a review finding, among the run's findings
                 }
-            } catch where LedgerTotals.isChargesOverflow(error) {
+            } catch  where LedgerTotals.isChargesOverflow(error) {
                 // Refused by the ledger's bound on its total (the statement was undone, the batch
                 // goes on): bad data, named like an amount too large to be true, and not read again.
                 let why = (error as? OWError)?.message ?? "\(error)"
