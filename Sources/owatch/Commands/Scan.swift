@@ -6,21 +6,21 @@ enum ScanCommand {
     static let findingShape = Shape<Finding>(
         [
             Field("id", "finding id") { .int($0.id) },
-            Field("kind", FindingKind.allCases.map(\.rawValue).joined(separator: ", ")) { .text($0.kind.rawValue) },
-            Field("status", "open, adopted, ignored or resolved") { .text($0.status.rawValue) },
+            Field("kind", FindingKind.allCases.map(\.rawValue).joined(separator: ", "), kind: .code) { .text($0.kind.rawValue) },
+            Field("status", "open, adopted, ignored or resolved", kind: .code) { .text($0.status.rawValue) },
             Field("vendor", "vendor name") { .text($0.vendor) },
             Field("license", "the license concerned") { .text($0.license) },
             .money("amount", "the amount charged") { $0.amount },
             .money("monthly", "monthly estimate or cost") { $0.monthly },
-            Field("summary", "what was found") { .text($0.summary) },
-            Field("created_at", "RFC 3339") { .text($0.createdAt) },
-            Field("note", "why it was ignored, or what resolved it") { .text($0.note) },
+            Field("summary", "what was found", kind: .text) { .text($0.summary) },
+            Field("created_at", "RFC 3339", kind: .date) { .text($0.createdAt) },
+            Field("note", "why it was ignored, or what resolved it", kind: .text) { .text($0.note) },
             Field("charge_id", "the charge it is about (see owatch charge show), or null") { .int($0.chargeID) },
             Field(
                 "currency_assumed",
                 "true when the document named no currency (nor did its sender's country): the amount is in the ledger's currency, assumed; scan inspect says why"
             ) { .bool($0.currencyAssumed) },
-        ], table: ["id", "kind", "vendor", "amount", "monthly", "summary"])
+        ], table: ["id", "kind", "vendor", "amount", "monthly", "summary"], keep: ["amount", "monthly", "summary"], dropFirst: ["vendor"])
 
     /// What a scan did, for programs; the findings only for those who may read them.
     struct Run {
@@ -45,14 +45,17 @@ enum ScanCommand {
         },
     ])
 
-    static let sourceShape = Shape<ScanSource>([
-        Field("id", "source list: source id") { .int($0.id) },
-        Field("kind", "source list: " + SourceKind.allCases.map(\.rawValue).joined(separator: ", ")) { .text($0.kind.rawValue) },
-        Field("path", "source list: the file or folder read") { .text($0.path) },
-        Field("map", "source list: its statement column map, or null") { .text($0.map) },
-        Field("last_scan", "source list: when it was last scanned, RFC 3339") { .text($0.lastScan) },
-        Field("skipped", "items passed over (malformed, too large, too slow), never read again") { .int($0.skippedItems) },
-    ])
+    static let sourceShape = Shape<ScanSource>(
+        [
+            Field("id", "source list: source id") { .int($0.id) },
+            Field("kind", "source list: " + SourceKind.allCases.map(\.rawValue).joined(separator: ", "), kind: .code) {
+                .text($0.kind.rawValue)
+            },
+            Field("path", "source list: the file or folder read") { .text($0.path) },
+            Field("map", "source list: its statement column map, or null", kind: .text) { .text($0.map) },
+            Field("last_scan", "source list: when it was last scanned, RFC 3339", kind: .date) { .text($0.lastScan) },
+            Field("skipped", "items passed over (malformed, too large, too slow), never read again") { .int($0.skippedItems) },
+        ], keep: ["path"], dropFirst: ["map", "skipped"])
 
     /// `scan inspect`: a message as owatch reads it.
     struct Inspected {
