@@ -145,9 +145,19 @@ final class Invocation {
     /// A line under a table (a total, a possible saving), after a blank line unless `gap` is
     /// false: the one way a command adds one. Table format only: the other formats carry the
     /// numbers in their rows, so the line is not even worked out for them.
+    /// On a terminal the line is broken to its width, never inside an amount (Prose).
     func footer(gap: Bool = true, _ line: () throws -> String) rethrows {
         guard exporter.format == .table else { return }
-        term.out((gap ? "\n" : "") + (try line()) + "\n")
+        underTable((gap ? "\n" : "") + (try line()) + "\n")
+    }
+
+    /// Text under a table (totals, charts): on a terminal, each line broken to its width,
+    /// never inside an amount (Prose).
+    func underTable(_ text: String) {
+        guard let width = term.width else { return term.out(text) }
+        term.out(
+            text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { Prose.wrapped(String($0), width: width) }
+                .joined(separator: "\n"))
     }
 
     /// A record for programs; in table format `inTable` writes what a person reads instead (a
@@ -158,7 +168,7 @@ final class Invocation {
     }
 
     /// Charts under a report's table: table format only.
-    var charts: Charts? { exporter.format == .table ? Charts(ascii: flag("ascii") || !term.unicode) : nil }
+    var charts: Charts? { exporter.format == .table ? Charts(ascii: flag("ascii") || !term.unicode, width: term.width) : nil }
 
     /// A list table has one line per row: nested rows (a license's purchase lines) go in the other formats only.
     var listsNestedRows: Bool { exporter.format != .table }

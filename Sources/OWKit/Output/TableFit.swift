@@ -91,3 +91,42 @@ public struct TableFit: Sendable {
         return (shown, widths)
     }
 }
+
+/// A line of prose under a table (a total, a possible saving) broken at spaces to a terminal's
+/// width, never inside an amount: `4,115.23 EUR` stays on one line. Lines after the first are
+/// indented by two spaces; a word longer than the width is left whole.
+public enum Prose {
+    public static func wrapped(_ line: String, width: Int) -> [String] {
+        guard line.count > width, width > 8 else { return [line] }
+        // Words, with an amount's currency code joined to its number.
+        var words: [String] = []
+        for word in line.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            if let last = words.last, isCurrency(word), isNumber(last) { words[words.count - 1] += " " + word } else { words.append(word) }
+        }
+        var lines: [String] = []
+        var current = ""
+        for word in words {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if candidate.count <= width || current.allSatisfy({ $0 == " " }) {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = "  " + word
+            }
+        }
+        lines.append(current)
+        return lines
+    }
+
+    /// `EUR`, `USD)`, `JPY,`: a currency code with what punctuation follows it.
+    static func isCurrency(_ word: String) -> Bool {
+        let code = word.prefix { $0.isLetter }
+        return code.count == 3 && code.allSatisfy(\.isUppercase) && word.dropFirst(3).allSatisfy { ",.;:)".contains($0) }
+    }
+
+    /// `1,234.56`, `(4,183.75`, `-20`: digits with grouping, a decimal point, a sign or an opening parenthesis.
+    static func isNumber(_ word: String) -> Bool {
+        let body = word.drop { "(-+".contains($0) }
+        return body.first?.isNumber == true && body.allSatisfy { $0.isNumber || $0 == "," || $0 == "." }
+    }
+}

@@ -45,7 +45,7 @@ enum LicenseCommand {
                 s.withLines ? .records(s.license.lines.map(lineShape.record)) : nil
             },
         ], table: ["id", "name", "vendor", "seats", "assigned", "cost", "period", "monthly", "renews_on", "status"],
-        keep: ["name", "monthly", "renews_on"], dropFirst: ["period", "cost", "vendor", "assigned"])
+        keep: ["name", "monthly", "renews_on"], dropFirst: ["cost", "period", "vendor", "assigned"])
 
     /// `license list --user`: each license with that person's monthly cost share.
     static let shareShape = shape.adding(

@@ -69,7 +69,7 @@ enum ReportCommand {
             out += charts.bars(
                 zip(months, perMonth).map { ($0.description, $1, Money(minor: $1, currency: t.contracted.currency).display) })
         }
-        inv.term.out(out)
+        inv.underTable(out)
     }
 
     /// The summary's totals in the base currency, with what stayed apart for want of a rate.
@@ -144,7 +144,7 @@ enum ReportCommand {
                 "\n\(currency.code) next \(months) months: \(Money(minor: try all.checkedSum { $0 }, currency: currency).display)  \(charts.sparkline(all))\n"
             out += charts.bars(mine.map { ($0.month.description, $0.total.minor, $0.total.display) })
         }
-        inv.term.out(out)
+        inv.underTable(out)
     }
 
     static func renewals(_ inv: Invocation) throws {
@@ -205,7 +205,7 @@ enum ReportCommand {
             out += "\nUnmanaged run-rate: \(Money(minor: try mine.checkedSum(\.monthly.minor), currency: currency).display) a month\n"
             out += charts.bars(mine.map { ($0.vendor, $0.monthly.minor, $0.monthly.display) })
         }
-        inv.term.out(out)
+        inv.underTable(out)
     }
 
     /// One person's leave in a year, with the approved requests the holidays would now count differently.
