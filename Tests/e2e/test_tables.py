@@ -218,3 +218,18 @@ def test_wide_shows_every_column_whole_and_columns_are_never_dropped(big):
     lines = out.rstrip("\n").split("\n")
     assert lines[0].split() == ["NAME", "COST", "PERIOD", "VENDOR", "PLAN"]     # chosen columns all stay
     assert all(len(l) <= 60 for l in lines) and "1,234,567.89 EUR" in out        # words cut, the amount whole
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_totals_and_the_summary_fit_without_breaking_an_amount(big, columns):
+    money = re.compile(r"-?\d[\d,]*(?:\.\d+)? [A-Z]{3}\b")
+    for args, table in ((["report", "summary"], False), (["report", "reclaim"], True), (["report", "utilization"], True),
+                        (["report", "burn"], True), (["license", "list", "--user", "bob.longname-van-der-berg"], True)):
+        shown = on_a_terminal(big, args, columns)
+        lines = shown.rstrip("\n").split("\n")
+        assert all(len(l) <= columns for l in lines), (args, columns, [l for l in lines if len(l) > columns])
+        # What is under the table (or the whole summary) has the amounts it has piped, where nothing is broken.
+        rows = len(big.ok(*args, "--json").json()) + 1 if table else 0
+        piped = big.ok(*args).out.split("\n")
+        under, under_piped = "\n".join(lines[rows:]), "\n".join(piped[rows:])
+        assert money.findall(under) == money.findall(under_piped), (args, columns)

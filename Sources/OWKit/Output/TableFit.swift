@@ -94,25 +94,27 @@ public struct TableFit: Sendable {
 
 /// A line of prose under a table (a total, a possible saving) broken at spaces to a terminal's
 /// width, never inside an amount: `4,115.23 EUR` stays on one line. Lines after the first are
-/// indented by two spaces; a word longer than the width is left whole.
+/// indented two spaces more than the line; a word longer than the width is left whole.
 public enum Prose {
     public static func wrapped(_ line: String, width: Int) -> [String] {
         guard line.count > width, width > 8 else { return [line] }
+        let lead = String(line.prefix { $0 == " " })
         // Words, with an amount's currency code joined to its number.
         var words: [String] = []
-        for word in line.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+        for word in line.dropFirst(lead.count).split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
             if let last = words.last, isCurrency(word), isNumber(last) { words[words.count - 1] += " " + word } else { words.append(word) }
         }
         var lines: [String] = []
-        var current = ""
+        var current = lead
+        var started = false
         for word in words {
-            let candidate = current.isEmpty ? word : current + " " + word
-            if candidate.count <= width || current.allSatisfy({ $0 == " " }) {
-                current = candidate
+            if !started || (current + " " + word).count <= width {
+                current += (started ? " " : "") + word
             } else {
                 lines.append(current)
-                current = "  " + word
+                current = lead + "  " + word
             }
+            started = true
         }
         lines.append(current)
         return lines

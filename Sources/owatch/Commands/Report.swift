@@ -290,7 +290,7 @@ enum ReportCommand {
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         let sum = try Summary.compute(s.db, today: s.now, base: base)
         warnMissingRates(inv, base)
-        inv.emit(sum, as: summaryShape, inTable: { inv.term.out(summaryText(s.ledger.org, sum)) })
+        inv.emit(sum, as: summaryShape, inTable: { inv.underTable(summaryText(s.ledger.org, sum)) })
     }
 
     /// The summary for programs: its amounts as lists of {amount, amount_minor, currency}.
