@@ -303,7 +303,7 @@ enum ReportCommand {
                     }))
         }
         return Shape([
-            Field("month", "YYYY-MM") { .text($0.month.description) },
+            Field("month", "YYYY-MM", kind: .date) { .text($0.month.description) },
             Field("burn", "summary: this month's burn per currency") { sum in
                 .json(
                     .array(

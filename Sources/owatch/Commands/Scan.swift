@@ -68,7 +68,7 @@ enum ScanCommand {
     static let inspectedShape = Shape<Inspected>([
         Field("subject", "inspect: the message's Subject") { .text($0.message.subject) },
         Field("from", "inspect: its From") { .text($0.message.from) },
-        Field("date", "inspect: its Date") { .text($0.message.date) },
+        Field("date", "inspect: its Date", kind: .date) { .text($0.message.date) },
         Field("message_id", "inspect: its Message-ID") { .text($0.message.messageID) },
         Field("parts", "inspect: the MIME types of its parts") { .list($0.types) },
         Field("texts", "inspect: the decoded texts (text parts and PDF attachments)") { .list($0.texts) },
@@ -85,7 +85,7 @@ enum ScanCommand {
         Field("currency_note", "inspect: why the currency was assumed") { .text($0.receipt.currencyAssumed) },
         Field("invoice_no", "inspect: the invoice number") { .text($0.receipt.invoiceNo) },
         Field("period", "inspect: the billing period it names") { .text($0.receipt.period?.description) },
-        Field("trial_ends", "inspect: a trial's last day") { .text($0.receipt.trialEnds) },
+        Field("trial_ends", "inspect: a trial's last day", kind: .date) { .text($0.receipt.trialEnds) },
         Field("is_charge", "inspect: true when it is a charge") { .bool($0.receipt.isCharge) },
         Field("not_a_charge", "inspect: why it is not a charge") { .text($0.receipt.notACharge) },
     ])

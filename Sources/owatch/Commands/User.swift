@@ -41,7 +41,7 @@ enum UserCommand {
 
     static let addedShape = shape.pulledBack { (a: Added) in a.user }.adding(
         [tokenFile, tokenText].map { $0.pulledBack { (a: Added) in a.issued } } + [
-            Field("token_expires_at", "user add: RFC 3339 time the token expires") { .text($0.issued.token.claims.expiresAt) }
+            Field("token_expires_at", "user add: RFC 3339 time the token expires", kind: .date) { .text($0.issued.token.claims.expiresAt) }
         ])
 
     struct Detail {
@@ -66,12 +66,13 @@ enum UserCommand {
         },
     ])
 
-    static let syncShape = Shape<DirectorySync.Change>([
-        Field("change", "user sync: add, email, dept, name, offboard, missing or kept") { .text($0.kind.rawValue) },
-        Field("user", "user name") { .text($0.user) },
-        Field("email", "email or null") { .text($0.email) },
-        Field("what", "user sync: what changes") { .text($0.what) },
-    ])
+    static let syncShape = Shape<DirectorySync.Change>(
+        [
+            Field("change", "user sync: add, email, dept, name, offboard, missing or kept", kind: .code) { .text($0.kind.rawValue) },
+            Field("user", "user name") { .text($0.user) },
+            Field("email", "email or null") { .text($0.email) },
+            Field("what", "user sync: what changes", kind: .text) { .text($0.what) },
+        ], keep: ["user", "what"])
 
     static func add(_ inv: Invocation) throws {
         guard let roleText = inv.value("role") else {
