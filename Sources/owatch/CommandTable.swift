@@ -24,7 +24,7 @@ let globalOptions: [Option] = [
     Option("format", value: "FORMAT", "output format (env OWATCH_FORMAT)", choices: OutputFormat.allCases.map(\.rawValue)),
     Option("json", "short for --format json"),
     Option("columns", value: "LIST", "the table's columns, in order, e.g. name,seats,monthly (any key the JSON has)"),
-    Option("wide", "tables show every column, not just the usual ones"),
+    Option("wide", "tables show every column, whole, even past the terminal's width"),
     Option("quiet", short: "q", "print only data; no messages"),
     Option("no-color", "no colour even on a terminal (also NO_COLOR)"),
     Option("help", short: "h", "show help for the command"),

@@ -90,8 +90,9 @@ final class Invocation {
     }
 
     // Output: data to stdout in the chosen format, every row of a declared shape; messages to stderr.
-    private func emitList<S: Sequence>(_ records: S, columns: [String], tableColumns: [String]?) where S.Element == Record {
-        var w = listWriter(columns: columns, tableColumns: tableColumns)
+    private func emitList<S: Sequence>(_ records: S, columns: [String], tableColumns: [String]?, fit: TableFit)
+    where S.Element == Record {
+        var w = listWriter(columns: columns, tableColumns: tableColumns, fit: fit)
         for r in records { w.add(r) }
         w.finish()
     }
@@ -99,7 +100,7 @@ final class Invocation {
     /// Rows of one shape: JSON and CSV carry all its keys (an empty list its header), a table
     /// its table columns.
     func emit<S: Sequence>(_ items: S, as shape: Shape<S.Element>) {
-        emitList(items.lazy.map(shape.record), columns: shape.columns, tableColumns: shape.table)
+        emitList(items.lazy.map(shape.record), columns: shape.columns, tableColumns: shape.table, fit: shape.fit)
     }
 
     /// Rows whose amounts are given in the base currency too when one is set (each converted on
@@ -116,7 +117,7 @@ final class Invocation {
         guard let base else { return emit(items, as: shape) }
         emitList(
             try items.map { try converted(base, $0, shape.record($0)) }, columns: shape.columns(base: true),
-            tableColumns: shape.table ?? shape.fields.map(\.key))
+            tableColumns: shape.table ?? shape.fields.map(\.key), fit: shape.fit)
     }
 
     /// One thing of a shape shown on its own (`show`).
@@ -133,12 +134,14 @@ final class Invocation {
     }
 
     /// For lists of one shape made row by row: each row is written (or, for tables, kept) as it is added.
-    func listWriter<T>(for shape: Shape<T>) -> Exporter.ListWriter { listWriter(columns: shape.columns, tableColumns: shape.table) }
+    func listWriter<T>(for shape: Shape<T>) -> Exporter.ListWriter {
+        listWriter(columns: shape.columns, tableColumns: shape.table, fit: shape.fit)
+    }
 
-    private func listWriter(columns: [String], tableColumns: [String]?) -> Exporter.ListWriter {
+    private func listWriter(columns: [String], tableColumns: [String]?, fit: TableFit) -> Exporter.ListWriter {
         let term = self.term
         return Exporter.ListWriter(
-            exporter, emptyColumns: columns, tableColumns: tableColumns, sink: { term.out(bytes: $0) },
+            exporter, emptyColumns: columns, tableColumns: tableColumns, fit: fit, sink: { term.out(bytes: $0) },
             unknownColumn: { [weak self] bad, known in
                 self?.deferredError = OWError.usage(
                     "no column '\(bad)' in this list", hint: "its columns: " + known.joined(separator: ", "))
@@ -148,9 +151,19 @@ final class Invocation {
     /// A line under a table (a total, a possible saving), after a blank line unless `gap` is
     /// false: the one way a command adds one. Table format only: the other formats carry the
     /// numbers in their rows, so the line is not even worked out for them.
+    /// On a terminal the line is broken to its width, never inside an amount (Prose).
     func footer(gap: Bool = true, _ line: () throws -> String) rethrows {
         guard exporter.format == .table else { return }
-        term.out((gap ? "\n" : "") + (try line()) + "\n")
+        underTable((gap ? "\n" : "") + (try line()) + "\n")
+    }
+
+    /// Text under a table (totals, charts): on a terminal, each line broken to its width,
+    /// never inside an amount (Prose).
+    func underTable(_ text: String) {
+        guard let width = term.width else { return term.out(text) }
+        term.out(
+            text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { Prose.wrapped(String($0), width: width) }
+                .joined(separator: "\n"))
     }
 
     /// A record for programs; in table format `inTable` writes what a person reads instead (a
@@ -161,7 +174,7 @@ final class Invocation {
     }
 
     /// Charts under a report's table: table format only.
-    var charts: Charts? { exporter.format == .table ? Charts(ascii: flag("ascii") || !term.unicode) : nil }
+    var charts: Charts? { exporter.format == .table ? Charts(ascii: flag("ascii") || !term.unicode, width: term.width) : nil }
 
     /// A list table has one line per row: nested rows (a license's purchase lines) go in the other formats only.
     var listsNestedRows: Bool { exporter.format != .table }

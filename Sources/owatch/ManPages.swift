@@ -113,7 +113,7 @@ enum ManPages {
         var out = header("owatch", "software spend, seats, requests and approvals for a small office")
         out += ".Sh SYNOPSIS\n.Nm\n.Ar command\n.Op Ar verb\n.Op Ar arguments\n.Op Ar options\n"
         out +=
-            ".Sh DESCRIPTION\n.Nm\nkeeps an office's software inventory, requests, approvals and spend in one SQLite ledger.\nRoles are enforced by signed Ed25519 token files.\nEvery command prints a table, JSON, JSON lines or CSV.\n"
+            ".Sh DESCRIPTION\n.Nm\nkeeps an office's software inventory, requests, approvals and spend in one SQLite ledger.\nRoles are enforced by signed Ed25519 token files.\nEvery command prints a table, JSON, JSON lines or CSV.\nOn a terminal a table fits its width: the less important columns are left out first, then words are cut with an ellipsis; an amount, a date or an id is shown whole or its column is left out, never cut.\n.Fl -wide\nshows every column, whole.\n"
         out += ".Ss Commands\n.Bl -tag -width Ds\n"
         for c in helpText.visible { out += ".It Cm \(c.path)\n\(escape(c.summary)).\n" }
         out += ".El\n.Ss Global options\n" + optionList(globalOptions)

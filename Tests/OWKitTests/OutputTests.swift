@@ -95,4 +95,60 @@ final class OutputTests: XCTestCase {
         XCTAssertTrue(lines.allSatisfy { $0.count <= 40 })
         XCTAssertTrue(lines[1].contains("…"))
     }
+
+    /// Issue 33: at every width from 60 up, a table fits; amounts, dates and codes are whole or
+    /// their column is gone; the kept columns stay; details go before the rest.
+    func testTableFitsNeverCuttingAmountsOrDates() throws {
+        let eur = try Currency.parse("EUR")
+        let jpy = try Currency.parse("JPY")
+        let fit = TableFit(
+            kinds: ["name": .label, "status": .code, "renews_on": .date, "notes": .text], keep: ["name", "monthly", "renews_on"],
+            dropFirst: ["cost", "notes"])
+        let rows = (0..<5).map { i in
+            Record([
+                ("id", .int(Int64(i + 1))), ("name", .text("License number \(i) with a very long name for a team")),
+                ("vendor", .text("Vendor with a long name \(i)")), ("cost", .money(Money(minor: 123_456_789_012, currency: eur))),
+                ("status", .text("cancelled")), ("monthly", .money(Money(minor: 98_765_432_1, currency: i % 2 == 0 ? eur : jpy))),
+                ("renews_on", .text("2027-01-0\(i + 1)")), ("notes", .text(String(repeating: "free text ", count: 8))),
+            ])
+        }
+        let amounts = rows.flatMap { r in ["cost", "monthly"].map { Exporter.tableCell(r[$0]!) } }
+        let dates = rows.map { Exporter.tableCell($0["renews_on"]!) }
+        for width in 60...160 {
+            var e = Exporter(format: .table, width: width)
+            let lines = e.list(rows, fit: fit).split(separator: "\n").map(String.init)
+            XCTAssertTrue(lines.allSatisfy { $0.count <= width }, "\(width): \(lines)")
+            let header = lines[0].split(separator: " ").map(String.init)
+            XCTAssertEqual(Array(header.prefix(2)), ["ID", "NAME"], "\(width)")
+            XCTAssertTrue(header.contains("MONTHLY") && header.contains("RENEWS_ON"), "\(width): \(header)")
+            for (i, line) in lines.dropFirst().enumerated() {
+                XCTAssertTrue(line.contains(dates[i]), "\(width): \(line)")
+                XCTAssertTrue(line.contains(amounts[2 * i + 1]), "\(width): \(line)")
+                if header.contains("COST") { XCTAssertTrue(line.contains(amounts[2 * i]), "\(width): \(line)") }
+                if header.contains("STATUS") { XCTAssertTrue(line.contains("cancelled"), "\(width): \(line)") }
+            }
+            // Details go first, in their order, then the others from the right: a column still
+            // shown means every column after it in that order is shown too.
+            let order = ["COST", "NOTES", "STATUS", "VENDOR"]
+            for (k, column) in order.enumerated() where header.contains(column) {
+                XCTAssertTrue(order[k...].allSatisfy(header.contains), "\(width): \(header)")
+            }
+            // --wide: every column, whole, however narrow.
+            e.allColumns = true
+            XCTAssertFalse(e.list(rows, fit: fit).contains("…"))
+        }
+    }
+
+    func testProseUnderATableBreaksBetweenAmountsNeverInside() {
+        let line = "Reclaimable: 94,650.20 EUR a month (1,135,802.46 EUR a year), 7,020.00 GBP a month (84,240.00 GBP a year)"
+        for width in 20...120 {
+            let lines = Prose.wrapped(line, width: width)
+            XCTAssertTrue(lines.allSatisfy { $0.count <= width }, "\(width): \(lines)")
+            let joined = lines.joined(separator: "\n")
+            for amount in ["94,650.20 EUR", "(1,135,802.46 EUR", "7,020.00 GBP", "(84,240.00 GBP"] {
+                XCTAssertTrue(joined.contains(amount), "\(width): \(lines)")
+            }
+            XCTAssertEqual(lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "), line)
+        }
+    }
 }

@@ -3,17 +3,24 @@
 /// only; the machine formats carry the numbers.
 public struct Charts: Sendable {
     public var ascii: Bool
-    public init(ascii: Bool) { self.ascii = ascii }
+    /// The terminal's width, when there is one: bars are drawn shorter so every line fits it.
+    public var width: Int?
+    public init(ascii: Bool, width: Int? = nil) {
+        self.ascii = ascii
+        self.width = width
+    }
 
     static let eighths: [Character] = [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"]
     static let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     static let asciiLevels: [Character] = ["_", ".", "-", "~", "=", "+", "*", "#"]
 
-    /// One bar per item, scaled to the largest; values shown after the bars. Negative values
-    /// (refunds) draw as empty bars.
-    public func bars(_ items: [(label: String, value: Int64, shown: String)], width: Int = 40) -> String {
+    /// One bar per item, scaled to the largest; values shown after the bars, whole. Negative values
+    /// (refunds) draw as empty bars. On a narrow terminal the bars are shorter (10 at least).
+    public func bars(_ items: [(label: String, value: Int64, shown: String)], width longest: Int = 40) -> String {
         guard let top = items.map(\.value).max(), top > 0 else { return "" }
         let labelWidth = min(24, items.map { SafeText.visible($0.label).count }.max() ?? 0)
+        let shownWidth = items.map(\.shown.count).max() ?? 0
+        let width = max(10, min(longest, (self.width ?? .max / 2) - labelWidth - 3 - shownWidth))
         var out = ""
         for item in items {
             let shown = SafeText.visible(item.label)

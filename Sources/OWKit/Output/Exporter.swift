@@ -20,14 +20,17 @@ public struct Exporter: Sendable {
     }
 
     /// A list of rows: a table, a JSON array, JSON lines, or CSV with a header row.
-    /// `tableColumns` picks the columns a table shows (the machine formats always carry all).
-    public func list(_ records: [Record], emptyColumns: [String] = [], tableColumns: [String]? = nil) -> String {
+    /// `tableColumns` picks the columns a table shows (the machine formats always carry all);
+    /// `fit` says how they give way on a narrow terminal.
+    public func list(_ records: [Record], emptyColumns: [String] = [], tableColumns: [String]? = nil, fit: TableFit? = nil) -> String {
         switch format {
         case .json, .jsonl, .csv: return String(decoding: listBytes(records, emptyColumns: emptyColumns), as: UTF8.self)
         case .table:
-            guard let cols = chosenColumns ?? (allColumns ? nil : tableColumns) else { return table(records, emptyColumns: emptyColumns) }
+            guard let cols = chosenColumns ?? (allColumns ? nil : tableColumns) else {
+                return table(records, emptyColumns: emptyColumns, fit: fit)
+            }
             let picked = records.map { r in Record(cols.compactMap { c in r[c].map { (c, $0) } }) }
-            return table(picked, emptyColumns: cols)
+            return table(picked, emptyColumns: cols, fit: fit)
         }
     }
 
@@ -39,6 +42,7 @@ public struct Exporter: Sendable {
         let exporter: Exporter
         let emptyColumns: [String]
         let tableColumns: [String]?
+        let fit: TableFit?
         let sink: ([UInt8]) -> Void
         let unknownColumn: ((String, [String]) -> Void)?
         var out: [UInt8] = []
@@ -47,12 +51,13 @@ public struct Exporter: Sendable {
         var keys = KeyCache()
 
         public init(
-            _ exporter: Exporter, emptyColumns: [String] = [], tableColumns: [String]? = nil, sink: @escaping ([UInt8]) -> Void,
-            unknownColumn: ((String, [String]) -> Void)? = nil
+            _ exporter: Exporter, emptyColumns: [String] = [], tableColumns: [String]? = nil, fit: TableFit? = nil,
+            sink: @escaping ([UInt8]) -> Void, unknownColumn: ((String, [String]) -> Void)? = nil
         ) {
             self.exporter = exporter
             self.emptyColumns = emptyColumns
             self.tableColumns = tableColumns
+            self.fit = fit
             self.sink = sink
             self.unknownColumn = unknownColumn
             out.reserveCapacity(72 * 1024)
@@ -93,7 +98,7 @@ public struct Exporter: Sendable {
                     unknownColumn?(bad, known)
                     return
                 }
-                out = Array(exporter.list(kept, emptyColumns: emptyColumns, tableColumns: tableColumns).utf8)
+                out = Array(exporter.list(kept, emptyColumns: emptyColumns, tableColumns: tableColumns, fit: fit).utf8)
             case .json: out.append(contentsOf: count == 0 ? Array("[]\n".utf8) : [10, UInt8(ascii: "]"), 10])
             case .jsonl: break
             case .csv: if count == 0 { Exporter.writeCSVRow(emptyColumns, to: &out) }
@@ -154,7 +159,7 @@ public struct Exporter: Sendable {
 
     // MARK: Table
 
-    func table(_ records: [Record], emptyColumns: [String]) -> String {
+    func table(_ records: [Record], emptyColumns: [String], fit: TableFit? = nil) -> String {
         let keys = records.first.map { $0.fields.map(\.key) } ?? emptyColumns
         guard !keys.isEmpty else { return "" }
         var header = keys.map { $0.uppercased() }
@@ -164,30 +169,28 @@ public struct Exporter: Sendable {
         var lengths = rows.map { $0.map(Exporter.length) }
         var widths = header.map(\.count)
         for row in lengths { for (i, n) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], n) } }
-        // On a terminal that is too narrow: first drop columns with nothing in them (unless the
-        // user chose them), then shrink the widest until the line fits, marking cuts with "…".
-        if let width, chosenColumns == nil, widths.reduce(0, +) + 2 * (widths.count - 1) > width, !rows.isEmpty {
-            let empty = Set(header.indices.filter { i in rows.allSatisfy { i >= $0.count || $0[i] == "-" || $0[i].isEmpty } })
-            if empty.count < header.count {
-                func keep<T>(_ xs: [T]) -> [T] { xs.enumerated().filter { !empty.contains($0.offset) }.map(\.element) }
-                header = keep(header)
-                widths = keep(widths)
-                rows = rows.map(keep)
-                lengths = lengths.map(keep)
-                numeric = keep(numeric)
-            }
-        }
-        if let width {
-            let gaps = 2 * (widths.count - 1)
-            while widths.reduce(0, +) + gaps > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
-                widths[widest] -= 1
-            }
+        // On a terminal too narrow (not with --wide): the table fits (TableFit): columns go, words
+        // are cut with "…"; amounts, numbers and dates are shown whole or not at all.
+        if let width, !allColumns, widths.reduce(0, +) + 2 * (widths.count - 1) > width {
+            let kinds = keys.indices.map { i in numeric[i] ? ColumnKind.number : fit?.kinds[keys[i]] ?? .label }
+            let empty = Set(
+                keys.indices.filter { i in !rows.isEmpty && rows.allSatisfy { i >= $0.count || $0[i] == "-" || $0[i].isEmpty } })
+            let (shown, fitted) = (fit ?? TableFit()).layout(
+                keys: keys, kinds: kinds, natural: widths, header: header.map(\.count), empty: empty, width: width,
+                mayDrop: chosenColumns == nil)
+            func keep<T>(_ xs: [T]) -> [T] { shown.compactMap { $0 < xs.count ? xs[$0] : nil } }
+            header = keep(header)
+            widths = keep(fitted)
+            rows = rows.map(keep)
+            lengths = lengths.map(keep)
+            numeric = keep(numeric)
             for r in rows.indices {
                 for i in rows[r].indices where lengths[r][i] > widths[i] {
                     rows[r][i] = String(rows[r][i].prefix(widths[i] - 1)) + "…"
                     lengths[r][i] = widths[i]
                 }
             }
+            for i in header.indices where header[i].count > widths[i] { header[i] = String(header[i].prefix(widths[i] - 1)) + "…" }
         }
         // Written straight into one string: a sync's diff can be 30,000 lines.
         var out = ""

@@ -6,27 +6,31 @@ public struct Field<Subject>: Sendable {
     public let doc: String
     /// A money field flattens into `X`, `X_minor` and `currency` (Exporter's money rule).
     public let isMoney: Bool
+    /// What its table column holds, so a narrow terminal cuts words but never an amount or a
+    /// date (TableFit). Numbers and amounts are whole by their values; a name is a `label`.
+    public let kind: ColumnKind
     let value: @Sendable (Subject) -> Value?
 
-    public init(_ key: String, _ doc: String, _ value: @escaping @Sendable (Subject) -> Value?) {
-        self.init(key, doc, isMoney: false, value)
+    public init(_ key: String, _ doc: String, kind: ColumnKind = .label, _ value: @escaping @Sendable (Subject) -> Value?) {
+        self.init(key, doc, isMoney: false, kind: kind, value)
     }
 
-    init(_ key: String, _ doc: String, isMoney: Bool, _ value: @escaping @Sendable (Subject) -> Value?) {
+    init(_ key: String, _ doc: String, isMoney: Bool, kind: ColumnKind, _ value: @escaping @Sendable (Subject) -> Value?) {
         self.key = key
         self.doc = doc
         self.isMoney = isMoney
+        self.kind = kind
         self.value = value
     }
 
     public static func money(_ key: String, _ doc: String, _ value: @escaping @Sendable (Subject) -> Money?) -> Field {
-        Field(key, doc, isMoney: true) { .money(value($0)) }
+        Field(key, doc, isMoney: true, kind: .money) { .money(value($0)) }
     }
 
     /// The same key for a larger subject that holds this one (a license with today's date).
     public func pulledBack<Whole>(_ part: @escaping @Sendable (Whole) -> Subject) -> Field<Whole> {
         let value = self.value
-        return Field<Whole>(key, doc, isMoney: isMoney) { value(part($0)) }
+        return Field<Whole>(key, doc, isMoney: isMoney, kind: kind) { value(part($0)) }
     }
 }
 
@@ -42,19 +46,33 @@ public struct FieldDoc: Sendable, Equatable {
 }
 
 /// The one declaration of a record type's output: its fields in order, the columns a table
-/// shows by default, and whether amounts may also be given in the base currency. Records,
-/// the header of an empty list and the manual's OUTPUT section all come from it.
+/// shows by default and how they fit a narrow terminal, and whether amounts may also be given in
+/// the base currency. Records, the header of an empty list and the manual's OUTPUT section all
+/// come from it.
 public struct Shape<Subject>: Sendable {
     public let fields: [Field<Subject>]
     /// The columns a table shows unless `--wide` or `--columns` say otherwise; nil: every one.
     public let table: [String]?
+    /// The table columns a narrow terminal never drops (the row's name, its main amount, its
+    /// date; the first column always stays), and the details it drops first, in order (TableFit).
+    public let keep: [String]
+    public let dropFirst: [String]
     /// Whether rows may carry their amounts in the base currency too (`base`, `X_base`, …).
     public let converts: Bool
 
-    public init(_ fields: [Field<Subject>], table: [String]? = nil, converts: Bool = false) {
+    public init(
+        _ fields: [Field<Subject>], table: [String]? = nil, keep: [String] = [], dropFirst: [String] = [], converts: Bool = false
+    ) {
         self.fields = fields
         self.table = table
+        self.keep = keep
+        self.dropFirst = dropFirst
         self.converts = converts
+    }
+
+    /// How its table fits a terminal: each field's kind, what stays and what goes first.
+    public var fit: TableFit {
+        TableFit(kinds: Dictionary(fields.map { ($0.key, $0.kind) }, uniquingKeysWith: { a, _ in a }), keep: keep, dropFirst: dropFirst)
     }
 
     public func record(_ subject: Subject) -> Record {
@@ -83,14 +101,16 @@ public struct Shape<Subject>: Sendable {
         ]
     }
 
-    /// This shape with more fields after its own, and other table columns.
-    public func adding(_ more: [Field<Subject>], table: [String]? = nil) -> Shape {
-        Shape(fields + more, table: table ?? self.table, converts: converts)
+    /// This shape with more fields after its own, and other table columns (and what of them
+    /// stays and goes first on a narrow terminal).
+    public func adding(_ more: [Field<Subject>], table: [String]? = nil, keep: [String]? = nil, dropFirst: [String]? = nil) -> Shape {
+        Shape(
+            fields + more, table: table ?? self.table, keep: keep ?? self.keep, dropFirst: dropFirst ?? self.dropFirst, converts: converts)
     }
 
     /// The same fields for a larger subject that holds this one (a user with their new token).
     public func pulledBack<Whole>(_ part: @escaping @Sendable (Whole) -> Subject) -> Shape<Whole> {
-        Shape<Whole>(fields.map { $0.pulledBack(part) }, table: table, converts: converts)
+        Shape<Whole>(fields.map { $0.pulledBack(part) }, table: table, keep: keep, dropFirst: dropFirst, converts: converts)
     }
 
     /// One of its fields, to declare again in another shape (a request's kind in the approval queue).
@@ -100,7 +120,7 @@ public struct Shape<Subject>: Sendable {
     }
 
     /// The other table columns for the same fields.
-    public func showing(_ table: [String]?) -> Shape { Shape(fields, table: table, converts: converts) }
+    public func showing(_ table: [String]?) -> Shape { Shape(fields, table: table, keep: keep, dropFirst: dropFirst, converts: converts) }
 
     /// Its table columns and `more` (what a change did: a closed finding's status and note).
     public func showing(also more: [String]) -> Shape { showing((table ?? fields.map(\.key)) + more) }

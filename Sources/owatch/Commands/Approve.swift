@@ -53,20 +53,23 @@ enum ApproveCommand {
 extension ApproveCommand {
     static let queueShape: Shape<Approvals.QueueEntry> = {
         let request = { (key: String) in RequestCommand.shape.field(key).pulledBack { (e: Approvals.QueueEntry) in e.request } }
-        return Shape([
-            request("id"),
-            Field("age_days", "queue: days waiting") { .int(Int64($0.ageDays)) },
-            request("requester"), request("kind"), request("summary"), request("cost"),
-            Field("vacation_left", "queue, leave: remaining vacation days") { .text($0.balance.map { Leave.days($0.remaining) }) },
-            Field("away_in_dept", "queue, leave: others in the department away then") { .list($0.awayInDept) },
-            Field("warning", "queue: e.g. more than half the department away") { e in
-                .text(e.deptMostlyAway ? "more than half of \(e.request.requesterDept ?? "the department") would be away" : nil)
-            },
-            request("reason"),
-            Field("if_approved", "queue, software: the seat approving provisions (which license, or none free)") {
-                .text($0.seat?.description)
-            },
-        ])
+        return Shape(
+            [
+                request("id"),
+                Field("age_days", "queue: days waiting") { .int(Int64($0.ageDays)) },
+                request("requester"), request("kind"), request("summary"), request("cost"),
+                Field("vacation_left", "queue, leave: remaining vacation days", kind: .number) {
+                    .text($0.balance.map { Leave.days($0.remaining) })
+                },
+                Field("away_in_dept", "queue, leave: others in the department away then", kind: .text) { .list($0.awayInDept) },
+                Field("warning", "queue: e.g. more than half the department away", kind: .text) { e in
+                    .text(e.deptMostlyAway ? "more than half of \(e.request.requesterDept ?? "the department") would be away" : nil)
+                },
+                request("reason"),
+                Field("if_approved", "queue, software: the seat approving provisions (which license, or none free)", kind: .text) {
+                    .text($0.seat?.description)
+                },
+            ], keep: ["summary", "cost"], dropFirst: ["away_in_dept", "age_days", "reason"])
     }()
 }
 

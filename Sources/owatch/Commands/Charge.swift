@@ -6,24 +6,28 @@ enum ChargeCommand {
     static let shape = Shape<Charge>(
         [
             Field("id", "charge id") { .int($0.id) },
-            Field("charged_on", "YYYY-MM-DD") { .text($0.chargedOn) },
+            Field("charged_on", "YYYY-MM-DD", kind: .date) { .text($0.chargedOn) },
             Field("vendor", "vendor name") { .text($0.vendor) },
             .money("amount", "the amount paid") { $0.amount },
             Field("license", "the license it pays for, or null") { .text($0.license) },
-            Field("origin", "mail, statement or manual") { .text($0.origin) },
-            Field("invoice_no", "invoice number or null") { .text($0.invoiceNo) },
-            Field("period", "billing period the receipt names, or null") { .text($0.period) },
-            Field("description", "subject, statement text or note") { .text($0.description) },
-            Field("source", "where it was first seen, in words") { .text($0.source) },
+            Field("origin", "mail, statement or manual", kind: .code) { .text($0.origin) },
+            Field("invoice_no", "invoice number or null", kind: .code) { .text($0.invoiceNo) },
+            Field("period", "billing period the receipt names, or null", kind: .code) { .text($0.period) },
+            Field("description", "subject, statement text or note", kind: .text) { .text($0.description) },
+            Field("source", "where it was first seen, in words", kind: .text) { .text($0.source) },
             Field("refund_of", "a refund (negative amount): the charge it pays back, or null") { .int($0.refundOf) },
             Field(
                 "forwarded_by",
-                "read from a forwarded message: the address that forwarded it (the vendor is only that sender's word); null otherwise"
+                "read from a forwarded message: the address that forwarded it (the vendor is only that sender's word); null otherwise",
+                kind: .text
             ) { .text($0.forwardedBy) },
-        ], table: ["id", "charged_on", "vendor", "amount", "license", "origin", "description"], converts: true)
+        ], table: ["id", "charged_on", "vendor", "amount", "license", "origin", "description"], keep: ["charged_on", "vendor", "amount"],
+        dropFirst: ["origin", "license"], converts: true)
 
     /// `charge show`: every place the payment was seen, too.
-    static let detailShape = shape.adding([Field("sources", "charge show: every place the payment was seen") { .list($0.sources) }])
+    static let detailShape = shape.adding([
+        Field("sources", "charge show: every place the payment was seen", kind: .text) { .list($0.sources) }
+    ])
 
     static func list(_ inv: Invocation) throws {
         var f = Charges.Filter()

@@ -77,8 +77,8 @@ enum ConfigCommand {
 
     static let settingShape = Shape<Setting>([
         Field("key", "setting name") { .text($0.key) },
-        Field("value", "effective value") { .text($0.value) },
-        Field("default", "default value") { .text($0.defaultValue) },
+        Field("value", "effective value", kind: .text) { .text($0.value) },
+        Field("default", "default value", kind: .text) { .text($0.defaultValue) },
         Field("set", "true when set explicitly") { .bool($0.isSet) },
     ])
 

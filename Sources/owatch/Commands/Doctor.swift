@@ -11,11 +11,12 @@ enum DoctorCommand {
         }
     }
 
-    static let checkShape = Shape<Maintenance.Check>([
-        Field("check", "what was checked") { .text($0.name) },
-        Field("status", "ok, warn or fail") { .text($0.status.rawValue) },
-        Field("detail", "what was found") { .text($0.detail) },
-    ])
+    static let checkShape = Shape<Maintenance.Check>(
+        [
+            Field("check", "what was checked") { .text($0.name) },
+            Field("status", "ok, warn or fail", kind: .code) { .text($0.status.rawValue) },
+            Field("detail", "what was found", kind: .text) { .text($0.detail) },
+        ], keep: ["status", "detail"])
 }
 
 /// `owatch doctor`: its manual page.

@@ -17,7 +17,7 @@ enum InitCommand {
         Field("ledger", "ledger path") { .text($0.paths.ledger) },
         Field("admin", "the first admin") { .text($0.admin) },
         Field("token_file", "where the admin's token was written") { .text($0.paths.token) },
-        Field("token_expires_at", "RFC 3339 time the token expires") { .text($0.token.claims.expiresAt) },
+        Field("token_expires_at", "RFC 3339 time the token expires", kind: .date) { .text($0.token.claims.expiresAt) },
         Field("issuer_key", "the issuer's private key file") { .text($0.paths.issuerKey) },
     ])
 

@@ -15,7 +15,7 @@ enum LicenseCommand {
         Field("seats", "seats bought") { .int($0.seats) },
         .money("cost", "their price per period") { $0.cost },
         Field("order", "order reference") { .text($0.orderRef) },
-        Field("purchased_on", "YYYY-MM-DD") { .text($0.purchasedOn) },
+        Field("purchased_on", "YYYY-MM-DD", kind: .date) { .text($0.purchasedOn) },
     ])
 
     static let shape = Shape<Shown>(
@@ -30,21 +30,22 @@ enum LicenseCommand {
             Field("assigned", "seats held") { .int($0.license.assigned) },
             Field("free", "idle seats, or null when unlimited") { .intOr($0.license.freeSeats, "-") },
             .money("cost", "price per period, all purchase lines") { $0.license.cost },
-            Field("period", "billing period") { .text($0.license.period.description) },
+            Field("period", "billing period", kind: .code) { .text($0.license.period.description) },
             Field("per_seat", "priced per seat") { .bool($0.license.perSeat) },
             .money("monthly", "exact monthly equivalent, rounded") { $0.license.monthly },
-            Field("renews_on", "next renewal date or null") { s in
+            Field("renews_on", "next renewal date or null", kind: .date) { s in
                 .text(s.license.nextRenewal(onOrAfter: Time.startOfDay(s.today)).map(Time.day))
             },
             Field("owner", "contract owner or null") { .text($0.license.owner) },
-            Field("status", "active or cancelled") { .text($0.license.status.rawValue) },
-            Field("ends_on", "last day of a cancelled contract") { .text($0.license.endsOn) },
-            Field("notes", "notes") { .text($0.license.notes) },
-            Field("assigned_to", "seat holders") { .list($0.license.holders) },
+            Field("status", "active or cancelled", kind: .code) { .text($0.license.status.rawValue) },
+            Field("ends_on", "last day of a cancelled contract", kind: .date) { .text($0.license.endsOn) },
+            Field("notes", "notes", kind: .text) { .text($0.license.notes) },
+            Field("assigned_to", "seat holders", kind: .text) { .list($0.license.holders) },
             Field("lines", "purchase lines: seats, cost, order, purchased_on (JSON formats)") { s in
                 s.withLines ? .records(s.license.lines.map(lineShape.record)) : nil
             },
-        ], table: ["id", "name", "vendor", "seats", "assigned", "cost", "period", "monthly", "renews_on", "status"])
+        ], table: ["id", "name", "vendor", "seats", "assigned", "cost", "period", "monthly", "renews_on", "status"],
+        keep: ["name", "monthly", "renews_on"], dropFirst: ["cost", "period", "vendor", "assigned"])
 
     /// `license list --user`: each license with that person's monthly cost share.
     static let shareShape = shape.adding(
@@ -52,7 +53,8 @@ enum LicenseCommand {
             .money("share", "with --user: that person's monthly cost share") {
                 Money(minor: $0.license.seatMonthlyExact.rounded, currency: $0.license.currency)
             }
-        ], table: ["id", "name", "vendor", "monthly", "assigned", "share", "renews_on"])
+        ], table: ["id", "name", "vendor", "monthly", "assigned", "share", "renews_on"], keep: ["name", "share", "renews_on"],
+        dropFirst: ["vendor", "assigned", "monthly"])
 
     static let catalogShape = Shape<Licenses.CatalogEntry>([
         Field("name", "license name") { .text($0.name) },
@@ -70,22 +72,22 @@ enum LicenseCommand {
 
     static let dueShape = Shape<Due>(
         [
-            Field("renews_on", "next renewal date or null") { .text(Time.day($0.date)) },
+            Field("renews_on", "next renewal date or null", kind: .date) { .text(Time.day($0.date)) },
             Field("days", "renewals: days until it renews") { .int(Int64(Time.daysBetween(Time.startOfDay($0.today), $0.date))) },
             Field("id", "license id") { .int($0.license.id) },
             Field("name", "license name") { .text($0.license.name) },
             Field("vendor", "vendor name") { .text($0.license.vendor) },
             .money("amount", "renewals: what the renewal charges (the contract's price per period)") { $0.license.cost },
-            Field("period", "billing period") { .text($0.license.period.description) },
+            Field("period", "billing period", kind: .code) { .text($0.license.period.description) },
             Field("seats", "seats paid for, or null when unlimited") { .intOr($0.license.seats, "unlimited") },
             Field("assigned", "seats held") { .int($0.license.assigned) },
             Field("owner", "contract owner or null") { .text($0.license.owner) },
-        ], converts: true)
+        ], keep: ["name", "amount"], dropFirst: ["owner", "assigned", "seats", "vendor", "days", "id", "period"], converts: true)
 
     static let importChangeShape = Shape<LicenseImport.Change>([
-        Field("change", "import --update: add or update") { .text($0.kind.rawValue) },
+        Field("change", "import --update: add or update", kind: .code) { .text($0.kind.rawValue) },
         Field("license", "import --update: the license") { .text($0.license) },
-        Field("what", "import --update: what changes") { .text($0.what) },
+        Field("what", "import --update: what changes", kind: .text) { .text($0.what) },
     ])
 
     static let importShape = Shape<LicenseImport.Outcome>([

@@ -32,7 +32,7 @@ enum LoginCommand {
         Field("ledger_id", "ledger UUID") { .text($0.ledger.id) },
         Field("ledger", "ledger path") { .text($0.ledger.path) },
         Field("token_id", "the token's jti") { .text($0.claims!.id) },
-        Field("expires_at", "RFC 3339 time") { .text($0.claims!.expiresAt) },
+        Field("expires_at", "RFC 3339 time", kind: .date) { .text($0.claims!.expiresAt) },
     ])
 
     static func whoami(_ inv: Invocation) throws {

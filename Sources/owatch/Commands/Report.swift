@@ -12,7 +12,7 @@ enum ReportCommand {
     /// A burn row: its month, its group (with --by), and the month's three amounts.
     static func burnShape(_ by: BurnGrouping) -> Shape<BurnRow> {
         Shape(
-            [Field("month", "YYYY-MM") { .text($0.month.description) }]
+            [Field("month", "YYYY-MM", kind: .date) { .text($0.month.description) }]
                 + (by == .month ? [] : [Field(by.rawValue, "burn --by \(by.rawValue): the group") { .text($0.group) }]) + [
                     .money("contracted", "contract cost (monthly equivalent)") { $0.contracted },
                     .money("observed", "charges seen by scans") { $0.observed },
@@ -69,7 +69,7 @@ enum ReportCommand {
             out += charts.bars(
                 zip(months, perMonth).map { ($0.description, $1, Money(minor: $1, currency: t.contracted.currency).display) })
         }
-        inv.term.out(out)
+        inv.underTable(out)
     }
 
     /// The summary's totals in the base currency, with what stayed apart for want of a rate.
@@ -100,7 +100,7 @@ enum ReportCommand {
 
     static let forecastShape = Shape<ForecastRow>(
         [
-            Field("month", "YYYY-MM") { .text($0.month.description) },
+            Field("month", "YYYY-MM", kind: .date) { .text($0.month.description) },
             .money("licenses", "forecast: contract charges in the month") { $0.licenses },
             .money("unmanaged", "charges matching no license or approved purchase") { $0.unmanaged },
             .money("total", "forecast: licenses plus unmanaged run-rate") { $0.total },
@@ -144,7 +144,7 @@ enum ReportCommand {
                 "\n\(currency.code) next \(months) months: \(Money(minor: try all.checkedSum { $0 }, currency: currency).display)  \(charts.sparkline(all))\n"
             out += charts.bars(mine.map { ($0.month.description, $0.total.minor, $0.total.display) })
         }
-        inv.term.out(out)
+        inv.underTable(out)
     }
 
     static func renewals(_ inv: Invocation) throws {
@@ -162,7 +162,7 @@ enum ReportCommand {
             Field("used_percent", "utilization: seats held as a percentage of seats paid for") { .int($0.usedPercent.map(Int64.init)) },
             .money("monthly", "utilization: the license's monthly cost") { $0.license.monthly },
             .money("idle_monthly", "what the idle seats cost a month") { $0.idleMonthly },
-        ], converts: true)
+        ], keep: ["name", "monthly", "idle_monthly"], dropFirst: ["vendor", "assigned", "used_percent"], converts: true)
 
     static func utilization(_ inv: Invocation) throws {
         let s = inv.session
@@ -185,9 +185,9 @@ enum ReportCommand {
             Field("charges", "shadow: charges seen") { .int($0.charges) },
             .money("observed", "charges seen by scans") { $0.observed },
             .money("monthly", "shadow: the unmanaged run-rate per vendor") { $0.monthly },
-            Field("first_seen", "shadow: the first charge's day") { .text($0.firstSeen) },
-            Field("last_seen", "shadow: the last charge's day") { .text($0.lastSeen) },
-        ], converts: true)
+            Field("first_seen", "shadow: the first charge's day", kind: .date) { .text($0.firstSeen) },
+            Field("last_seen", "shadow: the last charge's day", kind: .date) { .text($0.lastSeen) },
+        ], keep: ["monthly", "last_seen"], dropFirst: ["category", "first_seen", "charges"], converts: true)
 
     static func shadow(_ inv: Invocation) throws {
         let s = inv.session
@@ -205,7 +205,7 @@ enum ReportCommand {
             out += "\nUnmanaged run-rate: \(Money(minor: try mine.checkedSum(\.monthly.minor), currency: currency).display) a month\n"
             out += charts.bars(mine.map { ($0.vendor, $0.monthly.minor, $0.monthly.display) })
         }
-        inv.term.out(out)
+        inv.underTable(out)
     }
 
     /// One person's leave in a year, with the approved requests the holidays would now count differently.
@@ -218,22 +218,23 @@ enum ReportCommand {
     static let leaveShape: Shape<YearOfLeave> = {
         // Days are numbers in JSON and CSV (halves as .5), written the same in tables.
         func days(_ key: String, _ doc: String, _ halves: @escaping @Sendable (YearOfLeave) -> Int) -> Field<YearOfLeave> {
-            Field(key, doc) { .json(.number(Leave.days(halves($0)))) }
+            Field(key, doc, kind: .number) { .json(.number(Leave.days(halves($0)))) }
         }
-        return Shape([
-            Field("user", "leave: who") { .text($0.row.user) },
-            Field("dept", "leave: their department") { .text($0.row.dept) },
-            Field("year", "leave: the year") { .int(Int64($0.year)) },
-            days("allowance", "leave: the year's vacation allowance") { $0.row.balance.allowance },
-            days("taken", "leave: vacation days taken") { $0.row.balance.taken },
-            days("pending", "leave: vacation days pending") { $0.row.balance.pending },
-            days("remaining", "leave: days left this year") { $0.row.balance.remaining },
-            days("sick", "leave: sick days") { $0.row.sick },
-            days("unpaid", "leave: unpaid days") { $0.row.unpaid },
-            Field("would_change", "leave: approved requests the current holidays would count differently") { y in
-                .list(y.drift.map { "#\($0.id): \(Leave.days($0.approved)) → \(Leave.days($0.now)) days" })
-            },
-        ])
+        return Shape(
+            [
+                Field("user", "leave: who") { .text($0.row.user) },
+                Field("dept", "leave: their department") { .text($0.row.dept) },
+                Field("year", "leave: the year") { .int(Int64($0.year)) },
+                days("allowance", "leave: the year's vacation allowance") { $0.row.balance.allowance },
+                days("taken", "leave: vacation days taken") { $0.row.balance.taken },
+                days("pending", "leave: vacation days pending") { $0.row.balance.pending },
+                days("remaining", "leave: days left this year") { $0.row.balance.remaining },
+                days("sick", "leave: sick days") { $0.row.sick },
+                days("unpaid", "leave: unpaid days") { $0.row.unpaid },
+                Field("would_change", "leave: approved requests the current holidays would count differently", kind: .text) { y in
+                    .list(y.drift.map { "#\($0.id): \(Leave.days($0.approved)) → \(Leave.days($0.now)) days" })
+                },
+            ], keep: ["remaining"], dropFirst: ["would_change", "dept", "year"])
     }()
 
     static func leave(_ inv: Invocation) throws {
@@ -250,16 +251,19 @@ enum ReportCommand {
         }
     }
 
-    static let reclaimShape = Shape<ReclaimRow>([
-        Field("license", "reclaim: the license") { .text($0.license.name) },
-        Field("reason", "reclaim: orphaned, inactive or idle") { .text($0.reason.rawValue) },
-        Field("user", "reclaim: who holds the seats") { .text($0.user) },
-        Field("seats", "reclaim: how many seats the row names") { .int($0.seats) },
-        Field("last_active", "reclaim: the holder's last use, from usage import") { .text($0.lastActive) },
-        Field("why", "reclaim: offboarded, suspended, not in the directory, last used …, never assigned") { .text($0.why) },
-        .money("monthly", "reclaim: what the seats cost a month") { $0.monthly },
-        .money("yearly", "reclaim: what the seats cost a year") { $0.yearly },
-    ])
+    static let reclaimShape = Shape<ReclaimRow>(
+        [
+            Field("license", "reclaim: the license") { .text($0.license.name) },
+            Field("reason", "reclaim: orphaned, inactive or idle", kind: .code) { .text($0.reason.rawValue) },
+            Field("user", "reclaim: who holds the seats") { .text($0.user) },
+            Field("seats", "reclaim: how many seats the row names") { .int($0.seats) },
+            Field("last_active", "reclaim: the holder's last use, from usage import", kind: .date) { .text($0.lastActive) },
+            Field("why", "reclaim: offboarded, suspended, not in the directory, last used …, never assigned", kind: .text) {
+                .text($0.why)
+            },
+            .money("monthly", "reclaim: what the seats cost a month") { $0.monthly },
+            .money("yearly", "reclaim: what the seats cost a year") { $0.yearly },
+        ], keep: ["user", "monthly"], dropFirst: ["last_active", "yearly"])
 
     /// Totals per currency of what the rows would save: monthly and yearly.
     static func reclaimTotals(_ rows: [ReclaimRow]) throws -> String {
@@ -286,7 +290,7 @@ enum ReportCommand {
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         let sum = try Summary.compute(s.db, today: s.now, base: base)
         warnMissingRates(inv, base)
-        inv.emit(sum, as: summaryShape, inTable: { inv.term.out(summaryText(s.ledger.org, sum)) })
+        inv.emit(sum, as: summaryShape, inTable: { inv.underTable(summaryText(s.ledger.org, sum)) })
     }
 
     /// The summary for programs: its amounts as lists of {amount, amount_minor, currency}.
@@ -299,7 +303,7 @@ enum ReportCommand {
                     }))
         }
         return Shape([
-            Field("month", "YYYY-MM") { .text($0.month.description) },
+            Field("month", "YYYY-MM", kind: .date) { .text($0.month.description) },
             Field("burn", "summary: this month's burn per currency") { sum in
                 .json(
                     .array(

@@ -6,22 +6,25 @@ enum RequestCommand {
     static let shape = Shape<Request>(
         [
             Field("id", "request id") { .int($0.id) },
-            Field("kind", "software, leave or purchase") { .text($0.kind.rawValue) },
-            Field("status", "pending, approved, rejected or cancelled") { .text($0.status.rawValue) },
+            Field("kind", "software, leave or purchase", kind: .code) { .text($0.kind.rawValue) },
+            Field("status", "pending, approved, rejected or cancelled", kind: .code) { .text($0.status.rawValue) },
             Field("requester", "who asked") { .text($0.requester) },
-            Field("summary", "what was asked for") { .text($0.summary) },
+            Field("summary", "what was asked for", kind: .text) { .text($0.summary) },
             .money("cost", "price, if any") { $0.cost },
-            Field("reason", "why") { .text($0.reason) },
-            Field("leave_from", "leave: first day") { .text($0.leaveFrom) },
-            Field("leave_to", "leave: last day") { .text($0.leaveTo) },
-            Field("leave_type", "vacation, sick or unpaid") { .text($0.leaveType?.rawValue) },
-            Field("days", "leave: working days") { r in r.leaveHalfDays.map { .json(.number(Leave.days(Int($0)))) } ?? .text(nil) },
+            Field("reason", "why", kind: .text) { .text($0.reason) },
+            Field("leave_from", "leave: first day", kind: .date) { .text($0.leaveFrom) },
+            Field("leave_to", "leave: last day", kind: .date) { .text($0.leaveTo) },
+            Field("leave_type", "vacation, sick or unpaid", kind: .code) { .text($0.leaveType?.rawValue) },
+            Field("days", "leave: working days", kind: .number) { r in
+                r.leaveHalfDays.map { .json(.number(Leave.days(Int($0)))) } ?? .text(nil)
+            },
             Field("license", "software: the license the seat came from") { .text($0.license) },
-            Field("created_at", "RFC 3339") { .text($0.createdAt) },
-            Field("decided_at", "RFC 3339") { .text($0.decidedAt) },
+            Field("created_at", "RFC 3339", kind: .date) { .text($0.createdAt) },
+            Field("decided_at", "RFC 3339", kind: .date) { .text($0.decidedAt) },
             Field("decided_by", "the admin who decided") { .text($0.decidedBy) },
-            Field("note", "the decision's note or reason") { .text($0.note) },
-        ], table: ["id", "kind", "status", "requester", "summary", "cost", "created_at", "decided_by"])
+            Field("note", "the decision's note or reason", kind: .text) { .text($0.note) },
+        ], table: ["id", "kind", "status", "requester", "summary", "cost", "created_at", "decided_by"], keep: ["summary", "cost"],
+        dropFirst: ["decided_by", "created_at"])
 
     static func report(_ inv: Invocation, _ outcome: RequestOutcome) {
         for w in outcome.warnings { inv.warn(w) }

@@ -6,21 +6,21 @@ enum ScanCommand {
     static let findingShape = Shape<Finding>(
         [
             Field("id", "finding id") { .int($0.id) },
-            Field("kind", FindingKind.allCases.map(\.rawValue).joined(separator: ", ")) { .text($0.kind.rawValue) },
-            Field("status", "open, adopted, ignored or resolved") { .text($0.status.rawValue) },
+            Field("kind", FindingKind.allCases.map(\.rawValue).joined(separator: ", "), kind: .code) { .text($0.kind.rawValue) },
+            Field("status", "open, adopted, ignored or resolved", kind: .code) { .text($0.status.rawValue) },
             Field("vendor", "vendor name") { .text($0.vendor) },
             Field("license", "the license concerned") { .text($0.license) },
             .money("amount", "the amount charged") { $0.amount },
             .money("monthly", "monthly estimate or cost") { $0.monthly },
-            Field("summary", "what was found") { .text($0.summary) },
-            Field("created_at", "RFC 3339") { .text($0.createdAt) },
-            Field("note", "why it was ignored, or what resolved it") { .text($0.note) },
+            Field("summary", "what was found", kind: .text) { .text($0.summary) },
+            Field("created_at", "RFC 3339", kind: .date) { .text($0.createdAt) },
+            Field("note", "why it was ignored, or what resolved it", kind: .text) { .text($0.note) },
             Field("charge_id", "the charge it is about (see owatch charge show), or null") { .int($0.chargeID) },
             Field(
                 "currency_assumed",
                 "true when the document named no currency (nor did its sender's country): the amount is in the ledger's currency, assumed; scan inspect says why"
             ) { .bool($0.currencyAssumed) },
-        ], table: ["id", "kind", "vendor", "amount", "monthly", "summary"])
+        ], table: ["id", "kind", "vendor", "amount", "monthly", "summary"], keep: ["amount", "monthly", "summary"], dropFirst: ["vendor"])
 
     /// What a scan did, for programs; the findings only for those who may read them.
     struct Run {
@@ -45,14 +45,17 @@ enum ScanCommand {
         },
     ])
 
-    static let sourceShape = Shape<ScanSource>([
-        Field("id", "source list: source id") { .int($0.id) },
-        Field("kind", "source list: " + SourceKind.allCases.map(\.rawValue).joined(separator: ", ")) { .text($0.kind.rawValue) },
-        Field("path", "source list: the file or folder read") { .text($0.path) },
-        Field("map", "source list: its statement column map, or null") { .text($0.map) },
-        Field("last_scan", "source list: when it was last scanned, RFC 3339") { .text($0.lastScan) },
-        Field("skipped", "items passed over (malformed, too large, too slow), never read again") { .int($0.skippedItems) },
-    ])
+    static let sourceShape = Shape<ScanSource>(
+        [
+            Field("id", "source list: source id") { .int($0.id) },
+            Field("kind", "source list: " + SourceKind.allCases.map(\.rawValue).joined(separator: ", "), kind: .code) {
+                .text($0.kind.rawValue)
+            },
+            Field("path", "source list: the file or folder read") { .text($0.path) },
+            Field("map", "source list: its statement column map, or null", kind: .text) { .text($0.map) },
+            Field("last_scan", "source list: when it was last scanned, RFC 3339", kind: .date) { .text($0.lastScan) },
+            Field("skipped", "items passed over (malformed, too large, too slow), never read again") { .int($0.skippedItems) },
+        ], keep: ["path"], dropFirst: ["map", "skipped"])
 
     /// `scan inspect`: a message as owatch reads it.
     struct Inspected {
@@ -65,7 +68,7 @@ enum ScanCommand {
     static let inspectedShape = Shape<Inspected>([
         Field("subject", "inspect: the message's Subject") { .text($0.message.subject) },
         Field("from", "inspect: its From") { .text($0.message.from) },
-        Field("date", "inspect: its Date") { .text($0.message.date) },
+        Field("date", "inspect: its Date", kind: .date) { .text($0.message.date) },
         Field("message_id", "inspect: its Message-ID") { .text($0.message.messageID) },
         Field("parts", "inspect: the MIME types of its parts") { .list($0.types) },
         Field("texts", "inspect: the decoded texts (text parts and PDF attachments)") { .list($0.texts) },
@@ -82,7 +85,7 @@ enum ScanCommand {
         Field("currency_note", "inspect: why the currency was assumed") { .text($0.receipt.currencyAssumed) },
         Field("invoice_no", "inspect: the invoice number") { .text($0.receipt.invoiceNo) },
         Field("period", "inspect: the billing period it names") { .text($0.receipt.period?.description) },
-        Field("trial_ends", "inspect: a trial's last day") { .text($0.receipt.trialEnds) },
+        Field("trial_ends", "inspect: a trial's last day", kind: .date) { .text($0.receipt.trialEnds) },
         Field("is_charge", "inspect: true when it is a charge") { .bool($0.receipt.isCharge) },
         Field("not_a_charge", "inspect: why it is not a charge") { .text($0.receipt.notACharge) },
         Field("forwarded_by", ChargeCommand.shape.field("forwarded_by").doc) { .text($0.receipt.forwardedBy) },

@@ -3,16 +3,17 @@ import OWCLI
 import OWKit
 
 enum UserCommand {
-    static let shape = Shape<User>([
-        Field("name", "user name") { .text($0.name) },
-        Field("role", "admin, employee or scanner") { .text($0.role.rawValue) },
-        Field("dept", "department or null") { .text($0.dept) },
-        Field("email", "email or null") { .text($0.email) },
-        Field("status", "active or offboarded") { .text($0.status.rawValue) },
-        Field("created_at", "RFC 3339 time") { .text($0.createdAt) },
-        Field("offboarded_at", "RFC 3339 time or null") { .text($0.offboardedAt) },
-        Field("full_name", "the person's full name or null") { .text($0.fullName) },
-    ])
+    static let shape = Shape<User>(
+        [
+            Field("name", "user name") { .text($0.name) },
+            Field("role", "admin, employee or scanner", kind: .code) { .text($0.role.rawValue) },
+            Field("dept", "department or null") { .text($0.dept) },
+            Field("email", "email or null") { .text($0.email) },
+            Field("status", "active or offboarded", kind: .code) { .text($0.status.rawValue) },
+            Field("created_at", "RFC 3339 time", kind: .date) { .text($0.createdAt) },
+            Field("offboarded_at", "RFC 3339 time or null", kind: .date) { .text($0.offboardedAt) },
+            Field("full_name", "the person's full name or null") { .text($0.fullName) },
+        ], keep: ["name", "role"], dropFirst: ["offboarded_at", "created_at", "full_name", "dept", "email"])
 
     /// A token just issued, and the file it went to (nil: it is printed).
     struct Issued {
@@ -25,12 +26,12 @@ enum UserCommand {
         $0.file == nil ? .text($0.token.text) : nil
     }
     static let tokenUser = Field<Issued>("user", "user name") { .text($0.token.claims.subject) }
-    static let tokenID = Field<Issued>("jti", "token id") { .text($0.token.claims.id) }
-    static let tokenExpiry = Field<Issued>("expires_at", "RFC 3339") { .text($0.token.claims.expiresAt) }
+    static let tokenID = Field<Issued>("jti", "token id", kind: .code) { .text($0.token.claims.id) }
+    static let tokenExpiry = Field<Issued>("expires_at", "RFC 3339", kind: .date) { .text($0.token.claims.expiresAt) }
 
     static let issuedShape = Shape([tokenUser, tokenID, tokenExpiry, tokenFile, tokenText])
     static let tokenFilesShape = Shape([
-        tokenUser, Field("role", "role at issue") { .text($0.token.claims.role.rawValue) }, tokenID, tokenExpiry, tokenFile,
+        tokenUser, Field("role", "role at issue", kind: .code) { .text($0.token.claims.role.rawValue) }, tokenID, tokenExpiry, tokenFile,
     ])
 
     struct Added {
@@ -40,7 +41,7 @@ enum UserCommand {
 
     static let addedShape = shape.pulledBack { (a: Added) in a.user }.adding(
         [tokenFile, tokenText].map { $0.pulledBack { (a: Added) in a.issued } } + [
-            Field("token_expires_at", "user add: RFC 3339 time the token expires") { .text($0.issued.token.claims.expiresAt) }
+            Field("token_expires_at", "user add: RFC 3339 time the token expires", kind: .date) { .text($0.issued.token.claims.expiresAt) }
         ])
 
     struct Detail {
@@ -65,12 +66,15 @@ enum UserCommand {
         },
     ])
 
-    static let syncShape = Shape<DirectorySync.Change>([
-        Field("change", "user sync: add, email, dept, name, offboard, missing, kept or ambiguous") { .text($0.kind.rawValue) },
-        Field("user", "user name") { .text($0.user) },
-        Field("email", "email or null") { .text($0.email) },
-        Field("what", "user sync: what changes") { .text($0.what) },
-    ])
+    static let syncShape = Shape<DirectorySync.Change>(
+        [
+            Field("change", "user sync: add, email, dept, name, offboard, missing, kept or ambiguous", kind: .code) {
+                .text($0.kind.rawValue)
+            },
+            Field("user", "user name") { .text($0.user) },
+            Field("email", "email or null") { .text($0.email) },
+            Field("what", "user sync: what changes", kind: .text) { .text($0.what) },
+        ], keep: ["user", "what"])
 
     static func add(_ inv: Invocation) throws {
         guard let roleText = inv.value("role") else {

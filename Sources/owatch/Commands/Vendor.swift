@@ -2,13 +2,14 @@ import OWCLI
 import OWKit
 
 enum VendorCommand {
-    static let shape = Shape<Vendor>([
-        Field("name", "vendor name") { .text($0.name) },
-        Field("category", "category") { .text($0.category) },
-        Field("domains", "billing sender domains") { .list($0.domains) },
-        Field("aliases", "other names") { .list($0.aliases) },
-        Field("source", "builtin or local") { .text($0.source) },
-    ])
+    static let shape = Shape<Vendor>(
+        [
+            Field("name", "vendor name") { .text($0.name) },
+            Field("category", "category") { .text($0.category) },
+            Field("domains", "billing sender domains", kind: .text) { .list($0.domains) },
+            Field("aliases", "other names", kind: .text) { .list($0.aliases) },
+            Field("source", "builtin or local", kind: .code) { .text($0.source) },
+        ], dropFirst: ["aliases", "source"])
 
     static func list(_ inv: Invocation) throws {
         inv.emit(try Vendors.list(inv.session.db, category: inv.value("category")), as: shape)
