@@ -455,6 +455,17 @@ enum Schema {
         // row taking either past `LedgerTotals.cap`, so no sum over them (the spend_monthly
         // triggers, report aggregates) can overflow 64 bits (issue 29).
         { db in try LedgerTotals.migrate(db) },
+        // 12: what a directory export says a person is, beyond the address: the directory's own id
+        // for them (matched before the e-mail, so a changed address is an e-mail change, issue 29)
+        // and whether they are a guest of the office rather than one of its people (issue 33).
+        { db in
+            try db.execute(
+                """
+                ALTER TABLE users ADD COLUMN directory_id TEXT;   -- 'entra:<objectId>', 'google:<Employee ID>', 'okta:<id>', 'scim:<id>'
+                ALTER TABLE users ADD COLUMN guest INTEGER NOT NULL DEFAULT 0 CHECK (guest IN (0, 1));
+                CREATE UNIQUE INDEX users_by_directory_id ON users(directory_id) WHERE directory_id IS NOT NULL;
+                """)
+        },
     ]
 
     static var currentVersion: Int { migrations.count }
