@@ -496,7 +496,8 @@ public enum DirectorySync {
                         Change(
                             kind: .offer, user: users[i].name, email: p.email,
                             what: "line \(p.line): \(who) may be \(users[i].name), who has no e-mail here; not added. "
-                                + "If so: owatch user sync FILE --match \(users[i].name)=\(p.email) (or owatch user edit \(users[i].name) --email \(p.email))"
+                                + "If so: owatch user sync FILE --match \(users[i].name)=\(p.email) (or owatch user edit \(users[i].name) --email \(p.email)); "
+                                + "if not, give \(users[i].name) their own address (owatch user edit \(users[i].name) --email ADDRESS) and the row is added"
                         ))
                 }
                 assigned[k] = -1  // offered: not added either
