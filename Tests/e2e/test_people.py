@@ -3,8 +3,11 @@ usage import from vendors' exports, reclaiming seats, and the findings that name
 exports are written here with the vendors' documented header rows, a few dozen people each."""
 import datetime
 import json
+import subprocess
 
 import pytest
+
+from conftest import BIN, Result
 
 TODAY = datetime.date.today()
 
@@ -27,6 +30,18 @@ def google_export(rows):
     return ("\ufeff" + "\r\n".join([GOOGLE_HEADER] + rows) + "\r\n").encode("utf-8")
 
 
+def at(o, days, *args, rc=0):
+    """owatch run `days` from today (negative: before), through faketime."""
+    token = o.home / f"at{days}.token"
+    if days < 0 and not token.exists():   # a token valid then, minted then with the issuer key
+        subprocess.run(["faketime", "-f", f"{days:+d}d", BIN, "--key", o.key, "user", "token", "alice", "--out", token],
+                       cwd=o.home, env=o.env, check=True, capture_output=True)
+    cmd = ["faketime", "-f", f"{days:+d}d", BIN] + (["--token", token] if days < 0 else []) + [str(a) for a in args]
+    r = Result(subprocess.run(cmd, cwd=o.home, env=o.env, capture_output=True, text=True, timeout=60))
+    assert r.rc == rc, r
+    return r
+
+
 def people(o):
     return {u["name"]: u for u in o.ok("user", "list", "--json").json()}
 
@@ -47,9 +62,11 @@ def staffed(office):
     office.ok("user", "add", "dave", "--role", "employee", "--email", "dave.old@acme.example", "--full-name", "Dave Miller")
     office.ok("user", "add", "erin", "--role", "employee", "--email", "erin@acme.example")
     office.ok("user", "add", "cron", "--role", "scanner")
-    office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "10", "--cost", "8.75", "--per-seat",
-              "--assign", "bob", "--assign", "carol", "--assign", "erin")
-    office.ok("license", "add", "Figma", "--vendor", "figma", "--seats", "2", "--cost", "540", "--period", "yearly", "--assign", "carol")
+    # The seats were given 100 days ago: a seat is judged inactive only once usage.inactive has passed since then (issue 33).
+    at(office, -100, "license", "add", "Slack", "--vendor", "slack", "--seats", "10", "--cost", "8.75", "--per-seat",
+       "--assign", "bob", "--assign", "carol", "--assign", "erin")
+    at(office, -100, "license", "add", "Figma", "--vendor", "figma", "--seats", "2", "--cost", "540", "--period", "yearly",
+       "--assign", "carol")
     return office
 
 
@@ -214,7 +231,7 @@ def test_a_sync_after_a_day_or_an_outside_edit_refreshes_every_seat(staffed):
     # Findings counted yesterday: a seat may have crossed the threshold overnight.
     o.sql("UPDATE usage SET last_active = '2000-01-01' WHERE user_id = (SELECT id FROM users WHERE name = 'carol') AND license_id = "
           "(SELECT id FROM licenses WHERE name = 'Figma')")
-    o.sql("INSERT INTO usage(license_id, user_id, last_active, source, imported_at) SELECT l.id, u.id, '2000-01-01', 'generic', '2026-01-01' "
+    o.sql(f"INSERT INTO usage(license_id, user_id, last_active, source, imported_at) SELECT l.id, u.id, '2000-01-01', 'generic', '{TODAY}T09:00:00Z' "
           "FROM licenses l, users u WHERE l.name = 'Figma' AND u.name = 'carol'")
     o.sql(f"INSERT OR REPLACE INTO meta(key, value) VALUES ('seat_findings.current', '{ago(61)}')")
     sync(o, "g2.csv", google_export(rows[:3] + [google_row("Dave", "Miller", "dave.old@acme.example", dept="ops")]))   # a change

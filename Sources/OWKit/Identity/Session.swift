@@ -147,12 +147,16 @@ public final class Session {
 /// Creating a ledger and installing tokens: the steps before there is a session.
 public enum Setup {
     /// `owatch init`: a new ledger, issuer key, first admin and that admin's token file.
-    public static func initialize(paths: Paths, org: String, admin: String, currency: Currency, now: Date = Date()) throws -> (
-        Ledger, IssuedToken
-    ) {
+    public static func initialize(
+        paths: Paths, org: String, admin: String, email: String? = nil, fullName: String? = nil, currency: Currency, now: Date = Date()
+    ) throws -> (Ledger, IssuedToken) {
         let org = org.trimmed(.whitespacesAndNewlines)
         guard !org.isEmpty, org.count <= 200 else { throw OWError.usage("--org needs the organisation's name") }
         try Users.validateName(admin)
+        // The admin's address and name, so the first directory sync finds them (issue 33).
+        let email = email?.trimmed(.whitespaces).lowercased()
+        if let email { try Users.validateEmail(email) }
+        if let fullName { try Users.validateFullName(fullName) }
         let code = currency.code
         // Check every path before creating anything, so a refusal leaves nothing behind.
         if FileSystem.exists(paths.ledger) {
@@ -175,7 +179,7 @@ public enum Setup {
             let actor = Actor(name: admin, role: .admin)
             let token: IssuedToken = try ledger.db.write {
                 try Issuer.register(key.publicKey, in: ledger.db, now: now)
-                let user = try Users.insert(ledger.db, name: admin, role: .admin, dept: nil, email: nil, now: now)
+                let user = try Users.insert(ledger.db, name: admin, role: .admin, dept: nil, email: email, fullName: fullName, now: now)
                 try AuditLog.append(
                     ledger.db, actor: actor, action: "ledger.init", object: "ledger:\(ledger.id)",
                     details: .obj([("org", .string(org)), ("currency", .string(code)), ("kid", .string(key.publicKey.keyID))]), now: now)

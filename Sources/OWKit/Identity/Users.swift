@@ -21,12 +21,16 @@ public struct User: Sendable {
     /// directory's last sign-in.
     public let directoryStatus: String?
     public let lastSignIn: String?
+    /// The directory's own id for the person (`entra:…`, `google:…`, `okta:…`, `scim:…`), from a sync.
+    public let directoryID: String?
+    /// A guest of the office (an Entra B2B guest, say), synced only with `--include-guests`: no leave allowance.
+    public let isGuest: Bool
 }
 
 extension User: FetchableRow {
     public static let selection =
         "users.id, users.name, users.role, users.dept, users.email, users.full_name, users.status, users.created_at, "
-        + "users.offboarded_at, users.directory_status, users.last_sign_in"
+        + "users.offboarded_at, users.directory_status, users.last_sign_in, users.directory_id, users.guest"
 
     public init(row: Row) throws {
         id = try row.integer(0)
@@ -40,6 +44,8 @@ extension User: FetchableRow {
         offboardedAt = try row.optionalText(8)
         directoryStatus = try row.optionalText(9)
         lastSignIn = try row.optionalText(10)
+        directoryID = try row.optionalText(11)
+        isGuest = try row.integer(12) != 0
     }
 
     public var isActive: Bool { status == .active }
@@ -128,10 +134,13 @@ public enum Users {
         var email: String?
         var fullName: String?
         var directory: (status: String, lastSignIn: String?)?
+        /// From a sync: the directory's id for the person, and whether they are a guest ("1") or not ("0").
+        var directoryID: String?
+        var guest: String?
     }
 
     /// The columns an `Edit` can set.
-    private static let editable = ["dept", "email", "full_name", "directory_status", "last_sign_in"]
+    private static let editable = ["dept", "email", "full_name", "directory_status", "last_sign_in", "directory_id", "guest"]
 
     /// Sets the details that differ and returns them per edit, for the caller's audit event:
     /// `user edit` records one per person, `user sync` all of its edits in one. Rows are staged
@@ -144,7 +153,7 @@ public enum Users {
         try db.execute(
             """
             CREATE TEMP TABLE IF NOT EXISTS user_edits(id INTEGER PRIMARY KEY, mask INTEGER NOT NULL,
-                dept TEXT, email TEXT, full_name TEXT, directory_status TEXT, last_sign_in TEXT);
+                dept TEXT, email TEXT, full_name TEXT, directory_status TEXT, last_sign_in TEXT, directory_id TEXT, guest INTEGER);
             DELETE FROM temp.user_edits;
             """)
         var staged: [SQLValue] = []
@@ -168,6 +177,8 @@ public enum Users {
                 set(3, directory.status, u.directoryStatus, audited: false)
                 set(4, directory.lastSignIn, u.lastSignIn, audited: false)
             }
+            set(5, edit.directoryID, u.directoryID)
+            set(6, edit.guest, u.isGuest ? "1" : "0")
             audited.append(changes)
             guard mask != 0 else { continue }
             staged.append(.int(u.id))
@@ -222,15 +233,18 @@ public enum Users {
     /// Inserts a user; must run inside a write transaction.
     static func insert(
         _ db: Database, name: String, role: Role, dept: String?, email: String?, fullName: String? = nil,
-        directory: (status: String, lastSignIn: String?)? = nil, now: Date
+        directory: (status: String, lastSignIn: String?)? = nil, directoryID: String? = nil, guest: Bool = false, now: Date
     ) throws -> User {
         try validateName(name)
         if let email { try validateEmail(email) }
         if let fullName { try validateFullName(fullName) }
         if try find(db, name) != nil { throw OWError.refused("user '\(name)' already exists") }
         try db.run(
-            "INSERT INTO users(name, role, dept, email, full_name, directory_status, last_sign_in, created_at) VALUES (?,?,?,?,?,?,?,?)",
-            name, role.rawValue, dept, email, fullName, directory?.status, directory?.lastSignIn, Time.rfc3339(now))
+            """
+            INSERT INTO users(name, role, dept, email, full_name, directory_status, last_sign_in, directory_id, guest, created_at)
+            VALUES (?,?,?,?,?,?,?,?,?,?)
+            """,
+            name, role.rawValue, dept, email, fullName, directory?.status, directory?.lastSignIn, directoryID, guest, Time.rfc3339(now))
         return try db.fetchOne(User.self, "SELECT \(User.selection) FROM users WHERE id = ?", db.lastInsertRowID)!
     }
 

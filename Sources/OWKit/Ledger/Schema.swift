@@ -510,6 +510,23 @@ enum Schema {
 
                 """ + triggers)
         },
+        // 13: what a directory export says a person is, beyond the address: the directory's own id
+        // for them (matched before the e-mail, so a changed address is an e-mail change, issue 29)
+        // and whether they are a guest of the office rather than one of its people (issue 33).
+        // Adds only what is missing: a ledger taken back to an older version keeps its columns.
+        { db in
+            let columns = Set(try db.query("SELECT name FROM pragma_table_info('users')").map { try $0.text(0) })
+            var sql = ""
+            if !columns.contains("directory_id") {
+                // 'entra:<objectId>', 'google:<Employee ID>', 'okta:<id>', 'scim:<id>'; NULL: none known
+                sql += "ALTER TABLE users ADD COLUMN directory_id TEXT;\n"
+            }
+            if !columns.contains("guest") {
+                sql += "ALTER TABLE users ADD COLUMN guest INTEGER NOT NULL DEFAULT 0 CHECK (guest IN (0, 1));\n"
+            }
+            sql += "CREATE UNIQUE INDEX IF NOT EXISTS users_by_directory_id ON users(directory_id) WHERE directory_id IS NOT NULL;"
+            try db.execute(sql)
+        },
     ]
 
     static var currentVersion: Int { migrations.count }

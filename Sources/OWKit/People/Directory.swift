@@ -16,6 +16,16 @@ public struct DirectoryPerson: Sendable {
     public let status: Status
     /// YYYY-MM-DD of the last sign-in the directory knows, nil for never or not given.
     public let lastSignIn: String?
+    /// The directory's own id for the person, namespaced by format (`entra:…`), where the export carries one.
+    public var directoryID: String? = nil
+    public enum Kind: String, Sendable {
+        case member
+        /// Entra's userType Guest (a `#EXT#` address), SCIM's userType Guest or External.
+        case guest
+        /// Not a person: a directory-sync or service account.
+        case service
+    }
+    public var kind: Kind = .member
 }
 
 /// The directory exports `user sync` reads, recognised by their header row.
@@ -26,8 +36,47 @@ public enum DirectoryFormat: String, CaseIterable, Sendable {
     static let googleColumns = (
         first: "first name [required]", last: "last name [required]", email: "email address [required]",
         status: "status [read only]", signIn: "last sign in [read only]", orgUnit: "org unit path [required]",
-        dept: "department"
+        dept: "department", employeeID: "employee id"
     )
+
+    /// What the directory's id for a person is called in each CSV export (Google's is the
+    /// organisation's own Employee ID, which stays when an address changes); nil: none.
+    func idColumns() -> [String] {
+        switch self {
+        case .google: return [DirectoryFormat.googleColumns.employeeID]
+        case .entra: return ["objectid", "id"]
+        case .okta: return ["id"]
+        case .scim, .csv: return []
+        }
+    }
+
+    /// A person's directory id as owatch keeps it: the format's name first, so ids of two directories never meet.
+    func directoryID(_ raw: String?) -> String? {
+        guard let raw = raw?.trimmed(.whitespaces), !raw.isEmpty, raw.count <= 200 else { return nil }
+        // Entra and SCIM ids are GUIDs, written in either case.
+        let id = self == .entra ? raw.lowercased() : raw
+        return "\(rawValue):\(id)"
+    }
+}
+
+extension DirectoryPerson {
+    /// Service and directory-sync accounts, by the names directories give them: Entra Connect's
+    /// `Sync_SERVER_…@` and "On-Premises Directory Synchronization Service Account", `svc-…@`,
+    /// `noreply@`. Not people: never added by a sync.
+    static func looksLikeService(email: String, name: String?) -> Bool {
+        let local = email.split(separator: "@").first.map { $0.lowercased() } ?? ""
+        if ["sync_", "svc-", "svc_", "svc.", "service-account", "serviceaccount"].contains(where: { local.hasPrefix($0) }) { return true }
+        if ["noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon", "postmaster"].contains(local) { return true }
+        return name?.lowercased().contains("service account") == true
+    }
+
+    /// Entra's guests: userType Guest, or an invited address (`…#EXT#@tenant.onmicrosoft.com`).
+    static func kind(email: String, upn: String?, name: String?, type: String?) -> Kind {
+        let t = type?.trimmed(.whitespaces).lowercased() ?? ""
+        if t == "guest" || t == "external" || (upn ?? email).lowercased().contains("#ext#") { return .guest }
+        if t == "service" || t == "service account" || looksLikeService(email: email, name: name) { return .service }
+        return .member
+    }
 }
 
 /// `owatch user sync`: the directory export against the ledger's people, as one diff applied in
@@ -35,7 +84,7 @@ public enum DirectoryFormat: String, CaseIterable, Sendable {
 /// name (or user name) unique on both sides, never guessed between namesakes; admins and scanners are never
 /// offboarded by a sync; running the same export twice changes nothing the second time.
 public enum DirectorySync {
-    public enum ChangeKind: String, Sendable { case add, email, dept, name, offboard, missing, kept, ambiguous }
+    public enum ChangeKind: String, Sendable { case add, email, dept, name, guest, offboard, missing, kept, ambiguous, offer }
 
     public struct Change: Sendable {
         public let kind: ChangeKind
@@ -51,6 +100,21 @@ public enum DirectorySync {
         public var dryRun = false
         public var freedSeats = 0
         public var monthlySaving: [Money] = []
+        /// Rows not brought in: service accounts, and guests without `includeGuests`.
+        public var skipped: [DirectoryPerson] = []
+    }
+
+    /// What the admin says beyond the export: sync guests (as guests), and rows that are people
+    /// already here (`--match NAME=ADDRESS`, the answer to an offer).
+    public struct Options: Sendable {
+        public var offboardMissing = false
+        public var includeGuests = false
+        public var matches: [(user: String, email: String)] = []
+        public init(offboardMissing: Bool = false, includeGuests: Bool = false, matches: [(user: String, email: String)] = []) {
+            self.offboardMissing = offboardMissing
+            self.includeGuests = includeGuests
+            self.matches = matches
+        }
     }
 
     // MARK: Reading the exports
@@ -80,11 +144,19 @@ public enum DirectorySync {
             people = try readCSV(records, names: names, format: f, problems: &problems)
         }
         var seen: [String: Int] = [:]
+        var seenIDs: [String: Int] = [:]
         for p in people {
             if let first = seen[p.email] {
                 problems.append("line \(p.line): \(p.email) is already on line \(first)")
             } else {
                 seen[p.email] = p.line
+            }
+            if let id = p.directoryID {
+                if let first = seenIDs[id] {
+                    problems.append("line \(p.line): the directory id \(id.prefix(80)) is already on line \(first)")
+                } else {
+                    seenIDs[id] = p.line
+                }
             }
             if let n = p.fullName, (try? Users.validateFullName(n)) == nil {
                 problems.append("line \(p.line): the name is not 1-200 characters on one line")
@@ -151,6 +223,8 @@ public enum DirectorySync {
         }
         // Entra's download keeps the UPN when mail is empty.
         let upn = format == .entra ? column("userprincipalname") : nil
+        let idColumn = format.idColumns().lazy.compactMap { names.firstIndex(of: $0) }.first
+        let typeColumn = format == .entra ? column("usertype") : nil
         guard let email else { throw OWError.badData("the \(format.rawValue) export has no e-mail column") }
         var out: [DirectoryPerson] = []
         out.reserveCapacity(records.count)
@@ -172,10 +246,12 @@ public enum DirectorySync {
                 continue
             }
             let name = full.compactMap(field).joined(separator: " ")
-            out.append(
-                DirectoryPerson(
-                    line: r.line, email: address, fullName: name.isEmpty ? nil : name, dept: field(dept), status: s,
-                    lastSignIn: field(signIn).flatMap(UsageDates.day)))
+            var person = DirectoryPerson(
+                line: r.line, email: address, fullName: name.isEmpty ? nil : name, dept: field(dept), status: s,
+                lastSignIn: field(signIn).flatMap(UsageDates.day))
+            person.directoryID = format.directoryID(field(idColumn))
+            person.kind = DirectoryPerson.kind(email: address, upn: field(upn), name: person.fullName, type: field(typeColumn))
+            out.append(person)
         }
         return out
     }
@@ -208,10 +284,12 @@ public enum DirectorySync {
                     continue
                 }
                 let name = [p?["firstName"]?.stringValue, p?["lastName"]?.stringValue].compactMap { $0 }.joined(separator: " ")
-                out.append(
-                    DirectoryPerson(
-                        line: line, email: address, fullName: name.isEmpty ? nil : name, dept: p?["department"]?.stringValue,
-                        status: s, lastSignIn: item["lastLogin"]?.stringValue.flatMap(UsageDates.day)))
+                var person = DirectoryPerson(
+                    line: line, email: address, fullName: name.isEmpty ? nil : name, dept: p?["department"]?.stringValue,
+                    status: s, lastSignIn: item["lastLogin"]?.stringValue.flatMap(UsageDates.day))
+                person.directoryID = DirectoryFormat.okta.directoryID(item["id"]?.stringValue)
+                person.kind = DirectoryPerson.kind(email: address, upn: nil, name: person.fullName, type: p?["userType"]?.stringValue)
+                out.append(person)
             } else {
                 // SCIM: userName, emails[] (primary first), name.formatted / givenName familyName, active, the enterprise extension's department.
                 var emails: [String] = []
@@ -229,10 +307,13 @@ public enum DirectorySync {
                     ?? [n?["givenName"]?.stringValue, n?["familyName"]?.stringValue].compactMap { $0 }.joined(separator: " ")
                 let enterprise = item["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]
                 let active = item["active"]?.boolValue ?? true
-                out.append(
-                    DirectoryPerson(
-                        line: line, email: address, fullName: formatted.isEmpty ? item["displayName"]?.stringValue : formatted,
-                        dept: enterprise?["department"]?.stringValue, status: active ? .active : .gone, lastSignIn: nil))
+                var person = DirectoryPerson(
+                    line: line, email: address, fullName: formatted.isEmpty ? item["displayName"]?.stringValue : formatted,
+                    dept: enterprise?["department"]?.stringValue, status: active ? .active : .gone, lastSignIn: nil)
+                person.directoryID = DirectoryFormat.scim.directoryID(item["id"]?.stringValue)
+                person.kind = DirectoryPerson.kind(
+                    email: address, upn: item["userName"]?.stringValue, name: person.fullName, type: item["userType"]?.stringValue)
+                out.append(person)
             }
         }
         return out
@@ -276,6 +357,10 @@ public enum DirectorySync {
     public static func run(_ session: Session, text: String, format: DirectoryFormat?, dryRun: Bool, offboardMissing: Bool) throws
         -> Outcome
     {
+        try run(session, text: text, format: format, dryRun: dryRun, options: Options(offboardMissing: offboardMissing))
+    }
+
+    public static func run(_ session: Session, text: String, format: DirectoryFormat?, dryRun: Bool, options: Options) throws -> Outcome {
         let (format, people) = try read(text, format: format)
         var outcome = Outcome(format: format, people: people.count, dryRun: dryRun)
         // A first sync rewrites every person's row and then reads every seat: with SQLite's 2 MB
@@ -284,10 +369,10 @@ public enum DirectorySync {
         try session.write {
             // A dry run writes nothing, stale findings included; a real one refreshes them once, at its end.
             if dryRun {
-                try diff(session, people, format: format, offboardMissing: offboardMissing, into: &outcome)
+                try diff(session, people, format: format, options: options, into: &outcome)
             } else {
                 try session.deferringStaleFindings {
-                    try diff(session, people, format: format, offboardMissing: offboardMissing, into: &outcome)
+                    try diff(session, people, format: format, options: options, into: &outcome)
                 }
             }
         }
@@ -296,10 +381,11 @@ public enum DirectorySync {
 
     /// Works out the diff and, unless the outcome is a dry run's, applies it (inside `write`).
     private static func diff(
-        _ session: Session, _ people: [DirectoryPerson], format: DirectoryFormat, offboardMissing: Bool,
+        _ session: Session, _ people: [DirectoryPerson], format: DirectoryFormat, options: Options,
         into outcome: inout Outcome
     ) throws {
         let dryRun = outcome.dryRun
+        let offboardMissing = options.offboardMissing
         let db = session.db
         // Read before anything changes: whether only the seats of the people this sync changes can need a new finding.
         let findingsWereCurrent = try !dryRun && SeatFindings.areCurrent(db, now: session.now)
@@ -308,8 +394,10 @@ public enum DirectorySync {
         var byEmail: [String: Int] = [:]
         var byName: [String: [Int]] = [:]
         var byLogin: [String: Int] = [:]
+        var byDirectoryID: [String: Int] = [:]
         byEmail.reserveCapacity(users.count)
         for (i, u) in users.enumerated() {
+            if let d = u.directoryID { byDirectoryID[d] = i }
             if let e = u.email?.lowercased() {
                 if byEmail[e] == nil { byEmail[e] = i }
             } else {
@@ -318,16 +406,40 @@ public enum DirectorySync {
             if let n = u.fullName?.lowercased() { byName[n, default: []].append(i) }
         }
         // Who each row of the export is, settled for the whole export before anything changes.
-        // First every exact e-mail match: a namesake's row (a suspended John Smith listed before
-        // the active one) can never take a person whose own address is in the export. Then the
+        // First what the admin said (--match), then every exact match of the directory's own id
+        // for the person (a changed address is an e-mail change, not a leaver and a joiner), then
+        // every exact e-mail match: a namesake's row (a suspended John Smith listed before the
+        // active one) can never take a person whose own id or address is in the export. Then the
         // full name, then a person without an e-mail whose user name is the address's local part,
         // each only among people and rows still unmatched and only where it is unique on both
         // sides; an ambiguous one is reported, and neither the row nor its candidates are touched.
+        // Guests' and service accounts' rows are matched by id and address only.
         var assigned = [Int?](repeating: nil, count: people.count)
         var matched = Array(repeating: false, count: users.count)
         var undecided = Array(repeating: false, count: users.count)  // a candidate of an ambiguous row
         var changes: [Change] = []
-        for (k, p) in people.enumerated() {
+        var told = Set<Int>()  // rows the admin matched (--match)
+        for m in options.matches {
+            guard let i = users.firstIndex(where: { $0.name.lowercased() == m.user.lowercased() }) else {
+                throw OWError.notFound("user '\(m.user)' (--match \(m.user)=\(m.email))", hint: "see `owatch user list`")
+            }
+            guard let k = people.firstIndex(where: { $0.email == m.email.lowercased() }) else {
+                throw OWError.usage("--match \(m.user)=\(m.email): no row of the export has that address")
+            }
+            guard assigned[k] == nil, !matched[i] else {
+                throw OWError.usage("--match \(m.user)=\(m.email): that person or that row is named by another --match")
+            }
+            assigned[k] = i
+            matched[i] = true
+            told.insert(k)
+        }
+        for (k, p) in people.enumerated() where assigned[k] == nil {
+            if let d = p.directoryID, let i = byDirectoryID[d], !matched[i] {
+                assigned[k] = i
+                matched[i] = true
+            }
+        }
+        for (k, p) in people.enumerated() where assigned[k] == nil {
             if let i = byEmail[p.email], !matched[i] {
                 assigned[k] = i
                 matched[i] = true
@@ -337,7 +449,7 @@ public enum DirectorySync {
             _ key: (DirectoryPerson) -> String?, _ candidates: (String) -> [Int], shown: (DirectoryPerson) -> String, by what: String
         ) {
             var rows: [String: [Int]] = [:]
-            for (k, p) in people.enumerated() where assigned[k] == nil {
+            for (k, p) in people.enumerated() where assigned[k] == nil && p.kind == .member {
                 if let key = key(p) { rows[key, default: []].append(k) }
             }
             for (key, ks) in rows.sorted(by: { $0.value[0] < $1.value[0] }) {
@@ -367,6 +479,30 @@ public enum DirectorySync {
         settle(
             { p in p.email.split(separator: "@").first.map { String($0) } }, { byLogin[$0].map { [$0] } ?? [] },
             shown: { String($0.email.split(separator: "@").first ?? "") }, by: "user name")
+        // Last, a person here without an e-mail whose user name fits a new row's name (`init
+        // --admin marta`, then marta.schulz@ in the export): offered, never taken silently. The
+        // row is not added until the admin answers (--match, or user edit --email).
+        let withoutEmail = users.indices.filter {
+            users[$0].isActive && users[$0].email == nil && users[$0].role != .scanner && !matched[$0] && !undecided[$0]
+        }
+        if !withoutEmail.isEmpty {
+            for (k, p) in people.enumerated() where assigned[k] == nil && p.kind == .member && p.status != .gone {
+                let fits = withoutEmail.filter { nameFits(users[$0].name, p) }
+                guard !fits.isEmpty else { continue }
+                for i in fits {
+                    undecided[i] = true
+                    let who = p.fullName.map { "\($0) <\(p.email)>" } ?? p.email
+                    changes.append(
+                        Change(
+                            kind: .offer, user: users[i].name, email: p.email,
+                            what: "line \(p.line): \(who) may be \(users[i].name), who has no e-mail here; not added. "
+                                + "If so: owatch user sync FILE --match \(users[i].name)=\(p.email) (or owatch user edit \(users[i].name) --email \(p.email)); "
+                                + "if not, give \(users[i].name) their own address (owatch user edit \(users[i].name) --email ADDRESS) and the row is added"
+                        ))
+                }
+                assigned[k] = -1  // offered: not added either
+            }
+        }
         var taken = Set(users.map { $0.name.lowercased() })
         var toOffboard: [(User, String)] = []
         var updates: [Users.Edit] = []
@@ -376,28 +512,36 @@ public enum DirectorySync {
             if assigned[k] == -1 { continue }
             guard let i = assigned[k] else {
                 guard p.status != .gone else { continue }  // someone who left before owatch knew them
+                if p.kind == .service || (p.kind == .guest && !options.includeGuests) {
+                    outcome.skipped.append(p)
+                    continue
+                }
+                let guest = p.kind == .guest
+                // An id another person holds (an offboarded one, matched to no row) is not given twice.
+                let directoryID = p.directoryID.flatMap { byDirectoryID[$0] == nil ? $0 : nil }
                 let name = uniqueName(for: p.email, taken: &taken)
                 changes.append(
                     Change(
                         kind: .add, user: name, email: p.email,
-                        what: "employee" + (p.dept.map { ", \($0)" } ?? "")
+                        what: (guest ? "employee, guest (no leave allowance)" : "employee") + (p.dept.map { ", \($0)" } ?? "")
                             + (p.fullName.map { ", \($0)" } ?? "")))
                 if !dryRun {
                     _ = try Users.insert(
                         db, name: name, role: .employee, dept: p.dept, email: p.email, fullName: p.fullName,
-                        directory: ("active", p.lastSignIn), now: session.now)
+                        directory: ("active", p.lastSignIn), directoryID: directoryID, guest: guest, now: session.now)
                     try session.audit(
                         "user.add", "user:\(name)",
-                        .obj([
-                            ("role", .string("employee")), ("dept", p.dept.map(JSON.string) ?? .null),
-                            ("by", .string("user sync")),
-                        ]))
+                        .obj(
+                            [
+                                ("role", .string("employee")), ("dept", p.dept.map(JSON.string) ?? .null),
+                                ("by", .string("user sync")),
+                            ] + (guest ? [("guest", JSON.bool(true))] : [])))
                 }
                 continue
             }
             let u = users[i]
             guard u.isActive else { continue }
-            var edits: (dept: String?, email: String?, fullName: String?) = (nil, nil, nil)
+            var edits: (dept: String?, email: String?, fullName: String?, guest: String?) = (nil, nil, nil, nil)
             if u.email?.lowercased() != p.email {
                 changes.append(Change(kind: .email, user: u.name, email: p.email, what: "\(u.email ?? "-") → \(p.email)"))
                 edits.email = p.email
@@ -406,15 +550,31 @@ public enum DirectorySync {
                 changes.append(Change(kind: .dept, user: u.name, email: p.email, what: "\(u.dept ?? "-") → \(d)"))
                 edits.dept = d
             }
-            if let n = p.fullName, n != u.fullName, u.fullName == nil || byEmail[p.email] == i {
+            // A name follows the directory where the row is surely this person: by id, address or --match.
+            let sure = byEmail[p.email] == i || (p.directoryID != nil && p.directoryID == u.directoryID) || told.contains(k)
+            if let n = p.fullName, n != u.fullName, u.fullName == nil || sure {
                 changes.append(Change(kind: .name, user: u.name, email: p.email, what: "\(u.fullName ?? "-") → \(n)"))
                 edits.fullName = n
             }
+            if p.kind == .guest && !u.isGuest && options.includeGuests {
+                changes.append(Change(kind: .guest, user: u.name, email: p.email, what: "a guest in the directory: no leave allowance"))
+                edits.guest = "1"
+            } else if p.kind == .member && u.isGuest {
+                changes.append(Change(kind: .guest, user: u.name, email: p.email, what: "no longer a guest in the directory"))
+                edits.guest = "0"
+            }
+            // The directory's id is recorded (or follows the directory's), unless another person holds it.
+            let directoryID = p.directoryID.flatMap { d -> String? in
+                if let holder = byDirectoryID[d], holder != i { return nil }
+                return d
+            }
             if !dryRun {
-                updates.append(
-                    Users.Edit(
-                        user: u, dept: edits.dept, email: edits.email, fullName: edits.fullName,
-                        directory: (p.status == .gone ? "suspended" : "active", p.lastSignIn)))
+                var edit = Users.Edit(
+                    user: u, dept: edits.dept, email: edits.email, fullName: edits.fullName,
+                    directory: (p.status == .gone ? "suspended" : "active", p.lastSignIn))
+                edit.directoryID = directoryID
+                edit.guest = edits.guest
+                updates.append(edit)
             }
             if p.status == .gone { toOffboard.append((u, "\(format.rawValue) says suspended or deprovisioned")) }
         }
@@ -467,7 +627,7 @@ public enum DirectorySync {
         outcome.changes = changes
         outcome.monthlySaving = saving.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
         // Seat findings (orphaned, inactive) are refreshed once, at the end, by deferringStaleFindings.
-        if !dryRun && !changes.isEmpty {
+        if !dryRun && (!changes.isEmpty || !edited.isEmpty) {
             try session.audit(
                 "user.sync", "users",
                 .obj([
@@ -475,6 +635,28 @@ public enum DirectorySync {
                     ("changes", .int(Int64(changes.count))), ("edits", .array(edited)),
                 ]))
         }
+    }
+
+    /// Whether a user name (`marta`, `mschulz`) fits a row's full name or address: one of its
+    /// names, or first and last name run together, either cut to its initial.
+    static func nameFits(_ user: String, _ p: DirectoryPerson) -> Bool {
+        func fold(_ s: String) -> String {
+            s.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX")).lowercased()
+        }
+        func words(_ s: String) -> [String] { fold(s).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init) }
+        let u = words(user).joined()
+        guard u.count >= 2 else { return false }
+        let local = String(p.email.split(separator: "@").first ?? "")
+        var fits = Set<String>()
+        for ws in [words(p.fullName ?? ""), words(local)] where !ws.isEmpty {
+            fits.formUnion(ws)
+            fits.insert(ws.joined())
+            if let first = ws.first, let last = ws.last, ws.count >= 2 {
+                fits.insert(String(first.prefix(1)) + last)
+                fits.insert(first + String(last.prefix(1)))
+            }
+        }
+        return fits.contains(u)
     }
 
     /// A user name from an e-mail's local part: ASCII, valid, unique ("zoë.lefèvre" → "zoe.lefevre", then "zoe.lefevre2").

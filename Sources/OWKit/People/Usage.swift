@@ -377,7 +377,9 @@ public enum SeatFindings {
         }
 
         /// Held seats of active, not unlimited licenses whose holder is gone or suspended
-        /// (orphaned), or who has not used it since the day ?2 (inactive): of one license (?1;
+        /// (orphaned), or who has not used it since the day ?2 (inactive) — judged only for a
+        /// seat held since that day at least (a new hire's seat is not unused yet) and on usage
+        /// imported since then (older data says nothing of the threshold's days): of one license (?1;
         /// NULL: all), or of some people (?1 a JSON array of user ids). Of an office's 20,000
         /// seats most are neither, so SQL picks them; license by license (CROSS JOIN fixes the
         /// order), so each license's conditions are checked once, not once per seat.
@@ -400,7 +402,8 @@ public enum SeatFindings {
                     WHERE \(ofPeople ? "1" : "(?1 IS NULL OR l.id = ?1)") AND l.status = 'active'
                       AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.license_id = l.id AND p.seats IS NULL)
                       AND (u.status = 'offboarded' OR u.directory_status IN ('suspended', 'missing')
-                           OR (g.user_id IS NOT NULL AND coalesce(g.last_active, '') < ?2))
+                           OR (g.user_id IS NOT NULL AND coalesce(g.last_active, '') < ?2
+                               AND substr(s.assigned_at, 1, 10) <= ?2 AND substr(g.imported_at, 1, 10) >= ?2))
                 )
                 """
         }
@@ -417,6 +420,37 @@ public enum SeatFindings {
         var seats: [HeldSeat] = []
         try db.forEach(HeldSeat.query(ofPeople: false), arguments: [only, day]) { seats.append(try HeldSeat(row: $0)) }
         return (threshold, seats)
+    }
+
+    /// A license whose latest usage import is older than the inactivity threshold: it says
+    /// nothing of the threshold's days, so its seats are not judged inactive on it.
+    public struct StaleUsage: Sendable {
+        public let license: String
+        public let importedOn: String
+        public let days: Int
+        public let threshold: Duration
+
+        public var message: String {
+            "\(license)'s usage was last imported on \(importedOn), \(days) day(s) ago, longer ago than \(threshold): "
+                + "its seats are not called inactive on it (bring it up to date: owatch usage import '\(license)' FILE)"
+        }
+    }
+
+    /// Licenses still held whose usage data is older than the threshold (`usage.inactive` or `inactive`).
+    public static func staleUsage(_ db: Database, today: Date, inactive: Duration? = nil) throws -> [StaleUsage] {
+        let (threshold, day) = try cutoff(db, today: today, inactive: inactive)
+        let start = Time.startOfDay(today)
+        return try db.query(
+            """
+            SELECT l.name, max(substr(g.imported_at, 1, 10)) AS day FROM usage g JOIN licenses l ON l.id = g.license_id
+            WHERE l.status = 'active' AND EXISTS (SELECT 1 FROM seats s WHERE s.license_id = l.id)
+            GROUP BY l.id HAVING day < ? ORDER BY l.name COLLATE NOCASE
+            """, day
+        ).map { row in
+            let imported = try row.text(1)
+            let days = Time.parseDay(imported).map { Int((start.timeIntervalSince($0) / 86_400).rounded()) } ?? 0
+            return StaleUsage(license: try row.text(0), importedOn: imported, days: days, threshold: threshold)
+        }
     }
 
     public static func reclaimable(

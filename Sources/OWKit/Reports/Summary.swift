@@ -20,6 +20,8 @@ public struct Summary: Sendable {
     public var inBase: (burn: [BaseTotal], idle: BaseTotal, unmanaged: BaseTotal)?
     /// What giving back orphaned and inactive seats would save a month, per currency (idle seats are `idleMonthly`).
     public var reclaimableMonthly: [Money] = []
+    /// Licenses whose usage data is too old to call a seat inactive on (they are not counted in `reclaimableMonthly`).
+    public var staleUsage: [SeatFindings.StaleUsage] = []
 
     public static func compute(_ db: Database, today: Date, base: BaseConverter? = nil) throws -> Summary {
         let month = Month(today)
@@ -42,6 +44,7 @@ public struct Summary: Sendable {
         for r in try SeatFindings.reclaimable(db, today: today, idle: false) {
             try reclaim[r.monthly.currency, default: 0].addChecked(r.monthly.minor)
         }
+        summary.staleUsage = try SeatFindings.staleUsage(db, today: today)
         summary.reclaimableMonthly = reclaim.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
         if let base {
             func total(_ amounts: [Money]) throws -> BaseTotal {

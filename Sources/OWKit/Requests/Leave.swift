@@ -48,9 +48,12 @@ public enum Leave {
         return out
     }
 
-    /// A person's yearly allowance in half-days: `leave.allowance.NAME`, else `leave.allowance`.
-    static func allowanceHalfDays(_ ledger: Ledger, user: String) throws -> Int {
-        let text = try ledger.configValue(Config.allowancePrefix + user) ?? Config.get(ledger, "leave.allowance") ?? "25"
+    /// A person's yearly allowance in half-days: `leave.allowance.NAME`, else `leave.allowance`;
+    /// a guest's is none unless set for them by name.
+    static func allowanceHalfDays(_ ledger: Ledger, user: User) throws -> Int {
+        let own = try ledger.configValue(Config.allowancePrefix + user.name)
+        if own == nil && user.isGuest { return 0 }
+        let text = try own ?? Config.get(ledger, "leave.allowance") ?? "25"
         return Int(((Double(text) ?? 25) * 2).rounded())
     }
 
@@ -88,7 +91,7 @@ public enum Leave {
             if approved { taken += halves } else { pending += halves }
         }
         return Balance(
-            user: user.name, year: year, allowance: try allowanceHalfDays(ledger, user: user.name), taken: taken, pending: pending)
+            user: user.name, year: year, allowance: try allowanceHalfDays(ledger, user: user), taken: taken, pending: pending)
     }
 
     /// After `leave.holidays` changed, in its transaction: pending leave counts its days again

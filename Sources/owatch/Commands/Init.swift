@@ -23,13 +23,18 @@ enum InitCommand {
 
     static func run(_ inv: Invocation) throws {
         guard let org = inv.value("org") else {
-            throw OWError.usage("owatch init needs --org NAME", hint: "usage: owatch init --org NAME --admin USER [--currency EUR]")
+            throw OWError.usage(
+                "owatch init needs --org NAME",
+                hint: "usage: owatch init --org NAME --admin USER [--email E] [--full-name NAME] [--currency EUR]")
         }
         guard let admin = inv.value("admin") else {
-            throw OWError.usage("owatch init needs --admin USER", hint: "usage: owatch init --org NAME --admin USER [--currency EUR]")
+            throw OWError.usage(
+                "owatch init needs --admin USER",
+                hint: "usage: owatch init --org NAME --admin USER [--email E] [--full-name NAME] [--currency EUR]")
         }
         let (ledger, token) = try Setup.initialize(
-            paths: inv.paths, org: org, admin: admin, currency: try inv.currency("currency") ?? Currency.parse("EUR"))
+            paths: inv.paths, org: org, admin: admin, email: inv.value("email"), fullName: inv.value("full-name"),
+            currency: try inv.currency("currency") ?? Currency.parse("EUR"))
         inv.emit(Created(ledger: ledger, admin: admin, token: token, paths: inv.paths), as: shape)
         inv.note("Initialised the \(ledger.org) ledger. \(admin) is admin; their token is in \(inv.paths.token).")
         inv.note("Keep \(inv.paths.issuerKey) private and backed up: it signs every token.")
@@ -43,6 +48,7 @@ let initNoun = Noun(
         Creates the ledger file (refusing to touch an existing one), a ledger id, an Ed25519 issuer key pair, the first admin and that admin's token.
         The private key is written to the key path as PKCS#8 PEM, mode 0600, in a directory of mode 0700; the public key is stored in the ledger.
         The token is written to the token path.
+        --email and --full-name give the admin the address and name the office's directory has, so the first user sync finds them instead of adding them again.
         """
 )
 
@@ -53,11 +59,14 @@ let initCommands: [Command] = [
         options: [
             Option("org", value: "NAME", "the organisation's name (required)"),
             Option("admin", value: "USER", "the first admin's user name (required)"),
+            Option("email", value: "EMAIL", "the admin's e-mail address, as the office's directory has it (user sync matches it)"),
+            Option("full-name", value: "NAME", "the admin's full name, e.g. 'Marta Schulz'"),
             Option("currency", value: "CODE", "the ledger's default ISO 4217 currency (default EUR)"),
         ],
         access: .bootstrap,
         examples: [
             "owatch init --org 'Acme GmbH' --admin alice --currency EUR",
+            "owatch init --org 'Acme GmbH' --admin marta --email marta.schulz@acme.example --full-name 'Marta Schulz'",
             "owatch --ledger /srv/owatch/ledger.db --key /srv/owatch/issuer.key init --org Acme --admin root",
         ],
         output: InitCommand.shape.docs, run: InitCommand.run)

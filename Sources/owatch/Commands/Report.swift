@@ -280,7 +280,9 @@ enum ReportCommand {
 
     static func reclaim(_ inv: Invocation) throws {
         let s = inv.session
-        let rows = try SeatFindings.reclaimable(s.db, today: s.now, inactive: try inv.duration("inactive"))
+        let inactive = try inv.duration("inactive")
+        let rows = try SeatFindings.reclaimable(s.db, today: s.now, inactive: inactive)
+        for stale in try SeatFindings.staleUsage(s.db, today: s.now, inactive: inactive) { inv.warn(stale.message) }
         inv.emit(rows, as: reclaimShape)
         try inv.footer { rows.isEmpty ? "Nothing to reclaim." : "Reclaimable: " + (try reclaimTotals(rows)) }
     }
@@ -329,6 +331,18 @@ enum ReportCommand {
             Field("open_findings", "summary: open findings by kind") { .json(.obj($0.openFindings.map { ($0.kind, JSON.int($0.count)) })) },
             Field("unmanaged_monthly", "summary: the unmanaged run-rate") { list($0.unmanagedMonthly) },
             Field("reclaimable_monthly", "summary: what orphaned and inactive seats cost a month") { list($0.reclaimableMonthly) },
+            Field(
+                "stale_usage",
+                "summary: licenses whose last usage import is older than usage.inactive (their seats are not judged inactive)"
+            ) {
+                .json(
+                    .array(
+                        $0.staleUsage.map {
+                            .obj([
+                                ("license", .string($0.license)), ("imported_on", .string($0.importedOn)), ("days", .int(Int64($0.days))),
+                            ])
+                        }))
+            },
             Field("pending_requests", "summary: pending requests by kind") {
                 .json(.obj($0.pendingRequests.map { ($0.kind, JSON.int($0.count)) }))
             },
@@ -366,6 +380,7 @@ enum ReportCommand {
                 "Seats to reclaim (people gone, seats unused): " + sum.reclaimableMonthly.map(\.display).joined(separator: " + ")
                 + " a month — `owatch report reclaim`\n"
         }
+        for stale in sum.staleUsage { out += "Usage data is old: \(stale.message)\n" }
         let findings = sum.openFindings.reduce(0) { $0 + $1.count }
         out +=
             "Open findings: \(findings)"
@@ -409,6 +424,7 @@ let reportNoun = Noun(
         An amount with no rate is never dropped or summed silently: it is shown apart (+ 30.00 GBP (no rate)) with a warning naming the rate to add.
         The dashboard draws every currency's chart, however many.
         report leave counts approved leave with the days it was approved for; when config leave.holidays changes, pending requests are counted again, and would_change lists the approved ones the new holidays would change.
+        report reclaim calls a held seat inactive only when it has been held for at least config usage.inactive (default 60d; --inactive overrides it) and its holder's usage, imported within that time, shows no use inside it: a new hire's seat is not unused yet, and usage imported longer ago says nothing of the days since, so a license whose last usage import is that old is named with its age (a warning; stale_usage in the summary) and none of its seats is called inactive on it.
         Charts are drawn under tables only, in Unicode blocks, or ASCII with --ascii or a non-UTF-8 locale.
         report html writes one self-contained file (inline CSS and SVG, no scripts, nothing fetched) with mode 0600.
         """

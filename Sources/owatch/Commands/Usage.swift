@@ -48,6 +48,7 @@ let usageNoun = Noun(
         The format is recognised by the header row (--from forces one); an unknown header is refused with what each format needs.
         People are matched to seat holders by e-mail, by user name, or by the e-mail's local part for logins; those in the export holding no seat and the holders missing from it are reported.
         People active within config usage.inactive (default 60d) beyond the seats paid for make a true_up finding.
+        A seat is judged inactive only once it has been held for usage.inactive, and only on usage imported within usage.inactive: older data is reported as old by report reclaim and report summary, not read as disuse.
         A bad date or a row without e-mail is reported by line and nothing is recorded.
         Scanners may run usage import (so cron can feed it); employees see only their own usage.
         """

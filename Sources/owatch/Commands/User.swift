@@ -13,7 +13,12 @@ enum UserCommand {
             Field("created_at", "RFC 3339 time", kind: .date) { .text($0.createdAt) },
             Field("offboarded_at", "RFC 3339 time or null", kind: .date) { .text($0.offboardedAt) },
             Field("full_name", "the person's full name or null") { .text($0.fullName) },
-        ], keep: ["name", "role"], dropFirst: ["offboarded_at", "created_at", "full_name", "dept", "email"])
+            Field("guest", "a guest of the office (user sync --include-guests): no leave allowance", kind: .code) { .bool($0.isGuest) },
+            Field("directory_id", "the directory's id for the person (entra:…, google:…, okta:…, scim:…) or null", kind: .code) {
+                .text($0.directoryID)
+            },
+        ], table: ["name", "role", "dept", "email", "status", "created_at", "offboarded_at", "full_name"], keep: ["name", "role"],
+        dropFirst: ["offboarded_at", "created_at", "full_name", "dept", "email"])
 
     /// A token just issued, and the file it went to (nil: it is printed).
     struct Issued {
@@ -68,7 +73,7 @@ enum UserCommand {
 
     static let syncShape = Shape<DirectorySync.Change>(
         [
-            Field("change", "user sync: add, email, dept, name, offboard, missing, kept or ambiguous", kind: .code) {
+            Field("change", "user sync: add, email, dept, name, guest, offboard, missing, kept, ambiguous or offer", kind: .code) {
                 .text($0.kind.rawValue)
             },
             Field("user", "user name") { .text($0.user) },
@@ -203,9 +208,31 @@ extension UserCommand {
         let path = inv.argument(0)
         let (text, _) = try CSV.readText(path)
         let format: DirectoryFormat? = inv.choice("from")
-        let o = try DirectorySync.run(
-            inv.session, text: text, format: format, dryRun: inv.flag("dry-run"), offboardMissing: inv.flag("offboard-missing"))
+        var options = DirectorySync.Options(offboardMissing: inv.flag("offboard-missing"), includeGuests: inv.flag("include-guests"))
+        for m in inv.values("match") {
+            let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("@") else {
+                throw OWError.usage("--match takes NAME=ADDRESS, not '\(m)'", hint: "e.g. --match marta=marta.schulz@example.com")
+            }
+            options.matches.append((parts[0], parts[1]))
+        }
+        let o = try DirectorySync.run(inv.session, text: text, format: format, dryRun: inv.flag("dry-run"), options: options)
         inv.emit(o.changes, as: syncShape)
+        if !o.skipped.isEmpty {
+            let guests = o.skipped.filter { $0.kind == .guest }.count
+            let services = o.skipped.count - guests
+            inv.note(
+                "Skipped \(guests) guest(s) and \(services) service account(s): not people of the office"
+                    + (inv.flag("verbose") ? ":" : " (--verbose lists them)")
+                    + (guests > 0 ? "; --include-guests adds the guests, as guests (no leave allowance)." : "."))
+            if inv.flag("verbose") {
+                for p in o.skipped {
+                    inv.note(
+                        "  line \(p.line): \(p.kind == .guest ? "guest" : "service account") \(p.email)"
+                            + (p.fullName.map { " (\($0))" } ?? ""))
+                }
+            }
+        }
         let count = { (k: DirectorySync.ChangeKind) in o.changes.filter { $0.kind == k }.count }
         let saving = o.monthlySaving.isEmpty ? "" : ", saving " + o.monthlySaving.map(\.display).joined(separator: " + ") + " a month"
         inv.note(
@@ -214,6 +241,9 @@ extension UserCommand {
                 + (o.dryRun ? "offboard " : "offboarded ")
                 + "\(count(.offboard)) (\(o.freedSeats) seat(s)\(saving)); \(count(.missing)) missing from it"
                 + (count(.ambiguous) > 0 ? "; \(count(.ambiguous)) row(s) left alone: their name fits more than one person" : "")
+                + (count(.offer) > 0
+                    ? "; \(count(.offer)) row(s) not added: they may be people here without an e-mail (answer with --match NAME=ADDRESS)"
+                    : "")
                 + (o.dryRun ? ". Dry run: nothing was written." : o.changes.isEmpty ? "; nothing to change." : "."))
     }
 }
@@ -224,9 +254,11 @@ let userNoun = Noun(
     description: """
         user sync FILE reads a directory export, recognised by its header row (--from forces google, okta, entra, scim or csv): the Google Workspace admin console user download (First Name [Required], Last Name [Required], Email Address [Required], Org Unit Path [Required], Department, Status [READ ONLY] with Active, Suspended or Archived, Last Sign In [READ ONLY] where Never logged in means never); Okta's user export as CSV (login or Username, email, firstName, lastName, status, lastLogin, with or without the profile.
         prefix) or the JSON of /api/v1/users (status, lastLogin, profile.login, profile.email, profile.department); the Microsoft Entra ID Download users CSV (userPrincipalName, displayName, mail, department, accountEnabled); a SCIM 2.0 ListResponse or array of Users (RFC 7643: userName, name, emails, active, the enterprise extension's department); and CSV with name,email,department,status.
-        It prints one diff (change: add, email, dept, name, offboard, missing, kept or ambiguous) before it changes anything; --dry-run prints only the diff.
-        People are matched by e-mail across the whole export first; then, among those left, by full name, then by an address whose local part is the user name of someone without an e-mail, each only where it fits exactly one person and one row.
+        It prints one diff (change: add, email, dept, name, guest, offboard, missing, kept, ambiguous or offer) before it changes anything; --dry-run prints only the diff.
+        People are matched by the directory's own id for them first, where the export carries one (Entra's objectId or id, Google's Employee ID, Okta's id, SCIM's id; kept as directory_id), so a changed address with the same id is an e-mail change; then by e-mail across the whole export; then, among those left, by full name, then by an address whose local part is the user name of someone without an e-mail, each only where it fits exactly one person and one row.
         A name that fits several is reported as ambiguous and guessed at by no change: the row is not added and the people it fits are neither changed nor offboarded.
+        A row whose name fits a person here who has no e-mail (owatch init --admin marta, then Marta Schulz, marta.schulz@ in the export) is offered as a match, not added: --match marta=marta.schulz@example.com (or user edit marta --email ...) takes it.
+        The directory's guests (Entra userType Guest or an invited #EXT# address, SCIM userType Guest or External) and service accounts (Entra Connect's Sync_ account, svc- and noreply addresses) are not added: they are counted, listed with --verbose, and guests are added as guests (no leave allowance unless config leave.allowance.NAME gives one) with --include-guests; rows of people already here are matched by id or e-mail only.
         New people are employees named after their address's local part, folded to ASCII and made unique (zoë.lefèvre@ becomes zoe.lefevre, with Zoë Lefèvre as the full name).
         Suspended, deprovisioned, archived or disabled people are offboarded exactly as user offboard does (seats freed, tokens revoked) and the monthly saving is printed; Okta's STAGED, PROVISIONED, LOCKED_OUT, RECOVERY and PASSWORD_EXPIRED never offboard anyone.
         Active people the export does not list are reported as missing (their seats count as orphaned in report reclaim) and offboarded only with --offboard-missing.
@@ -324,11 +356,18 @@ let userCommands: [Command] = [
                 choices: DirectoryFormat.allCases.map(\.rawValue)),
             Option("dry-run", "show the diff; write nothing"),
             Option("offboard-missing", "offboard active people the export does not list (admins and scanners never)"),
+            Option("include-guests", "add the directory's guests too, as guests (no leave allowance); service accounts never"),
+            Option(
+                "match", value: "NAME=ADDRESS", "the export's row with ADDRESS is the person NAME here (repeatable; answers an offer)",
+                repeatable: true),
+            Option("verbose", "list the guests and service accounts skipped"),
         ],
         access: .roles(adminOnly),
         examples: [
             "owatch user sync users.csv --dry-run", "owatch user sync okta-users.json --offboard-missing",
             "owatch user sync scim.json --json | jq .",
+            "owatch user sync google-users.csv --match marta=marta.schulz@example.com",
+            "owatch user sync entra-users.csv --include-guests --verbose",
         ],
         output: UserCommand.syncShape.docs, run: UserCommand.sync),
 ]
