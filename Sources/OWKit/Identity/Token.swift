@@ -76,6 +76,48 @@ public enum Token {
     /// Checks a token against the ledger, in the order RFC 8725 recommends: the algorithm and key
     /// are fixed by us, never chosen by the token. Every failure names the check that failed.
     public static func verify(_ text: String, ledger: Ledger, now: Date = Date()) throws -> Claims {
+        let token = try decode(text)
+        guard let issuer = try ledger.db.one("SELECT public_key, revoked_at FROM issuers WHERE kid = ?", token.kid) else {
+            throw reject("kid \"\(token.kid.prefix(64))\" names no issuer of this ledger")
+        }
+        guard try issuer.optionalText("revoked_at") == nil else { throw reject("the issuer key \(token.kid) was revoked") }
+        let publicKey = try PublicKey(raw: issuer.bytes("public_key"))
+        guard publicKey.verify(signature: token.signature, message: token.signingInput) else {
+            throw reject("the signature does not verify")
+        }
+        let claims = try unverifiedClaims(token.payload, issuer: ledger.id, now: now)
+
+        guard let user = try ledger.db.one("SELECT name, role, status, tokens_after FROM users WHERE name = ?", claims.subject) else {
+            throw reject("user \"\(claims.subject.prefix(64))\" does not exist in this ledger")
+        }
+        guard try user.value("status", as: UserStatus.self) == .active else { throw reject("user \(try user.text("name")) was offboarded") }
+        guard try user.value("role", as: Role.self) == claims.role else {
+            throw reject("the token says role \(claims.role.rawValue) but \(try user.text("name")) is now \(try user.text("role"))")
+        }
+        // A role change voids older tokens, also when the role later changes back.
+        if let after = try user.optionalInteger("tokens_after"), claims.issuedAt < after {
+            throw reject("the token was issued before \(try user.text("name"))'s role changed; ask an admin for a new one")
+        }
+        if try ledger.db.one("SELECT 1 AS x FROM revoked_tokens WHERE jti = ?", claims.id) != nil {
+            throw reject("the token \(claims.id) was revoked")
+        }
+        return Claims(
+            issuer: claims.issuer, subject: try user.text("name"), role: claims.role, issuedAt: claims.issuedAt,
+            notBefore: claims.notBefore,
+            expires: claims.expires, id: claims.id)
+    }
+
+    /// A token's parts, read and checked as far as they can be without the ledger: its shape, its
+    /// header (algorithm, no embedded key, a kid) and its payload as a JSON object. Every reject
+    /// here is a message; nothing in the text can make it trap.
+    struct Decoded {
+        let kid: String
+        let payload: JSON
+        let signature: [UInt8]
+        let signingInput: [UInt8]
+    }
+
+    static func decode(_ text: String) throws -> Decoded {
         let token = text.trimmed(.whitespacesAndNewlines)
         guard !token.isEmpty else { throw reject("the token is empty") }
         guard token.utf8.count <= maxLength else { throw reject("the token is too large (\(token.utf8.count) bytes)") }
@@ -95,19 +137,15 @@ public enum Token {
         }
         if let typ = header["typ"], typ.stringValue?.uppercased() != "JWT" { throw reject("typ must be JWT") }
         guard let kid = header["kid"]?.stringValue else { throw reject("the header names no kid") }
-        guard let issuer = try ledger.db.one("SELECT public_key, revoked_at FROM issuers WHERE kid = ?", kid) else {
-            throw reject("kid \"\(kid.prefix(64))\" names no issuer of this ledger")
-        }
-        guard try issuer.optionalText("revoked_at") == nil else { throw reject("the issuer key \(kid) was revoked") }
-        let publicKey = try PublicKey(raw: issuer.bytes("public_key"))
         let signingInput = Array(parts[0].utf8) + [UInt8(ascii: ".")] + Array(parts[1].utf8)
-        guard publicKey.verify(signature: signature, message: signingInput) else {
-            throw reject("the signature does not verify")
-        }
+        return Decoded(kid: kid, payload: try parseObject(payloadBytes, "claims"), signature: signature, signingInput: signingInput)
+    }
 
-        let payload = try parseObject(payloadBytes, "claims")
+    /// The claims of a payload, checked for presence, type and time (not yet against the ledger:
+    /// `verify` does that once the signature holds), `iss` against `issuer` when one is given.
+    static func unverifiedClaims(_ payload: JSON, issuer: String?, now: Date) throws -> Claims {
         guard let iss = payload["iss"]?.stringValue else { throw reject("no iss claim") }
-        guard iss == ledger.id else { throw reject("iss names another ledger") }
+        if let issuer { guard iss == issuer else { throw reject("iss names another ledger") } }
         guard let sub = payload["sub"]?.stringValue, !sub.isEmpty else { throw reject("no sub claim") }
         guard let roleText = payload["role"]?.stringValue else { throw reject("no role claim") }
         guard let role = Role(rawValue: roleText) else { throw reject("unknown role \"\(roleText.prefix(32))\"") }
@@ -122,21 +160,6 @@ public enum Token {
         guard t >= nbf.subtractingReportingOverflow(leeway).partialValue else {
             throw reject("the token is not valid before \(Time.rfc3339(Date(timeIntervalSince1970: Double(nbf))))")
         }
-
-        guard let user = try ledger.db.one("SELECT name, role, status, tokens_after FROM users WHERE name = ?", sub) else {
-            throw reject("user \"\(sub.prefix(64))\" does not exist in this ledger")
-        }
-        guard try user.value("status", as: UserStatus.self) == .active else { throw reject("user \(try user.text("name")) was offboarded") }
-        guard try user.value("role", as: Role.self) == role else {
-            throw reject("the token says role \(role.rawValue) but \(try user.text("name")) is now \(try user.text("role"))")
-        }
-        // A role change voids older tokens, also when the role later changes back.
-        if let after = try user.optionalInteger("tokens_after"), iat < after {
-            throw reject("the token was issued before \(try user.text("name"))'s role changed; ask an admin for a new one")
-        }
-        if try ledger.db.one("SELECT 1 AS x FROM revoked_tokens WHERE jti = ?", jti) != nil {
-            throw reject("the token \(jti) was revoked")
-        }
-        return Claims(issuer: iss, subject: try user.text("name"), role: role, issuedAt: iat, notBefore: nbf, expires: exp, id: jti)
+        return Claims(issuer: iss, subject: sub, role: role, issuedAt: iat, notBefore: nbf, expires: exp, id: jti)
     }
 }
