@@ -164,3 +164,127 @@ def test_token_times_past_any_calendar_are_rejected_not_crashed(office, claim):
         r = office.run("whoami", token=path)
         assert r.rc == 77, (claim, value, r)
         assert "token rejected" in r.err, r
+
+
+# A poison message never stops a scan twice. Debug builds crash (a real trap, as a reader's bug
+# is) or hang while reading a message holding OWATCH_TEST_CRASH_ON / OWATCH_TEST_HANG_ON; the
+# scan after that must skip exactly that message, say why, raise a finding and read the rest.
+
+STOPPED = "owatch stopped while reading this message"
+
+
+def dying_scan(office, *args, env):
+    """A scan that dies: run outside the harness, which rejects "Fatal error" on stderr."""
+    e = dict(office.env)
+    e.update(env)
+    proc = subprocess.run([BIN, "scan", *[str(a) for a in args], "--json"], cwd=office.home, env=e, capture_output=True, text=True,
+                          timeout=120)
+    return proc
+
+
+def findings(office, kind="unreadable"):
+    return [f for f in office.ok("scan", "findings", "--json").json() if f["kind"] == kind]
+
+
+def test_a_message_that_crashed_the_scan_is_skipped_by_the_next(office):
+    mbox = office.home / "receipts.mbox"
+    good = list(range(100, 250))
+    poison_at = 137
+    mbox.write_bytes(b"".join(message(n, body=f"Receipt number: FIG-{n:05d}\nTotal: ${n}.00\n" + ("POISON-PILL\n" if n == poison_at else ""))
+                              for n in good))
+    crash = {"OWATCH_TEST_CRASH_ON": "POISON-PILL"}
+    died = dying_scan(office, mbox, env=crash)
+    assert died.returncode in (-4, 132, -5, 133), (died.returncode, died.stderr[-2000:])
+    # The next scan (cron's, same environment: the message would crash it again) reads to the end.
+    r = office.run("scan", mbox, "--json", env=crash)
+    assert r.rc == 0, r
+    res = r.json()
+    assert res["skipped"] == 1, res
+    assert f"message {poison_at - 99} (byte" in r.err and STOPPED in r.err, r.err
+    assert office.sql("SELECT count(*) FROM charges").strip() == str(len(good) - 1)
+    assert str(poison_at * 100) not in office.sql("SELECT amount_minor FROM charges").split()
+    stopped = office.sql("SELECT key, skipped FROM seen_items WHERE skipped IS NOT NULL").splitlines()
+    assert len(stopped) == 1 and stopped[0].endswith("|" + STOPPED), stopped
+    [f] = findings(office)
+    assert f["status"] == "open" and STOPPED in f["summary"] and "it crashed" in f["summary"], f
+    assert [x["id"] for x in res["findings"] if x["kind"] == "unreadable"] == [f["id"]]
+    # And never again: the third scan has nothing to say.
+    again = office.run("scan", mbox, "--json", env=crash)
+    assert again.rc == 0 and again.json()["skipped"] == 0 and again.json()["messages"] == 0, again
+    assert len(findings(office)) == 1
+
+
+def test_a_maildir_file_that_crashed_the_scan_is_skipped_and_shown(office):
+    maildir = office.home / "Maildir"
+    for d in ("cur", "new", "tmp"):
+        (maildir / d).mkdir(parents=True)
+    for n in (41, 42, 43):
+        extra = "POISON-PILL\n" if n == 42 else ""
+        (maildir / "new" / f"{n}.eml").write_bytes(message(n, body=f"Receipt number: FIG-{n:05d}\nTotal: ${n}.00\n{extra}").split(b"\n", 1)[1])
+    office.ok("scan", "source", "add", maildir)
+    crash = {"OWATCH_TEST_CRASH_ON": "POISON-PILL"}
+    died = dying_scan(office, env=crash)
+    assert died.returncode != 0, died
+    r = office.run("scan", "--json", env=crash)
+    assert r.rc == 0, r
+    assert r.json()["skipped"] == 1 and "42.eml" in r.err and STOPPED in r.err, r
+    assert sorted(office.sql("SELECT amount_minor FROM charges").split()) == ["4100", "4300"]
+    [f] = findings(office)
+    assert "42.eml" in f["summary"], f
+    # The source list counts it among what was passed over.
+    [src] = office.ok("scan", "source", "list", "--json").json()
+    assert src["skipped"] == 1, src
+    assert office.run("scan", "--json", env=crash).json()["skipped"] == 0
+
+
+def test_a_dry_run_after_a_crash_skips_the_message_and_writes_nothing(office):
+    mbox = office.home / "receipts.mbox"
+    mbox.write_bytes(message(51) + message(52, body="Total: $52.00\nPOISON-PILL\n") + message(53))
+    crash = {"OWATCH_TEST_CRASH_ON": "POISON-PILL"}
+    assert dying_scan(office, mbox, env=crash).returncode != 0
+    dry = office.run("scan", mbox, "--dry-run", "--json", env=crash)
+    assert dry.rc == 0 and dry.json()["skipped"] == 1, dry
+    assert office.sql("SELECT count(*) FROM seen_items").strip() == "0"
+    real = office.run("scan", mbox, "--json", env=crash)
+    assert real.rc == 0 and real.json()["skipped"] == 1, real
+    assert sorted(office.sql("SELECT amount_minor FROM charges").split()) == ["5100", "5300"]
+
+
+def test_a_message_the_scan_was_killed_on_is_skipped_by_the_next(office):
+    """kill -9 (a cron time limit, the OOM killer) while a message is being read: no signal
+    handler runs, and the message being read is the suspect."""
+    mbox = office.home / "receipts.mbox"
+    mbox.write_bytes(message(61) + message(62, body="Total: $62.00\nSLOW-PILL\n") + message(63))
+    journal = office.ledger.with_name(office.ledger.name + ".scan.reading")
+    e = dict(office.env)
+    e["OWATCH_TEST_HANG_ON"] = "SLOW-PILL"
+    proc = subprocess.Popen([BIN, "scan", str(mbox), "--json"], cwd=office.home, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if journal.exists() and b"R" in journal.read_bytes()[:1] + journal.read_bytes()[1024:1025] + journal.read_bytes()[2048:2049] \
+                    and b"message 2 " in journal.read_bytes():
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)
+        assert proc.poll() is None, "the scan should still be reading the message"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    r = office.run("scan", mbox, "--json", env={"OWATCH_TEST_HANG_ON": "SLOW-PILL"}, timeout=60)
+    assert r.rc == 0, r
+    assert r.json()["skipped"] == 1 and "message 2 (byte" in r.err, r
+    assert sorted(office.sql("SELECT amount_minor FROM charges").split()) == ["6100", "6300"]
+    [f] = findings(office)
+    assert "killed" in f["summary"], f
+
+
+def test_a_statement_that_crashed_the_scan_is_skipped_whole(office):
+    csv = office.home / "card.csv"
+    csv.write_text("date,description,amount,currency\n2026-11-01,SLACK T0123 POISON-PILL,8.75,USD\n")
+    crash = {"OWATCH_TEST_CRASH_ON": "POISON-PILL"}
+    assert dying_scan(office, csv, env=crash).returncode != 0
+    r = office.run("scan", csv, "--json", env=crash)
+    assert r.rc == 0 and r.json()["skipped"] == 1 and STOPPED in r.err, r
+    assert len(findings(office)) == 1

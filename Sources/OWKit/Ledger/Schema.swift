@@ -450,6 +450,47 @@ enum Schema {
             }
             try db.execute(sql)
         },
+        // 11: the `unreadable` finding: a message a scan died while reading (a crash, a kill) is
+        // skipped from then on and raised for the admin. The kinds are every kind this owatch
+        // knows (FindingKind), so a rebuild for one new kind never drops another's; the table is
+        // as 8 and 9 made it, with migration 10's index and triggers.
+        { db in
+            let kinds = FindingKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
+            try db.execute(
+                """
+                CREATE TABLE findings_v11(
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN (\(kinds))),
+                    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','adopted','ignored','resolved')),
+                    dedupe_key TEXT NOT NULL UNIQUE,
+                    vendor_id INTEGER REFERENCES vendors(id),
+                    vendor TEXT,
+                    license_id INTEGER REFERENCES licenses(id) ON DELETE SET NULL,
+                    charge_id INTEGER REFERENCES charges(id),
+                    amount_minor INTEGER,
+                    monthly_minor INTEGER,
+                    currency TEXT,
+                    summary TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    resolved_at TEXT,
+                    resolved_by TEXT,
+                    note TEXT,
+                    currency_assumed INTEGER NOT NULL DEFAULT 0
+                );
+                INSERT INTO findings_v11(id, kind, status, dedupe_key, vendor_id, vendor, license_id, charge_id, amount_minor, monthly_minor,
+                                         currency, summary, created_at, resolved_at, resolved_by, note, currency_assumed)
+                    SELECT id, kind, status, dedupe_key, vendor_id, vendor, license_id, charge_id, amount_minor, monthly_minor,
+                           currency, summary, created_at, resolved_at, resolved_by, note, currency_assumed FROM findings;
+                DROP TABLE findings;
+                ALTER TABLE findings_v11 RENAME TO findings;
+                CREATE INDEX findings_by_status_key ON findings(status, kind, dedupe_key);
+                CREATE TRIGGER seat_findings_after_finding_update AFTER UPDATE OF status, dedupe_key ON findings
+                    WHEN OLD.kind IN ('orphaned_seat', 'inactive_seat')
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                CREATE TRIGGER seat_findings_after_finding_delete AFTER DELETE ON findings WHEN OLD.kind IN ('orphaned_seat', 'inactive_seat')
+                BEGIN DELETE FROM meta WHERE key = 'seat_findings.current'; END;
+                """)
+        },
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -12,6 +12,8 @@ public enum FindingKind: String, Sendable, CaseIterable {
     case inactiveSeat = "inactive_seat"
     case trueUp = "true_up"
     case trial
+    /// A message a scan died while reading (a crash or a kill): skipped from then on.
+    case unreadable
 }
 
 extension FindingKind: StoredAsText {}
