@@ -1,6 +1,6 @@
 // owatch-fuzz: one libFuzzer target per reader of outside bytes (OWKit's ReaderHarness names them).
 // Built by `make fuzz` / the fuzz step of `make test` with `-sanitize=fuzzer` and `-D FUZZING`
-// (libFuzzer supplies main and calls LLVMFuzzerTestOneInput); OWATCH_FUZZ_TARGET says which reader.
+// (its main runs libFuzzer's driver, LLVMFuzzerRunDriver, on each input); OWATCH_FUZZ_TARGET says which reader.
 // In an ordinary build it is a replayer: `owatch-fuzz TARGET FILE…` reads each file with that
 // reader, which is how a crash libFuzzer found is reproduced.
 import Foundation
@@ -8,20 +8,35 @@ import Foundation
 @testable import OWKit
 
 #if FUZZING
-    nonisolated(unsafe) private var target: String = {
-        let name = ProcessInfo.processInfo.environment["OWATCH_FUZZ_TARGET"] ?? ""
-        guard ReaderHarness.targets.contains(name) else {
-            FileHandle.standardError.write(
-                Data("owatch-fuzz: set OWATCH_FUZZ_TARGET to one of \(ReaderHarness.targets.joined(separator: ", "))\n".utf8))
-            exit(64)
-        }
-        return name
-    }()
+    nonisolated(unsafe) private var target = ""
 
-    @_cdecl("LLVMFuzzerTestOneInput")
-    public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-        ReaderHarness.read(target, Array(UnsafeBufferPointer(start: data, count: size)))
+    /// libFuzzer's entry for each input.
+    private func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+        ReaderHarness.read(target, data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
         return 0
+    }
+
+    // libFuzzer's driver, run from our own main (SwiftPM links an executable's main under its own name).
+    @_silgen_name("LLVMFuzzerRunDriver")
+    private func runDriver(
+        _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    ) -> CInt
+
+    @main
+    struct Fuzz {
+        static func main() {
+            let name = ProcessInfo.processInfo.environment["OWATCH_FUZZ_TARGET"] ?? ""
+            guard ReaderHarness.targets.contains(name) else {
+                FileHandle.standardError.write(
+                    Data("owatch-fuzz: set OWATCH_FUZZ_TARGET to one of \(ReaderHarness.targets.joined(separator: ", "))\n".utf8))
+                exit(64)
+            }
+            target = name
+            var argc = CommandLine.argc
+            var argv = CommandLine.unsafeArgv
+            exit(runDriver(&argc, &argv) { data, size in fuzzOne(data, size) })
+        }
     }
 #else
     @main
