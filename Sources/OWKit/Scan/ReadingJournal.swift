@@ -14,8 +14,11 @@ import Foundation
 /// it after, with one `pwrite` each (no fsync: the file outlives the process, and a power cut is
 /// no poison message). A fatal signal on a reading thread (a Swift trap is SIGILL or SIGTRAP; a
 /// stack overflow SIGSEGV) marks that thread's slot as the one it died on, then lets the signal
-/// take its course. A kill (SIGKILL, the OOM killer) marks nothing: then every message that was
-/// being read is a suspect, at most one per core.
+/// take its course. A kill (SIGKILL, the OOM killer, a time limit, Ctrl-C) marks nothing: then
+/// a message still being read is the suspect only if it had been read for longer than a message
+/// may take (`scan.message_timeout`) when the scan died — the scan writes the time every second,
+/// so the moment it died is known — and the messages that merely happened to be on the readers
+/// are read again.
 ///
 /// Only the scan that holds the scan lock opens it, so one process writes it at a time.
 final class ReadingJournal: @unchecked Sendable {
@@ -28,6 +31,8 @@ final class ReadingJournal: @unchecked Sendable {
         let place: String
         /// The slot was marked by the signal that ended the process (not merely being read).
         let crashed: Bool
+        /// Seconds it had been read when the scan was last heard of (for a kill).
+        let seconds: Double
     }
 
     static let slots = Scanner.chunkMessages
@@ -45,13 +50,17 @@ final class ReadingJournal: @unchecked Sendable {
     }
 
     deinit {
+        heartbeat?.cancel()
         if ReadingJournal.signalFD == fd { ReadingJournal.signalFD = -1 }
         close(fd)
     }
 
     /// What the last scan left in the file: the slots it died on when a signal named them, else
-    /// every slot that was being read.
-    func leftover() -> [Entry] {
+    /// the slots whose message had been read longer than `limit` seconds when it was last heard of.
+    func leftover(limit: Double) -> [Entry] {
+        var beat = [UInt8](repeating: 0, count: 32)
+        let got = beat.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 32, off_t(ReadingJournal.heartbeatOffset)) }
+        let heard = got > 0 ? Double(String(decoding: beat.prefix(max(got, 0)).prefix { $0 >= 48 && $0 <= 57 }, as: UTF8.self)) : nil
         var entries: [Entry] = []
         var buffer = [UInt8](repeating: 0, count: ReadingJournal.slotBytes)
         for slot in 0..<ReadingJournal.slots {
@@ -59,17 +68,44 @@ final class ReadingJournal: @unchecked Sendable {
                 pread(fd, $0.baseAddress, ReadingJournal.slotBytes, off_t(slot * ReadingJournal.slotBytes))
             }
             guard n > 0, buffer[0] == ReadingJournal.reading || buffer[0] == ReadingJournal.crashedHere else { continue }
-            // "R<source id>\t<key>\t<place>\n", padded with NULs.
+            // "R<source id>\t<began, ms since 1970>\t<key>\t<place>\n", padded with NULs.
             let body = buffer[1..<n].prefix { $0 != 0 && $0 != 10 }
-            let fields = body.split(separator: 9, maxSplits: 2, omittingEmptySubsequences: false).map {
+            let fields = body.split(separator: 9, maxSplits: 3, omittingEmptySubsequences: false).map {
                 String(decoding: $0, as: UTF8.self)
             }
-            guard fields.count == 3, let source = Int64(fields[0]), !fields[1].isEmpty else { continue }
-            entries.append(Entry(sourceID: source, key: fields[1], place: fields[2], crashed: buffer[0] == ReadingJournal.crashedHere))
+            guard fields.count == 4, let source = Int64(fields[0]), let began = Double(fields[1]), !fields[2].isEmpty else { continue }
+            let seconds = max(0, ((heard ?? 0) - began) / 1000)
+            entries.append(
+                Entry(
+                    sourceID: source, key: fields[2], place: fields[3], crashed: buffer[0] == ReadingJournal.crashedHere, seconds: seconds))
         }
         let crashed = entries.filter(\.crashed)
-        return crashed.isEmpty ? entries : crashed
+        return crashed.isEmpty ? entries.filter { heard != nil && $0.seconds > limit } : crashed
     }
+
+    static var heartbeatOffset: Int { slots * slotBytes }
+    private var heartbeat: DispatchSourceTimer?
+
+    /// Writes the time every second while the scan runs (also while every reader is stuck), so a
+    /// later scan knows when this one was last alive.
+    func startHeartbeat() {
+        let fd = self.fd
+        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+        timer.schedule(deadline: .now(), repeating: 1.0)
+        timer.setEventHandler {
+            let text = Array("\(ReadingJournal.nowMilliseconds())\n".utf8)
+            _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, text.count, off_t(ReadingJournal.heartbeatOffset)) }
+        }
+        timer.resume()
+        heartbeat = timer
+    }
+
+    func stopHeartbeat() {
+        heartbeat?.cancel()
+        heartbeat = nil
+    }
+
+    static func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// Empties every slot (after a dead scan's messages are recorded, or a scan ended).
     func clear() {
@@ -79,7 +115,7 @@ final class ReadingJournal: @unchecked Sendable {
     /// Marks `slot` as reading the message `key` of source `sourceID`, on the calling thread.
     func begin(slot: Int, sourceID: Int64, key: String, place: String) {
         guard slot >= 0, slot < ReadingJournal.slots else { return }
-        var record = [ReadingJournal.reading] + Array("\(sourceID)\t\(key)\t".utf8)
+        var record = [ReadingJournal.reading] + Array("\(sourceID)\t\(ReadingJournal.nowMilliseconds())\t\(key)\t".utf8)
         // The place is for people: cut to fit (at a character boundary), never the key.
         record += Array(String(decoding: Array(place.utf8.prefix(ReadingJournal.slotBytes - record.count - 2)), as: UTF8.self).utf8)
         record = Array(record.prefix(ReadingJournal.slotBytes - 1)) + [10]

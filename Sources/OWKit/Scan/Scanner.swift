@@ -201,7 +201,9 @@ public enum Scanner {
                     Time.rfc3339(session.now), stoppedReason)
                 result.skipped += 1
                 result.warnings.append("\(entry.place): skipped: \(stoppedReason)\(entry.crashed ? " (it crashed)" : "")")
-                let how = entry.crashed ? "it crashed" : "the process was killed, maybe by a time limit or for memory, while reading it"
+                let how =
+                    entry.crashed
+                    ? "it crashed" : "the process was killed after reading it for \(Int(entry.seconds)) s, past the time a message may take"
                 if let id = try Findings.record(
                     db, kind: .unreadable, key: "unreadable:\(entry.sourceID):\(entry.key)", vendor: nil, licenseID: nil, chargeID: nil,
                     amount: nil, monthly: nil,
@@ -247,17 +249,20 @@ public enum Scanner {
         let targets = try options.paths.isEmpty ? registeredTargets(session) : namedTargets(session, options)
         // A scan that died while reading (a crash in a reader, a kill) left the messages it was on:
         // they are skipped from now on, said, and raised as findings, before anything is read.
+        let limits = try ScanLimits.configured(session.ledger)
         let journal = try ReadingJournal(ledger: session.ledger)
-        let dead = journal.leftover()
+        let dead = journal.leftover(limit: limits.secondsPerMessage)
         var result = ScanResult()
-        if !dead.isEmpty && !options.dryRun {
-            try recordStopped(dead, session, result: &result)
+        if !options.dryRun {
+            if !dead.isEmpty { try recordStopped(dead, session, result: &result) }
             journal.clear()
         }
         journal.catchFatalSignals()
+        journal.startHeartbeat()
+        defer { journal.stopHeartbeat() }
         let context = ScanContext(
             session: session, index: try VendorIndex(session.db), currency: try Currency.parse(session.ledger.currency),
-            limits: try ScanLimits.configured(session.ledger), progress: progress, snapshot: ReadSnapshot(session.db), journal: journal,
+            limits: limits, progress: progress, snapshot: ReadSnapshot(session.db), journal: journal,
             stoppedOn: options.dryRun ? Set(dead.map(\.key)) : [])
         defer { context.snapshot.close() }
         var collected: [(ScanSource, [ScanItem])] = []
