@@ -6,7 +6,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN_DEBUG := .build/debug/owatch
 BIN_RELEASE := .build/release/owatch
 
-.PHONY: deps build release test unit e2e lint demo docs install bench clean
+.PHONY: deps build release test unit e2e fuzz lint demo docs install bench clean
 
 deps:
 	@bash .ci/deps
@@ -17,19 +17,27 @@ build: deps
 release: deps
 	swift build $(RELEASE_FLAGS)
 
-# Unit tests (XCTest) then end-to-end tests (pytest) against the built binary.
+# Unit tests (XCTest), end-to-end tests (pytest) against the built binary, then every fuzz
+# target for FUZZ_TEST_SECONDS each (libFuzzer, Tests/Fuzz; built apart in .build-fuzz).
+FUZZ_TEST_SECONDS ?= 8
+FUZZ_SECONDS ?= 300
 test: build
 	@bash .ci/deps --test
 	swift test
 	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q Tests/e2e
+	bash .ci/fuzz $(FUZZ_TEST_SECONDS)
+
+# Longer fuzzing: FUZZ_SECONDS per target (`make fuzz FUZZ_SECONDS=3600 FUZZ_TARGETS=pdf`).
+fuzz: deps
+	bash .ci/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 unit: build
 	swift test
 
 # The code's one idiom (.swift-format: 4 spaces, 140 columns, no semicolon chains); CI fails on any finding.
-# `swift format format -i -r Sources Tests/OWKitTests Tests/OWCLITests Package.swift` applies it.
+# `swift format format -i -r Sources Tests/OWKitTests Tests/OWCLITests Tests/Fuzz Package.swift` applies it.
 lint:
-	swift format lint --strict -r --parallel Sources Tests/OWKitTests Tests/OWCLITests Package.swift
+	swift format lint --strict -r --parallel Sources Tests/OWKitTests Tests/OWCLITests Tests/Fuzz Package.swift
 
 e2e: build
 	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q Tests/e2e
@@ -56,4 +64,4 @@ bench: release
 	OWATCH_BIN=$(CURDIR)/$(BIN_RELEASE) bash bench/run.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -30,6 +30,9 @@ let package = Package(
         // The command table's types, its parser and help: in-process tested (OWCLITests).
         .target(name: "OWCLI", dependencies: ["OWKit"]),
         .executableTarget(name: "owatch", dependencies: ["OWKit", "OWCLI"]),
+        // libFuzzer targets for every reader of outside bytes (`make fuzz`); in an ordinary build,
+        // a replayer of inputs. Not part of the installed product.
+        .executableTarget(name: "owatch-fuzz", dependencies: ["OWKit"], path: "Tests/Fuzz", exclude: ["regressions", "seeds.py"]),
         .testTarget(name: "OWKitTests", dependencies: ["OWKit"]),
         .testTarget(name: "OWCLITests", dependencies: ["OWCLI", "OWKit"]),
     ]

@@ -81,6 +81,35 @@ public enum Token {
 
     /// `verify`, also naming the issuer key that signed the token (what `standing` checks again).
     static func verified(_ text: String, ledger: Ledger, now: Date = Date()) throws -> (claims: Claims, kid: String) {
+        let token = try decode(text)
+        try issuerStanding(token.kid, in: ledger.db)
+        guard let issuer = try ledger.db.one("SELECT public_key FROM issuers WHERE kid = ?", token.kid) else {
+            throw reject("kid \"\(token.kid.prefix(64))\" names no issuer of this ledger")
+        }
+        let publicKey = try PublicKey(raw: issuer.bytes("public_key"))
+        guard publicKey.verify(signature: token.signature, message: token.signingInput) else {
+            throw reject("the signature does not verify")
+        }
+        let claims = try unverifiedClaims(token.payload, issuer: ledger.id, now: now)
+        let name = try standing(subject: claims.subject, role: claims.role, issuedAt: claims.issuedAt, id: claims.id, in: ledger.db)
+        return (
+            Claims(
+                issuer: claims.issuer, subject: name, role: claims.role, issuedAt: claims.issuedAt, notBefore: claims.notBefore,
+                expires: claims.expires, id: claims.id), token.kid
+        )
+    }
+
+    /// A token's parts, read and checked as far as they can be without the ledger: its shape, its
+    /// header (algorithm, no embedded key, a kid) and its payload as a JSON object. Every reject
+    /// here is a message; nothing in the text can make it trap.
+    struct Decoded {
+        let kid: String
+        let payload: JSON
+        let signature: [UInt8]
+        let signingInput: [UInt8]
+    }
+
+    static func decode(_ text: String) throws -> Decoded {
         let token = text.trimmed(.whitespacesAndNewlines)
         guard !token.isEmpty else { throw reject("the token is empty") }
         guard token.utf8.count <= maxLength else { throw reject("the token is too large (\(token.utf8.count) bytes)") }
@@ -100,19 +129,15 @@ public enum Token {
         }
         if let typ = header["typ"], typ.stringValue?.uppercased() != "JWT" { throw reject("typ must be JWT") }
         guard let kid = header["kid"]?.stringValue else { throw reject("the header names no kid") }
-        guard let issuer = try ledger.db.one("SELECT public_key, revoked_at FROM issuers WHERE kid = ?", kid) else {
-            throw reject("kid \"\(kid.prefix(64))\" names no issuer of this ledger")
-        }
-        guard try issuer.optionalText("revoked_at") == nil else { throw reject("the issuer key \(kid) was revoked") }
-        let publicKey = try PublicKey(raw: issuer.bytes("public_key"))
         let signingInput = Array(parts[0].utf8) + [UInt8(ascii: ".")] + Array(parts[1].utf8)
-        guard publicKey.verify(signature: signature, message: signingInput) else {
-            throw reject("the signature does not verify")
-        }
+        return Decoded(kid: kid, payload: try parseObject(payloadBytes, "claims"), signature: signature, signingInput: signingInput)
+    }
 
-        let payload = try parseObject(payloadBytes, "claims")
+    /// The claims of a payload, checked for presence, type and time (not yet against the ledger:
+    /// `verify` does that once the signature holds), `iss` against `issuer` when one is given.
+    static func unverifiedClaims(_ payload: JSON, issuer: String?, now: Date) throws -> Claims {
         guard let iss = payload["iss"]?.stringValue else { throw reject("no iss claim") }
-        guard iss == ledger.id else { throw reject("iss names another ledger") }
+        if let issuer { guard iss == issuer else { throw reject("iss names another ledger") } }
         guard let sub = payload["sub"]?.stringValue, !sub.isEmpty else { throw reject("no sub claim") }
         guard let roleText = payload["role"]?.stringValue else { throw reject("no role claim") }
         guard let role = Role(rawValue: roleText) else { throw reject("unknown role \"\(roleText.prefix(32))\"") }
@@ -127,9 +152,7 @@ public enum Token {
         guard t >= nbf.subtractingReportingOverflow(leeway).partialValue else {
             throw reject("the token is not valid before \(Time.rfc3339(Date(timeIntervalSince1970: Double(nbf))))")
         }
-
-        let name = try standing(subject: sub, role: role, issuedAt: iat, id: jti, in: ledger.db)
-        return (Claims(issuer: iss, subject: name, role: role, issuedAt: iat, notBefore: nbf, expires: exp, id: jti), kid)
+        return Claims(issuer: iss, subject: sub, role: role, issuedAt: iat, notBefore: nbf, expires: exp, id: jti)
     }
 
     /// What a token's authority rests on in the ledger, as opposed to its signature and dates: the

@@ -455,7 +455,8 @@ enum Schema {
         // row taking either past `LedgerTotals.cap`, so no sum over them (the spend_monthly
         // triggers, report aggregates) can overflow 64 bits (issue 29).
         { db in try LedgerTotals.migrate(db) },
-        // 12: forwarded receipts are not taken on trust. A charge read from a forward keeps the
+        // 12: forwarded receipts are not taken on trust, and a message a scan died reading is
+        // skipped from then on (the 'unreadable' kind, issue 29). A charge read from a forward keeps the
         // forwarder's address (charges.forwarded_by); a forwarded credit note, or a forward over
         // config scan.forward_review_above, waits as a 'review' finding holding the charge it
         // would make (findings.pending, JSON), recorded only when an admin accepts it. The
@@ -486,7 +487,8 @@ enum Schema {
                 CREATE TABLE findings_v12(
                     id INTEGER PRIMARY KEY,
                     kind TEXT NOT NULL CHECK (kind IN ('unmanaged','price_change','duplicate','renewal','unused_seats',
-                                                       'orphaned_seat','inactive_seat','true_up','unknown_vendor','trial','review')),
+                                                       'orphaned_seat','inactive_seat','true_up','unknown_vendor','trial','review',
+                                                       'unreadable')),
                     status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','adopted','ignored','resolved')),
                     dedupe_key TEXT NOT NULL UNIQUE,
                     vendor_id INTEGER REFERENCES vendors(id),

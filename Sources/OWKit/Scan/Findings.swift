@@ -15,6 +15,8 @@ public enum FindingKind: String, Sendable, CaseIterable {
     /// A charge read from a forward that waits for an admin: a credit note, or an amount over
     /// config scan.forward_review_above. Adopting it records the charge; ignoring it drops it.
     case review
+    /// A message a scan died while reading (a crash or a kill): skipped from then on.
+    case unreadable
 }
 
 extension FindingKind: StoredAsText {}

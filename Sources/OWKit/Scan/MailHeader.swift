@@ -166,16 +166,19 @@ public enum MailHeader {
             day = d
             month = m + 1
         }
-        guard let d = day, let m = month, var y = Int(tokens[2]), (1...31).contains(d) else { return nil }
+        // Every field is read within its range first: a year of twenty digits or an hour of -9e18
+        // is no date (and the sum below must never overflow).
+        func number(_ t: Substring) -> Int? { !t.isEmpty && t.count <= 4 && t.allSatisfy({ $0.isASCII && $0.isNumber }) ? Int(t) : nil }
+        guard let d = day, let m = month, var y = number(tokens[2][...]), (1...31).contains(d) else { return nil }
         if tokens[2].count <= 2 { y += y < 50 ? 2000 : 1900 } else if tokens[2].count == 3 { y += 1900 }
-        let time = tokens[3].split(separator: ":").map { Int($0) }
-        guard time.count >= 2, time.allSatisfy({ $0 != nil }), let h = time[0], let mi = time[1] else { return nil }
-        let s = time.count > 2 ? time[2]! : 0
+        let time = tokens[3].split(separator: ":").map(number)
+        guard time.count >= 2, let h = time[0], let mi = time[1] else { return nil }
+        guard let s = time.count > 2 ? time[2] : 0 else { return nil }
         guard h < 24, mi < 60, s < 61, d <= Time.daysInMonth(y, m) else { return nil }
         var offset = 0
         if tokens.count > 4 {
             let z = tokens[4]
-            if z.hasPrefix("+") || z.hasPrefix("-"), z.count == 5, let v = Int(z.dropFirst()) {
+            if z.hasPrefix("+") || z.hasPrefix("-"), z.count == 5, let v = number(z.dropFirst()) {
                 offset = (z.hasPrefix("-") ? -1 : 1) * (v / 100 * 60 + v % 100)
             } else if let named = zones[z.lowercased()] {
                 offset = named

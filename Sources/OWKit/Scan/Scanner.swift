@@ -185,6 +185,42 @@ public enum Scanner {
 
     // MARK: Running
 
+    /// Why a message a scan died on is skipped from then on (the `seen_items.skipped` it is remembered with).
+    public static let stoppedReason = "owatch stopped while reading this message"
+
+    /// Remembers each message a dead scan was reading as skipped, with an `unreadable` finding for
+    /// the admin, in one transaction.
+    static func recordStopped(_ dead: [ReadingJournal.Entry], _ session: Session, result: inout ScanResult) throws {
+        try session.write {
+            let db = session.db
+            var found: [Int64] = []
+            for entry in dead {
+                guard let source = try db.one("SELECT path FROM scan_sources WHERE id = ?", entry.sourceID) else { continue }
+                try db.run(
+                    "INSERT OR IGNORE INTO seen_items(key, source_id, seen_at, skipped) VALUES (?,?,?,?)", entry.key, entry.sourceID,
+                    Time.rfc3339(session.now), stoppedReason)
+                result.skipped += 1
+                result.warnings.append("\(entry.place): skipped: \(stoppedReason)\(entry.crashed ? " (it crashed)" : "")")
+                let how =
+                    entry.crashed
+                    ? "it crashed" : "the process was killed after reading it for \(Int(entry.seconds)) s, past the time a message may take"
+                if let id = try Findings.record(
+                    db, kind: .unreadable, key: "unreadable:\(entry.sourceID):\(entry.key)", vendor: nil, licenseID: nil, chargeID: nil,
+                    amount: nil, monthly: nil,
+                    summary: "\(entry.place): \(stoppedReason) (\(how)); it is skipped from now on and any charge in it is not counted. "
+                        + "Keep the message for a bug report; `owatch scan inspect` reads one message alone",
+                    now: session.now)
+                {
+                    found.append(id)
+                    result.findings.append(try Findings.get(db, id))
+                }
+                try session.audit(
+                    "scan.stopped", "source:\(try source.text("path"))",
+                    .obj([("item", .string(entry.key)), ("crashed", .bool(entry.crashed)), ("findings", .array(found.map { .int($0) }))]))
+            }
+        }
+    }
+
     /// One scan at a time, per ledger: an advisory lock beside it.
     static func lock(_ ledger: Ledger, wait: Bool) throws -> Int32 {
         let path = ledger.path + ".scan.lock"
@@ -211,11 +247,24 @@ public enum Scanner {
             close(fd)
         }
         let targets = try options.paths.isEmpty ? registeredTargets(session) : namedTargets(session, options)
+        // A scan that died while reading (a crash in a reader, a kill) left the messages it was on:
+        // they are skipped from now on, said, and raised as findings, before anything is read.
+        let limits = try ScanLimits.configured(session.ledger)
+        let journal = try ReadingJournal(ledger: session.ledger)
+        let dead = journal.leftover(limit: limits.secondsPerMessage)
+        var result = ScanResult()
+        if !options.dryRun {
+            if !dead.isEmpty { try recordStopped(dead, session, result: &result) }
+            journal.clear()
+        }
+        journal.catchFatalSignals()
+        journal.startHeartbeat()
+        defer { journal.stopHeartbeat() }
         let context = ScanContext(
             session: session, index: try VendorIndex(session.db), currency: try Currency.parse(session.ledger.currency),
-            limits: try ScanLimits.configured(session.ledger), progress: progress, snapshot: ReadSnapshot(session.db))
+            limits: limits, progress: progress, snapshot: ReadSnapshot(session.db), journal: journal,
+            stoppedOn: options.dryRun ? Set(dead.map(\.key)) : [])
         defer { context.snapshot.close() }
-        var result = ScanResult()
         var collected: [(ScanSource, [ScanItem])] = []
         for source in targets {
             var batch = Batch(source: source)
@@ -297,8 +346,12 @@ public enum Scanner {
         let limits: ScanLimits
         let progress: ((String) -> Void)?
         let snapshot: ReadSnapshot
+        /// Where the scan marks the messages it is reading.
+        let journal: ReadingJournal
+        /// A dry run's messages a dead scan stopped on (a real scan remembers them in seen_items first).
+        let stoppedOn: Set<String>
 
-        var reading: MailReading { MailReading(index: index, currency: currency, limits: limits) }
+        var reading: MailReading { MailReading(index: index, currency: currency, limits: limits, journal: journal) }
 
         func seen(_ key: String) throws -> Bool {
             try snapshot.open()
@@ -439,6 +492,7 @@ public enum Scanner {
         let index: VendorIndex
         let currency: Currency
         let limits: ScanLimits
+        let journal: ReadingJournal
     }
 
     /// Messages are read this many at a time on every core (or fewer, up to `chunkBytes` of
@@ -463,21 +517,38 @@ public enum Scanner {
         guard offset < size else { return }
         let reader = try MboxReader(path: source.path, offset: offset, maxMessageBytes: context.limits.maxMessageBytes)
         let reading = context.reading
+        // Messages a dead scan stopped on: known by their place in the mbox, before they are read.
+        let stopped = try context.stoppedOn.union(
+            context.session.db.query("SELECT key FROM seen_items WHERE source_id = ? AND key LIKE 'stopped:%'", source.id).map {
+                try $0.text("key")
+            })
         var n = 0
+        let sourceID = source.id
         try Pipeline<MboxChunk>.run(ahead: 4) { put in
             var reader = reader
-            var chunk: [MboxEntry] = []
+            var chunk: [(MboxEntry, place: String)] = []
             var bytes = 0
             var more = true
+            var count = 0
             while more {
                 if let entry = reader.next() {
-                    chunk.append(entry)
-                    if case .message(let mail, _, _) = entry { bytes += mail.bytes.count }
+                    count += 1
+                    let start: Int
+                    switch entry {
+                    case .message(let mail, let s, _):
+                        bytes += mail.bytes.count
+                        start = s
+                    case .oversized(let s, _, _): start = s
+                    }
+                    chunk.append((entry, "\(name) message \(count) (byte \(start))"))
                     if chunk.count < chunkMessages && bytes < chunkBytes { continue }
                 } else {
                     more = false
                 }
-                let read = MboxChunk(entries: chunk.concurrentMap { ReadEntry($0, reading) }, junkBytes: more ? 0 : reader.junkBytes)
+                let entries = Array(chunk.enumerated()).concurrentMap { slot, item in
+                    ReadEntry(item.0, reading, slot: slot, sourceID: sourceID, place: item.place, stopped: stopped)
+                }
+                let read = MboxChunk(entries: entries, junkBytes: more ? 0 : reader.junkBytes)
                 guard put(read) else { return }
                 chunk.removeAll(keepingCapacity: true)
                 bytes = 0
@@ -495,6 +566,15 @@ public enum Scanner {
                         skip(
                             "oversize:\(source.id):\(start):\(size)", "\(name) message \(n) (byte \(start))",
                             tooLarge(size, context.limits), result: &result), end, &result)
+                case .stopped(let key, let start, let end):
+                    result.messages += 1
+                    // Remembered as skipped when the dead scan was found (a dry run has it in memory only).
+                    if try context.seen(key) {
+                        result.alreadySeen += 1
+                        try emit(ScanItem(key: nil, fileKey: nil, outcome: .notACharge(fromVendor: false)), end, &result)
+                    } else {
+                        try emit(skip(key, "\(name) message \(n) (byte \(start))", stoppedReason, result: &result), end, &result)
+                    }
                 }
             }
             if chunk.junkBytes > 0 { result.warnings.append("\(name): skipped \(chunk.junkBytes) bytes that were not mail") }
@@ -506,14 +586,29 @@ public enum Scanner {
     enum ReadEntry: Sendable {
         case message(ReadMail, start: Int, end: Int)
         case oversized(start: Int, size: Int, end: Int)
+        /// A message a dead scan stopped on: not read again.
+        case stopped(key: String, start: Int, end: Int)
 
-        init(_ entry: MboxEntry, _ reading: MailReading) {
+        /// Reads the entry in journal slot `slot` (its place in the chunk).
+        init(_ entry: MboxEntry, _ reading: MailReading, slot: Int, sourceID: Int64, place: String, stopped: Set<String>) {
             switch entry {
-            case .message(let mail, let start, let end): self = .message(readMail(mail.bytes, reading), start: start, end: end)
+            case .message(let mail, let start, let end):
+                let key = Scanner.stoppedKey(sourceID: sourceID, start: start, size: mail.bytes.count)
+                if stopped.contains(key) {
+                    self = .stopped(key: key, start: start, end: end)
+                } else {
+                    self = .message(
+                        reading.journal.reading(slot: slot, sourceID: sourceID, key: key, place: place) { readMail(mail.bytes, reading) },
+                        start: start, end: end)
+                }
             case .oversized(let start, let size, let end): self = .oversized(start: start, size: size, end: end)
             }
         }
     }
+
+    /// An mbox message's key for the journal and, once it stopped a scan, for seen_items: its
+    /// place and size (known before it is read; a rewritten mbox reads every message again).
+    static func stoppedKey(sourceID: Int64, start: Int, size: Int) -> String { "stopped:\(sourceID):\(start):\(size)" }
 
     /// Entries read together; the last chunk of an mbox says how many bytes in it were not mail.
     struct MboxChunk: Sendable {
@@ -526,13 +621,20 @@ public enum Scanner {
         emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void
     ) throws {
         let files = source.kind == .maildir ? try MailFiles.maildir(source.path) : try MailFiles.eml(source.path)
-        let unseen = try files.filter { try !context.seen($0.key) }
+        // A file a dead scan stopped on is in seen_items already (or, in a dry run, in stoppedOn).
+        let unseen = try files.filter { try !context.seen($0.key) && !context.stoppedOn.contains($0.key) }
         result.alreadySeen += files.count - unseen.count
         let reading = context.reading
+        let sourceID = source.id
         try Pipeline<[ReadFile]>.run(ahead: 4) { put in
             for start in stride(from: 0, to: unseen.count, by: chunkMessages) {
-                let chunk = unseen[start..<min(unseen.count, start + chunkMessages)]
-                guard put(Array(chunk).concurrentMap { ReadFile(path: $0.path, key: $0.key, reading) }) else { return }
+                let chunk = Array(unseen[start..<min(unseen.count, start + chunkMessages)].enumerated())
+                guard
+                    put(
+                        chunk.concurrentMap { slot, file in
+                            ReadFile(path: file.path, key: file.key, reading, slot: slot, sourceID: sourceID)
+                        })
+                else { return }
             }
         } consume: { chunk in
             for file in chunk {
@@ -562,13 +664,15 @@ public enum Scanner {
         let key: String
         let contents: Contents
 
-        init(path: String, key: String, _ reading: MailReading) {
+        init(path: String, key: String, _ reading: MailReading, slot: Int, sourceID: Int64) {
             self.path = path
             self.key = key
             switch MailFiles.read(path, maxBytes: reading.limits.maxMessageBytes) {
             case .unreadable: contents = .unreadable
             case .tooLarge(let size): contents = .tooLarge(size)
-            case .bytes(let bytes): contents = .read(readMail(bytes, reading))
+            case .bytes(let bytes):
+                contents = .read(
+                    reading.journal.reading(slot: slot, sourceID: sourceID, key: key, place: path) { readMail(bytes, reading) })
             }
         }
     }
@@ -597,6 +701,9 @@ public enum Scanner {
 
     /// Parses one message and reads its receipt; touches nothing shared, so it runs on any core.
     static func readMail(_ bytes: [UInt8], _ reading: MailReading) -> ReadMail {
+        #if DEBUG
+            TestFault.reading(bytes)
+        #endif
         let budget = MessageBudget(reading.limits)
         let contentKey = { "sha256:" + Crypto.hex(Crypto.sha256(bytes)) }
         let message: MailMessage
@@ -687,9 +794,22 @@ public enum Scanner {
             return
         case .bytes(let b): bytes = b
         }
-        let statement = try StatementReader.read(
-            String(decoding: bytes, as: UTF8.self), map: source.map, index: context.index,
-            defaultCurrency: context.currency, sourceKey: String(source.id))
+        // A statement that stopped a scan is known by its bytes' hash, and skipped whole.
+        let key = "stopped:\(source.id):sha256:\(Crypto.hex(Crypto.sha256(bytes)))"
+        if try context.seen(key) { return }  // counted and said when the dead scan was found
+        if context.stoppedOn.contains(key) {
+            result.skipped += 1
+            result.warnings.append("\(name): skipped: \(stoppedReason)")
+            return
+        }
+        let statement = try context.journal.reading(slot: 0, sourceID: source.id, key: key, place: name) {
+            #if DEBUG
+                TestFault.reading(bytes)
+            #endif
+            return try StatementReader.read(
+                String(decoding: bytes, as: UTF8.self), map: source.map, index: context.index,
+                defaultCurrency: context.currency, sourceKey: String(source.id))
+        }
         result.skipped += statement.skipped
         if statement.skipped > 0 { result.warnings.append("\(name): skipped \(statement.skipped) unreadable line(s)") }
         for bad in statement.badLines {

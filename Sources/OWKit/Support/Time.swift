@@ -38,8 +38,12 @@ public enum Time {
         }
     }
 
+    /// Any instant, even one read from outside (a token's `exp` of 2^63, NaN): past ±2^50 seconds
+    /// (35 million years) it is held at that edge, so the day arithmetic never overflows or traps.
     static func split(_ date: Date) -> (days: Int, secondOfDay: Int) {
-        let t = Int(date.timeIntervalSince1970.rounded(.down))
+        let edge = Double(1 << 50)
+        let seconds = date.timeIntervalSince1970
+        let t = Int(seconds.isNaN ? 0 : min(max(seconds, -edge), edge).rounded(.down))
         let days = floorDiv(t, 86_400)
         return (days, t - days * 86_400)
     }

@@ -34,9 +34,10 @@ struct PDFFont {
                 f.readCIDWidths(doc, doc.resolve(dd["W"])?.array ?? [])
             }
         } else {
-            let first = Int(doc.resolve(d["FirstChar"])?.number ?? 0)
+            // A simple font's codes are bytes: a first code outside them names no glyph.
+            let first = doc.resolve(d["FirstChar"])?.number.flatMap(UInt32.init(checked:)).flatMap { $0 < 256 ? $0 : nil } ?? 0
             for (i, w) in (doc.resolve(d["Widths"])?.array ?? []).prefix(256).enumerated() {
-                if let v = doc.resolve(w)?.number { f.widths[UInt32(first + i)] = v }
+                if let v = doc.resolve(w)?.number { f.widths[first + UInt32(i)] = v }
             }
             if let missing = doc.dict(d["FontDescriptor"])?["MissingWidth"]?.number, missing > 0 { f.defaultWidth = missing }
             f.simple = PDFEncodings.simpleEncoding(doc, d["Encoding"], baseFont: doc.resolve(d["BaseFont"])?.name ?? "")
@@ -50,18 +51,22 @@ struct PDFFont {
         var i = 0
         var entries = 0
         while i < w.count, entries < 100_000 {
-            guard let c = doc.resolve(w[i])?.number else {
+            // A CID is a code of at most four bytes: a number outside that (negative, huge, NaN) starts no entry.
+            guard let c = doc.resolve(w[i])?.number.flatMap(UInt32.init(checked:)) else {
                 i += 1
                 continue
             }
             if i + 1 < w.count, let list = doc.resolve(w[i + 1])?.array {
-                for (k, v) in list.enumerated() { if let n = doc.resolve(v)?.number { widths[UInt32(c) + UInt32(k)] = n } }
+                for (k, v) in list.enumerated() {
+                    guard let step = UInt32(exactly: k), case (let code, false) = c.addingReportingOverflow(step) else { break }
+                    if let n = doc.resolve(v)?.number { widths[code] = n }
+                }
                 entries += list.count
                 i += 2
-            } else if i + 2 < w.count, let last = doc.resolve(w[i + 1])?.number, let width = doc.resolve(w[i + 2])?.number, last >= c,
-                last - c < 65_536
+            } else if i + 2 < w.count, let last = doc.resolve(w[i + 1])?.number.flatMap(UInt32.init(checked:)),
+                let width = doc.resolve(w[i + 2])?.number, last >= c, last - c < 65_536
             {
-                for code in UInt32(c)...UInt32(last) { widths[code] = width }
+                for code in c...last { widths[code] = width }
                 entries += Int(last - c) + 1
                 i += 3
             } else {
@@ -267,10 +272,11 @@ enum PDFEncodings {
             var code = 0
             for item in doc.resolve(d["Differences"])?.array ?? [] {
                 switch doc.resolve(item) {
-                case .number(let n)?: code = Int(n)
+                // Codes past a byte (or no number at all) name no entry of the table; kept bounded so counting on never overflows.
+                case .number(let n)?: code = Int(checked: n).map { min(max($0, -1), 256) } ?? 256
                 case .name(let glyph)?:
                     if (0..<256).contains(code), let u = unicode(glyph: glyph) { table[code] = u }
-                    code += 1
+                    code = min(code + 1, 256)
                 default: break
                 }
             }

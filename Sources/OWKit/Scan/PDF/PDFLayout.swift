@@ -183,7 +183,7 @@ struct PDFLayout {
     /// appearance drawn into its rectangle, as a viewer and pdftotext show it. Hidden ones are not.
     mutating func annotations(of page: [String: PDFObject]) throws {
         for item in (doc.resolve(page["Annots"])?.array ?? []).prefix(1_000) {
-            guard let annot = doc.dict(item), Int(doc.resolve(annot["F"])?.number ?? 0) & 2 == 0,
+            guard let annot = doc.dict(item), (doc.resolve(annot["F"])?.number.flatMap(Int.init(checked:)) ?? 0) & 2 == 0,
                 let appearances = doc.dict(annot["AP"])
             else { continue }
             var normal = doc.resolve(appearances["N"])
@@ -200,10 +200,10 @@ struct PDFLayout {
             let corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])].map { x, y in
                 (x * matrix.a + y * matrix.c + matrix.e, x * matrix.b + y * matrix.d + matrix.f)
             }
-            let x0 = corners.map(\.0).min()!
-            let x1 = corners.map(\.0).max()!
-            let y0 = corners.map(\.1).min()!
-            let y1 = corners.map(\.1).max()!
+            let xs = corners.map(\.0)
+            let ys = corners.map(\.1)
+            let (x0, x1) = (xs.min() ?? 0, xs.max() ?? 0)
+            let (y0, y1) = (ys.min() ?? 0, ys.max() ?? 0)
             let sx = x1 > x0 ? (max(rect[0], rect[2]) - min(rect[0], rect[2])) / (x1 - x0) : 1
             let sy = y1 > y0 ? (max(rect[1], rect[3]) - min(rect[1], rect[3])) / (y1 - y0) : 1
             let fit: Matrix = (sx, 0, 0, sy, min(rect[0], rect[2]) - sx * x0, min(rect[1], rect[3]) - sy * y0)

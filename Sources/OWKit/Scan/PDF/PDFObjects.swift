@@ -36,14 +36,18 @@ indirect enum PDFObject {
 
 /// Reads PDF syntax from bytes: numbers, strings, names, arrays, dictionaries, references and
 /// stream headers, bounded in nesting. Malformed input stops a value, never the process.
+/// The position is always within the bytes (`0...data.count`): whatever moves it — a step past
+/// a value that ended the data, an offset read from the file — lands on an edge, never outside.
 struct PDFParser {
     let data: [UInt8]
-    var pos: Int
+    var pos: Int {
+        didSet { if pos < 0 || pos > data.count { pos = min(max(pos, 0), data.count) } }
+    }
     static let maxDepth = 64
 
     init(_ data: [UInt8], at pos: Int = 0) {
         self.data = data
-        self.pos = pos
+        self.pos = min(max(pos, 0), data.count)
     }
 
     static func isWhite(_ b: UInt8) -> Bool { b == 0 || b == 9 || b == 10 || b == 12 || b == 13 || b == 32 }
@@ -154,13 +158,13 @@ struct PDFParser {
                 let save = pos
                 skipBlanks()
                 let g = word()
-                if Int(g) != nil, Int(w) != nil {
+                if let gen = Int(g), let num = Int(w) {
                     skipBlanks()
                     if pos < data.count, data[pos] == UInt8(ascii: "R"),
                         pos + 1 >= data.count || PDFParser.isWhite(data[pos + 1]) || PDFParser.isDelimiter(data[pos + 1])
                     {
                         pos += 1
-                        return .ref(Int(w)!, Int(g)!)
+                        return .ref(num, gen)
                     }
                 }
                 pos = save
@@ -327,9 +331,11 @@ final class PDFDocument {
         if start < data.count && data[start] == 13 { start += 1 }
         if start < data.count && data[start] == 10 { start += 1 }
         var length: Int?
-        if case .number(let l)? = d["Length"] { length = Int(l) }
-        if case .ref(let n, _)? = d["Length"], n != -1, offsets[n] != nil, case .number(let l)? = resolveShallow(n) { length = Int(l) }
-        if let l = length, l >= 0, start + l <= data.count {
+        if case .number(let l)? = d["Length"] { length = Int(checked: l) }
+        if case .ref(let n, _)? = d["Length"], n != -1, offsets[n] != nil, case .number(let l)? = resolveShallow(n) {
+            length = Int(checked: l)
+        }
+        if let l = length, l >= 0, l <= data.count - start {
             // Trust /Length only when `endstream` follows it.
             var q = start + l
             while q < data.count && PDFParser.isWhite(data[q]) { q += 1 }
@@ -356,16 +362,21 @@ final class PDFDocument {
             indexedStreams = true
             for (n, _) in offsets {
                 guard case .stream(let d, _)? = object(n), d["Type"]?.name == "ObjStm" else { continue }
-                guard let content = decoded(n), let count = d["N"]?.number, let first = d["First"]?.number else { continue }
+                // Counts and offsets are the file's word: read only where they make sense.
+                guard let content = decoded(n), let count = d["N"]?.number.flatMap(Int.init(checked:)),
+                    let first = d["First"]?.number.flatMap(Int.init(checked:)), (0...content.count).contains(first)
+                else { continue }
                 var p = PDFParser(content)
                 var entries: [(Int, Int)] = []
-                for _ in 0..<min(Int(count), 100_000) {
-                    guard case .number(let objNum)? = p.value(), case .number(let off)? = p.value() else { break }
-                    entries.append((Int(objNum), Int(off)))
+                for _ in 0..<min(max(count, 0), 100_000) {
+                    guard case .number(let objNum)? = p.value(), case .number(let off)? = p.value(),
+                        let num = Int(checked: objNum), let at = Int(checked: off), (0...(content.count - first)).contains(at)
+                    else { break }
+                    entries.append((num, at))
                 }
                 var table: [Int: PDFObject] = [:]
                 for (i, e) in entries.enumerated() where inStreams[e.0] == nil && offsets[e.0] == nil {
-                    var q = PDFParser(content, at: Int(first) + e.1)
+                    var q = PDFParser(content, at: first + e.1)
                     if let v = q.value() {
                         table[e.0] = v
                         inStreams[e.0] = (n, i)
@@ -411,7 +422,9 @@ final class PDFDocument {
                 budget.spendInflated(out.count)
                 bytes = out
                 if let parms = dict(d["DecodeParms"]), let predictor = parms["Predictor"]?.number, predictor >= 10 {
-                    bytes = PDFDocument.unpredict(bytes, columns: Int(parms["Columns"]?.number ?? 1))
+                    // More columns than bytes is no row at all (and no buffer of the file's size).
+                    let columns = parms["Columns"].map { $0.number.flatMap(Int.init(checked:)) ?? 0 } ?? 1
+                    bytes = PDFDocument.unpredict(bytes, columns: min(columns, bytes.count))
                 }
             case "ASCIIHexDecode", "AHx":
                 bytes = PDFText.hex([UInt8(ascii: "<")] + bytes, from: 0).0
@@ -424,7 +437,7 @@ final class PDFDocument {
 
     /// PNG predictors (a byte of filter type per row), as xref and object streams use them.
     static func unpredict(_ data: [UInt8], columns: Int) -> [UInt8] {
-        guard columns > 0 else { return data }
+        guard columns > 0, columns <= data.count else { return data }
         var out: [UInt8] = []
         var prev = [UInt8](repeating: 0, count: columns)
         var i = 0

@@ -22,7 +22,7 @@ struct PDFSecurity {
     /// this reader does not know.
     init?(_ d: [String: PDFObject], id: [UInt8], resolve: (PDFObject?) -> PDFObject?) {
         guard resolve(d["Filter"])?.name == "Standard", case .string(let o)? = resolve(d["O"]), case .string(let u)? = resolve(d["U"]),
-            let v = resolve(d["V"])?.number.map(Int.init), let r = resolve(d["R"])?.number.map(Int.init)
+            let v = resolve(d["V"])?.number.flatMap(Int.init(checked:)), let r = resolve(d["R"])?.number.flatMap(Int.init(checked:))
         else { return nil }
         // The method streams are encrypted with: V1–V2 RC4, V4–V5 a named crypt filter.
         switch v {
@@ -52,13 +52,17 @@ struct PDFSecurity {
             else { return nil }
             self.key = key
         } else {
-            guard o.count >= 32 else { return nil }
-            let p = Int32(truncatingIfNeeded: Int64(resolve(d["P"])?.number ?? 0))
+            // /P is 32 bits of flags, written signed or unsigned; anything wider is no permission
+            // set this handler could have made, so the document does not open.
+            guard o.count >= 32, let wide = Int64(checked: resolve(d["P"])?.number ?? 0), wide >= Int64(Int32.min),
+                wide <= Int64(UInt32.max)
+            else { return nil }
+            let p = Int32(truncatingIfNeeded: wide)
             var input = PDFSecurity.padding + Array(o.prefix(32))
             withUnsafeBytes(of: p.littleEndian) { input += $0 }
             input += id
             if r >= 4, case .bool(false)? = resolve(d["EncryptMetadata"]) { input += [0xFF, 0xFF, 0xFF, 0xFF] }
-            let length = r == 2 ? 5 : min(16, max(5, Int(resolve(d["Length"])?.number ?? 40) / 8))
+            let length = r == 2 ? 5 : min(16, max(5, (resolve(d["Length"])?.number.flatMap(Int.init(checked:)) ?? 40) / 8))
             guard var hash = Crypto.digest("MD5", input) else { return nil }
             if r >= 3 {
                 for _ in 0..<50 {
