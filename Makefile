@@ -18,14 +18,14 @@ release: deps
 	swift build $(RELEASE_FLAGS)
 
 # Unit tests (XCTest), end-to-end tests (pytest) against the built binary, then every fuzz
-# target for FUZZ_TEST_SECONDS each (libFuzzer, Tests/Fuzz; built apart in .build-fuzz).
+# target for FUZZ_TEST_SECONDS each (libFuzzer, Tests/Fuzz; a debug build apart in .build-fuzz).
 FUZZ_TEST_SECONDS ?= 8
 FUZZ_SECONDS ?= 300
 test: build
 	@bash .ci/deps --test
 	swift test
 	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q Tests/e2e
-	bash .ci/fuzz $(FUZZ_TEST_SECONDS)
+	FUZZ_CONFIG=debug bash .ci/fuzz $(FUZZ_TEST_SECONDS)
 
 # Longer fuzzing: FUZZ_SECONDS per target (`make fuzz FUZZ_SECONDS=3600 FUZZ_TARGETS=pdf`).
 fuzz: deps

@@ -16,6 +16,10 @@ import Foundation
         return 0
     }
 
+    /// The symbol libFuzzer's library names (a debug build keeps the reference): the same entry.
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { fuzzOne(data, size) }
+
     // libFuzzer's driver, run from our own main (SwiftPM links an executable's main under its own name).
     @_silgen_name("LLVMFuzzerRunDriver")
     private func runDriver(
