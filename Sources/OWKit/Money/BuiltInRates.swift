@@ -54,9 +54,13 @@ public enum BuiltInRates {
     }
 
     /// A quote between EUR and another currency (either way), or nil: the ECB quotes nothing else.
-    static func quote(_ from: String, _ to: String, on day: String) -> (Rational, String)? {
-        if from == "EUR" { return eur(to, on: day) }
-        if to == "EUR", let r = eur(from, on: day) { return (Rational(r.rate.den, r.rate.num), r.day) }
+    /// For a day after `lastDay` it is the last one built in, marked `after`: it converts nothing
+    /// (owatch cannot know that day's), but it is newer than any rate of the ledger's before it.
+    static func quote(_ from: String, _ to: String, on day: String) -> (rate: Rational, day: String, after: Bool)? {
+        let after = day > lastDay
+        let on = after ? lastDay : day
+        if from == "EUR", let r = eur(to, on: on) { return (r.rate, r.day, after) }
+        if to == "EUR", let r = eur(from, on: on) { return (Rational(r.rate.den, r.rate.num), r.day, after) }
         return nil
     }
 
@@ -115,6 +119,7 @@ public enum BuiltInRates {
     /// `value / 10^scale` as the ECB writes it: "1.1172", "136", "0.83578".
     static func text(_ value: Int64, scale: Int) -> String {
         let p = power(scale)
+        guard scale > 0 else { return String(value) }
         var fraction = String(value % p)
         fraction = String(repeating: "0", count: scale - fraction.count) + fraction
         while fraction.hasSuffix("0") { fraction.removeLast() }

@@ -91,7 +91,9 @@ public final class ExchangeRates {
         {
             best = (Rational(r.den, r.num), try row.text("day"))
         }
-        if let b = BuiltInRates.quote(from, to, on: day), best == nil || b.1 > best!.1 { best = b }
+        // The built-in ECB rate when newer (the ledger's wins on its day). After the built-in days
+        // it converts nothing, and no older rate of the ledger's stands in for it.
+        if let b = BuiltInRates.quote(from, to, on: day), best == nil || b.day > best!.1 { best = b.after ? nil : (b.rate, b.day) }
         return best
     }
 
