@@ -35,7 +35,13 @@ enum RateCommand {
             inv.emit(BuiltInRates.list(currency: currency, on: day, all: all), as: shape)
             return
         }
-        inv.emit(try Rates.list(inv.session.db, currency: currency, on: day, all: all), as: shape)
+        let rates = try Rates.list(inv.session.db, currency: currency, on: day, all: all)
+        inv.emit(rates, as: shape)
+        if rates.isEmpty {
+            inv.note(
+                "No rates in the ledger\(currency == nil && day == nil ? "" : " for that"); the ECB rates built into owatch cover"
+                    + " \(BuiltInRates.firstDay) to \(BuiltInRates.lastDay) (owatch rate list --built-in).")
+        }
     }
 
     static func importFile(_ inv: Invocation) throws {
