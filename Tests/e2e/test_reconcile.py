@@ -21,7 +21,10 @@ sys.path.insert(0, str(ROOT / "examples" / "mail"))
 from make_examples import pdf  # noqa: E402  (a one-page PDF of text lines)
 
 # The ECB's layout, with gaps: a payment converts at its day's rate or the nearest earlier one.
-RATES = "Date,USD,JPY,\n2026-11-05,1.0800,160.00,\n2026-10-01,1.1000,N/A,\n"
+# Made-up rates, for sums by hand, given for the days the payments convert on: the ECB's real
+# rates built into owatch (up to 2026-10-30) are newer than 10-01 for the payments of 10-02 and
+# 10-04 (only the ledger's rate of the same day wins over them) and than 10-02 for 11-04.
+RATES = "Date,USD,JPY,\n2026-11-05,1.0800,160.00,\n2026-11-02,1.1000,N/A,\n2026-10-02,1.1000,N/A,\n2026-10-01,1.1000,N/A,\n"
 
 
 def receipt(n, sender, day, subject, lines, attachment=None):

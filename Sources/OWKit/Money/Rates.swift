@@ -16,9 +16,10 @@ public struct Conversion: Sendable {
     public let rateDay: String?
 }
 
-/// The ledger's exchange rates, read as needed. A conversion on a day uses the rate of that
-/// day or the nearest earlier one; a pair with no direct rate goes through its inverse, or
-/// through one currency both are quoted against (the ECB publishes everything against EUR).
+/// The ledger's exchange rates, read as needed, over the ECB's built into owatch (BuiltInRates;
+/// the ledger's win on the same day). A conversion on a day uses the rate of that day or the
+/// nearest earlier one; a pair with no direct rate goes through its inverse, or through one
+/// currency both are quoted against (the ECB publishes everything against EUR).
 public final class ExchangeRates {
     let db: Database
     private var cache: [String: (Rational, String)?] = [:]
@@ -29,8 +30,8 @@ public final class ExchangeRates {
 
     public init(_ db: Database) { self.db = db }
 
-    /// Whether the ledger holds any rate at all (most do not: then no conversion is looked for).
-    public lazy var isEmpty: Bool = ((try? db.scalar("SELECT NOT EXISTS(SELECT 1 FROM rates)")) ?? 1) != 0
+    /// Whether there is no rate at all, built in or in the ledger (then no conversion is looked for).
+    public lazy var isEmpty: Bool = BuiltInRates.dayCount == 0 && ((try? db.scalar("SELECT NOT EXISTS(SELECT 1 FROM rates)")) ?? 1) != 0
 
     /// The rate from `from` to `to` in effect on `day`, with the day it was published.
     public func rate(from: String, to: String, on day: String) throws -> (rate: Rational, day: String)? {
@@ -115,6 +116,9 @@ public final class ExchangeRates {
         {
             best = (Rational(r.den, r.num), try row.text("day"))
         }
+        // The built-in ECB rate when newer (the ledger's wins on its day). After the built-in days
+        // it converts nothing, and no older rate of the ledger's stands in for it.
+        if let b = BuiltInRates.quote(from, to, on: day), best == nil || b.day > best!.1 { best = b.after ? nil : (b.rate, b.day) }
         return best
     }
 
@@ -123,8 +127,8 @@ public final class ExchangeRates {
         let found = try db.query("SELECT from_currency AS c FROM rates UNION SELECT to_currency FROM rates ORDER BY 1").map {
             try $0.text("c")
         }
-        // EUR and USD first: most rates are quoted against them.
-        let ordered = ["EUR", "USD"].filter(found.contains) + found.filter { $0 != "EUR" && $0 != "USD" }
+        // EUR (the built-in rates' own) and USD first: most rates are quoted against them.
+        let ordered = ["EUR"] + ["USD"].filter(found.contains) + found.filter { $0 != "EUR" && $0 != "USD" }
         pivots = ordered
         return ordered
     }
@@ -161,6 +165,8 @@ public final class BaseConverter {
     let today: String
     /// Amounts with no rate, per currency, with the latest day one was needed for.
     public private(set) var missing: [String: (money: Money, day: String)] = [:]
+    /// The earliest day each currency in `missing` needed a rate for.
+    private var firstMissing: [String: String] = [:]
 
     /// nil when no base currency is set.
     public static func configured(_ ledger: Ledger, today: Date) throws -> BaseConverter? {
@@ -185,14 +191,14 @@ public final class BaseConverter {
         missing[m.currency.code] = (
             Money(minor: try Money.sum(old?.money.minor ?? 0, m.minor), currency: m.currency), max(old?.day ?? day, day)
         )
+        firstMissing[m.currency.code] = min(firstMissing[m.currency.code] ?? day, day)
         return nil
     }
 
     /// One warning per currency with no rate, naming the rate to add.
     public var warnings: [String] {
         missing.sorted { $0.key < $1.key }.map { code, m in
-            "no \(code)→\(currency.code) rate on or before \(min(m.day, today)): \(code) amounts are shown apart, not in the \(currency.code) total"
-                + " (add one: owatch rate set \(code) \(currency.code) RATE --on \(min(m.day, today)))"
+            BuiltInRates.missingRate(code, currency.code, from: min(firstMissing[code] ?? m.day, today), to: min(m.day, today))
         }
     }
 

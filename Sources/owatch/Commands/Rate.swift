@@ -10,7 +10,7 @@ enum RateCommand {
             Field("to", "currency converted to", kind: .code) { .text($0.to) },
             Field("day", "YYYY-MM-DD the rate is for", kind: .date) { .text($0.day) },
             Field("rate", "1 from = rate to", kind: .number) { .json(.number($0.rate)) },
-            Field("source", "manual, or the file imported") { .text($0.source) },
+            Field("source", "manual, the file imported, or ECB (built in)") { .text($0.source) },
         ], keep: ["to", "day", "rate"])
 
     static let importShape = Shape<Rates.ImportOutcome>([
@@ -31,9 +31,18 @@ enum RateCommand {
     }
 
     static func list(_ inv: Invocation) throws {
-        inv.emit(
-            try Rates.list(inv.session.db, currency: try inv.currency("currency"), on: try inv.day("on"), all: inv.flag("all")),
-            as: shape)
+        let (currency, day, all) = (try inv.currency("currency"), try inv.day("on"), inv.flag("all"))
+        guard !inv.flag("built-in") else {
+            inv.emit(BuiltInRates.list(currency: currency, on: day, all: all), as: shape)
+            return
+        }
+        let rates = try Rates.list(inv.session.db, currency: currency, on: day, all: all)
+        inv.emit(rates, as: shape)
+        if rates.isEmpty {
+            inv.note(
+                "No rates in the ledger\(currency == nil && day == nil ? "" : " for that"); the ECB rates built into owatch cover"
+                    + " \(BuiltInRates.firstDay) to \(BuiltInRates.lastDay) (owatch rate list --built-in).")
+        }
     }
 
     static func importFile(_ inv: Invocation) throws {
@@ -54,6 +63,9 @@ let rateNoun = Noun(
     name: "rate", summary: "exchange rates for totals in one currency",
     description: """
         Rates are dated: 1 FROM is worth RATE TO on that day.
+        owatch comes with the European Central Bank's euro reference rates from 1999-01-04 to \(BuiltInRates.lastDay) built in (source: ECB), so past days convert with no set-up and no network; rate list --built-in shows them.
+        Rates set or imported into the ledger add to them: they win on the same day, and newer days come from rate import (the ECB's eurofxref-hist.csv adds every day since the built-in ones end).
+        A report that needs a day after the last rate says which day and how to add it.
         A charge converts at the rate of its day or the nearest earlier one; a contract's monthly cost at the rate of the month reported (its last day, or today for the current month).
         A pair with no rate of its own uses the inverse of the opposite pair, or goes through a currency both are quoted against (the ECB quotes everything against EUR), at the older of the two rates.
         A rate more than 10 times off the pair's latest known rate (either way; directly, inverted or through a pivot), or, for a pair with no rate yet, not strictly between 0.000001 and 1000000, is refused with the reason unless --force: it is a typo, a unit mix-up or the pair the wrong way round; rate import checks each rate against the one before it in the file or the ledger.
@@ -76,12 +88,15 @@ let rateCommands: [Command] = [
         access: .roles(adminOnly), examples: ["owatch rate set USD EUR 0.9210 --on 2026-11-02", "owatch rate set GBP EUR 1.1420"],
         output: RateCommand.shape.docs, run: RateCommand.set),
     Command(
-        noun: "rate", verb: "list", summary: "the latest rate of each currency pair, or every dated rate with --all",
+        noun: "rate", verb: "list",
+        summary: "the latest rate of each currency pair, or every dated rate with --all; the built-in ECB rates with --built-in",
         options: [
             Option("currency", value: "CODE", "only pairs with this currency"), Option("on", value: "DATE", "rates in effect on that day"),
             Option("all", "every dated rate, not just the latest of each pair"),
+            Option("built-in", "the ECB's rates built into owatch (1 EUR = rate), not the ledger's"),
         ],
-        access: .roles(adminOnly), examples: ["owatch rate list", "owatch rate list --currency USD --all --json"],
+        access: .roles(adminOnly),
+        examples: ["owatch rate list", "owatch rate list --currency USD --all --json", "owatch rate list --built-in --on 2008-09-15"],
         output: RateCommand.shape.docs, run: RateCommand.list),
     Command(
         noun: "rate", verb: "import",
