@@ -68,3 +68,59 @@ def test_out_dir_is_created_and_paths_are_clean(office):
     office.ok("whoami", token=d / "bob.token")
     again = office.run("user", "token", "--all", "--role", "employee", "--out-dir", "tokens")
     assert again.rc == 1 and "tokens/bob.token" in again.err and "//" not in again.err, again
+
+
+# --- small things that add up -------------------------------------------------------------------
+
+def test_approve_on_an_empty_queue_says_only_that(office):
+    r = office.ok("approve")
+    assert r.out == "" and r.err.strip() == "Nothing waits for approval.", r
+    assert office.ok("approve", "--json").json() == []      # programs still get their empty list
+
+
+RECEIPT = ("From: {sender}\nTo: accounts@acme.example\nSubject: Your receipt\nDate: Mon, 02 Nov 2026 10:00:00 +0000\n"
+           "Message-ID: <{mid}@example>\n\nNotion Plus\nTotal: $20.00\nAmount paid: $20.00\n")
+
+
+def test_scanning_files_seen_before_says_so(office):
+    for i in (1, 2):
+        (office.home / f"{'ab'[i - 1]}.eml").write_text(RECEIPT.format(sender="Notion <billing@notion.so>", mid=f"m{i}"))
+    office.ok("scan", "a.eml", "b.eml")
+    r = office.ok("scan", "a.eml", "b.eml")
+    assert "nothing new" in r.err and "2 already seen" in r.err, r
+    office.ok("scan", "source", "add", "a.eml")
+    cron = office.run("scan")                               # the cron job: quiet when nothing is new
+    assert cron.rc == 0 and cron.out == "" and cron.err == "", cron
+
+
+SENDERS = [
+    "Notion Labs, Inc. <billing@notion.so>",
+    "Smith, John <billing@notion.so>",
+    '"Notion Labs, Inc." <billing@notion.so>',
+    "Notion <billing@notion.so>",
+    "billing@notion.so (Notion Labs, Inc.)",
+    "<billing@notion.so>",
+    "Notion Labs, Inc. <billing@notion.so>, Other <other@example.org>",
+    "=?utf-8?q?Notion_Labs=2C_Inc=2E?= <billing@notion.so>",
+]
+
+
+def test_an_unquoted_comma_in_the_senders_name_keeps_the_sender(office):
+    """Python's email.utils is the reference for the addresses (getaddresses finds billing@… in
+    each); its parseaddr gives up on the unquoted comma ('Notion'), as owatch did. owatch reads the
+    phrase before the comma as part of the name, as mail clients show it."""
+    from email.utils import getaddresses, parseaddr
+    for i, sender in enumerate(SENDERS):
+        eml = office.home / f"s{i}.eml"
+        eml.write_text(RECEIPT.format(sender=sender, mid=f"s{i}"))
+        r = office.ok("scan", "inspect", eml, "--json").json()
+        assert r["vendor"] == "Notion" and r["amount_minor"] == 2000, (sender, r)
+        ours = [a for _, a in getaddresses([r["from"]]) if "@" in a]
+        python = [a for _, a in getaddresses([sender]) if "@" in a]
+        if "=?" not in sender:
+            assert ours == python, (sender, r["from"])
+    assert parseaddr(SENDERS[0])[1] == "Notion"              # the reference's own reading of it
+    shown = office.ok("scan", "inspect", office.home / "s0.eml", "--json").json()["from"]
+    assert getaddresses([shown]) == [("Notion Labs, Inc.", "billing@notion.so")], shown
+    shown = office.ok("scan", "inspect", office.home / "s1.eml", "--json").json()["from"]
+    assert getaddresses([shown]) == [("Smith, John", "billing@notion.so")], shown

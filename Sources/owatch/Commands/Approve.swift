@@ -42,7 +42,7 @@ enum ApproveCommand {
     static func queue(_ inv: Invocation) {
         do {
             let entries = try Approvals.queue(inv.session)
-            inv.emit(entries, as: queueShape)
+            inv.emitUnlessEmptyTable(entries, as: queueShape)
             if entries.isEmpty { inv.note("Nothing waits for approval.") }
         } catch {
             inv.warn("\(error)")

@@ -116,13 +116,20 @@ enum ScanCommand {
         inv.emit(
             Run(result: result, dryRun: o.dryRun, showFindings: showFindings), as: runShape,
             inTable: {
-                saysWhatItDid = result.isNews
+                // Paths typed by a person always get an answer; the cron job (no paths) only news.
+                saysWhatItDid = result.isNews || !inv.arguments.isEmpty
                 if showFindings && !result.findings.isEmpty { inv.emit(result.findings, as: findingShape) }
             })
         if saysWhatItDid {
-            inv.note(
-                "Scanned \(result.sources) source(s): \(result.messages) new item(s), \(result.charges) charge(s), \(result.findings.count) new finding(s)"
-                    + (result.skipped > 0 ? ", \(result.skipped) skipped" : "") + (o.dryRun ? " (dry run: nothing written)" : "") + ".")
+            let seen = result.alreadySeen > 0 ? "\(result.alreadySeen) already seen" : nil
+            let dry = o.dryRun ? " (dry run: nothing written)" : ""
+            if !result.isNews && result.messages == 0 {
+                inv.note("Scanned \(result.sources) source(s): nothing new" + (seen.map { "; \($0)" } ?? "") + dry + ".")
+            } else {
+                inv.note(
+                    "Scanned \(result.sources) source(s): \(result.messages) new item(s), \(result.charges) charge(s), \(result.findings.count) new finding(s)"
+                        + (result.skipped > 0 ? ", \(result.skipped) skipped" : "") + (seen.map { ", \($0)" } ?? "") + dry + ".")
+            }
         }
         if !result.badLines.isEmpty {
             var error = OWError.badData(
