@@ -124,3 +124,23 @@ def test_an_unquoted_comma_in_the_senders_name_keeps_the_sender(office):
     assert getaddresses([shown]) == [("Notion Labs, Inc.", "billing@notion.so")], shown
     shown = office.ok("scan", "inspect", office.home / "s1.eml", "--json").json()["from"]
     assert getaddresses([shown]) == [("Smith, John", "billing@notion.so")], shown
+
+
+def test_write_commands_say_what_changed_in_one_line(office):
+    office.add_user("bob")
+    office.add_user("carol")
+    add = office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "10", "--cost", "8.75", "--per-seat")
+    assert add.out == "" and add.err.strip() == "Added license Slack (Slack): 87.50 EUR a month.", add
+    assign = office.ok("license", "assign", "Slack", "bob", "carol")
+    assert assign.out == "" and assign.err.strip() == "Assigned Slack to bob, carol; 2 of 10 seat(s) taken.", assign
+    quiet = office.ok("license", "unassign", "Slack", "carol", "-q")
+    assert quiet.out == "" and quiet.err == "", quiet
+    verbose = office.ok("license", "assign", "Slack", "carol", "--verbose")
+    assert "ASSIGNED_TO" in verbose.out and "bob, carol" in verbose.out, verbose
+    table = office.ok("license", "grow", "Slack", "--seats", "2", "--format", "table")
+    assert "ASSIGNED_TO" in table.out, table
+    assert office.ok("license", "edit", "Slack", "--notes", "x", "--json").json()["notes"] == "x"
+    bob = office.home / "bob.token"
+    office.ok("request", "new", "purchase", "Desk", "--cost", "10.00", token=bob)
+    approve = office.ok("approve", "1")
+    assert approve.out == "" and "Approved #1" in approve.err, approve

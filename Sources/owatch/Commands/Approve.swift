@@ -35,7 +35,7 @@ enum ApproveCommand {
                 firstError = firstError ?? e
             }
         }
-        inv.emitUnlessEmptyTable(decided, as: RequestCommand.shape)
+        inv.emitChanged(list: decided, as: RequestCommand.shape)
         if let firstError { throw SilentExit(code: firstError.exitCode) }
     }
 

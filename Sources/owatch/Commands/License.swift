@@ -203,6 +203,7 @@ enum LicenseCommand {
         if inv.flag("per-seat") { c.perSeat = true } else if inv.flag("pack") { c.perSeat = false }
         let l = try Licenses.edit(inv.session, inv.argument(0), c)
         try changed(inv, l)
+        inv.note("Edited \(l.name): \(l.seats.map { "\($0) seat(s)" } ?? "unlimited seats"), \(l.monthly.display) a month.")
     }
 
     static func grow(_ inv: Invocation) throws {
@@ -238,13 +239,22 @@ enum LicenseCommand {
     }
 
     static func assign(_ inv: Invocation) throws {
-        let l = try Licenses.assign(inv.session, inv.argument(0), users: Array(inv.arguments.dropFirst()), grow: inv.flag("grow"))
+        let users = Array(inv.arguments.dropFirst())
+        let l = try Licenses.assign(inv.session, inv.argument(0), users: users, grow: inv.flag("grow"))
         try changed(inv, l)
+        inv.note("Assigned \(l.name) to \(users.joined(separator: ", ")); \(seatsTaken(l)).")
     }
 
     static func unassign(_ inv: Invocation) throws {
-        let l = try Licenses.unassign(inv.session, inv.argument(0), users: Array(inv.arguments.dropFirst()))
+        let users = Array(inv.arguments.dropFirst())
+        let l = try Licenses.unassign(inv.session, inv.argument(0), users: users)
         try changed(inv, l)
+        inv.note("Took \(l.name) from \(users.joined(separator: ", ")); \(seatsTaken(l)).")
+    }
+
+    /// "3 of 10 seats taken" (or "3 seats taken" of an unlimited license).
+    static func seatsTaken(_ l: License) -> String {
+        "\(l.assigned)" + (l.seats.map { " of \($0)" } ?? "") + " seat(s) taken"
     }
 
     static func renewals(_ inv: Invocation) throws {

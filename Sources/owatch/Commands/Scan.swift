@@ -176,7 +176,7 @@ enum ScanCommand {
         if ids.count > 1 { try inv.confirm("Adopt \(ids.count) findings into the inventory?") }
         let adopted = try Findings.adopt(inv.session, ids, as: inv.value("as"))
         let shape = findingShape.showing(also: ["status", "license"])
-        if adopted.count == 1 { inv.emitChanged(adopted[0].0, as: shape) } else { inv.emit(adopted.map(\.0), as: shape) }
+        if adopted.count == 1 { inv.emitChanged(adopted[0].0, as: shape) } else { inv.emitChanged(list: adopted.map(\.0), as: shape) }
         for (f, l) in adopted { inv.note("Adopted finding #\(f.id) into license \(l.name) (\(l.monthly.display) a month).") }
     }
 
@@ -184,7 +184,8 @@ enum ScanCommand {
         guard let why = inv.value("message") else { throw OWError.usage("say why: owatch scan ignore ID… -m WHY") }
         let closed = try Findings.ignore(inv.session, try inv.arguments.map { try Invocation.id($0, of: "finding") }, why: why)
         let shape = findingShape.showing(also: ["status", "note"])
-        if closed.count == 1 { inv.emitChanged(closed[0], as: shape) } else { inv.emit(closed, as: shape) }
+        if closed.count == 1 { inv.emitChanged(closed[0], as: shape) } else { inv.emitChanged(list: closed, as: shape) }
+        for f in closed { inv.note("Ignored finding #\(f.id) (\(f.kind.rawValue)): \(why).") }
     }
 
     /// How owatch reads one message: headers, part tree, decoded texts and what it extracts.

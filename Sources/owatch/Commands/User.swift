@@ -116,6 +116,7 @@ enum UserCommand {
             inv.session, name: inv.argument(0), dept: inv.value("dept"), email: inv.value("email"),
             fullName: inv.value("full-name"))
         inv.emitChanged(user, as: shape.showing(["name", "full_name", "dept", "email"]))
+        inv.note("Edited \(user.name).")
     }
 
     static func reactivate(_ inv: Invocation) throws {
