@@ -144,3 +144,20 @@ def test_write_commands_say_what_changed_in_one_line(office):
     office.ok("request", "new", "purchase", "Desk", "--cost", "10.00", token=bob)
     approve = office.ok("approve", "1")
     assert approve.out == "" and "Approved #1" in approve.err, approve
+
+
+def test_import_dry_run_shows_each_row_as_read(office):
+    office.add_user("bob")
+    (office.home / "x.csv").write_bytes(
+        "name;vendor;plan;seats;cost;period;renews_on;assigned\r\nMiro;miro;Büro;5;1.234,56;yearly;01/03/2027;\r\n"
+        "Loom;loom;;3;12,50;monthly;15/01/2027;bob\r\n".encode("cp1252"))
+    r = office.ok("license", "import", "x.csv", "--date-format", "DD/MM/YYYY", "--dry-run")
+    rows = r.out.splitlines()
+    assert rows[0].split() == ["CHANGE", "LICENSE", "WHAT"], r.out
+    assert "Miro" in rows[1] and "plan Büro" in rows[1] and "1,234.56 EUR" in rows[1] and "yearly" in rows[1] \
+        and "renews 2027-03-01" in rows[1], rows
+    assert "Loom" in rows[2] and "12.50 EUR" in rows[2] and "renews 2027-01-15" in rows[2] and "holders bob" in rows[2], rows
+    assert "nothing was written" in r.err
+    assert office.ok("license", "list", "--json").json() == []
+    counts = office.ok("license", "import", "x.csv", "--date-format", "DD/MM/YYYY", "--dry-run", "--json").json()
+    assert counts == {"licenses": 2, "seats": 1, "dry_run": True}       # programs keep the counts
