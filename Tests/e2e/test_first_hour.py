@@ -161,3 +161,19 @@ def test_import_dry_run_shows_each_row_as_read(office):
     assert office.ok("license", "list", "--json").json() == []
     counts = office.ok("license", "import", "x.csv", "--date-format", "DD/MM/YYYY", "--dry-run", "--json").json()
     assert counts == {"licenses": 2, "seats": 1, "dry_run": True}       # programs keep the counts
+
+
+def test_report_html_is_a_file_to_share_unless_the_ledger_is_kept_private(bare, tmp_path):
+    shared = bare.home / "office"
+    shared.mkdir()
+    os.chmod(shared, 0o755)
+    ledger = shared / "ledger.db"
+    bare.env["OWATCH_LEDGER"] = str(ledger)
+    bare.ok("init", "--org", "Acme", "--admin", "alice")
+    r = bare.ok("report", "html", "--out", "dash.html")
+    assert stat.S_IMODE((bare.home / "dash.html").stat().st_mode) == 0o644
+    assert "mode 0644" in r.err, r.err
+    os.chmod(shared, 0o700)                                 # the ledger kept private: so is its dashboard
+    r = bare.ok("report", "html", "--out", "private.html")
+    assert stat.S_IMODE((bare.home / "private.html").stat().st_mode) == 0o600
+    assert "mode 0600" in r.err and "chmod 644" in r.err, r.err

@@ -387,8 +387,18 @@ enum ReportCommand {
     static func html(_ inv: Invocation) throws {
         guard let out = inv.value("out") else { throw OWError.usage("say where: owatch report html --out FILE") }
         let page = try Dashboard.html(inv.session, today: inv.session.now)
-        try FileSystem.writeOutput(out, contents: page)
-        inv.note("Wrote the dashboard to \(out) (\(page.utf8.count / 1024) KB, works offline).")
+        // A file for others to read (0644), unless the ledger is kept in a private folder: then
+        // the dashboard, which shows what the ledger holds, is as private (0600). Either way it says so.
+        var st = stat()
+        let folder = (inv.session.ledger.path as NSString).deletingLastPathComponent
+        let privateLedger = stat(folder.isEmpty ? "." : folder, &st) == 0 && st.st_mode & 0o077 == 0
+        try FileSystem.writeOutput(out, contents: page, mode: privateLedger ? 0o600 : 0o644)
+        // The mode as written (a umask may have taken more away).
+        let written = stat(out, &st) == 0 ? String(format: "%04o", Int(st.st_mode & 0o777)) : (privateLedger ? "0600" : "0644")
+        let mode =
+            privateLedger
+            ? "mode \(written), private as the ledger's folder is; `chmod 644 \(ShellWord.quoted(out))` to share it" : "mode \(written)"
+        inv.note("Wrote the dashboard to \(out) (\(page.utf8.count / 1024) KB, works offline; \(mode)).")
         inv.emit((path: out, bytes: page.utf8.count), as: writtenShape, inTable: {})
     }
 }
@@ -406,7 +416,7 @@ let reportNoun = Noun(
         The dashboard draws every currency's chart, however many.
         report leave counts approved leave with the days it was approved for; when config leave.holidays changes, pending requests are counted again, and would_change lists the approved ones the new holidays would change.
         Charts are drawn under tables only, in Unicode blocks, or ASCII with --ascii or a non-UTF-8 locale.
-        report html writes one self-contained file (inline CSS and SVG, no scripts, nothing fetched) with mode 0600.
+        report html writes one self-contained file (inline CSS and SVG, no scripts, nothing fetched), with mode 0644 for others to read, or 0600 when the ledger's folder is private (no access for group or others, as owatch creates it), and says which.
         """
 )
 
