@@ -177,3 +177,34 @@ def test_report_html_is_a_file_to_share_unless_the_ledger_is_kept_private(bare, 
     r = bare.ok("report", "html", "--out", "private.html")
     assert stat.S_IMODE((bare.home / "private.html").stat().st_mode) == 0o600
     assert "mode 0600" in r.err and "chmod 644" in r.err, r.err
+
+
+def test_report_leave_tells_taken_from_planned(office):
+    """Approved leave still to come is planned, not taken (issue 33). The clock is moved with
+    faketime to the Wednesday of an approved Monday–Friday week."""
+    import datetime
+    import shutil
+    import subprocess
+    import pytest
+    if not shutil.which("faketime"):
+        pytest.skip("faketime is not installed")
+    today = datetime.date.today()
+    monday = today + datetime.timedelta(days=7 + (7 - today.weekday()) % 7)
+    while (monday + datetime.timedelta(days=18)).year != monday.year:
+        monday += datetime.timedelta(days=7)
+    day = lambda n: (monday + datetime.timedelta(days=n)).isoformat()          # noqa: E731
+    bob = office.add_user("bob")
+    office.ok("config", "set", "leave.allowance", "20")
+    office.ok("request", "new", "leave", "--from", day(0), "--to", day(4), token=bob)         # Mon–Fri: 5 days
+    office.ok("request", "new", "leave", "--from", day(14), "--to", day(18), token=bob)       # 5 more, two weeks on
+    office.ok("request", "new", "leave", "--from", day(21), "--to", day(21), token=bob)       # 1 day, pending
+    office.ok("approve", "1", "2")
+    year = str(monday.year)
+    now = {r["user"]: r for r in office.ok("report", "leave", "--year", year, "--json").json()}["bob"]
+    assert (now["taken"], now["planned"], now["pending"], now["remaining"]) == (0, 10, 1, 9), now
+    wednesday = (monday + datetime.timedelta(days=2) - today).days
+    proc = subprocess.run(["faketime", "-f", f"+{wednesday}d", BIN, "report", "leave", "--year", year, "--json"],
+                          cwd=office.home, env=office.env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    then = {r["user"]: r for r in __import__("json").loads(proc.stdout)}["bob"]
+    assert (then["taken"], then["planned"], then["pending"], then["remaining"]) == (3, 7, 1, 9), then
