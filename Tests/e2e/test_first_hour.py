@@ -208,3 +208,29 @@ def test_report_leave_tells_taken_from_planned(office):
     assert proc.returncode == 0, proc.stderr
     then = {r["user"]: r for r in __import__("json").loads(proc.stdout)}["bob"]
     assert (then["taken"], then["planned"], then["pending"], then["remaining"]) == (3, 7, 1, 9), then
+
+
+def test_an_employee_gets_their_own_summary_and_dashboard(office):
+    bob = office.add_user("bob")
+    carol = office.add_user("carol")
+    office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "5", "--cost", "8.75", "--per-seat", "--assign", "bob",
+              "--assign", "carol")
+    office.ok("license", "add", "Secret", "--vendor", "secret.example", "--seats", "1", "--cost", "999.00", "--assign", "carol")
+    office.ok("request", "new", "software", "Figma", "--reason", "design", token=bob)
+    office.ok("request", "new", "purchase", "Carol's chair", "--cost", "300.00", token=carol)
+    office.ok("config", "set", "leave.allowance", "20")
+    r = office.ok("report", "summary", token=bob)
+    assert "Your seats" in r.out and "Slack" in r.out and "software: Figma" in r.out and "20 of 20 left" in r.out, r.out
+    assert "Secret" not in r.out and "chair" not in r.out and "carol" not in r.out, r.out
+    mine = office.ok("report", "summary", "--json", token=bob).json()
+    assert mine["user"] == "bob" and [s["name"] for s in mine["seats"]] == ["Slack"]
+    assert [q["summary"] for q in mine["requests"]] == ["software: Figma"]
+    assert mine["leave"]["remaining"] == 20 and mine["leave"]["planned"] == 0
+    office.ok("report", "html", "--out", "bob.html", token=bob)
+    page = (office.home / "bob.html").read_text()
+    assert "Your seats" in page and "Slack" in page and "software: Figma" in page and "Your leave in" in page
+    assert "Secret" not in page and "chair" not in page and "999" not in page and "carol" not in page
+    office.ok("report", "html", "--out", "all.html")
+    assert "Burn by month" in (office.home / "all.html").read_text()        # the admin's is the office's
+    scanner = office.add_user("cron", role="scanner")
+    assert office.run("report", "summary", token=scanner).rc == 77

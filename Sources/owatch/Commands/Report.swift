@@ -284,6 +284,10 @@ enum ReportCommand {
 
     static func summary(_ inv: Invocation) throws {
         let s = inv.session
+        if s.actor.role != .admin {
+            let mine = try PersonalSummary.compute(s, today: s.now)
+            return inv.emit(mine, as: personalShape, inTable: { inv.term.out(personalText(s.ledger.org, mine)) })
+        }
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         let sum = try Summary.compute(s.db, today: s.now, base: base)
         warnMissingRates(inv, base)
@@ -336,6 +340,59 @@ enum ReportCommand {
     }()
 
     /// The summary as a person reads it.
+    /// An employee's summary for programs: their seats, requests and this year's leave.
+    static let personalShape = Shape<PersonalSummary>([
+        Field("user", "summary (employee): who") { .text($0.user) },
+        Field("seats", "summary (employee): the licenses you hold a seat of (name, vendor, plan, status)") { mine in
+            .json(
+                .array(
+                    mine.seats.map {
+                        .obj([
+                            ("name", .string($0.name)), ("vendor", .string($0.vendor)), ("plan", $0.plan.map(JSON.string) ?? .null),
+                            ("status", .string($0.status.rawValue)),
+                        ])
+                    }))
+        },
+        Field("requests", "summary (employee): your requests, newest first (id, kind, status, summary, created_at)") { mine in
+            .json(
+                .array(
+                    mine.requests.map {
+                        .obj([
+                            ("id", .int($0.id)), ("kind", .string($0.kind.rawValue)), ("status", .string($0.status.rawValue)),
+                            ("summary", .string($0.summary)), ("created_at", .string($0.createdAt)),
+                        ])
+                    }))
+        },
+        Field("leave", "summary (employee): this year's vacation in days (year, allowance, taken, planned, pending, remaining)") { mine in
+            guard let b = mine.leave?.balance else { return .json(.null) }
+            return .json(
+                .obj(
+                    [("year", JSON.int(Int64(b.year)))]
+                        + [
+                            ("allowance", b.allowance), ("taken", b.taken), ("planned", b.planned), ("pending", b.pending),
+                            ("remaining", b.remaining),
+                        ]
+                        .map { ($0.0, JSON.number(Leave.days($0.1))) }))
+        },
+    ])
+
+    static func personalText(_ org: String, _ mine: PersonalSummary) -> String {
+        var out = "\(mine.user) at \(org) — \(mine.month)\n\nYour seats\n"
+        out +=
+            mine.seats.isEmpty ? "  none\n" : mine.seats.map { "  \($0.name) (\($0.vendor)\($0.plan.map { ", " + $0 } ?? ""))\n" }.joined()
+        out += "\nYour requests\n"
+        out +=
+            mine.requests.isEmpty
+            ? "  none\n" : mine.requests.prefix(10).map { "  #\($0.id)  \($0.status.rawValue)  \($0.summary)\n" }.joined()
+        if mine.requests.count > 10 { out += "  … \(mine.requests.count - 10) more: owatch request list\n" }
+        if let b = mine.leave?.balance {
+            out +=
+                "\nVacation in \(b.year): \(Leave.days(b.taken)) taken, \(Leave.days(b.planned)) planned, \(Leave.days(b.pending)) pending, "
+            out += "\(Leave.days(b.remaining)) of \(Leave.days(b.allowance)) left\n"
+        }
+        return out
+    }
+
     static func summaryText(_ org: String, _ sum: Summary) -> String {
         var out = "\(org) — \(sum.month)\n\n"
         out += "Burn this month\n"
@@ -387,7 +444,9 @@ enum ReportCommand {
 
     static func html(_ inv: Invocation) throws {
         guard let out = inv.value("out") else { throw OWError.usage("say where: owatch report html --out FILE") }
-        let page = try Dashboard.html(inv.session, today: inv.session.now)
+        let page =
+            inv.session.actor.role == .admin
+            ? try Dashboard.html(inv.session, today: inv.session.now) : try Dashboard.personal(inv.session, today: inv.session.now)
         // A file for others to read (0644), unless the ledger is kept in a private folder: then
         // the dashboard, which shows what the ledger holds, is as private (0600). Either way it says so.
         var st = stat()
@@ -417,6 +476,7 @@ let reportNoun = Noun(
         The dashboard draws every currency's chart, however many.
         report leave counts approved leave with the days it was approved for; when config leave.holidays changes, pending requests are counted again, and would_change lists the approved ones the new holidays would change.
         Charts are drawn under tables only, in Unicode blocks, or ASCII with --ascii or a non-UTF-8 locale.
+        Employees may run report summary and report html too: theirs show the seats they hold, their own requests and this year's leave (taken, planned, pending, remaining), and nothing about anyone else.
         report html writes one self-contained file (inline CSS and SVG, no scripts, nothing fetched), with mode 0644 for others to read, or 0600 when the ledger's folder is private (no access for group or others, as owatch creates it), and says which.
         """
 )
@@ -473,12 +533,16 @@ let reportCommands: [Command] = [
         access: .roles(adminOnly), examples: ["owatch report forecast", "owatch report forecast --months 24 --json"],
         output: ReportCommand.forecastShape.docs, run: ReportCommand.forecast),
     Command(
-        noun: "report", verb: "summary", summary: "one screen: this month's burn, renewals, idle seats, findings, pending requests",
-        access: .roles(adminOnly), examples: ["owatch report summary"], output: ReportCommand.summaryShape.docs, run: ReportCommand.summary),
+        noun: "report", verb: "summary",
+        summary:
+            "one screen: this month's burn, renewals, idle seats, findings, pending requests (employees: their seats, requests and leave)",
+        access: .roles([.admin, .employee]), examples: ["owatch report summary"],
+        output: ReportCommand.summaryShape.docs + ReportCommand.personalShape.docs,
+        run: ReportCommand.summary),
     Command(
         noun: "report", verb: "html", summary: "write an offline HTML dashboard: charts, renewal calendar, idle seats, findings, requests",
         options: [Option("out", short: "o", value: "FILE", "where to write it (required)", file: .output)],
-        access: .roles(adminOnly), examples: ["owatch report html --out dashboard.html && xdg-open dashboard.html"],
+        access: .roles([.admin, .employee]), examples: ["owatch report html --out dashboard.html && xdg-open dashboard.html"],
         output: ReportCommand.writtenShape.docs, run: ReportCommand.html
     ),
 ]
