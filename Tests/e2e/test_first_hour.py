@@ -86,11 +86,29 @@ def test_scanning_files_seen_before_says_so(office):
     for i in (1, 2):
         (office.home / f"{'ab'[i - 1]}.eml").write_text(RECEIPT.format(sender="Notion <billing@notion.so>", mid=f"m{i}"))
     office.ok("scan", "a.eml", "b.eml")
-    r = office.ok("scan", "a.eml", "b.eml")
-    assert "nothing new" in r.err and "2 already seen" in r.err, r
-    office.ok("scan", "source", "add", "a.eml")
-    cron = office.run("scan")                               # the cron job: quiet when nothing is new
-    assert cron.rc == 0 and cron.out == "" and cron.err == "", cron
+    seen = on_a_terminal(office, "scan", "a.eml", "b.eml")
+    assert b"nothing new; 2 already seen" in seen, seen
+    new = RECEIPT.format(sender="Notion <billing@notion.so>", mid="m3")
+    (office.home / "c.eml").write_text(new)
+    seen = on_a_terminal(office, "scan", "a.eml", "b.eml", "c.eml")
+    assert b"1 new item(s)" in seen and b"2 already seen" in seen, seen
+    quiet = office.ok("scan", "a.eml", "b.eml")             # cron (no terminal) mails only news
+    assert quiet.out == "" and quiet.err == "", quiet
+    assert office.ok("scan", "a.eml", "b.eml", "--json").json()["already_seen"] == 2
+
+
+def on_a_terminal(office, *args):
+    """What a person sees running owatch at a terminal (stdout and stderr on a pseudo-terminal)."""
+    import pty
+    import subprocess
+    from conftest import read_until_closed
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([BIN, *map(str, args)], cwd=office.home, env=office.env,
+                            stdin=follower, stdout=follower, stderr=follower, close_fds=True)
+    os.close(follower)
+    seen = read_until_closed(leader)
+    assert proc.wait(timeout=60) == 0, seen
+    return seen
 
 
 SENDERS = [

@@ -116,8 +116,9 @@ enum ScanCommand {
         inv.emit(
             Run(result: result, dryRun: o.dryRun, showFindings: showFindings), as: runShape,
             inTable: {
-                // Paths typed by a person always get an answer; the cron job (no paths) only news.
-                saysWhatItDid = result.isNews || !inv.arguments.isEmpty
+                // Cron (no terminal) mails only news; a person at a terminal who named paths is
+                // told what became of them ("nothing new; 2 already seen").
+                saysWhatItDid = result.isNews || (!inv.arguments.isEmpty && inv.term.stderrIsTTY)
                 if showFindings && !result.findings.isEmpty { inv.emit(result.findings, as: findingShape) }
             })
         if saysWhatItDid {
