@@ -26,6 +26,7 @@ let globalOptions: [Option] = [
     Option("columns", value: "LIST", "the table's columns, in order, e.g. name,seats,monthly (any key the JSON has)"),
     Option("wide", "tables show every column, whole, even past the terminal's width"),
     Option("quiet", short: "q", "print only data; no messages"),
+    Option("verbose", "after a change, print the changed records as a table too (a --format or --json does as well)"),
     Option("no-color", "no colour even on a terminal (also NO_COLOR)"),
     Option("help", short: "h", "show help for the command"),
     Option("version", "print the version"),

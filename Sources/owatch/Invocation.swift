@@ -128,9 +128,24 @@ final class Invocation {
         if exporter.format == .table { term.out(exporter.single(record)) } else { term.out(bytes: exporter.singleBytes(record)) }
     }
 
-    /// The result of a change: its shape's table columns in a one-row table, the whole object otherwise.
+    /// Whether a change's records are written to a table: a write command says what changed in
+    /// one line (a note), and prints the rows only with `--verbose` or a format asked for by flag.
+    var tablesChanges: Bool { flag("verbose") || value("format") != nil }
+
+    /// The result of a change: the whole object in the machine formats; in a table, its shape's
+    /// table columns in a one-row table with `--verbose` (or `--format table`), else nothing
+    /// (the command's note says what changed).
     func emitChanged<T>(_ item: T, as shape: Shape<T>) {
-        if exporter.format == .table { emit([item], as: shape) } else { emit(item, as: shape) }
+        if exporter.format != .table {
+            emit(item, as: shape)
+        } else if tablesChanges {
+            emit([item], as: shape)
+        }
+    }
+
+    /// The results of a change to several records, as `emitChanged` writes one.
+    func emitChanged<T>(list items: [T], as shape: Shape<T>) {
+        if exporter.format != .table || (tablesChanges && !items.isEmpty) { emit(items, as: shape) }
     }
 
     /// For lists of one shape made row by row: each row is written (or, for tables, kept) as it is added.

@@ -403,6 +403,9 @@ final class MailHeaderTests: XCTestCase {
             "Slack <feedback@slack.com>", "\"Doe, Jane\" <jane@x.example>", "jane@x.example (Jane)", "<a@b.example>", "  a@b  ",
             "Name <>", "(only a comment)", "", "\"quoted <not@this>\" <real@one.example>", "x <a@b> <c@d>", "Jöhn <j@ö.example>",
             "a\\(b <c@d>", "\"esc\\\" <q@q>\" <r@r>", "<unterminated@x", "Bob (the <boss>) <bob@x>",
+            "Notion Labs, Inc. <billing@notion.so>", "Smith, John <j@x.example>, Doe, Jane <d@x.example>",
+            "Acme, Inc. billing@acme.example",
+            "only, phrases",
         ]
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("ab@.<>\"(),\\ \t")
@@ -410,5 +413,15 @@ final class MailHeaderTests: XCTestCase {
         for value in values + random {
             XCTAssertEqual(MailHeader.firstAddress(value), MailHeader.mailboxes(value).first?.address, "for \(value.debugDescription)")
         }
+    }
+
+    /// An unquoted comma in a display name (common in real mail) keeps the sender, as mail clients read it.
+    func testAnUnquotedCommaIsPartOfTheName() {
+        XCTAssertEqual(
+            MailHeader.mailboxes("Notion Labs, Inc. <billing@notion.so>"), [.init(name: "Notion Labs, Inc.", address: "billing@notion.so")])
+        XCTAssertEqual(
+            MailHeader.mailboxes("Smith, John <j@x.example>, Doe, Jane <d@x.example>"),
+            [.init(name: "Smith, John", address: "j@x.example"), .init(name: "Doe, Jane", address: "d@x.example")])
+        XCTAssertEqual(MailHeader.firstAddress("Notion Labs, Inc. <billing@notion.so>"), "billing@notion.so")
     }
 }

@@ -99,7 +99,10 @@ def test_everyone_reissued_into_a_directory(office):
     r = office.run("user", "token", "--all", "--out-dir", out)
     assert r.rc == 1 and "does not overwrite" in r.err                    # bob.token exists: nothing issued
     assert len(office.ok("token", "list", "--json").json()) == 6
-    assert office.run("user", "token", "--all", "--out-dir", office.home / "missing").rc == 66
+    r = office.ok("user", "token", "--all", "--out-dir", office.home / "missing")       # created, 0700, and said (issue 33)
+    assert "Created" in r.err and oct((office.home / "missing").stat().st_mode & 0o777) == "0o700"
+    (office.home / "a-file").write_text("")
+    assert office.run("user", "token", "--all", "--out-dir", office.home / "a-file").rc == 64
     assert office.run("user", "token").rc == 64
 
 

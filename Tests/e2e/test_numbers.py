@@ -213,7 +213,7 @@ def test_leave_days_follow_holidays(office):
     assert requests[2]["days"] == 3 and "3 day(s)" in requests[2]["summary"]        # pending: counted again
     assert requests[1]["days"] == 5                                                 # approved: keeps its days
     rows = {x["user"]: x for x in office.ok("report", "leave", "--year", "2027", "--json").json()}
-    assert (rows["bob"]["taken"], rows["bob"]["pending"], rows["bob"]["remaining"]) == (5, 3, 17)
+    assert (rows["bob"]["taken"] + rows["bob"]["planned"], rows["bob"]["pending"], rows["bob"]["remaining"]) == (5, 3, 17)
     assert rows["bob"]["would_change"] == ["#1: 5 → 4 days"]
     assert "Approved leave #1 (bob) counts 5 day(s)" in office.ok("report", "leave", "--year", "2027").err
     office.ok("audit", "verify", "--state")

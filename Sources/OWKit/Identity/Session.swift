@@ -202,7 +202,14 @@ public enum Setup {
     /// then installs it at the token path, 0600. The content is checked before the file's mode, so
     /// `login /etc/passwd` says it is not a token; a token in a file others can read (pasted from
     /// chat into a 0644 file) is refused, as ssh refuses such a key, with `chmod 600` for that file.
-    public static func login(paths: Paths, file: String, text given: String? = nil, now: Date = Date()) throws -> Claims {
+    ///
+    /// When the token path holds a valid admin token and the new one is not an admin token for the
+    /// same person, `replacing` is asked first (installed, new): it throws to keep the admin token,
+    /// so one `login bob.token` cannot lock the office's admin out.
+    public static func login(
+        paths: Paths, file: String, text given: String? = nil, now: Date = Date(),
+        replacing: (_ installed: Claims, _ new: Claims) throws -> Void = { _, _ in }
+    ) throws -> Claims {
         let text: String
         var exposed: String?
         if let given {
@@ -229,6 +236,12 @@ public enum Setup {
             throw OWError(
                 .notPermitted, "\(file) holds a valid token for \(claims.subject) but others can read it (mode \(exposed))",
                 hint: "chmod 600 \(ShellWord.quoted(file)), then run `owatch login \(ShellWord.quoted(file))` again")
+        }
+        if let installed = try? FileSystem.readSecret(paths.token, what: "token", maxBytes: Token.maxLength * 2),
+            let current = try? Token.verify(installed, ledger: ledger, now: now), current.role == .admin,
+            claims.role != .admin || claims.subject != current.subject
+        {
+            try replacing(current, claims)
         }
         let token = text.trimmed(.whitespacesAndNewlines)
         try FileSystem.writeAtomically(paths.token, contents: token + "\n")

@@ -364,7 +364,9 @@ public enum LicenseImport {
                     case .success:
                         licenses += 1
                         seats += row.license.draft.assigned.count
-                        if update { changes.append(Change(kind: .add, license: CSV.trim(row.license.draft.name), what: "new license")) }
+                        if update || dryRun {
+                            changes.append(Change(kind: .add, license: CSV.trim(row.license.draft.name), what: asRead(row.license)))
+                        }
                     case .failure(let e):
                         errors.append(RowError(line: row.line, message: e.message + (update ? "" : "; --update changes existing licenses")))
                     }
@@ -432,6 +434,23 @@ public enum LicenseImport {
 
     /// What an imported row would change of an existing license, in words.
     /// Renewals compare as `license list` shows them: the next renewal date, not the stored anchor.
+    /// A new license as the row was read: vendor, plan, purchase lines with their parsed
+    /// amounts, period, dates and holders ("new license: vendor miro, 5 seat(s) for 1,234.56 EUR, yearly, renews 2027-03-01").
+    static func asRead(_ r: LicenseDraft.Resolved) -> String {
+        let d = r.draft
+        var parts = ["vendor " + CSV.trim(d.vendor)]
+        if let plan = d.plan { parts.append("plan " + plan) }
+        let lines = r.lines.map { "\($0.0.map { "\($0) seat(s)" } ?? "unlimited seats") for \($0.1.display)" }
+        parts.append(lines.joined(separator: " + ") + (d.perSeat ? " (per seat)" : ""))
+        parts.append(r.period.description)
+        if let renews = d.renewsOn { parts.append("renews " + Time.day(renews)) }
+        if let status = d.status, status != .active { parts.append(status.rawValue) }
+        if let ends = d.endsOn { parts.append("ends " + Time.day(ends)) }
+        if let owner = d.owner { parts.append("owner " + owner) }
+        if !d.assigned.isEmpty { parts.append("holders " + d.assigned.joined(separator: ", ")) }
+        return "new license: " + parts.joined(separator: ", ")
+    }
+
     static func difference(_ l: License, _ r: LicenseDraft.Resolved, today: Date) -> [String] {
         let d = r.draft
         var out: [String] = []

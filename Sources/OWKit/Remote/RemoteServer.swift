@@ -182,7 +182,10 @@ public enum RemoteServer {
                 } else {
                     arguments[slot.argument] = path
                 }
-                names.add(server: path, client: slot.original)
+                // A folder's name as the command prints it (`tokens/bob.token`, not `tokens//bob.token`).
+                var client = slot.original
+                while slot.use == .outputDirectory && client.count > 1 && client.hasSuffix("/") { client.removeLast() }
+                names.add(server: path, client: client)
             }
         }
 

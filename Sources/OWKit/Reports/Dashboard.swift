@@ -156,16 +156,64 @@ public enum Dashboard {
                     ["\($0.id)", $0.kind.rawValue, $0.requester, $0.summary, $0.cost?.display ?? "", String($0.createdAt.prefix(10))]
                 }, numeric: [0, 4]) + "</section>\n"
 
-        return """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-            <title>\(esc(session.ledger.org)) — owatch dashboard</title>
-            <style>\(css)</style></head>
-            <body>
-            \(body)</body></html>
+        return page(title: session.ledger.org + " — owatch dashboard", body: body)
+    }
 
-            """
+    /// An employee's own page: the seats they hold, their requests and their leave this year.
+    public static func personal(_ session: Session, today: Date) throws -> String {
+        let mine = try PersonalSummary.compute(session, today: today)
+        var body = "<header><h1>\(esc(mine.user)) — \(esc(session.ledger.org))</h1><p>Generated \(Time.day(today)) by owatch</p></header>\n"
+        body += "<section class=\"cards\">"
+        body += card("Seats you hold", [String(mine.seats.count)])
+        body += card("Your pending requests", [String(mine.requests.filter { $0.status == .pending }.count)])
+        if let b = mine.leave?.balance {
+            body += card("Vacation left in \(b.year)", ["\(Leave.days(b.remaining)) of \(Leave.days(b.allowance)) day(s)"])
+        }
+        body += "</section>\n"
+        body +=
+            "<section><h2>Your seats</h2>"
+            + table(
+                ["License", "Vendor", "Plan", "Renews", "Status"],
+                mine.seats.map {
+                    [
+                        $0.name, $0.vendor, $0.plan ?? "", $0.nextRenewal(onOrAfter: Time.startOfDay(today)).map(Time.day) ?? "",
+                        $0.status.rawValue,
+                    ]
+                },
+                numeric: []) + "</section>\n"
+        body +=
+            "<section><h2>Your requests</h2>"
+            + table(
+                ["#", "Kind", "What", "Cost", "Status", "Since", "Note"],
+                mine.requests.map {
+                    [
+                        "\($0.id)", $0.kind.rawValue, $0.summary, $0.cost?.display ?? "", $0.status.rawValue,
+                        String($0.createdAt.prefix(10)), $0.note ?? "",
+                    ]
+                }, numeric: [0, 3]) + "</section>\n"
+        if let l = mine.leave {
+            let b = l.balance
+            body +=
+                "<section><h2>Your leave in \(b.year)</h2>"
+                + table(
+                    ["Allowance", "Taken", "Planned", "Pending", "Remaining", "Sick", "Unpaid"],
+                    [[b.allowance, b.taken, b.planned, b.pending, b.remaining, l.sick, l.unpaid].map(Leave.days)],
+                    numeric: Set(0..<7)) + "</section>\n"
+        }
+        return page(title: mine.user + " — owatch", body: body)
+    }
+
+    static func page(title: String, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+        <title>\(esc(title))</title>
+        <style>\(css)</style></head>
+        <body>
+        \(body)</body></html>
+
+        """
     }
 
     /// The ledger's currency first, then the others by amount: every currency gets its chart.

@@ -98,7 +98,8 @@ public enum InventoryReports {
         }
         return try people.map { u in
             LeaveRow(
-                user: u.name, dept: u.dept, balance: try Leave.balance(session.ledger, user: u, year: year),
+                user: u.name, dept: u.dept,
+                balance: try Leave.balance(session.ledger, user: u, year: year, today: Time.startOfDay(session.now)),
                 sick: other[u.name.lowercased()]?.sick ?? 0, unpaid: other[u.name.lowercased()]?.unpaid ?? 0)
         }
     }

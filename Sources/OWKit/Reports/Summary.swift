@@ -59,3 +59,28 @@ public struct Summary: Sendable {
         return summary
     }
 }
+
+/// An employee's own summary (`report summary` and `report html` run by an employee): the seats
+/// they hold, their requests and their leave this year. Nothing about anyone else, and no prices
+/// beyond their own requests'.
+public struct PersonalSummary: Sendable {
+    public let user: String
+    public let month: Month
+    public let seats: [License]
+    public let requests: [Request]
+    public let leave: LeaveRow?
+
+    public static func compute(_ session: Session, today: Date) throws -> PersonalSummary {
+        var held = LicenseFilter()
+        held.holder = session.actor.name
+        let seats = try Licenses.list(session.db, filter: try Licenses.visible(session, held), today: today)
+        var own = Requests.Filter()
+        own.user = session.actor.name
+        let requests = try Requests.list(session, own).sorted { $0.id > $1.id }
+        let year = Time.civilFromDays(Time.split(today).days).year
+        let leave = try InventoryReports.leave(session, year: year).first {
+            $0.user.caseInsensitiveCompare(session.actor.name) == .orderedSame
+        }
+        return PersonalSummary(user: session.actor.name, month: Month(today), seats: seats, requests: requests, leave: leave)
+    }
+}

@@ -61,15 +61,18 @@ public enum Leave {
         public let user: String
         public let year: Int
         public let allowance: Int  // half-days
-        public let taken: Int  // approved vacation, half-days
+        public let taken: Int  // approved vacation, half-days (with `today`: the days up to today)
+        public var planned = 0  // with `today`: approved vacation still to come, half-days
         public let pending: Int  // pending vacation, half-days
-        public var remaining: Int { allowance - taken - pending }
+        public var remaining: Int { allowance - taken - planned - pending }
     }
 
-    /// Vacation drawn in `year`: approved and pending requests, split by year.
-    public static func balance(_ ledger: Ledger, user: User, year: Int) throws -> Balance {
+    /// Vacation drawn in `year`: approved and pending requests, split by year. Given `today`,
+    /// approved days after it are planned, not taken (the days up to and including today are).
+    public static func balance(_ ledger: Ledger, user: User, year: Int, today: Date? = nil) throws -> Balance {
         let holidays = try self.holidays(ledger)
         var taken = 0
+        var planned = 0
         var pending = 0
         let rows = try ledger.db.query(
             """
@@ -88,10 +91,26 @@ public enum Leave {
             } else {
                 halves = workingHalfDays(from: from, to: to, holidays: holidays)[year] ?? 0  // the days that fall in this year
             }
-            if approved { taken += halves } else { pending += halves }
+            if !approved {
+                pending += halves
+            } else if let today, to > today {
+                // Approved days still to come are planned; the approved count is kept, split at today.
+                let past =
+                    from > today
+                    ? 0
+                    : min(
+                        halves,
+                        try r.integer("leave_halfdays") == 1 ? 1 : workingHalfDays(from: from, to: today, holidays: holidays)[year] ?? 0)
+                taken += past
+                planned += halves - past
+            } else {
+                taken += halves
+            }
         }
-        return Balance(
+        var balance = Balance(
             user: user.name, year: year, allowance: try allowanceHalfDays(ledger, user: user), taken: taken, pending: pending)
+        balance.planned = planned
+        return balance
     }
 
     /// After `leave.holidays` changed, in its transaction: pending leave counts its days again

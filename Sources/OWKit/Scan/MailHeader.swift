@@ -11,10 +11,34 @@ public enum MailHeader {
     }
 
     /// Parses an address list: `Name <a@b>`, `"Quoted, Name" <a@b>`, `a@b (comment)`, `<a@b>`.
-    public static func mailboxes(_ value: String) -> [Mailbox] { items(value).compactMap(mailbox) }
+    /// An unquoted comma in a name (`Notion Labs, Inc. <billing@…>`, `Smith, John <j@…>`) is read
+    /// as mail clients read it: words with no address before it are part of the next mailbox's name.
+    public static func mailboxes(_ value: String) -> [Mailbox] {
+        var boxes: [Mailbox] = []
+        var phrases: [String] = []
+        for item in items(value) {
+            guard let box = mailbox(item) else { continue }
+            if isBarePhrase(item, address: box.address) {
+                phrases.append(box.address)
+            } else {
+                boxes.append(
+                    phrases.isEmpty
+                        ? box : Mailbox(name: (phrases + [box.name]).filter { !$0.isEmpty }.joined(separator: ", "), address: box.address))
+                phrases = []
+            }
+        }
+        return boxes + phrases.map { Mailbox(name: "", address: $0) }
+    }
 
-    /// The first mailbox's address (every message's sender is looked up by it): its name is not read.
-    static func firstAddress(_ value: String) -> String? { items(value).lazy.compactMap(address).first }
+    /// Words with no `@` and no `<…>`: a name cut at an unquoted comma, not a mailbox of its own.
+    private static func isBarePhrase(_ item: String, address: String) -> Bool { !address.contains("@") && !item.contains("<") }
+
+    /// The first mailbox's address (every message's sender is looked up by it), as `mailboxes`
+    /// finds it: its name is not read, and words before an unquoted comma are passed over.
+    static func firstAddress(_ value: String) -> String? {
+        let found = items(value).lazy.compactMap { item in address(item).map { (item, $0) } }
+        return (found.first { !isBarePhrase($0.0, address: $0.1) } ?? found.first)?.1
+    }
 
     /// The list's items, split at commas outside quotes, comments and angle brackets.
     private static func items(_ value: String) -> [String] {

@@ -35,14 +35,14 @@ enum ApproveCommand {
                 firstError = firstError ?? e
             }
         }
-        inv.emitUnlessEmptyTable(decided, as: RequestCommand.shape)
+        inv.emitChanged(list: decided, as: RequestCommand.shape)
         if let firstError { throw SilentExit(code: firstError.exitCode) }
     }
 
     static func queue(_ inv: Invocation) {
         do {
             let entries = try Approvals.queue(inv.session)
-            inv.emit(entries, as: queueShape)
+            inv.emitUnlessEmptyTable(entries, as: queueShape)
             if entries.isEmpty { inv.note("Nothing waits for approval.") }
         } catch {
             inv.warn("\(error)")

@@ -87,7 +87,7 @@ enum LicenseCommand {
     static let importChangeShape = Shape<LicenseImport.Change>([
         Field("change", "import --update: add or update", kind: .code) { .text($0.kind.rawValue) },
         Field("license", "import --update: the license") { .text($0.license) },
-        Field("what", "import --update: what changes", kind: .text) { .text($0.what) },
+        Field("what", "import --update: what changes (a new license as its row was read)", kind: .text) { .text($0.what) },
     ])
 
     static let importShape = Shape<LicenseImport.Outcome>([
@@ -205,6 +205,7 @@ enum LicenseCommand {
         if inv.flag("per-seat") { c.perSeat = true } else if inv.flag("pack") { c.perSeat = false }
         let l = try Licenses.edit(inv.session, inv.argument(0), c)
         try changed(inv, l)
+        inv.note("Edited \(l.name): \(l.seats.map { "\($0) seat(s)" } ?? "unlimited seats"), \(l.monthly.display) a month.")
     }
 
     static func grow(_ inv: Invocation) throws {
@@ -240,13 +241,22 @@ enum LicenseCommand {
     }
 
     static func assign(_ inv: Invocation) throws {
-        let l = try Licenses.assign(inv.session, inv.argument(0), users: Array(inv.arguments.dropFirst()), grow: inv.flag("grow"))
+        let users = Array(inv.arguments.dropFirst())
+        let l = try Licenses.assign(inv.session, inv.argument(0), users: users, grow: inv.flag("grow"))
         try changed(inv, l)
+        inv.note("Assigned \(l.name) to \(users.joined(separator: ", ")); \(seatsTaken(l)).")
     }
 
     static func unassign(_ inv: Invocation) throws {
-        let l = try Licenses.unassign(inv.session, inv.argument(0), users: Array(inv.arguments.dropFirst()))
+        let users = Array(inv.arguments.dropFirst())
+        let l = try Licenses.unassign(inv.session, inv.argument(0), users: users)
         try changed(inv, l)
+        inv.note("Took \(l.name) from \(users.joined(separator: ", ")); \(seatsTaken(l)).")
+    }
+
+    /// "3 of 10 seats taken" (or "3 seats taken" of an unlimited license).
+    static func seatsTaken(_ l: License) -> String {
+        "\(l.assigned)" + (l.seats.map { " of \($0)" } ?? "") + " seat(s) taken"
     }
 
     static func renewals(_ inv: Invocation) throws {
@@ -303,7 +313,13 @@ enum LicenseCommand {
                     + "\(outcome.updated), left \(outcome.unchanged) unchanged" + (outcome.dryRun ? "; nothing was written." : "."))
             return
         }
-        inv.emit(outcome, as: importShape)
+        // A person reading a dry run sees each row as it was read (parsed amounts and dates), as
+        // the update diff shows them; programs get the counts.
+        if outcome.dryRun {
+            inv.emit(outcome, as: importShape, inTable: { inv.emit(outcome.changes, as: importChangeShape) })
+        } else {
+            inv.emit(outcome, as: importShape)
+        }
         inv.note(
             outcome.dryRun
                 ? "Dry run: \(outcome.licenses) license(s) would be imported; nothing was written."
@@ -322,7 +338,7 @@ let licenseNoun = Noun(
         Renewal dates roll forward by the period when they pass.
         Money is integer minor units with an ISO 4217 currency; amounts in different currencies are never summed together.
         Each lead time in config renewals.notify (default 30d,7d) fires the license-renewing hook once per license and renewal, from the first command run after the moment passes.
-        license import reads CSV (RFC 4180; header naming the columns name, vendor, seats, cost and optionally currency, period, renews_on, owner, assigned with names separated by semicolons, plan, category, per_seat, notes, order, purchased_on) or exactly what license list writes with --format csv or --json (id and derived columns such as monthly are read past; status, ends_on, purchase lines and holders are kept); ; and tab separators, decimal commas and --date-format DD/MM/YYYY are read, and a Windows-1252 file is detected (a file that is neither it nor UTF-8 is refused); with --update a row whose name exists updates that license in place and the changes are listed first (--dry-run lists only them); every row is checked first and any bad row means nothing is written (exit 65, each bad row named by line).
+        license import reads CSV (RFC 4180; header naming the columns name, vendor, seats, cost and optionally currency, period, renews_on, owner, assigned with names separated by semicolons, plan, category, per_seat, notes, order, purchased_on) or exactly what license list writes with --format csv or --json (id and derived columns such as monthly are read past; status, ends_on, purchase lines and holders are kept); ; and tab separators, decimal commas and --date-format DD/MM/YYYY are read, and a Windows-1252 file is detected (a file that is neither it nor UTF-8 is refused); with --update a row whose name exists updates that license in place and the changes are listed first (--dry-run lists only them); --dry-run without --update shows each new license as its row was read (vendor, seats and parsed amounts, period, dates, holders) in a table, and the counts in the other formats; every row is checked first and any bad row means nothing is written (exit 65, each bad row named by line).
         Employees see only licenses they hold a seat of, and with license list --catalog what the office has: name, vendor, category and whether a seat is free, without prices.
         user offboard, license cancel and license remove ask for confirmation when standard input and standard error are a terminal (--yes skips it); piped, they never ask.
         """

@@ -12,8 +12,27 @@ enum LoginCommand {
             let data = FileHandle.standardInput.readData(ofLength: 64 * 1024)
             text = String(decoding: data, as: UTF8.self)
         }
-        let claims = try Setup.login(paths: inv.paths, file: file, text: text)
+        let claims = try Setup.login(paths: inv.paths, file: file, text: text) { installed, new in
+            try keepAdminToken(inv, installed: installed, new: new)
+        }
         inv.note("Logged in as \(claims.subject) (\(claims.role.rawValue)); token installed at \(inv.paths.token) (mode 0600).")
+    }
+
+    /// Replacing an admin token with someone else's (or a lesser one) is asked at a terminal and
+    /// refused in a script unless `--replace` says so: the admin token may be the office's only one.
+    static func keepAdminToken(_ inv: Invocation, installed: Claims, new: Claims) throws {
+        if inv.flag("replace") { return }
+        let what = "\(inv.paths.token) holds \(installed.subject)'s admin token"
+        let other = "\(new.subject)'s (\(new.role.rawValue))"
+        if inv.term.stdinIsTTY && inv.term.stderrIsTTY && inv.argument(0) != "-" {
+            inv.term.err("\(what); replace it with \(other)? [y/N] ")
+            let answer = (readLine() ?? "").trimmed(.whitespaces).lowercased()
+            if answer == "y" || answer == "yes" { return }
+            throw OWError.refused("not confirmed; \(installed.subject)'s admin token stays installed")
+        }
+        throw OWError.refused(
+            "\(what); logging in would replace it with \(other)",
+            hint: "to act as \(new.subject) once: owatch --token FILE COMMAND; to replace it: owatch login --replace FILE")
     }
 
     static func logout(_ inv: Invocation) throws {
@@ -48,6 +67,7 @@ let loginNoun = Noun(
         Verifies a token file against the ledger (every check of owatch-token(1)) and installs it at the token path with mode 0600.
         FILE may be - for standard input.
         The file's content is checked first (a file that holds no token says so); a valid token in a file others can read is refused with the chmod 600 for that file.
+        When the token path already holds a valid admin token and FILE is another person's token or a lesser role's, login asks at a terminal and refuses in a script (exit 1) unless --replace is given, so trying a colleague's token cannot lock the admin out; owatch --token FILE acts as them for one command instead.
         """
 )
 
@@ -55,7 +75,13 @@ let loginNoun = Noun(
 let loginCommands: [Command] = [
     Command(
         noun: "login", verb: nil, summary: "verify a token file (or - for standard input) and install it as your token",
-        arguments: [Argument(name: "FILE", file: .input)], access: .ledger,
+        arguments: [Argument(name: "FILE", file: .input)],
+        options: [
+            Option(
+                "replace",
+                "replace an installed admin token with another person's or role's (asked at a terminal; refused in a script without it)")
+        ],
+        access: .ledger,
         examples: ["owatch login ~/Downloads/bob.token", "pbpaste | owatch login -"], run: LoginCommand.login)
 ]
 

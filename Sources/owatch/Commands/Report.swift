@@ -226,15 +226,16 @@ enum ReportCommand {
                 Field("dept", "leave: their department") { .text($0.row.dept) },
                 Field("year", "leave: the year") { .int(Int64($0.year)) },
                 days("allowance", "leave: the year's vacation allowance") { $0.row.balance.allowance },
-                days("taken", "leave: vacation days taken") { $0.row.balance.taken },
-                days("pending", "leave: vacation days pending") { $0.row.balance.pending },
+                days("taken", "leave: approved vacation days up to today") { $0.row.balance.taken },
+                days("planned", "leave: approved vacation days after today") { $0.row.balance.planned },
+                days("pending", "leave: vacation days waiting for approval") { $0.row.balance.pending },
                 days("remaining", "leave: days left this year") { $0.row.balance.remaining },
                 days("sick", "leave: sick days") { $0.row.sick },
                 days("unpaid", "leave: unpaid days") { $0.row.unpaid },
                 Field("would_change", "leave: approved requests the current holidays would count differently", kind: .text) { y in
                     .list(y.drift.map { "#\($0.id): \(Leave.days($0.approved)) → \(Leave.days($0.now)) days" })
                 },
-            ], keep: ["remaining"], dropFirst: ["would_change", "dept", "year"])
+            ], keep: ["remaining"], dropFirst: ["would_change", "dept", "year", "planned"])
     }()
 
     static func leave(_ inv: Invocation) throws {
@@ -289,6 +290,10 @@ enum ReportCommand {
 
     static func summary(_ inv: Invocation) throws {
         let s = inv.session
+        if s.actor.role != .admin {
+            let mine = try PersonalSummary.compute(s, today: s.now)
+            return inv.emit(mine, as: personalShape, inTable: { inv.term.out(personalText(s.ledger.org, mine)) })
+        }
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         let sum = try Summary.compute(s.db, today: s.now, base: base)
         warnMissingRates(inv, base)
@@ -353,6 +358,59 @@ enum ReportCommand {
     }()
 
     /// The summary as a person reads it.
+    /// An employee's summary for programs: their seats, requests and this year's leave.
+    static let personalShape = Shape<PersonalSummary>([
+        Field("user", "summary (employee): who") { .text($0.user) },
+        Field("seats", "summary (employee): the licenses you hold a seat of (name, vendor, plan, status)") { mine in
+            .json(
+                .array(
+                    mine.seats.map {
+                        .obj([
+                            ("name", .string($0.name)), ("vendor", .string($0.vendor)), ("plan", $0.plan.map(JSON.string) ?? .null),
+                            ("status", .string($0.status.rawValue)),
+                        ])
+                    }))
+        },
+        Field("requests", "summary (employee): your requests, newest first (id, kind, status, summary, created_at)") { mine in
+            .json(
+                .array(
+                    mine.requests.map {
+                        .obj([
+                            ("id", .int($0.id)), ("kind", .string($0.kind.rawValue)), ("status", .string($0.status.rawValue)),
+                            ("summary", .string($0.summary)), ("created_at", .string($0.createdAt)),
+                        ])
+                    }))
+        },
+        Field("leave", "summary (employee): this year's vacation in days (year, allowance, taken, planned, pending, remaining)") { mine in
+            guard let b = mine.leave?.balance else { return .json(.null) }
+            return .json(
+                .obj(
+                    [("year", JSON.int(Int64(b.year)))]
+                        + [
+                            ("allowance", b.allowance), ("taken", b.taken), ("planned", b.planned), ("pending", b.pending),
+                            ("remaining", b.remaining),
+                        ]
+                        .map { ($0.0, JSON.number(Leave.days($0.1))) }))
+        },
+    ])
+
+    static func personalText(_ org: String, _ mine: PersonalSummary) -> String {
+        var out = "\(mine.user) at \(org) — \(mine.month)\n\nYour seats\n"
+        out +=
+            mine.seats.isEmpty ? "  none\n" : mine.seats.map { "  \($0.name) (\($0.vendor)\($0.plan.map { ", " + $0 } ?? ""))\n" }.joined()
+        out += "\nYour requests\n"
+        out +=
+            mine.requests.isEmpty
+            ? "  none\n" : mine.requests.prefix(10).map { "  #\($0.id)  \($0.status.rawValue)  \($0.summary)\n" }.joined()
+        if mine.requests.count > 10 { out += "  … \(mine.requests.count - 10) more: owatch request list\n" }
+        if let b = mine.leave?.balance {
+            out +=
+                "\nVacation in \(b.year): \(Leave.days(b.taken)) taken, \(Leave.days(b.planned)) planned, \(Leave.days(b.pending)) pending, "
+            out += "\(Leave.days(b.remaining)) of \(Leave.days(b.allowance)) left\n"
+        }
+        return out
+    }
+
     static func summaryText(_ org: String, _ sum: Summary) -> String {
         var out = "\(org) — \(sum.month)\n\n"
         out += "Burn this month\n"
@@ -405,9 +463,21 @@ enum ReportCommand {
 
     static func html(_ inv: Invocation) throws {
         guard let out = inv.value("out") else { throw OWError.usage("say where: owatch report html --out FILE") }
-        let page = try Dashboard.html(inv.session, today: inv.session.now)
-        try FileSystem.writeOutput(out, contents: page)
-        inv.note("Wrote the dashboard to \(out) (\(page.utf8.count / 1024) KB, works offline).")
+        let page =
+            inv.session.actor.role == .admin
+            ? try Dashboard.html(inv.session, today: inv.session.now) : try Dashboard.personal(inv.session, today: inv.session.now)
+        // A file for others to read (0644), unless the ledger is kept in a private folder: then
+        // the dashboard, which shows what the ledger holds, is as private (0600). Either way it says so.
+        var st = stat()
+        let folder = (inv.session.ledger.path as NSString).deletingLastPathComponent
+        let privateLedger = stat(folder.isEmpty ? "." : folder, &st) == 0 && st.st_mode & 0o077 == 0
+        try FileSystem.writeOutput(out, contents: page, mode: privateLedger ? 0o600 : 0o644)
+        // The mode as written (a umask may have taken more away).
+        let written = stat(out, &st) == 0 ? String(format: "%04o", Int(st.st_mode & 0o777)) : (privateLedger ? "0600" : "0644")
+        let mode =
+            privateLedger
+            ? "mode \(written), private as the ledger's folder is; `chmod 644 \(ShellWord.quoted(out))` to share it" : "mode \(written)"
+        inv.note("Wrote the dashboard to \(out) (\(page.utf8.count / 1024) KB, works offline; \(mode)).")
         inv.emit((path: out, bytes: page.utf8.count), as: writtenShape, inTable: {})
     }
 }
@@ -426,7 +496,8 @@ let reportNoun = Noun(
         report leave counts approved leave with the days it was approved for; when config leave.holidays changes, pending requests are counted again, and would_change lists the approved ones the new holidays would change.
         report reclaim calls a held seat inactive only when it has been held for at least config usage.inactive (default 60d; --inactive overrides it) and its holder's usage, imported within that time, shows no use inside it: a new hire's seat is not unused yet, and usage imported longer ago says nothing of the days since, so a license whose last usage import is that old is named with its age (a warning; stale_usage in the summary) and none of its seats is called inactive on it.
         Charts are drawn under tables only, in Unicode blocks, or ASCII with --ascii or a non-UTF-8 locale.
-        report html writes one self-contained file (inline CSS and SVG, no scripts, nothing fetched) with mode 0600.
+        Employees may run report summary and report html too: theirs show the seats they hold, their own requests and this year's leave (taken, planned, pending, remaining), and nothing about anyone else.
+        report html writes one self-contained file (inline CSS and SVG, no scripts, nothing fetched), with mode 0644 for others to read, or 0600 when the ledger's folder is private (no access for group or others, as owatch creates it), and says which.
         """
 )
 
@@ -468,7 +539,7 @@ let reportCommands: [Command] = [
         options: [Option("ascii", "draw charts with ASCII characters only")],
         access: .roles(adminOnly), examples: ["owatch report shadow"], output: ReportCommand.shadowShape.docs, run: ReportCommand.shadow),
     Command(
-        noun: "report", verb: "leave", summary: "leave taken, pending and remaining per person (employees: their own)",
+        noun: "report", verb: "leave", summary: "leave taken, planned, pending and remaining per person (employees: their own)",
         options: [Option("year", value: "YEAR", "calendar year (default: this year)")],
         access: .roles([.admin, .employee]), examples: ["owatch report leave", "owatch report leave --year 2027 --format csv"],
         output: ReportCommand.leaveShape.docs, run: ReportCommand.leave),
@@ -482,12 +553,16 @@ let reportCommands: [Command] = [
         access: .roles(adminOnly), examples: ["owatch report forecast", "owatch report forecast --months 24 --json"],
         output: ReportCommand.forecastShape.docs, run: ReportCommand.forecast),
     Command(
-        noun: "report", verb: "summary", summary: "one screen: this month's burn, renewals, idle seats, findings, pending requests",
-        access: .roles(adminOnly), examples: ["owatch report summary"], output: ReportCommand.summaryShape.docs, run: ReportCommand.summary),
+        noun: "report", verb: "summary",
+        summary:
+            "one screen: this month's burn, renewals, idle seats, findings, pending requests (employees: their seats, requests and leave)",
+        access: .roles([.admin, .employee]), examples: ["owatch report summary"],
+        output: ReportCommand.summaryShape.docs + ReportCommand.personalShape.docs,
+        run: ReportCommand.summary),
     Command(
         noun: "report", verb: "html", summary: "write an offline HTML dashboard: charts, renewal calendar, idle seats, findings, requests",
         options: [Option("out", short: "o", value: "FILE", "where to write it (required)", file: .output)],
-        access: .roles(adminOnly), examples: ["owatch report html --out dashboard.html && xdg-open dashboard.html"],
+        access: .roles([.admin, .employee]), examples: ["owatch report html --out dashboard.html && xdg-open dashboard.html"],
         output: ReportCommand.writtenShape.docs, run: ReportCommand.html
     ),
 ]

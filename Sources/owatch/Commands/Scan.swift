@@ -120,13 +120,21 @@ enum ScanCommand {
         inv.emit(
             Run(result: result, dryRun: o.dryRun, showFindings: showFindings), as: runShape,
             inTable: {
-                saysWhatItDid = result.isNews
+                // Cron (no terminal) mails only news; a person at a terminal who named paths is
+                // told what became of them ("nothing new; 2 already seen").
+                saysWhatItDid = result.isNews || (!inv.arguments.isEmpty && inv.term.stderrIsTTY)
                 if showFindings && !result.findings.isEmpty { inv.emit(result.findings, as: findingShape) }
             })
         if saysWhatItDid {
-            inv.note(
-                "Scanned \(result.sources) source(s): \(result.messages) new item(s), \(result.charges) charge(s), \(result.findings.count) new finding(s)"
-                    + (result.skipped > 0 ? ", \(result.skipped) skipped" : "") + (o.dryRun ? " (dry run: nothing written)" : "") + ".")
+            let seen = result.alreadySeen > 0 ? "\(result.alreadySeen) already seen" : nil
+            let dry = o.dryRun ? " (dry run: nothing written)" : ""
+            if !result.isNews && result.messages == 0 {
+                inv.note("Scanned \(result.sources) source(s): nothing new" + (seen.map { "; \($0)" } ?? "") + dry + ".")
+            } else {
+                inv.note(
+                    "Scanned \(result.sources) source(s): \(result.messages) new item(s), \(result.charges) charge(s), \(result.findings.count) new finding(s)"
+                        + (result.skipped > 0 ? ", \(result.skipped) skipped" : "") + (seen.map { ", \($0)" } ?? "") + dry + ".")
+            }
         }
         if !result.badLines.isEmpty {
             var error = OWError.badData(
@@ -173,7 +181,7 @@ enum ScanCommand {
         if ids.count > 1 { try inv.confirm("Adopt \(ids.count) findings into the inventory?") }
         let adopted = try Findings.adopt(inv.session, ids, as: inv.value("as"))
         let shape = findingShape.showing(also: ["status", "license"])
-        if adopted.count == 1 { inv.emitChanged(adopted[0].0, as: shape) } else { inv.emit(adopted.map(\.0), as: shape) }
+        if adopted.count == 1 { inv.emitChanged(adopted[0].0, as: shape) } else { inv.emitChanged(list: adopted.map(\.0), as: shape) }
         for (f, l) in adopted {
             if f.kind == .review {
                 inv.note(
@@ -189,7 +197,8 @@ enum ScanCommand {
         guard let why = inv.value("message") else { throw OWError.usage("say why: owatch scan ignore ID… -m WHY") }
         let closed = try Findings.ignore(inv.session, try inv.arguments.map { try Invocation.id($0, of: "finding") }, why: why)
         let shape = findingShape.showing(also: ["status", "note"])
-        if closed.count == 1 { inv.emitChanged(closed[0], as: shape) } else { inv.emit(closed, as: shape) }
+        if closed.count == 1 { inv.emitChanged(closed[0], as: shape) } else { inv.emitChanged(list: closed, as: shape) }
+        for f in closed { inv.note("Ignored finding #\(f.id) (\(f.kind.rawValue)): \(why).") }
     }
 
     /// How owatch reads one message: headers, part tree, decoded texts and what it extracts.

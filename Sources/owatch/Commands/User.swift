@@ -125,6 +125,7 @@ enum UserCommand {
             inv.session, name: inv.argument(0), dept: inv.value("dept"), email: inv.value("email"),
             fullName: inv.value("full-name"))
         inv.emitChanged(user, as: shape.showing(["name", "full_name", "dept", "email"]))
+        inv.note("Edited \(user.name).")
     }
 
     static func reactivate(_ inv: Invocation) throws {
@@ -164,25 +165,35 @@ enum UserCommand {
     /// `user token --all --out-dir DIR`: a NAME.token file (0600) for every active person.
     static func tokens(_ inv: Invocation) throws {
         guard inv.arguments.isEmpty else { throw OWError.usage("--all takes no NAME") }
-        guard let dir = inv.value("out-dir") else {
+        guard let given = inv.value("out-dir") else {
             throw OWError.usage("--all needs --out-dir DIR", hint: "owatch user token --all --out-dir tokens/")
         }
-        guard FileSystem.isDirectory(dir) else {
-            throw OWError(.missingInput, "no directory \(dir)", hint: "create it first: mkdir -m 700 \(dir)")
+        // `tokens/` and `tokens` name the same folder; its files are printed as `tokens/bob.token`.
+        var dir = given
+        while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
+        var created = false
+        if !FileSystem.isDirectory(dir) {
+            guard !FileSystem.exists(dir) else { throw OWError.usage("--out-dir \(given) is a file, not a folder") }
+            created = true
         }
         let role = try inv.value("role").map(Role.parse)
         // Every file is checked before any token is issued: nothing is overwritten, nothing half-done.
         let people = try Users.list(inv.session.db, includeOffboarded: false, role: role)
-        let taken = people.map { dir + "/" + $0.name + ".token" }.filter(FileSystem.exists)
+        let folder = dir == "/" ? dir : dir + "/"
+        let taken = people.map { folder + $0.name + ".token" }.filter(FileSystem.exists)
         if !taken.isEmpty {
             throw OWError.refused(
                 "\(taken.count) token file(s) exist already, e.g. \(taken[0]); owatch does not overwrite token files",
                 hint: "choose an empty --out-dir")
         }
         let issued = try Users.issueTokens(inv.session, role: role, ttl: try inv.duration("expires"))
+        if created {
+            try FileSystem.makeDirectory(dir, mode: 0o700)
+            inv.note("Created \(folder) (mode 0700).")
+        }
         var written: [Issued] = []
         for token in issued {
-            let file = dir + "/" + token.claims.subject + ".token"
+            let file = folder + token.claims.subject + ".token"
             try FileSystem.writeAtomically(file, contents: token.text + "\n")
             written.append(Issued(token: token, file: file))
         }
@@ -268,7 +279,7 @@ let userNoun = Noun(
         Changing a role makes every token issued for the old role stop working.
         Offboarding revokes every token the person was issued and frees their seats; user reactivate brings the person back (a new token is needed).
         The last active admin can be neither demoted nor offboarded.
-        user token --all --out-dir DIR re-issues tokens for everyone (or one --role) into NAME.token files, mode 0600.
+        user token --all --out-dir DIR re-issues tokens for everyone (or one --role) into NAME.token files, mode 0600; DIR is created (mode 0700) when missing.
         Holding the issuer key is a way back in: owatch user token NAME --key PATH mints a token without a valid one, refused unless the key's public half is an unrevoked issuer of the ledger, and audited with the actor issuer.
         """
 )
@@ -332,7 +343,9 @@ let userCommands: [Command] = [
             Option("expires", value: "DURATION", "token lifetime, e.g. 30d (default: config token.lifetime)"),
             Option("all", "a new token for every active person (with --out-dir)"),
             Option("role", value: "ROLE", "with --all: only people of this role", choices: Role.allCases.map(\.rawValue)),
-            Option("out-dir", value: "DIR", "with --all: write NAME.token files (0600) into DIR", file: .outputDirectory),
+            Option(
+                "out-dir", value: "DIR", "with --all: write NAME.token files (0600) into DIR, created (0700) if missing",
+                file: .outputDirectory),
         ],
         access: .roles(adminOnly),
         examples: [
