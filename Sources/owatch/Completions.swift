@@ -48,7 +48,7 @@ enum Completions {
         var given: [String: String] = [:]
         var pendingOption: Option?
         var i = 0
-        let allOptions = commandTable.flatMap(\.options) + globalOptions
+        let allOptions = globalOptions + commandTable.flatMap(\.options)
         while i < before.count {
             let w = before[i]
             i += 1
@@ -83,7 +83,9 @@ enum Completions {
                 return (try? CompletionValues.values(k, session: session)) ?? []
             }
         }
-        if let o = pendingOption {
+        if var o = pendingOption {
+            // The command's own option of that name wins over a global one (export journal's --format).
+            o = ((command?.options ?? []) + globalOptions).first { $0.long == o.long } ?? o
             return resolve(kind(placeholder: o.value ?? "", choices: o.choices, noun: noun))
         }
         if current.hasPrefix("-") {
