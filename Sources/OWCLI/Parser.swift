@@ -24,7 +24,8 @@ public enum Parser {
         var i = 0
         var optionsEnded = false
 
-        func optionSet() -> [Option] { globalOptions + (line.command?.options ?? []) }
+        // A command's own option wins over a global one of the same name (`export bills --format datev`).
+        func optionSet() -> [Option] { (line.command?.options ?? []) + globalOptions }
 
         func resolveCommand() throws {
             guard line.command == nil, let noun = positionals.first else { return }

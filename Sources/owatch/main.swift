@@ -34,7 +34,10 @@ func main() -> Int32 {
             return 0
         }
         let format: OutputFormat
-        if line.flag("json") {
+        if command.options.contains(where: { $0.long == "format" }) {
+            // The command's own --format names a file format (`export bills --format datev`).
+            format = .table
+        } else if line.flag("json") {
             format = .json
         } else if let f = line.value("format") ?? environment["OWATCH_FORMAT"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let parsed = OutputFormat(rawValue: f) else {
