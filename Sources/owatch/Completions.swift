@@ -83,11 +83,14 @@ enum Completions {
                 return (try? CompletionValues.values(k, session: session)) ?? []
             }
         }
-        if let o = pendingOption {
+        if let pending = pendingOption {
+            // The command's own option of that name, else the global one (`export bills --format` vs `--format`).
+            let o = command?.options.first { $0.long == pending.long } ?? globalOptions.first { $0.long == pending.long } ?? pending
             return resolve(kind(placeholder: o.value ?? "", choices: o.choices, noun: noun))
         }
         if current.hasPrefix("-") {
-            return ((command?.options ?? []) + globalOptions).map { "--" + $0.long }
+            let own = command?.options ?? []
+            return (own + globalOptions.filter { g in !own.contains { $0.long == g.long } }).map { "--" + $0.long }
         }
         guard let noun, nounNames.contains(noun) else { return nounNames }
         let nounVerbs = verbs(noun)
