@@ -187,3 +187,16 @@ def test_datev_defaults_refunds_and_one_fiscal_year(office):
 def test_only_admins_export(office):
     bob = office.add_user("bob")
     assert office.run("export", "bills", "--format", "xero", token=bob).rc == 77
+
+
+def test_a_hostile_vendor_name_is_one_guarded_cell_in_every_format(office):
+    office.ok("vendor", "add", '@evil;"co", x')
+    charge(office, '@evil;"co", x', "5", "2026-03-07", "-1;2")
+    xero = rows(office.ok("export", "bills", "--format", "xero").out)
+    assert len(xero) == 2 and len(xero[1]) == 9 and xero[1][0] == "'@evil;\"co\", x"
+    qb = rows(office.ok("export", "bills", "--format", "quickbooks").out)
+    assert len(qb) == 2 and len(qb[1]) == 3 and qb[1][1].startswith("'@evil;\"co\", x: -1;2")
+    office.ok("export", "bills", "--format", "datev", "--consultant", "1001", "--client", "1", "--out", "d.csv")
+    _, columns, [booking] = datev_records((office.home / "d.csv").read_bytes())
+    assert len(booking) == DATEV_COLUMNS
+    assert dict(zip(columns, booking))["Buchungstext"] == "'@evil;\"co\", x: -1;2"
