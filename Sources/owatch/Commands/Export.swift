@@ -77,7 +77,11 @@ let exportNoun = Noun(
     name: "export", summary: "files for accounting packages",
     description: """
         export writes the ledger's charges in the formats other programs import.
-        export bills: Xero's bills import, QuickBooks Online's bank-upload CSV, or DATEV's Buchungsstapel for a German bookkeeper.
+        export bills writes one line per charge: --format xero is Xero's bills import CSV (*ContactName, *InvoiceNumber, *InvoiceDate, *DueDate, Description, *Quantity, *UnitAmount, *AccountCode, *TaxType; dates DD/MM/YYYY; account 429 and tax rate Tax Exempt unless --account, --map or --tax-type; at most 500 bills a file, so --out bills.csv writes bills-1.csv, bills-2.csv, … beyond; refunds are left out, named, for Xero's credit notes).
+        --format quickbooks is QuickBooks Online's 3-column bank upload (Date, Description, Amount; MM/DD/YYYY; money out negative).
+        --format datev is DATEV's EXTF Buchungsstapel (700, 21, Formatversion 13): Windows-1252 (a character it lacks becomes ?), semicolons, decimal commas, CR LF; S on SKR03 4964 (licences) or 4806 (categories infrastructure, monitoring, storage, web, it, data) against 1200 Bank or --contra, a refund H; no BU-Schlüssel; Belegdatum DDMM, so one calendar year a file; Buchungstext vendor and note cut at 60 characters.
+        One currency a file: the base currency (config base_currency, else the ledger's); other charges are converted at owatch's rate of their day, the original amount kept in the description (DATEV: Beleginfo); with no rate nothing is written and the error names the rate to add.
+        Text a spreadsheet would run as a formula (a leading =, +, -, @) gets a leading apostrophe; line breaks become spaces. --map FILE: lines vendor=account or category:NAME=account, # for comments.
         """
 )
 
