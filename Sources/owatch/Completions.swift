@@ -89,7 +89,8 @@ enum Completions {
             return resolve(kind(placeholder: o.value ?? "", choices: o.choices, noun: noun))
         }
         if current.hasPrefix("-") {
-            return ((command?.options ?? []) + globalOptions).map { "--" + $0.long }
+            let own = command?.options ?? []
+            return (own + globalOptions.filter { g in !own.contains { $0.long == g.long } }).map { "--" + $0.long }
         }
         guard let noun, nounNames.contains(noun) else { return nounNames }
         let nounVerbs = verbs(noun)

@@ -23,7 +23,8 @@ enum Remote {
         var args = [command.noun] + (command.verb.map { [$0] } ?? [])
         var files: [FileValue] = []
         var readsStdin = false
-        for option in globalOptions + command.options where !localOnly.contains(option.long) {
+        let own = Set(command.options.map(\.long))
+        for option in globalOptions.filter({ !own.contains($0.long) }) + command.options where !localOnly.contains(option.long) {
             for value in line.options[option.long] ?? [] {
                 guard option.value != nil else {
                     args.append("--" + option.long)

@@ -47,13 +47,17 @@ public enum FileSystem {
     /// An output file the user named (`report html --out`): like `writeAtomically`, but a
     /// missing parent directory is an error (a typo should not create directories).
     public static func writeOutput(_ path: String, contents: String, mode: mode_t = 0o600) throws {
+        try writeOutput(path, bytes: Array(contents.utf8), mode: mode)
+    }
+
+    public static func writeOutput(_ path: String, bytes: [UInt8], mode: mode_t = 0o600) throws {
         let dir = (path as NSString).deletingLastPathComponent
         guard dir.isEmpty || isDirectory(dir) else {
             throw OWError(
                 .missingInput, "no directory \(dir) to write \((path as NSString).lastPathComponent) into",
                 hint: "create it first, or choose another path")
         }
-        try writeAtomically(path, contents: contents, mode: mode)
+        try writeAtomically(path, bytes: bytes, mode: mode)
     }
 
     /// An input file the user named, or standard input for `-`, at most `maxBytes`.
