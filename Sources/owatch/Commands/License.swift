@@ -135,6 +135,9 @@ enum LicenseCommand {
 
     static func list(_ inv: Invocation) throws {
         if inv.flag("catalog") { return try catalog(inv) }
+        if let interchange = inv.value("format"), interchangeFormats.contains(interchange) {
+            return try export(inv, interchange)
+        }
         let s = inv.session
         var f = LicenseFilter()
         f.vendor = inv.value("vendor")
@@ -165,6 +168,29 @@ enum LicenseCommand {
                 ?? ""
             return "total for \(user): " + (totals.isEmpty ? "0" : totals.map(\.display).joined(separator: " + ")) + " a month\(inBase)"
         }
+    }
+
+    /// `license list --format snipe-it|wallos`: the licences as the other tool's importer reads
+    /// them (Wallos: JSON, or its CSV with --wallos-csv). Admins only: it carries prices and holders.
+    static func export(_ inv: Invocation, _ format: String) throws {
+        let s = inv.session
+        guard s.actor.role == .admin else {
+            throw OWError(.notPermitted, "--format \(format) writes prices and holders; only an admin may export them")
+        }
+        var f = LicenseFilter()
+        f.vendor = inv.value("vendor")
+        f.category = inv.value("category")
+        f.owner = inv.value("owner")
+        f.renewingWithin = try inv.duration("renewing-within")
+        f.unusedOnly = inv.flag("unused")
+        f.includeCancelled = !inv.flag("active")
+        if inv.value("user") != nil { throw OWError.usage("--format \(format) writes whole licences; drop --user") }
+        let licenses = try Licenses.list(s.db, filter: f, today: s.now)
+        let bytes =
+            format == "snipe-it"
+            ? try SnipeIT.export(licenses, db: s.db, today: s.now)
+            : try Wallos.export(licenses, db: s.db, today: s.now, json: !inv.flag("wallos-csv"))
+        inv.term.out(bytes: bytes)
     }
 
     /// What the office already has, as an employee may see it: no prices, no holders.
@@ -304,7 +330,27 @@ enum LicenseCommand {
         if encoding != "UTF-8" { inv.note("Read \(path) as \(encoding) (it is not UTF-8).") }
         let dates = try inv.value("date-format").map(LicenseImport.DateFormat.init)
         let update = inv.flag("update")
-        let outcome = try LicenseImport.run(inv.session, text: text, dryRun: inv.flag("dry-run"), update: update, dates: dates)
+        let source: ImportSource
+        switch inv.value("from") ?? "owatch" {
+        case "snipe-it": source = .snipeIT(SnipeIT.Options(cost: inv.choice("cost"), period: try inv.period("period")))
+        case "wallos": source = .wallos(Wallos.Options(period: try inv.period("period")))
+        default:
+            if inv.value("cost") != nil || inv.value("period") != nil {
+                throw OWError.usage("--cost and --period are for --from snipe-it or wallos files; owatch's own files say both")
+            }
+            source = .owatch
+        }
+        let outcome: LicenseImport.Outcome
+        do {
+            outcome = try LicenseImport.run(
+                inv.session, text: text, dryRun: inv.flag("dry-run"), update: update, dates: dates, source: source)
+        } catch var e as OWError {
+            // Each bad row named by file as well as line, as a compiler names a source line.
+            let file = path == "-" ? "standard input" : path
+            e.details = e.details.map { $0.hasPrefix("line ") ? "\(file): \($0)" : $0 }
+            if !e.message.contains(file), e.message.hasPrefix("line ") { e = OWError(e.kind, "\(file): " + e.message, hints: e.hints) }
+            throw e
+        }
         if update {
             // The diff first: what each license gains or loses.
             inv.emit(outcome.changes, as: importChangeShape)
@@ -381,6 +427,7 @@ let licenseCommands: [Command] = [
             Option("user", value: "USER", "licenses USER holds, with each one's monthly cost share and the total"),
             Option("active", "hide cancelled licenses"),
             Option("catalog", "the software the office has, for everyone: name, vendor, category, whether a seat is free (no prices)"),
+            Option("wallos-csv", "with --format wallos: Wallos's CSV export instead of its JSON"),
         ],
         access: .roles([.admin, .employee]),
         examples: [
@@ -475,6 +522,16 @@ let licenseCommands: [Command] = [
             Option("dry-run", "check every row and report (with --update: the changes), but write nothing"),
             Option("update", "a row whose name exists updates that license in place; the changes are listed"),
             Option("date-format", value: "FORM", "how the file writes dates, e.g. DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY (default YYYY-MM-DD)"),
+            Option(
+                "from", value: "FORMAT", "the file's tool: owatch (default), snipe-it (its licence CSV) or wallos (its JSON or CSV export)",
+                choices: ["owatch", "snipe-it", "wallos"]),
+            Option(
+                "cost", value: "BASIS",
+                "--from snipe-it: Purchase Cost is per-seat (Snipe-IT 7 and later) or total (older); asked when seats are more than one",
+                choices: SnipeIT.CostBasis.allCases.map(\.rawValue)),
+            Option(
+                "period", value: "PERIOD",
+                "--from snipe-it or wallos: the billing period when the file does not say (Wallos's older exports have no Payment Cycle)"),
         ],
         access: .roles(adminOnly),
         examples: [

@@ -383,4 +383,17 @@ let userCommands: [Command] = [
             "owatch user sync entra-users.csv --include-guests --verbose",
         ],
         output: UserCommand.syncShape.docs, run: UserCommand.sync),
+    Command(
+        noun: "user", verb: "import",
+        summary: "add the people of another tool's user export (Snipe-IT's users CSV), all or nothing; never offboards",
+        arguments: [Argument(name: "FILE", file: .input)],
+        options: [
+            Option(
+                "from", value: "FORMAT", "the export's tool (default: from its header)", choices: DirectoryFormat.allCases.map(\.rawValue)),
+            Option("dry-run", "show each person as read and what would change; write nothing"),
+            Option("verbose", "list the guests and service accounts skipped"),
+        ],
+        access: .roles(adminOnly),
+        examples: ["owatch user import --from snipe-it users.csv --dry-run", "owatch user import --from snipe-it users.csv"],
+        output: UserCommand.syncShape.docs, run: UserCommand.sync),
 ]
