@@ -91,8 +91,12 @@ enum Interop {
         return out
     }
 
-    static func errorResult(_ body: () throws -> LicenseDraft) -> Result<LicenseDraft, OWError> {
-        Result { try body() }.mapError { ($0 as? OWError) ?? OWError.badData("\($0)") }
+    /// A row's draft, its error prefixed with `label` ("record 3: " in a JSON file written on one line).
+    static func errorResult(_ label: String = "", _ body: () throws -> LicenseDraft) -> Result<LicenseDraft, OWError> {
+        Result { try body() }.mapError { e in
+            let error = (e as? OWError) ?? OWError.badData("\(e)")
+            return label.isEmpty ? error : OWError(error.kind, label + error.message, hints: error.hints)
+        }
     }
 
     /// The people of the ledger by name: e-mail and full name, for an export.
@@ -378,7 +382,7 @@ public enum Wallos {
     /// The file's subscriptions, each with the line it starts on.
     static func rows(_ text: String, options: Options, context c: InteropContext) throws -> [LicenseImport.DraftRow] {
         let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
-        var records: [(line: Int, value: (String) -> String?)] = []
+        var records: [(line: Int, label: String, value: (String) -> String?)] = []
         if trimmed.first == "[" || trimmed.first == "{" {
             let doc: JSON
             do { doc = try JSON.parse(String(trimmed), maxDepth: 8) } catch let e as OWError { throw OWError.badData(e.message) }
@@ -393,7 +397,7 @@ public enum Wallos {
                 let line = (doc.arrayValue != nil && i < starts.count ? starts[i] : 1) + offset
                 records.append(
                     (
-                        line,
+                        line, "record \(i + 1): ",
                         { k in
                             switch lowered[k] {
                             case .string(let s)?: return CSV.trim(s).isEmpty ? nil : CSV.trim(s)
@@ -420,7 +424,7 @@ public enum Wallos {
                 let h = header
                 records.append(
                     (
-                        rec.line,
+                        rec.line, "",
                         { k in
                             guard fields.count == width, let i = h.firstIndex(of: k) else { return nil }
                             let v = CSV.trim(fields[i])
@@ -433,10 +437,10 @@ public enum Wallos {
             }
             if header.isEmpty { throw OWError.badData("the file is empty; expected Wallos's header row") }
         }
-        return records.map { line, value in
+        return records.map { line, label, value in
             (
                 line,
-                Interop.errorResult {
+                Interop.errorResult(label) {
                     if let n = value("\u{0}width") { throw OWError.badData("the row has \(n) fields, the header another number") }
                     guard let name = value("name") else { throw OWError.badData("Name is empty") }
                     guard let priceText = value("price") else { throw OWError.badData("Price is empty") }
