@@ -26,7 +26,7 @@ let globalOptions: [Option] = [
     Option("key", value: "PATH", "issuer private key (env OWATCH_KEY; default $XDG_CONFIG_HOME/owatch/issuer.key)", file: .input),
     Option(
         "format", value: "FORMAT", "output format (env OWATCH_FORMAT); license list also writes snipe-it and wallos files",
-        choices: OutputFormat.allCases.map(\.rawValue) + interchangeFormats),
+        choices: OutputFormat.allCases.map(\.rawValue), alsoAccepts: interchangeFormats),
     Option("json", "short for --format json"),
     Option("columns", value: "LIST", "the table's columns, in order, e.g. name,seats,monthly (any key the JSON has)"),
     Option("wide", "tables show every column, whole, even past the terminal's width"),
