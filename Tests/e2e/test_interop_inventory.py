@@ -240,6 +240,20 @@ def test_wallos_older_export_without_cycle_asks_for_period(office):
     assert licenses(office)["Netflix"]["period"] == "yearly"
 
 
+def test_wallos_older_export_period_from_the_charges_seen(office):
+    # Dropbox paid each quarter, as the ledger's charges show; the Wallos URL names the vendor.
+    for day in ["2026-01-10", "2026-04-10", "2026-07-09", "2026-10-10"]:
+        office.ok("charge", "add", "dropbox", "€36", "--on", day)
+    old = [{"Name": "Dropbox Plus", "Next Payment": "2027-01-10", "Category": "Storage", "Payment Method": "Visa", "Paid By": "",
+            "Price": "€36", "Notes": "", "URL": "https://www.dropbox.com/plans", "State": "Enabled", "Notifications": "Enabled",
+            "Cancellation Date": "", "Active": "Yes"}]
+    f = office.home / "old.json"
+    f.write_text(json.dumps(old))
+    office.ok("license", "import", "--from", "wallos", f)
+    d = licenses(office)["Dropbox Plus"]
+    assert d["period"] == "quarterly" and d["vendor"] == "Dropbox"
+
+
 def test_wallos_daily_cycle_and_bad_price_refused(office):
     rows = [dict(WALLOS_EXPORT[0], **{"Payment Cycle": "Daily"}), dict(WALLOS_EXPORT[0], Name="X", Price="lots")]
     f = office.home / "bad.json"

@@ -20,10 +20,12 @@ struct InteropContext {
     var emails: [String: String] = [:]
     /// Vendors with their billing domains, for a Wallos URL.
     var vendors: [Vendor] = []
+    let db: Database
 
     init(_ db: Database, currency: Currency, dates: LicenseImport.DateFormat?) throws {
         self.currency = currency
         self.dates = dates
+        self.db = db
         try db.forEach("SELECT name, email FROM users WHERE status = 'active'") {
             let name = try $0.text("name")
             names[name.lowercased()] = name
@@ -37,6 +39,36 @@ struct InteropContext {
         if let u = username, let n = names[u.lowercased()] { return n }
         if let e = email, let n = emails[e.lowercased()] { return n }
         return nil
+    }
+
+    /// How often a vendor charges, from the payments the ledger has seen of it: the period the
+    /// receipts state when most agree, else the usual gap between payments (at least three of
+    /// them, the gaps within a few days of each other). nil when the charges do not say.
+    func periodFromCharges(vendor: String) throws -> Period? {
+        var days: [Int] = []
+        var stated: [String: Int] = [:]
+        try db.forEach(
+            "SELECT charged_on, period FROM charges WHERE vendor = ?1 COLLATE NOCASE OR vendor_id IN (SELECT id FROM vendors WHERE name = ?1 COLLATE NOCASE) ORDER BY charged_on",
+            arguments: [vendor]
+        ) {
+            if let d = Time.parseDay(try $0.text("charged_on")) { days.append(Time.split(d).days) }
+            if let p = try $0.optionalText(1), let period = try? Period.parse(p), period.isRecurring {
+                stated[period.description, default: 0] += 1
+            }
+        }
+        if let (text, n) = stated.max(by: { $0.value < $1.value }), n * 2 > stated.values.reduce(0, +), let p = try? Period.parse(text) {
+            return p
+        }
+        let distinct = Array(Set(days)).sorted()
+        guard distinct.count >= 3 else { return nil }
+        let gaps = zip(distinct.dropFirst(), distinct).map { $0 - $1 }.sorted()
+        let median = gaps[gaps.count / 2]
+        guard gaps.allSatisfy({ abs($0 - median) <= max(3, median / 10) }) else { return nil }
+        let known: [(ClosedRange<Int>, Period)] = [
+            (6...8, Period(count: 1, unit: .week)), (13...15, Period(count: 2, unit: .week)), (27...32, .monthly),
+            (88...93, Period(count: 3, unit: .month)), (180...186, Period(count: 6, unit: .month)), (360...370, .yearly),
+        ]
+        return known.first { $0.0.contains(median) }?.1
     }
 
     /// The vendor whose billing domain is the URL's host (or its parent domain).
@@ -458,8 +490,12 @@ public enum Wallos {
                         d.period = try period("every \(n) \(unit[id - 1])")
                     } else if let p = options.period {
                         d.period = p
+                    } else if let p = try c.periodFromCharges(vendor: vendor) {
+                        d.period = p  // an older export: the cycle the vendor's payments show
                     } else {
-                        throw OWError.usage("no Payment Cycle: this export does not say how often it charges; say it with --period")
+                        throw OWError.usage(
+                            "no Payment Cycle: this export does not say how often it charges, nor do the payments of \(vendor.prefix(60)) seen here; say it with --period"
+                        )
                     }
                     d.renewsOn = try value("next payment").map { try Interop.day($0, column: "Next Payment", dates: c.dates) }
                     if let category = value("category"), category.lowercased() != "no category" { d.category = category }
