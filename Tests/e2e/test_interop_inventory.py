@@ -74,6 +74,23 @@ def test_snipe_it_older_total_cost(office):
     assert o365["cost_minor"] == 1250 and o365["per_seat"] is False
 
 
+def test_snipe_it_own_licence_list_export(office):
+    # Snipe-IT's licence list exports other headers than its importer reads (its issue #11679):
+    # app/Presenters/LicensePresenter.php's column titles. owatch reads those too.
+    f = office.home / "licenses-export.csv"
+    f.write_text("ID,Company,Name,Product Key,Expiration Date,Licensed to Email,Licensed to Name,Category,Supplier,Manufacturer,"
+                 "Min QTY,Total,Avail,Purchase Date,Termination Date,Depreciation,Maintained,Reassignable,Purchase Cost,"
+                 "Purchase Order Number,Order Number,Created By,Created At,Updated At,Notes,Checkin/Checkout,Actions\n"
+                 "12,Acme,Office 365,XXXX-YYYY,2027-02-26 00:00:01,,,Productivity,Reseller,Microsoft,0,5,3,2026-02-26,,,Yes,Yes,"
+                 "\"1,250.00\",PO-1,SO-9,admin,2026-02-26 10:00:00,2026-02-26 10:00:00,,Checkout,\n")
+    r = office.run("license", "import", "--from", "snipe-it", f)
+    assert r.rc == 64 and "--cost" in r.err, r
+    office.ok("license", "import", "--from", "snipe-it", f, "--cost", "total")
+    o365 = licenses(office)["Office 365"]
+    assert o365["seats"] == 5 and o365["cost_minor"] == 125000 and o365["renews_on"] == "2027-02-26"
+    assert o365["lines"][0]["order"] == "SO-9" and o365["lines"][0]["purchased_on"] == "2026-02-26"
+
+
 def test_snipe_it_dry_run_shows_each_row_and_writes_nothing(office):
     people(office)
     r = office.ok("license", "import", "--from", "snipe-it", snipe_file(office, SNIPE_ROWS), "--cost", "per-seat", "--dry-run")

@@ -165,6 +165,8 @@ public enum SnipeIT {
         case name, category, seats, serial, manufacturer, supplier, purchaseDate, purchaseCost, expiration, termination
         case orderNumber, purchaseOrder, notes, licensedName, licensedEmail, fullName, email, username
         case period, currency, plan, basis
+        /// The licence list's own export: Total is the seats, Name the licence's (app/Presenters/LicensePresenter.php).
+        case total
         /// Columns Snipe-IT has that owatch keeps nothing of.
         case ignored
     }
@@ -191,6 +193,8 @@ public enum SnipeIT {
         "asset tag": .ignored, "checked out to: asset tag": .ignored, "checkout type": .ignored, "min amt": .ignored,
         "minimum quantity": .ignored, "id": .ignored, "depreciation": .ignored, "free seats": .ignored,
         "remaining": .ignored, "created at": .ignored, "updated at": .ignored, "checkouts count": .ignored,
+        "total": .total, "avail": .ignored, "min qty": .ignored, "created by": .ignored, "checkin/checkout": .ignored,
+        "actions": .ignored,
     ]
 
     /// The header owatch writes, in this order.
@@ -220,6 +224,11 @@ public enum SnipeIT {
                     if f == .ignored { continue }
                     if position[f] != nil { throw OWError.badData("line 1, column \(i + 1): '\(k)' names a column already named") }
                     position[f] = i
+                }
+                // Snipe-IT's own licence list export names the licence "Name" (the importer's sample: the holder).
+                if position[.name] == nil, let i = position[.fullName], Interop.key(rec.fields[i]) == "name" {
+                    position[.name] = i
+                    position[.fullName] = nil
                 }
                 guard position[.name] != nil else {
                     throw OWError.badData("line 1: no Item Name (or License Name) column", hint: "is this Snipe-IT's licence CSV?")
@@ -261,14 +270,16 @@ public enum SnipeIT {
                 }
                 return
             }
-            if field(.basis) == nil, options.cost == nil, let seats = field(.seats), seats != "1", field(.purchaseCost) != nil {
+            if field(.basis) == nil, options.cost == nil, let seats = field(.seats) ?? field(.total), seats != "1",
+                field(.purchaseCost) != nil
+            {
                 basisAsked = true
             }
             let draft = Interop.errorResult {
                 guard let name = field(.name) else { throw OWError.badData("Item Name is empty") }
                 let vendor = field(.manufacturer) ?? field(.supplier) ?? name
                 let seats: Int64?
-                if let s = field(.seats) {
+                if let s = field(.seats) ?? field(.total) {
                     do { seats = try LicenseDraft.parseSeats(s) } catch let e as OWError { throw OWError.badData("Seats: " + e.message) }
                 } else {
                     seats = nil
