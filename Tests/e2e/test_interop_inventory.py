@@ -67,6 +67,16 @@ def test_snipe_it_licences_read_with_checkouts_and_the_cost_question(office):
     assert "Licensed to Acme GmbH <it@acme.example>" in winzip["notes"]
 
 
+def test_a_tool_file_without_from_gets_a_hint(office):
+    people(office)
+    r = office.run("license", "import", snipe_file(office, SNIPE_ROWS))
+    assert r.rc == 65 and "--from snipe-it" in r.err, r
+    f = office.home / "subscriptions.json"
+    f.write_text(json.dumps(WALLOS_EXPORT))
+    r = office.run("license", "import", f)
+    assert r.rc == 65 and "--from wallos" in r.err, r
+
+
 def test_snipe_it_older_total_cost(office):
     people(office)
     office.ok("license", "import", "--from", "snipe-it", snipe_file(office, SNIPE_ROWS), "--cost", "total")

@@ -10,6 +10,19 @@ public enum ImportSource: Sendable {
     case wallos(Wallos.Options)
 }
 
+extension ImportSource {
+    /// The tool a file looks like it came from, by its header or keys: "snipe-it", "wallos" or nil
+    /// (owatch's own, or unknown). For a hint only: a file is read as --from says.
+    public static func guess(_ text: String) -> String? {
+        let head = Interop.key(String(text.prefix(4096)))
+        if head.contains("payment cycle") || head.contains("next payment") { return "wallos" }
+        if head.contains("item name") || head.contains("license name") || head.contains("licensed to") || head.contains("product key") {
+            return "snipe-it"
+        }
+        return nil
+    }
+}
+
 /// What a reader may look up in the ledger: people by name and by e-mail, vendors by domain.
 struct InteropContext {
     let currency: Currency

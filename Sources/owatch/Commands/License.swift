@@ -349,6 +349,9 @@ enum LicenseCommand {
             let file = path == "-" ? "standard input" : path
             e.details = e.details.map { $0.hasPrefix("line ") ? "\(file): \($0)" : $0 }
             if !e.message.contains(file), e.message.hasPrefix("line ") { e = OWError(e.kind, "\(file): " + e.message, hints: e.hints) }
+            if case .owatch = source, e.kind == .badData, let tool = ImportSource.guess(text) {
+                e = OWError(e.kind, e.message, hints: ["this looks like a \(tool) file: owatch license import --from \(tool) \(path)"])
+            }
             throw e
         }
         if update {
