@@ -7,14 +7,17 @@ public struct Option: Sendable {
     public let value: String?
     public let help: String
     public let choices: [String]
+    /// Values accepted besides `choices` but neither offered by completion nor listed (a command checks them).
+    public let alsoAccepts: [String]
     public let repeatable: Bool
     /// A file the value names: with `--remote`, read or written on the client (SPEC: remote).
     public let file: FileUse?
 
     public init(
-        _ long: String, short: Character? = nil, value: String? = nil, _ help: String, choices: [String] = [], repeatable: Bool = false,
-        file: FileUse? = nil
+        _ long: String, short: Character? = nil, value: String? = nil, _ help: String, choices: [String] = [], alsoAccepts: [String] = [],
+        repeatable: Bool = false, file: FileUse? = nil
     ) {
+        self.alsoAccepts = alsoAccepts
         self.long = long
         self.short = short
         self.value = value

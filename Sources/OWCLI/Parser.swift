@@ -118,7 +118,7 @@ public enum Parser {
                     value = argv[i]
                     i += 1
                 }
-                if !option.choices.isEmpty, !option.choices.contains(value) {
+                if !option.choices.isEmpty, !option.choices.contains(value), !option.alsoAccepts.contains(value) {
                     throw OWError.usage(
                         "--\(name) must be one of \(option.choices.joined(separator: ", ")), not '\(value)'",
                         hint: Suggest.nearest(value, in: option.choices).map { "did you mean '\($0)'?" })

@@ -13,6 +13,9 @@ let adminOnly: Set<Role> = [.admin]
 let localSetting = Option(
     "local", "a setting of this computer's owatch client ($XDG_CONFIG_HOME/owatch/client.conf: remote), not of the ledger")
 
+/// Other tools' files `license list --format` writes (and `license import --from` reads).
+let interchangeFormats = ["snipe-it", "wallos"]
+
 /// Options every command accepts.
 let globalOptions: [Option] = [
     Option(
@@ -21,7 +24,9 @@ let globalOptions: [Option] = [
     Option("ledger", value: "PATH", "ledger file (env OWATCH_LEDGER; default $XDG_DATA_HOME/owatch/ledger.db)"),
     Option("token", value: "PATH", "token file (env OWATCH_TOKEN; default $XDG_CONFIG_HOME/owatch/token)"),
     Option("key", value: "PATH", "issuer private key (env OWATCH_KEY; default $XDG_CONFIG_HOME/owatch/issuer.key)", file: .input),
-    Option("format", value: "FORMAT", "output format (env OWATCH_FORMAT)", choices: OutputFormat.allCases.map(\.rawValue)),
+    Option(
+        "format", value: "FORMAT", "output format (env OWATCH_FORMAT); license list also writes snipe-it and wallos files",
+        choices: OutputFormat.allCases.map(\.rawValue), alsoAccepts: interchangeFormats),
     Option("json", "short for --format json"),
     Option("columns", value: "LIST", "the table's columns, in order, e.g. name,seats,monthly (any key the JSON has)"),
     Option("wide", "tables show every column, whole, even past the terminal's width"),

@@ -40,10 +40,18 @@ func main() -> Int32 {
         } else if line.flag("json") {
             format = .json
         } else if let f = line.value("format") ?? environment["OWATCH_FORMAT"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            guard let parsed = OutputFormat(rawValue: f) else {
-                throw OWError.usage("unknown format '\(f)'", hint: "formats: table, json, jsonl, csv")
+            if interchangeFormats.contains(f) {
+                // Another tool's file, written by `license list` itself (see LicenseCommand.export).
+                guard command.noun == "license", command.verb == "list", line.value("format") == f else {
+                    throw OWError.usage("--format \(f) is for owatch license list", hint: "formats: table, json, jsonl, csv")
+                }
+                format = .csv
+            } else {
+                guard let parsed = OutputFormat(rawValue: f) else {
+                    throw OWError.usage("unknown format '\(f)'", hint: "formats: table, json, jsonl, csv")
+                }
+                format = parsed
             }
-            format = parsed
         } else {
             format = .table
         }

@@ -11,7 +11,8 @@ import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TARGETS = ["pdf", "pdf-content", "mime", "header", "charset", "html", "statement", "license-import", "directory", "token", "json", "csv"]
+TARGETS = ["pdf", "pdf-content", "mime", "header", "charset", "html", "statement", "license-import", "directory", "token", "json", "csv",
+           "snipe-it", "wallos"]
 
 
 def messages():
@@ -77,6 +78,19 @@ def seeds():
                              b"\n".join(json.dumps(x).encode() for x in json.loads(LICENSES_JSON))]
     people = [p.read_bytes() for p in sorted((ROOT / "examples" / "people").glob("*.csv"))]
     out["directory"] = people + [SCIM, b"name,email,department,status\nBob Becker,bob@acme.example,Sales,active\n"]
+    # The header rows of Snipe-IT's sample_csvs/licenses-sample.csv and users-sample.csv (AGPL-3.0), rows made up;
+    # Wallos's export keys (endpoints/subscriptions/export.php, GPL-3.0).
+    snipe = (b"Full Name,Email,Username,Item name,serial number,Category,manufacturer,purchase date,purchase cost,purchase order,"
+             b"order number,Licensed To Name,Licensed to Email,expiration date,maintained,reassignable,seats,company,supplier,notes\n"
+             b"Bob B,bob@acme.example,bob,Office 365,4c27,Productivity,Microsoft,11/24/2026,$12.50,PO-1,7493,,,02/26/2027,false,yes,5,"
+             b"Acme,Reseller,\"E3, yearly\"\n,,,WinZip,,Utilities,Corel,01.02.2026,30,,,Acme,it@acme.example,,false,yes,1,,,\n")
+    out["snipe-it"] = [snipe, snipe.replace(b",", b";")]
+    wallos = [{"Name": "Netflix", "Payment Cycle": "Every 3 Months", "Next Payment": "2030-01-15", "Renewal": "Automatic",
+               "Category": "Video", "Payment Method": "PayPal", "Paid By": "bob", "Price": "\u20ac15.99", "Notes": "x",
+               "URL": "https://www.netflix.com", "State": "Enabled", "Notifications": "Enabled", "Cancellation Date": "",
+               "Active": "Yes"}]
+    out["wallos"] = [json.dumps(wallos).encode(), json.dumps({"success": True, "subscriptions": wallos}).encode(),
+                     (",".join(wallos[0]) + "\n" + ",".join(wallos[0].values()) + "\n").encode()]
     out["token"] = [token()]
     out["json"] = [LICENSES_JSON, SCIM, b'{"a":[1,2.5e-3,"\\u00e9\\ud83d\\ude00",true,null]}']
     out["csv"] = [card, LICENSES_CSV] + people

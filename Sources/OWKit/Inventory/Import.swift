@@ -339,8 +339,9 @@ public enum LicenseImport {
 
     /// Checks and writes every row in one transaction, or none. With `update`, a row whose
     /// name is taken updates that license in place; the outcome lists what changes.
-    public static func run(_ session: Session, text: String, dryRun: Bool, update: Bool = false, dates: DateFormat? = nil) throws -> Outcome
-    {
+    public static func run(
+        _ session: Session, text: String, dryRun: Bool, update: Bool = false, dates: DateFormat? = nil, source: ImportSource = .owatch
+    ) throws -> Outcome {
         let currency = try Currency.parse(session.ledger.currency)
         // Rows are checked as they are read and written a thousand at a time inside one
         // transaction; any bad row anywhere means it is rolled back, so nothing is half-written.
@@ -373,7 +374,8 @@ public enum LicenseImport {
                 }
                 pending.removeAll(keepingCapacity: true)
             }
-            try forEachDraft(in: text, dates: dates, currency: currency) { line, result in
+            func handle(_ row: DraftRow) throws {
+                let (line, result) = row
                 do {
                     let d = try result.get()
                     let r = try d.resolved()
@@ -396,6 +398,16 @@ public enum LicenseImport {
                     errors.append(RowError(line: line, message: (error as? OWError)?.message ?? "\(error)"))
                 }
                 if pending.count == 1000 { try flush() }
+            }
+            // One import path: each format's reader makes the drafts, the same checks write them.
+            switch source {
+            case .owatch: try forEachDraft(in: text, dates: dates, currency: currency, handle)
+            case .snipeIT(let options):
+                let context = try InteropContext(db, currency: currency, dates: dates)
+                try SnipeIT.rows(text, options: options, context: context).forEach(handle)
+            case .wallos(let options):
+                let context = try InteropContext(db, currency: currency, dates: dates)
+                try Wallos.rows(text, options: options, context: context).forEach(handle)
             }
             try flush()
             guard errors.isEmpty else { throw ImportFailure(errors: errors) }

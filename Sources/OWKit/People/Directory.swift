@@ -31,6 +31,8 @@ public struct DirectoryPerson: Sendable {
 /// The directory exports `user sync` reads, recognised by their header row.
 public enum DirectoryFormat: String, CaseIterable, Sendable {
     case google, okta, entra, scim, csv
+    /// Snipe-IT's users CSV (sample_csvs/users-sample.csv: First Name, Last Name, Email, Username, Activated, …).
+    case snipeIT = "snipe-it"
 
     /// Google Workspace admin console, Admin > Directory > Users > Download users.
     static let googleColumns = (
@@ -46,6 +48,7 @@ public enum DirectoryFormat: String, CaseIterable, Sendable {
         case .google: return [DirectoryFormat.googleColumns.employeeID]
         case .entra: return ["objectid", "id"]
         case .okta: return ["id"]
+        case .snipeIT: return ["employee number", "employee_num"]
         case .scim, .csv: return []
         }
     }
@@ -180,6 +183,7 @@ public enum DirectorySync {
         {
             return .okta
         }
+        if has.contains("username") && has.contains("activated") && has.contains("first name") { return .snipeIT }
         if has.contains("email") && has.contains("name") { return .csv }
         return nil
     }
@@ -214,6 +218,12 @@ public enum DirectorySync {
             dept = column("department")
             signIn = nil
             full = [column("displayname")].compactMap { $0 }
+        case .snipeIT:
+            email = column("email", "e-mail")
+            status = column("activated")
+            dept = column("department")
+            signIn = nil
+            full = [column("first name", "first_name"), column("last name", "last_name")].compactMap { $0 }
         case .csv, .scim:
             email = column("email", "e-mail", "mail")
             status = column("status")
@@ -336,10 +346,10 @@ public enum DirectorySync {
             case "staged", "provisioned", "locked_out", "recovery", "password_expired": return .present
             default: return nil
             }
-        case .entra:
+        case .entra, .snipeIT:
             switch t {
-            case "true", "yes", "": return .active
-            case "false", "no": return .gone
+            case "true", "yes", "1", "": return .active
+            case "false", "no", "0": return .gone
             default: return nil
             }
         case .csv, .scim:

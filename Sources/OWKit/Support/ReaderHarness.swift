@@ -6,6 +6,7 @@ import Foundation
 enum ReaderHarness {
     static let targets = [
         "pdf", "pdf-content", "mime", "header", "charset", "html", "statement", "license-import", "directory", "token", "json", "csv",
+        "snipe-it", "wallos",
     ]
 
     /// The vendor catalog a fresh ledger has, for the readers that recognise vendors.
@@ -18,6 +19,21 @@ enum ReaderHarness {
             let index = try VendorIndex(db)
             cachedIndex = index
             return index
+        } catch {
+            fatalError("the fuzz harness cannot make its in-memory ledger: \(error)")
+        }
+    }
+
+    /// A fresh ledger with two people, for the readers of other tools' files (Snipe-IT, Wallos).
+    nonisolated(unsafe) private static var cachedContext: InteropContext?
+    static func interopContext() -> InteropContext {
+        if let cachedContext { return cachedContext }
+        do {
+            let db = try Database(path: ":memory:", create: true)
+            try Ledger.migrate(db)
+            let context = try InteropContext(db, currency: currency, dates: nil)
+            cachedContext = context
+            return context
         } catch {
             fatalError("the fuzz harness cannot make its in-memory ledger: \(error)")
         }
@@ -73,6 +89,14 @@ enum ReaderHarness {
             for dates in [nil, try? LicenseImport.DateFormat("DD.MM.YYYY")] {
                 try? LicenseImport.forEachDraft(in: body, dates: dates, currency: currency) { _ in }
             }
+        case "snipe-it":
+            guard let (body, _) = try? CSV.text(bytes, file: "fuzz") else { return true }
+            for cost in [nil, SnipeIT.CostBasis.perSeat] {
+                _ = try? SnipeIT.rows(body, options: SnipeIT.Options(cost: cost), context: interopContext())
+            }
+        case "wallos":
+            guard let (body, _) = try? CSV.text(bytes, file: "fuzz") else { return true }
+            _ = try? Wallos.rows(body, options: Wallos.Options(period: .monthly), context: interopContext())
         case "directory":
             _ = try? DirectorySync.read(text(), format: nil)
         case "token":

@@ -135,6 +135,9 @@ enum LicenseCommand {
 
     static func list(_ inv: Invocation) throws {
         if inv.flag("catalog") { return try catalog(inv) }
+        if let interchange = inv.value("format"), interchangeFormats.contains(interchange) {
+            return try export(inv, interchange)
+        }
         let s = inv.session
         var f = LicenseFilter()
         f.vendor = inv.value("vendor")
@@ -165,6 +168,29 @@ enum LicenseCommand {
                 ?? ""
             return "total for \(user): " + (totals.isEmpty ? "0" : totals.map(\.display).joined(separator: " + ")) + " a month\(inBase)"
         }
+    }
+
+    /// `license list --format snipe-it|wallos`: the licences as the other tool's importer reads
+    /// them (Wallos: JSON, or its CSV with --wallos-csv). Admins only: it carries prices and holders.
+    static func export(_ inv: Invocation, _ format: String) throws {
+        let s = inv.session
+        guard s.actor.role == .admin else {
+            throw OWError(.notPermitted, "--format \(format) writes prices and holders; only an admin may export them")
+        }
+        var f = LicenseFilter()
+        f.vendor = inv.value("vendor")
+        f.category = inv.value("category")
+        f.owner = inv.value("owner")
+        f.renewingWithin = try inv.duration("renewing-within")
+        f.unusedOnly = inv.flag("unused")
+        f.includeCancelled = !inv.flag("active")
+        if inv.value("user") != nil { throw OWError.usage("--format \(format) writes whole licences; drop --user") }
+        let licenses = try Licenses.list(s.db, filter: f, today: s.now)
+        let bytes =
+            format == "snipe-it"
+            ? try SnipeIT.export(licenses, db: s.db, today: s.now)
+            : try Wallos.export(licenses, db: s.db, today: s.now, json: !inv.flag("wallos-csv"))
+        inv.term.out(bytes: bytes)
     }
 
     /// What the office already has, as an employee may see it: no prices, no holders.
@@ -304,7 +330,30 @@ enum LicenseCommand {
         if encoding != "UTF-8" { inv.note("Read \(path) as \(encoding) (it is not UTF-8).") }
         let dates = try inv.value("date-format").map(LicenseImport.DateFormat.init)
         let update = inv.flag("update")
-        let outcome = try LicenseImport.run(inv.session, text: text, dryRun: inv.flag("dry-run"), update: update, dates: dates)
+        let source: ImportSource
+        switch inv.value("from") ?? "owatch" {
+        case "snipe-it": source = .snipeIT(SnipeIT.Options(cost: inv.choice("cost"), period: try inv.period("period")))
+        case "wallos": source = .wallos(Wallos.Options(period: try inv.period("period")))
+        default:
+            if inv.value("cost") != nil || inv.value("period") != nil {
+                throw OWError.usage("--cost and --period are for --from snipe-it or wallos files; owatch's own files say both")
+            }
+            source = .owatch
+        }
+        let outcome: LicenseImport.Outcome
+        do {
+            outcome = try LicenseImport.run(
+                inv.session, text: text, dryRun: inv.flag("dry-run"), update: update, dates: dates, source: source)
+        } catch var e as OWError {
+            // Each bad row named by file as well as line, as a compiler names a source line.
+            let file = path == "-" ? "standard input" : path
+            e.details = e.details.map { $0.hasPrefix("line ") ? "\(file): \($0)" : $0 }
+            if !e.message.contains(file), e.message.hasPrefix("line ") { e = OWError(e.kind, "\(file): " + e.message, hints: e.hints) }
+            if case .owatch = source, e.kind == .badData, let tool = ImportSource.guess(text) {
+                e = OWError(e.kind, e.message, hints: ["this looks like a \(tool) file: owatch license import --from \(tool) \(path)"])
+            }
+            throw e
+        }
         if update {
             // The diff first: what each license gains or loses.
             inv.emit(outcome.changes, as: importChangeShape)
@@ -339,6 +388,9 @@ let licenseNoun = Noun(
         Money is integer minor units with an ISO 4217 currency; amounts in different currencies are never summed together.
         Each lead time in config renewals.notify (default 30d,7d) fires the license-renewing hook once per license and renewal, from the first command run after the moment passes.
         license import reads CSV (RFC 4180; header naming the columns name, vendor, seats, cost and optionally currency, period, renews_on, owner, assigned with names separated by semicolons, plan, category, per_seat, notes, order, purchased_on) or exactly what license list writes with --format csv or --json (id and derived columns such as monthly are read past; status, ends_on, purchase lines and holders are kept); ; and tab separators, decimal commas and --date-format DD/MM/YYYY are read, and a Windows-1252 file is detected (a file that is neither it nor UTF-8 is refused); with --update a row whose name exists updates that license in place and the changes are listed first (--dry-run lists only them); --dry-run without --update shows each new license as its row was read (vendor, seats and parsed amounts, period, dates, holders) in a table, and the counts in the other formats; every row is checked first and any bad row means nothing is written (exit 65, each bad row named by line).
+        license import --from snipe-it reads Snipe-IT's licence CSV (the columns of its importer and sample_csvs/licenses-sample.csv: Item Name or License Name, Category, Seats, Serial Number, Manufacturer (the vendor; else Supplier), Purchase Date, Purchase Cost, Expiration Date (the renewal), Termination Date (a cancelled licence's last day), Order Number or Purchase Order, Notes, Licensed to Name and Licensed to Email (the contract owner when they name a person here, else kept in the notes), and the checkout columns Full Name, Email and Username); Snipe-IT lists a licence once per checkout, so rows of one licence (same name and serial) are its holders, found by user name or e-mail, and must agree on everything else. Purchase Cost is per seat in recent Snipe-IT and the whole purchase in older versions: --cost per-seat or --cost total says which, and it is asked (exit 64) when a file has more than one seat and does not say. Snipe-IT has no billing period: a licence that expires is yearly and one that does not a one-off purchase, unless --period says otherwise. Dates are YYYY-MM-DD or as Snipe-IT's PHP reads them (M/D/YYYY with slashes, D.M.YYYY, D-M-YYYY), or --date-format. Snipe-IT's own licence list export (its column titles: Name, Product Key, Total, Avail, …, which its importer does not read back) is read too. Serial numbers (licence keys) are not kept. license list --format snipe-it writes what Snipe-IT's importer reads (a row per holder) plus four columns its importer leaves unmapped and owatch reads back (Billing Period, Currency, Cost Basis, Plan), so a file goes owatch → Snipe-IT format → owatch unchanged; Purchase Cost is per seat for per-seat licences and the whole otherwise (Cost Basis says which), and extra purchase lines are summed.
+        license import --from wallos reads Wallos's subscription export, JSON (its array, or the export endpoint's {"success":…,"subscriptions":[…]}) or its CSV: Name, Payment Cycle (Monthly, Weekly, Yearly, Every N Days/Weeks/Months/Years; a daily one is refused), Next Payment (the renewal), Category (No category: none), Paid By (the owner when it names a person here), Price with its symbol (€9.99, $10, CHF 12), Notes, URL (the vendor, by its billing domain; else the name is the vendor), State, Active and Cancellation Date (a cancelled licence, ending that day; disabled without a date: ending the day before its next payment); Renewal, Payment Method and Notifications are read past. Older exports have no Payment Cycle: --period says it, else it is inferred from the payments of the vendor the ledger has seen (the period most of their receipts state, or a steady gap of a week, two weeks, a month, a quarter, half a year or a year over at least three payments), else the row is refused; the database's cycle and frequency are read where a file has them. A Wallos subscription is one seat at a whole price. license list --format wallos writes that export (JSON; --wallos-csv its CSV) and reads back unchanged for what Wallos can hold: seats, holders, plans and one-off purchases have no place in it. Wallos itself restores whole backups only, not this export.
+        Every reader's errors name the file, the line (a JSON record: its number too) and the column; every cell written to CSV by these formats passes the formula guard.
         Employees see only licenses they hold a seat of, and with license list --catalog what the office has: name, vendor, category and whether a seat is free, without prices.
         user offboard, license cancel and license remove ask for confirmation when standard input and standard error are a terminal (--yes skips it); piped, they never ask.
         """
@@ -381,12 +433,14 @@ let licenseCommands: [Command] = [
             Option("user", value: "USER", "licenses USER holds, with each one's monthly cost share and the total"),
             Option("active", "hide cancelled licenses"),
             Option("catalog", "the software the office has, for everyone: name, vendor, category, whether a seat is free (no prices)"),
+            Option("wallos-csv", "with --format wallos: Wallos's CSV export instead of its JSON"),
         ],
         access: .roles([.admin, .employee]),
         examples: [
             "owatch license list", "owatch license list --unused --json | jq '[.[] | .monthly_minor] | add'",
             "owatch license list --catalog          # employees: what exists, before `owatch request new software`",
             "owatch license list --user bob", "owatch license list --json > inventory.json",
+            "owatch license list --format snipe-it > for-snipe-it.csv", "owatch license list --format wallos > subscriptions.json",
         ],
         output: LicenseCommand.shareShape.docs + LicenseCommand.catalogShape.docs, run: LicenseCommand.list),
     Command(
@@ -469,12 +523,22 @@ let licenseCommands: [Command] = [
         access: .roles(adminOnly), examples: ["owatch license renewals --within 90d"], output: LicenseCommand.dueShape.docs,
         run: LicenseCommand.renewals),
     Command(
-        noun: "license", verb: "import", summary: "import licenses from CSV or JSON, all or nothing",
+        noun: "license", verb: "import", summary: "import licenses from CSV or JSON (owatch, Snipe-IT, Wallos), all or nothing",
         arguments: [Argument(name: "FILE", file: .input)],
         options: [
             Option("dry-run", "check every row and report (with --update: the changes), but write nothing"),
             Option("update", "a row whose name exists updates that license in place; the changes are listed"),
             Option("date-format", value: "FORM", "how the file writes dates, e.g. DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY (default YYYY-MM-DD)"),
+            Option(
+                "from", value: "FORMAT", "the file's tool: owatch (default), snipe-it (its licence CSV) or wallos (its JSON or CSV export)",
+                choices: ["owatch", "snipe-it", "wallos"]),
+            Option(
+                "cost", value: "BASIS",
+                "--from snipe-it: Purchase Cost is per-seat (Snipe-IT 7 and later) or total (older); asked when seats are more than one",
+                choices: SnipeIT.CostBasis.allCases.map(\.rawValue)),
+            Option(
+                "period", value: "PERIOD",
+                "--from snipe-it or wallos: the billing period when the file does not say (Wallos's older exports have no Payment Cycle)"),
         ],
         access: .roles(adminOnly),
         examples: [
@@ -482,6 +546,8 @@ let licenseCommands: [Command] = [
             "owatch license list --json > all.json && owatch license import all.json --update --dry-run",
             "owatch license import from-excel.csv --date-format DD/MM/YYYY",
             "printf 'name,vendor,seats,cost\\nSlack,slack,10,80\\n' | owatch license import -",
+            "owatch license import --from snipe-it snipe-licenses.csv --cost per-seat --dry-run",
+            "owatch license import --from wallos subscriptions.json",
         ],
         output: LicenseCommand.importChangeShape.docs + LicenseCommand.importShape.docs, run: LicenseCommand.importFile),
 ]

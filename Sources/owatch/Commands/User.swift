@@ -263,7 +263,8 @@ extension UserCommand {
 let userNoun = Noun(
     name: "user", summary: "manage the people of the office",
     description: """
-        user sync FILE reads a directory export, recognised by its header row (--from forces google, okta, entra, scim or csv): the Google Workspace admin console user download (First Name [Required], Last Name [Required], Email Address [Required], Org Unit Path [Required], Department, Status [READ ONLY] with Active, Suspended or Archived, Last Sign In [READ ONLY] where Never logged in means never); Okta's user export as CSV (login or Username, email, firstName, lastName, status, lastLogin, with or without the profile.
+        user sync FILE reads a directory export, recognised by its header row (--from forces google, okta, entra, scim, csv or snipe-it): the Google Workspace admin console user download (First Name [Required], Last Name [Required], Email Address [Required], Org Unit Path [Required], Department, Status [READ ONLY] with Active, Suspended or Archived, Last Sign In [READ ONLY] where Never logged in means never); Okta's user export as CSV (login or Username, email, firstName, lastName, status, lastLogin, with or without the profile.
+        user import FILE adds the people of another tool's user export and never offboards anyone: Snipe-IT's users CSV (sample_csvs/users-sample.csv: First Name, Last Name, Email, Username, Activated, Department, Employee Number; recognised by its header or --from snipe-it) is read as user sync reads a directory, people matched by e-mail, those not activated left out, and --dry-run shows the diff; user sync reads it too.
         prefix) or the JSON of /api/v1/users (status, lastLogin, profile.login, profile.email, profile.department); the Microsoft Entra ID Download users CSV (userPrincipalName, displayName, mail, department, accountEnabled); a SCIM 2.0 ListResponse or array of Users (RFC 7643: userName, name, emails, active, the enterprise extension's department); and CSV with name,email,department,status.
         It prints one diff (change: add, email, dept, name, guest, offboard, missing, kept, ambiguous or offer) before it changes anything; --dry-run prints only the diff.
         People are matched by the directory's own id for them first, where the export carries one (Entra's objectId or id, Google's Employee ID, Okta's id, SCIM's id; kept as directory_id), so a changed address with the same id is an e-mail change; then by e-mail across the whole export; then, among those left, by full name, then by an address whose local part is the user name of someone without an e-mail, each only where it fits exactly one person and one row.
@@ -382,5 +383,18 @@ let userCommands: [Command] = [
             "owatch user sync google-users.csv --match marta=marta.schulz@example.com",
             "owatch user sync entra-users.csv --include-guests --verbose",
         ],
+        output: UserCommand.syncShape.docs, run: UserCommand.sync),
+    Command(
+        noun: "user", verb: "import",
+        summary: "add the people of another tool's user export (Snipe-IT's users CSV), all or nothing; never offboards",
+        arguments: [Argument(name: "FILE", file: .input)],
+        options: [
+            Option(
+                "from", value: "FORMAT", "the export's tool (default: from its header)", choices: DirectoryFormat.allCases.map(\.rawValue)),
+            Option("dry-run", "show each person as read and what would change; write nothing"),
+            Option("verbose", "list the guests and service accounts skipped"),
+        ],
+        access: .roles(adminOnly),
+        examples: ["owatch user import --from snipe-it users.csv --dry-run", "owatch user import --from snipe-it users.csv"],
         output: UserCommand.syncShape.docs, run: UserCommand.sync),
 ]
