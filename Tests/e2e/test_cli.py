@@ -20,6 +20,7 @@ COMMANDS = listed_commands()
 
 def test_help_lists_every_noun():
     assert len(COMMANDS) >= 70
+    assert len(COMMANDS) == len(set(COMMANDS)), [c for c in COMMANDS if COMMANDS.count(c) > 1]   # each once (a merge can add one twice)
     for cmd in ["init", "user add", "license list", "scan inspect", "report reclaim", "approve", "remote-exec", "shell", "completion"]:
         assert cmd in COMMANDS
 
