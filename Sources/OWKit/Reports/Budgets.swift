@@ -29,8 +29,9 @@ public struct Budget: Sendable {
 }
 
 /// One budget in one month, in the base currency: the budget, the burn report's contracted cost
-/// and observed charges of what it covers, the unmanaged part of those charges, and what remains
-/// (budget − contracted − unmanaged: charges for a managed license are its contract, counted once).
+/// and observed charges of what it covers, the unmanaged part of those charges, the purchases
+/// approved that month, and what remains (budget − contracted − purchases − unmanaged: a charge
+/// for a managed license or an approved purchase is not unmanaged, so it is counted once).
 /// Amounts are nil when a rate is missing.
 public struct BudgetLine: Sendable {
     public let month: Month
@@ -39,9 +40,10 @@ public struct BudgetLine: Sendable {
     public let contracted: Money?
     public let observed: Money?
     public let unmanaged: Money?
+    public let purchases: Money?
     public var remaining: Money? {
-        guard let a = amount, let c = contracted, let u = unmanaged else { return nil }
-        return Money(minor: a.minor - c.minor - u.minor, currency: a.currency)
+        guard let a = amount, let c = contracted, let u = unmanaged, let p = purchases else { return nil }
+        return Money(minor: a.minor - c.minor - u.minor - p.minor, currency: a.currency)
     }
 }
 
@@ -182,6 +184,7 @@ public enum Budgets {
             var contracted: Int64 = 0
             var observed: Int64 = 0
             var unmanaged: Int64 = 0
+            var purchases: Int64 = 0
             var missing = false
         }
         var spend: [BudgetScope: [String: Spend]] = [:]  // "YYYY-MM\0group" → spend
@@ -201,6 +204,32 @@ public enum Budgets {
             }
             spend[scope] = byKey
         }
+        // Approved purchases, in the month approved, each at the rate of that month.
+        var currencies: [String: Currency] = [:]
+        try session.db.forEach(
+            """
+            SELECT e.approved_on, e.amount_minor, e.currency, v.name AS vendor, v.category, u.dept
+            FROM expected_spend e JOIN requests r ON r.id = e.request_id JOIN users u ON u.id = r.requester_id
+            LEFT JOIN vendors v ON v.id = e.vendor_id
+            WHERE e.approved_on BETWEEN ? AND ?
+            """, arguments: [Time.day(from.firstDay), Time.day(to.lastDay)]
+        ) { row in
+            guard let month = Month(day: Substring(try row.text("approved_on"))) else { return }
+            let money = Money(
+                minor: try row.integer("amount_minor"), currency: Currency.stored(try row.text("currency"), cache: &currencies))
+            let converted = try base.convert(money, on: base.day(for: month))
+            let groups: [(BudgetScope, String?)] = [
+                (.org, ""), (.dept, try row.optionalText("dept")), (.category, try row.optionalText("category")),
+                (.vendor, try row.optionalText("vendor")),
+            ]
+            for (scope, group) in groups {
+                guard let group, spend[scope] != nil else { continue }
+                let key = "\(month)\u{0}\(group.lowercased())"
+                var s = spend[scope]![key] ?? Spend()
+                if let converted { try s.purchases.addChecked(converted.money.minor) } else { s.missing = true }
+                spend[scope]![key] = s
+            }
+        }
         var lines: [BudgetLine] = []
         for month in Month.range(from, to) {
             for b in inEffect(budgets, in: month) {
@@ -210,7 +239,7 @@ public enum Budgets {
                 lines.append(
                     BudgetLine(
                         month: month, budget: b, amount: amount, contracted: money(s.contracted), observed: money(s.observed),
-                        unmanaged: money(s.unmanaged)))
+                        unmanaged: money(s.unmanaged), purchases: money(s.purchases)))
             }
         }
         return lines
