@@ -69,6 +69,10 @@ def test_budget_set_list_remove_and_json_shape(shop):
     assert [b["from"] for b in shop.ok("budget", "list", "--json").json() if b["scope"] == "org"] == [THIS_MONTH]
     assert [e["action"] for e in shop.ok("audit", "log", "--json").json()].count("budget.set") == 6
     shop.ok("audit", "verify")
+    # A budget edited outside owatch is found by the state digest.
+    shop.ok("audit", "verify", "--state")
+    shop.sql("UPDATE budgets SET amount_minor = 99999999")
+    assert shop.run("audit", "verify", "--state").rc == 65
 
 
 def test_report_per_scope_and_month(shop):
