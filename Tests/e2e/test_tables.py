@@ -78,6 +78,9 @@ def big(tmp_path_factory):
          "--reason", "new desk", token=bob)
     o.ok("request", "new", "leave", "--from", ahead(60), "--to", ahead(62), token=o.home / "carol.token")
     o.ok("approve", "4")
+    o.ok("budget", "set", "--org", "50000/month")
+    o.ok("budget", "set", "--dept", "sales and business development", "1234567.89/month")
+    o.ok("budget", "set", "--vendor", "slack", "5000 GBP/month")
     return o
 
 
@@ -95,6 +98,8 @@ TABLES = {
     "usage list": [[]],
     "charge list": [[]],
     "rate list": [[], ["--all"]],
+    "budget list": [[]],
+    "report budget": [[], ["--from", ago(400)[:7]]],
     "report burn": [[], ["--by", "vendor"], ["--by", "dept"]],
     "report reclaim": [[]],
     "report renewals": [["--within", "400d"]],

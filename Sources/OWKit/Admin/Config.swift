@@ -63,6 +63,19 @@ public enum Config {
                 + "becoming a charge; in the base currency (base_currency, else the ledger's) unless it names its own",
             defaultValue: "500", normalize: { try forwardReviewText($0) }),
         ConfigKey(
+            name: "approval.second_above",
+            summary: "a software or purchase request costing more than this needs two different admins to approve it; in the base "
+                + "currency (base_currency, else the ledger's) unless it names its own; unset: one admin",
+            defaultValue: nil,
+            normalize: { v in
+                let t = v.trimmed(.whitespaces)
+                guard (try? forwardReviewText(t)) != nil else {
+                    throw OWError.usage(
+                        "approval.second_above takes an amount of 0 or more, such as 1000 or '1000 USD', not '\(t.prefix(30))'")
+                }
+                return try forwardReviewText(t)
+            }),
+        ConfigKey(
             name: "usage.inactive", summary: "how long a seat may go unused (per usage import) before it is inactive and reclaimable",
             defaultValue: "60d", normalize: { try duration($0, "usage.inactive").description }),
         ConfigKey(
@@ -129,6 +142,13 @@ public enum Config {
     static func forwardReviewAbove(_ ledger: Ledger) throws -> Money {
         let base = try Currency.parse(try get(ledger, "base_currency") ?? ledger.currency)
         return try MoneyParser.parse(try get(ledger, "scan.forward_review_above") ?? "500", defaultCurrency: base)
+    }
+
+    /// The amount above which a request needs two admins; nil when approval.second_above is unset.
+    public static func secondApprovalAbove(_ ledger: Ledger) throws -> Money? {
+        guard let text = try get(ledger, "approval.second_above") else { return nil }
+        let base = try Currency.parse(try get(ledger, "base_currency") ?? ledger.currency)
+        return try MoneyParser.parse(text, defaultCurrency: base)
     }
 
     /// A number of days from 0 to 31, written `5` or `5d`.

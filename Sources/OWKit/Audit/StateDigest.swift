@@ -15,7 +15,7 @@ import Foundation
 final class StateDigest: TransactionObserver {
     static let tables = [
         "config", "users", "issuers", "tokens", "revoked_tokens", "vendors", "licenses", "purchases", "seats",
-        "requests", "expected_spend", "charges", "charge_sources", "findings", "rates", "usage",
+        "requests", "expected_spend", "charges", "charge_sources", "findings", "rates", "usage", "budgets",
     ]
 
     /// The rows changed in the current transaction, folded in as they change.

@@ -529,6 +529,30 @@ enum Schema {
             sql += "CREATE UNIQUE INDEX IF NOT EXISTS users_by_directory_id ON users(directory_id) WHERE directory_id IS NOT NULL;"
             try db.execute(sql)
         },
+        // 14: budgets per month (org, department, category or vendor) and the first of two
+        // approvals a request above config approval.second_above needs (issue 34). A request
+        // with a first approval and still pending is `awaiting_second`. Adds only what is missing.
+        { db in
+            let columns = Set(try db.query("SELECT name FROM pragma_table_info('requests')").map { try $0.text(0) })
+            var sql = """
+                CREATE TABLE IF NOT EXISTS budgets(
+                    id INTEGER PRIMARY KEY,
+                    scope TEXT NOT NULL CHECK (scope IN ('org','dept','category','vendor')),
+                    name TEXT NOT NULL,                                -- '' for the org
+                    from_month TEXT NOT NULL,                          -- YYYY-MM: in effect from then until a later one
+                    amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+                    currency TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    UNIQUE (scope, name, from_month)
+                );
+
+                """
+            if !columns.contains("first_approved_by") {
+                sql += "ALTER TABLE requests ADD COLUMN first_approved_by INTEGER REFERENCES users(id);\n"
+            }
+            if !columns.contains("first_approved_at") { sql += "ALTER TABLE requests ADD COLUMN first_approved_at TEXT;\n" }
+            try db.execute(sql)
+        },
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -141,6 +141,18 @@ public enum Dashboard {
                 reclaim.map {
                     [$0.license.name, $0.why, $0.user ?? "", String($0.seats), $0.lastActive ?? "", $0.monthly.display, $0.yearly.display]
                 }, numeric: [3, 5, 6]) + "</section>\n"
+        let budgetBase = try Budgets.converter(session.ledger, today: today)
+        let budgets = try Budgets.report(session, from: Month(today), to: Month(today), base: budgetBase)
+        if !budgets.isEmpty {
+            body +=
+                "<section><h2>Budgets, \(Month(today))</h2><p class=\"note\">Each budget in effect this month against what report burn counts for it, in \(budgetBase.currency.code); remaining is budget − contracted − purchases − unmanaged.</p>"
+                + table(
+                    ["Budget", "Budget / month", "Contracted", "Observed", "Purchases", "Unmanaged", "Remaining"],
+                    budgets.map { l in
+                        [l.budget.label]
+                            + [l.amount, l.contracted, l.observed, l.purchases, l.unmanaged, l.remaining].map { $0?.display ?? "no rate" }
+                    }, numeric: [1, 2, 3, 4, 5, 6]) + "</section>\n"
+        }
         body +=
             "<section><h2>Shadow IT and other findings</h2>"
             + table(

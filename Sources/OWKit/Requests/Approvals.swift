@@ -11,6 +11,8 @@ public enum Approvals {
         public let deptSize: Int
         /// Software: what approving will cost (nil for other kinds).
         public var seat: SeatCost? = nil
+        /// Software and purchases: the budgets this month it falls in, tightest first.
+        public var budgets: [BudgetImpact] = []
         public var deptMostlyAway: Bool { deptSize >= 2 && (awayInDept.count + 1) * 2 > deptSize }
     }
 
@@ -95,13 +97,14 @@ public enum Approvals {
                 request: r, ageDays: max(0, Time.daysBetween(created, session.now)), balance: balance, awayInDept: away,
                 deptSize: deptSize)
             if r.kind == .software { entry.seat = try seatCost(session, r) }
+            entry.budgets = try Budgets.impact(session, r)
             return entry
         }
     }
 
     static func pendingForDecision(_ session: Session, _ id: Int64) throws -> Request {
         guard let r = try Requests.find(session.db, id) else { throw OWError.notFound("request #\(id)", hint: "see `owatch approve`") }
-        guard r.status == .pending else {
+        guard r.status == .pending || r.status == .awaitingSecond else {
             let by = r.decidedBy.map { " by \($0)" } ?? ""
             throw OWError.refused("request #\(id) was already \(r.status.rawValue)\(by)\(r.decidedAt.map { " at \($0)" } ?? "")")
         }
@@ -115,12 +118,48 @@ public enum Approvals {
     /// of the vendor and plan) or creates it from the request, buys a seat if none is free, and
     /// assigns it, all in one transaction with the decision and its audit events.
     /// `noGrow`: a software request is approved only onto a seat that is free already.
-    public static func approve(_ session: Session, _ id: Int64, note: String?, force: Bool = false, noGrow: Bool = false) throws
-        -> RequestOutcome
-    {
+    /// Above config approval.second_above a request needs two different admins: the first
+    /// approval records who gave it and the request waits as `awaiting_second`; the second
+    /// provisions. A request over a budget this month needs `overBudget`, and its audit event says so.
+    public static func approve(
+        _ session: Session, _ id: Int64, note: String?, force: Bool = false, noGrow: Bool = false, overBudget: Bool = false
+    ) throws -> RequestOutcome {
         var cost: SeatCost?
+        var over: [BudgetImpact] = []
         let decided: Request = try session.write {
             let r = try pendingForDecision(session, id)
+            if r.status == .awaitingSecond, let first = r.firstApprovedBy, first.lowercased() == session.actor.name.lowercased() {
+                throw OWError.refused(
+                    "you approved request #\(id) first; it needs a second, different admin",
+                    hint: "another admin runs `owatch approve \(id)`")
+            }
+            over = try Budgets.impact(session, r).filter(\.isOver)
+            if !over.isEmpty && !overBudget {
+                throw OWError.refused(
+                    "approving #\(id) would go over budget: " + over.map(\.description).joined(separator: "; "),
+                    hint: "approve anyway with --over-budget (the audit event records it)")
+            }
+            let overJSON: JSON =
+                over.isEmpty
+                ? .null
+                : .array(
+                    over.map { b in
+                        .obj([
+                            ("budget", .string(b.budget.label)), ("cost", .number(b.cost.decimal)),
+                            ("remaining_after", b.after.map { .number($0.decimal) } ?? .null),
+                            ("currency", .string(b.cost.currency.code)),
+                        ])
+                    })
+            if r.status == .pending, try needsSecond(session, r) {
+                try session.db.run(
+                    "UPDATE requests SET first_approved_by = ?, first_approved_at = ? WHERE id = ? AND status = 'pending' AND first_approved_by IS NULL",
+                    try Users.get(session.db, session.actor.name).id, Time.rfc3339(session.now), id)
+                guard session.db.changes == 1 else { throw OWError.refused("request #\(id) changed while being approved; try again") }
+                try session.audit(
+                    "request.approve_first", "request:\(id)",
+                    .obj([("kind", .string(r.kind.rawValue)), ("note", note.map(JSON.string) ?? .null), ("over_budget", overJSON)]))
+                return try Requests.find(session.db, id)!
+            }
             var licenseID: Int64?
             switch r.kind {
             case .software:
@@ -144,13 +183,33 @@ public enum Approvals {
                 "request.approve", "request:\(id)",
                 .obj([
                     ("kind", .string(r.kind.rawValue)), ("note", note.map(JSON.string) ?? .null),
-                    ("license_id", licenseID.map { JSON.int($0) } ?? .null),
+                    ("license_id", licenseID.map { JSON.int($0) } ?? .null), ("over_budget", overJSON),
+                    ("first_approved_by", r.firstApprovedBy.map(JSON.string) ?? .null),
                 ]))
             return try Requests.find(session.db, id)!
         }
         var outcome = RequestOutcome(request: decided, warnings: []).afterCommit(session)
         outcome.seat = cost
+        outcome.overBudget = over
         return outcome
+    }
+
+    /// Whether a request costs more than config approval.second_above (a software request
+    /// without a price: what its seat would cost). An amount with no rate to compare needs two.
+    static func needsSecond(_ session: Session, _ r: Request) throws -> Bool {
+        guard r.kind != .leave, let limit = try Config.secondApprovalAbove(session.ledger) else { return false }
+        var amount = r.cost
+        if amount == nil, r.kind == .software {
+            switch try seatCost(session, r) {
+            case .newSeat(_, let price, _): amount = price
+            case .newLicense(_, let price, _): amount = price
+            case .held, .free: amount = nil
+            }
+        }
+        guard let amount else { return false }
+        let converter = BaseConverter(currency: limit.currency, rates: ExchangeRates(session.db), today: Time.day(session.now))
+        guard let c = try converter.convert(amount, on: Time.day(session.now)) else { return true }
+        return c.money.minor > limit.minor
     }
 
     public static func reject(_ session: Session, _ id: Int64, reason: String) throws -> RequestOutcome {

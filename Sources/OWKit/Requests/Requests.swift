@@ -10,6 +10,8 @@ public enum RequestKind: String, Sendable, CaseIterable {
 /// Where a request stands (the `requests.status` column): pending until an admin decides, or the requester cancels.
 public enum RequestStatus: String, Sendable, CaseIterable {
     case pending
+    /// Above config approval.second_above, approved by one admin and waiting for a second.
+    case awaitingSecond = "awaiting_second"
     case approved
     case rejected
     case cancelled
@@ -35,6 +37,9 @@ public struct Request: Sendable {
     public let decidedAt: String?
     public let decidedBy: String?
     public let note: String?
+    /// Above config approval.second_above: the admin who approved first, and when.
+    public let firstApprovedBy: String?
+    public let firstApprovedAt: String?
 
     /// The event hooks receive.
     public var event: JSON {
@@ -50,15 +55,19 @@ public struct Request: Sendable {
 
 extension Request: FetchableRow {
     public static let selection = """
-        r.id, r.kind, u.name, u.dept, r.status, r.summary, r.payload, r.reason, r.cost_minor, r.currency, r.leave_from, r.leave_to,
-        r.leave_type, r.leave_halfdays, l.name, r.created_at, r.decided_at, d.name, r.note
+        r.id, r.kind, u.name, u.dept, \(statusSQL), r.summary, r.payload, r.reason, r.cost_minor, r.currency, r.leave_from,
+        r.leave_to, r.leave_type, r.leave_halfdays, l.name, r.created_at, r.decided_at, d.name, r.note, f.name, r.first_approved_at
         """
+
+    /// The status a request shows: a pending one with a first approval is awaiting its second.
+    static let statusSQL = "CASE WHEN r.status = 'pending' AND r.first_approved_by IS NOT NULL THEN 'awaiting_second' ELSE r.status END"
 
     /// The requests with their requester, decider and license: `selectSQL + " WHERE …"`.
     static let selectSQL = """
         SELECT \(selection)
         FROM requests r JOIN users u ON u.id = r.requester_id
         LEFT JOIN users d ON d.id = r.decided_by LEFT JOIN licenses l ON l.id = r.license_id
+        LEFT JOIN users f ON f.id = r.first_approved_by
         """
 
     public init(row: Row) throws {
@@ -83,6 +92,8 @@ extension Request: FetchableRow {
         decidedAt = try row.optionalText(16)
         decidedBy = try row.optionalText(17)
         note = try row.optionalText(18)
+        firstApprovedBy = try row.optionalText(19)
+        firstApprovedAt = try row.optionalText(20)
     }
 }
 
@@ -93,6 +104,8 @@ public struct RequestOutcome: Sendable {
     public var remainingLeave: Leave.Balance?
     /// An approved software request: what the seat cost.
     public var seat: Approvals.SeatCost?
+    /// An approval given with --over-budget: the budgets it went over.
+    public var overBudget: [BudgetImpact] = []
 }
 
 public enum Requests {
@@ -132,7 +145,7 @@ public enum Requests {
         return try session.db.fetchAll(
             Request.self,
             Request.selectSQL + """
-                 WHERE (?1 IS NULL OR u.name = ?1) AND (?2 IS NULL OR r.status = ?2) AND (?3 IS NULL OR r.kind = ?3)
+                 WHERE (?1 IS NULL OR u.name = ?1) AND (?2 IS NULL OR \(Request.statusSQL) = ?2) AND (?3 IS NULL OR r.kind = ?3)
                  ORDER BY r.id
                 """, user, f.status?.rawValue, f.kind?.rawValue)
     }
@@ -284,7 +297,9 @@ public enum Requests {
                     "request #\(id) is \(r.requester)'s; only the requester can cancel it",
                     hint: "an admin rejects it instead: owatch approve --reject \(id) -m REASON")
             }
-            guard r.status == .pending else { throw OWError.refused("request #\(id) is already \(r.status.rawValue)") }
+            guard r.status == .pending || r.status == .awaitingSecond else {
+                throw OWError.refused("request #\(id) is already \(r.status.rawValue)")
+            }
             try session.db.run(
                 "UPDATE requests SET status = 'cancelled', decided_at = ? WHERE id = ? AND status = 'pending'", Time.rfc3339(session.now),
                 id)
@@ -302,7 +317,7 @@ extension RequestOutcome {
         case .pending: event = "post-request"
         case .approved: event = "post-approve"
         case .rejected: event = "post-reject"
-        case .cancelled: return self
+        case .cancelled, .awaitingSecond: return self
         }
         var payload = request.event
         if case .object(var members) = payload {

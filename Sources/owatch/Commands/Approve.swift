@@ -21,15 +21,22 @@ enum ApproveCommand {
                 let outcome =
                     inv.flag("reject")
                     ? try Approvals.reject(s, id, reason: note!)
-                    : try Approvals.approve(s, id, note: note, force: inv.flag("force"), noGrow: inv.flag("no-grow"))
+                    : try Approvals.approve(
+                        s, id, note: note, force: inv.flag("force"), noGrow: inv.flag("no-grow"), overBudget: inv.flag("over-budget"))
                 decided.append(outcome.request)
                 let r = outcome.request
-                inv.note(
-                    r.status == .approved
-                        ? "Approved #\(r.id) (\(r.summary))" + (r.license.map { "; \(r.requester) holds a seat of \($0)" } ?? "") + "."
-                        : "Rejected #\(r.id) (\(r.summary)).")
-                RequestCommand.report(inv, outcome)
-                if let seat = outcome.seat { inv.note("Cost: \(seat.description).") }
+                if r.status == .awaitingSecond {
+                    inv.note("Approved #\(r.id) (\(r.summary)) first; it is above approval.second_above and waits for a second admin.")
+                }
+                for b in outcome.overBudget { inv.warn("#\(r.id) goes over budget: \(b.description).") }
+                if r.status != .awaitingSecond {
+                    inv.note(
+                        r.status == .approved
+                            ? "Approved #\(r.id) (\(r.summary))" + (r.license.map { "; \(r.requester) holds a seat of \($0)" } ?? "") + "."
+                            : "Rejected #\(r.id) (\(r.summary)).")
+                    RequestCommand.report(inv, outcome)
+                    if let seat = outcome.seat { inv.note("Cost: \(seat.description).") }
+                }
             } catch let e as OWError {
                 inv.term.report(e)
                 firstError = firstError ?? e
@@ -66,10 +73,17 @@ extension ApproveCommand {
                     .text(e.deptMostlyAway ? "more than half of \(e.request.requesterDept ?? "the department") would be away" : nil)
                 },
                 request("reason"),
+                request("status"), request("first_approved_by"),
+                Field("budget", "queue, software and purchases: the tightest budget this month it falls in", kind: .text) {
+                    .text($0.budgets.first?.budget.label)
+                },
+                .money("budget_left", "queue: what that budget would have left this month after approving (negative: over budget)") {
+                    $0.budgets.first?.after
+                },
                 Field("if_approved", "queue, software: the seat approving provisions (which license, or none free)", kind: .text) {
                     .text($0.seat?.description)
                 },
-            ], keep: ["summary", "cost"], dropFirst: ["away_in_dept", "age_days", "reason"])
+            ], keep: ["summary", "cost"], dropFirst: ["away_in_dept", "age_days", "reason", "first_approved_by", "status", "budget"])
     }()
 }
 
@@ -83,6 +97,8 @@ let approveNoun = Noun(
         With no ids, shows the pending queue oldest first: age in days, requester, what, cost, and for leave the requester's remaining vacation and who else in the department is away then, with a warning when more than half of the department would be away.
         With ids, approves them (or rejects them with --reject, which needs -m REASON).
         No one decides their own request; a request already decided is refused with who decided it.
+        Software and purchase requests show the tightest budget (owatch-budget(1)) they fall in this month and what it would have left; approving one that takes a budget below zero is refused unless --over-budget, and the audit event then lists the budgets gone over.
+        With config approval.second_above AMOUNT, a software or purchase request costing more needs two different admins: the first approval moves it to awaiting_second (audit event request.approve_first) and the second, by another admin, provisions it; the same admin twice is refused, the requester never decides, and either admin may reject it at either stage.
         Approving a software request is one transaction: the license is found by name (or as the one active license of the vendor and plan) or created from the request, a seat is bought if none is free, it is assigned to the requester, and the request is marked approved with its audit events; if any step fails nothing changes.
         The post-approve and post-reject hooks run after the decision is committed, with the event as JSON on standard input and OWATCH_EVENT set; a hook that fails or runs longer than 10 seconds only causes a warning.
         """
@@ -98,9 +114,13 @@ let approveCommands: [Command] = [
             Option("reject", "reject instead of approve"),
             Option("force", "approve leave beyond the balance"),
             Option("no-grow", "approve software only onto a seat that is free (never buy one)"),
+            Option("over-budget", "approve even though a budget this month would go below zero (the audit event records it)"),
         ],
         access: .roles(adminOnly),
-        examples: ["owatch approve", "owatch approve 12 13 -m 'enjoy'", "owatch approve --reject 14 -m 'we have a team plan already'"],
+        examples: [
+            "owatch approve", "owatch approve 12 13 -m 'enjoy'", "owatch approve --reject 14 -m 'we have a team plan already'",
+            "owatch approve 15 --over-budget -m 'needed for the launch'", "owatch config set approval.second_above 1000",
+        ],
         output: ApproveCommand.queueShape.docs + RequestCommand.shape.docs,
         run: ApproveCommand.run)
 ]

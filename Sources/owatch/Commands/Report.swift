@@ -520,6 +520,15 @@ let reportCommands: [Command] = [
         ],
         output: BurnGrouping.allCases.flatMap { ReportCommand.burnShape($0).docs }, run: ReportCommand.burn),
     Command(
+        noun: "report", verb: "budget", summary: "each budget per month: budget, contracted, observed, remaining, in the base currency",
+        options: [
+            Option("from", value: "MONTH", "first month, YYYY-MM (default: --to)"),
+            Option("to", value: "MONTH", "last month, YYYY-MM (default: this month)"),
+        ],
+        access: .roles(adminOnly),
+        examples: ["owatch report budget", "owatch report budget --from 2027-01 --to 2027-06 --json"],
+        output: BudgetCommand.reportShape.docs, run: ReportCommand.budget),
+    Command(
         noun: "report", verb: "reclaim", summary: "seats to give back: held by people gone, unused, or never assigned, with what they cost",
         options: [Option("inactive", value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)")],
         access: .roles(adminOnly), examples: ["owatch report reclaim", "owatch report reclaim --inactive 90d --format csv"],

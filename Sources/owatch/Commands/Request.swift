@@ -7,7 +7,10 @@ enum RequestCommand {
         [
             Field("id", "request id") { .int($0.id) },
             Field("kind", "software, leave or purchase", kind: .code) { .text($0.kind.rawValue) },
-            Field("status", "pending, approved, rejected or cancelled", kind: .code) { .text($0.status.rawValue) },
+            Field(
+                "status", "pending, awaiting_second (approved once, above approval.second_above), approved, rejected or cancelled",
+                kind: .code
+            ) { .text($0.status.rawValue) },
             Field("requester", "who asked") { .text($0.requester) },
             Field("summary", "what was asked for", kind: .text) { .text($0.summary) },
             .money("cost", "price, if any") { $0.cost },
@@ -23,6 +26,8 @@ enum RequestCommand {
             Field("decided_at", "RFC 3339", kind: .date) { .text($0.decidedAt) },
             Field("decided_by", "the admin who decided") { .text($0.decidedBy) },
             Field("note", "the decision's note or reason", kind: .text) { .text($0.note) },
+            Field("first_approved_by", "above approval.second_above: the admin who approved first") { .text($0.firstApprovedBy) },
+            Field("first_approved_at", "RFC 3339: when the first approval was given", kind: .date) { .text($0.firstApprovedAt) },
         ], table: ["id", "kind", "status", "requester", "summary", "cost", "created_at", "decided_by"], keep: ["summary", "cost"],
         dropFirst: ["decided_by", "created_at"])
 
