@@ -201,8 +201,17 @@ public enum Licenses {
             var vendors = try Vendors.index(session.db)
             var users = try activeUsers(session.db)
             let id = try insert(session.db, [resolved], vendors: &vendors, users: &users, stamp: Stamp(session.now))[0].get()
+            if var terms = draft.terms {
+                if terms.minimumTerm != nil, terms.termStart == nil { terms.termStart = Time.day(draft.purchasedOn ?? session.now) }
+                try terms.validate(period: resolved.period)
+                try terms.save(session.db, licenseID: id)
+            }
             let license = try get(session.db, String(id))
-            try audit(session, "license.add", "license:\(license.name)", details(license, holders: draft.assigned))
+            var audited = details(license, holders: draft.assigned)
+            if let terms = license.terms, case .object(let members) = audited {
+                audited = .object(members + [JSON.Member("terms", terms.json)])
+            }
+            try audit(session, "license.add", "license:\(license.name)", audited)
             return license
         }
     }
@@ -383,6 +392,8 @@ public enum Licenses {
         /// Seats in all: more adds them to the newest purchase line at its seat price; fewer
         /// takes them from the newest lines first; never fewer than the seats held.
         public var seats: Int64?
+        /// The contract terms in full, as they are to be from now on.
+        public var terms: ContractTerms?
         public init() {}
     }
 
@@ -521,6 +532,14 @@ public enum Licenses {
                         l.id)
                 }
                 changed.append(("cost", .number(price.decimal)))
+            }
+            if var terms = c.terms, terms != l.terms {
+                if terms.minimumTerm != nil, terms.termStart == nil {
+                    terms.termStart = l.lines.first?.purchasedOn ?? Time.day(session.now)
+                }
+                try terms.validate(period: c.period ?? l.period)
+                try terms.save(db, licenseID: l.id)
+                changed.append(("terms", terms.json))
             }
             guard !changed.isEmpty else { throw OWError.usage("nothing to change", hint: "see `owatch license edit --help`") }
             let after = try get(db, String(l.id))

@@ -331,6 +331,20 @@ enum ReportCommand {
                             ])
                         }))
             },
+            Field(
+                "undecided",
+                "summary: renewals (or cancel-by dates) within 90 days with no `license decide`, and cancel-by dates passed without one"
+                    + " (name, renews_on, cancel_by, overdue)"
+            ) { sum in
+                .json(
+                    .array(
+                        sum.undecided.map {
+                            .obj([
+                                ("name", .string($0.license.name)), ("renews_on", .string(Time.day($0.date))),
+                                ("cancel_by", $0.cancelBy.map { .string(Time.day($0)) } ?? .null), ("overdue", .bool($0.overdue)),
+                            ])
+                        }))
+            },
             Field("idle_seats", "summary: seats paid for but not held") { .int($0.idleSeats) },
             Field("idle_monthly", "what the idle seats cost a month") { list($0.idleMonthly) },
             Field("open_findings", "summary: open findings by kind") { .json(.obj($0.openFindings.map { ($0.kind, JSON.int($0.count)) })) },
@@ -429,6 +443,19 @@ enum ReportCommand {
             sum.renewals.isEmpty
             ? "  none in the next 60 days\n"
             : sum.renewals.map { "  \(Time.day($0.date))  \($0.license.name)  \($0.license.cost.display)\n" }.joined()
+        let overdue = sum.undecided.filter(\.overdue)
+        if !overdue.isEmpty {
+            out += "\nCancel-by dates passed without a decision\n"
+            out += overdue.map { "  \(Time.day($0.cancelBy!))  \($0.license.name)  (renews \(Time.day($0.date)))\n" }.joined()
+        }
+        let open = sum.undecided.filter { !$0.overdue }
+        if !open.isEmpty {
+            out += "\nRenewals still undecided (owatch license decide NAME keep|cancel|renegotiate)\n"
+            out +=
+                open.map {
+                    "  \(Time.day($0.date))  \($0.license.name)" + ($0.cancelBy.map { "  cancel by \(Time.day($0))" } ?? "") + "\n"
+                }.joined()
+        }
         out +=
             "\nIdle seats: \(sum.idleSeats)"
             + (sum.idleMonthly.isEmpty ? "" : ", costing " + sum.idleMonthly.map(\.display).joined(separator: " + ") + " a month")
