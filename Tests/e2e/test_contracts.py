@@ -4,9 +4,11 @@ date arithmetic across month ends, 29 February, tacit renewals that never stop a
 import calendar
 import datetime
 import json
+import subprocess
 import time
 
 import pytest
+from conftest import BIN
 
 TODAY = datetime.date.today()
 
@@ -249,3 +251,78 @@ def test_the_migration_runs_again_on_a_ledger_taken_back(office):
     l = show(office, "CRM")
     assert l["cancel_by"] == "2031-02-28" and l["decision"] == "keep"
     assert int(office.sql("PRAGMA user_version").strip()) == version
+
+
+# --- the calendar --------------------------------------------------------------------------------
+
+def monday(weeks):
+    d = TODAY + datetime.timedelta(weeks=weeks)
+    return d - datetime.timedelta(days=d.weekday())
+
+
+def test_calendar_imports_is_stable_and_escapes_and_folds(office):
+    icalendar = pytest.importorskip("icalendar")
+    bob = office.add_user("bob")
+    carol = office.add_user("carol")
+    hostile = "Ünïcode, Ltd; \\the\\ very long contract name that needs folding ✓✓✓ past seventy-five octets"
+    add(office, hostile, "--period", "yearly", "--renews", ahead(40), "--notice", "30d")
+    add(office, "Phones", "--period", "monthly", "--renews", ahead(3))
+    add(office, "Print", "--no-auto-renew", "--term-end", ahead(100))
+    add(office, "Far", "--period", "yearly", "--renews", ahead(800))
+    start, end = monday(3), monday(3) + datetime.timedelta(days=4)
+    office.ok("request", "new", "leave", "--from", start.isoformat(), "--to", end.isoformat(), token=bob)
+    office.ok("request", "new", "leave", "--from", monday(5).isoformat(), "--to", monday(5).isoformat(), token=carol)
+    ids = [r["id"] for r in office.ok("request", "list", "--all", "--json").json()]
+    office.ok("approve", *[str(i) for i in ids])
+
+    r = office.ok("report", "calendar", "--out", "office.ics", "--json")
+    assert r.json()[0]["events"] if isinstance(r.json(), list) else r.json()["events"]
+    raw = (office.home / "office.ics").read_bytes()
+    # CRLF lines of at most 75 octets; continuation lines start with a space; whole UTF-8 characters.
+    assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
+    lines = raw.split(b"\r\n")[:-1]
+    assert all(len(l) <= 75 for l in lines), max(lines, key=len)
+    assert any(l.startswith(b" ") for l in lines)
+    for l in lines:
+        l.decode("utf-8")
+    cal = icalendar.Calendar.from_ical(raw)
+    assert str(cal["VERSION"]) == "2.0" and str(cal["PRODID"])
+    events = cal.walk("VEVENT")
+    for e in events:  # what Google Calendar needs to import an event
+        for prop in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"):
+            assert prop in e, (prop, e)
+    got = {(str(e["SUMMARY"]), e["DTSTART"].dt.isoformat()) for e in events}
+    assert (f"Renews: {hostile} (Zoom)", ahead(40)) in got
+    assert (f"Cancel by: {hostile} (Zoom)", ahead(10)) in got
+    assert ("Renews: Phones (Zoom)", ahead(3)) in got and ("Ends: Print (Zoom)", ahead(100)) in got
+    assert not any("Far" in s for s, _ in got)
+    leave = [e for e in events if str(e["SUMMARY"]).startswith("bob:")]
+    assert len(leave) == 1 and leave[0]["DTSTART"].dt == start and leave[0]["DTEND"].dt == end + datetime.timedelta(days=1)
+    assert any(str(e["SUMMARY"]).startswith("carol:") for e in events)
+    # Twelve monthly renewals of Phones within the year, each with its own UID.
+    uids = [str(e["UID"]) for e in events]
+    assert len(uids) == len(set(uids)) and sum(1 for s, _ in got if s.startswith("Renews: Phones")) == 12
+
+    # An unchanged ledger gives the same bytes; to standard output too.
+    office.ok("whoami")
+    office.ok("report", "calendar", "--out", "again.ics")
+    assert (office.home / "again.ics").read_bytes() == raw
+    piped = subprocess.run([BIN, "report", "calendar", "--out", "-"], cwd=office.home, env=office.env, capture_output=True)
+    assert piped.returncode == 0 and piped.stdout == raw
+    # A change keeps every UID that still applies and moves DTSTAMP (to the second).
+    time.sleep(1.1)
+    add(office, "New", "--renews", ahead(20))
+    office.ok("report", "calendar", "--out", "changed.ics")
+    changed = icalendar.Calendar.from_ical((office.home / "changed.ics").read_bytes()).walk("VEVENT")
+    assert set(uids) < {str(e["UID"]) for e in changed}
+    assert changed[0]["DTSTAMP"].dt != events[0]["DTSTAMP"].dt
+    # --within narrows it.
+    office.ok("report", "calendar", "--out", "month.ics", "--within", "30d")
+    short = icalendar.Calendar.from_ical((office.home / "month.ics").read_bytes()).walk("VEVENT")
+    assert all(e["DTSTART"].dt <= TODAY + datetime.timedelta(days=30) for e in short) and len(short) < len(changed)
+
+    # An employee gets their own leave and nothing else.
+    office.ok("report", "calendar", "--out", "bob.ics", token=bob)
+    mine = icalendar.Calendar.from_ical((office.home / "bob.ics").read_bytes()).walk("VEVENT")
+    assert [str(e["SUMMARY"]) for e in mine] == ["bob: vacation"]
+    assert office.run("report", "calendar").rc == 64
