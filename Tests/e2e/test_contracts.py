@@ -326,3 +326,30 @@ def test_calendar_imports_is_stable_and_escapes_and_folds(office):
     mine = icalendar.Calendar.from_ical((office.home / "bob.ics").read_bytes()).walk("VEVENT")
     assert [str(e["SUMMARY"]) for e in mine] == ["bob: vacation"]
     assert office.run("report", "calendar").rc == 64
+
+
+def test_terms_round_trip_through_export_and_import(office, tmp_path):
+    from conftest import Office
+    add(office, "CRM", "--period", "yearly", "--renews", "2031-05-31", "--notice", "3m", "--send-by", "5d", "--lead", "90d,30d")
+    add(office, "Phones", "--minimum-term", "24m", "--then", "yearly")
+    add(office, "Print", "--no-auto-renew", "--term-end", "2031-06-30")
+    add(office, "Plain", "--renews", "2031-01-01")
+    expected = [{k: v for k, v in r.items() if k != "id"} for r in office.ok("license", "list", "--json").json()]
+    for fmt in ("csv", "json"):
+        other = Office(tmp_path / fmt)
+        other.home.mkdir()
+        other.ok("init", "--org", "B", "--admin", "alice", "--currency", "EUR")
+        path = other.home / f"inv.{fmt}"
+        path.write_text(office.ok("license", "list", "--format", fmt).out)
+        other.ok("license", "import", path)
+        got = [{k: v for k, v in r.items() if k != "id"} for r in other.ok("license", "list", "--json").json()]
+        assert got == expected, fmt
+        # --update changes terms in place, and says so.
+        rows = other.ok("license", "list", "--json").json()
+        for r in rows:
+            if r["name"] == "CRM":
+                r["notice"] = "60d"
+        path.write_text(json.dumps(rows))
+        diff = other.ok("license", "import", path, "--update", "--json").json()
+        assert [c["license"] for c in diff] == ["CRM"] and "terms" in diff[0]["what"]
+        assert show(other, "CRM")["cancel_by"] == "2031-03-27"

@@ -119,6 +119,16 @@ public struct ContractTerms: Sendable, Equatable {
     }
 }
 
+extension LicenseDraft {
+    /// Writes the draft's terms for a license just written; a minimum term counts from the
+    /// purchase date (or `today`) unless the terms say where it starts.
+    func saveTerms(_ db: Database, licenseID: Int64, today: String) throws {
+        guard var t = terms else { return }
+        if t.minimumTerm != nil, t.termStart == nil { t.termStart = purchasedOn.map(Time.day) ?? today }
+        try t.save(db, licenseID: licenseID)
+    }
+}
+
 /// What to do at a coming renewal, recorded by `license decide` (issue 34).
 public enum RenewalDecision: String, Sendable, CaseIterable {
     case keep, cancel, renegotiate

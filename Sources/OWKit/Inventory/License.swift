@@ -233,6 +233,7 @@ public struct LicenseDraft: Sendable {
         guard price.minor >= 0 else { throw OWError.usage("a cost cannot be negative") }
         if perSeat && seats == nil { throw OWError.usage("a per-seat price needs a seat count, not unlimited") }
         if renewsOn != nil && !period.isRecurring { throw OWError.usage("a one-off purchase does not renew; drop the renewal date") }
+        try terms?.validate(period: period)
         if endsOn != nil, status != .cancelled {
             throw OWError.usage("ends_on is the last day of a cancelled license; status is not cancelled")
         }

@@ -201,11 +201,6 @@ public enum Licenses {
             var vendors = try Vendors.index(session.db)
             var users = try activeUsers(session.db)
             let id = try insert(session.db, [resolved], vendors: &vendors, users: &users, stamp: Stamp(session.now))[0].get()
-            if var terms = draft.terms {
-                if terms.minimumTerm != nil, terms.termStart == nil { terms.termStart = Time.day(draft.purchasedOn ?? session.now) }
-                try terms.validate(period: resolved.period)
-                try terms.save(session.db, licenseID: id)
-            }
             let license = try get(session.db, String(id))
             var audited = details(license, holders: draft.assigned)
             if let terms = license.terms, case .object(let members) = audited {
@@ -308,6 +303,7 @@ public enum Licenses {
         }
         try db.insertRows(into: "purchases(license_id, seats, cost_minor, order_ref, purchased_on)", width: 5, values: lineValues)
         try db.insertRows(into: "seats(license_id, user_id, assigned_at)", width: 3, values: seatValues)
+        for q in queued { try rows[q.index].draft.saveTerms(db, licenseID: q.id, today: stamp.day) }
         return outcome
     }
 
@@ -358,6 +354,8 @@ public enum Licenses {
                 notes = ?, status = ?, ends_on = ? WHERE id = ?
             """, vendor.id, d.plan, d.category?.lowercased(), ownerID, r.period.description, r.currency.code, d.perSeat,
             d.renewsOn.map(Time.day), d.notes, (d.status ?? .active).rawValue, d.endsOn.map(Time.day), id)
+        try db.run("DELETE FROM license_terms WHERE license_id = ?", id)
+        try d.saveTerms(db, licenseID: id, today: stamp.day)
         try db.run("DELETE FROM purchases WHERE license_id = ?", id)
         for (seats, cost, order, date) in r.lines {
             try db.run(
