@@ -353,3 +353,27 @@ def test_terms_round_trip_through_export_and_import(office, tmp_path):
         diff = other.ok("license", "import", path, "--update", "--json").json()
         assert [c["license"] for c in diff] == ["CRM"] and "terms" in diff[0]["what"]
         assert show(other, "CRM")["cancel_by"] == "2031-03-27"
+
+
+def test_license_history_follows_price_seats_terms_and_renames(office):
+    bob = office.add_user("bob")
+    office.ok("license", "add", "Old", "--vendor", "zoom", "--seats", "1", "--cost", "1")
+    office.ok("license", "remove", "Old")
+    office.ok("license", "add", "Old", "--vendor", "hubspot", "--seats", "5", "--cost", "900", "--period", "yearly",
+              "--renews", ahead(100))
+    office.ok("license", "edit", "Old", "--cost", "990", "--notice", "30d")
+    office.ok("license", "grow", "Old", "--seats", "2", "--order", "PO-7")
+    office.ok("license", "assign", "Old", "bob")
+    office.ok("license", "edit", "Old", "--name", "CRM")
+    office.ok("license", "decide", "CRM", "renegotiate", "-m", "too dear")
+    rows = office.ok("license", "history", "CRM", "--json").json()
+    assert [r["action"] for r in rows] == ["license.add", "license.edit", "license.grow", "seat.assign", "license.edit",
+                                           "license.decide"]
+    assert "seats 5" in rows[0]["what"] and "cost 900" in rows[0]["what"]
+    assert "cost 990" in rows[1]["what"] and '"notice":"30d"' in rows[1]["what"]
+    assert "seats_added 2" in rows[2]["what"] and "order PO-7" in rows[2]["what"]
+    assert "name CRM" in rows[4]["what"] and "decision renegotiate" in rows[5]["what"] and "note too dear" in rows[5]["what"]
+    assert all(r["actor"] == "alice" for r in rows)
+    assert "license.decide" in office.ok("license", "history", "CRM").out
+    assert office.run("license", "history", "CRM", token=bob).rc == 77
+    assert office.run("license", "history", "Nope").rc == 1

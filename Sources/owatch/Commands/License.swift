@@ -203,6 +203,23 @@ enum LicenseCommand {
         return t
     }
 
+    static let historyShape = Shape<LicenseChange>(
+        [
+            Field("seq", "history: the audit event's sequence number") { .int($0.seq) },
+            Field("time", "history: when (RFC 3339 UTC)", kind: .date) { .text($0.time) },
+            Field("actor", "history: who") { .text($0.actor) },
+            Field("action", "history: license.add, license.edit, license.grow, license.decide, …", kind: .code) { .text($0.action) },
+            Field("what", "history: what changed (price, seats, terms, holders, decision), as key value pairs", kind: .text) {
+                .text($0.what)
+            },
+        ], keep: ["time", "action", "what"], dropFirst: ["seq", "actor"])
+
+    static func history(_ inv: Invocation) throws {
+        let (l, changes) = try Licenses.history(inv.session.db, inv.argument(0))
+        inv.emit(changes, as: historyShape)
+        if changes.isEmpty { inv.note("No recorded changes of \(l.name).") }
+    }
+
     static func decide(_ inv: Invocation) throws {
         guard inv.arguments.count == 2, let decision = RenewalDecision(rawValue: inv.argument(1).lowercased()) else {
             throw OWError.usage("owatch license decide LICENSE keep|cancel|renegotiate [-m NOTE]")
@@ -430,6 +447,7 @@ let licenseNoun = Noun(
         Renewal dates roll forward by the period when they pass.
         Contract terms (license add and edit): --notice is how long before a renewal notice must reach the vendor, --send-by an extra allowance to send it (post, notary); the cancel-by date is the renewal less both, shown as cancel_by in license list and show, license renewals and report renewals. --no-auto-renew marks a contract that ends at its term end unless renewed expressly (it has no renewal and no cancel-by date); --term-end is the end of a fixed term (with auto-renewal, the first renewal). --minimum-term 24m counts from the purchase date and puts the first renewal at its end; --then monthly is the renewal cycle after it (default: the billing period), so there are no monthly renewals inside the minimum term. Tacit renewals never stop: the next date is computed in a few steps however far ahead. An empty value ('') clears a term.
         --lead 90d,30d gives a license its own reminder lead times (default config renewals.notify); with a notice period they count back from the cancel-by date, else from the renewal. A reminder fires once per license, date and lead time; editing the renewal date, notice or terms re-arms it for the new date.
+        license history LICENSE lists the license's audit events, oldest first, following renames back to its license.add: price and seat changes (with the monthly cost before and after), purchase lines, terms, holders, reminders fired and renewal decisions, with who and when.
         license decide LICENSE keep|cancel|renegotiate [-m NOTE] records the decision for the coming renewal (or term end) as a license.decide audit event (with the cancel-by date and whether it had passed); deciding again replaces it. cancel ends the license the day before that renewal. report summary lists renewals within 90 days still undecided and cancel-by dates passed without a decision; license show gives the decision.
         Money is integer minor units with an ISO 4217 currency; amounts in different currencies are never summed together.
         Each lead time in config renewals.notify (default 30d,7d) fires the license-renewing hook once per license and renewal, from the first command run after the moment passes.
@@ -520,6 +538,13 @@ let licenseCommands: [Command] = [
             "owatch license decide Adobe renegotiate",
         ],
         output: LicenseCommand.shape.docs, run: LicenseCommand.decide),
+    Command(
+        noun: "license", verb: "history", summary: "a license's changes over time: price, seats, terms, holders, decisions",
+        arguments: [Argument(name: "LICENSE")], access: .roles(adminOnly),
+        examples: [
+            "owatch license history CRM", "owatch license history CRM --json | jq -r '.[] | select(.action == \"license.edit\") | .what'",
+        ],
+        output: LicenseCommand.historyShape.docs, run: LicenseCommand.history),
     Command(
         noun: "license", verb: "reactivate", summary: "bring back a cancelled license",
         arguments: [Argument(name: "LICENSE")],
