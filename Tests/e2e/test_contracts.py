@@ -377,3 +377,18 @@ def test_license_history_follows_price_seats_terms_and_renames(office):
     assert "license.decide" in office.ok("license", "history", "CRM").out
     assert office.run("license", "history", "CRM", token=bob).rc == 77
     assert office.run("license", "history", "Nope").rc == 1
+
+
+def test_a_cancelled_contract_ends_in_the_calendar_and_is_not_reminded(office):
+    icalendar = pytest.importorskip("icalendar")
+    hook(office)
+    add(office, "Print", "--no-auto-renew", "--term-end", ahead(20), "--lead", "7d")
+    add(office, "CRM", "--period", "yearly", "--renews", ahead(40))
+    office.ok("license", "cancel", "Print", "--on", ahead(5))
+    office.ok("license", "decide", "CRM", "cancel")
+    office.ok("whoami")
+    assert fired(office) == []
+    office.ok("report", "calendar", "--out", "o.ics")
+    events = icalendar.Calendar.from_ical((office.home / "o.ics").read_bytes()).walk("VEVENT")
+    assert sorted((str(e["SUMMARY"]), e["DTSTART"].dt.isoformat()) for e in events) == [
+        ("Ends: CRM (Zoom)", ahead(39)), ("Ends: Print (Zoom)", ahead(5))]

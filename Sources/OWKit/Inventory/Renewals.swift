@@ -46,7 +46,7 @@ public enum Housekeeping {
                     {
                         let cancelBy = terms?.cancelBy(date)
                         target = (date, cancelBy ?? date, cancelBy)
-                    } else if let end = License.termEnd(anchor: anchor, terms: terms, onOrAfter: today) {
+                    } else if try row.optionalText(3) == nil, let end = License.termEnd(anchor: anchor, terms: terms, onOrAfter: today) {
                         target = (end, end, nil)
                     } else {
                         continue

@@ -48,7 +48,7 @@ public enum OfficeCalendar {
                     from = oneDay.added(to: renewal)
                 }
                 let end =
-                    l.termEnd(onOrAfter: start) ?? (l.isActive ? nil : l.endsOn.flatMap(Time.parseDay).flatMap { $0 >= start ? $0 : nil })
+                    l.isActive ? l.termEnd(onOrAfter: start) : l.endsOn.flatMap(Time.parseDay).flatMap { $0 >= start ? $0 : nil }
                 if let end, end <= limit {
                     events.append(
                         Event(
