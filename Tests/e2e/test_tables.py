@@ -111,7 +111,7 @@ TABLES = {
     "audit log": [[]],
 }
 # Listed by `owatch help` but printing no table of rows: a record, prose, a file, or nothing.
-NOT_TABLES = {"report summary", "report html"}
+NOT_TABLES = {"report summary", "report html", "report calendar"}
 
 
 def on_a_terminal(office, args, columns, token=None):

@@ -64,6 +64,9 @@ public enum LicenseImport {
         case name, vendor, plan, seats, cost, currency, period, renewsOn, owner, assigned, category, perSeat, notes, order, purchasedOn
         case status, endsOn, unlimited, lines, assignedTo
         case id, free, costMinor, monthly, monthlyMinor
+        // Contract terms (issue 34); cancel_by and decision are derived and read past.
+        case notice, sendBy, autoRenew, termEnd, minimumTerm, termStart, then, leads, cancelBy, decision
+        static let terms: [Column] = [.notice, .sendBy, .autoRenew, .termEnd, .minimumTerm, .termStart, .then, .leads]
         static let required: [Column] = [.name, .vendor, .seats, .cost]
         /// The header's name for it: `renews_on`, `per_seat` …
         var key: String { String(describing: self).replacing(/[A-Z]/) { "_" + $0.output.lowercased() } }
@@ -226,6 +229,25 @@ public enum LicenseImport {
             }
         }
         d.assigned = (value(.assigned) ?? "").split(separator: ";").map { CSV.trim(String($0)) }.filter { !$0.isEmpty }
+        if Column.terms.contains(where: { value($0) != nil }) {
+            var t = ContractTerms()
+            t.notice = try value(.notice).map { try ContractTerms.parseSpan($0, option: "notice") }
+            t.sendBy = try value(.sendBy).map { try ContractTerms.parseSpan($0, option: "send-by") }
+            if let a = value(.autoRenew) {
+                switch a.lowercased() {
+                case "true", "yes", "1": t.autoRenew = true
+                case "false", "no", "0": t.autoRenew = false
+                default: throw OWError.badData("auto_renew must be true or false")
+                }
+            }
+            t.termEnd = try date(.termEnd).map(Time.day)
+            t.minimumTerm = try value(.minimumTerm).map(Period.parse)
+            t.termStart = try date(.termStart).map(Time.day)
+            t.then = try value(.then).map(Period.parse)
+            t.leads = try value(.leads).map(ContractTerms.parseLeads)
+            // An export writes auto_renew for every license: the defaults alone are no terms.
+            if t != ContractTerms() { d.terms = t }
+        }
         return d
     }
 
@@ -479,6 +501,7 @@ public enum LicenseImport {
         compare("notes", l.notes, d.notes)
         compare("status", l.status.rawValue, (d.status ?? .active).rawValue)
         compare("ends", l.endsOn, d.endsOn.map(Time.day))
+        compare("terms", l.terms.map { "\($0.json)" }, d.terms.map { "\($0.json)" })
         if let category = d.category { compare("category", l.category, category.lowercased()) }
         let oldLines = l.lines.map { "\($0.seats.map(String.init) ?? "unlimited")×\($0.cost.display)" }
         let newLines = r.lines.map { "\($0.0.map(String.init) ?? "unlimited")×\($0.1.display)" }

@@ -39,6 +39,8 @@ public struct License: Sendable {
     public let endsOn: String?
     public let notes: String?
     public let createdAt: String
+    /// Contract terms (notice, renewal mode, term end, minimum term, lead times), if any were set.
+    public let terms: ContractTerms?
 
     public var isUnlimited: Bool { seats == nil }
     public var freeSeats: Int64? { seats.map { max(0, $0 - assigned) } }
@@ -59,12 +61,42 @@ public struct License: Sendable {
     /// The next renewal on or after `day`: the anchor rolled forward by whole periods;
     /// nil for one-off purchases and for contracts that end first.
     public func nextRenewal(onOrAfter day: Date) -> Date? {
-        License.nextRenewal(period: period, anchor: anchor, endsOn: endsOn, onOrAfter: day)
+        License.nextRenewal(period: period, anchor: anchor, endsOn: endsOn, terms: terms, onOrAfter: day)
     }
 
-    static func nextRenewal(period: Period, anchor: String?, endsOn: String?, onOrAfter day: Date) -> Date? {
-        guard period.isRecurring, let anchorText = anchor, let anchorDate = Time.parseDay(anchorText) else { return nil }
-        let next = period.next(from: anchorDate, onOrAfter: day)
+    /// The cancel-by date of the next renewal on or after `day` (it may lie before `day`: missed).
+    public func cancelBy(onOrAfter day: Date) -> Date? {
+        nextRenewal(onOrAfter: day).flatMap { terms?.cancelBy($0) }
+    }
+
+    /// The day a contract that does not renew by itself ends, if that is on or after `day`.
+    public func termEnd(onOrAfter day: Date) -> Date? {
+        License.termEnd(anchor: anchor, terms: terms, onOrAfter: day)
+    }
+
+    static func termEnd(anchor: String?, terms: ContractTerms?, onOrAfter day: Date) -> Date? {
+        guard let terms, !terms.autoRenew, let end = terms.firstDate(anchor: anchor), end >= day else { return nil }
+        return end
+    }
+
+    /// With contract terms the schedule starts at the end of the minimum term (or of the fixed
+    /// term) and rolls by the `then` cycle; a contract that does not renew by itself has none.
+    /// Tacit renewals never stop: the date is computed in a few steps however far ahead `day` is.
+    static func nextRenewal(period: Period, anchor: String?, endsOn: String?, terms: ContractTerms? = nil, onOrAfter day: Date) -> Date? {
+        let next: Date
+        if let terms {
+            guard terms.autoRenew, let first = terms.firstDate(anchor: anchor) else { return nil }
+            let cycle = terms.cycle(period)
+            if first >= day {
+                next = first
+            } else {
+                guard cycle.isRecurring else { return nil }
+                next = cycle.next(from: first, onOrAfter: day)
+            }
+        } else {
+            guard period.isRecurring, let anchorText = anchor, let anchorDate = Time.parseDay(anchorText) else { return nil }
+            next = period.next(from: anchorDate, onOrAfter: day)
+        }
         if let end = endsOn.flatMap(Time.parseDay), next > end { return nil }
         return next
     }
@@ -87,6 +119,7 @@ public struct License: Sendable {
         endsOn = try row.optionalText(C.endsOn)
         notes = try row.optionalText(C.notes)
         createdAt = try row.text(C.createdAt)
+        terms = try ContractTerms.read(row, at: C.notice.rawValue, present: try row.optionalInteger(C.hasTerms) != nil)
         self.lines = lines
         self.holders = holders
         // Any unlimited line makes the license unlimited (so does having no line at all).
@@ -106,15 +139,18 @@ public struct License: Sendable {
     /// it (one query each for a whole list), which is cheaper than aggregating them in SQL.
     static let selectSQL = """
         SELECT l.id, l.name, v.name AS vendor, l.plan, COALESCE(l.category, v.category) AS category, u.name AS owner,
-               l.period, l.currency, l.per_seat, l.renews_on, l.status, l.ends_on, l.notes, l.created_at
+               l.period, l.currency, l.per_seat, l.renews_on, l.status, l.ends_on, l.notes, l.created_at,
+               t.license_id, t.notice, t.send_by, t.auto_renew, t.term_end, t.minimum_term, t.term_start, t.then_period, t.leads
         FROM licenses l
         JOIN vendors v ON v.id = l.vendor_id
         LEFT JOIN users u ON u.id = l.owner_id
+        LEFT JOIN license_terms t ON t.license_id = l.id
         """
 
     /// `selectSQL`'s columns by position (lists read them for thousands of rows).
     enum SelectColumn: Int, ColumnKey {
         case id, name, vendor, plan, category, owner, period, currency, perSeat, renewsOn, status, endsOn, notes, createdAt
+        case hasTerms, notice, sendBy, autoRenew, termEnd, minimumTerm, termStart, then, leads
     }
 }
 
@@ -152,6 +188,8 @@ public struct LicenseDraft: Sendable {
     /// From an export (`license list`): a cancelled license keeps its status and last day.
     public var status: LicenseStatus?
     public var endsOn: Date?
+    /// Contract terms (`--notice`, `--auto-renew`, `--term-end`, `--minimum-term`, `--lead`).
+    public var terms: ContractTerms?
 
     public init(name: String, vendor: String, seats: Int64?, price: Money) {
         self.name = name
@@ -195,6 +233,7 @@ public struct LicenseDraft: Sendable {
         guard price.minor >= 0 else { throw OWError.usage("a cost cannot be negative") }
         if perSeat && seats == nil { throw OWError.usage("a per-seat price needs a seat count, not unlimited") }
         if renewsOn != nil && !period.isRecurring { throw OWError.usage("a one-off purchase does not renew; drop the renewal date") }
+        try terms?.validate(period: period)
         if endsOn != nil, status != .cancelled {
             throw OWError.usage("ends_on is the last day of a cancelled license; status is not cancelled")
         }

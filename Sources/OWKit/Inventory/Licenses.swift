@@ -202,7 +202,11 @@ public enum Licenses {
             var users = try activeUsers(session.db)
             let id = try insert(session.db, [resolved], vendors: &vendors, users: &users, stamp: Stamp(session.now))[0].get()
             let license = try get(session.db, String(id))
-            try audit(session, "license.add", "license:\(license.name)", details(license, holders: draft.assigned))
+            var audited = details(license, holders: draft.assigned)
+            if let terms = license.terms, case .object(let members) = audited {
+                audited = .object(members + [JSON.Member("terms", terms.json)])
+            }
+            try audit(session, "license.add", "license:\(license.name)", audited)
             return license
         }
     }
@@ -299,6 +303,7 @@ public enum Licenses {
         }
         try db.insertRows(into: "purchases(license_id, seats, cost_minor, order_ref, purchased_on)", width: 5, values: lineValues)
         try db.insertRows(into: "seats(license_id, user_id, assigned_at)", width: 3, values: seatValues)
+        for q in queued { try rows[q.index].draft.saveTerms(db, licenseID: q.id, today: stamp.day) }
         return outcome
     }
 
@@ -349,6 +354,8 @@ public enum Licenses {
                 notes = ?, status = ?, ends_on = ? WHERE id = ?
             """, vendor.id, d.plan, d.category?.lowercased(), ownerID, r.period.description, r.currency.code, d.perSeat,
             d.renewsOn.map(Time.day), d.notes, (d.status ?? .active).rawValue, d.endsOn.map(Time.day), id)
+        try db.run("DELETE FROM license_terms WHERE license_id = ?", id)
+        try d.saveTerms(db, licenseID: id, today: stamp.day)
         try db.run("DELETE FROM purchases WHERE license_id = ?", id)
         for (seats, cost, order, date) in r.lines {
             try db.run(
@@ -383,6 +390,8 @@ public enum Licenses {
         /// Seats in all: more adds them to the newest purchase line at its seat price; fewer
         /// takes them from the newest lines first; never fewer than the seats held.
         public var seats: Int64?
+        /// The contract terms in full, as they are to be from now on.
+        public var terms: ContractTerms?
         public init() {}
     }
 
@@ -521,6 +530,14 @@ public enum Licenses {
                         l.id)
                 }
                 changed.append(("cost", .number(price.decimal)))
+            }
+            if var terms = c.terms, terms != l.terms {
+                if terms.minimumTerm != nil, terms.termStart == nil {
+                    terms.termStart = l.lines.first?.purchasedOn ?? Time.day(session.now)
+                }
+                try terms.validate(period: c.period ?? l.period)
+                try terms.save(db, licenseID: l.id)
+                changed.append(("terms", terms.json))
             }
             guard !changed.isEmpty else { throw OWError.usage("nothing to change", hint: "see `owatch license edit --help`") }
             let after = try get(db, String(l.id))

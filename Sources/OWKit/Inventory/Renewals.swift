@@ -27,34 +27,55 @@ public enum Housekeeping {
                 func later(_ d: Date) { if nextCheck.map({ d < $0 }) ?? true { nextCheck = d } }
                 // Only the columns renewal dates come from: after an import this reads every license.
                 var periods: [String: Period] = [:]
-                let dated = try session.db.query("SELECT id, period, renews_on, ends_on FROM licenses WHERE renews_on IS NOT NULL")
+                let dated = try session.db.query(
+                    """
+                    SELECT l.id, l.period, l.renews_on, l.ends_on, t.license_id, \(ContractTerms.columns)
+                    FROM licenses l LEFT JOIN license_terms t ON t.license_id = l.id
+                    WHERE l.renews_on IS NOT NULL OR t.license_id IS NOT NULL
+                    """)
                 for row in dated {
-                    guard
-                        let date = License.nextRenewal(
-                            period: Period.stored(try row.text(1), cache: &periods), anchor: try row.optionalText(2),
-                            endsOn: try row.optionalText(3),
-                            onOrAfter: today)
-                    else { continue }
-                    later(Duration(count: 1, unit: .day).added(to: date))  // it rolls forward after that
-                    for lead in leads {
-                        let moment = lead.subtracted(from: date)
+                    let terms = try ContractTerms.read(row, at: 5, present: try row.optionalInteger(4) != nil)
+                    let period = Period.stored(try row.text(1), cache: &periods)
+                    let anchor = try row.optionalText(2)
+                    // The day that matters: the cancel-by date when the contract has a notice period,
+                    // else the renewal; a contract that does not renew by itself: the day it ends.
+                    // The cancel-by date is part of the notice's key, so moving it re-arms the reminders.
+                    let target: (renews: Date, due: Date, cancelBy: Date?)
+                    if let date = License.nextRenewal(
+                        period: period, anchor: anchor, endsOn: try row.optionalText(3), terms: terms, onOrAfter: today)
+                    {
+                        let cancelBy = terms?.cancelBy(date)
+                        target = (date, cancelBy ?? date, cancelBy)
+                    } else if try row.optionalText(3) == nil, let end = License.termEnd(anchor: anchor, terms: terms, onOrAfter: today) {
+                        target = (end, end, nil)
+                    } else {
+                        continue
+                    }
+                    later(Duration(count: 1, unit: .day).added(to: target.renews))  // it rolls forward after that
+                    for lead in terms?.leads ?? leads {
+                        let moment = lead.subtracted(from: target.due)
                         guard moment <= today else {
                             later(moment)
                             continue
                         }
-                        let renews = Time.day(date)
+                        // A cancel-by date missed altogether is not announced as coming.
+                        if target.cancelBy != nil, target.due < today { continue }
+                        let renews = Time.day(target.renews)
+                        let key = lead.description + (target.cancelBy.map { " cancel-by \(Time.day($0))" } ?? "")
                         try session.db.run(
                             "INSERT OR IGNORE INTO renewal_notices(license_id, renews_on, lead, fired_at) VALUES (?,?,?,?)",
-                            row.integer(0), renews, lead.description, Time.rfc3339(session.now))
+                            row.integer(0), renews, key, Time.rfc3339(session.now))
                         guard session.db.changes == 1 else { continue }
                         let license = try Licenses.get(session.db, String(row.integer(0)))
+                        let cancelBy: JSON = target.cancelBy.map { .string(Time.day($0)) } ?? .null
                         try session.audit(
                             "license.renewing", "license:\(license.name)",
-                            .obj([("renews_on", .string(renews)), ("lead", .string(lead.description))]))
+                            .obj([("renews_on", .string(renews)), ("lead", .string(lead.description)), ("cancel_by", cancelBy)]))
                         fired.append(
                             .obj([
                                 ("event", .string("license-renewing")), ("license", .string(license.name)),
                                 ("vendor", .string(license.vendor)), ("renews_on", .string(renews)), ("lead", .string(lead.description)),
+                                ("cancel_by", cancelBy), ("auto_renew", .bool(terms?.autoRenew ?? true)),
                                 ("cost", .number(license.cost.decimal)), ("cost_minor", .int(license.cost.minor)),
                                 ("currency", .string(license.currency.code)), ("period", .string(license.period.description)),
                                 ("owner", license.owner.map(JSON.string) ?? .null),

@@ -553,6 +553,42 @@ enum Schema {
             if !columns.contains("first_approved_at") { sql += "ALTER TABLE requests ADD COLUMN first_approved_at TEXT;\n" }
             try db.execute(sql)
         },
+        // 15: contract terms and renewal decisions (issue 34). A license's notice period, postal
+        // allowance, renewal mode, fixed-term end, minimum term and the cycle after it, and its
+        // own reminder lead times live beside it in `license_terms`; the decision taken for a
+        // coming renewal in `license_decisions`. Changing terms re-arms the reminders (the same
+        // trigger as migration 9). Self-contained and re-runnable: it creates only what is missing.
+        { db in
+            try db.execute(
+                """
+                CREATE TABLE IF NOT EXISTS license_terms(
+                    license_id INTEGER PRIMARY KEY REFERENCES licenses(id) ON DELETE CASCADE,
+                    notice TEXT,                          -- duration: 60d, 3m
+                    send_by TEXT,                         -- extra allowance before the notice (post, notary)
+                    auto_renew INTEGER NOT NULL DEFAULT 1 CHECK (auto_renew IN (0, 1)),
+                    term_end TEXT,                        -- YYYY-MM-DD: end of the fixed term
+                    minimum_term TEXT,                    -- period: 24m
+                    term_start TEXT,                      -- YYYY-MM-DD: where the minimum term counts from
+                    then_period TEXT,                     -- renewal cycle after the minimum term or term end
+                    leads TEXT                            -- reminder lead times, e.g. 90d,30d (NULL: renewals.notify)
+                );
+                CREATE TABLE IF NOT EXISTS license_decisions(
+                    license_id INTEGER NOT NULL REFERENCES licenses(id) ON DELETE CASCADE,
+                    renews_on TEXT NOT NULL,              -- the renewal the decision is for
+                    decision TEXT NOT NULL CHECK (decision IN ('keep','cancel','renegotiate')),
+                    note TEXT,
+                    decided_at TEXT NOT NULL,
+                    decided_by TEXT NOT NULL,
+                    PRIMARY KEY (license_id, renews_on)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER IF NOT EXISTS renewals_after_terms_insert AFTER INSERT ON license_terms
+                BEGIN DELETE FROM meta WHERE key = 'renewals.next_check'; END;
+                CREATE TRIGGER IF NOT EXISTS renewals_after_terms_update AFTER UPDATE ON license_terms
+                BEGIN DELETE FROM meta WHERE key = 'renewals.next_check'; END;
+                CREATE TRIGGER IF NOT EXISTS renewals_after_terms_delete AFTER DELETE ON license_terms
+                BEGIN DELETE FROM meta WHERE key = 'renewals.next_check'; END;
+                """)
+        },
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -22,6 +22,8 @@ public struct Summary: Sendable {
     public var reclaimableMonthly: [Money] = []
     /// Licenses whose usage data is too old to call a seat inactive on (they are not counted in `reclaimableMonthly`).
     public var staleUsage: [SeatFindings.StaleUsage] = []
+    /// Renewals within 90 days (or cancel-by dates within 90 days, or passed) with no decision recorded.
+    public var undecided: [PendingDecision] = []
 
     public static func compute(_ db: Database, today: Date, base: BaseConverter? = nil) throws -> Summary {
         let month = Month(today)
@@ -45,6 +47,7 @@ public struct Summary: Sendable {
             try reclaim[r.monthly.currency, default: 0].addChecked(r.monthly.minor)
         }
         summary.staleUsage = try SeatFindings.staleUsage(db, today: today)
+        summary.undecided = try Licenses.undecided(db, within: Duration(count: 90, unit: .day), today: today)
         summary.reclaimableMonthly = reclaim.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
         if let base {
             func total(_ amounts: [Money]) throws -> BaseTotal {

@@ -9,6 +9,8 @@ enum LicenseCommand {
         let license: License
         let today: Date
         var withLines = true
+        /// `license show`: the decision recorded for the coming renewal.
+        var decision: Decision? = nil
     }
 
     static let lineShape = Shape<PurchaseLine>([
@@ -36,6 +38,32 @@ enum LicenseCommand {
             Field("renews_on", "next renewal date or null", kind: .date) { s in
                 .text(s.license.nextRenewal(onOrAfter: Time.startOfDay(s.today)).map(Time.day))
             },
+            Field("cancel_by", "last day to give notice before the next renewal (renewal less notice and send-by), or null", kind: .date) {
+                s in .text(s.license.cancelBy(onOrAfter: Time.startOfDay(s.today)).map(Time.day))
+            },
+            Field("notice", "notice period before a renewal, or null", kind: .code) { .text($0.license.terms?.notice?.description) },
+            Field("send_by", "extra time allowed to send the notice (post, notary), or null", kind: .code) {
+                .text($0.license.terms?.sendBy?.description)
+            },
+            Field("auto_renew", "true: renews by itself unless cancelled (the default); false: ends at its term end") {
+                .bool($0.license.terms?.autoRenew ?? true)
+            },
+            Field("term_end", "end of the fixed term (or, without auto-renewal, the day it ends), or null", kind: .date) { s in
+                .text(s.license.terms?.termEnd ?? s.license.termEnd(onOrAfter: Time.startOfDay(s.today)).map(Time.day))
+            },
+            Field("minimum_term", "minimum term from term_start, or null", kind: .code) {
+                .text($0.license.terms?.minimumTerm?.description)
+            },
+            Field("term_start", "where the minimum term counts from, or null", kind: .date) { .text($0.license.terms?.termStart) },
+            Field("then", "renewal cycle after the minimum term or term end, or null (the billing period)", kind: .code) {
+                .text($0.license.terms?.then?.description)
+            },
+            Field("leads", "reminder lead times of this license, or null (config renewals.notify)", kind: .code) {
+                .text($0.license.terms?.leads.map(ContractTerms.leadsText))
+            },
+            Field("decision", "show: keep, cancel or renegotiate, as decided for the coming renewal, or null", kind: .code) {
+                .text($0.decision?.decision.rawValue)
+            },
             Field("owner", "contract owner or null") { .text($0.license.owner) },
             Field("status", "active or cancelled", kind: .code) { .text($0.license.status.rawValue) },
             Field("ends_on", "last day of a cancelled contract", kind: .date) { .text($0.license.endsOn) },
@@ -44,8 +72,8 @@ enum LicenseCommand {
             Field("lines", "purchase lines: seats, cost, order, purchased_on (JSON formats)") { s in
                 s.withLines ? .records(s.license.lines.map(lineShape.record)) : nil
             },
-        ], table: ["id", "name", "vendor", "seats", "assigned", "cost", "period", "monthly", "renews_on", "status"],
-        keep: ["name", "monthly", "renews_on"], dropFirst: ["cost", "period", "vendor", "assigned"])
+        ], table: ["id", "name", "vendor", "seats", "assigned", "cost", "period", "monthly", "renews_on", "cancel_by", "status"],
+        keep: ["name", "monthly", "renews_on"], dropFirst: ["cost", "period", "vendor", "assigned", "cancel_by"])
 
     /// `license list --user`: each license with that person's monthly cost share.
     static let shareShape = shape.adding(
@@ -73,6 +101,9 @@ enum LicenseCommand {
     static let dueShape = Shape<Due>(
         [
             Field("renews_on", "next renewal date or null", kind: .date) { .text(Time.day($0.date)) },
+            Field("cancel_by", "last day to give notice before the renewal, or null", kind: .date) {
+                .text($0.license.terms?.cancelBy($0.date).map(Time.day))
+            },
             Field("days", "renewals: days until it renews") { .int(Int64(Time.daysBetween(Time.startOfDay($0.today), $0.date))) },
             Field("id", "license id") { .int($0.license.id) },
             Field("name", "license name") { .text($0.license.name) },
@@ -82,7 +113,8 @@ enum LicenseCommand {
             Field("seats", "seats paid for, or null when unlimited") { .intOr($0.license.seats, "unlimited") },
             Field("assigned", "seats held") { .int($0.license.assigned) },
             Field("owner", "contract owner or null") { .text($0.license.owner) },
-        ], keep: ["name", "amount"], dropFirst: ["owner", "assigned", "seats", "vendor", "days", "id", "period"], converts: true)
+        ], keep: ["name", "amount"], dropFirst: ["owner", "assigned", "seats", "vendor", "days", "id", "period", "cancel_by"],
+        converts: true)
 
     static let importChangeShape = Shape<LicenseImport.Change>([
         Field("change", "import --update: add or update", kind: .code) { .text($0.kind.rawValue) },
@@ -119,13 +151,88 @@ enum LicenseCommand {
         d.notes = inv.value("notes")
         d.orderRef = inv.value("order")
         d.assigned = inv.values("assign")
+        d.terms = try terms(inv, from: nil)
         let l = try Licenses.add(inv.session, d)
         try changed(inv, l)
         inv.note("Added license \(l.name) (\(l.vendor)): \(l.monthly.display) a month.")
     }
 
     static func show(_ inv: Invocation, _ l: License) throws {
-        inv.emit(Shown(license: l, today: inv.session.now), as: shape)
+        let today = Time.startOfDay(inv.session.now)
+        let coming = l.nextRenewal(onOrAfter: today) ?? l.termEnd(onOrAfter: today)
+        let decision = try coming.flatMap { try Licenses.decision(inv.session.db, licenseID: l.id, renewsOn: Time.day($0)) }
+        inv.emit(Shown(license: l, today: inv.session.now, decision: decision), as: shape.showing(also: ["decision"]))
+    }
+
+    /// The options that set contract terms (`license add` and `edit`).
+    static let termOptions: [Option] = [
+        Option("notice", value: "DURATION", "notice period before a renewal, e.g. 60d or 3m: the cancel-by date is the renewal less it"),
+        Option("send-by", value: "DURATION", "extra time to send the notice (post, notary): the cancel-by date moves earlier by it"),
+        Option("auto-renew", "the contract renews by itself unless cancelled (the default)"),
+        Option("no-auto-renew", "the contract ends at its term end unless renewed expressly"),
+        Option("term-end", value: "DATE", "end of the fixed term; with auto-renewal the first renewal falls on it"),
+        Option("minimum-term", value: "PERIOD", "a minimum term from the purchase date, e.g. 24m: the first renewal falls at its end"),
+        Option("then", value: "PERIOD", "renewal cycle after the minimum term or term end, e.g. monthly (default: the billing period)"),
+        Option(
+            "lead", value: "DURATIONS",
+            "reminder lead times before the cancel-by date (or renewal), e.g. 90d,30d (default config renewals.notify)"),
+    ]
+
+    /// The contract terms the options give, over `existing`; nil when none is given and there were none.
+    /// An empty value ('') clears a term.
+    static func terms(_ inv: Invocation, from existing: ContractTerms?) throws -> ContractTerms? {
+        let valued = ["notice", "send-by", "term-end", "minimum-term", "then", "lead"]
+        guard valued.contains(where: { inv.value($0) != nil }) || inv.flag("auto-renew") || inv.flag("no-auto-renew") else {
+            return existing
+        }
+        if inv.flag("auto-renew") && inv.flag("no-auto-renew") {
+            throw OWError.usage("--auto-renew and --no-auto-renew contradict each other")
+        }
+        var t = existing ?? ContractTerms()
+        if let v = inv.value("notice") { t.notice = v.isEmpty ? nil : try ContractTerms.parseSpan(v, option: "notice") }
+        if let v = inv.value("send-by") { t.sendBy = v.isEmpty ? nil : try ContractTerms.parseSpan(v, option: "send-by") }
+        if inv.flag("auto-renew") { t.autoRenew = true }
+        if inv.flag("no-auto-renew") { t.autoRenew = false }
+        if let v = inv.value("term-end") { t.termEnd = v.isEmpty ? nil : Time.day(try inv.day("term-end")!) }
+        if let v = inv.value("minimum-term") {
+            t.minimumTerm = v.isEmpty ? nil : try Period.parse(v)
+            t.termStart = nil  // counted again from the purchase date
+        }
+        if let v = inv.value("then") { t.then = v.isEmpty ? nil : try Period.parse(v) }
+        if let v = inv.value("lead") { t.leads = v.isEmpty ? nil : try ContractTerms.parseLeads(v) }
+        return t
+    }
+
+    static let historyShape = Shape<LicenseChange>(
+        [
+            Field("seq", "history: the audit event's sequence number") { .int($0.seq) },
+            Field("time", "history: when (RFC 3339 UTC)", kind: .date) { .text($0.time) },
+            Field("actor", "history: who") { .text($0.actor) },
+            Field("action", "history: license.add, license.edit, license.grow, license.decide, …", kind: .code) { .text($0.action) },
+            Field("what", "history: what changed (price, seats, terms, holders, decision), as key value pairs", kind: .text) {
+                .text($0.what)
+            },
+        ], keep: ["time", "action", "what"], dropFirst: ["seq", "actor"])
+
+    static func history(_ inv: Invocation) throws {
+        let (l, changes) = try Licenses.history(inv.session.db, inv.argument(0))
+        inv.emit(changes, as: historyShape)
+        if changes.isEmpty { inv.note("No recorded changes of \(l.name).") }
+    }
+
+    static func decide(_ inv: Invocation) throws {
+        guard inv.arguments.count == 2, let decision = RenewalDecision(rawValue: inv.argument(1).lowercased()) else {
+            throw OWError.usage("owatch license decide LICENSE keep|cancel|renegotiate [-m NOTE]")
+        }
+        let (l, d, late) = try Licenses.decide(inv.session, inv.argument(0), decision, note: inv.value("message"))
+        try changed(inv, l)
+        if late {
+            inv.warn("the cancel-by date of \(l.name) has passed: notice given now may be too late for the renewal on \(d.renewsOn)")
+        }
+        inv.note(
+            decision == .cancel && !l.isActive
+                ? "Decided to cancel \(l.name): it ends on \(l.endsOn ?? "-"), before the renewal on \(d.renewsOn). Send the notice to the vendor."
+                : "Decided \(decision.rawValue) for \(l.name)'s renewal on \(d.renewsOn).")
     }
 
     /// After a change: the summary row in a table, the whole license in JSON.
@@ -227,6 +334,8 @@ enum LicenseCommand {
             guard let n = Int64(seats), n > 0 else { throw OWError.usage("--seats takes a whole number of seats, not '\(seats)'") }
             c.seats = n
         }
+        let terms = try terms(inv, from: nil)
+        if terms != nil { c.terms = try self.terms(inv, from: Licenses.get(inv.session.db, inv.argument(0)).terms) }
         if inv.flag("per-seat") && inv.flag("pack") { throw OWError.usage("--per-seat and --pack contradict each other") }
         if inv.flag("per-seat") { c.perSeat = true } else if inv.flag("pack") { c.perSeat = false }
         let l = try Licenses.edit(inv.session, inv.argument(0), c)
@@ -385,9 +494,13 @@ let licenseNoun = Noun(
         Periods are monthly, quarterly, yearly, weekly, one-off, or any term such as 24m or 3y; monthly equivalents are computed exactly and rounded half to even only when shown.
         A license can carry several purchase lines (license grow), each with its own seats, price, order reference and date.
         Renewal dates roll forward by the period when they pass.
+        Contract terms (license add and edit): --notice is how long before a renewal notice must reach the vendor, --send-by an extra allowance to send it (post, notary); the cancel-by date is the renewal less both, shown as cancel_by in license list and show, license renewals and report renewals. --no-auto-renew marks a contract that ends at its term end unless renewed expressly (it has no renewal and no cancel-by date); --term-end is the end of a fixed term (with auto-renewal, the first renewal). --minimum-term 24m counts from the purchase date and puts the first renewal at its end; --then monthly is the renewal cycle after it (default: the billing period), so there are no monthly renewals inside the minimum term. Tacit renewals never stop: the next date is computed in a few steps however far ahead. An empty value ('') clears a term.
+        --lead 90d,30d gives a license its own reminder lead times (default config renewals.notify); with a notice period they count back from the cancel-by date, else from the renewal. A reminder fires once per license, date and lead time; editing the renewal date, notice or terms re-arms it for the new date.
+        license history LICENSE lists the license's audit events, oldest first, following renames back to its license.add: price and seat changes (with the monthly cost before and after), purchase lines, terms, holders, reminders fired and renewal decisions, with who and when.
+        license decide LICENSE keep|cancel|renegotiate [-m NOTE] records the decision for the coming renewal (or term end) as a license.decide audit event (with the cancel-by date and whether it had passed); deciding again replaces it. cancel ends the license the day before that renewal. report summary lists renewals within 90 days still undecided and cancel-by dates passed without a decision; license show gives the decision.
         Money is integer minor units with an ISO 4217 currency; amounts in different currencies are never summed together.
         Each lead time in config renewals.notify (default 30d,7d) fires the license-renewing hook once per license and renewal, from the first command run after the moment passes.
-        license import reads CSV (RFC 4180; header naming the columns name, vendor, seats, cost and optionally currency, period, renews_on, owner, assigned with names separated by semicolons, plan, category, per_seat, notes, order, purchased_on) or exactly what license list writes with --format csv or --json (id and derived columns such as monthly are read past; status, ends_on, purchase lines and holders are kept); ; and tab separators, decimal commas and --date-format DD/MM/YYYY are read, and a Windows-1252 file is detected (a file that is neither it nor UTF-8 is refused); with --update a row whose name exists updates that license in place and the changes are listed first (--dry-run lists only them); --dry-run without --update shows each new license as its row was read (vendor, seats and parsed amounts, period, dates, holders) in a table, and the counts in the other formats; every row is checked first and any bad row means nothing is written (exit 65, each bad row named by line).
+        license import reads CSV (RFC 4180; header naming the columns name, vendor, seats, cost and optionally currency, period, renews_on, owner, assigned with names separated by semicolons, plan, category, per_seat, notes, order, purchased_on, and the contract terms notice, send_by, auto_renew, term_end, minimum_term, term_start, then, leads) or exactly what license list writes with --format csv or --json (id and derived columns such as monthly are read past; status, ends_on, purchase lines and holders are kept); ; and tab separators, decimal commas and --date-format DD/MM/YYYY are read, and a Windows-1252 file is detected (a file that is neither it nor UTF-8 is refused); with --update a row whose name exists updates that license in place and the changes are listed first (--dry-run lists only them); --dry-run without --update shows each new license as its row was read (vendor, seats and parsed amounts, period, dates, holders) in a table, and the counts in the other formats; every row is checked first and any bad row means nothing is written (exit 65, each bad row named by line).
         license import --from snipe-it reads Snipe-IT's licence CSV (the columns of its importer and sample_csvs/licenses-sample.csv: Item Name or License Name, Category, Seats, Serial Number, Manufacturer (the vendor; else Supplier), Purchase Date, Purchase Cost, Expiration Date (the renewal), Termination Date (a cancelled licence's last day), Order Number or Purchase Order, Notes, Licensed to Name and Licensed to Email (the contract owner when they name a person here, else kept in the notes), and the checkout columns Full Name, Email and Username); Snipe-IT lists a licence once per checkout, so rows of one licence (same name and serial) are its holders, found by user name or e-mail, and must agree on everything else. Purchase Cost is per seat in recent Snipe-IT and the whole purchase in older versions: --cost per-seat or --cost total says which, and it is asked (exit 64) when a file has more than one seat and does not say. Snipe-IT has no billing period: a licence that expires is yearly and one that does not a one-off purchase, unless --period says otherwise. Dates are YYYY-MM-DD or as Snipe-IT's PHP reads them (M/D/YYYY with slashes, D.M.YYYY, D-M-YYYY), or --date-format. Snipe-IT's own licence list export (its column titles: Name, Product Key, Total, Avail, …, which its importer does not read back) is read too. Serial numbers (licence keys) are not kept. license list --format snipe-it writes what Snipe-IT's importer reads (a row per holder) plus four columns its importer leaves unmapped and owatch reads back (Billing Period, Currency, Cost Basis, Plan), so a file goes owatch → Snipe-IT format → owatch unchanged; Purchase Cost is per seat for per-seat licences and the whole otherwise (Cost Basis says which), and extra purchase lines are summed.
         license import --from wallos reads Wallos's subscription export, JSON (its array, or the export endpoint's {"success":…,"subscriptions":[…]}) or its CSV: Name, Payment Cycle (Monthly, Weekly, Yearly, Every N Days/Weeks/Months/Years; a daily one is refused), Next Payment (the renewal), Category (No category: none), Paid By (the owner when it names a person here), Price with its symbol (€9.99, $10, CHF 12), Notes, URL (the vendor, by its billing domain; else the name is the vendor), State, Active and Cancellation Date (a cancelled licence, ending that day; disabled without a date: ending the day before its next payment); Renewal, Payment Method and Notifications are read past. Older exports have no Payment Cycle: --period says it, else it is inferred from the payments of the vendor the ledger has seen (the period most of their receipts state, or a steady gap of a week, two weeks, a month, a quarter, half a year or a year over at least three payments), else the row is refused; the database's cycle and frequency are read where a file has them. A Wallos subscription is one seat at a whole price. license list --format wallos writes that export (JSON; --wallos-csv its CSV) and reads back unchanged for what Wallos can hold: seats, holders, plans and one-off purchases have no place in it. Wallos itself restores whole backups only, not this export.
         Every reader's errors name the file, the line (a JSON record: its number too) and the column; every cell written to CSV by these formats passes the formula guard.
@@ -415,12 +528,14 @@ let licenseCommands: [Command] = [
             Option("notes", value: "TEXT", "free text"),
             Option("order", value: "REF", "order or invoice reference of the purchase"),
             Option("assign", value: "USER", "give USER a seat (repeatable)", repeatable: true),
-        ],
+        ] + LicenseCommand.termOptions,
         access: .roles(adminOnly),
         examples: [
             "owatch license add Slack --vendor slack --plan Pro --seats 25 --cost 8.75 --per-seat --period monthly --renews 2026-12-01",
             "owatch license add Figma --vendor figma --seats 5 --cost '€540' --period yearly --assign bob --assign carol",
             "owatch license add Office --vendor m365 --seats unlimited --cost 2400 --period 24m",
+            "owatch license add CRM --vendor hubspot --seats 5 --cost 900 --period yearly --renews 2027-03-01 --notice 3m --send-by 5d",
+            "owatch license add Phones --vendor ringcentral --seats 8 --cost 160 --minimum-term 24m --then monthly --notice 30d --lead 60d,14d",
         ],
         output: LicenseCommand.shape.docs, run: LicenseCommand.add),
     Command(
@@ -459,10 +574,31 @@ let licenseCommands: [Command] = [
             Option("cost", value: "AMOUNT", "new price of the first purchase line (per seat for per-seat licenses: every line)"),
             Option("per-seat", "price per seat from now on"), Option("pack", "price for the whole pack from now on"),
             Option("seats", value: "N", "seats in all, more or fewer (never fewer than are held); each purchase line keeps its seat price"),
-        ],
+        ] + LicenseCommand.termOptions,
         access: .roles(adminOnly),
-        examples: ["owatch license edit Slack --cost 9.25 --renews 2027-01-01", "owatch license edit Figma --seats 4"],
+        examples: [
+            "owatch license edit Slack --cost 9.25 --renews 2027-01-01", "owatch license edit Figma --seats 4",
+            "owatch license edit CRM --notice 90d --lead 120d,30d", "owatch license edit Print --no-auto-renew --term-end 2027-06-30",
+            "owatch license edit CRM --notice ''    # clears the notice period",
+        ],
         output: LicenseCommand.shape.docs, run: LicenseCommand.edit),
+    Command(
+        noun: "license", verb: "decide", summary: "record keep, cancel or renegotiate for the coming renewal (cancel ends it there)",
+        arguments: [Argument(name: "LICENSE"), Argument(name: "DECISION")],
+        options: [Option("message", short: "m", value: "NOTE", "why, for the audit log")],
+        access: .roles(adminOnly),
+        examples: [
+            "owatch license decide CRM keep -m 'team uses it daily'", "owatch license decide Phones cancel -m 'moving to Teams'",
+            "owatch license decide Adobe renegotiate",
+        ],
+        output: LicenseCommand.shape.docs, run: LicenseCommand.decide),
+    Command(
+        noun: "license", verb: "history", summary: "a license's changes over time: price, seats, terms, holders, decisions",
+        arguments: [Argument(name: "LICENSE")], access: .roles(adminOnly),
+        examples: [
+            "owatch license history CRM", "owatch license history CRM --json | jq -r '.[] | select(.action == \"license.edit\") | .what'",
+        ],
+        output: LicenseCommand.historyShape.docs, run: LicenseCommand.history),
     Command(
         noun: "license", verb: "reactivate", summary: "bring back a cancelled license",
         arguments: [Argument(name: "LICENSE")],

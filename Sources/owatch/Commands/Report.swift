@@ -331,6 +331,20 @@ enum ReportCommand {
                             ])
                         }))
             },
+            Field(
+                "undecided",
+                "summary: renewals (or cancel-by dates) within 90 days with no `license decide`, and cancel-by dates passed without one"
+                    + " (name, renews_on, cancel_by, overdue)"
+            ) { sum in
+                .json(
+                    .array(
+                        sum.undecided.map {
+                            .obj([
+                                ("name", .string($0.license.name)), ("renews_on", .string(Time.day($0.date))),
+                                ("cancel_by", $0.cancelBy.map { .string(Time.day($0)) } ?? .null), ("overdue", .bool($0.overdue)),
+                            ])
+                        }))
+            },
             Field("idle_seats", "summary: seats paid for but not held") { .int($0.idleSeats) },
             Field("idle_monthly", "what the idle seats cost a month") { list($0.idleMonthly) },
             Field("open_findings", "summary: open findings by kind") { .json(.obj($0.openFindings.map { ($0.kind, JSON.int($0.count)) })) },
@@ -429,6 +443,19 @@ enum ReportCommand {
             sum.renewals.isEmpty
             ? "  none in the next 60 days\n"
             : sum.renewals.map { "  \(Time.day($0.date))  \($0.license.name)  \($0.license.cost.display)\n" }.joined()
+        let overdue = sum.undecided.filter(\.overdue)
+        if !overdue.isEmpty {
+            out += "\nCancel-by dates passed without a decision\n"
+            out += overdue.map { "  \(Time.day($0.cancelBy!))  \($0.license.name)  (renews \(Time.day($0.date)))\n" }.joined()
+        }
+        let open = sum.undecided.filter { !$0.overdue }
+        if !open.isEmpty {
+            out += "\nRenewals still undecided (owatch license decide NAME keep|cancel|renegotiate)\n"
+            out +=
+                open.map {
+                    "  \(Time.day($0.date))  \($0.license.name)" + ($0.cancelBy.map { "  cancel by \(Time.day($0))" } ?? "") + "\n"
+                }.joined()
+        }
         out +=
             "\nIdle seats: \(sum.idleSeats)"
             + (sum.idleMonthly.isEmpty ? "" : ", costing " + sum.idleMonthly.map(\.display).joined(separator: " + ") + " a month")
@@ -461,6 +488,24 @@ enum ReportCommand {
         Field("bytes", "html: its size") { .int(Int64($0.bytes)) },
     ])
 
+    static let calendarShape = Shape<(path: String, bytes: Int, events: Int)>([
+        Field("path", "calendar: the file written") { .text($0.path) },
+        Field("bytes", "calendar: its size") { .int(Int64($0.bytes)) },
+        Field("events", "calendar: its events") { .int(Int64($0.events)) },
+    ])
+
+    static func calendar(_ inv: Invocation) throws {
+        guard let out = inv.value("out") else {
+            throw OWError.usage("say where: owatch report calendar --out FILE (- for standard output)")
+        }
+        let within = try inv.duration("within") ?? Duration(count: 1, unit: .year)
+        let (text, events) = try OfficeCalendar.build(inv.session, within: within, today: inv.session.now)
+        if out == "-" { return inv.term.out(bytes: Array(text.utf8)) }
+        try FileSystem.writeOutput(out, contents: text, mode: 0o644)
+        inv.note("Wrote \(events) event(s) to \(out) (renewals, cancel-by dates, term ends and approved leave within \(within)).")
+        inv.emit((path: out, bytes: text.utf8.count, events: events), as: calendarShape, inTable: {})
+    }
+
     static func html(_ inv: Invocation) throws {
         guard let out = inv.value("out") else { throw OWError.usage("say where: owatch report html --out FILE") }
         let page =
@@ -491,6 +536,7 @@ let reportNoun = Noun(
         Contracted cost is each license's purchase lines as monthly equivalents (a one-off purchase in its month), from the month a line was bought until the license ends; grouped by user or dept, a license's cost is split per seat between its holders, idle seats shown as (idle seats), and charges, which belong to no person, as (not per person).
         The forecast places each license's charges on its renewal dates (a yearly renewal is a spike in its month; licenses without a renewal date count their monthly equivalent), stops them when a cancelled contract ends, uses each contract's price (a price change counts once scan adopt has made it the contract's), and adds the monthly run-rate of open unmanaged findings.
         With config base_currency set (see owatch-rate(1)), burn, forecast, utilization, shadow, the summary and the dashboard add one total in that currency beside the per-currency figures: charges at the rate of their day, contract costs at the rate of the month reported (its last day, or today for this month and months to come); JSON and CSV rows gain X_base and X_base_minor for each amount X (base and base_minor when a row has one), base_currency and rate_date.
+        report calendar writes an iCalendar file (RFC 5545) that calendar programs import or subscribe to: one all-day event per renewal within --within (default 1y), per cancel-by date, per term end or end of a cancelled contract, and per approved leave; employees get their own leave only. UIDs are stable (renewal-ID-DATE@LEDGER and so on) and DTSTAMP is the time of the ledger's last change, so an unchanged ledger gives a byte-identical file on the same day. Text is escaped and lines are folded at 75 octets.
         An amount with no rate is never dropped or summed silently: it is shown apart (+ 30.00 GBP (no rate)) with a warning naming the rate to add.
         The dashboard draws every currency's chart, however many.
         report leave counts approved leave with the days it was approved for; when config leave.holidays changes, pending requests are counted again, and would_change lists the approved ones the new holidays would change.
@@ -568,6 +614,20 @@ let reportCommands: [Command] = [
         access: .roles([.admin, .employee]), examples: ["owatch report summary"],
         output: ReportCommand.summaryShape.docs + ReportCommand.personalShape.docs,
         run: ReportCommand.summary),
+    Command(
+        noun: "report", verb: "calendar",
+        summary: "write an iCalendar file (RFC 5545): renewals, cancel-by dates, term ends, approved leave",
+        options: [
+            Option("out", short: "o", value: "FILE", "where to write it, - for standard output (required)", file: .output),
+            Option("within", value: "DURATION", "how far ahead (default 1y)"),
+        ],
+        access: .roles([.admin, .employee]),
+        examples: [
+            "owatch report calendar --out office.ics",
+            "owatch report calendar --out /var/www/html/office.ics --within 2y   # from cron: a feed calendars subscribe to",
+            "owatch report calendar --out - | grep -c BEGIN:VEVENT",
+        ],
+        output: ReportCommand.calendarShape.docs, run: ReportCommand.calendar),
     Command(
         noun: "report", verb: "html", summary: "write an offline HTML dashboard: charts, renewal calendar, idle seats, findings, requests",
         options: [Option("out", short: "o", value: "FILE", "where to write it (required)", file: .output)],
