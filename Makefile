@@ -53,7 +53,7 @@ install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	install -m 0755 $(BIN_RELEASE) $(DESTDIR)$(PREFIX)/bin/owatch
+	install -s -m 0755 $(BIN_RELEASE) $(DESTDIR)$(PREFIX)/bin/owatch
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 completions/owatch.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/owatch
 	install -m 0644 completions/_owatch $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_owatch

@@ -33,7 +33,7 @@ public struct Charts: Sendable {
             if bar.isEmpty && item.value > 0 { bar = ascii ? "#" : "▏" }
             out +=
                 label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
-                + " │".replacingOccurrences(of: "│", with: ascii ? "|" : "│")
+                + " │".replacingAll("│", with: ascii ? "|" : "│")
                 + bar + String(repeating: " ", count: max(0, width - bar.count)) + " " + item.shown + "\n"
         }
         return out

@@ -664,7 +664,7 @@ public enum DirectorySync {
         let local = String(email.split(separator: "@").first ?? "user")
         let folded = local.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
         var base = String(
-            folded.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
+            folded.unicodeScalars.filter { $0.isASCII && (ScalarSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
                 .map(Character.init))
         base = String(base.drop(while: { !$0.isLetter && !$0.isNumber }).prefix(56))
         if base.isEmpty { base = "user" }

@@ -130,7 +130,7 @@ enum DocumentDate {
     static func of(_ text: String, monthFirst: Bool) -> String? {
         // PDFs often space their words with no-break spaces; labels are written with plain ones.
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true).prefix(400).map {
-            $0.replacingOccurrences(of: "\u{A0}", with: " ")
+            $0.replacingAll("\u{A0}", with: " ")
         }
         for line in lines {
             let lower = line.lowercased()
@@ -214,7 +214,7 @@ enum DocumentDate {
                 ymd = (y, mo, d)
             }
             guard let (y, mo, d) = ymd, (1990...2100).contains(y), (1...12).contains(mo), (1...31).contains(d) else { continue }
-            let day = String(format: "%04d-%02d-%02d", y, mo, d)
+            let day = String(cFormat: "%04d-%02d-%02d", y, mo, d)
             if Time.parseDay(day) != nil { return day }
         }
         return nil

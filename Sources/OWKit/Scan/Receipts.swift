@@ -275,7 +275,7 @@ enum ReceiptReader {
                 from = at + needle.count
                 let rest = String(decoding: Array(text.utf8)[from..<min(from + 40, text.utf8.count)], as: UTF8.self)
                 let words = rest.split(whereSeparator: { $0 == " " || $0 == "\n" }).map {
-                    $0.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!()"))
+                    $0.trimmed(ScalarSet(charactersIn: ".,;:!()"))
                 }
                 for n in stride(from: min(4, words.count), through: 1, by: -1) {
                     if let day = UsageDates.day(words.prefix(n).joined(separator: " ")) { return day }
