@@ -48,6 +48,19 @@ extension StringProtocol {
         return changed ? String(decoding: out, as: UTF8.self) : String(self)
     }
 
+    /// The first occurrence of `needle` at or after `from`, byte for byte (scalar for scalar).
+    public func utf8Range(of needle: String, from: Index? = nil) -> Range<Index>? {
+        let n = Array(needle.utf8)
+        guard let head = n.first else { return nil }
+        let v = utf8
+        var i = from ?? v.startIndex
+        while let at = v[i...].firstIndex(of: head) {
+            if v[at...].starts(with: n) { return at..<v.index(at, offsetBy: n.count) }
+            i = v.index(after: at)
+        }
+        return nil
+    }
+
     /// Equal ignoring case (`caseInsensitiveCompare(_:) == .orderedSame`): ASCII byte by byte,
     /// otherwise by full case mapping and canonical equivalence.
     public func equalsIgnoringCase(_ other: some StringProtocol) -> Bool {
