@@ -14,8 +14,10 @@ deps:
 build: deps
 	swift build
 
+# The release binary carries no ICU (issue 30): .ci/no-icu fails when it does.
 release: deps
 	swift build $(RELEASE_FLAGS)
+	bash .ci/no-icu $(BIN_RELEASE)
 
 # Unit tests (XCTest), end-to-end tests (pytest) against the built binary, then every fuzz
 # target for FUZZ_TEST_SECONDS each (libFuzzer, Tests/Fuzz; a debug build apart in .build-fuzz).
@@ -38,6 +40,7 @@ unit: build
 # `swift format format -i -r Sources Tests/OWKitTests Tests/OWCLITests Tests/Fuzz Package.swift` applies it.
 lint:
 	swift format lint --strict -r --parallel Sources Tests/OWKitTests Tests/OWCLITests Tests/Fuzz Package.swift
+	bash .ci/no-icu --sources
 
 e2e: build
 	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q Tests/e2e
