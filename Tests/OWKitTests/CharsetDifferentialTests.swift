@@ -23,7 +23,7 @@ final class CharsetDifferentialTests: XCTestCase {
             [0x1B, 0x24, 0x42], [0x1B, 0x28, 0x42], [0x1B, 0x28, 0x4A], [0x1B, 0x28, 0x49], [0x1B, 0x24, 0x40], [0x0A],
         ]
         for (name, encoding) in Self.encodings {
-            for round in 0..<3000 {
+            for round in 0..<20000 {
                 var bytes: [UInt8] = []
                 let n = Int.random(in: 0...12, using: &rng)
                 for _ in 0..<n {

@@ -114,7 +114,8 @@ enum Charset {
     }
 
     /// ISO-2022-JP: ASCII, JIS X 0201 Roman, JIS X 0208 (by the Shift_JIS table) and half-width
-    /// katakana, switched by escape sequences; a line break goes back to ASCII. Nil on anything
+    /// katakana, switched by escape sequences; a line break goes back to ASCII (from
+    /// the double-byte set and katakana). Nil on anything
     /// else, and on an escape sequence right after another, as ICU gave.
     static func iso2022JP(_ data: Data) -> String? {
         enum Mode { case ascii, roman, jis0208, kana }
@@ -146,7 +147,7 @@ enum Charset {
             emptySegment = false
             if c == 0x0A || c == 0x0D {
                 s.append(Unicode.Scalar(c))
-                mode = .ascii
+                if mode != .roman { mode = .ascii }  // ICU keeps JIS X 0201 Roman across lines
                 i += 1
                 continue
             }
