@@ -40,7 +40,7 @@ public enum RemoteClient {
     /// Regular files under a directory, sorted; symbolic links and hidden names are skipped
     /// (a Maildir's `.` folders are its subfolders, so those are kept).
     static func tree(_ root: String) throws -> [RemoteSlot.Entry] {
-        guard let walker = try? FileManager.default.subpathsOfDirectory(atPath: root) else { throw OWError(.io, "cannot read \(root)") }
+        guard let walker = walkDirectory(root) else { throw OWError(.io, "cannot read \(root)") }
         var out: [RemoteSlot.Entry] = []
         for rel in walker {
             let full = root + "/" + rel

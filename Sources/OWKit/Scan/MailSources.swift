@@ -253,7 +253,7 @@ enum MailFiles {
         }
         var files: [String] = []
         if isDir {
-            let all = (try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? []
+            let all = walkDirectory(path) ?? []
             for f in all where f.lowercased().hasSuffix(".eml") { files.append(path + "/" + f) }
         } else {
             files = [path]

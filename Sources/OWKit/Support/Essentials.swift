@@ -137,6 +137,22 @@ extension StringProtocol {
     }
 }
 
+/// Every path under `root`, relative to it, as `FileManager.enumerator(atPath:)` listed them:
+/// directories descended (not through symbolic links), an unreadable one skipped; nil when
+/// `root` itself cannot be read.
+func walkDirectory(_ root: String) -> [String]? {
+    guard let top = try? FileManager.default.contentsOfDirectory(atPath: root) else { return nil }
+    var out: [String] = []
+    var pending = top.map { $0 }
+    while let rel = pending.popLast() {
+        out.append(rel)
+        var st = stat()
+        guard lstat(root + "/" + rel, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { continue }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + rel)) ?? [] { pending.append(rel + "/" + name) }
+    }
+    return out
+}
+
 /// `NSString`'s path components, for the paths owatch builds and is given.
 public enum Path {
     /// Repeated slashes made one and a trailing slash dropped (but "/" kept).
