@@ -14,8 +14,11 @@ deps:
 build: deps
 	swift build
 
+# The release binary carries no ICU (issue 30): .ci/no-icu fails when it does.
+# The product only: owatch-fuzz imports OWKit @testable, which a release build of every target refuses.
 release: deps
-	swift build $(RELEASE_FLAGS)
+	swift build $(RELEASE_FLAGS) --product owatch
+	bash .ci/no-icu $(BIN_RELEASE)
 
 # Unit tests (XCTest), end-to-end tests (pytest) against the built binary, then every fuzz
 # target for FUZZ_TEST_SECONDS each (libFuzzer, Tests/Fuzz; a debug build apart in .build-fuzz).
@@ -23,6 +26,7 @@ FUZZ_TEST_SECONDS ?= 8
 FUZZ_SECONDS ?= 300
 test: build
 	@bash .ci/deps --test
+	bash .ci/no-icu $(BIN_DEBUG)
 	swift test
 	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q Tests/e2e
 	FUZZ_CONFIG=debug bash .ci/fuzz $(FUZZ_TEST_SECONDS)
@@ -38,6 +42,7 @@ unit: build
 # `swift format format -i -r Sources Tests/OWKitTests Tests/OWCLITests Tests/Fuzz Package.swift` applies it.
 lint:
 	swift format lint --strict -r --parallel Sources Tests/OWKitTests Tests/OWCLITests Tests/Fuzz Package.swift
+	bash .ci/no-icu --sources
 
 e2e: build
 	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q Tests/e2e
@@ -53,7 +58,7 @@ install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	install -m 0755 $(BIN_RELEASE) $(DESTDIR)$(PREFIX)/bin/owatch
+	install -s -m 0755 $(BIN_RELEASE) $(DESTDIR)$(PREFIX)/bin/owatch
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 completions/owatch.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/owatch
 	install -m 0644 completions/_owatch $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_owatch

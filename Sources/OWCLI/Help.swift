@@ -28,7 +28,7 @@ public struct Help<Context>: Sendable {
         var out = "owatch — software spend, seats, requests and approvals for a small office\n\n"
         out += "usage: owatch <command> [<verb>] [arguments] [options]\n\ncommands:\n"
         let width = (visible.map { $0.path.count }.max() ?? 0) + 2
-        for c in visible { out += "  " + c.path.padding(toLength: width, withPad: " ", startingAt: 0) + c.summary + "\n" }
+        for c in visible { out += "  " + c.path.paddedUTF16(to: width) + c.summary + "\n" }
         out += "\nglobal options:\n" + optionLines(globalOptions)
         out += "\nRun `owatch help COMMAND` or `owatch COMMAND --help` for details.\n"
         return out
@@ -47,7 +47,7 @@ public struct Help<Context>: Sendable {
         if let n = nouns.first(where: { $0.name == noun }) { out += n.summary + "\n\n" }
         out += "verbs:\n"
         let width = (cmds.compactMap { $0.verb?.count }.max() ?? 0) + 2
-        for c in cmds { out += "  " + (c.verb ?? "").padding(toLength: width, withPad: " ", startingAt: 0) + c.summary + "\n" }
+        for c in cmds { out += "  " + (c.verb ?? "").paddedUTF16(to: width) + c.summary + "\n" }
         return out
     }
 
@@ -68,7 +68,7 @@ public struct Help<Context>: Sendable {
         }
         let width = (labels.map(\.count).max() ?? 0) + 2
         return zip(labels, options).map { label, o in
-            "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + o.help
+            "  " + label.paddedUTF16(to: width) + o.help
                 + (o.choices.isEmpty ? "" : " [\(o.choices.joined(separator: "|"))]") + "\n"
         }.joined()
     }

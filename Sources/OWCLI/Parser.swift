@@ -106,7 +106,7 @@ public enum Parser {
                 throw OWError.usage(
                     "unknown option '\(shown)' for \(scope)",
                     hint: Suggest.nearest(shown, in: longs).map { "did you mean '\($0)'?" }
-                        ?? "see `owatch \(line.command?.path ?? "") --help`".replacingOccurrences(of: "  ", with: " "))
+                        ?? "see `owatch \(line.command?.path ?? "") --help`".replacingAll("  ", with: " "))
             }
             name = option.long
             var value = ""

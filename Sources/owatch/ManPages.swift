@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import OWCLI
 import OWKit
 
@@ -9,8 +9,8 @@ enum ManPages {
 
     /// Escapes prose for mdoc: backslashes, a leading dot or quote, and one sentence per line.
     static func escape(_ s: String) -> String {
-        let t = s.replacingOccurrences(of: "\\", with: "\\e")
-            .replacingOccurrences(of: "(?<!e\\.g|i\\.e)([.!?]) +", with: "$1\n", options: .regularExpression)
+        let t = s.replacingAll("\\", with: "\\e")
+            .sentencePerLine
         return t.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             line.hasPrefix(".") || line.hasPrefix("'") ? "\\&" + line : String(line)
         }.joined(separator: "\n")
@@ -143,5 +143,29 @@ enum ManPages {
         out += exitStatus
         out += ".Sh SEE ALSO\n" + helpText.nounOrder.sorted().map { ".Xr owatch-\($0) 1" }.joined(separator: " ,\n") + "\n"
         return out
+    }
+}
+
+extension String {
+    /// A line break for the spaces after `.`, `!` or `?` (but not after "e.g." or "i.e."): the
+    /// expression `(?<!e\.g|i\.e)([.!?]) +` → `$1\n`, by hand.
+    fileprivate var sentencePerLine: String {
+        let s = Array(unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < s.count {
+            out.append(s[i])
+            if ".!?".unicodeScalars.contains(s[i]), i + 1 < s.count, s[i + 1] == " " {
+                let before = i >= 3 ? String(String.UnicodeScalarView(s[(i - 3)..<i])) : ""
+                if before != "e.g" && before != "i.e" {
+                    out.append("\n")
+                    i += 1
+                    while i < s.count && s[i] == " " { i += 1 }
+                    continue
+                }
+            }
+            i += 1
+        }
+        return String(out)
     }
 }

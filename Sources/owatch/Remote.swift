@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import OWCLI
 import OWKit
 
@@ -96,8 +97,8 @@ enum Remote {
             return refuse(original)
         }
         if isatty(STDIN_FILENO) == 1 {
-            FileHandle.standardError.write(
-                Data(
+            StandardStreams.write(
+                Array(
                     """
                     owatch: error: owatch remote-exec answers owatch clients on its standard input, not people
                     hint: from your computer: owatch --remote ssh://\(env["USER"] ?? "owatch")@THIS-HOST whoami
@@ -150,8 +151,8 @@ enum Remote {
 
     static func refuse(_ command: String) -> Int32 {
         let shown = SafeText.visible(String(command.prefix(200)))
-        FileHandle.standardError.write(
-            Data(
+        StandardStreams.write(
+            Array(
                 """
                 owatch: error: this account runs only owatch requests, not '\(shown)'
                 hint: from your computer: owatch --remote ssh://USER@HOST COMMAND …
@@ -165,8 +166,8 @@ enum Remote {
     static func shell(_ argv: [String], environment env: [String: String]) -> Int32 {
         guard argv.count == 2, argv[0] == "-c" else {
             if argv.isEmpty {
-                FileHandle.standardError.write(
-                    Data(
+                StandardStreams.write(
+                    Array(
                         """
                         owatch: this account serves an owatch ledger; it has no interactive shell.
                         hint: from your computer: owatch --remote ssh://\(env["USER"] ?? "owatch")@THIS-HOST whoami

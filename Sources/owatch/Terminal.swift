@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import OWCLI
 import OWKit
 
@@ -23,7 +24,7 @@ struct Terminal {
         let colorOff = noColor || env["NO_COLOR"].map { !$0.isEmpty } == true || env["TERM"] == "dumb"
         // The first of LC_ALL, LC_CTYPE, LANG that is set decides, as setlocale(3) would.
         let locale = ["LC_ALL", "LC_CTYPE", "LANG"].lazy.compactMap { env[$0] }.first { !$0.isEmpty } ?? ""
-        let unicode = locale.lowercased().replacingOccurrences(of: "-", with: "").contains("utf8")
+        let unicode = locale.lowercased().replacingAll("-", with: "").contains("utf8")
         return Terminal(
             isTTY: tty, stderrIsTTY: remote?["stderr"].map { $0 == 1 } ?? (isatty(STDERR_FILENO) == 1),
             stdinIsTTY: remote?["stdin"].map { $0 == 1 } ?? (isatty(STDIN_FILENO) == 1),
@@ -59,7 +60,7 @@ struct Terminal {
     /// Messages to stderr. They quote data (names, subjects, file names), so every control
     /// character but the line feed is shown as a visible escape (SafeText), never sent raw.
     func err(_ text: String) {
-        FileHandle.standardError.write(Data(SafeText.visible(text, newlines: true).utf8))
+        StandardStreams.write(Array(SafeText.visible(text, newlines: true).utf8))
     }
 
     /// An error as owatch shows it: `owatch: error: …`, its detail lines, and `hint:` lines.
@@ -82,6 +83,6 @@ struct Terminal {
     /// made safe.
     func progress(_ text: String?) {
         let line = text.map { "\rscanning " + SafeText.visible($0) + "\u{1B}[K" } ?? "\r\u{1B}[K"
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardStreams.write(Array(line.utf8))
     }
 }

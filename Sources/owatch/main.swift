@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import OWCLI
 import OWKit
 
@@ -9,7 +10,7 @@ let environment = ProcessInfo.processInfo.environment
 func main() -> Int32 {
     var argv = Array(CommandLine.arguments.dropFirst())
     // As an account's login shell (`owatch-shell`, or owatch itself): sshd runs `SHELL -c COMMAND`.
-    let invokedAs = (CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "").drop { $0 == "-" }
+    let invokedAs = (CommandLine.arguments.first.map { Path.lastComponent($0) } ?? "").drop { $0 == "-" }
     if invokedAs == "owatch-shell" || (argv.count == 2 && argv[0] == "-c") { argv = ["shell"] + argv }
     var term = Terminal.detect(noColor: argv.contains("--no-color"), environment: environment)
     do {

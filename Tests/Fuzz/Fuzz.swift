@@ -3,7 +3,8 @@
 // (its main runs libFuzzer's driver, LLVMFuzzerRunDriver, on each input); OWATCH_FUZZ_TARGET says which reader.
 // In an ordinary build it is a replayer: `owatch-fuzz TARGET FILE…` reads each file with that
 // reader, which is how a crash libFuzzer found is reproduced.
-import Foundation
+import FoundationEssentials
+import Glibc
 
 @testable import OWKit
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Settings kept in the ledger (`owatch config`). Each key is declared once, with its
 /// default and a validator, so `config set` refuses nonsense before it is stored.

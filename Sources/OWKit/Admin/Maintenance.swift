@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `owatch doctor` and `owatch backup`: checking and copying a ledger.
 public enum Maintenance {
@@ -24,7 +25,7 @@ public enum Maintenance {
         let version = session.ledger.schemaVersion
         add("schema", version == Schema.currentVersion, "version \(version) of \(Schema.currentVersion)")
         if let m = FileSystem.mode(session.ledger.path) {
-            add("ledger file", m & 0o002 == 0, String(format: "mode %04o%@", Int(m), m & 0o002 == 0 ? "" : " (anyone can write it)"))
+            add("ledger file", m & 0o002 == 0, "mode " + String(cFormat: "%04o", Int(m)) + (m & 0o002 == 0 ? "" : " (anyone can write it)"))
         }
         do {
             _ = try Issuer.loadKey(session.paths.issuerKey, for: session.ledger)
@@ -33,7 +34,7 @@ public enum Maintenance {
             add("issuer key", false, e.message, warnOnly: e.kind == .missingInput)
         }
         if let m = FileSystem.mode(session.paths.token) {
-            add("token file", m & 0o077 == 0, String(format: "%@ mode %04o", session.paths.token, Int(m)))
+            add("token file", m & 0o077 == 0, "\(session.paths.token) mode \(String(cFormat: "%04o", Int(m)))")
         }
         for problem in Hooks.unsafe(session.ledger) { add("hooks", false, problem) }
         if let served = ServedLedgers.check(environment: ProcessInfo.processInfo.environment) {
@@ -73,7 +74,7 @@ public enum Maintenance {
         guard absolute != URL(fileURLWithPath: session.ledger.path).standardizedFileURL.path else {
             throw OWError.usage("the backup cannot replace the ledger itself")
         }
-        let dir = (absolute as NSString).deletingLastPathComponent
+        let dir = Path.deletingLastComponent(absolute)
         guard fm.fileExists(atPath: dir) else { throw OWError(.missingInput, "no directory \(dir)") }
         let tmp = absolute + ".partial-\(getpid())"
         unlink(tmp)
@@ -90,7 +91,7 @@ public enum Maintenance {
             guard rename(tmp, absolute) == 0 else {
                 throw OWError(.io, "cannot rename into \(absolute): \(String(cString: strerror(errno)))")
             }
-            let size = (try? fm.attributesOfItem(atPath: absolute)[.size] as? NSNumber)?.int64Value ?? 0
+            let size = Int64(InputFile.size(absolute) ?? 0)
             try session.write {
                 try session.audit("ledger.backup", "file:\(absolute)", .obj([("events", .int(events))]))
             }

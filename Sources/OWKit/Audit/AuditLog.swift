@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One audit event (SPEC §6).
 public struct AuditEvent: Sendable {

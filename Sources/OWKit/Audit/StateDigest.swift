@@ -1,5 +1,5 @@
 import CSQLite
-import Foundation
+import FoundationEssentials
 
 /// A digest of the rows the audit chain describes, recorded in every event, so a direct edit of
 /// the ledger (`sqlite3 ledger.db "UPDATE charges …"`) that leaves the events alone is found:
@@ -33,7 +33,7 @@ final class StateDigest: TransactionObserver {
         }
 
         var isZero: Bool { a == 0 && b == 0 }
-        var hex: String { String(format: "%016llx%016llx", a, b) }
+        var hex: String { String(cFormat: "%016llx%016llx", a, b) }
 
         init() {}
 

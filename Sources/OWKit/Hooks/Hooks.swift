@@ -1,5 +1,6 @@
 import CSystem
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Git-style hooks (SPEC §4): executables named after events in `<ledger dir>/hooks/`
 /// (or `config hooks.dir`), run after the change committed, with the event as JSON on stdin
@@ -16,7 +17,7 @@ public enum Hooks {
 
     public static func directory(_ ledger: Ledger) -> String {
         if let dir = try? Config.get(ledger, "hooks.dir"), !dir.isEmpty { return dir }
-        return (ledger.path as NSString).deletingLastPathComponent + "/hooks"
+        return Path.deletingLastComponent(ledger.path) + "/hooks"
     }
 
     /// What is wrong with the hooks directory and its hooks: one that another user owns or may

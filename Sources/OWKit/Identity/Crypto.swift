@@ -1,5 +1,5 @@
 import CCrypto
-import Foundation
+import FoundationEssentials
 
 /// SHA-256 and randomness from OpenSSL's libcrypto; owatch never hand-rolls cryptography.
 public enum Crypto {
@@ -222,9 +222,9 @@ public final class SigningKey {
 public enum Base64URL {
     public static func encode(_ bytes: [UInt8]) -> String {
         Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+            .replacingAll("+", with: "-")
+            .replacingAll("/", with: "_")
+            .replacingAll("=", with: "")
     }
 
     /// Strict decoding: only the URL-safe alphabet, no padding, no stray bits;
@@ -239,7 +239,7 @@ public enum Base64URL {
             default: return nil
             }
         }
-        var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        var b64 = text.replacingAll("-", with: "+").replacingAll("_", with: "/")
         b64 += String(repeating: "=", count: (4 - b64.count % 4) % 4)
         guard let data = Data(base64Encoded: b64) else { return nil }
         let bytes = [UInt8](data)

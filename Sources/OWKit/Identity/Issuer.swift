@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The ledger's token issuer: an Ed25519 key pair whose private half lives in a 0600 file
 /// and whose public half (with its RFC 7638 key id) lives in the ledger.
@@ -10,7 +10,7 @@ public enum Issuer {
                 hint: "pass --key PATH (or OWATCH_KEY) to keep this ledger's key elsewhere")
         }
         let key = try SigningKey.generate()
-        try FileSystem.makeDirectory((path as NSString).deletingLastPathComponent, mode: 0o700)
+        try FileSystem.makeDirectory(Path.deletingLastComponent(path), mode: 0o700)
         try FileSystem.writeAtomically(path, contents: key.pem, mode: 0o600)
         return key
     }

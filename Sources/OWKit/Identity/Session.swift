@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// An open ledger plus the verified person acting on it. Every OWKit operation that
 /// changes state takes a Session, so the audit log always knows who did it.
@@ -223,7 +224,7 @@ public enum Setup {
                 throw Token.reject("\(file) is not a token file")
             }
             text = String(decoding: data, as: UTF8.self)
-            if st.st_mode & 0o077 != 0 { exposed = String(format: "%04o", Int(st.st_mode & 0o7777)) }
+            if st.st_mode & 0o077 != 0 { exposed = String(cFormat: "%04o", Int(st.st_mode & 0o7777)) }
         }
         let ledger = try Ledger.open(path: paths.ledger)
         let claims: Claims

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The claims owatch puts in a token (SPEC §2).
 public struct Claims: Sendable {
@@ -60,7 +60,7 @@ public enum Token {
         do {
             value = try JSON.parse(bytes, maxDepth: 4)
         } catch let e as OWError {
-            throw reject("the \(what) are not valid JSON (\(e.message.replacingOccurrences(of: "invalid JSON ", with: "")))")
+            throw reject("the \(what) are not valid JSON (\(e.message.replacingAll("invalid JSON ", with: "")))")
         }
         guard value.members != nil else { throw reject("the \(what) are not a JSON object") }
         return value

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Whether a person still works here as far as owatch knows (the `users.status` column).
 public enum UserStatus: String, Sendable, CaseIterable {

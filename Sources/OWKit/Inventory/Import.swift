@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `license import`: CSV with a header, or the JSON `license list --json` prints.
 /// All or nothing: every row is checked first; any bad row means nothing is written.
@@ -52,7 +52,7 @@ public enum LicenseImport {
             else {
                 throw OWError.badData("'\(text.prefix(20))' does not match the date format")
             }
-            let iso = String(format: "%@-%02d-%02d", parts[order.year], month, day)
+            let iso = parts[order.year] + String(cFormat: "-%02d-%02d", month, day)
             guard Time.parseDay(iso) != nil else { throw OWError.badData("'\(text.prefix(20))' is not a real date") }
             return iso
         }

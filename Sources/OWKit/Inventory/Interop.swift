@@ -87,7 +87,7 @@ struct InteropContext {
     /// The vendor whose billing domain is the URL's host (or its parent domain).
     func vendor(forURL url: String) -> String? {
         var host = Substring(url.lowercased())
-        if let r = host.range(of: "://") { host = host[r.upperBound...] }
+        if let r = host.firstRange(of: "://") { host = host[r.upperBound...] }
         host = host.prefix(while: { $0 != "/" && $0 != ":" && $0 != "?" && $0 != "#" })
         if host.hasPrefix("www.") { host = host.dropFirst(4) }
         guard !host.isEmpty else { return nil }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One order of seats on a license, at its own price.
 public struct PurchaseLine: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Filters for `license list`.
 public struct LicenseFilter: Sendable {
@@ -73,7 +73,7 @@ public enum Licenses {
     /// of — another's is "not found", as if it did not exist.
     public static func visible(_ session: Session, _ key: String) throws -> License {
         let l = try get(session.db, key)
-        if session.actor.role != .admin, !l.holders.contains(where: { $0.caseInsensitiveCompare(session.actor.name) == .orderedSame }) {
+        if session.actor.role != .admin, !l.holders.contains(where: { $0.equalsIgnoringCase(session.actor.name) }) {
             throw OWError.notFound("license '\(key)'")
         }
         return l
@@ -86,7 +86,7 @@ public enum Licenses {
         var f = filter
         if let user = f.holder { _ = try Users.get(session.db, user) }
         if session.actor.role != .admin {
-            if let u = f.holder, u.caseInsensitiveCompare(session.actor.name) != .orderedSame {
+            if let u = f.holder, !u.equalsIgnoringCase(session.actor.name) {
                 throw OWError.notPermitted(
                     "\(session.actor.name) is \(session.actor.role.rawValue); only admins see other people's licenses")
             }

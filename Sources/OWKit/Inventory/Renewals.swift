@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Work any command does on its way out: renewal reminders whose moment has passed.
 public enum Housekeeping {

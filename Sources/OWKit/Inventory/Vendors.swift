@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A software vendor from the catalog (built in or added locally).
 public struct Vendor: Sendable {
@@ -38,8 +38,7 @@ public enum Vendors {
         return try db.fetchOne(
             Vendor.self,
             "SELECT \(Vendor.selection) FROM vendors WHERE ',' || aliases || ',' LIKE '%,' || lower(?) || ',%' ESCAPE '\\' ORDER BY id LIMIT 1",
-            key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
-                of: "_", with: "\\_"))
+            key.replacingAll("\\", with: "\\\\").replacingAll("%", with: "\\%").replacingAll("_", with: "\\_"))
     }
 
     /// Everything by lower-cased name and alias, for bulk work (import) without a query per row.

@@ -1,5 +1,5 @@
 import CSQLite
-import Foundation
+import FoundationEssentials
 
 /// Told about write transactions, for state kept beside them (the audit chain's state digest):
 /// before the first `BEGIN` of a write, and when one commits or rolls back.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The one SQLite file holding an office's state (SPEC §3).
 public final class Ledger {
@@ -45,7 +46,7 @@ public final class Ledger {
             throw OWError.refused(
                 "a ledger already exists at \(path)", hint: "owatch init never touches an existing ledger; choose another --ledger path")
         }
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = Path.deletingLastComponent(path)
         try FileSystem.makeDirectory(dir, mode: 0o700)
         let db = try Database(path: path, create: true)
         // Private, always: the ledger belongs to the one account that runs owatch (README).

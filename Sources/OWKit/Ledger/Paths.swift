@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where owatch keeps things (SPEC §3), resolved once from flags and the environment.
 public struct Paths: Sendable {
@@ -11,7 +11,7 @@ public struct Paths: Sendable {
         ledger: String? = nil, token: String? = nil, key: String? = nil,
         environment env: [String: String] = ProcessInfo.processInfo.environment
     ) {
-        let home = env["HOME"] ?? NSHomeDirectory()
+        let home = env["HOME"] ?? Path.home()
         let data = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
         let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
         self.ledger = ledger ?? env["OWATCH_LEDGER"].flatMap { $0.isEmpty ? nil : $0 } ?? data + "/owatch/ledger.db"
@@ -19,5 +19,5 @@ public struct Paths: Sendable {
         self.issuerKey = key ?? env["OWATCH_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? config + "/owatch/issuer.key"
     }
 
-    public var ledgerDirectory: String { (ledger as NSString).deletingLastPathComponent }
+    public var ledgerDirectory: String { Path.deletingLastComponent(ledger) }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Column names of a result, indexed once per statement run and shared by its rows.
 public final class Columns: Sendable {

@@ -1,5 +1,5 @@
 import CSQLite
-import Foundation
+import FoundationEssentials
 
 /// A prepared statement. Reset and rebound for each use, so hot loops (import, scan)
 /// compile their SQL once.

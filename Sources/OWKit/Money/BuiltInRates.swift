@@ -1,5 +1,5 @@
 import CZlib
-import Foundation
+import FoundationEssentials
 
 /// The European Central Bank's euro reference rates, built into owatch so that every day from
 /// `firstDay` (1999-01-04) to `lastDay` converts with no set-up and no network. The data is

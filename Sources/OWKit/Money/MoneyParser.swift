@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reads amounts as people and invoices write them: `12.50`, `12.5 EUR`, `€12.50`,
 /// `1,234.56`, `1.234,56 €`, `EUR 12.00`, `12,00 EUR`, `£9`, `¥12,000`, `₹ 999`, `US$5`,
@@ -82,7 +82,7 @@ public enum MoneyParser {
         // most amounts have none (this runs for every amount of every receipt).
         var s =
             text.utf8.contains(where: { $0 == 0xC2 || $0 == 0xE2 })
-            ? text.replacingOccurrences(of: "\u{00A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ").trimmed(.whitespaces)
+            ? text.replacingAll("\u{00A0}", with: " ").replacingAll("\u{202F}", with: " ").trimmed(.whitespaces)
             : text.trimmed(.whitespaces)
         var code: String?
         func take(_ found: String) throws {
@@ -141,7 +141,7 @@ public enum MoneyParser {
         s = s.trimmed(.whitespaces)
         // Group marks (1'234, 1’234, 1 234) dropped; most numbers have none.
         if s.utf8.contains(where: { $0 == UInt8(ascii: "'") || $0 == 0xE2 || $0 == UInt8(ascii: " ") }) {
-            s = s.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "’", with: "").replacingOccurrences(of: " ", with: "")
+            s = s.replacingAll("'", with: "").replacingAll("’", with: "").replacingAll(" ", with: "")
         }
         guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }),
             s.first!.isNumber || s.first == "." || s.first == ","

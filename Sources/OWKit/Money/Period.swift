@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A billing period: how often a contract charges (SPEC §3). Any `Nm`/`Ny`/`Nw` term works.
 public struct Period: Equatable, Hashable, Sendable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One published exchange rate: on `day`, 1 `from` was worth `rate` `to`.
 public struct ExchangeRate: Sendable {
@@ -76,7 +76,7 @@ public final class ExchangeRates {
     }
 
     /// A rate for people: up to six significant digits ("0.0064", "156.27", "1e+06").
-    static func display(_ r: Rational) -> String { String(format: "%.6g", Double(r.num) / Double(r.den)) }
+    static func display(_ r: Rational) -> String { String(cFormat: "%.6g", Double(r.num) / Double(r.den)) }
 
     /// `minor × rate`, moved between the currencies' exponents, rounded half to even; computed
     /// in 128 bits, nil beyond the amounts owatch keeps.
@@ -327,7 +327,7 @@ public enum Rates {
         let (a, b) = (Int128(rate.num) * Int128(ref.den), Int128(rate.den) * Int128(ref.num))
         guard a > plausibleFactor * b || b > plausibleFactor * a else { return nil }
         let ratio = Double(a) / Double(b)
-        let off = ratio > 1 ? "\(String(format: "%.6g", ratio)) times" : "1/\(String(format: "%.6g", 1 / ratio)) of"
+        let off = ratio > 1 ? "\(String(cFormat: "%.6g", ratio)) times" : "1/\(String(cFormat: "%.6g", 1 / ratio)) of"
         return "\(given) is \(off) the \(from)→\(to) rate of \(refDay) (\(ExchangeRates.display(ref))), more than \(plausibleFactor)x off"
     }
 
@@ -475,7 +475,7 @@ public enum Rates {
         guard parts.count == 3, let d = Int(parts[0]), let m = months.firstIndex(of: parts[1].lowercased()), let y = Int(parts[2]) else {
             return nil
         }
-        let day = String(format: "%04d-%02d-%02d", y, m + 1, d)
+        let day = String(cFormat: "%04d-%02d-%02d", y, m + 1, d)
         return Time.parseDay(day) != nil ? day : nil
     }
 }

@@ -32,8 +32,8 @@ public struct Charts: Sendable {
                 : String(repeating: "█", count: units / 8) + (units % 8 > 0 ? String(Charts.eighths[units % 8]) : "")
             if bar.isEmpty && item.value > 0 { bar = ascii ? "#" : "▏" }
             out +=
-                label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
-                + " │".replacingOccurrences(of: "│", with: ascii ? "|" : "│")
+                label.paddedUTF16(to: labelWidth)
+                + " │".replacingAll("│", with: ascii ? "|" : "│")
                 + bar + String(repeating: " ", count: max(0, width - bar.count)) + " " + item.shown + "\n"
         }
         return out

@@ -149,7 +149,7 @@ public struct Exporter: Sendable {
             let keyWidth = record.fields.map { $0.key.count }.max() ?? 0
             var out = ""
             for f in record.fields {
-                let label = f.key.replacingOccurrences(of: "_", with: " ")
+                let label = f.key.replacingAll("_", with: " ")
                 let padded = label + String(repeating: " ", count: keyWidth - label.count)
                 out += (color ? "\u{1B}[1m\(padded)\u{1B}[0m" : padded) + "  " + Exporter.tableCell(f.value) + "\n"
             }
@@ -250,7 +250,7 @@ public struct Exporter: Sendable {
             return rs.map { r in
                 r.fields.compactMap { f in
                     let cell = tableCell(f.value)
-                    return cell == "-" ? nil : f.key.replacingOccurrences(of: "_", with: " ") + " " + cell
+                    return cell == "-" ? nil : f.key.replacingAll("_", with: " ") + " " + cell
                 }.joined(separator: ", ")
             }.joined(separator: "; ")
         }

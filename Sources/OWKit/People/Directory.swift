@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One person as an office's directory export describes them.
 public struct DirectoryPerson: Sendable {
@@ -651,7 +651,7 @@ public enum DirectorySync {
     /// names, or first and last name run together, either cut to its initial.
     static func nameFits(_ user: String, _ p: DirectoryPerson) -> Bool {
         func fold(_ s: String) -> String {
-            s.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX")).lowercased()
+            Fold.diacriticsAndCase(s).lowercased()
         }
         func words(_ s: String) -> [String] { fold(s).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init) }
         let u = words(user).joined()
@@ -672,9 +672,9 @@ public enum DirectorySync {
     /// A user name from an e-mail's local part: ASCII, valid, unique ("zoë.lefèvre" → "zoe.lefevre", then "zoe.lefevre2").
     static func uniqueName(for email: String, taken: inout Set<String>) -> String {
         let local = String(email.split(separator: "@").first ?? "user")
-        let folded = local.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        let folded = Fold.diacriticsAndCase(local)
         var base = String(
-            folded.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
+            folded.unicodeScalars.filter { $0.isASCII && (ScalarSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
                 .map(Character.init))
         base = String(base.drop(while: { !$0.isLetter && !$0.isNumber }).prefix(56))
         if base.isEmpty { base = "user" }

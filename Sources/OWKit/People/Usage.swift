@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Dates as vendors' exports write them, to YYYY-MM-DD.
 enum UsageDates {
@@ -20,7 +20,7 @@ enum UsageDates {
         let t = text.trimmed(.whitespaces)
         if never.contains(t.lowercased()) { return .never }
         func ymd(_ y: Int, _ m: Int, _ d: Int) -> Parsed {
-            let s = String(format: "%04d-%02d-%02d", y, m, d)
+            let s = String(cFormat: "%04d-%02d-%02d", y, m, d)
             return Time.parseDay(s) != nil ? .day(s) : .bad
         }
         // Unix time in seconds (Slack's analytics: date_last_active).

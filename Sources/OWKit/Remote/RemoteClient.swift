@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The client side of `owatch --remote`: sends one request through the transport, then turns
 /// the server's frames back into this terminal's stdout, stderr, files and exit code.
@@ -39,9 +40,9 @@ public enum RemoteClient {
     /// Regular files under a directory, sorted; symbolic links and hidden names are skipped
     /// (a Maildir's `.` folders are its subfolders, so those are kept).
     static func tree(_ root: String) throws -> [RemoteSlot.Entry] {
-        guard let walker = FileManager.default.enumerator(atPath: root) else { throw OWError(.io, "cannot read \(root)") }
+        guard let walker = walkDirectory(root) else { throw OWError(.io, "cannot read \(root)") }
         var out: [RemoteSlot.Entry] = []
-        while let rel = walker.nextObject() as? String {
+        for rel in walker {
             let full = root + "/" + rel
             var st = stat()
             guard lstat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, RemoteRequest.isSafeRelative(rel) else { continue }
@@ -84,7 +85,7 @@ public enum RemoteClient {
         // The request and files go out on a thread of their own: the server may answer (an error,
         // say) before it has read them all, and both pipes must keep moving.
         let sendFD = toServer[1]
-        let sender = Thread {
+        startThread {
             let out = FDStream(sendFD)
             let header = Array(request.json.encoded().utf8)
             var ok = out.write(Array("\(RemoteProtocol.magic) \(RemoteProtocol.version)\n".utf8) + RemoteFrame.be32(header.count) + header)
@@ -101,7 +102,6 @@ public enum RemoteClient {
             }
             close(sendFD)
         }
-        sender.start()
         let code = receive(FDStream(fromServer[0]), remote: remote, request: request, tokenPath: tokenPath)
         close(fromServer[0])
         var status: Int32 = 0
@@ -113,7 +113,7 @@ public enum RemoteClient {
             remote.transport == .ssh && exited == 255
             ? "could not reach \(remote.display) (ssh exited with 255; its message is above)"
             : "lost the connection to \(remote.display) before the command finished"
-        FileHandle.standardError.write(Data("owatch: error: \(why)\n".utf8))
+        StandardStreams.writeError("owatch: error: \(why)\n")
         return OWError.Kind.io.rawValue
     }
 

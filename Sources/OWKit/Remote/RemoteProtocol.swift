@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// owatch's remote protocol: one command run on the machine that holds the ledger, with the
 /// client's files, token and terminal, over any byte pipe (ssh, sudo). Nothing of the request
@@ -263,7 +264,7 @@ public struct FDStream {
         var got = 0
         while got < count {
             guard ready() else { return nil }
-            let n = out.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + got, count - got) }
+            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, count - got) }
             if n > 0 { got += n } else if n < 0 && errno == EINTR { continue } else { return nil }
         }
         return out
@@ -274,7 +275,7 @@ public struct FDStream {
         var out = [UInt8](repeating: 0, count: max)
         while true {
             guard ready() else { return [] }
-            let n = out.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, max) }
+            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, max) }
             if n >= 0 { return Array(out.prefix(n)) }
             if errno != EINTR { return [] }
         }
@@ -296,7 +297,7 @@ public struct FDStream {
         bytes.withUnsafeBytes { buf in
             var done = 0
             while done < buf.count {
-                let n = Foundation.write(fd, buf.baseAddress! + done, buf.count - done)
+                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
                 if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { return false }
             }
             return true

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The server side, `owatch remote-exec`: reads one request from standard input, runs the
 /// command as this account (its ledger, its issuer key) with the client's token, files and
@@ -59,7 +60,7 @@ public enum RemoteServer {
             ledger = try ServedLedgers.load(environment: env).resolve(request.ledger)
         } catch let e as OWError { return fail(e) } catch { return fail(OWError.badData("the request is malformed")) }
         hidden.add(server: ledger.ledger, client: request.ledger ?? "the office ledger")
-        hidden.add(server: (ledger.ledger as NSString).deletingLastPathComponent, client: "the office ledger's folder")
+        hidden.add(server: Path.deletingLastComponent(ledger.ledger), client: "the office ledger's folder")
         if let key = ledger.key { hidden.add(server: key, client: "the office ledger's issuer key") }
         let work: Workspace
         do { work = try Workspace(request, input: input, hidden: hidden, environment: env) } catch let e as OWError { return fail(e) } catch
@@ -157,7 +158,7 @@ public enum RemoteServer {
                     if tree { path = dir + "/tree" }
                     for e in slot.entries {
                         let target = tree ? path + "/" + e.path : path
-                        try FileSystem.makeDirectory((target as NSString).deletingLastPathComponent, mode: 0o700)
+                        try FileSystem.makeDirectory(Path.deletingLastComponent(target), mode: 0o700)
                         try Workspace.copy(e.size, from: input, to: target)
                     }
                 case .output, .outputDirectory:
@@ -208,7 +209,7 @@ public enum RemoteServer {
 
         /// The name a file had on the client, without its directories and never `..`.
         static func safeName(_ original: String) -> String {
-            let base = (original as NSString).lastPathComponent
+            let base = Path.lastComponent(original)
             return base.isEmpty || base == "." || base == ".." || base == "/" ? "file" : base
         }
 
@@ -253,7 +254,7 @@ public enum RemoteServer {
     enum Cleanup {
         nonisolated(unsafe) static var root: String?
         nonisolated(unsafe) static var child: pid_t = 0
-        static let lock = NSLock()
+        static let lock = Condition()
         static let signals = [SIGHUP, SIGINT, SIGTERM]
 
         static func blocked() -> sigset_t {
@@ -266,7 +267,7 @@ public enum RemoteServer {
         static func start() {
             var set = blocked()
             pthread_sigmask(SIG_BLOCK, &set, nil)
-            let waiter = Thread {
+            startThread {
                 var set = blocked()
                 var caught: Int32 = 0
                 while sigwait(&set, &caught) != 0 {}
@@ -275,7 +276,6 @@ public enum RemoteServer {
                 if let root { try? FileManager.default.removeItem(atPath: root) }
                 _exit(128 + caught)
             }
-            waiter.start()
         }
 
         static func workspace(_ path: String?) {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where a remote ledger is and how to reach it: `ssh://[user@]host[:port][/path/to/ledger.db]`
 /// through the system ssh client, or `sudo://account[/path]` on the same machine.
@@ -47,7 +47,7 @@ public struct RemoteURL: Sendable, Equatable {
         if hostPart.hasPrefix("["), hostPart.hasSuffix("]") { hostPart = hostPart.dropFirst().dropLast() }
         host = String(hostPart)
         // Nothing here may look like an option to ssh or sudo, or hold a shell's or ssh's special characters.
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-_:%"))
+        let allowed = ScalarSet.alphanumerics.union(ScalarSet(charactersIn: ".-_:%"))
         guard !host.isEmpty, !host.hasPrefix("-"), host.unicodeScalars.allSatisfy(allowed.contains) else {
             throw bad("the host name is empty or has characters a host name cannot have")
         }
@@ -91,7 +91,7 @@ public enum ClientConfig {
     public static let keys = ["remote"]
 
     public static func path(environment env: [String: String]) -> String {
-        let home = env["HOME"] ?? NSHomeDirectory()
+        let home = env["HOME"] ?? Path.home()
         let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
         return config + "/owatch/client.conf"
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The ledgers `owatch remote-exec` serves. A request's URL may only *choose* one of them; the
 /// path opened always comes from here, never from the request, so nobody who can reach the
@@ -22,7 +22,7 @@ public struct ServedLedgers: Sendable, Equatable {
     public init(served: [Served]) { self.served = served }
 
     public static func configPath(environment env: [String: String]) -> String {
-        let home = env["HOME"] ?? NSHomeDirectory()
+        let home = env["HOME"] ?? Path.home()
         let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
         return config + "/owatch/server.conf"
     }

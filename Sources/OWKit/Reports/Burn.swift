@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What `report burn` groups a month's spend by.
 public enum BurnGrouping: String, CaseIterable, Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `report html`: one self-contained, offline HTML file. Inline CSS and SVG only: no scripts,
 /// no fonts or images fetched, so it opens anywhere and prints. Every text from the ledger is
@@ -313,7 +313,7 @@ public enum Dashboard {
         return svg + "<div class=\"legend\">\(legend)</div>"
     }
 
-    static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
+    static func fmt(_ v: Double) -> String { String(cFormat: "%.1f", v) }
 
     static let css = """
         :root{--ink:#1f2933;--muted:#616e7c;--line:#e4e7eb;--bg:#f7f8fa}

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One month of projected spend in one currency.
 public struct ForecastRow: Sendable {

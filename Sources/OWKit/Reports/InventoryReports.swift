@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Paid seats against held seats, per license, with what the idle ones cost a month.
 public struct UtilizationRow: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A calendar month, the unit every report counts in. Ordered; `2026-11` in text.
 public struct Month: Comparable, Hashable, Sendable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One screen of what needs attention: this month's burn, the next renewals, idle seats,
 /// open findings and pending requests.
@@ -82,7 +82,7 @@ public struct PersonalSummary: Sendable {
         let requests = try Requests.list(session, own).sorted { $0.id > $1.id }
         let year = Time.civilFromDays(Time.split(today).days).year
         let leave = try InventoryReports.leave(session, year: year).first {
-            $0.user.caseInsensitiveCompare(session.actor.name) == .orderedSame
+            $0.user.equalsIgnoringCase(session.actor.name)
         }
         return PersonalSummary(user: session.actor.name, month: Month(today), seats: seats, requests: requests, leave: leave)
     }

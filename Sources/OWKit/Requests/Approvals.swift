@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Admins decide requests. Approving software provisions the seat in the same transaction.
 public enum Approvals {
@@ -53,7 +53,7 @@ public enum Approvals {
         f.vendor = vendor.name
         f.includeCancelled = false
         let candidates = try Licenses.list(db, filter: f, today: session.now).filter {
-            plan == nil || $0.plan?.caseInsensitiveCompare(plan!) == .orderedSame
+            plan == nil || $0.plan?.equalsIgnoringCase(plan!) == true
         }
         return candidates.count == 1 ? candidates[0] : nil
     }
@@ -63,7 +63,7 @@ public enum Approvals {
             let p = Requests.SoftwarePayload(r, ledgerCurrency: session.ledger.currency)
             return .newLicense(name: p.name, price: p.price, period: p.period ?? "monthly")
         }
-        if l.holders.contains(where: { $0.caseInsensitiveCompare(r.requester) == .orderedSame }) { return .held(license: l.name) }
+        if l.holders.contains(where: { $0.equalsIgnoringCase(r.requester) }) { return .held(license: l.name) }
         if l.isUnlimited || (l.freeSeats ?? 0) > 0 { return .free(license: l.name) }
         return .newSeat(license: l.name, price: try Licenses.currentSeatPrice(session.db, l, seats: 1), period: l.period)
     }
@@ -72,7 +72,7 @@ public enum Approvals {
     public static func queue(_ session: Session) throws -> [QueueEntry] {
         let pending = try session.db.fetchAll(Request.self, Request.selectSQL + " WHERE r.status = 'pending' ORDER BY r.id")
         return try pending.map { r in
-            let created = ISO8601DateFormatter().date(from: r.createdAt) ?? session.now
+            let created = Time.parseRFC3339(r.createdAt) ?? session.now
             var balance: Leave.Balance?
             var away: [String] = []
             var deptSize = 0
@@ -108,7 +108,7 @@ public enum Approvals {
             let by = r.decidedBy.map { " by \($0)" } ?? ""
             throw OWError.refused("request #\(id) was already \(r.status.rawValue)\(by)\(r.decidedAt.map { " at \($0)" } ?? "")")
         }
-        guard r.requester.caseInsensitiveCompare(session.actor.name) != .orderedSame else {
+        guard !r.requester.equalsIgnoringCase(session.actor.name) else {
             throw OWError.refused("request #\(id) is your own; another admin must decide it")
         }
         return r
@@ -242,7 +242,7 @@ public enum Approvals {
         }
         guard let l = license else { throw OWError.refused("no license for request #\(r.id)") }
         guard l.isActive else { throw OWError.refused("license '\(l.name)' is cancelled; reactivate or add a new one before approving") }
-        if !l.holders.contains(where: { $0.caseInsensitiveCompare(r.requester) == .orderedSame }) {
+        if !l.holders.contains(where: { $0.equalsIgnoringCase(r.requester) }) {
             _ = try Licenses.assign(session, String(l.id), users: [r.requester], grow: true)
         }
         return l.id

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Leave: working days (Monday–Friday minus configured holidays), a yearly allowance in days
 /// (halves allowed), and balances that approved and pending vacation both draw on.
@@ -164,6 +164,6 @@ public enum Leave {
 
     /// Half-days shown as days: 3, 2.5.
     public static func days(_ halves: Int) -> String {
-        halves % 2 == 0 ? String(halves / 2) : String(format: "%.1f", Double(halves) / 2)
+        halves % 2 == 0 ? String(halves / 2) : String(cFormat: "%.1f", Double(halves) / 2)
     }
 }

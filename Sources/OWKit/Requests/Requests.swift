@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What a request asks for (the `requests.kind` column).
 public enum RequestKind: String, Sendable, CaseIterable {
@@ -116,7 +116,7 @@ public enum Requests {
     /// A request the actor may see: their own, or any for an admin. Others' are "not found".
     public static func visible(_ session: Session, _ id: Int64) throws -> Request {
         guard let r = try find(session.db, id),
-            session.actor.role == .admin || r.requester.caseInsensitiveCompare(session.actor.name) == .orderedSame
+            session.actor.role == .admin || r.requester.equalsIgnoringCase(session.actor.name)
         else {
             throw OWError.notFound("request #\(id)")
         }
@@ -134,7 +134,7 @@ public enum Requests {
     public static func list(_ session: Session, _ f: Filter) throws -> [Request] {
         var user = f.user
         if session.actor.role != .admin {
-            if f.all || (user.map { $0.caseInsensitiveCompare(session.actor.name) != .orderedSame } ?? false) {
+            if f.all || (user.map { !$0.equalsIgnoringCase(session.actor.name) } ?? false) {
                 throw OWError.notPermitted(
                     "\(session.actor.name) is \(session.actor.role.rawValue); only admins see other people's requests")
             }
@@ -292,7 +292,7 @@ public enum Requests {
     public static func cancel(_ session: Session, _ id: Int64) throws -> RequestOutcome {
         try session.write {
             let r = try visible(session, id)
-            guard r.requester.caseInsensitiveCompare(session.actor.name) == .orderedSame else {
+            guard r.requester.equalsIgnoringCase(session.actor.name) else {
                 throw OWError.notPermitted(
                     "request #\(id) is \(r.requester)'s; only the requester can cancel it",
                     hint: "an admin rejects it instead: owatch approve --reject \(id) -m REASON")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An observed payment: from a receipt, a statement line, or entered by hand.
 public struct Charge: Sendable {
@@ -120,7 +120,7 @@ public enum Charges {
                 throw OWError.notFound("vendor '\(vendorName.prefix(60))'", hint: "add it with `owatch vendor add NAME`")
             }
             let target = try license.map { try Licenses.get(db, $0) }
-            if let target, target.vendor.caseInsensitiveCompare(vendor.name) != .orderedSame {
+            if let target, !target.vendor.equalsIgnoringCase(vendor.name) {
                 throw OWError.refused("license \(target.name) is \(target.vendor)'s, not \(vendor.name)'s")
             }
             var matcher = try Matcher(session: session, index: try VendorIndex(db))

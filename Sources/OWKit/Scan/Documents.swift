@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reading a document that came without a sender: a PDF or text file inspected on its own, or
 /// mail with no `From`. Who issued it, and when, are read from the document itself.
@@ -130,12 +130,12 @@ enum DocumentDate {
     static func of(_ text: String, monthFirst: Bool) -> String? {
         // PDFs often space their words with no-break spaces; labels are written with plain ones.
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true).prefix(400).map {
-            $0.replacingOccurrences(of: "\u{A0}", with: " ")
+            $0.replacingAll("\u{A0}", with: " ")
         }
         for line in lines {
             let lower = line.lowercased()
             for (word, label) in numberedDateLabels {
-                guard let w = lower.range(of: word), let l = lower.range(of: label, range: w.upperBound..<lower.endIndex) else { continue }
+                guard let w = lower.utf8Range(of: word), let l = lower.utf8Range(of: label, from: w.upperBound) else { continue }
                 if let day = firstDate(in: String(lower[l.upperBound...]), monthFirst: monthFirst) { return day }
             }
         }
@@ -187,16 +187,20 @@ enum DocumentDate {
         return names
     }()
 
-    static let pattern = try! NSRegularExpression(
-        pattern:
-            #"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)|(?<!\d)(\d{1,2})([./-])(\d{1,2})\5(\d{4}|\d{2})(?!\d)|(?<!\d)(\d{1,2})\.?\s*([^\W\d_]{3,12})\.?,?\s+(\d{4})(?!\d)|([^\W\d_]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(\d{4})(?!\d)|(\d{4})年(\d{1,2})月(\d{1,2})日"#
-    )
+    /// Dates as the expression `(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)
+    /// |(?<!\d)(\d{1,2})([./-])(\d{1,2})\5(\d{4}|\d{2})(?!\d)
+    /// |(?<!\d)(\d{1,2})\.?\s*([^\W\d_]{3,12})\.?,?\s+(\d{4})(?!\d)
+    /// |([^\W\d_]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(\d{4})(?!\d)
+    /// |(\d{4})年(\d{1,2})月(\d{1,2})日` found them (ICU's \d, \s and letters), matched by hand:
+    /// each match's 16 groups, in order, not overlapping.
+    static func dateMatches(in text: String) -> [[String?]] {
+        DateScanner(text).all()
+    }
 
     /// The first well-formed date in `text`, as YYYY-MM-DD.
     static func firstDate(in text: String, monthFirst: Bool) -> String? {
-        let ns = text as NSString
-        for m in pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
-            func group(_ i: Int) -> String? { m.range(at: i).location == NSNotFound ? nil : ns.substring(with: m.range(at: i)) }
+        for m in dateMatches(in: text) {
+            func group(_ i: Int) -> String? { m[i] }
             func number(_ i: Int) -> Int? { group(i).flatMap { Int($0) } }
             var ymd: (Int, Int, Int)?
             if let y = number(1), let mo = number(2), let d = number(3) {
@@ -214,7 +218,7 @@ enum DocumentDate {
                 ymd = (y, mo, d)
             }
             guard let (y, mo, d) = ymd, (1990...2100).contains(y), (1...12).contains(mo), (1...31).contains(d) else { continue }
-            let day = String(format: "%04d-%02d-%02d", y, mo, d)
+            let day = String(cFormat: "%04d-%02d-%02d", y, mo, d)
             if Time.parseDay(day) != nil { return day }
         }
         return nil

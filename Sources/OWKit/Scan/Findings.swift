@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What a finding is about (the `findings.kind` column; its CHECK holds the same list).
 public enum FindingKind: String, Sendable, CaseIterable {
@@ -255,7 +255,7 @@ public enum Findings {
                 if let key = licenseKey {
                     target = try Licenses.get(db, key)
                     // Charges move to the license: they must be that vendor's.
-                    guard target.vendor.caseInsensitiveCompare(f.vendor ?? "") == .orderedSame else {
+                    guard target.vendor.equalsIgnoringCase(f.vendor ?? "") else {
                         throw OWError.refused(
                             "finding #\(id) is \(f.vendor ?? "another vendor")'s spend; \(target.name) is a \(target.vendor) license",
                             hint: "adopt it without --as to create a \(f.vendor ?? "new") license, or pick one of that vendor's")

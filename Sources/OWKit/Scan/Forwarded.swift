@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Who a receipt is from, what it is about and when it was sent. For mail a colleague forwarded
 /// ("Fwd: Your Slack receipt", the way receipts reach an office's accounts inbox) that is the
@@ -72,7 +72,7 @@ enum Forwarded {
     /// subject lines right after it.
     static func original(in text: String) -> Original? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(200).map {
-            $0.replacingOccurrences(of: "\u{A0}", with: " ").replacingOccurrences(of: "*", with: "").trimmed(.whitespaces)
+            $0.replacingAll("\u{A0}", with: " ").replacingAll("*", with: "").trimmed(.whitespaces)
         }
         for (i, line) in lines.enumerated() {
             guard let value = Self.value(of: line, labels: fromLabels), let address = Self.address(in: value) else { continue }
@@ -123,7 +123,7 @@ enum Forwarded {
     /// The name before the address (`Slack Billing <…>` → `Slack Billing`), without quotes.
     static func displayName(_ value: String) -> String {
         let cut = value.firstIndex(where: { $0 == "<" || $0 == "[" }) ?? value.endIndex
-        let name = value[..<cut].trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
+        let name = value[..<cut].trimmed(ScalarSet(charactersIn: " \"'"))
         return name.contains("@") ? "" : name
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// HTML to plain text for reading receipts: tags removed, scripts and styles dropped,
 /// block elements on their own lines, entities decoded. Linear in the input.

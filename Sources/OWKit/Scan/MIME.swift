@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One part of a MIME message (RFC 2045/2046): its headers, and either child parts or a
 /// decoded body. Text leaves carry their text decoded from the part's charset.
@@ -296,8 +296,7 @@ public enum MIME {
             var name = p[..<eq].trimmedBlanks.lowercased()
             var value = p[p.index(after: eq)...].trimmedBlanks
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
-                value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(
-                    of: "\\\\", with: "\\")
+                value = String(value.dropFirst().dropLast()).replacingAll("\\\"", with: "\"").replacingAll("\\\\", with: "\\")
             }
             var extended = false
             if name.hasSuffix("*") {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// RFC 5322 addresses and dates as people and programs read them.
 public enum MailHeader {
@@ -131,8 +131,7 @@ public enum MailHeader {
             let address = t[t.index(after: lt)..<gt].trimmedBlanks
             var name = t[..<lt].trimmedBlanks
             if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 {
-                name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(
-                    of: "\\\\", with: "\\")
+                name = String(name.dropFirst().dropLast()).replacingAll("\\\"", with: "\"").replacingAll("\\\\", with: "\\")
             }
             return Mailbox(name: name.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " "), address: address)
         }
@@ -143,10 +142,10 @@ public enum MailHeader {
     public static func format(_ boxes: [Mailbox]) -> String {
         boxes.map { b in
             guard !b.name.isEmpty else { return b.address }
-            let specials = CharacterSet(charactersIn: "()<>@,:;.\\\"[]")
+            let specials = ScalarSet(charactersIn: "()<>@,:;.\\\"[]")
             let name =
                 b.name.unicodeScalars.contains(where: specials.contains)
-                ? "\"" + b.name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+                ? "\"" + b.name.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
                 : b.name
             return "\(name) <\(b.address)>"
         }.joined(separator: ", ")

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One message read from a source, with the key that recognises it on a later scan.
 struct MailItem {
@@ -23,7 +24,7 @@ enum MboxEntry {
 /// largest message up to `maxMessageBytes`; a larger one is passed over without being kept,
 /// and every byte is searched once (a gigabyte of NULs with no newline is linear too).
 struct MboxReader {
-    let handle: FileHandle
+    let handle: InputFile
     let maxMessageBytes: Int
     private var buffer: [UInt8] = []
     private var pos = 0  // where the unread part of the buffer starts
@@ -32,11 +33,11 @@ struct MboxReader {
     private(set) var junkBytes = 0
 
     init(path: String, offset: Int, maxMessageBytes: Int = ScanLimits.standard.maxMessageBytes) throws {
-        guard let h = FileHandle(forReadingAtPath: path) else { throw OWError(.missingInput, "cannot open \(path)") }
+        guard let h = InputFile(path: path) else { throw OWError(.missingInput, "cannot open \(path)") }
         handle = h
         bufferStart = offset
         self.maxMessageBytes = maxMessageBytes
-        try h.seek(toOffset: UInt64(offset))
+        guard h.seek(to: offset) else { throw OWError(.io, "cannot read \(path)") }
     }
 
     static let chunk = 1 << 20
@@ -45,7 +46,7 @@ struct MboxReader {
     /// at the end of the file.
     private mutating func fill(keeping keep: Int) -> Int? {
         guard !eof else { return nil }
-        let data = (try? handle.read(upToCount: MboxReader.chunk)) ?? nil
+        let data = handle.read(upTo: MboxReader.chunk)
         guard let data, !data.isEmpty else {
             eof = true
             return nil
@@ -199,13 +200,11 @@ struct MboxReader {
     /// Fingerprint of the bytes just before `offset` and at the start of the file: if either
     /// changed, the mbox was rewritten and is read again from the start.
     static func check(path: String, offset: Int) -> String? {
-        guard offset > 0, let h = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? h.close() }
-        let head = (try? h.read(upToCount: 4096)) ?? Data()
+        guard offset > 0, let h = InputFile(path: path) else { return nil }
+        let head = h.read(upTo: 4096) ?? []
         let tailStart = max(0, offset - 4096)
-        try? h.seek(toOffset: UInt64(tailStart))
-        let tail = (try? h.read(upToCount: offset - tailStart)) ?? Data()
-        return Crypto.hex(Crypto.sha256([UInt8](head) + [UInt8](tail)))
+        let tail = h.seek(to: tailStart) ? h.read(upTo: offset - tailStart) ?? [] : []
+        return Crypto.hex(Crypto.sha256(head + tail))
     }
 }
 
@@ -220,19 +219,13 @@ enum MailFiles {
     /// `Maildir/new` is never read (the size is looked at first, and at most `maxBytes + 1`
     /// bytes are read, in case it grew).
     static func read(_ path: String, maxBytes: Int) -> Contents {
-        guard let h = FileHandle(forReadingAtPath: path) else { return .unreadable }
-        defer { try? h.close() }
+        guard let h = InputFile(path: path) else { return .unreadable }
         var st = stat()
-        guard fstat(h.fileDescriptor, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return .unreadable }
+        guard fstat(h.fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return .unreadable }
         if Int(st.st_size) > maxBytes { return .tooLarge(Int(st.st_size)) }
-        let data: Data
-        do {
-            data = try h.read(upToCount: maxBytes + 1) ?? Data()  // nil at the end of the file: an empty file
-        } catch {
-            return .unreadable
-        }
+        guard let data = h.read(upTo: maxBytes + 1) else { return .unreadable }
         if data.count > maxBytes { return .tooLarge(data.count) }
-        return .bytes([UInt8](data))
+        return .bytes(data)
     }
 
     /// Maildir messages in `cur/` and `new/`, keyed by their unique name (flags after `:2,` ignored).
@@ -254,20 +247,20 @@ enum MailFiles {
 
     /// A `.eml` file, or every `.eml` file in a directory (recursively), keyed by path, size and time.
     static func eml(_ path: String) throws -> [(path: String, key: String)] {
-        var isDir: ObjCBool = false
+        var isDir = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw OWError(.missingInput, "no such file \(path)")
         }
         var files: [String] = []
-        if isDir.boolValue {
-            let e = FileManager.default.enumerator(atPath: path)
-            while let f = e?.nextObject() as? String { if f.lowercased().hasSuffix(".eml") { files.append(path + "/" + f) } }
+        if isDir {
+            let all = walkDirectory(path) ?? []
+            for f in all where f.lowercased().hasSuffix(".eml") { files.append(path + "/" + f) }
         } else {
             files = [path]
         }
         return files.sorted().map { f in
             let attrs = try? FileManager.default.attributesOfItem(atPath: f)
-            let size = (attrs?[.size] as? NSNumber)?.intValue ?? 0
+            let size = InputFile.size(f) ?? 0
             let mtime = (attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             return (f, "eml:\(f):\(size):\(Int(mtime))")
         }

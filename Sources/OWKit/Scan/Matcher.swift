@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A receipt's spend with a sender the catalog does not know.
 struct UnknownSpend {

@@ -1,5 +1,5 @@
 import CZlib
-import Foundation
+import FoundationEssentials
 
 /// Text of the simple PDFs invoices are: content streams (raw or FlateDecode) read for the
 /// strings their text operators show (`Tj`, `TJ`, `'`, `"`), one line per text line. Fonts with
@@ -44,7 +44,7 @@ enum PDFText {
             streams += 1
             try budget.checkTime()
             let dictionary = String(decoding: pdf[max(0, at - 400)..<at], as: UTF8.self)
-            let dictStart = dictionary.range(of: "<<", options: .backwards)?.lowerBound ?? dictionary.startIndex
+            let dictStart = dictionary.utf8.indices.last { dictionary.utf8[$0...].starts(with: "<<".utf8) } ?? dictionary.startIndex
             let dict = dictionary[dictStart...]
             from = end + endWord.count
             if dict.includes("/Image") || dict.includes("/XRef") || dict.includes("/Font") || dict.includes("/Metadata") { continue }

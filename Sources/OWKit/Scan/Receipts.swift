@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The vendor catalog indexed for recognising mail and statement lines.
 struct VendorIndex {
@@ -275,7 +275,7 @@ enum ReceiptReader {
                 from = at + needle.count
                 let rest = String(decoding: Array(text.utf8)[from..<min(from + 40, text.utf8.count)], as: UTF8.self)
                 let words = rest.split(whereSeparator: { $0 == " " || $0 == "\n" }).map {
-                    $0.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!()"))
+                    $0.trimmed(ScalarSet(charactersIn: ".,;:!()"))
                 }
                 for n in stride(from: min(4, words.count), through: 1, by: -1) {
                     if let day = UsageDates.day(words.prefix(n).joined(separator: " ")) { return day }
@@ -409,9 +409,18 @@ enum ReceiptReader {
                 ? "no currency in the document or its sender's address; the ledger's (\(ledgerCurrency.code)) was assumed" : nil)
     }
 
-    static let amountPattern = try! NSRegularExpression(
-        pattern:
-            #"(?:(?:US\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|Rs\.?|[A-Z]{3})\s?|[$€£¥₹￥]\s?)?-?\d[\d.,' \u00A0]*\d(?:\s?(?:[€$£¥₹]|[A-Z]{3}\b|円|zł|kr\b))?|(?:[$€£¥₹]\s?)\d+"#
+    /// The standard library's expressions, scalar by scalar with ICU's simple word boundaries, as
+    /// NSRegularExpression matched them (RegexDifferentialTests compares the two).
+    /// ICU's `\w` (`\b` is spelled `(?!\#(w))` after a word character: the standard library's
+    /// simple boundaries differ from ICU's).
+    static let w = #"[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\u200C\u200D]"#
+
+    static func expression(_ pattern: String) -> Regex<AnyRegexOutput> {
+        try! Regex(pattern).matchingSemantics(.unicodeScalar).wordBoundaryKind(.simple)
+    }
+
+    nonisolated(unsafe) static let amountPattern = expression(
+        #"(?:(?:US\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|Rs\.?|[A-Z]{3})\s?|[$€£¥₹￥]\s?)?-?\d[\d.,' \u00A0]*\d(?:\s?(?:[€$£¥₹]|[A-Z]{3}(?!\#(w))|円|zł|kr(?!\#(w))))?|(?:[$€£¥₹]\s?)\d+"#
     )
 
     /// Currency marks a document or line may carry apart from its amounts ("Total EUR", "Rs",
@@ -489,9 +498,8 @@ enum ReceiptReader {
 
     /// Every amount written in `text`, in order, and whether it wrote its own currency.
     static func amounts(in text: String, defaultCurrency: Currency) -> [(money: Money, ownCurrency: Bool)] {
-        let ns = text as NSString
-        return amountPattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap { m in
-            var s = ns.substring(with: m.range).trimmed(.whitespaces)
+        return text.matches(of: amountPattern).compactMap { m in
+            var s = String(text.unicodeScalars[m.range]).trimmed(.whitespaces)
             if s.hasSuffix("円") { s = "JPY " + s.dropLast() }
             if s.hasPrefix("Rs") { s = "INR " + s.drop(while: { $0.isLetter || $0 == "." || $0 == " " }) }
             if s.hasSuffix("zł") { s = "PLN " + s.dropLast(2) }
@@ -529,9 +537,8 @@ enum ReceiptReader {
 
     /// An invoice's number after its label, in the languages receipts come in: `Invoice no.`,
     /// `Rechnungsnr.`, `N° de facture`, `Factuurnummer`, `Faktura nr`, `Laskun numero`, `請求書番号`.
-    static let invoicePattern = try! NSRegularExpression(
-        pattern:
-            #"(?i)(?:(?:n°|nº|no\.?|num[ée]ro|número)\s*(?:de\s+|di\s+|da\s+)?(?:la\s+)?(?:facture|factura|fattura|fatura)|invoice|receipt|rechnung|gutschrift|facture|avoir|factura|fattura|fatura|factuur|faktura|laskun?|credit note|order|transaction|請求書)(?:\p{L}*(?:\s+\(?\p{L}+\)?){0,3}\s*\(\d{3}\))?\s*(?:(?:number|no\.?|nr\.?|n°|nº|#|id|s?nummer|s?nr\.?|número|numero|番号)\s*(?:[:#.]\s*){0,2}([A-Z0-9][A-Z0-9\-_/.]{3,}|\d{2,3}(?![\d.,]))|[:#.]?\s*([A-Z0-9][A-Z0-9\-_/.]{3,}))"#
+    nonisolated(unsafe) static let invoicePattern = expression(
+        #"(?i)(?:(?:n°|nº|no\.?|num[ée]ro|número)\s*(?:de\s+|di\s+|da\s+)?(?:la\s+)?(?:facture|factura|fattura|fatura)|invoice|receipt|rechnung|gutschrift|facture|avoir|factura|fattura|fatura|factuur|faktura|laskun?|credit note|order|transaction|請求書)(?:\p{L}*(?:\s+\(?\p{L}+\)?){0,3}\s*\(\d{3}\))?\s*(?:(?:number|no\.?|nr\.?|n°|nº|#|id|s?nummer|s?nr\.?|número|numero|番号)\s*(?:[:#.]\s*){0,2}([A-Z0-9][A-Z0-9\-_/.]{3,}|\d{2,3}(?![\d.,]))|[:#.]?\s*([A-Z0-9][A-Z0-9\-_/.]{3,}))"#
     )
 
     /// How much of a line after an invoice word, and of the next line, the expression sees:
@@ -567,10 +574,9 @@ enum ReceiptReader {
             if end < bytes.count {
                 window += "\n" + String(decoding: bytes[(end + 1)..<min(lineEnd(from: end + 1), end + 1 + invoiceWindow)], as: UTF8.self)
             }
-            let ns = window as NSString
-            for m in invoicePattern.matches(in: window, options: [.anchored], range: NSRange(location: 0, length: ns.length)) {
-                let group = m.range(at: 1).location != NSNotFound ? m.range(at: 1) : m.range(at: 2)
-                var v = ns.substring(with: group)
+            for m in anchoredMatches(of: invoicePattern, in: window) {
+                guard let group = m.output[1].range ?? m.output[2].range else { continue }
+                var v = String(window.unicodeScalars[group])
                 while v.hasSuffix(".") { v.removeLast() }
                 // A date after "Date de facture" is not the invoice's number.
                 guard v.contains(where: \.isNumber), !isDateShaped(v) else { continue }
@@ -582,6 +588,19 @@ enum ReceiptReader {
             }
         }
         return fallback
+    }
+
+    /// NSRegularExpression's `.anchored` matches: the first at the start, each next where the
+    /// last ended.
+    static func anchoredMatches(of pattern: Regex<AnyRegexOutput>, in text: String) -> [Regex<AnyRegexOutput>.Match] {
+        var out: [Regex<AnyRegexOutput>.Match] = []
+        var from = text.startIndex
+        while let m = try? pattern.prefixMatch(in: text[from...]) {
+            out.append(m)
+            guard m.range.upperBound > from else { break }
+            from = m.range.upperBound
+        }
+        return out
     }
 
     static func isDateShaped(_ v: String) -> Bool {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The domain a company registered (`mail.billing.acme.co.uk` → `acme.co.uk`): one label under
 /// its public suffix. The Public Suffix List is read from Debian's `publicsuffix` package when

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What one message may cost a scan. A hostile message (a header of 200 KB of `=?`, 120 PDFs
 /// each inflating 8 MB, a 2 GB file in `Maildir/new`) must not stall the cron scan or take the

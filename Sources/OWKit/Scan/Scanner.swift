@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What a scan source is (the `scan_sources.kind` column).
 public enum SourceKind: String, Sendable, CaseIterable, StoredAsText {
@@ -76,11 +77,11 @@ public enum Scanner {
     }
 
     private static func kindOfPath(_ path: String) throws -> SourceKind {
-        var isDir: ObjCBool = false
+        var isDir = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw OWError(.missingInput, "no such file or directory: \(path)")
         }
-        if isDir.boolValue {
+        if isDir {
             return FileManager.default.fileExists(atPath: path + "/cur") || FileManager.default.fileExists(atPath: path + "/new")
                 ? .maildir : .eml
         }
@@ -143,7 +144,7 @@ public enum Scanner {
             // A PDF on its own (an invoice saved from a portal) is read as a message carrying it.
             let message =
                 PDFText.isPDF(bytes)
-                ? try MIME.parse(pdfMessage(bytes, name: (path as NSString).lastPathComponent), budget: budget)
+                ? try MIME.parse(pdfMessage(bytes, name: Path.lastComponent(path)), budget: budget)
                 : try MIME.parse(bytes, budget: budget)
             // Text without headers is read as a body (as Python's email does); empty or binary is no message.
             if message.root.headers.isEmpty && (bytes.isEmpty || looksBinary(bytes)) {
@@ -479,7 +480,7 @@ public enum Scanner {
         _ source: ScanSource, _ context: ScanContext, result: inout ScanResult,
         emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void
     ) throws {
-        let name = (source.path as NSString).lastPathComponent
+        let name = Path.lastComponent(source.path)
         switch source.kind {
         case .mbox: try readMbox(source, context, name: name, result: &result, emit: emit)
         case .maildir, .eml: try readMailFiles(source, context, result: &result, emit: emit)
@@ -504,7 +505,7 @@ public enum Scanner {
         _ source: ScanSource, _ context: ScanContext, name: String, result: inout ScanResult,
         emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void
     ) throws {
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? NSNumber)?.intValue else {
+        guard let size = InputFile.size(source.path) else {
             throw OWError(.missingInput, "cannot read \(source.path)")
         }
         let row = try context.session.db.one("SELECT read_offset, read_check FROM scan_sources WHERE id = ?", source.id)!

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One card or bank statement line that paid a known vendor.
 struct StatementLine {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Lower-cased UTF-8 text searched with libc's memchr and memcmp. On Linux, `String.contains` and
 /// `range(of:)` go through NSString (UTF-16 conversion and CFStringFind); those were two

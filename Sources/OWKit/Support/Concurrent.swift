@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 
 extension Array where Element: Sendable {
     /// `map` on every core: each element is transformed once, on some thread, and the results
@@ -27,7 +28,7 @@ extension Array where Element: Sendable {
 /// calling thread, which owns the ledger connection, writes what was read.
 final class Pipeline<Piece: Sendable>: @unchecked Sendable {
     // Guarded by `condition`.
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var pieces: [Piece] = []
     private var produced = false
     private var stopped = false
@@ -42,12 +43,11 @@ final class Pipeline<Piece: Sendable>: @unchecked Sendable {
     ) throws {
         let pipeline = Pipeline(ahead: ahead)
         let ended = DispatchSemaphore(value: 0)
-        let thread = Thread {
+        startThread {
             produce(pipeline.put)
             pipeline.finish()
             ended.signal()
         }
-        thread.start()
         defer {
             pipeline.stop()
             ended.wait()

@@ -1,8 +1,15 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// File handling with the strictness of OpenSSH: secrets are 0600, written atomically,
 /// and refused when others can read them.
 public enum FileSystem {
+    /// A file-system error in words: the system's own for the underlying errno.
+    static func errorDescription(_ error: any Error) -> String {
+        if let e = error as? CocoaError, let posix = e.underlying as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
+        return "\(error)"
+    }
+
     public static func makeDirectory(_ path: String, mode: mode_t) throws {
         guard !path.isEmpty, !FileManager.default.fileExists(atPath: path) else { return }
         do {
@@ -10,7 +17,7 @@ public enum FileSystem {
                 atPath: path, withIntermediateDirectories: true,
                 attributes: [.posixPermissions: Int(mode)])
         } catch {
-            throw OWError(.io, "cannot create directory \(path): \(error.localizedDescription)")
+            throw OWError(.io, "cannot create directory \(path): \(errorDescription(error))")
         }
     }
 
@@ -21,7 +28,7 @@ public enum FileSystem {
     }
 
     public static func writeAtomically(_ path: String, bytes: [UInt8], mode: mode_t = 0o600) throws {
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = Path.deletingLastComponent(path)
         try makeDirectory(dir.isEmpty ? "." : dir, mode: 0o700)
         let tmp = path + ".tmp-\(getpid())-\(Crypto.hex(Crypto.randomBytes(4)))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
@@ -51,10 +58,10 @@ public enum FileSystem {
     }
 
     public static func writeOutput(_ path: String, bytes: [UInt8], mode: mode_t = 0o600) throws {
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = Path.deletingLastComponent(path)
         guard dir.isEmpty || isDirectory(dir) else {
             throw OWError(
-                .missingInput, "no directory \(dir) to write \((path as NSString).lastPathComponent) into",
+                .missingInput, "no directory \(dir) to write \(Path.lastComponent(path)) into",
                 hint: "create it first, or choose another path")
         }
         try writeAtomically(path, bytes: bytes, mode: mode)
@@ -62,7 +69,7 @@ public enum FileSystem {
 
     /// An input file the user named, or standard input for `-`, at most `maxBytes`.
     public static func readInput(_ path: String, maxBytes: Int = 256 << 20) throws -> [UInt8] {
-        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile().prefix(maxBytes + 1)) }
+        if path == "-" { return StandardStreams.read(0, limit: maxBytes + 1) }
         guard FileManager.default.fileExists(atPath: path) else { throw OWError(.missingInput, "no file \(path)") }
         guard !isDirectory(path) else { throw OWError(.missingInput, "\(path) is a directory, not a file") }
         guard let data = FileManager.default.contents(atPath: path) else { throw OWError(.io, "cannot read \(path)") }
@@ -80,7 +87,7 @@ public enum FileSystem {
         if st.st_mode & 0o077 != 0 {
             throw OWError(
                 .notPermitted,
-                String(format: "%@ %@ is accessible by others (mode %04o); it must be private", what, path, Int(st.st_mode & 0o7777)),
+                "\(what) \(path) is accessible by others (mode \(String(cFormat: "%04o", Int(st.st_mode & 0o7777)))); it must be private",
                 hint: "chmod 600 \(ShellWord.quoted(path))")
         }
         guard st.st_size <= off_t(maxBytes) else { throw OWError.badData("\(what) \(path) is too large") }
@@ -93,8 +100,8 @@ public enum FileSystem {
     public static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
     public static func isDirectory(_ path: String) -> Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+        var isDir = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir
     }
 
     /// Why a file whose contents owatch acts on (a hook, the server's configuration) cannot be
@@ -102,11 +109,11 @@ public enum FileSystem {
     /// be owned by this process's effective user or root and writable by nobody else. A symbolic
     /// link is judged by what it points to and that file's directory too.
     public static func untrusted(_ path: String) -> String? {
-        var places = [path, (path as NSString).deletingLastPathComponent]
+        var places = [path, Path.deletingLastComponent(path)]
         if let real = realpath(path, nil) {
             let resolved = String(cString: real)
             free(real)
-            if resolved != path { places += [resolved, (resolved as NSString).deletingLastPathComponent] }
+            if resolved != path { places += [resolved, Path.deletingLastComponent(resolved)] }
         }
         let me = geteuid()
         for place in places where !place.isEmpty {
@@ -117,7 +124,7 @@ public enum FileSystem {
             }
             if st.st_mode & 0o022 != 0 {
                 let who = st.st_mode & 0o002 != 0 ? "anyone" : "its group"
-                return String(format: "%@ is writable by %@ (mode %04o): chmod go-w %@", place, who, Int(st.st_mode & 0o7777), place)
+                return "\(place) is writable by \(who) (mode \(String(cFormat: "%04o", Int(st.st_mode & 0o7777)))): chmod go-w \(place)"
             }
         }
         return nil

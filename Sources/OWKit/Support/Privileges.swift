@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// owatch never runs with privileges its user lacks. A setuid or setgid owatch would open
 /// paths the user names (`--ledger`, `--token`, `--out`, `hooks.dir`) and run hooks with the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Every reader of outside bytes, by name, driven the way owatch drives it: what the fuzz targets
 /// (Tests/Fuzz, libFuzzer) run and what their regression inputs are replayed through in the unit

@@ -8,6 +8,6 @@ public enum ShellWord {
                 (b >= 48 && b <= 57) || (b | 0x20 >= 97 && b | 0x20 <= 122) || "-_./:@%+,=".utf8.contains(b)
             }
         if plain { return word }
-        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return "'" + word.replacingAll("'", with: "'\\''") + "'"
     }
 }

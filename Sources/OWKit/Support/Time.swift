@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Dates and timestamps as the ledger stores them: `YYYY-MM-DD` and RFC 3339 UTC.
 /// Pure integer arithmetic on the proleptic Gregorian calendar (H. Hinnant's civil-date
@@ -95,6 +95,36 @@ public enum Time {
             b[19] = UInt8(ascii: "Z")
             return 20
         }
+    }
+
+    /// Parses an internet date-time, `YYYY-MM-DDTHH:MM:SS` then `Z` or `±HH:MM` (what
+    /// `ISO8601DateFormatter` reads by default).
+    public static func parseRFC3339(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        guard b.count >= 20, let day = parseDay(String(decoding: b[0..<10], as: UTF8.self)), b[10] == UInt8(ascii: "T"),
+            b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":")
+        else { return nil }
+        func num(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for i in r {
+                guard i < b.count, b[i] >= 48, b[i] <= 57 else { return nil }
+                v = v * 10 + Int(b[i] - 48)
+            }
+            return v
+        }
+        guard let h = num(11..<13), let mi = num(14..<16), let s = num(17..<19), h < 24, mi < 60, s < 60 else { return nil }
+        var offset = 0
+        switch b[19] {
+        case UInt8(ascii: "Z"):
+            guard b.count == 20 else { return nil }
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let colon = b.count == 25 && b[22] == UInt8(ascii: ":")
+            guard colon || b.count == 24, let oh = num(20..<22), let om = num(colon ? 23..<25 : 22..<24) else { return nil }
+            offset = (oh * 60 + om) * 60 * (b[19] == UInt8(ascii: "-") ? -1 : 1)
+        default:
+            return nil
+        }
+        return day.addingTimeInterval(Double(h * 3600 + mi * 60 + s - offset))
     }
 
     /// Parses a strict `YYYY-MM-DD`, refusing impossible dates such as 2026-02-30.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import OWCLI
 import OWKit
 
@@ -9,7 +9,7 @@ enum LoginCommand {
         var text: String?
         if file == "-" {
             // A token is one short line: read a bounded amount, so a stray pipe cannot fill memory.
-            let data = FileHandle.standardInput.readData(ofLength: 64 * 1024)
+            let data = StandardStreams.read(0, limit: 64 * 1024)
             text = String(decoding: data, as: UTF8.self)
         }
         let claims = try Setup.login(paths: inv.paths, file: file, text: text) { installed, new in

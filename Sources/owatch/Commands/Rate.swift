@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import OWCLI
 import OWKit
 
@@ -48,7 +48,7 @@ enum RateCommand {
     static func importFile(_ inv: Invocation) throws {
         let path = inv.argument(0)
         let (text, _) = try CSV.readText(path)
-        let source = path == "-" ? "stdin" : (path as NSString).lastPathComponent
+        let source = path == "-" ? "stdin" : Path.lastComponent(path)
         let outcome = try Rates.importText(inv.session, text: text, source: source, force: inv.flag("force"))
         inv.emit(outcome, as: importShape)
         inv.note(

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import OWCLI
 import OWKit
 
@@ -514,11 +515,11 @@ enum ReportCommand {
         // A file for others to read (0644), unless the ledger is kept in a private folder: then
         // the dashboard, which shows what the ledger holds, is as private (0600). Either way it says so.
         var st = stat()
-        let folder = (inv.session.ledger.path as NSString).deletingLastPathComponent
+        let folder = Path.deletingLastComponent(inv.session.ledger.path)
         let privateLedger = stat(folder.isEmpty ? "." : folder, &st) == 0 && st.st_mode & 0o077 == 0
         try FileSystem.writeOutput(out, contents: page, mode: privateLedger ? 0o600 : 0o644)
         // The mode as written (a umask may have taken more away).
-        let written = stat(out, &st) == 0 ? String(format: "%04o", Int(st.st_mode & 0o777)) : (privateLedger ? "0600" : "0644")
+        let written = stat(out, &st) == 0 ? String(cFormat: "%04o", Int(st.st_mode & 0o777)) : (privateLedger ? "0600" : "0644")
         let mode =
             privateLedger
             ? "mode \(written), private as the ledger's folder is; `chmod 644 \(ShellWord.quoted(out))` to share it" : "mode \(written)"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How a font's codes become text and how wide its glyphs are: a `/ToUnicode` CMap when there
 /// is one (codes of 1–4 bytes, ranges, arrays, several characters per code), else the simple
@@ -349,7 +349,7 @@ enum PDFEncodings {
         ]
         for letter in "AaCcEeIiOoUuYyNnSsZzRrLlGgDdTtKk" {
             for (mark, combining) in marks {
-                let composed = (String(letter) + combining).precomposedStringWithCanonicalMapping
+                let composed = String(decoding: (String(letter) + combining)._nfcCodeUnits, as: UTF8.self)
                 if composed.unicodeScalars.count == 1 { m[String(letter) + mark] = composed }
             }
         }

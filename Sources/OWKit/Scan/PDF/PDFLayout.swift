@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A page's text as a person reads it: each shown string placed where the text and graphics
 /// matrices put it (`Tm`, `Td`, `TD`, `T*`, `'`, `"`, `TJ` adjustments, `cm`, Form XObjects),
