@@ -33,8 +33,8 @@ import Glibc
         static func main() {
             let name = ProcessInfo.processInfo.environment["OWATCH_FUZZ_TARGET"] ?? ""
             guard ReaderHarness.targets.contains(name) else {
-                FileHandle.standardError.write(
-                    Data("owatch-fuzz: set OWATCH_FUZZ_TARGET to one of \(ReaderHarness.targets.joined(separator: ", "))\n".utf8))
+                StandardStreams.writeError(
+                    "owatch-fuzz: set OWATCH_FUZZ_TARGET to one of \(ReaderHarness.targets.joined(separator: ", "))\n")
                 exit(64)
             }
             target = name
