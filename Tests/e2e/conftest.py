@@ -142,3 +142,32 @@ def run_measured(cmd, cwd, env, timeout):
             raise AssertionError(f"{list(cmd)[:3]} ran past {timeout} s")
         kb = int(rss_file.read() or 0)
     return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), kb / 1024
+
+
+def at(o, days, *args, rc=0):
+    """owatch run `days` from today (negative: before), through faketime. Before today it uses a
+    token minted then with the issuer key (today's admin token is not valid yet)."""
+    token = o.home / f"at{days}.token"
+    if days < 0 and not token.exists():
+        subprocess.run(["faketime", "-f", f"{days:+d}d", BIN, "--key", o.key, "user", "token", "alice", "--out", token],
+                       cwd=o.home, env=o.env, check=True, capture_output=True)
+    cmd = ["faketime", "-f", f"{days:+d}d", BIN] + (["--token", token] if days < 0 else []) + [str(a) for a in args]
+    r = Result(subprocess.run(cmd, cwd=o.home, env=o.env, capture_output=True, text=True, timeout=60))
+    assert "Fatal error" not in r.err, r.err
+    assert r.rc == rc, r
+    return r
+
+
+GOOGLE_HEADER = ("First Name [Required],Last Name [Required],Email Address [Required],Password [Required],Password Hash Function [UPLOAD ONLY],"
+                 "Org Unit Path [Required],New Primary Email [UPLOAD ONLY],Recovery Email,Employee ID,Employee Type,Employee Title,Manager Email,"
+                 "Department,Cost Center,Status [READ ONLY],Last Sign In [READ ONLY],Email Usage [READ ONLY]")
+
+
+def google_row(first, last, email, status="Active", dept="", sign_in="Never logged in", employee_id=""):
+    """A row of Google Workspace's user export."""
+    return f"{first},{last},{email},****,,/Staff,,,{employee_id},,,,{dept},,{status},{sign_in},0.1GB"
+
+
+def google_export(rows):
+    # As Google writes it: a byte-order mark and CRLF line ends.
+    return ("\ufeff" + "\r\n".join([GOOGLE_HEADER] + rows) + "\r\n").encode("utf-8")

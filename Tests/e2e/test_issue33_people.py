@@ -4,11 +4,10 @@ to say anything is said to be old instead of making every seat inactive. Issue 2
 matched by their directory id first, so a changed address is an e-mail change."""
 import datetime
 import shutil
-import subprocess
 
 import pytest
 
-from conftest import BIN, Office, Result
+from conftest import Office, at, google_export, google_row
 
 TODAY = datetime.date.today()
 needs_faketime = pytest.mark.skipif(shutil.which("faketime") is None, reason="faketime (Debian faketime) is not installed")
@@ -16,20 +15,6 @@ needs_faketime = pytest.mark.skipif(shutil.which("faketime") is None, reason="fa
 
 def day(offset):
     return (TODAY + datetime.timedelta(days=offset)).isoformat()
-
-
-def at(o, days, *args, rc=0):
-    """owatch run `days` from today (negative: before), through faketime. Before today it uses a
-    token minted then with the issuer key (today's admin token is not valid yet)."""
-    token = o.home / f"at{days}.token"
-    if days < 0 and not token.exists():
-        subprocess.run(["faketime", "-f", f"{days:+d}d", BIN, "--key", o.key, "user", "token", "alice", "--out", token],
-                       cwd=o.home, env=o.env, check=True, capture_output=True)
-    cmd = ["faketime", "-f", f"{days:+d}d", BIN] + (["--token", token] if days < 0 else []) + [str(a) for a in args]
-    r = Result(subprocess.run(cmd, cwd=o.home, env=o.env, capture_output=True, text=True, timeout=60))
-    assert "Fatal error" not in r.err, r.err
-    assert r.rc == rc, r
-    return r
 
 
 def usage(o, days, name, rows):
@@ -111,19 +96,6 @@ def test_usage_older_than_the_threshold_is_reported_as_old_and_calls_no_seat_ina
 
 
 # ---- the admin init made is found by the first sync ----
-
-GOOGLE_HEADER = ("First Name [Required],Last Name [Required],Email Address [Required],Password [Required],Password Hash Function [UPLOAD ONLY],"
-                 "Org Unit Path [Required],New Primary Email [UPLOAD ONLY],Recovery Email,Employee ID,Employee Type,Employee Title,Manager Email,"
-                 "Department,Cost Center,Status [READ ONLY],Last Sign In [READ ONLY],Email Usage [READ ONLY]")
-
-
-def google_row(first, last, email, status="Active", dept="", employee_id=""):
-    return f"{first},{last},{email},****,,/Staff,,,{employee_id},,,,{dept},,{status},Never logged in,0.1GB"
-
-
-def google_export(rows):
-    return ("\ufeff" + "\r\n".join([GOOGLE_HEADER] + rows) + "\r\n").encode("utf-8")
-
 
 def sync(o, name, data, *args, rc=0):
     path = o.home / name

@@ -3,43 +3,16 @@ usage import from vendors' exports, reclaiming seats, and the findings that name
 exports are written here with the vendors' documented header rows, a few dozen people each."""
 import datetime
 import json
-import subprocess
 
 import pytest
 
-from conftest import BIN, Result
+from conftest import GOOGLE_HEADER, at, google_export, google_row
 
 TODAY = datetime.date.today()
 
 
 def ago(days):
     return (TODAY - datetime.timedelta(days=days)).isoformat()
-
-
-GOOGLE_HEADER = ("First Name [Required],Last Name [Required],Email Address [Required],Password [Required],Password Hash Function [UPLOAD ONLY],"
-                 "Org Unit Path [Required],New Primary Email [UPLOAD ONLY],Recovery Email,Employee ID,Employee Type,Employee Title,Manager Email,"
-                 "Department,Cost Center,Status [READ ONLY],Last Sign In [READ ONLY],Email Usage [READ ONLY]")
-
-
-def google_row(first, last, email, status="Active", dept="", sign_in="Never logged in"):
-    return f"{first},{last},{email},****,,/Staff,,,,,,,{dept},,{status},{sign_in},0.1GB"
-
-
-def google_export(rows):
-    # As Google writes it: a byte-order mark and CRLF line ends.
-    return ("\ufeff" + "\r\n".join([GOOGLE_HEADER] + rows) + "\r\n").encode("utf-8")
-
-
-def at(o, days, *args, rc=0):
-    """owatch run `days` from today (negative: before), through faketime."""
-    token = o.home / f"at{days}.token"
-    if days < 0 and not token.exists():   # a token valid then, minted then with the issuer key
-        subprocess.run(["faketime", "-f", f"{days:+d}d", BIN, "--key", o.key, "user", "token", "alice", "--out", token],
-                       cwd=o.home, env=o.env, check=True, capture_output=True)
-    cmd = ["faketime", "-f", f"{days:+d}d", BIN] + (["--token", token] if days < 0 else []) + [str(a) for a in args]
-    r = Result(subprocess.run(cmd, cwd=o.home, env=o.env, capture_output=True, text=True, timeout=60))
-    assert r.rc == rc, r
-    return r
 
 
 def people(o):

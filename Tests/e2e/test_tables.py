@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, Office, read_until_closed
+from conftest import BIN, Office, at, read_until_closed
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = datetime.date.today()
@@ -50,14 +50,9 @@ def big(tmp_path_factory):
     o.ok("license", "add", "Microsoft 365 E5 (whole company, every subsidiary)", "--vendor", "m365", "--seats", "unlimited",
          "--cost", "2918.04", "--currency", "USD", "--period", "24m", "--renews", ahead(300), "--assign", "dave")
     # Slack's seats were given 100 days ago, so idle ones are judged (a seat is, once usage.inactive has passed).
-    then = o.home / "then.token"
-    subprocess.run(["faketime", "-f", "-100d", BIN, "--key", o.key, "user", "token", "alice", "--out", then],
-                   cwd=o.home, env=o.env, check=True, capture_output=True)
-    r = subprocess.run(["faketime", "-f", "-100d", BIN, "--token", then, "license", "add", "Slack Enterprise Grid", "--vendor", "slack",
-                        "--seats", "120", "--cost", "60.00", "--per-seat", "--currency", "GBP", "--renews", ahead(10),
-                        "--assign", "erin.schulz-hoffmann", "--assign", "carol", "--assign", "dave", "--assign", "bob.longname-van-der-berg"],
-                       cwd=o.home, env=o.env, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    at(o, -100, "license", "add", "Slack Enterprise Grid", "--vendor", "slack", "--seats", "120", "--cost", "60.00", "--per-seat",
+       "--currency", "GBP", "--renews", ahead(10), "--assign", "erin.schulz-hoffmann", "--assign", "carol", "--assign", "dave",
+       "--assign", "bob.longname-van-der-berg")
     o.ok("license", "add", "Zoom Workplace Business Plus", "--vendor", "zoom", "--seats", "3", "--cost", "¥98765432",
          "--currency", "JPY", "--period", "quarterly", "--renews", ahead(70))
     for cur, rate in (("USD", "0.9210"), ("GBP", "1.1420"), ("JPY", "0.0061")):

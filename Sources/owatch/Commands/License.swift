@@ -246,13 +246,7 @@ enum LicenseCommand {
             return try export(inv, interchange)
         }
         let s = inv.session
-        var f = LicenseFilter()
-        f.vendor = inv.value("vendor")
-        f.category = inv.value("category")
-        f.owner = inv.value("owner")
-        f.renewingWithin = try inv.duration("renewing-within")
-        f.unusedOnly = inv.flag("unused")
-        f.includeCancelled = !inv.flag("active")
+        var f = try listFilter(inv)
         f.holder = inv.value("user")
         f = try Licenses.visible(s, f)
         let withLines = inv.listsNestedRows
@@ -277,13 +271,8 @@ enum LicenseCommand {
         }
     }
 
-    /// `license list --format snipe-it|wallos`: the licences as the other tool's importer reads
-    /// them (Wallos: JSON, or its CSV with --wallos-csv). Admins only: it carries prices and holders.
-    static func export(_ inv: Invocation, _ format: String) throws {
-        let s = inv.session
-        guard s.actor.role == .admin else {
-            throw OWError(.notPermitted, "--format \(format) writes prices and holders; only an admin may export them")
-        }
+    /// What `license list`'s options select, for the table and for the other tools' formats alike.
+    static func listFilter(_ inv: Invocation) throws -> LicenseFilter {
         var f = LicenseFilter()
         f.vendor = inv.value("vendor")
         f.category = inv.value("category")
@@ -291,6 +280,17 @@ enum LicenseCommand {
         f.renewingWithin = try inv.duration("renewing-within")
         f.unusedOnly = inv.flag("unused")
         f.includeCancelled = !inv.flag("active")
+        return f
+    }
+
+    /// `license list --format snipe-it|wallos`: the licences as the other tool's importer reads
+    /// them (Wallos: JSON, or its CSV with --wallos-csv). Admins only: it carries prices and holders.
+    static func export(_ inv: Invocation, _ format: String) throws {
+        let s = inv.session
+        guard s.actor.role == .admin else {
+            throw OWError(.notPermitted, "--format \(format) writes prices and holders; only an admin may export them")
+        }
+        let f = try listFilter(inv)
         if inv.value("user") != nil { throw OWError.usage("--format \(format) writes whole licences; drop --user") }
         let licenses = try Licenses.list(s.db, filter: f, today: s.now)
         let bytes =
