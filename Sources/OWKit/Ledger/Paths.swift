@@ -13,10 +13,17 @@ public struct Paths: Sendable {
     ) {
         let home = env["HOME"] ?? Path.home()
         let data = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
-        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
+        let config = Paths.configDirectory(environment: env)
         self.ledger = ledger ?? env["OWATCH_LEDGER"].flatMap { $0.isEmpty ? nil : $0 } ?? data + "/owatch/ledger.db"
-        self.token = token ?? env["OWATCH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? config + "/owatch/token"
-        self.issuerKey = key ?? env["OWATCH_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? config + "/owatch/issuer.key"
+        self.token = token ?? env["OWATCH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? config + "/token"
+        self.issuerKey = key ?? env["OWATCH_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? config + "/issuer.key"
+    }
+
+    /// `$XDG_CONFIG_HOME/owatch` (default `~/.config/owatch`): the token, the issuer key, and the
+    /// client's and server's settings files.
+    public static func configDirectory(environment env: [String: String]) -> String {
+        let home = env["HOME"] ?? Path.home()
+        return (env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config") + "/owatch"
     }
 
     public var ledgerDirectory: String { Path.deletingLastComponent(ledger) }

@@ -91,9 +91,7 @@ public enum ClientConfig {
     public static let keys = ["remote"]
 
     public static func path(environment env: [String: String]) -> String {
-        let home = env["HOME"] ?? Path.home()
-        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
-        return config + "/owatch/client.conf"
+        Paths.configDirectory(environment: env) + "/client.conf"
     }
 
     public static func read(environment env: [String: String]) -> [String: String] {

@@ -22,9 +22,7 @@ public struct ServedLedgers: Sendable, Equatable {
     public init(served: [Served]) { self.served = served }
 
     public static func configPath(environment env: [String: String]) -> String {
-        let home = env["HOME"] ?? Path.home()
-        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
-        return config + "/owatch/server.conf"
+        Paths.configDirectory(environment: env) + "/server.conf"
     }
 
     /// The account's default ledger and those its server.conf adds. An unsafe or malformed
