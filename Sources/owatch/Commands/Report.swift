@@ -617,10 +617,11 @@ let reportCommands: [Command] = [
         run: ReportCommand.summary),
     Command(
         noun: "report", verb: "calendar",
-        summary: "write an iCalendar file (RFC 5545): renewals, cancel-by dates, term ends, approved leave",
+        summary:
+            "write an iCalendar file (RFC 5545): renewals (repeating), cancel-by dates, term and trial ends, approved leave; an alarm per lead time",
         options: [
             Option("out", short: "o", value: "FILE", "where to write it, - for standard output (required)", file: .output),
-            Option("within", value: "DURATION", "how far ahead (default 1y)"),
+            Option("within", value: "DURATION", "events with a date this far ahead (default 1y); a renewal is one repeating event"),
         ],
         access: .roles([.admin, .employee]),
         examples: [
