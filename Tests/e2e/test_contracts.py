@@ -525,3 +525,27 @@ def test_khal_imports_the_calendar_and_lists_the_renewals(office, tmp_path):
         assert f"{day} Renews: EndOfMonth (Zoom)" in lines, (day, listed.stdout)
     assert "2027-03-15 Renews: Comma, Semi; Ünï (Zoom)" in lines
     assert "2027-02-13 Cancel by: Comma, Semi; Ünï (Zoom)" in lines
+
+
+def test_forecast_and_dashboard_show_what_can_still_be_cancelled(office):
+    """The forecast says, per month, how much of the contract charges can still be cancelled and by
+    when; the dashboard's renewal calendar shows each cancel-by date and marks one that passed."""
+    renewal = add_months(TODAY.replace(day=15), 2)
+    def priced(name, cost, *args):
+        office.ok("license", "add", name, "--vendor", "zoom", "--seats", "1", "--cost", cost, "--period", "yearly", *args)
+    priced("Open", "1200", "--renews", renewal.isoformat(), "--notice", "1m")
+    priced("Late", "300", "--renews", ahead(10), "--notice", "2m")
+    priced("Plain", "50", "--renews", renewal.isoformat())
+    rows = office.ok("report", "forecast", "--months", "12", "--json").json()
+    month = next(r for r in rows if r["month"] == renewal.strftime("%Y-%m") and r["currency"] == "EUR")
+    assert month["licenses_minor"] == (1200 + 50 + (300 if ahead(10)[:7] == month["month"] else 0)) * 100
+    assert month["cancellable_minor"] == 120000 and month["cancel_by"] == add_months(renewal, -1).isoformat()
+    late = next(r for r in rows if r["month"] == ahead(10)[:7] and r["currency"] == "EUR")
+    assert late["cancellable_minor"] == (120000 if late["month"] == month["month"] else 0)  # its cancel-by passed
+    table = office.ok("report", "forecast", "--months", "3").out
+    assert "cancel" in table.lower()
+    office.ok("report", "html", "--out", "d.html")
+    html = (office.home / "d.html").read_text()
+    assert f'<small class="cancel-by">cancel by {add_months(renewal, -1).isoformat()}</small>' in html
+    late_cancel_by = add_months(datetime.date.fromisoformat(ahead(10)), -2).isoformat()
+    assert f'<small class="cancel-by passed">cancel by {late_cancel_by}</small>' in html
