@@ -33,6 +33,15 @@ def add(o, name, *args):
     return show(o, name)
 
 
+def occurrences(event, n):
+    """The first n dates of an event's RRULE, expanded by dateutil (an independent RFC 5545 reader)."""
+    from dateutil import rrule
+    start = event["DTSTART"].dt
+    rule = event["RRULE"].to_ical().decode()
+    dates = rrule.rrulestr(rule, dtstart=datetime.datetime.combine(start, datetime.time()))
+    return [d.date() for d in list(dates[:n])] if hasattr(dates, "__getitem__") else [d.date() for d in list(dates)[:n]]
+
+
 def fired(o):
     path = o.home / "fired.jsonl"
     if not path.exists():
@@ -299,9 +308,13 @@ def test_calendar_imports_is_stable_and_escapes_and_folds(office):
     leave = [e for e in events if str(e["SUMMARY"]).startswith("bob:")]
     assert len(leave) == 1 and leave[0]["DTSTART"].dt == start and leave[0]["DTEND"].dt == end + datetime.timedelta(days=1)
     assert any(str(e["SUMMARY"]).startswith("carol:") for e in events)
-    # Twelve monthly renewals of Phones within the year, each with its own UID.
+    # Phones renews monthly: one event whose RRULE gives the twelve renewals of the year (RFC 5545
+    # repeats it as dateutil expands it), every UID unique.
     uids = [str(e["UID"]) for e in events]
-    assert len(uids) == len(set(uids)) and sum(1 for s, _ in got if s.startswith("Renews: Phones")) == 12
+    assert len(uids) == len(set(uids)) and sum(1 for s, _ in got if s.startswith("Renews: Phones")) == 1
+    phones = next(e for e in events if str(e["SUMMARY"]).startswith("Renews: Phones"))
+    first = datetime.date.fromisoformat(ahead(3))
+    assert occurrences(phones, 12) == [add_months(first, k) for k in range(12)]
 
     # An unchanged ledger gives the same bytes; to standard output too.
     office.ok("whoami")
@@ -392,3 +405,147 @@ def test_a_cancelled_contract_ends_in_the_calendar_and_is_not_reminded(office):
     events = icalendar.Calendar.from_ical((office.home / "o.ics").read_bytes()).walk("VEVENT")
     assert sorted((str(e["SUMMARY"]), e["DTSTART"].dt.isoformat()) for e in events) == [
         ("Ends: CRM (Zoom)", ahead(39)), ("Ends: Print (Zoom)", ahead(5))]
+
+
+def calendar_events(o, name, *args, token=None):
+    icalendar = pytest.importorskip("icalendar")
+    o.ok("report", "calendar", "--out", name, *args, **({"token": token} if token else {}))
+    return icalendar.Calendar.from_ical((o.home / name).read_bytes()).walk("VEVENT")
+
+
+def by_summary(events, prefix):
+    return [e for e in events if str(e["SUMMARY"]).startswith(prefix)]
+
+
+def test_calendar_rules_repeat_exactly_as_owatch_counts(office):
+    """Month ends, 29 February, quarters, weeks, a minimum term then monthly, and a fixed end:
+    each RRULE expands (dateutil) to the dates owatch's own arithmetic gives."""
+    pytest.importorskip("dateutil")
+    cases = {
+        "EndOfMonth": (["--period", "monthly", "--renews", "2027-01-31"], lambda k: add_months(datetime.date(2027, 1, 31), k)),
+        "Leap": (["--period", "yearly", "--renews", "2028-02-29"], lambda k: add_months(datetime.date(2028, 2, 29), 12 * k)),
+        "Quarter30": (["--period", "quarterly", "--renews", "2026-12-30"], lambda k: add_months(datetime.date(2026, 12, 30), 3 * k)),
+        "Weekly": (["--period", "weekly", "--renews", "2026-12-10"], lambda k: datetime.date(2026, 12, 10) + datetime.timedelta(weeks=k)),
+    }
+    for name, (args, _) in cases.items():
+        add(office, name, *args)
+    add(office, "Min", "--period", "monthly", "--renews", "2026-12-20", "--minimum-term", "24m", "--then", "monthly")
+    min_first = datetime.date.fromisoformat(show(office, "Min")["renews_on"])
+    add(office, "Until", "--period", "monthly", "--renews", "2026-12-15")
+    office.ok("license", "cancel", "Until", "--on", "2027-04-30", "-y")
+    events = calendar_events(office, "rules.ics", "--within", "3y")
+    for name, (_, expected) in cases.items():
+        (e,) = by_summary(events, f"Renews: {name} ")
+        assert occurrences(e, 30) == [expected(k) for k in range(30)], name
+    (e,) = by_summary(events, "Renews: Min ")
+    assert occurrences(e, 5) == [add_months(min_first, k) for k in range(5)]
+    (e,) = by_summary(events, "Renews: Until ")
+    assert occurrences(e, 99) == [datetime.date(2026, 12, 15), datetime.date(2027, 1, 15), datetime.date(2027, 2, 15),
+                                  datetime.date(2027, 3, 15), datetime.date(2027, 4, 15)]
+
+
+def test_cancel_by_series_alarms_and_trials_in_the_calendar(office):
+    pytest.importorskip("dateutil")
+    # Whole months before a renewal on the 10th: one recurring cancel-by event; its alarms are the license's leads.
+    renewal = add_months(TODAY.replace(day=10), 2)
+    add(office, "Months", "--period", "monthly", "--renews", renewal.isoformat(), "--notice", "1m", "--lead", "90d,2w")
+    # 30 days before month-end renewals is no rule: each cancel-by date in the window is its own event.
+    add(office, "Days", "--period", "monthly", "--renews", "2027-01-31", "--notice", "30d")
+    add(office, "Plain", "--period", "yearly", "--renews", ahead(20))  # no notice: the default leads on the renewal
+    from test_reconcile import receipt
+    mbox = office.home / "trial.mbox"
+    ends = TODAY + datetime.timedelta(days=25)
+    mbox.write_bytes(receipt(1, "Notion <team@makenotion.com>", TODAY.isoformat(), "Your Notion trial ends soon",
+                             [f"Your free trial of Notion Plus ends on {ends.strftime('%B')} {ends.day}, {ends.year}.",
+                              "After that you will be charged $10.00 per month."]))
+    office.ok("scan", mbox)
+    events = calendar_events(office, "o.ics", "--within", "1y")
+
+    (months,) = by_summary(events, "Cancel by: Months ")
+    assert occurrences(months, 6) == [add_months(renewal, k - 1) for k in range(6)]
+    assert sorted(str(a["TRIGGER"].to_ical().decode()) for a in months.subcomponents) == ["-P14D", "-P90D"]
+    (renews,) = by_summary(events, "Renews: Months ")
+    assert "RRULE" in renews and not renews.subcomponents  # reminders count to the cancel-by date
+
+    days = by_summary(events, "Cancel by: Days ")
+    assert len(days) >= 10 and all("RRULE" not in e for e in days)
+    for e in days:  # UID cancel-by-ID-YYYYMMDD@host names the renewal the date is 30 days before
+        renewal_day = datetime.datetime.strptime(str(e["UID"]).split("@")[0].split("-")[-1], "%Y%m%d").date()
+        assert e["DTSTART"].dt == renewal_day - datetime.timedelta(days=30)
+
+    (plain,) = by_summary(events, "Renews: Plain ")
+    assert sorted(a["TRIGGER"].to_ical().decode() for a in plain.subcomponents) == ["-P30D", "-P7D"]
+    assert all(a["ACTION"] == "DISPLAY" and a["DESCRIPTION"] for a in plain.subcomponents)
+
+    (trial,) = by_summary(events, "Trial ends: Notion")
+    assert trial["DTSTART"].dt == ends
+
+
+def test_the_calendar_is_byte_identical_on_later_days_until_an_event_enters_or_leaves(office):
+    from conftest import at
+    tenth = add_months(TODAY.replace(day=10), 1)  # day 10: a cancel-by rule, not dates that pass
+    add(office, "Monthly", "--period", "monthly", "--renews", tenth.isoformat(), "--notice", "1m")
+    add(office, "Yearly", "--period", "yearly", "--renews", ahead(100))
+    office.ok("report", "calendar", "--out", "today.ics")
+    today = (office.home / "today.ics").read_bytes()
+    def later(days):  # bytes, not text: CRLF must survive
+        r = subprocess.run(["faketime", "-f", f"+{days}d", BIN, "report", "calendar", "--out", "-"], cwd=office.home,
+                           env=office.env, capture_output=True)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+    assert later(2) == today
+    at(office, 9, "whoami")  # reminders fired by a later run change nothing shown
+    assert later(9) == today
+
+
+def test_khal_imports_the_calendar_and_lists_the_renewals(office, tmp_path):
+    import shutil
+    if not shutil.which("khal"):
+        pytest.skip("khal is not installed (.ci/deps --test installs it)")
+    add(office, "EndOfMonth", "--period", "monthly", "--renews", "2027-01-31", "--notice", "1m")
+    add(office, "Comma, Semi; Ünï", "--period", "yearly", "--renews", "2027-03-15", "--notice", "30d")
+    office.ok("report", "calendar", "--out", "office.ics", "--within", "1y")
+    vdir = tmp_path / "cal"
+    vdir.mkdir()
+    config = tmp_path / "khal.conf"
+    config.write_text(
+        f"[calendars]\n[[office]]\npath = {vdir}\ntype = calendar\n"
+        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n")
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC"}
+    imp = subprocess.run(["khal", "-c", str(config), "import", "--batch", "-a", "office", str(office.home / "office.ics")],
+                         capture_output=True, text=True, env=env)
+    assert imp.returncode == 0, imp.stderr
+    assert len(list(vdir.iterdir())) >= 3
+    listed = subprocess.run(["khal", "-c", str(config), "list", "--format", "{start-date} {title}", "2027-01-01", "2027-05-01"],
+                            capture_output=True, text=True, env=env)
+    assert listed.returncode == 0, listed.stderr
+    lines = {l.strip() for l in listed.stdout.splitlines()}
+    for day in ("2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30"):
+        assert f"{day} Renews: EndOfMonth (Zoom)" in lines, (day, listed.stdout)
+    assert "2027-03-15 Renews: Comma, Semi; Ünï (Zoom)" in lines
+    assert "2027-02-13 Cancel by: Comma, Semi; Ünï (Zoom)" in lines
+
+
+def test_forecast_and_dashboard_show_what_can_still_be_cancelled(office):
+    """The forecast says, per month, how much of the contract charges can still be cancelled and by
+    when; the dashboard's renewal calendar shows each cancel-by date and marks one that passed."""
+    renewal = add_months(TODAY.replace(day=15), 2)
+    def priced(name, cost, *args):
+        office.ok("license", "add", name, "--vendor", "zoom", "--seats", "1", "--cost", cost, "--period", "yearly", *args)
+    priced("Open", "1200", "--renews", renewal.isoformat(), "--notice", "1m")
+    priced("Late", "300", "--renews", ahead(10), "--notice", "2m")
+    priced("Plain", "50", "--renews", renewal.isoformat())
+    rows = office.ok("report", "forecast", "--months", "12", "--json").json()
+    month = next(r for r in rows if r["month"] == renewal.strftime("%Y-%m") and r["currency"] == "EUR")
+    assert month["licenses_minor"] == (1200 + 50 + (300 if ahead(10)[:7] == month["month"] else 0)) * 100
+    assert month["cancellable_minor"] == 120000 and month["cancel_by"] == add_months(renewal, -1).isoformat()
+    late = next(r for r in rows if r["month"] == ahead(10)[:7] and r["currency"] == "EUR")
+    assert late["cancellable_minor"] == (120000 if late["month"] == month["month"] else 0)  # its cancel-by passed
+    table = office.ok("report", "forecast", "--months", "3").out
+    assert "cancel" in table.lower()
+    office.ok("report", "html", "--out", "d.html")
+    html = (office.home / "d.html").read_text()
+    assert f'<small class="cancel-by">cancel by {add_months(renewal, -1).isoformat()}</small>' in html
+    late_cancel_by = add_months(datetime.date.fromisoformat(ahead(10)), -2).isoformat()
+    assert f'<small class="cancel-by passed">cancel by {late_cancel_by}</small>' in html

@@ -22,6 +22,11 @@ public struct ContractTerms: Sendable, Equatable {
 
     public init() {}
 
+    /// The office's default lead times: `config renewals.notify` (default 30d,7d).
+    public static func configuredLeads(_ ledger: Ledger) throws -> [Duration] {
+        try (Config.get(ledger, "renewals.notify") ?? "30d,7d").split(separator: ",").compactMap { Duration.parse(String($0)) }
+    }
+
     /// The lead times as written: `90d,30d`.
     public static func leadsText(_ leads: [Duration]) -> String { leads.map(\.description).joined(separator: ",") }
 

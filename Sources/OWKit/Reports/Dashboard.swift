@@ -15,7 +15,7 @@ public enum Dashboard {
         let month = Month(today)
         let base = try BaseConverter.configured(session.ledger, today: today)
         let burnRows = try Burn.compute(db, from: month.adding(-11), to: month, by: .category, base: base)
-        let forecast = try Forecast.compute(db, from: month, months: 12)
+        let forecast = try Forecast.compute(db, from: month, months: 12, today: today)
         let renewals = try Licenses.renewals(db, within: Duration(count: 12, unit: .month), today: today)
         let findings = try Findings.list(db, includeClosed: false, kind: nil).filter { Scanner.shadowKinds.contains($0.kind) }
         var pending = Requests.Filter()
@@ -117,8 +117,13 @@ public enum Dashboard {
                 + (due.isEmpty
                     ? "<p class=\"empty\">—</p>"
                     : "<ul>"
-                        + due.map {
-                            "<li><span>\(Time.day($0.date).suffix(2))</span> \(esc($0.license.name)) <b>\(esc($0.license.cost.display))</b></li>"
+                        + due.map { r in
+                            // The cancel-by date is what to act on: shown beside the renewal, marked once passed.
+                            let cancelBy = r.license.terms?.cancelBy(r.date).map { day in
+                                " <small class=\"cancel-by\(day < Time.startOfDay(today) ? " passed" : "")\">cancel by \(Time.day(day))</small>"
+                            }
+                            return "<li><span>\(Time.day(r.date).suffix(2))</span> \(esc(r.license.name)) "
+                                + "<b>\(esc(r.license.cost.display))</b>\(cancelBy ?? "")</li>"
                         }.joined() + "</ul>") + "</div>"
         }
         body += "</div></section>\n"
@@ -327,6 +332,7 @@ public enum Dashboard {
         .legend{display:flex;flex-wrap:wrap;gap:12px;font-size:12px;color:var(--muted)}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
         .calendar{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:8px}.month{border:1px solid var(--line);border-radius:6px;padding:6px 8px}
         .month h4{margin:0 0 4px;font-size:13px}.month ul{margin:0;padding:0;list-style:none}.month li{font-size:12px}.month li span{color:var(--muted);margin-right:4px}
+        .cancel-by{display:block;color:var(--muted)}.cancel-by.passed{color:#b42318;font-weight:600}
         table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}th{font-size:12px;color:var(--muted)}.num{text-align:right;font-variant-numeric:tabular-nums}
         @media print{body{max-width:none;padding:0;font-size:11px}section{break-inside:avoid}.card{border-color:#ccc}}
         """

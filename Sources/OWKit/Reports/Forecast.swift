@@ -7,6 +7,10 @@ public struct ForecastRow: Sendable {
     public let unmanaged: Money  // the unmanaged run-rate of open findings
     public let total: Money  // both, summed with a check
     public let charges: Int  // how many contract charges fall in the month
+    /// Of `licenses`, what can still be avoided: renewals whose cancel-by date is today or later.
+    public let cancellable: Money
+    /// The first of those cancel-by dates: the next day to decide by.
+    public let cancelBy: Date?
 }
 
 /// A projection, not a percentage: every license's charges placed on the dates its period and
@@ -14,11 +18,14 @@ public struct ForecastRow: Sendable {
 /// the contract's price (a price change counts once adopted: `scan adopt` updates the
 /// contract), plus the monthly unmanaged run-rate.
 public enum Forecast {
-    public static func compute(_ db: Database, from: Month, months: Int) throws -> [ForecastRow] {
+    public static func compute(_ db: Database, from: Month, months: Int, today: Date) throws -> [ForecastRow] {
         guard (1...120).contains(months) else { throw OWError.usage("--months must be between 1 and 120") }
         let to = from.adding(months - 1)
         var licenses: [Month: [Currency: Int64]] = [:]
         var counts: [Month: [Currency: Int]] = [:]
+        var cancellable: [Month: [Currency: Int64]] = [:]
+        var cancelBy: [Month: [Currency: Date]] = [:]
+        let start = Time.startOfDay(today)
         for l in try Licenses.list(db) where l.period.isRecurring {
             let end = l.endsOn.flatMap(Time.parseDay)
             if l.anchor == nil {
@@ -33,6 +40,10 @@ public enum Forecast {
                 if let end, day > end { break }
                 try licenses[Month(day), default: [:]][l.currency, default: 0].addChecked(l.cost.minor)
                 counts[Month(day), default: [:]][l.currency, default: 0] += 1
+                if let last = l.terms?.cancelBy(day), last >= start {
+                    try cancellable[Month(day), default: [:]][l.currency, default: 0].addChecked(l.cost.minor)
+                    cancelBy[Month(day), default: [:]][l.currency] = min(last, cancelBy[Month(day)]?[l.currency] ?? last)
+                }
             }
         }
         let runRate = Dictionary(uniqueKeysWithValues: try Findings.unmanagedRunRate(db).map { ($0.currency, $0.minor) })
@@ -44,7 +55,8 @@ public enum Forecast {
                 guard contract != 0 || unmanaged != 0 else { return nil }
                 return ForecastRow(
                     month: month, licenses: Money(minor: contract, currency: c), unmanaged: Money(minor: unmanaged, currency: c),
-                    total: Money(minor: try Money.sum(contract, unmanaged), currency: c), charges: counts[month]?[c] ?? 0)
+                    total: Money(minor: try Money.sum(contract, unmanaged), currency: c), charges: counts[month]?[c] ?? 0,
+                    cancellable: Money(minor: cancellable[month]?[c] ?? 0, currency: c), cancelBy: cancelBy[month]?[c])
             }
         }
     }

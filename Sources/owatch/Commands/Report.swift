@@ -106,13 +106,17 @@ enum ReportCommand {
             .money("unmanaged", "charges matching no license or approved purchase") { $0.unmanaged },
             .money("total", "forecast: licenses plus unmanaged run-rate") { $0.total },
             Field("charges", "forecast: contract charges falling in the month") { .int(Int64($0.charges)) },
+            .money("cancellable", "of the contract charges, those whose cancel-by date is still ahead") { $0.cancellable },
+            Field("cancel_by", "the first of those cancel-by dates: the next day to decide by", kind: .date) {
+                .text($0.cancelBy.map(Time.day))
+            },
         ], converts: true)
 
     static func forecast(_ inv: Invocation) throws {
         let s = inv.session
         let months = try inv.integer("months", range: 1...120) ?? 12
         let from = try month(inv, "from") ?? Month(s.now)
-        let rows = try Forecast.compute(s.db, from: from, months: months)
+        let rows = try Forecast.compute(s.db, from: from, months: months, today: s.now)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         // Months to come convert at today's rate: the latest known.
         try inv.emit(rows, as: forecastShape, base: base, on: { base!.day(for: $0.month) })
@@ -617,10 +621,11 @@ let reportCommands: [Command] = [
         run: ReportCommand.summary),
     Command(
         noun: "report", verb: "calendar",
-        summary: "write an iCalendar file (RFC 5545): renewals, cancel-by dates, term ends, approved leave",
+        summary:
+            "write an iCalendar file (RFC 5545): renewals (repeating), cancel-by dates, term and trial ends, approved leave; an alarm per lead time",
         options: [
             Option("out", short: "o", value: "FILE", "where to write it, - for standard output (required)", file: .output),
-            Option("within", value: "DURATION", "how far ahead (default 1y)"),
+            Option("within", value: "DURATION", "events with a date this far ahead (default 1y); a renewal is one repeating event"),
         ],
         access: .roles([.admin, .employee]),
         examples: [
