@@ -66,6 +66,17 @@ step "$OW" license assign Slack zoe.lefevre -q
 step "$OW" usage import Slack slack-members.csv
 step "$OW" report reclaim
 
+echo; echo "== Contracts and budgets: cancel-by dates, decisions, a calendar feed"
+step "$OW" license edit Figma --notice 30d --lead 60d,14d -q
+step "$OW" license decide Figma renegotiate -m "ask for the nonprofit price"
+step "$OW" license list --columns name,renews_on,notice,cancel_by,decision
+step "$OW" budget set --org 1500/month -q
+step "$OW" budget set --dept engineering 300/month -q
+step "$OW" report budget --from 2026-11 --to 2027-01
+step "$OW" report calendar --out "$demo/office.ics"
+printf '\n\033[1m$ grep -E "^(SUMMARY|DTSTART|RRULE|TRIGGER)" office.ics | head -8\033[0m\n'
+grep -E "^(SUMMARY|DTSTART|RRULE|TRIGGER)" "$demo/office.ics" | head -8
+
 echo; echo "== Reports"
 step "$OW" report summary
 step "$OW" report burn --by vendor --from 2026-11 --to 2026-11 --format csv | head -8
