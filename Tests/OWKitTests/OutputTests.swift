@@ -23,6 +23,21 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(Exporter(format: .json).list([]), "[]\n")
     }
 
+    /// A row that leaves a field out (a shape's field whose value is nil) lines up by key in a
+    /// table instead of crashing on the column count (seen with an optional forecast column).
+    func testTableRowsWithFieldsLeftOutLineUpByKey() {
+        let rows = [
+            Record([("name", .text("a")), ("n", .int(1))]),
+            Record([("name", .text("b")), ("extra", .text("x")), ("n", .int(2))]),
+            Record([("n", .int(3))]),
+        ]
+        let table = Exporter(format: .table).list(rows).split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(table[0], "NAME  N")
+        XCTAssertEqual(table[1], "a     1")
+        XCTAssertEqual(table[2], "b     2")
+        XCTAssertEqual(table[3], "      3")
+    }
+
     /// A shape is the one declaration of a record type: its records, the header of an empty
     /// list, the base-currency columns and the manual's keys all come from its fields.
     func testShapeDeclaresRecordsColumnsAndDocs() throws {

@@ -164,7 +164,11 @@ public struct Exporter: Sendable {
         guard !keys.isEmpty else { return "" }
         var header = keys.map { $0.uppercased() }
         var numeric = keys.indices.map { i in records.first.map { i < $0.fields.count && Exporter.isNumeric($0.fields[i].value) } ?? false }
-        var rows = records.map { $0.fields.map { Exporter.tableCell($0.value) } }
+        // A row that leaves out a field (a Field whose value is nil) is read by key, not by position.
+        var rows = records.map { r in
+            r.fields.count == keys.count && zip(r.fields, keys).allSatisfy { $0.key == $1 }
+                ? r.fields.map { Exporter.tableCell($0.value) } : keys.map { k in r[k].map(Exporter.tableCell) ?? "" }
+        }
         // Each cell measured once: widths, cuts and padding all read these.
         var lengths = rows.map { $0.map(Exporter.length) }
         var widths = header.map(\.count)
