@@ -203,3 +203,25 @@ def test_hanging_hook_is_stopped_within_the_timeout(team):
     assert time.time() - start < 25
     assert "did not finish within 10 s" in r.err
     assert team.ok("request", "show", str(req["id"]), "--json").json()["status"] == "approved"
+
+
+def test_several_ids_are_decided_each_and_the_exit_is_the_first_refusal(team):
+    """One OWKit decision over several ids: every request that can be decided is (each in its own
+    transaction), each refusal is reported, the decided ones are printed, and the exit code is the
+    first refusal's (not 0, not the last one's)."""
+    a = new(team, "bob", "software", "Figma", "--cost", "15", "--period", "monthly", "--reason", "design")
+    b = new(team, "carol", "software", "Miro", "--cost", "8", "--period", "monthly", "--reason", "boards")
+    r = team.run("approve", str(a["id"]), "999", str(b["id"]), "abc", "--json")
+    assert r.rc == 64 and "abc" in r.err  # a malformed id is refused before anything is decided
+    assert [q["id"] for q in team.ok("approve", "--json").json()] == [a["id"], b["id"]]
+    r = team.run("approve", str(a["id"]), "999", str(b["id"]), "--json")
+    assert r.rc == 1 and "999" in r.err
+    assert [(d["id"], d["status"]) for d in r.json()] == [(a["id"], "approved"), (b["id"], "approved")]
+    # Again: both are decided already (exit 1, the first refusal), nothing printed as decided.
+    r = team.run("approve", str(b["id"]), str(a["id"]), "--json")
+    assert r.rc == 1 and r.json() == [] and f"#{b['id']}" in r.err
+    # A reject needs its reason before any id is looked at.
+    c = new(team, "bob", "software", "Notion", "--cost", "10", "--period", "monthly", "--reason", "notes")
+    r = team.run("approve", "--reject", str(c["id"]), "999")
+    assert r.rc == 64 and "reason" in r.err
+    assert team.ok("request", "show", str(c["id"]), "--json").json()["status"] == "pending"

@@ -121,6 +121,46 @@ public enum Approvals {
     /// Above config approval.second_above a request needs two different admins: the first
     /// approval records who gave it and the request waits as `awaiting_second`; the second
     /// provisions. A request over a budget this month needs `overBudget`, and its audit event says so.
+    /// What one `approve ID…` (or `--reject`) decided: each request in its own transaction, so one
+    /// refusal does not undo the others; the command fails with the first refusal's exit code.
+    public struct Batch: Sendable {
+        public var decided: [RequestOutcome] = []
+        public var refused: [(id: Int64, error: OWError)] = []
+        /// SPEC §5: 0 when every request was decided, else the first refusal's code.
+        public var exitCode: Int32 { refused.first?.error.exitCode ?? 0 }
+    }
+
+    public enum Decision: Sendable {
+        case approve(note: String?, force: Bool, noGrow: Bool, overBudget: Bool)
+        case reject(reason: String)
+    }
+
+    /// Decides several requests, in order; `each` sees every outcome as it is made (for messages).
+    public static func decide(
+        _ session: Session, _ ids: [Int64], _ decision: Decision, each: (Result<RequestOutcome, OWError>) -> Void = { _ in }
+    ) throws -> Batch {
+        if case .reject(let reason) = decision, reason.trimmed(.whitespacesAndNewlines).isEmpty {
+            throw OWError.usage("rejecting needs a reason: -m REASON")
+        }
+        var batch = Batch()
+        for id in ids {
+            do {
+                let outcome: RequestOutcome
+                switch decision {
+                case .approve(let note, let force, let noGrow, let overBudget):
+                    outcome = try approve(session, id, note: note, force: force, noGrow: noGrow, overBudget: overBudget)
+                case .reject(let reason): outcome = try reject(session, id, reason: reason)
+                }
+                batch.decided.append(outcome)
+                each(.success(outcome))
+            } catch let e as OWError {
+                batch.refused.append((id, e))
+                each(.failure(e))
+            }
+        }
+        return batch
+    }
+
     public static func approve(
         _ session: Session, _ id: Int64, note: String?, force: Bool = false, noGrow: Bool = false, overBudget: Bool = false
     ) throws -> RequestOutcome {

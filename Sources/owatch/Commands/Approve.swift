@@ -6,57 +6,47 @@ enum ApproveCommand {
         let s = inv.session
         if inv.arguments.isEmpty {
             guard !inv.flag("reject") else { throw OWError.usage("name the request(s) to reject: owatch approve --reject ID -m REASON") }
-            return queue(inv)
+            return try queue(inv)
         }
         let ids = try inv.arguments.map { try Invocation.id($0, of: "request") }
-        let note = inv.value("message")
-        if inv.flag("reject"), (note ?? "").trimmed(.whitespaces).isEmpty {
-            throw OWError.usage("rejecting needs a reason: -m REASON")
-        }
-        var firstError: OWError?
-        var decided: [Request] = []
-        // Each request is decided in its own transaction: one refusal does not undo the others.
-        for id in ids {
-            do {
-                let outcome =
-                    inv.flag("reject")
-                    ? try Approvals.reject(s, id, reason: note!)
-                    : try Approvals.approve(
-                        s, id, note: note, force: inv.flag("force"), noGrow: inv.flag("no-grow"), overBudget: inv.flag("over-budget"))
-                decided.append(outcome.request)
-                let r = outcome.request
-                if r.status == .awaitingSecond {
-                    inv.note("Approved #\(r.id) (\(r.summary)) first; it is above approval.second_above and waits for a second admin.")
-                }
-                for b in outcome.overBudget { inv.warn("#\(r.id) goes over budget: \(b.description).") }
-                if r.status != .awaitingSecond {
-                    inv.note(
-                        r.status == .approved
-                            ? "Approved #\(r.id) (\(r.summary))" + (r.license.map { "; \(r.requester) holds a seat of \($0)" } ?? "") + "."
-                            : "Rejected #\(r.id) (\(r.summary)).")
-                    RequestCommand.report(inv, outcome)
-                    if let seat = outcome.seat { inv.note("Cost: \(seat.description).") }
-                }
-            } catch let e as OWError {
-                inv.term.report(e)
-                firstError = firstError ?? e
+        let decision: Approvals.Decision =
+            inv.flag("reject")
+            ? .reject(reason: inv.value("message") ?? "")
+            : .approve(
+                note: inv.value("message"), force: inv.flag("force"), noGrow: inv.flag("no-grow"), overBudget: inv.flag("over-budget"))
+        let batch = try Approvals.decide(s, ids, decision) { result in
+            switch result {
+            case .success(let outcome): tell(inv, outcome)
+            case .failure(let e): inv.term.report(e)
             }
         }
-        inv.emitChanged(list: decided, as: RequestCommand.shape)
-        if let firstError { throw SilentExit(code: firstError.exitCode) }
+        inv.emitChanged(list: batch.decided.map(\.request), as: RequestCommand.shape)
+        if batch.exitCode != 0 { throw SilentExit(code: batch.exitCode) }
     }
 
-    static func queue(_ inv: Invocation) {
-        do {
-            let entries = try Approvals.queue(inv.session)
-            inv.emitUnlessEmptyTable(entries, as: queueShape)
-            if entries.isEmpty { inv.note("Nothing waits for approval.") }
-        } catch {
-            inv.warn("\(error)")
+    /// The messages for one decided request.
+    static func tell(_ inv: Invocation, _ outcome: RequestOutcome) {
+        let r = outcome.request
+        if r.status == .awaitingSecond {
+            inv.note("Approved #\(r.id) (\(r.summary)) first; it is above approval.second_above and waits for a second admin.")
         }
+        for b in outcome.overBudget { inv.warn("#\(r.id) goes over budget: \(b.description).") }
+        guard r.status != .awaitingSecond else { return }
+        inv.note(
+            r.status == .approved
+                ? "Approved #\(r.id) (\(r.summary))" + (r.license.map { "; \(r.requester) holds a seat of \($0)" } ?? "") + "."
+                : "Rejected #\(r.id) (\(r.summary)).")
+        RequestCommand.report(inv, outcome)
+        if let seat = outcome.seat { inv.note("Cost: \(seat.description).") }
+    }
+
+    /// The pending queue. A failure to read it is an error with its exit code, not a warning.
+    static func queue(_ inv: Invocation) throws {
+        let entries = try Approvals.queue(inv.session)
+        inv.emitUnlessEmptyTable(entries, as: queueShape)
+        if entries.isEmpty { inv.note("Nothing waits for approval.") }
     }
 }
-
 extension ApproveCommand {
     static let queueShape: Shape<Approvals.QueueEntry> = {
         let request = { (key: String) in RequestCommand.shape.field(key).pulledBack { (e: Approvals.QueueEntry) in e.request } }
