@@ -5,7 +5,7 @@ import FoundationEssentials
 struct StatementColumns {
     static let dateNames = [
         "date", "transaction date", "booking date", "posted", "posting date", "buchungstag", "buchung", "datum", "valuta",
-        "date d'opération", "fecha", "date opération", "boekdatum", "transaktionsdatum", "created date", "started date",
+        "date d'opération", "fecha", "date opération", "boekdatum", "transaktionsdatum", "created date", "started date", "created", "date processed",
     ]
     static let valueDateNames = [
         "value date", "valuta", "valutadatum", "wertstellung", "wertstellungsdatum", "date de valeur", "date valeur", "rentedatum",
@@ -25,7 +25,7 @@ struct StatementColumns {
     static let currencyNames = ["currency", "währung", "waehrung", "devise", "moneda", "ccy", "munt", "valuta (iso)"]
     static let accountNames = ["account", "konto", "auftragskonto", "rekening", "card", "card number", "kartennummer", "card member"]
     static let directionNames = ["af bij", "debit/credit", "dr/cr", "credit/debit indicator", "soll/haben", "s/h", "cdtdbtind"]
-    static let foreignWords = ["foreign", "original", "ursprünglich", "fremdwährung", "originalbetrag", "devise d'origine"]
+    static let foreignWords = ["foreign", "original", "local_", "ursprünglich", "fremdwährung", "originalbetrag", "devise d'origine"]
 
     var date: Int
     var valueDate: Int? = nil

@@ -25,7 +25,11 @@ enum StatementReader {
 
     /// Every row of a statement, whatever it paid.
     static func rows(_ text: String, map: String?, defaultCurrency: Currency, sourceKey: String) throws -> StatementFile {
-        try StatementCSV.read(text, map: StatementMap(map), defaultCurrency: defaultCurrency, sourceKey: sourceKey)
+        switch StatementXML.kind(text) {
+        case .ofx: return try StatementXML.ofx(text, defaultCurrency: defaultCurrency)
+        case .camt: return try StatementCAMT.read(text, defaultCurrency: defaultCurrency)
+        case nil: return try StatementCSV.read(text, map: StatementMap(map), defaultCurrency: defaultCurrency, sourceKey: sourceKey)
+        }
     }
 
     static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency, sourceKey: String) throws -> Contents {

@@ -91,6 +91,44 @@ enum ScanCommand {
         Field("forwarded_by", ChargeCommand.shape.field("forwarded_by").doc) { .text($0.receipt.forwardedBy) },
     ])
 
+    /// `scan inspect` of a statement: one row per line of the file, as the scan reads it.
+    struct InspectedRow {
+        let row: StatementRow
+        let vendor: Vendor?
+    }
+
+    static let statementRowShape = Shape<InspectedRow>(
+        [
+            Field("line", "inspect (statement): the line (for OFX and CAMT, the entry) it was read from", kind: .number) {
+                .int(Int64($0.row.line))
+            },
+            Field("date", "inspect (statement): the day it was booked, YYYY-MM-DD", kind: .date) { .text(Time.day($0.row.date)) },
+            Field("value_date", "inspect (statement): its value day, when the export gives one", kind: .date) {
+                .text($0.row.valueDate.map(Time.day))
+            },
+            Field("description", "inspect (statement): its description as the bank wrote it") { .text($0.row.description) },
+            Field("payee", "inspect (statement): the payee, when the export names one apart from the description") { .text($0.row.payee) },
+            .money("amount", "inspect (statement): the amount, spend positive and refunds or money in negative") { $0.row.amount },
+            .money("foreign_amount", "inspect (statement): the amount in the merchant's currency, when the bank converted it") {
+                $0.row.foreign
+            },
+            Field("foreign_currency", "inspect (statement): the merchant's currency, with foreign_amount") {
+                .text($0.row.foreign?.currency.code)
+            },
+            Field("account", "inspect (statement): the card or account, from its column or the preamble") { .text($0.row.account) },
+            Field("vendor", "inspect (statement): the catalog vendor it pays, or null") { .text($0.vendor?.name) },
+        ], table: ["line", "date", "description", "amount", "currency", "account", "vendor"], keep: ["date", "amount"],
+        dropFirst: ["account", "line"])
+
+    static func inspectStatement(_ inv: Invocation) throws {
+        let (file, rows) = try Scanner.inspectStatement(inv.session, path: inv.argument(0), map: inv.value("map"))
+        inv.emit(rows.map { InspectedRow(row: $0.0, vendor: $0.1) }, as: statementRowShape)
+        let account = file.account.map { ", account \($0)" } ?? ""
+        let period = file.period.map { ", period \($0)" } ?? ""
+        let skipped = file.skipped > 0 ? ", \(file.skipped) line(s) not read" : ""
+        inv.note("\(rows.count) row(s) read as \(file.format)\(account)\(period)\(skipped).")
+    }
+
     /// `owatch scan [PATH…]`: the cron job. Quiet unless something is new.
     static func run(_ inv: Invocation) throws {
         var o = ScanOptions()
@@ -203,6 +241,8 @@ enum ScanCommand {
 
     /// How owatch reads one message: headers, part tree, decoded texts and what it extracts.
     static func inspect(_ inv: Invocation) throws {
+        if Scanner.isStatementFile(inv.argument(0)) { return try inspectStatement(inv) }
+        if inv.value("map") != nil { throw OWError.usage("--map applies to statement files only") }
         let (message, receipt) = try Scanner.inspect(inv.session, path: inv.argument(0))
         var types: [String] = []
         var texts: [String] = []
@@ -299,8 +339,13 @@ let scanCommands: [Command] = [
         output: ScanCommand.findingShape.docs, run: ScanCommand.ignore),
     Command(
         noun: "scan", verb: "inspect",
-        summary: "show how owatch reads one email (or a PDF on its own): headers, parts, text and what it extracts",
-        arguments: [Argument(name: "FILE", file: .input)], access: .roles([.admin, .scanner]),
-        examples: ["owatch scan inspect receipt.eml", "owatch scan inspect receipt.eml --json | jq .texts"],
-        output: ScanCommand.inspectedShape.docs, run: ScanCommand.inspect),
+        summary: "show how owatch reads one email, PDF or statement: what it extracts, or every row of a statement",
+        arguments: [Argument(name: "FILE", file: .input)],
+        options: [Option("map", value: "KEYS", "statement columns and conventions, as scan --map takes them")],
+        access: .roles([.admin, .scanner]),
+        examples: [
+            "owatch scan inspect receipt.eml", "owatch scan inspect receipt.eml --json | jq .texts", "owatch scan inspect card.csv",
+            "owatch scan inspect dkb.csv --map date=Belegdatum",
+        ],
+        output: ScanCommand.inspectedShape.docs + ScanCommand.statementRowShape.docs, run: ScanCommand.inspect),
 ]
