@@ -32,6 +32,7 @@ enum StatementXML {
         var start: String? = nil
         var end: String? = nil
         var line = 0
+        var account: String? = nil  // the statement's own, in a file of several accounts
         try Markup.scan(text) { event in
             switch event {
             case .open(let name, _):
@@ -43,7 +44,9 @@ enum StatementXML {
                 if fields != nil { fields![tag] = fields![tag] ?? value }
                 switch tag {
                 case "CURDEF": currency = (try? Currency.parse(value)) ?? currency
-                case "ACCTID": out.account = out.account ?? value
+                case "ACCTID":
+                    out.account = out.account ?? value
+                    account = value
                 case "DTSTART": start = start ?? day(value).map(Time.day)
                 case "DTEND": end = end ?? day(value).map(Time.day)
                 default: break
@@ -64,7 +67,7 @@ enum StatementXML {
                 var row = StatementRow(
                     line: line, date: posted, description: f["MEMO"] ?? name, amount: Money(minor: -paid.minor, currency: paid.currency))
                 row.payee = f["MEMO"] == nil || name == f["MEMO"] ? nil : name
-                row.account = out.account
+                row.account = account
                 row.bankID = f["FITID"]
                 row.valueDate = f["DTAVAIL"].flatMap(day)
                 out.rows.append(row)

@@ -271,6 +271,8 @@ let scanNoun = Noun(
         But that block is only the forwarder's word: its charge keeps the forwarder's address (forwarded_by, in charge show), and a forwarded credit note or refund, or a forward over config scan.forward_review_above (default 500 in the base currency: config base_currency, else the ledger's; compared at the day's rate, and one with no rate waits too), moves no total: it waits as a review finding that holds the charge. scan adopt records it as a charge, matched as the scan would have; scan ignore drops it.
         A document with no sender (scan inspect invoice.pdf) names its own vendor by the billing domain it prints (a shared parent domain only with the vendor named), its date by its invoice-date label, and its currency by a label such as Währung: GBP when it has one.
         An amount's currency is the one written with it, else its line's, the document's or the sender's country's (billing@hetzner.de: EUR); when none says, it is the ledger's currency and the charge and its finding carry currency_assumed (scan inspect says why).
+        Card and bank statements are CSV (`,` `;` or tab; UTF-8 or Windows-1252), OFX/QFX (SGML v1 or XML v2) or ISO 20022 CAMT.053 XML, the last two recognised by their content whatever the file is called. A CSV's header is the first line that names a date column and an amount (or debit/credit) column: lines before it (card number, balance, period, as DKB, Sparkasse, ING and comdirect write them) are a preamble, whose IBAN or masked card number is kept as the lines' account and whose period is said by scan inspect. Columns are found by their names in English, German, French, Dutch and Spanish; --map names them when they are not: date, value_date, description, payee, amount, debit, credit, currency, foreign_amount, foreign_currency, account and direction take a column of the header, sign=spend-positive or sign=spend-negative says how a single amount column signs spend (else whichever sign most lines have), dateformat=DD.MM.YYYY how days are written (else YYYY-MM-DD, YYYYMMDD, DD.MM.YY(YY), 12-Dec-2019, and D/M/Y or M/D/Y told apart by the values). An unknown key is a usage error (exit 64), a column the header does not have bad data (exit 65).
+        scan inspect FILE on a statement lists every row as the scan reads it (date, description, payee, amount with spend positive and money in negative, currency, account, and the catalog vendor it pays, if any).
         Newsletters, trial reminders, failed payments and security notices are not charges.
         A message is recognised by its Message-ID (or content hash), so rescanning reads nothing twice; an mbox that grew is read from where the last scan ended.
         One scan runs at a time per ledger (a lock beside it); a second exits 75 unless --wait.
@@ -286,7 +288,11 @@ let scanCommands: [Command] = [
         noun: "scan", verb: nil, summary: "read receipts and statements; find charges, shadow IT, price changes and duplicates",
         arguments: [Argument(name: "PATH", optional: true, variadic: true, file: .inputTree)],
         options: [
-            Option("map", value: "COLUMNS", "statement columns, e.g. date=Booked,description=Payee,amount=Amount"),
+            Option(
+                "map", value: "KEYS",
+                "statement columns and conventions, KEY=VALUE pairs: date, value_date, description, payee, amount, debit, credit, currency, "
+                    + "foreign_amount, foreign_currency, account, direction (=COLUMN, named as its header says), "
+                    + "sign=spend-positive|spend-negative, dateformat=DD.MM.YYYY (DD, MM, YYYY or YY; e.g. MM/DD/YY, YYYYMMDD)"),
             Option("dry-run", "read and report, but write nothing"),
             Option("wait", "wait for a running scan instead of exiting 75"),
             Option(
@@ -305,7 +311,7 @@ let scanCommands: [Command] = [
     Command(
         noun: "scan", verb: "source", summary: "remember, list or forget the sources `owatch scan` reads",
         arguments: [Argument(name: "ACTION", choices: ["add", "list", "remove"]), Argument(name: "PATH", optional: true)],
-        options: [Option("map", value: "COLUMNS", "statement column mapping (with add)")],
+        options: [Option("map", value: "KEYS", "statement columns and conventions (with add), as scan --map takes them")],
         access: .roles(adminOnly),
         examples: ["owatch scan source add ~/Mail/receipts.mbox", "owatch scan source add ~/Maildir/billing", "owatch scan source list"],
         output: ScanCommand.sourceShape.docs, run: ScanCommand.source),
