@@ -19,13 +19,18 @@ enum Markup {
     static func scan(_ text: String, _ body: (Event) throws -> Void) throws {
         let bytes = Array(text.utf8)
         var i = 0
-        var depth = 0
+        // Open elements; an SGML leaf (`<TRNAMT>-6.60` with no end tag) closes at the next tag.
+        var open: [String] = []
+        var leaf = false
         while i < bytes.count {
             guard bytes[i] == UInt8(ascii: "<") else {
                 let start = i
                 while i < bytes.count, bytes[i] != UInt8(ascii: "<") { i += 1 }
                 let t = decode(bytes[start..<i]).trimmed(.whitespacesAndNewlines)
-                if !t.isEmpty { try body(.text(t)) }
+                if !t.isEmpty {
+                    try body(.text(t))
+                    leaf = !open.isEmpty
+                }
                 continue
             }
             if starts(bytes, i, "<![CDATA[") {
@@ -46,19 +51,23 @@ enum Markup {
             defer { i = end + 1 }
             if bytes[i + 1] == UInt8(ascii: "!") || bytes[i + 1] == UInt8(ascii: "?") { continue }
             if bytes[i + 1] == UInt8(ascii: "/") {
-                try body(.close(name: localName(bytes[(i + 2)..<end])))
-                depth = max(0, depth - 1)
+                let name = localName(bytes[(i + 2)..<end])
+                try body(.close(name: name))
+                if let at = open.lastIndex(of: name) { open.removeSubrange(at...) }
+                leaf = false
                 continue
             }
             let selfClosing = bytes[end - 1] == UInt8(ascii: "/")
             let (name, attributes) = tag(bytes[(i + 1)..<(selfClosing ? end - 1 : end)])
             guard !name.isEmpty else { continue }
-            depth += 1
-            guard depth <= maxDepth else { throw OWError.badData("elements nested more than \(maxDepth) deep") }
+            if leaf { open.removeLast() }
+            leaf = false
+            open.append(name)
+            guard open.count <= maxDepth else { throw OWError.badData("elements nested more than \(maxDepth) deep") }
             try body(.open(name: name, attributes: attributes))
             if selfClosing {
                 try body(.close(name: name))
-                depth -= 1
+                open.removeLast()
             }
         }
     }
