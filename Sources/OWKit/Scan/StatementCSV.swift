@@ -63,7 +63,8 @@ enum StatementCSV {
         case empty  // no amount, or zero: nothing paid
     }
 
-    static func row(_ rec: CSV.Record, _ cols: StatementColumns, _ signs: StatementSigns, defaultCurrency: Currency, sourceKey: String) throws
+    static func row(_ rec: CSV.Record, _ cols: StatementColumns, _ signs: StatementSigns, defaultCurrency: Currency, sourceKey: String)
+        throws
         -> Outcome
     {
         func field(_ i: Int?) -> String? {

@@ -5,7 +5,8 @@ import FoundationEssentials
 struct StatementColumns {
     static let dateNames = [
         "date", "transaction date", "booking date", "posted", "posting date", "buchungstag", "buchung", "datum", "valuta",
-        "date d'opération", "fecha", "date opération", "boekdatum", "transaktionsdatum", "created date", "started date", "created", "date processed",
+        "date d'opération", "fecha", "date opération", "boekdatum", "transaktionsdatum", "created date", "started date", "created",
+        "date processed",
     ]
     static let valueDateNames = [
         "value date", "valuta", "valutadatum", "wertstellung", "wertstellungsdatum", "date de valeur", "date valeur", "rentedatum",
@@ -23,7 +24,10 @@ struct StatementColumns {
     static let debitNames = ["debit", "soll", "débit", "withdrawal", "paid out", "money out", "ausgang", "belastung"]
     static let creditNames = ["credit", "haben", "crédit", "deposit", "paid in", "money in", "eingang", "gutschrift"]
     static let currencyNames = ["currency", "währung", "waehrung", "devise", "moneda", "ccy", "munt", "valuta (iso)"]
-    static let accountNames = ["account", "konto", "auftragskonto", "rekening", "card", "card number", "kartennummer", "card member", "kredietkaart", "kaartnummer", "rekeningnummer"]
+    static let accountNames = [
+        "account", "konto", "auftragskonto", "rekening", "card", "card number", "kartennummer", "card member", "kredietkaart",
+        "kaartnummer", "rekeningnummer",
+    ]
     static let directionNames = ["af bij", "debit/credit", "dr/cr", "credit/debit indicator", "soll/haben", "s/h", "cdtdbtind"]
     static let foreignWords = ["foreign", "original", "local_", "ursprünglich", "fremdwährung", "originalbetrag", "devise d'origine"]
 
@@ -56,7 +60,9 @@ struct StatementColumns {
         var finder = Finder(names: names, map: map)
         // Foreign-currency columns first, so `Amount (Foreign Currency)` is never the amount.
         for (i, n) in names.enumerated() where Self.foreignWords.contains(where: n.contains) {
-            if Self.amountNames.contains(where: n.contains) { finder.foreignAmount = finder.foreignAmount ?? i } else {
+            if Self.amountNames.contains(where: n.contains) {
+                finder.foreignAmount = finder.foreignAmount ?? i
+            } else {
                 finder.foreignCurrency = finder.foreignCurrency ?? i
             }
             finder.taken.insert(i)

@@ -28,7 +28,9 @@ struct StatementSigns {
             // Spend is whichever sign most lines have; lines that say they are refunds do not
             // vote: a statement of one refund is not one of positive spend.
             let values = records.compactMap { r -> String? in
-                guard r.fields.count > a, r.fields.count <= cols.description || !Self.isRefund(r.fields[cols.description]) else { return nil }
+                guard r.fields.count > a, r.fields.count <= cols.description || !Self.isRefund(r.fields[cols.description]) else {
+                    return nil
+                }
                 return r.fields[a].trimmed(.whitespaces)
             }
             spendIsNegative = values.filter { $0.hasPrefix("-") || $0.hasPrefix("(") }.count * 2 >= values.count

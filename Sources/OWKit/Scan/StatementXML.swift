@@ -139,10 +139,13 @@ enum StatementCAMT {
         let tx = "NtryDtls/TxDtls/"
         let party =
             debit
-            ? f[tx + "RltdPties/Cdtr/Nm"] ?? f[tx + "RltdPties/Cdtr/Pty/Nm"] : f[tx + "RltdPties/Dbtr/Nm"] ?? f[tx + "RltdPties/Dbtr/Pty/Nm"]
+            ? f[tx + "RltdPties/Cdtr/Nm"] ?? f[tx + "RltdPties/Cdtr/Pty/Nm"]
+            : f[tx + "RltdPties/Dbtr/Nm"] ?? f[tx + "RltdPties/Dbtr/Pty/Nm"]
         let remittance = f[tx + "RmtInf/Ustrd"] ?? f["AddtlNtryInf"] ?? f[tx + "AddtlTxInf"]
         guard let description = remittance ?? party else { return nil }
-        var row = StatementRow(line: line, date: date, description: description, amount: Money(minor: debit ? abs(paid.minor) : -abs(paid.minor), currency: paid.currency))
+        var row = StatementRow(
+            line: line, date: date, description: description,
+            amount: Money(minor: debit ? abs(paid.minor) : -abs(paid.minor), currency: paid.currency))
         row.payee = party == description ? nil : party
         row.valueDate = (f["ValDt/Dt"] ?? f["ValDt/DtTm"]).flatMap(StatementXML.day)
         row.account = account
