@@ -112,6 +112,7 @@ enum StatementCSV {
         r.valueDate = field(cols.valueDate).flatMap(signs.day)
         r.payee = field(cols.payee).flatMap { $0 == desc ? nil : $0 }
         r.account = field(cols.account)
+        r.keyText = field(cols.keyDescription)
         if let f = field(cols.foreignAmount).flatMap({ amount($0, foreignCurrency ?? currency) }), f.currency != spend.currency {
             r.foreign = Money(minor: spend.minor < 0 ? -abs(f.minor) : abs(f.minor), currency: f.currency)
         }

@@ -39,7 +39,7 @@ enum StatementReader {
         for row in file.rows {
             // Money in from a software vendor is a refund: a negative charge that burn nets.
             guard let vendor = vendor(of: row, index) else { continue }  // not software, or a processor naming no software
-            let base = "stmt:\(sourceKey):\(Time.day(row.date)):\(row.description):\(row.amount.minor)"
+            let base = "stmt:\(sourceKey):\(Time.day(row.date)):\(row.keyText ?? row.description):\(row.amount.minor)"
             let n = occurrences[base, default: 0]
             occurrences[base] = n + 1
             out.lines.append(
