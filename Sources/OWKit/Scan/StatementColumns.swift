@@ -18,9 +18,9 @@ struct StatementColumns {
     ]
     static let payeeNames = [
         "payee", "payee name", "beguenstigter/zahlungspflichtiger", "begünstigter/zahlungspflichtiger", "auftraggeber/empfänger",
-        "zahlungsempfänger*in", "zahlungsempfänger", "naam tegenpartij", "bénéficiaire", "merchant", "name", "naam",
+        "zahlungsempfänger*in", "zahlungsempfänger", "naam tegenpartij", "bénéficiaire", "merchant", "name", "naam", "nom",
     ]
-    static let amountNames = ["amount", "value", "betrag", "montant", "importe", "sum", "bedrag", "net", "gross"]
+    static let amountNames = ["amount", "value", "betrag", "montant", "importe", "sum", "bedrag", "gross", "brut", "net"]
     static let debitNames = ["debit", "soll", "débit", "withdrawal", "paid out", "money out", "ausgang", "belastung"]
     static let creditNames = ["credit", "haben", "crédit", "deposit", "paid in", "money in", "eingang", "gutschrift"]
     static let currencyNames = ["currency", "währung", "waehrung", "devise", "moneda", "ccy", "munt", "valuta (iso)"]
