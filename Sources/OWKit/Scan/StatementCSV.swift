@@ -97,7 +97,7 @@ enum StatementCSV {
         if let m = paid, field(cols.amount)?.hasPrefix("+") == true {
             spend = Money(minor: -abs(m.minor), currency: m.currency)  // `+ £1,100.00`: money in, whatever the convention
         } else if let m = paid {
-            spend = Money(minor: signs.spend(m.minor, direction: field(cols.direction), description: desc), currency: m.currency)
+            spend = Money(minor: signs.spend(m.minor, direction: field(cols.direction)), currency: m.currency)
         } else if let m = debit {
             spend = Money(minor: abs(m.minor), currency: m.currency)
         } else if let c = credit {
