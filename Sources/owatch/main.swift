@@ -76,10 +76,15 @@ func main() -> Int32 {
             }
         }
         let inv = Invocation(command: command, line: line, term: term, paths: paths, format: format, session: session)
+        let changesBefore = session?.db.totalChanges
         try command.run(inv)
         if let error = inv.deferredError { throw error }
         if let session {
             for warning in Housekeeping.renewalReminders(session) { inv.warn(warning) }
+            // A command that changed the ledger delivers what is due; a read-only one never waits on a receiver.
+            if session.db.totalChanges != changesBefore, command.noun != "notify" {
+                for warning in Delivery.afterWrite(session) { inv.warn(warning) }
+            }
         }
         return 0
     } catch let error as OWError {
