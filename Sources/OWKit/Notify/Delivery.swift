@@ -38,9 +38,10 @@ public struct DeliveryAttempt: Sendable {
 /// if a run dies after the receiver accepted and before the ledger recorded it, the item is sent
 /// again when its lease ends, with the same idempotency key for the receiver to drop it.
 public enum Delivery {
-    static let batch = 10
-    /// Long enough for a whole batch at the transports' timeouts.
-    static let lease: TimeInterval = Double(batch) * (Transport.timeout + 15) + 60
+    /// Items are claimed one at a time: a run killed mid-delivery holds only the one in flight.
+    static let batch = 1
+    /// Longer than one delivery can take (curl's and sendmail's timeouts), so a live run never loses its lease.
+    static let lease: TimeInterval = 120
 
     public static func deliver(_ session: Session, limit: Int = 1000) throws -> [DeliveryAttempt] {
         try Digest.queueWeekly(session)

@@ -22,7 +22,7 @@ struct NotifyMessage {
             if case .number(let v)? = p[key] { return v }
             return s(key)
         }
-        let request = "request #\(n("id")) (\(s("kind")), \(s("requester"))): \(s("summary"))"
+        let request = "request #\(n("id")) from \(s("requester")): \(s("summary"))"
         switch event {
         case "renewal":
             return (
@@ -37,7 +37,11 @@ struct NotifyMessage {
                     + "for \(n("cost")) \(s("currency")) \(s("period")). Decide: owatch license decide \(s("license")) keep|cancel|renegotiate"
             )
         case "finding": return ("New finding: \(s("vendor"))", "Finding #\(n("id")) (\(s("kind"))): \(s("summary"))")
-        case "request": return ("To approve: \(request)", "Waiting for approval: \(request). Approve with owatch approve \(n("id")).")
+        case "request":
+            return (
+                "To approve: \(request)",
+                "Waiting for approval: \(request). Reason: \(s("reason"))\nApprove with owatch approve \(n("id")) or reject with -m REASON."
+            )
         case "approval": return ("Approved: \(request)", "Approved by \(s("decided_by")): \(request).")
         case "rejection": return ("Rejected: \(request)", "Rejected by \(s("decided_by")): \(request). Reason: \(s("note"))")
         case "digest", "test": return (s("title"), s("text"))

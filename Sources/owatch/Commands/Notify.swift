@@ -108,6 +108,8 @@ enum NotifyCommand {
     }
 
     static func deliver(_ inv: Invocation) throws {
+        // Reminders whose day came (or passed while no run happened) are queued first, so this run sends them.
+        for warning in Housekeeping.renewalReminders(inv.session) { inv.warn(warning) }
         let attempts = try Delivery.deliver(inv.session)
         inv.emitUnlessEmptyTable(attempts, as: attemptShape)
         let count = { (o: DeliveryAttempt.Outcome) in attempts.filter { $0.outcome == o }.count }
@@ -136,6 +138,7 @@ extension ReportCommand {
         inv.emit(lines, as: digestShape)
         if lines.isEmpty { inv.note("Nothing needs attention this week.") }
         guard inv.flag("send") else { return }
+        for warning in Housekeeping.renewalReminders(s) { inv.warn(warning) }
         let queued = try Digest.queueWeekly(s, since: since)
         if queued == 0 { inv.note("This week's digest was already queued for every channel that takes it (or none does).") }
         let sent = try Delivery.deliver(s).filter { $0.item.event == "digest" }
@@ -153,7 +156,7 @@ let notifyNoun = Noun(
         Events are queued in the ledger's outbox in the same transaction as their cause, one item per event, subject, day, lead time and channel: renewal (a renewal's or term end's lead time reached), cancel-by (a cancel-by date's lead time reached), finding (a new scan finding), request (a request waiting for approval), approval, rejection and digest (the weekly digest, queued by the first notify deliver or report digest --send of each week).
         A reminder is queued by whichever run first sees its day, including days on which no run happened; changing a renewal date or the terms gives new keys, so reminders re-arm, and a reminder whose license renewed, moved, ended or was cancelled before it went out is marked stale and not sent.
         Delivery happens at the end of every command that changed the ledger (a failure there is a warning, never the command's exit status) and on owatch notify deliver, for cron. A run claims items in a transaction under a lease, sends them, and records the outcome; two runs never send one key, and a failing item is tried again with growing waits (config notify.retry, default 5/1d: 5 tries over a day) and then marked failed (notify log --failed; notify retry ID puts it back).
-        Guarantee: if owatch is killed after a receiver accepted an item and before the ledger recorded it, the item is sent again when its lease ends (about 10 minutes), with the same key, so delivery is at least once. Every message carries its key (Idempotency-Key and X-Owatch-Event headers, idempotency_key in webhook bodies, Message-ID and X-Owatch-Key in e-mail) so a receiver that remembers keys sees it exactly once; Slack, Teams and ntfy do not, and may show that one message twice.
+        Guarantee: if owatch is killed after a receiver accepted an item and before the ledger recorded it, the item is sent again when its lease ends (2 minutes later), with the same key, so delivery is at least once. Every message carries its key (Idempotency-Key and X-Owatch-Event headers, idempotency_key in webhook bodies, Message-ID and X-Owatch-Key in e-mail) so a receiver that remembers keys sees it exactly once; Slack, Teams and ntfy do not, and may show that one message twice.
         Bodies are JSON built by owatch's encoder: Slack {"text"}, Teams Workflows an Adaptive Card message, ntfy its JSON publish format (topic from the URL's last path segment), webhook {idempotency_key, event, subject, day, lead, title, text, data}. HTTP goes through the curl program (Debian package curl), with the URL and headers on its standard input, never its arguments, http and https only and no redirects; a 2xx status is success. E-mail goes to sendmail -t -i (config notify.sendmail, default /usr/sbin/sendmail).
         Webhook URLs are read from a file only its owner may read (--url-file, chmod 600) and kept in the ledger; owatch never prints one whole: notify list shows the scheme and host.
         The existing hooks (post-request, post-approve, license-renewing, …) run as before, beside the channels.
