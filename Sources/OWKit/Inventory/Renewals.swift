@@ -72,17 +72,18 @@ public enum Housekeeping {
                             "license.renewing", "license:\(license.name)",
                             .obj([("renews_on", .string(renews)), ("lead", .string(lead.description)), ("cancel_by", cancelBy)]))
                         let event: JSON = .obj([
-                                ("event", .string("license-renewing")), ("license", .string(license.name)),
-                                ("vendor", .string(license.vendor)), ("renews_on", .string(renews)), ("lead", .string(lead.description)),
-                                ("cancel_by", cancelBy), ("auto_renew", .bool(terms?.autoRenew ?? true)),
-                                ("cost", .number(license.cost.decimal)), ("cost_minor", .int(license.cost.minor)),
-                                ("currency", .string(license.currency.code)), ("period", .string(license.period.description)),
-                                ("owner", license.owner.map(JSON.string) ?? .null), ("license_id", .int(license.id)),
-                            ])
+                            ("event", .string("license-renewing")), ("license", .string(license.name)),
+                            ("vendor", .string(license.vendor)), ("renews_on", .string(renews)), ("lead", .string(lead.description)),
+                            ("cancel_by", cancelBy), ("auto_renew", .bool(terms?.autoRenew ?? true)),
+                            ("cost", .number(license.cost.decimal)), ("cost_minor", .int(license.cost.minor)),
+                            ("currency", .string(license.currency.code)), ("period", .string(license.period.description)),
+                            ("owner", license.owner.map(JSON.string) ?? .null), ("license_id", .int(license.id)),
+                        ])
                         fired.append(event)
                         // The outbox's copy, keyed by the day that matters: a moved date is a new key.
                         try Outbox.emit(
-                            session.db, now: session.now, event: target.cancelBy == nil ? .renewal : .cancelBy, subject: "license:\(license.id)",
+                            session.db, now: session.now, event: target.cancelBy == nil ? .renewal : .cancelBy,
+                            subject: "license:\(license.id)",
                             day: Time.day(target.due), lead: lead.description, payload: event)
                     }
                 }

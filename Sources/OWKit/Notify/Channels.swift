@@ -102,7 +102,10 @@ public enum NotifyChannels {
             let channel = try get(session.db, name)
             try session.audit(
                 "notify.add", "channel:\(name)",
-                .obj([("kind", .string(kind.rawValue)), ("target", .string(channel.masked)), ("events", .array(events.map { .string($0.rawValue) }))]))
+                .obj([
+                    ("kind", .string(kind.rawValue)), ("target", .string(channel.masked)),
+                    ("events", .array(events.map { .string($0.rawValue) })),
+                ]))
             return channel
         }
     }
@@ -121,9 +124,11 @@ public enum NotifyChannels {
     }
 
     static func validateName(_ name: String) throws {
-        let ok = !name.isEmpty && name.count <= 64 && name.utf8.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F || b == 0x2E
-        }
+        let ok =
+            !name.isEmpty && name.count <= 64
+            && name.utf8.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F || b == 0x2E
+            }
         guard ok else { throw OWError.usage("a channel name is 1–64 letters, digits, '.', '-' or '_'") }
     }
 

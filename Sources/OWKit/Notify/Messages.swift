@@ -54,7 +54,8 @@ struct NotifyMessage {
         switch kind {
         case .slack:
             // Slack reads &, < and > as markup (<!channel> pings everyone): its documented escapes.
-            let escaped = (title + "\n" + text).replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;")
+            let escaped = (title + "\n" + text).replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(
+                ">", with: "&gt;")
             return .obj([("text", .string(escaped))])
         case .teams:
             let card: JSON = .obj([
@@ -63,7 +64,9 @@ struct NotifyMessage {
                 (
                     "body",
                     .array([
-                        .obj([("type", .string("TextBlock")), ("text", .string(title)), ("weight", .string("Bolder")), ("wrap", .bool(true))]),
+                        .obj([
+                            ("type", .string("TextBlock")), ("text", .string(title)), ("weight", .string("Bolder")), ("wrap", .bool(true)),
+                        ]),
                         .obj([("type", .string("TextBlock")), ("text", .string(text)), ("wrap", .bool(true))]),
                     ])
                 ),
@@ -72,7 +75,11 @@ struct NotifyMessage {
                 ("type", .string("message")),
                 (
                     "attachments",
-                    .array([.obj([("contentType", .string("application/vnd.microsoft.card.adaptive")), ("contentUrl", .null), ("content", card)])])
+                    .array([
+                        .obj([
+                            ("contentType", .string("application/vnd.microsoft.card.adaptive")), ("contentUrl", .null), ("content", card),
+                        ])
+                    ])
                 ),
             ])
         case .ntfy:
@@ -99,7 +106,8 @@ struct NotifyMessage {
     /// A whole e-mail for `sendmail -t -i`: headers in ASCII (the subject as an RFC 2047 word),
     /// the text in base64, so no line of it can end the message or forge a header.
     func email(to: String) -> [UInt8] {
-        let subject = title.unicodeScalars.contains { $0.value < 0x20 || $0.value > 0x7E }
+        let subject =
+            title.unicodeScalars.contains { $0.value < 0x20 || $0.value > 0x7E }
             ? "=?UTF-8?B?" + Data(title.prefix(150).utf8).base64EncodedString() + "?=" : String(title.prefix(150))
         let body = Data((text + "\n").utf8).base64EncodedString(options: .lineLength76Characters)
         let headers = [

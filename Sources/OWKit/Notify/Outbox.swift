@@ -70,11 +70,14 @@ public enum Outbox {
     /// (a second run seeing the same day adds nothing). Call inside the cause's write.
     @discardableResult
     public static func emit(
-        _ db: Database, now: Date, event: NotifyEvent, subject: String, day: String, lead: String = "", payload: JSON
+        _ db: Database, now: Date, event: NotifyEvent, subject: String, day: String, lead: String = "",
+        payload: @autoclosure () throws -> JSON
     ) throws -> Int {
         let channels = try db.query("SELECT name, events FROM notify_channels").filter { row in
             try row.text(1).split(separator: ",").contains { $0 == event.rawValue }
         }
+        guard !channels.isEmpty else { return 0 }  // no channel wants it: the payload is not even built
+        let payload = try payload()
         var added = 0
         for row in channels {
             try db.run(
@@ -145,7 +148,9 @@ public enum Outbox {
     }
 
     /// Records what became of a claimed item, only while this run still holds its lease.
-    static func settle(_ db: Database, _ id: Int64, owner: String, status: OutboxItem.Status, nextAt: Date?, error: String?, http: Int?, now: Date)
+    static func settle(
+        _ db: Database, _ id: Int64, owner: String, status: OutboxItem.Status, nextAt: Date?, error: String?, http: Int?, now: Date
+    )
         throws
     {
         try db.write {

@@ -35,7 +35,8 @@ public enum Digest {
         }
         for d in try Licenses.undecided(db, within: ahead, today: today) {
             let detail = d.overdue ? "cancel-by date passed without a decision" : "no decision for the renewal on \(Time.day(d.date))"
-            out.append(DigestLine(section: .decision, subject: d.license.name, date: Time.day(d.cancelBy ?? d.date), detail: detail, amount: nil))
+            out.append(
+                DigestLine(section: .decision, subject: d.license.name, date: Time.day(d.cancelBy ?? d.date), detail: detail, amount: nil))
         }
         let from = Time.rfc3339(since.subtracted(from: today))
         for f in try Findings.list(db, includeClosed: false, kind: nil) where f.createdAt >= from {

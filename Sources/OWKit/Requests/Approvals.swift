@@ -187,7 +187,9 @@ public enum Approvals {
                     ("first_approved_by", r.firstApprovedBy.map(JSON.string) ?? .null),
                 ]))
             let approved = try Requests.find(session.db, id)!
-            try Outbox.emit(session.db, now: session.now, event: .approval, subject: "request:\(id)", day: Time.day(session.now), payload: approved.event)
+            try Outbox.emit(
+                session.db, now: session.now, event: .approval, subject: "request:\(id)", day: Time.day(session.now),
+                payload: approved.event)
             return approved
         }
         var outcome = RequestOutcome(request: decided, warnings: []).afterCommit(session)
@@ -225,7 +227,9 @@ public enum Approvals {
                 Time.rfc3339(session.now), me.id, reason, id)
             try session.audit("request.reject", "request:\(id)", .obj([("reason", .string(reason))]))
             let rejected = try Requests.find(session.db, id)!
-            try Outbox.emit(session.db, now: session.now, event: .rejection, subject: "request:\(id)", day: Time.day(session.now), payload: rejected.event)
+            try Outbox.emit(
+                session.db, now: session.now, event: .rejection, subject: "request:\(id)", day: Time.day(session.now),
+                payload: rejected.event)
             return rejected
         }
         return RequestOutcome(request: decided, warnings: []).afterCommit(session)

@@ -283,7 +283,8 @@ public enum Requests {
             let id = session.db.lastInsertRowID
             try session.audit("request.new", "request:\(id)", .obj([("kind", .string(kind)), ("summary", .string(summary))]))
             let request = try find(session.db, id)!
-            try Outbox.emit(session.db, now: session.now, event: .request, subject: "request:\(id)", day: Time.day(session.now), payload: request.event)
+            try Outbox.emit(
+                session.db, now: session.now, event: .request, subject: "request:\(id)", day: Time.day(session.now), payload: request.event)
             return request
         }
         let outcome = RequestOutcome(request: request, warnings: [])

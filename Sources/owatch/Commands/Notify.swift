@@ -63,12 +63,16 @@ enum NotifyCommand {
         guard let kind = ChannelKind(rawValue: inv.argument(0)) else {
             throw OWError.usage("unknown channel kind '\(SafeText.visible(String(inv.argument(0).prefix(20))))'")
         }
-        guard let events = inv.value("events") else { throw OWError.usage("say which events it gets: --events renewal,cancel-by,digest (or all)") }
+        guard let events = inv.value("events") else {
+            throw OWError.usage("say which events it gets: --events renewal,cancel-by,digest (or all)")
+        }
         let channel = try NotifyChannels.add(
             inv.session, kind: kind, name: inv.argument(1), urlFile: inv.value("url-file"), to: inv.value("to"),
             events: try NotifyEvent.parseList(events))
         inv.emitChanged(channel, as: channelShape)
-        inv.note("Added \(kind.rawValue) channel \(channel.name) (\(channel.masked)) for \(channel.events.map(\.rawValue).joined(separator: ", ")).")
+        inv.note(
+            "Added \(kind.rawValue) channel \(channel.name) (\(channel.masked)) for \(channel.events.map(\.rawValue).joined(separator: ", "))."
+        )
     }
 
     static func list(_ inv: Invocation) throws {
@@ -169,9 +173,10 @@ let notifyCommands: [Command] = [
         noun: "notify", verb: "add", summary: "add a channel: slack, teams, ntfy or webhook (--url-file) or email (--to)",
         arguments: [Argument(name: "KIND", choices: ChannelKind.allCases.map(\.rawValue)), Argument(name: "NAME")],
         options: [
-            Option("url-file", value: "FILE", "a file (mode 600) holding the webhook URL"),
+            Option("url-file", value: "FILE", "a file (mode 600) holding the webhook URL", file: .input),
             Option("to", value: "ADDRESS", "email: the address to send to"),
-            Option("events", value: "LIST", "the events it gets: " + NotifyEvent.allCases.map(\.rawValue).joined(separator: ",") + " or all"),
+            Option(
+                "events", value: "LIST", "the events it gets: " + NotifyEvent.allCases.map(\.rawValue).joined(separator: ",") + " or all"),
         ],
         access: .roles(adminOnly),
         examples: [
