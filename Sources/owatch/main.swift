@@ -80,9 +80,11 @@ func main() -> Int32 {
         try command.run(inv)
         if let error = inv.deferredError { throw error }
         if let session {
+            // Only the command's own changes count: the reminders below may write on any command.
+            let wrote = session.db.totalChanges != changesBefore
             for warning in Housekeeping.renewalReminders(session) { inv.warn(warning) }
             // A command that changed the ledger delivers what is due; a read-only one never waits on a receiver.
-            if session.db.totalChanges != changesBefore, command.noun != "notify" {
+            if wrote, command.noun != "notify" {
                 for warning in Delivery.afterWrite(session) { inv.warn(warning) }
             }
         }

@@ -384,3 +384,15 @@ def test_the_digest_lists_the_week_and_is_sent_once_a_week(office, receiver):
     # Next week's first delivery run queues and sends the next one.
     deliver(office, 7)
     assert len(r.posts) == 2 and len(set(r.keys())) == 2
+
+
+def test_a_read_only_command_queues_a_due_reminder_but_never_waits_on_a_receiver(office, receiver):
+    r = receiver()
+    channel(office, "webhook", "w", r.url(), events="renewal")
+    office.ok("config", "set", "renewals.notify", "30d")
+    office.ok("license", "add", "CRM", "--vendor", "zoom", "--seats", "1", "--cost", "100", "--period", "yearly",
+              "--renews", ahead(40))
+    at(office, 12, "license", "list")                           # sees the reminder's day: queues it only
+    assert r.posts == [] and [i["status"] for i in log(office)] == ["pending"]
+    assert [a["outcome"] for a in deliver(office, 12)] == ["delivered"]
+    assert len(r.posts) == 1
