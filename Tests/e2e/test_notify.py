@@ -384,6 +384,10 @@ def test_the_digest_lists_the_week_and_is_sent_once_a_week(office, receiver):
     # Next week's first delivery run queues and sends the next one.
     deliver(office, 7)
     assert len(r.posts) == 2 and len(set(r.keys())) == 2
+    # A write command's delivery never queues the week's digest: cron's (or --send) does.
+    at(office, 14, "charge", "add", "notion", "5.00", "--on", ahead(14))
+    assert len(r.posts) == 2
+    assert deliver(office, 14)[0]["event"] == "digest" and len(r.posts) == 3
 
 
 def test_a_read_only_command_queues_a_due_reminder_but_never_waits_on_a_receiver(office, receiver):
@@ -396,3 +400,24 @@ def test_a_read_only_command_queues_a_due_reminder_but_never_waits_on_a_receiver
     assert r.posts == [] and [i["status"] for i in log(office)] == ["pending"]
     assert [a["outcome"] for a in deliver(office, 12)] == ["delivered"]
     assert len(r.posts) == 1
+
+
+def test_curl_gets_the_url_and_headers_on_stdin_never_in_its_arguments(office):
+    """What `ps` shows of a delivery: a stand-in curl records its arguments and its standard input."""
+    bin_dir = office.home / "bin"
+    bin_dir.mkdir()
+    seen = office.home / "curl-seen"
+    fake = bin_dir / "curl"
+    fake.write_text(f'#!/bin/sh\necho "ARGV: $*" > "{seen}"\ncat >> "{seen}"\nprintf 200\n')
+    fake.chmod(0o755)
+    secret = "https://hooks.example.com/services/T1/B2/SECRET-T0KEN-xyz"
+    assert channel(office, "slack", "s", secret).rc == 0
+    env = {"PATH": f"{bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
+    t = office.run("notify", "test", "s", "--json", env=env)
+    assert t.rc == 0 and t.json()["http_status"] == 200, t
+    lines = seen.read_text().splitlines()
+    assert lines[0] == "ARGV: --config -"
+    assert f'url = "{secret}"' in lines and 'proto = "=http,https"' in lines
+    assert any(l.startswith('header = "Idempotency-Key: owatch-') for l in lines)
+    body_file = next(l for l in lines if l.startswith("data-binary"))
+    assert not os.path.exists(body_file.split('"@', 1)[1].rstrip('"'))     # the body's file is gone after

@@ -44,7 +44,6 @@ public enum Delivery {
     static let lease: TimeInterval = 120
 
     public static func deliver(_ session: Session, limit: Int = 1000) throws -> [DeliveryAttempt] {
-        try Digest.queueWeekly(session)
         let policy = try RetryPolicy.parse(try Config.get(session.ledger, "notify.retry") ?? "5/1d")
         let owner = "\(getpid())-\(UUID().uuidString.lowercased())"
         var done: [DeliveryAttempt] = []

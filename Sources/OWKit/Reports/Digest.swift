@@ -63,6 +63,9 @@ public enum Digest {
         return out
     }
 
+    /// Lines per section in the message (a chat message stays readable; the report has them all).
+    static let perSection = 10
+
     /// The digest as one message: a title and text grouped by section.
     public static func message(_ lines: [DigestLine], org: String, today: Date) -> JSON {
         var text: [String] = []
@@ -70,10 +73,11 @@ public enum Digest {
             let these = lines.filter { $0.section == section }
             guard !these.isEmpty else { continue }
             text.append("\(section.heading) (\(these.count)):")
-            for l in these {
+            for l in these.prefix(perSection) {
                 let amount = l.amount.map { " — \($0.display)" } ?? ""
                 text.append("• \(l.subject)\(l.date.map { " \($0)" } ?? ""): \(l.detail)\(amount)")
             }
+            if these.count > perSection { text.append("• … and \(these.count - perSection) more: owatch report digest") }
         }
         if text.isEmpty { text.append("Nothing needs attention this week.") }
         return .obj([
