@@ -254,7 +254,8 @@ def test_a_permanently_failing_endpoint_ends_failed_and_can_be_retried(office, r
     office.ok("config", "set", "notify.retry", "3/1d")
     office.ok("charge", "add", "notion", "12.00", "--on", TODAY.isoformat())    # try 1
     assert [a["outcome"] for a in deliver(office, 1)] == ["retrying"]          # try 2
-    assert [a["outcome"] for a in deliver(office, 2)] == ["failed"]            # try 3: no tries left
+    last = at(office, 2, "notify", "deliver", "-q")                            # try 3: no tries left
+    assert "failed for good: HTTP status 500" in last.err and "notify log --failed" in last.err
     assert deliver(office, 5) == []
     failed = log(office, "--failed")
     assert len(failed) == 1 and failed[0]["attempts"] == 3 and failed[0]["error"] == "HTTP status 500"
