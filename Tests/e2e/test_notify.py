@@ -422,3 +422,11 @@ def test_curl_gets_the_url_and_headers_on_stdin_never_in_its_arguments(office):
     assert any(l.startswith('header = "Idempotency-Key: owatch-') for l in lines)
     body_file = next(l for l in lines if l.startswith("data-binary"))
     assert not os.path.exists(body_file.split('"@', 1)[1].rstrip('"'))     # the body's file is gone after
+
+
+def test_a_channel_edited_behind_owatch_is_found_by_audit_verify(office, receiver):
+    r = receiver()
+    channel(office, "webhook", "w", r.url(), events="all")
+    office.ok("audit", "verify", "--state")
+    office.sql("UPDATE notify_channels SET target = 'https://attacker.example/collect'")
+    assert office.run("audit", "verify", "--state").rc == 65

@@ -120,7 +120,8 @@ enum NotifyCommand {
         inv.emitUnlessEmptyTable(attempts, as: attemptShape)
         // What cron should mail: an item given up on (stdout, the list, can go to /dev/null).
         for a in attempts where a.outcome == .failed {
-            inv.warn("notification #\(a.item.id) to \(a.item.channel) failed for good: \(a.error ?? "failed"); see `owatch notify log --failed`")
+            inv.warn(
+                "notification #\(a.item.id) to \(a.item.channel) failed for good: \(a.error ?? "failed"); see `owatch notify log --failed`")
         }
         let count = { (o: DeliveryAttempt.Outcome) in attempts.filter { $0.outcome == o }.count }
         if !attempts.isEmpty {
@@ -210,6 +211,7 @@ let notifyCommands: [Command] = [
         access: .roles(adminOnly), examples: ["owatch notify retry 12"], output: NotifyCommand.itemShape.docs, run: NotifyCommand.retry),
     Command(
         noun: "notify", verb: "deliver", summary: "send what is due (for cron; queues the weekly digest first)",
-        access: .roles([.admin, .scanner]), examples: ["owatch notify deliver", "owatch notify deliver -q >/dev/null   # from cron: stderr names items given up on"],
+        access: .roles([.admin, .scanner]),
+        examples: ["owatch notify deliver", "owatch notify deliver -q >/dev/null   # from cron: stderr names items given up on"],
         output: NotifyCommand.attemptShape.docs, run: NotifyCommand.deliver),
 ]
