@@ -430,3 +430,18 @@ def test_a_channel_edited_behind_owatch_is_found_by_audit_verify(office, receive
     office.ok("audit", "verify", "--state")
     office.sql("UPDATE notify_channels SET target = 'https://attacker.example/collect'")
     assert office.run("audit", "verify", "--state").rc == 65
+
+
+def test_doctor_checks_what_delivery_needs_and_what_failed(office, receiver):
+    assert "notifications" not in office.ok("doctor").out          # no channel: nothing to say
+    r = receiver(fail=-1)
+    channel(office, "webhook", "w", r.url(), events="finding")
+    office.ok("notify", "add", "email", "it", "--to", "it@example.com", "--events", "finding")
+    office.ok("config", "set", "notify.retry", "1/1h")
+    office.ok("config", "set", "notify.sendmail", "/nonexistent/sendmail")
+    office.ok("charge", "add", "notion", "12.00", "--on", TODAY.isoformat())   # both fail, no retry left
+    checks = [c for c in office.run("doctor", "--json").json() if c["check"] == "notifications"]
+    details = {c["detail"]: c["status"] for c in checks}
+    assert any(d.startswith("webhooks go through /") and s == "ok" for d, s in details.items())
+    assert details["no sendmail at /nonexistent/sendmail (config notify.sendmail)"] == "fail"
+    assert details["2 item(s) failed; see `owatch notify log --failed`"] == "warn"

@@ -125,3 +125,33 @@ public enum Delivery {
         return cancelBy != item.payload["cancel_by"]?.stringValue
     }
 }
+
+extension Delivery {
+    /// What `owatch doctor` says of notifications, when any channel is set up: the programs
+    /// delivery needs, items given up on, and items waiting so long that cron seems not to run.
+    static func doctorChecks(_ session: Session) throws -> [(ok: Bool, detail: String, warnOnly: Bool)] {
+        let channels = try NotifyChannels.list(session.db)
+        guard !channels.isEmpty else { return [] }
+        var out: [(ok: Bool, detail: String, warnOnly: Bool)] = []
+        if channels.contains(where: { $0.kind != .email }) {
+            let curl = Subprocess.find("curl")
+            out.append((curl != nil, curl.map { "webhooks go through \($0)" } ?? "curl is not installed (Debian package curl)", false))
+        }
+        if channels.contains(where: { $0.kind == .email }) {
+            let path = try Config.get(session.ledger, "notify.sendmail") ?? "/usr/sbin/sendmail"
+            let ok = FileManager.default.isExecutableFile(atPath: path)
+            out.append((ok, ok ? "e-mail goes through \(path)" : "no sendmail at \(path) (config notify.sendmail)", false))
+        }
+        let failed = try session.db.scalar("SELECT count(*) FROM outbox WHERE status = 'failed'")
+        out.append(
+            (failed == 0, failed == 0 ? "nothing failed for good" : "\(failed) item(s) failed; see `owatch notify log --failed`", true))
+        let day = Time.rfc3339(Duration(count: 1, unit: .day).subtracted(from: session.now))
+        let stuck = try session.db.scalar("SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 0 AND created_at < ?", day)
+        out.append(
+            (
+                stuck == 0,
+                stuck == 0 ? "no item waits untried" : "\(stuck) item(s) untried for over a day: is cron running notify deliver?", true
+            ))
+        return out
+    }
+}
