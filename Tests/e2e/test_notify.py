@@ -102,6 +102,15 @@ def deliver(o, days=0):
     return at(o, days, "notify", "deliver", "--json").json() if days else o.ok("notify", "deliver", "--json").json()
 
 
+def reminding(o, r, leads, name, renews, *terms, events="renewal,cancel-by"):
+    """A webhook channel for reminders, the lead times, and a yearly license renewing on `renews`."""
+    if r is not None:
+        channel(o, "webhook", "w", r.url(), events=events)
+    if leads:
+        o.ok("config", "set", "renewals.notify", leads)
+    o.ok("license", "add", name, "--vendor", "zoom", "--seats", "1", "--cost", "100", "--period", "yearly", "--renews", renews, *terms)
+
+
 def request(o, bob, name, reason="work"):
     return o.ok("request", "new", "software", name, "--reason", reason, "--json", token=bob).json()
 
@@ -313,10 +322,7 @@ def test_two_concurrent_delivery_runs_never_send_one_key_twice(office, receiver)
 
 def test_a_missed_week_of_cron_catches_up_each_reminder_once(office, receiver):
     r = receiver()
-    channel(office, "webhook", "w", r.url(), events="renewal,cancel-by")
-    office.ok("config", "set", "renewals.notify", "14d,7d")
-    office.ok("license", "add", "CRM", "--vendor", "zoom", "--seats", "1", "--cost", "100", "--period", "yearly",
-              "--renews", ahead(20))
+    reminding(office, r, "14d,7d", "CRM", ahead(20))
     assert deliver(office) == [] and r.posts == []            # the 14-day reminder is 6 days off
     # No cron from day 1 to day 15: the first run after sees both reminders' days passed.
     sent = deliver(office, 15)
@@ -331,11 +337,8 @@ def test_a_missed_week_of_cron_catches_up_each_reminder_once(office, receiver):
 
 def test_a_moved_renewal_rearms_and_a_renewed_license_does_not_send_the_stale_reminder(office, receiver):
     r = receiver(fail=1)
-    channel(office, "webhook", "w", r.url(), events="renewal,cancel-by")
-    office.ok("config", "set", "renewals.notify", "30d")
     # Queued by the add (the 30-day lead has passed) and tried at once: the receiver refuses it.
-    office.ok("license", "add", "CRM", "--vendor", "zoom", "--seats", "1", "--cost", "100", "--period", "yearly",
-              "--renews", ahead(20))
+    reminding(office, r, "30d", "CRM", ahead(20))
     pending = log(office)
     assert [(i["event"], i["day"], i["status"]) for i in pending] == [("renewal", ahead(20), "pending")]
     # Renewed before the retry: the pending reminder is for a date that no longer comes.
@@ -348,8 +351,7 @@ def test_a_moved_renewal_rearms_and_a_renewed_license_does_not_send_the_stale_re
     assert deliver(office, 2) == []
     assert [i["status"] for i in log(office)] == ["delivered", "stale"]
     # With a notice period the reminder is for the cancel-by date.
-    office.ok("license", "add", "HR", "--vendor", "zoom", "--seats", "1", "--cost", "100", "--period", "yearly",
-              "--renews", ahead(50), "--notice", "30d")
+    reminding(office, None, None, "HR", ahead(50), "--notice", "30d")
     assert r.bodies()[-1]["event"] == "cancel-by" and r.bodies()[-1]["day"] == ahead(20)
     assert r.bodies()[-1]["data"]["cancel_by"] == ahead(20)
 
@@ -393,10 +395,7 @@ def test_the_digest_lists_the_week_and_is_sent_once_a_week(office, receiver):
 
 def test_a_read_only_command_queues_a_due_reminder_but_never_waits_on_a_receiver(office, receiver):
     r = receiver()
-    channel(office, "webhook", "w", r.url(), events="renewal")
-    office.ok("config", "set", "renewals.notify", "30d")
-    office.ok("license", "add", "CRM", "--vendor", "zoom", "--seats", "1", "--cost", "100", "--period", "yearly",
-              "--renews", ahead(40))
+    reminding(office, r, "30d", "CRM", ahead(40), events="renewal")
     at(office, 12, "license", "list")                           # sees the reminder's day: queues it only
     assert r.posts == [] and [i["status"] for i in log(office)] == ["pending"]
     assert [a["outcome"] for a in deliver(office, 12)] == ["delivered"]
