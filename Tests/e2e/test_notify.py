@@ -375,13 +375,15 @@ def test_the_digest_lists_the_week_and_is_sent_once_a_week(office, receiver):
     assert "SECTION" in table and "Figma" in table
     # Findings older than --since are not new.
     assert not any(x["section"] == "finding" for x in at(office, 10, "report", "digest", "--since", "7d", "--json").json())
+    nowhere = office.run("report", "digest", "--send")
+    assert nowhere.rc == 1 and "no channel takes the digest" in nowhere.err
     channel(office, "slack", "s", r.url("/slack"), events="digest")
     office.ok("report", "digest", "--send")
     assert len(r.posts) == 1
     text = r.bodies()[0]["text"]
     assert "weekly digest" in text and "Renewals and cancel-by dates coming (1):" in text and "Requests waiting (1):" in text
     # The same week again, by hand or by cron: not sent twice.
-    office.ok("report", "digest", "--send")
+    assert "queued already" in office.ok("report", "digest", "--send").err
     deliver(office)
     assert len(r.posts) == 1
     # Next week's first delivery run queues and sends the next one.

@@ -149,9 +149,13 @@ extension ReportCommand {
         inv.emit(lines, as: digestShape)
         if lines.isEmpty { inv.note("Nothing needs attention this week.") }
         guard inv.flag("send") else { return }
+        guard try NotifyChannels.list(s.db).contains(where: { $0.wants(.digest) }) else {
+            throw OWError.refused("no channel takes the digest", hint: "owatch notify add slack NAME --url-file FILE --events digest")
+        }
         for warning in Housekeeping.renewalReminders(s) { inv.warn(warning) }
-        let queued = try Digest.queueWeekly(s, since: since)
-        if queued == 0 { inv.note("This week's digest was already queued for every channel that takes it (or none does).") }
+        if try Digest.queueWeekly(s, since: since) == 0 {
+            inv.note("This week's digest was queued already; a key is never sent twice.")
+        }
         let sent = try Delivery.deliver(s).filter { $0.item.event == "digest" }
         for a in sent where a.outcome != .delivered {
             inv.warn("digest to \(a.item.channel) \(a.outcome.rawValue): \(a.error ?? "")")
