@@ -84,6 +84,36 @@ step "$OW" report utilization
 step "$OW" report forecast --months 6
 step "$OW" report leave --year 2027
 
+echo; echo "== Notifications: a Slack webhook (here a local recorder), the outbox and the weekly digest"
+python3 - "$demo/recorder.port" "$demo/received.jsonl" <<'PY' &
+import http.server, sys
+class Recorder(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(sys.argv[2], "ab") as f:
+            f.write(body + b"\n")
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"ok")
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+open(sys.argv[1], "w").write(str(server.server_address[1]))
+server.serve_forever()
+PY
+recorder=$!
+trap 'kill $recorder 2>/dev/null || true' EXIT
+for _ in $(seq 50); do [ -s "$demo/recorder.port" ] && break; sleep 0.1; done
+(umask 077; echo "http://127.0.0.1:$(cat "$demo/recorder.port")/services/T0000/B0000/XXXXXXXX" > slack.url)
+step "$OW" notify add slack office --url-file slack.url --events request,approval,digest
+step "$OW" notify list
+step "$OW" --token bob.token request new software Miro --reason "workshops with the agency"
+step "$OW" approve 3 -m "for the workshops"
+step "$OW" report digest --send
+step "$OW" notify log
+echo; echo "What the Slack endpoint received (one JSON body a line):"
+cat "$demo/received.jsonl"
+
 echo; echo "== Keys and the audit chain"
 step "$OW" token jwk
 step "$OW" audit seal

@@ -130,11 +130,12 @@ enum Remote {
     }
 
     /// Commands whose value is a path the server would open later as itself (a scan source the
-    /// cron job reads, the folder hooks run from): settings of the host, not of a request.
+    /// cron job reads, the folder hooks run from, the sendmail notifications run): settings of the
+    /// host, not of a request.
     static func namesServerPath(_ command: Command, _ line: ParsedLine) -> Bool {
         switch command.path {
         case "scan source": return line.arguments.first == "add"
-        case "config set", "config unset": return line.arguments.first == "hooks.dir"
+        case "config set", "config unset": return ["hooks.dir", "notify.sendmail"].contains(line.arguments.first ?? "")
         default: return false
         }
     }

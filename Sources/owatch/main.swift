@@ -76,10 +76,17 @@ func main() -> Int32 {
             }
         }
         let inv = Invocation(command: command, line: line, term: term, paths: paths, format: format, session: session)
+        let changesBefore = session?.db.totalChanges
         try command.run(inv)
         if let error = inv.deferredError { throw error }
         if let session {
+            // Only the command's own changes count: the reminders below may write on any command.
+            let wrote = session.db.totalChanges != changesBefore
             for warning in Housekeeping.renewalReminders(session) { inv.warn(warning) }
+            // A command that changed the ledger delivers what is due; a read-only one never waits on a receiver.
+            if wrote, command.noun != "notify" {
+                for warning in Delivery.afterWrite(session) { inv.warn(warning) }
+            }
         }
         return 0
     } catch let error as OWError {

@@ -434,11 +434,13 @@ def test_the_readme_server_recipe_as_written(tmp_path):
 
 
 def test_a_request_cannot_name_a_path_the_server_would_open_later(server, tmp_path):
-    """A scan source and the hooks folder are paths the service account opens as itself later
-    (from cron, on the next approval): a request may not set them, even an admin's."""
+    """A scan source, the hooks folder and the sendmail notifications go to are paths the service
+    account opens or runs as itself later (from cron, on the next approval): a request may not set
+    them, even an admin's."""
     token = server.token.read_text()
     for args in (("scan", "source", "add", str(server.key)), ("config", "set", "hooks.dir", str(tmp_path)),
-                 ("config", "unset", "hooks.dir")):
+                 ("config", "unset", "hooks.dir"), ("config", "set", "notify.sendmail", "/bin/sh"),
+                 ("config", "unset", "notify.sendmail")):
         header = client_header(server, tmp_path, *args)
         header["token"] = token
         rc, frames = server.serve(request_bytes(header))

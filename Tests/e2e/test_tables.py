@@ -76,6 +76,10 @@ def big(tmp_path_factory):
     o.ok("budget", "set", "--org", "50000/month")
     o.ok("budget", "set", "--dept", "sales and business development", "1234567.89/month")
     o.ok("budget", "set", "--vendor", "slack", "5000 GBP/month")
+    url = o.home / "slack.url"
+    url.write_text("https://hooks.slack.example/services/T0000000/B0000000/XXXXXXXXXXXXXXXXXXXXXXXX\n")
+    url.chmod(0o600)
+    o.ok("notify", "add", "slack", "office-announcements-and-renewals", "--url-file", url, "--events", "digest")
     return o
 
 
@@ -94,9 +98,11 @@ TABLES = {
     "charge list": [[]],
     "rate list": [[], ["--all"]],
     "budget list": [[]],
+    "notify list": [[]],
     "report budget": [[], ["--from", ago(400)[:7]]],
     "report burn": [[], ["--by", "vendor"], ["--by", "dept"]],
     "report reclaim": [[]],
+    "report digest": [[], ["--since", "30d"]],
     "report renewals": [["--within", "400d"]],
     "report utilization": [[]],
     "report shadow": [[]],

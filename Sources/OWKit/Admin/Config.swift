@@ -79,6 +79,16 @@ public enum Config {
             name: "usage.inactive", summary: "how long a seat may go unused (per usage import) before it is inactive and reclaimable",
             defaultValue: "60d", normalize: { try duration($0, "usage.inactive").description }),
         ConfigKey(
+            name: "notify.retry", summary: "how often and over how long a failing notification is tried before it is failed: TRIES/SPAN",
+            defaultValue: "5/1d", normalize: { try RetryPolicy.parse($0).description }),
+        ConfigKey(
+            name: "notify.sendmail", summary: "the sendmail program e-mail notifications are handed to (as sendmail -t -i)",
+            defaultValue: "/usr/sbin/sendmail",
+            normalize: { v in
+                guard v.hasPrefix("/") else { throw OWError.usage("notify.sendmail must be an absolute path") }
+                return v
+            }),
+        ConfigKey(
             name: "base_currency", summary: "currency totals are converted to, with explicit rates", defaultValue: nil,
             normalize: { v in
                 let c = v.uppercased()

@@ -37,6 +37,7 @@ public enum Maintenance {
             add("token file", m & 0o077 == 0, "\(session.paths.token) mode \(String(cFormat: "%04o", Int(m)))")
         }
         for problem in Hooks.unsafe(session.ledger) { add("hooks", false, problem) }
+        for c in try Delivery.doctorChecks(session) { add("notifications", c.ok, c.detail, warnOnly: c.warnOnly) }
         if let served = ServedLedgers.check(environment: ProcessInfo.processInfo.environment) {
             add("server.conf", served.ok, served.detail)
         }

@@ -11,11 +11,14 @@ import FoundationEssentials
 /// owatch's own connection keeps it with TEMP triggers, which other connections neither see nor
 /// fire: a write made with another tool changes the tables but not the digest the next event
 /// records. Bookkeeping tables (what a scan has seen, the monthly aggregate `doctor` checks on
-/// its own, renewal reminders already sent, the events themselves) are not described.
+/// its own, renewal reminders already sent, the notification outbox, the events themselves) are not described.
 final class StateDigest: TransactionObserver {
     static let tables = [
         "config", "users", "issuers", "tokens", "revoked_tokens", "vendors", "licenses", "purchases", "seats",
         "requests", "expected_spend", "charges", "charge_sources", "findings", "rates", "usage", "budgets",
+        // Where notifications go: a webhook URL edited behind owatch would send them elsewhere.
+        // The outbox is bookkeeping (delivery changes it with no event of its own).
+        "notify_channels",
     ]
 
     /// The rows changed in the current transaction, folded in as they change.

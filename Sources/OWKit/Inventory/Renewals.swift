@@ -71,15 +71,13 @@ public enum Housekeeping {
                         try session.audit(
                             "license.renewing", "license:\(license.name)",
                             .obj([("renews_on", .string(renews)), ("lead", .string(lead.description)), ("cancel_by", cancelBy)]))
-                        fired.append(
-                            .obj([
-                                ("event", .string("license-renewing")), ("license", .string(license.name)),
-                                ("vendor", .string(license.vendor)), ("renews_on", .string(renews)), ("lead", .string(lead.description)),
-                                ("cancel_by", cancelBy), ("auto_renew", .bool(terms?.autoRenew ?? true)),
-                                ("cost", .number(license.cost.decimal)), ("cost_minor", .int(license.cost.minor)),
-                                ("currency", .string(license.currency.code)), ("period", .string(license.period.description)),
-                                ("owner", license.owner.map(JSON.string) ?? .null),
-                            ]))
+                        let event = reminder(license, renews: renews, lead: lead, cancelBy: cancelBy, autoRenew: terms?.autoRenew ?? true)
+                        fired.append(event)
+                        // The outbox's copy, keyed by the day that matters: a moved date is a new key.
+                        try Outbox.emit(
+                            session.db, now: session.now, event: target.cancelBy == nil ? .renewal : .cancelBy,
+                            subject: "license:\(license.id)",
+                            day: Time.day(target.due), lead: lead.description, payload: event)
                     }
                 }
                 try session.db.run(
@@ -90,5 +88,16 @@ public enum Housekeeping {
         } catch {
             return ["renewal reminders skipped: \((error as? OWError)?.message ?? "\(error)")"]
         }
+    }
+
+    /// The `license-renewing` hook's event, which the outbox carries too.
+    static func reminder(_ license: License, renews: String, lead: Duration, cancelBy: JSON, autoRenew: Bool) -> JSON {
+        .obj([
+            ("event", .string("license-renewing")), ("license", .string(license.name)), ("vendor", .string(license.vendor)),
+            ("renews_on", .string(renews)), ("lead", .string(lead.description)), ("cancel_by", cancelBy), ("auto_renew", .bool(autoRenew)),
+            ("cost", .number(license.cost.decimal)), ("cost_minor", .int(license.cost.minor)), ("currency", .string(license.currency.code)),
+            ("period", .string(license.period.description)), ("owner", license.owner.map(JSON.string) ?? .null),
+            ("license_id", .int(license.id)),
+        ])
     }
 }

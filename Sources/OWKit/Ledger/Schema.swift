@@ -589,6 +589,44 @@ enum Schema {
                 BEGIN DELETE FROM meta WHERE key = 'renewals.next_check'; END;
                 """)
         },
+        // 18: notifications (issue 34). Channels (Slack, Teams, ntfy, webhook, e-mail) and the
+        // outbox: one row per (event, subject, day, lead, channel), written in the transaction of
+        // its cause, so a key is queued once however many runs see it, and delivered under a lease.
+        // Self-contained and re-runnable: it creates only what is missing.
+        { db in
+            try db.execute(
+                """
+                CREATE TABLE IF NOT EXISTS notify_channels(
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    kind TEXT NOT NULL CHECK (kind IN ('slack','teams','ntfy','webhook','email')),
+                    target TEXT NOT NULL,                 -- the webhook URL (a secret) or the e-mail address
+                    events TEXT NOT NULL,                 -- comma-separated event names
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE IF NOT EXISTS outbox(
+                    id INTEGER PRIMARY KEY,
+                    event TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    lead TEXT NOT NULL DEFAULT '',
+                    channel TEXT NOT NULL COLLATE NOCASE,
+                    payload TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (status IN ('pending','delivering','delivered','failed','stale')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_at TEXT NOT NULL,                -- RFC 3339: not tried before then
+                    lease_owner TEXT,                     -- the delivering run's id while status = 'delivering'
+                    lease_until TEXT,
+                    last_error TEXT,
+                    http_status INTEGER,
+                    created_at TEXT NOT NULL,
+                    delivered_at TEXT,
+                    UNIQUE (event, subject, day, lead, channel)
+                );
+                CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_at);
+                """)
+        },
     ]
 
     static var currentVersion: Int { migrations.count }

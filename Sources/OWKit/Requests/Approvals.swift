@@ -226,7 +226,11 @@ public enum Approvals {
                     ("license_id", licenseID.map { JSON.int($0) } ?? .null), ("over_budget", overJSON),
                     ("first_approved_by", r.firstApprovedBy.map(JSON.string) ?? .null),
                 ]))
-            return try Requests.find(session.db, id)!
+            let approved = try Requests.find(session.db, id)!
+            try Outbox.emit(
+                session.db, now: session.now, event: .approval, subject: "request:\(id)", day: Time.day(session.now),
+                payload: approved.event)
+            return approved
         }
         var outcome = RequestOutcome(request: decided, warnings: []).afterCommit(session)
         outcome.seat = cost
@@ -262,7 +266,11 @@ public enum Approvals {
                 "UPDATE requests SET status = 'rejected', decided_at = ?, decided_by = ?, note = ? WHERE id = ? AND status = 'pending'",
                 Time.rfc3339(session.now), me.id, reason, id)
             try session.audit("request.reject", "request:\(id)", .obj([("reason", .string(reason))]))
-            return try Requests.find(session.db, id)!
+            let rejected = try Requests.find(session.db, id)!
+            try Outbox.emit(
+                session.db, now: session.now, event: .rejection, subject: "request:\(id)", day: Time.day(session.now),
+                payload: rejected.event)
+            return rejected
         }
         return RequestOutcome(request: decided, warnings: []).afterCommit(session)
     }

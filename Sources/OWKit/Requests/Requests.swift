@@ -282,7 +282,10 @@ public enum Requests {
                 leave?.0, leave?.1, leave?.2, leave?.3, Time.rfc3339(session.now))
             let id = session.db.lastInsertRowID
             try session.audit("request.new", "request:\(id)", .obj([("kind", .string(kind)), ("summary", .string(summary))]))
-            return try find(session.db, id)!
+            let request = try find(session.db, id)!
+            try Outbox.emit(
+                session.db, now: session.now, event: .request, subject: "request:\(id)", day: Time.day(session.now), payload: request.event)
+            return request
         }
         let outcome = RequestOutcome(request: request, warnings: [])
         return runHooks ? outcome.afterCommit(session) : outcome

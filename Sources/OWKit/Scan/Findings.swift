@@ -217,7 +217,11 @@ public enum Findings {
             """, kind, key, vendor?.id, vendor?.name ?? vendorName, licenseID, chargeID, amount?.minor, monthly?.minor,
             (amount ?? monthly)?.currency.code, summary,
             currencyAssumed, Time.rfc3339(now))
-        if db.changes == 1 { return db.lastInsertRowID }
+        if db.changes == 1 {
+            let id = db.lastInsertRowID
+            try Outbox.emit(db, now: now, event: .finding, subject: "finding:\(id)", day: Time.day(now), payload: try get(db, id).event)
+            return id
+        }
         if refresh {
             try db.run(
                 """

@@ -590,6 +590,17 @@ let reportCommands: [Command] = [
         access: .roles(adminOnly), examples: ["owatch report renewals --within 6m"], output: LicenseCommand.dueShape.docs,
         run: ReportCommand.renewals),
     Command(
+        noun: "report", verb: "digest",
+        summary:
+            "the week in one list: renewals and cancel-by dates in the next 30 days, decisions pending, new findings, requests waiting, reclaimable seats",
+        options: [
+            Option("since", value: "DURATION", "how far back findings count as new (default 7d)"),
+            Option("send", "also queue it as this week's digest for every channel that takes digest, and deliver it (once a week)"),
+        ],
+        access: .roles(adminOnly),
+        examples: ["owatch report digest", "owatch report digest --since 14d --json", "owatch report digest --send"],
+        output: ReportCommand.digestShape.docs, run: ReportCommand.digest),
+    Command(
         noun: "report", verb: "utilization", summary: "paid seats against held seats, and what the idle ones cost",
         access: .roles(adminOnly),
         examples: ["owatch report utilization", "owatch report utilization --json | jq '[.[].idle_monthly_minor] | add'"],
