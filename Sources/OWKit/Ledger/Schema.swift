@@ -589,7 +589,7 @@ enum Schema {
                 BEGIN DELETE FROM meta WHERE key = 'renewals.next_check'; END;
                 """)
         },
-        // 18: notifications (issue 34). Channels (Slack, Teams, ntfy, webhook, e-mail) and the
+        // 16: notifications (issue 34). Channels (Slack, Teams, ntfy, webhook, e-mail) and the
         // outbox: one row per (event, subject, day, lead, channel), written in the transaction of
         // its cause, so a key is queued once however many runs see it, and delivered under a lease.
         // Self-contained and re-runnable: it creates only what is missing.
