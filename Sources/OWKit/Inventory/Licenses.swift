@@ -201,6 +201,7 @@ public enum Licenses {
             var vendors = try Vendors.index(session.db)
             var users = try activeUsers(session.db)
             let id = try insert(session.db, [resolved], vendors: &vendors, users: &users, stamp: Stamp(session.now))[0].get()
+            if draft.usageBilled { try session.db.run("UPDATE licenses SET billing = 'usage' WHERE id = ?", id) }
             let license = try get(session.db, String(id))
             var audited = details(license, holders: draft.assigned)
             if let terms = license.terms, case .object(let members) = audited {
