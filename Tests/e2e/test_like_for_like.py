@@ -95,3 +95,73 @@ def test_a_phantom_seat_adopted_before_is_mended_by_the_migration(office):
     assert office.ok("report", "utilization", "--json").json()[0]["idle"] == 0
     shown = office.ok("license", "show", "Amazon Web Services", "--json").json()
     assert shown["billing"] == "usage" and shown["seats"] is None
+
+
+# Case 7: views that answer one question give one number (the reproduction: per-row rounding).
+def fractions_fixture(o):
+    (o.home / "r.csv").write_text("date,from,to,rate\n2026-11-02,EUR,USD,1.0921\n2026-11-02,EUR,GBP,0.8743\n")
+    o.ok("rate", "import", "r.csv")
+    o.ok("config", "set", "base_currency", "EUR")
+    # Yearly contracts: a month of each is a fraction of a cent, in two currencies and categories.
+    for name, vendor, cost, cur in [("Figma", "figma", "100.00", "USD"), ("Slack", "slack", "100.00", "USD"),
+                                    ("Miro", "miro", "70.00", "GBP"), ("Notion", "notion", "70.00", "GBP"),
+                                    ("Zoom", "zoom", "50.00", "EUR"), ("Canva", "canva", "50.00", "EUR")]:
+        o.ok("license", "add", name, "--vendor", vendor, "--seats", "unlimited", "--cost", cost, "--currency", cur, "--period", "yearly")
+    # Unmanaged spend in USD with two vendors: each run-rate converted alone rounds up.
+    card(o, [("2026-11-04", "DROPBOX SAN FRANCISCO", "-10.01", "USD"),
+             ("2026-11-05", "AIRTABLE.COM", "-10.01", "USD"),
+             ("2026-11-06", "LINEAR.APP", "-7.77", "GBP")])
+
+
+def footer(text, prefix):
+    line = next(ln for ln in text.splitlines() if ln.startswith(prefix))
+    return line[len(prefix):]
+
+
+def test_burn_and_its_by_views_agree_to_the_cent(office):
+    fractions_fixture(office)
+    args = ["report", "burn", "--from", "2026-12", "--to", "2026-12"]
+    prefix = "total 2026-12…2026-12 in EUR: "
+    totals = {by: footer(office.ok(*args, "--by", by).out, prefix) for by in ["month", "vendor", "category", "dept"]}
+    assert len(set(totals.values())) == 1, totals
+    # Per currency too: 8.33 + 8.33 USD by vendor, 16.67 USD in the month.
+    usd = {by: [ln for ln in office.ok(*args, "--by", by).out.splitlines() if ln.startswith("total 2026-12…2026-12: contracted 16.6")]
+           for by in ["month", "vendor"]}
+    assert usd["month"] == usd["vendor"] and "16.67 USD" in usd["month"][0], usd
+    # The summary's month and the dashboard say the same.
+    summary = office.ok("report", "summary", "--json").json()["base"]
+    assert f"contracted {summary['contracted_minor'] / 100:,.2f} EUR" in totals["month"], (summary, totals)
+
+
+def test_summary_unmanaged_run_rate_is_shadows_total(office):
+    fractions_fixture(office)
+    summary = office.ok("report", "summary", "--json").json()["base"]["unmanaged_monthly_minor"]
+    shadow = footer(office.ok("report", "shadow").out, "Unmanaged run-rate in EUR: ")
+    assert shadow == f"{summary / 100:,.2f} EUR a month", (summary, shadow)
+    assert f"{summary / 100:,.2f} EUR" in office.ok("report", "summary").out
+    forecast = office.ok("report", "forecast", "--months", "1").out
+    office.ok("report", "html", "--out", "d.html")
+    page = (office.home / "d.html").read_text()
+    burn = office.ok("report", "summary", "--json").json()["base"]
+    assert f"{burn['contracted_minor'] / 100:,.2f} EUR (all currencies)" in page
+    assert "next 1 months in EUR" in forecast
+
+
+# Case 8: a missing rate is the amount and day it leaves out.
+def test_a_missing_rate_names_the_amount_and_day_it_leaves_out(office):
+    office.ok("config", "set", "base_currency", "EUR")
+    # AED is not among the ECB's rates: with one from November on, the March charge has none;
+    # November's and December's do.
+    (office.home / "r.csv").write_text("date,from,to,rate\n2026-11-02,EUR,AED,4.0100\n")
+    office.ok("rate", "import", "r.csv")
+    card(office, [("2026-03-14", "DROPBOX SAN FRANCISCO", "-12.00", "AED"),
+                  ("2026-11-14", "DROPBOX SAN FRANCISCO", "-12.00", "AED"),
+                  ("2026-12-01", "DROPBOX SAN FRANCISCO", "-12.00", "AED")])
+    r = office.ok("report", "burn")
+    assert "leaves out 12.00 AED of 2026-03-14" in r.err and "AED amounts" not in r.err, r.err
+    assert "owatch rate set AED EUR" in r.err
+    # 2 × 12.00 / 4.01 = 5.985…: rounded once 5.99 (each month alone, 2.99 + 2.99).
+    assert "observed 5.99 EUR + 12.00 AED (no rate)" in r.out, r.out
+    office.ok("report", "html", "--out", "d.html")
+    page = (office.home / "d.html").read_text()
+    assert "Not included for want of an exchange rate: 12.00 AED of 2026-03-14" in page

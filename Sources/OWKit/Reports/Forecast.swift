@@ -7,6 +7,8 @@ public struct ForecastRow: Sendable {
     public let unmanaged: Money  // the unmanaged run-rate of open findings
     public let total: Money  // both, summed with a check
     public let charges: Int  // how many contract charges fall in the month
+    /// The total before rounding (monthly equivalents are fractions): totals add these and round once.
+    public let totalExact: Exact
 }
 
 /// A projection, not a percentage: every license's charges placed on the dates its period and
@@ -17,21 +19,21 @@ public enum Forecast {
     public static func compute(_ db: Database, from: Month, months: Int) throws -> [ForecastRow] {
         guard (1...120).contains(months) else { throw OWError.usage("--months must be between 1 and 120") }
         let to = from.adding(months - 1)
-        var licenses: [Month: [Currency: Int64]] = [:]
+        var licenses: [Month: [Currency: Exact]] = [:]
         var counts: [Month: [Currency: Int]] = [:]
         for l in try Licenses.list(db) where l.period.isRecurring {
             let end = l.endsOn.flatMap(Time.parseDay)
             if l.anchor == nil {
                 // No renewal date: the monthly equivalent, every month the contract runs.
                 for month in Month.range(from, min(to, end.map(Month.init) ?? to)) {
-                    try licenses[month, default: [:]][l.currency, default: 0].addChecked(
-                        (Rational(l.cost.minor, 1) * l.period.chargesPerMonth).rounded)
+                    // Exact: a month of several licenses is rounded once, as burn's contracted cost is.
+                    licenses[month, default: [:]][l.currency, default: .zero] += Exact(l.monthlyExact)
                 }
                 continue
             }
             for day in chargeDays(of: l, from: from, to: to) {
                 if let end, day > end { break }
-                try licenses[Month(day), default: [:]][l.currency, default: 0].addChecked(l.cost.minor)
+                licenses[Month(day), default: [:]][l.currency, default: .zero] += Exact(minor: l.cost.minor)
                 counts[Month(day), default: [:]][l.currency, default: 0] += 1
             }
         }
@@ -39,12 +41,14 @@ public enum Forecast {
         let currencies = Set(licenses.values.flatMap(\.keys)).union(runRate.keys).sorted { $0.code < $1.code }
         return try Month.range(from, to).flatMap { month in
             try currencies.compactMap { c -> ForecastRow? in
-                let contract = licenses[month]?[c] ?? 0
+                let contract = licenses[month]?[c] ?? .zero
                 let unmanaged = runRate[c] ?? 0
-                guard contract != 0 || unmanaged != 0 else { return nil }
+                guard contract.nano != 0 || unmanaged != 0 else { return nil }
+                let total = contract + Exact(minor: unmanaged)
+                _ = try Money.sum(contract.rounded, unmanaged)  // within what owatch adds up
                 return ForecastRow(
-                    month: month, licenses: Money(minor: contract, currency: c), unmanaged: Money(minor: unmanaged, currency: c),
-                    total: Money(minor: try Money.sum(contract, unmanaged), currency: c), charges: counts[month]?[c] ?? 0)
+                    month: month, licenses: Money(minor: contract.rounded, currency: c), unmanaged: Money(minor: unmanaged, currency: c),
+                    total: Money(minor: total.rounded, currency: c), charges: counts[month]?[c] ?? 0, totalExact: total)
             }
         }
     }

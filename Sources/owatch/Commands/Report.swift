@@ -45,9 +45,8 @@ enum ReportCommand {
             let totals = try Burn.baseTotals(rows, in: base.currency)
             var perMonth: [Month: BaseTotal] = [:]
             for r in rows {
-                let converted = r.inBase ?? [nil, nil, nil]
-                try perMonth[r.month, default: BaseTotal(base.currency)].add(converted[0], original: r.contracted)
-                try perMonth[r.month, default: BaseTotal(base.currency)].add(converted[2], original: r.unmanaged)
+                try r.add(0, to: &perMonth[r.month, default: BaseTotal(base.currency)])
+                try r.add(2, to: &perMonth[r.month, default: BaseTotal(base.currency)])
             }
             out +=
                 "\ntotal \(from)…\(to) in \(base.currency.code): contracted \(totals[0].display), observed \(totals[1].display), unmanaged \(totals[2].display)\n"
@@ -87,12 +86,15 @@ enum ReportCommand {
         ])
     }
 
-    /// Amounts of today in the base currency, summed; nil when none is set or all are in it already.
+    /// Amounts of today in the base currency, summed by the one rule; nil when none is set or all are in it already.
+    static func baseTotal(_ inv: Invocation, _ base: BaseConverter?, _ amounts: [Exact], _ currencies: [Currency]) throws -> BaseTotal? {
+        let kept = zip(amounts, currencies).filter { $0.0.nano != 0 }
+        guard let base, !kept.isEmpty, Set(kept.map(\.1)) != [base.currency] else { return nil }
+        return try InventoryReports.inBase(kept.map(\.0), currencies: kept.map(\.1), base: base, on: Time.day(inv.session.now))
+    }
+
     static func baseTotal(_ inv: Invocation, _ base: BaseConverter?, _ amounts: [Money]) throws -> BaseTotal? {
-        guard let base, Set(amounts.map(\.currency)) != [base.currency] else { return nil }
-        var total = BaseTotal(base.currency)
-        for m in amounts { try total.add(try base.convert(m, on: Time.day(inv.session.now))?.money, original: m) }
-        return total
+        try baseTotal(inv, base, amounts.map { Exact(minor: $0.minor) }, amounts.map(\.currency))
     }
 
     static func warnMissingRates(_ inv: Invocation, _ base: BaseConverter?) {
@@ -123,16 +125,15 @@ enum ReportCommand {
             var perMonth: [Month: BaseTotal] = [:]
             for r in rows {
                 try perMonth[r.month, default: BaseTotal(base.currency)].add(
-                    try base.convert(r.total, on: base.day(for: r.month))?.money, original: r.total)
+                    exact: try base.convertExact(r.totalExact, from: r.total.currency, on: base.day(for: r.month))?.0, original: r.totalExact,
+                    in: r.total.currency)
             }
             let all = Month.range(from, from.adding(months - 1))
             var sum = BaseTotal(base.currency)
             for m in all {
                 for (code, minor) in perMonth[m]?.apart ?? [:] { try sum.add(nil, original: Money(minor: minor, currency: code)) }
             }
-            try sum.add(
-                Money(minor: try all.checkedSum { perMonth[$0]?.minor ?? 0 }, currency: base.currency),
-                original: Money(minor: 0, currency: base.currency))
+            for m in all { try sum.add(exact: perMonth[m]?.exact ?? .zero, original: .zero, in: base.currency) }
             let values = all.map { perMonth[$0]?.minor ?? 0 }
             out += "\nnext \(months) months in \(base.currency.code): \(sum.display)  \(charts.sparkline(values))\n"
             out += charts.bars(zip(all, values).map { ($0.description, $1, Money(minor: $1, currency: base.currency).display) })
@@ -141,8 +142,8 @@ enum ReportCommand {
         for currency in Set(rows.map(\.total.currency)).sorted(by: { $0.code < $1.code }) {
             let mine = rows.filter { $0.total.currency == currency }
             let all = Month.range(from, from.adding(months - 1)).map { m in mine.first { $0.month == m }?.total.minor ?? 0 }
-            out +=
-                "\n\(currency.code) next \(months) months: \(Money(minor: try all.checkedSum { $0 }, currency: currency).display)  \(charts.sparkline(all))\n"
+            let whole = Money(minor: mine.reduce(Exact.zero) { $0 + $1.totalExact }.rounded, currency: currency)
+            out += "\n\(currency.code) next \(months) months: \(whole.display)  \(charts.sparkline(all))\n"
             out += charts.bars(mine.map { ($0.month.description, $0.total.minor, $0.total.display) })
         }
         inv.underTable(out)
@@ -173,7 +174,7 @@ enum ReportCommand {
         try inv.footer {
             let saving = try InventoryReports.possibleSaving(rows).filter { $0.minor > 0 }
             guard !saving.isEmpty else { return "No idle seats." }
-            let inBase = try baseTotal(inv, base, saving).map { " (\($0.display) a month)" } ?? ""
+            let inBase = try baseTotal(inv, base, rows.map(\.idleExact), rows.map(\.license.currency)).map { " (\($0.display) a month)" } ?? ""
             return "Possible saving: " + saving.map { $0.display + " a month" }.joined(separator: ", ") + inBase
         }
         warnMissingRates(inv, base)
@@ -198,7 +199,7 @@ enum ReportCommand {
         defer { warnMissingRates(inv, base) }
         guard let charts = inv.charts, !rows.isEmpty else { return }
         var out = ""
-        if let total = try baseTotal(inv, base, rows.map(\.monthly)) {
+        if let total = try baseTotal(inv, base, rows.map { Exact(minor: $0.monthly.minor) }, rows.map(\.monthly.currency)) {
             out += "\nUnmanaged run-rate in \(total.currency.code): \(total.display) a month\n"
         }
         for currency in Set(rows.map(\.monthly.currency)).sorted(by: { $0.code < $1.code }) {
