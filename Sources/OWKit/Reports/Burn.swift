@@ -50,6 +50,8 @@ public enum Burn {
         var contracted = Exact.zero
         var observed: Int64 = 0
         var unmanaged: Int64 = 0
+        /// Charges were seen (a charge and its refund net to zero here, but not always in the base currency).
+        var charged = false
     }
 
     /// Spend from `from` to `to` (months, inclusive). Observed and unmanaged spend come from the
@@ -75,9 +77,10 @@ public enum Burn {
             )
             try sums[key, default: Sums()].observed.addChecked(row.integer("observed"))
             try sums[key, default: Sums()].unmanaged.addChecked(row.integer("unmanaged"))
+            sums[key, default: Sums()].charged = true
         }
         var rows: [BurnRow] = sums.compactMap { key, s in
-            guard s.contracted.nano != 0 || s.observed != 0 || s.unmanaged != 0 else { return nil }
+            guard s.contracted.nano != 0 || s.charged else { return nil }
             return BurnRow(
                 month: key.month, group: key.group, contracted: Money(minor: s.contracted.rounded, currency: key.currency),
                 observed: Money(minor: s.observed, currency: key.currency), unmanaged: Money(minor: s.unmanaged, currency: key.currency),
