@@ -85,6 +85,8 @@ def test_usage_billed_licenses_by_hand(office):
     office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "3", "--cost", "24")
     assert office.ok("license", "show", "Slack", "--json").json()["billing"] == "seats"
     assert "--usage-billed" in office.ok("license", "add", "--help").out
+    vendors = {v["name"]: v["billing"] for v in office.ok("vendor", "list", "--json").json()}
+    assert vendors["Amazon Web Services"] == vendors["OpenAI"] == vendors["Mailgun"] == "usage" and vendors["Slack"] == "seats"
 
 
 def test_a_phantom_seat_adopted_before_is_mended_by_the_migration(office):

@@ -204,7 +204,8 @@ public final class BaseConverter {
         let bound = Int128(Money.maxMinor) * 1000 * Exact.perMinor
         guard let c = amount.converted(at: rate, exponents: (from.exponent, currency.exponent)), c.nano.magnitude <= bound.magnitude else {
             throw OWError.badData(
-                "\(Money(minor: amount.rounded, currency: from).display) at the \(from.code)→\(currency.code) rate of \(rateDay) is too large to convert")
+                "\(Money(minor: amount.rounded, currency: from).display) at the \(from.code)→\(currency.code) rate of \(rateDay) is too large to convert"
+            )
         }
         return (c, rateDay)
     }

@@ -57,7 +57,8 @@ public struct Summary: Sendable {
                 try InventoryReports.inBase(
                     utilization.map(\.idleExact), currencies: utilization.map(\.license.currency), base: base, on: Time.day(today)),
                 try InventoryReports.inBase(
-                    shadow.map { Exact(minor: $0.monthly.minor) }, currencies: shadow.map(\.monthly.currency), base: base, on: Time.day(today))
+                    shadow.map { Exact(minor: $0.monthly.minor) }, currencies: shadow.map(\.monthly.currency), base: base,
+                    on: Time.day(today))
             )
         }
         return summary

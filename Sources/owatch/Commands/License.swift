@@ -529,7 +529,8 @@ let licenseCommands: [Command] = [
             Option("cost", value: "AMOUNT", "price per period for the whole pack, e.g. 120.00, €99, 1.234,56 EUR (required)"),
             Option(
                 "usage-billed",
-                "billed by usage (a cloud or API account): no seats, never counted idle or reclaimable; the cost is the expected monthly bill"),
+                "billed by usage (a cloud or API account): no seats, never counted idle or reclaimable; the cost is the expected monthly bill"
+            ),
             Option("per-seat", "the cost is per seat (the pack costs cost × seats)"),
             Option("period", value: "PERIOD", "monthly, quarterly, yearly, weekly, one-off, or a term like 24m or 3y (default monthly)"),
             Option("currency", value: "CODE", "ISO 4217 currency (default: the ledger's)"),

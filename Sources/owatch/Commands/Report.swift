@@ -125,7 +125,8 @@ enum ReportCommand {
             var perMonth: [Month: BaseTotal] = [:]
             for r in rows {
                 try perMonth[r.month, default: BaseTotal(base.currency)].add(
-                    exact: try base.convertExact(r.totalExact, from: r.total.currency, on: base.day(for: r.month))?.0, original: r.totalExact,
+                    exact: try base.convertExact(r.totalExact, from: r.total.currency, on: base.day(for: r.month))?.0,
+                    original: r.totalExact,
                     in: r.total.currency)
             }
             let all = Month.range(from, from.adding(months - 1))
@@ -174,7 +175,8 @@ enum ReportCommand {
         try inv.footer {
             let saving = try InventoryReports.possibleSaving(rows).filter { $0.minor > 0 }
             guard !saving.isEmpty else { return "No idle seats." }
-            let inBase = try baseTotal(inv, base, rows.map(\.idleExact), rows.map(\.license.currency)).map { " (\($0.display) a month)" } ?? ""
+            let inBase =
+                try baseTotal(inv, base, rows.map(\.idleExact), rows.map(\.license.currency)).map { " (\($0.display) a month)" } ?? ""
             return "Possible saving: " + saving.map { $0.display + " a month" }.joined(separator: ", ") + inBase
         }
         warnMissingRates(inv, base)
@@ -539,7 +541,8 @@ let reportNoun = Noun(
         The forecast places each license's charges on its renewal dates (a yearly renewal is a spike in its month; licenses without a renewal date count their monthly equivalent), stops them when a cancelled contract ends, uses each contract's price (a price change counts once scan adopt has made it the contract's), and adds the monthly run-rate of open unmanaged findings.
         With config base_currency set (see owatch-rate(1)), burn, forecast, utilization, shadow, the summary and the dashboard add one total in that currency beside the per-currency figures: charges at the rate of their day, contract costs at the rate of the month reported (its last day, or today for this month and months to come); JSON and CSV rows gain X_base and X_base_minor for each amount X (base and base_minor when a row has one), base_currency and rate_date.
         report calendar writes an iCalendar file (RFC 5545) that calendar programs import or subscribe to: one all-day event per renewal within --within (default 1y), per cancel-by date, per term end or end of a cancelled contract, and per approved leave; employees get their own leave only. UIDs are stable (renewal-ID-DATE@LEDGER and so on) and DTSTAMP is the time of the ledger's last change, so an unchanged ledger gives a byte-identical file on the same day. Text is escaped and lines are folded at 75 octets.
-        An amount with no rate is never dropped or summed silently: it is shown apart (+ 30.00 GBP (no rate)) with a warning naming the rate to add.
+        Every figure follows one rounding rule, so views that answer the same question give the same number to the cent: each amount (a day's charges of one vendor, a month of one contract, one finding's run-rate, one license's idle seats) is converted at its own rate exactly, to a billionth of a minor unit, the amounts are added, and each figure shown is rounded once, half to even. burn's totals are the same with any --by; the summary's month is burn's; its unmanaged run-rate is shadow's total and its idle seats utilization's; a month of licenses with no renewal date is the same in the forecast as in burn; the dashboard shows the summary's figures. A row's own figures are rounded too, so the rows of a table need not add up to its total by a cent.
+        An amount with no rate is never dropped or summed silently: it is shown apart (+ 30.00 GBP (no rate)) with a warning naming the amount and day it leaves out (12.00 USD of 2026-03-14) and the rate to add; the dashboard names the same amounts and days, never a whole currency. A license billed by usage (license add --usage-billed, or adopted from a usage-billed vendor) has no seats: it is never idle in utilization, the summary or the dashboard, nor reclaimable.
         The dashboard draws every currency's chart, however many.
         report leave counts approved leave with the days it was approved for; when config leave.holidays changes, pending requests are counted again, and would_change lists the approved ones the new holidays would change.
         report reclaim calls a held seat inactive only when it has been held for at least config usage.inactive (default 60d; --inactive overrides it) and its holder's usage, imported within that time, shows no use inside it: a new hire's seat is not unused yet, and usage imported longer ago says nothing of the days since, so a license whose last usage import is that old is named with its age (a warning; stale_usage in the summary) and none of its seats is called inactive on it.
