@@ -68,6 +68,8 @@ def test_adopting_a_usage_billed_vendor_makes_no_seat(office):
     summary = office.ok("report", "summary", "--json").json()
     assert summary["idle_seats"] == 0 and summary["idle_monthly"] == [] and summary["base"]["idle_monthly_minor"] == 0, summary
     assert office.ok("report", "reclaim", "--json").json() == []
+    by_dept = office.ok("report", "burn", "--by", "dept", "--json").json()
+    assert {r["dept"] for r in by_dept if r["contracted_minor"]} == {"(not per person)"}, by_dept
     office.ok("report", "html", "--out", "d.html")
     page = (office.home / "d.html").read_text()
     assert "Amazon Web Services" not in page.split("Seats to reclaim")[1].split("</section>")[0]

@@ -172,7 +172,10 @@ public enum Burn {
             case .user, .dept:
                 let names = l.holders
                 let divisor = l.seats ?? Int64(names.count)
-                if divisor == 0 {
+                if l.usageBilled {
+                    // Billed by usage: no seats, so nobody's share and no idle seat either.
+                    shares = [(notPerPerson, Rational(1, 1))]
+                } else if divisor == 0 {
                     shares = [(idleSeats, Rational(1, 1))]
                 } else {
                     var byGroup: [String: Int64] = [:]
