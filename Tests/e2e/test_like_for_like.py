@@ -83,6 +83,12 @@ def test_usage_billed_licenses_by_hand(office):
     assert office.ok("license", "show", "OpenAI API").out.count("usage") >= 1
     bad = office.run("license", "add", "Twilio", "--vendor", "twilio", "--cost", "10", "--seats", "3", "--usage-billed")
     assert bad.rc == 64 and "no seats" in bad.err, bad
+    # An export imports back billed by usage, in every format.
+    exports = {fmt: office.ok("license", "list", "--format", fmt).out for fmt in ["csv", "json", "jsonl"]}
+    for fmt, text in exports.items():
+        (office.home / f"l.{fmt}").write_text(text.replace("OpenAI API", f"OpenAI {fmt}"))
+        office.ok("license", "import", f"l.{fmt}")
+        assert office.ok("license", "show", f"OpenAI {fmt}", "--json").json()["billing"] == "usage"
     # A seat license stays one: billing is "seats".
     office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "3", "--cost", "24")
     assert office.ok("license", "show", "Slack", "--json").json()["billing"] == "seats"
