@@ -283,7 +283,8 @@ struct Matcher {
             let gap = try session.db.one(
                 """
                 SELECT CAST(julianday(?1) - julianday(charged_on) AS INTEGER) AS gap FROM charges
-                WHERE vendor_id = ?2 AND currency = ?3 AND amount_minor BETWEEN ?4 - ?5 AND ?4 + ?5 AND charged_on < ?1 AND refund_of IS NULL
+                WHERE vendor_id = ?2 AND amount_minor BETWEEN ?4 - ?5 AND ?4 + ?5 AND currency = ?3
+                  AND charged_on < ?1 AND charged_on >= date(?1, '-400 days') AND refund_of IS NULL
                 ORDER BY charged_on DESC LIMIT 1
                 """, day, c.vendor.id, c.amount.currency.code, c.amount.minor, slack)?.integer("gap")
         else { return nil }
