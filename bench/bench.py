@@ -394,6 +394,36 @@ def bench_pdf(runs):
         return mean
 
 
+PY_CSV = "import csv, sys\nfor p in sys.argv[1:]:\n    rows = list(csv.reader(open(p, newline='', encoding='utf-8')))\n"
+
+
+def bench_statement(runs, lines=100_000, new=1_000):
+    """Issue 31: a generated card statement of `lines` lines scanned by owatch, then its
+    overlapping re-export (the same lines plus `new` more) scanned again, each against Python's
+    csv module reading the same file in the same run. The re-export's time is whatever main does
+    with lines already known (read again, or added only when new)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env, ledger = office(tmp, 0)
+        first = Path(tmp) / "statement-2026-11-30.csv"
+        again = Path(tmp) / "statement-2026-12-07.csv"
+        gen.statement(lines, first)
+        gen.statement(lines, again, extra=new)
+        reset = restorer(ledger)
+        py = lambda p: ([sys.executable, "-c", PY_CSV, str(p)], None)  # noqa: E731
+        ours, theirs = timed_turns([([BIN, "scan", str(first), "-q"], None), py(first)], env, runs, setup=reset)
+        r1 = report(f"scan of a {lines:,}-line card statement", ours, theirs, "Python csv reading it", 20.0)
+        reset()
+        subprocess.run([BIN, "scan", str(first), "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
+        scanned = restorer(ledger)
+        ours, theirs = timed_turns([([BIN, "scan", str(again), "-q"], None), py(again)], env, runs, setup=scanned)
+        r2 = report(f"scan of its overlapping re-export ({lines:,} lines known, {new:,} new)", ours, theirs, "Python csv reading it", 5.0)
+        scanned()
+        subprocess.run([BIN, "scan", str(again), "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
+        count = subprocess.run(["sqlite3", str(ledger), "SELECT count(*) FROM charges"], capture_output=True, text=True).stdout.strip()
+        print(f"  charges in the ledger after both: {count} (lines: {lines + new:,} distinct)")
+        return r1, r2
+
+
 def bench_documents():
     """Field accuracy on the real documents of Tests/corpus/documents.tsv (53 invoices, 16
     look-alikes; the table and its reader are the e2e test's): vendor, amount+currency, date and
@@ -458,11 +488,13 @@ if __name__ == "__main__":
     if not Path(BIN).exists():
         sys.exit(f"no binary at {BIN}: run `make bench`")
     runs = int(os.environ.get("BENCH_RUNS", "9"))
-    which = sys.argv[1:] or ["licenses", "scan", "reports", "people", "pdf", "documents", "remote"]
+    which = sys.argv[1:] or ["licenses", "scan", "statement", "reports", "people", "pdf", "documents", "remote"]
     if "licenses" in which:
         bench_licenses(runs)
     if "scan" in which:
         bench_scan(runs, int(os.environ.get("BENCH_MESSAGES", "50000")))
+    if "statement" in which:
+        bench_statement(runs, int(os.environ.get("BENCH_STATEMENT_LINES", "100000")))
     if "reports" in which:
         bench_reports(runs, int(os.environ.get("BENCH_CHARGES", "1000000")))
     if "people" in which:

@@ -91,6 +91,28 @@ def charges(n, path, vendors=60):
         f.write("COMMIT;\n")
 
 
+# Card-statement descriptions: catalog vendors (some behind processors) and the everyday rest.
+STATEMENT_PAYEES = ["SLACK T0123 DUBLIN", "ZOOM.US 888-799-9666", "FIGMA INC SAN FRANCISCO", "AWS EMEA aws.amazon.com",
+                    "ATLASSIAN SYDNEY", "NOTION LABS INC SAN FRANCISCO", "DROPBOX SAN FRANCISCO", "GITHUB INC",
+                    "REWE MARKT BERLIN", "DB BAHN FERNVERKEHR", "UBER TRIP HELP.UBER.COM", "HOTEL ADLON KEMPINSKI",
+                    "SHELL TANKSTELLE 0412", "AMAZON MKTPLACE PMTS", "LIEFERANDO.DE", "PAYPAL *QUILLPAD"]
+
+
+def statement(n, path, extra=0):
+    """A card statement CSV of `n` lines over 2024-2026 (the same lines for the same n), plus
+    `extra` new lines after them: the overlapping re-export a bank gives a week later."""
+    rng = random.Random(31)
+    with open(path, "w") as f:
+        f.write("Date,Description,Amount,Currency\n")
+        for i in range(n + extra):
+            if i == n:
+                rng = random.Random(32)  # the re-export's new lines
+            day = f"{2024 + rng.randrange(3)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            cents = rng.randint(100, 50_000)
+            cur = "USD" if rng.random() < 0.2 else "EUR"
+            f.write(f"{day},{rng.choice(STATEMENT_PAYEES)} {i % 97},-{cents // 100}.{cents % 100:02d},{cur}\n")
+
+
 if __name__ == "__main__":
     kind, n = sys.argv[1], int(sys.argv[2])
     if kind == "licenses":

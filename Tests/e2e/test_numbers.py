@@ -192,7 +192,8 @@ def test_base_currency_in_the_summary_and_dashboard(office):
     assert "in EUR:" in text
     office.ok("report", "html", "--out", "d.html")
     page = (office.home / "d.html").read_text()
-    assert "All currencies in EUR" in page and "Not included for want of an exchange rate: GBP" in page
+    # Issue 31: what a missing rate leaves out is an amount and its day, never a whole currency.
+    assert "All currencies in EUR" in page and "Not included for want of an exchange rate: 30.00 GBP of 20" in page
     # Every currency has its chart, however many.
     for i, cur in enumerate(["CHF", "SEK", "NOK", "DKK", "PLN"]):
         office.ok("license", "add", f"L{i}", "--vendor", "zoom", "--seats", "1", "--cost", "5", "--currency", cur)

@@ -91,7 +91,9 @@ HAND_OBSERVED = {                       # (month, currency): observed
 HAND_UNMANAGED = {("2026-10", "USD"): 1599, ("2026-11", "USD"): 1599 + 2100 + 4800}
 HAND_BASE = {                           # month: observed in EUR
     "2026-10": 2625 + 54000 + 1454 + 1818,          # 15.99/1.10 = 14.536 → 14.54; 20/1.10 = 18.18
-    "2026-11": 0 + 3200 + 1454 + 1818 + 1944 + 2222 + 2222,   # Zoom, Notion at 1.10; GitHub 21/1.08 = 19.44; Airtable 24/1.08 = 22.22
+    # Zoom, Notion at 1.10; GitHub 21/1.08 = 19.444; Airtable 24/1.08 = 22.222 twice. Issue 31's one rounding rule: the USD
+    # row adds them exactly and rounds once, 96.6077 → 96.61 (rounded charge by charge they made 96.60).
+    "2026-11": 0 + 3200 + 9661,
 }
 
 

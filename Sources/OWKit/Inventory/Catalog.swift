@@ -28,6 +28,17 @@ enum Catalog {
         }
     }
 
+    /// Vendors that bill by usage (cloud, API, messaging, metered monitoring), by catalog name:
+    /// a license adopted from one has no seats and is never idle or reclaimable (issue 31).
+    static let usageBilled: Set<String> = [
+        "amazon web services", "google cloud", "microsoft azure", "openai", "anthropic", "twilio", "cloudflare", "digitalocean",
+        "heroku", "vercel", "netlify", "stripe", "sendgrid", "mailgun", "datadog", "fastly", "linode", "hetzner", "ovhcloud",
+        "scaleway", "fly.io", "vonage", "snowflake", "mongodb atlas", "redis cloud", "elastic cloud", "algolia", "backblaze",
+    ]
+
+    /// Whether the vendor named is billed by usage.
+    static func isUsageBilled(_ vendor: String) -> Bool { usageBilled.contains(vendor.lowercased()) }
+
     static let table = """
         Slack | slack.com | slack technologies | communication
         Zoom | zoom.us, zoom.com | zoom video | communication
@@ -82,6 +93,7 @@ enum Catalog {
         Help Scout | helpscout.com, helpscout.net | | support
         Mailchimp | mailchimp.com, intuit.com | intuit mailchimp | marketing
         SendGrid | sendgrid.com | twilio sendgrid | marketing
+        Mailgun | mailgun.com, mailgun.net | sinch mailgun | marketing
         Brevo | brevo.com, sendinblue.com | sendinblue | marketing
         Hootsuite | hootsuite.com | | marketing
         Buffer | buffer.com | | marketing

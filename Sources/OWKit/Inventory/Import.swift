@@ -66,6 +66,8 @@ public enum LicenseImport {
         case id, free, costMinor, monthly, monthlyMinor
         // Contract terms (issue 34); cancel_by and decision are derived and read past.
         case notice, sendBy, autoRenew, termEnd, minimumTerm, termStart, then, leads, cancelBy, decision
+        // Seats or usage (issue 31).
+        case billing
         static let terms: [Column] = [.notice, .sendBy, .autoRenew, .termEnd, .minimumTerm, .termStart, .then, .leads]
         static let required: [Column] = [.name, .vendor, .seats, .cost]
         /// The header's name for it: `renews_on`, `per_seat` …
@@ -226,6 +228,13 @@ public enum LicenseImport {
             case "true", "yes", "1": d.perSeat = true
             case "false", "no", "0": d.perSeat = false
             default: throw OWError.badData("per_seat must be true or false")
+            }
+        }
+        if let billing = value(.billing) {
+            switch billing.lowercased() {
+            case "usage": d.billedByUsage(true)
+            case "seats": break
+            default: throw OWError.badData("billing must be seats or usage")
             }
         }
         d.assigned = (value(.assigned) ?? "").split(separator: ";").map { CSV.trim(String($0)) }.filter { !$0.isEmpty }

@@ -41,6 +41,8 @@ public struct License: Sendable {
     public let createdAt: String
     /// Contract terms (notice, renewal mode, term end, minimum term, lead times), if any were set.
     public let terms: ContractTerms?
+    /// Billed by usage (a cloud or API account): no seats, never idle or reclaimable.
+    public let usageBilled: Bool
 
     public var isUnlimited: Bool { seats == nil }
     public var freeSeats: Int64? { seats.map { max(0, $0 - assigned) } }
@@ -120,6 +122,7 @@ public struct License: Sendable {
         notes = try row.optionalText(C.notes)
         createdAt = try row.text(C.createdAt)
         terms = try ContractTerms.read(row, at: C.notice.rawValue, present: try row.optionalInteger(C.hasTerms) != nil)
+        usageBilled = try row.optionalText(C.billing) == "usage"
         self.lines = lines
         self.holders = holders
         // Any unlimited line makes the license unlimited (so does having no line at all).
@@ -140,7 +143,7 @@ public struct License: Sendable {
     static let selectSQL = """
         SELECT l.id, l.name, v.name AS vendor, l.plan, COALESCE(l.category, v.category) AS category, u.name AS owner,
                l.period, l.currency, l.per_seat, l.renews_on, l.status, l.ends_on, l.notes, l.created_at,
-               t.license_id, t.notice, t.send_by, t.auto_renew, t.term_end, t.minimum_term, t.term_start, t.then_period, t.leads
+               t.license_id, t.notice, t.send_by, t.auto_renew, t.term_end, t.minimum_term, t.term_start, t.then_period, t.leads, l.billing
         FROM licenses l
         JOIN vendors v ON v.id = l.vendor_id
         LEFT JOIN users u ON u.id = l.owner_id
@@ -150,7 +153,7 @@ public struct License: Sendable {
     /// `selectSQL`'s columns by position (lists read them for thousands of rows).
     enum SelectColumn: Int, ColumnKey {
         case id, name, vendor, plan, category, owner, period, currency, perSeat, renewsOn, status, endsOn, notes, createdAt
-        case hasTerms, notice, sendBy, autoRenew, termEnd, minimumTerm, termStart, then, leads
+        case hasTerms, notice, sendBy, autoRenew, termEnd, minimumTerm, termStart, then, leads, billing
     }
 }
 
@@ -190,6 +193,16 @@ public struct LicenseDraft: Sendable {
     public var endsOn: Date?
     /// Contract terms (`--notice`, `--auto-renew`, `--term-end`, `--minimum-term`, `--lead`).
     public var terms: ContractTerms?
+    /// Billed by usage (`--usage-billed`, or adopted from a usage-billed vendor): no seats.
+    public var usageBilled = false
+
+    /// A license billed by usage has no seats (and no per-seat price).
+    mutating func billedByUsage(_ usage: Bool) {
+        guard usage else { return }
+        usageBilled = true
+        seats = nil
+        perSeat = false
+    }
 
     public init(name: String, vendor: String, seats: Int64?, price: Money) {
         self.name = name
@@ -232,6 +245,9 @@ public struct LicenseDraft: Sendable {
         }
         guard price.minor >= 0 else { throw OWError.usage("a cost cannot be negative") }
         if perSeat && seats == nil { throw OWError.usage("a per-seat price needs a seat count, not unlimited") }
+        if usageBilled && (seats != nil || perSeat) {
+            throw OWError.usage("a usage-billed license has no seats: drop --seats and --per-seat")
+        }
         if renewsOn != nil && !period.isRecurring { throw OWError.usage("a one-off purchase does not renew; drop the renewal date") }
         try terms?.validate(period: period)
         if endsOn != nil, status != .cancelled {

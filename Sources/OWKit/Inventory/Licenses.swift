@@ -292,6 +292,9 @@ public enum Licenses {
                 return false
             }
         }
+        for q in queued where rows[q.index].draft.usageBilled {
+            try db.run("UPDATE licenses SET billing = 'usage' WHERE id = ?", q.id)
+        }
         // 3. Purchase lines and seats of the licenses written.
         var lineValues: [SQLValue] = []
         var seatValues: [SQLValue] = []
@@ -351,9 +354,10 @@ public enum Licenses {
         try db.run(
             """
             UPDATE licenses SET vendor_id = ?, plan = ?, category = ?, owner_id = ?, period = ?, currency = ?, per_seat = ?, renews_on = ?,
-                notes = ?, status = ?, ends_on = ? WHERE id = ?
+                notes = ?, status = ?, ends_on = ?, billing = ? WHERE id = ?
             """, vendor.id, d.plan, d.category?.lowercased(), ownerID, r.period.description, r.currency.code, d.perSeat,
-            d.renewsOn.map(Time.day), d.notes, (d.status ?? .active).rawValue, d.endsOn.map(Time.day), id)
+            d.renewsOn.map(Time.day), d.notes, (d.status ?? .active).rawValue, d.endsOn.map(Time.day), d.usageBilled ? "usage" : "seats", id
+        )
         try db.run("DELETE FROM license_terms WHERE license_id = ?", id)
         try d.saveTerms(db, licenseID: id, today: stamp.day)
         try db.run("DELETE FROM purchases WHERE license_id = ?", id)

@@ -8,6 +8,9 @@ public struct Vendor: Sendable {
     public let domains: [String]
     public let aliases: [String]
     public let source: String
+
+    /// A catalog vendor that bills by usage: what `scan adopt` makes of its spend has no seats.
+    public var usageBilled: Bool { source == "builtin" && Catalog.isUsageBilled(name) }
 }
 
 extension Vendor: FetchableRow {

@@ -627,6 +627,28 @@ enum Schema {
                 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_at);
                 """)
         },
+        // 17: a license billed by usage (issue 31: AWS, OpenAI, Twilio…) has no seats and is never
+        // idle or reclaimable: `billing` says so. Re-runnable: the column is added only when missing.
+        { db in
+            let columns = Set(try db.query("SELECT name FROM pragma_table_info('licenses')").map { try $0.text(0) })
+            if !columns.contains("billing") {
+                try db.execute(
+                    "ALTER TABLE licenses ADD COLUMN billing TEXT NOT NULL DEFAULT 'seats' CHECK (billing IN ('seats', 'usage'));")
+            }
+            // Licenses `scan adopt` made of a usage-billed vendor's spend before: one phantom seat, nobody on it.
+            let adopted = """
+                SELECT l.id FROM licenses l JOIN vendors v ON v.id = l.vendor_id
+                WHERE l.billing = 'seats' AND l.notes LIKE 'adopted from scan finding%' AND lower(v.name) = ?
+                  AND NOT EXISTS (SELECT 1 FROM seats s WHERE s.license_id = l.id)
+                """
+            for vendor in Catalog.usageBilled {
+                for row in try db.query(adopted, vendor) {
+                    let id = try row.integer("id")
+                    try db.run("UPDATE licenses SET billing = 'usage', per_seat = 0 WHERE id = ?", id)
+                    try db.run("UPDATE purchases SET seats = NULL WHERE license_id = ?", id)
+                }
+            }
+        },
     ]
 
     static var currentVersion: Int { migrations.count }

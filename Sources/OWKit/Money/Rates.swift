@@ -163,10 +163,10 @@ public final class BaseConverter {
     public let currency: Currency
     let rates: ExchangeRates
     let today: String
-    /// Amounts with no rate, per currency, with the latest day one was needed for.
-    public private(set) var missing: [String: (money: Money, day: String)] = [:]
-    /// The earliest day each currency in `missing` needed a rate for.
-    private var firstMissing: [String: String] = [:]
+    /// What was left out for want of a rate: per currency, per day, the amounts (issue 31: a
+    /// missing rate is the amount and day it leaves out, never a whole currency). An amount asked
+    /// for twice (the summary and the burn chart of one dashboard) is counted once.
+    private var leftOut: [String: [String: Set<Int64>]] = [:]
 
     /// nil when no base currency is set.
     public static func configured(_ ledger: Ledger, today: Date) throws -> BaseConverter? {
@@ -187,18 +187,51 @@ public final class BaseConverter {
     public func convert(_ m: Money, on day: String) throws -> Conversion? {
         if m.minor == 0 { return Conversion(money: Money(minor: 0, currency: currency), rateDay: nil) }
         if let c = try rates.convert(m, to: currency, on: min(day, today)) { return c }
-        let old = missing[m.currency.code]
-        missing[m.currency.code] = (
-            Money(minor: try Money.sum(old?.money.minor ?? 0, m.minor), currency: m.currency), max(old?.day ?? day, day)
-        )
-        firstMissing[m.currency.code] = min(firstMissing[m.currency.code] ?? day, day)
+        remember(m, on: day)
         return nil
     }
 
-    /// One warning per currency with no rate, naming the rate to add.
+    /// `amount` (exact minor units of `from`) in the base currency at the rate of `day`, exact:
+    /// what every total adds before it rounds once. nil when there is no rate: then `leftOut`
+    /// (the amount rounded, unless `remember` is false: a part of an amount already counted) is remembered.
+    public func convertExact(_ amount: Exact, from: Currency, on day: String, remember: Bool = true) throws -> (Exact, rateDay: String?)? {
+        if from == currency || amount.nano == 0 { return (amount, nil) }
+        guard let (rate, rateDay) = try rates.rate(from: from.code, to: currency.code, on: min(day, today)) else {
+            if remember { self.remember(Money(minor: amount.rounded, currency: from), on: day) }
+            return nil
+        }
+        // Beyond the amounts owatch keeps (as `convert`): an error naming the amount and the rate.
+        let bound = Int128(Money.maxMinor) * 1000 * Exact.perMinor
+        guard let c = amount.converted(at: rate, exponents: (from.exponent, currency.exponent)), c.nano.magnitude <= bound.magnitude else {
+            throw OWError.badData(
+                "\(Money(minor: amount.rounded, currency: from).display) at the \(from.code)→\(currency.code) rate of \(rateDay) is too large to convert"
+            )
+        }
+        return (c, rateDay)
+    }
+
+    private func remember(_ m: Money, on day: String) {
+        leftOut[m.currency.code, default: [:]][min(day, today), default: []].insert(m.minor)
+    }
+
+    /// What had no rate, as people read it: "12.00 USD of 2026-03-14", one per currency and day.
+    public var leftOutAmounts: [String] {
+        leftOut.sorted { $0.key < $1.key }.flatMap { code, days in
+            days.sorted { $0.key < $1.key }.compactMap { day, amounts -> String? in
+                guard let c = try? Currency.parse(code), let sum = try? amounts.sorted().checkedSum({ $0 }) else { return nil }
+                return "\(Money(minor: sum, currency: c).display) of \(day)"
+            }
+        }
+    }
+
+    /// One warning per currency with no rate: the amounts and days it leaves out, and the rate to add.
     public var warnings: [String] {
-        missing.sorted { $0.key < $1.key }.map { code, m in
-            BuiltInRates.missingRate(code, currency.code, from: min(firstMissing[code] ?? m.day, today), to: min(m.day, today))
+        leftOut.sorted { $0.key < $1.key }.map { code, days in
+            let list = days.keys.sorted()
+            let amounts = leftOutAmounts.filter { $0.contains(" \(code) of ") }
+            let shown = amounts.prefix(5).joined(separator: ", ") + (amounts.count > 5 ? " and \(amounts.count - 5) more" : "")
+            return BuiltInRates.missingRate(code, currency.code, from: list.first!, to: list.last!).replacing(
+                "\(code) amounts are shown apart", with: "it leaves out \(shown), shown apart")
         }
     }
 
@@ -241,22 +274,31 @@ public final class BaseConverter {
     }
 }
 
-/// A total in the base currency, and per currency what could not be converted.
+/// A total in the base currency, and per currency what could not be converted. Amounts are
+/// added exactly and the total rounded once (`Exact`: the one rounding rule).
 public struct BaseTotal: Sendable {
     public let currency: Currency
-    public private(set) var minor: Int64 = 0
-    public private(set) var apart: [Currency: Int64] = [:]
+    public private(set) var exact = Exact.zero
+    public var minor: Int64 { exact.rounded }
+    /// What had no rate, per currency, rounded once.
+    public var apart: [Currency: Int64] { exactApart.mapValues(\.rounded) }
+    private var exactApart: [Currency: Exact] = [:]
     /// Whether any amount was converted (a total of nothing but amounts apart shows only those).
     private var counted = false
 
     public init(_ currency: Currency) { self.currency = currency }
 
     public mutating func add(_ converted: Money?, original: Money) throws {
+        try add(exact: converted.map { Exact(minor: $0.minor) }, original: Exact(minor: original.minor), in: original.currency)
+    }
+
+    /// An amount converted exactly (nil: no rate; `original`, in `currency`, stays apart exactly).
+    public mutating func add(exact converted: Exact?, original: Exact, in currency: Currency) throws {
         if let converted {
-            try minor.addChecked(converted.minor)
+            exact += converted
             counted = true
-        } else if original.minor != 0 {
-            try apart[original.currency, default: 0].addChecked(original.minor)
+        } else if original.nano != 0 {
+            exactApart[currency, default: .zero] += original
         }
     }
 

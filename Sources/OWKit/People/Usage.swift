@@ -471,7 +471,7 @@ public enum SeatFindings {
         let byID = Dictionary(uniqueKeysWithValues: licenses.map { ($0.id, $0) })
         var out: [ReclaimRow] = []
         for seat in seats {
-            guard let l = byID[seat.license] else { continue }
+            guard let l = byID[seat.license], !l.usageBilled else { continue }
             out.append(
                 ReclaimRow(
                     license: l, reason: seat.reason, user: seat.user, seats: 1, lastActive: seat.lastActive,

@@ -14,9 +14,26 @@ public struct BurnRow: Sendable {
     public let contracted: Money
     public let observed: Money
     public let unmanaged: Money
-    /// The three in the base currency (nil: no rate), when one is set.
-    public var inBase: [Money?]?
+    /// The contracted cost before rounding: totals add these and round once.
+    public let contractedExact: Exact
+    /// The three in the base currency when one is set, each nil when a rate was missing for part of it.
+    public var inBase: [Money?]? {
+        baseExact.map { exact in (0..<3).map { leftOut[$0].nano == 0 ? Money(minor: exact[$0].rounded, currency: baseCurrency!) : nil } }
+    }
+    /// The three in the base currency, exact, and what of each (in the row's currency) had no rate.
+    public var baseExact: [Exact]?
+    public var leftOut: [Exact] = [.zero, .zero, .zero]
+    var baseCurrency: Currency?
     public var rateDay: String?
+
+    /// Adds figure `i` (0 contracted, 1 observed, 2 unmanaged) to a base total: its converted
+    /// part exactly, what had no rate apart.
+    public func add(_ i: Int, to total: inout BaseTotal) throws {
+        let original = [contracted, observed, unmanaged][i]
+        let whole = i == 0 ? contractedExact : Exact(minor: original.minor)
+        if let exact = baseExact?[i] { try total.add(exact: exact, original: .zero, in: original.currency) }
+        try total.add(exact: nil, original: baseExact == nil ? whole : leftOut[i], in: original.currency)
+    }
 }
 
 public enum Burn {
@@ -30,9 +47,11 @@ public enum Burn {
         let currency: Currency
     }
     private struct Sums {
-        var contracted = Rational.zero
+        var contracted = Exact.zero
         var observed: Int64 = 0
         var unmanaged: Int64 = 0
+        /// Charges were seen (a charge and its refund net to zero here, but not always in the base currency).
+        var charged = false
     }
 
     /// Spend from `from` to `to` (months, inclusive). Observed and unmanaged spend come from the
@@ -58,13 +77,14 @@ public enum Burn {
             )
             try sums[key, default: Sums()].observed.addChecked(row.integer("observed"))
             try sums[key, default: Sums()].unmanaged.addChecked(row.integer("unmanaged"))
+            sums[key, default: Sums()].charged = true
         }
         var rows: [BurnRow] = sums.compactMap { key, s in
-            let contracted = s.contracted.rounded
-            guard contracted != 0 || s.observed != 0 || s.unmanaged != 0 else { return nil }
+            guard s.contracted.nano != 0 || s.charged else { return nil }
             return BurnRow(
-                month: key.month, group: key.group, contracted: Money(minor: contracted, currency: key.currency),
-                observed: Money(minor: s.observed, currency: key.currency), unmanaged: Money(minor: s.unmanaged, currency: key.currency))
+                month: key.month, group: key.group, contracted: Money(minor: s.contracted.rounded, currency: key.currency),
+                observed: Money(minor: s.observed, currency: key.currency), unmanaged: Money(minor: s.unmanaged, currency: key.currency),
+                contractedExact: s.contracted)
         }.sorted { ($0.month, $0.group ?? "", $0.contracted.currency.code) < ($1.month, $1.group ?? "", $1.contracted.currency.code) }
         if let base { try convert(&rows, db, from: from, to: to, by: by, base: base) }
         return rows
@@ -81,14 +101,14 @@ public enum Burn {
     }
 
     /// Each row in the base currency: its contract cost at the rate of the month, its charges
-    /// each at the rate of their own day (summed per day, never charge by charge).
+    /// each day's at the rate of that day (summed per day and vendor), all exact (`Exact`).
     private static func convert(_ rows: inout [BurnRow], _ db: Database, from: Month, to: Month, by: BurnGrouping, base: BaseConverter)
         throws
     {
         struct Day {
-            var observed: Int64 = 0
-            var unmanaged: Int64 = 0
-            var missing = false
+            var observed = Exact.zero
+            var unmanaged = Exact.zero
+            var leftOut: [Int64] = [0, 0]
             var rateDay: String?
         }
         var converted: [Key: Day] = [:]
@@ -108,37 +128,29 @@ public enum Burn {
                 month: month, group: chargeGroup(by, vendor: try row.text("vendor"), category: try row.text("category")), currency: currency
             )
             var d = converted[key] ?? Day()
-            for (minor, isObserved) in [(try row.integer("observed"), true), (try row.integer("unmanaged"), false)]
-            where minor != 0 || isObserved {
-                guard let c = try base.convert(Money(minor: minor, currency: currency), on: day) else {
-                    d.missing = true
+            for (i, minor) in [try row.integer("observed"), try row.integer("unmanaged")].enumerated() {
+                // The unmanaged part is within the observed amount: a missing rate is remembered once.
+                guard let c = try base.convertExact(Exact(minor: minor), from: currency, on: day, remember: i == 0) else {
+                    try d.leftOut[i].addChecked(minor)
                     continue
                 }
-                if isObserved { try d.observed.addChecked(c.money.minor) } else { try d.unmanaged.addChecked(c.money.minor) }
+                if i == 0 { d.observed += c.0 } else { d.unmanaged += c.0 }
                 if let r = c.rateDay { d.rateDay = max(d.rateDay ?? r, r) }
             }
             converted[key] = d
         }
         for i in rows.indices {
             let r = rows[i]
-            let day = base.day(for: r.month)
-            guard let contracted = try base.convert(r.contracted, on: day) else {
-                rows[i].inBase = [nil, nil, nil]
-                continue
-            }
+            rows[i].baseCurrency = base.currency
+            let contracted = try base.convertExact(r.contractedExact, from: r.contracted.currency, on: base.day(for: r.month))
             if r.contracted.currency == base.currency {
-                rows[i].inBase = [contracted.money, r.observed, r.unmanaged]
+                rows[i].baseExact = [r.contractedExact, Exact(minor: r.observed.minor), Exact(minor: r.unmanaged.minor)]
                 continue
             }
             let d = converted[Key(month: r.month, group: r.group, currency: r.contracted.currency)] ?? Day()
-            guard !d.missing else {
-                rows[i].inBase = [nil, nil, nil]
-                continue
-            }
-            rows[i].inBase = [
-                contracted.money, Money(minor: d.observed, currency: base.currency), Money(minor: d.unmanaged, currency: base.currency),
-            ]
-            rows[i].rateDay = [contracted.rateDay, d.rateDay].compactMap { $0 }.max()
+            rows[i].baseExact = [contracted?.0 ?? .zero, d.observed, d.unmanaged]
+            rows[i].leftOut = [contracted == nil ? r.contractedExact : .zero, Exact(minor: d.leftOut[0]), Exact(minor: d.leftOut[1])]
+            rows[i].rateDay = [contracted?.rateDay, d.rateDay].compactMap { $0 }.max()
         }
     }
 
@@ -160,7 +172,10 @@ public enum Burn {
             case .user, .dept:
                 let names = l.holders
                 let divisor = l.seats ?? Int64(names.count)
-                if divisor == 0 {
+                if l.usageBilled {
+                    // Billed by usage: no seats, so nobody's share and no idle seat either.
+                    shares = [(notPerPerson, Rational(1, 1))]
+                } else if divisor == 0 {
                     shares = [(idleSeats, Rational(1, 1))]
                 } else {
                     var byGroup: [String: Int64] = [:]
@@ -183,37 +198,35 @@ public enum Burn {
                         amount = Rational(line.cost.minor, 1)
                     }
                     for share in shares {
-                        sums[Key(month: month, group: share.group, currency: l.currency), default: Sums()].contracted += amount * share.part
+                        sums[Key(month: month, group: share.group, currency: l.currency), default: Sums()].contracted += Exact(
+                            amount * share.part)
                     }
                 }
             }
         }
     }
 
-    /// Totals in the base currency over converted rows: contracted, observed, unmanaged (what
-    /// had no rate stays apart in each).
+    /// Totals in the base currency over converted rows: contracted, observed, unmanaged, each
+    /// added exactly and rounded once (what had no rate stays apart in each).
     public static func baseTotals(_ rows: [BurnRow], in currency: Currency) throws -> [BaseTotal] {
         var totals = [BaseTotal](repeating: BaseTotal(currency), count: 3)
         for r in rows {
-            let converted = r.inBase ?? [nil, nil, nil]
-            for (i, m) in [r.contracted, r.observed, r.unmanaged].enumerated() { try totals[i].add(converted[i], original: m) }
+            for i in 0..<3 { try r.add(i, to: &totals[i]) }
         }
         return totals
     }
 
-    /// Totals per currency over the rows: contracted, observed, unmanaged.
+    /// Totals per currency over the rows: contracted (added exactly, rounded once), observed, unmanaged.
     public static func totals(_ rows: [BurnRow]) throws -> [(contracted: Money, observed: Money, unmanaged: Money)] {
-        var t: [Currency: (Int64, Int64, Int64)] = [:]
+        var t: [Currency: (Exact, Int64, Int64)] = [:]
         for r in rows {
             let c = r.contracted.currency
-            let old = t[c] ?? (0, 0, 0)
-            t[c] = (
-                try Money.sum(old.0, r.contracted.minor), try Money.sum(old.1, r.observed.minor), try Money.sum(old.2, r.unmanaged.minor)
-            )
+            let old = t[c] ?? (.zero, 0, 0)
+            t[c] = (old.0 + r.contractedExact, try Money.sum(old.1, r.observed.minor), try Money.sum(old.2, r.unmanaged.minor))
         }
         return t.sorted { $0.key.code < $1.key.code }.map {
             (
-                Money(minor: $0.value.0, currency: $0.key), Money(minor: $0.value.1, currency: $0.key),
+                Money(minor: $0.value.0.rounded, currency: $0.key), Money(minor: $0.value.1, currency: $0.key),
                 Money(minor: $0.value.2, currency: $0.key)
             )
         }

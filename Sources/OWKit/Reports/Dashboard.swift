@@ -55,13 +55,17 @@ public enum Dashboard {
                 (
                     name: cat, colour: colour(cat),
                     values: try months.map { m in
-                        try burnRows.filter { $0.month == m && $0.group == cat }.checkedSum { r in
-                            try Money.sum(r.inBase?[0]?.minor ?? 0, r.inBase?[2]?.minor ?? 0)
+                        var t = BaseTotal(base.currency)
+                        for r in burnRows where r.month == m && r.group == cat {
+                            try r.add(0, to: &t)
+                            try r.add(2, to: &t)
                         }
+                        return t.minor
                     }
                 )
             }
-            let apart = Set(burnRows.filter { $0.inBase?[0] == nil || $0.inBase?[2] == nil }.map(\.contracted.currency.code)).sorted()
+            // What a missing rate leaves out, as amounts and days (never a whole currency).
+            let apart = base.leftOutAmounts
             body +=
                 try "<h3>All currencies in \(esc(base.currency.code))</h3>"
                 + (apart.isEmpty

@@ -11,6 +11,8 @@ public struct ForecastRow: Sendable {
     public let cancellable: Money
     /// The first of those cancel-by dates: the next day to decide by.
     public let cancelBy: Date?
+    /// The total before rounding (monthly equivalents are fractions): totals add these and round once.
+    public let totalExact: Exact
 }
 
 /// A projection, not a percentage: every license's charges placed on the dates its period and
@@ -21,7 +23,7 @@ public enum Forecast {
     public static func compute(_ db: Database, from: Month, months: Int, today: Date) throws -> [ForecastRow] {
         guard (1...120).contains(months) else { throw OWError.usage("--months must be between 1 and 120") }
         let to = from.adding(months - 1)
-        var licenses: [Month: [Currency: Int64]] = [:]
+        var licenses: [Month: [Currency: Exact]] = [:]
         var counts: [Month: [Currency: Int]] = [:]
         var cancellable: [Month: [Currency: Int64]] = [:]
         var cancelBy: [Month: [Currency: Date]] = [:]
@@ -31,14 +33,14 @@ public enum Forecast {
             if l.anchor == nil {
                 // No renewal date: the monthly equivalent, every month the contract runs.
                 for month in Month.range(from, min(to, end.map(Month.init) ?? to)) {
-                    try licenses[month, default: [:]][l.currency, default: 0].addChecked(
-                        (Rational(l.cost.minor, 1) * l.period.chargesPerMonth).rounded)
+                    // Exact: a month of several licenses is rounded once, as burn's contracted cost is.
+                    licenses[month, default: [:]][l.currency, default: .zero] += Exact(l.monthlyExact)
                 }
                 continue
             }
             for day in chargeDays(of: l, from: from, to: to) {
                 if let end, day > end { break }
-                try licenses[Month(day), default: [:]][l.currency, default: 0].addChecked(l.cost.minor)
+                licenses[Month(day), default: [:]][l.currency, default: .zero] += Exact(minor: l.cost.minor)
                 counts[Month(day), default: [:]][l.currency, default: 0] += 1
                 if let last = l.terms?.cancelBy(day), last >= start {
                     try cancellable[Month(day), default: [:]][l.currency, default: 0].addChecked(l.cost.minor)
@@ -50,13 +52,15 @@ public enum Forecast {
         let currencies = Set(licenses.values.flatMap(\.keys)).union(runRate.keys).sorted { $0.code < $1.code }
         return try Month.range(from, to).flatMap { month in
             try currencies.compactMap { c -> ForecastRow? in
-                let contract = licenses[month]?[c] ?? 0
+                let contract = licenses[month]?[c] ?? .zero
                 let unmanaged = runRate[c] ?? 0
-                guard contract != 0 || unmanaged != 0 else { return nil }
+                guard contract.nano != 0 || unmanaged != 0 else { return nil }
+                let total = contract + Exact(minor: unmanaged)
+                _ = try Money.sum(contract.rounded, unmanaged)  // within what owatch adds up
                 return ForecastRow(
-                    month: month, licenses: Money(minor: contract, currency: c), unmanaged: Money(minor: unmanaged, currency: c),
-                    total: Money(minor: try Money.sum(contract, unmanaged), currency: c), charges: counts[month]?[c] ?? 0,
-                    cancellable: Money(minor: cancellable[month]?[c] ?? 0, currency: c), cancelBy: cancelBy[month]?[c])
+                    month: month, licenses: Money(minor: contract.rounded, currency: c), unmanaged: Money(minor: unmanaged, currency: c),
+                    total: Money(minor: total.rounded, currency: c), charges: counts[month]?[c] ?? 0,
+                    cancellable: Money(minor: cancellable[month]?[c] ?? 0, currency: c), cancelBy: cancelBy[month]?[c], totalExact: total)
             }
         }
     }

@@ -5,6 +5,8 @@ public struct UtilizationRow: Sendable {
     public let license: License
     public let idle: Int64
     public let idleMonthly: Money
+    /// What the idle seats cost a month before rounding: totals add these and round once.
+    public let idleExact: Exact
     public var usedPercent: Int? {
         guard let seats = license.seats, seats > 0 else { return nil }
         return Int((license.assigned * 100) / seats)
@@ -37,17 +39,29 @@ public enum InventoryReports {
         var f = LicenseFilter()
         f.includeCancelled = false
         return try Licenses.list(db, filter: f, today: today).map { l in
-            let idle = l.freeSeats ?? 0
-            return UtilizationRow(
-                license: l, idle: idle, idleMonthly: Money(minor: (l.seatMonthlyExact * idle).rounded, currency: l.currency))
+            // A usage-billed license has no seats to be idle.
+            let idle = l.usageBilled ? 0 : l.freeSeats ?? 0
+            let exact = Exact(l.seatMonthlyExact * idle)
+            return UtilizationRow(license: l, idle: idle, idleMonthly: Money(minor: exact.rounded, currency: l.currency), idleExact: exact)
         }.sorted { ($1.idleMonthly.minor, $0.license.name) < ($0.idleMonthly.minor, $1.license.name) }
     }
 
-    /// What dropping every idle seat would save a month, per currency.
+    /// What dropping every idle seat would save a month, per currency (added exactly, rounded once).
     public static func possibleSaving(_ rows: [UtilizationRow]) throws -> [Money] {
-        var sums: [Currency: Int64] = [:]
-        for r in rows { try sums[r.idleMonthly.currency, default: 0].addChecked(r.idleMonthly.minor) }
-        return sums.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
+        var sums: [Currency: Exact] = [:]
+        for r in rows { sums[r.idleMonthly.currency, default: .zero] += r.idleExact }
+        return sums.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value.rounded, currency: $0.key) }
+    }
+
+    /// Amounts of one day in the base currency, each converted exactly, added, rounded once:
+    /// the idle seats' cost (one amount per license) and the unmanaged run-rate (one per finding)
+    /// in the summary, utilization, shadow and the dashboard alike.
+    public static func inBase(_ amounts: [Exact], currencies: [Currency], base: BaseConverter, on day: String) throws -> BaseTotal {
+        var total = BaseTotal(base.currency)
+        for (amount, currency) in zip(amounts, currencies) {
+            try total.add(exact: try base.convertExact(amount, from: currency, on: day)?.0, original: amount, in: currency)
+        }
+        return total
     }
 
     /// Vendors with open unmanaged findings, biggest monthly run-rate first.

@@ -50,13 +50,15 @@ public struct Summary: Sendable {
         summary.undecided = try Licenses.undecided(db, within: Duration(count: 90, unit: .day), today: today)
         summary.reclaimableMonthly = reclaim.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
         if let base {
-            func total(_ amounts: [Money]) throws -> BaseTotal {
-                var t = BaseTotal(base.currency)
-                for m in amounts { try t.add(try base.convert(m, on: Time.day(today))?.money, original: m) }
-                return t
-            }
+            // The same atoms as utilization (one per license) and shadow (one per finding).
+            let shadow = try InventoryReports.shadow(db)
             summary.inBase = (
-                try Burn.baseTotals(burn, in: base.currency), try total(summary.idleMonthly), try total(summary.unmanagedMonthly)
+                try Burn.baseTotals(burn, in: base.currency),
+                try InventoryReports.inBase(
+                    utilization.map(\.idleExact), currencies: utilization.map(\.license.currency), base: base, on: Time.day(today)),
+                try InventoryReports.inBase(
+                    shadow.map { Exact(minor: $0.monthly.minor) }, currencies: shadow.map(\.monthly.currency), base: base,
+                    on: Time.day(today))
             )
         }
         return summary

@@ -276,6 +276,7 @@ public enum Findings {
                     let currency = try Currency.parse(c.text("currency"))
                     var d = LicenseDraft(
                         name: name, vendor: vendorName, seats: 1, price: Money(minor: try c.integer("amount_minor"), currency: currency))
+                    d.billedByUsage(Catalog.isUsageBilled(vendorName))
                     let period = (try? Period.parse(c.optionalText("period") ?? "monthly")) ?? .monthly
                     d.period = period
                     if let charged = Time.parseDay(try c.text("charged_on")), period.isRecurring {
@@ -309,6 +310,7 @@ public enum Findings {
                     var d = LicenseDraft(
                         name: try Licenses.find(db, vendor.name) == nil ? vendor.name : "\(vendor.name) (adopted)", vendor: vendor.name,
                         seats: 1, price: amount)
+                    d.billedByUsage(Catalog.isUsageBilled(vendor.name))
                     d.period = yearly ? .yearly : .monthly
                     d.notes = "adopted from scan finding #\(id) (\(domain))"
                     license = try Licenses.add(session, d)

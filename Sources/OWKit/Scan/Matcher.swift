@@ -262,13 +262,39 @@ struct Matcher {
         let all = try licenses(of: c.vendor)
         guard !all.isEmpty else { return (nil, nil) }
         var judged: [(License, PriceCheck.Verdict?)] = []
+        let cadence = c.period == nil ? try self.cadence(of: c, day: day) : nil
         for l in all {
             let amount = try rates.convertForComparison(c.amount, to: l.currency, on: day)
-            let verdict = amount.map { prices.verdict(amount: $0, period: c.period, seats: c.seats, prorated: c.prorated, license: l) }
+            let verdict = amount.map {
+                prices.verdict(amount: $0, period: c.period, cadence: cadence, seats: c.seats, prorated: c.prorated, license: l)
+            }
             if verdict == .expected { return (l, verdict) }
             judged.append((l, verdict))
         }
         return judged.first { $0.0.currency == c.amount.currency } ?? judged.first { $0.1 != nil } ?? judged[0]
+    }
+
+    /// The period a charge with none of its own recurs at: the gap to the vendor's latest earlier
+    /// charge at about the same amount (a 14.99 line a month after another is monthly), or nil.
+    func cadence(of c: Charge, day: String) throws -> Period? {
+        let near = Rational(c.amount.minor, 1) * prices.tolerance
+        let slack = near.magnitude.rounded
+        guard
+            let gap = try session.db.one(
+                """
+                SELECT CAST(julianday(?1) - julianday(charged_on) AS INTEGER) AS gap FROM charges
+                WHERE vendor_id = ?2 AND amount_minor BETWEEN ?4 - ?5 AND ?4 + ?5 AND currency = ?3
+                  AND charged_on < ?1 AND charged_on >= date(?1, '-400 days') AND refund_of IS NULL
+                ORDER BY charged_on DESC LIMIT 1
+                """, day, c.vendor.id, c.amount.currency.code, c.amount.minor, slack)?.integer("gap")
+        else { return nil }
+        switch gap {
+        case 6...8: return Period(count: 1, unit: .week)
+        case 26...35: return .monthly
+        case 85...96: return Period(count: 3, unit: .month)
+        case 350...380: return .yearly
+        default: return nil
+        }
     }
 
     /// Records one more place the payment `chargeID` was seen: this source's key, kind and text.

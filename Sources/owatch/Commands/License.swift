@@ -34,6 +34,9 @@ enum LicenseCommand {
             .money("cost", "price per period, all purchase lines") { $0.license.cost },
             Field("period", "billing period", kind: .code) { .text($0.license.period.description) },
             Field("per_seat", "priced per seat") { .bool($0.license.perSeat) },
+            Field("billing", "seats, or usage for a license billed by usage (no seats, never idle)", kind: .code) {
+                .text($0.license.usageBilled ? "usage" : "seats")
+            },
             .money("monthly", "exact monthly equivalent, rounded") { $0.license.monthly },
             Field("renews_on", "next renewal date or null", kind: .date) { s in
                 .text(s.license.nextRenewal(onOrAfter: Time.startOfDay(s.today)).map(Time.day))
@@ -130,8 +133,12 @@ enum LicenseCommand {
 
     static func add(_ inv: Invocation) throws {
         guard let vendor = inv.value("vendor") else { throw OWError.usage("owatch license add needs --vendor V") }
-        guard let seats = inv.value("seats") else { throw OWError.usage("owatch license add needs --seats N (or unlimited)") }
+        let usage = inv.flag("usage-billed")
+        guard let seats = inv.value("seats") ?? (usage ? "unlimited" : nil) else {
+            throw OWError.usage("owatch license add needs --seats N (or unlimited, or --usage-billed)")
+        }
         guard let cost = inv.value("cost") else { throw OWError.usage("owatch license add needs --cost AMOUNT") }
+        if usage && inv.value("seats") != nil { throw OWError.usage("a usage-billed license has no seats: drop --seats") }
         let seatCount: Int64?
         do {
             seatCount = try LicenseDraft.parseSeats(seats)
@@ -144,6 +151,7 @@ enum LicenseCommand {
         d.currency = currency
         d.plan = inv.value("plan")
         d.perSeat = inv.flag("per-seat")
+        d.usageBilled = usage
         d.period = try inv.period("period") ?? .monthly
         d.renewsOn = try inv.day("renews")
         d.owner = inv.value("owner")
@@ -517,8 +525,12 @@ let licenseCommands: [Command] = [
         options: [
             Option("vendor", value: "VENDOR", "vendor name or alias from the catalog (required; unknown ones are added)"),
             Option("plan", value: "PLAN", "plan or edition, e.g. Business"),
-            Option("seats", value: "N", "seats bought, or 'unlimited' for a site license (required)"),
+            Option("seats", value: "N", "seats bought, or 'unlimited' for a site license (required unless --usage-billed)"),
             Option("cost", value: "AMOUNT", "price per period for the whole pack, e.g. 120.00, €99, 1.234,56 EUR (required)"),
+            Option(
+                "usage-billed",
+                "billed by usage (a cloud or API account): no seats, never counted idle or reclaimable; the cost is the expected monthly bill"
+            ),
             Option("per-seat", "the cost is per seat (the pack costs cost × seats)"),
             Option("period", value: "PERIOD", "monthly, quarterly, yearly, weekly, one-off, or a term like 24m or 3y (default monthly)"),
             Option("currency", value: "CODE", "ISO 4217 currency (default: the ledger's)"),

@@ -45,9 +45,8 @@ enum ReportCommand {
             let totals = try Burn.baseTotals(rows, in: base.currency)
             var perMonth: [Month: BaseTotal] = [:]
             for r in rows {
-                let converted = r.inBase ?? [nil, nil, nil]
-                try perMonth[r.month, default: BaseTotal(base.currency)].add(converted[0], original: r.contracted)
-                try perMonth[r.month, default: BaseTotal(base.currency)].add(converted[2], original: r.unmanaged)
+                try r.add(0, to: &perMonth[r.month, default: BaseTotal(base.currency)])
+                try r.add(2, to: &perMonth[r.month, default: BaseTotal(base.currency)])
             }
             out +=
                 "\ntotal \(from)…\(to) in \(base.currency.code): contracted \(totals[0].display), observed \(totals[1].display), unmanaged \(totals[2].display)\n"
@@ -87,12 +86,15 @@ enum ReportCommand {
         ])
     }
 
-    /// Amounts of today in the base currency, summed; nil when none is set or all are in it already.
+    /// Amounts of today in the base currency, summed by the one rule; nil when none is set or all are in it already.
+    static func baseTotal(_ inv: Invocation, _ base: BaseConverter?, _ amounts: [Exact], _ currencies: [Currency]) throws -> BaseTotal? {
+        let kept = zip(amounts, currencies).filter { $0.0.nano != 0 }
+        guard let base, !kept.isEmpty, Set(kept.map(\.1)) != [base.currency] else { return nil }
+        return try InventoryReports.inBase(kept.map(\.0), currencies: kept.map(\.1), base: base, on: Time.day(inv.session.now))
+    }
+
     static func baseTotal(_ inv: Invocation, _ base: BaseConverter?, _ amounts: [Money]) throws -> BaseTotal? {
-        guard let base, Set(amounts.map(\.currency)) != [base.currency] else { return nil }
-        var total = BaseTotal(base.currency)
-        for m in amounts { try total.add(try base.convert(m, on: Time.day(inv.session.now))?.money, original: m) }
-        return total
+        try baseTotal(inv, base, amounts.map { Exact(minor: $0.minor) }, amounts.map(\.currency))
     }
 
     static func warnMissingRates(_ inv: Invocation, _ base: BaseConverter?) {
@@ -127,16 +129,16 @@ enum ReportCommand {
             var perMonth: [Month: BaseTotal] = [:]
             for r in rows {
                 try perMonth[r.month, default: BaseTotal(base.currency)].add(
-                    try base.convert(r.total, on: base.day(for: r.month))?.money, original: r.total)
+                    exact: try base.convertExact(r.totalExact, from: r.total.currency, on: base.day(for: r.month))?.0,
+                    original: r.totalExact,
+                    in: r.total.currency)
             }
             let all = Month.range(from, from.adding(months - 1))
             var sum = BaseTotal(base.currency)
             for m in all {
                 for (code, minor) in perMonth[m]?.apart ?? [:] { try sum.add(nil, original: Money(minor: minor, currency: code)) }
             }
-            try sum.add(
-                Money(minor: try all.checkedSum { perMonth[$0]?.minor ?? 0 }, currency: base.currency),
-                original: Money(minor: 0, currency: base.currency))
+            for m in all { try sum.add(exact: perMonth[m]?.exact ?? .zero, original: .zero, in: base.currency) }
             let values = all.map { perMonth[$0]?.minor ?? 0 }
             out += "\nnext \(months) months in \(base.currency.code): \(sum.display)  \(charts.sparkline(values))\n"
             out += charts.bars(zip(all, values).map { ($0.description, $1, Money(minor: $1, currency: base.currency).display) })
@@ -145,8 +147,8 @@ enum ReportCommand {
         for currency in Set(rows.map(\.total.currency)).sorted(by: { $0.code < $1.code }) {
             let mine = rows.filter { $0.total.currency == currency }
             let all = Month.range(from, from.adding(months - 1)).map { m in mine.first { $0.month == m }?.total.minor ?? 0 }
-            out +=
-                "\n\(currency.code) next \(months) months: \(Money(minor: try all.checkedSum { $0 }, currency: currency).display)  \(charts.sparkline(all))\n"
+            let whole = Money(minor: mine.reduce(Exact.zero) { $0 + $1.totalExact }.rounded, currency: currency)
+            out += "\n\(currency.code) next \(months) months: \(whole.display)  \(charts.sparkline(all))\n"
             out += charts.bars(mine.map { ($0.month.description, $0.total.minor, $0.total.display) })
         }
         inv.underTable(out)
@@ -177,7 +179,8 @@ enum ReportCommand {
         try inv.footer {
             let saving = try InventoryReports.possibleSaving(rows).filter { $0.minor > 0 }
             guard !saving.isEmpty else { return "No idle seats." }
-            let inBase = try baseTotal(inv, base, saving).map { " (\($0.display) a month)" } ?? ""
+            let inBase =
+                try baseTotal(inv, base, rows.map(\.idleExact), rows.map(\.license.currency)).map { " (\($0.display) a month)" } ?? ""
             return "Possible saving: " + saving.map { $0.display + " a month" }.joined(separator: ", ") + inBase
         }
         warnMissingRates(inv, base)
@@ -202,7 +205,7 @@ enum ReportCommand {
         defer { warnMissingRates(inv, base) }
         guard let charts = inv.charts, !rows.isEmpty else { return }
         var out = ""
-        if let total = try baseTotal(inv, base, rows.map(\.monthly)) {
+        if let total = try baseTotal(inv, base, rows.map { Exact(minor: $0.monthly.minor) }, rows.map(\.monthly.currency)) {
             out += "\nUnmanaged run-rate in \(total.currency.code): \(total.display) a month\n"
         }
         for currency in Set(rows.map(\.monthly.currency)).sorted(by: { $0.code < $1.code }) {
@@ -542,7 +545,8 @@ let reportNoun = Noun(
         The forecast places each license's charges on its renewal dates (a yearly renewal is a spike in its month; licenses without a renewal date count their monthly equivalent), stops them when a cancelled contract ends, uses each contract's price (a price change counts once scan adopt has made it the contract's), and adds the monthly run-rate of open unmanaged findings.
         With config base_currency set (see owatch-rate(1)), burn, forecast, utilization, shadow, the summary and the dashboard add one total in that currency beside the per-currency figures: charges at the rate of their day, contract costs at the rate of the month reported (its last day, or today for this month and months to come); JSON and CSV rows gain X_base and X_base_minor for each amount X (base and base_minor when a row has one), base_currency and rate_date.
         report calendar writes an iCalendar file (RFC 5545) that calendar programs import or subscribe to: one all-day event per renewal within --within (default 1y), per cancel-by date, per term end or end of a cancelled contract, and per approved leave; employees get their own leave only. UIDs are stable (renewal-ID-DATE@LEDGER and so on) and DTSTAMP is the time of the ledger's last change, so an unchanged ledger gives a byte-identical file on the same day. Text is escaped and lines are folded at 75 octets.
-        An amount with no rate is never dropped or summed silently: it is shown apart (+ 30.00 GBP (no rate)) with a warning naming the rate to add.
+        Every figure follows one rounding rule, so views that answer the same question give the same number to the cent: each amount (a day's charges of one vendor, a month of one contract, one finding's run-rate, one license's idle seats) is converted at its own rate exactly, to a billionth of a minor unit, the amounts are added, and each figure shown is rounded once, half to even. burn's totals are the same with any --by; the summary's month is burn's; its unmanaged run-rate is shadow's total and its idle seats utilization's; a month of licenses with no renewal date is the same in the forecast as in burn; the dashboard shows the summary's figures. A row's own figures are rounded too, so the rows of a table need not add up to its total by a cent.
+        An amount with no rate is never dropped or summed silently: it is shown apart (+ 30.00 GBP (no rate)) with a warning naming the amount and day it leaves out (12.00 USD of 2026-03-14) and the rate to add; the dashboard names the same amounts and days, never a whole currency. A license billed by usage (license add --usage-billed, or adopted from a usage-billed vendor) has no seats: it is never idle in utilization, the summary or the dashboard, nor reclaimable.
         The dashboard draws every currency's chart, however many.
         report leave counts approved leave with the days it was approved for; when config leave.holidays changes, pending requests are counted again, and would_change lists the approved ones the new holidays would change.
         report reclaim calls a held seat inactive only when it has been held for at least config usage.inactive (default 60d; --inactive overrides it) and its holder's usage, imported within that time, shows no use inside it: a new hire's seat is not unused yet, and usage imported longer ago says nothing of the days since, so a license whose last usage import is that old is named with its age (a warning; stale_usage in the summary) and none of its seats is called inactive on it.

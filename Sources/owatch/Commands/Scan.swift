@@ -225,6 +225,10 @@ enum ScanCommand {
                 inv.note(
                     "Accepted finding #\(f.id): charge #\(f.chargeID.map(String.init) ?? "?")"
                         + (l.map { " pays for \($0.name)." } ?? " matches no license."))
+            } else if let l, l.usageBilled, f.kind != .priceChange {
+                inv.note(
+                    "Adopted finding #\(f.id) into license \(l.name) (\(l.monthly.display) a month): \(l.vendor) bills by usage,"
+                        + " so the license has no seats and is never counted idle or reclaimable.")
             } else if let l {
                 inv.note("Adopted finding #\(f.id) into license \(l.name) (\(l.monthly.display) a month).")
             }
@@ -261,7 +265,7 @@ let scanNoun = Noun(
     description: """
         owatch scan reads invoice and receipt emails from mbox files (mboxo and mboxrd), Maildir folders and .eml files, and card or bank statement CSV, and records each payment to a known vendor as a charge.
         A charge is matched to a license of its vendor (in any currency: converted at the day's rate for the comparison), to an approved purchase, or to nothing (an unmanaged finding with a monthly estimate).
-        Prices are compared like for like: the contract's price for the period the charge covers (a yearly invoice against twelve months of a monthly contract), per seat when the charge names its seats or is a whole number of seat prices, and prorated or partial-period charges not at all; only a difference beyond config price_change.tolerance (default 1%) is a price_change finding, one open per license and new price (a later charge at that price refreshes it), whose amount is the whole contract at the new price per the license's period: scan adopt sets the contract to it, and the forecast follows.
+        Prices are compared like for like: the contract's price for the period the charge covers (a yearly invoice against twelve months of a monthly contract), per seat when the charge names its seats or is a whole number of seat prices, and prorated or partial-period charges not at all. A new price is read only from a charge for the contract's own period: the one its document states, else the cadence of the vendor's earlier charges at that amount (about a month apart: monthly); a charge with no period of its own that is under half of a contract billed less often than monthly (a 14.99 line against a 149.90 yearly plan) is an add-on or prorated charge, not a new price; only a difference beyond config price_change.tolerance (default 1%) is a price_change finding, one open per license and new price (a later charge at that price refreshes it), whose amount is the whole contract at the new price per the license's period: scan adopt sets the contract to it, and the forecast follows.
         The same charge paid twice is a duplicate finding; renewals within 30 days and licenses with idle seats are findings too, as are seats held by people gone (orphaned_seat), seats unused past config usage.inactive (inactive_seat) and more people using a license than it pays for (true_up, from usage import), refreshed by user sync, usage import, every license change and the cron scan.
         Vendors are recognised by the sender's domain through the catalog (owatch vendor list), including mail sent by payment processors on a vendor's behalf.
         Invoices attached as PDF are read too, as a person sees them: objects found by scanning the file (incremental updates, broken or missing xref tables) and inside object streams, the page tree with inherited resources, fonts through their ToUnicode maps (Type0/Identity-H, codes of 1–4 bytes) or their encodings (WinAnsi, MacRoman, Standard, PDFDoc, /Differences glyph names), Form XObjects, and text laid out into lines by position; all bounded by the message's budget (inflated bytes, time, objects, nesting).

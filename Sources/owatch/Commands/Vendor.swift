@@ -9,7 +9,10 @@ enum VendorCommand {
             Field("domains", "billing sender domains", kind: .text) { .list($0.domains) },
             Field("aliases", "other names", kind: .text) { .list($0.aliases) },
             Field("source", "builtin or local", kind: .code) { .text($0.source) },
-        ], dropFirst: ["aliases", "source"])
+            Field("billing", "seats, or usage for a catalog vendor billed by usage (its adopted licenses have no seats)", kind: .code) {
+                .text($0.usageBilled ? "usage" : "seats")
+            },
+        ], dropFirst: ["aliases", "source", "billing"])
 
     static func list(_ inv: Invocation) throws {
         inv.emit(try Vendors.list(inv.session.db, category: inv.value("category")), as: shape)
