@@ -1,12 +1,13 @@
 import FoundationEssentials
 
-/// One card or bank statement line that paid a known vendor.
+/// One card or bank statement line that paid a known vendor or a merchant nobody registered;
+/// `key` is its identity whatever file it is read from (`StatementIdentity`).
 struct StatementLine {
     let line: Int
     let date: Date
     let description: String
     let amount: Money
-    let vendor: Vendor
+    let payee: StatementPayee
     let key: String
 }
 
@@ -50,7 +51,7 @@ enum StatementReader {
         return refundWords.contains { lower.contains($0) }
     }
 
-    static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency, sourceKey: String) throws -> Contents {
+    static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency) throws -> Contents {
         let records = try CSV.parse(text, delimiter: CSV.detectDelimiter(text))
         guard let header = records.first else { throw OWError.badData("the statement is empty") }
         let names = header.fields.map { CSV.trim($0).lowercased() }
@@ -71,7 +72,7 @@ enum StatementReader {
             spendIsNegative = values.filter { $0.hasPrefix("-") || $0.hasPrefix("(") }.count * 2 >= values.count
         }
         var out = Contents()
-        var occurrences: [String: Int] = [:]
+        var identity = StatementIdentity(account: nil)
         for rec in records.dropFirst() {
             guard rec.fields.count >= names.count || rec.fields.count > max(cols.date, cols.description, cols.amount ?? 0, cols.debit ?? 0)
             else {
@@ -94,7 +95,7 @@ enum StatementReader {
                 do {
                     return try MoneyParser.parse(text, defaultCurrency: currency) as Money
                 } catch let e as OWError where e.kind == .badData {
-                    out.badLines.append((rec.line, "stmt:\(sourceKey):bad:\(dateText):\(desc):\(text)", e.message))
+                    out.badLines.append((rec.line, "stmt:bad:\(dateText):\(desc):\(text)", e.message))
                     throw e
                 } catch {
                     return nil
@@ -117,38 +118,14 @@ enum StatementReader {
             }
             // Money in from a software vendor is a refund: a negative charge that burn nets.
             guard let minor = spend, minor != 0 else { continue }
-            guard let vendor = merchant(desc, index) else { continue }  // not software, or a processor naming no software
-            let base = "stmt:\(sourceKey):\(Time.day(date)):\(desc):\(minor)"
-            let n = occurrences[base, default: 0]
-            occurrences[base] = n + 1
+            guard let payee = StatementPayee.of(desc, index) else { continue }  // a transfer, or everyday one-off spend
+            let money = Money(minor: minor, currency: currency)
             out.lines.append(
                 StatementLine(
-                    line: rec.line, date: date, description: desc, amount: Money(minor: minor, currency: currency), vendor: vendor,
-                    key: "\(base):\(n)"))
+                    line: rec.line, date: date, description: desc, amount: money, payee: payee,
+                    key: identity.key(day: Time.day(date), amount: money, description: desc)))
         }
         return out
-    }
-
-    /// Card descriptors often carry the domain: "ZOOM.US 888-799-9666".
-    /// The vendor a line pays. A payment processor's line (`PAYPAL *NOTION`, `PADDLE.NET* SETAPP`)
-    /// pays the merchant it names; one that names no software we know (`PAYPAL *STEAM GAMES`,
-    /// `PAYPAL INST XFER`, a transfer) is not charged to the processor.
-    static func merchant(_ desc: String, _ index: VendorIndex) -> Vendor? {
-        guard let v = index.vendor(namedIn: desc) ?? vendorByDomainWord(desc, index) else { return nil }
-        guard v.domains.contains(where: { VendorIndex.processors.contains($0.lowercased()) }),
-            v.domains.allSatisfy({ $0 != "google.com" && $0 != "apple.com" })
-        else { return v }
-        guard let star = desc.firstIndex(of: "*") else { return nil }
-        let named = String(desc[desc.index(after: star)...])
-        guard let m = index.vendor(namedIn: named) ?? vendorByDomainWord(named, index), m.id != v.id else { return nil }
-        return m
-    }
-
-    static func vendorByDomainWord(_ desc: String, _ index: VendorIndex) -> Vendor? {
-        for word in desc.lowercased().split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "/" }) where word.includes(".") {
-            if let v = index.byDomain[String(word)]?.first { return v }
-        }
-        return nil
     }
 
     /// `--map date=Booked,amount=EUR,…`: which column holds what.

@@ -33,6 +33,10 @@ enum ScanCommand {
         Field("sources", "scan: sources read") { .int(Int64($0.result.sources)) },
         Field("messages", "scan: new messages and statement lines read") { .int(Int64($0.result.messages)) },
         Field("already_seen", "scan: messages read by an earlier scan, passed over") { .int(Int64($0.result.alreadySeen)) },
+        Field(
+            "statement_lines_known",
+            "scan: statement lines known already (the same line from an overlapping export, a renamed copy or another path), passed over"
+        ) { .int(Int64($0.result.statementLinesKnown)) },
         Field("charges", "scan: charges recorded") { .int(Int64($0.result.charges)) },
         Field("not_charges", "scan: messages that are no charge (newsletters, reminders, failed payments)") {
             .int(Int64($0.result.notCharges))
@@ -126,7 +130,10 @@ enum ScanCommand {
                 if showFindings && !result.findings.isEmpty { inv.emit(result.findings, as: findingShape) }
             })
         if saysWhatItDid {
-            let seen = result.alreadySeen > 0 ? "\(result.alreadySeen) already seen" : nil
+            let lines = result.statementLinesKnown
+            let seen =
+                result.alreadySeen > 0
+                ? "\(result.alreadySeen) already seen" + (lines > 0 ? " (\(lines) of them statement line(s) known already)" : "") : nil
             let dry = o.dryRun ? " (dry run: nothing written)" : ""
             if !result.isNews && result.messages == 0 {
                 inv.note("Scanned \(result.sources) source(s): nothing new" + (seen.map { "; \($0)" } ?? "") + dry + ".")

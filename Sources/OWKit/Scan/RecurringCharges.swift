@@ -1,0 +1,77 @@
+import FoundationEssentials
+
+/// Subscriptions among the card lines of a merchant the catalog does not know (issue 31): charged
+/// on a regular cadence — monthly or yearly, within a few days — at a stable amount, or a stable
+/// amount per seat (each a whole number of one unit price). That is how the long tail is found
+/// without a list of every vendor on earth. Irregular spend (a shop visited now and then) is not:
+/// the regular lines must be most of the merchant's lines over the time they span.
+enum RecurringCharges {
+    struct Line: Sendable {
+        let day: String
+        let minor: Int64
+    }
+
+    /// What the lines show: the cadence, the lines that keep it, and the latest amount.
+    struct Pattern: Sendable {
+        let period: Period
+        let lines: [Line]
+        var latest: Int64 { lines.last?.minor ?? 0 }
+        /// What it costs a month at the latest amount, exactly.
+        var monthly: Rational { Rational(latest, 1) * period.chargesPerMonth }
+    }
+
+    /// A cadence: the days between two charges, and how many charges show it.
+    struct Cadence {
+        let period: Period
+        let gap: ClosedRange<Int>
+        let atLeast: Int
+    }
+
+    /// Months are 28 to 31 days and cards post a few days late; a year is 365 give or take.
+    static let cadences = [
+        Cadence(period: .monthly, gap: 25...36, atLeast: 3), Cadence(period: .yearly, gap: 350...380, atLeast: 2),
+    ]
+
+    /// The share of a merchant's lines, over the span of a cadence, that must keep it: 3 in 4.
+    static let regularShare = (3, 4)
+
+    /// The longest regular run in one currency's lines (spend only), or nil.
+    static func detect(_ lines: [Line]) -> Pattern? {
+        let spend = lines.filter { $0.minor > 0 }.sorted { $0.day < $1.day }
+        let days = spend.map { Time.parseDay($0.day).map { Int($0.timeIntervalSince1970 / 86_400) } ?? 0 }
+        var best: Pattern?
+        for cadence in cadences {
+            guard let run = longestRun(spend, days: days, cadence), run.count >= cadence.atLeast else { continue }
+            // Lines of the merchant within the run's span that are not in it: irregular spend.
+            let inSpan = days.filter { $0 >= days[run[0]] && $0 <= days[run[run.count - 1]] }.count
+            guard run.count * regularShare.1 >= inSpan * regularShare.0 else { continue }
+            if best == nil || run.count > best!.lines.count { best = Pattern(period: cadence.period, lines: run.map { spend[$0] }) }
+        }
+        return best
+    }
+
+    /// From each line, the run of lines one cadence apart at a stable amount; the longest.
+    static func longestRun(_ lines: [Line], days: [Int], _ cadence: Cadence) -> [Int]? {
+        var best: [Int] = []
+        for start in lines.indices {
+            var run = [start]
+            var next = start + 1
+            while next < lines.count {
+                let gap = days[next] - days[run[run.count - 1]]
+                if gap > cadence.gap.upperBound { break }
+                if cadence.gap.contains(gap) && stable(lines[next].minor, lines[start].minor) { run.append(next) }
+                next += 1
+            }
+            if run.count > best.count { best = run }
+        }
+        return best.isEmpty ? nil : best
+    }
+
+    /// Within 3% of each other (tax and conversion move a price a little), or both whole numbers
+    /// of one unit price of at least 1.00, up to 200 seats (3 seats, then 4).
+    static func stable(_ a: Int64, _ b: Int64) -> Bool {
+        if (a - b).magnitude * 100 <= 3 * max(a, b).magnitude { return true }
+        let unit = Rational.gcd(abs(a), abs(b))
+        return unit >= 100 && a / unit <= 200 && b / unit <= 200
+    }
+}
