@@ -1,0 +1,123 @@
+import FoundationEssentials
+
+/// Which column of a statement's header holds what: found by the names banks and card issuers
+/// give them (English, German, French, Dutch, Spanish), or as `--map` says.
+struct StatementColumns {
+    static let dateNames = [
+        "date", "transaction date", "booking date", "posted", "posting date", "buchungstag", "buchung", "datum", "valuta",
+        "date d'opération", "fecha", "date opération", "boekdatum", "transaktionsdatum", "created date", "started date",
+    ]
+    static let valueDateNames = [
+        "value date", "valuta", "valutadatum", "wertstellung", "wertstellungsdatum", "date de valeur", "date valeur", "rentedatum",
+        "valuta datum", "post date", "completed date",
+    ]
+    static let descriptionNames = [
+        "description", "merchant", "payee", "details", "text", "name", "memo", "verwendungszweck", "beschreibung",
+        "empfänger", "libellé", "concepto", "narrative", "naam / omschrijving", "omschrijving", "mededelingen",
+    ]
+    static let payeeNames = [
+        "payee", "merchant", "beguenstigter/zahlungspflichtiger", "begünstigter/zahlungspflichtiger", "auftraggeber/empfänger",
+        "zahlungsempfänger*in", "zahlungsempfänger", "counterparty", "name", "naam tegenpartij", "payee name", "bénéficiaire",
+    ]
+    static let amountNames = ["amount", "value", "betrag", "montant", "importe", "sum", "bedrag", "net", "gross"]
+    static let debitNames = ["debit", "soll", "débit", "withdrawal", "paid out", "money out", "ausgang", "belastung"]
+    static let creditNames = ["credit", "haben", "crédit", "deposit", "paid in", "money in", "eingang", "gutschrift"]
+    static let currencyNames = ["currency", "währung", "waehrung", "devise", "moneda", "ccy", "munt", "valuta (iso)"]
+    static let accountNames = ["account", "konto", "auftragskonto", "rekening", "card", "card number", "kartennummer", "card member"]
+    static let directionNames = ["af bij", "debit/credit", "dr/cr", "credit/debit indicator", "soll/haben", "s/h", "cdtdbtind"]
+    static let foreignWords = ["foreign", "original", "ursprünglich", "fremdwährung", "originalbetrag", "devise d'origine"]
+
+    var date: Int
+    var valueDate: Int? = nil
+    var description: Int
+    var payee: Int? = nil
+    var amount: Int? = nil
+    var debit: Int? = nil
+    var credit: Int? = nil
+    var currency: Int? = nil
+    var foreignAmount: Int? = nil
+    var foreignCurrency: Int? = nil
+    var account: Int? = nil
+    var direction: Int? = nil
+    /// A currency the header names for the amount column, as in `Betrag (EUR)`.
+    var headerCurrency: Currency? = nil
+
+    var largest: Int { [date, description, amount ?? 0, debit ?? 0].max()! }
+
+    /// Whether a header line names a date and an amount (or debit) column: the first such line is the header.
+    static func isHeader(_ names: [String], map: StatementMap) -> Bool {
+        guard names.count >= 2 else { return false }
+        var finder = Finder(names: names, map: map)
+        return (try? finder.find("date", dateNames)) != nil
+            && ((try? finder.find("amount", amountNames)) != nil || (try? finder.find("debit", debitNames)) != nil)
+    }
+
+    init(_ names: [String], map: StatementMap) throws {
+        var finder = Finder(names: names, map: map)
+        // Foreign-currency columns first, so `Amount (Foreign Currency)` is never the amount.
+        for (i, n) in names.enumerated() where Self.foreignWords.contains(where: n.contains) {
+            if Self.amountNames.contains(where: n.contains) { finder.foreignAmount = finder.foreignAmount ?? i } else {
+                finder.foreignCurrency = finder.foreignCurrency ?? i
+            }
+            finder.taken.insert(i)
+        }
+        guard let date = try finder.find("date", Self.dateNames) else {
+            throw OWError.badData("no date column found in the statement header", hint: "name it with --map date=COLUMN")
+        }
+        self.date = date
+        let payee = try finder.find("payee", Self.payeeNames, exactOnly: true)
+        guard let desc = try finder.find("description", Self.descriptionNames) ?? payee else {
+            throw OWError.badData("no description column found", hint: "name it with --map description=COLUMN")
+        }
+        description = desc
+        self.payee = payee == desc ? nil : payee
+        direction = try finder.find("direction", Self.directionNames, exactOnly: true)
+        amount = try finder.find("amount", Self.amountNames)
+        debit = try finder.find("debit", Self.debitNames)
+        guard amount != nil || debit != nil else {
+            throw OWError.badData("no amount or debit column found", hint: "name it with --map amount=COLUMN")
+        }
+        credit = try finder.find("credit", Self.creditNames)
+        valueDate = try finder.find("value_date", Self.valueDateNames, exactOnly: true)
+        currency = try finder.find("currency", Self.currencyNames)
+        foreignAmount = try finder.explicit("foreign_amount") ?? finder.foreignAmount
+        foreignCurrency = try finder.explicit("foreign_currency") ?? finder.foreignCurrency
+        account = try finder.find("account", Self.accountNames, exactOnly: true)
+        if let a = amount ?? debit { headerCurrency = Self.currencyIn(names[a]) }
+    }
+
+    /// `betrag (eur)`, `amount (€)`: the currency a column's name gives its amounts.
+    static func currencyIn(_ name: String) -> Currency? {
+        guard let open = name.lastIndex(of: "("), let close = name.lastIndex(of: ")"), open < close else { return nil }
+        let inside = String(name[name.index(after: open)..<close]).trimmed(.whitespaces)
+        if let c = MoneyParser.symbols.first(where: { $0.0 == inside }) { return try? Currency.parse(c.1) }
+        return inside.count == 3 ? try? Currency.parse(inside.uppercased()) : nil
+    }
+
+    /// Finds columns by name, each column used once; a `--map` name wins and must exist.
+    struct Finder {
+        let names: [String]
+        let map: StatementMap
+        var taken: Set<Int> = []
+        var foreignAmount: Int? = nil
+        var foreignCurrency: Int? = nil
+
+        func explicit(_ key: String) throws -> Int? {
+            guard let column = map.columns[key] else { return nil }
+            guard let i = names.firstIndex(of: column.lowercased()) else {
+                throw OWError.badData("the statement has no column '\(column)'; it has: \(names.joined(separator: ", "))")
+            }
+            return i
+        }
+
+        mutating func find(_ key: String, _ candidates: [String], exactOnly: Bool = false) throws -> Int? {
+            let found =
+                try explicit(key)
+                ?? names.indices.first(where: { !taken.contains($0) && candidates.contains(names[$0]) })
+                ?? (exactOnly
+                    ? nil : names.indices.first(where: { i in !taken.contains(i) && candidates.contains { names[i].contains($0) } }))
+            if let found { taken.insert(found) }
+            return found
+        }
+    }
+}

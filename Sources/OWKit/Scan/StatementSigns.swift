@@ -1,0 +1,66 @@
+import FoundationEssentials
+
+/// How a statement writes its days and signs its amounts, told from its lines unless `--map` says.
+struct StatementSigns {
+    static let refundWords = ["refund", "reversal", "chargeback", "gutschrift", "erstattung", "remboursement", "reembolso", "rimborso"]
+    static let creditMarks: Set<String> = ["bij", "credit", "cr", "c", "crdt", "h", "haben", "in", "gutschrift"]
+    static let debitMarks: Set<String> = ["af", "debit", "dr", "d", "dbit", "s", "soll", "out", "lastschrift"]
+
+    var spendIsNegative = true
+    var dayFirst = false
+    var dates: StatementDateFormat? = nil
+
+    static func isRefund(_ description: String) -> Bool {
+        let lower = description.lowercased()
+        return refundWords.contains { lower.contains($0) }
+    }
+
+    init<C: Collection<CSV.Record>>(_ records: C, _ cols: StatementColumns, map: StatementMap) {
+        dates = map.dates
+        dayFirst = records.contains { r in
+            guard r.fields.count > cols.date else { return false }
+            let p = r.fields[cols.date].split(whereSeparator: { $0 == "/" })
+            return p.count == 3 && (Int(p[0]) ?? 0) > 12
+        }
+        if let told = map.spendPositive {
+            spendIsNegative = !told
+        } else if let a = cols.amount, cols.direction == nil {
+            // Spend is whichever sign most lines have; lines that say they are refunds do not
+            // vote: a statement of one refund is not one of positive spend.
+            let values = records.compactMap { r -> String? in
+                guard r.fields.count > a, r.fields.count <= cols.description || !Self.isRefund(r.fields[cols.description]) else { return nil }
+                return r.fields[a].trimmed(.whitespaces)
+            }
+            spendIsNegative = values.filter { $0.hasPrefix("-") || $0.hasPrefix("(") }.count * 2 >= values.count
+        }
+    }
+
+    /// The spend an amount column's value stands for: positive spend, negative money in.
+    func spend(_ minor: Int64, direction: String?, description: String) -> Int64 {
+        if let mark = direction?.lowercased() {
+            if Self.creditMarks.contains(mark) { return -abs(minor) }
+            if Self.debitMarks.contains(mark) { return abs(minor) }
+        }
+        return spendIsNegative ? -minor : minor
+    }
+
+    func day(_ s: String) -> Date? {
+        if let dates { return dates.day(s) }
+        return Self.parseDate(s, dayFirst: dayFirst)
+    }
+
+    /// YYYY-MM-DD (a time after it read past), YYYYMMDD, DD.MM.YYYY, and D/M/Y or M/D/Y as `dayFirst` says.
+    static func parseDate(_ s: String, dayFirst: Bool) -> Date? {
+        if let d = Time.parseDay(String(s.prefix(10))) { return d }
+        let head = s.split(separator: " ", maxSplits: 1).first ?? s[...]
+        if head.count == 8, head.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            return Time.parseDay("\(head.prefix(4))-\(head.dropFirst(4).prefix(2))-\(head.suffix(2))")
+        }
+        let parts = head.split(whereSeparator: { $0 == "." || $0 == "/" || $0 == "-" }).map { Int($0) }
+        guard parts.count == 3, let a = parts[0], let b = parts[1], var y = parts[2] else { return nil }
+        if y < 100 { y += 2000 }
+        let dotted = head.includes(".")
+        let (d, m) = dotted || dayFirst ? (a, b) : (b, a)
+        return Time.parseDay("\(Time.pad(y, 4))-\(Time.pad(m, 2))-\(Time.pad(d, 2))")
+    }
+}
