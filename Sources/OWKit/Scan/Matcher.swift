@@ -241,6 +241,11 @@ struct Matcher {
         try db.run(
             "UPDATE charges SET amount_minor = ?, currency = ?, period = COALESCE(period, ?), license_id = COALESCE(license_id, ?) WHERE id = ?",
             c.amount.minor, c.amount.currency.code, c.period?.description, license?.id, id)
+        // Its refund, read from the same card, pays back the invoice's amount: it nets in that currency too.
+        try db.run(
+            "UPDATE charges SET amount_minor = ?, currency = ?, license_id = ? WHERE refund_of = ? AND currency = ? AND amount_minor = ?",
+            -c.amount.minor, c.amount.currency.code, license?.id ?? old.optionalInteger("license_id"), id, old.text("currency"),
+            -(try old.integer("amount_minor")))
         if wasUnmanaged {
             try Findings.resolveUnmanagedIfGone(
                 db, vendor: c.vendor.name, currency: old.text("currency"),

@@ -82,6 +82,11 @@ extension UnknownMerchant {
         "mediamarkt", "saturn", "deliveroo", "lieferando", "wolt", "doordash", "mcdonald's", "mcdonalds", "kiosk", "atm", "bargeld",
     ]
 
+    /// Words of billing, not of the merchant's name ("QUANTLY ANNUAL" is Quantly).
+    static let billingWords: Set<String> = [
+        "annual", "yearly", "monthly", "subscription", "subscr", "renewal", "membership", "payment", "recurring", "abo", "abonnement",
+    ]
+
     /// Domain endings dropped from a merchant's name ("QUILLPAD.IO" is Quillpad).
     static let domainEndings = [".com", ".io", ".net", ".app", ".co", ".org", ".dev", ".ai", ".de", ".eu", ".so"]
 
@@ -93,6 +98,7 @@ extension UnknownMerchant {
             var w = raw.lowercased().trimmingScalars(ScalarSet { !($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
             if w.isEmpty { continue }
             if oneOffWords.contains(w) { return nil }
+            if billingWords.contains(w) { continue }
             let digits = w.filter(\.isNumber).count
             if digits >= 3 || (digits > 0 && digits * 2 >= w.count) || words.count == 3 { break }
             if let end = domainEndings.first(where: { w.hasSuffix($0) && w.count > $0.count }) { w = String(w.dropLast(end.count)) }
