@@ -232,7 +232,8 @@ def brand(rng, taken):
 
 def generate(seed, catalog):
     """One 13-month card statement: planted subscriptions (monthly within a few days, or yearly; a
-    stable price, a price per seat that changes with the seats, or a foreign price the card converts)
+    stable price, a price per seat that changes with the seats, a foreign price the card converts, or a
+    price that rises once)
     among groceries, taxis, hotels, restaurants, fuel, travel and irregular shopping."""
     rng = random.Random(seed)
     lines, planted, taken = [], set(), set(catalog)
@@ -241,9 +242,9 @@ def generate(seed, catalog):
     for i in range(rng.randint(3, 6)):
         name = brand(rng, taken)
         planted.add(name.lower())
-        kind = rng.choice(["stable", "seats", "fx"])
+        kind = rng.choice(["stable", "seats", "fx", "raise"])
         unit, seats = rng.choice([500, 799, 1200, 1500, 2900, 4900, 9900]), rng.randint(1, 8)
-        first, months = rng.randint(0, 60), rng.randint(4, 12)
+        first, months = rng.randint(0, 60), rng.randint(3, 12)
         suffix = rng.choice(["", ".IO", " 4155550{:03d} CA".format(i), " SOFTWARE", " CLOUD"])
         for m in range(months):
             day = first + round(m * 30.44) + rng.randint(-2, 2)
@@ -252,6 +253,8 @@ def generate(seed, catalog):
             if kind == "seats" and rng.random() < 0.2:
                 seats += rng.choice((-1, 1, 2)) if seats > 1 else 1
             minor = unit * seats if kind == "seats" else unit + (rng.randint(-unit // 100, unit // 100) if kind == "fx" else 0)
+            if kind == "raise" and m >= 6:
+                minor = unit + 300     # a price rise half-way: 7.99 becomes 10.99
             add(day, name + suffix, minor)
     for _ in range(rng.randint(1, 2)):
         name = brand(rng, taken)
@@ -278,7 +281,7 @@ def measure(tmp_path, seeds):
     catalog = None
     for seed in seeds:
         o = Office(tmp_path / f"seed{seed}")
-        o.home.mkdir()
+        o.home.mkdir(parents=True)
         o.ok("init", "--org", "Acme GmbH", "--admin", "alice", "--currency", "EUR")
         if catalog is None:
             catalog = {v["name"].upper() for v in o.ok("vendor", "list", "--json").json()}

@@ -24,7 +24,7 @@ extension Matcher {
             VALUES (?,?,?,?,?,?,?,?)
             """, l.key, l.merchant.key, l.merchant.name, l.merchant.processor, day, l.amount.minor, l.amount.currency.code,
             String(l.description.prefix(300)))
-        guard let processor = l.merchant.processor else { return .seen }
+        guard let processor = l.merchant.processor, l.merchant.online else { return .seen }
         try db.run(
             """
             INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, description, created_at)

@@ -1,7 +1,7 @@
 import FoundationEssentials
 
 /// Subscriptions among the card lines of a merchant the catalog does not know (issue 31): charged
-/// on a regular cadence — monthly or yearly, within a few days — at a stable amount, or a stable
+/// on a regular cadence — monthly or yearly, within a few days of its calendar schedule — at a stable amount, or a stable
 /// amount per seat (each a whole number of one unit price). That is how the long tail is found
 /// without a list of every vendor on earth. Irregular spend (a shop visited now and then) is not:
 /// the regular lines must be most of the merchant's lines over the time they span.
@@ -20,20 +20,19 @@ enum RecurringCharges {
         var monthly: Rational { Rational(latest, 1) * period.chargesPerMonth }
     }
 
-    /// A cadence: the days between two charges, and how many charges show it.
+    /// A cadence: how many charges show it, and how many days off its calendar schedule (the
+    /// first charge's day advanced by whole periods) a charge may post.
     struct Cadence {
         let period: Period
-        let gap: ClosedRange<Int>
         let atLeast: Int
+        let slack: Int
     }
 
-    /// Months are 28 to 31 days and cards post a few days late; a year is 365 give or take.
-    static let cadences = [
-        Cadence(period: .monthly, gap: 25...36, atLeast: 3), Cadence(period: .yearly, gap: 350...380, atLeast: 2),
-    ]
+    /// Cards post a few days late, and a month's 29th–31st moves to the next month's first days.
+    static let cadences = [Cadence(period: .monthly, atLeast: 3, slack: 4), Cadence(period: .yearly, atLeast: 2, slack: 6)]
 
-    /// The share of a merchant's lines, over the span of a cadence, that must keep it: 3 in 4.
-    static let regularShare = (3, 4)
+    /// The share of a merchant's lines, over the span of a cadence, that must keep it: 9 in 10 (an add-on bought in between now and then).
+    static let regularShare = (9, 10)
 
     /// The longest regular run in one currency's lines (spend only), or nil.
     static func detect(_ lines: [Line]) -> Pattern? {
@@ -42,24 +41,29 @@ enum RecurringCharges {
         var best: Pattern?
         for cadence in cadences {
             guard let run = longestRun(spend, days: days, cadence), run.count >= cadence.atLeast else { continue }
-            // Lines of the merchant within the run's span that are not in it: irregular spend.
+            // Lines of the merchant within the run's span that are not in it: irregular spend. A
+            // run as short as a cadence can be shown by must be all there is.
             let inSpan = days.filter { $0 >= days[run[0]] && $0 <= days[run[run.count - 1]] }.count
-            guard run.count * regularShare.1 >= inSpan * regularShare.0 else { continue }
+            let alone = run.count > cadence.atLeast ? run.count * regularShare.1 >= inSpan * regularShare.0 : run.count == inSpan
+            // A shop visited now and then at one price falls into step for a few months by chance:
+            // a subscription's run is at least half of all the merchant's lines.
+            guard alone, run.count * 2 >= spend.count else { continue }
             if best == nil || run.count > best!.lines.count { best = Pattern(period: cadence.period, lines: run.map { spend[$0] }) }
         }
         return best
     }
 
-    /// From each line, the run of lines one cadence apart at a stable amount; the longest.
+    /// From each line, the run of lines on its calendar schedule at a stable amount; the longest.
     static func longestRun(_ lines: [Line], days: [Int], _ cadence: Cadence) -> [Int]? {
         var best: [Int] = []
         for start in lines.indices {
+            guard let anchor = Time.parseDay(lines[start].day) else { continue }
             var run = [start]
             var next = start + 1
             while next < lines.count {
-                let gap = days[next] - days[run[run.count - 1]]
-                if gap > cadence.gap.upperBound { break }
-                if cadence.gap.contains(gap) && stable(lines[next].minor, lines[start].minor) { run.append(next) }
+                let due = Int(cadence.period.advance(anchor, times: run.count).timeIntervalSince1970 / 86_400)
+                if days[next] > due + cadence.slack { break }
+                if abs(days[next] - due) <= cadence.slack && stable(lines[next].minor, lines[start].minor) { run.append(next) }
                 next += 1
             }
             if run.count > best.count { best = run }

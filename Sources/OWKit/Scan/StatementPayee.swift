@@ -7,6 +7,9 @@ struct UnknownMerchant: Sendable, Equatable {
     let name: String
     let key: String
     let processor: String?
+    /// Collected by a processor that sells for software vendors online: a charge and a finding at
+    /// once. Square's merchants are shops and cafés: only the recurring-charge detector names them.
+    var online = false
 }
 
 /// Whom a statement line pays: a catalog vendor, or a merchant nobody registered.
@@ -22,7 +25,9 @@ enum StatementPayee {
             // The merchant it names, known or not; a processor's line naming the processor again pays nobody.
             if let m = index.vendor(namedIn: p.merchant) ?? vendorByDomainWord(p.merchant, index), !isProcessor(m) { return .vendor(m) }
             if let whole, !isProcessor(whole) { return .vendor(whole) }
-            return UnknownMerchant.named(p.merchant, processor: p.name).map(StatementPayee.merchant)
+            guard var m = UnknownMerchant.named(p.merchant, processor: p.name) else { return nil }
+            m.online = p.name != "Square"
+            return .merchant(m)
         }
         if let whole { return isProcessor(whole) ? nil : .vendor(whole) }
         return UnknownMerchant.named(description, processor: nil).map(StatementPayee.merchant)
@@ -74,7 +79,7 @@ extension UnknownMerchant {
     /// Words of everyday one-off spend: a line naming one is never a subscription nobody registered.
     static let oneOffWords: Set<String> = [
         "rewe", "aldi", "lidl", "edeka", "netto", "penny", "kaufland", "carrefour", "tesco", "sainsbury", "migros", "coop",
-        "albert", "heijn", "grocery", "groceries", "supermarket", "market", "markt", "bakery", "bäckerei", "cafe", "café", "coffee",
+        "albert", "heijn", "grocery", "groceries", "supermarket", "market", "markt", "bakery", "bäckerei", "backerei", "baeckerei", "cafe", "café", "coffee",
         "starbucks", "restaurant", "pizza", "sushi", "burger", "bar", "pub", "bistro", "kitchen", "taxi", "uber", "lyft",
         "bolt", "freenow", "cab", "hotel", "hotels", "airbnb", "booking", "hostel", "inn", "marriott", "hilton", "ibis",
         "fuel", "shell", "aral", "esso", "total", "bp", "tankstelle", "parking", "parken", "db", "bahn", "sncf", "ryanair",
