@@ -207,8 +207,9 @@ def test_case4_refund_across_currencies_nets_and_answers_the_duplicate(tmp_path,
     dup = [f for f in findings if f["kind"] == "duplicate"]
     assert dup and all(f["status"] == "resolved" for f in dup), dup
     assert [f["monthly_minor"] for f in findings if f["kind"] == "unmanaged" and f["status"] == "open"] != []
-    summary = o.ok("report", "summary", "--json").json()
-    assert "-" not in str(summary.get("unmanaged_monthly", "")), summary
+    assert o.ok("report", "summary", "--json").json()["unmanaged_monthly"] == [{"amount": 100.0, "amount_minor": 10000, "currency": "USD"}]
+    shadow = o.ok("report", "shadow", "--json").json()
+    assert [(r["vendor"], r["observed_minor"], r["currency"]) for r in shadow] == [("Notion", 10000, "USD")]
 
 
 # The recurring-charge detector on generated year-long statements.
