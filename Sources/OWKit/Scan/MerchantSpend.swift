@@ -76,7 +76,9 @@ extension Matcher {
         let latest = Money(minor: p.latest, currency: currency)
         let monthly = Money(minor: p.monthly.rounded, currency: currency)
         let days = p.lines.map(\.day)
-        let shown = days.count > 6 ? days.prefix(3).joined(separator: ", ") + ", … " + days.suffix(2).joined(separator: ", ") : days.joined(separator: ", ")
+        let shown =
+            days.count > 6
+            ? days.prefix(3).joined(separator: ", ") + ", … " + days.suffix(2).joined(separator: ", ") : days.joined(separator: ", ")
         let summary =
             "\(name) is charged \(p.period.description) (\(days.count) card lines: \(shown)), lately \(latest.display), about "
             + "\(monthly.display) a month, and is not in the catalog: a subscription nobody registered?"

@@ -841,7 +841,8 @@ public enum Scanner {
                         key: l.key, origin: "statement", vendor: vendor, amount: l.amount, on: l.date, invoiceNo: nil, period: nil,
                         description: l.description))
             case .merchant(let merchant):
-                outcome = .merchantLine(MerchantLine(key: l.key, merchant: merchant, on: l.date, amount: l.amount, description: l.description))
+                outcome = .merchantLine(
+                    MerchantLine(key: l.key, merchant: merchant, on: l.date, amount: l.amount, description: l.description))
             }
             try emit(ScanItem(key: l.key, fileKey: nil, outcome: outcome, place: "\(name) line \(l.line)"), nil, &result)
         }

@@ -79,7 +79,8 @@ extension UnknownMerchant {
     /// Words of everyday one-off spend: a line naming one is never a subscription nobody registered.
     static let oneOffWords: Set<String> = [
         "rewe", "aldi", "lidl", "edeka", "netto", "penny", "kaufland", "carrefour", "tesco", "sainsbury", "migros", "coop",
-        "albert", "heijn", "grocery", "groceries", "supermarket", "market", "markt", "bakery", "bäckerei", "backerei", "baeckerei", "cafe", "café", "coffee",
+        "albert", "heijn", "grocery", "groceries", "supermarket", "market", "markt", "bakery", "bäckerei", "backerei", "baeckerei", "cafe",
+        "café", "coffee",
         "starbucks", "restaurant", "pizza", "sushi", "burger", "bar", "pub", "bistro", "kitchen", "taxi", "uber", "lyft",
         "bolt", "freenow", "cab", "hotel", "hotels", "airbnb", "booking", "hostel", "inn", "marriott", "hilton", "ibis",
         "fuel", "shell", "aral", "esso", "total", "bp", "tankstelle", "parking", "parken", "db", "bahn", "sncf", "ryanair",
