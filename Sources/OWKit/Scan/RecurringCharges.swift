@@ -39,7 +39,12 @@ enum RecurringCharges {
         let spend = lines.filter { $0.minor > 0 }.sorted { $0.day < $1.day }
         let days = spend.map { Time.parseDay($0.day).map { Int($0.timeIntervalSince1970 / 86_400) } ?? 0 }
         var best: Pattern?
+        guard let first = days.first, let last = days.last else { return nil }
         for cadence in cadences {
+            // A run is at least half the lines, and one a period is all the span holds: a shop
+            // visited daily is passed over without looking.
+            let periodDays = cadence.period == .monthly ? 28 : 360
+            guard ((last - first) / periodDays + 1) * 2 >= spend.count else { continue }
             guard let run = longestRun(spend, days: days, cadence), run.count >= cadence.atLeast else { continue }
             // Lines of the merchant within the run's span that are not in it: irregular spend. A
             // run as short as a cadence can be shown by must be all there is.
@@ -60,10 +65,13 @@ enum RecurringCharges {
             guard let anchor = Time.parseDay(lines[start].day) else { continue }
             var run = [start]
             var next = start + 1
+            var due = Int(cadence.period.advance(anchor).timeIntervalSince1970 / 86_400)
             while next < lines.count {
-                let due = Int(cadence.period.advance(anchor, times: run.count).timeIntervalSince1970 / 86_400)
                 if days[next] > due + cadence.slack { break }
-                if abs(days[next] - due) <= cadence.slack && stable(lines[next].minor, lines[start].minor) { run.append(next) }
+                if abs(days[next] - due) <= cadence.slack && stable(lines[next].minor, lines[start].minor) {
+                    run.append(next)
+                    due = Int(cadence.period.advance(anchor, times: run.count).timeIntervalSince1970 / 86_400)
+                }
                 next += 1
             }
             if run.count > best.count { best = run }
