@@ -88,9 +88,42 @@ public enum Scanner {
                 ? .maildir : .eml
         }
         let lower = path.lowercased()
-        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return .statement }
+        if [".csv", ".tsv", ".ofx", ".qfx", ".xml"].contains(where: lower.hasSuffix) { return .statement }
         if lower.hasSuffix(".eml") { return .eml }
-        return .mbox
+        return isStatement(path) ? .statement : .mbox
+    }
+
+    /// Whether `scan` reads the file as a card or bank statement (CSV, OFX, CAMT.053).
+    public static func isStatementFile(_ path: String) -> Bool { (try? kindOfPath(path)) == .statement }
+
+    /// An OFX or CAMT.053 statement, whatever its name: told by its first bytes.
+    static func isStatement(_ path: String) -> Bool {
+        guard let head = InputFile(path: path)?.read(upTo: 4096) else { return false }
+        return StatementXML.kind(String(decoding: head, as: UTF8.self)) != nil
+    }
+
+    /// A statement's text: UTF-8, or Windows-1252 as spreadsheets and banks write it.
+    static func statementText(_ bytes: [UInt8], name: String) throws -> String {
+        try CSV.text(bytes, file: name).text
+    }
+
+    /// Every row of one statement file as the scan reads it, with the vendor each pays (for
+    /// `scan inspect`).
+    public static func inspectStatement(_ session: Session, path: String, map: String?) throws -> (
+        StatementFile, [(StatementRow, Vendor?)]
+    ) {
+        let bytes: [UInt8]
+        switch MailFiles.read(path, maxBytes: maxStatementBytes) {
+        case .unreadable:
+            throw OWError(
+                FileSystem.exists(path) ? .io : .missingInput, FileSystem.exists(path) ? "cannot read \(path)" : "no file \(path)")
+        case .tooLarge(let size): throw OWError.badData("\(path) is \(size) bytes, larger than a statement may be")
+        case .bytes(let b): bytes = b
+        }
+        let file = try StatementReader.rows(
+            statementText(bytes, name: path), map: map, defaultCurrency: try Currency.parse(session.ledger.currency), sourceKey: "inspect")
+        let index = try VendorIndex(session.db)
+        return (file, file.rows.map { ($0, StatementReader.vendor(of: $0, index)) })
     }
 
     static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
@@ -816,7 +849,7 @@ public enum Scanner {
                 TestFault.reading(bytes)
             #endif
             return try StatementReader.read(
-                String(decoding: bytes, as: UTF8.self), map: source.map, index: context.index, defaultCurrency: context.currency)
+                try statementText(bytes, name: name), map: source.map, index: context.index, defaultCurrency: context.currency)
         }
         result.skipped += statement.skipped
         if statement.skipped > 0 { result.warnings.append("\(name): skipped \(statement.skipped) unreadable line(s)") }

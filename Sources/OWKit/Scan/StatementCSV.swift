@@ -63,7 +63,8 @@ enum StatementCSV {
         case empty  // no amount, or zero: nothing paid
     }
 
-    static func row(_ rec: CSV.Record, _ cols: StatementColumns, _ signs: StatementSigns, defaultCurrency: Currency, sourceKey: String) throws
+    static func row(_ rec: CSV.Record, _ cols: StatementColumns, _ signs: StatementSigns, defaultCurrency: Currency, sourceKey: String)
+        throws
         -> Outcome
     {
         func field(_ i: Int?) -> String? {
@@ -75,7 +76,8 @@ enum StatementCSV {
         // An amount too large to be true is bad data: named, and the rest still read.
         var tooLarge: String? = nil
         func amount(_ text: String?, _ currency: Currency) -> Money? {
-            guard let text, tooLarge == nil else { return nil }
+            guard var text, tooLarge == nil else { return nil }
+            if text.hasPrefix("+") { text = String(text.dropFirst()).trimmed(.whitespaces) }
             do {
                 return try MoneyParser.parse(text, defaultCurrency: currency) as Money
             } catch let e as OWError where e.kind == .badData {
@@ -92,14 +94,17 @@ enum StatementCSV {
             return .bad(StatementFile.BadLine(line: rec.line, key: "stmt:\(sourceKey):bad:\(dateText):\(desc):\(text)", why: why))
         }
         let spend: Money
-        if let m = paid {
+        if let m = paid, field(cols.amount)?.hasPrefix("+") == true {
+            spend = Money(minor: -abs(m.minor), currency: m.currency)  // `+ £1,100.00`: money in, whatever the convention
+        } else if let m = paid {
             spend = Money(minor: signs.spend(m.minor, direction: field(cols.direction), description: desc), currency: m.currency)
         } else if let m = debit {
             spend = Money(minor: abs(m.minor), currency: m.currency)
         } else if let c = credit {
             spend = Money(minor: -abs(c.minor), currency: c.currency)
         } else {
-            return .empty
+            // An amount written but not readable is a line not read; none at all is nothing paid.
+            return field(cols.amount) ?? field(cols.debit) ?? field(cols.credit) == nil ? .empty : .skipped
         }
         guard spend.minor != 0 else { return .empty }
         let foreignCurrency = field(cols.foreignCurrency).flatMap { try? Currency.parse($0) }

@@ -5,7 +5,8 @@ import FoundationEssentials
 struct StatementColumns {
     static let dateNames = [
         "date", "transaction date", "booking date", "posted", "posting date", "buchungstag", "buchung", "datum", "valuta",
-        "date d'opération", "fecha", "date opération", "boekdatum", "transaktionsdatum", "created date", "started date",
+        "date d'opération", "fecha", "date opération", "boekdatum", "transaktionsdatum", "created date", "started date", "created",
+        "date processed",
     ]
     static let valueDateNames = [
         "value date", "valuta", "valutadatum", "wertstellung", "wertstellungsdatum", "date de valeur", "date valeur", "rentedatum",
@@ -13,19 +14,22 @@ struct StatementColumns {
     ]
     static let descriptionNames = [
         "description", "merchant", "payee", "details", "text", "name", "memo", "verwendungszweck", "beschreibung",
-        "empfänger", "libellé", "concepto", "narrative", "naam / omschrijving", "omschrijving", "mededelingen",
+        "empfänger", "libellé", "concepto", "narrative", "naam / omschrijving", "omschrijving", "mededelingen", "handelaar", "toelichting",
     ]
     static let payeeNames = [
-        "payee", "merchant", "beguenstigter/zahlungspflichtiger", "begünstigter/zahlungspflichtiger", "auftraggeber/empfänger",
-        "zahlungsempfänger*in", "zahlungsempfänger", "counterparty", "name", "naam tegenpartij", "payee name", "bénéficiaire",
+        "payee", "payee name", "beguenstigter/zahlungspflichtiger", "begünstigter/zahlungspflichtiger", "auftraggeber/empfänger",
+        "zahlungsempfänger*in", "zahlungsempfänger", "naam tegenpartij", "bénéficiaire", "merchant", "name", "naam",
     ]
     static let amountNames = ["amount", "value", "betrag", "montant", "importe", "sum", "bedrag", "net", "gross"]
     static let debitNames = ["debit", "soll", "débit", "withdrawal", "paid out", "money out", "ausgang", "belastung"]
     static let creditNames = ["credit", "haben", "crédit", "deposit", "paid in", "money in", "eingang", "gutschrift"]
     static let currencyNames = ["currency", "währung", "waehrung", "devise", "moneda", "ccy", "munt", "valuta (iso)"]
-    static let accountNames = ["account", "konto", "auftragskonto", "rekening", "card", "card number", "kartennummer", "card member"]
+    static let accountNames = [
+        "account", "konto", "auftragskonto", "rekening", "card", "card number", "kartennummer", "card member", "kredietkaart",
+        "kaartnummer", "rekeningnummer",
+    ]
     static let directionNames = ["af bij", "debit/credit", "dr/cr", "credit/debit indicator", "soll/haben", "s/h", "cdtdbtind"]
-    static let foreignWords = ["foreign", "original", "ursprünglich", "fremdwährung", "originalbetrag", "devise d'origine"]
+    static let foreignWords = ["foreign", "original", "local_", "ursprünglich", "fremdwährung", "originalbetrag", "devise d'origine"]
 
     var date: Int
     var valueDate: Int? = nil
@@ -56,7 +60,9 @@ struct StatementColumns {
         var finder = Finder(names: names, map: map)
         // Foreign-currency columns first, so `Amount (Foreign Currency)` is never the amount.
         for (i, n) in names.enumerated() where Self.foreignWords.contains(where: n.contains) {
-            if Self.amountNames.contains(where: n.contains) { finder.foreignAmount = finder.foreignAmount ?? i } else {
+            if Self.amountNames.contains(where: n.contains) {
+                finder.foreignAmount = finder.foreignAmount ?? i
+            } else {
                 finder.foreignCurrency = finder.foreignCurrency ?? i
             }
             finder.taken.insert(i)
@@ -65,20 +71,23 @@ struct StatementColumns {
             throw OWError.badData("no date column found in the statement header", hint: "name it with --map date=COLUMN")
         }
         self.date = date
-        let payee = try finder.find("payee", Self.payeeNames, exactOnly: true)
+        // The first payee name of the list that the header has: `Naam tegenpartij` before `Naam` (KBC's holder).
+        let payee = try finder.explicit("payee") ?? Self.payeeNames.lazy.compactMap { names.firstIndex(of: $0) }.first
+        if let payee { finder.taken.insert(payee) }
         guard let desc = try finder.find("description", Self.descriptionNames) ?? payee else {
             throw OWError.badData("no description column found", hint: "name it with --map description=COLUMN")
         }
         description = desc
         self.payee = payee == desc ? nil : payee
         direction = try finder.find("direction", Self.directionNames, exactOnly: true)
+        // The value date before the amount, so `Value date` is never taken for an amount column.
+        valueDate = try finder.find("value_date", Self.valueDateNames, exactOnly: true)
         amount = try finder.find("amount", Self.amountNames)
         debit = try finder.find("debit", Self.debitNames)
         guard amount != nil || debit != nil else {
             throw OWError.badData("no amount or debit column found", hint: "name it with --map amount=COLUMN")
         }
         credit = try finder.find("credit", Self.creditNames)
-        valueDate = try finder.find("value_date", Self.valueDateNames, exactOnly: true)
         currency = try finder.find("currency", Self.currencyNames)
         foreignAmount = try finder.explicit("foreign_amount") ?? finder.foreignAmount
         foreignCurrency = try finder.explicit("foreign_currency") ?? finder.foreignCurrency

@@ -58,7 +58,8 @@ struct StatementDateFormat: Sendable {
         guard kinds.count == 3, Set(kinds) == ["D", "M", "Y"], fields.allSatisfy({ $0.0 == "Y" ? [2, 4].contains($0.1) : $0.1 == 2 }),
             p.allSatisfy({ $0.isLetter || $0 == sep })
         else {
-            throw OWError.usage("--map dateformat= takes DD, MM and YYYY (or YY) in order, e.g. DD.MM.YYYY, MM/DD/YY or YYYYMMDD; not '\(pattern)'")
+            throw OWError.usage(
+                "--map dateformat= takes DD, MM and YYYY (or YY) in order, e.g. DD.MM.YYYY, MM/DD/YY or YYYYMMDD; not '\(pattern)'")
         }
         self.fields = fields
     }

@@ -26,7 +26,11 @@ enum StatementReader {
 
     /// Every row of a statement, whatever it paid.
     static func rows(_ text: String, map: String?, defaultCurrency: Currency, sourceKey: String) throws -> StatementFile {
-        try StatementCSV.read(text, map: StatementMap(map), defaultCurrency: defaultCurrency, sourceKey: sourceKey)
+        switch StatementXML.kind(text) {
+        case .ofx: return try StatementXML.ofx(text, defaultCurrency: defaultCurrency)
+        case .camt: return try StatementCAMT.read(text, defaultCurrency: defaultCurrency)
+        case nil: return try StatementCSV.read(text, map: StatementMap(map), defaultCurrency: defaultCurrency, sourceKey: sourceKey)
+        }
     }
 
     static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency) throws -> Contents {
@@ -45,6 +49,12 @@ enum StatementReader {
                 StatementLine(line: row.line, date: row.date, description: row.description, amount: row.amount, payee: payee, key: key))
         }
         return out
+    }
+
+    /// The catalog vendor a row pays, if it pays one (for `scan inspect`).
+    static func vendor(of row: StatementRow, _ index: VendorIndex) -> Vendor? {
+        if case .vendor(let v)? = payee(of: row, index) { return v }
+        return nil
     }
 
     /// Whom a row pays: a vendor named in its payee or its description; else the merchant a

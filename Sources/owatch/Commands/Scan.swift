@@ -95,6 +95,44 @@ enum ScanCommand {
         Field("forwarded_by", ChargeCommand.shape.field("forwarded_by").doc) { .text($0.receipt.forwardedBy) },
     ])
 
+    /// `scan inspect` of a statement: one row per line of the file, as the scan reads it.
+    struct InspectedRow {
+        let row: StatementRow
+        let vendor: Vendor?
+    }
+
+    static let statementRowShape = Shape<InspectedRow>(
+        [
+            Field("line", "inspect (statement): the line (for OFX and CAMT, the entry) it was read from", kind: .number) {
+                .int(Int64($0.row.line))
+            },
+            Field("date", "inspect (statement): the day it was booked, YYYY-MM-DD", kind: .date) { .text(Time.day($0.row.date)) },
+            Field("value_date", "inspect (statement): its value day, when the export gives one", kind: .date) {
+                .text($0.row.valueDate.map(Time.day))
+            },
+            Field("description", "inspect (statement): its description as the bank wrote it") { .text($0.row.description) },
+            Field("payee", "inspect (statement): the payee, when the export names one apart from the description") { .text($0.row.payee) },
+            .money("amount", "inspect (statement): the amount, spend positive and refunds or money in negative") { $0.row.amount },
+            .money("foreign_amount", "inspect (statement): the amount in the merchant's currency, when the bank converted it") {
+                $0.row.foreign
+            },
+            Field("foreign_currency", "inspect (statement): the merchant's currency, with foreign_amount") {
+                .text($0.row.foreign?.currency.code)
+            },
+            Field("account", "inspect (statement): the card or account, from its column or the preamble") { .text($0.row.account) },
+            Field("vendor", "inspect (statement): the catalog vendor it pays, or null") { .text($0.vendor?.name) },
+        ], table: ["line", "date", "description", "amount", "currency", "account", "vendor"], keep: ["date", "amount"],
+        dropFirst: ["account", "line"])
+
+    static func inspectStatement(_ inv: Invocation) throws {
+        let (file, rows) = try Scanner.inspectStatement(inv.session, path: inv.argument(0), map: inv.value("map"))
+        inv.emit(rows.map { InspectedRow(row: $0.0, vendor: $0.1) }, as: statementRowShape)
+        let account = file.account.map { ", account \($0)" } ?? ""
+        let period = file.period.map { ", period \($0)" } ?? ""
+        let skipped = file.skipped > 0 ? ", \(file.skipped) line(s) not read" : ""
+        inv.note("\(rows.count) row(s) read as \(file.format)\(account)\(period)\(skipped).")
+    }
+
     /// `owatch scan [PATH…]`: the cron job. Quiet unless something is new.
     static func run(_ inv: Invocation) throws {
         var o = ScanOptions()
@@ -210,6 +248,8 @@ enum ScanCommand {
 
     /// How owatch reads one message: headers, part tree, decoded texts and what it extracts.
     static func inspect(_ inv: Invocation) throws {
+        if Scanner.isStatementFile(inv.argument(0)) { return try inspectStatement(inv) }
+        if inv.value("map") != nil { throw OWError.usage("--map applies to statement files only") }
         let (message, receipt) = try Scanner.inspect(inv.session, path: inv.argument(0))
         var types: [String] = []
         var texts: [String] = []
@@ -238,6 +278,8 @@ let scanNoun = Noun(
         But that block is only the forwarder's word: its charge keeps the forwarder's address (forwarded_by, in charge show), and a forwarded credit note or refund, or a forward over config scan.forward_review_above (default 500 in the base currency: config base_currency, else the ledger's; compared at the day's rate, and one with no rate waits too), moves no total: it waits as a review finding that holds the charge. scan adopt records it as a charge, matched as the scan would have; scan ignore drops it.
         A document with no sender (scan inspect invoice.pdf) names its own vendor by the billing domain it prints (a shared parent domain only with the vendor named), its date by its invoice-date label, and its currency by a label such as Währung: GBP when it has one.
         An amount's currency is the one written with it, else its line's, the document's or the sender's country's (billing@hetzner.de: EUR); when none says, it is the ledger's currency and the charge and its finding carry currency_assumed (scan inspect says why).
+        Card and bank statements are CSV (`,` `;` or tab; UTF-8 or Windows-1252), OFX/QFX (SGML v1 or XML v2) or ISO 20022 CAMT.053 XML, the last two recognised by their content whatever the file is called. A CSV's header is the first line that names a date column and an amount (or debit/credit) column: lines before it (card number, balance, period, as DKB, Sparkasse, ING and comdirect write them) are a preamble, whose IBAN or masked card number is kept as the lines' account and whose period is said by scan inspect. Columns are found by their names in English, German, French, Dutch and Spanish; --map names them when they are not: date, value_date, description, payee, amount, debit, credit, currency, foreign_amount, foreign_currency, account and direction take a column of the header, sign=spend-positive or sign=spend-negative says how a single amount column signs spend (else whichever sign most lines have), dateformat=DD.MM.YYYY how days are written (else YYYY-MM-DD, YYYYMMDD, DD.MM.YY(YY), 12-Dec-2019, and D/M/Y or M/D/Y told apart by the values). An unknown key is a usage error (exit 64), a column the header does not have bad data (exit 65).
+        scan inspect FILE on a statement lists every row as the scan reads it (date, description, payee, amount with spend positive and money in negative, currency, account, and the catalog vendor it pays, if any).
         Newsletters, trial reminders, failed payments and security notices are not charges.
         A message is recognised by its Message-ID (or content hash), so rescanning reads nothing twice; an mbox that grew is read from where the last scan ended.
         A statement line is recognised by what it is, not by the file it came in: the account (when the export names one), the day, the amount and currency, the description (in lower case, spaces collapsed) and its number among identical lines of that day. Overlapping exports (the last 90 days, exported every week), renamed copies and a second source path add only the lines that are new, and scan says how many were known already (statement_lines_known); two genuine identical payments on one day stay two.
@@ -257,7 +299,11 @@ let scanCommands: [Command] = [
         noun: "scan", verb: nil, summary: "read receipts and statements; find charges, shadow IT, price changes and duplicates",
         arguments: [Argument(name: "PATH", optional: true, variadic: true, file: .inputTree)],
         options: [
-            Option("map", value: "COLUMNS", "statement columns, e.g. date=Booked,description=Payee,amount=Amount"),
+            Option(
+                "map", value: "KEYS",
+                "statement columns and conventions, KEY=VALUE pairs: date, value_date, description, payee, amount, debit, credit, currency, "
+                    + "foreign_amount, foreign_currency, account, direction (=COLUMN, named as its header says), "
+                    + "sign=spend-positive|spend-negative, dateformat=DD.MM.YYYY (DD, MM, YYYY or YY; e.g. MM/DD/YY, YYYYMMDD)"),
             Option("dry-run", "read and report, but write nothing"),
             Option("wait", "wait for a running scan instead of exiting 75"),
             Option(
@@ -276,7 +322,7 @@ let scanCommands: [Command] = [
     Command(
         noun: "scan", verb: "source", summary: "remember, list or forget the sources `owatch scan` reads",
         arguments: [Argument(name: "ACTION", choices: ["add", "list", "remove"]), Argument(name: "PATH", optional: true)],
-        options: [Option("map", value: "COLUMNS", "statement column mapping (with add)")],
+        options: [Option("map", value: "KEYS", "statement columns and conventions (with add), as scan --map takes them")],
         access: .roles(adminOnly),
         examples: ["owatch scan source add ~/Mail/receipts.mbox", "owatch scan source add ~/Maildir/billing", "owatch scan source list"],
         output: ScanCommand.sourceShape.docs, run: ScanCommand.source),
@@ -310,8 +356,13 @@ let scanCommands: [Command] = [
         output: ScanCommand.findingShape.docs, run: ScanCommand.ignore),
     Command(
         noun: "scan", verb: "inspect",
-        summary: "show how owatch reads one email (or a PDF on its own): headers, parts, text and what it extracts",
-        arguments: [Argument(name: "FILE", file: .input)], access: .roles([.admin, .scanner]),
-        examples: ["owatch scan inspect receipt.eml", "owatch scan inspect receipt.eml --json | jq .texts"],
-        output: ScanCommand.inspectedShape.docs, run: ScanCommand.inspect),
+        summary: "show how owatch reads one email, PDF or statement: what it extracts, or every row of a statement",
+        arguments: [Argument(name: "FILE", file: .input)],
+        options: [Option("map", value: "KEYS", "statement columns and conventions, as scan --map takes them")],
+        access: .roles([.admin, .scanner]),
+        examples: [
+            "owatch scan inspect receipt.eml", "owatch scan inspect receipt.eml --json | jq .texts", "owatch scan inspect card.csv",
+            "owatch scan inspect dkb.csv --map date=Belegdatum",
+        ],
+        output: ScanCommand.inspectedShape.docs + ScanCommand.statementRowShape.docs, run: ScanCommand.inspect),
 ]
