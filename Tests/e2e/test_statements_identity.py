@@ -321,3 +321,14 @@ def test_a_subscription_finding_says_cadence_run_rate_and_lines(office):
     adopted = office.ok("scan", "adopt", str(q["id"]), "--json").json()
     lic = office.ok("license", "show", "Quantly", "--json").json()
     assert lic["period"] == "yearly" and lic["cost_minor"] == 24000, (adopted, lic)
+
+
+def test_a_partial_refund_goes_with_the_charge_it_fits_in(office):
+    (office.home / "card.csv").write_text("Date,Description,Amount,Currency\n"
+                                          "2026-11-02,FIGMA SAN FRANCISCO,-100.00,EUR\n"
+                                          "2026-11-09,FIGMA SAN FRANCISCO REFUND,30.00,EUR\n")
+    scan(office, "card.csv")
+    charges = office.ok("charge", "list", "--vendor", "figma", "--json").json()
+    refund = [c for c in charges if c["amount_minor"] < 0]
+    assert refund and refund[0]["amount_minor"] == -3000 and refund[0]["refund_of"] == charges[0]["id"]
+    assert vendor_totals(office, "2026-11") == {("Figma", "EUR"): (7000, 7000)}

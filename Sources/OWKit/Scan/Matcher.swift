@@ -285,7 +285,8 @@ struct Matcher {
 
     /// A refund: linked to the latest earlier charge of the vendor with that amount not refunded
     /// yet (in another currency: at the day's rate, within a card's spread), and counted where
-    /// that charge counts (managed or unmanaged) and in its currency, so burn nets it to the cent.
+    /// that charge counts (managed or unmanaged) and in its currency, so burn nets it to the cent;
+    /// a partial refund goes with the latest earlier charge larger than it.
     /// It raises no finding of its own, and answers the duplicate finding of the charge it pays back.
     mutating func recordRefund(_ c: Charge, day: String) throws -> Recorded {
         let db = session.db
@@ -303,6 +304,17 @@ struct Matcher {
                 key: c.key, origin: c.origin, vendor: c.vendor, amount: other.amount, on: c.on, invoiceNo: c.invoiceNo, period: c.period,
                 description: c.description + " (\(c.amount.display))", currencyAssumed: c.currencyAssumed, forwardedBy: c.forwardedBy)
         }
+        let whole = refunded != nil
+        // Less than any one charge: part of the latest one it fits in, netted where that one counts.
+        if refunded == nil {
+            refunded = try db.one(
+                """
+                SELECT id, license_id, expected_id FROM charges x
+                WHERE x.vendor_id = ? AND x.currency = ? AND x.amount_minor > ? AND x.charged_on <= ? AND x.refund_of IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM charges r WHERE r.refund_of = x.id)
+                ORDER BY x.charged_on DESC, x.id DESC LIMIT 1
+                """, c.vendor.id, c.amount.currency.code, -c.amount.minor, day)
+        }
         let license =
             try refunded.map { try $0.optionalInteger("license_id") }
             ?? licenses(of: c.vendor).first { $0.currency == c.amount.currency }?.id
@@ -316,7 +328,7 @@ struct Matcher {
             String(c.description.prefix(300)), license, refunded?.optionalInteger("expected_id"), Time.rfc3339(session.now),
             refunded?.integer("id"), c.forwardedBy)
         try seen(c, in: db.lastInsertRowID)
-        if let id = try refunded?.integer("id") { try resolveDuplicate(of: id, refund: c, day: day) }
+        if whole, let id = try refunded?.integer("id") { try resolveDuplicate(of: id, refund: c, day: day) }
         return .new
     }
 
