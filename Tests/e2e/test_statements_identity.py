@@ -332,3 +332,15 @@ def test_a_partial_refund_goes_with_the_charge_it_fits_in(office):
     refund = [c for c in charges if c["amount_minor"] < 0]
     assert refund and refund[0]["amount_minor"] == -3000 and refund[0]["refund_of"] == charges[0]["id"]
     assert vendor_totals(office, "2026-11") == {("Figma", "EUR"): (7000, 7000)}
+
+
+def test_a_processor_merchant_s_finding_takes_its_cadence(office):
+    (office.home / "card.csv").write_text("Date,Description,Amount,Currency\n"
+                                          "2025-03-10,PADDLE.NET* LEDGERLINE,-120.00,EUR\n"
+                                          "2026-03-11,PADDLE.NET* LEDGERLINE,-120.00,EUR\n")
+    scan(office, "card.csv")
+    [f] = office.ok("scan", "findings", "--kind", "unknown_vendor", "--json").json()
+    assert (f["vendor"], f["amount_minor"], f["monthly_minor"]) == ("Ledgerline", 12000, 1000)
+    assert "(paid through Paddle) is charged yearly" in f["summary"], f
+    office.ok("scan", "adopt", str(f["id"]))
+    assert {c["license"] for c in office.ok("charge", "list", "--json").json()} == {"Ledgerline"}

@@ -56,22 +56,25 @@ extension Matcher {
     mutating func detectSubscriptions(_ merchants: Set<String>) throws {
         let db = session.db
         for merchant in merchants.sorted() {
-            var byCurrency: [String: (name: String, lines: [RecurringCharges.Line])] = [:]
+            var byCurrency: [String: (name: String, processor: String?, lines: [RecurringCharges.Line])] = [:]
             for row in try db.query(
-                "SELECT name, day, amount_minor, currency FROM merchant_lines WHERE merchant = ? ORDER BY currency, day, key", merchant)
+                "SELECT name, processor, day, amount_minor, currency FROM merchant_lines WHERE merchant = ? ORDER BY currency, day, key",
+                merchant)
             {
-                let (code, name) = (try row.text("currency"), try row.text("name"))
-                byCurrency[code, default: (name, [])].lines.append(
+                let (code, name, processor) = (try row.text("currency"), try row.text("name"), try row.optionalText("processor"))
+                byCurrency[code, default: (name, processor, [])].lines.append(
                     RecurringCharges.Line(day: try row.text("day"), minor: try row.integer("amount_minor")))
             }
             for (code, found) in byCurrency.sorted(by: { $0.key < $1.key }) {
                 guard let currency = try? Currency.parse(code), let p = RecurringCharges.detect(found.lines) else { continue }
-                try recordSubscription(merchant: merchant, name: found.name, currency: currency, p)
+                try recordSubscription(merchant: merchant, name: found.name, processor: found.processor, currency: currency, p)
             }
         }
     }
 
-    private mutating func recordSubscription(merchant: String, name: String, currency: Currency, _ p: RecurringCharges.Pattern) throws {
+    private mutating func recordSubscription(
+        merchant: String, name: String, processor: String?, currency: Currency, _ p: RecurringCharges.Pattern
+    ) throws {
         let key = Matcher.merchantFindingKey(merchant, currency)
         let latest = Money(minor: p.latest, currency: currency)
         let monthly = Money(minor: p.monthly.rounded, currency: currency)
@@ -80,7 +83,7 @@ extension Matcher {
             days.count > 6
             ? days.prefix(3).joined(separator: ", ") + ", … " + days.suffix(2).joined(separator: ", ") : days.joined(separator: ", ")
         let summary =
-            "\(name) is charged \(p.period.description) (\(days.count) card lines: \(shown)), lately \(latest.display), about "
+            "\(name)\(processor.map { " (paid through \($0))" } ?? "") is charged \(p.period.description) (\(days.count) card lines: \(shown)), lately \(latest.display), about "
             + "\(monthly.display) a month, and is not in the catalog: a subscription nobody registered?"
         if let id = try Findings.record(
             session.db, kind: .unknownVendor, key: key, vendor: nil, vendorName: name, licenseID: nil, chargeID: nil, amount: latest,
