@@ -104,6 +104,10 @@ def test_map_keys_sign_and_dateformat(office):
     assert inspect(office, path, "--map", "date=When,dateformat=MM/DD/YY")[0]["date"] == "2026-03-11"
     assert inspect(office, path, "--map", "date=When,dateformat=DD/MM/YY")[0]["date"] == "2026-11-03"
     assert inspect(office, path, "--map", "value_date=When,date=When")[0]["value_date"] == "2026-03-11"
+    # ING (NL) signs by an Af/Bij column, amounts unsigned; Bedrag (EUR) names the currency.
+    path.write_text('"Datum","Naam / Omschrijving","Af Bij","Bedrag (EUR)"\n"20261103","FIGMA","Af","48,00"\n"20261104","FIGMA REFUND","Bij","48,00"\n')
+    assert [(r["date"], r["amount"], r["currency"]) for r in inspect(office, path)] == [
+        ("2026-11-03", Decimal("48.00"), "EUR"), ("2026-11-04", Decimal("-48.00"), "EUR")]
     bad = office.run("scan", "inspect", path, "--map", "colour=When")
     assert bad.rc == 64 and "dateformat=" in bad.err and "foreign_amount" in bad.err
     assert office.run("scan", "inspect", path, "--map", "sign=upwards").rc == 64

@@ -97,7 +97,7 @@ enum StatementCSV {
         if let m = paid, field(cols.amount)?.hasPrefix("+") == true {
             spend = Money(minor: -abs(m.minor), currency: m.currency)  // `+ £1,100.00`: money in, whatever the convention
         } else if let m = paid {
-            spend = Money(minor: signs.spend(m.minor, direction: field(cols.direction), description: desc), currency: m.currency)
+            spend = Money(minor: signs.spend(m.minor, direction: field(cols.direction)), currency: m.currency)
         } else if let m = debit {
             spend = Money(minor: abs(m.minor), currency: m.currency)
         } else if let c = credit {
@@ -112,6 +112,7 @@ enum StatementCSV {
         r.valueDate = field(cols.valueDate).flatMap(signs.day)
         r.payee = field(cols.payee).flatMap { $0 == desc ? nil : $0 }
         r.account = field(cols.account)
+        r.keyText = field(cols.keyDescription)
         if let f = field(cols.foreignAmount).flatMap({ amount($0, foreignCurrency ?? currency) }), f.currency != spend.currency {
             r.foreign = Money(minor: spend.minor < 0 ? -abs(f.minor) : abs(f.minor), currency: f.currency)
         }

@@ -18,9 +18,9 @@ struct StatementColumns {
     ]
     static let payeeNames = [
         "payee", "payee name", "beguenstigter/zahlungspflichtiger", "begünstigter/zahlungspflichtiger", "auftraggeber/empfänger",
-        "zahlungsempfänger*in", "zahlungsempfänger", "naam tegenpartij", "bénéficiaire", "merchant", "name", "naam",
+        "zahlungsempfänger*in", "zahlungsempfänger", "naam tegenpartij", "bénéficiaire", "merchant", "name", "naam", "nom",
     ]
-    static let amountNames = ["amount", "value", "betrag", "montant", "importe", "sum", "bedrag", "net", "gross"]
+    static let amountNames = ["amount", "value", "betrag", "montant", "importe", "sum", "bedrag", "gross", "brut", "net"]
     static let debitNames = ["debit", "soll", "débit", "withdrawal", "paid out", "money out", "ausgang", "belastung"]
     static let creditNames = ["credit", "haben", "crédit", "deposit", "paid in", "money in", "eingang", "gutschrift"]
     static let currencyNames = ["currency", "währung", "waehrung", "devise", "moneda", "ccy", "munt", "valuta (iso)"]
@@ -34,6 +34,9 @@ struct StatementColumns {
     var date: Int
     var valueDate: Int? = nil
     var description: Int
+    /// The column lines were known by before payee and description were told apart (its text is
+    /// in their keys): a ledger that scanned the file then does not count its lines again.
+    var keyDescription: Int
     var payee: Int? = nil
     var amount: Int? = nil
     var debit: Int? = nil
@@ -78,6 +81,11 @@ struct StatementColumns {
             throw OWError.badData("no description column found", hint: "name it with --map description=COLUMN")
         }
         description = desc
+        let legacy = Self.descriptionNames.prefix(13)
+        keyDescription =
+            map.columns["description"] == nil
+            ? names.firstIndex(where: legacy.contains) ?? names.firstIndex(where: { n in legacy.contains(where: n.contains) }) ?? desc
+            : desc
         self.payee = payee == desc ? nil : payee
         direction = try finder.find("direction", Self.directionNames, exactOnly: true)
         // The value date before the amount, so `Value date` is never taken for an amount column.

@@ -16,9 +16,9 @@ public struct StatementRow: Sendable {
     public var account: String? = nil
     /// The bank's own id for the line (OFX FITID, CAMT AcctSvcrRef), when it gives one.
     public var bankID: String? = nil
-
-    /// The text a vendor is recognised in: the payee and the description.
-    public var text: String { payee.map { $0 == description ? $0 : "\($0) \(description)" } ?? description }
+    /// The text this line's scan key was made of before payees were read apart (a CSV's first
+    /// description-like column); the description otherwise.
+    public var keyText: String? = nil
 }
 
 /// A statement file read into rows: how many lines could not be read, amounts too large to

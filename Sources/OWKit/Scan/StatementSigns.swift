@@ -38,7 +38,7 @@ struct StatementSigns {
     }
 
     /// The spend an amount column's value stands for: positive spend, negative money in.
-    func spend(_ minor: Int64, direction: String?, description: String) -> Int64 {
+    func spend(_ minor: Int64, direction: String?) -> Int64 {
         if let mark = direction?.lowercased() {
             if Self.creditMarks.contains(mark) { return -abs(minor) }
             if Self.debitMarks.contains(mark) { return abs(minor) }

@@ -43,8 +43,9 @@ enum StatementReader {
             // Money in from a software vendor is a refund: a negative charge that burn nets.
             guard row.amount.minor != 0, let payee = payee(of: row, index) else { continue }  // a transfer, or everyday one-off spend
             let account = row.account ?? file.account
+            // The text keys were made of before payee and description were read apart: old keys still match.
             let key = identities[account ?? "", default: StatementIdentity(account: account)].key(
-                day: Time.day(row.date), amount: row.amount, description: row.description)
+                day: Time.day(row.date), amount: row.amount, description: row.keyText ?? row.description)
             out.lines.append(
                 StatementLine(line: row.line, date: row.date, description: row.description, amount: row.amount, payee: payee, key: key))
         }
