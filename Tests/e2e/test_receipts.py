@@ -67,12 +67,13 @@ def test_labels_and_currency_marks(office, text, amount, currency):
 def test_processor_lines_pay_the_merchant_they_name(office):
     (office.home / "card.csv").write_text("Date,Description,Amount,Currency\n"
                                           "2026-11-01,PAYPAL *NOTION,-10.00,USD\n"          # the merchant it names
-                                          "2026-11-02,PAYPAL *STEAM GAMES,-20.00,EUR\n"     # no software we know: not PayPal's
+                                          "2026-11-02,PAYPAL *STEAM GAMES,-20.00,EUR\n"     # a merchant we do not know: its, not PayPal's
                                           "2026-11-03,PAYPAL INST XFER,-30.00,EUR\n"        # a transfer, naming nobody
                                           "2026-11-07,FS *SKETCH,-99.00,USD\n")
     office.ok("scan", "card.csv")
     charges = {c["vendor"]: c["amount_minor"] for c in office.ok("charge", "list", "--json").json()}
-    assert charges == {"Notion": 1000, "Sketch": 9900}
+    # Issue 31: the merchant behind a processor is the vendor, also when the catalog does not know it.
+    assert charges == {"Notion": 1000, "Sketch": 9900, "Steam Games": 2000}
 
 
 def test_scan_inspect_reads_a_pdf_on_its_own(office):

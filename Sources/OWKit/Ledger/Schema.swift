@@ -649,6 +649,27 @@ enum Schema {
                 }
             }
         },
+        // 18: a statement line is known by its identity, not by the file it came in (issue 31):
+        // the keys scans remembered as `stmt:SOURCE:…` are rewritten without the source; and the
+        // card lines of merchants nobody registered are kept, for the recurring-charge detector.
+        // Self-contained and re-runnable: it creates only what is missing, rewrites only old keys.
+        { db in
+            try db.execute(
+                """
+                CREATE TABLE IF NOT EXISTS merchant_lines(
+                    key TEXT PRIMARY KEY,                 -- the line's identity (stmt:ACCOUNT:DAY:CUR:MINOR:TEXT:N)
+                    merchant TEXT NOT NULL,               -- what its lines are grouped by: quillpad
+                    name TEXT NOT NULL,                   -- as shown: Quillpad
+                    processor TEXT,                       -- PayPal, Paddle …: who collected for it, if anyone
+                    day TEXT NOT NULL,
+                    amount_minor INTEGER NOT NULL,        -- spend positive, money back negative
+                    currency TEXT NOT NULL,
+                    description TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS merchant_lines_by_merchant ON merchant_lines(merchant, currency, day);
+                """)
+            try StatementIdentity.migrate(db)
+        },
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -298,15 +298,18 @@ public enum Findings {
                 guard parts.count >= 3, let amount = f.amount else { throw OWError.refused("finding #\(id) names no sender") }
                 let domain = String(parts[1])
                 let name = f.vendor ?? domain
+                // A merchant seen on card statements (`merchant=quillpad`) has no domain: its name is its alias.
+                let merchant = domain.hasPrefix("merchant=") ? String(domain.dropFirst(9)) : nil
+                let (domains, aliases) = merchant.map { ([String](), [$0]) } ?? ([domain], [])
                 let vendor =
-                    try Vendors.resolve(db, name) ?? Vendors.resolve(db, domain)
-                    ?? ((try? Vendors.insert(db, name: name, category: nil, domains: [domain], aliases: []))
-                        ?? Vendors.insert(db, name: domain, category: nil, domains: [domain], aliases: []))
+                    try Vendors.resolve(db, name) ?? Vendors.resolve(db, merchant ?? domain)
+                    ?? ((try? Vendors.insert(db, name: name, category: nil, domains: domains, aliases: aliases))
+                        ?? Vendors.insert(db, name: merchant ?? domain, category: nil, domains: domains, aliases: aliases))
                 if let key = licenseKey {
                     license = try Licenses.get(db, key)
                 } else {
                     // Monthly unless the amount is a year of the monthly estimate.
-                    let yearly = f.monthly.map { $0.minor * 12 == amount.minor && $0.minor != amount.minor } ?? false
+                    let yearly = f.monthly.map { abs($0.minor * 12 - amount.minor) < 12 && $0.minor != amount.minor } ?? false
                     var d = LicenseDraft(
                         name: try Licenses.find(db, vendor.name) == nil ? vendor.name : "\(vendor.name) (adopted)", vendor: vendor.name,
                         seats: 1, price: amount)
@@ -315,6 +318,10 @@ public enum Findings {
                     d.notes = "adopted from scan finding #\(id) (\(domain))"
                     license = try Licenses.add(session, d)
                 }
+                // Card lines charged to the merchant before it had a vendor are its, and this license's.
+                try db.run(
+                    "UPDATE charges SET vendor_id = ?, license_id = ? WHERE vendor_id IS NULL AND vendor = ? AND currency = ?", vendor.id,
+                    license?.id, name, amount.currency.code)
             case .priceChange:
                 guard let lid = try row.optionalInteger("license_id"), let amount = f.amount else {
                     throw OWError.refused("finding #\(id) names no license")

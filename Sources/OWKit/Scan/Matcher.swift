@@ -25,7 +25,7 @@ struct Matcher {
     private let prices: PriceCheck
     /// Days either side within which one payment seen in two kinds of source is one charge.
     let window: Int
-    private let rates: ExchangeRates
+    let rates: ExchangeRates
     /// Forwarded receipts over this wait for review (config scan.forward_review_above).
     private let reviewAbove: Money
 
@@ -241,6 +241,11 @@ struct Matcher {
         try db.run(
             "UPDATE charges SET amount_minor = ?, currency = ?, period = COALESCE(period, ?), license_id = COALESCE(license_id, ?) WHERE id = ?",
             c.amount.minor, c.amount.currency.code, c.period?.description, license?.id, id)
+        // Its refund, read from the same card, pays back the invoice's amount: it nets in that currency too.
+        try db.run(
+            "UPDATE charges SET amount_minor = ?, currency = ?, license_id = ? WHERE refund_of = ? AND currency = ? AND amount_minor = ?",
+            -c.amount.minor, c.amount.currency.code, license?.id ?? old.optionalInteger("license_id"), id, old.text("currency"),
+            -(try old.integer("amount_minor")))
         if wasUnmanaged {
             try Findings.resolveUnmanagedIfGone(
                 db, vendor: c.vendor.name, currency: old.text("currency"),
@@ -252,7 +257,7 @@ struct Matcher {
         }
     }
 
-    private mutating func add(_ id: Int64?) { if let id { created.append(id) } }
+    mutating func add(_ id: Int64?) { if let id { created.append(id) } }
 
     /// The license a charge pays for: one of its vendor's at the price the charge implies, else
     /// one in the charge's currency, else any (a charge in another currency than its license is
@@ -302,34 +307,6 @@ struct Matcher {
         try session.db.run(
             "INSERT OR IGNORE INTO charge_sources(charge_id, item_key, origin, detail, seen_at) VALUES (?,?,?,?,?)",
             chargeID, c.key, c.origin, String(c.description.prefix(300)), Time.rfc3339(session.now))
-    }
-
-    /// A refund: linked to the latest earlier charge of the vendor with that amount not refunded
-    /// yet, and counted where that charge counts (managed or unmanaged), so burn nets it. It
-    /// raises no finding of its own.
-    mutating func recordRefund(_ c: Charge, day: String) throws -> Recorded {
-        let db = session.db
-        let refunded = try db.one(
-            """
-            SELECT id, license_id, expected_id FROM charges x
-            WHERE x.vendor_id = ? AND x.currency = ? AND x.amount_minor = ? AND x.charged_on <= ?
-              AND NOT EXISTS (SELECT 1 FROM charges r WHERE r.refund_of = x.id)
-            ORDER BY x.charged_on DESC, x.id DESC LIMIT 1
-            """, c.vendor.id, c.amount.currency.code, -c.amount.minor, day)
-        let license =
-            try refunded.map { try $0.optionalInteger("license_id") }
-            ?? licenses(of: c.vendor).first { $0.currency == c.amount.currency }?.id
-        try db.run(
-            """
-            INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id,
-                                expected_id, created_at, refund_of, forwarded_by)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo,
-            c.period?.description,
-            String(c.description.prefix(300)), license, refunded?.optionalInteger("expected_id"), Time.rfc3339(session.now),
-            refunded?.integer("id"), c.forwardedBy)
-        try seen(c, in: db.lastInsertRowID)
-        return .new
     }
 
     /// A charge of the same vendor, amount and currency within the window, not yet seen in this

@@ -52,6 +52,8 @@ public struct ScanResult: Sendable {
     public var sources = 0
     public var messages = 0  // messages read this time (not counting already-seen ones)
     public var alreadySeen = 0
+    /// Statement lines known already (from this export, an overlapping one, a copy or another path), passed over.
+    public var statementLinesKnown = 0
     public var charges = 0
     public var notCharges = 0
     public var skipped = 0  // malformed messages or lines, and messages over their budget
@@ -421,6 +423,8 @@ public enum Scanner {
         var items: [ScanItem] = []
         var mboxEnd: Int?
         var startedAt = MessageBudget.now()
+        /// Merchants nobody registered with new card lines: the recurring-charge detector looks at them when the source is done.
+        var merchants = Set<String>()
 
         static let maxItems = 1000
         static let maxNanoseconds: UInt64 = 500_000_000
@@ -438,6 +442,8 @@ public enum Scanner {
                     let (chargesBefore, skippedBefore) = (result.charges, result.skipped)
                     let seenAt = Time.rfc3339(session.now)
                     for item in items { try Scanner.apply(item, source: source, matcher: &matcher, result: &result, seenAt: seenAt) }
+                    for case .merchantLine(let l) in items.map(\.outcome) { merchants.insert(l.merchant.key) }
+                    if finished { try matcher.detectSubscriptions(merchants) }
                     if let end {
                         try session.db.run(
                             "UPDATE scan_sources SET read_offset = ?, read_check = ? WHERE id = ?",
@@ -501,6 +507,8 @@ public enum Scanner {
             if fromVendor { result.notCharges += 1 }
         case .unknownVendor(let spend):
             try matcher.recordUnknown(spend)
+        case .merchantLine(let line):
+            if try matcher.recordMerchantLine(line) == .new { result.charges += 1 }
         case .trial(let vendor, let ends, let subject):
             result.notCharges += 1  // not a charge yet
             try matcher.recordTrial(vendor, ends: ends, subject: subject)
@@ -841,8 +849,7 @@ public enum Scanner {
                 TestFault.reading(bytes)
             #endif
             return try StatementReader.read(
-                try statementText(bytes, name: name), map: source.map, index: context.index,
-                defaultCurrency: context.currency, sourceKey: String(source.id))
+                try statementText(bytes, name: name), map: source.map, index: context.index, defaultCurrency: context.currency)
         }
         result.skipped += statement.skipped
         if statement.skipped > 0 { result.warnings.append("\(name): skipped \(statement.skipped) unreadable line(s)") }
@@ -852,15 +859,25 @@ public enum Scanner {
             try emit(skip(bad.key, "\(name) line \(bad.line)", bad.why, result: &result), nil, &result)
         }
         for l in statement.lines {
-            if try context.seen(l.key) {
+            // Known by its identity, from whichever file (or by the key a ledger from before identities kept).
+            if try context.seen(l.key) || StatementIdentity.legacy(of: l.key).map(context.seen) == true {
                 result.alreadySeen += 1
+                result.statementLinesKnown += 1
                 continue
             }
             result.messages += 1
-            let charge = Matcher.Charge(
-                key: l.key, origin: "statement", vendor: l.vendor, amount: l.amount, on: l.date,
-                invoiceNo: nil, period: nil, description: l.description)
-            try emit(ScanItem(key: l.key, fileKey: nil, outcome: .charge(charge), place: "\(name) line \(l.line)"), nil, &result)
+            let outcome: ScanItem.Outcome
+            switch l.payee {
+            case .vendor(let vendor):
+                outcome = .charge(
+                    Matcher.Charge(
+                        key: l.key, origin: "statement", vendor: vendor, amount: l.amount, on: l.date, invoiceNo: nil, period: nil,
+                        description: l.description))
+            case .merchant(let merchant):
+                outcome = .merchantLine(
+                    MerchantLine(key: l.key, merchant: merchant, on: l.date, amount: l.amount, description: l.description))
+            }
+            try emit(ScanItem(key: l.key, fileKey: nil, outcome: outcome, place: "\(name) line \(l.line)"), nil, &result)
         }
     }
 }
@@ -870,6 +887,8 @@ public enum Scanner {
 struct ScanItem {
     enum Outcome {
         case charge(Matcher.Charge)
+        /// A card line paying a merchant the catalog does not know.
+        case merchantLine(MerchantLine)
         case notACharge(fromVendor: Bool)
         /// A subscription's receipt from a sender the catalog does not know.
         case unknownVendor(UnknownSpend)

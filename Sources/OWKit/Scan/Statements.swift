@@ -1,17 +1,18 @@
 import FoundationEssentials
 
-/// One card or bank statement line that paid a known vendor.
+/// One card or bank statement line that paid a known vendor or a merchant nobody registered;
+/// `key` is its identity whatever file it is read from (`StatementIdentity`).
 struct StatementLine {
     let line: Int
     let date: Date
     let description: String
     let amount: Money
-    let vendor: Vendor
+    let payee: StatementPayee
     let key: String
 }
 
 /// A card or bank statement: its rows read (`StatementCSV`, or OFX/CAMT.053 by content), then
-/// the lines that pay a known vendor picked out.
+/// the lines that pay a known vendor or a merchant nobody registered picked out.
 enum StatementReader {
     /// What a statement holds: lines that paid a known vendor, how many lines could not be read,
     /// and lines whose amount is too large to be true (bad data, named by line).
@@ -32,48 +33,41 @@ enum StatementReader {
         }
     }
 
-    static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency, sourceKey: String) throws -> Contents {
-        let file = try rows(text, map: map, defaultCurrency: defaultCurrency, sourceKey: sourceKey)
-        var out = Contents(skipped: file.skipped, badLines: file.badLines.map { ($0.line, $0.key, $0.why) })
-        var occurrences: [String: Int] = [:]
+    static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency) throws -> Contents {
+        let file = try rows(text, map: map, defaultCurrency: defaultCurrency, sourceKey: "0")
+        // A bad line is known by what it says, not by the source it came in (as migration 18 rewrote old keys).
+        var out = Contents(
+            skipped: file.skipped, badLines: file.badLines.map { ($0.line, StatementIdentity.rekeyed(legacy: $0.key) ?? $0.key, $0.why) })
+        var identities: [String: StatementIdentity] = [:]
         for row in file.rows {
             // Money in from a software vendor is a refund: a negative charge that burn nets.
-            guard let vendor = vendor(of: row, index) else { continue }  // not software, or a processor naming no software
-            let base = "stmt:\(sourceKey):\(Time.day(row.date)):\(row.keyText ?? row.description):\(row.amount.minor)"
-            let n = occurrences[base, default: 0]
-            occurrences[base] = n + 1
+            guard row.amount.minor != 0, let payee = payee(of: row, index) else { continue }  // a transfer, or everyday one-off spend
+            let account = row.account ?? file.account
+            // The text keys were made of before payee and description were read apart: old keys still match.
+            let key = identities[account ?? "", default: StatementIdentity(account: account)].key(
+                day: Time.day(row.date), amount: row.amount, description: row.keyText ?? row.description)
             out.lines.append(
-                StatementLine(
-                    line: row.line, date: row.date, description: row.description, amount: row.amount, vendor: vendor, key: "\(base):\(n)"))
+                StatementLine(line: row.line, date: row.date, description: row.description, amount: row.amount, payee: payee, key: key))
         }
         return out
     }
 
-    /// The vendor a row pays: named in its payee, else in its description.
+    /// The catalog vendor a row pays, if it pays one (for `scan inspect`).
     static func vendor(of row: StatementRow, _ index: VendorIndex) -> Vendor? {
-        row.payee.flatMap { merchant($0, index) } ?? merchant(row.description, index)
-    }
-
-    /// Card descriptors often carry the domain: "ZOOM.US 888-799-9666".
-    /// The vendor a line pays. A payment processor's line (`PAYPAL *NOTION`, `PADDLE.NET* SETAPP`)
-    /// pays the merchant it names; one that names no software we know (`PAYPAL *STEAM GAMES`,
-    /// `PAYPAL INST XFER`, a transfer) is not charged to the processor.
-    static func merchant(_ desc: String, _ index: VendorIndex) -> Vendor? {
-        guard let v = index.vendor(namedIn: desc) ?? vendorByDomainWord(desc, index) else { return nil }
-        guard v.domains.contains(where: { VendorIndex.processors.contains($0.lowercased()) }),
-            v.domains.allSatisfy({ $0 != "google.com" && $0 != "apple.com" })
-        else { return v }
-        guard let star = desc.firstIndex(of: "*") else { return nil }
-        let named = String(desc[desc.index(after: star)...])
-        guard let m = index.vendor(namedIn: named) ?? vendorByDomainWord(named, index), m.id != v.id else { return nil }
-        return m
-    }
-
-    static func vendorByDomainWord(_ desc: String, _ index: VendorIndex) -> Vendor? {
-        for word in desc.lowercased().split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "/" }) where word.includes(".") {
-            if let v = index.byDomain[String(word)]?.first { return v }
-        }
+        if case .vendor(let v)? = payee(of: row, index) { return v }
         return nil
+    }
+
+    /// Whom a row pays: a vendor named in its payee or its description; else the merchant a
+    /// processor's description names (the payee is then the processor); else its payee as written.
+    static func payee(of row: StatementRow, _ index: VendorIndex) -> StatementPayee? {
+        let fromDescription = StatementPayee.of(row.description, index)
+        guard let written = row.payee, !written.isEmpty else { return fromDescription }
+        let fromPayee = StatementPayee.of(written, index)
+        if case .vendor? = fromPayee { return fromPayee }
+        if case .vendor? = fromDescription { return fromDescription }
+        if case .merchant(let m)? = fromDescription, m.processor != nil { return fromDescription }
+        return fromPayee
     }
 
     static func validateMap(_ map: String) throws { _ = try StatementMap(map) }

@@ -83,7 +83,7 @@ enum ReaderHarness {
         case "html":
             _ = HTMLText.text(text())
         case "statement":
-            _ = try? StatementReader.read(text(), map: nil, index: index(), defaultCurrency: currency, sourceKey: "1")
+            _ = try? StatementReader.read(text(), map: nil, index: index(), defaultCurrency: currency)
         case "license-import":
             guard let (body, _) = try? CSV.text(bytes, file: "fuzz") else { return true }
             for dates in [nil, try? LicenseImport.DateFormat("DD.MM.YYYY")] {

@@ -33,6 +33,10 @@ enum ScanCommand {
         Field("sources", "scan: sources read") { .int(Int64($0.result.sources)) },
         Field("messages", "scan: new messages and statement lines read") { .int(Int64($0.result.messages)) },
         Field("already_seen", "scan: messages read by an earlier scan, passed over") { .int(Int64($0.result.alreadySeen)) },
+        Field(
+            "statement_lines_known",
+            "scan: statement lines known already (the same line from an overlapping export, a renamed copy or another path), passed over"
+        ) { .int(Int64($0.result.statementLinesKnown)) },
         Field("charges", "scan: charges recorded") { .int(Int64($0.result.charges)) },
         Field("not_charges", "scan: messages that are no charge (newsletters, reminders, failed payments)") {
             .int(Int64($0.result.notCharges))
@@ -164,7 +168,10 @@ enum ScanCommand {
                 if showFindings && !result.findings.isEmpty { inv.emit(result.findings, as: findingShape) }
             })
         if saysWhatItDid {
-            let seen = result.alreadySeen > 0 ? "\(result.alreadySeen) already seen" : nil
+            let lines = result.statementLinesKnown
+            let seen =
+                result.alreadySeen > 0
+                ? "\(result.alreadySeen) already seen" + (lines > 0 ? " (\(lines) of them statement line(s) known already)" : "") : nil
             let dry = o.dryRun ? " (dry run: nothing written)" : ""
             if !result.isNews && result.messages == 0 {
                 inv.note("Scanned \(result.sources) source(s): nothing new" + (seen.map { "; \($0)" } ?? "") + dry + ".")
@@ -279,6 +286,10 @@ let scanNoun = Noun(
         scan inspect FILE on a statement lists every row as the scan reads it (date, description, payee, amount with spend positive and money in negative, currency, account, and the catalog vendor it pays, if any).
         Newsletters, trial reminders, failed payments and security notices are not charges.
         A message is recognised by its Message-ID (or content hash), so rescanning reads nothing twice; an mbox that grew is read from where the last scan ended.
+        A statement line is recognised by what it is, not by the file it came in: the account (when the export names one), the day, the amount and currency, the description (in lower case, spaces collapsed) and its number among identical lines of that day. Overlapping exports (the last 90 days, exported every week), renamed copies and a second source path add only the lines that are new, and scan says how many were known already (statement_lines_known); two genuine identical payments on one day stay two.
+        A statement line and a receipt for the same payment are one charge, whichever is read first and in whatever currencies (within charges.match_window days and the day's rate, give or take 3%). A refund line pays back the latest earlier charge of its vendor with that amount, in another currency at the day's rate: it is recorded in that charge's currency, nets out of that vendor where the charge counts (never below zero unmanaged), and resolves the duplicate finding of the charge it pays back.
+        A processor's line names the merchant it collected for (PAYPAL *, PADDLE.NET*, STRIPE*, FS *, 2CO.COM*, VERIFONE*, SQ *, GOOGLE *, LSQ*, GUMROAD* …): the merchant is the vendor, never the processor; one the catalog does not know is a charge with no vendor and an unknown_vendor finding named after it (scan adopt makes it a vendor with a license, and its charges that license's). Square's merchants are shops: only the detector below names them.
+        Card lines of merchants the catalog does not know are kept, and a merchant charged on a regular cadence — monthly or yearly, each charge within a few days of its calendar schedule, at a stable amount or a stable amount per seat, the run being most of the merchant's lines — is an unknown_vendor finding with its cadence, run-rate and the lines that show it. Groceries, taxis, hotels, restaurants, fuel and travel never are.
         One scan runs at a time per ledger (a lock beside it); a second exits 75 unless --wait.
         With no paths, every registered source is scanned: that is the cron job, quiet unless something is new.
         Malformed messages are skipped with a counted warning.
