@@ -11,11 +11,10 @@ enum Charset {
             .split(separator: "*").first.map(String.init) ?? "us-ascii"  // RFC 2231 language suffix
         switch encoding(label) {
         case "latin1"?: return latin1(bytes)
-        case "shift_jis"?:
-            // In JIS X 0201 the byte 0x5C is the yen sign; Japanese mail writes amounts as "\2,125".
-            return yenBeforeDigits(LegacyCharsets.multiByte(bytes, "shift_jis"))
+        // In JIS X 0201 the byte 0x5C is the yen sign; Japanese mail writes amounts as "\2,125".
+        case let name? where name == "shift_jis" || name == "euc-jp": return yenBeforeDigits(LegacyCharsets.multiByte(bytes, name))
         case let name? where multiByte.contains(name): return LegacyCharsets.multiByte(bytes, name)
-        case "iso-2022-jp"?: return iso2022JP(Array(bytes))
+        case "iso-2022-jp"?: return yenBeforeDigits(iso2022JP(Array(bytes)))
         case "utf-16"?: return String(data: Data(bytes), encoding: .utf16) ?? lossy(bytes)
         case "utf-16le"?: return String(data: Data(bytes), encoding: .utf16LittleEndian) ?? lossy(bytes)
         case "utf-16be"?: return String(data: Data(bytes), encoding: .utf16BigEndian) ?? lossy(bytes)

@@ -253,6 +253,8 @@ struct Matcher {
     }
 
     private mutating func add(_ id: Int64?) { if let id { created.append(id) } }
+    /// A finding recorded elsewhere (UnreadDocuments) among the run's new ones.
+    mutating func note(_ id: Int64?) { add(id) }
 
     /// The license a charge pays for: one of its vendor's at the price the charge implies, else
     /// one in the charge's currency, else any (a charge in another currency than its license is

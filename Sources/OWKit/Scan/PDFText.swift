@@ -18,14 +18,24 @@ enum PDFText {
     private static let header = Array("%PDF-".utf8)
 
     /// The text, or nil when this is not a PDF or nothing readable was found.
-    static func text(_ pdf: [UInt8], budget: MessageBudget) throws -> String? {
-        guard isPDF(pdf) else { return nil }
+    static func text(_ pdf: [UInt8], budget: MessageBudget) throws -> String? { try read(pdf, budget: budget).text }
+
+    /// The text, and whether the file is a PDF with pages but no text layer at all (a scan: an
+    /// image of the page): a person has to read that one. An encrypted file is not such a scan.
+    static func read(_ pdf: [UInt8], budget: MessageBudget) throws -> (text: String?, noTextLayer: Bool) {
+        guard isPDF(pdf) else { return (nil, false) }
         // Through the document's pages and fonts first; the stream scan is the fallback for
         // files whose structure gives no text (and cannot decrypt: an encrypted file has no fallback).
         let doc = PDFDocument(pdf, budget: budget)
-        if doc.needsPassword { return nil }
-        if let text = try layoutText(doc) { return text }
-        if doc.security != nil { return nil }
+        if doc.needsPassword { return (nil, false) }
+        if let text = try layoutText(doc) { return (text, false) }
+        if doc.security != nil { return (nil, false) }
+        let text = try scanStreams(pdf, budget: budget)
+        return (text, text == nil && !doc.pages().isEmpty)
+    }
+
+    /// The fallback: every content-looking stream in the file, read for the strings it shows.
+    static func scanStreams(_ pdf: [UInt8], budget: MessageBudget) throws -> String? {
         let haystack = LowerText(lowered: pdf)  // keywords are lower-case ASCII already
         var streams = 0
         var from = 0
