@@ -80,7 +80,9 @@ final class CharsetDifferentialTests: XCTestCase {
             XCTAssertEqual(got.count, expected.count, label)
             let differing = zip(got, expected).enumerated().filter { $0.element.0 != $0.element.1 }
             for (i, (g, e)) in differing.prefix(5) {
-                XCTFail("\(label) \(inputs[i].map { String($0, radix: 16) }): owatch \(g.unicodeScalars.map(\.value)), Python \(e.unicodeScalars.map(\.value))")
+                XCTFail(
+                    "\(label) \(inputs[i].map { String($0, radix: 16) }): owatch \(g.unicodeScalars.map(\.value)), Python \(e.unicodeScalars.map(\.value))"
+                )
             }
             report.append("\(label): \(expected.count - 1 - differing.count)/\(expected.count - 1) sequences as Python decodes them")
         }
@@ -92,7 +94,8 @@ final class CharsetDifferentialTests: XCTestCase {
     func testMalformedSequencesGiveReplacementAndKeepWhatFollows() {
         let good: [String: ([UInt8], String)] = [
             "shift_jis": ([0x82, 0xA0], "あ"), "euc-jp": ([0xA4, 0xA2], "あ"), "gb18030": ([0xC4, 0xE3], "你"),
-            "big5": ([0xA4, 0x40], "一"), "euc-kr": ([0xB0, 0xA1], "가"), "iso-2022-jp": ([0x1B, 0x24, 0x42, 0x24, 0x22, 0x1B, 0x28, 0x42], "あ"),
+            "big5": ([0xA4, 0x40], "一"), "euc-kr": ([0xB0, 0xA1], "가"),
+            "iso-2022-jp": ([0x1B, 0x24, 0x42, 0x24, 0x22, 0x1B, 0x28, 0x42], "あ"),
             "windows-1252": ([0x80], "€"), "iso-8859-3": ([0xA1], "Ħ"), "koi8-r": ([0xC1], "а"),
         ]
         let bad: [String: [[UInt8]]] = [
@@ -101,7 +104,9 @@ final class CharsetDifferentialTests: XCTestCase {
             "gb18030": [[0x81], [0x81, 0x30], [0x81, 0x30, 0x81], [0x84, 0x31, 0xA5, 0x30], [0xFF], [0x80]],
             "big5": [[0xA1], [0xC8, 0x40], [0x80], [0xFF]],
             "euc-kr": [[0x81], [0xA2, 0xE8], [0xFF], [0x80]],
-            "iso-2022-jp": [[0x1B, 0x24, 0x42, 0x7F, 0x21, 0x1B, 0x28, 0x42], [0x1B, 0x24, 0x42, 0x30, 0x1B, 0x28, 0x42], [0x1B, 0x24, 0x5A], [0x80]],
+            "iso-2022-jp": [
+                [0x1B, 0x24, 0x42, 0x7F, 0x21, 0x1B, 0x28, 0x42], [0x1B, 0x24, 0x42, 0x30, 0x1B, 0x28, 0x42], [0x1B, 0x24, 0x5A], [0x80],
+            ],
             "windows-1252": [[0x81], [0x8D, 0x9D]], "iso-8859-3": [[0xA5]], "koi8-r": [],
         ]
         for (label, seqs) in bad {

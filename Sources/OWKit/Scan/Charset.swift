@@ -52,9 +52,15 @@ enum Charset {
             "iso-8859-3": ["csisolatin3", "iso-ir-109", "l3", "latin3"],
             "iso-8859-4": ["csisolatin4", "iso-ir-110", "l4", "latin4"],
             "iso-8859-5": ["csisolatincyrillic", "cyrillic", "iso-ir-144"],
-            "iso-8859-6": ["arabic", "asmo-708", "csiso88596e", "csiso88596i", "csisolatinarabic", "ecma-114", "iso-8859-6-e", "iso-8859-6-i", "iso-ir-127"],
+            "iso-8859-6": [
+                "arabic", "asmo-708", "csiso88596e", "csiso88596i", "csisolatinarabic", "ecma-114", "iso-8859-6-e", "iso-8859-6-i",
+                "iso-ir-127",
+            ],
             "iso-8859-7": ["csisolatingreek", "ecma-118", "elot_928", "greek", "greek8", "iso-ir-126", "sun_eu_greek"],
-            "iso-8859-8": ["csiso88598e", "csisolatinhebrew", "hebrew", "iso-8859-8-e", "iso-ir-138", "visual", "csiso88598i", "iso-8859-8-i", "logical"],
+            "iso-8859-8": [
+                "csiso88598e", "csisolatinhebrew", "hebrew", "iso-8859-8-e", "iso-ir-138", "visual", "csiso88598i", "iso-8859-8-i",
+                "logical",
+            ],
             "iso-8859-9": ["csisolatin5", "iso-ir-148", "l5", "latin5"],
             "iso-8859-10": ["csisolatin6", "iso-ir-157", "l6", "latin6"],
             "iso-8859-15": ["csisolatin9", "l9", "latin9", "latin-9"],
@@ -69,7 +75,8 @@ enum Charset {
             "euc-jp": ["cseucpkdfmtjapanese", "euc-jp", "x-euc-jp", "eucjp", "euc_jp"],
             "iso-2022-jp": ["csiso2022jp", "iso-2022-jp", "iso2022_jp"],
             "gb18030": [
-                "chinese", "csgb2312", "csiso58gb231280", "gb2312", "gb_2312", "gb_2312-80", "gbk", "iso-ir-58", "x-gbk", "gb18030", "cp936",
+                "chinese", "csgb2312", "csiso58gb231280", "gb2312", "gb_2312", "gb_2312-80", "gbk", "iso-ir-58", "x-gbk", "gb18030",
+                "cp936",
                 "euc-cn",
             ],
             "big5": ["big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5", "cp950", "big5hkscs"],
@@ -106,7 +113,10 @@ enum Charset {
             let c = b[i]
             if c == 0x1B {
                 let rest = b[(i + 1)...]
-                let modes: [([UInt8], Mode)] = [([0x28, 0x42], .ascii), ([0x28, 0x4A], .roman), ([0x24, 0x40], .jis0208), ([0x24, 0x42], .jis0208), ([0x28, 0x49], .kana)]
+                let modes: [([UInt8], Mode)] = [
+                    ([0x28, 0x42], .ascii), ([0x28, 0x4A], .roman), ([0x24, 0x40], .jis0208), ([0x24, 0x42], .jis0208),
+                    ([0x28, 0x49], .kana),
+                ]
                 if let m = modes.first(where: { rest.starts(with: $0.0) }) {
                     mode = m.1
                     i += 3
@@ -125,7 +135,9 @@ enum Charset {
             switch mode {
             case .ascii, .roman:
                 let roman = mode == .roman
-                s.append(c >= 0x80 ? LegacyCharsets.replacement : roman && c == 0x5C ? "\u{A5}" : roman && c == 0x7E ? "\u{203E}" : Unicode.Scalar(c))
+                s.append(
+                    c >= 0x80
+                        ? LegacyCharsets.replacement : roman && c == 0x5C ? "\u{A5}" : roman && c == 0x7E ? "\u{203E}" : Unicode.Scalar(c))
                 i += 1
             case .kana:
                 s.append((0x21...0x5F).contains(c) ? Unicode.Scalar(0xFF61 + UInt32(c) - 0x21)! : LegacyCharsets.replacement)

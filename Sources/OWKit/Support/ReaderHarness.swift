@@ -5,7 +5,8 @@ import FoundationEssentials
 /// tests. A reader may refuse its input (an error is its answer); it may never trap.
 enum ReaderHarness {
     static let targets = [
-        "pdf", "pdf-content", "pdf-filter", "mime", "header", "charset", "html", "statement", "license-import", "directory", "token", "json", "csv",
+        "pdf", "pdf-content", "pdf-filter", "mime", "header", "charset", "html", "statement", "license-import", "directory", "token",
+        "json", "csv",
         "snipe-it", "wallos",
     ]
 

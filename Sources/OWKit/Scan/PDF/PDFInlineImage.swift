@@ -54,7 +54,9 @@ enum PDFInlineImage {
     /// Unfiltered image data: rows of width × components × bits, rounded up to bytes, times the height.
     static func rawLength(_ d: [String: PDFObject]) -> Int? {
         func int(_ a: String, _ b: String) -> Int? { (d[a] ?? d[b])?.number.flatMap(Int.init(checked:)) }
-        guard let w = int("W", "Width"), let h = int("H", "Height"), (1...100_000).contains(w), (1...100_000).contains(h) else { return nil }
+        guard let w = int("W", "Width"), let h = int("H", "Height"), (1...100_000).contains(w), (1...100_000).contains(h) else {
+            return nil
+        }
         let mask = d["IM"] ?? d["ImageMask"]
         var bits = int("BPC", "BitsPerComponent") ?? 8
         var colors = 1
