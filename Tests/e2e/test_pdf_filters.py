@@ -267,6 +267,16 @@ def test_inline_images_with_abbreviated_filters_do_not_swallow_the_text(office):
     assert agree == 1.0
 
 
+def test_the_stream_scan_reads_every_filter_when_the_page_tree_is_broken(office):
+    # The page's /Contents points nowhere: the fallback finds the streams by scanning the file.
+    for name in ("reportlab-default", "lzw", "flate-png-predictor", "a85-runlength"):
+        pdf = chain_pdf(CHAINS[name]).replace(b"/Contents 4 0 R", b"/Contents 9 0 R")
+        path = office.home / f"broken-{name}.pdf"
+        path.write_bytes(pdf)
+        text = owatch_text(office, path)
+        assert LINES[0] in text and LINES[-1] in text, (name, text[:200])
+
+
 def reportlab_pdf(path, **kw):
     canvas = pytest.importorskip("reportlab.pdfgen.canvas")
     c = canvas.Canvas(str(path), **kw)
