@@ -91,7 +91,7 @@ CHAINS = {
 
 
 # Where poppler is not the reference: qpdf decodes the stream back to the content instead.
-POPPLER_WRONG = {"flate-tiff-16-bit": "poppler 24 mis-decodes 16-bit TIFF predictors (its text is garbage); qpdf decodes them"}
+POPPLER_WRONG = {"flate-tiff-16-bit": "poppler 22.12 mis-decodes 16-bit TIFF predictors (its text is garbage); qpdf decodes them"}
 
 
 def chain_pdf(chain, padding=0):

@@ -429,8 +429,8 @@ final class PDFDocument {
         }
         var bytes = bytes
         for (f, p) in zip(filters, parameters) {
-            guard budget.inflatedLeft > 0,
-                let out = PDFFilters.decode(bytes, filter: f, parms: PDFFilters.Parms(p), limit: budget.inflatedLeft)
+            let parms = PDFFilters.Parms(p?.mapValues { resolve($0) ?? .null })  // `/Columns 12 0 R` is a number too
+            guard budget.inflatedLeft > 0, let out = PDFFilters.decode(bytes, filter: f, parms: parms, limit: budget.inflatedLeft)
             else { return nil }
             budget.spendInflated(out.count)
             bytes = out
