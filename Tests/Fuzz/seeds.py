@@ -11,7 +11,7 @@ import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TARGETS = ["pdf", "pdf-content", "mime", "header", "charset", "html", "statement", "license-import", "directory", "token", "json", "csv",
+TARGETS = ["pdf", "pdf-content", "pdf-filter", "mime", "header", "charset", "html", "statement", "license-import", "directory", "token", "json", "csv",
            "snipe-it", "wallos"]
 
 
@@ -69,6 +69,12 @@ def seeds():
     out["pdf"] = [p.read_bytes() for p in sorted((ROOT / "Tests" / "corpus" / "pdf").glob("*.pdf"))]
     out["pdf-content"] = pdf_streams()
     out["mime"] = mails
+    # Each text filter's encoding of content streams (first byte: filter, second: parameters), by Python's encoders.
+    streams = out["pdf-content"][:20]
+    out["pdf-filter"] = ([bytes([0, 0]) + base64.a85encode(s) + b"~>" for s in streams]
+                         + [bytes([1, 0]) + base64.b16encode(s) + b">" for s in streams]
+                         + [bytes([4, 0]) + zlib.compress(s) for s in streams]
+                         + [bytes([3, 0, 0x80]), bytes([2, 0, 0x80, 0x0B, 0x60, 0x50, 0x22, 0x0C, 0x0C, 0x85, 0x01])])
     out["header"] = [h.split(b":", 1)[1].strip() for h in headers][:400]
     out["charset"] = [bytes([i]) + b for i, b in enumerate(bodies[:48])]
     out["html"] = [b for b in bodies if b"<" in b and b">" in b][:100] or [b"<html><body><p>Total&nbsp;&euro;9</p></body></html>"]

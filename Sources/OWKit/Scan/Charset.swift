@@ -1,176 +1,157 @@
 import FoundationEssentials
 
-/// Bytes to text by MIME charset name. Unknown or undecodable charsets fall back to UTF-8
-/// with replacement characters, so hostile mail always yields some text and never an error.
+/// Bytes to text by MIME charset name. Unknown charsets fall back to UTF-8 with replacement
+/// characters, so hostile mail always yields some text and never an error. Legacy charsets
+/// decode by owatch's own tables (LegacyCharsets), as Python's codecs do; their names are the
+/// WHATWG Encoding Standard's labels (and Python's spellings of them).
 enum Charset {
     static func decode(_ bytes: some Collection<UInt8>, charset: String?) -> String {
-        let name =
+        let label =
             (charset ?? "us-ascii").lowercased().trimmed(.whitespaces)
             .split(separator: "*").first.map(String.init) ?? "us-ascii"  // RFC 2231 language suffix
-        let data = Data(bytes)
-        switch name {
-        case "utf-8", "utf8", "us-ascii", "ascii", "":
-            return String(decoding: data, as: UTF8.self)
-        case "iso-8859-1", "latin1", "latin-1", "iso8859-1", "l1":
-            return latin1(data)
-        case "iso-8859-15", "latin9", "latin-9", "iso8859-15":
-            return latin9(data)
-        case "iso-8859-2", "latin2", "latin-2", "iso8859-2":
-            return table(data, latin2High) ?? lossy(data)
-        case "windows-1250", "cp1250":
-            return table(data, cp1250High) ?? lossy(data)
-        case "windows-1252", "cp1252":
-            return table(data, cp1252High) ?? lossy(data)
-        case "shift_jis", "shift-jis", "sjis", "x-sjis", "cp932", "windows-31j":
-            // In JIS X 0201 the byte 0x5C is the yen sign; Japanese mail writes amounts as "\2,125".
-            return yenBeforeDigits(shiftJIS(data) ?? lossy(data))
-        case "iso-2022-jp", "csiso2022jp":
-            return iso2022JP(data) ?? lossy(data)
-        case "euc-jp":
-            // Foundation on Linux never decoded EUC-JP (every input gave nil): kept as it was.
-            return lossy(data)
-        case "utf-16":
-            return String(data: data, encoding: .utf16) ?? lossy(data)
-        default:
-            return lossy(data)
+        switch encoding(label) {
+        case "latin1"?: return latin1(bytes)
+        // In JIS X 0201 the byte 0x5C is the yen sign; Japanese mail writes amounts as "\2,125".
+        case let name? where name == "shift_jis" || name == "euc-jp": return yenBeforeDigits(LegacyCharsets.multiByte(bytes, name))
+        case let name? where multiByte.contains(name): return LegacyCharsets.multiByte(bytes, name)
+        case "iso-2022-jp"?: return yenBeforeDigits(iso2022JP(Array(bytes)))
+        case "utf-16"?: return String(data: Data(bytes), encoding: .utf16) ?? lossy(bytes)
+        case "utf-16le"?: return String(data: Data(bytes), encoding: .utf16LittleEndian) ?? lossy(bytes)
+        case "utf-16be"?: return String(data: Data(bytes), encoding: .utf16BigEndian) ?? lossy(bytes)
+        case let name? where name != "utf-8": return LegacyCharsets.singleByte(bytes, name)
+        default: return lossy(bytes)
         }
     }
 
-    static func lossy(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
+    static let multiByte: Set<String> = ["euc-jp", "gb18030", "big5", "euc-kr"]
 
-    /// ISO-8859-15 is Latin-1 with eight code points changed (the euro sign among them).
-    static func latin9(_ data: Data) -> String {
-        let changed: [UInt8: UInt32] = [
-            0xA4: 0x20AC, 0xA6: 0x160, 0xA8: 0x161, 0xB4: 0x17D, 0xB8: 0x17E, 0xBC: 0x152, 0xBD: 0x153, 0xBE: 0x178,
+    /// The encoding a label names (nil: unknown, read as UTF-8). US-ASCII is read as UTF-8, as
+    /// mislabelled UTF-8 mail needs; ISO-8859-1 stays Latin-1 (WHATWG reads it as Windows-1252,
+    /// Python as Latin-1: the differential reference is Python).
+    static func encoding(_ label: String) -> String? {
+        if let name = labels[label] { return name }
+        // iso-8859-N, iso8859-N, iso_8859-N, iso8859_N, iso88591N; windows-125N, cp125N, x-cp125N.
+        var l = label.replacingAll("_", with: "-")
+        for prefix in ["iso-8859-", "iso8859-"] where l.hasPrefix(prefix) { l = "iso-8859-" + l.dropFirst(prefix.count) }
+        if l.hasPrefix("iso8859"), let n = Int(l.dropFirst(7)) { l = "iso-8859-\(n)" }
+        if l.hasPrefix("iso-8859-"), let n = Int(l.dropFirst(9).prefix { $0 != ":" }) {
+            return n == 1 ? "latin1" : CharsetTables.index["iso-8859-\(n).high"] != nil ? "iso-8859-\(n)" : nil
+        }
+        for prefix in ["windows-", "cp", "x-cp"] where l.hasPrefix(prefix) {
+            if let n = Int(l.dropFirst(prefix.count)), CharsetTables.index["windows-\(n).high"] != nil { return "windows-\(n)" }
+        }
+        return nil
+    }
+
+    static let labels: [String: String] = {
+        var m: [String: String] = [:]
+        let groups: [String: [String]] = [
+            "utf-8": ["utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8", "us-ascii", "ascii", ""],
+            "latin1": ["latin1", "latin-1", "l1", "cp819", "ibm819", "csisolatin1", "iso-ir-100", "iso88591", "iso_8859-1:1987"],
+            "iso-8859-2": ["csisolatin2", "iso-ir-101", "l2", "latin2", "latin-2"],
+            "iso-8859-3": ["csisolatin3", "iso-ir-109", "l3", "latin3"],
+            "iso-8859-4": ["csisolatin4", "iso-ir-110", "l4", "latin4"],
+            "iso-8859-5": ["csisolatincyrillic", "cyrillic", "iso-ir-144"],
+            "iso-8859-6": [
+                "arabic", "asmo-708", "csiso88596e", "csiso88596i", "csisolatinarabic", "ecma-114", "iso-8859-6-e", "iso-8859-6-i",
+                "iso-ir-127",
+            ],
+            "iso-8859-7": ["csisolatingreek", "ecma-118", "elot_928", "greek", "greek8", "iso-ir-126", "sun_eu_greek"],
+            "iso-8859-8": [
+                "csiso88598e", "csisolatinhebrew", "hebrew", "iso-8859-8-e", "iso-ir-138", "visual", "csiso88598i", "iso-8859-8-i",
+                "logical",
+            ],
+            "iso-8859-9": ["csisolatin5", "iso-ir-148", "l5", "latin5"],
+            "iso-8859-10": ["csisolatin6", "iso-ir-157", "l6", "latin6"],
+            "iso-8859-15": ["csisolatin9", "l9", "latin9", "latin-9"],
+            "iso-8859-16": ["latin10", "l10"],
+            "windows-874": ["dos-874", "tis-620", "cp874"],
+            "koi8-r": ["cskoi8r", "koi", "koi8", "koi8-r", "koi8_r"],
+            "koi8-u": ["koi8-ru", "koi8-u", "koi8_u"],
+            "ibm866": ["866", "cp866", "csibm866", "ibm866"],
+            "macintosh": ["csmacintosh", "mac", "macintosh", "x-mac-roman", "mac_roman"],
+            "x-mac-cyrillic": ["x-mac-cyrillic", "x-mac-ukrainian", "mac_cyrillic"],
+            "shift_jis": ["csshiftjis", "ms932", "ms_kanji", "shift-jis", "shift_jis", "sjis", "windows-31j", "x-sjis", "cp932"],
+            "euc-jp": ["cseucpkdfmtjapanese", "euc-jp", "x-euc-jp", "eucjp", "euc_jp"],
+            "iso-2022-jp": ["csiso2022jp", "iso-2022-jp", "iso2022_jp"],
+            "gb18030": [
+                "chinese", "csgb2312", "csiso58gb231280", "gb2312", "gb_2312", "gb_2312-80", "gbk", "iso-ir-58", "x-gbk", "gb18030",
+                "cp936",
+                "euc-cn",
+            ],
+            "big5": ["big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5", "cp950", "big5hkscs"],
+            "euc-kr": [
+                "cseuckr", "csksc56011987", "euc-kr", "iso-ir-149", "korean", "ks_c_5601-1987", "ks_c_5601-1989", "ksc5601", "ksc_5601",
+                "windows-949", "cp949", "uhc", "euc_kr", "euckr",
+            ],
+            "utf-16": ["utf-16", "utf16"],
+            "utf-16le": ["utf-16le", "csunicode", "iso-10646-ucs-2", "ucs-2", "unicode", "unicodefeff"],
+            "utf-16be": ["utf-16be", "unicodefffe"],
         ]
-        var s = String.UnicodeScalarView()
-        for b in data { s.append(Unicode.Scalar(changed[b] ?? UInt32(b))!) }
-        return String(s)
-    }
-
-    static func latin1(_ data: Data) -> String {
-        var s = String.UnicodeScalarView()
-        for b in data { s.append(Unicode.Scalar(b)) }
-        return String(s)
-    }
-
-    /// ASCII below 0x80, `high` above; nil when a byte is not defined (as Foundation gave).
-    static func table(_ data: Data, _ high: [UInt16]) -> String? {
-        var s = String.UnicodeScalarView()
-        for b in data {
-            if b < 0x80 {
-                s.append(Unicode.Scalar(b))
-            } else {
-                let v = high[Int(b) - 0x80]
-                guard v != 0, let scalar = Unicode.Scalar(v) else { return nil }
-                s.append(scalar)
-            }
-        }
-        return String(s)
-    }
-
-    /// Windows-31J byte pairs (lead << 8 | trail) to code points, 0 where undefined.
-    static let shiftJISTable: [UInt16] = {
-        var t = [UInt16](repeating: 0, count: 1 << 16)
-        let hex = Array(shiftJISPairs.utf8)
-        func nibble(_ c: UInt8) -> Int { Int(c <= 57 ? c - 48 : c - 55) }
-        var i = 0
-        while i + 8 <= hex.count {
-            var v = [Int](repeating: 0, count: 8)
-            for k in 0..<8 { v[k] = nibble(hex[i + k]) }
-            let key = v[0] << 12 | v[1] << 8 | v[2] << 4 | v[3]
-            t[key] = UInt16(v[4] << 12 | v[5] << 8 | v[6] << 4 | v[7])
-            i += 8
-        }
-        return t
+        for (name, aliases) in groups { for a in aliases { m[a] = name } }
+        return m
     }()
 
-    /// Shift_JIS as Windows-31J: ASCII, half-width katakana at 0xA1…0xDF, pairs by table; nil on
-    /// any byte or pair that is not defined, or a lead byte at the end.
-    static func shiftJIS(_ data: Data) -> String? {
-        let b = [UInt8](data)
-        // ICU's table (IBM-943) rotates three controls; an all-ASCII input never reached it.
-        let rotate = b.contains { $0 >= 0x80 }
+    static func lossy(_ bytes: some Collection<UInt8>) -> String { String(decoding: Array(bytes), as: UTF8.self) }
+
+    static func latin1(_ bytes: some Collection<UInt8>) -> String {
         var s = String.UnicodeScalarView()
-        var i = 0
-        while i < b.count {
-            let c = b[i]
-            if c < 0x80 {
-                let r: UInt8 = !rotate ? c : c == 0x1A ? 0x1C : c == 0x1C ? 0x7F : c == 0x7F ? 0x1A : c
-                s.append(Unicode.Scalar(r))
-                i += 1
-            } else if (0xA1...0xDF).contains(c) {
-                s.append(Unicode.Scalar(0xFF61 + UInt32(c) - 0xA1)!)
-                i += 1
-            } else {
-                guard i + 1 < b.count else { return nil }
-                let v = shiftJISTable[Int(c) << 8 | Int(b[i + 1])]
-                guard v != 0, let scalar = Unicode.Scalar(v) else { return nil }
-                s.append(scalar)
-                i += 2
-            }
-        }
+        for b in bytes { s.append(Unicode.Scalar(b)) }
         return String(s)
     }
 
-    /// ISO-2022-JP: ASCII, JIS X 0201 Roman, JIS X 0208 (by the Shift_JIS table) and half-width
-    /// katakana, switched by escape sequences; a line break goes back to ASCII (from
-    /// the double-byte set and katakana). Nil on anything
-    /// else, and on an escape sequence right after another, as ICU gave.
-    static func iso2022JP(_ data: Data) -> String? {
+    /// ISO-2022-JP: ASCII, JIS X 0201 Roman, JIS X 0208 (by the EUC-JP table) and half-width
+    /// katakana, switched by escape sequences; a line break goes back to ASCII (from the
+    /// double-byte set and katakana), as mail writers expect. Anything else is U+FFFD.
+    static func iso2022JP(_ b: [UInt8]) -> String {
         enum Mode { case ascii, roman, jis0208, kana }
-        let b = [UInt8](data)
+        let jis = CharsetTables.table("euc-jp.pair")
         var s = String.UnicodeScalarView()
         var mode = Mode.ascii
-        var emptySegment = false  // an escape sequence right after another is an error (ICU)
         var i = 0
         while i < b.count {
             let c = b[i]
             if c == 0x1B {
-                guard !emptySegment else { return nil }
                 let rest = b[(i + 1)...]
-                if rest.starts(with: [0x28, 0x42]) {
-                    mode = .ascii
-                } else if rest.starts(with: [0x28, 0x4A]) {
-                    mode = .roman
-                } else if rest.starts(with: [0x24, 0x40]) || rest.starts(with: [0x24, 0x42]) {
-                    mode = .jis0208
-                } else if rest.starts(with: [0x28, 0x49]) {
-                    mode = .kana
+                let modes: [([UInt8], Mode)] = [
+                    ([0x28, 0x42], .ascii), ([0x28, 0x4A], .roman), ([0x24, 0x40], .jis0208), ([0x24, 0x42], .jis0208),
+                    ([0x28, 0x49], .kana),
+                ]
+                if let m = modes.first(where: { rest.starts(with: $0.0) }) {
+                    mode = m.1
+                    i += 3
                 } else {
-                    return nil
+                    s.append(LegacyCharsets.replacement)
+                    i += 1
                 }
-                i += 3
-                emptySegment = true
                 continue
             }
-            emptySegment = false
             if c == 0x0A || c == 0x0D {
                 s.append(Unicode.Scalar(c))
-                if mode != .roman { mode = .ascii }  // ICU keeps JIS X 0201 Roman across lines
+                if mode != .roman { mode = .ascii }  // JIS X 0201 Roman stays across lines
                 i += 1
                 continue
             }
             switch mode {
             case .ascii, .roman:
-                guard c < 0x80, c != 0x0E, c != 0x0F else { return nil }
-                s.append(mode == .roman && c == 0x5C ? "\u{A5}" : mode == .roman && c == 0x7E ? "\u{203E}" : Unicode.Scalar(c))
+                let roman = mode == .roman
+                s.append(
+                    c >= 0x80
+                        ? LegacyCharsets.replacement : roman && c == 0x5C ? "\u{A5}" : roman && c == 0x7E ? "\u{203E}" : Unicode.Scalar(c))
                 i += 1
             case .kana:
-                guard (0x21...0x5F).contains(c) else { return nil }
-                s.append(Unicode.Scalar(0xFF61 + UInt32(c) - 0x21)!)
+                s.append((0x21...0x5F).contains(c) ? Unicode.Scalar(0xFF61 + UInt32(c) - 0x21)! : LegacyCharsets.replacement)
                 i += 1
             case .jis0208:
-                guard i + 1 < b.count, (0x21...0x7E).contains(c), (0x21...0x7E).contains(b[i + 1]) else { return nil }
-                let j1 = Int(c)
-                let j2 = Int(b[i + 1])
-                let s1 = ((j1 + 1) >> 1) + (j1 <= 0x5E ? 0x70 : 0xB0)
-                var s2 = j1 & 1 == 1 ? j2 + 0x1F : j2 + 0x7E
-                if j1 & 1 == 1 && s2 >= 0x7F { s2 += 1 }
-                let v = shiftJISTable[s1 << 8 | s2]
-                guard v != 0, let scalar = Unicode.Scalar(v) else { return nil }
-                s.append(scalar)
-                i += 2
+                if i + 1 < b.count, (0x21...0x7E).contains(c), (0x21...0x7E).contains(b[i + 1]),
+                    let v = LegacyCharsets.pair(jis, c | 0x80, b[i + 1] | 0x80)
+                {
+                    s.append(v)
+                    i += 2
+                } else {
+                    s.append(LegacyCharsets.replacement)
+                    i += 1
+                }
             }
         }
         return String(s)

@@ -366,7 +366,9 @@ public enum Findings {
     static func acceptReview(_ session: Session, _ id: Int64, pending: String?) throws -> Int64 {
         let db = session.db
         guard let text = pending, let c = try Matcher.pendingCharge(db, try JSON.parse(text)) else {
-            throw OWError.refused("finding #\(id) holds no charge to record (its vendor may have been removed)")
+            throw OWError.refused(
+                "finding #\(id) holds no charge to record (a scanned document, or its vendor was removed): record the charge with "
+                    + "charge add, then close this with scan ignore")
         }
         var matcher = try Matcher(session: session, index: try VendorIndex(db))
         try matcher.record(c, reviewed: true)

@@ -11,6 +11,8 @@ public struct MIMEPart: Sendable {
     public var text: String?
     /// Text read out of a PDF attachment (invoices often arrive as one); nil otherwise.
     public var pdfText: String?
+    /// A PDF attachment with pages but no text layer (a scan): nothing to read but the image.
+    public var pdfWithoutText = false
 
     /// A PDF by its type, or by its name when sent as a generic binary.
     var isPDF: Bool {
@@ -60,6 +62,13 @@ public struct MailMessage: Sendable {
         let raw = root.header("From") ?? ""
         return MailHeader.firstAddress(raw)?.lowercased()
             ?? raw.split(separator: " ").first { $0.includes("@") }.map { String($0).lowercased() }
+    }
+
+    /// The PDF attachments that are scans (no text layer), by file name ("a PDF" when unnamed).
+    public var pdfsWithoutText: [String] {
+        var names: [String] = []
+        root.walk { p in if p.pdfWithoutText { names.append(p.filename ?? p.params["name"] ?? "a PDF") } }
+        return names
     }
 
     /// All readable text: text/plain parts, or HTML turned into text when a part has no plain
@@ -149,7 +158,7 @@ public enum MIME {
         // their transfer encoding (decoding megabytes of base64 nobody reads was a tenth of a scan).
         let isPDF = p.isPDF
         p.body = type.hasPrefix("text/") || type.hasPrefix("message/") || isPDF ? decodeTransfer(body, encoding: cte) : Array(body)
-        if isPDF { p.pdfText = try PDFText.text(p.body, budget: budget) }
+        if isPDF { (p.pdfText, p.pdfWithoutText) = try PDFText.read(p.body, budget: budget) }
         if type == "message/delivery-status" {
             // RFC 3464: blocks of header fields separated by blank lines, each read as headers only.
             for block in splitBlocks(p.body[...]) {

@@ -18,14 +18,26 @@ enum PDFText {
     private static let header = Array("%PDF-".utf8)
 
     /// The text, or nil when this is not a PDF or nothing readable was found.
-    static func text(_ pdf: [UInt8], budget: MessageBudget) throws -> String? {
-        guard isPDF(pdf) else { return nil }
+    static func text(_ pdf: [UInt8], budget: MessageBudget) throws -> String? { try read(pdf, budget: budget).text }
+
+    /// The text, and whether the file is a PDF with pages but no text layer at all (a scan: an
+    /// image of the page): a person has to read that one. An encrypted file is not such a scan.
+    static func read(_ pdf: [UInt8], budget: MessageBudget) throws -> (text: String?, noTextLayer: Bool) {
+        guard isPDF(pdf) else { return (nil, false) }
         // Through the document's pages and fonts first; the stream scan is the fallback for
         // files whose structure gives no text (and cannot decrypt: an encrypted file has no fallback).
         let doc = PDFDocument(pdf, budget: budget)
-        if doc.needsPassword { return nil }
-        if let text = try layoutText(doc) { return text }
-        if doc.security != nil { return nil }
+        if doc.needsPassword { return (nil, false) }
+        if let text = try layoutText(doc) { return (text, false) }
+        if doc.security != nil { return (nil, false) }
+        let text = try scanStreams(doc)
+        return (text, text == nil && !doc.pages().isEmpty)
+    }
+
+    /// The fallback: every content-looking stream in the file, read for the strings it shows.
+    static func scanStreams(_ doc: PDFDocument) throws -> String? {
+        let pdf = doc.data
+        let budget = doc.budget
         let haystack = LowerText(lowered: pdf)  // keywords are lower-case ASCII already
         var streams = 0
         var from = 0
@@ -48,14 +60,26 @@ enum PDFText {
             let dict = dictionary[dictStart...]
             from = end + endWord.count
             if dict.includes("/Image") || dict.includes("/XRef") || dict.includes("/Font") || dict.includes("/Metadata") { continue }
-            var data = Array(pdf[start..<end])
-            if dict.includes("/FlateDecode") {
-                guard budget.inflatedLeft > 0, let inflated = inflate(data, limit: budget.inflatedLeft) else { continue }
-                budget.spendInflated(inflated.count)
-                data = inflated
-            } else if dict.includes("/Filter") {
-                continue  // other filters (images, fonts) carry no text we read
+            // The filters and their parameters as the dictionary before the keyword names them;
+            // a filter that carries no text (an image codec) skips the stream.
+            var window = Array(pdf[max(0, at - 400)..<at])
+            let obj = Array("obj".utf8)
+            if let o = (0...max(0, window.count - 3)).last(where: { window[$0...].starts(with: obj) }) {
+                window = Array(window[(o + 3)...])
             }
+            func entry(_ key: String) -> PDFObject? {
+                let needle = Array(key.utf8)
+                guard let k = (0...max(0, window.count - needle.count)).last(where: { window[$0...].starts(with: needle) }) else {
+                    return nil
+                }
+                var p = PDFParser(window, at: k + needle.count)
+                return p.value()
+            }
+            let filter = entry("/Filter")
+            guard
+                let data = filter == nil
+                    ? Array(pdf[start..<end]) : doc.decode(Array(pdf[start..<end]), filter: filter, parms: entry("/DecodeParms"))
+            else { continue }
             let text = showText(data)
             if !text.isEmpty { out += text + "\n" }
         }

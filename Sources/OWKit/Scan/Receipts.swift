@@ -97,6 +97,8 @@ public struct Receipt: Sendable {
     /// Read from a forwarded block: the address that forwarded the message. Its charge is
     /// marked so, and a credit note or a large one waits for review (config scan.forward_review_above).
     public var forwardedBy: String?
+    /// PDF attachments with no text layer (scans) when no amount was read: a person reads them (a review finding).
+    public var unreadPDFs: UnreadPDFs?
     public var isCharge: Bool { notACharge == nil && vendor != nil && amount != nil }
 }
 

@@ -187,9 +187,10 @@ public enum Scanner {
                     "\(path) is not an email message (\(bytes.isEmpty ? "it is empty" : "it is binary"))",
                     hint: "scan inspect reads one message: a .eml file, or one message cut from a mailbox")
             }
-            let receipt = try ReceiptReader.read(
+            var receipt = try ReceiptReader.read(
                 message, index: try VendorIndex(session.db), defaultCurrency: try Currency.parse(session.ledger.currency),
                 budget: budget)
+            receipt.noteUnreadPDFs(message)
             return (message, receipt)
         } catch let over as OverBudget {
             throw OWError.badData("\(path): the message \(over.reason)")
@@ -512,6 +513,8 @@ public enum Scanner {
         case .trial(let vendor, let ends, let subject):
             result.notCharges += 1  // not a charge yet
             try matcher.recordTrial(vendor, ends: ends, subject: subject)
+        case .unread(let unread, let vendor, let subject):
+            try matcher.recordUnread(unread, vendor: vendor, subject: subject, key: key)
         case .skipped:
             break
         }
@@ -761,7 +764,8 @@ public enum Scanner {
         guard !message.root.headers.isEmpty else { return .unreadable(key: contentKey(), why: "not an email message") }
         let key = message.messageID.map { "mid:" + $0 } ?? contentKey()
         do {
-            let receipt = try ReceiptReader.read(message, index: reading.index, defaultCurrency: reading.currency, budget: budget)
+            var receipt = try ReceiptReader.read(message, index: reading.index, defaultCurrency: reading.currency, budget: budget)
+            receipt.noteUnreadPDFs(message)
             return .parsed(key: key, subject: message.subject, receipt: .success(receipt))
         } catch let over as OverBudget {
             return .parsed(key: key, subject: message.subject, receipt: .failure(over))
@@ -803,6 +807,9 @@ public enum Scanner {
         }
         if let vendor = receipt.vendor, let ends = receipt.trialEnds {
             return ScanItem(key: key, fileKey: fileKey, outcome: .trial(vendor, ends: ends, subject: subject))
+        }
+        if let unread = receipt.unreadPDFs {
+            return ScanItem(key: key, fileKey: fileKey, outcome: .unread(unread, receipt.vendor, subject: subject))
         }
         guard receipt.isCharge, let vendor = receipt.vendor, let amount = receipt.amount else {
             return ScanItem(key: key, fileKey: fileKey, outcome: .notACharge(fromVendor: receipt.vendor != nil))
@@ -894,6 +901,8 @@ struct ScanItem {
         case unknownVendor(UnknownSpend)
         /// A vendor's trial that turns paid on a day.
         case trial(Vendor, ends: String, subject: String)
+        /// A message whose document is a scan with no text layer: a person reads it.
+        case unread(UnreadPDFs, Vendor?, subject: String)
         /// Malformed or over its budget: remembered with the reason, never read again.
         case skipped(String)
     }

@@ -5,7 +5,8 @@ import FoundationEssentials
 /// tests. A reader may refuse its input (an error is its answer); it may never trap.
 enum ReaderHarness {
     static let targets = [
-        "pdf", "pdf-content", "mime", "header", "charset", "html", "statement", "license-import", "directory", "token", "json", "csv",
+        "pdf", "pdf-content", "pdf-filter", "mime", "header", "charset", "html", "statement", "license-import", "directory", "token",
+        "json", "csv",
         "snipe-it", "wallos",
     ]
 
@@ -42,8 +43,10 @@ enum ReaderHarness {
     static let currency = try! Currency.parse("EUR")
     static let charsets = [
         "utf-8", "us-ascii", "iso-8859-1", "iso-8859-15", "iso-8859-2", "windows-1250", "windows-1252", "shift_jis", "iso-2022-jp",
-        "euc-jp", "utf-16", "x-unknown",
+        "euc-jp", "utf-16", "x-unknown", "gb18030", "big5", "euc-kr", "koi8-r", "windows-1251", "iso-8859-7", "windows-1256",
+        "utf-16le",
     ]
+    static let filters = ["ASCII85Decode", "ASCIIHexDecode", "LZWDecode", "RunLengthDecode", "FlateDecode"]
 
     /// Reads `bytes` with the reader `target` names; false for a name that is no reader.
     @discardableResult
@@ -62,6 +65,19 @@ enum ReaderHarness {
             var font = PDFFont()
             font.readToUnicode(bytes)
             for code in font.codes(Array(bytes.prefix(64))) { _ = font.text(code) }
+        case "pdf-filter":
+            // The first two bytes choose a filter and its parameters; the rest is the stream's data.
+            guard bytes.count >= 2 else { return true }
+            let (a, b) = (Int(bytes[0]), Int(bytes[1]))
+            var parms = PDFFilters.Parms()
+            parms.predictor = [1, 2, 10, 12, 15][a / 5 % 5]
+            parms.colors = 1 + b % 4
+            parms.bitsPerComponent = [1, 2, 4, 8, 16][b / 4 % 5]
+            parms.columns = 1 + b / 20
+            parms.earlyChange = a & 1
+            _ = PDFFilters.decode(Array(bytes.dropFirst(2)), filter: filters[a % filters.count], parms: parms, limit: 1 << 20)
+            var p = PDFParser(Array(bytes.dropFirst(2)))
+            PDFInlineImage.skip(&p)
         case "mime":
             let budget = MessageBudget.standard()
             guard let message = try? MIME.parse(bytes, budget: budget) else { return true }

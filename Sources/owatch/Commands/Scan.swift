@@ -90,6 +90,9 @@ enum ScanCommand {
         Field("invoice_no", "inspect: the invoice number") { .text($0.receipt.invoiceNo) },
         Field("period", "inspect: the billing period it names") { .text($0.receipt.period?.description) },
         Field("trial_ends", "inspect: a trial's last day", kind: .date) { .text($0.receipt.trialEnds) },
+        Field("no_text_layer", "inspect: PDF attachments with no text layer (scanned images) that a person has to read") {
+            .list($0.message.pdfsWithoutText)
+        },
         Field("is_charge", "inspect: true when it is a charge") { .bool($0.receipt.isCharge) },
         Field("not_a_charge", "inspect: why it is not a charge") { .text($0.receipt.notACharge) },
         Field("forwarded_by", ChargeCommand.shape.field("forwarded_by").doc) { .text($0.receipt.forwardedBy) },

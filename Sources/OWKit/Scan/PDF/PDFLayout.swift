@@ -163,16 +163,7 @@ struct PDFLayout {
                     operations = nested.operations
                     runs += nested.runs
                 }
-            case "BI":
-                // An inline image: its data runs from ID to EI.
-                if let id = LowerText(lowered: content).find(Array(" ID".utf8), from: p.pos)
-                    ?? LowerText(lowered: content).find(Array("\nID".utf8), from: p.pos),
-                    let ei = LowerText(lowered: content).find(Array("EI".utf8), from: id + 3)
-                {
-                    p.pos = ei + 2
-                } else {
-                    p.pos = content.count
-                }
+            case "BI": PDFInlineImage.skip(&p)
             default: break
             }
             operands.removeAll(keepingCapacity: true)

@@ -403,70 +403,39 @@ final class PDFDocument {
 
     func dict(_ o: PDFObject?) -> [String: PDFObject]? { resolve(o)?.dict }
 
-    /// A stream's bytes after its filters (FlateDecode, with PNG predictors); nil for filters owatch does not read.
+    /// A stream's bytes after its filters (every standard one that can carry text, chained, each
+    /// with its own parameters); nil for filters owatch does not read (image codecs).
     func decoded(_ num: Int) -> [UInt8]? { decoded(object(num)) }
 
     func decoded(_ o: PDFObject?) -> [UInt8]? {
         guard case .stream(let d, let raw)? = resolve(o) else { return nil }
-        var filters: [String] = []
-        switch resolve(d["Filter"]) {
-        case .name(let n)?: filters = [n]
-        case .array(let a)?: filters = a.compactMap { resolve($0)?.name }
-        default: break
-        }
-        var bytes = Array(raw)
-        for f in filters {
-            switch f {
-            case "FlateDecode", "Fl":
-                guard budget.inflatedLeft > 0, let out = PDFText.inflate(bytes, limit: budget.inflatedLeft) else { return nil }
-                budget.spendInflated(out.count)
-                bytes = out
-                if let parms = dict(d["DecodeParms"]), let predictor = parms["Predictor"]?.number, predictor >= 10 {
-                    // More columns than bytes is no row at all (and no buffer of the file's size).
-                    let columns = parms["Columns"].map { $0.number.flatMap(Int.init(checked:)) ?? 0 } ?? 1
-                    bytes = PDFDocument.unpredict(bytes, columns: min(columns, bytes.count))
-                }
-            case "ASCIIHexDecode", "AHx":
-                bytes = PDFText.hex([UInt8(ascii: "<")] + bytes, from: 0).0
-            default:
-                return nil
-            }
-        }
-        return bytes
+        return decode(Array(raw), filter: d["Filter"], parms: d["DecodeParms"])
     }
 
-    /// PNG predictors (a byte of filter type per row), as xref and object streams use them.
-    static func unpredict(_ data: [UInt8], columns: Int) -> [UInt8] {
-        guard columns > 0, columns <= data.count else { return data }
-        var out: [UInt8] = []
-        var prev = [UInt8](repeating: 0, count: columns)
-        var i = 0
-        while i + columns < data.count + 1 && i < data.count {
-            let type = data[i]
-            var row = Array(data[(i + 1)..<min(i + 1 + columns, data.count)])
-            if row.count < columns { row += [UInt8](repeating: 0, count: columns - row.count) }
-            for k in 0..<columns {
-                let left = k > 0 ? row[k - 1] : 0
-                let up = prev[k]
-                let upLeft = k > 0 ? prev[k - 1] : 0
-                switch type {
-                case 1: row[k] = row[k] &+ left
-                case 2: row[k] = row[k] &+ up
-                case 3: row[k] = row[k] &+ UInt8((Int(left) + Int(up)) / 2)
-                case 4:
-                    let p = Int(left) + Int(up) - Int(upLeft)
-                    let pa = abs(p - Int(left))
-                    let pb = abs(p - Int(up))
-                    let pc = abs(p - Int(upLeft))
-                    row[k] = row[k] &+ (pa <= pb && pa <= pc ? left : (pb <= pc ? up : upLeft))
-                default: break
-                }
-            }
-            out += row
-            prev = row
-            i += columns + 1
+    /// `bytes` through `filter` (a name or an array of names) with `parms` (a dictionary, or an
+    /// array of them with null entries), every step's output charged to the message's budget.
+    func decode(_ bytes: [UInt8], filter: PDFObject?, parms: PDFObject?) -> [UInt8]? {
+        var filters: [String] = []
+        var parameters: [[String: PDFObject]?] = []
+        switch resolve(filter) {
+        case .name(let n)?:
+            filters = [n]
+            parameters = [dict(parms)]
+        case .array(let a)?:
+            filters = a.prefix(16).compactMap { resolve($0)?.name }
+            let list = resolve(parms)?.array
+            parameters = filters.indices.map { i in list.flatMap { i < $0.count ? dict($0[i]) : nil } }
+        default: break
         }
-        return out
+        var bytes = bytes
+        for (f, p) in zip(filters, parameters) {
+            let parms = PDFFilters.Parms(p?.mapValues { resolve($0) ?? .null })  // `/Columns 12 0 R` is a number too
+            guard budget.inflatedLeft > 0, let out = PDFFilters.decode(bytes, filter: f, parms: parms, limit: budget.inflatedLeft)
+            else { return nil }
+            budget.spendInflated(out.count)
+            bytes = out
+        }
+        return bytes
     }
 
     /// The pages in order, each with its inherited resources: from the catalog's page tree, or
