@@ -180,7 +180,9 @@ def test_base_currency_totals_in_every_format(office):
     assert [(c["base_minor"], c["rate_date"]) for c in charges] == [(2000, "2026-11-01"), (2500, "2026-11-20")]
     summary = office.ok("report", "summary", "--json").json()
     assert summary["base"]["base_currency"] == "EUR" and summary["base"]["contracted_minor"] == 3000
-    assert summary["base"]["without_rate"] == ["GBP"]
+    # What had no rate is named by amount and day, never as a whole currency (issue 31, case 8).
+    left = summary["base"]["without_rate"]
+    assert left and {x["currency"] for x in left} == {"GBP"} and all(x["day"] and x["amount_minor"] for x in left), left
     forecast = office.ok("report", "forecast", "--months", "1", "--json").json()
     assert sum(r["total_base_minor"] or 0 for r in forecast) == 1000 + 2000 + 2500    # contracts + Notion's run-rate at 1.00
     assert "next 1 months in EUR: 55.00 EUR + 30.00 GBP (no rate)" in office.ok("report", "forecast", "--months", "1").out

@@ -346,3 +346,41 @@ def test_a_processor_merchant_s_finding_takes_its_cadence(office):
     assert "(paid through Paddle) is charged yearly" in f["summary"], f
     office.ok("scan", "adopt", str(f["id"]))
     assert {c["license"] for c in office.ok("charge", "list", "--json").json()} == {"Ledgerline"}
+
+
+def test_newest_first_statements_link_refunds_and_an_orphan_refund_waits_for_review(office):
+    """Banks list newest first: a refund above the charge it pays back still links to it. Money back
+    that pays back no charge owatch knows and no license holds would be a vendor's shadow spend
+    below zero: it is held as a review finding instead, released by its charge when that comes
+    (the receipt scanned later), or recorded by scan adopt."""
+    (office.home / "card.csv").write_text("Date,Description,Amount,Currency\n"
+                                          "2026-11-09,FIGMA SAN FRANCISCO REFUND,100.00,EUR\n"
+                                          "2026-11-02,FIGMA SAN FRANCISCO,-100.00,EUR\n"
+                                          "2026-11-05,MIRO.COM REFUND,45.00,EUR\n"
+                                          "2026-11-06,NOTION LABS REFUND,12.00,EUR\n")
+    run = scan(office, "card.csv")
+    charges = office.ok("charge", "list", "--json").json()
+    figma = sorted((c["amount_minor"], c["refund_of"] is not None) for c in charges if c["vendor"] == "Figma")
+    assert figma == [(-10000, True), (10000, False)]
+    assert not [c for c in charges if c["vendor"] in ("Miro", "Notion")]
+    held = {f["vendor"]: f for f in office.ok("scan", "findings", "--kind", "review", "--json").json()}
+    assert held["Miro"]["amount"] == -45.0 and "pays back no charge" in held["Miro"]["summary"]
+    assert "review" in {f["kind"] for f in run["findings"]}
+    totals = vendor_totals(office, "2026-11")
+    assert ("Miro", "EUR") not in totals and totals.get(("Figma", "EUR"), (0, 0)) == (0, 0)
+    assert all(r["observed_minor"] >= 0 and r["monthly_minor"] >= 0 for r in office.ok("report", "shadow", "--json").json())
+    # Rescanned: nothing new, nothing held twice.
+    again = scan(office, "card.csv")
+    assert again["charges"] == 0 and again["new_findings"] == 0
+    # The receipt of the Miro payment comes later: the held refund is released, linked, and nets it out.
+    (office.home / "miro.mbox").write_bytes(receipt(41, "Miro <billing@miro.com>", "2026-11-01", "Your Miro receipt",
+                                                    ["Receipt", "Invoice number: MI-1", "Amount paid: €45.00"]))
+    scan(office, "miro.mbox")
+    miro = office.ok("charge", "list", "--vendor", "miro", "--json").json()
+    assert sorted(c["amount_minor"] for c in miro) == [-4500, 4500] and [c for c in miro if c["amount_minor"] < 0][0]["refund_of"]
+    assert vendor_totals(office, "2026-11").get(("Miro", "EUR"), (0, 0)) == (0, 0)
+    still = [f["vendor"] for f in office.ok("scan", "findings", "--kind", "review", "--json").json()]
+    assert still == ["Notion"]
+    # The admin says the Notion refund counts after all: scan adopt records it.
+    adopted = office.ok("scan", "adopt", str(held["Notion"]["id"]), "--json").json()
+    assert office.ok("charge", "show", str(adopted["charge_id"]), "--json").json()["amount_minor"] == -1200

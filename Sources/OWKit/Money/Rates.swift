@@ -214,15 +214,18 @@ public final class BaseConverter {
         leftOut[m.currency.code, default: [:]][min(day, today), default: []].insert(m.minor)
     }
 
-    /// What had no rate, as people read it: "12.00 USD of 2026-03-14", one per currency and day.
-    public var leftOutAmounts: [String] {
+    /// What had no rate: the amount of each currency and day left out, by currency, then day.
+    public var leftOutEntries: [(amount: Money, day: String)] {
         leftOut.sorted { $0.key < $1.key }.flatMap { code, days in
-            days.sorted { $0.key < $1.key }.compactMap { day, amounts -> String? in
+            days.sorted { $0.key < $1.key }.compactMap { day, amounts -> (amount: Money, day: String)? in
                 guard let c = try? Currency.parse(code), let sum = try? amounts.sorted().checkedSum({ $0 }) else { return nil }
-                return "\(Money(minor: sum, currency: c).display) of \(day)"
+                return (Money(minor: sum, currency: c), day)
             }
         }
     }
+
+    /// The same as people read it: "12.00 USD of 2026-03-14".
+    public var leftOutAmounts: [String] { leftOutEntries.map { "\($0.amount.display) of \($0.day)" } }
 
     /// One warning per currency with no rate: the amounts and days it leaves out, and the rate to add.
     public var warnings: [String] {

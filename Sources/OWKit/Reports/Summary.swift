@@ -18,6 +18,8 @@ public struct Summary: Sendable {
     /// With a base currency: this month's burn (contracted, observed, unmanaged), the idle
     /// seats' and the unmanaged run-rate's monthly cost, each as one total.
     public var inBase: (burn: [BaseTotal], idle: BaseTotal, unmanaged: BaseTotal)?
+    /// What those totals leave out for want of a rate: each amount with its day, never a whole currency.
+    public var withoutRate: [(amount: Money, day: String)] = []
     /// What giving back orphaned and inactive seats would save a month, per currency (idle seats are `idleMonthly`).
     public var reclaimableMonthly: [Money] = []
     /// Licenses whose usage data is too old to call a seat inactive on (they are not counted in `reclaimableMonthly`).
@@ -60,6 +62,7 @@ public struct Summary: Sendable {
                     shadow.map { Exact(minor: $0.monthly.minor) }, currencies: shadow.map(\.monthly.currency), base: base,
                     on: Time.day(today))
             )
+            summary.withoutRate = base.leftOutEntries
         }
         return summary
     }

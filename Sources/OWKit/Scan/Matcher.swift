@@ -104,7 +104,7 @@ struct Matcher {
             if same.currency != c.amount.currency.code && c.origin == "mail" { try takeInvoiceAmount(same.id, from: c, day: day) }
             return .seen
         }
-        if c.amount.minor < 0 { return try recordRefund(c, day: day) }
+        if c.amount.minor < 0 { return try recordRefund(c, day: day, reviewed: reviewed) }
         var expectedID: Int64?
         let (license, verdict) = try pickLicense(for: c, day: day)
         if license == nil {
@@ -144,6 +144,7 @@ struct Matcher {
         }
         if let l = license { try priceFinding(l, verdict, c, chargeID: chargeID, day: day) }
         if unmanaged { try unmanagedFinding(c, chargeID: chargeID, day: day) }
+        try releaseHeldRefund(for: c, chargeID: chargeID, day: day)
         return .new
     }
 
@@ -159,21 +160,23 @@ struct Matcher {
         return "a forwarded receipt over \(reviewAbove.display) (scan.forward_review_above)"
     }
 
-    /// A forward held back: a `review` finding (one per message) that keeps the charge it would
+    /// A charge held back (a forward owatch does not take on trust, a refund that pays back nothing
+    /// it knows): a `review` finding (one per message or line) that keeps the charge it would
     /// make, recorded by `scan adopt`, dropped by `scan ignore`.
-    private mutating func hold(_ c: Charge, by: String, why: String, day: String) throws -> Recorded {
+    mutating func hold(_ c: Charge, by: String?, why: String, day: String) throws -> Recorded {
         let pending = JSON.obj([
             ("key", .string(c.key)), ("origin", .string(c.origin)), ("vendor_id", .int(c.vendor.id)),
             ("amount_minor", .int(c.amount.minor)), ("currency", .string(c.amount.currency.code)), ("on", .string(day)),
             ("invoice_no", c.invoiceNo.map(JSON.string) ?? .null), ("period", c.period.map { .string($0.description) } ?? .null),
             ("description", .string(String(c.description.prefix(300)))), ("seats", c.seats.map { .int($0) } ?? .null),
-            ("prorated", .bool(c.prorated)), ("currency_assumed", .bool(c.currencyAssumed)), ("forwarded_by", .string(by)),
+            ("prorated", .bool(c.prorated)), ("currency_assumed", .bool(c.currencyAssumed)), ("forwarded_by", by.map(JSON.string) ?? .null),
         ])
         guard
             let id = try Findings.record(
                 session.db, kind: .review, key: "review:\(c.key)", vendor: c.vendor, licenseID: nil, chargeID: nil, amount: c.amount,
                 monthly: nil,
-                summary: "\(c.vendor.name): \(why), \(c.amount.display) on \(day), forwarded by \(by), counts nowhere until reviewed "
+                summary:
+                    "\(c.vendor.name): \(why), \(c.amount.display) on \(day)\(by.map { ", forwarded by \($0)" } ?? ""), counts nowhere until reviewed "
                     + "(\(String(c.description.prefix(80)))); scan adopt records it as a charge, scan ignore drops it",
                 now: session.now, currencyAssumed: c.currencyAssumed)
         else { return .seen }

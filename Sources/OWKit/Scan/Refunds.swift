@@ -8,7 +8,9 @@ extension Matcher {
     /// that charge counts (managed or unmanaged) and in its currency, so burn nets it to the cent;
     /// a partial refund goes with the latest earlier charge larger than it.
     /// It raises no finding of its own, and answers the duplicate finding of the charge it pays back.
-    mutating func recordRefund(_ c: Charge, day: String) throws -> Recorded {
+    /// Money back that pays back no charge owatch knows and no license holds would be negative
+    /// unmanaged spend (a vendor's shadow spend below zero): it waits for review instead.
+    mutating func recordRefund(_ c: Charge, day: String, reviewed: Bool = false) throws -> Recorded {
         let db = session.db
         var c = c
         var refunded = try db.one(
@@ -38,6 +40,9 @@ extension Matcher {
         let license =
             try refunded.map { try $0.optionalInteger("license_id") }
             ?? licenses(of: c.vendor).first { $0.currency == c.amount.currency }?.id
+        if refunded == nil, license == nil, !reviewed {
+            return try hold(c, by: nil, why: "money back that pays back no charge owatch knows of", day: day)
+        }
         try db.run(
             """
             INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id,
@@ -50,6 +55,25 @@ extension Matcher {
         try seen(c, in: db.lastInsertRowID)
         if whole, let id = try refunded?.integer("id") { try resolveDuplicate(of: id, refund: c, day: day) }
         return .new
+    }
+
+    /// A refund held for review because the charge it pays back was not known yet (a card's
+    /// refund line scanned before the receipt) is released by that charge when it comes:
+    /// recorded, linked to it, and its review finding resolved. Forwards stay with the admin.
+    mutating func releaseHeldRefund(for c: Charge, chargeID: Int64, day: String) throws {
+        let db = session.db
+        guard c.amount.minor > 0,
+            let row = try db.one(
+                """
+                SELECT id, pending FROM findings
+                WHERE kind = 'review' AND status = 'open' AND vendor_id = ? AND amount_minor = ? AND currency = ?
+                  AND pending IS NOT NULL AND json_extract(pending, '$.forwarded_by') IS NULL AND json_extract(pending, '$.on') >= ?
+                ORDER BY id LIMIT 1
+                """, c.vendor.id, -c.amount.minor, c.amount.currency.code, day),
+            let held = try Matcher.pendingCharge(db, try JSON.parse(try row.text("pending")))
+        else { return }
+        _ = try recordRefund(held, day: Time.day(held.on), reviewed: true)
+        try Findings.resolve(db, ids: [try row.integer("id")], reason: "it pays back charge #\(chargeID)", by: "owatch", now: session.now)
     }
 
     /// The latest earlier charge of the vendor, in another currency and not refunded yet, that

@@ -865,7 +865,14 @@ public enum Scanner {
             result.badLines.append("\(name) line \(bad.line): \(bad.why)")
             try emit(skip(bad.key, "\(name) line \(bad.line)", bad.why, result: &result), nil, &result)
         }
-        for l in statement.lines {
+        // Oldest first, and a day's spend before its money back: banks often list newest first, and
+        // a refund is linked to the charge it pays back only once that charge is there.
+        let inOrder = statement.lines.enumerated().sorted {
+            ($0.element.date, $0.element.amount.minor < 0 ? 1 : 0, $0.offset) < (
+                $1.element.date, $1.element.amount.minor < 0 ? 1 : 0, $1.offset
+            )
+        }.map(\.element)
+        for l in inOrder {
             // Known by its identity, from whichever file (or by the key a ledger from before identities kept).
             if try context.seen(l.key) || StatementIdentity.legacy(of: l.key).map(context.seen) == true {
                 result.alreadySeen += 1

@@ -73,7 +73,7 @@ enum ReportCommand {
     }
 
     /// The summary's totals in the base currency, with what stayed apart for want of a rate.
-    static func baseJSON(_ b: (burn: [BaseTotal], idle: BaseTotal, unmanaged: BaseTotal)) -> JSON {
+    static func baseJSON(_ b: (burn: [BaseTotal], idle: BaseTotal, unmanaged: BaseTotal), without: [(amount: Money, day: String)]) -> JSON {
         return .obj([
             ("base_currency", .string(b.idle.currency.code)),
             ("contracted_minor", .int(b.burn[0].minor)), ("observed_minor", .int(b.burn[1].minor)),
@@ -81,7 +81,13 @@ enum ReportCommand {
             ("idle_monthly_minor", .int(b.idle.minor)), ("unmanaged_monthly_minor", .int(b.unmanaged.minor)),
             (
                 "without_rate",
-                .array(Set((b.burn + [b.idle, b.unmanaged]).flatMap { $0.apart.keys.map(\.code) }).sorted().map(JSON.string))
+                .array(
+                    without.map {
+                        .obj([
+                            ("amount", .number($0.amount.decimal)), ("amount_minor", .int($0.amount.minor)),
+                            ("currency", .string($0.amount.currency.code)), ("day", .string($0.day)),
+                        ])
+                    })
             ),
         ])
     }
@@ -373,8 +379,8 @@ enum ReportCommand {
             Field("pending_requests", "summary: pending requests by kind") {
                 .json(.obj($0.pendingRequests.map { ($0.kind, JSON.int($0.count)) }))
             },
-            Field("base", "summary, with config base_currency: the totals in that currency, and the currencies without a rate") {
-                .json($0.inBase.map(baseJSON) ?? .null)
+            Field("base", "summary, with config base_currency: the totals in that currency, and each amount and day without a rate") {
+                s in .json(s.inBase.map { baseJSON($0, without: s.withoutRate) } ?? .null)
             },
         ])
     }()
