@@ -12,6 +12,14 @@ final class SupportTests: XCTestCase {
         }
     }
 
+    /// A quote inside an unquoted field is part of it, as Python's csv reads it (Rabobank writes
+    /// such fields); a quoted field still ends at its closing quote.
+    func testCSVQuoteInsideAnUnquotedFieldIsACharacter() throws {
+        let records = try CSV.parse("a,b\n12\" monitor,\"x, y\"\nsay \"hi\",2\n")
+        XCTAssertEqual(records.map(\.fields), [["a", "b"], ["12\" monitor", "x, y"], ["say \"hi\"", "2"]])
+        XCTAssertThrowsError(try CSV.parse("a\n\"5\"x\n"))
+    }
+
     func testDatesAreStrict() {
         XCTAssertNotNil(Time.parseDay("2028-02-29"))
         for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026-04-31", "２０２６-01-01", ""] {
