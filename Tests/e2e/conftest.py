@@ -2,10 +2,19 @@
 each test in its own temporary HOME with its own ledger, key and token."""
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
+
+# A Swift runtime trap as the runtime prints it ("Swift/Array.swift:692: Fatal error: …", or the
+# backtracer's banner); not data that merely says "Fatal error", which owatch may quote in a message.
+TRAP = re.compile(r"^(?:\S+\.swift:\d+: )?Fatal error: |\*\*\* Program crashed", re.M)
+
+
+def trapped(stderr):
+    return TRAP.search(stderr or "") is not None
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("OWATCH_BIN", str(ROOT / ".build" / "debug" / "owatch"))
@@ -47,7 +56,7 @@ class Office:
         if env:
             e.update(env)
         proc = subprocess.run(cmd, cwd=self.home, env=e, input=input, capture_output=True, text=True, timeout=timeout)
-        assert "Fatal error" not in proc.stderr, proc.stderr
+        assert not trapped(proc.stderr), proc.stderr
         return Result(proc)
 
     def ok(self, *args, **kw):
@@ -153,7 +162,7 @@ def at(o, days, *args, rc=0):
                        cwd=o.home, env=o.env, check=True, capture_output=True)
     cmd = ["faketime", "-f", f"{days:+d}d", BIN] + (["--token", token] if days < 0 else []) + [str(a) for a in args]
     r = Result(subprocess.run(cmd, cwd=o.home, env=o.env, capture_output=True, text=True, timeout=60))
-    assert "Fatal error" not in r.err, r.err
+    assert not trapped(r.err), r.err
     assert r.rc == rc, r
     return r
 

@@ -10,7 +10,7 @@ import zlib
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import BIN, Office, run_measured
+from conftest import BIN, Office, run_measured, trapped
 
 EXAMPLES = int(os.environ.get("OWATCH_FUZZ_EXAMPLES", "60"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("OWATCH_FUZZ_RANDOM"),
@@ -31,7 +31,7 @@ def bounded(office, *args, timeout=90):
     """Runs owatch; returns (exit status, stderr), failing past `timeout`, on a trap or over the RSS bound."""
     code, _, err, rss = run_measured([BIN, *map(str, args)], office.home, office.env, timeout)
     assert 0 <= code < 128, (args[:2], code, err[-2000:])
-    assert "Fatal error" not in err, err[-2000:]
+    assert not trapped(err), err[-2000:]
     assert rss < MAX_RSS_MB, (args[:2], rss)
     return code, err
 

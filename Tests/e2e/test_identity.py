@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import BIN
+from conftest import BIN, trapped
 
 needs_faketime = pytest.mark.skipif(shutil.which("faketime") is None, reason="faketime (Debian faketime) is not installed")
 
@@ -16,7 +16,7 @@ def later(office, days, *args, token=None, input=None):
     """Runs owatch `days` from now, as a user coming back after a holiday would."""
     cmd = ["faketime", "-f", f"+{days}d", BIN] + (["--token", str(token)] if token else []) + [str(a) for a in args]
     p = subprocess.run(cmd, cwd=office.home, env=office.env, capture_output=True, text=True, input=input, timeout=60)
-    assert "Fatal error" not in p.stderr, p.stderr
+    assert not trapped(p.stderr), p.stderr
     return p
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT
+from conftest import BIN, ROOT, trapped
 
 README = ROOT / "README.md"
 EXAMPLE = "<!-- doctest -->"
@@ -104,7 +104,7 @@ def test_the_readme_runs_as_written(tmp_path):
                                   capture_output=True, text=True, timeout=120)
             with open(tmp_path / "transcript.txt", "a") as t:     # what a reader would see, for a failing run
                 t.write(f"$ {command}\n{proc.stdout}{proc.stderr}[exit {proc.returncode}]\n\n")
-            assert "Fatal error" not in proc.stderr, proc.stderr
+            assert not trapped(proc.stderr), proc.stderr
             assert proc.returncode == expected, (
                 f"README.md:{line}: `{command}` exited {proc.returncode}, the README says {expected}\n"
                 f"stdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-2000:]}")
