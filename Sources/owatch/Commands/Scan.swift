@@ -372,4 +372,18 @@ let scanCommands: [Command] = [
             "owatch scan inspect dkb.csv --map date=Belegdatum",
         ],
         output: ScanCommand.inspectedShape.docs + ScanCommand.statementRowShape.docs, run: ScanCommand.inspect),
+    Command(
+        noun: "scan", verb: "eval",
+        summary: "measure how owatch reads documents a person has labelled: precision and recall per field",
+        arguments: [Argument(name: "LABELS", file: .input)],
+        options: [
+            Option("dir", value: "DIR", "the folder the labelled documents are in (default: beside LABELS)", file: .inputTree),
+            Option("misses", "list each field read wrong or not read, instead of the scores"),
+        ],
+        access: .roles([.admin, .scanner]),
+        examples: [
+            "owatch scan eval labels.tsv", "owatch scan eval labels.tsv --dir invoices/2026 --json",
+            "owatch scan eval labels.tsv --misses",
+        ],
+        output: ScanEvalCommand.scoreShape.docs + ScanEvalCommand.missShape.docs, run: ScanEvalCommand.run),
 ]
