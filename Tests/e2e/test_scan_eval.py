@@ -94,3 +94,21 @@ def test_bad_labels_are_refused_with_their_line(office):
 def test_an_employee_may_not_evaluate(office):
     bob = office.add_user("bob")
     assert office.run("scan", "eval", LABELS, "--dir", DOCS, token=bob).rc == 77
+
+
+def test_the_new_corpus_parts_label_every_file_and_name_its_source():
+    """Each part (development and held-back) labels exactly the documents it holds, each listed in its
+    SOURCES.md; no document is in both; the held-back part is about a third of the new documents."""
+    names = {}
+    for part in ("dev", "heldback"):
+        folder = ROOT / "Tests/corpus" / part
+        labelled = [line.split("\t")[1] for line in (folder / "documents.tsv").read_text().splitlines()
+                    if line and not line.startswith("#")]
+        held = {p.name for p in folder.iterdir() if p.suffix.lower() not in (".tsv", ".md", ".txt")}
+        assert len(labelled) == len(set(labelled)) and set(labelled) == held, set(labelled) ^ held
+        sources = (folder / "SOURCES.md").read_text()
+        assert all(f"| {name} |" in sources for name in labelled)
+        names[part] = held
+    assert not names["dev"] & names["heldback"]
+    total = len(names["dev"]) + len(names["heldback"])
+    assert total // 3 - 2 <= len(names["heldback"]) <= total // 3 + 2
