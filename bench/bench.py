@@ -448,6 +448,23 @@ def bench_documents():
               + f"; {kept_out}/{len(rows) - len(charges)} real look-alikes kept out of the charges")
 
 
+def bench_eval():
+    """`owatch scan eval` on each labelled part of the corpus (issue 32): precision and recall of
+    amount+currency per part, the held-back part apart (its documents are not for tuning on)."""
+    corpus = HERE.parent / "Tests" / "corpus"
+    with tempfile.TemporaryDirectory() as tmp:
+        env, _ = office(tmp, 0)
+        for name, labels, extra in (("tuned", corpus / "documents.tsv", ["--dir", str(corpus / "pdf")]),
+                                    ("new", corpus / "dev" / "documents.tsv", []),
+                                    ("held back", corpus / "heldback" / "documents.tsv", [])):
+            t0 = time.perf_counter()
+            out = subprocess.run([BIN, "scan", "eval", str(labels), *extra, "--json"], env=env, capture_output=True, text=True, check=True)
+            took = time.perf_counter() - t0
+            s = {r["field"]: r for r in json.loads(out.stdout)}
+            print(f"scan eval, {name}: " + ", ".join(f"{f} P {s[f]['precision']} R {s[f]['recall']}" for f in ("charge", "amount", "date", "invoice_no"))
+                  + f" ({took:.1f} s)")
+
+
 def bench_remote(runs):
     """owatch --remote over a real sshd on 127.0.0.1, against plain `ssh host owatch …` (the same
     connection set-up, no protocol) and against the same command run locally, in the same run."""
@@ -488,7 +505,7 @@ if __name__ == "__main__":
     if not Path(BIN).exists():
         sys.exit(f"no binary at {BIN}: run `make bench`")
     runs = int(os.environ.get("BENCH_RUNS", "9"))
-    which = sys.argv[1:] or ["licenses", "scan", "statement", "reports", "people", "pdf", "documents", "remote"]
+    which = sys.argv[1:] or ["licenses", "scan", "statement", "reports", "people", "pdf", "documents", "eval", "remote"]
     if "licenses" in which:
         bench_licenses(runs)
     if "scan" in which:
@@ -503,5 +520,7 @@ if __name__ == "__main__":
         bench_pdf(runs)
     if "documents" in which:
         bench_documents()
+    if "eval" in which:
+        bench_eval()
     if "remote" in which:
         bench_remote(runs)

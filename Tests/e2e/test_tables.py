@@ -94,6 +94,7 @@ TABLES = {
     "approve": [[]],
     "scan source": [["list"]],
     "scan findings": [[], ["--all"]],
+    "scan eval": [[str(ROOT / "examples/eval/labels.tsv"), "--dir", str(ROOT / "Tests/corpus/pdf")]],
     "usage list": [[]],
     "charge list": [[]],
     "rate list": [[], ["--all"]],
@@ -190,7 +191,8 @@ def test_the_list_of_tables_is_every_list_and_report_in_help(bare):
         if m:
             listed.add(m.group(1))
     tables = {c for c in listed if c.endswith(" list") or c.startswith("report ") or c in ("approve", "scan findings",
-                                                                                               "license renewals", "scan source", "audit log")}
+                                                                                               "license renewals", "scan source", "audit log",
+                                                                                               "scan eval")}
     assert tables - NOT_TABLES == set(TABLES), sorted((tables - NOT_TABLES) ^ set(TABLES))
 
 

@@ -286,6 +286,7 @@ let scanNoun = Noun(
         A document with no sender (scan inspect invoice.pdf) names its own vendor by the billing domain it prints (a shared parent domain only with the vendor named), its date by its invoice-date label, and its currency by a label such as Währung: GBP when it has one.
         An amount's currency is the one written with it, else its line's, the document's or the sender's country's (billing@hetzner.de: EUR); when none says, it is the ledger's currency and the charge and its finding carry currency_assumed (scan inspect says why).
         Card and bank statements are CSV (`,` `;` or tab; UTF-8 or Windows-1252), OFX/QFX (SGML v1 or XML v2) or ISO 20022 CAMT.053 XML, the last two recognised by their content whatever the file is called. A CSV's header is the first line that names a date column and an amount (or debit/credit) column: lines before it (card number, balance, period, as DKB, Sparkasse, ING and comdirect write them) are a preamble, whose IBAN or masked card number is kept as the lines' account and whose period is said by scan inspect. Columns are found by their names in English, German, French, Dutch and Spanish; --map names them when they are not: date, value_date, description, payee, amount, debit, credit, currency, foreign_amount, foreign_currency, account and direction take a column of the header, sign=spend-positive or sign=spend-negative says how a single amount column signs spend (else whichever sign most lines have), dateformat=DD.MM.YYYY how days are written (else YYYY-MM-DD, YYYYMMDD, DD.MM.YY(YY), 12-Dec-2019, and D/M/Y or M/D/Y told apart by the values). An unknown key is a usage error (exit 64), a column the header does not have bad data (exit 65).
+        scan eval LABELS.tsv measures the reading on an office's own documents before it is trusted: a tab-separated table with the columns kind (charge, or lookalike for a document that is not one), file (beside the table, or in --dir), vendor, amount, currency, date (YYYY-MM-DD), invoice_no and an optional note, lines starting with # being comments; each document is read as scan inspect reads it, and each field (charge: the document is one; vendor; amount with its currency, an assumed currency counting as wrong; date; invoice_no) is counted right, wrong (read but not as labelled, or read from a look-alike) or missed (labelled but not read right), with precision and recall; --misses lists the fields that were not right. A document counts as read when owatch gave it an amount, took it as a charge or named an unknown issuer.
         scan inspect FILE on a statement lists every row as the scan reads it (date, description, payee, amount with spend positive and money in negative, currency, account, and the catalog vendor it pays, if any).
         Newsletters, trial reminders, failed payments and security notices are not charges.
         A message is recognised by its Message-ID (or content hash), so rescanning reads nothing twice; an mbox that grew is read from where the last scan ended.
@@ -372,4 +373,18 @@ let scanCommands: [Command] = [
             "owatch scan inspect dkb.csv --map date=Belegdatum",
         ],
         output: ScanCommand.inspectedShape.docs + ScanCommand.statementRowShape.docs, run: ScanCommand.inspect),
+    Command(
+        noun: "scan", verb: "eval",
+        summary: "measure how owatch reads documents a person has labelled: precision and recall per field",
+        arguments: [Argument(name: "LABELS", file: .input)],
+        options: [
+            Option("dir", value: "DIR", "the folder the labelled documents are in (default: beside LABELS)", file: .inputTree),
+            Option("misses", "list each field read wrong or not read, instead of the scores"),
+        ],
+        access: .roles([.admin, .scanner]),
+        examples: [
+            "owatch scan eval labels.tsv", "owatch scan eval labels.tsv --dir invoices/2026 --json",
+            "owatch scan eval labels.tsv --misses",
+        ],
+        output: ScanEvalCommand.scoreShape.docs + ScanEvalCommand.missShape.docs, run: ScanEvalCommand.run),
 ]
