@@ -96,6 +96,19 @@ enum ScanCommand {
         Field("is_charge", "inspect: true when it is a charge") { .bool($0.receipt.isCharge) },
         Field("not_a_charge", "inspect: why it is not a charge") { .text($0.receipt.notACharge) },
         Field("forwarded_by", ChargeCommand.shape.field("forwarded_by").doc) { .text($0.receipt.forwardedBy) },
+        Field("read_as", "inspect: structured (an e-invoice's XML or schema.org markup, which wins) or text") { .text($0.receipt.readAs) },
+        .money("text_amount", "inspect: the amount the words said, when structured data overrode them") {
+            $0.receipt.textReading?.amount
+        },
+        Field("einvoice", "inspect: the e-invoice's syntax (CII: Factur-X, ZUGFeRD, XRechnung CII; UBL: XRechnung UBL, Peppol BIS)") {
+            .text($0.receipt.eInvoice?.syntax)
+        },
+        Field("seller", "inspect: the e-invoice's seller") { .text($0.receipt.eInvoice?.sellerName) },
+        Field("seller_vat", "inspect: the seller's VAT id") { .text($0.receipt.eInvoice?.sellerVAT) },
+        Field("issue_date", "inspect: the e-invoice's issue date", kind: .date) { .text($0.receipt.eInvoice?.issueDate) },
+        Field("type_code", "inspect: the e-invoice's type code (380 invoice, 381 credit note)") { .text($0.receipt.eInvoice?.typeCode) },
+        Field("billing_period", "inspect: the e-invoice's billing period, START..END") { .text($0.receipt.eInvoice?.period) },
+        Field("lines", "inspect: the e-invoice's line count", kind: .number) { .int($0.receipt.eInvoice.map { Int64($0.lines) }) },
     ])
 
     /// `scan inspect` of a statement: one row per line of the file, as the scan reads it.

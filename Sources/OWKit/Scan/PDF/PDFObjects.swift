@@ -454,16 +454,21 @@ final class PDFDocument {
                 out.append((d, resources))
             }
         }
-        let catalog = offsets.keys.sorted().lazy.compactMap { n -> [String: PDFObject]? in
-            guard let d = self.object(n)?.dict, d["Type"]?.name == "Catalog" else { return nil }
-            return d
-        }.last
-        if let catalog { walk(catalog["Pages"], inherited: nil, depth: 0) }
+        if let catalog = catalog() { walk(catalog["Pages"], inherited: nil, depth: 0) }
         if out.isEmpty {
             for n in offsets.keys.sorted() {
                 if let d = object(n)?.dict, d["Type"]?.name == "Page" { out.append((d, dict(d["Resources"]) ?? [:])) }
             }
         }
         return out
+    }
+
+    /// The document catalog: the last `/Type /Catalog` object found by scanning (incremental
+    /// updates append newer ones).
+    func catalog() -> [String: PDFObject]? {
+        offsets.keys.sorted().lazy.compactMap { n -> [String: PDFObject]? in
+            guard let d = self.object(n)?.dict, d["Type"]?.name == "Catalog" else { return nil }
+            return d
+        }.last
     }
 }
