@@ -60,17 +60,28 @@ public struct EInvoice: Sendable, Equatable {
         return e
     }
 
-    /// The local name of the first element, looked for in the first 4 KB only.
+    /// How far the root element is looked for: past the XML declaration and the licence comments some samples start with.
+    static let headBytes = 64 << 10
+
+    /// The local name of the first element, looked for in the first `headBytes` only.
     static func rootName(_ bytes: [UInt8]) -> String? {
+        let head = Array(bytes.prefix(headBytes))
         var i = 0
-        let head = Array(bytes.prefix(4096))
         while i + 1 < head.count {
-            if head[i] == UInt8(ascii: "<"), head[i + 1] != UInt8(ascii: "?"), head[i + 1] != UInt8(ascii: "!") {
+            guard head[i] == UInt8(ascii: "<") else {
+                i += 1
+                continue
+            }
+            if Markup.starts(head, i, "<!--") {
+                guard let end = Markup.find(head, from: i + 4, "-->") else { return nil }
+                i = end + 3
+            } else if head[i + 1] == UInt8(ascii: "?") || head[i + 1] == UInt8(ascii: "!") {
+                i += 2
+            } else {
                 var j = i + 1
                 while j < head.count, !PDFParser.isWhite(head[j]), head[j] != UInt8(ascii: ">"), head[j] != UInt8(ascii: "/") { j += 1 }
                 return Markup.localName(head[(i + 1)..<j])
             }
-            i += 1
         }
         return nil
     }
@@ -116,7 +127,7 @@ extension EInvoiceFields {
                     attributes.removeSubrange(at...)
                 }
             case .text(let t):
-                text(path, attributes.last ?? [:], t)
+                text(path, attributes.last ?? [:], t.removingByte(13))  // XML reads CRLF as LF
             }
         }
     }

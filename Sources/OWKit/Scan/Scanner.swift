@@ -88,6 +88,12 @@ public enum Scanner {
                 ? .maildir : .eml
         }
         let lower = path.lowercased()
+        // An e-invoice (XRechnung, Peppol UBL) is one document, read like a message; other XML is a statement.
+        if lower.hasSuffix(".xml"), let head = InputFile(path: path)?.read(upTo: EInvoice.headBytes),
+            EInvoice.rootName(head).map(EInvoice.roots.contains) == true
+        {
+            return .eml
+        }
         if [".csv", ".tsv", ".ofx", ".qfx", ".xml"].contains(where: lower.hasSuffix) { return .statement }
         if lower.hasSuffix(".eml") { return .eml }
         return isStatement(path) ? .statement : .mbox

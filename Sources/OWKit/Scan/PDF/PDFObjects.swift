@@ -464,8 +464,22 @@ final class PDFDocument {
     }
 
     /// The document catalog: the last `/Type /Catalog` object found by scanning (incremental
-    /// updates append newer ones).
+    /// updates append newer ones), else the trailer's `/Root` (a catalog inside an object stream).
     func catalog() -> [String: PDFObject]? {
+        if let found = scannedCatalog() { return found }
+        var from = 0
+        var root: PDFObject?
+        let needle = Array("/Root".utf8)
+        let haystack = LowerText(lowered: data)  // a byte search: "/Root" is matched as written
+        while let at = haystack.find(needle, from: from) {
+            var p = PDFParser(data, at: at + needle.count)
+            if case .ref(let n, let g)? = p.value() { root = .ref(n, g) }
+            from = at + needle.count
+        }
+        return dict(root)
+    }
+
+    private func scannedCatalog() -> [String: PDFObject]? {
         offsets.keys.sorted().lazy.compactMap { n -> [String: PDFObject]? in
             guard let d = self.object(n)?.dict, d["Type"]?.name == "Catalog" else { return nil }
             return d
