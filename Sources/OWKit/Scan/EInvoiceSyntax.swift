@@ -9,7 +9,9 @@ struct CIIFields: EInvoiceFields {
 
     private static let documents: Set<String> = ["ExchangedDocument", "HeaderExchangedDocument"]
     private static let settlements: Set<String> = ["ApplicableHeaderTradeSettlement", "ApplicableSupplyChainTradeSettlement"]
-    private static let summations: Set<String> = ["SpecifiedTradeSettlementHeaderMonetarySummation", "SpecifiedTradeSettlementMonetarySummation"]
+    private static let summations: Set<String> = [
+        "SpecifiedTradeSettlementHeaderMonetarySummation", "SpecifiedTradeSettlementMonetarySummation",
+    ]
 
     mutating func open(_ path: [String], _ attributes: [String: String]) {
         if path.last == "IncludedSupplyChainTradeLineItem" { result.lines += 1 }

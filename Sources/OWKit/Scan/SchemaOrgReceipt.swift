@@ -79,7 +79,8 @@ struct SchemaOrgReceipt {
         var props: [(String, String)] = []
         for tag in HTMLTags(html) where props.count < 500 {
             guard let prop = tag.attributes["itemprop"] else { continue }
-            let value = tag.attributes["content"] ?? tag.attributes["datetime"] ?? tag.following(until: "<").trimmed(.whitespacesAndNewlines)
+            let value =
+                tag.attributes["content"] ?? tag.attributes["datetime"] ?? tag.following(until: "<").trimmed(.whitespacesAndNewlines)
             props.append((prop, value))
         }
         func first(_ names: String...) -> String? { props.first { names.contains($0.0) && !$0.1.isEmpty }?.1 }
