@@ -110,12 +110,13 @@ def test_an_xrechnung_attached_to_mail_makes_a_charge_read_structured(office):
     assert row.startswith("Hetzner|4200|EUR|R-2026-1101|") and "read structured" in row
 
 
-def test_an_xml_invoice_on_its_own_from_an_unknown_seller_is_an_unknown_vendor(office):
+def test_an_xml_invoice_on_its_own_is_read_but_its_seller_name_picks_no_vendor(office):
+    # "Azure Interior" must not become Microsoft Azure: a name alone never picks a catalog vendor.
     path = office.home / "invoice.xml"
-    path.write_text(UBL.format(number="BW-7", seller="Brightwave Analytics GmbH", total="119.00"))
+    path.write_text(UBL.format(number="BW-7", seller="Azure Interior", total="119.00"))
     d = office.ok("scan", "inspect", path, "--json").json()
-    assert d["unknown_vendor"].startswith("Brightwave Analytics GmbH") and d["amount"] == 119.0 and d["is_charge"] is False
-    assert d["seller_vat"] == "DE812871812" and d["lines"] == 1
+    assert (d["seller"], d["amount"], d["invoice_no"], d["vendor"], d["is_charge"]) == ("Azure Interior", 119.0, "BW-7", None, False)
+    assert d["seller_vat"] == "DE812871812" and d["lines"] == 1 and d["not_a_charge"]
 
 
 def test_hostile_xml_is_not_expanded_nor_crashes(office):
@@ -139,7 +140,7 @@ JSONLD = """<html><head><script type="application/ld+json">
 
 MICRODATA = """<html><body><div itemscope itemtype="https://schema.org/Order">
 <span itemprop="seller" itemscope itemtype="https://schema.org/Organization"><span itemprop="name">Brightwave Analytics</span></span>
-Order <span itemprop="orderNumber">BW-9912</span> on <time itemprop="orderDate" datetime="2026-11-02">2 Nov</time>
+Brightwave Pro plan, monthly subscription. Order <span itemprop="orderNumber">BW-9912</span> on <time itemprop="orderDate" datetime="2026-11-02">2 Nov</time>
 Total <span itemprop="price" content="29.90">29,90</span> <meta itemprop="priceCurrency" content="EUR">
 </div></body></html>"""
 

@@ -115,6 +115,7 @@ public struct TextReading: Sendable {
     public var amount: Money?
     public var date: Date?
     public var invoiceNo: String?
+    public var currencyAssumed = false
 }
 
 /// Reads receipts and invoices: who was paid, how much, when, for what period.
@@ -182,9 +183,9 @@ enum ReceiptReader {
     static func read(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws -> Receipt {
         var r = try readText(message, index: index, defaultCurrency: defaultCurrency, budget: budget)
         if let e = message.eInvoice {
-            structured(&r, e, index: index)
+            structured(&r, e)
         } else if let m = SchemaOrgReceipt.of(message) {
-            structured(&r, m, index: index)
+            structured(&r, m)
         }
         return r
     }

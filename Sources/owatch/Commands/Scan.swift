@@ -100,6 +100,15 @@ enum ScanCommand {
         .money("text_amount", "inspect: the amount the words said, when structured data overrode them") {
             $0.receipt.textReading?.amount
         },
+        Field("text_date", "inspect: the day the words said, when structured data overrode them", kind: .date) {
+            .text($0.receipt.textReading?.date.map(Time.day))
+        },
+        Field("text_invoice_no", "inspect: the invoice number the words said, when structured data overrode them") {
+            .text($0.receipt.textReading?.invoiceNo)
+        },
+        Field("text_currency_assumed", "inspect: whether the words' amount had its currency assumed") {
+            .bool($0.receipt.textReading?.currencyAssumed ?? false)
+        },
         Field("einvoice", "inspect: the e-invoice's syntax (CII: Factur-X, ZUGFeRD, XRechnung CII; UBL: XRechnung UBL, Peppol BIS)") {
             .text($0.receipt.eInvoice?.syntax)
         },
