@@ -14,6 +14,15 @@ public struct MIMEPart: Sendable {
     /// A PDF attachment with pages but no text layer (a scan): nothing to read but the image.
     public var pdfWithoutText = false
 
+    /// An e-invoice read from this part's XML (an attached XRechnung) or from the XML a PDF embeds.
+    public var eInvoice: EInvoice?
+
+    /// XML by its type or by its name (an XRechnung sent as a generic binary).
+    var isXML: Bool {
+        contentType == "application/xml" || contentType == "text/xml" || contentType.hasSuffix("+xml")
+            || ((params["name"] ?? filename ?? "").lowercased().hasSuffix(".xml") && !contentType.hasPrefix("multipart/"))
+    }
+
     /// A PDF by its type, or by its name when sent as a generic binary.
     var isPDF: Bool {
         contentType == "application/pdf"
@@ -62,6 +71,13 @@ public struct MailMessage: Sendable {
         let raw = root.header("From") ?? ""
         return MailHeader.firstAddress(raw)?.lowercased()
             ?? raw.split(separator: " ").first { $0.includes("@") }.map { String($0).lowercased() }
+    }
+
+    /// The first e-invoice any part carries (an XML attachment, or the XML inside a PDF).
+    public var eInvoice: EInvoice? {
+        var found: EInvoice?
+        root.walk { p in if found == nil { found = p.eInvoice } }
+        return found
     }
 
     /// The PDF attachments that are scans (no text layer), by file name ("a PDF" when unnamed).
@@ -158,7 +174,11 @@ public enum MIME {
         // their transfer encoding (decoding megabytes of base64 nobody reads was a tenth of a scan).
         let isPDF = p.isPDF
         p.body = type.hasPrefix("text/") || type.hasPrefix("message/") || isPDF ? decodeTransfer(body, encoding: cte) : Array(body)
-        if isPDF { (p.pdfText, p.pdfWithoutText) = try PDFText.read(p.body, budget: budget) }
+        if isPDF { (p.pdfText, p.pdfWithoutText, p.eInvoice) = try PDFText.readAll(p.body, budget: budget) }
+        if p.isXML {
+            if !type.hasPrefix("text/") { p.body = decodeTransfer(body, encoding: cte) }
+            p.eInvoice = EInvoice.read(p.body)
+        }
         if type == "message/delivery-status" {
             // RFC 3464: blocks of header fields separated by blank lines, each read as headers only.
             for block in splitBlocks(p.body[...]) {

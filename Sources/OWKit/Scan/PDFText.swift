@@ -23,15 +23,22 @@ enum PDFText {
     /// The text, and whether the file is a PDF with pages but no text layer at all (a scan: an
     /// image of the page): a person has to read that one. An encrypted file is not such a scan.
     static func read(_ pdf: [UInt8], budget: MessageBudget) throws -> (text: String?, noTextLayer: Bool) {
-        guard isPDF(pdf) else { return (nil, false) }
+        let r = try readAll(pdf, budget: budget)
+        return (r.text, r.noTextLayer)
+    }
+
+    /// The text, whether it has no text layer, and the e-invoice embedded in it (Factur-X, ZUGFeRD).
+    static func readAll(_ pdf: [UInt8], budget: MessageBudget) throws -> (text: String?, noTextLayer: Bool, eInvoice: EInvoice?) {
+        guard isPDF(pdf) else { return (nil, false, nil) }
         // Through the document's pages and fonts first; the stream scan is the fallback for
         // files whose structure gives no text (and cannot decrypt: an encrypted file has no fallback).
         let doc = PDFDocument(pdf, budget: budget)
-        if doc.needsPassword { return (nil, false) }
-        if let text = try layoutText(doc) { return (text, false) }
-        if doc.security != nil { return (nil, false) }
+        if doc.needsPassword { return (nil, false, nil) }
+        let eInvoice = doc.eInvoice()
+        if let text = try layoutText(doc) { return (text, false, eInvoice) }
+        if doc.security != nil { return (nil, false, eInvoice) }
         let text = try scanStreams(doc)
-        return (text, text == nil && !doc.pages().isEmpty)
+        return (text, text == nil && !doc.pages().isEmpty, eInvoice)
     }
 
     /// The fallback: every content-looking stream in the file, read for the strings it shows.

@@ -99,7 +99,23 @@ public struct Receipt: Sendable {
     public var forwardedBy: String?
     /// PDF attachments with no text layer (scans) when no amount was read: a person reads them (a review finding).
     public var unreadPDFs: UnreadPDFs?
+    /// The e-invoice the message carries (Factur-X/ZUGFeRD in a PDF, or XML): what was read from it wins.
+    public var eInvoice: EInvoice?
+    /// What the words of the same message said, kept when an e-invoice overrode them (`scan inspect` shows both).
+    public var textReading: TextReading?
+    /// How the amount was read: "structured" (an e-invoice's XML or schema.org markup) or "text".
+    public var readAs: String { eInvoice != nil || structuredMarkup ? "structured" : "text" }
+    /// Read from schema.org markup (JSON-LD or microdata) in an HTML receipt.
+    public var structuredMarkup = false
     public var isCharge: Bool { notACharge == nil && vendor != nil && amount != nil }
+}
+
+/// What a message's words said, beside what its structured data said.
+public struct TextReading: Sendable {
+    public var amount: Money?
+    public var date: Date?
+    public var invoiceNo: String?
+    public var currencyAssumed = false
 }
 
 /// Reads receipts and invoices: who was paid, how much, when, for what period.
@@ -163,7 +179,18 @@ enum ReceiptReader {
 
     /// Each step below is linear in the text read (at most `analysedBytes`); the budget's clock
     /// is looked at between them.
+    /// The receipt a message is: read from its words, then from its structured data when it carries any.
     static func read(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws -> Receipt {
+        var r = try readText(message, index: index, defaultCurrency: defaultCurrency, budget: budget)
+        if let e = message.eInvoice {
+            structured(&r, e)
+        } else if let m = SchemaOrgReceipt.of(message) {
+            structured(&r, m)
+        }
+        return r
+    }
+
+    static func readText(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws -> Receipt {
         var r = Receipt()
         // Vendor: the sender's domain; processors and shared domains name the vendor in the text.
         // Mail from anyone else (most of an inbox) is dismissed before its text is read.

@@ -88,6 +88,12 @@ public enum Scanner {
                 ? .maildir : .eml
         }
         let lower = path.lowercased()
+        // An e-invoice (XRechnung, Peppol UBL) is one document, read like a message; other XML is a statement.
+        if lower.hasSuffix(".xml"), let head = InputFile(path: path)?.read(upTo: EInvoice.headBytes),
+            EInvoice.rootName(head).map(EInvoice.roots.contains) == true
+        {
+            return .eml
+        }
         if [".csv", ".tsv", ".ofx", ".qfx", ".xml"].contains(where: lower.hasSuffix) { return .statement }
         if lower.hasSuffix(".eml") { return .eml }
         return isStatement(path) ? .statement : .mbox
@@ -180,7 +186,7 @@ public enum Scanner {
             let message =
                 PDFText.isPDF(bytes)
                 ? try MIME.parse(pdfMessage(bytes, name: Path.lastComponent(path)), budget: budget)
-                : try MIME.parse(bytes, budget: budget)
+                : try MIME.parse(xmlMessage(bytes, name: Path.lastComponent(path)) ?? bytes, budget: budget)
             // Text without headers is read as a body (as Python's email does); empty or binary is no message.
             if message.root.headers.isEmpty && (bytes.isEmpty || looksBinary(bytes)) {
                 throw OWError.badData(
@@ -198,11 +204,18 @@ public enum Scanner {
     }
 
     /// A message with no sender whose one part is the PDF, for `scan inspect invoice.pdf`.
-    static func pdfMessage(_ pdf: [UInt8], name: String) -> [UInt8] {
+    static func pdfMessage(_ pdf: [UInt8], name: String, type: String = "application/pdf") -> [UInt8] {
         let safe = String(name.unicodeScalars.filter { $0.isASCII && $0.value >= 32 && $0 != "\"" && $0 != "\\" }.map(Character.init))
         let header =
-            "Subject: \(safe)\r\nMIME-Version: 1.0\r\nContent-Type: application/pdf; name=\"\(safe)\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            "Subject: \(safe)\r\nMIME-Version: 1.0\r\nContent-Type: \(type); name=\"\(safe)\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
         return Array(header.utf8) + Array(Data(pdf).base64EncodedString(options: .lineLength76Characters).utf8) + [13, 10]
+    }
+
+    /// An e-invoice XML file on its own (an XRechnung, a Peppol UBL invoice) as a message carrying it; nil for anything else.
+    static func xmlMessage(_ bytes: [UInt8], name: String) -> [UInt8]? {
+        let head = bytes.prefix(8).drop { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || PDFParser.isWhite($0) }
+        guard head.first == UInt8(ascii: "<"), let root = EInvoice.rootName(bytes), EInvoice.roots.contains(root) else { return nil }
+        return pdfMessage(bytes, name: name, type: "application/xml")
     }
 
     /// NUL bytes, or mostly control bytes, in the first 4 KB: not text, so not a message.
@@ -753,7 +766,7 @@ public enum Scanner {
         let contentKey = { "sha256:" + Crypto.hex(Crypto.sha256(bytes)) }
         let message: MailMessage
         do {
-            message = try MIME.parse(bytes, budget: budget)
+            message = try MIME.parse(xmlMessage(bytes, name: "e-invoice.xml") ?? bytes, budget: budget)
         } catch let over as OverBudget {
             return .unreadable(key: contentKey(), why: over.reason)
         } catch let e as OWError {
@@ -816,7 +829,8 @@ public enum Scanner {
         }
         let charge = Matcher.Charge(
             key: key, origin: "mail", vendor: vendor, amount: amount, on: receipt.date ?? context.session.now,
-            invoiceNo: receipt.invoiceNo, period: receipt.period, description: subject,
+            invoiceNo: receipt.invoiceNo, period: receipt.period,
+            description: receipt.readAs == "structured" ? "\(subject) (read structured)" : subject,
             seats: receipt.seats, prorated: receipt.prorated, currencyAssumed: receipt.currencyAssumed != nil,
             forwardedBy: receipt.forwardedBy)
         return ScanItem(key: key, fileKey: fileKey, outcome: .charge(charge))

@@ -96,6 +96,28 @@ enum ScanCommand {
         Field("is_charge", "inspect: true when it is a charge") { .bool($0.receipt.isCharge) },
         Field("not_a_charge", "inspect: why it is not a charge") { .text($0.receipt.notACharge) },
         Field("forwarded_by", ChargeCommand.shape.field("forwarded_by").doc) { .text($0.receipt.forwardedBy) },
+        Field("read_as", "inspect: structured (an e-invoice's XML or schema.org markup, which wins) or text") { .text($0.receipt.readAs) },
+        .money("text_amount", "inspect: the amount the words said, when structured data overrode them") {
+            $0.receipt.textReading?.amount
+        },
+        Field("text_date", "inspect: the day the words said, when structured data overrode them", kind: .date) {
+            .text($0.receipt.textReading?.date.map(Time.day))
+        },
+        Field("text_invoice_no", "inspect: the invoice number the words said, when structured data overrode them") {
+            .text($0.receipt.textReading?.invoiceNo)
+        },
+        Field("text_currency_assumed", "inspect: whether the words' amount had its currency assumed") {
+            .bool($0.receipt.textReading?.currencyAssumed ?? false)
+        },
+        Field("einvoice", "inspect: the e-invoice's syntax (CII: Factur-X, ZUGFeRD, XRechnung CII; UBL: XRechnung UBL, Peppol BIS)") {
+            .text($0.receipt.eInvoice?.syntax)
+        },
+        Field("seller", "inspect: the e-invoice's seller") { .text($0.receipt.eInvoice?.sellerName) },
+        Field("seller_vat", "inspect: the seller's VAT id") { .text($0.receipt.eInvoice?.sellerVAT) },
+        Field("issue_date", "inspect: the e-invoice's issue date", kind: .date) { .text($0.receipt.eInvoice?.issueDate) },
+        Field("type_code", "inspect: the e-invoice's type code (380 invoice, 381 credit note)") { .text($0.receipt.eInvoice?.typeCode) },
+        Field("billing_period", "inspect: the e-invoice's billing period, START..END") { .text($0.receipt.eInvoice?.period) },
+        Field("lines", "inspect: the e-invoice's line count", kind: .number) { .int($0.receipt.eInvoice.map { Int64($0.lines) }) },
     ])
 
     /// `scan inspect` of a statement: one row per line of the file, as the scan reads it.
@@ -279,6 +301,7 @@ let scanNoun = Noun(
         The same charge paid twice is a duplicate finding; renewals within 30 days and licenses with idle seats are findings too, as are seats held by people gone (orphaned_seat), seats unused past config usage.inactive (inactive_seat) and more people using a license than it pays for (true_up, from usage import), refreshed by user sync, usage import, every license change and the cron scan.
         Vendors are recognised by the sender's domain through the catalog (owatch vendor list), including mail sent by payment processors on a vendor's behalf.
         Invoices attached as PDF are read too, as a person sees them: objects found by scanning the file (incremental updates, broken or missing xref tables) and inside object streams, the page tree with inherited resources, fonts through their ToUnicode maps (Type0/Identity-H, codes of 1–4 bytes) or their encodings (WinAnsi, MacRoman, Standard, PDFDoc, /Differences glyph names), Form XObjects, and text laid out into lines by position; all bounded by the message's budget (inflated bytes, time, objects, nesting).
+        E-invoices are read from their XML, which wins over the words of the same document: a PDF carrying an EN 16931 invoice (Factur-X, ZUGFeRD 1 and 2: UN/CEFACT CII in its embedded or associated files) and an XML invoice attached to a mail or given on its own (XRechnung, Peppol BIS Billing 3.0: UBL Invoice and CreditNote, or CII) give the seller and its VAT id, the invoice number, issue date, currency, amount due (else the total with VAT), billing period and line count; a credit note (type 381, or a UBL CreditNote) is negative. HTML receipts with schema.org markup (JSON-LD or microdata: Invoice or Order, totalPaymentDue, price, priceCurrency, provider/seller/merchant) are read from it. scan inspect says read_as structured and shows what the words said beside it (text_amount); the charge's description says "read structured". The seller's name alone never picks a catalog vendor: the sender, or the billing domain the document prints, still does.
         Encrypted files that open without a password (the standard handler: RC4, AES-128 and AES-256, as invoices that may be read but not edited are) are decrypted; one that needs a password, and a Type0 font without a ToUnicode map, give no text.
         Fake bold (the same glyphs drawn again a hair's breadth away) is read once.
         A receipt a colleague forwarded (Fwd:, WG:, TR: …) is the original sender's, read from the forwarded block's From, date and subject lines; a forward that names no original sender is not a charge.

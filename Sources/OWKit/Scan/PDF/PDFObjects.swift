@@ -454,16 +454,35 @@ final class PDFDocument {
                 out.append((d, resources))
             }
         }
-        let catalog = offsets.keys.sorted().lazy.compactMap { n -> [String: PDFObject]? in
-            guard let d = self.object(n)?.dict, d["Type"]?.name == "Catalog" else { return nil }
-            return d
-        }.last
-        if let catalog { walk(catalog["Pages"], inherited: nil, depth: 0) }
+        if let catalog = catalog() { walk(catalog["Pages"], inherited: nil, depth: 0) }
         if out.isEmpty {
             for n in offsets.keys.sorted() {
                 if let d = object(n)?.dict, d["Type"]?.name == "Page" { out.append((d, dict(d["Resources"]) ?? [:])) }
             }
         }
         return out
+    }
+
+    /// The document catalog: the last `/Type /Catalog` object found by scanning (incremental
+    /// updates append newer ones), else the trailer's `/Root` (a catalog inside an object stream).
+    func catalog() -> [String: PDFObject]? {
+        if let found = scannedCatalog() { return found }
+        var from = 0
+        var root: PDFObject?
+        let needle = Array("/Root".utf8)
+        let haystack = LowerText(lowered: data)  // a byte search: "/Root" is matched as written
+        while let at = haystack.find(needle, from: from) {
+            var p = PDFParser(data, at: at + needle.count)
+            if case .ref(let n, let g)? = p.value() { root = .ref(n, g) }
+            from = at + needle.count
+        }
+        return dict(root)
+    }
+
+    private func scannedCatalog() -> [String: PDFObject]? {
+        offsets.keys.sorted().lazy.compactMap { n -> [String: PDFObject]? in
+            guard let d = self.object(n)?.dict, d["Type"]?.name == "Catalog" else { return nil }
+            return d
+        }.last
     }
 }
