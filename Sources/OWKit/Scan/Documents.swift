@@ -68,6 +68,8 @@ enum DocumentHosts {
         return best?.domain
     }
 
+    static let urnMark = Array("urn:".utf8)
+
     static func of(_ text: String) -> [String] {
         let bytes = LowerText(asciiFolding: Array(text.utf8)[...]).bytes
         func hostByte(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 46 || b == 45 }
@@ -80,7 +82,9 @@ enum DocumentHosts {
             }
             var end = i
             while end < bytes.count, hostByte(bytes[end]) { end += 1 }
-            if let host = host(bytes[i..<end]), !hosts.contains(host) { hosts.append(host) }
+            // A URN's parts ("urn:cen.eu:en16931:2017") are names, not anybody's web site.
+            let urn = i >= 4 && bytes[i - 1] == 58 && bytes[max(0, i - 48)..<i].split(separator: 10).last?.contains(urnMark) == true
+            if !urn, let host = host(bytes[i..<end]), !hosts.contains(host) { hosts.append(host) }
             i = end
         }
         return hosts
@@ -113,7 +117,7 @@ enum DocumentDate {
         "date de facture", "date de la facture", "date d'emission", "date d’émission", "fecha de factura", "fecha de emision",
         "fecha de emisión", "data fattura", "data della fattura", "data de emissao", "data de emissão", "factuurdatum",
         "fakturadatum", "data wystawienia", "laskun paivamaara", "laskun päivämäärä", "請求日", "発行日", "开票日期", "발행일",
-    ]
+    ] + InvoiceTerms.issueDate
     static let plainDateLabels = [" vom ", "date", "datum", "dated", "fecha"]
     static let strongNeedles = Needles.of(invoiceDateLabels)
     static let plainNeedles = Needles.of(plainDateLabels)

@@ -7,11 +7,8 @@ struct VendorIndex {
     let names: [(needle: [UInt8], vendor: Vendor, isAlias: Bool)]
     let byID: [Int64: Vendor]
 
-    /// Senders that bill on a vendor's behalf: the vendor is named in the subject or body.
-    static let processors: Set<String> = [
-        "stripe.com", "paypal.com", "paddle.com", "fastspring.com", "chargebee.com", "recurly.com",
-        "2checkout.com", "braintreepayments.com", "invoice.stripe.com", "intuit.com", "apple.com", "google.com",
-    ]
+    /// Senders that bill on a vendor's behalf: the vendor is named in the display name, subject or body.
+    static var processors: Set<String> { ProcessorMerchant.hosts }
 
     /// Parent companies' domains their software bills from alongside everything else they send:
     /// mail from them is a vendor's only when it names the vendor.
@@ -53,12 +50,13 @@ struct VendorIndex {
 
     /// The first catalog vendor named in `text` as a whole word (longest names first); by its
     /// name alone unless `aliases` (an alias such as Vercel's "Zeit" is a word in prose).
-    func vendor(namedIn text: String, among: [Vendor]? = nil, aliases: Bool = true) -> Vendor? {
+    func vendor(namedIn text: String, among: [Vendor]? = nil, aliases: Bool = true, excluding: [Vendor] = []) -> Vendor? {
         let lower = LowerText(text)
         // A byte that may continue a word: ASCII letters and digits, and anything non-ASCII
         // (the bytes of é, の, …); "Slack," and "(Zoom)" match, "Slacker" does not.
         func wordByte(_ b: UInt8) -> Bool { b >= 0x80 || (b >= 48 && b <= 57) || (b | 0x20 >= 97 && b | 0x20 <= 122) }
-        for (needle, v, isAlias) in names where (aliases || !isAlias) && (among.map({ $0.contains { $0.id == v.id } }) ?? true) {
+        for (needle, v, isAlias) in names
+        where (aliases || !isAlias) && (among.map({ $0.contains { $0.id == v.id } }) ?? true) && !excluding.contains(where: { $0.id == v.id }) {
             var from = 0
             while let at = lower.find(needle, from: from) {
                 let end = at + needle.count
@@ -89,6 +87,8 @@ public struct Receipt: Sendable {
     public var trialEnds: String?
     /// A subscription billed by a sender the catalog does not know: who, by name and registrable domain.
     public var unknownSender: (name: String, domain: String)?
+    /// The processor that sent an unknown merchant's receipt (`stripe.com`): its finding says so.
+    public var paidThrough: String?
     /// Set when nothing in the document (nor its sender's country) said the currency: why the
     /// amount's currency is the ledger's.
     public var currencyAssumed: String?
@@ -124,7 +124,7 @@ enum ReceiptReader {
         "receipt", "invoice", "payment received", "payment confirmation", "your payment", "charged", "billing statement",
         "order confirmation", "thank you for your payment", "rechnung", "quittung", "zahlungsbestätigung", "beleg",
         "facture", "reçu", "paiement", "factura", "recibo", "ricevuta", "fattura", "領収書", "請求書", "お支払い", "kvitto", "faktura",
-    ]
+    ] + InvoiceTerms.invoice + InvoiceTerms.payment
 
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
     /// Words of a credit note or a refund receipt, in the subject or the head of the text.
@@ -145,10 +145,12 @@ enum ReceiptReader {
         "somme à payer", "montant prélevé", "montant à payer", "total à payer", "zu zahlender betrag", "zu zahlen",
         "endbetrag", "te betalen", "totaalbedrag", "factuur totaal", "totaal", "do zapłaty", "należność", "razem",
         "att betala", "totalt att betala", "at betale", "å betale", "maksettava", "yhteensä", "valor total",
-        "total a pagar", "importe a pagar", "totale da pagare", "totale fattura", "ご請求金額", "合計金額", "총액", "合计", "总计", "amount:",
+        "total a pagar", "importe a pagar", "totale da pagare", "totale fattura",
+    ] + InvoiceTerms.amountDue + [
+        "ご請求金額", "合計金額", "총액", "合计", "总计", "amount:",
         "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
         "gesamtbetrag", "rechnungsbetrag", "bezahlter betrag", "montant payé", "montant total", "total ttc", "importe total",
-        "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "solde à payer", "brutto", "summe", "gesamt", "total", "betrag",
+        "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "solde à payer", "brutto", "summe", "celkem", "gesamt", "total", "betrag",
         "montant", "importe",
     ]
     static let totalNeedles = Needles.of(totalLabels.enumerated().filter { i, l in !totalLabels.prefix(i).contains(l) }.map(\.element))
@@ -179,6 +181,12 @@ enum ReceiptReader {
         let viaProcessor = domain.map { VendorIndex.processors.contains($0) } ?? false
         let subject = envelope.subject
         let lowerSubject = LowerText(subject)
+        if let processor = ProcessorMerchant.processor(ofSender: address), !VendorIndex.sharedDomains.contains(processor),
+            candidates.isEmpty || viaProcessor
+        {
+            return try paidThrough(
+                processor, message, envelope, r, own: candidates, index: index, defaultCurrency: defaultCurrency, budget: budget)
+        }
         if candidates.isEmpty && !viaProcessor {
             // The long tail: a receipt from a sender nobody registered may be shadow IT. Only mail
             // whose subject says receipt or invoice has its text read (most of an inbox does not).
@@ -191,8 +199,11 @@ enum ReceiptReader {
             guard domain == nil, let host = Self.host(address), lowerSubject.contains(any: receiptNeedles),
                 !lowerSubject.contains(any: notChargeSubjectNeedles)
             else { return r }
+            let display = envelope.displayName.trimmed(.whitespaces)
+            let registrable = RegistrableDomain.of(host)
+            let named = (display.isEmpty || display.contains("@") ? registrable : String(display.prefix(80)), registrable)
             return try unknownSubscription(
-                message, envelope, r, host: host, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
+                message, envelope, r, named: named, host: host, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
         }
         // Mail from a vendor that is plainly not a charge (newsletters, trials) is dismissed too.
         if candidates.count == 1 && !viaProcessor, let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
@@ -299,19 +310,22 @@ enum ReceiptReader {
         "subscription", "renew", "your plan", " plan", "per month", "/month", "monthly", "annual",
         "yearly", "billed", "billing period", "seats", "membership", "abonnement", "abo ", "suscripción",
         "next payment", "next billing", "recurring",
-    ])
+    ] + InvoiceTerms.subscription)
 
     /// A receipt from a sender the catalog does not know: a subscription (it names a plan, a
     /// period, seats, a renewal) with a total, or a one-off purchase and dismissed with the reason.
     static func unknownSubscription(
-        _ message: MailMessage, _ envelope: Envelope, _ r: Receipt, host: String, subject: LowerText, defaultCurrency: Currency,
-        budget: MessageBudget
+        _ message: MailMessage, _ envelope: Envelope, _ r: Receipt, named: (name: String, domain: String), host: String,
+        subject: LowerText, defaultCurrency: Currency, budget: MessageBudget
     ) throws -> Receipt {
         var r = r
         let text = Self.head(of: message.readableText)
         try budget.checkTime()
         let lower = LowerText(text)
-        if subject.contains(any: oneOffNeedles) || LowerText(String(text.prefix(3000))).contains(any: oneOffNeedles) {
+        // A processor's merchants sell software online: an order through FastSpring is not a parcel.
+        if r.paidThrough == nil,
+            subject.contains(any: oneOffNeedles) || LowerText(String(text.prefix(3000))).contains(any: oneOffNeedles)
+        {
             r.notACharge =
                 "sender is not a known vendor, and this is a one-off purchase (an order, a delivery, a ride or travel), not a subscription"
             return r
@@ -324,9 +338,7 @@ enum ReceiptReader {
             r.notACharge = "sender is not a known vendor, and no labelled total"
             return r
         }
-        let registrable = RegistrableDomain.of(host)
-        let display = envelope.displayName.trimmed(.whitespaces)
-        r.unknownSender = (display.isEmpty || display.contains("@") ? registrable : String(display.prefix(80)), registrable)
+        r.unknownSender = named
         r.amount = found.money
         r.currencyAssumed = found.currencyAssumed
         r.date = envelope.sentAt
