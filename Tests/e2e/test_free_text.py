@@ -132,3 +132,57 @@ def test_amount_due_labels_of_the_eu_languages(office, text, amount, currency):
     from test_receipts import inspect
     got = inspect(office, text.encode("utf-8"), ctype="text/plain; charset=utf-8")
     assert (got["amount"], got["currency"]) == (amount, currency), got
+
+
+@pytest.mark.parametrize("text, domain, minor, currency, day", [
+    ("EDF\nwww.edf.fr\nFacture du 05/11/2026\nContrat n° 4004 1234 5678\nÉlectricité - Tarif Bleu\n"
+     "Montant HT 70,10 €\nTVA 14,02 €\nMontant à payer TTC 84,12 €\n", "edf.fr", 8412, "EUR", "2026-11-05"),
+    ("DB Vertrieb GmbH\nwww.bahn.de\nRechnung\nRechnungsdatum: 02.11.2026\nBahnCard 50, Abonnement, Laufzeit 12 Monate\n"
+     "Summe netto 205,88 €\nMwSt 7 % 14,41 €\nSumme brutto 220,29 €\n", "bahn.de", 22029, "EUR", "2026-11-02"),
+])
+def test_unknown_issuers_of_recurring_bills(office, text, domain, minor, currency, day):
+    got = inspect_text(office, text)
+    assert got["unknown_vendor"] == f"{domain} ({domain})", got
+    assert (got["amount_minor"], got["currency"], got["charge_date"]) == (minor, currency, day), got
+
+
+def test_a_one_off_ticket_from_an_unknown_issuer_stays_dismissed(office):
+    got = inspect_text(office, "www.bahn.de\nRechnung\nIhre Fahrkarte, Buchung 123456\nSumme brutto 49,90 €\n")
+    assert got["unknown_vendor"] is None and "one-off" in got["not_a_charge"], got
+
+
+# --- 4. The total is the amount due, checked by arithmetic ---------------------------------------
+
+@pytest.mark.parametrize("text, minor, currency", [
+    # gross over net, whichever comes last
+    ("Invoice\nTotal (incl. VAT) 120.00 EUR\nTotal (excl. VAT) 100.00 EUR\n", 12000, "EUR"),
+    ("Rechnung\nGesamtbetrag brutto 119,00 €\nGesamtbetrag netto 100,00 €\n", 11900, "EUR"),
+    ("Facture\nTotal TTC 60,00 €\nTotal HT 50,00 €\n", 6000, "EUR"),
+    # the candidate equal to net + tax over a better-ranked label's (a deposit already paid)
+    ("Invoice\nNet amount excl. VAT 200.00\nVAT 20% 40.00\nTotal 240.00 GBP\nAmount paid 24.00 GBP\n", 24000, "GBP"),
+    # a total alone on the line after its label; a currency written after it
+    ("Invoice\nAmount due\n1,250.00 CAD\n", 125000, "CAD"),
+    # a Swiss QR-bill's payment part
+    ("Rechnung\nZahlteil\nKonto / Zahlbar an\nCH44 3199 9123 0008 8901 2\nWährung Betrag\nCHF 1 949.75\nTotal 1 949.75\n", 194975, "CHF"),
+    ("Invoice\nPayment part\nCurrency Amount\nCHF 380.00\nSee the invoice for details: 12 items\n", 38000, "CHF"),
+    # an EPC QR code's payload (GiroCode) as text
+    ("Rechnung\nSumme 99,00\nBCD\n002\n1\nSCT\nBFSWDE33BER\nWikimedia Foerdergesellschaft\nDE33100205000001194700\nEUR123.45\n\n\nSpende\n",
+     12345, "EUR"),
+    # a Swiss QR-bill payload as text
+    ("Invoice\nSPC\n0200\n1\nCH4431999123000889012\nS\nRobert Schneider AG\nRue du Lac\n1268\n2501\nBiel\nCH\n\n\n\n\n\n\n\n"
+     "1949.75\nCHF\n", 194975, "CHF"),
+])
+def test_the_total_is_the_amount_due(office, text, minor, currency):
+    from test_receipts import inspect
+    got = inspect(office, text.encode("utf-8"), ctype="text/plain; charset=utf-8")
+    assert (got["amount_minor"], got["currency"]) == (minor, currency), got
+
+
+@pytest.mark.parametrize("text, day", [
+    ("Acme Cloud\nwww.acmecloud.io\nInvoice\nNext invoice date: 2026-12-01\nInvoice date: 2026-11-01\nMonthly plan\nTotal: $10.00\n",
+     "2026-11-01"),
+    ("Vorlage Version 2.1 vom 01.07.2020\nwww.planwerk.de\nRechnung\nDatum 03.11.2026\nAbonnement monatlich\nGesamtbetrag 12,00 €\n",
+     "2026-11-03"),
+])
+def test_the_invoice_date_over_other_dates(office, text, day):
+    assert inspect_text(office, text)["charge_date"] == day

@@ -129,6 +129,9 @@ enum DocumentDate {
     ]
     /// What follows a label of another document's date ("Date de facture associée": the invoice
     /// this one corrects).
+    static let otherDayNeedles = Needles.of([
+        "next", "upcoming", "nächste", "nächstes", "prochaine", "próxima", "prossima", "volgende", "version", "versie", "stand",
+    ])
     static let referencedNeedles = Needles.of([" associ", " d'origine", " originale", " original", " preceding"])
 
     static func of(_ text: String, monthFirst: Bool) -> String? {
@@ -150,6 +153,8 @@ enum DocumentDate {
                     guard let at = lower.find(needle) else { continue }
                     let rest = LowerText(lowered: Array(lower.bytes.dropFirst(at + needle.count).prefix(32)))
                     if rest.contains(any: referencedNeedles) { continue }
+                    // "Next invoice date", a template's "Version 2.1 vom …": not the day this one is issued.
+                    if LowerText(lowered: Array(lower.bytes[max(0, at - 16)..<at])).contains(any: otherDayNeedles) { continue }
                     let after = String(
                         decoding: lower.bytes.count == line.utf8.count ? Array(line.utf8.dropFirst(at)) : Array(line.utf8), as: UTF8.self)
                     if let day = firstDate(in: after, monthFirst: monthFirst) { return day }

@@ -41,5 +41,8 @@ enum InvoiceTerms {
         "abonnement", "suscripción", "assinatura", "abbonamento", "prenumeration", "tilaus", "subskrypcja", "abonament",
         "předplatné", "előfizetés", "abonnemang", "lidmaatschap", "mitgliedschaft", "月額", "年額", "プラン", "サブスクリプション",
         "구독", "订阅", "consommation", "verbrauch", "abrechnungszeitraum", "période de facturation", "billing period",
+        // Utilities bill monthly without saying subscription: a contract, a meter, a tariff.
+        "contrat n°", "n° de contrat", "numéro de contrat", "vertragskonto", "vertragsnummer", "contract number", "électricité",
+        "electricity",
     ]
 }

@@ -139,7 +139,8 @@ enum ReceiptReader {
 
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
     static let totalLabels = [
-        "amount refunded", "refund total", "total refunded", "amount paid", "payment amount", "invoice amount",
+        // A payment slip's amount (a Swiss QR-bill's "Währung Betrag" over the amount) is what is to be paid.
+        "währung betrag", "currency amount", "monnaie montant", "valuta importo", "amount refunded", "refund total", "total refunded", "amount paid", "payment amount", "invoice amount",
         "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "bruttosumme", "bruttobetrag",
         "summe brutto", "gesamtbetrag brutto", "rechnungsbetrag brutto", "zahlbetrag", "net à payer", "net a payer",
         "somme à payer", "montant prélevé", "montant à payer", "total à payer", "zu zahlender betrag", "zu zahlen",
@@ -303,7 +304,7 @@ enum ReceiptReader {
     static let oneOffNeedles = Needles.of([
         "your order", "order confirmation", "shipped", "shipping", "delivery", "delivered", "tracking number",
         "your ride", "your trip", "trip with", "hotel", "booking", "reservation", "flight", "boarding",
-        "bestellung", "commande", "pedido", "versand", "livraison",
+        "bestellung", "commande", "pedido", "versand", "livraison", "fahrkarte", "train ticket", "billet de train",
     ])
     /// What a subscription's receipt says.
     static let subscriptionNeedles = Needles.of([
@@ -370,6 +371,7 @@ enum ReceiptReader {
     /// An amount with no currency of its own takes its line's, else the document's, else the
     /// sender's country's (`sender` is the sender's host), else the ledger's — then said to be assumed.
     static func total(in text: String, sender: String? = nil, defaultCurrency ledgerCurrency: Currency) -> Total? {
+        if let slip = PaymentSlip.amount(in: text) { return Total(money: slip, currencyAssumed: nil) }
         // The head folded once for both searches (this runs on every receipt).
         let head = Array(String(text.prefix(20_000)).utf8)
         let folded = LowerText(asciiFolding: head[...])
@@ -390,13 +392,17 @@ enum ReceiptReader {
             return nil
         }
         var best: (rank: Int, money: Money, assumed: Bool)?
+        var checked: (rank: Int, money: Money, assumed: Bool)?
+        var arithmetic = TotalArithmetic()
         // An amount is digits on the label's line or the next: lines of prose around them (most
         // of a receipt) are not searched for the ~90 labels at all.
         let hasDigits = lines.map { $0.contains { $0 >= 48 && $0 <= 57 } }
         for (i, line) in lines.enumerated() {
             guard hasDigits[i] || (i + 1 < lines.count && hasDigits[i + 1]) else { continue }
             let l = LowerText(utf8: line)
-            guard let (rank, at) = label(l) else { continue }
+            let kind = hasDigits[i] ? TotalArithmetic.kind(l) : .other
+            if kind != .other { arithmetic.note(kind, line: String(decoding: line, as: UTF8.self), currency: defaultCurrency) }
+            guard kind != .net, let (rank, at) = label(l) else { continue }
             let before = LowerText(lowered: Array(l.bytes[..<at]))
             if notTotalNeedles.contains(where: { before.contains($0) || l.hasPrefix($0) }) { continue }
             // The amount after the label on its line (offsets hold when lower-casing kept the length).
@@ -412,10 +418,12 @@ enum ReceiptReader {
                     ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: lineCurrency).first : nil)
             // A credit note's total is negative; a zero is a line of nothing (no surcharges).
             guard let found, found.money.minor != 0 else { continue }
-            if best == nil || rank <= best!.rank {
-                best = (rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil)
-            }
+            let candidate = (rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil)
+            if best == nil || rank <= best!.rank { best = candidate }
+            if arithmetic.isNetPlusTax(found.money), checked == nil || rank <= checked!.rank { checked = candidate }
         }
+        // The candidate equal to net + tax wins over better-ranked labels, except a refund's.
+        if let c = checked, let b = best, !totalNeedles[b.rank].contains(Array("refund".utf8)) { best = c }
         guard let best else { return nil }
         return Total(
             money: best.money,
