@@ -111,13 +111,14 @@ enum DocumentHosts {
 /// its top. Numeric dates are read day first (`05.03.2018`, `13/11/2017`) unless the document is
 /// American (`monthFirst`) or the numbers say otherwise.
 enum DocumentDate {
-    static let invoiceDateLabels = [
-        "invoice date", "date of invoice", "invoice issued", "date of issue", "issue date", "issued on", "billing date", "bill date",
-        "receipt date", "date paid", "payment date", "rechnungsdatum", "belegdatum", "beleg-datum", "datum der rechnung",
-        "date de facture", "date de la facture", "date d'emission", "date d’émission", "fecha de factura", "fecha de emision",
-        "fecha de emisión", "data fattura", "data della fattura", "data de emissao", "data de emissão", "factuurdatum",
-        "fakturadatum", "data wystawienia", "laskun paivamaara", "laskun päivämäärä", "請求日", "発行日", "开票日期", "발행일",
-    ] + InvoiceTerms.issueDate
+    static let invoiceDateLabels =
+        [
+            "invoice date", "date of invoice", "invoice issued", "date of issue", "issue date", "issued on", "billing date", "bill date",
+            "receipt date", "date paid", "payment date", "rechnungsdatum", "belegdatum", "beleg-datum", "datum der rechnung",
+            "date de facture", "date de la facture", "date d'emission", "date d’émission", "fecha de factura", "fecha de emision",
+            "fecha de emisión", "data fattura", "data della fattura", "data de emissao", "data de emissão", "factuurdatum",
+            "fakturadatum", "data wystawienia", "laskun paivamaara", "laskun päivämäärä", "請求日", "発行日", "开票日期", "발행일",
+        ] + InvoiceTerms.issueDate
     static let plainDateLabels = [" vom ", "date", "datum", "dated", "fecha"]
     static let strongNeedles = Needles.of(invoiceDateLabels)
     static let plainNeedles = Needles.of(plainDateLabels)

@@ -394,7 +394,8 @@ struct Matcher {
                 session.db, kind: .unknownVendor, key: "unknown:\(u.domain):\(u.amount.currency.code)", vendor: nil,
                 vendorName: u.name, licenseID: nil,
                 chargeID: nil, amount: u.amount, monthly: monthly,
-                summary: "\(u.name) (\(u.via.map { "paid through \($0)" } ?? u.domain)) billed \(u.amount.display) \(period.description) on \(day) and is not in the catalog: "
+                summary:
+                    "\(u.name) (\(u.via.map { "paid through \($0)" } ?? u.domain)) billed \(u.amount.display) \(period.description) on \(day) and is not in the catalog: "
                     + "a subscription nobody registered? (\(String(u.subject.prefix(80))))", now: session.now, refresh: true,
                 currencyAssumed: u.currencyAssumed))
     }

@@ -41,7 +41,8 @@ enum PaymentSlip {
         let parts = amount.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
             !parts[0].isEmpty, parts[0].count <= 9, parts.count == 1 || (1...2).contains(parts[1].count),
-            let currency = try? Currency.parse(code), let money = try? MoneyParser.parse("\(code) \(amount)", defaultCurrency: currency) as Money,
+            let currency = try? Currency.parse(code),
+            let money = try? MoneyParser.parse("\(code) \(amount)", defaultCurrency: currency) as Money,
             money.minor > 0
         else { return nil }
         return money

@@ -116,7 +116,8 @@ extension ReceiptReader {
         if let merchant {
             r.vendor = index.vendor(namedIn: merchant, excluding: own)
             if r.vendor == nil {
-                guard lowerSubject.contains(any: receiptNeedles) || LowerText(String(text.prefix(4000))).contains(any: receiptNeedles) else {
+                guard lowerSubject.contains(any: receiptNeedles) || LowerText(String(text.prefix(4000))).contains(any: receiptNeedles)
+                else {
                     r.notACharge = "\(merchant) (through \(processor)) is not a known vendor, and no receipt or invoice wording"
                     return r
                 }

@@ -56,7 +56,9 @@ struct VendorIndex {
         // (the bytes of é, の, …); "Slack," and "(Zoom)" match, "Slacker" does not.
         func wordByte(_ b: UInt8) -> Bool { b >= 0x80 || (b >= 48 && b <= 57) || (b | 0x20 >= 97 && b | 0x20 <= 122) }
         for (needle, v, isAlias) in names
-        where (aliases || !isAlias) && (among.map({ $0.contains { $0.id == v.id } }) ?? true) && !excluding.contains(where: { $0.id == v.id }) {
+        where (aliases || !isAlias) && (among.map({ $0.contains { $0.id == v.id } }) ?? true)
+            && !excluding.contains(where: { $0.id == v.id })
+        {
             var from = 0
             while let at = lower.find(needle, from: from) {
                 let end = at + needle.count
@@ -120,11 +122,12 @@ enum ReceiptReader {
         ("don't miss", "marketing"),
     ]
 
-    static let receiptWords = [
-        "receipt", "invoice", "payment received", "payment confirmation", "your payment", "charged", "billing statement",
-        "order confirmation", "thank you for your payment", "rechnung", "quittung", "zahlungsbestätigung", "beleg",
-        "facture", "reçu", "paiement", "factura", "recibo", "ricevuta", "fattura", "領収書", "請求書", "お支払い", "kvitto", "faktura",
-    ] + InvoiceTerms.invoice + InvoiceTerms.payment
+    static let receiptWords =
+        [
+            "receipt", "invoice", "payment received", "payment confirmation", "your payment", "charged", "billing statement",
+            "order confirmation", "thank you for your payment", "rechnung", "quittung", "zahlungsbestätigung", "beleg",
+            "facture", "reçu", "paiement", "factura", "recibo", "ricevuta", "fattura", "領収書", "請求書", "お支払い", "kvitto", "faktura",
+        ] + InvoiceTerms.invoice + InvoiceTerms.payment
 
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
     /// Words of a credit note or a refund receipt, in the subject or the head of the text.
@@ -138,22 +141,25 @@ enum ReceiptReader {
     ])
 
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
-    static let totalLabels = [
-        // A payment slip's amount (a Swiss QR-bill's "Währung Betrag" over the amount) is what is to be paid.
-        "währung betrag", "currency amount", "monnaie montant", "valuta importo", "amount refunded", "refund total", "total refunded", "amount paid", "payment amount", "invoice amount",
-        "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "bruttosumme", "bruttobetrag",
-        "summe brutto", "gesamtbetrag brutto", "rechnungsbetrag brutto", "zahlbetrag", "net à payer", "net a payer",
-        "somme à payer", "montant prélevé", "montant à payer", "total à payer", "zu zahlender betrag", "zu zahlen",
-        "endbetrag", "te betalen", "totaalbedrag", "factuur totaal", "totaal", "do zapłaty", "należność", "razem",
-        "att betala", "totalt att betala", "at betale", "å betale", "maksettava", "yhteensä", "valor total",
-        "total a pagar", "importe a pagar", "totale da pagare", "totale fattura",
-    ] + InvoiceTerms.amountDue + [
-        "ご請求金額", "合計金額", "총액", "合计", "总计", "amount:",
-        "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
-        "gesamtbetrag", "rechnungsbetrag", "bezahlter betrag", "montant payé", "montant total", "total ttc", "importe total",
-        "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "solde à payer", "brutto", "summe", "celkem", "gesamt", "total", "betrag",
-        "montant", "importe",
-    ]
+    static let totalLabels =
+        [
+            // A payment slip's amount (a Swiss QR-bill's "Währung Betrag" over the amount) is what is to be paid.
+            "währung betrag", "currency amount", "monnaie montant", "valuta importo", "amount refunded", "refund total", "total refunded",
+            "amount paid", "payment amount", "invoice amount",
+            "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "bruttosumme", "bruttobetrag",
+            "summe brutto", "gesamtbetrag brutto", "rechnungsbetrag brutto", "zahlbetrag", "net à payer", "net a payer",
+            "somme à payer", "montant prélevé", "montant à payer", "total à payer", "zu zahlender betrag", "zu zahlen",
+            "endbetrag", "te betalen", "totaalbedrag", "factuur totaal", "totaal", "do zapłaty", "należność", "razem",
+            "att betala", "totalt att betala", "at betale", "å betale", "maksettava", "yhteensä", "valor total",
+            "total a pagar", "importe a pagar", "totale da pagare", "totale fattura",
+        ] + InvoiceTerms.amountDue + [
+            "ご請求金額", "合計金額", "총액", "合计", "总计", "amount:",
+            "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
+            "gesamtbetrag", "rechnungsbetrag", "bezahlter betrag", "montant payé", "montant total", "total ttc", "importe total",
+            "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "solde à payer", "brutto", "summe", "celkem", "gesamt", "total",
+            "betrag",
+            "montant", "importe",
+        ]
     static let totalNeedles = Needles.of(totalLabels.enumerated().filter { i, l in !totalLabels.prefix(i).contains(l) }.map(\.element))
     static let notTotalNeedles = Needles.of(notTotal)
     static let receiptNeedles = Needles.of(receiptWords)
@@ -307,11 +313,12 @@ enum ReceiptReader {
         "bestellung", "commande", "pedido", "versand", "livraison", "fahrkarte", "train ticket", "billet de train",
     ])
     /// What a subscription's receipt says.
-    static let subscriptionNeedles = Needles.of([
-        "subscription", "renew", "your plan", " plan", "per month", "/month", "monthly", "annual",
-        "yearly", "billed", "billing period", "seats", "membership", "abonnement", "abo ", "suscripción",
-        "next payment", "next billing", "recurring",
-    ] + InvoiceTerms.subscription)
+    static let subscriptionNeedles = Needles.of(
+        [
+            "subscription", "renew", "your plan", " plan", "per month", "/month", "monthly", "annual",
+            "yearly", "billed", "billing period", "seats", "membership", "abonnement", "abo ", "suscripción",
+            "next payment", "next billing", "recurring",
+        ] + InvoiceTerms.subscription)
 
     /// A receipt from a sender the catalog does not know: a subscription (it names a plan, a
     /// period, seats, a renewal) with a total, or a one-off purchase and dismissed with the reason.
