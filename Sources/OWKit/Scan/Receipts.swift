@@ -174,7 +174,7 @@ enum ReceiptReader {
     /// is looked at between them.
     static func read(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws -> Receipt {
         var r = Receipt()
-        // Vendor: the sender's domain; processors and shared domains name the vendor in the text.
+        // Vendor: the sender's domain; processors (`paidThrough`) and shared domains name the vendor in the text.
         // Mail from anyone else (most of an inbox) is dismissed before its text is read.
         // The From header is parsed once (every message has one): for the sender, or for a
         // forwarded receipt the original's.
@@ -227,10 +227,7 @@ enum ReceiptReader {
         let text = Self.head(of: message.readableText)
         try budget.checkTime()
         let top = subject + "\n" + String(text.prefix(4000))
-        if let d = domain, viaProcessor, !VendorIndex.sharedDomains.contains(d), candidates.count <= 1 {
-            // A processor bills on the vendor's behalf: the vendor is the one the mail names.
-            r.vendor = index.vendor(namedIn: top) ?? candidates.first
-        } else if let d = domain {
+        if let d = domain {
             r.vendor = index.vendor(among: candidates, domain: d, namedIn: top)
             if r.vendor == nil, VendorIndex.sharedDomains.contains(d) {
                 r.notACharge = "mail from \(d), which several companies' mail comes from, naming none of its software vendors"
