@@ -65,6 +65,9 @@ def test_a_catalog_vendor_behind_a_processor_and_the_processors_own_bill(office)
     own = inspect_mail(office, "Stripe <invoice+statements@stripe.com>", "Your Stripe invoice", ["Invoice", "Stripe Billing fees",
                                                                                                "Amount due: $25.00"])
     assert (own["vendor"], own["unknown_vendor"]) == ("Stripe", None), own
+    support = inspect_mail(office, "Stripe Support <support@stripe.com>", "Your Stripe receipt", ["Receipt", "Atlas subscription, annual",
+                                                                                             "Amount paid: $500.00"])
+    assert (support["vendor"], support["unknown_vendor"]) == ("Stripe", None), support
 
 
 # --- 2. The issuer of a document on its own ------------------------------------------------------

@@ -20,6 +20,11 @@ enum ProcessorMerchant {
         "order", "purchase", "subscription", "plan", "monthly", "annual", "yearly", "latest", "new", "recent", "upcoming", "account",
     ]
 
+    /// A processor's own name as a word of a display name ("Stripe Support", "PayPal Billing").
+    static let brands: Set<String> = [
+        "stripe", "paddle", "paypal", "fastspring", "chargebee", "recurly", "2checkout", "braintree", "gumroad", "lemonsqueezy",
+    ]
+
     /// "Your receipt from X #12", "Payment to X", "Votre reçu de X": the words that come before a merchant's name.
     static let before = [
         "receipt from ", "invoice from ", "payment to ", "payment from ", "purchase from ", "order from ", "order with ",
@@ -71,7 +76,8 @@ enum ProcessorMerchant {
         let lower = name.lowercased()
         let alnum = name.filter { $0.isLetter || $0.isNumber }
         guard alnum.count >= 2, name.count <= 60, !name.includes("@"), name.first.map({ !$0.isNumber }) ?? false,
-            !notMerchants.contains(lower), name.split(separator: " ").count <= 6
+            !notMerchants.contains(lower), name.split(separator: " ").count <= 6,
+            lower.split(separator: " ").allSatisfy({ !brands.contains(String($0)) })
         else { return nil }
         return name
     }
