@@ -68,6 +68,8 @@ enum DocumentHosts {
         return best?.domain
     }
 
+    static let urnMark = Array("urn:".utf8)
+
     static func of(_ text: String) -> [String] {
         let bytes = LowerText(asciiFolding: Array(text.utf8)[...]).bytes
         func hostByte(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 46 || b == 45 }
@@ -80,7 +82,9 @@ enum DocumentHosts {
             }
             var end = i
             while end < bytes.count, hostByte(bytes[end]) { end += 1 }
-            if let host = host(bytes[i..<end]), !hosts.contains(host) { hosts.append(host) }
+            // A URN's parts ("urn:cen.eu:en16931:2017") are names, not anybody's web site.
+            let urn = i >= 4 && bytes[i - 1] == 58 && bytes[max(0, i - 48)..<i].split(separator: 10).last?.contains(urnMark) == true
+            if !urn, let host = host(bytes[i..<end]), !hosts.contains(host) { hosts.append(host) }
             i = end
         }
         return hosts
@@ -107,13 +111,14 @@ enum DocumentHosts {
 /// its top. Numeric dates are read day first (`05.03.2018`, `13/11/2017`) unless the document is
 /// American (`monthFirst`) or the numbers say otherwise.
 enum DocumentDate {
-    static let invoiceDateLabels = [
-        "invoice date", "date of invoice", "invoice issued", "date of issue", "issue date", "issued on", "billing date", "bill date",
-        "receipt date", "date paid", "payment date", "rechnungsdatum", "belegdatum", "beleg-datum", "datum der rechnung",
-        "date de facture", "date de la facture", "date d'emission", "date d’émission", "fecha de factura", "fecha de emision",
-        "fecha de emisión", "data fattura", "data della fattura", "data de emissao", "data de emissão", "factuurdatum",
-        "fakturadatum", "data wystawienia", "laskun paivamaara", "laskun päivämäärä", "請求日", "発行日", "开票日期", "발행일",
-    ]
+    static let invoiceDateLabels =
+        [
+            "invoice date", "date of invoice", "invoice issued", "date of issue", "issue date", "issued on", "billing date", "bill date",
+            "receipt date", "date paid", "payment date", "rechnungsdatum", "belegdatum", "beleg-datum", "datum der rechnung",
+            "date de facture", "date de la facture", "date d'emission", "date d’émission", "fecha de factura", "fecha de emision",
+            "fecha de emisión", "data fattura", "data della fattura", "data de emissao", "data de emissão", "factuurdatum",
+            "fakturadatum", "data wystawienia", "laskun paivamaara", "laskun päivämäärä", "請求日", "発行日", "开票日期", "발행일",
+        ] + InvoiceTerms.issueDate
     static let plainDateLabels = [" vom ", "date", "datum", "dated", "fecha"]
     static let strongNeedles = Needles.of(invoiceDateLabels)
     static let plainNeedles = Needles.of(plainDateLabels)
@@ -125,6 +130,9 @@ enum DocumentDate {
     ]
     /// What follows a label of another document's date ("Date de facture associée": the invoice
     /// this one corrects).
+    static let otherDayNeedles = Needles.of([
+        "next", "upcoming", "nächste", "nächstes", "prochaine", "próxima", "prossima", "volgende", "version", "versie", "stand",
+    ])
     static let referencedNeedles = Needles.of([" associ", " d'origine", " originale", " original", " preceding"])
 
     static func of(_ text: String, monthFirst: Bool) -> String? {
@@ -146,6 +154,8 @@ enum DocumentDate {
                     guard let at = lower.find(needle) else { continue }
                     let rest = LowerText(lowered: Array(lower.bytes.dropFirst(at + needle.count).prefix(32)))
                     if rest.contains(any: referencedNeedles) { continue }
+                    // "Next invoice date", a template's "Version 2.1 vom …": not the day this one is issued.
+                    if LowerText(lowered: Array(lower.bytes[max(0, at - 16)..<at])).contains(any: otherDayNeedles) { continue }
                     let after = String(
                         decoding: lower.bytes.count == line.utf8.count ? Array(line.utf8.dropFirst(at)) : Array(line.utf8), as: UTF8.self)
                     if let day = firstDate(in: after, monthFirst: monthFirst) { return day }

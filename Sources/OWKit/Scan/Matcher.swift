@@ -10,6 +10,8 @@ struct UnknownSpend {
     let subject: String
     /// The document named no currency (see `Receipt.currencyAssumed`).
     var currencyAssumed = false
+    /// The processor that sent the receipt for a merchant (`stripe.com`); its `domain` is then `merchant=…`.
+    var via: String? = nil
 }
 
 /// Matches observed charges to the inventory and records what does not fit.
@@ -395,7 +397,8 @@ struct Matcher {
                 session.db, kind: .unknownVendor, key: "unknown:\(u.domain):\(u.amount.currency.code)", vendor: nil,
                 vendorName: u.name, licenseID: nil,
                 chargeID: nil, amount: u.amount, monthly: monthly,
-                summary: "\(u.name) (\(u.domain)) billed \(u.amount.display) \(period.description) on \(day) and is not in the catalog: "
+                summary:
+                    "\(u.name) (\(u.via.map { "paid through \($0)" } ?? u.domain)) billed \(u.amount.display) \(period.description) on \(day) and is not in the catalog: "
                     + "a subscription nobody registered? (\(String(u.subject.prefix(80))))", now: session.now, refresh: true,
                 currencyAssumed: u.currencyAssumed))
     }

@@ -7,11 +7,8 @@ struct VendorIndex {
     let names: [(needle: [UInt8], vendor: Vendor, isAlias: Bool)]
     let byID: [Int64: Vendor]
 
-    /// Senders that bill on a vendor's behalf: the vendor is named in the subject or body.
-    static let processors: Set<String> = [
-        "stripe.com", "paypal.com", "paddle.com", "fastspring.com", "chargebee.com", "recurly.com",
-        "2checkout.com", "braintreepayments.com", "invoice.stripe.com", "intuit.com", "apple.com", "google.com",
-    ]
+    /// Senders that bill on a vendor's behalf: the vendor is named in the display name, subject or body.
+    static var processors: Set<String> { ProcessorMerchant.hosts }
 
     /// Parent companies' domains their software bills from alongside everything else they send:
     /// mail from them is a vendor's only when it names the vendor.
@@ -53,12 +50,15 @@ struct VendorIndex {
 
     /// The first catalog vendor named in `text` as a whole word (longest names first); by its
     /// name alone unless `aliases` (an alias such as Vercel's "Zeit" is a word in prose).
-    func vendor(namedIn text: String, among: [Vendor]? = nil, aliases: Bool = true) -> Vendor? {
+    func vendor(namedIn text: String, among: [Vendor]? = nil, aliases: Bool = true, excluding: [Vendor] = []) -> Vendor? {
         let lower = LowerText(text)
         // A byte that may continue a word: ASCII letters and digits, and anything non-ASCII
         // (the bytes of é, の, …); "Slack," and "(Zoom)" match, "Slacker" does not.
         func wordByte(_ b: UInt8) -> Bool { b >= 0x80 || (b >= 48 && b <= 57) || (b | 0x20 >= 97 && b | 0x20 <= 122) }
-        for (needle, v, isAlias) in names where (aliases || !isAlias) && (among.map({ $0.contains { $0.id == v.id } }) ?? true) {
+        for (needle, v, isAlias) in names
+        where (aliases || !isAlias) && (among.map({ $0.contains { $0.id == v.id } }) ?? true)
+            && !excluding.contains(where: { $0.id == v.id })
+        {
             var from = 0
             while let at = lower.find(needle, from: from) {
                 let end = at + needle.count
@@ -89,6 +89,8 @@ public struct Receipt: Sendable {
     public var trialEnds: String?
     /// A subscription billed by a sender the catalog does not know: who, by name and registrable domain.
     public var unknownSender: (name: String, domain: String)?
+    /// The processor that sent an unknown merchant's receipt (`stripe.com`): its finding says so.
+    public var paidThrough: String?
     /// Set when nothing in the document (nor its sender's country) said the currency: why the
     /// amount's currency is the ledger's.
     public var currencyAssumed: String?
@@ -136,11 +138,12 @@ enum ReceiptReader {
         ("don't miss", "marketing"),
     ]
 
-    static let receiptWords = [
-        "receipt", "invoice", "payment received", "payment confirmation", "your payment", "charged", "billing statement",
-        "order confirmation", "thank you for your payment", "rechnung", "quittung", "zahlungsbestätigung", "beleg",
-        "facture", "reçu", "paiement", "factura", "recibo", "ricevuta", "fattura", "領収書", "請求書", "お支払い", "kvitto", "faktura",
-    ]
+    static let receiptWords =
+        [
+            "receipt", "invoice", "payment received", "payment confirmation", "your payment", "charged", "billing statement",
+            "order confirmation", "thank you for your payment", "rechnung", "quittung", "zahlungsbestätigung", "beleg",
+            "facture", "reçu", "paiement", "factura", "recibo", "ricevuta", "fattura", "領収書", "請求書", "お支払い", "kvitto", "faktura",
+        ] + InvoiceTerms.invoice + InvoiceTerms.payment
 
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
     /// Words of a credit note or a refund receipt, in the subject or the head of the text.
@@ -154,19 +157,25 @@ enum ReceiptReader {
     ])
 
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
-    static let totalLabels = [
-        "amount refunded", "refund total", "total refunded", "amount paid", "payment amount", "invoice amount",
-        "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "bruttosumme", "bruttobetrag",
-        "summe brutto", "gesamtbetrag brutto", "rechnungsbetrag brutto", "zahlbetrag", "net à payer", "net a payer",
-        "somme à payer", "montant prélevé", "montant à payer", "total à payer", "zu zahlender betrag", "zu zahlen",
-        "endbetrag", "te betalen", "totaalbedrag", "factuur totaal", "totaal", "do zapłaty", "należność", "razem",
-        "att betala", "totalt att betala", "at betale", "å betale", "maksettava", "yhteensä", "valor total",
-        "total a pagar", "importe a pagar", "totale da pagare", "totale fattura", "ご請求金額", "合計金額", "총액", "合计", "总计", "amount:",
-        "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
-        "gesamtbetrag", "rechnungsbetrag", "bezahlter betrag", "montant payé", "montant total", "total ttc", "importe total",
-        "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "solde à payer", "brutto", "summe", "gesamt", "total", "betrag",
-        "montant", "importe",
-    ]
+    static let totalLabels =
+        [
+            // A payment slip's amount (a Swiss QR-bill's "Währung Betrag" over the amount) is what is to be paid.
+            "währung betrag", "currency amount", "monnaie montant", "valuta importo", "amount refunded", "refund total", "total refunded",
+            "amount paid", "payment amount", "invoice amount",
+            "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "bruttosumme", "bruttobetrag",
+            "summe brutto", "gesamtbetrag brutto", "rechnungsbetrag brutto", "zahlbetrag", "net à payer", "net a payer",
+            "somme à payer", "montant prélevé", "montant à payer", "total à payer", "zu zahlender betrag", "zu zahlen",
+            "endbetrag", "te betalen", "totaalbedrag", "factuur totaal", "totaal", "do zapłaty", "należność", "razem",
+            "att betala", "totalt att betala", "at betale", "å betale", "maksettava", "yhteensä", "valor total",
+            "total a pagar", "importe a pagar", "totale da pagare", "totale fattura",
+        ] + InvoiceTerms.amountDue + [
+            "ご請求金額", "合計金額", "총액", "合计", "总计", "amount:",
+            "total paid", "amount charged", "charged", "paid", "total due", "amount due", "grand total",
+            "gesamtbetrag", "rechnungsbetrag", "bezahlter betrag", "montant payé", "montant total", "total ttc", "importe total",
+            "total pagado", "totale", "importo", "ご請求金額", "お支払い金額", "合計", "solde à payer", "brutto", "summe", "celkem", "gesamt", "total",
+            "betrag",
+            "montant", "importe",
+        ]
     static let totalNeedles = Needles.of(totalLabels.enumerated().filter { i, l in !totalLabels.prefix(i).contains(l) }.map(\.element))
     static let notTotalNeedles = Needles.of(notTotal)
     static let receiptNeedles = Needles.of(receiptWords)
@@ -192,7 +201,7 @@ enum ReceiptReader {
 
     static func readText(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws -> Receipt {
         var r = Receipt()
-        // Vendor: the sender's domain; processors and shared domains name the vendor in the text.
+        // Vendor: the sender's domain; processors (`paidThrough`) and shared domains name the vendor in the text.
         // Mail from anyone else (most of an inbox) is dismissed before its text is read.
         // The From header is parsed once (every message has one): for the sender, or for a
         // forwarded receipt the original's.
@@ -206,6 +215,12 @@ enum ReceiptReader {
         let viaProcessor = domain.map { VendorIndex.processors.contains($0) } ?? false
         let subject = envelope.subject
         let lowerSubject = LowerText(subject)
+        if let processor = ProcessorMerchant.processor(ofSender: address), !VendorIndex.sharedDomains.contains(processor),
+            candidates.isEmpty || viaProcessor
+        {
+            return try paidThrough(
+                processor, message, envelope, r, own: candidates, index: index, defaultCurrency: defaultCurrency, budget: budget)
+        }
         if candidates.isEmpty && !viaProcessor {
             // The long tail: a receipt from a sender nobody registered may be shadow IT. Only mail
             // whose subject says receipt or invoice has its text read (most of an inbox does not).
@@ -218,8 +233,11 @@ enum ReceiptReader {
             guard domain == nil, let host = Self.host(address), lowerSubject.contains(any: receiptNeedles),
                 !lowerSubject.contains(any: notChargeSubjectNeedles)
             else { return r }
+            let display = envelope.displayName.trimmed(.whitespaces)
+            let registrable = RegistrableDomain.of(host)
+            let named = (display.isEmpty || display.contains("@") ? registrable : String(display.prefix(80)), registrable)
             return try unknownSubscription(
-                message, envelope, r, host: host, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
+                message, envelope, r, named: named, host: host, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
         }
         // Mail from a vendor that is plainly not a charge (newsletters, trials) is dismissed too.
         if candidates.count == 1 && !viaProcessor, let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
@@ -236,10 +254,7 @@ enum ReceiptReader {
         let text = Self.head(of: message.readableText)
         try budget.checkTime()
         let top = subject + "\n" + String(text.prefix(4000))
-        if let d = domain, viaProcessor, !VendorIndex.sharedDomains.contains(d), candidates.count <= 1 {
-            // A processor bills on the vendor's behalf: the vendor is the one the mail names.
-            r.vendor = index.vendor(namedIn: top) ?? candidates.first
-        } else if let d = domain {
+        if let d = domain {
             r.vendor = index.vendor(among: candidates, domain: d, namedIn: top)
             if r.vendor == nil, VendorIndex.sharedDomains.contains(d) {
                 r.notACharge = "mail from \(d), which several companies' mail comes from, naming none of its software vendors"
@@ -319,26 +334,30 @@ enum ReceiptReader {
     static let oneOffNeedles = Needles.of([
         "your order", "order confirmation", "shipped", "shipping", "delivery", "delivered", "tracking number",
         "your ride", "your trip", "trip with", "hotel", "booking", "reservation", "flight", "boarding",
-        "bestellung", "commande", "pedido", "versand", "livraison",
+        "bestellung", "commande", "pedido", "versand", "livraison", "fahrkarte", "train ticket", "billet de train",
     ])
     /// What a subscription's receipt says.
-    static let subscriptionNeedles = Needles.of([
-        "subscription", "renew", "your plan", " plan", "per month", "/month", "monthly", "annual",
-        "yearly", "billed", "billing period", "seats", "membership", "abonnement", "abo ", "suscripción",
-        "next payment", "next billing", "recurring",
-    ])
+    static let subscriptionNeedles = Needles.of(
+        [
+            "subscription", "renew", "your plan", " plan", "per month", "/month", "monthly", "annual",
+            "yearly", "billed", "billing period", "seats", "membership", "abonnement", "abo ", "suscripción",
+            "next payment", "next billing", "recurring",
+        ] + InvoiceTerms.subscription)
 
     /// A receipt from a sender the catalog does not know: a subscription (it names a plan, a
     /// period, seats, a renewal) with a total, or a one-off purchase and dismissed with the reason.
     static func unknownSubscription(
-        _ message: MailMessage, _ envelope: Envelope, _ r: Receipt, host: String, subject: LowerText, defaultCurrency: Currency,
-        budget: MessageBudget
+        _ message: MailMessage, _ envelope: Envelope, _ r: Receipt, named: (name: String, domain: String), host: String,
+        subject: LowerText, defaultCurrency: Currency, budget: MessageBudget
     ) throws -> Receipt {
         var r = r
         let text = Self.head(of: message.readableText)
         try budget.checkTime()
         let lower = LowerText(text)
-        if subject.contains(any: oneOffNeedles) || LowerText(String(text.prefix(3000))).contains(any: oneOffNeedles) {
+        // A processor's merchants sell software online: an order through FastSpring is not a parcel.
+        if r.paidThrough == nil,
+            subject.contains(any: oneOffNeedles) || LowerText(String(text.prefix(3000))).contains(any: oneOffNeedles)
+        {
             r.notACharge =
                 "sender is not a known vendor, and this is a one-off purchase (an order, a delivery, a ride or travel), not a subscription"
             return r
@@ -351,9 +370,7 @@ enum ReceiptReader {
             r.notACharge = "sender is not a known vendor, and no labelled total"
             return r
         }
-        let registrable = RegistrableDomain.of(host)
-        let display = envelope.displayName.trimmed(.whitespaces)
-        r.unknownSender = (display.isEmpty || display.contains("@") ? registrable : String(display.prefix(80)), registrable)
+        r.unknownSender = named
         r.amount = found.money
         r.currencyAssumed = found.currencyAssumed
         r.date = envelope.sentAt
@@ -385,6 +402,7 @@ enum ReceiptReader {
     /// An amount with no currency of its own takes its line's, else the document's, else the
     /// sender's country's (`sender` is the sender's host), else the ledger's — then said to be assumed.
     static func total(in text: String, sender: String? = nil, defaultCurrency ledgerCurrency: Currency) -> Total? {
+        if let slip = PaymentSlip.amount(in: text) { return Total(money: slip, currencyAssumed: nil) }
         // The head folded once for both searches (this runs on every receipt).
         let head = Array(String(text.prefix(20_000)).utf8)
         let folded = LowerText(asciiFolding: head[...])
@@ -405,13 +423,17 @@ enum ReceiptReader {
             return nil
         }
         var best: (rank: Int, money: Money, assumed: Bool)?
+        var checked: (rank: Int, money: Money, assumed: Bool)?
+        var arithmetic = TotalArithmetic()
         // An amount is digits on the label's line or the next: lines of prose around them (most
         // of a receipt) are not searched for the ~90 labels at all.
         let hasDigits = lines.map { $0.contains { $0 >= 48 && $0 <= 57 } }
         for (i, line) in lines.enumerated() {
             guard hasDigits[i] || (i + 1 < lines.count && hasDigits[i + 1]) else { continue }
             let l = LowerText(utf8: line)
-            guard let (rank, at) = label(l) else { continue }
+            let kind = hasDigits[i] ? TotalArithmetic.kind(l) : .other
+            if kind != .other { arithmetic.note(kind, line: String(decoding: line, as: UTF8.self), currency: defaultCurrency) }
+            guard kind != .net, let (rank, at) = label(l) else { continue }
             let before = LowerText(lowered: Array(l.bytes[..<at]))
             if notTotalNeedles.contains(where: { before.contains($0) || l.hasPrefix($0) }) { continue }
             // The amount after the label on its line (offsets hold when lower-casing kept the length).
@@ -427,10 +449,12 @@ enum ReceiptReader {
                     ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: lineCurrency).first : nil)
             // A credit note's total is negative; a zero is a line of nothing (no surcharges).
             guard let found, found.money.minor != 0 else { continue }
-            if best == nil || rank <= best!.rank {
-                best = (rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil)
-            }
+            let candidate = (rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil)
+            if best == nil || rank <= best!.rank { best = candidate }
+            if arithmetic.isNetPlusTax(found.money), checked == nil || rank <= checked!.rank { checked = candidate }
         }
+        // The candidate equal to net + tax wins over better-ranked labels, except a refund's.
+        if let c = checked, let b = best, !totalNeedles[b.rank].contains(Array("refund".utf8)) { best = c }
         guard let best else { return nil }
         return Total(
             money: best.money,

@@ -815,7 +815,7 @@ public enum Scanner {
             let spend = UnknownSpend(
                 name: sender.name, domain: sender.domain, amount: amount, period: receipt.period,
                 on: receipt.date ?? context.session.now, subject: subject,
-                currencyAssumed: receipt.currencyAssumed != nil)
+                currencyAssumed: receipt.currencyAssumed != nil, via: receipt.paidThrough)
             return ScanItem(key: key, fileKey: fileKey, outcome: .unknownVendor(spend))
         }
         if let vendor = receipt.vendor, let ends = receipt.trialEnds {

@@ -78,7 +78,8 @@ enum ScanCommand {
         Field("texts", "inspect: the decoded texts (text parts and PDF attachments)") { .list($0.texts) },
         Field("vendor", "vendor name") { .text($0.receipt.vendor?.name) },
         Field("unknown_vendor", "inspect: a sender the catalog does not know, with its domain") {
-            .text($0.receipt.unknownSender.map { "\($0.name) (\($0.domain))" })
+            let via = $0.receipt.paidThrough.map { "paid through \($0)" }
+            return .text($0.receipt.unknownSender.map { "\($0.name) (\(via ?? $0.domain))" })
         },
         Field(
             "charge_date",

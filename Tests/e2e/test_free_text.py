@@ -1,0 +1,191 @@
+"""Free text that generalises (issue 32): merchants behind payment processors, issuers of documents
+nobody registered, renewal and payment mail, totals checked by arithmetic, labels of the EN 16931
+business terms in the EU languages. Every mail and document here is written by the test."""
+import pytest
+
+from test_reconcile import receipt
+
+
+def scan_mail(office, *mails):
+    mbox = office.home / "free.mbox"
+    mbox.write_bytes(b"".join(receipt(i + 100, m[0], "2026-11-03", m[1], m[2]) for i, m in enumerate(mails)))
+    office.ok("scan", mbox)
+    return {f["vendor"]: f for f in office.ok("scan", "findings", "--kind", "unknown_vendor", "--json").json()}
+
+
+def inspect_mail(office, sender, subject, lines):
+    eml = office.home / "one.eml"
+    eml.write_bytes(receipt(1, sender, "2026-11-03", subject, lines).split(b"\n", 1)[1])
+    return office.ok("scan", "inspect", eml, "--json").json()
+
+
+def inspect_text(office, text, name="invoice.txt"):
+    path = office.home / name
+    path.write_text(text, encoding="utf-8")
+    return office.ok("scan", "inspect", path, "--json").json()
+
+
+# --- 1. Unknown vendors behind processors --------------------------------------------------------
+
+PROCESSED = [
+    ("Brightwave Analytics <invoice+statements@stripe.com>", "Your receipt from Brightwave Analytics #1234-5678",
+     ["Receipt", "Pro plan, billed monthly", "Amount paid: $49.00"], "Brightwave Analytics", 4900, "USD"),
+    ("Paddle <help@paddle.com>", "Your receipt from Quillform", ["Thanks for your purchase", "Subscription: Team, monthly",
+                                                                   "Total: €19.00"], "Quillform", 1900, "EUR"),
+    ("Lemon Squeezy <receipts@mail.lemonsqueezy.com>", "Your Inkpot Studio receipt",
+     ["Inkpot Studio subscription (yearly)", "Total paid: $120.00"], "Inkpot Studio", 12000, "USD"),
+    ("service@paypal.com", "Receipt for your payment to Tallyhub", ["You sent a payment", "Merchant: Tallyhub",
+                                                                    "Monthly subscription", "Total: $15.00 USD"], "Tallyhub", 1500, "USD"),
+    ("FastSpring <noreply@fastspring.com>", "Your order receipt", ["Seller: Orbit Notes", "Orbit Notes Pro, annual subscription",
+                                                                     "Order total: $59.00"], "Orbit Notes", 5900, "USD"),
+]
+
+
+@pytest.mark.parametrize("sender, subject, lines, merchant, minor, currency", PROCESSED)
+def test_the_merchant_behind_a_processor_is_the_vendor_never_the_processor(office, sender, subject, lines, merchant, minor, currency):
+    got = inspect_mail(office, sender, subject, lines)
+    assert got["unknown_vendor"] is not None and got["unknown_vendor"].startswith(merchant + " "), got
+    assert (got["amount_minor"], got["currency"]) == (minor, currency), got
+    assert got["vendor"] is None, got
+
+
+def test_processed_receipts_become_findings_named_after_the_merchant(office):
+    found = scan_mail(office, *[m[:3] for m in PROCESSED[:2]])
+    assert set(found) == {"Brightwave Analytics", "Quillform"}, found
+    assert "paid through stripe.com" in found["Brightwave Analytics"]["summary"]
+    assert (found["Quillform"]["amount_minor"], found["Quillform"]["currency"]) == (1900, "EUR")
+    # Nothing is filed under the processor.
+    assert not [c for c in office.ok("charge", "list", "--json").json() if c["vendor"] in ("Stripe", "Paddle")]
+
+
+def test_a_catalog_vendor_behind_a_processor_and_the_processors_own_bill(office):
+    got = inspect_mail(office, "Notion Labs via Stripe <invoice+statements@stripe.com>", "Your receipt from Notion Labs #77",
+                       ["Receipt", "Plus plan, monthly", "Amount paid: $10.00", "Powered by Stripe"])
+    assert (got["vendor"], got["unknown_vendor"], got["amount"]) == ("Notion", None, 10.0), got
+    own = inspect_mail(office, "Stripe <invoice+statements@stripe.com>", "Your Stripe invoice", ["Invoice", "Stripe Billing fees",
+                                                                                               "Amount due: $25.00"])
+    assert (own["vendor"], own["unknown_vendor"]) == ("Stripe", None), own
+    support = inspect_mail(office, "Stripe Support <support@stripe.com>", "Your Stripe receipt", ["Receipt", "Atlas subscription, annual",
+                                                                                             "Amount paid: $500.00"])
+    assert (support["vendor"], support["unknown_vendor"]) == ("Stripe", None), support
+
+
+# --- 2. The issuer of a document on its own ------------------------------------------------------
+
+UTILITY = """Services Industriels de Genève
+Case postale 2777, 1211 Genève 2
+www.sig-ge.ch
+Facture N° 4401234567
+Date de facture : 12.10.2026
+Période de consommation : 01.07.2026 - 30.09.2026
+Electricité  212.40
+TVA 8.1 %  17.20
+Montant total TTC CHF 229.60
+"""
+
+
+def test_an_unknown_issuer_of_a_document_is_an_unknown_vendor(office):
+    got = inspect_text(office, UTILITY)
+    assert got["unknown_vendor"] == "sig-ge.ch (sig-ge.ch)", got
+    assert (got["amount"], got["currency"], got["charge_date"]) == (229.6, "CHF", "2026-10-12"), got
+
+
+# --- 3. Renewal and payment mail -----------------------------------------------------------------
+
+RENEWALS = [
+    ("Ledgerline <billing@ledgerline.io>", "Your Ledgerline subscription has been renewed",
+     ["Hi,", "Your subscription has been renewed for another month.", "Total charged: USD 75.00"], "Ledgerline", 7500, "USD"),
+    ("Kumo Cloud <billing@kumocloud.jp>", "【Kumo Cloud】ご請求金額のお知らせ",
+     ["いつもご利用ありがとうございます。", "月額プラン", "ご請求金額: ¥6,600"], "Kumo Cloud", 6600, "JPY"),
+    ("Planwerk <konto@planwerk.de>", "Ihr Abonnement wurde verlängert",
+     ["Ihr Abonnement wurde um einen Monat verlängert.", "Gesamtbetrag: 29,00 €"], "Planwerk", 2900, "EUR"),
+    ("Boekhoud <info@boekhoud.nl>", "Betalingsbevestiging", ["Uw abonnement is verlengd.", "Totaal te betalen: € 12,10"],
+     "Boekhoud", 1210, "EUR"),
+    ("Fakturo <faktura@fakturo.cz>", "Potvrzení platby", ["Vaše předplatné bylo obnoveno.", "Celkem k úhradě: 499,00 Kč CZK"],
+     "Fakturo", 49900, "CZK"),
+]
+
+
+@pytest.mark.parametrize("sender, subject, lines, vendor, minor, currency", RENEWALS)
+def test_renewal_and_payment_mail_from_unknown_senders_is_read(office, sender, subject, lines, vendor, minor, currency):
+    got = inspect_mail(office, sender, subject, lines)
+    assert got["unknown_vendor"] is not None and got["unknown_vendor"].startswith(vendor + " "), got
+    assert (got["amount_minor"], got["currency"]) == (minor, currency), got
+
+
+def test_a_renewal_reminder_with_no_total_is_not_a_charge(office):
+    got = inspect_mail(office, "Ledgerline <billing@ledgerline.io>", "Your Ledgerline subscription has been renewed",
+                       ["Your subscription has been renewed.", "Thanks for staying with us."])
+    assert got["unknown_vendor"] is None and not got["is_charge"], got
+
+
+# --- 5. EN 16931 labels in the EU languages ------------------------------------------------------
+
+@pytest.mark.parametrize("text, amount, currency", [
+    ("Factuur\nTe betalen bedrag: € 121,00\n", 121.0, "EUR"),
+    ("Fatura\nValor a pagar: 61,50 €\n", 61.5, "EUR"),
+    ("Faktura\nAt betale i alt: 1.250,00 DKK\n", 1250.0, "DKK"),
+    ("Faktura\nSum å betale: 990,00 NOK\n", 990.0, "NOK"),
+    ("Faktura\nCelkem k úhradě: 2 420,00 CZK\n", 2420.0, "CZK"),
+    ("Faktura VAT\nKwota do zapłaty: 123,00 zł\n", 123.0, "PLN"),
+    ("Lasku\nMaksettava yhteensä: 24,80 €\n", 24.8, "EUR"),
+    ("Fattura\nTotale documento: 244,00 €\n", 244.0, "EUR"),
+])
+def test_amount_due_labels_of_the_eu_languages(office, text, amount, currency):
+    from test_receipts import inspect
+    got = inspect(office, text.encode("utf-8"), ctype="text/plain; charset=utf-8")
+    assert (got["amount"], got["currency"]) == (amount, currency), got
+
+
+@pytest.mark.parametrize("text, domain, minor, currency, day", [
+    ("EDF\nwww.edf.fr\nFacture du 05/11/2026\nContrat n° 4004 1234 5678\nÉlectricité - Tarif Bleu\n"
+     "Montant HT 70,10 €\nTVA 14,02 €\nMontant à payer TTC 84,12 €\n", "edf.fr", 8412, "EUR", "2026-11-05"),
+    ("DB Vertrieb GmbH\nwww.bahn.de\nRechnung\nRechnungsdatum: 02.11.2026\nBahnCard 50, Abonnement, Laufzeit 12 Monate\n"
+     "Summe netto 205,88 €\nMwSt 7 % 14,41 €\nSumme brutto 220,29 €\n", "bahn.de", 22029, "EUR", "2026-11-02"),
+])
+def test_unknown_issuers_of_recurring_bills(office, text, domain, minor, currency, day):
+    got = inspect_text(office, text)
+    assert got["unknown_vendor"] == f"{domain} ({domain})", got
+    assert (got["amount_minor"], got["currency"], got["charge_date"]) == (minor, currency, day), got
+
+
+def test_a_one_off_ticket_from_an_unknown_issuer_stays_dismissed(office):
+    got = inspect_text(office, "www.bahn.de\nRechnung\nIhre Fahrkarte, Buchung 123456\nSumme brutto 49,90 €\n")
+    assert got["unknown_vendor"] is None and "one-off" in got["not_a_charge"], got
+
+
+# --- 4. The total is the amount due, checked by arithmetic ---------------------------------------
+
+@pytest.mark.parametrize("text, minor, currency", [
+    # gross over net, whichever comes last
+    ("Invoice\nTotal (incl. VAT) 120.00 EUR\nTotal (excl. VAT) 100.00 EUR\n", 12000, "EUR"),
+    ("Rechnung\nGesamtbetrag brutto 119,00 €\nGesamtbetrag netto 100,00 €\n", 11900, "EUR"),
+    ("Facture\nTotal TTC 60,00 €\nTotal HT 50,00 €\n", 6000, "EUR"),
+    # the candidate equal to net + tax over a better-ranked label's (a deposit already paid)
+    ("Invoice\nNet amount excl. VAT 200.00\nVAT 20% 40.00\nTotal 240.00 GBP\nAmount paid 24.00 GBP\n", 24000, "GBP"),
+    # a total alone on the line after its label; a currency written after it
+    ("Invoice\nAmount due\n1,250.00 CAD\n", 125000, "CAD"),
+    # a Swiss QR-bill's payment part
+    ("Rechnung\nZahlteil\nKonto / Zahlbar an\nCH44 3199 9123 0008 8901 2\nWährung Betrag\nCHF 1 949.75\nTotal 1 949.75\n", 194975, "CHF"),
+    ("Invoice\nPayment part\nCurrency Amount\nCHF 380.00\nSee the invoice for details: 12 items\n", 38000, "CHF"),
+    # an EPC QR code's payload (GiroCode) as text
+    ("Rechnung\nSumme 99,00\nBCD\n002\n1\nSCT\nBFSWDE33BER\nWikimedia Foerdergesellschaft\nDE33100205000001194700\nEUR123.45\n\n\nSpende\n",
+     12345, "EUR"),
+    # a Swiss QR-bill payload as text
+    ("Invoice\nSPC\n0200\n1\nCH4431999123000889012\nS\nRobert Schneider AG\nRue du Lac\n1268\n2501\nBiel\nCH\n\n\n\n\n\n\n\n"
+     "1949.75\nCHF\n", 194975, "CHF"),
+])
+def test_the_total_is_the_amount_due(office, text, minor, currency):
+    from test_receipts import inspect
+    got = inspect(office, text.encode("utf-8"), ctype="text/plain; charset=utf-8")
+    assert (got["amount_minor"], got["currency"]) == (minor, currency), got
+
+
+@pytest.mark.parametrize("text, day", [
+    ("Acme Cloud\nwww.acmecloud.io\nInvoice\nNext invoice date: 2026-12-01\nInvoice date: 2026-11-01\nMonthly plan\nTotal: $10.00\n",
+     "2026-11-01"),
+    ("Vorlage Version 2.1 vom 01.07.2020\nwww.planwerk.de\nRechnung\nDatum 03.11.2026\nAbonnement monatlich\nGesamtbetrag 12,00 €\n",
+     "2026-11-03"),
+])
+def test_the_invoice_date_over_other_dates(office, text, day):
+    assert inspect_text(office, text)["charge_date"] == day
