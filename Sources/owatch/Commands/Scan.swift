@@ -98,6 +98,15 @@ enum ScanCommand {
         Field("not_a_charge", "inspect: why it is not a charge") { .text($0.receipt.notACharge) },
         Field("forwarded_by", ChargeCommand.shape.field("forwarded_by").doc) { .text($0.receipt.forwardedBy) },
         Field("read_as", "inspect: structured (an e-invoice's XML or schema.org markup, which wins) or text") { .text($0.receipt.readAs) },
+        Field("how_read", "inspect: how the amount was read: structured, arithmetic (net + tax agree), labelled or slip", kind: .code) {
+            .text($0.receipt.amount == nil ? nil : $0.receipt.method)
+        },
+        Field("confidence", "inspect: how sure the reader is of the amount, 0 to 1 (under scan.review_below it waits for review)") {
+            .json($0.receipt.amount == nil ? .null : .number(String($0.receipt.confidence)))
+        },
+        Field("candidates", "inspect: the amounts the document could mean, the one read first") {
+            .list($0.receipt.candidates.map(\.display))
+        },
         .money("text_amount", "inspect: the amount the words said, when structured data overrode them") {
             $0.receipt.textReading?.amount
         },
@@ -386,6 +395,23 @@ let scanCommands: [Command] = [
         access: .roles(adminOnly),
         examples: ["owatch scan ignore 8 -m 'personal purchase, reimbursed'", "owatch scan ignore 8 11 -m 'test charges'"],
         output: ScanCommand.findingShape.docs, run: ScanCommand.ignore),
+    Command(
+        noun: "scan", verb: "review",
+        summary: "list the charges owatch was not sure of (or held back), or settle one: --accept records it, --reject drops it",
+        arguments: [
+            Argument(name: "ID", optional: true), Argument(name: "AMOUNT", optional: true), Argument(name: "CURRENCY", optional: true),
+        ],
+        options: [
+            Option("accept", "record the charge: at AMOUNT CURRENCY when given, else the amount read"),
+            Option("reject", "drop the charge, saying why with -m"),
+            Option("message", short: "m", value: "WHY", "why it is rejected (required with --reject)"),
+        ],
+        access: .roles(adminOnly),
+        examples: [
+            "owatch scan review", "owatch scan review 7 --accept", "owatch scan review 7 --accept 129.00 EUR",
+            "owatch scan review 8 --reject -m 'not ours'",
+        ],
+        output: ScanReviewCommand.waitingShape.docs + ScanCommand.findingShape.docs, run: ScanReviewCommand.run),
     Command(
         noun: "scan", verb: "inspect",
         summary: "show how owatch reads one email, PDF or statement: what it extracts, or every row of a statement",
