@@ -94,6 +94,7 @@ TABLES = {
     "approve": [[]],
     "scan source": [["list"]],
     "scan findings": [[], ["--all"]],
+    "scan review": [[]],
     "scan eval": [[str(ROOT / "examples/eval/labels.tsv"), "--dir", str(ROOT / "Tests/corpus/pdf")]],
     "usage list": [[]],
     "charge list": [[]],
@@ -192,7 +193,7 @@ def test_the_list_of_tables_is_every_list_and_report_in_help(bare):
             listed.add(m.group(1))
     tables = {c for c in listed if c.endswith(" list") or c.startswith("report ") or c in ("approve", "scan findings",
                                                                                                "license renewals", "scan source", "audit log",
-                                                                                               "scan eval")}
+                                                                                               "scan eval", "scan review")}
     assert tables - NOT_TABLES == set(TABLES), sorted((tables - NOT_TABLES) ^ set(TABLES))
 
 

@@ -161,7 +161,9 @@ public enum Config {
     /// `scan.review_below` as stored: a number from 0 to 1.
     static func reviewBelowText(_ text: String) throws -> String {
         let t = text.trimmed(.whitespaces)
-        guard let v = Double(t), v >= 0, v <= 1 else { throw OWError.usage("scan.review_below takes a number from 0 to 1, not '\(t.prefix(30))'") }
+        guard let v = Double(t), v >= 0, v <= 1 else {
+            throw OWError.usage("scan.review_below takes a number from 0 to 1, not '\(t.prefix(30))'")
+        }
         return t
     }
 

@@ -20,7 +20,9 @@ public enum ReviewQueue {
             var candidates: [Money] = []
             for c in json?["candidates"]?.arrayValue ?? [] {
                 guard case .number(let text)? = c["amount"], let code = c["currency"]?.stringValue else { continue }
-                if let m = try? MoneyParser.parse("\(text) \(code)", defaultCurrency: try Currency.parse(code)) as Money { candidates.append(m) }
+                if let m = try? MoneyParser.parse("\(text) \(code)", defaultCurrency: try Currency.parse(code)) as Money {
+                    candidates.append(m)
+                }
             }
             if candidates.isEmpty, let a = f.amount { candidates = [a] }
             var confidence: String? = nil
@@ -35,7 +37,9 @@ public enum ReviewQueue {
     public static func accept(_ session: Session, _ id: Int64, amount: Money?) throws -> (Finding, License?) {
         try session.write {
             let f = try Findings.get(session.db, id)
-            guard f.kind == .review else { throw OWError.refused("finding #\(id) is a \(f.kind.rawValue) finding, not one waiting for review") }
+            guard f.kind == .review else {
+                throw OWError.refused("finding #\(id) is a \(f.kind.rawValue) finding, not one waiting for review")
+            }
             if let amount {
                 guard amount.minor != 0 else { throw OWError.usage("an accepted amount is not zero") }
                 guard let text = try session.db.one("SELECT pending FROM findings WHERE id = ?", id)?.optionalText("pending"),
@@ -62,7 +66,9 @@ public enum ReviewQueue {
     public static func reject(_ session: Session, _ id: Int64, why: String) throws -> Finding {
         try session.write {
             let f = try Findings.get(session.db, id)
-            guard f.kind == .review else { throw OWError.refused("finding #\(id) is a \(f.kind.rawValue) finding, not one waiting for review") }
+            guard f.kind == .review else {
+                throw OWError.refused("finding #\(id) is a \(f.kind.rawValue) finding, not one waiting for review")
+            }
             return try Findings.ignore(session, id, why: why)
         }
     }
