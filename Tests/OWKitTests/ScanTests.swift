@@ -192,6 +192,17 @@ final class ReceiptTests: XCTestCase {
         XCTAssertEqual(CountryCurrency.of("ovh.co.uk")?.code, "GBP")
     }
 
+    func testATotalSaysHowItWasReadAndItsRivals() {
+        let checked = ReceiptReader.total(in: "Subtotal 100.00 EUR\nVAT 19.00 EUR\nTotal 119.00 EUR", defaultCurrency: eur)
+        XCTAssertEqual(checked?.how, "arithmetic")
+        XCTAssertEqual(checked?.rivals, [])
+        let lone = ReceiptReader.total(in: "Total: 12.00 EUR", defaultCurrency: eur)
+        XCTAssertEqual(lone?.how, "labelled")
+        let two = ReceiptReader.total(in: "Total: 10.00 EUR\nThanks\nTotal: 12.00 EUR", defaultCurrency: eur)
+        XCTAssertEqual(two?.money.minor, 1200)
+        XCTAssertEqual(two?.rivals.map(\.minor), [1000])
+    }
+
     func testInvoiceNumberAndPeriod() {
         XCTAssertEqual(ReceiptReader.invoiceNumber(in: "Invoice number: INV-2026-0042"), "INV-2026-0042")
         XCTAssertEqual(ReceiptReader.invoiceNumber(in: "Rechnungsnummer: R0012345678"), "R0012345678")

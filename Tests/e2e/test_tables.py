@@ -65,6 +65,11 @@ def big(tmp_path_factory):
     o.ok("usage", "import", "Slack Enterprise Grid", "usage.csv")
     o.ok("scan", "source", "add", ROOT / "examples/mail/receipts.mbox")
     o.ok("scan")
+    # A receipt owatch is not sure of (two totals under one label): one charge waiting for review.
+    o.ok("config", "set", "scan.review_below", "0.6")
+    (o.home / "unsure.eml").write_text("From: Billing <billing@notion.so>\nSubject: Your receipt for the Notion Enterprise plan\n"
+                                       "Message-ID: <unsure@notion.so>\n\nReceipt\nTotal: 1234.50 EUR\nThanks\nTotal: 12345.00 EUR\n")
+    o.ok("scan", o.home / "unsure.eml")
     bob = o.home / "bob.longname-van-der-berg.token"
     o.ok("request", "new", "software", "Figma Professional for the brand refresh", "--cost", "15000", "--period", "yearly",
          "--reason", "design reviews with the agency during the brand refresh project next spring", token=bob)
@@ -94,6 +99,7 @@ TABLES = {
     "approve": [[]],
     "scan source": [["list"]],
     "scan findings": [[], ["--all"]],
+    "scan review": [[]],
     "scan eval": [[str(ROOT / "examples/eval/labels.tsv"), "--dir", str(ROOT / "Tests/corpus/pdf")]],
     "usage list": [[]],
     "charge list": [[]],
@@ -192,7 +198,7 @@ def test_the_list_of_tables_is_every_list_and_report_in_help(bare):
             listed.add(m.group(1))
     tables = {c for c in listed if c.endswith(" list") or c.startswith("report ") or c in ("approve", "scan findings",
                                                                                                "license renewals", "scan source", "audit log",
-                                                                                               "scan eval")}
+                                                                                               "scan eval", "scan review")}
     assert tables - NOT_TABLES == set(TABLES), sorted((tables - NOT_TABLES) ^ set(TABLES))
 
 

@@ -63,6 +63,10 @@ public enum Config {
                 + "becoming a charge; in the base currency (base_currency, else the ledger's) unless it names its own",
             defaultValue: "500", normalize: { try forwardReviewText($0) }),
         ConfigKey(
+            name: "scan.review_below",
+            summary: "a receipt read with less confidence than this (0 to 1) waits as a review finding instead of becoming a charge",
+            defaultValue: "0.5", normalize: { try reviewBelowText($0) }),
+        ConfigKey(
             name: "approval.second_above",
             summary: "a software or purchase request costing more than this needs two different admins to approve it; in the base "
                 + "currency (base_currency, else the ledger's) unless it names its own; unset: one admin",
@@ -152,6 +156,20 @@ public enum Config {
     static func forwardReviewAbove(_ ledger: Ledger) throws -> Money {
         let base = try Currency.parse(try get(ledger, "base_currency") ?? ledger.currency)
         return try MoneyParser.parse(try get(ledger, "scan.forward_review_above") ?? "500", defaultCurrency: base)
+    }
+
+    /// `scan.review_below` as stored: a number from 0 to 1.
+    static func reviewBelowText(_ text: String) throws -> String {
+        let t = text.trimmed(.whitespaces)
+        guard let v = Double(t), v >= 0, v <= 1 else {
+            throw OWError.usage("scan.review_below takes a number from 0 to 1, not '\(t.prefix(30))'")
+        }
+        return t
+    }
+
+    /// The confidence under which a read charge waits for review (default 0.5).
+    static func reviewBelow(_ ledger: Ledger) throws -> Double {
+        Double(try reviewBelowText(try get(ledger, "scan.review_below") ?? "0.5")) ?? 0.5
     }
 
     /// The amount above which a request needs two admins; nil when approval.second_above is unset.

@@ -670,6 +670,13 @@ enum Schema {
                 """)
             try StatementIdentity.migrate(db)
         },
+        // 19: how a charge was read and how sure the reader was (issue 32, "not sure is an answer").
+        // Re-runnable: a column is added only when missing; older charges were read before this was kept.
+        { db in
+            let columns = Set(try db.query("SELECT name FROM pragma_table_info('charges')").map { try $0.text(0) })
+            if !columns.contains("read_as") { try db.execute("ALTER TABLE charges ADD COLUMN read_as TEXT;") }
+            if !columns.contains("confidence") { try db.execute("ALTER TABLE charges ADD COLUMN confidence REAL;") }
+        },
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -39,6 +39,7 @@ public enum Dashboard {
             + card("Unmanaged", lead(inBase?.burn[2], summary.burn.map(\.unmanaged)))
         body += card("Idle seats", ["\(summary.idleSeats)"] + lead(inBase?.idle, summary.idleMonthly).map { $0 + " a month" })
         body += card("Open findings", [String(summary.openFindings.reduce(0) { $0 + $1.count })])
+        body += card("Waiting for review", [String(summary.waitingReview)])
         body += card("Pending requests", [String(summary.pendingRequests.reduce(0) { $0 + $1.count })])
         body += "</section>\n"
 

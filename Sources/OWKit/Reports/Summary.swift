@@ -12,6 +12,8 @@ public struct Summary: Sendable {
     public let unmanagedMonthly: [Money]
     public let pendingRequests: [(kind: String, count: Int64)]
 
+    /// Charges held as review findings (not sure of the amount, or held back): `scan review` lists them.
+    public var waitingReview: Int64 { openFindings.first { $0.kind == FindingKind.review.rawValue }?.count ?? 0 }
     public var idleSeats: Int64 { utilization.reduce(0) { $0 + $1.idle } }
     /// What the idle seats cost a month, per currency.
     public let idleMonthly: [Money]

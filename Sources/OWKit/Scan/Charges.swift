@@ -20,6 +20,10 @@ public struct Charge: Sendable {
     /// Read from a forwarded message: the address that forwarded it (anyone can forward
     /// anything, so this says whose word the charge is).
     public let forwardedBy: String?
+    /// How it was read (structured, arithmetic, labelled, slip, statement, manual) and how sure the
+    /// reader was, 0 to 1 as text; nil for charges recorded before owatch kept them.
+    public let readAs: String?
+    public let confidence: String?
 
     /// Where the charge was first seen, in words: the message, the statement line, or by hand.
     public var source: String {
@@ -42,7 +46,7 @@ public struct Charge: Sendable {
 extension Charge: FetchableRow {
     public static let selection = """
         c.id, c.vendor, c.charged_on, c.origin, c.invoice_no, c.period, c.description, l.name, c.item_key, c.created_at, c.refund_of,
-        c.currency, c.amount_minor, c.forwarded_by
+        c.currency, c.amount_minor, c.forwarded_by, c.read_as, CAST(c.confidence AS TEXT)
         """
 
     /// The charges with their license's name: `selectSQL + " WHERE …"`.
@@ -64,6 +68,8 @@ extension Charge: FetchableRow {
         let code = try row.text(11)
         amount = Money(minor: try row.integer(12), currency: (try? Currency.parse(code)) ?? Currency(code: code, exponent: 2))
         forwardedBy = try row.optionalText(13)
+        readAs = try row.optionalText(14)
+        confidence = try row.optionalText(15)
     }
 }
 

@@ -30,6 +30,8 @@ struct Matcher {
     let rates: ExchangeRates
     /// Forwarded receipts over this wait for review (config scan.forward_review_above).
     private let reviewAbove: Money
+    /// Read charges less sure than this wait for review (config scan.review_below).
+    private let reviewBelow: Double
 
     init(session: Session, index: VendorIndex) throws {
         self.session = session
@@ -38,6 +40,7 @@ struct Matcher {
         window = try Config.matchWindow(session.ledger)
         rates = ExchangeRates(session.db)
         reviewAbove = try Config.forwardReviewAbove(session.ledger)
+        reviewBelow = try Config.reviewBelow(session.ledger)
     }
 
     /// What `record` made of a charge.
@@ -66,6 +69,15 @@ struct Matcher {
         var currencyAssumed = false
         /// Read from a forwarded message: who forwarded it.
         var forwardedBy: String? = nil
+        /// How it was read and how sure the reader was (nil: a statement line or an entry, read as such, 1).
+        var readAs: String? = nil
+        var confidence: Double? = nil
+        /// The amounts a document could mean (the one read first), and why the reader is not sure.
+        var candidates: [Money] = []
+        var doubt: String? = nil
+
+        var method: String { readAs ?? (origin == "statement" ? "statement" : "manual") }
+        var sureness: Double { confidence ?? 1 }
     }
 
     mutating func licenses(of vendor: Vendor) throws -> [License] {
@@ -93,6 +105,11 @@ struct Matcher {
         // money off the totals, or add much to them, moves nothing until an admin accepts it.
         if !reviewed, let by = c.forwardedBy, let why = try reviewReason(c, day: day) {
             return try hold(c, by: by, why: why, day: day)
+        }
+        // Not sure is an answer: a reading under scan.review_below waits with its candidates.
+        if !reviewed, c.sureness < reviewBelow {
+            let why = "not sure of the amount (\(c.doubt ?? c.method), confidence \(c.sureness) < scan.review_below \(reviewBelow))"
+            return try hold(c, by: c.forwardedBy, why: why, day: day)
         }
         // The same payment seen before in another kind of source (the receipt, then the card line
         // days later): one charge, with one more place it was seen.
@@ -128,11 +145,12 @@ struct Matcher {
         try db.run(
             """
             INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id, expected_id,
-                                currency_assumed, created_at, forwarded_by)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                currency_assumed, created_at, forwarded_by, read_as, confidence)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo,
             c.period?.description,
-            String(c.description.prefix(300)), license?.id, expectedID, c.currencyAssumed, Time.rfc3339(session.now), c.forwardedBy)
+            String(c.description.prefix(300)), license?.id, expectedID, c.currencyAssumed, Time.rfc3339(session.now), c.forwardedBy,
+            c.method, c.sureness)
         let chargeID = db.lastInsertRowID
         try seen(c, in: chargeID)
         let unmanaged = license == nil && expectedID == nil  // triggers add it to spend_monthly
@@ -172,6 +190,9 @@ struct Matcher {
             ("invoice_no", c.invoiceNo.map(JSON.string) ?? .null), ("period", c.period.map { .string($0.description) } ?? .null),
             ("description", .string(String(c.description.prefix(300)))), ("seats", c.seats.map { .int($0) } ?? .null),
             ("prorated", .bool(c.prorated)), ("currency_assumed", .bool(c.currencyAssumed)), ("forwarded_by", by.map(JSON.string) ?? .null),
+            ("read_as", .string(c.method)), ("confidence", .number(String(c.sureness))),
+            ("candidates", .array(c.candidates.map { .obj([("amount", .number($0.decimal)), ("currency", .string($0.currency.code))]) })),
+            ("why", .string(why)),
         ])
         guard
             let id = try Findings.record(
@@ -199,7 +220,8 @@ struct Matcher {
             invoiceNo: json["invoice_no"]?.stringValue, period: json["period"]?.stringValue.flatMap { try? Period.parse($0) },
             description: json["description"]?.stringValue ?? "", seats: json["seats"]?.intValue,
             prorated: json["prorated"]?.boolValue ?? false, currencyAssumed: json["currency_assumed"]?.boolValue ?? false,
-            forwardedBy: json["forwarded_by"]?.stringValue)
+            forwardedBy: json["forwarded_by"]?.stringValue, readAs: json["read_as"]?.stringValue,
+            confidence: { if case .number(let t)? = json["confidence"] { return Double(t) } else { return nil } }())
     }
 
     /// A price change when the charge is not what the license's contract says.

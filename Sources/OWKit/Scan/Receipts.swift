@@ -109,6 +109,10 @@ public struct Receipt: Sendable {
     public var readAs: String { eInvoice != nil || structuredMarkup ? "structured" : "text" }
     /// Read from schema.org markup (JSON-LD or microdata) in an HTML receipt.
     public var structuredMarkup = false
+    /// How the words gave the total: "labelled", "arithmetic" (net + tax agreed) or "slip" (a payment slip).
+    public var how = "labelled"
+    /// Other amounts under a label as good as the total's, when nothing settled which is right.
+    public var rivals: [Money] = []
     public var isCharge: Bool { notACharge == nil && vendor != nil && amount != nil }
 }
 
@@ -290,6 +294,8 @@ enum ReceiptReader {
         let found = total(in: text, sender: sender, defaultCurrency: defaultCurrency)
         r.amount = found?.money
         r.currencyAssumed = found?.currencyAssumed
+        r.how = found?.how ?? r.how
+        r.rivals = found?.rivals ?? []
         if r.amount == nil { r.notACharge = "no labelled total" }
         // A credit note or refund receipt pays money back: a negative charge.
         if let m = r.amount,
@@ -373,6 +379,8 @@ enum ReceiptReader {
         r.unknownSender = named
         r.amount = found.money
         r.currencyAssumed = found.currencyAssumed
+        r.how = found.how
+        r.rivals = found.rivals
         r.date = envelope.sentAt
         r.invoiceNo = invoiceNumber(in: text + "\n" + envelope.subject)
         r.period = period(in: lower) ?? period(in: subject)
@@ -395,6 +403,8 @@ enum ReceiptReader {
     struct Total {
         let money: Money
         let currencyAssumed: String?
+        var how = "labelled"
+        var rivals: [Money] = []
     }
 
     /// The best-labelled amount: the highest-ranked label wins; among equals, the last one
@@ -402,7 +412,7 @@ enum ReceiptReader {
     /// An amount with no currency of its own takes its line's, else the document's, else the
     /// sender's country's (`sender` is the sender's host), else the ledger's — then said to be assumed.
     static func total(in text: String, sender: String? = nil, defaultCurrency ledgerCurrency: Currency) -> Total? {
-        if let slip = PaymentSlip.amount(in: text) { return Total(money: slip, currencyAssumed: nil) }
+        if let slip = PaymentSlip.amount(in: text) { return Total(money: slip, currencyAssumed: nil, how: "slip") }
         // The head folded once for both searches (this runs on every receipt).
         let head = Array(String(text.prefix(20_000)).utf8)
         let folded = LowerText(asciiFolding: head[...])
@@ -423,6 +433,7 @@ enum ReceiptReader {
             return nil
         }
         var best: (rank: Int, money: Money, assumed: Bool)?
+        var seen: [(rank: Int, money: Money)] = []
         var checked: (rank: Int, money: Money, assumed: Bool)?
         var arithmetic = TotalArithmetic()
         // An amount is digits on the label's line or the next: lines of prose around them (most
@@ -451,15 +462,22 @@ enum ReceiptReader {
             guard let found, found.money.minor != 0 else { continue }
             let candidate = (rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil)
             if best == nil || rank <= best!.rank { best = candidate }
+            seen.append((rank, found.money))
             if arithmetic.isNetPlusTax(found.money), checked == nil || rank <= checked!.rank { checked = candidate }
         }
         // The candidate equal to net + tax wins over better-ranked labels, except a refund's.
         if let c = checked, let b = best, !totalNeedles[b.rank].contains(Array("refund".utf8)) { best = c }
         guard let best else { return nil }
+        // Two totals under the same label that say different things, with nothing to settle them: not sure.
+        var rivals: [Money] = []
+        if checked == nil {
+            for s in seen where s.rank == best.rank && s.money != best.money && !rivals.contains(s.money) { rivals.append(s.money) }
+        }
         return Total(
             money: best.money,
             currencyAssumed: best.assumed
-                ? "no currency in the document or its sender's address; the ledger's (\(ledgerCurrency.code)) was assumed" : nil)
+                ? "no currency in the document or its sender's address; the ledger's (\(ledgerCurrency.code)) was assumed" : nil,
+            how: checked.map { $0.money == best.money } == true ? "arithmetic" : "labelled", rivals: rivals)
     }
 
     /// The standard library's expressions, scalar by scalar with ICU's simple word boundaries, as

@@ -46,12 +46,12 @@ extension Matcher {
         try db.run(
             """
             INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id,
-                                expected_id, created_at, refund_of, forwarded_by)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                expected_id, created_at, refund_of, forwarded_by, read_as, confidence)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """, c.key, c.origin, c.vendor.id, c.vendor.name, c.amount.minor, c.amount.currency.code, day, c.invoiceNo,
             c.period?.description,
             String(c.description.prefix(300)), license, refunded?.optionalInteger("expected_id"), Time.rfc3339(session.now),
-            refunded?.integer("id"), c.forwardedBy)
+            refunded?.integer("id"), c.forwardedBy, c.method, c.sureness)
         try seen(c, in: db.lastInsertRowID)
         if whole, let id = try refunded?.integer("id") { try resolveDuplicate(of: id, refund: c, day: day) }
         return .new

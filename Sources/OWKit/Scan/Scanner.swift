@@ -832,7 +832,8 @@ public enum Scanner {
             invoiceNo: receipt.invoiceNo, period: receipt.period,
             description: receipt.readAs == "structured" ? "\(subject) (read structured)" : subject,
             seats: receipt.seats, prorated: receipt.prorated, currencyAssumed: receipt.currencyAssumed != nil,
-            forwardedBy: receipt.forwardedBy)
+            forwardedBy: receipt.forwardedBy, readAs: receipt.method, confidence: receipt.confidence, candidates: receipt.candidates,
+            doubt: receipt.doubt)
         return ScanItem(key: key, fileKey: fileKey, outcome: .charge(charge))
     }
 

@@ -21,6 +21,13 @@ enum ChargeCommand {
                 "read from a forwarded message: the address that forwarded it (the vendor is only that sender's word); null otherwise",
                 kind: .text
             ) { .text($0.forwardedBy) },
+            Field(
+                "read_as", "how it was read: structured, arithmetic, labelled, slip, statement or manual; null before owatch kept it",
+                kind: .code
+            ) { .text($0.readAs) },
+            Field("confidence", "how sure the reader was, 0 to 1; null before owatch kept it", kind: .number) {
+                .json($0.confidence.map { JSON.number($0) } ?? .null)
+            },
         ], table: ["id", "charged_on", "vendor", "amount", "license", "origin", "description"], keep: ["charged_on", "vendor", "amount"],
         dropFirst: ["origin", "license"], converts: true)
 

@@ -362,6 +362,7 @@ enum ReportCommand {
             Field("idle_seats", "summary: seats paid for but not held") { .int($0.idleSeats) },
             Field("idle_monthly", "what the idle seats cost a month") { list($0.idleMonthly) },
             Field("open_findings", "summary: open findings by kind") { .json(.obj($0.openFindings.map { ($0.kind, JSON.int($0.count)) })) },
+            Field("waiting_review", "summary: charges waiting for review (owatch scan review)") { .int($0.waitingReview) },
             Field("unmanaged_monthly", "summary: the unmanaged run-rate") { list($0.unmanagedMonthly) },
             Field("reclaimable_monthly", "summary: what orphaned and inactive seats cost a month") { list($0.reclaimableMonthly) },
             Field(
@@ -489,6 +490,9 @@ enum ReportCommand {
             ? "\n"
             : "; unmanaged run-rate " + sum.unmanagedMonthly.map(\.display).joined(separator: " + ") + " a month"
                 + (sum.unmanagedMonthly.count > 1 ? sum.inBase.map { " (\($0.unmanaged.display))" } ?? "" : "") + "\n"
+        if sum.waitingReview > 0 {
+            out += "Waiting for review: \(sum.waitingReview) charge(s) owatch was not sure of or held back — `owatch scan review`\n"
+        }
         let pending = sum.pendingRequests.reduce(0) { $0 + $1.count }
         out +=
             "Pending requests: \(pending)"

@@ -98,6 +98,15 @@ enum ScanCommand {
         Field("not_a_charge", "inspect: why it is not a charge") { .text($0.receipt.notACharge) },
         Field("forwarded_by", ChargeCommand.shape.field("forwarded_by").doc) { .text($0.receipt.forwardedBy) },
         Field("read_as", "inspect: structured (an e-invoice's XML or schema.org markup, which wins) or text") { .text($0.receipt.readAs) },
+        Field("how_read", "inspect: how the amount was read: structured, arithmetic (net + tax agree), labelled or slip", kind: .code) {
+            .text($0.receipt.amount == nil ? nil : $0.receipt.method)
+        },
+        Field("confidence", "inspect: how sure the reader is of the amount, 0 to 1 (under scan.review_below it waits for review)") {
+            .json($0.receipt.amount == nil ? .null : .number(String($0.receipt.confidence)))
+        },
+        Field("candidates", "inspect: the amounts the document could mean, the one read first") {
+            .list($0.receipt.candidates.map(\.display))
+        },
         .money("text_amount", "inspect: the amount the words said, when structured data overrode them") {
             $0.receipt.textReading?.amount
         },
@@ -307,6 +316,7 @@ let scanNoun = Noun(
         Fake bold (the same glyphs drawn again a hair's breadth away) is read once.
         A receipt a colleague forwarded (Fwd:, WG:, TR: …) is the original sender's, read from the forwarded block's From, date and subject lines; a forward that names no original sender is not a charge.
         But that block is only the forwarder's word: its charge keeps the forwarder's address (forwarded_by, in charge show), and a forwarded credit note or refund, or a forward over config scan.forward_review_above (default 500 in the base currency: config base_currency, else the ledger's; compared at the day's rate, and one with no rate waits too), moves no total: it waits as a review finding that holds the charge. scan adopt records it as a charge, matched as the scan would have; scan ignore drops it.
+        Not sure is an answer: every charge read from a document keeps how it was read (read_as: structured, arithmetic when the labelled total is net plus tax, labelled, slip for a payment slip; statement and manual for the others) and a confidence from the reader's own signals (structured 1, arithmetic 0.95, slip 0.9, labelled 0.8; the XML and the words disagreeing, or two totals under the same label, 0.55 at most; a currency assumed 0.2 less). A charge under config scan.review_below (default 0.5) waits as a review finding with the amounts it could be; scan review lists them, scan review N --accept [AMOUNT CURRENCY] records one (the amount given, read as manual, or the one read first), scan review N --reject -m WHY drops it.
         A document with no sender (scan inspect invoice.pdf) names its own vendor by the billing domain it prints (a shared parent domain only with the vendor named), its date by its invoice-date label, and its currency by a label such as Währung: GBP when it has one.
         An amount's currency is the one written with it, else its line's, the document's or the sender's country's (billing@hetzner.de: EUR); when none says, it is the ledger's currency and the charge and its finding carry currency_assumed (scan inspect says why).
         Card and bank statements are CSV (`,` `;` or tab; UTF-8 or Windows-1252), OFX/QFX (SGML v1 or XML v2) or ISO 20022 CAMT.053 XML, the last two recognised by their content whatever the file is called. A CSV's header is the first line that names a date column and an amount (or debit/credit) column: lines before it (card number, balance, period, as DKB, Sparkasse, ING and comdirect write them) are a preamble, whose IBAN or masked card number is kept as the lines' account and whose period is said by scan inspect. Columns are found by their names in English, German, French, Dutch and Spanish; --map names them when they are not: date, value_date, description, payee, amount, debit, credit, currency, foreign_amount, foreign_currency, account and direction take a column of the header, sign=spend-positive or sign=spend-negative says how a single amount column signs spend (else whichever sign most lines have), dateformat=DD.MM.YYYY how days are written (else YYYY-MM-DD, YYYYMMDD, DD.MM.YY(YY), 12-Dec-2019, and D/M/Y or M/D/Y told apart by the values). An unknown key is a usage error (exit 64), a column the header does not have bad data (exit 65).
@@ -386,6 +396,23 @@ let scanCommands: [Command] = [
         access: .roles(adminOnly),
         examples: ["owatch scan ignore 8 -m 'personal purchase, reimbursed'", "owatch scan ignore 8 11 -m 'test charges'"],
         output: ScanCommand.findingShape.docs, run: ScanCommand.ignore),
+    Command(
+        noun: "scan", verb: "review",
+        summary: "list the charges owatch was not sure of (or held back), or settle one: --accept records it, --reject drops it",
+        arguments: [
+            Argument(name: "ID", optional: true), Argument(name: "AMOUNT", optional: true), Argument(name: "CURRENCY", optional: true),
+        ],
+        options: [
+            Option("accept", "record the charge: at AMOUNT CURRENCY when given, else the amount read"),
+            Option("reject", "drop the charge, saying why with -m"),
+            Option("message", short: "m", value: "WHY", "why it is rejected (required with --reject)"),
+        ],
+        access: .roles(adminOnly),
+        examples: [
+            "owatch scan review", "owatch scan review 7 --accept", "owatch scan review 7 --accept 129.00 EUR",
+            "owatch scan review 8 --reject -m 'not ours'",
+        ],
+        output: ScanReviewCommand.waitingShape.docs + ScanCommand.findingShape.docs, run: ScanReviewCommand.run),
     Command(
         noun: "scan", verb: "inspect",
         summary: "show how owatch reads one email, PDF or statement: what it extracts, or every row of a statement",

@@ -1,0 +1,45 @@
+import FoundationEssentials
+
+/// How sure the reader is of a receipt's amount (issue 32, "not sure is an answer"): from its own
+/// signals, never from what the ledger expects. Under config scan.review_below the charge waits
+/// as a review finding with its candidates instead of changing totals.
+extension Receipt {
+    /// How the amount was read: structured (XML or markup), arithmetic (a labelled total that is
+    /// net + tax), labelled (a labelled total alone), slip (a payment slip's amount).
+    public var method: String { readAs == "structured" ? "structured" : how }
+
+    /// The words' amount when structured data said another: two readings that disagree.
+    var textDisagrees: Money? {
+        guard readAs == "structured", let said = textReading?.amount, let amount, said != amount else { return nil }
+        return said
+    }
+
+    /// 0 to 1: structured 1; a total checked by arithmetic 0.95; a payment slip 0.9; a labelled
+    /// total 0.8; readings that disagree 0.55 at most; a currency assumed 0.2 less.
+    public var confidence: Double {
+        var c: Double
+        switch method {
+        case "structured": c = 1
+        case "arithmetic": c = 0.95
+        case "slip": c = 0.9
+        default: c = 0.8
+        }
+        if textDisagrees != nil || !rivals.isEmpty { c = min(c, 0.55) }
+        if currencyAssumed != nil { c -= 0.2 }
+        return (max(0, c) * 100).rounded() / 100
+    }
+
+    /// The amounts the document could mean, the one read first.
+    public var candidates: [Money] {
+        guard let amount else { return [] }
+        return [amount] + [textDisagrees].compactMap { $0 } + rivals
+    }
+
+    /// Why the reader is not sure, for the review finding.
+    var doubt: String {
+        if let said = textDisagrees, let amount { return "the structured data says \(amount.display), the text \(said.display)" }
+        if let other = rivals.first, let amount { return "two totals disagree (\(amount.display) and \(other.display))" }
+        if currencyAssumed != nil { return "the document names no currency" }
+        return "read as \(method)"
+    }
+}
