@@ -18,9 +18,7 @@ public enum Housekeeping {
             {
                 return []
             }
-            let leads = try (Config.get(session.ledger, "renewals.notify") ?? "30d,7d").split(separator: ",").compactMap {
-                Duration.parse(String($0))
-            }
+            let leads = try ContractTerms.configuredLeads(session.ledger)
             var fired: [JSON] = []
             try session.write {
                 var nextCheck: Date?

@@ -130,14 +130,15 @@ public enum Approvals {
         public var exitCode: Int32 { refused.first?.error.exitCode ?? 0 }
     }
 
-    public enum Decision: Sendable {
+    /// Approve or reject (not `Decision`: that is a renewal's keep/cancel/renegotiate).
+    public enum Ruling: Sendable {
         case approve(note: String?, force: Bool, noGrow: Bool, overBudget: Bool)
         case reject(reason: String)
     }
 
     /// Decides several requests, in order; `each` sees every outcome as it is made (for messages).
     public static func decide(
-        _ session: Session, _ ids: [Int64], _ decision: Decision, each: (Result<RequestOutcome, OWError>) -> Void = { _ in }
+        _ session: Session, _ ids: [Int64], _ decision: Ruling, each: (Result<RequestOutcome, OWError>) -> Void = { _ in }
     ) throws -> Batch {
         if case .reject(let reason) = decision, reason.trimmed(.whitespacesAndNewlines).isEmpty {
             throw OWError.usage("rejecting needs a reason: -m REASON")

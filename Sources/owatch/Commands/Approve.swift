@@ -9,7 +9,7 @@ enum ApproveCommand {
             return try queue(inv)
         }
         let ids = try inv.arguments.map { try Invocation.id($0, of: "request") }
-        let decision: Approvals.Decision =
+        let decision: Approvals.Ruling =
             inv.flag("reject")
             ? .reject(reason: inv.value("message") ?? "")
             : .approve(
