@@ -313,7 +313,8 @@ public enum Scanner {
         let context = ScanContext(
             session: session, index: try VendorIndex(session.db), currency: try Currency.parse(session.ledger.currency),
             limits: limits, progress: progress, snapshot: ReadSnapshot(session.db), journal: journal,
-            stoppedOn: options.dryRun ? Set(dead.map(\.key)) : [])
+            stoppedOn: options.dryRun ? Set(dead.map(\.key)) : [],
+            legacyStatementKeys: try session.db.one("SELECT 1 AS x FROM seen_items WHERE key GLOB 'stmt:-:*:[*]:*' LIMIT 1") != nil)
         defer { context.snapshot.close() }
         var collected: [(ScanSource, [ScanItem])] = []
         for source in targets {
@@ -400,6 +401,9 @@ public enum Scanner {
         let journal: ReadingJournal
         /// A dry run's messages a dead scan stopped on (a real scan remembers them in seen_items first).
         let stoppedOn: Set<String>
+        /// Whether the ledger remembers statement lines by migration 18's rewrite of old keys: only
+        /// then does a line need its second lookup (most ledgers never had one).
+        let legacyStatementKeys: Bool
 
         var reading: MailReading { MailReading(index: index, currency: currency, limits: limits, journal: journal) }
 
@@ -889,7 +893,7 @@ public enum Scanner {
         }.map(\.element)
         for l in inOrder {
             // Known by its identity, from whichever file (or by the key a ledger from before identities kept).
-            if try context.seen(l.key) || StatementIdentity.legacy(of: l.key).map(context.seen) == true {
+            if try context.seen(l.key) || (context.legacyStatementKeys && StatementIdentity.legacy(of: l.key).map(context.seen) == true) {
                 result.alreadySeen += 1
                 result.statementLinesKnown += 1
                 continue

@@ -53,7 +53,7 @@ struct StatementIdentity {
         return "stmt:-:\(parts[2]):*:\(parts[4]):\(parts[5]):\(parts[6])"
     }
 
-    /// Migration 16's rewrite of a key from before identities, or nil when it is not one:
+    /// Migration 18's rewrite of a key from before identities, or nil when it is not one:
     /// a line's `stmt:SOURCE:DAY:DESC:MINOR:N` (the description may hold colons) becomes what
     /// `legacy(of:)` looks for; a bad line's `stmt:SOURCE:bad:REST` becomes `stmt:bad:REST`.
     static func rekeyed(legacy key: String) -> String? {
@@ -67,7 +67,7 @@ struct StatementIdentity {
         return "stmt:-:\(parts[2]):*:\(parts[parts.count - 2]):\(description):\(parts[parts.count - 1])"
     }
 
-    /// Migration 16: every remembered key of a statement line from before identities is
+    /// Migration 18: every remembered key of a statement line from before identities is
     /// rewritten (and the old one dropped). Re-runnable: a key already rewritten is no old key.
     static func migrate(_ db: Database) throws {
         let old = try db.query("SELECT key FROM seen_items WHERE key GLOB 'stmt:[0-9]*'").map { try $0.text("key") }
