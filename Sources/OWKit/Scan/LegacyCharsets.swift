@@ -93,7 +93,11 @@ enum LegacyCharsets {
 
     /// GB18030's four-byte sequences by its ranges: the BMP from the generated runs, the
     /// supplementary planes by arithmetic from pointer 189000 (U+10000).
+    /// Bytes outside lead 0x81…0xFE, digit, 0x81…0xFE, digit are no sequence (nil): the caller's
+    /// lead may be 0x80 or 0xFF, which made the subtraction below trap (found by fuzzing).
     static func gb18030Four(_ b1: UInt8, _ b2: UInt8, _ b3: UInt8, _ b4: UInt8) -> Unicode.Scalar? {
+        guard (0x81...0xFE).contains(b1), (0x30...0x39).contains(b2), (0x81...0xFE).contains(b3), (0x30...0x39).contains(b4)
+        else { return nil }
         let pointer = ((Int(b1 - 0x81) * 10 + Int(b2 - 0x30)) * 126 + Int(b3 - 0x81)) * 10 + Int(b4 - 0x30)
         if (189_000...1_237_575).contains(pointer) { return Unicode.Scalar(UInt32(0x10000 + pointer - 189_000)) }
         guard pointer < 39420 else { return nil }
