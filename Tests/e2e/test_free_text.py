@@ -189,3 +189,36 @@ def test_the_total_is_the_amount_due(office, text, minor, currency):
 ])
 def test_the_invoice_date_over_other_dates(office, text, day):
     assert inspect_text(office, text)["charge_date"] == day
+
+
+# --- 6. The sum of the lines ---------------------------------------------------------------------
+
+LINES = """Invoice INV-2026-118
+Design retainer (November)     1,200.00
+Hosting                          180.00
+Domain renewal                    20.00
+Subtotal                       1,400.00
+Discount (loyalty 10%)           140.00
+Shipping                          15.00
+Total                          1,275.00 USD
+Amount paid (deposit)            400.00 USD
+"""
+
+
+@pytest.mark.parametrize("text, minor, currency", [
+    # items, a discount taken off and shipping add up to the total; the deposit paid is ranked higher but adds up to nothing
+    (LINES, 127500, "USD"),
+    # the lines plus the tax printed under them
+    ("Rechnung\nBeratung 4 Std.  480,00 €\nReisekosten  60,00 €\nMwSt 19 %  102,60 €\nGesamtbetrag  642,60 €\n"
+     "Zahlbetrag (Anzahlung)  100,00 €\n", 64260, "EUR"),
+])
+def test_the_total_that_is_the_sum_of_the_lines(office, text, minor, currency):
+    from test_receipts import inspect
+    got = inspect(office, text.encode("utf-8"), ctype="text/plain; charset=utf-8")
+    assert (got["amount_minor"], got["currency"], got["how_read"]) == (minor, currency, "arithmetic"), got
+
+
+def test_lines_that_add_up_to_nothing_leave_the_label_to_decide(office):
+    from test_receipts import inspect
+    got = inspect(office, LINES.replace("15.00", "16.00").encode("utf-8"), ctype="text/plain; charset=utf-8")
+    assert (got["amount_minor"], got["how_read"]) == (40000, "labelled"), got

@@ -444,7 +444,9 @@ enum ReceiptReader {
             let l = LowerText(utf8: line)
             let kind = hasDigits[i] ? TotalArithmetic.kind(l) : .other
             if kind != .other { arithmetic.note(kind, line: String(decoding: line, as: UTF8.self), currency: defaultCurrency) }
-            guard kind != .net, let (rank, at) = label(l) else { continue }
+            let labelled = kind == .net ? nil : label(l)
+            if kind == .other && labelled == nil && hasDigits[i] { arithmetic.noteItem(l, line: line, currency: defaultCurrency) }
+            guard kind != .net, let (rank, at) = labelled else { continue }
             let before = LowerText(lowered: Array(l.bytes[..<at]))
             if notTotalNeedles.contains(where: { before.contains($0) || l.hasPrefix($0) }) { continue }
             // The amount after the label on its line (offsets hold when lower-casing kept the length).
@@ -463,7 +465,9 @@ enum ReceiptReader {
             let candidate = (rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil)
             if best == nil || rank <= best!.rank { best = candidate }
             seen.append((rank, found.money))
-            if arithmetic.isNetPlusTax(found.money), checked == nil || rank <= checked!.rank { checked = candidate }
+            if arithmetic.isNetPlusTax(found.money) || arithmetic.isSumOfLines(found.money), checked == nil || rank <= checked!.rank {
+                checked = candidate
+            }
         }
         // The candidate equal to net + tax wins over better-ranked labels, except a refund's.
         if let c = checked, let b = best, !totalNeedles[b.rank].contains(Array("refund".utf8)) { best = c }
