@@ -222,3 +222,45 @@ def test_lines_that_add_up_to_nothing_leave_the_label_to_decide(office):
     from test_receipts import inspect
     got = inspect(office, LINES.replace("15.00", "16.00").encode("utf-8"), ctype="text/plain; charset=utf-8")
     assert (got["amount_minor"], got["how_read"]) == (40000, "labelled"), got
+
+
+# --- 7. The currency the tax regime implies ------------------------------------------------------
+
+@pytest.mark.parametrize("text, currency", [
+    ("Rechnung\nMusterfirma GmbH\nUSt-IdNr.: DE 123 456 789\nGesamtbetrag: 119,00\n", "EUR"),
+    ("Rechnung\nUID-Nr.: ATU12345678\nZahlbetrag: 60,00\n", "EUR"),
+    ("Facture\nSIRET 123 456 789 00012\nN° TVA intracommunautaire : FR 12 345678901\nTotal TTC : 60,00\n", "EUR"),
+    ("Factuur\nBTW-nummer: NL123456789B01\nTe betalen bedrag: 121,00\n", "EUR"),
+    ("Fattura\nP.IVA IT12345678901\nTotale documento: 244,00\n", "EUR"),
+    ("Tax Invoice\nABN 51 824 753 556\nGST 10.00\nTotal amount due: 110.00\n", "AUD"),
+    ("Invoice\nGST/HST Registration No. 123456789 RT0001\nTotal: 113.00\n", "CAD"),
+    ("Invoice\nVAT Reg No: GB 123 4567 89\nAmount due: 120.00\n", "GBP"),
+    ("Faktura\nForetaksregisteret, Org.nr 923 609 016 MVA\nÅ betale: 1 250,00\n", "NOK"),
+    ("Faktura\nMomsreg.nr SE556677889901\nAtt betala: 1 000,00\n", "SEK"),
+    ("Faktura\nCVR-nr. DK12345678\nAt betale i alt: 500,00\n", "DKK"),
+    ("Rechnung\nMWST-Nr. CHE-123.456.789 MWST\nTotal: 108,10\n", "CHF"),
+])
+def test_a_currency_implied_by_the_tax_regime(office, text, currency):
+    got = inspect_text(office, text)
+    assert (got["currency"], got["currency_assumed"]) == (currency, False), got
+    assert "implied" in got["currency_note"], got
+    # between a currency written (0.8 for a labelled total) and one assumed (0.6)
+    assert got["confidence"] == 0.7, got
+
+
+@pytest.mark.parametrize("text", [
+    # a tax's name alone says no country (Swiss invoices print MwSt too)
+    "Rechnung\nMwSt 19 %\nGesamtbetrag: 119,00\n",
+    # a German seller's and a Swiss customer's ids imply different currencies
+    "Rechnung\nUSt-IdNr.: DE123456789\nKunde, UID: CHE-123.456.789 MWST\nTotal: 100,00\n",
+    # an IBAN is no VAT id
+    "Invoice\nIBAN DE89 3704 0044 0532 0130 00\nTotal: 100.00\n",
+])
+def test_an_ambiguous_tax_regime_implies_nothing(office, text):
+    got = inspect_text(office, text)
+    assert got["currency_assumed"] is True and got["confidence"] == 0.6, got
+
+
+def test_a_written_currency_wins_over_the_tax_regime(office):
+    got = inspect_text(office, "Invoice\nVAT Reg No: GB123456789\nTotal: €120.00\n")
+    assert (got["currency"], got["currency_assumed"], got["currency_note"], got["confidence"]) == ("EUR", False, None, 0.8), got

@@ -87,7 +87,9 @@ enum ScanCommand {
         ) { .text($0.receipt.date.map(Time.day)) },
         .money("amount", "the amount charged") { $0.receipt.amount },
         Field("currency_assumed", findingShape.field("currency_assumed").doc) { .bool($0.receipt.currencyAssumed != nil) },
-        Field("currency_note", "inspect: why the currency was assumed") { .text($0.receipt.currencyAssumed) },
+        Field("currency_note", "inspect: why the currency was assumed, or implied by the tax regime (a VAT id's country)") {
+            .text($0.receipt.currencyAssumed ?? $0.receipt.currencyImplied)
+        },
         Field("invoice_no", "inspect: the invoice number") { .text($0.receipt.invoiceNo) },
         Field("period", "inspect: the billing period it names") { .text($0.receipt.period?.description) },
         Field("trial_ends", "inspect: a trial's last day", kind: .date) { .text($0.receipt.trialEnds) },
