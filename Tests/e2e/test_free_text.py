@@ -137,15 +137,16 @@ def test_amount_due_labels_of_the_eu_languages(office, text, amount, currency):
     assert (got["amount"], got["currency"]) == (amount, currency), got
 
 
-@pytest.mark.parametrize("text, domain, minor, currency, day", [
+@pytest.mark.parametrize("text, name, domain, minor, currency, day", [
     ("EDF\nwww.edf.fr\nFacture du 05/11/2026\nContrat n° 4004 1234 5678\nÉlectricité - Tarif Bleu\n"
-     "Montant HT 70,10 €\nTVA 14,02 €\nMontant à payer TTC 84,12 €\n", "edf.fr", 8412, "EUR", "2026-11-05"),
+     "Montant HT 70,10 €\nTVA 14,02 €\nMontant à payer TTC 84,12 €\n", "edf.fr", "edf.fr", 8412, "EUR", "2026-11-05"),
     ("DB Vertrieb GmbH\nwww.bahn.de\nRechnung\nRechnungsdatum: 02.11.2026\nBahnCard 50, Abonnement, Laufzeit 12 Monate\n"
-     "Summe netto 205,88 €\nMwSt 7 % 14,41 €\nSumme brutto 220,29 €\n", "bahn.de", 22029, "EUR", "2026-11-02"),
+     "Summe netto 205,88 €\nMwSt 7 % 14,41 €\nSumme brutto 220,29 €\n", "DB Vertrieb GmbH", "bahn.de", 22029, "EUR", "2026-11-02"),
 ])
-def test_unknown_issuers_of_recurring_bills(office, text, domain, minor, currency, day):
+def test_unknown_issuers_of_recurring_bills(office, text, name, domain, minor, currency, day):
     got = inspect_text(office, text)
-    assert got["unknown_vendor"] == f"{domain} ({domain})", got
+    # The name the letterhead states (a line ending in a legal form), else the domain.
+    assert got["unknown_vendor"] == f"{name} ({domain})", got
     assert (got["amount_minor"], got["currency"], got["charge_date"]) == (minor, currency, day), got
 
 
@@ -264,3 +265,60 @@ def test_an_ambiguous_tax_regime_implies_nothing(office, text):
 def test_a_written_currency_wins_over_the_tax_regime(office):
     got = inspect_text(office, "Invoice\nVAT Reg No: GB123456789\nTotal: €120.00\n")
     assert (got["currency"], got["currency_assumed"], got["currency_note"], got["confidence"]) == ("EUR", False, None, 0.8), got
+
+
+# --- 8. The issuer's name on a document on its own ------------------------------------------------
+
+def pdf_of(office, lines, name="doc.pdf"):
+    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+    path = office.home / name
+    c = canvas.Canvas(str(path))
+    c.setFont("Helvetica", 10)
+    for i, line in enumerate(lines):
+        c.drawString(50, 800 - 14 * i, line)
+    c.save()
+    return office.ok("scan", "inspect", path, "--json").json()
+
+
+LETTERHEAD = ["Nordlicht Software GmbH · Hafenstraße 3 · 20457 Hamburg", "www.nordlicht-software.de",
+              "Rechnungsempfänger:", "Acme Handels GmbH", "Musterweg 1, 10115 Berlin",
+              "Rechnung Nr. 2026-0042", "Rechnungsdatum: 02.11.2026", "Abonnement Team, monatlich", "Gesamtbetrag: 119,00 €"]
+
+
+@pytest.mark.parametrize("lines, issuer", [
+    # the letterhead's legal-form line, over the recipient's below it
+    (LETTERHEAD, "Nordlicht Software GmbH (nordlicht-software.de)"),
+    # a seller label, though the customer's block comes first and names a company too
+    (["Bill to:", "Harbour Legal Ltd", "12 Quay Street, Bristol", "Seller: Brightline Analytics Limited", "www.brightline.io",
+      "Invoice INV-204", "Invoice date: 2026-11-02", "Team plan, monthly subscription", "Total due: £120.00"],
+     "Brightline Analytics Limited (brightline.io)"),
+    # the legal-form line beside the VAT id in the footer, below a letterhead with no company name
+    (["Kalendrier", "www.kalendrier.fr", "Facture F-2026-311", "Date de facture : 04/11/2026", "Client :", "Studio Ondine SARL",
+      "8 rue des Lilas, 75011 Paris"] + [f"Abonnement Pro, licence {n}, mensuel  10,00 €" for n in range(1, 9)]
+     + ["Total TTC : 96,00 €", "Kalendrier SAS, capital de 10 000 €", "N° TVA intracommunautaire : FR 40 123456789"],
+     "Kalendrier SAS (kalendrier.fr)"),
+])
+def test_the_issuers_name_on_a_document_on_its_own(office, lines, issuer):
+    got = pdf_of(office, lines)
+    assert got["unknown_vendor"] == issuer, got
+
+
+def test_a_recipients_name_is_never_the_issuer(office):
+    # The only company named at the top is the customer's: the issuer is its domain alone.
+    got = pdf_of(office, ["www.nordlicht-software.de", "Rechnungsempfänger:", "Acme Handels GmbH", "Musterweg 1, 10115 Berlin",
+                          "Rechnung Nr. 2026-0042", "Abonnement Team, monatlich", "Gesamtbetrag: 119,00 €"])
+    assert got["unknown_vendor"] == "nordlicht-software.de (nordlicht-software.de)", got
+
+
+def test_the_unknown_vendor_finding_says_the_issuers_name_and_domain(office):
+    import base64
+    pdf_of(office, LETTERHEAD, name="nordlicht.pdf")
+    # A message with no sender carrying the PDF: the document is read on its own.
+    mbox = office.home / "docs.mbox"
+    mbox.write_bytes(b"From MAILER-DAEMON Tue Nov  3 10:00:00 2026\nSubject: Rechnung 2026-0042\nDate: Tue, 03 Nov 2026 10:00:00 +0000\n"
+                     b"Message-ID: <n1@x>\nMIME-Version: 1.0\nContent-Type: application/pdf; name=r.pdf\nContent-Transfer-Encoding: base64\n\n"
+                     + base64.encodebytes((office.home / "nordlicht.pdf").read_bytes()) + b"\n")
+    office.ok("scan", mbox)
+    found = office.ok("scan", "findings", "--kind", "unknown_vendor", "--json").json()
+    assert [f["vendor"] for f in found] == ["Nordlicht Software GmbH"], found
+    assert "Nordlicht Software GmbH (nordlicht-software.de)" in found[0]["summary"], found
