@@ -322,3 +322,56 @@ def test_the_unknown_vendor_finding_says_the_issuers_name_and_domain(office):
     found = office.ok("scan", "findings", "--kind", "unknown_vendor", "--json").json()
     assert [f["vendor"] for f in found] == ["Nordlicht Software GmbH"], found
     assert "Nordlicht Software GmbH (nordlicht-software.de)" in found[0]["summary"], found
+
+
+# --- 9. App Store and Google Play receipts -------------------------------------------------------
+# As such receipts are laid out: Apple's lists each subscription as its app's name, the plan and
+# "Renews <date>" (with the Apple Account, Order ID and Document number above); Google Play's as
+# "Plan (App name)" with its price per period, under the GPA order number.
+
+APPLE = "Apple <no_reply@email.apple.com>"
+GOOGLE = "Google Play <googleplay-noreply@google.com>"
+
+
+def apple_items(*items):
+    return (["Receipt", "Apple Account: it@acme.example", "Date: 3 Nov 2026", "Order ID: MSD3B7XL1D", "Document: 776034761448",
+             "App Store"] + [line for item in items for line in item])
+
+
+@pytest.mark.parametrize("sender, subject, lines, vendor, unknown, minor, currency", [
+    (APPLE, "Your receipt from Apple.",
+     apple_items(["Bear", "Bear Pro — Monthly", "Renews 3 Dec 2026", "€2.99"]) + ["Subtotal €2.51", "VAT charged at 19%  €0.48",
+                                                                                 "Total €2.99"],
+     None, "Bear (paid through apple.com)", 299, "EUR"),
+    (APPLE, "Your receipt from Apple.", apple_items(["RISE: Sleep Tracker", "RISE Pro (Annual)", "Renews 3 Nov 2027", "$59.99"])
+     + ["Total $59.99"], None, "RISE (paid through apple.com)", 5999, "USD"),
+    # Apple's own service, in the catalog: filed under it
+    (APPLE, "Your receipt from Apple.", apple_items(["iCloud+", "iCloud+ with 200 GB of Storage (Monthly)", "Renews 3 Dec 2026",
+                                                     "$2.99"]) + ["Total $2.99"], "iCloud", None, 299, "USD"),
+    (GOOGLE, "Your Google Play Order Receipt from Nov 3, 2026",
+     ["Thank you.", "You've made a purchase from Google Play.", "Order number: GPA.3312-1234-5678-90123",
+      "Order date: Nov 3, 2026 10:15:22 AM GMT", "Item                                     Price",
+      "Pro Monthly (Tasklane: To-do & Planner)   $4.99/month", "Auto-renewing subscription", "Tax: $0.00", "Total: $4.99/month"],
+     None, "Tasklane (paid through google.com)", 499, "USD"),
+    (GOOGLE, "Your Google Play Order Receipt from Nov 3, 2026",
+     ["Thank you.", "Order number: GPA.3312-1234-5678-90124", "Item                                     Price",
+      "100 GB (Google One)   €1.99/month", "Auto-renewing subscription", "Total: €1.99/month"], "Google One", None, 199, "EUR"),
+])
+def test_an_app_store_receipts_vendor_is_the_app_never_the_store(office, sender, subject, lines, vendor, unknown, minor, currency):
+    got = inspect_mail(office, sender, subject, lines)
+    assert (got["vendor"], got["unknown_vendor"]) == (vendor, unknown), got
+    assert (got["amount_minor"], got["currency"]) == (minor, currency), got
+
+
+def test_an_app_store_receipt_for_several_apps_is_no_one_vendors_charge(office):
+    got = inspect_mail(office, APPLE, "Your receipt from Apple.", apple_items(
+        ["RISE: Sleep Tracker", "RISE Pro (Annual)", "Renews 3 Nov 2027", "$9.99"],
+        ["YNAB", "YNAB Subscription (Monthly)", "Renews 3 Dec 2026", "$14.99"]) + ["Total $24.98"])
+    assert not got["is_charge"] and got["unknown_vendor"] is None and "several apps (RISE, YNAB)" in got["not_a_charge"], got
+
+
+def test_app_store_receipts_become_findings_named_after_the_app(office):
+    found = scan_mail(office, (APPLE, "Your receipt from Apple.", apple_items(["Bear", "Bear Pro — Monthly", "Renews 3 Dec 2026",
+                                                                                 "$2.99"]) + ["Total $2.99"]))
+    assert set(found) == {"Bear"} and "paid through apple.com" in found["Bear"]["summary"], found
+    assert not [c for c in office.ok("charge", "list", "--json").json() if c["vendor"] in ("Apple", "Google Workspace")]

@@ -221,6 +221,9 @@ enum ReceiptReader {
         let viaProcessor = domain.map { VendorIndex.processors.contains($0) } ?? false
         let subject = envelope.subject
         let lowerSubject = LowerText(subject)
+        if let store = AppStoreReceipt.store(ofSender: address, subject: lowerSubject) {
+            return try appStore(store, message, envelope, r, index: index, defaultCurrency: defaultCurrency, budget: budget)
+        }
         if let processor = ProcessorMerchant.processor(ofSender: address), !VendorIndex.sharedDomains.contains(processor),
             candidates.isEmpty || viaProcessor
         {
