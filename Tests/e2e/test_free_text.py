@@ -375,3 +375,43 @@ def test_app_store_receipts_become_findings_named_after_the_app(office):
                                                                                  "$2.99"]) + ["Total $2.99"]))
     assert set(found) == {"Bear"} and "paid through apple.com" in found["Bear"]["summary"], found
     assert not [c for c in office.ok("charge", "list", "--json").json() if c["vendor"] in ("Apple", "Google Workspace")]
+
+
+# --- 10. Statement exports in legacy charsets ----------------------------------------------------
+# Written here in each charset by Python's codecs; owatch decodes them with its own tables.
+
+STATEMENTS = [
+    # (charset Python writes, what owatch is told or guesses from, header, payee, amount)
+    ("shift_jis", ["--map", "date=ご利用日,description=ご利用店名,amount=ご利用金額,charset=shift_jis"], None,
+     "ご利用日,ご利用店名,ご利用金額", "さくらインターネット株式会社", "-1100"),
+    ("gb18030", ["--map", "charset=gb18030"], None, "Date,Description,Amount", "阿里云计算有限公司", "-88.00"),
+    ("euc_kr", ["--map", "charset=euc-kr"], None, "Date,Description,Amount", "네이버클라우드 주식회사", "-33000"),
+    ("cp1251", ["--map", "charset=windows-1251"], None, "Date,Description,Amount", "ООО Яндекс.Облако", "-1500.00"),
+    ("cp1250", ["--map", "charset=cp1250"], None, "Date,Description,Amount", "Seznam.cz, a.s. – Šablony", "-249.00"),
+    ("iso8859_2", ["--map", "charset=iso-8859-2"], None, "Date,Description,Amount", "Wirtualna Polska Żółć sp. z o.o.", "-59.00"),
+    # a byte-order mark says UTF-16 with no map
+    ("utf-16", [], None, "Date,Description,Amount", "Überweisung Café Zürich", "-12.50"),
+    # UTF-16 with no mark: the zero bytes of its ASCII say it
+    ("utf-16-le", [], None, "Date,Description,Amount", "Überweisung Café Zürich", "-12.50"),
+    # no map: not UTF-8, so the locale's legacy charset (Japanese: Shift_JIS)
+    ("shift_jis", [], {"LANG": "ja_JP.UTF-8"}, "Date,Description,Amount", "ヤマト運輸株式会社", "-660"),
+    ("cp1251", [], {"LC_ALL": "ru_RU.CP1251"}, "Date,Description,Amount", "ООО Яндекс.Облако", "-1500.00"),
+]
+
+
+@pytest.mark.parametrize("codec, args, env, header, payee, amount", STATEMENTS)
+def test_statement_exports_in_legacy_charsets(office, codec, args, env, header, payee, amount):
+    path = office.home / f"export-{codec}.csv"
+    path.write_bytes(f'{header}\n2026-11-03,"{payee}",{amount}\n2026-11-04,"{payee}",{amount}\n'.encode(codec))
+    r = office.run("scan", "inspect", path, "--json", *args, env=env)
+    assert r.rc == 0, r
+    rows = r.json()
+    assert [row["description"] for row in rows] == [payee, payee], rows
+    assert float(rows[0]["amount"]) == -float(amount), rows  # spend, shown positive
+
+
+def test_a_charset_owatch_does_not_read_is_a_usage_error(office):
+    path = office.home / "x.csv"
+    path.write_text("Date,Description,Amount\n2026-11-03,Shop,-1.00\n")
+    r = office.run("scan", "inspect", path, "--map", "charset=klingon-8")
+    assert r.rc == 64 and "charset" in r.err, r
