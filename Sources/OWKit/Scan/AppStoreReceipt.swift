@@ -17,10 +17,14 @@ enum AppStoreReceipt {
         let lower = address.lowercased()
         guard let at = lower.lastIndex(of: "@") else { return nil }
         let host = String(lower[lower.index(after: at)...])
-        if host == "email.apple.com" || host == "itunes.com" || (host.hasSuffix("apple.com") && subject.contains(Array("receipt from apple".utf8))) {
+        if host == "email.apple.com" || host == "itunes.com"
+            || (host.hasSuffix("apple.com") && subject.contains(Array("receipt from apple".utf8)))
+        {
             return .apple
         }
-        if lower.hasPrefix("googleplay-noreply@") || (host == "google.com" && subject.contains(Array("google play".utf8))) { return .google }
+        if lower.hasPrefix("googleplay-noreply@") || (host == "google.com" && subject.contains(Array("google play".utf8))) {
+            return .google
+        }
         return nil
     }
 
@@ -45,7 +49,8 @@ enum AppStoreReceipt {
             // ("Bear" over "Bear Pro — Monthly"), or the plan's words before its dash when it stands alone.
             for (i, line) in lines.enumerated() where LowerText(line).hasPrefix(renewNeedles) {
                 // Each line's text before a wide gap (a price in its column), without field lines and sizes.
-                let block = lines[max(0, i - 2)..<i].map { ($0.components(separatedBy: "  ").first ?? $0).trimmed(.whitespaces) }.filter { l in
+                let block = lines[max(0, i - 2)..<i].map { ($0.components(separatedBy: "  ").first ?? $0).trimmed(.whitespaces) }.filter {
+                    l in
                     let lower = l.lowercased()
                     return !l.contains(where: \.isNumber) && !l.contains("@") && !fieldLabels.contains(where: { lower.hasPrefix($0) })
                 }

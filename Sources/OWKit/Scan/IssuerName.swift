@@ -28,7 +28,9 @@ enum IssuerName {
         "UAB", "KK", "K.K.", "Co., Ltd.",
     ]
     /// A block's field that holds the name.
-    static let nameFields = ["name", "firma", "company", "company name", "nom", "raison sociale", "ragione sociale", "razón social", "naam"]
+    static let nameFields = [
+        "name", "firma", "company", "company name", "nom", "raison sociale", "ragione sociale", "razón social", "naam",
+    ]
     static let japaneseForms = ["株式会社", "合同会社", "有限会社"]
 
     /// The issuer's name, or nil when the document states none where it may be trusted.

@@ -475,7 +475,9 @@ enum ReceiptReader {
                     ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: lineCurrency).first : nil)
             // A credit note's total is negative; a zero is a line of nothing (no surcharges).
             guard let found, found.money.minor != 0 else { continue }
-            let candidate = (rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil, !found.ownCurrency && named == nil)
+            let candidate = (
+                rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil, !found.ownCurrency && named == nil
+            )
             if best == nil || rank <= best!.rank { best = candidate }
             seen.append((rank, found.money))
             if arithmetic.isNetPlusTax(found.money) || arithmetic.isSumOfLines(found.money), checked == nil || rank <= checked!.rank {

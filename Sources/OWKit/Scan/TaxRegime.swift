@@ -32,7 +32,10 @@ enum TaxRegime {
         (["mva"], ["org.nr", "org. nr", "orgnr", "org nr", "foretaksregisteret", "norge", "norway"], "NOK"),
         (["moms"], ["cvr", "cvr-nr", "danmark", "denmark"], "DKK"),
         (["moms"], ["momsreg.nr", "momsregistreringsnummer", "organisationsnummer", "sverige", "sweden"], "SEK"),
-        (["mwst", "ust", "umsatzsteuer", "mehrwertsteuer"], ["deutschland", "germany", "österreich", "austria", "ust-idnr", "steuernummer"], "EUR"),
+        (
+            ["mwst", "ust", "umsatzsteuer", "mehrwertsteuer"],
+            ["deutschland", "germany", "österreich", "austria", "ust-idnr", "steuernummer"], "EUR"
+        ),
         (["mwst", "mehrwertsteuer"], ["schweiz", "switzerland", "suisse", "svizzera"], "CHF"),
         (["tva", "ttc"], ["siret", "siren", "rcs", "intracommunautaire", "france"], "EUR"),
         (["btw"], [], "EUR"),
@@ -46,7 +49,8 @@ enum TaxRegime {
         var byID = Set<String>()
         var example = ""
         for (i, line) in lines.enumerated() {
-            let labelled = LowerText(String(line)).contains(any: idLabels) || (i > 0 && LowerText(String(lines[i - 1])).contains(any: idLabels))
+            let labelled =
+                LowerText(String(line)).contains(any: idLabels) || (i > 0 && LowerText(String(lines[i - 1])).contains(any: idLabels))
             guard labelled else { continue }
             for (id, code) in vatIDs(in: line) {
                 byID.insert(code)

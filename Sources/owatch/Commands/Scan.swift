@@ -347,7 +347,8 @@ let scanCommands: [Command] = [
                 "map", value: "KEYS",
                 "statement columns and conventions, KEY=VALUE pairs: date, value_date, description, payee, amount, debit, credit, currency, "
                     + "foreign_amount, foreign_currency, account, direction (=COLUMN, named as its header says), "
-                    + "sign=spend-positive|spend-negative, dateformat=DD.MM.YYYY (DD, MM, YYYY or YY; e.g. MM/DD/YY, YYYYMMDD), charset=NAME"),
+                    + "sign=spend-positive|spend-negative, dateformat=DD.MM.YYYY (DD, MM, YYYY or YY; e.g. MM/DD/YY, YYYYMMDD), charset=NAME"
+            ),
             Option("dry-run", "read and report, but write nothing"),
             Option("wait", "wait for a running scan instead of exiting 75"),
             Option(
