@@ -88,13 +88,7 @@ extension ReceiptReader {
     ) throws -> Receipt {
         var r = r
         let lowerSubject = LowerText(envelope.subject)
-        if let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
-            r.notACharge = hit.1
-            return r
-        }
-        r.date = envelope.sentAt
-        let text = head(of: message.readableText)
-        try budget.checkTime()
+        guard let text = try textUnlessDismissed(&r, message, envelope, subject: lowerSubject, budget: budget) else { return r }
         let apps = AppStoreReceipt.apps(in: text, store: store)
         guard apps.count == 1, let app = apps.first else {
             r.notACharge =
@@ -114,5 +108,20 @@ extension ReceiptReader {
         return try unknownSubscription(
             message, envelope, r, named: (app, ProcessorMerchant.findingDomain(app)), host: store.rawValue, subject: lowerSubject,
             defaultCurrency: defaultCurrency, budget: budget)
+    }
+
+    /// The text of mail billed on another's behalf, dated as sent; nil, with `r` marked, when its
+    /// subject says it is no charge (a failed payment, a trial, marketing).
+    static func textUnlessDismissed(
+        _ r: inout Receipt, _ message: MailMessage, _ envelope: Envelope, subject: LowerText, budget: MessageBudget
+    ) throws -> String? {
+        if let hit = notChargeNeedles.first(where: { subject.contains($0.0) }) {
+            r.notACharge = hit.1
+            return nil
+        }
+        r.date = envelope.sentAt
+        let text = head(of: message.readableText)
+        try budget.checkTime()
+        return text
     }
 }
