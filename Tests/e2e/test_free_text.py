@@ -303,6 +303,12 @@ def test_the_issuers_name_on_a_document_on_its_own(office, lines, issuer):
     assert got["unknown_vendor"] == issuer, got
 
 
+def test_a_processors_footer_is_not_the_issuer(office):
+    got = pdf_of(office, ["Receipt from Quillform", "www.quillform.io", "Powered by Stripe, Inc.", "Receipt #2211-0042",
+                          "Team plan, monthly subscription", "Amount paid: $19.00"])
+    assert got["unknown_vendor"] == "quillform.io (quillform.io)", got
+
+
 def test_a_recipients_name_is_never_the_issuer(office):
     # The only company named at the top is the customer's: the issuer is its domain alone.
     got = pdf_of(office, ["www.nordlicht-software.de", "Rechnungsempfänger:", "Acme Handels GmbH", "Musterweg 1, 10115 Berlin",

@@ -130,7 +130,9 @@ enum IssuerName {
         let name = raw.trimmed(ScalarSet(charactersIn: " \t\"'“”«»,;"))
         let words = name.split(separator: " ")
         guard (2...80).contains(name.count), words.count <= 8, name.contains(where: \.isLetter), !name.includes("@"),
-            !name.includes("://"), !name.hasPrefix("www."), name.first.map({ !$0.isNumber }) ?? false
+            !name.includes("://"), !name.hasPrefix("www."), name.first.map({ !$0.isNumber }) ?? false,
+            // "Powered by Stripe, Inc.": a processor's footer names the processor, not the issuer.
+            words.allSatisfy({ !ProcessorMerchant.brands.contains($0.lowercased().trimmed(ScalarSet(charactersIn: ",."))) })
         else { return nil }
         return name
     }
