@@ -137,15 +137,16 @@ def test_amount_due_labels_of_the_eu_languages(office, text, amount, currency):
     assert (got["amount"], got["currency"]) == (amount, currency), got
 
 
-@pytest.mark.parametrize("text, domain, minor, currency, day", [
+@pytest.mark.parametrize("text, name, domain, minor, currency, day", [
     ("EDF\nwww.edf.fr\nFacture du 05/11/2026\nContrat n° 4004 1234 5678\nÉlectricité - Tarif Bleu\n"
-     "Montant HT 70,10 €\nTVA 14,02 €\nMontant à payer TTC 84,12 €\n", "edf.fr", 8412, "EUR", "2026-11-05"),
+     "Montant HT 70,10 €\nTVA 14,02 €\nMontant à payer TTC 84,12 €\n", "edf.fr", "edf.fr", 8412, "EUR", "2026-11-05"),
     ("DB Vertrieb GmbH\nwww.bahn.de\nRechnung\nRechnungsdatum: 02.11.2026\nBahnCard 50, Abonnement, Laufzeit 12 Monate\n"
-     "Summe netto 205,88 €\nMwSt 7 % 14,41 €\nSumme brutto 220,29 €\n", "bahn.de", 22029, "EUR", "2026-11-02"),
+     "Summe netto 205,88 €\nMwSt 7 % 14,41 €\nSumme brutto 220,29 €\n", "DB Vertrieb GmbH", "bahn.de", 22029, "EUR", "2026-11-02"),
 ])
-def test_unknown_issuers_of_recurring_bills(office, text, domain, minor, currency, day):
+def test_unknown_issuers_of_recurring_bills(office, text, name, domain, minor, currency, day):
     got = inspect_text(office, text)
-    assert got["unknown_vendor"] == f"{domain} ({domain})", got
+    # The name the letterhead states (a line ending in a legal form), else the domain.
+    assert got["unknown_vendor"] == f"{name} ({domain})", got
     assert (got["amount_minor"], got["currency"], got["charge_date"]) == (minor, currency, day), got
 
 
@@ -189,3 +190,234 @@ def test_the_total_is_the_amount_due(office, text, minor, currency):
 ])
 def test_the_invoice_date_over_other_dates(office, text, day):
     assert inspect_text(office, text)["charge_date"] == day
+
+
+# --- 6. The sum of the lines ---------------------------------------------------------------------
+
+LINES = """Invoice INV-2026-118
+Design retainer (November)     1,200.00
+Hosting                          180.00
+Domain renewal                    20.00
+Subtotal                       1,400.00
+Discount (loyalty 10%)           140.00
+Shipping                          15.00
+Total                          1,275.00 USD
+Amount paid (deposit)            400.00 USD
+"""
+
+
+@pytest.mark.parametrize("text, minor, currency", [
+    # items, a discount taken off and shipping add up to the total; the deposit paid is ranked higher but adds up to nothing
+    (LINES, 127500, "USD"),
+    # the lines plus the tax printed under them
+    ("Rechnung\nBeratung 4 Std.  480,00 €\nReisekosten  60,00 €\nMwSt 19 %  102,60 €\nGesamtbetrag  642,60 €\n"
+     "Zahlbetrag (Anzahlung)  100,00 €\n", 64260, "EUR"),
+])
+def test_the_total_that_is_the_sum_of_the_lines(office, text, minor, currency):
+    from test_receipts import inspect
+    got = inspect(office, text.encode("utf-8"), ctype="text/plain; charset=utf-8")
+    assert (got["amount_minor"], got["currency"], got["how_read"]) == (minor, currency, "arithmetic"), got
+
+
+def test_lines_that_add_up_to_nothing_leave_the_label_to_decide(office):
+    from test_receipts import inspect
+    got = inspect(office, LINES.replace("15.00", "16.00").encode("utf-8"), ctype="text/plain; charset=utf-8")
+    assert (got["amount_minor"], got["how_read"]) == (40000, "labelled"), got
+
+
+# --- 7. The currency the tax regime implies ------------------------------------------------------
+
+@pytest.mark.parametrize("text, currency", [
+    ("Rechnung\nMusterfirma GmbH\nUSt-IdNr.: DE 123 456 789\nGesamtbetrag: 119,00\n", "EUR"),
+    ("Rechnung\nUID-Nr.: ATU12345678\nZahlbetrag: 60,00\n", "EUR"),
+    ("Facture\nSIRET 123 456 789 00012\nN° TVA intracommunautaire : FR 12 345678901\nTotal TTC : 60,00\n", "EUR"),
+    ("Factuur\nBTW-nummer: NL123456789B01\nTe betalen bedrag: 121,00\n", "EUR"),
+    ("Fattura\nP.IVA IT12345678901\nTotale documento: 244,00\n", "EUR"),
+    ("Tax Invoice\nABN 51 824 753 556\nGST 10.00\nTotal amount due: 110.00\n", "AUD"),
+    ("Invoice\nGST/HST Registration No. 123456789 RT0001\nTotal: 113.00\n", "CAD"),
+    ("Invoice\nVAT Reg No: GB 123 4567 89\nAmount due: 120.00\n", "GBP"),
+    ("Faktura\nForetaksregisteret, Org.nr 923 609 016 MVA\nÅ betale: 1 250,00\n", "NOK"),
+    ("Faktura\nMomsreg.nr SE556677889901\nAtt betala: 1 000,00\n", "SEK"),
+    ("Faktura\nCVR-nr. DK12345678\nAt betale i alt: 500,00\n", "DKK"),
+    ("Rechnung\nMWST-Nr. CHE-123.456.789 MWST\nTotal: 108,10\n", "CHF"),
+])
+def test_a_currency_implied_by_the_tax_regime(office, text, currency):
+    got = inspect_text(office, text)
+    assert (got["currency"], got["currency_assumed"]) == (currency, False), got
+    assert "implied" in got["currency_note"], got
+    # between a currency written (0.8 for a labelled total) and one assumed (0.6)
+    assert got["confidence"] == 0.7, got
+
+
+@pytest.mark.parametrize("text", [
+    # a tax's name alone says no country (Swiss invoices print MwSt too)
+    "Rechnung\nMwSt 19 %\nGesamtbetrag: 119,00\n",
+    # a German seller's and a Swiss customer's ids imply different currencies
+    "Rechnung\nUSt-IdNr.: DE123456789\nKunde, UID: CHE-123.456.789 MWST\nTotal: 100,00\n",
+    # an IBAN is no VAT id
+    "Invoice\nIBAN DE89 3704 0044 0532 0130 00\nTotal: 100.00\n",
+])
+def test_an_ambiguous_tax_regime_implies_nothing(office, text):
+    got = inspect_text(office, text)
+    assert got["currency_assumed"] is True and got["confidence"] == 0.6, got
+
+
+def test_a_written_currency_wins_over_the_tax_regime(office):
+    got = inspect_text(office, "Invoice\nVAT Reg No: GB123456789\nTotal: €120.00\n")
+    assert (got["currency"], got["currency_assumed"], got["currency_note"], got["confidence"]) == ("EUR", False, None, 0.8), got
+
+
+# --- 8. The issuer's name on a document on its own ------------------------------------------------
+
+def pdf_of(office, lines, name="doc.pdf"):
+    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+    path = office.home / name
+    c = canvas.Canvas(str(path))
+    c.setFont("Helvetica", 10)
+    for i, line in enumerate(lines):
+        c.drawString(50, 800 - 14 * i, line)
+    c.save()
+    return office.ok("scan", "inspect", path, "--json").json()
+
+
+LETTERHEAD = ["Nordlicht Software GmbH · Hafenstraße 3 · 20457 Hamburg", "www.nordlicht-software.de",
+              "Rechnungsempfänger:", "Acme Handels GmbH", "Musterweg 1, 10115 Berlin",
+              "Rechnung Nr. 2026-0042", "Rechnungsdatum: 02.11.2026", "Abonnement Team, monatlich", "Gesamtbetrag: 119,00 €"]
+
+
+@pytest.mark.parametrize("lines, issuer", [
+    # the letterhead's legal-form line, over the recipient's below it
+    (LETTERHEAD, "Nordlicht Software GmbH (nordlicht-software.de)"),
+    # a seller label, though the customer's block comes first and names a company too
+    (["Bill to:", "Harbour Legal Ltd", "12 Quay Street, Bristol", "Seller: Brightline Analytics Limited", "www.brightline.io",
+      "Invoice INV-204", "Invoice date: 2026-11-02", "Team plan, monthly subscription", "Total due: £120.00"],
+     "Brightline Analytics Limited (brightline.io)"),
+    # the legal-form line beside the VAT id in the footer, below a letterhead with no company name
+    (["Kalendrier", "www.kalendrier.fr", "Facture F-2026-311", "Date de facture : 04/11/2026", "Client :", "Studio Ondine SARL",
+      "8 rue des Lilas, 75011 Paris"] + [f"Abonnement Pro, licence {n}, mensuel  10,00 €" for n in range(1, 9)]
+     + ["Total TTC : 96,00 €", "Kalendrier SAS, capital de 10 000 €", "N° TVA intracommunautaire : FR 40 123456789"],
+     "Kalendrier SAS (kalendrier.fr)"),
+])
+def test_the_issuers_name_on_a_document_on_its_own(office, lines, issuer):
+    got = pdf_of(office, lines)
+    assert got["unknown_vendor"] == issuer, got
+
+
+def test_a_processors_footer_is_not_the_issuer(office):
+    got = pdf_of(office, ["Receipt from Quillform", "www.quillform.io", "Powered by Stripe, Inc.", "Receipt #2211-0042",
+                          "Team plan, monthly subscription", "Amount paid: $19.00"])
+    assert got["unknown_vendor"] == "quillform.io (quillform.io)", got
+
+
+def test_a_recipients_name_is_never_the_issuer(office):
+    # The only company named at the top is the customer's: the issuer is its domain alone.
+    got = pdf_of(office, ["www.nordlicht-software.de", "Rechnungsempfänger:", "Acme Handels GmbH", "Musterweg 1, 10115 Berlin",
+                          "Rechnung Nr. 2026-0042", "Abonnement Team, monatlich", "Gesamtbetrag: 119,00 €"])
+    assert got["unknown_vendor"] == "nordlicht-software.de (nordlicht-software.de)", got
+
+
+def test_the_unknown_vendor_finding_says_the_issuers_name_and_domain(office):
+    import base64
+    pdf_of(office, LETTERHEAD, name="nordlicht.pdf")
+    # A message with no sender carrying the PDF: the document is read on its own.
+    mbox = office.home / "docs.mbox"
+    mbox.write_bytes(b"From MAILER-DAEMON Tue Nov  3 10:00:00 2026\nSubject: Rechnung 2026-0042\nDate: Tue, 03 Nov 2026 10:00:00 +0000\n"
+                     b"Message-ID: <n1@x>\nMIME-Version: 1.0\nContent-Type: application/pdf; name=r.pdf\nContent-Transfer-Encoding: base64\n\n"
+                     + base64.encodebytes((office.home / "nordlicht.pdf").read_bytes()) + b"\n")
+    office.ok("scan", mbox)
+    found = office.ok("scan", "findings", "--kind", "unknown_vendor", "--json").json()
+    assert [f["vendor"] for f in found] == ["Nordlicht Software GmbH"], found
+    assert "Nordlicht Software GmbH (nordlicht-software.de)" in found[0]["summary"], found
+
+
+# --- 9. App Store and Google Play receipts -------------------------------------------------------
+# As such receipts are laid out: Apple's lists each subscription as its app's name, the plan and
+# "Renews <date>" (with the Apple Account, Order ID and Document number above); Google Play's as
+# "Plan (App name)" with its price per period, under the GPA order number.
+
+APPLE = "Apple <no_reply@email.apple.com>"
+GOOGLE = "Google Play <googleplay-noreply@google.com>"
+
+
+def apple_items(*items):
+    return (["Receipt", "Apple Account: it@acme.example", "Date: 3 Nov 2026", "Order ID: MSD3B7XL1D", "Document: 776034761448",
+             "App Store"] + [line for item in items for line in item])
+
+
+@pytest.mark.parametrize("sender, subject, lines, vendor, unknown, minor, currency", [
+    (APPLE, "Your receipt from Apple.",
+     apple_items(["Bear", "Bear Pro — Monthly", "Renews 3 Dec 2026", "€2.99"]) + ["Subtotal €2.51", "VAT charged at 19%  €0.48",
+                                                                                 "Total €2.99"],
+     None, "Bear (paid through apple.com)", 299, "EUR"),
+    (APPLE, "Your receipt from Apple.", apple_items(["RISE: Sleep Tracker", "RISE Pro (Annual)", "Renews 3 Nov 2027", "$59.99"])
+     + ["Total $59.99"], None, "RISE (paid through apple.com)", 5999, "USD"),
+    # Apple's own service, in the catalog: filed under it
+    (APPLE, "Your receipt from Apple.", apple_items(["iCloud+", "iCloud+ with 200 GB of Storage (Monthly)", "Renews 3 Dec 2026",
+                                                     "$2.99"]) + ["Total $2.99"], "iCloud", None, 299, "USD"),
+    (GOOGLE, "Your Google Play Order Receipt from Nov 3, 2026",
+     ["Thank you.", "You've made a purchase from Google Play.", "Order number: GPA.3312-1234-5678-90123",
+      "Order date: Nov 3, 2026 10:15:22 AM GMT", "Item                                     Price",
+      "Pro Monthly (Tasklane: To-do & Planner)   $4.99/month", "Auto-renewing subscription", "Tax: $0.00", "Total: $4.99/month"],
+     None, "Tasklane (paid through google.com)", 499, "USD"),
+    (GOOGLE, "Your Google Play Order Receipt from Nov 3, 2026",
+     ["Thank you.", "Order number: GPA.3312-1234-5678-90124", "Item                                     Price",
+      "100 GB (Google One)   €1.99/month", "Auto-renewing subscription", "Total: €1.99/month"], "Google One", None, 199, "EUR"),
+])
+def test_an_app_store_receipts_vendor_is_the_app_never_the_store(office, sender, subject, lines, vendor, unknown, minor, currency):
+    got = inspect_mail(office, sender, subject, lines)
+    assert (got["vendor"], got["unknown_vendor"]) == (vendor, unknown), got
+    assert (got["amount_minor"], got["currency"]) == (minor, currency), got
+
+
+def test_an_app_store_receipt_for_several_apps_is_no_one_vendors_charge(office):
+    got = inspect_mail(office, APPLE, "Your receipt from Apple.", apple_items(
+        ["RISE: Sleep Tracker", "RISE Pro (Annual)", "Renews 3 Nov 2027", "$9.99"],
+        ["YNAB", "YNAB Subscription (Monthly)", "Renews 3 Dec 2026", "$14.99"]) + ["Total $24.98"])
+    assert not got["is_charge"] and got["unknown_vendor"] is None and "several apps (RISE, YNAB)" in got["not_a_charge"], got
+
+
+def test_app_store_receipts_become_findings_named_after_the_app(office):
+    found = scan_mail(office, (APPLE, "Your receipt from Apple.", apple_items(["Bear", "Bear Pro — Monthly", "Renews 3 Dec 2026",
+                                                                                 "$2.99"]) + ["Total $2.99"]))
+    assert set(found) == {"Bear"} and "paid through apple.com" in found["Bear"]["summary"], found
+    assert not [c for c in office.ok("charge", "list", "--json").json() if c["vendor"] in ("Apple", "Google Workspace")]
+
+
+# --- 10. Statement exports in legacy charsets ----------------------------------------------------
+# Written here in each charset by Python's codecs; owatch decodes them with its own tables.
+
+STATEMENTS = [
+    # (charset Python writes, what owatch is told or guesses from, header, payee, amount)
+    ("shift_jis", ["--map", "date=ご利用日,description=ご利用店名,amount=ご利用金額,charset=shift_jis"], None,
+     "ご利用日,ご利用店名,ご利用金額", "さくらインターネット株式会社", "-1100"),
+    ("gb18030", ["--map", "charset=gb18030"], None, "Date,Description,Amount", "阿里云计算有限公司", "-88.00"),
+    ("euc_kr", ["--map", "charset=euc-kr"], None, "Date,Description,Amount", "네이버클라우드 주식회사", "-33000"),
+    ("cp1251", ["--map", "charset=windows-1251"], None, "Date,Description,Amount", "ООО Яндекс.Облако", "-1500.00"),
+    ("cp1250", ["--map", "charset=cp1250"], None, "Date,Description,Amount", "Seznam.cz, a.s. – Šablony", "-249.00"),
+    ("iso8859_2", ["--map", "charset=iso-8859-2"], None, "Date,Description,Amount", "Wirtualna Polska Żółć sp. z o.o.", "-59.00"),
+    # a byte-order mark says UTF-16 with no map
+    ("utf-16", [], None, "Date,Description,Amount", "Überweisung Café Zürich", "-12.50"),
+    # UTF-16 with no mark: the zero bytes of its ASCII say it
+    ("utf-16-le", [], None, "Date,Description,Amount", "Überweisung Café Zürich", "-12.50"),
+    # no map: not UTF-8, so the locale's legacy charset (Japanese: Shift_JIS)
+    ("shift_jis", [], {"LANG": "ja_JP.UTF-8"}, "Date,Description,Amount", "ヤマト運輸株式会社", "-660"),
+    ("cp1251", [], {"LC_ALL": "ru_RU.CP1251"}, "Date,Description,Amount", "ООО Яндекс.Облако", "-1500.00"),
+]
+
+
+@pytest.mark.parametrize("codec, args, env, header, payee, amount", STATEMENTS)
+def test_statement_exports_in_legacy_charsets(office, codec, args, env, header, payee, amount):
+    path = office.home / f"export-{codec}.csv"
+    path.write_bytes(f'{header}\n2026-11-03,"{payee}",{amount}\n2026-11-04,"{payee}",{amount}\n'.encode(codec))
+    r = office.run("scan", "inspect", path, "--json", *args, env=env)
+    assert r.rc == 0, r
+    rows = r.json()
+    assert [row["description"] for row in rows] == [payee, payee], rows
+    assert float(rows[0]["amount"]) == -float(amount), rows  # spend, shown positive
+
+
+def test_a_charset_owatch_does_not_read_is_a_usage_error(office):
+    path = office.home / "x.csv"
+    path.write_text("Date,Description,Amount\n2026-11-03,Shop,-1.00\n")
+    r = office.run("scan", "inspect", path, "--map", "charset=klingon-8")
+    assert r.rc == 64 and "charset" in r.err, r

@@ -287,6 +287,7 @@ enum Catalog {
         Veeam | veeam.com | | storage
         WeTransfer | wetransfer.com | | storage
         iCloud | icloud.com | icloud+ | storage
+        Google One | one.google.com | | storage
         Keeper Security | keepersecurity.com | | security
         Dashlane | dashlane.com | | security
         NordPass | nordpass.com | | security

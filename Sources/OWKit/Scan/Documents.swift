@@ -24,14 +24,22 @@ extension ReceiptReader {
         if lower.contains(any: oneOffNeedles) {
             r.notACharge =
                 "the document names no known vendor, and this is a one-off purchase (an order, a delivery, a ride or travel), not a subscription"
-        } else if let domain = DocumentHosts.issuer(hosts, in: text),
-            LowerText(text).contains(any: subscriptionNeedles) || lowerSubject.contains(any: subscriptionNeedles)
+        } else if LowerText(text).contains(any: subscriptionNeedles) || lowerSubject.contains(any: subscriptionNeedles),
+            let issuer = unknownIssuer(text, hosts: hosts)
         {
-            r.unknownSender = (domain, domain)
+            r.unknownSender = issuer
         } else {
             r.notACharge = "the document names no known vendor, and nothing says subscription (a plan, a period, seats, a renewal)"
         }
         return r
+    }
+
+    /// An issuer the catalog does not know: its registrable domain, named by the name the document
+    /// states (`IssuerName`) when it states one. A name without a domain is not enough: e-invoices
+    /// for goods name their seller too, and a domain is what an office's own sites would be told by.
+    static func unknownIssuer(_ text: String, hosts: [String]) -> (name: String, domain: String)? {
+        guard let domain = DocumentHosts.issuer(hosts, in: text) else { return nil }
+        return (IssuerName.of(text) ?? domain, domain)
     }
 
     /// The catalog vendor whose billing domain the document prints (its letterhead, a web or mail

@@ -110,13 +110,7 @@ extension ReceiptReader {
         var r = r
         let subject = envelope.subject
         let lowerSubject = LowerText(subject)
-        if let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
-            r.notACharge = hit.1
-            return r
-        }
-        r.date = envelope.sentAt
-        let text = head(of: message.readableText)
-        try budget.checkTime()
+        guard let text = try textUnlessDismissed(&r, message, envelope, subject: lowerSubject, budget: budget) else { return r }
         let top = subject + "\n" + String(text.prefix(4000))
         let merchant = ProcessorMerchant.named(displayName: envelope.displayName, subject: subject, body: String(text.prefix(8000)))
         if let merchant {

@@ -94,6 +94,8 @@ public struct Receipt: Sendable {
     /// Set when nothing in the document (nor its sender's country) said the currency: why the
     /// amount's currency is the ledger's.
     public var currencyAssumed: String?
+    /// Set when no symbol or code said the currency and the tax regime implied it (a VAT id's country): why.
+    public var currencyImplied: String?
     /// Why the message is not a charge; nil when it is one.
     public var notACharge: String?
     /// Read from a forwarded block: the address that forwarded the message. Its charge is
@@ -219,6 +221,9 @@ enum ReceiptReader {
         let viaProcessor = domain.map { VendorIndex.processors.contains($0) } ?? false
         let subject = envelope.subject
         let lowerSubject = LowerText(subject)
+        if let store = AppStoreReceipt.store(ofSender: address, subject: lowerSubject) {
+            return try appStore(store, message, envelope, r, index: index, defaultCurrency: defaultCurrency, budget: budget)
+        }
         if let processor = ProcessorMerchant.processor(ofSender: address), !VendorIndex.sharedDomains.contains(processor),
             candidates.isEmpty || viaProcessor
         {
@@ -294,6 +299,7 @@ enum ReceiptReader {
         let found = total(in: text, sender: sender, defaultCurrency: defaultCurrency)
         r.amount = found?.money
         r.currencyAssumed = found?.currencyAssumed
+        r.currencyImplied = found?.currencyImplied
         r.how = found?.how ?? r.how
         r.rivals = found?.rivals ?? []
         if r.amount == nil { r.notACharge = "no labelled total" }
@@ -379,6 +385,7 @@ enum ReceiptReader {
         r.unknownSender = named
         r.amount = found.money
         r.currencyAssumed = found.currencyAssumed
+        r.currencyImplied = found.currencyImplied
         r.how = found.how
         r.rivals = found.rivals
         r.date = envelope.sentAt
@@ -405,19 +412,25 @@ enum ReceiptReader {
         let currencyAssumed: String?
         var how = "labelled"
         var rivals: [Money] = []
+        /// Why the currency is the one the tax regime implies, when nothing named one.
+        var currencyImplied: String?
     }
 
     /// The best-labelled amount: the highest-ranked label wins; among equals, the last one
     /// (totals come after line items). The amount sits after the label on its line or on the next.
     /// An amount with no currency of its own takes its line's, else the document's, else the
-    /// sender's country's (`sender` is the sender's host), else the ledger's — then said to be assumed.
+    /// sender's country's (`sender` is the sender's host), else the tax regime's (`TaxRegime`), else the ledger's — then
+    /// said to be assumed.
     static func total(in text: String, sender: String? = nil, defaultCurrency ledgerCurrency: Currency) -> Total? {
         if let slip = PaymentSlip.amount(in: text) { return Total(money: slip, currencyAssumed: nil, how: "slip") }
         // The head folded once for both searches (this runs on every receipt).
         let head = Array(String(text.prefix(20_000)).utf8)
         let folded = LowerText(asciiFolding: head[...])
-        let documentCurrency =
+        var documentCurrency =
             declaredCurrency(head, folded: folded) ?? namedCurrency(folded: folded) ?? sender.flatMap(CountryCurrency.of)
+        // Only when no symbol or code says otherwise: the currency the tax regime implies.
+        let implied = documentCurrency == nil && currenciesNamed(folded: folded).isEmpty ? TaxRegime.currency(in: text) : nil
+        documentCurrency = documentCurrency ?? implied?.currency
         let defaultCurrency = documentCurrency ?? ledgerCurrency
         // Lines trimmed of blanks, as bytes; only lines holding a label are decoded and parsed.
         var lines: [ArraySlice<UInt8>] = []
@@ -432,9 +445,9 @@ enum ReceiptReader {
             for (rank, needle) in totalNeedles.enumerated() { if let at = l.find(needle) { return (rank, at) } }
             return nil
         }
-        var best: (rank: Int, money: Money, assumed: Bool)?
+        var best: (rank: Int, money: Money, assumed: Bool, bare: Bool)?
         var seen: [(rank: Int, money: Money)] = []
-        var checked: (rank: Int, money: Money, assumed: Bool)?
+        var checked: (rank: Int, money: Money, assumed: Bool, bare: Bool)?
         var arithmetic = TotalArithmetic()
         // An amount is digits on the label's line or the next: lines of prose around them (most
         // of a receipt) are not searched for the ~90 labels at all.
@@ -444,7 +457,9 @@ enum ReceiptReader {
             let l = LowerText(utf8: line)
             let kind = hasDigits[i] ? TotalArithmetic.kind(l) : .other
             if kind != .other { arithmetic.note(kind, line: String(decoding: line, as: UTF8.self), currency: defaultCurrency) }
-            guard kind != .net, let (rank, at) = label(l) else { continue }
+            let labelled = kind == .net ? nil : label(l)
+            if kind == .other && labelled == nil && hasDigits[i] { arithmetic.noteItem(l, line: line, currency: defaultCurrency) }
+            guard kind != .net, let (rank, at) = labelled else { continue }
             let before = LowerText(lowered: Array(l.bytes[..<at]))
             if notTotalNeedles.contains(where: { before.contains($0) || l.hasPrefix($0) }) { continue }
             // The amount after the label on its line (offsets hold when lower-casing kept the length).
@@ -460,10 +475,14 @@ enum ReceiptReader {
                     ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: lineCurrency).first : nil)
             // A credit note's total is negative; a zero is a line of nothing (no surcharges).
             guard let found, found.money.minor != 0 else { continue }
-            let candidate = (rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil)
+            let candidate = (
+                rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil, !found.ownCurrency && named == nil
+            )
             if best == nil || rank <= best!.rank { best = candidate }
             seen.append((rank, found.money))
-            if arithmetic.isNetPlusTax(found.money), checked == nil || rank <= checked!.rank { checked = candidate }
+            if arithmetic.isNetPlusTax(found.money) || arithmetic.isSumOfLines(found.money), checked == nil || rank <= checked!.rank {
+                checked = candidate
+            }
         }
         // The candidate equal to net + tax wins over better-ranked labels, except a refund's.
         if let c = checked, let b = best, !totalNeedles[b.rank].contains(Array("refund".utf8)) { best = c }
@@ -477,7 +496,8 @@ enum ReceiptReader {
             money: best.money,
             currencyAssumed: best.assumed
                 ? "no currency in the document or its sender's address; the ledger's (\(ledgerCurrency.code)) was assumed" : nil,
-            how: checked.map { $0.money == best.money } == true ? "arithmetic" : "labelled", rivals: rivals)
+            how: checked.map { $0.money == best.money } == true ? "arithmetic" : "labelled", rivals: rivals,
+            currencyImplied: best.bare ? implied?.why : nil)
     }
 
     /// The standard library's expressions, scalar by scalar with ICU's simple word boundaries, as
@@ -543,6 +563,13 @@ enum ReceiptReader {
     static func namedCurrency(_ text: String) -> Currency? { namedCurrency(folded: LowerText(asciiFolding: Array(text.utf8)[...])) }
 
     static func namedCurrency(folded l: LowerText) -> Currency? {
+        let found = currenciesNamed(folded: l)
+        guard found.count == 1, let code = found.first else { return nil }
+        return try? Currency.parse(code)
+    }
+
+    /// The codes of the currencies `l` names by symbol or code.
+    static func currenciesNamed(folded l: LowerText) -> Set<String> {
         var found = Set<String>()
         for (mark, code) in currencyMarkNeedles where l.find(mark) != nil { found.insert(code) }
         // Codes are words of their own: every three-letter word is looked up, in one pass.
@@ -563,8 +590,7 @@ enum ReceiptReader {
         }
         // "$" comes with every "US$"; a US$ document is still one currency.
         if found.count == 2, found.contains("USD"), l.find(Array("us$".utf8)) != nil { found = ["USD"] }
-        guard found.count == 1, let code = found.first else { return nil }
-        return try? Currency.parse(code)
+        return found
     }
 
     /// Every amount written in `text`, in order, and whether it wrote its own currency.

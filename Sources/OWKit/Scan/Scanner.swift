@@ -108,9 +108,10 @@ public enum Scanner {
         return StatementXML.kind(String(decoding: head, as: UTF8.self)) != nil
     }
 
-    /// A statement's text: UTF-8, or Windows-1252 as spreadsheets and banks write it.
-    static func statementText(_ bytes: [UInt8], name: String) throws -> String {
-        try CSV.text(bytes, file: name).text
+    /// A statement's text, in the charset its bytes, its `--map charset=` or the locale say (`StatementCharset`).
+    static func statementText(_ bytes: [UInt8], name: String, map: String?) throws -> String {
+        try StatementCharset.text(bytes, name: name, charset: StatementMap(map).charset, environment: ProcessInfo.processInfo.environment)
+            .text
     }
 
     /// Every row of one statement file as the scan reads it, with the vendor each pays (for
@@ -127,7 +128,8 @@ public enum Scanner {
         case .bytes(let b): bytes = b
         }
         let file = try StatementReader.rows(
-            statementText(bytes, name: path), map: map, defaultCurrency: try Currency.parse(session.ledger.currency), sourceKey: "inspect")
+            statementText(bytes, name: path, map: map), map: map, defaultCurrency: try Currency.parse(session.ledger.currency),
+            sourceKey: "inspect")
         let index = try VendorIndex(session.db)
         return (file, file.rows.map { ($0, StatementReader.vendor(of: $0, index)) })
     }
@@ -875,7 +877,8 @@ public enum Scanner {
                 TestFault.reading(bytes)
             #endif
             return try StatementReader.read(
-                try statementText(bytes, name: name), map: source.map, index: context.index, defaultCurrency: context.currency)
+                try statementText(bytes, name: name, map: source.map), map: source.map, index: context.index,
+                defaultCurrency: context.currency)
         }
         result.skipped += statement.skipped
         if statement.skipped > 0 { result.warnings.append("\(name): skipped \(statement.skipped) unreadable line(s)") }

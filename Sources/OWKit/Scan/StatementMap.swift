@@ -11,12 +11,15 @@ struct StatementMap: Sendable {
     ]
     static let usage =
         "--map takes KEY=VALUE pairs: date, value_date, description, payee, amount, debit, credit, currency, foreign_amount, "
-        + "foreign_currency, account, direction (=COLUMN), sign=spend-positive|spend-negative, dateformat=DD.MM.YYYY"
+        + "foreign_currency, account, direction (=COLUMN), sign=spend-positive|spend-negative, dateformat=DD.MM.YYYY, "
+        + "charset=NAME (shift_jis, gb18030, euc-kr, windows-1251, iso-8859-2, utf-16 …)"
 
     var columns: [String: String] = [:]
     /// True when spend is written as a positive amount; nil: told from the lines.
     var spendPositive: Bool? = nil
     var dates: StatementDateFormat? = nil
+    /// The charset the export is written in (`charset=shift_jis`), by its canonical name; nil: told from its bytes.
+    var charset: String? = nil
 
     init(_ text: String?) throws {
         for pair in (text ?? "").split(separator: ",") {
@@ -32,6 +35,11 @@ struct StatementMap: Sendable {
                 default: throw OWError.usage("--map sign= takes spend-positive or spend-negative, not '\(kv[1])'")
                 }
             case "dateformat", "date_format": dates = try StatementDateFormat(kv[1])
+            case "charset", "encoding":
+                guard let name = Charset.encoding(kv[1].lowercased()) ?? (kv[1].lowercased() == "latin1" ? "latin1" : nil) else {
+                    throw OWError.usage("--map charset= names no charset owatch reads: '\(kv[1])'")
+                }
+                charset = name
             default:
                 let canonical = StatementMap.columnKeys.first { $0 == key || $0.replacing("_", with: "") == key }
                 guard let canonical else { throw OWError.usage("\(StatementMap.usage); not '\(pair)'") }
