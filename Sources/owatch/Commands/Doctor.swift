@@ -35,3 +35,4 @@ let doctorCommands: [Command] = [
         access: .roles(adminOnly), examples: ["owatch doctor"], output: DoctorCommand.checkShape.docs,
         run: DoctorCommand.run)
 ]
+

@@ -27,3 +27,4 @@ let remoteExecCommands: [Command] = [
         ],
         run: { _ in throw SilentExit(code: Remote.serve(environment: environment)) })
 ]
+

@@ -6,10 +6,6 @@ import OWKit
 /// `owatch report …`: the numbers come from OWKit; this file picks columns and, in table
 /// format only, draws the charts under the table.
 enum ReportCommand {
-    static func month(_ inv: Invocation, _ option: String) throws -> Month? {
-        try inv.value(option).map { try Month.parse($0, option: "--" + option) }
-    }
-
     /// A burn row: its month, its group (with --by), and the month's three amounts.
     static func burnShape(_ by: BurnGrouping) -> Shape<BurnRow> {
         Shape(
@@ -21,12 +17,12 @@ enum ReportCommand {
                 ], converts: true)
     }
 
-    static func burn(_ inv: Invocation) throws {
+    static func burn(_ inv: Call<BurnOption>) throws {
         let s = inv.session
-        let by: BurnGrouping = inv.choice("by") ?? .month
+        let by: BurnGrouping = inv.choice(.by) ?? .month
         let now = Month(s.now)
-        let to = try month(inv, "to") ?? now
-        let from = try month(inv, "from") ?? to.adding(-11)
+        let to = try inv.month(.to) ?? now
+        let from = try inv.month(.from) ?? to.adding(-11)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         let rows = try Burn.compute(s.db, from: from, to: to, by: by, base: base)
         try inv.emit(rows, as: burnShape(by), base: base) { base, r, record in
@@ -38,7 +34,7 @@ enum ReportCommand {
                         rateDay: r.rateDay))
         }
         warnMissingRates(inv, base)
-        guard let charts = inv.charts, !rows.isEmpty else { return }
+        guard let charts = inv.charts(ascii: inv.flag(.ascii)), !rows.isEmpty else { return }
         var out = ""
         if let base {
             // One total in the base currency: the contracts plus what is paid outside them, per month.
@@ -120,16 +116,16 @@ enum ReportCommand {
             },
         ], converts: true)
 
-    static func forecast(_ inv: Invocation) throws {
+    static func forecast(_ inv: Call<ForecastOption>) throws {
         let s = inv.session
-        let months = try inv.integer("months", range: 1...120) ?? 12
-        let from = try month(inv, "from") ?? Month(s.now)
+        let months = try inv.integer(.months) ?? 12
+        let from = try inv.month(.from) ?? Month(s.now)
         let rows = try Forecast.compute(s.db, from: from, months: months, today: s.now)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         // Months to come convert at today's rate: the latest known.
         try inv.emit(rows, as: forecastShape, base: base, on: { base!.day(for: $0.month) })
         warnMissingRates(inv, base)
-        guard let charts = inv.charts, !rows.isEmpty else { return }
+        guard let charts = inv.charts(ascii: inv.flag(.ascii)), !rows.isEmpty else { return }
         var out = ""
         if let base {
             var perMonth: [Month: BaseTotal] = [:]
@@ -160,8 +156,8 @@ enum ReportCommand {
         inv.underTable(out)
     }
 
-    static func renewals(_ inv: Invocation) throws {
-        try LicenseCommand.renewals(inv, defaultWithin: Duration(count: 90, unit: .day))
+    static func renewals(_ inv: Call<RenewalsOption>) throws {
+        try LicenseCommand.renewals(inv, within: try inv.duration(.within) ?? Duration(count: 90, unit: .day))
     }
 
     static let utilizationShape = Shape<UtilizationRow>(
@@ -203,13 +199,13 @@ enum ReportCommand {
             Field("last_seen", "shadow: the last charge's day", kind: .date) { .text($0.lastSeen) },
         ], keep: ["monthly", "last_seen"], dropFirst: ["category", "first_seen", "charges"], converts: true)
 
-    static func shadow(_ inv: Invocation) throws {
+    static func shadow(_ inv: Call<ShadowOption>) throws {
         let s = inv.session
         let rows = try InventoryReports.shadow(s.db)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         try inv.emit(rows, as: shadowShape, base: base, on: { _ in Time.day(s.now) })
         defer { warnMissingRates(inv, base) }
-        guard let charts = inv.charts, !rows.isEmpty else { return }
+        guard let charts = inv.charts(ascii: inv.flag(.ascii)), !rows.isEmpty else { return }
         var out = ""
         if let total = try baseTotal(inv, base, rows.map { Exact(minor: $0.monthly.minor) }, rows.map(\.monthly.currency)) {
             out += "\nUnmanaged run-rate in \(total.currency.code): \(total.display) a month\n"
@@ -252,9 +248,9 @@ enum ReportCommand {
             ], keep: ["remaining"], dropFirst: ["would_change", "dept", "year", "planned"])
     }()
 
-    static func leave(_ inv: Invocation) throws {
+    static func leave(_ inv: Call<LeaveOption>) throws {
         let s = inv.session
-        let year = try inv.integer("year", range: 1970...9999) ?? Month(s.now).year
+        let year = try inv.integer(.year) ?? Month(s.now).year
         let rows = try InventoryReports.leave(s, year: year)
         // Approved leave keeps the days it was approved for when holidays change; say which differ now.
         let drift = Dictionary(grouping: try Leave.drift(s.ledger, year: year)) { $0.user.lowercased() }
@@ -293,9 +289,9 @@ enum ReportCommand {
         .joined(separator: ", ")
     }
 
-    static func reclaim(_ inv: Invocation) throws {
+    static func reclaim(_ inv: Call<ReclaimOption>) throws {
         let s = inv.session
-        let inactive = try inv.duration("inactive")
+        let inactive = try inv.duration(.inactive)
         let rows = try SeatFindings.reclaimable(s.db, today: s.now, inactive: inactive)
         for stale in try SeatFindings.staleUsage(s.db, today: s.now, inactive: inactive) { inv.warn(stale.message) }
         inv.emit(rows, as: reclaimShape)
@@ -512,11 +508,11 @@ enum ReportCommand {
         Field("events", "calendar: its events") { .int(Int64($0.events)) },
     ])
 
-    static func calendar(_ inv: Invocation) throws {
-        guard let out = inv.value("out") else {
+    static func calendar(_ inv: Call<CalendarOption>) throws {
+        guard let out = inv.value(.out) else {
             throw OWError.usage("say where: owatch report calendar --out FILE (- for standard output)")
         }
-        let within = try inv.duration("within") ?? Duration(count: 1, unit: .year)
+        let within = try inv.duration(.within) ?? Duration(count: 1, unit: .year)
         let (text, events) = try OfficeCalendar.build(inv.session, within: within, today: inv.session.now)
         if out == "-" { return inv.term.out(bytes: Array(text.utf8)) }
         try FileSystem.writeOutput(out, contents: text, mode: 0o644)
@@ -524,8 +520,8 @@ enum ReportCommand {
         inv.emit((path: out, bytes: text.utf8.count, events: events), as: calendarShape, inTable: {})
     }
 
-    static func html(_ inv: Invocation) throws {
-        guard let out = inv.value("out") else { throw OWError.usage("say where: owatch report html --out FILE") }
+    static func html(_ inv: Call<HtmlOption>) throws {
+        guard let out = inv.value(.out) else { throw OWError.usage("say where: owatch report html --out FILE") }
         let page =
             inv.session.actor.role == .admin
             ? try Dashboard.html(inv.session, today: inv.session.now) : try Dashboard.personal(inv.session, today: inv.session.now)
@@ -570,14 +566,7 @@ let reportNoun = Noun(
 let reportCommands: [Command] = [
     Command(
         noun: "report", verb: "burn", summary: "spend per month: contracted cost, observed charges, unmanaged spend",
-        options: [
-            Option("from", value: "MONTH", "first month, YYYY-MM (default: 11 months before --to)"),
-            Option("to", value: "MONTH", "last month, YYYY-MM (default: this month)"),
-            Option(
-                "by", value: "GROUP", "split each month by this (default month: one row per month and currency)",
-                choices: BurnGrouping.allCases.map(\.rawValue)),
-            Option("ascii", "draw charts with ASCII characters only"),
-        ],
+        options: ReportCommand.BurnOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch report burn", "owatch report burn --by vendor --from 2026-01 --to 2026-06 --json",
@@ -586,31 +575,25 @@ let reportCommands: [Command] = [
         output: BurnGrouping.allCases.flatMap { ReportCommand.burnShape($0).docs }, run: ReportCommand.burn),
     Command(
         noun: "report", verb: "budget", summary: "each budget per month: budget, contracted, observed, remaining, in the base currency",
-        options: [
-            Option("from", value: "MONTH", "first month, YYYY-MM (default: --to)"),
-            Option("to", value: "MONTH", "last month, YYYY-MM (default: this month)"),
-        ],
+        options: ReportCommand.BudgetOption.self,
         access: .roles(adminOnly),
         examples: ["owatch report budget", "owatch report budget --from 2027-01 --to 2027-06 --json"],
         output: BudgetCommand.reportShape.docs, run: ReportCommand.budget),
     Command(
         noun: "report", verb: "reclaim", summary: "seats to give back: held by people gone, unused, or never assigned, with what they cost",
-        options: [Option("inactive", value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)")],
+        options: ReportCommand.ReclaimOption.self,
         access: .roles(adminOnly), examples: ["owatch report reclaim", "owatch report reclaim --inactive 90d --format csv"],
         output: ReportCommand.reclaimShape.docs, run: ReportCommand.reclaim),
     Command(
         noun: "report", verb: "renewals", summary: "what renews when, and for how much",
-        options: [Option("within", value: "DURATION", "how far ahead (default 90d)")],
+        options: ReportCommand.RenewalsOption.self,
         access: .roles(adminOnly), examples: ["owatch report renewals --within 6m"], output: LicenseCommand.dueShape.docs,
         run: ReportCommand.renewals),
     Command(
         noun: "report", verb: "digest",
         summary:
             "the week in one list: renewals and cancel-by dates in the next 30 days, decisions pending, new findings, requests waiting, reclaimable seats",
-        options: [
-            Option("since", value: "DURATION", "how far back findings count as new (default 7d)"),
-            Option("send", "also queue it as this week's digest for every channel that takes digest, and deliver it (once a week)"),
-        ],
+        options: ReportCommand.DigestOption.self,
         access: .roles(adminOnly),
         examples: ["owatch report digest", "owatch report digest --since 14d --json", "owatch report digest --send"],
         output: ReportCommand.digestShape.docs, run: ReportCommand.digest),
@@ -621,20 +604,16 @@ let reportCommands: [Command] = [
         output: ReportCommand.utilizationShape.docs, run: ReportCommand.utilization),
     Command(
         noun: "report", verb: "shadow", summary: "open unmanaged spend per vendor, with its monthly run-rate",
-        options: [Option("ascii", "draw charts with ASCII characters only")],
+        options: ReportCommand.ShadowOption.self,
         access: .roles(adminOnly), examples: ["owatch report shadow"], output: ReportCommand.shadowShape.docs, run: ReportCommand.shadow),
     Command(
         noun: "report", verb: "leave", summary: "leave taken, planned, pending and remaining per person (employees: their own)",
-        options: [Option("year", value: "YEAR", "calendar year (default: this year)")],
+        options: ReportCommand.LeaveOption.self,
         access: .roles([.admin, .employee]), examples: ["owatch report leave", "owatch report leave --year 2027 --format csv"],
         output: ReportCommand.leaveShape.docs, run: ReportCommand.leave),
     Command(
         noun: "report", verb: "forecast", summary: "spend projected from each license's renewal dates, plus the unmanaged run-rate",
-        options: [
-            Option("months", value: "N", "how many months (default 12)"),
-            Option("from", value: "MONTH", "first month, YYYY-MM (default: this month)"),
-            Option("ascii", "draw charts with ASCII characters only"),
-        ],
+        options: ReportCommand.ForecastOption.self,
         access: .roles(adminOnly), examples: ["owatch report forecast", "owatch report forecast --months 24 --json"],
         output: ReportCommand.forecastShape.docs, run: ReportCommand.forecast),
     Command(
@@ -648,10 +627,7 @@ let reportCommands: [Command] = [
         noun: "report", verb: "calendar",
         summary:
             "write an iCalendar file (RFC 5545): renewals (repeating), cancel-by dates, term and trial ends, approved leave; an alarm per lead time",
-        options: [
-            Option("out", short: "o", value: "FILE", "where to write it, - for standard output (required)", file: .output),
-            Option("within", value: "DURATION", "events with a date this far ahead (default 1y); a renewal is one repeating event"),
-        ],
+        options: ReportCommand.CalendarOption.self,
         access: .roles([.admin, .employee]),
         examples: [
             "owatch report calendar --out office.ics",
@@ -661,8 +637,119 @@ let reportCommands: [Command] = [
         output: ReportCommand.calendarShape.docs, run: ReportCommand.calendar),
     Command(
         noun: "report", verb: "html", summary: "write an offline HTML dashboard: charts, renewal calendar, idle seats, findings, requests",
-        options: [Option("out", short: "o", value: "FILE", "where to write it (required)", file: .output)],
+        options: ReportCommand.HtmlOption.self,
         access: .roles([.admin, .employee]), examples: ["owatch report html --out dashboard.html && xdg-open dashboard.html"],
         output: ReportCommand.writtenShape.docs, run: ReportCommand.html
     ),
 ]
+
+extension ReportCommand {
+    enum BurnOption: String, OptionKeys {
+        case from, to, by, ascii
+
+        var spec: Option {
+            switch self {
+            case .from: Option(value: "MONTH", "first month, YYYY-MM (default: 11 months before --to)")
+            case .to: Option(value: "MONTH", "last month, YYYY-MM (default: this month)")
+            case .by: Option(value: "GROUP", "split each month by this (default month: one row per month and currency)",
+                choices: BurnGrouping.allCases.map(\.rawValue))
+            case .ascii: Option("draw charts with ASCII characters only")
+            }
+        }
+    }
+
+    enum BudgetOption: String, OptionKeys {
+        case from, to
+
+        var spec: Option {
+            switch self {
+            case .from: Option(value: "MONTH", "first month, YYYY-MM (default: --to)")
+            case .to: Option(value: "MONTH", "last month, YYYY-MM (default: this month)")
+            }
+        }
+    }
+
+    enum ReclaimOption: String, OptionKeys {
+        case inactive
+
+        var spec: Option {
+            switch self {
+            case .inactive: Option(value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)", kind: .duration)
+            }
+        }
+    }
+
+    enum RenewalsOption: String, OptionKeys {
+        case within
+
+        var spec: Option {
+            switch self {
+            case .within: Option(value: "DURATION", "how far ahead (default 90d)")
+            }
+        }
+    }
+
+    enum DigestOption: String, OptionKeys {
+        case since, send
+
+        var spec: Option {
+            switch self {
+            case .since: Option(value: "DURATION", "how far back findings count as new (default 7d)")
+            case .send: Option("also queue it as this week's digest for every channel that takes digest, and deliver it (once a week)")
+            }
+        }
+    }
+
+    enum ShadowOption: String, OptionKeys {
+        case ascii
+
+        var spec: Option {
+            switch self {
+            case .ascii: Option("draw charts with ASCII characters only")
+            }
+        }
+    }
+
+    enum LeaveOption: String, OptionKeys {
+        case year
+
+        var spec: Option {
+            switch self {
+            case .year: Option(value: "YEAR", "calendar year (default: this year)", kind: .integer(1970...9999))
+            }
+        }
+    }
+
+    enum ForecastOption: String, OptionKeys {
+        case months, from, ascii
+
+        var spec: Option {
+            switch self {
+            case .months: Option(value: "N", "how many months (default 12)", kind: .integer(1...120))
+            case .from: Option(value: "MONTH", "first month, YYYY-MM (default: this month)")
+            case .ascii: Option("draw charts with ASCII characters only")
+            }
+        }
+    }
+
+    enum CalendarOption: String, OptionKeys {
+        case out, within
+
+        var spec: Option {
+            switch self {
+            case .out: Option(short: "o", value: "FILE", "where to write it, - for standard output (required)", file: .output)
+            case .within: Option(value: "DURATION", "events with a date this far ahead (default 1y); a renewal is one repeating event", kind: .duration)
+            }
+        }
+    }
+
+    enum HtmlOption: String, OptionKeys {
+        case out
+
+        var spec: Option {
+            switch self {
+            case .out: Option(short: "o", value: "FILE", "where to write it (required)", file: .output)
+            }
+        }
+    }
+}
