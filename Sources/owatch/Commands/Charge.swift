@@ -54,7 +54,7 @@ enum ChargeCommand {
     }
 
     static func add(_ inv: Call<AddOption>) throws {
-        guard let day = try inv.day(.on) else { throw OWError.usage("say when: owatch charge add VENDOR AMOUNT --on YYYY-MM-DD") }
+        let day = try inv.day(.on)!  // required
         let amount = try inv.amount(inv.argument(1))
         let (charge, found) = try Charges.add(
             inv.session, vendor: inv.argument(0), amount: amount, on: day, license: inv.value(.license),
@@ -134,7 +134,10 @@ extension ChargeCommand {
 
         var spec: Option {
             switch self {
-            case .on: Option(value: "DATE", "the day it was paid (required)", kind: .day)
+            case .on:
+                Option(
+                    value: "DATE", "the day it was paid (required)", kind: .day,
+                    required: .message("say when: owatch charge add VENDOR AMOUNT --on YYYY-MM-DD"))
             case .license: Option(value: "LICENSE", "the license it pays for")
             case .note: Option(value: "TEXT", "what it was")
             }

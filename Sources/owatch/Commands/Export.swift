@@ -4,9 +4,7 @@ import OWKit
 /// `owatch export`: the ledger's money in the files other tools read.
 enum ExportCommand {
     static func journal(_ inv: Call<JournalOption>) throws {
-        guard let format = inv.value(.format).flatMap(JournalFormat.init(rawValue:)) else {
-            throw OWError.usage("say which journal: owatch export journal --format hledger|ledger|beancount")
-        }
+        let format: JournalFormat = inv.choice(.format)!  // required, one of the choices
         var o = JournalOptions(format: format)
         o.from = try inv.day(.from).map(Time.day)
         o.to = try inv.day(.to).map(Time.day)
@@ -26,9 +24,7 @@ enum ExportCommand {
     }
 
     static func bills(_ inv: Call<BillsOption>) throws {
-        guard let name = inv.value(.format), let format = Bills.Format(rawValue: name) else {
-            throw OWError.usage("say which package: owatch export bills --format xero|quickbooks|datev")
-        }
+        let format: Bills.Format = inv.choice(.format)!  // required, one of the choices
         var o = Bills.Options(format: format)
         o.from = try inv.day(.from)
         o.to = try inv.day(.to)
@@ -44,7 +40,7 @@ enum ExportCommand {
         if let n = try inv.integer(.consultant) { o.consultant = n }
         if let n = try inv.integer(.client) { o.client = n }
         if format != .datev, inv.value(.contra) != nil || inv.value(.consultant) != nil || inv.value(.client) != nil {
-            throw OWError.usage("--contra, --consultant and --client are DATEV's; \(name) has no such field")
+            throw OWError.usage("--contra, --consultant and --client are DATEV's; \(format.rawValue) has no such field")
         }
         if format == .datev, inv.value(.consultant) == nil || inv.value(.client) == nil {
             inv.warn("no --consultant/--client: the header says Berater 1001, Mandant 1; DATEV imports into the numbers the file names")
@@ -145,7 +141,10 @@ extension ExportCommand {
 
         var spec: Option {
             switch self {
-            case .format: Option(value: "FORMAT", "the journal's format (required)", choices: JournalFormat.allCases.map(\.rawValue))
+            case .format:
+                Option(
+                    value: "FORMAT", "the journal's format (required)", choices: JournalFormat.allCases.map(\.rawValue),
+                    required: .message("say which journal: owatch export journal --format hledger|ledger|beancount"))
             case .from: Option(value: "DATE", "charges on or after", kind: .day)
             case .to: Option(value: "DATE", "charges on or before", kind: .day)
             case .periodic: Option("add a budget rule per recurring license (hledger balance --budget; fava's budgets)")
@@ -164,7 +163,10 @@ extension ExportCommand {
 
         var spec: Option {
             switch self {
-            case .format: Option(value: "FORMAT", "the package (required)", choices: Bills.Format.allCases.map(\.rawValue))
+            case .format:
+                Option(
+                    value: "FORMAT", "the package (required)", choices: Bills.Format.allCases.map(\.rawValue),
+                    required: .message("say which package: owatch export bills --format xero|quickbooks|datev"))
             case .from: Option(value: "DATE", "charged on or after", kind: .day)
             case .to: Option(value: "DATE", "charged on or before", kind: .day)
             case .out: Option(short: "o", value: "FILE",

@@ -22,16 +22,7 @@ enum InitCommand {
     ])
 
     static func run(_ inv: Call<InitOption>) throws {
-        guard let org = inv.value(.org) else {
-            throw OWError.usage(
-                "owatch init needs --org NAME",
-                hint: "usage: owatch init --org NAME --admin USER [--email E] [--full-name NAME] [--currency EUR]")
-        }
-        guard let admin = inv.value(.admin) else {
-            throw OWError.usage(
-                "owatch init needs --admin USER",
-                hint: "usage: owatch init --org NAME --admin USER [--email E] [--full-name NAME] [--currency EUR]")
-        }
+        let org = inv.value(.org)!, admin = inv.value(.admin)!  // required
         let (ledger, token) = try Setup.initialize(
             paths: inv.paths, org: org, admin: admin, email: inv.value(.email), fullName: inv.value(.fullName),
             currency: try inv.currency(.currency) ?? Currency.parse("EUR"))
@@ -72,10 +63,13 @@ extension InitCommand {
         case fullName = "full-name"
         case currency
 
+        /// What a missing required option's message shows.
+        static let usage = "usage: owatch init --org NAME --admin USER [--email E] [--full-name NAME] [--currency EUR]"
+
         var spec: Option {
             switch self {
-            case .org: Option(value: "NAME", "the organisation's name (required)")
-            case .admin: Option(value: "USER", "the first admin's user name (required)")
+            case .org: Option(value: "NAME", "the organisation's name (required)", required: .message("owatch init needs --org NAME", hint: Self.usage))
+            case .admin: Option(value: "USER", "the first admin's user name (required)", required: .message("owatch init needs --admin USER", hint: Self.usage))
             case .email: Option(value: "EMAIL", "the admin's e-mail address, as the office's directory has it (user sync matches it)")
             case .fullName: Option(value: "NAME", "the admin's full name, e.g. 'Marta Schulz'")
             case .currency: Option(value: "CODE", "the ledger's default ISO 4217 currency (default EUR)", kind: .currency)

@@ -763,7 +763,8 @@ extension LicenseCommand {
 
         var spec: Option {
             switch self {
-            case .seats: Option(value: "N", "seats added (required)")
+            case .seats:
+                Option(value: "N", "seats added (required)", required: .message("owatch license grow needs --seats N (a whole number of seats to add)"))
             case .cost: Option(value: "AMOUNT",
                 "price of the new seats per period (per seat for per-seat licenses; default: the current price per seat)", kind: .amount)
             case .order: Option(value: "REF", "order reference")

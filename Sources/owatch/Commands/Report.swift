@@ -509,9 +509,7 @@ enum ReportCommand {
     ])
 
     static func calendar(_ inv: Call<CalendarOption>) throws {
-        guard let out = inv.value(.out) else {
-            throw OWError.usage("say where: owatch report calendar --out FILE (- for standard output)")
-        }
+        let out = inv.value(.out)!  // required
         let within = try inv.duration(.within) ?? Duration(count: 1, unit: .year)
         let (text, events) = try OfficeCalendar.build(inv.session, within: within, today: inv.session.now)
         if out == "-" { return inv.term.out(bytes: Array(text.utf8)) }
@@ -521,7 +519,7 @@ enum ReportCommand {
     }
 
     static func html(_ inv: Call<HtmlOption>) throws {
-        guard let out = inv.value(.out) else { throw OWError.usage("say where: owatch report html --out FILE") }
+        let out = inv.value(.out)!  // required
         let page =
             inv.session.actor.role == .admin
             ? try Dashboard.html(inv.session, today: inv.session.now) : try Dashboard.personal(inv.session, today: inv.session.now)
@@ -649,8 +647,8 @@ extension ReportCommand {
 
         var spec: Option {
             switch self {
-            case .from: Option(value: "MONTH", "first month, YYYY-MM (default: 11 months before --to)")
-            case .to: Option(value: "MONTH", "last month, YYYY-MM (default: this month)")
+            case .from: Option(value: "MONTH", "first month, YYYY-MM (default: 11 months before --to)", kind: .month)
+            case .to: Option(value: "MONTH", "last month, YYYY-MM (default: this month)", kind: .month)
             case .by: Option(value: "GROUP", "split each month by this (default month: one row per month and currency)",
                 choices: BurnGrouping.allCases.map(\.rawValue))
             case .ascii: Option("draw charts with ASCII characters only")
@@ -663,8 +661,8 @@ extension ReportCommand {
 
         var spec: Option {
             switch self {
-            case .from: Option(value: "MONTH", "first month, YYYY-MM (default: --to)")
-            case .to: Option(value: "MONTH", "last month, YYYY-MM (default: this month)")
+            case .from: Option(value: "MONTH", "first month, YYYY-MM (default: --to)", kind: .month)
+            case .to: Option(value: "MONTH", "last month, YYYY-MM (default: this month)", kind: .month)
             }
         }
     }
@@ -726,7 +724,7 @@ extension ReportCommand {
         var spec: Option {
             switch self {
             case .months: Option(value: "N", "how many months (default 12)", kind: .integer(1...120))
-            case .from: Option(value: "MONTH", "first month, YYYY-MM (default: this month)")
+            case .from: Option(value: "MONTH", "first month, YYYY-MM (default: this month)", kind: .month)
             case .ascii: Option("draw charts with ASCII characters only")
             }
         }
@@ -737,7 +735,10 @@ extension ReportCommand {
 
         var spec: Option {
             switch self {
-            case .out: Option(short: "o", value: "FILE", "where to write it, - for standard output (required)", file: .output)
+            case .out:
+                Option(
+                    short: "o", value: "FILE", "where to write it, - for standard output (required)", file: .output,
+                    required: .message("say where: owatch report calendar --out FILE (- for standard output)"))
             case .within: Option(value: "DURATION", "events with a date this far ahead (default 1y); a renewal is one repeating event", kind: .duration)
             }
         }
@@ -748,7 +749,10 @@ extension ReportCommand {
 
         var spec: Option {
             switch self {
-            case .out: Option(short: "o", value: "FILE", "where to write it (required)", file: .output)
+            case .out:
+                Option(
+                    short: "o", value: "FILE", "where to write it (required)", file: .output,
+                    required: .message("say where: owatch report html --out FILE"))
             }
         }
     }

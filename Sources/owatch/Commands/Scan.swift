@@ -278,7 +278,7 @@ enum ScanCommand {
     }
 
     static func ignore(_ inv: Call<IgnoreOption>) throws {
-        guard let why = inv.value(.message) else { throw OWError.usage("say why: owatch scan ignore ID… -m WHY") }
+        let why = inv.value(.message)!  // required
         let closed = try Findings.ignore(inv.session, try inv.arguments.map { try Invocation.id($0, of: "finding") }, why: why)
         let shape = findingShape.showing(also: ["status", "note"])
         if closed.count == 1 { inv.emitChanged(closed[0], as: shape) } else { inv.emitChanged(list: closed, as: shape) }
@@ -474,7 +474,8 @@ extension ScanCommand {
 
         var spec: Option {
             switch self {
-            case .message: Option(short: "m", value: "WHY", "why it is not a problem (required)")
+            case .message:
+                Option(short: "m", value: "WHY", "why it is not a problem (required)", required: .message("say why: owatch scan ignore ID… -m WHY"))
             }
         }
     }

@@ -82,10 +82,7 @@ enum UserCommand {
         ], keep: ["user", "what"])
 
     static func add(_ inv: Call<AddOption>) throws {
-        guard let roleText = inv.value(.role) else {
-            throw OWError.usage("owatch user add needs --role ROLE", hint: "roles are: admin, employee, scanner")
-        }
-        let role = try Role.parse(roleText)
+        let role = try Role.parse(inv.value(.role)!)  // required
         let name = inv.argument(0)
         try Invocation.refuseExistingTokenFile(inv.value(.tokenOut), option: "token-out")
         let (user, token) = try Users.addWithToken(
@@ -378,7 +375,10 @@ extension UserCommand {
 
         var spec: Option {
             switch self {
-            case .role: Option(value: "ROLE", "admin, employee or scanner (required)", choices: Role.allCases.map(\.rawValue))
+            case .role:
+                Option(
+                    value: "ROLE", "admin, employee or scanner (required)", choices: Role.allCases.map(\.rawValue),
+                    required: .message("owatch user add needs --role ROLE", hint: "roles are: admin, employee, scanner"))
             case .dept: Option(value: "DEPT", "department")
             case .email: Option(value: "EMAIL", "email address")
             case .fullName: Option(value: "NAME", "the person's full name, e.g. 'Zoë Lefèvre'")
