@@ -9,8 +9,8 @@ public struct ParsedLine<Context> {
 
     public init() {}
 
-    public func flag(_ name: String) -> Bool { options[name] != nil }
-    public func value(_ name: String) -> String? { options[name]?.last }
+    func flag(_ name: String) -> Bool { options[name] != nil }
+    func value(_ name: String) -> String? { options[name]?.last }
     public func flag<K: OptionKeys>(_ key: K) -> Bool { flag(key.rawValue) }
     public func value<K: OptionKeys>(_ key: K) -> String? { value(key.rawValue) }
     public func values<K: OptionKeys>(_ key: K) -> [String] { options[key.rawValue] ?? [] }
