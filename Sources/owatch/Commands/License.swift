@@ -293,7 +293,8 @@ enum LicenseCommand {
         try inv.footer(gap: false) {
             let totals = Licenses.seatCostByCurrency(licenses)
             let inBase =
-                try ReportCommand.baseTotal(inv, try BaseConverter.configured(s.ledger, today: s.now), totals).map { " (\($0.display))" }
+                try InventoryReports.baseTotal(totals, base: try BaseConverter.configured(s.ledger, today: s.now), on: Time.day(s.now))
+                .map { " (\($0.display))" }
                 ?? ""
             return "total for \(user): " + (totals.isEmpty ? "0" : totals.map(\.display).joined(separator: " + ")) + " a month\(inBase)"
         }
@@ -436,10 +437,8 @@ enum LicenseCommand {
             due.map { Due(license: $0.license, date: $0.date, today: s.now) }, as: dueShape, base: base, on: { _ in Time.day(s.now) })
         if !due.isEmpty {
             try inv.footer {
-                var sums: [Currency: Int64] = [:]
-                for (l, _) in due { try sums[l.currency, default: 0].addChecked(l.cost.minor) }
-                let amounts = sums.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
-                let inBase = try ReportCommand.baseTotal(inv, base, amounts).map { " (\($0.display))" } ?? ""
+                let amounts = try Licenses.renewalSums(due)
+                let inBase = try InventoryReports.baseTotal(amounts, base: base, on: Time.day(s.now)).map { " (\($0.display))" } ?? ""
                 return "due within \(within): " + amounts.map(\.display).joined(separator: " + ") + inBase
             }
         }

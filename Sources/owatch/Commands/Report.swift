@@ -35,37 +35,29 @@ enum ReportCommand {
         }
         warnMissingRates(inv, base)
         guard let charts = inv.charts(ascii: inv.flag(.ascii)), !rows.isEmpty else { return }
+        let totals = try Burn.totals(rows, from: from, to: to, base: base?.currency)
         var out = ""
-        if let base {
+        if let b = totals.base {
             // One total in the base currency: the contracts plus what is paid outside them, per month.
-            let totals = try Burn.baseTotals(rows, in: base.currency)
-            var perMonth: [Month: BaseTotal] = [:]
-            for r in rows {
-                try r.add(0, to: &perMonth[r.month, default: BaseTotal(base.currency)])
-                try r.add(2, to: &perMonth[r.month, default: BaseTotal(base.currency)])
-            }
+            let t = b.totals
             out +=
-                "\ntotal \(from)…\(to) in \(base.currency.code): contracted \(totals[0].display), observed \(totals[1].display), unmanaged \(totals[2].display)\n"
-            let months = Month.range(from, to)
-            let values = months.map { perMonth[$0]?.minor ?? 0 }
-            out += "\(base.currency.code) per month  \(charts.sparkline(values))\n"
-            out += charts.bars(zip(months, values).map { ($0.description, $1, Money(minor: $1, currency: base.currency).display) })
+                "\ntotal \(from)…\(to) in \(t[0].currency.code): contracted \(t[0].display), observed \(t[1].display), unmanaged \(t[2].display)\n"
+            out += chart(charts, b.perMonth, label: "\(t[0].currency.code) per month", currency: t[0].currency)
             out += "\nPer currency:"
         }
-        for t in try Burn.totals(rows) {
+        for t in totals.perCurrency {
             out +=
                 "\ntotal \(from)…\(to): contracted \(t.contracted.display), observed \(t.observed.display), unmanaged \(t.unmanaged.display)\n"
             // Spend per month: the contracts plus what is paid outside them.
-            let months = Month.range(from, to)
-            let perMonth = try months.map { m in
-                try rows.filter { $0.month == m && $0.contracted.currency == t.contracted.currency }
-                    .checkedSum { try Money.sum($0.contracted.minor, $0.unmanaged.minor) }
-            }
-            out += "\(t.contracted.currency.code) per month  \(charts.sparkline(perMonth))\n"
-            out += charts.bars(
-                zip(months, perMonth).map { ($0.description, $1, Money(minor: $1, currency: t.contracted.currency).display) })
+            out += chart(charts, t.perMonth, label: "\(t.contracted.currency.code) per month", currency: t.contracted.currency)
         }
         inv.underTable(out)
+    }
+
+    /// A month series as a sparkline after `label`, then as bars.
+    static func chart(_ charts: Charts, _ series: [MonthAmount], label: String, currency: Currency) -> String {
+        "\(label)  \(charts.sparkline(series.map(\.minor)))\n"
+            + charts.bars(series.map { ($0.month.description, $0.minor, Money(minor: $0.minor, currency: currency).display) })
     }
 
     /// The summary's totals in the base currency, with what stayed apart for want of a rate.
@@ -90,13 +82,7 @@ enum ReportCommand {
 
     /// Amounts of today in the base currency, summed by the one rule; nil when none is set or all are in it already.
     static func baseTotal(_ inv: Invocation, _ base: BaseConverter?, _ amounts: [Exact], _ currencies: [Currency]) throws -> BaseTotal? {
-        let kept = zip(amounts, currencies).filter { $0.0.nano != 0 }
-        guard let base, !kept.isEmpty, Set(kept.map(\.1)) != [base.currency] else { return nil }
-        return try InventoryReports.inBase(kept.map(\.0), currencies: kept.map(\.1), base: base, on: Time.day(inv.session.now))
-    }
-
-    static func baseTotal(_ inv: Invocation, _ base: BaseConverter?, _ amounts: [Money]) throws -> BaseTotal? {
-        try baseTotal(inv, base, amounts.map { Exact(minor: $0.minor) }, amounts.map(\.currency))
+        try InventoryReports.baseTotal(amounts, currencies: currencies, base: base, on: Time.day(inv.session.now))
     }
 
     static func warnMissingRates(_ inv: Invocation, _ base: BaseConverter?) {
@@ -126,32 +112,16 @@ enum ReportCommand {
         try inv.emit(rows, as: forecastShape, base: base, on: { base!.day(for: $0.month) })
         warnMissingRates(inv, base)
         guard let charts = inv.charts(ascii: inv.flag(.ascii)), !rows.isEmpty else { return }
+        let totals = try Forecast.totals(rows, from: from, months: months, base: base)
         var out = ""
-        if let base {
-            var perMonth: [Month: BaseTotal] = [:]
-            for r in rows {
-                try perMonth[r.month, default: BaseTotal(base.currency)].add(
-                    exact: try base.convertExact(r.totalExact, from: r.total.currency, on: base.day(for: r.month))?.0,
-                    original: r.totalExact,
-                    in: r.total.currency)
-            }
-            let all = Month.range(from, from.adding(months - 1))
-            var sum = BaseTotal(base.currency)
-            for m in all {
-                for (code, minor) in perMonth[m]?.apart ?? [:] { try sum.add(nil, original: Money(minor: minor, currency: code)) }
-            }
-            for m in all { try sum.add(exact: perMonth[m]?.exact ?? .zero, original: .zero, in: base.currency) }
-            let values = all.map { perMonth[$0]?.minor ?? 0 }
-            out += "\nnext \(months) months in \(base.currency.code): \(sum.display)  \(charts.sparkline(values))\n"
-            out += charts.bars(zip(all, values).map { ($0.description, $1, Money(minor: $1, currency: base.currency).display) })
+        if let b = totals.base {
+            out += "\nnext \(months) months in \(b.sum.currency.code): \(b.sum.display)  \(charts.sparkline(b.perMonth.map(\.minor)))\n"
+            out += charts.bars(b.perMonth.map { ($0.month.description, $0.minor, Money(minor: $0.minor, currency: b.sum.currency).display) })
             out += "\nPer currency:"
         }
-        for currency in Set(rows.map(\.total.currency)).sorted(by: { $0.code < $1.code }) {
-            let mine = rows.filter { $0.total.currency == currency }
-            let all = Month.range(from, from.adding(months - 1)).map { m in mine.first { $0.month == m }?.total.minor ?? 0 }
-            let whole = Money(minor: mine.reduce(Exact.zero) { $0 + $1.totalExact }.rounded, currency: currency)
-            out += "\n\(currency.code) next \(months) months: \(whole.display)  \(charts.sparkline(all))\n"
-            out += charts.bars(mine.map { ($0.month.description, $0.total.minor, $0.total.display) })
+        for t in totals.perCurrency {
+            out += "\n\(t.whole.currency.code) next \(months) months: \(t.whole.display)  \(charts.sparkline(t.perMonth.map(\.minor)))\n"
+            out += charts.bars(t.rows.map { ($0.month.description, $0.total.minor, $0.total.display) })
         }
         inv.underTable(out)
     }
@@ -210,9 +180,8 @@ enum ReportCommand {
         if let total = try baseTotal(inv, base, rows.map { Exact(minor: $0.monthly.minor) }, rows.map(\.monthly.currency)) {
             out += "\nUnmanaged run-rate in \(total.currency.code): \(total.display) a month\n"
         }
-        for currency in Set(rows.map(\.monthly.currency)).sorted(by: { $0.code < $1.code }) {
-            let mine = rows.filter { $0.monthly.currency == currency }
-            out += "\nUnmanaged run-rate: \(Money(minor: try mine.checkedSum(\.monthly.minor), currency: currency).display) a month\n"
+        for (total, mine) in try InventoryReports.shadowTotals(rows) {
+            out += "\nUnmanaged run-rate: \(total.display) a month\n"
             out += charts.bars(mine.map { ($0.vendor, $0.monthly.minor, $0.monthly.display) })
         }
         inv.underTable(out)

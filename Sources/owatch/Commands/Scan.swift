@@ -224,11 +224,8 @@ enum ScanCommand {
             throw error
         }
         // Cron fails on shadow IT; inventory housekeeping (idle seats, renewals) only with --fail-on all.
-        let failOn = inv.value(.failOn)
-        if inv.flag(.failOnFindings) || failOn != nil {
-            let counted = failOn == "all" ? result.findings : result.findings.filter { Scanner.shadowKinds.contains($0.kind) }
-            if !counted.isEmpty { throw SilentExit(code: 1) }
-        }
+        let policy = ScanFailPolicy(failOnFindings: inv.flag(.failOnFindings), failOn: inv.value(.failOn))
+        if policy.fails(on: result.findings) { throw SilentExit(code: policy.exitStatus(result.findings)) }
     }
 
     static func source(_ inv: Call<SourceOption>) throws {
