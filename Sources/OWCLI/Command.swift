@@ -39,7 +39,8 @@ public struct Option: Sendable {
         repeatable: Bool = false, file: FileUse? = nil, kind: ValueKind? = nil, required: Requirement? = nil
     ) {
         self.init(
-            "", short: short, value: value, help, choices: choices, alsoAccepts: alsoAccepts, repeatable: repeatable, file: file, kind: kind,
+            "", short: short, value: value, help, choices: choices, alsoAccepts: alsoAccepts, repeatable: repeatable, file: file,
+            kind: kind,
             required: required)
     }
 

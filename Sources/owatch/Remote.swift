@@ -55,7 +55,9 @@ enum Remote {
     }
 
     /// `config … --local`: this computer's settings, which need no ledger, token or remote.
-    static func isClientSetting(_ command: Command, _ line: ParsedLine) -> Bool { command.noun == "config" && line.flag(ConfigCommand.LocalOption.local) }
+    static func isClientSetting(_ command: Command, _ line: ParsedLine) -> Bool {
+        command.noun == "config" && line.flag(ConfigCommand.LocalOption.local)
+    }
 
     // MARK: Client
 

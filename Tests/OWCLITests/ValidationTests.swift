@@ -52,7 +52,8 @@ final class ValidationTests: XCTestCase {
     func testAValidLinePasses() throws {
         XCTAssertNil(
             try validate([
-                "--vendor", "Slack", "--seats", "10", "--renews", "2027-01-31", "--period", "yearly", "--within", "30d", "--currency", "USD",
+                "--vendor", "Slack", "--seats", "10", "--renews", "2027-01-31", "--period", "yearly", "--within", "30d", "--currency",
+                "USD",
                 "--from", "2026-11", "--billing", "usage",
             ]))
     }

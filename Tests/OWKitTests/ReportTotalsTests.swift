@@ -68,7 +68,8 @@ final class ReportTotalsTests: XCTestCase {
     func testShadowTotalsPerCurrency() throws {
         func row(_ vendor: String, _ minor: Int64, _ c: Currency) -> ShadowRow {
             ShadowRow(
-                vendor: vendor, category: "other", charges: 1, observed: Money(minor: minor, currency: c), monthly: Money(minor: minor, currency: c),
+                vendor: vendor, category: "other", charges: 1, observed: Money(minor: minor, currency: c),
+                monthly: Money(minor: minor, currency: c),
                 firstSeen: "2026-01-01", lastSeen: "2026-01-01")
         }
         let t = try InventoryReports.shadowTotals([row("A", 300, usd), row("B", 200, eur), row("C", 100, eur)])

@@ -149,4 +149,3 @@ let budgetCommands: [Command] = [
         access: .roles(adminOnly), examples: ["owatch budget remove --dept sales", "owatch budget remove --org --from 2027-01"],
         run: BudgetCommand.remove),
 ]
-

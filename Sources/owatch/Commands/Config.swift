@@ -122,10 +122,10 @@ let configCommands: [Command] = [
         run: ConfigCommand.set),
     Command(
         noun: "config", verb: "unset", summary: "return a setting to its default", arguments: [Argument(name: "KEY")],
-        options: ConfigCommand.LocalOption.self, access: .roles(adminOnly), examples: ["owatch config unset token.ttl"], run: ConfigCommand.unset),
+        options: ConfigCommand.LocalOption.self, access: .roles(adminOnly), examples: ["owatch config unset token.ttl"],
+        run: ConfigCommand.unset),
     Command(
         noun: "config", verb: "list", summary: "list every setting with its value and default",
         options: ConfigCommand.LocalOption.self, access: .roles(adminOnly), examples: ["owatch config list"],
         output: ConfigCommand.settingShape.docs, run: ConfigCommand.list),
 ]
-

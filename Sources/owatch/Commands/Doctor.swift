@@ -35,4 +35,3 @@ let doctorCommands: [Command] = [
         access: .roles(adminOnly), examples: ["owatch doctor"], output: DoctorCommand.checkShape.docs,
         run: DoctorCommand.run)
 ]
-

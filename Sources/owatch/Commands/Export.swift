@@ -169,10 +169,13 @@ extension ExportCommand {
                     required: .message("say which package: owatch export bills --format xero|quickbooks|datev"))
             case .from: Option(value: "DATE", "charged on or after", kind: .day)
             case .to: Option(value: "DATE", "charged on or before", kind: .day)
-            case .out: Option(short: "o", value: "FILE",
-                "write to FILE (0600) instead of stdout; Xero beyond 500 bills: FILE-1, FILE-2, … (the limit of one import)",
-                file: .output)
-            case .account: Option(value: "CODE", "one expense account for every charge (Xero default 429; DATEV default 4964, or 4806 for IT)")
+            case .out:
+                Option(
+                    short: "o", value: "FILE",
+                    "write to FILE (0600) instead of stdout; Xero beyond 500 bills: FILE-1, FILE-2, … (the limit of one import)",
+                    file: .output)
+            case .account:
+                Option(value: "CODE", "one expense account for every charge (Xero default 429; DATEV default 4964, or 4806 for IT)")
             case .map: Option(value: "FILE", "accounts per vendor or category: lines VENDOR=CODE or category:NAME=CODE", file: .input)
             case .taxType: Option(value: "NAME", "Xero TaxType, as Xero names the rate (default 'Tax Exempt')")
             case .dateOrder: Option(value: "ORDER", "dmy or mdy (default: dmy for Xero, mdy for QuickBooks)", choices: ["dmy", "mdy"])

@@ -75,4 +75,3 @@ let genDocsCommands: [Command] = [
         noun: "gen-docs", verb: nil, summary: "write the man pages and completion files (for maintainers)",
         arguments: [Argument(name: "DIR")], access: .anyone, hidden: true, run: HelpCommand.generateDocs)
 ]
-

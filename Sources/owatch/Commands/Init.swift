@@ -22,7 +22,8 @@ enum InitCommand {
     ])
 
     static func run(_ inv: Call<InitOption>) throws {
-        let org = inv.value(.org)!, admin = inv.value(.admin)!  // required
+        let org = inv.value(.org)!
+        let admin = inv.value(.admin)!  // required
         let (ledger, token) = try Setup.initialize(
             paths: inv.paths, org: org, admin: admin, email: inv.value(.email), fullName: inv.value(.fullName),
             currency: try inv.currency(.currency) ?? Currency.parse("EUR"))
@@ -68,8 +69,14 @@ extension InitCommand {
 
         var spec: Option {
             switch self {
-            case .org: Option(value: "NAME", "the organisation's name (required)", required: .message("owatch init needs --org NAME", hint: Self.usage))
-            case .admin: Option(value: "USER", "the first admin's user name (required)", required: .message("owatch init needs --admin USER", hint: Self.usage))
+            case .org:
+                Option(
+                    value: "NAME", "the organisation's name (required)",
+                    required: .message("owatch init needs --org NAME", hint: Self.usage))
+            case .admin:
+                Option(
+                    value: "USER", "the first admin's user name (required)",
+                    required: .message("owatch init needs --admin USER", hint: Self.usage))
             case .email: Option(value: "EMAIL", "the admin's e-mail address, as the office's directory has it (user sync matches it)")
             case .fullName: Option(value: "NAME", "the admin's full name, e.g. 'Marta Schulz'")
             case .currency: Option(value: "CODE", "the ledger's default ISO 4217 currency (default EUR)", kind: .currency)

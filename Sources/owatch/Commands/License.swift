@@ -185,13 +185,16 @@ enum LicenseCommand {
 
         var spec: Option {
             switch self {
-            case .notice: Option(value: "DURATION", "notice period before a renewal, e.g. 60d or 3m: the cancel-by date is the renewal less it")
+            case .notice:
+                Option(value: "DURATION", "notice period before a renewal, e.g. 60d or 3m: the cancel-by date is the renewal less it")
             case .sendBy: Option(value: "DURATION", "extra time to send the notice (post, notary): the cancel-by date moves earlier by it")
             case .autoRenew: Option("the contract renews by itself unless cancelled (the default)")
             case .noAutoRenew: Option("the contract ends at its term end unless renewed expressly")
             case .termEnd: Option(value: "DATE", "end of the fixed term; with auto-renewal the first renewal falls on it")
-            case .minimumTerm: Option(value: "PERIOD", "a minimum term from the purchase date, e.g. 24m: the first renewal falls at its end")
-            case .then: Option(value: "PERIOD", "renewal cycle after the minimum term or term end, e.g. monthly (default: the billing period)")
+            case .minimumTerm:
+                Option(value: "PERIOD", "a minimum term from the purchase date, e.g. 24m: the first renewal falls at its end")
+            case .then:
+                Option(value: "PERIOD", "renewal cycle after the minimum term or term end, e.g. monthly (default: the billing period)")
             case .lead:
                 Option(
                     value: "DURATIONS",
@@ -677,11 +680,17 @@ extension LicenseCommand {
                     required: .message("owatch license add needs --vendor V"))
             case .plan: Option(value: "PLAN", "plan or edition, e.g. Business")
             case .seats: Option(value: "N", "seats bought, or 'unlimited' for a site license (required unless --usage-billed)")
-            case .cost: Option(value: "AMOUNT", "price per period for the whole pack, e.g. 120.00, €99, 1.234,56 EUR (required)", kind: .amount)
-            case .usageBilled: Option("billed by usage (a cloud or API account): no seats, never counted idle or reclaimable; the cost is the expected monthly bill"
-            )
+            case .cost:
+                Option(value: "AMOUNT", "price per period for the whole pack, e.g. 120.00, €99, 1.234,56 EUR (required)", kind: .amount)
+            case .usageBilled:
+                Option(
+                    "billed by usage (a cloud or API account): no seats, never counted idle or reclaimable; the cost is the expected monthly bill"
+                )
             case .perSeat: Option("the cost is per seat (the pack costs cost × seats)")
-            case .period: Option(value: "PERIOD", "monthly, quarterly, yearly, weekly, one-off, or a term like 24m or 3y (default monthly)", kind: .period)
+            case .period:
+                Option(
+                    value: "PERIOD", "monthly, quarterly, yearly, weekly, one-off, or a term like 24m or 3y (default monthly)",
+                    kind: .period)
             case .currency: Option(value: "CODE", "ISO 4217 currency (default: the ledger's)", kind: .currency)
             case .renews: Option(value: "DATE", "next renewal date, YYYY-MM-DD; later renewals roll forward by the period", kind: .day)
             case .owner: Option(value: "USER", "who owns the contract")
@@ -738,10 +747,12 @@ extension LicenseCommand {
             case .period: Option(value: "PERIOD", "billing period", kind: .period)
             case .renews: Option(value: "DATE", "renewal date ('' for none)")
             case .notes: Option(value: "TEXT", "notes")
-            case .cost: Option(value: "AMOUNT", "new price of the first purchase line (per seat for per-seat licenses: every line)", kind: .amount)
+            case .cost:
+                Option(value: "AMOUNT", "new price of the first purchase line (per seat for per-seat licenses: every line)", kind: .amount)
             case .perSeat: Option("price per seat from now on")
             case .pack: Option("price for the whole pack from now on")
-            case .seats: Option(value: "N", "seats in all, more or fewer (never fewer than are held); each purchase line keeps its seat price")
+            case .seats:
+                Option(value: "N", "seats in all, more or fewer (never fewer than are held); each purchase line keeps its seat price")
             case .notice, .sendBy, .autoRenew, .noAutoRenew, .termEnd, .minimumTerm, .then, .lead: TermOption.spec(of: self)
             }
         }
@@ -763,9 +774,14 @@ extension LicenseCommand {
         var spec: Option {
             switch self {
             case .seats:
-                Option(value: "N", "seats added (required)", required: .message("owatch license grow needs --seats N (a whole number of seats to add)"))
-            case .cost: Option(value: "AMOUNT",
-                "price of the new seats per period (per seat for per-seat licenses; default: the current price per seat)", kind: .amount)
+                Option(
+                    value: "N", "seats added (required)",
+                    required: .message("owatch license grow needs --seats N (a whole number of seats to add)"))
+            case .cost:
+                Option(
+                    value: "AMOUNT",
+                    "price of the new seats per period (per seat for per-seat licenses; default: the current price per seat)", kind: .amount
+                )
             case .order: Option(value: "REF", "order reference")
             case .on: Option(value: "DATE", "purchase date (default today)", kind: .day)
             }
@@ -789,7 +805,8 @@ extension LicenseCommand {
 
         var spec: Option {
             switch self {
-            case .inactive: Option(value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)", kind: .duration)
+            case .inactive:
+                Option(value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)", kind: .duration)
             case .dryRun: Option("list what would be freed; change nothing")
             }
         }
@@ -836,14 +853,22 @@ extension LicenseCommand {
             switch self {
             case .dryRun: Option("check every row and report (with --update: the changes), but write nothing")
             case .update: Option("a row whose name exists updates that license in place; the changes are listed")
-            case .dateFormat: Option(value: "FORM", "how the file writes dates, e.g. DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY (default YYYY-MM-DD)")
-            case .from: Option(value: "FORMAT", "the file's tool: owatch (default), snipe-it (its licence CSV) or wallos (its JSON or CSV export)",
-                choices: ["owatch", "snipe-it", "wallos"])
-            case .cost: Option(value: "BASIS",
-                "--from snipe-it: Purchase Cost is per-seat (Snipe-IT 7 and later) or total (older); asked when seats are more than one",
-                choices: SnipeIT.CostBasis.allCases.map(\.rawValue))
-            case .period: Option(value: "PERIOD",
-                "--from snipe-it or wallos: the billing period when the file does not say (Wallos's older exports have no Payment Cycle)", kind: .period)
+            case .dateFormat:
+                Option(value: "FORM", "how the file writes dates, e.g. DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY (default YYYY-MM-DD)")
+            case .from:
+                Option(
+                    value: "FORMAT", "the file's tool: owatch (default), snipe-it (its licence CSV) or wallos (its JSON or CSV export)",
+                    choices: ["owatch", "snipe-it", "wallos"])
+            case .cost:
+                Option(
+                    value: "BASIS",
+                    "--from snipe-it: Purchase Cost is per-seat (Snipe-IT 7 and later) or total (older); asked when seats are more than one",
+                    choices: SnipeIT.CostBasis.allCases.map(\.rawValue))
+            case .period:
+                Option(
+                    value: "PERIOD",
+                    "--from snipe-it or wallos: the billing period when the file does not say (Wallos's older exports have no Payment Cycle)",
+                    kind: .period)
             }
         }
     }

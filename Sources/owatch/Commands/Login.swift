@@ -115,7 +115,10 @@ extension LoginCommand {
 
         var spec: Option {
             switch self {
-            case .replace: Option("replace an installed admin token with another person's or role's (asked at a terminal; refused in a script without it)")
+            case .replace:
+                Option(
+                    "replace an installed admin token with another person's or role's (asked at a terminal; refused in a script without it)"
+                )
             }
         }
     }

@@ -224,7 +224,8 @@ extension NotifyCommand {
             switch self {
             case .urlFile: Option(value: "FILE", "a file (mode 600) holding the webhook URL", file: .input)
             case .to: Option(value: "ADDRESS", "email: the address to send to")
-            case .events: Option(value: "LIST", "the events it gets: " + NotifyEvent.allCases.map(\.rawValue).joined(separator: ",") + " or all")
+            case .events:
+                Option(value: "LIST", "the events it gets: " + NotifyEvent.allCases.map(\.rawValue).joined(separator: ",") + " or all")
             }
         }
     }

@@ -111,7 +111,8 @@ extension RateCommand {
         var spec: Option {
             switch self {
             case .on: Option(value: "DATE", "the day the rate is for (default: today)", kind: .day)
-            case .force: Option("record a rate that looks wrong: more than 10x off the pair's latest, or a first one beyond 0.000001…1000000")
+            case .force:
+                Option("record a rate that looks wrong: more than 10x off the pair's latest, or a first one beyond 0.000001…1000000")
             }
         }
     }
@@ -135,7 +136,8 @@ extension RateCommand {
 
         var spec: Option {
             switch self {
-            case .force: Option("import rates that look wrong: more than 10x off the pair's previous one, or a first one beyond 0.000001…1000000")
+            case .force:
+                Option("import rates that look wrong: more than 10x off the pair's previous one, or a first one beyond 0.000001…1000000")
             }
         }
     }

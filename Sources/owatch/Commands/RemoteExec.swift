@@ -27,4 +27,3 @@ let remoteExecCommands: [Command] = [
         ],
         run: { _ in throw SilentExit(code: Remote.serve(environment: environment)) })
 ]
-

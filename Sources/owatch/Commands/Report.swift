@@ -116,7 +116,8 @@ enum ReportCommand {
         var out = ""
         if let b = totals.base {
             out += "\nnext \(months) months in \(b.sum.currency.code): \(b.sum.display)  \(charts.sparkline(b.perMonth.map(\.minor)))\n"
-            out += charts.bars(b.perMonth.map { ($0.month.description, $0.minor, Money(minor: $0.minor, currency: b.sum.currency).display) })
+            out += charts.bars(
+                b.perMonth.map { ($0.month.description, $0.minor, Money(minor: $0.minor, currency: b.sum.currency).display) })
             out += "\nPer currency:"
         }
         for t in totals.perCurrency {
@@ -618,8 +619,10 @@ extension ReportCommand {
             switch self {
             case .from: Option(value: "MONTH", "first month, YYYY-MM (default: 11 months before --to)", kind: .month)
             case .to: Option(value: "MONTH", "last month, YYYY-MM (default: this month)", kind: .month)
-            case .by: Option(value: "GROUP", "split each month by this (default month: one row per month and currency)",
-                choices: BurnGrouping.allCases.map(\.rawValue))
+            case .by:
+                Option(
+                    value: "GROUP", "split each month by this (default month: one row per month and currency)",
+                    choices: BurnGrouping.allCases.map(\.rawValue))
             case .ascii: Option("draw charts with ASCII characters only")
             }
         }
@@ -641,7 +644,8 @@ extension ReportCommand {
 
         var spec: Option {
             switch self {
-            case .inactive: Option(value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)", kind: .duration)
+            case .inactive:
+                Option(value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)", kind: .duration)
             }
         }
     }
@@ -708,7 +712,9 @@ extension ReportCommand {
                 Option(
                     short: "o", value: "FILE", "where to write it, - for standard output (required)", file: .output,
                     required: .message("say where: owatch report calendar --out FILE (- for standard output)"))
-            case .within: Option(value: "DURATION", "events with a date this far ahead (default 1y); a renewal is one repeating event", kind: .duration)
+            case .within:
+                Option(
+                    value: "DURATION", "events with a date this far ahead (default 1y); a renewal is one repeating event", kind: .duration)
             }
         }
     }

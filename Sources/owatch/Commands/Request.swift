@@ -167,7 +167,8 @@ extension RequestCommand {
             case .reason: Option(value: "TEXT", "why it is needed")
             case .from: Option(value: "DATE", "leave: first day (required)", kind: .day)
             case .to: Option(value: "DATE", "leave: last day (default: --from)", kind: .day)
-            case .type: Option(value: "TYPE", "leave: vacation, sick or unpaid (default vacation)", choices: ["vacation", "sick", "unpaid"])
+            case .type:
+                Option(value: "TYPE", "leave: vacation, sick or unpaid (default vacation)", choices: ["vacation", "sick", "unpaid"])
             case .halfDay: Option("leave: half a day (--from and --to the same)")
             case .note: Option(value: "TEXT", "leave: a note for the approver")
             case .force: Option("leave: allow going beyond the balance (admins only)")

@@ -420,15 +420,20 @@ extension ScanCommand {
 
         var spec: Option {
             switch self {
-            case .map: Option(value: "KEYS",
-                "statement columns and conventions, KEY=VALUE pairs: date, value_date, description, payee, amount, debit, credit, currency, "
-                    + "foreign_amount, foreign_currency, account, direction (=COLUMN, named as its header says), "
-                    + "sign=spend-positive|spend-negative, dateformat=DD.MM.YYYY (DD, MM, YYYY or YY; e.g. MM/DD/YY, YYYYMMDD)")
+            case .map:
+                Option(
+                    value: "KEYS",
+                    "statement columns and conventions, KEY=VALUE pairs: date, value_date, description, payee, amount, debit, credit, currency, "
+                        + "foreign_amount, foreign_currency, account, direction (=COLUMN, named as its header says), "
+                        + "sign=spend-positive|spend-negative, dateformat=DD.MM.YYYY (DD, MM, YYYY or YY; e.g. MM/DD/YY, YYYYMMDD)")
             case .dryRun: Option("read and report, but write nothing")
             case .wait: Option("wait for a running scan instead of exiting 75")
-            case .failOnFindings: Option("exit 1 when new shadow-IT findings appear (unmanaged, unknown_vendor, price_change, duplicate, review)"
-            )
-            case .failOn: Option(value: "WHICH", "with all: exit 1 on any new finding, idle seats and renewals too", choices: ["shadow", "all"])
+            case .failOnFindings:
+                Option(
+                    "exit 1 when new shadow-IT findings appear (unmanaged, unknown_vendor, price_change, duplicate, review)"
+                )
+            case .failOn:
+                Option(value: "WHICH", "with all: exit 1 on any new finding, idle seats and renewals too", choices: ["shadow", "all"])
             }
         }
     }
@@ -472,7 +477,9 @@ extension ScanCommand {
         var spec: Option {
             switch self {
             case .message:
-                Option(short: "m", value: "WHY", "why it is not a problem (required)", required: .message("say why: owatch scan ignore ID… -m WHY"))
+                Option(
+                    short: "m", value: "WHY", "why it is not a problem (required)",
+                    required: .message("say why: owatch scan ignore ID… -m WHY"))
             }
         }
     }

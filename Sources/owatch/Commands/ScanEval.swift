@@ -32,4 +32,3 @@ enum ScanEvalCommand {
         inv.emit(result.scores, as: scoreShape)
     }
 }
-

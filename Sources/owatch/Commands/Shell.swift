@@ -19,7 +19,6 @@ let shellCommands: [Command] = [
         run: { inv in throw SilentExit(code: Remote.shell(inv.value(.command).map { ["-c", $0] } ?? [], environment: environment)) })
 ]
 
-
 /// `owatch shell`'s one option: what sshd passes as `SHELL -c COMMAND`.
 enum ShellOption: String, OptionKeys {
     case command

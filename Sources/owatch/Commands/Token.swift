@@ -109,8 +109,10 @@ extension TokenCommand {
 
         var spec: Option {
             switch self {
-            case .out: Option(short: "o", value: "FILE", "write the new token to FILE (0600) instead of replacing your token file", file: .output)
-            case .expires: Option(value: "DURATION", "token lifetime (default and, but for admins, most: config token.lifetime)", kind: .duration)
+            case .out:
+                Option(short: "o", value: "FILE", "write the new token to FILE (0600) instead of replacing your token file", file: .output)
+            case .expires:
+                Option(value: "DURATION", "token lifetime (default and, but for admins, most: config token.lifetime)", kind: .duration)
             }
         }
     }

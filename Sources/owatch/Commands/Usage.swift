@@ -76,7 +76,8 @@ extension UsageCommand {
 
         var spec: Option {
             switch self {
-            case .from: Option(value: "FORMAT", "the export's format when its header does not say", choices: UsageFormat.allCases.map(\.rawValue))
+            case .from:
+                Option(value: "FORMAT", "the export's format when its header does not say", choices: UsageFormat.allCases.map(\.rawValue))
             }
         }
     }

@@ -423,8 +423,10 @@ extension UserCommand {
             case .expires: Option(value: "DURATION", "token lifetime, e.g. 30d (default: config token.lifetime)", kind: .duration)
             case .all: Option("a new token for every active person (with --out-dir)")
             case .role: Option(value: "ROLE", "with --all: only people of this role", choices: Role.allCases.map(\.rawValue))
-            case .outDir: Option(value: "DIR", "with --all: write NAME.token files (0600) into DIR, created (0700) if missing",
-                file: .outputDirectory)
+            case .outDir:
+                Option(
+                    value: "DIR", "with --all: write NAME.token files (0600) into DIR, created (0700) if missing",
+                    file: .outputDirectory)
             }
         }
     }
@@ -450,13 +452,17 @@ extension UserCommand {
 
         var spec: Option {
             switch self {
-            case .from: Option(value: "FORMAT", "the export's format when its header does not say",
-                choices: DirectoryFormat.allCases.map(\.rawValue))
+            case .from:
+                Option(
+                    value: "FORMAT", "the export's format when its header does not say",
+                    choices: DirectoryFormat.allCases.map(\.rawValue))
             case .dryRun: Option("show the diff; write nothing")
             case .offboardMissing: Option("offboard active people the export does not list (admins and scanners never)")
             case .includeGuests: Option("add the directory's guests too, as guests (no leave allowance); service accounts never")
-            case .match: Option(value: "NAME=ADDRESS", "the export's row with ADDRESS is the person NAME here (repeatable; answers an offer)",
-                repeatable: true)
+            case .match:
+                Option(
+                    value: "NAME=ADDRESS", "the export's row with ADDRESS is the person NAME here (repeatable; answers an offer)",
+                    repeatable: true)
             case .verbose: Option("list the guests and service accounts skipped")
             }
         }
@@ -469,7 +475,8 @@ extension UserCommand {
 
         var spec: Option {
             switch self {
-            case .from: Option(value: "FORMAT", "the export's tool (default: from its header)", choices: DirectoryFormat.allCases.map(\.rawValue))
+            case .from:
+                Option(value: "FORMAT", "the export's tool (default: from its header)", choices: DirectoryFormat.allCases.map(\.rawValue))
             case .dryRun: Option("show each person as read and what would change; write nothing")
             case .verbose: Option("list the guests and service accounts skipped")
             }
