@@ -14,11 +14,16 @@ import OWKit
 ///         }
 ///     }
 ///
-/// The table takes the enum (`options: AddOption.self`) and the handler gets a `Call<AddOption>` (owatch's invocation typed by it), so
-/// `inv.value(.vendor)` reads it and a misspelled or undeclared option does not compile. The
-/// parser, help, man pages and completions read `AddOption.options`, the same declaration.
-/// Options several commands share are a protocol with a static requirement per option
-/// (`static var yes: Self { get }`), which an enum case satisfies.
+/// The table takes the enum (`options: AddOption.self`) and the handler gets a `Call<AddOption>`
+/// (owatch's invocation typed by it), so `inv.value(.vendor)` reads it and a misspelled or
+/// undeclared option does not compile. The parser, help, man pages and completions read
+/// `AddOption.options`, the same declaration; `Validation.check` runs between parsing and the
+/// handler. Options several commands share are a protocol with a static requirement per option
+/// (`Confirming`'s `static var yes: Self { get }`, `ContractTermOptions`, `BudgetScopeOptions`),
+/// which an enum case satisfies, so one helper reads them for each command.
+///
+/// Adding an option: a case (raw value = its name when that is not a Swift identifier) and its
+/// `spec` line; adding a command with options: its enum beside its handler, `options: Its.self`.
 public protocol OptionKeys: RawRepresentable, CaseIterable, Equatable, Sendable where RawValue == String {
     /// The option without its name: placeholder, help, value kind, whether required.
     var spec: Option { get }

@@ -137,3 +137,17 @@ extension Licenses {
         return sums.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
     }
 }
+
+extension SeatFindings {
+    /// What reclaiming the rows would save, per currency (by code): monthly and yearly.
+    public static func reclaimTotals(_ rows: [ReclaimRow]) throws -> [(monthly: Money, yearly: Money)] {
+        var sums: [Currency: (Int64, Int64)] = [:]
+        for r in rows {
+            let old = sums[r.monthly.currency] ?? (0, 0)
+            sums[r.monthly.currency] = (try Money.sum(old.0, r.monthly.minor), try Money.sum(old.1, r.yearly.minor))
+        }
+        return sums.sorted { $0.key.code < $1.key.code }.map {
+            (Money(minor: $0.value.0, currency: $0.key), Money(minor: $0.value.1, currency: $0.key))
+        }
+    }
+}

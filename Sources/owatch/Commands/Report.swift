@@ -246,17 +246,9 @@ enum ReportCommand {
             .money("yearly", "reclaim: what the seats cost a year") { $0.yearly },
         ], keep: ["user", "monthly"], dropFirst: ["last_active", "yearly"])
 
-    /// Totals per currency of what the rows would save: monthly and yearly.
+    /// What the rows would save, per currency: monthly and yearly.
     static func reclaimTotals(_ rows: [ReclaimRow]) throws -> String {
-        var sums: [Currency: (Int64, Int64)] = [:]
-        for r in rows {
-            let old = sums[r.monthly.currency] ?? (0, 0)
-            sums[r.monthly.currency] = (try Money.sum(old.0, r.monthly.minor), try Money.sum(old.1, r.yearly.minor))
-        }
-        return sums.sorted { $0.key.code < $1.key.code }.map {
-            "\(Money(minor: $0.value.0, currency: $0.key).display) a month (\(Money(minor: $0.value.1, currency: $0.key).display) a year)"
-        }
-        .joined(separator: ", ")
+        try SeatFindings.reclaimTotals(rows).map { "\($0.monthly.display) a month (\($0.yearly.display) a year)" }.joined(separator: ", ")
     }
 
     static func reclaim(_ inv: Call<ReclaimOption>) throws {
