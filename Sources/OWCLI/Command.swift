@@ -1,8 +1,10 @@
 import OWKit
 
 /// An option a command accepts. `value` is the placeholder (`PATH`, `N`); nil for a flag.
+/// `kind` says what its value must be and `required` that it must be given: the validate step
+/// (`Validation`) checks both before the command runs.
 public struct Option: Sendable {
-    public let long: String
+    public internal(set) var long: String
     public let short: Character?
     public let value: String?
     public let help: String
@@ -12,10 +14,12 @@ public struct Option: Sendable {
     public let repeatable: Bool
     /// A file the value names: with `--remote`, read or written on the client (SPEC: remote).
     public let file: FileUse?
+    public let kind: ValueKind
+    public let required: Requirement?
 
     public init(
         _ long: String, short: Character? = nil, value: String? = nil, _ help: String, choices: [String] = [], alsoAccepts: [String] = [],
-        repeatable: Bool = false, file: FileUse? = nil
+        repeatable: Bool = false, file: FileUse? = nil, kind: ValueKind? = nil, required: Requirement? = nil
     ) {
         self.alsoAccepts = alsoAccepts
         self.long = long
@@ -25,6 +29,26 @@ public struct Option: Sendable {
         self.choices = choices
         self.repeatable = repeatable
         self.file = file
+        self.kind = kind ?? (value == nil ? .flag : !choices.isEmpty ? .choice : file != nil ? .path : .text)
+        self.required = required
+    }
+
+    /// An option of an `OptionKeys` enum: its name is the case's raw value.
+    public init(
+        short: Character? = nil, value: String? = nil, _ help: String, choices: [String] = [], alsoAccepts: [String] = [],
+        repeatable: Bool = false, file: FileUse? = nil, kind: ValueKind? = nil, required: Requirement? = nil
+    ) {
+        self.init(
+            "", short: short, value: value, help, choices: choices, alsoAccepts: alsoAccepts, repeatable: repeatable, file: file,
+            kind: kind,
+            required: required)
+    }
+
+    /// The same option under `long` (an `OptionKeys` case's raw value).
+    public func named(_ long: String) -> Option {
+        var o = self
+        o.long = long
+        return o
     }
 }
 

@@ -9,8 +9,11 @@ public struct ParsedLine<Context> {
 
     public init() {}
 
-    public func flag(_ name: String) -> Bool { options[name] != nil }
-    public func value(_ name: String) -> String? { options[name]?.last }
+    func flag(_ name: String) -> Bool { options[name] != nil }
+    func value(_ name: String) -> String? { options[name]?.last }
+    public func flag<K: OptionKeys>(_ key: K) -> Bool { flag(key.rawValue) }
+    public func value<K: OptionKeys>(_ key: K) -> String? { value(key.rawValue) }
+    public func values<K: OptionKeys>(_ key: K) -> [String] { options[key.rawValue] ?? [] }
 }
 
 /// A hand-written parser driven entirely by the command table: `--opt value`, `--opt=value`,
@@ -118,11 +121,7 @@ public enum Parser {
                     value = argv[i]
                     i += 1
                 }
-                if !option.choices.isEmpty, !option.choices.contains(value), !option.alsoAccepts.contains(value) {
-                    throw OWError.usage(
-                        "--\(name) must be one of \(option.choices.joined(separator: ", ")), not '\(value)'",
-                        hint: Suggest.nearest(value, in: option.choices).map { "did you mean '\($0)'?" })
-                }
+                try checkChoice(value, of: option)
             } else if inline != nil {
                 throw OWError.usage("--\(name) takes no value")
             }
@@ -141,6 +140,14 @@ public enum Parser {
         line.arguments = positionals
         if let cmd = line.command, !line.flag("help") { try checkArguments(line.arguments, for: cmd) }
         return line
+    }
+
+    /// A value of an option with choices must be one of them (or of those it also accepts).
+    static func checkChoice(_ value: String, of option: Option) throws {
+        guard !option.choices.isEmpty, !option.choices.contains(value), !option.alsoAccepts.contains(value) else { return }
+        throw OWError.usage(
+            "--\(option.long) must be one of \(option.choices.joined(separator: ", ")), not '\(value)'",
+            hint: Suggest.nearest(value, in: option.choices).map { "did you mean '\($0)'?" })
     }
 
     public static func isNegativeNumber(_ s: String) -> Bool {

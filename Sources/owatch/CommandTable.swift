@@ -9,33 +9,41 @@ typealias ParsedLine = OWCLI.ParsedLine<Invocation>
 let everyone: Set<Role> = [.admin, .employee, .scanner]
 let adminOnly: Set<Role> = [.admin]
 
-/// `config … --local`: this computer's client settings, which need no ledger or token.
-let localSetting = Option(
-    "local", "a setting of this computer's owatch client ($XDG_CONFIG_HOME/owatch/client.conf: remote), not of the ledger")
-
 /// Other tools' files `license list --format` writes (and `license import --from` reads).
 let interchangeFormats = ["snipe-it", "wallos"]
 
 /// Options every command accepts.
-let globalOptions: [Option] = [
-    Option(
-        "remote", value: "URL",
-        "run the command on a remote ledger: ssh://[user@]host[:port][/ledger.db] or sudo://account (env OWATCH_REMOTE)"),
-    Option("ledger", value: "PATH", "ledger file (env OWATCH_LEDGER; default $XDG_DATA_HOME/owatch/ledger.db)"),
-    Option("token", value: "PATH", "token file (env OWATCH_TOKEN; default $XDG_CONFIG_HOME/owatch/token)"),
-    Option("key", value: "PATH", "issuer private key (env OWATCH_KEY; default $XDG_CONFIG_HOME/owatch/issuer.key)", file: .input),
-    Option(
-        "format", value: "FORMAT", "output format (env OWATCH_FORMAT); license list also writes snipe-it and wallos files",
-        choices: OutputFormat.allCases.map(\.rawValue), alsoAccepts: interchangeFormats),
-    Option("json", "short for --format json"),
-    Option("columns", value: "LIST", "the table's columns, in order, e.g. name,seats,monthly (any key the JSON has)"),
-    Option("wide", "tables show every column, whole, even past the terminal's width"),
-    Option("quiet", short: "q", "print only data; no messages"),
-    Option("verbose", "after a change, print the changed records as a table too (a --format or --json does as well)"),
-    Option("no-color", "no colour even on a terminal (also NO_COLOR)"),
-    Option("help", short: "h", "show help for the command"),
-    Option("version", "print the version"),
-]
+enum GlobalOption: String, OptionKeys {
+    case remote, ledger, token, key, format, json, columns, wide, quiet, verbose
+    case noColor = "no-color"
+    case help, version
+
+    var spec: Option {
+        switch self {
+        case .remote:
+            Option(
+                value: "URL",
+                "run the command on a remote ledger: ssh://[user@]host[:port][/ledger.db] or sudo://account (env OWATCH_REMOTE)")
+        case .ledger: Option(value: "PATH", "ledger file (env OWATCH_LEDGER; default $XDG_DATA_HOME/owatch/ledger.db)")
+        case .token: Option(value: "PATH", "token file (env OWATCH_TOKEN; default $XDG_CONFIG_HOME/owatch/token)")
+        case .key: Option(value: "PATH", "issuer private key (env OWATCH_KEY; default $XDG_CONFIG_HOME/owatch/issuer.key)", file: .input)
+        case .format:
+            Option(
+                value: "FORMAT", "output format (env OWATCH_FORMAT); license list also writes snipe-it and wallos files",
+                choices: OutputFormat.allCases.map(\.rawValue), alsoAccepts: interchangeFormats)
+        case .json: Option("short for --format json")
+        case .columns: Option(value: "LIST", "the table's columns, in order, e.g. name,seats,monthly (any key the JSON has)")
+        case .wide: Option("tables show every column, whole, even past the terminal's width")
+        case .quiet: Option(short: "q", "print only data; no messages")
+        case .verbose: Option("after a change, print the changed records as a table too (a --format or --json does as well)")
+        case .noColor: Option("no colour even on a terminal (also NO_COLOR)")
+        case .help: Option(short: "h", "show help for the command")
+        case .version: Option("print the version")
+        }
+    }
+}
+
+let globalOptions = GlobalOption.options
 
 /// The nouns in help order (git's thin `commands[]`): each noun's file in `Commands/` declares
 /// its manual page and its commands (arguments, options, access, examples) beside their handlers.
@@ -105,4 +113,16 @@ let helpText = Help(nouns: nouns, commands: commandTable, globalOptions: globalO
 extension Parser {
     /// A command line against owatch's table.
     static func parse(_ argv: [String]) throws -> ParsedLine { try parse(argv, commands: commandTable, globalOptions: globalOptions) }
+}
+
+extension OWCLI.Command where Context == Invocation {
+    /// A command with typed options: the table gets `K.options`, the handler a `Call<K>`.
+    init<K: OptionKeys>(
+        noun: String, verb: String?, summary: String, arguments: [Argument] = [], options: K.Type, access: Access, examples: [String] = [],
+        output: [FieldDoc] = [], hidden: Bool = false, issuerKeyStandsIn: Bool = false, run: @escaping @Sendable (Call<K>) throws -> Void
+    ) {
+        self.init(
+            noun: noun, verb: verb, summary: summary, arguments: arguments, options: K.options, access: access, examples: examples,
+            output: output, hidden: hidden, issuerKeyStandsIn: issuerKeyStandsIn, run: { try run(Call<K>($0)) })
+    }
 }

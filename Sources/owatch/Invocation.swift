@@ -4,16 +4,24 @@ import OWKit
 
 /// Everything one command run needs: its parsed line, where output goes, the paths,
 /// and (for commands that need one) the verified session the dispatcher opened.
-final class Invocation {
+/// A command reads its own options through `Call<K>` (below), typed by its `OptionKeys` enum;
+/// an `Invocation` reads only the global ones.
+class Invocation {
     let command: Command
     let line: ParsedLine
     let term: Terminal
     let paths: Paths
     let exporter: Exporter
     let quiet: Bool
-    private var openedSession: Session?
+    private let openedSession: Session?
     /// An error found while writing output (an unknown `--columns` name); main reports it after the run.
-    var deferredError: OWError?
+    /// Shared with the typed `Call` made from this invocation.
+    private let deferred: Deferred
+    var deferredError: OWError? { deferred.error }
+
+    final class Deferred {
+        var error: OWError?
+    }
 
     init(command: Command, line: ParsedLine, term: Terminal, paths: Paths, format: OutputFormat, session: Session?) {
         self.command = command
@@ -21,12 +29,25 @@ final class Invocation {
         self.term = term
         self.paths = paths
         var exporter = Exporter(format: format, color: term.color, width: term.width)
-        exporter.chosenColumns = line.value("columns").map { $0.split(separator: ",").map { $0.trimmed(.whitespaces) } }
-        exporter.allColumns = line.flag("wide")
+        exporter.chosenColumns = line.value(GlobalOption.columns).map { $0.split(separator: ",").map { $0.trimmed(.whitespaces) } }
+        exporter.allColumns = line.flag(GlobalOption.wide)
         exporter.terminal = term.isTTY
         self.exporter = exporter
-        self.quiet = line.flag("quiet")
+        self.quiet = line.flag(GlobalOption.quiet)
         self.openedSession = session
+        self.deferred = Deferred()
+    }
+
+    /// The same run, seen through a command's typed options (`Call`).
+    init(_ other: Invocation) {
+        command = other.command
+        line = other.line
+        term = other.term
+        paths = other.paths
+        exporter = other.exporter
+        quiet = other.quiet
+        openedSession = other.openedSession
+        deferred = other.deferred
     }
 
     /// The verified session. The table's access rule guarantees one for role-gated commands.
@@ -37,51 +58,16 @@ final class Invocation {
 
     var arguments: [String] { line.arguments }
     func argument(_ i: Int) -> String { line.arguments[i] }
-    func flag(_ name: String) -> Bool { line.flag(name) }
-    func value(_ name: String) -> String? { line.value(name) }
-
-    /// A date option (YYYY-MM-DD), checked here: OWKit is given the day.
-    func day(_ name: String) throws -> Date? {
-        guard let text = value(name) else { return nil }
-        guard let day = Time.parseDay(text) else { throw OWError.usage("--\(name) '\(text.prefix(20))' is not a date (YYYY-MM-DD)") }
-        return day
-    }
-
-    /// An amount option ("120.00", "€99", "1.234,56 EUR"), in `currency` unless it writes its own
-    /// (default: the ledger's), parsed here: OWKit is given the money.
-    func money(_ name: String, currency: Currency? = nil) throws -> Money? { try value(name).map { try amount($0, currency: currency) } }
 
     /// An amount as typed (an option's or an argument's), in `currency` unless it writes its own (default: the ledger's).
     func amount(_ text: String, currency: Currency? = nil) throws -> Money {
         try MoneyParser.parse(text, defaultCurrency: try currency ?? Currency.parse(session.ledger.currency))
     }
 
-    /// A currency option (an ISO 4217 code), parsed here.
-    func currency(_ name: String) throws -> Currency? { try value(name).map(Currency.parse) }
-
-    /// A billing period option (monthly, yearly, 24m, one-off, …), parsed here.
-    func period(_ name: String) throws -> Period? { try value(name).map(Period.parse) }
-
-    func duration(_ name: String) throws -> Duration? {
-        guard let text = value(name) else { return nil }
-        guard let d = Duration.parse(text), d.count > 0 else {
-            throw OWError.usage("--\(name) takes a duration such as 30d, 2w, 3m or 1y, not '\(text)'")
-        }
-        return d
-    }
-
-    func integer(_ name: String, range: ClosedRange<Int>) throws -> Int? {
-        guard let text = value(name) else { return nil }
-        guard let n = Int(text), range.contains(n) else {
-            throw OWError.usage("--\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
-        }
-        return n
-    }
-
     /// Asks before a destructive change, on a terminal only: piped or with `--yes` it never
     /// prompts (a script or cron job must not hang on a question nobody sees).
-    func confirm(_ question: String) throws {
-        guard !flag("yes"), term.stdinIsTTY, term.stderrIsTTY else { return }
+    func confirm(_ question: String, yes: Bool) throws {
+        guard !yes, term.stdinIsTTY, term.stderrIsTTY else { return }
         term.err(question + " [y/N] ")
         let answer = (readLine() ?? "").trimmed(.whitespaces).lowercased()
         guard answer == "y" || answer == "yes" else {
@@ -130,7 +116,7 @@ final class Invocation {
 
     /// Whether a change's records are written to a table: a write command says what changed in
     /// one line (a note), and prints the rows only with `--verbose` or a format asked for by flag.
-    var tablesChanges: Bool { flag("verbose") || value("format") != nil }
+    var tablesChanges: Bool { line.flag(GlobalOption.verbose) || line.value(GlobalOption.format) != nil }
 
     /// The result of a change: the whole object in the machine formats; in a table, its shape's
     /// table columns in a one-row table with `--verbose` (or `--format table`), else nothing
@@ -158,7 +144,7 @@ final class Invocation {
         return Exporter.ListWriter(
             exporter, emptyColumns: columns, tableColumns: tableColumns, fit: fit, sink: { term.out(bytes: $0) },
             unknownColumn: { [weak self] bad, known in
-                self?.deferredError = OWError.usage(
+                self?.deferred.error = OWError.usage(
                     "no column '\(bad)' in this list", hint: "its columns: " + known.joined(separator: ", "))
             })
     }
@@ -188,8 +174,8 @@ final class Invocation {
         if exporter.format == .table { try inTable() } else { emit(item(), as: shape) }
     }
 
-    /// Charts under a report's table: table format only.
-    var charts: Charts? { exporter.format == .table ? Charts(ascii: flag("ascii") || !term.unicode, width: term.width) : nil }
+    /// Charts under a report's table (`ascii`: its --ascii): table format only.
+    func charts(ascii: Bool) -> Charts? { exporter.format == .table ? Charts(ascii: ascii || !term.unicode, width: term.width) : nil }
 
     /// A list table has one line per row: nested rows (a license's purchase lines) go in the other formats only.
     var listsNestedRows: Bool { exporter.format != .table }
@@ -200,11 +186,6 @@ final class Invocation {
         if !items.isEmpty || exporter.format != .table { emit(items, as: shape) }
     }
 
-    /// An option whose value the parser checked against its choices, as the type they name.
-    func choice<T: RawRepresentable>(_ name: String) -> T? where T.RawValue == String { value(name).flatMap(T.init(rawValue:)) }
-
-    /// All values of a repeatable option.
-    func values(_ name: String) -> [String] { line.options[name] ?? [] }
     func note(_ message: String) { if !quiet { term.err(message + "\n") } }
     func warn(_ message: String) { term.err("owatch: warning: \(Terminal.unprefixed(message))\n") }
 
@@ -223,4 +204,49 @@ final class Invocation {
         }
         return id
     }
+}
+
+/// One command run with its typed options: `K` is the command's `OptionKeys` enum, so it reads
+/// only options it declared (`inv.value(.vendor)`), with values the validate step has checked.
+final class Call<K: OptionKeys>: Invocation {
+    func flag(_ key: K) -> Bool { line.flag(key) }
+    func value(_ key: K) -> String? { line.value(key) }
+    /// All values of a repeatable option.
+    func values(_ key: K) -> [String] { line.values(key) }
+
+    /// A date option (YYYY-MM-DD): OWKit is given the day.
+    func day(_ key: K) throws -> Date? { try value(key).map { try ValueKind.day($0, option: key.rawValue) } }
+
+    /// An amount option ("120.00", "€99", "1.234,56 EUR"), in `currency` unless it writes its own
+    /// (default: the ledger's), parsed here: OWKit is given the money.
+    func money(_ key: K, currency: Currency? = nil) throws -> Money? { try value(key).map { try amount($0, currency: currency) } }
+
+    /// A currency option (an ISO 4217 code).
+    func currency(_ key: K) throws -> Currency? { try value(key).map(Currency.parse) }
+
+    /// A billing period option (monthly, yearly, 24m, one-off, …).
+    func period(_ key: K) throws -> Period? { try value(key).map(Period.parse) }
+
+    /// A month option (YYYY-MM).
+    func month(_ key: K) throws -> Month? { try value(key).map { try Month.parse($0, option: "--" + key.rawValue) } }
+
+    func duration(_ key: K) throws -> Duration? { try value(key).map { try ValueKind.duration($0, option: key.rawValue) } }
+
+    /// A whole-number option, in the range its declaration gives.
+    func integer(_ key: K) throws -> Int? {
+        guard case .integer(let range) = key.spec.kind else { preconditionFailure("--\(key.rawValue) is not declared an integer") }
+        return try value(key).map { try ValueKind.integer($0, option: key.rawValue, range: range) }
+    }
+
+    /// An option whose value the parser checked against its choices, as the type they name.
+    func choice<T: RawRepresentable>(_ key: K) -> T? where T.RawValue == String { value(key).flatMap(T.init(rawValue:)) }
+}
+
+/// Commands that ask before a destructive change: their `--yes` skips the question.
+protocol Confirming: OptionKeys {
+    static var yes: Self { get }
+}
+
+extension Call where K: Confirming {
+    func confirm(_ question: String) throws { try confirm(question, yes: flag(.yes)) }
 }

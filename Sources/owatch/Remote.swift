@@ -55,7 +55,9 @@ enum Remote {
     }
 
     /// `config … --local`: this computer's settings, which need no ledger, token or remote.
-    static func isClientSetting(_ command: Command, _ line: ParsedLine) -> Bool { command.noun == "config" && line.flag("local") }
+    static func isClientSetting(_ command: Command, _ line: ParsedLine) -> Bool {
+        command.noun == "config" && line.flag(ConfigCommand.LocalOption.local)
+    }
 
     // MARK: Client
 
@@ -66,14 +68,14 @@ enum Remote {
                 "'owatch \(command.path)' creates a ledger on the machine it runs on; it does not run --remote",
                 hint: "run it on the server, as the account that will own the ledger")
         }
-        if line.value("ledger") != nil {
+        if line.value(GlobalOption.ledger) != nil {
             throw OWError.usage(
                 "--ledger names a file on this machine; a remote ledger's path goes in the URL", hint: "ssh://host/srv/owatch/ledger.db")
         }
         let (args, files, _) = canonical(line, command)
         var request = RemoteRequest(clientVersion: version, arguments: args)
         request.slots = files.map { RemoteSlot(argument: $0.index, use: $0.use, original: $0.value) }
-        let paths = Paths(token: line.value("token"))
+        let paths = Paths(token: line.value(GlobalOption.token))
         request.tokenName = paths.token
         if FileSystem.exists(paths.token) { request.token = try FileSystem.readSecret(paths.token, what: "token", maxBytes: 64 << 10) }
         request.ledger = url.ledger

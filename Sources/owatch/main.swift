@@ -21,7 +21,7 @@ func main() -> Int32 {
             return 0
         }
         let line = try Parser.parse(argv)
-        if line.flag("version") {
+        if line.flag(GlobalOption.version) {
             term.out("owatch \(version)\n")
             return 0
         }
@@ -30,20 +30,20 @@ func main() -> Int32 {
             term.err(helpText.shortUsage())
             return OWError.Kind.usage.rawValue
         }
-        guard let command = line.command, !line.flag("help") else {
+        guard let command = line.command, !line.flag(GlobalOption.help) else {
             term.out(helpText.text(for: line.command, noun: line.noun))
             return 0
         }
         let format: OutputFormat
         if command.options.contains(where: { $0.long == "format" }) {
             // The command's own --format (export journal's hledger|ledger|beancount), not an output format.
-            format = line.flag("json") ? .json : .table
-        } else if line.flag("json") {
+            format = line.flag(GlobalOption.json) ? .json : .table
+        } else if line.flag(GlobalOption.json) {
             format = .json
-        } else if let f = line.value("format") ?? environment["OWATCH_FORMAT"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        } else if let f = line.value(GlobalOption.format) ?? environment["OWATCH_FORMAT"].flatMap({ $0.isEmpty ? nil : $0 }) {
             if interchangeFormats.contains(f) {
                 // Another tool's file, written by `license list` itself (see LicenseCommand.export).
-                guard command.noun == "license", command.verb == "list", line.value("format") == f else {
+                guard command.noun == "license", command.verb == "list", line.value(GlobalOption.format) == f else {
                     throw OWError.usage("--format \(f) is for owatch license list", hint: "formats: table, json, jsonl, csv")
                 }
                 format = .csv
@@ -58,15 +58,15 @@ func main() -> Int32 {
         }
         if format != .table { term.width = nil }
         if environment["OWATCH_SERVED"] == nil, Remote.runsRemotely(command, line),
-            let remote = ClientConfig.remote(flag: line.value("remote"), environment: environment)
+            let remote = ClientConfig.remote(flag: line.value(GlobalOption.remote), environment: environment)
         {
             return try Remote.client(line, command, remote: remote, environment: environment)
         }
-        let paths = Paths(ledger: line.value("ledger"), token: line.value("token"), key: line.value("key"))
+        let paths = Paths(ledger: line.value(GlobalOption.ledger), token: line.value(GlobalOption.token), key: line.value(GlobalOption.key))
         var session: Session?
         // `config … --local` is this computer's settings: no ledger, no token.
         if let roles = command.roles, !Remote.isClientSetting(command, line) {
-            if command.issuerKeyStandsIn && line.value("key") != nil {
+            if command.issuerKeyStandsIn && line.value(GlobalOption.key) != nil {
                 session = try Session.asIssuer(paths: paths)
             } else {
                 let s = try Session.authenticate(paths: paths)
@@ -75,6 +75,7 @@ func main() -> Int32 {
                 if let warning = (try? s.expiryWarning()) ?? nil { term.err("owatch: warning: \(warning)\n") }
             }
         }
+        try Validation.check(line, for: command)
         let inv = Invocation(command: command, line: line, term: term, paths: paths, format: format, session: session)
         let changesBefore = session?.db.totalChanges
         try command.run(inv)

@@ -2,18 +2,18 @@ import OWCLI
 import OWKit
 
 enum ApproveCommand {
-    static func run(_ inv: Invocation) throws {
+    static func run(_ inv: Call<ApproveOption>) throws {
         let s = inv.session
         if inv.arguments.isEmpty {
-            guard !inv.flag("reject") else { throw OWError.usage("name the request(s) to reject: owatch approve --reject ID -m REASON") }
+            guard !inv.flag(.reject) else { throw OWError.usage("name the request(s) to reject: owatch approve --reject ID -m REASON") }
             return try queue(inv)
         }
         let ids = try inv.arguments.map { try Invocation.id($0, of: "request") }
         let decision: Approvals.Ruling =
-            inv.flag("reject")
-            ? .reject(reason: inv.value("message") ?? "")
+            inv.flag(.reject)
+            ? .reject(reason: inv.value(.message) ?? "")
             : .approve(
-                note: inv.value("message"), force: inv.flag("force"), noGrow: inv.flag("no-grow"), overBudget: inv.flag("over-budget"))
+                note: inv.value(.message), force: inv.flag(.force), noGrow: inv.flag(.noGrow), overBudget: inv.flag(.overBudget))
         let batch = try Approvals.decide(s, ids, decision) { result in
             switch result {
             case .success(let outcome): tell(inv, outcome)
@@ -99,13 +99,7 @@ let approveCommands: [Command] = [
     Command(
         noun: "approve", verb: nil, summary: "show the approval queue, or approve or reject requests",
         arguments: [Argument(name: "ID", optional: true, variadic: true)],
-        options: [
-            Option("message", short: "m", value: "NOTE", "a note with the decision; required to reject"),
-            Option("reject", "reject instead of approve"),
-            Option("force", "approve leave beyond the balance"),
-            Option("no-grow", "approve software only onto a seat that is free (never buy one)"),
-            Option("over-budget", "approve even though a budget this month would go below zero (the audit event records it)"),
-        ],
+        options: ApproveCommand.ApproveOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch approve", "owatch approve 12 13 -m 'enjoy'", "owatch approve --reject 14 -m 'we have a team plan already'",
@@ -114,3 +108,21 @@ let approveCommands: [Command] = [
         output: ApproveCommand.queueShape.docs + RequestCommand.shape.docs,
         run: ApproveCommand.run)
 ]
+
+extension ApproveCommand {
+    enum ApproveOption: String, OptionKeys {
+        case message, reject, force
+        case noGrow = "no-grow"
+        case overBudget = "over-budget"
+
+        var spec: Option {
+            switch self {
+            case .message: Option(short: "m", value: "NOTE", "a note with the decision; required to reject")
+            case .reject: Option("reject instead of approve")
+            case .force: Option("approve leave beyond the balance")
+            case .noGrow: Option("approve software only onto a seat that is free (never buy one)")
+            case .overBudget: Option("approve even though a budget this month would go below zero (the audit event records it)")
+            }
+        }
+    }
+}

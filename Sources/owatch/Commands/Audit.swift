@@ -2,9 +2,9 @@ import OWCLI
 import OWKit
 
 enum AuditCommand {
-    static func log(_ inv: Invocation) throws {
-        let limit = try inv.integer("limit", range: 1...1_000_000)
-        let events = try AuditLog.events(inv.session.db, limit: limit, action: inv.value("action"), actor: inv.value("actor"))
+    static func log(_ inv: Call<LogOption>) throws {
+        let limit = try inv.integer(.limit)
+        let events = try AuditLog.events(inv.session.db, limit: limit, action: inv.value(.action), actor: inv.value(.actor))
         inv.emit(events, as: eventShape)
     }
 
@@ -56,10 +56,10 @@ enum AuditCommand {
         Field("hash", "hex SHA-256") { .text($0.hash) },
     ])
 
-    static func verify(_ inv: Invocation) throws {
+    static func verify(_ inv: Call<VerifyOption>) throws {
         let v = try AuditLog.verify(inv.session.ledger)
         var check = Check(chain: v)
-        if inv.flag("state"), v.ok {
+        if inv.flag(.state), v.ok {
             check.state = try AuditLog.verifyState(inv.session.ledger).map { .checked(seq: $0.seq, problem: $0.problem) } ?? .notRecorded
         }
         inv.emit(check, as: checkShape)
@@ -98,19 +98,39 @@ let auditNoun = Noun(
 let auditCommands: [Command] = [
     Command(
         noun: "audit", verb: "log", summary: "show audit events, oldest first",
-        options: [
-            Option("limit", short: "n", value: "N", "only the last N events"),
-            Option("action", value: "ACTION", "only this action or action family (e.g. user, user.add)"),
-            Option("actor", value: "USER", "only events by this person"),
-        ],
+        options: AuditCommand.LogOption.self,
         access: .roles(adminOnly), examples: ["owatch audit log -n 20", "owatch audit log --action token --jsonl"],
         output: AuditCommand.eventShape.docs, run: AuditCommand.log),
     Command(
         noun: "audit", verb: "verify", summary: "recompute the hash chain and check every seal",
-        options: [Option("state", "also check that the audited tables are what the last event recorded (finds direct edits)")],
+        options: AuditCommand.VerifyOption.self,
         access: .roles(adminOnly), examples: ["owatch audit verify || echo 'ledger was tampered with'", "owatch audit verify --state"],
         output: AuditCommand.checkShape.docs, run: AuditCommand.verify),
     Command(
         noun: "audit", verb: "seal", summary: "sign the current head of the chain with the issuer key",
         access: .roles(adminOnly), examples: ["owatch audit seal"], output: AuditCommand.sealShape.docs, run: AuditCommand.seal),
 ]
+
+extension AuditCommand {
+    enum LogOption: String, OptionKeys {
+        case limit, action, actor
+
+        var spec: Option {
+            switch self {
+            case .limit: Option(short: "n", value: "N", "only the last N events", kind: .integer(1...1_000_000))
+            case .action: Option(value: "ACTION", "only this action or action family (e.g. user, user.add)")
+            case .actor: Option(value: "USER", "only events by this person")
+            }
+        }
+    }
+
+    enum VerifyOption: String, OptionKeys {
+        case state
+
+        var spec: Option {
+            switch self {
+            case .state: Option("also check that the audited tables are what the last event recorded (finds direct edits)")
+            }
+        }
+    }
+}

@@ -2,8 +2,8 @@ import OWCLI
 import OWKit
 
 enum BackupCommand {
-    static func run(_ inv: Invocation) throws {
-        let result = try Maintenance.backup(inv.session, to: inv.argument(0), overwrite: inv.flag("force"))
+    static func run(_ inv: Call<BackupOption>) throws {
+        let result = try Maintenance.backup(inv.session, to: inv.argument(0), overwrite: inv.flag(.force))
         inv.note("Backed up the ledger to \(inv.argument(0)) (\(result.bytes) bytes, \(result.events) audit events).")
     }
 }
@@ -21,6 +21,18 @@ let backupNoun = Noun(
 let backupCommands: [Command] = [
     Command(
         noun: "backup", verb: nil, summary: "write a consistent copy of the ledger, safe while others write",
-        arguments: [Argument(name: "FILE", file: .output)], options: [Option("force", "replace FILE if it exists")],
+        arguments: [Argument(name: "FILE", file: .output)], options: BackupCommand.BackupOption.self,
         access: .roles(adminOnly), examples: ["owatch backup /var/backups/owatch-$(date +%F).db"], run: BackupCommand.run)
 ]
+
+extension BackupCommand {
+    enum BackupOption: String, OptionKeys {
+        case force
+
+        var spec: Option {
+            switch self {
+            case .force: Option("replace FILE if it exists")
+            }
+        }
+    }
+}

@@ -31,17 +31,19 @@ enum BudgetCommand {
         ], keep: ["name", "budget", "remaining"], dropFirst: ["scope", "unmanaged", "observed", "purchases"])
 
     /// The one scope option given: --org, --dept D, --category C or --vendor V.
-    static func scope(_ inv: Invocation) throws -> (BudgetScope, String?) {
+    static func scope<K: BudgetScopeOptions>(_ inv: Call<K>) throws -> (BudgetScope, String?) {
         var given: [(BudgetScope, String?)] = []
-        if inv.flag("org") { given.append((.org, nil)) }
-        for s in [BudgetScope.dept, .category, .vendor] { if let v = inv.value(s.rawValue) { given.append((s, v)) } }
+        if inv.flag(.org) { given.append((.org, nil)) }
+        for (s, key) in [(BudgetScope.dept, K.dept), (.category, .category), (.vendor, .vendor)] {
+            if let v = inv.value(key) { given.append((s, v)) }
+        }
         guard given.count == 1 else { throw OWError.usage("give exactly one of --org, --dept D, --category C or --vendor V") }
         return given[0]
     }
 
-    static func set(_ inv: Invocation) throws {
+    static func set(_ inv: Call<SetOption>) throws {
         let (scope, name) = try scope(inv)
-        let b = try Budgets.set(inv.session, scope: scope, name: name, amount: inv.argument(0), from: try ReportCommand.month(inv, "from"))
+        let b = try Budgets.set(inv.session, scope: scope, name: name, amount: inv.argument(0), from: try inv.month(.from))
         inv.emitChanged(b, as: shape)
         inv.note("Budget for \(b.label): \(b.amount.display) a month from \(b.from).")
     }
@@ -52,18 +54,18 @@ enum BudgetCommand {
         if budgets.isEmpty { inv.note("No budgets; set one with `owatch budget set --org 5000/month`.") }
     }
 
-    static func remove(_ inv: Invocation) throws {
+    static func remove(_ inv: Call<RemoveOption>) throws {
         let (scope, name) = try scope(inv)
-        let n = try Budgets.remove(inv.session, scope: scope, name: name, from: try ReportCommand.month(inv, "from"))
+        let n = try Budgets.remove(inv.session, scope: scope, name: name, from: try inv.month(.from))
         inv.note("Removed \(n) budget(s) for \(scope == .org ? "the org" : "\(scope.rawValue) \(name ?? "")").")
     }
 }
 
 extension ReportCommand {
-    static func budget(_ inv: Invocation) throws {
+    static func budget(_ inv: Call<BudgetOption>) throws {
         let s = inv.session
-        let to = try month(inv, "to") ?? Month(s.now)
-        let from = try month(inv, "from") ?? to
+        let to = try inv.month(.to) ?? Month(s.now)
+        let from = try inv.month(.from) ?? to
         let base = try Budgets.converter(s.ledger, today: s.now)
         let lines = try Budgets.report(s, from: from, to: to, base: base)
         inv.emit(lines, as: BudgetCommand.reportShape)
@@ -80,12 +82,40 @@ extension ReportCommand {
     }
 }
 
-let budgetScopeOptions: [Option] = [
-    Option("org", "the whole office"),
-    Option("dept", value: "DEPT", "one department (its people's seats)"),
-    Option("category", value: "CATEGORY", "one vendor category"),
-    Option("vendor", value: "VENDOR", "one vendor"),
-]
+/// The options that say which budget (`budget set` and `remove`): one of --org, --dept, --category, --vendor.
+protocol BudgetScopeOptions: OptionKeys {
+    static var org: Self { get }
+    static var dept: Self { get }
+    static var category: Self { get }
+    static var vendor: Self { get }
+}
+
+extension BudgetCommand {
+    /// The scope options' declaration, shared by `set` and `remove`.
+    static func scopeSpec<K: BudgetScopeOptions>(_ key: K) -> Option? {
+        switch key {
+        case .org: Option("the whole office")
+        case .dept: Option(value: "DEPT", "one department (its people's seats)")
+        case .category: Option(value: "CATEGORY", "one vendor category")
+        case .vendor: Option(value: "VENDOR", "one vendor")
+        default: nil
+        }
+    }
+
+    enum SetOption: String, BudgetScopeOptions {
+        case org, dept, category, vendor, from
+
+        var spec: Option {
+            scopeSpec(self) ?? Option(value: "MONTH", "first month it is in effect, YYYY-MM (default: this month)", kind: .month)
+        }
+    }
+
+    enum RemoveOption: String, BudgetScopeOptions {
+        case org, dept, category, vendor, from
+
+        var spec: Option { scopeSpec(self) ?? Option(value: "MONTH", "only the budget starting that month", kind: .month) }
+    }
+}
 
 /// `owatch budget`: its manual page.
 let budgetNoun = Noun(
@@ -103,7 +133,7 @@ let budgetCommands: [Command] = [
     Command(
         noun: "budget", verb: "set", summary: "set a monthly budget for the org, a department, a category or a vendor",
         arguments: [Argument(name: "AMOUNT/month")],
-        options: budgetScopeOptions + [Option("from", value: "MONTH", "first month it is in effect, YYYY-MM (default: this month)")],
+        options: BudgetCommand.SetOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch budget set --org 5000/month", "owatch budget set --dept sales 800/month --from 2027-01",
@@ -115,7 +145,7 @@ let budgetCommands: [Command] = [
         examples: ["owatch budget list", "owatch budget list --json"], output: BudgetCommand.shape.docs, run: BudgetCommand.list),
     Command(
         noun: "budget", verb: "remove", summary: "remove a budget (every month of it, or the one from --from)",
-        options: budgetScopeOptions + [Option("from", value: "MONTH", "only the budget starting that month")],
+        options: BudgetCommand.RemoveOption.self,
         access: .roles(adminOnly), examples: ["owatch budget remove --dept sales", "owatch budget remove --org --from 2027-01"],
         run: BudgetCommand.remove),
 ]

@@ -36,13 +36,13 @@ enum ChargeCommand {
         Field("sources", "charge show: every place the payment was seen", kind: .text) { .list($0.sources) }
     ])
 
-    static func list(_ inv: Invocation) throws {
+    static func list(_ inv: Call<ListOption>) throws {
         var f = Charges.Filter()
-        f.vendor = inv.value("vendor")
-        f.from = try inv.day("from")
-        f.to = try inv.day("to")
-        f.license = inv.value("license")
-        f.unmatchedOnly = inv.flag("unmatched")
+        f.vendor = inv.value(.vendor)
+        f.from = try inv.day(.from)
+        f.to = try inv.day(.to)
+        f.license = inv.value(.license)
+        f.unmatchedOnly = inv.flag(.unmatched)
         let s = inv.session
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         try inv.emit(try Charges.list(s.db, f), as: shape, base: base, on: \.chargedOn)
@@ -53,12 +53,12 @@ enum ChargeCommand {
         inv.emit(try Charges.get(inv.session.db, try Invocation.id(inv.argument(0), of: "charge")), as: detailShape)
     }
 
-    static func add(_ inv: Invocation) throws {
-        guard let day = try inv.day("on") else { throw OWError.usage("say when: owatch charge add VENDOR AMOUNT --on YYYY-MM-DD") }
+    static func add(_ inv: Call<AddOption>) throws {
+        let day = try inv.day(.on)!  // required
         let amount = try inv.amount(inv.argument(1))
         let (charge, found) = try Charges.add(
-            inv.session, vendor: inv.argument(0), amount: amount, on: day, license: inv.value("license"),
-            note: inv.value("note"))
+            inv.session, vendor: inv.argument(0), amount: amount, on: day, license: inv.value(.license),
+            note: inv.value(.note))
         inv.emitChanged(charge, as: shape)
         inv.note(
             "Added charge #\(charge.id): \(charge.vendor) \(charge.amount.display) on \(charge.chargedOn)"
@@ -66,7 +66,7 @@ enum ChargeCommand {
         for f in found { inv.note("New finding #\(f.id): \(f.summary)") }
     }
 
-    static func remove(_ inv: Invocation) throws {
+    static func remove(_ inv: Call<RemoveOption>) throws {
         let id = try Invocation.id(inv.argument(0), of: "charge")
         let c = try Charges.get(inv.session.db, id)
         try inv.confirm("Remove charge #\(id) (\(c.vendor) \(c.amount.display) on \(c.chargedOn))?")
@@ -94,11 +94,7 @@ let chargeNoun = Noun(
 let chargeCommands: [Command] = [
     Command(
         noun: "charge", verb: "list", summary: "list observed charges: receipts, statement lines and ones entered by hand",
-        options: [
-            Option("vendor", value: "VENDOR", "only this vendor"), Option("from", value: "DATE", "charged on or after"),
-            Option("to", value: "DATE", "charged on or before"), Option("license", value: "LICENSE", "only charges of this license"),
-            Option("unmatched", "only charges that match no license or approved purchase"),
-        ],
+        options: ChargeCommand.ListOption.self,
         access: .roles(adminOnly),
         examples: ["owatch charge list --vendor notion --from 2026-11-01", "owatch charge list --unmatched --json"],
         output: ChargeCommand.shape.docs, run: ChargeCommand.list),
@@ -108,15 +104,53 @@ let chargeCommands: [Command] = [
     Command(
         noun: "charge", verb: "add", summary: "enter a payment by hand; it is matched like a scanned one",
         arguments: [Argument(name: "VENDOR"), Argument(name: "AMOUNT")],
-        options: [
-            Option("on", value: "DATE", "the day it was paid (required)"), Option("license", value: "LICENSE", "the license it pays for"),
-            Option("note", value: "TEXT", "what it was"),
-        ],
+        options: ChargeCommand.AddOption.self,
         access: .roles(adminOnly), examples: ["owatch charge add notion 20.00 --on 2026-11-04 --note 'paid by bank transfer'"],
         output: ChargeCommand.shape.docs, run: ChargeCommand.add),
     Command(
         noun: "charge", verb: "remove", summary: "remove a charge recorded by mistake (audited; a rescan does not bring it back)",
         arguments: [Argument(name: "ID")],
-        options: [Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)")],
+        options: ChargeCommand.RemoveOption.self,
         access: .roles(adminOnly), examples: ["owatch charge remove 12 --yes"], run: ChargeCommand.remove),
 ]
+
+extension ChargeCommand {
+    enum ListOption: String, OptionKeys {
+        case vendor, from, to, license, unmatched
+
+        var spec: Option {
+            switch self {
+            case .vendor: Option(value: "VENDOR", "only this vendor")
+            case .from: Option(value: "DATE", "charged on or after", kind: .day)
+            case .to: Option(value: "DATE", "charged on or before", kind: .day)
+            case .license: Option(value: "LICENSE", "only charges of this license")
+            case .unmatched: Option("only charges that match no license or approved purchase")
+            }
+        }
+    }
+
+    enum AddOption: String, OptionKeys {
+        case on, license, note
+
+        var spec: Option {
+            switch self {
+            case .on:
+                Option(
+                    value: "DATE", "the day it was paid (required)", kind: .day,
+                    required: .message("say when: owatch charge add VENDOR AMOUNT --on YYYY-MM-DD"))
+            case .license: Option(value: "LICENSE", "the license it pays for")
+            case .note: Option(value: "TEXT", "what it was")
+            }
+        }
+    }
+
+    enum RemoveOption: String, OptionKeys, Confirming {
+        case yes
+
+        var spec: Option {
+            switch self {
+            case .yes: Option(short: "y", "do not ask for confirmation (it is asked only on a terminal)")
+            }
+        }
+    }
+}

@@ -2,17 +2,26 @@ import OWCLI
 import OWKit
 
 enum ConfigCommand {
-    static func get(_ inv: Invocation) throws {
+    /// Every config command's one option: `--local`, this computer's client settings, which need no ledger or token.
+    enum LocalOption: String, OptionKeys {
+        case local
+
+        var spec: Option {
+            Option("a setting of this computer's owatch client ($XDG_CONFIG_HOME/owatch/client.conf: remote), not of the ledger")
+        }
+    }
+
+    static func get(_ inv: Call<LocalOption>) throws {
         let key = inv.argument(0)
-        let stored = inv.flag("local") ? try clientValue(key) : try Config.get(inv.session.ledger, key)
+        let stored = inv.flag(.local) ? try clientValue(key) : try Config.get(inv.session.ledger, key)
         guard let value = stored else {
             throw OWError.refused("\(key) is not set and has no default")
         }
         inv.emit(Setting(key: key, value: value), as: valueShape, inTable: { inv.term.out(SafeText.visible(value) + "\n") })
     }
 
-    static func set(_ inv: Invocation) throws {
-        if inv.flag("local") {
+    static func set(_ inv: Call<LocalOption>) throws {
+        if inv.flag(.local) {
             try ClientConfig.set(inv.argument(0), inv.argument(1), environment: environment)
             inv.note("\(inv.argument(0)) = \(inv.argument(1)) (this computer's owatch, \(ClientConfig.path(environment: environment)))")
             return
@@ -22,8 +31,8 @@ enum ConfigCommand {
         note(inv, effect)
     }
 
-    static func unset(_ inv: Invocation) throws {
-        if inv.flag("local") {
+    static func unset(_ inv: Call<LocalOption>) throws {
+        if inv.flag(.local) {
             try ClientConfig.set(inv.argument(0), nil, environment: environment)
             inv.note("\(inv.argument(0)) is unset on this computer.")
             return
@@ -51,8 +60,8 @@ enum ConfigCommand {
         return ClientConfig.read(environment: environment)[key]
     }
 
-    static func list(_ inv: Invocation) throws {
-        if inv.flag("local") {
+    static func list(_ inv: Call<LocalOption>) throws {
+        if inv.flag(.local) {
             let values = ClientConfig.read(environment: environment)
             // A client setting has no default: an unset one is empty.
             inv.emit(
@@ -99,12 +108,12 @@ let configNoun = Noun(
 let configCommands: [Command] = [
     Command(
         noun: "config", verb: "get", summary: "print a setting's value", arguments: [Argument(name: "KEY")],
-        options: [localSetting],
+        options: ConfigCommand.LocalOption.self,
         access: .roles(adminOnly), examples: ["owatch config get token.ttl", "owatch config get --local remote"],
         output: ConfigCommand.valueShape.docs, run: ConfigCommand.get),
     Command(
         noun: "config", verb: "set", summary: "change a setting", arguments: [Argument(name: "KEY"), Argument(name: "VALUE")],
-        options: [localSetting],
+        options: ConfigCommand.LocalOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch config set busy_timeout 10s", "owatch config set renewals.notify 30d,7d,1d",
@@ -113,9 +122,10 @@ let configCommands: [Command] = [
         run: ConfigCommand.set),
     Command(
         noun: "config", verb: "unset", summary: "return a setting to its default", arguments: [Argument(name: "KEY")],
-        options: [localSetting], access: .roles(adminOnly), examples: ["owatch config unset token.ttl"], run: ConfigCommand.unset),
+        options: ConfigCommand.LocalOption.self, access: .roles(adminOnly), examples: ["owatch config unset token.ttl"],
+        run: ConfigCommand.unset),
     Command(
         noun: "config", verb: "list", summary: "list every setting with its value and default",
-        options: [localSetting], access: .roles(adminOnly), examples: ["owatch config list"],
+        options: ConfigCommand.LocalOption.self, access: .roles(adminOnly), examples: ["owatch config list"],
         output: ConfigCommand.settingShape.docs, run: ConfigCommand.list),
 ]

@@ -3,21 +3,19 @@ import OWKit
 
 /// `owatch export`: the ledger's money in the files other tools read.
 enum ExportCommand {
-    static func journal(_ inv: Invocation) throws {
-        guard let format = inv.value("format").flatMap(JournalFormat.init(rawValue:)) else {
-            throw OWError.usage("say which journal: owatch export journal --format hledger|ledger|beancount")
-        }
+    static func journal(_ inv: Call<JournalOption>) throws {
+        let format: JournalFormat = inv.choice(.format)!  // required, one of the choices
         var o = JournalOptions(format: format)
-        o.from = try inv.day("from").map(Time.day)
-        o.to = try inv.day("to").map(Time.day)
+        o.from = try inv.day(.from).map(Time.day)
+        o.to = try inv.day(.to).map(Time.day)
         if let from = o.from, let to = o.to, from > to { throw OWError.usage("--from \(from) is after --to \(to)") }
-        o.periodic = inv.flag("periodic")
-        o.amortize = inv.flag("amortize")
-        if let path = inv.value("accounts") {
+        o.periodic = inv.flag(.periodic)
+        o.amortize = inv.flag(.amortize)
+        if let path = inv.value(.accounts) {
             o.accounts = try AccountMap.parse(
                 String(decoding: try FileSystem.readInput(path, maxBytes: 4 << 20), as: UTF8.self), file: path, format: format)
         }
-        if let path = inv.value("existing") { o.existing = String(decoding: try FileSystem.readInput(path), as: UTF8.self) }
+        if let path = inv.value(.existing) { o.existing = String(decoding: try FileSystem.readInput(path), as: UTF8.self) }
         let result = try Journal.export(inv.session.db, o)
         inv.term.out(result.text)
         inv.note(
@@ -25,28 +23,26 @@ enum ExportCommand {
                 + (result.skipped > 0 ? "; \(result.skipped) already in the journal left out" : "") + " (\(format.rawValue)).")
     }
 
-    static func bills(_ inv: Invocation) throws {
-        guard let name = inv.value("format"), let format = Bills.Format(rawValue: name) else {
-            throw OWError.usage("say which package: owatch export bills --format xero|quickbooks|datev")
-        }
+    static func bills(_ inv: Call<BillsOption>) throws {
+        let format: Bills.Format = inv.choice(.format)!  // required, one of the choices
         var o = Bills.Options(format: format)
-        o.from = try inv.day("from")
-        o.to = try inv.day("to")
+        o.from = try inv.day(.from)
+        o.to = try inv.day(.to)
         if let f = o.from, let t = o.to, t < f { throw OWError.usage("--to is before --from") }
-        o.account = inv.value("account")
-        o.contra = inv.value("contra")
-        if let file = inv.value("map") {
+        o.account = inv.value(.account)
+        o.contra = inv.value(.contra)
+        if let file = inv.value(.map) {
             o.mapping = try Bills.parseMapping(
                 String(decoding: try FileSystem.readInput(file, maxBytes: 1 << 20), as: UTF8.self), file: file)
         }
-        if let tax = inv.value("tax-type") { o.taxType = tax }
-        if let order = inv.value("date-order") { o.dayFirst = order == "dmy" }
-        if let n = try inv.integer("consultant", range: 1001...9_999_999) { o.consultant = n }
-        if let n = try inv.integer("client", range: 1...99999) { o.client = n }
-        if format != .datev, inv.value("contra") != nil || inv.value("consultant") != nil || inv.value("client") != nil {
-            throw OWError.usage("--contra, --consultant and --client are DATEV's; \(name) has no such field")
+        if let tax = inv.value(.taxType) { o.taxType = tax }
+        if let order = inv.value(.dateOrder) { o.dayFirst = order == "dmy" }
+        if let n = try inv.integer(.consultant) { o.consultant = n }
+        if let n = try inv.integer(.client) { o.client = n }
+        if format != .datev, inv.value(.contra) != nil || inv.value(.consultant) != nil || inv.value(.client) != nil {
+            throw OWError.usage("--contra, --consultant and --client are DATEV's; \(format.rawValue) has no such field")
         }
-        if format == .datev, inv.value("consultant") == nil || inv.value("client") == nil {
+        if format == .datev, inv.value(.consultant) == nil || inv.value(.client) == nil {
             inv.warn("no --consultant/--client: the header says Berater 1001, Mandant 1; DATEV imports into the numbers the file names")
         }
 
@@ -58,7 +54,7 @@ enum ExportCommand {
             )
         }
         let rows = result.files.reduce(0) { $0 + $1.rows }
-        guard let out = inv.value("out") else {
+        guard let out = inv.value(.out) else {
             guard result.files.count == 1 else {
                 throw OWError.refused(
                     "\(rows) bills is more than Xero imports from one file (\(Bills.xeroBillsPerFile))",
@@ -116,14 +112,7 @@ let exportNoun = Noun(
 let exportCommands: [Command] = [
     Command(
         noun: "export", verb: "journal", summary: "write the charges as an hledger, Ledger or Beancount journal",
-        options: [
-            Option("format", value: "FORMAT", "the journal's format (required)", choices: JournalFormat.allCases.map(\.rawValue)),
-            Option("from", value: "DATE", "charges on or after"), Option("to", value: "DATE", "charges on or before"),
-            Option("periodic", "add a budget rule per recurring license (hledger balance --budget; fava's budgets)"),
-            Option("amortize", "spread a payment for several months ahead over those months, through prepaid expenses"),
-            Option("accounts", value: "FILE", "map vendors, categories and origins to the office's accounts", file: .input),
-            Option("existing", value: "FILE", "leave out what this journal has already (to append to it)", file: .input),
-        ],
+        options: ExportCommand.JournalOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch export journal --format hledger --from 2026-01-01 > software.journal",
@@ -136,22 +125,7 @@ let exportCommands: [Command] = [
         noun: "export", verb: "bills",
         summary:
             "charges as an accounting package imports them: Xero bills CSV, QuickBooks bank CSV, DATEV EXTF Buchungsstapel",
-        options: [
-            Option("format", value: "FORMAT", "the package (required)", choices: Bills.Format.allCases.map(\.rawValue)),
-            Option("from", value: "DATE", "charged on or after"), Option("to", value: "DATE", "charged on or before"),
-            Option(
-                "out", short: "o", value: "FILE",
-                "write to FILE (0600) instead of stdout; Xero beyond 500 bills: FILE-1, FILE-2, … (the limit of one import)",
-                file: .output),
-            Option("account", value: "CODE", "one expense account for every charge (Xero default 429; DATEV default 4964, or 4806 for IT)"),
-            Option("map", value: "FILE", "accounts per vendor or category: lines VENDOR=CODE or category:NAME=CODE", file: .input),
-            Option("tax-type", value: "NAME", "Xero TaxType, as Xero names the rate (default 'Tax Exempt')"),
-            Option(
-                "date-order", value: "ORDER", "dmy or mdy (default: dmy for Xero, mdy for QuickBooks)", choices: ["dmy", "mdy"]),
-            Option("contra", value: "CODE", "DATEV Gegenkonto, the account paid from (default 1200 Bank; a card's clearing account)"),
-            Option("consultant", value: "N", "DATEV Beraternummer (1001-9999999)"),
-            Option("client", value: "N", "DATEV Mandantennummer (1-99999)"),
-        ],
+        options: ExportCommand.BillsOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch export bills --format xero --from 2026-10-01 --to 2026-10-31 --out bills.csv",
@@ -160,3 +134,55 @@ let exportCommands: [Command] = [
         ],
         run: ExportCommand.bills),
 ]
+
+extension ExportCommand {
+    enum JournalOption: String, OptionKeys {
+        case format, from, to, periodic, amortize, accounts, existing
+
+        var spec: Option {
+            switch self {
+            case .format:
+                Option(
+                    value: "FORMAT", "the journal's format (required)", choices: JournalFormat.allCases.map(\.rawValue),
+                    required: .message("say which journal: owatch export journal --format hledger|ledger|beancount"))
+            case .from: Option(value: "DATE", "charges on or after", kind: .day)
+            case .to: Option(value: "DATE", "charges on or before", kind: .day)
+            case .periodic: Option("add a budget rule per recurring license (hledger balance --budget; fava's budgets)")
+            case .amortize: Option("spread a payment for several months ahead over those months, through prepaid expenses")
+            case .accounts: Option(value: "FILE", "map vendors, categories and origins to the office's accounts", file: .input)
+            case .existing: Option(value: "FILE", "leave out what this journal has already (to append to it)", file: .input)
+            }
+        }
+    }
+
+    enum BillsOption: String, OptionKeys {
+        case format, from, to, out, account, map
+        case taxType = "tax-type"
+        case dateOrder = "date-order"
+        case contra, consultant, client
+
+        var spec: Option {
+            switch self {
+            case .format:
+                Option(
+                    value: "FORMAT", "the package (required)", choices: Bills.Format.allCases.map(\.rawValue),
+                    required: .message("say which package: owatch export bills --format xero|quickbooks|datev"))
+            case .from: Option(value: "DATE", "charged on or after", kind: .day)
+            case .to: Option(value: "DATE", "charged on or before", kind: .day)
+            case .out:
+                Option(
+                    short: "o", value: "FILE",
+                    "write to FILE (0600) instead of stdout; Xero beyond 500 bills: FILE-1, FILE-2, … (the limit of one import)",
+                    file: .output)
+            case .account:
+                Option(value: "CODE", "one expense account for every charge (Xero default 429; DATEV default 4964, or 4806 for IT)")
+            case .map: Option(value: "FILE", "accounts per vendor or category: lines VENDOR=CODE or category:NAME=CODE", file: .input)
+            case .taxType: Option(value: "NAME", "Xero TaxType, as Xero names the rate (default 'Tax Exempt')")
+            case .dateOrder: Option(value: "ORDER", "dmy or mdy (default: dmy for Xero, mdy for QuickBooks)", choices: ["dmy", "mdy"])
+            case .contra: Option(value: "CODE", "DATEV Gegenkonto, the account paid from (default 1200 Bank; a card's clearing account)")
+            case .consultant: Option(value: "N", "DATEV Beraternummer (1001-9999999)", kind: .integer(1001...9_999_999))
+            case .client: Option(value: "N", "DATEV Mandantennummer (1-99999)", kind: .integer(1...99999))
+            }
+        }
+    }
+}

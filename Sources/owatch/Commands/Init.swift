@@ -21,20 +21,12 @@ enum InitCommand {
         Field("issuer_key", "the issuer's private key file") { .text($0.paths.issuerKey) },
     ])
 
-    static func run(_ inv: Invocation) throws {
-        guard let org = inv.value("org") else {
-            throw OWError.usage(
-                "owatch init needs --org NAME",
-                hint: "usage: owatch init --org NAME --admin USER [--email E] [--full-name NAME] [--currency EUR]")
-        }
-        guard let admin = inv.value("admin") else {
-            throw OWError.usage(
-                "owatch init needs --admin USER",
-                hint: "usage: owatch init --org NAME --admin USER [--email E] [--full-name NAME] [--currency EUR]")
-        }
+    static func run(_ inv: Call<InitOption>) throws {
+        let org = inv.value(.org)!
+        let admin = inv.value(.admin)!  // required
         let (ledger, token) = try Setup.initialize(
-            paths: inv.paths, org: org, admin: admin, email: inv.value("email"), fullName: inv.value("full-name"),
-            currency: try inv.currency("currency") ?? Currency.parse("EUR"))
+            paths: inv.paths, org: org, admin: admin, email: inv.value(.email), fullName: inv.value(.fullName),
+            currency: try inv.currency(.currency) ?? Currency.parse("EUR"))
         inv.emit(Created(ledger: ledger, admin: admin, token: token, paths: inv.paths), as: shape)
         inv.note("Initialised the \(ledger.org) ledger. \(admin) is admin; their token is in \(inv.paths.token).")
         inv.note("Keep \(inv.paths.issuerKey) private and backed up: it signs every token.")
@@ -56,13 +48,7 @@ let initNoun = Noun(
 let initCommands: [Command] = [
     Command(
         noun: "init", verb: nil, summary: "create a ledger, its issuer key, the first admin and that admin's token",
-        options: [
-            Option("org", value: "NAME", "the organisation's name (required)"),
-            Option("admin", value: "USER", "the first admin's user name (required)"),
-            Option("email", value: "EMAIL", "the admin's e-mail address, as the office's directory has it (user sync matches it)"),
-            Option("full-name", value: "NAME", "the admin's full name, e.g. 'Marta Schulz'"),
-            Option("currency", value: "CODE", "the ledger's default ISO 4217 currency (default EUR)"),
-        ],
+        options: InitCommand.InitOption.self,
         access: .bootstrap,
         examples: [
             "owatch init --org 'Acme GmbH' --admin alice --currency EUR",
@@ -71,3 +57,30 @@ let initCommands: [Command] = [
         ],
         output: InitCommand.shape.docs, run: InitCommand.run)
 ]
+
+extension InitCommand {
+    enum InitOption: String, OptionKeys {
+        case org, admin, email
+        case fullName = "full-name"
+        case currency
+
+        /// What a missing required option's message shows.
+        static let usage = "usage: owatch init --org NAME --admin USER [--email E] [--full-name NAME] [--currency EUR]"
+
+        var spec: Option {
+            switch self {
+            case .org:
+                Option(
+                    value: "NAME", "the organisation's name (required)",
+                    required: .message("owatch init needs --org NAME", hint: Self.usage))
+            case .admin:
+                Option(
+                    value: "USER", "the first admin's user name (required)",
+                    required: .message("owatch init needs --admin USER", hint: Self.usage))
+            case .email: Option(value: "EMAIL", "the admin's e-mail address, as the office's directory has it (user sync matches it)")
+            case .fullName: Option(value: "NAME", "the admin's full name, e.g. 'Marta Schulz'")
+            case .currency: Option(value: "CODE", "the ledger's default ISO 4217 currency (default EUR)", kind: .currency)
+            }
+        }
+    }
+}

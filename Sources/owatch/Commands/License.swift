@@ -131,14 +131,14 @@ enum LicenseCommand {
         Field("dry_run", "import: true with --dry-run (nothing was written)") { .bool($0.dryRun) },
     ])
 
-    static func add(_ inv: Invocation) throws {
-        guard let vendor = inv.value("vendor") else { throw OWError.usage("owatch license add needs --vendor V") }
-        let usage = inv.flag("usage-billed")
-        guard let seats = inv.value("seats") ?? (usage ? "unlimited" : nil) else {
+    static func add(_ inv: Call<AddOption>) throws {
+        let vendor = inv.value(.vendor)!  // required
+        let usage = inv.flag(.usageBilled)
+        guard let seats = inv.value(.seats) ?? (usage ? "unlimited" : nil) else {
             throw OWError.usage("owatch license add needs --seats N (or unlimited, or --usage-billed)")
         }
-        guard let cost = inv.value("cost") else { throw OWError.usage("owatch license add needs --cost AMOUNT") }
-        if usage && inv.value("seats") != nil { throw OWError.usage("a usage-billed license has no seats: drop --seats") }
+        guard let cost = inv.value(.cost) else { throw OWError.usage("owatch license add needs --cost AMOUNT") }
+        if usage && inv.value(.seats) != nil { throw OWError.usage("a usage-billed license has no seats: drop --seats") }
         let seatCount: Int64?
         do {
             seatCount = try LicenseDraft.parseSeats(seats)
@@ -146,19 +146,19 @@ enum LicenseCommand {
             throw OWError(e.kind, "--" + e.message, hints: e.hints)  // the flag as typed: "--seats must be …"
         }
         // A currency written in the cost ("$10") decides, unless --currency says otherwise.
-        let currency = try inv.currency("currency")
+        let currency = try inv.currency(.currency)
         var d = LicenseDraft(name: inv.argument(0), vendor: vendor, seats: seatCount, price: try inv.amount(cost, currency: currency))
         d.currency = currency
-        d.plan = inv.value("plan")
-        d.perSeat = inv.flag("per-seat")
+        d.plan = inv.value(.plan)
+        d.perSeat = inv.flag(.perSeat)
         d.usageBilled = usage
-        d.period = try inv.period("period") ?? .monthly
-        d.renewsOn = try inv.day("renews")
-        d.owner = inv.value("owner")
-        d.category = inv.value("category")
-        d.notes = inv.value("notes")
-        d.orderRef = inv.value("order")
-        d.assigned = inv.values("assign")
+        d.period = try inv.period(.period) ?? .monthly
+        d.renewsOn = try inv.day(.renews)
+        d.owner = inv.value(.owner)
+        d.category = inv.value(.category)
+        d.notes = inv.value(.notes)
+        d.orderRef = inv.value(.order)
+        d.assigned = inv.values(.assign)
         d.terms = try terms(inv, from: nil)
         let l = try Licenses.add(inv.session, d)
         try changed(inv, l)
@@ -170,45 +170,6 @@ enum LicenseCommand {
         let coming = l.nextRenewal(onOrAfter: today) ?? l.termEnd(onOrAfter: today)
         let decision = try coming.flatMap { try Licenses.decision(inv.session.db, licenseID: l.id, renewsOn: Time.day($0)) }
         inv.emit(Shown(license: l, today: inv.session.now, decision: decision), as: shape.showing(also: ["decision"]))
-    }
-
-    /// The options that set contract terms (`license add` and `edit`).
-    static let termOptions: [Option] = [
-        Option("notice", value: "DURATION", "notice period before a renewal, e.g. 60d or 3m: the cancel-by date is the renewal less it"),
-        Option("send-by", value: "DURATION", "extra time to send the notice (post, notary): the cancel-by date moves earlier by it"),
-        Option("auto-renew", "the contract renews by itself unless cancelled (the default)"),
-        Option("no-auto-renew", "the contract ends at its term end unless renewed expressly"),
-        Option("term-end", value: "DATE", "end of the fixed term; with auto-renewal the first renewal falls on it"),
-        Option("minimum-term", value: "PERIOD", "a minimum term from the purchase date, e.g. 24m: the first renewal falls at its end"),
-        Option("then", value: "PERIOD", "renewal cycle after the minimum term or term end, e.g. monthly (default: the billing period)"),
-        Option(
-            "lead", value: "DURATIONS",
-            "reminder lead times before the cancel-by date (or renewal), e.g. 90d,30d (default config renewals.notify)"),
-    ]
-
-    /// The contract terms the options give, over `existing`; nil when none is given and there were none.
-    /// An empty value ('') clears a term.
-    static func terms(_ inv: Invocation, from existing: ContractTerms?) throws -> ContractTerms? {
-        let valued = ["notice", "send-by", "term-end", "minimum-term", "then", "lead"]
-        guard valued.contains(where: { inv.value($0) != nil }) || inv.flag("auto-renew") || inv.flag("no-auto-renew") else {
-            return existing
-        }
-        if inv.flag("auto-renew") && inv.flag("no-auto-renew") {
-            throw OWError.usage("--auto-renew and --no-auto-renew contradict each other")
-        }
-        var t = existing ?? ContractTerms()
-        if let v = inv.value("notice") { t.notice = v.isEmpty ? nil : try ContractTerms.parseSpan(v, option: "notice") }
-        if let v = inv.value("send-by") { t.sendBy = v.isEmpty ? nil : try ContractTerms.parseSpan(v, option: "send-by") }
-        if inv.flag("auto-renew") { t.autoRenew = true }
-        if inv.flag("no-auto-renew") { t.autoRenew = false }
-        if let v = inv.value("term-end") { t.termEnd = v.isEmpty ? nil : Time.day(try inv.day("term-end")!) }
-        if let v = inv.value("minimum-term") {
-            t.minimumTerm = v.isEmpty ? nil : try Period.parse(v)
-            t.termStart = nil  // counted again from the purchase date
-        }
-        if let v = inv.value("then") { t.then = v.isEmpty ? nil : try Period.parse(v) }
-        if let v = inv.value("lead") { t.leads = v.isEmpty ? nil : try ContractTerms.parseLeads(v) }
-        return t
     }
 
     static let historyShape = Shape<LicenseChange>(
@@ -228,11 +189,11 @@ enum LicenseCommand {
         if changes.isEmpty { inv.note("No recorded changes of \(l.name).") }
     }
 
-    static func decide(_ inv: Invocation) throws {
+    static func decide(_ inv: Call<DecideOption>) throws {
         guard inv.arguments.count == 2, let decision = RenewalDecision(rawValue: inv.argument(1).lowercased()) else {
             throw OWError.usage("owatch license decide LICENSE keep|cancel|renegotiate [-m NOTE]")
         }
-        let (l, d, late) = try Licenses.decide(inv.session, inv.argument(0), decision, note: inv.value("message"))
+        let (l, d, late) = try Licenses.decide(inv.session, inv.argument(0), decision, note: inv.value(.message))
         try changed(inv, l)
         if late {
             inv.warn("the cancel-by date of \(l.name) has passed: notice given now may be too late for the renewal on \(d.renewsOn)")
@@ -248,14 +209,14 @@ enum LicenseCommand {
         inv.emitChanged(Shown(license: l, today: inv.session.now), as: shape.showing(also: ["assigned_to"]))
     }
 
-    static func list(_ inv: Invocation) throws {
-        if inv.flag("catalog") { return try catalog(inv) }
-        if let interchange = inv.value("format"), interchangeFormats.contains(interchange) {
+    static func list(_ inv: Call<ListOption>) throws {
+        if inv.flag(.catalog) { return try catalog(inv) }
+        if let interchange = inv.line.value(GlobalOption.format), interchangeFormats.contains(interchange) {
             return try export(inv, interchange)
         }
         let s = inv.session
         var f = try listFilter(inv)
-        f.holder = inv.value("user")
+        f.holder = inv.value(.user)
         f = try Licenses.visible(s, f)
         let withLines = inv.listsNestedRows
         guard let user = f.holder else {
@@ -273,44 +234,45 @@ enum LicenseCommand {
         try inv.footer(gap: false) {
             let totals = Licenses.seatCostByCurrency(licenses)
             let inBase =
-                try ReportCommand.baseTotal(inv, try BaseConverter.configured(s.ledger, today: s.now), totals).map { " (\($0.display))" }
+                try InventoryReports.baseTotal(totals, base: try BaseConverter.configured(s.ledger, today: s.now), on: Time.day(s.now))
+                .map { " (\($0.display))" }
                 ?? ""
             return "total for \(user): " + (totals.isEmpty ? "0" : totals.map(\.display).joined(separator: " + ")) + " a month\(inBase)"
         }
     }
 
     /// What `license list`'s options select, for the table and for the other tools' formats alike.
-    static func listFilter(_ inv: Invocation) throws -> LicenseFilter {
+    static func listFilter(_ inv: Call<ListOption>) throws -> LicenseFilter {
         var f = LicenseFilter()
-        f.vendor = inv.value("vendor")
-        f.category = inv.value("category")
-        f.owner = inv.value("owner")
-        f.renewingWithin = try inv.duration("renewing-within")
-        f.unusedOnly = inv.flag("unused")
-        f.includeCancelled = !inv.flag("active")
+        f.vendor = inv.value(.vendor)
+        f.category = inv.value(.category)
+        f.owner = inv.value(.owner)
+        f.renewingWithin = try inv.duration(.renewingWithin)
+        f.unusedOnly = inv.flag(.unused)
+        f.includeCancelled = !inv.flag(.active)
         return f
     }
 
     /// `license list --format snipe-it|wallos`: the licences as the other tool's importer reads
     /// them (Wallos: JSON, or its CSV with --wallos-csv). Admins only: it carries prices and holders.
-    static func export(_ inv: Invocation, _ format: String) throws {
+    static func export(_ inv: Call<ListOption>, _ format: String) throws {
         let s = inv.session
         guard s.actor.role == .admin else {
             throw OWError(.notPermitted, "--format \(format) writes prices and holders; only an admin may export them")
         }
         let f = try listFilter(inv)
-        if inv.value("user") != nil { throw OWError.usage("--format \(format) writes whole licences; drop --user") }
+        if inv.value(.user) != nil { throw OWError.usage("--format \(format) writes whole licences; drop --user") }
         let licenses = try Licenses.list(s.db, filter: f, today: s.now)
         let bytes =
             format == "snipe-it"
             ? try SnipeIT.export(licenses, db: s.db, today: s.now)
-            : try Wallos.export(licenses, db: s.db, today: s.now, json: !inv.flag("wallos-csv"))
+            : try Wallos.export(licenses, db: s.db, today: s.now, json: !inv.flag(.wallosCsv))
         inv.term.out(bytes: bytes)
     }
 
     /// What the office already has, as an employee may see it: no prices, no holders.
-    static func catalog(_ inv: Invocation) throws {
-        let entries = try Licenses.catalog(inv.session.db, category: inv.value("category"), vendor: inv.value("vendor"))
+    static func catalog(_ inv: Call<ListOption>) throws {
+        let entries = try Licenses.catalog(inv.session.db, category: inv.value(.category), vendor: inv.value(.vendor))
         inv.emit(entries, as: catalogShape)
         if inv.session.actor.role != .admin, !entries.isEmpty {
             inv.note("Ask for a seat with `owatch request new software NAME --reason WHY`.")
@@ -325,67 +287,67 @@ enum LicenseCommand {
 
     static func showCommand(_ inv: Invocation) throws { try show(inv, try Licenses.visible(inv.session, inv.argument(0))) }
 
-    static func edit(_ inv: Invocation) throws {
+    static func edit(_ inv: Call<EditOption>) throws {
         var c = Licenses.Changes()
-        c.name = inv.value("name")
-        c.vendor = inv.value("vendor")
-        c.plan = inv.value("plan")
-        c.category = inv.value("category")
-        c.owner = inv.value("owner")
-        c.period = try inv.period("period")
-        if let renews = inv.value("renews") { c.renewal = renews.isEmpty ? Licenses.Renewal.none : .on(try inv.day("renews")!) }
-        c.notes = inv.value("notes")
-        if inv.value("cost") != nil {
-            c.price = try inv.money("cost", currency: try Licenses.get(inv.session.db, inv.argument(0)).currency)
+        c.name = inv.value(.name)
+        c.vendor = inv.value(.vendor)
+        c.plan = inv.value(.plan)
+        c.category = inv.value(.category)
+        c.owner = inv.value(.owner)
+        c.period = try inv.period(.period)
+        if let renews = inv.value(.renews) { c.renewal = renews.isEmpty ? Licenses.Renewal.none : .on(try inv.day(.renews)!) }
+        c.notes = inv.value(.notes)
+        if inv.value(.cost) != nil {
+            c.price = try inv.money(.cost, currency: try Licenses.get(inv.session.db, inv.argument(0)).currency)
         }
-        if let seats = inv.value("seats") {
+        if let seats = inv.value(.seats) {
             guard let n = Int64(seats), n > 0 else { throw OWError.usage("--seats takes a whole number of seats, not '\(seats)'") }
             c.seats = n
         }
         let terms = try terms(inv, from: nil)
         if terms != nil { c.terms = try self.terms(inv, from: Licenses.get(inv.session.db, inv.argument(0)).terms) }
-        if inv.flag("per-seat") && inv.flag("pack") { throw OWError.usage("--per-seat and --pack contradict each other") }
-        if inv.flag("per-seat") { c.perSeat = true } else if inv.flag("pack") { c.perSeat = false }
+        if inv.flag(.perSeat) && inv.flag(.pack) { throw OWError.usage("--per-seat and --pack contradict each other") }
+        if inv.flag(.perSeat) { c.perSeat = true } else if inv.flag(.pack) { c.perSeat = false }
         let l = try Licenses.edit(inv.session, inv.argument(0), c)
         try changed(inv, l)
         inv.note("Edited \(l.name): \(l.seats.map { "\($0) seat(s)" } ?? "unlimited seats"), \(l.monthly.display) a month.")
     }
 
-    static func grow(_ inv: Invocation) throws {
-        guard let seatsText = inv.value("seats"), let seats = Int64(seatsText), seats > 0 else {
+    static func grow(_ inv: Call<GrowOption>) throws {
+        guard let seatsText = inv.value(.seats), let seats = Int64(seatsText), seats > 0 else {
             throw OWError.usage("owatch license grow needs --seats N (a whole number of seats to add)")
         }
         let before = try Licenses.get(inv.session.db, inv.argument(0))
         let l = try Licenses.grow(
-            inv.session, inv.argument(0), seats: seats, cost: try inv.money("cost", currency: before.currency),
-            orderRef: inv.value("order"),
-            on: try inv.day("on"))
+            inv.session, inv.argument(0), seats: seats, cost: try inv.money(.cost, currency: before.currency),
+            orderRef: inv.value(.order),
+            on: try inv.day(.on))
         try changed(inv, l)
         let added = Money(minor: l.cost.minor - before.cost.minor, currency: l.currency)
         inv.note(
             "\(l.name) now has \(l.seats.map(String.init) ?? "unlimited") seats, \(l.monthly.display) a month; the \(seats) new seat(s) cost "
-                + "\(added.display) \(l.period.description)" + (inv.value("cost") == nil ? " (the current price per seat)." : "."))
+                + "\(added.display) \(l.period.description)" + (inv.value(.cost) == nil ? " (the current price per seat)." : "."))
     }
 
-    static func cancel(_ inv: Invocation) throws {
+    static func cancel(_ inv: Call<CancelOption>) throws {
         let license = try Licenses.get(inv.session.db, inv.argument(0))
-        let end = try inv.day("on")
+        let end = try inv.day(.on)
         try inv.confirm("Cancel \(license.name) (\(license.monthly.display) a month)?")
         let l = try Licenses.cancel(inv.session, inv.argument(0), on: end)
         try changed(inv, l)
         inv.note("Cancelled \(l.name); it ends on \(l.endsOn ?? "-").")
     }
 
-    static func remove(_ inv: Invocation) throws {
+    static func remove(_ inv: Call<RemoveOption>) throws {
         let license = try Licenses.get(inv.session.db, inv.argument(0))
         try inv.confirm("Delete \(license.name) and its purchase lines for good (use `license cancel` for a contract that ends)?")
-        let l = try Licenses.remove(inv.session, inv.argument(0), force: inv.flag("force"))
+        let l = try Licenses.remove(inv.session, inv.argument(0), force: inv.flag(.force))
         inv.note("Removed license \(l.name).")
     }
 
-    static func assign(_ inv: Invocation) throws {
+    static func assign(_ inv: Call<AssignOption>) throws {
         let users = Array(inv.arguments.dropFirst())
-        let l = try Licenses.assign(inv.session, inv.argument(0), users: users, grow: inv.flag("grow"))
+        let l = try Licenses.assign(inv.session, inv.argument(0), users: users, grow: inv.flag(.grow))
         try changed(inv, l)
         inv.note("Assigned \(l.name) to \(users.joined(separator: ", ")); \(seatsTaken(l)).")
     }
@@ -402,13 +364,12 @@ enum LicenseCommand {
         "\(l.assigned)" + (l.seats.map { " of \($0)" } ?? "") + " seat(s) taken"
     }
 
-    static func renewals(_ inv: Invocation) throws {
-        try renewals(inv, defaultWithin: Duration(count: 60, unit: .day))
+    static func renewals(_ inv: Call<RenewalsOption>) throws {
+        try renewals(inv, within: try inv.duration(.within) ?? Duration(count: 60, unit: .day))
     }
 
     /// `license renewals` and `report renewals`: one listing, two default horizons.
-    static func renewals(_ inv: Invocation, defaultWithin: Duration) throws {
-        let within = try inv.duration("within") ?? defaultWithin
+    static func renewals(_ inv: Invocation, within: Duration) throws {
         let s = inv.session
         let due = try Licenses.renewals(s.db, within: within, today: s.now)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
@@ -417,10 +378,8 @@ enum LicenseCommand {
             due.map { Due(license: $0.license, date: $0.date, today: s.now) }, as: dueShape, base: base, on: { _ in Time.day(s.now) })
         if !due.isEmpty {
             try inv.footer {
-                var sums: [Currency: Int64] = [:]
-                for (l, _) in due { try sums[l.currency, default: 0].addChecked(l.cost.minor) }
-                let amounts = sums.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
-                let inBase = try ReportCommand.baseTotal(inv, base, amounts).map { " (\($0.display))" } ?? ""
+                let amounts = try Licenses.renewalSums(due)
+                let inBase = try InventoryReports.baseTotal(amounts, base: base, on: Time.day(s.now)).map { " (\($0.display))" } ?? ""
                 return "due within \(within): " + amounts.map(\.display).joined(separator: " + ") + inBase
             }
         }
@@ -428,9 +387,9 @@ enum LicenseCommand {
     }
 
     /// `license reclaim`: frees seats held by people gone or unused past the threshold.
-    static func reclaim(_ inv: Invocation) throws {
-        let dryRun = inv.flag("dry-run")
-        let done = try SeatFindings.reclaim(inv.session, inv.argument(0), inactive: try inv.duration("inactive"), dryRun: dryRun)
+    static func reclaim(_ inv: Call<ReclaimOption>) throws {
+        let dryRun = inv.flag(.dryRun)
+        let done = try SeatFindings.reclaim(inv.session, inv.argument(0), inactive: try inv.duration(.inactive), dryRun: dryRun)
         inv.emit(done.freed, as: ReportCommand.reclaimShape)
         for w in done.warnings { inv.warn(w) }
         inv.note(
@@ -441,18 +400,18 @@ enum LicenseCommand {
                     + (dryRun ? "; nothing was changed." : " (drop them at renewal, or give them to someone who asks)."))
     }
 
-    static func importFile(_ inv: Invocation) throws {
+    static func importFile(_ inv: Call<ImportOption>) throws {
         let path = inv.argument(0)
         let (text, encoding) = try CSV.readText(path)
         if encoding != "UTF-8" { inv.note("Read \(path) as \(encoding) (it is not UTF-8).") }
-        let dates = try inv.value("date-format").map(LicenseImport.DateFormat.init)
-        let update = inv.flag("update")
+        let dates = try inv.value(.dateFormat).map(LicenseImport.DateFormat.init)
+        let update = inv.flag(.update)
         let source: ImportSource
-        switch inv.value("from") ?? "owatch" {
-        case "snipe-it": source = .snipeIT(SnipeIT.Options(cost: inv.choice("cost"), period: try inv.period("period")))
-        case "wallos": source = .wallos(Wallos.Options(period: try inv.period("period")))
+        switch inv.value(.from) ?? "owatch" {
+        case "snipe-it": source = .snipeIT(SnipeIT.Options(cost: inv.choice(.cost), period: try inv.period(.period)))
+        case "wallos": source = .wallos(Wallos.Options(period: try inv.period(.period)))
         default:
-            if inv.value("cost") != nil || inv.value("period") != nil {
+            if inv.value(.cost) != nil || inv.value(.period) != nil {
                 throw OWError.usage("--cost and --period are for --from snipe-it or wallos files; owatch's own files say both")
             }
             source = .owatch
@@ -460,7 +419,7 @@ enum LicenseCommand {
         let outcome: LicenseImport.Outcome
         do {
             outcome = try LicenseImport.run(
-                inv.session, text: text, dryRun: inv.flag("dry-run"), update: update, dates: dates, source: source)
+                inv.session, text: text, dryRun: inv.flag(.dryRun), update: update, dates: dates, source: source)
         } catch var e as OWError {
             // Each bad row named by file as well as line, as a compiler names a source line.
             let file = path == "-" ? "standard input" : path
@@ -522,25 +481,7 @@ let licenseCommands: [Command] = [
     Command(
         noun: "license", verb: "add", summary: "register a license: vendor, seats, cost, period and renewal",
         arguments: [Argument(name: "NAME")],
-        options: [
-            Option("vendor", value: "VENDOR", "vendor name or alias from the catalog (required; unknown ones are added)"),
-            Option("plan", value: "PLAN", "plan or edition, e.g. Business"),
-            Option("seats", value: "N", "seats bought, or 'unlimited' for a site license (required unless --usage-billed)"),
-            Option("cost", value: "AMOUNT", "price per period for the whole pack, e.g. 120.00, €99, 1.234,56 EUR (required)"),
-            Option(
-                "usage-billed",
-                "billed by usage (a cloud or API account): no seats, never counted idle or reclaimable; the cost is the expected monthly bill"
-            ),
-            Option("per-seat", "the cost is per seat (the pack costs cost × seats)"),
-            Option("period", value: "PERIOD", "monthly, quarterly, yearly, weekly, one-off, or a term like 24m or 3y (default monthly)"),
-            Option("currency", value: "CODE", "ISO 4217 currency (default: the ledger's)"),
-            Option("renews", value: "DATE", "next renewal date, YYYY-MM-DD; later renewals roll forward by the period"),
-            Option("owner", value: "USER", "who owns the contract"),
-            Option("category", value: "CATEGORY", "overrides the vendor's category"),
-            Option("notes", value: "TEXT", "free text"),
-            Option("order", value: "REF", "order or invoice reference of the purchase"),
-            Option("assign", value: "USER", "give USER a seat (repeatable)", repeatable: true),
-        ] + LicenseCommand.termOptions,
+        options: LicenseCommand.AddOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch license add Slack --vendor slack --plan Pro --seats 25 --cost 8.75 --per-seat --period monthly --renews 2026-12-01",
@@ -552,16 +493,7 @@ let licenseCommands: [Command] = [
         output: LicenseCommand.shape.docs, run: LicenseCommand.add),
     Command(
         noun: "license", verb: "list", summary: "list licenses (employees: the ones they hold)",
-        options: [
-            Option("vendor", value: "VENDOR", "only this vendor"), Option("category", value: "CATEGORY", "only this category"),
-            Option("owner", value: "USER", "only contracts this person owns"),
-            Option("renewing-within", value: "DURATION", "only licenses renewing within, e.g. 30d"),
-            Option("unused", "only licenses with idle seats"),
-            Option("user", value: "USER", "licenses USER holds, with each one's monthly cost share and the total"),
-            Option("active", "hide cancelled licenses"),
-            Option("catalog", "the software the office has, for everyone: name, vendor, category, whether a seat is free (no prices)"),
-            Option("wallos-csv", "with --format wallos: Wallos's CSV export instead of its JSON"),
-        ],
+        options: LicenseCommand.ListOption.self,
         access: .roles([.admin, .employee]),
         examples: [
             "owatch license list", "owatch license list --unused --json | jq '[.[] | .monthly_minor] | add'",
@@ -578,15 +510,7 @@ let licenseCommands: [Command] = [
     Command(
         noun: "license", verb: "edit", summary: "change a license's details or price",
         arguments: [Argument(name: "LICENSE")],
-        options: [
-            Option("name", value: "NAME", "rename"), Option("vendor", value: "VENDOR", "vendor"), Option("plan", value: "PLAN", "plan"),
-            Option("category", value: "CATEGORY", "category"), Option("owner", value: "USER", "contract owner ('' for none)"),
-            Option("period", value: "PERIOD", "billing period"), Option("renews", value: "DATE", "renewal date ('' for none)"),
-            Option("notes", value: "TEXT", "notes"),
-            Option("cost", value: "AMOUNT", "new price of the first purchase line (per seat for per-seat licenses: every line)"),
-            Option("per-seat", "price per seat from now on"), Option("pack", "price for the whole pack from now on"),
-            Option("seats", value: "N", "seats in all, more or fewer (never fewer than are held); each purchase line keeps its seat price"),
-        ] + LicenseCommand.termOptions,
+        options: LicenseCommand.EditOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch license edit Slack --cost 9.25 --renews 2027-01-01", "owatch license edit Figma --seats 4",
@@ -597,7 +521,7 @@ let licenseCommands: [Command] = [
     Command(
         noun: "license", verb: "decide", summary: "record keep, cancel or renegotiate for the coming renewal (cancel ends it there)",
         arguments: [Argument(name: "LICENSE"), Argument(name: "DECISION")],
-        options: [Option("message", short: "m", value: "NOTE", "why, for the audit log")],
+        options: LicenseCommand.DecideOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch license decide CRM keep -m 'team uses it daily'", "owatch license decide Phones cancel -m 'moving to Teams'",
@@ -619,45 +543,30 @@ let licenseCommands: [Command] = [
     Command(
         noun: "license", verb: "grow", summary: "add seats bought later as their own purchase line",
         arguments: [Argument(name: "LICENSE")],
-        options: [
-            Option("seats", value: "N", "seats added (required)"),
-            Option(
-                "cost", value: "AMOUNT",
-                "price of the new seats per period (per seat for per-seat licenses; default: the current price per seat)"),
-            Option("order", value: "REF", "order reference"), Option("on", value: "DATE", "purchase date (default today)"),
-        ],
+        options: LicenseCommand.GrowOption.self,
         access: .roles(adminOnly), examples: ["owatch license grow Slack --seats 5 --order PO-2291"], output: LicenseCommand.shape.docs,
         run: LicenseCommand.grow),
     Command(
         noun: "license", verb: "cancel", summary: "cancel a license; it runs until its end date, then stops",
         arguments: [Argument(name: "LICENSE")],
-        options: [
-            Option("on", value: "DATE", "last day of the contract (default: the day before the next renewal)"),
-            Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)"),
-        ],
+        options: LicenseCommand.CancelOption.self,
         access: .roles(adminOnly), examples: ["owatch license cancel Zoom", "owatch license cancel Zoom --on 2026-12-31"],
         output: LicenseCommand.shape.docs, run: LicenseCommand.cancel),
     Command(
         noun: "license", verb: "reclaim", summary: "free the seats of people gone and of seats unused past the threshold",
         arguments: [Argument(name: "LICENSE")],
-        options: [
-            Option("inactive", value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)"),
-            Option("dry-run", "list what would be freed; change nothing"),
-        ],
+        options: LicenseCommand.ReclaimOption.self,
         access: .roles(adminOnly), examples: ["owatch license reclaim Slack --dry-run", "owatch license reclaim Figma --inactive 90d"],
         output: ReportCommand.reclaimShape.docs, run: LicenseCommand.reclaim),
     Command(
         noun: "license", verb: "remove", summary: "delete a license entered by mistake",
         arguments: [Argument(name: "LICENSE")],
-        options: [
-            Option("force", "remove even while people hold seats"),
-            Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)"),
-        ],
+        options: LicenseCommand.RemoveOption.self,
         access: .roles(adminOnly), examples: ["owatch license remove 'Slack (typo)'"], run: LicenseCommand.remove),
     Command(
         noun: "license", verb: "assign", summary: "give people seats of a license",
         arguments: [Argument(name: "LICENSE"), Argument(name: "USER", variadic: true)],
-        options: [Option("grow", "buy the missing seats when none are free")],
+        options: LicenseCommand.AssignOption.self,
         access: .roles(adminOnly), examples: ["owatch license assign Figma bob carol", "owatch license assign Slack dave --grow"],
         output: LicenseCommand.shape.docs, run: LicenseCommand.assign),
     Command(
@@ -667,27 +576,13 @@ let licenseCommands: [Command] = [
         run: LicenseCommand.unassign),
     Command(
         noun: "license", verb: "renewals", summary: "what renews when, and for how much",
-        options: [Option("within", value: "DURATION", "how far ahead (default 60d)")],
+        options: LicenseCommand.RenewalsOption.self,
         access: .roles(adminOnly), examples: ["owatch license renewals --within 90d"], output: LicenseCommand.dueShape.docs,
         run: LicenseCommand.renewals),
     Command(
         noun: "license", verb: "import", summary: "import licenses from CSV or JSON (owatch, Snipe-IT, Wallos), all or nothing",
         arguments: [Argument(name: "FILE", file: .input)],
-        options: [
-            Option("dry-run", "check every row and report (with --update: the changes), but write nothing"),
-            Option("update", "a row whose name exists updates that license in place; the changes are listed"),
-            Option("date-format", value: "FORM", "how the file writes dates, e.g. DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY (default YYYY-MM-DD)"),
-            Option(
-                "from", value: "FORMAT", "the file's tool: owatch (default), snipe-it (its licence CSV) or wallos (its JSON or CSV export)",
-                choices: ["owatch", "snipe-it", "wallos"]),
-            Option(
-                "cost", value: "BASIS",
-                "--from snipe-it: Purchase Cost is per-seat (Snipe-IT 7 and later) or total (older); asked when seats are more than one",
-                choices: SnipeIT.CostBasis.allCases.map(\.rawValue)),
-            Option(
-                "period", value: "PERIOD",
-                "--from snipe-it or wallos: the billing period when the file does not say (Wallos's older exports have no Payment Cycle)"),
-        ],
+        options: LicenseCommand.ImportOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch license import licenses.csv --dry-run", "owatch license import inventory.json",
@@ -699,3 +594,296 @@ let licenseCommands: [Command] = [
         ],
         output: LicenseCommand.importChangeShape.docs + LicenseCommand.importShape.docs, run: LicenseCommand.importFile),
 ]
+
+extension LicenseCommand {
+    enum AddOption: String, ContractTermOptions {
+        case vendor, plan, seats, cost
+        case usageBilled = "usage-billed"
+        case perSeat = "per-seat"
+        case period, currency, renews, owner, category, notes, order, assign
+        // the contract terms (TermOption)
+        case notice
+        case sendBy = "send-by"
+        case autoRenew = "auto-renew"
+        case noAutoRenew = "no-auto-renew"
+        case termEnd = "term-end"
+        case minimumTerm = "minimum-term"
+        case then, lead
+
+        var spec: Option {
+            switch self {
+            case .vendor:
+                Option(
+                    value: "VENDOR", "vendor name or alias from the catalog (required; unknown ones are added)",
+                    required: .message("owatch license add needs --vendor V"))
+            case .plan: Option(value: "PLAN", "plan or edition, e.g. Business")
+            case .seats: Option(value: "N", "seats bought, or 'unlimited' for a site license (required unless --usage-billed)")
+            case .cost:
+                Option(value: "AMOUNT", "price per period for the whole pack, e.g. 120.00, €99, 1.234,56 EUR (required)", kind: .amount)
+            case .usageBilled:
+                Option(
+                    "billed by usage (a cloud or API account): no seats, never counted idle or reclaimable; the cost is the expected monthly bill"
+                )
+            case .perSeat: Option("the cost is per seat (the pack costs cost × seats)")
+            case .period:
+                Option(
+                    value: "PERIOD", "monthly, quarterly, yearly, weekly, one-off, or a term like 24m or 3y (default monthly)",
+                    kind: .period)
+            case .currency: Option(value: "CODE", "ISO 4217 currency (default: the ledger's)", kind: .currency)
+            case .renews: Option(value: "DATE", "next renewal date, YYYY-MM-DD; later renewals roll forward by the period", kind: .day)
+            case .owner: Option(value: "USER", "who owns the contract")
+            case .category: Option(value: "CATEGORY", "overrides the vendor's category")
+            case .notes: Option(value: "TEXT", "free text")
+            case .order: Option(value: "REF", "order or invoice reference of the purchase")
+            case .assign: Option(value: "USER", "give USER a seat (repeatable)", repeatable: true)
+            case .notice, .sendBy, .autoRenew, .noAutoRenew, .termEnd, .minimumTerm, .then, .lead: TermOption.spec(of: self)
+            }
+        }
+    }
+
+    enum ListOption: String, OptionKeys {
+        case vendor, category, owner
+        case renewingWithin = "renewing-within"
+        case unused, user, active, catalog
+        case wallosCsv = "wallos-csv"
+
+        var spec: Option {
+            switch self {
+            case .vendor: Option(value: "VENDOR", "only this vendor")
+            case .category: Option(value: "CATEGORY", "only this category")
+            case .owner: Option(value: "USER", "only contracts this person owns")
+            case .renewingWithin: Option(value: "DURATION", "only licenses renewing within, e.g. 30d")
+            case .unused: Option("only licenses with idle seats")
+            case .user: Option(value: "USER", "licenses USER holds, with each one's monthly cost share and the total")
+            case .active: Option("hide cancelled licenses")
+            case .catalog: Option("the software the office has, for everyone: name, vendor, category, whether a seat is free (no prices)")
+            case .wallosCsv: Option("with --format wallos: Wallos's CSV export instead of its JSON")
+            }
+        }
+    }
+
+    enum EditOption: String, ContractTermOptions {
+        case name, vendor, plan, category, owner, period, renews, notes, cost
+        case perSeat = "per-seat"
+        case pack, seats
+        // the contract terms (TermOption)
+        case notice
+        case sendBy = "send-by"
+        case autoRenew = "auto-renew"
+        case noAutoRenew = "no-auto-renew"
+        case termEnd = "term-end"
+        case minimumTerm = "minimum-term"
+        case then, lead
+
+        var spec: Option {
+            switch self {
+            case .name: Option(value: "NAME", "rename")
+            case .vendor: Option(value: "VENDOR", "vendor")
+            case .plan: Option(value: "PLAN", "plan")
+            case .category: Option(value: "CATEGORY", "category")
+            case .owner: Option(value: "USER", "contract owner ('' for none)")
+            case .period: Option(value: "PERIOD", "billing period", kind: .period)
+            case .renews: Option(value: "DATE", "renewal date ('' for none)")
+            case .notes: Option(value: "TEXT", "notes")
+            case .cost:
+                Option(value: "AMOUNT", "new price of the first purchase line (per seat for per-seat licenses: every line)", kind: .amount)
+            case .perSeat: Option("price per seat from now on")
+            case .pack: Option("price for the whole pack from now on")
+            case .seats:
+                Option(value: "N", "seats in all, more or fewer (never fewer than are held); each purchase line keeps its seat price")
+            case .notice, .sendBy, .autoRenew, .noAutoRenew, .termEnd, .minimumTerm, .then, .lead: TermOption.spec(of: self)
+            }
+        }
+    }
+
+    enum DecideOption: String, OptionKeys {
+        case message
+
+        var spec: Option {
+            switch self {
+            case .message: Option(short: "m", value: "NOTE", "why, for the audit log")
+            }
+        }
+    }
+
+    enum GrowOption: String, OptionKeys {
+        case seats, cost, order, on
+
+        var spec: Option {
+            switch self {
+            case .seats:
+                Option(
+                    value: "N", "seats added (required)",
+                    required: .message("owatch license grow needs --seats N (a whole number of seats to add)"))
+            case .cost:
+                Option(
+                    value: "AMOUNT",
+                    "price of the new seats per period (per seat for per-seat licenses; default: the current price per seat)", kind: .amount
+                )
+            case .order: Option(value: "REF", "order reference")
+            case .on: Option(value: "DATE", "purchase date (default today)", kind: .day)
+            }
+        }
+    }
+
+    enum CancelOption: String, OptionKeys, Confirming {
+        case on, yes
+
+        var spec: Option {
+            switch self {
+            case .on: Option(value: "DATE", "last day of the contract (default: the day before the next renewal)", kind: .day)
+            case .yes: Option(short: "y", "do not ask for confirmation (it is asked only on a terminal)")
+            }
+        }
+    }
+
+    enum ReclaimOption: String, OptionKeys {
+        case inactive
+        case dryRun = "dry-run"
+
+        var spec: Option {
+            switch self {
+            case .inactive:
+                Option(value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)", kind: .duration)
+            case .dryRun: Option("list what would be freed; change nothing")
+            }
+        }
+    }
+
+    enum RemoveOption: String, OptionKeys, Confirming {
+        case force, yes
+
+        var spec: Option {
+            switch self {
+            case .force: Option("remove even while people hold seats")
+            case .yes: Option(short: "y", "do not ask for confirmation (it is asked only on a terminal)")
+            }
+        }
+    }
+
+    enum AssignOption: String, OptionKeys {
+        case grow
+
+        var spec: Option {
+            switch self {
+            case .grow: Option("buy the missing seats when none are free")
+            }
+        }
+    }
+
+    enum RenewalsOption: String, OptionKeys {
+        case within
+
+        var spec: Option {
+            switch self {
+            case .within: Option(value: "DURATION", "how far ahead (default 60d)")
+            }
+        }
+    }
+
+    enum ImportOption: String, OptionKeys {
+        case dryRun = "dry-run"
+        case update
+        case dateFormat = "date-format"
+        case from, cost, period
+
+        var spec: Option {
+            switch self {
+            case .dryRun: Option("check every row and report (with --update: the changes), but write nothing")
+            case .update: Option("a row whose name exists updates that license in place; the changes are listed")
+            case .dateFormat:
+                Option(value: "FORM", "how the file writes dates, e.g. DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY (default YYYY-MM-DD)")
+            case .from:
+                Option(
+                    value: "FORMAT", "the file's tool: owatch (default), snipe-it (its licence CSV) or wallos (its JSON or CSV export)",
+                    choices: ["owatch", "snipe-it", "wallos"])
+            case .cost:
+                Option(
+                    value: "BASIS",
+                    "--from snipe-it: Purchase Cost is per-seat (Snipe-IT 7 and later) or total (older); asked when seats are more than one",
+                    choices: SnipeIT.CostBasis.allCases.map(\.rawValue))
+            case .period:
+                Option(
+                    value: "PERIOD",
+                    "--from snipe-it or wallos: the billing period when the file does not say (Wallos's older exports have no Payment Cycle)",
+                    kind: .period)
+            }
+        }
+    }
+}
+
+extension LicenseCommand {
+    /// The options that set contract terms (`license add` and `edit`), declared once here; each
+    /// command's enum has a case of the same name for each (`ContractTermOptions`).
+    enum TermOption: String, OptionKeys {
+        case notice
+        case sendBy = "send-by"
+        case autoRenew = "auto-renew"
+        case noAutoRenew = "no-auto-renew"
+        case termEnd = "term-end"
+        case minimumTerm = "minimum-term"
+        case then, lead
+
+        var spec: Option {
+            switch self {
+            case .notice:
+                Option(value: "DURATION", "notice period before a renewal, e.g. 60d or 3m: the cancel-by date is the renewal less it")
+            case .sendBy: Option(value: "DURATION", "extra time to send the notice (post, notary): the cancel-by date moves earlier by it")
+            case .autoRenew: Option("the contract renews by itself unless cancelled (the default)")
+            case .noAutoRenew: Option("the contract ends at its term end unless renewed expressly")
+            case .termEnd: Option(value: "DATE", "end of the fixed term; with auto-renewal the first renewal falls on it")
+            case .minimumTerm:
+                Option(value: "PERIOD", "a minimum term from the purchase date, e.g. 24m: the first renewal falls at its end")
+            case .then:
+                Option(value: "PERIOD", "renewal cycle after the minimum term or term end, e.g. monthly (default: the billing period)")
+            case .lead:
+                Option(
+                    value: "DURATIONS",
+                    "reminder lead times before the cancel-by date (or renewal), e.g. 90d,30d (default config renewals.notify)")
+            }
+        }
+
+        /// The declaration of a command's term option `key` (a case of the same name).
+        static func spec<K: OptionKeys>(of key: K) -> Option {
+            guard let term = TermOption(rawValue: key.rawValue) else { preconditionFailure("--\(key.rawValue) is not a term option") }
+            return term.spec
+        }
+    }
+
+    /// The contract terms the options give, over `existing`; nil when none is given and there were none.
+    /// An empty value ('') clears a term.
+    static func terms<K: ContractTermOptions>(_ inv: Call<K>, from existing: ContractTerms?) throws -> ContractTerms? {
+        let valued: [K] = [.notice, .sendBy, .termEnd, .minimumTerm, .then, .lead]
+        guard valued.contains(where: { inv.value($0) != nil }) || inv.flag(.autoRenew) || inv.flag(.noAutoRenew) else {
+            return existing
+        }
+        if inv.flag(.autoRenew) && inv.flag(.noAutoRenew) {
+            throw OWError.usage("--auto-renew and --no-auto-renew contradict each other")
+        }
+        var t = existing ?? ContractTerms()
+        if let v = inv.value(.notice) { t.notice = v.isEmpty ? nil : try ContractTerms.parseSpan(v, option: "notice") }
+        if let v = inv.value(.sendBy) { t.sendBy = v.isEmpty ? nil : try ContractTerms.parseSpan(v, option: "send-by") }
+        if inv.flag(.autoRenew) { t.autoRenew = true }
+        if inv.flag(.noAutoRenew) { t.autoRenew = false }
+        if let v = inv.value(.termEnd) { t.termEnd = v.isEmpty ? nil : Time.day(try inv.day(.termEnd)!) }
+        if let v = inv.value(.minimumTerm) {
+            t.minimumTerm = v.isEmpty ? nil : try Period.parse(v)
+            t.termStart = nil  // counted again from the purchase date
+        }
+        if let v = inv.value(.then) { t.then = v.isEmpty ? nil : try Period.parse(v) }
+        if let v = inv.value(.lead) { t.leads = v.isEmpty ? nil : try ContractTerms.parseLeads(v) }
+        return t
+    }
+}
+
+/// Options that set contract terms (`LicenseCommand.TermOption`): a command with all of them.
+protocol ContractTermOptions: OptionKeys {
+    static var notice: Self { get }
+    static var sendBy: Self { get }
+    static var autoRenew: Self { get }
+    static var noAutoRenew: Self { get }
+    static var termEnd: Self { get }
+    static var minimumTerm: Self { get }
+    static var then: Self { get }
+    static var lead: Self { get }
+}

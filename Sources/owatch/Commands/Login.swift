@@ -4,7 +4,7 @@ import OWKit
 
 /// login, logout and whoami: the commands about the token you hold.
 enum LoginCommand {
-    static func login(_ inv: Invocation) throws {
+    static func login(_ inv: Call<LoginOption>) throws {
         let file = inv.argument(0)
         var text: String?
         if file == "-" {
@@ -20,8 +20,8 @@ enum LoginCommand {
 
     /// Replacing an admin token with someone else's (or a lesser one) is asked at a terminal and
     /// refused in a script unless `--replace` says so: the admin token may be the office's only one.
-    static func keepAdminToken(_ inv: Invocation, installed: Claims, new: Claims) throws {
-        if inv.flag("replace") { return }
+    static func keepAdminToken(_ inv: Call<LoginOption>, installed: Claims, new: Claims) throws {
+        if inv.flag(.replace) { return }
         let what = "\(inv.paths.token) holds \(installed.subject)'s admin token"
         let other = "\(new.subject)'s (\(new.role.rawValue))"
         if inv.term.stdinIsTTY && inv.term.stderrIsTTY && inv.argument(0) != "-" {
@@ -76,11 +76,7 @@ let loginCommands: [Command] = [
     Command(
         noun: "login", verb: nil, summary: "verify a token file (or - for standard input) and install it as your token",
         arguments: [Argument(name: "FILE", file: .input)],
-        options: [
-            Option(
-                "replace",
-                "replace an installed admin token with another person's or role's (asked at a terminal; refused in a script without it)")
-        ],
+        options: LoginCommand.LoginOption.self,
         access: .ledger,
         examples: ["owatch login ~/Downloads/bob.token", "pbpaste | owatch login -"], run: LoginCommand.login)
 ]
@@ -112,3 +108,18 @@ let whoamiCommands: [Command] = [
         examples: ["owatch whoami", "owatch whoami --json | jq -r .role"], output: LoginCommand.identityShape.docs, run: LoginCommand.whoami
     )
 ]
+
+extension LoginCommand {
+    enum LoginOption: String, OptionKeys {
+        case replace
+
+        var spec: Option {
+            switch self {
+            case .replace:
+                Option(
+                    "replace an installed admin token with another person's or role's (asked at a terminal; refused in a script without it)"
+                )
+            }
+        }
+    }
+}

@@ -59,15 +59,15 @@ enum NotifyCommand {
             Field("error", "why it failed", kind: .text) { .text($0.result.error) },
         ])
 
-    static func add(_ inv: Invocation) throws {
+    static func add(_ inv: Call<AddOption>) throws {
         guard let kind = ChannelKind(rawValue: inv.argument(0)) else {
             throw OWError.usage("unknown channel kind '\(SafeText.visible(String(inv.argument(0).prefix(20))))'")
         }
-        guard let events = inv.value("events") else {
+        guard let events = inv.value(.events) else {
             throw OWError.usage("say which events it gets: --events renewal,cancel-by,digest (or all)")
         }
         let channel = try NotifyChannels.add(
-            inv.session, kind: kind, name: inv.argument(1), urlFile: inv.value("url-file"), to: inv.value("to"),
+            inv.session, kind: kind, name: inv.argument(1), urlFile: inv.value(.urlFile), to: inv.value(.to),
             events: try NotifyEvent.parseList(events))
         inv.emitChanged(channel, as: channelShape)
         inv.note(
@@ -99,10 +99,10 @@ enum NotifyCommand {
         if !result.ok { throw OWError.refused("test message to \(channel.name) not delivered: \(result.error ?? "failed")") }
     }
 
-    static func log(_ inv: Invocation) throws {
-        let items = try Outbox.log(inv.session.db, failed: inv.flag("failed"))
+    static func log(_ inv: Call<LogOption>) throws {
+        let items = try Outbox.log(inv.session.db, failed: inv.flag(.failed))
         inv.emit(items, as: itemShape)
-        if items.isEmpty { inv.note(inv.flag("failed") ? "No failed notifications." : "The outbox is empty.") }
+        if items.isEmpty { inv.note(inv.flag(.failed) ? "No failed notifications." : "The outbox is empty.") }
     }
 
     static func retry(_ inv: Invocation) throws {
@@ -142,13 +142,13 @@ extension ReportCommand {
             },
         ], keep: ["section", "subject"])
 
-    static func digest(_ inv: Invocation) throws {
+    static func digest(_ inv: Call<DigestOption>) throws {
         let s = inv.session
-        let since = try inv.duration("since") ?? Duration(count: 7, unit: .day)
+        let since = try inv.duration(.since) ?? Duration(count: 7, unit: .day)
         let lines = try Digest.lines(s.db, since: since, today: s.now)
         inv.emit(lines, as: digestShape)
         if lines.isEmpty { inv.note("Nothing needs attention this week.") }
-        guard inv.flag("send") else { return }
+        guard inv.flag(.send) else { return }
         guard try NotifyChannels.list(s.db).contains(where: { $0.wants(.digest) }) else {
             throw OWError.refused("no channel takes the digest", hint: "owatch notify add slack NAME --url-file FILE --events digest")
         }
@@ -183,12 +183,7 @@ let notifyCommands: [Command] = [
     Command(
         noun: "notify", verb: "add", summary: "add a channel: slack, teams, ntfy or webhook (--url-file) or email (--to)",
         arguments: [Argument(name: "KIND", choices: ChannelKind.allCases.map(\.rawValue)), Argument(name: "NAME")],
-        options: [
-            Option("url-file", value: "FILE", "a file (mode 600) holding the webhook URL", file: .input),
-            Option("to", value: "ADDRESS", "email: the address to send to"),
-            Option(
-                "events", value: "LIST", "the events it gets: " + NotifyEvent.allCases.map(\.rawValue).joined(separator: ",") + " or all"),
-        ],
+        options: NotifyCommand.AddOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch notify add slack office --url-file ~/.config/owatch/slack.url --events renewal,cancel-by,digest",
@@ -208,7 +203,7 @@ let notifyCommands: [Command] = [
         output: NotifyCommand.testShape.docs, run: NotifyCommand.test),
     Command(
         noun: "notify", verb: "log", summary: "the outbox, newest first: what was queued, sent, retried or failed",
-        options: [Option("failed", "only items that failed for good")], access: .roles(adminOnly),
+        options: NotifyCommand.LogOption.self, access: .roles(adminOnly),
         examples: ["owatch notify log", "owatch notify log --failed --json"], output: NotifyCommand.itemShape.docs, run: NotifyCommand.log),
     Command(
         noun: "notify", verb: "retry", summary: "queue a failed item again with fresh tries", arguments: [Argument(name: "ID")],
@@ -219,3 +214,29 @@ let notifyCommands: [Command] = [
         examples: ["owatch notify deliver", "owatch notify deliver -q >/dev/null   # from cron: stderr names items given up on"],
         output: NotifyCommand.attemptShape.docs, run: NotifyCommand.deliver),
 ]
+
+extension NotifyCommand {
+    enum AddOption: String, OptionKeys {
+        case urlFile = "url-file"
+        case to, events
+
+        var spec: Option {
+            switch self {
+            case .urlFile: Option(value: "FILE", "a file (mode 600) holding the webhook URL", file: .input)
+            case .to: Option(value: "ADDRESS", "email: the address to send to")
+            case .events:
+                Option(value: "LIST", "the events it gets: " + NotifyEvent.allCases.map(\.rawValue).joined(separator: ",") + " or all")
+            }
+        }
+    }
+
+    enum LogOption: String, OptionKeys {
+        case failed
+
+        var spec: Option {
+            switch self {
+            case .failed: Option("only items that failed for good")
+            }
+        }
+    }
+}

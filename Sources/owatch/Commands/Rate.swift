@@ -21,18 +21,18 @@ enum RateCommand {
         Field("skipped_currencies", "currencies owatch does not know, skipped") { .list($0.skippedCurrencies) },
     ])
 
-    static func set(_ inv: Invocation) throws {
+    static func set(_ inv: Call<SetOption>) throws {
         let s = inv.session
         let r = try Rates.set(
             s, from: try Currency.parse(inv.argument(0)), to: try Currency.parse(inv.argument(1)), rate: inv.argument(2),
-            on: try inv.day("on") ?? s.now, force: inv.flag("force"))
+            on: try inv.day(.on) ?? s.now, force: inv.flag(.force))
         inv.emitChanged(r, as: shape)
         inv.note("1 \(r.from) = \(r.rate) \(r.to) from \(r.day).")
     }
 
-    static func list(_ inv: Invocation) throws {
-        let (currency, day, all) = (try inv.currency("currency"), try inv.day("on"), inv.flag("all"))
-        guard !inv.flag("built-in") else {
+    static func list(_ inv: Call<ListOption>) throws {
+        let (currency, day, all) = (try inv.currency(.currency), try inv.day(.on), inv.flag(.all))
+        guard !inv.flag(.builtIn) else {
             inv.emit(BuiltInRates.list(currency: currency, on: day, all: all), as: shape)
             return
         }
@@ -45,11 +45,11 @@ enum RateCommand {
         }
     }
 
-    static func importFile(_ inv: Invocation) throws {
+    static func importFile(_ inv: Call<ImportOption>) throws {
         let path = inv.argument(0)
         let (text, _) = try CSV.readText(path)
         let source = path == "-" ? "stdin" : Path.lastComponent(path)
-        let outcome = try Rates.importText(inv.session, text: text, source: source, force: inv.flag("force"))
+        let outcome = try Rates.importText(inv.session, text: text, source: source, force: inv.flag(.force))
         inv.emit(outcome, as: importShape)
         inv.note(
             "Imported \(outcome.rates) rate(s) for \(outcome.days) day(s) from \(path) (\(outcome.changed) new or changed)."
@@ -81,20 +81,13 @@ let rateCommands: [Command] = [
     Command(
         noun: "rate", verb: "set", summary: "record an exchange rate: 1 FROM is worth RATE TO on a day",
         arguments: [Argument(name: "FROM"), Argument(name: "TO"), Argument(name: "RATE")],
-        options: [
-            Option("on", value: "DATE", "the day the rate is for (default: today)"),
-            Option("force", "record a rate that looks wrong: more than 10x off the pair's latest, or a first one beyond 0.000001…1000000"),
-        ],
+        options: RateCommand.SetOption.self,
         access: .roles(adminOnly), examples: ["owatch rate set USD EUR 0.9210 --on 2026-11-02", "owatch rate set GBP EUR 1.1420"],
         output: RateCommand.shape.docs, run: RateCommand.set),
     Command(
         noun: "rate", verb: "list",
         summary: "the latest rate of each currency pair, or every dated rate with --all; the built-in ECB rates with --built-in",
-        options: [
-            Option("currency", value: "CODE", "only pairs with this currency"), Option("on", value: "DATE", "rates in effect on that day"),
-            Option("all", "every dated rate, not just the latest of each pair"),
-            Option("built-in", "the ECB's rates built into owatch (1 EUR = rate), not the ledger's"),
-        ],
+        options: RateCommand.ListOption.self,
         access: .roles(adminOnly),
         examples: ["owatch rate list", "owatch rate list --currency USD --all --json", "owatch rate list --built-in --on 2008-09-15"],
         output: RateCommand.shape.docs, run: RateCommand.list),
@@ -102,10 +95,7 @@ let rateCommands: [Command] = [
         noun: "rate", verb: "import",
         summary: "import the ECB's reference rates (eurofxref-hist.csv, eurofxref.csv) or a date,from,to,rate CSV",
         arguments: [Argument(name: "FILE", file: .input)],
-        options: [
-            Option(
-                "force", "import rates that look wrong: more than 10x off the pair's previous one, or a first one beyond 0.000001…1000000")
-        ],
+        options: RateCommand.ImportOption.self,
         access: .roles(adminOnly),
         examples: [
             "curl -sO https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip && unzip eurofxref-hist.zip && owatch rate import eurofxref-hist.csv",
@@ -113,3 +103,42 @@ let rateCommands: [Command] = [
         ],
         output: RateCommand.importShape.docs, run: RateCommand.importFile),
 ]
+
+extension RateCommand {
+    enum SetOption: String, OptionKeys {
+        case on, force
+
+        var spec: Option {
+            switch self {
+            case .on: Option(value: "DATE", "the day the rate is for (default: today)", kind: .day)
+            case .force:
+                Option("record a rate that looks wrong: more than 10x off the pair's latest, or a first one beyond 0.000001…1000000")
+            }
+        }
+    }
+
+    enum ListOption: String, OptionKeys {
+        case currency, on, all
+        case builtIn = "built-in"
+
+        var spec: Option {
+            switch self {
+            case .currency: Option(value: "CODE", "only pairs with this currency", kind: .currency)
+            case .on: Option(value: "DATE", "rates in effect on that day", kind: .day)
+            case .all: Option("every dated rate, not just the latest of each pair")
+            case .builtIn: Option("the ECB's rates built into owatch (1 EUR = rate), not the ledger's")
+            }
+        }
+    }
+
+    enum ImportOption: String, OptionKeys {
+        case force
+
+        var spec: Option {
+            switch self {
+            case .force:
+                Option("import rates that look wrong: more than 10x off the pair's previous one, or a first one beyond 0.000001…1000000")
+            }
+        }
+    }
+}

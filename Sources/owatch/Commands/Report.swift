@@ -6,10 +6,6 @@ import OWKit
 /// `owatch report …`: the numbers come from OWKit; this file picks columns and, in table
 /// format only, draws the charts under the table.
 enum ReportCommand {
-    static func month(_ inv: Invocation, _ option: String) throws -> Month? {
-        try inv.value(option).map { try Month.parse($0, option: "--" + option) }
-    }
-
     /// A burn row: its month, its group (with --by), and the month's three amounts.
     static func burnShape(_ by: BurnGrouping) -> Shape<BurnRow> {
         Shape(
@@ -21,12 +17,12 @@ enum ReportCommand {
                 ], converts: true)
     }
 
-    static func burn(_ inv: Invocation) throws {
+    static func burn(_ inv: Call<BurnOption>) throws {
         let s = inv.session
-        let by: BurnGrouping = inv.choice("by") ?? .month
+        let by: BurnGrouping = inv.choice(.by) ?? .month
         let now = Month(s.now)
-        let to = try month(inv, "to") ?? now
-        let from = try month(inv, "from") ?? to.adding(-11)
+        let to = try inv.month(.to) ?? now
+        let from = try inv.month(.from) ?? to.adding(-11)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         let rows = try Burn.compute(s.db, from: from, to: to, by: by, base: base)
         try inv.emit(rows, as: burnShape(by), base: base) { base, r, record in
@@ -38,38 +34,30 @@ enum ReportCommand {
                         rateDay: r.rateDay))
         }
         warnMissingRates(inv, base)
-        guard let charts = inv.charts, !rows.isEmpty else { return }
+        guard let charts = inv.charts(ascii: inv.flag(.ascii)), !rows.isEmpty else { return }
+        let totals = try Burn.totals(rows, from: from, to: to, base: base?.currency)
         var out = ""
-        if let base {
+        if let b = totals.base {
             // One total in the base currency: the contracts plus what is paid outside them, per month.
-            let totals = try Burn.baseTotals(rows, in: base.currency)
-            var perMonth: [Month: BaseTotal] = [:]
-            for r in rows {
-                try r.add(0, to: &perMonth[r.month, default: BaseTotal(base.currency)])
-                try r.add(2, to: &perMonth[r.month, default: BaseTotal(base.currency)])
-            }
+            let t = b.totals
             out +=
-                "\ntotal \(from)…\(to) in \(base.currency.code): contracted \(totals[0].display), observed \(totals[1].display), unmanaged \(totals[2].display)\n"
-            let months = Month.range(from, to)
-            let values = months.map { perMonth[$0]?.minor ?? 0 }
-            out += "\(base.currency.code) per month  \(charts.sparkline(values))\n"
-            out += charts.bars(zip(months, values).map { ($0.description, $1, Money(minor: $1, currency: base.currency).display) })
+                "\ntotal \(from)…\(to) in \(t[0].currency.code): contracted \(t[0].display), observed \(t[1].display), unmanaged \(t[2].display)\n"
+            out += chart(charts, b.perMonth, label: "\(t[0].currency.code) per month", currency: t[0].currency)
             out += "\nPer currency:"
         }
-        for t in try Burn.totals(rows) {
+        for t in totals.perCurrency {
             out +=
                 "\ntotal \(from)…\(to): contracted \(t.contracted.display), observed \(t.observed.display), unmanaged \(t.unmanaged.display)\n"
             // Spend per month: the contracts plus what is paid outside them.
-            let months = Month.range(from, to)
-            let perMonth = try months.map { m in
-                try rows.filter { $0.month == m && $0.contracted.currency == t.contracted.currency }
-                    .checkedSum { try Money.sum($0.contracted.minor, $0.unmanaged.minor) }
-            }
-            out += "\(t.contracted.currency.code) per month  \(charts.sparkline(perMonth))\n"
-            out += charts.bars(
-                zip(months, perMonth).map { ($0.description, $1, Money(minor: $1, currency: t.contracted.currency).display) })
+            out += chart(charts, t.perMonth, label: "\(t.contracted.currency.code) per month", currency: t.contracted.currency)
         }
         inv.underTable(out)
+    }
+
+    /// A month series as a sparkline after `label`, then as bars.
+    static func chart(_ charts: Charts, _ series: [MonthAmount], label: String, currency: Currency) -> String {
+        "\(label)  \(charts.sparkline(series.map(\.minor)))\n"
+            + charts.bars(series.map { ($0.month.description, $0.minor, Money(minor: $0.minor, currency: currency).display) })
     }
 
     /// The summary's totals in the base currency, with what stayed apart for want of a rate.
@@ -94,13 +82,7 @@ enum ReportCommand {
 
     /// Amounts of today in the base currency, summed by the one rule; nil when none is set or all are in it already.
     static func baseTotal(_ inv: Invocation, _ base: BaseConverter?, _ amounts: [Exact], _ currencies: [Currency]) throws -> BaseTotal? {
-        let kept = zip(amounts, currencies).filter { $0.0.nano != 0 }
-        guard let base, !kept.isEmpty, Set(kept.map(\.1)) != [base.currency] else { return nil }
-        return try InventoryReports.inBase(kept.map(\.0), currencies: kept.map(\.1), base: base, on: Time.day(inv.session.now))
-    }
-
-    static func baseTotal(_ inv: Invocation, _ base: BaseConverter?, _ amounts: [Money]) throws -> BaseTotal? {
-        try baseTotal(inv, base, amounts.map { Exact(minor: $0.minor) }, amounts.map(\.currency))
+        try InventoryReports.baseTotal(amounts, currencies: currencies, base: base, on: Time.day(inv.session.now))
     }
 
     static func warnMissingRates(_ inv: Invocation, _ base: BaseConverter?) {
@@ -120,48 +102,33 @@ enum ReportCommand {
             },
         ], converts: true)
 
-    static func forecast(_ inv: Invocation) throws {
+    static func forecast(_ inv: Call<ForecastOption>) throws {
         let s = inv.session
-        let months = try inv.integer("months", range: 1...120) ?? 12
-        let from = try month(inv, "from") ?? Month(s.now)
+        let months = try inv.integer(.months) ?? 12
+        let from = try inv.month(.from) ?? Month(s.now)
         let rows = try Forecast.compute(s.db, from: from, months: months, today: s.now)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         // Months to come convert at today's rate: the latest known.
         try inv.emit(rows, as: forecastShape, base: base, on: { base!.day(for: $0.month) })
         warnMissingRates(inv, base)
-        guard let charts = inv.charts, !rows.isEmpty else { return }
+        guard let charts = inv.charts(ascii: inv.flag(.ascii)), !rows.isEmpty else { return }
+        let totals = try Forecast.totals(rows, from: from, months: months, base: base)
         var out = ""
-        if let base {
-            var perMonth: [Month: BaseTotal] = [:]
-            for r in rows {
-                try perMonth[r.month, default: BaseTotal(base.currency)].add(
-                    exact: try base.convertExact(r.totalExact, from: r.total.currency, on: base.day(for: r.month))?.0,
-                    original: r.totalExact,
-                    in: r.total.currency)
-            }
-            let all = Month.range(from, from.adding(months - 1))
-            var sum = BaseTotal(base.currency)
-            for m in all {
-                for (code, minor) in perMonth[m]?.apart ?? [:] { try sum.add(nil, original: Money(minor: minor, currency: code)) }
-            }
-            for m in all { try sum.add(exact: perMonth[m]?.exact ?? .zero, original: .zero, in: base.currency) }
-            let values = all.map { perMonth[$0]?.minor ?? 0 }
-            out += "\nnext \(months) months in \(base.currency.code): \(sum.display)  \(charts.sparkline(values))\n"
-            out += charts.bars(zip(all, values).map { ($0.description, $1, Money(minor: $1, currency: base.currency).display) })
+        if let b = totals.base {
+            out += "\nnext \(months) months in \(b.sum.currency.code): \(b.sum.display)  \(charts.sparkline(b.perMonth.map(\.minor)))\n"
+            out += charts.bars(
+                b.perMonth.map { ($0.month.description, $0.minor, Money(minor: $0.minor, currency: b.sum.currency).display) })
             out += "\nPer currency:"
         }
-        for currency in Set(rows.map(\.total.currency)).sorted(by: { $0.code < $1.code }) {
-            let mine = rows.filter { $0.total.currency == currency }
-            let all = Month.range(from, from.adding(months - 1)).map { m in mine.first { $0.month == m }?.total.minor ?? 0 }
-            let whole = Money(minor: mine.reduce(Exact.zero) { $0 + $1.totalExact }.rounded, currency: currency)
-            out += "\n\(currency.code) next \(months) months: \(whole.display)  \(charts.sparkline(all))\n"
-            out += charts.bars(mine.map { ($0.month.description, $0.total.minor, $0.total.display) })
+        for t in totals.perCurrency {
+            out += "\n\(t.whole.currency.code) next \(months) months: \(t.whole.display)  \(charts.sparkline(t.perMonth.map(\.minor)))\n"
+            out += charts.bars(t.rows.map { ($0.month.description, $0.total.minor, $0.total.display) })
         }
         inv.underTable(out)
     }
 
-    static func renewals(_ inv: Invocation) throws {
-        try LicenseCommand.renewals(inv, defaultWithin: Duration(count: 90, unit: .day))
+    static func renewals(_ inv: Call<RenewalsOption>) throws {
+        try LicenseCommand.renewals(inv, within: try inv.duration(.within) ?? Duration(count: 90, unit: .day))
     }
 
     static let utilizationShape = Shape<UtilizationRow>(
@@ -203,20 +170,19 @@ enum ReportCommand {
             Field("last_seen", "shadow: the last charge's day", kind: .date) { .text($0.lastSeen) },
         ], keep: ["monthly", "last_seen"], dropFirst: ["category", "first_seen", "charges"], converts: true)
 
-    static func shadow(_ inv: Invocation) throws {
+    static func shadow(_ inv: Call<ShadowOption>) throws {
         let s = inv.session
         let rows = try InventoryReports.shadow(s.db)
         let base = try BaseConverter.configured(s.ledger, today: s.now)
         try inv.emit(rows, as: shadowShape, base: base, on: { _ in Time.day(s.now) })
         defer { warnMissingRates(inv, base) }
-        guard let charts = inv.charts, !rows.isEmpty else { return }
+        guard let charts = inv.charts(ascii: inv.flag(.ascii)), !rows.isEmpty else { return }
         var out = ""
         if let total = try baseTotal(inv, base, rows.map { Exact(minor: $0.monthly.minor) }, rows.map(\.monthly.currency)) {
             out += "\nUnmanaged run-rate in \(total.currency.code): \(total.display) a month\n"
         }
-        for currency in Set(rows.map(\.monthly.currency)).sorted(by: { $0.code < $1.code }) {
-            let mine = rows.filter { $0.monthly.currency == currency }
-            out += "\nUnmanaged run-rate: \(Money(minor: try mine.checkedSum(\.monthly.minor), currency: currency).display) a month\n"
+        for (total, mine) in try InventoryReports.shadowTotals(rows) {
+            out += "\nUnmanaged run-rate: \(total.display) a month\n"
             out += charts.bars(mine.map { ($0.vendor, $0.monthly.minor, $0.monthly.display) })
         }
         inv.underTable(out)
@@ -252,9 +218,9 @@ enum ReportCommand {
             ], keep: ["remaining"], dropFirst: ["would_change", "dept", "year", "planned"])
     }()
 
-    static func leave(_ inv: Invocation) throws {
+    static func leave(_ inv: Call<LeaveOption>) throws {
         let s = inv.session
-        let year = try inv.integer("year", range: 1970...9999) ?? Month(s.now).year
+        let year = try inv.integer(.year) ?? Month(s.now).year
         let rows = try InventoryReports.leave(s, year: year)
         // Approved leave keeps the days it was approved for when holidays change; say which differ now.
         let drift = Dictionary(grouping: try Leave.drift(s.ledger, year: year)) { $0.user.lowercased() }
@@ -280,22 +246,14 @@ enum ReportCommand {
             .money("yearly", "reclaim: what the seats cost a year") { $0.yearly },
         ], keep: ["user", "monthly"], dropFirst: ["last_active", "yearly"])
 
-    /// Totals per currency of what the rows would save: monthly and yearly.
+    /// What the rows would save, per currency: monthly and yearly.
     static func reclaimTotals(_ rows: [ReclaimRow]) throws -> String {
-        var sums: [Currency: (Int64, Int64)] = [:]
-        for r in rows {
-            let old = sums[r.monthly.currency] ?? (0, 0)
-            sums[r.monthly.currency] = (try Money.sum(old.0, r.monthly.minor), try Money.sum(old.1, r.yearly.minor))
-        }
-        return sums.sorted { $0.key.code < $1.key.code }.map {
-            "\(Money(minor: $0.value.0, currency: $0.key).display) a month (\(Money(minor: $0.value.1, currency: $0.key).display) a year)"
-        }
-        .joined(separator: ", ")
+        try SeatFindings.reclaimTotals(rows).map { "\($0.monthly.display) a month (\($0.yearly.display) a year)" }.joined(separator: ", ")
     }
 
-    static func reclaim(_ inv: Invocation) throws {
+    static func reclaim(_ inv: Call<ReclaimOption>) throws {
         let s = inv.session
-        let inactive = try inv.duration("inactive")
+        let inactive = try inv.duration(.inactive)
         let rows = try SeatFindings.reclaimable(s.db, today: s.now, inactive: inactive)
         for stale in try SeatFindings.staleUsage(s.db, today: s.now, inactive: inactive) { inv.warn(stale.message) }
         inv.emit(rows, as: reclaimShape)
@@ -512,11 +470,9 @@ enum ReportCommand {
         Field("events", "calendar: its events") { .int(Int64($0.events)) },
     ])
 
-    static func calendar(_ inv: Invocation) throws {
-        guard let out = inv.value("out") else {
-            throw OWError.usage("say where: owatch report calendar --out FILE (- for standard output)")
-        }
-        let within = try inv.duration("within") ?? Duration(count: 1, unit: .year)
+    static func calendar(_ inv: Call<CalendarOption>) throws {
+        let out = inv.value(.out)!  // required
+        let within = try inv.duration(.within) ?? Duration(count: 1, unit: .year)
         let (text, events) = try OfficeCalendar.build(inv.session, within: within, today: inv.session.now)
         if out == "-" { return inv.term.out(bytes: Array(text.utf8)) }
         try FileSystem.writeOutput(out, contents: text, mode: 0o644)
@@ -524,8 +480,8 @@ enum ReportCommand {
         inv.emit((path: out, bytes: text.utf8.count, events: events), as: calendarShape, inTable: {})
     }
 
-    static func html(_ inv: Invocation) throws {
-        guard let out = inv.value("out") else { throw OWError.usage("say where: owatch report html --out FILE") }
+    static func html(_ inv: Call<HtmlOption>) throws {
+        let out = inv.value(.out)!  // required
         let page =
             inv.session.actor.role == .admin
             ? try Dashboard.html(inv.session, today: inv.session.now) : try Dashboard.personal(inv.session, today: inv.session.now)
@@ -570,14 +526,7 @@ let reportNoun = Noun(
 let reportCommands: [Command] = [
     Command(
         noun: "report", verb: "burn", summary: "spend per month: contracted cost, observed charges, unmanaged spend",
-        options: [
-            Option("from", value: "MONTH", "first month, YYYY-MM (default: 11 months before --to)"),
-            Option("to", value: "MONTH", "last month, YYYY-MM (default: this month)"),
-            Option(
-                "by", value: "GROUP", "split each month by this (default month: one row per month and currency)",
-                choices: BurnGrouping.allCases.map(\.rawValue)),
-            Option("ascii", "draw charts with ASCII characters only"),
-        ],
+        options: ReportCommand.BurnOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch report burn", "owatch report burn --by vendor --from 2026-01 --to 2026-06 --json",
@@ -586,31 +535,25 @@ let reportCommands: [Command] = [
         output: BurnGrouping.allCases.flatMap { ReportCommand.burnShape($0).docs }, run: ReportCommand.burn),
     Command(
         noun: "report", verb: "budget", summary: "each budget per month: budget, contracted, observed, remaining, in the base currency",
-        options: [
-            Option("from", value: "MONTH", "first month, YYYY-MM (default: --to)"),
-            Option("to", value: "MONTH", "last month, YYYY-MM (default: this month)"),
-        ],
+        options: ReportCommand.BudgetOption.self,
         access: .roles(adminOnly),
         examples: ["owatch report budget", "owatch report budget --from 2027-01 --to 2027-06 --json"],
         output: BudgetCommand.reportShape.docs, run: ReportCommand.budget),
     Command(
         noun: "report", verb: "reclaim", summary: "seats to give back: held by people gone, unused, or never assigned, with what they cost",
-        options: [Option("inactive", value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)")],
+        options: ReportCommand.ReclaimOption.self,
         access: .roles(adminOnly), examples: ["owatch report reclaim", "owatch report reclaim --inactive 90d --format csv"],
         output: ReportCommand.reclaimShape.docs, run: ReportCommand.reclaim),
     Command(
         noun: "report", verb: "renewals", summary: "what renews when, and for how much",
-        options: [Option("within", value: "DURATION", "how far ahead (default 90d)")],
+        options: ReportCommand.RenewalsOption.self,
         access: .roles(adminOnly), examples: ["owatch report renewals --within 6m"], output: LicenseCommand.dueShape.docs,
         run: ReportCommand.renewals),
     Command(
         noun: "report", verb: "digest",
         summary:
             "the week in one list: renewals and cancel-by dates in the next 30 days, decisions pending, new findings, requests waiting, reclaimable seats",
-        options: [
-            Option("since", value: "DURATION", "how far back findings count as new (default 7d)"),
-            Option("send", "also queue it as this week's digest for every channel that takes digest, and deliver it (once a week)"),
-        ],
+        options: ReportCommand.DigestOption.self,
         access: .roles(adminOnly),
         examples: ["owatch report digest", "owatch report digest --since 14d --json", "owatch report digest --send"],
         output: ReportCommand.digestShape.docs, run: ReportCommand.digest),
@@ -621,20 +564,16 @@ let reportCommands: [Command] = [
         output: ReportCommand.utilizationShape.docs, run: ReportCommand.utilization),
     Command(
         noun: "report", verb: "shadow", summary: "open unmanaged spend per vendor, with its monthly run-rate",
-        options: [Option("ascii", "draw charts with ASCII characters only")],
+        options: ReportCommand.ShadowOption.self,
         access: .roles(adminOnly), examples: ["owatch report shadow"], output: ReportCommand.shadowShape.docs, run: ReportCommand.shadow),
     Command(
         noun: "report", verb: "leave", summary: "leave taken, planned, pending and remaining per person (employees: their own)",
-        options: [Option("year", value: "YEAR", "calendar year (default: this year)")],
+        options: ReportCommand.LeaveOption.self,
         access: .roles([.admin, .employee]), examples: ["owatch report leave", "owatch report leave --year 2027 --format csv"],
         output: ReportCommand.leaveShape.docs, run: ReportCommand.leave),
     Command(
         noun: "report", verb: "forecast", summary: "spend projected from each license's renewal dates, plus the unmanaged run-rate",
-        options: [
-            Option("months", value: "N", "how many months (default 12)"),
-            Option("from", value: "MONTH", "first month, YYYY-MM (default: this month)"),
-            Option("ascii", "draw charts with ASCII characters only"),
-        ],
+        options: ReportCommand.ForecastOption.self,
         access: .roles(adminOnly), examples: ["owatch report forecast", "owatch report forecast --months 24 --json"],
         output: ReportCommand.forecastShape.docs, run: ReportCommand.forecast),
     Command(
@@ -648,10 +587,7 @@ let reportCommands: [Command] = [
         noun: "report", verb: "calendar",
         summary:
             "write an iCalendar file (RFC 5545): renewals (repeating), cancel-by dates, term and trial ends, approved leave; an alarm per lead time",
-        options: [
-            Option("out", short: "o", value: "FILE", "where to write it, - for standard output (required)", file: .output),
-            Option("within", value: "DURATION", "events with a date this far ahead (default 1y); a renewal is one repeating event"),
-        ],
+        options: ReportCommand.CalendarOption.self,
         access: .roles([.admin, .employee]),
         examples: [
             "owatch report calendar --out office.ics",
@@ -661,8 +597,130 @@ let reportCommands: [Command] = [
         output: ReportCommand.calendarShape.docs, run: ReportCommand.calendar),
     Command(
         noun: "report", verb: "html", summary: "write an offline HTML dashboard: charts, renewal calendar, idle seats, findings, requests",
-        options: [Option("out", short: "o", value: "FILE", "where to write it (required)", file: .output)],
+        options: ReportCommand.HtmlOption.self,
         access: .roles([.admin, .employee]), examples: ["owatch report html --out dashboard.html && xdg-open dashboard.html"],
         output: ReportCommand.writtenShape.docs, run: ReportCommand.html
     ),
 ]
+
+extension ReportCommand {
+    enum BurnOption: String, OptionKeys {
+        case from, to, by, ascii
+
+        var spec: Option {
+            switch self {
+            case .from: Option(value: "MONTH", "first month, YYYY-MM (default: 11 months before --to)", kind: .month)
+            case .to: Option(value: "MONTH", "last month, YYYY-MM (default: this month)", kind: .month)
+            case .by:
+                Option(
+                    value: "GROUP", "split each month by this (default month: one row per month and currency)",
+                    choices: BurnGrouping.allCases.map(\.rawValue))
+            case .ascii: Option("draw charts with ASCII characters only")
+            }
+        }
+    }
+
+    enum BudgetOption: String, OptionKeys {
+        case from, to
+
+        var spec: Option {
+            switch self {
+            case .from: Option(value: "MONTH", "first month, YYYY-MM (default: --to)", kind: .month)
+            case .to: Option(value: "MONTH", "last month, YYYY-MM (default: this month)", kind: .month)
+            }
+        }
+    }
+
+    enum ReclaimOption: String, OptionKeys {
+        case inactive
+
+        var spec: Option {
+            switch self {
+            case .inactive:
+                Option(value: "DURATION", "unused for longer than this is inactive (default config usage.inactive, 60d)", kind: .duration)
+            }
+        }
+    }
+
+    enum RenewalsOption: String, OptionKeys {
+        case within
+
+        var spec: Option {
+            switch self {
+            case .within: Option(value: "DURATION", "how far ahead (default 90d)")
+            }
+        }
+    }
+
+    enum DigestOption: String, OptionKeys {
+        case since, send
+
+        var spec: Option {
+            switch self {
+            case .since: Option(value: "DURATION", "how far back findings count as new (default 7d)")
+            case .send: Option("also queue it as this week's digest for every channel that takes digest, and deliver it (once a week)")
+            }
+        }
+    }
+
+    enum ShadowOption: String, OptionKeys {
+        case ascii
+
+        var spec: Option {
+            switch self {
+            case .ascii: Option("draw charts with ASCII characters only")
+            }
+        }
+    }
+
+    enum LeaveOption: String, OptionKeys {
+        case year
+
+        var spec: Option {
+            switch self {
+            case .year: Option(value: "YEAR", "calendar year (default: this year)", kind: .integer(1970...9999))
+            }
+        }
+    }
+
+    enum ForecastOption: String, OptionKeys {
+        case months, from, ascii
+
+        var spec: Option {
+            switch self {
+            case .months: Option(value: "N", "how many months (default 12)", kind: .integer(1...120))
+            case .from: Option(value: "MONTH", "first month, YYYY-MM (default: this month)", kind: .month)
+            case .ascii: Option("draw charts with ASCII characters only")
+            }
+        }
+    }
+
+    enum CalendarOption: String, OptionKeys {
+        case out, within
+
+        var spec: Option {
+            switch self {
+            case .out:
+                Option(
+                    short: "o", value: "FILE", "where to write it, - for standard output (required)", file: .output,
+                    required: .message("say where: owatch report calendar --out FILE (- for standard output)"))
+            case .within:
+                Option(
+                    value: "DURATION", "events with a date this far ahead (default 1y); a renewal is one repeating event", kind: .duration)
+            }
+        }
+    }
+
+    enum HtmlOption: String, OptionKeys {
+        case out
+
+        var spec: Option {
+            switch self {
+            case .out:
+                Option(
+                    short: "o", value: "FILE", "where to write it (required)", file: .output,
+                    required: .message("say where: owatch report html --out FILE"))
+            }
+        }
+    }
+}

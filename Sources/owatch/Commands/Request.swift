@@ -36,7 +36,7 @@ enum RequestCommand {
     }
 
     /// `request new KIND …`: software, leave or purchase. The options that apply depend on the kind.
-    static func new(_ inv: Invocation) throws {
+    static func new(_ inv: Call<NewOption>) throws {
         let s = inv.session
         let kind = inv.argument(0)
         let outcome: RequestOutcome
@@ -44,34 +44,34 @@ enum RequestCommand {
         case "software":
             guard inv.arguments.count == 2 else { throw OWError.usage("name the software: owatch request new software NAME") }
             var ask = Requests.SoftwareAsk(name: inv.argument(1))
-            ask.vendor = inv.value("vendor")
-            ask.plan = inv.value("plan")
-            ask.cost = try inv.money("cost")
-            ask.period = try inv.period("period")
-            ask.reason = inv.value("reason")
-            if let n = try inv.integer("seats", range: 1...10_000) { ask.seats = Int64(n) }
-            try refuse(inv, ["from", "to", "type", "half-day", "note", "force"], for: kind)
+            ask.vendor = inv.value(.vendor)
+            ask.plan = inv.value(.plan)
+            ask.cost = try inv.money(.cost)
+            ask.period = try inv.period(.period)
+            ask.reason = inv.value(.reason)
+            if let n = try inv.integer(.seats) { ask.seats = Int64(n) }
+            try refuse(inv, [.from, .to, .type, .halfDay, .note, .force], for: kind)
             outcome = try Requests.newSoftware(s, ask)
         case "leave":
             guard inv.arguments.count == 1 else {
                 throw OWError.usage("leave takes no name: owatch request new leave --from DATE --to DATE")
             }
-            guard let from = try inv.day("from") else { throw OWError.usage("leave needs --from DATE") }
-            var ask = Requests.LeaveAsk(from: from, to: try inv.day("to") ?? from)
-            if let t = inv.value("type") {
+            guard let from = try inv.day(.from) else { throw OWError.usage("leave needs --from DATE") }
+            var ask = Requests.LeaveAsk(from: from, to: try inv.day(.to) ?? from)
+            if let t = inv.value(.type) {
                 guard let k = Leave.Kind(rawValue: t) else { throw OWError.usage("--type must be vacation, sick or unpaid") }
                 ask.type = k
             }
-            ask.halfDay = inv.flag("half-day")
-            ask.note = inv.value("note") ?? inv.value("reason")
-            ask.force = inv.flag("force")
-            try refuse(inv, ["vendor", "plan", "seats", "cost", "period"], for: kind)
+            ask.halfDay = inv.flag(.halfDay)
+            ask.note = inv.value(.note) ?? inv.value(.reason)
+            ask.force = inv.flag(.force)
+            try refuse(inv, [.vendor, .plan, .seats, .cost, .period], for: kind)
             outcome = try Requests.newLeave(s, ask)
         default:  // purchase
             guard inv.arguments.count == 2 else { throw OWError.usage("name the item: owatch request new purchase ITEM --cost AMOUNT") }
-            guard let cost = try inv.money("cost") else { throw OWError.usage("a purchase needs --cost AMOUNT") }
-            try refuse(inv, ["vendor", "plan", "seats", "period", "from", "to", "type", "half-day", "force"], for: kind)
-            outcome = try Requests.newPurchase(s, item: inv.argument(1), cost: cost, reason: inv.value("reason"))
+            guard let cost = try inv.money(.cost) else { throw OWError.usage("a purchase needs --cost AMOUNT") }
+            try refuse(inv, [.vendor, .plan, .seats, .period, .from, .to, .type, .halfDay, .force], for: kind)
+            outcome = try Requests.newPurchase(s, item: inv.argument(1), cost: cost, reason: inv.value(.reason))
         }
         inv.emitChanged(outcome.request, as: shape)
         var message = "Request #\(outcome.request.id) (\(outcome.request.summary)) is waiting for an admin."
@@ -83,16 +83,16 @@ enum RequestCommand {
         report(inv, outcome)
     }
 
-    static func refuse(_ inv: Invocation, _ options: [String], for kind: String) throws {
-        if let o = options.first(where: { inv.flag($0) }) { throw OWError.usage("--\(o) does not apply to a \(kind) request") }
+    static func refuse(_ inv: Call<NewOption>, _ options: [NewOption], for kind: String) throws {
+        if let o = options.first(where: { inv.flag($0) }) { throw OWError.usage("--\(o.rawValue) does not apply to a \(kind) request") }
     }
 
-    static func list(_ inv: Invocation) throws {
+    static func list(_ inv: Call<ListOption>) throws {
         var f = Requests.Filter()
-        f.all = inv.flag("all")
-        f.status = inv.choice("status")
-        f.kind = inv.choice("kind")
-        f.user = inv.value("user")
+        f.all = inv.flag(.all)
+        f.status = inv.choice(.status)
+        f.kind = inv.choice(.kind)
+        f.user = inv.value(.user)
         inv.emit(try Requests.list(inv.session, f), as: shape)
     }
 
@@ -126,20 +126,7 @@ let requestCommands: [Command] = [
     Command(
         noun: "request", verb: "new", summary: "ask for software, leave or a purchase",
         arguments: [Argument(name: "KIND", choices: RequestKind.allCases.map(\.rawValue)), Argument(name: "NAME", optional: true)],
-        options: [
-            Option("vendor", value: "VENDOR", "software: the vendor, if not the name"),
-            Option("plan", value: "PLAN", "software: plan or edition"),
-            Option("seats", value: "N", "software: seats wanted (default 1)"),
-            Option("cost", value: "AMOUNT", "software: price per period (with --period); purchase: the price (required)"),
-            Option("period", value: "PERIOD", "software: billing period of --cost"),
-            Option("reason", value: "TEXT", "why it is needed"),
-            Option("from", value: "DATE", "leave: first day (required)"),
-            Option("to", value: "DATE", "leave: last day (default: --from)"),
-            Option("type", value: "TYPE", "leave: vacation, sick or unpaid (default vacation)", choices: ["vacation", "sick", "unpaid"]),
-            Option("half-day", "leave: half a day (--from and --to the same)"),
-            Option("note", value: "TEXT", "leave: a note for the approver"),
-            Option("force", "leave: allow going beyond the balance (admins only)"),
-        ],
+        options: RequestCommand.NewOption.self,
         access: .roles([.admin, .employee]),
         examples: [
             "owatch request new software Figma --plan Professional --cost 15 --period monthly --reason 'design reviews'",
@@ -150,12 +137,7 @@ let requestCommands: [Command] = [
         output: RequestCommand.shape.docs, run: RequestCommand.new),
     Command(
         noun: "request", verb: "list", summary: "list requests (your own; admins: --all)",
-        options: [
-            Option("all", "everyone's requests (admins)"),
-            Option("status", value: "STATUS", "only this status", choices: RequestStatus.allCases.map(\.rawValue)),
-            Option("kind", value: "KIND", "only this kind", choices: RequestKind.allCases.map(\.rawValue)),
-            Option("user", value: "USER", "only this person's requests (admins)"),
-        ],
+        options: RequestCommand.ListOption.self,
         access: .roles([.admin, .employee]),
         examples: ["owatch request list", "owatch request list --all --status pending --json | jq length"],
         output: RequestCommand.shape.docs, run: RequestCommand.list),
@@ -168,3 +150,42 @@ let requestCommands: [Command] = [
         access: .roles([.admin, .employee]), examples: ["owatch request cancel 12"], output: RequestCommand.shape.docs,
         run: RequestCommand.cancel),
 ]
+
+extension RequestCommand {
+    enum NewOption: String, OptionKeys {
+        case vendor, plan, seats, cost, period, reason, from, to, type
+        case halfDay = "half-day"
+        case note, force
+
+        var spec: Option {
+            switch self {
+            case .vendor: Option(value: "VENDOR", "software: the vendor, if not the name")
+            case .plan: Option(value: "PLAN", "software: plan or edition")
+            case .seats: Option(value: "N", "software: seats wanted (default 1)", kind: .integer(1...10_000))
+            case .cost: Option(value: "AMOUNT", "software: price per period (with --period); purchase: the price (required)", kind: .amount)
+            case .period: Option(value: "PERIOD", "software: billing period of --cost", kind: .period)
+            case .reason: Option(value: "TEXT", "why it is needed")
+            case .from: Option(value: "DATE", "leave: first day (required)", kind: .day)
+            case .to: Option(value: "DATE", "leave: last day (default: --from)", kind: .day)
+            case .type:
+                Option(value: "TYPE", "leave: vacation, sick or unpaid (default vacation)", choices: ["vacation", "sick", "unpaid"])
+            case .halfDay: Option("leave: half a day (--from and --to the same)")
+            case .note: Option(value: "TEXT", "leave: a note for the approver")
+            case .force: Option("leave: allow going beyond the balance (admins only)")
+            }
+        }
+    }
+
+    enum ListOption: String, OptionKeys {
+        case all, status, kind, user
+
+        var spec: Option {
+            switch self {
+            case .all: Option("everyone's requests (admins)")
+            case .status: Option(value: "STATUS", "only this status", choices: RequestStatus.allCases.map(\.rawValue))
+            case .kind: Option(value: "KIND", "only this kind", choices: RequestKind.allCases.map(\.rawValue))
+            case .user: Option(value: "USER", "only this person's requests (admins)")
+            }
+        }
+    }
+}

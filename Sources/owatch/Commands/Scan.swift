@@ -161,8 +161,8 @@ enum ScanCommand {
         ], table: ["line", "date", "description", "amount", "currency", "account", "vendor"], keep: ["date", "amount"],
         dropFirst: ["account", "line"])
 
-    static func inspectStatement(_ inv: Invocation) throws {
-        let (file, rows) = try Scanner.inspectStatement(inv.session, path: inv.argument(0), map: inv.value("map"))
+    static func inspectStatement(_ inv: Call<InspectOption>) throws {
+        let (file, rows) = try Scanner.inspectStatement(inv.session, path: inv.argument(0), map: inv.value(.map))
         inv.emit(rows.map { InspectedRow(row: $0.0, vendor: $0.1) }, as: statementRowShape)
         let account = file.account.map { ", account \($0)" } ?? ""
         let period = file.period.map { ", period \($0)" } ?? ""
@@ -171,12 +171,12 @@ enum ScanCommand {
     }
 
     /// `owatch scan [PATH…]`: the cron job. Quiet unless something is new.
-    static func run(_ inv: Invocation) throws {
+    static func run(_ inv: Call<ScanOption>) throws {
         var o = ScanOptions()
         o.paths = inv.arguments
-        o.map = inv.value("map")
-        o.dryRun = inv.flag("dry-run")
-        o.wait = inv.flag("wait")
+        o.map = inv.value(.map)
+        o.dryRun = inv.flag(.dryRun)
+        o.wait = inv.flag(.wait)
         let showProgress = inv.term.stderrIsTTY && !inv.quiet
         var lastDraw = Date.distantPast
         let result = try Scanner.run(
@@ -226,19 +226,16 @@ enum ScanCommand {
             throw error
         }
         // Cron fails on shadow IT; inventory housekeeping (idle seats, renewals) only with --fail-on all.
-        let failOn = inv.value("fail-on")
-        if inv.flag("fail-on-findings") || failOn != nil {
-            let counted = failOn == "all" ? result.findings : result.findings.filter { Scanner.shadowKinds.contains($0.kind) }
-            if !counted.isEmpty { throw SilentExit(code: 1) }
-        }
+        let policy = ScanFailPolicy(failOnFindings: inv.flag(.failOnFindings), failOn: inv.value(.failOn))
+        if policy.fails(on: result.findings) { throw SilentExit(code: policy.exitStatus(result.findings)) }
     }
 
-    static func source(_ inv: Invocation) throws {
+    static func source(_ inv: Call<SourceOption>) throws {
         let s = inv.session
         switch inv.argument(0) {
         case "add":
             guard inv.arguments.count == 2 else { throw OWError.usage("owatch scan source add PATH [--map …]") }
-            let src = try Scanner.addSource(s, path: inv.argument(1), map: inv.value("map"))
+            let src = try Scanner.addSource(s, path: inv.argument(1), map: inv.value(.map))
             inv.note("Added \(src.kind) source \(src.path). `owatch scan` (from cron) now reads it.")
         case "remove":
             guard inv.arguments.count == 2 else { throw OWError.usage("owatch scan source remove PATH") }
@@ -250,18 +247,18 @@ enum ScanCommand {
         }
     }
 
-    static func findings(_ inv: Invocation) throws {
-        let status: FindingStatus? = inv.choice("status")
-        let list = try Findings.list(inv.session.db, includeClosed: inv.flag("all"), kind: inv.choice("kind"), status: status)
-        let closedToo = inv.flag("all") || (status.map { $0 != .open } ?? false)
+    static func findings(_ inv: Call<FindingsOption>) throws {
+        let status: FindingStatus? = inv.choice(.status)
+        let list = try Findings.list(inv.session.db, includeClosed: inv.flag(.all), kind: inv.choice(.kind), status: status)
+        let closedToo = inv.flag(.all) || (status.map { $0 != .open } ?? false)
         inv.emit(list, as: findingShape.showing(also: closedToo ? ["status", "note"] : []))
     }
 
     /// Several ids are adopted in one transaction (all or none); more than one asks first on a terminal.
-    static func adopt(_ inv: Invocation) throws {
+    static func adopt(_ inv: Call<AdoptOption>) throws {
         let ids = try inv.arguments.map { try Invocation.id($0, of: "finding") }
         if ids.count > 1 { try inv.confirm("Adopt \(ids.count) findings into the inventory?") }
-        let adopted = try Findings.adopt(inv.session, ids, as: inv.value("as"))
+        let adopted = try Findings.adopt(inv.session, ids, as: inv.value(.`as`))
         let shape = findingShape.showing(also: ["status", "license"])
         if adopted.count == 1 { inv.emitChanged(adopted[0].0, as: shape) } else { inv.emitChanged(list: adopted.map(\.0), as: shape) }
         for (f, l) in adopted {
@@ -279,8 +276,8 @@ enum ScanCommand {
         }
     }
 
-    static func ignore(_ inv: Invocation) throws {
-        guard let why = inv.value("message") else { throw OWError.usage("say why: owatch scan ignore ID… -m WHY") }
+    static func ignore(_ inv: Call<IgnoreOption>) throws {
+        let why = inv.value(.message)!  // required
         let closed = try Findings.ignore(inv.session, try inv.arguments.map { try Invocation.id($0, of: "finding") }, why: why)
         let shape = findingShape.showing(also: ["status", "note"])
         if closed.count == 1 { inv.emitChanged(closed[0], as: shape) } else { inv.emitChanged(list: closed, as: shape) }
@@ -288,9 +285,9 @@ enum ScanCommand {
     }
 
     /// How owatch reads one message: headers, part tree, decoded texts and what it extracts.
-    static func inspect(_ inv: Invocation) throws {
+    static func inspect(_ inv: Call<InspectOption>) throws {
         if Scanner.isStatementFile(inv.argument(0)) { return try inspectStatement(inv) }
-        if inv.value("map") != nil { throw OWError.usage("--map applies to statement files only") }
+        if inv.value(.map) != nil { throw OWError.usage("--map applies to statement files only") }
         let (message, receipt) = try Scanner.inspect(inv.session, path: inv.argument(0))
         var types: [String] = []
         var texts: [String] = []
@@ -342,21 +339,7 @@ let scanCommands: [Command] = [
     Command(
         noun: "scan", verb: nil, summary: "read receipts and statements; find charges, shadow IT, price changes and duplicates",
         arguments: [Argument(name: "PATH", optional: true, variadic: true, file: .inputTree)],
-        options: [
-            Option(
-                "map", value: "KEYS",
-                "statement columns and conventions, KEY=VALUE pairs: date, value_date, description, payee, amount, debit, credit, currency, "
-                    + "foreign_amount, foreign_currency, account, direction (=COLUMN, named as its header says), "
-                    + "sign=spend-positive|spend-negative, dateformat=DD.MM.YYYY (DD, MM, YYYY or YY; e.g. MM/DD/YY, YYYYMMDD), charset=NAME"
-            ),
-            Option("dry-run", "read and report, but write nothing"),
-            Option("wait", "wait for a running scan instead of exiting 75"),
-            Option(
-                "fail-on-findings", "exit 1 when new shadow-IT findings appear (unmanaged, unknown_vendor, price_change, duplicate, review)"
-            ),
-            Option(
-                "fail-on", value: "WHICH", "with all: exit 1 on any new finding, idle seats and renewals too", choices: ["shadow", "all"]),
-        ],
+        options: ScanCommand.ScanOption.self,
         access: .roles([.admin, .scanner]),
         examples: [
             "owatch scan                       # every registered source: the cron job",
@@ -367,17 +350,13 @@ let scanCommands: [Command] = [
     Command(
         noun: "scan", verb: "source", summary: "remember, list or forget the sources `owatch scan` reads",
         arguments: [Argument(name: "ACTION", choices: ["add", "list", "remove"]), Argument(name: "PATH", optional: true)],
-        options: [Option("map", value: "KEYS", "statement columns and conventions (with add), as scan --map takes them")],
+        options: ScanCommand.SourceOption.self,
         access: .roles(adminOnly),
         examples: ["owatch scan source add ~/Mail/receipts.mbox", "owatch scan source add ~/Maildir/billing", "owatch scan source list"],
         output: ScanCommand.sourceShape.docs, run: ScanCommand.source),
     Command(
         noun: "scan", verb: "findings", summary: "list what scans found (open ones unless --all)",
-        options: [
-            Option("all", "include adopted, ignored and resolved findings"),
-            Option("kind", value: "KIND", "only this kind", choices: FindingKind.allCases.map(\.rawValue)),
-            Option("status", value: "STATUS", "only this status", choices: FindingStatus.allCases.map(\.rawValue)),
-        ],
+        options: ScanCommand.FindingsOption.self,
         access: .roles(adminOnly),
         examples: ["owatch scan findings", "owatch scan findings --kind unmanaged --json | jq '[.[].monthly_minor] | add'"],
         output: ScanCommand.findingShape.docs, run: ScanCommand.findings),
@@ -385,17 +364,14 @@ let scanCommands: [Command] = [
         noun: "scan", verb: "adopt",
         summary: "turn a finding into inventory: an unmanaged vendor becomes a license, a forward held for review a charge",
         arguments: [Argument(name: "ID", variadic: true)],
-        options: [
-            Option("as", value: "LICENSE", "attach to this existing license of the same vendor instead"),
-            Option("yes", short: "y", "do not ask before adopting several (asked only on a terminal)"),
-        ],
+        options: ScanCommand.AdoptOption.self,
         access: .roles(adminOnly),
         examples: ["owatch scan adopt 7", "owatch scan adopt 7 --as 'Notion Team'", "owatch scan adopt 7 9 12 --yes"],
         output: ScanCommand.findingShape.docs, run: ScanCommand.adopt),
     Command(
         noun: "scan", verb: "ignore", summary: "close a finding, saying why",
         arguments: [Argument(name: "ID", variadic: true)],
-        options: [Option("message", short: "m", value: "WHY", "why it is not a problem (required)")],
+        options: ScanCommand.IgnoreOption.self,
         access: .roles(adminOnly),
         examples: ["owatch scan ignore 8 -m 'personal purchase, reimbursed'", "owatch scan ignore 8 11 -m 'test charges'"],
         output: ScanCommand.findingShape.docs, run: ScanCommand.ignore),
@@ -405,11 +381,7 @@ let scanCommands: [Command] = [
         arguments: [
             Argument(name: "ID", optional: true), Argument(name: "AMOUNT", optional: true), Argument(name: "CURRENCY", optional: true),
         ],
-        options: [
-            Option("accept", "record the charge: at AMOUNT CURRENCY when given, else the amount read"),
-            Option("reject", "drop the charge, saying why with -m"),
-            Option("message", short: "m", value: "WHY", "why it is rejected (required with --reject)"),
-        ],
+        options: ScanReviewCommand.ReviewOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch scan review", "owatch scan review 7 --accept", "owatch scan review 7 --accept 129.00 EUR",
@@ -420,7 +392,7 @@ let scanCommands: [Command] = [
         noun: "scan", verb: "inspect",
         summary: "show how owatch reads one email, PDF or statement: what it extracts, or every row of a statement",
         arguments: [Argument(name: "FILE", file: .input)],
-        options: [Option("map", value: "KEYS", "statement columns and conventions, as scan --map takes them")],
+        options: ScanCommand.InspectOption.self,
         access: .roles([.admin, .scanner]),
         examples: [
             "owatch scan inspect receipt.eml", "owatch scan inspect receipt.eml --json | jq .texts", "owatch scan inspect card.csv",
@@ -431,10 +403,7 @@ let scanCommands: [Command] = [
         noun: "scan", verb: "eval",
         summary: "measure how owatch reads documents a person has labelled: precision and recall per field",
         arguments: [Argument(name: "LABELS", file: .input)],
-        options: [
-            Option("dir", value: "DIR", "the folder the labelled documents are in (default: beside LABELS)", file: .inputTree),
-            Option("misses", "list each field read wrong or not read, instead of the scores"),
-        ],
+        options: ScanEvalCommand.EvalOption.self,
         access: .roles([.admin, .scanner]),
         examples: [
             "owatch scan eval labels.tsv", "owatch scan eval labels.tsv --dir invoices/2026 --json",
@@ -442,3 +411,116 @@ let scanCommands: [Command] = [
         ],
         output: ScanEvalCommand.scoreShape.docs + ScanEvalCommand.missShape.docs, run: ScanEvalCommand.run),
 ]
+
+extension ScanCommand {
+    enum ScanOption: String, OptionKeys {
+        case map
+        case dryRun = "dry-run"
+        case wait
+        case failOnFindings = "fail-on-findings"
+        case failOn = "fail-on"
+
+        var spec: Option {
+            switch self {
+            case .map:
+                Option(
+                    value: "KEYS",
+                    "statement columns and conventions, KEY=VALUE pairs: date, value_date, description, payee, amount, debit, credit, currency, "
+                        + "foreign_amount, foreign_currency, account, direction (=COLUMN, named as its header says), "
+                        + "sign=spend-positive|spend-negative, dateformat=DD.MM.YYYY (DD, MM, YYYY or YY; e.g. MM/DD/YY, YYYYMMDD), charset=NAME"
+                )
+            case .dryRun: Option("read and report, but write nothing")
+            case .wait: Option("wait for a running scan instead of exiting 75")
+            case .failOnFindings:
+                Option(
+                    "exit 1 when new shadow-IT findings appear (unmanaged, unknown_vendor, price_change, duplicate, review)"
+                )
+            case .failOn:
+                Option(value: "WHICH", "with all: exit 1 on any new finding, idle seats and renewals too", choices: ["shadow", "all"])
+            }
+        }
+    }
+
+    enum SourceOption: String, OptionKeys {
+        case map
+
+        var spec: Option {
+            switch self {
+            case .map: Option(value: "KEYS", "statement columns and conventions (with add), as scan --map takes them")
+            }
+        }
+    }
+
+    enum FindingsOption: String, OptionKeys {
+        case all, kind, status
+
+        var spec: Option {
+            switch self {
+            case .all: Option("include adopted, ignored and resolved findings")
+            case .kind: Option(value: "KIND", "only this kind", choices: FindingKind.allCases.map(\.rawValue))
+            case .status: Option(value: "STATUS", "only this status", choices: FindingStatus.allCases.map(\.rawValue))
+            }
+        }
+    }
+
+    enum AdoptOption: String, OptionKeys, Confirming {
+        case `as`, yes
+
+        var spec: Option {
+            switch self {
+            case .`as`: Option(value: "LICENSE", "attach to this existing license of the same vendor instead")
+            case .yes: Option(short: "y", "do not ask before adopting several (asked only on a terminal)")
+            }
+        }
+    }
+
+    enum IgnoreOption: String, OptionKeys {
+        case message
+
+        var spec: Option {
+            switch self {
+            case .message:
+                Option(
+                    short: "m", value: "WHY", "why it is not a problem (required)",
+                    required: .message("say why: owatch scan ignore ID… -m WHY"))
+            }
+        }
+    }
+
+    enum InspectOption: String, OptionKeys {
+        case map
+
+        var spec: Option {
+            switch self {
+            case .map: Option(value: "KEYS", "statement columns and conventions, as scan --map takes them")
+            }
+        }
+    }
+}
+
+extension ScanReviewCommand {
+    enum ReviewOption: String, OptionKeys {
+        case accept, reject, message
+
+        var spec: Option {
+            switch self {
+            case .accept: Option("record the charge: at AMOUNT CURRENCY when given, else the amount read")
+            case .reject: Option("drop the charge, saying why with -m")
+            case .message: Option(short: "m", value: "WHY", "why it is rejected (required with --reject)")
+            }
+        }
+    }
+}
+
+extension ScanEvalCommand {
+    enum EvalOption: String, OptionKeys {
+        case dir, misses
+
+        var spec: Option {
+            switch self {
+            case .dir: Option(value: "DIR", "the folder the labelled documents are in (default: beside LABELS)", file: .inputTree)
+            case .misses: Option("list each field read wrong or not read, instead of the scores")
+            }
+        }
+    }
+}

@@ -26,9 +26,9 @@ enum ScanEvalCommand {
 
     static func ratio(_ r: String?) -> Value { .json(r.map { JSON.number($0) } ?? .null) }
 
-    static func run(_ inv: Invocation) throws {
-        let result = try Evaluation.run(inv.session, labels: inv.argument(0), dir: inv.value("dir"))
-        if inv.flag("misses") { return inv.emit(result.misses, as: missShape) }
+    static func run(_ inv: Call<EvalOption>) throws {
+        let result = try Evaluation.run(inv.session, labels: inv.argument(0), dir: inv.value(.dir))
+        if inv.flag(.misses) { return inv.emit(result.misses, as: missShape) }
         inv.emit(result.scores, as: scoreShape)
     }
 }

@@ -19,14 +19,14 @@ enum ScanReviewCommand {
             Field("why", "review: why it waits", kind: .text) { .text($0.why) },
         ], table: ["id", "vendor", "candidates", "why"], keep: ["candidates", "why"])
 
-    static func run(_ inv: Invocation) throws {
+    static func run(_ inv: Call<ReviewOption>) throws {
         guard !inv.arguments.isEmpty else {
-            if inv.flag("accept") || inv.flag("reject") { throw OWError.usage("name the finding: owatch scan review ID --accept") }
+            if inv.flag(.accept) || inv.flag(.reject) { throw OWError.usage("name the finding: owatch scan review ID --accept") }
             return inv.emit(try ReviewQueue.waiting(inv.session.db), as: waitingShape)
         }
         let id = try Invocation.id(inv.argument(0), of: "finding")
         let shape = ScanCommand.findingShape.showing(also: ["status", "note"])
-        switch (inv.flag("accept"), inv.flag("reject")) {
+        switch (inv.flag(.accept), inv.flag(.reject)) {
         case (true, false):
             var amount: Money? = nil
             if inv.arguments.count > 1 {
@@ -39,7 +39,7 @@ enum ScanReviewCommand {
             inv.note(
                 "Accepted finding #\(f.id): charge #\(f.chargeID.map(String.init) ?? "?")" + (l.map { " pays for \($0.name)." } ?? "."))
         case (false, true):
-            guard let why = inv.value("message") else { throw OWError.usage("say why: owatch scan review ID --reject -m WHY") }
+            guard let why = inv.value(.message) else { throw OWError.usage("say why: owatch scan review ID --reject -m WHY") }
             guard inv.arguments.count == 1 else { throw OWError.usage("--reject takes no amount") }
             let f = try ReviewQueue.reject(inv.session, id, why: why)
             inv.emitChanged(f, as: shape)

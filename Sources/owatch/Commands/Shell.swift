@@ -13,8 +13,15 @@ let shellNoun = Noun(
 let shellCommands: [Command] = [
     Command(
         noun: "shell", verb: nil, summary: "a login shell for the owatch account: runs owatch remote-exec, refuses everything else",
-        options: [Option("command", short: "c", value: "COMMAND", "the command sshd asks the shell to run")],
+        options: ShellOption.self,
         access: .anyone,
         examples: ["ln -s /usr/local/bin/owatch /usr/local/bin/owatch-shell && chsh -s /usr/local/bin/owatch-shell owatch"],
-        run: { inv in throw SilentExit(code: Remote.shell(inv.value("command").map { ["-c", $0] } ?? [], environment: environment)) })
+        run: { inv in throw SilentExit(code: Remote.shell(inv.value(.command).map { ["-c", $0] } ?? [], environment: environment)) })
 ]
+
+/// `owatch shell`'s one option: what sshd passes as `SHELL -c COMMAND`.
+enum ShellOption: String, OptionKeys {
+    case command
+
+    var spec: Option { Option(short: "c", value: "COMMAND", "the command sshd asks the shell to run") }
+}

@@ -3,9 +3,9 @@ import OWKit
 
 enum TokenCommand {
     /// JWKs are JSON whatever --format says: other JOSE tools read them.
-    static func jwk(_ inv: Invocation) throws {
+    static func jwk(_ inv: Call<JwkOption>) throws {
         let keys = try Issuer.publicKeys(inv.session.ledger)
-        if inv.flag("set") {
+        if inv.flag(.set) {
             inv.term.out(JSON.obj([("keys", .array(keys.map(\.jwk)))]).encodedPretty() + "\n")
         } else {
             guard let key = keys.last else { throw OWError.notFound("active issuer key") }
@@ -26,16 +26,16 @@ enum TokenCommand {
     /// `token renew`: the new token, as `user token --all` writes one.
     static let renewedShape = UserCommand.tokenFilesShape
 
-    static func list(_ inv: Invocation) throws {
-        let tokens = try Users.tokens(inv.session.db, user: inv.value("user"))
+    static func list(_ inv: Call<ListOption>) throws {
+        let tokens = try Users.tokens(inv.session.db, user: inv.value(.user))
         inv.emit(tokens, as: shape)
     }
 
     /// Replaces the token file in use (or writes --out) with a fresh token; the old one is revoked.
-    static func renew(_ inv: Invocation) throws {
-        let target = inv.value("out") ?? inv.paths.token
-        try Invocation.refuseExistingTokenFile(inv.value("out"), option: "out")
-        let token = try Users.renewToken(inv.session, ttl: try inv.duration("expires"))
+    static func renew(_ inv: Call<RenewOption>) throws {
+        let target = inv.value(.out) ?? inv.paths.token
+        try Invocation.refuseExistingTokenFile(inv.value(.out), option: "out")
+        let token = try Users.renewToken(inv.session, ttl: try inv.duration(.expires))
         try FileSystem.writeAtomically(target, contents: token.text + "\n")
         let expires = token.claims.expiresAt
         inv.emit(UserCommand.Issued(token: token, file: target), as: renewedShape)
@@ -66,23 +66,54 @@ let tokenNoun = Noun(
 let tokenCommands: [Command] = [
     Command(
         noun: "token", verb: "jwk", summary: "print the issuer's public key as a JWK, for other JOSE tools",
-        options: [Option("set", "print a JWK Set ({\"keys\": [...]}) of every active issuer key")],
+        options: TokenCommand.JwkOption.self,
         access: .roles(everyone),
         examples: ["owatch token jwk > issuer.jwk"], run: TokenCommand.jwk),
     Command(
         noun: "token", verb: "list", summary: "list issued tokens (ids and expiry, never the tokens themselves)",
-        options: [Option("user", value: "USER", "only this person's tokens")],
+        options: TokenCommand.ListOption.self,
         access: .roles(adminOnly), examples: ["owatch token list --user bob"], output: TokenCommand.shape.docs, run: TokenCommand.list),
     Command(
         noun: "token", verb: "renew", summary: "exchange your valid token for a fresh one (same role; the old one is revoked)",
-        options: [
-            Option(
-                "out", short: "o", value: "FILE", "write the new token to FILE (0600) instead of replacing your token file", file: .output),
-            Option("expires", value: "DURATION", "token lifetime (default and, but for admins, most: config token.lifetime)"),
-        ],
+        options: TokenCommand.RenewOption.self,
         access: .roles(everyone), examples: ["owatch token renew", "owatch --token /etc/owatch/scanner.token token renew"],
         output: TokenCommand.renewedShape.docs, run: TokenCommand.renew),
     Command(
         noun: "token", verb: "revoke", summary: "revoke a token by its id (jti)", arguments: [Argument(name: "JTI")],
         access: .roles(adminOnly), examples: ["owatch token revoke 3q2-7wZ4cS0x1Yb9lZ0m1Q"], run: TokenCommand.revoke),
 ]
+
+extension TokenCommand {
+    enum JwkOption: String, OptionKeys {
+        case set
+
+        var spec: Option {
+            switch self {
+            case .set: Option("print a JWK Set ({\"keys\": [...]}) of every active issuer key")
+            }
+        }
+    }
+
+    enum ListOption: String, OptionKeys {
+        case user
+
+        var spec: Option {
+            switch self {
+            case .user: Option(value: "USER", "only this person's tokens")
+            }
+        }
+    }
+
+    enum RenewOption: String, OptionKeys {
+        case out, expires
+
+        var spec: Option {
+            switch self {
+            case .out:
+                Option(short: "o", value: "FILE", "write the new token to FILE (0600) instead of replacing your token file", file: .output)
+            case .expires:
+                Option(value: "DURATION", "token lifetime (default and, but for admins, most: config token.lifetime)", kind: .duration)
+            }
+        }
+    }
+}

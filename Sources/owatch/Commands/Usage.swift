@@ -22,10 +22,10 @@ enum UsageCommand {
         Field("missing", "import: seat holders not in the export") { .list($0.missing) },
     ])
 
-    static func importFile(_ inv: Invocation) throws {
+    static func importFile(_ inv: Call<ImportOption>) throws {
         let path = inv.argument(1)
         let (text, _) = try CSV.readText(path)
-        let format: UsageFormat? = inv.choice("from")
+        let format: UsageFormat? = inv.choice(.from)
         let o = try Usage.importText(inv.session, license: inv.argument(0), text: text, format: format)
         inv.emit(o, as: importShape)
         inv.note(
@@ -35,8 +35,8 @@ enum UsageCommand {
                     ? "" : " \(o.missing.count) seat holder(s) are not in it: " + o.missing.prefix(10).joined(separator: ", ") + "."))
     }
 
-    static func list(_ inv: Invocation) throws {
-        inv.emit(try Usage.list(inv.session, license: inv.value("license")), as: shape)
+    static func list(_ inv: Call<ListOption>) throws {
+        inv.emit(try Usage.list(inv.session, license: inv.value(.license)), as: shape)
     }
 }
 
@@ -59,16 +59,36 @@ let usageCommands: [Command] = [
     Command(
         noun: "usage", verb: "import", summary: "record when seat holders last used a license's software, from the vendor's export",
         arguments: [Argument(name: "LICENSE"), Argument(name: "FILE", file: .input)],
-        options: [
-            Option(
-                "from", value: "FORMAT", "the export's format when its header does not say", choices: UsageFormat.allCases.map(\.rawValue))
-        ],
+        options: UsageCommand.ImportOption.self,
         access: .roles([.admin, .scanner]),
         examples: ["owatch usage import Slack slack-members.csv", "owatch usage import 'GitHub Copilot' seats.json --from github"],
         output: UsageCommand.importShape.docs, run: UsageCommand.importFile),
     Command(
         noun: "usage", verb: "list", summary: "when each seat holder last used their software (employees: their own)",
-        options: [Option("license", value: "LICENSE", "only this license")],
+        options: UsageCommand.ListOption.self,
         access: .roles([.admin, .employee]), examples: ["owatch usage list --license Slack", "owatch usage list --json"],
         output: UsageCommand.shape.docs, run: UsageCommand.list),
 ]
+
+extension UsageCommand {
+    enum ImportOption: String, OptionKeys {
+        case from
+
+        var spec: Option {
+            switch self {
+            case .from:
+                Option(value: "FORMAT", "the export's format when its header does not say", choices: UsageFormat.allCases.map(\.rawValue))
+            }
+        }
+    }
+
+    enum ListOption: String, OptionKeys {
+        case license
+
+        var spec: Option {
+            switch self {
+            case .license: Option(value: "LICENSE", "only this license")
+            }
+        }
+    }
+}

@@ -81,17 +81,14 @@ enum UserCommand {
             Field("what", "user sync: what changes", kind: .text) { .text($0.what) },
         ], keep: ["user", "what"])
 
-    static func add(_ inv: Invocation) throws {
-        guard let roleText = inv.value("role") else {
-            throw OWError.usage("owatch user add needs --role ROLE", hint: "roles are: admin, employee, scanner")
-        }
-        let role = try Role.parse(roleText)
+    static func add(_ inv: Call<AddOption>) throws {
+        let role = try Role.parse(inv.value(.role)!)  // required
         let name = inv.argument(0)
-        try Invocation.refuseExistingTokenFile(inv.value("token-out"), option: "token-out")
+        try Invocation.refuseExistingTokenFile(inv.value(.tokenOut), option: "token-out")
         let (user, token) = try Users.addWithToken(
-            inv.session, name: name, role: role, dept: inv.value("dept"), email: inv.value("email"),
-            fullName: inv.value("full-name"), ttl: try inv.duration("expires"))
-        let file = inv.value("token-out")
+            inv.session, name: name, role: role, dept: inv.value(.dept), email: inv.value(.email),
+            fullName: inv.value(.fullName), ttl: try inv.duration(.expires))
+        let file = inv.value(.tokenOut)
         if let file {
             try FileSystem.writeAtomically(file, contents: token.text + "\n")
             inv.note(
@@ -102,9 +99,9 @@ enum UserCommand {
         inv.emit(Added(user: user, issued: Issued(token: token, file: file)), as: addedShape)
     }
 
-    static func list(_ inv: Invocation) throws {
-        let role = try inv.value("role").map(Role.parse)
-        let users = try Users.list(inv.session.db, includeOffboarded: !inv.flag("active"), role: role, dept: inv.value("dept"))
+    static func list(_ inv: Call<ListOption>) throws {
+        let role = try inv.value(.role).map(Role.parse)
+        let users = try Users.list(inv.session.db, includeOffboarded: !inv.flag(.active), role: role, dept: inv.value(.dept))
         inv.emit(users, as: shape)
     }
 
@@ -120,10 +117,10 @@ enum UserCommand {
         inv.emit(detail, as: detailShape)
     }
 
-    static func edit(_ inv: Invocation) throws {
+    static func edit(_ inv: Call<EditOption>) throws {
         let user = try Users.edit(
-            inv.session, name: inv.argument(0), dept: inv.value("dept"), email: inv.value("email"),
-            fullName: inv.value("full-name"))
+            inv.session, name: inv.argument(0), dept: inv.value(.dept), email: inv.value(.email),
+            fullName: inv.value(.fullName))
         inv.emitChanged(user, as: shape.showing(["name", "full_name", "dept", "email"]))
         inv.note("Edited \(user.name).")
     }
@@ -144,15 +141,15 @@ enum UserCommand {
         )
     }
 
-    static func token(_ inv: Invocation) throws {
-        if inv.flag("all") { return try tokens(inv) }
+    static func token(_ inv: Call<TokenOption>) throws {
+        if inv.flag(.all) { return try tokens(inv) }
         guard inv.arguments.count == 1 else {
             throw OWError.usage("owatch user token needs a NAME, or --all --out-dir DIR", hint: "owatch user token bob --out bob.token")
         }
-        if inv.value("role") != nil || inv.value("out-dir") != nil { throw OWError.usage("--role and --out-dir go with --all") }
-        try Invocation.refuseExistingTokenFile(inv.value("out"), option: "out")
-        let token = try Users.issueToken(inv.session, name: inv.argument(0), ttl: try inv.duration("expires"))
-        if let out = inv.value("out") {
+        if inv.value(.role) != nil || inv.value(.outDir) != nil { throw OWError.usage("--role and --out-dir go with --all") }
+        try Invocation.refuseExistingTokenFile(inv.value(.out), option: "out")
+        let token = try Users.issueToken(inv.session, name: inv.argument(0), ttl: try inv.duration(.expires))
+        if let out = inv.value(.out) {
             try FileSystem.writeAtomically(out, contents: token.text + "\n")
             inv.note("Token for \(token.claims.subject) written to \(out) (mode 0600), valid until \(token.claims.expiresAt).")
             inv.emit(Issued(token: token, file: out), as: issuedShape, inTable: {})
@@ -163,9 +160,9 @@ enum UserCommand {
     }
 
     /// `user token --all --out-dir DIR`: a NAME.token file (0600) for every active person.
-    static func tokens(_ inv: Invocation) throws {
+    static func tokens(_ inv: Call<TokenOption>) throws {
         guard inv.arguments.isEmpty else { throw OWError.usage("--all takes no NAME") }
-        guard let given = inv.value("out-dir") else {
+        guard let given = inv.value(.outDir) else {
             throw OWError.usage("--all needs --out-dir DIR", hint: "owatch user token --all --out-dir tokens/")
         }
         // `tokens/` and `tokens` name the same folder; its files are printed as `tokens/bob.token`.
@@ -176,7 +173,7 @@ enum UserCommand {
             guard !FileSystem.exists(dir) else { throw OWError.usage("--out-dir \(given) is a file, not a folder") }
             created = true
         }
-        let role = try inv.value("role").map(Role.parse)
+        let role = try inv.value(.role).map(Role.parse)
         // Every file is checked before any token is issued: nothing is overwritten, nothing half-done.
         let people = try Users.list(inv.session.db, includeOffboarded: false, role: role)
         let folder = dir == "/" ? dir : dir + "/"
@@ -186,7 +183,7 @@ enum UserCommand {
                 "\(taken.count) token file(s) exist already, e.g. \(taken[0]); owatch does not overwrite token files",
                 hint: "choose an empty --out-dir")
         }
-        let issued = try Users.issueTokens(inv.session, role: role, ttl: try inv.duration("expires"))
+        let issued = try Users.issueTokens(inv.session, role: role, ttl: try inv.duration(.expires))
         if created {
             try FileSystem.makeDirectory(dir, mode: 0o700)
             inv.note("Created \(folder) (mode 0700).")
@@ -201,7 +198,7 @@ enum UserCommand {
         inv.note("Wrote \(issued.count) token file(s) (mode 0600) to \(dir). Hand each to its person privately.")
     }
 
-    static func offboard(_ inv: Invocation) throws {
+    static func offboard(_ inv: Call<OffboardOption>) throws {
         let user = try Users.get(inv.session.db, inv.argument(0))
         try inv.confirm("Offboard \(user.name): revoke their tokens and free their seats?")
         let result = try Users.offboard(inv.session, name: user.name)
@@ -215,28 +212,36 @@ enum UserCommand {
 
 extension UserCommand {
     /// `user sync FILE`: the directory export's diff, printed before (or instead of, with --dry-run) applying it.
-    static func sync(_ inv: Invocation) throws {
-        let path = inv.argument(0)
-        let (text, _) = try CSV.readText(path)
-        let format: DirectoryFormat? = inv.choice("from")
-        var options = DirectorySync.Options(offboardMissing: inv.flag("offboard-missing"), includeGuests: inv.flag("include-guests"))
-        for m in inv.values("match") {
+    static func sync(_ inv: Call<SyncOption>) throws {
+        var options = DirectorySync.Options(offboardMissing: inv.flag(.offboardMissing), includeGuests: inv.flag(.includeGuests))
+        for m in inv.values(.match) {
             let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("@") else {
                 throw OWError.usage("--match takes NAME=ADDRESS, not '\(m)'", hint: "e.g. --match marta=marta.schulz@example.com")
             }
             options.matches.append((parts[0], parts[1]))
         }
-        let o = try DirectorySync.run(inv.session, text: text, format: format, dryRun: inv.flag("dry-run"), options: options)
+        try sync(inv, format: inv.choice(.from), dryRun: inv.flag(.dryRun), verbose: inv.flag(.verbose), options: options)
+    }
+
+    /// `user import FILE`: a sync that only adds.
+    static func importUsers(_ inv: Call<ImportOption>) throws {
+        let options = DirectorySync.Options(offboardMissing: false, includeGuests: false)
+        try sync(inv, format: inv.choice(.from), dryRun: inv.flag(.dryRun), verbose: inv.flag(.verbose), options: options)
+    }
+
+    static func sync(_ inv: Invocation, format: DirectoryFormat?, dryRun: Bool, verbose: Bool, options: DirectorySync.Options) throws {
+        let (text, _) = try CSV.readText(inv.argument(0))
+        let o = try DirectorySync.run(inv.session, text: text, format: format, dryRun: dryRun, options: options)
         inv.emit(o.changes, as: syncShape)
         if !o.skipped.isEmpty {
             let guests = o.skipped.filter { $0.kind == .guest }.count
             let services = o.skipped.count - guests
             inv.note(
                 "Skipped \(guests) guest(s) and \(services) service account(s): not people of the office"
-                    + (inv.flag("verbose") ? ":" : " (--verbose lists them)")
+                    + (verbose ? ":" : " (--verbose lists them)")
                     + (guests > 0 ? "; --include-guests adds the guests, as guests (no leave allowance)." : "."))
-            if inv.flag("verbose") {
+            if verbose {
                 for p in o.skipped {
                     inv.note(
                         "  line \(p.line): \(p.kind == .guest ? "guest" : "service account") \(p.email)"
@@ -290,14 +295,7 @@ let userCommands: [Command] = [
     Command(
         noun: "user", verb: "add", summary: "add a person with a role, and issue their first token",
         arguments: [Argument(name: "NAME")],
-        options: [
-            Option("role", value: "ROLE", "admin, employee or scanner (required)", choices: Role.allCases.map(\.rawValue)),
-            Option("dept", value: "DEPT", "department"),
-            Option("email", value: "EMAIL", "email address"),
-            Option("full-name", value: "NAME", "the person's full name, e.g. 'Zoë Lefèvre'"),
-            Option("token-out", value: "FILE", "write the new token to FILE (0600) instead of stdout", file: .output),
-            Option("expires", value: "DURATION", "token lifetime, e.g. 90d (default: config token.ttl)"),
-        ],
+        options: UserCommand.AddOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch user add bob --role employee --dept sales --token-out bob.token",
@@ -306,11 +304,7 @@ let userCommands: [Command] = [
         output: UserCommand.addedShape.docs, run: UserCommand.add),
     Command(
         noun: "user", verb: "list", summary: "list people",
-        options: [
-            Option("role", value: "ROLE", "only this role", choices: Role.allCases.map(\.rawValue)),
-            Option("dept", value: "DEPT", "only this department"),
-            Option("active", "hide offboarded people"),
-        ],
+        options: UserCommand.ListOption.self,
         access: .roles(adminOnly),
         examples: ["owatch user list", "owatch user list --json | jq -r '.[] | select(.role==\"admin\") | .name'"],
         output: UserCommand.shape.docs, run: UserCommand.list),
@@ -320,10 +314,7 @@ let userCommands: [Command] = [
     Command(
         noun: "user", verb: "edit", summary: "change a person's department, e-mail or full name ('' clears one)",
         arguments: [Argument(name: "NAME")],
-        options: [
-            Option("dept", value: "DEPT", "department"), Option("email", value: "EMAIL", "email address"),
-            Option("full-name", value: "NAME", "full name"),
-        ],
+        options: UserCommand.EditOption.self,
         access: .roles(adminOnly),
         examples: ["owatch user edit bob --dept marketing --full-name 'Bob Stone'", "owatch user edit bob --email ''"],
         output: UserCommand.shape.docs, run: UserCommand.edit),
@@ -339,15 +330,7 @@ let userCommands: [Command] = [
     Command(
         noun: "user", verb: "token", summary: "issue a new token for a person, or for everyone with --all",
         arguments: [Argument(name: "NAME", optional: true)],
-        options: [
-            Option("out", short: "o", value: "FILE", "write the token to FILE (0600) instead of stdout", file: .output),
-            Option("expires", value: "DURATION", "token lifetime, e.g. 30d (default: config token.lifetime)"),
-            Option("all", "a new token for every active person (with --out-dir)"),
-            Option("role", value: "ROLE", "with --all: only people of this role", choices: Role.allCases.map(\.rawValue)),
-            Option(
-                "out-dir", value: "DIR", "with --all: write NAME.token files (0600) into DIR, created (0700) if missing",
-                file: .outputDirectory),
-        ],
+        options: UserCommand.TokenOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch user token bob --out bob.token --expires 30d",
@@ -358,24 +341,13 @@ let userCommands: [Command] = [
     Command(
         noun: "user", verb: "offboard", summary: "deactivate a person, revoke their tokens and free their seats",
         arguments: [Argument(name: "NAME")],
-        options: [Option("yes", short: "y", "do not ask for confirmation (it is asked only on a terminal)")],
+        options: UserCommand.OffboardOption.self,
         access: .roles(adminOnly), examples: ["owatch user offboard bob", "owatch user offboard bob --yes   # from a script"],
         output: UserCommand.offboardedShape.docs, run: UserCommand.offboard),
     Command(
         noun: "user", verb: "sync", summary: "bring people in from a directory export (Google Workspace, Okta, Entra ID, SCIM, CSV)",
         arguments: [Argument(name: "FILE", file: .input)],
-        options: [
-            Option(
-                "from", value: "FORMAT", "the export's format when its header does not say",
-                choices: DirectoryFormat.allCases.map(\.rawValue)),
-            Option("dry-run", "show the diff; write nothing"),
-            Option("offboard-missing", "offboard active people the export does not list (admins and scanners never)"),
-            Option("include-guests", "add the directory's guests too, as guests (no leave allowance); service accounts never"),
-            Option(
-                "match", value: "NAME=ADDRESS", "the export's row with ADDRESS is the person NAME here (repeatable; answers an offer)",
-                repeatable: true),
-            Option("verbose", "list the guests and service accounts skipped"),
-        ],
+        options: UserCommand.SyncOption.self,
         access: .roles(adminOnly),
         examples: [
             "owatch user sync users.csv --dry-run", "owatch user sync okta-users.json --offboard-missing",
@@ -388,13 +360,126 @@ let userCommands: [Command] = [
         noun: "user", verb: "import",
         summary: "add the people of another tool's user export (Snipe-IT's users CSV), all or nothing; never offboards",
         arguments: [Argument(name: "FILE", file: .input)],
-        options: [
-            Option(
-                "from", value: "FORMAT", "the export's tool (default: from its header)", choices: DirectoryFormat.allCases.map(\.rawValue)),
-            Option("dry-run", "show each person as read and what would change; write nothing"),
-            Option("verbose", "list the guests and service accounts skipped"),
-        ],
+        options: UserCommand.ImportOption.self,
         access: .roles(adminOnly),
         examples: ["owatch user import --from snipe-it users.csv --dry-run", "owatch user import --from snipe-it users.csv"],
-        output: UserCommand.syncShape.docs, run: UserCommand.sync),
+        output: UserCommand.syncShape.docs, run: UserCommand.importUsers),
 ]
+
+extension UserCommand {
+    enum AddOption: String, OptionKeys {
+        case role, dept, email
+        case fullName = "full-name"
+        case tokenOut = "token-out"
+        case expires
+
+        var spec: Option {
+            switch self {
+            case .role:
+                Option(
+                    value: "ROLE", "admin, employee or scanner (required)", choices: Role.allCases.map(\.rawValue),
+                    required: .message("owatch user add needs --role ROLE", hint: "roles are: admin, employee, scanner"))
+            case .dept: Option(value: "DEPT", "department")
+            case .email: Option(value: "EMAIL", "email address")
+            case .fullName: Option(value: "NAME", "the person's full name, e.g. 'Zoë Lefèvre'")
+            case .tokenOut: Option(value: "FILE", "write the new token to FILE (0600) instead of stdout", file: .output)
+            case .expires: Option(value: "DURATION", "token lifetime, e.g. 90d (default: config token.ttl)", kind: .duration)
+            }
+        }
+    }
+
+    enum ListOption: String, OptionKeys {
+        case role, dept, active
+
+        var spec: Option {
+            switch self {
+            case .role: Option(value: "ROLE", "only this role", choices: Role.allCases.map(\.rawValue))
+            case .dept: Option(value: "DEPT", "only this department")
+            case .active: Option("hide offboarded people")
+            }
+        }
+    }
+
+    enum EditOption: String, OptionKeys {
+        case dept, email
+        case fullName = "full-name"
+
+        var spec: Option {
+            switch self {
+            case .dept: Option(value: "DEPT", "department")
+            case .email: Option(value: "EMAIL", "email address")
+            case .fullName: Option(value: "NAME", "full name")
+            }
+        }
+    }
+
+    enum TokenOption: String, OptionKeys {
+        case out, expires, all, role
+        case outDir = "out-dir"
+
+        var spec: Option {
+            switch self {
+            case .out: Option(short: "o", value: "FILE", "write the token to FILE (0600) instead of stdout", file: .output)
+            case .expires: Option(value: "DURATION", "token lifetime, e.g. 30d (default: config token.lifetime)", kind: .duration)
+            case .all: Option("a new token for every active person (with --out-dir)")
+            case .role: Option(value: "ROLE", "with --all: only people of this role", choices: Role.allCases.map(\.rawValue))
+            case .outDir:
+                Option(
+                    value: "DIR", "with --all: write NAME.token files (0600) into DIR, created (0700) if missing",
+                    file: .outputDirectory)
+            }
+        }
+    }
+
+    enum OffboardOption: String, OptionKeys, Confirming {
+        case yes
+
+        var spec: Option {
+            switch self {
+            case .yes: Option(short: "y", "do not ask for confirmation (it is asked only on a terminal)")
+            }
+        }
+    }
+}
+
+extension UserCommand {
+    enum SyncOption: String, OptionKeys {
+        case from
+        case dryRun = "dry-run"
+        case offboardMissing = "offboard-missing"
+        case includeGuests = "include-guests"
+        case match, verbose
+
+        var spec: Option {
+            switch self {
+            case .from:
+                Option(
+                    value: "FORMAT", "the export's format when its header does not say",
+                    choices: DirectoryFormat.allCases.map(\.rawValue))
+            case .dryRun: Option("show the diff; write nothing")
+            case .offboardMissing: Option("offboard active people the export does not list (admins and scanners never)")
+            case .includeGuests: Option("add the directory's guests too, as guests (no leave allowance); service accounts never")
+            case .match:
+                Option(
+                    value: "NAME=ADDRESS", "the export's row with ADDRESS is the person NAME here (repeatable; answers an offer)",
+                    repeatable: true)
+            case .verbose: Option("list the guests and service accounts skipped")
+            }
+        }
+    }
+
+    enum ImportOption: String, OptionKeys {
+        case from
+        case dryRun = "dry-run"
+        case verbose
+
+        var spec: Option {
+            switch self {
+            case .from:
+                Option(value: "FORMAT", "the export's tool (default: from its header)", choices: DirectoryFormat.allCases.map(\.rawValue))
+            case .dryRun: Option("show each person as read and what would change; write nothing")
+            case .verbose: Option("list the guests and service accounts skipped")
+            }
+        }
+    }
+}

@@ -14,23 +14,23 @@ enum VendorCommand {
             },
         ], dropFirst: ["aliases", "source", "billing"])
 
-    static func list(_ inv: Invocation) throws {
-        inv.emit(try Vendors.list(inv.session.db, category: inv.value("category")), as: shape)
+    static func list(_ inv: Call<ListOption>) throws {
+        inv.emit(try Vendors.list(inv.session.db, category: inv.value(.category)), as: shape)
     }
 
-    static func add(_ inv: Invocation) throws {
+    static func add(_ inv: Call<AddOption>) throws {
         inv.emit(
             try Vendors.add(
-                inv.session, name: inv.argument(0), category: inv.value("category"), domains: inv.values("domain"),
-                aliases: inv.values("alias")),
+                inv.session, name: inv.argument(0), category: inv.value(.category), domains: inv.values(.domain),
+                aliases: inv.values(.alias)),
             as: shape)
     }
 
-    static func edit(_ inv: Invocation) throws {
+    static func edit(_ inv: Call<EditOption>) throws {
         inv.emit(
             try Vendors.edit(
-                inv.session, name: inv.argument(0), newName: inv.value("name"), category: inv.value("category"),
-                addDomains: inv.values("domain"), addAliases: inv.values("alias")),
+                inv.session, name: inv.argument(0), newName: inv.value(.name), category: inv.value(.category),
+                addDomains: inv.values(.domain), addAliases: inv.values(.alias)),
             as: shape)
     }
 }
@@ -48,27 +48,56 @@ let vendorNoun = Noun(
 let vendorCommands: [Command] = [
     Command(
         noun: "vendor", verb: "list", summary: "list the vendor catalog (built in and local)",
-        options: [Option("category", value: "CATEGORY", "only this category")],
+        options: VendorCommand.ListOption.self,
         access: .roles(adminOnly), examples: ["owatch vendor list --category security"],
         output: VendorCommand.shape.docs, run: VendorCommand.list),
     Command(
         noun: "vendor", verb: "add", summary: "add a vendor to the catalog",
         arguments: [Argument(name: "NAME")],
-        options: [
-            Option("category", value: "CATEGORY", "category (default other)"),
-            Option("domain", value: "DOMAIN", "billing sender domain (repeatable)", repeatable: true),
-            Option("alias", value: "ALIAS", "another name (repeatable)", repeatable: true),
-        ],
+        options: VendorCommand.AddOption.self,
         access: .roles(adminOnly), examples: ["owatch vendor add 'Acme Analytics' --domain acme-analytics.io --category analytics"],
         output: VendorCommand.shape.docs, run: VendorCommand.add),
     Command(
         noun: "vendor", verb: "edit", summary: "change a vendor; adds domains and aliases",
         arguments: [Argument(name: "VENDOR")],
-        options: [
-            Option("name", value: "NAME", "rename"), Option("category", value: "CATEGORY", "category"),
-            Option("domain", value: "DOMAIN", "add a billing domain (repeatable)", repeatable: true),
-            Option("alias", value: "ALIAS", "add an alias (repeatable)", repeatable: true),
-        ],
+        options: VendorCommand.EditOption.self,
         access: .roles(adminOnly), examples: ["owatch vendor edit Slack --domain slack-billing.example"],
         output: VendorCommand.shape.docs, run: VendorCommand.edit),
 ]
+
+extension VendorCommand {
+    enum ListOption: String, OptionKeys {
+        case category
+
+        var spec: Option {
+            switch self {
+            case .category: Option(value: "CATEGORY", "only this category")
+            }
+        }
+    }
+
+    enum AddOption: String, OptionKeys {
+        case category, domain, alias
+
+        var spec: Option {
+            switch self {
+            case .category: Option(value: "CATEGORY", "category (default other)")
+            case .domain: Option(value: "DOMAIN", "billing sender domain (repeatable)", repeatable: true)
+            case .alias: Option(value: "ALIAS", "another name (repeatable)", repeatable: true)
+            }
+        }
+    }
+
+    enum EditOption: String, OptionKeys {
+        case name, category, domain, alias
+
+        var spec: Option {
+            switch self {
+            case .name: Option(value: "NAME", "rename")
+            case .category: Option(value: "CATEGORY", "category")
+            case .domain: Option(value: "DOMAIN", "add a billing domain (repeatable)", repeatable: true)
+            case .alias: Option(value: "ALIAS", "add an alias (repeatable)", repeatable: true)
+            }
+        }
+    }
+}
