@@ -3,6 +3,7 @@
 (machines here are noisy; absolute times are not stable). Run with `make bench`."""
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -210,13 +211,16 @@ def bench_scan_against(old, runs, messages=50_000):
             for _, _, restore in offices:
                 restore()
         scan_runs = max(1, runs // 3)
-        times = [[], []]
+        times, cpu = [[], []], [[], []]
         for _ in range(scan_runs):
             for i, (binary, env, _) in enumerate(offices):
                 reset()
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 start = time.perf_counter()
                 subprocess.run([binary, "scan", str(mbox), "-q"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
                 times[i].append(time.perf_counter() - start)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[i].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         ours, theirs = (statistics.median(t) for t in times)
         rss = []
         for binary, env, _ in offices:
@@ -225,6 +229,12 @@ def bench_scan_against(old, runs, messages=50_000):
         size_mb = mbox.stat().st_size / 1e6
         print(f"scan of a {messages:,}-message mbox ({size_mb:.0f} MB), both binaries in turns (median of {scan_runs}): "
               f"this build {ours:.2f} s, {old} {theirs:.2f} s -> {ours / theirs:.2f}x; peak RSS {rss[0]:.1f} MB vs {rss[1]:.1f} MB")
+        # Wall time on a shared machine swings with its load; the CPU time each used (user + system,
+        # all threads) swings less, so the spread of both is shown.
+        for name, wall, used in (("this build", times[0], cpu[0]), (old, times[1], cpu[1])):
+            print(f"  {name}: wall {', '.join(f'{t:.2f}' for t in wall)} s; CPU {', '.join(f'{t:.2f}' for t in used)} s "
+                  f"(median {statistics.median(used):.2f})")
+        print(f"  CPU time ratio {statistics.median(cpu[0]) / statistics.median(cpu[1]):.2f}x")
         return ours / theirs
 
 
