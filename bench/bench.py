@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """owatch benchmarks: each figure is a ratio against an alternative measured in the same run
-(machines here are noisy; absolute times are not stable). Run with `make bench`."""
+(machines here are noisy; absolute times are not stable). Run with `make bench`.
+`bench.py scan --against OLD_BIN` compares the scan with another owatch binary instead, in turns."""
 import json
 import os
 import resource
