@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """owatch benchmarks: each figure is a ratio against an alternative measured in the same run
-(machines here are noisy; absolute times are not stable). Run with `make bench`."""
+(machines here are noisy; absolute times are not stable). Run with `make bench`.
+`bench.py scan --against OLD_BIN` compares the scan with another owatch binary instead, in turns."""
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,12 +40,12 @@ def timed(argv, env, runs, stdin=None, setup=None):
     return timed_turns([(argv, stdin)], env, runs, setup=setup)[0]
 
 
-def office(tmp, users):
+def office(tmp, users, binary=None):
     home = Path(tmp)
     env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": "", "XDG_CONFIG_HOME": ""}
     for k in ("OWATCH_LEDGER", "OWATCH_TOKEN", "OWATCH_KEY", "OWATCH_FORMAT"):
         env.pop(k, None)
-    subprocess.run([BIN, "init", "--org", "Bench", "--admin", "admin", "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([binary or BIN, "init", "--org", "Bench", "--admin", "admin", "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
     ledger = home / ".local/share/owatch/ledger.db"
     values = ",".join(f"('user{i}','employee','{time.strftime('%Y-%m-%dT%H:%M:%SZ')}')" for i in range(users))
     if values:
@@ -190,6 +192,51 @@ def bench_scan(runs, messages=50_000):
         print(f"peak memory: {small_kb / 1024:.1f} MB for {messages // 10:,} messages, {big_kb / 1024:.1f} MB for {messages:,} "
               f"({small.stat().st_size / 1e6:.0f} MB vs {size_mb:.0f} MB of mail)")
         return ratio
+
+
+def bench_scan_against(old, runs, messages=50_000):
+    """The same 50,000-message scan by this build and by OLD (another owatch binary), in turns in
+    one run, each into a fresh ledger of its own making (an older binary may not open a newer
+    ledger): both times, their ratio and each one's peak RSS. Issue 32 asks for the scan bench
+    unchanged within noise after its readers."""
+    with tempfile.TemporaryDirectory() as tmp:
+        mbox = Path(tmp) / "inbox.mbox"
+        gen.mbox(messages, mbox)
+        offices = []
+        for name, binary in (("new", BIN), ("old", old)):
+            (Path(tmp) / name).mkdir()
+            env, ledger = office(Path(tmp) / name, 5, binary)
+            offices.append((binary, env, restorer(ledger)))
+
+        def reset():
+            for _, _, restore in offices:
+                restore()
+        scan_runs = max(1, runs // 3)
+        times, cpu = [[], []], [[], []]
+        for _ in range(scan_runs):
+            for i, (binary, env, _) in enumerate(offices):
+                reset()
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                start = time.perf_counter()
+                subprocess.run([binary, "scan", str(mbox), "-q"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+                times[i].append(time.perf_counter() - start)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[i].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        ours, theirs = (statistics.median(t) for t in times)
+        rss = []
+        for binary, env, _ in offices:
+            reset()
+            rss.append(peak_rss_kb([binary, "scan", str(mbox), "-q"], env) / 1024)
+        size_mb = mbox.stat().st_size / 1e6
+        print(f"scan of a {messages:,}-message mbox ({size_mb:.0f} MB), both binaries in turns (median of {scan_runs}): "
+              f"this build {ours:.2f} s, {old} {theirs:.2f} s -> {ours / theirs:.2f}x; peak RSS {rss[0]:.1f} MB vs {rss[1]:.1f} MB")
+        # Wall time on a shared machine swings with its load; the CPU time each used (user + system,
+        # all threads) swings less, so the spread of both is shown.
+        for name, wall, used in (("this build", times[0], cpu[0]), (old, times[1], cpu[1])):
+            print(f"  {name}: wall {', '.join(f'{t:.2f}' for t in wall)} s; CPU {', '.join(f'{t:.2f}' for t in used)} s "
+                  f"(median {statistics.median(used):.2f})")
+        print(f"  CPU time ratio {statistics.median(cpu[0]) / statistics.median(cpu[1]):.2f}x")
+        return ours / theirs
 
 
 BURN_SQL = """SELECT substr(charged_on, 1, 7) AS month, currency, sum(amount_minor) AS observed_minor,
@@ -508,10 +555,17 @@ if __name__ == "__main__":
     if not Path(BIN).exists():
         sys.exit(f"no binary at {BIN}: run `make bench`")
     runs = int(os.environ.get("BENCH_RUNS", "9"))
-    which = sys.argv[1:] or ["licenses", "scan", "statement", "reports", "people", "pdf", "documents", "eval", "remote"]
+    args, against = sys.argv[1:], None
+    if "--against" in args:  # `bench.py scan --against OLD_BIN`: the scan by this build and by OLD_BIN, in turns
+        i = args.index("--against")
+        against = args[i + 1] if i + 1 < len(args) else sys.exit("--against needs an owatch binary")
+        del args[i:i + 2]
+    which = args or ["licenses", "scan", "statement", "reports", "people", "pdf", "documents", "eval", "remote"]
     if "licenses" in which:
         bench_licenses(runs)
-    if "scan" in which:
+    if "scan" in which and against:
+        bench_scan_against(against, runs, int(os.environ.get("BENCH_MESSAGES", "50000")))
+    elif "scan" in which:
         bench_scan(runs, int(os.environ.get("BENCH_MESSAGES", "50000")))
     if "statement" in which:
         bench_statement(runs, int(os.environ.get("BENCH_STATEMENT_LINES", "100000")))
