@@ -15,8 +15,10 @@ extension Receipt {
     }
 
     /// 0 to 1: structured 1; a total checked by arithmetic 0.95; a payment slip 0.9; a labelled
-    /// total 0.8; readings that disagree 0.55 at most; a fallback (no labelled total) 0.3, under the
-    /// default scan.review_below so it always waits; a currency assumed 0.2 less.
+    /// total 0.8; the XML and the words disagreeing 0.55 at most (the XML wins under the default
+    /// scan.review_below: it is the invoice in law); two totals under one label 0.45 at most and a
+    /// fallback (no labelled total) 0.3, both under the default so they wait, nothing settling which
+    /// is right; a currency assumed 0.2 less.
     public var confidence: Double {
         var c: Double
         switch method {
@@ -26,7 +28,8 @@ extension Receipt {
         case "fallback": c = 0.3
         default: c = 0.8
         }
-        if textDisagrees != nil || !rivals.isEmpty { c = min(c, 0.55) }
+        if textDisagrees != nil { c = min(c, 0.55) }
+        if !rivals.isEmpty { c = min(c, 0.45) }
         if currencyAssumed != nil { c -= 0.2 }
         return (max(0, c) * 100).rounded() / 100
     }
