@@ -45,8 +45,8 @@ public struct EvaluationMiss: Sendable {
 }
 
 /// `scan eval`: every labelled document read as `scan inspect` reads it, scored per field; and
-/// amount+currency once more on what a scan takes without review (`accepted`: a charge, or an
-/// unknown vendor's finding), the goal being precision >= 0.99 there.
+/// amount+currency once more on what a scan would take without review (`accepted`: confidence at
+/// least scan.review_below, the vendor aside), the goal being precision >= 0.99 there.
 public struct Evaluation: Sendable {
     public static let fields = ["charge", "vendor", "amount", "date", "invoice_no", "accepted"]
     public private(set) var scores = Evaluation.fields.map { FieldScore(field: $0) }

@@ -9,7 +9,7 @@ enum ScanEvalCommand {
             Field(
                 "field",
                 "eval: charge (the document is one), vendor, amount (with its currency), date, invoice_no, or accepted (amount "
-                    + "and currency on what a scan takes without review: a charge or an unknown vendor's finding)", kind: .code
+                    + "and currency on what a scan would take without review, the vendor aside)", kind: .code
             ) { .text($0.field) },
             Field("right", "eval: read and right", kind: .number) { .int(Int64($0.right)) },
             Field("wrong", "eval: read but wrong, or read from a look-alike", kind: .number) { .int(Int64($0.wrong)) },
