@@ -14,6 +14,16 @@ MISSES = {
     ("invoice2data-saeco.pdf", "invoice_no"): "the number sits in a table row under a header of four labels (Klant Order Factuur datum …)",
 }
 
+# Labels that are the amount due (BT-115) where the page's grand total differs (a prepayment deducted,
+# two periods due; Tests/corpus/README.md): the issue's convention. The page's text reads the grand
+# total; the amount compared for these is the one owatch takes, the embedded XML's amount due.
+AMOUNT_DUE = {
+    "mustang-EN16931_1_Teilrechnung.pdf", "mustang-EXTENDED_Fremdwaehrung_wdis_fx-pdfa4.pdf", "zugferdcorpus-Facture_FR_BASICWL.pdf",
+    "zugferdcorpus-Facture_UE_BASICWL.pdf", "zugferdcorpus-Facture_DOM_BASICWL.pdf",
+    "zugferdcorpus-EN16931_Kraftfahrversicherung_Bruttopreise.pdf", "zugferdcorpus-EN16931_Betriebskostenabrechnung.pdf",
+    "zugferdcorpus-EN16931_Rabatte.pdf",
+}
+
 
 def documents():
     """The table's rows as dicts; `bench.py documents` reads it the same way."""
@@ -27,14 +37,17 @@ def documents():
     return rows
 
 
-def fields(j):
+def fields(j, due=False):
     """What `scan inspect --json` read from one document, in the table's terms. The table was read by
     hand from each page; for an e-invoice (Factur-X/ZUGFeRD) owatch takes the embedded XML instead,
     which test_einvoice.py checks against an independent reader, so here the page's reading is compared
-    (`text_amount`, `text_date`, `text_invoice_no`): the text reader is measured as before."""
+    (`text_amount`, `text_date`, `text_invoice_no`): the text reader is measured as before. With `due`
+    (the label is an amount due the page's total is not) the amount compared is owatch's, the XML's."""
     unknown = j["unknown_vendor"]
     vendor = j["vendor"] or (f"unknown:{unknown.split(' (')[0]}" if unknown else "")
-    if j["read_as"] == "structured":
+    if j["read_as"] == "structured" and due:
+        j = dict(j, charge_date=j["text_date"], invoice_no=j["text_invoice_no"])
+    elif j["read_as"] == "structured":
         j = dict(j, amount=j["text_amount"], charge_date=j["text_date"], invoice_no=j["text_invoice_no"],
                  currency_assumed=j["text_currency_assumed"])
     amount = f"{j['amount']:.2f} {j['currency']}" if j["amount"] is not None else ""
@@ -49,7 +62,7 @@ def test_real_documents_read_to_their_fields(office):
     assert len(charges) >= 40 and len(lookalikes) >= 15
     wrong, fixed, right = [], [], {f: 0 for f in FIELDS}
     for row in charges:
-        got = fields(office.ok("scan", "inspect", CORPUS / "pdf" / row["file"], "--json").json())
+        got = fields(office.ok("scan", "inspect", CORPUS / "pdf" / row["file"], "--json").json(), due=row["file"] in AMOUNT_DUE)
         for field in FIELDS:
             ok = got[field] == row[field] and (field != "amount" or not got["assumed"])
             right[field] += ok

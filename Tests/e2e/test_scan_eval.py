@@ -1,6 +1,7 @@
 """Issue 32, `owatch scan eval LABELS.tsv [--dir DIR]`: every labelled document read as `scan inspect`
 reads it, and precision and recall per field (the document is a charge; vendor; amount with its
-currency; date; invoice number). A look-alike read as a charge is a false positive; a wrong label
+currency; date; invoice number), and amount+currency again on what a scan accepts without review
+(`accepted`), with how many readings were held for review and how many of those were right. A look-alike read as a charge is a false positive; a wrong label
 lowers precision and lists the document among the misses."""
 import json
 from pathlib import Path
@@ -27,14 +28,15 @@ def write(office, text, name="labels.tsv"):
 
 def test_right_labels_score_one_and_the_table_says_so(office):
     s = scores(office, LABELS)
-    assert set(s) == {"charge", "vendor", "amount", "date", "invoice_no"}
+    assert set(s) == {"charge", "vendor", "amount", "date", "invoice_no", "accepted"}
     for field in ("charge", "amount", "date", "invoice_no"):
         assert (s[field]["right"], s[field]["wrong"], s[field]["missed"]) == (2, 0, 0), s[field]
         assert s[field]["precision"] == 1.0 and s[field]["recall"] == 1.0
     assert (s["vendor"]["right"], s["vendor"]["wrong"]) == (1, 0)  # one document names no catalog vendor
     table = office.ok("scan", "eval", LABELS, "--dir", DOCS).out.splitlines()
-    assert table[0].split() == ["FIELD", "RIGHT", "WRONG", "MISSED", "PRECISION", "RECALL"]
-    assert table[3].split() == ["amount", "2", "0", "0", "1.000", "1.000"]
+    assert table[0].split() == ["FIELD", "RIGHT", "WRONG", "MISSED", "PRECISION", "RECALL", "HELD", "HELD_RIGHT"]
+    assert table[3].split() == ["amount", "2", "0", "0", "1.000", "1.000", "0", "0"]
+    assert table[6].split() == ["accepted", "2", "0", "0", "1.000", "1.000", "0", "0"]
     misses = office.ok("scan", "eval", LABELS, "--dir", DOCS, "--misses", "--json").json()
     assert misses == []
 
@@ -112,3 +114,28 @@ def test_the_new_corpus_parts_label_every_file_and_name_its_source():
     assert not names["dev"] & names["heldback"]
     total = len(names["dev"]) + len(names["heldback"])
     assert total // 3 - 2 <= len(names["heldback"]) <= total // 3 + 2
+
+
+def test_what_is_accepted_is_scored_apart_from_what_is_held_for_review(office):
+    # The AWS invoice's total is labelled (confidence 0.8), the Factur-X one structured (1): at
+    # scan.review_below 0.9 a scan holds the first for review and accepts the second.
+    office.ok("config", "set", "scan.review_below", "0.9")
+    s = scores(office, write(office, AWS + FACTURE + REPORT))
+    a = s["accepted"]
+    assert (a["right"], a["wrong"], a["missed"], a["held"], a["held_right"]) == (1, 0, 1, 1, 1), a
+    assert a["precision"] == 1.0 and a["recall"] == 0.5
+    # every field still scores everything read, saying how much of it was held
+    assert (s["amount"]["right"], s["amount"]["held"], s["amount"]["held_right"]) == (2, 1, 1)
+    assert (s["date"]["held"], s["date"]["held_right"]) == (1, 1)
+    # a held reading that is wrong is held, not accepted: accepted precision does not fall
+    s = scores(office, write(office, AWS.replace("4.11\tUSD", "4.12\tUSD") + FACTURE + REPORT))
+    a = s["accepted"]
+    assert (a["right"], a["wrong"], a["held"], a["held_right"], a["precision"]) == (1, 0, 1, 0, 1.0), a
+    assert s["amount"]["precision"] == 0.5
+    misses = office.ok("scan", "eval", office.home / "labels.tsv", "--dir", DOCS, "--misses", "--json").json()
+    assert misses == [{"file": "invoice2data-AmazonWebServices.pdf", "field": "amount", "expected": "4.12 USD",
+                       "read": "4.11 USD (held for review)"}]
+    # under the default threshold both are accepted, and a wrong one counts against accepted precision
+    office.ok("config", "set", "scan.review_below", "0.5")
+    a = scores(office, office.home / "labels.tsv")["accepted"]
+    assert (a["right"], a["wrong"], a["held"], a["precision"]) == (1, 1, 0, 0.5), a

@@ -18,6 +18,10 @@ public struct FieldScore: Sendable {
     public var right = 0
     public var wrong = 0
     public var missed = 0
+    /// Of what was read, how much a scan holds for review instead of taking it (confidence under
+    /// scan.review_below), and how much of that was right.
+    public var held = 0
+    public var heldRight = 0
 
     /// The share of what was read that is right, and of what is true that was read right, to
     /// three places (exact integer rounding); nil when nothing was read or nothing is true.
@@ -40,9 +44,11 @@ public struct EvaluationMiss: Sendable {
     public let read: String
 }
 
-/// `scan eval`: every labelled document read as `scan inspect` reads it, scored per field.
+/// `scan eval`: every labelled document read as `scan inspect` reads it, scored per field; and
+/// amount+currency once more on what a scan would take without review (`accepted`: confidence at
+/// least scan.review_below, the vendor aside), the goal being precision >= 0.99 there.
 public struct Evaluation: Sendable {
-    public static let fields = ["charge", "vendor", "amount", "date", "invoice_no"]
+    public static let fields = ["charge", "vendor", "amount", "date", "invoice_no", "accepted"]
     public private(set) var scores = Evaluation.fields.map { FieldScore(field: $0) }
     public private(set) var misses: [EvaluationMiss] = []
     public private(set) var documents = 0
@@ -52,13 +58,14 @@ public struct Evaluation: Sendable {
         let text = String(decoding: try FileSystem.readInput(labels, maxBytes: 16 << 20), as: UTF8.self)
         let rows = try LabelsTable.parse(text, name: labels)
         let base = dir ?? Path.deletingLastComponent(labels)
+        let below = try Config.reviewBelow(session.ledger)
         var result = Evaluation()
         for row in rows {
             let path = base.isEmpty ? row.file : base + "/" + row.file
             guard FileSystem.exists(path) else {
                 throw OWError(.missingInput, "no file \(path)", hint: "labelled in \(labels); --dir names the folder the documents are in")
             }
-            result.add(row, reading: Reading(try? Scanner.inspect(session, path: path).1))
+            result.add(row, reading: Reading(try? Scanner.inspect(session, path: path).1, reviewBelow: below))
         }
         return result
     }
@@ -74,9 +81,12 @@ public struct Evaluation: Sendable {
         var currencyAssumed = false
         /// An unknown issuer by its domain too (`unknown:free.fr`), as labels spell it.
         var unknownDomain: String?
+        /// What a scan would do with it: take it, hold it for review, or neither.
+        var outcome: ReadOutcome?
 
-        init(_ receipt: Receipt?) {
+        init(_ receipt: Receipt?, reviewBelow: Double) {
             guard let r = receipt else { return }
+            outcome = r.outcome(reviewBelow: reviewBelow)
             charge = r.isCharge || r.amount != nil || r.unknownSender != nil
             guard charge else { return }
             values["vendor"] = r.vendor?.name ?? r.unknownSender.map { "unknown:\($0.name)" }
@@ -91,22 +101,33 @@ public struct Evaluation: Sendable {
 
     mutating func add(_ doc: LabelledDocument, reading: Reading) {
         documents += 1
-        score("charge", doc, expected: doc.isCharge ? "charge" : nil, read: reading.charge ? "charge" : nil, right: doc.isCharge)
-        let amountRight = doc.amount != nil && doc.amount == reading.amount && !reading.currencyAssumed
+        let held = reading.outcome == .held
         score(
-            "amount", doc, expected: doc.amount.map { "\($0.decimal) \($0.currency.code)" }, read: reading.values["amount"],
-            right: amountRight)
+            "charge", doc, expected: doc.isCharge ? "charge" : nil, read: reading.charge ? "charge" : nil, right: doc.isCharge, held: held)
+        let amountRight = doc.amount != nil && doc.amount == reading.amount && !reading.currencyAssumed
+        let expectedAmount = doc.amount.map { "\($0.decimal) \($0.currency.code)" }
+        score("amount", doc, expected: expectedAmount, read: reading.values["amount"], right: amountRight, held: held)
+        // The same, on what is taken without review: what is held counts as not read here.
+        let accepted = reading.outcome == .accepted ? reading.values["amount"] : nil
+        score("accepted", doc, expected: expectedAmount, read: accepted, right: amountRight, listed: false)
+        if held, let i = scores.firstIndex(where: { $0.field == "accepted" }) {
+            scores[i].held += 1
+            if amountRight { scores[i].heldRight += 1 }
+        }
         let vendorRead = reading.values["vendor"]
         let vendorRight = doc.vendor != nil && (vendorRead == doc.vendor || doc.vendor == reading.unknownDomain)
-        score("vendor", doc, expected: doc.vendor, read: vendorRead, right: vendorRight)
+        score("vendor", doc, expected: doc.vendor, read: vendorRead, right: vendorRight, held: held)
         for (field, expected) in [("date", doc.date), ("invoice_no", doc.invoiceNo)] {
             let read = reading.values[field]
-            score(field, doc, expected: expected, read: read, right: expected != nil && read == expected)
+            score(field, doc, expected: expected, read: read, right: expected != nil && read == expected, held: held)
         }
     }
 
-    /// Read and right is right; read otherwise is wrong; true and not read right is missed.
-    private mutating func score(_ field: String, _ doc: LabelledDocument, expected: String?, read: String?, right: Bool) {
+    /// Read and right is right; read otherwise is wrong; true and not read right is missed. A miss
+    /// is listed (`listed`) with what was read, marked when a scan holds the reading for review.
+    private mutating func score(
+        _ field: String, _ doc: LabelledDocument, expected: String?, read: String?, right: Bool, held: Bool = false, listed: Bool = true
+    ) {
         guard let i = scores.firstIndex(where: { $0.field == field }), expected != nil || read != nil else { return }
         let isRight = read != nil && right
         if isRight {
@@ -115,7 +136,13 @@ public struct Evaluation: Sendable {
             scores[i].wrong += 1
         }
         if expected != nil && !isRight { scores[i].missed += 1 }
-        if !isRight { misses.append(EvaluationMiss(file: doc.file, field: field, expected: expected ?? "", read: read ?? "")) }
+        if held && read != nil {
+            scores[i].held += 1
+            if isRight { scores[i].heldRight += 1 }
+        }
+        guard !isRight, listed else { return }
+        let shown = read.map { held ? $0 + " (held for review)" : $0 } ?? ""
+        misses.append(EvaluationMiss(file: doc.file, field: field, expected: expected ?? "", read: shown))
     }
 }
 

@@ -248,11 +248,14 @@ public enum Findings {
                 guard licenseKey == nil else {
                     throw OWError.usage("--as does not apply to a review finding: it becomes the charge it holds")
                 }
+                // An unknown vendor's reading makes its unknown_vendor finding, not a charge.
                 let chargeID = try acceptReview(session, id, pending: try row.optionalText("pending"))
-                license = try db.one("SELECT license_id FROM charges WHERE id = ?", chargeID)?.optionalInteger("license_id").flatMap {
-                    try Licenses.find(db, String($0))
+                license = try chargeID.flatMap {
+                    try db.one("SELECT license_id FROM charges WHERE id = ?", $0)?.optionalInteger("license_id").flatMap {
+                        try Licenses.find(db, String($0))
+                    }
                 }
-                try db.run("UPDATE findings SET charge_id = ? WHERE id = ?", chargeID, id)
+                if let chargeID { try db.run("UPDATE findings SET charge_id = ? WHERE id = ?", chargeID, id) }
             case .unmanaged:
                 guard let vendorID = try row.optionalInteger("vendor_id") else { throw OWError.refused("finding #\(id) names no vendor") }
                 let target: License
@@ -362,9 +365,15 @@ public enum Findings {
 
     /// Records the charge a review finding holds, as the scan would have (matched, checked,
     /// marked forwarded); returns its id, or the id of the charge that already records that
-    /// payment (the same invoice, or the same payment seen in another kind of source).
-    static func acceptReview(_ session: Session, _ id: Int64, pending: String?) throws -> Int64 {
+    /// payment (the same invoice, or the same payment seen in another kind of source); nil for an
+    /// unknown vendor's reading, which makes its unknown_vendor finding instead.
+    static func acceptReview(_ session: Session, _ id: Int64, pending: String?) throws -> Int64? {
         let db = session.db
+        if let text = pending, let u = try Matcher.pendingUnknown(try JSON.parse(text)) {
+            var matcher = try Matcher(session: session, index: try VendorIndex(db))
+            try matcher.recordUnknown(u, reviewed: true)
+            return nil
+        }
         guard let text = pending, let c = try Matcher.pendingCharge(db, try JSON.parse(text)) else {
             throw OWError.refused(
                 "finding #\(id) holds no charge to record (a scanned document, or its vendor was removed): record the charge with "

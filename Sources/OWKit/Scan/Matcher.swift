@@ -12,6 +12,12 @@ struct UnknownSpend {
     var currencyAssumed = false
     /// The processor that sent the receipt for a merchant (`stripe.com`); its `domain` is then `merchant=…`.
     var via: String? = nil
+    /// The message's key, how it was read and how sure the reader was (see `Receipt.confidence`).
+    var key: String? = nil
+    var readAs: String? = nil
+    var confidence: Double? = nil
+    var candidates: [Money] = []
+    var doubt: String? = nil
 }
 
 /// Matches observed charges to the inventory and records what does not fit.
@@ -410,7 +416,12 @@ struct Matcher {
 
     /// A subscription billed by a sender nobody registered: one open `unknown_vendor` finding per
     /// sender domain and currency (adopting it creates the vendor and its license).
-    mutating func recordUnknown(_ u: UnknownSpend) throws {
+    mutating func recordUnknown(_ u: UnknownSpend, reviewed: Bool = false) throws {
+        // Not sure is an answer for unknown senders too: under scan.review_below it waits for review.
+        if !reviewed, let sure = u.confidence, sure < reviewBelow {
+            let why = "not sure of the amount (\(u.doubt ?? u.readAs ?? "labelled"), confidence \(sure) < scan.review_below \(reviewBelow))"
+            return try holdUnknown(u, why: why)
+        }
         let period = u.period ?? .monthly
         let monthly = Money(minor: (Rational(u.amount.minor, 1) * period.chargesPerMonth).rounded, currency: u.amount.currency)
         let day = Time.day(u.on)

@@ -111,7 +111,8 @@ public struct Receipt: Sendable {
     public var readAs: String { eInvoice != nil || structuredMarkup ? "structured" : "text" }
     /// Read from schema.org markup (JSON-LD or microdata) in an HTML receipt.
     public var structuredMarkup = false
-    /// How the words gave the total: "labelled", "arithmetic" (net + tax agreed) or "slip" (a payment slip).
+    /// How the words gave the total: "labelled", "arithmetic" (net + tax agreed), "slip" (a payment slip) or
+    /// "fallback" (a bill's largest unlabelled amount: it waits for review).
     public var how = "labelled"
     /// Other amounts under a label as good as the total's, when nothing settled which is right.
     public var rivals: [Money] = []
@@ -296,7 +297,9 @@ enum ReceiptReader {
             r.notACharge = "no receipt or invoice wording"
             return
         }
-        let found = total(in: text, sender: sender, defaultCurrency: defaultCurrency)
+        let found =
+            total(in: text, sender: sender, defaultCurrency: defaultCurrency)
+            ?? fallback(text, lowerSubject: lowerSubject, sender: sender, defaultCurrency: defaultCurrency)
         r.amount = found?.money
         r.currencyAssumed = found?.currencyAssumed
         r.currencyImplied = found?.currencyImplied
@@ -378,7 +381,10 @@ enum ReceiptReader {
             r.notACharge = "sender is not a known vendor, and nothing says subscription (a plan, a period, seats, a renewal)"
             return r
         }
-        guard let found = total(in: text, sender: host, defaultCurrency: defaultCurrency) else {
+        guard
+            let found = total(in: text, sender: host, defaultCurrency: defaultCurrency)
+                ?? fallback(text, lowerSubject: subject, sender: host, defaultCurrency: defaultCurrency)
+        else {
             r.notACharge = "sender is not a known vendor, and no labelled total"
             return r
         }

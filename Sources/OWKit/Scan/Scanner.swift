@@ -821,7 +821,8 @@ public enum Scanner {
             let spend = UnknownSpend(
                 name: sender.name, domain: sender.domain, amount: amount, period: receipt.period,
                 on: receipt.date ?? context.session.now, subject: subject,
-                currencyAssumed: receipt.currencyAssumed != nil, via: receipt.paidThrough)
+                currencyAssumed: receipt.currencyAssumed != nil, via: receipt.paidThrough, key: key, readAs: receipt.method,
+                confidence: receipt.confidence, candidates: receipt.candidates, doubt: receipt.doubt)
             return ScanItem(key: key, fileKey: fileKey, outcome: .unknownVendor(spend))
         }
         if let vendor = receipt.vendor, let ends = receipt.trialEnds {
