@@ -90,7 +90,9 @@ public enum AuditLog {
             } else {
                 state = try StateDigest.recompute(db)
             }
-        } else if recomputedState {
+        } else if recomputedState || db.isPostgres {
+            // PostgreSQL has no per-row digest yet (owatch_row is a SQLite function): every event
+            // there computes the state from the tables, the same value more slowly.
             state = try StateDigest.recompute(db)
         }
         let stateText = state?.hex
