@@ -44,6 +44,14 @@ class Office:
             "LANG": "C.UTF-8",
         }
         self.ledger = home / ".local/share/owatch/ledger.db"
+        # OWATCH_TEST_LEDGER=postgresql://… (a server where databases can be created): each
+        # Office gets a fresh database there instead of a SQLite file (issue 35).
+        self.ledger_url = None
+        base = os.environ.get("OWATCH_TEST_LEDGER")
+        if base:
+            import pg
+            self.ledger_url = pg.fresh_database(base)
+            self.env["OWATCH_LEDGER"] = self.ledger_url
         self.token = home / ".config/owatch/token"
         self.key = home / ".config/owatch/issuer.key"
 

@@ -6,9 +6,7 @@ import FoundationEssentials
 /// two backends cannot drift apart: a new migration reaches PostgreSQL by the same translation.
 enum PostgresSchema {
     /// The statements creating the current schema, in order.
-    static func script() throws -> [String] {
-        let scratch = try Database(path: ":memory:", create: true)
-        try Ledger.migrate(scratch)
+    static func script(from scratch: Database) throws -> [String] {
         var out = [
             "CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
             "CREATE TABLE owatch_schema(version INTEGER NOT NULL)",
@@ -93,6 +91,23 @@ enum PostgresSchema {
         ]
     }
 
+    /// The rows the migrations seed (the built-in vendor catalogue, the money totals), copied as
+    /// they are; then each identity column continues after the largest id.
+    private static func copyRows(from scratch: Database, to db: Database) throws {
+        let tables = try scratch.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY rowid")
+        for table in try tables.map({ try $0.text("name") }) {
+            let columns = try scratch.query("SELECT name FROM pragma_table_info(?)", table).map { try $0.text("name") }
+            var values: [SQLValue] = []
+            try scratch.forEach("SELECT " + columns.map { "\"\($0)\"" }.joined(separator: ", ") + " FROM \"\(table)\"") { values += $0.values }
+            guard !values.isEmpty else { continue }
+            let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+            try db.insertRows(into: "\(table)(\(names))", width: columns.count, values: values)
+            if columns.contains("id") {
+                try db.execute("SELECT setval(pg_get_serial_sequence('\(table)', 'id'), (SELECT max(id) FROM \(table)))")
+            }
+        }
+    }
+
     /// Statements split at top-level semicolons.
     private static func split(_ tokens: [SQLToken]) -> [[SQLToken]] {
         var out: [[SQLToken]] = [[]]
@@ -112,10 +127,14 @@ enum PostgresSchema {
                 "the PostgreSQL database \(db.path) is not empty (\(tables) tables); owatch init creates a ledger only in an empty database",
                 hint: "create an empty database (createdb) and name it in --ledger")
         }
-        let script = try script()
+        let scratch = try Database(path: ":memory:", create: true)
+        try Ledger.migrate(scratch)
+        let script = try script(from: scratch)
         try db.execute("BEGIN")
         do {
             for statement in script { try db.execute(statement) }
+            try db.postgres?.loadSchemaFacts()
+            try copyRows(from: scratch, to: db)
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")
