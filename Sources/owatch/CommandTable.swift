@@ -21,7 +21,9 @@ let globalOptions: [Option] = [
     Option(
         "remote", value: "URL",
         "run the command on a remote ledger: ssh://[user@]host[:port][/ledger.db] or sudo://account (env OWATCH_REMOTE)"),
-    Option("ledger", value: "PATH", "ledger file (env OWATCH_LEDGER; default $XDG_DATA_HOME/owatch/ledger.db)"),
+    Option(
+        "ledger", value: "PATH",
+        "ledger file, sqlite:FILE, or a postgresql:// URL (env OWATCH_LEDGER; default $XDG_DATA_HOME/owatch/ledger.db)"),
     Option("token", value: "PATH", "token file (env OWATCH_TOKEN; default $XDG_CONFIG_HOME/owatch/token)"),
     Option("key", value: "PATH", "issuer private key (env OWATCH_KEY; default $XDG_CONFIG_HOME/owatch/issuer.key)", file: .input),
     Option(

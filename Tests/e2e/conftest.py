@@ -90,6 +90,10 @@ class Office:
         return p
 
     def sql(self, statement):
+        if self.ledger_url:
+            # psql's unaligned output is sqlite3's: one row a line, columns split by '|'.
+            return subprocess.run(["psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", "-d", self.ledger_url, "-c", statement],
+                                  capture_output=True, text=True, check=True).stdout
         return subprocess.run(["sqlite3", str(self.ledger), statement], capture_output=True, text=True, check=True).stdout
 
     def undo_schema_10(self):

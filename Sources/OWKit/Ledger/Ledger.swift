@@ -127,6 +127,21 @@ public final class Ledger {
         }
     }
 
+    /// The folder of the files kept beside the ledger (hooks, the dashboard's privacy): a SQLite
+    /// file's folder; for a PostgreSQL ledger, this account's data folder.
+    public var localDirectory: String {
+        db.isPostgres ? Paths.dataDirectory() : Path.deletingLastComponent(path)
+    }
+
+    /// A file kept beside the ledger (`.scan.lock`, `.scan.reading`): beside a SQLite file; for a
+    /// PostgreSQL ledger, in this account's data folder, named by the ledger's id (one scan at a
+    /// time per host; several hosts scanning one server ledger need a lock in the server: not yet).
+    public func besidePath(_ suffix: String) -> String {
+        guard db.isPostgres else { return path + suffix }
+        try? FileSystem.makeDirectory(Paths.dataDirectory(), mode: 0o700)
+        return Paths.dataDirectory() + "/ledger-" + id + suffix
+    }
+
     public var schemaVersion: Int { (try? Int(db.scalar("PRAGMA user_version"))) ?? 0 }
 
     // MARK: Configuration values stored in the ledger
