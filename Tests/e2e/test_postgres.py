@@ -165,3 +165,19 @@ def test_postgres_loads_libpq(tmp_path, cluster):
     init(o)
     r = o.run("license", "list", env={"LD_DEBUG": "files"})
     assert r.rc == 0 and "libpq.so.5" in r.err
+
+
+def test_concurrent_writers_keep_the_chain(tmp_path, cluster):
+    """Writers take turns (the advisory lock) and each event links to the one before."""
+    o = pg_office(tmp_path, cluster)
+    init(o)
+    procs = []
+    for w in range(4):
+        script = "; ".join(f"{BIN} license add W{w}L{i} --vendor v{w} --seats 1 --cost 1 >/dev/null || echo FAIL" for i in range(6))
+        procs.append(subprocess.Popen(["sh", "-c", script], cwd=o.home, env=o.env, stdout=subprocess.PIPE, text=True))
+    outs = [p.communicate(timeout=300)[0] for p in procs]
+    assert "FAIL" not in "".join(outs)
+    assert len(o.ok("license", "list", "--json").json()) == 24
+    verify = o.ok("audit", "verify", "--state", "--json").json()
+    verify = verify[0] if isinstance(verify, list) else verify
+    assert verify["ok"] is True and verify["state"] == "ok", verify
