@@ -50,7 +50,7 @@ struct PostgresDialect {
         var i = tokens.next(from: insert + 1) ?? tokens.count
         if i < tokens.count, tokens[i].is("OR"), let how = tokens.next(from: i + 1) {
             let replace = tokens[how].is("REPLACE")
-            tokens.removeSubrange(i...how)
+            tokens.removeSubrange(i...(how + 1 < tokens.count && tokens[how + 1].kind == .space ? how + 1 : how))
             let into = tokens.next(from: i) ?? i
             let table = tokens.next(from: into + 1).map { tokens[$0].text } ?? ""
             if replace {

@@ -27,6 +27,7 @@ extension PostgresDialect {
                     continue
                 }
                 out.append(tok)
+                out += tokens[(i + 1)..<open]  // the space, if any, before "("
                 out.append(.punct("("))
                 out += SQLToken.tokenize(args.map(SQLToken.join).joined(separator: ","))
                 out.append(.punct(")"))
