@@ -13,7 +13,7 @@ final class PostgresStorage: LedgerStorage {
     let location: String
     let secretsToHide: [String]
     var busyTimeout: Int32 {
-        didSet { try? execute("SET lock_timeout = \(Int(busyTimeout))") }
+        didSet { try? exec("SET lock_timeout = \(Int(busyTimeout))") }
     }
     var cache: [String: PostgresDialect.Translation] = [:]
     var dialect = PostgresDialect()
@@ -43,7 +43,7 @@ final class PostgresStorage: LedgerStorage {
         self.connection = conn
         self.busyTimeout = busyTimeout
         // Plain values, as owatch reads them: UTC times, ISO dates, floats that round-trip.
-        try execute(
+        try exec(
             "SET client_min_messages = warning; SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET extra_float_digits = 3; "
                 + "SET lock_timeout = \(Int(busyTimeout))")
         try loadSchemaFacts()
@@ -91,7 +91,19 @@ final class PostgresStorage: LedgerStorage {
     var maxParameters: Int { 2000 }
     var isInTransaction: Bool { pq.transactionStatus(connection) != LibPQ.transactionIdle }
 
+    /// SQLite's transaction statements, as code outside `Database` writes them (a scan's
+    /// snapshot), mean the same here; other text runs as it is.
     func execute(_ sql: String) throws {
+        switch sql.uppercased() {
+        case "BEGIN", "BEGIN DEFERRED": try beginRead()
+        case "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE": try beginWrite()
+        case "COMMIT", "END": try commit()
+        case "ROLLBACK": rollback()
+        default: try exec(sql)
+        }
+    }
+
+    func exec(_ sql: String) throws {
         let result = pq.exec(connection, sql)
         defer { pq.clear(result) }
         try check(result, sql: sql)
@@ -107,32 +119,32 @@ final class PostgresStorage: LedgerStorage {
     }
 
     func beginWrite() throws {
-        try execute("SELECT pg_advisory_lock(\(PostgresStorage.writeLock))")
+        try exec("SELECT pg_advisory_lock(\(PostgresStorage.writeLock))")
         holdsLock = true
         do {
-            try execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
+            try exec("BEGIN ISOLATION LEVEL SERIALIZABLE")
         } catch {
             releaseLock()
             throw error
         }
     }
 
-    func beginRead() throws { try execute("BEGIN ISOLATION LEVEL REPEATABLE READ") }
+    func beginRead() throws { try exec("BEGIN ISOLATION LEVEL REPEATABLE READ") }
 
     func commit() throws {
         defer { if !isInTransaction { releaseLock() } }
-        try execute("COMMIT")
+        try exec("COMMIT")
     }
 
     func rollback() {
-        if isInTransaction { try? execute("ROLLBACK") }
+        if isInTransaction { try? exec("ROLLBACK") }
         releaseLock()
     }
 
     private func releaseLock() {
         guard holdsLock else { return }
         holdsLock = false
-        try? execute("SELECT pg_advisory_unlock(\(PostgresStorage.writeLock))")
+        try? exec("SELECT pg_advisory_unlock(\(PostgresStorage.writeLock))")
     }
 
     func mayRetry(_ error: Error) -> Bool { lastErrorRetryable }
