@@ -33,6 +33,8 @@ extension PostgresDialect {
                 out.append(.punct(")"))
                 i = close + 1
                 continue
+            case .word where tok.is("temp") && next?.text == ".":
+                out.append(.word("pg_temp"))
             case .word where tok.is("main") && next?.text == ".":
                 i = nextIndex! + 1
                 continue

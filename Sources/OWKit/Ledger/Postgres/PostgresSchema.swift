@@ -103,13 +103,13 @@ enum PostgresSchema {
             let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
             try db.insertRows(into: "\(table)(\(names))", width: columns.count, values: values)
             if columns.contains("id") {
-                try db.execute("SELECT setval(pg_get_serial_sequence('\(table)', 'id'), (SELECT max(id) FROM \(table)))")
+                try db.postgres?.exec("SELECT setval(pg_get_serial_sequence('\(table)', 'id'), (SELECT max(id) FROM \(table)))")
             }
         }
     }
 
     /// Statements split at top-level semicolons.
-    private static func split(_ tokens: [SQLToken]) -> [[SQLToken]] {
+    static func split(_ tokens: [SQLToken]) -> [[SQLToken]] {
         var out: [[SQLToken]] = [[]]
         for t in tokens {
             if t.kind == .punct && t.text == ";" { out.append([]) } else { out[out.count - 1].append(t) }
@@ -130,16 +130,16 @@ enum PostgresSchema {
         let scratch = try Database(path: ":memory:", create: true)
         try Ledger.migrate(scratch)
         let script = try script(from: scratch)
-        try db.execute("BEGIN")
+        guard let pg = db.postgres else { return }
+        try pg.exec("BEGIN")
         do {
-            for statement in script { try db.execute(statement) }
-            try db.postgres?.loadSchemaFacts()
+            for statement in script { try pg.exec(statement) }  // PostgreSQL's dialect already
+            try pg.loadSchemaFacts()
             try copyRows(from: scratch, to: db)
-            try db.execute("COMMIT")
+            try pg.exec("COMMIT")
         } catch {
-            try? db.execute("ROLLBACK")
+            try? pg.exec("ROLLBACK")
             throw error
         }
-        try db.postgres?.loadSchemaFacts()
     }
 }

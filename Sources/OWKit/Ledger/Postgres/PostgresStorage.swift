@@ -99,7 +99,13 @@ final class PostgresStorage: LedgerStorage {
         case "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE": try beginWrite()
         case "COMMIT", "END": try commit()
         case "ROLLBACK": rollback()
-        default: try exec(sql)
+        default:
+            // SQLite text, possibly several statements (a TEMP table made, filled and used).
+            for statement in PostgresSchema.split(SQLToken.tokenize(sql)) where statement.contains(where: { $0.kind != .space }) {
+                let text = SQLToken.join(statement)
+                let isTable = statement.first(where: { $0.kind != .space })?.is("CREATE") == true && statement.contains(where: { $0.is("TABLE") })
+                try exec(dialect.translate(isTable ? PostgresSchema.table(text) : text).sql)
+            }
         }
     }
 
