@@ -444,7 +444,7 @@ public enum SeatFindings {
             """
             SELECT l.name, max(substr(g.imported_at, 1, 10)) AS day FROM usage g JOIN licenses l ON l.id = g.license_id
             WHERE l.status = 'active' AND EXISTS (SELECT 1 FROM seats s WHERE s.license_id = l.id)
-            GROUP BY l.id HAVING day < ? ORDER BY l.name COLLATE NOCASE
+            GROUP BY l.id HAVING max(substr(g.imported_at, 1, 10)) < ? ORDER BY l.name COLLATE NOCASE
             """, day
         ).map { row in
             let imported = try row.text(1)

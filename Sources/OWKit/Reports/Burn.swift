@@ -119,7 +119,7 @@ public enum Burn {
             SELECT c.charged_on, v.name AS vendor, v.category, c.currency, sum(c.amount_minor) AS observed,
                    sum(CASE WHEN c.license_id IS NULL AND c.expected_id IS NULL THEN c.amount_minor ELSE 0 END) AS unmanaged
             FROM charges c JOIN vendors v ON v.id = c.vendor_id
-            WHERE c.charged_on BETWEEN ? AND ? AND c.currency != ? GROUP BY c.charged_on, c.vendor_id, c.currency
+            WHERE c.charged_on BETWEEN ? AND ? AND c.currency != ? GROUP BY c.charged_on, v.id, c.currency
             """, arguments: [Time.day(from.firstDay), Time.day(to.lastDay), base.currency.code]
         ) { row in
             let day = try row.text("charged_on")
