@@ -17,7 +17,8 @@ final class PostgresDialectTests: XCTestCase {
     }
 
     func testInsertOrIgnoreAndReplace() {
-        XCTAssertEqual(sql("INSERT OR IGNORE INTO seen_items(key) VALUES (?)"), "INSERT INTO seen_items(key) VALUES ($1) ON CONFLICT DO NOTHING")
+        XCTAssertEqual(
+            sql("INSERT OR IGNORE INTO seen_items(key) VALUES (?)"), "INSERT INTO seen_items(key) VALUES ($1) ON CONFLICT DO NOTHING")
         XCTAssertEqual(
             sql("INSERT OR REPLACE INTO license_terms(license_id, notice) VALUES (?,?)"),
             "INSERT INTO license_terms(license_id, notice) VALUES ($1,$2) ON CONFLICT (license_id) DO UPDATE SET notice = EXCLUDED.notice")
@@ -37,7 +38,9 @@ final class PostgresDialectTests: XCTestCase {
         XCTAssertEqual(sql("SELECT max(a, b), max(c) FROM t"), "SELECT greatest(a, b), max(c) FROM t")
         XCTAssertEqual(sql("SELECT 1 WHERE a IS NOT b AND c IS d"), "SELECT 1 WHERE a IS DISTINCT FROM b AND c IS NOT DISTINCT FROM d")
         XCTAssertEqual(sql("SELECT 1 WHERE name LIKE ? ESCAPE '\\'"), "SELECT 1 WHERE name ILIKE $1 COLLATE \"C\" ESCAPE '\\'")
-        XCTAssertEqual(sql("SELECT key FROM seen_items WHERE key GLOB 'stmt:[0-9]*'"), "SELECT key FROM seen_items WHERE key ~ '^stmt:[0-9].*$' COLLATE \"C\"")
+        XCTAssertEqual(
+            sql("SELECT key FROM seen_items WHERE key GLOB 'stmt:[0-9]*'"),
+            "SELECT key FROM seen_items WHERE key ~ '^stmt:[0-9].*$' COLLATE \"C\"")
         XCTAssertEqual(sql("SELECT CAST(x AS INTEGER) FROM main.t"), "SELECT CAST(x AS bigint) FROM t")
         XCTAssertEqual(sql("PRAGMA user_version"), "SELECT version AS user_version FROM owatch_schema")
         XCTAssertTrue(sql("SELECT value FROM json_each(?)").hasSuffix("AS je(value)) AS pg_json_each"))
@@ -46,7 +49,9 @@ final class PostgresDialectTests: XCTestCase {
     func testTriggersBecomePLpgSQL() {
         let out = PostgresSchema.trigger(
             "CREATE TRIGGER t_u BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'append-only'); END", name: "t_u", dialect: dialect)
-        XCTAssertEqual(out[0], "CREATE FUNCTION t_u_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN RAISE EXCEPTION 'append-only'; RETURN NEW; END $fn$")
+        XCTAssertEqual(
+            out[0],
+            "CREATE FUNCTION t_u_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN RAISE EXCEPTION 'append-only'; RETURN NEW; END $fn$")
         XCTAssertEqual(out[1], "CREATE TRIGGER t_u BEFORE UPDATE ON events FOR EACH ROW EXECUTE FUNCTION t_u_fn()")
     }
 

@@ -145,7 +145,7 @@ public final class Database {
         while true {
             do {
                 return try writeOnce(body)
-            } catch where storage.mayRetry(error) && attempt < 8 {
+            } catch  where storage.mayRetry(error) && attempt < 8 {
                 attempt += 1
                 // Backoff with jitter: 10, 20, 40 … ms, so retrying writers do not collide again.
                 let ms = (10 << min(attempt, 6)) + Int.random(in: 0..<10)

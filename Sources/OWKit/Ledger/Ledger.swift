@@ -86,7 +86,8 @@ public final class Ledger {
         guard version == Schema.currentVersion else {
             throw OWError.refused(
                 "the PostgreSQL ledger \(db.path) has schema \(version); this owatch reads schema \(Schema.currentVersion) there",
-                hint: version > Schema.currentVersion ? "upgrade owatch; the ledger was not changed" : "migrating a PostgreSQL ledger is not supported yet")
+                hint: version > Schema.currentVersion
+                    ? "upgrade owatch; the ledger was not changed" : "migrating a PostgreSQL ledger is not supported yet")
         }
         let ledger = try Ledger(db: db, path: db.path)
         if let ms = try ledger.configValue("busy_timeout").flatMap({ Duration.parse($0) }) {

@@ -55,7 +55,8 @@ public enum LedgerLocation: Equatable, Sendable {
         let key = Array("password=")
         while i < chars.count {
             let rest = chars[i...]
-            let atKey = (i == 0 || chars[i - 1] == "?" || chars[i - 1] == "&")
+            let atKey =
+                (i == 0 || chars[i - 1] == "?" || chars[i - 1] == "&")
                 && rest.count >= key.count && String(rest.prefix(key.count)).lowercased() == "password="
             if atKey {
                 out += rest.prefix(key.count) + Array("***")

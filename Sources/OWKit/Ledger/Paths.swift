@@ -12,7 +12,8 @@ public struct Paths: Sendable {
         environment env: [String: String] = ProcessInfo.processInfo.environment
     ) {
         let config = Paths.configDirectory(environment: env)
-        self.ledger = ledger ?? env["OWATCH_LEDGER"].flatMap { $0.isEmpty ? nil : $0 } ?? Paths.dataDirectory(environment: env) + "/ledger.db"
+        self.ledger =
+            ledger ?? env["OWATCH_LEDGER"].flatMap { $0.isEmpty ? nil : $0 } ?? Paths.dataDirectory(environment: env) + "/ledger.db"
         self.token = token ?? env["OWATCH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? config + "/token"
         self.issuerKey = key ?? env["OWATCH_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? config + "/issuer.key"
     }

@@ -62,7 +62,9 @@ struct PostgresDialect {
                     columns = tokens.arguments(open, close).map { SQLToken.join($0).trimmed(.whitespaces) }
                 }
                 let set = columns.filter { !key.contains($0) }.map { "\($0) = EXCLUDED.\($0)" }
-                suffix = " ON CONFLICT (\(key.joined(separator: ", "))) DO " + (set.isEmpty ? "NOTHING" : "UPDATE SET " + set.joined(separator: ", "))
+                suffix =
+                    " ON CONFLICT (\(key.joined(separator: ", "))) DO "
+                    + (set.isEmpty ? "NOTHING" : "UPDATE SET " + set.joined(separator: ", "))
             } else {
                 suffix = " ON CONFLICT DO NOTHING"
             }
@@ -85,7 +87,9 @@ struct PostgresDialect {
 
     /// In `ON CONFLICT … DO UPDATE SET a = a + excluded.a`, PostgreSQL finds `a` ambiguous: name the table.
     private func qualifyUpdateSet(_ tokens: inout [SQLToken], table: String) {
-        guard let set = tokens.indices.first(where: { i in tokens[i].is("SET") && i > 2 && tokens[..<i].contains(where: { $0.is("CONFLICT") }) })
+        guard
+            let set = tokens.indices.first(where: { i in tokens[i].is("SET") && i > 2 && tokens[..<i].contains(where: { $0.is("CONFLICT") })
+            })
         else { return }
         var i = set + 1
         var assigning = true

@@ -14,7 +14,10 @@ extension PostgresDialect {
                 out.append(parameter(tok, tokens: tokens, at: i, emitted: out, &t))
             case .word where next?.text == "(" && next?.kind == .punct:
                 let open = nextIndex!
-                guard let close = tokens.closing(open) else { out.append(tok); break }
+                guard let close = tokens.closing(open) else {
+                    out.append(tok)
+                    break
+                }
                 let args = tokens.arguments(open, close).map { rewrite($0, &t) }
                 let (call, alias) = function(tok.text.lowercased(), args)
                 if let call {
@@ -135,7 +138,8 @@ extension PostgresDialect {
         case ("typeof", 1):
             return (
                 "(CASE WHEN \(a[0]) IS NULL THEN 'null' ELSE (CASE pg_typeof(\(a[0]))::text WHEN 'bigint' THEN 'integer' "
-                    + "WHEN 'integer' THEN 'integer' WHEN 'double precision' THEN 'real' WHEN 'bytea' THEN 'blob' ELSE 'text' END) END)", false
+                    + "WHEN 'integer' THEN 'integer' WHEN 'double precision' THEN 'real' WHEN 'bytea' THEN 'blob' ELSE 'text' END) END)",
+                false
             )
         default: return (nil, false)
         }
@@ -171,7 +175,9 @@ extension PostgresDialect {
             switch c {
             case "*": out += ".*"
             case "?": out += "."
-            case "[": out.append(c); inClass = true
+            case "[":
+                out.append(c)
+                inClass = true
             case ".", "(", ")", "+", "{", "}", "^", "$", "|", "\\": out += "\\" + String(c)
             default: out.append(c)
             }

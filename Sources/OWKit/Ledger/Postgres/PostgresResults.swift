@@ -96,7 +96,7 @@ extension PostgresStorage {
 
     private func withPointers<R>(_ values: [[CChar]?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
         var buffers: [UnsafeMutablePointer<CChar>?] = []
-        defer { buffers.forEach { $0?.deallocate() } }
+        defer { for b in buffers { b?.deallocate() } }
         for v in values {
             guard let v else {
                 buffers.append(nil)

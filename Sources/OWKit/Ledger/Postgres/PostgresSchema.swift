@@ -13,7 +13,8 @@ enum PostgresSchema {
             "INSERT INTO owatch_schema(version) VALUES (\(Schema.currentVersion))",
         ]
         let dialect = PostgresDialect()
-        try scratch.forEach("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite%' ORDER BY rowid") { row in
+        try scratch.forEach("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite%' ORDER BY rowid") {
+            row in
             let sql = try row.text("sql")
             switch try row.text("type") {
             case "table": out.append(dialect.translate(table(sql)).sql)
@@ -72,7 +73,9 @@ enum PostgresSchema {
         for statement in split(Array(tokens[(begin + 1)..<end])) {
             let text = SQLToken.join(statement).trimmed()
             guard !text.isEmpty else { continue }
-            if let raise = statement.firstIndex(where: { $0.is("RAISE") }), let message = statement[raise...].first(where: { $0.kind == .string }) {
+            if let raise = statement.firstIndex(where: { $0.is("RAISE") }),
+                let message = statement[raise...].first(where: { $0.kind == .string })
+            {
                 _ = raise
                 body.append("RAISE EXCEPTION \(message.text)")
             } else if statement.first(where: { $0.kind != .space })?.is("SELECT") == true {
@@ -98,7 +101,9 @@ enum PostgresSchema {
         for table in try tables.map({ try $0.text("name") }) {
             let columns = try scratch.query("SELECT name FROM pragma_table_info(?)", table).map { try $0.text("name") }
             var values: [SQLValue] = []
-            try scratch.forEach("SELECT " + columns.map { "\"\($0)\"" }.joined(separator: ", ") + " FROM \"\(table)\"") { values += $0.values }
+            try scratch.forEach("SELECT " + columns.map { "\"\($0)\"" }.joined(separator: ", ") + " FROM \"\(table)\"") {
+                values += $0.values
+            }
             guard !values.isEmpty else { continue }
             let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
             try db.insertRows(into: "\(table)(\(names))", width: columns.count, values: values)

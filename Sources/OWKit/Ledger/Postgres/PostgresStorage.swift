@@ -35,9 +35,11 @@ final class PostgresStorage: LedgerStorage {
         guard let conn, pq.status(conn) == LibPQ.connectionOK else {
             let why = conn.flatMap { pq.errorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
             pq.finish(conn)
-            let location = LedgerLocation.redact(url), secretsToHide = PostgresStorage.passwords(in: url)
+            let location = LedgerLocation.redact(url)
+            let secretsToHide = PostgresStorage.passwords(in: url)
             throw OWError(
-                .unavailable, "cannot connect to the PostgreSQL ledger \(location): \(PostgresStorage.hide(secretsToHide, in: why).trimmed())",
+                .unavailable,
+                "cannot connect to the PostgreSQL ledger \(location): \(PostgresStorage.hide(secretsToHide, in: why).trimmed())",
                 hint: "check the URL, that the server runs, and libpq's settings (~/.pgpass, PGSERVICE, sslmode)")
         }
         self.connection = conn
@@ -77,9 +79,16 @@ final class PostgresStorage: LedgerStorage {
         let redacted = LedgerLocation.redact(url)
         guard redacted != url else { return [] }
         var found: [String] = []
-        var a = Array(url), b = Array(redacted)
-        while !a.isEmpty, !b.isEmpty, a.first == b.first { a.removeFirst(); b.removeFirst() }
-        while !a.isEmpty, !b.isEmpty, a.last == b.last { a.removeLast(); b.removeLast() }
+        var a = Array(url)
+        var b = Array(redacted)
+        while !a.isEmpty, !b.isEmpty, a.first == b.first {
+            a.removeFirst()
+            b.removeFirst()
+        }
+        while !a.isEmpty, !b.isEmpty, a.last == b.last {
+            a.removeLast()
+            b.removeLast()
+        }
         if !a.isEmpty { found.append(String(a)) }
         return found
     }
@@ -103,7 +112,8 @@ final class PostgresStorage: LedgerStorage {
             // SQLite text, possibly several statements (a TEMP table made, filled and used).
             for statement in PostgresSchema.split(SQLToken.tokenize(sql)) where statement.contains(where: { $0.kind != .space }) {
                 let text = SQLToken.join(statement)
-                let isTable = statement.first(where: { $0.kind != .space })?.is("CREATE") == true && statement.contains(where: { $0.is("TABLE") })
+                let isTable =
+                    statement.first(where: { $0.kind != .space })?.is("CREATE") == true && statement.contains(where: { $0.is("TABLE") })
                 try exec(dialect.translate(isTable ? PostgresSchema.table(text) : text).sql)
             }
         }
