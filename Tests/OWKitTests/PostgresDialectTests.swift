@@ -46,6 +46,12 @@ final class PostgresDialectTests: XCTestCase {
         XCTAssertTrue(sql("SELECT value FROM json_each(?)").hasSuffix("AS je(value)) AS pg_json_each"))
     }
 
+    func testJoinsAndReservedNames() {
+        XCTAssertEqual(
+            sql("SELECT u.name AS user FROM seats s CROSS JOIN users u ON u.id = s.user_id CROSS JOIN t"),
+            "SELECT u.name AS \"user\" FROM seats s JOIN users u ON u.id = s.user_id CROSS JOIN t")
+    }
+
     func testTriggersBecomePLpgSQL() {
         let out = PostgresSchema.trigger(
             "CREATE TRIGGER t_u BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'append-only'); END", name: "t_u", dialect: dialect)

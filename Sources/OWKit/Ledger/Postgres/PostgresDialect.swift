@@ -38,6 +38,7 @@ struct PostgresDialect {
         var t = Translation(sql: "")
         var suffix = ""
         if let insert = tokens.next(from: 0), tokens[insert].is("INSERT") { suffix = rewriteInsert(&tokens, at: insert, &t) }
+        PostgresDialect.joinsWithOn(&tokens)
         tokens = rewrite(tokens, &t)
         t.sql = SQLToken.join(tokens) + suffix
         return t
@@ -79,6 +80,32 @@ struct PostgresDialect {
         }
         return suffix
     }
+
+    /// SQLite's `CROSS JOIN t ON …` (an inner join that keeps its order) is `JOIN t ON …` here:
+    /// PostgreSQL's CROSS JOIN takes no ON.
+    static func joinsWithOn(_ tokens: inout [SQLToken]) {
+        var i = 0
+        while i < tokens.count {
+            if tokens[i].is("CROSS"), let join = tokens.next(from: i + 1), tokens[join].is("JOIN") {
+                var depth = 0
+                var j = join + 1
+                var hasOn = false
+                while j < tokens.count {
+                    let t = tokens[j]
+                    if t.text == "(" { depth += 1 }
+                    if t.text == ")" { depth -= 1 }
+                    if depth < 0 || (depth == 0 && ["JOIN", "WHERE", "GROUP", "ORDER", "LIMIT", "UNION"].contains(t.upper)) { break }
+                    if depth == 0 && t.is("ON") { hasOn = true }
+                    j += 1
+                }
+                if hasOn { tokens.removeSubrange(i..<join) }
+            }
+            i += 1
+        }
+    }
+
+    /// Words SQLite takes as names where PostgreSQL reserves them: quoted.
+    static let reserved: Set<String> = ["USER"]
 
     private static let keywords: Set<String> = [
         "SET", "WHERE", "AND", "OR", "NOT", "NULL", "IS", "CASE", "WHEN", "THEN", "ELSE", "END", "EXCLUDED", "IN", "COALESCE",

@@ -34,8 +34,17 @@ extension PostgresDialect {
                 out.append(.punct("("))
                 out += SQLToken.tokenize(args.map(SQLToken.join).joined(separator: ","))
                 out.append(.punct(")"))
+                // A subquery in FROM needs a name in PostgreSQL 15 (SQLite's may go without).
+                let after = tokens.next(from: close + 1).map { tokens[$0] }
+                if tok.is("FROM") || tok.is("JOIN"), args.first?.first(where: { $0.kind != .space })?.is("SELECT") == true,
+                    !(after?.kind == .word && !isClauseWord(after!))
+                {
+                    out += SQLToken.tokenize(" AS pg_subquery\(i)")
+                }
                 i = close + 1
                 continue
+            case .word where PostgresDialect.reserved.contains(tok.upper) && next?.text != "(":
+                out.append(SQLToken(kind: .quoted, text: "\"" + tok.text.lowercased() + "\""))
             case .word where tok.is("temp") && next?.text == ".":
                 out.append(.word("pg_temp"))
             case .word where tok.is("main") && next?.text == ".":
