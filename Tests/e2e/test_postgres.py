@@ -64,6 +64,17 @@ def test_init_creates_the_schema_on_postgres(tmp_path, cluster):
     assert r.rc == 1 and "not empty" in r.err, r
 
 
+def test_doctor_on_postgres(tmp_path, cluster):
+    o = pg_office(tmp_path, cluster)
+    init(o)
+    o.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "2", "--cost", "8")
+    checks = {c["check"]: c for c in o.ok("doctor", "--json").json()}
+    assert {c["status"] for c in checks.values()} == {"ok"}, checks
+    assert checks["server"]["detail"].startswith("PostgreSQL 15") and "integrity" not in checks
+    r = o.run("backup", tmp_path / "copy.db")
+    assert r.rc == 1 and "pg_dump" in r.err, r
+
+
 def test_an_empty_database_is_no_ledger(tmp_path, cluster):
     o = pg_office(tmp_path, cluster)
     r = o.run("license", "list")
