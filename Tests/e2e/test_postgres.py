@@ -192,3 +192,26 @@ def test_concurrent_writers_keep_the_chain(tmp_path, cluster):
     verify = o.ok("audit", "verify", "--state", "--json").json()
     verify = verify[0] if isinstance(verify, list) else verify
     assert verify["ok"] is True and verify["state"] == "ok", verify
+
+
+def test_a_writer_held_too_long_is_busy_75(tmp_path, cluster):
+    """Another owatch holding the write lock past busy_timeout: exit 75, as on SQLite."""
+    o = pg_office(tmp_path, cluster)
+    init(o)
+    o.ok("config", "set", "busy_timeout", "1s")
+    lock = 0x6f_7761_7463_68                            # PostgresStorage.writeLock ("owatch")
+    holder = subprocess.Popen(["psql", "-X", "-d", o.ledger_url, "-c", f"SELECT pg_advisory_lock({lock}), pg_sleep(8)"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import time
+        for _ in range(100):                            # until the holder has the lock
+            held = o.sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted").strip()
+            if held == "1":
+                break
+            time.sleep(0.05)
+        r = o.run("license", "add", "Slack", "--vendor", "slack", "--seats", "1", "--cost", "8")
+        assert r.rc == 75 and "busy" in r.err, r
+        assert o.ok("license", "list", "--json").json() == []
+    finally:
+        holder.kill()
+        holder.wait()
