@@ -215,3 +215,24 @@ def test_a_writer_held_too_long_is_busy_75(tmp_path, cluster):
     finally:
         holder.kill()
         holder.wait()
+
+
+def scanned(o):
+    init(o)
+    o.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "3", "--cost", "26.25")
+    card = o.home / "card.csv"
+    card.write_text("Date,Description,Amount\n2026-11-02,SLACK TECHNOLOGIES,-30.00\n2026-11-03,ZOOM.US,-15.99\n")
+    result = o.ok("scan", card, "--json").json()
+    verify = o.ok("audit", "verify", "--state", "--json").json()
+    actions = [e["action"] for e in o.ok("audit", "log", "--json").json()]
+    charges = [(c["vendor"], c["amount_minor"]) for c in o.ok("charge", "list", "--json").json()]
+    return result, verify["state"], actions, charges
+
+
+def test_a_scan_is_audited_alike_on_both_backends(tmp_path, cluster):
+    """A scan's rows reach the audit chain (scan.write) on PostgreSQL too, and the state verifies."""
+    (tmp_path / "pg").mkdir()
+    (tmp_path / "lite").mkdir()
+    on_pg = scanned(pg_office(tmp_path / "pg", cluster))
+    assert on_pg[1] == "ok" and "scan.write" in on_pg[2]
+    assert normalised(list(on_pg)) == normalised(list(scanned(sqlite_office(tmp_path / "lite"))))
