@@ -23,6 +23,8 @@ struct PostgresDialect {
         var parameters: [(argument: Int, textual: Bool)] = []
         /// Whether `RETURNING id` was added (the value is `lastInsertRowID`, not a row for the caller).
         var returnsID = false
+        /// Whether the statement changes rows (INSERT, UPDATE, DELETE).
+        var writes = false
     }
 
     func translate(_ sql: String) -> Translation {
@@ -41,6 +43,7 @@ struct PostgresDialect {
         PostgresDialect.joinsWithOn(&tokens)
         tokens = rewrite(tokens, &t)
         t.sql = SQLToken.join(tokens) + suffix
+        t.writes = tokens.next(from: 0).map { ["INSERT", "UPDATE", "DELETE"].contains(tokens[$0].upper) } ?? false
         return t
     }
 

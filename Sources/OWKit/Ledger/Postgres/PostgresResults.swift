@@ -13,8 +13,24 @@ extension PostgresStorage {
         return t
     }
 
+    /// A failed statement aborts a PostgreSQL transaction, where SQLite's goes on: code that
+    /// catches a refused write (a money total past its bound) and carries on needs the statement
+    /// undone alone. So a write inside a transaction runs under a savepoint.
     func run(_ sql: String, values: [SQLValue], each: (Row) throws -> Void) throws {
         let t = translation(sql)
+        guard t.writes, isInTransaction else { return try run(t, values: values, each: each) }
+        try exec("SAVEPOINT owatch_statement")
+        do {
+            try run(t, values: values, each: each)
+        } catch {
+            try? exec("ROLLBACK TO SAVEPOINT owatch_statement")
+            try? exec("RELEASE SAVEPOINT owatch_statement")
+            throw error
+        }
+        try exec("RELEASE SAVEPOINT owatch_statement")
+    }
+
+    private func run(_ t: PostgresDialect.Translation, values: [SQLValue], each: (Row) throws -> Void) throws {
         var types: [UInt32] = []
         var texts: [[CChar]?] = []
         var lengths: [Int32] = []
@@ -50,7 +66,7 @@ extension PostgresStorage {
         try check(result, sql: t.sql)
         let affected = pq.cmdTuples(result).map { Int(String(cString: $0)) ?? 0 } ?? 0
         changes = affected
-        if t.sql.hasPrefix("INSERT") || t.sql.hasPrefix("UPDATE") || t.sql.hasPrefix("DELETE") { totalChanges += Int64(affected) }
+        if t.writes { totalChanges += Int64(affected) }
         let rows = pq.ntuples(result)
         let fields = pq.nfields(result)
         guard rows > 0, fields > 0 else { return }
