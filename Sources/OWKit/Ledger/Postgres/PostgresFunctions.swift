@@ -13,34 +13,11 @@ extension PostgresDialect {
             case .parameter:
                 out.append(parameter(tok, tokens: tokens, at: i, emitted: out, &t))
             case .word where next?.text == "(" && next?.kind == .punct:
-                let open = nextIndex!
-                guard let close = tokens.closing(open) else {
+                guard let close = tokens.closing(nextIndex!) else {
                     out.append(tok)
                     break
                 }
-                let args = tokens.arguments(open, close).map { rewrite($0, &t) }
-                let (call, alias) = function(tok.text.lowercased(), args)
-                if let call {
-                    out += SQLToken.tokenize(call)
-                    let after = tokens.next(from: close + 1).map { tokens[$0] }
-                    if alias, !(after?.kind == .word && !isClauseWord(after!)) {
-                        out += SQLToken.tokenize(" AS pg_\(tok.text.lowercased())")
-                    }
-                    i = close + 1
-                    continue
-                }
-                out.append(tok)
-                out += tokens[(i + 1)..<open]  // the space, if any, before "("
-                out.append(.punct("("))
-                out += SQLToken.tokenize(args.map(SQLToken.join).joined(separator: ","))
-                out.append(.punct(")"))
-                // A subquery in FROM needs a name in PostgreSQL 15 (SQLite's may go without).
-                let after = tokens.next(from: close + 1).map { tokens[$0] }
-                if tok.is("FROM") || tok.is("JOIN"), args.first?.first(where: { $0.kind != .space })?.is("SELECT") == true,
-                    !(after?.kind == .word && !isClauseWord(after!))
-                {
-                    out += SQLToken.tokenize(" AS pg_subquery\(i)")
-                }
+                out += call(tokens, at: i, open: nextIndex!, close: close, &t)
                 i = close + 1
                 continue
             case .word where PostgresDialect.reserved.contains(tok.upper) && next?.text != "(":
@@ -85,6 +62,32 @@ extension PostgresDialect {
                 out.append(tok)
             }
             i += 1
+        }
+        return out
+    }
+
+    /// `name(args)` from `i` to `close`: a SQLite function translated, or the call (or a
+    /// parenthesised group after a keyword) with its arguments rewritten.
+    private func call(_ tokens: [SQLToken], at i: Int, open: Int, close: Int, _ t: inout Translation) -> [SQLToken] {
+        let tok = tokens[i]
+        var out: [SQLToken] = []
+        let args = tokens.arguments(open, close).map { rewrite($0, &t) }
+        let after = tokens.next(from: close + 1).map { tokens[$0] }
+        let named = after?.kind == .word && !isClauseWord(after!)
+        let (replacement, alias) = function(tok.text.lowercased(), args)
+        if let replacement {
+            out += SQLToken.tokenize(replacement)
+            if alias, !named { out += SQLToken.tokenize(" AS pg_\(tok.text.lowercased())") }
+            return out
+        }
+        out.append(tok)
+        out += tokens[(i + 1)..<open]  // the space, if any, before "("
+        out.append(.punct("("))
+        out += SQLToken.tokenize(args.map(SQLToken.join).joined(separator: ","))
+        out.append(.punct(")"))
+        // A subquery in FROM needs a name in PostgreSQL 15 (SQLite's may go without).
+        if tok.is("FROM") || tok.is("JOIN"), args.first?.first(where: { $0.kind != .space })?.is("SELECT") == true, !named {
+            out += SQLToken.tokenize(" AS pg_subquery\(i)")
         }
         return out
     }
