@@ -99,6 +99,8 @@ public final class Ledger {
     private static func createPostgres(url: String, org: String, currency: String, now: Date) throws -> Ledger {
         let db = try Database(postgres: url)
         try PostgresSchema.create(on: db)
+        // The folder of what is kept beside the ledger on this host (hooks, the scan lock), as for a file.
+        try FileSystem.makeDirectory(Paths.dataDirectory(), mode: 0o700)
         try writeIdentity(db, org: org, currency: currency, now: now)
         return try Ledger(db: db, path: db.path)
     }
