@@ -52,6 +52,10 @@ final class PostgresDialectTests: XCTestCase {
             "SELECT u.name AS \"user\" FROM seats s JOIN users u ON u.id = s.user_id CROSS JOIN t")
     }
 
+    func testNumbersAsConditions() {
+        XCTAssertEqual(sql("SELECT a FROM t WHERE 1 AND b = 2 LIMIT 1"), "SELECT a FROM t WHERE TRUE AND b = 2 LIMIT 1")
+    }
+
     func testTriggersBecomePLpgSQL() {
         let out = PostgresSchema.trigger(
             "CREATE TRIGGER t_u BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'append-only'); END", name: "t_u", dialect: dialect)

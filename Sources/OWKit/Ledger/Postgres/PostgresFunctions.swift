@@ -22,6 +22,8 @@ extension PostgresDialect {
                 continue
             case .word where PostgresDialect.reserved.contains(tok.upper) && next?.text != "(":
                 out.append(SQLToken(kind: .quoted, text: "\"" + tok.text.lowercased() + "\""))
+            case .number where isCondition(after: out.last(where: { $0.kind != .space }), before: next):
+                out.append(.word(tok.text == "0" ? "FALSE" : "TRUE"))  // `WHERE 1 AND …`: a number as a condition
             case .word where tok.is("temp") && next?.text == ".":
                 out.append(.word("pg_temp"))
             case .word where tok.is("main") && next?.text == ".":
@@ -90,6 +92,11 @@ extension PostgresDialect {
             out += SQLToken.tokenize(" AS pg_subquery\(i)")
         }
         return out
+    }
+
+    private func isCondition(after before: SQLToken?, before next: SQLToken?) -> Bool {
+        guard let before, ["WHERE", "AND", "OR", "NOT", "WHEN"].contains(before.upper) else { return false }
+        return next == nil || ["AND", "OR", "THEN", "ORDER", "GROUP", "LIMIT", ")"].contains(next!.upper)
     }
 
     private func isClauseWord(_ t: SQLToken) -> Bool {
