@@ -24,7 +24,10 @@ enum GlobalOption: String, OptionKeys {
             Option(
                 value: "URL",
                 "run the command on a remote ledger: ssh://[user@]host[:port][/ledger.db] or sudo://account (env OWATCH_REMOTE)")
-        case .ledger: Option(value: "PATH", "ledger file (env OWATCH_LEDGER; default $XDG_DATA_HOME/owatch/ledger.db)")
+        case .ledger:
+            Option(
+                value: "PATH",
+                "ledger file, sqlite:FILE, or a postgresql:// URL (env OWATCH_LEDGER; default $XDG_DATA_HOME/owatch/ledger.db)")
         case .token: Option(value: "PATH", "token file (env OWATCH_TOKEN; default $XDG_CONFIG_HOME/owatch/token)")
         case .key: Option(value: "PATH", "issuer private key (env OWATCH_KEY; default $XDG_CONFIG_HOME/owatch/issuer.key)", file: .input)
         case .format:

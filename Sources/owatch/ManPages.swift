@@ -56,6 +56,8 @@ enum ManPages {
         bad input data, or a failed audit verification
         .It 66
         input file or ledger missing
+        .It 69
+        unavailable: a PostgreSQL ledger's server cannot be reached, or libpq (Debian package libpq5) is not installed
         .It 74
         I/O error
         .It 75

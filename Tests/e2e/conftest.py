@@ -44,6 +44,14 @@ class Office:
             "LANG": "C.UTF-8",
         }
         self.ledger = home / ".local/share/owatch/ledger.db"
+        # OWATCH_TEST_LEDGER=postgresql://… (a server where databases can be created): each
+        # Office gets a fresh database there instead of a SQLite file (issue 35).
+        self.ledger_url = None
+        base = os.environ.get("OWATCH_TEST_LEDGER")
+        if base:
+            import pg
+            self.ledger_url = pg.fresh_database(base)
+            self.env["OWATCH_LEDGER"] = self.ledger_url
         self.token = home / ".config/owatch/token"
         self.key = home / ".config/owatch/issuer.key"
 
@@ -82,6 +90,10 @@ class Office:
         return p
 
     def sql(self, statement):
+        if self.ledger_url:
+            # psql's unaligned output is sqlite3's: one row a line, columns split by '|'.
+            return subprocess.run(["psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", "-d", self.ledger_url, "-c", statement],
+                                  capture_output=True, text=True, check=True).stdout
         return subprocess.run(["sqlite3", str(self.ledger), statement], capture_output=True, text=True, check=True).stdout
 
     def undo_schema_10(self):

@@ -16,12 +16,18 @@ public enum Maintenance {
         func add(_ name: String, _ ok: Bool, _ detail: String, warnOnly: Bool = false) {
             checks.append(Check(name: name, status: ok ? .ok : (warnOnly ? .warn : .fail), detail: detail))
         }
-        let integrity = try db.query("PRAGMA integrity_check").map { try $0.text($0.columns[0]) }
-        add("integrity", integrity == ["ok"], integrity.prefix(3).joined(separator: "; "))
-        let fk = try db.query("PRAGMA foreign_key_check")
-        add("foreign keys", fk.isEmpty, fk.isEmpty ? "no dangling references" : "\(fk.count) dangling reference(s)")
-        let mode = try db.one("PRAGMA journal_mode")?.text("journal_mode") ?? "?"
-        add("journal mode", mode == "wal", mode, warnOnly: true)
+        if db.isPostgres {
+            // The server keeps its pages and references whole; what doctor can say is which server it is.
+            let server = try db.one("SELECT current_setting('server_version') AS v")?.text("v") ?? "?"
+            add("server", true, "PostgreSQL \(server)")
+        } else {
+            let integrity = try db.query("PRAGMA integrity_check").map { try $0.text($0.columns[0]) }
+            add("integrity", integrity == ["ok"], integrity.prefix(3).joined(separator: "; "))
+            let fk = try db.query("PRAGMA foreign_key_check")
+            add("foreign keys", fk.isEmpty, fk.isEmpty ? "no dangling references" : "\(fk.count) dangling reference(s)")
+            let mode = try db.one("PRAGMA journal_mode")?.text("journal_mode") ?? "?"
+            add("journal mode", mode == "wal", mode, warnOnly: true)
+        }
         let version = session.ledger.schemaVersion
         add("schema", version == Schema.currentVersion, "version \(version) of \(Schema.currentVersion)")
         if let m = FileSystem.mode(session.ledger.path) {

@@ -90,7 +90,9 @@ public enum AuditLog {
             } else {
                 state = try StateDigest.recompute(db)
             }
-        } else if recomputedState {
+        } else if recomputedState || db.isPostgres {
+            // PostgreSQL has no per-row digest yet (owatch_row is a SQLite function): every event
+            // there computes the state from the tables, the same value more slowly.
             state = try StateDigest.recompute(db)
         }
         let stateText = state?.hex
@@ -128,7 +130,14 @@ public enum AuditLog {
 
     /// Whether this transaction changed audited rows that no event has recorded yet.
     static func hasUnrecordedChanges(_ db: Database) -> Bool {
-        (db.observer as? StateDigest).map { !$0.delta.isZero } ?? false
+        // PostgreSQL keeps no per-row delta yet: whether the tables moved from the head's state.
+        if db.isPostgres { return (try? stateMovedFromHead(db)) ?? true }
+        return (db.observer as? StateDigest).map { !$0.delta.isZero } ?? false
+    }
+
+    private static func stateMovedFromHead(_ db: Database) throws -> Bool {
+        let recorded = try db.one("SELECT state FROM events ORDER BY seq DESC LIMIT 1")?.lenientOptionalText(0)
+        return try StateDigest.recompute(db).hex != recorded
     }
 
     /// Whether the audited tables are what the last event says they are: a direct edit made

@@ -133,7 +133,7 @@ final class StateDigest: TransactionObserver {
                 digest.delta.toggle(digest.rowDigest(argv, count: Int(argc)))
                 sqlite3_result_null(ctx)
             }, nil, nil, nil)
-        guard rc == SQLITE_OK else { throw db.error(rc, context: "registering owatch_row") }
+        guard rc == SQLITE_OK else { throw db.sqlite!.error(rc, context: "registering owatch_row") }
         var sql = ""
         for table in tables {
             let columns = try db.query("SELECT name FROM pragma_table_info(?)", table).map { try $0.text("name") }

@@ -17,7 +17,7 @@ public enum Hooks {
 
     public static func directory(_ ledger: Ledger) -> String {
         if let dir = try? Config.get(ledger, "hooks.dir"), !dir.isEmpty { return dir }
-        return Path.deletingLastComponent(ledger.path) + "/hooks"
+        return ledger.localDirectory + "/hooks"
     }
 
     /// What is wrong with the hooks directory and its hooks: one that another user owns or may

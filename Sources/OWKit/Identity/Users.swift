@@ -188,7 +188,7 @@ public enum Users {
         try db.insertRows(into: "temp.user_edits", width: 2 + editable.count, values: staged)
         guard !staged.isEmpty else { return audited }
         // A column whose bit is not in the mask keeps its value; one whose bit is set takes the staged one (NULL clears it).
-        let assignments = editable.enumerated().map { i, c in "\(c) = iif(e.mask & \(1 << i), e.\(c), users.\(c))" }
+        let assignments = editable.enumerated().map { i, c in "\(c) = iif((e.mask & \(1 << i)) != 0, e.\(c), users.\(c))" }
         try db.execute(
             "UPDATE users SET " + assignments.joined(separator: ", ")
                 + " FROM temp.user_edits e WHERE users.id = e.id; DELETE FROM temp.user_edits;")

@@ -24,6 +24,8 @@ public final class Ledger {
 
     /// Opens an existing ledger, migrating it forward if it is older than this owatch.
     public static func open(path: String) throws -> Ledger {
+        if case .postgres(let url) = LedgerLocation(path) { return try openPostgres(url: url) }
+        let path = LedgerLocation(path).filePath ?? path
         guard FileManager.default.fileExists(atPath: path) else {
             throw OWError(
                 .missingInput, "no ledger at \(path)",
@@ -41,6 +43,8 @@ public final class Ledger {
 
     /// Creates a new ledger file. Refuses to touch one that exists.
     public static func create(path: String, org: String, currency: String, now: Date) throws -> Ledger {
+        if case .postgres(let url) = LedgerLocation(path) { return try createPostgres(url: url, org: org, currency: currency, now: now) }
+        let path = LedgerLocation(path).filePath ?? path
         let fm = FileManager.default
         guard !fm.fileExists(atPath: path) else {
             throw OWError.refused(
@@ -55,12 +59,50 @@ public final class Ledger {
         try db.execute("PRAGMA journal_mode=WAL")
         try migrate(db)
         StateDigest.attach(to: db)
+        try writeIdentity(db, org: org, currency: currency, now: now)
+        return try Ledger(db: db, path: path)
+    }
+
+    private static func writeIdentity(_ db: Database, org: String, currency: String, now: Date) throws {
         try db.write {
             try db.run(
                 "INSERT INTO meta(key, value) VALUES ('ledger_id', ?), ('org', ?), ('currency', ?), ('created_at', ?)",
                 UUID().uuidString.lowercased(), org, currency, Time.rfc3339(now))
         }
-        return try Ledger(db: db, path: path)
+    }
+
+    /// A ledger in a PostgreSQL database (issue 35). Its schema is created whole at the current
+    /// version; one written by another owatch version is refused, never migrated (not yet).
+    private static func openPostgres(url: String) throws -> Ledger {
+        let db = try Database(postgres: url)
+        let known = try db.scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'owatch_schema'")
+        guard known == 1 else {
+            throw OWError(
+                .missingInput, "no owatch ledger in the PostgreSQL database \(db.path)",
+                hint: "create one with `owatch init --ledger URL --org NAME --admin USER` in an empty database")
+        }
+        let version = Int(try db.scalar("PRAGMA user_version"))
+        guard version == Schema.currentVersion else {
+            throw OWError.refused(
+                "the PostgreSQL ledger \(db.path) has schema \(version); this owatch reads schema \(Schema.currentVersion) there",
+                hint: version > Schema.currentVersion
+                    ? "upgrade owatch; the ledger was not changed" : "migrating a PostgreSQL ledger is not supported yet")
+        }
+        let ledger = try Ledger(db: db, path: db.path)
+        if let ms = try ledger.configValue("busy_timeout").flatMap({ Duration.parse($0) }) {
+            db.setBusyTimeout(milliseconds: Int32(clamping: ms.seconds * 1000))
+        }
+        return ledger
+    }
+
+    private static func createPostgres(url: String, org: String, currency: String, now: Date) throws -> Ledger {
+        let db = try Database(postgres: url)
+        try PostgresSchema.create(on: db)
+        // The folder of what is kept beside the ledger on this host (hooks, the scan lock), as for a file.
+        try FileSystem.makeDirectory(Paths.dataDirectory(), mode: 0o700)
+        try writeIdentity(db, org: org, currency: currency, now: now)
+        return try Ledger(db: db, path: db.path)
     }
 
     static func migrate(_ db: Database) throws {
@@ -86,6 +128,21 @@ public final class Ledger {
         if migrated, let heldBefore {
             try db.write { try AuditLog.rebase(db, from: version, to: Schema.currentVersion, heldBefore: heldBefore, now: Date()) }
         }
+    }
+
+    /// The folder of the files kept beside the ledger (hooks, the dashboard's privacy): a SQLite
+    /// file's folder; for a PostgreSQL ledger, this account's data folder.
+    public var localDirectory: String {
+        db.isPostgres ? Paths.dataDirectory() : Path.deletingLastComponent(path)
+    }
+
+    /// A file kept beside the ledger (`.scan.lock`, `.scan.reading`): beside a SQLite file; for a
+    /// PostgreSQL ledger, in this account's data folder, named by the ledger's id (one scan at a
+    /// time per host; several hosts scanning one server ledger need a lock in the server: not yet).
+    public func besidePath(_ suffix: String) -> String {
+        guard db.isPostgres else { return path + suffix }
+        try? FileSystem.makeDirectory(Paths.dataDirectory(), mode: 0o700)
+        return Paths.dataDirectory() + "/ledger-" + id + suffix
     }
 
     public var schemaVersion: Int { (try? Int(db.scalar("PRAGMA user_version"))) ?? 0 }

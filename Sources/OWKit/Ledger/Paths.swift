@@ -11,10 +11,9 @@ public struct Paths: Sendable {
         ledger: String? = nil, token: String? = nil, key: String? = nil,
         environment env: [String: String] = ProcessInfo.processInfo.environment
     ) {
-        let home = env["HOME"] ?? Path.home()
-        let data = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
         let config = Paths.configDirectory(environment: env)
-        self.ledger = ledger ?? env["OWATCH_LEDGER"].flatMap { $0.isEmpty ? nil : $0 } ?? data + "/owatch/ledger.db"
+        self.ledger =
+            ledger ?? env["OWATCH_LEDGER"].flatMap { $0.isEmpty ? nil : $0 } ?? Paths.dataDirectory(environment: env) + "/ledger.db"
         self.token = token ?? env["OWATCH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? config + "/token"
         self.issuerKey = key ?? env["OWATCH_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? config + "/issuer.key"
     }
@@ -26,5 +25,12 @@ public struct Paths: Sendable {
         return (env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config") + "/owatch"
     }
 
-    public var ledgerDirectory: String { Path.deletingLastComponent(ledger) }
+    /// `$XDG_DATA_HOME/owatch` (default `~/.local/share/owatch`): the ledger file by default, and
+    /// the files kept beside a server ledger (`Ledger.besidePath`).
+    public static func dataDirectory(environment env: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let home = env["HOME"] ?? Path.home()
+        return (env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share") + "/owatch"
+    }
+
+    public var ledgerDirectory: String { LedgerLocation(ledger).filePath.map(Path.deletingLastComponent) ?? Paths.dataDirectory() }
 }

@@ -132,13 +132,13 @@ extension Database {
     /// Every row of `sql`, which selects `T.selection`.
     public func fetchAll<T: FetchableRow>(_: T.Type, _ sql: String, _ args: any SQLiteValue...) throws -> [T] {
         var out: [T] = []
-        try statement(sql).run(args) { out.append(try T(row: $0)) }
+        try storage.run(sql, args) { out.append(try T(row: $0)) }
         return out
     }
 
     public func fetchOne<T: FetchableRow>(_: T.Type, _ sql: String, _ args: any SQLiteValue...) throws -> T? {
         var first: T?
-        try statement(sql).run(args) { if first == nil { first = try T(row: $0) } }
+        try storage.run(sql, args) { if first == nil { first = try T(row: $0) } }
         return first
     }
 }

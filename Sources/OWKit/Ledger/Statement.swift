@@ -5,11 +5,11 @@ import FoundationEssentials
 /// compile their SQL once.
 public final class Statement {
     let handle: OpaquePointer
-    unowned let db: Database
+    unowned let db: SQLiteStorage
     /// The SQL, for errors: "SQLite error (step) in UPDATE users SET …" says where.
     let sql: String
 
-    init(db: Database, sql: String) throws {
+    init(storage db: SQLiteStorage, sql: String) throws {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v3(db.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
         guard rc == SQLITE_OK, let stmt else { throw db.error(rc, context: "prepare", sql: sql) }

@@ -444,7 +444,7 @@ public enum SeatFindings {
             """
             SELECT l.name, max(substr(g.imported_at, 1, 10)) AS day FROM usage g JOIN licenses l ON l.id = g.license_id
             WHERE l.status = 'active' AND EXISTS (SELECT 1 FROM seats s WHERE s.license_id = l.id)
-            GROUP BY l.id HAVING day < ? ORDER BY l.name COLLATE NOCASE
+            GROUP BY l.id HAVING max(substr(g.imported_at, 1, 10)) < ? ORDER BY l.name COLLATE NOCASE
             """, day
         ).map { row in
             let imported = try row.text(1)
@@ -509,12 +509,13 @@ public enum SeatFindings {
 
     static func refresh(_ db: Database, now: Date, people: Set<Int64>? = nil) throws {
         // Most ledgers have no people data: nothing to look at (every license change runs this).
-        // CASE, not OR: SQLite would work out all three.
+        // CASE, not OR: SQLite would work out all three. Integers in every branch: PostgreSQL's CASE takes one type.
         let relevant = try db.scalar(
             """
             SELECT CASE WHEN EXISTS(SELECT 1 FROM usage) THEN 1
                 WHEN EXISTS(SELECT 1 FROM findings WHERE status = 'open' AND kind IN ('orphaned_seat','inactive_seat','true_up')) THEN 1
-                ELSE EXISTS(SELECT 1 FROM seats s JOIN users u ON u.id = s.user_id WHERE u.status = 'offboarded' OR u.directory_status IN ('suspended','missing'))
+                WHEN EXISTS(SELECT 1 FROM seats s JOIN users u ON u.id = s.user_id WHERE u.status = 'offboarded' OR u.directory_status IN ('suspended','missing')) THEN 1
+                ELSE 0
             END
             """)
         guard relevant != 0 else { return }

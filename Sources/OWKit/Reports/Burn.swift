@@ -63,11 +63,12 @@ public enum Burn {
         var sums: [Key: Sums] = [:]
         try addContracted(db, from: from, to: to, by: by, into: &sums)
         var currencies: [String: Currency] = [:]
+        // Grouped by v.id (= s.vendor_id): the key PostgreSQL needs before v.name and v.category may be selected.
         try db.forEach(
             """
             SELECT s.month, v.name AS vendor, v.category, s.currency, sum(s.observed_minor) AS observed, sum(s.unmanaged_minor) AS unmanaged
             FROM spend_monthly s JOIN vendors v ON v.id = s.vendor_id
-            WHERE s.month BETWEEN ? AND ? GROUP BY s.month, s.vendor_id, s.currency
+            WHERE s.month BETWEEN ? AND ? GROUP BY s.month, v.id, s.currency
             """, arguments: [from.description, to.description]
         ) { row in
             guard let month = Month(day: Substring(try row.text("month"))) else { return }
@@ -118,7 +119,7 @@ public enum Burn {
             SELECT c.charged_on, v.name AS vendor, v.category, c.currency, sum(c.amount_minor) AS observed,
                    sum(CASE WHEN c.license_id IS NULL AND c.expected_id IS NULL THEN c.amount_minor ELSE 0 END) AS unmanaged
             FROM charges c JOIN vendors v ON v.id = c.vendor_id
-            WHERE c.charged_on BETWEEN ? AND ? AND c.currency != ? GROUP BY c.charged_on, c.vendor_id, c.currency
+            WHERE c.charged_on BETWEEN ? AND ? AND c.currency != ? GROUP BY c.charged_on, v.id, c.currency
             """, arguments: [Time.day(from.firstDay), Time.day(to.lastDay), base.currency.code]
         ) { row in
             let day = try row.text("charged_on")

@@ -67,6 +67,7 @@ public enum InventoryReports {
     /// Vendors with open unmanaged findings, biggest monthly run-rate first.
     public static func shadow(_ db: Database) throws -> [ShadowRow] {
         // One row per open finding, that is per vendor and currency: its charges in that currency only.
+        // Grouped by v.id too (one vendor per finding): PostgreSQL selects v.name only when its key is grouped.
         try db.query(
             """
             SELECT v.name AS vendor, v.category, f.currency, f.monthly_minor, count(c.id) AS charges,
@@ -74,7 +75,7 @@ public enum InventoryReports {
             FROM findings f JOIN vendors v ON v.id = f.vendor_id
             LEFT JOIN charges c ON c.vendor_id = f.vendor_id AND c.currency = f.currency AND c.license_id IS NULL AND c.expected_id IS NULL
             WHERE f.kind = 'unmanaged' AND f.status = 'open'
-            GROUP BY f.id
+            GROUP BY f.id, v.id
             ORDER BY f.monthly_minor DESC, v.name
             """
         ).compactMap { row in

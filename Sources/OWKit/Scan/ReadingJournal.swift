@@ -45,7 +45,7 @@ final class ReadingJournal: @unchecked Sendable {
     private let fd: Int32
 
     init(ledger: Ledger) throws {
-        path = ledger.path + ".scan.reading"
+        path = ledger.besidePath(".scan.reading")
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw OWError(.io, "cannot open \(path): \(String(cString: strerror(errno)))") }
     }

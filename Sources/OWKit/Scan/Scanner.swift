@@ -275,7 +275,7 @@ public enum Scanner {
 
     /// One scan at a time, per ledger: an advisory lock beside it.
     static func lock(_ ledger: Ledger, wait: Bool) throws -> Int32 {
-        let path = ledger.path + ".scan.lock"
+        let path = ledger.besidePath(".scan.lock")
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw OWError(.io, "cannot open \(path): \(String(cString: strerror(errno)))") }
         if flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {

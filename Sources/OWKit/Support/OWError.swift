@@ -6,6 +6,7 @@ public struct OWError: Error, CustomStringConvertible, Sendable {
         case usage = 64  // the command line is wrong
         case badData = 65  // input data (CSV, token text, ledger contents) is wrong
         case missingInput = 66  // an input file or the ledger does not exist
+        case unavailable = 69  // a service or system library owatch needs is absent (libpq, the database server)
         case io = 74  // the file system failed us
         case busy = 75  // the ledger or scan lock stayed busy: retry
         case notPermitted = 77  // token, role or file permissions

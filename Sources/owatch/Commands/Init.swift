@@ -14,7 +14,7 @@ enum InitCommand {
         Field("ledger_id", "the new ledger's UUID") { .text($0.ledger.id) },
         Field("org", "organisation") { .text($0.ledger.org) },
         Field("currency", "the ledger's currency") { .text($0.ledger.currency) },
-        Field("ledger", "ledger path") { .text($0.paths.ledger) },
+        Field("ledger", "ledger path or URL (a password shown as ***)") { .text(LedgerLocation($0.paths.ledger).display) },
         Field("admin", "the first admin") { .text($0.admin) },
         Field("token_file", "where the admin's token was written") { .text($0.paths.token) },
         Field("token_expires_at", "RFC 3339 time the token expires", kind: .date) { .text($0.token.claims.expiresAt) },

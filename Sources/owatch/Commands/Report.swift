@@ -488,7 +488,7 @@ enum ReportCommand {
         // A file for others to read (0644), unless the ledger is kept in a private folder: then
         // the dashboard, which shows what the ledger holds, is as private (0600). Either way it says so.
         var st = stat()
-        let folder = Path.deletingLastComponent(inv.session.ledger.path)
+        let folder = inv.session.ledger.localDirectory
         let privateLedger = stat(folder.isEmpty ? "." : folder, &st) == 0 && st.st_mode & 0o077 == 0
         try FileSystem.writeOutput(out, contents: page, mode: privateLedger ? 0o600 : 0o644)
         // The mode as written (a umask may have taken more away).

@@ -1,0 +1,158 @@
+import FoundationEssentials
+
+/// Running translated statements and reading their results as SQLite's values.
+extension PostgresStorage {
+    // Type OIDs (pg_type.dat) of the values owatch binds and reads.
+    private static let bool: UInt32 = 16, bytea: UInt32 = 17, int8: UInt32 = 20, int2: UInt32 = 21, int4: UInt32 = 23
+    private static let text: UInt32 = 25, oid: UInt32 = 26, float4: UInt32 = 700, float8: UInt32 = 701, numeric: UInt32 = 1700
+
+    func translation(_ sql: String) -> PostgresDialect.Translation {
+        if let t = cache[sql] { return t }
+        let t = dialect.translate(sql)
+        cache[sql] = t
+        return t
+    }
+
+    /// A failed statement aborts a PostgreSQL transaction, where SQLite's goes on: code that
+    /// catches a refused write (a money total past its bound) and carries on needs the statement
+    /// undone alone. So a write inside a transaction runs under a savepoint.
+    func run(_ sql: String, values: [SQLValue], each: (Row) throws -> Void) throws {
+        let t = translation(sql)
+        guard t.writes, isInTransaction else { return try run(t, values: values, each: each) }
+        try exec("SAVEPOINT owatch_statement")
+        do {
+            try run(t, values: values, each: each)
+        } catch {
+            try? exec("ROLLBACK TO SAVEPOINT owatch_statement")
+            try? exec("RELEASE SAVEPOINT owatch_statement")
+            throw error
+        }
+        try exec("RELEASE SAVEPOINT owatch_statement")
+    }
+
+    private func run(_ t: PostgresDialect.Translation, values: [SQLValue], each: (Row) throws -> Void) throws {
+        var types: [UInt32] = []
+        var texts: [[CChar]?] = []
+        var lengths: [Int32] = []
+        var formats: [Int32] = []
+        for p in t.parameters {
+            let value = p.argument < values.count ? values[p.argument] : .null
+            var type: UInt32 = p.textual ? PostgresStorage.text : 0
+            var bytes: [CChar]? = nil
+            var format: Int32 = 0
+            switch value {
+            case .null: break
+            case .int(let v):
+                type = PostgresStorage.int8
+                bytes = Array(String(v).utf8CString)
+            case .real(let v):
+                type = PostgresStorage.float8
+                bytes = Array("\(v)".utf8CString)
+            case .text(let s): bytes = Array(s.utf8CString)
+            case .blob(let b):
+                type = PostgresStorage.bytea
+                bytes = b.map { CChar(bitPattern: $0) }
+                format = 1
+            }
+            types.append(type)
+            lengths.append(Int32(bytes.map { format == 1 ? $0.count : $0.count - 1 } ?? 0))
+            texts.append(bytes)
+            formats.append(format)
+        }
+        let result = withPointers(texts) { pointers in
+            pq.execParams(connection, t.sql, Int32(types.count), types, pointers, lengths, formats, 0)
+        }
+        defer { pq.clear(result) }
+        try check(result, sql: t.sql)
+        let affected = pq.cmdTuples(result).map { Int(String(cString: $0)) ?? 0 } ?? 0
+        changes = affected
+        if t.writes { totalChanges += Int64(affected) }
+        let rows = pq.ntuples(result)
+        let fields = pq.nfields(result)
+        guard rows > 0, fields > 0 else { return }
+        if t.returnsID {
+            if let v = pq.getvalue(result, rows - 1, 0), let id = Int64(String(cString: v)) { lastInsertRowID = id }
+            return
+        }
+        let columns = Columns((0..<fields).map { pq.fname(result, $0).map { String(cString: $0) } ?? "?" })
+        let types2 = (0..<fields).map { pq.ftype(result, $0) }
+        for r in 0..<rows {
+            var row: [SQLValue] = []
+            row.reserveCapacity(Int(fields))
+            for f in 0..<fields {
+                if pq.getisnull(result, r, f) != 0 {
+                    row.append(.null)
+                    continue
+                }
+                let raw = pq.getvalue(result, r, f).map { String(cString: $0) } ?? ""
+                row.append(PostgresStorage.value(raw, type: types2[Int(f)]))
+            }
+            try each(Row(shared: columns, values: row))
+        }
+    }
+
+    /// A value as PostgreSQL's text output writes it → the value SQLite would hold.
+    static func value(_ raw: String, type: UInt32) -> SQLValue {
+        switch type {
+        case int8, int2, int4, oid: return Int64(raw).map(SQLValue.int) ?? .text(raw)
+        case float4, float8: return Double(raw).map(SQLValue.real) ?? .text(raw)
+        case numeric: return Int64(raw).map(SQLValue.int) ?? Double(raw).map(SQLValue.real) ?? .text(raw)
+        case bool: return .int(raw == "t" ? 1 : 0)
+        case bytea: return .blob(hexBytes(raw))
+        default: return .text(raw)
+        }
+    }
+
+    /// `\x0a1b…` → bytes.
+    static func hexBytes(_ raw: String) -> [UInt8] {
+        let digits = Array(raw.utf8.dropFirst(2))
+        func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : (c | 0x20) - 87 }
+        return stride(from: 0, to: digits.count - 1, by: 2).map { nibble(digits[$0]) << 4 | nibble(digits[$0 + 1]) }
+    }
+
+    private func withPointers<R>(_ values: [[CChar]?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+        var buffers: [UnsafeMutablePointer<CChar>?] = []
+        defer { for b in buffers { b?.deallocate() } }
+        for v in values {
+            guard let v else {
+                buffers.append(nil)
+                continue
+            }
+            let p = UnsafeMutablePointer<CChar>.allocate(capacity: max(v.count, 1))
+            p.initialize(from: v, count: v.count)
+            buffers.append(p)
+        }
+        return body(buffers.map { $0.map { UnsafePointer($0) } })
+    }
+
+    /// Throws the error a failed statement reports, as owatch's errors (SPEC §5).
+    func check(_ result: OpaquePointer?, sql: String) throws {
+        let status = pq.resultStatus(result)
+        if result != nil, status == LibPQ.commandOK || status == LibPQ.tuplesOK {
+            return
+        }
+        let state = pq.resultErrorField(result, LibPQ.diagSQLState).map { String(cString: $0) } ?? ""
+        let message = PostgresStorage.hide(secretsToHide, in: pq.errorMessage(connection).map { String(cString: $0) } ?? "").trimmed()
+        lastErrorRetryable = state == "40001" || state == "40P01"
+        throw PostgresStorage.error(state: state, message: message, sql: sql, location: location)
+    }
+
+    static func error(state: String, message: String, sql: String, location: String) -> OWError {
+        if let refused = LedgerTotals.error(forSQLiteMessage: message) { return refused }
+        switch state {
+        case "40001", "40P01":
+            return OWError(
+                .busy, "the ledger is busy (another writer changed the same rows; retried)",
+                hint: "retry in a moment")
+        case "55P03": return LedgerErrors.busy
+        case "22003": return LedgerErrors.overflow
+        case "42501": return OWError(.notPermitted, "the PostgreSQL ledger \(location) refused: \(message)")
+        default: break
+        }
+        if state.hasPrefix("23") || state == "P0001" { return OWError(.refused, "the ledger refused the change: \(message)") }
+        if state.hasPrefix("08") || state.isEmpty {
+            return OWError(.unavailable, "lost the connection to the PostgreSQL ledger \(location): \(message)")
+        }
+        return OWError(.io, "PostgreSQL error (\(state))\(LedgerErrors.excerpt(sql)): \(message)")
+    }
+}
