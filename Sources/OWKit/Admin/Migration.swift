@@ -51,7 +51,8 @@ public enum Migration {
     static func sourceCheck(_ ledger: Ledger) throws -> Expected {
         let chain = try AuditLog.verify(ledger)
         if let problem = chain.problem {
-            throw OWError.badData("the ledger's audit chain does not verify: \(problem); nothing was copied", hint: "run `owatch audit verify`")
+            throw OWError.badData(
+                "the ledger's audit chain does not verify: \(problem); nothing was copied", hint: "run `owatch audit verify`")
         }
         if let problem = try AuditLog.verifyState(ledger)?.problem {
             throw OWError.badData("\(problem); nothing was copied", hint: "run `owatch audit verify --state`")
