@@ -171,3 +171,9 @@ def test_refuses_a_database_that_is_not_empty(tmp_path, cluster):
     o.ok("migrate", "--to", full)
     r = o.run("migrate", "--to", full)
     assert r.rc == 1 and "not empty" in r.err, r
+    # PostgreSQL → PostgreSQL too: the copy ends where the source stood before recording the copy.
+    other = pg.fresh_database(cluster.url())
+    o.ok("--ledger", full, "migrate", "--to", other)
+    log = o.ok("--ledger", full, "audit", "log", "--json").json()
+    assert o.ok("--ledger", other, "audit", "log", "--json").json() == log[:-1]
+    verify(o, other)
