@@ -174,6 +174,8 @@ public final class Database {
 
     /// A consistent snapshot for multi-statement reads.
     public func read<T>(_ body: () throws -> T) throws -> T {
+        // Inside a transaction already (a copy checked before it commits): read what it sees.
+        if isInTransaction { return try body() }
         try storage.beginRead()
         defer { if isInTransaction { try? storage.commit() } }
         return try body()

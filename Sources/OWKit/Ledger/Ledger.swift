@@ -22,6 +22,9 @@ public final class Ledger {
         self.currency = meta["currency"] ?? "EUR"
     }
 
+    /// A ledger over a connection already open (a copy being checked inside its transaction).
+    static func wrapping(_ db: Database) throws -> Ledger { try Ledger(db: db, path: db.path) }
+
     /// Opens an existing ledger, migrating it forward if it is older than this owatch.
     public static func open(path: String) throws -> Ledger {
         if case .postgres(let url) = LedgerLocation(path) { return try openPostgres(url: url) }

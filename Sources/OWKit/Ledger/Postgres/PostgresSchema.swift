@@ -122,29 +122,42 @@ enum PostgresSchema {
         return out
     }
 
-    /// Creates the schema in an empty database, in one transaction; refuses a database that
-    /// already holds tables (an owatch ledger or anything else).
-    static func create(on db: Database) throws {
+    /// Refuses a database that already holds tables (an owatch ledger or anything else).
+    static func requireEmpty(
+        _ db: Database, doing: String = "owatch init creates a ledger only in an empty database", option: String = "--ledger"
+    ) throws {
         let tables = try db.scalar(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
         guard tables == 0 else {
             throw OWError.refused(
-                "the PostgreSQL database \(db.path) is not empty (\(tables) tables); owatch init creates a ledger only in an empty database",
-                hint: "create an empty database (createdb) and name it in --ledger")
+                "the PostgreSQL database \(db.path) is not empty (\(tables) tables); \(doing)",
+                hint: "create an empty database (createdb) and name it in \(option)")
         }
-        let scratch = try Database(path: ":memory:", create: true)
-        try Ledger.migrate(scratch)
-        let script = try script(from: scratch)
+    }
+
+    /// Creates the schema in an empty database, in one transaction.
+    static func create(on db: Database) throws {
+        try requireEmpty(db)
         guard let pg = db.postgres else { return }
         try pg.exec("BEGIN")
         do {
-            for statement in script { try pg.exec(statement) }  // PostgreSQL's dialect already
-            try pg.loadSchemaFacts()
-            try copyRows(from: scratch, to: db)
+            try createObjects(on: db)
             try pg.exec("COMMIT")
         } catch {
             try? pg.exec("ROLLBACK")
             throw error
         }
+    }
+
+    /// The tables, triggers and seeded rows, inside the caller's transaction (`migrate --to` copies
+    /// into the same one, so a failed copy leaves the database empty).
+    static func createObjects(on db: Database) throws {
+        let scratch = try Database(path: ":memory:", create: true)
+        try Ledger.migrate(scratch)
+        let script = try script(from: scratch)
+        guard let pg = db.postgres else { return }
+        for statement in script { try pg.exec(statement) }  // PostgreSQL's dialect already
+        try pg.loadSchemaFacts()
+        try copyRows(from: scratch, to: db)
     }
 }
