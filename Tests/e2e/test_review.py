@@ -287,14 +287,16 @@ def test_a_page_describing_another_invoice_than_its_xml_waits_with_both(office):
     assert [c["amount_minor"] for c in charges(office)] == [158980]
 
 
-@pytest.mark.parametrize("page, why", [
+@pytest.mark.parametrize("page, number, why", [
     # the page, numbering no invoice, prints the XML's net (BT-109) as its total: the XML is right
-    (["Invoice", "Total: 100.00 EUR"], "BT-109"),
+    (["Invoice", "Total: 100.00 EUR"], "471102", "BT-109"),
     # the page's total is none of the XML's, but the page states the XML's invoice number
-    (["Invoice no. 471102", "Total: 1,589.80 EUR"], "invoice number 471102"),
+    (["Invoice no. 471102", "Total: 1,589.80 EUR"], "471102", "invoice number 471102"),
+    # a number too short to look for in the words, read as the page's own
+    (["Invoice no. 42", "Total: 1,589.80 EUR"], "42", "invoice number 42"),
 ])
-def test_a_page_describing_the_same_invoice_leaves_the_xml_winning(office, page, why):
-    path = factur_x_mail(office, "same.eml", page)
+def test_a_page_describing_the_same_invoice_leaves_the_xml_winning(office, page, number, why):
+    path = factur_x_mail(office, "same.eml", page, number=number)
     d = office.ok("scan", "inspect", path, "--json").json()
     assert (d["amount"], d["confidence"], len(d["candidates"])) == (119.0, 0.55, 2), d
     assert d["text_agreement"].startswith("same invoice") and why in d["text_agreement"], d

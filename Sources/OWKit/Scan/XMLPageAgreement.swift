@@ -21,10 +21,11 @@ struct XMLPageAgreement: Sendable {
     static func of(_ e: EInvoice, page: Money?, pageNumber: String?, pageText: () -> String) -> XMLPageAgreement? {
         guard let page, let xml = e.amount, page != xml else { return nil }
         let number = e.number?.trimmed(.whitespacesAndNewlines) ?? ""
-        if number.count >= shortestNumber, states(pageText(), number) {
+        let own = pageNumber?.trimmed(.whitespacesAndNewlines)
+        if !number.isEmpty, own?.equalsIgnoringCase(number) == true || (number.count >= shortestNumber && states(pageText(), number)) {
             return XMLPageAgreement(anotherDocument: false, why: "same invoice: the page states the XML's invoice number \(number)")
         }
-        if let own = pageNumber, !number.isEmpty, !own.equalsIgnoringCase(number) {
+        if let own, !own.isEmpty, !number.isEmpty {
             return XMLPageAgreement(anotherDocument: true, why: "another document: the page is invoice \(own), the XML invoice \(number)")
         }
         for (term, value) in e.totals.sorted(by: { $0.key > $1.key }) {
