@@ -389,6 +389,9 @@ final class DocumentTests: XCTestCase {
         let hosts = DocumentHosts.of(text)
         XCTAssertEqual(hosts, ["hetzner.de", "example.org"])
         XCTAssertEqual(DocumentHosts.issuer(hosts, in: text), "hetzner.de")
+        // Tax-id labels before their ids are no hosts; an address, or a host before words, is.
+        let swedish = "Org.nr: 559123-4567\nMomsreg.nr SE559123456701\nAmazon.com: Order\nfaktura@kontor.se 0771-12 34 56"
+        XCTAssertEqual(DocumentHosts.of(swedish), ["amazon.com", "kontor.se"])
     }
 
     func testForwardedHeaderBlocks() {

@@ -303,6 +303,14 @@ def test_the_issuers_name_on_a_document_on_its_own(office, lines, issuer):
     assert got["unknown_vendor"] == issuer, got
 
 
+def test_a_tax_id_label_is_not_a_web_host(office):
+    # "Org.nr" and "Momsreg.nr" look like hosts (.nr is Nauru's domain) but label the ids after them;
+    # a host written as an address, or followed by words ("Kontorsmoln.se: ..."), still counts.
+    got = pdf_of(office, ["Org.nr: 559123-4567", "Momsreg.nr SE559123456701", "Faktura 2026-11", "Team plan, monthly subscription",
+                          "Att betala: 1 250,00 kr", "Kontorsmoln.se: kontor i molnet", "faktura@kontorsmoln.se"])
+    assert got["unknown_vendor"] == "kontorsmoln.se (kontorsmoln.se)", got
+
+
 def test_a_processors_footer_is_not_the_issuer(office):
     got = pdf_of(office, ["Receipt from Quillform", "www.quillform.io", "Powered by Stripe, Inc.", "Receipt #2211-0042",
                           "Team plan, monthly subscription", "Amount paid: $19.00"])

@@ -168,6 +168,15 @@ def test_shared_parent_domains_need_the_vendor_named(office):
     assert [(c["vendor"], c["amount_minor"]) for c in charges] == [("Amazon Web Services", 14237)]      # the retail order is not AWS
 
 
+def test_a_card_line_to_the_amazon_shop_is_not_aws(office):
+    # amazon.com is a shared parent domain in card descriptors too: the shop's lines name no vendor by it.
+    card = office.home / "card.csv"
+    card.write_text("Date,Description,Amount,Currency\n2026-11-05,AMAZON.COM*MK1234 AMZN.COM/BILL WA,-23.99,USD\n"
+                    "2026-11-06,Amazon.com order 123,-15.00,USD\n2026-11-07,AWS EMEA aws.amazon.com,-42.00,USD\n")
+    rows = office.ok("scan", "inspect", card, "--json").json()
+    assert [r["vendor"] for r in rows] == [None, None, "Amazon Web Services"], rows
+
+
 def test_a_currency_no_document_names_is_assumed_and_said(office):
     """A total with no currency anywhere is in the ledger's currency (EUR here) only as an
     assumption: scan inspect says why, and the charge's finding carries currency_assumed."""

@@ -1,6 +1,11 @@
 """Issue 32, "not sure is an answer": every read charge says how it was read and how sure the
 reader was; under config scan.review_below, or when two readings disagree, it waits as a review
 finding with its candidates, listed and settled by `scan review`."""
+import base64
+import io
+
+import pytest
+
 from test_einvoice import UBL, mail_with_xml
 
 
@@ -216,3 +221,96 @@ def test_the_threshold_decides_for_unknown_vendors_too(office):
     # Rejected, it leaves nothing behind.
     office.ok("scan", "review", str(waiting(office)[0]["id"]), "--reject", "-m", "a test")
     assert waiting(office) == [] and [u["vendor"] for u in unknown_findings(office)] == ["Quillpad"]
+
+
+# --- The XML and the page: one invoice, or two documents ---------------------------------------
+
+CII = """<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+ xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+ xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+ <rsm:ExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>urn:cen.eu:en16931:2017</ram:ID>
+ </ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>
+ <rsm:ExchangedDocument><ram:ID>{number}</ram:ID><ram:TypeCode>380</ram:TypeCode>
+ <ram:IssueDateTime><udt:DateTimeString format="102">20261103</udt:DateTimeString></ram:IssueDateTime></rsm:ExchangedDocument>
+ <rsm:SupplyChainTradeTransaction>
+ <ram:ApplicableHeaderTradeAgreement><ram:SellerTradeParty><ram:Name>Hetzner Online GmbH</ram:Name></ram:SellerTradeParty>
+ <ram:BuyerTradeParty><ram:Name>Acme GmbH</ram:Name></ram:BuyerTradeParty>
+ </ram:ApplicableHeaderTradeAgreement>
+ <ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+ <ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+ <ram:LineTotalAmount>100.00</ram:LineTotalAmount><ram:TaxBasisTotalAmount>100.00</ram:TaxBasisTotalAmount>
+ <ram:TaxTotalAmount currencyID="EUR">19.00</ram:TaxTotalAmount><ram:GrandTotalAmount>119.00</ram:GrandTotalAmount>
+ <ram:TotalPrepaidAmount>0.00</ram:TotalPrepaidAmount><ram:DuePayableAmount>119.00</ram:DuePayableAmount>
+ </ram:SpecifiedTradeSettlementHeaderMonetarySummation></ram:ApplicableHeaderTradeSettlement>
+ </rsm:SupplyChainTradeTransaction>
+</rsm:CrossIndustryInvoice>
+"""
+
+
+def factur_x_mail(office, name, page_lines, number="471102"):
+    """A Hetzner mail carrying a PDF whose page prints `page_lines` and whose embedded Factur-X XML
+    is invoice `number` of 100.00 + 19.00 = 119.00 EUR (made with ReportLab and PyPI factur-x)."""
+    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+    facturx = pytest.importorskip("facturx")
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("Helvetica", 10)
+    for i, line in enumerate(page_lines):
+        c.drawString(50, 800 - 14 * i, line)
+    c.save()
+    pdf = facturx.generate_from_binary(buf.getvalue(), CII.format(number=number).encode(), check_xsd=False)
+    b64 = base64.encodebytes(pdf).decode()
+    path = office.home / name
+    path.write_text(
+        "From: Hetzner <billing@hetzner.de>\nTo: it@acme.example\nSubject: Your invoice\nDate: Tue, 03 Nov 2026 09:00:00 +0000\n"
+        f"Message-ID: <{name}@example>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n"
+        "--b\nContent-Type: text/plain; charset=utf-8\n\nYour invoice is attached.\n"
+        f"--b\nContent-Type: application/pdf; name=\"{name}.pdf\"\nContent-Disposition: attachment; filename=\"{name}.pdf\"\n"
+        f"Content-Transfer-Encoding: base64\n\n{b64}--b--\n")
+    return path
+
+
+def test_a_page_describing_another_invoice_than_its_xml_waits_with_both(office):
+    # A demo PDF: the page is invoice 2026-0042 of 1,589.80; the XML it carries is sample invoice 471102 of 119.00.
+    path = factur_x_mail(office, "demo.eml", ["Invoice 2026-0042", "Order 4711020", "Total: 1,589.80 EUR"])
+    d = office.ok("scan", "inspect", path, "--json").json()
+    assert (d["read_as"], d["amount"], d["text_amount"], d["invoice_no"]) == ("structured", 119.0, 1589.8, "471102"), d
+    assert d["confidence"] == 0.4 and d["candidates"] == ["119.00 EUR", "1,589.80 EUR"], d
+    assert d["text_agreement"].startswith("another document") and "471102" in d["text_agreement"], d
+    assert "another document" in office.ok("scan", "inspect", path).out
+    office.ok("scan", path)
+    assert charges(office) == []
+    [w] = waiting(office)
+    assert [c.split()[0] for c in w["candidates"]] == ["119.00", "1,589.80"] and "another document" in w["why"], w
+    office.ok("scan", "review", str(w["id"]), "--accept", "1589.80", "EUR")
+    assert [c["amount_minor"] for c in charges(office)] == [158980]
+
+
+@pytest.mark.parametrize("page, number, why", [
+    # the page, numbering no invoice, prints the XML's net (BT-109) as its total: the XML is right
+    (["Invoice", "Total: 100.00 EUR"], "471102", "BT-109"),
+    # the page's total is none of the XML's, but the page states the XML's invoice number
+    (["Invoice no. 471102", "Total: 1,589.80 EUR"], "471102", "invoice number 471102"),
+    # a number too short to look for in the words, read as the page's own
+    (["Invoice no. 42", "Total: 1,589.80 EUR"], "42", "invoice number 42"),
+])
+def test_a_page_describing_the_same_invoice_leaves_the_xml_winning(office, page, number, why):
+    path = factur_x_mail(office, "same.eml", page, number=number)
+    d = office.ok("scan", "inspect", path, "--json").json()
+    assert (d["amount"], d["confidence"], len(d["candidates"])) == (119.0, 0.55, 2), d
+    assert d["text_agreement"].startswith("same invoice") and why in d["text_agreement"], d
+    office.ok("scan", path)
+    assert waiting(office) == [] and [c["amount_minor"] for c in charges(office)] == [11900]
+
+
+def test_a_page_numbering_another_invoice_is_another_document_whatever_totals_they_share(office):
+    # Sample XML about the same goods: the page's total is the XML's net, but the page is invoice 2026-0042.
+    d = office.ok("scan", "inspect", factur_x_mail(office, "other.eml", ["Invoice 2026-0042", "Total: 100.00 EUR"]), "--json").json()
+    assert (d["amount"], d["text_invoice_no"], d["confidence"]) == (119.0, "2026-0042", 0.4), d
+    assert d["text_agreement"] == "another document: the page is invoice 2026-0042, the XML invoice 471102", d
+
+
+def test_a_page_agreeing_with_its_xml_needs_no_agreement(office):
+    d = office.ok("scan", "inspect", factur_x_mail(office, "agree.eml", ["Invoice 471102", "Total: 119.00 EUR"]), "--json").json()
+    assert (d["amount"], d["confidence"], d["text_agreement"]) == (119.0, 1, None), d

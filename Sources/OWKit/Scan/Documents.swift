@@ -92,10 +92,24 @@ enum DocumentHosts {
             while end < bytes.count, hostByte(bytes[end]) { end += 1 }
             // A URN's parts ("urn:cen.eu:en16931:2017") are names, not anybody's web site.
             let urn = i >= 4 && bytes[i - 1] == 58 && bytes[max(0, i - 48)..<i].split(separator: 10).last?.contains(urnMark) == true
-            if !urn, let host = host(bytes[i..<end]), !hosts.contains(host) { hosts.append(host) }
+            if !urn, !labelsANumber(bytes, i, end), let host = host(bytes[i..<end]), !hosts.contains(host) { hosts.append(host) }
             i = end
         }
         return hosts
+    }
+
+    /// "Org.nr: 556677-8899", "Momsreg.nr SE556677889901": a word with a dot (`.nr` is Nauru's
+    /// domain too) before an id, the next word holding a digit, is the id's label, not a web site;
+    /// one written as an address (after `@`, `www.` or `//`) stays a host.
+    static func labelsANumber(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
+        if start > 0, bytes[start - 1] == UInt8(ascii: "@") || bytes[start - 1] == UInt8(ascii: "/") { return false }
+        if bytes[start..<end].starts(with: "www.".utf8) { return false }
+        var j = end
+        if j < bytes.count, bytes[j] == UInt8(ascii: ":") { j += 1 }
+        while j < bytes.count, bytes[j] == 32 || bytes[j] == 9 { j += 1 }
+        var k = j
+        while k < bytes.count, bytes[k] > 32 { k += 1 }
+        return bytes[j..<k].contains { $0 >= 48 && $0 <= 57 }
     }
 
     /// A run of host characters that is a domain: labels of letters, digits and hyphens, a

@@ -17,6 +17,10 @@ public struct EInvoice: Sendable, Equatable {
     public var periodStart: String?
     public var periodEnd: String?
     public var lines = 0
+    /// The document-level monetary totals by EN 16931 business term (BT-106 line total, BT-109 net,
+    /// BT-110 tax, BT-112 with VAT, BT-113 prepaid, BT-115 due), as written: what a page showing the
+    /// same invoice prints one of.
+    public var totals: [String: String] = [:]
     public var typeCode: String?
     public var isCredit = false
 

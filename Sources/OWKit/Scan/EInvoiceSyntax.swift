@@ -13,6 +13,12 @@ struct CIIFields: EInvoiceFields {
         "SpecifiedTradeSettlementHeaderMonetarySummation", "SpecifiedTradeSettlementMonetarySummation",
     ]
 
+    /// The summation's elements by business term.
+    private static let terms = [
+        "LineTotalAmount": "BT-106", "TaxBasisTotalAmount": "BT-109", "TaxTotalAmount": "BT-110", "GrandTotalAmount": "BT-112",
+        "TotalPrepaidAmount": "BT-113", "DuePayableAmount": "BT-115",
+    ]
+
     mutating func open(_ path: [String], _ attributes: [String: String]) {
         if path.last == "IncludedSupplyChainTradeLineItem" { result.lines += 1 }
     }
@@ -34,6 +40,7 @@ struct CIIFields: EInvoiceFields {
         } else if n >= 3, Self.settlements.contains(path[n - 3]), Self.summations.contains(path[n - 2]) {
             if path[n - 1] == "DuePayableAmount" { first(&due) }
             if path[n - 1] == "GrandTotalAmount" { first(&grand) }
+            if let term = Self.terms[path[n - 1]], result.totals[term] == nil { result.totals[term] = value }
             result.total = due ?? grand
         } else if n >= 4, Self.settlements.contains(path[n - 4]), path[n - 3] == "BillingSpecifiedPeriod", path[n - 1] == "DateTimeString" {
             if path[n - 2] == "StartDateTime", result.periodStart == nil { result.periodStart = Self.day(value) }
@@ -59,6 +66,12 @@ struct UBLFields: EInvoiceFields {
     private var partyName: String?
     private var legalName: String?
 
+    /// LegalMonetaryTotal's elements by business term.
+    private static let terms = [
+        "LineExtensionAmount": "BT-106", "TaxExclusiveAmount": "BT-109", "TaxInclusiveAmount": "BT-112", "PrepaidAmount": "BT-113",
+        "PayableAmount": "BT-115",
+    ]
+
     init(credit: Bool) { result.isCredit = credit }
 
     mutating func open(_ path: [String], _ attributes: [String: String]) {
@@ -80,6 +93,9 @@ struct UBLFields: EInvoiceFields {
             if path[2] == "PayableAmount" { first(&payable) }
             if path[2] == "TaxInclusiveAmount" { first(&inclusive) }
             result.total = payable ?? inclusive
+            if let term = Self.terms[path[2]], result.totals[term] == nil { result.totals[term] = value }
+        } else if n == 3, path[1] == "TaxTotal", path[2] == "TaxAmount" {
+            if result.totals["BT-110"] == nil { result.totals["BT-110"] = value }
         } else if n == 3, path[1] == "InvoicePeriod" {
             if path[2] == "StartDate" { first(&result.periodStart) }
             if path[2] == "EndDate" { first(&result.periodEnd) }

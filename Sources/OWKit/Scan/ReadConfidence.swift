@@ -16,7 +16,8 @@ extension Receipt {
 
     /// 0 to 1: structured 1; a total checked by arithmetic 0.95; a payment slip 0.9; a labelled
     /// total 0.8; the XML and the words disagreeing 0.55 at most (the XML wins under the default
-    /// scan.review_below: it is the invoice in law); two totals under one label 0.45 at most and a
+    /// scan.review_below: it is the invoice in law), 0.4 when they describe two documents (nothing
+    /// says which is the charge, XMLPageAgreement); two totals under one label 0.45 at most and a
     /// fallback (no labelled total) 0.3, both under the default so they wait, nothing settling which
     /// is right; a currency assumed 0.2 less, implied by the tax regime 0.1 less.
     public var confidence: Double {
@@ -28,7 +29,7 @@ extension Receipt {
         case "fallback": c = 0.3
         default: c = 0.8
         }
-        if textDisagrees != nil { c = min(c, 0.55) }
+        if textDisagrees != nil { c = min(c, textReading?.anotherDocument == true ? 0.4 : 0.55) }
         if !rivals.isEmpty { c = min(c, 0.45) }
         if currencyAssumed != nil { c -= 0.2 }
         // Implied by the tax regime: surer than assumed, less than written.
@@ -45,7 +46,10 @@ extension Receipt {
     /// Why the reader is not sure, for the review finding.
     var doubt: String {
         if method == "fallback", let amount { return "no labelled total; \(amount.display) is the largest amount the bill prints" }
-        if let said = textDisagrees, let amount { return "the structured data says \(amount.display), the text \(said.display)" }
+        if let said = textDisagrees, let amount {
+            let why = textReading?.agreement.map { " (\($0))" } ?? ""
+            return "the structured data says \(amount.display), the text \(said.display)\(why)"
+        }
         if let other = rivals.first, let amount { return "two totals disagree (\(amount.display) and \(other.display))" }
         if currencyAssumed != nil { return "the document names no currency" }
         return "read as \(method)"

@@ -125,6 +125,10 @@ public struct TextReading: Sendable {
     public var date: Date?
     public var invoiceNo: String?
     public var currencyAssumed = false
+    /// When the XML's total and the words' differ: whether they describe the same invoice, and why.
+    public var agreement: String?
+    /// The words describe another document than the XML (neither a total nor the number in common).
+    public var anotherDocument = false
 }
 
 /// Reads receipts and invoices: who was paid, how much, when, for what period.
@@ -199,7 +203,7 @@ enum ReceiptReader {
     static func read(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws -> Receipt {
         var r = try readText(message, index: index, defaultCurrency: defaultCurrency, budget: budget)
         if let e = message.eInvoice {
-            structured(&r, e)
+            structured(&r, e) { message.subject + "\n" + message.readableText }
         } else if let m = SchemaOrgReceipt.of(message) {
             structured(&r, m)
         }

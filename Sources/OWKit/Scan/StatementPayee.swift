@@ -40,10 +40,11 @@ enum StatementPayee {
             && v.domains.allSatisfy({ $0 != "google.com" && $0 != "apple.com" })
     }
 
-    /// Card descriptors often carry the domain: "ZOOM.US 888-799-9666".
+    /// Card descriptors often carry the domain: "ZOOM.US 888-799-9666". A parent company's shared
+    /// domain names no vendor by itself ("AMAZON.COM*MK1234" is the shop, not AWS), as in mail.
     static func vendorByDomainWord(_ desc: String, _ index: VendorIndex) -> Vendor? {
         for word in desc.lowercased().split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "/" }) where word.includes(".") {
-            if let v = index.byDomain[String(word)]?.first { return v }
+            if !VendorIndex.sharedDomains.contains(String(word)), let v = index.byDomain[String(word)]?.first { return v }
         }
         return nil
     }

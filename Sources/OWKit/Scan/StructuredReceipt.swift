@@ -3,9 +3,13 @@ import FoundationEssentials
 /// Structured data overriding a receipt read from words: the e-invoice's XML or the mail's
 /// schema.org markup says the amount, number, date and seller exactly.
 extension ReceiptReader {
-    static func structured(_ r: inout Receipt, _ e: EInvoice) {
+    /// `page`: the message's words (subject and text), looked at only when the totals differ.
+    static func structured(_ r: inout Receipt, _ e: EInvoice, page: () -> String) {
         r.eInvoice = e
+        let agreement = XMLPageAgreement.of(e, page: r.amount, pageNumber: r.invoiceNo, pageText: page)
         apply(&r, amount: e.amount, number: e.number, date: e.issueDate, period: period(from: e.periodStart, to: e.periodEnd))
+        r.textReading?.agreement = agreement?.why
+        r.textReading?.anotherDocument = agreement?.anotherDocument ?? false
     }
 
     static func structured(_ r: inout Receipt, _ m: SchemaOrgReceipt) {

@@ -121,6 +121,10 @@ enum ScanCommand {
         Field("text_currency_assumed", "inspect: whether the words' amount had its currency assumed") {
             .bool($0.receipt.textReading?.currencyAssumed ?? false)
         },
+        Field(
+            "text_agreement",
+            "inspect: when the XML's total and the words' differ, whether they describe the same invoice (a total or the invoice number in common: the XML wins) or another document (held for review), and why"
+        ) { .text($0.receipt.textReading?.agreement) },
         Field("einvoice", "inspect: the e-invoice's syntax (CII: Factur-X, ZUGFeRD, XRechnung CII; UBL: XRechnung UBL, Peppol BIS)") {
             .text($0.receipt.eInvoice?.syntax)
         },
