@@ -13,6 +13,8 @@ class Invocation {
     let paths: Paths
     let exporter: Exporter
     let quiet: Bool
+    /// The run's environment: the process's, or a test's.
+    let environment: [String: String]
     private let openedSession: Session?
     /// An error found while writing output (an unknown `--columns` name); main reports it after the run.
     /// Shared with the typed `Call` made from this invocation.
@@ -23,7 +25,10 @@ class Invocation {
         var error: OWError?
     }
 
-    init(command: Command, line: ParsedLine, term: Terminal, paths: Paths, format: OutputFormat, session: Session?) {
+    init(
+        command: Command, line: ParsedLine, term: Terminal, paths: Paths, format: OutputFormat, session: Session?,
+        environment: [String: String]
+    ) {
         self.command = command
         self.line = line
         self.term = term
@@ -34,6 +39,7 @@ class Invocation {
         exporter.terminal = term.isTTY
         self.exporter = exporter
         self.quiet = line.flag(GlobalOption.quiet)
+        self.environment = environment
         self.openedSession = session
         self.deferred = Deferred()
     }
@@ -46,6 +52,7 @@ class Invocation {
         paths = other.paths
         exporter = other.exporter
         quiet = other.quiet
+        environment = other.environment
         openedSession = other.openedSession
         deferred = other.deferred
     }
@@ -69,7 +76,7 @@ class Invocation {
     func confirm(_ question: String, yes: Bool) throws {
         guard !yes, term.stdinIsTTY, term.stderrIsTTY else { return }
         term.err(question + " [y/N] ")
-        let answer = (readLine() ?? "").trimmed(.whitespaces).lowercased()
+        let answer = (term.readLine() ?? "").trimmed(.whitespaces).lowercased()
         guard answer == "y" || answer == "yes" else {
             throw OWError.refused("not confirmed; nothing changed", hint: "pass --yes to skip the question")
         }

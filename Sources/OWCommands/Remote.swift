@@ -75,7 +75,7 @@ enum Remote {
         let (args, files, _) = canonical(line, command)
         var request = RemoteRequest(clientVersion: version, arguments: args)
         request.slots = files.map { RemoteSlot(argument: $0.index, use: $0.use, original: $0.value) }
-        let paths = Paths(token: line.value(GlobalOption.token))
+        let paths = Paths(token: line.value(GlobalOption.token), environment: env)
         request.tokenName = paths.token
         if FileSystem.exists(paths.token) { request.token = try FileSystem.readSecret(paths.token, what: "token", maxBytes: 64 << 10) }
         request.ledger = url.ledger

@@ -4,8 +4,10 @@ import OWCLI
 import OWKit
 
 /// Where output goes, and what kind of place it is: the one object that knows whether
-/// stdout is a terminal, whether colour is on, and how wide the screen is.
-struct Terminal {
+/// stdout is a terminal, whether colour is on, and how wide the screen is. Its `streams` are the
+/// process's (`detect`) or memory (`inMemory`, for a command run in-process by a test).
+public struct Terminal: Sendable {
+    var streams: Streams = .standard
     var isTTY: Bool
     var stderrIsTTY: Bool
     var stdinIsTTY: Bool
@@ -13,6 +15,11 @@ struct Terminal {
     var width: Int?
     /// Whether the locale is UTF-8, so charts may use block characters.
     var unicode: Bool = true
+
+    /// A test's terminal: nothing is a terminal, so output is as a pipe gets it, and stdin is `streams`'.
+    public static func inMemory(_ streams: Streams) -> Terminal {
+        Terminal(streams: streams, isTTY: false, stderrIsTTY: false, stdinIsTTY: false, color: false, width: nil)
+    }
 
     static func detect(noColor: Bool, environment env: [String: String]) -> Terminal {
         // A command run for `owatch --remote` is told what the client's terminal is.
@@ -45,23 +52,12 @@ struct Terminal {
     /// stderr. Machine formats are written as bytes by the exporter, which escapes them itself.
     func out(_ text: String) { out(bytes: Array(SafeText.visible(text, newlines: true).utf8)) }
 
-    /// Writes bytes to stdout as they are, retrying short writes. A closed pipe (`| head`)
-    /// ends the output quietly, as for any Unix filter.
-    func out(bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buf in
-            var done = 0
-            while done < buf.count {
-                let n = write(STDOUT_FILENO, buf.baseAddress! + done, buf.count - done)
-                if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { return }
-            }
-        }
-    }
+    /// Writes bytes to stdout as they are (a closed pipe ends the output quietly).
+    func out(bytes: [UInt8]) { streams.out(bytes) }
 
     /// Messages to stderr. They quote data (names, subjects, file names), so every control
     /// character but the line feed is shown as a visible escape (SafeText), never sent raw.
-    func err(_ text: String) {
-        StandardStreams.write(Array(SafeText.visible(text, newlines: true).utf8))
-    }
+    func err(_ text: String) { streams.err(Array(SafeText.visible(text, newlines: true).utf8)) }
 
     /// An error as owatch shows it: `owatch: error: …`, its detail lines, and `hint:` lines.
     func report(_ error: OWError) {
@@ -83,6 +79,9 @@ struct Terminal {
     /// made safe.
     func progress(_ text: String?) {
         let line = text.map { "\rscanning " + SafeText.visible($0) + "\u{1B}[K" } ?? "\r\u{1B}[K"
-        StandardStreams.write(Array(line.utf8))
+        streams.err(Array(line.utf8))
     }
+
+    /// A line typed at standard input (an answer to a question); nil at its end.
+    func readLine() -> String? { streams.readLine() }
 }

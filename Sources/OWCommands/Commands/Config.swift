@@ -13,7 +13,7 @@ enum ConfigCommand {
 
     static func get(_ inv: Call<LocalOption>) throws {
         let key = inv.argument(0)
-        let stored = inv.flag(.local) ? try clientValue(key) : try Config.get(inv.session.ledger, key)
+        let stored = inv.flag(.local) ? try clientValue(key, environment: inv.environment) : try Config.get(inv.session.ledger, key)
         guard let value = stored else {
             throw OWError.refused("\(key) is not set and has no default")
         }
@@ -22,8 +22,8 @@ enum ConfigCommand {
 
     static func set(_ inv: Call<LocalOption>) throws {
         if inv.flag(.local) {
-            try ClientConfig.set(inv.argument(0), inv.argument(1), environment: environment)
-            inv.note("\(inv.argument(0)) = \(inv.argument(1)) (this computer's owatch, \(ClientConfig.path(environment: environment)))")
+            try ClientConfig.set(inv.argument(0), inv.argument(1), environment: inv.environment)
+            inv.note("\(inv.argument(0)) = \(inv.argument(1)) (this computer's owatch, \(ClientConfig.path(environment: inv.environment)))")
             return
         }
         let (stored, effect) = try Config.set(inv.session, inv.argument(0), inv.argument(1))
@@ -33,7 +33,7 @@ enum ConfigCommand {
 
     static func unset(_ inv: Call<LocalOption>) throws {
         if inv.flag(.local) {
-            try ClientConfig.set(inv.argument(0), nil, environment: environment)
+            try ClientConfig.set(inv.argument(0), nil, environment: inv.environment)
             inv.note("\(inv.argument(0)) is unset on this computer.")
             return
         }
@@ -52,7 +52,7 @@ enum ConfigCommand {
     }
 
     /// A client setting (`--local`): nil when unset.
-    static func clientValue(_ key: String) throws -> String? {
+    static func clientValue(_ key: String, environment: [String: String]) throws -> String? {
         guard ClientConfig.keys.contains(key) else {
             throw OWError.usage(
                 "'\(key)' is not a client setting", hint: "client settings (--local): " + ClientConfig.keys.joined(separator: ", "))
@@ -62,7 +62,7 @@ enum ConfigCommand {
 
     static func list(_ inv: Call<LocalOption>) throws {
         if inv.flag(.local) {
-            let values = ClientConfig.read(environment: environment)
+            let values = ClientConfig.read(environment: inv.environment)
             // A client setting has no default: an unset one is empty.
             inv.emit(
                 ClientConfig.keys.map { Setting(key: $0, value: values[$0] ?? "", defaultValue: "", isSet: values[$0] != nil) },

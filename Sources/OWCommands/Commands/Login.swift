@@ -9,7 +9,7 @@ enum LoginCommand {
         var text: String?
         if file == "-" {
             // A token is one short line: read a bounded amount, so a stray pipe cannot fill memory.
-            let data = StandardStreams.read(0, limit: 64 * 1024)
+            let data = inv.term.streams.read(limit: 64 * 1024)
             text = String(decoding: data, as: UTF8.self)
         }
         let claims = try Setup.login(paths: inv.paths, file: file, text: text) { installed, new in
@@ -26,7 +26,7 @@ enum LoginCommand {
         let other = "\(new.subject)'s (\(new.role.rawValue))"
         if inv.term.stdinIsTTY && inv.term.stderrIsTTY && inv.argument(0) != "-" {
             inv.term.err("\(what); replace it with \(other)? [y/N] ")
-            let answer = (readLine() ?? "").trimmed(.whitespaces).lowercased()
+            let answer = (inv.term.readLine() ?? "").trimmed(.whitespaces).lowercased()
             if answer == "y" || answer == "yes" { return }
             throw OWError.refused("not confirmed; \(installed.subject)'s admin token stays installed")
         }

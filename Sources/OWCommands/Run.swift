@@ -5,14 +5,18 @@ import OWKit
 
 /// owatch: parse → set up what the command's table entry asks for → run → map errors to exit codes.
 let version = "0.1.0"
-let environment = ProcessInfo.processInfo.environment
 
-func main() -> Int32 {
-    var argv = Array(CommandLine.arguments.dropFirst())
+/// One run of owatch, in this process: the binary's `main` and the in-process tests call it. It
+/// returns the exit status (it never calls `exit`); `terminal` is where its output goes (default:
+/// the process's standard streams).
+public func runOwatch(
+    _ arguments: [String], invokedAs program: String = "owatch", environment: [String: String], terminal: Terminal? = nil
+) -> Int32 {
+    var argv = arguments
     // As an account's login shell (`owatch-shell`, or owatch itself): sshd runs `SHELL -c COMMAND`.
-    let invokedAs = (CommandLine.arguments.first.map { Path.lastComponent($0) } ?? "").drop { $0 == "-" }
+    let invokedAs = Path.lastComponent(program).drop { $0 == "-" }
     if invokedAs == "owatch-shell" || (argv.count == 2 && argv[0] == "-c") { argv = ["shell"] + argv }
-    var term = Terminal.detect(noColor: argv.contains("--no-color"), environment: environment)
+    var term = terminal ?? Terminal.detect(noColor: argv.contains("--no-color"), environment: environment)
     do {
         try Privileges.refuseElevated()
         if argv.first == "__complete" {
@@ -34,35 +38,16 @@ func main() -> Int32 {
             term.out(helpText.text(for: line.command, noun: line.noun))
             return 0
         }
-        let format: OutputFormat
-        if command.options.contains(where: { $0.long == "format" }) {
-            // The command's own --format (export journal's hledger|ledger|beancount), not an output format.
-            format = line.flag(GlobalOption.json) ? .json : .table
-        } else if line.flag(GlobalOption.json) {
-            format = .json
-        } else if let f = line.value(GlobalOption.format) ?? environment["OWATCH_FORMAT"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            if interchangeFormats.contains(f) {
-                // Another tool's file, written by `license list` itself (see LicenseCommand.export).
-                guard command.noun == "license", command.verb == "list", line.value(GlobalOption.format) == f else {
-                    throw OWError.usage("--format \(f) is for owatch license list", hint: "formats: table, json, jsonl, csv")
-                }
-                format = .csv
-            } else {
-                guard let parsed = OutputFormat(rawValue: f) else {
-                    throw OWError.usage("unknown format '\(f)'", hint: "formats: table, json, jsonl, csv")
-                }
-                format = parsed
-            }
-        } else {
-            format = .table
-        }
+        let format = try outputFormat(line, command, environment: environment)
         if format != .table { term.width = nil }
         if environment["OWATCH_SERVED"] == nil, Remote.runsRemotely(command, line),
             let remote = ClientConfig.remote(flag: line.value(GlobalOption.remote), environment: environment)
         {
             return try Remote.client(line, command, remote: remote, environment: environment)
         }
-        let paths = Paths(ledger: line.value(GlobalOption.ledger), token: line.value(GlobalOption.token), key: line.value(GlobalOption.key))
+        let paths = Paths(
+            ledger: line.value(GlobalOption.ledger), token: line.value(GlobalOption.token), key: line.value(GlobalOption.key),
+            environment: environment)
         var session: Session?
         // `config … --local` is this computer's settings: no ledger, no token.
         if let roles = command.roles, !Remote.isClientSetting(command, line) {
@@ -76,7 +61,8 @@ func main() -> Int32 {
             }
         }
         try Validation.check(line, for: command)
-        let inv = Invocation(command: command, line: line, term: term, paths: paths, format: format, session: session)
+        let inv = Invocation(
+            command: command, line: line, term: term, paths: paths, format: format, session: session, environment: environment)
         let changesBefore = session?.db.totalChanges
         try command.run(inv)
         if let error = inv.deferredError { throw error }
@@ -101,4 +87,29 @@ func main() -> Int32 {
     }
 }
 
-exit(main())
+/// The output format a run asks for: --json, --format or $OWATCH_FORMAT (table when none).
+private func outputFormat(_ line: ParsedLine, _ command: Command, environment: [String: String]) throws -> OutputFormat {
+    let format: OutputFormat
+    if command.options.contains(where: { $0.long == "format" }) {
+        // The command's own --format (export journal's hledger|ledger|beancount), not an output format.
+        format = line.flag(GlobalOption.json) ? .json : .table
+    } else if line.flag(GlobalOption.json) {
+        format = .json
+    } else if let f = line.value(GlobalOption.format) ?? environment["OWATCH_FORMAT"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        if interchangeFormats.contains(f) {
+            // Another tool's file, written by `license list` itself (see LicenseCommand.export).
+            guard command.noun == "license", command.verb == "list", line.value(GlobalOption.format) == f else {
+                throw OWError.usage("--format \(f) is for owatch license list", hint: "formats: table, json, jsonl, csv")
+            }
+            format = .csv
+        } else {
+            guard let parsed = OutputFormat(rawValue: f) else {
+                throw OWError.usage("unknown format '\(f)'", hint: "formats: table, json, jsonl, csv")
+            }
+            format = parsed
+        }
+    } else {
+        format = .table
+    }
+    return format
+}
