@@ -58,4 +58,68 @@ final class RequestCommandTests: XCTestCase {
         XCTAssertEqual(ran.status, 64)
         XCTAssertEqual(try office.ok("--token", bob, "request", "list", "--json").stdout, "[]\n")
     }
+
+    /// Hook payloads come from the request's one shape: the `--json` row's keys in its order, with
+    /// the event's name first and the stored details last.
+    func testAHookPayloadHasTheKeysOfTheJSONRow() throws {
+        let office = try Office()
+        let bob = try office.addUser("bob")
+        let hooks = (office.ledger as NSString).deletingLastPathComponent + "/hooks"
+        try FileManager.default.createDirectory(atPath: hooks, withIntermediateDirectories: true)
+        let caught = office.home + "/payload.json"
+        try "#!/bin/sh\ncat > '\(caught)'\n".write(toFile: hooks + "/post-approve", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hooks + "/post-approve")
+        try office.ok("--token", bob, "request", "new", "leave", "--from", ReportCommandTests.inDays(30), "--half-day")
+        let approved = try office.ok("approve", "1", "-m", "enjoy")
+        XCTAssertFalse(approved.stderr.contains("warning"), approved.stderr)
+
+        let payload = try String(contentsOfFile: caught, encoding: .utf8)
+        let row = try office.ok("request", "show", "1", "--json").stdout
+        XCTAssertEqual(Self.keys(payload), ["event"] + Self.keys(row) + ["details"], payload)
+        XCTAssertTrue(Self.keys(row).contains("leave_from") && Self.keys(row).contains("cost_minor"), row)
+        let event = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any])
+        XCTAssertEqual(event["event"] as? String, "post-approve")
+        XCTAssertEqual(event["leave_from"] as? String, ReportCommandTests.inDays(30))
+        XCTAssertEqual(event["days"] as? Double, 0.5)
+        XCTAssertEqual(event["note"] as? String, "enjoy")
+    }
+
+    /// A flat JSON object's keys in their order (JSONSerialization forgets it).
+    static func keys(_ object: String) -> [String] {
+        guard let data = object.data(using: .utf8), let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            return []
+        }
+        // Each top-level key is a `"key":` at nesting depth 1; details are nested deeper.
+        var keys: [String] = []
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var current = ""
+        var last = ""
+        for ch in object {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if ch == "\\" {
+                    escaped = true
+                } else if ch == "\"" {
+                    inString = false
+                    last = current
+                } else {
+                    current.append(ch)
+                }
+                continue
+            }
+            switch ch {
+            case "\"":
+                inString = true
+                current = ""
+            case "{", "[": depth += 1
+            case "}", "]": depth -= 1
+            case ":": if depth == 1, top[last] != nil { keys.append(last) }
+            default: break
+            }
+        }
+        return keys
+    }
 }

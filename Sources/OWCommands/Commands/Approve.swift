@@ -20,7 +20,7 @@ enum ApproveCommand {
             case .failure(let e): inv.term.report(e)
             }
         }
-        inv.emitChanged(list: batch.decided.map(\.request), as: RequestCommand.shape)
+        inv.emitChanged(list: batch.decided.map(\.request), as: Request.shape)
         if batch.exitCode != 0 { throw SilentExit(code: batch.exitCode) }
     }
 
@@ -49,7 +49,7 @@ enum ApproveCommand {
 }
 extension ApproveCommand {
     static let queueShape: Shape<Approvals.QueueEntry> = {
-        let request = { (key: String) in RequestCommand.shape.field(key).pulledBack { (e: Approvals.QueueEntry) in e.request } }
+        let request = { (key: String) in Request.shape.field(key).pulledBack { (e: Approvals.QueueEntry) in e.request } }
         return Shape(
             [
                 request("id"),
@@ -90,7 +90,7 @@ let approveNoun = Noun(
         Software and purchase requests show the tightest budget (owatch-budget(1)) they fall in this month and what it would have left; approving one that takes a budget below zero is refused unless --over-budget, and the audit event then lists the budgets gone over.
         With config approval.second_above AMOUNT, a software or purchase request costing more needs two different admins: the first approval moves it to awaiting_second (audit event request.approve_first) and the second, by another admin, provisions it; the same admin twice is refused, the requester never decides, and either admin may reject it at either stage.
         Approving a software request is one transaction: the license is found by name (or as the one active license of the vendor and plan) or created from the request, a seat is bought if none is free, it is assigned to the requester, and the request is marked approved with its audit events; if any step fails nothing changes.
-        The post-approve and post-reject hooks run after the decision is committed, with the event as JSON on standard input and OWATCH_EVENT set; a hook that fails or runs longer than 10 seconds only causes a warning.
+        The post-approve and post-reject hooks run after the decision is committed, with the event as JSON on standard input and OWATCH_EVENT set: the request's keys under OUTPUT in the same order, with event first and the request's details as asked last; a hook that fails or runs longer than 10 seconds only causes a warning.
         """
 )
 
@@ -105,7 +105,7 @@ let approveCommands: [Command] = [
             "owatch approve", "owatch approve 12 13 -m 'enjoy'", "owatch approve --reject 14 -m 'we have a team plan already'",
             "owatch approve 15 --over-budget -m 'needed for the launch'", "owatch config set approval.second_above 1000",
         ],
-        output: ApproveCommand.queueShape.docs + RequestCommand.shape.docs,
+        output: ApproveCommand.queueShape.docs + Request.shape.docs,
         run: ApproveCommand.run)
 ]
 

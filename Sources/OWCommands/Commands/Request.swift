@@ -3,34 +3,6 @@ import OWCLI
 import OWKit
 
 enum RequestCommand {
-    static let shape = Shape<Request>(
-        [
-            Field("id", "request id") { .int($0.id) },
-            Field("kind", "software, leave or purchase", kind: .code) { .text($0.kind.rawValue) },
-            Field(
-                "status", "pending, awaiting_second (approved once, above approval.second_above), approved, rejected or cancelled",
-                kind: .code
-            ) { .text($0.status.rawValue) },
-            Field("requester", "who asked") { .text($0.requester) },
-            Field("summary", "what was asked for", kind: .text) { .text($0.summary) },
-            .money("cost", "price, if any") { $0.cost },
-            Field("reason", "why", kind: .text) { .text($0.reason) },
-            Field("leave_from", "leave: first day", kind: .date) { .text($0.leaveFrom) },
-            Field("leave_to", "leave: last day", kind: .date) { .text($0.leaveTo) },
-            Field("leave_type", "vacation, sick or unpaid", kind: .code) { .text($0.leaveType?.rawValue) },
-            Field("days", "leave: working days", kind: .number) { r in
-                r.leaveHalfDays.map { .json(.number(Leave.days(Int($0)))) } ?? .text(nil)
-            },
-            Field("license", "software: the license the seat came from") { .text($0.license) },
-            Field("created_at", "RFC 3339", kind: .date) { .text($0.createdAt) },
-            Field("decided_at", "RFC 3339", kind: .date) { .text($0.decidedAt) },
-            Field("decided_by", "the admin who decided") { .text($0.decidedBy) },
-            Field("note", "the decision's note or reason", kind: .text) { .text($0.note) },
-            Field("first_approved_by", "above approval.second_above: the admin who approved first") { .text($0.firstApprovedBy) },
-            Field("first_approved_at", "RFC 3339: when the first approval was given", kind: .date) { .text($0.firstApprovedAt) },
-        ], table: ["id", "kind", "status", "requester", "summary", "cost", "created_at", "decided_by"], keep: ["summary", "cost"],
-        dropFirst: ["decided_by", "created_at"])
-
     static func report(_ inv: Invocation, _ outcome: RequestOutcome) {
         for w in outcome.warnings { inv.warn(w) }
     }
@@ -73,7 +45,7 @@ enum RequestCommand {
             try refuse(inv, [.vendor, .plan, .seats, .period, .from, .to, .type, .halfDay, .force], for: kind)
             outcome = try Requests.newPurchase(s, item: inv.argument(1), cost: cost, reason: inv.value(.reason))
         }
-        inv.emitChanged(outcome.request, as: shape)
+        inv.emitChanged(outcome.request, as: Request.shape)
         var message = "Request #\(outcome.request.id) (\(outcome.request.summary)) is waiting for an admin."
         if let b = outcome.remainingLeave {
             message +=
@@ -93,16 +65,16 @@ enum RequestCommand {
         f.status = inv.choice(.status)
         f.kind = inv.choice(.kind)
         f.user = inv.value(.user)
-        inv.emit(try Requests.list(inv.session, f), as: shape)
+        inv.emit(try Requests.list(inv.session, f), as: Request.shape)
     }
 
     static func show(_ inv: Invocation) throws {
-        inv.emit(try Requests.visible(inv.session, try Invocation.id(inv.argument(0), of: "request")), as: shape)
+        inv.emit(try Requests.visible(inv.session, try Invocation.id(inv.argument(0), of: "request")), as: Request.shape)
     }
 
     static func cancel(_ inv: Invocation) throws {
         let outcome = try Requests.cancel(inv.session, try Invocation.id(inv.argument(0), of: "request"))
-        inv.emitChanged(outcome.request, as: shape)
+        inv.emitChanged(outcome.request, as: Request.shape)
         inv.note("Cancelled request #\(outcome.request.id).")
     }
 }
@@ -117,7 +89,7 @@ let requestNoun = Noun(
         Leave counts working days, Monday to Friday minus the holidays in config leave.holidays; half days are allowed; vacation draws on a yearly allowance (config leave.allowance, or leave.allowance.NAME for one person) together with pending requests, and a request beyond the balance or overlapping the person's own pending or approved leave is refused with the dates named.
         Sick and unpaid leave do not draw on the allowance.
         An approved purchase is recorded as expected spend.
-        The post-request hook runs after a request is made.
+        The post-request hook runs after a request is made, with the request's keys under OUTPUT as JSON on standard input (event first, details last).
         """
 )
 
@@ -134,20 +106,20 @@ let requestCommands: [Command] = [
             "owatch request new leave --from 2026-12-04 --half-day --type sick",
             "owatch request new purchase 'USB-C dock' --cost 189.00 --reason 'new desk'",
         ],
-        output: RequestCommand.shape.docs, run: RequestCommand.new),
+        output: Request.shape.docs, run: RequestCommand.new),
     Command(
         noun: "request", verb: "list", summary: "list requests (your own; admins: --all)",
         options: RequestCommand.ListOption.self,
         access: .roles([.admin, .employee]),
         examples: ["owatch request list", "owatch request list --all --status pending --json | jq length"],
-        output: RequestCommand.shape.docs, run: RequestCommand.list),
+        output: Request.shape.docs, run: RequestCommand.list),
     Command(
         noun: "request", verb: "show", summary: "show one request", arguments: [Argument(name: "ID")],
-        access: .roles([.admin, .employee]), examples: ["owatch request show 12"], output: RequestCommand.shape.docs,
+        access: .roles([.admin, .employee]), examples: ["owatch request show 12"], output: Request.shape.docs,
         run: RequestCommand.show),
     Command(
         noun: "request", verb: "cancel", summary: "withdraw your pending request", arguments: [Argument(name: "ID")],
-        access: .roles([.admin, .employee]), examples: ["owatch request cancel 12"], output: RequestCommand.shape.docs,
+        access: .roles([.admin, .employee]), examples: ["owatch request cancel 12"], output: Request.shape.docs,
         run: RequestCommand.cancel),
 ]
 
