@@ -3,24 +3,8 @@ import OWCLI
 import OWKit
 
 enum ScanCommand {
-    static let findingShape = Shape<Finding>(
-        [
-            Field("id", "finding id") { .int($0.id) },
-            Field("kind", FindingKind.allCases.map(\.rawValue).joined(separator: ", "), kind: .code) { .text($0.kind.rawValue) },
-            Field("status", "open, adopted, ignored or resolved", kind: .code) { .text($0.status.rawValue) },
-            Field("vendor", "vendor name") { .text($0.vendor) },
-            Field("license", "the license concerned") { .text($0.license) },
-            .money("amount", "the amount charged") { $0.amount },
-            .money("monthly", "monthly estimate or cost") { $0.monthly },
-            Field("summary", "what was found", kind: .text) { .text($0.summary) },
-            Field("created_at", "RFC 3339", kind: .date) { .text($0.createdAt) },
-            Field("note", "why it was ignored, or what resolved it", kind: .text) { .text($0.note) },
-            Field("charge_id", "the charge it is about (see owatch charge show), or null") { .int($0.chargeID) },
-            Field(
-                "currency_assumed",
-                "true when the document named no currency (nor did its sender's country): the amount is in the ledger's currency, assumed; scan inspect says why"
-            ) { .bool($0.currencyAssumed) },
-        ], table: ["id", "kind", "vendor", "amount", "monthly", "summary"], keep: ["amount", "monthly", "summary"], dropFirst: ["vendor"])
+    /// A finding as every command shows it: declared beside its type (Finding.shape).
+    static let findingShape = Finding.shape
 
     /// What a scan did, for programs; the findings only for those who may read them.
     struct Run {
