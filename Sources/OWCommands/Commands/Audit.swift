@@ -8,17 +8,7 @@ enum AuditCommand {
         inv.emit(events, as: eventShape)
     }
 
-    static let eventShape = Shape<AuditEvent>(
-        [
-            Field("seq", "position in the chain") { .int($0.seq) },
-            Field("time", "RFC 3339", kind: .date) { .text($0.time) },
-            Field("actor", "user name") { .text($0.actor) },
-            Field("role", "actor's role", kind: .code) { .text($0.role) },
-            Field("action", "e.g. user.add") { .text($0.action) },
-            Field("object", "what was changed") { .text($0.object) },
-            Field("details", "JSON object", kind: .text) { .json((try? JSON.parse($0.details)) ?? .string($0.details)) },
-            Field("hash", "hex SHA-256") { .text($0.hash) },
-        ], keep: ["time", "action"], dropFirst: ["hash", "role"])
+    static let eventShape = AuditEvent.shape
 
     /// What `audit verify` found: the chain, and with --state the ledger's state against it.
     struct Check {

@@ -5,15 +5,7 @@ import OWKit
 /// `owatch budget`: monthly budgets per department, category, vendor or the whole office, and
 /// `report budget`, which sets them against the burn report's spend.
 enum BudgetCommand {
-    static let shape = Shape<Budget>(
-        [
-            Field("scope", "org, dept, category or vendor", kind: .code) { .text($0.scope.rawValue) },
-            Field("name", "the department, category or vendor (empty for the org)") { .text($0.name) },
-            Field("from", "YYYY-MM: in effect from this month until a later budget of the same scope and name", kind: .date) {
-                .text($0.from.description)
-            },
-            .money("amount", "the budget per month") { $0.amount },
-        ], keep: ["name", "from", "amount"])
+    static let shape = Budget.shape
 
     static let reportShape = Shape<BudgetLine>(
         [

@@ -172,16 +172,7 @@ enum LicenseCommand {
         inv.emit(Shown(license: l, today: inv.session.now, decision: decision), as: shape.showing(also: ["decision"]))
     }
 
-    static let historyShape = Shape<LicenseChange>(
-        [
-            Field("seq", "history: the audit event's sequence number") { .int($0.seq) },
-            Field("time", "history: when (RFC 3339 UTC)", kind: .date) { .text($0.time) },
-            Field("actor", "history: who") { .text($0.actor) },
-            Field("action", "history: license.add, license.edit, license.grow, license.decide, …", kind: .code) { .text($0.action) },
-            Field("what", "history: what changed (price, seats, terms, holders, decision), as key value pairs", kind: .text) {
-                .text($0.what)
-            },
-        ], keep: ["time", "action", "what"], dropFirst: ["seq", "actor"])
+    static let historyShape = LicenseChange.shape
 
     static func history(_ inv: Invocation) throws {
         let (l, changes) = try Licenses.history(inv.session.db, inv.argument(0))

@@ -4,16 +4,7 @@ import OWKit
 
 /// `owatch notify`: channels, the outbox's log, and delivery (issue 34).
 enum NotifyCommand {
-    static let channelShape = Shape<NotifyChannel>(
-        [
-            Field("name", "the channel's name") { .text($0.name) },
-            Field("kind", "slack, teams, ntfy, webhook or email", kind: .code) { .text($0.kind.rawValue) },
-            Field("target", "where it goes: a webhook URL masked to its scheme and host (never printed whole), or the address") {
-                .text($0.masked)
-            },
-            Field("events", "the events it is sent") { .list($0.events.map(\.rawValue)) },
-            Field("created_at", "RFC 3339", kind: .date) { .text($0.createdAt) },
-        ], keep: ["name", "kind"])
+    static let channelShape = NotifyChannel.shape
 
     static let itemShape = Shape<OutboxItem>(
         [

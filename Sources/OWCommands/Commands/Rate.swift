@@ -4,14 +4,7 @@ import OWKit
 
 /// `owatch rate`: exchange rates set by hand, listed, and imported from rate files.
 enum RateCommand {
-    static let shape = Shape<ExchangeRate>(
-        [
-            Field("from", "currency converted from", kind: .code) { .text($0.from) },
-            Field("to", "currency converted to", kind: .code) { .text($0.to) },
-            Field("day", "YYYY-MM-DD the rate is for", kind: .date) { .text($0.day) },
-            Field("rate", "1 from = rate to", kind: .number) { .json(.number($0.rate)) },
-            Field("source", "manual, the file imported, or ECB (built in)") { .text($0.source) },
-        ], keep: ["to", "day", "rate"])
+    static let shape = ExchangeRate.shape
 
     static let importShape = Shape<Rates.ImportOutcome>([
         Field("format", "the file's format: ecb or plain") { .text($0.format) },

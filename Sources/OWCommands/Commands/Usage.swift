@@ -3,14 +3,7 @@ import OWKit
 
 /// `owatch usage`: when seat holders last used their software, from vendors' exports.
 enum UsageCommand {
-    static let shape = Shape<UsageRecord>(
-        [
-            Field("license", "license name") { .text($0.license) },
-            Field("user", "seat holder") { .text($0.user) },
-            Field("last_active", "YYYY-MM-DD, or null for never", kind: .date) { .text($0.lastActive) },
-            Field("source", "the export's format", kind: .code) { .text($0.source) },
-            Field("imported_at", "RFC 3339", kind: .date) { .text($0.importedAt) },
-        ], keep: ["user", "last_active"], dropFirst: ["imported_at", "source"])
+    static let shape = UsageRecord.shape
 
     static let importShape = Shape<Usage.Outcome>([
         Field("format", "import: the export's format") { .text($0.format.rawValue) },

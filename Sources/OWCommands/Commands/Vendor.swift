@@ -2,17 +2,7 @@ import OWCLI
 import OWKit
 
 enum VendorCommand {
-    static let shape = Shape<Vendor>(
-        [
-            Field("name", "vendor name") { .text($0.name) },
-            Field("category", "category") { .text($0.category) },
-            Field("domains", "billing sender domains", kind: .text) { .list($0.domains) },
-            Field("aliases", "other names", kind: .text) { .list($0.aliases) },
-            Field("source", "builtin or local", kind: .code) { .text($0.source) },
-            Field("billing", "seats, or usage for a catalog vendor billed by usage (its adopted licenses have no seats)", kind: .code) {
-                .text($0.usageBilled ? "usage" : "seats")
-            },
-        ], dropFirst: ["aliases", "source", "billing"])
+    static let shape = Vendor.shape
 
     static func list(_ inv: Call<ListOption>) throws {
         inv.emit(try Vendors.list(inv.session.db, category: inv.value(.category)), as: shape)
