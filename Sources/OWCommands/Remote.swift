@@ -94,12 +94,12 @@ enum Remote {
     // MARK: Server
 
     /// `owatch remote-exec`: one request on standard input, answered on standard output.
-    static func serve(environment env: [String: String]) -> Int32 {
+    static func serve(environment env: [String: String], term: Terminal) -> Int32 {
         if let original = env["SSH_ORIGINAL_COMMAND"], !isRemoteExec(original) {
-            return refuse(original)
+            return refuse(original, term: term)
         }
         if isatty(STDIN_FILENO) == 1 {
-            StandardStreams.write(
+            term.streams.err(
                 Array(
                     """
                     owatch: error: owatch remote-exec answers owatch clients on its standard input, not people
@@ -152,9 +152,9 @@ enum Remote {
         return words[0] == "owatch" || words[0].hasSuffix("/owatch")
     }
 
-    static func refuse(_ command: String) -> Int32 {
+    static func refuse(_ command: String, term: Terminal) -> Int32 {
         let shown = SafeText.visible(String(command.prefix(200)))
-        StandardStreams.write(
+        term.streams.err(
             Array(
                 """
                 owatch: error: this account runs only owatch requests, not '\(shown)'
@@ -166,10 +166,10 @@ enum Remote {
 
     /// `owatch shell` (or `owatch-shell`), an account's login shell: `-c 'owatch remote-exec'`
     /// is served, anything else refused, and an interactive login told what the account is for.
-    static func shell(_ argv: [String], environment env: [String: String]) -> Int32 {
+    static func shell(_ argv: [String], environment env: [String: String], term: Terminal) -> Int32 {
         guard argv.count == 2, argv[0] == "-c" else {
             if argv.isEmpty {
-                StandardStreams.write(
+                term.streams.err(
                     Array(
                         """
                         owatch: this account serves an owatch ledger; it has no interactive shell.
@@ -178,8 +178,8 @@ enum Remote {
                         """.utf8))
                 return OWError.Kind.notPermitted.rawValue
             }
-            return refuse(argv.joined(separator: " "))
+            return refuse(argv.joined(separator: " "), term: term)
         }
-        return isRemoteExec(argv[1]) ? serve(environment: env) : refuse(argv[1])
+        return isRemoteExec(argv[1]) ? serve(environment: env, term: term) : refuse(argv[1], term: term)
     }
 }

@@ -25,5 +25,5 @@ let remoteExecCommands: [Command] = [
         examples: [
             "restrict,command=\"owatch remote-exec\" ssh-ed25519 AAAA… bob@laptop   (a line of the owatch account's authorized_keys)"
         ],
-        run: { inv in throw SilentExit(code: Remote.serve(environment: inv.environment)) })
+        run: { inv in throw SilentExit(code: Remote.serve(environment: inv.environment, term: inv.term)) })
 ]

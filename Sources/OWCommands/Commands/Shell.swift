@@ -16,7 +16,10 @@ let shellCommands: [Command] = [
         options: ShellOption.self,
         access: .anyone,
         examples: ["ln -s /usr/local/bin/owatch /usr/local/bin/owatch-shell && chsh -s /usr/local/bin/owatch-shell owatch"],
-        run: { inv in throw SilentExit(code: Remote.shell(inv.value(.command).map { ["-c", $0] } ?? [], environment: inv.environment)) })
+        run: { inv in
+            throw SilentExit(
+                code: Remote.shell(inv.value(.command).map { ["-c", $0] } ?? [], environment: inv.environment, term: inv.term))
+        })
 ]
 
 /// `owatch shell`'s one option: what sshd passes as `SHELL -c COMMAND`.
