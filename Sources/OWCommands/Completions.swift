@@ -41,7 +41,7 @@ enum Completions {
     /// `owatch __complete WORD… CURRENT`: the candidates for the last word, one per line, or
     /// the single line `__files__` when the shell should complete file names. Global options
     /// anywhere (`--token bob.token`) are read past and used to open the ledger.
-    static func complete(_ words: [String]) -> [String] {
+    static func complete(_ words: [String], environment: [String: String]) -> [String] {
         let current = words.last ?? ""
         let before = Array(words.dropLast())
         var positionals: [String] = []
@@ -78,7 +78,7 @@ enum Completions {
             case .words(let w): return w
             case .none: return []
             case .data(let k):
-                let paths = Paths(ledger: given["ledger"], token: given["token"], key: given["key"])
+                let paths = Paths(ledger: given["ledger"], token: given["token"], key: given["key"], environment: environment)
                 guard let session = try? Session.authenticate(paths: paths) else { return [] }
                 return (try? CompletionValues.values(k, session: session)) ?? []
             }

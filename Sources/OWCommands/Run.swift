@@ -21,7 +21,7 @@ public func runOwatch(
         try Privileges.refuseElevated()
         if argv.first == "__complete" {
             // Hidden: the shells' completion scripts call it; never an error, never a prompt.
-            for candidate in Completions.complete(Array(argv.dropFirst())) { term.out(candidate + "\n") }
+            for candidate in Completions.complete(Array(argv.dropFirst()), environment: environment) { term.out(candidate + "\n") }
             return 0
         }
         let line = try Parser.parse(argv)

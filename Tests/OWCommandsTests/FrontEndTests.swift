@@ -49,4 +49,13 @@ final class FrontEndTests: XCTestCase {
         XCTAssertEqual(replaced.status, 0, replaced.description)
         XCTAssertTrue(replaced.stderr.hasPrefix("Logged in as bob (employee)"), replaced.stderr)
     }
+
+    /// Completion opens the ledger the run's environment names (its HOME), not the process's.
+    func testCompletionReadsTheRunsLedger() throws {
+        let office = try Office()
+        try office.ok("license", "add", "Slack", "--vendor", "Slack", "--seats", "1", "--cost", "1", "--period", "monthly")
+        let ran = office.run("__complete", "license", "show", "")
+        XCTAssertEqual(ran.status, 0)
+        XCTAssertEqual(ran.stdout.split(separator: "\n"), ["Slack"])
+    }
 }
