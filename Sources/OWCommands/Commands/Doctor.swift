@@ -11,12 +11,7 @@ enum DoctorCommand {
         }
     }
 
-    static let checkShape = Shape<Maintenance.Check>(
-        [
-            Field("check", "what was checked") { .text($0.name) },
-            Field("status", "ok, warn or fail", kind: .code) { .text($0.status.rawValue) },
-            Field("detail", "what was found", kind: .text) { .text($0.detail) },
-        ], keep: ["status", "detail"])
+    static let checkShape = Maintenance.Check.shape
 }
 
 /// `owatch doctor`: its manual page.

@@ -13,12 +13,7 @@ enum LicenseCommand {
         var decision: Decision? = nil
     }
 
-    static let lineShape = Shape<PurchaseLine>([
-        Field("seats", "seats bought") { .int($0.seats) },
-        .money("cost", "their price per period") { $0.cost },
-        Field("order", "order reference") { .text($0.orderRef) },
-        Field("purchased_on", "YYYY-MM-DD", kind: .date) { .text($0.purchasedOn) },
-    ])
+    static let lineShape = PurchaseLine.shape
 
     static let shape = Shape<Shown>(
         [
@@ -87,12 +82,7 @@ enum LicenseCommand {
         ], table: ["id", "name", "vendor", "monthly", "assigned", "share", "renews_on"], keep: ["name", "share", "renews_on"],
         dropFirst: ["vendor", "assigned", "monthly"])
 
-    static let catalogShape = Shape<Licenses.CatalogEntry>([
-        Field("name", "license name") { .text($0.name) },
-        Field("vendor", "vendor name") { .text($0.vendor) },
-        Field("category", "category") { .text($0.category) },
-        Field("seat_free", "with --catalog: whether a seat is free") { .bool($0.seatFree) },
-    ])
+    static let catalogShape = Licenses.CatalogEntry.shape
 
     /// A renewal to come, counted from today.
     struct Due {

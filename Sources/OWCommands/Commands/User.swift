@@ -56,15 +56,7 @@ enum UserCommand {
         },
     ])
 
-    static let syncShape = Shape<DirectorySync.Change>(
-        [
-            Field("change", "user sync: add, email, dept, name, guest, offboard, missing, kept, ambiguous or offer", kind: .code) {
-                .text($0.kind.rawValue)
-            },
-            Field("user", "user name") { .text($0.user) },
-            Field("email", "email or null") { .text($0.email) },
-            Field("what", "user sync: what changes", kind: .text) { .text($0.what) },
-        ], keep: ["user", "what"])
+    static let syncShape = DirectorySync.Change.shape
 
     static func add(_ inv: Call<AddOption>) throws {
         let role = try Role.parse(inv.value(.role)!)  // required
