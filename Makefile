@@ -39,9 +39,9 @@ unit: build
 	swift test
 
 # The code's one idiom (.swift-format: 4 spaces, 140 columns, no semicolon chains); CI fails on any finding.
-# `swift format format -i -r Sources Tests/OWKitTests Tests/OWCLITests Tests/Fuzz Package.swift` applies it.
+# `swift format format -i -r Sources Tests/OWKitTests Tests/OWCLITests Tests/OWCommandsTests Tests/Fuzz Package.swift` applies it.
 lint:
-	swift format lint --strict -r --parallel Sources Tests/OWKitTests Tests/OWCLITests Tests/Fuzz Package.swift
+	swift format lint --strict -r --parallel Sources Tests/OWKitTests Tests/OWCLITests Tests/OWCommandsTests Tests/Fuzz Package.swift
 	bash .ci/no-icu --sources
 
 e2e: build

@@ -29,11 +29,14 @@ let package = Package(
         .target(name: "OWKit", dependencies: ["CSQLite", "CCrypto", "CZlib", "CSystem"]),
         // The command table's types, its parser and help: in-process tested (OWCLITests).
         .target(name: "OWCLI", dependencies: ["OWKit"]),
-        .executableTarget(name: "owatch", dependencies: ["OWKit", "OWCLI"]),
+        // The command table, its handlers and the output streams: run in-process by OWCommandsTests.
+        .target(name: "OWCommands", dependencies: ["OWKit", "OWCLI"]),
+        .executableTarget(name: "owatch", dependencies: ["OWCommands"]),
         // libFuzzer targets for every reader of outside bytes (`make fuzz`); in an ordinary build,
         // a replayer of inputs. Not part of the installed product.
         .executableTarget(name: "owatch-fuzz", dependencies: ["OWKit"], path: "Tests/Fuzz", exclude: ["regressions", "seeds.py"]),
         .testTarget(name: "OWKitTests", dependencies: ["OWKit"]),
         .testTarget(name: "OWCLITests", dependencies: ["OWCLI", "OWKit"]),
+        .testTarget(name: "OWCommandsTests", dependencies: ["OWCommands", "OWCLI", "OWKit"]),
     ]
 )

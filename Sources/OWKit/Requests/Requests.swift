@@ -40,17 +40,6 @@ public struct Request: Sendable {
     /// Above config approval.second_above: the admin who approved first, and when.
     public let firstApprovedBy: String?
     public let firstApprovedAt: String?
-
-    /// The event hooks receive.
-    public var event: JSON {
-        .obj([
-            ("id", .int(id)), ("kind", .string(kind.rawValue)), ("status", .string(status.rawValue)), ("requester", .string(requester)),
-            ("summary", .string(summary)), ("details", payload), ("reason", reason.map(JSON.string) ?? .null),
-            ("cost", cost.map { .number($0.decimal) } ?? .null), ("currency", cost.map { .string($0.currency.code) } ?? .null),
-            ("license", license.map(JSON.string) ?? .null), ("decided_by", decidedBy.map(JSON.string) ?? .null),
-            ("note", note.map(JSON.string) ?? .null),
-        ])
-    }
 }
 
 extension Request: FetchableRow {

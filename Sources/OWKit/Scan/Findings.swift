@@ -74,14 +74,6 @@ public struct Finding: Sendable {
     public let chargeID: Int64?
     /// The document named no currency: the amount is in the ledger's currency, assumed.
     public let currencyAssumed: Bool
-
-    var event: JSON {
-        .obj([
-            ("id", .int(id)), ("kind", .string(kind.rawValue)), ("vendor", vendor.map(JSON.string) ?? .null), ("summary", .string(summary)),
-            ("amount", amount.map { .number($0.decimal) } ?? .null), ("monthly", monthly.map { .number($0.decimal) } ?? .null),
-            ("currency", (amount ?? monthly).map { .string($0.currency.code) } ?? .null),
-        ])
-    }
 }
 
 public enum Findings {
