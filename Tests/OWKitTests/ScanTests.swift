@@ -439,3 +439,33 @@ final class MailHeaderTests: XCTestCase {
         XCTAssertEqual(MailHeader.firstAddress("Notion Labs, Inc. <billing@notion.so>"), "billing@notion.so")
     }
 }
+
+/// The arithmetic check parses its lines only when asked, and never a line of zeros: the answers
+/// are those of parsing every line as it is met.
+final class TotalArithmeticTests: XCTestCase {
+    func lines(_ text: String) -> [ArraySlice<UInt8>] { Array(text.utf8).split(separator: 10) }
+
+    func testNetPlusTaxAndSumOfLinesAfterLazyParsing() throws {
+        let eur = try Currency.parse("EUR")
+        var a = TotalArithmetic(currency: eur)
+        for line in lines("Widget 10.00\nDiscount 2.00\nSubtotal 8.00\nVAT 0.00\nVAT 1.52") {
+            let kind = TotalArithmetic.kind(LowerText(utf8: line))
+            a.note(kind, line: line)
+            if kind == .other { a.noteItem(line: line) }
+        }
+        XCTAssertTrue(a.isNetPlusTax(Money(minor: 952, currency: eur)))
+        XCTAssertFalse(a.isNetPlusTax(Money(minor: 800, currency: eur)), "the zero VAT line is no tax")
+        XCTAssertTrue(a.isSumOfLines(Money(minor: 800, currency: eur)), "the discount is taken off")
+        XCTAssertTrue(a.isSumOfLines(Money(minor: 952, currency: eur)), "with the printed tax")
+        XCTAssertFalse(a.isSumOfLines(Money(minor: 1200, currency: eur)))
+        XCTAssertEqual(TotalArithmetic.kind(LowerText(utf8: lines("Total incl. VAT 9.52")[0])), .other, "gross wins over tax")
+    }
+
+    func testByteMaskRulesOutOnlyWhatCannotMatch() {
+        let line = ByteMask(Array("total: $9.52".utf8))
+        XCTAssertTrue(line.covers(ByteMask(Array("total".utf8))))
+        XCTAssertFalse(line.covers(ByteMask(Array("amount due".utf8))))
+        XCTAssertFalse(line.covers(ByteMask(Array("合計".utf8))))
+        XCTAssertTrue("a receipt".includes("receipt") && "a receipt"[...].includes("a r") && !"a receipt".includes("receipts"))
+    }
+}

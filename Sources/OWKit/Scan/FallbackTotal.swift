@@ -30,8 +30,8 @@ extension ReceiptReader {
     /// its first lines), with a bill's details (number, date, due), and nothing saying it is an
     /// offer, an order or marketing.
     static func readsAsBill(_ text: String, lowerSubject: LowerText) -> Bool {
-        let top = LowerText(String(text.prefix(1500)))
-        let head = LowerText(String(text.prefix(6000)))
+        let top = LowerText(leading(text, 1500))
+        let head = LowerText(leading(text, 6000))
         guard lowerSubject.contains(any: billTitleNeedles) || top.contains(any: billTitleNeedles) else { return false }
         guard head.contains(any: billDetailNeedles) else { return false }
         return !head.contains(any: notBillNeedles) && !lowerSubject.contains(any: notBillNeedles)
@@ -40,7 +40,7 @@ extension ReceiptReader {
     /// The largest amount with a currency or a decimal part in the text's head (those that write
     /// their currency first), the next two as rivals; nil when it states none.
     static func fallbackTotal(in text: String, sender: String?, defaultCurrency ledgerCurrency: Currency) -> Total? {
-        let head = String(text.prefix(20_000))
+        let head = leading(text, 20_000)
         let bytes = Array(head.utf8)
         let folded = LowerText(asciiFolding: bytes[...])
         let documentCurrency =

@@ -188,6 +188,7 @@ enum ReceiptReader {
             "montant", "importe",
         ]
     static let totalNeedles = Needles.of(totalLabels.enumerated().filter { i, l in !totalLabels.prefix(i).contains(l) }.map(\.element))
+    static let totalNeedleMasks = totalNeedles.map(ByteMask.init)
     static let notTotalNeedles = Needles.of(notTotal)
     static let receiptNeedles = Needles.of(receiptWords)
     static let notChargeNeedles = notCharges.map { (Array($0.0.utf8), $0.1) }
@@ -267,9 +268,9 @@ enum ReceiptReader {
         // Receipts say what matters near the top; a 50 MB attachment is not read to the end.
         let text = Self.head(of: message.readableText)
         try budget.checkTime()
-        let top = subject + "\n" + String(text.prefix(4000))
         if let d = domain {
-            r.vendor = index.vendor(among: candidates, domain: d, namedIn: top)
+            // The head is put together only when the domain alone does not say the vendor.
+            r.vendor = index.vendor(among: candidates, domain: d, namedIn: subject + "\n" + leading(text, 4000))
             if r.vendor == nil, VendorIndex.sharedDomains.contains(d) {
                 r.notACharge = "mail from \(d), which several companies' mail comes from, naming none of its software vendors"
                 return r
@@ -312,7 +313,7 @@ enum ReceiptReader {
         if r.amount == nil { r.notACharge = "no labelled total" }
         // A credit note or refund receipt pays money back: a negative charge.
         if let m = r.amount,
-            m.minor < 0 || lowerSubject.contains(any: creditNeedles) || LowerText(String(text.prefix(400))).contains(any: creditNeedles)
+            m.minor < 0 || lowerSubject.contains(any: creditNeedles) || LowerText(leading(text, 400)).contains(any: creditNeedles)
         {
             r.amount = Money(minor: m.minor < 0 ? m.minor : -m.minor, currency: m.currency)
         }
@@ -375,7 +376,7 @@ enum ReceiptReader {
         let lower = LowerText(text)
         // A processor's merchants sell software online: an order through FastSpring is not a parcel.
         if r.paidThrough == nil,
-            subject.contains(any: oneOffNeedles) || LowerText(String(text.prefix(3000))).contains(any: oneOffNeedles)
+            subject.contains(any: oneOffNeedles) || LowerText(leading(text, 3000)).contains(any: oneOffNeedles)
         {
             r.notACharge =
                 "sender is not a known vendor, and this is a one-off purchase (an order, a delivery, a ride or travel), not a subscription"
@@ -412,6 +413,10 @@ enum ReceiptReader {
         address.lastIndex(of: "@").map { String(address[address.index(after: $0)...]).lowercased() }
     }
 
+    /// The first `n` characters of `text`: the text itself when it has no more bytes than that (no
+    /// copy, no walk over its characters; most receipts are short).
+    static func leading(_ text: String, _ n: Int) -> String { text.utf8.count <= n ? text : String(text.prefix(n)) }
+
     static func head(of text: String) -> String {
         text.utf8.count <= analysedBytes ? text : String(decoding: text.utf8.prefix(analysedBytes), as: UTF8.self)
     }
@@ -434,7 +439,7 @@ enum ReceiptReader {
     static func total(in text: String, sender: String? = nil, defaultCurrency ledgerCurrency: Currency) -> Total? {
         if let slip = PaymentSlip.amount(in: text) { return Total(money: slip, currencyAssumed: nil, how: "slip") }
         // The head folded once for both searches (this runs on every receipt).
-        let head = Array(String(text.prefix(20_000)).utf8)
+        let head = Array(leading(text, 20_000).utf8)
         let folded = LowerText(asciiFolding: head[...])
         var documentCurrency =
             declaredCurrency(head, folded: folded) ?? namedCurrency(folded: folded) ?? sender.flatMap(CountryCurrency.of)
@@ -452,13 +457,17 @@ enum ReceiptReader {
             if !line.isEmpty { lines.append(line) }
         }
         func label(_ l: LowerText) -> (rank: Int, at: Int)? {
-            for (rank, needle) in totalNeedles.enumerated() { if let at = l.find(needle) { return (rank, at) } }
+            // Only labels whose every byte the line holds are searched for (most of the ~130 are not).
+            let mask = ByteMask(l.bytes)
+            for (rank, needle) in totalNeedles.enumerated() where mask.covers(totalNeedleMasks[rank]) {
+                if let at = l.find(needle) { return (rank, at) }
+            }
             return nil
         }
         var best: (rank: Int, money: Money, assumed: Bool, bare: Bool)?
         var seen: [(rank: Int, money: Money)] = []
         var checked: (rank: Int, money: Money, assumed: Bool, bare: Bool)?
-        var arithmetic = TotalArithmetic()
+        var arithmetic = TotalArithmetic(currency: defaultCurrency)
         // An amount is digits on the label's line or the next: lines of prose around them (most
         // of a receipt) are not searched for the ~90 labels at all.
         let hasDigits = lines.map { $0.contains { $0 >= 48 && $0 <= 57 } }
@@ -466,9 +475,9 @@ enum ReceiptReader {
             guard hasDigits[i] || (i + 1 < lines.count && hasDigits[i + 1]) else { continue }
             let l = LowerText(utf8: line)
             let kind = hasDigits[i] ? TotalArithmetic.kind(l) : .other
-            if kind != .other { arithmetic.note(kind, line: String(decoding: line, as: UTF8.self), currency: defaultCurrency) }
+            arithmetic.note(kind, line: line)
             let labelled = kind == .net ? nil : label(l)
-            if kind == .other && labelled == nil && hasDigits[i] { arithmetic.noteItem(l, line: line, currency: defaultCurrency) }
+            if kind == .other && labelled == nil && hasDigits[i] { arithmetic.noteItem(line: line) }
             guard kind != .net, let (rank, at) = labelled else { continue }
             let before = LowerText(lowered: Array(l.bytes[..<at]))
             if notTotalNeedles.contains(where: { before.contains($0) || l.hasPrefix($0) }) { continue }
@@ -605,6 +614,9 @@ enum ReceiptReader {
 
     /// Every amount written in `text`, in order, and whether it wrote its own currency.
     static func amounts(in text: String, defaultCurrency: Currency) -> [(money: Money, ownCurrency: Bool)] {
+        // Every amount has a digit: ASCII text with none is not handed to the expression (digits of
+        // other scripts are non-ASCII).
+        guard text.utf8.contains(where: { $0 >= 0x80 || ($0 >= 48 && $0 <= 57) }) else { return [] }
         return text.matches(of: amountPattern).compactMap { m in
             var s = String(text.unicodeScalars[m.range]).trimmed(.whitespaces)
             if s.hasSuffix("円") { s = "JPY " + s.dropLast() }

@@ -44,7 +44,7 @@ enum TaxRegime {
 
     /// The one currency the document's tax regime implies, with why; nil when none or several.
     static func currency(in text: String) -> (currency: Currency, why: String)? {
-        let head = String(text.prefix(20_000))
+        let head = ReceiptReader.leading(text, 20_000)
         let lines = head.split(separator: "\n", omittingEmptySubsequences: false)
         var byID = Set<String>()
         var example = ""

@@ -18,10 +18,19 @@ struct TotalArithmetic {
         "discount", "rabatt", "nachlass", "remise", "descuento", "sconto", "korting", "rabat", "alennus", "sleva", "coupon", "promo",
     ]
 
-    private(set) var nets: [Money] = []
-    private(set) var taxes: [Money] = []
+    /// A document's net, tax and item lines, kept as bytes and parsed only when a labelled candidate
+    /// is checked against them, and then only as far as the check needs (the amount expression
+    /// is the costliest step of a receipt's reading; most receipts never need their nets parsed).
+    private var pendingNets: [ArraySlice<UInt8>] = []
+    private var pendingTaxes: [ArraySlice<UInt8>] = []
+    private var pendingItems: [ArraySlice<UInt8>] = []
+    private var parsedNets: [Money] = []
+    private var parsedTaxes: [Money] = []
     /// The lines with an amount and no label of a total, net or tax (items, shipping, discounts), in order.
-    private(set) var items: [Money] = []
+    private var parsedItems: [Money] = []
+    let currency: Currency
+
+    init(currency: Currency) { self.currency = currency }
 
     /// The lower-cased line's words: runs of ASCII letters and digits and of non-ASCII bytes.
     static func words(_ l: LowerText) -> Set<String> {
@@ -34,28 +43,66 @@ struct TotalArithmetic {
 
     enum Kind { case net, tax, other }
 
+    /// Gross words win over net words, net over tax; looked up word by word, no set built (this
+    /// runs on every line with a digit).
     static func kind(_ l: LowerText) -> Kind {
-        let w = words(l)
-        if !w.isDisjoint(with: gross) { return .other }
-        if !w.isDisjoint(with: net) { return .net }
-        return w.isDisjoint(with: tax) ? .other : .tax
+        var (isNet, isTax) = (false, false)
+        for w in l.bytes.split(whereSeparator: { !($0 >= 0x80 || ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122)) }) {
+            let word = String(decoding: w, as: UTF8.self)
+            if gross.contains(word) { return .other }
+            isNet = isNet || net.contains(word)
+            isTax = isTax || tax.contains(word)
+        }
+        return isNet ? .net : isTax ? .tax : .other
     }
 
-    /// Remembers a net or tax line's amount (its last).
-    mutating func note(_ kind: Kind, line: String, currency: Currency) {
-        guard kind != .other, let m = ReceiptReader.amounts(in: line, defaultCurrency: currency).last?.money, m.minor > 0 else { return }
-        if kind == .net { nets.append(m) } else { taxes.append(m) }
+    /// Remembers a net or tax line (its last amount counts, when positive). A line of ASCII with
+    /// no digit but 0 states no positive amount: it is not kept.
+    mutating func note(_ kind: Kind, line: ArraySlice<UInt8>) {
+        guard kind != .other, Self.mayBeNonZero(line) else { return }
+        if kind == .net { pendingNets.append(line) } else { pendingTaxes.append(line) }
     }
 
-    /// Remembers an item line's amount (its last): a discount's is taken off.
-    mutating func noteItem(_ l: LowerText, line: ArraySlice<UInt8>, currency: Currency) {
+    /// Remembers an item line (its last amount counts: a discount's is taken off).
+    mutating func noteItem(line: ArraySlice<UInt8>) {
         // Only a line with a decimal amount or a currency mark is parsed (most lines with digits are dates and numbers).
-        guard Self.mayHoldAmount(line),
-            let m = ReceiptReader.amounts(in: String(decoding: line, as: UTF8.self), defaultCurrency: currency).last?.money,
-            m.minor != 0
-        else { return }
-        let off = m.minor > 0 && !Self.words(l).isDisjoint(with: Self.deduction)
-        items.append(off ? Money(minor: -m.minor, currency: m.currency) : m)
+        guard Self.mayHoldAmount(line), Self.mayBeNonZero(line) else { return }
+        pendingItems.append(line)
+    }
+
+    /// A byte that is not ASCII (a digit of another script, a currency sign) or a digit 1–9.
+    static func mayBeNonZero(_ line: ArraySlice<UInt8>) -> Bool { line.contains { $0 >= 0x80 || ($0 >= 49 && $0 <= 57) } }
+
+    func lastAmount(_ line: ArraySlice<UInt8>) -> Money? {
+        ReceiptReader.amounts(in: String(decoding: line, as: UTF8.self), defaultCurrency: currency).last?.money
+    }
+
+    var nets: [Money] {
+        mutating get {
+            for line in pendingNets { if let m = lastAmount(line), m.minor > 0 { parsedNets.append(m) } }
+            pendingNets = []
+            return parsedNets
+        }
+    }
+
+    var taxes: [Money] {
+        mutating get {
+            for line in pendingTaxes { if let m = lastAmount(line), m.minor > 0 { parsedTaxes.append(m) } }
+            pendingTaxes = []
+            return parsedTaxes
+        }
+    }
+
+    var items: [Money] {
+        mutating get {
+            for line in pendingItems {
+                guard let m = lastAmount(line), m.minor != 0 else { continue }
+                let off = m.minor > 0 && !Self.words(LowerText(utf8: line)).isDisjoint(with: Self.deduction)
+                parsedItems.append(off ? Money(minor: -m.minor, currency: m.currency) : m)
+            }
+            pendingItems = []
+            return parsedItems
+        }
     }
 
     /// A digit, a decimal mark and a digit, or a byte of a currency sign.
@@ -71,7 +118,9 @@ struct TotalArithmetic {
     }
 
     /// Whether `m` is the sum of two or more item lines above it, alone or with the taxes printed.
-    func isSumOfLines(_ m: Money) -> Bool {
+    mutating func isSumOfLines(_ m: Money) -> Bool {
+        guard pendingItems.count + parsedItems.count >= 2 else { return false }
+        let items = self.items
         guard items.count >= 2, items.allSatisfy({ $0.currency == m.currency }) else { return false }
         let sum = items.reduce(0) { $0 + $1.minor }
         if sum == m.minor { return true }
@@ -80,7 +129,10 @@ struct TotalArithmetic {
     }
 
     /// Whether `m` is one of the nets plus one of the taxes (at most 64 of each are compared).
-    func isNetPlusTax(_ m: Money) -> Bool {
+    mutating func isNetPlusTax(_ m: Money) -> Bool {
+        // Taxes first: a document whose taxes are all zero (or none) needs no net parsed.
+        let taxes = self.taxes
+        guard taxes.contains(where: { $0.currency == m.currency }) else { return false }
         for n in nets.suffix(64) where n.currency == m.currency {
             for t in taxes.suffix(64) where t.currency == m.currency && n.minor + t.minor == m.minor { return true }
         }

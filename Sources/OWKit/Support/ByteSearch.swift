@@ -54,6 +54,30 @@ enum Needles {
     static func of(_ words: [String]) -> [[UInt8]] { words.map { Array($0.lowercased().utf8) } }
 }
 
+/// The set of byte values a text holds (256 bits): a needle with a byte the text lacks is not in
+/// it, so long lists of needles are mostly ruled out without a search.
+struct ByteMask {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    init<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        for b in bytes {
+            let bit = UInt64(1) << UInt64(b & 63)
+            switch b >> 6 {
+            case 0: words.0 |= bit
+            case 1: words.1 |= bit
+            case 2: words.2 |= bit
+            default: words.3 |= bit
+            }
+        }
+    }
+
+    /// Whether every byte of `needle` (its mask) is in this one.
+    func covers(_ needle: ByteMask) -> Bool {
+        needle.words.0 & ~words.0 == 0 && needle.words.1 & ~words.1 == 0 && needle.words.2 & ~words.2 == 0
+            && needle.words.3 & ~words.3 == 0
+    }
+}
+
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs, CR and LF, trimmed natively
     /// (Foundation's `trimmingCharacters` bridges to NSString on Linux; it is on every header).
@@ -82,10 +106,23 @@ extension StringProtocol {
     /// Substring test on UTF-8 bytes (Foundation's `contains` bridges to NSString on Linux).
     func includes(_ needle: String) -> Bool {
         let n = Array(needle.utf8)
-        guard let first = n.first else { return true }
-        let h = Array(utf8)
+        guard !n.isEmpty else { return true }
+        // A native string's bytes are searched where they are (this runs on whole messages); others are copied.
+        if let found = utf8.withContiguousStorageIfAvailable({ Self.find(n, in: $0) }) { return found }
+        return Array(utf8).withUnsafeBufferPointer { Self.find(n, in: $0) }
+    }
+
+    private static func find(_ n: [UInt8], in h: UnsafeBufferPointer<UInt8>) -> Bool {
         guard h.count >= n.count else { return false }
-        for i in 0...(h.count - n.count) where h[i] == first && h[i..<(i + n.count)].elementsEqual(n) { return true }
+        let first = n[0]
+        var i = 0
+        let last = h.count - n.count
+        while i <= last {
+            guard let hit = memchr(h.baseAddress! + i, Int32(first), last - i + 1) else { return false }
+            let at = h.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if n.withUnsafeBufferPointer({ memcmp(h.baseAddress! + at, $0.baseAddress!, n.count) }) == 0 { return true }
+            i = at + 1
+        }
         return false
     }
 }
