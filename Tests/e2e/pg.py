@@ -13,6 +13,7 @@ import pwd
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -29,6 +30,21 @@ def missing():
     if not shutil.which("psql"):
         return "psql not found (apt-get install postgresql-client)"
     return None
+
+
+def throwaway_cluster():
+    """The body of a module-scoped pytest fixture: a started cluster, stopped and removed after.
+    Skips (pytest) where no cluster can be started here."""
+    import pytest
+    why = missing()
+    if why:
+        pytest.skip(why)
+    # Not under pytest's tmp_path: its parents are private to root, and the server runs as nobody.
+    root = tempfile.mkdtemp(prefix="owatch-pg-")
+    c = Cluster(root).start()
+    yield c
+    c.stop()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def _as_owner():

@@ -5,7 +5,6 @@ cluster (pg.py) and are skipped where the server binaries are absent; SQLite →
 import json
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,16 +18,7 @@ needs_pg = pytest.mark.skipif(SKIP is not None, reason=SKIP or "")
 PASSWORD = "s3cr:et/pw@x"
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    if SKIP:
-        pytest.skip(SKIP)
-    # Not under pytest's tmp_path: its parents are private to root, and the server runs as nobody.
-    root = tempfile.mkdtemp(prefix="owatch-pg-")
-    c = pg.Cluster(root).start()
-    yield c
-    c.stop()
-    shutil.rmtree(root, ignore_errors=True)
+cluster = pytest.fixture(scope="module", name="cluster")(pg.throwaway_cluster)
 
 
 def small_office(home):

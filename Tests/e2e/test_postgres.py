@@ -3,9 +3,7 @@ and output as on SQLite, and a password that never shows. A throw-away cluster (
 unprivileged user on a Unix socket; the tests are skipped where the server binaries are absent."""
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,14 +16,7 @@ pytestmark = pytest.mark.skipif(SKIP is not None, reason=SKIP or "")
 PASSWORD = "pa:ss/w@rd-9f3e"
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    # Not under pytest's tmp_path: its parents are private to root, and the server runs as nobody.
-    root = tempfile.mkdtemp(prefix="owatch-pg-")
-    c = pg.Cluster(root).start()
-    yield c
-    c.stop()
-    shutil.rmtree(root, ignore_errors=True)
+cluster = pytest.fixture(scope="module", name="cluster")(pg.throwaway_cluster)
 
 
 def pg_office(tmp_path, cluster, password=None):
