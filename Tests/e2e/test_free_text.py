@@ -267,6 +267,25 @@ def test_an_html_page_on_its_own_is_read_as_html_not_as_its_markup(office, page)
     assert (got["charge_date"], got["invoice_no"]) == ("2026-03-04", "A-778"), got
 
 
+def test_an_html_page_without_headers_in_a_scanned_folder_is_read_as_html(office):
+    # before: "not an email message", nothing recorded
+    folder = office.home / "saved"
+    folder.mkdir()
+    (folder / "receipt.eml").write_text("""<!DOCTYPE html>
+<html><head><style>.total{font-weight:700;line-height:1.2em}</style></head>
+<body><h1>Receipt from GitHub</h1><p>GitHub, Inc. &middot; https://github.com/account/billing</p>
+<p>Invoice #GH-5521<br>March 04 2026</p>
+<table><tr><td>GitHub Team, 4 seats, monthly plan</td><td>$&nbsp;16.00</td></tr>
+<tr class="total"><td class="total" style="font-weight:700;
+padding:5px 0">Total&nbsp;</td><td class="total" style="text-align:right">
+<p style="line-height:1.2em">$&nbsp;16.00</p></td></tr></table></body></html>
+""", encoding="utf-8")
+    out = office.ok("scan", folder, "--json").json()
+    assert (out["messages"], out["charges"]) == (1, 1), out
+    [f] = out["findings"]
+    assert (f["kind"], f["vendor"], f["amount_minor"], f["currency"]) == ("unmanaged", "GitHub", 1600, "USD"), f
+
+
 def test_text_that_only_mentions_html_stays_text(office):
     got = inspect_text(office, "Invoice 12\n<html> pages are not this\nTotal: 10.00 USD\n", name="note.txt")
     assert got["parts"] == ["text/plain"] and got["amount_minor"] == 1000, got
