@@ -1,11 +1,19 @@
-"""One labelling convention (issue 32): a charge's label is the amount due (EN 16931 BT-115), not the
-grand total, where a document states both and they differ. Reads each document independently of owatch:
-an e-invoice's XML (on its own, or embedded in a PDF, extracted with the `factur-x` package) with lxml;
-a PDF without XML with `pdftotext -layout` and the amount-due labels below. Never runs owatch.
+"""One labelling convention (issue 32), applied by this script and never by hand.
 
-`python3 amount_due.py LABELS.tsv [--write]` prints each label that changes (file, old, new, where the
-new amount was read); with --write it rewrites the table's amount column (notes untouched).
-A zero amount due (fully prepaid) keeps the grand total: nothing would be charged, the label is what was paid."""
+A document that carries an EN 16931 invoice (an XML on its own, or embedded in a PDF and extracted with
+the `factur-x` package) is labelled with what its XML says, read with lxml: the amount due (BT-115; the
+invoice total with VAT, BT-112, only when no amount due is given, and a zero amount due, fully prepaid,
+is 0.00), the invoice currency (BT-5), the issue date (BT-2) and the invoice number (BT-1). The sign follows
+the document type: a credit note (CII type 381, a UBL CreditNote) is negative; everything else, the
+self-billed invoice (type 389) included, keeps the XML's sign. A self-billed invoice is written by the
+buyer for what it owes the seller: the office is the buyer, so it is money the office pays, a charge like
+any invoice (and its XML figures and its page are positive). Where the old label differs (read from the
+page by hand), the old value is kept in the note ("hand label from the page: ..."), not as the truth.
+A PDF without XML: where `pdftotext -layout` shows exactly one amount-due label with an amount below the
+label's grand total (a prepayment deducted), that amount. Never runs owatch.
+
+`python3 amount_due.py LABELS.tsv [--write]` prints each label that changes (file, field, old -> new, where
+the new value was read); with --write it rewrites the table (only the changed fields and their notes)."""
 import re
 import subprocess
 import sys
@@ -28,27 +36,52 @@ def local(tag):
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def xml_totals(data):
-    """(grand total, amount due) from CII or UBL bytes, in the invoice currency; None where absent."""
-    root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
-    currency = None
-    for el in root.iter():
-        if local(el.tag) in ("InvoiceCurrencyCode", "DocumentCurrencyCode") and el.text:
-            currency = el.text.strip()
-            break
+ZERO_DECIMALS = {"JPY", "KRW", "CLP", "ISK", "VND"}  # ISO 4217 exponent 0
+DOCUMENT_HEADS = ("ExchangedDocument", "HeaderExchangedDocument")
 
-    def first(parent_names, name):
+
+def xml_fields(data):
+    """What an EN 16931 XML (CII or UBL) says: amount (signed, by the convention above), currency, date, number."""
+    root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    ubl = local(root.tag) in ("Invoice", "CreditNote")
+
+    def text(parents, name):
         for el in root.iter():
-            if local(el.tag) != name or (parent_names and local(el.getparent().tag) not in parent_names):
+            parent = el.getparent()
+            if local(el.tag) == name and parent is not None and (local(parent.tag) in parents) and el.text:
+                return el.text.strip()
+        return None
+
+    if ubl:
+        top = (local(root.tag),)
+        currency, number, day = text(top, "DocumentCurrencyCode"), text(top, "ID"), text(top, "IssueDate")
+        credit = local(root.tag) == "CreditNote" or text(top, "InvoiceTypeCode") == "381"
+    else:
+        currency = text(("ApplicableHeaderTradeSettlement", "ApplicableSupplyChainTradeSettlement"), "InvoiceCurrencyCode")
+        number, stamp = text(DOCUMENT_HEADS, "ID"), text(("IssueDateTime",), "DateTimeString")
+        day = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}" if stamp and re.fullmatch(r"\d{8}", stamp) else None
+        credit = text(DOCUMENT_HEADS, "TypeCode") == "381"
+
+    def amount(parents, name):
+        for el in root.iter():
+            parent = el.getparent()
+            if local(el.tag) != name or parent is None or local(parent.tag) not in parents or not el.text:
                 continue
             if currency and el.get("currencyID") not in (None, currency):
                 continue
             return Decimal(el.text.strip())
         return None
 
-    if local(root.tag) in ("Invoice", "CreditNote"):
-        return first(("LegalMonetaryTotal",), "TaxInclusiveAmount"), first(("LegalMonetaryTotal",), "PayableAmount")
-    return first(CII_SUMS, "GrandTotalAmount"), first(CII_SUMS, "DuePayableAmount")
+    if ubl:
+        due, grand = amount(("LegalMonetaryTotal",), "PayableAmount"), amount(("LegalMonetaryTotal",), "TaxInclusiveAmount")
+    else:
+        due, grand = amount(CII_SUMS, "DuePayableAmount"), amount(CII_SUMS, "GrandTotalAmount")
+    value = due if due is not None else grand
+    if value is not None and credit:
+        value = -value
+    places = Decimal(1) if currency in ZERO_DECIMALS else Decimal("0.01")
+    shown = None if value is None else str(value.quantize(places))
+    return {"amount": shown, "currency": currency, "date": day, "invoice_no": number}
 
 
 def embedded_xml(path):
@@ -92,21 +125,25 @@ def pdf_due(path):
     return [(label, n) for label, n in found if n is not None]
 
 
-def due_for(path, label):
-    """The amount due when the document states one other than `label` (absolute values), and where it was read."""
+def truth_for(path, cols):
+    """The fields the convention gives `path` where they differ from the row `cols`: {field: (new, where)}."""
     xml = path.read_bytes() if path.suffix.lower() == ".xml" else embedded_xml(path) if path.suffix.lower() == ".pdf" else None
     if xml:
-        grand, due = xml_totals(xml)
-        if due is not None and due != 0 and abs(due) != label and (grand is None or abs(grand) == label):
-            return abs(due), "XML amount due (BT-115), grand total %s" % grand
-        return None
+        where = "XML" if path.suffix.lower() == ".xml" else "embedded XML"
+        said = xml_fields(xml)
+        return {f: (v, where) for f, v in said.items() if v is not None and v != cols[COLUMNS[f]]}
     if path.suffix.lower() != ".pdf":
-        return None
+        return {}
+    label = abs(Decimal(cols[COLUMNS["amount"]]))
     dues = {abs(n) for _, n in pdf_due(path) if n != 0}
     # One amount due, stated as less than the grand total (a prepayment deducted), is unambiguous.
     if len(dues) == 1 and (due := dues.pop()) < label:
-        return due, "pdftotext: amount-due label"
-    return None
+        sign = -1 if cols[COLUMNS["amount"]].startswith("-") else 1
+        return {"amount": (f"{sign * due:.2f}", "pdftotext: amount-due label")}
+    return {}
+
+
+COLUMNS = {"amount": 3, "currency": 4, "date": 5, "invoice_no": 6}
 
 
 def main(table, write):
@@ -118,12 +155,17 @@ def main(table, write):
         if line.startswith("#") or cols[0] != "charge":
             out.append(line)
             continue
-        old = Decimal(cols[3])
-        change = due_for(folder / cols[1], abs(old))
-        if change:
-            new = -change[0] if old < 0 else change[0]
-            print(f"{cols[1]}\t{cols[3]} -> {new:.2f} {cols[4]}\t({change[1]})")
-            cols[3] = f"{new:.2f}"
+        cols += [""] * (8 - len(cols))
+        changes = truth_for(folder / cols[1], cols)
+        was = []
+        for field, (new, where) in changes.items():
+            old = cols[COLUMNS[field]]
+            print(f"{cols[1]}\t{field}\t{old or '(none)'} -> {new}\t({where})")
+            was.append(f"{field} {old or '(none)'}")
+            cols[COLUMNS[field]] = new
+        if was:
+            source = "hand label from the page" if (folder / cols[1]).suffix.lower() == ".pdf" else "label before"
+            cols[7] = "; ".join(x for x in (cols[7], f"{source}: " + ", ".join(was)) if x)
             line = "\t".join(cols) + "\n"
         out.append(line)
     if write:

@@ -225,6 +225,72 @@ def test_lines_that_add_up_to_nothing_leave_the_label_to_decide(office):
     assert (got["amount_minor"], got["how_read"]) == (40000, "labelled"), got
 
 
+# A coupon taken off after the sum that is net + tax: the grand total under it is what was paid.
+VOUCHER = ("Bestellung 123-4567890\nArtikel  EUR 16,58\nZwischensumme:  EUR 15,50\nAnzurechnende MwSt.:  EUR 1,08\n"
+           "Summe:  EUR 16,58\nGutschein eingelöst:  -EUR 0,83\nGesamtsumme:  EUR 15,75\n")
+
+
+def test_a_voucher_taken_off_after_net_plus_tax(office):
+    from test_receipts import inspect
+    got = inspect(office, VOUCHER.encode("utf-8"), ctype="text/plain; charset=utf-8")
+    assert (got["amount_minor"], got["currency"], got["how_read"]) == (1575, "EUR", "arithmetic"), got
+    # without the voucher the sum that is net + tax is the total
+    got = inspect(office, VOUCHER.split("Gutschein")[0].encode("utf-8"), ctype="text/plain; charset=utf-8")
+    assert (got["amount_minor"], got["how_read"]) == (1658, "arithmetic"), got
+
+
+# A receipt saved as an HTML page on its own (a vendor's receipt template), written here in the shape
+# of Tests/corpus/dev/mailgun-billing.html (not that file): read as plain text, the style attribute
+# beside the total row's class "total" gave "1.2em" as the total (1.20 USD, taken without review).
+HTML_RECEIPT = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Receipt</title>
+<style>.headline{font-size:32px;line-height:1.2em}.total{font-weight:700;border-top-width:2px}</style></head>
+<body><h1 class="headline">$41.50&nbsp;Paid</h1>
+<p>Dana Example<br>Invoice&nbsp;#A-778<br>March 04&nbsp;2026</p>
+<table><tr><td>Hosting</td><td>$&nbsp;29.00</td></tr><tr><td>Backups</td><td>$&nbsp;12.50</td></tr>
+<tr class="total"><td class="total" style="font-weight:700;
+padding:5px 0">Total&nbsp;</td><td class="total" style="text-align:right;font-weight:700;padding:5px 0">
+<p class="headline" style="line-height:1.2em">$&nbsp;41.50</p></td></tr></table>
+<p>Questions? Email support@example.test</p></body></html>
+"""
+
+
+@pytest.mark.parametrize("page", [
+    HTML_RECEIPT,
+    "\ufeff  \n" + HTML_RECEIPT,  # a byte order mark and blanks before it
+    HTML_RECEIPT.replace('<!DOCTYPE html>\n<html lang="en">', "<HTML>"),  # no doctype, upper case
+], ids=["doctype", "bom", "html-upper"])
+def test_an_html_page_on_its_own_is_read_as_html_not_as_its_markup(office, page):
+    got = inspect_text(office, page, name="receipt.html")
+    assert got["parts"] == ["text/html"] and got["candidates"] == ["41.50 USD"], got
+    assert (got["amount_minor"], got["currency"], got["how_read"]) == (4150, "USD", "arithmetic"), got
+    assert (got["charge_date"], got["invoice_no"]) == ("2026-03-04", "A-778"), got
+
+
+def test_an_html_page_without_headers_in_a_scanned_folder_is_read_as_html(office):
+    # before: "not an email message", nothing recorded
+    folder = office.home / "saved"
+    folder.mkdir()
+    (folder / "receipt.eml").write_text("""<!DOCTYPE html>
+<html><head><style>.total{font-weight:700;line-height:1.2em}</style></head>
+<body><h1>Receipt from GitHub</h1><p>GitHub, Inc. &middot; https://github.com/account/billing</p>
+<p>Invoice #GH-5521<br>March 04 2026</p>
+<table><tr><td>GitHub Team, 4 seats, monthly plan</td><td>$&nbsp;16.00</td></tr>
+<tr class="total"><td class="total" style="font-weight:700;
+padding:5px 0">Total&nbsp;</td><td class="total" style="text-align:right">
+<p style="line-height:1.2em">$&nbsp;16.00</p></td></tr></table></body></html>
+""", encoding="utf-8")
+    out = office.ok("scan", folder, "--json").json()
+    assert (out["messages"], out["charges"]) == (1, 1), out
+    [f] = out["findings"]
+    assert (f["kind"], f["vendor"], f["amount_minor"], f["currency"]) == ("unmanaged", "GitHub", 1600, "USD"), f
+
+
+def test_text_that_only_mentions_html_stays_text(office):
+    got = inspect_text(office, "Invoice 12\n<html> pages are not this\nTotal: 10.00 USD\n", name="note.txt")
+    assert got["parts"] == ["text/plain"] and got["amount_minor"] == 1000, got
+
+
 # --- 7. The currency the tax regime implies ------------------------------------------------------
 
 @pytest.mark.parametrize("text, currency", [

@@ -188,7 +188,7 @@ public enum Scanner {
             let message =
                 PDFText.isPDF(bytes)
                 ? try MIME.parse(pdfMessage(bytes, name: Path.lastComponent(path)), budget: budget)
-                : try MIME.parse(xmlMessage(bytes, name: Path.lastComponent(path)) ?? bytes, budget: budget)
+                : try MIME.parse(documentMessage(bytes, name: Path.lastComponent(path)) ?? bytes, budget: budget)
             // Text without headers is read as a body (as Python's email does); empty or binary is no message.
             if message.root.headers.isEmpty && (bytes.isEmpty || looksBinary(bytes)) {
                 throw OWError.badData(
@@ -772,7 +772,8 @@ public enum Scanner {
         let contentKey = { "sha256:" + Crypto.hex(Crypto.sha256(bytes)) }
         let message: MailMessage
         do {
-            message = try MIME.parse(xmlMessage(bytes, name: "e-invoice.xml") ?? bytes, budget: budget)
+            message = try MIME.parse(
+                xmlMessage(bytes, name: "e-invoice.xml") ?? htmlMessage(bytes, name: "document.html") ?? bytes, budget: budget)
         } catch let over as OverBudget {
             return .unreadable(key: contentKey(), why: over.reason)
         } catch let e as OWError {

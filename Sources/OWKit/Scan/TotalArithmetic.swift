@@ -16,6 +16,7 @@ struct TotalArithmetic {
     /// Words of a line that takes off what the lines above add up to.
     static let deduction: Set<String> = [
         "discount", "rabatt", "nachlass", "remise", "descuento", "sconto", "korting", "rabat", "alennus", "sleva", "coupon", "promo",
+        "voucher", "gutschein",
     ]
 
     /// A document's net, tax and item lines, kept as bytes and parsed only when a labelled candidate

@@ -1,0 +1,26 @@
+import FoundationEssentials
+
+/// A document on its own, not a mail: an e-invoice XML or an HTML page (a receipt saved from a
+/// browser, a vendor's receipt template) is read as a message carrying it with its own type, so an
+/// HTML page is turned into text as an HTML mail part is, never read with its markup and style
+/// sheet as plain text (where `line-height:1.2em` after a row class "total" once read as a total).
+extension Scanner {
+    static func documentMessage(_ bytes: [UInt8], name: String) -> [UInt8]? {
+        xmlMessage(bytes, name: name) ?? htmlMessage(bytes, name: name)
+    }
+
+    /// An HTML file on its own (starting, past a byte order mark and blanks, with `<!DOCTYPE html`
+    /// or `<html`) as a message whose one part is text/html; nil for anything else, a mail included:
+    /// a mail starts with its headers.
+    static func htmlMessage(_ bytes: [UInt8], name: String) -> [UInt8]? {
+        let head = bytes.prefix(512).drop { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || PDFParser.isWhite($0) }
+        let lower = head.prefix(15).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        for opening in ["<!doctype html", "<html"] {
+            let o = Array(opening.utf8)
+            guard lower.starts(with: o) else { continue }
+            let next = lower.count > o.count ? lower[o.count] : UInt8(ascii: ">")
+            if next == UInt8(ascii: ">") || PDFParser.isWhite(next) { return pdfMessage(bytes, name: name, type: "text/html") }
+        }
+        return nil
+    }
+}
