@@ -27,7 +27,10 @@ let backupCommands: [Command] = [
     Command(
         noun: "backup", verb: nil, summary: "write a consistent copy of the ledger, safe while others write",
         arguments: [Argument(name: "FILE", file: .output)], options: BackupCommand.BackupOption.self,
-        access: .roles(adminOnly), examples: ["owatch backup /var/backups/owatch-$(date +%F).db", "owatch --ledger postgresql://owatch@db.example/office backup office.dump"], run: BackupCommand.run)
+        access: .roles(adminOnly),
+        examples: [
+            "owatch backup /var/backups/owatch-$(date +%F).db", "owatch --ledger postgresql://owatch@db.example/office backup office.dump",
+        ], run: BackupCommand.run)
 ]
 
 extension BackupCommand {

@@ -13,7 +13,8 @@ enum GrantCommand {
             inv.note("Granted \(app) what owatch needs: the data tables, and only INSERT and SELECT on events.")
         }
         for reader in grants.readers {
-            inv.note("Granted \(reader) SELECT on the ledger's tables and views, except \(PostgresRoles.secretTables.joined(separator: ", ")).")
+            inv.note(
+                "Granted \(reader) SELECT on the ledger's tables and views, except \(PostgresRoles.secretTables.joined(separator: ", ")).")
         }
     }
 }

@@ -81,9 +81,11 @@ public final class Session {
         let today = Time.day(now)
         if try db.one("SELECT 1 AS x FROM meta WHERE key = ? AND value = ?", key, today) != nil { return nil }
         // On a replica the warning is given without noting it (it may come again that day).
-        if !db.isReadOnly { try write {
-            try db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, today)
-        } }
+        if !db.isReadOnly {
+            try write {
+                try db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, today)
+            }
+        }
         // To the nearest day: a 90-day token read 80 days (and a few seconds) after it was issued
         // has 10 days left, not 9.
         let days = left < 86_400 ? 0 : (left + 43_200) / 86_400
@@ -190,7 +192,8 @@ public enum Setup {
                     ledger.db, actor: actor, action: "ledger.init", object: "ledger:\(ledger.id)",
                     details: .obj([("org", .string(org)), ("currency", .string(code)), ("kid", .string(key.publicKey.keyID))]), now: now)
                 if !grants.isEmpty {
-                    try AuditLog.append(ledger.db, actor: actor, action: "ledger.grant", object: "ledger:\(ledger.id)", details: grants.details, now: now)
+                    try AuditLog.append(
+                        ledger.db, actor: actor, action: "ledger.grant", object: "ledger:\(ledger.id)", details: grants.details, now: now)
                 }
                 let token = try Users.mintToken(ledger.db, ledger: ledger, key: key, user: user, ttl: try Config.tokenTTL(ledger), now: now)
                 try AuditLog.append(

@@ -107,7 +107,8 @@ public final class Ledger {
         return ledger
     }
 
-    private static func createPostgres(url: String, org: String, currency: String, now: Date, grants: PostgresRoles.Grants) throws -> Ledger {
+    private static func createPostgres(url: String, org: String, currency: String, now: Date, grants: PostgresRoles.Grants) throws -> Ledger
+    {
         let db = try Database(postgres: url)
         try PostgresSchema.create(on: db, grants: grants)
         // The folder of what is kept beside the ledger on this host (hooks, the scan lock), as for a file.
