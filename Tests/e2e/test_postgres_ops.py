@@ -128,6 +128,9 @@ def test_grant_adds_a_reader_to_an_existing_ledger(tmp_path, cluster):
     missing = o.run("--ledger", owner_url, "grant", "--reader", "nobody_here_" + uuid.uuid4().hex[:6])
     assert missing.rc == 1 and "does not exist" in missing.err and "CREATE ROLE" in missing.err, missing
     assert o.run("grant").rc == 64
+    # As the application role (not the owner) a GRANT would only be a server warning: refused instead.
+    denied = o.run("grant", "--reader", late)
+    assert denied.rc == 77 and r.owner in denied.err, denied
 
 
 def test_roles_on_a_sqlite_ledger_are_a_usage_error(tmp_path):

@@ -49,19 +49,7 @@ public enum LedgerLocation: Equatable, Sendable {
         return (bare, percentDecoded(secret))
     }
 
-    static func percentDecoded(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        var utf8 = Array(text.utf8)[...]
-        while let b = utf8.popFirst() {
-            if b == UInt8(ascii: "%"), utf8.count >= 2, let v = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(v)
-                utf8 = utf8.dropFirst(2)
-            } else {
-                bytes.append(b)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func percentDecoded(_ text: String) -> String { String(decoding: Substring(text).percentDecodedBytes, as: UTF8.self) }
 
     /// `scheme://user:secret@host…` → `scheme://user:***@host…`; `password=secret` → `password=***`.
     public static func redact(_ url: String) -> String {

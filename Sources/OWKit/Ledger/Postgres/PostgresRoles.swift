@@ -56,6 +56,7 @@ public enum PostgresRoles {
         }
         let names = ([grants.application].compactMap { $0 } + grants.readers)
         for name in names { try requireRole(name, on: db) }
+        try requireOwner(db)
         if let app = grants.application { try grantApplication(app, pg: pg, db: db) }
         for reader in grants.readers { try grantReader(reader, pg: pg, db: db) }
     }
@@ -66,6 +67,22 @@ public enum PostgresRoles {
         try session.write {
             try apply(grants, on: session.db)
             try session.audit("ledger.grant", "ledger:\(session.ledger.id)", grants.details)
+        }
+    }
+
+    /// Only the tables' owner (or a superuser) can grant on them; anyone else's GRANT is a mere
+    /// warning from the server, and would look like success.
+    static func requireOwner(_ db: Database) throws {
+        let row = try db.one(
+            """
+            SELECT pg_get_userbyid(c.relowner) AS owner, pg_has_role(c.relowner, 'USAGE') OR r.rolsuper AS may
+            FROM pg_class c, pg_roles r WHERE c.oid = to_regclass('events') AND r.rolname = current_user
+            """)
+        guard let row, try row.integer("may") == 1 else {
+            let owner = try row?.text("owner") ?? "the owner"
+            throw OWError.notPermitted(
+                "only the owner of the ledger's tables (\(owner)) can grant roles on them",
+                hint: "run owatch --ledger postgresql://\(owner)@…/DATABASE grant …")
         }
     }
 
