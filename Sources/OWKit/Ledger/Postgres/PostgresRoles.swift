@@ -54,6 +54,7 @@ public enum PostgresRoles {
         guard let pg = db.postgres else {
             throw notOnSQLite
         }
+        guard !grants.isEmpty else { return }
         let names = ([grants.application].compactMap { $0 } + grants.readers)
         for name in names { try requireRole(name, on: db) }
         try requireOwner(db)
