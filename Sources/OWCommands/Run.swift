@@ -45,9 +45,11 @@ public func runOwatch(
         {
             return try Remote.client(line, command, remote: remote, environment: environment)
         }
-        let paths = Paths(
-            ledger: line.value(GlobalOption.ledger), token: line.value(GlobalOption.token), key: line.value(GlobalOption.key),
+        let replica = ReadReplica.url(for: command, line, environment: environment)
+        var paths = Paths(
+            ledger: replica ?? line.value(GlobalOption.ledger), token: line.value(GlobalOption.token), key: line.value(GlobalOption.key),
             environment: environment)
+        paths.readOnly = replica != nil
         var session: Session?
         // `config … --local` is this computer's settings: no ledger, no token.
         if let roles = command.roles, !Remote.isClientSetting(command, line) {

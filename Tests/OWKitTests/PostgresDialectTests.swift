@@ -70,4 +70,18 @@ final class PostgresDialectTests: XCTestCase {
         XCTAssertEqual(LedgerLocation.redact("postgres://db/x?user=u&password=secret&a=b"), "postgres://db/x?user=u&password=***&a=b")
         XCTAssertEqual(LedgerLocation("sqlite:/tmp/l.db"), .sqlite(path: "/tmp/l.db"))
     }
+
+    /// What pg_dump is given: the URL without its password, and the password decoded for PGPASSWORD.
+    func testPasswordSplitForPgDump() {
+        let user = LedgerLocation.splitPassword("postgresql://u:p%40ss%2F@db/x?sslmode=require")
+        XCTAssertEqual(user.url, "postgresql://u@db/x?sslmode=require")
+        XCTAssertEqual(user.password, "p@ss/")
+        let query = LedgerLocation.splitPassword("postgres://db/x?password=s%3Acret&user=u")
+        XCTAssertEqual(query.url, "postgres://db/x?user=u")
+        XCTAssertEqual(query.password, "s:cret")
+        let last = LedgerLocation.splitPassword("postgres://db/x?user=u&password=pw")
+        XCTAssertEqual(last.url, "postgres://db/x?user=u")
+        XCTAssertEqual(last.password, "pw")
+        XCTAssertNil(LedgerLocation.splitPassword("postgresql://u@db/x").password)
+    }
 }

@@ -85,8 +85,31 @@ class Cluster:
         subprocess.run(_as_owner() + [str(BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
                        capture_output=True, cwd="/")
 
-    def url(self, database="postgres", password=None):
-        auth = SUPERUSER + (":" + quote(password, safe="") if password else "")
+    def standby(self, name="standby"):
+        """A hot standby of this cluster: `pg_basebackup -R` (streaming, a standby.signal and
+        primary_conninfo written) into a second data directory, started on its own socket."""
+        s = Cluster(self.root / name)
+        s.root.mkdir(parents=True, exist_ok=True)
+        os.chmod(s.root, 0o755)
+        _chown(s.root)
+        s.socket.mkdir(exist_ok=True)
+        _chown(s.socket)
+        subprocess.run(_as_owner() + [str(BIN / "pg_basebackup"), "-h", str(self.socket), "-U", SUPERUSER, "-D", str(s.data),
+                                      "-R", "-X", "stream", "--no-sync"], check=True, capture_output=True, cwd="/")
+        return s.start()
+
+    def caught_up(self, primary, timeout=30):
+        """Waits until this standby has replayed everything `primary` had written when called."""
+        import time
+        lsn = primary.psql("SELECT pg_current_wal_lsn()").strip()
+        for _ in range(int(timeout / 0.05)):
+            if self.psql(f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn").strip() == "t":
+                return
+            time.sleep(0.05)
+        raise TimeoutError(f"the standby did not replay up to {lsn}")
+
+    def url(self, database="postgres", password=None, user=SUPERUSER):
+        auth = user + (":" + quote(password, safe="") if password else "")
         return f"postgresql://{auth}@/{database}?host={quote(str(self.socket), safe='')}"
 
     def psql(self, sql, database="postgres"):

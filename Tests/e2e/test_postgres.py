@@ -60,10 +60,12 @@ def test_doctor_on_postgres(tmp_path, cluster):
     init(o)
     o.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "2", "--cost", "8")
     checks = {c["check"]: c for c in o.ok("doctor", "--json").json()}
+    # The throw-away cluster's user is a superuser, which no privilege binds: doctor warns (test_postgres_ops).
+    assert checks.pop("database role")["status"] == "warn"
     assert {c["status"] for c in checks.values()} == {"ok"}, checks
     assert checks["server"]["detail"].startswith("PostgreSQL 15") and "integrity" not in checks
-    r = o.run("backup", tmp_path / "copy.db")
-    assert r.rc == 1 and "pg_dump" in r.err, r
+    r = o.run("backup", tmp_path / "copy.dump")
+    assert r.rc == 0 and "pg_dump" in r.err, r
 
 
 def test_an_empty_database_is_no_ledger(tmp_path, cluster):

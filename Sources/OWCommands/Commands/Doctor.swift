@@ -19,6 +19,7 @@ let doctorNoun = Noun(
     name: "doctor", summary: "check the installation",
     description: """
         Checks that the ledger opens, passes SQLite's integrity and foreign key checks, is in WAL mode and at the current schema; that the issuer key and token files are private and belong to this ledger; that an active admin exists; and that the audit chain verifies.
+        On PostgreSQL, instead of SQLite's file checks: the server version (and whether it is a hot standby); the role owatch connects as, which may insert audit events but never update, delete or truncate them (a superuser, whom no privilege binds, is a warning); and every other role granted on the ledger: application roles that must not edit events either, and readers that must not see tokens, keys or other secrets.
         Exits 1 when any check fails.
         """
 )

@@ -26,7 +26,8 @@ enum InitCommand {
         let admin = inv.value(.admin)!  // required
         let (ledger, token) = try Setup.initialize(
             paths: inv.paths, org: org, admin: admin, email: inv.value(.email), fullName: inv.value(.fullName),
-            currency: try inv.currency(.currency) ?? Currency.parse("EUR"))
+            currency: try inv.currency(.currency) ?? Currency.parse("EUR"),
+            grants: PostgresRoles.Grants(application: inv.value(.role), readers: inv.value(.reader).map { [$0] } ?? []))
         inv.emit(Created(ledger: ledger, admin: admin, token: token, paths: inv.paths), as: shape)
         inv.note("Initialised the \(ledger.org) ledger. \(admin) is admin; their token is in \(inv.paths.token).")
         inv.note("Keep \(inv.paths.issuerKey) private and backed up: it signs every token.")
@@ -41,6 +42,10 @@ let initNoun = Noun(
         The private key is written to the key path as PKCS#8 PEM, mode 0600, in a directory of mode 0700; the public key is stored in the ledger.
         The token is written to the token path.
         --email and --full-name give the admin the address and name the office's directory has, so the first user sync finds them instead of adding them again.
+        On PostgreSQL (--ledger postgresql://…, an empty database) init runs as the database owner and creates the schema; even the owner loses UPDATE, DELETE and TRUNCATE on the events table.
+        --role ROLE grants the application role owatch then connects as: it reads and writes the data tables but may only INSERT and SELECT events, and, not owning them, cannot grant itself more.
+        --reader ROLE grants a read-only role for reporting and BI: SELECT on the tables and views except tokens, revoked_tokens, issuers, notify_channels, outbox, config and meta.
+        Both roles must exist (CREATE ROLE … LOGIN); on an existing ledger use owatch grant. On a SQLite ledger both are a usage error.
         """
 )
 
@@ -54,6 +59,7 @@ let initCommands: [Command] = [
             "owatch init --org 'Acme GmbH' --admin alice --currency EUR",
             "owatch init --org 'Acme GmbH' --admin marta --email marta.schulz@acme.example --full-name 'Marta Schulz'",
             "owatch --ledger /srv/owatch/ledger.db --key /srv/owatch/issuer.key init --org Acme --admin root",
+            "owatch --ledger postgresql://office_owner@db.example/office init --org Acme --admin root --role owatch --reader bi",
         ],
         output: InitCommand.shape.docs, run: InitCommand.run)
 ]
@@ -63,6 +69,7 @@ extension InitCommand {
         case org, admin, email
         case fullName = "full-name"
         case currency
+        case role, reader
 
         /// What a missing required option's message shows.
         static let usage = "usage: owatch init --org NAME --admin USER [--email E] [--full-name NAME] [--currency EUR]"
@@ -80,6 +87,8 @@ extension InitCommand {
             case .email: Option(value: "EMAIL", "the admin's e-mail address, as the office's directory has it (user sync matches it)")
             case .fullName: Option(value: "NAME", "the admin's full name, e.g. 'Marta Schulz'")
             case .currency: Option(value: "CODE", "the ledger's default ISO 4217 currency (default EUR)", kind: .currency)
+            case .role: Option(value: "ROLE", "PostgreSQL: the application role owatch connects as (events insert-only)")
+            case .reader: Option(value: "ROLE", "PostgreSQL: a read-only role for reporting and BI (no tokens, keys or secrets)")
             }
         }
     }

@@ -17,9 +17,9 @@ public enum Maintenance {
             checks.append(Check(name: name, status: ok ? .ok : (warnOnly ? .warn : .fail), detail: detail))
         }
         if db.isPostgres {
-            // The server keeps its pages and references whole; what doctor can say is which server it is.
-            let server = try db.one("SELECT current_setting('server_version') AS v")?.text("v") ?? "?"
-            add("server", true, "PostgreSQL \(server)")
+            // The server keeps its pages and references whole; doctor says which server it is and
+            // whether the roles keep the audit insert-only.
+            checks += try PostgresChecks.checks(db)
         } else {
             let integrity = try db.query("PRAGMA integrity_check").map { try $0.text($0.columns[0]) }
             add("integrity", integrity == ["ok"], integrity.prefix(3).joined(separator: "; "))
@@ -71,8 +71,17 @@ public enum Maintenance {
         return checks
     }
 
-    /// Writes a consistent copy via a temporary file, checks it, then renames it into place (0600).
-    public static func backup(_ session: Session, to destination: String, overwrite: Bool) throws -> (bytes: Int64, events: Int64) {
+    /// What `backup` wrote: its size, the audit events it holds, and how (nil: a SQLite copy).
+    public struct Backup: Sendable {
+        public let bytes: Int64
+        public let events: Int64
+        public let tool: String?
+        public let restoreHint: String?
+    }
+
+    /// Writes a consistent copy via a temporary file, checks it, then renames it into place (0600):
+    /// SQLite's online backup, or pg_dump for a PostgreSQL ledger.
+    public static func backup(_ session: Session, to destination: String, overwrite: Bool) throws -> Backup {
         let fm = FileManager.default
         if fm.fileExists(atPath: destination) && !overwrite {
             throw OWError.refused("\(destination) exists", hint: "pass --force to replace it")
@@ -89,23 +98,37 @@ public enum Maintenance {
         guard fd >= 0 else { throw OWError(.io, "cannot create \(tmp): \(String(cString: strerror(errno)))") }
         close(fd)
         do {
-            try session.db.backup(to: tmp)
-            let copy = try Database(path: tmp)
-            let ok = try copy.query("PRAGMA integrity_check").first.map { try $0.text($0.columns[0]) } == "ok"
-            let events = try copy.scalar("SELECT count(*) FROM events")
-            guard ok else { throw OWError(.io, "the backup copy failed its integrity check") }
-            try copy.execute("PRAGMA journal_mode=DELETE")  // one self-contained file
+            let events: Int64
+            if case .postgres(let url) = LedgerLocation(session.paths.ledger), session.db.isPostgres {
+                events = try PostgresBackup.dump(session, url: url, into: tmp)
+            } else {
+                events = try copySQLite(session, into: tmp)
+            }
             guard rename(tmp, absolute) == 0 else {
                 throw OWError(.io, "cannot rename into \(absolute): \(String(cString: strerror(errno)))")
             }
             let size = Int64(InputFile.size(absolute) ?? 0)
+            let tool = session.db.isPostgres ? PostgresBackup.format : nil
             try session.write {
-                try session.audit("ledger.backup", "file:\(absolute)", .obj([("events", .int(events))]))
+                var details: [(String, JSON)] = [("events", .int(events))]
+                if let tool { details.append(("format", .string(tool))) }
+                try session.audit("ledger.backup", "file:\(absolute)", .obj(details))
             }
-            return (size, events)
+            return Backup(bytes: size, events: events, tool: tool, restoreHint: tool == nil ? nil : PostgresBackup.restoreHint)
         } catch {
             for suffix in ["", "-wal", "-shm", "-journal"] { unlink(tmp + suffix) }
             throw error
         }
+    }
+
+    /// SQLite's online backup API into `tmp`, checked; returns the events the copy holds.
+    private static func copySQLite(_ session: Session, into tmp: String) throws -> Int64 {
+        try session.db.backup(to: tmp)
+        let copy = try Database(path: tmp)
+        let ok = try copy.query("PRAGMA integrity_check").first.map { try $0.text($0.columns[0]) } == "ok"
+        let events = try copy.scalar("SELECT count(*) FROM events")
+        guard ok else { throw OWError(.io, "the backup copy failed its integrity check") }
+        try copy.execute("PRAGMA journal_mode=DELETE")  // one self-contained file
+        return events
     }
 }

@@ -47,7 +47,7 @@ public final class Session {
     /// Opens the ledger and verifies the token file: the set-up every command but
     /// `init`, `help` and `completion` goes through.
     public static func authenticate(paths: Paths, now: Date = Date()) throws -> Session {
-        let ledger = try Ledger.open(path: paths.ledger)
+        let ledger = try Ledger.open(path: paths.ledger, readOnly: paths.readOnly)
         let text: String
         do {
             text = try readToken(paths.token)
@@ -80,8 +80,11 @@ public final class Session {
         let key = "token.warned:\(claims.id)"
         let today = Time.day(now)
         if try db.one("SELECT 1 AS x FROM meta WHERE key = ? AND value = ?", key, today) != nil { return nil }
-        try write {
-            try db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, today)
+        // On a replica the warning is given without noting it (it may come again that day).
+        if !db.isReadOnly {
+            try write {
+                try db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, today)
+            }
         }
         // To the nearest day: a 90-day token read 80 days (and a few seconds) after it was issued
         // has 10 days left, not 9.
@@ -149,7 +152,8 @@ public final class Session {
 public enum Setup {
     /// `owatch init`: a new ledger, issuer key, first admin and that admin's token file.
     public static func initialize(
-        paths: Paths, org: String, admin: String, email: String? = nil, fullName: String? = nil, currency: Currency, now: Date = Date()
+        paths: Paths, org: String, admin: String, email: String? = nil, fullName: String? = nil, currency: Currency, now: Date = Date(),
+        grants: PostgresRoles.Grants = .init()
     ) throws -> (Ledger, IssuedToken) {
         let org = org.trimmed(.whitespacesAndNewlines)
         guard !org.isEmpty, org.count <= 200 else { throw OWError.usage("--org needs the organisation's name") }
@@ -160,6 +164,9 @@ public enum Setup {
         if let fullName { try Users.validateFullName(fullName) }
         let code = currency.code
         // Check every path before creating anything, so a refusal leaves nothing behind.
+        if !grants.isEmpty, LedgerLocation(paths.ledger).filePath != nil {
+            throw PostgresRoles.notOnSQLite
+        }
         if FileSystem.exists(paths.ledger) {
             throw OWError.refused(
                 "a ledger already exists at \(paths.ledger)",
@@ -176,7 +183,7 @@ public enum Setup {
         }
         let key = try Issuer.createKey(at: paths.issuerKey)
         do {
-            let ledger = try Ledger.create(path: paths.ledger, org: org, currency: code, now: now)
+            let ledger = try Ledger.create(path: paths.ledger, org: org, currency: code, now: now, grants: grants)
             let actor = Actor(name: admin, role: .admin)
             let token: IssuedToken = try ledger.db.write {
                 try Issuer.register(key.publicKey, in: ledger.db, now: now)
@@ -184,6 +191,10 @@ public enum Setup {
                 try AuditLog.append(
                     ledger.db, actor: actor, action: "ledger.init", object: "ledger:\(ledger.id)",
                     details: .obj([("org", .string(org)), ("currency", .string(code)), ("kid", .string(key.publicKey.keyID))]), now: now)
+                if !grants.isEmpty {
+                    try AuditLog.append(
+                        ledger.db, actor: actor, action: "ledger.grant", object: "ledger:\(ledger.id)", details: grants.details, now: now)
+                }
                 let token = try Users.mintToken(ledger.db, ledger: ledger, key: key, user: user, ttl: try Config.tokenTTL(ledger), now: now)
                 try AuditLog.append(
                     ledger.db, actor: actor, action: "token.issue", object: "user:\(admin)",

@@ -10,7 +10,7 @@ public enum Housekeeping {
     /// (`config renewals.notify`, default `30d,7d`) once the lead moment has passed.
     /// Costs one small read unless a reminder may be due. Returns hook warnings.
     public static func renewalReminders(_ session: Session) -> [String] {
-        guard session.actor.role == .admin || session.actor.role == .scanner else { return [] }
+        guard session.actor.role == .admin || session.actor.role == .scanner, !session.db.isReadOnly else { return [] }
         let today = Time.startOfDay(session.now)
         do {
             if let next = try session.db.one("SELECT value FROM meta WHERE key = ?", nextCheckKey)?.text("value"),

@@ -40,6 +40,8 @@ public final class Database {
     var sqlite: SQLiteStorage? { storage as? SQLiteStorage }
     var postgres: PostgresStorage? { storage as? PostgresStorage }
     public var isPostgres: Bool { postgres != nil }
+    /// A connection that never writes: a hot standby, or one opened for reports (`ledger.read_url`).
+    public var isReadOnly: Bool { postgres?.readOnly != nil }
 
     /// The sqlite3 handle, for what only SQLite has (functions defined in Swift, the backup API).
     var handle: OpaquePointer {

@@ -26,8 +26,8 @@ public final class Ledger {
     static func wrapping(_ db: Database) throws -> Ledger { try Ledger(db: db, path: db.path) }
 
     /// Opens an existing ledger, migrating it forward if it is older than this owatch.
-    public static func open(path: String) throws -> Ledger {
-        if case .postgres(let url) = LedgerLocation(path) { return try openPostgres(url: url) }
+    public static func open(path: String, readOnly: Bool = false) throws -> Ledger {
+        if case .postgres(let url) = LedgerLocation(path) { return try openPostgres(url: url, readOnly: readOnly) }
         let path = LedgerLocation(path).filePath ?? path
         guard FileManager.default.fileExists(atPath: path) else {
             throw OWError(
@@ -45,8 +45,15 @@ public final class Ledger {
     }
 
     /// Creates a new ledger file. Refuses to touch one that exists.
-    public static func create(path: String, org: String, currency: String, now: Date) throws -> Ledger {
-        if case .postgres(let url) = LedgerLocation(path) { return try createPostgres(url: url, org: org, currency: currency, now: now) }
+    public static func create(
+        path: String, org: String, currency: String, now: Date, grants: PostgresRoles.Grants = .init()
+    ) throws -> Ledger {
+        if case .postgres(let url) = LedgerLocation(path) {
+            return try createPostgres(url: url, org: org, currency: currency, now: now, grants: grants)
+        }
+        guard grants.isEmpty else {
+            throw PostgresRoles.notOnSQLite
+        }
         let path = LedgerLocation(path).filePath ?? path
         let fm = FileManager.default
         guard !fm.fileExists(atPath: path) else {
@@ -76,8 +83,9 @@ public final class Ledger {
 
     /// A ledger in a PostgreSQL database (issue 35). Its schema is created whole at the current
     /// version; one written by another owatch version is refused, never migrated (not yet).
-    private static func openPostgres(url: String) throws -> Ledger {
+    private static func openPostgres(url: String, readOnly: Bool = false) throws -> Ledger {
         let db = try Database(postgres: url)
+        if readOnly { try db.postgres?.makeReadOnly("\(db.path) is opened for reading only (ledger.read_url)") }
         let known = try db.scalar(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'owatch_schema'")
         guard known == 1 else {
@@ -99,9 +107,10 @@ public final class Ledger {
         return ledger
     }
 
-    private static func createPostgres(url: String, org: String, currency: String, now: Date) throws -> Ledger {
+    private static func createPostgres(url: String, org: String, currency: String, now: Date, grants: PostgresRoles.Grants) throws -> Ledger
+    {
         let db = try Database(postgres: url)
-        try PostgresSchema.create(on: db)
+        try PostgresSchema.create(on: db, grants: grants)
         // The folder of what is kept beside the ledger on this host (hooks, the scan lock), as for a file.
         try FileSystem.makeDirectory(Paths.dataDirectory(), mode: 0o700)
         try writeIdentity(db, org: org, currency: currency, now: now)

@@ -36,6 +36,21 @@ public enum LedgerLocation: Equatable, Sendable {
         }
     }
 
+    /// A URL without its password (user info or `password=`), and the password, percent-decoded:
+    /// what a child program (pg_dump) is given as its argument and in `PGPASSWORD`.
+    public static func splitPassword(_ url: String) -> (url: String, password: String?) {
+        let redacted = redact(url)
+        guard redacted != url else { return (url, nil) }
+        let secret = PostgresStorage.passwords(in: url).first ?? ""
+        var bare = redacted.replacingAll(":***@", with: "@")
+        for separator in ["?", "&"] { bare = bare.replacingAll(separator + "password=***", with: separator) }
+        bare = bare.replacingAll("?&", with: "?").replacingAll("&&", with: "&")
+        while bare.hasSuffix("&") || bare.hasSuffix("?") { bare.removeLast() }
+        return (bare, percentDecoded(secret))
+    }
+
+    static func percentDecoded(_ text: String) -> String { String(decoding: Substring(text).percentDecodedBytes, as: UTF8.self) }
+
     /// `scheme://user:secret@host…` → `scheme://user:***@host…`; `password=secret` → `password=***`.
     public static func redact(_ url: String) -> String {
         let chars = Array(url)

@@ -5,6 +5,8 @@ public struct Paths: Sendable {
     public var ledger: String
     public var token: String
     public var issuerKey: String
+    /// The ledger is opened for reading only (`ledger.read_url`, a replica for reports).
+    public var readOnly = false
 
     /// Flags win over environment variables, which win over XDG defaults.
     public init(

@@ -88,7 +88,9 @@ public struct RemoteURL: Sendable, Equatable {
 /// The per-user client settings (`owatch config set --local KEY VALUE`), kept in
 /// `$XDG_CONFIG_HOME/owatch/client.conf` as `key = value` lines. Only `remote` so far.
 public enum ClientConfig {
-    public static let keys = ["remote"]
+    public static let keys = ["remote", readURL]
+    /// A hot standby's `postgresql://` URL that read-only commands (reports, lists) use (issue 35).
+    public static let readURL = "ledger.read_url"
 
     public static func path(environment env: [String: String]) -> String {
         Paths.configDirectory(environment: env) + "/client.conf"
@@ -111,6 +113,9 @@ public enum ClientConfig {
             throw OWError.usage("'\(key)' is not a client setting", hint: "client settings (--local): " + keys.joined(separator: ", "))
         }
         if let value, key == "remote" { _ = try RemoteURL(parsing: value) }
+        if let value, key == readURL, !value.isEmpty, LedgerLocation(value).filePath != nil {
+            throw OWError.usage("ledger.read_url names a PostgreSQL standby: postgresql://…", hint: "a SQLite ledger has no replicas")
+        }
         var all = read(environment: env)
         all[key] = value
         let text =

@@ -386,17 +386,7 @@ public enum MIME {
                 encoded = pieces[2]
             }
         }
-        var bytes: [UInt8] = []
-        var it = Array(encoded.utf8)[...]
-        while let b = it.popFirst() {
-            if b == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(v)
-                it = it.dropFirst(2)
-            } else {
-                bytes.append(b)
-            }
-        }
-        return Charset.decode(bytes, charset: charset ?? "utf-8")
+        return Charset.decode(encoded.percentDecodedBytes, charset: charset ?? "utf-8")
     }
 
     /// Blocks separated by blank lines.

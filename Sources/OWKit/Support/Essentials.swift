@@ -297,3 +297,20 @@ final class Condition: @unchecked Sendable {
     func wait() { pthread_cond_wait(cond, mutex) }
     func broadcast() { pthread_cond_broadcast(cond) }
 }
+
+extension Substring {
+    /// `%E2%82%AC` → its bytes (RFC 3986 §2.1; RFC 2231 values, URL passwords); a stray `%` stays.
+    var percentDecodedBytes: [UInt8] {
+        var bytes: [UInt8] = []
+        var it = Array(utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                it = it.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return bytes
+    }
+}

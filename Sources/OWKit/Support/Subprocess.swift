@@ -27,7 +27,10 @@ public enum Subprocess {
     }
 
     /// Runs `path arguments…` with `input` on stdin; stopped (its process group) past `timeout`.
-    public static func run(_ path: String, _ arguments: [String], input: [UInt8], timeout: TimeInterval) -> Result {
+    /// `extraEnvironment` is added to owatch's own (a secret for the child, never its arguments).
+    public static func run(
+        _ path: String, _ arguments: [String], input: [UInt8], timeout: TimeInterval, extraEnvironment: [String: String] = [:]
+    ) -> Result {
         var inFds: [Int32] = [0, 0]
         var outFds: [Int32] = [0, 0]
         var errFds: [Int32] = [0, 0]
@@ -48,7 +51,8 @@ public enum Subprocess {
         posix_spawnattr_setflags(&attrs, Int16(POSIX_SPAWN_SETPGROUP))
         posix_spawnattr_setpgroup(&attrs, 0)
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let environment = ProcessInfo.processInfo.environment.merging(extraEnvironment) { $1 }
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for p in argv { free(p) }
             for p in envp { free(p) }

@@ -146,6 +146,7 @@ extension PostgresStorage {
                 hint: "retry in a moment")
         case "55P03": return LedgerErrors.busy
         case "22003": return LedgerErrors.overflow
+        case "25006": return OWError.notPermitted("the PostgreSQL ledger \(location) is read-only here: \(message)")
         case "42501": return OWError(.notPermitted, "the PostgreSQL ledger \(location) refused: \(message)")
         default: break
         }

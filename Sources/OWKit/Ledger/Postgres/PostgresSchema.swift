@@ -136,12 +136,13 @@ enum PostgresSchema {
     }
 
     /// Creates the schema in an empty database, in one transaction.
-    static func create(on db: Database) throws {
+    static func create(on db: Database, grants: PostgresRoles.Grants = .init()) throws {
         try requireEmpty(db)
         guard let pg = db.postgres else { return }
         try pg.exec("BEGIN")
         do {
             try createObjects(on: db)
+            try PostgresRoles.apply(grants, on: db)
             try pg.exec("COMMIT")
         } catch {
             try? pg.exec("ROLLBACK")
@@ -157,6 +158,7 @@ enum PostgresSchema {
         let script = try script(from: scratch)
         guard let pg = db.postgres else { return }
         for statement in script { try pg.exec(statement) }  // PostgreSQL's dialect already
+        try PostgresRoles.protectEvents(pg)
         try pg.loadSchemaFacts()
         try copyRows(from: scratch, to: db)
     }

@@ -21,6 +21,8 @@ final class PostgresStorage: LedgerStorage {
     var changes = 0
     var totalChanges: Int64 = 0
     private var holdsLock = false
+    /// Why this connection never writes (a hot standby, or a read-only connection for reports), or nil.
+    var readOnly: String?
     /// Whether the last error thrown may pass if the write runs again (40001, 40P01).
     var lastErrorRetryable = false
     /// The advisory lock all owatch writers of a database take: "owatch" in ASCII.
@@ -49,6 +51,15 @@ final class PostgresStorage: LedgerStorage {
             "SET client_min_messages = warning; SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET extra_float_digits = 3; "
                 + "SET lock_timeout = \(Int(busyTimeout))")
         try loadSchemaFacts()
+        try run("SELECT pg_is_in_recovery() AS standby", []) { row in
+            if try row.integer("standby") == 1 { readOnly = "the PostgreSQL ledger \(location) is a hot standby (read-only)" }
+        }
+    }
+
+    /// Every transaction of this connection reads only (`ledger.read_url`: reports on a replica).
+    func makeReadOnly(_ why: String) throws {
+        try exec("SET default_transaction_read_only = on")
+        if readOnly == nil { readOnly = why }
     }
 
     deinit { pq.finish(connection) }
@@ -135,6 +146,11 @@ final class PostgresStorage: LedgerStorage {
     }
 
     func beginWrite() throws {
+        if let readOnly {
+            throw OWError.notPermitted(
+                "\(readOnly): owatch writes only on the primary",
+                hint: "run commands that change the ledger with --ledger naming the primary; reports and lists can run here")
+        }
         try exec("SELECT pg_advisory_lock(\(PostgresStorage.writeLock))")
         holdsLock = true
         do {
