@@ -3,7 +3,7 @@ approving them, entering charges and editing a license through the CLI: nothing 
 past the retries, the audit chain and the state digest verify. Then the same with writers killed
 (SIGKILL) mid-transaction: what they were writing is all there or not there at all.
 
-Scale: OWATCH_PG_WRITERS (default 16) processes × OWATCH_PG_WRITES (default 12) writes each;
+Scale: OWATCH_PG_WRITERS (default 16) processes × OWATCH_PG_WRITES (default 8) writes each;
 the issue's figure is OWATCH_PG_WRITES=250 (minutes on 2 cores: run it by hand, see CHANGELOG).
 
 Exit codes: every write exits 0, except 75 ("busy, retry", SPEC §3) when a writer waited for the
@@ -26,7 +26,7 @@ SKIP = pg.missing()
 pytestmark = pytest.mark.skipif(SKIP is not None, reason=SKIP or "")
 
 WRITERS = int(os.environ.get("OWATCH_PG_WRITERS", "16"))
-WRITES = int(os.environ.get("OWATCH_PG_WRITES", "12"))
+WRITES = int(os.environ.get("OWATCH_PG_WRITES", "8"))
 
 cluster = pytest.fixture(scope="module", name="cluster")(pg.throwaway_cluster)
 
@@ -38,9 +38,16 @@ def ledger(tmp_path, cluster):
     o.env["OWATCH_LEDGER"] = o.ledger_url
     o.ok("init", "--org", "Acme GmbH", "--admin", "alice", "--currency", "EUR", "-q")
     o.emp = o.add_user("emp")
-    for w in range(WRITERS):
-        o.ok("license", "add", f"L{w}", "--vendor", "acme", "--seats", "5", "--cost", "10.00", "--period", "monthly", "-q")
+    csv = tmp_path / "licenses.csv"
+    csv.write_text("name,vendor,seats,cost,period\n" + "".join(f"L{w},acme,5,10.00,monthly\n" for w in range(WRITERS)))
+    o.ok("license", "import", csv, "-q")
     return o
+
+
+def names(o, column="name"):
+    """(name, column) of every license; filtered here, as licenses.name's case-blind collation
+    takes no LIKE on PostgreSQL."""
+    return [tuple(line.split("|")) for line in o.sql(f"SELECT name, {column} FROM licenses").splitlines()]
 
 
 class Writer:
@@ -124,7 +131,7 @@ def test_sixteen_writers_lose_nothing(ledger):
     # Each writer's last edit is its license's notes: no write overtook another's.
     if n[3]:
         last = max(j for j in range(WRITES) if j % 4 == 3)
-        notes = dict(line.split("|") for line in o.sql("SELECT name, notes FROM licenses WHERE name LIKE 'L%'").split())
+        notes = dict(names(o, "notes"))
         assert all(notes[f"L{w}"] == f"w{w}-{last}" for w in range(WRITERS)), notes
     # The chain has one event per write and no gaps in its sequence.
     assert count("SELECT max(seq) - count(*) FROM events") == 0
@@ -153,7 +160,7 @@ def test_writers_killed_mid_transaction_leave_no_half_write(ledger, tmp_path):
     def killer():
         rng = random.Random(35)
         while not done.is_set():
-            time.sleep(rng.uniform(0.02, 0.25))
+            time.sleep(rng.uniform(0.1, 0.6))
             running = [p for p in list(procs) if p.poll() is None]
             if running:
                 rng.choice(running).send_signal(signal.SIGKILL)
@@ -169,11 +176,14 @@ def test_writers_killed_mid_transaction_leave_no_half_write(ledger, tmp_path):
     killed = sum(w.killed for w in writers)
     assert killed > 0
     # Every import is all or nothing.
-    sizes = o.sql("SELECT split_part(name, '-', 1) || '-' || split_part(name, '-', 2), count(*) FROM licenses "
-                  "WHERE name LIKE 'K%' GROUP BY 1").split()
-    assert all(line.split("|")[1] == "40" for line in sizes), sizes
+    batches = {}
+    for name, _ in names(o):
+        if name.startswith("K"):
+            batch = name.rsplit("-", 1)[0]
+            batches[batch] = batches.get(batch, 0) + 1
+    assert batches and set(batches.values()) == {40}, batches
     # No lock left behind by a killed writer: the next write goes through at once.
     o.ok("charge", "add", "acme", "2.00", "--on", "2026-11-04", "-q", timeout=20)
     assert int(o.sql("SELECT max(seq) - count(*) FROM events").strip()) == 0
     verified(o)
-    print(f"\nkilled {killed} writers mid-run; {len(sizes)} imports landed whole")
+    print(f"\nkilled {killed} writers mid-run; {len(batches)} imports landed whole")
