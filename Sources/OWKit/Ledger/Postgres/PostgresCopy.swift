@@ -87,7 +87,8 @@ final class PostgresCopyIn {
         let why = storage.pq.errorMessage(storage.connection).map { String(cString: $0) } ?? ""
         return OWError(
             .unavailable,
-            "lost the connection to the PostgreSQL ledger \(storage.location): \(PostgresStorage.hide(storage.secretsToHide, in: why).trimmed())")
+            "lost the connection to the PostgreSQL ledger \(storage.location): \(PostgresStorage.hide(storage.secretsToHide, in: why).trimmed())"
+        )
     }
 
     private func escape(_ text: String.UTF8View) {
