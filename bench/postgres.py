@@ -100,7 +100,7 @@ def bench_postgres(binary, office, gen, runs, charges=1_000_000, licenses=10_000
 
 
 def burn_and_migrate(binary, office, gen, cluster, tmp, runs, charges):
-    env, ledger = office(tmp, 50)
+    env, ledger = office(tmp, 50, binary)
     sql = tmp / "charges.sql"
     gen.charges(charges, sql)
     subprocess.run(["sqlite3", str(ledger)], stdin=open(sql), check=True)
@@ -123,9 +123,10 @@ def burn_and_migrate(binary, office, gen, cluster, tmp, runs, charges):
 
 
 def license_list(binary, office, gen, cluster, tmp, runs, licenses):
-    env, ledger = office(tmp, 50)
+    env, ledger = office(tmp, 50, binary)
     csv_path = tmp / "licenses.csv"
     csv_path.write_text(gen.licenses(licenses, 50))
+    rebased(binary, env, ledger)                    # office() adds its people with sqlite3
     subprocess.run([binary, "license", "import", str(csv_path), "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
     url = pg.fresh_database(cluster.url())
     subprocess.run([binary, "migrate", "--to", url, "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
@@ -137,7 +138,8 @@ def license_list(binary, office, gen, cluster, tmp, runs, licenses):
 def scan(binary, office, gen, cluster, tmp, runs, messages):
     mbox = tmp / "inbox.mbox"
     gen.mbox(messages, mbox)
-    env, ledger = office(tmp, 5)
+    env, ledger = office(tmp, 5, binary)
+    rebased(binary, env, ledger)
     pristine = tmp / "pristine.db"
     subprocess.run(["cp", str(ledger), str(pristine)], check=True)
     pg_times, sqlite_times = [], []
