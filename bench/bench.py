@@ -560,7 +560,7 @@ if __name__ == "__main__":
         i = args.index("--against")
         against = args[i + 1] if i + 1 < len(args) else sys.exit("--against needs an owatch binary")
         del args[i:i + 2]
-    which = args or ["licenses", "scan", "statement", "reports", "people", "pdf", "documents", "eval", "remote"]
+    which = args or ["licenses", "scan", "statement", "reports", "people", "pdf", "documents", "eval", "remote", "postgres"]
     if "licenses" in which:
         bench_licenses(runs)
     if "scan" in which and against:
@@ -581,3 +581,7 @@ if __name__ == "__main__":
         bench_eval()
     if "remote" in which:
         bench_remote(runs)
+    if "postgres" in which:  # issue 35: each command on PostgreSQL against SQLite, in the same run
+        import postgres
+        postgres.bench_postgres(BIN, office, gen, runs, int(os.environ.get("BENCH_CHARGES", "1000000")),
+                                messages=int(os.environ.get("BENCH_PG_MESSAGES", "50000")))

@@ -24,10 +24,31 @@ final class RemoteTests: XCTestCase {
 
     func testServerConfLines() throws {
         let parsed = try ServedLedgers.parse("# comment\n\nledger = /a/l.db\nkey = /a/k\nledger=/b/l.db\n")
-        XCTAssertEqual(parsed, [.init(ledger: "/a/l.db", key: "/a/k"), .init(ledger: "/b/l.db")])
-        for bad in ["ledger = relative", "key = /k", "ledger = /a\nkey = /k\nkey = /k2", "serve /a", "ledger = /a/../b"] {
+        XCTAssertEqual(parsed.extras, [.init(ledger: "/a/l.db", key: "/a/k"), .init(ledger: "/b/l.db")])
+        XCTAssertNil(parsed.fallback)
+        for bad in [
+            "ledger = relative", "key = /k", "ledger = /a\nkey = /k\nkey = /k2", "serve /a", "ledger = /a/../b",
+            "default = /a\ndefault = /b", "key = postgresql://x/y", "default = relative",
+        ] {
             XCTAssertThrowsError(try ServedLedgers.parse(bad), bad)
         }
+    }
+
+    /// Issue 35: a PostgreSQL ledger served by default or chosen by its database's name.
+    func testServerConfPostgresLedgers() throws {
+        let url = "postgresql://owatch:pw@db.example:5433/office?sslmode=require"
+        let parsed = try ServedLedgers.parse("default = \(url)\nkey = /k\nledger = postgres://u@/lab?host=%2Frun%2Fpg\n")
+        XCTAssertEqual(parsed.fallback, .init(ledger: url, key: "/k"))
+        XCTAssertEqual(parsed.extras.map(\.chosenBy), ["/lab"])
+        let served = ServedLedgers(served: [parsed.fallback!] + parsed.extras)
+        XCTAssertEqual(try served.resolve(nil).ledger, url)
+        XCTAssertEqual(try served.resolve("/lab").ledger, "postgres://u@/lab?host=%2Frun%2Fpg")
+        XCTAssertThrowsError(try served.resolve("/postgres"))
+        let hidden = served.served[0].serverNames.map(\.server)
+        XCTAssertTrue(hidden.contains(url) && hidden.contains("postgresql://owatch:***@db.example:5433/office?sslmode=require"))
+        XCTAssertTrue(hidden.contains("db.example"))
+        XCTAssertEqual(PostgresURL.hosts("postgresql://u@h1:1,[::1]:2/db?host=%2Ftmp%2Fs&x=1"), ["h1", "::1", "/tmp/s"])
+        XCTAssertThrowsError(try ServedLedgers.parse("ledger = postgresql://x/y\u{1b}[2J"))
     }
 
     func testServerNamesAreRenamedLongestFirst() {

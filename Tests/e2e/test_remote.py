@@ -20,12 +20,34 @@ if os.environ.get("CI") and not available():
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The office server (an owatch ledger in its own HOME) behind sshd, and a laptop (another
-    HOME) holding a copy of the admin's token and nothing else."""
+def cluster():
+    import pg
+    yield from pg.throwaway_cluster()
+
+
+def serve_postgres(request, server):
+    """The server's ledger on PostgreSQL (issue 35): a fresh database (the one OWATCH_TEST_LEDGER
+    gave, else one on a throw-away cluster), named in the account's server.conf as the ledger it
+    serves by default, as an administrator would set it up (sshd passes no OWATCH_LEDGER)."""
+    if not server.ledger_url:
+        import pg
+        server.ledger_url = pg.fresh_database(request.getfixturevalue("cluster").url(password="s3cret-pw"))
+        server.env["OWATCH_LEDGER"] = server.ledger_url
+    conf = server.home / ".config/owatch/server.conf"
+    conf.parent.mkdir(parents=True, exist_ok=True)
+    conf.write_text(f"# the office ledger\ndefault = {server.ledger_url}\n")
+    os.chmod(conf, 0o600)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def served(request, tmp_path_factory):
+    """The office server (an owatch ledger in its own HOME, a file or a PostgreSQL database)
+    behind sshd, and a laptop (another HOME) holding a copy of the admin's token and nothing else."""
     root = tmp_path_factory.mktemp("remote")
     server = Office(root / "server")
     server.home.mkdir()
+    if request.param == "postgresql" or server.ledger_url:
+        serve_postgres(request, server)
     assert server.run("init", "--org", "Acme GmbH", "--admin", "alice", "--currency", "EUR").rc == 0
     server.ok("license", "add", "Slack", "--vendor", "Slack", "--seats", "10", "--cost", "80.00", "--period", "monthly")
     server.ok("license", "add", "GitHub", "--vendor", "GitHub", "--seats", "5", "--cost", "1200 USD", "--period", "yearly")
@@ -43,9 +65,33 @@ def served(tmp_path_factory):
 
 
 def as_sent_back(server, text):
-    """What a local run's output looks like from a laptop: the server's paths are never sent."""
+    """What a local run's output looks like from a laptop: the server's paths are never sent, nor
+    a PostgreSQL ledger's URL (as written or with its password hidden) or socket folder."""
+    if server.ledger_url:
+        for form in (server.ledger_url, redacted(server.ledger_url)):
+            text = text.replace(form, "the office ledger")
+        text = text.replace(socket_folder(server.ledger_url), "the office ledger's server")
     return text.replace(str(server.ledger), "the office ledger").replace(str(server.ledger.parent), "the office ledger's folder") \
         .replace(str(server.home), "~")
+
+
+def redacted(url):
+    head, at, tail = url.partition("@")
+    scheme, _, auth = head.partition("://")
+    return f"{scheme}://{auth.split(':')[0]}:***@{tail}" if at and ":" in auth else url
+
+
+def socket_folder(url):
+    from urllib.parse import unquote
+    return unquote(url.partition("host=")[2].partition("&")[0]) or "\0"
+
+
+def leaks(server, text):
+    """Whatever of the server's ledger a client must never see, found in `text`."""
+    secrets = [str(server.home)]
+    if server.ledger_url:
+        secrets += [server.ledger_url, redacted(server.ledger_url), socket_folder(server.ledger_url), "s3cret-pw", "postgresql://"]
+    return [s for s in secrets if s in text]
 
 
 def test_every_format_is_byte_identical(served):
@@ -57,7 +103,7 @@ def test_every_format_is_byte_identical(served):
             remote = laptop.run(*command, "--format", fmt)
             assert (remote.rc, remote.out, remote.err) == (local.rc, as_sent_back(server, local.out), as_sent_back(server, local.err)), \
                 (command, fmt, remote)
-            assert str(server.home) not in remote.out + remote.err
+            assert not leaks(server, remote.out + remote.err), (command, fmt)
     # OWATCH_FORMAT travels too
     assert laptop.run("license", "list", env={"OWATCH_FORMAT": "csv"}).out == server.run("license", "list", env={"OWATCH_FORMAT": "csv"}).out
 
@@ -108,9 +154,10 @@ def test_output_files_are_written_on_the_client_with_their_modes(served):
     laptop.ok("report", "html", "--out", "dash.html")
     html = (laptop.home / "dash.html").read_text()
     assert html.lower().startswith("<!doctype html") and "Slack" in html
-    laptop.ok("backup", "copy.db")
-    assert subprocess.run(["sqlite3", str(laptop.home / "copy.db"), "SELECT count(*) FROM licenses"], capture_output=True, text=True).stdout.strip()
-    assert laptop.run("backup", "copy.db").rc == server.run("backup", server.home / "bob.token").rc != 0   # exists: refused, as locally
+    if not server.ledger_url:     # a PostgreSQL ledger's backup is pg_dump's (issue 35), not a file copy
+        laptop.ok("backup", "copy.db")
+        assert subprocess.run(["sqlite3", str(laptop.home / "copy.db"), "SELECT count(*) FROM licenses"], capture_output=True, text=True).stdout.strip()
+        assert laptop.run("backup", "copy.db").rc == server.run("backup", server.home / "bob.token").rc != 0   # exists: refused, as locally
     assert not any(sshd.tmp.iterdir()), "the server's working directories are removed"
 
 
@@ -157,6 +204,27 @@ def test_a_dropped_connection_exits_74(served, tmp_path):
     assert r.rc == 74 and "lost the connection" in r.err
     nowhere = laptop.run("whoami", env={"OWATCH_REMOTE": "ssh://127.0.0.1:1", "OWATCH_SSH_OPTS": sshd.options() + " -o ConnectTimeout=5"})
     assert nowhere.rc == 74 and "could not reach 127.0.0.1:1" in nowhere.err
+
+
+def test_a_postgresql_ledger_is_chosen_by_its_database_and_never_named(served):
+    server, laptop, sshd = served
+    if not server.ledger_url:
+        pytest.skip("the server's ledger is a file here")
+    database = server.ledger_url.partition("://")[2].partition("/")[2].partition("?")[0]
+    assert laptop.ok("whoami", "--json", env={"OWATCH_REMOTE": f"{sshd.url}/{database}"}).json()["user"] == "alice"
+    # A served database the server cannot reach: the failure is told, never where the server is.
+    conf = server.home / ".config/owatch/server.conf"
+    before = conf.read_text()
+    gone = server.ledger_url.replace(f"/{database}", "/owt_not_there")
+    try:
+        conf.write_text(before + f"ledger = {gone}\n")
+        r = laptop.run("whoami", env={"OWATCH_REMOTE": f"{sshd.url}/owt_not_there"})
+        assert r.rc == 69 and "cannot connect to the PostgreSQL ledger /owt_not_there" in r.err, r
+        assert not leaks(server, r.out + r.err) and "owt_not_there?" not in r.err, r.err
+        other = laptop.run("whoami", env={"OWATCH_REMOTE": f"{sshd.url}/postgres"})
+        assert other.rc == 77 and "does not serve a ledger at '/postgres'" in other.err
+    finally:
+        conf.write_text(before)
 
 
 def test_the_forced_command_refuses_anything_else(served):
@@ -260,7 +328,8 @@ def test_config_local_remote_is_the_clients_setting(served):
 
 
 @pytest.mark.skipif(os.getuid() != 0 or not shutil.which("sudo") or not shutil.which("useradd"), reason="needs root, sudo and useradd")
-def test_sudo_transport_reaches_the_service_account():
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_sudo_transport_reaches_the_service_account(request, backend):
     import tempfile
     account = f"owt{os.getpid() % 100000}"
     base = Path(tempfile.mkdtemp(prefix="owatch-sudo-"))        # outside pytest's 0700 tree: the account must reach it
@@ -272,10 +341,21 @@ def test_sudo_transport_reaches_the_service_account():
         shutil.copy(BIN, exe)
         os.chmod(exe, 0o755)
         sudo = ["sudo", "-n", "-u", account, "-H", "--"]
-        r = subprocess.run(sudo + [str(exe), "init", "--org", "Acme", "--admin", "root", "-q"], capture_output=True, text=True, cwd=home)
+        url = None
+        if backend == "postgresql":
+            import pg
+            url = pg.fresh_database(os.environ.get("OWATCH_TEST_LEDGER") or request.getfixturevalue("cluster").url())
+        r = subprocess.run(sudo + [str(exe), "init", "--org", "Acme", "--admin", "root", "-q"] + (["--ledger", url] if url else []),
+                           capture_output=True, text=True, cwd=home)
         assert r.returncode == 0, r.stderr
         ledger = home / ".local/share/owatch/ledger.db"
-        assert (ledger.stat().st_mode & 0o777) == 0o600 and ledger.stat().st_uid != 0
+        if url:
+            # sudo drops the caller's OWATCH_LEDGER: the account's server.conf names its ledger.
+            assert not ledger.exists()
+            conf = home / ".config/owatch/server.conf"
+            subprocess.run(sudo + ["sh", "-c", f"umask 077 && printf 'default = %s\\n' '{url}' > {conf}"], check=True, cwd=home)
+        else:
+            assert (ledger.stat().st_mode & 0o777) == 0o600 and ledger.stat().st_uid != 0
         laptop = Office(base / "me")
         laptop.home.mkdir()
         laptop.token.parent.mkdir(parents=True)
@@ -284,7 +364,14 @@ def test_sudo_transport_reaches_the_service_account():
         laptop.env.update({"OWATCH_REMOTE": f"sudo://{account}", "OWATCH_REMOTE_EXEC": str(exe)})
         assert laptop.ok("whoami", "--json").json()["user"] == "root"
         laptop.ok("license", "add", "Slack", "--vendor", "Slack", "--seats", "1", "--cost", "8.00", "--period", "monthly")
-        assert ledger.stat().st_uid != 0                                     # still the service account's
+        if url:
+            assert subprocess.run(["psql", "-X", "-qAt", "-d", url, "-c", "SELECT name FROM licenses"],
+                                  capture_output=True, text=True, check=True).stdout.strip() == "Slack"
+            listed = laptop.ok("license", "list", "--format", "csv")
+            assert "Slack" in listed.out and url not in listed.out + listed.err
+            assert not ledger.exists()
+        else:
+            assert ledger.stat().st_uid != 0                                 # still the service account's
     finally:
         subprocess.run(["userdel", "-r", account], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)

@@ -79,27 +79,54 @@ public enum Migration {
         return Result(target: display, tables: tables, rows: rows, events: chain.events, head: chain.head, digest: digest)
     }
 
-    /// Every table's rows into the target (whose triggers are off), in dependency order, batched.
+    /// Every table's rows into the target (whose triggers are off), in dependency order, streamed:
+    /// a PostgreSQL source through a cursor, a PostgreSQL target through COPY, batched otherwise,
+    /// so memory stays flat however many rows a table holds.
     static func copyRows(_ plan: CopyPlan, from source: Database, to target: Database) throws -> Int {
         for table in plan.tables.reversed() {
             try target.run("DELETE FROM \(quoted(table.name))")  // the rows the schema seeds
         }
         var total = 0
         for table in plan.tables {
-            let names = table.columns.map(quoted).joined(separator: ", ")
-            let into = "\(quoted(table.name))(\(names))"
+            let names = table.columns.map(quoted)
+            let width = table.columns.count
+            let select = "SELECT \(names.joined(separator: ", ")) FROM \(quoted(table.name)) ORDER BY \(table.order)"
+            if let pg = target.postgres {
+                let copy = try PostgresCopyIn(pg, table: quoted(table.name), columns: names)
+                try stream(select, from: source) { try copy.add($0.values[...]) }
+                try copy.finish()
+                total += copy.rows
+                continue
+            }
+            let into = "\(quoted(table.name))(\(names.joined(separator: ", ")))"
             var batch: [SQLValue] = []
-            try source.forEach("SELECT \(names) FROM \(quoted(table.name)) ORDER BY \(table.order)") { row in
+            try stream(select, from: source) { row in
                 batch += row.values
                 total += 1
-                if batch.count >= batchRows * table.columns.count {
-                    try target.insertRows(into: into, width: table.columns.count, values: batch)
+                if batch.count >= batchRows * width {
+                    try target.insertRows(into: into, width: width, values: batch)
                     batch.removeAll(keepingCapacity: true)
                 }
             }
-            if !batch.isEmpty { try target.insertRows(into: into, width: table.columns.count, values: batch) }
+            if !batch.isEmpty { try target.insertRows(into: into, width: width, values: batch) }
         }
         return total
+    }
+
+    /// A query's rows one at a time. libpq holds a whole result in memory, so a PostgreSQL source
+    /// is read through a cursor, `batchRows` at a time (inside the copy's read transaction).
+    static func stream(_ select: String, from source: Database, each: (Row) throws -> Void) throws {
+        guard source.isPostgres else { return try source.forEach(select, each) }
+        try source.execute("DECLARE owatch_copy NO SCROLL CURSOR FOR \(select)")
+        var fetched = batchRows
+        while fetched == batchRows {
+            fetched = 0
+            try source.forEach("FETCH \(batchRows) FROM owatch_copy") { row in
+                fetched += 1
+                try each(row)
+            }
+        }
+        try source.execute("CLOSE owatch_copy")
     }
 
     static func quoted(_ name: String) -> String { "\"" + name + "\"" }

@@ -59,8 +59,9 @@ public enum RemoteServer {
             try check(request)
             ledger = try ServedLedgers.load(environment: env).resolve(request.ledger)
         } catch let e as OWError { return fail(e) } catch { return fail(OWError.badData("the request is malformed")) }
-        hidden.add(server: ledger.ledger, client: request.ledger ?? "the office ledger")
-        hidden.add(server: Path.deletingLastComponent(ledger.ledger), client: "the office ledger's folder")
+        for (server, client) in ledger.serverNames {
+            hidden.add(server: server, client: client == "the office ledger" ? request.ledger ?? client : client)
+        }
         if let key = ledger.key { hidden.add(server: key, client: "the office ledger's issuer key") }
         let work: Workspace
         do { work = try Workspace(request, input: input, hidden: hidden, environment: env) } catch let e as OWError { return fail(e) } catch
