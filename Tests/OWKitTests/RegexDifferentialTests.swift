@@ -102,7 +102,8 @@ extension RegexDifferentialTests {
 
     func testAmountMatcherMatchesTheExpressionOnGeneratedText() {
         let pieces = [
-            "EUR", "USD", "US$", "CA$", "A$", "AU$", "NZ$", "HK$", "S$", "R$", "Rs.", "Rs", "R", "s", "$", "€", "£", "¥", "₹", "￥", "円", "zł",
+            "EUR", "USD", "US$", "CA$", "A$", "AU$", "NZ$", "HK$", "S$", "R$", "Rs.", "Rs", "R", "s", "$", "€", "£", "¥", "₹", "￥", "円",
+            "zł",
             "z", "kr", "kroner", "k", " ", "  ", "\u{A0}", "\t", "\n", "\u{0B}", "\u{0C}", "\r", "\u{85}", "\u{2003}", "\u{3000}", "\u{1C}",
             "-", "--", "1", "12", "0", "9", "123", ",", ".", "'", "x", "_", "Total", "VAT", "ABCD", "AB", "A", "é", "e\u{301}", "\u{301}",
             "٣", "１", "٣٤", "߀", "\u{200C}", "\u{200D}", "\u{200B}", "ⅷ", "²", "Ⅻ", "ß", "İ", "日", "👍🏽", "🇩🇪",
@@ -126,20 +127,24 @@ extension RegexDifferentialTests {
                 let bytes = [UInt8](data)
                 let message =
                     PDFText.isPDF(bytes)
-                    ? try? MIME.parse(Scanner.pdfMessage(bytes, name: name)) : try? MIME.parse(Scanner.xmlMessage(bytes, name: name) ?? bytes)
-                texts.append(String(decoding: bytes, as: UTF8.self))
+                    ? try? MIME.parse(Scanner.pdfMessage(bytes, name: name))
+                    : try? MIME.parse(Scanner.xmlMessage(bytes, name: name) ?? bytes)
+                // A PDF's own bytes are compressed streams: its text is what `scan` reads.
+                if !PDFText.isPDF(bytes) { texts.append(String(decoding: bytes, as: UTF8.self)) }
                 if let message { texts.append(message.subject + "\n" + message.readableText) }
             }
         }
         XCTAssertGreaterThan(texts.count, 100)
-        var lines = 0
+        // Each distinct line once; a line of ASCII with no digit has no amount either way.
+        var lines = Set<Substring>()
         for text in texts {
-            for line in text.split(separator: "\n") where line.utf8.count < 4000 {
-                lines += 1
-                XCTAssertEqual(byHand(String(line)), byExpression(String(line)), String(line).debugDescription)
+            for line in text.split(separator: "\n")
+            where line.utf8.count < 4000 && line.utf8.contains(where: { $0 >= 0x80 || ($0 >= 48 && $0 <= 57) }) {
+                lines.insert(line)
             }
             if text.utf8.count < 20_000 { XCTAssertEqual(byHand(text), byExpression(text)) }
         }
-        XCTAssertGreaterThan(lines, 10000)
+        for line in lines { XCTAssertEqual(byHand(String(line)), byExpression(String(line)), String(line).debugDescription) }
+        XCTAssertGreaterThan(lines.count, 5000)
     }
 }
