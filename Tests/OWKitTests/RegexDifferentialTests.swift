@@ -88,3 +88,63 @@ extension RegexDifferentialTests {
         }
     }
 }
+
+/// `AmountMatcher` against the expression it replaced (`ReceiptReader.amountPattern`): same matches, same order.
+extension RegexDifferentialTests {
+    func byHand(_ text: String) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        return AmountMatcher.ranges(in: scalars).map { String(String.UnicodeScalarView(scalars[$0])) }
+    }
+
+    func byExpression(_ text: String) -> [String] {
+        text.matches(of: ReceiptReader.amountPattern).map { String(text.unicodeScalars[$0.range]) }
+    }
+
+    func testAmountMatcherMatchesTheExpressionOnGeneratedText() {
+        let pieces = [
+            "EUR", "USD", "US$", "CA$", "A$", "AU$", "NZ$", "HK$", "S$", "R$", "Rs.", "Rs", "R", "s", "$", "€", "£", "¥", "₹", "￥", "円",
+            "zł",
+            "z", "kr", "kroner", "k", " ", "  ", "\u{A0}", "\t", "\n", "\u{0B}", "\u{0C}", "\r", "\u{85}", "\u{2003}", "\u{3000}", "\u{1C}",
+            "-", "--", "1", "12", "0", "9", "123", ",", ".", "'", "x", "_", "Total", "VAT", "ABCD", "AB", "A", "é", "e\u{301}", "\u{301}",
+            "٣", "１", "٣٤", "߀", "\u{200C}", "\u{200D}", "\u{200B}", "ⅷ", "²", "Ⅻ", "ß", "İ", "日", "👍🏽", "🇩🇪",
+        ]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<40000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...16, using: &rng) { text += pieces.randomElement(using: &rng)! }
+            XCTAssertEqual(byHand(text), byExpression(text), text.debugDescription)
+        }
+    }
+
+    /// Every line of the corpus's documents as `scan inspect` reads them (the held-back part is not opened) and of the examples.
+    func testAmountMatcherMatchesTheExpressionOnTheCorpus() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var texts: [String] = []
+        for folder in ["Tests/corpus/pdf", "Tests/corpus/dev", "Tests/corpus/einvoice", "examples/mail"] {
+            let dir = root.appendingPathComponent(folder)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] {
+                guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) else { continue }
+                let bytes = [UInt8](data)
+                let message =
+                    PDFText.isPDF(bytes)
+                    ? try? MIME.parse(Scanner.pdfMessage(bytes, name: name))
+                    : try? MIME.parse(Scanner.xmlMessage(bytes, name: name) ?? bytes)
+                // A PDF's own bytes are compressed streams: its text is what `scan` reads.
+                if !PDFText.isPDF(bytes) { texts.append(String(decoding: bytes, as: UTF8.self)) }
+                if let message { texts.append(message.subject + "\n" + message.readableText) }
+            }
+        }
+        XCTAssertGreaterThan(texts.count, 100)
+        // Each distinct line once; a line of ASCII with no digit has no amount either way.
+        var lines = Set<Substring>()
+        for text in texts {
+            for line in text.split(separator: "\n")
+            where line.utf8.count < 4000 && line.utf8.contains(where: { $0 >= 0x80 || ($0 >= 48 && $0 <= 57) }) {
+                lines.insert(line)
+            }
+            if text.utf8.count < 20_000 { XCTAssertEqual(byHand(text), byExpression(text)) }
+        }
+        for line in lines { XCTAssertEqual(byHand(String(line)), byExpression(String(line)), String(line).debugDescription) }
+        XCTAssertGreaterThan(lines.count, 5000)
+    }
+}

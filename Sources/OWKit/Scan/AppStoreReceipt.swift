@@ -14,6 +14,12 @@ enum AppStoreReceipt {
     /// The store a receipt comes from: Apple's receipt mail (`no_reply@email.apple.com`, iTunes)
     /// or Google Play's (`googleplay-noreply@google.com`).
     static func store(ofSender address: String, subject: LowerText) -> Store? {
+        // Most senders are neither store: told by the address's ends, without a lower-cased copy
+        // (an address with non-ASCII letters is lower-cased: the Kelvin sign is a k then).
+        guard
+            ["apple.com", "itunes.com", "google.com"].contains(where: address.hasSuffixIgnoringASCIICase)
+                || address.prefix(19).equalsIgnoringASCIICase("googleplay-noreply@") || !address.utf8.allSatisfy({ $0 < 0x80 })
+        else { return nil }
         let lower = address.lowercased()
         guard let at = lower.lastIndex(of: "@") else { return nil }
         let host = String(lower[lower.index(after: at)...])

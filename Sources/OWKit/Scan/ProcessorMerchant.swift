@@ -90,7 +90,11 @@ enum ProcessorMerchant {
 
     /// The processor host a sender's address belongs to (`invoice+statements@stripe.com` → `stripe.com`).
     static func processor(ofSender address: String) -> String? {
-        guard let at = address.lastIndex(of: "@") else { return nil }
+        // Most senders are no processor: told by the address's end, without a lower-cased copy
+        // (an address with non-ASCII letters is lower-cased: the Kelvin sign is a k then).
+        guard hosts.contains(where: address.hasSuffixIgnoringASCIICase) || !address.utf8.allSatisfy({ $0 < 0x80 }),
+            let at = address.lastIndex(of: "@")
+        else { return nil }
         var host = String(address[address.index(after: at)...]).lowercased()
         while host.includes(".") {
             if hosts.contains(host) { return host }

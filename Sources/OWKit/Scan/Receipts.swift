@@ -529,6 +529,7 @@ enum ReceiptReader {
         try! Regex(pattern).matchingSemantics(.unicodeScalar).wordBoundaryKind(.simple)
     }
 
+    /// What `AmountMatcher` finds by hand (kept for RegexDifferentialTests, which compares the two).
     nonisolated(unsafe) static let amountPattern = expression(
         #"(?:(?:US\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|Rs\.?|[A-Z]{3})\s?|[$€£¥₹￥]\s?)?-?\d[\d.,' \u00A0]*\d(?:\s?(?:[€$£¥₹]|[A-Z]{3}(?!\#(w))|円|zł|kr(?!\#(w))))?|(?:[$€£¥₹]\s?)\d+"#
     )
@@ -548,6 +549,24 @@ enum ReceiptReader {
     /// The codes by their three lower-case letters packed in an integer.
     static let currencyCodeWords = Dictionary(
         uniqueKeysWithValues: currencyCodes.map { code in (code.lowercased().utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }, code) })
+
+    /// The codes' three lower-case letters as bits of a 26×26×26 table: most three-letter words of
+    /// prose are ruled out without hashing them.
+    static let currencyCodeBits: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 26 * 26 * 26 / 64 + 1)
+        for code in currencyCodes {
+            let l = Array(code.lowercased().utf8).map { Int($0) - 97 }
+            let n = l[0] * 676 + l[1] * 26 + l[2]
+            bits[n >> 6] |= 1 << UInt64(n & 63)
+        }
+        return bits
+    }()
+
+    static func mayBeCurrencyCode(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Bool {
+        guard a >= 97, a <= 122, b >= 97, b <= 122, c >= 97, c <= 122 else { return false }
+        let n = Int(a - 97) * 676 + Int(b - 97) * 26 + Int(c - 97)
+        return currencyCodeBits[n >> 6] & (1 << UInt64(n & 63)) != 0
+    }
 
     static let currencyLabelNeedles = Needles.of(["währung", "wahrung", "currency", "devise", "moneda", "valuta", "waluta", "moeda"])
 
@@ -602,7 +621,9 @@ enum ReceiptReader {
             }
             var end = i + 1
             while end < b.count && isLetter(b[end]) { end += 1 }
-            if end - i == 3, let code = currencyCodeWords[UInt32(b[i]) << 16 | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2])] {
+            if end - i == 3, mayBeCurrencyCode(b[i], b[i + 1], b[i + 2]),
+                let code = currencyCodeWords[UInt32(b[i]) << 16 | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2])]
+            {
                 found.insert(code)
             }
             i = end
@@ -617,8 +638,9 @@ enum ReceiptReader {
         // Every amount has a digit: ASCII text with none is not handed to the expression (digits of
         // other scripts are non-ASCII).
         guard text.utf8.contains(where: { $0 >= 0x80 || ($0 >= 48 && $0 <= 57) }) else { return [] }
-        return text.matches(of: amountPattern).compactMap { m in
-            var s = String(text.unicodeScalars[m.range]).trimmed(.whitespaces)
+        let scalars = Array(text.unicodeScalars)
+        return AmountMatcher.ranges(in: scalars).compactMap { range in
+            var s = String(String.UnicodeScalarView(scalars[range])).trimmed(.whitespaces)
             if s.hasSuffix("円") { s = "JPY " + s.dropLast() }
             if s.hasPrefix("Rs") { s = "INR " + s.drop(while: { $0.isLetter || $0 == "." || $0 == " " }) }
             if s.hasSuffix("zł") { s = "PLN " + s.dropLast(2) }
@@ -693,6 +715,8 @@ enum ReceiptReader {
             if end < bytes.count {
                 window += "\n" + String(decoding: bytes[(end + 1)..<min(lineEnd(from: end + 1), end + 1 + invoiceWindow)], as: UTF8.self)
             }
+            // A number is kept only with a digit in it: a window of ASCII with none is not handed to the expression.
+            guard window.utf8.contains(where: { $0 >= 0x80 || ($0 >= 48 && $0 <= 57) }) else { continue }
             for m in anchoredMatches(of: invoicePattern, in: window) {
                 guard let group = m.output[1].range ?? m.output[2].range else { continue }
                 var v = String(window.unicodeScalars[group])

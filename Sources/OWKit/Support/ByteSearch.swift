@@ -36,7 +36,8 @@ struct LowerText {
                 while i <= last {
                     guard let hit = memchr(base + i, Int32(n[0]), last - i + 1) else { return nil }
                     let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(base + at, n.baseAddress!, n.count) == 0 { return at }
+                    // The last byte first: most hits of a common first letter fail there, without a call.
+                    if base[at + n.count - 1] == n[n.count - 1], memcmp(base + at, n.baseAddress!, n.count) == 0 { return at }
                     i = at + 1
                 }
                 return nil
@@ -45,7 +46,13 @@ struct LowerText {
     }
 
     func contains(_ needle: [UInt8]) -> Bool { find(needle) != nil }
-    func contains(any needles: [[UInt8]]) -> Bool { needles.contains { find($0) != nil } }
+    /// Whether any of `needles` is in the text. A long list is first checked against the bytes the
+    /// text holds (one pass): a needle with a byte the text lacks is passed over without a search.
+    func contains(any needles: [[UInt8]]) -> Bool {
+        guard needles.count >= 16 else { return needles.contains { find($0) != nil } }
+        let held = ByteMask(bytes)
+        return needles.contains { held.holds(every: $0) && find($0) != nil }
+    }
     func hasPrefix(_ needle: [UInt8]) -> Bool { bytes.count >= needle.count && bytes[..<needle.count].elementsEqual(needle) }
 }
 
@@ -60,16 +67,31 @@ struct ByteMask {
     private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
     init<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        // Without branches: letters and digits, spaces and punctuation fall in different words at random.
+        var (w0, w1, w2, w3) = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         for b in bytes {
             let bit = UInt64(1) << UInt64(b & 63)
-            switch b >> 6 {
-            case 0: words.0 |= bit
-            case 1: words.1 |= bit
-            case 2: words.2 |= bit
-            default: words.3 |= bit
-            }
+            let quarter = b >> 6
+            w0 |= quarter == 0 ? bit : 0
+            w1 |= quarter == 1 ? bit : 0
+            w2 |= quarter == 2 ? bit : 0
+            w3 |= quarter == 3 ? bit : 0
+        }
+        words = (w0, w1, w2, w3)
+    }
+
+    func holds(_ b: UInt8) -> Bool {
+        let bit = UInt64(1) << UInt64(b & 63)
+        switch b >> 6 {
+        case 0: return words.0 & bit != 0
+        case 1: return words.1 & bit != 0
+        case 2: return words.2 & bit != 0
+        default: return words.3 & bit != 0
         }
     }
+
+    /// Whether every byte of `needle` is in this set.
+    func holds(every needle: [UInt8]) -> Bool { needle.allSatisfy(holds) }
 
     /// Whether every byte of `needle` (its mask) is in this one.
     func covers(_ needle: ByteMask) -> Bool {
@@ -94,6 +116,15 @@ extension StringProtocol {
         let b = other.utf8
         guard a.count == b.count else { return false }
         return zip(a, b).allSatisfy { x, y in x == y || (x | 0x20 == y | 0x20 && x | 0x20 >= 97 && x | 0x20 <= 122) }
+    }
+
+    /// Whether the text ends with `suffix` (ASCII, lower case), ignoring ASCII case; no copy.
+    func hasSuffixIgnoringASCIICase(_ suffix: String) -> Bool {
+        var mine = utf8.reversed().makeIterator()
+        for b in suffix.utf8.reversed() {
+            guard let x = mine.next(), x == b || (x | 0x20 == b && b >= 97 && b <= 122) else { return false }
+        }
+        return true
     }
 
     /// Every `target` byte removed, on UTF-8 (for CR and LF in folded headers and bodies).
