@@ -92,6 +92,7 @@ public final class Ledger {
                 hint: version > Schema.currentVersion
                     ? "upgrade owatch; the ledger was not changed" : "migrating a PostgreSQL ledger is not supported yet")
         }
+        StateDigest.attach(to: db)
         let ledger = try Ledger(db: db, path: db.path)
         if let ms = try ledger.configValue("busy_timeout").flatMap({ Duration.parse($0) }) {
             db.setBusyTimeout(milliseconds: Int32(clamping: ms.seconds * 1000))
@@ -104,6 +105,7 @@ public final class Ledger {
         try PostgresSchema.create(on: db)
         // The folder of what is kept beside the ledger on this host (hooks, the scan lock), as for a file.
         try FileSystem.makeDirectory(Paths.dataDirectory(), mode: 0o700)
+        StateDigest.attach(to: db)
         try writeIdentity(db, org: org, currency: currency, now: now)
         return try Ledger(db: db, path: db.path)
     }

@@ -30,6 +30,12 @@ extension PostgresStorage {
         try exec("RELEASE SAVEPOINT owatch_statement")
     }
 
+    /// PostgreSQL's own SQL with no parameters, untranslated and outside a savepoint (owatch's
+    /// bookkeeping in TEMP tables: `PostgresStateRows`).
+    func runNative(_ sql: String, each: (Row) throws -> Void) throws {
+        try run(PostgresDialect.Translation(sql: sql), values: [], each: each)
+    }
+
     private func run(_ t: PostgresDialect.Translation, values: [SQLValue], each: (Row) throws -> Void) throws {
         var types: [UInt32] = []
         var texts: [[CChar]?] = []

@@ -157,6 +157,7 @@ enum PostgresSchema {
         let script = try script(from: scratch)
         guard let pg = db.postgres else { return }
         for statement in script { try pg.exec(statement) }  // PostgreSQL's dialect already
+        for statement in PostgresStateRows.schemaObjects(tables: try PostgresStateRows.describedTables(db)) { try pg.exec(statement) }
         try pg.loadSchemaFacts()
         try copyRows(from: scratch, to: db)
     }
