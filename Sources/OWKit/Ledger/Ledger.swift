@@ -82,13 +82,15 @@ public final class Ledger {
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'owatch_schema'")
         guard known == 1 else {
             throw OWError(
-                .missingInput, "no owatch ledger in the PostgreSQL database \(db.path)",
+                .missingInput, "no ledger: the PostgreSQL database \(db.path) holds no owatch ledger",
                 hint: "create one with `owatch init --ledger URL --org NAME --admin USER` in an empty database")
         }
         let version = Int(try db.scalar("PRAGMA user_version"))
         guard version == Schema.currentVersion else {
+            // Worded as for a file where the cases are the same (a newer owatch wrote it).
+            let newer = version > Schema.currentVersion ? " was written by a newer owatch and" : ""
             throw OWError.refused(
-                "the PostgreSQL ledger \(db.path) has schema \(version); this owatch reads schema \(Schema.currentVersion) there",
+                "the PostgreSQL ledger \(db.path)\(newer) has schema \(version); this owatch reads schema \(Schema.currentVersion) there",
                 hint: version > Schema.currentVersion
                     ? "upgrade owatch; the ledger was not changed" : "migrating a PostgreSQL ledger is not supported yet")
         }
