@@ -1,8 +1,10 @@
 """End-to-end harness: runs the built owatch binary exactly as a user types it,
 each test in its own temporary HOME with its own ledger, key and token."""
+import contextlib
 import json
 import os
 import re
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -21,6 +23,8 @@ BIN = os.environ.get("OWATCH_BIN", str(ROOT / ".build" / "debug" / "owatch"))
 
 # OWATCH_TEST_LEDGER=postgresql://… runs every Office on a fresh PostgreSQL database (issue 35).
 ON_POSTGRES = bool(os.environ.get("OWATCH_TEST_LEDGER"))
+# The advisory lock owatch's writers take on PostgreSQL (PostgresStorage.writeLock: "owatch" in ASCII).
+PG_WRITE_LOCK = 0x6F7761746368
 
 
 def sqlite_only(reason):
@@ -123,6 +127,30 @@ class Office:
             return subprocess.run(["psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", "-d", self.ledger_url, "-c", statement],
                                   capture_output=True, text=True)
         return subprocess.run(["sqlite3", str(self.ledger), statement], capture_output=True, text=True)
+
+    @contextlib.contextmanager
+    def holding_write_lock(self):
+        """Holds the ledger's write lock as another owatch writer would (SQLite: BEGIN IMMEDIATE;
+        PostgreSQL: owatch's advisory lock, through psql) until the block ends."""
+        if not self.ledger_url:
+            con = sqlite3.connect(str(self.ledger), isolation_level=None)
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            finally:
+                con.execute("ROLLBACK")
+                con.close()
+            return
+        psql = subprocess.Popen(["psql", "-X", "-qAt", "-d", self.ledger_url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            psql.stdin.write(f"SELECT pg_advisory_lock({PG_WRITE_LOCK});\n\\echo held\n")
+            psql.stdin.flush()
+            while psql.stdout.readline().strip() != "held":
+                assert psql.poll() is None, psql.communicate()
+            yield
+        finally:
+            psql.communicate(f"SELECT pg_advisory_unlock({PG_WRITE_LOCK});\n", timeout=30)
 
     def drop_triggers(self, *names):
         """SQL dropping the ledger's triggers `TABLE.NAME` (what an attacker with write access does
