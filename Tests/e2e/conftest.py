@@ -132,6 +132,14 @@ class Office:
                                   capture_output=True, text=True)
         return subprocess.run(["sqlite3", str(self.ledger), statement], capture_output=True, text=True)
 
+    def beside(self, suffix):
+        """A file owatch keeps beside the ledger (`.scan.lock`, `.scan.reading`): beside the SQLite
+        file; for a PostgreSQL ledger, in the data folder, named by the ledger's id (Ledger.besidePath)."""
+        if not self.ledger_url:
+            return self.ledger.with_name(self.ledger.name + suffix)
+        ledger_id = self.sql("SELECT value FROM meta WHERE key = 'ledger_id'").strip()
+        return self.home / ".local/share/owatch" / f"ledger-{ledger_id}{suffix}"
+
     @contextlib.contextmanager
     def holding_write_lock(self):
         """Holds the ledger's write lock as another owatch writer would (SQLite: BEGIN IMMEDIATE;

@@ -209,7 +209,7 @@ def test_a_killed_scan_keeps_what_it_wrote(office):
     kept = int(office.sql("SELECT count(*) FROM charges").strip())
     assert 0 < kept < 6000
     assert int(office.sql("SELECT read_offset FROM scan_sources").strip()) > 0   # the next scan resumes there
-    res = json.loads(office.ok("scan", "--json").out)
+    res = json.loads(office.ok("scan", "--json", timeout=300).out)  # thousands of messages: a minute is not enough on PostgreSQL
     assert res["charges"] == 6000 - kept
     assert int(office.sql("SELECT count(*) FROM charges").strip()) == 6000
     office.ok("audit", "verify", "--state")

@@ -108,7 +108,8 @@ def test_rewritten_mbox_is_read_again_without_duplicates(copy):
 
 
 def test_one_scan_at_a_time(copy):
-    lock = open(str(copy.ledger) + ".scan.lock", "a+")
+    copy.beside(".scan.lock").parent.mkdir(parents=True, exist_ok=True)
+    lock = open(copy.beside(".scan.lock"), "a+")
     fcntl.flock(lock, fcntl.LOCK_EX)
     try:
         r = copy.run("scan", copy.mbox)
