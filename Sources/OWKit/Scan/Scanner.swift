@@ -320,7 +320,7 @@ public enum Scanner {
         defer { context.snapshot.close() }
         var collected: [(ScanSource, [ScanItem])] = []
         for source in targets {
-            var batch = Batch(source: source, maxItems: session.db.isPostgres ? Batch.maxItemsOnServer : Batch.maxItems)
+            var batch = Batch(source: source)
             try read(source, context, result: &result) { item, mboxEnd, result in
                 batch.items.append(item)
                 if let mboxEnd { batch.mboxEnd = mboxEnd }
@@ -447,13 +447,9 @@ public enum Scanner {
         var merchants = Set<String>()
 
         static let maxItems = 1000
-        /// On PostgreSQL every row is a round trip: a batch of 1,000 held the write lock past other
-        /// writers' busy timeout (3 s) on a loaded machine.
-        static let maxItemsOnServer = 100
         static let maxNanoseconds: UInt64 = 500_000_000
-        var maxItems = Batch.maxItems
 
-        var isFull: Bool { items.count >= maxItems || MessageBudget.now() - startedAt > Batch.maxNanoseconds }
+        var isFull: Bool { items.count >= Batch.maxItems || MessageBudget.now() - startedAt > Batch.maxNanoseconds }
 
         /// Writes the items in one transaction with the source's progress; joins the dry run's
         /// transaction when there is one.
