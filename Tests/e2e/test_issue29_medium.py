@@ -19,7 +19,7 @@ def test_a_statement_whose_sum_would_overflow_is_bad_data_and_the_ledger_stays_r
     card = office.home / "card.csv"
     card.write_text("Date,Description,Amount,Currency\n"
                     + "".join(f"2026-03-{1 + i % 28:02d},SLACK TECHNOLOGIES REF{i},-{LARGEST},EUR\n" for i in range(9400)))
-    r = office.run("scan", card, timeout=300)
+    r = office.run("scan", card, timeout=600)                # 9,400 lines: minutes on a loaded PostgreSQL runner
     assert r.rc == 65, r                                     # was 0, with spend_monthly overflowing into REAL
     assert "card.csv line" in r.err and "adds up" in r.err
     if not office.ledger_url:  # SQLite's dynamic types (PostgreSQL's bigint columns hold nothing else)
