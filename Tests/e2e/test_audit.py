@@ -105,3 +105,14 @@ def test_an_upgraded_ledger_verifies_and_says_whether_it_held_before(office):
     office.ok("user", "add", "carol", "--role", "employee")
     office.ok("audit", "verify", "--state")
     office.ok("doctor")
+
+
+def test_an_outside_edit_is_still_found_after_owatch_writes(busy_office):
+    """owatch keeps the state digest from the rows its own writes change (SQLite: TEMP triggers on its
+    connection; PostgreSQL: triggers that copy rows only for owatch's session): an edit made with the
+    backend's own client before the next owatch write is not folded into what that write records."""
+    busy_office.sql("UPDATE users SET dept = 'edited' WHERE name = 'bob'")
+    busy_office.add_user("erin")
+    r = busy_office.run("audit", "verify", "--state")
+    assert r.rc == 65 and "edited without owatch" in r.err, r
+    assert busy_office.run("audit", "verify").rc == 0
