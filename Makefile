@@ -24,11 +24,15 @@ release: deps
 # target for FUZZ_TEST_SECONDS each (libFuzzer, Tests/Fuzz; a debug build apart in .build-fuzz).
 FUZZ_TEST_SECONDS ?= 8
 FUZZ_SECONDS ?= 300
+# The end-to-end tests run E2E_JOBS at a time (pytest-xdist), first with SQLite ledgers, then the
+# backend-dependent ones again on a throw-away PostgreSQL cluster (.ci/e2e-postgres; issue 35).
+E2E_JOBS ?= $(shell nproc)
 test: build
 	@bash .ci/deps --test
 	bash .ci/no-icu $(BIN_DEBUG)
 	swift test
-	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q Tests/e2e
+	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q -n $(E2E_JOBS) Tests/e2e
+	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) E2E_JOBS=$(E2E_JOBS) bash .ci/e2e-postgres
 	FUZZ_CONFIG=debug bash .ci/fuzz $(FUZZ_TEST_SECONDS)
 
 # Longer fuzzing: FUZZ_SECONDS per target (`make fuzz FUZZ_SECONDS=3600 FUZZ_TARGETS=pdf`).
@@ -45,7 +49,7 @@ lint:
 	bash .ci/no-icu --sources
 
 e2e: build
-	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q Tests/e2e
+	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q -n $(E2E_JOBS) Tests/e2e
 
 demo: release
 	OWATCH_BIN=$(CURDIR)/$(BIN_RELEASE) bash examples/demo.sh

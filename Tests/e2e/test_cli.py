@@ -8,6 +8,9 @@ import pytest
 
 from conftest import BIN, ROOT
 
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
+
 def listed_commands():
     """Every command `owatch help` lists: the table decides, not a list kept here by hand."""
     out = subprocess.run([BIN, "help"], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"}).stdout

@@ -7,6 +7,9 @@ import pytest
 
 from conftest import BIN
 
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
+
 
 @pytest.fixture
 def shop(office):

@@ -1,5 +1,4 @@
 """Many processes at once: no lost writes, no "database is locked", chain intact; busy → 75."""
-import sqlite3
 import subprocess
 import threading
 import time
@@ -26,12 +25,9 @@ def test_busy_ledger_exits_75_after_timeout(office):
     release = threading.Event()
 
     def hold_lock():
-        con = sqlite3.connect(str(office.ledger), isolation_level=None)
-        con.execute("BEGIN IMMEDIATE")
-        held.set()
-        release.wait(30)
-        con.execute("ROLLBACK")
-        con.close()
+        with office.holding_write_lock():
+            held.set()
+            release.wait(30)
 
     t = threading.Thread(target=hold_lock)
     t.start()

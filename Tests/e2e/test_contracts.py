@@ -8,7 +8,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import BIN
+from conftest import BIN, OLDER_SCHEMA, sqlite_only
 
 TODAY = datetime.date.today()
 
@@ -252,6 +252,7 @@ def test_summary_lists_undecided_renewals_and_missed_cancel_by_dates(office):
     assert und == []
 
 
+@sqlite_only(OLDER_SCHEMA)
 def test_the_migration_runs_again_on_a_ledger_taken_back(office):
     add(office, "CRM", "--period", "yearly", "--renews", "2031-05-31", "--notice", "3m")
     office.ok("license", "decide", "CRM", "keep")

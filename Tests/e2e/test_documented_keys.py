@@ -5,6 +5,10 @@ import re
 import shutil
 
 from conftest import ROOT
+import pytest
+
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
 
 
 def documented(noun):

@@ -6,7 +6,7 @@ import os
 import stat
 import subprocess
 
-from conftest import BIN
+from conftest import BIN, not_on_postgres_yet
 
 
 def mode(p):
@@ -20,16 +20,19 @@ def test_init_creates_private_files_and_verifiable_key(office):
     assert pem.startswith("-----BEGIN PRIVATE KEY-----")
     out = subprocess.run(["openssl", "pkey", "-in", str(office.key), "-noout", "-text"], capture_output=True, text=True)
     assert out.returncode == 0 and "ED25519" in out.stdout
-    assert office.sql("PRAGMA journal_mode").strip() == "wal"
+    if not office.ledger_url:  # a SQLite file's journal (a PostgreSQL server keeps its own WAL)
+        assert office.sql("PRAGMA journal_mode").strip() == "wal"
     who = office.ok("whoami", "--json").json()
     assert who["user"] == "alice" and who["role"] == "admin" and who["org"] == "Acme GmbH"
 
 
 def test_init_refuses_existing_ledger_and_leaves_it_alone(office):
-    before = office.ledger.read_bytes()
+    def contents():
+        return office.sql("SELECT seq, hash FROM events ORDER BY seq") if office.ledger_url else office.ledger.read_bytes()
+    before = contents()
     r = office.run("init", "--org", "Other", "--admin", "mallory", "--token", office.home / "t2", "--key", office.home / "k2")
-    assert r.rc == 1 and "already exists" in r.err
-    assert office.ledger.read_bytes() == before
+    assert r.rc == 1 and ("is not empty" if office.ledger_url else "already exists") in r.err
+    assert contents() == before
     assert not (office.home / "k2").exists()
 
 
@@ -172,6 +175,7 @@ def test_config(office):
     assert office.ok("config", "get", "renewals.notify").out == "30d,7d,1d\n"
 
 
+@not_on_postgres_yet("owatch backup through pg_dump comes with the server operations")
 def test_backup_is_consistent_private_and_never_clobbers(office):
     office.add_user("bob")
     dest = office.home / "copy.db"
@@ -192,13 +196,13 @@ def test_doctor(office):
     # PostgreSQL only: a superuser connection (the test cluster's) is a warning by design (test_postgres_ops).
     checks.pop("database role", None)
     assert set(checks.values()) == {"ok"}
-    office.sql("DROP TRIGGER events_append_only_u; UPDATE events SET actor='mallory' WHERE seq=1;")
+    office.sql(office.drop_triggers("events.events_append_only_u") + "UPDATE events SET actor='mallory' WHERE seq=1;")
     r = office.run("doctor", "--json")
     assert r.rc == 1 and {c["check"]: c["status"] for c in r.json()}["audit chain"] == "fail"
 
 
 def test_newer_ledger_refused(office):
-    office.sql("PRAGMA user_version = 99")
+    office.sql("UPDATE owatch_schema SET version = 99" if office.ledger_url else "PRAGMA user_version = 99")
     r = office.run("whoami")
     assert r.rc == 1 and "newer owatch" in r.err
 

@@ -5,6 +5,9 @@ import pytest
 
 from test_reconcile import receipt
 
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
+
 
 def scan_mail(office, *mails):
     mbox = office.home / "free.mbox"

@@ -12,6 +12,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import BIN, Office, run_measured, trapped
 
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
+
 EXAMPLES = int(os.environ.get("OWATCH_FUZZ_EXAMPLES", "60"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("OWATCH_FUZZ_RANDOM"),
                     suppress_health_check=list(HealthCheck), database=None)

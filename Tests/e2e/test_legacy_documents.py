@@ -8,6 +8,9 @@ import io
 
 import pytest
 
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
+
 SAMPLES = {
     "euc-jp": ("euc_jp", "ご請求金額: ¥6,600（税込）\nお支払い期限: 2026年12月31日"),
     "shift_jis": ("cp932", "ご請求金額：６，６００円\n株式会社テスト ①②"),

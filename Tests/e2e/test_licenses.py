@@ -7,6 +7,8 @@ import os
 
 import pytest
 
+from conftest import OLDER_SCHEMA, sqlite_only
+
 
 @pytest.fixture
 def inv(office):
@@ -200,6 +202,7 @@ def test_vendor_catalog(office):
     assert office.ok("vendor", "list", "--json").json()[0]["name"]
 
 
+@sqlite_only(OLDER_SCHEMA)
 def test_an_older_ledger_gets_the_new_catalog_vendors(office):
     """A ledger made before the catalog grew gets the new vendors when it is opened; a vendor of
     the same name the office added itself keeps its own domains."""

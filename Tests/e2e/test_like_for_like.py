@@ -5,6 +5,8 @@ import json
 
 from test_numbers import card, findings
 
+from conftest import OLDER_SCHEMA, sqlite_only
+
 
 def forecast_eur(o):
     return sum(r["licenses_minor"] for r in o.ok("report", "forecast", "--json").json() if r["currency"] == "EUR")
@@ -97,6 +99,7 @@ def test_usage_billed_licenses_by_hand(office):
     assert vendors["Amazon Web Services"] == vendors["OpenAI"] == vendors["Mailgun"] == "usage" and vendors["Slack"] == "seats"
 
 
+@sqlite_only(OLDER_SCHEMA)
 def test_a_phantom_seat_adopted_before_is_mended_by_the_migration(office):
     card(office, [("2026-11-04", "AWS EMEA aws.amazon.com", "-243.17", "USD")])
     office.ok("scan", "adopt", str(findings(office, "unmanaged")[0]["id"]))

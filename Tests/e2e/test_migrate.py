@@ -12,6 +12,9 @@ import pytest
 import pg
 from conftest import Office
 
+# Run once, on SQLite ledgers (make test): it starts its own cluster and covers both backends itself.
+pytestmark = pytest.mark.backend_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 SKIP = pg.missing()
 needs_pg = pytest.mark.skipif(SKIP is not None, reason=SKIP or "")

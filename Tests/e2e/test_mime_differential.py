@@ -8,6 +8,9 @@ import warnings
 
 import pytest
 
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
+
 try:
     import test as cpython_test
     DATA = os.path.join(os.path.dirname(cpython_test.__file__), "test_email", "data")

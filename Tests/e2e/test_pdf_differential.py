@@ -12,6 +12,9 @@ import pytest
 
 from conftest import ROOT
 
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
+
 CORPUS = ROOT / "Tests" / "corpus" / "pdf"
 # Files where poppler and owatch differ on purpose, with the reason.
 DIFFER = {

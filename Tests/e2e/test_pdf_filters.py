@@ -15,6 +15,9 @@ import pytest
 from pdf_encoders import a85, ahx, lzw, png_predict, runlength, tiff_predict
 from test_pdf_differential import owatch_text, words
 
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
+
 LINES = [f"Line {i:02d}: {w} licence seat {i * 37 % 1000}.{i % 100:02d} EUR period 2026-{i % 12 + 1:02d}"
          for i, w in enumerate(["Brightwave", "Ledgerline", "Quartzly", "Nimbus", "Kestrel", "Umbra"] * 9)]
 LINES[0] = "Invoice INV-2041 Brightwave Analytics"

@@ -206,7 +206,8 @@ def test_a_sync_after_a_day_or_an_outside_edit_refreshes_every_seat(staffed):
           "(SELECT id FROM licenses WHERE name = 'Figma')")
     o.sql(f"INSERT INTO usage(license_id, user_id, last_active, source, imported_at) SELECT l.id, u.id, '2000-01-01', 'generic', '{TODAY}T09:00:00Z' "
           "FROM licenses l, users u WHERE l.name = 'Figma' AND u.name = 'carol'")
-    o.sql(f"INSERT OR REPLACE INTO meta(key, value) VALUES ('seat_findings.current', '{ago(61)}')")
+    upsert = " ON CONFLICT (key) DO UPDATE SET value = excluded.value" if o.ledger_url else ""
+    o.sql(f"INSERT {'' if o.ledger_url else 'OR REPLACE '}INTO meta(key, value) VALUES ('seat_findings.current', '{ago(61)}'){upsert}")
     sync(o, "g2.csv", google_export(rows[:3] + [google_row("Dave", "Miller", "dave.old@acme.example", dept="ops")]))   # a change
     assert "Figma" in " ".join(s for _, _, _, s in seat_findings(o))
 

@@ -259,7 +259,7 @@ def test_a_message_the_scan_was_killed_on_is_skipped_by_the_next(office):
     office.ok("config", "set", "scan.message_timeout", "1s")
     mbox = office.home / "receipts.mbox"
     mbox.write_bytes(message(61) + message(62, body="Total: $62.00\nSLOW-PILL\n") + message(63))
-    journal = office.ledger.with_name(office.ledger.name + ".scan.reading")
+    journal = office.beside(".scan.reading")
     e = dict(office.env)
     e["OWATCH_TEST_HANG_ON"] = "SLOW-PILL"
     proc = subprocess.Popen([BIN, "scan", str(mbox), "--json"], cwd=office.home, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -291,7 +291,7 @@ def test_a_scan_killed_while_reading_quickly_skips_nothing(office):
     mbox.write_bytes(message(71) + message(72, body="Total: $72.00\nSLOW-PILL\n") + message(73))
     e = dict(office.env)
     e["OWATCH_TEST_HANG_ON"] = "SLOW-PILL"
-    journal = office.ledger.with_name(office.ledger.name + ".scan.reading")
+    journal = office.beside(".scan.reading")
     proc = subprocess.Popen([BIN, "scan", str(mbox), "--json"], cwd=office.home, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.time() + 60

@@ -12,7 +12,8 @@ import pg
 from conftest import BIN, Office
 
 SKIP = pg.missing()
-pytestmark = pytest.mark.skipif(SKIP is not None, reason=SKIP or "")
+# Run once, on SQLite ledgers (make test): it starts its own cluster and covers both backends itself.
+pytestmark = [pytest.mark.skipif(SKIP is not None, reason=SKIP or ""), pytest.mark.backend_independent]
 PASSWORD = "pa:ss/w@rd-9f3e"
 
 

@@ -15,6 +15,9 @@ import pytest
 
 from conftest import BIN, ROOT, trapped
 
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
+
 README = ROOT / "README.md"
 EXAMPLE = "<!-- doctest -->"
 RUN_ELSEWHERE = re.compile(r"<!-- not a doctest: (.+?) -->")

@@ -8,6 +8,9 @@ import pytest
 
 from conftest import ROOT
 
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
+
 CORPUS = ROOT / "Tests" / "corpus" / "pdf"
 # file: (amount, currency), read off each document by hand.
 EXPECTED = {

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, Office
+from conftest import BIN, Office, not_on_postgres_yet
 from sshd_harness import SSHServer, available
 
-pytestmark = pytest.mark.skipif(not available(), reason="needs openssh-server and openssh-client (.ci/deps --test installs them)")
+pytestmark = [pytest.mark.skipif(not available(), reason="needs openssh-server and openssh-client (.ci/deps --test installs them)"),
+              not_on_postgres_yet("--remote and sudo:// serving a PostgreSQL ledger come with their own change")]
 
 if os.environ.get("CI") and not available():
     raise RuntimeError("CI must run the remote tests: install openssh-server and openssh-client")

@@ -47,13 +47,17 @@ def test_provisioning_is_one_transaction(team):
     """Force the seat assignment to fail: the license, the decision and the audit events all roll back."""
     req = new(team, "bob", "software", "Miro", "--cost", "10", "--period", "monthly")
     events = team.sql("SELECT count(*) FROM events")
-    team.sql("CREATE TRIGGER fail_seat BEFORE INSERT ON seats BEGIN SELECT RAISE(ABORT, 'injected failure'); END;")
+    if team.ledger_url:
+        team.sql("CREATE FUNCTION fail_seat_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$; "
+                 "CREATE TRIGGER fail_seat BEFORE INSERT ON seats FOR EACH ROW EXECUTE FUNCTION fail_seat_fn();")
+    else:
+        team.sql("CREATE TRIGGER fail_seat BEFORE INSERT ON seats BEGIN SELECT RAISE(ABORT, 'injected failure'); END;")
     r = team.run("approve", str(req["id"]))
     assert r.rc != 0 and "injected failure" in r.err
     assert team.ok("license", "list", "--json").json() == []
     assert team.ok("request", "show", str(req["id"]), "--json").json()["status"] == "pending"
     assert team.sql("SELECT count(*) FROM events") == events
-    team.sql("DROP TRIGGER fail_seat;")
+    team.sql(team.drop_triggers("seats.fail_seat"))
     team.ok("approve", str(req["id"]))
     assert team.ok("license", "show", "Miro", "--json").json()["assigned_to"] == ["bob"]
 

@@ -8,6 +8,8 @@ import pytest
 
 from test_einvoice import UBL, mail_with_xml
 
+from conftest import OLDER_SCHEMA, sqlite_only
+
 
 def receipt(office, name, body, sender="Billing <billing@slack.com>", subject="Your receipt"):
     path = office.home / name
@@ -141,6 +143,7 @@ def test_summary_and_dashboard_say_how_many_wait(office):
     assert "Waiting for review" in page and ">2<" in page[page.index("Waiting for review"):][:200]
 
 
+@sqlite_only(OLDER_SCHEMA)
 def test_the_migration_runs_again_and_adds_only_what_is_missing(office):
     office.ok("scan", receipt(office, "a.eml", "Receipt\nTotal: 12.00 EUR"))
     version = int(office.sql("PRAGMA user_version").strip())

@@ -108,7 +108,8 @@ def test_rewritten_mbox_is_read_again_without_duplicates(copy):
 
 
 def test_one_scan_at_a_time(copy):
-    lock = open(str(copy.ledger) + ".scan.lock", "a+")
+    copy.beside(".scan.lock").parent.mkdir(parents=True, exist_ok=True)
+    lock = open(copy.beside(".scan.lock"), "a+")
     fcntl.flock(lock, fcntl.LOCK_EX)
     try:
         r = copy.run("scan", copy.mbox)
@@ -259,13 +260,13 @@ def test_progress_line_on_a_terminal_only(office):
     import pty
     path = office.home / "many.mbox"
     path.write_bytes(b"".join(receipt(n) for n in range(1, 1201)))
-    piped = office.run("scan", path)
+    piped = office.run("scan", path, timeout=300)  # 1,200 messages: over a minute on a loaded PostgreSQL runner
     assert piped.rc == 0 and "scanning" not in piped.err
     path2 = office.home / "more.mbox"
     path2.write_bytes(b"".join(receipt(n).replace(b"<good-", b"<more-") for n in range(1, 1201)))
     leader, follower = pty.openpty()
     proc = subprocess.run([BIN, "scan", str(path2)], cwd=office.home, env=office.env, stdout=subprocess.PIPE,
-                          stderr=follower, timeout=120)
+                          stderr=follower, timeout=300)
     os.close(follower)
     seen = read_until_closed(leader)
     assert proc.returncode == 0

@@ -5,6 +5,10 @@ currency; date; invoice number), and amount+currency again on what a scan accept
 lowers precision and lists the document among the misses."""
 import json
 from pathlib import Path
+import pytest
+
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "Tests/corpus/pdf"

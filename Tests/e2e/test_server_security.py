@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, Office
+from conftest import BIN, Office, not_on_postgres_yet
+
+pytestmark = not_on_postgres_yet("--remote and sudo:// serving a PostgreSQL ledger come with their own change")
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
+
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "statements"
 FILES = sorted(p for p in CORPUS.iterdir() if p.is_file() and p.suffix in (".csv", ".ofx", ".xml"))
 HELD = sorted(p for p in (CORPUS / "held").iterdir() if p.suffix in (".csv", ".ofx", ".xml"))

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from conftest import Office
+from conftest import Office, OLDER_SCHEMA, sqlite_only
 from test_reconcile import receipt
 
 # Case 1: a bank exports "the last 60 days" into files named by export date.
@@ -113,6 +113,7 @@ def test_the_account_an_export_names_is_part_of_a_line(office):
     assert scan(office, "amex.csv")["charges"] == 1
 
 
+@sqlite_only(OLDER_SCHEMA)
 def test_a_ledger_keyed_by_source_does_not_double_after_the_upgrade(office):
     """Before issue 31 a line was remembered as stmt:SOURCE:DAY:DESCRIPTION:MINOR:N; migration 18 rewrites those keys."""
     (office.home / "card.csv").write_text(NOV)

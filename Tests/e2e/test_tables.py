@@ -18,6 +18,9 @@ import pytest
 
 from conftest import BIN, Office, at, read_until_closed
 
+# Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
+pytestmark = pytest.mark.backend_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = datetime.date.today()
 DOMAIN = "internationale-handelsgesellschaft.example"

@@ -82,8 +82,8 @@ public enum AuditLog {
         // The state after this event: the previous one with this transaction's rows folded in,
         // or (after events that had none, or a migration) computed from the tables once.
         var state: StateDigest.Digest? = nil
-        if let tracker {
-            let delta = tracker.takeDelta()
+        if let tracker, tracker.tracksRows {
+            let delta = try tracker.takeDelta()
             if !recomputedState, var previous = head.state {
                 previous.toggle(delta)
                 state = previous
@@ -91,8 +91,8 @@ public enum AuditLog {
                 state = try StateDigest.recompute(db)
             }
         } else if recomputedState || db.isPostgres {
-            // PostgreSQL has no per-row digest yet (owatch_row is a SQLite function): every event
-            // there computes the state from the tables, the same value more slowly.
+            // A PostgreSQL session without the per-row triggers (a role that may not create them):
+            // every event computes the state from the tables, the same value more slowly.
             state = try StateDigest.recompute(db)
         }
         let stateText = state?.hex
@@ -130,9 +130,10 @@ public enum AuditLog {
 
     /// Whether this transaction changed audited rows that no event has recorded yet.
     static func hasUnrecordedChanges(_ db: Database) -> Bool {
-        // PostgreSQL keeps no per-row delta yet: whether the tables moved from the head's state.
+        if let tracker = db.observer as? StateDigest, tracker.tracksRows { return tracker.hasPendingRows }
+        // PostgreSQL without per-row triggers: whether the tables moved from the head's state.
         if db.isPostgres { return (try? stateMovedFromHead(db)) ?? true }
-        return (db.observer as? StateDigest).map { !$0.delta.isZero } ?? false
+        return false
     }
 
     private static func stateMovedFromHead(_ db: Database) throws -> Bool {

@@ -12,6 +12,7 @@ import FoundationEssentials
 /// fire: a write made with another tool changes the tables but not the digest the next event
 /// records. Bookkeeping tables (what a scan has seen, the monthly aggregate `doctor` checks on
 /// its own, renewal reminders already sent, the notification outbox, the events themselves) are not described.
+/// On PostgreSQL the changed rows are kept by `PostgresStateRows`, hashed here the same way.
 final class StateDigest: TransactionObserver {
     static let tables = [
         "config", "users", "issuers", "tokens", "revoked_tokens", "vendors", "licenses", "purchases", "seats",
@@ -101,10 +102,21 @@ final class StateDigest: TransactionObserver {
     }
     var head: Head?
 
+    /// On PostgreSQL: the rows its triggers copied for this session (nil where they could not be
+    /// set up, e.g. a role that may not create them: every event then recomputes the digest).
+    private var postgresRows: PostgresStateRows?
+
+    /// Whether this connection keeps the digest per changed row (else events recompute it).
+    var tracksRows: Bool { installed && (!db.isPostgres || postgresRows != nil) }
+
     func willBeginWrite() throws {
         head = nil
         guard !installed else { return }
-        try StateDigest.install(self, on: db)
+        if db.isPostgres {
+            postgresRows = try? PostgresStateRows(db)
+        } else {
+            try StateDigest.install(self, on: db)
+        }
         installed = true
     }
 
@@ -113,7 +125,13 @@ final class StateDigest: TransactionObserver {
     /// debug build stops there so tests find such a write; a release build carries the change
     /// into the next event this process writes.
     func willCommit() {
-        assert(delta.isZero, "a write changed audited tables without an audit event")
+        assert(!hasPendingRows, "a write changed audited tables without an audit event")
+    }
+
+    /// Whether rows changed since the last event (on PostgreSQL: whether its TEMP tables hold any).
+    var hasPendingRows: Bool {
+        guard let postgresRows else { return !delta.isZero }
+        return !delta.isZero || (try? postgresRows.touched().isEmpty) != true
     }
 
     func didRollback() {
@@ -220,7 +238,8 @@ final class StateDigest: TransactionObserver {
     }
 
     /// Takes the rows changed since the last call (the last event).
-    func takeDelta() -> Digest {
+    func takeDelta() throws -> Digest {
+        if let postgresRows { delta.toggle(try postgresRows.take()) }
         defer { delta = Digest() }
         return delta
     }

@@ -90,16 +90,19 @@ public final class Ledger {
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'owatch_schema'")
         guard known == 1 else {
             throw OWError(
-                .missingInput, "no owatch ledger in the PostgreSQL database \(db.path)",
+                .missingInput, "no ledger: the PostgreSQL database \(db.path) holds no owatch ledger",
                 hint: "create one with `owatch init --ledger URL --org NAME --admin USER` in an empty database")
         }
         let version = Int(try db.scalar("PRAGMA user_version"))
         guard version == Schema.currentVersion else {
+            // Worded as for a file where the cases are the same (a newer owatch wrote it).
+            let newer = version > Schema.currentVersion ? " was written by a newer owatch and" : ""
             throw OWError.refused(
-                "the PostgreSQL ledger \(db.path) has schema \(version); this owatch reads schema \(Schema.currentVersion) there",
+                "the PostgreSQL ledger \(db.path)\(newer) has schema \(version); this owatch reads schema \(Schema.currentVersion) there",
                 hint: version > Schema.currentVersion
                     ? "upgrade owatch; the ledger was not changed" : "migrating a PostgreSQL ledger is not supported yet")
         }
+        StateDigest.attach(to: db)
         let ledger = try Ledger(db: db, path: db.path)
         if let ms = try ledger.configValue("busy_timeout").flatMap({ Duration.parse($0) }) {
             db.setBusyTimeout(milliseconds: Int32(clamping: ms.seconds * 1000))
@@ -113,6 +116,7 @@ public final class Ledger {
         try PostgresSchema.create(on: db, grants: grants)
         // The folder of what is kept beside the ledger on this host (hooks, the scan lock), as for a file.
         try FileSystem.makeDirectory(Paths.dataDirectory(), mode: 0o700)
+        StateDigest.attach(to: db)
         try writeIdentity(db, org: org, currency: currency, now: now)
         return try Ledger(db: db, path: db.path)
     }

@@ -15,19 +15,32 @@ extension PostgresStorage {
 
     /// A failed statement aborts a PostgreSQL transaction, where SQLite's goes on: code that
     /// catches a refused write (a money total past its bound) and carries on needs the statement
-    /// undone alone. So a write inside a transaction runs under a savepoint.
+    /// undone alone. So a write inside a transaction runs under a savepoint of its own. The
+    /// savepoint is released only when the next write sets its own, in the same round trip
+    /// (a scan writes thousands of rows: three round trips per write cost more than the writes).
     func run(_ sql: String, values: [SQLValue], each: (Row) throws -> Void) throws {
         let t = translation(sql)
         guard t.writes, isInTransaction else { return try run(t, values: values, each: each) }
-        try exec("SAVEPOINT owatch_statement")
+        switch savepoint {
+        case .none: try exec("SAVEPOINT owatch_statement")
+        case .used: try exec("RELEASE SAVEPOINT owatch_statement; SAVEPOINT owatch_statement")
+        case .clean: break  // rolled back to: it marks this point still
+        }
+        savepoint = .clean
         do {
             try run(t, values: values, each: each)
+            savepoint = .used
         } catch {
-            try? exec("ROLLBACK TO SAVEPOINT owatch_statement")
-            try? exec("RELEASE SAVEPOINT owatch_statement")
+            // ROLLBACK TO keeps the savepoint: the next write starts from it.
+            if (try? exec("ROLLBACK TO SAVEPOINT owatch_statement")) == nil { savepoint = .none }
             throw error
         }
-        try exec("RELEASE SAVEPOINT owatch_statement")
+    }
+
+    /// PostgreSQL's own SQL with no parameters, untranslated and outside a savepoint (owatch's
+    /// bookkeeping in TEMP tables: `PostgresStateRows`).
+    func runNative(_ sql: String, each: (Row) throws -> Void) throws {
+        try run(PostgresDialect.Translation(sql: sql), values: [], each: each)
     }
 
     private func run(_ t: PostgresDialect.Translation, values: [SQLValue], each: (Row) throws -> Void) throws {

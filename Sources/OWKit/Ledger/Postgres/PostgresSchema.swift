@@ -159,6 +159,7 @@ enum PostgresSchema {
         guard let pg = db.postgres else { return }
         for statement in script { try pg.exec(statement) }  // PostgreSQL's dialect already
         try PostgresRoles.protectEvents(pg)
+        for statement in PostgresStateRows.schemaObjects(tables: try PostgresStateRows.describedTables(db)) { try pg.exec(statement) }
         try pg.loadSchemaFacts()
         try copyRows(from: scratch, to: db)
     }

@@ -23,6 +23,9 @@ final class PostgresStorage: LedgerStorage {
     private var holdsLock = false
     /// Why this connection never writes (a hot standby, or a read-only connection for reports), or nil.
     var readOnly: String?
+    /// The savepoint the last write inside the transaction ran under (`run`).
+    enum Savepoint { case none, clean, used }
+    var savepoint = Savepoint.none
     /// Whether the last error thrown may pass if the write runs again (40001, 40P01).
     var lastErrorRetryable = false
     /// The advisory lock all owatch writers of a database take: "owatch" in ASCII.
@@ -131,6 +134,8 @@ final class PostgresStorage: LedgerStorage {
     }
 
     func exec(_ sql: String) throws {
+        // A transaction begins or ends (here or in code that runs its own, `migrate --to`): no savepoint yet.
+        if sql.hasPrefix("BEGIN") || sql == "COMMIT" || sql == "ROLLBACK" { savepoint = .none }
         let result = pq.exec(connection, sql)
         defer { pq.clear(result) }
         try check(result, sql: sql)
