@@ -291,6 +291,11 @@ def test_a_gift_card_taken_off_leaves_what_the_card_was_charged(office):
     text = "\n".join(GIFT_CARD_MAIL[:6] + ["Gift wrap: $3.00", "Amount charged to your card: $0.00"])
     got = inspect(office, text.encode(), ctype="text/plain; charset=utf-8")
     assert got["amount_minor"] == 5420 and got["not_a_charge"] is None, got
+    # a tax added under a total before tax, then a gift card for all of it: nothing is due
+    text = "\n".join(["Order receipt", "Item(s) Subtotal: $24.99", "Your Coupon Savings: -$3.00", "Total before tax: $21.99",
+                      "Estimated tax to be collected: $1.32", "Gift Card Amount: -$23.31", "Grand Total: $0.00"])
+    got = inspect(office, text.encode(), ctype="text/plain; charset=utf-8")
+    assert got["amount"] is None and got["not_a_charge"].startswith("nothing is due"), got
 
 
 # A receipt saved as an HTML page on its own (a vendor's receipt template), written here in the shape

@@ -20,8 +20,8 @@ enum AmountDue {
     /// How many lines below the total are looked at: a total's deductions sit right under it.
     static let window = 16
 
-    /// The labelled total below line `index` (whose amount is `total`) that equals `total` less the
-    /// deductions printed between them, at least one of them not zero; nil when a line between adds
+    /// The labelled total below line `index` (whose amount is `total`) that equals `total` plus the
+    /// taxes and less the deductions printed between them, at least one deduction not zero; nil when a line between adds
     /// something, names another currency, or no such total follows. `isTotal` says whether a line
     /// holds a total's label.
     static func after(
@@ -42,6 +42,11 @@ enum AmountDue {
             guard m.currency == total.currency else { return nil }
             if (labelled || labelAbove) && deducted && m.minor == running { return m }
             if m.minor == 0 { continue }
+            // A tax added under a total before tax ("Total before tax · Estimated tax · Gift card · Grand Total").
+            if m.minor > 0, TotalArithmetic.kind(l) == .tax, !l.contains(any: deductionNeedles) {
+                running += m.minor
+                continue
+            }
             guard m.minor < 0 || l.contains(any: deductionNeedles) else { return nil }
             running -= abs(m.minor)
             deducted = true

@@ -490,6 +490,8 @@ enum ReceiptReader {
             guard kind != .net, let (rank, at) = labelled else { continue }
             let before = LowerText(lowered: Array(l.bytes[..<at]))
             if notTotalNeedles.contains(where: { before.contains($0) || l.hasPrefix($0) }) { continue }
+            // A gift card's or voucher's amount pays part of a total; it is none ("Gift Card Amount: -$23.31").
+            if l.contains(any: AmountDue.deductionNeedles) { continue }
             // The amount after the label on its line (offsets hold when lower-casing kept the length).
             let labelEnd = at + totalNeedles[rank].count
             let after =
