@@ -130,6 +130,9 @@ def test_a_renewal_reminder_with_no_total_is_not_a_charge(office):
     ("Faktura VAT\nKwota do zapłaty: 123,00 zł\n", 123.0, "PLN"),
     ("Lasku\nMaksettava yhteensä: 24,80 €\n", 24.8, "EUR"),
     ("Fattura\nTotale documento: 244,00 €\n", 244.0, "EUR"),
+    # "Net Total" is no net word: the VAT table's "Total" row (net, tax) under the amount to pay held it for review
+    ("Invoice\nNet Total  473.00 EUR\nTax  56.87 EUR\nGross Total  529.87 EUR\nAmount to pay  529.87 EUR\n"
+     "VAT  Net  Tax\nTotal  473.00 EUR  56.87 EUR\n", 529.87, "EUR"),
 ])
 def test_amount_due_labels_of_the_eu_languages(office, text, amount, currency):
     from test_receipts import inspect
