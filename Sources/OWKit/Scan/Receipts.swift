@@ -173,7 +173,8 @@ enum ReceiptReader {
             // A payment slip's amount (a Swiss QR-bill's "Währung Betrag" over the amount) is what is to be paid.
             "währung betrag", "currency amount", "monnaie montant", "valuta importo", "amount refunded", "refund total", "total refunded",
             "amount paid", "payment amount", "invoice amount",
-            "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "amount to pay", "bruttosumme", "bruttobetrag",
+            "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "amount to pay", "bruttosumme",
+            "bruttobetrag",
             "summe brutto", "gesamtbetrag brutto", "rechnungsbetrag brutto", "zahlbetrag", "net à payer", "net a payer",
             "somme à payer", "montant prélevé", "montant à payer", "total à payer", "zu zahlender betrag", "zu zahlen",
             "endbetrag", "te betalen", "totaalbedrag", "factuur totaal", "totaal", "do zapłaty", "należność", "razem",
