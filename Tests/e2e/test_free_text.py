@@ -133,6 +133,9 @@ def test_a_renewal_reminder_with_no_total_is_not_a_charge(office):
     ("Faktura VAT\nKwota do zapłaty: 123,00 zł\n", 123.0, "PLN"),
     ("Lasku\nMaksettava yhteensä: 24,80 €\n", 24.8, "EUR"),
     ("Fattura\nTotale documento: 244,00 €\n", 244.0, "EUR"),
+    # "Net Total" is no net word: the VAT table's "Total" row (net, tax) under the amount to pay held it for review
+    ("Invoice\nNet Total  473.00 EUR\nTax  56.87 EUR\nGross Total  529.87 EUR\nAmount to pay  529.87 EUR\n"
+     "VAT  Net  Tax\nTotal  473.00 EUR  56.87 EUR\n", 529.87, "EUR"),
 ])
 def test_amount_due_labels_of_the_eu_languages(office, text, amount, currency):
     from test_receipts import inspect
@@ -240,6 +243,65 @@ def test_a_voucher_taken_off_after_net_plus_tax(office):
     # without the voucher the sum that is net + tax is the total
     got = inspect(office, VOUCHER.split("Gutschein")[0].encode("utf-8"), ctype="text/plain; charset=utf-8")
     assert (got["amount_minor"], got["how_read"]) == (1658, "arithmetic"), got
+
+
+# An order paid by a voucher and a gift card, written here in the shape of
+# Tests/corpus/heldback/beancount-amazon-de_DE-393-….html (not that file): net + tax make the sum
+# (16,98), which was taken without review (arithmetic, 0.95), but the final total under the
+# deductions is 0,00: nothing was charged.
+PAID_BY_GIFT_CARD = """<!DOCTYPE html>
+<html><head><title>Bestellung 302-1112223-4445556</title></head><body>
+<p><b>Bestellnummer:</b> 302-1112223-4445556</p><p><b>Gesamtbestellwert: EUR 0,00</b></p>
+<table><tr><td>1 Exemplar(e) von: Kaffee, 2er Pack</td><td>EUR 21,40</td></tr></table>
+<table><tr><td>Zwischensumme:</td><td>EUR 20,00</td></tr>
+<tr><td>Verpackung &amp; Versand:</td><td>EUR 0,00</td></tr>
+<tr><td>Summe ohne MwSt.:</td><td>EUR 20,00</td></tr><tr><td>Anzurechnende MwSt.:</td><td>EUR 1,40</td></tr>
+<tr><td>Summe:</td><td>EUR 21,40</td></tr>
+<tr><td>Gutschein eingel\u00f6st:</td><td>-EUR 1,40</td></tr>
+<tr><td>Geschenkgutschein(e):</td><td>-EUR 20,00</td></tr>
+<tr><td><b>Gesamtsumme:</b></td><td><b>EUR 0,00</b></td></tr></table>
+<p>Zahlungsart: Geschenkgutschein</p><p>Rechnungsadresse: Dana Example</p></body></html>
+"""
+
+GIFT_CARD_MAIL = ["Order receipt", "Order #77-4410", "Items: 2", "Subtotal: $50.00", "Sales tax: $4.20", "Order total: $54.20",
+                  "Gift card balance applied: $20.00", "Amount charged to your card: $34.20"]
+
+
+@pytest.mark.parametrize("page", [
+    PAID_BY_GIFT_CARD,
+    PAID_BY_GIFT_CARD.replace("-EUR 1,40", "EUR 1,40").replace("-EUR 20,00", "EUR 20,00"),  # deductions by their words alone
+], ids=["minus", "words"])
+def test_a_total_covered_by_vouchers_and_gift_cards_is_no_charge(office, page):
+    got = inspect_text(office, page, name="order.html")
+    assert got["amount"] is None and got["not_a_charge"].startswith("nothing is due"), got
+    assert got["confidence"] is None and got["candidates"] == [], got
+    # a scan of the page takes nothing, and holds nothing for review
+    folder = office.home / "orders"
+    folder.mkdir(exist_ok=True)
+    (folder / "order.html").write_text(page, encoding="utf-8")
+    out = office.ok("scan", folder, "--json").json()
+    assert (out["charges"], out["findings"]) == (0, []), out
+    # what the deductions leave, when it is not zero, is what is due; without them the sum stands
+    page = PAID_BY_GIFT_CARD
+    got = inspect_text(office, page.replace("-EUR 20,00", "-EUR 15,00").replace("<b>EUR 0,00</b>", "<b>EUR 5,00</b>"), "o.html")
+    assert (got["amount_minor"], got["how_read"], got["confidence"]) == (500, "arithmetic", 0.95), got
+    got = inspect_text(office, page[:page.index("<tr><td>Gutschein")] + "</table>" + page[page.index("<p>Zahlungsart"):], name="o.html")
+    assert (got["amount_minor"], got["how_read"]) == (2140, "arithmetic"), got
+
+
+def test_a_gift_card_taken_off_leaves_what_the_card_was_charged(office):
+    from test_receipts import inspect
+    got = inspect(office, "\n".join(GIFT_CARD_MAIL).encode(), ctype="text/plain; charset=utf-8")
+    assert (got["amount_minor"], got["currency"]) == (3420, "USD"), got
+    # a line between that adds something is no deduction: the final total is not taken from arithmetic
+    text = "\n".join(GIFT_CARD_MAIL[:6] + ["Gift wrap: $3.00", "Amount charged to your card: $0.00"])
+    got = inspect(office, text.encode(), ctype="text/plain; charset=utf-8")
+    assert got["amount_minor"] == 5420 and got["not_a_charge"] is None, got
+    # a tax added under a total before tax, then a gift card for all of it: nothing is due
+    text = "\n".join(["Order receipt", "Item(s) Subtotal: $24.99", "Your Coupon Savings: -$3.00", "Total before tax: $21.99",
+                      "Estimated tax to be collected: $1.32", "Gift Card Amount: -$23.31", "Grand Total: $0.00"])
+    got = inspect(office, text.encode(), ctype="text/plain; charset=utf-8")
+    assert got["amount"] is None and got["not_a_charge"].startswith("nothing is due"), got
 
 
 # A receipt saved as an HTML page on its own (a vendor's receipt template), written here in the shape

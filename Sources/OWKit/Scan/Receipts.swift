@@ -173,7 +173,8 @@ enum ReceiptReader {
             // A payment slip's amount (a Swiss QR-bill's "Währung Betrag" over the amount) is what is to be paid.
             "währung betrag", "currency amount", "monnaie montant", "valuta importo", "amount refunded", "refund total", "total refunded",
             "amount paid", "payment amount", "invoice amount",
-            "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "bruttosumme", "bruttobetrag",
+            "total amount due", "balance due", "amount due", "total due", "grand total", "total to pay", "amount to pay", "bruttosumme",
+            "bruttobetrag",
             "summe brutto", "gesamtbetrag brutto", "rechnungsbetrag brutto", "zahlbetrag", "net à payer", "net a payer",
             "somme à payer", "montant prélevé", "montant à payer", "total à payer", "zu zahlender betrag", "zu zahlen",
             "endbetrag", "te betalen", "totaalbedrag", "factuur totaal", "totaal", "do zapłaty", "należność", "razem",
@@ -311,6 +312,10 @@ enum ReceiptReader {
         r.how = found?.how ?? r.how
         r.rivals = found?.rivals ?? []
         if r.amount == nil { r.notACharge = "no labelled total" }
+        if r.amount?.minor == 0 {
+            (r.amount, r.how) = (nil, "labelled")
+            r.notACharge = AmountDue.nothingDue
+        }
         // A credit note or refund receipt pays money back: a negative charge.
         if let m = r.amount,
             m.minor < 0 || lowerSubject.contains(any: creditNeedles) || LowerText(leading(text, 400)).contains(any: creditNeedles)
@@ -393,6 +398,10 @@ enum ReceiptReader {
             r.notACharge = "sender is not a known vendor, and no labelled total"
             return r
         }
+        guard found.money.minor != 0 else {
+            r.notACharge = "sender is not a known vendor, and \(AmountDue.nothingDue)"
+            return r
+        }
         r.unknownSender = named
         r.amount = found.money
         r.currencyAssumed = found.currencyAssumed
@@ -467,6 +476,7 @@ enum ReceiptReader {
         var best: (rank: Int, money: Money, assumed: Bool, bare: Bool)?
         var seen: [(rank: Int, money: Money)] = []
         var checked: (rank: Int, money: Money, assumed: Bool, bare: Bool)?
+        var (bestLine, checkedLine) = (0, 0)
         var arithmetic = TotalArithmetic(currency: defaultCurrency)
         // An amount is digits on the label's line or the next: lines of prose around them (most
         // of a receipt) are not searched for the ~90 labels at all.
@@ -481,6 +491,8 @@ enum ReceiptReader {
             guard kind != .net, let (rank, at) = labelled else { continue }
             let before = LowerText(lowered: Array(l.bytes[..<at]))
             if notTotalNeedles.contains(where: { before.contains($0) || l.hasPrefix($0) }) { continue }
+            // A gift card's or voucher's amount pays part of a total; it is none ("Gift Card Amount: -$23.31").
+            if l.contains(any: AmountDue.deductionNeedles) { continue }
             // The amount after the label on its line (offsets hold when lower-casing kept the length).
             let labelEnd = at + totalNeedles[rank].count
             let after =
@@ -497,15 +509,25 @@ enum ReceiptReader {
             let candidate = (
                 rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil, !found.ownCurrency && named == nil
             )
-            if best == nil || rank <= best!.rank { best = candidate }
+            if best == nil || rank <= best!.rank { (best, bestLine) = (candidate, i) }
             seen.append((rank, found.money))
             if arithmetic.isNetPlusTax(found.money) || arithmetic.isSumOfLines(found.money), checked == nil || rank <= checked!.rank {
-                checked = candidate
+                (checked, checkedLine) = (candidate, i)
             }
         }
         // The candidate equal to net + tax wins over better-ranked labels, except a refund's.
-        if let c = checked, let b = best, !totalNeedles[b.rank].contains(Array("refund".utf8)) { best = c }
-        guard let best else { return nil }
+        if let c = checked, let b = best, !totalNeedles[b.rank].contains(Array("refund".utf8)) { (best, bestLine) = (c, checkedLine) }
+        guard var best else { return nil }
+        // Vouchers or gift cards below it that leave a smaller total (zero: nothing was charged) say what is due.
+        func isTotal(_ l: LowerText) -> Bool {
+            guard let at = label(l)?.at else { return false }
+            let before = LowerText(lowered: Array(l.bytes[..<at]))
+            return !notTotalNeedles.contains { before.contains($0) || l.hasPrefix($0) }
+        }
+        if let due = AmountDue.after(best.money, at: bestLine, lines: lines, currency: defaultCurrency, isTotal: isTotal) {
+            best.money = due
+            checked = best
+        }
         // Two totals under the same label that say different things, with nothing to settle them: not sure.
         var rivals: [Money] = []
         if checked == nil {
