@@ -14,8 +14,8 @@ final class TempOffice {
         dir = NSTemporaryDirectory() + "owkit-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         paths = Paths(ledger: dir + "/ledger.db", token: dir + "/token", key: dir + "/issuer.key", environment: [:])
-        (ledger, _) = try Setup.initialize(paths: paths, org: "Test", admin: "alice", currency: try Currency.parse("EUR"))
-        admin = try Session.authenticate(paths: paths)
+        (ledger, _) = try Setup.initialize(paths: paths, org: "Test", admin: "alice", currency: try Currency.parse("EUR"), services: .office)
+        admin = try Session.authenticate(paths: paths, services: .office)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }
@@ -81,7 +81,7 @@ final class LedgerTests: XCTestCase {
     func testNewerSchemaRefused() throws {
         let office = try TempOffice()
         try office.ledger.db.execute("PRAGMA user_version = 999")
-        XCTAssertThrowsError(try Ledger.open(path: office.paths.ledger)) { e in
+        XCTAssertThrowsError(try Ledger.open(path: office.paths.ledger, services: .office)) { e in
             XCTAssertEqual((e as? OWError)?.kind, .refused)
         }
     }

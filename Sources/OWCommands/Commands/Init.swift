@@ -26,7 +26,7 @@ enum InitCommand {
         let admin = inv.value(.admin)!  // required
         let (ledger, token) = try Setup.initialize(
             paths: inv.paths, org: org, admin: admin, email: inv.value(.email), fullName: inv.value(.fullName),
-            currency: try inv.currency(.currency) ?? Currency.parse("EUR"))
+            currency: try inv.currency(.currency) ?? Currency.parse("EUR"), services: .office)
         inv.emit(Created(ledger: ledger, admin: admin, token: token, paths: inv.paths), as: shape)
         inv.note("Initialised the \(ledger.org) ledger. \(admin) is admin; their token is in \(inv.paths.token).")
         inv.note("Keep \(inv.paths.issuerKey) private and backed up: it signs every token.")

@@ -252,11 +252,6 @@ public enum Config {
         return (keys + perPerson).map { k in (k, stored[k.name] ?? k.defaultValue, stored[k.name] != nil) }
     }
 
-    static func tokenTTL(_ ledger: Ledger) throws -> Duration {
-        // token.lifetime wins; token.ttl, its older name, still counts where it alone was set.
-        let text = try ledger.configValue("token.lifetime") ?? ledger.configValue("token.ttl") ?? "90d"
-        return try duration(text, "token.lifetime")
-    }
 }
 
 extension Config.Effect {

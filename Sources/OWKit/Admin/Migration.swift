@@ -121,7 +121,7 @@ struct CopyPlan {
 
     static func current() throws -> CopyPlan {
         let scratch = try Database(path: ":memory:", create: true)
-        try Ledger.migrate(scratch)
+        try Ledger.migrate(scratch, services: .office)
         var tables: [String: Table] = [:]
         var parents: [String: Set<String>] = [:]
         let names = try scratch.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY rowid")

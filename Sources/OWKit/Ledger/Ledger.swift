@@ -26,7 +26,7 @@ public final class Ledger {
     static func wrapping(_ db: Database) throws -> Ledger { try Ledger(db: db, path: db.path) }
 
     /// Opens an existing ledger, migrating it forward if it is older than this owatch.
-    public static func open(path: String) throws -> Ledger {
+    public static func open(path: String, services: LedgerServices) throws -> Ledger {
         if case .postgres(let url) = LedgerLocation(path) { return try openPostgres(url: url) }
         let path = LedgerLocation(path).filePath ?? path
         guard FileManager.default.fileExists(atPath: path) else {
@@ -35,8 +35,8 @@ public final class Ledger {
                 hint: "create one with `owatch init --org NAME --admin USER`, or point --ledger / OWATCH_LEDGER at yours")
         }
         let db = try Database(path: path)
-        try migrate(db)
-        StateDigest.attach(to: db)
+        try migrate(db, services: services)
+        services.attach(db)
         let ledger = try Ledger(db: db, path: path)
         if let ms = try ledger.configValue("busy_timeout").flatMap({ Duration.parse($0) }) {
             db.setBusyTimeout(milliseconds: Int32(clamping: ms.seconds * 1000))
@@ -45,8 +45,10 @@ public final class Ledger {
     }
 
     /// Creates a new ledger file. Refuses to touch one that exists.
-    public static func create(path: String, org: String, currency: String, now: Date) throws -> Ledger {
-        if case .postgres(let url) = LedgerLocation(path) { return try createPostgres(url: url, org: org, currency: currency, now: now) }
+    public static func create(path: String, org: String, currency: String, now: Date, services: LedgerServices) throws -> Ledger {
+        if case .postgres(let url) = LedgerLocation(path) {
+            return try createPostgres(url: url, org: org, currency: currency, now: now, services: services)
+        }
         let path = LedgerLocation(path).filePath ?? path
         let fm = FileManager.default
         guard !fm.fileExists(atPath: path) else {
@@ -60,8 +62,8 @@ public final class Ledger {
         _ = chmod(path, 0o600)
         // WAL lets readers (reports) run while cron's scan writes (sqlite.org/wal.html).
         try db.execute("PRAGMA journal_mode=WAL")
-        try migrate(db)
-        StateDigest.attach(to: db)
+        try migrate(db, services: services)
+        services.attach(db)
         try writeIdentity(db, org: org, currency: currency, now: now)
         return try Ledger(db: db, path: path)
     }
@@ -99,16 +101,16 @@ public final class Ledger {
         return ledger
     }
 
-    private static func createPostgres(url: String, org: String, currency: String, now: Date) throws -> Ledger {
+    private static func createPostgres(url: String, org: String, currency: String, now: Date, services: LedgerServices) throws -> Ledger {
         let db = try Database(postgres: url)
-        try PostgresSchema.create(on: db)
+        try PostgresSchema.create(on: db, services: services)
         // The folder of what is kept beside the ledger on this host (hooks, the scan lock), as for a file.
         try FileSystem.makeDirectory(Paths.dataDirectory(), mode: 0o700)
         try writeIdentity(db, org: org, currency: currency, now: now)
         return try Ledger(db: db, path: db.path)
     }
 
-    static func migrate(_ db: Database) throws {
+    static func migrate(_ db: Database, services: LedgerServices) throws {
         let version = Int(try db.scalar("PRAGMA user_version"))
         if version > Schema.currentVersion {
             throw OWError.refused(
@@ -117,19 +119,19 @@ public final class Ledger {
         }
         guard version < Schema.currentVersion else { return }
         // A ledger whose events record state digests: whether they held before the migration.
-        let heldBefore = try AuditLog.stateHolds(db)
+        let heldBefore = try services.stateHolds(db)
         var migrated = false
         for step in version..<Schema.currentVersion {
             try db.write {
                 // Re-check inside the write lock: a concurrent owatch may have migrated already.
                 guard Int(try db.scalar("PRAGMA user_version")) == step else { return }
-                try Schema.migrations[step](db)
+                try SchemaSeed.$current.withValue(services.seed) { try Schema.migrations[step](db) }
                 try db.execute("PRAGMA user_version = \(step + 1)")  // integer from our own table, not input
                 migrated = true
             }
         }
         if migrated, let heldBefore {
-            try db.write { try AuditLog.rebase(db, from: version, to: Schema.currentVersion, heldBefore: heldBefore, now: Date()) }
+            try db.write { try services.rebase(db, version, Schema.currentVersion, heldBefore, Date()) }
         }
     }
 

@@ -50,8 +50,7 @@ public struct Row: Sendable {
 /// column, never a silent "" or 0.
 extension Row {
     private func mismatch(_ i: Int, _ expected: String) -> OWError {
-        OWError.badData(
-            "the ledger's \(columns[i]) column holds \(values[i].typeName) where \(expected) belongs", hint: "run `owatch doctor`")
+        OWError(.badData, "the ledger's \(columns[i]) column holds \(values[i].typeName) where \(expected) belongs", remedy: .checkLedger)
     }
 
     private func position<K: ColumnKey>(_ key: K) -> Int {

@@ -44,8 +44,7 @@ final class SQLiteStorage: LedgerStorage {
             return OWError(.refused, "the ledger refused the change: \(msg)")
         case SQLITE_CORRUPT, SQLITE_NOTADB:
             return OWError(
-                .badData, "the ledger \(path) is damaged or not an owatch ledger: \(msg)",
-                hint: "run `owatch doctor`, or restore from `owatch backup`")
+                .badData, "the ledger \(path) is damaged or not an owatch ledger: \(msg)", remedy: .checkOrRestoreLedger)
         case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM:
             return OWError(.notPermitted, "cannot write the ledger \(path): \(msg)")
         case SQLITE_FULL, SQLITE_IOERR:
@@ -125,12 +124,10 @@ final class SQLiteStorage: LedgerStorage {
 /// Errors both backends report alike.
 enum LedgerErrors {
     static let busy = OWError(
-        .busy, "the ledger is busy (another owatch is writing)",
-        hint: "retry in a moment; the wait is set by `owatch config set busy_timeout 10s`")
+        .busy, "the ledger is busy (another owatch is writing)", remedy: .waitLonger)
 
     static let overflow = OWError(
-        .badData, "a total in the ledger is too large to add up (more than 92 quadrillion minor units)",
-        hint: "run `owatch doctor`; remove the charges that should not be there (`owatch charge remove ID`)")
+        .badData, "a total in the ledger is too large to add up (more than 92 quadrillion minor units)", remedy: .checkTotals)
 
     /// The statement, on one line and short: enough to find it in the source.
     static func excerpt(_ sql: String?) -> String {

@@ -16,7 +16,7 @@ enum ReaderHarness {
         if let cachedIndex { return cachedIndex }
         do {
             let db = try Database(path: ":memory:", create: true)
-            try Ledger.migrate(db)
+            try Ledger.migrate(db, services: .office)
             let index = try VendorIndex(db)
             cachedIndex = index
             return index
@@ -31,7 +31,7 @@ enum ReaderHarness {
         if let cachedContext { return cachedContext }
         do {
             let db = try Database(path: ":memory:", create: true)
-            try Ledger.migrate(db)
+            try Ledger.migrate(db, services: .office)
             let context = try InteropContext(db, currency: currency, dates: nil)
             cachedContext = context
             return context

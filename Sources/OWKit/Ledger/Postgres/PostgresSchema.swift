@@ -136,12 +136,12 @@ enum PostgresSchema {
     }
 
     /// Creates the schema in an empty database, in one transaction.
-    static func create(on db: Database) throws {
+    static func create(on db: Database, services: LedgerServices) throws {
         try requireEmpty(db)
         guard let pg = db.postgres else { return }
         try pg.exec("BEGIN")
         do {
-            try createObjects(on: db)
+            try createObjects(on: db, services: services)
             try pg.exec("COMMIT")
         } catch {
             try? pg.exec("ROLLBACK")
@@ -151,9 +151,9 @@ enum PostgresSchema {
 
     /// The tables, triggers and seeded rows, inside the caller's transaction (`migrate --to` copies
     /// into the same one, so a failed copy leaves the database empty).
-    static func createObjects(on db: Database) throws {
+    static func createObjects(on db: Database, services: LedgerServices) throws {
         let scratch = try Database(path: ":memory:", create: true)
-        try Ledger.migrate(scratch)
+        try Ledger.migrate(scratch, services: services)
         let script = try script(from: scratch)
         guard let pg = db.postgres else { return }
         for statement in script { try pg.exec(statement) }  // PostgreSQL's dialect already
