@@ -14,7 +14,8 @@ final class TempOffice {
         dir = NSTemporaryDirectory() + "owkit-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         paths = Paths(ledger: dir + "/ledger.db", token: dir + "/token", key: dir + "/issuer.key", environment: [:])
-        (ledger, _) = try Setup.initialize(paths: paths, org: "Test", admin: "alice", currency: try Currency.parse("EUR"), services: .office)
+        (ledger, _) = try Setup.initialize(
+            paths: paths, org: "Test", admin: "alice", currency: try Currency.parse("EUR"), services: .office)
         admin = try Session.authenticate(paths: paths, services: .office)
     }
 

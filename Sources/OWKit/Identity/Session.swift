@@ -164,7 +164,8 @@ public enum Setup {
                 try AuditLog.append(
                     ledger.db, actor: actor, action: "ledger.init", object: "ledger:\(ledger.id)",
                     details: .obj([("org", .string(org)), ("currency", .string(code)), ("kid", .string(key.publicKey.keyID))]), now: now)
-                let token = try Users.mintToken(ledger.db, ledger: ledger, key: key, user: user, ttl: try Users.tokenLifetime(ledger), now: now)
+                let token = try Users.mintToken(
+                    ledger.db, ledger: ledger, key: key, user: user, ttl: try Users.tokenLifetime(ledger), now: now)
                 try AuditLog.append(
                     ledger.db, actor: actor, action: "token.issue", object: "user:\(admin)",
                     details: .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]), now: now)

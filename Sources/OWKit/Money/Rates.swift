@@ -325,7 +325,8 @@ public enum Rates {
     public static let plausibleFactor: Int128 = 10
     public static let plausibleBand = (low: Rational(1, 1_000_000), high: Rational(1_000_000, 1))  // as the message writes them
 
-    public static func set(_ session: some AuditedWriter, from: Currency, to: Currency, rate: String, on date: Date, force: Bool = false) throws
+    public static func set(_ session: some AuditedWriter, from: Currency, to: Currency, rate: String, on date: Date, force: Bool = false)
+        throws
         -> ExchangeRate
     {
         let (f, t) = (from.code, to.code)
@@ -417,7 +418,8 @@ public enum Rates {
     /// Imports a rate file: the ECB's `eurofxref-hist.csv` / `eurofxref.csv` (a `Date` column,
     /// then one column per currency, rates per 1 EUR, `N/A` where none was published) or a plain
     /// `date,from,to,rate` CSV. A bad line stops the import with its number; nothing is written.
-    public static func importText(_ session: some AuditedWriter, text: String, source: String, force: Bool = false) throws -> ImportOutcome {
+    public static func importText(_ session: some AuditedWriter, text: String, source: String, force: Bool = false) throws -> ImportOutcome
+    {
         let records = try CSV.parse(text, delimiter: CSV.detectDelimiter(text))
         guard let header = records.first else { throw OWError.badData("\(source) is empty") }
         let names = header.fields.map { CSV.trim($0).lowercased() }
