@@ -5,8 +5,12 @@
 // reader, which is how a crash libFuzzer found is reproduced.
 import FoundationEssentials
 import Glibc
-
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 #if FUZZING
     nonisolated(unsafe) private var target = ""

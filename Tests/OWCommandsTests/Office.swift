@@ -1,8 +1,12 @@
 import Foundation
-import XCTest
-
 @testable import OWCommands
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
+import XCTest
 
 /// What one command line run in-process gave: its stdout, stderr and exit status.
 struct Ran: CustomStringConvertible {

@@ -1,5 +1,10 @@
 import FoundationEssentials
 import Glibc
+import OWCore
+import OWIdentity
+import OWOffice
+import OWRemote
+import OWReports
 
 /// `owatch migrate --to`: the whole ledger copied to another backend (issue 35), a SQLite file
 /// or an empty PostgreSQL database, in one transaction on the target. The source's chain and

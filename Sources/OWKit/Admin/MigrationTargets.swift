@@ -1,5 +1,10 @@
 import FoundationEssentials
 import Glibc
+import OWCore
+import OWIdentity
+import OWOffice
+import OWRemote
+import OWReports
 
 /// A new SQLite file: built as `FILE.partial-PID` (schema, then every row in one transaction,
 /// checked before it commits), renamed into place only when the check passed.

@@ -1,4 +1,9 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
+import OWOffice
+import OWRemote
+import OWReports
 
 extension LedgerServices {
     /// An office ledger's services (issue 30): the audit chain watches every connection and

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import OWCore
 
 /// An open ledger plus the verified person acting on it. Every OWKit operation that
 /// changes state takes a Session, so the audit log always knows who did it.
@@ -15,7 +16,7 @@ public final class Session {
 
     public var db: Database { ledger.db }
 
-    init(ledger: Ledger, actor: Actor, claims: Claims?, keyID: String, paths: Paths, now: Date) {
+    package init(ledger: Ledger, actor: Actor, claims: Claims?, keyID: String, paths: Paths, now: Date) {
         self.ledger = ledger
         self.actor = actor
         self.claims = claims
@@ -39,7 +40,7 @@ public final class Session {
     }
 
     /// The session acts with `token` from now on (its own token renewed; call inside `write`).
-    func adopt(_ token: IssuedToken, signedBy kid: String) {
+    package func adopt(_ token: IssuedToken, signedBy kid: String) {
         claims = token.claims
         keyID = kid
     }

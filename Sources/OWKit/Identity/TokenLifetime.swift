@@ -1,3 +1,5 @@
+import OWCore
+
 extension Users {
     /// `token.lifetime`, 90 days unless set. Identity reads its own setting (issue 30: the
     /// config registry sits above it). token.ttl, its older name, still counts where it alone was set.

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import OWCore
 
 /// Whether a person still works here as far as owatch knows (the `users.status` column).
 public enum UserStatus: String, Sendable, CaseIterable {
@@ -74,7 +75,7 @@ public enum Users {
         }
     }
 
-    static func validateEmail(_ email: String) throws {
+    package static func validateEmail(_ email: String) throws {
         let bytes = email.utf8
         let at = bytes.firstIndex(of: UInt8(ascii: "@"))
         guard let at, at != bytes.startIndex, bytes.lastIndex(of: UInt8(ascii: "@")) == at,
@@ -98,7 +99,7 @@ public enum Users {
     }
 
     /// A full name is free text on one line: "Zoë Lefèvre", "María José García-López".
-    static func validateFullName(_ fullName: String) throws {
+    package static func validateFullName(_ fullName: String) throws {
         // Printable ASCII (most names of a 10,000-person sync) needs no Unicode properties.
         let printableASCII = fullName.utf8.count <= 200 && fullName.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
         guard !fullName.isEmpty,
@@ -128,15 +129,28 @@ public enum Users {
 
     /// New details for one person (nil: unchanged; an empty value clears one) and, from a
     /// sync, what the directory says (status, last sign-in; not audited as edits).
-    struct Edit {
-        let user: User
-        var dept: String?
-        var email: String?
-        var fullName: String?
-        var directory: (status: String, lastSignIn: String?)?
+    package struct Edit {
+        package let user: User
+        package var dept: String?
+        package var email: String?
+        package var fullName: String?
+        package var directory: (status: String, lastSignIn: String?)?
         /// From a sync: the directory's id for the person, and whether they are a guest ("1") or not ("0").
-        var directoryID: String?
-        var guest: String?
+        package var directoryID: String?
+        package var guest: String?
+
+        package init(
+            user: User, dept: String? = nil, email: String? = nil, fullName: String? = nil,
+            directory: (status: String, lastSignIn: String?)? = nil, directoryID: String? = nil, guest: String? = nil
+        ) {
+            self.user = user
+            self.dept = dept
+            self.email = email
+            self.fullName = fullName
+            self.directory = directory
+            self.directoryID = directoryID
+            self.guest = guest
+        }
     }
 
     /// The columns an `Edit` can set.
@@ -147,7 +161,7 @@ public enum Users {
     /// in a TEMP table and written by one UPDATE, none when nothing differs: a first sync of
     /// 10,000 people changes 10,000 rows, and a statement per row (each its own statement
     /// journal, the state-digest triggers being able to fail) costs more than the rows.
-    static func update(_ db: Database, _ edits: [Edit]) throws -> [[(String, JSON)]] {
+    package static func update(_ db: Database, _ edits: [Edit]) throws -> [[(String, JSON)]] {
         var audited: [[(String, JSON)]] = []
         audited.reserveCapacity(edits.count)
         try db.execute(
@@ -231,7 +245,7 @@ public enum Users {
     }
 
     /// Inserts a user; must run inside a write transaction.
-    static func insert(
+    package static func insert(
         _ db: Database, name: String, role: Role, dept: String?, email: String?, fullName: String? = nil,
         directory: (status: String, lastSignIn: String?)? = nil, directoryID: String? = nil, guest: Bool = false, now: Date
     ) throws -> User {
@@ -283,7 +297,7 @@ public enum Users {
         }
     }
 
-    static func ensureAnotherAdmin(_ db: Database, besides user: User) throws {
+    package static func ensureAnotherAdmin(_ db: Database, besides user: User) throws {
         let others = try db.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active' AND id != ?", user.id)
         guard others > 0 else {
             throw OWError.refused(
@@ -296,6 +310,13 @@ public enum Users {
         public let revokedTokens: Int
         public let freedSeats: [String]  // license names
         public let monthlySaving: [Money]  // per currency
+
+        package init(user: User, revokedTokens: Int, freedSeats: [String], monthlySaving: [Money]) {
+            self.user = user
+            self.revokedTokens = revokedTokens
+            self.freedSeats = freedSeats
+            self.monthlySaving = monthlySaving
+        }
     }
 
     /// How long a token asked for by `session` lives: `token.lifetime` unless `requested` says

@@ -23,7 +23,7 @@ public final class Ledger {
     }
 
     /// A ledger over a connection already open (a copy being checked inside its transaction).
-    static func wrapping(_ db: Database) throws -> Ledger { try Ledger(db: db, path: db.path) }
+    package static func wrapping(_ db: Database) throws -> Ledger { try Ledger(db: db, path: db.path) }
 
     /// Opens an existing ledger, migrating it forward if it is older than this owatch.
     public static func open(path: String, services: LedgerServices) throws -> Ledger {
@@ -110,7 +110,7 @@ public final class Ledger {
         return try Ledger(db: db, path: db.path)
     }
 
-    static func migrate(_ db: Database, services: LedgerServices) throws {
+    package static func migrate(_ db: Database, services: LedgerServices) throws {
         let version = Int(try db.scalar("PRAGMA user_version"))
         if version > Schema.currentVersion {
             throw OWError.refused(

@@ -44,7 +44,7 @@ public struct SchemaSeed: Sendable {
 
     /// The seed of the migration running now (set by `Ledger.migrate` around each step, so the
     /// migrations stay a plain list of steps).
-    @TaskLocal static var current: SchemaSeed?
+    @TaskLocal package static var current: SchemaSeed?
 
     static func running() throws -> SchemaSeed {
         guard let seed = current else { throw OWError.badData("a schema migration ran without the domain's seed") }

@@ -1,6 +1,6 @@
 /// The ledger's schema, one migration per `PRAGMA user_version` step. Forward-only:
 /// a migration is never edited once shipped; a new one is appended.
-enum Schema {
+package enum Schema {
     static let migrations: [@Sendable (Database) throws -> Void] = [
         // 1: identity, configuration and the audit chain.
         { db in
@@ -679,5 +679,5 @@ enum Schema {
         },
     ]
 
-    static var currentVersion: Int { migrations.count }
+    package static var currentVersion: Int { migrations.count }
 }

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Offboarding frees seats and sums what they saved: work on licenses, so it sits above
 /// identity (issue 30), as an extension of `Users`.
@@ -15,7 +17,7 @@ extension Users {
 
     /// Offboards active people in one transaction (user offboard, user sync): the shared piece.
     /// `held` is what they hold when the caller has already read it.
-    static func offboard(_ session: Session, _ users: [User], held: [Int64: [License]]? = nil) throws -> [Offboarding] {
+    package static func offboard(_ session: Session, _ users: [User], held: [Int64: [License]]? = nil) throws -> [Offboarding] {
         try session.write {
             try session.deferringStaleFindings {
                 let db = session.db

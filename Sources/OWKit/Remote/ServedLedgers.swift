@@ -1,4 +1,5 @@
 import FoundationEssentials
+import OWCore
 
 /// The ledgers `owatch remote-exec` serves. A request's URL may only *choose* one of them; the
 /// path opened always comes from here, never from the request, so nobody who can reach the
@@ -46,7 +47,7 @@ public struct ServedLedgers: Sendable, Equatable {
 
     /// `ledger = /path` lines, each maybe followed by `key = /path`; `#` starts a comment.
     /// Anything else is an error (naming the line number, not its text).
-    static func parse(_ text: String) throws -> [Served] {
+    package static func parse(_ text: String) throws -> [Served] {
         var out: [Served] = []
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmed(.whitespaces)

@@ -1,3 +1,6 @@
+import OWCore
+import OWIdentity
+
 /// Findings kept true through a bulk change. Moved here from `Session` (issue 30): the session
 /// keeps the state, the findings' layer the refresh, so identity names no finding.
 extension Session {

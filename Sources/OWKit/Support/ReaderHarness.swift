@@ -1,4 +1,9 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
+import OWOffice
+import OWRemote
+import OWReports
 
 /// Every reader of outside bytes, by name, driven the way owatch drives it: what the fuzz targets
 /// (Tests/Fuzz, libFuzzer) run and what their regression inputs are replayed through in the unit
