@@ -5,6 +5,7 @@
 // reader, which is how a crash libFuzzer found is reproduced.
 import FoundationEssentials
 import Glibc
+
 @testable import OWCore
 @testable import OWIdentity
 @testable import OWKit

@@ -1,3 +1,5 @@
+import XCTest
+
 @testable import OWCLI
 @testable import OWCore
 @testable import OWIdentity
@@ -5,7 +7,6 @@
 @testable import OWOffice
 @testable import OWRemote
 @testable import OWReports
-import XCTest
 
 /// The parser and help, in process, against a small table of their own (owatch's table is the
 /// end-to-end tests' business).

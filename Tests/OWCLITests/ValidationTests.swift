@@ -1,3 +1,5 @@
+import XCTest
+
 @testable import OWCLI
 @testable import OWCore
 @testable import OWIdentity
@@ -5,7 +7,6 @@
 @testable import OWOffice
 @testable import OWRemote
 @testable import OWReports
-import XCTest
 
 /// The validate step between parsing and running, against a command typed by its own options enum.
 final class ValidationTests: XCTestCase {

@@ -1,4 +1,6 @@
 import Foundation
+import XCTest
+
 @testable import OWCommands
 @testable import OWCore
 @testable import OWIdentity
@@ -6,7 +8,6 @@ import Foundation
 @testable import OWOffice
 @testable import OWRemote
 @testable import OWReports
-import XCTest
 
 /// What one command line run in-process gave: its stdout, stderr and exit status.
 struct Ran: CustomStringConvertible {

@@ -1,11 +1,12 @@
 import Foundation
+import XCTest
+
 @testable import OWCore
 @testable import OWIdentity
 @testable import OWKit
 @testable import OWOffice
 @testable import OWRemote
 @testable import OWReports
-import XCTest
 
 /// A fresh ledger, issuer key and admin session in a temp directory.
 final class TempOffice {

@@ -257,5 +257,7 @@ public enum Config {
 }
 
 extension Config.Effect {
-    package var details: [(String, JSON)] { recomputedLeave.isEmpty ? [] : [("recomputed_leave", .array(recomputedLeave.map { JSON.int($0) }))] }
+    package var details: [(String, JSON)] {
+        recomputedLeave.isEmpty ? [] : [("recomputed_leave", .array(recomputedLeave.map { JSON.int($0) }))]
+    }
 }

@@ -58,7 +58,8 @@ public enum Crypto {
     /// A symmetric cipher by OpenSSL's name ("AES-128-CBC", "AES-256-CBC", "RC4"), encrypting
     /// or decrypting; nil when the key or data do not fit or this OpenSSL lacks the cipher.
     /// RC4, which old PDFs are encrypted with, lives in OpenSSL 3's legacy provider.
-    package static func cipher(_ name: String, key: [UInt8], iv: [UInt8]? = nil, _ data: [UInt8], encrypt: Bool, padding: Bool) -> [UInt8]? {
+    package static func cipher(_ name: String, key: [UInt8], iv: [UInt8]? = nil, _ data: [UInt8], encrypt: Bool, padding: Bool) -> [UInt8]?
+    {
         if name == "RC4" { _ = legacyProviders }
         guard let cipher = EVP_CIPHER_fetch(nil, name, nil), let context = EVP_CIPHER_CTX_new() else { return nil }
         defer {

@@ -86,7 +86,9 @@ public struct License: Sendable {
     /// With contract terms the schedule starts at the end of the minimum term (or of the fixed
     /// term) and rolls by the `then` cycle; a contract that does not renew by itself has none.
     /// Tacit renewals never stop: the date is computed in a few steps however far ahead `day` is.
-    package static func nextRenewal(period: Period, anchor: String?, endsOn: String?, terms: ContractTerms? = nil, onOrAfter day: Date) -> Date? {
+    package static func nextRenewal(period: Period, anchor: String?, endsOn: String?, terms: ContractTerms? = nil, onOrAfter day: Date)
+        -> Date?
+    {
         let next: Date
         if let terms {
             guard terms.autoRenew, let first = terms.firstDate(anchor: anchor) else { return nil }
@@ -107,7 +109,9 @@ public struct License: Sendable {
 
     /// Reads a row of `selectSQL` with the license's purchase lines and holders.
     /// `parsed` caches period and currency texts across a list.
-    package init(row: Row, lines: [PurchaseLine], holders: [String], parsed: inout [String: Period], currencies: inout [String: Currency]) throws {
+    package init(row: Row, lines: [PurchaseLine], holders: [String], parsed: inout [String: Period], currencies: inout [String: Currency])
+        throws
+    {
         typealias C = SelectColumn
         id = try row.integer(C.id)
         name = try row.text(C.name)

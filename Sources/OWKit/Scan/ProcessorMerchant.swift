@@ -40,7 +40,9 @@ package enum ProcessorMerchant {
         ("ihre ", [" quittung", " rechnung"]),
     ]
     /// Labelled body lines naming the merchant.
-    package static let labels = ["merchant:", "seller:", "vendor:", "sold by:", "sold by ", "händler:", "verkäufer:", "marchand :", "vendeur :"]
+    package static let labels = [
+        "merchant:", "seller:", "vendor:", "sold by:", "sold by ", "händler:", "verkäufer:", "marchand :", "vendeur :",
+    ]
 
     /// The merchant's name, or nil when the mail names none but the processor.
     static func named(displayName: String, subject: String, body: String) -> String? {

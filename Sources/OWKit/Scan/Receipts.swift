@@ -203,7 +203,8 @@ package enum ReceiptReader {
     /// Each step below is linear in the text read (at most `analysedBytes`); the budget's clock
     /// is looked at between them.
     /// The receipt a message is: read from its words, then from its structured data when it carries any.
-    package static func read(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws -> Receipt {
+    package static func read(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws -> Receipt
+    {
         var r = try readText(message, index: index, defaultCurrency: defaultCurrency, budget: budget)
         if let e = message.eInvoice {
             structured(&r, e) { message.subject + "\n" + message.readableText }
@@ -213,7 +214,9 @@ package enum ReceiptReader {
         return r
     }
 
-    package static func readText(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws -> Receipt {
+    package static func readText(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws
+        -> Receipt
+    {
         var r = Receipt()
         // Vendor: the sender's domain; processors (`paidThrough`) and shared domains name the vendor in the text.
         // Mail from anyone else (most of an inbox) is dismissed before its text is read.

@@ -65,7 +65,9 @@ package enum StatementCSV {
         case empty  // no amount, or zero: nothing paid
     }
 
-    package static func row(_ rec: CSV.Record, _ cols: StatementColumns, _ signs: StatementSigns, defaultCurrency: Currency, sourceKey: String)
+    package static func row(
+        _ rec: CSV.Record, _ cols: StatementColumns, _ signs: StatementSigns, defaultCurrency: Currency, sourceKey: String
+    )
         throws
         -> Outcome
     {

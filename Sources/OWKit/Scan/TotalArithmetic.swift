@@ -13,7 +13,9 @@ package struct TotalArithmetic {
         "subtotal", "zwischensumme", "subtotaal", "subtotale", "delsumma", "välisumma", "mezisoučet",
     ]
     static let gross: Set<String> = ["incl", "inkl", "including", "inclusive", "inclusief", "included", "brutto", "ttc", "gross"]
-    package static let tax: Set<String> = ["vat", "tax", "mwst", "ust", "tva", "iva", "btw", "moms", "dph", "alv", "gst", "mva", "vsk", "pdv"]
+    package static let tax: Set<String> = [
+        "vat", "tax", "mwst", "ust", "tva", "iva", "btw", "moms", "dph", "alv", "gst", "mva", "vsk", "pdv",
+    ]
 
     /// Words of a line that takes off what the lines above add up to.
     static let deduction: Set<String> = [
