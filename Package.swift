@@ -77,8 +77,9 @@ let package = Package(
         .systemLibrary(name: "CSystem"),
         // OWKit's layers, lowest first, and the umbrella that re-exports them (see `layers` below).
     ] + layers.map(layer) + [
-        // The command table's types, its parser and help: in-process tested (OWCLITests). No OWKit layer.
-        .target(name: "OWCLI", dependencies: ["OWKit"]),
+        // The command table's types, its parser and help: in-process tested (OWCLITests). Below the domain: it needs
+        // only OWError and the value parsers (OWCore), Role (OWIdentity) and FileUse (OWRemote).
+        .target(name: "OWCLI", dependencies: ["OWCore", "OWIdentity", "OWRemote"]),
         // The command table, its handlers and the output streams: run in-process by OWCommandsTests.
         .target(name: "OWCommands", dependencies: ["OWKit", "OWCLI"]),
         .executableTarget(name: "owatch", dependencies: ["OWCommands"]),
