@@ -1,4 +1,6 @@
-import OWKit
+import OWCore
+import OWIdentity
+import OWRemote
 
 /// An option a command accepts. `value` is the placeholder (`PATH`, `N`); nil for a flag.
 /// `kind` says what its value must be and `required` that it must be given: the validate step

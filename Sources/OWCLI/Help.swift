@@ -1,4 +1,5 @@
-import OWKit
+import OWCore
+import OWIdentity
 
 /// Help, completions and man pages, all generated from the command table so they cannot drift.
 public struct Help<Context>: Sendable {

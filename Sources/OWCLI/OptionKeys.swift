@@ -1,5 +1,6 @@
 import FoundationEssentials
-import OWKit
+import OWCore
+import OWIdentity
 
 /// Typed options (as swift-argument-parser's): each command declares its options once, as an enum
 /// whose cases are the options and whose raw values are their names on the command line:

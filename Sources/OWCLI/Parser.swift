@@ -1,4 +1,5 @@
-import OWKit
+import OWCore
+import OWIdentity
 
 /// The result of reading argv against the command table.
 public struct ParsedLine<Context> {

@@ -79,7 +79,7 @@ enum Completions {
             case .none: return []
             case .data(let k):
                 let paths = Paths(ledger: given["ledger"], token: given["token"], key: given["key"], environment: environment)
-                guard let session = try? Session.authenticate(paths: paths) else { return [] }
+                guard let session = try? Session.authenticate(paths: paths, services: .office) else { return [] }
                 return (try? CompletionValues.values(k, session: session)) ?? []
             }
         }

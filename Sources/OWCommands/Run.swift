@@ -54,9 +54,9 @@ public func runOwatch(
         // `config … --local` is this computer's settings: no ledger, no token.
         if let roles = command.roles, !Remote.isClientSetting(command, line) {
             if command.issuerKeyStandsIn && line.value(GlobalOption.key) != nil {
-                session = try Session.asIssuer(paths: paths)
+                session = try Session.asIssuer(paths: paths, services: .office)
             } else {
-                let s = try Session.authenticate(paths: paths)
+                let s = try Session.authenticate(paths: paths, services: .office)
                 try s.require(roles, for: command.path)
                 session = s
                 if let warning = (try? s.expiryWarning()) ?? nil { term.err("owatch: warning: \(warning)\n") }

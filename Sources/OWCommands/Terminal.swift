@@ -63,7 +63,7 @@ public struct Terminal: Sendable {
     func report(_ error: OWError) {
         err("owatch: error: \(Terminal.unprefixed(error.message))\n")
         for line in error.details { err("  \(line)\n") }
-        for hint in error.hints { err("hint: \(hint)\n") }
+        for hint in error.hints + (error.remedy.map { [$0.hint] } ?? []) { err("hint: \(hint)\n") }
     }
 
     /// A message without an `owatch: …:` prefix of its own, so none is ever doubled.

@@ -6,7 +6,12 @@
 import FoundationEssentials
 import Glibc
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 #if FUZZING
     nonisolated(unsafe) private var target = ""

@@ -1,7 +1,12 @@
 import XCTest
 
 @testable import OWCLI
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// The parser and help, in process, against a small table of their own (owatch's table is the
 /// end-to-end tests' business).

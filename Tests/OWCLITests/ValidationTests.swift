@@ -1,7 +1,12 @@
 import XCTest
 
 @testable import OWCLI
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// The validate step between parsing and running, against a command typed by its own options enum.
 final class ValidationTests: XCTestCase {

@@ -2,7 +2,12 @@ import Foundation
 import XCTest
 
 @testable import OWCommands
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// What one command line run in-process gave: its stdout, stderr and exit status.
 struct Ran: CustomStringConvertible {

@@ -1,7 +1,12 @@
 import Foundation
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// report burn, renewals and summary, run in-process. Dates are relative to today: there is no
 /// faketime in-process.

@@ -1,6 +1,11 @@
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// The ECB rates built into owatch (their agreement with an independent copy, every day and
 /// currency, is Tests/e2e/test_rates.py's).

@@ -1,7 +1,12 @@
 import Foundation
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// owatch's own charset tables against Python's codecs, the reference they were generated from
 /// (.ci/gen-charset-tables) and an independent decoder here: every byte and every valid byte

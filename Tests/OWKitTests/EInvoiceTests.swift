@@ -1,6 +1,11 @@
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// The e-invoice reader below the command line: decimals, the root element, credit notes, hostile XML.
 final class EInvoiceTests: XCTestCase {

@@ -1,6 +1,11 @@
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// Hook and notification payloads come from the same shape as the `--json` rows, so their keys
 /// cannot differ (issue 30 item 4). A request's is checked end to end in OWCommandsTests.

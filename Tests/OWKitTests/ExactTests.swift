@@ -1,6 +1,11 @@
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// The one rounding rule (issue 31): amounts converted exactly, added, rounded once.
 final class ExactTests: XCTestCase {

@@ -1,7 +1,12 @@
 import Foundation
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// Every input the fuzz targets (Tests/Fuzz) ever crashed on, and the reported ones, read again
 /// by its reader: Tests/Fuzz/regressions/TARGET/FILE. A trap here ends the test run, as it

@@ -1,7 +1,12 @@
 import Foundation
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// A fresh ledger, issuer key and admin session in a temp directory.
 final class TempOffice {
@@ -14,8 +19,9 @@ final class TempOffice {
         dir = NSTemporaryDirectory() + "owkit-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         paths = Paths(ledger: dir + "/ledger.db", token: dir + "/token", key: dir + "/issuer.key", environment: [:])
-        (ledger, _) = try Setup.initialize(paths: paths, org: "Test", admin: "alice", currency: try Currency.parse("EUR"))
-        admin = try Session.authenticate(paths: paths)
+        (ledger, _) = try Setup.initialize(
+            paths: paths, org: "Test", admin: "alice", currency: try Currency.parse("EUR"), services: .office)
+        admin = try Session.authenticate(paths: paths, services: .office)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }
@@ -81,7 +87,7 @@ final class LedgerTests: XCTestCase {
     func testNewerSchemaRefused() throws {
         let office = try TempOffice()
         try office.ledger.db.execute("PRAGMA user_version = 999")
-        XCTAssertThrowsError(try Ledger.open(path: office.paths.ledger)) { e in
+        XCTAssertThrowsError(try Ledger.open(path: office.paths.ledger, services: .office)) { e in
             XCTAssertEqual((e as? OWError)?.kind, .refused)
         }
     }

@@ -1,6 +1,11 @@
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 final class MoneyTests: XCTestCase {
     let eur = try! Currency.parse("EUR")

@@ -1,7 +1,12 @@
 import Foundation
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// Each PDF stream decoder against reference encoders (Tests/e2e/pdf_encoders.py: Python's
 /// base64.a85encode, binascii.hexlify and zlib, and LZW, RunLength, PNG and TIFF predictor

@@ -1,6 +1,11 @@
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// The SQLite → PostgreSQL translation (issue 35), statement by statement; the e2e tests
 /// (test_postgres.py) run the result on a real server.

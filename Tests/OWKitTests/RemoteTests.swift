@@ -1,7 +1,12 @@
 import Foundation
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// The server's rules that need no process: which ledgers it serves, how a request's path is
 /// read, and what it renames in what it sends back.

@@ -1,7 +1,12 @@
 import FoundationEssentials
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// The totals and series the reports print under their tables (OWKit's, not the front end's).
 final class ReportTotalsTests: XCTestCase {

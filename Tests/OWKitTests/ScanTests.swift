@@ -1,7 +1,12 @@
 import Foundation
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// The MIME reader, the receipt amount reader and the matcher, below the command line.
 final class MIMETests: XCTestCase {

@@ -1,7 +1,12 @@
 import Foundation
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 /// Issue 31: statement lines known by identity, processors' merchants, the recurring-charge detector.
 final class StatementIdentityTests: XCTestCase {

@@ -1,7 +1,12 @@
 import Foundation
 import XCTest
 
+@testable import OWCore
+@testable import OWIdentity
 @testable import OWKit
+@testable import OWOffice
+@testable import OWRemote
+@testable import OWReports
 
 final class SupportTests: XCTestCase {
     func testBase64URLIsStrict() {

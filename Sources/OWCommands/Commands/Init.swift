@@ -26,7 +26,7 @@ enum InitCommand {
         let admin = inv.value(.admin)!  // required
         let (ledger, token) = try Setup.initialize(
             paths: inv.paths, org: org, admin: admin, email: inv.value(.email), fullName: inv.value(.fullName),
-            currency: try inv.currency(.currency) ?? Currency.parse("EUR"),
+            currency: try inv.currency(.currency) ?? Currency.parse("EUR"), services: .office,
             grants: PostgresRoles.Grants(application: inv.value(.role), readers: inv.value(.reader).map { [$0] } ?? []))
         inv.emit(Created(ledger: ledger, admin: admin, token: token, paths: inv.paths), as: shape)
         inv.note("Initialised the \(ledger.org) ledger. \(admin) is admin; their token is in \(inv.paths.token).")

@@ -12,7 +12,7 @@ enum LoginCommand {
             let data = inv.term.streams.read(limit: 64 * 1024)
             text = String(decoding: data, as: UTF8.self)
         }
-        let claims = try Setup.login(paths: inv.paths, file: file, text: text) { installed, new in
+        let claims = try Setup.login(paths: inv.paths, file: file, text: text, services: .office) { installed, new in
             try keepAdminToken(inv, installed: installed, new: new)
         }
         inv.note("Logged in as \(claims.subject) (\(claims.role.rawValue)); token installed at \(inv.paths.token) (mode 0600).")

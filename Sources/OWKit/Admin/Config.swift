@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Settings kept in the ledger (`owatch config`). Each key is declared once, with its
 /// default and a validator, so `config set` refuses nonsense before it is stored.
@@ -103,7 +105,7 @@ public enum Config {
             }),
     ]
 
-    static func duration(_ text: String, _ key: String) throws -> Duration {
+    package static func duration(_ text: String, _ key: String) throws -> Duration {
         guard let d = Duration.parse(text), d.count > 0 else {
             throw OWError.usage("\(key) takes a duration such as 30d, 2w, 3m, 1y, 12h or 10s, not '\(text)'")
         }
@@ -180,7 +182,7 @@ public enum Config {
     }
 
     /// A number of days from 0 to 31, written `5` or `5d`.
-    static func days(_ text: String, _ key: String) throws -> Int {
+    package static func days(_ text: String, _ key: String) throws -> Int {
         let t = text.trimmed(.whitespaces).lowercased()
         guard let n = Int(t.hasSuffix("d") ? String(t.dropLast()) : t), (0...31).contains(n) else {
             throw OWError.usage("\(key) takes a number of days from 0d to 31d, not '\(text.prefix(20))'")
@@ -252,13 +254,10 @@ public enum Config {
         return (keys + perPerson).map { k in (k, stored[k.name] ?? k.defaultValue, stored[k.name] != nil) }
     }
 
-    static func tokenTTL(_ ledger: Ledger) throws -> Duration {
-        // token.lifetime wins; token.ttl, its older name, still counts where it alone was set.
-        let text = try ledger.configValue("token.lifetime") ?? ledger.configValue("token.ttl") ?? "90d"
-        return try duration(text, "token.lifetime")
-    }
 }
 
 extension Config.Effect {
-    var details: [(String, JSON)] { recomputedLeave.isEmpty ? [] : [("recomputed_leave", .array(recomputedLeave.map { JSON.int($0) }))] }
+    package var details: [(String, JSON)] {
+        recomputedLeave.isEmpty ? [] : [("recomputed_leave", .array(recomputedLeave.map { JSON.int($0) }))]
+    }
 }

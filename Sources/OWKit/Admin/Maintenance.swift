@@ -1,5 +1,10 @@
 import FoundationEssentials
 import Glibc
+import OWCore
+import OWIdentity
+import OWOffice
+import OWRemote
+import OWReports
 
 /// `owatch doctor` and `owatch backup`: checking and copying a ledger.
 public enum Maintenance {

@@ -1,4 +1,9 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
+import OWOffice
+import OWRemote
+import OWReports
 
 /// The one declaration of a doctor check's output, beside its type: `--json` rows, tables and the
 /// manual's OUTPUT come from it.

@@ -1,5 +1,10 @@
 import FoundationEssentials
 import Glibc
+import OWCore
+import OWIdentity
+import OWOffice
+import OWRemote
+import OWReports
 
 /// `owatch migrate --to`: the whole ledger copied to another backend (issue 35), a SQLite file
 /// or an empty PostgreSQL database, in one transaction on the target. The source's chain and
@@ -148,7 +153,7 @@ struct CopyPlan {
 
     static func current() throws -> CopyPlan {
         let scratch = try Database(path: ":memory:", create: true)
-        try Ledger.migrate(scratch)
+        try Ledger.migrate(scratch, services: .office)
         var tables: [String: Table] = [:]
         var parents: [String: Set<String>] = [:]
         let names = try scratch.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY rowid")

@@ -1,5 +1,10 @@
 import FoundationEssentials
 import Glibc
+import OWCore
+import OWIdentity
+import OWOffice
+import OWRemote
+import OWReports
 
 /// A new SQLite file: built as `FILE.partial-PID` (schema, then every row in one transaction,
 /// checked before it commits), renamed into place only when the check passed.
@@ -32,7 +37,7 @@ enum SQLiteTarget {
     {
         let db = try Database(path: tmp, create: true)
         _ = chmod(tmp, 0o600)
-        try Ledger.migrate(db)
+        try Ledger.migrate(db, services: .office)
         // Triggers keep derived tables (the monthly totals, reminders) as rows change; those tables
         // are copied as they are, so the triggers are off while rows arrive and restored after.
         let triggers = try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY rowid").map {
@@ -64,7 +69,7 @@ enum PostgresTarget {
         guard let pg = db.postgres else { preconditionFailure("a PostgreSQL URL opened another backend") }
         try pg.exec("BEGIN ISOLATION LEVEL SERIALIZABLE")
         do {
-            try PostgresSchema.createObjects(on: db)
+            try PostgresSchema.createObjects(on: db, services: .office)
             // Triggers keep derived tables as rows change; those tables are copied as they are.
             for table in plan.tables { try pg.exec("ALTER TABLE \(Migration.quoted(table.name)) DISABLE TRIGGER USER") }
             let rows = try Migration.copyRows(plan, from: source.db, to: db)

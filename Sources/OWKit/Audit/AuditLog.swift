@@ -1,4 +1,5 @@
 import FoundationEssentials
+import OWCore
 
 /// One audit event (SPEC §6).
 public struct AuditEvent: Sendable {
@@ -17,7 +18,7 @@ public struct AuditEvent: Sendable {
     /// The hash covers the previous hash and every field of the row, canonically encoded,
     /// so editing, deleting or reordering any event breaks the chain from that seq on.
     /// The state digest, when there is one, is covered too (events from before it hash as they did).
-    static func hash(
+    package static func hash(
         prev: String, seq: Int64, time: String, actor: String, role: String,
         action: String, object: String, details: String, state: String?
     ) -> String {
@@ -108,7 +109,7 @@ public enum AuditLog {
     /// After a migration that changes audited tables' shape (a new column changes every row's
     /// digest), an event records the new state, so `audit verify --state` checks from there, and
     /// says whether the tables still matched the chain just before (a direct edit is not hidden).
-    static func rebase(_ db: Database, from: Int, to: Int, heldBefore: Bool, now: Date) throws {
+    package static func rebase(_ db: Database, from: Int, to: Int, heldBefore: Bool, now: Date) throws {
         try append(
             db, actor: Actor(name: "owatch", role: .admin), action: "ledger.migrate", object: "schema",
             details: .obj([
@@ -119,7 +120,7 @@ public enum AuditLog {
     }
 
     /// Whether the tables match the last event's recorded state (nil: no event records one).
-    static func stateHolds(_ db: Database) throws -> Bool? {
+    package static func stateHolds(_ db: Database) throws -> Bool? {
         guard try db.scalar("SELECT count(*) FROM pragma_table_info('events') WHERE name = 'state'") > 0,
             let last = try db.one("SELECT seq, state FROM events WHERE state IS NOT NULL ORDER BY seq DESC LIMIT 1")
         else { return nil }
@@ -129,7 +130,7 @@ public enum AuditLog {
     }
 
     /// Whether this transaction changed audited rows that no event has recorded yet.
-    static func hasUnrecordedChanges(_ db: Database) -> Bool {
+    package static func hasUnrecordedChanges(_ db: Database) -> Bool {
         if let tracker = db.observer as? StateDigest, tracker.tracksRows { return tracker.hasPendingRows }
         // PostgreSQL without per-row triggers: whether the tables moved from the head's state.
         if db.isPostgres { return (try? stateMovedFromHead(db)) ?? true }

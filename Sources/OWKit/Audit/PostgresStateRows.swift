@@ -1,4 +1,5 @@
 import FoundationEssentials
+import OWCore
 
 /// The state digest per changed row on PostgreSQL (issue 35), as SQLite's TEMP triggers keep it.
 ///
@@ -9,7 +10,7 @@ import FoundationEssentials
 /// rows out and folds them in with the same Swift hashing as `StateDigest.recompute`
 /// (`Digest.row` over the values as the tables return them), so both backends record the same
 /// digest for the same rows. A rolled-back write takes its copied rows with it.
-final class PostgresStateRows {
+package final class PostgresStateRows {
     private let db: Database
     private let pg: PostgresStorage
     /// Each described table and its quoted columns, as `StateDigest.recompute` reads them.
@@ -22,7 +23,7 @@ final class PostgresStateRows {
 
     /// The trigger function and each table's three statement triggers (one event each: PostgreSQL
     /// gives transition tables only to those). Re-runnable: `CREATE OR REPLACE`.
-    static func schemaObjects(tables: [String]) -> [String] {
+    package static func schemaObjects(tables: [String]) -> [String] {
         var out = [
             """
             CREATE OR REPLACE FUNCTION owatch_state_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -53,7 +54,7 @@ final class PostgresStateRows {
     }
 
     /// The described tables this database holds (all of them in a ledger of the current schema).
-    static func describedTables(_ db: Database) throws -> [String] {
+    package static func describedTables(_ db: Database) throws -> [String] {
         try StateDigest.tables.filter { try db.scalar("SELECT count(*) FROM pragma_table_info(?)", $0) > 0 }
     }
 

@@ -1,5 +1,6 @@
 import CSQLite
 import FoundationEssentials
+import OWCore
 
 /// A digest of the rows the audit chain describes, recorded in every event, so a direct edit of
 /// the ledger (`sqlite3 ledger.db "UPDATE charges …"`) that leaves the events alone is found:
@@ -13,8 +14,8 @@ import FoundationEssentials
 /// records. Bookkeeping tables (what a scan has seen, the monthly aggregate `doctor` checks on
 /// its own, renewal reminders already sent, the notification outbox, the events themselves) are not described.
 /// On PostgreSQL the changed rows are kept by `PostgresStateRows`, hashed here the same way.
-final class StateDigest: TransactionObserver {
-    static let tables = [
+package final class StateDigest: TransactionObserver {
+    package static let tables = [
         "config", "users", "issuers", "tokens", "revoked_tokens", "vendors", "licenses", "purchases", "seats",
         "requests", "expected_spend", "charges", "charge_sources", "findings", "rates", "usage", "budgets",
         // Where notifications go: a webhook URL edited behind owatch would send them elsewhere.
@@ -27,21 +28,21 @@ final class StateDigest: TransactionObserver {
     private unowned let db: Database
     private var installed = false
 
-    struct Digest: Equatable {
-        var a: UInt64 = 0
-        var b: UInt64 = 0
+    package struct Digest: Equatable {
+        package var a: UInt64 = 0
+        package var b: UInt64 = 0
 
-        mutating func toggle(_ other: Digest) {
+        package mutating func toggle(_ other: Digest) {
             a ^= other.a
             b ^= other.b
         }
 
         var isZero: Bool { a == 0 && b == 0 }
-        var hex: String { String(cFormat: "%016llx%016llx", a, b) }
+        package var hex: String { String(cFormat: "%016llx%016llx", a, b) }
 
-        init() {}
+        package init() {}
 
-        init?(hex: String) {
+        package init?(hex: String) {
             let bytes = Array(hex.utf8)
             guard bytes.count == 32, let a = UInt64(String(decoding: bytes[0..<16], as: UTF8.self), radix: 16),
                 let b = UInt64(String(decoding: bytes[16...], as: UTF8.self), radix: 16)
@@ -51,13 +52,13 @@ final class StateDigest: TransactionObserver {
         }
 
         /// One row: SHA-256 over the table name and each value with its type, first 128 bits.
-        static func row(_ table: String, _ values: [SQLValue], with hasher: Crypto.SHA256) -> Digest {
+        package static func row(_ table: String, _ values: [SQLValue], with hasher: Crypto.SHA256) -> Digest {
             var bytes = Array(table.utf8) + [0]
             for v in values { encode(v, into: &bytes) }
             return of(bytes, with: hasher)
         }
 
-        static func of(_ encoded: [UInt8], with hasher: Crypto.SHA256) -> Digest {
+        package static func of(_ encoded: [UInt8], with hasher: Crypto.SHA256) -> Digest {
             var d = Digest()
             (d.a, d.b) = encoded.withUnsafeBytes { hasher.prefix128($0) }
             return d
@@ -85,22 +86,22 @@ final class StateDigest: TransactionObserver {
         }
     }
 
-    init(db: Database) { self.db = db }
+    package init(db: Database) { self.db = db }
 
     /// Keeps the digest of `db` from its first write on (read-only commands pay nothing).
-    static func attach(to db: Database) {
+    package static func attach(to db: Database) {
         db.observer = StateDigest(db: db)
     }
 
     /// The audit chain's head as this connection's transaction last wrote it: the next event
     /// reads it here instead of from the table. Forgotten when a write begins (another process
     /// may have appended since) or rolls back.
-    struct Head {
-        let seq: Int64
-        let hash: String
-        let state: Digest?
+    package struct Head {
+        package let seq: Int64
+        package let hash: String
+        package let state: Digest?
     }
-    var head: Head?
+    package var head: Head?
 
     /// On PostgreSQL: the rows its triggers copied for this session (nil where they could not be
     /// set up, e.g. a role that may not create them: every event then recomputes the digest).
@@ -109,7 +110,7 @@ final class StateDigest: TransactionObserver {
     /// Whether this connection keeps the digest per changed row (else events recompute it).
     var tracksRows: Bool { installed && (!db.isPostgres || postgresRows != nil) }
 
-    func willBeginWrite() throws {
+    package func willBeginWrite() throws {
         head = nil
         guard !installed else { return }
         if db.isPostgres {
@@ -124,7 +125,7 @@ final class StateDigest: TransactionObserver {
     /// one that did not would make the next `audit verify --state` report a direct edit. The
     /// debug build stops there so tests find such a write; a release build carries the change
     /// into the next event this process writes.
-    func willCommit() {
+    package func willCommit() {
         assert(!hasPendingRows, "a write changed audited tables without an audit event")
     }
 
@@ -134,7 +135,7 @@ final class StateDigest: TransactionObserver {
         return !delta.isZero || (try? postgresRows.touched().isEmpty) != true
     }
 
-    func didRollback() {
+    package func didRollback() {
         delta = Digest()
         head = nil
     }
@@ -245,7 +246,7 @@ final class StateDigest: TransactionObserver {
     }
 
     /// The digest of every described row, read from the tables.
-    static func recompute(_ db: Database) throws -> Digest {
+    package static func recompute(_ db: Database) throws -> Digest {
         var d = Digest()
         let hasher = Crypto.SHA256()
         for table in tables {

@@ -1,4 +1,7 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
+import OWOffice
 
 /// `owatch export bills`: the charges as files an accounting package imports.
 ///
@@ -149,13 +152,13 @@ public enum Bills {
         return result
     }
 
-    struct Line {
-        let charge: Charge
+    package struct Line {
+        package let charge: Charge
         /// In the file's currency.
-        let amount: Money
+        package let amount: Money
         /// The amount as paid and the day of the rate, when converted.
-        let original: (money: Money, day: String)?
-        let account: String
+        package let original: (money: Money, day: String)?
+        package let account: String
     }
 
     // MARK: Xero
@@ -179,7 +182,7 @@ public enum Bills {
         return out
     }
 
-    static func xero(_ lines: [Line], numbers: [Int64: String], _ o: Options) -> [UInt8] {
+    package static func xero(_ lines: [Line], numbers: [Int64: String], _ o: Options) -> [UInt8] {
         var out: [UInt8] = []
         csvRow(xeroHeader, to: &out)
         for l in lines {
@@ -195,7 +198,7 @@ public enum Bills {
 
     // MARK: QuickBooks
 
-    static func quickbooks(_ lines: [Line], _ o: Options) -> [UInt8] {
+    package static func quickbooks(_ lines: [Line], _ o: Options) -> [UInt8] {
         var out: [UInt8] = []
         csvRow(["Date", "Description", "Amount"], to: &out)
         for l in lines {
@@ -211,7 +214,7 @@ public enum Bills {
         return out
     }
 
-    static func description(_ l: Line) -> String {
+    package static func description(_ l: Line) -> String {
         var parts: [String] = []
         if let d = l.charge.description.map(clean), !d.isEmpty { parts.append(d) }
         if let n = l.charge.invoiceNo.map(clean), !n.isEmpty { parts.append("invoice " + n) }
@@ -249,7 +252,7 @@ public enum Bills {
         return c
     }()
 
-    static func datev(_ lines: [Line], _ o: Options, base: Currency, session: Session, today: String) throws -> [UInt8] {
+    package static func datev(_ lines: [Line], _ o: Options, base: Currency, session: Session, today: String) throws -> [UInt8] {
         // Belegdatum is DDMM: a batch holds one fiscal year (owatch takes the calendar year).
         let days = lines.map(\.charge.chargedOn)
         let from = o.from.map(Time.day) ?? days.min() ?? today
@@ -372,7 +375,7 @@ public enum Bills {
     }
 
     /// `YYYY-MM-DD` as DD/MM/YYYY or MM/DD/YYYY.
-    static func date(_ day: String, dayFirst: Bool) -> String {
+    package static func date(_ day: String, dayFirst: Bool) -> String {
         let y = day.prefix(4)
         let m = day.dropFirst(5).prefix(2)
         let d = day.dropFirst(8).prefix(2)
@@ -380,7 +383,7 @@ public enum Bills {
     }
 
     /// The exact decimal of an amount, point or comma, no thousands separators.
-    static func decimal(_ m: Money, comma: Bool) -> String {
+    package static func decimal(_ m: Money, comma: Bool) -> String {
         let e = m.currency.exponent
         let neg = m.minor < 0
         var digits = String(m.minor.magnitude)

@@ -1,4 +1,7 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
+import OWOffice
 
 /// The plain-text accounting formats `export journal` writes.
 public enum JournalFormat: String, CaseIterable, Sendable {
@@ -82,23 +85,23 @@ public enum Journal {
     /// Terms longer than this many months are booked as they were paid, not amortized.
     public static let maxAmortizedMonths = 120
 
-    struct Row {
-        let id: Int64
-        let day: String
-        let vendor: String
-        let category: String
-        let amount: Money
-        let origin: String
-        let note: String?
-        let licenseID: Int64?
-        let period: Period?
+    package struct Row {
+        package let id: Int64
+        package let day: String
+        package let vendor: String
+        package let category: String
+        package let amount: Money
+        package let origin: String
+        package let note: String?
+        package let licenseID: Int64?
+        package let period: Period?
     }
 
     /// An entry before it is written: a transaction (postings) or a rule.
-    struct Entry {
-        var day: String
-        var payee: String
-        var note: String?
+    package struct Entry {
+        package var day: String
+        package var payee: String
+        package var note: String?
         var tags: [(String, String)]
         var postings: [(String, Money)]
     }
@@ -194,7 +197,7 @@ public enum Journal {
 
     /// `total` in `n` whole parts that add up to it exactly: the remainder goes one minor unit
     /// at a time to the first months.
-    static func split(_ total: Int64, into n: Int) -> [Int64] {
+    package static func split(_ total: Int64, into n: Int) -> [Int64] {
         let count = Int64(n)
         let base = total / count
         let rest = total - base * count
@@ -282,7 +285,7 @@ public enum Journal {
         origin == "manual" ? root("assets", "bank", format) : root("liabilities", "card", format)
     }
 
-    static func root(_ a: String, _ b: String, _ format: JournalFormat) -> String {
+    package static func root(_ a: String, _ b: String, _ format: JournalFormat) -> String {
         format == .beancount ? component(a, format) + ":" + component(b, format) : a + ":" + b
     }
 
@@ -361,14 +364,14 @@ public enum Journal {
 
     /// A payee for hledger or Ledger: one line, no `|` (hledger's payee | note), not starting with
     /// `(` (a transaction code) or a status mark.
-    static func payee(_ text: String) -> String {
+    package static func payee(_ text: String) -> String {
         var p = oneLine(text).replacing("|", with: "/")
         while let f = p.first, f == "(" || f == "*" || f == "!" { p = "[" + p.dropFirst() }
         return p.isEmpty ? "(no payee)" : p
     }
 
     /// A Beancount string literal.
-    static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         "\"" + oneLine(text).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 
@@ -383,7 +386,7 @@ public enum Journal {
         return "\"" + oneLine(code).filter { $0 != "\"" && $0 != "\\" } + "\""
     }
 
-    static func amount(_ m: Money, _ format: JournalFormat) -> String { m.decimal + " " + commodity(m.currency.code, format) }
+    package static func amount(_ m: Money, _ format: JournalFormat) -> String { m.decimal + " " + commodity(m.currency.code, format) }
 
     /// The ids a journal already tags, read only from comment and metadata lines (a payee that
     /// says `owatch-charge: 5` is on a transaction's first line, never its own).

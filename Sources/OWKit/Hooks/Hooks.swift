@@ -1,6 +1,8 @@
 import CSystem
 import FoundationEssentials
 import Glibc
+import OWCore
+import OWIdentity
 
 /// Git-style hooks (SPEC §4): executables named after events in `<ledger dir>/hooks/`
 /// (or `config hooks.dir`), run after the change committed, with the event as JSON on stdin
@@ -56,7 +58,7 @@ public enum Hooks {
         }
     }
 
-    enum Ending {
+    package enum Ending {
         case exited(Int32)
         case signaled(Int32)
         case timedOut

@@ -14,11 +14,11 @@ public enum Crypto {
     /// SHA-256 of many small inputs, one after another (the state digest hashes every row a
     /// write changes): the algorithm is fetched once and the context reused, where a one-shot
     /// `EVP_Digest` looks SHA-256 up and allocates a context each time — more than hashing a row costs.
-    final class SHA256 {
+    package final class SHA256 {
         private let md: OpaquePointer
         private let context: OpaquePointer
 
-        init() {
+        package init() {
             guard let md = EVP_MD_fetch(nil, "SHA256", nil), let context = EVP_MD_CTX_new() else {
                 preconditionFailure("OpenSSL has no SHA-256: " + Crypto.lastError())
             }
@@ -32,7 +32,7 @@ public enum Crypto {
         }
 
         /// The digest's first 16 bytes as two big-endian words.
-        func prefix128(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        package func prefix128(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
             var digest = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
             var len: UInt32 = 0
             let ok = withUnsafeMutableBytes(of: &digest) { out in
@@ -46,7 +46,7 @@ public enum Crypto {
 
     /// A digest by OpenSSL's name for it ("MD5", "SHA256", "SHA384", "SHA512"); nil when
     /// this OpenSSL lacks it.
-    static func digest(_ name: String, _ bytes: [UInt8]) -> [UInt8]? {
+    package static func digest(_ name: String, _ bytes: [UInt8]) -> [UInt8]? {
         guard let md = EVP_MD_fetch(nil, name, nil) else { return nil }
         defer { EVP_MD_free(md) }
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
@@ -58,7 +58,8 @@ public enum Crypto {
     /// A symmetric cipher by OpenSSL's name ("AES-128-CBC", "AES-256-CBC", "RC4"), encrypting
     /// or decrypting; nil when the key or data do not fit or this OpenSSL lacks the cipher.
     /// RC4, which old PDFs are encrypted with, lives in OpenSSL 3's legacy provider.
-    static func cipher(_ name: String, key: [UInt8], iv: [UInt8]? = nil, _ data: [UInt8], encrypt: Bool, padding: Bool) -> [UInt8]? {
+    package static func cipher(_ name: String, key: [UInt8], iv: [UInt8]? = nil, _ data: [UInt8], encrypt: Bool, padding: Bool) -> [UInt8]?
+    {
         if name == "RC4" { _ = legacyProviders }
         guard let cipher = EVP_CIPHER_fetch(nil, name, nil), let context = EVP_CIPHER_CTX_new() else { return nil }
         defer {
@@ -103,7 +104,7 @@ public enum Crypto {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func lastError() -> String {
+    package static func lastError() -> String {
         let code = ERR_get_error()
         guard code != 0 else { return "unknown OpenSSL error" }
         var buf = [CChar](repeating: 0, count: 256)

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import OWCore
 
 /// The ledger's token issuer: an Ed25519 key pair whose private half lives in a 0600 file
 /// and whose public half (with its RFC 7638 key id) lives in the ledger.

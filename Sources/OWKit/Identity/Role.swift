@@ -1,3 +1,5 @@
+import OWCore
+
 /// What a person may do (SPEC §2).
 public enum Role: String, CaseIterable, Sendable {
     case admin  // approves; manages licenses, users and configuration

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import OWCore
 
 /// An open ledger plus the verified person acting on it. Every OWKit operation that
 /// changes state takes a Session, so the audit log always knows who did it.
@@ -15,7 +16,7 @@ public final class Session {
 
     public var db: Database { ledger.db }
 
-    init(ledger: Ledger, actor: Actor, claims: Claims?, keyID: String, paths: Paths, now: Date) {
+    package init(ledger: Ledger, actor: Actor, claims: Claims?, keyID: String, paths: Paths, now: Date) {
         self.ledger = ledger
         self.actor = actor
         self.claims = claims
@@ -39,15 +40,15 @@ public final class Session {
     }
 
     /// The session acts with `token` from now on (its own token renewed; call inside `write`).
-    func adopt(_ token: IssuedToken, signedBy kid: String) {
+    package func adopt(_ token: IssuedToken, signedBy kid: String) {
         claims = token.claims
         keyID = kid
     }
 
     /// Opens the ledger and verifies the token file: the set-up every command but
     /// `init`, `help` and `completion` goes through.
-    public static func authenticate(paths: Paths, now: Date = Date()) throws -> Session {
-        let ledger = try Ledger.open(path: paths.ledger, readOnly: paths.readOnly)
+    public static func authenticate(paths: Paths, services: LedgerServices, now: Date = Date()) throws -> Session {
+        let ledger = try Ledger.open(path: paths.ledger, readOnly: paths.readOnly, services: services)
         let text: String
         do {
             text = try readToken(paths.token)
@@ -65,8 +66,8 @@ public final class Session {
     /// the root of trust and can always mint a token (an office whose only admin's token expired
     /// is not locked out). Refused unless the key's public half is an unrevoked issuer of this
     /// ledger; its events are recorded as the actor `issuer`.
-    public static func asIssuer(paths: Paths, now: Date = Date()) throws -> Session {
-        let ledger = try Ledger.open(path: paths.ledger)
+    public static func asIssuer(paths: Paths, services: LedgerServices, now: Date = Date()) throws -> Session {
+        let ledger = try Ledger.open(path: paths.ledger, services: services)
         let key = try Issuer.loadKey(paths.issuerKey, for: ledger)
         return Session(
             ledger: ledger, actor: Actor(name: "issuer", role: .admin), claims: nil, keyID: key.publicKey.keyID, paths: paths, now: now)
@@ -115,32 +116,11 @@ public final class Session {
 
     /// While set, license changes leave stale findings for the end of a bulk change (a sync
     /// offboarding hundreds of people refreshes them once, not once per freed seat).
-    private(set) var staleFindingsDeferred = false
+    package var staleFindingsDeferred = false
 
     /// Set by a deferred body that found the seat findings current (`SeatFindings.areCurrent`)
     /// and knows whose seats or standing it changed: the refresh at its end looks at theirs only.
-    var seatFindingsChangedFor: Set<Int64>?
-
-    /// Runs `body` (inside `write`) with stale findings resolved once, at its end.
-    func deferringStaleFindings<T>(_ body: () throws -> T) throws -> T {
-        guard !staleFindingsDeferred else { return try body() }
-        staleFindingsDeferred = true
-        seatFindingsChangedFor = nil
-        defer {
-            staleFindingsDeferred = false
-            seatFindingsChangedFor = nil
-        }
-        let start = db.totalChanges
-        let result = try body()
-        staleFindingsDeferred = false
-        // A body that wrote nothing made nothing stale (a sync of an unchanged export).
-        let before = db.totalChanges
-        guard before != start else { return result }
-        try Findings.resolveStale(db, now: now, seatsOf: seatFindingsChangedFor)
-        // What the refresh resolved or opened is recorded by an event of its own.
-        if db.totalChanges != before { try audit("findings.refresh", "findings") }
-        return result
-    }
+    package var seatFindingsChangedFor: Set<Int64>?
 
     /// Appends an audit event as this session's actor; call inside `write`.
     public func audit(_ action: String, _ object: String, _ details: JSON = .object([])) throws {
@@ -152,8 +132,8 @@ public final class Session {
 public enum Setup {
     /// `owatch init`: a new ledger, issuer key, first admin and that admin's token file.
     public static func initialize(
-        paths: Paths, org: String, admin: String, email: String? = nil, fullName: String? = nil, currency: Currency, now: Date = Date(),
-        grants: PostgresRoles.Grants = .init()
+        paths: Paths, org: String, admin: String, email: String? = nil, fullName: String? = nil, currency: Currency,
+        services: LedgerServices, now: Date = Date(), grants: PostgresRoles.Grants = .init()
     ) throws -> (Ledger, IssuedToken) {
         let org = org.trimmed(.whitespacesAndNewlines)
         guard !org.isEmpty, org.count <= 200 else { throw OWError.usage("--org needs the organisation's name") }
@@ -183,7 +163,7 @@ public enum Setup {
         }
         let key = try Issuer.createKey(at: paths.issuerKey)
         do {
-            let ledger = try Ledger.create(path: paths.ledger, org: org, currency: code, now: now, grants: grants)
+            let ledger = try Ledger.create(path: paths.ledger, org: org, currency: code, now: now, grants: grants, services: services)
             let actor = Actor(name: admin, role: .admin)
             let token: IssuedToken = try ledger.db.write {
                 try Issuer.register(key.publicKey, in: ledger.db, now: now)
@@ -195,7 +175,8 @@ public enum Setup {
                     try AuditLog.append(
                         ledger.db, actor: actor, action: "ledger.grant", object: "ledger:\(ledger.id)", details: grants.details, now: now)
                 }
-                let token = try Users.mintToken(ledger.db, ledger: ledger, key: key, user: user, ttl: try Config.tokenTTL(ledger), now: now)
+                let token = try Users.mintToken(
+                    ledger.db, ledger: ledger, key: key, user: user, ttl: try Users.tokenLifetime(ledger), now: now)
                 try AuditLog.append(
                     ledger.db, actor: actor, action: "token.issue", object: "user:\(admin)",
                     details: .obj([("jti", .string(token.claims.id)), ("exp", .int(token.claims.expires))]), now: now)
@@ -219,7 +200,7 @@ public enum Setup {
     /// same person, `replacing` is asked first (installed, new): it throws to keep the admin token,
     /// so one `login bob.token` cannot lock the office's admin out.
     public static func login(
-        paths: Paths, file: String, text given: String? = nil, now: Date = Date(),
+        paths: Paths, file: String, text given: String? = nil, services: LedgerServices, now: Date = Date(),
         replacing: (_ installed: Claims, _ new: Claims) throws -> Void = { _, _ in }
     ) throws -> Claims {
         let text: String
@@ -237,7 +218,7 @@ public enum Setup {
             text = String(decoding: data, as: UTF8.self)
             if st.st_mode & 0o077 != 0 { exposed = String(cFormat: "%04o", Int(st.st_mode & 0o7777)) }
         }
-        let ledger = try Ledger.open(path: paths.ledger)
+        let ledger = try Ledger.open(path: paths.ledger, services: services)
         let claims: Claims
         do {
             claims = try Token.verify(text, ledger: ledger, now: now)

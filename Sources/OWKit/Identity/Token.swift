@@ -1,4 +1,5 @@
 import FoundationEssentials
+import OWCore
 
 /// The claims owatch puts in a token (SPEC §2).
 public struct Claims: Sendable {
@@ -45,7 +46,7 @@ public enum Token {
             && t.utf8.allSatisfy { $0 == 46 || $0 == 45 || $0 == 95 || ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) }
     }
 
-    static func reject(_ why: String) -> OWError {
+    package static func reject(_ why: String) -> OWError {
         OWError(
             .notPermitted, "token rejected: \(why)",
             hints: [
@@ -102,14 +103,14 @@ public enum Token {
     /// A token's parts, read and checked as far as they can be without the ledger: its shape, its
     /// header (algorithm, no embedded key, a kid) and its payload as a JSON object. Every reject
     /// here is a message; nothing in the text can make it trap.
-    struct Decoded {
-        let kid: String
-        let payload: JSON
-        let signature: [UInt8]
+    package struct Decoded {
+        package let kid: String
+        package let payload: JSON
+        package let signature: [UInt8]
         let signingInput: [UInt8]
     }
 
-    static func decode(_ text: String) throws -> Decoded {
+    package static func decode(_ text: String) throws -> Decoded {
         let token = text.trimmed(.whitespacesAndNewlines)
         guard !token.isEmpty else { throw reject("the token is empty") }
         guard token.utf8.count <= maxLength else { throw reject("the token is too large (\(token.utf8.count) bytes)") }
@@ -135,7 +136,7 @@ public enum Token {
 
     /// The claims of a payload, checked for presence, type and time (not yet against the ledger:
     /// `verify` does that once the signature holds), `iss` against `issuer` when one is given.
-    static func unverifiedClaims(_ payload: JSON, issuer: String?, now: Date) throws -> Claims {
+    package static func unverifiedClaims(_ payload: JSON, issuer: String?, now: Date) throws -> Claims {
         guard let iss = payload["iss"]?.stringValue else { throw reject("no iss claim") }
         if let issuer { guard iss == issuer else { throw reject("iss names another ledger") } }
         guard let sub = payload["sub"]?.stringValue, !sub.isEmpty else { throw reject("no sub claim") }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import OWCore
 
 /// The one declaration of a token's output, beside its type: `--json` rows, tables and the
 /// manual's OUTPUT come from it.

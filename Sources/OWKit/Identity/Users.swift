@@ -1,4 +1,5 @@
 import FoundationEssentials
+import OWCore
 
 /// Whether a person still works here as far as owatch knows (the `users.status` column).
 public enum UserStatus: String, Sendable, CaseIterable {
@@ -74,7 +75,7 @@ public enum Users {
         }
     }
 
-    static func validateEmail(_ email: String) throws {
+    package static func validateEmail(_ email: String) throws {
         let bytes = email.utf8
         let at = bytes.firstIndex(of: UInt8(ascii: "@"))
         guard let at, at != bytes.startIndex, bytes.lastIndex(of: UInt8(ascii: "@")) == at,
@@ -98,7 +99,7 @@ public enum Users {
     }
 
     /// A full name is free text on one line: "Zoë Lefèvre", "María José García-López".
-    static func validateFullName(_ fullName: String) throws {
+    package static func validateFullName(_ fullName: String) throws {
         // Printable ASCII (most names of a 10,000-person sync) needs no Unicode properties.
         let printableASCII = fullName.utf8.count <= 200 && fullName.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
         guard !fullName.isEmpty,
@@ -128,15 +129,28 @@ public enum Users {
 
     /// New details for one person (nil: unchanged; an empty value clears one) and, from a
     /// sync, what the directory says (status, last sign-in; not audited as edits).
-    struct Edit {
-        let user: User
-        var dept: String?
-        var email: String?
-        var fullName: String?
-        var directory: (status: String, lastSignIn: String?)?
+    package struct Edit {
+        package let user: User
+        package var dept: String?
+        package var email: String?
+        package var fullName: String?
+        package var directory: (status: String, lastSignIn: String?)?
         /// From a sync: the directory's id for the person, and whether they are a guest ("1") or not ("0").
-        var directoryID: String?
-        var guest: String?
+        package var directoryID: String?
+        package var guest: String?
+
+        package init(
+            user: User, dept: String? = nil, email: String? = nil, fullName: String? = nil,
+            directory: (status: String, lastSignIn: String?)? = nil, directoryID: String? = nil, guest: String? = nil
+        ) {
+            self.user = user
+            self.dept = dept
+            self.email = email
+            self.fullName = fullName
+            self.directory = directory
+            self.directoryID = directoryID
+            self.guest = guest
+        }
     }
 
     /// The columns an `Edit` can set.
@@ -147,7 +161,7 @@ public enum Users {
     /// in a TEMP table and written by one UPDATE, none when nothing differs: a first sync of
     /// 10,000 people changes 10,000 rows, and a statement per row (each its own statement
     /// journal, the state-digest triggers being able to fail) costs more than the rows.
-    static func update(_ db: Database, _ edits: [Edit]) throws -> [[(String, JSON)]] {
+    package static func update(_ db: Database, _ edits: [Edit]) throws -> [[(String, JSON)]] {
         var audited: [[(String, JSON)]] = []
         audited.reserveCapacity(edits.count)
         try db.execute(
@@ -231,7 +245,7 @@ public enum Users {
     }
 
     /// Inserts a user; must run inside a write transaction.
-    static func insert(
+    package static func insert(
         _ db: Database, name: String, role: Role, dept: String?, email: String?, fullName: String? = nil,
         directory: (status: String, lastSignIn: String?)? = nil, directoryID: String? = nil, guest: Bool = false, now: Date
     ) throws -> User {
@@ -283,7 +297,7 @@ public enum Users {
         }
     }
 
-    static func ensureAnotherAdmin(_ db: Database, besides user: User) throws {
+    package static func ensureAnotherAdmin(_ db: Database, besides user: User) throws {
         let others = try db.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active' AND id != ?", user.id)
         guard others > 0 else {
             throw OWError.refused(
@@ -296,57 +310,12 @@ public enum Users {
         public let revokedTokens: Int
         public let freedSeats: [String]  // license names
         public let monthlySaving: [Money]  // per currency
-    }
 
-    /// Offboards a person: deactivates them, revokes every token they were issued and frees
-    /// their seats, all in one transaction. The saving is what their seats cost per month.
-    public static func offboard(_ session: Session, name: String) throws -> Offboarding {
-        try session.write {
-            let user = try get(session.db, name)
-            guard user.isActive else { throw OWError.refused("user '\(user.name)' was already offboarded on \(user.offboardedAt ?? "?")") }
-            return try offboard(session, [user])[0]
-        }
-    }
-
-    /// Offboards active people in one transaction (user offboard, user sync): the shared piece.
-    /// `held` is what they hold when the caller has already read it.
-    static func offboard(_ session: Session, _ users: [User], held: [Int64: [License]]? = nil) throws -> [Offboarding] {
-        try session.write {
-            try session.deferringStaleFindings {
-                let db = session.db
-                let leaving = Set(users.map(\.id))
-                if users.contains(where: { $0.role == .admin }) {
-                    let staying =
-                        try db.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active'")
-                        - Int64(users.filter { $0.role == .admin }.count)
-                    if staying <= 0, let last = users.first(where: { $0.role == .admin && leaving.contains($0.id) }) {
-                        try ensureAnotherAdmin(db, besides: last)
-                    }
-                }
-                let stamp = Time.rfc3339(session.now)
-                let freed = try Licenses.freeSeats(session, users: users, held: held)
-                return try users.map { user in
-                    try db.run("UPDATE users SET status = 'offboarded', offboarded_at = ? WHERE id = ?", stamp, user.id)
-                    try db.run(
-                        """
-                        INSERT OR IGNORE INTO revoked_tokens(jti, revoked_at, revoked_by)
-                        SELECT jti, ?, ? FROM tokens WHERE user_id = ?
-                        """, stamp, session.actor.name, user.id)
-                    let revoked = db.changes
-                    let held = freed[user.id] ?? []
-                    // A freed seat of a site license saves nothing; one of a counted license can be dropped at renewal.
-                    let saving = Licenses.seatCostByCurrency(held.filter { !$0.isUnlimited })
-                    try session.audit(
-                        "user.offboard", "user:\(user.name)",
-                        .obj([
-                            ("revoked_tokens", .int(revoked)),
-                            ("freed_seats", .array(held.map { .string($0.name) })),
-                            ("monthly_saving", .array(saving.map { .string($0.display) })),
-                        ]))
-                    return Offboarding(
-                        user: try get(db, user.name), revokedTokens: revoked, freedSeats: held.map(\.name), monthlySaving: saving)
-                }
-            }
+        package init(user: User, revokedTokens: Int, freedSeats: [String], monthlySaving: [Money]) {
+            self.user = user
+            self.revokedTokens = revokedTokens
+            self.freedSeats = freedSeats
+            self.monthlySaving = monthlySaving
         }
     }
 
@@ -355,7 +324,7 @@ public enum Users {
     /// override is returned as audit details for the event that issues the token; anyone may
     /// ask for less.
     static func lifetime(_ session: Session, requested: Duration?) throws -> (ttl: Duration, audit: [(String, JSON)]) {
-        let configured = try Config.tokenTTL(session.ledger)
+        let configured = try tokenLifetime(session.ledger)
         guard let requested else { return (configured, []) }
         guard requested.added(to: session.now) > configured.added(to: session.now) else { return (requested, []) }
         guard session.actor.role == .admin else {

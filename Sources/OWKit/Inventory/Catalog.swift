@@ -1,15 +1,18 @@
+import OWCore
+import OWIdentity
+
 /// The built-in catalog of SaaS vendors: name, billing sender domains, aliases and category.
 /// The scan uses the domains to recognise invoices; licenses resolve vendors by name or alias.
 /// One line per vendor: `Name | domain, domain | alias, alias | category`.
-enum Catalog {
-    struct Entry {
-        let name: String
-        let domains: [String]
-        let aliases: [String]
-        let category: String
+package enum Catalog {
+    package struct Entry {
+        package let name: String
+        package let domains: [String]
+        package let aliases: [String]
+        package let category: String
     }
 
-    static var entries: [Entry] {
+    package static var entries: [Entry] {
         table.split(separator: "\n").compactMap { line in
             let f = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmed(.whitespaces) }
             guard f.count == 4 else { return nil }
@@ -20,7 +23,7 @@ enum Catalog {
 
     /// Adds the catalog's vendors a ledger does not have yet (a new ledger: all of them); a
     /// vendor of the same name the office added itself stays as it is.
-    static func addMissing(to db: Database) throws {
+    package static func addMissing(to db: Database) throws {
         for v in entries {
             try db.run(
                 "INSERT OR IGNORE INTO vendors(name, category, domains, aliases, source) VALUES (?,?,?,?, 'builtin')",
@@ -30,7 +33,7 @@ enum Catalog {
 
     /// Vendors that bill by usage (cloud, API, messaging, metered monitoring), by catalog name:
     /// a license adopted from one has no seats and is never idle or reclaimable (issue 31).
-    static let usageBilled: Set<String> = [
+    package static let usageBilled: Set<String> = [
         "amazon web services", "google cloud", "microsoft azure", "openai", "anthropic", "twilio", "cloudflare", "digitalocean",
         "heroku", "vercel", "netlify", "stripe", "sendgrid", "mailgun", "datadog", "fastly", "linode", "hetzner", "ovhcloud",
         "scaleway", "fly.io", "vonage", "snowflake", "mongodb atlas", "redis cloud", "elastic cloud", "algolia", "backblaze",
@@ -39,7 +42,7 @@ enum Catalog {
     /// Whether the vendor named is billed by usage.
     static func isUsageBilled(_ vendor: String) -> Bool { usageBilled.contains(vendor.lowercased()) }
 
-    static let table = """
+    package static let table = """
         Slack | slack.com | slack technologies | communication
         Zoom | zoom.us, zoom.com | zoom video | communication
         Microsoft 365 | microsoft.com, microsoftonline.com, office.com | office 365, m365, microsoft | productivity

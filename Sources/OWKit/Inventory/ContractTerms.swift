@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// What a contract says about ending it (issue 34): the notice period, an allowance for postal
 /// or notarised notice, whether it renews by itself, a fixed term's end, a minimum term and the
@@ -56,7 +58,7 @@ public struct ContractTerms: Sendable, Equatable {
 
     /// The first date the contract renews on (or, without auto-renewal, ends on): the end of the
     /// minimum term, else the fixed term's end, else the license's renewal anchor.
-    func firstDate(anchor: String?) -> Date? {
+    package func firstDate(anchor: String?) -> Date? {
         if let minimumTerm, minimumTerm.isRecurring, let start = termStart.flatMap(Time.parseDay) { return minimumTerm.advance(start) }
         if let end = termEnd.flatMap(Time.parseDay) { return end }
         return anchor.flatMap(Time.parseDay)
@@ -74,7 +76,7 @@ public struct ContractTerms: Sendable, Equatable {
     }
 
     /// The renewal cycle: `then`, else the billing period.
-    func cycle(_ period: Period) -> Period { then ?? period }
+    package func cycle(_ period: Period) -> Period { then ?? period }
 
     /// The cancel-by date of a renewal: the renewal less the notice, less the sending allowance.
     public func cancelBy(_ renewal: Date) -> Date? {
@@ -87,10 +89,10 @@ public struct ContractTerms: Sendable, Equatable {
 
     // MARK: - Storage
 
-    static let columns = "notice, send_by, auto_renew, term_end, minimum_term, term_start, then_period, leads"
+    package static let columns = "notice, send_by, auto_renew, term_end, minimum_term, term_start, then_period, leads"
 
     /// Reads the columns `columns` names from `row`, starting at index `at`; nil when the row has none.
-    static func read(_ row: Row, at i: Int, present: Bool) throws -> ContractTerms? {
+    package static func read(_ row: Row, at i: Int, present: Bool) throws -> ContractTerms? {
         guard present else { return nil }
         var t = ContractTerms()
         t.notice = try row.optionalText(i).flatMap(Duration.parse)
@@ -113,7 +115,7 @@ public struct ContractTerms: Sendable, Equatable {
     }
 
     /// The terms as JSON, for audit events.
-    var json: JSON {
+    package var json: JSON {
         .obj([
             ("notice", notice.map { .string($0.description) } ?? .null), ("send_by", sendBy.map { .string($0.description) } ?? .null),
             ("auto_renew", .bool(autoRenew)), ("term_end", termEnd.map(JSON.string) ?? .null),

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// One change in a license's life (`license history`): from the audit chain, so price, seats,
 /// terms, holders, reminders and renewal decisions over time, each with who and when.

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// `license import`: CSV with a header, or the JSON `license list --json` prints.
 /// All or nothing: every row is checked first; any bad row means nothing is written.
@@ -29,8 +31,8 @@ public enum LicenseImport {
 
     /// How dates are written in a spreadsheet (`--date-format`); read into YYYY-MM-DD.
     public struct DateFormat: Sendable {
-        let order: (day: Int, month: Int, year: Int)
-        let separator: Character
+        package let order: (day: Int, month: Int, year: Int)
+        package let separator: Character
 
         public init(_ pattern: String) throws {
             let p = pattern.uppercased()
@@ -60,7 +62,7 @@ public enum LicenseImport {
 
     /// The columns a CSV header may name: the import format, and every column `license list`
     /// writes (derived ones such as `monthly` and `id` are read past), so an export imports back.
-    enum Column: Int, CaseIterable {
+    package enum Column: Int, CaseIterable {
         case name, vendor, plan, seats, cost, currency, period, renewsOn, owner, assigned, category, perSeat, notes, order, purchasedOn
         case status, endsOn, unlimited, lines, assignedTo
         case id, free, costMinor, monthly, monthlyMinor
@@ -68,21 +70,21 @@ public enum LicenseImport {
         case notice, sendBy, autoRenew, termEnd, minimumTerm, termStart, then, leads, cancelBy, decision
         // Seats or usage (issue 31).
         case billing
-        static let terms: [Column] = [.notice, .sendBy, .autoRenew, .termEnd, .minimumTerm, .termStart, .then, .leads]
-        static let required: [Column] = [.name, .vendor, .seats, .cost]
+        package static let terms: [Column] = [.notice, .sendBy, .autoRenew, .termEnd, .minimumTerm, .termStart, .then, .leads]
+        package static let required: [Column] = [.name, .vendor, .seats, .cost]
         /// The header's name for it: `renews_on`, `per_seat` …
-        var key: String { String(describing: self).replacing(/[A-Z]/) { "_" + $0.output.lowercased() } }
-        init?(key: String) {
+        package var key: String { String(describing: self).replacing(/[A-Z]/) { "_" + $0.output.lowercased() } }
+        package init?(key: String) {
             guard let c = Column.allCases.first(where: { $0.key == key }) else { return nil }
             self = c
         }
     }
 
-    typealias DraftRow = (line: Int, draft: Result<LicenseDraft, OWError>)
+    package typealias DraftRow = (line: Int, draft: Result<LicenseDraft, OWError>)
 
     /// Reads drafts from file text, one at a time: JSON when it starts with `[`, JSON lines
     /// (`license list --format jsonl`) when it starts with `{`, CSV otherwise.
-    static func forEachDraft(in text: String, dates: DateFormat?, currency: Currency, _ body: (DraftRow) throws -> Void) throws {
+    package static func forEachDraft(in text: String, dates: DateFormat?, currency: Currency, _ body: (DraftRow) throws -> Void) throws {
         let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
         if trimmed.first == "[" {
             try fromJSON(String(trimmed), dates: dates, currency: currency).forEach(body)
@@ -261,7 +263,7 @@ public enum LicenseImport {
     }
 
     /// A day as the file writes it: in `--date-format` when one is given, else YYYY-MM-DD.
-    static func day(_ text: String, dates: DateFormat?, column: String) throws -> Date {
+    package static func day(_ text: String, dates: DateFormat?, column: String) throws -> Date {
         let iso: String
         do { iso = try dates.map { try $0.iso(text) } ?? text } catch let e as OWError { throw OWError.badData("\(column): \(e.message)") }
         guard let day = Time.parseDay(iso) else { throw OWError.usage("\(column) '\(text.prefix(20))' is not a date (YYYY-MM-DD)") }
@@ -525,6 +527,6 @@ public enum LicenseImport {
         return out
     }
 
-    struct ImportFailure: Error { let errors: [RowError] }
-    struct DryRunDone: Error { let outcome: Outcome }
+    package struct ImportFailure: Error { let errors: [RowError] }
+    package struct DryRunDone: Error { let outcome: Outcome }
 }

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Other tools' inventories, read into the drafts `license import` checks and writes (one import
 /// path, a row reader per format) and written from licenses: Snipe-IT's licence CSV and Wallos's
@@ -24,18 +26,18 @@ extension ImportSource {
 }
 
 /// What a reader may look up in the ledger: people by name and by e-mail, vendors by domain.
-struct InteropContext {
-    let currency: Currency
-    let dates: LicenseImport.DateFormat?
+package struct InteropContext {
+    package let currency: Currency
+    package let dates: LicenseImport.DateFormat?
     /// Lower-cased name → name, of active people.
-    var names: [String: String] = [:]
+    package var names: [String: String] = [:]
     /// Lower-cased e-mail → name, of active people.
     var emails: [String: String] = [:]
     /// Vendors with their billing domains, for a Wallos URL.
-    var vendors: [Vendor] = []
-    let db: Database
+    package var vendors: [Vendor] = []
+    package let db: Database
 
-    init(_ db: Database, currency: Currency, dates: LicenseImport.DateFormat?) throws {
+    package init(_ db: Database, currency: Currency, dates: LicenseImport.DateFormat?) throws {
         self.currency = currency
         self.dates = dates
         self.db = db
@@ -85,7 +87,7 @@ struct InteropContext {
     }
 
     /// The vendor whose billing domain is the URL's host (or its parent domain).
-    func vendor(forURL url: String) -> String? {
+    package func vendor(forURL url: String) -> String? {
         var host = Substring(url.lowercased())
         if let r = host.firstRange(of: "://") { host = host[r.upperBound...] }
         host = host.prefix(while: { $0 != "/" && $0 != ":" && $0 != "?" && $0 != "#" })
@@ -97,10 +99,10 @@ struct InteropContext {
 }
 
 /// Interchange helpers both formats share.
-enum Interop {
+package enum Interop {
     /// A date as other tools write it: YYYY-MM-DD (a time after it dropped), or with `dates`
     /// that form; else as PHP's strtotime reads it (Snipe-IT): M/D/YYYY with slashes, D.M.YYYY or D-M-YYYY.
-    static func day(_ raw: String, column: String, dates: LicenseImport.DateFormat?) throws -> Date {
+    package static func day(_ raw: String, column: String, dates: LicenseImport.DateFormat?) throws -> Date {
         var text = CSV.trim(raw)
         if let space = text.firstIndex(where: { $0 == " " || $0 == "T" }), text.distance(from: text.startIndex, to: space) >= 8 {
             text = String(text[..<space])
@@ -119,12 +121,12 @@ enum Interop {
     }
 
     /// A header cell as a key: lower case, `_` as a space, single spaces.
-    static func key(_ header: String) -> String {
+    package static func key(_ header: String) -> String {
         CSV.trim(header).lowercased().replacing("_", with: " ").split(separator: " ").joined(separator: " ")
     }
 
     /// CSV bytes, RFC 4180, every cell through the formula guard.
-    static func csv(_ header: [String], _ rows: [[String]]) -> [UInt8] {
+    package static func csv(_ header: [String], _ rows: [[String]]) -> [UInt8] {
         var out: [UInt8] = []
         for row in [header] + rows {
             for (i, cell) in row.enumerated() {
@@ -145,7 +147,7 @@ enum Interop {
     }
 
     /// The people of the ledger by name: e-mail and full name, for an export.
-    static func people(_ db: Database) throws -> [String: (email: String?, fullName: String?)] {
+    package static func people(_ db: Database) throws -> [String: (email: String?, fullName: String?)] {
         var out: [String: (String?, String?)] = [:]
         try db.forEach("SELECT name, email, full_name FROM users") {
             out[try $0.text("name")] = (try $0.optionalText(1), try $0.optionalText(2))
@@ -174,7 +176,7 @@ public enum SnipeIT {
         }
     }
 
-    enum Field: CaseIterable {
+    package enum Field: CaseIterable {
         case name, category, seats, serial, manufacturer, supplier, purchaseDate, purchaseCost, expiration, termination
         case orderNumber, purchaseOrder, notes, licensedName, licensedEmail, fullName, email, username
         case period, currency, plan, basis
@@ -219,7 +221,7 @@ public enum SnipeIT {
 
     /// The file's licences, one draft per licence: rows of the same licence (by name and
     /// serial) are its checkouts and must otherwise agree.
-    static func rows(_ text: String, options: Options, context c: InteropContext) throws -> [LicenseImport.DraftRow] {
+    package static func rows(_ text: String, options: Options, context c: InteropContext) throws -> [LicenseImport.DraftRow] {
         var position: [Field: Int] = [:]
         var width = 0
         var groups: [(line: Int, signature: [String], draft: Result<LicenseDraft, OWError>)] = []
@@ -400,7 +402,7 @@ public enum Wallos {
 
     /// Wallos's cycles: `Monthly`, `Every 3 Months`, …; its database's cycle ids 1-4 are days,
     /// weeks, months and years. Days only in whole weeks: owatch bills by week, month or year.
-    static func period(_ text: String) throws -> Period {
+    package static func period(_ text: String) throws -> Period {
         let t = Interop.key(text)
         switch t {
         case "daily": throw OWError.badData("Payment Cycle: a daily subscription; owatch bills by week, month or year")
@@ -436,7 +438,7 @@ public enum Wallos {
     }
 
     /// The file's subscriptions, each with the line it starts on.
-    static func rows(_ text: String, options: Options, context c: InteropContext) throws -> [LicenseImport.DraftRow] {
+    package static func rows(_ text: String, options: Options, context c: InteropContext) throws -> [LicenseImport.DraftRow] {
         let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
         var records: [(line: Int, label: String, value: (String) -> String?)] = []
         if trimmed.first == "[" || trimmed.first == "{" {
@@ -543,7 +545,7 @@ public enum Wallos {
     }
 
     /// The currency's symbol as Wallos writes prices ("€9.99"), else its code before the amount.
-    static func price(_ m: Money) -> String {
+    package static func price(_ m: Money) -> String {
         let symbol = MoneyParser.symbols.last { $0.1 == m.currency.code && !$0.0.hasSuffix("$") || $0.0 == "$" && m.currency.code == "USD" }
         return (symbol?.0 ?? m.currency.code + " ") + m.decimal
     }

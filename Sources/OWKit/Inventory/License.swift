@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// One order of seats on a license, at its own price.
 public struct PurchaseLine: Sendable {
@@ -76,7 +78,7 @@ public struct License: Sendable {
         License.termEnd(anchor: anchor, terms: terms, onOrAfter: day)
     }
 
-    static func termEnd(anchor: String?, terms: ContractTerms?, onOrAfter day: Date) -> Date? {
+    package static func termEnd(anchor: String?, terms: ContractTerms?, onOrAfter day: Date) -> Date? {
         guard let terms, !terms.autoRenew, let end = terms.firstDate(anchor: anchor), end >= day else { return nil }
         return end
     }
@@ -84,7 +86,9 @@ public struct License: Sendable {
     /// With contract terms the schedule starts at the end of the minimum term (or of the fixed
     /// term) and rolls by the `then` cycle; a contract that does not renew by itself has none.
     /// Tacit renewals never stop: the date is computed in a few steps however far ahead `day` is.
-    static func nextRenewal(period: Period, anchor: String?, endsOn: String?, terms: ContractTerms? = nil, onOrAfter day: Date) -> Date? {
+    package static func nextRenewal(period: Period, anchor: String?, endsOn: String?, terms: ContractTerms? = nil, onOrAfter day: Date)
+        -> Date?
+    {
         let next: Date
         if let terms {
             guard terms.autoRenew, let first = terms.firstDate(anchor: anchor) else { return nil }
@@ -105,7 +109,9 @@ public struct License: Sendable {
 
     /// Reads a row of `selectSQL` with the license's purchase lines and holders.
     /// `parsed` caches period and currency texts across a list.
-    init(row: Row, lines: [PurchaseLine], holders: [String], parsed: inout [String: Period], currencies: inout [String: Currency]) throws {
+    package init(row: Row, lines: [PurchaseLine], holders: [String], parsed: inout [String: Period], currencies: inout [String: Currency])
+        throws
+    {
         typealias C = SelectColumn
         id = try row.integer(C.id)
         name = try row.text(C.name)
@@ -140,7 +146,7 @@ public struct License: Sendable {
 
     /// The license columns every license view reads; purchase lines and seats are read beside
     /// it (one query each for a whole list), which is cheaper than aggregating them in SQL.
-    static let selectSQL = """
+    package static let selectSQL = """
         SELECT l.id, l.name, v.name AS vendor, l.plan, COALESCE(l.category, v.category) AS category, u.name AS owner,
                l.period, l.currency, l.per_seat, l.renews_on, l.status, l.ends_on, l.notes, l.created_at,
                t.license_id, t.notice, t.send_by, t.auto_renew, t.term_end, t.minimum_term, t.term_start, t.then_period, t.leads, l.billing
@@ -151,7 +157,7 @@ public struct License: Sendable {
         """
 
     /// `selectSQL`'s columns by position (lists read them for thousands of rows).
-    enum SelectColumn: Int, ColumnKey {
+    package enum SelectColumn: Int, ColumnKey {
         case id, name, vendor, plan, category, owner, period, currency, perSeat, renewsOn, status, endsOn, notes, createdAt
         case hasTerms, notice, sendBy, autoRenew, termEnd, minimumTerm, termStart, then, leads, billing
     }
@@ -264,11 +270,11 @@ public struct LicenseDraft: Sendable {
         return Resolved(draft: self, currency: currency, lines: lines)
     }
 
-    struct Resolved {
+    package struct Resolved {
         let draft: LicenseDraft
-        let currency: Currency
-        let lines: [(Int64?, Money, String?, Date?)]
-        var period: Period { draft.period }
+        package let currency: Currency
+        package let lines: [(Int64?, Money, String?, Date?)]
+        package var period: Period { draft.period }
     }
 }
 

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Filters for `license list`.
 public struct LicenseFilter: Sendable {
@@ -211,7 +213,7 @@ public enum Licenses {
         }
     }
 
-    static func details(_ l: License, holders: [String]) -> JSON {
+    package static func details(_ l: License, holders: [String]) -> JSON {
         .obj([
             ("id", .int(l.id)), ("vendor", .string(l.vendor)), ("seats", l.seats.map { JSON.int($0) } ?? .string("unlimited")),
             ("cost", .number(l.cost.decimal)), ("currency", .string(l.currency.code)), ("period", .string(l.period.description)),
@@ -228,9 +230,9 @@ public enum Licenses {
     }
 
     /// The time stamps one write gives every row it makes (formatted once, not per row).
-    struct Stamp {
+    package struct Stamp {
         let time: String, day: String
-        init(_ now: Date) {
+        package init(_ now: Date) {
             time = Time.rfc3339(now)
             day = Time.day(now)
         }
@@ -241,7 +243,7 @@ public enum Licenses {
     /// row's new id, or why it was refused; nothing of a refused row is written. Rows go in a few
     /// hundred per statement, with ids given here, so an import of 100,000 licenses is not 350,000
     /// statements. The caller marks the renewal schedule changed (once per write, not per row).
-    static func insert(
+    package static func insert(
         _ db: Database, _ rows: [LicenseDraft.Resolved], vendors: inout [String: Vendor],
         users: inout [String: (id: Int64, name: String)], stamp: Stamp
     ) throws -> [Result<Int64, OWError>] {
@@ -311,7 +313,7 @@ public enum Licenses {
     }
 
     /// Every license and seat change is audited, and leaves no finding open that it made untrue.
-    static func audit(_ session: Session, _ action: String, _ object: String, _ details: JSON = .object([])) throws {
+    package static func audit(_ session: Session, _ action: String, _ object: String, _ details: JSON = .object([])) throws {
         // First, so the event's state digest covers it (a bulk change does it once, at its end).
         if !session.staleFindingsDeferred { try Findings.resolveStale(session.db, now: session.now) }
         try session.audit(action, object, details)
@@ -337,7 +339,7 @@ public enum Licenses {
     /// `license import --update`: an existing license takes an imported row's fields, purchase
     /// lines and holders in place (its id, and the charges and requests that name it, stay).
     /// Holders who stay keep their seat and its date.
-    static func replace(
+    package static func replace(
         _ db: Database, id: Int64, with r: LicenseDraft.Resolved, vendors: inout [String: Vendor],
         users: [String: (id: Int64, name: String)], stamp: Stamp
     ) throws {
@@ -677,7 +679,7 @@ public enum Licenses {
     /// Frees every seat a person holds (offboarding). Returns the freed licenses; inside a write.
     /// Frees every seat of these people (offboarding), each seat an audit event; returns the
     /// licenses each held. One listing of the licenses, however many people.
-    static func freeSeats(_ session: Session, users: [User], held known: [Int64: [License]]? = nil) throws -> [Int64: [License]] {
+    package static func freeSeats(_ session: Session, users: [User], held known: [Int64: [License]]? = nil) throws -> [Int64: [License]] {
         let out = try known ?? held(session.db, by: users)
         for u in users {
             guard let held = out[u.id] else { continue }
@@ -691,7 +693,7 @@ public enum Licenses {
     }
 
     /// The licenses each of these people holds a seat of, by name: one listing, however many people.
-    static func held(_ db: Database, by users: [User]) throws -> [Int64: [License]] {
+    package static func held(_ db: Database, by users: [User]) throws -> [Int64: [License]] {
         guard !users.isEmpty else { return [:] }
         let people = JSON.array(users.map { .int($0.id) }).encoded()
         var heldIDs: [Int64: [Int64]] = [:]

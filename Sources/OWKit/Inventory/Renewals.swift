@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Work any command does on its way out: renewal reminders whose moment has passed.
 public enum Housekeeping {

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// A software vendor from the catalog (built in or added locally).
 public struct Vendor: Sendable {
@@ -45,7 +47,7 @@ public enum Vendors {
     }
 
     /// Everything by lower-cased name and alias, for bulk work (import) without a query per row.
-    static func index(_ db: Database) throws -> [String: Vendor] {
+    package static func index(_ db: Database) throws -> [String: Vendor] {
         var byKey: [String: Vendor] = [:]
         for v in try list(db) {
             for alias in v.aliases where byKey[alias] == nil { byKey[alias] = v }
@@ -66,7 +68,7 @@ public enum Vendors {
     }
 
     /// Inserts a local vendor; must run inside a write transaction.
-    static func insert(_ db: Database, name: String, category: String?, domains: [String], aliases: [String]) throws -> Vendor {
+    package static func insert(_ db: Database, name: String, category: String?, domains: [String], aliases: [String]) throws -> Vendor {
         try validateName(name)
         if try resolve(db, name) != nil { throw OWError.refused("vendor '\(name)' already exists") }
         try db.run(

@@ -4,7 +4,7 @@ import Glibc
 
 /// Told about write transactions, for state kept beside them (the audit chain's state digest):
 /// before the first `BEGIN` of a write, and when one commits or rolls back.
-protocol TransactionObserver: AnyObject {
+package protocol TransactionObserver: AnyObject {
     func willBeginWrite() throws
     func willCommit()
     func didRollback()
@@ -13,14 +13,14 @@ protocol TransactionObserver: AnyObject {
 /// A connection to the ledger, over either backend (`LedgerStorage`): statements with typed
 /// bindings, and `write` = one transaction holding the ledger's write lock.
 public final class Database {
-    let storage: any LedgerStorage
+    package let storage: any LedgerStorage
     /// The ledger's location as messages show it (a URL's password redacted).
     public let path: String
-    var observer: TransactionObserver?
+    package var observer: TransactionObserver?
     /// Run first inside every outermost write transaction, once its lock is held: the session
     /// checks again that whoever acts may still act (`Session.reauthorize`). A check made before
     /// the lock can be overtaken by a write that commits while this one waits for it.
-    var authorizer: (() throws -> Void)?
+    package var authorizer: (() throws -> Void)?
     /// How many `write` calls are running on this connection (nested ones join the outermost).
     private var writeDepth = 0
 
@@ -32,19 +32,19 @@ public final class Database {
     }
 
     /// Connects to a PostgreSQL database (libpq is loaded now, not before).
-    init(postgres url: String, busyTimeout: Int32 = 5000) throws {
+    package init(postgres url: String, busyTimeout: Int32 = 5000) throws {
         self.storage = try PostgresStorage(url: url, busyTimeout: busyTimeout)
         self.path = LedgerLocation.redact(url)
     }
 
-    var sqlite: SQLiteStorage? { storage as? SQLiteStorage }
-    var postgres: PostgresStorage? { storage as? PostgresStorage }
+    package var sqlite: SQLiteStorage? { storage as? SQLiteStorage }
+    package var postgres: PostgresStorage? { storage as? PostgresStorage }
     public var isPostgres: Bool { postgres != nil }
     /// A connection that never writes: a hot standby, or one opened for reports (`ledger.read_url`).
     public var isReadOnly: Bool { postgres?.readOnly != nil }
 
     /// The sqlite3 handle, for what only SQLite has (functions defined in Swift, the backup API).
-    var handle: OpaquePointer {
+    package var handle: OpaquePointer {
         guard let sqlite else { preconditionFailure("a SQLite-only feature was used on a PostgreSQL ledger") }
         return sqlite.handle
     }
@@ -56,7 +56,7 @@ public final class Database {
 
     /// Room for the page cache. A bulk write (an import of 100,000 licenses) given more keeps its
     /// pages in memory instead of spilling them to the WAL mid-transaction; others keep SQLite's 2 MB.
-    func setCacheSize(mebibytes: Int) throws {
+    package func setCacheSize(mebibytes: Int) throws {
         if sqlite != nil { try execute("PRAGMA cache_size=-\(mebibytes * 1024)") }
     }
 
@@ -103,7 +103,7 @@ public final class Database {
     /// statement: `INSERT INTO <into> VALUES (…),(…)… <tail>`. A statement per row costs more than
     /// the row in a bulk write (an import of 100,000 licenses). Returns the number of rows inserted.
     @discardableResult
-    func insertRows(into: String, width: Int, values: [SQLValue], tail: String = "") throws -> Int {
+    package func insertRows(into: String, width: Int, values: [SQLValue], tail: String = "") throws -> Int {
         precondition(width > 0 && values.count % width == 0)
         let perStatement = max(1, storage.maxParameters / width)
         let row = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"

@@ -23,11 +23,11 @@ public final class Ledger {
     }
 
     /// A ledger over a connection already open (a copy being checked inside its transaction).
-    static func wrapping(_ db: Database) throws -> Ledger { try Ledger(db: db, path: db.path) }
+    package static func wrapping(_ db: Database) throws -> Ledger { try Ledger(db: db, path: db.path) }
 
     /// Opens an existing ledger, migrating it forward if it is older than this owatch.
-    public static func open(path: String, readOnly: Bool = false) throws -> Ledger {
-        if case .postgres(let url) = LedgerLocation(path) { return try openPostgres(url: url, readOnly: readOnly) }
+    public static func open(path: String, readOnly: Bool = false, services: LedgerServices) throws -> Ledger {
+        if case .postgres(let url) = LedgerLocation(path) { return try openPostgres(url: url, readOnly: readOnly, services: services) }
         let path = LedgerLocation(path).filePath ?? path
         guard FileManager.default.fileExists(atPath: path) else {
             throw OWError(
@@ -35,8 +35,8 @@ public final class Ledger {
                 hint: "create one with `owatch init --org NAME --admin USER`, or point --ledger / OWATCH_LEDGER at yours")
         }
         let db = try Database(path: path)
-        try migrate(db)
-        StateDigest.attach(to: db)
+        try migrate(db, services: services)
+        services.attach(db)
         let ledger = try Ledger(db: db, path: path)
         if let ms = try ledger.configValue("busy_timeout").flatMap({ Duration.parse($0) }) {
             db.setBusyTimeout(milliseconds: Int32(clamping: ms.seconds * 1000))
@@ -46,10 +46,10 @@ public final class Ledger {
 
     /// Creates a new ledger file. Refuses to touch one that exists.
     public static func create(
-        path: String, org: String, currency: String, now: Date, grants: PostgresRoles.Grants = .init()
+        path: String, org: String, currency: String, now: Date, grants: PostgresRoles.Grants = .init(), services: LedgerServices
     ) throws -> Ledger {
         if case .postgres(let url) = LedgerLocation(path) {
-            return try createPostgres(url: url, org: org, currency: currency, now: now, grants: grants)
+            return try createPostgres(url: url, org: org, currency: currency, now: now, grants: grants, services: services)
         }
         guard grants.isEmpty else {
             throw PostgresRoles.notOnSQLite
@@ -67,8 +67,8 @@ public final class Ledger {
         _ = chmod(path, 0o600)
         // WAL lets readers (reports) run while cron's scan writes (sqlite.org/wal.html).
         try db.execute("PRAGMA journal_mode=WAL")
-        try migrate(db)
-        StateDigest.attach(to: db)
+        try migrate(db, services: services)
+        services.attach(db)
         try writeIdentity(db, org: org, currency: currency, now: now)
         return try Ledger(db: db, path: path)
     }
@@ -83,7 +83,7 @@ public final class Ledger {
 
     /// A ledger in a PostgreSQL database (issue 35). Its schema is created whole at the current
     /// version; one written by another owatch version is refused, never migrated (not yet).
-    private static func openPostgres(url: String, readOnly: Bool = false) throws -> Ledger {
+    private static func openPostgres(url: String, readOnly: Bool, services: LedgerServices) throws -> Ledger {
         let db = try Database(postgres: url)
         if readOnly { try db.postgres?.makeReadOnly("\(db.path) is opened for reading only (ledger.read_url)") }
         let known = try db.scalar(
@@ -102,7 +102,7 @@ public final class Ledger {
                 hint: version > Schema.currentVersion
                     ? "upgrade owatch; the ledger was not changed" : "migrating a PostgreSQL ledger is not supported yet")
         }
-        StateDigest.attach(to: db)
+        services.attach(db)
         let ledger = try Ledger(db: db, path: db.path)
         if let ms = try ledger.configValue("busy_timeout").flatMap({ Duration.parse($0) }) {
             db.setBusyTimeout(milliseconds: Int32(clamping: ms.seconds * 1000))
@@ -110,18 +110,19 @@ public final class Ledger {
         return ledger
     }
 
-    private static func createPostgres(url: String, org: String, currency: String, now: Date, grants: PostgresRoles.Grants) throws -> Ledger
-    {
+    private static func createPostgres(
+        url: String, org: String, currency: String, now: Date, grants: PostgresRoles.Grants, services: LedgerServices
+    ) throws -> Ledger {
         let db = try Database(postgres: url)
-        try PostgresSchema.create(on: db, grants: grants)
+        try PostgresSchema.create(on: db, grants: grants, services: services)
         // The folder of what is kept beside the ledger on this host (hooks, the scan lock), as for a file.
         try FileSystem.makeDirectory(Paths.dataDirectory(), mode: 0o700)
-        StateDigest.attach(to: db)
+        services.attach(db)
         try writeIdentity(db, org: org, currency: currency, now: now)
         return try Ledger(db: db, path: db.path)
     }
 
-    static func migrate(_ db: Database) throws {
+    package static func migrate(_ db: Database, services: LedgerServices) throws {
         let version = Int(try db.scalar("PRAGMA user_version"))
         if version > Schema.currentVersion {
             throw OWError.refused(
@@ -130,19 +131,19 @@ public final class Ledger {
         }
         guard version < Schema.currentVersion else { return }
         // A ledger whose events record state digests: whether they held before the migration.
-        let heldBefore = try AuditLog.stateHolds(db)
+        let heldBefore = try services.stateHolds(db)
         var migrated = false
         for step in version..<Schema.currentVersion {
             try db.write {
                 // Re-check inside the write lock: a concurrent owatch may have migrated already.
                 guard Int(try db.scalar("PRAGMA user_version")) == step else { return }
-                try Schema.migrations[step](db)
+                try SchemaSeed.$current.withValue(services.seed) { try Schema.migrations[step](db) }
                 try db.execute("PRAGMA user_version = \(step + 1)")  // integer from our own table, not input
                 migrated = true
             }
         }
         if migrated, let heldBefore {
-            try db.write { try AuditLog.rebase(db, from: version, to: Schema.currentVersion, heldBefore: heldBefore, now: Date()) }
+            try db.write { try services.rebase(db, version, Schema.currentVersion, heldBefore, Date()) }
         }
     }
 

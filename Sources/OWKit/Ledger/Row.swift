@@ -3,8 +3,8 @@ import FoundationEssentials
 /// Column names of a result, indexed once per statement run and shared by its rows.
 public final class Columns: Sendable {
     public let names: [String]
-    let index: [String: Int]
-    init(_ names: [String]) {
+    package let index: [String: Int]
+    package init(_ names: [String]) {
         self.names = names
         var index: [String: Int] = [:]
         for (i, n) in names.enumerated() where index[n] == nil { index[n] = i }
@@ -50,8 +50,7 @@ public struct Row: Sendable {
 /// column, never a silent "" or 0.
 extension Row {
     private func mismatch(_ i: Int, _ expected: String) -> OWError {
-        OWError.badData(
-            "the ledger's \(columns[i]) column holds \(values[i].typeName) where \(expected) belongs", hint: "run `owatch doctor`")
+        OWError(.badData, "the ledger's \(columns[i]) column holds \(values[i].typeName) where \(expected) belongs", remedy: .checkLedger)
     }
 
     private func position<K: ColumnKey>(_ key: K) -> Int {

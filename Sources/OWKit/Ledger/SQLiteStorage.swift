@@ -3,13 +3,13 @@ import FoundationEssentials
 
 /// A ledger in a SQLite file. Thin over the sqlite3 C API, in the manner of GRDB: statements
 /// with typed bindings, compiled once and cached, and a write = BEGIN IMMEDIATE … COMMIT.
-final class SQLiteStorage: LedgerStorage {
-    let handle: OpaquePointer
-    let path: String
+package final class SQLiteStorage: LedgerStorage {
+    package let handle: OpaquePointer
+    package let path: String
     private var cache: [String: Statement] = [:]
 
     /// - busyTimeout: milliseconds SQLite's busy handler waits for a lock before we report exit 75.
-    init(path: String, create: Bool, busyTimeout: Int32) throws {
+    package init(path: String, create: Bool, busyTimeout: Int32) throws {
         var db: OpaquePointer?
         var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
         if create { flags |= SQLITE_OPEN_CREATE }
@@ -32,7 +32,7 @@ final class SQLiteStorage: LedgerStorage {
         sqlite3_close_v2(handle)
     }
 
-    func error(_ rc: Int32, context: String, sql: String? = nil) -> OWError {
+    package func error(_ rc: Int32, context: String, sql: String? = nil) -> OWError {
         let msg = String(cString: sqlite3_errmsg(handle))
         // A money total the ledger's triggers refused (LedgerTotals), or a sum SQLite could not
         // compute: bad data, said plainly, never "SQLite error".
@@ -44,8 +44,7 @@ final class SQLiteStorage: LedgerStorage {
             return OWError(.refused, "the ledger refused the change: \(msg)")
         case SQLITE_CORRUPT, SQLITE_NOTADB:
             return OWError(
-                .badData, "the ledger \(path) is damaged or not an owatch ledger: \(msg)",
-                hint: "run `owatch doctor`, or restore from `owatch backup`")
+                .badData, "the ledger \(path) is damaged or not an owatch ledger: \(msg)", remedy: .checkOrRestoreLedger)
         case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM:
             return OWError(.notPermitted, "cannot write the ledger \(path): \(msg)")
         case SQLITE_FULL, SQLITE_IOERR:
@@ -55,25 +54,25 @@ final class SQLiteStorage: LedgerStorage {
         }
     }
 
-    func execute(_ sql: String) throws {
+    package func execute(_ sql: String) throws {
         var errmsg: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
         if let errmsg { sqlite3_free(errmsg) }
         guard rc == SQLITE_OK else { throw error(rc, context: "exec", sql: sql) }
     }
 
-    func statement(_ sql: String) throws -> Statement {
+    package func statement(_ sql: String) throws -> Statement {
         if let s = cache[sql] { return s }
         let s = try Statement(storage: self, sql: sql)
         cache[sql] = s
         return s
     }
 
-    func run(_ sql: String, _ args: [any SQLiteValue], each: (Row) throws -> Void) throws {
+    package func run(_ sql: String, _ args: [any SQLiteValue], each: (Row) throws -> Void) throws {
         try statement(sql).run(args, each: each)
     }
 
-    func insert(_ sql: String, values: ArraySlice<SQLValue>) throws -> Int {
+    package func insert(_ sql: String, values: ArraySlice<SQLValue>) throws -> Int {
         let statement = try statement(sql)
         try statement.bind(values: values)
         defer { sqlite3_reset(statement.handle) }
@@ -82,27 +81,27 @@ final class SQLiteStorage: LedgerStorage {
         return changes
     }
 
-    var maxParameters: Int { 500 }  // far below SQLite's limit of 32,766 variables
-    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-    var changes: Int { Int(sqlite3_changes(handle)) }
-    var totalChanges: Int64 { sqlite3_total_changes64(handle) }
-    var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    package var maxParameters: Int { 500 }  // far below SQLite's limit of 32,766 variables
+    package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    package var changes: Int { Int(sqlite3_changes(handle)) }
+    package var totalChanges: Int64 { sqlite3_total_changes64(handle) }
+    package var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
     /// Taking the write lock up front means a concurrent writer waits in the busy handler instead
     /// of failing later with SQLITE_BUSY_SNAPSHOT (sqlite.org/lang_transaction.html).
-    func beginWrite() throws { try execute("BEGIN IMMEDIATE") }
-    func beginRead() throws { try execute("BEGIN DEFERRED") }
-    func commit() throws { try execute("COMMIT") }
+    package func beginWrite() throws { try execute("BEGIN IMMEDIATE") }
+    package func beginRead() throws { try execute("BEGIN DEFERRED") }
+    package func commit() throws { try execute("COMMIT") }
     /// "If certain kinds of errors occur within a transaction, the transaction may or may not be
     /// rolled back automatically" — so ask SQLite whether one is still open.
-    func rollback() { if isInTransaction { try? execute("ROLLBACK") } }
-    func mayRetry(_ error: Error) -> Bool { false }
+    package func rollback() { if isInTransaction { try? execute("ROLLBACK") } }
+    package func mayRetry(_ error: Error) -> Bool { false }
 
     func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
 
     /// Copies the whole database to `destination` with SQLite's online backup API:
     /// a consistent copy even while other processes write.
-    func backup(to destination: String) throws {
+    package func backup(to destination: String) throws {
         var dest: OpaquePointer?
         guard sqlite3_open_v2(destination, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let dest else {
             sqlite3_close(dest)
@@ -123,14 +122,12 @@ final class SQLiteStorage: LedgerStorage {
 }
 
 /// Errors both backends report alike.
-enum LedgerErrors {
-    static let busy = OWError(
-        .busy, "the ledger is busy (another owatch is writing)",
-        hint: "retry in a moment; the wait is set by `owatch config set busy_timeout 10s`")
+package enum LedgerErrors {
+    package static let busy = OWError(
+        .busy, "the ledger is busy (another owatch is writing)", remedy: .waitLonger)
 
-    static let overflow = OWError(
-        .badData, "a total in the ledger is too large to add up (more than 92 quadrillion minor units)",
-        hint: "run `owatch doctor`; remove the charges that should not be there (`owatch charge remove ID`)")
+    package static let overflow = OWError(
+        .badData, "a total in the ledger is too large to add up (more than 92 quadrillion minor units)", remedy: .checkTotals)
 
     /// The statement, on one line and short: enough to find it in the source.
     static func excerpt(_ sql: String?) -> String {

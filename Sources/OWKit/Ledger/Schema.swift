@@ -1,6 +1,6 @@
 /// The ledger's schema, one migration per `PRAGMA user_version` step. Forward-only:
 /// a migration is never edited once shipped; a new one is appended.
-enum Schema {
+package enum Schema {
     static let migrations: [@Sendable (Database) throws -> Void] = [
         // 1: identity, configuration and the audit chain.
         { db in
@@ -120,7 +120,7 @@ enum Schema {
                     PRIMARY KEY (license_id, renews_on, lead)
                 ) WITHOUT ROWID;
                 """)
-            try Catalog.addMissing(to: db)
+            try SchemaSeed.running().addCatalog(db)
         },
 
         // 3: requests and approvals; leave; expected spend from approved purchases.
@@ -411,7 +411,7 @@ enum Schema {
                 CREATE TRIGGER renewals_after_config_delete AFTER DELETE ON config WHEN OLD.key = 'renewals.notify'
                 BEGIN DELETE FROM meta WHERE key = 'renewals.next_check'; END;
                 """)
-            try Catalog.addMissing(to: db)
+            try SchemaSeed.running().addCatalog(db)
         },
         // 10: seat findings known to be current. A refresh of every held seat records the day it
         // counted from (meta 'seat_findings.current'); any change to what makes a seat orphaned or
@@ -641,7 +641,7 @@ enum Schema {
                 WHERE l.billing = 'seats' AND l.notes LIKE 'adopted from scan finding%' AND lower(v.name) = ?
                   AND NOT EXISTS (SELECT 1 FROM seats s WHERE s.license_id = l.id)
                 """
-            for vendor in Catalog.usageBilled {
+            for vendor in try SchemaSeed.running().usageBilled {
                 for row in try db.query(adopted, vendor) {
                     let id = try row.integer("id")
                     try db.run("UPDATE licenses SET billing = 'usage', per_seat = 0 WHERE id = ?", id)
@@ -668,7 +668,7 @@ enum Schema {
                 ) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS merchant_lines_by_merchant ON merchant_lines(merchant, currency, day);
                 """)
-            try StatementIdentity.migrate(db)
+            try SchemaSeed.running().migrateStatementKeys(db)
         },
         // 19: how a charge was read and how sure the reader was (issue 32, "not sure is an answer").
         // Re-runnable: a column is added only when missing; older charges were read before this was kept.
@@ -679,5 +679,5 @@ enum Schema {
         },
     ]
 
-    static var currentVersion: Int { migrations.count }
+    package static var currentVersion: Int { migrations.count }
 }

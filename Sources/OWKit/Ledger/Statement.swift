@@ -4,12 +4,12 @@ import FoundationEssentials
 /// A prepared statement. Reset and rebound for each use, so hot loops (import, scan)
 /// compile their SQL once.
 public final class Statement {
-    let handle: OpaquePointer
-    unowned let db: SQLiteStorage
+    package let handle: OpaquePointer
+    package unowned let db: SQLiteStorage
     /// The SQL, for errors: "SQLite error (step) in UPDATE users SET …" says where.
-    let sql: String
+    package let sql: String
 
-    init(storage db: SQLiteStorage, sql: String) throws {
+    package init(storage db: SQLiteStorage, sql: String) throws {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v3(db.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
         guard rc == SQLITE_OK, let stmt else { throw db.error(rc, context: "prepare", sql: sql) }
@@ -45,7 +45,7 @@ public final class Statement {
     }
 
     /// Runs to completion, calling `each` for every row.
-    func run(_ args: [any SQLiteValue], each: (Row) throws -> Void = { _ in }) throws {
+    package func run(_ args: [any SQLiteValue], each: (Row) throws -> Void = { _ in }) throws {
         try bind(args)
         defer { sqlite3_reset(handle) }
         var columns: Columns? = nil

@@ -4,7 +4,7 @@ import FoundationEssentials
 /// keeps the one call-site API (`run`, `query`, `one`, `scalar`, `forEach`, `write`, `read`,
 /// `insertRows`) over either; the SQL given is SQLite's, and a backend that speaks another
 /// dialect translates it (`PostgresDialect`).
-protocol LedgerStorage: AnyObject {
+package protocol LedgerStorage: AnyObject {
     /// Runs SQL text that may hold several statements and takes no parameters.
     func execute(_ sql: String) throws
     /// Runs one statement with bound arguments, calling `each` for every row.

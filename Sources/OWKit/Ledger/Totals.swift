@@ -24,7 +24,7 @@ public enum LedgerTotals {
     static var capText: String { "1,000,000,000,000,000,000 minor units (10,000,000,000,000,000.00 in a currency with cents)" }
 
     /// The error a trigger's RAISE message stands for, if it is one of ours.
-    static func error(forSQLiteMessage message: String) -> OWError? {
+    package static func error(forSQLiteMessage message: String) -> OWError? {
         if message.contains(chargesMarker) { return OWError.badData(chargesMessage) }
         if message.contains(purchasesMarker) { return OWError.badData(purchasesMessage) }
         return nil
@@ -38,7 +38,7 @@ public enum LedgerTotals {
     /// Migration 11: the table, its starting totals (a ledger that already overflowed starts at
     /// the cap: nothing more is added until charges are removed) and the triggers. Safe to run
     /// again on a ledger taken back to an older schema: the totals are recomputed.
-    static func migrate(_ db: Database) throws {
+    package static func migrate(_ db: Database) throws {
         func triggers(_ what: String, table: String, column: String, marker: String) -> String {
             let total = "(SELECT abs_minor FROM money_totals WHERE what = '\(what)')"
             let over = "typeof(NEW.\(column)) != 'integer' OR NEW.\(column) < -\(Money.maxMinor) OR NEW.\(column) > \(Money.maxMinor)"

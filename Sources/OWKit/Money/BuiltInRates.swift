@@ -14,19 +14,19 @@ import FoundationEssentials
 public enum BuiltInRates {
     /// What `rate list --built-in` shows as the source of these rates.
     public static let source = "ECB (built in)"
-    static let window = 7
+    package static let window = 7
 
     /// The days published (days since 1970-01-01) and, per currency, each day's rate times
     /// 10^scale (0: none that day).
-    struct Table {
-        let days: [Int]
-        let columns: [String: (scale: Int, values: [Int64])]
-        let codes: [String]
+    package struct Table {
+        package let days: [Int]
+        package let columns: [String: (scale: Int, values: [Int64])]
+        package let codes: [String]
     }
 
     /// Decoded on first use (a global's initialiser runs once, thread-safely); nil only if the
     /// embedded bytes were damaged, which the unit tests rule out.
-    static let table: Table? = decode()
+    package static let table: Table? = decode()
 
     /// 1 EUR in `code` on `day`, with the day the ECB published it.
     static func eur(_ code: String, on day: String) -> (rate: Rational, day: String)? {
@@ -117,7 +117,7 @@ public enum BuiltInRates {
     }
 
     /// `value / 10^scale` as the ECB writes it: "1.1172", "136", "0.83578".
-    static func text(_ value: Int64, scale: Int) -> String {
+    package static func text(_ value: Int64, scale: Int) -> String {
         let p = power(scale)
         guard scale > 0 else { return String(value) }
         var fraction = String(value % p)
@@ -133,7 +133,7 @@ public enum BuiltInRates {
     }
 
     /// base64 → zlib → the format `.ci/embed-ecb-rates` describes.
-    static func decode() -> Table? {
+    package static func decode() -> Table? {
         guard let packed = Data(base64Encoded: BuiltInRates.packed, options: .ignoreUnknownCharacters) else { return nil }
         var raw = [UInt8](repeating: 0, count: rawSize)
         var size = uLongf(rawSize)

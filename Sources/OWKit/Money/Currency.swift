@@ -3,6 +3,11 @@ public struct Currency: Equatable, Hashable, Sendable {
     public let code: String
     public let exponent: Int
 
+    package init(code: String, exponent: Int) {
+        self.code = code
+        self.exponent = exponent
+    }
+
     /// Exponents from the ISO 4217 list for the currencies an office is likely to meet.
     static let exponents: [String: Int] = [
         "AED": 2, "ARS": 2, "AUD": 2, "BGN": 2, "BHD": 3, "BRL": 2, "CAD": 2, "CHF": 2, "CLP": 0, "CNY": 2,
@@ -15,7 +20,7 @@ public struct Currency: Equatable, Hashable, Sendable {
 
     /// A code read back from the ledger, parsed once per list through `cache`. owatch wrote it,
     /// so it is known; one this build does not know keeps two decimals rather than failing a report.
-    static func stored(_ code: String, cache: inout [String: Currency]) -> Currency {
+    package static func stored(_ code: String, cache: inout [String: Currency]) -> Currency {
         if let c = cache[code] { return c }
         let c = (try? parse(code)) ?? Currency(code: code, exponent: 2)
         cache[code] = c

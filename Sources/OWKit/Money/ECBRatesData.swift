@@ -15,9 +15,9 @@ extension BuiltInRates {
     public static let lastDay = "2026-10-30"
     static let dayCount = 7126
     static let currencyCount = 41
-    static let currencyCodes = "USD JPY BGN CYP CZK DKK EEK GBP HUF LTL LVL MTL PLN ROL RON SEK SIT SKK CHF ISK NOK HRK RUB TRL TRY AUD BRL CAD CNY HKD IDR ILS INR KRW MXN MYR NZD PHP SGD THB ZAR"
-    static let rawSize = 430056
-    static let packed = """
+    package static let currencyCodes = "USD JPY BGN CYP CZK DKK EEK GBP HUF LTL LVL MTL PLN ROL RON SEK SIT SKK CHF ISK NOK HRK RUB TRL TRY AUD BRL CAD CNY HKD IDR ILS INR KRW MXN MYR NZD PHP SGD THB ZAR"
+    package static let rawSize = 430056
+    package static let packed = """
 eNrsvHdUlOfaN/r9rucZpgEDDHUoQ2eG3ofee+8gHRGpKoiK2Bsg9t577713jYkaozEak5hoqqaYmN526nfxrm+dddZZ7zp/nLXfddZee8cVNM4wz31f96/O
 MyS/PK0i6JOitwzgf4R/6y/iP/flJP/nJf8l9i/5J65V8n/9B/2rnL4wtOh/ypb/b1/oXwX6wj93rf9nGPSvQnzJP2utkn9T4fzX37f4PzOPfzf5/38A4V9I
 /v+/r/X/Bfz/5goo/isFP/E/2v/vbAri/9C2/y0k8D8R+D8R+L8DwL+LAfwn//4n//53GPj3Ef//dhj/huL/n/z7ny//krP4H8q//+YG8J/8+5/8+//r1vSl

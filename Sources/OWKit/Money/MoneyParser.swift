@@ -5,7 +5,7 @@ import FoundationEssentials
 /// `CHF 1'234.50`, `(12.00)` or `-12.00` for negatives. Exact: no floating point anywhere.
 public enum MoneyParser {
     /// Symbols and prefixes, longest first so `US$` wins over `$`.
-    static let symbols: [(String, String)] = [
+    package static let symbols: [(String, String)] = [
         ("US$", "USD"), ("CA$", "CAD"), ("C$", "CAD"), ("A$", "AUD"), ("AU$", "AUD"), ("NZ$", "NZD"), ("HK$", "HKD"),
         ("S$", "SGD"), ("R$", "BRL"), ("MX$", "MXN"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("￥", "JPY"),
         ("₹", "INR"), ("₩", "KRW"), ("₽", "RUB"), ("₺", "TRY"), ("₪", "ILS"), ("₫", "VND"), ("฿", "THB"), ("zł", "PLN"),
@@ -33,7 +33,7 @@ public enum MoneyParser {
         return parsed
     }
 
-    static func tooLarge(_ text: String, _ currency: Currency) -> OWError {
+    package static func tooLarge(_ text: String, _ currency: Currency) -> OWError {
         OWError.badData(
             "'\(text.prefix(40))' is too large an amount: the largest owatch accepts is \(Money(minor: Money.maxMinor, currency: currency).display)"
         )
@@ -46,7 +46,7 @@ public enum MoneyParser {
 
     /// The common case read without string surgery: digits, optionally a point and at most
     /// `exponent` decimals, but never three (those follow the thousands rule below).
-    static func plain(_ text: String, exponent: Int) -> Int64? {
+    package static func plain(_ text: String, exponent: Int) -> Int64? {
         var value: Int64 = 0
         var decimals = -1
         var digits = 0
@@ -71,13 +71,13 @@ public enum MoneyParser {
         return value
     }
 
-    static func bad(_ text: String, _ why: String) -> OWError {
+    package static func bad(_ text: String, _ why: String) -> OWError {
         OWError.usage(
             "cannot read '\(text.prefix(40))' as an amount: \(why)", hint: "write amounts like 12.50, 1,234.56, 1.234,56 EUR or €12.50")
     }
 
     /// Separates the numeric part from a currency code or symbol before or after it.
-    static func split(_ text: String) throws -> (String, String?) {
+    package static func split(_ text: String) throws -> (String, String?) {
         // No-break spaces (U+00A0, U+202F) as spaces; looked for by their lead bytes first, as
         // most amounts have none (this runs for every amount of every receipt).
         var s =
@@ -121,7 +121,7 @@ public enum MoneyParser {
     /// both `.` and `,` present → the last one; one kind repeated → thousands;
     /// a single one followed by exactly three digits → thousands (`1,234`, `12.000`),
     /// unless the currency has three decimals; otherwise decimal.
-    static func minorUnits(_ number: String, currency: Currency, original: String) throws -> Int64 {
+    package static func minorUnits(_ number: String, currency: Currency, original: String) throws -> Int64 {
         var s = number
         var negative = false
         if s.hasPrefix("("), s.hasSuffix(")") {

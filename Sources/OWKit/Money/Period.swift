@@ -22,7 +22,7 @@ public struct Period: Equatable, Hashable, Sendable, CustomStringConvertible {
 
     /// A period read back from the ledger, parsed once per list through `cache`. owatch wrote it,
     /// so it parses; one it cannot read counts as monthly rather than failing a report.
-    static func stored(_ text: String, cache: inout [String: Period]) -> Period {
+    package static func stored(_ text: String, cache: inout [String: Period]) -> Period {
         if let p = cache[text] { return p }
         let p = (try? parse(text)) ?? .monthly
         cache[text] = p
@@ -116,10 +116,10 @@ public struct Rational: Equatable, Hashable, Sendable {
         self.den = sign * den / max(g, 1)
     }
 
-    static func gcd(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? a : gcd(b, a % b) }
+    package static func gcd(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? a : gcd(b, a % b) }
 
     /// `num / den` computed in 128 bits (den > 0): exact when it fits, else the nearest fixed-point fraction.
-    static func nearest(_ num: Int128, _ den: Int128) -> Rational {
+    package static func nearest(_ num: Int128, _ den: Int128) -> Rational {
         if let n = Int64(exactly: num), let d = Int64(exactly: den) { return Rational(n, d) }
         let whole = num / den
         let rest = num % den

@@ -21,7 +21,7 @@ public struct Conversion: Sendable {
 /// nearest earlier one; a pair with no direct rate goes through its inverse, or through one
 /// currency both are quoted against (the ECB publishes everything against EUR).
 public final class ExchangeRates {
-    let db: Database
+    package let db: Database
     private var cache: [String: (Rational, String)?] = [:]
     private var pivots: [String]?
     /// A dated rate left out of every lookup (the one `rate set` is about to replace, so it is
@@ -76,11 +76,11 @@ public final class ExchangeRates {
     }
 
     /// A rate for people: up to six significant digits ("0.0064", "156.27", "1e+06").
-    static func display(_ r: Rational) -> String { String(cFormat: "%.6g", Double(r.num) / Double(r.den)) }
+    package static func display(_ r: Rational) -> String { String(cFormat: "%.6g", Double(r.num) / Double(r.den)) }
 
     /// `minor × rate`, moved between the currencies' exponents, rounded half to even; computed
     /// in 128 bits, nil beyond the amounts owatch keeps.
-    static func apply(_ rate: Rational, to minor: Int64, exponents: (Int, Int)) -> Int64? {
+    package static func apply(_ rate: Rational, to minor: Int64, exponents: (Int, Int)) -> Int64? {
         var num = Int128(minor) * Int128(rate.num)
         var den = Int128(rate.den)
         let shift = exponents.1 - exponents.0
@@ -161,8 +161,8 @@ public final class ExchangeRates {
 /// summed silently, and `warnings` names the rate to add.
 public final class BaseConverter {
     public let currency: Currency
-    let rates: ExchangeRates
-    let today: String
+    package let rates: ExchangeRates
+    package let today: String
     /// What was left out for want of a rate: per currency, per day, the amounts (issue 31: a
     /// missing rate is the amount and day it leaves out, never a whole currency). An amount asked
     /// for twice (the summary and the burn chart of one dashboard) is counted once.
@@ -170,11 +170,11 @@ public final class BaseConverter {
 
     /// nil when no base currency is set.
     public static func configured(_ ledger: Ledger, today: Date) throws -> BaseConverter? {
-        guard let code = try Config.get(ledger, "base_currency") else { return nil }
+        guard let code = try ledger.configValue("base_currency") else { return nil }  // no default
         return BaseConverter(currency: try Currency.parse(code), rates: ExchangeRates(ledger.db), today: Time.day(today))
     }
 
-    init(currency: Currency, rates: ExchangeRates, today: String) {
+    package init(currency: Currency, rates: ExchangeRates, today: String) {
         self.currency = currency
         self.rates = rates
         self.today = today
@@ -325,7 +325,8 @@ public enum Rates {
     public static let plausibleFactor: Int128 = 10
     public static let plausibleBand = (low: Rational(1, 1_000_000), high: Rational(1_000_000, 1))  // as the message writes them
 
-    public static func set(_ session: Session, from: Currency, to: Currency, rate: String, on date: Date, force: Bool = false) throws
+    public static func set(_ session: some AuditedWriter, from: Currency, to: Currency, rate: String, on date: Date, force: Bool = false)
+        throws
         -> ExchangeRate
     {
         let (f, t) = (from.code, to.code)
@@ -417,7 +418,8 @@ public enum Rates {
     /// Imports a rate file: the ECB's `eurofxref-hist.csv` / `eurofxref.csv` (a `Date` column,
     /// then one column per currency, rates per 1 EUR, `N/A` where none was published) or a plain
     /// `date,from,to,rate` CSV. A bad line stops the import with its number; nothing is written.
-    public static func importText(_ session: Session, text: String, source: String, force: Bool = false) throws -> ImportOutcome {
+    public static func importText(_ session: some AuditedWriter, text: String, source: String, force: Bool = false) throws -> ImportOutcome
+    {
         let records = try CSV.parse(text, delimiter: CSV.detectDelimiter(text))
         guard let header = records.first else { throw OWError.badData("\(source) is empty") }
         let names = header.fields.map { CSV.trim($0).lowercased() }

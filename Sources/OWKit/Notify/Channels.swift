@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Where notifications go: Slack, Teams (Workflows), ntfy, a generic JSON webhook or e-mail.
 public enum ChannelKind: String, Sendable, CaseIterable {
@@ -36,7 +38,7 @@ public struct NotifyChannel: Sendable, FetchableRow {
     public let id: Int64
     public let name: String
     public let kind: ChannelKind
-    let target: String
+    package let target: String
     public let events: [NotifyEvent]
     public let createdAt: String
 

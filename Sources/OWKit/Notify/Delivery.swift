@@ -1,5 +1,7 @@
 import FoundationEssentials
 import Glibc
+import OWCore
+import OWIdentity
 
 /// `notify.retry`: TRIES attempts spread over SPAN, each wait twice the one before
 /// (5/1d: about 1.6 h, 4.8 h, 11.2 h and 24 h after the first try).
@@ -18,7 +20,7 @@ public struct RetryPolicy: Sendable, CustomStringConvertible {
     public var description: String { "\(tries)/\(span)" }
 
     /// When the try after try number `attempt` (1-based) is due; nil when none is left.
-    func next(after attempt: Int, from now: Date) -> Date? {
+    package func next(after attempt: Int, from now: Date) -> Date? {
         guard attempt < tries else { return nil }
         let unit = Double(span.seconds) / Double((1 << (tries - 1)) - 1)
         return now.addingTimeInterval(unit * Double(1 << (attempt - 1)))
@@ -39,7 +41,7 @@ public struct DeliveryAttempt: Sendable {
 /// again when its lease ends, with the same idempotency key for the receiver to drop it.
 public enum Delivery {
     /// Items are claimed one at a time: a run killed mid-delivery holds only the one in flight.
-    static let batch = 1
+    package static let batch = 1
     /// Longer than one delivery can take (curl's and sendmail's timeouts), so a live run never loses its lease.
     static let lease: TimeInterval = 120
 
@@ -89,7 +91,7 @@ public enum Delivery {
         return try settle(.failed, result)
     }
 
-    static func send(_ message: NotifyMessage, to channel: NotifyChannel, ledger: Ledger) -> SendResult {
+    package static func send(_ message: NotifyMessage, to channel: NotifyChannel, ledger: Ledger) -> SendResult {
         if channel.kind == .email {
             let path = (try? Config.get(ledger, "notify.sendmail")) ?? nil
             return Transport.sendmail(path ?? "/usr/sbin/sendmail", message: message.email(to: channel.target))
@@ -129,7 +131,7 @@ public enum Delivery {
 extension Delivery {
     /// What `owatch doctor` says of notifications, when any channel is set up: the programs
     /// delivery needs, items given up on, and items waiting so long that cron seems not to run.
-    static func doctorChecks(_ session: Session) throws -> [(ok: Bool, detail: String, warnOnly: Bool)] {
+    package static func doctorChecks(_ session: Session) throws -> [(ok: Bool, detail: String, warnOnly: Bool)] {
         let channels = try NotifyChannels.list(session.db)
         guard !channels.isEmpty else { return [] }
         var out: [(ok: Bool, detail: String, warnOnly: Bool)] = []

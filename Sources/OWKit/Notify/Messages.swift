@@ -1,22 +1,24 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// What a notification says, and its body for each channel: always built as JSON values and
 /// encoded by `JSON`, never by pasting text into a template (Wallos #990, #1212).
-struct NotifyMessage {
-    let title: String
-    let text: String
+package struct NotifyMessage {
+    package let title: String
+    package let text: String
     /// The idempotency key a receiver can dedupe on: the ledger's id and the outbox row's.
-    let key: String
-    let item: OutboxItem
+    package let key: String
+    package let item: OutboxItem
 
-    init(_ item: OutboxItem, ledgerID: String) {
+    package init(_ item: OutboxItem, ledgerID: String) {
         self.item = item
         key = "owatch-\(ledgerID)-\(item.id)"
         (title, text) = NotifyMessage.words(item.event, item.payload, item.subject)
     }
 
     /// A one-line title and the text, from the event's payload.
-    static func words(_ event: String, _ p: JSON, _ subject: String) -> (String, String) {
+    package static func words(_ event: String, _ p: JSON, _ subject: String) -> (String, String) {
         func s(_ key: String) -> String { p[key]?.stringValue ?? "" }
         func n(_ key: String) -> String {
             if case .number(let v)? = p[key] { return v }
@@ -50,7 +52,7 @@ struct NotifyMessage {
     }
 
     /// The body for a webhook channel.
-    func body(_ kind: ChannelKind, url: String) -> JSON {
+    package func body(_ kind: ChannelKind, url: String) -> JSON {
         switch kind {
         case .slack:
             // Slack reads &, < and > as markup (<!channel> pings everyone): its documented escapes.
@@ -105,7 +107,7 @@ struct NotifyMessage {
 
     /// A whole e-mail for `sendmail -t -i`: headers in ASCII (the subject as an RFC 2047 word),
     /// the text in base64, so no line of it can end the message or forge a header.
-    func email(to: String) -> [UInt8] {
+    package func email(to: String) -> [UInt8] {
         let subject =
             title.unicodeScalars.contains { $0.value < 0x20 || $0.value > 0x7E }
             ? "=?UTF-8?B?" + Data(title.prefix(150).utf8).base64EncodedString() + "?=" : String(title.prefix(150))

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// One notification for one channel, as the outbox keeps it.
 public struct OutboxItem: Sendable, FetchableRow {
@@ -40,7 +42,7 @@ public struct OutboxItem: Sendable, FetchableRow {
     }
 
     /// A message `notify test` sends through a channel now, outside the outbox.
-    init(test channel: String, payload: JSON, now: Date) {
+    package init(test channel: String, payload: JSON, now: Date) {
         id = 0
         event = "test"
         subject = "channel:\(channel)"

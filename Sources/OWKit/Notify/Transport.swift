@@ -1,5 +1,7 @@
 import FoundationEssentials
 import Glibc
+import OWCore
+import OWIdentity
 
 /// What one delivery attempt came to.
 public struct SendResult: Sendable {
@@ -8,13 +10,13 @@ public struct SendResult: Sendable {
     public let http: Int?
     public let error: String?
 
-    static func failed(_ why: String, http: Int? = nil) -> SendResult { SendResult(ok: false, http: http, error: why) }
+    package static func failed(_ why: String, http: Int? = nil) -> SendResult { SendResult(ok: false, http: http, error: why) }
 }
 
 /// HTTP through the `curl` program and mail through the local `sendmail`: owatch speaks neither
 /// TLS nor SMTP itself. The URL and headers go to curl on stdin (`--config -`), never in argv,
 /// where `ps` would show a webhook's secret to every user of the machine.
-enum Transport {
+package enum Transport {
     static let timeout: TimeInterval = 20
 
     /// POSTs `body` (JSON) to `url` with `headers`; a 2xx status is success.
@@ -70,7 +72,7 @@ enum Transport {
     }
 
     /// A value in curl's config syntax: double quotes, with backslash escapes.
-    static func quoted(_ s: String) -> String {
+    package static func quoted(_ s: String) -> String {
         var out = "\""
         for c in s.unicodeScalars {
             switch c {

@@ -1,3 +1,9 @@
+import OWCore
+import OWIdentity
+import OWOffice
+import OWRemote
+import OWReports
+
 /// What `owatch __complete` offers from the ledger: names and ids a person may see and type.
 /// Whatever the role may not read is not offered (an employee gets the catalog's license names
 /// and their own requests, never the people list).

@@ -39,16 +39,16 @@ public struct Exporter: Sendable {
     /// machine, touching fresh memory cost more than formatting). Tables need every row first
     /// (column widths), so they are kept until `finish`.
     public struct ListWriter {
-        let exporter: Exporter
-        let emptyColumns: [String]
-        let tableColumns: [String]?
-        let fit: TableFit?
-        let sink: ([UInt8]) -> Void
-        let unknownColumn: ((String, [String]) -> Void)?
-        var out: [UInt8] = []
-        var count = 0
-        var kept: [Record] = []
-        var keys = KeyCache()
+        package let exporter: Exporter
+        package let emptyColumns: [String]
+        package let tableColumns: [String]?
+        package let fit: TableFit?
+        package let sink: ([UInt8]) -> Void
+        package let unknownColumn: ((String, [String]) -> Void)?
+        package var out: [UInt8] = []
+        package var count = 0
+        package var kept: [Record] = []
+        package var keys = KeyCache()
 
         public init(
             _ exporter: Exporter, emptyColumns: [String] = [], tableColumns: [String]? = nil, fit: TableFit? = nil,
@@ -84,7 +84,7 @@ public struct Exporter: Sendable {
         }
 
         /// Hands what is written so far to the sink (whole rows only, so no character is split).
-        mutating func flush() {
+        package mutating func flush() {
             sink(exporter.terminal && exporter.format != .csv && exporter.format != .table ? Exporter.terminalJSON(out) : out)
             out.removeAll(keepingCapacity: true)
         }
@@ -159,7 +159,7 @@ public struct Exporter: Sendable {
 
     // MARK: Table
 
-    func table(_ records: [Record], emptyColumns: [String], fit: TableFit? = nil) -> String {
+    package func table(_ records: [Record], emptyColumns: [String], fit: TableFit? = nil) -> String {
         let keys = records.first.map { $0.fields.map(\.key) } ?? emptyColumns
         guard !keys.isEmpty else { return "" }
         var header = keys.map { $0.uppercased() }
@@ -221,7 +221,7 @@ public struct Exporter: Sendable {
     }
 
     /// A cell's length in characters; by its bytes when it is ASCII, as nearly every cell is.
-    static func length(_ s: String) -> Int {
+    package static func length(_ s: String) -> Int {
         s.utf8.allSatisfy { $0 < 0x80 } ? s.utf8.count : s.count
     }
 
@@ -263,7 +263,7 @@ public struct Exporter: Sendable {
     // MARK: JSON and CSV share one flattening: money becomes X, X_minor and currency.
 
     /// A flat cell as JSON and CSV carry it: a value, or one of the three a money value becomes.
-    enum Cell {
+    package enum Cell {
         case value(Value)
         case decimal(Money?)
         case minor(Money?)
@@ -289,13 +289,13 @@ public struct Exporter: Sendable {
         }
     }
 
-    static func flatten(_ r: Record, nested: Bool = false) -> [(String, JSON)] {
+    package static func flatten(_ r: Record, nested: Bool = false) -> [(String, JSON)] {
         var out: [(String, JSON)] = []
         forEachCell(r, nested: nested) { key, suffix, cell in out.append((key + suffix, json(cell))) }
         return out
     }
 
-    static func json(_ cell: Cell) -> JSON {
+    package static func json(_ cell: Cell) -> JSON {
         switch cell {
         case .value(let v): return json(v)
         case .decimal(let m): return m.map { JSON.number($0.decimal) } ?? .null
@@ -305,7 +305,7 @@ public struct Exporter: Sendable {
     }
 
     /// A value other than money (which flattens into three keys) as JSON.
-    static func json(_ v: Value) -> JSON {
+    package static func json(_ v: Value) -> JSON {
         switch v {
         case .text(let s): return s.map(JSON.string) ?? .null
         case .int(let i), .intOr(let i, _): return i.map { JSON.int($0) } ?? .null
@@ -341,10 +341,10 @@ public struct Exporter: Sendable {
 
     /// The `"key":` bytes of a list's fields by position: every row of a list has the same keys,
     /// so each is encoded once (a key is checked against the cached one before it is reused).
-    struct KeyCache {
-        var entries: [(key: String, bytes: [UInt8])] = []
+    package struct KeyCache {
+        package var entries: [(key: String, bytes: [UInt8])] = []
         /// The caches of nested rows, by the key that holds them.
-        var inner: [(key: String, cache: KeyCache)] = []
+        package var inner: [(key: String, cache: KeyCache)] = []
 
         mutating func withInner(_ key: String, _ body: (inout KeyCache) -> Void) {
             if let i = inner.firstIndex(where: { $0.key == key }) { return body(&inner[i].cache) }
@@ -353,7 +353,7 @@ public struct Exporter: Sendable {
             inner.append((key, fresh))
         }
 
-        mutating func write(_ key: String, suffix: String, at index: Int, to out: inout [UInt8]) {
+        package mutating func write(_ key: String, suffix: String, at index: Int, to out: inout [UInt8]) {
             if index < entries.count, entries[index].key == key {
                 out.append(contentsOf: entries[index].bytes)
                 return
@@ -437,7 +437,7 @@ public struct Exporter: Sendable {
 
     /// One CSV cell onto `out`, on bytes (this runs for every cell of every row). With `visible`
     /// (a terminal), its control characters are shown as visible escapes first, as a table's are.
-    static func writeCSVCell(_ text: String, to out: inout [UInt8], visible: Bool) {
+    package static func writeCSVCell(_ text: String, to out: inout [UInt8], visible: Bool) {
         let s = visible ? SafeText.visible(text) : text
         let b = s.utf8
         var guardQuote = false

@@ -31,7 +31,7 @@ public enum SafeText {
         }
     }
 
-    static func escape(_ s: Unicode.Scalar) -> String {
+    package static func escape(_ s: Unicode.Scalar) -> String {
         switch s.value {
         case 0x00...0x1F: return "^" + String(Unicode.Scalar(UInt8(s.value) + 0x40))
         case 0x7F: return "^?"

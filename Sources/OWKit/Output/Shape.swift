@@ -9,13 +9,13 @@ public struct Field<Subject>: Sendable {
     /// What its table column holds, so a narrow terminal cuts words but never an amount or a
     /// date (TableFit). Numbers and amounts are whole by their values; a name is a `label`.
     public let kind: ColumnKind
-    @usableFromInline let value: @Sendable (Subject) -> Value?
+    @usableFromInline package let value: @Sendable (Subject) -> Value?
 
     public init(_ key: String, _ doc: String, kind: ColumnKind = .label, _ value: @escaping @Sendable (Subject) -> Value?) {
         self.init(key, doc, isMoney: false, kind: kind, value)
     }
 
-    init(_ key: String, _ doc: String, isMoney: Bool, kind: ColumnKind, _ value: @escaping @Sendable (Subject) -> Value?) {
+    package init(_ key: String, _ doc: String, isMoney: Bool, kind: ColumnKind, _ value: @escaping @Sendable (Subject) -> Value?) {
         self.key = key
         self.doc = doc
         self.isMoney = isMoney

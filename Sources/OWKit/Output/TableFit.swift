@@ -56,7 +56,7 @@ public struct TableFit: Sendable {
     /// The columns shown and the width of each, for a terminal `width` columns wide.
     /// `natural` are the widths that show every cell whole, `header` the headers' widths, `empty`
     /// the columns with nothing in them; with `mayDrop` false (columns the user chose) none is dropped.
-    func layout(keys: [String], kinds: [ColumnKind], natural: [Int], header: [Int], empty: Set<Int>, width: Int, mayDrop: Bool)
+    package func layout(keys: [String], kinds: [ColumnKind], natural: [Int], header: [Int], empty: Set<Int>, width: Int, mayDrop: Bool)
         -> (shown: [Int], widths: [Int])
     {
         var widths = natural
@@ -127,7 +127,7 @@ public enum Prose {
     }
 
     /// `1,234.56`, `(4,183.75`, `-20`: digits with grouping, a decimal point, a sign or an opening parenthesis.
-    static func isNumber(_ word: String) -> Bool {
+    package static func isNumber(_ word: String) -> Bool {
         let body = word.drop { "(-+".contains($0) }
         return body.first?.isNumber == true && body.allSatisfy { $0.isNumber || $0 == "," || $0 == "." }
     }

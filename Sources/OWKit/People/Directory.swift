@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// One person as an office's directory export describes them.
 public struct DirectoryPerson: Sendable {
@@ -74,7 +76,7 @@ extension DirectoryPerson {
     }
 
     /// Entra's guests: userType Guest, or an invited address (`…#EXT#@tenant.onmicrosoft.com`).
-    static func kind(email: String, upn: String?, name: String?, type: String?) -> Kind {
+    package static func kind(email: String, upn: String?, name: String?, type: String?) -> Kind {
         let t = type?.trimmed(.whitespaces).lowercased() ?? ""
         if t == "guest" || t == "external" || (upn ?? email).lowercased().contains("#ext#") { return .guest }
         if t == "service" || t == "service account" || looksLikeService(email: email, name: name) { return .service }
@@ -173,7 +175,7 @@ public enum DirectorySync {
         return (format, people)
     }
 
-    static func detect(_ names: [String]) -> DirectoryFormat? {
+    package static func detect(_ names: [String]) -> DirectoryFormat? {
         let has = Set(names)
         if has.contains(DirectoryFormat.googleColumns.email) { return .google }
         if has.contains("userprincipalname") { return .entra }
@@ -690,7 +692,7 @@ public enum DirectorySync {
 }
 
 /// Where each item of a JSON array starts, as a line number (for errors about one user).
-enum JSONLines {
+package enum JSONLines {
     static func positions(of count: Int, in text: String) -> [Int] {
         // Objects one level inside the outer array (or the Resources array) start with "{" at depth 1 or 2.
         var out: [Int] = []

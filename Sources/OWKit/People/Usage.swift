@@ -1,13 +1,15 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Dates as vendors' exports write them, to YYYY-MM-DD.
-enum UsageDates {
-    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+package enum UsageDates {
+    package static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     static let never: Set<String> = [
         "", "never", "never logged in", "never signed in", "never accessed", "never used", "never active", "-", "n/a", "none", "null",
     ]
 
-    enum Parsed: Equatable {
+    package enum Parsed: Equatable {
         case never
         case day(String)
         case bad
@@ -15,7 +17,7 @@ enum UsageDates {
 
     /// ISO 8601 (with or without a time), `2026/11/03 10:20:30 UTC`, `14 Dec 2026 15:31:57`,
     /// `Dec 14, 2026`, US `11/03/2026 10:00 AM`, `03.11.2026`; "Never logged in" and blanks are never.
-    static func parse(_ text: String) -> Parsed {
+    package static func parse(_ text: String) -> Parsed {
         if let day = isoHead(text) { return .day(day) }
         let t = text.trimmed(.whitespaces)
         if never.contains(t.lowercased()) { return .never }
@@ -65,7 +67,7 @@ enum UsageDates {
         return Time.parseDay(day) != nil ? day : nil
     }
 
-    static func day(_ text: String) -> String? {
+    package static func day(_ text: String) -> String? {
         if case .day(let d) = parse(text) { return d }
         return nil
     }
@@ -76,7 +78,7 @@ public enum UsageFormat: String, CaseIterable, Sendable {
     case generic, google, slack, github, zoom, atlassian, m365
 
     /// What each format's header must hold, for the error that lists them.
-    static let expected = [
+    package static let expected = [
         "generic: email,last_active",
         "google: Email Address [Required], Last Sign In [READ ONLY]",
         "slack: Email (or Email address), Last active (UTC); or the analytics API's email_address, date_last_active (Unix time)",
@@ -98,10 +100,10 @@ public struct UsageRecord: Sendable {
 
 /// `owatch usage`: when each seat holder last used the software, from the vendors' exports.
 public enum Usage {
-    struct Row {
-        let line: Int
-        let identity: String
-        let lastActive: String?
+    package struct Row {
+        package let line: Int
+        package let identity: String
+        package let lastActive: String?
     }
 
     public struct Outcome: Sendable {
@@ -117,7 +119,7 @@ public enum Usage {
         public var seats: Int64?
     }
 
-    static func read(_ text: String, format forced: UsageFormat?) throws -> (UsageFormat, [Row]) {
+    package static func read(_ text: String, format forced: UsageFormat?) throws -> (UsageFormat, [Row]) {
         let body = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
         if body.first == "{" || body.first == "[" { return (.github, try githubJSON(String(body))) }
         let records = try CSV.parse(text, delimiter: CSV.detectDelimiter(text))
@@ -353,17 +355,17 @@ public enum SeatFindings {
     /// A held seat to reclaim, as one SQL query finds it: the report, `license reclaim` and the
     /// findings all read this, so they agree on what is reclaimable.
     private struct HeldSeat {
-        let license: Int64
-        let user: String
+        package let license: Int64
+        package let user: String
         /// Why an orphaned seat is one; nil for an inactive seat, which says it from its last use.
         let orphanedBy: String?
-        let lastActive: String?
+        package let lastActive: String?
         /// The finding's dedupe key: `orphaned:LICENSE:USER` or `inactive:LICENSE:USER`.
-        let key: String
-        var reason: ReclaimRow.Reason { orphanedBy == nil ? .inactive : .orphaned }
+        package let key: String
+        package var reason: ReclaimRow.Reason { orphanedBy == nil ? .inactive : .orphaned }
 
         /// By position, as `query` selects them.
-        init(row: Row) throws {
+        package init(row: Row) throws {
             license = try row.integer(0)
             user = try row.text(1)
             orphanedBy = try row.optionalText(2)
@@ -372,7 +374,7 @@ public enum SeatFindings {
         }
 
         /// Worked out only for the rows shown or recorded, not for every seat a refresh compares.
-        func why(threshold: Duration) -> String {
+        package func why(threshold: Duration) -> String {
             orphanedBy ?? lastActive.map { "last used \($0), more than \(threshold) ago" } ?? "never used"
         }
 
@@ -384,7 +386,7 @@ public enum SeatFindings {
         /// seats most are neither, so SQL picks them; license by license (CROSS JOIN fixes the
         /// order), so each license's conditions are checked once, not once per seat.
         /// Columns: license_id, user, orphaned_by, last_active, key.
-        static func query(ofPeople: Bool) -> String {
+        package static func query(ofPeople: Bool) -> String {
             let from =
                 ofPeople
                 ? "json_each(?1) j CROSS JOIN users u ON u.id = j.value CROSS JOIN seats s ON s.user_id = u.id CROSS JOIN licenses l ON l.id = s.license_id"

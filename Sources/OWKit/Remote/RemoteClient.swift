@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import OWCore
 
 /// The client side of `owatch --remote`: sends one request through the transport, then turns
 /// the server's frames back into this terminal's stdout, stderr, files and exit code.
@@ -192,7 +193,7 @@ public enum RemoteClient {
         return nil
     }
 
-    static func failed(_ message: String, hint: String? = nil) -> Int32 {
+    package static func failed(_ message: String, hint: String? = nil) -> Int32 {
         FDStream(2).write(Array(("owatch: error: \(message)\n" + (hint.map { "hint: \($0)\n" } ?? "")).utf8))
         return OWError.Kind.refused.rawValue
     }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import OWCore
 
 /// owatch's remote protocol: one command run on the machine that holds the ledger, with the
 /// client's files, token and terminal, over any byte pipe (ssh, sudo). Nothing of the request
@@ -228,7 +229,7 @@ public struct FDStream {
     public let fd: Int32
     let timeout: Int32?  // milliseconds without a byte
     private let state = State()
-    final class State: @unchecked Sendable { var timedOut = false }
+    package final class State: @unchecked Sendable { var timedOut = false }
 
     public init(_ fd: Int32, timeout: Int32? = nil) {
         self.fd = fd

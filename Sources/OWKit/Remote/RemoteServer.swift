@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import OWCore
 
 /// The server side, `owatch remote-exec`: reads one request from standard input, runs the
 /// command as this account (its ledger, its issuer key) with the client's token, files and
@@ -89,20 +90,20 @@ public enum RemoteServer {
     }
 
     /// Server paths and what the client is told instead, longest first, for every byte sent back.
-    struct ServerNames {
+    package struct ServerNames {
         var pairs: [(server: [UInt8], client: [UInt8])] = []
 
-        init(environment env: [String: String]) {
+        package init(environment env: [String: String]) {
             if let home = env["HOME"], home.count > 1 { add(server: home, client: "~") }
         }
 
-        mutating func add(server: String, client: String) {
+        package mutating func add(server: String, client: String) {
             guard server.count > 1 else { return }
             pairs.append((Array(server.utf8), Array(client.utf8)))
             pairs.sort { $0.server.count > $1.server.count }
         }
 
-        func rename(_ bytes: [UInt8]) -> [UInt8] {
+        package func rename(_ bytes: [UInt8]) -> [UInt8] {
             var out = bytes
             for (server, client) in pairs { out = ByteReplace.all(server, with: client, in: out) }
             return out
@@ -110,16 +111,16 @@ public enum RemoteServer {
     }
 
     /// A private directory holding the request's files, its token and the outputs.
-    struct Workspace {
-        let root: String
-        var arguments: [String]
-        let tokenPath: String
+    package struct Workspace {
+        package let root: String
+        package var arguments: [String]
+        package let tokenPath: String
         let tokenBefore: String?
         var outputs: [(slot: Int, path: String, placeholder: Bool)] = []
-        var names: ServerNames
+        package var names: ServerNames
 
         /// Made whole or not at all: a failure removes what was made before it is thrown.
-        init(_ request: RemoteRequest, input: FDStream, hidden: ServerNames, environment: [String: String]) throws {
+        package init(_ request: RemoteRequest, input: FDStream, hidden: ServerNames, environment: [String: String]) throws {
             var template = Array(
                 ((environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/owatch-remote-XXXXXX")
                     .utf8CString)
@@ -193,7 +194,7 @@ public enum RemoteServer {
 
         /// Streams one uploaded file to disk in pieces: never executable, never a whole file in
         /// memory, whatever the client declared.
-        static func copy(_ size: Int, from input: FDStream, to path: String) throws {
+        package static func copy(_ size: Int, from input: FDStream, to path: String) throws {
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw OWError(.io, "the server cannot store a file of the request: \(String(cString: strerror(errno)))") }
             defer { close(fd) }
@@ -231,7 +232,7 @@ public enum RemoteServer {
             if tokenNow != tokenBefore { output.write(RemoteFrame.token(tokenNow).encoded) }
         }
 
-        func send(_ path: String, slot: Int, relative: String, to output: FrameWriter) {
+        package func send(_ path: String, slot: Int, relative: String, to output: FrameWriter) {
             var st = stat()
             guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, let data = FileManager.default.contents(atPath: path) else {
                 return
@@ -240,20 +241,20 @@ public enum RemoteServer {
             output.write(RemoteFrame.file(meta, [UInt8](data)).encoded)
         }
 
-        func remove() {
+        package func remove() {
             try? FileManager.default.removeItem(atPath: root)
             Cleanup.workspace(nil)
         }
 
         /// The user's names for this workspace's paths, in a chunk of output.
-        func rename(_ bytes: [UInt8]) -> [UInt8] { names.rename(bytes) }
+        package func rename(_ bytes: [UInt8]) -> [UInt8] { names.rename(bytes) }
     }
 
     /// What a signal (the connection dropped, the service stopped) must not leave behind: the
     /// working directory and the command. A thread of its own waits for the signals, which every
     /// other thread blocks, so the cleaning is ordinary code, not a signal handler's.
-    enum Cleanup {
-        nonisolated(unsafe) static var root: String?
+    package enum Cleanup {
+        package nonisolated(unsafe) static var root: String?
         nonisolated(unsafe) static var child: pid_t = 0
         static let lock = Condition()
         static let signals = [SIGHUP, SIGINT, SIGTERM]
@@ -285,7 +286,7 @@ public enum RemoteServer {
             lock.unlock()
         }
 
-        static func command(_ pid: pid_t) {
+        package static func command(_ pid: pid_t) {
             lock.lock()
             child = pid
             lock.unlock()
@@ -293,7 +294,7 @@ public enum RemoteServer {
     }
 
     /// Runs the command with its output on pipes, relayed as frames as it comes.
-    static func run(
+    package static func run(
         _ executable: String, _ work: Workspace, _ request: RemoteRequest, ledger: ServedLedgers.Served, environment env: [String: String],
         output: FrameWriter
     ) throws -> Int32 {
@@ -364,11 +365,11 @@ public enum RemoteServer {
 
     /// One of the command's output pipes. Text is passed on a line at a time (or at a carriage
     /// return, for progress) so a server path split across two reads is still renamed.
-    struct Relay {
-        let fd: Int32
+    package struct Relay {
+        package let fd: Int32
         let frame: ([UInt8]) -> RemoteFrame
-        var open = true
-        var pending: [UInt8] = []
+        package var open = true
+        package var pending: [UInt8] = []
 
         mutating func pump(_ work: Workspace, to output: FrameWriter) {
             let chunk = FDStream(fd).read(upTo: 64 << 10)
@@ -394,12 +395,12 @@ public enum RemoteServer {
 /// Frames collected and written together: one small write after another on a TCP connection
 /// waits on delayed acknowledgements (Nagle), so the hello goes out with the first output and
 /// the last output, files and exit code in one write.
-final class FrameWriter {
+package final class FrameWriter {
     let stream: FDStream
     var buffer: [UInt8] = []
-    init(_ stream: FDStream) { self.stream = stream }
+    package init(_ stream: FDStream) { self.stream = stream }
 
-    func write(_ bytes: [UInt8]) {
+    package func write(_ bytes: [UInt8]) {
         buffer += bytes
         if buffer.count > 256 << 10 { flush() }
     }
@@ -412,8 +413,8 @@ final class FrameWriter {
 }
 
 /// Replacing every occurrence of a byte string (server paths in messages).
-enum ByteReplace {
-    static func all(_ needle: [UInt8], with replacement: [UInt8], in haystack: [UInt8]) -> [UInt8] {
+package enum ByteReplace {
+    package static func all(_ needle: [UInt8], with replacement: [UInt8], in haystack: [UInt8]) -> [UInt8] {
         guard !needle.isEmpty, haystack.count >= needle.count, let first = needle.first, haystack.contains(first) else { return haystack }
         var out: [UInt8] = []
         out.reserveCapacity(haystack.count)

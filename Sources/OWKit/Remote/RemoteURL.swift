@@ -1,4 +1,5 @@
 import FoundationEssentials
+import OWCore
 
 /// Where a remote ledger is and how to reach it: `ssh://[user@]host[:port][/path/to/ledger.db]`
 /// through the system ssh client, or `sudo://account[/path]` on the same machine.

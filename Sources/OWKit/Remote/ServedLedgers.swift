@@ -1,4 +1,5 @@
 import FoundationEssentials
+import OWCore
 
 /// The ledgers `owatch remote-exec` serves. A request's URL may only *choose* one of them; the
 /// path opened always comes from here, never from the request, so nobody who can reach the

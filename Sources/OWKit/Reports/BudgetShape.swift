@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The one declaration of a budget's output, beside its type: `--json` rows, tables and the
 /// manual's OUTPUT come from it.

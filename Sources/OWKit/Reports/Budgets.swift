@@ -1,11 +1,13 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// What a budget covers: the whole office, one department, one category or one vendor.
 public enum BudgetScope: String, CaseIterable, Sendable {
     case org, dept, category, vendor
 
     /// The burn grouping whose groups this scope's budgets are.
-    var grouping: BurnGrouping {
+    package var grouping: BurnGrouping {
         switch self {
         case .org: return .month
         case .dept: return .dept
@@ -181,11 +183,11 @@ public enum Budgets {
         let budgets = try list(session.db)
         guard !budgets.isEmpty else { return [] }
         struct Spend {
-            var contracted: Int64 = 0
-            var observed: Int64 = 0
-            var unmanaged: Int64 = 0
-            var purchases: Int64 = 0
-            var missing = false
+            package var contracted: Int64 = 0
+            package var observed: Int64 = 0
+            package var unmanaged: Int64 = 0
+            package var purchases: Int64 = 0
+            package var missing = false
         }
         var spend: [BudgetScope: [String: Spend]] = [:]  // "YYYY-MM\0group" → spend
         for scope in Set(budgets.map(\.scope)) {

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// What `report burn` groups a month's spend by.
 public enum BurnGrouping: String, CaseIterable, Sendable {
@@ -42,14 +44,14 @@ public enum Burn {
     public static let notPerPerson = "(not per person)"
 
     private struct Key: Hashable {
-        let month: Month
-        let group: String?
-        let currency: Currency
+        package let month: Month
+        package let group: String?
+        package let currency: Currency
     }
     private struct Sums {
-        var contracted = Exact.zero
-        var observed: Int64 = 0
-        var unmanaged: Int64 = 0
+        package var contracted = Exact.zero
+        package var observed: Int64 = 0
+        package var unmanaged: Int64 = 0
         /// Charges were seen (a charge and its refund net to zero here, but not always in the base currency).
         var charged = false
     }
@@ -107,10 +109,10 @@ public enum Burn {
         throws
     {
         struct Day {
-            var observed = Exact.zero
-            var unmanaged = Exact.zero
+            package var observed = Exact.zero
+            package var unmanaged = Exact.zero
             var leftOut: [Int64] = [0, 0]
-            var rateDay: String?
+            package var rateDay: String?
         }
         var converted: [Key: Day] = [:]
         var currencies: [String: Currency] = [:]

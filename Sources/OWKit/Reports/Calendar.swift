@@ -1,4 +1,7 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
+import OWOffice
 
 /// `report calendar`: an RFC 5545 calendar of renewals, cancel-by dates, term ends, trial ends and
 /// approved leave (issue 34). All-day events with stable UIDs. A license's renewals are one event
@@ -9,13 +12,13 @@ import FoundationEssentials
 /// make it a subscribable feed). Employees get their own leave only.
 public enum OfficeCalendar {
     /// One all-day event: from `day` through `last`, repeating by `rule` when set.
-    struct Event {
+    package struct Event {
         let uid: String
-        let day: Date
-        let last: Date
-        let summary: String
-        let description: String
-        let category: String
+        package let day: Date
+        package let last: Date
+        package let summary: String
+        package let description: String
+        package let category: String
         var rule: String? = nil
         var alarms: [Duration] = []
     }
@@ -189,7 +192,7 @@ public enum OfficeCalendar {
 
     /// TEXT escaping (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines; other control
     /// characters are not allowed in a content line and are left out.
-    static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -227,12 +230,12 @@ public enum OfficeCalendar {
 
 /// A license's renewals as one series: the first renewal, the cycle and the last day one may fall
 /// on; and the RFC 5545 rule that repeats it exactly as owatch's date arithmetic does.
-struct RenewalSeries {
-    let first: Date
+package struct RenewalSeries {
+    package let first: Date
     let cycle: Period
     let until: Date?
 
-    init?(_ l: License) {
+    package init?(_ l: License) {
         let until = l.endsOn.flatMap(Time.parseDay)
         if let terms = l.terms {
             guard terms.autoRenew, let first = terms.firstDate(anchor: l.anchor) else { return nil }

@@ -1,4 +1,7 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
+import OWOffice
 
 /// `report html`: one self-contained, offline HTML file. Inline CSS and SVG only: no scripts,
 /// no fonts or images fetched, so it opens anywhere and prints. Every text from the ledger is
@@ -225,7 +228,7 @@ public enum Dashboard {
         return page(title: mine.user + " — owatch", body: body)
     }
 
-    static func page(title: String, body: String) -> String {
+    package static func page(title: String, body: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -240,7 +243,7 @@ public enum Dashboard {
 
     /// The ledger's currency first, then the others by amount: every currency gets its chart.
     /// (Amounts in different currencies are compared only to order the charts.)
-    static func currencies(_ amounts: [(Currency, Int64)], first: String) throws -> [Currency] {
+    package static func currencies(_ amounts: [(Currency, Int64)], first: String) throws -> [Currency] {
         var sums: [Currency: Int64] = [:]
         for (c, v) in amounts { try sums[c, default: 0].addChecked(v) }
         return Array(
@@ -269,7 +272,7 @@ public enum Dashboard {
             + (values.isEmpty ? ["—"] : values).map { "<div class=\"value\">\(esc($0))</div>" }.joined() + "</div>"
     }
 
-    static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int>) -> String {
+    package static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int>) -> String {
         guard !rows.isEmpty else { return "<p class=\"empty\">None.</p>" }
         func cells(_ r: [String], _ tag: String) -> String {
             r.enumerated().map { "<\(tag)\(numeric.contains($0.offset) ? " class=\"num\"" : "")>\(esc($0.element))</\(tag)>" }.joined()

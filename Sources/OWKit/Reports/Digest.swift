@@ -1,4 +1,7 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
+import OWOffice
 
 /// One line of the weekly digest.
 public struct DigestLine: Sendable {

@@ -1,4 +1,7 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
+import OWOffice
 
 /// One month of projected spend in one currency.
 public struct ForecastRow: Sendable {

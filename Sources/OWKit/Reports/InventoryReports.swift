@@ -1,4 +1,7 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
+import OWOffice
 
 /// Paid seats against held seats, per license, with what the idle ones cost a month.
 public struct UtilizationRow: Sendable {

@@ -6,7 +6,7 @@ public struct Month: Comparable, Hashable, Sendable, CustomStringConvertible {
     public let index: Int
 
     public init(year: Int, month: Int) { index = year * 12 + month - 1 }
-    init(index: Int) { self.index = index }
+    package init(index: Int) { self.index = index }
 
     /// The month a date falls in (UTC).
     public init(_ date: Date) {

@@ -1,4 +1,7 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
+import OWOffice
 
 /// One screen of what needs attention: this month's burn, the next renewals, idle seats,
 /// open findings and pending requests.

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Admins decide requests. Approving software provisions the seat in the same transaction.
 public enum Approvals {
@@ -43,7 +45,7 @@ public enum Approvals {
     }
 
     /// The license a software request names: by name, or as the one active license of its vendor and plan.
-    static func license(for r: Request, _ session: Session) throws -> License? {
+    package static func license(for r: Request, _ session: Session) throws -> License? {
         let db = session.db
         let p = Requests.SoftwarePayload(r, ledgerCurrency: session.ledger.currency)
         let plan = p.plan

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Leave: working days (Monday–Friday minus configured holidays), a yearly allowance in days
 /// (halves allowed), and balances that approved and pending vacation both draw on.
@@ -27,12 +29,12 @@ public enum Leave {
         return days.sorted().joined(separator: ",")
     }
 
-    static func holidays(_ ledger: Ledger) throws -> Set<String> {
+    package static func holidays(_ ledger: Ledger) throws -> Set<String> {
         Set((try Config.get(ledger, "leave.holidays") ?? "").split(separator: ",").map(String.init))
     }
 
     /// Working days from `from` to `to` inclusive, per year, in half-days.
-    static func workingHalfDays(from: Date, to: Date, holidays: Set<String>) -> [Int: Int] {
+    package static func workingHalfDays(from: Date, to: Date, holidays: Set<String>) -> [Int: Int] {
         var out: [Int: Int] = [:]
         var day = Time.split(from).days
         let last = Time.split(to).days

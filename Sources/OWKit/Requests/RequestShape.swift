@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The one declaration of a request's output, beside its type: `request` and `approve` rows and
 /// the payload hooks and notifications receive come from it, so they cannot differ.

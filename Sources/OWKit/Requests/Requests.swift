@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// What a request asks for (the `requests.kind` column).
 public enum RequestKind: String, Sendable, CaseIterable {
@@ -52,7 +54,7 @@ extension Request: FetchableRow {
     static let statusSQL = "CASE WHEN r.status = 'pending' AND r.first_approved_by IS NOT NULL THEN 'awaiting_second' ELSE r.status END"
 
     /// The requests with their requester, decider and license: `selectSQL + " WHERE …"`.
-    static let selectSQL = """
+    package static let selectSQL = """
         SELECT \(selection)
         FROM requests r JOIN users u ON u.id = r.requester_id
         LEFT JOIN users d ON d.id = r.decided_by LEFT JOIN licenses l ON l.id = r.license_id
@@ -143,15 +145,15 @@ public enum Requests {
 
     /// What a software request's payload holds: written by `request new software`, read when it
     /// is approved — one type for both sides, not a dictionary read by key.
-    struct SoftwarePayload {
-        var name: String
-        var vendor: String?
-        var plan: String?
-        var seats: Int64
-        var price: Money?
-        var period: String?
+    package struct SoftwarePayload {
+        package var name: String
+        package var vendor: String?
+        package var plan: String?
+        package var seats: Int64
+        package var price: Money?
+        package var period: String?
 
-        var json: JSON {
+        package var json: JSON {
             .obj([
                 ("name", .string(name)), ("vendor", vendor.map(JSON.string) ?? .null), ("plan", plan.map(JSON.string) ?? .null),
                 ("seats", .int(seats)), ("cost", price.map { .number($0.decimal) } ?? .null),
@@ -256,7 +258,7 @@ public enum Requests {
         }.afterCommit(session)
     }
 
-    static func insert(
+    package static func insert(
         _ session: Session, kind: String, summary: String, payload: JSON, reason: String?, cost: Money?,
         leave: (String, String, String, Int64)? = nil, runHooks: Bool = true
     ) throws -> RequestOutcome {
@@ -326,7 +328,7 @@ extension RequestOutcome {
 extension Requests.SoftwarePayload {
     /// A stored request's; `summary` names the license when the payload does not (requests
     /// written before names were kept), the ledger's currency prices a cost without one.
-    init(_ request: Request, ledgerCurrency: String) {
+    package init(_ request: Request, ledgerCurrency: String) {
         let p = request.payload
         name = p["name"]?.stringValue ?? request.summary
         vendor = p["vendor"]?.stringValue

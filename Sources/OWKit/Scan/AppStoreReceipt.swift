@@ -1,12 +1,14 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// App Store and Google Play receipts: Apple and Google bill for other companies' apps, so the
 /// vendor is the app its item lines name ("Bear Pro — Monthly", "Pro Monthly (Tasklane: To-do)"),
 /// never Apple or Google — unless the item is theirs and in the catalog (iCloud+, Google One).
 /// Apple's lists each subscription as its app's name, the plan and "Renews <date>"; Google's
 /// as "Plan (App name)" with its price per period.
-enum AppStoreReceipt {
-    enum Store: String {
+package enum AppStoreReceipt {
+    package enum Store: String {
         case apple = "apple.com"
         case google = "google.com"
     }
@@ -81,7 +83,7 @@ enum AppStoreReceipt {
 
 extension LowerText {
     /// Starts with one of `needles`.
-    func hasPrefix(_ needles: [[UInt8]]) -> Bool { needles.contains { bytes.starts(with: $0) } }
+    package func hasPrefix(_ needles: [[UInt8]]) -> Bool { needles.contains { bytes.starts(with: $0) } }
 }
 
 extension ReceiptReader {

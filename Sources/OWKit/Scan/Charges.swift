@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// An observed payment: from a receipt, a statement line, or entered by hand.
 public struct Charge: Sendable {
@@ -50,7 +52,7 @@ extension Charge: FetchableRow {
         """
 
     /// The charges with their license's name: `selectSQL + " WHERE …"`.
-    static let selectSQL = "SELECT \(selection) FROM charges c LEFT JOIN licenses l ON l.id = c.license_id"
+    package static let selectSQL = "SELECT \(selection) FROM charges c LEFT JOIN licenses l ON l.id = c.license_id"
 
     public init(row: Row) throws {
         id = try row.integer(0)

@@ -1,11 +1,13 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Bytes to text by MIME charset name. Unknown charsets fall back to UTF-8 with replacement
 /// characters, so hostile mail always yields some text and never an error. Legacy charsets
 /// decode by owatch's own tables (LegacyCharsets), as Python's codecs do; their names are the
 /// WHATWG Encoding Standard's labels (and Python's spellings of them).
-enum Charset {
-    static func decode(_ bytes: some Collection<UInt8>, charset: String?) -> String {
+package enum Charset {
+    package static func decode(_ bytes: some Collection<UInt8>, charset: String?) -> String {
         let label =
             (charset ?? "us-ascii").lowercased().trimmed(.whitespaces)
             .split(separator: "*").first.map(String.init) ?? "us-ascii"  // RFC 2231 language suffix
@@ -28,7 +30,7 @@ enum Charset {
     /// The encoding a label names (nil: unknown, read as UTF-8). US-ASCII is read as UTF-8, as
     /// mislabelled UTF-8 mail needs; ISO-8859-1 stays Latin-1 (WHATWG reads it as Windows-1252,
     /// Python as Latin-1: the differential reference is Python).
-    static func encoding(_ label: String) -> String? {
+    package static func encoding(_ label: String) -> String? {
         if let name = labels[label] { return name }
         // iso-8859-N, iso8859-N, iso_8859-N, iso8859_N, iso88591N; windows-125N, cp125N, x-cp125N.
         var l = label.replacingAll("_", with: "-")
@@ -43,7 +45,7 @@ enum Charset {
         return nil
     }
 
-    static let labels: [String: String] = {
+    package static let labels: [String: String] = {
         var m: [String: String] = [:]
         let groups: [String: [String]] = [
             "utf-8": ["utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8", "us-ascii", "ascii", ""],

@@ -1,15 +1,17 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The date expression of `DocumentDate.dateMatches`, by hand: every quantifier there is greedy
 /// and can only succeed at its longest run, so each branch is a straight walk over scalars.
-struct DateScanner {
-    let s: [Unicode.Scalar]
+package struct DateScanner {
+    package let s: [Unicode.Scalar]
 
-    init(_ text: String) { s = Array(text.unicodeScalars) }
+    package init(_ text: String) { s = Array(text.unicodeScalars) }
 
     func isDigit(_ i: Int) -> Bool { i >= 0 && i < s.count && s[i].properties.generalCategory == .decimalNumber }
     /// ICU's `\s`: [\t\n\f\r\p{Z}].
-    func isSpace(_ i: Int) -> Bool {
+    package func isSpace(_ i: Int) -> Bool {
         guard i < s.count else { return false }
         switch s[i].value {
         case 0x09, 0x0A, 0x0C, 0x0D: return true
@@ -22,7 +24,7 @@ struct DateScanner {
     }
     /// ICU's `[^\W\d_]`: a word character (Alphabetic, marks, connector punctuation, ZWJ/ZWNJ)
     /// that is neither a digit nor "_".
-    func isLetter(_ i: Int) -> Bool {
+    package func isLetter(_ i: Int) -> Bool {
         guard i < s.count, !isDigit(i), s[i] != "_" else { return false }
         let p = s[i].properties
         if p.isAlphabetic || s[i].value == 0x200C || s[i].value == 0x200D { return true }
@@ -32,20 +34,20 @@ struct DateScanner {
         }
     }
     func isAny(_ i: Int, _ set: String) -> Bool { i < s.count && set.unicodeScalars.contains(s[i]) }
-    func run(_ i: Int, _ test: (Int) -> Bool) -> Int {
+    package func run(_ i: Int, _ test: (Int) -> Bool) -> Int {
         var j = i
         while test(j) { j += 1 }
         return j - i
     }
-    func text(_ a: Int, _ b: Int) -> String { String(String.UnicodeScalarView(s[a..<b])) }
+    package func text(_ a: Int, _ b: Int) -> String { String(String.UnicodeScalarView(s[a..<b])) }
 
     /// `\d{lo,hi}` at `i` where the run must end there (what follows is not a digit): its end.
-    func digits(_ i: Int, _ lo: Int, _ hi: Int) -> Int? {
+    package func digits(_ i: Int, _ lo: Int, _ hi: Int) -> Int? {
         let n = run(i, isDigit)
         return n >= lo && n <= hi ? i + n : nil
     }
 
-    func all() -> [[String?]] {
+    package func all() -> [[String?]] {
         var out: [[String?]] = []
         var i = 0
         while i < s.count {
@@ -59,7 +61,7 @@ struct DateScanner {
         return out
     }
 
-    func match(at i: Int) -> (Int, [String?])? {
+    package func match(at i: Int) -> (Int, [String?])? {
         var g = [String?](repeating: nil, count: 17)
         // 1: (\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)
         if isDigit(i), isDigit(i + 1), isDigit(i + 2), isDigit(i + 3), isAny(i + 4, "-/."), let m = digits(i + 5, 1, 2), isAny(m, "-/."),

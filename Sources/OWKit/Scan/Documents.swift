@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Reading a document that came without a sender: a PDF or text file inspected on its own, or
 /// mail with no `From`. Who issued it, and when, are read from the document itself.
@@ -46,7 +48,7 @@ extension ReceiptReader {
     /// address), in the order they appear; shared parent domains count only with the vendor named.
     /// Names alone are not enough here: a document names products, customers and words that are
     /// also vendors' names ("Box").
-    static func issuer(hosts: [String], text: String, index: VendorIndex) -> Vendor? {
+    package static func issuer(hosts: [String], text: String, index: VendorIndex) -> Vendor? {
         let top = String(text.prefix(4000))
         for host in hosts {
             let (candidates, domain) = index.vendors(forSender: "@" + host)
@@ -59,14 +61,14 @@ extension ReceiptReader {
 
 /// The web and mail hosts a document prints (`hallo@acme.de`, `www.hetzner.de`, `aws.amazon.com`),
 /// in order, without `www.`, each once.
-enum DocumentHosts {
+package enum DocumentHosts {
     static let notTLDs: Set<String> = [
         "pdf", "xml", "png", "jpg", "jpeg", "gif", "html", "htm", "php", "txt", "doc", "docx", "xls", "csv", "zip",
     ]
 
     /// The issuer's registrable domain among a document's hosts: the one printed most often (its
     /// web site and mail addresses), the first of equals; the customer's is usually printed once.
-    static func issuer(_ hosts: [String], in text: String) -> String? {
+    package static func issuer(_ hosts: [String], in text: String) -> String? {
         let lower = text.lowercased()
         var best: (domain: String, count: Int)?
         for domain in hosts.map(RegistrableDomain.of) {
@@ -78,7 +80,7 @@ enum DocumentHosts {
 
     static let urnMark = Array("urn:".utf8)
 
-    static func of(_ text: String) -> [String] {
+    package static func of(_ text: String) -> [String] {
         let bytes = LowerText(asciiFolding: Array(text.utf8)[...]).bytes
         func hostByte(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 46 || b == 45 }
         var hosts: [String] = []
@@ -114,7 +116,7 @@ enum DocumentHosts {
 
     /// A run of host characters that is a domain: labels of letters, digits and hyphens, a
     /// top-level label of 2–6 letters that is not a file's extension.
-    static func host(_ run: ArraySlice<UInt8>) -> String? {
+    package static func host(_ run: ArraySlice<UInt8>) -> String? {
         var labels = run.split(separator: 46, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         while labels.last == "" { labels.removeLast() }
         while labels.first == "" { labels.removeFirst() }
@@ -132,7 +134,7 @@ enum DocumentHosts {
 /// "Date de facture", "Rechnung Nr. 1 vom"), else after a plain "Date", else the first date at
 /// its top. Numeric dates are read day first (`05.03.2018`, `13/11/2017`) unless the document is
 /// American (`monthFirst`) or the numbers say otherwise.
-enum DocumentDate {
+package enum DocumentDate {
     static let invoiceDateLabels =
         [
             "invoice date", "date of invoice", "invoice issued", "date of issue", "issue date", "issued on", "billing date", "bill date",
@@ -157,7 +159,7 @@ enum DocumentDate {
     ])
     static let referencedNeedles = Needles.of([" associ", " d'origine", " originale", " original", " preceding"])
 
-    static func of(_ text: String, monthFirst: Bool) -> String? {
+    package static func of(_ text: String, monthFirst: Bool) -> String? {
         // PDFs often space their words with no-break spaces; labels are written with plain ones.
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true).prefix(400).map {
             $0.replacingAll("\u{A0}", with: " ")
@@ -230,7 +232,7 @@ enum DocumentDate {
     }
 
     /// The first well-formed date in `text`, as YYYY-MM-DD.
-    static func firstDate(in text: String, monthFirst: Bool) -> String? {
+    package static func firstDate(in text: String, monthFirst: Bool) -> String? {
         for m in dateMatches(in: text) {
             func group(_ i: Int) -> String? { m[i] }
             func number(_ i: Int) -> Int? { group(i).flatMap { Int($0) } }

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// An EN 16931 invoice read from its XML: UN/CEFACT CII (Factur-X, ZUGFeRD 1 and 2, XRechnung
 /// CII) or UBL 2 (XRechnung UBL, Peppol BIS Billing 3.0 `Invoice` and `CreditNote`). What the
@@ -28,7 +30,7 @@ public struct EInvoice: Sendable, Equatable {
     static let roots: Set<String> = ["CrossIndustryInvoice", "CrossIndustryDocument", "Invoice", "CreditNote"]
 
     /// The XML size read at most: an invoice is kilobytes; a larger "invoice" is not read.
-    static let maxBytes = 4 << 20
+    package static let maxBytes = 4 << 20
 
     /// The total as money in its currency, nil when either is missing or unknown.
     public var amount: Money? {
@@ -109,14 +111,14 @@ public struct EInvoice: Sendable, Equatable {
 }
 
 /// Collects the fields of one syntax from the element path the scanner is at.
-protocol EInvoiceFields {
+package protocol EInvoiceFields {
     var result: EInvoice { get }
     mutating func open(_ path: [String], _ attributes: [String: String])
     mutating func text(_ path: [String], _ attributes: [String: String], _ value: String)
 }
 
 extension EInvoiceFields {
-    mutating func read(_ xml: String) throws {
+    package mutating func read(_ xml: String) throws {
         var path: [String] = []
         var attributes: [[String: String]] = []
         try Markup.scan(xml) { event in

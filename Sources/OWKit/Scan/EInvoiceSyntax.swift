@@ -1,9 +1,11 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The EN 16931 business terms in UN/CEFACT CII, by element path: D16B (Factur-X, ZUGFeRD 2,
 /// XRechnung CII) and the ZUGFeRD 1 names (`HeaderExchangedDocument`, `ApplicableSupplyChainTradeSettlement`).
-struct CIIFields: EInvoiceFields {
-    var result = EInvoice(syntax: "CII")
+package struct CIIFields: EInvoiceFields {
+    package var result = EInvoice(syntax: "CII")
     private var due: String?
     private var grand: String?
 
@@ -19,11 +21,11 @@ struct CIIFields: EInvoiceFields {
         "TotalPrepaidAmount": "BT-113", "DuePayableAmount": "BT-115",
     ]
 
-    mutating func open(_ path: [String], _ attributes: [String: String]) {
+    package mutating func open(_ path: [String], _ attributes: [String: String]) {
         if path.last == "IncludedSupplyChainTradeLineItem" { result.lines += 1 }
     }
 
-    mutating func text(_ path: [String], _ attributes: [String: String], _ value: String) {
+    package mutating func text(_ path: [String], _ attributes: [String: String], _ value: String) {
         func first(_ field: inout String?) { if field == nil { field = value } }
         let n = path.count
         if n == 3, Self.documents.contains(path[1]) {
@@ -49,7 +51,7 @@ struct CIIFields: EInvoiceFields {
     }
 
     /// Format 102 (`20261107`) as YYYY-MM-DD; anything else as written when it already is a day.
-    static func day(_ s: String) -> String? {
+    package static func day(_ s: String) -> String? {
         let digits = s.trimmed(.whitespacesAndNewlines)
         if digits.count == 8, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
             return "\(digits.prefix(4))-\(digits.dropFirst(4).prefix(2))-\(digits.suffix(2))"
@@ -59,8 +61,8 @@ struct CIIFields: EInvoiceFields {
 }
 
 /// The EN 16931 business terms in UBL 2.1 `Invoice` and `CreditNote` (XRechnung UBL, Peppol BIS 3).
-struct UBLFields: EInvoiceFields {
-    var result = EInvoice(syntax: "UBL")
+package struct UBLFields: EInvoiceFields {
+    package var result = EInvoice(syntax: "UBL")
     private var payable: String?
     private var inclusive: String?
     private var partyName: String?
@@ -72,13 +74,13 @@ struct UBLFields: EInvoiceFields {
         "PayableAmount": "BT-115",
     ]
 
-    init(credit: Bool) { result.isCredit = credit }
+    package init(credit: Bool) { result.isCredit = credit }
 
-    mutating func open(_ path: [String], _ attributes: [String: String]) {
+    package mutating func open(_ path: [String], _ attributes: [String: String]) {
         if path.count == 2, path[1] == "InvoiceLine" || path[1] == "CreditNoteLine" { result.lines += 1 }
     }
 
-    mutating func text(_ path: [String], _ attributes: [String: String], _ value: String) {
+    package mutating func text(_ path: [String], _ attributes: [String: String], _ value: String) {
         func first(_ field: inout String?) { if field == nil { field = value } }
         let n = path.count
         if n == 2 {

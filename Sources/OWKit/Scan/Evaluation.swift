@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// One row of a labels table (Tests/corpus/documents.tsv's format): what a person read from a
 /// document by hand. A look-alike (`lookalike` or `none`) has no fields: it must not become a charge.
@@ -28,7 +30,7 @@ public struct FieldScore: Sendable {
     public var precision: String? { Self.ratio(right, right + wrong) }
     public var recall: String? { Self.ratio(right, right + missed) }
 
-    static func ratio(_ n: Int, _ d: Int) -> String? {
+    package static func ratio(_ n: Int, _ d: Int) -> String? {
         guard d > 0 else { return nil }
         let thousandths = (n * 2000 + d) / (2 * d)
         let frac = String(thousandths % 1000)
@@ -74,17 +76,17 @@ public struct Evaluation: Sendable {
     /// charge (an invoice or receipt) when it gave an amount, took it as a charge or named an
     /// unknown issuer: a document on its own from a vendor outside the catalog is still read,
     /// so its fields count whatever the scan would then do with it.
-    struct Reading {
-        var charge = false
-        var values: [String: String] = [:]
-        var amount: Money?
-        var currencyAssumed = false
+    package struct Reading {
+        package var charge = false
+        package var values: [String: String] = [:]
+        package var amount: Money?
+        package var currencyAssumed = false
         /// An unknown issuer by its domain too (`unknown:free.fr`), as labels spell it.
         var unknownDomain: String?
         /// What a scan would do with it: take it, hold it for review, or neither.
-        var outcome: ReadOutcome?
+        package var outcome: ReadOutcome?
 
-        init(_ receipt: Receipt?, reviewBelow: Double) {
+        package init(_ receipt: Receipt?, reviewBelow: Double) {
             guard let r = receipt else { return }
             outcome = r.outcome(reviewBelow: reviewBelow)
             charge = r.isCharge || r.amount != nil || r.unknownSender != nil
@@ -99,7 +101,7 @@ public struct Evaluation: Sendable {
         }
     }
 
-    mutating func add(_ doc: LabelledDocument, reading: Reading) {
+    package mutating func add(_ doc: LabelledDocument, reading: Reading) {
         documents += 1
         let held = reading.outcome == .held
         score(
@@ -149,8 +151,8 @@ public struct Evaluation: Sendable {
 /// The labels table: tab-separated `kind file vendor amount currency date invoice_no [note]`,
 /// `#` lines are comments. Kinds: `charge`, and `lookalike` or `none` for a document that is
 /// not one.
-enum LabelsTable {
-    static func parse(_ text: String, name: String) throws -> [LabelledDocument] {
+package enum LabelsTable {
+    package static func parse(_ text: String, name: String) throws -> [LabelledDocument] {
         var rows: [LabelledDocument] = []
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)

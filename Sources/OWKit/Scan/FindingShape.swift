@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The one declaration of a finding's output, beside its type: `scan findings` rows, a scan's
 /// `--json` findings and the payload hooks (post-scan) and notifications receive come from it.
@@ -27,7 +29,7 @@ extension Finding {
     /// What hooks and notifications receive: the `--json` row's keys, in its order. Its `currency`
     /// is the monthly estimate's when there is no amount, as hooks always had it (the row's
     /// money rule takes it from `amount` only).
-    var event: JSON {
+    package var event: JSON {
         let currency = (amount ?? monthly).map { JSON.string($0.currency.code) } ?? .null
         return .obj(Exporter.flatten(Finding.shape.record(self)).map { $0.0 == "currency" ? ($0.0, currency) : $0 })
     }

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// What a finding is about (the `findings.kind` column; its CHECK holds the same list).
 public enum FindingKind: String, Sendable, CaseIterable {
@@ -28,7 +30,7 @@ extension Finding: FetchableRow {
         """
 
     /// The findings with their license's name: `selectSQL + " WHERE …"`.
-    static let selectSQL = "SELECT \(selection) FROM findings f LEFT JOIN licenses l ON l.id = f.license_id"
+    package static let selectSQL = "SELECT \(selection) FROM findings f LEFT JOIN licenses l ON l.id = f.license_id"
 
     public init(row: Row) throws {
         id = try row.integer(0)
@@ -163,7 +165,7 @@ public enum Findings {
 
     /// Marks open findings resolved with the reason. Their key is freed (suffixed with the id),
     /// so the condition is found again if it returns.
-    static func resolve(_ db: Database, ids: [Int64], reason: String, by: String, now: Date) throws {
+    package static func resolve(_ db: Database, ids: [Int64], reason: String, by: String, now: Date) throws {
         for id in ids {
             try db.run(
                 """
@@ -188,7 +190,7 @@ public enum Findings {
         "\(l.name) pays for \(idle) idle seat(s), \(cost.display) a month"
     }
 
-    static func get(_ db: Database, _ id: Int64) throws -> Finding {
+    package static func get(_ db: Database, _ id: Int64) throws -> Finding {
         guard let finding = try db.fetchOne(Finding.self, Finding.selectSQL + " WHERE f.id = ?", id) else {
             throw OWError.notFound("finding #\(id)", hint: "see `owatch scan findings`")
         }
@@ -197,7 +199,7 @@ public enum Findings {
 
     /// Records a finding unless one with the same key exists. Returns its id when new. With
     /// `refresh`, an open finding of that key takes the newer charge and summary instead.
-    static func record(
+    package static func record(
         _ db: Database, kind: FindingKind, key: String, vendor: Vendor?, vendorName: String? = nil, licenseID: Int64?, chargeID: Int64?,
         amount: Money?, monthly: Money?, summary: String, now: Date, refresh: Bool = false, currencyAssumed: Bool = false
     ) throws -> Int64? {

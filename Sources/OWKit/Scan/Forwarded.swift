@@ -1,21 +1,23 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Who a receipt is from, what it is about and when it was sent. For mail a colleague forwarded
 /// ("Fwd: Your Slack receipt", the way receipts reach an office's accounts inbox) that is the
 /// original message's, read from the forwarded block's header lines, not the colleague's.
-struct Envelope {
+package struct Envelope {
     var address: String
     /// The forwarded block's sender name, or nil to read it from the message's own From.
     var originalName: String?
-    var subject: String
+    package var subject: String
     /// The forwarded block's date, or nil to read it from the message's own Date.
     var originalSentAt: Date?
     /// A forward whose text names no original sender but the colleague: theirs, not a vendor's.
     var hidesOriginal = false
-    let message: MailMessage
+    package let message: MailMessage
     /// The address that forwarded it, when the sender is read from a forwarded block: the
     /// vendor is then only what the forwarder's text claims (anyone can write that block).
-    var forwardedBy: String? = nil
+    package var forwardedBy: String? = nil
 
     /// The date and the display name are worked out only when asked for (a receipt's date, a
     /// subscription from a sender nobody registered): most messages never ask.
@@ -23,7 +25,7 @@ struct Envelope {
     var displayName: String { originalName ?? MailHeader.mailboxes(message.root.header("From") ?? "").first?.name ?? "" }
 
     /// `from` is the message's own sender address, already parsed.
-    static func of(_ message: MailMessage, from: String) -> Envelope {
+    package static func of(_ message: MailMessage, from: String) -> Envelope {
         // Only a forward's text is searched: most of an inbox is dismissed before its text is read.
         guard Forwarded.isForward(message.subject) else { return Envelope(address: from, subject: message.subject, message: message) }
         guard let original = Forwarded.original(in: String(ReceiptReader.head(of: message.readableText).prefix(20_000))) else {
@@ -36,7 +38,7 @@ struct Envelope {
     }
 }
 
-enum Forwarded {
+package enum Forwarded {
     /// Subject prefixes mail programs put on a forward, in the languages above.
     static let prefixes = ["fwd:", "fw:", "wg:", "tr:", "rv:", "vs:", "doorst:", "enc:", "[fwd:", "fwd "]
 
@@ -61,16 +63,16 @@ enum Forwarded {
     static let dateLabels = ["date", "sent", "datum", "gesendet", "envoyé", "enviado", "fecha", "data", "verzonden", "skickat", "sendt"]
     static let subjectLabels = ["subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "ämne", "emne", "temat", "assunto"]
 
-    struct Original {
+    package struct Original {
         var address: String
         var displayName: String
-        var subject: String?
+        package var subject: String?
         var sentAt: Date?
     }
 
     /// The first forwarded header block: a `From:` line with an address, and the date and
     /// subject lines right after it.
-    static func original(in text: String) -> Original? {
+    package static func original(in text: String) -> Original? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(200).map {
             $0.replacingAll("\u{A0}", with: " ").replacingAll("*", with: "").trimmed(.whitespaces)
         }
@@ -90,7 +92,7 @@ enum Forwarded {
     }
 
     /// The text after `Label:` (or `Label :`) when the line starts with one of `labels`.
-    static func value(of line: String, labels: [String]) -> String? {
+    package static func value(of line: String, labels: [String]) -> String? {
         let lower = line.lowercased()
         for label in labels where lower.hasPrefix(label) {
             let rest = lower.dropFirst(label.count).drop(while: { $0 == " " })

@@ -1,8 +1,10 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// HTML to plain text for reading receipts: tags removed, scripts and styles dropped,
 /// block elements on their own lines, entities decoded. Linear in the input.
-enum HTMLText {
+package enum HTMLText {
     static let blockTags: Set<String> = [
         "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tbody", "thead",
         "tfoot", "ul", "ol", "section", "article", "header", "footer", "hr", "blockquote", "pre", "title",
@@ -16,7 +18,7 @@ enum HTMLText {
         "zwnj": "", "shy": "", "thinsp": " ", "ensp": " ", "emsp": " ",
     ]
 
-    static func text(_ html: String) -> String {
+    package static func text(_ html: String) -> String {
         let chars = Array(html.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0

@@ -1,11 +1,13 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Words of invoices in the EU languages, by the EN 16931-1 business term they print (the
 /// semantic data model of the European e-invoicing standard, whose published language versions
 /// name BT-1 the invoice, BT-2 its issue date, BT-112 the total with VAT and BT-115 the amount due
 /// for payment), and the renewal and payment wording of subscription mail. Labels found on one
 /// corpus generalise poorly; these are the terms invoices in each language are required to carry.
-enum InvoiceTerms {
+package enum InvoiceTerms {
     /// BT-1 "Invoice" (the document's name), per language.
     static let invoice = [
         "invoice", "rechnung", "facture", "factura", "fattura", "fatura", "factuur", "faktura", "faktúra", "lasku", "arve", "rēķins",
@@ -22,7 +24,7 @@ enum InvoiceTerms {
         "za platiti", "maksmisele kuuluv summa", "kopā apmaksai", "mokėtina suma",
     ]
     /// BT-2 "Invoice issue date".
-    static let issueDate = [
+    package static let issueDate = [
         "datum vystavení", "data emisji", "fakturadato", "utstedelsesdato", "laskun päiväys", "data emissione", "data di emissione",
         "számla kelte", "kiállítás dátuma", "data emiterii", "datum izdaje", "datum vydání", "dátum vyhotovenia",
     ]

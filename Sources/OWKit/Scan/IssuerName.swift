@@ -1,10 +1,12 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The name of a document's issuer where the document states it in a principled place: after a
 /// seller label ("Seller:", "Verkäufer:", "Fournisseur :"), else a line ending in a company's legal
 /// form (GmbH, SAS, Ltd, B.V., 株式会社 …) in the letterhead or beside a VAT id. A recipient's block
 /// ("Bill to", "Rechnungsempfänger", "Client") never names the issuer.
-enum IssuerName {
+package enum IssuerName {
     /// Labels of the seller (EN 16931's BG-4 in the EU languages and their usual synonyms), lower case.
     static let sellerLabels = [
         "issuer", "issued by", "seller", "sold by", "vendor", "supplier", "verkäufer", "lieferant", "rechnungssteller",
@@ -34,7 +36,7 @@ enum IssuerName {
     static let japaneseForms = ["株式会社", "合同会社", "有限会社"]
 
     /// The issuer's name, or nil when the document states none where it may be trusted.
-    static func of(_ text: String) -> String? {
+    package static func of(_ text: String) -> String? {
         let lines = text.prefix(20_000).split(separator: "\n", omittingEmptySubsequences: false).prefix(200).map {
             $0.replacingAll("\u{A0}", with: " ").trimmed(.whitespaces)
         }
@@ -56,7 +58,7 @@ enum IssuerName {
     }
 
     /// The label that starts `line` (followed by nothing, a colon or, unless `colon`, a space), among `labels`.
-    static func label(_ line: String, among labels: [String], colon: Bool = false) -> String? {
+    package static func label(_ line: String, among labels: [String], colon: Bool = false) -> String? {
         let lower = line.lowercased()
         return labels.first { l in
             guard lower.hasPrefix(l) else { return false }
@@ -126,7 +128,7 @@ enum IssuerName {
     }
 
     /// A plausible company name: letters, not an address or a sentence, at most 80 characters and 8 words.
-    static func clean(_ raw: String) -> String? {
+    package static func clean(_ raw: String) -> String? {
         let name = raw.trimmed(ScalarSet(charactersIn: " \t\"'“”«»,;"))
         let words = name.split(separator: " ")
         guard (2...80).contains(name.count), words.count <= 8, name.contains(where: \.isLetter), !name.includes("@"),

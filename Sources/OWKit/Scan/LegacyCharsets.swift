@@ -1,9 +1,11 @@
 import CZlib
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The tables `.ci/gen-charset-tables` generated from Python's codecs (CharsetTables.swift),
 /// unpacked once on first use.
-enum CharsetTables {
+package enum CharsetTables {
     static let unpacked: [UInt16] = {
         guard let packed = Data(base64Encoded: packed, options: .ignoreUnknownCharacters) else { return [] }
         var raw = [UInt8](repeating: 0, count: rawSize)
@@ -16,7 +18,7 @@ enum CharsetTables {
     }()
 
     /// The table `name`; empty when there is none (a fallback, never a trap).
-    static func table(_ name: String) -> ArraySlice<UInt16> {
+    package static func table(_ name: String) -> ArraySlice<UInt16> {
         guard let (offset, count) = index[name], offset + count <= unpacked.count else { return [] }
         return unpacked[offset..<(offset + count)]
     }
@@ -25,7 +27,7 @@ enum CharsetTables {
 /// Legacy charsets by owatch's own tables. Valid bytes decode as Python's codecs decode them;
 /// a byte or sequence that is not valid gives U+FFFD and decoding goes on at the next byte, so
 /// the characters after a damaged one are never lost.
-enum LegacyCharsets {
+package enum LegacyCharsets {
     static let replacement: Unicode.Scalar = "\u{FFFD}"
 
     /// A single-byte charset: ASCII below 0x80, its table above.
@@ -43,10 +45,10 @@ enum LegacyCharsets {
         return String(s)
     }
 
-    static func scalar(_ v: UInt16) -> Unicode.Scalar { v == 0 ? replacement : Unicode.Scalar(v) ?? replacement }
+    package static func scalar(_ v: UInt16) -> Unicode.Scalar { v == 0 ? replacement : Unicode.Scalar(v) ?? replacement }
 
     /// A code point from a lead × trail grid (lead 0x81…0xFE, trail 0x40…0xFE); nil when undefined.
-    static func pair(_ table: ArraySlice<UInt16>, _ lead: UInt8, _ trail: UInt8) -> Unicode.Scalar? {
+    package static func pair(_ table: ArraySlice<UInt16>, _ lead: UInt8, _ trail: UInt8) -> Unicode.Scalar? {
         guard (0x81...0xFE).contains(lead), (0x40...0xFE).contains(trail) else { return nil }
         let i = table.startIndex + (Int(lead) - 0x81) * 191 + Int(trail) - 0x40
         guard i < table.endIndex, table[i] != 0 else { return nil }

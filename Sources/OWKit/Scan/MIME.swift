@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// One part of a MIME message (RFC 2045/2046): its headers, and either child parts or a
 /// decoded body. Text leaves carry their text decoded from the part's charset.
@@ -131,7 +133,7 @@ public enum MIME {
 
     /// Reads a message within `budget` (time, inflated PDF bytes, decoded text); past it,
     /// `OverBudget` is thrown.
-    static func parse(_ bytes: [UInt8], budget: MessageBudget) throws -> MailMessage {
+    package static func parse(_ bytes: [UInt8], budget: MessageBudget) throws -> MailMessage {
         MailMessage(root: try part(bytes[...], depth: 0, defaultType: "text/plain", budget: budget))
     }
 
@@ -146,7 +148,7 @@ public enum MIME {
 
     // MARK: Structure
 
-    static func part(_ bytes: ArraySlice<UInt8>, depth: Int, defaultType: String, budget: MessageBudget) throws -> MIMEPart {
+    package static func part(_ bytes: ArraySlice<UInt8>, depth: Int, defaultType: String, budget: MessageBudget) throws -> MIMEPart {
         guard depth <= maxDepth else { throw OWError.badData("MIME parts nested deeper than \(maxDepth)") }
         try budget.checkTime()
         var p = MIMEPart()
@@ -199,7 +201,7 @@ public enum MIME {
 
     /// Splits the header block from the body at the first empty line; unfolds continuation
     /// lines (RFC 5322 §2.2.3) and decodes encoded words (RFC 2047).
-    static func splitHeaders(_ bytes: ArraySlice<UInt8>) -> ([(name: String, value: String)], Int) {
+    package static func splitHeaders(_ bytes: ArraySlice<UInt8>) -> ([(name: String, value: String)], Int) {
         var headers: [(name: String, value: String)] = []
         var i = bytes.startIndex
         let end = bytes.endIndex
@@ -314,7 +316,7 @@ public enum MIME {
     }
 
     /// `type/subtype; name=value; name="quoted"` with RFC 2231 extended and continued parameters.
-    static func contentType(_ header: String?, defaultType: String) -> (String, [String: String]) {
+    package static func contentType(_ header: String?, defaultType: String) -> (String, [String: String]) {
         guard let header, !header.trimmedBlanks.isEmpty else { return (defaultType, [:]) }
         var parts = splitParams(header)
         let type = parts.removeFirst().trimmedBlanks.lowercased()
@@ -472,7 +474,7 @@ public enum MIME {
 
     /// Lenient base64, as mail needs: characters outside the alphabet are skipped, a missing
     /// final pad is tolerated, decoding stops at the first `=`.
-    static func base64(_ input: [UInt8]) -> [UInt8] {
+    package static func base64(_ input: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(input.count * 3 / 4)
         var acc: UInt32 = 0
@@ -492,7 +494,7 @@ public enum MIME {
     }
 
     /// Quoted-printable (RFC 2045 §6.7); in headers (RFC 2047 Q) `_` is a space.
-    static func quotedPrintable(_ input: [UInt8], header: Bool) -> [UInt8] {
+    package static func quotedPrintable(_ input: [UInt8], header: Bool) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(input.count)
         func hex(_ b: UInt8) -> UInt8? {

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// RFC 5322 addresses and dates as people and programs read them.
 public enum MailHeader {
@@ -35,7 +37,7 @@ public enum MailHeader {
 
     /// The first mailbox's address (every message's sender is looked up by it), as `mailboxes`
     /// finds it: its name is not read, and words before an unquoted comma are passed over.
-    static func firstAddress(_ value: String) -> String? {
+    package static func firstAddress(_ value: String) -> String? {
         let found = items(value).lazy.compactMap { item in address(item).map { (item, $0) } }
         return (found.first { !isBarePhrase($0.0, address: $0.1) } ?? found.first)?.1
     }
@@ -153,7 +155,7 @@ public enum MailHeader {
 
     // MARK: Dates
 
-    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    package static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     static let zones: [String: Int] = [
         "ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
         "mst": -420, "mdt": -360, "pst": -480, "pdt": -420, "cet": 60, "cest": 120, "bst": 60,

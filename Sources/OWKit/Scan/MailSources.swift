@@ -1,18 +1,20 @@
 import FoundationEssentials
 import Glibc
+import OWCore
+import OWIdentity
 
 /// One message read from a source, with the key that recognises it on a later scan.
-struct MailItem {
-    let bytes: [UInt8]
+package struct MailItem {
+    package let bytes: [UInt8]
     let fileKey: String?  // Maildir/eml: the file, so an unchanged file is never read twice
 }
 
 /// One entry of an mbox: a message, or one too large to read (skipped, never buffered whole).
-enum MboxEntry {
+package enum MboxEntry {
     case message(MailItem, start: Int, end: Int)
     case oversized(start: Int, size: Int, end: Int)
 
-    var end: Int {
+    package var end: Int {
         switch self {
         case .message(_, _, let end), .oversized(_, _, let end): return end
         }
@@ -23,7 +25,7 @@ enum MboxEntry {
 /// LF or CRLF), starting at a byte offset. Reads in chunks: memory is about one chunk plus the
 /// largest message up to `maxMessageBytes`; a larger one is passed over without being kept,
 /// and every byte is searched once (a gigabyte of NULs with no newline is linear too).
-struct MboxReader {
+package struct MboxReader {
     let handle: InputFile
     let maxMessageBytes: Int
     private var buffer: [UInt8] = []
@@ -32,7 +34,7 @@ struct MboxReader {
     private var eof = false
     private(set) var junkBytes = 0
 
-    init(path: String, offset: Int, maxMessageBytes: Int = ScanLimits.standard.maxMessageBytes) throws {
+    package init(path: String, offset: Int, maxMessageBytes: Int = ScanLimits.standard.maxMessageBytes) throws {
         guard let h = InputFile(path: path) else { throw OWError(.missingInput, "cannot open \(path)") }
         handle = h
         bufferStart = offset
@@ -103,7 +105,7 @@ struct MboxReader {
 
     /// The next entry. A message's bytes are kept from its separator to the next separator;
     /// once they pass `maxMessageBytes` only the search position is kept.
-    mutating func next() -> MboxEntry? {
+    package mutating func next() -> MboxEntry? {
         guard skipToSeparator() else { return nil }
         let start = bufferStart + pos
         var keep = pos  // the first byte still needed
@@ -199,7 +201,7 @@ struct MboxReader {
 
     /// Fingerprint of the bytes just before `offset` and at the start of the file: if either
     /// changed, the mbox was rewritten and is read again from the start.
-    static func check(path: String, offset: Int) -> String? {
+    package static func check(path: String, offset: Int) -> String? {
         guard offset > 0, let h = InputFile(path: path) else { return nil }
         let head = h.read(upTo: 4096) ?? []
         let tailStart = max(0, offset - 4096)
@@ -208,8 +210,8 @@ struct MboxReader {
     }
 }
 
-enum MailFiles {
-    enum Contents {
+package enum MailFiles {
+    package enum Contents {
         case bytes([UInt8])
         case tooLarge(Int)
         case unreadable
@@ -218,7 +220,7 @@ enum MailFiles {
     /// A file's bytes, or its size when it is larger than `maxBytes`: a 2 GB file dropped in
     /// `Maildir/new` is never read (the size is looked at first, and at most `maxBytes + 1`
     /// bytes are read, in case it grew).
-    static func read(_ path: String, maxBytes: Int) -> Contents {
+    package static func read(_ path: String, maxBytes: Int) -> Contents {
         guard let h = InputFile(path: path) else { return .unreadable }
         var st = stat()
         guard fstat(h.fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return .unreadable }

@@ -1,29 +1,31 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// A receipt's spend with a sender the catalog does not know.
-struct UnknownSpend {
-    let name: String
-    let domain: String
-    let amount: Money
-    let period: Period?
-    let on: Date
-    let subject: String
+package struct UnknownSpend {
+    package let name: String
+    package let domain: String
+    package let amount: Money
+    package let period: Period?
+    package let on: Date
+    package let subject: String
     /// The document named no currency (see `Receipt.currencyAssumed`).
-    var currencyAssumed = false
+    package var currencyAssumed = false
     /// The processor that sent the receipt for a merchant (`stripe.com`); its `domain` is then `merchant=…`.
-    var via: String? = nil
+    package var via: String? = nil
     /// The message's key, how it was read and how sure the reader was (see `Receipt.confidence`).
-    var key: String? = nil
-    var readAs: String? = nil
-    var confidence: Double? = nil
-    var candidates: [Money] = []
+    package var key: String? = nil
+    package var readAs: String? = nil
+    package var confidence: Double? = nil
+    package var candidates: [Money] = []
     var doubt: String? = nil
 }
 
 /// Matches observed charges to the inventory and records what does not fit.
-struct Matcher {
-    let session: Session
-    let index: VendorIndex
+package struct Matcher {
+    package let session: Session
+    package let index: VendorIndex
     private var licensesByVendor: [Int64: [License]] = [:]
     private var created: [Int64] = []
     /// Unmanaged findings' keys known to exist: a finding's key is never reused, so the vendor's
@@ -33,13 +35,13 @@ struct Matcher {
     private let prices: PriceCheck
     /// Days either side within which one payment seen in two kinds of source is one charge.
     let window: Int
-    let rates: ExchangeRates
+    package let rates: ExchangeRates
     /// Forwarded receipts over this wait for review (config scan.forward_review_above).
     private let reviewAbove: Money
     /// Read charges less sure than this wait for review (config scan.review_below).
     private let reviewBelow: Double
 
-    init(session: Session, index: VendorIndex) throws {
+    package init(session: Session, index: VendorIndex) throws {
         self.session = session
         self.index = index
         prices = PriceCheck(tolerance: try Config.priceTolerance(session.ledger))
@@ -50,7 +52,7 @@ struct Matcher {
     }
 
     /// What `record` made of a charge.
-    enum Recorded {
+    package enum Recorded {
         /// A new charge.
         case new
         /// Recorded before (its invoice, or the same payment from another kind of source).
@@ -59,34 +61,34 @@ struct Matcher {
         case held
     }
 
-    struct Charge {
-        let key: String
-        let origin: String
-        let vendor: Vendor
-        let amount: Money
-        let on: Date
-        let invoiceNo: String?
-        let period: Period?
-        let description: String
+    package struct Charge {
+        package let key: String
+        package let origin: String
+        package let vendor: Vendor
+        package let amount: Money
+        package let on: Date
+        package let invoiceNo: String?
+        package let period: Period?
+        package let description: String
         /// The seats a receipt says it is for, and whether it covers a partial period.
-        var seats: Int64? = nil
+        package var seats: Int64? = nil
         var prorated = false
         /// The document named no currency: the amount is in the ledger's, assumed.
-        var currencyAssumed = false
+        package var currencyAssumed = false
         /// Read from a forwarded message: who forwarded it.
-        var forwardedBy: String? = nil
+        package var forwardedBy: String? = nil
         /// How it was read and how sure the reader was (nil: a statement line or an entry, read as such, 1).
-        var readAs: String? = nil
-        var confidence: Double? = nil
+        package var readAs: String? = nil
+        package var confidence: Double? = nil
         /// The amounts a document could mean (the one read first), and why the reader is not sure.
-        var candidates: [Money] = []
+        package var candidates: [Money] = []
         var doubt: String? = nil
 
-        var method: String { readAs ?? (origin == "statement" ? "statement" : "manual") }
+        package var method: String { readAs ?? (origin == "statement" ? "statement" : "manual") }
         var sureness: Double { confidence ?? 1 }
     }
 
-    mutating func licenses(of vendor: Vendor) throws -> [License] {
+    package mutating func licenses(of vendor: Vendor) throws -> [License] {
         if let l = licensesByVendor[vendor.id] { return l }
         var f = LicenseFilter()
         f.vendor = vendor.name
@@ -101,7 +103,7 @@ struct Matcher {
     /// charge was already recorded (the same invoice number from the same vendor, re-sent);
     /// `.held` when it is a forward that waits for review (unless `reviewed`: an admin accepted it).
     @discardableResult
-    mutating func record(_ c: Charge, reviewed: Bool = false) throws -> Recorded {
+    package mutating func record(_ c: Charge, reviewed: Bool = false) throws -> Recorded {
         let db = session.db
         let day = Time.day(c.on)
         if let inv = c.invoiceNo, try db.one("SELECT 1 AS x FROM charges WHERE vendor_id = ? AND invoice_no = ?", c.vendor.id, inv) != nil {
@@ -290,7 +292,7 @@ struct Matcher {
         }
     }
 
-    mutating func add(_ id: Int64?) { if let id { created.append(id) } }
+    package mutating func add(_ id: Int64?) { if let id { created.append(id) } }
 
     /// The license a charge pays for: one of its vendor's at the price the charge implies, else
     /// one in the charge's currency, else any (a charge in another currency than its license is
@@ -336,7 +338,7 @@ struct Matcher {
     }
 
     /// Records one more place the payment `chargeID` was seen: this source's key, kind and text.
-    func seen(_ c: Charge, in chargeID: Int64) throws {
+    package func seen(_ c: Charge, in chargeID: Int64) throws {
         try session.db.run(
             "INSERT OR IGNORE INTO charge_sources(charge_id, item_key, origin, detail, seen_at) VALUES (?,?,?,?,?)",
             chargeID, c.key, c.origin, String(c.description.prefix(300)), Time.rfc3339(session.now))
@@ -385,7 +387,7 @@ struct Matcher {
     }
 
     /// Where a charge can come from (the charges table's CHECK holds the same list).
-    static let origins = ["mail", "statement", "manual"]
+    package static let origins = ["mail", "statement", "manual"]
 
     /// How far a card's conversion may be from the reference rate's (networks add 1–3%).
     static let conversionSpread = Rational(3, 100)

@@ -1,12 +1,14 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// A card line paying a merchant the catalog does not know, as read.
-struct MerchantLine {
-    let key: String
+package struct MerchantLine {
+    package let key: String
     let merchant: UnknownMerchant
-    let on: Date
-    let amount: Money
-    let description: String
+    package let on: Date
+    package let amount: Money
+    package let description: String
 }
 
 /// The long tail on card statements (issue 31): merchants nobody registered.

@@ -1,5 +1,7 @@
 import CZlib
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Text of the simple PDFs invoices are: content streams (raw or FlateDecode) read for the
 /// strings their text operators show (`Tj`, `TJ`, `'`, `"`), one line per text line. Fonts with
@@ -7,7 +9,7 @@ import FoundationEssentials
 /// hold; such PDFs are common enough that this stays a best effort. Hostile input is bounded:
 /// at most `maxStreams` streams, and the message's budget of inflated bytes and time shared by
 /// all its PDFs (120 small PDFs in one message once inflated 8 MB each), never a crash.
-enum PDFText {
+package enum PDFText {
     static let maxStreams = 2_000
 
     /// `%PDF-` at the start, or within the first 1,024 bytes after junk some producers write
@@ -18,11 +20,11 @@ enum PDFText {
     private static let header = Array("%PDF-".utf8)
 
     /// The text, or nil when this is not a PDF or nothing readable was found.
-    static func text(_ pdf: [UInt8], budget: MessageBudget) throws -> String? { try read(pdf, budget: budget).text }
+    package static func text(_ pdf: [UInt8], budget: MessageBudget) throws -> String? { try read(pdf, budget: budget).text }
 
     /// The text, and whether the file is a PDF with pages but no text layer at all (a scan: an
     /// image of the page): a person has to read that one. An encrypted file is not such a scan.
-    static func read(_ pdf: [UInt8], budget: MessageBudget) throws -> (text: String?, noTextLayer: Bool) {
+    package static func read(_ pdf: [UInt8], budget: MessageBudget) throws -> (text: String?, noTextLayer: Bool) {
         let r = try readAll(pdf, budget: budget)
         return (r.text, r.noTextLayer)
     }
@@ -121,7 +123,7 @@ enum PDFText {
     }
 
     /// The strings a content stream shows, a line per text line.
-    static func showText(_ s: [UInt8]) -> String {
+    package static func showText(_ s: [UInt8]) -> String {
         var lines: [String] = []
         var line: [UInt8] = []
         var operands: [[UInt8]] = []  // strings since the last operator
@@ -250,7 +252,7 @@ enum PDFText {
     }
 
     /// A hex string `< … >`; returns its bytes and the index after it.
-    static func hex(_ s: [UInt8], from start: Int) -> ([UInt8], Int) {
+    package static func hex(_ s: [UInt8], from start: Int) -> ([UInt8], Int) {
         var out: [UInt8] = []
         var pending: UInt8? = nil
         var i = start + 1

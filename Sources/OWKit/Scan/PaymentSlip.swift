@@ -1,15 +1,17 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The amount a payment slip states, machine-readable: an EPC QR code's payload ("GiroCode",
 /// EPC069-12: `BCD`, version, charset, `SCT`, BIC, name, IBAN, `EUR123.45`, …) or a Swiss QR-bill's
 /// (Swiss Payment Standards, Implementation Guidelines QR-bill: `SPC`, `0200`, `1`, IBAN, the
 /// creditor's 7 lines, 7 empty ultimate-creditor lines, amount, currency, …), when a document
 /// carries the payload as text. What a slip says is to be paid wins over every label.
-enum PaymentSlip {
+package enum PaymentSlip {
     /// Lines looked at after a payload's header: both formats are short.
     static let maxLines = 32
 
-    static func amount(in text: String) -> Money? {
+    package static func amount(in text: String) -> Money? {
         // Most documents carry no payload: two byte searches, not a split into lines.
         guard text.includes("BCD") || text.includes("SPC") else { return nil }
         let bytes = Array(text.utf8.prefix(ReceiptReader.analysedBytes))
@@ -37,7 +39,7 @@ enum PaymentSlip {
     }
 
     /// A positive amount with at most two decimals, digits and one point only.
-    static func money(_ amount: String, _ code: String) -> Money? {
+    package static func money(_ amount: String, _ code: String) -> Money? {
         let parts = amount.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
             !parts[0].isEmpty, parts[0].count <= 9, parts.count == 1 || (1...2).contains(parts[1].count),

@@ -1,3 +1,6 @@
+import OWCore
+import OWIdentity
+
 /// A charge compared with its license's contract like for like: the contract's price for the
 /// period the charge covers (a yearly invoice against twelve months of a monthly contract), per
 /// seat when the charge is for some of the seats, in the license's currency, within a tolerance.
@@ -7,11 +10,11 @@
 /// contract's. A charge recurring at another cadence, or one with no period of its own that is
 /// a small part of a contract billed less often than monthly (a 14.99 add-on against a 149.90
 /// yearly plan), is not comparable.
-struct PriceCheck {
+package struct PriceCheck {
     /// How far off a charge may be, as a fraction of what was expected (`price_change.tolerance`).
     let tolerance: Rational
 
-    enum Verdict: Equatable {
+    package enum Verdict: Equatable {
         /// What the contract says, for the seats and period charged.
         case expected
         /// A partial period, an add-on, or a charge for another period: not comparable.
@@ -70,16 +73,8 @@ struct PriceCheck {
     }
 
     /// |a − b| ≤ tolerance × |b|.
-    func within(_ a: Rational, of b: Rational) -> Bool {
+    package func within(_ a: Rational, of b: Rational) -> Bool {
         let diff = (a + b * Rational(-1, 1)).magnitude
         return !(tolerance * b.magnitude < diff)
     }
-}
-
-extension Rational {
-    public var inverse: Rational { Rational(den, num) }
-    public var magnitude: Rational { num < 0 ? Rational(-num, den) : self }
-
-    /// Compared exactly, through 128-bit cross products.
-    public static func < (a: Rational, b: Rational) -> Bool { Int128(a.num) * Int128(b.den) < Int128(b.num) * Int128(a.den) }
 }

@@ -1,10 +1,12 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The merchant a payment processor's mail is for: Stripe, Paddle, PayPal … send receipts on a
 /// vendor's behalf, naming it in the display name ("Brightwave Analytics <invoice+statements@stripe.com>"),
 /// the subject ("Your receipt from Brightwave Analytics #1234-5678") or a labelled line of the body
 /// ("Merchant: Brightwave Analytics"). The processor itself is never the merchant.
-enum ProcessorMerchant {
+package enum ProcessorMerchant {
     /// Hosts that send receipts for other companies (a sender's host or any parent of it).
     static let hosts: Set<String> = [
         "stripe.com", "paypal.com", "paddle.com", "paddle.net", "fastspring.com", "chargebee.com", "recurly.com", "2checkout.com",
@@ -26,7 +28,7 @@ enum ProcessorMerchant {
     ]
 
     /// "Your receipt from X #12", "Payment to X", "Votre reçu de X": the words that come before a merchant's name.
-    static let before = [
+    package static let before = [
         "receipt from ", "invoice from ", "payment to ", "payment from ", "purchase from ", "order from ", "order with ",
         "subscription to ", "receipt for ", "you paid ", "you sent a payment to ", "quittung von ", "rechnung von ", "zahlung an ",
         "reçu de ", "facture de ", "paiement à ", "recibo de ", "factura de ", "pago a ", "ricevuta da ", "pagamento a ",
@@ -38,7 +40,9 @@ enum ProcessorMerchant {
         ("ihre ", [" quittung", " rechnung"]),
     ]
     /// Labelled body lines naming the merchant.
-    static let labels = ["merchant:", "seller:", "vendor:", "sold by:", "sold by ", "händler:", "verkäufer:", "marchand :", "vendeur :"]
+    package static let labels = [
+        "merchant:", "seller:", "vendor:", "sold by:", "sold by ", "händler:", "verkäufer:", "marchand :", "vendeur :",
+    ]
 
     /// The merchant's name, or nil when the mail names none but the processor.
     static func named(displayName: String, subject: String, body: String) -> String? {
@@ -65,7 +69,7 @@ enum ProcessorMerchant {
 
     /// A name cut at what follows it ("#1234", "(…)", " - ", " for "), without "via Stripe" and quotes;
     /// nil when it is empty, too long, a number or the processor's.
-    static func clean(_ raw: String) -> String? {
+    package static func clean(_ raw: String) -> String? {
         var name = raw
         for stop in [" #", "#", " (", " [", " - ", " – ", " | ", ",", " for ", " on ", " via ", " über ", " par ", " por ", ".", "!", ":"] {
             if let r = name.lowercased().utf8Range(of: stop), r.lowerBound > name.startIndex {
@@ -107,7 +111,7 @@ enum ProcessorMerchant {
 extension ReceiptReader {
     /// Mail from a payment processor: the merchant it names is the vendor (a catalog vendor, else
     /// an unknown one); only mail naming no merchant is the processor's own bill (`own`).
-    static func paidThrough(
+    package static func paidThrough(
         _ processor: String, _ message: MailMessage, _ envelope: Envelope, _ r: Receipt, own: [Vendor], index: VendorIndex,
         defaultCurrency: Currency, budget: MessageBudget
     ) throws -> Receipt {

@@ -1,5 +1,7 @@
 import Dispatch
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 #if canImport(Glibc)
     import Glibc
@@ -22,29 +24,29 @@ import FoundationEssentials
 /// are read again.
 ///
 /// Only the scan that holds the scan lock opens it, so one process writes it at a time.
-final class ReadingJournal: @unchecked Sendable {
+package final class ReadingJournal: @unchecked Sendable {
     /// What a dead scan left: the message it died on (or, after a kill, each it was reading).
-    struct Entry: Equatable, Sendable {
+    package struct Entry: Equatable, Sendable {
         let sourceID: Int64
         /// The key the message is remembered under once skipped (its file's key, or its place in the mbox).
-        let key: String
+        package let key: String
         /// Where it is, for people: "receipts.mbox message 12 (byte 40960)" or a file's path.
-        let place: String
+        package let place: String
         /// The slot was marked by the signal that ended the process (not merely being read).
         let crashed: Bool
         /// Seconds it had been read when the scan was last heard of (for a kill).
         let seconds: Double
     }
 
-    static let slots = Scanner.chunkMessages
+    package static let slots = Scanner.chunkMessages
     static let slotBytes = 1024
     private static let reading = UInt8(ascii: "R")
     private static let crashedHere = UInt8(ascii: "C")
 
-    let path: String
+    package let path: String
     private let fd: Int32
 
-    init(ledger: Ledger) throws {
+    package init(ledger: Ledger) throws {
         path = ledger.besidePath(".scan.reading")
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw OWError(.io, "cannot open \(path): \(String(cString: strerror(errno)))") }
@@ -127,7 +129,7 @@ final class ReadingJournal: @unchecked Sendable {
     }
 
     /// The message of `slot` was read (or refused) without harm.
-    func end(slot: Int) {
+    package func end(slot: Int) {
         guard slot >= 0, slot < ReadingJournal.slots else { return }
         ReadingJournal.threadSet[slot] = 0
         var free: UInt8 = 0
@@ -202,7 +204,7 @@ private func readingJournalSignal(_ sig: Int32) {
     /// Debug builds only, for the end-to-end tests of the journal: a real crash (a trap, as a
     /// reader's bug would be) or a hang (for a kill) while reading a message whose bytes contain
     /// `OWATCH_TEST_CRASH_ON` or `OWATCH_TEST_HANG_ON`. Release builds have no such code.
-    enum TestFault {
+    package enum TestFault {
         static let crashOn = ProcessInfo.processInfo.environment["OWATCH_TEST_CRASH_ON"].map { Array($0.utf8) } ?? []
         static let hangOn = ProcessInfo.processInfo.environment["OWATCH_TEST_HANG_ON"].map { Array($0.utf8) } ?? []
 

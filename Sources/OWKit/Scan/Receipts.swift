@@ -1,10 +1,12 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The vendor catalog indexed for recognising mail and statement lines.
-struct VendorIndex {
+package struct VendorIndex {
     let byDomain: [String: [Vendor]]
     /// Lower-cased names and aliases as UTF-8, longest first.
-    let names: [(needle: [UInt8], vendor: Vendor, isAlias: Bool)]
+    package let names: [(needle: [UInt8], vendor: Vendor, isAlias: Bool)]
     let byID: [Int64: Vendor]
 
     /// Senders that bill on a vendor's behalf: the vendor is named in the display name, subject or body.
@@ -14,7 +16,7 @@ struct VendorIndex {
     /// mail from them is a vendor's only when it names the vendor.
     static let sharedDomains: Set<String> = ["amazon.com", "google.com", "microsoft.com", "apple.com"]
 
-    init(_ db: Database) throws {
+    package init(_ db: Database) throws {
         var byDomain: [String: [Vendor]] = [:]
         var names: [([UInt8], Vendor, Bool)] = []
         var byID: [Int64: Vendor] = [:]
@@ -30,7 +32,7 @@ struct VendorIndex {
     }
 
     /// Vendors whose billing domain is the sender's domain or a parent of it.
-    func vendors(forSender address: String) -> (vendors: [Vendor], domain: String?) {
+    package func vendors(forSender address: String) -> (vendors: [Vendor], domain: String?) {
         guard let at = address.lastIndex(of: "@") else { return ([], nil) }
         var domain = String(address[address.index(after: at)...]).lowercased()
         while domain.includes(".") {
@@ -43,14 +45,14 @@ struct VendorIndex {
     /// The vendor mail or a document from `domain` is from: the domain's only vendor, or, when
     /// it is a parent company's shared domain (AWS and Amazon retail both mail from amazon.com) or
     /// several vendors bill from it, the one `text` names — never the domain's alone.
-    func vendor(among candidates: [Vendor], domain: String, namedIn text: @autoclosure () -> String) -> Vendor? {
+    package func vendor(among candidates: [Vendor], domain: String, namedIn text: @autoclosure () -> String) -> Vendor? {
         if VendorIndex.sharedDomains.contains(domain) || candidates.count > 1 { return vendor(namedIn: text(), among: candidates) }
         return candidates.first
     }
 
     /// The first catalog vendor named in `text` as a whole word (longest names first); by its
     /// name alone unless `aliases` (an alias such as Vercel's "Zeit" is a word in prose).
-    func vendor(namedIn text: String, among: [Vendor]? = nil, aliases: Bool = true, excluding: [Vendor] = []) -> Vendor? {
+    package func vendor(namedIn text: String, among: [Vendor]? = nil, aliases: Bool = true, excluding: [Vendor] = []) -> Vendor? {
         let lower = LowerText(text)
         // A byte that may continue a word: ASCII letters and digits, and anything non-ASCII
         // (the bytes of é, の, …); "Slack," and "(Zoom)" match, "Slacker" does not.
@@ -132,9 +134,9 @@ public struct TextReading: Sendable {
 }
 
 /// Reads receipts and invoices: who was paid, how much, when, for what period.
-enum ReceiptReader {
+package enum ReceiptReader {
     /// Subjects of mail from vendors that is not a charge, in the languages the example mail uses.
-    static let notCharges: [(String, String)] = [
+    package static let notCharges: [(String, String)] = [
         ("payment failed", "failed payment"), ("failed payment", "failed payment"), ("payment was declined", "failed payment"),
         ("declined", "failed payment"), ("unsuccessful", "failed payment"), ("could not be processed", "failed payment"),
         ("problem with your payment", "failed payment"), ("update your payment", "failed payment"), ("fehlgeschlagen", "failed payment"),
@@ -202,7 +204,8 @@ enum ReceiptReader {
     /// Each step below is linear in the text read (at most `analysedBytes`); the budget's clock
     /// is looked at between them.
     /// The receipt a message is: read from its words, then from its structured data when it carries any.
-    static func read(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws -> Receipt {
+    package static func read(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws -> Receipt
+    {
         var r = try readText(message, index: index, defaultCurrency: defaultCurrency, budget: budget)
         if let e = message.eInvoice {
             structured(&r, e) { message.subject + "\n" + message.readableText }
@@ -212,7 +215,9 @@ enum ReceiptReader {
         return r
     }
 
-    static func readText(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws -> Receipt {
+    package static func readText(_ message: MailMessage, index: VendorIndex, defaultCurrency: Currency, budget: MessageBudget) throws
+        -> Receipt
+    {
         var r = Receipt()
         // Vendor: the sender's domain; processors (`paidThrough`) and shared domains name the vendor in the text.
         // Mail from anyone else (most of an inbox) is dismissed before its text is read.
@@ -418,7 +423,7 @@ enum ReceiptReader {
     static let analysedBytes = 256 * 1024
 
     /// The host of an address (`billing@hetzner.de` → `hetzner.de`).
-    static func host(_ address: String) -> String? {
+    package static func host(_ address: String) -> String? {
         address.lastIndex(of: "@").map { String(address[address.index(after: $0)...]).lowercased() }
     }
 
@@ -426,18 +431,18 @@ enum ReceiptReader {
     /// copy, no walk over its characters; most receipts are short).
     static func leading(_ text: String, _ n: Int) -> String { text.utf8.count <= n ? text : String(text.prefix(n)) }
 
-    static func head(of text: String) -> String {
+    package static func head(of text: String) -> String {
         text.utf8.count <= analysedBytes ? text : String(decoding: text.utf8.prefix(analysedBytes), as: UTF8.self)
     }
 
     /// A document's total, and why its currency is the ledger's when nothing in it said one.
-    struct Total {
-        let money: Money
-        let currencyAssumed: String?
+    package struct Total {
+        package let money: Money
+        package let currencyAssumed: String?
         var how = "labelled"
         var rivals: [Money] = []
         /// Why the currency is the one the tax regime implies, when nothing named one.
-        var currencyImplied: String?
+        package var currencyImplied: String?
     }
 
     /// The best-labelled amount: the highest-ranked label wins; among equals, the last one
@@ -445,7 +450,7 @@ enum ReceiptReader {
     /// An amount with no currency of its own takes its line's, else the document's, else the
     /// sender's country's (`sender` is the sender's host), else the tax regime's (`TaxRegime`), else the ledger's — then
     /// said to be assumed.
-    static func total(in text: String, sender: String? = nil, defaultCurrency ledgerCurrency: Currency) -> Total? {
+    package static func total(in text: String, sender: String? = nil, defaultCurrency ledgerCurrency: Currency) -> Total? {
         if let slip = PaymentSlip.amount(in: text) { return Total(money: slip, currencyAssumed: nil, how: "slip") }
         // The head folded once for both searches (this runs on every receipt).
         let head = Array(leading(text, 20_000).utf8)
@@ -545,7 +550,7 @@ enum ReceiptReader {
     /// NSRegularExpression matched them (RegexDifferentialTests compares the two).
     /// ICU's `\w` (`\b` is spelled `(?!\#(w))` after a word character: the standard library's
     /// simple boundaries differ from ICU's).
-    static let w = #"[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\u200C\u200D]"#
+    package static let w = #"[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\u200C\u200D]"#
 
     static func expression(_ pattern: String) -> Regex<AnyRegexOutput> {
         try! Regex(pattern).matchingSemantics(.unicodeScalar).wordBoundaryKind(.simple)
@@ -656,7 +661,7 @@ enum ReceiptReader {
     }
 
     /// Every amount written in `text`, in order, and whether it wrote its own currency.
-    static func amounts(in text: String, defaultCurrency: Currency) -> [(money: Money, ownCurrency: Bool)] {
+    package static func amounts(in text: String, defaultCurrency: Currency) -> [(money: Money, ownCurrency: Bool)] {
         // Every amount has a digit: ASCII text with none is not handed to the expression (digits of
         // other scripts are non-ASCII).
         guard text.utf8.contains(where: { $0 >= 0x80 || ($0 >= 48 && $0 <= 57) }) else { return [] }
@@ -781,7 +786,7 @@ enum ReceiptReader {
     static let weeklyNeedles = Needles.of(["weekly", "per week", "/week"])
     static let monthlyNeedles = Needles.of(["monthly", "per month", "/month", "/mo", "monatlich", "mensuel", "mensual", "mensile", "月額"])
 
-    static func period(in lower: LowerText) -> Period? {
+    package static func period(in lower: LowerText) -> Period? {
         if lower.contains(any: yearlyNeedles) { return Period(count: 1, unit: .year) }
         if lower.contains(any: quarterlyNeedles) { return Period(count: 3, unit: .month) }
         if lower.contains(any: weeklyNeedles) { return Period(count: 1, unit: .week) }
@@ -789,7 +794,7 @@ enum ReceiptReader {
         return nil
     }
 
-    static func period(in text: String) -> Period? { period(in: LowerText(text)) }
+    package static func period(in text: String) -> Period? { period(in: LowerText(text)) }
 
     static let seatNeedles = Needles.of([
         "seats", "seat", "users", "user", "licenses", "licences", "license", "licence", "members", "member",
@@ -799,7 +804,7 @@ enum ReceiptReader {
 
     /// "3 seats", "5 users", "Quantity: 3", "Qty 3": how many seats a charge is for (byte searches,
     /// at most the first 16 KB).
-    static func seats(in lower: LowerText) -> Int64? {
+    package static func seats(in lower: LowerText) -> Int64? {
         let b = Array(lower.bytes.prefix(16_384))
         let text = LowerText(lowered: b)
         func digit(_ x: UInt8) -> Bool { x >= 48 && x <= 57 }

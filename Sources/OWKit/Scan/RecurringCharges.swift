@@ -1,29 +1,31 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Subscriptions among the card lines of a merchant the catalog does not know (issue 31): charged
 /// on a regular cadence — monthly or yearly, within a few days of its calendar schedule — at a stable amount, or a stable
 /// amount per seat (each a whole number of one unit price). That is how the long tail is found
 /// without a list of every vendor on earth. Irregular spend (a shop visited now and then) is not:
 /// the regular lines must be most of the merchant's lines over the time they span.
-enum RecurringCharges {
-    struct Line: Sendable {
-        let day: String
-        let minor: Int64
+package enum RecurringCharges {
+    package struct Line: Sendable {
+        package let day: String
+        package let minor: Int64
     }
 
     /// What the lines show: the cadence, the lines that keep it, and the latest amount.
-    struct Pattern: Sendable {
-        let period: Period
-        let lines: [Line]
+    package struct Pattern: Sendable {
+        package let period: Period
+        package let lines: [Line]
         var latest: Int64 { lines.last?.minor ?? 0 }
         /// What it costs a month at the latest amount, exactly.
-        var monthly: Rational { Rational(latest, 1) * period.chargesPerMonth }
+        package var monthly: Rational { Rational(latest, 1) * period.chargesPerMonth }
     }
 
     /// A cadence: how many charges show it, and how many days off its calendar schedule (the
     /// first charge's day advanced by whole periods) a charge may post.
-    struct Cadence {
-        let period: Period
+    package struct Cadence {
+        package let period: Period
         let atLeast: Int
         let slack: Int
     }
@@ -35,7 +37,7 @@ enum RecurringCharges {
     static let regularShare = (9, 10)
 
     /// The longest regular run in one currency's lines (spend only), or nil.
-    static func detect(_ lines: [Line]) -> Pattern? {
+    package static func detect(_ lines: [Line]) -> Pattern? {
         let spend = lines.filter { $0.minor > 0 }.sorted { $0.day < $1.day }
         let days = spend.map { Time.parseDay($0.day).map { Int($0.timeIntervalSince1970 / 86_400) } ?? 0 }
         var best: Pattern?

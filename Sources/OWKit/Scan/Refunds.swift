@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Money back: a refund is a negative charge linked to the charge it pays back (issue 31: also
 /// across currencies, and in part).

@@ -1,13 +1,15 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The domain a company registered (`mail.billing.acme.co.uk` → `acme.co.uk`): one label under
 /// its public suffix. The Public Suffix List is read from Debian's `publicsuffix` package when
 /// it is installed; otherwise the common two-level suffixes below stand in for it.
-enum RegistrableDomain {
+package enum RegistrableDomain {
     static let listPath = "/usr/share/publicsuffix/public_suffix_list.dat"
 
     /// Suffix rules (`co.uk`, `*.ck`, `!www.ck`), from the list or the fallback.
-    static let rules: (exact: Set<String>, wildcard: Set<String>, exception: Set<String>) = {
+    package static let rules: (exact: Set<String>, wildcard: Set<String>, exception: Set<String>) = {
         var exact = Set<String>()
         var wildcard = Set<String>()
         var exception = Set<String>()
@@ -33,7 +35,7 @@ enum RegistrableDomain {
         return (exact, wildcard, exception)
     }()
 
-    static func of(_ host: String) -> String {
+    package static func of(_ host: String) -> String {
         let labels = host.lowercased().split(separator: ".").map(String.init)
         guard labels.count > 2 else { return labels.joined(separator: ".") }
         // The longest public suffix that matches; the registrable domain is one more label.
@@ -52,7 +54,7 @@ enum RegistrableDomain {
 /// The currency of the country a sender's address belongs to, by its country-code top-level
 /// domain (`hetzner.de` → EUR, `ovh.co.uk` → GBP): what a receipt that writes only "Total 19,00"
 /// is paid in. Generic domains (`.com`, `.io`) say nothing.
-enum CountryCurrency {
+package enum CountryCurrency {
     static let byTLD: [String: String] = {
         var map: [String: String] = [:]
         for tld in ["at", "be", "cy", "de", "ee", "es", "fi", "fr", "gr", "hr", "ie", "it", "lt", "lu", "lv", "mt", "nl", "pt", "si", "sk"]
@@ -68,7 +70,7 @@ enum CountryCurrency {
         return map
     }()
 
-    static func of(_ host: String) -> Currency? {
+    package static func of(_ host: String) -> Currency? {
         guard let tld = host.lowercased().split(separator: ".").last, let code = byTLD[String(tld)] else { return nil }
         return try? Currency.parse(code)
     }

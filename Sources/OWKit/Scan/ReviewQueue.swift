@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// One charge waiting for an admin: what was read, the amounts it could be, and why it waits.
 public struct WaitingReview: Sendable {

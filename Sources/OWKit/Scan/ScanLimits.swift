@@ -1,5 +1,7 @@
 import FoundationEssentials
 import Glibc
+import OWCore
+import OWIdentity
 
 /// What one message may cost a scan. A hostile message (a header of 200 KB of `=?`, 120 PDFs
 /// each inflating 8 MB, a 2 GB file in `Maildir/new`) must not stall the cron scan or take the
@@ -19,7 +21,7 @@ public struct ScanLimits: Sendable {
     public static let standard = ScanLimits()
 
     /// The limits with the ledger's `scan.max_message_size` and `scan.message_timeout`.
-    static func configured(_ ledger: Ledger) throws -> ScanLimits {
+    package static func configured(_ ledger: Ledger) throws -> ScanLimits {
         var limits = ScanLimits()
         if let size = try Config.get(ledger, "scan.max_message_size") {
             limits.maxMessageBytes = try byteCount(size, "scan.max_message_size")
@@ -48,19 +50,19 @@ public struct ScanLimits: Sendable {
 }
 
 /// Why a message was passed over: it went past one of its limits.
-struct OverBudget: Error, Sendable {
-    let reason: String
+package struct OverBudget: Error, Sendable {
+    package let reason: String
 }
 
 /// What one message may still spend, shared by the MIME reader, the PDF reader and the
 /// receipt reader while they read it.
-final class MessageBudget {
+package final class MessageBudget {
     let limits: ScanLimits
     private let deadline: UInt64
     private(set) var inflatedLeft: Int
     private(set) var textLeft: Int
 
-    init(_ limits: ScanLimits) {
+    package init(_ limits: ScanLimits) {
         self.limits = limits
         self.deadline = MessageBudget.now() + UInt64(max(0, limits.secondsPerMessage) * 1e9)
         self.inflatedLeft = limits.maxInflatedBytes
@@ -68,9 +70,9 @@ final class MessageBudget {
     }
 
     /// No limits but the standard ones, for reading one message by hand (`scan inspect`).
-    static func standard() -> MessageBudget { MessageBudget(.standard) }
+    package static func standard() -> MessageBudget { MessageBudget(.standard) }
 
-    static func now() -> UInt64 {
+    package static func now() -> UInt64 {
         var t = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t)
         return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
@@ -94,7 +96,7 @@ final class MessageBudget {
         return text.prefix(granted)
     }
 
-    static func format(_ seconds: Double) -> String {
+    package static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 }

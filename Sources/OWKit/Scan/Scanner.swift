@@ -1,5 +1,7 @@
 import FoundationEssentials
 import Glibc
+import OWCore
+import OWIdentity
 
 /// What a scan source is (the `scan_sources.kind` column).
 public enum SourceKind: String, Sendable, CaseIterable, StoredAsText {
@@ -134,7 +136,7 @@ public enum Scanner {
         return (file, file.rows.map { ($0, StatementReader.vendor(of: $0, index)) })
     }
 
-    static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+    package static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
     public static func addSource(_ session: Session, path: String, map: String?) throws -> ScanSource {
         let kind = try detectKind(path, map: map)
@@ -285,7 +287,7 @@ public enum Scanner {
         return fd
     }
 
-    struct DryRun: Error { let result: ScanResult }
+    package struct DryRun: Error { let result: ScanResult }
 
     /// Reads and parses outside any transaction, and writes what it read in short transactions
     /// (a batch of items, or half a second of reading, at a time): other commands never wait
@@ -392,15 +394,15 @@ public enum Scanner {
     }
 
     /// What a scan reads with: the ledger, the catalog, the limits, and where progress goes.
-    struct ScanContext {
-        let session: Session
-        let index: VendorIndex
-        let currency: Currency
+    package struct ScanContext {
+        package let session: Session
+        package let index: VendorIndex
+        package let currency: Currency
         let limits: ScanLimits
-        let progress: ((String) -> Void)?
+        package let progress: ((String) -> Void)?
         let snapshot: ReadSnapshot
         /// Where the scan marks the messages it is reading.
-        let journal: ReadingJournal
+        package let journal: ReadingJournal
         /// A dry run's messages a dead scan stopped on (a real scan remembers them in seen_items first).
         let stoppedOn: Set<String>
         /// Whether the ledger remembers statement lines by migration 18's rewrite of old keys: only
@@ -409,7 +411,7 @@ public enum Scanner {
 
         var reading: MailReading { MailReading(index: index, currency: currency, limits: limits, journal: journal) }
 
-        func seen(_ key: String) throws -> Bool {
+        package func seen(_ key: String) throws -> Bool {
             try snapshot.open()
             return try session.db.one("SELECT 1 AS x FROM seen_items WHERE key = ?", key) != nil
         }
@@ -419,18 +421,18 @@ public enum Scanner {
     /// starts and ends its own (the WAL read lock, each time), which was a tenth of a first scan.
     /// Closed before every write, which needs its own BEGIN IMMEDIATE; at most a batch (half a
     /// second of reading) long, so it never holds a checkpoint back for long.
-    final class ReadSnapshot {
+    package final class ReadSnapshot {
         private let db: Database
         private var isOpen = false
-        init(_ db: Database) { self.db = db }
+        package init(_ db: Database) { self.db = db }
 
-        func open() throws {
+        package func open() throws {
             guard !isOpen, !db.isInTransaction else { return }
             try db.execute("BEGIN DEFERRED")
             isOpen = true
         }
 
-        func close() {
+        package func close() {
             guard isOpen else { return }
             isOpen = false
             if db.isInTransaction { try? db.execute("COMMIT") }
@@ -438,9 +440,9 @@ public enum Scanner {
     }
 
     /// Items read but not yet written, and (for an mbox) the offset just past the last one.
-    struct Batch {
-        let source: ScanSource
-        var items: [ScanItem] = []
+    package struct Batch {
+        package let source: ScanSource
+        package var items: [ScanItem] = []
         var mboxEnd: Int?
         var startedAt = MessageBudget.now()
         /// Merchants nobody registered with new card lines: the recurring-charge detector looks at them when the source is done.
@@ -453,7 +455,7 @@ public enum Scanner {
 
         /// Writes the items in one transaction with the source's progress; joins the dry run's
         /// transaction when there is one.
-        mutating func write(_ context: ScanContext, result: inout ScanResult, finished: Bool = false) throws {
+        package mutating func write(_ context: ScanContext, result: inout ScanResult, finished: Bool = false) throws {
             let session = context.session
             let (items, end, source) = (self.items, mboxEnd, self.source)
             if !items.isEmpty || end != nil || finished {
@@ -539,7 +541,7 @@ public enum Scanner {
         }
     }
 
-    static func read(
+    package static func read(
         _ source: ScanSource, _ context: ScanContext, result: inout ScanResult,
         emit: (ScanItem, _ mboxEnd: Int?, inout ScanResult) throws -> Void
     ) throws {
@@ -552,11 +554,11 @@ public enum Scanner {
     }
 
     /// What reading a message needs besides its bytes; a worker thread reads with it (never the ledger).
-    struct MailReading: Sendable {
-        let index: VendorIndex
-        let currency: Currency
+    package struct MailReading: Sendable {
+        package let index: VendorIndex
+        package let currency: Currency
         let limits: ScanLimits
-        let journal: ReadingJournal
+        package let journal: ReadingJournal
     }
 
     /// Messages are read this many at a time on every core (or fewer, up to `chunkBytes` of
@@ -647,14 +649,14 @@ public enum Scanner {
 
     /// An mbox entry as the reading thread hands it over: read (its bytes are not kept), or too
     /// large to read.
-    enum ReadEntry: Sendable {
+    package enum ReadEntry: Sendable {
         case message(ReadMail, start: Int, end: Int)
         case oversized(start: Int, size: Int, end: Int)
         /// A message a dead scan stopped on: not read again.
         case stopped(key: String, start: Int, end: Int)
 
         /// Reads the entry in journal slot `slot` (its place in the chunk).
-        init(_ entry: MboxEntry, _ reading: MailReading, slot: Int, sourceID: Int64, place: String, stopped: Set<String>) {
+        package init(_ entry: MboxEntry, _ reading: MailReading, slot: Int, sourceID: Int64, place: String, stopped: Set<String>) {
             switch entry {
             case .message(let mail, let start, let end):
                 let key = Scanner.stoppedKey(sourceID: sourceID, start: start, size: mail.bytes.count)
@@ -675,8 +677,8 @@ public enum Scanner {
     static func stoppedKey(sourceID: Int64, start: Int, size: Int) -> String { "stopped:\(sourceID):\(start):\(size)" }
 
     /// Entries read together; the last chunk of an mbox says how many bytes in it were not mail.
-    struct MboxChunk: Sendable {
-        let entries: [ReadEntry]
+    package struct MboxChunk: Sendable {
+        package let entries: [ReadEntry]
         let junkBytes: Int
     }
 
@@ -717,18 +719,18 @@ public enum Scanner {
     }
 
     /// A message file as the reading thread hands it over.
-    struct ReadFile: Sendable {
-        enum Contents: Sendable {
+    package struct ReadFile: Sendable {
+        package enum Contents: Sendable {
             case read(ReadMail)
             case tooLarge(Int)
             case unreadable
         }
 
-        let path: String
-        let key: String
-        let contents: Contents
+        package let path: String
+        package let key: String
+        package let contents: Contents
 
-        init(path: String, key: String, _ reading: MailReading, slot: Int, sourceID: Int64) {
+        package init(path: String, key: String, _ reading: MailReading, slot: Int, sourceID: Int64) {
             self.path = path
             self.key = key
             switch MailFiles.read(path, maxBytes: reading.limits.maxMessageBytes) {
@@ -746,14 +748,14 @@ public enum Scanner {
     }
 
     /// A skipped item: counted, warned about, and remembered under `key`.
-    static func skip(_ key: String, _ place: String, _ why: String, result: inout ScanResult) -> ScanItem {
+    package static func skip(_ key: String, _ place: String, _ why: String, result: inout ScanResult) -> ScanItem {
         result.skipped += 1
         result.warnings.append("\(place): skipped: \(why)")
         return ScanItem(key: key, fileKey: nil, outcome: .skipped(why))
     }
 
     /// What a worker made of one message's bytes, within the message's budget.
-    enum ReadMail: Sendable {
+    package enum ReadMail: Sendable {
         /// Not readable as mail: remembered under the hash of its bytes.
         case unreadable(key: String, why: String)
         /// Parsed: the key that recognises it, its subject, and its receipt or why reading
@@ -796,7 +798,7 @@ public enum Scanner {
 
     /// The item a read message comes to, in its turn: counted, or skipped with its reason (only
     /// its file, if any, when a message skipped before is seen again).
-    static func item(_ read: ReadMail, place: String, fileKey: String?, _ context: ScanContext, result: inout ScanResult) throws
+    package static func item(_ read: ReadMail, place: String, fileKey: String?, _ context: ScanContext, result: inout ScanResult) throws
         -> ScanItem
     {
         result.messages += 1
@@ -922,8 +924,8 @@ public enum Scanner {
 
 /// One message or statement line as read, before anything is written: the keys that recognise
 /// it on a later scan, and what it came to.
-struct ScanItem {
-    enum Outcome {
+package struct ScanItem {
+    package enum Outcome {
         case charge(Matcher.Charge)
         /// A card line paying a merchant the catalog does not know.
         case merchantLine(MerchantLine)
@@ -938,9 +940,9 @@ struct ScanItem {
         case skipped(String)
     }
 
-    let key: String?
+    package let key: String?
     let fileKey: String?
-    let outcome: Outcome
+    package let outcome: Outcome
     /// Where it was read, for an error about it ("card.csv line 12"); nil for a message.
-    var place: String? = nil
+    package var place: String? = nil
 }

@@ -1,19 +1,21 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// A receipt's schema.org markup (https://schema.org/Invoice, /Order) in an HTML part: JSON-LD
 /// `<script type="application/ld+json">` or microdata `itemprop` attributes. Read only when the
 /// HTML says schema.org, so plain mail pays one search.
-struct SchemaOrgReceipt {
-    var amount: Money?
+package struct SchemaOrgReceipt {
+    package var amount: Money?
     var seller: String?
-    var number: String?
-    var date: String?
+    package var number: String?
+    package var date: String?
     var dueDate: String?
 
     static let maxScripts = 16
-    static let types: Set<String> = ["Invoice", "Order"]
+    package static let types: Set<String> = ["Invoice", "Order"]
 
-    static func of(_ message: MailMessage) -> SchemaOrgReceipt? {
+    package static func of(_ message: MailMessage) -> SchemaOrgReceipt? {
         var found: SchemaOrgReceipt?
         message.root.walk { p in
             guard found == nil, p.contentType == "text/html", let html = p.text, html.includes("schema.org") else { return }
@@ -45,7 +47,7 @@ struct SchemaOrgReceipt {
         return type.contains { types.contains($0.stringValue ?? "") } ? json : nil
     }
 
-    static func read(_ n: JSON) -> SchemaOrgReceipt? {
+    package static func read(_ n: JSON) -> SchemaOrgReceipt? {
         var r = SchemaOrgReceipt()
         let due = n["totalPaymentDue"]
         let price = due?["price"] ?? due?["value"] ?? n["price"] ?? n["totalPrice"]
@@ -64,7 +66,7 @@ struct SchemaOrgReceipt {
         return j.stringValue
     }
 
-    static func money(_ value: String?, _ code: String?) -> Money? {
+    package static func money(_ value: String?, _ code: String?) -> Money? {
         guard let value, let code, let c = try? Currency.parse(code.trimmed(.whitespaces)),
             let minor = EInvoice.minorUnits(value, exponent: c.exponent)
         else { return nil }
@@ -98,11 +100,11 @@ struct SchemaOrgReceipt {
 }
 
 /// The start tags of HTML, each with its attributes and what follows it; bounded like Markup's tags.
-struct HTMLTags: Sequence, IteratorProtocol {
-    struct Tag {
-        let name: String
+package struct HTMLTags: Sequence, IteratorProtocol {
+    package struct Tag {
+        package let name: String
         let attributes: [String: String]
-        let rest: ArraySlice<UInt8>
+        package let rest: ArraySlice<UInt8>
         /// The bytes after the tag up to `end` (case-insensitive), at most 256 KB.
         func following(until end: String) -> String {
             let bytes = Array(rest.prefix(256 << 10))
@@ -111,12 +113,12 @@ struct HTMLTags: Sequence, IteratorProtocol {
             return String(decoding: bytes[..<stop], as: UTF8.self)
         }
     }
-    let bytes: [UInt8]
-    var i = 0
+    package let bytes: [UInt8]
+    package var i = 0
 
-    init(_ html: String) { bytes = Array(html.utf8) }
+    package init(_ html: String) { bytes = Array(html.utf8) }
 
-    mutating func next() -> Tag? {
+    package mutating func next() -> Tag? {
         while i < bytes.count {
             guard bytes[i] == UInt8(ascii: "<"), i + 1 < bytes.count, bytes[i + 1] != UInt8(ascii: "/"), bytes[i + 1] != UInt8(ascii: "!")
             else {

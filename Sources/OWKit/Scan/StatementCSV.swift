@@ -1,15 +1,17 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// A card or bank statement CSV read into rows: `,` `;` or tab separated; a preamble (card
 /// number, balance, period) before the header skipped and its account and period kept; dates
 /// as YYYY-MM-DD, YYYYMMDD, DD.MM.YYYY, MM/DD/YYYY or DD/MM/YYYY (told apart by the values) or
 /// as `--map dateformat=` says; spend either as negative amounts, as a debit column or as a
 /// debit/credit indicator.
-enum StatementCSV {
+package enum StatementCSV {
     /// A header further down than this is not looked for: preambles are a few lines.
     static let preambleLines = 40
 
-    static func read(_ text: String, map: StatementMap, defaultCurrency: Currency, sourceKey: String) throws -> StatementFile {
+    package static func read(_ text: String, map: StatementMap, defaultCurrency: Currency, sourceKey: String) throws -> StatementFile {
         let (delimiter, headerLine) = try findHeader(text, map: map)
         let all = try CSV.parse(text, delimiter: delimiter)
         guard let h = all.firstIndex(where: { $0.line == headerLine }) else { throw OWError.badData("the statement is empty") }
@@ -56,14 +58,16 @@ enum StatementCSV {
         return best ?? (CSV.detectDelimiter(text), 1)
     }
 
-    enum Outcome {
+    package enum Outcome {
         case row(StatementRow)
         case skipped
         case bad(StatementFile.BadLine)
         case empty  // no amount, or zero: nothing paid
     }
 
-    static func row(_ rec: CSV.Record, _ cols: StatementColumns, _ signs: StatementSigns, defaultCurrency: Currency, sourceKey: String)
+    package static func row(
+        _ rec: CSV.Record, _ cols: StatementColumns, _ signs: StatementSigns, defaultCurrency: Currency, sourceKey: String
+    )
         throws
         -> Outcome
     {

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The text of a card or bank statement export, whatever charset its bank wrote it in: a
 /// byte-order mark says (UTF-8, UTF-16), else `--map charset=NAME` (Shift_JIS from a Japanese
@@ -6,9 +8,9 @@ import FoundationEssentials
 /// UTF-16 without a mark when every other byte of its ASCII is zero, else the locale's legacy
 /// charset (LC_ALL, LC_CTYPE, LANG: `ja_JP` → Shift_JIS, `ru_RU` → Windows-1251, …), else
 /// Windows-1252 as spreadsheets write it (bytes it leaves undefined refused, as before).
-enum StatementCharset {
+package enum StatementCharset {
     /// The charset a statement's text is decoded from, and the text.
-    static func text(_ bytes: [UInt8], name: String, charset: String?, environment: [String: String]) throws -> (
+    package static func text(_ bytes: [UInt8], name: String, charset: String?, environment: [String: String]) throws -> (
         text: String, charset: String
     ) {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return (Charset.decode(bytes.dropFirst(3), charset: "utf-8"), "utf-8") }

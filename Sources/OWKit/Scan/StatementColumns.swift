@@ -1,8 +1,10 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Which column of a statement's header holds what: found by the names banks and card issuers
 /// give them (English, German, French, Dutch, Spanish), or as `--map` says.
-struct StatementColumns {
+package struct StatementColumns {
     static let dateNames = [
         "date", "transaction date", "booking date", "posted", "posting date", "buchungstag", "buchung", "datum", "valuta",
         "date d'opération", "fecha", "date opération", "boekdatum", "transaktionsdatum", "created date", "started date", "created",
@@ -31,20 +33,20 @@ struct StatementColumns {
     static let directionNames = ["af bij", "debit/credit", "dr/cr", "credit/debit indicator", "soll/haben", "s/h", "cdtdbtind"]
     static let foreignWords = ["foreign", "original", "local_", "ursprünglich", "fremdwährung", "originalbetrag", "devise d'origine"]
 
-    var date: Int
-    var valueDate: Int? = nil
-    var description: Int
+    package var date: Int
+    package var valueDate: Int? = nil
+    package var description: Int
     /// The column lines were known by before payee and description were told apart (its text is
     /// in their keys): a ledger that scanned the file then does not count its lines again.
     var keyDescription: Int
-    var payee: Int? = nil
-    var amount: Int? = nil
+    package var payee: Int? = nil
+    package var amount: Int? = nil
     var debit: Int? = nil
     var credit: Int? = nil
-    var currency: Int? = nil
+    package var currency: Int? = nil
     var foreignAmount: Int? = nil
     var foreignCurrency: Int? = nil
-    var account: Int? = nil
+    package var account: Int? = nil
     var direction: Int? = nil
     /// A currency the header names for the amount column, as in `Betrag (EUR)`.
     var headerCurrency: Currency? = nil
@@ -59,7 +61,7 @@ struct StatementColumns {
             && ((try? finder.find("amount", amountNames)) != nil || (try? finder.find("debit", debitNames)) != nil)
     }
 
-    init(_ names: [String], map: StatementMap) throws {
+    package init(_ names: [String], map: StatementMap) throws {
         var finder = Finder(names: names, map: map)
         // Foreign-currency columns first, so `Amount (Foreign Currency)` is never the amount.
         for (i, n) in names.enumerated() where Self.foreignWords.contains(where: n.contains) {
@@ -112,10 +114,10 @@ struct StatementColumns {
     }
 
     /// Finds columns by name, each column used once; a `--map` name wins and must exist.
-    struct Finder {
-        let names: [String]
-        let map: StatementMap
-        var taken: Set<Int> = []
+    package struct Finder {
+        package let names: [String]
+        package let map: StatementMap
+        package var taken: Set<Int> = []
         var foreignAmount: Int? = nil
         var foreignCurrency: Int? = nil
 

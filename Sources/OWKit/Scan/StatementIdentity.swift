@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Who a statement line is, whatever file it arrives in (issue 31): the account (when the export
 /// names one), the day, the amount and currency, the description as normalised text, and its
@@ -8,14 +10,14 @@ import FoundationEssentials
 /// on one day stay two (`…:0`, `…:1`).
 ///
 /// Key: `stmt:@ACCOUNT:DAY:CUR:MINOR:DESCRIPTION:N`, with `-` for the account when the export names none.
-struct StatementIdentity {
+package struct StatementIdentity {
     private var occurrences: [String: Int] = [:]
     private let account: String
 
-    init(account: String?) { self.account = StatementIdentity.account(account) }
+    package init(account: String?) { self.account = StatementIdentity.account(account) }
 
     /// The next line's key; identical lines of one file count up.
-    mutating func key(day: String, amount: Money, description: String) -> String {
+    package mutating func key(day: String, amount: Money, description: String) -> String {
         let base = "stmt:\(account):\(day):\(amount.currency.code):\(amount.minor):\(StatementIdentity.normalized(description))"
         let n = occurrences[base, default: 0]
         occurrences[base] = n + 1
@@ -40,7 +42,7 @@ struct StatementIdentity {
 
     /// `@` and the account's letters, digits and the masking stars of a card number, upper case
     /// (never a digit first, as the source ids of old keys were); `-` for none.
-    static func account(_ raw: String?) -> String {
+    package static func account(_ raw: String?) -> String {
         let kept = (raw ?? "").uppercased().filter { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "*" }
         return kept.isEmpty ? "-" : "@" + kept.prefix(64)
     }
@@ -69,7 +71,7 @@ struct StatementIdentity {
 
     /// Migration 18: every remembered key of a statement line from before identities is
     /// rewritten (and the old one dropped). Re-runnable: a key already rewritten is no old key.
-    static func migrate(_ db: Database) throws {
+    package static func migrate(_ db: Database) throws {
         let old = try db.query("SELECT key FROM seen_items WHERE key GLOB 'stmt:[0-9]*'").map { try $0.text("key") }
         for key in old {
             guard let new = rekeyed(legacy: key) else { continue }

@@ -1,27 +1,29 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// `--map date=Belegdatum,amount=Betrag (EUR),sign=spend-negative,…`: which column holds what,
 /// how the amounts are signed and how the dates are written, for a statement whose header
 /// owatch cannot read by itself.
-struct StatementMap: Sendable {
+package struct StatementMap: Sendable {
     /// The keys that name a column, spelled as `--map` takes them.
     static let columnKeys = [
         "date", "value_date", "description", "payee", "amount", "debit", "credit", "currency", "foreign_amount", "foreign_currency",
         "account", "direction",
     ]
-    static let usage =
+    package static let usage =
         "--map takes KEY=VALUE pairs: date, value_date, description, payee, amount, debit, credit, currency, foreign_amount, "
         + "foreign_currency, account, direction (=COLUMN), sign=spend-positive|spend-negative, dateformat=DD.MM.YYYY, "
         + "charset=NAME (shift_jis, gb18030, euc-kr, windows-1251, iso-8859-2, utf-16 …)"
 
-    var columns: [String: String] = [:]
+    package var columns: [String: String] = [:]
     /// True when spend is written as a positive amount; nil: told from the lines.
     var spendPositive: Bool? = nil
-    var dates: StatementDateFormat? = nil
+    package var dates: StatementDateFormat? = nil
     /// The charset the export is written in (`charset=shift_jis`), by its canonical name; nil: told from its bytes.
-    var charset: String? = nil
+    package var charset: String? = nil
 
-    init(_ text: String?) throws {
+    package init(_ text: String?) throws {
         for pair in (text ?? "").split(separator: ",") {
             let kv = pair.split(separator: "=", maxSplits: 1).map { $0.trimmed(.whitespaces) }
             guard kv.count == 2, !kv[1].isEmpty else { throw OWError.usage("\(StatementMap.usage); not '\(pair)'") }
@@ -50,11 +52,11 @@ struct StatementMap: Sendable {
 }
 
 /// `dateformat=DD.MM.YYYY`: DD, MM and YYYY (or YY) with one separator, or none (`YYYYMMDD`).
-struct StatementDateFormat: Sendable {
-    let fields: [(kind: Character, width: Int)]
-    let separator: Character?
+package struct StatementDateFormat: Sendable {
+    package let fields: [(kind: Character, width: Int)]
+    package let separator: Character?
 
-    init(_ pattern: String) throws {
+    package init(_ pattern: String) throws {
         let p = pattern.uppercased()
         let sep = p.first { !$0.isLetter }
         separator = sep
@@ -73,7 +75,7 @@ struct StatementDateFormat: Sendable {
     }
 
     /// The day `text` names (a time after it is read past), or nil.
-    func day(_ text: String) -> Date? {
+    package func day(_ text: String) -> Date? {
         let head = text.split(separator: " ", maxSplits: 1).first.map(String.init) ?? text
         var parts: [Substring]
         if let separator {

@@ -1,11 +1,13 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// A merchant a card line pays that the catalog does not know: its name as people write it
 /// ("Quillpad"), the key its lines are grouped by ("quillpad"), and the processor that collected
 /// for it, if any.
-struct UnknownMerchant: Sendable, Equatable {
-    let name: String
-    let key: String
+package struct UnknownMerchant: Sendable, Equatable {
+    package let name: String
+    package let key: String
     let processor: String?
     /// Collected by a processor that sells for software vendors online: a charge and a finding at
     /// once. Square's merchants are shops and cafés: only the recurring-charge detector names them.
@@ -13,13 +15,13 @@ struct UnknownMerchant: Sendable, Equatable {
 }
 
 /// Whom a statement line pays: a catalog vendor, or a merchant nobody registered.
-enum StatementPayee {
+package enum StatementPayee {
     case vendor(Vendor)
     case merchant(UnknownMerchant)
 
     /// The payee of a line's description; nil for a transfer or a processor's own line (`PAYPAL
     /// INST XFER`) and for everyday one-off spend (groceries, taxis, hotels), which is never shadow IT.
-    static func of(_ description: String, _ index: VendorIndex) -> StatementPayee? {
+    package static func of(_ description: String, _ index: VendorIndex) -> StatementPayee? {
         let whole = index.vendor(namedIn: description) ?? vendorByDomainWord(description, index)
         if let p = PaymentProcessor.split(description) {
             // The merchant it names, known or not; a processor's line naming the processor again pays nobody.
@@ -53,7 +55,7 @@ enum StatementPayee {
 /// Processors and app stores whose card descriptors name the merchant they collect for after a
 /// star: `PAYPAL *QUILLPAD`, `PADDLE.NET* LEDGERLINE`, `SQ *BLUE BOTTLE`, `FS *SKETCH`, `2CO.COM*`,
 /// `GOOGLE *APPNAME`, `LSQ*`, `GUMROAD*`.
-enum PaymentProcessor {
+package enum PaymentProcessor {
     /// Descriptor prefixes (upper case, before the star) and the processor's name.
     static let prefixes: [(String, String)] = [
         ("PAYPAL", "PayPal"), ("PP", "PayPal"), ("PADDLE.NET", "Paddle"), ("PADDLE", "Paddle"), ("STRIPE", "Stripe"),
@@ -65,7 +67,7 @@ enum PaymentProcessor {
     ]
 
     /// The processor and the merchant text after its star, or nil when the line is no processor's.
-    static func split(_ description: String) -> (name: String, merchant: String)? {
+    package static func split(_ description: String) -> (name: String, merchant: String)? {
         let upper = description.uppercased().trimmed(.whitespaces)
         guard let star = upper.firstIndex(of: "*") else { return nil }
         let head = upper[..<star].trimmed(.whitespaces)

@@ -1,13 +1,15 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The lines a bank writes before a statement's header (DKB, Sparkasse, ING, comdirect):
 /// the account or card they are of, masked as the bank prints it, and the period they cover.
-enum StatementPreamble {
+package enum StatementPreamble {
     static let periodWords = ["zeitraum", "period", "periode", "période", "statement period", "auszugszeitraum"]
     static let fromWords = ["von", "from", "start", "du", "van", "startdatum", "start date"]
     static let toWords = ["bis", "to", "end", "au", "tot", "enddatum", "end date"]
 
-    static func read<C: Collection<CSV.Record>>(_ records: C) -> (account: String?, period: String?) {
+    package static func read<C: Collection<CSV.Record>>(_ records: C) -> (account: String?, period: String?) {
         var account: String? = nil
         var from: String? = nil
         var to: String? = nil

@@ -1,21 +1,23 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// How a statement writes its days and signs its amounts, told from its lines unless `--map` says.
-struct StatementSigns {
+package struct StatementSigns {
     static let refundWords = ["refund", "reversal", "chargeback", "gutschrift", "erstattung", "remboursement", "reembolso", "rimborso"]
     static let creditMarks: Set<String> = ["bij", "credit", "cr", "c", "crdt", "h", "haben", "in", "gutschrift"]
     static let debitMarks: Set<String> = ["af", "debit", "dr", "d", "dbit", "s", "soll", "out", "lastschrift"]
 
     var spendIsNegative = true
-    var dayFirst = false
-    var dates: StatementDateFormat? = nil
+    package var dayFirst = false
+    package var dates: StatementDateFormat? = nil
 
     static func isRefund(_ description: String) -> Bool {
         let lower = description.lowercased()
         return refundWords.contains { lower.contains($0) }
     }
 
-    init<C: Collection<CSV.Record>>(_ records: C, _ cols: StatementColumns, map: StatementMap) {
+    package init<C: Collection<CSV.Record>>(_ records: C, _ cols: StatementColumns, map: StatementMap) {
         dates = map.dates
         dayFirst = records.contains { r in
             guard r.fields.count > cols.date else { return false }
@@ -46,7 +48,7 @@ struct StatementSigns {
         return spendIsNegative ? -minor : minor
     }
 
-    func day(_ s: String) -> Date? {
+    package func day(_ s: String) -> Date? {
         if let dates { return dates.day(s) }
         return Self.parseDate(s, dayFirst: dayFirst)
     }
@@ -68,7 +70,7 @@ struct StatementSigns {
         return Time.parseDay("\(Time.pad(y, 4))-\(Time.pad(m, 2))-\(Time.pad(d, 2))")
     }
 
-    static let months = [
+    package static let months = [
         "jan": 1, "feb": 2, "mar": 3, "mär": 3, "apr": 4, "may": 5, "mai": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
         "okt": 10, "nov": 11, "dec": 12, "dez": 12,
     ]

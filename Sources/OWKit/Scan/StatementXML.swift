@@ -1,19 +1,21 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// OFX/QFX (SGML v1 and XML v2) and ISO 20022 CAMT.053 statements read into the same rows as a
 /// CSV: recognised by their content, whatever the file is called.
-enum StatementXML {
-    enum Kind { case ofx, camt }
+package enum StatementXML {
+    package enum Kind { case ofx, camt }
 
     /// What a file's first bytes say it is, or nil for a CSV.
-    static func kind(_ text: String) -> Kind? {
+    package static func kind(_ text: String) -> Kind? {
         let head = text.prefix(4096)
         if head.contains("OFXHEADER") || head.contains("<OFX>") { return .ofx }
         if head.contains("camt.053") || head.contains("BkToCstmrStmt") { return .camt }
         return nil
     }
 
-    static func day(_ text: String) -> Date? {
+    package static func day(_ text: String) -> Date? {
         let digits = text.prefix(8)
         if digits.count == 8, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
             return Time.parseDay("\(digits.prefix(4))-\(digits.dropFirst(4).prefix(2))-\(digits.suffix(2))")
@@ -80,13 +82,13 @@ enum StatementXML {
 
 /// ISO 20022 CAMT.053 (`BkToCstmrStmt/Stmt/Ntry`): each entry's booking and value day, its
 /// amount with its currency, debit or credit, the party paid (or paying) and the remittance text.
-enum StatementCAMT {
-    struct Entry {
-        var fields: [String: String] = [:]
-        var currency: String? = nil
+package enum StatementCAMT {
+    package struct Entry {
+        package var fields: [String: String] = [:]
+        package var currency: String? = nil
     }
 
-    static func read(_ text: String, defaultCurrency: Currency) throws -> StatementFile {
+    package static func read(_ text: String, defaultCurrency: Currency) throws -> StatementFile {
         var out = StatementFile()
         out.format = "camt.053"
         var path: [String] = []
@@ -128,7 +130,7 @@ enum StatementCAMT {
         return out
     }
 
-    static func row(_ e: Entry, line: Int, account: String?, defaultCurrency: Currency) -> StatementRow? {
+    package static func row(_ e: Entry, line: Int, account: String?, defaultCurrency: Currency) -> StatementRow? {
         let f = e.fields
         guard let dateText = f["BookgDt/Dt"] ?? f["BookgDt/DtTm"] ?? f["ValDt/Dt"], let date = StatementXML.day(dateText),
             let amountText = f["Amt"], let currency = e.currency.flatMap({ try? Currency.parse($0) }) ?? defaultCurrency as Currency?,

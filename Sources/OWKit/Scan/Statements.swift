@@ -1,31 +1,33 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// One card or bank statement line that paid a known vendor or a merchant nobody registered;
 /// `key` is its identity whatever file it is read from (`StatementIdentity`).
-struct StatementLine {
-    let line: Int
-    let date: Date
-    let description: String
-    let amount: Money
-    let payee: StatementPayee
-    let key: String
+package struct StatementLine {
+    package let line: Int
+    package let date: Date
+    package let description: String
+    package let amount: Money
+    package let payee: StatementPayee
+    package let key: String
 }
 
 /// A card or bank statement: its rows read (`StatementCSV`, or OFX/CAMT.053 by content), then
 /// the lines that pay a known vendor or a merchant nobody registered picked out.
-enum StatementReader {
+package enum StatementReader {
     /// What a statement holds: lines that paid a known vendor, how many lines could not be read,
     /// and lines whose amount is too large to be true (bad data, named by line).
-    struct Contents {
-        var lines: [StatementLine] = []
-        var skipped = 0
-        var badLines: [(line: Int, key: String, why: String)] = []
+    package struct Contents {
+        package var lines: [StatementLine] = []
+        package var skipped = 0
+        package var badLines: [(line: Int, key: String, why: String)] = []
     }
 
     static func isRefund(_ description: String) -> Bool { StatementSigns.isRefund(description) }
 
     /// Every row of a statement, whatever it paid.
-    static func rows(_ text: String, map: String?, defaultCurrency: Currency, sourceKey: String) throws -> StatementFile {
+    package static func rows(_ text: String, map: String?, defaultCurrency: Currency, sourceKey: String) throws -> StatementFile {
         switch StatementXML.kind(text) {
         case .ofx: return try StatementXML.ofx(text, defaultCurrency: defaultCurrency)
         case .camt: return try StatementCAMT.read(text, defaultCurrency: defaultCurrency)
@@ -33,7 +35,7 @@ enum StatementReader {
         }
     }
 
-    static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency) throws -> Contents {
+    package static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency) throws -> Contents {
         let file = try rows(text, map: map, defaultCurrency: defaultCurrency, sourceKey: "0")
         // A bad line is known by what it says, not by the source it came in (as migration 18 rewrote old keys).
         var out = Contents(
@@ -53,14 +55,14 @@ enum StatementReader {
     }
 
     /// The catalog vendor a row pays, if it pays one (for `scan inspect`).
-    static func vendor(of row: StatementRow, _ index: VendorIndex) -> Vendor? {
+    package static func vendor(of row: StatementRow, _ index: VendorIndex) -> Vendor? {
         if case .vendor(let v)? = payee(of: row, index) { return v }
         return nil
     }
 
     /// Whom a row pays: a vendor named in its payee or its description; else the merchant a
     /// processor's description names (the payee is then the processor); else its payee as written.
-    static func payee(of row: StatementRow, _ index: VendorIndex) -> StatementPayee? {
+    package static func payee(of row: StatementRow, _ index: VendorIndex) -> StatementPayee? {
         let fromDescription = StatementPayee.of(row.description, index)
         guard let written = row.payee, !written.isEmpty else { return fromDescription }
         let fromPayee = StatementPayee.of(written, index)

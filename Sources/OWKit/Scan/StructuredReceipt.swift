@@ -1,4 +1,6 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Structured data overriding a receipt read from words: the e-invoice's XML or the mail's
 /// schema.org markup says the amount, number, date and seller exactly.
@@ -36,7 +38,7 @@ extension ReceiptReader {
     }
 
     /// A billing period of about a month or a year, as the cadence it is; nil otherwise.
-    static func period(from start: String?, to end: String?) -> Period? {
+    package static func period(from start: String?, to end: String?) -> Period? {
         guard let a = start.flatMap(Time.parseDay), let b = end.flatMap(Time.parseDay) else { return nil }
         let days = Int((b.timeIntervalSince(a) / 86_400).rounded()) + 1
         if (27...32).contains(days) { return .monthly }

@@ -1,13 +1,15 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The currency a document's tax regime implies when no symbol or code names one: a VAT id's
 /// country prefix first (the EU's VIES prefixes, Switzerland's CHE UID, GB, NO), each checked
 /// against its country's format and only beside a tax-id label; else a tax's name with a word only
 /// one country's invoices print beside it (GST with an ABN, TVA with a SIRET). Conservative: ids or
 /// words that imply different currencies (a German seller's and a Swiss customer's) imply none.
-enum TaxRegime {
+package enum TaxRegime {
     /// VAT id formats after the country prefix (spaces, dots and hyphens removed), and the currency.
-    static let ids: [String: (pattern: String, code: String)] = [
+    package static let ids: [String: (pattern: String, code: String)] = [
         "AT": ("U\\d{8}", "EUR"), "BE": ("[01]\\d{9}", "EUR"), "BG": ("\\d{9,10}", "BGN"), "CY": ("\\d{8}[A-Z]", "EUR"),
         "CZ": ("\\d{8,10}", "CZK"), "DE": ("\\d{9}", "EUR"), "DK": ("\\d{8}", "DKK"), "EE": ("\\d{9}", "EUR"),
         "EL": ("\\d{9}", "EUR"), "ES": ("[A-Z0-9]\\d{7}[A-Z0-9]", "EUR"), "FI": ("\\d{8}", "EUR"), "FR": ("[A-Z0-9]{2}\\d{9}", "EUR"),
@@ -43,7 +45,7 @@ enum TaxRegime {
     ]
 
     /// The one currency the document's tax regime implies, with why; nil when none or several.
-    static func currency(in text: String) -> (currency: Currency, why: String)? {
+    package static func currency(in text: String) -> (currency: Currency, why: String)? {
         let head = ReceiptReader.leading(text, 20_000)
         let lines = head.split(separator: "\n", omittingEmptySubsequences: false)
         var byID = Set<String>()

@@ -1,17 +1,21 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Checks a document's total by its arithmetic: gross over net (TTC over HT, brutto over netto,
 /// incl. over excl. VAT), and of the labelled candidates the one equal to a net amount plus a tax
 /// amount the document prints, or to the sum of the lines above it (with their taxes or without),
 /// whatever its label's rank.
-struct TotalArithmetic {
+package struct TotalArithmetic {
     /// Words of a net amount on a line (as whole words); `gross` words override them.
     static let net: Set<String> = [
         "excl", "exkl", "excluding", "exclusive", "exclusief", "excluded", "netto", "ht", "zzgl",
         "subtotal", "zwischensumme", "subtotaal", "subtotale", "delsumma", "välisumma", "mezisoučet",
     ]
     static let gross: Set<String> = ["incl", "inkl", "including", "inclusive", "inclusief", "included", "brutto", "ttc", "gross"]
-    static let tax: Set<String> = ["vat", "tax", "mwst", "ust", "tva", "iva", "btw", "moms", "dph", "alv", "gst", "mva", "vsk", "pdv"]
+    package static let tax: Set<String> = [
+        "vat", "tax", "mwst", "ust", "tva", "iva", "btw", "moms", "dph", "alv", "gst", "mva", "vsk", "pdv",
+    ]
 
     /// Words of a line that takes off what the lines above add up to.
     static let deduction: Set<String> = [
@@ -29,12 +33,12 @@ struct TotalArithmetic {
     private var parsedTaxes: [Money] = []
     /// The lines with an amount and no label of a total, net or tax (items, shipping, discounts), in order.
     private var parsedItems: [Money] = []
-    let currency: Currency
+    package let currency: Currency
 
-    init(currency: Currency) { self.currency = currency }
+    package init(currency: Currency) { self.currency = currency }
 
     /// The lower-cased line's words: runs of ASCII letters and digits and of non-ASCII bytes.
-    static func words(_ l: LowerText) -> Set<String> {
+    package static func words(_ l: LowerText) -> Set<String> {
         var out = Set<String>()
         for w in l.bytes.split(whereSeparator: { !($0 >= 0x80 || ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122)) }) {
             out.insert(String(decoding: w, as: UTF8.self))
@@ -42,11 +46,11 @@ struct TotalArithmetic {
         return out
     }
 
-    enum Kind { case net, tax, other }
+    package enum Kind { case net, tax, other }
 
     /// Gross words win over net words, net over tax; looked up word by word, no set built (this
     /// runs on every line with a digit).
-    static func kind(_ l: LowerText) -> Kind {
+    package static func kind(_ l: LowerText) -> Kind {
         var (isNet, isTax) = (false, false)
         for w in l.bytes.split(whereSeparator: { !($0 >= 0x80 || ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122)) }) {
             let word = String(decoding: w, as: UTF8.self)
@@ -59,7 +63,7 @@ struct TotalArithmetic {
 
     /// Remembers a net or tax line (its last amount counts, when positive). A line of ASCII with
     /// no digit but 0 states no positive amount: it is not kept.
-    mutating func note(_ kind: Kind, line: ArraySlice<UInt8>) {
+    package mutating func note(_ kind: Kind, line: ArraySlice<UInt8>) {
         guard kind != .other, Self.mayBeNonZero(line) else { return }
         if kind == .net { pendingNets.append(line) } else { pendingTaxes.append(line) }
     }
@@ -94,7 +98,7 @@ struct TotalArithmetic {
         }
     }
 
-    var items: [Money] {
+    package var items: [Money] {
         mutating get {
             for line in pendingItems {
                 guard let m = lastAmount(line), m.minor != 0 else { continue }

@@ -1,3 +1,6 @@
+import OWCore
+import OWIdentity
+
 /// Documents owatch cannot read: PDF attachments with no text layer (a scanned page is an
 /// image). Such a message is not "no labelled total": it waits for a person as a `review`
 /// finding, with nothing to adopt (its charge is recorded by hand).

@@ -1,15 +1,17 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// Whether an e-invoice's XML and the words of the same message (the PDF's page, the mail's body)
 /// describe one invoice (issue 32). They do when the page states the XML's invoice number, or
 /// (numbering no other invoice) prints one of the XML's monetary totals: then the XML wins, being
 /// the invoice in law. Otherwise they are two documents (a demo PDF carrying sample XML), and
 /// nothing settles which one is the charge: it waits for review with both readings.
-struct XMLPageAgreement: Sendable {
+package struct XMLPageAgreement: Sendable {
     /// True when the page plainly describes another document than the XML.
     var anotherDocument: Bool
     /// Why, in words, for `scan inspect` and the review finding.
-    var why: String
+    package var why: String
 
     /// An invoice number this short is any line's quantity: stating it says nothing.
     static let shortestNumber = 3
@@ -18,7 +20,7 @@ struct XMLPageAgreement: Sendable {
     /// The invoice number is the document's identity, so it is looked at first: the page stating
     /// the XML's makes one invoice; the page's own number being another makes two, whatever
     /// totals they share (sample XML about the same goods). Then a total in common makes one.
-    static func of(_ e: EInvoice, page: Money?, pageNumber: String?, pageText: () -> String) -> XMLPageAgreement? {
+    package static func of(_ e: EInvoice, page: Money?, pageNumber: String?, pageText: () -> String) -> XMLPageAgreement? {
         guard let page, let xml = e.amount, page != xml else { return nil }
         let number = e.number?.trimmed(.whitespacesAndNewlines) ?? ""
         let own = pageNumber?.trimmed(.whitespacesAndNewlines)

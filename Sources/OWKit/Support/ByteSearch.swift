@@ -4,15 +4,15 @@ import Glibc
 /// Lower-cased UTF-8 text searched with libc's memchr and memcmp. On Linux, `String.contains` and
 /// `range(of:)` go through NSString (UTF-16 conversion and CFStringFind); those were two
 /// thirds of a scan's time. Needles are lower-case and encoded once (`Needles`).
-struct LowerText {
-    let bytes: [UInt8]
+package struct LowerText {
+    package let bytes: [UInt8]
 
-    init(_ text: String) { bytes = Array(text.lowercased().utf8) }
-    init(lowered: [UInt8]) { bytes = lowered }
+    package init(_ text: String) { bytes = Array(text.lowercased().utf8) }
+    package init(lowered: [UInt8]) { bytes = lowered }
 
     /// A line of UTF-8 bytes: ASCII (nearly every line) is lower-cased byte by byte, the rest
     /// through String. Offsets match the line's whenever the lengths agree.
-    init(utf8 line: ArraySlice<UInt8>) {
+    package init(utf8 line: ArraySlice<UInt8>) {
         bytes =
             line.allSatisfy({ $0 < 0x80 })
             ? line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
@@ -21,12 +21,12 @@ struct LowerText {
 
     /// ASCII letters lower-cased, every other byte kept: offsets always match the original's,
     /// whatever case-changing characters (`İ` grows when lower-cased) the line holds.
-    init(asciiFolding line: ArraySlice<UInt8>) {
+    package init(asciiFolding line: ArraySlice<UInt8>) {
         bytes = line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
     }
 
     /// Byte offset of the first occurrence of `needle` at or after `from`.
-    func find(_ needle: [UInt8], from: Int = 0) -> Int? {
+    package func find(_ needle: [UInt8], from: Int = 0) -> Int? {
         guard !needle.isEmpty, from >= 0, bytes.count - from >= needle.count else { return nil }
         return bytes.withUnsafeBufferPointer { h in
             needle.withUnsafeBufferPointer { n in
@@ -45,28 +45,28 @@ struct LowerText {
         }
     }
 
-    func contains(_ needle: [UInt8]) -> Bool { find(needle) != nil }
+    package func contains(_ needle: [UInt8]) -> Bool { find(needle) != nil }
     /// Whether any of `needles` is in the text. A long list is first checked against the bytes the
     /// text holds (one pass): a needle with a byte the text lacks is passed over without a search.
-    func contains(any needles: [[UInt8]]) -> Bool {
+    package func contains(any needles: [[UInt8]]) -> Bool {
         guard needles.count >= 16 else { return needles.contains { find($0) != nil } }
         let held = ByteMask(bytes)
         return needles.contains { held.holds(every: $0) && find($0) != nil }
     }
-    func hasPrefix(_ needle: [UInt8]) -> Bool { bytes.count >= needle.count && bytes[..<needle.count].elementsEqual(needle) }
+    package func hasPrefix(_ needle: [UInt8]) -> Bool { bytes.count >= needle.count && bytes[..<needle.count].elementsEqual(needle) }
 }
 
 /// Search terms encoded once.
-enum Needles {
-    static func of(_ words: [String]) -> [[UInt8]] { words.map { Array($0.lowercased().utf8) } }
+package enum Needles {
+    package static func of(_ words: [String]) -> [[UInt8]] { words.map { Array($0.lowercased().utf8) } }
 }
 
 /// The set of byte values a text holds (256 bits): a needle with a byte the text lacks is not in
 /// it, so long lists of needles are mostly ruled out without a search.
-struct ByteMask {
+package struct ByteMask {
     private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
-    init<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+    package init<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
         // Without branches: letters and digits, spaces and punctuation fall in different words at random.
         var (w0, w1, w2, w3) = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         for b in bytes {
@@ -94,7 +94,7 @@ struct ByteMask {
     func holds(every needle: [UInt8]) -> Bool { needle.allSatisfy(holds) }
 
     /// Whether every byte of `needle` (its mask) is in this one.
-    func covers(_ needle: ByteMask) -> Bool {
+    package func covers(_ needle: ByteMask) -> Bool {
         needle.words.0 & ~words.0 == 0 && needle.words.1 & ~words.1 == 0 && needle.words.2 & ~words.2 == 0
             && needle.words.3 & ~words.3 == 0
     }
@@ -103,7 +103,7 @@ struct ByteMask {
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs, CR and LF, trimmed natively
     /// (Foundation's `trimmingCharacters` bridges to NSString on Linux; it is on every header).
-    var trimmedBlanks: String {
+    package var trimmedBlanks: String {
         let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
         guard let first = firstIndex(where: { !blank($0) }) else { return "" }
         let last = lastIndex(where: { !blank($0) })!
@@ -111,7 +111,7 @@ extension StringProtocol {
     }
 
     /// Equality ignoring ASCII case, as header names compare (RFC 5322).
-    func equalsIgnoringASCIICase(_ other: String) -> Bool {
+    package func equalsIgnoringASCIICase(_ other: String) -> Bool {
         let a = utf8
         let b = other.utf8
         guard a.count == b.count else { return false }
@@ -119,7 +119,7 @@ extension StringProtocol {
     }
 
     /// Whether the text ends with `suffix` (ASCII, lower case), ignoring ASCII case; no copy.
-    func hasSuffixIgnoringASCIICase(_ suffix: String) -> Bool {
+    package func hasSuffixIgnoringASCIICase(_ suffix: String) -> Bool {
         var mine = utf8.reversed().makeIterator()
         for b in suffix.utf8.reversed() {
             guard let x = mine.next(), x == b || (x | 0x20 == b && b >= 97 && b <= 122) else { return false }
@@ -128,14 +128,14 @@ extension StringProtocol {
     }
 
     /// Every `target` byte removed, on UTF-8 (for CR and LF in folded headers and bodies).
-    func removingByte(_ target: UInt8) -> String {
+    package func removingByte(_ target: UInt8) -> String {
         utf8.contains(target) ? String(decoding: utf8.filter { $0 != target }, as: UTF8.self) : String(self)
     }
 }
 
 extension StringProtocol {
     /// Substring test on UTF-8 bytes (Foundation's `contains` bridges to NSString on Linux).
-    func includes(_ needle: String) -> Bool {
+    package func includes(_ needle: String) -> Bool {
         let n = Array(needle.utf8)
         guard !n.isEmpty else { return true }
         // A native string's bytes are searched where they are (this runs on whole messages); others are copied.

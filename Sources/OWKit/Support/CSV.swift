@@ -15,7 +15,10 @@ public enum CSV {
     /// A spreadsheet file's text: UTF-8 (a byte-order mark dropped), or, when it is not valid
     /// UTF-8, Windows-1252 (the superset of Latin-1 that Excel writes), said in `encoding`.
     /// Bytes Windows-1252 leaves undefined mean neither: refused, never stored as "B\u{FFFD}ro".
-    public static func text(_ bytes: [UInt8], file: String) throws -> (text: String, encoding: String) {
+    /// `windows1252` decodes the rest (the charset tables are the scan's: passed in, issue 30).
+    public static func text(_ bytes: [UInt8], file: String, windows1252: (ArraySlice<UInt8>) -> String) throws
+        -> (text: String, encoding: String)
+    {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         if let utf8 = String(validating: body, as: UTF8.self) { return (utf8, "UTF-8") }
@@ -23,12 +26,7 @@ public enum CSV {
         guard !body.contains(where: undefined.contains), !body.contains(0) else {
             throw OWError.badData("\(file) is neither UTF-8 nor Windows-1252 text", hint: "save it as CSV UTF-8 from your spreadsheet")
         }
-        return (Charset.decode(body, charset: "windows-1252"), "Windows-1252")
-    }
-
-    /// An input file the user named (`-`: standard input) as text, by `text(_:file:)`'s rules.
-    public static func readText(_ path: String) throws -> (text: String, encoding: String) {
-        try text(try FileSystem.readInput(path), file: path == "-" ? "standard input" : path)
+        return (windows1252(body), "Windows-1252")
     }
 
     public static func trim(_ s: String) -> String {

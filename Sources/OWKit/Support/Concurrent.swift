@@ -5,7 +5,7 @@ extension Array where Element: Sendable {
     /// `map` on every core: each element is transformed once, on some thread, and the results
     /// come back in the elements' order. `transform` must not touch shared mutable state (the
     /// ledger connection above all); a scan reads messages this way and writes them in order.
-    func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+    package func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
         guard count > 1 else { return map(transform) }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             // Each iteration writes only its own slot, so the threads never share one.
@@ -26,7 +26,7 @@ extension Array where Element: Sendable {
 /// Work made on a thread of its own and used on the calling thread in the order it was made, at
 /// most `ahead` pieces ahead: a scan reads and parses mail there (on every core) while the
 /// calling thread, which owns the ledger connection, writes what was read.
-final class Pipeline<Piece: Sendable>: @unchecked Sendable {
+package final class Pipeline<Piece: Sendable>: @unchecked Sendable {
     // Guarded by `condition`.
     private let condition = Condition()
     private var pieces: [Piece] = []
@@ -38,7 +38,7 @@ final class Pipeline<Piece: Sendable>: @unchecked Sendable {
 
     /// Runs `produce` on a new thread, which hands each piece to its argument and stops when that
     /// returns false (the consumer threw); `consume` gets the pieces here. Returns once both ended.
-    static func run(
+    package static func run(
         ahead: Int = 2, produce: @escaping @Sendable (_ put: (Piece) -> Bool) -> Void, consume: (Piece) throws -> Void
     ) throws {
         let pipeline = Pipeline(ahead: ahead)

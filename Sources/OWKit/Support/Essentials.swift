@@ -82,11 +82,11 @@ extension StringProtocol {
 
 /// A set of Unicode scalars for trimming and filtering: Foundation's `CharacterSet` as owatch uses it.
 public struct ScalarSet: Sendable {
-    let test: @Sendable (Unicode.Scalar) -> Bool
+    package let test: @Sendable (Unicode.Scalar) -> Bool
     /// Only spaces and tabs among ASCII: `trimmed` may skip a string whose ends are printable ASCII.
-    let isWhitespace: Bool
+    package let isWhitespace: Bool
 
-    init(whitespace: Bool = false, _ test: @escaping @Sendable (Unicode.Scalar) -> Bool) {
+    package init(whitespace: Bool = false, _ test: @escaping @Sendable (Unicode.Scalar) -> Bool) {
         self.test = test
         self.isWhitespace = whitespace
     }
@@ -140,7 +140,7 @@ extension StringProtocol {
 /// Every path under `root`, relative to it, as `FileManager.enumerator(atPath:)` listed them:
 /// directories descended (not through symbolic links), an unreadable one skipped; nil when
 /// `root` itself cannot be read.
-func walkDirectory(_ root: String) -> [String]? {
+package func walkDirectory(_ root: String) -> [String]? {
     guard let top = try? FileManager.default.contentsOfDirectory(atPath: root) else { return nil }
     var out: [String] = []
     var pending = top.map { $0 }
@@ -220,10 +220,10 @@ public enum StandardStreams {
 }
 
 /// A file opened for reading by descriptor: what the readers used of `FileHandle`.
-final class InputFile: @unchecked Sendable {
-    let fd: Int32
+package final class InputFile: @unchecked Sendable {
+    package let fd: Int32
 
-    init?(path: String) {
+    package init?(path: String) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         self.fd = fd
@@ -231,10 +231,10 @@ final class InputFile: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    func seek(to offset: Int) -> Bool { lseek(fd, off_t(offset), SEEK_SET) >= 0 }
+    package func seek(to offset: Int) -> Bool { lseek(fd, off_t(offset), SEEK_SET) >= 0 }
 
     /// At most `count` bytes (fewer only at the end of the file); nil on an error.
-    func read(upTo count: Int) -> [UInt8]? {
+    package func read(upTo count: Int) -> [UInt8]? {
         var out = [UInt8](repeating: 0, count: count)
         var got = 0
         while got < count {
@@ -249,7 +249,7 @@ final class InputFile: @unchecked Sendable {
     }
 
     /// A regular file's size by `lstat` (what `FileManager.attributesOfItem` reports), or nil.
-    static func size(_ path: String) -> Int? {
+    package static func size(_ path: String) -> Int? {
         var st = stat()
         guard lstat(path, &st) == 0 else { return nil }
         return Int(st.st_size)
@@ -257,7 +257,7 @@ final class InputFile: @unchecked Sendable {
 }
 
 /// A thread of its own for `body` (Foundation's `Thread { … }.start()`), detached.
-func startThread(_ body: @escaping @Sendable () -> Void) {
+package func startThread(_ body: @escaping @Sendable () -> Void) {
     let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
     var thread = pthread_t()
     let rc = pthread_create(
@@ -271,16 +271,16 @@ func startThread(_ body: @escaping @Sendable () -> Void) {
 }
 
 private final class ThreadBody {
-    let body: @Sendable () -> Void
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    package let body: @Sendable () -> Void
+    package init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 }
 
 /// A mutex with a condition (Foundation's `NSCondition`, and `NSLock` when no one waits).
-final class Condition: @unchecked Sendable {
+package final class Condition: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init() {
+    package init() {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(cond, nil)
     }
@@ -292,15 +292,15 @@ final class Condition: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func lock() { pthread_mutex_lock(mutex) }
-    func unlock() { pthread_mutex_unlock(mutex) }
-    func wait() { pthread_cond_wait(cond, mutex) }
+    package func lock() { pthread_mutex_lock(mutex) }
+    package func unlock() { pthread_mutex_unlock(mutex) }
+    package func wait() { pthread_cond_wait(cond, mutex) }
     func broadcast() { pthread_cond_broadcast(cond) }
 }
 
 extension Substring {
     /// `%E2%82%AC` → its bytes (RFC 3986 §2.1; RFC 2231 values, URL passwords); a stray `%` stays.
-    var percentDecodedBytes: [UInt8] {
+    package var percentDecodedBytes: [UInt8] {
         var bytes: [UInt8] = []
         var it = Array(utf8)[...]
         while let b = it.popFirst() {

@@ -179,30 +179,30 @@ public enum JSON: Equatable, Sendable {
         try parse(Array(text.utf8), maxDepth: maxDepth)
     }
 
-    struct Parser {
-        let bytes: [UInt8]
-        let maxDepth: Int
-        var pos = 0
+    package struct Parser {
+        package let bytes: [UInt8]
+        package let maxDepth: Int
+        package var pos = 0
 
-        init(bytes: [UInt8], maxDepth: Int) {
+        package init(bytes: [UInt8], maxDepth: Int) {
             self.bytes = bytes
             self.maxDepth = maxDepth
         }
 
-        func fail(_ why: String) -> OWError { OWError.badData("invalid JSON at byte \(pos): \(why)") }
+        package func fail(_ why: String) -> OWError { OWError.badData("invalid JSON at byte \(pos): \(why)") }
 
         mutating func skipSpace() {
             while pos < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[pos]) { pos += 1 }
         }
 
-        mutating func expect(_ literal: String, _ value: JSON) throws -> JSON {
+        package mutating func expect(_ literal: String, _ value: JSON) throws -> JSON {
             let lit = Array(literal.utf8)
             guard pos + lit.count <= bytes.count, Array(bytes[pos..<pos + lit.count]) == lit else { throw fail("unexpected token") }
             pos += lit.count
             return value
         }
 
-        mutating func value(depth: Int) throws -> JSON {
+        package mutating func value(depth: Int) throws -> JSON {
             guard depth <= maxDepth else { throw fail("nested deeper than \(maxDepth)") }
             guard pos < bytes.count else { throw fail("unexpected end") }
             switch bytes[pos] {
@@ -216,7 +216,7 @@ public enum JSON: Equatable, Sendable {
             }
         }
 
-        mutating func object(depth: Int) throws -> JSON {
+        package mutating func object(depth: Int) throws -> JSON {
             pos += 1
             var members: [Member] = []
             var seen = Set<String>()
@@ -249,7 +249,7 @@ public enum JSON: Equatable, Sendable {
             }
         }
 
-        mutating func array(depth: Int) throws -> JSON {
+        package mutating func array(depth: Int) throws -> JSON {
             pos += 1
             var items: [JSON] = []
             skipSpace()
@@ -274,7 +274,7 @@ public enum JSON: Equatable, Sendable {
             }
         }
 
-        mutating func number() throws -> JSON {
+        package mutating func number() throws -> JSON {
             let start = pos
             func digits() -> Int {
                 let s = pos
@@ -316,7 +316,7 @@ public enum JSON: Equatable, Sendable {
             return v
         }
 
-        mutating func string() throws -> String {
+        package mutating func string() throws -> String {
             pos += 1
             var scalars = String.UnicodeScalarView()
             var runStart = pos

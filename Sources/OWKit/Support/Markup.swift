@@ -4,19 +4,19 @@ import FoundationEssentials
 /// CAMT.053): start tags with their attributes, end tags and text, in order. Hostile input is
 /// bounded: no DTD is read, no entity but the five predefined and numeric ones is expanded,
 /// and tags nest at most `maxDepth` deep.
-enum Markup {
-    enum Event {
+package enum Markup {
+    package enum Event {
         case open(name: String, attributes: [String: String])
         case close(name: String)
         case text(String)
     }
 
-    static let maxDepth = 64
-    static let maxTagBytes = 4096
+    package static let maxDepth = 64
+    package static let maxTagBytes = 4096
 
     /// The events of `text`, local names only (`ns:Amt` is `Amt`). Throws bad data on a tag left
     /// open at the end of the file, a tag longer than `maxTagBytes` or nesting past `maxDepth`.
-    static func scan(_ text: String, _ body: (Event) throws -> Void) throws {
+    package static func scan(_ text: String, _ body: (Event) throws -> Void) throws {
         let bytes = Array(text.utf8)
         var i = 0
         // Open elements; an SGML leaf (`<TRNAMT>-6.60` with no end tag) closes at the next tag.
@@ -72,9 +72,9 @@ enum Markup {
         }
     }
 
-    static func starts(_ b: [UInt8], _ i: Int, _ s: String) -> Bool { b[i...].starts(with: s.utf8) }
+    package static func starts(_ b: [UInt8], _ i: Int, _ s: String) -> Bool { b[i...].starts(with: s.utf8) }
 
-    static func find(_ b: [UInt8], from: Int, _ s: String) -> Int? {
+    package static func find(_ b: [UInt8], from: Int, _ s: String) -> Int? {
         let needle = Array(s.utf8)
         var i = from
         while i + needle.count <= b.count {
@@ -84,13 +84,13 @@ enum Markup {
         return nil
     }
 
-    static func localName(_ b: ArraySlice<UInt8>) -> String {
+    package static func localName(_ b: ArraySlice<UInt8>) -> String {
         let name = String(decoding: b, as: UTF8.self).trimmed(.whitespaces)
         return name.split(separator: ":").last.map(String.init) ?? name
     }
 
     /// `Amt Ccy="EUR"`: the name and its attributes (quoted with " or ').
-    static func tag(_ b: ArraySlice<UInt8>) -> (String, [String: String]) {
+    package static func tag(_ b: ArraySlice<UInt8>) -> (String, [String: String]) {
         let s = String(decoding: b, as: UTF8.self)
         guard let nameEnd = s.firstIndex(where: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else {
             return (localName(b), [:])
@@ -109,7 +109,7 @@ enum Markup {
     }
 
     /// Text with `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` and `&#NN;` decoded; any other `&name;` is kept as written.
-    static func decode(_ b: ArraySlice<UInt8>) -> String {
+    package static func decode(_ b: ArraySlice<UInt8>) -> String {
         let s = String(decoding: b, as: UTF8.self)
         guard s.contains("&") else { return s }
         var out = ""

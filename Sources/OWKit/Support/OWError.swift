@@ -17,6 +17,21 @@ public struct OWError: Error, CustomStringConvertible, Sendable {
     public let hints: [String]
     /// Lines that itemise the error (e.g. every bad row of an import), shown under it.
     public var details: [String] = []
+    /// What helps, for the front end to word as a hint: a low layer (the ledger) names no command.
+    public var remedy: Remedy?
+
+    /// The remedies a layer below the front end can point at; the front end says which command.
+    public enum Remedy: Sendable {
+        case waitLonger  // the ledger stayed busy: retry, or wait longer
+        case checkLedger  // the ledger holds what owatch never writes
+        case checkOrRestoreLedger  // the ledger file is damaged
+        case checkTotals  // a total overflowed: some rows should not be there
+    }
+
+    public init(_ kind: Kind, _ message: String, remedy: Remedy) {
+        self.init(kind, message)
+        self.remedy = remedy
+    }
 
     public init(_ kind: Kind, _ message: String, hint: String? = nil) {
         self.kind = kind

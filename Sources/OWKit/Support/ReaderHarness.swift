@@ -1,4 +1,9 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
+import OWOffice
+import OWRemote
+import OWReports
 
 /// Every reader of outside bytes, by name, driven the way owatch drives it: what the fuzz targets
 /// (Tests/Fuzz, libFuzzer) run and what their regression inputs are replayed through in the unit
@@ -16,7 +21,7 @@ enum ReaderHarness {
         if let cachedIndex { return cachedIndex }
         do {
             let db = try Database(path: ":memory:", create: true)
-            try Ledger.migrate(db)
+            try Ledger.migrate(db, services: .office)
             let index = try VendorIndex(db)
             cachedIndex = index
             return index
@@ -31,7 +36,7 @@ enum ReaderHarness {
         if let cachedContext { return cachedContext }
         do {
             let db = try Database(path: ":memory:", create: true)
-            try Ledger.migrate(db)
+            try Ledger.migrate(db, services: .office)
             let context = try InteropContext(db, currency: currency, dates: nil)
             cachedContext = context
             return context

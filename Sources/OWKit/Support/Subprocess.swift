@@ -88,17 +88,17 @@ public enum Subprocess {
     }
 
     /// Feeds stdin and reads stdout and stderr without blocking on any of them.
-    struct Pump {
-        let input: [UInt8]
-        var stdin: Int32
-        let stdout: Int32
-        let stderr: Int32
-        var written = 0
-        var out: [UInt8] = []
-        var err: [UInt8] = []
-        static let limit = 1 << 20  // what a program may say before the rest is dropped
+    package struct Pump {
+        package let input: [UInt8]
+        package var stdin: Int32
+        package let stdout: Int32
+        package let stderr: Int32
+        package var written = 0
+        package var out: [UInt8] = []
+        package var err: [UInt8] = []
+        package static let limit = 1 << 20  // what a program may say before the rest is dropped
 
-        init(input: [UInt8], stdin: Int32, stdout: Int32, stderr: Int32) {
+        package init(input: [UInt8], stdin: Int32, stdout: Int32, stderr: Int32) {
             self.input = input
             self.stdin = stdin
             self.stdout = stdout
@@ -113,7 +113,7 @@ public enum Subprocess {
         }
 
         /// One round: waits up to 10 ms for any pipe, then moves what it can.
-        mutating func step() {
+        package mutating func step() {
             var fds = [pollfd(fd: stdout, events: Int16(POLLIN), revents: 0), pollfd(fd: stderr, events: Int16(POLLIN), revents: 0)]
             if stdin >= 0 { fds.append(pollfd(fd: stdin, events: Int16(POLLOUT), revents: 0)) }
             _ = poll(&fds, nfds_t(fds.count), 10)
@@ -131,7 +131,7 @@ public enum Subprocess {
             read(stderr, into: &err)
         }
 
-        func read(_ fd: Int32, into buffer: inout [UInt8]) {
+        package func read(_ fd: Int32, into buffer: inout [UInt8]) {
             var chunk = [UInt8](repeating: 0, count: 65_536)
             while true {
                 let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
@@ -140,7 +140,7 @@ public enum Subprocess {
             }
         }
 
-        mutating func finish() {
+        package mutating func finish() {
             closeInput()
             close(stdout)
             close(stderr)

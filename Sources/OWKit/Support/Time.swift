@@ -8,7 +8,7 @@ public enum Time {
     static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
     /// Days since 1970-01-01 of a civil date.
-    static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {
+    package static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {
         let y = m <= 2 ? y - 1 : y
         let era = floorDiv(y, 400)
         let yoe = y - era * 400
@@ -18,7 +18,7 @@ public enum Time {
     }
 
     /// The civil date of a day count since 1970-01-01.
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+    package static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = floorDiv(z, 146_097)
         let doe = z - era * 146_097
@@ -30,7 +30,7 @@ public enum Time {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
-    static func daysInMonth(_ y: Int, _ m: Int) -> Int {
+    package static func daysInMonth(_ y: Int, _ m: Int) -> Int {
         switch m {
         case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -40,7 +40,7 @@ public enum Time {
 
     /// Any instant, even one read from outside (a token's `exp` of 2^63, NaN): past ±2^50 seconds
     /// (35 million years) it is held at that edge, so the day arithmetic never overflows or traps.
-    static func split(_ date: Date) -> (days: Int, secondOfDay: Int) {
+    package static func split(_ date: Date) -> (days: Int, secondOfDay: Int) {
         let edge = Double(1 << 50)
         let seconds = date.timeIntervalSince1970
         let t = Int(seconds.isNaN ? 0 : min(max(seconds, -edge), edge).rounded(.down))
@@ -48,11 +48,11 @@ public enum Time {
         return (days, t - days * 86_400)
     }
 
-    static func date(days: Int, secondOfDay: Int = 0) -> Date {
+    package static func date(days: Int, secondOfDay: Int = 0) -> Date {
         Date(timeIntervalSince1970: Double(days * 86_400 + secondOfDay))
     }
 
-    static func pad(_ n: Int, _ width: Int) -> String {
+    package static func pad(_ n: Int, _ width: Int) -> String {
         let s = String(n)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
@@ -66,7 +66,7 @@ public enum Time {
 
     /// `YYYY-MM-DD`, then `THH:MM:SSZ` when a time of day is given. Written digit by digit:
     /// list output formats one date per row, and interpolating padded numbers was measurable.
-    static func day(days: Int, time: Int?) -> String {
+    package static func day(days: Int, time: Int?) -> String {
         let (y, m, d) = civilFromDays(days)
         guard (0...9999).contains(y) else {
             return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
@@ -134,7 +134,7 @@ public enum Time {
         return text.withUTF8(parseDay)
     }
 
-    static func parseDay(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
+    package static func parseDay(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
         func num(_ r: Range<Int>) -> Int? {
             var v = 0

@@ -4,15 +4,15 @@ import Glibc
 /// libpq, loaded with `dlopen` the first time a PostgreSQL ledger is opened: owatch does not link
 /// it, so an office on SQLite installs nothing new and its start-up does not grow (issue 35).
 /// Only the functions owatch calls are resolved; their C types are spelled here.
-final class LibPQ: @unchecked Sendable {
-    typealias Conn = OpaquePointer
-    typealias Result = OpaquePointer
+package final class LibPQ: @unchecked Sendable {
+    package typealias Conn = OpaquePointer
+    package typealias Result = OpaquePointer
 
     let connectdb: @convention(c) (UnsafePointer<CChar>) -> Conn?
-    let status: @convention(c) (Conn?) -> Int32
+    package let status: @convention(c) (Conn?) -> Int32
     let errorMessage: @convention(c) (Conn?) -> UnsafePointer<CChar>?
-    let finish: @convention(c) (Conn?) -> Void
-    let exec: @convention(c) (Conn?, UnsafePointer<CChar>) -> Result?
+    package let finish: @convention(c) (Conn?) -> Void
+    package let exec: @convention(c) (Conn?, UnsafePointer<CChar>) -> Result?
     let execParams:
         @convention(c) (
             Conn?, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?, UnsafePointer<UnsafePointer<CChar>?>?,
@@ -29,7 +29,7 @@ final class LibPQ: @unchecked Sendable {
     let getisnull: @convention(c) (Result?, Int32, Int32) -> Int32
     let cmdTuples: @convention(c) (Result?) -> UnsafePointer<CChar>?
     let transactionStatus: @convention(c) (Conn?) -> Int32
-    let clear: @convention(c) (Result?) -> Void
+    package let clear: @convention(c) (Result?) -> Void
     let serverVersion: @convention(c) (Conn?) -> Int32
 
     // Values of libpq-fe.h's enums and postgres_ext.h's field codes that owatch reads.

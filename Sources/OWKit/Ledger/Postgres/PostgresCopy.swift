@@ -4,7 +4,7 @@ import Glibc
 /// `COPY … FROM STDIN` (text format), for `owatch migrate` into PostgreSQL: a million charges as
 /// one stream instead of thousands of parameterised INSERTs, each parsed and planned on the
 /// server. The copy functions are resolved from the libpq already loaded for the connection.
-final class PostgresCopyIn {
+package final class PostgresCopyIn {
     private typealias PutData = @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32
     private typealias PutEnd = @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
     private typealias GetResult = @convention(c) (OpaquePointer?) -> OpaquePointer?
@@ -16,10 +16,10 @@ final class PostgresCopyIn {
     private let getResult: GetResult
     private var buffer: [UInt8] = []
     private let sql: String
-    private(set) var rows = 0
+    package private(set) var rows = 0
 
     /// Starts `COPY table(columns) FROM STDIN`; rows follow with `add`, then `finish`.
-    init(_ storage: PostgresStorage, table: String, columns: [String]) throws {
+    package init(_ storage: PostgresStorage, table: String, columns: [String]) throws {
         guard let handle = dlopen(LibPQ.libraryName, RTLD_NOW | RTLD_NOLOAD), let put = dlsym(handle, "PQputCopyData"),
             let end = dlsym(handle, "PQputCopyEnd"), let get = dlsym(handle, "PQgetResult")
         else {
@@ -40,7 +40,7 @@ final class PostgresCopyIn {
     }
 
     /// One row, in COPY's text format: tab-separated, `\N` for NULL, backslash escapes.
-    func add(_ values: ArraySlice<SQLValue>) throws {
+    package func add(_ values: ArraySlice<SQLValue>) throws {
         var first = true
         for value in values {
             if !first { buffer.append(9) }
@@ -61,7 +61,7 @@ final class PostgresCopyIn {
     }
 
     /// Ends the stream and reads the server's verdict (a constraint refused is thrown here).
-    func finish() throws {
+    package func finish() throws {
         try flush()
         guard putEnd(storage.connection, nil) == 1 else { throw lost() }
         var failure: Error? = nil

@@ -11,16 +11,16 @@ import FoundationEssentials
 /// `pragma_table_info`, `PRAGMA user_version`, `CAST(… AS INTEGER|REAL)`, `main.` and `LIMIT -1`.
 /// Not handled (changed at the call site instead): `last_insert_rowid()` (an INSERT into a table
 /// with an `id` gets `RETURNING id`), an integer used as a condition.
-struct PostgresDialect {
+package struct PostgresDialect {
     /// What the translation needs to know about the schema.
     var primaryKey: (String) -> [String] = { _ in [] }
     var hasIdentity: (String) -> Bool = { _ in false }
 
-    struct Translation {
-        var sql: String
+    package struct Translation {
+        package var sql: String
         /// For each `$n`, the 0-based index of the SQLite argument it takes and whether its place
         /// wants text (next to `||` or `IS`: PostgreSQL cannot infer a type there).
-        var parameters: [(argument: Int, textual: Bool)] = []
+        package var parameters: [(argument: Int, textual: Bool)] = []
         /// Whether `RETURNING id` was added (the value is `lastInsertRowID`, not a row for the caller).
         var returnsID = false
         /// Whether the statement changes rows (INSERT, UPDATE, DELETE).

@@ -18,7 +18,7 @@ extension PostgresStorage {
     /// undone alone. So a write inside a transaction runs under a savepoint of its own. The
     /// savepoint is released only when the next write sets its own, in the same round trip
     /// (a scan writes thousands of rows: three round trips per write cost more than the writes).
-    func run(_ sql: String, values: [SQLValue], each: (Row) throws -> Void) throws {
+    package func run(_ sql: String, values: [SQLValue], each: (Row) throws -> Void) throws {
         let t = translation(sql)
         guard t.writes, isInTransaction else { return try run(t, values: values, each: each) }
         switch savepoint {
@@ -39,7 +39,7 @@ extension PostgresStorage {
 
     /// PostgreSQL's own SQL with no parameters, untranslated and outside a savepoint (owatch's
     /// bookkeeping in TEMP tables: `PostgresStateRows`).
-    func runNative(_ sql: String, each: (Row) throws -> Void) throws {
+    package func runNative(_ sql: String, each: (Row) throws -> Void) throws {
         try run(PostgresDialect.Translation(sql: sql), values: [], each: each)
     }
 
@@ -105,7 +105,7 @@ extension PostgresStorage {
     }
 
     /// A value as PostgreSQL's text output writes it → the value SQLite would hold.
-    static func value(_ raw: String, type: UInt32) -> SQLValue {
+    package static func value(_ raw: String, type: UInt32) -> SQLValue {
         switch type {
         case int8, int2, int4, oid: return Int64(raw).map(SQLValue.int) ?? .text(raw)
         case float4, float8: return Double(raw).map(SQLValue.real) ?? .text(raw)
@@ -139,7 +139,7 @@ extension PostgresStorage {
     }
 
     /// Throws the error a failed statement reports, as owatch's errors (SPEC §5).
-    func check(_ result: OpaquePointer?, sql: String) throws {
+    package func check(_ result: OpaquePointer?, sql: String) throws {
         let status = pq.resultStatus(result)
         if result != nil, status == LibPQ.commandOK || status == LibPQ.tuplesOK {
             return
@@ -150,7 +150,7 @@ extension PostgresStorage {
         throw PostgresStorage.error(state: state, message: message, sql: sql, location: location)
     }
 
-    static func error(state: String, message: String, sql: String, location: String) -> OWError {
+    package static func error(state: String, message: String, sql: String, location: String) -> OWError {
         if let refused = LedgerTotals.error(forSQLiteMessage: message) { return refused }
         switch state {
         case "40001", "40P01":

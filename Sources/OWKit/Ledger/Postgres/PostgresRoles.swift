@@ -62,15 +62,6 @@ public enum PostgresRoles {
         for reader in grants.readers { try grantReader(reader, pg: pg, db: db) }
     }
 
-    /// `owatch grant`: applies `grants` to the session's ledger and records them, in one transaction.
-    public static func grant(_ grants: Grants, session: Session) throws {
-        guard session.db.isPostgres else { throw notOnSQLite }
-        try session.write {
-            try apply(grants, on: session.db)
-            try session.audit("ledger.grant", "ledger:\(session.ledger.id)", grants.details)
-        }
-    }
-
     /// Only the tables' owner (or a superuser) can grant on them; anyone else's GRANT is a mere
     /// warning from the server, and would look like success.
     static func requireOwner(_ db: Database) throws {

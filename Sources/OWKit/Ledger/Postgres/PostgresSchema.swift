@@ -4,9 +4,9 @@ import FoundationEssentials
 /// schema in a scratch in-memory database, and each table, index, view and trigger it holds is
 /// translated to PostgreSQL (types, identity columns, triggers as PL/pgSQL functions). So the
 /// two backends cannot drift apart: a new migration reaches PostgreSQL by the same translation.
-enum PostgresSchema {
+package enum PostgresSchema {
     /// The statements creating the current schema, in order.
-    static func script(from scratch: Database) throws -> [String] {
+    package static func script(from scratch: Database) throws -> [String] {
         var out = [
             "CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
             "CREATE TABLE owatch_schema(version INTEGER NOT NULL)",
@@ -28,7 +28,7 @@ enum PostgresSchema {
     /// A CREATE TABLE in PostgreSQL's types. `INTEGER PRIMARY KEY` (SQLite's rowid) becomes an
     /// identity column; a table with an implicit rowid gets one named `rowid`, which `ORDER BY
     /// rowid` reads and the state digest leaves out (`pragma_table_info` does not list it).
-    static func table(_ sql: String) -> String {
+    package static func table(_ sql: String) -> String {
         var tokens = SQLToken.tokenize(sql)
         var hasRowid = true
         var i = 0
@@ -60,7 +60,7 @@ enum PostgresSchema {
 
     /// `CREATE TRIGGER n BEFORE|AFTER event ON t [WHEN c] BEGIN …; END` → a PL/pgSQL function and
     /// a row trigger calling it; the WHEN moves into the function (PostgreSQL's WHEN takes no subquery).
-    static func trigger(_ sql: String, name: String, dialect: PostgresDialect) -> [String] {
+    package static func trigger(_ sql: String, name: String, dialect: PostgresDialect) -> [String] {
         let tokens = SQLToken.tokenize(sql)
         guard let on = tokens.firstIndex(where: { $0.is("ON") }), let begin = tokens.firstIndex(where: { $0.is("BEGIN") }),
             let end = tokens.lastIndex(where: { $0.is("END") }), let tableAt = tokens.next(from: on + 1)
@@ -114,7 +114,7 @@ enum PostgresSchema {
     }
 
     /// Statements split at top-level semicolons.
-    static func split(_ tokens: [SQLToken]) -> [[SQLToken]] {
+    package static func split(_ tokens: [SQLToken]) -> [[SQLToken]] {
         var out: [[SQLToken]] = [[]]
         for t in tokens {
             if t.kind == .punct && t.text == ";" { out.append([]) } else { out[out.count - 1].append(t) }
@@ -123,7 +123,7 @@ enum PostgresSchema {
     }
 
     /// Refuses a database that already holds tables (an owatch ledger or anything else).
-    static func requireEmpty(
+    package static func requireEmpty(
         _ db: Database, doing: String = "owatch init creates a ledger only in an empty database", option: String = "--ledger"
     ) throws {
         let tables = try db.scalar(
@@ -136,12 +136,12 @@ enum PostgresSchema {
     }
 
     /// Creates the schema in an empty database, in one transaction.
-    static func create(on db: Database, grants: PostgresRoles.Grants = .init()) throws {
+    package static func create(on db: Database, grants: PostgresRoles.Grants = .init(), services: LedgerServices) throws {
         try requireEmpty(db)
         guard let pg = db.postgres else { return }
         try pg.exec("BEGIN")
         do {
-            try createObjects(on: db)
+            try createObjects(on: db, services: services)
             try PostgresRoles.apply(grants, on: db)
             try pg.exec("COMMIT")
         } catch {
@@ -152,14 +152,14 @@ enum PostgresSchema {
 
     /// The tables, triggers and seeded rows, inside the caller's transaction (`migrate --to` copies
     /// into the same one, so a failed copy leaves the database empty).
-    static func createObjects(on db: Database) throws {
+    package static func createObjects(on db: Database, services: LedgerServices) throws {
         let scratch = try Database(path: ":memory:", create: true)
-        try Ledger.migrate(scratch)
+        try Ledger.migrate(scratch, services: services)
         let script = try script(from: scratch)
         guard let pg = db.postgres else { return }
         for statement in script { try pg.exec(statement) }  // PostgreSQL's dialect already
         try PostgresRoles.protectEvents(pg)
-        for statement in PostgresStateRows.schemaObjects(tables: try PostgresStateRows.describedTables(db)) { try pg.exec(statement) }
+        for statement in try services.postgresObjects(db) { try pg.exec(statement) }
         try pg.loadSchemaFacts()
         try copyRows(from: scratch, to: db)
     }

@@ -7,19 +7,19 @@ import Glibc
 /// Writers take turns as on SQLite: a write takes a session advisory lock (waiting up to the busy
 /// timeout, then exit 75), then runs SERIALIZABLE; the lock keeps the audit chain's head in order,
 /// SERIALIZABLE keeps a writer that is not owatch from slipping between its reads and writes.
-final class PostgresStorage: LedgerStorage {
+package final class PostgresStorage: LedgerStorage {
     let pq: LibPQ
     let connection: OpaquePointer
-    let location: String
+    package let location: String
     let secretsToHide: [String]
     var busyTimeout: Int32 {
         didSet { try? exec("SET lock_timeout = \(Int(busyTimeout))") }
     }
-    var cache: [String: PostgresDialect.Translation] = [:]
+    package var cache: [String: PostgresDialect.Translation] = [:]
     var dialect = PostgresDialect()
-    var lastInsertRowID: Int64 = 0
-    var changes = 0
-    var totalChanges: Int64 = 0
+    package var lastInsertRowID: Int64 = 0
+    package var changes = 0
+    package var totalChanges: Int64 = 0
     private var holdsLock = false
     /// Why this connection never writes (a hot standby, or a read-only connection for reports), or nil.
     var readOnly: String?
@@ -31,7 +31,7 @@ final class PostgresStorage: LedgerStorage {
     /// The advisory lock all owatch writers of a database take: "owatch" in ASCII.
     static let writeLock: Int64 = 0x6f_7761_7463_68
 
-    init(url: String, busyTimeout: Int32) throws {
+    package init(url: String, busyTimeout: Int32) throws {
         let pq = try LibPQ.shared()
         self.pq = pq
         location = LedgerLocation.redact(url)
@@ -107,16 +107,16 @@ final class PostgresStorage: LedgerStorage {
         return found
     }
 
-    static func hide(_ secrets: [String], in text: String) -> String {
+    package static func hide(_ secrets: [String], in text: String) -> String {
         secrets.reduce(text) { $1.isEmpty ? $0 : $0.replacingAll($1, with: "***") }
     }
 
-    var maxParameters: Int { 2000 }
-    var isInTransaction: Bool { pq.transactionStatus(connection) != LibPQ.transactionIdle }
+    package var maxParameters: Int { 2000 }
+    package var isInTransaction: Bool { pq.transactionStatus(connection) != LibPQ.transactionIdle }
 
     /// SQLite's transaction statements, as code outside `Database` writes them (a scan's
     /// snapshot), mean the same here; other text runs as it is.
-    func execute(_ sql: String) throws {
+    package func execute(_ sql: String) throws {
         switch sql.uppercased() {
         case "BEGIN", "BEGIN DEFERRED": try beginRead()
         case "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE": try beginWrite()
@@ -133,7 +133,7 @@ final class PostgresStorage: LedgerStorage {
         }
     }
 
-    func exec(_ sql: String) throws {
+    package func exec(_ sql: String) throws {
         // A transaction begins or ends (here or in code that runs its own, `migrate --to`): no savepoint yet.
         if sql.hasPrefix("BEGIN") || sql == "COMMIT" || sql == "ROLLBACK" { savepoint = .none }
         let result = pq.exec(connection, sql)
@@ -141,16 +141,16 @@ final class PostgresStorage: LedgerStorage {
         try check(result, sql: sql)
     }
 
-    func run(_ sql: String, _ args: [any SQLiteValue], each: (Row) throws -> Void) throws {
+    package func run(_ sql: String, _ args: [any SQLiteValue], each: (Row) throws -> Void) throws {
         try run(sql, values: args.map(\.sqlValue), each: each)
     }
 
-    func insert(_ sql: String, values: ArraySlice<SQLValue>) throws -> Int {
+    package func insert(_ sql: String, values: ArraySlice<SQLValue>) throws -> Int {
         try run(sql, values: Array(values)) { _ in }
         return changes
     }
 
-    func beginWrite() throws {
+    package func beginWrite() throws {
         if let readOnly {
             throw OWError.notPermitted(
                 "\(readOnly): owatch writes only on the primary",
@@ -166,14 +166,14 @@ final class PostgresStorage: LedgerStorage {
         }
     }
 
-    func beginRead() throws { try exec("BEGIN ISOLATION LEVEL REPEATABLE READ") }
+    package func beginRead() throws { try exec("BEGIN ISOLATION LEVEL REPEATABLE READ") }
 
-    func commit() throws {
+    package func commit() throws {
         defer { if !isInTransaction { releaseLock() } }
         try exec("COMMIT")
     }
 
-    func rollback() {
+    package func rollback() {
         if isInTransaction { try? exec("ROLLBACK") }
         releaseLock()
     }
@@ -184,5 +184,5 @@ final class PostgresStorage: LedgerStorage {
         try? exec("SELECT pg_advisory_unlock(\(PostgresStorage.writeLock))")
     }
 
-    func mayRetry(_ error: Error) -> Bool { lastErrorRetryable }
+    package func mayRetry(_ error: Error) -> Bool { lastErrorRetryable }
 }

@@ -2,10 +2,10 @@ import FoundationEssentials
 
 /// Reading parts of a libpq URI (`postgresql://user:secret@host:port,host2/db?host=/run/sock`)
 /// that owatch must recognise in text, without connecting: libpq itself parses it to connect.
-enum PostgresURL {
+package enum PostgresURL {
     /// The hosts it names, as they appear in libpq's messages: the authority's (no user, no
     /// port) and every `host=` / `hostaddr=` parameter's value, percent-decoded (a socket folder).
-    static func hosts(_ url: String) -> [String] {
+    package static func hosts(_ url: String) -> [String] {
         guard let colon = url.firstIndex(of: ":"), url[colon...].hasPrefix("://") else { return [] }
         let rest = url[url.index(colon, offsetBy: 3)...]
         let authority = rest.prefix(while: { $0 != "/" && $0 != "?" })

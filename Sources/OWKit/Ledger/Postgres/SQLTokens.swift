@@ -3,18 +3,18 @@ import FoundationEssentials
 /// SQL text split into tokens, for translating SQLite's dialect (PostgresDialect): words, quoted
 /// names, string literals, numbers, parameters and punctuation; whitespace and comments are kept
 /// as one space so the translated text reads like the original.
-struct SQLToken: Equatable {
-    enum Kind: Equatable { case word, quoted, string, number, parameter, punct, space }
-    var kind: Kind
-    var text: String
+package struct SQLToken: Equatable {
+    package enum Kind: Equatable { case word, quoted, string, number, parameter, punct, space }
+    package var kind: Kind
+    package var text: String
 
-    static func word(_ t: String) -> SQLToken { SQLToken(kind: .word, text: t) }
+    package static func word(_ t: String) -> SQLToken { SQLToken(kind: .word, text: t) }
     static func punct(_ t: String) -> SQLToken { SQLToken(kind: .punct, text: t) }
-    static let space = SQLToken(kind: .space, text: " ")
+    package static let space = SQLToken(kind: .space, text: " ")
 
     /// A word, compared without regard to case (`is("select")`).
     func `is`(_ keyword: String) -> Bool { kind == .word && text.equalsIgnoringCase(keyword) }
-    var upper: String { text.uppercased() }
+    package var upper: String { text.uppercased() }
 
     static func tokenize(_ sql: String) -> [SQLToken] {
         let s = Array(sql.unicodeScalars)
@@ -62,12 +62,12 @@ struct SQLToken: Equatable {
         return out
     }
 
-    static func join(_ tokens: [SQLToken]) -> String { tokens.map(\.text).joined() }
+    package static func join(_ tokens: [SQLToken]) -> String { tokens.map(\.text).joined() }
 }
 
 extension Array where Element == SQLToken {
     /// The index of the `)` closing the `(` at `open`.
-    func closing(_ open: Int) -> Int? {
+    package func closing(_ open: Int) -> Int? {
         var depth = 0
         for i in open..<count {
             if self[i].kind == .punct && self[i].text == "(" { depth += 1 }
@@ -80,7 +80,7 @@ extension Array where Element == SQLToken {
     }
 
     /// The arguments between `(` at `open` and its `)`, split at top-level commas.
-    func arguments(_ open: Int, _ close: Int) -> [[SQLToken]] {
+    package func arguments(_ open: Int, _ close: Int) -> [[SQLToken]] {
         var args: [[SQLToken]] = [[]]
         var depth = 0
         for t in self[(open + 1)..<close] {
@@ -96,5 +96,5 @@ extension Array where Element == SQLToken {
     }
 
     /// The next token that is not a space, from `i` on.
-    func next(from i: Int) -> Int? { self[Swift.min(i, count)...].firstIndex(where: { $0.kind != .space }) }
+    package func next(from i: Int) -> Int? { self[Swift.min(i, count)...].firstIndex(where: { $0.kind != .space }) }
 }

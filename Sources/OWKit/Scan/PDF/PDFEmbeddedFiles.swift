@@ -1,3 +1,6 @@
+import OWCore
+import OWIdentity
+
 /// Files embedded in a PDF (ISO 32000-1 §7.11.4): the catalog's `/EmbeddedFiles` name tree and
 /// its `/AF` associated files (PDF/A-3, where Factur-X and ZUGFeRD carry their XML). Only XML
 /// files are decoded, through the same filter chain and budget as content streams.
@@ -7,7 +10,7 @@ extension PDFDocument {
     static let eInvoiceNames = ["factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml"]
 
     /// The e-invoice the PDF carries: the known file names first, then any other XML file that is one.
-    func eInvoice() -> EInvoice? {
+    package func eInvoice() -> EInvoice? {
         let specs = embeddedFileSpecs().filter { $0.name.lowercased().hasSuffix(".xml") }
         let known = specs.filter { Self.eInvoiceNames.contains($0.name.lowercased()) }
         for spec in known + specs.filter({ !Self.eInvoiceNames.contains($0.name.lowercased()) }) {
@@ -44,7 +47,7 @@ extension PDFDocument {
     }
 
     /// A PDF text string: UTF-16BE after its byte-order mark, else read as Latin-1 (close enough for file names).
-    static func text(_ b: [UInt8]) -> String {
+    package static func text(_ b: [UInt8]) -> String {
         if b.count >= 2, b[0] == 0xFE, b[1] == 0xFF {
             let units = stride(from: 2, to: b.count - 1, by: 2).map { UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]) }
             return String(decoding: units, as: UTF16.self)

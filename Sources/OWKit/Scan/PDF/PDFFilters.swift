@@ -1,9 +1,12 @@
+import OWCore
+import OWIdentity
+
 /// The standard stream filters (ISO 32000-1 §7.4) that carry text: ASCII85, ASCIIHex, LZW,
 /// RunLength and Flate, with PNG and TIFF predictors. Every decoder stops at `limit` output
 /// bytes and at the end of its input: hostile data never loops or allocates past the limit.
-enum PDFFilters {
+package enum PDFFilters {
     /// A filter's full name from the abbreviations inline images use.
-    static func fullName(_ name: String) -> String {
+    package static func fullName(_ name: String) -> String {
         switch name {
         case "A85": return "ASCII85Decode"
         case "AHx": return "ASCIIHexDecode"
@@ -17,14 +20,14 @@ enum PDFFilters {
     }
 
     /// Decoding parameters (`DecodeParms`) the predictors and LZW read.
-    struct Parms {
-        var predictor = 1
-        var colors = 1
-        var bitsPerComponent = 8
-        var columns = 1
-        var earlyChange = 1
+    package struct Parms {
+        package var predictor = 1
+        package var colors = 1
+        package var bitsPerComponent = 8
+        package var columns = 1
+        package var earlyChange = 1
 
-        init(_ d: [String: PDFObject]? = nil) {
+        package init(_ d: [String: PDFObject]? = nil) {
             guard let d else { return }
             func int(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) -> Int {
                 guard let v = d[key]?.number.flatMap(Int.init(checked:)), range.contains(v) else { return fallback }
@@ -39,7 +42,7 @@ enum PDFFilters {
     }
 
     /// `bytes` through one filter; nil for a filter owatch does not decode (images) or data that gives nothing.
-    static func decode(_ bytes: [UInt8], filter: String, parms: Parms, limit: Int) -> [UInt8]? {
+    package static func decode(_ bytes: [UInt8], filter: String, parms: Parms, limit: Int) -> [UInt8]? {
         let out: [UInt8]?
         switch fullName(filter) {
         case "FlateDecode": out = PDFText.inflate(bytes, limit: limit)

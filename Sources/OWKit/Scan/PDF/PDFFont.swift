@@ -1,10 +1,12 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// How a font's codes become text and how wide its glyphs are: a `/ToUnicode` CMap when there
 /// is one (codes of 1–4 bytes, ranges, arrays, several characters per code), else the simple
 /// font's `/Encoding` (WinAnsi, MacRoman, Standard, PDFDoc, `/Differences` with glyph names).
 /// A Type0 font without a ToUnicode map cannot be read as text and yields nothing.
-struct PDFFont {
+package struct PDFFont {
     /// Code byte lengths the CMap's codespace ranges allow (1 for simple fonts, 2 for Identity-H).
     var codeLengths: [Int] = [1]
     /// The CMap's codespace ranges, byte by byte (`<00> <80>`, `<8140> <9FFC>`): which lengths a code has.
@@ -16,6 +18,9 @@ struct PDFFont {
     /// Glyph widths in 1/1000 em, by code; `defaultWidth` for the rest.
     var widths: [UInt32: Double] = [:]
     var defaultWidth: Double = 500
+
+    /// An empty font (the fuzz harness reads a ToUnicode map into one).
+    package init() {}
 
     static func load(_ doc: PDFDocument, _ object: PDFObject?) -> PDFFont {
         var f = PDFFont()
@@ -76,7 +81,7 @@ struct PDFFont {
     }
 
     /// A ToUnicode CMap: `begincodespacerange`, `beginbfchar`, `beginbfrange` (incrementing or with an array).
-    mutating func readToUnicode(_ cmap: [UInt8]) {
+    package mutating func readToUnicode(_ cmap: [UInt8]) {
         var p = PDFParser(cmap)
         var pending: [PDFObject] = []
         var lengths = Set<Int>()
@@ -152,7 +157,7 @@ struct PDFFont {
         if !lengths.isEmpty { codeLengths = lengths.sorted() }
     }
 
-    static func code(_ bytes: [UInt8]) -> UInt32 { bytes.reduce(0) { $0 << 8 | UInt32($1) } }
+    package static func code(_ bytes: [UInt8]) -> UInt32 { bytes.reduce(0) { $0 << 8 | UInt32($1) } }
     static func units(_ bytes: [UInt8]) -> [UInt16] {
         stride(from: 0, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
     }
@@ -164,7 +169,7 @@ struct PDFFont {
     /// Splits a shown string into codes: the shortest codespace length that has a mapping, else the font's usual length.
     /// Splits a shown string into codes: by the codespace ranges when the CMap has them (the
     /// length whose range holds the bytes), else the font's one code length.
-    func codes(_ s: [UInt8]) -> [UInt32] {
+    package func codes(_ s: [UInt8]) -> [UInt32] {
         if codeLengths == [1] { return s.map(UInt32.init) }
         var out: [UInt32] = []
         var i = 0
@@ -188,18 +193,18 @@ struct PDFFont {
         return out
     }
 
-    func text(_ code: UInt32) -> String {
+    package func text(_ code: UInt32) -> String {
         if let t = toUnicode[code] { return t }
         if let simple, code < 256 { return simple[Int(code)] }
         return ""  // a CID with no map: nothing a person could read
     }
 
-    func width(_ code: UInt32) -> Double { widths[code] ?? defaultWidth }
+    package func width(_ code: UInt32) -> Double { widths[code] ?? defaultWidth }
 }
 
 /// The standard encodings of simple fonts and glyph names to Unicode (the Adobe Glyph List's
 /// common part, `uniXXXX` and `uXXXX[XX]`).
-enum PDFEncodings {
+package enum PDFEncodings {
     /// Windows-1252, which PDF's WinAnsiEncoding is (bytes Windows leaves undefined: nothing).
     static let winAnsi: [String] = (0..<256).map { (b: Int) -> String in
         if b < 32 { return b == 9 || b == 10 || b == 13 ? " " : "" }
@@ -215,7 +220,7 @@ enum PDFEncodings {
     }
 
     /// StandardEncoding differs from ASCII in a few places (quotes) and above 127.
-    static let standard: [String] = (0..<256).map { (b: Int) -> String in
+    package static let standard: [String] = (0..<256).map { (b: Int) -> String in
         switch b {
         case 0..<32: return ""
         case 0x27: return "\u{2019}"
@@ -286,7 +291,7 @@ enum PDFEncodings {
     }
 
     /// A glyph name's text: `uni20AC`, `u1F600`, `Euro`, `eacute`, `f_f_i`, `one.sups` (suffix dropped).
-    static func unicode(glyph raw: String) -> String? {
+    package static func unicode(glyph raw: String) -> String? {
         let name = String(raw.split(separator: ".").first ?? "")
         if name.contains("_") { return name.split(separator: "_").map { unicode(glyph: String($0)) ?? "" }.joined() }
         if name.hasPrefix("uni"), name.count >= 7 {

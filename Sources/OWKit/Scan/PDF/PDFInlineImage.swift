@@ -1,11 +1,14 @@
+import OWCore
+import OWIdentity
+
 /// An inline image (`BI … ID data EI`, ISO 32000-1 §8.9.7) is skipped by reading its dictionary:
 /// the data's length follows from its filter's end marker or its size, so image bytes that
 /// happen to spell "EI" do not end it early (ASCII85 data often does).
-enum PDFInlineImage {
+package enum PDFInlineImage {
     /// Moves a parser standing just after `BI` to after its `EI`.
-    static func skip(_ p: inout PDFParser) { p.pos = end(&p) }
+    package static func skip(_ p: inout PDFParser) { p.pos = end(&p) }
 
-    static func end(_ p: inout PDFParser) -> Int {
+    package static func end(_ p: inout PDFParser) -> Int {
         let content = p.data
         var d: [String: PDFObject] = [:]
         var pairs = 0

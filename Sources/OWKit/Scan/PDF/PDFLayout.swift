@@ -1,16 +1,18 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// A page's text as a person reads it: each shown string placed where the text and graphics
 /// matrices put it (`Tm`, `Td`, `TD`, `T*`, `'`, `"`, `TJ` adjustments, `cm`, Form XObjects),
 /// then grouped into lines by baseline and ordered left to right, with a space where the gap
 /// between two pieces is a word gap. A label and its amount on one printed line come out on one line.
-struct PDFLayout {
-    struct Run {
-        let x: Double
-        let y: Double
-        let end: Double
-        let size: Double
-        let text: String
+package struct PDFLayout {
+    package struct Run {
+        package let x: Double
+        package let y: Double
+        package let end: Double
+        package let size: Double
+        package let text: String
 
         /// The same text at nearly the same place: within a tenth of the font size along the
         /// line and a fifth across it (poppler's limits for a duplicated character).
@@ -23,9 +25,9 @@ struct PDFLayout {
             other.text == text && abs(other.x - x) < 0.1 * size && abs(other.y - y) < 0.2 * size
         }
     }
-    typealias Matrix = (a: Double, b: Double, c: Double, d: Double, e: Double, f: Double)
+    package typealias Matrix = (a: Double, b: Double, c: Double, d: Double, e: Double, f: Double)
 
-    static let identity: Matrix = (1, 0, 0, 1, 0, 0)
+    package static let identity: Matrix = (1, 0, 0, 1, 0, 0)
     static let ligatures: [UInt32: String] = [
         0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
     ]
@@ -36,16 +38,16 @@ struct PDFLayout {
         )
     }
 
-    let doc: PDFDocument
+    package let doc: PDFDocument
     var runs: [Run] = []
     var operations = 0
     static let maxOperations = 2_000_000
     private var fonts: [String: PDFFont] = [:]  // by font object or resource name
 
-    init(_ doc: PDFDocument) { self.doc = doc }
+    package init(_ doc: PDFDocument) { self.doc = doc }
 
     /// Interprets a content stream with its resources, under `ctm` (Form XObjects nest, at most 8 deep).
-    mutating func run(_ content: [UInt8], resources: [String: PDFObject], ctm start: Matrix, depth: Int = 0) throws {
+    package mutating func run(_ content: [UInt8], resources: [String: PDFObject], ctm start: Matrix, depth: Int = 0) throws {
         guard depth < 8 else { return }
         var p = PDFParser(content)
         var operands: [PDFObject] = []
@@ -203,7 +205,7 @@ struct PDFLayout {
     }
 
     /// The runs as lines: top to bottom, left to right, a space at word gaps.
-    func lines() -> [String] {
+    package func lines() -> [String] {
         // Runs of blanks only say nothing a gap does not: a table cell's trailing spaces
         // (word processors pad cells) would otherwise reach into the next column and split its
         // words ("0  3  /2  5"). Word gaps come from the geometry below.

@@ -1,5 +1,8 @@
+import OWCore
+import OWIdentity
+
 /// A PDF object (ISO 32000-1 §7.3). Streams keep their dictionary and raw bytes.
-indirect enum PDFObject {
+package indirect enum PDFObject {
     case null
     case bool(Bool)
     case number(Double)
@@ -16,19 +19,19 @@ indirect enum PDFObject {
         default: return nil
         }
     }
-    var array: [PDFObject]? {
+    package var array: [PDFObject]? {
         if case .array(let a) = self { return a }
         return nil
     }
-    var number: Double? {
+    package var number: Double? {
         if case .number(let n) = self { return n }
         return nil
     }
-    var name: String? {
+    package var name: String? {
         if case .name(let n) = self { return n }
         return nil
     }
-    var bytes: [UInt8]? {
+    package var bytes: [UInt8]? {
         if case .string(let s) = self { return s }
         return nil
     }
@@ -38,14 +41,14 @@ indirect enum PDFObject {
 /// stream headers, bounded in nesting. Malformed input stops a value, never the process.
 /// The position is always within the bytes (`0...data.count`): whatever moves it — a step past
 /// a value that ended the data, an offset read from the file — lands on an edge, never outside.
-struct PDFParser {
-    let data: [UInt8]
+package struct PDFParser {
+    package let data: [UInt8]
     var pos: Int {
         didSet { if pos < 0 || pos > data.count { pos = min(max(pos, 0), data.count) } }
     }
     static let maxDepth = 64
 
-    init(_ data: [UInt8], at pos: Int = 0) {
+    package init(_ data: [UInt8], at pos: Int = 0) {
         self.data = data
         self.pos = min(max(pos, 0), data.count)
     }
@@ -79,7 +82,7 @@ struct PDFParser {
     }
 
     /// The next value; `N G R` references are recognised after two numbers.
-    mutating func value(depth: Int = 0) -> PDFObject? {
+    package mutating func value(depth: Int = 0) -> PDFObject? {
         guard depth < PDFParser.maxDepth else { return nil }
         skipBlanks()
         guard pos < data.count else { return nil }
@@ -183,13 +186,13 @@ struct PDFParser {
 /// The objects of one PDF, found by scanning for `N G obj` (later definitions win, as an
 /// incremental update's do) and inside object streams, so a broken or missing xref table
 /// costs nothing. Bounded: objects, nesting, and the message's inflate budget.
-final class PDFDocument {
-    let data: [UInt8]
+package final class PDFDocument {
+    package let data: [UInt8]
     private(set) var offsets: [Int: Int] = [:]  // object number → offset of its value
     private var inStreams: [Int: (stream: Int, index: Int)] = [:]
     private var cache: [Int: PDFObject] = [:]
     private var objectStreams: [Int: [Int: PDFObject]] = [:]
-    let budget: MessageBudget
+    package let budget: MessageBudget
     static let maxObjects = 200_000
 
     /// Set for an encrypted document that opens with the empty password: streams are decrypted as read.
@@ -198,7 +201,7 @@ final class PDFDocument {
     private(set) var needsPassword = false
     private var generations: [Int: Int] = [:]
 
-    init(_ data: [UInt8], budget: MessageBudget) {
+    package init(_ data: [UInt8], budget: MessageBudget) {
         self.data = data
         self.budget = budget
         scanObjects()
@@ -390,7 +393,7 @@ final class PDFDocument {
     }
 
     /// Follows references (a chain of at most 32).
-    func resolve(_ o: PDFObject?) -> PDFObject? {
+    package func resolve(_ o: PDFObject?) -> PDFObject? {
         var o = o
         var hops = 0
         while case .ref(let n, _)? = o, hops < 32 {
@@ -414,7 +417,7 @@ final class PDFDocument {
 
     /// `bytes` through `filter` (a name or an array of names) with `parms` (a dictionary, or an
     /// array of them with null entries), every step's output charged to the message's budget.
-    func decode(_ bytes: [UInt8], filter: PDFObject?, parms: PDFObject?) -> [UInt8]? {
+    package func decode(_ bytes: [UInt8], filter: PDFObject?, parms: PDFObject?) -> [UInt8]? {
         var filters: [String] = []
         var parameters: [[String: PDFObject]?] = []
         switch resolve(filter) {
@@ -465,7 +468,7 @@ final class PDFDocument {
 
     /// The document catalog: the last `/Type /Catalog` object found by scanning (incremental
     /// updates append newer ones), else the trailer's `/Root` (a catalog inside an object stream).
-    func catalog() -> [String: PDFObject]? {
+    package func catalog() -> [String: PDFObject]? {
         if let found = scannedCatalog() { return found }
         var from = 0
         var root: PDFObject?

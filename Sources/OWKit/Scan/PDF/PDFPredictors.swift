@@ -1,3 +1,6 @@
+import OWCore
+import OWIdentity
+
 extension PDFFilters {
     /// Undoes a predictor (ISO 32000-1 §7.4.4.4): TIFF 2 (horizontal differencing) or PNG
     /// (10–15: a filter-type byte before each row). Rows are `Colors × BitsPerComponent ×

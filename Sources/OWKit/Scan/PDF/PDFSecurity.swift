@@ -1,16 +1,18 @@
 import FoundationEssentials
+import OWCore
+import OWIdentity
 
 /// The standard security handler (ISO 32000-2, 7.6.4) for the empty user password: how invoices
 /// that may be opened by anyone but not edited are encrypted. With it, a stream's bytes are
 /// decrypted before its filters run; strings inside content streams are never encrypted, so
 /// text needs nothing more. A document that needs a real password gives no text.
-struct PDFSecurity {
-    enum Method { case rc4, aes128, aes256, identity }
+package struct PDFSecurity {
+    package enum Method { case rc4, aes128, aes256, identity }
 
-    let method: Method
+    package let method: Method
     /// The file's key (R2–R4: from the password, the owner entry, the permissions and the id;
     /// R5–R6: unwrapped from /UE).
-    let key: [UInt8]
+    package let key: [UInt8]
 
     /// Algorithm 2's padding of a password to 32 bytes.
     static let padding: [UInt8] = [
@@ -20,7 +22,7 @@ struct PDFSecurity {
 
     /// nil when the dictionary is not the standard handler's, or names a revision or method
     /// this reader does not know.
-    init?(_ d: [String: PDFObject], id: [UInt8], resolve: (PDFObject?) -> PDFObject?) {
+    package init?(_ d: [String: PDFObject], id: [UInt8], resolve: (PDFObject?) -> PDFObject?) {
         guard resolve(d["Filter"])?.name == "Standard", case .string(let o)? = resolve(d["O"]), case .string(let u)? = resolve(d["U"]),
             let v = resolve(d["V"])?.number.flatMap(Int.init(checked:)), let r = resolve(d["R"])?.number.flatMap(Int.init(checked:))
         else { return nil }
