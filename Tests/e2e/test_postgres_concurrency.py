@@ -23,7 +23,8 @@ import pg
 from conftest import BIN, Office
 
 SKIP = pg.missing()
-pytestmark = pytest.mark.skipif(SKIP is not None, reason=SKIP or "")
+# Starts its own cluster, so `make test` runs it once (not again in the PostgreSQL pass).
+pytestmark = [pytest.mark.skipif(SKIP is not None, reason=SKIP or ""), pytest.mark.backend_independent]
 
 WRITERS = int(os.environ.get("OWATCH_PG_WRITERS", "16"))
 WRITES = int(os.environ.get("OWATCH_PG_WRITES", "8"))

@@ -13,7 +13,8 @@ import pg
 from conftest import Office
 
 SKIP = pg.missing()
-pytestmark = pytest.mark.skipif(SKIP is not None, reason=SKIP or "")
+# Starts its own cluster, so `make test` runs it once (not again in the PostgreSQL pass).
+pytestmark = [pytest.mark.skipif(SKIP is not None, reason=SKIP or ""), pytest.mark.backend_independent]
 
 cluster = pytest.fixture(scope="module", name="cluster")(pg.throwaway_cluster)
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, Office, not_on_postgres_yet
+from conftest import BIN, Office
 from sshd_harness import SSHServer, available
 
 pytestmark = [pytest.mark.skipif(not available(), reason="needs openssh-server and openssh-client (.ci/deps --test installs them)"),
-              not_on_postgres_yet("--remote and sudo:// serving a PostgreSQL ledger come with their own change")]
+              # Every scenario runs on both backends here (the `office` fixture's params), so once is enough.
+              pytest.mark.backend_independent]
 
 if os.environ.get("CI") and not available():
     raise RuntimeError("CI must run the remote tests: install openssh-server and openssh-client")
