@@ -217,7 +217,7 @@ public enum Scanner {
 
     /// An e-invoice XML file on its own (an XRechnung, a Peppol UBL invoice) as a message carrying it; nil for anything else.
     static func xmlMessage(_ bytes: [UInt8], name: String) -> [UInt8]? {
-        let head = bytes.prefix(8).drop { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || PDFParser.isWhite($0) }
+        let head = documentHead(bytes, within: 8)
         guard head.first == UInt8(ascii: "<"), let root = EInvoice.rootName(bytes), EInvoice.roots.contains(root) else { return nil }
         return pdfMessage(bytes, name: name, type: "application/xml")
     }

@@ -10,11 +10,16 @@ extension Scanner {
         xmlMessage(bytes, name: name) ?? htmlMessage(bytes, name: name)
     }
 
+    /// The first `n` bytes of a document past a UTF-8 byte order mark and blanks: where its type shows.
+    static func documentHead(_ bytes: [UInt8], within n: Int) -> ArraySlice<UInt8> {
+        bytes.prefix(n).drop { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || PDFParser.isWhite($0) }
+    }
+
     /// An HTML file on its own (starting, past a byte order mark and blanks, with `<!DOCTYPE html`
     /// or `<html`) as a message whose one part is text/html; nil for anything else, a mail included:
     /// a mail starts with its headers.
     static func htmlMessage(_ bytes: [UInt8], name: String) -> [UInt8]? {
-        let head = bytes.prefix(512).drop { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || PDFParser.isWhite($0) }
+        let head = documentHead(bytes, within: 512)
         let lower = head.prefix(15).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
         for opening in ["<!doctype html", "<html"] {
             let o = Array(opening.utf8)
