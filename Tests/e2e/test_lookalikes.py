@@ -130,3 +130,20 @@ def test_a_vendors_mail_whose_subject_names_a_look_alike_makes_no_charge(office,
     control = inspect_mail(office, "Hetzner <billing@hetzner.de>", "Ihre Rechnung R-2026-1101",
                            ["Rechnung R-2026-1101", "Rechnungsbetrag: 40,00 EUR"])
     assert (control["is_charge"], control["amount"]) == (True, 40.0), control
+
+
+def test_an_order_acknowledgement_makes_no_charge(office):
+    d = inspect_text(office, "Nordlicht Software GmbH\nwww.nordlicht-software.de\nAuftragsbestätigung 2026-311\n"
+                             "Abonnement Team, monatlich\nGesamtbetrag: 119,00 €\n")
+    assert (d["amount"], d["declared"]) == (None, "order response"), d
+
+
+def test_an_order_confirmation_that_announces_the_invoice_makes_no_charge(office):
+    lines = ["Thank you for your order 4711.", "Dedicated server AX41, 39.00 EUR per month", "Total: 39.00 EUR"]
+    d = inspect_mail(office, "Hetzner <billing@hetzner.de>", "Order confirmation 4711",
+                     lines + ["You will receive an invoice once the server is ready."])
+    assert (d["vendor"], d["amount"], d["declared"]) == ("Hetzner", None, "order confirmation, billed later"), d
+    assert "the invoice it announces is the charge" in d["not_a_charge"]
+    # Paid at the order, it is the receipt: a charge.
+    paid = inspect_mail(office, "Hetzner <billing@hetzner.de>", "Order confirmation 4711", lines + ["Paid by card ending 4242."])
+    assert (paid["amount"], paid["is_charge"]) == (39.0, True), paid

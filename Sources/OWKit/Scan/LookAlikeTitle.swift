@@ -24,6 +24,14 @@ package enum LookAlikeTitle {
         ),
         ("purchase order", ["purchase order", "bon de commande", "orden de compra", "ordine di acquisto", "inkooporder", "bestellschein"]),
         (
+            "order response",
+            [
+                "order acknowledgement", "order acknowledgment", "auftragsbestätigung", "accusé de réception de commande",
+                "confirmación de pedido", "conferma d'ordine", "orderbevestiging", "ordrebekræftelse", "orderbekräftelse",
+                "ordrebekreftelse", "tilausvahvistus", "potwierdzenie zamówienia", "potvrzení objednávky",
+            ]
+        ),
+        (
             "delivery note",
             [
                 "delivery note", "packing slip", "despatch advice", "dispatch note", "lieferschein", "bon de livraison", "albarán",
@@ -72,11 +80,37 @@ package enum LookAlikeTitle {
         return nil
     }
 
+    /// An order confirmation that says the bill comes later ("you will receive an invoice") is no
+    /// charge: the invoice is. Its words per language; only looked for when the subject or the
+    /// head of the text speaks of an order.
+    static let orderNeedles = Needles.of([
+        "order", "bestellung", "commande", "pedido", "ordine", "bestelling", "ordre", "beställning", "tilaus", "zamówienie",
+        "objednávk",
+    ])
+    /// Phrases announcing the invoice, never "will be charged" or "billed monthly" (a receipt says those of the next period).
+    static let billedLaterNeedles = Needles.of([
+        "you will receive an invoice", "you will receive your invoice", "invoice will follow", "invoice to follow",
+        "invoice will be sent", "rechnung folgt", "rechnung erhalten sie", "erhalten sie eine rechnung", "erhalten sie ihre rechnung",
+        "vous recevrez votre facture", "vous recevrez une facture", "recibirá la factura", "recibirá su factura", "riceverà la fattura",
+        "u ontvangt de factuur", "ontvangt u een factuur", "du får en faktura", "du vil modtage en faktura", "otrzymasz fakturę",
+        "obdržíte fakturu",
+    ])
+
+    /// The order confirmation that says its bill comes later, when `subject` or the head of `text` speaks of an order.
+    package static func billedLater(subject: LowerText, text: String) -> (kind: String, word: String)? {
+        let head = LowerText(String(text.prefix(4000)))
+        guard subject.contains(any: orderNeedles) || head.contains(any: orderNeedles),
+            let phrase = billedLaterNeedles.first(where: { head.find($0) != nil })
+        else { return nil }
+        return ("order confirmation, billed later", String(decoding: phrase, as: UTF8.self))
+    }
+
     /// Why it makes no charge, for `scan inspect`.
     package static func why(_ hit: (kind: String, word: String), in place: String) -> String {
         let tail =
             hit.kind == "payment reminder"
-            ? "it asks again for an invoice already sent, and that invoice is the charge" : "not an invoice: no charge"
+            ? "it asks again for an invoice already sent, and that invoice is the charge"
+            : hit.kind.hasSuffix("billed later") ? "the invoice it announces is the charge" : "not an invoice: no charge"
         return "its \(place) says \(hit.kind) (\"\(hit.word)\"): \(tail)"
     }
 

@@ -317,6 +317,10 @@ package enum ReceiptReader {
             r.notACharge = "no receipt or invoice wording"
             return
         }
+        if let hit = LookAlikeTitle.billedLater(subject: lowerSubject, text: text) {
+            (r.declared, r.notACharge) = (hit.kind, LookAlikeTitle.why(hit, in: "text"))
+            return
+        }
         let found =
             total(in: text, sender: sender, defaultCurrency: defaultCurrency)
             ?? fallback(text, lowerSubject: lowerSubject, sender: sender, defaultCurrency: defaultCurrency)
