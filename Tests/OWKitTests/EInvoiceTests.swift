@@ -39,7 +39,8 @@ final class EInvoiceTests: XCTestCase {
 
     func testADocumentIsABillByWhatItDeclares() {
         func declared(_ xml: String) -> DeclaredDocument? { DeclaredDocument.of(Array(xml.utf8)) }
-        let order = declared("<?xml version=\"1.0\"?>\n<Order xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Order-2\"><ID>1</ID></Order>")
+        let order = declared(
+            "<?xml version=\"1.0\"?>\n<Order xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Order-2\"><ID>1</ID></Order>")
         XCTAssertEqual(order?.kind, .notABill)
         XCTAssertEqual(order?.name, "UBL Order")
         let cii = "<rsm:CrossIndustryInvoice xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\" xmlns:ram=\"r\">"
@@ -48,7 +49,8 @@ final class EInvoiceTests: XCTestCase {
         XCTAssertEqual(declared(cii + head + "261</ram:TypeCode></rsm:ExchangedDocument></rsm:CrossIndustryInvoice>")?.kind, .creditNote)
         XCTAssertEqual(declared(cii + head + "380</ram:TypeCode></rsm:ExchangedDocument></rsm:CrossIndustryInvoice>")?.kind, .invoice)
         // A UBL invoice's type is its InvoiceTypeCode, not a line's or a document reference's TypeCode.
-        let ubl = "<Invoice><cbc:DocumentTypeCode>325</cbc:DocumentTypeCode><cbc:InvoiceTypeCode listID=\"x\">380</cbc:InvoiceTypeCode></Invoice>"
+        let ubl =
+            "<Invoice><cbc:DocumentTypeCode>325</cbc:DocumentTypeCode><cbc:InvoiceTypeCode listID=\"x\">380</cbc:InvoiceTypeCode></Invoice>"
         XCTAssertEqual(declared(ubl)?.kind, .invoice)
         XCTAssertNil(declared("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt/></Document>"))
     }

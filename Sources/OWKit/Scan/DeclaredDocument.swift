@@ -75,8 +75,10 @@ package struct DeclaredDocument: Sendable, Equatable {
             return nil
         }
         // A UN/CEFACT document's header states its type whatever its root (Order-X: 220, an order).
-        let code = typeCode(bytes, vocabulary: invoiceRoots.contains(root) ? vocabulary : vocabulary == "CII" ? "CII" : "")
-        guard invoiceRoots.contains(root) else { return DeclaredDocument(vocabulary: vocabulary, root: root, typeCode: code, kind: .notABill) }
+        let code = typeCode(bytes, vocabulary: vocabulary == "CII" || invoiceRoots.contains(root) ? vocabulary : "")
+        guard invoiceRoots.contains(root) else {
+            return DeclaredDocument(vocabulary: vocabulary, root: root, typeCode: code, kind: .notABill)
+        }
         let kind: Kind
         if root == "CreditNote" {
             kind = .creditNote
@@ -91,7 +93,7 @@ package struct DeclaredDocument: Sendable, Equatable {
     /// The root element's local name and the namespace its prefix (or the default) is bound to there.
     static func rootElement(_ bytes: [UInt8]) -> (String, String)? {
         let head = Array(bytes.prefix(EInvoice.headBytes))
-        guard let name = EInvoice.rootName(head), let at = rootTag(head, name: name) else { return nil }
+        guard let name = EInvoice.rootName(head), let at = EInvoice.rootStart(head) else { return nil }
         var end = at
         while end < head.count, head[end] != UInt8(ascii: ">") { end += 1 }
         let tag = String(decoding: head[at..<end], as: UTF8.self)
@@ -102,20 +104,6 @@ package struct DeclaredDocument: Sendable, Equatable {
         let rest = tag[range.upperBound...]
         guard let quote = rest.first, quote == "\"" || quote == "'" else { return (name, "") }
         return (name, String(rest.dropFirst().prefix { $0 != quote }))
-    }
-
-    /// Where the root's start tag begins: the first `<` followed by a name, past the prolog.
-    static func rootTag(_ head: [UInt8], name: String) -> Int? {
-        var i = 0
-        while i + 1 < head.count {
-            if head[i] == UInt8(ascii: "<"), head[i + 1] != UInt8(ascii: "?"), head[i + 1] != UInt8(ascii: "!") { return i }
-            if Markup.starts(head, i, "<!--"), let end = Markup.find(head, from: i + 4, "-->") {
-                i = end + 3
-                continue
-            }
-            i += 1
-        }
-        return nil
     }
 
     /// The document type code: CII's `ExchangedDocument/TypeCode` (ZUGFeRD 1: `HeaderExchangedDocument`),

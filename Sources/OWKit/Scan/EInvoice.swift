@@ -76,6 +76,14 @@ public struct EInvoice: Sendable, Equatable {
     /// The local name of the first element, looked for in the first `headBytes` only.
     static func rootName(_ bytes: [UInt8]) -> String? {
         let head = Array(bytes.prefix(headBytes))
+        guard let at = rootStart(head) else { return nil }
+        var j = at + 1
+        while j < head.count, !PDFParser.isWhite(head[j]), head[j] != UInt8(ascii: ">"), head[j] != UInt8(ascii: "/") { j += 1 }
+        return Markup.localName(head[(at + 1)..<j])
+    }
+
+    /// Where the first element's start tag begins in `head`: past the XML declaration, comments and a DOCTYPE.
+    static func rootStart(_ head: [UInt8]) -> Int? {
         var i = 0
         while i + 1 < head.count {
             guard head[i] == UInt8(ascii: "<") else {
@@ -88,9 +96,7 @@ public struct EInvoice: Sendable, Equatable {
             } else if head[i + 1] == UInt8(ascii: "?") || head[i + 1] == UInt8(ascii: "!") {
                 i += 2
             } else {
-                var j = i + 1
-                while j < head.count, !PDFParser.isWhite(head[j]), head[j] != UInt8(ascii: ">"), head[j] != UInt8(ascii: "/") { j += 1 }
-                return Markup.localName(head[(i + 1)..<j])
+                return i
             }
         }
         return nil
