@@ -37,6 +37,24 @@ final class EInvoiceTests: XCTestCase {
         XCTAssertEqual(e.number, "&a;")
     }
 
+    func testADocumentIsABillByWhatItDeclares() {
+        func declared(_ xml: String) -> DeclaredDocument? { DeclaredDocument.of(Array(xml.utf8)) }
+        let order = declared(
+            "<?xml version=\"1.0\"?>\n<Order xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Order-2\"><ID>1</ID></Order>")
+        XCTAssertEqual(order?.kind, .notABill)
+        XCTAssertEqual(order?.name, "UBL Order")
+        let cii = "<rsm:CrossIndustryInvoice xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\" xmlns:ram=\"r\">"
+        let head = "<rsm:ExchangedDocument><ram:ID>1</ram:ID><ram:TypeCode>"
+        XCTAssertEqual(declared(cii + head + "325</ram:TypeCode></rsm:ExchangedDocument></rsm:CrossIndustryInvoice>")?.kind, .notABill)
+        XCTAssertEqual(declared(cii + head + "261</ram:TypeCode></rsm:ExchangedDocument></rsm:CrossIndustryInvoice>")?.kind, .creditNote)
+        XCTAssertEqual(declared(cii + head + "380</ram:TypeCode></rsm:ExchangedDocument></rsm:CrossIndustryInvoice>")?.kind, .invoice)
+        // A UBL invoice's type is its InvoiceTypeCode, not a line's or a document reference's TypeCode.
+        let ubl =
+            "<Invoice><cbc:DocumentTypeCode>325</cbc:DocumentTypeCode><cbc:InvoiceTypeCode listID=\"x\">380</cbc:InvoiceTypeCode></Invoice>"
+        XCTAssertEqual(declared(ubl)?.kind, .invoice)
+        XCTAssertNil(declared("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt/></Document>"))
+    }
+
     func testOtherXMLIsNoInvoice() {
         XCTAssertNil(EInvoice.read(Array("<Document><BkToCstmrStmt/></Document>".utf8)))
         XCTAssertNil(EInvoice.read(Array("not xml".utf8)))

@@ -4,7 +4,7 @@ A document that carries an EN 16931 invoice (an XML on its own, or embedded in a
 the `factur-x` package) is labelled with what its XML says, read with lxml: the amount due (BT-115; the
 invoice total with VAT, BT-112, only when no amount due is given, and a zero amount due, fully prepaid,
 is 0.00), the invoice currency (BT-5), the issue date (BT-2) and the invoice number (BT-1). The sign follows
-the document type: a credit note (CII type 381, a UBL CreditNote) is negative; everything else, the
+the document type: a credit note (a UBL CreditNote, or a credit type of UNTDID 1001: 381 and CREDIT_CODES) is negative; everything else, the
 self-billed invoice (type 389) included, keeps the XML's sign. A self-billed invoice is written by the
 buyer for what it owes the seller: the office is the buyer, so it is money the office pays, a charge like
 any invoice (and its XML figures and its page are positive). Where the old label differs (read from the
@@ -37,6 +37,10 @@ def local(tag):
 
 
 ZERO_DECIMALS = {"JPY", "KRW", "CLP", "ISK", "VND"}  # ISO 4217 exponent 0
+# UNTDID 1001 codes of EN 16931's invoice type list (BT-3) that give money back: credit notes of every kind
+# (381 credit note, 81/83 related to goods/financial adjustments, 261 self-billed, 262 consolidated, 296 price
+# variation, 308 delcredere, 396 factored, 420 OCR payment, 532 forwarder's) and 457, the reversal of a debit.
+CREDIT_CODES = {"81", "83", "261", "262", "296", "308", "381", "396", "420", "457", "532"}
 DOCUMENT_HEADS = ("ExchangedDocument", "HeaderExchangedDocument")
 
 
@@ -55,12 +59,12 @@ def xml_fields(data):
     if ubl:
         top = (local(root.tag),)
         currency, number, day = text(top, "DocumentCurrencyCode"), text(top, "ID"), text(top, "IssueDate")
-        credit = local(root.tag) == "CreditNote" or text(top, "InvoiceTypeCode") == "381"
+        credit = local(root.tag) == "CreditNote" or text(top, "InvoiceTypeCode") in CREDIT_CODES
     else:
         currency = text(("ApplicableHeaderTradeSettlement", "ApplicableSupplyChainTradeSettlement"), "InvoiceCurrencyCode")
         number, stamp = text(DOCUMENT_HEADS, "ID"), text(("IssueDateTime",), "DateTimeString")
         day = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}" if stamp and re.fullmatch(r"\d{8}", stamp) else None
-        credit = text(DOCUMENT_HEADS, "TypeCode") == "381"
+        credit = text(DOCUMENT_HEADS, "TypeCode") in CREDIT_CODES
 
     def amount(parents, name):
         for el in root.iter():

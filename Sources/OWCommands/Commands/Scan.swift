@@ -82,6 +82,10 @@ enum ScanCommand {
         },
         Field("is_charge", "inspect: true when it is a charge") { .bool($0.receipt.isCharge) },
         Field("not_a_charge", "inspect: why it is not a charge") { .text($0.receipt.notACharge) },
+        Field(
+            "declared",
+            "inspect: what the document declares itself when that makes it no bill: its XML's vocabulary, root element and type code (UBL Order, CII CrossIndustryInvoice type 325) or its title (quote, payment reminder)"
+        ) { .text($0.receipt.declared) },
         Field("forwarded_by", ChargeCommand.shape.field("forwarded_by").doc) { .text($0.receipt.forwardedBy) },
         Field("read_as", "inspect: structured (an e-invoice's XML or schema.org markup, which wins) or text") { .text($0.receipt.readAs) },
         Field("how_read", "inspect: how the amount was read: structured, arithmetic (net + tax agree), labelled or slip", kind: .code) {

@@ -26,9 +26,6 @@ public struct EInvoice: Sendable, Equatable {
     public var typeCode: String?
     public var isCredit = false
 
-    /// The root elements of the invoices read.
-    static let roots: Set<String> = ["CrossIndustryInvoice", "CrossIndustryDocument", "Invoice", "CreditNote"]
-
     /// The XML size read at most: an invoice is kilobytes; a larger "invoice" is not read.
     package static let maxBytes = 4 << 20
 
@@ -44,14 +41,21 @@ public struct EInvoice: Sendable, Equatable {
         return "\(periodStart)..\(periodEnd)"
     }
 
-    /// Reads `bytes` as an e-invoice; nil when it is not one (another XML, or not XML at all).
+    /// Reads `bytes` as an e-invoice; nil when it is not one (another XML, not XML at all, or a
+    /// document that declares itself no bill: an order, a proforma invoice).
     public static func read(_ bytes: [UInt8]) -> EInvoice? {
-        guard bytes.count <= maxBytes, let root = rootName(bytes) else { return nil }
+        guard bytes.count <= maxBytes, let declared = DeclaredDocument.of(bytes), declared.kind != .notABill else { return nil }
+        return read(bytes, declared)
+    }
+
+    /// Reads the fields of a document `declared` an invoice or credit note.
+    package static func read(_ bytes: [UInt8], _ declared: DeclaredDocument) -> EInvoice? {
+        guard bytes.count <= maxBytes, declared.kind != .notABill else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
         var reader: EInvoiceFields
-        switch root {
+        switch declared.root {
         case "CrossIndustryInvoice", "CrossIndustryDocument": reader = CIIFields()
-        case "Invoice", "CreditNote": reader = UBLFields(credit: root == "CreditNote")
+        case "Invoice", "CreditNote": reader = UBLFields(credit: declared.root == "CreditNote")
         default: return nil
         }
         do {
@@ -61,7 +65,7 @@ public struct EInvoice: Sendable, Equatable {
         }
         var e = reader.result
         guard e.total != nil || e.number != nil else { return nil }
-        e.isCredit = e.isCredit || e.typeCode == "381"
+        e.isCredit = e.isCredit || declared.kind == .creditNote
         if e.isCredit, let t = e.total, !t.hasPrefix("-"), t.contains(where: { $0 != "0" && $0 != "." }) { e.total = "-" + t }
         return e
     }
@@ -72,6 +76,14 @@ public struct EInvoice: Sendable, Equatable {
     /// The local name of the first element, looked for in the first `headBytes` only.
     static func rootName(_ bytes: [UInt8]) -> String? {
         let head = Array(bytes.prefix(headBytes))
+        guard let at = rootStart(head) else { return nil }
+        var j = at + 1
+        while j < head.count, !PDFParser.isWhite(head[j]), head[j] != UInt8(ascii: ">"), head[j] != UInt8(ascii: "/") { j += 1 }
+        return Markup.localName(head[(at + 1)..<j])
+    }
+
+    /// Where the first element's start tag begins in `head`: past the XML declaration, comments and a DOCTYPE.
+    static func rootStart(_ head: [UInt8]) -> Int? {
         var i = 0
         while i + 1 < head.count {
             guard head[i] == UInt8(ascii: "<") else {
@@ -84,9 +96,7 @@ public struct EInvoice: Sendable, Equatable {
             } else if head[i + 1] == UInt8(ascii: "?") || head[i + 1] == UInt8(ascii: "!") {
                 i += 2
             } else {
-                var j = i + 1
-                while j < head.count, !PDFParser.isWhite(head[j]), head[j] != UInt8(ascii: ">"), head[j] != UInt8(ascii: "/") { j += 1 }
-                return Markup.localName(head[(i + 1)..<j])
+                return i
             }
         }
         return nil

@@ -18,6 +18,8 @@ public struct MIMEPart: Sendable {
 
     /// An e-invoice read from this part's XML (an attached XRechnung) or from the XML a PDF embeds.
     public var eInvoice: EInvoice?
+    /// What this part's XML (or the XML a PDF embeds) declares itself, bill or not (an order makes no charge).
+    package var declared: DeclaredDocument?
 
     /// XML by its type or by its name (an XRechnung sent as a generic binary).
     var isXML: Bool {
@@ -79,6 +81,14 @@ public struct MailMessage: Sendable {
     public var eInvoice: EInvoice? {
         var found: EInvoice?
         root.walk { p in if found == nil { found = p.eInvoice } }
+        return found
+    }
+
+    /// A structured document some part declares that is no bill (an order, a despatch advice), when no part carries an e-invoice.
+    package var declaredNotABill: DeclaredDocument? {
+        guard eInvoice == nil else { return nil }
+        var found: DeclaredDocument?
+        root.walk { p in if found == nil, p.declared?.kind == .notABill { found = p.declared } }
         return found
     }
 
@@ -176,10 +186,11 @@ public enum MIME {
         // their transfer encoding (decoding megabytes of base64 nobody reads was a tenth of a scan).
         let isPDF = p.isPDF
         p.body = type.hasPrefix("text/") || type.hasPrefix("message/") || isPDF ? decodeTransfer(body, encoding: cte) : Array(body)
-        if isPDF { (p.pdfText, p.pdfWithoutText, p.eInvoice) = try PDFText.readAll(p.body, budget: budget) }
+        if isPDF { (p.pdfText, p.pdfWithoutText, p.eInvoice, p.declared) = try PDFText.readAll(p.body, budget: budget) }
         if p.isXML {
             if !type.hasPrefix("text/") { p.body = decodeTransfer(body, encoding: cte) }
-            p.eInvoice = EInvoice.read(p.body)
+            p.declared = p.body.count <= EInvoice.maxBytes ? DeclaredDocument.of(p.body) : nil
+            p.eInvoice = p.declared.flatMap { EInvoice.read(p.body, $0) }
         }
         if type == "message/delivery-status" {
             // RFC 3464: blocks of header fields separated by blank lines, each read as headers only.

@@ -29,18 +29,21 @@ package enum PDFText {
         return (r.text, r.noTextLayer)
     }
 
-    /// The text, whether it has no text layer, and the e-invoice embedded in it (Factur-X, ZUGFeRD).
-    static func readAll(_ pdf: [UInt8], budget: MessageBudget) throws -> (text: String?, noTextLayer: Bool, eInvoice: EInvoice?) {
-        guard isPDF(pdf) else { return (nil, false, nil) }
+    /// The text, whether it has no text layer, the e-invoice embedded in it (Factur-X, ZUGFeRD) and
+    /// what its embedded XML declares itself (an Order-X order is no bill).
+    static func readAll(_ pdf: [UInt8], budget: MessageBudget) throws -> (
+        text: String?, noTextLayer: Bool, eInvoice: EInvoice?, declared: DeclaredDocument?
+    ) {
+        guard isPDF(pdf) else { return (nil, false, nil, nil) }
         // Through the document's pages and fonts first; the stream scan is the fallback for
         // files whose structure gives no text (and cannot decrypt: an encrypted file has no fallback).
         let doc = PDFDocument(pdf, budget: budget)
-        if doc.needsPassword { return (nil, false, nil) }
-        let eInvoice = doc.eInvoice()
-        if let text = try layoutText(doc) { return (text, false, eInvoice) }
-        if doc.security != nil { return (nil, false, eInvoice) }
+        if doc.needsPassword { return (nil, false, nil, nil) }
+        let (eInvoice, declared) = doc.structuredDocument()
+        if let text = try layoutText(doc) { return (text, false, eInvoice, declared) }
+        if doc.security != nil { return (nil, false, eInvoice, declared) }
         let text = try scanStreams(doc)
-        return (text, text == nil && !doc.pages().isEmpty, eInvoice)
+        return (text, text == nil && !doc.pages().isEmpty, eInvoice, declared)
     }
 
     /// The fallback: every content-looking stream in the file, read for the strings it shows.

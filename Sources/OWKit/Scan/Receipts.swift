@@ -100,6 +100,9 @@ public struct Receipt: Sendable {
     public var currencyImplied: String?
     /// Why the message is not a charge; nil when it is one.
     public var notACharge: String?
+    /// What the document declares itself when that makes it no bill: its XML's vocabulary, root
+    /// and type ("UBL Order", "CII CrossIndustryInvoice type 325"), or its title ("quote", "payment reminder").
+    public var declared: String?
     /// Read from a forwarded block: the address that forwarded the message. Its charge is
     /// marked so, and a credit note or a large one waits for review (config scan.forward_review_above).
     public var forwardedBy: String?
@@ -209,6 +212,8 @@ package enum ReceiptReader {
         var r = try readText(message, index: index, defaultCurrency: defaultCurrency, budget: budget)
         if let e = message.eInvoice {
             structured(&r, e) { message.subject + "\n" + message.readableText }
+        } else if let d = message.declaredNotABill {
+            declaredNotABill(&r, d)
         } else if let m = SchemaOrgReceipt.of(message) {
             structured(&r, m)
         }
@@ -290,6 +295,10 @@ package enum ReceiptReader {
             r.notACharge = hit.1
             return r
         }
+        if let hit = LookAlikeTitle.inSubject(subject) {
+            (r.declared, r.notACharge) = (hit.kind, LookAlikeTitle.why(hit, in: "subject"))
+            return r
+        }
         try readCharge(
             &r, text: text, subject: subject, lowerSubject: lowerSubject, sender: Self.host(address),
             defaultCurrency: defaultCurrency, budget: budget)
@@ -306,6 +315,10 @@ package enum ReceiptReader {
         let lowerText = LowerText(text)
         guard lowerSubject.contains(any: receiptNeedles) || lowerText.contains(any: receiptNeedles) else {
             r.notACharge = "no receipt or invoice wording"
+            return
+        }
+        if let hit = LookAlikeTitle.billedLater(subject: lowerSubject, text: text) {
+            (r.declared, r.notACharge) = (hit.kind, LookAlikeTitle.why(hit, in: "text"))
             return
         }
         let found =
@@ -381,6 +394,10 @@ package enum ReceiptReader {
         subject: LowerText, defaultCurrency: Currency, budget: MessageBudget
     ) throws -> Receipt {
         var r = r
+        if let hit = LookAlikeTitle.inSubject(envelope.subject) {
+            (r.declared, r.notACharge) = (hit.kind, "sender is not a known vendor, and " + LookAlikeTitle.why(hit, in: "subject"))
+            return r
+        }
         let text = Self.head(of: message.readableText)
         try budget.checkTime()
         let lower = LowerText(text)

@@ -90,10 +90,9 @@ public enum Scanner {
                 ? .maildir : .eml
         }
         let lower = path.lowercased()
-        // An e-invoice (XRechnung, Peppol UBL) is one document, read like a message; other XML is a statement.
-        if lower.hasSuffix(".xml"), let head = InputFile(path: path)?.read(upTo: EInvoice.headBytes),
-            EInvoice.rootName(head).map(EInvoice.roots.contains) == true
-        {
+        // An e-invoice (XRechnung, Peppol UBL), or another UBL or UN/CEFACT business document (an
+        // order: no charge), is one document, read like a message; other XML is a statement.
+        if lower.hasSuffix(".xml"), let head = InputFile(path: path)?.read(upTo: EInvoice.headBytes), DeclaredDocument.of(head) != nil {
             return .eml
         }
         if [".csv", ".tsv", ".ofx", ".qfx", ".xml"].contains(where: lower.hasSuffix) { return .statement }
@@ -215,10 +214,12 @@ public enum Scanner {
         return Array(header.utf8) + Array(Data(pdf).base64EncodedString(options: .lineLength76Characters).utf8) + [13, 10]
     }
 
-    /// An e-invoice XML file on its own (an XRechnung, a Peppol UBL invoice) as a message carrying it; nil for anything else.
+    /// An e-invoice XML file on its own (an XRechnung, a Peppol UBL invoice), or another business
+    /// document of the same vocabularies (an order, a despatch advice), as a message carrying it;
+    /// nil for anything else.
     static func xmlMessage(_ bytes: [UInt8], name: String) -> [UInt8]? {
         let head = documentHead(bytes, within: 8)
-        guard head.first == UInt8(ascii: "<"), let root = EInvoice.rootName(bytes), EInvoice.roots.contains(root) else { return nil }
+        guard head.first == UInt8(ascii: "<"), DeclaredDocument.of(bytes) != nil else { return nil }
         return pdfMessage(bytes, name: name, type: "application/xml")
     }
 

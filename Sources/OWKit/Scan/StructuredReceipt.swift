@@ -14,6 +14,15 @@ extension ReceiptReader {
         r.textReading?.anotherDocument = agreement?.anotherDocument ?? false
     }
 
+    /// A document whose XML declares it no bill (an order, a despatch advice, a proforma invoice):
+    /// no charge, whatever total its words print; `scan inspect` shows what the words said.
+    static func declaredNotABill(_ r: inout Receipt, _ d: DeclaredDocument) {
+        r.declared = d.name
+        r.textReading = TextReading(amount: r.amount, date: r.date, invoiceNo: r.invoiceNo, currencyAssumed: r.currencyAssumed != nil)
+        (r.amount, r.rivals, r.unknownSender, r.currencyAssumed, r.currencyImplied) = (nil, [], nil, nil, nil)
+        r.notACharge = d.notABill
+    }
+
     static func structured(_ r: inout Receipt, _ m: SchemaOrgReceipt) {
         guard m.amount != nil else { return }
         r.structuredMarkup = true

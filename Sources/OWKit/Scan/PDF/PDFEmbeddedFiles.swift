@@ -9,15 +9,20 @@ extension PDFDocument {
     /// The names Factur-X, ZUGFeRD 1 and 2 and XRechnung give their XML, in lower case.
     static let eInvoiceNames = ["factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml"]
 
-    /// The e-invoice the PDF carries: the known file names first, then any other XML file that is one.
-    package func eInvoice() -> EInvoice? {
+    /// The e-invoice the PDF carries (the known file names first, then any other XML file that is one), and the first business document its XML declares (an
+    /// Order-X `order-x.xml` declares an order: no bill, whatever the page's "Total" says).
+    package func structuredDocument() -> (eInvoice: EInvoice?, declared: DeclaredDocument?) {
         let specs = embeddedFileSpecs().filter { $0.name.lowercased().hasSuffix(".xml") }
         let known = specs.filter { Self.eInvoiceNames.contains($0.name.lowercased()) }
+        var first: DeclaredDocument?
         for spec in known + specs.filter({ !Self.eInvoiceNames.contains($0.name.lowercased()) }) {
-            guard let ef = dict(spec.spec["EF"]), let bytes = decoded(ef["UF"] ?? ef["F"]) else { continue }
-            if let e = EInvoice.read(bytes) { return e }
+            guard let ef = dict(spec.spec["EF"]), let bytes = decoded(ef["UF"] ?? ef["F"]),
+                let declared = DeclaredDocument.of(bytes)
+            else { continue }
+            if let e = EInvoice.read(bytes, declared) { return (e, declared) }
+            if first == nil { first = declared }
         }
-        return nil
+        return (nil, first)
     }
 
     /// The file specifications of embedded files with their names, each once.
