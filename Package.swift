@@ -23,7 +23,7 @@ let layers: [(name: String, dependencies: [Target.Dependency], sources: [String]
         "OWOffice", ["OWIdentity", "CSystem", "CZlib"],
         [
             "Admin/Config.swift", "Hooks", "Notify", "Inventory", "Requests", "People", "Scan", "Reports/Budgets.swift",
-            "Reports/BudgetShape.swift", "Reports/BudgetLineShape.swift", "Reports/Burn.swift",
+            "Reports/BudgetShape.swift", "Reports/BudgetLineShape.swift", "Reports/Burn.swift", "Reports/BurnRowShape.swift",
         ]
     ),
     // Reports and exports: they read everything and change nothing but the outbox.

@@ -48,13 +48,7 @@ enum UserCommand {
         },
     ])
 
-    static let offboardedShape = shape.pulledBack { (o: Users.Offboarding) in o.user }.adding([
-        Field("revoked_tokens", "user offboard: tokens revoked") { .int(Int64($0.revokedTokens)) },
-        Field("freed_seats", "user offboard: licenses a seat was freed of") { .list($0.freedSeats) },
-        Field("monthly_saving", "user offboard: what the freed seats cost a month, per currency") {
-            .list($0.monthlySaving.map(\.display))
-        },
-    ])
+    static let offboardedShape = Users.Offboarding.shape
 
     static let syncShape = DirectorySync.Change.shape
 
