@@ -18,4 +18,14 @@ extension ReclaimRow {
             .money("monthly", "reclaim: what the seats cost a month") { $0.monthly },
             .money("yearly", "reclaim: what the seats cost a year") { $0.yearly },
         ], keep: ["user", "monthly"], dropFirst: ["last_active", "yearly"])
+
+    /// What the seat-reclaimed hook receives: the row's keys, in its order. `user` is "" for a
+    /// seat nobody holds, as hooks always had it (the row says null).
+    package var event: JSON {
+        .obj(
+            Exporter.flatten(ReclaimRow.shape.record(self)).map { key, value in
+                guard key == "user", case .null = value else { return (key, value) }
+                return (key, .string(""))
+            })
+    }
 }
