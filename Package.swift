@@ -9,7 +9,10 @@ import PackageDescription
 /// ARCHITECTURE.md says what each owns and where new code goes.
 let layers: [(name: String, dependencies: [Target.Dependency], sources: [String])] = [
     // Text, CSV, JSON, time, hashing, money and rates, output shapes, the ledger (SQLite, PostgreSQL, schema).
-    ("OWCore", ["CSQLite", "CCrypto", "CZlib"], ["Support", "Output", "Money", "Ledger", "Identity/Crypto.swift", "Reports/Month.swift"]),
+    (
+        "OWCore", ["OWText", "CSQLite", "CCrypto", "CZlib"],
+        ["Support", "Output", "Money", "Ledger", "Identity/Crypto.swift", "Reports/Month.swift"]
+    ),
     // Keys, tokens, users, sessions, and the audit chain they sign.
     ("OWIdentity", ["OWCore", "CSQLite"], ["Identity", "Audit"]),
     // The remote protocol's client and server frames: the ledger below it, no command.
@@ -20,7 +23,7 @@ let layers: [(name: String, dependencies: [Target.Dependency], sources: [String]
         "OWOffice", ["OWIdentity", "CSystem", "CZlib"],
         [
             "Admin/Config.swift", "Hooks", "Notify", "Inventory", "Requests", "People", "Scan", "Reports/Budgets.swift",
-            "Reports/BudgetShape.swift", "Reports/BudgetLineShape.swift", "Reports/Burn.swift",
+            "Reports/BudgetShape.swift", "Reports/BudgetLineShape.swift", "Reports/Burn.swift", "Reports/BurnRowShape.swift",
         ]
     ),
     // Reports and exports: they read everything and change nothing but the outbox.
@@ -75,11 +78,15 @@ let package = Package(
         ),
         // prctl(2) for hooks (Linux): a header-only module of libc.
         .systemLibrary(name: "CSystem"),
+        // Text helpers below everything ("did you mean" suggestions, column padding): the command line
+        // and the library share them; OWCore re-exports them.
+        .target(name: "OWText"),
         // OWKit's layers, lowest first, and the umbrella that re-exports them (see `layers` below).
     ] + layers.map(layer) + [
-        // The command table's types, its parser and help: in-process tested (OWCLITests). Below the domain: it needs
-        // only OWError and the value parsers (OWCore), Role (OWIdentity) and FileUse (OWRemote).
-        .target(name: "OWCLI", dependencies: ["OWCore", "OWIdentity", "OWRemote"]),
+        // The command table's types, its parser and help: in-process tested (OWCLITests). Beside the domain, on
+        // none of its layers: its own error type, generic over the front end's roles and output docs, the
+        // domain's value types read by a reader the front end gives it.
+        .target(name: "OWCLI", dependencies: ["OWText"]),
         // The command table, its handlers and the output streams: run in-process by OWCommandsTests.
         .target(name: "OWCommands", dependencies: ["OWKit", "OWCLI"]),
         .executableTarget(name: "owatch", dependencies: ["OWCommands"]),
@@ -89,7 +96,7 @@ let package = Package(
             name: "owatch-fuzz", dependencies: ["OWKit", "OWCore", "OWIdentity", "OWRemote", "OWOffice", "OWReports"], path: "Tests/Fuzz",
             exclude: ["regressions", "seeds.py"]),
         .testTarget(name: "OWKitTests", dependencies: ["OWKit", "OWCore", "OWIdentity", "OWRemote", "OWOffice", "OWReports"]),
-        .testTarget(name: "OWCLITests", dependencies: ["OWCLI", "OWKit"]),
+        .testTarget(name: "OWCLITests", dependencies: ["OWCLI", "OWCommands", "OWKit"]),
         .testTarget(name: "OWCommandsTests", dependencies: ["OWCommands", "OWCLI", "OWKit"]),
     ]
 )

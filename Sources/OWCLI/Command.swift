@@ -1,7 +1,3 @@
-import OWCore
-import OWIdentity
-import OWRemote
-
 /// An option a command accepts. `value` is the placeholder (`PATH`, `N`); nil for a flag.
 /// `kind` says what its value must be and `required` that it must be given: the validate step
 /// (`Validation`) checks both before the command runs.
@@ -77,7 +73,7 @@ public struct Argument: Sendable {
 }
 
 /// What the dispatcher sets up before a command runs (git's RUN_SETUP flags).
-public enum Access: Sendable {
+public enum Access<Role: AccessRole>: Sendable {
     case anyone  // no ledger needed: help, completion
     case bootstrap  // creates the ledger: init
     case ledger  // ledger opened, no session: login, logout
@@ -86,16 +82,16 @@ public enum Access: Sendable {
 
 /// A command: its words, arguments, options, access and examples, and the handler that runs it
 /// with the front end's `Context` (owatch's `Invocation`).
-public struct Command<Context>: Sendable {
+public struct Command<Context: CommandContext>: Sendable {
     public let noun: String
     public let verb: String?
     public let summary: String
     public var arguments: [Argument] = []
     public var options: [Option] = []
-    public let access: Access
+    public let access: Access<Context.Role>
     public var examples: [String] = []
     /// The keys its rows carry, for the manual page (from the output's `Shape`).
-    public var output: [FieldDoc] = []
+    public var output: [Context.OutputDoc] = []
     public var hidden = false
     /// With `--key PATH`, the issuer key stands in for an admin's token (a way back in when
     /// every admin token has expired).
@@ -103,8 +99,8 @@ public struct Command<Context>: Sendable {
     public let run: @Sendable (Context) throws -> Void
 
     public init(
-        noun: String, verb: String?, summary: String, arguments: [Argument] = [], options: [Option] = [], access: Access,
-        examples: [String] = [], output: [FieldDoc] = [], hidden: Bool = false, issuerKeyStandsIn: Bool = false,
+        noun: String, verb: String?, summary: String, arguments: [Argument] = [], options: [Option] = [], access: Access<Context.Role>,
+        examples: [String] = [], output: [Context.OutputDoc] = [], hidden: Bool = false, issuerKeyStandsIn: Bool = false,
         run: @escaping @Sendable (Context) throws -> Void
     ) {
         self.noun = noun
@@ -129,7 +125,7 @@ public struct Command<Context>: Sendable {
         return parts.joined(separator: " ")
     }
 
-    public var roles: Set<Role>? {
+    public var roles: Set<Context.Role>? {
         if case .roles(let r) = access { return r }
         return nil
     }
@@ -145,5 +141,35 @@ public struct Noun: Sendable {
         self.name = name
         self.summary = summary
         self.description = description
+    }
+}
+
+/// What the front end's context is to the table: the roles a token can have (owatch's `Role`) and
+/// the doc of one key of a command's output for its manual page (owatch's `FieldDoc`).
+public protocol CommandContext {
+    associatedtype Role: AccessRole
+    associatedtype OutputDoc: Sendable
+}
+
+/// A role a command's `Access.roles` names; help lists them in `allCases` order by raw value.
+public protocol AccessRole: Hashable, CaseIterable, Sendable, RawRepresentable where RawValue == String {}
+
+/// What a file-naming value is to `--remote`: read on the client and sent, or written there.
+public enum FileUse: String, Sendable {
+    case input  // read on the client and sent (`-` streams standard input)
+    case inputTree  // like input; a directory is sent with everything under it (a Maildir)
+    case output  // written on the client, with the mode the command gave it
+    case outputDirectory
+}
+
+/// A command line that does not fit the table, or a value its kind refuses: the front end reports
+/// it as a usage error (exit 64), message and hint as they are.
+public struct CommandLineError: Error, Equatable, Sendable {
+    public let message: String
+    public let hint: String?
+
+    public init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
     }
 }

@@ -1,8 +1,7 @@
-import OWCore
-import OWIdentity
+import OWText
 
 /// Help, completions and man pages, all generated from the command table so they cannot drift.
-public struct Help<Context>: Sendable {
+public struct Help<Context: CommandContext>: Sendable {
     public let nouns: [Noun]
     public let commands: [Command<Context>]
     public let globalOptions: [Option]
@@ -54,8 +53,8 @@ public struct Help<Context>: Sendable {
 
     public func commandHelp(_ c: Command<Context>) -> String {
         var out = "usage: \(c.usage)\n\n\(c.summary)\n"
-        if let roles = c.roles, roles != Set(Role.allCases) {
-            out += "needs role: " + Role.allCases.filter(roles.contains).map(\.rawValue).joined(separator: " or ") + "\n"
+        if let roles = c.roles, roles != Set(Context.Role.allCases) {
+            out += "needs role: " + Context.Role.allCases.filter(roles.contains).map(\.rawValue).joined(separator: " or ") + "\n"
         }
         if !c.options.isEmpty { out += "\noptions:\n" + optionLines(c.options) }
         if !c.examples.isEmpty { out += "\nexamples:\n" + c.examples.map { "  $ \($0)\n" }.joined() }

@@ -1,7 +1,3 @@
-import FoundationEssentials
-import OWCore
-import OWIdentity
-
 /// Typed options (as swift-argument-parser's): each command declares its options once, as an enum
 /// whose cases are the options and whose raw values are their names on the command line:
 ///
@@ -46,37 +42,29 @@ public enum ValueKind: Sendable, Equatable {
     /// A calendar month, YYYY-MM.
     case month
 
-    /// Checks one value of option `name`; throws the usage error its reader would.
-    public func check(_ text: String, option name: String) throws {
+    /// Checks one value of option `name`; throws the usage error its reader would. The kinds that
+    /// are the domain's types (a currency, a day, a period, a duration, a month) are read by `reader`,
+    /// the front end's, whose errors pass through as they are.
+    public func check(_ text: String, option name: String, reader: some ValueReader) throws {
         switch self {
         case .flag, .text, .path, .choice, .amount: return
         case .integer(let range): _ = try Self.integer(text, option: name, range: range)
-        case .currency: _ = try Currency.parse(text)
-        case .day: _ = try Self.day(text, option: name)
-        case .period: _ = try Period.parse(text)
-        case .duration: _ = try Self.duration(text, option: name)
-        case .month: _ = try Month.parse(text, option: "--" + name)
+        case .currency, .day, .period, .duration, .month: try reader.check(self, text, option: name)
         }
-    }
-
-    public static func day(_ text: String, option name: String) throws -> Date {
-        guard let day = Time.parseDay(text) else { throw OWError.usage("--\(name) '\(text.prefix(20))' is not a date (YYYY-MM-DD)") }
-        return day
-    }
-
-    public static func duration(_ text: String, option name: String) throws -> Duration {
-        guard let d = Duration.parse(text), d.count > 0 else {
-            throw OWError.usage("--\(name) takes a duration such as 30d, 2w, 3m or 1y, not '\(text)'")
-        }
-        return d
     }
 
     public static func integer(_ text: String, option name: String, range: ClosedRange<Int>) throws -> Int {
         guard let n = Int(text), range.contains(n) else {
-            throw OWError.usage("--\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            throw CommandLineError("--\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
         return n
     }
+}
+
+/// Reads the values whose types are the domain's (`ValueKind.currency`, `.day`, `.period`,
+/// `.duration`, `.month`) for the validate step: the front end gives one.
+public protocol ValueReader {
+    func check(_ kind: ValueKind, _ text: String, option name: String) throws
 }
 
 /// What a required option's absence says: by default "owatch PATH needs --NAME VALUE".
@@ -87,23 +75,23 @@ public struct Requirement: Sendable, Equatable {
     public static let standard = Requirement(message: nil, hint: nil)
     public static func message(_ message: String, hint: String? = nil) -> Requirement { Requirement(message: message, hint: hint) }
 
-    func error(_ option: Option, command path: String) -> OWError {
+    func error(_ option: Option, command path: String) -> CommandLineError {
         let text = message ?? "owatch \(path) needs --\(option.long)" + (option.value.map { " \($0)" } ?? "")
-        return OWError.usage(text, hint: hint)
+        return CommandLineError(text, hint: hint)
     }
 }
 
 /// The validate step between parsing and running: required options first (in declaration
 /// order), then every value's kind and choices.
 public enum Validation {
-    public static func check<Context>(_ line: ParsedLine<Context>, for command: Command<Context>) throws {
+    public static func check<Context>(_ line: ParsedLine<Context>, for command: Command<Context>, reader: some ValueReader) throws {
         for option in command.options where line.options[option.long] == nil {
             if let required = option.required { throw required.error(option, command: command.path) }
         }
         for option in command.options {
             for value in line.options[option.long] ?? [] {
                 if option.kind == .choice || !option.choices.isEmpty { try Parser.checkChoice(value, of: option) }
-                try option.kind.check(value, option: option.long)
+                try option.kind.check(value, option: option.long, reader: reader)
             }
         }
     }

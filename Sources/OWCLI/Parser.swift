@@ -1,8 +1,7 @@
-import OWCore
-import OWIdentity
+import OWText
 
 /// The result of reading argv against the command table.
-public struct ParsedLine<Context> {
+public struct ParsedLine<Context: CommandContext> {
     public var command: Command<Context>?
     public var noun: String?
     public var arguments: [String] = []
@@ -20,7 +19,7 @@ public struct ParsedLine<Context> {
 /// A hand-written parser driven entirely by the command table: `--opt value`, `--opt=value`,
 /// `-o value`, `--` ending options, options before or after positionals.
 public enum Parser {
-    public static func parse<Context>(_ argv: [String], commands table: [Command<Context>], globalOptions: [Option]) throws
+    public static func parse<Context: CommandContext>(_ argv: [String], commands table: [Command<Context>], globalOptions: [Option]) throws
         -> ParsedLine<Context>
     {
         var line = ParsedLine<Context>()
@@ -36,7 +35,7 @@ public enum Parser {
             let commands = table.filter { $0.noun == noun }
             if commands.isEmpty {
                 let names = Array(Set(table.filter { !$0.hidden }.map(\.noun))).sorted()
-                throw OWError.usage(
+                throw CommandLineError(
                     "'\(noun)' is not an owatch command",
                     hint: Suggest.nearest(noun, in: names).map { "did you mean 'owatch \($0)'?" } ?? "see `owatch help`")
             }
@@ -57,7 +56,7 @@ public enum Parser {
             }
             guard let cmd = commands.first(where: { $0.verb == verb }) else {
                 let verbs = commands.filter { !$0.hidden }.compactMap(\.verb)
-                throw OWError.usage(
+                throw CommandLineError(
                     "'\(verb)' is not an 'owatch \(noun)' command",
                     hint: Suggest.nearest(verb, in: verbs).map { "did you mean 'owatch \(noun) \($0)'?" }
                         ?? "one of: \(verbs.joined(separator: ", "))")
@@ -107,10 +106,10 @@ public enum Parser {
                 let longs = optionSet().map { "--" + $0.long }
                 let shown = arg.hasPrefix("--") ? "--" + name : arg
                 let scope = line.command.map { "'owatch \($0.path)'" } ?? "owatch"
-                throw OWError.usage(
+                throw CommandLineError(
                     "unknown option '\(shown)' for \(scope)",
                     hint: Suggest.nearest(shown, in: longs).map { "did you mean '\($0)'?" }
-                        ?? "see `owatch \(line.command?.path ?? "") --help`".replacingAll("  ", with: " "))
+                        ?? "see `owatch \(line.command.map { $0.path + " " } ?? "")--help`")
             }
             name = option.long
             var value = ""
@@ -118,16 +117,16 @@ public enum Parser {
                 if let inline {
                     value = inline
                 } else {
-                    guard i < argv.count else { throw OWError.usage("--\(name) needs a value (\(placeholder))") }
+                    guard i < argv.count else { throw CommandLineError("--\(name) needs a value (\(placeholder))") }
                     value = argv[i]
                     i += 1
                 }
                 try checkChoice(value, of: option)
             } else if inline != nil {
-                throw OWError.usage("--\(name) takes no value")
+                throw CommandLineError("--\(name) takes no value")
             }
             if line.options[name] != nil, !option.repeatable, option.value != nil, !globalOptions.contains(where: { $0.long == name }) {
-                throw OWError.usage("--\(name) given twice")
+                throw CommandLineError("--\(name) given twice")
             }
             line.options[name, default: []].append(value)
         }
@@ -146,7 +145,7 @@ public enum Parser {
     /// A value of an option with choices must be one of them (or of those it also accepts).
     static func checkChoice(_ value: String, of option: Option) throws {
         guard !option.choices.isEmpty, !option.choices.contains(value), !option.alsoAccepts.contains(value) else { return }
-        throw OWError.usage(
+        throw CommandLineError(
             "--\(option.long) must be one of \(option.choices.joined(separator: ", ")), not '\(value)'",
             hint: Suggest.nearest(value, in: option.choices).map { "did you mean '\($0)'?" })
     }
@@ -155,20 +154,20 @@ public enum Parser {
         s.count > 1 && s.hasPrefix("-") && Double(s.dropFirst()) != nil
     }
 
-    public static func checkArguments<Context>(_ args: [String], for cmd: Command<Context>) throws {
+    public static func checkArguments<Context: CommandContext>(_ args: [String], for cmd: Command<Context>) throws {
         let required = cmd.arguments.filter { !$0.optional }.count
         let variadic = cmd.arguments.contains { $0.variadic }
         if args.count < required {
             let missing = cmd.arguments[args.count]
-            throw OWError.usage("'owatch \(cmd.path)' needs \(missing.name)", hint: "usage: \(cmd.usage)")
+            throw CommandLineError("'owatch \(cmd.path)' needs \(missing.name)", hint: "usage: \(cmd.usage)")
         }
         if !variadic, args.count > cmd.arguments.count {
-            throw OWError.usage(
+            throw CommandLineError(
                 "'owatch \(cmd.path)' takes \(cmd.arguments.isEmpty ? "no arguments" : "\(cmd.arguments.count) argument(s)"); unexpected '\(args[cmd.arguments.count])'",
                 hint: "usage: \(cmd.usage)")
         }
         for (spec, value) in zip(cmd.arguments, args) where !spec.choices.isEmpty && !spec.choices.contains(value) {
-            throw OWError.usage(
+            throw CommandLineError(
                 "\(spec.name) must be one of \(spec.choices.joined(separator: ", ")), not '\(value)'",
                 hint: Suggest.nearest(value, in: spec.choices).map { "did you mean '\($0)'?" })
         }

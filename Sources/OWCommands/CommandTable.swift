@@ -119,7 +119,9 @@ let helpText = Help(nouns: nouns, commands: commandTable, globalOptions: globalO
 
 extension Parser {
     /// A command line against owatch's table.
-    static func parse(_ argv: [String]) throws -> ParsedLine { try parse(argv, commands: commandTable, globalOptions: globalOptions) }
+    static func parse(_ argv: [String]) throws -> ParsedLine {
+        try OWError.commandLine { try parse(argv, commands: commandTable, globalOptions: globalOptions) }
+    }
 }
 
 extension OWCLI.Command where Context == Invocation {

@@ -222,7 +222,7 @@ final class Call<K: OptionKeys>: Invocation {
     func values(_ key: K) -> [String] { line.values(key) }
 
     /// A date option (YYYY-MM-DD): OWKit is given the day.
-    func day(_ key: K) throws -> Date? { try value(key).map { try ValueKind.day($0, option: key.rawValue) } }
+    func day(_ key: K) throws -> Date? { try value(key).map { try DomainValues.day($0, option: key.rawValue) } }
 
     /// An amount option ("120.00", "€99", "1.234,56 EUR"), in `currency` unless it writes its own
     /// (default: the ledger's), parsed here: OWKit is given the money.
@@ -237,12 +237,12 @@ final class Call<K: OptionKeys>: Invocation {
     /// A month option (YYYY-MM).
     func month(_ key: K) throws -> Month? { try value(key).map { try Month.parse($0, option: "--" + key.rawValue) } }
 
-    func duration(_ key: K) throws -> Duration? { try value(key).map { try ValueKind.duration($0, option: key.rawValue) } }
+    func duration(_ key: K) throws -> Duration? { try value(key).map { try DomainValues.duration($0, option: key.rawValue) } }
 
     /// A whole-number option, in the range its declaration gives.
     func integer(_ key: K) throws -> Int? {
         guard case .integer(let range) = key.spec.kind else { preconditionFailure("--\(key.rawValue) is not declared an integer") }
-        return try value(key).map { try ValueKind.integer($0, option: key.rawValue, range: range) }
+        return try OWError.commandLine { try value(key).map { try ValueKind.integer($0, option: key.rawValue, range: range) } }
     }
 
     /// An option whose value the parser checked against its choices, as the type they name.

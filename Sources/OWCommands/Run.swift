@@ -62,7 +62,7 @@ public func runOwatch(
                 if let warning = (try? s.expiryWarning()) ?? nil { term.err("owatch: warning: \(warning)\n") }
             }
         }
-        try Validation.check(line, for: command)
+        try OWError.commandLine { try Validation.check(line, for: command, reader: DomainValues()) }
         let inv = Invocation(
             command: command, line: line, term: term, paths: paths, format: format, session: session, environment: environment)
         let changesBefore = session?.db.totalChanges

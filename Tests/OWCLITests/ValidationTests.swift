@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import OWCLI
+@testable import OWCommands
 @testable import OWCore
 @testable import OWIdentity
 @testable import OWKit
@@ -10,7 +11,10 @@ import XCTest
 
 /// The validate step between parsing and running, against a command typed by its own options enum.
 final class ValidationTests: XCTestCase {
-    struct Context {}
+    struct Context: CommandContext {
+        typealias Role = ParserTests.TestRole
+        typealias OutputDoc = String
+    }
     typealias Cmd = OWCLI.Command<Context>
 
     enum AddOption: String, OptionKeys {
@@ -39,7 +43,8 @@ final class ValidationTests: XCTestCase {
     func validate(_ argv: [String]) throws -> OWError? {
         let line = try Parser.parse(["license", "add"] + argv, commands: Self.table, globalOptions: [])
         do {
-            try Validation.check(line, for: Self.table[0])
+            // As the front end runs it: the domain's value readers, the command line's error as a usage error.
+            try OWError.commandLine { try Validation.check(line, for: Self.table[0], reader: DomainValues()) }
             return nil
         } catch let e as OWError {
             XCTAssertEqual(e.kind, .usage)
@@ -88,20 +93,34 @@ final class ValidationTests: XCTestCase {
     func testABadChoiceIsRefused() throws {
         // The parser refuses it as it reads; the validate step says the same of a line built otherwise.
         XCTAssertThrowsError(try Parser.parse(["license", "add", "--billing", "usag"], commands: Self.table, globalOptions: [])) {
-            XCTAssertEqual(($0 as? OWError)?.message, "--billing must be one of seats, usage, not 'usag'")
+            XCTAssertEqual(($0 as? CommandLineError)?.message, "--billing must be one of seats, usage, not 'usag'")
         }
         var line = try Parser.parse(["license", "add", "--vendor", "Slack", "--seats", "3"], commands: Self.table, globalOptions: [])
         line.options["billing"] = ["usag"]
-        XCTAssertThrowsError(try Validation.check(line, for: Self.table[0])) {
-            XCTAssertEqual(($0 as? OWError)?.message, "--billing must be one of seats, usage, not 'usag'")
-            XCTAssertEqual(($0 as? OWError)?.hints, ["did you mean 'usage'?"])
+        XCTAssertThrowsError(try Validation.check(line, for: Self.table[0], reader: DomainValues())) {
+            XCTAssertEqual(($0 as? CommandLineError)?.message, "--billing must be one of seats, usage, not 'usag'")
+            XCTAssertEqual(($0 as? CommandLineError)?.hint, "did you mean 'usage'?")
         }
     }
 
     func testAnUndeclaredOptionIsUnknown() {
         XCTAssertThrowsError(try Parser.parse(["license", "add", "--vendr", "Slack"], commands: Self.table, globalOptions: [])) {
-            XCTAssertEqual(($0 as? OWError)?.message, "unknown option '--vendr' for 'owatch license add'")
-            XCTAssertEqual(($0 as? OWError)?.hints, ["did you mean '--vendor'?"])
+            XCTAssertEqual(($0 as? CommandLineError)?.message, "unknown option '--vendr' for 'owatch license add'")
+            XCTAssertEqual(($0 as? CommandLineError)?.hint, "did you mean '--vendor'?")
         }
+    }
+
+    func testTheFrontEndReportsACommandLineErrorAsAUsageError() {
+        let mapped = { (e: CommandLineError) -> OWError? in
+            do {
+                try OWError.commandLine { () throws -> Void in throw e }
+                return nil
+            } catch { return error as? OWError }
+        }
+        let e = mapped(CommandLineError("--seats given twice", hint: "once"))
+        XCTAssertEqual(e?.kind, .usage)
+        XCTAssertEqual(e?.message, "--seats given twice")
+        XCTAssertEqual(e?.hints, ["once"])
+        XCTAssertEqual(mapped(CommandLineError("no hint"))?.hints, [])
     }
 }

@@ -293,6 +293,8 @@ def test_thresholds_reclaim_hooks_and_findings(staffed):
     assert o.ok("license", "show", "Slack", "--json").json()["assigned_to"] == ["bob", "erin"]     # never a seat used inside the threshold
     events = [json.loads(line) for line in (o.home / "reclaimed.jsonl").read_text().splitlines()]
     assert [(e["license"], e["user"], e["reason"]) for e in events] == [("Slack", "carol", "inactive")]
+    # The hook gets the seat as the reclaim row declares it: the same keys as `--json`, in its order.
+    assert list(events[0]) == list(dry[0]) and events[0]["monthly_minor"] == 875
     assert [f for f in o.ok("scan", "findings", "--json").json() if f["kind"] == "inactive_seat"] == []
     resolved = [f for f in o.ok("scan", "findings", "--status", "resolved", "--json").json() if f["kind"] == "inactive_seat"]
     assert len(resolved) == 1

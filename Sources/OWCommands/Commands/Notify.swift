@@ -95,16 +95,7 @@ enum NotifyCommand {
 }
 
 extension ReportCommand {
-    static let digestShape = Shape<DigestLine>(
-        [
-            Field("section", "renewal, decision, finding, request or reclaimable", kind: .code) { .text($0.section.rawValue) },
-            Field("subject", "the license, finding or request (with its person)") { .text($0.subject) },
-            Field("date", "the renewal, cancel-by, finding, request or last-active day", kind: .date) { .text($0.date) },
-            Field("detail", "what it is", kind: .text) { .text($0.detail) },
-            .money("amount", "the license's cost per period, the finding's or request's amount, or the seats' monthly cost") {
-                $0.amount
-            },
-        ], keep: ["section", "subject"])
+    static let digestShape = DigestLine.shape
 
     static func digest(_ inv: Call<DigestOption>) throws {
         let s = inv.session

@@ -6,13 +6,7 @@ import OWKit
 enum RateCommand {
     static let shape = ExchangeRate.shape
 
-    static let importShape = Shape<Rates.ImportOutcome>([
-        Field("format", "the file's format: ecb or plain") { .text($0.format) },
-        Field("rates", "rates read") { .int(Int64($0.rates)) },
-        Field("changed", "rates new or changed") { .int(Int64($0.changed)) },
-        Field("days", "days the rates are for") { .int(Int64($0.days)) },
-        Field("skipped_currencies", "currencies owatch does not know, skipped") { .list($0.skippedCurrencies) },
-    ])
+    static let importShape = Rates.ImportOutcome.shape
 
     static func set(_ inv: Call<SetOption>) throws {
         let s = inv.session

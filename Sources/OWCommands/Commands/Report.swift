@@ -6,16 +6,7 @@ import OWKit
 /// `owatch report …`: the numbers come from OWKit; this file picks columns and, in table
 /// format only, draws the charts under the table.
 enum ReportCommand {
-    /// A burn row: its month, its group (with --by), and the month's three amounts.
-    static func burnShape(_ by: BurnGrouping) -> Shape<BurnRow> {
-        Shape(
-            [Field("month", "YYYY-MM", kind: .date) { .text($0.month.description) }]
-                + (by == .month ? [] : [Field(by.rawValue, "burn --by \(by.rawValue): the group") { .text($0.group) }]) + [
-                    .money("contracted", "contract cost (monthly equivalent)") { $0.contracted },
-                    .money("observed", "charges seen by scans") { $0.observed },
-                    .money("unmanaged", "charges matching no license or approved purchase") { $0.unmanaged },
-                ], converts: true)
-    }
+    static func burnShape(_ by: BurnGrouping) -> Shape<BurnRow> { BurnRow.shape(by) }
 
     static func burn(_ inv: Call<BurnOption>) throws {
         let s = inv.session
@@ -60,26 +51,6 @@ enum ReportCommand {
             + charts.bars(series.map { ($0.month.description, $0.minor, Money(minor: $0.minor, currency: currency).display) })
     }
 
-    /// The summary's totals in the base currency, with what stayed apart for want of a rate.
-    static func baseJSON(_ b: (burn: [BaseTotal], idle: BaseTotal, unmanaged: BaseTotal), without: [(amount: Money, day: String)]) -> JSON {
-        return .obj([
-            ("base_currency", .string(b.idle.currency.code)),
-            ("contracted_minor", .int(b.burn[0].minor)), ("observed_minor", .int(b.burn[1].minor)),
-            ("unmanaged_minor", .int(b.burn[2].minor)),
-            ("idle_monthly_minor", .int(b.idle.minor)), ("unmanaged_monthly_minor", .int(b.unmanaged.minor)),
-            (
-                "without_rate",
-                .array(
-                    without.map {
-                        .obj([
-                            ("amount", .number($0.amount.decimal)), ("amount_minor", .int($0.amount.minor)),
-                            ("currency", .string($0.amount.currency.code)), ("day", .string($0.day)),
-                        ])
-                    })
-            ),
-        ])
-    }
-
     /// Amounts of today in the base currency, summed by the one rule; nil when none is set or all are in it already.
     static func baseTotal(_ inv: Invocation, _ base: BaseConverter?, _ amounts: [Exact], _ currencies: [Currency]) throws -> BaseTotal? {
         try InventoryReports.baseTotal(amounts, currencies: currencies, base: base, on: Time.day(inv.session.now))
@@ -89,18 +60,7 @@ enum ReportCommand {
         for w in base?.warnings ?? [] { inv.warn(w) }
     }
 
-    static let forecastShape = Shape<ForecastRow>(
-        [
-            Field("month", "YYYY-MM", kind: .date) { .text($0.month.description) },
-            .money("licenses", "forecast: contract charges in the month") { $0.licenses },
-            .money("unmanaged", "charges matching no license or approved purchase") { $0.unmanaged },
-            .money("total", "forecast: licenses plus unmanaged run-rate") { $0.total },
-            Field("charges", "forecast: contract charges falling in the month") { .int(Int64($0.charges)) },
-            .money("cancellable", "of the contract charges, those whose cancel-by date is still ahead") { $0.cancellable },
-            Field("cancel_by", "the first of those cancel-by dates: the next day to decide by", kind: .date) {
-                .text($0.cancelBy.map(Time.day))
-            },
-        ], converts: true)
+    static let forecastShape = ForecastRow.shape
 
     static func forecast(_ inv: Call<ForecastOption>) throws {
         let s = inv.session
@@ -131,18 +91,7 @@ enum ReportCommand {
         try LicenseCommand.renewals(inv, within: try inv.duration(.within) ?? Duration(count: 90, unit: .day))
     }
 
-    static let utilizationShape = Shape<UtilizationRow>(
-        [
-            Field("id", "license id") { .int($0.license.id) },
-            Field("name", "license name") { .text($0.license.name) },
-            Field("vendor", "vendor name") { .text($0.license.vendor) },
-            Field("seats", "seats paid for, or null when unlimited") { .intOr($0.license.seats, "unlimited") },
-            Field("assigned", "seats held") { .int($0.license.assigned) },
-            Field("idle", "utilization: seats paid for but not held") { .int($0.idle) },
-            Field("used_percent", "utilization: seats held as a percentage of seats paid for") { .int($0.usedPercent.map(Int64.init)) },
-            .money("monthly", "utilization: the license's monthly cost") { $0.license.monthly },
-            .money("idle_monthly", "what the idle seats cost a month") { $0.idleMonthly },
-        ], keep: ["name", "monthly", "idle_monthly"], dropFirst: ["vendor", "assigned", "used_percent"], converts: true)
+    static let utilizationShape = UtilizationRow.shape
 
     static func utilization(_ inv: Invocation) throws {
         let s = inv.session
@@ -159,16 +108,7 @@ enum ReportCommand {
         warnMissingRates(inv, base)
     }
 
-    static let shadowShape = Shape<ShadowRow>(
-        [
-            Field("vendor", "vendor name") { .text($0.vendor) },
-            Field("category", "shadow: the vendor's category") { .text($0.category) },
-            Field("charges", "shadow: charges seen") { .int($0.charges) },
-            .money("observed", "charges seen by scans") { $0.observed },
-            .money("monthly", "shadow: the unmanaged run-rate per vendor") { $0.monthly },
-            Field("first_seen", "shadow: the first charge's day", kind: .date) { .text($0.firstSeen) },
-            Field("last_seen", "shadow: the last charge's day", kind: .date) { .text($0.lastSeen) },
-        ], keep: ["monthly", "last_seen"], dropFirst: ["category", "first_seen", "charges"], converts: true)
+    static let shadowShape = ShadowRow.shape
 
     static func shadow(_ inv: Call<ShadowOption>) throws {
         let s = inv.session
@@ -188,35 +128,7 @@ enum ReportCommand {
         inv.underTable(out)
     }
 
-    /// One person's leave in a year, with the approved requests the holidays would now count differently.
-    struct YearOfLeave {
-        let row: LeaveRow
-        let year: Int
-        let drift: [(id: Int64, user: String, approved: Int, now: Int)]
-    }
-
-    static let leaveShape: Shape<YearOfLeave> = {
-        // Days are numbers in JSON and CSV (halves as .5), written the same in tables.
-        func days(_ key: String, _ doc: String, _ halves: @escaping @Sendable (YearOfLeave) -> Int) -> Field<YearOfLeave> {
-            Field(key, doc, kind: .number) { .json(.number(Leave.days(halves($0)))) }
-        }
-        return Shape(
-            [
-                Field("user", "leave: who") { .text($0.row.user) },
-                Field("dept", "leave: their department") { .text($0.row.dept) },
-                Field("year", "leave: the year") { .int(Int64($0.year)) },
-                days("allowance", "leave: the year's vacation allowance") { $0.row.balance.allowance },
-                days("taken", "leave: approved vacation days up to today") { $0.row.balance.taken },
-                days("planned", "leave: approved vacation days after today") { $0.row.balance.planned },
-                days("pending", "leave: vacation days waiting for approval") { $0.row.balance.pending },
-                days("remaining", "leave: days left this year") { $0.row.balance.remaining },
-                days("sick", "leave: sick days") { $0.row.sick },
-                days("unpaid", "leave: unpaid days") { $0.row.unpaid },
-                Field("would_change", "leave: approved requests the current holidays would count differently", kind: .text) { y in
-                    .list(y.drift.map { "#\($0.id): \(Leave.days($0.approved)) → \(Leave.days($0.now)) days" })
-                },
-            ], keep: ["remaining"], dropFirst: ["would_change", "dept", "year", "planned"])
-    }()
+    static let leaveShape = YearOfLeave.shape
 
     static func leave(_ inv: Call<LeaveOption>) throws {
         let s = inv.session
@@ -232,19 +144,7 @@ enum ReportCommand {
         }
     }
 
-    static let reclaimShape = Shape<ReclaimRow>(
-        [
-            Field("license", "reclaim: the license") { .text($0.license.name) },
-            Field("reason", "reclaim: orphaned, inactive or idle", kind: .code) { .text($0.reason.rawValue) },
-            Field("user", "reclaim: who holds the seats") { .text($0.user) },
-            Field("seats", "reclaim: how many seats the row names") { .int($0.seats) },
-            Field("last_active", "reclaim: the holder's last use, from usage import", kind: .date) { .text($0.lastActive) },
-            Field("why", "reclaim: offboarded, suspended, not in the directory, last used …, never assigned", kind: .text) {
-                .text($0.why)
-            },
-            .money("monthly", "reclaim: what the seats cost a month") { $0.monthly },
-            .money("yearly", "reclaim: what the seats cost a year") { $0.yearly },
-        ], keep: ["user", "monthly"], dropFirst: ["last_active", "yearly"])
+    static let reclaimShape = ReclaimRow.shape
 
     /// What the rows would save, per currency: monthly and yearly.
     static func reclaimTotals(_ rows: [ReclaimRow]) throws -> String {
@@ -272,114 +172,9 @@ enum ReportCommand {
         inv.emit(sum, as: summaryShape, inTable: { inv.underTable(summaryText(s.ledger.org, sum)) })
     }
 
-    /// The summary for programs: its amounts as lists of {amount, amount_minor, currency}.
-    static let summaryShape: Shape<Summary> = {
-        @Sendable func list(_ m: [Money]) -> Value {
-            .json(
-                .array(
-                    m.map {
-                        .obj([("amount", .number($0.decimal)), ("amount_minor", .int($0.minor)), ("currency", .string($0.currency.code))])
-                    }))
-        }
-        return Shape([
-            Field("month", "YYYY-MM", kind: .date) { .text($0.month.description) },
-            Field("burn", "summary: this month's burn per currency") { sum in
-                .json(
-                    .array(
-                        sum.burn.map { t in
-                            .obj([
-                                ("currency", .string(t.contracted.currency.code)), ("contracted_minor", .int(t.contracted.minor)),
-                                ("observed_minor", .int(t.observed.minor)), ("unmanaged_minor", .int(t.unmanaged.minor)),
-                            ])
-                        }))
-            },
-            Field("renewals", "summary: renewals within 30 days") { sum in
-                .json(
-                    .array(
-                        sum.renewals.map {
-                            .obj([
-                                ("name", .string($0.license.name)), ("renews_on", .string(Time.day($0.date))),
-                                ("amount_minor", .int($0.license.cost.minor)), ("currency", .string($0.license.currency.code)),
-                            ])
-                        }))
-            },
-            Field(
-                "undecided",
-                "summary: renewals (or cancel-by dates) within 90 days with no `license decide`, and cancel-by dates passed without one"
-                    + " (name, renews_on, cancel_by, overdue)"
-            ) { sum in
-                .json(
-                    .array(
-                        sum.undecided.map {
-                            .obj([
-                                ("name", .string($0.license.name)), ("renews_on", .string(Time.day($0.date))),
-                                ("cancel_by", $0.cancelBy.map { .string(Time.day($0)) } ?? .null), ("overdue", .bool($0.overdue)),
-                            ])
-                        }))
-            },
-            Field("idle_seats", "summary: seats paid for but not held") { .int($0.idleSeats) },
-            Field("idle_monthly", "what the idle seats cost a month") { list($0.idleMonthly) },
-            Field("open_findings", "summary: open findings by kind") { .json(.obj($0.openFindings.map { ($0.kind, JSON.int($0.count)) })) },
-            Field("waiting_review", "summary: charges waiting for review (owatch scan review)") { .int($0.waitingReview) },
-            Field("unmanaged_monthly", "summary: the unmanaged run-rate") { list($0.unmanagedMonthly) },
-            Field("reclaimable_monthly", "summary: what orphaned and inactive seats cost a month") { list($0.reclaimableMonthly) },
-            Field(
-                "stale_usage",
-                "summary: licenses whose last usage import is older than usage.inactive (their seats are not judged inactive)"
-            ) {
-                .json(
-                    .array(
-                        $0.staleUsage.map {
-                            .obj([
-                                ("license", .string($0.license)), ("imported_on", .string($0.importedOn)), ("days", .int(Int64($0.days))),
-                            ])
-                        }))
-            },
-            Field("pending_requests", "summary: pending requests by kind") {
-                .json(.obj($0.pendingRequests.map { ($0.kind, JSON.int($0.count)) }))
-            },
-            Field("base", "summary, with config base_currency: the totals in that currency, and each amount and day without a rate") {
-                s in .json(s.inBase.map { baseJSON($0, without: s.withoutRate) } ?? .null)
-            },
-        ])
-    }()
+    static let summaryShape = Summary.shape
 
-    /// The summary as a person reads it.
-    /// An employee's summary for programs: their seats, requests and this year's leave.
-    static let personalShape = Shape<PersonalSummary>([
-        Field("user", "summary (employee): who") { .text($0.user) },
-        Field("seats", "summary (employee): the licenses you hold a seat of (name, vendor, plan, status)") { mine in
-            .json(
-                .array(
-                    mine.seats.map {
-                        .obj([
-                            ("name", .string($0.name)), ("vendor", .string($0.vendor)), ("plan", $0.plan.map(JSON.string) ?? .null),
-                            ("status", .string($0.status.rawValue)),
-                        ])
-                    }))
-        },
-        Field("requests", "summary (employee): your requests, newest first (id, kind, status, summary, created_at)") { mine in
-            .json(
-                .array(
-                    mine.requests.map {
-                        .obj([
-                            ("id", .int($0.id)), ("kind", .string($0.kind.rawValue)), ("status", .string($0.status.rawValue)),
-                            ("summary", .string($0.summary)), ("created_at", .string($0.createdAt)),
-                        ])
-                    }))
-        },
-        Field("leave", "summary (employee): this year's vacation in days (year, allowance, taken, planned, pending, remaining)") { mine in
-            guard let b = mine.leave?.balance else { return .json(.null) }
-            return .json(
-                .obj(
-                    [("year", JSON.int(Int64(b.year)))]
-                        + [
-                            ("allowance", b.allowance), ("taken", b.taken), ("planned", b.planned), ("pending", b.pending),
-                            ("remaining", b.remaining),
-                        ]
-                        .map { ($0.0, JSON.number(Leave.days($0.1))) }))
-        },
-    ])
+    static let personalShape = PersonalSummary.shape
 
     static func personalText(_ org: String, _ mine: PersonalSummary) -> String {
         var out = "\(mine.user) at \(org) — \(mine.month)\n\nYour seats\n"

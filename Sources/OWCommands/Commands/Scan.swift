@@ -6,156 +6,17 @@ enum ScanCommand {
     /// A finding as every command shows it: declared beside its type (Finding.shape).
     static let findingShape = Finding.shape
 
-    /// What a scan did, for programs; the findings only for those who may read them.
-    struct Run {
-        let result: ScanResult
-        let dryRun: Bool
-        let showFindings: Bool
-    }
+    static let runShape = ScanRun.shape
 
-    static let runShape = Shape<Run>([
-        Field("sources", "scan: sources read") { .int(Int64($0.result.sources)) },
-        Field("messages", "scan: new messages and statement lines read") { .int(Int64($0.result.messages)) },
-        Field("already_seen", "scan: messages read by an earlier scan, passed over") { .int(Int64($0.result.alreadySeen)) },
-        Field(
-            "statement_lines_known",
-            "scan: statement lines known already (the same line from an overlapping export, a renamed copy or another path), passed over"
-        ) { .int(Int64($0.result.statementLinesKnown)) },
-        Field("charges", "scan: charges recorded") { .int(Int64($0.result.charges)) },
-        Field("not_charges", "scan: messages that are no charge (newsletters, reminders, failed payments)") {
-            .int(Int64($0.result.notCharges))
-        },
-        Field("skipped", "items passed over (malformed, too large, too slow), never read again") { .int(Int64($0.result.skipped)) },
-        Field("new_findings", "scan: findings this run made") { .int(Int64($0.result.findings.count)) },
-        Field("dry_run", "scan: true with --dry-run (nothing was written)") { .bool($0.dryRun) },
-        Field("findings", "scan: the new findings, with the keys of scan findings (admins only)") { run in
-            run.showFindings ? .json(.array(run.result.findings.map { Exporter.jsonObject(findingShape.record($0)) })) : nil
-        },
-    ])
+    static let sourceShape = ScanSource.shape
 
-    static let sourceShape = Shape<ScanSource>(
-        [
-            Field("id", "source list: source id") { .int($0.id) },
-            Field("kind", "source list: " + SourceKind.allCases.map(\.rawValue).joined(separator: ", "), kind: .code) {
-                .text($0.kind.rawValue)
-            },
-            Field("path", "source list: the file or folder read") { .text($0.path) },
-            Field("map", "source list: its statement column map, or null", kind: .text) { .text($0.map) },
-            Field("last_scan", "source list: when it was last scanned, RFC 3339", kind: .date) { .text($0.lastScan) },
-            Field("skipped", "items passed over (malformed, too large, too slow), never read again") { .int($0.skippedItems) },
-        ], keep: ["path"], dropFirst: ["map", "skipped"])
+    static let inspectedShape = InspectedMessage.shape
 
-    /// `scan inspect`: a message as owatch reads it.
-    struct Inspected {
-        let message: MailMessage
-        let receipt: Receipt
-        let types: [String]
-        let texts: [String]
-    }
-
-    static let inspectedShape = Shape<Inspected>([
-        Field("subject", "inspect: the message's Subject") { .text($0.message.subject) },
-        Field("from", "inspect: its From") { .text($0.message.from) },
-        Field("date", "inspect: its Date", kind: .date) { .text($0.message.date) },
-        Field("message_id", "inspect: its Message-ID") { .text($0.message.messageID) },
-        Field("parts", "inspect: the MIME types of its parts") { .list($0.types) },
-        Field("texts", "inspect: the decoded texts (text parts and PDF attachments)") { .list($0.texts) },
-        Field("vendor", "vendor name") { .text($0.receipt.vendor?.name) },
-        Field("unknown_vendor", "inspect: a sender the catalog does not know, with its domain") {
-            let via = $0.receipt.paidThrough.map { "paid through \($0)" }
-            return .text($0.receipt.unknownSender.map { "\($0.name) (\(via ?? $0.domain))" })
-        },
-        Field(
-            "charge_date",
-            "inspect: the day the charge is dated, YYYY-MM-DD: the mail's Date, or for a document on its own (a PDF) the date it is issued on"
-        ) { .text($0.receipt.date.map(Time.day)) },
-        .money("amount", "the amount charged") { $0.receipt.amount },
-        Field("currency_assumed", findingShape.field("currency_assumed").doc) { .bool($0.receipt.currencyAssumed != nil) },
-        Field("currency_note", "inspect: why the currency was assumed, or implied by the tax regime (a VAT id's country)") {
-            .text($0.receipt.currencyAssumed ?? $0.receipt.currencyImplied)
-        },
-        Field("invoice_no", "inspect: the invoice number") { .text($0.receipt.invoiceNo) },
-        Field("period", "inspect: the billing period it names") { .text($0.receipt.period?.description) },
-        Field("trial_ends", "inspect: a trial's last day", kind: .date) { .text($0.receipt.trialEnds) },
-        Field("no_text_layer", "inspect: PDF attachments with no text layer (scanned images) that a person has to read") {
-            .list($0.message.pdfsWithoutText)
-        },
-        Field("is_charge", "inspect: true when it is a charge") { .bool($0.receipt.isCharge) },
-        Field("not_a_charge", "inspect: why it is not a charge") { .text($0.receipt.notACharge) },
-        Field(
-            "declared",
-            "inspect: what the document declares itself when that makes it no bill: its XML's vocabulary, root element and type code (UBL Order, CII CrossIndustryInvoice type 325) or its title (quote, payment reminder)"
-        ) { .text($0.receipt.declared) },
-        Field("forwarded_by", ChargeCommand.shape.field("forwarded_by").doc) { .text($0.receipt.forwardedBy) },
-        Field("read_as", "inspect: structured (an e-invoice's XML or schema.org markup, which wins) or text") { .text($0.receipt.readAs) },
-        Field("how_read", "inspect: how the amount was read: structured, arithmetic (net + tax agree), labelled or slip", kind: .code) {
-            .text($0.receipt.amount == nil ? nil : $0.receipt.method)
-        },
-        Field("confidence", "inspect: how sure the reader is of the amount, 0 to 1 (under scan.review_below it waits for review)") {
-            .json($0.receipt.amount == nil ? .null : .number(String($0.receipt.confidence)))
-        },
-        Field("candidates", "inspect: the amounts the document could mean, the one read first") {
-            .list($0.receipt.candidates.map(\.display))
-        },
-        .money("text_amount", "inspect: the amount the words said, when structured data overrode them") {
-            $0.receipt.textReading?.amount
-        },
-        Field("text_date", "inspect: the day the words said, when structured data overrode them", kind: .date) {
-            .text($0.receipt.textReading?.date.map(Time.day))
-        },
-        Field("text_invoice_no", "inspect: the invoice number the words said, when structured data overrode them") {
-            .text($0.receipt.textReading?.invoiceNo)
-        },
-        Field("text_currency_assumed", "inspect: whether the words' amount had its currency assumed") {
-            .bool($0.receipt.textReading?.currencyAssumed ?? false)
-        },
-        Field(
-            "text_agreement",
-            "inspect: when the XML's total and the words' differ, whether they describe the same invoice (a total or the invoice number in common: the XML wins) or another document (held for review), and why"
-        ) { .text($0.receipt.textReading?.agreement) },
-        Field("einvoice", "inspect: the e-invoice's syntax (CII: Factur-X, ZUGFeRD, XRechnung CII; UBL: XRechnung UBL, Peppol BIS)") {
-            .text($0.receipt.eInvoice?.syntax)
-        },
-        Field("seller", "inspect: the e-invoice's seller") { .text($0.receipt.eInvoice?.sellerName) },
-        Field("seller_vat", "inspect: the seller's VAT id") { .text($0.receipt.eInvoice?.sellerVAT) },
-        Field("issue_date", "inspect: the e-invoice's issue date", kind: .date) { .text($0.receipt.eInvoice?.issueDate) },
-        Field("type_code", "inspect: the e-invoice's type code (380 invoice, 381 credit note)") { .text($0.receipt.eInvoice?.typeCode) },
-        Field("billing_period", "inspect: the e-invoice's billing period, START..END") { .text($0.receipt.eInvoice?.period) },
-        Field("lines", "inspect: the e-invoice's line count", kind: .number) { .int($0.receipt.eInvoice.map { Int64($0.lines) }) },
-    ])
-
-    /// `scan inspect` of a statement: one row per line of the file, as the scan reads it.
-    struct InspectedRow {
-        let row: StatementRow
-        let vendor: Vendor?
-    }
-
-    static let statementRowShape = Shape<InspectedRow>(
-        [
-            Field("line", "inspect (statement): the line (for OFX and CAMT, the entry) it was read from", kind: .number) {
-                .int(Int64($0.row.line))
-            },
-            Field("date", "inspect (statement): the day it was booked, YYYY-MM-DD", kind: .date) { .text(Time.day($0.row.date)) },
-            Field("value_date", "inspect (statement): its value day, when the export gives one", kind: .date) {
-                .text($0.row.valueDate.map(Time.day))
-            },
-            Field("description", "inspect (statement): its description as the bank wrote it") { .text($0.row.description) },
-            Field("payee", "inspect (statement): the payee, when the export names one apart from the description") { .text($0.row.payee) },
-            .money("amount", "inspect (statement): the amount, spend positive and refunds or money in negative") { $0.row.amount },
-            .money("foreign_amount", "inspect (statement): the amount in the merchant's currency, when the bank converted it") {
-                $0.row.foreign
-            },
-            Field("foreign_currency", "inspect (statement): the merchant's currency, with foreign_amount") {
-                .text($0.row.foreign?.currency.code)
-            },
-            Field("account", "inspect (statement): the card or account, from its column or the preamble") { .text($0.row.account) },
-            Field("vendor", "inspect (statement): the catalog vendor it pays, or null") { .text($0.vendor?.name) },
-        ], table: ["line", "date", "description", "amount", "currency", "account", "vendor"], keep: ["date", "amount"],
-        dropFirst: ["account", "line"])
+    static let statementRowShape = InspectedStatementRow.shape
 
     static func inspectStatement(_ inv: Call<InspectOption>) throws {
         let (file, rows) = try Scanner.inspectStatement(inv.session, path: inv.argument(0), map: inv.value(.map))
-        inv.emit(rows.map { InspectedRow(row: $0.0, vendor: $0.1) }, as: statementRowShape)
+        inv.emit(rows.map { InspectedStatementRow(row: $0.0, vendor: $0.1) }, as: statementRowShape)
         let account = file.account.map { ", account \($0)" } ?? ""
         let period = file.period.map { ", period \($0)" } ?? ""
         let skipped = file.skipped > 0 ? ", \(file.skipped) line(s) not read" : ""
@@ -189,7 +50,7 @@ enum ScanCommand {
         // A person reads the new findings; from cron, a scan that found nothing new says nothing.
         var saysWhatItDid = true
         inv.emit(
-            Run(result: result, dryRun: o.dryRun, showFindings: showFindings), as: runShape,
+            ScanRun(result: result, dryRun: o.dryRun, showFindings: showFindings), as: runShape,
             inTable: {
                 // Cron (no terminal) mails only news; a person at a terminal who named paths is
                 // told what became of them ("nothing new; 2 already seen").
@@ -288,7 +149,7 @@ enum ScanCommand {
             if p.children.isEmpty, p.contentType.hasPrefix("text/"), let t = p.text { texts.append(t) }
             if let t = p.pdfText { texts.append(t) }
         }
-        inv.emit(Inspected(message: message, receipt: receipt, types: types, texts: texts), as: inspectedShape)
+        inv.emit(InspectedMessage(message: message, receipt: receipt, types: types, texts: texts), as: inspectedShape)
     }
 }
 

@@ -4,20 +4,7 @@ import OWKit
 
 /// `owatch scan review`: the charges owatch was not sure of, and settling them.
 enum ScanReviewCommand {
-    static let waitingShape = Shape<WaitingReview>(
-        [
-            Field("id", "review: finding id") { .int($0.finding.id) },
-            Field("vendor", "review: vendor name") { .text($0.finding.vendor) },
-            .money("amount", "review: the amount read") { $0.finding.amount },
-            Field("candidates", "review: the amounts the document could mean, the one read first") {
-                .list($0.candidates.map(\.display))
-            },
-            Field("read_as", "review: structured, arithmetic, labelled, slip, statement or manual", kind: .code) { .text($0.readAs) },
-            Field("confidence", "review: how sure the reader was, 0 to 1", kind: .number) {
-                .json($0.confidence.map { JSON.number($0) } ?? .null)
-            },
-            Field("why", "review: why it waits", kind: .text) { .text($0.why) },
-        ], table: ["id", "vendor", "candidates", "why"], keep: ["candidates", "why"])
+    static let waitingShape = WaitingReview.shape
 
     static func run(_ inv: Call<ReviewOption>) throws {
         guard !inv.arguments.isEmpty else {

@@ -34,27 +34,9 @@ enum UserCommand {
             Field("token_expires_at", "user add: RFC 3339 time the token expires", kind: .date) { .text($0.issued.token.claims.expiresAt) }
         ])
 
-    struct Detail {
-        let user: User
-        let activeTokens: Int
-        let licenses: [License]
-    }
+    static let detailShape = UserDetail.shape
 
-    static let detailShape = shape.pulledBack { (d: Detail) in d.user }.adding([
-        Field("active_tokens", "user show: tokens neither expired nor revoked") { .int(Int64($0.activeTokens)) },
-        Field("licenses", "user show: licenses they hold a seat of") { .list($0.licenses.map(\.name)) },
-        Field("monthly_cost", "user show: what their seats cost a month, per currency") {
-            .list(Licenses.seatCostByCurrency($0.licenses).map(\.display))
-        },
-    ])
-
-    static let offboardedShape = shape.pulledBack { (o: Users.Offboarding) in o.user }.adding([
-        Field("revoked_tokens", "user offboard: tokens revoked") { .int(Int64($0.revokedTokens)) },
-        Field("freed_seats", "user offboard: licenses a seat was freed of") { .list($0.freedSeats) },
-        Field("monthly_saving", "user offboard: what the freed seats cost a month, per currency") {
-            .list($0.monthlySaving.map(\.display))
-        },
-    ])
+    static let offboardedShape = Users.Offboarding.shape
 
     static let syncShape = DirectorySync.Change.shape
 
@@ -83,15 +65,7 @@ enum UserCommand {
     }
 
     static func show(_ inv: Invocation) throws {
-        let user = try Users.get(inv.session.db, inv.argument(0))
-        let tokens = try Users.tokens(inv.session.db, user: user.name)
-        let now = Time.rfc3339(Date())
-        var held = LicenseFilter()
-        held.holder = user.name
-        let detail = Detail(
-            user: user, activeTokens: tokens.filter { $0.revokedAt == nil && $0.expiresAt > now }.count,
-            licenses: try Licenses.list(inv.session.db, filter: held))
-        inv.emit(detail, as: detailShape)
+        inv.emit(try UserDetail.load(inv.session.db, name: inv.argument(0), now: Date()), as: detailShape)
     }
 
     static func edit(_ inv: Call<EditOption>) throws {

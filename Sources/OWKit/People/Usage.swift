@@ -609,11 +609,7 @@ public enum SeatFindings {
         var warnings: [String] = []
         if !dryRun {
             for r in rows {
-                let payload = JSON.obj([
-                    ("license", .string(license.name)), ("user", .string(r.user ?? "")), ("reason", .string(r.reason.rawValue)),
-                    ("why", .string(r.why)), ("monthly", .number(r.monthly.decimal)), ("currency", .string(r.monthly.currency.code)),
-                ])
-                if let w = Hooks.run("seat-reclaimed", payload: payload, ledger: session.ledger).warning { warnings.append(w) }
+                if let w = Hooks.run("seat-reclaimed", payload: r.event, ledger: session.ledger).warning { warnings.append(w) }
             }
         }
         return Reclaimed(license: license, freed: rows, monthlySaving: Money(minor: saving, currency: license.currency), warnings: warnings)

@@ -23,13 +23,6 @@ extension String {
 }
 
 extension StringProtocol {
-    /// `padding(toLength:withPad: " ", startingAt: 0)`: spaces up to `length` UTF-16 units, or cut there.
-    public func paddedUTF16(to length: Int) -> String {
-        let units = utf16.count
-        if units >= length { return String(decoding: Array(utf16.prefix(length)), as: UTF16.self) }
-        return String(self) + String(repeating: " ", count: length - units)
-    }
-
     /// Every occurrence of `target` replaced, left to right and not overlapping, compared scalar
     /// by scalar as Foundation's literal `replacingOccurrences(of:with:)` does.
     public func replacingAll(_ target: String, with replacement: String) -> String {
