@@ -45,7 +45,8 @@ def not_on_postgres_yet(reason):
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "backend_independent: reads documents, help or docs, not ledger SQL; `make test` runs it once, on SQLite")
+        "markers", "backend_independent: reads documents, help or docs, or measures a reader, built-in data or the terminal, "
+        "not ledger SQL; `make test` runs it once, on SQLite")
 
 
 class Result:
