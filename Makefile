@@ -27,6 +27,10 @@ FUZZ_SECONDS ?= 300
 # The end-to-end tests run E2E_JOBS at a time (pytest-xdist), first with SQLite ledgers, then the
 # backend-dependent ones again on a throw-away PostgreSQL cluster (.ci/e2e-postgres; issue 35).
 E2E_JOBS ?= $(shell nproc)
+# pytest keeps each test file's assertion-rewritten bytecode in Tests/e2e/__pycache__ unless told not to:
+# with PYTHONDONTWRITEBYTECODE set (as on some runners), every worker of both passes rewrote all 60
+# files again (~6 s of CPU each).
+unexport PYTHONDONTWRITEBYTECODE
 test: build
 	@bash .ci/deps --test
 	bash .ci/no-icu $(BIN_DEBUG)

@@ -4,6 +4,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -44,7 +45,8 @@ def not_on_postgres_yet(reason):
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "backend_independent: reads documents, help or docs, not ledger SQL; `make test` runs it once, on SQLite")
+        "markers", "backend_independent: reads documents, help or docs, or measures a reader, built-in data or the terminal, "
+        "not ledger SQL; `make test` runs it once, on SQLite")
 
 
 class Result:
@@ -63,7 +65,7 @@ class Result:
 class Office:
     """A temp HOME with an initialised ledger. `run` returns a Result."""
 
-    def __init__(self, home: Path):
+    def __init__(self, home: Path, template=None):
         self.home = home
         self.env = {
             "HOME": str(home),
@@ -77,10 +79,18 @@ class Office:
         base = os.environ.get("OWATCH_TEST_LEDGER")
         if base:
             import pg
-            self.ledger_url = pg.fresh_database(base)
+            self.ledger_url = pg.fresh_database(base, template.ledger_url if template else None)
             self.env["OWATCH_LEDGER"] = self.ledger_url
         self.token = home / ".config/owatch/token"
         self.key = home / ".config/owatch/issuer.key"
+
+    def copy_to(self, home: Path):
+        """An Office in `home` whose ledger, key and token are copies of this one's (files keep their
+        modes; on PostgreSQL a database made with this one's as its template)."""
+        for part in self.home.iterdir():
+            if part.is_dir():
+                shutil.copytree(part, home / part.name, dirs_exist_ok=True)
+        return Office(home, template=self)
 
     def run(self, *args, token=None, input=None, env=None, timeout=60):
         cmd = [BIN]
@@ -186,11 +196,30 @@ def bare(tmp_path):
     return Office(tmp_path)
 
 
+OFFICE_INIT = ("init", "--org", "Acme GmbH", "--admin", "alice", "--currency", "EUR")
+
+
+@pytest.fixture(scope="session")
+def office_template(tmp_path_factory):
+    """The `office` every test starts from, initialised once per test process (each xdist worker is
+    one): `owatch init` costs ~0.1 s of CPU on SQLite and ~0.7 s on PostgreSQL, and most tests
+    need an office, not a test of init (those run init on a `bare` HOME). OWATCH_TEST_FRESH_INIT=1
+    runs init for every office instead."""
+    if os.environ.get("OWATCH_TEST_FRESH_INIT"):
+        return None
+    o = Office(tmp_path_factory.mktemp("office-template"))
+    r = o.run(*OFFICE_INIT)
+    assert r.rc == 0, r
+    return o
+
+
 @pytest.fixture
-def office(tmp_path):
+def office(tmp_path, office_template):
     """A temp HOME with a ledger whose admin is alice (token installed)."""
+    if office_template:
+        return office_template.copy_to(tmp_path)
     o = Office(tmp_path)
-    r = o.run("init", "--org", "Acme GmbH", "--admin", "alice", "--currency", "EUR")
+    r = o.run(*OFFICE_INIT)
     assert r.rc == 0, r
     return o
 

@@ -94,6 +94,8 @@ def rss_of(office, *args, timeout=120):
     return run_measured([BIN, *map(str, args)], office.home, office.env, timeout)
 
 
+# Run once, on SQLite (make test): the reader's time bound on hostile bytes; the ledger sees a few plain rows.
+@pytest.mark.backend_independent
 def test_hostile_headers_and_lines_are_read_in_linear_time(office):
     # Each took from 8 s to over two minutes before (quadratic); the subprocess timeout bounds them.
     # The per-message budget is raised past what a debug build on a busy machine needs (about 3 s
@@ -132,6 +134,8 @@ def test_oversized_maildir_file_is_skipped_counted_and_remembered(office):
     assert again["skipped"] == 0 and again["messages"] == 0       # remembered: not read again
 
 
+# Run once, on SQLite (make test): the reader's memory bound; the ledger sees one charge.
+@pytest.mark.backend_independent
 def test_big_mbox_inputs_stay_in_bounded_memory(office):
     nuls = office.home / "nuls.mbox"
     with open(nuls, "wb") as f:                            # 1 GB of NULs, no newline: was quadratic, 1 GB RSS
@@ -151,6 +155,8 @@ def test_big_mbox_inputs_stay_in_bounded_memory(office):
     assert res["skipped"] == 1 and res["charges"] == 1 and rss < 100, (res, rss)
 
 
+# Run once, on SQLite (make test): the PDF reader's inflate budget, not ledger SQL.
+@pytest.mark.backend_independent
 def test_many_pdfs_share_one_inflate_budget(office):
     import base64
     import zlib

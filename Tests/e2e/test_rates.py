@@ -45,6 +45,8 @@ def publication(ecb, code, day):
     return None
 
 
+# Run once, on SQLite (make test): the built-in ECB data, compiled into the binary.
+@pytest.mark.backend_independent
 def test_every_built_in_rate_is_the_ecbs(office, ecb):
     assert office.ok("rate", "list", "--built-in", "--currency", "USD", "--json").json()[0]["day"] == LAST.isoformat()
     rows = office.ok("rate", "list", "--built-in", "--all", "--json").json()
@@ -58,6 +60,8 @@ def test_every_built_in_rate_is_the_ecbs(office, ecb):
     assert sum(map(len, ours.values())) == len(rows) > 150_000
 
 
+# Run once, on SQLite (make test): the built-in ECB data, compiled into the binary.
+@pytest.mark.backend_independent
 def test_a_day_takes_the_ecbs_rate_of_that_day_or_its_last_publication(office, ecb):
     rng = random.Random(33)
     first = datetime.date(1999, 1, 4)
@@ -74,6 +78,8 @@ def test_a_day_takes_the_ecbs_rate_of_that_day_or_its_last_publication(office, e
     assert office.ok("rate", "list", "--built-in", "--on", "2026-11-02", "--json").json() == []
 
 
+# Run once, on SQLite (make test): conversion arithmetic over the built-in rates; its 70 `charge add`s are test_charges' writes.
+@pytest.mark.backend_independent
 def test_conversions_agree_with_currency_converter(office, ecb):
     """Random payments in random currencies on random days since 1999, reported in five base
     currencies: each amount is the exact conversion through EUR at the ECB's rates of its day."""

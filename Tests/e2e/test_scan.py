@@ -255,6 +255,8 @@ def test_big_events_reach_slow_hooks_and_deaf_hooks_do_not_kill_owatch(office):
         assert r.rc == 0, r
 
 
+# Run once, on SQLite (make test): where the progress line is drawn (a terminal or a pipe); 2,400 messages cost minutes on PostgreSQL and test no SQL.
+@pytest.mark.backend_independent
 def test_progress_line_on_a_terminal_only(office):
     """Long scans draw a progress line on stderr when it is a terminal, never into a pipe."""
     import pty
@@ -340,6 +342,8 @@ def test_hostile_input_is_skipped_and_counted(office):
     assert {c[1] for c in charges(office) if c[0] == "Sentry"} >= {"100", "200", "300", "400"}
 
 
+# Run once, on SQLite (make test): the size bound of one message, skipped before any write.
+@pytest.mark.backend_independent
 def test_large_single_message(office):
     body = "Receipt number: SNT-77777\nTotal: $77.00\n" + ("filler line of a very long attachment\n" * 1_400_000)
     path = office.home / "big.mbox"
@@ -371,6 +375,8 @@ def mutate(rng, data):
     return data[: len(data) // 2] + data[len(data) // 3:]
 
 
+# Run once, on SQLite (make test): the reader on mutated bytes; scans on PostgreSQL are test_scan's other tests.
+@pytest.mark.backend_independent
 def test_randomised_mutations_never_crash_and_keep_good_messages(office):
     raw = MBOX.read_bytes()
     messages = [b"From " + m for m in raw.split(b"\nFrom ")[1:]]
