@@ -124,11 +124,10 @@ public enum RemoteServer {
             var template = Array(
                 ((environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/owatch-remote-XXXXXX")
                     .utf8CString)
-            guard let made = mkdtemp(&template) else {
+            guard let made = Cleanup.makeWorkspace(&template) else {
                 throw OWError(.io, "the server cannot make a working directory: \(String(cString: strerror(errno)))")
             }
-            root = String(cString: made)
-            Cleanup.workspace(root)
+            root = made
             names = hidden
             names.add(server: root, client: "(the request)")
             arguments = request.arguments
@@ -278,6 +277,16 @@ public enum RemoteServer {
                 if let root { try? FileManager.default.removeItem(atPath: root) }
                 _exit(128 + caught)
             }
+        }
+
+        /// Makes the working directory and registers it in one step, under the lock the signal
+        /// thread takes: a signal never finds it made but not yet registered (and so left behind).
+        static func makeWorkspace(_ template: inout [CChar]) -> String? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard let made = mkdtemp(&template) else { return nil }
+            root = String(cString: made)
+            return root
         }
 
         static func workspace(_ path: String?) {
