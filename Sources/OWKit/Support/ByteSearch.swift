@@ -4,15 +4,18 @@ import Glibc
 /// Lower-cased UTF-8 text searched with libc's memchr and memcmp. On Linux, `String.contains` and
 /// `range(of:)` go through NSString (UTF-16 conversion and CFStringFind); those were two
 /// thirds of a scan's time. Needles are lower-case and encoded once (`Needles`).
+/// The scan (OWOffice) calls these per line across the module boundary: `@inlinable` lets them be
+/// inlined and specialised there; generic code called across modules runs unspecialised, through
+/// witness tables and runtime metadata (issue 30: a third of the scan's CPU after the layers split).
 package struct LowerText {
     package let bytes: [UInt8]
 
-    package init(_ text: String) { bytes = Array(text.lowercased().utf8) }
-    package init(lowered: [UInt8]) { bytes = lowered }
+    @inlinable package init(_ text: String) { bytes = Array(text.lowercased().utf8) }
+    @inlinable package init(lowered: [UInt8]) { bytes = lowered }
 
     /// A line of UTF-8 bytes: ASCII (nearly every line) is lower-cased byte by byte, the rest
     /// through String. Offsets match the line's whenever the lengths agree.
-    package init(utf8 line: ArraySlice<UInt8>) {
+    @inlinable package init(utf8 line: ArraySlice<UInt8>) {
         bytes =
             line.allSatisfy({ $0 < 0x80 })
             ? line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
@@ -21,12 +24,12 @@ package struct LowerText {
 
     /// ASCII letters lower-cased, every other byte kept: offsets always match the original's,
     /// whatever case-changing characters (`İ` grows when lower-cased) the line holds.
-    package init(asciiFolding line: ArraySlice<UInt8>) {
+    @inlinable package init(asciiFolding line: ArraySlice<UInt8>) {
         bytes = line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
     }
 
     /// Byte offset of the first occurrence of `needle` at or after `from`.
-    package func find(_ needle: [UInt8], from: Int = 0) -> Int? {
+    @inlinable package func find(_ needle: [UInt8], from: Int = 0) -> Int? {
         guard !needle.isEmpty, from >= 0, bytes.count - from >= needle.count else { return nil }
         return bytes.withUnsafeBufferPointer { h in
             needle.withUnsafeBufferPointer { n in
@@ -45,15 +48,17 @@ package struct LowerText {
         }
     }
 
-    package func contains(_ needle: [UInt8]) -> Bool { find(needle) != nil }
+    @inlinable package func contains(_ needle: [UInt8]) -> Bool { find(needle) != nil }
     /// Whether any of `needles` is in the text. A long list is first checked against the bytes the
     /// text holds (one pass): a needle with a byte the text lacks is passed over without a search.
-    package func contains(any needles: [[UInt8]]) -> Bool {
+    @inlinable package func contains(any needles: [[UInt8]]) -> Bool {
         guard needles.count >= 16 else { return needles.contains { find($0) != nil } }
         let held = ByteMask(bytes)
         return needles.contains { held.holds(every: $0) && find($0) != nil }
     }
-    package func hasPrefix(_ needle: [UInt8]) -> Bool { bytes.count >= needle.count && bytes[..<needle.count].elementsEqual(needle) }
+    @inlinable package func hasPrefix(_ needle: [UInt8]) -> Bool {
+        bytes.count >= needle.count && bytes[..<needle.count].elementsEqual(needle)
+    }
 }
 
 /// Search terms encoded once.
@@ -64,9 +69,10 @@ package enum Needles {
 /// The set of byte values a text holds (256 bits): a needle with a byte the text lacks is not in
 /// it, so long lists of needles are mostly ruled out without a search.
 package struct ByteMask {
-    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    /// Internal, not private: the inlinable members below read it in the caller's module.
+    @usableFromInline var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
-    package init<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+    @inlinable package init<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
         // Without branches: letters and digits, spaces and punctuation fall in different words at random.
         var (w0, w1, w2, w3) = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         for b in bytes {
@@ -80,7 +86,7 @@ package struct ByteMask {
         words = (w0, w1, w2, w3)
     }
 
-    func holds(_ b: UInt8) -> Bool {
+    @inlinable func holds(_ b: UInt8) -> Bool {
         let bit = UInt64(1) << UInt64(b & 63)
         switch b >> 6 {
         case 0: return words.0 & bit != 0
@@ -91,19 +97,21 @@ package struct ByteMask {
     }
 
     /// Whether every byte of `needle` is in this set.
-    func holds(every needle: [UInt8]) -> Bool { needle.allSatisfy(holds) }
+    @inlinable func holds(every needle: [UInt8]) -> Bool { needle.allSatisfy(holds) }
 
     /// Whether every byte of `needle` (its mask) is in this one.
-    package func covers(_ needle: ByteMask) -> Bool {
+    @inlinable package func covers(_ needle: ByteMask) -> Bool {
         needle.words.0 & ~words.0 == 0 && needle.words.1 & ~words.1 == 0 && needle.words.2 & ~words.2 == 0
             && needle.words.3 & ~words.3 == 0
     }
 }
 
+// Generic over StringProtocol and called by the scan in another module: inlinable, so they are
+// specialised for String and Substring there (see `LowerText`).
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs, CR and LF, trimmed natively
     /// (Foundation's `trimmingCharacters` bridges to NSString on Linux; it is on every header).
-    package var trimmedBlanks: String {
+    @inlinable package var trimmedBlanks: String {
         let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
         guard let first = firstIndex(where: { !blank($0) }) else { return "" }
         let last = lastIndex(where: { !blank($0) })!
@@ -111,7 +119,7 @@ extension StringProtocol {
     }
 
     /// Equality ignoring ASCII case, as header names compare (RFC 5322).
-    package func equalsIgnoringASCIICase(_ other: String) -> Bool {
+    @inlinable package func equalsIgnoringASCIICase(_ other: String) -> Bool {
         let a = utf8
         let b = other.utf8
         guard a.count == b.count else { return false }
@@ -119,7 +127,7 @@ extension StringProtocol {
     }
 
     /// Whether the text ends with `suffix` (ASCII, lower case), ignoring ASCII case; no copy.
-    package func hasSuffixIgnoringASCIICase(_ suffix: String) -> Bool {
+    @inlinable package func hasSuffixIgnoringASCIICase(_ suffix: String) -> Bool {
         var mine = utf8.reversed().makeIterator()
         for b in suffix.utf8.reversed() {
             guard let x = mine.next(), x == b || (x | 0x20 == b && b >= 97 && b <= 122) else { return false }
@@ -128,14 +136,14 @@ extension StringProtocol {
     }
 
     /// Every `target` byte removed, on UTF-8 (for CR and LF in folded headers and bodies).
-    package func removingByte(_ target: UInt8) -> String {
+    @inlinable package func removingByte(_ target: UInt8) -> String {
         utf8.contains(target) ? String(decoding: utf8.filter { $0 != target }, as: UTF8.self) : String(self)
     }
 }
 
 extension StringProtocol {
     /// Substring test on UTF-8 bytes (Foundation's `contains` bridges to NSString on Linux).
-    package func includes(_ needle: String) -> Bool {
+    @inlinable package func includes(_ needle: String) -> Bool {
         let n = Array(needle.utf8)
         guard !n.isEmpty else { return true }
         // A native string's bytes are searched where they are (this runs on whole messages); others are copied.
@@ -143,7 +151,7 @@ extension StringProtocol {
         return Array(utf8).withUnsafeBufferPointer { Self.find(n, in: $0) }
     }
 
-    private static func find(_ n: [UInt8], in h: UnsafeBufferPointer<UInt8>) -> Bool {
+    @usableFromInline static func find(_ n: [UInt8], in h: UnsafeBufferPointer<UInt8>) -> Bool {
         guard h.count >= n.count else { return false }
         let first = n[0]
         var i = 0

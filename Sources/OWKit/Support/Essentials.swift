@@ -22,10 +22,11 @@ extension String {
     }
 }
 
+// `@inlinable` where the scan (another module) calls them per header or line: specialised there (`LowerText`).
 extension StringProtocol {
     /// Every occurrence of `target` replaced, left to right and not overlapping, compared scalar
     /// by scalar as Foundation's literal `replacingOccurrences(of:with:)` does.
-    public func replacingAll(_ target: String, with replacement: String) -> String {
+    @inlinable public func replacingAll(_ target: String, with replacement: String) -> String {
         // On UTF-8 bytes: a whole scalar sequence matches only at scalar boundaries.
         let needle = Array(target.utf8)
         guard let head = needle.first else { return String(self) }
@@ -49,7 +50,7 @@ extension StringProtocol {
     }
 
     /// The first occurrence of `needle` at or after `from`, byte for byte (scalar for scalar).
-    public func utf8Range(of needle: String, from: Index? = nil) -> Range<Index>? {
+    @inlinable public func utf8Range(of needle: String, from: Index? = nil) -> Range<Index>? {
         let n = Array(needle.utf8)
         guard let head = n.first else { return nil }
         let v = utf8
@@ -63,7 +64,7 @@ extension StringProtocol {
 
     /// Equal ignoring case (`caseInsensitiveCompare(_:) == .orderedSame`): ASCII byte by byte,
     /// otherwise by full case mapping and canonical equivalence.
-    public func equalsIgnoringCase(_ other: some StringProtocol) -> Bool {
+    @inlinable public func equalsIgnoringCase(_ other: some StringProtocol) -> Bool {
         let a = utf8
         let b = other.utf8
         if a.allSatisfy({ $0 < 0x80 }) && b.allSatisfy({ $0 < 0x80 }) {
@@ -77,7 +78,7 @@ extension StringProtocol {
 public struct ScalarSet: Sendable {
     package let test: @Sendable (Unicode.Scalar) -> Bool
     /// Only spaces and tabs among ASCII: `trimmed` may skip a string whose ends are printable ASCII.
-    package let isWhitespace: Bool
+    @usableFromInline package let isWhitespace: Bool
 
     package init(whitespace: Bool = false, _ test: @escaping @Sendable (Unicode.Scalar) -> Bool) {
         self.test = test
@@ -122,7 +123,7 @@ public struct ScalarSet: Sendable {
 
 extension StringProtocol {
     /// `trimmingCharacters(in:)`: the scalars of `set` removed from both ends.
-    public func trimmingScalars(_ set: ScalarSet) -> String {
+    @inlinable public func trimmingScalars(_ set: ScalarSet) -> String {
         let scalars = Substring(self).unicodeScalars
         guard let first = scalars.firstIndex(where: { !set.contains($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !set.contains($0) })!
@@ -178,7 +179,7 @@ public enum Path {
         return "/"
     }
 
-    static func asciiLower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
+    @usableFromInline static func asciiLower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
 }
 
 /// Standard streams and file sizes by file descriptor (Foundation's `FileHandle` is not in
