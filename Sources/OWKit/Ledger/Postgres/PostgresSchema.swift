@@ -164,6 +164,7 @@ package enum PostgresSchema {
         let script = try script(from: scratch)
         guard let pg = db.postgres else { return }
         for statement in script { try pg.exec(statement) }  // PostgreSQL's dialect already
+        for statement in LedgerTotals.postgresBounds() { try pg.exec(statement) }
         try PostgresRoles.protectEvents(pg)
         for statement in try services.postgresObjects(db) { try pg.exec(statement) }
         try pg.loadSchemaFacts()
