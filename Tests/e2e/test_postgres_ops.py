@@ -203,12 +203,18 @@ def standby(cluster):
     s.stop()
 
 
-def test_reports_run_on_a_hot_standby_and_writes_are_refused(tmp_path, cluster, standby):
+def office_with_slack(tmp_path, cluster):
+    """An Office on a fresh database of `cluster` holding one license (Slack); and its URL."""
     o = Office(tmp_path)
     url = pg.fresh_database(cluster.url())
     o.env["OWATCH_LEDGER"] = url
     o.ok("init", "--org", "Acme", "--admin", "alice")
     o.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "3", "--cost", "8")
+    return o, url
+
+
+def test_reports_run_on_a_hot_standby_and_writes_are_refused(tmp_path, cluster, standby):
+    o, url = office_with_slack(tmp_path, cluster)
     o.ok("charge", "add", "slack", "24", "--on", "2026-11-02")
     db = url.split("?")[0].rsplit("/", 1)[1]
     standby.caught_up(cluster)
@@ -246,11 +252,7 @@ def test_read_url_on_a_primary_still_only_reads(tmp_path, cluster):
 
 
 def test_an_unreachable_read_url_falls_back_to_the_primary_with_a_warning(tmp_path, cluster, standby):
-    o = Office(tmp_path)
-    url = pg.fresh_database(cluster.url())
-    o.env["OWATCH_LEDGER"] = url
-    o.ok("init", "--org", "Acme", "--admin", "alice")
-    o.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "3", "--cost", "8")
+    o, url = office_with_slack(tmp_path, cluster)
     replica = standby.url(url.split("?")[0].rsplit("/", 1)[1])
     standby.caught_up(cluster)
     o.ok("config", "set", "--local", "ledger.read_url", replica)
