@@ -56,7 +56,7 @@ public func runOwatch(
             if command.issuerKeyStandsIn && line.value(GlobalOption.key) != nil {
                 session = try Session.asIssuer(paths: paths, services: .office)
             } else {
-                let s = try Session.authenticate(paths: paths, services: .office)
+                let s = try ReadReplica.authenticate(&paths, primary: line.value(GlobalOption.ledger), environment: environment, term: term)
                 try s.require(roles, for: command.path)
                 session = s
                 if let warning = (try? s.expiryWarning()) ?? nil { term.err("owatch: warning: \(warning)\n") }

@@ -173,8 +173,9 @@ def test_many_pdfs_share_one_inflate_budget(office):
     assert json.loads(out)["messages"] == 1 and rss < 100, rss
 
 
-@not_on_postgres_yet("a scan's batch of 1,000 items holds the write lock for seconds there (a round trip per statement): "
-                     "the writer with a 3 s busy timeout got exit 75")
+@not_on_postgres_yet("a scan writes 100 items per transaction there and that passed at load 9, but at load 18 (debug build) "
+                     "one batch still held the write lock past a writer's 3 s busy timeout (exit 75): a batch sized by "
+                     "time, or fewer round trips per item, is still to come")
 def test_a_scan_never_blocks_other_writers(office):
     # A long scan writes in short transactions: a writer with a 3 s busy timeout gets in meanwhile
     # (3 s, not 1 s: on a loaded 2-core runner one batch's commit alone has taken over a second).
@@ -252,8 +253,6 @@ def test_extreme_amounts_are_refused_never_trapped(office, amount):
     assert office.run("license", "import", csv).rc in (0, 64, 65)
 
 
-@not_on_postgres_yet("psql's multi-row INSERT overflows spend_monthly (bigint out of range) before the total's bound "
-                     "refuses it: row AFTER triggers, which keep the totals, fire at the end of the statement there")
 def test_sums_of_the_largest_amounts_are_checked(office):
     # 10,000 charges at the largest accepted amount overflow 64 bits when summed: the ledger refuses
     # them (issue 29: its triggers bound the total, whoever writes)…
@@ -266,7 +265,10 @@ def test_sums_of_the_largest_amounts_are_checked(office):
     assert r.returncode != 0 and "owatch:total:charges" in r.stderr, r
     assert office.sql("SELECT count(*) FROM charges").strip() == "0"
     # …and a ledger that overflowed before the bound existed is an error on reading, never a trap.
-    office.sql(office.drop_triggers("charges.charges_total_before_insert") + insert)
+    # (On PostgreSQL the bound is checked again after the total grows, charges_total_bound; without
+    # it the bigint columns refuse the overflow themselves, where SQLite's sums turn to REAL.)
+    r = office.sql_run(office.drop_triggers("charges.charges_total_before_insert", "charges.charges_total_bound") + insert)
+    assert (r.returncode != 0 and "out of range" in r.stderr) if office.ledger_url else r.returncode == 0, r
     for argv in (["report", "burn", "--from", "2026-11", "--to", "2026-11"], ["report", "summary"], ["report", "forecast"],
                  ["report", "shadow"], ["report", "html", "--out", office.home / "d.html"]):
         r = office.run(*argv)

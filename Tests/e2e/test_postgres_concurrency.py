@@ -46,8 +46,7 @@ def ledger(tmp_path, cluster):
 
 
 def names(o, column="name"):
-    """(name, column) of every license; filtered here, as licenses.name's case-blind collation
-    takes no LIKE on PostgreSQL."""
+    """(name, column) of every license (filtered by the caller)."""
     return [tuple(line.split("|")) for line in o.sql(f"SELECT name, {column} FROM licenses").splitlines()]
 
 

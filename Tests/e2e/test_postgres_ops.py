@@ -203,12 +203,18 @@ def standby(cluster):
     s.stop()
 
 
-def test_reports_run_on_a_hot_standby_and_writes_are_refused(tmp_path, cluster, standby):
+def office_with_slack(tmp_path, cluster):
+    """An Office on a fresh database of `cluster` holding one license (Slack); and its URL."""
     o = Office(tmp_path)
     url = pg.fresh_database(cluster.url())
     o.env["OWATCH_LEDGER"] = url
     o.ok("init", "--org", "Acme", "--admin", "alice")
     o.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "3", "--cost", "8")
+    return o, url
+
+
+def test_reports_run_on_a_hot_standby_and_writes_are_refused(tmp_path, cluster, standby):
+    o, url = office_with_slack(tmp_path, cluster)
     o.ok("charge", "add", "slack", "24", "--on", "2026-11-02")
     db = url.split("?")[0].rsplit("/", 1)[1]
     standby.caught_up(cluster)
@@ -243,3 +249,21 @@ def test_read_url_on_a_primary_still_only_reads(tmp_path, cluster):
     o.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "3", "--cost", "8")
     assert [x["name"] for x in o.ok("license", "list", "--json").json()] == ["Slack"]
     assert json.loads(o.ok("config", "get", "--local", "ledger.read_url", "--json").out)
+
+
+def test_an_unreachable_read_url_falls_back_to_the_primary_with_a_warning(tmp_path, cluster, standby):
+    o, url = office_with_slack(tmp_path, cluster)
+    replica = standby.url(url.split("?")[0].rsplit("/", 1)[1])
+    standby.caught_up(cluster)
+    o.ok("config", "set", "--local", "ledger.read_url", replica)
+    standby.stop()
+    try:
+        r = o.ok("license", "list", "--json")
+        assert [x["name"] for x in r.json()] == ["Slack"], r
+        assert "warning" in r.err and "ledger.read_url" in r.err and "reading from the primary" in r.err, r
+        assert o.ok("report", "burn", "--json").json() == o.ok("--ledger", url, "report", "burn", "--json").json()
+        # Writes never went to the replica; an explicit --ledger naming it is not second-guessed.
+        o.ok("license", "add", "Zoom", "--vendor", "zoom", "--seats", "1", "--cost", "15")
+        assert o.run("--ledger", replica, "license", "list").rc == 69
+    finally:
+        standby.start()

@@ -118,20 +118,9 @@ public enum Migration {
         return total
     }
 
-    /// A query's rows one at a time. libpq holds a whole result in memory, so a PostgreSQL source
-    /// is read through a cursor, `batchRows` at a time (inside the copy's read transaction).
+    /// A query's rows one at a time (a cursor on PostgreSQL: `Database.stream`).
     static func stream(_ select: String, from source: Database, each: (Row) throws -> Void) throws {
-        guard source.isPostgres else { return try source.forEach(select, each) }
-        try source.execute("DECLARE owatch_copy NO SCROLL CURSOR FOR \(select)")
-        var fetched = batchRows
-        while fetched == batchRows {
-            fetched = 0
-            try source.forEach("FETCH \(batchRows) FROM owatch_copy") { row in
-                fetched += 1
-                try each(row)
-            }
-        }
-        try source.execute("CLOSE owatch_copy")
+        try source.stream(select, batch: batchRows, each)
     }
 
     static func quoted(_ name: String) -> String { "\"" + name + "\"" }

@@ -252,7 +252,8 @@ package final class StateDigest: TransactionObserver {
         for table in tables {
             let columns = try db.query("SELECT name FROM pragma_table_info(?)", table).map { try $0.text("name") }
             guard !columns.isEmpty else { continue }
-            try db.forEach("SELECT " + columns.map { "\"\($0)\"" }.joined(separator: ", ") + " FROM main.\(table)") { row in
+            // Streamed: a million charges held in libpq's result cost 400 MB on PostgreSQL.
+            try db.stream("SELECT " + columns.map { "\"\($0)\"" }.joined(separator: ", ") + " FROM main.\(table)") { row in
                 d.toggle(Digest.row(table, row.values, with: hasher))
             }
         }

@@ -87,7 +87,9 @@ public final class Ledger {
         let db = try Database(postgres: url)
         if readOnly { try db.postgres?.makeReadOnly("\(db.path) is opened for reading only (ledger.read_url)") }
         let known = try db.scalar(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'owatch_schema'")
+            // pg_class, not information_schema.tables: that view costs milliseconds per command.
+            "SELECT count(*) FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relname = 'owatch_schema' AND relkind = 'r'"
+        )
         guard known == 1 else {
             throw OWError(
                 .missingInput, "no ledger: the PostgreSQL database \(db.path) holds no owatch ledger",

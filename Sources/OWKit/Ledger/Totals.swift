@@ -66,6 +66,27 @@ public enum LedgerTotals {
                 + triggers("purchases", table: "purchases", column: "cost_minor", marker: purchasesMarker))
     }
 
+    /// PostgreSQL only: a row trigger that checks the kept total after it has grown. There, AFTER
+    /// row triggers fire at the end of the statement, so a multi-row INSERT passes every BEFORE check
+    /// against the total as it was; this one (named to fire after the totals' own) refuses the
+    /// statement at the first row past the cap, before any sum can overflow (spend_monthly's are
+    /// at most the total). SQLite fires each row's triggers before the next row's checks.
+    package static func postgresBounds() -> [String] {
+        [("charges", "charges", "amount_minor", chargesMarker), ("purchases", "purchases", "cost_minor", purchasesMarker)].flatMap {
+            bound in
+            let (what, table, column, marker) = bound
+            return [
+                """
+                CREATE FUNCTION \(table)_total_bound_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
+                IF (SELECT abs_minor FROM money_totals WHERE what = '\(what)') > \(cap) THEN RAISE EXCEPTION '\(marker)'; END IF;
+                RETURN NULL; END $fn$
+                """,
+                "CREATE TRIGGER \(table)_total_bound AFTER INSERT OR UPDATE OF \(column) ON \(table) "
+                    + "FOR EACH ROW EXECUTE FUNCTION \(table)_total_bound_fn()",
+            ]
+        }
+    }
+
     /// The kept totals against a recomputation from the rows (`doctor`): the names of those that differ.
     public static func mismatches(_ db: Database) throws -> [String] {
         var out: [String] = []

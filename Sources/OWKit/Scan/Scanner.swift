@@ -323,7 +323,7 @@ public enum Scanner {
         defer { context.snapshot.close() }
         var collected: [(ScanSource, [ScanItem])] = []
         for source in targets {
-            var batch = Batch(source: source)
+            var batch = Batch(source: source, postgres: session.db.isPostgres)
             try read(source, context, result: &result) { item, mboxEnd, result in
                 batch.items.append(item)
                 if let mboxEnd { batch.mboxEnd = mboxEnd }
@@ -449,10 +449,18 @@ public enum Scanner {
         /// Merchants nobody registered with new card lines: the recurring-charge detector looks at them when the source is done.
         var merchants = Set<String>()
 
-        static let maxItems = 1000
+        /// Items per write: on PostgreSQL each statement is a round trip, so a batch of 1,000 held
+        /// the write lock for seconds (a writer with a 3 s busy timeout got exit 75); 100 hold it
+        /// about as long as SQLite's 1,000.
+        var maxItems = 1000
         static let maxNanoseconds: UInt64 = 500_000_000
 
-        var isFull: Bool { items.count >= Batch.maxItems || MessageBudget.now() - startedAt > Batch.maxNanoseconds }
+        package init(source: ScanSource, postgres: Bool = false) {
+            self.source = source
+            if postgres { maxItems = 100 }
+        }
+
+        var isFull: Bool { items.count >= maxItems || MessageBudget.now() - startedAt > Batch.maxNanoseconds }
 
         /// Writes the items in one transaction with the source's progress; joins the dry run's
         /// transaction when there is one.

@@ -31,6 +31,20 @@ package final class LibPQ: @unchecked Sendable {
     let transactionStatus: @convention(c) (Conn?) -> Int32
     package let clear: @convention(c) (Result?) -> Void
     let serverVersion: @convention(c) (Conn?) -> Int32
+    /// Pipeline mode (libpq 14 and later; nil before): several statements sent in one round trip.
+    let pipeline: Pipeline?
+
+    struct Pipeline {
+        let enter: @convention(c) (Conn?) -> Int32
+        let exit: @convention(c) (Conn?) -> Int32
+        let sync: @convention(c) (Conn?) -> Int32
+        let sendQueryParams:
+            @convention(c) (
+                Conn?, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?, UnsafePointer<UnsafePointer<CChar>?>?,
+                UnsafePointer<Int32>?, UnsafePointer<Int32>?, Int32
+            ) -> Int32
+        let getResult: @convention(c) (Conn?) -> Result?
+    }
 
     // Values of libpq-fe.h's enums and postgres_ext.h's field codes that owatch reads.
     static let connectionOK: Int32 = 0
@@ -38,6 +52,7 @@ package final class LibPQ: @unchecked Sendable {
     static let tuplesOK: Int32 = 2
     static let diagSQLState: Int32 = 67  // 'C'
     static let transactionIdle: Int32 = 0
+    static let pipelineSync: Int32 = 10
 
     /// The library's file name; `OWATCH_LIBPQ` names another (a test hook, and for systems that
     /// install it elsewhere).
@@ -88,5 +103,8 @@ package final class LibPQ: @unchecked Sendable {
         transactionStatus = try load("PQtransactionStatus")
         clear = try load("PQclear")
         serverVersion = try load("PQserverVersion")
+        pipeline = try? Pipeline(
+            enter: load("PQenterPipelineMode"), exit: load("PQexitPipelineMode"), sync: load("PQpipelineSync"),
+            sendQueryParams: load("PQsendQueryParams"), getResult: load("PQgetResult"))
     }
 }

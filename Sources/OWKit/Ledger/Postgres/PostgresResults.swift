@@ -21,14 +21,19 @@ extension PostgresStorage {
     package func run(_ sql: String, values: [SQLValue], each: (Row) throws -> Void) throws {
         let t = translation(sql)
         guard t.writes, isInTransaction else { return try run(t, values: values, each: each) }
+        var before: [String] = []
         switch savepoint {
-        case .none: try exec("SAVEPOINT owatch_statement")
-        case .used: try exec("RELEASE SAVEPOINT owatch_statement; SAVEPOINT owatch_statement")
+        case .none: before = ["SAVEPOINT owatch_statement"]
+        case .used: before = ["RELEASE SAVEPOINT owatch_statement", "SAVEPOINT owatch_statement"]
         case .clean: break  // rolled back to: it marks this point still
+        }
+        if pq.pipeline == nil, !before.isEmpty {
+            try exec(before.joined(separator: "; "))
+            before = []
         }
         savepoint = .clean
         do {
-            try run(t, values: values, each: each)
+            try run(t, values: values, before: before, each: each)
             savepoint = .used
         } catch {
             // ROLLBACK TO keeps the savepoint: the next write starts from it.
@@ -43,7 +48,8 @@ extension PostgresStorage {
         try run(PostgresDialect.Translation(sql: sql), values: [], each: each)
     }
 
-    private func run(_ t: PostgresDialect.Translation, values: [SQLValue], each: (Row) throws -> Void) throws {
+    /// `before`: statements without parameters (the savepoint) sent ahead in the same round trip.
+    private func run(_ t: PostgresDialect.Translation, values: [SQLValue], before: [String] = [], each: (Row) throws -> Void) throws {
         var types: [UInt32] = []
         var texts: [[CChar]?] = []
         var lengths: [Int32] = []
@@ -72,8 +78,11 @@ extension PostgresStorage {
             texts.append(bytes)
             formats.append(format)
         }
-        let result = withPointers(texts) { pointers in
-            pq.execParams(connection, t.sql, Int32(types.count), types, pointers, lengths, formats, 0)
+        let result = try withPointers(texts) { pointers in
+            if let pipeline = pq.pipeline, !before.isEmpty {
+                return try pipelined(pipeline, before, t.sql, types, pointers, lengths, formats)
+            }
+            return pq.execParams(connection, t.sql, Int32(types.count), types, pointers, lengths, formats, 0)
         }
         defer { pq.clear(result) }
         try check(result, sql: t.sql)
@@ -123,7 +132,7 @@ extension PostgresStorage {
         return stride(from: 0, to: digits.count - 1, by: 2).map { nibble(digits[$0]) << 4 | nibble(digits[$0 + 1]) }
     }
 
-    private func withPointers<R>(_ values: [[CChar]?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    private func withPointers<R>(_ values: [[CChar]?], _ body: ([UnsafePointer<CChar>?]) throws -> R) rethrows -> R {
         var buffers: [UnsafeMutablePointer<CChar>?] = []
         defer { for b in buffers { b?.deallocate() } }
         for v in values {
@@ -135,7 +144,7 @@ extension PostgresStorage {
             p.initialize(from: v, count: v.count)
             buffers.append(p)
         }
-        return body(buffers.map { $0.map { UnsafePointer($0) } })
+        return try body(buffers.map { $0.map { UnsafePointer($0) } })
     }
 
     /// Throws the error a failed statement reports, as owatch's errors (SPEC §5).

@@ -8,7 +8,7 @@ package enum PostgresSchema {
     /// The statements creating the current schema, in order.
     package static func script(from scratch: Database) throws -> [String] {
         var out = [
-            "CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+            "CREATE EXTENSION IF NOT EXISTS citext",
             "CREATE TABLE owatch_schema(version INTEGER NOT NULL)",
             "INSERT INTO owatch_schema(version) VALUES (\(Schema.currentVersion))",
         ]
@@ -43,6 +43,12 @@ package enum PostgresSchema {
                 tokens[i] = .word("BYTEA")
             } else if t.is("REAL") {
                 tokens[i] = .word("DOUBLE PRECISION")
+            } else if t.is("COLLATE"), let n = tokens.next(from: i + 1), tokens[n].is("NOCASE") {
+                // A case-blind column: citext, which compares and matches LIKE without case (a
+                // nondeterministic ICU collation takes no LIKE, and folds more than SQLite does).
+                if let type = tokens[..<i].lastIndex(where: { $0.is("TEXT") }) { tokens[type] = .word("CITEXT") }
+                tokens.removeSubrange(i...n)
+                continue
             } else if t.is("AUTOINCREMENT") {
                 tokens[i] = .space
             } else if t.is("WITHOUT"), let r = tokens.next(from: i + 1), tokens[r].is("ROWID") {
@@ -158,6 +164,7 @@ package enum PostgresSchema {
         let script = try script(from: scratch)
         guard let pg = db.postgres else { return }
         for statement in script { try pg.exec(statement) }  // PostgreSQL's dialect already
+        for statement in LedgerTotals.postgresBounds() { try pg.exec(statement) }
         try PostgresRoles.protectEvents(pg)
         for statement in try services.postgresObjects(db) { try pg.exec(statement) }
         try pg.loadSchemaFacts()
