@@ -30,47 +30,12 @@ public enum Parser {
         // A command's own option wins over a global one of the same name (`export journal --format hledger`).
         func optionSet() -> [Option] { (line.command?.options ?? []) + globalOptions }
 
-        func resolveCommand() throws {
-            guard line.command == nil, let noun = positionals.first else { return }
-            let commands = table.filter { $0.noun == noun }
-            if commands.isEmpty {
-                let names = Array(Set(table.filter { !$0.hidden }.map(\.noun))).sorted()
-                throw CommandLineError(
-                    "'\(noun)' is not an owatch command",
-                    hint: Suggest.nearest(noun, in: names).map { "did you mean 'owatch \($0)'?" } ?? "see `owatch help`")
-            }
-            line.noun = noun
-            let bare = commands.first(where: { $0.verb == nil })
-            if let bare, !commands.contains(where: { $0.verb != nil }) {
-                line.command = bare
-                positionals.removeFirst()
-                return
-            }
-            guard positionals.count >= 2 else { return }  // `owatch user` alone: noun help; `owatch scan`: decided at the end
-            let verb = positionals[1]
-            if let bare, !commands.contains(where: { $0.verb == verb }) {
-                // `owatch scan mail.mbox`: the bare command, with its arguments.
-                line.command = bare
-                positionals.removeFirst()
-                return
-            }
-            guard let cmd = commands.first(where: { $0.verb == verb }) else {
-                let verbs = commands.filter { !$0.hidden }.compactMap(\.verb)
-                throw CommandLineError(
-                    "'\(verb)' is not an 'owatch \(noun)' command",
-                    hint: Suggest.nearest(verb, in: verbs).map { "did you mean 'owatch \(noun) \($0)'?" }
-                        ?? "one of: \(verbs.joined(separator: ", "))")
-            }
-            line.command = cmd
-            positionals.removeFirst(2)
-        }
-
         while i < argv.count {
             let arg = argv[i]
             i += 1
             if optionsEnded || arg == "-" || !arg.hasPrefix("-") || isNegativeNumber(arg) {
                 positionals.append(arg)
-                try resolveCommand()
+                try resolveCommand(&line, &positionals, table: table)
                 continue
             }
             if arg == "--" {
@@ -84,34 +49,8 @@ public enum Parser {
                 line.command = bare
                 positionals.removeFirst()
             }
-            var name: String
-            var inline: String?
-            let option: Option?
-            if arg.hasPrefix("--") {
-                let body = arg.dropFirst(2)
-                if let eq = body.firstIndex(of: "=") {
-                    name = String(body[..<eq])
-                    inline = String(body[body.index(after: eq)...])
-                } else {
-                    name = String(body)
-                }
-                option = optionSet().first { $0.long == name }
-            } else {
-                let chars = Array(arg.dropFirst())
-                option = optionSet().first { $0.short == chars[0] }
-                name = option?.long ?? String(chars[0])
-                if chars.count > 1 { inline = String(chars.dropFirst()) }
-            }
-            guard let option else {
-                let longs = optionSet().map { "--" + $0.long }
-                let shown = arg.hasPrefix("--") ? "--" + name : arg
-                let scope = line.command.map { "'owatch \($0.path)'" } ?? "owatch"
-                throw CommandLineError(
-                    "unknown option '\(shown)' for \(scope)",
-                    hint: Suggest.nearest(shown, in: longs).map { "did you mean '\($0)'?" }
-                        ?? "see `owatch \(line.command.map { $0.path + " " } ?? "")--help`")
-            }
-            name = option.long
+            let (option, inline) = try lookUp(arg, in: optionSet(), command: line.command)
+            let name = option.long
             var value = ""
             if let placeholder = option.value {
                 if let inline {
@@ -140,6 +79,78 @@ public enum Parser {
         line.arguments = positionals
         if let cmd = line.command, !line.flag("help") { try checkArguments(line.arguments, for: cmd) }
         return line
+    }
+
+    /// The command the first positionals name, once they do: `noun verb`, or a noun that is a command itself.
+    static func resolveCommand<Context: CommandContext>(
+        _ line: inout ParsedLine<Context>, _ positionals: inout [String], table: [Command<Context>]
+    ) throws {
+        guard line.command == nil, let noun = positionals.first else { return }
+        let commands = table.filter { $0.noun == noun }
+        if commands.isEmpty {
+            let names = Array(Set(table.filter { !$0.hidden }.map(\.noun))).sorted()
+            throw CommandLineError(
+                "'\(noun)' is not an owatch command",
+                hint: Suggest.nearest(noun, in: names).map { "did you mean 'owatch \($0)'?" } ?? "see `owatch help`")
+        }
+        line.noun = noun
+        let bare = commands.first(where: { $0.verb == nil })
+        if let bare, !commands.contains(where: { $0.verb != nil }) {
+            line.command = bare
+            positionals.removeFirst()
+            return
+        }
+        guard positionals.count >= 2 else { return }  // `owatch user` alone: noun help; `owatch scan`: decided at the end
+        let verb = positionals[1]
+        if let bare, !commands.contains(where: { $0.verb == verb }) {
+            // `owatch scan mail.mbox`: the bare command, with its arguments.
+            line.command = bare
+            positionals.removeFirst()
+            return
+        }
+        guard let cmd = commands.first(where: { $0.verb == verb }) else {
+            let verbs = commands.filter { !$0.hidden }.compactMap(\.verb)
+            throw CommandLineError(
+                "'\(verb)' is not an 'owatch \(noun)' command",
+                hint: Suggest.nearest(verb, in: verbs).map { "did you mean 'owatch \(noun) \($0)'?" }
+                    ?? "one of: \(verbs.joined(separator: ", "))")
+        }
+        line.command = cmd
+        positionals.removeFirst(2)
+    }
+
+    /// The option an argument names (`--name`, `--name=value`, `-x`, `-xvalue`), and its inline value.
+    static func lookUp<Context: CommandContext>(_ arg: String, in options: [Option], command: Command<Context>?) throws -> (
+        option: Option, inline: String?
+    ) {
+        let name: String
+        var inline: String?
+        let option: Option?
+        if arg.hasPrefix("--") {
+            let body = arg.dropFirst(2)
+            if let eq = body.firstIndex(of: "=") {
+                name = String(body[..<eq])
+                inline = String(body[body.index(after: eq)...])
+            } else {
+                name = String(body)
+            }
+            option = options.first { $0.long == name }
+        } else {
+            let chars = Array(arg.dropFirst())
+            option = options.first { $0.short == chars[0] }
+            name = option?.long ?? String(chars[0])
+            if chars.count > 1 { inline = String(chars.dropFirst()) }
+        }
+        guard let option else {
+            let longs = options.map { "--" + $0.long }
+            let shown = arg.hasPrefix("--") ? "--" + name : arg
+            let scope = command.map { "'owatch \($0.path)'" } ?? "owatch"
+            throw CommandLineError(
+                "unknown option '\(shown)' for \(scope)",
+                hint: Suggest.nearest(shown, in: longs).map { "did you mean '\($0)'?" }
+                    ?? "see `owatch \(command.map { $0.path + " " } ?? "")--help`")
+        }
+        return (option, inline)
     }
 
     /// A value of an option with choices must be one of them (or of those it also accepts).

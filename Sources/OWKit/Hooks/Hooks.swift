@@ -96,36 +96,12 @@ public enum Hooks {
     /// posix_spawn with stdin from a pipe, stdout and stderr to our stderr (stdout carries only
     /// owatch's data), in a new process group.
     static func spawn(_ path: String, environment: [String: String], input: [UInt8], timeout: TimeInterval) -> Ending {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return .failed(String(cString: strerror(errno))) }
-        let (readEnd, writeEnd) = (fds[0], fds[1])
-        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, readEnd, 0)
-        posix_spawn_file_actions_adddup2(&actions, 2, 1)
-        posix_spawn_file_actions_addclose(&actions, readEnd)
-        var attrs = posix_spawnattr_t()
-        posix_spawnattr_init(&attrs)
-        defer { posix_spawnattr_destroy(&attrs) }
-        posix_spawnattr_setflags(&attrs, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attrs, 0)
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(path), nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for p in argv { free(p) }
-            for p in envp { free(p) }
-        }
-        // Orphans of the hook (a `setsid` grandchild leaves its process group) come to owatch
-        // instead of init, so the timeout can end them too.
-        _ = owatch_become_subreaper()
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, &attrs, argv, envp)
-        close(readEnd)
-        guard rc == 0 else {
-            close(writeEnd)
-            return .failed(String(cString: strerror(rc)))
+        let pid: pid_t
+        let writeEnd: Int32
+        do {
+            (pid, writeEnd) = try launch(path, environment: environment)
+        } catch {
+            return .failed(error.message)
         }
         // The event is fed to the hook as it reads, without ever blocking: a hook that never
         // reads cannot hold owatch past the timeout. One that exits without reading closes the
@@ -180,5 +156,44 @@ public enum Hooks {
         let low = status & 0x7f
         if low == 0 { return .exited((status >> 8) & 0xff) }
         return .signaled(low)
+    }
+
+    struct LaunchFailure: Error { let message: String }
+
+    /// Starts the hook in a process group of its own, its standard input a pipe whose write end
+    /// (close-on-exec) is returned; its standard output goes to owatch's standard error.
+    static func launch(_ path: String, environment: [String: String]) throws(LaunchFailure) -> (pid: pid_t, writeEnd: Int32) {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw LaunchFailure(message: String(cString: strerror(errno))) }
+        let (readEnd, writeEnd) = (fds[0], fds[1])
+        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, readEnd, 0)
+        posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        posix_spawn_file_actions_addclose(&actions, readEnd)
+        var attrs = posix_spawnattr_t()
+        posix_spawnattr_init(&attrs)
+        defer { posix_spawnattr_destroy(&attrs) }
+        posix_spawnattr_setflags(&attrs, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attrs, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(path), nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        // Orphans of the hook (a `setsid` grandchild leaves its process group) come to owatch
+        // instead of init, so the timeout can end them too.
+        _ = owatch_become_subreaper()
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, &attrs, argv, envp)
+        close(readEnd)
+        guard rc == 0 else {
+            close(writeEnd)
+            throw LaunchFailure(message: String(cString: strerror(rc)))
+        }
+        return (pid, writeEnd)
     }
 }

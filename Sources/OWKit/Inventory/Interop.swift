@@ -229,25 +229,7 @@ public enum SnipeIT {
         var basisAsked = false
         try CSV.forEachRecord(text, delimiter: CSV.detectDelimiter(text)) { rec in
             guard width > 0 else {
-                for (i, cell) in rec.fields.enumerated() {
-                    let k = Interop.key(cell)
-                    guard let f = headers[k] else {
-                        throw OWError.badData(
-                            "line 1, column \(i + 1): '\(k.prefix(40))' is not a Snipe-IT licence column",
-                            hint: "the columns of Snipe-IT's licence importer: Item Name, Category, Seats, Manufacturer, Purchase Cost, …")
-                    }
-                    if f == .ignored { continue }
-                    if position[f] != nil { throw OWError.badData("line 1, column \(i + 1): '\(k)' names a column already named") }
-                    position[f] = i
-                }
-                // Snipe-IT's own licence list export names the licence "Name" (the importer's sample: the holder).
-                if position[.name] == nil, let i = position[.fullName], Interop.key(rec.fields[i]) == "name" {
-                    position[.name] = i
-                    position[.fullName] = nil
-                }
-                guard position[.name] != nil else {
-                    throw OWError.badData("line 1: no Item Name (or License Name) column", hint: "is this Snipe-IT's licence CSV?")
-                }
+                position = try header(rec)
                 width = rec.fields.count
                 return
             }
@@ -290,59 +272,7 @@ public enum SnipeIT {
             {
                 basisAsked = true
             }
-            let draft = Interop.errorResult {
-                guard let name = field(.name) else { throw OWError.badData("Item Name is empty") }
-                let vendor = field(.manufacturer) ?? field(.supplier) ?? name
-                let seats: Int64?
-                if let s = field(.seats) ?? field(.total) {
-                    do { seats = try LicenseDraft.parseSeats(s) } catch let e as OWError { throw OWError.badData("Seats: " + e.message) }
-                } else {
-                    seats = nil
-                }
-                let rowCurrency = try field(.currency).map { text in
-                    do { return try Currency.parse(text) } catch let e as OWError { throw OWError.badData("Currency: " + e.message) }
-                }
-                let price: Money
-                do {
-                    price = try MoneyParser.parse(field(.purchaseCost) ?? "0", defaultCurrency: rowCurrency ?? c.currency)
-                } catch let e as OWError { throw OWError.badData("Purchase Cost: " + e.message) }
-                var d = LicenseDraft(name: name, vendor: vendor, seats: seats, price: price)
-                d.currency = rowCurrency
-                let basis: CostBasis
-                switch field(.basis)?.lowercased() {
-                case "per seat", "per-seat": basis = .perSeat
-                case "total": basis = .total
-                case nil: basis = options.cost ?? .total
-                case let other?: throw OWError.badData("Cost Basis: '\(other.prefix(20))' is neither 'per seat' nor 'total'")
-                }
-                d.perSeat = basis == .perSeat && seats != nil
-                if let p = field(.period) {
-                    do { d.period = try Period.parse(p) } catch let e as OWError { throw OWError.badData("Billing Period: " + e.message) }
-                } else {
-                    // Snipe-IT has no billing period: a licence that expires is a yearly subscription, one that does not a purchase.
-                    d.period = options.period ?? (field(.expiration) != nil ? .yearly : .oneOff)
-                }
-                d.renewsOn = try field(.expiration).map { try Interop.day($0, column: "Expiration Date", dates: c.dates) }
-                if !d.period.isRecurring { d.renewsOn = nil }
-                if let t = field(.termination) {
-                    d.endsOn = try Interop.day(t, column: "Termination Date", dates: c.dates)
-                    d.status = .cancelled
-                }
-                d.purchasedOn = try field(.purchaseDate).map { try Interop.day($0, column: "Purchase Date", dates: c.dates) }
-                d.orderRef = field(.orderNumber) ?? field(.purchaseOrder)
-                d.category = field(.category)
-                d.plan = field(.plan)
-                d.notes = field(.notes)
-                if let owner = c.person(username: field(.licensedName), email: field(.licensedEmail)) {
-                    d.owner = owner
-                } else if field(.licensedName) != nil || field(.licensedEmail) != nil {
-                    // A licensee who is not a person here (often a company): kept in the notes, not lost.
-                    let who = [field(.licensedName), field(.licensedEmail).map { "<\($0)>" }].compactMap { $0 }.joined(separator: " ")
-                    d.notes = [d.notes, "Licensed to " + who].compactMap { $0 }.joined(separator: "\n")
-                }
-                if let holder { d.assigned = [holder] }
-                return d
-            }
+            let draft = licence(field, holder: holder, options: options, context: c)
             byKey[key] = groups.count
             groups.append((rec.line, signature, draft))
         }
@@ -353,6 +283,90 @@ public enum SnipeIT {
                 hint: "--cost per-seat (Snipe-IT 7 and later) or --cost total")
         }
         return groups.map { ($0.line, $0.draft) }
+    }
+
+    /// The header row: which column holds which field.
+    static func header(_ rec: CSV.Record) throws -> [Field: Int] {
+        var position: [Field: Int] = [:]
+        for (i, cell) in rec.fields.enumerated() {
+            let k = Interop.key(cell)
+            guard let f = headers[k] else {
+                throw OWError.badData(
+                    "line 1, column \(i + 1): '\(k.prefix(40))' is not a Snipe-IT licence column",
+                    hint: "the columns of Snipe-IT's licence importer: Item Name, Category, Seats, Manufacturer, Purchase Cost, …")
+            }
+            if f == .ignored { continue }
+            if position[f] != nil { throw OWError.badData("line 1, column \(i + 1): '\(k)' names a column already named") }
+            position[f] = i
+        }
+        // Snipe-IT's own licence list export names the licence "Name" (the importer's sample: the holder).
+        if position[.name] == nil, let i = position[.fullName], Interop.key(rec.fields[i]) == "name" {
+            position[.name] = i
+            position[.fullName] = nil
+        }
+        guard position[.name] != nil else {
+            throw OWError.badData("line 1: no Item Name (or License Name) column", hint: "is this Snipe-IT's licence CSV?")
+        }
+        return position
+    }
+
+    /// One licence from its first row; a row's problem is its result, not a throw.
+    static func licence(
+        _ field: (Field) -> String?, holder: String?, options: Options, context c: InteropContext
+    ) -> Result<LicenseDraft, OWError> {
+        Interop.errorResult {
+            guard let name = field(.name) else { throw OWError.badData("Item Name is empty") }
+            let vendor = field(.manufacturer) ?? field(.supplier) ?? name
+            let seats: Int64?
+            if let s = field(.seats) ?? field(.total) {
+                do { seats = try LicenseDraft.parseSeats(s) } catch let e as OWError { throw OWError.badData("Seats: " + e.message) }
+            } else {
+                seats = nil
+            }
+            let rowCurrency = try field(.currency).map { text in
+                do { return try Currency.parse(text) } catch let e as OWError { throw OWError.badData("Currency: " + e.message) }
+            }
+            let price: Money
+            do {
+                price = try MoneyParser.parse(field(.purchaseCost) ?? "0", defaultCurrency: rowCurrency ?? c.currency)
+            } catch let e as OWError { throw OWError.badData("Purchase Cost: " + e.message) }
+            var d = LicenseDraft(name: name, vendor: vendor, seats: seats, price: price)
+            d.currency = rowCurrency
+            let basis: CostBasis
+            switch field(.basis)?.lowercased() {
+            case "per seat", "per-seat": basis = .perSeat
+            case "total": basis = .total
+            case nil: basis = options.cost ?? .total
+            case let other?: throw OWError.badData("Cost Basis: '\(other.prefix(20))' is neither 'per seat' nor 'total'")
+            }
+            d.perSeat = basis == .perSeat && seats != nil
+            if let p = field(.period) {
+                do { d.period = try Period.parse(p) } catch let e as OWError { throw OWError.badData("Billing Period: " + e.message) }
+            } else {
+                // Snipe-IT has no billing period: a licence that expires is a yearly subscription, one that does not a purchase.
+                d.period = options.period ?? (field(.expiration) != nil ? .yearly : .oneOff)
+            }
+            d.renewsOn = try field(.expiration).map { try Interop.day($0, column: "Expiration Date", dates: c.dates) }
+            if !d.period.isRecurring { d.renewsOn = nil }
+            if let t = field(.termination) {
+                d.endsOn = try Interop.day(t, column: "Termination Date", dates: c.dates)
+                d.status = .cancelled
+            }
+            d.purchasedOn = try field(.purchaseDate).map { try Interop.day($0, column: "Purchase Date", dates: c.dates) }
+            d.orderRef = field(.orderNumber) ?? field(.purchaseOrder)
+            d.category = field(.category)
+            d.plan = field(.plan)
+            d.notes = field(.notes)
+            if let owner = c.person(username: field(.licensedName), email: field(.licensedEmail)) {
+                d.owner = owner
+            } else if field(.licensedName) != nil || field(.licensedEmail) != nil {
+                // A licensee who is not a person here (often a company): kept in the notes, not lost.
+                let who = [field(.licensedName), field(.licensedEmail).map { "<\($0)>" }].compactMap { $0 }.joined(separator: " ")
+                d.notes = [d.notes, "Licensed to " + who].compactMap { $0 }.joined(separator: "\n")
+            }
+            if let holder { d.assigned = [holder] }
+            return d
+        }
     }
 
     /// Licences as Snipe-IT's importer reads them: a row per holder (a licence nobody holds: one row).
@@ -442,30 +456,7 @@ public enum Wallos {
         let trimmed = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
         var records: [(line: Int, label: String, value: (String) -> String?)] = []
         if trimmed.first == "[" || trimmed.first == "{" {
-            let doc: JSON
-            do { doc = try JSON.parse(String(trimmed), maxDepth: 8) } catch let e as OWError { throw OWError.badData(e.message) }
-            guard let items = doc.arrayValue ?? doc["subscriptions"]?.arrayValue else {
-                throw OWError.badData("expected Wallos's export: an array of subscriptions")
-            }
-            let starts = LicenseImport.recordLines(String(trimmed))
-            let offset = text.prefix(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).filter { $0 == "\n" }.count
-            for (i, item) in items.enumerated() {
-                var lowered: [String: JSON] = [:]
-                for m in item.members ?? [] { lowered[Interop.key(m.key)] = m.value }
-                let line = (doc.arrayValue != nil && i < starts.count ? starts[i] : 1) + offset
-                records.append(
-                    (
-                        line, "record \(i + 1): ",
-                        { k in
-                            switch lowered[k] {
-                            case .string(let s)?: return CSV.trim(s).isEmpty ? nil : CSV.trim(s)
-                            case .number(let n)?: return n
-                            case .bool(let b)?: return b ? "1" : "0"
-                            default: return nil
-                            }
-                        }
-                    ))
-            }
+            records = try jsonRecords(text, trimmed)
         } else {
             var header: [String] = []
             try CSV.forEachRecord(text, delimiter: CSV.detectDelimiter(text)) { rec in
@@ -498,50 +489,83 @@ public enum Wallos {
         return records.map { line, label, value in
             (
                 line,
-                Interop.errorResult(label) {
-                    if let n = value("\u{0}width") { throw OWError.badData("the row has \(n) fields, the header another number") }
-                    guard let name = value("name") else { throw OWError.badData("Name is empty") }
-                    guard let priceText = value("price") else { throw OWError.badData("Price is empty") }
-                    let price: Money
-                    do { price = try MoneyParser.parse(priceText, defaultCurrency: c.currency) } catch let e as OWError {
-                        throw OWError.badData("Price: " + e.message)
-                    }
-                    let vendor = value("url").flatMap(c.vendor(forURL:)) ?? name
-                    var d = LicenseDraft(name: name, vendor: vendor, seats: 1, price: price)
-                    if let cycle = value("payment cycle") {
-                        d.period = try period(cycle)
-                    } else if let id = value("cycle").flatMap(Int.init), let n = Int(value("frequency") ?? "1") {
-                        let unit = ["day", "week", "month", "year"]
-                        guard (1...4).contains(id) else { throw OWError.badData("cycle: \(id) is not a Wallos cycle (1-4)") }
-                        d.period = try period("every \(n) \(unit[id - 1])")
-                    } else if let p = options.period {
-                        d.period = p
-                    } else if let p = try c.periodFromCharges(vendor: vendor) {
-                        d.period = p  // an older export: the cycle the vendor's payments show
-                    } else {
-                        throw OWError.usage(
-                            "no Payment Cycle: this export does not say how often it charges, nor do the payments of \(vendor.prefix(60)) seen here; say it with --period"
-                        )
-                    }
-                    d.renewsOn = try value("next payment").map { try Interop.day($0, column: "Next Payment", dates: c.dates) }
-                    if let category = value("category"), category.lowercased() != "no category" { d.category = category }
-                    d.owner = value("paid by").flatMap { c.person(username: $0) }
-                    d.notes = value("notes")
-                    let inactive =
-                        value("state")?.lowercased() == "disabled" || value("active")?.lowercased() == "no"
-                        || value("inactive") == "1"
-                    if let end = value("cancellation date") {
-                        d.endsOn = try Interop.day(end, column: "Cancellation Date", dates: c.dates)
-                        d.status = .cancelled
-                    } else if inactive {
-                        // Switched off in Wallos without a date: it ended before its next payment.
-                        d.status = .cancelled
-                        d.endsOn = d.renewsOn.map { Time.date(days: Time.split($0).days - 1) }
-                    }
-                    return d
-                }
+                Interop.errorResult(label) { try licence(value, options: options, context: c) }
             )
         }
+    }
+
+    /// The records of Wallos's JSON export, each with the line it starts on.
+    static func jsonRecords(_ text: String, _ trimmed: Substring) throws -> [(line: Int, label: String, value: (String) -> String?)] {
+        var records: [(line: Int, label: String, value: (String) -> String?)] = []
+        let doc: JSON
+        do { doc = try JSON.parse(String(trimmed), maxDepth: 8) } catch let e as OWError { throw OWError.badData(e.message) }
+        guard let items = doc.arrayValue ?? doc["subscriptions"]?.arrayValue else {
+            throw OWError.badData("expected Wallos's export: an array of subscriptions")
+        }
+        let starts = LicenseImport.recordLines(String(trimmed))
+        let offset = text.prefix(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).filter { $0 == "\n" }.count
+        for (i, item) in items.enumerated() {
+            var lowered: [String: JSON] = [:]
+            for m in item.members ?? [] { lowered[Interop.key(m.key)] = m.value }
+            let line = (doc.arrayValue != nil && i < starts.count ? starts[i] : 1) + offset
+            records.append(
+                (
+                    line, "record \(i + 1): ",
+                    { k in
+                        switch lowered[k] {
+                        case .string(let s)?: return CSV.trim(s).isEmpty ? nil : CSV.trim(s)
+                        case .number(let n)?: return n
+                        case .bool(let b)?: return b ? "1" : "0"
+                        default: return nil
+                        }
+                    }
+                ))
+        }
+        return records
+    }
+
+    /// One subscription as a license: one seat, its payment cycle as the period.
+    static func licence(_ value: (String) -> String?, options: Options, context c: InteropContext) throws -> LicenseDraft {
+        if let n = value("\u{0}width") { throw OWError.badData("the row has \(n) fields, the header another number") }
+        guard let name = value("name") else { throw OWError.badData("Name is empty") }
+        guard let priceText = value("price") else { throw OWError.badData("Price is empty") }
+        let price: Money
+        do { price = try MoneyParser.parse(priceText, defaultCurrency: c.currency) } catch let e as OWError {
+            throw OWError.badData("Price: " + e.message)
+        }
+        let vendor = value("url").flatMap(c.vendor(forURL:)) ?? name
+        var d = LicenseDraft(name: name, vendor: vendor, seats: 1, price: price)
+        if let cycle = value("payment cycle") {
+            d.period = try period(cycle)
+        } else if let id = value("cycle").flatMap(Int.init), let n = Int(value("frequency") ?? "1") {
+            let unit = ["day", "week", "month", "year"]
+            guard (1...4).contains(id) else { throw OWError.badData("cycle: \(id) is not a Wallos cycle (1-4)") }
+            d.period = try period("every \(n) \(unit[id - 1])")
+        } else if let p = options.period {
+            d.period = p
+        } else if let p = try c.periodFromCharges(vendor: vendor) {
+            d.period = p  // an older export: the cycle the vendor's payments show
+        } else {
+            throw OWError.usage(
+                "no Payment Cycle: this export does not say how often it charges, nor do the payments of \(vendor.prefix(60)) seen here; say it with --period"
+            )
+        }
+        d.renewsOn = try value("next payment").map { try Interop.day($0, column: "Next Payment", dates: c.dates) }
+        if let category = value("category"), category.lowercased() != "no category" { d.category = category }
+        d.owner = value("paid by").flatMap { c.person(username: $0) }
+        d.notes = value("notes")
+        let inactive =
+            value("state")?.lowercased() == "disabled" || value("active")?.lowercased() == "no"
+            || value("inactive") == "1"
+        if let end = value("cancellation date") {
+            d.endsOn = try Interop.day(end, column: "Cancellation Date", dates: c.dates)
+            d.status = .cancelled
+        } else if inactive {
+            // Switched off in Wallos without a date: it ended before its next payment.
+            d.status = .cancelled
+            d.endsOn = d.renewsOn.map { Time.date(days: Time.split($0).days - 1) }
+        }
+        return d
     }
 
     /// The currency's symbol as Wallos writes prices ("€9.99"), else its code before the amount.

@@ -185,9 +185,15 @@ public enum Usage {
             e.details = UsageFormat.expected.filter { $0.hasPrefix(format.rawValue + ":") }
             throw e
         }
+        let rows = try activity(records.dropFirst(), identity: identity, dates: dates)
+        return (format, rows)
+    }
+
+    /// The export's rows: who, and the latest of their activity dates; any bad row refuses them all.
+    static func activity(_ records: ArraySlice<CSV.Record>, identity: Int, dates: [Int]) throws -> [Row] {
         var rows: [Row] = []
         var problems: [String] = []
-        for r in records.dropFirst() {
+        for r in records {
             func field(_ i: Int) -> String { i < r.fields.count ? CSV.trim(r.fields[i]) : "" }
             let who = field(identity).lowercased()
             guard !who.isEmpty else {
@@ -214,7 +220,7 @@ public enum Usage {
             e.details = Array(problems.prefix(50))
             throw e
         }
-        return (format, rows)
+        return rows
     }
 
     /// GitHub's Copilot seats JSON (`{"seats": [{"assignee": {"login": …}, "last_activity_at": …}]}`) or a bare array of them.
