@@ -474,3 +474,22 @@ final class TotalArithmeticTests: XCTestCase {
         XCTAssertTrue("a receipt".includes("receipt") && "a receipt"[...].includes("a r") && !"a receipt".includes("receipts"))
     }
 }
+
+final class MessageBudgetTests: XCTestCase {
+    /// The per-message limit is the reading thread's processor time: waiting for a core (a loaded
+    /// server) spends none of it, spinning on hostile bytes spends it.
+    func testWaitingSpendsNoTimeButWorkingDoes() throws {
+        var limits = ScanLimits()
+        limits.secondsPerMessage = 0.2
+        let budget = MessageBudget(limits)
+        usleep(400_000)
+        XCTAssertNoThrow(try budget.checkTime(), "0.4 s asleep is no processor time")
+        let start = MessageBudget.cpuNow()
+        var sink: UInt64 = 0
+        while MessageBudget.cpuNow() - start < 300_000_000 { sink &+= start &* 31 }
+        XCTAssertNotEqual(sink, 1)
+        XCTAssertThrowsError(try budget.checkTime()) { error in
+            XCTAssertEqual((error as? OverBudget)?.reason, "took longer than 0.2 s to read")
+        }
+    }
+}

@@ -50,7 +50,8 @@ public enum Config {
             defaultValue: "10240000",
             normalize: { String(try ScanLimits.byteCount($0, "scan.max_message_size")) }),
         ConfigKey(
-            name: "scan.message_timeout", summary: "time one message may take to read before it is skipped and counted", defaultValue: "5s",
+            name: "scan.message_timeout", summary: "processor time one message may take to read before it is skipped and counted",
+            defaultValue: "5s",
             normalize: { try duration($0, "scan.message_timeout").description }),
         ConfigKey(
             name: "price_change.tolerance",
