@@ -21,26 +21,33 @@ extension Matcher {
 
     /// Parameters: ?1 vendor, ?2 day, ?3 origin, ?4 invoice number, ?5 amount, ?6 currency, ?7 and
     /// ?8 the other origins, ?9 the vendor's name.
-    func lookup(_ c: Charge, day: String) throws -> Lookup {
+    func lookup(_ c: Charge, day: String, unlicensed: Bool) throws -> Lookup {
         let others = Matcher.origins.filter { $0 != c.origin }
         precondition(others.count == 2, "a charge's origin is one of \(Matcher.origins)")
-        let same = "FROM charges x WHERE x.vendor_id = ?1 AND x.amount_minor = ?5 AND x.currency = ?6 AND \(unseenHere)"
-        let order = "ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 1"
+        // An approved purchase is looked for only when no license can take the charge.
+        let expected =
+            unlicensed
+            ? """
+            (SELECT e.id FROM expected_spend e
+             WHERE e.currency = ?6 AND e.amount_minor = ?5 AND (e.vendor_id = ?1 OR lower(e.item) LIKE '%' || lower(?9) || '%')
+               AND NOT EXISTS (SELECT 1 FROM charges x WHERE x.expected_id = e.id)
+             ORDER BY e.id LIMIT 1)
+            """ : "NULL"
         guard
             let row = try session.db.one(
                 """
                 SELECT (SELECT 1 FROM charges WHERE vendor_id = ?1 AND invoice_no = ?4 LIMIT 1) AS invoiced,
-                  (SELECT x.id \(same) \(order)) AS same_id, (SELECT x.currency \(same) \(order)) AS same_currency,
+                  same.id AS same_id, same.currency AS same_currency,
                   (SELECT id FROM charges WHERE vendor_id = ?1 AND amount_minor = ?5 AND currency = ?6 AND origin = ?3
                      AND charged_on BETWEEN date(?2, '-3 days') AND date(?2, '+3 days') ORDER BY id LIMIT 1) AS duplicate_of,
-                  (SELECT e.id FROM expected_spend e
-                   WHERE e.currency = ?6 AND e.amount_minor = ?5 AND (e.vendor_id = ?1 OR lower(e.item) LIKE '%' || lower(?9) || '%')
-                     AND NOT EXISTS (SELECT 1 FROM charges x WHERE x.expected_id = e.id)
-                   ORDER BY e.id LIMIT 1) AS expected_id,
+                  \(expected) AS expected_id,
                   (SELECT 1 FROM findings
                    WHERE ?5 > 0 AND kind = 'review' AND status = 'open' AND vendor_id = ?1 AND amount_minor + ?5 = 0 AND currency = ?6
                      AND pending IS NOT NULL AND json_extract(pending, '$.forwarded_by') IS NULL AND json_extract(pending, '$.on') >= ?2
                    LIMIT 1) AS held_refund
+                FROM (SELECT 1 AS one) one LEFT JOIN (
+                  SELECT x.id, x.currency FROM charges x WHERE x.vendor_id = ?1 AND x.amount_minor = ?5 AND x.currency = ?6 AND \(unseenHere)
+                  ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 1) same ON 1 = 1
                 """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code, others[0], others[1],
                 c.vendor.name)
         else { return Lookup() }

@@ -106,7 +106,8 @@ package struct Matcher {
     package mutating func record(_ c: Charge, reviewed: Bool = false) throws -> Recorded {
         let db = session.db
         let day = Time.day(c.on)
-        let known = try lookup(c, day: day)
+        // pickLicense takes one of the vendor's licenses if it has any (read here, cached per batch).
+        let known = try lookup(c, day: day, unlicensed: try licenses(of: c.vendor).isEmpty)
         if known.invoiced { return .seen }
         // A forward is only its forwarder's word for what the vendor sent: one that would take
         // money off the totals, or add much to them, moves nothing until an admin accepts it.
