@@ -32,7 +32,7 @@ extension Matcher {
              WHERE e.currency = ?6 AND e.amount_minor = ?5 AND (e.vendor_id = ?1 OR lower(e.item) LIKE '%' || lower(?9) || '%')
                AND NOT EXISTS (SELECT 1 FROM charges x WHERE x.expected_id = e.id)
              ORDER BY e.id LIMIT 1)
-            """ : "NULL"
+            """ : "NULLIF(?9, ?9)"
         guard
             let row = try session.db.one(
                 """

@@ -28,7 +28,8 @@ enum SeenItems {
             fresh.append(true)
         }
         if !values.isEmpty {
-            try db.insertRows(into: "seen_items(key, source_id, seen_at, skipped)", width: 4, values: values, tail: "ON CONFLICT(key) DO NOTHING")
+            try db.insertRows(
+                into: "seen_items(key, source_id, seen_at, skipped)", width: 4, values: values, tail: "ON CONFLICT(key) DO NOTHING")
         }
         return fresh
     }
@@ -40,7 +41,9 @@ enum SeenItems {
         while start < keys.count {
             let part = Array(keys[start..<min(start + keysPerLookup, keys.count)])
             let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
-            for row in try db.query("SELECT key FROM seen_items WHERE key IN (\(marks))", arguments: part) { found.insert(try row.text("key")) }
+            for row in try db.query("SELECT key FROM seen_items WHERE key IN (\(marks))", arguments: part) {
+                found.insert(try row.text("key"))
+            }
             start += part.count
         }
         return found
