@@ -106,9 +106,9 @@ package struct Matcher {
     package mutating func record(_ c: Charge, reviewed: Bool = false) throws -> Recorded {
         let db = session.db
         let day = Time.day(c.on)
-        if let inv = c.invoiceNo, try db.one("SELECT 1 AS x FROM charges WHERE vendor_id = ? AND invoice_no = ?", c.vendor.id, inv) != nil {
-            return .seen
-        }
+        // pickLicense takes one of the vendor's licenses if it has any (read here, cached per batch).
+        let known = try lookup(c, day: day, unlicensed: try licenses(of: c.vendor).isEmpty)
+        if known.invoiced { return .seen }
         // A forward is only its forwarder's word for what the vendor sent: one that would take
         // money off the totals, or add much to them, moves nothing until an admin accepts it.
         if !reviewed, let by = c.forwardedBy, let why = try reviewReason(c, day: day) {
@@ -121,7 +121,7 @@ package struct Matcher {
         }
         // The same payment seen before in another kind of source (the receipt, then the card line
         // days later): one charge, with one more place it was seen.
-        if let same = try samePayment(c, day: day) {
+        if let same = try known.same ?? samePaymentConverted(c, day: day) {
             try seen(c, in: same.id)
             if let inv = c.invoiceNo { try db.run("UPDATE charges SET invoice_no = COALESCE(invoice_no, ?) WHERE id = ?", inv, same.id) }
             // Statements post days after the payment: the earliest date seen is the day it was paid.
@@ -132,24 +132,10 @@ package struct Matcher {
             return .seen
         }
         if c.amount.minor < 0 { return try recordRefund(c, day: day, reviewed: reviewed) }
-        var expectedID: Int64?
         let (license, verdict) = try pickLicense(for: c, day: day)
-        if license == nil {
-            expectedID = try db.one(
-                """
-                SELECT e.id FROM expected_spend e
-                WHERE e.currency = ? AND e.amount_minor = ? AND (e.vendor_id = ? OR lower(e.item) LIKE '%' || lower(?) || '%')
-                  AND NOT EXISTS (SELECT 1 FROM charges x WHERE x.expected_id = e.id)
-                ORDER BY e.id LIMIT 1
-                """, c.amount.currency.code, c.amount.minor, c.vendor.id, c.vendor.name)?.integer("id")
-        }
+        let expectedID = license == nil ? known.expectedID : nil
         // Paid twice: the same amount to the same vendor within three days, from the same kind of source.
-        let duplicateOf = try db.one(
-            """
-            SELECT id FROM charges WHERE vendor_id = ? AND amount_minor = ? AND currency = ? AND origin = ?
-              AND charged_on BETWEEN date(?, '-3 days') AND date(?, '+3 days')
-            ORDER BY id LIMIT 1
-            """, c.vendor.id, c.amount.minor, c.amount.currency.code, c.origin, day, day)?.integer("id")
+        let duplicateOf = known.duplicateOf
         try db.run(
             """
             INSERT INTO charges(item_key, origin, vendor_id, vendor, amount_minor, currency, charged_on, invoice_no, period, description, license_id, expected_id,
@@ -172,7 +158,7 @@ package struct Matcher {
         }
         if let l = license { try priceFinding(l, verdict, c, chargeID: chargeID, day: day) }
         if unmanaged { try unmanagedFinding(c, chargeID: chargeID, day: day) }
-        try releaseHeldRefund(for: c, chargeID: chargeID, day: day)
+        if known.heldRefund { try releaseHeldRefund(for: c, chargeID: chargeID, day: day) }
         return .new
     }
 
@@ -344,32 +330,12 @@ package struct Matcher {
             chargeID, c.key, c.origin, String(c.description.prefix(300)), Time.rfc3339(session.now))
     }
 
-    /// A charge of the same vendor, amount and currency within the window, not yet seen in this
-    /// kind of source, whose invoice number (if both have one) is the same: the same payment.
-    func samePayment(_ c: Charge, day: String) throws -> (id: Int64, currency: String)? {
-        let db = session.db
-        // The other kinds of source as a list, not `origin != ?`: with a list SQLite seeks the
-        // amount index (vendor, amount, currency, origin, day) to the few charges of that amount;
-        // with `!=` it walked every charge of the vendor in the window (16x slower on 12,000 receipts).
-        let others = Matcher.origins.filter { $0 != c.origin }
-        precondition(others.count == 2, "a charge's origin is one of \(Matcher.origins)")
-        let unseenHere = """
-              x.charged_on BETWEEN date(?2, '-\(window) days') AND date(?2, '+\(window) days')
-              AND x.origin IN (?7, ?8) AND NOT EXISTS (SELECT 1 FROM charge_sources s WHERE s.charge_id = x.id AND s.origin = ?3)
-              AND (x.invoice_no IS NULL OR ?4 IS NULL OR x.invoice_no = ?4)
-            """
-        if let same = try db.one(
-            """
-            SELECT id, currency FROM charges x WHERE x.vendor_id = ?1 AND x.amount_minor = ?5 AND x.currency = ?6 AND \(unseenHere)
-            ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 1
-            """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code, others[0], others[1])
-        {
-            return (try same.integer("id"), try same.text("currency"))
-        }
-        // In another currency (a card converts a USD invoice to EUR): the same amount at the
-        // day's rate, give or take what card networks add to it. Without rates, never.
+    /// The same payment (`Lookup.same`) in another currency: a card converts a USD invoice to EUR,
+    /// the same amount at the day's rate, give or take what card networks add to it. Without rates, never.
+    func samePaymentConverted(_ c: Charge, day: String) throws -> (id: Int64, currency: String)? {
         guard !rates.isEmpty else { return nil }
-        for x in try db.query(
+        let others = Matcher.origins.filter { $0 != c.origin }
+        for x in try session.db.query(
             """
             SELECT id, currency, amount_minor FROM charges x WHERE x.vendor_id = ?1 AND x.currency != ?6 AND (x.amount_minor < 0) = (?5 < 0) AND \(unseenHere)
             ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 20

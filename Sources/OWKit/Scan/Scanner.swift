@@ -454,6 +454,11 @@ public enum Scanner {
         /// about as long as SQLite's 1,000.
         var maxItems = 1000
         static let maxNanoseconds: UInt64 = 500_000_000
+        /// How long one write transaction of a batch may go on before it commits and another takes
+        /// the rest: a writer waiting for the lock (3 s at the least) gets in between.
+        static let maxWriteNanoseconds: UInt64 = 1_000_000_000
+        /// Items marked seen (`SeenItems.mark`) and written between two looks at the clock.
+        static let itemsPerStep = 50
 
         package init(source: ScanSource, postgres: Bool = false) {
             self.source = source
@@ -462,58 +467,78 @@ public enum Scanner {
 
         var isFull: Bool { items.count >= maxItems || MessageBudget.now() - startedAt > Batch.maxNanoseconds }
 
-        /// Writes the items in one transaction with the source's progress; joins the dry run's
-        /// transaction when there is one.
+        /// Writes the items with the source's progress, in transactions of at most about a second
+        /// each (at load on PostgreSQL, 100 items' round trips held the write lock past a writer's
+        /// 3 s wait); joins the dry run's transaction when there is one. A scan killed between two
+        /// of them kept the first: its items are seen, the mbox offset is the old one, and the next
+        /// scan passes over them.
         package mutating func write(_ context: ScanContext, result: inout ScanResult, finished: Bool = false) throws {
-            let session = context.session
-            let (items, end, source) = (self.items, mboxEnd, self.source)
-            if !items.isEmpty || end != nil || finished {
-                try session.write {
-                    var matcher = try Matcher(session: session, index: context.index)
-                    let (chargesBefore, skippedBefore) = (result.charges, result.skipped)
-                    let seenAt = Time.rfc3339(session.now)
-                    for item in items { try Scanner.apply(item, source: source, matcher: &matcher, result: &result, seenAt: seenAt) }
-                    for case .merchantLine(let l) in items.map(\.outcome) { merchants.insert(l.merchant.key) }
-                    if finished { try matcher.detectSubscriptions(merchants) }
-                    if let end {
-                        try session.db.run(
-                            "UPDATE scan_sources SET read_offset = ?, read_check = ? WHERE id = ?",
-                            end, MboxReader.check(path: source.path, offset: end), source.id)
+            var rest = items[...]
+            if !rest.isEmpty || mboxEnd != nil || finished {
+                repeat {
+                    // The transaction's work on copies, kept once it commits: a retried one starts over.
+                    (result, merchants, rest) = try context.session.write {
+                        try writeSome(rest, context, result: result, merchants: merchants, finished: finished)
                     }
-                    if finished {
-                        try session.db.run("UPDATE scan_sources SET last_scan = ? WHERE id = ?", Time.rfc3339(session.now), source.id)
-                    }
-                    let found = try matcher.newFindings()
-                    result.findings += found
-                    // What the scan wrote goes into the audit chain (its rows into the state digest).
-                    if AuditLog.hasUnrecordedChanges(session.db) {
-                        try session.audit(
-                            "scan.write", "source:\(source.path)",
-                            .obj([
-                                ("charges", .int(Int64(result.charges - chargesBefore))), ("items", .int(Int64(items.count))),
-                                ("skipped", .int(Int64(result.skipped - skippedBefore))), ("findings", .array(found.map { .int($0.id) })),
-                            ]))
-                    }
-                }
+                } while !rest.isEmpty
             }
-            self.items = []
+            items = []
             mboxEnd = nil
             startedAt = MessageBudget.now()
         }
+
+        /// One transaction: items, a few at a time, until they are all written or it has run
+        /// `maxWriteNanoseconds`; with the last of them, the source's progress. Returns what is left.
+        private func writeSome(
+            _ items: ArraySlice<ScanItem>, _ context: ScanContext, result: ScanResult, merchants: Set<String>, finished: Bool
+        ) throws -> (ScanResult, Set<String>, ArraySlice<ScanItem>) {
+            let session = context.session
+            let started = MessageBudget.now()
+            var (result, merchants, rest) = (result, merchants, items)
+            var matcher = try Matcher(session: session, index: context.index)
+            let (chargesBefore, skippedBefore) = (result.charges, result.skipped)
+            let seenAt = Time.rfc3339(session.now)
+            var written = 0
+            while !rest.isEmpty && (written == 0 || MessageBudget.now() - started < Batch.maxWriteNanoseconds) {
+                let part = Array(rest.prefix(Batch.itemsPerStep))
+                let fresh = try SeenItems.mark(part, sourceID: source.id, at: seenAt, session.db)
+                for (item, isNew) in zip(part, fresh) { try Scanner.apply(item, isNew: isNew, matcher: &matcher, result: &result) }
+                for case .merchantLine(let l) in part.map(\.outcome) { merchants.insert(l.merchant.key) }
+                rest = rest.dropFirst(part.count)
+                written += part.count
+            }
+            if rest.isEmpty {
+                if finished { try matcher.detectSubscriptions(merchants) }
+                if let end = mboxEnd {
+                    try session.db.run(
+                        "UPDATE scan_sources SET read_offset = ?, read_check = ? WHERE id = ?",
+                        end, MboxReader.check(path: source.path, offset: end), source.id)
+                }
+                if finished {
+                    try session.db.run("UPDATE scan_sources SET last_scan = ? WHERE id = ?", Time.rfc3339(session.now), source.id)
+                }
+            }
+            let found = try matcher.newFindings()
+            result.findings += found
+            // What the scan wrote goes into the audit chain (its rows into the state digest).
+            if AuditLog.hasUnrecordedChanges(session.db) {
+                try session.audit(
+                    "scan.write", "source:\(source.path)",
+                    .obj([
+                        ("charges", .int(Int64(result.charges - chargesBefore))), ("items", .int(Int64(written))),
+                        ("skipped", .int(Int64(result.skipped - skippedBefore))), ("findings", .array(found.map { .int($0.id) })),
+                    ]))
+            }
+            return (result, merchants, rest)
+        }
     }
 
-    /// Writes one item: marks it seen (a concurrent scan may have written it meanwhile), then
-    /// records its charge, or remembers why it was skipped so it is not read again.
-    static func apply(_ item: ScanItem, source: ScanSource, matcher: inout Matcher, result: inout ScanResult, seenAt at: String) throws {
+    /// Writes one item `SeenItems.mark` marked seen: records its charge, unless it was seen
+    /// before (`isNew` false), or what else it was.
+    static func apply(_ item: ScanItem, isNew: Bool, matcher: inout Matcher, result: inout ScanResult) throws {
         let db = matcher.session.db
-        if let fileKey = item.fileKey {
-            try db.run("INSERT OR IGNORE INTO seen_items(key, source_id, seen_at) VALUES (?,?,?)", fileKey, source.id, at)
-        }
         guard let key = item.key else { return }
-        var skipped: String?
-        if case .skipped(let why) = item.outcome { skipped = why }
-        try db.run("INSERT OR IGNORE INTO seen_items(key, source_id, seen_at, skipped) VALUES (?,?,?,?)", key, source.id, at, skipped)
-        guard db.changes == 1 else {
+        guard isNew else {
             result.alreadySeen += 1
             return
         }
