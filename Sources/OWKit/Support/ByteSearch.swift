@@ -29,7 +29,9 @@ package struct LowerText {
     }
 
     /// Byte offset of the first occurrence of `needle` at or after `from`.
-    @inlinable package func find(_ needle: [UInt8], from: Int = 0) -> Int? {
+    /// Always inlined: called once per label per line from OWOffice, where a call across the module
+    /// boundary retained and released both arrays on every call (issue 30).
+    @inlinable @inline(__always) package func find(_ needle: [UInt8], from: Int = 0) -> Int? {
         guard !needle.isEmpty, from >= 0, bytes.count - from >= needle.count else { return nil }
         return bytes.withUnsafeBufferPointer { h in
             needle.withUnsafeBufferPointer { n in
@@ -72,7 +74,9 @@ package struct ByteMask {
     /// Internal, not private: the inlinable members below read it in the caller's module.
     @usableFromInline var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
-    @inlinable package init<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+    /// Of an array, not any sequence: a generic init is not specialised in the scan's module (OWOffice)
+    /// even when inlinable, and ran there through witness tables on every line (issue 30).
+    @inlinable package init(_ bytes: [UInt8]) {
         // Without branches: letters and digits, spaces and punctuation fall in different words at random.
         var (w0, w1, w2, w3) = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         for b in bytes {

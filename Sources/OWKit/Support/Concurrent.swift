@@ -5,7 +5,9 @@ extension Array where Element: Sendable {
     /// `map` on every core: each element is transformed once, on some thread, and the results
     /// come back in the elements' order. `transform` must not touch shared mutable state (the
     /// ledger connection above all); a scan reads messages this way and writes them in order.
-    package func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+    /// Inlinable: the scan (OWCore's caller in OWOffice) gets it specialised for its messages instead of
+    /// copying each one through runtime metadata (issue 30).
+    @inlinable package func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
         guard count > 1 else { return map(transform) }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             // Each iteration writes only its own slot, so the threads never share one.
