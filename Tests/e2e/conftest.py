@@ -94,7 +94,7 @@ class Office:
 
     def drop_database(self):
         """On PostgreSQL, drops this office's database when its test ends: a run left ~450 copies of
-        ~9.5 MB behind (4 GB removed only with the cluster, after the last test)."""
+        ~9.5 MB behind (4 GB to remove with the cluster, and a hot standby's base backup copied them all)."""
         if self.ledger_url:
             import pg
             pg.drop_database(os.environ["OWATCH_TEST_LEDGER"], self.ledger_url)
