@@ -92,13 +92,6 @@ class Office:
                 shutil.copytree(part, home / part.name, dirs_exist_ok=True)
         return Office(home, template=self)
 
-    def drop_database(self):
-        """On PostgreSQL, drops this office's database when its test ends: a run left ~450 copies of
-        ~9.5 MB behind (4 GB to remove with the cluster, and a hot standby's base backup copied them all)."""
-        if self.ledger_url:
-            import pg
-            pg.drop_database(os.environ["OWATCH_TEST_LEDGER"], self.ledger_url)
-
     def run(self, *args, token=None, input=None, env=None, timeout=60):
         cmd = [BIN]
         if token is not None:
@@ -200,9 +193,7 @@ class Office:
 @pytest.fixture
 def bare(tmp_path):
     """A temp HOME with no ledger yet."""
-    o = Office(tmp_path)
-    yield o
-    o.drop_database()
+    return Office(tmp_path)
 
 
 OFFICE_INIT = ("init", "--org", "Acme GmbH", "--admin", "alice", "--currency", "EUR")
@@ -226,13 +217,11 @@ def office_template(tmp_path_factory):
 def office(tmp_path, office_template):
     """A temp HOME with a ledger whose admin is alice (token installed)."""
     if office_template:
-        o = office_template.copy_to(tmp_path)
-    else:
-        o = Office(tmp_path)
-        r = o.run(*OFFICE_INIT)
-        assert r.rc == 0, r
-    yield o
-    o.drop_database()
+        return office_template.copy_to(tmp_path)
+    o = Office(tmp_path)
+    r = o.run(*OFFICE_INIT)
+    assert r.rc == 0, r
+    return o
 
 
 def read_until_closed(fd):

@@ -136,13 +136,6 @@ def fresh_database(base_url, template=None):
     return f"{scheme}://{authority}/{name}" + ("?" + query if query else "")
 
 
-def drop_database(base_url, url):
-    """Drops the database `url` names (from `fresh_database` on `base_url`), ending any session still on
-    it (a server a test left running); never raises: a database left behind costs only disk."""
-    subprocess.run(["psql", "-X", "-qAt", "-d", base_url, "-c", f"DROP DATABASE IF EXISTS {database_name(url)} WITH (FORCE)"],
-                   capture_output=True)
-
-
 def database_name(url):
     """The database a URL from `fresh_database` names."""
     return url.partition("?")[0].rpartition("/")[2]
