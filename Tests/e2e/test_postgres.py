@@ -218,7 +218,11 @@ def scanned(o):
     card.write_text("Date,Description,Amount\n2026-11-02,SLACK TECHNOLOGIES,-30.00\n2026-11-03,ZOOM.US,-15.99\n")
     result = o.ok("scan", card, "--json").json()
     verify = o.ok("audit", "verify", "--state", "--json").json()
-    actions = [e["action"] for e in o.ok("audit", "log", "--json").json()]
+    actions = []
+    for e in o.ok("audit", "log", "--json").json():
+        # How many transactions a scan's rows take is timing (a batch ends after a time), not behaviour.
+        if not (e["action"] == "scan.write" and actions[-1:] == ["scan.write"]):
+            actions.append(e["action"])
     charges = [(c["vendor"], c["amount_minor"]) for c in o.ok("charge", "list", "--json").json()]
     return result, verify["state"], actions, charges
 
