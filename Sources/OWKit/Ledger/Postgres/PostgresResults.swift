@@ -6,9 +6,9 @@ extension PostgresStorage {
     private static let bool: UInt32 = 16, bytea: UInt32 = 17, int8: UInt32 = 20, int2: UInt32 = 21, int4: UInt32 = 23
     private static let text: UInt32 = 25, oid: UInt32 = 26, float4: UInt32 = 700, float8: UInt32 = 701, numeric: UInt32 = 1700
 
-    func translation(_ sql: String) throws -> PostgresDialect.Translation {
+    func translation(_ sql: String) -> PostgresDialect.Translation {
         if let t = cache[sql] { return t }
-        let t = try dialect(for: sql).translate(sql)
+        let t = dialect.translate(sql)
         cache[sql] = t
         return t
     }
@@ -19,7 +19,7 @@ extension PostgresStorage {
     /// savepoint is released only when the next write sets its own, in the same round trip
     /// (a scan writes thousands of rows: three round trips per write cost more than the writes).
     package func run(_ sql: String, values: [SQLValue], each: (Row) throws -> Void) throws {
-        let t = try translation(sql)
+        let t = translation(sql)
         guard t.writes, isInTransaction else { return try run(t, values: values, each: each) }
         var before: [String] = []
         switch savepoint {

@@ -17,9 +17,6 @@ package final class PostgresStorage: LedgerStorage {
     }
     package var cache: [String: PostgresDialect.Translation] = [:]
     var dialect = PostgresDialect()
-    /// Whether `dialect` knows the schema's keys yet: only an INSERT's translation asks, so a
-    /// command that only reads never runs the catalog join (a few ms of server CPU per connection).
-    var knowsSchema = false
     package var lastInsertRowID: Int64 = 0
     package var changes = 0
     package var totalChanges: Int64 = 0
@@ -56,6 +53,7 @@ package final class PostgresStorage: LedgerStorage {
         try exec(
             "SET client_min_messages = warning; SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET extra_float_digits = 3; "
                 + "SET lock_timeout = \(Int(busyTimeout))")
+        try loadSchemaFacts()
         try run("SELECT pg_is_in_recovery() AS standby", []) { row in
             if try row.integer("standby") == 1 { readOnly = "the PostgreSQL ledger \(location) is a hot standby (read-only)" }
         }
@@ -87,18 +85,7 @@ package final class PostgresStorage: LedgerStorage {
             if try row.integer("ident") == 1, try row.text("col") == "id" { identity.insert(table) }
         }
         dialect = PostgresDialect(primaryKey: { keys[$0] ?? [] }, hasIdentity: { identity.contains($0) })
-        knowsSchema = true
         cache.removeAll()
-    }
-
-    /// The dialect, with the schema's keys loaded first if `sql` is an INSERT (the one statement
-    /// whose translation depends on them).
-    func dialect(for sql: String) throws -> PostgresDialect {
-        if !knowsSchema {
-            let tokens = SQLToken.tokenize(sql)
-            if let first = tokens.next(from: 0), tokens[first].is("INSERT") { try loadSchemaFacts() }
-        }
-        return dialect
     }
 
     /// The passwords a URL carries (user info or `password=`), to hide them in libpq's messages.
@@ -141,8 +128,7 @@ package final class PostgresStorage: LedgerStorage {
                 let text = SQLToken.join(statement)
                 let isTable =
                     statement.first(where: { $0.kind != .space })?.is("CREATE") == true && statement.contains(where: { $0.is("TABLE") })
-                let sql = isTable ? PostgresSchema.table(text) : text
-                try exec(dialect(for: sql).translate(sql).sql)
+                try exec(dialect.translate(isTable ? PostgresSchema.table(text) : text).sql)
             }
         }
     }
