@@ -51,6 +51,7 @@ package final class LibPQ: @unchecked Sendable {
     static let commandOK: Int32 = 1
     static let tuplesOK: Int32 = 2
     static let diagSQLState: Int32 = 67  // 'C'
+    static let diagMessagePrimary: Int32 = 77  // 'M'
     static let transactionIdle: Int32 = 0
     static let pipelineSync: Int32 = 10
 

@@ -154,7 +154,11 @@ extension PostgresStorage {
             return
         }
         let state = pq.resultErrorField(result, LibPQ.diagSQLState).map { String(cString: $0) } ?? ""
-        let message = PostgresStorage.hide(secretsToHide, in: pq.errorMessage(connection).map { String(cString: $0) } ?? "").trimmed()
+        // In pipeline mode the connection's message may already be cleared by the results after
+        // the failed one; the failed result keeps its own primary message.
+        var raw = pq.errorMessage(connection).map { String(cString: $0) } ?? ""
+        if raw.trimmed().isEmpty { raw = pq.resultErrorField(result, LibPQ.diagMessagePrimary).map { String(cString: $0) } ?? "" }
+        let message = PostgresStorage.hide(secretsToHide, in: raw).trimmed()
         lastErrorRetryable = state == "40001" || state == "40P01"
         throw PostgresStorage.error(state: state, message: message, sql: sql, location: location)
     }
