@@ -132,3 +132,25 @@ final class ConcurrencyTests: XCTestCase {
         XCTAssertLessThan(count.made, 100)
     }
 }
+
+final class SuffixIgnoringCaseTests: XCTestCase {
+    /// Against a plain reference (ASCII-lowercase both, then hasSuffix), on strings and substrings.
+    func testAgreesWithLowercasedHasSuffix() {
+        let lines = ["", "a", "Receipt", "RECEIPT", "via STRIPE.com", "stripe.COM", "Ärger.com", "x.çom", "com"]
+        let suffixes = ["", "com", ".com", "stripe.com", "receipt", "a", "çom"]
+        func reference(_ s: Substring, _ suffix: String) -> Bool {
+            let fold = { (t: String) in String(decoding: t.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self) }
+            return fold(String(s)).hasSuffix(fold(suffix)) && Array(s.utf8).count >= suffix.utf8.count
+                && Array(s.utf8.suffix(suffix.utf8.count)).elementsEqual(suffix.utf8) { x, b in
+                    x == b || (x | 0x20 == b && b >= 97 && b <= 122)
+                }
+        }
+        for line in lines {
+            for suffix in suffixes {
+                XCTAssertEqual(line.hasSuffixIgnoringASCIICase(suffix), reference(Substring(line), suffix), "\(line) / \(suffix)")
+                let sub = ("> " + line).dropFirst(2)
+                XCTAssertEqual(sub.hasSuffixIgnoringASCIICase(suffix), reference(sub, suffix), "\(line) / \(suffix)")
+            }
+        }
+    }
+}

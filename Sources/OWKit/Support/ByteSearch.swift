@@ -132,9 +132,12 @@ extension StringProtocol {
 
     /// Whether the text ends with `suffix` (ASCII, lower case), ignoring ASCII case; no copy.
     @inlinable package func hasSuffixIgnoringASCIICase(_ suffix: String) -> Bool {
-        var mine = utf8.reversed().makeIterator()
-        for b in suffix.utf8.reversed() {
-            guard let x = mine.next(), x == b || (x | 0x20 == b && b >= 97 && b <= 122) else { return false }
+        // Forward over the tail: a generic `utf8` is only a Collection, whose reversed() builds an array per call.
+        let count = utf8.count
+        let wanted = suffix.utf8.count
+        guard count >= wanted else { return false }
+        for (x, b) in zip(utf8.dropFirst(count - wanted), suffix.utf8) {
+            guard x == b || (x | 0x20 == b && b >= 97 && b <= 122) else { return false }
         }
         return true
     }
