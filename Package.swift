@@ -22,7 +22,8 @@ let layers: [(name: String, dependencies: [Target.Dependency], sources: [String]
     (
         "OWOffice", ["OWIdentity", "CSystem", "CZlib"],
         [
-            "Admin/Config.swift", "Hooks", "Notify", "Inventory", "Requests", "People", "Scan", "Reports/Budgets.swift",
+            "Admin/Config.swift", "Hooks", "Notify", "Inventory", "Requests", "People", "Scan", "Findings", "Charges",
+            "Reports/Budgets.swift",
             "Reports/BudgetShape.swift", "Reports/BudgetLineShape.swift", "Reports/Burn.swift", "Reports/BurnRowShape.swift",
         ]
     ),

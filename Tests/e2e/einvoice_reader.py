@@ -1,6 +1,6 @@
 """The independent e-invoice reader the differential test compares owatch with: the PyPI
 `factur-x` package takes the XML out of a PDF, and lxml reads the EN 16931 fields by XPath.
-Nothing here shares code or paths with owatch's reader (Sources/OWKit/Scan/EInvoice*.swift)."""
+Nothing here shares code or paths with owatch's reader (Sources/OWKit/Scan/Receipt/EInvoice*.swift)."""
 
 from decimal import Decimal
 from pathlib import Path
