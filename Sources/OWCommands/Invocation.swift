@@ -66,6 +66,20 @@ class Invocation {
     var arguments: [String] { line.arguments }
     func argument(_ i: Int) -> String { line.arguments[i] }
 
+    /// An input file the user named, or the run's standard input for `-`: read through the run's
+    /// streams, so a test gives it in memory. At most `maxBytes`; more is refused, not cut.
+    func readInput(_ path: String, maxBytes: Int = 256 << 20) throws -> [UInt8] {
+        guard path == "-" else { return try FileSystem.readInput(path, maxBytes: maxBytes) }
+        let bytes = term.streams.read(limit: maxBytes + 1)
+        guard bytes.count <= maxBytes else { throw OWError.badData("standard input is larger than \(maxBytes >> 20) MB") }
+        return bytes
+    }
+
+    /// An input file (`-`: standard input) as text, by `CSV.text`'s rules: UTF-8, else Windows-1252.
+    func readText(_ path: String) throws -> (text: String, encoding: String) {
+        try CSV.text(try readInput(path), file: path == "-" ? "standard input" : path)
+    }
+
     /// An amount as typed (an option's or an argument's), in `currency` unless it writes its own (default: the ledger's).
     func amount(_ text: String, currency: Currency? = nil) throws -> Money {
         try MoneyParser.parse(text, defaultCurrency: try currency ?? Currency.parse(session.ledger.currency))

@@ -26,6 +26,25 @@ final class InventoryCommandTests: XCTestCase {
         XCTAssertTrue(csv.hasPrefix("id,name,vendor,"), csv)
     }
 
+    /// `-` is the run's standard input, read through its streams (not file descriptor 0), so a
+    /// test gives it in memory: what one office exports, another imports from a pipe.
+    func testImportReadsTheRunsStandardInput() throws {
+        let from = try Office()
+        try from.ok("license", "add", "Slack", "--vendor", "Slack", "--seats", "3", "--cost", "8.00", "--period", "monthly")
+        let csv = try from.ok("license", "list", "--format", "csv").stdout
+
+        let to = try Office()
+        let ran = to.run(["license", "import", "-"], stdin: csv)
+        XCTAssertEqual(ran.status, 0, ran.description)
+        let rows = try XCTUnwrap(try to.ok("license", "list", "--json").json() as? [[String: Any]])
+        XCTAssertEqual(rows.map { $0["name"] as? String }, ["Slack"])
+        XCTAssertEqual(rows.first?["cost_minor"] as? Int, 800)
+
+        let empty = to.run(["rate", "import", "-"], stdin: "not,a,rates,file\n")
+        XCTAssertEqual(empty.status, 65, empty.description)
+        XCTAssertTrue(empty.stderr.contains("owatch: error:"), empty.stderr)
+    }
+
     func testAddWithoutAVendorIsAUsageErrorAndWritesNothing() throws {
         let office = try Office()
         let ran = office.run("license", "add", "Slack", "--seats", "3")

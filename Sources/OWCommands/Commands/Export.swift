@@ -13,9 +13,9 @@ enum ExportCommand {
         o.amortize = inv.flag(.amortize)
         if let path = inv.value(.accounts) {
             o.accounts = try AccountMap.parse(
-                String(decoding: try FileSystem.readInput(path, maxBytes: 4 << 20), as: UTF8.self), file: path, format: format)
+                String(decoding: try inv.readInput(path, maxBytes: 4 << 20), as: UTF8.self), file: path, format: format)
         }
-        if let path = inv.value(.existing) { o.existing = String(decoding: try FileSystem.readInput(path), as: UTF8.self) }
+        if let path = inv.value(.existing) { o.existing = String(decoding: try inv.readInput(path), as: UTF8.self) }
         let result = try Journal.export(inv.session.db, o)
         inv.term.out(result.text)
         inv.note(
@@ -33,7 +33,7 @@ enum ExportCommand {
         o.contra = inv.value(.contra)
         if let file = inv.value(.map) {
             o.mapping = try Bills.parseMapping(
-                String(decoding: try FileSystem.readInput(file, maxBytes: 1 << 20), as: UTF8.self), file: file)
+                String(decoding: try inv.readInput(file, maxBytes: 1 << 20), as: UTF8.self), file: file)
         }
         if let tax = inv.value(.taxType) { o.taxType = tax }
         if let order = inv.value(.dateOrder) { o.dayFirst = order == "dmy" }

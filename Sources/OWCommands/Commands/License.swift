@@ -281,7 +281,7 @@ enum LicenseCommand {
 
     static func importFile(_ inv: Call<ImportOption>) throws {
         let path = inv.argument(0)
-        let (text, encoding) = try CSV.readText(path)
+        let (text, encoding) = try inv.readText(path)
         if encoding != "UTF-8" { inv.note("Read \(path) as \(encoding) (it is not UTF-8).") }
         let dates = try inv.value(.dateFormat).map(LicenseImport.DateFormat.init)
         let update = inv.flag(.update)

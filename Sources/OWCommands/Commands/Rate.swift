@@ -34,7 +34,7 @@ enum RateCommand {
 
     static func importFile(_ inv: Call<ImportOption>) throws {
         let path = inv.argument(0)
-        let (text, _) = try CSV.readText(path)
+        let (text, _) = try inv.readText(path)
         let source = path == "-" ? "stdin" : Path.lastComponent(path)
         let outcome = try Rates.importText(inv.session, text: text, source: source, force: inv.flag(.force))
         inv.emit(outcome, as: importShape)

@@ -9,7 +9,7 @@ enum UsageCommand {
 
     static func importFile(_ inv: Call<ImportOption>) throws {
         let path = inv.argument(1)
-        let (text, _) = try CSV.readText(path)
+        let (text, _) = try inv.readText(path)
         let format: UsageFormat? = inv.choice(.from)
         let o = try Usage.importText(inv.session, license: inv.argument(0), text: text, format: format)
         inv.emit(o, as: importShape)

@@ -182,7 +182,7 @@ extension UserCommand {
     }
 
     static func sync(_ inv: Invocation, format: DirectoryFormat?, dryRun: Bool, verbose: Bool, options: DirectorySync.Options) throws {
-        let (text, _) = try CSV.readText(inv.argument(0))
+        let (text, _) = try inv.readText(inv.argument(0))
         let o = try DirectorySync.run(inv.session, text: text, format: format, dryRun: dryRun, options: options)
         inv.emit(o.changes, as: syncShape)
         if !o.skipped.isEmpty {

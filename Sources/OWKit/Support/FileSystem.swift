@@ -67,9 +67,9 @@ public enum FileSystem {
         try writeAtomically(path, bytes: bytes, mode: mode)
     }
 
-    /// An input file the user named, or standard input for `-`, at most `maxBytes`.
+    /// An input file the user named, at most `maxBytes`. Standard input (`-`) is the front end's to
+    /// read, through the run's streams (`Invocation.readInput`).
     public static func readInput(_ path: String, maxBytes: Int = 256 << 20) throws -> [UInt8] {
-        if path == "-" { return StandardStreams.read(0, limit: maxBytes + 1) }
         guard FileManager.default.fileExists(atPath: path) else { throw OWError(.missingInput, "no file \(path)") }
         guard !isDirectory(path) else { throw OWError(.missingInput, "\(path) is a directory, not a file") }
         guard let data = FileManager.default.contents(atPath: path) else { throw OWError(.io, "cannot read \(path)") }

@@ -55,11 +55,9 @@ public struct Evaluation: Sendable {
     public private(set) var misses: [EvaluationMiss] = []
     public private(set) var documents = 0
 
-    /// The labels table at `labels`; documents are found in `dir`, else beside the table.
-    public static func run(_ session: Session, labels: String, dir: String?) throws -> Evaluation {
-        let text = String(decoding: try FileSystem.readInput(labels, maxBytes: 16 << 20), as: UTF8.self)
-        let rows = try LabelsTable.parse(text, name: labels)
-        let base = dir ?? Path.deletingLastComponent(labels)
+    /// The labels table `labels` (its file's name `named`, for messages); documents are found in `dir`.
+    public static func run(_ session: Session, labels: String, named name: String, dir base: String) throws -> Evaluation {
+        let rows = try LabelsTable.parse(labels, name: name)
         let below = try Config.reviewBelow(session.ledger)
         var result = Evaluation()
         for row in rows {

@@ -7,9 +7,4 @@ extension CSV {
     public static func text(_ bytes: [UInt8], file: String) throws -> (text: String, encoding: String) {
         try text(bytes, file: file, windows1252: { Charset.decode($0, charset: "windows-1252") })
     }
-
-    /// An input file the user named (`-`: standard input) as text, by `text(_:file:)`'s rules.
-    public static func readText(_ path: String) throws -> (text: String, encoding: String) {
-        try text(try FileSystem.readInput(path), file: path == "-" ? "standard input" : path)
-    }
 }
