@@ -85,7 +85,8 @@ public enum Journal {
     /// Terms longer than this many months are booked as they were paid, not amortized.
     public static let maxAmortizedMonths = 120
 
-    package struct Row {
+    /// A charge as the ledger has it, to be written as journal entries.
+    package struct BookedCharge {
         package let id: Int64
         package let day: String
         package let vendor: String
@@ -109,7 +110,7 @@ public enum Journal {
     public static func export(_ db: Database, _ o: JournalOptions) throws -> JournalExport {
         let seenCharges = Set(taggedIDs(o.existing ?? "", tag: "owatch-charge"))
         let seenLicenses = Set(taggedIDs(o.existing ?? "", tag: "owatch-license"))
-        var rows: [Row] = []
+        var rows: [BookedCharge] = []
         var currencies: [String: Currency] = [:]
         var periods: [String: Period] = [:]
         try db.forEach(
@@ -122,7 +123,7 @@ public enum Journal {
             """, arguments: [o.from, o.to]
         ) { r in
             rows.append(
-                Row(
+                BookedCharge(
                     id: try r.integer("id"), day: try r.text("charged_on"), vendor: try r.text("vendor"), category: try r.text("category"),
                     amount: Money(
                         minor: try r.integer("amount_minor"), currency: Currency.stored(try r.text("currency"), cache: &currencies)),
@@ -152,7 +153,7 @@ public enum Journal {
 
     // MARK: Entries
 
-    static func chargeEntries(_ r: Row, _ o: JournalOptions) -> [Entry] {
+    static func chargeEntries(_ r: BookedCharge, _ o: JournalOptions) -> [Entry] {
         let expense = expenseAccount(vendor: r.vendor, category: r.category, o)
         let paidFrom = o.accounts.origins[r.origin] ?? defaultOrigin(r.origin, o.format)
         let tags = [("owatch-charge", String(r.id))]

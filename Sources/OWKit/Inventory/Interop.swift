@@ -286,7 +286,7 @@ public enum SnipeIT {
     }
 
     /// The header row: which column holds which field.
-    static func header(_ rec: CSV.Record) throws -> [Field: Int] {
+    static func header(_ rec: CSV.Line) throws -> [Field: Int] {
         var position: [Field: Int] = [:]
         for (i, cell) in rec.fields.enumerated() {
             let k = Interop.key(cell)

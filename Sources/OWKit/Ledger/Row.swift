@@ -1,7 +1,7 @@
 import FoundationEssentials
 
 /// Column names of a result, indexed once per statement run and shared by its rows.
-public final class Columns: Sendable {
+public final class ResultColumns: Sendable {
     public let names: [String]
     package let index: [String: Int]
     package init(_ names: [String]) {
@@ -15,24 +15,24 @@ public final class Columns: Sendable {
 /// How a column of a row is named: by its name, or, in loops over thousands of rows, by its
 /// position in the SELECT (an `Int`, or an enum of the positions) so no name is hashed per value.
 public protocol ColumnKey {
-    func position(in columns: Columns) -> Int?
+    func position(in columns: ResultColumns) -> Int?
 }
 
 extension String: ColumnKey {
-    public func position(in columns: Columns) -> Int? { columns.index[self] }
+    public func position(in columns: ResultColumns) -> Int? { columns.index[self] }
 }
 
 extension Int: ColumnKey {
-    public func position(in columns: Columns) -> Int? { self < columns.names.count ? self : nil }
+    public func position(in columns: ResultColumns) -> Int? { self < columns.names.count ? self : nil }
 }
 
 extension ColumnKey where Self: RawRepresentable, RawValue == Int {
-    public func position(in columns: Columns) -> Int? { rawValue.position(in: columns) }
+    public func position(in columns: ResultColumns) -> Int? { rawValue.position(in: columns) }
 }
 
 /// One result row; columns by name or position.
 public struct Row: Sendable {
-    let shared: Columns
+    let shared: ResultColumns
     public let values: [SQLValue]
 
     public var columns: [String] { shared.names }

@@ -6,7 +6,7 @@ import FoundationEssentials
 package final class SQLiteStorage: LedgerStorage {
     package let handle: OpaquePointer
     package let path: String
-    private var cache: [String: Statement] = [:]
+    private var cache: [String: SQLiteStatement] = [:]
 
     /// - busyTimeout: milliseconds SQLite's busy handler waits for a lock before we report exit 75.
     package init(path: String, create: Bool, busyTimeout: Int32) throws {
@@ -61,9 +61,9 @@ package final class SQLiteStorage: LedgerStorage {
         guard rc == SQLITE_OK else { throw error(rc, context: "exec", sql: sql) }
     }
 
-    package func statement(_ sql: String) throws -> Statement {
+    package func statement(_ sql: String) throws -> SQLiteStatement {
         if let s = cache[sql] { return s }
-        let s = try Statement(storage: self, sql: sql)
+        let s = try SQLiteStatement(storage: self, sql: sql)
         cache[sql] = s
         return s
     }

@@ -70,7 +70,7 @@ extension DirectorySync {
         return nil
     }
 
-    static func readCSV(_ records: [CSV.Record], names: [String], format: DirectoryFormat, problems: inout [String]) throws
+    static func readCSV(_ records: [CSV.Line], names: [String], format: DirectoryFormat, problems: inout [String]) throws
         -> [DirectoryPerson]
     {
         func column(_ candidates: String...) -> Int? { candidates.lazy.compactMap { names.firstIndex(of: $0) }.first }

@@ -100,7 +100,8 @@ public struct UsageRecord: Sendable {
 
 /// `owatch usage`: when each seat holder last used the software, from the vendors' exports.
 public enum Usage {
-    package struct Row {
+    /// One seat holder's last activity as an export line states it.
+    package struct Activity {
         package let line: Int
         package let identity: String
         package let lastActive: String?
@@ -119,7 +120,7 @@ public enum Usage {
         public var seats: Int64?
     }
 
-    package static func read(_ text: String, format forced: UsageFormat?) throws -> (UsageFormat, [Row]) {
+    package static func read(_ text: String, format forced: UsageFormat?) throws -> (UsageFormat, [Activity]) {
         let body = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
         if body.first == "{" || body.first == "[" { return (.github, try githubJSON(String(body))) }
         let records = try CSV.parse(text, delimiter: CSV.detectDelimiter(text))
@@ -190,8 +191,8 @@ public enum Usage {
     }
 
     /// The export's rows: who, and the latest of their activity dates; any bad row refuses them all.
-    static func activity(_ records: ArraySlice<CSV.Record>, identity: Int, dates: [Int]) throws -> [Row] {
-        var rows: [Row] = []
+    static func activity(_ records: ArraySlice<CSV.Line>, identity: Int, dates: [Int]) throws -> [Activity] {
+        var rows: [Activity] = []
         var problems: [String] = []
         for r in records {
             func field(_ i: Int) -> String { i < r.fields.count ? CSV.trim(r.fields[i]) : "" }
@@ -213,7 +214,7 @@ public enum Usage {
                 problems.append("line \(r.line): '\(bad.prefix(40))' is not a date")
                 continue
             }
-            rows.append(Row(line: r.line, identity: who, lastActive: latest))
+            rows.append(Activity(line: r.line, identity: who, lastActive: latest))
         }
         if !problems.isEmpty {
             var e = OWError.badData("\(problems.count) bad row(s) in the export; nothing was recorded")
@@ -224,7 +225,7 @@ public enum Usage {
     }
 
     /// GitHub's Copilot seats JSON (`{"seats": [{"assignee": {"login": …}, "last_activity_at": …}]}`) or a bare array of them.
-    static func githubJSON(_ text: String) throws -> [Row] {
+    static func githubJSON(_ text: String) throws -> [Activity] {
         let root = try JSON.parse(text)
         let seats: [JSON]
         if case .array(let a) = root {
@@ -243,7 +244,7 @@ public enum Usage {
             guard UsageDates.parse(text) != .bad else {
                 throw OWError.badData("seat \(i + 1) (line \(lines[i])): '\(text.prefix(40))' is not a date")
             }
-            return Row(line: lines[i], identity: who, lastActive: UsageDates.day(text))
+            return Activity(line: lines[i], identity: who, lastActive: UsageDates.day(text))
         }
     }
 

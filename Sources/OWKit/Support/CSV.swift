@@ -34,19 +34,21 @@ public enum CSV {
         return String(s.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }
 
-    public struct Record: Sendable {
+    /// One record (RFC 4180): a line, or more when a quoted field holds line breaks; `line` is where
+    /// it starts.
+    public struct Line: Sendable {
         public let line: Int
         public let fields: [String]
     }
 
-    public static func parse(_ text: String, delimiter: UInt8 = UInt8(ascii: ",")) throws -> [Record] {
-        var records: [Record] = []
+    public static func parse(_ text: String, delimiter: UInt8 = UInt8(ascii: ",")) throws -> [Line] {
+        var records: [Line] = []
         try forEachRecord(text, delimiter: delimiter) { records.append($0) }
         return records
     }
 
     /// The records one at a time, as they are read: a file of 100,000 rows is never held as records.
-    public static func forEachRecord(_ text: String, delimiter: UInt8 = UInt8(ascii: ","), _ body: (Record) throws -> Void) throws {
+    public static func forEachRecord(_ text: String, delimiter: UInt8 = UInt8(ascii: ","), _ body: (Line) throws -> Void) throws {
         var text = text
         text.makeContiguousUTF8()
         try text.utf8.withContiguousStorageIfAvailable { try forEachRecord(bytes: $0, delimiter: delimiter, body) }!
@@ -54,7 +56,7 @@ public enum CSV {
 
     /// Over the text's own bytes: an unquoted field (nearly all of them) becomes a `String` from its
     /// slice at once; only a quoted field is copied byte by byte, to undo its doubled quotes.
-    private static func forEachRecord(bytes all: UnsafeBufferPointer<UInt8>, delimiter: UInt8, _ body: (Record) throws -> Void) throws {
+    private static func forEachRecord(bytes all: UnsafeBufferPointer<UInt8>, delimiter: UInt8, _ body: (Line) throws -> Void) throws {
         let quote = UInt8(ascii: "\"")
         let cr = UInt8(ascii: "\r")
         let lf = UInt8(ascii: "\n")
@@ -117,7 +119,7 @@ public enum CSV {
                 line += 1
             }
             // A blank line is no record.
-            if !(fields.count == 1 && fields[0].isEmpty) { try body(Record(line: recordLine, fields: fields)) }
+            if !(fields.count == 1 && fields[0].isEmpty) { try body(Line(line: recordLine, fields: fields)) }
             fields.removeAll(keepingCapacity: true)
         }
     }

@@ -96,7 +96,7 @@ extension PostgresStorage {
             if let v = pq.getvalue(result, rows - 1, 0), let id = Int64(String(cString: v)) { lastInsertRowID = id }
             return
         }
-        let columns = Columns((0..<fields).map { pq.fname(result, $0).map { String(cString: $0) } ?? "?" })
+        let columns = ResultColumns((0..<fields).map { pq.fname(result, $0).map { String(cString: $0) } ?? "?" })
         let types2 = (0..<fields).map { pq.ftype(result, $0) }
         for r in 0..<rows {
             var row: [SQLValue] = []

@@ -66,7 +66,7 @@ package enum StatementCSV {
     }
 
     package static func row(
-        _ rec: CSV.Record, _ cols: StatementColumns, _ signs: StatementSigns, defaultCurrency: Currency, sourceKey: String
+        _ rec: CSV.Line, _ cols: StatementColumns, _ signs: StatementSigns, defaultCurrency: Currency, sourceKey: String
     )
         throws
         -> Outcome

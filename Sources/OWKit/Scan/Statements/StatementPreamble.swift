@@ -9,7 +9,7 @@ package enum StatementPreamble {
     static let fromWords = ["von", "from", "start", "du", "van", "startdatum", "start date"]
     static let toWords = ["bis", "to", "end", "au", "tot", "enddatum", "end date"]
 
-    package static func read<C: Collection<CSV.Record>>(_ records: C) -> (account: String?, period: String?) {
+    package static func read<C: Collection<CSV.Line>>(_ records: C) -> (account: String?, period: String?) {
         var account: String? = nil
         var from: String? = nil
         var to: String? = nil

@@ -17,7 +17,7 @@ package struct StatementSigns {
         return refundWords.contains { lower.contains($0) }
     }
 
-    package init<C: Collection<CSV.Record>>(_ records: C, _ cols: StatementColumns, map: StatementMap) {
+    package init<C: Collection<CSV.Line>>(_ records: C, _ cols: StatementColumns, map: StatementMap) {
         dates = map.dates
         dayFirst = records.contains { r in
             guard r.fields.count > cols.date else { return false }

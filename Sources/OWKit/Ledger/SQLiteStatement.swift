@@ -3,7 +3,7 @@ import FoundationEssentials
 
 /// A prepared statement. Reset and rebound for each use, so hot loops (import, scan)
 /// compile their SQL once.
-public final class Statement {
+public final class SQLiteStatement {
     package let handle: OpaquePointer
     package unowned let db: SQLiteStorage
     /// The SQL, for errors: "SQLite error (step) in UPDATE users SET …" says where.
@@ -48,14 +48,14 @@ public final class Statement {
     package func run(_ args: [any SQLiteValue], each: (Row) throws -> Void = { _ in }) throws {
         try bind(args)
         defer { sqlite3_reset(handle) }
-        var columns: Columns? = nil
+        var columns: ResultColumns? = nil
         while true {
             let rc = sqlite3_step(handle)
             if rc == SQLITE_DONE { return }
             guard rc == SQLITE_ROW else { throw db.error(rc, context: "step", sql: sql) }
             let n = sqlite3_column_count(handle)
             if columns == nil {
-                columns = Columns((0..<n).map { String(cString: sqlite3_column_name(handle, $0)) })
+                columns = ResultColumns((0..<n).map { String(cString: sqlite3_column_name(handle, $0)) })
             }
             var values: [SQLValue] = []
             values.reserveCapacity(Int(n))
