@@ -43,6 +43,12 @@ final class InventoryCommandTests: XCTestCase {
         let empty = to.run(["rate", "import", "-"], stdin: "not,a,rates,file\n")
         XCTAssertEqual(empty.status, 65, empty.description)
         XCTAssertTrue(empty.stderr.contains("owatch: error:"), empty.stderr)
+
+        // Past a reader's limit standard input is refused, not cut (export's --map reads at most 1 MB).
+        let big = to.run(["export", "bills", "--format", "xero", "--map", "-"], stdin: String(repeating: "a", count: (1 << 20) + 1))
+        XCTAssertEqual(big.status, 65, big.description)
+        XCTAssertEqual(big.stderr, "owatch: error: standard input is larger than 1 MB\n")
+        XCTAssertEqual(big.stdout, "")
     }
 
     func testAddWithoutAVendorIsAUsageErrorAndWritesNothing() throws {
