@@ -6,7 +6,7 @@ import OWIdentity
 /// it on a later scan, and what it came to.
 package struct ScanItem {
     package enum Outcome {
-        case charge(Matcher.Charge)
+        case charge(ObservedCharge)
         /// A card line paying a merchant the catalog does not know.
         case merchantLine(MerchantLine)
         case notACharge(fromVendor: Bool)
@@ -64,16 +64,9 @@ package struct ScanItem {
         if let unread = receipt.unreadPDFs {
             return ScanItem(key: key, fileKey: fileKey, outcome: .unread(unread, receipt.vendor, subject: subject))
         }
-        guard receipt.isCharge, let vendor = receipt.vendor, let amount = receipt.amount else {
+        guard let charge = ObservedCharge.of(receipt, key: key, subject: subject, now: context.session.now) else {
             return ScanItem(key: key, fileKey: fileKey, outcome: .notACharge(fromVendor: receipt.vendor != nil))
         }
-        let charge = Matcher.Charge(
-            key: key, origin: "mail", vendor: vendor, amount: amount, on: receipt.date ?? context.session.now,
-            invoiceNo: receipt.invoiceNo, period: receipt.period,
-            description: receipt.readAs == "structured" ? "\(subject) (read structured)" : subject,
-            seats: receipt.seats, prorated: receipt.prorated, currencyAssumed: receipt.currencyAssumed != nil,
-            forwardedBy: receipt.forwardedBy, readAs: receipt.method, confidence: receipt.confidence, candidates: receipt.candidates,
-            doubt: receipt.doubt)
         return ScanItem(key: key, fileKey: fileKey, outcome: .charge(charge))
     }
 

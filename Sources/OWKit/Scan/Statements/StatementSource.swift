@@ -69,7 +69,7 @@ enum StatementSource {
             switch l.payee {
             case .vendor(let vendor):
                 outcome = .charge(
-                    Matcher.Charge(
+                    ObservedCharge(
                         key: l.key, origin: "statement", vendor: vendor, amount: l.amount, on: l.date, invoiceNo: nil, period: nil,
                         description: l.description))
             case .merchant(let merchant):
