@@ -3,6 +3,22 @@ import Glibc
 import OWCore
 import OWIdentity
 
+// The scan, one stage a folder of Scan/, each stage a function from one named type to the next:
+//
+//   ScanSource (Sources/: `scan source add`, or a file named on `owatch scan`)
+//     → its items: an mbox's `MboxEntry`, a message file's bytes, a statement's lines (`SourceReader`)
+//     → `MailMessage` (Mail/: `MIME.parse`; `ReadMail.read` runs this and the next two on any core)
+//     → `[TextPart]` (Text/: `MailMessage.textParts` — body, HTML, PDF — joined as `readableText`)
+//     → `Receipt` (Receipt/: `ReceiptReader.read`), or a `StatementLine` (Statements/)
+//     → `ObservedCharge` (Match/: `ObservedCharge.of`, inside the `ScanItem` that also says what else an item was)
+//     → `Match` (Match/: `Matcher.record`: new, seen before, or held for review)
+//     → `Finding` (Findings/: `Matcher.newFindings`).
+//
+// `Scanner.run` is the run, under the scan's lock (`ScanLock`, Run/): for each source, read → message
+// → text → receipt on a reading thread and every core (`SourceReader`), then, on the run's thread and
+// in the order read, observed charge → match → write, in batches (`ScanBatch`, Run/), each a short
+// transaction.
+
 public struct ScanOptions: Sendable {
     public var paths: [String] = []
     public var map: String?

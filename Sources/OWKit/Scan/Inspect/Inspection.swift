@@ -18,7 +18,8 @@ public enum Inspection {
         case .bytes(let b): bytes = b
         }
         let file = try StatementReader.rows(
-            StatementSource.statementText(bytes, name: path, map: map), map: map, defaultCurrency: try Currency.parse(session.ledger.currency),
+            StatementSource.statementText(bytes, name: path, map: map), map: map,
+            defaultCurrency: try Currency.parse(session.ledger.currency),
             sourceKey: "inspect")
         let index = try VendorIndex(session.db)
         return (file, file.rows.map { ($0, StatementReader.vendor(of: $0, index)) })

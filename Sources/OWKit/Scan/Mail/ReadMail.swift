@@ -22,7 +22,8 @@ package enum ReadMail: Sendable {
         let message: MailMessage
         do {
             message = try MIME.parse(
-                StandaloneDocument.xmlMessage(bytes, name: "e-invoice.xml") ?? StandaloneDocument.htmlMessage(bytes, name: "document.html") ?? bytes, budget: budget)
+                StandaloneDocument.xmlMessage(bytes, name: "e-invoice.xml") ?? StandaloneDocument.htmlMessage(bytes, name: "document.html")
+                    ?? bytes, budget: budget)
         } catch let over as OverBudget {
             return .unreadable(key: contentKey(), why: over.reason)
         } catch let e as OWError {

@@ -182,7 +182,9 @@ package struct Matcher {
     }
 
     /// A price change when the charge is not what the license's contract says.
-    private mutating func priceFinding(_ l: License, _ verdict: PriceCheck.Verdict?, _ c: ObservedCharge, chargeID: Int64, day: String) throws {
+    private mutating func priceFinding(_ l: License, _ verdict: PriceCheck.Verdict?, _ c: ObservedCharge, chargeID: Int64, day: String)
+        throws
+    {
         let db = session.db
         // A new price no contract could hold (beyond the amounts owatch reads) is not a finding to adopt.
         if case .changed(let newCost, let seats, let chargePeriod)? = verdict, newCost.minor.magnitude <= UInt64(Money.maxMinor) {

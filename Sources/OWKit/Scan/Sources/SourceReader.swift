@@ -89,7 +89,8 @@ package enum SourceReader {
                 switch entry {
                 case .message(let read, let start, let end):
                     try emit(
-                        try ScanItem.of(read, place: "\(name) message \(n) (byte \(start))", fileKey: nil, context, result: &result), end, &result)
+                        try ScanItem.of(read, place: "\(name) message \(n) (byte \(start))", fileKey: nil, context, result: &result), end,
+                        &result)
                 case .oversized(let start, let size, let end):
                     result.messages += 1
                     try emit(
@@ -103,7 +104,8 @@ package enum SourceReader {
                         result.alreadySeen += 1
                         try emit(ScanItem(key: nil, fileKey: nil, outcome: .notACharge(fromVendor: false)), end, &result)
                     } else {
-                        try emit(ScanItem.skip(key, "\(name) message \(n) (byte \(start))", StoppedItems.reason, result: &result), end, &result)
+                        try emit(
+                            ScanItem.skip(key, "\(name) message \(n) (byte \(start))", StoppedItems.reason, result: &result), end, &result)
                     }
                 }
             }
@@ -128,7 +130,9 @@ package enum SourceReader {
                     self = .stopped(key: key, start: start, end: end)
                 } else {
                     self = .message(
-                        reading.journal.reading(slot: slot, sourceID: sourceID, key: key, place: place) { ReadMail.read(mail.bytes, reading) },
+                        reading.journal.reading(slot: slot, sourceID: sourceID, key: key, place: place) {
+                            ReadMail.read(mail.bytes, reading)
+                        },
                         start: start, end: end)
                 }
             case .oversized(let start, let size, let end): self = .oversized(start: start, size: size, end: end)
