@@ -37,13 +37,7 @@ package enum SourceReader {
         guard let size = InputFile.size(source.path) else {
             throw OWError(.missingInput, "cannot read \(source.path)")
         }
-        let row = try context.session.db.one("SELECT read_offset, read_check FROM scan_sources WHERE id = ?", source.id)!
-        var offset = Int(try row.integer("read_offset"))
-        // Grown: read from the old end, if what was read is unchanged. Otherwise read it all again
-        // (seen messages are recognised and skipped).
-        if try offset > size || (offset > 0 && MboxReader.check(path: source.path, offset: offset) != row.optionalText("read_check")) {
-            offset = 0
-        }
+        let offset = try resumeOffset(source, context, size: size)
         guard offset < size else { return }
         let reader = try MboxReader(path: source.path, offset: offset, maxMessageBytes: context.limits.maxMessageBytes)
         let reading = context.reading
@@ -111,6 +105,19 @@ package enum SourceReader {
             }
             if chunk.junkBytes > 0 { result.warnings.append("\(name): skipped \(chunk.junkBytes) bytes that were not mail") }
         }
+    }
+
+    /// Where reading an mbox of `size` bytes starts: where the last scan got to if the mbox only
+    /// grew since, else its start.
+    static func resumeOffset(_ source: ScanSource, _ context: ScanContext, size: Int) throws -> Int {
+        let row = try context.session.db.one("SELECT read_offset, read_check FROM scan_sources WHERE id = ?", source.id)!
+        var offset = Int(try row.integer("read_offset"))
+        // Grown: read from the old end, if what was read is unchanged. Otherwise read it all again
+        // (seen messages are recognised and skipped).
+        if try offset > size || (offset > 0 && MboxReader.check(path: source.path, offset: offset) != row.optionalText("read_check")) {
+            offset = 0
+        }
+        return offset
     }
 
     /// An mbox entry as the reading thread hands it over: read (its bytes are not kept), or too
