@@ -132,8 +132,8 @@ extension RegexDifferentialTests {
                 let bytes = [UInt8](data)
                 let message =
                     PDFText.isPDF(bytes)
-                    ? try? MIME.parse(Scanner.pdfMessage(bytes, name: name))
-                    : try? MIME.parse(Scanner.xmlMessage(bytes, name: name) ?? bytes)
+                    ? try? MIME.parse(StandaloneDocument.pdfMessage(bytes, name: name))
+                    : try? MIME.parse(StandaloneDocument.xmlMessage(bytes, name: name) ?? bytes)
                 // A PDF's own bytes are compressed streams: its text is what `scan` reads.
                 if !PDFText.isPDF(bytes) { texts.append(String(decoding: bytes, as: UTF8.self)) }
                 if let message { texts.append(message.subject + "\n" + message.readableText) }

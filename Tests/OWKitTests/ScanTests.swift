@@ -224,7 +224,7 @@ final class MatcherTests: XCTestCase {
         let v = try XCTUnwrap(index.vendor(namedIn: vendor))
         return try s.write {
             let written = try m.record(
-                Matcher.Charge(
+                ObservedCharge(
                     key: "k:\(vendor):\(minor):\(day):\(invoice ?? "")", origin: "mail", vendor: v,
                     amount: Money(minor: minor, currency: try Currency.parse("EUR")), on: Time.parseDay(day)!,
                     invoiceNo: invoice, period: nil, description: "test"))

@@ -15,7 +15,7 @@ enum ScanCommand {
     static let statementRowShape = InspectedStatementRow.shape
 
     static func inspectStatement(_ inv: Call<InspectOption>) throws {
-        let (file, rows) = try Scanner.inspectStatement(inv.session, path: inv.argument(0), map: inv.value(.map))
+        let (file, rows) = try Inspection.statement(inv.session, path: inv.argument(0), map: inv.value(.map))
         inv.emit(rows.map { InspectedStatementRow(row: $0.0, vendor: $0.1) }, as: statementRowShape)
         let account = file.account.map { ", account \($0)" } ?? ""
         let period = file.period.map { ", period \($0)" } ?? ""
@@ -88,15 +88,15 @@ enum ScanCommand {
         switch inv.argument(0) {
         case "add":
             guard inv.arguments.count == 2 else { throw OWError.usage("owatch scan source add PATH [--map …]") }
-            let src = try Scanner.addSource(s, path: inv.argument(1), map: inv.value(.map))
+            let src = try ScanSources.add(s, path: inv.argument(1), map: inv.value(.map))
             inv.note("Added \(src.kind) source \(src.path). `owatch scan` (from cron) now reads it.")
         case "remove":
             guard inv.arguments.count == 2 else { throw OWError.usage("owatch scan source remove PATH") }
-            try Scanner.removeSource(s, path: inv.argument(1))
+            try ScanSources.remove(s, path: inv.argument(1))
             inv.note("Removed source \(inv.argument(1)); what it found stays in the ledger.")
         default:
             guard inv.arguments.count == 1 else { throw OWError.usage("owatch scan source list") }
-            inv.emit(try Scanner.sources(s.db), as: sourceShape)
+            inv.emit(try ScanSources.registered(s.db), as: sourceShape)
         }
     }
 
@@ -139,9 +139,9 @@ enum ScanCommand {
 
     /// How owatch reads one message: headers, part tree, decoded texts and what it extracts.
     static func inspect(_ inv: Call<InspectOption>) throws {
-        if Scanner.isStatementFile(inv.argument(0)) { return try inspectStatement(inv) }
+        if ScanSources.isStatementFile(inv.argument(0)) { return try inspectStatement(inv) }
         if inv.value(.map) != nil { throw OWError.usage("--map applies to statement files only") }
-        let (message, receipt) = try Scanner.inspect(inv.session, path: inv.argument(0))
+        let (message, receipt) = try Inspection.message(inv.session, path: inv.argument(0))
         var types: [String] = []
         var texts: [String] = []
         message.root.walk { p in

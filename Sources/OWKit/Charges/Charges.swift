@@ -134,7 +134,7 @@ public enum Charges {
             var matcher = try Matcher(session: session, index: try VendorIndex(db))
             let key = "manual:" + Crypto.hex(Crypto.randomBytes(8))
             try matcher.record(
-                Matcher.Charge(
+                ObservedCharge(
                     key: key, origin: "manual", vendor: vendor, amount: amount, on: date, invoiceNo: nil,
                     period: nil, description: note ?? "entered by hand"))
             // The entry's source row names its charge: a new one, or the payment seen already (a receipt or

@@ -109,3 +109,9 @@ package final class MessageBudget {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 }
+
+extension ScanLimits {
+    static func tooLarge(_ size: Int, _ limits: ScanLimits) -> String {
+        "\(size) bytes, larger than scan.max_message_size (\(limits.maxMessageBytes))"
+    }
+}

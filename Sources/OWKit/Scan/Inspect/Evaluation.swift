@@ -65,7 +65,7 @@ public struct Evaluation: Sendable {
             guard FileSystem.exists(path) else {
                 throw OWError(.missingInput, "no file \(path)", hint: "labelled in \(labels); --dir names the folder the documents are in")
             }
-            result.add(row, reading: Reading(try? Scanner.inspect(session, path: path).1, reviewBelow: below))
+            result.add(row, reading: Reading(try? Inspection.message(session, path: path).1, reviewBelow: below))
         }
         return result
     }

@@ -21,7 +21,7 @@ extension Matcher {
 
     /// Parameters: ?1 vendor, ?2 day, ?3 origin, ?4 invoice number, ?5 amount, ?6 currency, ?7 and
     /// ?8 the other origins, ?9 the vendor's name.
-    func lookup(_ c: Charge, day: String, unlicensed: Bool) throws -> Lookup {
+    func lookup(_ c: ObservedCharge, day: String, unlicensed: Bool) throws -> Lookup {
         let others = Matcher.origins.filter { $0 != c.origin }
         precondition(others.count == 2, "a charge's origin is one of \(Matcher.origins)")
         // An approved purchase is looked for only when no license can take the charge.

@@ -51,43 +51,6 @@ package struct Matcher {
         reviewBelow = try Config.reviewBelow(session.ledger)
     }
 
-    /// What `record` made of a charge.
-    package enum Recorded {
-        /// A new charge.
-        case new
-        /// Recorded before (its invoice, or the same payment from another kind of source).
-        case seen
-        /// A forward that waits for an admin as a review finding; no charge yet.
-        case held
-    }
-
-    package struct Charge {
-        package let key: String
-        package let origin: String
-        package let vendor: Vendor
-        package let amount: Money
-        package let on: Date
-        package let invoiceNo: String?
-        package let period: Period?
-        package let description: String
-        /// The seats a receipt says it is for, and whether it covers a partial period.
-        package var seats: Int64? = nil
-        var prorated = false
-        /// The document named no currency: the amount is in the ledger's, assumed.
-        package var currencyAssumed = false
-        /// Read from a forwarded message: who forwarded it.
-        package var forwardedBy: String? = nil
-        /// How it was read and how sure the reader was (nil: a statement line or an entry, read as such, 1).
-        package var readAs: String? = nil
-        package var confidence: Double? = nil
-        /// The amounts a document could mean (the one read first), and why the reader is not sure.
-        package var candidates: [Money] = []
-        var doubt: String? = nil
-
-        package var method: String { readAs ?? (origin == "statement" ? "statement" : "manual") }
-        var sureness: Double { confidence ?? 1 }
-    }
-
     package mutating func licenses(of vendor: Vendor) throws -> [License] {
         if let l = licensesByVendor[vendor.id] { return l }
         var f = LicenseFilter()
@@ -103,7 +66,7 @@ package struct Matcher {
     /// charge was already recorded (the same invoice number from the same vendor, re-sent);
     /// `.held` when it is a forward that waits for review (unless `reviewed`: an admin accepted it).
     @discardableResult
-    package mutating func record(_ c: Charge, reviewed: Bool = false) throws -> Recorded {
+    package mutating func record(_ c: ObservedCharge, reviewed: Bool = false) throws -> Match {
         let db = session.db
         let day = Time.day(c.on)
         // pickLicense takes one of the vendor's licenses if it has any (read here, cached per batch).
@@ -164,7 +127,7 @@ package struct Matcher {
 
     /// Why a forwarded charge waits for review, or nil: a credit note or refund, or an amount
     /// over config scan.forward_review_above (compared at the day's rate; with none, it waits).
-    func reviewReason(_ c: Charge, day: String) throws -> String? {
+    func reviewReason(_ c: ObservedCharge, day: String) throws -> String? {
         if c.amount.minor < 0 { return "a forwarded credit note" }
         guard let compared = try rates.convertForComparison(c.amount, to: reviewAbove.currency, on: day) else {
             return "a forwarded receipt in \(c.amount.currency.code), with no rate to compare it with scan.forward_review_above "
@@ -177,7 +140,7 @@ package struct Matcher {
     /// A charge held back (a forward owatch does not take on trust, a refund that pays back nothing
     /// it knows): a `review` finding (one per message or line) that keeps the charge it would
     /// make, recorded by `scan adopt`, dropped by `scan ignore`.
-    mutating func hold(_ c: Charge, by: String?, why: String, day: String) throws -> Recorded {
+    mutating func hold(_ c: ObservedCharge, by: String?, why: String, day: String) throws -> Match {
         let pending = JSON.obj([
             ("key", .string(c.key)), ("origin", .string(c.origin)), ("vendor_id", .int(c.vendor.id)),
             ("amount_minor", .int(c.amount.minor)), ("currency", .string(c.amount.currency.code)), ("on", .string(day)),
@@ -203,13 +166,13 @@ package struct Matcher {
     }
 
     /// The charge a review finding holds, as `hold` kept it.
-    static func pendingCharge(_ db: Database, _ json: JSON) throws -> Charge? {
+    static func pendingCharge(_ db: Database, _ json: JSON) throws -> ObservedCharge? {
         guard let key = json["key"]?.stringValue, let origin = json["origin"]?.stringValue, let vendorID = json["vendor_id"]?.intValue,
             let minor = json["amount_minor"]?.intValue, let code = json["currency"]?.stringValue,
             let day = json["on"]?.stringValue.flatMap(Time.parseDay),
             let vendor = try Vendors.list(db).first(where: { $0.id == vendorID })
         else { return nil }
-        return Charge(
+        return ObservedCharge(
             key: key, origin: origin, vendor: vendor, amount: Money(minor: minor, currency: try Currency.parse(code)), on: day,
             invoiceNo: json["invoice_no"]?.stringValue, period: json["period"]?.stringValue.flatMap { try? Period.parse($0) },
             description: json["description"]?.stringValue ?? "", seats: json["seats"]?.intValue,
@@ -219,7 +182,9 @@ package struct Matcher {
     }
 
     /// A price change when the charge is not what the license's contract says.
-    private mutating func priceFinding(_ l: License, _ verdict: PriceCheck.Verdict?, _ c: Charge, chargeID: Int64, day: String) throws {
+    private mutating func priceFinding(_ l: License, _ verdict: PriceCheck.Verdict?, _ c: ObservedCharge, chargeID: Int64, day: String)
+        throws
+    {
         let db = session.db
         // A new price no contract could hold (beyond the amounts owatch reads) is not a finding to adopt.
         if case .changed(let newCost, let seats, let chargePeriod)? = verdict, newCost.minor.magnitude <= UInt64(Money.maxMinor) {
@@ -239,7 +204,7 @@ package struct Matcher {
     }
 
     /// Spend that matches no license: one open finding per vendor and currency.
-    private mutating func unmanagedFinding(_ c: Charge, chargeID: Int64, day: String) throws {
+    private mutating func unmanagedFinding(_ c: ObservedCharge, chargeID: Int64, day: String) throws {
         let key = "unmanaged:\(c.vendor.id):\(c.amount.currency.code)"
         guard unmanagedKeys.insert(key).inserted else { return }
         let period = c.period ?? .monthly
@@ -254,7 +219,7 @@ package struct Matcher {
 
     /// The charge `id`, first seen in another currency (a card line), takes the invoice's amount
     /// and currency, is matched again, and its findings follow.
-    private mutating func takeInvoiceAmount(_ id: Int64, from c: Charge, day: String) throws {
+    private mutating func takeInvoiceAmount(_ id: Int64, from c: ObservedCharge, day: String) throws {
         let db = session.db
         guard let old = try db.one("SELECT license_id, expected_id, currency, amount_minor FROM charges WHERE id = ?", id) else { return }
         let wasUnmanaged = try old.optionalInteger("license_id") == nil && old.optionalInteger("expected_id") == nil
@@ -284,7 +249,7 @@ package struct Matcher {
     /// one in the charge's currency, else any (a charge in another currency than its license is
     /// still that license's, never shadow IT for its currency alone). With the price verdict;
     /// nil when the amount could not be converted to the license's currency.
-    mutating func pickLicense(for c: Charge, day: String) throws -> (License?, PriceCheck.Verdict?) {
+    mutating func pickLicense(for c: ObservedCharge, day: String) throws -> (License?, PriceCheck.Verdict?) {
         let all = try licenses(of: c.vendor)
         guard !all.isEmpty else { return (nil, nil) }
         var judged: [(License, PriceCheck.Verdict?)] = []
@@ -302,7 +267,7 @@ package struct Matcher {
 
     /// The period a charge with none of its own recurs at: the gap to the vendor's latest earlier
     /// charge at about the same amount (a 14.99 line a month after another is monthly), or nil.
-    func cadence(of c: Charge, day: String) throws -> Period? {
+    func cadence(of c: ObservedCharge, day: String) throws -> Period? {
         let near = Rational(c.amount.minor, 1) * prices.tolerance
         let slack = near.magnitude.rounded
         guard
@@ -324,7 +289,7 @@ package struct Matcher {
     }
 
     /// Records one more place the payment `chargeID` was seen: this source's key, kind and text.
-    package func seen(_ c: Charge, in chargeID: Int64) throws {
+    package func seen(_ c: ObservedCharge, in chargeID: Int64) throws {
         try session.db.run(
             "INSERT OR IGNORE INTO charge_sources(charge_id, item_key, origin, detail, seen_at) VALUES (?,?,?,?,?)",
             chargeID, c.key, c.origin, String(c.description.prefix(300)), Time.rfc3339(session.now))
@@ -332,7 +297,7 @@ package struct Matcher {
 
     /// The same payment (`Lookup.same`) in another currency: a card converts a USD invoice to EUR,
     /// the same amount at the day's rate, give or take what card networks add to it. Without rates, never.
-    func samePaymentConverted(_ c: Charge, day: String) throws -> (id: Int64, currency: String)? {
+    func samePaymentConverted(_ c: ObservedCharge, day: String) throws -> (id: Int64, currency: String)? {
         guard !rates.isEmpty else { return nil }
         let others = Matcher.origins.filter { $0 != c.origin }
         for x in try session.db.query(

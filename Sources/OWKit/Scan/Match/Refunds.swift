@@ -12,7 +12,7 @@ extension Matcher {
     /// It raises no finding of its own, and answers the duplicate finding of the charge it pays back.
     /// Money back that pays back no charge owatch knows and no license holds would be negative
     /// unmanaged spend (a vendor's shadow spend below zero): it waits for review instead.
-    mutating func recordRefund(_ c: Charge, day: String, reviewed: Bool = false) throws -> Recorded {
+    mutating func recordRefund(_ c: ObservedCharge, day: String, reviewed: Bool = false) throws -> Match {
         let db = session.db
         var c = c
         var refunded = try db.one(
@@ -24,7 +24,7 @@ extension Matcher {
             """, c.vendor.id, c.amount.currency.code, -c.amount.minor, day)
         if refunded == nil, let other = try refundedInOtherCurrency(c, day: day) {
             refunded = other.row
-            c = Charge(
+            c = ObservedCharge(
                 key: c.key, origin: c.origin, vendor: c.vendor, amount: other.amount, on: c.on, invoiceNo: c.invoiceNo, period: c.period,
                 description: c.description + " (\(c.amount.display))", currencyAssumed: c.currencyAssumed, forwardedBy: c.forwardedBy)
         }
@@ -62,7 +62,7 @@ extension Matcher {
     /// A refund held for review because the charge it pays back was not known yet (a card's
     /// refund line scanned before the receipt) is released by that charge when it comes:
     /// recorded, linked to it, and its review finding resolved. Forwards stay with the admin.
-    mutating func releaseHeldRefund(for c: Charge, chargeID: Int64, day: String) throws {
+    mutating func releaseHeldRefund(for c: ObservedCharge, chargeID: Int64, day: String) throws {
         let db = session.db
         guard c.amount.minor > 0,
             let row = try db.one(
@@ -80,7 +80,7 @@ extension Matcher {
 
     /// The latest earlier charge of the vendor, in another currency and not refunded yet, that
     /// `c` pays back at the day's rate (within a card's spread), and the refund in its terms.
-    func refundedInOtherCurrency(_ c: Charge, day: String) throws -> (row: Row, amount: Money)? {
+    func refundedInOtherCurrency(_ c: ObservedCharge, day: String) throws -> (row: Row, amount: Money)? {
         guard !rates.isEmpty else { return nil }
         let back = Money(minor: -c.amount.minor, currency: c.amount.currency)
         for x in try session.db.query(
@@ -103,7 +103,7 @@ extension Matcher {
     }
 
     /// A refund of a charge paid twice answers its duplicate finding: resolved, with the reason.
-    func resolveDuplicate(of chargeID: Int64, refund c: Charge, day: String) throws {
+    func resolveDuplicate(of chargeID: Int64, refund c: ObservedCharge, day: String) throws {
         let db = session.db
         let open = try db.query(
             """

@@ -114,22 +114,8 @@ package enum ReceiptReader {
                 processor, message, envelope, r, own: candidates, index: index, defaultCurrency: defaultCurrency, budget: budget)
         }
         if candidates.isEmpty && !viaProcessor {
-            // The long tail: a receipt from a sender nobody registered may be shadow IT. Only mail
-            // whose subject says receipt or invoice has its text read (most of an inbox does not).
-            r.notACharge = "sender is not a known vendor"
-            // A colleague's forward that does not say who sent the original is not their company's subscription.
-            if envelope.hidesOriginal {
-                r.notACharge = "a forward that does not name the original sender"
-                return r
-            }
-            guard domain == nil, let host = Self.host(address), lowerSubject.contains(any: receiptNeedles),
-                !lowerSubject.contains(any: notChargeSubjectNeedles)
-            else { return r }
-            let display = envelope.displayName.trimmed(.whitespaces)
-            let registrable = RegistrableDomain.of(host)
-            let named = (display.isEmpty || display.contains("@") ? registrable : String(display.prefix(80)), registrable)
-            return try unknownSubscription(
-                message, envelope, r, named: named, host: host, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
+            return try fromStranger(
+                message, envelope, r, domain: domain, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
         }
         // Mail from a vendor that is plainly not a charge (newsletters, trials) is dismissed too.
         if candidates.count == 1 && !viaProcessor, let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
@@ -169,6 +155,31 @@ package enum ReceiptReader {
             &r, text: text, subject: subject, lowerSubject: lowerSubject, sender: Self.host(address),
             defaultCurrency: defaultCurrency, budget: budget)
         return r
+    }
+
+    /// Mail from a sender no vendor of the catalog has. The long tail: a receipt from a sender
+    /// nobody registered may be shadow IT. Only mail whose subject says receipt or invoice has its
+    /// text read (most of an inbox does not).
+    static func fromStranger(
+        _ message: MailMessage, _ envelope: Envelope, _ receipt: Receipt, domain: String?, subject lowerSubject: LowerText,
+        defaultCurrency: Currency, budget: MessageBudget
+    ) throws -> Receipt {
+        var r = receipt
+        let address = envelope.address
+        r.notACharge = "sender is not a known vendor"
+        // A colleague's forward that does not say who sent the original is not their company's subscription.
+        if envelope.hidesOriginal {
+            r.notACharge = "a forward that does not name the original sender"
+            return r
+        }
+        guard domain == nil, let host = Self.host(address), lowerSubject.contains(any: receiptNeedles),
+            !lowerSubject.contains(any: notChargeSubjectNeedles)
+        else { return r }
+        let display = envelope.displayName.trimmed(.whitespaces)
+        let registrable = RegistrableDomain.of(host)
+        let named = (display.isEmpty || display.contains("@") ? registrable : String(display.prefix(80)), registrable)
+        return try unknownSubscription(
+            message, envelope, r, named: named, host: host, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
     }
 
     /// The charge a receipt's text states: its total (negative for a credit note or refund), seats,

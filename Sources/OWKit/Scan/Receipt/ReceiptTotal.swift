@@ -30,23 +30,8 @@ extension ReceiptReader {
         let implied = documentCurrency == nil && currenciesNamed(folded: folded).isEmpty ? TaxRegime.currency(in: text) : nil
         documentCurrency = documentCurrency ?? implied?.currency
         let defaultCurrency = documentCurrency ?? ledgerCurrency
-        // Lines trimmed of blanks, as bytes; only lines holding a label are decoded and parsed.
-        var lines: [ArraySlice<UInt8>] = []
-        let bytes = Array(text.utf8)
-        for raw in bytes.split(separator: 10) {
-            var line = raw
-            while let f = line.first, f == 32 || f == 9 || f == 13 { line = line.dropFirst() }
-            while let l = line.last, l == 32 || l == 9 || l == 13 { line = line.dropLast() }
-            if !line.isEmpty { lines.append(line) }
-        }
-        func label(_ l: LowerText) -> (rank: Int, at: Int)? {
-            // Only labels whose every byte the line holds are searched for (most of the ~130 are not).
-            let mask = ByteMask(l.bytes)
-            for (rank, needle) in totalNeedles.enumerated() where mask.covers(totalNeedleMasks[rank]) {
-                if let at = l.find(needle) { return (rank, at) }
-            }
-            return nil
-        }
+        let lines = trimmedLines(of: text)
+        let label = totalLabel
         var best: (rank: Int, money: Money, assumed: Bool, bare: Bool)?
         var seen: [(rank: Int, money: Money)] = []
         var checked: (rank: Int, money: Money, assumed: Bool, bare: Bool)?
@@ -93,12 +78,7 @@ extension ReceiptReader {
         if let c = checked, let b = best, !totalNeedles[b.rank].contains(Array("refund".utf8)) { (best, bestLine) = (c, checkedLine) }
         guard var best else { return nil }
         // Vouchers or gift cards below it that leave a smaller total (zero: nothing was charged) say what is due.
-        func isTotal(_ l: LowerText) -> Bool {
-            guard let at = label(l)?.at else { return false }
-            let before = LowerText(lowered: Array(l.bytes[..<at]))
-            return !notTotalNeedles.contains { before.contains($0) || l.hasPrefix($0) }
-        }
-        if let due = AmountDue.after(best.money, at: bestLine, lines: lines, currency: defaultCurrency, isTotal: isTotal) {
+        if let due = AmountDue.after(best.money, at: bestLine, lines: lines, currency: defaultCurrency, isTotal: isTotalLine) {
             best.money = due
             checked = best
         }
@@ -113,5 +93,35 @@ extension ReceiptReader {
                 ? "no currency in the document or its sender's address; the ledger's (\(ledgerCurrency.code)) was assumed" : nil,
             how: checked.map { $0.money == best.money } == true ? "arithmetic" : "labelled", rivals: rivals,
             currencyImplied: best.bare ? implied?.why : nil)
+    }
+
+    /// The text's lines trimmed of blanks, as bytes; only lines holding a label are decoded and parsed.
+    static func trimmedLines(of text: String) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        let bytes = Array(text.utf8)
+        for raw in bytes.split(separator: 10) {
+            var line = raw
+            while let f = line.first, f == 32 || f == 9 || f == 13 { line = line.dropFirst() }
+            while let l = line.last, l == 32 || l == 9 || l == 13 { line = line.dropLast() }
+            if !line.isEmpty { lines.append(line) }
+        }
+        return lines
+    }
+
+    /// The best-ranked total label on a line, and where it starts.
+    static func totalLabel(_ l: LowerText) -> (rank: Int, at: Int)? {
+        // Only labels whose every byte the line holds are searched for (most of the ~130 are not).
+        let mask = ByteMask(l.bytes)
+        for (rank, needle) in totalNeedles.enumerated() where mask.covers(totalNeedleMasks[rank]) {
+            if let at = l.find(needle) { return (rank, at) }
+        }
+        return nil
+    }
+
+    /// Whether a line holds a total's label that no subtotal or tax word comes before.
+    static func isTotalLine(_ l: LowerText) -> Bool {
+        guard let at = totalLabel(l)?.at else { return false }
+        let before = LowerText(lowered: Array(l.bytes[..<at]))
+        return !notTotalNeedles.contains { before.contains($0) || l.hasPrefix($0) }
     }
 }

@@ -38,7 +38,7 @@ package final class ReadingJournal: @unchecked Sendable {
         let seconds: Double
     }
 
-    package static let slots = Scanner.chunkMessages
+    package static let slots = SourceReader.chunkMessages
     static let slotBytes = 1024
     private static let reading = UInt8(ascii: "R")
     private static let crashedHere = UInt8(ascii: "C")

@@ -5,7 +5,7 @@ import OWCore
 /// browser, a vendor's receipt template) is read as a message carrying it with its own type, so an
 /// HTML page is turned into text as an HTML mail part is, never read with its markup and style
 /// sheet as plain text (where `line-height:1.2em` after a row class "total" once read as a total).
-extension Scanner {
+package enum StandaloneDocument {
     static func documentMessage(_ bytes: [UInt8], name: String) -> [UInt8]? {
         xmlMessage(bytes, name: name) ?? htmlMessage(bytes, name: name)
     }
@@ -28,5 +28,30 @@ extension Scanner {
             if next == UInt8(ascii: ">") || PDFParser.isWhite(next) { return pdfMessage(bytes, name: name, type: "text/html") }
         }
         return nil
+    }
+
+    /// A message with no sender whose one part is the PDF, for `scan inspect invoice.pdf`.
+    static func pdfMessage(_ pdf: [UInt8], name: String, type: String = "application/pdf") -> [UInt8] {
+        let safe = String(name.unicodeScalars.filter { $0.isASCII && $0.value >= 32 && $0 != "\"" && $0 != "\\" }.map(Character.init))
+        let header =
+            "Subject: \(safe)\r\nMIME-Version: 1.0\r\nContent-Type: \(type); name=\"\(safe)\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        return Array(header.utf8) + Array(Data(pdf).base64EncodedString(options: .lineLength76Characters).utf8) + [13, 10]
+    }
+
+    /// An e-invoice XML file on its own (an XRechnung, a Peppol UBL invoice), or another business
+    /// document of the same vocabularies (an order, a despatch advice), as a message carrying it;
+    /// nil for anything else.
+    static func xmlMessage(_ bytes: [UInt8], name: String) -> [UInt8]? {
+        let head = documentHead(bytes, within: 8)
+        guard head.first == UInt8(ascii: "<"), DeclaredDocument.of(bytes) != nil else { return nil }
+        return pdfMessage(bytes, name: name, type: "application/xml")
+    }
+
+    /// NUL bytes, or mostly control bytes, in the first 4 KB: not text, so not a message.
+    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        let head = bytes.prefix(4096)
+        if head.contains(0) { return true }
+        let control = head.filter { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }.count
+        return control * 10 > head.count
     }
 }

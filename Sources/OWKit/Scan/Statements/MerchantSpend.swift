@@ -17,7 +17,7 @@ extension Matcher {
     /// (`PAYPAL *QUILLPAD`: processors sell for software vendors) is a charge too, with no vendor
     /// until adopted, and raises an `unknown_vendor` finding named after the merchant. `.new` when
     /// it made a charge.
-    mutating func recordMerchantLine(_ l: MerchantLine) throws -> Recorded {
+    mutating func recordMerchantLine(_ l: MerchantLine) throws -> Match {
         let db = session.db
         let day = Time.day(l.on)
         try db.run(

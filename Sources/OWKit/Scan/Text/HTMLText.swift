@@ -60,25 +60,10 @@ package enum HTMLText {
                 continue
             }
             if c == "&" {
-                var j = i + 1
-                while j < chars.count, j - i <= 10, chars[j] != ";", chars[j] != "&", chars[j] != "<", !chars[j].properties.isWhitespace {
-                    j += 1
-                }
-                if j < chars.count, chars[j] == ";" {
-                    let name = String(String.UnicodeScalarView(chars[(i + 1)..<j]))
-                    if name.hasPrefix("#") {
-                        let digits = name.dropFirst()
-                        let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
-                        if let v = value, let s = Unicode.Scalar(v), v != 0 {
-                            out.append(s)
-                            i = j + 1
-                            continue
-                        }
-                    } else if let e = entities[name] {
-                        out.append(contentsOf: e.unicodeScalars)
-                        i = j + 1
-                        continue
-                    }
+                if let (scalars, next) = reference(chars, at: i) {
+                    out.append(contentsOf: scalars)
+                    i = next
+                    continue
                 }
                 out.append(c)
                 i += 1
@@ -101,5 +86,29 @@ package enum HTMLText {
             .map { $0.trimmed(.whitespaces) }
             .filter { !$0.isEmpty }
             .joined(separator: "\n")
+    }
+
+    /// The character reference at `i` (`&amp;`, `&#8364;`, `&#x20AC;`) and the index just past it;
+    /// nil when none is there (the `&` is then text).
+    static func reference(_ chars: [Unicode.Scalar], at i: Int) -> (String.UnicodeScalarView, next: Int)? {
+        var j = i + 1
+        while j < chars.count, j - i <= 10, chars[j] != ";", chars[j] != "&", chars[j] != "<", !chars[j].properties.isWhitespace {
+            j += 1
+        }
+        if j < chars.count, chars[j] == ";" {
+            let name = String(String.UnicodeScalarView(chars[(i + 1)..<j]))
+            if name.hasPrefix("#") {
+                let digits = name.dropFirst()
+                let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+                if let v = value, let s = Unicode.Scalar(v), v != 0 {
+                    var one = String.UnicodeScalarView()
+                    one.append(s)
+                    return (one, j + 1)
+                }
+            } else if let e = entities[name] {
+                return (e.unicodeScalars, j + 1)
+            }
+        }
+        return nil
     }
 }

@@ -51,42 +51,10 @@ package struct PDFLayout {
         guard depth < 8 else { return }
         var p = PDFParser(content)
         var operands: [PDFObject] = []
-        var ctm = start
+        var st = TextState(ctm: start)
         var stack: [(Matrix, Double, Double, Double, Double, Double, PDFFont?, Double)] = []
-        var tm = PDFLayout.identity
-        var tlm = PDFLayout.identity
-        var font: PDFFont?
-        var size = 0.0
-        var charSpace = 0.0
-        var wordSpace = 0.0
-        var scale = 1.0
-        var leading = 0.0
-        var rise = 0.0
         let fontDict = doc.dict(resources["Font"]) ?? [:]
         let xobjects = doc.dict(resources["XObject"]) ?? [:]
-
-        func number(_ i: Int) -> Double { i < operands.count ? operands[i].number ?? 0 : 0 }
-        func moveLine(_ tx: Double, _ ty: Double) {
-            tlm = PDFLayout.multiply((1, 0, 0, 1, tx, ty), tlm)
-            tm = tlm
-        }
-        func show(_ s: [UInt8]) {
-            guard let f = font else { return }
-            var text = ""
-            let start = PDFLayout.multiply(PDFLayout.multiply((size * scale, 0, 0, size, 0, rise), tm), ctm)
-            for code in f.codes(s) {
-                text += f.text(code)
-                let advance = (f.width(code) / 1000 * size + charSpace + (code == 32 && !f.isType0 ? wordSpace : 0)) * scale
-                tm = PDFLayout.multiply((1, 0, 0, 1, advance, 0), tm)
-            }
-            // Ligature glyphs (ﬁ, ﬂ, ﬃ) read as their letters, as pdftotext gives them: "Proﬁle" is "Profile".
-            if text.unicodeScalars.contains(where: { PDFLayout.ligatures[$0.value] != nil }) {
-                text = String(text.unicodeScalars.map { PDFLayout.ligatures[$0.value] ?? String($0) }.joined())
-            }
-            let end = PDFLayout.multiply(PDFLayout.multiply((size * scale, 0, 0, size, 0, rise), tm), ctm)
-            let height = (start.c * start.c + start.d * start.d).squareRoot()
-            if !text.isEmpty { runs.append(Run(x: start.e, y: start.f, end: end.e, size: max(height, 1), text: text)) }
-        }
 
         while p.pos < content.count {
             operations += 1
@@ -104,71 +72,49 @@ package struct PDFLayout {
                 continue
             }
             switch w.dropFirst() {
-            case "q": if stack.count < 64 { stack.append((ctm, charSpace, wordSpace, scale, leading, rise, font, size)) }
-            case "Q": if let s = stack.popLast() { (ctm, charSpace, wordSpace, scale, leading, rise, font, size) = s }
-            case "cm": ctm = PDFLayout.multiply((number(0), number(1), number(2), number(3), number(4), number(5)), ctm)
-            case "BT":
-                tm = PDFLayout.identity
-                tlm = PDFLayout.identity
+            case "q":
+                if stack.count < 64 { stack.append((st.ctm, st.charSpace, st.wordSpace, st.scale, st.leading, st.rise, st.font, st.size)) }
+            case "Q":
+                if let s = stack.popLast() { (st.ctm, st.charSpace, st.wordSpace, st.scale, st.leading, st.rise, st.font, st.size) = s }
+            case "cm":
+                let n = { TextState.number(operands, $0) }
+                st.ctm = PDFLayout.multiply((n(0), n(1), n(2), n(3), n(4), n(5)), st.ctm)
             case "Tf":
-                size = number(1)
+                st.size = TextState.number(operands, 1)
                 if case .name(let n)? = operands.first {
                     let key = n
                     if let cached = fonts[key] {
-                        font = cached
+                        st.font = cached
                     } else {
                         let loaded = PDFFont.load(doc, fontDict[n])
                         fonts[key] = loaded
-                        font = loaded
-                    }
-                }
-            case "Tc": charSpace = number(0)
-            case "Tw": wordSpace = number(0)
-            case "Tz": scale = number(0) / 100
-            case "TL": leading = number(0)
-            case "Ts": rise = number(0)
-            case "Td": moveLine(number(0), number(1))
-            case "TD":
-                leading = -number(1)
-                moveLine(number(0), number(1))
-            case "Tm":
-                tlm = (number(0), number(1), number(2), number(3), number(4), number(5))
-                tm = tlm
-            case "T*": moveLine(0, -leading)
-            case "Tj": if case .string(let s)? = operands.last { show(s) }
-            case "'":
-                moveLine(0, -leading)
-                if case .string(let s)? = operands.last { show(s) }
-            case "\"":
-                wordSpace = number(0)
-                charSpace = number(1)
-                moveLine(0, -leading)
-                if case .string(let s)? = operands.last { show(s) }
-            case "TJ":
-                for item in operands.last?.array ?? [] {
-                    switch item {
-                    case .string(let s): show(s)
-                    case .number(let n): tm = PDFLayout.multiply((1, 0, 0, 1, -n / 1000 * size * scale, 0), tm)
-                    default: break
+                        st.font = loaded
                     }
                 }
             case "Do":
-                if case .name(let n)? = operands.first, let x = doc.resolve(xobjects[n]), case .stream(let d, _) = x,
-                    doc.resolve(d["Subtype"])?.name == "Form", let inner = doc.decoded(x)
-                {
-                    let m = doc.resolve(d["Matrix"])?.array?.compactMap { doc.resolve($0)?.number } ?? []
-                    let matrix: Matrix = m.count == 6 ? (m[0], m[1], m[2], m[3], m[4], m[5]) : PDFLayout.identity
-                    var nested = PDFLayout(doc)
-                    nested.operations = operations
-                    try nested.run(
-                        inner, resources: doc.dict(d["Resources"]) ?? resources, ctm: PDFLayout.multiply(matrix, ctm), depth: depth + 1)
-                    operations = nested.operations
-                    runs += nested.runs
+                if case .name(let n)? = operands.first {
+                    try form(xobjects[n], resources: resources, ctm: st.ctm, depth: depth)
                 }
             case "BI": PDFInlineImage.skip(&p)
-            default: break
+            case let op: st.apply(op, operands, runs: &runs)
             }
             operands.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Draws a Form XObject (`Do`) under `ctm` and its own matrix; anything else `Do` names (an image) shows no text.
+    private mutating func form(_ object: PDFObject?, resources: [String: PDFObject], ctm: Matrix, depth: Int) throws {
+        if let x = doc.resolve(object), case .stream(let d, _) = x,
+            doc.resolve(d["Subtype"])?.name == "Form", let inner = doc.decoded(x)
+        {
+            let m = doc.resolve(d["Matrix"])?.array?.compactMap { doc.resolve($0)?.number } ?? []
+            let matrix: Matrix = m.count == 6 ? (m[0], m[1], m[2], m[3], m[4], m[5]) : PDFLayout.identity
+            var nested = PDFLayout(doc)
+            nested.operations = operations
+            try nested.run(
+                inner, resources: doc.dict(d["Resources"]) ?? resources, ctm: PDFLayout.multiply(matrix, ctm), depth: depth + 1)
+            operations = nested.operations
+            runs += nested.runs
         }
     }
 

@@ -88,97 +88,112 @@ package struct PDFParser {
         guard pos < data.count else { return nil }
         let b = data[pos]
         switch b {
-        case UInt8(ascii: "/"):
-            pos += 1
-            var name: [UInt8] = []
-            while pos < data.count && !PDFParser.isWhite(data[pos]) && !PDFParser.isDelimiter(data[pos]) {
-                if data[pos] == UInt8(ascii: "#"), pos + 2 < data.count,
-                    let h = UInt8(String(decoding: data[(pos + 1)...(pos + 2)], as: UTF8.self), radix: 16)
-                {
-                    name.append(h)
-                    pos += 3
-                } else {
-                    name.append(data[pos])
-                    pos += 1
-                }
-            }
-            return .name(String(decoding: name, as: UTF8.self))
+        case UInt8(ascii: "/"): return name()
         case UInt8(ascii: "("):
             let (s, next) = PDFText.literal(data, from: pos)
             pos = next
             return .string(s)
         case UInt8(ascii: "<"):
-            if pos + 1 < data.count && data[pos + 1] == UInt8(ascii: "<") {
-                pos += 2
-                var d: [String: PDFObject] = [:]
-                while true {
-                    skipBlanks()
-                    guard pos < data.count else { return .dict(d) }
-                    if data[pos] == UInt8(ascii: ">") {
-                        pos = min(pos + 2, data.count)
-                        break
-                    }
-                    guard case .name(let key)? = value(depth: depth + 1) else {
-                        pos += 1
-                        continue
-                    }
-                    guard let v = value(depth: depth + 1) else { break }
-                    d[key] = v
-                }
-                return .dict(d)
-            }
+            if pos + 1 < data.count && data[pos + 1] == UInt8(ascii: "<") { return dictionary(depth: depth) }
             let (s, next) = PDFText.hex(data, from: pos)
             pos = next
             return .string(s)
-        case UInt8(ascii: "["):
-            pos += 1
-            var a: [PDFObject] = []
-            while true {
-                skipBlanks()
-                guard pos < data.count else { return .array(a) }
-                if data[pos] == UInt8(ascii: "]") {
-                    pos += 1
-                    return .array(a)
-                }
-                guard let v = value(depth: depth + 1) else {
-                    pos += 1
-                    continue
-                }
-                a.append(v)
-                if a.count > 100_000 { return .array(a) }
-            }
+        case UInt8(ascii: "["): return array(depth: depth)
         case UInt8(ascii: "]"), UInt8(ascii: ">"), UInt8(ascii: ")"), UInt8(ascii: "{"), UInt8(ascii: "}"):
             pos += 1
             return nil
-        default:
-            let w = word()
-            if w.isEmpty {
+        default: return numberOrKeyword()
+        }
+    }
+
+    /// A name (`/Type`), its `#xx` escapes decoded; `pos` is at the slash.
+    private mutating func name() -> PDFObject {
+        pos += 1
+        var name: [UInt8] = []
+        while pos < data.count && !PDFParser.isWhite(data[pos]) && !PDFParser.isDelimiter(data[pos]) {
+            if data[pos] == UInt8(ascii: "#"), pos + 2 < data.count,
+                let h = UInt8(String(decoding: data[(pos + 1)...(pos + 2)], as: UTF8.self), radix: 16)
+            {
+                name.append(h)
+                pos += 3
+            } else {
+                name.append(data[pos])
                 pos += 1
-                return nil
             }
-            if let n = Double(w) {
-                // `N G R`: look ahead for a generation number and R.
-                let save = pos
+        }
+        return .name(String(decoding: name, as: UTF8.self))
+    }
+
+    /// A dictionary (`<< /Key value … >>`); `pos` is at its `<<`.
+    private mutating func dictionary(depth: Int) -> PDFObject {
+        pos += 2
+        var d: [String: PDFObject] = [:]
+        while true {
+            skipBlanks()
+            guard pos < data.count else { return .dict(d) }
+            if data[pos] == UInt8(ascii: ">") {
+                pos = min(pos + 2, data.count)
+                break
+            }
+            guard case .name(let key)? = value(depth: depth + 1) else {
+                pos += 1
+                continue
+            }
+            guard let v = value(depth: depth + 1) else { break }
+            d[key] = v
+        }
+        return .dict(d)
+    }
+
+    /// An array (`[ … ]`, at most 100,000 items); `pos` is at its `[`.
+    private mutating func array(depth: Int) -> PDFObject {
+        pos += 1
+        var a: [PDFObject] = []
+        while true {
+            skipBlanks()
+            guard pos < data.count else { return .array(a) }
+            if data[pos] == UInt8(ascii: "]") {
+                pos += 1
+                return .array(a)
+            }
+            guard let v = value(depth: depth + 1) else {
+                pos += 1
+                continue
+            }
+            a.append(v)
+            if a.count > 100_000 { return .array(a) }
+        }
+    }
+
+    /// A number, an `N G R` reference, `true`, `false`, `null`, or another keyword (an operator).
+    private mutating func numberOrKeyword() -> PDFObject? {
+        let w = word()
+        if w.isEmpty {
+            pos += 1
+            return nil
+        }
+        if let n = Double(w) {
+            // `N G R`: look ahead for a generation number and R.
+            let save = pos
+            skipBlanks()
+            let g = word()
+            if let gen = Int(g), let num = Int(w) {
                 skipBlanks()
-                let g = word()
-                if let gen = Int(g), let num = Int(w) {
-                    skipBlanks()
-                    if pos < data.count, data[pos] == UInt8(ascii: "R"),
-                        pos + 1 >= data.count || PDFParser.isWhite(data[pos + 1]) || PDFParser.isDelimiter(data[pos + 1])
-                    {
-                        pos += 1
-                        return .ref(num, gen)
-                    }
+                if pos < data.count, data[pos] == UInt8(ascii: "R"),
+                    pos + 1 >= data.count || PDFParser.isWhite(data[pos + 1]) || PDFParser.isDelimiter(data[pos + 1])
+                {
+                    pos += 1
+                    return .ref(num, gen)
                 }
-                pos = save
-                return .number(n)
             }
-            switch w {
-            case "true": return .bool(true)
-            case "false": return .bool(false)
-            case "null": return .null
-            default: return .name("#" + w)  // a stray keyword, kept apart from real names
-            }
+            pos = save
+            return .number(n)
+        }
+        switch w {
+        case "true": return .bool(true)
+        case "false": return .bool(false)
+        case "null": return .null
+        default: return .name("#" + w)  // a stray keyword, kept apart from real names
         }
     }
 }
