@@ -9,14 +9,7 @@ public enum Inspection {
     public static func statement(_ session: Session, path: String, map: String?) throws -> (
         StatementFile, [(StatementRow, Vendor?)]
     ) {
-        let bytes: [UInt8]
-        switch MailFiles.read(path, maxBytes: StatementSource.maxStatementBytes) {
-        case .unreadable:
-            throw OWError(
-                FileSystem.exists(path) ? .io : .missingInput, FileSystem.exists(path) ? "cannot read \(path)" : "no file \(path)")
-        case .tooLarge(let size): throw OWError.badData("\(path) is \(size) bytes, larger than a statement may be")
-        case .bytes(let b): bytes = b
-        }
+        let bytes = try read(path, maxBytes: StatementSource.maxStatementBytes) { "\(path) is \($0) bytes, larger than a statement may be" }
         let file = try StatementReader.rows(
             StatementSource.statementText(bytes, name: path, map: map), map: map,
             defaultCurrency: try Currency.parse(session.ledger.currency),
@@ -29,14 +22,7 @@ public enum Inspection {
     /// same limits as a scan.
     public static func message(_ session: Session, path: String) throws -> (MailMessage, Receipt) {
         let limits = try ScanLimits.configured(session.ledger)
-        let bytes: [UInt8]
-        switch MailFiles.read(path, maxBytes: limits.maxMessageBytes) {
-        case .unreadable:
-            throw OWError(
-                FileSystem.exists(path) ? .io : .missingInput, FileSystem.exists(path) ? "cannot read \(path)" : "no file \(path)")
-        case .tooLarge(let size): throw OWError.badData("\(path) is not read: \(ScanLimits.tooLarge(size, limits))")
-        case .bytes(let b): bytes = b
-        }
+        let bytes = try read(path, maxBytes: limits.maxMessageBytes) { "\(path) is not read: \(ScanLimits.tooLarge($0, limits))" }
         let budget = MessageBudget(limits)
         do {
             // A PDF on its own (an invoice saved from a portal) is read as a message carrying it.
@@ -57,6 +43,18 @@ public enum Inspection {
             return (message, receipt)
         } catch let over as OverBudget {
             throw OWError.badData("\(path): the message \(over.reason)")
+        }
+    }
+
+    /// The file's bytes, at most `maxBytes`; a missing, unreadable or larger file is an error
+    /// (`tooLarge` words the last, given the size).
+    static func read(_ path: String, maxBytes: Int, tooLarge: (Int) -> String) throws -> [UInt8] {
+        switch MailFiles.read(path, maxBytes: maxBytes) {
+        case .unreadable:
+            throw OWError(
+                FileSystem.exists(path) ? .io : .missingInput, FileSystem.exists(path) ? "cannot read \(path)" : "no file \(path)")
+        case .tooLarge(let size): throw OWError.badData(tooLarge(size))
+        case .bytes(let b): return b
         }
     }
 }
