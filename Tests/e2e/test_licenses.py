@@ -377,6 +377,10 @@ def test_license_renewing_fires_once_per_lead(office):
     assert sorted(f["lead"] for f in fired) == ["30d", "7d"]
     assert all(f["license"] == "Soon" and f["renews_on"] == soon and f["cost_minor"] == 1000 for f in fired)
     assert len(office.ok("audit", "log", "--action", "license.renewing", "--json").json()) == 2
+    # The event is the renewal's row as `license renewals --json` has it, plus what the reminder adds.
+    row = office.ok("license", "renewals", "--json").json()[0]
+    assert all(fired[0][k] == v for k, v in row.items()), (fired[0], row)
+    assert list(fired[0])[0] == "event" and fired[0]["event"] == "license-renewing"
 
 
 def test_a_moved_renewal_is_looked_at_again(office):

@@ -71,7 +71,9 @@ public enum Housekeeping {
                         try session.audit(
                             "license.renewing", "license:\(license.name)",
                             .obj([("renews_on", .string(renews)), ("lead", .string(lead.description)), ("cancel_by", cancelBy)]))
-                        let event = reminder(license, renews: renews, lead: lead, cancelBy: cancelBy, autoRenew: terms?.autoRenew ?? true)
+                        let event = reminder(
+                            license, renews: target.renews, today: today, lead: lead, cancelBy: cancelBy,
+                            autoRenew: terms?.autoRenew ?? true)
                         fired.append(event)
                         // The outbox's copy, keyed by the day that matters: a moved date is a new key.
                         try Outbox.emit(
@@ -90,14 +92,19 @@ public enum Housekeeping {
         }
     }
 
-    /// The `license-renewing` hook's event, which the outbox carries too.
-    static func reminder(_ license: License, renews: String, lead: Duration, cancelBy: JSON, autoRenew: Bool) -> JSON {
-        .obj([
-            ("event", .string("license-renewing")), ("license", .string(license.name)), ("vendor", .string(license.vendor)),
-            ("renews_on", .string(renews)), ("lead", .string(lead.description)), ("cancel_by", cancelBy), ("auto_renew", .bool(autoRenew)),
-            ("cost", .number(license.cost.decimal)), ("cost_minor", .int(license.cost.minor)), ("currency", .string(license.currency.code)),
-            ("period", .string(license.period.description)), ("owner", license.owner.map(JSON.string) ?? .null),
-            ("license_id", .int(license.id)),
-        ])
+    /// The `license-renewing` hook's event, which the outbox carries too: the renewal's row as
+    /// `license renewals --json` has it (one declaration, `License.Due.shape`), with what the
+    /// reminder adds (`event`, `lead`, `auto_renew`; `cancel_by` is this reminder's, null for the
+    /// reminder of the renewal itself) and the keys hooks were first given (`license` for the name,
+    /// `license_id`, `cost`, `cost_minor`).
+    static func reminder(_ license: License, renews: Date, today: Date, lead: Duration, cancelBy: JSON, autoRenew: Bool) -> JSON {
+        let row = Exporter.flatten(License.Due.shape.record(License.Due(license: license, date: renews, today: today)))
+        let own: [(String, JSON)] = [
+            ("cancel_by", cancelBy), ("lead", .string(lead.description)), ("auto_renew", .bool(autoRenew)),
+            ("license", .string(license.name)), ("license_id", .int(license.id)),
+            ("cost", .number(license.cost.decimal)), ("cost_minor", .int(license.cost.minor)),
+        ]
+        let ownKeys = Set(own.map(\.0))
+        return .obj([("event", .string("license-renewing"))] + row.filter { !ownKeys.contains($0.0) } + own)
     }
 }
