@@ -127,3 +127,14 @@ package enum LookAlikeTitle {
         return false
     }
 }
+
+extension ReceiptReader {
+    /// What a vendor's subject says the mail is when it is no charge (a failed payment, a trial,
+    /// marketing). A marketing word yields to a look-alike's title ("Ihr Angebot A-17" is a quote,
+    /// while "Angebot" is also German for a special offer), so the title check says what it is.
+    static func notChargeSubject(_ lower: LowerText, _ subject: String) -> ([UInt8], String)? {
+        guard let hit = notChargeNeedles.first(where: { lower.contains($0.0) }) else { return nil }
+        if hit.1 == "marketing", LookAlikeTitle.inSubject(subject) != nil { return nil }
+        return hit
+    }
+}

@@ -132,7 +132,7 @@ package enum ReceiptReader {
                 message, envelope, r, named: named, host: host, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
         }
         // Mail from a vendor that is plainly not a charge (newsletters, trials) is dismissed too.
-        if candidates.count == 1 && !viaProcessor, let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
+        if candidates.count == 1 && !viaProcessor, let hit = notChargeSubject(lowerSubject, subject) {
             r.vendor = candidates[0]
             r.notACharge = hit.1
             // A trial that ends on a date turns paid then: worth knowing before the first charge.
@@ -157,17 +157,18 @@ package enum ReceiptReader {
             r.notACharge = "sender is not a known vendor"
             return r
         }
-        if let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
+        if let hit = notChargeSubject(lowerSubject, subject) {
             r.notACharge = hit.1
             return r
         }
-        if let hit = LookAlikeTitle.inSubject(subject) {
+        if message.eInvoice == nil, let hit = LookAlikeTitle.inSubject(subject) {
             (r.declared, r.notACharge) = (hit.kind, LookAlikeTitle.why(hit, in: "subject"))
             return r
         }
         try readCharge(
             &r, text: text, subject: subject, lowerSubject: lowerSubject, sender: Self.host(address),
             defaultCurrency: defaultCurrency, budget: budget)
+        wordsYieldToXML(&r, message)
         return r
     }
 
