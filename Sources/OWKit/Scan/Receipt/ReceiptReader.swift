@@ -161,7 +161,7 @@ package enum ReceiptReader {
             r.notACharge = hit.1
             return r
         }
-        if message.eInvoice == nil, let hit = LookAlikeTitle.inSubject(subject) {
+        if let hit = LookAlikeTitle.inSubject(subject, folded: lowerSubject), message.eInvoice == nil {
             (r.declared, r.notACharge) = (hit.kind, LookAlikeTitle.why(hit, in: "subject"))
             return r
         }
