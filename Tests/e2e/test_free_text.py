@@ -560,3 +560,19 @@ def test_a_charset_owatch_does_not_read_is_a_usage_error(office):
     path.write_text("Date,Description,Amount\n2026-11-03,Shop,-1.00\n")
     r = office.run("scan", "inspect", path, "--map", "charset=klingon-8")
     assert r.rc == 64 and "charset" in r.err, r
+
+
+# --- The order number an order page is filed under ------------------------------------------------
+
+@pytest.mark.parametrize("lines, number", [
+    (["Ihre Bestellung bei Hetzner", "Bestellnummer:", "  075-2225405-7594823", "Gesamtbetrag: 39,00 EUR", "Bezahlt per Kreditkarte"],
+     "075-2225405-7594823"),
+    (["Bestelnummer: 2026-4471", "Totaal: € 39,00", "Betaald met iDEAL, bedankt voor uw betaling"], "2026-4471"),
+    (["Commande n° C-2026-118", "Paiement reçu", "Montant payé : 39,00 €"], "C-2026-118"),
+    (["Número de pedido: 4471-22", "Pago recibido", "Total pagado: 39,00 €"], "4471-22"),
+    # An invoice's own number wins over the order's, whichever comes first.
+    (["Bestellnummer: B-2026-17", "Rechnungsnummer: R-2026-0042", "Rechnungsbetrag: 39,00 EUR"], "R-2026-0042"),
+])
+def test_an_order_number_stands_in_for_a_missing_invoice_number(office, lines, number):
+    d = inspect_mail(office, "Hetzner <billing@hetzner.de>", "Ihre Zahlung / your payment", lines)
+    assert (d["amount"], d["invoice_no"]) == (39.0, number), d
