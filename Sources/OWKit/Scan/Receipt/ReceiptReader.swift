@@ -25,7 +25,7 @@ package enum ReceiptReader {
             "receipt", "invoice", "payment received", "payment confirmation", "your payment", "charged", "billing statement",
             "order confirmation", "thank you for your payment", "rechnung", "quittung", "zahlungsbestätigung", "beleg",
             "facture", "reçu", "paiement", "factura", "recibo", "ricevuta", "fattura", "領収書", "請求書", "お支払い", "kvitto", "faktura",
-        ] + InvoiceTerms.invoice + InvoiceTerms.payment
+        ] + InvoiceTerms.invoice + InvoiceTerms.payment + InvoiceTerms.orderTotal
 
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
     /// Words of a credit note or a refund receipt, in the subject or the head of the text.

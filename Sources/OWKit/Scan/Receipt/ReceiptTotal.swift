@@ -80,17 +80,24 @@ extension ReceiptReader {
                     ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: lineCurrency).first : nil)
             // A credit note's total is negative; a zero is a line of nothing (no surcharges).
             guard let found, found.money.minor != 0 else { continue }
+            // A total before tax is taken only when no other total is labelled, and never proven by arithmetic.
+            let netTotal = l.contains(any: TotalArithmetic.beforeTax)
+            let order = netTotal ? totalNeedles.count : rank
             let candidate = (
-                rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil, !found.ownCurrency && named == nil
+                order, found.money, !found.ownCurrency && named == nil && documentCurrency == nil, !found.ownCurrency && named == nil
             )
-            if best == nil || rank <= best!.rank { (best, bestLine) = (candidate, i) }
-            seen.append((rank, found.money))
-            if arithmetic.isNetPlusTax(found.money) || arithmetic.isSumOfLines(found.money), checked == nil || rank <= checked!.rank {
+            if best == nil || order <= best!.rank { (best, bestLine) = (candidate, i) }
+            seen.append((order, found.money))
+            if !netTotal, arithmetic.isNetPlusTax(found.money) || arithmetic.isSumOfLines(found.money),
+                checked == nil || rank <= checked!.rank
+            {
                 (checked, checkedLine) = (candidate, i)
             }
         }
         // The candidate equal to net + tax wins over better-ranked labels, except a refund's.
-        if let c = checked, let b = best, !totalNeedles[b.rank].contains(Array("refund".utf8)) { (best, bestLine) = (c, checkedLine) }
+        if let c = checked, let b = best, b.rank == totalNeedles.count || !totalNeedles[b.rank].contains(Array("refund".utf8)) {
+            (best, bestLine) = (c, checkedLine)
+        }
         guard var best else { return nil }
         // Vouchers or gift cards below it that leave a smaller total (zero: nothing was charged) say what is due.
         func isTotal(_ l: LowerText) -> Bool {
