@@ -25,8 +25,7 @@ extension ReceiptReader {
         // The file's name may say invoice; its words are no invoice number.
         try readCharge(
             &r, text: text, subject: "", lowerSubject: lowerSubject, sender: hosts.first, defaultCurrency: defaultCurrency,
-            budget: budget)
-        wordsYieldToXML(&r, message)
+            budget: budget, xml: message.eInvoice != nil)
         r.date = DocumentDate.of(text, monthFirst: r.amount?.currency.code == "USD").flatMap(Time.parseDay)
         guard r.vendor == nil, r.notACharge == nil else { return r }
         let lower = LowerText(String(text.prefix(3000)))

@@ -167,18 +167,20 @@ package enum ReceiptReader {
         }
         try readCharge(
             &r, text: text, subject: subject, lowerSubject: lowerSubject, sender: Self.host(address),
-            defaultCurrency: defaultCurrency, budget: budget)
-        wordsYieldToXML(&r, message)
+            defaultCurrency: defaultCurrency, budget: budget, xml: message.eInvoice != nil)
         return r
     }
 
     /// The charge a receipt's text states: its total (negative for a credit note or refund), seats,
     /// invoice number and period; `notACharge` says why when it states none. `sender` is the host
-    /// whose country may say the currency.
+    /// whose country may say the currency; `xml`: the message carries an e-invoice.
     static func readCharge(
         _ r: inout Receipt, text: String, subject: String, lowerSubject: LowerText, sender: String?, defaultCurrency: Currency,
-        budget: MessageBudget
+        budget: MessageBudget, xml: Bool = false
     ) throws {
+        // A message carrying an e-invoice is a bill by what its XML declares: what its words lacked (receipt
+        // wording, a labelled total) or said (an invoice announced) does not make it none; the XML's fields come after.
+        defer { if xml { (r.notACharge, r.declared) = (nil, nil) } }
         let lowerText = LowerText(text)
         guard lowerSubject.contains(any: receiptNeedles) || lowerText.contains(any: receiptNeedles) else {
             r.notACharge = "no receipt or invoice wording"

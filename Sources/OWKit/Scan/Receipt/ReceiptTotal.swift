@@ -80,24 +80,17 @@ extension ReceiptReader {
                     ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: lineCurrency).first : nil)
             // A credit note's total is negative; a zero is a line of nothing (no surcharges).
             guard let found, found.money.minor != 0 else { continue }
-            // A total before tax is taken only when no other total is labelled, and never proven by arithmetic.
-            let netTotal = l.contains(any: TotalArithmetic.beforeTax)
-            let order = netTotal ? totalNeedles.count : rank
+            let order = rankBeforeTax(l, rank)
             let candidate = (
                 order, found.money, !found.ownCurrency && named == nil && documentCurrency == nil, !found.ownCurrency && named == nil
             )
             if best == nil || order <= best!.rank { (best, bestLine) = (candidate, i) }
             seen.append((order, found.money))
-            if !netTotal, arithmetic.isNetPlusTax(found.money) || arithmetic.isSumOfLines(found.money),
-                checked == nil || rank <= checked!.rank
-            {
+            if order == rank, arithmetic.proves(found.money), checked == nil || rank <= checked!.rank {
                 (checked, checkedLine) = (candidate, i)
             }
         }
-        // The candidate equal to net + tax wins over better-ranked labels, except a refund's.
-        if let c = checked, let b = best, b.rank == totalNeedles.count || !totalNeedles[b.rank].contains(Array("refund".utf8)) {
-            (best, bestLine) = (c, checkedLine)
-        }
+        if let c = checked, let b = best, !refundLabelled(b.rank) { (best, bestLine) = (c, checkedLine) }
         guard var best else { return nil }
         // Vouchers or gift cards below it that leave a smaller total (zero: nothing was charged) say what is due.
         func isTotal(_ l: LowerText) -> Bool {
@@ -121,4 +114,12 @@ extension ReceiptReader {
             how: checked.map { $0.money == best.money } == true ? "arithmetic" : "labelled", rivals: rivals,
             currencyImplied: best.bare ? implied?.why : nil)
     }
+
+    /// A total before tax ("Total before tax", "avant taxes") ranks after every other label: it is taken
+    /// only when no other total is labelled, and never proven by arithmetic (its lines add up to it).
+    static func rankBeforeTax(_ l: LowerText, _ rank: Int) -> Int { l.contains(any: TotalArithmetic.beforeTax) ? totalNeedles.count : rank }
+
+    /// Whether a candidate's label is a refund's (a rank past the labels is a total before tax): the
+    /// candidate equal to net + tax or to the sum of the lines wins over better-ranked labels, except a refund's.
+    static func refundLabelled(_ rank: Int) -> Bool { rank < totalNeedles.count && totalNeedles[rank].contains(Array("refund".utf8)) }
 }

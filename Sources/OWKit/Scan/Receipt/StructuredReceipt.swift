@@ -14,14 +14,6 @@ extension ReceiptReader {
         r.textReading?.anotherDocument = agreement?.anotherDocument ?? false
     }
 
-    /// A message carrying an e-invoice is a bill by what its XML declares: what its words lacked
-    /// (receipt wording, a labelled total) or said (a look-alike's title, an invoice announced)
-    /// does not make it none; the XML's fields are applied after.
-    static func wordsYieldToXML(_ r: inout Receipt, _ message: MailMessage) {
-        guard message.eInvoice != nil else { return }
-        (r.notACharge, r.declared) = (nil, nil)
-    }
-
     /// A document whose XML declares it no bill (an order, a despatch advice, a proforma invoice):
     /// no charge, whatever total its words print; `scan inspect` shows what the words said.
     static func declaredNotABill(_ r: inout Receipt, _ d: DeclaredDocument) {

@@ -68,6 +68,9 @@ package struct TotalArithmetic {
         return isNet ? .net : isTax ? .tax : .other
     }
 
+    /// Whether `total` equals net + tax or the sum of the lines above it.
+    package mutating func proves(_ total: Money) -> Bool { isNetPlusTax(total) || isSumOfLines(total) }
+
     /// Remembers a net or tax line (its last amount counts, when positive). A line of ASCII with
     /// no digit but 0 states no positive amount: it is not kept.
     package mutating func note(_ kind: Kind, line: ArraySlice<UInt8>) {
