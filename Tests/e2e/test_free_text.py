@@ -560,3 +560,38 @@ def test_a_charset_owatch_does_not_read_is_a_usage_error(office):
     path.write_text("Date,Description,Amount\n2026-11-03,Shop,-1.00\n")
     r = office.run("scan", "inspect", path, "--map", "charset=klingon-8")
     assert r.rc == 64 and "charset" in r.err, r
+
+
+# --- The order number an order page is filed under ------------------------------------------------
+
+@pytest.mark.parametrize("lines, number", [
+    (["Ihre Bestellung bei Hetzner", "Bestellnummer:", "  075-2225405-7594823", "Gesamtbetrag: 39,00 EUR", "Bezahlt per Kreditkarte"],
+     "075-2225405-7594823"),
+    (["Bestelnummer: 2026-4471", "Totaal: € 39,00", "Betaald met iDEAL, bedankt voor uw betaling"], "2026-4471"),
+    (["Commande n° C-2026-118", "Paiement reçu", "Montant payé : 39,00 €"], "C-2026-118"),
+    (["Número de pedido: 4471-22", "Pago recibido", "Total pagado: 39,00 €"], "4471-22"),
+    # An invoice's own number wins over the order's, whichever comes first.
+    (["Bestellnummer: B-2026-17", "Rechnungsnummer: R-2026-0042", "Rechnungsbetrag: 39,00 EUR"], "R-2026-0042"),
+])
+def test_an_order_number_stands_in_for_a_missing_invoice_number(office, lines, number):
+    d = inspect_mail(office, "Hetzner <billing@hetzner.de>", "Ihre Zahlung / your payment", lines)
+    assert (d["amount"], d["invoice_no"]) == (39.0, number), d
+
+
+# --- An order page is the receipt of an order paid; a total before tax is never the total ----------
+
+ORDER_PAGE = ["Final Details for Order #781-0000000-0000001", "Order Placed:", "August 30, 2016", "Order Total:", "$22.97",
+              "Item(s) Subtotal:", "$14.99", "Shipping & Handling:", "$5.99", "-----", "Total before tax:", "$20.98",
+              "Sales Tax:", "$1.99", "-----", "Grand Total:", "$22.97"]
+
+
+def test_an_order_page_with_its_order_total_is_a_receipt_and_not_its_total_before_tax(office):
+    d = inspect_mail(office, "Hetzner <billing@hetzner.de>", "Your order 781-0000000-0000001", ORDER_PAGE)
+    assert (d["amount"], d["currency"], d["invoice_no"]) == (22.97, "USD", "781-0000000-0000001"), d
+
+
+@pytest.mark.parametrize("label", ["Total before tax:", "Total avant taxes :", "Summe vor Steuern:"])
+def test_a_total_before_tax_is_not_the_amount_paid(office, label):
+    lines = ["Invoice 2026-11", "Item(s) Subtotal: $14.99", "Shipping: $5.99", f"{label} $20.98", "Tax: $1.99", "Total: $22.97"]
+    d = inspect_mail(office, "Hetzner <billing@hetzner.de>", "Your invoice", lines)
+    assert d["amount"] == 22.97, d

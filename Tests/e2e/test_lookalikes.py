@@ -2,6 +2,7 @@
 UN/CEFACT root element, its namespace and its UNTDID 1001 type code), free text by its title. Orders,
 despatch advices, catalogues, invoice responses, proformas, quotes, delivery notes and payment
 reminders make no charge, and `scan inspect` says what the document declared and why."""
+import base64
 import re
 
 import pytest
@@ -147,3 +148,74 @@ def test_an_order_confirmation_that_announces_the_invoice_makes_no_charge(office
     # Paid at the order, it is the receipt: a charge.
     paid = inspect_mail(office, "Hetzner <billing@hetzner.de>", "Order confirmation 4711", lines + ["Paid by card ending 4242."])
     assert (paid["amount"], paid["is_charge"]) == (39.0, True), paid
+
+
+# --- What a document declares wins over its words ------------------------------------------------
+
+def test_a_vendors_quote_mail_is_a_quote_not_marketing(office):
+    # "Angebot" is German for a quote and for a special offer: the quote's title says which this is.
+    d = inspect_mail(office, "Hetzner <billing@hetzner.de>", "Ihr Angebot A-2026-17",
+                     ["Angebot A-2026-17", "Dedicated Server AX41, monatlich", "Gesamtbetrag: 39,00 EUR"])
+    assert (d["vendor"], d["is_charge"], d["declared"]) == ("Hetzner", False, "quote"), d
+    assert "quote" in d["not_a_charge"] and "marketing" not in d["not_a_charge"], d
+    advert = inspect_mail(office, "Hetzner <billing@hetzner.de>", "Sonderangebot: 20 % auf Cloud-Server",
+                          ["Nur diese Woche", "Rechnung bequem per Lastschrift", "Gesamtbetrag: 39,00 EUR"])
+    assert (advert["is_charge"], advert["not_a_charge"], advert["declared"]) == (False, "marketing", None), advert
+
+
+def factur_x(office, lines, xml, name):
+    facturx = pytest.importorskip("facturx")
+    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+    page = office.home / f"page-{name}"
+    c = canvas.Canvas(str(page))
+    c.setFont("Helvetica", 10)
+    for i, line in enumerate(lines):
+        c.drawString(50, 800 - 14 * i, line)
+    c.save()
+    path = office.home / name
+    path.write_bytes(facturx.generate_from_binary(page.read_bytes(), xml.encode(), check_xsd=False))
+    return page, path
+
+
+QUOTE_PAGE = ["Nordlicht Software GmbH · www.nordlicht-software.de", "Angebot Nr. 2026-17 vom 02.11.2026",
+              "Abonnement Team, monatlich", "Gesamtbetrag: 119,00 €"]
+
+
+def test_an_embedded_invoice_xml_wins_over_a_look_alike_heading_and_scan_agrees_with_inspect(office):
+    page, pdf = factur_x(office, QUOTE_PAGE, CII, "angebot.pdf")
+    assert inspect(office, page)["declared"] == "quote"  # the page alone reads as the quote it says it is
+    d = inspect(office, pdf)
+    # Nobody's vendor here: read as the unknown issuer's bill, with the XML's amount (the page's is shown beside it).
+    assert (d["amount"], d["currency"], d["declared"], d["not_a_charge"]) == (108.0, "EUR", None, None), d
+    assert d["unknown_vendor"] and "nordlicht-software.de" in d["unknown_vendor"], d
+    assert d["read_as"] == "structured", d
+    # Mailed by a vendor under the quote's title: scan and inspect both take the XML's invoice.
+    eml = office.home / "angebot.eml"
+    eml.write_text(mail_with_pdf("Hetzner <billing@hetzner.de>", "Ihr Angebot 2026-17", pdf.read_bytes()))
+    m = inspect(office, eml)
+    assert (m["vendor"], m["is_charge"], m["amount"], m["declared"]) == ("Hetzner", True, 108.0, None), m
+    office.ok("scan", eml)
+    assert office.sql("SELECT vendor, amount_minor, currency FROM charges").strip() == "Hetzner|10800|EUR"
+    # The same mail with the page alone is the quote it says it is: no charge.
+    (office.home / "plain.eml").write_text(mail_with_pdf("Hetzner <billing@hetzner.de>", "Ihr Angebot 2026-18", page.read_bytes()))
+    q = inspect(office, office.home / "plain.eml")
+    assert (q["is_charge"], q["declared"]) == (False, "quote"), q
+
+
+def mail_with_pdf(sender, subject, pdf):
+    b64 = base64.encodebytes(pdf).decode()
+    return (
+        f"From: {sender}\nTo: it@acme.example\nSubject: {subject}\nDate: Tue, 03 Nov 2026 09:00:00 +0000\n"
+        f"Message-ID: <{subject.replace(' ', '.')}@example>\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain; charset=utf-8\n\nAnbei.\n'
+        '--b\nContent-Type: application/pdf; name="doc.pdf"\nContent-Disposition: attachment; filename="doc.pdf"\n'
+        f"Content-Transfer-Encoding: base64\n\n{b64}--b--\n"
+    )
+
+
+def test_an_embedded_proforma_xml_keeps_a_quote_heading_no_charge(office):
+    # The other way round: an XML declaring no bill (325, proforma) is no charge whatever the page says.
+    xml = re.sub(r"(<ram:TypeCode>)380(</ram:TypeCode>)", r"\g<1>325\g<2>", CII, count=1)
+    _, pdf = factur_x(office, QUOTE_PAGE, xml, "proforma.pdf")
+    d = inspect(office, pdf)
+    assert (d["is_charge"], d["amount"], d["declared"]) == (False, None, "CII CrossIndustryInvoice type 325"), d

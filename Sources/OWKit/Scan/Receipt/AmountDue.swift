@@ -31,8 +31,14 @@ enum AmountDue {
         var running = total.minor
         var deducted = false
         var labelAbove = false
-        for line in lines.dropFirst(index + 1).prefix(window) {
+        let below = lines.dropFirst(index + 1).prefix(window)
+        for (at, line) in zip(below.indices, below) {
             let l = LowerText(utf8: line)
+            // A line without a digit holds no amount: whether it is a total's label matters only when an amount follows.
+            guard line.contains(where: isDigit) else {
+                labelAbove = at + 1 < lines.count && lines[at + 1].contains(where: isDigit) && isTotal(l)
+                continue
+            }
             let labelled = isTotal(l)
             guard let m = ReceiptReader.amounts(in: String(decoding: line, as: UTF8.self), defaultCurrency: currency).last?.money
             else {
@@ -54,4 +60,6 @@ enum AmountDue {
         }
         return nil
     }
+
+    static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
 }

@@ -16,15 +16,16 @@ extension ReceiptReader {
         r.vendor = issuer(hosts: hosts, text: text, index: index)
         let subject = message.subject  // for a file: its name ("invoice-2026-11.pdf")
         let lowerSubject = LowerText(subject)
-        // A quote, a proforma, a delivery note or a reminder prints totals too: its heading says which it is.
-        if let hit = LookAlikeTitle.inHeading(text) {
+        // A quote, a proforma, a delivery note or a reminder prints totals too: its heading says which it is,
+        // unless its embedded XML declares an invoice (what a document declares wins over its words).
+        if message.eInvoice == nil, let hit = LookAlikeTitle.inHeading(text) {
             (r.declared, r.notACharge) = (hit.kind, LookAlikeTitle.why(hit, in: "heading"))
             return r
         }
         // The file's name may say invoice; its words are no invoice number.
         try readCharge(
             &r, text: text, subject: "", lowerSubject: lowerSubject, sender: hosts.first, defaultCurrency: defaultCurrency,
-            budget: budget)
+            budget: budget, xml: message.eInvoice != nil)
         r.date = DocumentDate.of(text, monthFirst: r.amount?.currency.code == "USD").flatMap(Time.parseDay)
         guard r.vendor == nil, r.notACharge == nil else { return r }
         let lower = LowerText(String(text.prefix(3000)))

@@ -4,17 +4,21 @@ import OWIdentity
 
 /// The number a document is filed under.
 extension ReceiptReader {
-    static let invoiceWords = Needles.of([
-        "invoice", "receipt", "rechnung", "gutschrift", "facture", "avoir", "factura", "fattura", "fatura", "factuur", "faktura",
-        "lasku", "credit note", "n° de", "nº de", "numéro de", "número de", "order", "transaction", "請求書",
-    ])
+    static let invoiceWords = Needles.of(
+        [
+            "invoice", "receipt", "rechnung", "gutschrift", "facture", "avoir", "factura", "fattura", "fatura", "factuur", "faktura",
+            "lasku", "credit note", "n° de", "nº de", "numéro de", "número de", "order", "transaction", "請求書",
+        ] + orderWords)
+    /// An order's label in the languages of the invoice words ("Bestellnummer", "Bestelnummer", "Commande n°",
+    /// "Número de pedido", "Ordine n."): an order page or confirmation is filed under its order number.
+    static let orderWords = ["bestell", "bestel", "commande", "pedido", "ordine"]
     /// Labels that name an order or a payment rather than the invoice: used only when no invoice number is found.
-    static let weakInvoiceWords = Needles.of(["order", "transaction", "receipt"])
+    static let weakInvoiceWords = Needles.of(["order", "transaction", "receipt"] + orderWords)
 
     /// An invoice's number after its label, in the languages receipts come in: `Invoice no.`,
     /// `Rechnungsnr.`, `N° de facture`, `Factuurnummer`, `Faktura nr`, `Laskun numero`, `請求書番号`.
     nonisolated(unsafe) static let invoicePattern = expression(
-        #"(?i)(?:(?:n°|nº|no\.?|num[ée]ro|número)\s*(?:de\s+|di\s+|da\s+)?(?:la\s+)?(?:facture|factura|fattura|fatura)|invoice|receipt|rechnung|gutschrift|facture|avoir|factura|fattura|fatura|factuur|faktura|laskun?|credit note|order|transaction|請求書)(?:\p{L}*(?:\s+\(?\p{L}+\)?){0,3}\s*\(\d{3}\))?\s*(?:(?:number|no\.?|nr\.?|n°|nº|#|id|s?nummer|s?nr\.?|número|numero|番号)\s*(?:[:#.]\s*){0,2}([A-Z0-9][A-Z0-9\-_/.]{3,}|\d{2,3}(?![\d.,]))|[:#.]?\s*([A-Z0-9][A-Z0-9\-_/.]{3,}))"#
+        #"(?i)(?:(?:n°|nº|no\.?|num[ée]ro|número)\s*(?:de\s+|di\s+|da\s+)?(?:la\s+)?(?:facture|factura|fattura|fatura)|invoice|receipt|rechnung|gutschrift|facture|avoir|factura|fattura|fatura|factuur|faktura|laskun?|credit note|order|transaction|請求書|bestellung|bestell|bestel|commande|pedido|ordine)(?:\p{L}*(?:\s+\(?\p{L}+\)?){0,3}\s*\(\d{3}\))?\s*(?:(?:number|no\.?|nr\.?|n°|nº|#|id|s?nummer|s?nr\.?|número|numero|番号)\s*(?:[:#.]\s*){0,2}([A-Z0-9][A-Z0-9\-_/.]{3,}|\d{2,3}(?![\d.,]))|[:#.]?\s*([A-Z0-9][A-Z0-9\-_/.]{3,}))"#
     )
 
     /// How much of a line after an invoice word, and of the next line, the expression sees:

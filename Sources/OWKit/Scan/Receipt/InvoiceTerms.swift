@@ -38,6 +38,13 @@ package enum InvoiceTerms {
         "uusittu", "maksu vastaanotettu", "odnowion", "potwierdzenie płatności", "obnoven", "potvrzení platby", "pagamento recebido",
         "更新されました", "ご請求", "ご利用料金", "お支払い完了", "결제 완료", "갱신", "付款成功", "已续订",
     ]
+    /// An order's total as web shops print it on the receipt of an order placed and paid ("Order Total:
+    /// $32.05", "Gesamtbestellwert", "Total de la commande"): the order page is the receipt. An order
+    /// confirmation that announces its invoice is still none (`LookAlikeTitle.billedLater`).
+    static let orderTotal = [
+        "order total", "total for this order", "gesamtbestellwert", "bestellsumme", "total de la commande", "total del pedido",
+        "totale ordine", "totaal bestelling",
+    ]
     /// What a subscription says, beyond English: a plan, a period, a renewal (the unknown-sender gate).
     static let subscription = [
         "abonnement", "suscripción", "assinatura", "abbonamento", "prenumeration", "tilaus", "subskrypcja", "abonament",

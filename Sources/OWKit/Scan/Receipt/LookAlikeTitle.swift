@@ -52,9 +52,14 @@ package enum LookAlikeTitle {
     /// Titles of a bill: a heading naming the invoice (BT-1), a receipt or a credit note comes before any look-alike's.
     static let billTitles = InvoiceTerms.invoice + ["receipt", "credit note", "gutschrift", "quittung", "reçu", "recibo", "kvitto"]
 
+    /// Every title, to rule a subject out with one byte search before looking for words.
+    static let titleNeedles = Needles.of(titles.flatMap(\.words))
+
     /// The look-alike a mail's subject names anywhere as a word ("Reminder: invoice 12 is overdue").
-    package static func inSubject(_ subject: String) -> (kind: String, word: String)? {
-        let lower = subject.lowercased()
+    /// `folded` is the subject lower-cased (`LowerText(subject)`): most subjects hold no title at all.
+    package static func inSubject(_ subject: String, folded: LowerText) -> (kind: String, word: String)? {
+        guard folded.contains(any: titleNeedles) else { return nil }
+        let lower = String(decoding: folded.bytes, as: UTF8.self)
         for (kind, words) in titles {
             for word in words where hasWord(lower, word, atStart: false) { return (kind, word) }
         }
@@ -125,5 +130,16 @@ package enum LookAlikeTitle {
             from = line.index(after: r.lowerBound)
         }
         return false
+    }
+}
+
+extension ReceiptReader {
+    /// What a vendor's subject says the mail is when it is no charge (a failed payment, a trial,
+    /// marketing). A marketing word yields to a look-alike's title ("Ihr Angebot A-17" is a quote,
+    /// while "Angebot" is also German for a special offer), so the title check says what it is.
+    static func notChargeSubject(_ lower: LowerText, _ subject: String) -> ([UInt8], String)? {
+        guard let hit = notChargeNeedles.first(where: { lower.contains($0.0) }) else { return nil }
+        if hit.1 == "marketing", LookAlikeTitle.inSubject(subject, folded: lower) != nil { return nil }
+        return hit
     }
 }

@@ -25,7 +25,7 @@ package enum ReceiptReader {
             "receipt", "invoice", "payment received", "payment confirmation", "your payment", "charged", "billing statement",
             "order confirmation", "thank you for your payment", "rechnung", "quittung", "zahlungsbestätigung", "beleg",
             "facture", "reçu", "paiement", "factura", "recibo", "ricevuta", "fattura", "領収書", "請求書", "お支払い", "kvitto", "faktura",
-        ] + InvoiceTerms.invoice + InvoiceTerms.payment
+        ] + InvoiceTerms.invoice + InvoiceTerms.payment + InvoiceTerms.orderTotal
 
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
     /// Words of a credit note or a refund receipt, in the subject or the head of the text.
@@ -118,7 +118,7 @@ package enum ReceiptReader {
                 message, envelope, r, domain: domain, subject: lowerSubject, defaultCurrency: defaultCurrency, budget: budget)
         }
         // Mail from a vendor that is plainly not a charge (newsletters, trials) is dismissed too.
-        if candidates.count == 1 && !viaProcessor, let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
+        if candidates.count == 1 && !viaProcessor, let hit = notChargeSubject(lowerSubject, subject) {
             r.vendor = candidates[0]
             r.notACharge = hit.1
             // A trial that ends on a date turns paid then: worth knowing before the first charge.
@@ -143,17 +143,17 @@ package enum ReceiptReader {
             r.notACharge = "sender is not a known vendor"
             return r
         }
-        if let hit = notChargeNeedles.first(where: { lowerSubject.contains($0.0) }) {
+        if let hit = notChargeSubject(lowerSubject, subject) {
             r.notACharge = hit.1
             return r
         }
-        if let hit = LookAlikeTitle.inSubject(subject) {
+        if let hit = LookAlikeTitle.inSubject(subject, folded: lowerSubject), message.eInvoice == nil {
             (r.declared, r.notACharge) = (hit.kind, LookAlikeTitle.why(hit, in: "subject"))
             return r
         }
         try readCharge(
             &r, text: text, subject: subject, lowerSubject: lowerSubject, sender: Self.host(address),
-            defaultCurrency: defaultCurrency, budget: budget)
+            defaultCurrency: defaultCurrency, budget: budget, xml: message.eInvoice != nil)
         return r
     }
 
@@ -184,11 +184,14 @@ package enum ReceiptReader {
 
     /// The charge a receipt's text states: its total (negative for a credit note or refund), seats,
     /// invoice number and period; `notACharge` says why when it states none. `sender` is the host
-    /// whose country may say the currency.
+    /// whose country may say the currency; `xml`: the message carries an e-invoice.
     static func readCharge(
         _ r: inout Receipt, text: String, subject: String, lowerSubject: LowerText, sender: String?, defaultCurrency: Currency,
-        budget: MessageBudget
+        budget: MessageBudget, xml: Bool = false
     ) throws {
+        // A message carrying an e-invoice is a bill by what its XML declares: what its words lacked (receipt
+        // wording, a labelled total) or said (an invoice announced) does not make it none; the XML's fields come after.
+        defer { if xml { (r.notACharge, r.declared) = (nil, nil) } }
         let lowerText = LowerText(text)
         guard lowerSubject.contains(any: receiptNeedles) || lowerText.contains(any: receiptNeedles) else {
             r.notACharge = "no receipt or invoice wording"

@@ -65,17 +65,17 @@ extension ReceiptReader {
                     ? amounts(in: String(decoding: lines[i + 1], as: UTF8.self), defaultCurrency: lineCurrency).first : nil)
             // A credit note's total is negative; a zero is a line of nothing (no surcharges).
             guard let found, found.money.minor != 0 else { continue }
+            let order = rankBeforeTax(l, rank)
             let candidate = (
-                rank, found.money, !found.ownCurrency && named == nil && documentCurrency == nil, !found.ownCurrency && named == nil
+                order, found.money, !found.ownCurrency && named == nil && documentCurrency == nil, !found.ownCurrency && named == nil
             )
-            if best == nil || rank <= best!.rank { (best, bestLine) = (candidate, i) }
-            seen.append((rank, found.money))
-            if arithmetic.isNetPlusTax(found.money) || arithmetic.isSumOfLines(found.money), checked == nil || rank <= checked!.rank {
+            if best == nil || order <= best!.rank { (best, bestLine) = (candidate, i) }
+            seen.append((order, found.money))
+            if order == rank, arithmetic.proves(found.money), checked == nil || rank <= checked!.rank {
                 (checked, checkedLine) = (candidate, i)
             }
         }
-        // The candidate equal to net + tax wins over better-ranked labels, except a refund's.
-        if let c = checked, let b = best, !totalNeedles[b.rank].contains(Array("refund".utf8)) { (best, bestLine) = (c, checkedLine) }
+        if let c = checked, let b = best, !refundLabelled(b.rank) { (best, bestLine) = (c, checkedLine) }
         guard var best else { return nil }
         // Vouchers or gift cards below it that leave a smaller total (zero: nothing was charged) say what is due.
         if let due = AmountDue.after(best.money, at: bestLine, lines: lines, currency: defaultCurrency, isTotal: isTotalLine) {
@@ -124,4 +124,12 @@ extension ReceiptReader {
         let before = LowerText(lowered: Array(l.bytes[..<at]))
         return !notTotalNeedles.contains { before.contains($0) || l.hasPrefix($0) }
     }
+
+    /// A total before tax ("Total before tax", "avant taxes") ranks after every other label: it is taken
+    /// only when no other total is labelled, and never proven by arithmetic (its lines add up to it).
+    static func rankBeforeTax(_ l: LowerText, _ rank: Int) -> Int { l.contains(any: TotalArithmetic.beforeTax) ? totalNeedles.count : rank }
+
+    /// Whether a candidate's label is a refund's (a rank past the labels is a total before tax): the
+    /// candidate equal to net + tax or to the sum of the lines wins over better-ranked labels, except a refund's.
+    static func refundLabelled(_ rank: Int) -> Bool { rank < totalNeedles.count && totalNeedles[rank].contains(Array("refund".utf8)) }
 }

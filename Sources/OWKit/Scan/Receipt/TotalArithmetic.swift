@@ -17,6 +17,13 @@ package struct TotalArithmetic {
         "vat", "tax", "mwst", "ust", "tva", "iva", "btw", "moms", "dph", "alv", "gst", "mva", "vsk", "pdv",
     ]
 
+    /// A total before tax is a net amount whatever total-word it starts with ("Total before tax",
+    /// "Total avant taxes", "Summe vor Steuern"): never the amount paid.
+    static let beforeTax = Needles.of([
+        "before tax", "pre-tax", "pretax", "avant taxes", "avant impôts", "hors taxes", "vor steuern", "ohne mwst", "antes de impuestos",
+        "sin iva", "prima delle imposte", "senza iva", "voor belasting", "exkl. moms",
+    ])
+
     /// Words of a line that takes off what the lines above add up to.
     static let deduction: Set<String> = [
         "discount", "rabatt", "nachlass", "remise", "descuento", "sconto", "korting", "rabat", "alennus", "sleva", "coupon", "promo",
@@ -60,6 +67,9 @@ package struct TotalArithmetic {
         }
         return isNet ? .net : isTax ? .tax : .other
     }
+
+    /// Whether `total` equals net + tax or the sum of the lines above it.
+    package mutating func proves(_ total: Money) -> Bool { isNetPlusTax(total) || isSumOfLines(total) }
 
     /// Remembers a net or tax line (its last amount counts, when positive). A line of ASCII with
     /// no digit but 0 states no positive amount: it is not kept.

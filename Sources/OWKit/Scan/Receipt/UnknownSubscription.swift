@@ -50,7 +50,7 @@ extension ReceiptReader {
         subject: LowerText, defaultCurrency: Currency, budget: MessageBudget
     ) throws -> Receipt {
         var r = r
-        if let hit = LookAlikeTitle.inSubject(envelope.subject) {
+        if let hit = LookAlikeTitle.inSubject(envelope.subject, folded: subject) {
             (r.declared, r.notACharge) = (hit.kind, "sender is not a known vendor, and " + LookAlikeTitle.why(hit, in: "subject"))
             return r
         }
