@@ -35,6 +35,21 @@ def timed_turns(commands, env, runs, setup=None):
     return [statistics.median(t) for t in times]
 
 
+def timed_cpu(commands, env, runs):
+    """Median wall and median CPU (user + system) times of commands [argv, …] run in turns: on a
+    shared machine a run's wall time swings with the others' load, its CPU time much less."""
+    wall, cpu = [[] for _ in commands], [[] for _ in commands]
+    for _ in range(runs):
+        for i, argv in enumerate(commands):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            wall[i].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[i].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return [statistics.median(t) for t in wall], [statistics.median(t) for t in cpu]
+
+
 def timed(argv, env, runs, stdin=None, setup=None):
     """Median wall time of `runs` runs of one command; `setup` runs before each (untimed)."""
     return timed_turns([(argv, stdin)], env, runs, setup=setup)[0]
@@ -120,9 +135,10 @@ def bench_licenses(runs):
         csv_path = Path(tmp) / "10k.csv"
         csv_path.write_text(gen.licenses(10_000, 50))
         subprocess.run([BIN, "license", "import", str(csv_path), "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
-        ours = timed([BIN, "license", "list", "--json"], env, runs)
-        theirs = timed(["sqlite3", "-json", str(ledger), LIST_SQL], env, runs)
+        (ours, theirs), (ours_cpu, theirs_cpu) = timed_cpu([[BIN, "license", "list", "--json"], ["sqlite3", "-json", str(ledger), LIST_SQL]],
+                                                           env, runs)
         r1 = report("license list --json, 10,000 licenses", ours, theirs, "sqlite3 -json", 1.5)
+        print(f"  CPU time (user + system): owatch {ours_cpu * 1000:.1f} ms, sqlite3 {theirs_cpu * 1000:.1f} ms -> {ours_cpu / theirs_cpu:.2f}x")
         same = timed(["sqlite3", "-json", str(ledger), LIST_SAME_SQL], env, runs)
         report("  the same, against a query returning the same content (holders, purchase lines)", ours, same, "sqlite3 -json", 1.5)
 
@@ -155,6 +171,45 @@ def bench_licenses(runs):
         theirs = timed(["sqlite3", str(ledger), "SELECT name FROM users WHERE name = 'admin'"], env, runs * 5)
         report("whoami start-up (token verified)", ours, theirs, "sqlite3 one query", 5.0)
     return r1, r2
+
+
+PROBE_DIR = HERE / "probe"
+
+
+def build_probe():
+    """The static probe (bench/probe), built as `make release` builds owatch: release, the Swift
+    standard library and FoundationEssentials linked in (issue 30, item 8)."""
+    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--package-path", str(PROBE_DIR)], check=True,
+                   stdout=subprocess.DEVNULL)
+    out = subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--package-path", str(PROBE_DIR), "--show-bin-path"],
+                         check=True, capture_output=True, text=True).stdout.strip()
+    return str(Path(out) / "probe")
+
+
+def stripped_size(binary, tmp):
+    copy = Path(tmp) / (Path(binary).name + ".stripped")
+    subprocess.run(["strip", "-o", str(copy), binary], check=True)
+    return copy.stat().st_size
+
+
+def bench_startup(runs):
+    """Issue 30, item 8: owatch against the static probe built in the same run (what `whoami` must
+    do at least: open SQLite, verify an Ed25519 signature with libcrypto, decode a JSON object):
+    the stripped binary, `whoami`'s peak RSS and its time."""
+    probe = build_probe()
+    with tempfile.TemporaryDirectory() as tmp:
+        env, ledger = office(tmp, 5)
+        token = Path(tmp) / ".config/owatch/token"
+        ours_mb, probe_mb = stripped_size(BIN, tmp) / 1e6, stripped_size(probe, tmp) / 1e6
+        print(f"stripped binary: owatch {ours_mb:.1f} MB, the static probe {probe_mb:.1f} MB "
+              f"({'meets' if ours_mb <= 20 else 'misses'} the goal of 20 MB)")
+        whoami, probe_run = [BIN, "whoami"], [probe, str(ledger), str(token)]
+        rss = [statistics.median(peak_rss_kb(argv, env) for _ in range(5)) / 1024 for argv in (whoami, probe_run)]
+        print(f"whoami peak RSS: owatch {rss[0]:.1f} MB, the static probe {rss[1]:.1f} MB -> {rss[0] / rss[1]:.2f}x "
+              f"({'meets' if rss[0] <= 14 else 'misses'} the goal of 14 MB)")
+        (ours, theirs), (ours_cpu, theirs_cpu) = timed_cpu([whoami, probe_run], env, runs * 5)
+        report("whoami against the static probe", ours, theirs, "probe", 1.3)
+        print(f"  CPU time (user + system): owatch {ours_cpu * 1000:.1f} ms, probe {theirs_cpu * 1000:.1f} ms -> {ours_cpu / theirs_cpu:.2f}x")
 
 
 def peak_rss_kb(argv, env):
@@ -560,7 +615,9 @@ if __name__ == "__main__":
         i = args.index("--against")
         against = args[i + 1] if i + 1 < len(args) else sys.exit("--against needs an owatch binary")
         del args[i:i + 2]
-    which = args or ["licenses", "scan", "statement", "reports", "people", "pdf", "documents", "eval", "remote", "postgres"]
+    which = args or ["startup", "licenses", "scan", "statement", "reports", "people", "pdf", "documents", "eval", "remote", "postgres"]
+    if "startup" in which:
+        bench_startup(runs)
     if "licenses" in which:
         bench_licenses(runs)
     if "scan" in which and against:

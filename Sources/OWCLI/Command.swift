@@ -87,11 +87,16 @@ public struct Command<Context: CommandContext>: Sendable {
     public let verb: String?
     public let summary: String
     public var arguments: [Argument] = []
-    public var options: [Option] = []
+    /// Its options. Made when asked for, not when the table is: a run reads one command's, and
+    /// making every command's (each enum's cases and metadata) was a quarter of `whoami`'s time.
+    public var options: [Option] { makeOptions() }
+    private let makeOptions: @Sendable () -> [Option]
     public let access: Access<Context.Role>
     public var examples: [String] = []
-    /// The keys its rows carry, for the manual page (from the output's `Shape`).
-    public var output: [Context.OutputDoc] = []
+    /// The keys its rows carry, for the manual page (from the output's `Shape`): only help and
+    /// the manual pages ask, so no run builds every command's shapes.
+    public var output: [Context.OutputDoc] { makeOutput() }
+    private let makeOutput: @Sendable () -> [Context.OutputDoc]
     public var hidden = false
     /// With `--key PATH`, the issuer key stands in for an admin's token (a way back in when
     /// every admin token has expired).
@@ -99,18 +104,19 @@ public struct Command<Context: CommandContext>: Sendable {
     public let run: @Sendable (Context) throws -> Void
 
     public init(
-        noun: String, verb: String?, summary: String, arguments: [Argument] = [], options: [Option] = [], access: Access<Context.Role>,
-        examples: [String] = [], output: [Context.OutputDoc] = [], hidden: Bool = false, issuerKeyStandsIn: Bool = false,
+        noun: String, verb: String?, summary: String, arguments: [Argument] = [],
+        options: @autoclosure @escaping @Sendable () -> [Option] = [], access: Access<Context.Role>, examples: [String] = [],
+        output: @autoclosure @escaping @Sendable () -> [Context.OutputDoc] = [], hidden: Bool = false, issuerKeyStandsIn: Bool = false,
         run: @escaping @Sendable (Context) throws -> Void
     ) {
         self.noun = noun
         self.verb = verb
         self.summary = summary
         self.arguments = arguments
-        self.options = options
+        self.makeOptions = options
         self.access = access
         self.examples = examples
-        self.output = output
+        self.makeOutput = output
         self.hidden = hidden
         self.issuerKeyStandsIn = issuerKeyStandsIn
         self.run = run

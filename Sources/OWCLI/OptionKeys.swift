@@ -28,8 +28,9 @@ public protocol OptionKeys: RawRepresentable, CaseIterable, Equatable, Sendable 
 
 extension OptionKeys {
     public var option: Option { spec.named(rawValue) }
-    /// The command's options for the table, in declaration order.
-    public static var options: [Option] { allCases.map(\.option) }
+    /// The command's options for the table, in declaration order (a closure, not `\.option`: a
+    /// key path is made at run time from its mangled name).
+    public static var options: [Option] { allCases.map { $0.option } }
 }
 
 /// What an option's value must be; the validate step checks it with the messages the readers give.

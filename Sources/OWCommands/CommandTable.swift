@@ -128,10 +128,11 @@ extension OWCLI.Command where Context == Invocation {
     /// A command with typed options: the table gets `K.options`, the handler a `Call<K>`.
     init<K: OptionKeys>(
         noun: String, verb: String?, summary: String, arguments: [Argument] = [], options: K.Type, access: Access, examples: [String] = [],
-        output: [FieldDoc] = [], hidden: Bool = false, issuerKeyStandsIn: Bool = false, run: @escaping @Sendable (Call<K>) throws -> Void
+        output: @autoclosure @escaping @Sendable () -> [FieldDoc] = [], hidden: Bool = false, issuerKeyStandsIn: Bool = false,
+        run: @escaping @Sendable (Call<K>) throws -> Void
     ) {
         self.init(
             noun: noun, verb: verb, summary: summary, arguments: arguments, options: K.options, access: access, examples: examples,
-            output: output, hidden: hidden, issuerKeyStandsIn: issuerKeyStandsIn, run: { try run(Call<K>($0)) })
+            output: output(), hidden: hidden, issuerKeyStandsIn: issuerKeyStandsIn, run: { try run(Call<K>($0)) })
     }
 }
