@@ -127,7 +127,7 @@ package final class PostgresStateRows {
                 pg.rollback()
                 throw error
             }
-        } catch where complete {
+        } catch  where complete {
             return false
         }
         return true
