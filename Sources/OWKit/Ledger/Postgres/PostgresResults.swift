@@ -79,6 +79,13 @@ extension PostgresStorage {
             formats.append(format)
         }
         let key = PostgresPrepared.Key(sql: t.sql, types: types)
+        var before = before
+        if !before.isEmpty, prepared.names[key] == nil, prepared.ranOnce.contains(key) {
+            // Prepared only once the write's savepoint is set: a failed prepare aborts the
+            // transaction, and rolling back to the savepoint must undo this statement alone.
+            try exec(before.joined(separator: "; "))
+            before = []
+        }
         let name = preparedName(key)
         let result = try withPointers(texts) { pointers in
             if let pipeline = pq.pipeline, !before.isEmpty {
