@@ -6,7 +6,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN_DEBUG := .build/debug/owatch
 BIN_RELEASE := .build/release/owatch
 
-.PHONY: deps build release test unit e2e fuzz lint demo docs install bench clean
+.PHONY: deps build release test unit e2e fuzz lint demo docs install bench bench-writers clean
 
 deps:
 	@bash .ci/deps
@@ -77,6 +77,11 @@ install: release
 bench: release
 	@bash .ci/deps --bench
 	OWATCH_BIN=$(CURDIR)/$(BIN_RELEASE) bash bench/run.sh
+
+# Issue 35's full size: 16 writer processes x 250 writes on one PostgreSQL ledger, then writers
+# killed (SIGKILL) mid-transaction; CI runs the same test at 16 x 8.
+bench-writers: build
+	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) OWATCH_PG_WRITES=250 python3 -m pytest -q -s -p no:xdist Tests/e2e/test_postgres_concurrency.py
 
 clean:
 	rm -rf .build .build-fuzz

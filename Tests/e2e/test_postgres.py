@@ -234,3 +234,33 @@ def test_a_scan_is_audited_alike_on_both_backends(tmp_path, cluster):
     on_pg = scanned(pg_office(tmp_path / "pg", cluster))
     assert on_pg[1] == "ok" and "scan.write" in on_pg[2]
     assert normalised(list(on_pg)) == normalised(list(scanned(sqlite_office(tmp_path / "lite"))))
+
+
+def test_a_ledger_with_an_older_state_trigger_gets_the_lazy_one(tmp_path, cluster):
+    """A ledger whose state-digest trigger is an older owatch's (it expects every TEMP table made up
+    front) gets the one that makes them on first use at the next write, and the digest still verifies."""
+    o = pg_office(tmp_path, cluster)
+    init(o)
+    db = pg.database_name(o.ledger_url)
+    old = """CREATE OR REPLACE FUNCTION owatch_state_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+        IF current_setting('owatch.state_rows', true) = 'on' THEN
+            IF TG_OP <> 'INSERT' THEN
+                EXECUTE format('INSERT INTO pg_temp.%I SELECT * FROM owatch_old', 'owatch_rows_' || TG_TABLE_NAME);
+            END IF;
+            IF TG_OP <> 'DELETE' THEN
+                EXECUTE format('INSERT INTO pg_temp.%I SELECT * FROM owatch_new', 'owatch_rows_' || TG_TABLE_NAME);
+            END IF;
+        END IF;
+        RETURN NULL;
+    END $fn$"""
+    cluster.psql(old + "; DROP FUNCTION owatch_rows_touched()", db)
+    o.ok("vendor", "add", "acme", "-q")
+    assert cluster.psql("SELECT count(*) FROM pg_proc WHERE proname = 'owatch_rows_touched'", db).strip() == "1"
+    assert "to_regclass" in cluster.psql("SELECT prosrc FROM pg_proc WHERE proname = 'owatch_state_rows'", db)
+    o.ok("charge", "add", "acme", "3.00", "--on", "2026-11-02", "-q")
+    o.ok("license", "add", "Acme", "--vendor", "acme", "--seats", "2", "--cost", "5", "-q")
+    o.ok("audit", "verify", "--state")
+    # A write made behind owatch's back is still found.
+    cluster.psql("UPDATE charges SET amount_minor = 1 WHERE vendor = 'acme'", db)
+    assert o.run("audit", "verify", "--state").rc != 0

@@ -4,7 +4,8 @@ past the retries, the audit chain and the state digest verify. Then the same wit
 (SIGKILL) mid-transaction: what they were writing is all there or not there at all.
 
 Scale: OWATCH_PG_WRITERS (default 16) processes × OWATCH_PG_WRITES (default 8) writes each;
-the issue's figure is OWATCH_PG_WRITES=250 (minutes on 2 cores: run it by hand, see CHANGELOG).
+the issue's figure is OWATCH_PG_WRITES=250: `make bench-writers` runs it (tens of minutes on 2
+cores, each write a process of its own; its figure is in CHANGELOG).
 
 Exit codes: every write exits 0, except 75 ("busy, retry", SPEC §3) when a writer waited for the
 ledger's write lock past the busy timeout; the writer then runs the same command again, as the

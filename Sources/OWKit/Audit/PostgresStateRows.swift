@@ -20,25 +20,50 @@ package final class PostgresStateRows {
     private let hasher = Crypto.SHA256()
 
     static func temp(_ table: String) -> String { "pg_temp.owatch_rows_" + table }
+    /// Present in a ledger whose trigger makes the TEMP tables when first needed.
+    static let touchedFunction = "owatch_rows_touched"
 
     /// The trigger function and each table's three statement triggers (one event each: PostgreSQL
     /// gives transition tables only to those). Re-runnable: `CREATE OR REPLACE`.
     package static func schemaObjects(tables: [String]) -> [String] {
         var out = [
+            // The TEMP table is made on the session's first write to its table: a command writes a
+            // few tables, and making all of them cost 70 ms of server time per connection.
             """
             CREATE OR REPLACE FUNCTION owatch_state_rows() RETURNS trigger LANGUAGE plpgsql AS $fn$
+            DECLARE
+                rows text := 'owatch_rows_' || TG_TABLE_NAME;
             BEGIN
                 IF current_setting('owatch.state_rows', true) = 'on' THEN
+                    IF to_regclass('pg_temp.' || quote_ident(rows)) IS NULL THEN
+                        EXECUTE format('CREATE TEMP TABLE %I AS SELECT * FROM %I.%I WITH NO DATA', rows, TG_TABLE_SCHEMA, TG_TABLE_NAME);
+                    END IF;
                     IF TG_OP <> 'INSERT' THEN
-                        EXECUTE format('INSERT INTO pg_temp.%I SELECT * FROM owatch_old', 'owatch_rows_' || TG_TABLE_NAME);
+                        EXECUTE format('INSERT INTO pg_temp.%I SELECT * FROM owatch_old', rows);
                     END IF;
                     IF TG_OP <> 'DELETE' THEN
-                        EXECUTE format('INSERT INTO pg_temp.%I SELECT * FROM owatch_new', 'owatch_rows_' || TG_TABLE_NAME);
+                        EXECUTE format('INSERT INTO pg_temp.%I SELECT * FROM owatch_new', rows);
                     END IF;
                 END IF;
                 RETURN NULL;
             END $fn$
+            """,
+            // The tables whose TEMP table holds rows, in one round trip.
             """
+            CREATE OR REPLACE FUNCTION \(touchedFunction)() RETURNS SETOF text LANGUAGE plpgsql AS $fn$
+            DECLARE
+                rows text;
+                held boolean;
+            BEGIN
+                FOR rows IN SELECT c.relname FROM pg_class c
+                            WHERE c.relnamespace = pg_my_temp_schema() AND c.relname LIKE 'owatch\\_rows\\_%' ORDER BY c.relname LOOP
+                    EXECUTE format('SELECT EXISTS (SELECT 1 FROM pg_temp.%I)', rows) INTO held;
+                    IF held THEN
+                        RETURN NEXT substr(rows, 13);
+                    END IF;
+                END LOOP;
+            END $fn$
+            """,
         ]
         for table in tables {
             for (suffix, event, referencing) in [
@@ -55,44 +80,57 @@ package final class PostgresStateRows {
 
     /// The described tables this database holds (all of them in a ledger of the current schema).
     package static func describedTables(_ db: Database) throws -> [String] {
-        try StateDigest.tables.filter { try db.scalar("SELECT count(*) FROM pragma_table_info(?)", $0) > 0 }
+        if let pg = db.postgres { return try pg.columns(of: StateDigest.tables).map(\.table) }
+        return try StateDigest.tables.filter { try db.scalar("SELECT count(*) FROM pragma_table_info(?)", $0) > 0 }
     }
 
-    /// Sets this session up: the triggers when the ledger lacks them (one made by an owatch
-    /// before them), a TEMP table per described table, then the setting that makes the triggers copy.
+    /// Sets this session up: the triggers when the ledger lacks them or has them from an owatch
+    /// before lazy TEMP tables (else, when this role may not replace them, every TEMP table now),
+    /// then the setting that makes the triggers copy.
     init(_ db: Database) throws {
         guard let pg = db.postgres else { preconditionFailure("PostgresStateRows on a SQLite ledger") }
         self.db = db
         self.pg = pg
-        let tables = try PostgresStateRows.describedTables(db)
-        columns = try tables.map { table in
-            let names = try db.query("SELECT name FROM pragma_table_info(?)", table).map { try $0.text("name") }
-            return (table, names.map { "\"\($0)\"" }.joined(separator: ", "))
+        let described = try pg.columns(of: StateDigest.tables)
+        let tables = described.map(\.table)
+        columns = described.map { ($0.table, $0.names.map { "\"\($0)\"" }.joined(separator: ", ")) }
+        if try PostgresStateRows.ensureTriggers(pg, tables: tables) {
+            touchedQuery = "SELECT t FROM \(PostgresStateRows.touchedFunction)() AS t"
+            try pg.exec("SET owatch.state_rows = 'on'")
+            return
         }
         touchedQuery = tables.map { "SELECT '\($0)' AS t WHERE EXISTS (SELECT 1 FROM \(PostgresStateRows.temp($0)))" }
             .joined(separator: " UNION ALL ")
-        try PostgresStateRows.ensureTriggers(pg, tables: tables)
         try pg.exec(
             tables.map { "CREATE TEMP TABLE IF NOT EXISTS owatch_rows_\($0) AS SELECT * FROM \"\($0)\" WITH NO DATA; " }.joined()
                 + "SET owatch.state_rows = 'on'")
     }
 
-    private static func ensureTriggers(_ pg: PostgresStorage, tables: [String]) throws {
-        var present: Int64 = 0
+    /// Whether the ledger's triggers make their TEMP tables (made or replaced now if not): false
+    /// where they are an older owatch's and this role may not replace them.
+    private static func ensureTriggers(_ pg: PostgresStorage, tables: [String]) throws -> Bool {
+        var (present, lazy): (Int64, Bool) = (0, false)
         try pg.runNative(
-            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                + "WHERE t.tgname LIKE 'owatch\\_state\\_%' AND c.relnamespace = current_schema()::regnamespace"
-        ) { present = try $0.integer(0) }
-        guard present < tables.count * 3 else { return }
+            "SELECT (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                + "WHERE t.tgname LIKE 'owatch\\_state\\_%' AND c.relnamespace = current_schema()::regnamespace), "
+                + "EXISTS (SELECT 1 FROM pg_proc WHERE proname = '\(touchedFunction)' AND pronamespace = current_schema()::regnamespace)"
+        ) { row in (present, lazy) = (try row.integer(0), try row.integer(1) == 1) }
+        let complete = present >= tables.count * 3
+        guard !complete || !lazy else { return true }
         // Under the write lock: two owatch processes must not create them at once.
-        try pg.beginWrite()
         do {
-            for statement in schemaObjects(tables: tables) { try pg.exec(statement) }
-            try pg.commit()
-        } catch {
-            pg.rollback()
-            throw error
+            try pg.beginWrite()
+            do {
+                for statement in schemaObjects(tables: tables) { try pg.exec(statement) }
+                try pg.commit()
+            } catch {
+                pg.rollback()
+                throw error
+            }
+        } catch  where complete {
+            return false
         }
+        return true
     }
 
     /// The tables whose rows changed since the last `take` (without taking them).

@@ -18,6 +18,13 @@ package final class LibPQ: @unchecked Sendable {
             Conn?, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?, UnsafePointer<UnsafePointer<CChar>?>?,
             UnsafePointer<Int32>?, UnsafePointer<Int32>?, Int32
         ) -> Result?
+    /// PQprepare and PQexecPrepared: a statement parsed once per connection (`PostgresPrepared`).
+    let prepare: @convention(c) (Conn?, UnsafePointer<CChar>, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?) -> Result?
+    let execPrepared:
+        @convention(c) (
+            Conn?, UnsafePointer<CChar>, Int32, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?,
+            Int32
+        ) -> Result?
     let resultStatus: @convention(c) (Result?) -> Int32
     let resultErrorField: @convention(c) (Result?, Int32) -> UnsafePointer<CChar>?
     let ntuples: @convention(c) (Result?) -> Int32
@@ -42,6 +49,11 @@ package final class LibPQ: @unchecked Sendable {
             @convention(c) (
                 Conn?, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?, UnsafePointer<UnsafePointer<CChar>?>?,
                 UnsafePointer<Int32>?, UnsafePointer<Int32>?, Int32
+            ) -> Int32
+        let sendQueryPrepared:
+            @convention(c) (
+                Conn?, UnsafePointer<CChar>, Int32, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?,
+                UnsafePointer<Int32>?, Int32
             ) -> Int32
         let getResult: @convention(c) (Conn?) -> Result?
     }
@@ -91,6 +103,8 @@ package final class LibPQ: @unchecked Sendable {
         finish = try load("PQfinish")
         exec = try load("PQexec")
         execParams = try load("PQexecParams")
+        prepare = try load("PQprepare")
+        execPrepared = try load("PQexecPrepared")
         resultStatus = try load("PQresultStatus")
         resultErrorField = try load("PQresultErrorField")
         ntuples = try load("PQntuples")
@@ -106,6 +120,6 @@ package final class LibPQ: @unchecked Sendable {
         serverVersion = try load("PQserverVersion")
         pipeline = try? Pipeline(
             enter: load("PQenterPipelineMode"), exit: load("PQexitPipelineMode"), sync: load("PQpipelineSync"),
-            sendQueryParams: load("PQsendQueryParams"), getResult: load("PQgetResult"))
+            sendQueryParams: load("PQsendQueryParams"), sendQueryPrepared: load("PQsendQueryPrepared"), getResult: load("PQgetResult"))
     }
 }

@@ -78,14 +78,25 @@ extension PostgresStorage {
             texts.append(bytes)
             formats.append(format)
         }
+        let key = PostgresPrepared.Key(sql: t.sql, types: types)
+        var before = before
+        if !before.isEmpty, prepared.names[key] == nil, prepared.ranOnce.contains(key) {
+            // Prepared only once the write's savepoint is set: a failed prepare aborts the
+            // transaction, and rolling back to the savepoint must undo this statement alone.
+            try exec(before.joined(separator: "; "))
+            before = []
+        }
+        let name = preparedName(key)
         let result = try withPointers(texts) { pointers in
             if let pipeline = pq.pipeline, !before.isEmpty {
-                return try pipelined(pipeline, before, t.sql, types, pointers, lengths, formats)
+                return try pipelined(pipeline, before, t.sql, name, types, pointers, lengths, formats)
             }
+            if let name { return pq.execPrepared(connection, name, Int32(types.count), pointers, lengths, formats, 0) }
             return pq.execParams(connection, t.sql, Int32(types.count), types, pointers, lengths, formats, 0)
         }
         defer { pq.clear(result) }
         try check(result, sql: t.sql)
+        ranSuccessfully(key)
         let affected = pq.cmdTuples(result).map { Int(String(cString: $0)) ?? 0 } ?? 0
         changes = affected
         if t.writes { totalChanges += Int64(affected) }

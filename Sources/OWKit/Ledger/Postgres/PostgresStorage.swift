@@ -16,6 +16,7 @@ package final class PostgresStorage: LedgerStorage {
         didSet { try? exec("SET lock_timeout = \(Int(busyTimeout))") }
     }
     package var cache: [String: PostgresDialect.Translation] = [:]
+    var prepared = PostgresPrepared()
     var dialect = PostgresDialect()
     package var lastInsertRowID: Int64 = 0
     package var changes = 0
@@ -86,6 +87,22 @@ package final class PostgresStorage: LedgerStorage {
         }
         dialect = PostgresDialect(primaryKey: { keys[$0] ?? [] }, hasIdentity: { identity.contains($0) })
         cache.removeAll()
+        forgetPrepared()
+    }
+
+    /// The columns of each of `tables` the database holds, in their order (as `pragma_table_info`
+    /// gives them), in one query where a query per table was a round trip each.
+    package func columns(of tables: [String]) throws -> [(table: String, names: [String])] {
+        var found: [String: [String]] = [:]
+        try run(
+            """
+            SELECT c.relname AS t, CAST(a.attname AS text) AS col FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND c.relname = ANY(string_to_array(?, ','))
+              AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> 'rowid'
+            ORDER BY c.relname, a.attnum
+            """, [tables.joined(separator: ",")]
+        ) { row in found[try row.text("t"), default: []].append(try row.text("col")) }
+        return tables.compactMap { t in found[t].map { (t, $0) } }
     }
 
     /// The passwords a URL carries (user info or `password=`), to hide them in libpq's messages.

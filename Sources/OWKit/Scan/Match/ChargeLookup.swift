@@ -17,6 +17,9 @@ extension Matcher {
         var expectedID: Int64?
         /// A refund waits for this charge (`releaseHeldRefund`).
         var heldRefund = false
+        /// A charge in another currency could be the same payment (`samePaymentConverted` looks
+        /// at them): asked here, the query of its own runs only when there is one.
+        var otherCurrency = true
     }
 
     /// Parameters: ?1 vendor, ?2 day, ?3 origin, ?4 invoice number, ?5 amount, ?6 currency, ?7 and
@@ -44,7 +47,9 @@ extension Matcher {
                   (SELECT 1 FROM findings
                    WHERE ?5 > 0 AND kind = 'review' AND status = 'open' AND vendor_id = ?1 AND amount_minor + ?5 = 0 AND currency = ?6
                      AND pending IS NOT NULL AND json_extract(pending, '$.forwarded_by') IS NULL AND json_extract(pending, '$.on') >= ?2
-                   LIMIT 1) AS held_refund
+                   LIMIT 1) AS held_refund,
+                  (SELECT 1 FROM charges x WHERE x.vendor_id = ?1 AND x.currency != ?6 AND (x.amount_minor < 0) = (?5 < 0) AND \(unseenHere)
+                   LIMIT 1) AS other_currency
                 FROM (SELECT 1 AS one) one LEFT JOIN (
                   SELECT x.id, x.currency FROM charges x WHERE x.vendor_id = ?1 AND x.amount_minor = ?5 AND x.currency = ?6 AND \(unseenHere)
                   ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 1) same ON 1 = 1
@@ -57,6 +62,7 @@ extension Matcher {
         found.duplicateOf = try row.optionalInteger("duplicate_of")
         found.expectedID = try row.optionalInteger("expected_id")
         found.heldRefund = try row.optionalInteger("held_refund") != nil
+        found.otherCurrency = try row.optionalInteger("other_currency") != nil
         return found
     }
 

@@ -84,7 +84,7 @@ package struct Matcher {
         }
         // The same payment seen before in another kind of source (the receipt, then the card line
         // days later): one charge, with one more place it was seen.
-        if let same = try known.same ?? samePaymentConverted(c, day: day) {
+        if let same = try known.same ?? (known.otherCurrency ? samePaymentConverted(c, day: day) : nil) {
             try seen(c, in: same.id)
             if let inv = c.invoiceNo { try db.run("UPDATE charges SET invoice_no = COALESCE(invoice_no, ?) WHERE id = ?", inv, same.id) }
             // Statements post days after the payment: the earliest date seen is the day it was paid.
