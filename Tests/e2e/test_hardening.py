@@ -61,6 +61,8 @@ def test_the_former_strict_install_is_refused(shared_dir, owatch_group, office):
     assert (ledger_dir / "ledger.db").read_bytes() == before
 
 
+# Run once, on SQLite (make test): the binary's start-up privilege check; no ledger.
+@pytest.mark.backend_independent
 @needs_root
 def test_setuid_is_refused_too(shared_dir):
     binary = shared_dir / "owatch"
@@ -72,6 +74,8 @@ def test_setuid_is_refused_too(shared_dir):
     assert "refuses to run setuid" in r.stderr
 
 
+# Run once, on SQLite (make test): owatch --version as another user; no ledger.
+@pytest.mark.backend_independent
 @needs_root
 def test_a_plain_install_runs_for_other_users(shared_dir):
     binary = shared_dir / "owatch"
@@ -298,6 +302,8 @@ def test_names_from_data_are_shown_with_visible_escapes(office):
     assert_clean(r.err)
 
 
+# Run once, on SQLite (make test): escaping of scan inspect's and scan's output; the scan writes nothing.
+@pytest.mark.backend_independent
 def test_hostile_subjects_and_file_names_in_scan_output(office):
     import base64
     subject = "=?utf-8?b?" + base64.b64encode("Receipt \x1b]52;c;AAAA\x07 \u202eexe".encode()).decode() + "?="
@@ -326,6 +332,8 @@ def test_a_role_change_revokes_every_earlier_token(office):
     assert office.ok("whoami", "--json", token=fresh).json()["role"] == "employee"
 
 
+# Run once, on SQLite (make test): hooks' process handling (a 10 s timeout); the request's write runs on PostgreSQL in test_requests.
+@pytest.mark.backend_independent
 def test_hook_descendants_end_at_the_timeout(office):
     pidfile = office.home / "grandchild.pid"
     office.install_hook("post-request", f'setsid sh -c \'echo $$ > "{pidfile}"; exec sleep 300\' &\nsleep 300\n')
@@ -338,6 +346,8 @@ def test_hook_descendants_end_at_the_timeout(office):
     assert not alive, "the setsid grandchild survived the hook timeout"
 
 
+# Run once, on SQLite (make test): hooks' file mode check; the request's write runs on PostgreSQL in test_requests.
+@pytest.mark.backend_independent
 def test_writable_hooks_are_flagged_and_not_run(office):
     marker = office.home / "ran"
     hook = office.install_hook("post-request", f'touch "{marker}"\n')
