@@ -31,12 +31,21 @@ E2E_JOBS ?= $(shell nproc)
 # with PYTHONDONTWRITEBYTECODE set (as on some runners), every worker of both passes rewrote all 60
 # files again (~6 s of CPU each).
 unexport PYTHONDONTWRITEBYTECODE
+# The fuzz binary (a second full compile, ~70 s of two cores) builds in the background at the lowest
+# priority (its own process group) from the start: the unit tests run on one core and leave the other idle,
+# and it takes what the e2e passes leave; if anything fails first it is stopped. Its log: .build-fuzz/build.log.
 test: build
 	@bash .ci/deps --test
 	bash .ci/no-icu $(BIN_DEBUG)
-	swift test
-	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q -n $(E2E_JOBS) Tests/e2e
-	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) E2E_JOBS=$(E2E_JOBS) bash .ci/e2e-postgres
+	@mkdir -p .build-fuzz
+	set -e; \
+	FUZZ_CONFIG=debug setsid -w nice -n 19 bash .ci/fuzz --build-only >.build-fuzz/build.log 2>&1 & fuzz_build=$$!; \
+	trap 'kill -- -$$fuzz_build 2>/dev/null || true' EXIT; \
+	swift test; \
+	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q -n $(E2E_JOBS) Tests/e2e; \
+	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) E2E_JOBS=$(E2E_JOBS) bash .ci/e2e-postgres; \
+	wait $$fuzz_build || { cat .build-fuzz/build.log; echo "make test: the fuzz build failed" >&2; exit 1; }; \
+	tail -1 .build-fuzz/build.log; \
 	FUZZ_CONFIG=debug bash .ci/fuzz $(FUZZ_TEST_SECONDS)
 
 # Longer fuzzing: FUZZ_SECONDS per target (`make fuzz FUZZ_SECONDS=3600 FUZZ_TARGETS=pdf`).

@@ -44,9 +44,14 @@ def not_on_postgres_yet(reason):
 
 
 def pytest_configure(config):
+    # The rule (issue 35): a test goes through the ledger's SQL (writes, queries, triggers, locks, migrations, audit,
+    # digest, the remote server) and runs on both backends, unless what it checks is a reader (a PDF, a charset, MIME,
+    # a statement or import format, e-invoices, look-alikes, free text), the front end (parser, help, completion, man
+    # pages, messages), an output format, hooks' processes or token signatures, and another test still writes the same
+    # kind of row on PostgreSQL (one per scan source kind and per command noun). Each mark says why in one line.
     config.addinivalue_line(
-        "markers", "backend_independent: reads documents, help or docs, or measures a reader, built-in data or the terminal, "
-        "not ledger SQL; `make test` runs it once, on SQLite")
+        "markers", "backend_independent: checks a reader, the front end, an output format, hooks' processes, built-in data or "
+        "the terminal, not ledger SQL; `make test` runs it once, on SQLite")
 
 
 class Result:

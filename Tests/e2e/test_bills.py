@@ -14,6 +14,7 @@ import csv
 import datetime
 import io
 import re
+import pytest
 from decimal import Decimal
 
 XERO_COLUMNS = ["*ContactName", "*InvoiceNumber", "*InvoiceDate", "*DueDate", "Description", "*Quantity", "*UnitAmount",
@@ -84,6 +85,8 @@ def test_xero_bills_file_reads_back_with_the_documented_columns(office):
     assert rows(office.ok("export", "bills", "--format", "xero", "--from", "2026-03-05", "--to", "2026-03-05").out)[1][0] == "GitHub"
 
 
+# Run once, on SQLite (make test): the export's file split; Xero's export runs on PostgreSQL in test_xero_bills_file_reads_back.
+@pytest.mark.backend_independent
 def test_xero_splits_beyond_500_bills_and_refuses_one_stdout(office):
     start = datetime.date(2026, 1, 1)
     lines = "".join(f"{start + datetime.timedelta(days=i % 300)},ZOOM.US,-{10 + i}.{i % 100:02d}\n" for i in range(501))
@@ -102,6 +105,8 @@ def test_xero_splits_beyond_500_bills_and_refuses_one_stdout(office):
     assert total == sum(Decimal(f"{10 + i}.{i % 100:02d}") for i in range(501))
 
 
+# Run once, on SQLite (make test): an export format; the charges it reads are queried on PostgreSQL by the Xero test.
+@pytest.mark.backend_independent
 def test_quickbooks_bank_csv_three_columns_money_out_negative(office):
     charge(office, "notion", "20.00", "2026-03-04", "+cmd|' /C calc'!A0")
     charge(office, "github", "12.5", "2026-11-05")
@@ -131,6 +136,8 @@ def test_other_currencies_convert_at_owatchs_rates_or_nothing_is_written(office)
     assert [r[6] for r in table[1:]][-1] == "11.99"                                                # 9.99 × 1.2 = 11.988
 
 
+# Run once, on SQLite (make test): an export format; the charges it reads are queried on PostgreSQL by the Xero test.
+@pytest.mark.backend_independent
 def test_datev_buchungsstapel_header_columns_and_bookings(office):
     charge(office, "notion", "1234.5", "2026-03-04", "Lizenz für Müller; Größe €\"x\"\nzweite Zeile ☃ " + "y" * 80)
     charge(office, "datadog", "99.00", "2026-04-30", "=cmd")
@@ -165,6 +172,8 @@ def test_datev_buchungsstapel_header_columns_and_bookings(office):
     assert "Wrote 2 bookings" in r.err
 
 
+# Run once, on SQLite (make test): an export format; the charges it reads are queried on PostgreSQL by the Xero test.
+@pytest.mark.backend_independent
 def test_datev_defaults_refunds_and_one_fiscal_year(office):
     charge(office, "notion", "20.00", "2026-03-04")
     charge(office, "datadog", "30.00", "2026-03-05")
@@ -189,6 +198,8 @@ def test_only_admins_export(office):
     assert office.run("export", "bills", "--format", "xero", token=bob).rc == 77
 
 
+# Run once, on SQLite (make test): cell escaping in export formats.
+@pytest.mark.backend_independent
 def test_a_hostile_vendor_name_is_one_guarded_cell_in_every_format(office):
     office.ok("vendor", "add", '@evil;"co", x')
     charge(office, '@evil;"co", x', "5", "2026-03-07", "-1;2")

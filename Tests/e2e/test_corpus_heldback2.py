@@ -5,6 +5,11 @@ import hashlib
 import re
 from pathlib import Path
 
+import pytest
+
+# Run once, on SQLite (make test): checks the held-back part's files; runs no owatch.
+pytestmark = pytest.mark.backend_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "Tests/corpus"
 PART = CORPUS / "heldback2"

@@ -3,17 +3,22 @@ import os
 import pty
 import subprocess
 import time
+import pytest
 
 from conftest import BIN, read_until_closed
 
 """Everyday use (issue 14): messages that say what the user typed, and refusals that help."""
 
 
+# Run once, on SQLite (make test): the parser; no ledger.
+@pytest.mark.backend_independent
 def test_bare_owatch_is_a_usage_error(bare):
     r = bare.run()
     assert r.rc == 64 and r.out == "" and "usage: owatch" in r.err and "owatch help" in r.err
 
 
+# Run once, on SQLite (make test): the parser's messages.
+@pytest.mark.backend_independent
 def test_messages_name_the_flags_as_typed(office):
     r = office.run("license", "add", "X", "--vendor", "slack", "--seats", "2", "--cost", "10", "--renews", "2026-13-01")
     assert r.rc == 64 and "--renews '2026-13-01'" in r.err and "renews_on" not in r.err
@@ -29,6 +34,8 @@ def test_license_names_get_did_you_mean_and_quoted_hints(office):
     assert r.rc == 1 and "user 'ghost' not found" in r.err
 
 
+# Run once, on SQLite (make test): output paths, checked before any write.
+@pytest.mark.backend_independent
 def test_outputs_refuse_a_missing_directory(office):
     r = office.run("report", "html", "--out", office.home / "no" / "such" / "d.html")
     assert r.rc == 66 and "no directory" in r.err
@@ -37,6 +44,8 @@ def test_outputs_refuse_a_missing_directory(office):
     assert r.rc == 66 and not (office.home / "nodir").exists()
 
 
+# Run once, on SQLite (make test): scan inspect (a reader); writes nothing.
+@pytest.mark.backend_independent
 def test_scan_inspect_of_empty_or_binary_files(office):
     empty = office.home / "empty.eml"
     empty.write_bytes(b"")
@@ -82,6 +91,8 @@ def on_a_terminal(office, args, answer):
     return proc.returncode, seen.decode("utf-8", "replace")
 
 
+# Run once, on SQLite (make test): the terminal prompt.
+@pytest.mark.backend_independent
 def test_destructive_commands_ask_on_a_terminal_only(office):
     office.ok("license", "add", "Zoom", "--vendor", "zoom", "--seats", "2", "--cost", "30")
     office.ok("license", "add", "Typo", "--vendor", "zoom", "--seats", "2", "--cost", "30")
@@ -113,6 +124,8 @@ def table_on_a_terminal(office, args, columns=80):
     return proc.returncode, seen.decode().replace("\r\n", "\n"), proc.stderr.read().decode()
 
 
+# Run once, on SQLite (make test): table rendering.
+@pytest.mark.backend_independent
 def test_tables_fit_80_columns_dropping_empty_columns_first(office):
     office.ok("license", "add", "A very long license name for the design team", "--vendor", "figma", "--seats", "3", "--cost", "45")
     office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "10", "--cost", "87.50")
@@ -197,6 +210,8 @@ def test_import_update_shows_the_diff_and_dry_run_writes_nothing(office):
     office.ok("audit", "verify", "--state")
 
 
+# Run once, on SQLite (make test): the JSON import reader refuses before any write.
+@pytest.mark.backend_independent
 def test_json_import_errors_name_the_record_and_its_line(office):
     path = office.home / "bad.json"
     path.write_text('[\n  {"name": "A", "vendor": "slack", "seats": 1, "cost": 5},\n\n  {"name": "B", "vendor": "slack",\n   "seats": "many", "cost": 5}\n]\n')
@@ -204,6 +219,8 @@ def test_json_import_errors_name_the_record_and_its_line(office):
     assert r.rc == 65 and "line 4: record 2:" in r.err, r
 
 
+# Run once, on SQLite (make test): the CSV import reader's dialects; CSV imports land on PostgreSQL in test_licenses.
+@pytest.mark.backend_independent
 def test_spreadsheet_csvs_semicolons_decimal_commas_latin1_and_date_formats(office):
     path = office.home / "excel.csv"
     path.write_bytes("name;vendor;seats;cost;renews_on;notes\nBüro Suite;m365;5;1.234,56;31/12/2026;Gebühr für Büro\n".encode("cp1252"))
@@ -224,6 +241,8 @@ def test_spreadsheet_csvs_semicolons_decimal_commas_latin1_and_date_formats(offi
     assert r.rc == 64
 
 
+# Run once, on SQLite (make test): the parser's messages.
+@pytest.mark.backend_independent
 def test_seat_messages_name_the_flag(office):
     r = office.run("license", "add", "X", "--vendor", "slack", "--seats", "x", "--cost", "10")
     assert r.rc == 64 and "--seats must be a whole number" in r.err

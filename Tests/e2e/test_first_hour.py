@@ -2,6 +2,7 @@
 small things that add up (each of these fails on the build before the issue)."""
 import os
 import stat
+import pytest
 
 from conftest import BIN  # noqa: F401  (the harness's binary)
 
@@ -57,6 +58,8 @@ def test_login_over_an_admin_token_asks_at_a_terminal(office):
 
 # --- user token --all --out-dir -----------------------------------------------------------------
 
+# Run once, on SQLite (make test): output paths.
+@pytest.mark.backend_independent
 def test_out_dir_is_created_and_paths_are_clean(office):
     office.add_user("bob")
     r = office.ok("user", "token", "--all", "--role", "employee", "--out-dir", "tokens/")
@@ -123,6 +126,8 @@ SENDERS = [
 ]
 
 
+# Run once, on SQLite (make test): the mail header reader.
+@pytest.mark.backend_independent
 def test_an_unquoted_comma_in_the_senders_name_keeps_the_sender(office):
     """Python's email.utils is the reference for the addresses (getaddresses finds billing@… in
     each); its parseaddr gives up on the unquoted comma ('Notion'), as owatch did. owatch reads the
@@ -164,6 +169,8 @@ def test_write_commands_say_what_changed_in_one_line(office):
     assert approve.out == "" and "Approved #1" in approve.err, approve
 
 
+# Run once, on SQLite (make test): the import reader, dry run.
+@pytest.mark.backend_independent
 def test_import_dry_run_shows_each_row_as_read(office):
     office.add_user("bob")
     (office.home / "x.csv").write_bytes(

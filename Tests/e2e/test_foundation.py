@@ -5,6 +5,7 @@ import json
 import os
 import stat
 import subprocess
+import pytest
 
 from conftest import BIN
 
@@ -36,6 +37,8 @@ def test_init_refuses_existing_ledger_and_leaves_it_alone(office):
     assert not (office.home / "k2").exists()
 
 
+# Run once, on SQLite (make test): init's argument checks; no ledger.
+@pytest.mark.backend_independent
 def test_init_bad_input(bare):
     assert bare.run("init", "--admin", "alice").rc == 64
     assert bare.run("init", "--org", "A").rc == 64
@@ -73,6 +76,8 @@ def test_user_lifecycle_in_every_format(office):
     assert r.rc == 64 and "admin, employee, scanner" in r.err
 
 
+# Run once, on SQLite (make test): an output format.
+@pytest.mark.backend_independent
 def test_jq_pipeline(office):
     office.add_user("bob")
     out = subprocess.run(f"'{BIN}' user list --json | jq -r '.[] | select(.role==\"employee\") | .name'",
@@ -119,6 +124,8 @@ def test_login_logout_whoami(office):
     assert office.ok("whoami", "--json").json()["user"] == "bob"   # unchanged
 
 
+# Run once, on SQLite (make test): file modes of the token and key.
+@pytest.mark.backend_independent
 def test_world_readable_token_and_key_refused(office):
     office.token.chmod(0o644)
     r = office.run("whoami")
@@ -226,6 +233,8 @@ def test_newer_ledger_refused(office):
     assert r.rc == 1 and "newer owatch" in r.err
 
 
+# Run once, on SQLite (make test): an output format.
+@pytest.mark.backend_independent
 def test_csv_quoting_and_formula_guard(office):
     office.ok("user", "add", "eve", "--role", "employee", "--dept", '=HYPERLINK("x"),"q"')
     rows = list(csv.reader(io.StringIO(office.ok("user", "list", "--format", "csv").out)))
@@ -233,6 +242,8 @@ def test_csv_quoting_and_formula_guard(office):
     assert eve[2] == "'" + '=HYPERLINK("x"),"q"'
 
 
+# Run once, on SQLite (make test): output format selection.
+@pytest.mark.backend_independent
 def test_output_format_from_environment(office):
     r = office.ok("whoami", env={"OWATCH_FORMAT": "json"})
     assert r.json()["user"] == "alice"
@@ -240,6 +251,8 @@ def test_output_format_from_environment(office):
     assert office.ok("whoami", "--format=csv").out.startswith("user,role,")
 
 
+# Run once, on SQLite (make test): stdout and stderr separation.
+@pytest.mark.backend_independent
 def test_stdout_is_data_only(office):
     r = office.ok("user", "add", "bob", "--role", "employee", "--token-out", office.home / "b.t", "--json")
     json.loads(r.out)

@@ -67,6 +67,8 @@ def test_snipe_it_licences_read_with_checkouts_and_the_cost_question(office):
     assert "Licensed to Acme GmbH <it@acme.example>" in winzip["notes"]
 
 
+# Run once, on SQLite (make test): the import's message on a tool's file; writes nothing.
+@pytest.mark.backend_independent
 def test_a_tool_file_without_from_gets_a_hint(office):
     people(office)
     r = office.run("license", "import", snipe_file(office, SNIPE_ROWS))
@@ -77,6 +79,8 @@ def test_a_tool_file_without_from_gets_a_hint(office):
     assert r.rc == 65 and "--from wallos" in r.err, r
 
 
+# Run once, on SQLite (make test): the Snipe-IT reader; Snipe-IT imports land on PostgreSQL in test_snipe_it_licences_read.
+@pytest.mark.backend_independent
 def test_snipe_it_older_total_cost(office):
     people(office)
     office.ok("license", "import", "--from", "snipe-it", snipe_file(office, SNIPE_ROWS), "--cost", "total")
@@ -101,6 +105,8 @@ def test_snipe_it_own_licence_list_export(office):
     assert o365["lines"][0]["order"] == "SO-9" and o365["lines"][0]["purchased_on"] == "2026-02-26"
 
 
+# Run once, on SQLite (make test): the Snipe-IT reader, dry run.
+@pytest.mark.backend_independent
 def test_snipe_it_dry_run_shows_each_row_and_writes_nothing(office):
     people(office)
     r = office.ok("license", "import", "--from", "snipe-it", snipe_file(office, SNIPE_ROWS), "--cost", "per-seat", "--dry-run")
@@ -129,6 +135,8 @@ def test_snipe_it_rows_of_one_licence_must_agree(office):
     assert r.rc == 65 and "line 3:" in r.err and "also on line 2" in r.err, r
 
 
+# Run once, on SQLite (make test): the Snipe-IT reader's charset and columns.
+@pytest.mark.backend_independent
 def test_snipe_it_windows_1252_and_unknown_column(office):
     p = office.home / "latin.csv"
     p.write_bytes((SNIPE_LICENSE_HEADER + "\n,,,Büro Suite,,Office,Müller,,12,,,,,,,,1,,,\n").encode("cp1252"))
@@ -181,6 +189,8 @@ def test_round_trip_owatch_snipe_it_owatch(office, tmp_path_factory):
     assert other.ok("license", "list", "--format", "snipe-it").out == exported
 
 
+# Run once, on SQLite (make test): an export format's formula guard.
+@pytest.mark.backend_independent
 def test_snipe_it_export_guards_formulas_and_is_admin_only(office):
     people(office)
     office.ok("license", "add", "=HYPERLINK(\"x\")", "--vendor", "acme", "--seats", "1", "--cost", "1")
@@ -243,6 +253,8 @@ def test_wallos_json_export_read(office):
     assert v["status"] == "cancelled" and v["ends_on"] == "2030-04-30"
 
 
+# Run once, on SQLite (make test): the Wallos reader; Wallos imports land on PostgreSQL in test_wallos_json_export_read.
+@pytest.mark.backend_independent
 def test_wallos_csv_export_read_and_the_endpoint_wrapper(office):
     people(office)
     # Wallos's page joins the values with commas, unquoted (export.php turns commas in names into spaces).
@@ -256,6 +268,8 @@ def test_wallos_csv_export_read_and_the_endpoint_wrapper(office):
     assert "Spotify" in licenses(office)
 
 
+# Run once, on SQLite (make test): the Wallos reader refuses before any write.
+@pytest.mark.backend_independent
 def test_wallos_older_export_without_cycle_asks_for_period(office):
     old = [{k: v for k, v in s.items() if k not in ("Payment Cycle", "Renewal")} for s in WALLOS_EXPORT[:1]]
     f = office.home / "old.json"
@@ -281,6 +295,8 @@ def test_wallos_older_export_period_from_the_charges_seen(office):
     assert d["period"] == "quarterly" and d["vendor"] == "Dropbox"
 
 
+# Run once, on SQLite (make test): the Wallos reader refuses before any write.
+@pytest.mark.backend_independent
 def test_wallos_daily_cycle_and_bad_price_refused(office):
     rows = [dict(WALLOS_EXPORT[0], **{"Payment Cycle": "Daily"}), dict(WALLOS_EXPORT[0], Name="X", Price="lots")]
     f = office.home / "bad.json"

@@ -64,6 +64,8 @@ def burn(o, frm, to):
     return sums
 
 
+# Run once, on SQLite (make test): a journal format checked by hledger/ledger; the export's queries run on PostgreSQL in test_reexport.
+@pytest.mark.backend_independent
 @needs_hledger
 @pytest.mark.parametrize("fmt", ["hledger", "ledger"])
 def test_journal_passes_hledger_and_equals_burn_by_vendor(books, fmt):
@@ -84,6 +86,8 @@ def test_journal_passes_hledger_and_equals_burn_by_vendor(books, fmt):
     assert got[("Notion", "EUR")] == 100000 and got[("Linear", "USD")] == 2000 and got[("Slack", "EUR")] == 3500
 
 
+# Run once, on SQLite (make test): journal escaping of hostile text.
+@pytest.mark.backend_independent
 @needs_hledger
 def test_hostile_text_injects_nothing(books):
     path, _ = export(books, "hledger")
@@ -132,6 +136,8 @@ def test_reexport_with_existing_adds_nothing_twice(books):
     hledger("-f", path, "check", "-s")
 
 
+# Run once, on SQLite (make test): a journal format.
+@pytest.mark.backend_independent
 @needs_hledger
 def test_periodic_budget_and_amortized_prepayment(books):
     path, _ = export(books, "hledger", "--periodic", "--amortize")
@@ -149,6 +155,8 @@ def test_periodic_budget_and_amortized_prepayment(books):
     assert "916.66 EUR" in hledger("-f", path, "balance", "assets:prepaid", "-N", "-e", "2026-02-04")
 
 
+# Run once, on SQLite (make test): a journal format checked by beancount.
+@pytest.mark.backend_independent
 @needs_beancount
 def test_beancount_checks_and_loads(books):
     path, _ = export(books, "beancount", "--periodic", "--amortize")
@@ -177,6 +185,8 @@ def test_beancount_checks_and_loads(books):
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+# Run once, on SQLite (make test): the accounts file reader and a journal format.
+@pytest.mark.backend_independent
 @needs_hledger
 def test_accounts_file_maps_the_chart_of_accounts(books):
     chart = books.home / "chart.txt"

@@ -50,6 +50,8 @@ def test_add_and_list_in_every_format(inv):
     ("120", "yearly", 1000), ("1,234.56", "monthly", 123456), ("1.234,56 EUR", "monthly", 123456), ("EUR 12.00", "quarterly", 400),
     ("12,5", "monthly", 1250), ("52", "weekly", 22533), ("2400", "24m", 10000), ("300", "3y", 833), ("999", "one-off", 0),
 ])
+# Run once, on SQLite (make test): the money parser.
+@pytest.mark.backend_independent
 def test_money_formats_and_exact_monthly(office, cost, period, monthly_minor):
     office.ok("license", "add", "X", "--vendor", "acme", "--seats", "1", "--cost", cost, "--period", period)
     assert licenses(office)["X"]["monthly_minor"] == monthly_minor
@@ -85,6 +87,8 @@ BAD_ADDS = [
 ]
 
 
+# Run once, on SQLite (make test): argument checks before any write.
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("args,rc,needle", BAD_ADDS)
 def test_bad_add_refused_and_ledger_unchanged(inv, args, rc, needle):
     before = inv.ok("license", "list", "--json").out
@@ -278,6 +282,8 @@ BAD_CSVS = {
 }
 
 
+# Run once, on SQLite (make test): the CSV reader refuses before any write; a bad row at the end of a bulk import runs on PostgreSQL.
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("case", list(BAD_CSVS))
 def test_malformed_import_rejected_whole(inv, case):
     text, needle = BAD_CSVS[case]
@@ -289,6 +295,8 @@ def test_malformed_import_rejected_whole(inv, case):
     assert inv.ok("license", "list", "--json").out == before
 
 
+# Run once, on SQLite (make test): the CSV reader's messages.
+@pytest.mark.backend_independent
 def test_every_bad_row_is_reported(inv):
     text = "name,vendor,seats,cost\nA,slack,0,5\nB,zoom,2,5\nC,zoom,x,5\nD,zoom,1,-1\n"
     r = inv.run("license", "import", write(inv, "bad.csv", text))
@@ -343,6 +351,8 @@ def test_bulk_import_broken_at_the_end_writes_nothing(inv):
     assert inv.ok("audit", "verify").rc == 0
 
 
+# Run once, on SQLite (make test): the import's file argument.
+@pytest.mark.backend_independent
 def test_import_missing_file_and_stdin(inv):
     assert inv.run("license", "import", "nope.csv").rc == 66
     r = inv.ok("license", "import", "-", input="name,vendor,seats,cost\nFromStdin,slack,2,3\n")

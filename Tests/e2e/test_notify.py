@@ -404,6 +404,8 @@ def test_a_read_only_command_queues_a_due_reminder_but_never_waits_on_a_receiver
     assert len(r.posts) == 1
 
 
+# Run once, on SQLite (make test): how curl is run (process handling).
+@pytest.mark.backend_independent
 def test_curl_gets_the_url_and_headers_on_stdin_never_in_its_arguments(office):
     """What `ps` shows of a delivery: a stand-in curl records its arguments and its standard input."""
     bin_dir = office.home / "bin"

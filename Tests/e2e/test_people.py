@@ -82,6 +82,8 @@ def test_google_workspace_sync_diff_dry_run_apply_and_idempotence(staffed):
     o.ok("audit", "verify", "--state")
 
 
+# Run once, on SQLite (make test): a directory export reader; syncs land on PostgreSQL in the Google Workspace test.
+@pytest.mark.backend_independent
 def test_okta_csv_and_api_json_statuses(office):
     header = "id,status,created,activated,statusChanged,lastLogin,lastUpdated,passwordChanged,login,email,firstName,lastName,department"
     statuses = ["ACTIVE", "SUSPENDED", "DEPROVISIONED", "STAGED", "PROVISIONED", "LOCKED_OUT", "RECOVERY", "PASSWORD_EXPIRED"]
@@ -106,6 +108,8 @@ def test_okta_csv_and_api_json_statuses(office):
     assert "WEIRD" in r.err and "line" in r.err
 
 
+# Run once, on SQLite (make test): directory export readers; syncs land on PostgreSQL in the Google Workspace test.
+@pytest.mark.backend_independent
 def test_entra_scim_and_plain_csv(office):
     office.ok("user", "add", "max", "--role", "employee", "--email", "max@acme.example")
     entra = ("userPrincipalName,displayName,surname,mail,givenName,objectId,userType,jobTitle,department,accountEnabled,usageLocation\n"
@@ -229,6 +233,8 @@ USAGE = {   # format: (header, row for (email, login, date)) as each vendor writ
 }
 
 
+# Run once, on SQLite (make test): usage export readers; usage lands on PostgreSQL in test_thresholds_reclaim_hooks_and_findings.
+@pytest.mark.backend_independent
 def test_usage_from_slack_analytics_and_copilot_api_json(staffed):
     o = staffed
     epoch = int(datetime.datetime.combine(TODAY - datetime.timedelta(days=70), datetime.time(12)).timestamp())
@@ -244,6 +250,8 @@ def test_usage_from_slack_analytics_and_copilot_api_json(staffed):
     assert seen == {"bob": ago(70), "carol": ago(2), "erin": None}
 
 
+# Run once, on SQLite (make test): usage export readers; usage lands on PostgreSQL in test_thresholds_reclaim_hooks_and_findings.
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("fmt", sorted(USAGE))
 def test_usage_import_every_format(staffed, fmt):
     o = staffed
@@ -260,6 +268,8 @@ def test_usage_import_every_format(staffed, fmt):
     assert inactive == ["carol", "erin"]                       # 61 days and never; bob used it 3 days ago
 
 
+# Run once, on SQLite (make test): the usage reader's message; writes nothing.
+@pytest.mark.backend_independent
 def test_unknown_usage_headers_list_what_is_expected(staffed):
     (staffed.home / "u.csv").write_text("who,when\nbob,2026-01-01\n")
     r = staffed.run("usage", "import", "Slack", "u.csv")

@@ -99,11 +99,15 @@ def inspect_pdf(office, name, data):
     return r
 
 
+# Run once, on SQLite (make test): the PDF reader on crafted files (scan inspect); writes nothing.
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("name", sorted(CRAFTED))
 def test_crafted_pdfs_are_read_without_a_trap(office, name):
     inspect_pdf(office, name, CRAFTED[name])
 
 
+# Run once, on SQLite (make test): the PDF reader on the reported file (scan inspect); writes nothing.
+@pytest.mark.backend_independent
 def test_the_reported_pdf_still_reads_what_it_can(office):
     """An encrypted document owatch cannot open gives no text, never a crash; the message around it is read."""
     r = inspect_pdf(office, "p", CRAFTED["encrypt-P-23-digits"])
@@ -142,6 +146,8 @@ def test_a_mailbox_of_poison_pdfs_scans_to_the_end_and_again(office):
     assert again.json()["messages"] == 0, again
 
 
+# Run once, on SQLite (make test): the mail date reader; the one charge it writes is an mbox scan's, run on PostgreSQL by test_scan.
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("date", ["Thu, 26 Nov 9223372036854775807 10:00:00 +0000", "Thu, 26 Nov 2026 -9999999999999999:00:00 +0000",
                                   "26 Nov 2026 -999999999999999999:00 +0000", "26 Nov 999999999999999999 10:00 +0000"])
 def test_dates_past_any_calendar_are_no_date(office, date):
@@ -152,6 +158,8 @@ def test_dates_past_any_calendar_are_no_date(office, date):
     assert office.sql("SELECT amount_minor FROM charges").split() == ["3100"]
 
 
+# Run once, on SQLite (make test): the token reader rejects the token before any ledger query.
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("claim", ["nbf", "exp"])
 def test_token_times_past_any_calendar_are_rejected_not_crashed(office, claim):
     """A token signed by the issuer whose nbf or exp is 2^63-1 (or -2^63) is rejected with a message."""

@@ -86,6 +86,8 @@ def test_forecast_matches_hand_computation(fixture):
     assert {r["month"]: r["licenses_minor"] for r in again if r["currency"] == "EUR"} == hand(3500)
 
 
+# Run once, on SQLite (make test): terminal charts; the forecast's query runs on PostgreSQL in test_forecast_matches_hand_computation.
+@pytest.mark.backend_independent
 def test_forecast_table_draws_charts(fixture):
     out = fixture.ok("report", "forecast", "--from", "2027-01").out
     assert "EUR next 12 months: 3,506.00 EUR" in out and "█" in out
@@ -152,6 +154,8 @@ def test_shadow_is_per_vendor_and_currency(office):
     assert rows["JPY"]["charges"] == 1 and rows["JPY"]["observed_minor"] == 2000 and rows["JPY"]["first_seen"] == "2026-10-20"
 
 
+# Run once, on SQLite (make test): the month argument's checks.
+@pytest.mark.backend_independent
 def test_burn_refuses_bad_months(office):
     for args in (["--from", "2026-13"], ["--to", "26-01"], ["--from", "2027-01", "--to", "2026-01"], ["--by", "planet"]):
         r = office.run("report", "burn", *args)
@@ -193,6 +197,8 @@ def test_leave_report_employee_sees_own(office):
     assert office.run("report", "leave", token=scanner).rc == 77
 
 
+# Run once, on SQLite (make test): the dashboard's HTML in a browser; its figures are the summary's, run on PostgreSQL.
+@pytest.mark.backend_independent
 def test_html_dashboard_is_offline_escaped_and_renders(fixture):
     o = fixture
     # Hostile text from email must come out escaped.

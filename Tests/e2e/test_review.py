@@ -103,6 +103,8 @@ def test_only_admins_review(office):
     assert len(waiting(office)) == 1
 
 
+# Run once, on SQLite (make test): the e-invoice reader's decision; review findings land on PostgreSQL in the low-confidence test.
+@pytest.mark.backend_independent
 def test_the_xml_and_the_text_disagreeing_waits_with_both(office):
     xml = UBL.format(number="R-2026-1101", seller="Hetzner Online GmbH", total="42.00")
     (office.home / "in.eml").write_text(
@@ -120,6 +122,8 @@ def test_the_xml_and_the_text_disagreeing_waits_with_both(office):
     assert (c["amount_minor"], c["invoice_no"], c["read_as"]) == (4200, "R-2026-1101", "structured")
 
 
+# Run once, on SQLite (make test): the receipt reader's decision; review findings land on PostgreSQL in the low-confidence test.
+@pytest.mark.backend_independent
 def test_two_labelled_totals_disagreeing_wait(office):
     # Nothing settles which is right: 0.45, under the default scan.review_below.
     d = office.ok("scan", "inspect", receipt(office, "two.eml", "Receipt\nTotal: 10.00 EUR\nThank you\nTotal: 12.00 EUR"), "--json").json()
@@ -158,6 +162,8 @@ def test_the_migration_runs_again_and_adds_only_what_is_missing(office):
 BILL = "Invoice number: INV-77\nInvoice date: 3 November 2026\nPro plan, 3 seats   36.00 EUR\nVAT 6.84 EUR\n"
 
 
+# Run once, on SQLite (make test): the receipt reader's decision.
+@pytest.mark.backend_independent
 def test_a_bill_with_no_labelled_total_waits_as_a_fallback_with_its_candidates(office):
     path = receipt(office, "bill.eml", BILL, subject="Your invoice INV-77")
     d = office.ok("scan", "inspect", path, "--json").json()
@@ -172,6 +178,8 @@ def test_a_bill_with_no_labelled_total_waits_as_a_fallback_with_its_candidates(o
     assert (c["amount_minor"], c["read_as"], c["invoice_no"]) == (4284, "manual", "INV-77")
 
 
+# Run once, on SQLite (make test): the look-alike reader.
+@pytest.mark.backend_independent
 def test_look_alikes_with_prices_make_no_review_finding(office):
     # Marketing and notices that say "invoice" and print prices, but are no bill.
     offer = ("Invoice changes: from January the Pro plan is 8.75 EUR per seat and Business 12.50 EUR.\n"
@@ -274,6 +282,8 @@ def factur_x_mail(office, name, page_lines, number="471102"):
     return path
 
 
+# Run once, on SQLite (make test): the e-invoice reader's decision.
+@pytest.mark.backend_independent
 def test_a_page_describing_another_invoice_than_its_xml_waits_with_both(office):
     # A demo PDF: the page is invoice 2026-0042 of 1,589.80; the XML it carries is sample invoice 471102 of 119.00.
     path = factur_x_mail(office, "demo.eml", ["Invoice 2026-0042", "Order 4711020", "Total: 1,589.80 EUR"])
@@ -298,6 +308,8 @@ def test_a_page_describing_another_invoice_than_its_xml_waits_with_both(office):
     # a number too short to look for in the words, read as the page's own
     (["Invoice no. 42", "Total: 1,589.80 EUR"], "42", "invoice number 42"),
 ])
+# Run once, on SQLite (make test): the e-invoice reader's decision.
+@pytest.mark.backend_independent
 def test_a_page_describing_the_same_invoice_leaves_the_xml_winning(office, page, number, why):
     path = factur_x_mail(office, "same.eml", page, number=number)
     d = office.ok("scan", "inspect", path, "--json").json()
@@ -307,6 +319,8 @@ def test_a_page_describing_the_same_invoice_leaves_the_xml_winning(office, page,
     assert waiting(office) == [] and [c["amount_minor"] for c in charges(office)] == [11900]
 
 
+# Run once, on SQLite (make test): the e-invoice reader's decision.
+@pytest.mark.backend_independent
 def test_a_page_numbering_another_invoice_is_another_document_whatever_totals_they_share(office):
     # Sample XML about the same goods: the page's total is the XML's net, but the page is invoice 2026-0042.
     d = office.ok("scan", "inspect", factur_x_mail(office, "other.eml", ["Invoice 2026-0042", "Total: 100.00 EUR"]), "--json").json()
@@ -314,6 +328,8 @@ def test_a_page_numbering_another_invoice_is_another_document_whatever_totals_th
     assert d["text_agreement"] == "another document: the page is invoice 2026-0042, the XML invoice 471102", d
 
 
+# Run once, on SQLite (make test): the e-invoice reader's decision.
+@pytest.mark.backend_independent
 def test_a_page_agreeing_with_its_xml_needs_no_agreement(office):
     d = office.ok("scan", "inspect", factur_x_mail(office, "agree.eml", ["Invoice 471102", "Total: 119.00 EUR"]), "--json").json()
     assert (d["amount"], d["confidence"], d["text_agreement"]) == (119.0, 1, None), d

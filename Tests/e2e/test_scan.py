@@ -198,6 +198,8 @@ def test_card_statement(office):
     assert scan(office, CARD)["charges"] == 0
 
 
+# Run once, on SQLite (make test): statement readers (CSV dialects, --map); a card statement's charges land on PostgreSQL in test_card_statement.
+@pytest.mark.backend_independent
 def test_statement_formats_and_map(office):
     semi = office.home / "bank.csv"
     semi.write_text("Buchungstag;Empfänger;Soll;Haben;Währung\n03.11.2026;ZOOM.US 888-799;15,99;;USD\n04.11.2026;Gehalt;;3000,00;EUR\n")
@@ -238,6 +240,8 @@ def test_post_scan_hook(copy):
     assert event["event"] == "post-scan" and len(event["findings"]) >= 20 and event["charges"] == 31
 
 
+# Run once, on SQLite (make test): hooks' pipes (a slow reader, a closed stdin); the scan's writes run on PostgreSQL in test_card_statement.
+@pytest.mark.backend_independent
 def test_big_events_reach_slow_hooks_and_deaf_hooks_do_not_kill_owatch(office):
     """An event larger than a pipe buffer is fed whole to a hook that reads slowly; a hook that
     exits without reading (closing its stdin) must not kill owatch with SIGPIPE."""
@@ -285,6 +289,8 @@ def with_pdf(n, attachment, ctype="application/pdf", name="invoice.pdf"):
             + base64.encodebytes(attachment).decode() + f"--p{n}--\n\n").encode()
 
 
+# Run once, on SQLite (make test): the PDF reader; scanned charges land on PostgreSQL in test_example_mailbox and test_review.
+@pytest.mark.backend_independent
 def test_pdf_invoices_are_read(office):
     """Invoices attached as PDF: the text of FlateDecode and plain content streams is read
     (literal strings with escapes, octal and hex strings, TJ arrays); a decompression bomb and a
@@ -318,6 +324,8 @@ def receipt(n, body=None, extra_headers=""):
             + (body or f"Receipt number: SNT-{n:05d}\nTotal: ${n}.00\n") + "\n").encode()
 
 
+# Run once, on SQLite (make test): readers on hostile bytes; skipped items land on PostgreSQL in test_hardening's oversized Maildir file.
+@pytest.mark.backend_independent
 def test_hostile_input_is_skipped_and_counted(office):
     nested = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\n\n--b{i}\n' for i in range(100))
     parts = [

@@ -81,6 +81,8 @@ def test_owatch_tokens_verify_with_joserfc(office):
     assert jwks["keys"][0]["x"] == jwk["x"]
 
 
+# Run once, on SQLite (make test): token signatures (joserfc interop), read before the ledger.
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("alg", ["Ed25519", "EdDSA"])
 def test_joserfc_tokens_signed_with_issuer_key_are_accepted(forge, alg):
     office = forge.office
@@ -155,6 +157,8 @@ def forged_cases(f: Forge):
     }
 
 
+# Run once, on SQLite (make test): the token reader rejects before any ledger query.
+@pytest.mark.backend_independent
 def test_forged_and_malformed_tokens_rejected(forge):
     cases = forged_cases(forge)
     assert len(cases) >= 25

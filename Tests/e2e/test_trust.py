@@ -5,6 +5,7 @@ import json
 import os
 import pty
 import subprocess
+import pytest
 
 from conftest import BIN, read_until_closed
 
@@ -22,6 +23,8 @@ def on_a_terminal(office, args):
     return proc.returncode, seen.replace(b"\r\n", b"\n")
 
 
+# Run once, on SQLite (make test): output formats on a terminal; hostile names are written on PostgreSQL by test_hardening.
+@pytest.mark.backend_independent
 def test_csv_and_json_on_a_terminal_never_carry_raw_controls(office):
     office.add_user("bob", dept=HOSTILE)
     for args in (["user", "list", "--format", "csv"], ["user", "show", "bob", "--format", "csv"]):
@@ -43,6 +46,8 @@ def test_csv_and_json_on_a_terminal_never_carry_raw_controls(office):
         assert HOSTILE in [r.get("dept") for r in rows], text
 
 
+# Run once, on SQLite (make test): output formats to a pipe; hostile names are written on PostgreSQL by test_hardening.
+@pytest.mark.backend_independent
 def test_csv_and_json_to_a_pipe_stay_byte_exact(office):
     office.add_user("bob", dept=HOSTILE)
     for args in (["user", "list", "--format", "csv"], ["user", "show", "bob", "--format", "csv"]):
@@ -78,6 +83,8 @@ def test_an_absurd_rate_is_refused_unless_forced(office):
     assert len(events) == 1 and "forced" in json.dumps(events[0]), events                  # a forced rate is audited as such
 
 
+# Run once, on SQLite (make test): the rate file reader refuses before any write.
+@pytest.mark.backend_independent
 def test_rate_import_refuses_an_implausible_rate_with_its_line(office):
     office.ok("rate", "set", "USD", "EUR", "0.92", "--on", "2026-11-02")
     plain = office.home / "rates.csv"
