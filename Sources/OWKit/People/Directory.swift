@@ -161,119 +161,9 @@ public enum DirectorySync {
         // Read before anything changes: whether only the seats of the people this sync changes can need a new finding.
         let findingsWereCurrent = try !dryRun && SeatFindings.areCurrent(db, now: session.now)
         let users = try Users.list(db)
-        // Positions in `users`, not copies of them: an office's first sync indexes 10,000 people.
-        var byEmail: [String: Int] = [:]
-        var byName: [String: [Int]] = [:]
-        var byLogin: [String: Int] = [:]
-        var byDirectoryID: [String: Int] = [:]
-        byEmail.reserveCapacity(users.count)
-        for (i, u) in users.enumerated() {
-            if let d = u.directoryID { byDirectoryID[d] = i }
-            if let e = u.email?.lowercased() {
-                if byEmail[e] == nil { byEmail[e] = i }
-            } else {
-                byLogin[u.name.lowercased()] = i
-            }
-            if let n = u.fullName?.lowercased() { byName[n, default: []].append(i) }
-        }
-        // Who each row of the export is, settled for the whole export before anything changes.
-        // First what the admin said (--match), then every exact match of the directory's own id
-        // for the person (a changed address is an e-mail change, not a leaver and a joiner), then
-        // every exact e-mail match: a namesake's row (a suspended John Smith listed before the
-        // active one) can never take a person whose own id or address is in the export. Then the
-        // full name, then a person without an e-mail whose user name is the address's local part,
-        // each only among people and rows still unmatched and only where it is unique on both
-        // sides; an ambiguous one is reported, and neither the row nor its candidates are touched.
-        // Guests' and service accounts' rows are matched by id and address only.
-        var assigned = [Int?](repeating: nil, count: people.count)
-        var matched = Array(repeating: false, count: users.count)
-        var undecided = Array(repeating: false, count: users.count)  // a candidate of an ambiguous row
-        var changes: [Change] = []
-        var told = Set<Int>()  // rows the admin matched (--match)
-        for m in options.matches {
-            guard let i = users.firstIndex(where: { $0.name.lowercased() == m.user.lowercased() }) else {
-                throw OWError.notFound("user '\(m.user)' (--match \(m.user)=\(m.email))", hint: "see `owatch user list`")
-            }
-            guard let k = people.firstIndex(where: { $0.email == m.email.lowercased() }) else {
-                throw OWError.usage("--match \(m.user)=\(m.email): no row of the export has that address")
-            }
-            guard assigned[k] == nil, !matched[i] else {
-                throw OWError.usage("--match \(m.user)=\(m.email): that person or that row is named by another --match")
-            }
-            assigned[k] = i
-            matched[i] = true
-            told.insert(k)
-        }
-        for (k, p) in people.enumerated() where assigned[k] == nil {
-            if let d = p.directoryID, let i = byDirectoryID[d], !matched[i] {
-                assigned[k] = i
-                matched[i] = true
-            }
-        }
-        for (k, p) in people.enumerated() where assigned[k] == nil {
-            if let i = byEmail[p.email], !matched[i] {
-                assigned[k] = i
-                matched[i] = true
-            }
-        }
-        func settle(
-            _ key: (DirectoryPerson) -> String?, _ candidates: (String) -> [Int], shown: (DirectoryPerson) -> String, by what: String
-        ) {
-            var rows: [String: [Int]] = [:]
-            for (k, p) in people.enumerated() where assigned[k] == nil && p.kind == .member {
-                if let key = key(p) { rows[key, default: []].append(k) }
-            }
-            for (key, ks) in rows.sorted(by: { $0.value[0] < $1.value[0] }) {
-                let open = candidates(key).filter { !matched[$0] && !undecided[$0] }
-                guard !open.isEmpty else { continue }
-                if ks.count == 1 && open.count == 1 {
-                    assigned[ks[0]] = open[0]
-                    matched[open[0]] = true
-                    continue
-                }
-                let names = open.map { users[$0].name }
-                for i in open { undecided[i] = true }
-                for k in ks {
-                    let p = people[k]
-                    changes.append(
-                        Change(
-                            kind: .ambiguous, user: names.joined(separator: ", "), email: p.email,
-                            what:
-                                "line \(p.line): the \(what) \(shown(p)) fits \(open.count) person(s) here and \(ks.count) row(s) of the export; "
-                                + "not matched, added or offboarded (give each person their address: owatch user edit NAME --email ADDRESS)"
-                        ))
-                    assigned[k] = -1  // reported: not added either
-                }
-            }
-        }
-        settle({ $0.fullName?.lowercased() }, { byName[$0] ?? [] }, shown: { $0.fullName ?? "" }, by: "full name")
-        settle(
-            { p in p.email.split(separator: "@").first.map { String($0) } }, { byLogin[$0].map { [$0] } ?? [] },
-            shown: { String($0.email.split(separator: "@").first ?? "") }, by: "user name")
-        // Last, a person here without an e-mail whose user name fits a new row's name (`init
-        // --admin marta`, then marta.schulz@ in the export): offered, never taken silently. The
-        // row is not added until the admin answers (--match, or user edit --email).
-        let withoutEmail = users.indices.filter {
-            users[$0].isActive && users[$0].email == nil && users[$0].role != .scanner && !matched[$0] && !undecided[$0]
-        }
-        if !withoutEmail.isEmpty {
-            for (k, p) in people.enumerated() where assigned[k] == nil && p.kind == .member && p.status != .gone {
-                let fits = withoutEmail.filter { nameFits(users[$0].name, p) }
-                guard !fits.isEmpty else { continue }
-                for i in fits {
-                    undecided[i] = true
-                    let who = p.fullName.map { "\($0) <\(p.email)>" } ?? p.email
-                    changes.append(
-                        Change(
-                            kind: .offer, user: users[i].name, email: p.email,
-                            what: "line \(p.line): \(who) may be \(users[i].name), who has no e-mail here; not added. "
-                                + "If so: owatch user sync FILE --match \(users[i].name)=\(p.email) (or owatch user edit \(users[i].name) --email \(p.email)); "
-                                + "if not, give \(users[i].name) their own address (owatch user edit \(users[i].name) --email ADDRESS) and the row is added"
-                        ))
-                }
-                assigned[k] = -1  // offered: not added either
-            }
-        }
+        let matching = try DirectoryMatching(users: users, people: people, matches: options.matches)
+        var changes = matching.changes
+        let (assigned, matched, undecided) = (matching.assigned, matching.matched, matching.undecided)
         var taken = Set(users.map { $0.name.lowercased() })
         var toOffboard: [(User, String)] = []
         var updates: [Users.Edit] = []
@@ -287,66 +177,17 @@ public enum DirectorySync {
                     outcome.skipped.append(p)
                     continue
                 }
-                let guest = p.kind == .guest
-                // An id another person holds (an offboarded one, matched to no row) is not given twice.
-                let directoryID = p.directoryID.flatMap { byDirectoryID[$0] == nil ? $0 : nil }
-                let name = uniqueName(for: p.email, taken: &taken)
-                changes.append(
-                    Change(
-                        kind: .add, user: name, email: p.email,
-                        what: (guest ? "employee, guest (no leave allowance)" : "employee") + (p.dept.map { ", \($0)" } ?? "")
-                            + (p.fullName.map { ", \($0)" } ?? "")))
-                if !dryRun {
-                    _ = try Users.insert(
-                        db, name: name, role: .employee, dept: p.dept, email: p.email, fullName: p.fullName,
-                        directory: ("active", p.lastSignIn), directoryID: directoryID, guest: guest, now: session.now)
-                    try session.audit(
-                        "user.add", "user:\(name)",
-                        .obj(
-                            [
-                                ("role", .string("employee")), ("dept", p.dept.map(JSON.string) ?? .null),
-                                ("by", .string("user sync")),
-                            ] + (guest ? [("guest", JSON.bool(true))] : [])))
-                }
+                let directoryID = matching.directoryID(of: p, for: nil)
+                changes.append(try add(p, session, directoryID: directoryID, dryRun: dryRun, taken: &taken))
                 continue
             }
             let u = users[i]
             guard u.isActive else { continue }
-            var edits: (dept: String?, email: String?, fullName: String?, guest: String?) = (nil, nil, nil, nil)
-            if u.email?.lowercased() != p.email {
-                changes.append(Change(kind: .email, user: u.name, email: p.email, what: "\(u.email ?? "-") → \(p.email)"))
-                edits.email = p.email
-            }
-            if let d = p.dept, d != u.dept {
-                changes.append(Change(kind: .dept, user: u.name, email: p.email, what: "\(u.dept ?? "-") → \(d)"))
-                edits.dept = d
-            }
-            // A name follows the directory where the row is surely this person: by id, address or --match.
-            let sure = byEmail[p.email] == i || (p.directoryID != nil && p.directoryID == u.directoryID) || told.contains(k)
-            if let n = p.fullName, n != u.fullName, u.fullName == nil || sure {
-                changes.append(Change(kind: .name, user: u.name, email: p.email, what: "\(u.fullName ?? "-") → \(n)"))
-                edits.fullName = n
-            }
-            if p.kind == .guest && !u.isGuest && options.includeGuests {
-                changes.append(Change(kind: .guest, user: u.name, email: p.email, what: "a guest in the directory: no leave allowance"))
-                edits.guest = "1"
-            } else if p.kind == .member && u.isGuest {
-                changes.append(Change(kind: .guest, user: u.name, email: p.email, what: "no longer a guest in the directory"))
-                edits.guest = "0"
-            }
-            // The directory's id is recorded (or follows the directory's), unless another person holds it.
-            let directoryID = p.directoryID.flatMap { d -> String? in
-                if let holder = byDirectoryID[d], holder != i { return nil }
-                return d
-            }
-            if !dryRun {
-                var edit = Users.Edit(
-                    user: u, dept: edits.dept, email: edits.email, fullName: edits.fullName,
-                    directory: (p.status == .gone ? "suspended" : "active", p.lastSignIn))
-                edit.directoryID = directoryID
-                edit.guest = edits.guest
-                updates.append(edit)
-            }
+            let (edited, edit) = self.edit(
+                u, row: p, sure: matching.isSure(row: k, i), directoryID: matching.directoryID(of: p, for: i),
+                includeGuests: options.includeGuests)
+            changes += edited
+            if !dryRun { updates.append(edit) }
             if p.status == .gone { toOffboard.append((u, "\(format.rawValue) says suspended or deprovisioned")) }
         }
         // Active people the export does not list: gone, or only missing from this export.
@@ -371,32 +212,10 @@ public enum DirectorySync {
             updates.compactMap { e in
                 e.directory.flatMap { orphaned($0.status) != orphaned(e.user.directoryStatus) ? e.user.id : nil }
             })
-        var saving: [Currency: Int64] = [:]
-        var leaving: [(User, String)] = []
-        for (u, why) in toOffboard {
-            if u.role == .employee {
-                leaving.append((u, why))
-                continue
-            }
-            changes.append(
-                Change(kind: .kept, user: u.name, email: u.email, what: "\(why); an \(u.role.rawValue) is never offboarded by a sync"))
-        }
-        // Who holds what (a dry run offboards nobody but says what it would free).
-        let held = try Licenses.held(db, by: leaving.map(\.0))
-        for (u, why) in leaving {
-            let mine = held[u.id] ?? []
-            changes.append(
-                Change(
-                    kind: .offboard, user: u.name, email: u.email,
-                    what: why + (mine.isEmpty ? "" : "; frees " + mine.map(\.name).joined(separator: ", "))))
-            outcome.freedSeats += mine.count
-            for m in Licenses.seatCostByCurrency(mine.filter { !$0.isUnlimited }) { try saving[m.currency, default: 0].addChecked(m.minor) }
-        }
-        if !dryRun && !leaving.isEmpty { _ = try Users.offboard(session, leaving.map(\.0), held: held) }
-        standingChanged.formUnion(leaving.map(\.0.id))
+        let leaving = try offboard(toOffboard, session, dryRun: dryRun, changes: &changes, outcome: &outcome)
+        standingChanged.formUnion(leaving)
         if findingsWereCurrent { session.seatFindingsChangedFor = standingChanged }
         outcome.changes = changes
-        outcome.monthlySaving = saving.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
         // Seat findings (orphaned, inactive) are refreshed once, at the end, by deferringStaleFindings.
         if !dryRun && (!changes.isEmpty || !edited.isEmpty) {
             try session.audit(
