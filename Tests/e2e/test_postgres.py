@@ -264,3 +264,31 @@ def test_a_ledger_with_an_older_state_trigger_gets_the_lazy_one(tmp_path, cluste
     # A write made behind owatch's back is still found.
     cluster.psql("UPDATE charges SET amount_minor = 1 WHERE vendor = 'acme'", db)
     assert o.run("audit", "verify", "--state").rc != 0
+
+
+def test_names_fold_as_on_sqlite_and_doctor_says_where_they_cannot(tmp_path, cluster):
+    """A case-blind name is citext on PostgreSQL, whose equality folds by the database's LC_CTYPE:
+    in C, ASCII letters only, as SQLite's NOCASE — "Éclair" and "éclair" are two licenses on both,
+    "ÉCLAIR" clashes with "Éclair" on both. A database whose LC_CTYPE folds more: doctor warns."""
+    for d in ("c", "s", "w"):
+        (tmp_path / d).mkdir()
+    o = pg_office(tmp_path / "c", cluster)
+    s = sqlite_office(tmp_path / "s")
+    for office in (o, s):
+        init(office)
+        office.ok("license", "add", "Éclair", "--vendor", "v1", "--seats", "1", "--cost", "1")
+        office.ok("license", "add", "éclair", "--vendor", "v2", "--seats", "1", "--cost", "1")
+        r = office.run("license", "add", "ÉCLAIR", "--vendor", "v3", "--seats", "1", "--cost", "1")
+        assert r.rc != 0 and "already exists" in r.err, r
+    assert o.ok("license", "list", "--json").json() == s.ok("license", "list", "--json").json()
+    checks = {c["check"]: c for c in o.ok("doctor", "--json").json()}
+    assert checks["case folding"]["status"] == "ok" and "LC_CTYPE C" in checks["case folding"]["detail"], checks
+
+    cluster.psql("CREATE DATABASE folds_more TEMPLATE template0 LC_CTYPE 'C.UTF-8'")
+    wide = Office(tmp_path / "w")
+    wide.env["OWATCH_LEDGER"] = wide.ledger_url = cluster.url("folds_more")
+    init(wide)
+    wide.ok("license", "add", "Éclair", "--vendor", "v1", "--seats", "1", "--cost", "1")
+    assert wide.run("license", "add", "éclair", "--vendor", "v2", "--seats", "1", "--cost", "1").rc != 0
+    folding = {c["check"]: c for c in wide.ok("doctor", "--json").json()}["case folding"]
+    assert folding["status"] == "warn" and "C.UTF-8" in folding["detail"] and "--lc-ctype=C" in folding["detail"], folding

@@ -7,7 +7,33 @@ enum PostgresChecks {
     static let minimumServer = 130_000
 
     static func checks(_ db: Database) throws -> [Maintenance.Check] {
-        [try server(db), try connectedRole(db), try grantedRoles(db)]
+        [try server(db), try caseFolding(db), try connectedRole(db), try grantedRoles(db)]
+    }
+
+    /// Whether names fold as on SQLite. A case-blind column is `citext`, whose equality folds by
+    /// the database's own LC_CTYPE (or ICU locale): in C it folds ASCII letters only, as SQLite's
+    /// NOCASE does; in C.UTF-8, en_US.UTF-8 … "Éclair" and "éclair" are one license name on
+    /// PostgreSQL and two on SQLite.
+    static func caseFolding(_ db: Database) throws -> Maintenance.Check {
+        let row = try db.one(
+            """
+            SELECT datctype AS ctype, current_setting('server_version_num')::int >= 150000 AS icu_aware
+            FROM pg_database WHERE datname = current_database()
+            """)
+        let ctype = try row?.text("ctype") ?? "?"
+        var provider = "c"
+        if try row?.integer("icu_aware") == 1 {
+            provider = try db.one("SELECT datlocprovider::text AS p FROM pg_database WHERE datname = current_database()")?.text("p") ?? "c"
+        }
+        guard provider == "c", ctype == "C" || ctype == "POSIX" else {
+            let locale = provider == "i" ? "an ICU locale" : "LC_CTYPE \(ctype)"
+            return Maintenance.Check(
+                name: "case folding", status: .warn,
+                detail: "the database has \(locale): names differing only in the case of non-ASCII letters (Éclair, éclair) "
+                    + "are one name here and two on SQLite (createdb -T template0 --lc-ctype=C gives a database that folds as SQLite)")
+        }
+        return Maintenance.Check(
+            name: "case folding", status: .ok, detail: "LC_CTYPE \(ctype): names fold ASCII letters only, as on SQLite")
     }
 
     static func server(_ db: Database) throws -> Maintenance.Check {
