@@ -88,20 +88,23 @@ struct InvoiceNumberScanner {
     }
     func spaces(_ i: Int) -> Int { run(i, Self.isSpace) }
 
-    /// The end of `word` at `i`, compared as `(?i)` does: a scalar matches a letter that is its lower-case mapping.
+    /// The end of `word` at `i`, compared as `(?i)` does.
     func end(of word: [Unicode.Scalar], at i: Int) -> Int? {
         guard i + word.count <= s.count else { return nil }
-        for (k, w) in word.enumerated() {
-            let c = s[i + k]
-            if c == w { continue }
-            if c.isASCII {
-                guard Self.isASCIILetter(c), c.value | 0x20 == w.value else { return nil }
-            } else {
-                let p = c.properties
-                guard p.changesWhenLowercased, p.lowercaseMapping.unicodeScalars.elementsEqual(CollectionOfOne(w)) else { return nil }
-            }
+        var k = 0
+        while k < word.count {
+            guard Self.same(s[i + k], word[k]) else { return nil }
+            k += 1
         }
         return i + word.count
+    }
+
+    /// A scalar matches a letter of the expression that is its lower-case mapping.
+    static func same(_ c: Unicode.Scalar, _ w: Unicode.Scalar) -> Bool {
+        if c == w { return true }
+        if c.isASCII { return isASCIILetter(c) && c.value | 0x20 == w.value }
+        let p = c.properties
+        return p.changesWhenLowercased && p.lowercaseMapping.unicodeScalars.elementsEqual(CollectionOfOne(w))
     }
 }
 
@@ -150,13 +153,10 @@ extension InvoiceNumberScanner {
             guard var j = end(of: keyword, at: i) else { continue }
             j += spaces(j)
             // (?:[:#.]\s*){0,2}: two, one, then none.
-            var tries = [j]
-            if at(j, Self.isPunct) {
-                let one = j + 1 + spaces(j + 1)
-                tries.insert(one, at: 0)
-                if at(one, Self.isPunct) { tries.insert(one + 1 + spaces(one + 1), at: 0) }
-            }
-            for q in tries {
+            let one = at(j, Self.isPunct) ? j + 1 + spaces(j + 1) : nil
+            let two = one.flatMap { at($0, Self.isPunct) ? $0 + 1 + spaces($0 + 1) : nil }
+            for q in [two, one, j] {
+                guard let q else { continue }
                 if let e = numberEnd(at: q) { return Match(end: e, number: q..<e, first: true) }
                 if let e = shortNumberEnd(at: q) { return Match(end: e, number: q..<e, first: true) }
             }
