@@ -41,7 +41,8 @@ extension RegexDifferentialTests {
     /// A word as documents write it: each letter kept, upper-cased or a look-alike the case rules treat apart.
     static func disguised(_ word: String, using rng: inout SystemRandomNumberGenerator) -> String {
         let lookAlikes: [Character: [String]] = [
-            "k": ["\u{212A}"], "s": ["ſ"], "i": ["ı", "İ"], "e": ["é", "É", "e\u{301}"], "é": ["e", "E"], "ú": ["u", "Ú"], "a": ["ª"], "o": ["º"],
+            "k": ["\u{212A}"], "s": ["ſ"], "i": ["ı", "İ"], "e": ["é", "É", "e\u{301}"], "é": ["e", "E"], "ú": ["u", "Ú"], "a": ["ª"],
+            "o": ["º"],
         ]
         return word.map { (c: Character) -> String in
             switch Int.random(in: 0..<10, using: &rng) {
@@ -55,7 +56,8 @@ extension RegexDifferentialTests {
     func testInvoiceNumberScannerMatchesTheExpressionOnGeneratedText() {
         let labels = [
             "invoice", "receipt", "rechnung", "rechnungsnummer", "gutschrift", "n°", "nº", "no.", "no", "numéro", "numero", "número",
-            "n° de la facture", "no de facture", "número da fatura", "numero di fattura", "nº de la factura", "facture", "factura", "fattura",
+            "n° de la facture", "no de facture", "número da fatura", "numero di fattura", "nº de la factura", "facture", "factura",
+            "fattura",
             "fatura", "factuur", "factuurnummer", "faktura", "order", "ordine", "transaction", "credit note", "laskun", "lasku", "請求書",
             "bestellung", "bestell", "bestel", "commande", "pedido", "avoir", "de ", "la ",
         ]
@@ -65,7 +67,8 @@ extension RegexDifferentialTests {
             "番号",
         ]
         let rest = [
-            " ", "  ", "\n", "\t", "\u{A0}", "\u{2003}", "\u{85}", ":", "#", ".", ",", "(", ")", "-", "_", "/", "123", "12", "1", "0", "4711",
+            " ", "  ", "\n", "\t", "\u{A0}", "\u{2003}", "\u{85}", ":", "#", ".", ",", "(", ")", "-", "_", "/", "123", "12", "1", "0",
+            "4711",
             "AB-12/3", "INV-2024-001", "x", "abc", "Ä", "ß", "²", "٣", "١٢٣", "１２", "一二三", "(一二三)", "(123)", "(abc)", "Ⅻ", "日", "𝟙𝟚",
             "👍🏽",
         ]
