@@ -86,7 +86,7 @@ extension RegexDifferentialTests {
             let icu = Self.icuInvoice.matches(in: text, options: [.anchored], range: NSRange(location: 0, length: ns.length)).map { m in
                 [1, 2].map { m.range(at: $0).location == NSNotFound ? "∅" : ns.substring(with: m.range(at: $0)) }
             }
-            let mine = ReceiptReader.anchoredMatches(of: ReceiptReader.invoicePattern, in: text).map { m in
+            let mine = Self.anchoredMatches(of: Self.invoicePattern, in: text).map { m in
                 [1, 2].map { (i: Int) -> String in m.output[i].range.map { String(text.unicodeScalars[$0]) } ?? "∅" }
             }
             XCTAssertEqual(mine, icu, text.debugDescription)
@@ -121,8 +121,8 @@ extension RegexDifferentialTests {
         }
     }
 
-    /// Every line of the corpus's documents as `scan inspect` reads them (the held-back part is not opened) and of the examples.
-    func testAmountMatcherMatchesTheExpressionOnTheCorpus() throws {
+    /// The texts of the corpus's documents as `scan` reads them (the held-back parts are not opened) and of the examples.
+    static func corpusTexts() -> [String] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var texts: [String] = []
         for folder in ["Tests/corpus/pdf", "Tests/corpus/dev", "Tests/corpus/einvoice", "examples/mail"] {
@@ -139,6 +139,12 @@ extension RegexDifferentialTests {
                 if let message { texts.append(message.subject + "\n" + message.readableText) }
             }
         }
+        return texts
+    }
+
+    /// Every line of the corpus's documents as `scan inspect` reads them and of the examples.
+    func testAmountMatcherMatchesTheExpressionOnTheCorpus() throws {
+        let texts = Self.corpusTexts()
         XCTAssertGreaterThan(texts.count, 100)
         // Each distinct line once; a line of ASCII with no digit has no amount either way.
         var lines = Set<Substring>()

@@ -15,50 +15,29 @@ extension ReceiptReader {
     /// Labels that name an order or a payment rather than the invoice: used only when no invoice number is found.
     static let weakInvoiceWords = Needles.of(["order", "transaction", "receipt"] + orderWords)
 
-    /// An invoice's number after its label, in the languages receipts come in: `Invoice no.`,
-    /// `Rechnungsnr.`, `N° de facture`, `Factuurnummer`, `Faktura nr`, `Laskun numero`, `請求書番号`.
-    nonisolated(unsafe) static let invoicePattern = expression(
-        #"(?i)(?:(?:n°|nº|no\.?|num[ée]ro|número)\s*(?:de\s+|di\s+|da\s+)?(?:la\s+)?(?:facture|factura|fattura|fatura)|invoice|receipt|rechnung|gutschrift|facture|avoir|factura|fattura|fatura|factuur|faktura|laskun?|credit note|order|transaction|請求書|bestellung|bestell|bestel|commande|pedido|ordine)(?:\p{L}*(?:\s+\(?\p{L}+\)?){0,3}\s*\(\d{3}\))?\s*(?:(?:number|no\.?|nr\.?|n°|nº|#|id|s?nummer|s?nr\.?|número|numero|番号)\s*(?:[:#.]\s*){0,2}([A-Z0-9][A-Z0-9\-_/.]{3,}|\d{2,3}(?![\d.,]))|[:#.]?\s*([A-Z0-9][A-Z0-9\-_/.]{3,}))"#
-    )
-
     /// How much of a line after an invoice word, and of the next line, the expression sees:
     /// a number sits right after its label; reading further made a long line quadratic.
     static let invoiceWindow = 120
     /// At most this many labels are tried in one text (a line of `order ` × 20,000 is junk).
     static let maxInvoiceLabels = 200
 
+    /// An invoice's number after its label, in the languages receipts come in: `Invoice no.`,
+    /// `Rechnungsnr.`, `N° de facture`, `Factuurnummer`, `Faktura nr`, `Laskun numero`, `請求書番号`
+    /// (`InvoiceNumberScanner` reads them).
     static func invoiceNumber(in text: String) -> String? {
-        // The expression is tried, anchored, only where a line names an invoice (with the next
-        // line, where the number may sit): ICU over whole messages was a tenth of a scan.
-        // Invoice words are ASCII or caseless, so ASCII folding finds them at the original offsets.
-        // Found in the whole text at once, tried in the order they are written.
         let bytes = Array(text.utf8)
         let lower = LowerText(asciiFolding: bytes[...])
-        var starts: [Int] = []
-        for needle in invoiceWords {
-            var from = 0
-            while let at = lower.find(needle, from: from) {
-                starts.append(at)
-                from = at + needle.count
-            }
-        }
-        func lineEnd(from i: Int) -> Int { bytes[i...].firstIndex(of: 10) ?? bytes.count }
         var fallback: String?
-        for (tried, at) in starts.sorted().enumerated() {
+        for (tried, at) in invoiceLabels(in: lower).enumerated() {
             if tried >= maxInvoiceLabels { return fallback }
             // An order or transaction number stands in only when no invoice number follows.
             let weak = weakInvoiceWords.contains { lower.bytes[at...].starts(with: $0) }
-            // From the label to the end of its line, and the next line, each at most `invoiceWindow` bytes.
-            let end = lineEnd(from: at)
-            var window = String(decoding: bytes[at..<min(end, at + invoiceWindow)], as: UTF8.self)
-            if end < bytes.count {
-                window += "\n" + String(decoding: bytes[(end + 1)..<min(lineEnd(from: end + 1), end + 1 + invoiceWindow)], as: UTF8.self)
-            }
-            // A number is kept only with a digit in it: a window of ASCII with none is not handed to the expression.
+            let window = invoiceWindow(bytes, at: at)
+            // A number is kept only with a digit in it: a window of ASCII with none is not scanned.
             guard window.utf8.contains(where: { $0 >= 0x80 || ($0 >= 48 && $0 <= 57) }) else { continue }
-            for m in anchoredMatches(of: invoicePattern, in: window) {
-                guard let group = m.output[1].range ?? m.output[2].range else { continue }
-                var v = String(window.unicodeScalars[group])
+            let scanner = InvoiceNumberScanner(window)
+            for m in scanner.matches() {
+                var v = String(String.UnicodeScalarView(scanner.s[m.number]))
                 while v.hasSuffix(".") { v.removeLast() }
                 // A date after "Date de facture" is not the invoice's number.
                 guard v.contains(where: \.isNumber), !isDateShaped(v) else { continue }
@@ -72,17 +51,30 @@ extension ReceiptReader {
         return fallback
     }
 
-    /// NSRegularExpression's `.anchored` matches: the first at the start, each next where the
-    /// last ended.
-    static func anchoredMatches(of pattern: Regex<AnyRegexOutput>, in text: String) -> [Regex<AnyRegexOutput>.Match] {
-        var out: [Regex<AnyRegexOutput>.Match] = []
-        var from = text.startIndex
-        while let m = try? pattern.prefixMatch(in: text[from...]) {
-            out.append(m)
-            guard m.range.upperBound > from else { break }
-            from = m.range.upperBound
+    /// Where a line names an invoice, in the order they are written: the number is looked for only
+    /// there (with the next line, where it may sit). Invoice words are ASCII or caseless, so ASCII
+    /// folding finds them at the original offsets.
+    static func invoiceLabels(in lower: LowerText) -> [Int] {
+        var starts: [Int] = []
+        for needle in invoiceWords {
+            var from = 0
+            while let at = lower.find(needle, from: from) {
+                starts.append(at)
+                from = at + needle.count
+            }
         }
-        return out
+        return starts.sorted()
+    }
+
+    /// From the label at `at` to the end of its line, and the next line, each at most `invoiceWindow` bytes.
+    static func invoiceWindow(_ bytes: [UInt8], at: Int) -> String {
+        func lineEnd(from i: Int) -> Int { bytes[i...].firstIndex(of: 10) ?? bytes.count }
+        let end = lineEnd(from: at)
+        var window = String(decoding: bytes[at..<min(end, at + invoiceWindow)], as: UTF8.self)
+        if end < bytes.count {
+            window += "\n" + String(decoding: bytes[(end + 1)..<min(lineEnd(from: end + 1), end + 1 + invoiceWindow)], as: UTF8.self)
+        }
+        return window
     }
 
     static func isDateShaped(_ v: String) -> Bool {
