@@ -5,7 +5,7 @@ import csv
 import io
 import json
 
-from test_reconcile import receipt
+from test_scan_reconcile import receipt
 
 
 def card(o, rows, name="card.csv"):

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from test_einvoice import UBL, mail_with_xml
+from test_scan_einvoice import UBL, mail_with_xml
 
 from conftest import OLDER_SCHEMA, sqlite_only
 

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from conftest import Office, OLDER_SCHEMA, sqlite_only
-from test_reconcile import receipt
+from test_scan_reconcile import receipt
 
 # Case 1: a bank exports "the last 60 days" into files named by export date.
 NOV = """Date,Description,Amount,Currency
