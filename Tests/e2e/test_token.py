@@ -11,6 +11,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from joserfc import jwt
 from joserfc.jwk import OKPKey
+from conftest import BIN
+import csv
+import io
+import os
+import stat
+import subprocess
 
 warnings.filterwarnings("ignore")  # joserfc warns that "EdDSA" is deprecated by RFC 9864
 
@@ -183,3 +189,16 @@ def test_valid_forge_control(forge):
     path.write_text(forge.sign())
     path.chmod(0o600)
     assert forge.office.ok("whoami", "--json", token=path).json()["user"] == "bob"
+
+
+def test_token_list_and_revoke(office):
+    bob = office.add_user("bob")
+    toks = office.ok("token", "list", "--user", "bob", "--json").json()
+    assert len(toks) == 1 and toks[0]["revoked_at"] is None
+    office.ok("token", "revoke", toks[0]["jti"])
+    r = office.run("whoami", token=bob)
+    assert r.rc == 77 and "revoked" in r.err
+    assert office.run("token", "revoke", toks[0]["jti"]).rc == 1
+    listed = office.ok("token", "list", "--json").json()
+    assert [t["user"] for t in listed] == ["alice", "bob"]   # in issue order
+    assert listed[1]["revoked_at"] and listed[0]["revoked_at"] is None
