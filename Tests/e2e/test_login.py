@@ -7,8 +7,11 @@ import os
 import pytest
 import stat
 import subprocess
-from conftest import BIN
+from conftest import BIN, trapped
 from test_backup import mode
+from datetime import datetime, timedelta, timezone
+import shutil
+import time
 
 
 def test_login_logout_whoami(office):
@@ -44,3 +47,22 @@ def test_world_readable_token_and_key_refused(office):
     bob.chmod(0o640)
     r = office.run("login", bob)
     assert r.rc == 77 and "chmod 600" in r.err
+
+
+def test_login_from_stdin_and_from_files_others_can_read(office):
+    bob = office.add_user("bob")
+    text = bob.read_text()
+    office.ok("logout")
+    r = office.run("login", "-", input=text)
+    assert r.rc == 0 and "Logged in as bob" in r.err
+    assert office.ok("whoami", "--json").json()["user"] == "bob"
+    pasted = office.home / "pasted.token"
+    pasted.write_text(text)
+    pasted.chmod(0o644)
+    r = office.run("login", pasted)                                      # a token pasted into a 0644 file
+    assert r.rc == 77 and f"chmod 600 {pasted}" in r.err and "valid token for bob" in r.err, r
+    pasted.chmod(0o600)
+    office.ok("login", pasted)
+    assert oct(office.token.stat().st_mode & 0o777) == "0o600"
+    r = office.run("login", "/etc/passwd")
+    assert r.rc == 77 and "does not hold a token" in r.err and "chmod" not in r.err

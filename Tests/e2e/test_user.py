@@ -7,7 +7,10 @@ import os
 import pytest
 import stat
 import subprocess
-from conftest import BIN
+from conftest import BIN, trapped
+from datetime import datetime, timedelta, timezone
+import shutil
+import time
 
 
 def test_user_lifecycle_in_every_format(office):
@@ -79,3 +82,37 @@ def test_case_blind_names_compare_sort_and_match_alike_on_both_backends(office):
     assert office.ok("license", "show", "ZOOM", "--json").json()["name"] == "Zoom"
     office.add_user("bob", dept="Sales")
     assert [u["name"] for u in office.ok("user", "list", "--dept", "SALES", "--json").json()] == ["bob"]
+
+
+def test_user_edit_reactivate_and_full_names(office):
+    bob = office.add_user("bob", dept="sales")
+    office.ok("user", "add", "zoe", "--role", "employee", "--full-name", "Zoë Lefèvre", "--email", "zoe@example.com")
+    assert office.ok("user", "show", "zoe", "--json").json()["full_name"] == "Zoë Lefèvre"
+    assert "Zoë Lefèvre" in office.ok("user", "list").out
+    r = office.ok("user", "edit", "bob", "--dept", "marketing", "--full-name", "Bob Stone", "--json").json()
+    assert (r["dept"], r["full_name"]) == ("marketing", "Bob Stone")
+    assert office.ok("user", "edit", "bob", "--dept", "", "--json").json()["dept"] is None
+    assert office.run("user", "edit", "bob").rc == 64
+    assert office.run("user", "edit", "bob", "--email", "not-an-email").rc == 64
+    assert office.run("user", "edit", "ghost", "--dept", "x").rc == 1
+    office.ok("user", "offboard", "bob")
+    assert office.run("whoami", token=bob).rc == 77
+    assert office.ok("user", "reactivate", "bob", "--json").json()["status"] == "active"
+    r = office.run("whoami", token=bob)
+    assert r.rc == 77, r                                                    # new tokens needed
+    fresh = office.home / "bob2.token"
+    office.ok("user", "token", "bob", "--out", fresh)
+    assert office.ok("whoami", "--json", token=fresh).json()["user"] == "bob"
+    assert office.run("user", "reactivate", "bob").rc == 1
+    actions = [e["action"] for e in office.ok("audit", "log", "--json").json()]
+    assert "user.edit" in actions and "user.reactivate" in actions
+    office.ok("audit", "verify", "--state")
+
+
+def test_the_last_admin_cannot_be_demoted_or_offboarded(office):
+    for argv in (["user", "role", "alice", "employee"], ["user", "role", "alice", "scanner"], ["user", "offboard", "alice"]):
+        r = office.run(*argv)
+        assert r.rc == 1 and "last active admin" in r.err, (argv, r)
+    office.add_user("erin", role="admin")
+    office.ok("user", "offboard", "erin")
+    assert office.run("user", "role", "alice", "employee").rc == 1        # erin is gone: alice is the last again
