@@ -12,6 +12,9 @@ Sources of the formats (headers only are copied; the rows below are made up for 
 import json
 
 import pytest
+from conftest import BIN  # noqa: F401  (the harness's binary)
+import os
+import stat
 
 # sample_csvs/licenses-sample.csv's header, verbatim.
 SNIPE_LICENSE_HEADER = ("Full Name,Email,Username,Item name,serial number,Category,manufacturer,purchase date,purchase cost,"
@@ -334,3 +337,22 @@ def test_round_trip_owatch_wallos_owatch(office, tmp_path_factory, csv):
     other.ok("license", "import", "--from", "wallos", f)
     same_inventory(office, other)
     assert other.ok(*args).out == exported
+
+
+# Run once, on SQLite (make test): the import reader, dry run.
+@pytest.mark.backend_independent
+def test_import_dry_run_shows_each_row_as_read(office):
+    office.add_user("bob")
+    (office.home / "x.csv").write_bytes(
+        "name;vendor;plan;seats;cost;period;renews_on;assigned\r\nMiro;miro;Büro;5;1.234,56;yearly;01/03/2027;\r\n"
+        "Loom;loom;;3;12,50;monthly;15/01/2027;bob\r\n".encode("cp1252"))
+    r = office.ok("license", "import", "x.csv", "--date-format", "DD/MM/YYYY", "--dry-run")
+    rows = r.out.splitlines()
+    assert rows[0].split() == ["CHANGE", "LICENSE", "WHAT"], r.out
+    assert "Miro" in rows[1] and "plan Büro" in rows[1] and "1,234.56 EUR" in rows[1] and "yearly" in rows[1] \
+        and "renews 2027-03-01" in rows[1], rows
+    assert "Loom" in rows[2] and "12.50 EUR" in rows[2] and "renews 2027-01-15" in rows[2] and "holders bob" in rows[2], rows
+    assert "nothing was written" in r.err
+    assert office.ok("license", "list", "--json").json() == []
+    counts = office.ok("license", "import", "x.csv", "--date-format", "DD/MM/YYYY", "--dry-run", "--json").json()
+    assert counts == {"licenses": 2, "seats": 1, "dry_run": True}       # programs keep the counts

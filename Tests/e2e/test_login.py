@@ -66,3 +66,50 @@ def test_login_from_stdin_and_from_files_others_can_read(office):
     assert oct(office.token.stat().st_mode & 0o777) == "0o600"
     r = office.run("login", "/etc/passwd")
     assert r.rc == 77 and "does not hold a token" in r.err and "chmod" not in r.err
+
+
+def test_login_in_a_script_keeps_the_admin_token_unless_told_to_replace_it(office):
+    bob = office.add_user("bob")
+    before = office.token.read_text()
+    r = office.run("login", bob)
+    assert r.rc == 1, r
+    assert "alice's admin token" in r.err and "--replace" in r.err, r.err
+    assert office.token.read_text() == before
+    office.ok("whoami")                                     # alice is still the admin here
+    office.ok("license", "list")
+    r = office.ok("login", "--replace", bob)
+    assert "Logged in as bob" in r.err
+    assert office.ok("whoami", "--json").json()["user"] == "bob"
+
+
+def test_login_of_a_fresh_admin_token_for_the_same_admin_needs_no_replace(office):
+    office.ok("user", "token", "alice", "--out", "alice2.token")
+    office.ok("login", "alice2.token")
+    assert office.ok("whoami", "--json").json()["user"] == "alice"
+
+
+def test_login_over_an_employee_token_just_installs(office):
+    bob = office.add_user("bob")
+    carol = office.add_user("carol")
+    office.ok("login", "--replace", bob)
+    office.ok("login", carol)                               # an employee token is not guarded
+    assert office.ok("whoami", "--json").json()["user"] == "carol"
+
+
+def test_login_over_an_admin_token_asks_at_a_terminal(office):
+    import pty
+    import subprocess
+    from conftest import read_until_closed
+    bob = office.add_user("bob")
+    before = office.token.read_text()
+    for answer, installed in ((b"n\n", "alice"), (b"y\n", "bob")):
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen([BIN, "login", str(bob)], cwd=office.home, env=office.env,
+                                stdin=follower, stdout=follower, stderr=follower, close_fds=True)
+        os.close(follower)
+        os.write(leader, answer)
+        seen = read_until_closed(leader)
+        proc.wait(timeout=30)
+        assert b"replace it with bob's (employee)? [y/N]" in seen, seen
+        assert office.ok("whoami", "--json", token=office.token).json()["user"] == installed
+    assert office.token.read_text() != before

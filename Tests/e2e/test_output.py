@@ -46,3 +46,38 @@ def test_stdout_is_data_only(office):
     assert "Added bob" in r.err
     q = office.ok("user", "add", "carl", "--role", "employee", "--token-out", office.home / "c.t", "--json", "-q")
     assert q.err == ""
+
+
+# Run once, on SQLite (make test): output paths.
+@pytest.mark.backend_independent
+def test_out_dir_is_created_and_paths_are_clean(office):
+    office.add_user("bob")
+    r = office.ok("user", "token", "--all", "--role", "employee", "--out-dir", "tokens/")
+    assert "Created tokens/" in r.err, r.err
+    assert "tokens/bob.token" in r.out and "//" not in r.out, r.out
+    d = office.home / "tokens"
+    assert stat.S_IMODE(d.stat().st_mode) == 0o700
+    assert stat.S_IMODE((d / "bob.token").stat().st_mode) == 0o600
+    office.ok("whoami", token=d / "bob.token")
+    again = office.run("user", "token", "--all", "--role", "employee", "--out-dir", "tokens")
+    assert again.rc == 1 and "tokens/bob.token" in again.err and "//" not in again.err, again
+
+
+def test_write_commands_say_what_changed_in_one_line(office):
+    office.add_user("bob")
+    office.add_user("carol")
+    add = office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "10", "--cost", "8.75", "--per-seat")
+    assert add.out == "" and add.err.strip() == "Added license Slack (Slack): 87.50 EUR a month.", add
+    assign = office.ok("license", "assign", "Slack", "bob", "carol")
+    assert assign.out == "" and assign.err.strip() == "Assigned Slack to bob, carol; 2 of 10 seat(s) taken.", assign
+    quiet = office.ok("license", "unassign", "Slack", "carol", "-q")
+    assert quiet.out == "" and quiet.err == "", quiet
+    verbose = office.ok("license", "assign", "Slack", "carol", "--verbose")
+    assert "ASSIGNED_TO" in verbose.out and "bob, carol" in verbose.out, verbose
+    table = office.ok("license", "grow", "Slack", "--seats", "2", "--format", "table")
+    assert "ASSIGNED_TO" in table.out, table
+    assert office.ok("license", "edit", "Slack", "--notes", "x", "--json").json()["notes"] == "x"
+    bob = office.home / "bob.token"
+    office.ok("request", "new", "purchase", "Desk", "--cost", "10.00", token=bob)
+    approve = office.ok("approve", "1")
+    assert approve.out == "" and "Approved #1" in approve.err, approve

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import ROOT, Office
+from conftest import BIN, Office, ROOT
+import stat
 
 MBOX = ROOT / "examples" / "mail" / "receipts.mbox"
 THIS_MONTH = datetime.date.today().strftime("%Y-%m")
@@ -307,3 +308,76 @@ def test_aggregate_always_equals_recomputation(tmp_path_factory, ops):
                 for r in burn if r["observed_minor"] or r["unmanaged_minor"]}
     assert reported == {k: v[:2] for k, v in recompute(o).items()}
     assert "spend aggregate" in o.ok("doctor").out
+
+
+def test_report_html_is_a_file_to_share_unless_the_ledger_is_kept_private(bare, tmp_path):
+    shared = bare.home / "office"
+    shared.mkdir()
+    os.chmod(shared, 0o755)
+    ledger = shared / "ledger.db"
+    bare.env["OWATCH_LEDGER"] = str(ledger)
+    bare.ok("init", "--org", "Acme", "--admin", "alice")
+    r = bare.ok("report", "html", "--out", "dash.html")
+    assert stat.S_IMODE((bare.home / "dash.html").stat().st_mode) == 0o644
+    assert "mode 0644" in r.err, r.err
+    os.chmod(shared, 0o700)                                 # the ledger kept private: so is its dashboard
+    r = bare.ok("report", "html", "--out", "private.html")
+    assert stat.S_IMODE((bare.home / "private.html").stat().st_mode) == 0o600
+    assert "mode 0600" in r.err and "chmod 644" in r.err, r.err
+
+
+def test_report_leave_tells_taken_from_planned(office):
+    """Approved leave still to come is planned, not taken (issue 33). The clock is moved with
+    faketime to the Wednesday of an approved Monday–Friday week."""
+    import datetime
+    import shutil
+    import subprocess
+    import pytest
+    if not shutil.which("faketime"):
+        pytest.skip("faketime is not installed")
+    today = datetime.date.today()
+    monday = today + datetime.timedelta(days=7 + (7 - today.weekday()) % 7)
+    while (monday + datetime.timedelta(days=18)).year != monday.year:
+        monday += datetime.timedelta(days=7)
+    day = lambda n: (monday + datetime.timedelta(days=n)).isoformat()          # noqa: E731
+    bob = office.add_user("bob")
+    office.ok("config", "set", "leave.allowance", "20")
+    office.ok("request", "new", "leave", "--from", day(0), "--to", day(4), token=bob)         # Mon–Fri: 5 days
+    office.ok("request", "new", "leave", "--from", day(14), "--to", day(18), token=bob)       # 5 more, two weeks on
+    office.ok("request", "new", "leave", "--from", day(21), "--to", day(21), token=bob)       # 1 day, pending
+    office.ok("approve", "1", "2")
+    year = str(monday.year)
+    now = {r["user"]: r for r in office.ok("report", "leave", "--year", year, "--json").json()}["bob"]
+    assert (now["taken"], now["planned"], now["pending"], now["remaining"]) == (0, 10, 1, 9), now
+    wednesday = (monday + datetime.timedelta(days=2) - today).days
+    proc = subprocess.run(["faketime", "-f", f"+{wednesday}d", BIN, "report", "leave", "--year", year, "--json"],
+                          cwd=office.home, env=office.env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    then = {r["user"]: r for r in __import__("json").loads(proc.stdout)}["bob"]
+    assert (then["taken"], then["planned"], then["pending"], then["remaining"]) == (3, 7, 1, 9), then
+
+
+def test_an_employee_gets_their_own_summary_and_dashboard(office):
+    bob = office.add_user("bob")
+    carol = office.add_user("carol")
+    office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "5", "--cost", "8.75", "--per-seat", "--assign", "bob",
+              "--assign", "carol")
+    office.ok("license", "add", "Secret", "--vendor", "secret.example", "--seats", "1", "--cost", "999.00", "--assign", "carol")
+    office.ok("request", "new", "software", "Figma", "--reason", "design", token=bob)
+    office.ok("request", "new", "purchase", "Carol's chair", "--cost", "300.00", token=carol)
+    office.ok("config", "set", "leave.allowance", "20")
+    r = office.ok("report", "summary", token=bob)
+    assert "Your seats" in r.out and "Slack" in r.out and "software: Figma" in r.out and "20 of 20 left" in r.out, r.out
+    assert "Secret" not in r.out and "chair" not in r.out and "carol" not in r.out, r.out
+    mine = office.ok("report", "summary", "--json", token=bob).json()
+    assert mine["user"] == "bob" and [s["name"] for s in mine["seats"]] == ["Slack"]
+    assert [q["summary"] for q in mine["requests"]] == ["software: Figma"]
+    assert mine["leave"]["remaining"] == 20 and mine["leave"]["planned"] == 0
+    office.ok("report", "html", "--out", "bob.html", token=bob)
+    page = (office.home / "bob.html").read_text()
+    assert "Your seats" in page and "Slack" in page and "software: Figma" in page and "Your leave in" in page
+    assert "Secret" not in page and "chair" not in page and "999" not in page and "carol" not in page
+    office.ok("report", "html", "--out", "all.html")
+    assert "Burn by month" in (office.home / "all.html").read_text()        # the admin's is the office's
+    scanner = office.add_user("cron", role="scanner")
+    assert office.run("report", "summary", token=scanner).rc == 77
