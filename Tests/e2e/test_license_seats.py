@@ -1,3 +1,10 @@
+from conftest import BIN, read_until_closed
+import json
+import os
+import pty
+import pytest
+import subprocess
+import time
 """Seats that add up (part of issue 13): new seats cost the current price per seat, seats can
 shrink, cancelled licenses are not edited behind the user's back and can come back."""
 
@@ -79,3 +86,10 @@ def test_the_queue_says_what_approving_costs_and_no_grow_keeps_to_free_seats(off
     r = office.ok("approve", str(b))
     assert "Cost: a new seat of Pack: 10.00 EUR monthly." in r.err and lines(office, "Pack") == [(2, 2000), (1, 1000)]
     office.ok("approve", str(a), "--no-grow")
+
+
+# Run once, on SQLite (make test): the parser's messages.
+@pytest.mark.backend_independent
+def test_seat_messages_name_the_flag(office):
+    r = office.run("license", "add", "X", "--vendor", "slack", "--seats", "x", "--cost", "10")
+    assert r.rc == 64 and "--seats must be a whole number" in r.err

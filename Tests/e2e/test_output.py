@@ -8,7 +8,9 @@ import os
 import pytest
 import stat
 import subprocess
-from conftest import BIN
+from conftest import BIN, read_until_closed
+import pty
+import time
 
 
 # Run once, on SQLite (make test): an output format.
@@ -81,3 +83,13 @@ def test_write_commands_say_what_changed_in_one_line(office):
     office.ok("request", "new", "purchase", "Desk", "--cost", "10.00", token=bob)
     approve = office.ok("approve", "1")
     assert approve.out == "" and "Approved #1" in approve.err, approve
+
+
+# Run once, on SQLite (make test): output paths, checked before any write.
+@pytest.mark.backend_independent
+def test_outputs_refuse_a_missing_directory(office):
+    r = office.run("report", "html", "--out", office.home / "no" / "such" / "d.html")
+    assert r.rc == 66 and "no directory" in r.err
+    assert not (office.home / "no").exists()
+    r = office.run("backup", office.home / "nodir" / "b.db")
+    assert r.rc == 66 and not (office.home / "nodir").exists()

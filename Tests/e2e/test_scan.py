@@ -16,6 +16,7 @@ from conftest import BIN, ROOT, read_until_closed
 sys.path.insert(0, str(ROOT / "examples" / "mail"))
 from make_examples import pdf_document as pdf  # noqa: E402  (the example mailbox's PDF writer)
 import stat
+import pty
 
 EXAMPLES = ROOT / "examples"
 MBOX = EXAMPLES / "mail" / "receipts.mbox"
@@ -479,3 +480,15 @@ def test_an_unquoted_comma_in_the_senders_name_keeps_the_sender(office):
     assert getaddresses([shown]) == [("Notion Labs, Inc.", "billing@notion.so")], shown
     shown = office.ok("scan", "inspect", office.home / "s1.eml", "--json").json()["from"]
     assert getaddresses([shown]) == [("Smith, John", "billing@notion.so")], shown
+
+
+# Run once, on SQLite (make test): scan inspect (a reader); writes nothing.
+@pytest.mark.backend_independent
+def test_scan_inspect_of_empty_or_binary_files(office):
+    empty = office.home / "empty.eml"
+    empty.write_bytes(b"")
+    binary = office.home / "bin.eml"
+    binary.write_bytes(bytes(range(256)) * 8)
+    for f, why in ((empty, "it is empty"), (binary, "it is binary")):
+        r = office.run("scan", "inspect", f)
+        assert r.rc == 65 and "is not an email message" in r.err and why in r.err, r
