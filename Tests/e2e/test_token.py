@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from joserfc import jwt
 from joserfc.jwk import OKPKey
-from conftest import BIN, trapped
+from conftest import BIN, sqlite_only, trapped
 import csv
 import io
 import os
@@ -19,6 +19,7 @@ import stat
 import subprocess
 from datetime import datetime, timedelta, timezone
 import shutil
+import sqlite3
 
 warnings.filterwarnings("ignore")  # joserfc warns that "EdDSA" is deprecated by RFC 9864
 
@@ -308,3 +309,25 @@ def test_token_lifetime_setting(office):
     rows = office.ok("user", "token", "alice", "--json").json()
     expires = datetime.fromisoformat(rows["expires_at"].replace("Z", "+00:00"))
     assert timedelta(days=179) < expires - datetime.now(timezone.utc) < timedelta(days=181)
+
+
+def test_only_an_admin_renews_past_the_token_lifetime_and_that_is_audited(office):
+    bob = office.add_user("bob")
+    cron = office.add_user("cron", role="scanner")
+    for who in (bob, cron):
+        r = office.run("token", "renew", "--expires", "100y", token=who)
+        assert r.rc == 77 and "token.lifetime" in r.err, r  # was 0: a token valid until 2126
+        office.ok("whoami", token=who)                      # the token in use is untouched
+    r = office.ok("token", "renew", "--expires", "30d", token=bob)   # shorter than the lifetime: anyone
+    expires = office.ok("whoami", "--json", token=bob).json()["expires_at"]
+    assert time.strptime(expires, "%Y-%m-%dT%H:%M:%SZ") <= time.gmtime(time.time() + 31 * 86400)
+    office.ok("config", "set", "token.lifetime", "180d")
+    office.ok("token", "renew", "--expires", "170d", token=bob)     # within the configured lifetime
+    assert office.run("token", "renew", "--expires", "181d", token=bob).rc == 77
+    # An admin may, for themselves or anyone, and the event says it went past the lifetime.
+    office.ok("token", "renew", "--expires", "2y")
+    office.ok("user", "token", "bob", "--expires", "5y", "--out", office.home / "bob5y.token")
+    events = [e for e in office.ok("audit", "log", "--json").json() if e["action"] in ("token.renew", "token.issue")]
+    overrides = [e for e in events if e["details"].get("beyond_lifetime")]
+    assert [(e["action"], e["details"]["lifetime"], e["details"]["beyond_lifetime"]) for e in overrides] == [
+        ("token.renew", "2y", "180d"), ("token.issue", "5y", "180d")]
