@@ -434,7 +434,7 @@ def test_json_import_errors_name_the_record_and_its_line(office):
     assert r.rc == 65 and "line 4: record 2:" in r.err, r
 
 
-# Run once, on SQLite (make test): the CSV import reader's dialects; CSV imports land on PostgreSQL in test_licenses.
+# Run once, on SQLite (make test): the CSV import reader's dialects; CSV imports land on PostgreSQL in test_license.
 @pytest.mark.backend_independent
 def test_spreadsheet_csvs_semicolons_decimal_commas_latin1_and_date_formats(office):
     path = office.home / "excel.csv"

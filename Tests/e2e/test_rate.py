@@ -83,7 +83,7 @@ def test_a_day_takes_the_ecbs_rate_of_that_day_or_its_last_publication(office, e
     assert office.ok("rate", "list", "--built-in", "--on", "2026-11-02", "--json").json() == []
 
 
-# Run once, on SQLite (make test): conversion arithmetic over the built-in rates; its 70 `charge add`s are test_charges' writes.
+# Run once, on SQLite (make test): conversion arithmetic over the built-in rates; its 70 `charge add`s are test_charge's writes.
 @pytest.mark.backend_independent
 def test_conversions_agree_with_currency_converter(office, ecb):
     """Random payments in random currencies on random days since 1999, reported in five base

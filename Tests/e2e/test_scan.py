@@ -291,7 +291,7 @@ def with_pdf(n, attachment, ctype="application/pdf", name="invoice.pdf"):
             + base64.encodebytes(attachment).decode() + f"--p{n}--\n\n").encode()
 
 
-# Run once, on SQLite (make test): the PDF reader; scanned charges land on PostgreSQL in test_example_mailbox and test_review.
+# Run once, on SQLite (make test): the PDF reader; scanned charges land on PostgreSQL in test_example_mailbox and test_scan_review.
 @pytest.mark.backend_independent
 def test_pdf_invoices_are_read(office):
     """Invoices attached as PDF: the text of FlateDecode and plain content streams is read
