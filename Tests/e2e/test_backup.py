@@ -1,16 +1,7 @@
 """`owatch backup`: a consistent, private copy that never clobbers a file."""
-import csv
-import io
-import json
-import os
-import pytest
-import stat
 import subprocess
-from conftest import BIN
 
-
-def mode(p):
-    return stat.S_IMODE(os.stat(p).st_mode)
+from test_init import mode
 
 
 def test_backup_is_consistent_private_and_never_clobbers(office):

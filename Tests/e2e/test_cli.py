@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN, ROOT, read_until_closed
-import json
 import os
 import pty
 import time

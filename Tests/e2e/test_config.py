@@ -1,12 +1,4 @@
 """`owatch config`: settings read, set and checked."""
-import csv
-import io
-import json
-import os
-import pytest
-import stat
-import subprocess
-from conftest import BIN
 
 
 def test_config(office):

@@ -1,14 +1,14 @@
 """`owatch init` and the ledger it makes: private files, a verifiable key, refusing an existing or newer
 ledger, a missing one (66), and `owatch doctor`."""
-import csv
-import io
-import json
 import os
-import pytest
 import stat
 import subprocess
-from conftest import BIN
-from test_backup import mode
+
+import pytest
+
+
+def mode(p):
+    return stat.S_IMODE(os.stat(p).st_mode)
 
 
 def test_init_creates_private_files_and_verifiable_key(office):

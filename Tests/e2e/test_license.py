@@ -7,10 +7,7 @@ import os
 
 import pytest
 
-from conftest import BIN, OLDER_SCHEMA, read_until_closed, sqlite_only
-import pty
-import subprocess
-import time
+from conftest import OLDER_SCHEMA, sqlite_only
 
 
 @pytest.fixture

@@ -12,12 +12,6 @@ Sources of the formats (headers only are copied; the rows below are made up for 
 import json
 
 import pytest
-from conftest import BIN, read_until_closed
-import os
-import stat
-import pty
-import subprocess
-import time
 
 # sample_csvs/licenses-sample.csv's header, verbatim.
 SNIPE_LICENSE_HEADER = ("Full Name,Email,Username,Item name,serial number,Category,manufacturer,purchase date,purchase cost,"

@@ -1,11 +1,4 @@
-from conftest import BIN, read_until_closed, sqlite_only
-import json
-import os
-import pty
 import pytest
-import subprocess
-import time
-import sqlite3
 """Seats that add up (part of issue 13): new seats cost the current price per seat, seats can
 shrink, cancelled licenses are not edited behind the user's back and can come back."""
 

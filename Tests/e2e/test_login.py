@@ -1,17 +1,11 @@
 """`owatch login`, `logout`, `whoami`: installing a token (over an admin's only when told, issue 33), from
 stdin or a file others can read (issue 14), and refusing key and token files others can read."""
-import csv
-import io
-import json
 import os
+
 import pytest
-import stat
-import subprocess
-from conftest import BIN, trapped
-from test_backup import mode
-from datetime import datetime, timedelta, timezone
-import shutil
-import time
+
+from conftest import BIN
+from test_init import mode
 
 
 def test_login_logout_whoami(office):

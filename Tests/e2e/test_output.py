@@ -5,12 +5,13 @@ import csv
 import io
 import json
 import os
-import pytest
+import pty
 import stat
 import subprocess
+
+import pytest
+
 from conftest import BIN, read_until_closed
-import pty
-import time
 
 
 # Run once, on SQLite (make test): an output format.

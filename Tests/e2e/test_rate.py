@@ -14,12 +14,7 @@ from fractions import Fraction
 import pytest
 from currency_converter import CurrencyConverter
 
-from conftest import BIN, read_until_closed
-from test_scan_reconcile import receipt
-import csv
-import io
-import os
-import pty
+from conftest import BIN
 
 LAST = datetime.date(2026, 10, 30)        # the last day of the ECB file built in (.ci/embed-ecb-rates)
 # In the ECB's history but not currencies owatch knows (retired, or no longer quoted).

@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import BIN, Office, ROOT
 import stat
 from test_scan_prices import card
-from test_scan_reconcile import receipt
 import csv
 import io
 

@@ -6,8 +6,6 @@ import time
 import pytest
 
 from conftest import BIN
-import os
-import stat
 
 
 @pytest.fixture

@@ -15,8 +15,6 @@ from conftest import BIN, ROOT, read_until_closed
 
 sys.path.insert(0, str(ROOT / "examples" / "mail"))
 from make_examples import pdf_document as pdf  # noqa: E402  (the example mailbox's PDF writer)
-import stat
-import pty
 
 EXAMPLES = ROOT / "examples"
 MBOX = EXAMPLES / "mail" / "receipts.mbox"

@@ -1,8 +1,6 @@
 """Issue 31, cases 5–8 as they were found: prices compared like for like (an add-on against a yearly
 contract is no new price; real changes still are), usage-billed vendors have no seats, every view
 rounds by one rule, and a missing rate is the amount and day it leaves out."""
-import csv
-import io
 import json
 
 from conftest import OLDER_SCHEMA, sqlite_only

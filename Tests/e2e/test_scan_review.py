@@ -8,11 +8,7 @@ import pytest
 
 from test_scan_einvoice import UBL, mail_with_xml
 
-from conftest import BIN, OLDER_SCHEMA, read_until_closed, sqlite_only
-import json
-import os
-import pty
-import subprocess
+from conftest import OLDER_SCHEMA, sqlite_only
 
 
 def receipt(office, name, body, sender="Billing <billing@slack.com>", subject="Your receipt"):

@@ -9,12 +9,8 @@ import shutil
 
 import pytest
 
-from conftest import BIN, OLDER_SCHEMA, Office, sqlite_only
+from conftest import OLDER_SCHEMA, Office, sqlite_only
 from test_scan_reconcile import receipt
-import json
-import sqlite3
-import subprocess
-import time
 from test_license_seats import LARGEST
 
 # Case 1: a bank exports "the last 60 days" into files named by export date.

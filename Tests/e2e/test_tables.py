@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN, Office, at, read_until_closed
-import time
 
 # Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
 pytestmark = pytest.mark.backend_independent

@@ -11,15 +11,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from joserfc import jwt
 from joserfc.jwk import OKPKey
-from conftest import BIN, sqlite_only, trapped
-import csv
-import io
-import os
-import stat
+from conftest import BIN, trapped
 import subprocess
 from datetime import datetime, timedelta, timezone
 import shutil
-import sqlite3
 
 warnings.filterwarnings("ignore")  # joserfc warns that "EdDSA" is deprecated by RFC 9864
 

@@ -1,9 +1,11 @@
 """`owatch usage` (issue 33): a new hire's seat is not unused yet, a seat given again is not judged on
 earlier use, and usage data too old to say anything is reported as old."""
 import datetime
-import pytest
 import shutil
-from conftest import Office, at, google_export, google_row
+
+import pytest
+
+from conftest import at
 
 
 TODAY = datetime.date.today()

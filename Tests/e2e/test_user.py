@@ -3,14 +3,6 @@ stop old tokens, the last admin protected, case-blind names on both backends."""
 import csv
 import io
 import json
-import os
-import pytest
-import stat
-import subprocess
-from conftest import BIN, trapped
-from datetime import datetime, timedelta, timezone
-import shutil
-import time
 
 
 def test_user_lifecycle_in_every_format(office):

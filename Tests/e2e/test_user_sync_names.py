@@ -1,11 +1,5 @@
 """`owatch user sync` matching by name (issue 29): a suspended namesake never takes the person whose
 address is in the export, and an ambiguous name is reported, not guessed."""
-import json
-import pytest
-import sqlite3
-import subprocess
-import time
-from conftest import BIN, sqlite_only
 
 
 def sync(o, text, *args, rc=0):
