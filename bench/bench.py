@@ -534,7 +534,7 @@ def bench_documents():
     look-alikes; the table and its reader are the e2e test's): vendor, amount+currency, date and
     invoice number, each as owatch scan inspect reads the PDF on its own."""
     sys.path.insert(0, str(HERE.parent / "Tests" / "e2e"))
-    from test_documents import FIELDS, documents, fields
+    from test_scan_documents import FIELDS, documents, fields
     with tempfile.TemporaryDirectory() as tmp:
         env, _ = office(tmp, 0)
         rows = documents()

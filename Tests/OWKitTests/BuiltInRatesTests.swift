@@ -8,7 +8,7 @@ import XCTest
 @testable import OWReports
 
 /// The ECB rates built into owatch (their agreement with an independent copy, every day and
-/// currency, is Tests/e2e/test_rates.py's).
+/// currency, is Tests/e2e/test_rate.py's).
 final class BuiltInRatesTests: XCTestCase {
     func testTheEmbeddedDataDecodesWhole() throws {
         let t = try XCTUnwrap(BuiltInRates.table)

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT
+from conftest import BIN, ROOT, read_until_closed
+import os
+import pty
+import time
 
 # Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
 pytestmark = pytest.mark.backend_independent
@@ -113,3 +116,56 @@ def test_committed_man_pages_match_and_lint_clean(bare, tmp_path):
     for name in committed:
         lint = subprocess.run(["mandoc", "-Tlint", "-W", "warning", str(ROOT / "man" / name)], capture_output=True, text=True)
         assert lint.returncode == 0 and lint.stdout + lint.stderr == "", f"{name}: {lint.stdout}{lint.stderr}"
+
+
+# Run once, on SQLite (make test): the parser; no ledger.
+@pytest.mark.backend_independent
+def test_bare_owatch_is_a_usage_error(bare):
+    r = bare.run()
+    assert r.rc == 64 and r.out == "" and "usage: owatch" in r.err and "owatch help" in r.err
+
+
+# Run once, on SQLite (make test): the parser's messages.
+@pytest.mark.backend_independent
+def test_messages_name_the_flags_as_typed(office):
+    r = office.run("license", "add", "X", "--vendor", "slack", "--seats", "2", "--cost", "10", "--renews", "2026-13-01")
+    assert r.rc == 64 and "--renews '2026-13-01'" in r.err and "renews_on" not in r.err
+    assert "owatch: warning: owatch:" not in r.err and r.err.count("owatch: error:") == 1
+
+
+def on_a_terminal(office, args, answer):
+    """Runs owatch with stdin and stderr on a pseudo-terminal, answers its question, returns (rc, what it showed)."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([BIN, *map(str, args)], cwd=office.home, env=office.env, stdin=follower, stdout=subprocess.PIPE,
+                            stderr=follower)
+    os.close(follower)
+    seen = b""
+    deadline = time.time() + 30
+    while b"[y/N]" not in seen and time.time() < deadline and proc.poll() is None:
+        try:
+            seen += os.read(leader, 4096)
+        except OSError:
+            break
+    if answer is not None:
+        os.write(leader, answer.encode() + b"\n")
+    proc.wait(timeout=30)
+    seen += read_until_closed(leader)
+    return proc.returncode, seen.decode("utf-8", "replace")
+
+
+# Run once, on SQLite (make test): the terminal prompt.
+@pytest.mark.backend_independent
+def test_destructive_commands_ask_on_a_terminal_only(office):
+    office.ok("license", "add", "Zoom", "--vendor", "zoom", "--seats", "2", "--cost", "30")
+    office.ok("license", "add", "Typo", "--vendor", "zoom", "--seats", "2", "--cost", "30")
+    office.add_user("bob")
+    rc, seen = on_a_terminal(office, ["user", "offboard", "bob"], "n")
+    assert rc == 1 and "Offboard bob" in seen and "not confirmed" in seen
+    assert office.ok("user", "show", "bob", "--json").json()["status"] == "active"
+    rc, seen = on_a_terminal(office, ["license", "remove", "Typo"], "y")
+    assert rc == 0 and "Delete Typo" in seen
+    rc, seen = on_a_terminal(office, ["license", "cancel", "Zoom", "--yes"], None)
+    assert rc == 0 and "[y/N]" not in seen
+    # Piped: never a question, never a hang.
+    r = office.run("user", "offboard", "bob")
+    assert r.rc == 0 and "[y/N]" not in r.err

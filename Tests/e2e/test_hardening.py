@@ -335,7 +335,7 @@ def test_a_role_change_revokes_every_earlier_token(office):
     assert office.ok("whoami", "--json", token=fresh).json()["role"] == "employee"
 
 
-# Run once, on SQLite (make test): hooks' process handling (a 10 s timeout); the request's write runs on PostgreSQL in test_requests.
+# Run once, on SQLite (make test): hooks' process handling (a 10 s timeout); the request's write runs on PostgreSQL in test_request.
 @pytest.mark.backend_independent
 def test_hook_descendants_end_at_the_timeout(office):
     pidfile = office.home / "grandchild.pid"
@@ -349,7 +349,7 @@ def test_hook_descendants_end_at_the_timeout(office):
     assert not alive, "the setsid grandchild survived the hook timeout"
 
 
-# Run once, on SQLite (make test): hooks' file mode check; the request's write runs on PostgreSQL in test_requests.
+# Run once, on SQLite (make test): hooks' file mode check; the request's write runs on PostgreSQL in test_request.
 @pytest.mark.backend_independent
 def test_writable_hooks_are_flagged_and_not_run(office):
     marker = office.home / "ran"

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "examples" / "mail"))
 from make_examples import pdf_document  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "Tests" / "e2e"))
-from test_tokens import Forge  # noqa: E402
+from test_token import Forge  # noqa: E402
 
 TEXT = b"BT /F1 11 Tf 72 760 Td (Invoice number: FIG-2026-0042) Tj ET\nBT 72 740 Td (Total $49.00) Tj ET\n"
 

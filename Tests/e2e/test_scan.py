@@ -289,7 +289,7 @@ def with_pdf(n, attachment, ctype="application/pdf", name="invoice.pdf"):
             + base64.encodebytes(attachment).decode() + f"--p{n}--\n\n").encode()
 
 
-# Run once, on SQLite (make test): the PDF reader; scanned charges land on PostgreSQL in test_example_mailbox and test_review.
+# Run once, on SQLite (make test): the PDF reader; scanned charges land on PostgreSQL in test_example_mailbox and test_scan_review.
 @pytest.mark.backend_independent
 def test_pdf_invoices_are_read(office):
     """Invoices attached as PDF: the text of FlateDecode and plain content streams is read
@@ -410,3 +410,83 @@ def test_randomised_mutations_never_crash_and_keep_good_messages(office):
         seen = office.sql("SELECT key FROM seen_items")
         for mid in intact:
             assert f"mid:{mid}" in seen, (round_, mid)
+
+
+RECEIPT = ("From: {sender}\nTo: accounts@acme.example\nSubject: Your receipt\nDate: Mon, 02 Nov 2026 10:00:00 +0000\n"
+           "Message-ID: <{mid}@example>\n\nNotion Plus\nTotal: $20.00\nAmount paid: $20.00\n")
+
+
+def test_scanning_files_seen_before_says_so(office):
+    for i in (1, 2):
+        (office.home / f"{'ab'[i - 1]}.eml").write_text(RECEIPT.format(sender="Notion <billing@notion.so>", mid=f"m{i}"))
+    office.ok("scan", "a.eml", "b.eml")
+    seen = on_a_terminal(office, "scan", "a.eml", "b.eml")
+    assert b"nothing new; 2 already seen" in seen, seen
+    new = RECEIPT.format(sender="Notion <billing@notion.so>", mid="m3")
+    (office.home / "c.eml").write_text(new)
+    seen = on_a_terminal(office, "scan", "a.eml", "b.eml", "c.eml")
+    assert b"1 new item(s)" in seen and b"2 already seen" in seen, seen
+    quiet = office.ok("scan", "a.eml", "b.eml")             # cron (no terminal) mails only news
+    assert quiet.out == "" and quiet.err == "", quiet
+    assert office.ok("scan", "a.eml", "b.eml", "--json").json()["already_seen"] == 2
+
+
+def on_a_terminal(office, *args):
+    """What a person sees running owatch at a terminal (stdout and stderr on a pseudo-terminal)."""
+    import pty
+    import subprocess
+    from conftest import read_until_closed
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([BIN, *map(str, args)], cwd=office.home, env=office.env,
+                            stdin=follower, stdout=follower, stderr=follower, close_fds=True)
+    os.close(follower)
+    seen = read_until_closed(leader)
+    assert proc.wait(timeout=60) == 0, seen
+    return seen
+
+
+SENDERS = [
+    "Notion Labs, Inc. <billing@notion.so>",
+    "Smith, John <billing@notion.so>",
+    '"Notion Labs, Inc." <billing@notion.so>',
+    "Notion <billing@notion.so>",
+    "billing@notion.so (Notion Labs, Inc.)",
+    "<billing@notion.so>",
+    "Notion Labs, Inc. <billing@notion.so>, Other <other@example.org>",
+    "=?utf-8?q?Notion_Labs=2C_Inc=2E?= <billing@notion.so>",
+]
+
+
+# Run once, on SQLite (make test): the mail header reader.
+@pytest.mark.backend_independent
+def test_an_unquoted_comma_in_the_senders_name_keeps_the_sender(office):
+    """Python's email.utils is the reference for the addresses (getaddresses finds billing@… in
+    each); its parseaddr gives up on the unquoted comma ('Notion'), as owatch did. owatch reads the
+    phrase before the comma as part of the name, as mail clients show it."""
+    from email.utils import getaddresses, parseaddr
+    for i, sender in enumerate(SENDERS):
+        eml = office.home / f"s{i}.eml"
+        eml.write_text(RECEIPT.format(sender=sender, mid=f"s{i}"))
+        r = office.ok("scan", "inspect", eml, "--json").json()
+        assert r["vendor"] == "Notion" and r["amount_minor"] == 2000, (sender, r)
+        ours = [a for _, a in getaddresses([r["from"]]) if "@" in a]
+        python = [a for _, a in getaddresses([sender]) if "@" in a]
+        if "=?" not in sender:
+            assert ours == python, (sender, r["from"])
+    assert parseaddr(SENDERS[0])[1] == "Notion"              # the reference's own reading of it
+    shown = office.ok("scan", "inspect", office.home / "s0.eml", "--json").json()["from"]
+    assert getaddresses([shown]) == [("Notion Labs, Inc.", "billing@notion.so")], shown
+    shown = office.ok("scan", "inspect", office.home / "s1.eml", "--json").json()["from"]
+    assert getaddresses([shown]) == [("Smith, John", "billing@notion.so")], shown
+
+
+# Run once, on SQLite (make test): scan inspect (a reader); writes nothing.
+@pytest.mark.backend_independent
+def test_scan_inspect_of_empty_or_binary_files(office):
+    empty = office.home / "empty.eml"
+    empty.write_bytes(b"")
+    binary = office.home / "bin.eml"
+    binary.write_bytes(bytes(range(256)) * 8)
+    for f, why in ((empty, "it is empty"), (binary, "it is binary")):
+        r = office.run("scan", "inspect", f)
+        assert r.rc == 65 and "is not an email message" in r.err and why in r.err, r

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN, Office
+import stat
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -451,3 +452,18 @@ def test_a_request_cannot_name_a_path_the_server_would_open_later(server, tmp_pa
     header = client_header(server, tmp_path, "scan", "source", "list")
     header["token"] = token
     assert server.serve(request_bytes(header))[0] == 0
+
+
+def test_out_dir_over_the_remote_protocol_prints_clean_paths(office):
+    """Through remote-exec (an ssh stand-in running it on this machine, as this account)."""
+    bin_dir = office.home / ".bin"
+    bin_dir.mkdir()
+    os.symlink(BIN, bin_dir / "owatch")
+    ssh = bin_dir / "ssh"
+    ssh.write_text('#!/bin/sh\nwhile [ "$1" != "--" ]; do shift; done\nshift 2\nexec "$@"\n')
+    ssh.chmod(0o755)
+    office.add_user("bob")
+    env = {"PATH": f"{bin_dir}:{office.env['PATH']}", "OWATCH_REMOTE": "ssh://owatch@office.example"}
+    r = office.ok("user", "token", "--all", "--role", "employee", "--out-dir", "laptop/", env=env)
+    assert "laptop/bob.token" in r.out and "//" not in r.out + r.err and "Created laptop/" in r.err, r
+    assert stat.S_IMODE((office.home / "laptop/bob.token").stat().st_mode) == 0o600

@@ -256,3 +256,40 @@ def test_totals_and_the_summary_fit_without_breaking_an_amount(big, columns):
         piped = big.ok(*args).out.split("\n")
         under, under_piped = "\n".join(lines[rows:]), "\n".join(piped[rows:])
         assert money.findall(under) == money.findall(under_piped), (args, columns)
+
+
+def table_on_a_terminal(office, args, columns=80):
+    """stdout on an 80-column pseudo-terminal: what a person sees."""
+    import fcntl
+    import struct
+    import termios
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    proc = subprocess.Popen([BIN, *map(str, args)], cwd=office.home, env={**office.env, "NO_COLOR": "1"}, stdout=follower,
+                            stderr=subprocess.PIPE)
+    os.close(follower)
+    seen = read_until_closed(leader)
+    proc.wait(timeout=30)
+    return proc.returncode, seen.decode().replace("\r\n", "\n"), proc.stderr.read().decode()
+
+
+# Run once, on SQLite (make test): table rendering.
+@pytest.mark.backend_independent
+def test_tables_fit_80_columns_dropping_empty_columns_first(office):
+    office.ok("license", "add", "A very long license name for the design team", "--vendor", "figma", "--seats", "3", "--cost", "45")
+    office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "10", "--cost", "87.50")
+    rc, out, err = table_on_a_terminal(office, ["license", "list"])
+    assert rc == 0, err
+    lines = out.strip("\n").split("\n")
+    assert all(len(l) <= 80 for l in lines), lines
+    header = lines[0].split()
+    assert "RENEWS_ON" not in header and "ASSIGNED_TO" not in header            # all '-': dropped before any cell is cut
+    assert "A very long" in out and "…" in out                                   # then the widest cell is cut, last
+    rc, out, _ = table_on_a_terminal(office, ["license", "list", "--columns", "name,monthly"])
+    assert out.split("\n")[0].split() == ["NAME", "MONTHLY"]
+    wide = office.ok("license", "list", "--wide").out.split("\n")[0].split()
+    assert "PLAN" in wide or len(wide) > len(office.ok("license", "list").out.split("\n")[0].split())
+    r = office.run("license", "list", "--columns", "name,price")
+    assert r.rc == 64 and "no column 'price'" in r.err and "monthly" in r.err
+    r = office.run("user", "list", "--columns", "name,role")
+    assert r.rc == 0 and r.out.split("\n")[0].split() == ["NAME", "ROLE"]

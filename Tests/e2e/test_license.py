@@ -418,3 +418,27 @@ def test_failing_renewal_hook_warns(office):
     r = office.ok("license", "add", "Soon", "--vendor", "zoom", "--seats", "1", "--cost", "10", "--renews", soon)
     assert "hook license-renewing exited 3" in r.err
     assert "Soon" in licenses(office)
+
+
+def test_license_names_get_did_you_mean_and_quoted_hints(office):
+    office.ok("license", "add", "Adobe CC", "--vendor", "adobe", "--seats", "2", "--cost", "10")
+    for wrong in ("Adobe", "Adobe Cc ", "Adobee CC"):
+        r = office.run("license", "show", wrong)
+        assert r.rc == 1 and "did you mean 'Adobe CC'?" in r.err, (wrong, r)
+    r = office.run("license", "list", "--user", "ghost")
+    assert r.rc == 1 and "user 'ghost' not found" in r.err
+
+
+def test_employees_see_the_catalog_without_prices(office):
+    office.ok("license", "add", "Figma", "--vendor", "figma", "--seats", "1", "--cost", "15", "--assign", "alice")
+    office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "5", "--cost", "40")
+    office.ok("license", "add", "Old", "--vendor", "zoom", "--seats", "5", "--cost", "40")
+    office.ok("license", "cancel", "Old")
+    bob = office.add_user("bob")
+    r = office.ok("license", "list", "--catalog", "--json", token=bob)
+    rows = {e["name"]: e for e in r.json()}
+    assert set(rows) == {"Figma", "Slack"}
+    assert rows["Figma"]["seat_free"] is False and rows["Slack"]["seat_free"] is True
+    assert set(rows["Slack"]) == {"name", "vendor", "category", "seat_free"}           # no prices, no holders
+    assert "EUR" not in office.ok("license", "list", "--catalog", token=bob).out
+    assert office.ok("license", "list", "--json", token=bob).json() == []              # bob still sees only his own seats

@@ -13,7 +13,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import ROOT, Office
+from conftest import BIN, Office, ROOT
+import stat
+from test_scan_prices import card
+import csv
+import io
 
 MBOX = ROOT / "examples" / "mail" / "receipts.mbox"
 THIS_MONTH = datetime.date.today().strftime("%Y-%m")
@@ -307,3 +311,159 @@ def test_aggregate_always_equals_recomputation(tmp_path_factory, ops):
                 for r in burn if r["observed_minor"] or r["unmanaged_minor"]}
     assert reported == {k: v[:2] for k, v in recompute(o).items()}
     assert "spend aggregate" in o.ok("doctor").out
+
+
+def test_report_html_is_a_file_to_share_unless_the_ledger_is_kept_private(bare, tmp_path):
+    shared = bare.home / "office"
+    shared.mkdir()
+    os.chmod(shared, 0o755)
+    ledger = shared / "ledger.db"
+    bare.env["OWATCH_LEDGER"] = str(ledger)
+    bare.ok("init", "--org", "Acme", "--admin", "alice")
+    r = bare.ok("report", "html", "--out", "dash.html")
+    assert stat.S_IMODE((bare.home / "dash.html").stat().st_mode) == 0o644
+    assert "mode 0644" in r.err, r.err
+    os.chmod(shared, 0o700)                                 # the ledger kept private: so is its dashboard
+    r = bare.ok("report", "html", "--out", "private.html")
+    assert stat.S_IMODE((bare.home / "private.html").stat().st_mode) == 0o600
+    assert "mode 0600" in r.err and "chmod 644" in r.err, r.err
+
+
+def test_report_leave_tells_taken_from_planned(office):
+    """Approved leave still to come is planned, not taken (issue 33). The clock is moved with
+    faketime to the Wednesday of an approved Monday–Friday week."""
+    import datetime
+    import shutil
+    import subprocess
+    import pytest
+    if not shutil.which("faketime"):
+        pytest.skip("faketime is not installed")
+    today = datetime.date.today()
+    monday = today + datetime.timedelta(days=7 + (7 - today.weekday()) % 7)
+    while (monday + datetime.timedelta(days=18)).year != monday.year:
+        monday += datetime.timedelta(days=7)
+    day = lambda n: (monday + datetime.timedelta(days=n)).isoformat()          # noqa: E731
+    bob = office.add_user("bob")
+    office.ok("config", "set", "leave.allowance", "20")
+    office.ok("request", "new", "leave", "--from", day(0), "--to", day(4), token=bob)         # Mon–Fri: 5 days
+    office.ok("request", "new", "leave", "--from", day(14), "--to", day(18), token=bob)       # 5 more, two weeks on
+    office.ok("request", "new", "leave", "--from", day(21), "--to", day(21), token=bob)       # 1 day, pending
+    office.ok("approve", "1", "2")
+    year = str(monday.year)
+    now = {r["user"]: r for r in office.ok("report", "leave", "--year", year, "--json").json()}["bob"]
+    assert (now["taken"], now["planned"], now["pending"], now["remaining"]) == (0, 10, 1, 9), now
+    wednesday = (monday + datetime.timedelta(days=2) - today).days
+    proc = subprocess.run(["faketime", "-f", f"+{wednesday}d", BIN, "report", "leave", "--year", year, "--json"],
+                          cwd=office.home, env=office.env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    then = {r["user"]: r for r in __import__("json").loads(proc.stdout)}["bob"]
+    assert (then["taken"], then["planned"], then["pending"], then["remaining"]) == (3, 7, 1, 9), then
+
+
+def test_an_employee_gets_their_own_summary_and_dashboard(office):
+    bob = office.add_user("bob")
+    carol = office.add_user("carol")
+    office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "5", "--cost", "8.75", "--per-seat", "--assign", "bob",
+              "--assign", "carol")
+    office.ok("license", "add", "Secret", "--vendor", "secret.example", "--seats", "1", "--cost", "999.00", "--assign", "carol")
+    office.ok("request", "new", "software", "Figma", "--reason", "design", token=bob)
+    office.ok("request", "new", "purchase", "Carol's chair", "--cost", "300.00", token=carol)
+    office.ok("config", "set", "leave.allowance", "20")
+    r = office.ok("report", "summary", token=bob)
+    assert "Your seats" in r.out and "Slack" in r.out and "software: Figma" in r.out and "20 of 20 left" in r.out, r.out
+    assert "Secret" not in r.out and "chair" not in r.out and "carol" not in r.out, r.out
+    mine = office.ok("report", "summary", "--json", token=bob).json()
+    assert mine["user"] == "bob" and [s["name"] for s in mine["seats"]] == ["Slack"]
+    assert [q["summary"] for q in mine["requests"]] == ["software: Figma"]
+    assert mine["leave"]["remaining"] == 20 and mine["leave"]["planned"] == 0
+    office.ok("report", "html", "--out", "bob.html", token=bob)
+    page = (office.home / "bob.html").read_text()
+    assert "Your seats" in page and "Slack" in page and "software: Figma" in page and "Your leave in" in page
+    assert "Secret" not in page and "chair" not in page and "999" not in page and "carol" not in page
+    office.ok("report", "html", "--out", "all.html")
+    assert "Burn by month" in (office.home / "all.html").read_text()        # the admin's is the office's
+    scanner = office.add_user("cron", role="scanner")
+    assert office.run("report", "summary", token=scanner).rc == 77
+
+
+# Base-currency totals against a hand-computed fixture.
+def base_fixture(o):
+    o.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "1", "--cost", "10.00")                        # EUR 10.00 a month
+    o.ok("license", "add", "Linear", "--vendor", "linear", "--seats", "1", "--cost", "20.00", "--currency", "USD")   # USD 20.00 a month
+    o.ok("license", "add", "Xero", "--vendor", "xero", "--seats", "1", "--cost", "30.00", "--currency", "GBP")       # GBP, no rate
+    (o.home / "r.csv").write_text("date,from,to,rate\n2026-11-01,EUR,USD,1.2500\n2026-11-20,EUR,USD,1.0000\n")
+    o.ok("rate", "import", "r.csv")
+    card(o, [("2026-11-10", "NOTION LABS INC SAN FRANCISCO", "-25.00", "USD"),        # 20.00 EUR at 1.25
+             ("2026-11-25", "NOTION LABS INC SAN FRANCISCO", "-25.00", "USD")])       # 25.00 EUR at 1.00
+    o.ok("config", "set", "base_currency", "EUR")
+
+
+def test_base_currency_totals_in_every_format(office):
+    base_fixture(office)
+    args = ["report", "burn", "--from", "2026-11", "--to", "2026-12"]
+    rows = office.ok(*args, "--json").json()
+    by = {(r["month"], r["currency"]): r for r in rows}
+    # The charges convert each at its day's rate (20.00 and 25.00 EUR); the contracts, bought this
+    # month, at December's rate (today's: the latest, 1.00).
+    nov = by[("2026-11", "USD")]
+    assert (nov["observed_base_minor"], nov["unmanaged_base_minor"], nov["rate_date"]) == (4500, 4500, "2026-11-20")
+    dec = by[("2026-12", "USD")]
+    assert (dec["contracted_base_minor"], dec["observed_base_minor"]) == (2000, 0)
+    assert by[("2026-12", "EUR")]["contracted_base_minor"] == 1000 and by[("2026-12", "EUR")]["rate_date"] is None
+    assert all(r["base_currency"] == "EUR" for r in rows)
+    # GBP has no rate: never dropped, never summed; its base fields are null, with a warning.
+    gbp = by[("2026-12", "GBP")]
+    assert gbp["contracted_minor"] == 3000 and gbp["contracted_base_minor"] is None and gbp["rate_date"] is None
+    r = office.run(*args, "--json")
+    assert "no GBP→EUR rate" in r.err and "owatch rate set GBP EUR" in r.err
+    csv_rows = list(csv.DictReader(io.StringIO(office.ok(*args, "--format", "csv").out)))
+    assert {(x["month"], x["currency"]): x["contracted_base_minor"] for x in csv_rows} == {
+        ("2026-11", "USD"): "0", ("2026-12", "EUR"): "1000", ("2026-12", "GBP"): "", ("2026-12", "USD"): "2000"}
+    jsonl = [json.loads(line) for line in office.ok(*args, "--format", "jsonl").out.splitlines()]
+    assert jsonl == rows
+    table = office.ok(*args).out
+    assert "total 2026-11…2026-12 in EUR: contracted 30.00 EUR + 30.00 GBP (no rate), observed 45.00 EUR, unmanaged 45.00 EUR" in table
+    charges = office.ok("charge", "list", "--json").json()
+    assert [(c["base_minor"], c["rate_date"]) for c in charges] == [(2000, "2026-11-01"), (2500, "2026-11-20")]
+    summary = office.ok("report", "summary", "--json").json()
+    assert summary["base"]["base_currency"] == "EUR" and summary["base"]["contracted_minor"] == 3000
+    # What had no rate is named by amount and day, never as a whole currency (issue 31, case 8).
+    left = summary["base"]["without_rate"]
+    assert left and {x["currency"] for x in left} == {"GBP"} and all(x["day"] and x["amount_minor"] for x in left), left
+    forecast = office.ok("report", "forecast", "--months", "1", "--json").json()
+    assert sum(r["total_base_minor"] or 0 for r in forecast) == 1000 + 2000 + 2500    # contracts + Notion's run-rate at 1.00
+    assert "next 1 months in EUR: 55.00 EUR + 30.00 GBP (no rate)" in office.ok("report", "forecast", "--months", "1").out
+
+
+def test_base_currency_in_the_summary_and_dashboard(office):
+    base_fixture(office)
+    text = office.ok("report", "summary").out
+    assert "in EUR:" in text
+    office.ok("report", "html", "--out", "d.html")
+    page = (office.home / "d.html").read_text()
+    # Issue 31: what a missing rate leaves out is an amount and its day, never a whole currency.
+    assert "All currencies in EUR" in page and "Not included for want of an exchange rate: 30.00 GBP of 20" in page
+    # Every currency has its chart, however many.
+    for i, cur in enumerate(["CHF", "SEK", "NOK", "DKK", "PLN"]):
+        office.ok("license", "add", f"L{i}", "--vendor", "zoom", "--seats", "1", "--cost", "5", "--currency", cur)
+    office.ok("report", "html", "--out", "d.html")
+    page = (office.home / "d.html").read_text()
+    for cur in ["EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN"]:
+        assert f"<h3>{cur}</h3>" in page, cur
+
+
+def test_leave_days_follow_holidays(office):
+    bob = office.add_user("bob")
+    office.ok("request", "new", "leave", "--from", "2027-03-01", "--to", "2027-03-05", token=bob)     # 5 days
+    office.ok("request", "new", "leave", "--from", "2027-04-05", "--to", "2027-04-09", token=bob)     # 5 days
+    office.ok("approve", "1")
+    r = office.ok("config", "set", "leave.holidays", "2027-03-03,2027-04-06,2027-04-07")
+    assert "#2" in r.err
+    requests = {x["id"]: x for x in office.ok("request", "list", "--all", "--json").json()}
+    assert requests[2]["days"] == 3 and "3 day(s)" in requests[2]["summary"]        # pending: counted again
+    assert requests[1]["days"] == 5                                                 # approved: keeps its days
+    rows = {x["user"]: x for x in office.ok("report", "leave", "--year", "2027", "--json").json()}
+    assert (rows["bob"]["taken"] + rows["bob"]["planned"], rows["bob"]["pending"], rows["bob"]["remaining"]) == (5, 3, 17)
+    assert rows["bob"]["would_change"] == ["#1: 5 → 4 days"]
+    assert "Approved leave #1 (bob) counts 5 day(s)" in office.ok("report", "leave", "--year", "2027").err
+    office.ok("audit", "verify", "--state")

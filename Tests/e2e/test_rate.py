@@ -78,7 +78,7 @@ def test_a_day_takes_the_ecbs_rate_of_that_day_or_its_last_publication(office, e
     assert office.ok("rate", "list", "--built-in", "--on", "2026-11-02", "--json").json() == []
 
 
-# Run once, on SQLite (make test): conversion arithmetic over the built-in rates; its 70 `charge add`s are test_charges' writes.
+# Run once, on SQLite (make test): conversion arithmetic over the built-in rates; its 70 `charge add`s are test_charge's writes.
 @pytest.mark.backend_independent
 def test_conversions_agree_with_currency_converter(office, ecb):
     """Random payments in random currencies on random days since 1999, reported in five base
@@ -174,3 +174,83 @@ def test_a_report_converts_with_no_network_and_no_rates_in_the_ledger(office, ec
     d = datetime.date(2025, 6, 2)
     assert row["observed_base_minor"] == round(2000 * exact(ecb["GBP"][d]) / exact(ecb["USD"][d]))
     assert row["rate_date"] == "2025-06-02" and "no USD" not in p.stderr
+
+
+def test_rates_import_set_list_and_lookup(office):
+    hist = "Date,USD,JPY,CYP,\n2026-11-27,1.0500,160.10,N/A,\n2026-11-02,1.0800,158.00,N/A,\n"
+    (office.home / "eurofxref-hist.csv").write_text(hist)
+    r = office.ok("rate", "import", "eurofxref-hist.csv", "--json").json()
+    assert (r["format"], r["rates"], r["days"], r["skipped_currencies"]) == ("ecb", 4, 2, ["CYP"])
+    again = office.ok("rate", "import", "eurofxref-hist.csv", "--json").json()
+    assert again["changed"] == 0                                                # importing twice changes nothing
+    (office.home / "eurofxref.csv").write_text("Date, USD, JPY, \n30 November 2026, 1.0600, 161.00, \n")
+    assert office.ok("rate", "import", "eurofxref.csv", "--json").json()["days"] == 1
+    (office.home / "plain.csv").write_text("date,from,to,rate\n2026-11-01,GBP,EUR,1.1500\n")
+    assert office.ok("rate", "import", "plain.csv", "--json").json()["format"] == "plain"
+    latest = {(x["from"], x["to"]): x for x in office.ok("rate", "list", "--json").json()}
+    assert latest[("EUR", "USD")]["rate"] == 1.06 and latest[("EUR", "USD")]["day"] == "2026-11-30"
+    assert len(office.ok("rate", "list", "--all", "--currency", "USD", "--json").json()) == 3
+    on = {(x["from"], x["to"]): x["day"] for x in office.ok("rate", "list", "--on", "2026-11-10", "--json").json()}
+    assert on[("EUR", "USD")] == "2026-11-02"
+    # A bad line: named, nothing written.
+    (office.home / "bad.csv").write_text("date,from,to,rate\n2026-11-01,GBP,EUR,1.15\n2026-11-02,GBP,EUR,abc\n")
+    r = office.run("rate", "import", "bad.csv")
+    assert r.rc == 65 and "line 3" in r.err
+    assert len(office.ok("rate", "list", "--all", "--currency", "GBP", "--json").json()) == 1
+    assert office.run("rate", "import", "nope.csv").rc == 66
+    (office.home / "other.csv").write_text("a,b\n1,2\n")
+    assert office.run("rate", "import", "other.csv").rc == 65
+    assert office.run("rate", "set", "EUR", "EUR", "1").rc == 64
+    assert office.run("rate", "set", "EUR", "XXX", "1").rc == 64
+    assert office.run("rate", "set", "EUR", "USD", "-1").rc == 64
+    assert office.run("rate", "set", "EUR", "USD", "0.00000000000000001").rc == 64   # once a crash (an overflow)
+    actions = [e["action"] for e in office.ok("audit", "log", "--json").json()]
+    assert actions.count("rate.import") == 4
+    office.ok("audit", "verify", "--state")
+
+
+def test_an_absurd_rate_is_refused_unless_forced(office):
+    r = office.run("rate", "set", "JPY", "EUR", "1000000", "--on", "2026-11-02")      # 170,000x the built-in ECB rate
+    assert r.rc == 1 and "1 JPY = 1000000 EUR" in r.err and "--force" in r.err, r
+    assert office.ok("rate", "list", "--json").json() == []
+    office.ok("rate", "set", "JPY", "EUR", "0.0064", "--on", "2026-11-02")
+    # Against the pair's latest rate: 100x off, either direction, and through the inverse pair.
+    for args in (["JPY", "EUR", "0.64"], ["JPY", "EUR", "0.00006"], ["EUR", "JPY", "1.56"], ["EUR", "JPY", "15600"]):
+        r = office.run("rate", "set", *args, "--on", "2026-11-09")
+        assert r.rc == 1 and "2026-11-02" in r.err and "10x" in r.err, (args, r)
+    office.ok("rate", "set", "EUR", "JPY", "158.5", "--on", "2026-11-09")               # a real move is fine
+    office.ok("rate", "set", "JPY", "EUR", "0.0065", "--on", "2026-11-02")              # a same-day correction too
+    # A typo corrected on the same day: the typo is not its own reference.
+    office.ok("rate", "set", "GBP", "EUR", "11.7", "--on", "2026-11-16", "--force")
+    office.ok("rate", "set", "GBP", "EUR", "1.17", "--on", "2026-11-16")
+    forced = office.ok("rate", "set", "CHF", "EUR", "1000000", "--on", "2026-11-16", "--force")
+    assert forced.rc == 0
+    events = [e for e in office.ok("audit", "log", "--action", "rate", "--json").json() if e["object"] == "rate:CHF/EUR"]
+    assert len(events) == 1 and "forced" in json.dumps(events[0]), events                  # a forced rate is audited as such
+
+
+# Run once, on SQLite (make test): the rate file reader refuses before any write.
+@pytest.mark.backend_independent
+def test_rate_import_refuses_an_implausible_rate_with_its_line(office):
+    office.ok("rate", "set", "USD", "EUR", "0.92", "--on", "2026-11-02")
+    plain = office.home / "rates.csv"
+    plain.write_text("date,from,to,rate\n2026-11-03,USD,EUR,0.93\n2026-11-04,EUR,USD,1.07\n2026-11-05,USD,EUR,92\n")
+    r = office.run("rate", "import", plain)
+    assert r.rc == 1 and "line 4" in r.err and "1 USD = 92 EUR" in r.err and "--force" in r.err, r
+    assert len(office.ok("rate", "list", "--all", "--json").json()) == 1                 # nothing was written
+    ecb = office.home / "eurofxref.csv"
+    ecb.write_text("Date, USD, JPY, \n05 November 2026, 1.09, 1600000, \n")
+    r = office.run("rate", "import", ecb)
+    assert r.rc == 1 and "EUR = 1600000 JPY" in r.err, r
+    office.ok("rate", "import", plain, "--force")
+    assert len(office.ok("rate", "list", "--all", "--json").json()) == 4
+
+
+def test_a_conversion_too_large_is_an_error_not_a_missing_rate(office):
+    office.ok("config", "set", "base_currency", "EUR")
+    office.ok("license", "add", "Bar", "--vendor", "zoom", "--seats", "1", "--cost", "JPY 999999999999")
+    office.sql("INSERT INTO rates(from_currency, to_currency, day, rate, source) VALUES ('JPY', 'EUR', '2026-12-01', '1000000', 'manual')")
+    for args in (["report", "burn"], ["report", "summary"]):
+        r = office.run(*args)
+        assert r.rc == 65, (args, r)
+        assert "too large to convert" in r.err and "JPY" in r.err and "no JPY→EUR rate" not in r.err, (args, r)

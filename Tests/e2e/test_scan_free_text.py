@@ -3,7 +3,7 @@ nobody registered, renewal and payment mail, totals checked by arithmetic, label
 business terms in the EU languages. Every mail and document here is written by the test."""
 import pytest
 
-from test_reconcile import receipt
+from test_scan_reconcile import receipt
 
 # Run once, on SQLite ledgers (make test): documents, help and docs read the same whatever holds the ledger.
 pytestmark = pytest.mark.backend_independent
@@ -138,7 +138,7 @@ def test_a_renewal_reminder_with_no_total_is_not_a_charge(office):
      "VAT  Net  Tax\nTotal  473.00 EUR  56.87 EUR\n", 529.87, "EUR"),
 ])
 def test_amount_due_labels_of_the_eu_languages(office, text, amount, currency):
-    from test_receipts import inspect
+    from test_scan_receipts import inspect
     got = inspect(office, text.encode("utf-8"), ctype="text/plain; charset=utf-8")
     assert (got["amount"], got["currency"]) == (amount, currency), got
 
@@ -183,7 +183,7 @@ def test_a_one_off_ticket_from_an_unknown_issuer_stays_dismissed(office):
      "1949.75\nCHF\n", 194975, "CHF"),
 ])
 def test_the_total_is_the_amount_due(office, text, minor, currency):
-    from test_receipts import inspect
+    from test_scan_receipts import inspect
     got = inspect(office, text.encode("utf-8"), ctype="text/plain; charset=utf-8")
     assert (got["amount_minor"], got["currency"]) == (minor, currency), got
 
@@ -220,13 +220,13 @@ Amount paid (deposit)            400.00 USD
      "Zahlbetrag (Anzahlung)  100,00 €\n", 64260, "EUR"),
 ])
 def test_the_total_that_is_the_sum_of_the_lines(office, text, minor, currency):
-    from test_receipts import inspect
+    from test_scan_receipts import inspect
     got = inspect(office, text.encode("utf-8"), ctype="text/plain; charset=utf-8")
     assert (got["amount_minor"], got["currency"], got["how_read"]) == (minor, currency, "arithmetic"), got
 
 
 def test_lines_that_add_up_to_nothing_leave_the_label_to_decide(office):
-    from test_receipts import inspect
+    from test_scan_receipts import inspect
     got = inspect(office, LINES.replace("15.00", "16.00").encode("utf-8"), ctype="text/plain; charset=utf-8")
     assert (got["amount_minor"], got["how_read"]) == (40000, "labelled"), got
 
@@ -237,7 +237,7 @@ VOUCHER = ("Bestellung 123-4567890\nArtikel  EUR 16,58\nZwischensumme:  EUR 15,5
 
 
 def test_a_voucher_taken_off_after_net_plus_tax(office):
-    from test_receipts import inspect
+    from test_scan_receipts import inspect
     got = inspect(office, VOUCHER.encode("utf-8"), ctype="text/plain; charset=utf-8")
     assert (got["amount_minor"], got["currency"], got["how_read"]) == (1575, "EUR", "arithmetic"), got
     # without the voucher the sum that is net + tax is the total
@@ -290,7 +290,7 @@ def test_a_total_covered_by_vouchers_and_gift_cards_is_no_charge(office, page):
 
 
 def test_a_gift_card_taken_off_leaves_what_the_card_was_charged(office):
-    from test_receipts import inspect
+    from test_scan_receipts import inspect
     got = inspect(office, "\n".join(GIFT_CARD_MAIL).encode(), ctype="text/plain; charset=utf-8")
     assert (got["amount_minor"], got["currency"]) == (3420, "USD"), got
     # a line between that adds something is no deduction: the final total is not taken from arithmetic

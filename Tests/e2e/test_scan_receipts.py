@@ -89,7 +89,7 @@ def test_scan_inspect_reads_a_pdf_on_its_own(office):
 
 
 def test_subscriptions_from_senders_nobody_registered(office):
-    from test_reconcile import receipt
+    from test_scan_reconcile import receipt
     mbox = office.home / "tail.mbox"
     mbox.write_bytes(b"".join([
         receipt(1, "Acme Analytics <billing@mail.acmeanalytics.io>", "2026-11-03", "Your Acme Analytics receipt",
@@ -136,7 +136,7 @@ def test_invoice_numbers_in_their_languages(office, text, number):
 
 
 def test_trial_notices_become_trial_findings(office):
-    from test_reconcile import receipt
+    from test_scan_reconcile import receipt
     mbox = office.home / "trials.mbox"
     mbox.write_bytes(receipt(1, "Notion <team@makenotion.com>", "2026-11-20", "Your Notion trial ends soon",
                              ["Your free trial of Notion Plus ends on December 12, 2026.", "After that you will be charged $10.00 per month."])
@@ -160,7 +160,7 @@ def test_trial_notices_become_trial_findings(office):
 
 
 def test_shared_parent_domains_need_the_vendor_named(office):
-    from test_reconcile import receipt
+    from test_scan_reconcile import receipt
     mbox = office.home / "amazon.mbox"
     mbox.write_bytes(receipt(1, "Amazon Web Services <aws-receivables-support@email.amazon.com>", "2026-11-02", "Amazon Web Services Invoice Available",
                              ["Greetings from Amazon Web Services,", "Invoice number: 1234567890", "TOTAL AMOUNT DUE $142.37"])
@@ -183,7 +183,7 @@ def test_a_card_line_to_the_amazon_shop_is_not_aws(office):
 def test_a_currency_no_document_names_is_assumed_and_said(office):
     """A total with no currency anywhere is in the ledger's currency (EUR here) only as an
     assumption: scan inspect says why, and the charge's finding carries currency_assumed."""
-    from test_reconcile import receipt
+    from test_scan_reconcile import receipt
     got = inspect(office, b"Receipt\nSlack Pro, billed monthly\nAmount paid: 19.00\n", ctype="text/plain")
     assert (got["amount"], got["currency"], got["currency_assumed"]) == (19.0, "EUR", True)
     assert "EUR" in got["currency_note"] and "assumed" in got["currency_note"]

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from test_einvoice import UBL, mail_with_xml
+from test_scan_einvoice import UBL, mail_with_xml
 
 from conftest import OLDER_SCHEMA, sqlite_only
 
@@ -333,3 +333,82 @@ def test_a_page_numbering_another_invoice_is_another_document_whatever_totals_th
 def test_a_page_agreeing_with_its_xml_needs_no_agreement(office):
     d = office.ok("scan", "inspect", factur_x_mail(office, "agree.eml", ["Invoice 471102", "Total: 119.00 EUR"]), "--json").json()
     assert (d["amount"], d["confidence"], d["text_agreement"]) == (119.0, 1, None), d
+
+
+def forward(office, name, subject, original_from, body, forwarder="mallory@evil.example", mid=None):
+    """A message `forwarder` sent to the inbox, claiming to forward `original_from`'s mail."""
+    eml = office.home / "inbox" / f"{name}.eml"
+    eml.parent.mkdir(exist_ok=True)
+    eml.write_bytes((f"From: Mallory <{forwarder}>\nTo: accounts@acme.example\nSubject: Fwd: {subject}\n"
+                     f"Date: Fri, 20 Nov 2026 08:00:00 +0000\nMessage-ID: <{mid or name}@evil.example>\n"
+                     "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
+                     f"FYI\n\n---------- Forwarded message ---------\nFrom: {original_from}\n"
+                     f"Date: Tue, 17 Nov 2026 at 09:12\nSubject: {subject}\nTo: <accounts@acme.example>\n\n{body}").encode())
+    return eml
+
+
+def test_forged_forwards_wait_for_review_and_move_no_total(office):
+    office.ok("rate", "set", "USD", "EUR", "0.92", "--on", "2026-11-02")   # the threshold is 500 EUR: USD compares at the rate
+    real = office.home / "inbox" / "real.eml"
+    real.parent.mkdir()
+    real.write_bytes(b"From: Slack <feedback@slack.com>\nTo: accounts@acme.example\nSubject: Your Slack receipt\n"
+                     b"Date: Mon, 16 Nov 2026 08:00:00 +0000\nMessage-ID: <real@slack.com>\n\n"
+                     b"Receipt\nPro plan, billed monthly\nAmount paid: $20.00\n")
+    forward(office, "credit", "Your Slack refund receipt", "Slack <feedback@slack.com>",
+            "Receipt for your refund (credit note CN-1)\nAmount refunded: $20.00\n")
+    forward(office, "big", "Your Zoom receipt", "Zoom <billing@zoom.us>",
+            "Receipt\nInvoice number: INV-ZM-4999\nZoom Enterprise (Monthly)\nTotal $4,999.00\n")
+    forward(office, "small", "Your Notion receipt", "Notion <team@makenotion.com>",
+            "Receipt\nInvoice number: NTN-15\nNotion Plus (Monthly)\nAmount paid: $15.00\n")
+    r = office.ok("scan", office.home / "inbox", "--json")
+    run = r.json()
+    assert run["charges"] == 2, run                                     # the real receipt and the small forward
+    charges = office.ok("charge", "list", "--json").json()
+    assert sorted(c["amount"] for c in charges) == [15.0, 20.0], charges   # no -20.00, no 4,999.00
+    assert all(c["amount"] > 0 for c in charges)
+    small = next(c for c in charges if c["vendor"] == "Notion")
+    real_charge = next(c for c in charges if c["vendor"] == "Slack")
+    assert small["forwarded_by"] == "mallory@evil.example" and real_charge["forwarded_by"] is None, charges
+    shown = office.ok("charge", "show", str(small["id"]), "--json").json()
+    assert shown["forwarded_by"] == "mallory@evil.example"
+    assert "mallory@evil.example" in office.ok("charge", "show", str(small["id"])).out
+    # The burn holds the real payment whole.
+    burn = office.ok("report", "burn", "--from", "2026-11", "--to", "2026-11", "--json").json()
+    assert sum(row["observed"] for row in burn if row.get("currency") == "USD") == 35.0, burn
+    review = {f["vendor"]: f for f in office.ok("scan", "findings", "--kind", "review", "--json").json()}
+    assert set(review) == {"Slack", "Zoom"}, review
+    assert review["Slack"]["amount"] == -20.0 and "mallory@evil.example" in review["Slack"]["summary"], review
+    assert review["Zoom"]["amount"] == 4999.0 and review["Zoom"]["charge_id"] is None, review
+    assert {f["kind"] for f in run["findings"]} >= {"review"}
+    # A rescan reads nothing new and holds nothing twice.
+    again = office.ok("scan", office.home / "inbox", "--json").json()
+    assert again["charges"] == 0 and again["new_findings"] == 0, again
+    # The admin decides: the big one was real after all, the credit note is dropped.
+    adopted = office.ok("scan", "adopt", str(review["Zoom"]["id"]), "--json").json()
+    assert adopted["status"] == "adopted" and adopted["charge_id"], adopted
+    zoom = office.ok("charge", "show", str(adopted["charge_id"]), "--json").json()
+    assert (zoom["vendor"], zoom["amount"], zoom["forwarded_by"], zoom["invoice_no"]) == ("Zoom", 4999.0, "mallory@evil.example", "INV-ZM-4999")
+    office.ok("scan", "ignore", str(review["Slack"]["id"]), "-m", "forged")
+    assert sorted(c["amount"] for c in office.ok("charge", "list", "--json").json()) == [15.0, 20.0, 4999.0]
+    assert office.run("scan", "adopt", str(review["Slack"]["id"])).rc == 1                 # closed stays closed
+    # Scanning the same forwards again (new ids) with a higher threshold: the big one counts, the credit note never does.
+    office.ok("config", "set", "scan.forward_review_above", "10000 USD")
+    assert office.ok("config", "get", "scan.forward_review_above").out.strip().endswith("10000.00 USD")
+    forward(office, "big2", "Your Zoom receipt", "Zoom <billing@zoom.us>",
+            "Receipt\nInvoice number: INV-ZM-5000\nZoom Enterprise (Monthly)\nTotal $4,999.00\n")
+    forward(office, "credit2", "Your Slack refund receipt", "Slack <feedback@slack.com>",
+            "Receipt for your refund (credit note CN-2)\nAmount refunded: $20.00\n")
+    run = office.ok("scan", office.home / "inbox", "--json").json()
+    assert run["charges"] == 1 and [f["amount"] for f in run["findings"] if f["kind"] == "review"] == [-20.0], run
+
+
+def test_forward_review_threshold_defaults_to_500_in_the_base_currency(office):
+    assert office.run("config", "set", "scan.forward_review_above", "-5").rc == 64
+    assert office.run("config", "set", "scan.forward_review_above", "lots").rc == 64
+    forward(office, "a", "Your Zoom receipt", "Zoom <billing@zoom.us>", "Receipt\nInvoice number: INV-A1\nTotal €499.00\n")
+    forward(office, "b", "Your Zoom receipt", "Zoom <billing@zoom.us>", "Receipt\nInvoice number: INV-B2\nTotal €501.00\n")
+    run = office.ok("scan", office.home / "inbox", "--json").json()
+    assert run["charges"] == 1 and [(f["kind"], f["amount"]) for f in run["findings"] if f["kind"] == "review"] == [("review", 501.0)], run
+    # --fail-on-findings: a held forward is news for cron.
+    forward(office, "c", "Your Zoom receipt", "Zoom <billing@zoom.us>", "Receipt\nInvoice number: INV-C3\nTotal €900.00\n")
+    assert office.run("scan", office.home / "inbox", "--fail-on-findings").rc == 1

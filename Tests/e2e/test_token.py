@@ -11,6 +11,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from joserfc import jwt
 from joserfc.jwk import OKPKey
+from conftest import BIN, trapped
+import subprocess
+from datetime import datetime, timedelta, timezone
+import shutil
 
 warnings.filterwarnings("ignore")  # joserfc warns that "EdDSA" is deprecated by RFC 9864
 
@@ -183,3 +187,142 @@ def test_valid_forge_control(forge):
     path.write_text(forge.sign())
     path.chmod(0o600)
     assert forge.office.ok("whoami", "--json", token=path).json()["user"] == "bob"
+
+
+def test_token_list_and_revoke(office):
+    bob = office.add_user("bob")
+    toks = office.ok("token", "list", "--user", "bob", "--json").json()
+    assert len(toks) == 1 and toks[0]["revoked_at"] is None
+    office.ok("token", "revoke", toks[0]["jti"])
+    r = office.run("whoami", token=bob)
+    assert r.rc == 77 and "revoked" in r.err
+    assert office.run("token", "revoke", toks[0]["jti"]).rc == 1
+    listed = office.ok("token", "list", "--json").json()
+    assert [t["user"] for t in listed] == ["alice", "bob"]   # in issue order
+    assert listed[1]["revoked_at"] and listed[0]["revoked_at"] is None
+
+
+needs_faketime = pytest.mark.skipif(shutil.which("faketime") is None, reason="faketime (Debian faketime) is not installed")
+
+
+def later(office, days, *args, token=None, input=None):
+    """Runs owatch `days` from now, as a user coming back after a holiday would."""
+    cmd = ["faketime", "-f", f"+{days}d", BIN] + (["--token", str(token)] if token else []) + [str(a) for a in args]
+    p = subprocess.run(cmd, cwd=office.home, env=office.env, capture_output=True, text=True, input=input, timeout=60)
+    assert not trapped(p.stderr), p.stderr
+    return p
+
+
+@needs_faketime
+def test_an_expired_admin_token_is_recovered_with_the_issuer_key(office):
+    r = later(office, 100, "user", "list")
+    assert r.returncode == 77 and "expired" in r.stderr
+    assert "--key PATH" in r.stderr                                   # the hint says how to get back in
+    fresh = office.home / "alice-new.token"
+    r = later(office, 100, "--key", office.key, "user", "token", "alice", "--out", fresh)
+    assert r.returncode == 0, r.stderr
+    assert oct(fresh.stat().st_mode & 0o777) == "0o600"
+    r = later(office, 100, "whoami", "--json", token=fresh)
+    assert r.returncode == 0 and json.loads(r.stdout)["user"] == "alice"
+    issued = [e for e in json.loads(later(office, 100, "audit", "log", "--json", token=fresh).stdout) if e["action"] == "token.issue"]
+    assert issued[-1]["actor"] == "issuer"
+    later(office, 100, "audit", "verify", "--state", token=fresh).check_returncode()
+
+
+def test_a_foreign_or_missing_key_mints_nothing(office, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    o2 = type(office)(other)
+    assert o2.run("init", "--org", "Other", "--admin", "mallory").rc == 0
+    r = office.run("--key", o2.key, "user", "token", "alice", "--out", office.home / "x.token")
+    assert r.rc == 77 and "does not belong to this ledger" in r.err
+    r = office.run("--key", office.home / "nope.key", "user", "token", "alice")
+    assert r.rc == 66
+    assert not (office.home / "x.token").exists()
+
+
+@needs_faketime
+def test_tokens_near_expiry_warn_once_a_day_and_renew(office):
+    r = later(office, 80, "whoami")
+    assert r.returncode == 0 and "expires in 10 day(s)" in r.stderr and "owatch token renew" in r.stderr
+    assert "expires in" not in later(office, 80, "whoami").stderr           # once a day
+    old = later(office, 80, "whoami", "--json").stdout
+    r = later(office, 80, "token", "renew", "--json")
+    assert r.returncode == 0, r.stderr
+    renewed = json.loads(r.stdout)
+    assert renewed["user"] == "alice" and renewed["role"] == "admin"
+    assert renewed["jti"] != json.loads(old)["token_id"]
+    assert oct(office.token.stat().st_mode & 0o777) == "0o600"
+    r = later(office, 80, "whoami")
+    assert r.returncode == 0 and "expires in" not in r.stderr               # a fresh 90 days
+    revoked = [t for t in json.loads(later(office, 80, "token", "list", "--json").stdout) if t["revoked_at"]]
+    assert [t["jti"] for t in revoked] == [json.loads(old)["token_id"]]
+
+
+def test_days_left_are_counted_to_the_nearest_day(office):
+    """A 10-day token read a second after it was issued has 10 days left (not 9, as counting
+    whole days down said); under a day is said so."""
+    office.ok("user", "token", "alice", "--expires", "10d", "--out", office.home / "t10")
+    office.ok("user", "token", "alice", "--expires", "12h", "--out", office.home / "t12")
+    time.sleep(1.1)
+    assert "expires in 10 day(s)" in office.ok("whoami", token=office.home / "t10").err
+    assert "expires in less than a day" in office.ok("whoami", token=office.home / "t12").err
+
+
+def test_renewing_without_the_issuer_key_says_who_can(office):
+    bob = office.add_user("bob")
+    office.key.rename(office.home / "elsewhere.key")
+    r = office.run("token", "renew", "--out", office.home / "bob2.token", token=bob)
+    assert r.rc == 66 and "needs the issuer key" in r.err
+    assert office.run("whoami", token=bob).rc == 0                          # nothing was revoked
+
+
+def test_everyone_reissued_into_a_directory(office):
+    office.add_user("bob")
+    office.add_user("carol")
+    office.add_user("cron", role="scanner")
+    out = office.home / "tokens"
+    out.mkdir()
+    rows = office.ok("user", "token", "--all", "--role", "employee", "--out-dir", out, "--json").json()
+    assert sorted(r["user"] for r in rows) == ["bob", "carol"]
+    for name in ("bob", "carol"):
+        f = out / f"{name}.token"
+        assert oct(f.stat().st_mode & 0o777) == "0o600"
+        assert office.ok("whoami", "--json", token=f).json()["user"] == name
+    r = office.run("user", "token", "--all", "--out-dir", out)
+    assert r.rc == 1 and "does not overwrite" in r.err                    # bob.token exists: nothing issued
+    assert len(office.ok("token", "list", "--json").json()) == 6
+    r = office.ok("user", "token", "--all", "--out-dir", office.home / "missing")       # created, 0700, and said (issue 33)
+    assert "Created" in r.err and oct((office.home / "missing").stat().st_mode & 0o777) == "0o700"
+    (office.home / "a-file").write_text("")
+    assert office.run("user", "token", "--all", "--out-dir", office.home / "a-file").rc == 64
+    assert office.run("user", "token").rc == 64
+
+
+def test_token_lifetime_setting(office):
+    office.ok("config", "set", "token.lifetime", "180d")
+    rows = office.ok("user", "token", "alice", "--json").json()
+    expires = datetime.fromisoformat(rows["expires_at"].replace("Z", "+00:00"))
+    assert timedelta(days=179) < expires - datetime.now(timezone.utc) < timedelta(days=181)
+
+
+def test_only_an_admin_renews_past_the_token_lifetime_and_that_is_audited(office):
+    bob = office.add_user("bob")
+    cron = office.add_user("cron", role="scanner")
+    for who in (bob, cron):
+        r = office.run("token", "renew", "--expires", "100y", token=who)
+        assert r.rc == 77 and "token.lifetime" in r.err, r  # was 0: a token valid until 2126
+        office.ok("whoami", token=who)                      # the token in use is untouched
+    r = office.ok("token", "renew", "--expires", "30d", token=bob)   # shorter than the lifetime: anyone
+    expires = office.ok("whoami", "--json", token=bob).json()["expires_at"]
+    assert time.strptime(expires, "%Y-%m-%dT%H:%M:%SZ") <= time.gmtime(time.time() + 31 * 86400)
+    office.ok("config", "set", "token.lifetime", "180d")
+    office.ok("token", "renew", "--expires", "170d", token=bob)     # within the configured lifetime
+    assert office.run("token", "renew", "--expires", "181d", token=bob).rc == 77
+    # An admin may, for themselves or anyone, and the event says it went past the lifetime.
+    office.ok("token", "renew", "--expires", "2y")
+    office.ok("user", "token", "bob", "--expires", "5y", "--out", office.home / "bob5y.token")
+    events = [e for e in office.ok("audit", "log", "--json").json() if e["action"] in ("token.renew", "token.issue")]
+    overrides = [e for e in events if e["details"].get("beyond_lifetime")]
+    assert [(e["action"], e["details"]["lifetime"], e["details"]["beyond_lifetime"]) for e in overrides] == [
+        ("token.renew", "2y", "180d"), ("token.issue", "5y", "180d")]

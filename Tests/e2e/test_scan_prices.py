@@ -3,9 +3,8 @@ contract is no new price; real changes still are), usage-billed vendors have no 
 rounds by one rule, and a missing rate is the amount and day it leaves out."""
 import json
 
-from test_numbers import card, findings
-
 from conftest import OLDER_SCHEMA, sqlite_only
+from test_scan_reconcile import receipt
 
 
 def forecast_eur(o):
@@ -178,3 +177,101 @@ def test_a_missing_rate_names_the_amount_and_day_it_leaves_out(office):
     office.ok("report", "html", "--out", "d.html")
     page = (office.home / "d.html").read_text()
     assert "Not included for want of an exchange rate: 12.00 AED of 2026-03-14" in page
+
+
+def mail(o, messages, name="mail.mbox"):
+    (o.home / name).write_bytes(b"".join(messages))
+    return o.ok("scan", name, "--json")
+
+
+def card(o, rows, name="card.csv"):
+    (o.home / name).write_text("Date,Description,Amount,Currency\n" + "".join(f"{d},{desc},{a},{c}\n" for d, desc, a, c in rows))
+    return o.ok("scan", name, "--json")
+
+
+def findings(o, kind):
+    return [f for f in o.ok("scan", "findings", "--json").json() if f["kind"] == kind]
+
+
+def test_prices_are_compared_per_period_and_per_seat(office):
+    # Calendly: 2 seats at 16.00 a month each. A yearly invoice for one seat is 192.00: no change.
+    office.ok("license", "add", "Calendly", "--vendor", "calendly", "--seats", "2", "--cost", "16", "--per-seat", "--currency", "USD")
+    office.ok("license", "add", "Figma", "--vendor", "figma", "--seats", "2", "--cost", "540", "--period", "yearly")
+    office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "3", "--cost", "8.75", "--per-seat")
+    mail(office, [
+        receipt(1, "Calendly <billing@calendly.com>", "2026-11-05", "Your Calendly receipt",
+                ["Receipt", "Teams plan, billed yearly", "Invoice number: CAL-1", "Total: $192.00"]),
+        receipt(2, "Calendly <billing@calendly.com>", "2026-11-06", "Your Calendly receipt",
+                ["Receipt", "Teams plan, billed monthly", "Invoice number: CAL-2", "Total: $32.00"]),       # both seats, one month
+        receipt(3, "Figma <billing@figma.com>", "2026-11-07", "Your Figma receipt",
+                ["Receipt", "Organization, billed monthly", "Invoice number: FIG-3", "Amount paid: €45.00"]),   # 540 / 12
+        receipt(4, "Slack <feedback@slack.com>", "2026-11-08", "Your Slack receipt",
+                ["Receipt", "Pro, 1 seat added (prorated)", "Invoice number: SL-4", "Amount paid: €3.10"]),     # a partial period
+        receipt(5, "Slack <feedback@slack.com>", "2026-11-09", "Your Slack receipt",
+                ["Receipt", "Pro, billed monthly", "2 seats", "Invoice number: SL-5", "Amount paid: €17.50"]),  # per seat × 2
+    ])
+    assert findings(office, "price_change") == []
+    # A yearly invoice that is not twelve months of the contract: one finding, priced per the contract's period.
+    mail(office, [receipt(6, "Figma <billing@figma.com>", "2026-11-10", "Your Figma receipt",
+                          ["Receipt", "Organization, billed yearly", "Invoice number: FIG-6", "Amount paid: €600.00"]),
+                  receipt(7, "Figma <billing@figma.com>", "2026-11-11", "Your Figma receipt",
+                          ["Receipt", "Organization, billed monthly", "Invoice number: FIG-7", "Amount paid: €50.00"])], "more.mbox")
+    pc = findings(office, "price_change")
+    # 600 yearly and 50 monthly are the same new price: one open finding, refreshed by the later charge.
+    assert len(pc) == 1 and pc[0]["license"] == "Figma" and pc[0]["amount_minor"] == 60000 and pc[0]["monthly_minor"] == 5000
+    assert "50.00 EUR on 2026-11-11" in pc[0]["summary"]
+    # Adopting it updates the contract; the forecast follows; the finding no longer applies.
+    before = sum(r["licenses_minor"] for r in office.ok("report", "forecast", "--json").json() if r["currency"] == "EUR")
+    office.ok("scan", "adopt", str(pc[0]["id"]))
+    assert office.ok("license", "show", "Figma", "--json").json()["cost"] == 600
+    after = sum(r["licenses_minor"] for r in office.ok("report", "forecast", "--json").json() if r["currency"] == "EUR")
+    assert after - before == 6000
+
+
+def test_tolerance_is_a_setting(office):
+    office.ok("license", "add", "Miro", "--vendor", "miro", "--seats", "1", "--cost", "32")
+    card(office, [("2026-11-03", "MIRO REALTIMEBOARD", "-32.20", "EUR")])      # 0.6% more: within the default 1%
+    assert findings(office, "price_change") == []
+    assert office.ok("config", "get", "price_change.tolerance").out.strip() == "1%"
+    office.ok("config", "set", "price_change.tolerance", "0.5%")
+    card(office, [("2026-12-01", "MIRO REALTIMEBOARD", "-32.20", "EUR")], "dec.csv")
+    assert len(findings(office, "price_change")) == 1
+    for bad in ["x", "150%", "1e2%", "1.23456%"]:
+        r = office.run("config", "set", "price_change.tolerance", bad)
+        assert r.rc == 64 and "percentage" in r.err or "100%" in r.err, (bad, r)
+
+
+def test_the_same_payment_window_is_a_setting(office):
+    mail(office, [receipt(1, "Notion <team@makenotion.com>", "2026-11-04", "Your receipt from Notion",
+                          ["Receipt", "Invoice number: NO-1", "Amount paid: $20.00"])])
+    office.ok("config", "set", "charges.match_window", "2d")
+    card(office, [("2026-11-08", "NOTION LABS INC SAN FRANCISCO", "-20.00", "USD")])     # 4 days later: not the same payment now
+    assert len(office.ok("charge", "list", "--vendor", "notion", "--json").json()) == 2
+    assert office.run("config", "set", "charges.match_window", "40d").rc == 64
+
+
+def test_credit_notes_and_refund_receipts_are_negative_charges(office):
+    mail(office, [receipt(1, "Zoom <billing@zoom.us>", "2026-11-02", "Zoom payment receipt",
+                          ["Thank you for your payment.", "Invoice number: ZM-1", "Total paid: $15.99"]),
+                  receipt(2, "Zoom <billing@zoom.us>", "2026-11-12", "Your refund from Zoom",
+                          ["We have refunded your payment.", "Credit note number: CN-77", "Amount refunded: $15.99"])])
+    charges = office.ok("charge", "list", "--vendor", "zoom", "--json").json()
+    assert sorted(c["amount_minor"] for c in charges) == [-1599, 1599]
+    refund = next(c for c in charges if c["amount_minor"] < 0)
+    assert refund["refund_of"] == next(c["id"] for c in charges if c["amount_minor"] > 0)
+    rows = office.ok("report", "burn", "--by", "vendor", "--from", "2026-11", "--to", "2026-11", "--json").json()
+    assert sum(r["observed_minor"] for r in rows if r["vendor"] == "Zoom") == 0
+
+
+def test_a_charge_in_another_currency_matches_its_vendors_license(office):
+    office.ok("license", "add", "Notion", "--vendor", "notion", "--seats", "1", "--cost", "20", "--currency", "USD")
+    card(office, [("2026-11-04", "NOTION LABS INC SAN FRANCISCO", "-18.40", "EUR")])   # paid in EUR, no rate yet
+    c = office.ok("charge", "list", "--json").json()[0]
+    assert c["license"] == "Notion" and findings(office, "unmanaged") == [] and findings(office, "price_change") == []
+    # With a rate, the price is compared after conversion: 18.40 EUR at 1.0870 USD is 20.00 USD.
+    office.ok("rate", "set", "EUR", "USD", "1.0870", "--on", "2026-11-01")
+    card(office, [("2026-12-01", "NOTION LABS INC SAN FRANCISCO", "-18.40", "EUR")], "dec.csv")
+    assert findings(office, "price_change") == []
+    card(office, [("2026-12-02", "NOTION LABS INC SAN FRANCISCO", "-27.60", "EUR")], "dec2.csv")   # 30.00 USD
+    pc = findings(office, "price_change")
+    assert len(pc) == 1 and pc[0]["amount_minor"] == 3000 and pc[0]["currency"] == "USD" and "converted to USD" in pc[0]["summary"]

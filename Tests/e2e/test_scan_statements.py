@@ -9,8 +9,9 @@ import shutil
 
 import pytest
 
-from conftest import Office, OLDER_SCHEMA, sqlite_only
-from test_reconcile import receipt
+from conftest import OLDER_SCHEMA, Office, sqlite_only
+from test_scan_reconcile import receipt
+from test_license_seats import LARGEST
 
 # Case 1: a bank exports "the last 60 days" into files named by export date.
 NOV = """Date,Description,Amount,Currency
@@ -389,3 +390,31 @@ def test_newest_first_statements_link_refunds_and_an_orphan_refund_waits_for_rev
     # The admin says the Notion refund counts after all: scan adopt records it.
     adopted = office.ok("scan", "adopt", str(held["Notion"]["id"]), "--json").json()
     assert office.ok("charge", "show", str(adopted["charge_id"]), "--json").json()["amount_minor"] == -1200
+
+
+def test_a_statement_whose_sum_would_overflow_is_bad_data_and_the_ledger_stays_readable(office):
+    card = office.home / "card.csv"
+    card.write_text("Date,Description,Amount,Currency\n"
+                    + "".join(f"2026-03-{1 + i % 28:02d},SLACK TECHNOLOGIES REF{i},-{LARGEST},EUR\n" for i in range(9400)))
+    r = office.run("scan", card, timeout=600)                # 9,400 lines: minutes on a loaded PostgreSQL runner
+    assert r.rc == 65, r                                     # was 0, with spend_monthly overflowing into REAL
+    assert "card.csv line" in r.err and "adds up" in r.err
+    if not office.ledger_url:  # SQLite's dynamic types (PostgreSQL's bigint columns hold nothing else)
+        assert office.sql("SELECT count(*) FROM spend_monthly WHERE typeof(observed_minor) != 'integer' "
+                          "OR typeof(unmanaged_minor) != 'integer'").strip() == "0"
+    recorded = int(office.sql("SELECT count(*) FROM charges").strip())
+    assert 0 < recorded < 9400
+    # Everything reads it: the reports and doctor exited 65 and 74.
+    burn = office.ok("report", "burn", "--from", "2026-03", "--to", "2026-03", "--json").json()
+    assert sum(int(row["observed_minor"]) for row in burn) == recorded * 999999999999999
+    office.ok("report", "html", "--out", office.home / "d.html")
+    office.ok("report", "summary")
+    office.ok("doctor")
+    office.ok("audit", "verify", "--state")
+    # The refused lines are remembered: the next (cron) scan does not stop on them again.
+    again = office.run("scan", card)
+    assert again.rc == 0, again
+    # A charge entered by hand past the bound is refused the same way, and changes nothing.
+    r = office.run("charge", "add", "zoom", LARGEST, "--on", "2026-04-01")
+    assert r.rc == 65 and "adds up" in r.err, r
+    assert int(office.sql("SELECT count(*) FROM charges").strip()) == recorded

@@ -1,3 +1,4 @@
+import pytest
 """Seats that add up (part of issue 13): new seats cost the current price per seat, seats can
 shrink, cancelled licenses are not edited behind the user's back and can come back."""
 
@@ -79,3 +80,27 @@ def test_the_queue_says_what_approving_costs_and_no_grow_keeps_to_free_seats(off
     r = office.ok("approve", str(b))
     assert "Cost: a new seat of Pack: 10.00 EUR monthly." in r.err and lines(office, "Pack") == [(2, 2000), (1, 1000)]
     office.ok("approve", str(a), "--no-grow")
+
+
+# Run once, on SQLite (make test): the parser's messages.
+@pytest.mark.backend_independent
+def test_seat_messages_name_the_flag(office):
+    r = office.run("license", "add", "X", "--vendor", "slack", "--seats", "x", "--cost", "10")
+    assert r.rc == 64 and "--seats must be a whole number" in r.err
+
+
+LARGEST = "9999999999999.99"          # the largest single amount owatch accepts (999,999,999,999,999 minor units)
+
+
+def test_purchase_lines_whose_sum_would_overflow_are_refused(office):
+    # Growing a license line by line: each line is within the cap, their sum is not.
+    office.ok("license", "add", "Big", "--vendor", "zoom", "--seats", "1", "--cost", LARGEST, "--per-seat")
+    codes = [office.run("license", "grow", "Big", "--seats", "1").rc for _ in range(3)]
+    assert codes == [0, 0, 0]
+    r = office.run("license", "edit", "Big", "--seats", "2000")
+    assert r.rc == 65 and "adds up" in r.err, r
+    if not office.ledger_url:  # SQLite's dynamic types, as above
+        assert office.sql("SELECT count(*) FROM purchases WHERE typeof(cost_minor) != 'integer'").strip() == "0"
+    office.ok("license", "list")
+    office.ok("report", "burn")
+    office.ok("doctor")

@@ -453,7 +453,7 @@ def test_cancel_by_series_alarms_and_trials_in_the_calendar(office):
     # 30 days before month-end renewals is no rule: each cancel-by date in the window is its own event.
     add(office, "Days", "--period", "monthly", "--renews", "2027-01-31", "--notice", "30d")
     add(office, "Plain", "--period", "yearly", "--renews", ahead(20))  # no notice: the default leads on the renewal
-    from test_reconcile import receipt
+    from test_scan_reconcile import receipt
     mbox = office.home / "trial.mbox"
     ends = TODAY + datetime.timedelta(days=25)
     mbox.write_bytes(receipt(1, "Notion <team@makenotion.com>", TODAY.isoformat(), "Your Notion trial ends soon",

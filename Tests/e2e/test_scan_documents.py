@@ -62,7 +62,7 @@ def documents():
 def fields(j, due=False):
     """What `scan inspect --json` read from one document, in the table's terms. The table was read by
     hand from each page; for an e-invoice (Factur-X/ZUGFeRD) owatch takes the embedded XML instead,
-    which test_einvoice.py checks against an independent reader, so here the page's reading is compared
+    which test_scan_einvoice.py checks against an independent reader, so here the page's reading is compared
     (`text_amount`, `text_date`, `text_invoice_no`): the text reader is measured as before. With `due`
     (the label is an amount due the page's total is not) the amount compared is owatch's, the XML's."""
     unknown = j["unknown_vendor"]

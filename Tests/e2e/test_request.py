@@ -229,3 +229,9 @@ def test_several_ids_are_decided_each_and_the_exit_is_the_first_refusal(team):
     r = team.run("approve", "--reject", str(c["id"]), "999")
     assert r.rc == 64 and "reason" in r.err
     assert team.ok("request", "show", str(c["id"]), "--json").json()["status"] == "pending"
+
+
+def test_approve_on_an_empty_queue_says_only_that(office):
+    r = office.ok("approve")
+    assert r.out == "" and r.err.strip() == "Nothing waits for approval.", r
+    assert office.ok("approve", "--json").json() == []      # programs still get their empty list

@@ -334,3 +334,117 @@ def test_round_trip_owatch_wallos_owatch(office, tmp_path_factory, csv):
     other.ok("license", "import", "--from", "wallos", f)
     same_inventory(office, other)
     assert other.ok(*args).out == exported
+
+
+# Run once, on SQLite (make test): the import reader, dry run.
+@pytest.mark.backend_independent
+def test_import_dry_run_shows_each_row_as_read(office):
+    office.add_user("bob")
+    (office.home / "x.csv").write_bytes(
+        "name;vendor;plan;seats;cost;period;renews_on;assigned\r\nMiro;miro;Büro;5;1.234,56;yearly;01/03/2027;\r\n"
+        "Loom;loom;;3;12,50;monthly;15/01/2027;bob\r\n".encode("cp1252"))
+    r = office.ok("license", "import", "x.csv", "--date-format", "DD/MM/YYYY", "--dry-run")
+    rows = r.out.splitlines()
+    assert rows[0].split() == ["CHANGE", "LICENSE", "WHAT"], r.out
+    assert "Miro" in rows[1] and "plan Büro" in rows[1] and "1,234.56 EUR" in rows[1] and "yearly" in rows[1] \
+        and "renews 2027-03-01" in rows[1], rows
+    assert "Loom" in rows[2] and "12.50 EUR" in rows[2] and "renews 2027-01-15" in rows[2] and "holders bob" in rows[2], rows
+    assert "nothing was written" in r.err
+    assert office.ok("license", "list", "--json").json() == []
+    counts = office.ok("license", "import", "x.csv", "--date-format", "DD/MM/YYYY", "--dry-run", "--json").json()
+    assert counts == {"licenses": 2, "seats": 1, "dry_run": True}       # programs keep the counts
+
+
+def inventory(office):
+    for u in ("bob", "carol", "dave"):
+        office.add_user(u)
+    office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "3", "--cost", "8.75", "--per-seat", "--renews", "2027-01-01",
+              "--assign", "bob", "--assign", "carol", "--plan", "Pro", "--notes", "team; chat, \"quoted\"")
+    office.ok("license", "grow", "Slack", "--seats", "2", "--order", "PO-1;2")
+    office.ok("license", "add", "Office", "--vendor", "m365", "--seats", "unlimited", "--cost", "2400", "--period", "24m", "--assign", "dave")
+    office.ok("license", "add", "Zoom", "--vendor", "zoom", "--seats", "2", "--cost", "30", "--renews", "2027-03-01")
+    office.ok("license", "cancel", "Zoom", "--on", "2027-02-28")
+
+
+def second_office(office, name):
+    from conftest import Office
+    (office.home / name).mkdir()
+    other = Office(office.home / name)
+    other.ok("init", "--org", "Other", "--admin", "alice")
+    for u in ("bob", "carol", "dave"):
+        other.add_user(u)
+    return other
+
+
+def test_every_list_format_imports_back_losslessly(office):
+    inventory(office)
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "id"} for r in rows]
+    expected = strip(office.ok("license", "list", "--json").json())
+    assert {r["status"] for r in expected} == {"active", "cancelled"}
+    for fmt, suffix in (("csv", "csv"), ("json", "json"), ("jsonl", "jsonl")):
+        export = office.ok("license", "list", "--format", fmt).out
+        other = second_office(office, f"o-{fmt}")
+        path = other.home / f"inv.{suffix}"
+        path.write_text(export)
+        other.ok("license", "import", path)
+        assert strip(other.ok("license", "list", "--json").json()) == expected, fmt
+
+
+def test_import_update_shows_the_diff_and_dry_run_writes_nothing(office):
+    inventory(office)
+    rows = office.ok("license", "list", "--json").json()
+    for r in rows:
+        if r["name"] == "Slack":
+            r["assigned_to"] = ["bob", "dave"]
+            r["lines"][0]["cost"] = 30.00
+        if r["name"] == "Office":
+            r["notes"] = "site licence"
+    rows.append({"name": "Figma", "vendor": "figma", "seats": 2, "cost": 45})
+    path = office.home / "edited.json"
+    path.write_text(json.dumps(rows, indent=2))
+    before = office.ok("license", "list", "--json").out
+    r = office.ok("license", "import", path, "--update", "--dry-run", "--json")
+    changes = {c["license"]: c for c in r.json()}
+    assert changes["Figma"]["change"] == "add"
+    assert "holders +dave -carol" in changes["Slack"]["what"] and "26.25 EUR → 1×30.00" not in changes["Slack"]["what"]
+    assert "notes - → site licence" in changes["Office"]["what"]
+    assert "Zoom" not in changes
+    assert office.ok("license", "list", "--json").out == before                       # a dry run changes nothing
+    office.ok("license", "import", path, "--update")
+    after = {l["name"]: l for l in office.ok("license", "list", "--json").json()}
+    assert after["Slack"]["assigned_to"] == ["bob", "dave"] and after["Office"]["notes"] == "site licence" and "Figma" in after
+    assert after["Slack"]["id"] == [l for l in json.loads(before) if l["name"] == "Slack"][0]["id"]   # updated in place
+    r = office.run("license", "import", path)                                          # without --update: names are taken
+    assert r.rc == 65 and "--update" in r.err
+    office.ok("audit", "verify", "--state")
+
+
+# Run once, on SQLite (make test): the JSON import reader refuses before any write.
+@pytest.mark.backend_independent
+def test_json_import_errors_name_the_record_and_its_line(office):
+    path = office.home / "bad.json"
+    path.write_text('[\n  {"name": "A", "vendor": "slack", "seats": 1, "cost": 5},\n\n  {"name": "B", "vendor": "slack",\n   "seats": "many", "cost": 5}\n]\n')
+    r = office.run("license", "import", path)
+    assert r.rc == 65 and "line 4: record 2:" in r.err, r
+
+
+# Run once, on SQLite (make test): the CSV import reader's dialects; CSV imports land on PostgreSQL in test_license.
+@pytest.mark.backend_independent
+def test_spreadsheet_csvs_semicolons_decimal_commas_latin1_and_date_formats(office):
+    path = office.home / "excel.csv"
+    path.write_bytes("name;vendor;seats;cost;renews_on;notes\nBüro Suite;m365;5;1.234,56;31/12/2026;Gebühr für Büro\n".encode("cp1252"))
+    r = office.run("license", "import", path, "--date-format", "DD/MM/YYYY")
+    assert r.rc == 0 and "Windows-1252" in r.err, r
+    l = office.ok("license", "show", "Büro Suite", "--json").json()
+    assert l["cost_minor"] == 123456 and l["renews_on"] == "2026-12-31" and l["notes"] == "Gebühr für Büro"
+    tab = office.home / "tab.csv"
+    tab.write_text("name\tvendor\tseats\tcost\tpurchased_on\nTabbed\tslack\t2\t9,50\t12.31.2026\n")
+    r = office.run("license", "import", tab, "--date-format", "MM.DD.YYYY")
+    assert r.rc == 0, r
+    assert office.ok("license", "show", "Tabbed", "--json").json()["cost_minor"] == 950
+    bad = office.home / "bad.csv"
+    bad.write_bytes(b"name,vendor,seats,cost\nX\x81\x8d,slack,1,5\n")
+    r = office.run("license", "import", bad)
+    assert r.rc == 65 and "neither UTF-8 nor Windows-1252" in r.err
+    r = office.run("license", "import", tab, "--date-format", "DD/MM")
+    assert r.rc == 64

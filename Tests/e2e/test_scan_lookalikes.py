@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import ROOT
-from test_free_text import inspect_mail, inspect_text, pdf_of
+from test_scan_free_text import inspect_mail, inspect_text, pdf_of
 
 # Run once, on SQLite ledgers (make test): documents read the same whatever holds the ledger.
 pytestmark = pytest.mark.backend_independent
