@@ -77,8 +77,11 @@ class Invocation {
 
     /// An input file (`-`: standard input) as text, by `CSV.text`'s rules: UTF-8, else Windows-1252.
     func readText(_ path: String) throws -> (text: String, encoding: String) {
-        try CSV.text(try readInput(path), file: path == "-" ? "standard input" : path)
+        try CSV.text(try readInput(path), file: Self.inputName(path))
     }
+
+    /// How messages name an input: its path, or "standard input" for `-`.
+    static func inputName(_ path: String) -> String { path == "-" ? "standard input" : path }
 
     /// An amount as typed (an option's or an argument's), in `currency` unless it writes its own (default: the ledger's).
     func amount(_ text: String, currency: Currency? = nil) throws -> Money {

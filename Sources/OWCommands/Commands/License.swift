@@ -301,7 +301,7 @@ enum LicenseCommand {
                 inv.session, text: text, dryRun: inv.flag(.dryRun), update: update, dates: dates, source: source)
         } catch var e as OWError {
             // Each bad row named by file as well as line, as a compiler names a source line.
-            let file = path == "-" ? "standard input" : path
+            let file = Invocation.inputName(path)
             e.details = e.details.map { $0.hasPrefix("line ") ? "\(file): \($0)" : $0 }
             if !e.message.contains(file), e.message.hasPrefix("line ") { e = OWError(e.kind, "\(file): " + e.message, hints: e.hints) }
             if case .owatch = source, e.kind == .badData, let tool = ImportSource.guess(text) {

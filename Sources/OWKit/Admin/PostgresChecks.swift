@@ -15,16 +15,14 @@ enum PostgresChecks {
     /// NOCASE does; in C.UTF-8, en_US.UTF-8 … "Éclair" and "éclair" are one license name on
     /// PostgreSQL and two on SQLite.
     static func caseFolding(_ db: Database) throws -> Maintenance.Check {
+        // datlocprovider is PostgreSQL 15's (an ICU default locale); read through to_jsonb, older servers give null.
         let row = try db.one(
             """
-            SELECT datctype AS ctype, current_setting('server_version_num')::int >= 150000 AS icu_aware
-            FROM pg_database WHERE datname = current_database()
+            SELECT d.datctype AS ctype, coalesce(to_jsonb(d) ->> 'datlocprovider', 'c') AS provider
+            FROM pg_database d WHERE d.datname = current_database()
             """)
         let ctype = try row?.text("ctype") ?? "?"
-        var provider = "c"
-        if try row?.integer("icu_aware") == 1 {
-            provider = try db.one("SELECT datlocprovider::text AS p FROM pg_database WHERE datname = current_database()")?.text("p") ?? "c"
-        }
+        let provider = try row?.text("provider") ?? "c"
         guard provider == "c", ctype == "C" || ctype == "POSIX" else {
             let locale = provider == "i" ? "an ICU locale" : "LC_CTYPE \(ctype)"
             return Maintenance.Check(
