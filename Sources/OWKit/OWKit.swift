@@ -3,5 +3,6 @@
 @_exported import OWCore
 @_exported import OWIdentity
 @_exported import OWOffice
+@_exported import OWReaders
 @_exported import OWRemote
 @_exported import OWReports

@@ -10,6 +10,7 @@ import Glibc
 @testable import OWIdentity
 @testable import OWKit
 @testable import OWOffice
+@testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
 

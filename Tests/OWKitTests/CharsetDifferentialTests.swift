@@ -5,6 +5,7 @@ import XCTest
 @testable import OWIdentity
 @testable import OWKit
 @testable import OWOffice
+@testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
 

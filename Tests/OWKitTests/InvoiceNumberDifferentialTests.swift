@@ -3,6 +3,7 @@ import XCTest
 
 @testable import OWCore
 @testable import OWOffice
+@testable import OWReaders
 
 /// `InvoiceNumberScanner` against the expression it replaced: the same anchored matches, numbers and ends.
 extension RegexDifferentialTests {

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWReaders
 
 /// Settings kept in the ledger (`owatch config`). Each key is declared once, with its
 /// default and a validator, so `config set` refuses nonsense before it is stored.

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWReaders
 
 /// `scan adopt`: a finding turned into inventory.
 extension Findings {

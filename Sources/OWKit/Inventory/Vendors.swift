@@ -1,16 +1,9 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWReaders
 
-/// A software vendor from the catalog (built in or added locally).
-public struct Vendor: Sendable {
-    public let id: Int64
-    public let name: String
-    public let category: String
-    public let domains: [String]
-    public let aliases: [String]
-    public let source: String
-
+extension Vendor {
     /// A catalog vendor that bills by usage: what `scan adopt` makes of its spend has no seats.
     public var usageBilled: Bool { source == "builtin" && Catalog.isUsageBilled(name) }
 }
@@ -19,12 +12,10 @@ extension Vendor: FetchableRow {
     public static let selection = "id, name, category, domains, aliases, source"
 
     public init(row: Row) throws {
-        id = try row.integer(0)
-        name = try row.text(1)
-        category = try row.text(2)
-        domains = try row.text(3).split(separator: ",").map(String.init)
-        aliases = try row.text(4).split(separator: ",").map(String.init)
-        source = try row.text(5)
+        self.init(
+            id: try row.integer(0), name: try row.text(1), category: try row.text(2),
+            domains: try row.text(3).split(separator: ",").map(String.init),
+            aliases: try row.text(4).split(separator: ",").map(String.init), source: try row.text(5))
     }
 }
 

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWReaders
 
 /// What a budget covers: the whole office, one department, one category or one vendor.
 public enum BudgetScope: String, CaseIterable, Sendable {

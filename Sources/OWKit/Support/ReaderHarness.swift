@@ -2,6 +2,7 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
+import OWReaders
 import OWRemote
 import OWReports
 

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWReaders
 
 /// One row of a labels table (Tests/corpus/documents.tsv's format): what a person read from a
 /// document by hand. A look-alike (`lookalike` or `none`) has no fields: it must not become a charge.

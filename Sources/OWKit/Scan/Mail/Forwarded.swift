@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// Who a receipt is from, what it is about and when it was sent. For mail a colleague forwarded
 /// ("Fwd: Your Slack receipt", the way receipts reach an office's accounts inbox) that is the

@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// RFC 5322 addresses and dates as people and programs read them.
 public enum MailHeader {

@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// MIME's transfer encodings: base64 and quoted-printable, decoded.
 extension MIME {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import OWCore
+import OWReaders
 
 /// A charge as observed, before it is matched: what a receipt or a statement line says was paid
 /// (the `Receipt` stage's output turned into what the matcher is given, `ScanItem.of`), or a

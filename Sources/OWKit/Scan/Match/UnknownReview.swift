@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWReaders
 
 /// Receipts from senders the catalog does not know get the same confidence check as a known
 /// vendor's (issue 32): under config scan.review_below the reading waits as a `review` finding

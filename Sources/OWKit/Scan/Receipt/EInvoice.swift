@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// An EN 16931 invoice read from its XML: UN/CEFACT CII (Factur-X, ZUGFeRD 1 and 2, XRechnung
 /// CII) or UBL 2 (XRechnung UBL, Peppol BIS Billing 3.0 `Invoice` and `CreditNote`). What the
@@ -71,7 +70,7 @@ public struct EInvoice: Sendable, Equatable {
     }
 
     /// How far the root element is looked for: past the XML declaration and the licence comments some samples start with.
-    static let headBytes = 64 << 10
+    package static let headBytes = 64 << 10
 
     /// The local name of the first element, looked for in the first `headBytes` only.
     static func rootName(_ bytes: [UInt8]) -> String? {

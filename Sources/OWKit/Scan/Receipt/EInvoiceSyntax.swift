@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// The EN 16931 business terms in UN/CEFACT CII, by element path: D16B (Factur-X, ZUGFeRD 2,
 /// XRechnung CII) and the ZUGFeRD 1 names (`HeaderExchangedDocument`, `ApplicableSupplyChainTradeSettlement`).

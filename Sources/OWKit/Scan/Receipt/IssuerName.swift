@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// The name of a document's issuer where the document states it in a principled place: after a
 /// seller label ("Seller:", "Verkäufer:", "Fournisseur :"), else a line ending in a company's legal

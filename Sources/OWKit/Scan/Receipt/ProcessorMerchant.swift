@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// The merchant a payment processor's mail is for: Stripe, Paddle, PayPal … send receipts on a
 /// vendor's behalf, naming it in the display name ("Brightwave Analytics <invoice+statements@stripe.com>"),
@@ -93,7 +92,7 @@ package enum ProcessorMerchant {
     }
 
     /// The processor host a sender's address belongs to (`invoice+statements@stripe.com` → `stripe.com`).
-    static func processor(ofSender address: String) -> String? {
+    package static func processor(ofSender address: String) -> String? {
         // Most senders are no processor: told by the address's end, without a lower-cased copy
         // (an address with non-ASCII letters is lower-cased: the Kelvin sign is a k then).
         guard hosts.contains(where: address.hasSuffixIgnoringASCIICase) || !address.utf8.allSatisfy({ $0 < 0x80 }),

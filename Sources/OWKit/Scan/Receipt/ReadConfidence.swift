@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// How sure the reader is of a receipt's amount (issue 32, "not sure is an answer"): from its own
 /// signals, never from what the ledger expects. Under config scan.review_below the charge waits
@@ -46,7 +45,7 @@ extension Receipt {
     }
 
     /// Why the reader is not sure, for the review finding.
-    var doubt: String {
+    package var doubt: String {
         if method == "fallback", let amount { return "no labelled total; \(amount.display) is the largest amount the bill prints" }
         if let said = textDisagrees, let amount {
             let why = textReading?.agreement.map { " (\($0))" } ?? ""

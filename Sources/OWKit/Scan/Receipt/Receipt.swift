@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// What a message says about a payment.
 public struct Receipt: Sendable {

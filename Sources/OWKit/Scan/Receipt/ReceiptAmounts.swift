@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// Amounts and currencies as documents write them.
 extension ReceiptReader {

@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// Reads receipts and invoices: who was paid, how much, when, for what period.
 package enum ReceiptReader {

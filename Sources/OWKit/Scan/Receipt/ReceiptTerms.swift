@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// What a receipt says about its term and seats: billing period, seat count.
 extension ReceiptReader {

@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// The total a document asks to be paid: its labels, candidates and arithmetic.
 extension ReceiptReader {

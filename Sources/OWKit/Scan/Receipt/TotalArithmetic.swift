@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// Checks a document's total by its arithmetic: gross over net (TTC over HT, brutto over netto,
 /// incl. over excl. VAT), and of the labelled candidates the one equal to a net amount plus a tax

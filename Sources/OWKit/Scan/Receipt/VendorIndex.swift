@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// The vendor catalog indexed for recognising mail and statement lines.
 package struct VendorIndex {
@@ -16,11 +15,12 @@ package struct VendorIndex {
     /// mail from them is a vendor's only when it names the vendor.
     static let sharedDomains: Set<String> = ["amazon.com", "google.com", "microsoft.com", "apple.com"]
 
-    package init(_ db: Database) throws {
+    /// The index of these vendors (the ledger's: `VendorIndex(db)`).
+    package init(_ vendors: [Vendor]) {
         var byDomain: [String: [Vendor]] = [:]
         var names: [([UInt8], Vendor, Bool)] = []
         var byID: [Int64: Vendor] = [:]
-        for v in try Vendors.list(db) {
+        for v in vendors {
             byID[v.id] = v
             for d in v.domains { byDomain[d.lowercased(), default: []].append(v) }
             names.append((Array(v.name.lowercased().utf8), v, false))

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import OWCore
+import OWReaders
 
 /// A document on its own, not a mail: an e-invoice XML or an HTML page (a receipt saved from a
 /// browser, a vendor's receipt template) is read as a message carrying it with its own type, so an

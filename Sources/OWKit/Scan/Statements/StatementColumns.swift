@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// Which column of a statement's header holds what: found by the names banks and card issuers
 /// give them (English, German, French, Dutch, Spanish), or as `--map` says.

@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// Who a statement line is, whatever file it arrives in (issue 31): the account (when the export
 /// names one), the day, the amount and currency, the description as normalised text, and its
@@ -49,7 +48,7 @@ package struct StatementIdentity {
 
     /// The key a ledger written before identities remembers this line by: migration 18 rewrote
     /// `stmt:SOURCE:DAY:DESCRIPTION:MINOR:N` without the account and currency it did not know.
-    static func legacy(of key: String) -> String? {
+    package static func legacy(of key: String) -> String? {
         let parts = key.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 7, parts[0] == "stmt" else { return nil }
         return "stmt:-:\(parts[2]):*:\(parts[4]):\(parts[5]):\(parts[6])"
@@ -58,7 +57,7 @@ package struct StatementIdentity {
     /// Migration 18's rewrite of a key from before identities, or nil when it is not one:
     /// a line's `stmt:SOURCE:DAY:DESC:MINOR:N` (the description may hold colons) becomes what
     /// `legacy(of:)` looks for; a bad line's `stmt:SOURCE:bad:REST` becomes `stmt:bad:REST`.
-    static func rekeyed(legacy key: String) -> String? {
+    package static func rekeyed(legacy key: String) -> String? {
         let parts = key.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count >= 4, parts[0] == "stmt", !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) else {
             return nil
@@ -67,18 +66,5 @@ package struct StatementIdentity {
         guard parts.count >= 6, Int64(parts[parts.count - 2]) != nil, Int(parts[parts.count - 1]) != nil else { return nil }
         let description = normalized(parts[3..<(parts.count - 2)].joined(separator: ":"))
         return "stmt:-:\(parts[2]):*:\(parts[parts.count - 2]):\(description):\(parts[parts.count - 1])"
-    }
-
-    /// Migration 18: every remembered key of a statement line from before identities is
-    /// rewritten (and the old one dropped). Re-runnable: a key already rewritten is no old key.
-    package static func migrate(_ db: Database) throws {
-        let old = try db.query("SELECT key FROM seen_items WHERE key GLOB 'stmt:[0-9]*'").map { try $0.text("key") }
-        for key in old {
-            guard let new = rekeyed(legacy: key) else { continue }
-            try db.run(
-                "INSERT OR IGNORE INTO seen_items(key, source_id, seen_at, skipped) SELECT ?, source_id, seen_at, skipped FROM seen_items WHERE key = ?",
-                new, key)
-            try db.run("DELETE FROM seen_items WHERE key = ?", key)
-        }
     }
 }

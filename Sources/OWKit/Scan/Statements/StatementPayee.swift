@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// A merchant a card line pays that the catalog does not know: its name as people write it
 /// ("Quillpad"), the key its lines are grouped by ("quillpad"), and the processor that collected
@@ -8,10 +7,10 @@ import OWIdentity
 package struct UnknownMerchant: Sendable, Equatable {
     package let name: String
     package let key: String
-    let processor: String?
+    package let processor: String?
     /// Collected by a processor that sells for software vendors online: a charge and a finding at
     /// once. Square's merchants are shops and cafés: only the recurring-charge detector names them.
-    var online = false
+    package var online = false
 }
 
 /// Whom a statement line pays: a catalog vendor, or a merchant nobody registered.

@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// How a statement writes its days and signs its amounts, told from its lines unless `--map` says.
 package struct StatementSigns {

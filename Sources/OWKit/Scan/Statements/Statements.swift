@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// One card or bank statement line that paid a known vendor or a merchant nobody registered;
 /// `key` is its identity whatever file it is read from (`StatementIdentity`).
@@ -72,5 +71,5 @@ package enum StatementReader {
         return fromPayee
     }
 
-    static func validateMap(_ map: String) throws { _ = try StatementMap(map) }
+    package static func validateMap(_ map: String) throws { _ = try StatementMap(map) }
 }

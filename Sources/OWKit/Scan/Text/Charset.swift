@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// Bytes to text by MIME charset name. Unknown charsets fall back to UTF-8 with replacement
 /// characters, so hostile mail always yields some text and never an error. Legacy charsets

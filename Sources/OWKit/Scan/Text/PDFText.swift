@@ -1,7 +1,6 @@
 import CZlib
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// Text of the simple PDFs invoices are: content streams (raw or FlateDecode) read for the
 /// strings their text operators show (`Tj`, `TJ`, `'`, `"`), one line per text line. Fonts with
@@ -14,7 +13,7 @@ package enum PDFText {
 
     /// `%PDF-` at the start, or within the first 1,024 bytes after junk some producers write
     /// before it (a Ghostscript banner): readers accept those, so a person opens such an invoice.
-    static func isPDF(_ bytes: [UInt8]) -> Bool {
+    package static func isPDF(_ bytes: [UInt8]) -> Bool {
         bytes.starts(with: header) || LowerText(lowered: Array(bytes.prefix(1024))).find(header) != nil
     }
     private static let header = Array("%PDF-".utf8)

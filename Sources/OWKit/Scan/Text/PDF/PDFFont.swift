@@ -1,6 +1,5 @@
 import FoundationEssentials
 import OWCore
-import OWIdentity
 
 /// How a font's codes become text and how wide its glyphs are: a `/ToUnicode` CMap when there
 /// is one (codes of 1–4 bytes, ranges, arrays, several characters per code), else the simple

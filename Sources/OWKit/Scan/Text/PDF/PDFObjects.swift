@@ -1,5 +1,4 @@
 import OWCore
-import OWIdentity
 
 /// A PDF object (ISO 32000-1 §7.3). Streams keep their dictionary and raw bytes.
 package indirect enum PDFObject {
@@ -53,7 +52,7 @@ package struct PDFParser {
         self.pos = min(max(pos, 0), data.count)
     }
 
-    static func isWhite(_ b: UInt8) -> Bool { b == 0 || b == 9 || b == 10 || b == 12 || b == 13 || b == 32 }
+    package static func isWhite(_ b: UInt8) -> Bool { b == 0 || b == 9 || b == 10 || b == 12 || b == 13 || b == 32 }
     static func isDelimiter(_ b: UInt8) -> Bool {
         switch b {
         case 0x28, 0x29, 0x3C, 0x3E, 0x5B, 0x5D, 0x7B, 0x7D, 0x2F, 0x25: return true  // ( ) < > [ ] { } / %

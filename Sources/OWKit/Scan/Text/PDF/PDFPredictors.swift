@@ -1,5 +1,4 @@
 import OWCore
-import OWIdentity
 
 extension PDFFilters {
     /// Undoes a predictor (ISO 32000-1 §7.4.4.4): TIFF 2 (horizontal differencing) or PNG

@@ -1,7 +1,6 @@
 import FoundationEssentials
 import Glibc
 import OWCore
-import OWIdentity
 
 /// What one message may cost a scan. A hostile message (a header of 200 KB of `=?`, 120 PDFs
 /// each inflating 8 MB, a 2 GB file in `Maildir/new`) must not stall the cron scan or take the
@@ -22,20 +21,8 @@ public struct ScanLimits: Sendable {
     public init() {}
     public static let standard = ScanLimits()
 
-    /// The limits with the ledger's `scan.max_message_size` and `scan.message_timeout`.
-    package static func configured(_ ledger: Ledger) throws -> ScanLimits {
-        var limits = ScanLimits()
-        if let size = try Config.get(ledger, "scan.max_message_size") {
-            limits.maxMessageBytes = try byteCount(size, "scan.max_message_size")
-        }
-        if let time = try Config.get(ledger, "scan.message_timeout") {
-            limits.secondsPerMessage = Double(try Config.duration(time, "scan.message_timeout").seconds)
-        }
-        return limits
-    }
-
     /// `10240000`, `500K`, `25M`, `1G` (powers of 1024 after the number).
-    static func byteCount(_ text: String, _ key: String) throws -> Int {
+    package static func byteCount(_ text: String, _ key: String) throws -> Int {
         let t = text.trimmedBlanks.uppercased()
         let units: [(String, Int)] = [("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30)]
         var scale = 1
@@ -111,7 +98,7 @@ package final class MessageBudget {
 }
 
 extension ScanLimits {
-    static func tooLarge(_ size: Int, _ limits: ScanLimits) -> String {
+    package static func tooLarge(_ size: Int, _ limits: ScanLimits) -> String {
         "\(size) bytes, larger than scan.max_message_size (\(limits.maxMessageBytes))"
     }
 }

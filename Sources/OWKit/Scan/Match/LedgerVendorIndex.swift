@@ -1,0 +1,7 @@
+import OWCore
+import OWReaders
+
+extension VendorIndex {
+    /// The ledger's vendor catalog, indexed.
+    package init(_ db: Database) throws { self.init(try Vendors.list(db)) }
+}

@@ -1,0 +1,21 @@
+import FoundationEssentials
+import OWCore
+
+/// A software vendor from the catalog (built in or added locally).
+public struct Vendor: Sendable {
+    public let id: Int64
+    public let name: String
+    public let category: String
+    public let domains: [String]
+    public let aliases: [String]
+    public let source: String
+
+    package init(id: Int64, name: String, category: String, domains: [String], aliases: [String], source: String) {
+        self.id = id
+        self.name = name
+        self.category = category
+        self.domains = domains
+        self.aliases = aliases
+        self.source = source
+    }
+}
