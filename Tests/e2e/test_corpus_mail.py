@@ -81,3 +81,10 @@ def test_no_look_alike_of_the_development_part_becomes_a_charge(office):
     for row in rows(DEV):
         j = office.ok("scan", "inspect", DEV / row["file"], "--json").json()
         assert not j["is_charge"] and not j["unknown_vendor"], (row["file"], row["note"], j)
+
+
+def test_a_scan_of_the_development_mails_writes_no_charge_and_no_finding(office):
+    files = sorted(DEV / row["file"] for row in rows(DEV))
+    j = office.ok("scan", *files, "--json").json()
+    assert (j["messages"], j["charges"], j["new_findings"]) == (len(files), 0, 0), j
+    assert office.ok("scan", "findings", "--json").json() == []
