@@ -20,22 +20,24 @@ let layers: [(name: String, dependencies: [Target.Dependency], sources: [String]
     ("OWIdentity", ["OWCore", "CSQLite"], ["Identity", "Audit"]),
     // The remote protocol's client and server frames: the ledger below it, no command.
     ("OWRemote", ["OWCore"], ["Remote"]),
-    // The office: settings, hooks, notifications, inventory, requests and budgets, people, the scan with its
-    // findings and charges. One layer while these call one another (item 2 of issue 30 splits the scan).
+    // The office: settings, hooks, notifications, inventory, requests and budgets, people, and the findings raised
+    // about them. One layer while these call one another.
     (
         "OWOffice", ["OWIdentity", "OWReaders", "CSystem", "CZlib"],
         [
-            "Admin/Config.swift", "Hooks", "Notify", "Inventory", "Requests", "People", "Scan", "Findings", "Charges",
+            "Admin/Config.swift", "Hooks", "Notify", "Inventory", "Requests", "People", "Findings",
             "Reports/Budgets.swift",
             "Reports/BudgetShape.swift", "Reports/BudgetLineShape.swift", "Reports/Burn.swift", "Reports/BurnRowShape.swift",
         ]
     ),
+    // The scan's run around the readers: sources, matching, charges, and adopting what it found.
+    ("OWScan", ["OWOffice", "OWReaders"], ["Scan", "Charges", "Findings/FindingAdoption.swift"]),
     // Reports and exports: they read everything and change nothing but the outbox.
-    ("OWReports", ["OWOffice"], ["Reports", "Export"]),
+    ("OWReports", ["OWScan"], ["Reports", "Export"]),
     // The umbrella (OWKit.swift re-exports every layer) with what needs all of them: doctor, backup and
     // migrate (Admin), shell completion values, the fuzz targets' reader harness.
     (
-        "OWKit", ["OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWReports"],
+        "OWKit", ["OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWScan", "OWReports"],
         ["OWKit.swift", "Admin", "Output/CompletionValues.swift", "Support/ReaderHarness.swift"]
     ),
 ]
@@ -97,10 +99,12 @@ let package = Package(
         // libFuzzer targets for every reader of outside bytes (`make fuzz`); in an ordinary build,
         // a replayer of inputs. Not part of the installed product.
         .executableTarget(
-            name: "owatch-fuzz", dependencies: ["OWKit", "OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWReports"],
+            name: "owatch-fuzz",
+            dependencies: ["OWKit", "OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWScan", "OWReports"],
             path: "Tests/Fuzz",
             exclude: ["regressions", "seeds.py"]),
-        .testTarget(name: "OWKitTests", dependencies: ["OWKit", "OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWReports"]),
+        .testTarget(
+            name: "OWKitTests", dependencies: ["OWKit", "OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWScan", "OWReports"]),
         .testTarget(name: "OWCLITests", dependencies: ["OWCLI", "OWCommands", "OWKit"]),
         .testTarget(name: "OWCommandsTests", dependencies: ["OWCommands", "OWCLI", "OWKit"]),
     ]

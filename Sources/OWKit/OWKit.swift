@@ -6,3 +6,4 @@
 @_exported import OWReaders
 @_exported import OWRemote
 @_exported import OWReports
+@_exported import OWScan

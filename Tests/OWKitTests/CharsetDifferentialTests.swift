@@ -8,6 +8,7 @@ import XCTest
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWScan
 
 /// owatch's own charset tables against Python's codecs, the reference they were generated from
 /// (.ci/gen-charset-tables) and an independent decoder here: every byte and every valid byte

@@ -7,6 +7,7 @@ import XCTest
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWScan
 
 final class MoneyTests: XCTestCase {
     let eur = try! Currency.parse("EUR")

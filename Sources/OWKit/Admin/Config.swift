@@ -133,12 +133,12 @@ public enum Config {
     }
 
     /// How far a charge may be off the contract before it is a price change (default 1%).
-    static func priceTolerance(_ ledger: Ledger) throws -> Rational {
+    package static func priceTolerance(_ ledger: Ledger) throws -> Rational {
         try percent(try get(ledger, "price_change.tolerance") ?? "1%", "price_change.tolerance").value
     }
 
     /// Days either side within which one payment seen in two sources is one charge (default 5).
-    static func matchWindow(_ ledger: Ledger) throws -> Int {
+    package static func matchWindow(_ ledger: Ledger) throws -> Int {
         try days(try get(ledger, "charges.match_window") ?? "5d", "charges.match_window")
     }
 
@@ -157,7 +157,7 @@ public enum Config {
 
     /// The amount over which a forwarded receipt waits for review (default 500 in the base
     /// currency: config base_currency, else the ledger's).
-    static func forwardReviewAbove(_ ledger: Ledger) throws -> Money {
+    package static func forwardReviewAbove(_ ledger: Ledger) throws -> Money {
         let base = try Currency.parse(try get(ledger, "base_currency") ?? ledger.currency)
         return try MoneyParser.parse(try get(ledger, "scan.forward_review_above") ?? "500", defaultCurrency: base)
     }
@@ -172,7 +172,7 @@ public enum Config {
     }
 
     /// The confidence under which a read charge waits for review (default 0.5).
-    static func reviewBelow(_ ledger: Ledger) throws -> Double {
+    package static func reviewBelow(_ ledger: Ledger) throws -> Double {
         Double(try reviewBelowText(try get(ledger, "scan.review_below") ?? "0.5")) ?? 0.5
     }
 

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// An observed payment: from a receipt, a statement line, or entered by hand.

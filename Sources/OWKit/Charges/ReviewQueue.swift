@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// One charge waiting for an admin: what was read, the amounts it could be, and why it waits.
 public struct WaitingReview: Sendable {

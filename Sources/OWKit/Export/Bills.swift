@@ -2,6 +2,7 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
+import OWScan
 
 /// `owatch export bills`: the charges as files an accounting package imports.
 ///

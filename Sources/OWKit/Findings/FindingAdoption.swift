@@ -1,10 +1,44 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// `scan adopt`: a finding turned into inventory.
 extension Findings {
+    /// Several findings adopted in one transaction: all of them, or (on any refusal) none.
+    public static func adopt(_ session: Session, _ ids: [Int64], as target: String?) throws -> [(Finding, License?)] {
+        try session.write { try ids.map { try adopt(session, $0, as: target) } }
+    }
+
+    /// Records the charge a review finding holds, as the scan would have (matched, checked,
+    /// marked forwarded); returns its id, or the id of the charge that already records that
+    /// payment (the same invoice, or the same payment seen in another kind of source); nil for an
+    /// unknown vendor's reading, which makes its unknown_vendor finding instead.
+    static func acceptReview(_ session: Session, _ id: Int64, pending: String?) throws -> Int64? {
+        let db = session.db
+        if let text = pending, let u = try Matcher.pendingUnknown(try JSON.parse(text)) {
+            var matcher = try Matcher(session: session, index: try VendorIndex(db))
+            try matcher.recordUnknown(u, reviewed: true)
+            return nil
+        }
+        guard let text = pending, let c = try Matcher.pendingCharge(db, try JSON.parse(text)) else {
+            throw OWError.refused(
+                "finding #\(id) holds no charge to record (a scanned document, or its vendor was removed): record the charge with "
+                    + "charge add, then close this with scan ignore")
+        }
+        var matcher = try Matcher(session: session, index: try VendorIndex(db))
+        try matcher.record(c, reviewed: true)
+        if let charge = try db.one("SELECT charge_id FROM charge_sources WHERE item_key = ?", c.key) {
+            return try charge.integer("charge_id")
+        }
+        if let inv = c.invoiceNo, let charge = try db.one("SELECT id FROM charges WHERE vendor_id = ? AND invoice_no = ?", c.vendor.id, inv)
+        {
+            return try charge.integer("id")
+        }
+        throw OWError.refused("finding #\(id): its charge could not be recorded")
+    }
+
     /// Turns a finding into inventory in one transaction. An unmanaged vendor becomes a license
     /// (or joins `--as LICENSE`) and its charges move from unmanaged to managed spend; a price
     /// change updates the contract to the price actually charged; a forward held for review

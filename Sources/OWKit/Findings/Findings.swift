@@ -107,7 +107,7 @@ public enum Findings {
     /// contract now at the charged price. An unused-seats finding whose count changed is
     /// updated in place, never repeated. Runs in the transaction of every license change and
     /// of every scan, so summary and dashboard never count what is no longer true.
-    static func resolveStale(_ db: Database, now: Date, seatsOf people: Set<Int64>? = nil) throws {
+    package static func resolveStale(_ db: Database, now: Date, seatsOf people: Set<Int64>? = nil) throws {
         try SeatFindings.refresh(db, now: now, people: people)
         let today = Time.startOfDay(now)
         let open = try db.query(
@@ -177,7 +177,9 @@ public enum Findings {
     }
 
     /// Unmanaged spend of this vendor and currency that is gone altogether: no finding for it.
-    static func resolveUnmanagedIfGone(_ db: Database, vendor: String, currency: String, reason: String, by: String, now: Date) throws {
+    package static func resolveUnmanagedIfGone(_ db: Database, vendor: String, currency: String, reason: String, by: String, now: Date)
+        throws
+    {
         let left = try db.scalar(
             "SELECT count(*) FROM charges WHERE vendor = ? AND currency = ? AND license_id IS NULL AND expected_id IS NULL",
             vendor, currency)
@@ -187,7 +189,7 @@ public enum Findings {
         try resolve(db, ids: stale.map { try $0.integer("id") }, reason: reason, by: by, now: now)
     }
 
-    static func unusedSummary(_ l: License, idle: Int64, cost: Money) -> String {
+    package static func unusedSummary(_ l: License, idle: Int64, cost: Money) -> String {
         "\(l.name) pays for \(idle) idle seat(s), \(cost.display) a month"
     }
 
@@ -227,41 +229,9 @@ public enum Findings {
         return nil
     }
 
-    /// Records the charge a review finding holds, as the scan would have (matched, checked,
-    /// marked forwarded); returns its id, or the id of the charge that already records that
-    /// payment (the same invoice, or the same payment seen in another kind of source); nil for an
-    /// unknown vendor's reading, which makes its unknown_vendor finding instead.
-    static func acceptReview(_ session: Session, _ id: Int64, pending: String?) throws -> Int64? {
-        let db = session.db
-        if let text = pending, let u = try Matcher.pendingUnknown(try JSON.parse(text)) {
-            var matcher = try Matcher(session: session, index: try VendorIndex(db))
-            try matcher.recordUnknown(u, reviewed: true)
-            return nil
-        }
-        guard let text = pending, let c = try Matcher.pendingCharge(db, try JSON.parse(text)) else {
-            throw OWError.refused(
-                "finding #\(id) holds no charge to record (a scanned document, or its vendor was removed): record the charge with "
-                    + "charge add, then close this with scan ignore")
-        }
-        var matcher = try Matcher(session: session, index: try VendorIndex(db))
-        try matcher.record(c, reviewed: true)
-        if let charge = try db.one("SELECT charge_id FROM charge_sources WHERE item_key = ?", c.key) {
-            return try charge.integer("charge_id")
-        }
-        if let inv = c.invoiceNo, let charge = try db.one("SELECT id FROM charges WHERE vendor_id = ? AND invoice_no = ?", c.vendor.id, inv)
-        {
-            return try charge.integer("id")
-        }
-        throw OWError.refused("finding #\(id): its charge could not be recorded")
-    }
-
     /// Several findings closed in one transaction: all of them, or (on any refusal) none.
     public static func ignore(_ session: Session, _ ids: [Int64], why: String) throws -> [Finding] {
         try session.write { try ids.map { try ignore(session, $0, why: why) } }
-    }
-
-    public static func adopt(_ session: Session, _ ids: [Int64], as target: String?) throws -> [(Finding, License?)] {
-        try session.write { try ids.map { try adopt(session, $0, as: target) } }
     }
 
     public static func ignore(_ session: Session, _ id: Int64, why: String) throws -> Finding {

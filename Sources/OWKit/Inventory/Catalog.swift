@@ -40,7 +40,7 @@ package enum Catalog {
     ]
 
     /// Whether the vendor named is billed by usage.
-    static func isUsageBilled(_ vendor: String) -> Bool { usageBilled.contains(vendor.lowercased()) }
+    package static func isUsageBilled(_ vendor: String) -> Bool { usageBilled.contains(vendor.lowercased()) }
 
     package static let table = """
         Slack | slack.com | slack technologies | communication

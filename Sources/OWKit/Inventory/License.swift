@@ -203,7 +203,7 @@ public struct LicenseDraft: Sendable {
     public var usageBilled = false
 
     /// A license billed by usage has no seats (and no per-seat price).
-    mutating func billedByUsage(_ usage: Bool) {
+    package mutating func billedByUsage(_ usage: Bool) {
         guard usage else { return }
         usageBilled = true
         seats = nil

@@ -2,6 +2,7 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
+import OWScan
 
 /// `report html`: one self-contained, offline HTML file. Inline CSS and SVG only: no scripts,
 /// no fonts or images fetched, so it opens anywhere and prints. Every text from the ledger is

@@ -1,5 +1,6 @@
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// When a scan run from cron fails (exit 1) because of what it found: `--fail-on-findings` or
 /// `--fail-on shadow` on new shadow-IT findings, `--fail-on all` on any new finding (idle seats

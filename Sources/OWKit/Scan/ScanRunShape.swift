@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// What a scan did, for programs; the findings only for those who may read them.
 public struct ScanRun: Sendable {

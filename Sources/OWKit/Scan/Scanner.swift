@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 // The scan, one stage a folder of Scan/, each stage a function from one named type to the next:

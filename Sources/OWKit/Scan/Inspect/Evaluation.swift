@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// One row of a labels table (Tests/corpus/documents.tsv's format): what a person read from a

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// The one declaration of an evaluation miss's output, beside its type: `scan eval --misses`
 /// rows and the manual's OUTPUT come from it.

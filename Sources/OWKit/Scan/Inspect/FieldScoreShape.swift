@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// The one declaration of a field score's output, beside its type: `scan eval` rows and the
 /// manual's OUTPUT come from it.

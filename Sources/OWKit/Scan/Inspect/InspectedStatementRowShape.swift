@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// `scan inspect` of a statement: one row per line of the file, as the scan reads it.

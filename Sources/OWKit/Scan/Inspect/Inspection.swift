@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// `scan inspect`: what the scan would make of one file, read as the scan reads it.

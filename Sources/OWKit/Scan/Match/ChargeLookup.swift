@@ -1,5 +1,6 @@
 import FoundationEssentials
 import OWCore
+import OWOffice
 
 extension Matcher {
     /// What `record` asks the ledger about a charge before it writes anything, in one query where

@@ -1,4 +1,5 @@
 import OWCore
+import OWOffice
 
 /// The matcher's decision on an observed charge (`Matcher.record`): a new charge (matched to a
 /// license or an approved purchase, or raising an unmanaged, price-change or duplicate finding),

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// A receipt's spend with a sender the catalog does not know.

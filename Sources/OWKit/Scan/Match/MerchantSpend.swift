@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// A card line paying a merchant the catalog does not know, as read.

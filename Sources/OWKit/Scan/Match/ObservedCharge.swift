@@ -1,5 +1,6 @@
 import FoundationEssentials
 import OWCore
+import OWOffice
 import OWReaders
 
 /// A charge as observed, before it is matched: what a receipt or a statement line says was paid

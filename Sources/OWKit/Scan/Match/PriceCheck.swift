@@ -1,5 +1,6 @@
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// A charge compared with its license's contract like for like: the contract's price for the
 /// period the charge covers (a yearly invoice against twelve months of a monthly contract), per

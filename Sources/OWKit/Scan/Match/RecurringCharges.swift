@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// Subscriptions among the card lines of a merchant the catalog does not know (issue 31): charged
 /// on a regular cadence — monthly or yearly, within a few days of its calendar schedule — at a stable amount, or a stable

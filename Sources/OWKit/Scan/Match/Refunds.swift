@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// Money back: a refund is a negative charge linked to the charge it pays back (issue 31: also

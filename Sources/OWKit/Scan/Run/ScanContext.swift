@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// What a scan reads with: the ledger, the catalog, the limits, and where progress goes.

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import OWCore
+import OWOffice
 
 /// The scan's lock: one scan of a ledger at a time.
 enum ScanLock {

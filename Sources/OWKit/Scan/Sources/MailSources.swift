@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// One message read from a source, with the key that recognises it on a later scan.

@@ -2,6 +2,7 @@ import Dispatch
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// The one declaration of a scan source's output, beside its type: `scan source list` rows and
 /// the manual's OUTPUT come from it.

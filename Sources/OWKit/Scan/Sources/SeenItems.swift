@@ -1,5 +1,6 @@
 import FoundationEssentials
 import OWCore
+import OWOffice
 
 /// The messages, files and lines a scan has read (`seen_items`), marked a batch at a time.
 enum SeenItems {

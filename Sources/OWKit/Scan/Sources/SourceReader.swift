@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// What reading a message needs besides its bytes; a worker thread reads with it (never the ledger).

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import OWCore
+import OWOffice
 import OWReaders
 
 /// A document on its own, not a mail: an e-invoice XML or an HTML page (a receipt saved from a

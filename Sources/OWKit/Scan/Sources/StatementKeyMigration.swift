@@ -1,4 +1,5 @@
 import OWCore
+import OWOffice
 import OWReaders
 
 extension StatementIdentity {

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// A statement source read as the scan reads it: its text, its lines in order, each a `ScanItem`.

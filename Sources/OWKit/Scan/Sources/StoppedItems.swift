@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// Messages and statements a scan died on (a crash in a reader, a kill), as the reading journal

@@ -1,5 +1,6 @@
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 extension Matcher {
