@@ -20,24 +20,28 @@ let layers: [(name: String, dependencies: [Target.Dependency], sources: [String]
     ("OWIdentity", ["OWCore", "CSQLite"], ["Identity", "Audit"]),
     // The remote protocol's client and server frames: the ledger below it, no command.
     ("OWRemote", ["OWCore"], ["Remote"]),
-    // The office: settings, hooks, notifications, inventory, requests and budgets, people, and the findings raised
-    // about them. One layer while these call one another.
+    // The office: settings, hooks, notifications, inventory, people, and the findings raised about them. One layer
+    // while these call one another (a license change resolves findings, which count seats, which are people's).
     (
         "OWOffice", ["OWIdentity", "OWReaders", "CSystem", "CZlib"],
+        ["Admin/Config.swift", "Hooks", "Notify", "Inventory", "People", "Findings"]
+    ),
+    // Requests, approvals, leave and budgets with the burn they are checked against; beside the scan.
+    (
+        "OWRequests", ["OWOffice"],
         [
-            "Admin/Config.swift", "Hooks", "Notify", "Inventory", "Requests", "People", "Findings",
-            "Reports/Budgets.swift",
-            "Reports/BudgetShape.swift", "Reports/BudgetLineShape.swift", "Reports/Burn.swift", "Reports/BurnRowShape.swift",
+            "Requests", "Reports/Budgets.swift", "Reports/BudgetShape.swift", "Reports/BudgetLineShape.swift", "Reports/Burn.swift",
+            "Reports/BurnRowShape.swift",
         ]
     ),
     // The scan's run around the readers: sources, matching, charges, and adopting what it found.
     ("OWScan", ["OWOffice", "OWReaders"], ["Scan", "Charges", "Findings/FindingAdoption.swift"]),
     // Reports and exports: they read everything and change nothing but the outbox.
-    ("OWReports", ["OWScan"], ["Reports", "Export"]),
+    ("OWReports", ["OWScan", "OWRequests"], ["Reports", "Export"]),
     // The umbrella (OWKit.swift re-exports every layer) with what needs all of them: doctor, backup and
     // migrate (Admin), shell completion values, the fuzz targets' reader harness.
     (
-        "OWKit", ["OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWScan", "OWReports"],
+        "OWKit", ["OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWRequests", "OWScan", "OWReports"],
         ["OWKit.swift", "Admin", "Output/CompletionValues.swift", "Support/ReaderHarness.swift"]
     ),
 ]
@@ -100,11 +104,12 @@ let package = Package(
         // a replayer of inputs. Not part of the installed product.
         .executableTarget(
             name: "owatch-fuzz",
-            dependencies: ["OWKit", "OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWScan", "OWReports"],
+            dependencies: ["OWKit", "OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWRequests", "OWScan", "OWReports"],
             path: "Tests/Fuzz",
             exclude: ["regressions", "seeds.py"]),
         .testTarget(
-            name: "OWKitTests", dependencies: ["OWKit", "OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWScan", "OWReports"]),
+            name: "OWKitTests",
+            dependencies: ["OWKit", "OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWRequests", "OWScan", "OWReports"]),
         .testTarget(name: "OWCLITests", dependencies: ["OWCLI", "OWCommands", "OWKit"]),
         .testTarget(name: "OWCommandsTests", dependencies: ["OWCommands", "OWCLI", "OWKit"]),
     ]

@@ -6,4 +6,5 @@
 @_exported import OWReaders
 @_exported import OWRemote
 @_exported import OWReports
+@_exported import OWRequests
 @_exported import OWScan

@@ -13,6 +13,7 @@ import Glibc
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWRequests
 @testable import OWScan
 
 #if FUZZING

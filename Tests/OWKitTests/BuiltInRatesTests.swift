@@ -7,6 +7,7 @@ import XCTest
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWRequests
 @testable import OWScan
 
 /// The ECB rates built into owatch (their agreement with an independent copy, every day and

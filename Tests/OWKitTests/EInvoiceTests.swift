@@ -7,6 +7,7 @@ import XCTest
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWRequests
 @testable import OWScan
 
 /// The e-invoice reader below the command line: decimals, the root element, credit notes, hostile XML.

@@ -7,6 +7,7 @@ import XCTest
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWRequests
 @testable import OWScan
 
 /// Hook and notification payloads come from the same shape as the `--json` rows, so their keys

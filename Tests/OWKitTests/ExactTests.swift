@@ -7,6 +7,7 @@ import XCTest
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWRequests
 @testable import OWScan
 
 /// The one rounding rule (issue 31): amounts converted exactly, added, rounded once.

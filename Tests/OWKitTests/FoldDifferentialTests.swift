@@ -8,6 +8,7 @@ import XCTest
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWRequests
 @testable import OWScan
 
 /// `Fold.diacriticsAndCase` against Foundation's folding, which it replaced.

@@ -8,6 +8,7 @@ import XCTest
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWRequests
 @testable import OWScan
 
 /// Every input the fuzz targets (Tests/Fuzz) ever crashed on, and the reported ones, read again

@@ -8,6 +8,7 @@ import XCTest
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWRequests
 @testable import OWScan
 
 /// Each PDF stream decoder against reference encoders (Tests/e2e/pdf_encoders.py: Python's

@@ -7,6 +7,7 @@ import XCTest
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWRequests
 @testable import OWScan
 
 /// The SQLite → PostgreSQL translation (issue 35), statement by statement; the e2e tests

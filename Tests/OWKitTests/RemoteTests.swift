@@ -8,6 +8,7 @@ import XCTest
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWRequests
 @testable import OWScan
 
 /// The server's rules that need no process: which ledgers it serves, how a request's path is

@@ -8,6 +8,7 @@ import XCTest
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWRequests
 @testable import OWScan
 
 /// The totals and series the reports print under their tables (OWKit's, not the front end's).

@@ -8,6 +8,7 @@ import XCTest
 @testable import OWReaders
 @testable import OWRemote
 @testable import OWReports
+@testable import OWRequests
 @testable import OWScan
 
 /// Issue 31: statement lines known by identity, processors' merchants, the recurring-charge detector.

@@ -45,7 +45,7 @@ public enum Config {
         ConfigKey(
             name: "leave.holidays", summary: "public holidays: dates YYYY-MM-DD separated by commas, or a file with one date per line",
             defaultValue: "",
-            normalize: { try Leave.normalizeHolidays($0) }),
+            normalize: { try Config.normalizeHolidays($0) }),
         ConfigKey(
             name: "scan.max_message_size", summary: "largest message a scan reads; larger ones are skipped and counted",
             defaultValue: "10240000",
@@ -193,7 +193,7 @@ public enum Config {
     }
 
     /// Per-person leave allowances: `leave.allowance.NAME`.
-    static let allowancePrefix = "leave.allowance."
+    package static let allowancePrefix = "leave.allowance."
 
     public static func key(_ name: String) throws -> ConfigKey {
         if name.hasPrefix(allowancePrefix), name.count > allowancePrefix.count {
@@ -215,10 +215,18 @@ public enum Config {
     }
 
     /// What a setting changed besides itself: leave requests whose days were counted again.
-    public struct Effect: Sendable { public var recomputedLeave: [Int64] = [] }
+    public struct Effect: Sendable {
+        public var recomputedLeave: [Int64] = []
+        package init() {}
+    }
 
-    @discardableResult
-    public static func set(_ session: Session, _ name: String, _ value: String) throws -> (value: String, effect: Effect) {
+    /// A setting's effects on what is stored, made in its transaction by the layer that owns them
+    /// (the requests' layer recounts pending leave when `leave.holidays` changes).
+    package typealias Effects = (_ session: Session, _ name: String) throws -> Effect
+
+    package static func set(_ session: Session, _ name: String, _ value: String, applying applied: Effects) throws -> (
+        value: String, effect: Effect
+    ) {
         let normalized = try key(name).normalize(value)
         if name.hasPrefix(allowancePrefix) { _ = try Users.get(session.db, String(name.dropFirst(allowancePrefix.count))) }
         let effect = try session.write {
@@ -231,8 +239,7 @@ public enum Config {
         return (normalized, effect)
     }
 
-    @discardableResult
-    public static func unset(_ session: Session, _ name: String) throws -> Effect {
+    package static func unset(_ session: Session, _ name: String, applying applied: Effects) throws -> Effect {
         _ = try key(name)
         return try session.write {
             try session.db.run("DELETE FROM config WHERE key = ?", name)
@@ -240,13 +247,6 @@ public enum Config {
             try session.audit("config.unset", "config:\(name)", .obj(effect.details))
             return effect
         }
-    }
-
-    /// What follows from a setting, in its transaction.
-    static func applied(_ session: Session, _ name: String) throws -> Effect {
-        var effect = Effect()
-        if name == "leave.holidays" { effect.recomputedLeave = try Leave.holidaysChanged(session.ledger) }
-        return effect
     }
 
     /// Every known key with its effective value and whether it was set.
@@ -261,5 +261,33 @@ public enum Config {
 extension Config.Effect {
     package var details: [(String, JSON)] {
         recomputedLeave.isEmpty ? [] : [("recomputed_leave", .array(recomputedLeave.map { JSON.int($0) }))]
+    }
+}
+
+/// Public holidays (`leave.holidays`): leave counts working days without them.
+extension Config {
+    /// Accepts `2026-12-24,2026-12-25`, or a path to a file of dates (one per line; text after
+    /// the date is a name and ignored; `#` starts a comment). Stores the sorted, checked list.
+    package static func normalizeHolidays(_ value: String) throws -> String {
+        var text = value
+        if !value.isEmpty, FileManager.default.fileExists(atPath: value) {
+            guard let data = FileManager.default.contents(atPath: value) else { throw OWError(.io, "cannot read \(value)") }
+            text = String(decoding: data, as: UTF8.self)
+        }
+        var days = Set<String>()
+        for (n, raw) in text.split(whereSeparator: { $0 == "\n" || $0 == "," }).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmed(.whitespaces)
+            guard !line.isEmpty else { continue }
+            let day = String(line.prefix(10))
+            guard Time.parseDay(day) != nil else {
+                throw OWError.usage("holiday \(n + 1): '\(line.prefix(30))' is not a date (YYYY-MM-DD)")
+            }
+            days.insert(day)
+        }
+        return days.sorted().joined(separator: ",")
+    }
+
+    package static func holidays(_ ledger: Ledger) throws -> Set<String> {
+        Set((try Config.get(ledger, "leave.holidays") ?? "").split(separator: ",").map(String.init))
     }
 }

@@ -228,7 +228,7 @@ public struct LicenseDraft: Sendable {
         return n
     }
 
-    static func validateName(_ name: String) throws {
+    package static func validateName(_ name: String) throws {
         let n = CSV.trim(name)
         // Printable ASCII (the usual name) is checked byte by byte; anything else by characters.
         let printableASCII = n.utf8.allSatisfy { (0x20..<0x7F).contains($0) }

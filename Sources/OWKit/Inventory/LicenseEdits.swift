@@ -78,7 +78,7 @@ extension Licenses {
 
     /// The price of `seats` more seats at the license's current seat price: the newest purchase
     /// line's cost over its seats, exactly, rounded once (a 3-seat pack of 30.00 prices a fourth at 10.00).
-    static func currentSeatPrice(_ db: Database, _ l: License, seats: Int64) throws -> Money {
+    package static func currentSeatPrice(_ db: Database, _ l: License, seats: Int64) throws -> Money {
         guard
             let line = try db.one(
                 "SELECT seats, cost_minor FROM purchases WHERE license_id = ? AND seats > 0 ORDER BY id DESC LIMIT 1", l.id)

@@ -51,7 +51,7 @@ public enum Vendors {
         items.map { $0.trimmed(.whitespaces).lowercased() }.filter { !$0.isEmpty }.joined(separator: ",")
     }
 
-    static func validateName(_ name: String) throws {
+    package static func validateName(_ name: String) throws {
         let n = name.trimmed(.whitespaces)
         guard !n.isEmpty, n.count <= 100, !n.contains(where: { $0.isNewline }) else {
             throw OWError.usage("a vendor name is 1-100 characters on one line")

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// The one declaration of a budget's month's output, beside its type: `--json` rows, tables and the
 /// manual's OUTPUT come from it.

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 import OWReaders
 
 /// What a budget covers: the whole office, one department, one category or one vendor.

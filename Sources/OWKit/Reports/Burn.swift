@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// What `report burn` groups a month's spend by.
 public enum BurnGrouping: String, CaseIterable, Sendable {

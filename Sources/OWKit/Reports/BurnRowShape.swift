@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// The one declaration of a burn row's output, beside its type: `report burn` rows (one shape per
 /// `--by`) and the manual's OUTPUT come from it.

@@ -2,6 +2,7 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
+import OWRequests
 import OWScan
 
 /// `report html`: one self-contained, offline HTML file. Inline CSS and SVG only: no scripts,

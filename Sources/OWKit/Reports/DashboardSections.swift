@@ -2,6 +2,7 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
+import OWRequests
 
 /// The dashboard's sections, in the order the page shows them.
 extension Dashboard {

@@ -2,6 +2,7 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
+import OWRequests
 
 /// One line of the weekly digest.
 public struct DigestLine: Sendable {

@@ -2,6 +2,7 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
+import OWRequests
 
 /// Paid seats against held seats, per license, with what the idle ones cost a month.
 public struct UtilizationRow: Sendable {
@@ -98,7 +99,7 @@ public enum InventoryReports {
             session.actor.role == .admin
             ? try Users.list(session.db, includeOffboarded: false).filter { $0.role != .scanner }
             : [try Users.get(session.db, session.actor.name)]
-        let holidays = try Leave.holidays(session.ledger)
+        let holidays = try Config.holidays(session.ledger)
         var other: [String: (sick: Int, unpaid: Int)] = [:]
         try session.db.forEach(
             """

@@ -2,6 +2,7 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
+import OWRequests
 
 /// What the reports add up for the lines and charts under their tables: totals and month
 /// series, worked out here so the front end only formats them (issue 30: no arithmetic in the

@@ -2,6 +2,7 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
+import OWRequests
 
 /// One screen of what needs attention: this month's burn, the next renewals, idle seats,
 /// open findings and pending requests.

@@ -2,6 +2,7 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
+import OWRequests
 
 /// The one declaration of the summary's output, beside its types: `report summary` for programs
 /// (an admin's `Summary`, an employee's `PersonalSummary`) and the manual's OUTPUT come from it.

@@ -2,6 +2,7 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
+import OWRequests
 
 /// One person's leave in a year, with the approved requests the holidays would now count differently.
 public struct YearOfLeave: Sendable {

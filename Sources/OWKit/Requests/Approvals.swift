@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// Admins decide requests. Approving software provisions the seat in the same transaction.
 public enum Approvals {

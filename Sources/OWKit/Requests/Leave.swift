@@ -1,37 +1,13 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// Leave: working days (Monday–Friday minus configured holidays), a yearly allowance in days
 /// (halves allowed), and balances that approved and pending vacation both draw on.
 /// Amounts are kept in half-days so a half day is exact.
 public enum Leave {
     public enum Kind: String, CaseIterable, Sendable { case vacation, sick, unpaid }
-
-    /// Accepts `2026-12-24,2026-12-25`, or a path to a file of dates (one per line; text after
-    /// the date is a name and ignored; `#` starts a comment). Stores the sorted, checked list.
-    static func normalizeHolidays(_ value: String) throws -> String {
-        var text = value
-        if !value.isEmpty, FileManager.default.fileExists(atPath: value) {
-            guard let data = FileManager.default.contents(atPath: value) else { throw OWError(.io, "cannot read \(value)") }
-            text = String(decoding: data, as: UTF8.self)
-        }
-        var days = Set<String>()
-        for (n, raw) in text.split(whereSeparator: { $0 == "\n" || $0 == "," }).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmed(.whitespaces)
-            guard !line.isEmpty else { continue }
-            let day = String(line.prefix(10))
-            guard Time.parseDay(day) != nil else {
-                throw OWError.usage("holiday \(n + 1): '\(line.prefix(30))' is not a date (YYYY-MM-DD)")
-            }
-            days.insert(day)
-        }
-        return days.sorted().joined(separator: ",")
-    }
-
-    package static func holidays(_ ledger: Ledger) throws -> Set<String> {
-        Set((try Config.get(ledger, "leave.holidays") ?? "").split(separator: ",").map(String.init))
-    }
 
     /// Working days from `from` to `to` inclusive, per year, in half-days.
     package static func workingHalfDays(from: Date, to: Date, holidays: Set<String>) -> [Int: Int] {
@@ -72,7 +48,7 @@ public enum Leave {
     /// Vacation drawn in `year`: approved and pending requests, split by year. Given `today`,
     /// approved days after it are planned, not taken (the days up to and including today are).
     public static func balance(_ ledger: Ledger, user: User, year: Int, today: Date? = nil) throws -> Balance {
-        let holidays = try self.holidays(ledger)
+        let holidays = try Config.holidays(ledger)
         var taken = 0
         var planned = 0
         var pending = 0
@@ -119,7 +95,7 @@ public enum Leave {
     /// (days, summary and details). Approved leave keeps the days it was approved for;
     /// `drift` names those the new holidays would change. Returns the requests recomputed.
     static func holidaysChanged(_ ledger: Ledger) throws -> [Int64] {
-        let holidays = try self.holidays(ledger)
+        let holidays = try Config.holidays(ledger)
         var changed: [Int64] = []
         for r in try ledger.db.query(
             """
@@ -149,7 +125,7 @@ public enum Leave {
     /// Approved leave overlapping `year` whose working days differ under the current holidays:
     /// (request id, person, days approved, days now), in half-days.
     public static func drift(_ ledger: Ledger, year: Int) throws -> [(id: Int64, user: String, approved: Int, now: Int)] {
-        let holidays = try self.holidays(ledger)
+        let holidays = try Config.holidays(ledger)
         return try ledger.db.query(
             """
             SELECT r.id, u.name, r.leave_from, r.leave_to, r.leave_halfdays FROM requests r JOIN users u ON u.id = r.requester_id

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// The one declaration of an approval queue entry's output, beside its type: `approve` (no ids)
 /// rows and the manual's OUTPUT come from it; the request's own keys are `Request.shape`'s.

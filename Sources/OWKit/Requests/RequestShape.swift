@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// The one declaration of a request's output, beside its type: `request` and `approve` rows and
 /// the payload hooks and notifications receive come from it, so they cannot differ.

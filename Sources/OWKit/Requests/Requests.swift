@@ -1,6 +1,7 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
+import OWOffice
 
 /// What a request asks for (the `requests.kind` column).
 public enum RequestKind: String, Sendable, CaseIterable {
@@ -217,7 +218,7 @@ public enum Requests {
         if ask.halfDay && from != to { throw OWError.usage("a half day is one day: --from and --to must be the same date") }
         if ask.force && session.actor.role != .admin { throw OWError.notPermitted("only an admin may --force leave beyond the balance") }
         let user = try Users.get(session.db, session.actor.name)
-        let holidays = try Leave.holidays(session.ledger)
+        let holidays = try Config.holidays(session.ledger)
         let perYear = Leave.workingHalfDays(from: from, to: to, holidays: holidays)
         let halves = ask.halfDay ? 1 : perYear.values.reduce(0, +)
         guard halves > 0 else { throw OWError.refused("\(fromDay) to \(toDay) has no working days (weekends and holidays only)") }
