@@ -24,26 +24,34 @@ release: deps
 # target for FUZZ_TEST_SECONDS each (libFuzzer, Tests/Fuzz; a debug build apart in .build-fuzz).
 FUZZ_TEST_SECONDS ?= 8
 FUZZ_SECONDS ?= 300
-# The end-to-end tests run E2E_JOBS at a time (pytest-xdist), first with SQLite ledgers, then the
-# backend-dependent ones again on a throw-away PostgreSQL cluster (.ci/e2e-postgres; issue 35).
+# The end-to-end tests run E2E_JOBS at a time (pytest-xdist), with SQLite ledgers, and the
+# backend-dependent ones again on a throw-away PostgreSQL cluster (.ci/e2e-postgres; issue 35). xdist hands
+# out one test at a time (--maxschedchunk 1), the slowest first (conftest's SLOW_FIRST): its default chunks
+# (a quarter of the run each) would give every one of those to the first worker.
 E2E_JOBS ?= $(shell nproc)
 # pytest keeps each test file's assertion-rewritten bytecode in Tests/e2e/__pycache__ unless told not to:
 # with PYTHONDONTWRITEBYTECODE set (as on some runners), every worker of both passes rewrote all 60
 # files again (~6 s of CPU each).
 unexport PYTHONDONTWRITEBYTECODE
-# The fuzz binary (a second full compile, ~70 s of two cores) builds in the background at the lowest
-# priority (its own process group) from the start: the unit tests run on one core and leave the other idle,
-# and it takes what the e2e passes leave; if anything fails first it is stopped. Its log: .build-fuzz/build.log.
+# The fuzz binary (a second full compile, ~70 s of two cores) builds in the background at a low priority
+# (its own process group) from the start: the unit tests run on one core and leave the other idle, and it
+# takes a share of the e2e passes' time (nice 10, not 19: with both passes busy, 19 starved it until they
+# ended and its serial link steps then ran alone); if anything fails first it is stopped. Its log: .build-fuzz/build.log.
+# The two e2e passes run at once (the PostgreSQL one in its own process group, its output in
+# .build/e2e-postgres.log, printed after): the SQLite pass alone used ~480 s of CPU in its ~307 s on two
+# cores (tests waiting on processes, locks, servers and the last slow tests); the other pass takes that idle time.
 test: build
 	@bash .ci/deps --test
 	bash .ci/no-icu $(BIN_DEBUG)
 	@mkdir -p .build-fuzz
-	set -e; \
-	FUZZ_CONFIG=debug setsid -w nice -n 19 bash .ci/fuzz --build-only >.build-fuzz/build.log 2>&1 & fuzz_build=$$!; \
-	trap 'kill -- -$$fuzz_build 2>/dev/null || true' EXIT; \
+	set -e; pg_pass=; \
+	FUZZ_CONFIG=debug setsid -w nice -n 10 bash .ci/fuzz --build-only >.build-fuzz/build.log 2>&1 & fuzz_build=$$!; \
+	trap 'kill -- -$$fuzz_build 2>/dev/null || true; [ -z "$$pg_pass" ] || kill -- -$$pg_pass 2>/dev/null || true' EXIT; \
 	swift test; \
-	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q -n $(E2E_JOBS) Tests/e2e; \
-	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) E2E_JOBS=$(E2E_JOBS) bash .ci/e2e-postgres; \
+	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) E2E_JOBS=$(E2E_JOBS) setsid -w bash .ci/e2e-postgres >.build/e2e-postgres.log 2>&1 & pg_pass=$$!; \
+	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q -n $(E2E_JOBS) --maxschedchunk 1 Tests/e2e; \
+	wait $$pg_pass || { cat .build/e2e-postgres.log; echo "make test: the PostgreSQL e2e pass failed" >&2; exit 1; }; \
+	pg_pass=; cat .build/e2e-postgres.log; \
 	wait $$fuzz_build || { cat .build-fuzz/build.log; echo "make test: the fuzz build failed" >&2; exit 1; }; \
 	tail -1 .build-fuzz/build.log; \
 	FUZZ_CONFIG=debug bash .ci/fuzz $(FUZZ_TEST_SECONDS)
@@ -64,7 +72,7 @@ lint:
 	python3 .ci/sizes
 
 e2e: build
-	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q -n $(E2E_JOBS) Tests/e2e
+	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q -n $(E2E_JOBS) --maxschedchunk 1 Tests/e2e
 
 demo: release
 	OWATCH_BIN=$(CURDIR)/$(BIN_RELEASE) bash examples/demo.sh

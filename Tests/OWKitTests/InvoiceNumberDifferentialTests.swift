@@ -101,7 +101,7 @@ extension RegexDifferentialTests {
     /// Every window `invoiceNumber` scans in the corpus's texts, and every line that names an invoice.
     func testInvoiceNumberScannerMatchesTheExpressionOnTheCorpus() {
         var windows = Set<String>()
-        for text in Self.corpusTexts() {
+        for text in Self.corpusTexts {
             let bytes = Array(text.utf8)
             for at in ReceiptReader.invoiceLabels(in: LowerText(asciiFolding: bytes[...])) {
                 windows.insert(ReceiptReader.invoiceWindow(bytes, at: at))

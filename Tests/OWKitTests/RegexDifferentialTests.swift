@@ -125,7 +125,10 @@ extension RegexDifferentialTests {
     }
 
     /// The texts of the corpus's documents as `scan` reads them (the held-back parts are not opened) and of the examples.
-    static func corpusTexts() -> [String] {
+    /// Read once per test process: the amount and invoice-number tests both go over them (~9 s of a debug build each).
+    static let corpusTexts: [String] = readCorpusTexts()
+
+    static func readCorpusTexts() -> [String] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var texts: [String] = []
         for folder in ["Tests/corpus/pdf", "Tests/corpus/dev", "Tests/corpus/einvoice", "examples/mail"] {
@@ -147,7 +150,7 @@ extension RegexDifferentialTests {
 
     /// Every line of the corpus's documents as `scan inspect` reads them and of the examples.
     func testAmountMatcherMatchesTheExpressionOnTheCorpus() throws {
-        let texts = Self.corpusTexts()
+        let texts = Self.corpusTexts
         XCTAssertGreaterThan(texts.count, 100)
         // Each distinct line once; a line of ASCII with no digit has no amount either way.
         var lines = Set<Substring>()
