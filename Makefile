@@ -6,7 +6,8 @@ PREFIX ?= /usr/local
 # loader reads), no symbol exported (the toolchain's static-stdlib flags export every one of owatch's), and the
 # functions start-up runs laid out first, side by side (Sources/owatch/startup.order, written by .ci/startup-order;
 # each function in its own section so the linker can place it). The code is the same; only the layout changes.
-# `make bench` builds its probe with LINK_FLAGS too.
+# `make bench` builds its probe with LINK_FLAGS too. After a change of code-generation flags, delete
+# .build/release/*.build/*.o once: the compiler keeps an object whose LLVM IR did not change.
 LINK_FLAGS := -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic \
 	-Xswiftc -Xfrontend -Xswiftc -function-sections
 RELEASE_FLAGS := -c release --static-swift-stdlib $(LINK_FLAGS) \
