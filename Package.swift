@@ -99,7 +99,8 @@ let package = Package(
         .target(name: "OWCLI", dependencies: ["OWText"]),
         // The command table, its handlers and the output streams: run in-process by OWCommandsTests.
         .target(name: "OWCommands", dependencies: ["OWKit", "OWCLI"]),
-        .executableTarget(name: "owatch", dependencies: ["OWCommands"]),
+        // startup.order: the functions start-up runs, laid out first by `make release` (.ci/startup-order).
+        .executableTarget(name: "owatch", dependencies: ["OWCommands"], exclude: ["startup.order"]),
         // libFuzzer targets for every reader of outside bytes (`make fuzz`); in an ordinary build,
         // a replayer of inputs. Not part of the installed product.
         .executableTarget(

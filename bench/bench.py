@@ -5,6 +5,7 @@
 import json
 import os
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -178,10 +179,12 @@ PROBE_DIR = HERE / "probe"
 
 def build_probe():
     """The static probe (bench/probe), built as `make release` builds owatch: release, the Swift
-    standard library and FoundationEssentials linked in (issue 30, item 8)."""
-    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--package-path", str(PROBE_DIR)], check=True,
-                   stdout=subprocess.DEVNULL)
-    out = subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--package-path", str(PROBE_DIR), "--show-bin-path"],
+    standard library and FoundationEssentials linked in, and the Makefile's LINK_FLAGS (lld, packed
+    relocations, nothing exported) in OWATCH_PROBE_FLAGS; only owatch's start-up order is its own
+    (issue 30, item 8)."""
+    flags = shlex.split(os.environ.get("OWATCH_PROBE_FLAGS", "-c release --static-swift-stdlib"))
+    subprocess.run(["swift", "build", *flags, "--package-path", str(PROBE_DIR)], check=True, stdout=subprocess.DEVNULL)
+    out = subprocess.run(["swift", "build", *flags, "--package-path", str(PROBE_DIR), "--show-bin-path"],
                          check=True, capture_output=True, text=True).stdout.strip()
     return str(Path(out) / "probe")
 
