@@ -62,17 +62,22 @@ extension Exporter {
         forEachCell(r, nested: false) { _, _, cell in
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            switch cell {
-            case .value(.text(let s)): writeCSVCell(s ?? "", to: &out, visible: visible)
-            case .value(.int(let i)), .value(.intOr(let i, _)): if let i { JSON.writeInt(i, to: &out) }
-            case .value(.bool(let b)): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
-            case .value(let other): writeCSVCell(csvText(json(other)), to: &out, visible: visible)
-            case .decimal(let m): m?.writeDecimal(to: &out)
-            case .minor(let m): if let m { JSON.writeInt(m.minor, to: &out) }
-            case .currency(let m): if let m { writeCSVCell(m.currency.code, to: &out, visible: visible) }
-            }
+            writeCSV(cell: cell, to: &out, visible: visible)
         }
         out.append(contentsOf: [13, 10])
+    }
+
+    /// One flat cell of a CSV row (without its separator).
+    static func writeCSV(cell: Cell, to out: inout [UInt8], visible: Bool) {
+        switch cell {
+        case .value(.text(let s)): writeCSVCell(s ?? "", to: &out, visible: visible)
+        case .value(.int(let i)), .value(.intOr(let i, _)): if let i { JSON.writeInt(i, to: &out) }
+        case .value(.bool(let b)): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
+        case .value(let other): writeCSVCell(csvText(json(other)), to: &out, visible: visible)
+        case .decimal(let m): m?.writeDecimal(to: &out)
+        case .minor(let m): if let m { JSON.writeInt(m.minor, to: &out) }
+        case .currency(let m): if let m { writeCSVCell(m.currency.code, to: &out, visible: visible) }
+        }
     }
 
     public static func jsonObject(_ r: Record, nested: Bool = false) -> JSON { .obj(flatten(r, nested: nested)) }
@@ -111,35 +116,40 @@ extension Exporter {
             if slot > 0 { out.append(UInt8(ascii: ",")) }
             keys.write(key, suffix: suffix, at: slot, to: &out)
             slot += 1
-            switch cell {
-            case .value(.text(let s)): if let s { JSON.writeString(s, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-            case .value(.int(let i)), .value(.intOr(let i, _)):
-                if let i { JSON.writeInt(i, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-            case .value(.bool(let b)): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
-            case .value(.list(let l)):
-                out.append(UInt8(ascii: "["))
-                for (i, item) in l.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    JSON.writeString(item, to: &out)
-                }
-                out.append(UInt8(ascii: "]"))
-            case .value(.json(let j)): j.write(to: &out)
-            case .value(.records(let rs)):
-                out.append(UInt8(ascii: "["))
-                keys.withInner(key) { inner in
-                    for (i, nestedRecord) in rs.enumerated() {
-                        if i > 0 { out.append(UInt8(ascii: ",")) }
-                        writeJSON(nestedRecord, to: &out, keys: &inner, nested: true)
-                    }
-                }
-                out.append(UInt8(ascii: "]"))
-            case .value(.money(let m)), .decimal(let m):
-                if let m { m.writeDecimal(to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-            case .minor(let m): if let m { JSON.writeInt(m.minor, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-            case .currency(let m): if let m { JSON.writeString(m.currency.code, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-            }
+            writeJSON(cell: cell, key: key, to: &out, keys: &keys)
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// One flat cell's JSON value (after its key); `keys` keeps the keys of the rows nested under `key`.
+    static func writeJSON(cell: Cell, key: String, to out: inout [UInt8], keys: inout KeyCache) {
+        switch cell {
+        case .value(.text(let s)): if let s { JSON.writeString(s, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        case .value(.int(let i)), .value(.intOr(let i, _)):
+            if let i { JSON.writeInt(i, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        case .value(.bool(let b)): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
+        case .value(.list(let l)):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in l.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.writeString(item, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .value(.json(let j)): j.write(to: &out)
+        case .value(.records(let rs)):
+            out.append(UInt8(ascii: "["))
+            keys.withInner(key) { inner in
+                for (i, nestedRecord) in rs.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    writeJSON(nestedRecord, to: &out, keys: &inner, nested: true)
+                }
+            }
+            out.append(UInt8(ascii: "]"))
+        case .value(.money(let m)), .decimal(let m):
+            if let m { m.writeDecimal(to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        case .minor(let m): if let m { JSON.writeInt(m.minor, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        case .currency(let m): if let m { JSON.writeString(m.currency.code, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        }
     }
 
     /// The flat keys of declared fields (a shape's), by the same rule as the rows.

@@ -97,7 +97,8 @@ public struct Shape<Subject>: Sendable {
         return Exporter.flatKeys(declared + converted) + ["base_currency", "rate_date"]
     }
 
-    private var declared: [(key: String, isMoney: Bool)] { fields.map { (key: $0.key, isMoney: $0.isMoney) } }
+    /// Each field's key and whether it is money (which flattens into three keys).
+    @usableFromInline package var declared: [(key: String, isMoney: Bool)] { fields.map { (key: $0.key, isMoney: $0.isMoney) } }
 
     public var docs: [FieldDoc] { fields.map { FieldDoc($0.key, $0.doc) } + (converts ? Shape.baseDocs : []) }
 
