@@ -50,7 +50,7 @@ public struct Exporter: Sendable {
         package var kept: [Record] = []
         package var keys = KeyCache()
         /// Rows written from their subject (`add(_:as:)`): the shape's keys, and the row under way.
-        package var rowKeys: RowKeys?
+        package var rowKeys = RowKeys([])
         package var row = RowState()
 
         public init(

@@ -124,32 +124,46 @@ extension Exporter {
     /// One flat cell's JSON value (after its key); `keys` keeps the keys of the rows nested under `key`.
     static func writeJSON(cell: Cell, key: String, to out: inout [UInt8], keys: inout KeyCache) {
         switch cell {
-        case .value(.text(let s)): if let s { JSON.writeString(s, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-        case .value(.int(let i)), .value(.intOr(let i, _)):
-            if let i { JSON.writeInt(i, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-        case .value(.bool(let b)): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
-        case .value(.list(let l)):
+        case .value(let v):
+            guard let nested = writeJSON(value: v, to: &out) else { return }
+            writeJSON(nested: nested, to: &out, keys: &keys, under: key)
+        case .decimal(let m): if let m { m.writeDecimal(to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        case .minor(let m): if let m { JSON.writeInt(m.minor, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        case .currency(let m): if let m { JSON.writeString(m.currency.code, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        }
+    }
+
+    /// A value's JSON (money as its decimal); nested rows are left to the caller, which has
+    /// their key cache: they are returned, unwritten.
+    static func writeJSON(value: Value, to out: inout [UInt8]) -> [Record]? {
+        switch value {
+        case .text(let s): if let s { JSON.writeString(s, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        case .int(let i), .intOr(let i, _): if let i { JSON.writeInt(i, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        case .bool(let b): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
+        case .list(let l):
             out.append(UInt8(ascii: "["))
             for (i, item) in l.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSON.writeString(item, to: &out)
             }
             out.append(UInt8(ascii: "]"))
-        case .value(.json(let j)): j.write(to: &out)
-        case .value(.records(let rs)):
-            out.append(UInt8(ascii: "["))
-            keys.withInner(key) { inner in
-                for (i, nestedRecord) in rs.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    writeJSON(nestedRecord, to: &out, keys: &inner, nested: true)
-                }
-            }
-            out.append(UInt8(ascii: "]"))
-        case .value(.money(let m)), .decimal(let m):
-            if let m { m.writeDecimal(to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-        case .minor(let m): if let m { JSON.writeInt(m.minor, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-        case .currency(let m): if let m { JSON.writeString(m.currency.code, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        case .json(let j): j.write(to: &out)
+        case .records(let rs): return rs
+        case .money(let m): if let m { m.writeDecimal(to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
         }
+        return nil
+    }
+
+    /// Nested rows (a license's purchase lines) as a JSON array, their keys cached under `key`.
+    static func writeJSON(nested rs: [Record], to out: inout [UInt8], keys: inout KeyCache, under key: String) {
+        out.append(UInt8(ascii: "["))
+        keys.withInner(key) { inner in
+            for (i, nestedRecord) in rs.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                writeJSON(nestedRecord, to: &out, keys: &inner, nested: true)
+            }
+        }
+        out.append(UInt8(ascii: "]"))
     }
 
     /// The flat keys of declared fields (a shape's), by the same rule as the rows.

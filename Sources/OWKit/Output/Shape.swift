@@ -81,8 +81,10 @@ public struct Shape<Subject>: Sendable {
     public func record(_ subject: Subject) -> Record {
         var out: [(key: String, value: Value)] = []
         out.reserveCapacity(fields.count)
-        for f in fields {
-            if let v = f.value(subject) { out.append((key: f.key, value: v)) }
+        fields.withUnsafeBufferPointer { fields in  // no copy of each field (see ListWriter.add(_:as:))
+            for i in fields.indices {
+                if let v = fields[i].value(subject) { out.append((key: fields[i].key, value: v)) }
+            }
         }
         return Record(fields: out)
     }
