@@ -6,12 +6,8 @@ extension Exporter.ListWriter {
     @inlinable
     public mutating func add<T>(_ subject: T, as shape: Shape<T>) {
         guard startRow(fields: shape.fields.count, declared: shape.declared) else { return add(shape.record(subject)) }
-        // Through a buffer pointer: each field's closure is called in place, not copied with its
-        // key and doc (three retains and releases a field, 400,000 for 10,000 licenses).
-        shape.fields.withUnsafeBufferPointer { fields in
-            for i in fields.indices {
-                if let v = fields[i].value(subject) { addCell(field: i, v) }
-            }
+        for (i, value) in shape.values.enumerated() {
+            if let v = value(subject) { addCell(field: i, v) }
         }
         endRow()
     }
