@@ -85,7 +85,7 @@ extension Exporter {
     /// The `"key":` bytes of a list's fields by position: every row of a list has the same keys,
     /// so each is encoded once (a key is checked against the cached one before it is reused).
     package struct KeyCache {
-        package var entries: [(key: String, bytes: [UInt8])] = []
+        package var entries: [(key: String, suffix: String, bytes: [UInt8])] = []
         /// The caches of nested rows, by the key that holds them.
         package var inner: [(key: String, cache: KeyCache)] = []
 
@@ -97,12 +97,17 @@ extension Exporter {
         }
 
         package mutating func write(_ key: String, suffix: String, at index: Int, to out: inout [UInt8]) {
-            if index < entries.count, entries[index].key == key {
+            // The suffix too: a row that leaves a field out puts `cost` where the row before had `cost_minor`.
+            if index < entries.count, entries[index].key == key, entries[index].suffix == suffix {
                 out.append(contentsOf: entries[index].bytes)
                 return
             }
             let bytes = Array("\"\(key)\(suffix)\":".utf8)  // snake_case ASCII (SPEC §5): never escaped
-            if index == entries.count { entries.append((key, bytes)) } else if index < entries.count { entries[index] = (key, bytes) }
+            if index == entries.count {
+                entries.append((key, suffix, bytes))
+            } else if index < entries.count {
+                entries[index] = (key, suffix, bytes)
+            }
             out.append(contentsOf: bytes)
         }
     }
