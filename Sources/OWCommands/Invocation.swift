@@ -110,7 +110,9 @@ class Invocation {
     /// Rows of one shape: JSON and CSV carry all its keys (an empty list its header), a table
     /// its table columns.
     func emit<S: Sequence>(_ items: S, as shape: Shape<S.Element>) {
-        emitList(items.lazy.map(shape.record), columns: shape.columns, tableColumns: shape.table, fit: shape.fit)
+        var w = listWriter(for: shape)
+        for item in items { w.add(item, as: shape) }
+        w.finish()
     }
 
     /// Rows whose amounts are given in the base currency too when one is set (each converted on

@@ -112,6 +112,53 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(Exporter.flatKeys(records[0]), ["cost", "cost_minor", "currency", "monthly", "monthly_minor", "lines"])
     }
 
+    /// A list writes a row from its subject (`add(_:as:)`) byte for byte as from its record, in
+    /// every format: money flattened (with a `currency` of its own, without, nil), keys left out
+    /// for nil values, nested rows, control characters on a terminal, and past a 64 KB flush.
+    func testRowsFromSubjectsAreTheirRecordsBytes() throws {
+        struct Item {
+            let name: String
+            let price: Money?
+            let note: String?
+            let lines: [Record]?
+        }
+        let eur = try Currency.parse("EUR")
+        let line = Record([("seats", .int(2)), ("cost", .money(Money(minor: 500, currency: eur))), ("on", .text("2030-01-02"))])
+        let plain = Shape<Item>([
+            Field("name", "name") { .text($0.name) }, .money("price", "price") { $0.price },
+            Field("note", "note") { $0.note.map { .text($0) } }, Field("tags", "tags") { .list([$0.name, "b,c"]) },
+            .money("monthly", "monthly") { $0.price }, Field("lines", "lines") { $0.lines.map { .records($0) } },
+        ])
+        let ownCurrency = plain.adding([Field("currency", "its own") { .text($0.note) }])
+        func item(_ i: Int) -> Item {
+            let name: String = i % 7 == 0 ? "=x\u{1B}[2J \"\(i)\"\n\u{85}" : "License \(i)"
+            let price: Money? = i % 5 == 0 ? nil : Money(minor: Int64(i * 101 - 5000), currency: eur)
+            let note: String? = i % 3 == 0 ? nil : "note \(i), é"
+            return Item(name: name, price: price, note: note, lines: i % 4 == 0 ? nil : [line, line])
+        }
+        let items = (0..<900).map(item)
+        for shape in [plain, ownCurrency] {
+            for format in OutputFormat.allCases {
+                for terminal in [false, true] {
+                    var exporter = Exporter(format: format)
+                    exporter.terminal = terminal
+                    var direct: [UInt8] = []
+                    var viaRecords: [UInt8] = []
+                    var a = Exporter.ListWriter(exporter, emptyColumns: shape.columns) { direct += $0 }
+                    var b = Exporter.ListWriter(exporter, emptyColumns: shape.columns) { viaRecords += $0 }
+                    for item in items {
+                        a.add(item, as: shape)
+                        b.add(shape.record(item))
+                    }
+                    a.finish()
+                    b.finish()
+                    XCTAssertGreaterThan(direct.count, 64 * 1024)
+                    XCTAssertEqual(direct, viaRecords, "\(format) terminal: \(terminal)")
+                }
+            }
+        }
+    }
+
     func testTableTruncatesToTerminalWidth() {
         let rows = [Record([("name", .text(String(repeating: "x", count: 100))), ("role", .text("admin"))])]
         let lines = Exporter(format: .table, width: 40).list(rows).split(separator: "\n")

@@ -4,10 +4,12 @@ import datetime
 import io
 import json
 import os
+import re
+import subprocess
 
 import pytest
 
-from conftest import OLDER_SCHEMA, sqlite_only
+from conftest import BIN, OLDER_SCHEMA, sqlite_only
 
 
 @pytest.fixture
@@ -442,3 +444,114 @@ def test_employees_see_the_catalog_without_prices(office):
     assert set(rows["Slack"]) == {"name", "vendor", "category", "seat_free"}           # no prices, no holders
     assert "EUR" not in office.ok("license", "list", "--catalog", token=bob).out
     assert office.ok("license", "list", "--json", token=bob).json() == []              # bob still sees only his own seats
+
+
+@pytest.fixture
+def every_field(office):
+    """Licenses that between them fill every field of `license list`: contract terms, an owner,
+    several purchase lines, holders, an unlimited and a cancelled one, one billed by usage, notes
+    a CSV cell must quote and a JSON string must escape. Dates lie far ahead, so no renewal rolls."""
+    for u in ["bob", "carol"]:
+        office.add_user(u, dept="eng")
+    office.ok("license", "add", "CRM", "--vendor", "hubspot", "--plan", 'Pro "Team"', "--seats", "5", "--cost", "900", "--period", "yearly",
+              "--renews", "2031-03-01", "--notice", "3m", "--send-by", "5d", "--owner", "carol", "--category", "Sales",
+              "--notes", 'line one\nline two, "quoted" é\t=1+1 \u2028', "--order", "PO-1", "--assign", "bob", "--assign", "carol",
+              "--lead", "90d,30d")
+    office.ok("license", "grow", "CRM", "--seats", "2", "--cost", "310.50", "--order", "PO-2", "--on", "2030-05-02")
+    office.ok("license", "add", "Office", "--vendor", "m365", "--seats", "unlimited", "--cost", "2400", "--period", "24m",
+              "--renews", "2031-06-15", "--no-auto-renew", "--term-end", "2032-06-14")
+    office.ok("license", "add", "Slack", "--vendor", "slack", "--seats", "3", "--cost", "8.75", "--per-seat", "--renews", "2031-01-15",
+              "--minimum-term", "24m", "--then", "monthly", "--assign", "bob")
+    office.ok("license", "cancel", "Slack", "--on", "2030-12-31", "-y")
+    office.ok("license", "add", "=API", "--vendor", "openai", "--usage-billed", "--cost", "$120.5", "--currency", "USD")
+    return office
+
+
+
+def months_later(day, months):
+    """`day` plus whole months, the day of month clamped as owatch clamps it (31 Jan + 1m: 28/29 Feb)."""
+    y, m = divmod(day.month - 1 + months, 12)
+    y, m = day.year + y, m + 1
+    last = (datetime.date(y + m // 12, m % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    return datetime.date(y, m, min(day.day, last)).isoformat()
+
+
+# `license list` of `every_field` as JSON lines (<TODAY>: the day the licenses were added;
+# <RENEW>: the end of Slack's 24-month minimum term counted from it).
+EVERY_FIELD_JSONL = [
+    '{"id":4,"name":"=API","vendor":"OpenAI","plan":null,"category":"ai","seats":null,"unlimited":true,"assigned":0,"free":null,'
+    '"cost":120.50,"cost_minor":12050,"currency":"USD","period":"monthly","per_seat":false,"billing":"usage","monthly":120.50,'
+    '"monthly_minor":12050,"renews_on":null,"cancel_by":null,"notice":null,"send_by":null,"auto_renew":true,"term_end":null,'
+    '"minimum_term":null,"term_start":null,"then":null,"leads":null,"decision":null,"owner":null,"status":"active","ends_on":null,'
+    '"notes":null,"assigned_to":[],"lines":[{"seats":null,"cost":120.50,"cost_minor":12050,"order":null,"purchased_on":"<TODAY>"}]}',
+    '{"id":1,"name":"CRM","vendor":"HubSpot","plan":"Pro \\"Team\\"","category":"sales","seats":7,"unlimited":false,"assigned":2,'
+    '"free":5,"cost":1210.50,"cost_minor":121050,"currency":"EUR","period":"yearly","per_seat":false,"billing":"seats",'
+    '"monthly":100.88,"monthly_minor":10088,"renews_on":"2031-03-01","cancel_by":"2030-11-26","notice":"3m","send_by":"5d",'
+    '"auto_renew":true,"term_end":null,"minimum_term":null,"term_start":null,"then":null,"leads":"90d,30d","decision":null,'
+    '"owner":"carol","status":"active","ends_on":null,"notes":"line one\\nline two, \\"quoted\\" \u00e9\\t=1+1 \\u2028",'
+    '"assigned_to":["bob","carol"],"lines":[{"seats":5,"cost":900.00,"cost_minor":90000,"order":"PO-1","purchased_on":"<TODAY>"},'
+    '{"seats":2,"cost":310.50,"cost_minor":31050,"order":"PO-2","purchased_on":"2030-05-02"}]}',
+    '{"id":2,"name":"Office","vendor":"Microsoft 365","plan":null,"category":"productivity","seats":null,"unlimited":true,'
+    '"assigned":0,"free":null,"cost":2400.00,"cost_minor":240000,"currency":"EUR","period":"24m","per_seat":false,"billing":"seats",'
+    '"monthly":100.00,"monthly_minor":10000,"renews_on":null,"cancel_by":null,"notice":null,"send_by":null,"auto_renew":false,'
+    '"term_end":"2032-06-14","minimum_term":null,"term_start":null,"then":null,"leads":null,"decision":null,"owner":null,'
+    '"status":"active","ends_on":null,"notes":null,"assigned_to":[],'
+    '"lines":[{"seats":null,"cost":2400.00,"cost_minor":240000,"order":null,"purchased_on":"<TODAY>"}]}',
+    '{"id":3,"name":"Slack","vendor":"Slack","plan":null,"category":"communication","seats":3,"unlimited":false,"assigned":1,"free":2,'
+    '"cost":26.25,"cost_minor":2625,"currency":"EUR","period":"monthly","per_seat":true,"billing":"seats","monthly":26.25,'
+    '"monthly_minor":2625,"renews_on":"<RENEW>","cancel_by":null,"notice":null,"send_by":null,"auto_renew":true,"term_end":null,'
+    '"minimum_term":"24m","term_start":"<TODAY>","then":"monthly","leads":null,"decision":null,"owner":null,"status":"cancelled",'
+    '"ends_on":"2030-12-31","notes":null,"assigned_to":["bob"],'
+    '"lines":[{"seats":3,"cost":26.25,"cost_minor":2625,"order":null,"purchased_on":"<TODAY>"}]}',
+]
+
+EVERY_FIELD_CSV = (
+    "id,name,vendor,plan,category,seats,unlimited,assigned,free,cost,cost_minor,currency,period,per_seat,billing,monthly,"
+    "monthly_minor,renews_on,cancel_by,notice,send_by,auto_renew,term_end,minimum_term,term_start,then,leads,decision,owner,status,"
+    "ends_on,notes,assigned_to,lines\r\n"
+    "4,'=API,OpenAI,,ai,,true,0,,120.50,12050,USD,monthly,false,usage,120.50,12050,,,,,true,,,,,,,,active,,,,"
+    '"{""seats"":null,""cost"":120.50,""cost_minor"":12050,""order"":null,""purchased_on"":""<TODAY>""}"\r\n'
+    '1,CRM,HubSpot,"Pro ""Team""",sales,7,false,2,5,1210.50,121050,EUR,yearly,false,seats,100.88,10088,2031-03-01,2030-11-26,3m,5d,'
+    'true,,,,,"90d,30d",,carol,active,,"line one\nline two, ""quoted"" \u00e9\t=1+1 \u2028",bob;carol,'
+    '"{""seats"":5,""cost"":900.00,""cost_minor"":90000,""order"":""PO-1"",""purchased_on"":""<TODAY>""};'
+    '{""seats"":2,""cost"":310.50,""cost_minor"":31050,""order"":""PO-2"",""purchased_on"":""2030-05-02""}"\r\n'
+    "2,Office,Microsoft 365,,productivity,,true,0,,2400.00,240000,EUR,24m,false,seats,100.00,10000,,,,,false,2032-06-14,,,,,,,"
+    'active,,,,"{""seats"":null,""cost"":2400.00,""cost_minor"":240000,""order"":null,""purchased_on"":""<TODAY>""}"\r\n'
+    "3,Slack,Slack,,communication,3,false,1,2,26.25,2625,EUR,monthly,true,seats,26.25,2625,<RENEW>,,,,true,,24m,<TODAY>,monthly,,,,"
+    'cancelled,2030-12-31,,bob,"{""seats"":3,""cost"":26.25,""cost_minor"":2625,""order"":null,""purchased_on"":""<TODAY>""}"\r\n'
+)
+
+EVERY_FIELD_TABLE = """\
+ID  NAME    VENDOR             SEATS  ASSIGNED          COST  PERIOD      MONTHLY  RENEWS_ON   CANCEL_BY   STATUS
+ 4  =API    OpenAI         unlimited         0    120.50 USD  monthly  120.50 USD  -           -           active
+ 1  CRM     HubSpot                7         2  1,210.50 EUR  yearly   100.88 EUR  2031-03-01  2030-11-26  active
+ 2  Office  Microsoft 365  unlimited         0  2,400.00 EUR  24m      100.00 EUR  -           -           active
+ 3  Slack   Slack                  3         1     26.25 EUR  monthly   26.25 EUR  <RENEW>  -           cancelled
+"""
+
+
+def test_list_is_byte_for_byte_the_same_in_every_format(every_field):
+    """Every field and its order, every format, byte for byte: a list is written row by row
+    straight from the ledger's rows (bench: 10,000 licenses), and none of that may show."""
+    today = datetime.date.today()
+    dated = {"TODAY": today.isoformat(), "RENEW": months_later(today, 24)}
+
+    def expected(text):
+        return re.sub("<(TODAY|RENEW)>", lambda m: dated[m.group(1)], text)
+
+    def listed(*args):
+        proc = subprocess.run([BIN, "license", "list", *args], cwd=every_field.home, env=every_field.env, capture_output=True)
+        assert proc.returncode == 0 and proc.stderr == b"", proc
+        return proc.stdout.decode()
+
+    rows = [expected(r) for r in EVERY_FIELD_JSONL]
+    assert listed("--format", "jsonl") == "".join(r + "\n" for r in rows)
+    assert listed("--json") == "[\n" + ",\n".join(rows) + "\n]\n"
+    assert listed("--format", "csv") == expected(EVERY_FIELD_CSV)
+    assert listed() == expected(EVERY_FIELD_TABLE)
+    # A filter picks rows, never fields.
+    assert listed("--format", "jsonl", "--vendor", "hubspot") == rows[1] + "\n"
+    assert listed("--json", "--unused", "--active") == "[\n" + rows[1] + "\n]\n"
+    # Nothing listed: the JSON array and the CSV header stay.
+    assert listed("--json", "--vendor", "zoom") == "[]\n"
+    assert listed("--format", "csv", "--vendor", "zoom") == expected(EVERY_FIELD_CSV).split("\r\n")[0] + "\r\n"

@@ -102,7 +102,7 @@ enum LicenseCommand {
             // Each license goes from SQLite to the output as it is read (see Exporter.ListWriter).
             var out = inv.listWriter(for: shape)
             try Licenses.forEach(s.db, filter: f, today: s.now) {
-                out.add(shape.record(Shown(license: $0, today: s.now, withLines: withLines)))
+                out.add(Shown(license: $0, today: s.now, withLines: withLines), as: shape)
             }
             out.finish()
             return

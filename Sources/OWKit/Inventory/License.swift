@@ -70,7 +70,8 @@ public struct License: Sendable {
 
     /// The cancel-by date of the next renewal on or after `day` (it may lie before `day`: missed).
     public func cancelBy(onOrAfter day: Date) -> Date? {
-        nextRenewal(onOrAfter: day).flatMap { terms?.cancelBy($0) }
+        guard let terms else { return nil }  // most licenses: no renewal to work out for nothing
+        return nextRenewal(onOrAfter: day).flatMap { terms.cancelBy($0) }
     }
 
     /// The day a contract that does not renew by itself ends, if that is on or after `day`.

@@ -129,13 +129,15 @@ public enum Licenses {
         var periods: [String: Period] = [:]
         var currencies: [String: Currency] = [:]
         let ids = filter.ids.map { JSON.array($0.sorted().map(JSON.int)).encoded() }
-        var lines = try allPurchaseLines(db, ids: ids)
-        var holders = try allHolders(db, ids: ids)
+        var (count, maxID): (Int64, Int64) = (0, 0)
+        try db.forEach("SELECT count(*), COALESCE(max(id), 0) FROM licenses") { (count, maxID) = (try $0.integer(0), try $0.integer(1)) }
+        var lines = ByLicense<PurchaseLine>(maxID: maxID, count: count)
+        var holders = ByLicense<String>(maxID: maxID, count: count)
+        try allPurchaseLines(db, ids: ids, into: &lines)
+        try allHolders(db, ids: ids, into: &holders)
         try db.forEach(sql, arguments: [vendorID, filter.category, filter.owner, filter.holder, filter.includeCancelled, ids]) {
             let id = try $0.integer(License.SelectColumn.id)
-            let l = try License(
-                row: $0, lines: lines.removeValue(forKey: id) ?? [], holders: holders.removeValue(forKey: id) ?? [],
-                parsed: &periods, currencies: &currencies)
+            let l = try License(row: $0, lines: lines.take(id), holders: holders.take(id), parsed: &periods, currencies: &currencies)
             if filter.unusedOnly && (l.freeSeats ?? 0) == 0 { return }
             if let limit, !(l.nextRenewal(onOrAfter: start).map { $0 <= limit } ?? false) { return }
             try body(l)
@@ -151,17 +153,15 @@ public enum Licenses {
 
     /// Holders of every license at once (or of those in `ids`, a JSON array), for list views:
     /// one query, not one per license.
-    static func allHolders(_ db: Database, ids: String? = nil) throws -> [Int64: [String]] {
-        var out: [Int64: [String]] = [:]
+    static func allHolders(_ db: Database, ids: String?, into out: inout ByLicense<String>) throws {
         try db.forEach(
             """
             SELECT s.license_id, u.name FROM seats s JOIN users u ON u.id = s.user_id
             WHERE ?1 IS NULL OR s.license_id IN (SELECT value FROM json_each(?1)) ORDER BY u.name COLLATE NOCASE
             """, arguments: [ids]
         ) {
-            out[try $0.integer(0), default: []].append(try $0.text(1))
+            out.append(try $0.text(1), to: try $0.integer(0))
         }
-        return out
     }
 
     static func purchaseLines(_ db: Database, licenseID: Int64, currency: Currency) throws -> [PurchaseLine] {
@@ -172,9 +172,8 @@ public enum Licenses {
         }
     }
 
-    /// Purchase lines of every license (or of those in `ids`) in one query, keyed by license id.
-    static func allPurchaseLines(_ db: Database, ids: String? = nil) throws -> [Int64: [PurchaseLine]] {
-        var out: [Int64: [PurchaseLine]] = [:]
+    /// Purchase lines of every license (or of those in `ids`) in one query, by license id.
+    static func allPurchaseLines(_ db: Database, ids: String?, into out: inout ByLicense<PurchaseLine>) throws {
         var currencies: [String: Currency] = [:]
         try db.forEach(
             """
@@ -185,12 +184,11 @@ public enum Licenses {
         ) { row in
             // By position: license_id, seats, cost_minor, order_ref, purchased_on, currency.
             let currency = Currency.stored(try row.text(5), cache: &currencies)
-            out[try row.integer(0), default: []].append(
+            out.append(
                 PurchaseLine(
                     seats: try row.optionalInteger(1), cost: Money(minor: try row.integer(2), currency: currency),
-                    orderRef: try row.optionalText(3), purchasedOn: try row.text(4)))
+                    orderRef: try row.optionalText(3), purchasedOn: try row.text(4)), to: try row.integer(0))
         }
-        return out
     }
 
     /// Renewals from today up to `within`, soonest first.

@@ -49,6 +49,8 @@ public final class SQLiteStatement {
         try bind(args)
         defer { sqlite3_reset(handle) }
         var columns: ResultColumns? = nil
+        // One buffer for every row's values: a row the body keeps gets its own (copy on write).
+        var values: [SQLValue] = []
         while true {
             let rc = sqlite3_step(handle)
             if rc == SQLITE_DONE { return }
@@ -57,7 +59,7 @@ public final class SQLiteStatement {
             if columns == nil {
                 columns = ResultColumns((0..<n).map { String(cString: sqlite3_column_name(handle, $0)) })
             }
-            var values: [SQLValue] = []
+            values.removeAll(keepingCapacity: true)
             values.reserveCapacity(Int(n))
             for i in 0..<n {
                 switch sqlite3_column_type(handle, i) {

@@ -49,6 +49,9 @@ public struct Exporter: Sendable {
         package var count = 0
         package var kept: [Record] = []
         package var keys = KeyCache()
+        /// Rows written from their subject (`add(_:as:)`): the shape's keys, and the row under way.
+        package var rowKeys = RowKeys([])
+        package var row = RowState()
 
         public init(
             _ exporter: Exporter, emptyColumns: [String] = [], tableColumns: [String]? = nil, fit: TableFit? = nil,

@@ -62,17 +62,22 @@ extension Exporter {
         forEachCell(r, nested: false) { _, _, cell in
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            switch cell {
-            case .value(.text(let s)): writeCSVCell(s ?? "", to: &out, visible: visible)
-            case .value(.int(let i)), .value(.intOr(let i, _)): if let i { JSON.writeInt(i, to: &out) }
-            case .value(.bool(let b)): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
-            case .value(let other): writeCSVCell(csvText(json(other)), to: &out, visible: visible)
-            case .decimal(let m): m?.writeDecimal(to: &out)
-            case .minor(let m): if let m { JSON.writeInt(m.minor, to: &out) }
-            case .currency(let m): if let m { writeCSVCell(m.currency.code, to: &out, visible: visible) }
-            }
+            writeCSV(cell: cell, to: &out, visible: visible)
         }
         out.append(contentsOf: [13, 10])
+    }
+
+    /// One flat cell of a CSV row (without its separator).
+    static func writeCSV(cell: Cell, to out: inout [UInt8], visible: Bool) {
+        switch cell {
+        case .value(.text(let s)): writeCSVCell(s ?? "", to: &out, visible: visible)
+        case .value(.int(let i)), .value(.intOr(let i, _)): if let i { JSON.writeInt(i, to: &out) }
+        case .value(.bool(let b)): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
+        case .value(let other): writeCSVCell(csvText(json(other)), to: &out, visible: visible)
+        case .decimal(let m): m?.writeDecimal(to: &out)
+        case .minor(let m): if let m { JSON.writeInt(m.minor, to: &out) }
+        case .currency(let m): if let m { writeCSVCell(m.currency.code, to: &out, visible: visible) }
+        }
     }
 
     public static func jsonObject(_ r: Record, nested: Bool = false) -> JSON { .obj(flatten(r, nested: nested)) }
@@ -80,7 +85,7 @@ extension Exporter {
     /// The `"key":` bytes of a list's fields by position: every row of a list has the same keys,
     /// so each is encoded once (a key is checked against the cached one before it is reused).
     package struct KeyCache {
-        package var entries: [(key: String, bytes: [UInt8])] = []
+        package var entries: [(key: String, suffix: String, bytes: [UInt8])] = []
         /// The caches of nested rows, by the key that holds them.
         package var inner: [(key: String, cache: KeyCache)] = []
 
@@ -92,12 +97,17 @@ extension Exporter {
         }
 
         package mutating func write(_ key: String, suffix: String, at index: Int, to out: inout [UInt8]) {
-            if index < entries.count, entries[index].key == key {
+            // The suffix too: a row that leaves a field out puts `cost` where the row before had `cost_minor`.
+            if index < entries.count, entries[index].key == key, entries[index].suffix == suffix {
                 out.append(contentsOf: entries[index].bytes)
                 return
             }
             let bytes = Array("\"\(key)\(suffix)\":".utf8)  // snake_case ASCII (SPEC §5): never escaped
-            if index == entries.count { entries.append((key, bytes)) } else if index < entries.count { entries[index] = (key, bytes) }
+            if index == entries.count {
+                entries.append((key, suffix, bytes))
+            } else if index < entries.count {
+                entries[index] = (key, suffix, bytes)
+            }
             out.append(contentsOf: bytes)
         }
     }
@@ -111,35 +121,54 @@ extension Exporter {
             if slot > 0 { out.append(UInt8(ascii: ",")) }
             keys.write(key, suffix: suffix, at: slot, to: &out)
             slot += 1
-            switch cell {
-            case .value(.text(let s)): if let s { JSON.writeString(s, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-            case .value(.int(let i)), .value(.intOr(let i, _)):
-                if let i { JSON.writeInt(i, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-            case .value(.bool(let b)): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
-            case .value(.list(let l)):
-                out.append(UInt8(ascii: "["))
-                for (i, item) in l.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    JSON.writeString(item, to: &out)
-                }
-                out.append(UInt8(ascii: "]"))
-            case .value(.json(let j)): j.write(to: &out)
-            case .value(.records(let rs)):
-                out.append(UInt8(ascii: "["))
-                keys.withInner(key) { inner in
-                    for (i, nestedRecord) in rs.enumerated() {
-                        if i > 0 { out.append(UInt8(ascii: ",")) }
-                        writeJSON(nestedRecord, to: &out, keys: &inner, nested: true)
-                    }
-                }
-                out.append(UInt8(ascii: "]"))
-            case .value(.money(let m)), .decimal(let m):
-                if let m { m.writeDecimal(to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-            case .minor(let m): if let m { JSON.writeInt(m.minor, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-            case .currency(let m): if let m { JSON.writeString(m.currency.code, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
-            }
+            writeJSON(cell: cell, key: key, to: &out, keys: &keys)
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// One flat cell's JSON value (after its key); `keys` keeps the keys of the rows nested under `key`.
+    static func writeJSON(cell: Cell, key: String, to out: inout [UInt8], keys: inout KeyCache) {
+        switch cell {
+        case .value(let v):
+            guard let nested = writeJSON(value: v, to: &out) else { return }
+            writeJSON(nested: nested, to: &out, keys: &keys, under: key)
+        case .decimal(let m): if let m { m.writeDecimal(to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        case .minor(let m): if let m { JSON.writeInt(m.minor, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        case .currency(let m): if let m { JSON.writeString(m.currency.code, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        }
+    }
+
+    /// A value's JSON (money as its decimal); nested rows are left to the caller, which has
+    /// their key cache: they are returned, unwritten.
+    static func writeJSON(value: Value, to out: inout [UInt8]) -> [Record]? {
+        switch value {
+        case .text(let s): if let s { JSON.writeString(s, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        case .int(let i), .intOr(let i, _): if let i { JSON.writeInt(i, to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        case .bool(let b): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
+        case .list(let l):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in l.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.writeString(item, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .json(let j): j.write(to: &out)
+        case .records(let rs): return rs
+        case .money(let m): if let m { m.writeDecimal(to: &out) } else { out.append(contentsOf: JSON.nullBytes) }
+        }
+        return nil
+    }
+
+    /// Nested rows (a license's purchase lines) as a JSON array, their keys cached under `key`.
+    static func writeJSON(nested rs: [Record], to out: inout [UInt8], keys: inout KeyCache, under key: String) {
+        out.append(UInt8(ascii: "["))
+        keys.withInner(key) { inner in
+            for (i, nestedRecord) in rs.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                writeJSON(nestedRecord, to: &out, keys: &inner, nested: true)
+            }
+        }
+        out.append(UInt8(ascii: "]"))
     }
 
     /// The flat keys of declared fields (a shape's), by the same rule as the rows.

@@ -59,11 +59,15 @@ public struct Shape<Subject>: Sendable {
     public let dropFirst: [String]
     /// Whether rows may carry their amounts in the base currency too (`base`, `X_base`, …).
     public let converts: Bool
+    /// Each field's value, apart: a row is made by calling these in turn, and a `Field` copied
+    /// per call would retain and release its key and doc too (400,000 times for 10,000 licenses).
+    @usableFromInline package let values: [@Sendable (Subject) -> Value?]
 
     public init(
         _ fields: [Field<Subject>], table: [String]? = nil, keep: [String] = [], dropFirst: [String] = [], converts: Bool = false
     ) {
         self.fields = fields
+        self.values = fields.map(\.value)
         self.table = table
         self.keep = keep
         self.dropFirst = dropFirst
@@ -81,8 +85,8 @@ public struct Shape<Subject>: Sendable {
     public func record(_ subject: Subject) -> Record {
         var out: [(key: String, value: Value)] = []
         out.reserveCapacity(fields.count)
-        for f in fields {
-            if let v = f.value(subject) { out.append((key: f.key, value: v)) }
+        for (i, value) in values.enumerated() {
+            if let v = value(subject) { out.append((key: fields[i].key, value: v)) }
         }
         return Record(fields: out)
     }
@@ -97,7 +101,8 @@ public struct Shape<Subject>: Sendable {
         return Exporter.flatKeys(declared + converted) + ["base_currency", "rate_date"]
     }
 
-    private var declared: [(key: String, isMoney: Bool)] { fields.map { (key: $0.key, isMoney: $0.isMoney) } }
+    /// Each field's key and whether it is money (which flattens into three keys).
+    @usableFromInline package var declared: [(key: String, isMoney: Bool)] { fields.map { (key: $0.key, isMoney: $0.isMoney) } }
 
     public var docs: [FieldDoc] { fields.map { FieldDoc($0.key, $0.doc) } + (converts ? Shape.baseDocs : []) }
 
