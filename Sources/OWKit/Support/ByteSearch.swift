@@ -16,16 +16,40 @@ package struct LowerText {
     /// A line of UTF-8 bytes: ASCII (nearly every line) is lower-cased byte by byte, the rest
     /// through String. Offsets match the line's whenever the lengths agree.
     @inlinable package init(utf8 line: ArraySlice<UInt8>) {
-        bytes =
-            line.allSatisfy({ $0 < 0x80 })
-            ? line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-            : Array(String(decoding: line, as: UTF8.self).lowercased().utf8)
+        bytes = Self.asciiFolded(line, onlyASCII: true) ?? Array(String(decoding: line, as: UTF8.self).lowercased().utf8)
     }
 
     /// ASCII letters lower-cased, every other byte kept: offsets always match the original's,
     /// whatever case-changing characters (`İ` grows when lower-cased) the line holds.
     @inlinable package init(asciiFolding line: ArraySlice<UInt8>) {
-        bytes = line.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        bytes = Self.asciiFolded(line, onlyASCII: false)!
+    }
+
+    /// `line` with ASCII letters lower-cased; nil when `onlyASCII` and it holds another byte. Through
+    /// pointers: `allSatisfy` and `map` ran a closure through a generic iterator per byte in debug
+    /// builds, on every line of every receipt (issue 32, scan speed).
+    @usableFromInline static func asciiFolded(_ line: ArraySlice<UInt8>, onlyASCII: Bool) -> [UInt8]? {
+        line.withUnsafeBufferPointer { p -> [UInt8]? in
+            guard let from = p.baseAddress, p.count > 0 else { return [] }
+            let count = p.count
+            if onlyASCII {
+                var i = 0
+                while i < count {
+                    if from[i] >= 0x80 { return nil }
+                    i += 1
+                }
+            }
+            return [UInt8](unsafeUninitializedCapacity: count) { out, written in
+                let to = out.baseAddress!
+                var i = 0
+                while i < count {
+                    let b = from[i]
+                    to[i] = b >= 65 && b <= 90 ? b | 0x20 : b
+                    i += 1
+                }
+                written = count
+            }
+        }
     }
 
     /// Byte offset of the first occurrence of `needle` at or after `from`.
@@ -101,7 +125,18 @@ package struct ByteMask {
     }
 
     /// Whether every byte of `needle` is in this set.
-    @inlinable func holds(every needle: [UInt8]) -> Bool { needle.allSatisfy(holds) }
+    /// An index loop on the needle's bytes: `allSatisfy(holds)` ran through a closure and a generic
+    /// iterator per byte in debug builds, on ~100 needles per text (issue 32, scan speed).
+    @inlinable func holds(every needle: [UInt8]) -> Bool {
+        needle.withUnsafeBufferPointer { n in
+            var i = 0
+            while i < n.count {
+                if !holds(n[i]) { return false }
+                i += 1
+            }
+            return true
+        }
+    }
 
     /// Whether every byte of `needle` (its mask) is in this one.
     @inlinable package func covers(_ needle: ByteMask) -> Bool {

@@ -33,12 +33,13 @@ enum AmountDue {
         var labelAbove = false
         let below = lines.dropFirst(index + 1).prefix(window)
         for (at, line) in zip(below.indices, below) {
-            let l = LowerText(utf8: line)
-            // A line without a digit holds no amount: whether it is a total's label matters only when an amount follows.
-            guard line.contains(where: isDigit) else {
-                labelAbove = at + 1 < lines.count && lines[at + 1].contains(where: isDigit) && isTotal(l)
+            // A line without a digit holds no amount: whether it is a total's label matters only when an amount
+            // follows (and only then is it folded: most are a receipt's prose).
+            guard hasDigit(line) else {
+                labelAbove = at + 1 < lines.count && hasDigit(lines[at + 1]) && isTotal(LowerText(utf8: line))
                 continue
             }
+            let l = LowerText(utf8: line)
             let labelled = isTotal(l)
             guard let m = ReceiptReader.amounts(in: String(decoding: line, as: UTF8.self), defaultCurrency: currency).last?.money
             else {
@@ -62,4 +63,18 @@ enum AmountDue {
     }
 
     static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+
+    /// Whether a line holds an ASCII digit, on its bytes through a pointer: `contains(where:)` ran a
+    /// closure through a generic iterator per byte in debug builds, over every line of every receipt.
+    static func hasDigit(_ line: ArraySlice<UInt8>) -> Bool {
+        line.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return false }
+            var i = 0
+            while i < p.count {
+                if base[i] >= 48 && base[i] <= 57 { return true }
+                i += 1
+            }
+            return false
+        }
+    }
 }

@@ -18,8 +18,8 @@ package enum AppStoreReceipt {
         // Most senders are neither store: told by the address's ends, without a lower-cased copy
         // (an address with non-ASCII letters is lower-cased: the Kelvin sign is a k then).
         guard
-            ["apple.com", "itunes.com", "google.com"].contains(where: address.hasSuffixIgnoringASCIICase)
-                || address.prefix(19).equalsIgnoringASCIICase("googleplay-noreply@") || !address.utf8.allSatisfy({ $0 < 0x80 })
+            ProcessorMerchant.endsWithAny(address, ["apple.com", "itunes.com", "google.com"])
+                || address.prefix(19).equalsIgnoringASCIICase("googleplay-noreply@")
         else { return nil }
         let lower = address.lowercased()
         guard let at = lower.lastIndex(of: "@") else { return nil }

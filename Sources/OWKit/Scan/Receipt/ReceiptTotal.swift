@@ -38,7 +38,7 @@ extension ReceiptReader {
         var arithmetic = TotalArithmetic(currency: defaultCurrency)
         // An amount is digits on the label's line or the next: lines of prose around them (most
         // of a receipt) are not searched for the ~90 labels at all.
-        let hasDigits = lines.map { $0.contains { $0 >= 48 && $0 <= 57 } }
+        let hasDigits = lines.map(AmountDue.hasDigit)
         for (i, line) in lines.enumerated() {
             guard hasDigits[i] || (i + 1 < lines.count && hasDigits[i + 1]) else { continue }
             let l = LowerText(utf8: line)
