@@ -33,11 +33,11 @@ final class FallbackTotalTests: XCTestCase {
 
     func testWholeWord() {
         let word = ReceiptReader.offerWord
-        XCTAssertTrue(ReceiptReader.hasWord(LowerText("angebot"), word))
-        XCTAssertTrue(ReceiptReader.hasWord(LowerText("(angebot)"), word))
-        XCTAssertFalse(ReceiptReader.hasWord(LowerText("angebote"), word))
-        XCTAssertFalse(ReceiptReader.hasWord(LowerText("sonderangebot"), word))
-        XCTAssertFalse(ReceiptReader.hasWord(LowerText("überangebot"), word))
-        XCTAssertTrue(ReceiptReader.hasWord(LowerText("angebotsnr angebot 1"), word), "a later whole word")
+        XCTAssertTrue(LowerText("angebot").hasWord(word))
+        XCTAssertTrue(LowerText("(angebot)").hasWord(word))
+        XCTAssertFalse(LowerText("angebote").hasWord(word))
+        XCTAssertFalse(LowerText("sonderangebot").hasWord(word))
+        XCTAssertFalse(LowerText("überangebot").hasWord(word))
+        XCTAssertTrue(LowerText("angebotsnr angebot 1").hasWord(word), "a later whole word")
     }
 }

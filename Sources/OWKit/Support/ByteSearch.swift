@@ -52,6 +52,22 @@ package struct LowerText {
         }
     }
 
+    /// Whether `word` (lower case) stands here as a word of its own: no letter, digit or non-ASCII
+    /// byte (part of "ä", "ß") on either side. One rule for every whole-word test of a reader.
+    package func hasWord(_ word: [UInt8]) -> Bool {
+        func wordByte(_ at: Int) -> Bool {
+            guard at >= 0, at < bytes.count else { return false }
+            let b = bytes[at]
+            return b >= 0x80 || (b >= 48 && b <= 57) || (b >= 97 && b <= 122)
+        }
+        var from = 0
+        while let at = find(word, from: from) {
+            if !wordByte(at - 1) && !wordByte(at + word.count) { return true }
+            from = at + 1
+        }
+        return false
+    }
+
     /// Byte offset of the first occurrence of `needle` at or after `from`.
     /// Always inlined: called once per label per line from OWOffice, where a call across the module
     /// boundary retained and released both arrays on every call (issue 30).

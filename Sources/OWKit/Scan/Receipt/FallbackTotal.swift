@@ -36,27 +36,12 @@ extension ReceiptReader {
         guard lowerSubject.contains(any: billTitleNeedles) || top.contains(any: billTitleNeedles) else { return false }
         guard head.contains(any: billDetailNeedles) else { return false }
         return !head.contains(any: notBillNeedles) && !lowerSubject.contains(any: notBillNeedles)
-            && !hasWord(head, offerWord) && !hasWord(lowerSubject, offerWord)
+            && !head.hasWord(offerWord) && !lowerSubject.hasWord(offerWord)
     }
 
     /// German for an offer (a quote), as a word of its own: inside a word it is part of a bill's text as
     /// often ("Angebotsnummer" on an invoice that cites the quote, "Sonderangebotspreis").
     static let offerWord = Array("angebot".utf8)
-
-    /// Whether `word` stands in `text` with no letter (nor a non-ASCII byte: "ä", "ß") on either side.
-    static func hasWord(_ text: LowerText, _ word: [UInt8]) -> Bool {
-        func letter(_ at: Int) -> Bool {
-            guard at >= 0, at < text.bytes.count else { return false }
-            let b = text.bytes[at]
-            return b >= 0x80 || (b >= 97 && b <= 122)
-        }
-        var from = 0
-        while let at = text.find(word, from: from) {
-            if !letter(at - 1) && !letter(at + word.count) { return true }
-            from = at + 1
-        }
-        return false
-    }
 
     /// The largest amount with a currency or a decimal part in the text's head (those that write
     /// their currency first), the next two as rivals; nil when it states none.

@@ -65,10 +65,10 @@ package enum TaxRegime {
         let lower = LowerText(head)
         var implied: [String: String] = [:]
         for (taxes, with, code) in regimes {
-            guard let tax = taxes.first(where: { hasWord($0, in: lower) }) else { continue }
+            guard let tax = taxes.first(where: { lower.hasWord(Array($0.utf8)) }) else { continue }
             if with.isEmpty {
                 implied[code] = tax
-            } else if let word = with.first(where: { hasWord($0, in: lower) }) {
+            } else if let word = with.first(where: { lower.hasWord(Array($0.utf8)) }) {
                 implied[code] = "\(tax) with \(word)"
             }
         }
@@ -111,18 +111,5 @@ package enum TaxRegime {
             }
         }
         return out
-    }
-
-    /// `word` in `lower` with no letter or digit either side (any non-ASCII byte counts as a letter's).
-    static func hasWord(_ word: String, in lower: LowerText) -> Bool {
-        let needle = Array(word.utf8)
-        func wordByte(_ b: UInt8) -> Bool { b >= 0x80 || (b >= 48 && b <= 57) || (b >= 97 && b <= 122) }
-        var from = 0
-        while let at = lower.find(needle, from: from) {
-            let end = at + needle.count
-            if !(at > 0 && wordByte(lower.bytes[at - 1])) && !(end < lower.bytes.count && wordByte(lower.bytes[end])) { return true }
-            from = at + 1
-        }
-        return false
     }
 }
