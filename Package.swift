@@ -23,7 +23,7 @@ let layers: [(name: String, dependencies: [Target.Dependency], sources: [String]
     // The office: settings, hooks, notifications, inventory, people, and the findings raised about them. One layer
     // while these call one another (a license change resolves findings, which count seats, which are people's).
     (
-        "OWOffice", ["OWIdentity", "OWReaders", "CSystem", "CZlib"],
+        "OWOffice", ["OWIdentity", "CSystem", "CZlib"],
         ["Admin/Config.swift", "Hooks", "Notify", "Inventory", "People", "Findings"]
     ),
     // Requests, approvals, leave and budgets with the burn they are checked against; beside the scan.

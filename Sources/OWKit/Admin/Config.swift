@@ -1,7 +1,6 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
-import OWReaders
 
 /// Settings kept in the ledger (`owatch config`). Each key is declared once, with its
 /// default and a validator, so `config set` refuses nonsense before it is stored.
@@ -49,7 +48,7 @@ public enum Config {
         ConfigKey(
             name: "scan.max_message_size", summary: "largest message a scan reads; larger ones are skipped and counted",
             defaultValue: "10240000",
-            normalize: { String(try ScanLimits.byteCount($0, "scan.max_message_size")) }),
+            normalize: { String(try ByteSize.parse($0, "scan.max_message_size")) }),
         ConfigKey(
             name: "scan.message_timeout", summary: "processor time one message may take to read before it is skipped and counted",
             defaultValue: "5s",

@@ -1,7 +1,6 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
-import OWReaders
 
 /// What a finding is about (the `findings.kind` column; its CHECK holds the same list).
 public enum FindingKind: String, Sendable, CaseIterable {

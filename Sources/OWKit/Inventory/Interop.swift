@@ -1,7 +1,6 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
-import OWReaders
 
 /// Other tools' inventories, read into the drafts `license import` checks and writes (one import
 /// path, a row reader per format) and written from licenses: Snipe-IT's licence CSV and Wallos's

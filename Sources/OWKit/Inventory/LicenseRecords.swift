@@ -1,7 +1,6 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
-import OWReaders
 
 /// Writing a license: the draft's vendor, owner and holders resolved, its rows and its audit record.
 extension Licenses {

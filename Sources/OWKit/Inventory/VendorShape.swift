@@ -1,7 +1,6 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
-import OWReaders
 
 /// The one declaration of a vendor's output, beside its type: `--json` rows, tables and the
 /// manual's OUTPUT come from it.

@@ -1,7 +1,6 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
-import OWReaders
 
 extension Vendor {
     /// A catalog vendor that bills by usage: what `scan adopt` makes of its spend has no seats.

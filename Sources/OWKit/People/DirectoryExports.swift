@@ -1,7 +1,6 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
-import OWReaders
 
 /// Reading the exports (Google, Okta, Entra, SCIM, Snipe-IT, CSV), every row checked before any is used.
 extension DirectorySync {

@@ -1,7 +1,6 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
-import OWReaders
 
 /// The usage exports `usage import` reads, recognised by their header row.
 public enum UsageFormat: String, CaseIterable, Sendable {

@@ -2,7 +2,6 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
-import OWReaders
 
 /// What a budget covers: the whole office, one department, one category or one vendor.
 public enum BudgetScope: String, CaseIterable, Sendable {

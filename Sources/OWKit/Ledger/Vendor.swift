@@ -1,7 +1,7 @@
 import FoundationEssentials
-import OWCore
 
-/// A software vendor from the catalog (built in or added locally).
+/// A software vendor from the catalog (built in or added locally). In the core because both the readers
+/// (which name vendors in documents) and the office (which keeps the catalog) use it.
 public struct Vendor: Sendable {
     public let id: Int64
     public let name: String

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import OWCore
 
 /// Dates as vendors' exports write them, to YYYY-MM-DD.
 package enum UsageDates {
