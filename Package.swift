@@ -8,14 +8,20 @@ import PackageDescription
 /// lists its folders and the odd file whose folder is another layer's, so no file moved.
 /// ARCHITECTURE.md says what each owns and where new code goes.
 let layers: [(name: String, dependencies: [Target.Dependency], sources: [String])] = [
-    // Text, CSV, JSON, time, hashing, money and rates, output shapes, the ledger (SQLite, PostgreSQL, schema).
+    // What every layer and every reader needs and no ledger: text, CSV, JSON, time, files, hashing, money values,
+    // the catalog's vendor. The readers build on it alone, so they compile beside the rest of the core.
     (
-        "OWCore", ["OWText", "CSQLite", "CCrypto", "CZlib"],
-        ["Support", "Output", "Money", "Ledger", "Identity/Crypto.swift", "Reports/Month.swift"]
+        "OWBase", ["OWText", "CCrypto", "CZlib"],
+        [
+            "Support", "Money/Money.swift", "Money/Currency.swift", "Money/Exact.swift", "Money/MoneyParser.swift",
+            "Money/RationalOrder.swift", "Money/Period.swift", "Identity/Crypto.swift", "Ledger/Vendor.swift",
+        ]
     ),
-    // The readers of outside bytes: mail (MIME), text (PDF, HTML, charsets), receipts and statements. On the core
-    // only, so they compile beside identity and the office; what they need to know of vendors is given to them.
-    ("OWReaders", ["OWCore", "CZlib"], ["Scan/Mail", "Scan/Text", "Scan/Receipt", "Scan/Statements"]),
+    // Rates, output shapes, the ledger (SQLite, PostgreSQL, schema); re-exports OWBase.
+    ("OWCore", ["OWBase", "CSQLite", "CCrypto", "CZlib"], ["Output", "Money", "Ledger", "Reports/Month.swift"]),
+    // The readers of outside bytes: mail (MIME), text (PDF, HTML, charsets), receipts and statements. On the base
+    // only, so they compile beside the ledger, identity and the office; what they need to know of vendors is given to them.
+    ("OWReaders", ["OWBase", "CZlib"], ["Scan/Mail", "Scan/Text", "Scan/Receipt", "Scan/Statements"]),
     // Keys, tokens, users, sessions, and the audit chain they sign.
     ("OWIdentity", ["OWCore", "CSQLite"], ["Identity", "Audit"]),
     // The remote protocol's client and server frames: the ledger below it, no command.
@@ -41,7 +47,7 @@ let layers: [(name: String, dependencies: [Target.Dependency], sources: [String]
     // The umbrella (OWKit.swift re-exports every layer) with what needs all of them: doctor, backup and
     // migrate (Admin), shell completion values, the fuzz targets' reader harness.
     (
-        "OWKit", ["OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWRequests", "OWScan", "OWReports"],
+        "OWKit", ["OWBase", "OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWRequests", "OWScan", "OWReports"],
         ["OWKit.swift", "Admin", "Output/CompletionValues.swift", "Support/ReaderHarness.swift"]
     ),
 ]
@@ -105,12 +111,16 @@ let package = Package(
         // a replayer of inputs. Not part of the installed product.
         .executableTarget(
             name: "owatch-fuzz",
-            dependencies: ["OWKit", "OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWRequests", "OWScan", "OWReports"],
+            dependencies: [
+                "OWKit", "OWBase", "OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWRequests", "OWScan", "OWReports",
+            ],
             path: "Tests/Fuzz",
             exclude: ["regressions", "seeds.py"]),
         .testTarget(
             name: "OWKitTests",
-            dependencies: ["OWKit", "OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWRequests", "OWScan", "OWReports"]),
+            dependencies: [
+                "OWKit", "OWBase", "OWCore", "OWReaders", "OWIdentity", "OWRemote", "OWOffice", "OWRequests", "OWScan", "OWReports",
+            ]),
         .testTarget(name: "OWCLITests", dependencies: ["OWCLI", "OWCommands", "OWKit"]),
         .testTarget(name: "OWCommandsTests", dependencies: ["OWCommands", "OWCLI", "OWKit"]),
     ]

@@ -1,5 +1,7 @@
 import FoundationEssentials
 import Glibc
+// The base below the ledger (text, time, money values) comes with the core: a layer imports OWCore alone.
+@_exported import OWBase
 
 /// The one SQLite file holding an office's state (SPEC §3).
 public final class Ledger {

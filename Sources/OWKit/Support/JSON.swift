@@ -84,7 +84,7 @@ public enum JSON: Equatable, Sendable {
         }
     }
 
-    static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
+    package static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
     static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Bytes that need a look before copying: controls, `"`, `\\`, and 0xE2 (which starts
@@ -93,7 +93,7 @@ public enum JSON: Equatable, Sendable {
 
     /// Escapes per RFC 8259, plus U+2028/U+2029 so the output is also safe inside JavaScript.
     /// Runs of plain bytes are copied in bulk.
-    static func writeString(_ s: String, to out: inout [UInt8]) {
+    package static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
@@ -139,7 +139,7 @@ public enum JSON: Equatable, Sendable {
     }
 
     /// A decimal integer written as ASCII digits, without making a String.
-    static func writeInt(_ v: Int64, to out: inout [UInt8]) {
+    package static func writeInt(_ v: Int64, to out: inout [UInt8]) {
         if v == 0 {
             out.append(48)
             return

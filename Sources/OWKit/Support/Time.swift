@@ -5,7 +5,7 @@ import FoundationEssentials
 /// algorithms): UTC has no daylight saving, so a day is always 86,400 seconds, and the
 /// hot paths (listing thousands of licenses) never touch Foundation's Calendar.
 public enum Time {
-    static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+    package static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
     /// Days since 1970-01-01 of a civil date.
     package static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {

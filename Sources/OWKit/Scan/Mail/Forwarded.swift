@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Who a receipt is from, what it is about and when it was sent. For mail a colleague forwarded
 /// ("Fwd: Your Slack receipt", the way receipts reach an office's accounts inbox) that is the

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// One part of a MIME message (RFC 2045/2046): its headers, and either child parts or a
 /// decoded body. Text leaves carry their text decoded from the part's charset.

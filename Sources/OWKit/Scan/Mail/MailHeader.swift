@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// RFC 5322 addresses and dates as people and programs read them.
 public enum MailHeader {

@@ -1,6 +1,6 @@
 import FoundationEssentials
 import Glibc
-import OWCore
+import OWBase
 
 /// What one message may cost a scan. A hostile message (a header of 200 KB of `=?`, 120 PDFs
 /// each inflating 8 MB, a 2 GB file in `Maildir/new`) must not stall the cron scan or take the

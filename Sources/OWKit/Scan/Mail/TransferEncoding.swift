@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// MIME's transfer encodings: base64 and quoted-printable, decoded.
 extension MIME {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// What is due after a total, when lines below it take something off (issue 32): an order's sum,
 /// then a voucher, a gift card or store credit redeemed, then a final total that is the sum less

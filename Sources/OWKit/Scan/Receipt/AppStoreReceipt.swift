@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// App Store and Google Play receipts: Apple and Google bill for other companies' apps, so the
 /// vendor is the app its item lines name ("Bear Pro — Monthly", "Pro Monthly (Tasklane: To-do)"),

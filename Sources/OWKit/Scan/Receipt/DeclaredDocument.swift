@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// What a structured business document declares itself to be, by its root element, the
 /// namespace that names its vocabulary and its document type code (UNTDID 1001), never by the

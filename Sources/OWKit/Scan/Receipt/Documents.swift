@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Reading a document that came without a sender: a PDF or text file inspected on its own, or
 /// mail with no `From`. Who issued it, and when, are read from the document itself.

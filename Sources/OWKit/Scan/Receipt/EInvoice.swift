@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// An EN 16931 invoice read from its XML: UN/CEFACT CII (Factur-X, ZUGFeRD 1 and 2, XRechnung
 /// CII) or UBL 2 (XRechnung UBL, Peppol BIS Billing 3.0 `Invoice` and `CreditNote`). What the

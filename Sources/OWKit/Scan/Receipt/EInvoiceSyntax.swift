@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The EN 16931 business terms in UN/CEFACT CII, by element path: D16B (Factur-X, ZUGFeRD 2,
 /// XRechnung CII) and the ZUGFeRD 1 names (`HeaderExchangedDocument`, `ApplicableSupplyChainTradeSettlement`).

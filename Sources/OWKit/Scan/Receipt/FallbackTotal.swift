@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The `fallback` reading (issue 32, "not sure is an answer"): a bill with no labelled total is not
 /// nothing. Its largest unlabelled amount is offered, with the next ones as candidates, at a

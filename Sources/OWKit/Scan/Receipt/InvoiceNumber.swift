@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The number a document is filed under.
 extension ReceiptReader {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The invoice-number expression, by hand over a window's scalars (the standard library's `Regex`
 /// was about 5 % of a scan's CPU). The same anchored matches, captures and ends as this expression

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Words of invoices in the EU languages, by the EN 16931-1 business term they print (the
 /// semantic data model of the European e-invoicing standard, whose published language versions

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The name of a document's issuer where the document states it in a principled place: after a
 /// seller label ("Seller:", "Verkäufer:", "Fournisseur :"), else a line ending in a company's legal

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Free text that names itself another document than a bill (issue 32): a quote, a proforma
 /// invoice, a purchase order, a delivery note or a payment reminder prints totals, and makes no

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The amount a payment slip states, machine-readable: an EPC QR code's payload ("GiroCode",
 /// EPC069-12: `BCD`, version, charset, `SCT`, BIC, name, IBAN, `EUR123.45`, …) or a Swiss QR-bill's

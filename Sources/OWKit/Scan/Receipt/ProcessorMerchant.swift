@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The merchant a payment processor's mail is for: Stripe, Paddle, PayPal … send receipts on a
 /// vendor's behalf, naming it in the display name ("Brightwave Analytics <invoice+statements@stripe.com>"),

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// How sure the reader is of a receipt's amount (issue 32, "not sure is an answer"): from its own
 /// signals, never from what the ledger expects. Under config scan.review_below the charge waits

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// What a message says about a payment.
 public struct Receipt: Sendable {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Amounts and currencies as documents write them.
 extension ReceiptReader {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Reads receipts and invoices: who was paid, how much, when, for what period.
 package enum ReceiptReader {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// What a receipt says about its term and seats: billing period, seat count.
 extension ReceiptReader {

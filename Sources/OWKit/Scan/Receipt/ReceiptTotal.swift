@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The total a document asks to be paid: its labels, candidates and arithmetic.
 extension ReceiptReader {

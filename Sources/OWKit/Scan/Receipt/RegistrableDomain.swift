@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The domain a company registered (`mail.billing.acme.co.uk` → `acme.co.uk`): one label under
 /// its public suffix. The Public Suffix List is read from Debian's `publicsuffix` package when

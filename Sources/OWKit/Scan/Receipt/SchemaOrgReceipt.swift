@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// A receipt's schema.org markup (https://schema.org/Invoice, /Order) in an HTML part: JSON-LD
 /// `<script type="application/ld+json">` or microdata `itemprop` attributes. Read only when the

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Structured data overriding a receipt read from words: the e-invoice's XML or the mail's
 /// schema.org markup says the amount, number, date and seller exactly.

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The currency a document's tax regime implies when no symbol or code names one: a VAT id's
 /// country prefix first (the EU's VIES prefixes, Switzerland's CHE UID, GB, NO), each checked

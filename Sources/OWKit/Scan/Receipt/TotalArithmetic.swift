@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Checks a document's total by its arithmetic: gross over net (TTC over HT, brutto over netto,
 /// incl. over excl. VAT), and of the labelled candidates the one equal to a net amount plus a tax

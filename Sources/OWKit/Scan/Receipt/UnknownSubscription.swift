@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Trials, one-off purchases and the subscription wording of a sender the catalog does not know.
 extension ReceiptReader {

@@ -1,4 +1,4 @@
-import OWCore
+import OWBase
 
 /// Documents owatch cannot read: PDF attachments with no text layer (a scanned page is an
 /// image). Such a message is not "no labelled total": it waits for a person as a `review`

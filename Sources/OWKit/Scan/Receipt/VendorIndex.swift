@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The vendor catalog indexed for recognising mail and statement lines.
 package struct VendorIndex {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Whether an e-invoice's XML and the words of the same message (the PDF's page, the mail's body)
 /// describe one invoice (issue 32). They do when the page states the XML's invoice number, or

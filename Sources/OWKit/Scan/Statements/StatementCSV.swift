@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// A card or bank statement CSV read into rows: `,` `;` or tab separated; a preamble (card
 /// number, balance, period) before the header skipped and its account and period kept; dates

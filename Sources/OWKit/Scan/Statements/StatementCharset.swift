@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The text of a card or bank statement export, whatever charset its bank wrote it in: a
 /// byte-order mark says (UTF-8, UTF-16), else `--map charset=NAME` (Shift_JIS from a Japanese

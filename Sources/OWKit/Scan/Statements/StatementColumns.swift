@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Which column of a statement's header holds what: found by the names banks and card issuers
 /// give them (English, German, French, Dutch, Spanish), or as `--map` says.

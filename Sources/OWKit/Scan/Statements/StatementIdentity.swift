@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Who a statement line is, whatever file it arrives in (issue 31): the account (when the export
 /// names one), the day, the amount and currency, the description as normalised text, and its

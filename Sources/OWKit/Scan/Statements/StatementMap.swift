@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// `--map date=Belegdatum,amount=Betrag (EUR),sign=spend-negative,…`: which column holds what,
 /// how the amounts are signed and how the dates are written, for a statement whose header

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// A merchant a card line pays that the catalog does not know: its name as people write it
 /// ("Quillpad"), the key its lines are grouped by ("quillpad"), and the processor that collected

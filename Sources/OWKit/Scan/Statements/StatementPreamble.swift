@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The lines a bank writes before a statement's header (DKB, Sparkasse, ING, comdirect):
 /// the account or card they are of, masked as the bank prints it, and the period they cover.

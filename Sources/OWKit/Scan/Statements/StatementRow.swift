@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// One statement line as the file has it, whatever it paid: spend is positive, refunds and
 /// credits negative. Every line is one (not only those that pay a known vendor); what it pays

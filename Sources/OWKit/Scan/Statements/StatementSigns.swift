@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// How a statement writes its days and signs its amounts, told from its lines unless `--map` says.
 package struct StatementSigns {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// OFX/QFX (SGML v1 and XML v2) and ISO 20022 CAMT.053 statements read into the same rows as a
 /// CSV: recognised by their content, whatever the file is called.

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// One card or bank statement line that paid a known vendor or a merchant nobody registered;
 /// `key` is its identity whatever file it is read from (`StatementIdentity`).

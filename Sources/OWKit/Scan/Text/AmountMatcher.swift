@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Where a text writes amounts: the matches of `ReceiptReader.amountPattern`, found by hand over
 /// the text's scalars (the expression was the costliest step of reading a receipt). The same

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Bytes to text by MIME charset name. Unknown charsets fall back to UTF-8 with replacement
 /// characters, so hostile mail always yields some text and never an error. Legacy charsets

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The date expression of `DocumentDate.dateMatches`, by hand: every quantifier there is greedy
 /// and can only succeed at its longest run, so each branch is a straight walk over scalars.

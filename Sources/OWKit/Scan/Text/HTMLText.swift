@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// HTML to plain text for reading receipts: tags removed, scripts and styles dropped,
 /// block elements on their own lines, entities decoded. Linear in the input.

@@ -1,6 +1,6 @@
 import CZlib
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The tables `.ci/gen-charset-tables` generated from Python's codecs (CharsetTables.swift),
 /// unpacked once on first use.

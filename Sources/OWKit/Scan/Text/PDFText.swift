@@ -1,6 +1,6 @@
 import CZlib
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// Text of the simple PDFs invoices are: content streams (raw or FlateDecode) read for the
 /// strings their text operators show (`Tj`, `TJ`, `'`, `"`), one line per text line. Fonts with

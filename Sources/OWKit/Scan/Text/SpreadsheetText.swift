@@ -1,4 +1,4 @@
-import OWCore
+import OWBase
 
 /// A spreadsheet file's text with the scan's Windows-1252 table: CSV, a layer below the charset
 /// tables, is given the decoder (issue 30).

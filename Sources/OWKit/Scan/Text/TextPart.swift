@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The text one part of a message gives, with where it came from: the scan's stage between the
 /// parsed message (`MailMessage`) and the receipt read from its text (`ReceiptReader`).

@@ -1,4 +1,4 @@
-import OWCore
+import OWBase
 
 /// Files embedded in a PDF (ISO 32000-1 §7.11.4): the catalog's `/EmbeddedFiles` name tree and
 /// its `/AF` associated files (PDF/A-3, where Factur-X and ZUGFeRD carry their XML). Only XML

@@ -1,4 +1,4 @@
-import OWCore
+import OWBase
 
 /// The standard stream filters (ISO 32000-1 §7.4) that carry text: ASCII85, ASCIIHex, LZW,
 /// RunLength and Flate, with PNG and TIFF predictors. Every decoder stops at `limit` output

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// How a font's codes become text and how wide its glyphs are: a `/ToUnicode` CMap when there
 /// is one (codes of 1–4 bytes, ranges, arrays, several characters per code), else the simple

@@ -1,4 +1,4 @@
-import OWCore
+import OWBase
 
 /// An inline image (`BI … ID data EI`, ISO 32000-1 §8.9.7) is skipped by reading its dictionary:
 /// the data's length follows from its filter's end marker or its size, so image bytes that

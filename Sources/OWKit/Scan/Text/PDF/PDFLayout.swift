@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// A page's text as a person reads it: each shown string placed where the text and graphics
 /// matrices put it (`Tm`, `Td`, `TD`, `T*`, `'`, `"`, `TJ` adjustments, `cm`, Form XObjects),

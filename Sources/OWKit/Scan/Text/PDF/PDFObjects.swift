@@ -1,4 +1,4 @@
-import OWCore
+import OWBase
 
 /// A PDF object (ISO 32000-1 §7.3). Streams keep their dictionary and raw bytes.
 package indirect enum PDFObject {

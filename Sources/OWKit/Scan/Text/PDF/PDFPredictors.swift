@@ -1,4 +1,4 @@
-import OWCore
+import OWBase
 
 extension PDFFilters {
     /// Undoes a predictor (ISO 32000-1 §7.4.4.4): TIFF 2 (horizontal differencing) or PNG

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 /// The standard security handler (ISO 32000-2, 7.6.4) for the empty user password: how invoices
 /// that may be opened by anyone but not edited are encrypted. With it, a stream's bytes are

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import OWCore
+import OWBase
 
 extension PDFLayout {
     /// The text state a content stream sets (PDF 32000 §9.3) and the matrices that place what it
