@@ -26,11 +26,11 @@ let layers: [(name: String, dependencies: [Target.Dependency], sources: [String]
     ("OWIdentity", ["OWCore", "CSQLite"], ["Identity", "Audit"]),
     // The remote protocol's client and server frames: the ledger below it, no command.
     ("OWRemote", ["OWCore"], ["Remote"]),
-    // The office: settings, hooks, notifications, inventory, people, and the findings raised about them. One layer
+    // The office: settings, hooks, notifications, inventory, people, the charges and the findings raised about them. One layer
     // while these call one another (a license change resolves findings, which count seats, which are people's).
     (
         "OWOffice", ["OWIdentity", "CSystem", "CZlib"],
-        ["Admin/Config.swift", "Hooks", "Notify", "Inventory", "People", "Findings"]
+        ["Admin/Config.swift", "Hooks", "Notify", "Inventory", "People", "Findings", "Charges"]
     ),
     // Requests, approvals, leave and budgets with the burn they are checked against; beside the scan.
     (
@@ -41,9 +41,9 @@ let layers: [(name: String, dependencies: [Target.Dependency], sources: [String]
         ]
     ),
     // The scan's run around the readers: sources, matching, charges, and adopting what it found.
-    ("OWScan", ["OWOffice", "OWReaders"], ["Scan", "Charges", "Findings/FindingAdoption.swift"]),
-    // Reports and exports: they read everything and change nothing but the outbox.
-    ("OWReports", ["OWScan", "OWRequests"], ["Reports", "Export"]),
+    ("OWScan", ["OWOffice", "OWReaders"], ["Scan", "Charges/ChargeEntry.swift", "Findings/FindingAdoption.swift"]),
+    // Reports and exports: they read the office's tables and change nothing but the outbox; beside the scan.
+    ("OWReports", ["OWRequests"], ["Reports", "Export"]),
     // The umbrella (OWKit.swift re-exports every layer) with what needs all of them: doctor, backup and
     // migrate (Admin), shell completion values, the fuzz targets' reader harness.
     (

@@ -1,7 +1,6 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
-import OWOffice
 
 /// The one declaration of a charge's output, beside its type: `charge list` and `charge show`
 /// rows, the field docs `scan inspect` shares, and the manual's OUTPUT come from it.

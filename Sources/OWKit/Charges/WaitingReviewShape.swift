@@ -1,7 +1,6 @@
 import FoundationEssentials
 import OWCore
 import OWIdentity
-import OWOffice
 
 /// The one declaration of a charge waiting for review's output, beside its type: `scan review`
 /// rows and the manual's OUTPUT come from it.

@@ -2,7 +2,6 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
-import OWScan
 
 /// `owatch export bills`: the charges as files an accounting package imports.
 ///

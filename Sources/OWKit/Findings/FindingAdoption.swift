@@ -201,3 +201,34 @@ extension Findings {
         return try Licenses.edit(session, String(lid), c)
     }
 }
+
+extension ReviewQueue {
+    /// Records the charge finding `id` holds, at `amount` when the admin gives one (read as `manual` then).
+    public static func accept(_ session: Session, _ id: Int64, amount: Money?) throws -> (Finding, License?) {
+        try session.write {
+            let f = try Findings.get(session.db, id)
+            guard f.kind == .review else {
+                throw OWError.refused("finding #\(id) is a \(f.kind.rawValue) finding, not one waiting for review")
+            }
+            if let amount {
+                guard amount.minor != 0 else { throw OWError.usage("an accepted amount is not zero") }
+                guard let text = try session.db.one("SELECT pending FROM findings WHERE id = ?", id)?.optionalText("pending"),
+                    case .object(let members) = try JSON.parse(text)
+                else { throw OWError.refused("finding #\(id) holds no charge to correct") }
+                let changed: [String: JSON] = [
+                    "amount_minor": .int(amount.minor), "currency": .string(amount.currency.code), "read_as": .string("manual"),
+                    "confidence": .number("1"), "currency_assumed": .bool(false),
+                ]
+                let updated = JSON.object(members.map { JSON.Member($0.key, changed[$0.key] ?? $0.value) })
+                try session.db.run("UPDATE findings SET pending = ? WHERE id = ?", updated.encoded(), id)
+                try session.audit(
+                    "finding.review.correct", "finding:\(id)",
+                    .obj([
+                        ("read", f.amount.map { .number($0.decimal) } ?? .null), ("amount", .number(amount.decimal)),
+                        ("currency", .string(amount.currency.code)),
+                    ]))
+            }
+            return try Findings.adopt(session, id, as: nil)
+        }
+    }
+}

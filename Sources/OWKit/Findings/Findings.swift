@@ -19,6 +19,9 @@ public enum FindingKind: String, Sendable, CaseIterable {
     case review
     /// A message a scan died while reading (a crash or a kill): skipped from then on.
     case unreadable
+
+    /// Spend nobody registered or expected: what `scan --fail-on-findings` counts and the dashboard shows as shadow IT.
+    public static let shadowIT: Set<FindingKind> = [.unmanaged, .unknownVendor, .priceChange, .duplicate, .review]
 }
 
 extension FindingKind: StoredAsText {}

@@ -3,7 +3,6 @@ import OWCore
 import OWIdentity
 import OWOffice
 import OWRequests
-import OWScan
 
 /// `report html`: one self-contained, offline HTML file. Inline CSS and SVG only: no scripts,
 /// no fonts or images fetched, so it opens anywhere and prints. Every text from the ledger is
@@ -22,7 +21,7 @@ public enum Dashboard {
         let burnRows = try Burn.compute(db, from: month.adding(-11), to: month, by: .category, base: base)
         let forecast = try Forecast.compute(db, from: month, months: 12, today: today)
         let renewals = try Licenses.renewals(db, within: Duration(count: 12, unit: .month), today: today)
-        let findings = try Findings.list(db, includeClosed: false, kind: nil).filter { ScanFailPolicy.shadowKinds.contains($0.kind) }
+        let findings = try Findings.list(db, includeClosed: false, kind: nil).filter { FindingKind.shadowIT.contains($0.kind) }
         var pending = Requests.Filter()
         pending.all = true
         pending.status = .pending

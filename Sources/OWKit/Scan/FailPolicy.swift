@@ -8,9 +8,6 @@ import OWOffice
 public enum ScanFailPolicy: String, Sendable, CaseIterable {
     case never, shadow, all
 
-    /// What `scan --fail-on-findings` counts: spend nobody registered or expected.
-    public static let shadowKinds: Set<FindingKind> = [.unmanaged, .unknownVendor, .priceChange, .duplicate, .review]
-
     /// The policy the options give; `failOn` is `--fail-on`'s value (shadow or all).
     public init(failOnFindings: Bool, failOn: String?) {
         if failOn == "all" {
@@ -28,7 +25,7 @@ public enum ScanFailPolicy: String, Sendable, CaseIterable {
     public func fails(onKinds kinds: [FindingKind]) -> Bool {
         switch self {
         case .never: false
-        case .shadow: kinds.contains { ScanFailPolicy.shadowKinds.contains($0) }
+        case .shadow: kinds.contains { FindingKind.shadowIT.contains($0) }
         case .all: !kinds.isEmpty
         }
     }
