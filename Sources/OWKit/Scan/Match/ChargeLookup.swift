@@ -28,6 +28,24 @@ extension Matcher {
     func lookup(_ c: ObservedCharge, day: String, unlicensed: Bool) throws -> Lookup {
         let others = Matcher.origins.filter { $0 != c.origin }
         precondition(others.count == 2, "a charge's origin is one of \(Matcher.origins)")
+        guard
+            let row = try session.db.one(
+                unlicensed ? lookupQueries.unlicensed : lookupQueries.licensed, c.vendor.id, day, c.origin, c.invoiceNo,
+                c.amount.minor, c.amount.currency.code, others[0], others[1], c.vendor.name)
+        else { return Lookup() }
+        var found = Lookup()
+        found.invoiced = try c.invoiceNo != nil && row.optionalInteger("invoiced") != nil
+        if let id = try row.optionalInteger("same_id") { found.same = (id, try row.text("same_currency")) }
+        found.duplicateOf = try row.optionalInteger("duplicate_of")
+        found.expectedID = try row.optionalInteger("expected_id")
+        found.heldRefund = try row.optionalInteger("held_refund") != nil
+        found.otherCurrency = try row.optionalInteger("other_currency") != nil
+        return found
+    }
+
+    /// `lookup`'s query (see its parameters) for a matcher of this `window`.
+    static func lookupQuery(window: Int, unlicensed: Bool) -> String {
+        let unseenHere = unseenHere(window: window)
         // An approved purchase is looked for only when no license can take the charge.
         let expected =
             unlicensed
@@ -37,8 +55,7 @@ extension Matcher {
                AND NOT EXISTS (SELECT 1 FROM charges x WHERE x.expected_id = e.id)
              ORDER BY e.id LIMIT 1)
             """ : "NULLIF(?9, ?9)"
-        guard
-            let row = try session.db.one(
+        return
                 """
                 SELECT (SELECT 1 FROM charges WHERE vendor_id = ?1 AND invoice_no = ?4 LIMIT 1) AS invoiced,
                   same.id AS same_id, same.currency AS same_currency,
@@ -54,17 +71,7 @@ extension Matcher {
                 FROM (SELECT 1 AS one) one LEFT JOIN (
                   SELECT x.id, x.currency FROM charges x WHERE x.vendor_id = ?1 AND x.amount_minor = ?5 AND x.currency = ?6 AND \(unseenHere)
                   ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 1) same ON 1 = 1
-                """, c.vendor.id, day, c.origin, c.invoiceNo, c.amount.minor, c.amount.currency.code, others[0], others[1],
-                c.vendor.name)
-        else { return Lookup() }
-        var found = Lookup()
-        found.invoiced = try c.invoiceNo != nil && row.optionalInteger("invoiced") != nil
-        if let id = try row.optionalInteger("same_id") { found.same = (id, try row.text("same_currency")) }
-        found.duplicateOf = try row.optionalInteger("duplicate_of")
-        found.expectedID = try row.optionalInteger("expected_id")
-        found.heldRefund = try row.optionalInteger("held_refund") != nil
-        found.otherCurrency = try row.optionalInteger("other_currency") != nil
-        return found
+                """
     }
 
     /// A charge (?1 vendor, ?2 day, ?3 origin, ?4 invoice number, ?7 and ?8 the other origins) in
@@ -73,7 +80,9 @@ extension Matcher {
     /// `origin != ?`: with a list SQLite seeks the amount index (vendor, amount, currency, origin,
     /// day) to the few charges of that amount; with `!=` it walked every charge of the vendor in
     /// the window (16x slower on 12,000 receipts).
-    var unseenHere: String {
+    var unseenHere: String { Matcher.unseenHere(window: window) }
+
+    static func unseenHere(window: Int) -> String {
         """
           x.charged_on BETWEEN date(?2, '-\(window) days') AND date(?2, '+\(window) days')
           AND x.origin IN (?7, ?8) AND NOT EXISTS (SELECT 1 FROM charge_sources s WHERE s.charge_id = x.id AND s.origin = ?3)
