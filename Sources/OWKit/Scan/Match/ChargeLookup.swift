@@ -56,22 +56,22 @@ extension Matcher {
              ORDER BY e.id LIMIT 1)
             """ : "NULLIF(?9, ?9)"
         return
-                """
-                SELECT (SELECT 1 FROM charges WHERE vendor_id = ?1 AND invoice_no = ?4 LIMIT 1) AS invoiced,
-                  same.id AS same_id, same.currency AS same_currency,
-                  (SELECT id FROM charges WHERE vendor_id = ?1 AND amount_minor = ?5 AND currency = ?6 AND origin = ?3
-                     AND charged_on BETWEEN date(?2, '-3 days') AND date(?2, '+3 days') ORDER BY id LIMIT 1) AS duplicate_of,
-                  \(expected) AS expected_id,
-                  (SELECT 1 FROM findings
-                   WHERE ?5 > 0 AND kind = 'review' AND status = 'open' AND vendor_id = ?1 AND amount_minor + ?5 = 0 AND currency = ?6
-                     AND pending IS NOT NULL AND json_extract(pending, '$.forwarded_by') IS NULL AND json_extract(pending, '$.on') >= ?2
-                   LIMIT 1) AS held_refund,
-                  (SELECT 1 FROM charges x WHERE x.vendor_id = ?1 AND x.currency != ?6 AND (x.amount_minor < 0) = (?5 < 0) AND \(unseenHere)
-                   LIMIT 1) AS other_currency
-                FROM (SELECT 1 AS one) one LEFT JOIN (
-                  SELECT x.id, x.currency FROM charges x WHERE x.vendor_id = ?1 AND x.amount_minor = ?5 AND x.currency = ?6 AND \(unseenHere)
-                  ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 1) same ON 1 = 1
-                """
+            """
+            SELECT (SELECT 1 FROM charges WHERE vendor_id = ?1 AND invoice_no = ?4 LIMIT 1) AS invoiced,
+              same.id AS same_id, same.currency AS same_currency,
+              (SELECT id FROM charges WHERE vendor_id = ?1 AND amount_minor = ?5 AND currency = ?6 AND origin = ?3
+                 AND charged_on BETWEEN date(?2, '-3 days') AND date(?2, '+3 days') ORDER BY id LIMIT 1) AS duplicate_of,
+              \(expected) AS expected_id,
+              (SELECT 1 FROM findings
+               WHERE ?5 > 0 AND kind = 'review' AND status = 'open' AND vendor_id = ?1 AND amount_minor + ?5 = 0 AND currency = ?6
+                 AND pending IS NOT NULL AND json_extract(pending, '$.forwarded_by') IS NULL AND json_extract(pending, '$.on') >= ?2
+               LIMIT 1) AS held_refund,
+              (SELECT 1 FROM charges x WHERE x.vendor_id = ?1 AND x.currency != ?6 AND (x.amount_minor < 0) = (?5 < 0) AND \(unseenHere)
+               LIMIT 1) AS other_currency
+            FROM (SELECT 1 AS one) one LEFT JOIN (
+              SELECT x.id, x.currency FROM charges x WHERE x.vendor_id = ?1 AND x.amount_minor = ?5 AND x.currency = ?6 AND \(unseenHere)
+              ORDER BY abs(julianday(x.charged_on) - julianday(?2)), x.id LIMIT 1) same ON 1 = 1
+            """
     }
 
     /// A charge (?1 vendor, ?2 day, ?3 origin, ?4 invoice number, ?7 and ?8 the other origins) in
