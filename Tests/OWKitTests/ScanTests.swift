@@ -495,4 +495,23 @@ final class MessageBudgetTests: XCTestCase {
             XCTAssertEqual((error as? OverBudget)?.reason, "took longer than 0.2 s to read")
         }
     }
+
+    /// A reader that keeps working and checks as it goes (per part, stream or line) is stopped, not
+    /// before its allowance, though its first millisecond is timed on the wall clock, not its CPU clock.
+    func testWorkCheckedAsItGoesIsStoppedNearTheAllowance() {
+        var limits = ScanLimits()
+        limits.secondsPerMessage = 0.2
+        let budget = MessageBudget(limits)
+        let start = MessageBudget.cpuNow()
+        var sink: UInt64 = 0
+        var stopped = false
+        while !stopped && MessageBudget.cpuNow() - start < 1_000_000_000 {
+            let step = MessageBudget.cpuNow()
+            while MessageBudget.cpuNow() - step < 500_000 { sink &+= step &* 31 }
+            stopped = (try? budget.checkTime()) == nil
+        }
+        XCTAssertNotEqual(sink, 1)
+        XCTAssertTrue(stopped, "a second of work on a 0.2 s allowance")
+        XCTAssertGreaterThanOrEqual(MessageBudget.cpuNow() - start, 200_000_000, "not before its 0.2 s of work")
+    }
 }

@@ -157,3 +157,47 @@ final class SuffixIgnoringCaseTests: XCTestCase {
         }
     }
 }
+
+final class NeedleSetTests: XCTestCase {
+    /// `first(of:)` and `contains(any:)` on a NeedleSet against a plain search term by term, in the set's
+    /// order, on sets long enough to take the byte-set path and short ones.
+    func testAgreesWithASearchTermByTerm() {
+        let long =
+            ["total", "amount due", "grand total", "gesamtbetrag", "ご請求金額", "summe", "betrag", "due", "tax", "vat"]
+            + (0..<10).map { "filler\($0)" }
+        let sets = [long, ["total", "due"], ["zzz"], []]
+        let texts = ["", "nothing here", "Grand Total: 12.00", "tax 1.00 then total 2.00", "ご請求金額 ¥6,600", "filler7", "TOTAL", "due"]
+        for words in sets {
+            let set = NeedleSet(words)
+            for text in texts {
+                let lower = LowerText(text)
+                let expected = words.enumerated().lazy.compactMap { i, w in lower.find(Array(w.lowercased().utf8)).map { (i, $0) } }.first
+                let found = lower.first(of: set)
+                XCTAssertEqual(found?.index, expected?.0, "\(text) / \(words.count) terms")
+                XCTAssertEqual(found?.at, expected?.1, "\(text) / \(words.count) terms")
+                XCTAssertEqual(lower.contains(any: set), expected != nil, "\(text) / \(words.count) terms")
+                XCTAssertEqual(lower.contains(any: set), lower.contains(any: Needles.of(words)), "\(text) / \(words.count) terms")
+            }
+        }
+    }
+
+    /// The byte-wise tests the readers now make per message say what the lower-cased copies' did.
+    func testSenderAndForwardShortcutsAgreeWithTheCopies() {
+        let addresses = [
+            "billing@stripe.com", "Billing@STRIPE.COM", "a@notstripe.com", "x@apple.com.evil", "anna@acme.example", "", "k@ſtripe.com",
+        ]
+        let suffixes = ["stripe.com", "apple.com", "google.com"]
+        for a in addresses {
+            let old = !a.utf8.allSatisfy({ $0 < 0x80 }) || suffixes.contains { a.lowercased().hasSuffix($0) }
+            XCTAssertEqual(ProcessorMerchant.endsWithAny(a, suffixes), old, a)
+        }
+        let subjects = [
+            "Fwd: receipt", "FW: x", " fwd: x", "\tWG: Rechnung", "[Fwd: x]", "Re: lunch", "Your receipt", "", "€ fwd:", "TR: facture",
+            "Doorst: factuur", "Enc: fatura", "fwd receipt", "Fwdx",
+        ]
+        for s in subjects {
+            let old = Forwarded.prefixes.contains { s.trimmed(.whitespaces).lowercased().hasPrefix($0) }
+            XCTAssertEqual(Forwarded.isForward(s), old, s)
+        }
+    }
+}

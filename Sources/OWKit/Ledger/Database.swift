@@ -110,12 +110,21 @@ public final class Database {
         func sql(rows: Int) -> String {
             "INSERT INTO \(into) VALUES " + Array(repeating: row, count: rows).joined(separator: ",") + " " + tail
         }
-        let full = sql(rows: perStatement)  // every statement but the last
+        // Every statement but the last is full; put together only when there is one (on SQLite a
+        // full statement is 8,191 rows of four: a scan's batch of a few hundred built it for nothing).
+        var full: String?
         var inserted = 0
         var start = 0
         while start < values.count {
             let rows = min(perStatement, (values.count - start) / width)
-            inserted += try storage.insert(rows == perStatement ? full : sql(rows: rows), values: values[start..<start + rows * width])
+            let text: String
+            if rows == perStatement {
+                if full == nil { full = sql(rows: perStatement) }
+                text = full!
+            } else {
+                text = sql(rows: rows)
+            }
+            inserted += try storage.insert(text, values: values[start..<start + rows * width])
             start += rows * width
         }
         return inserted

@@ -8,6 +8,10 @@ public final class SQLiteStatement {
     package unowned let db: SQLiteStorage
     /// The SQL, for errors: "SQLite error (step) in UPDATE users SET …" says where.
     package let sql: String
+    /// The result's column names, indexed on the first row of the first run and kept: a statement's
+    /// columns stay what it was prepared with (named anew for every run, they were a tenth of a
+    /// scan's charge lookup).
+    private var columns: ResultColumns?
 
     package init(storage db: SQLiteStorage, sql: String) throws {
         var stmt: OpaquePointer?
@@ -48,7 +52,6 @@ public final class SQLiteStatement {
     package func run(_ args: [any SQLiteValue], each: (Row) throws -> Void = { _ in }) throws {
         try bind(args)
         defer { sqlite3_reset(handle) }
-        var columns: ResultColumns? = nil
         // One buffer for every row's values: a row the body keeps gets its own (copy on write).
         var values: [SQLValue] = []
         while true {
@@ -56,7 +59,7 @@ public final class SQLiteStatement {
             if rc == SQLITE_DONE { return }
             guard rc == SQLITE_ROW else { throw db.error(rc, context: "step", sql: sql) }
             let n = sqlite3_column_count(handle)
-            if columns == nil {
+            if columns?.names.count != Int(n) {
                 columns = ResultColumns((0..<n).map { String(cString: sqlite3_column_name(handle, $0)) })
             }
             values.removeAll(keepingCapacity: true)

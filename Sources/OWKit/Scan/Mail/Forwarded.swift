@@ -40,8 +40,12 @@ package struct Envelope {
 package enum Forwarded {
     /// Subject prefixes mail programs put on a forward, in the languages above.
     static let prefixes = ["fwd:", "fw:", "wg:", "tr:", "rv:", "vs:", "doorst:", "enc:", "[fwd:", "fwd "]
+    static let prefixStarts = Set(prefixes.map { $0.utf8.first! })
 
     static func isForward(_ subject: String) -> Bool {
+        // Most subjects start with a printable ASCII byte that begins no prefix (lower-cased, no ASCII
+        // letter but k and i comes from another's): told from it, without a trimmed, lower-cased copy.
+        if let b = subject.utf8.first, b > 0x20, b < 0x80, !prefixStarts.contains(b >= 65 && b <= 90 ? b | 0x20 : b) { return false }
         let s = subject.trimmed(.whitespaces).lowercased()
         return prefixes.contains { s.hasPrefix($0) }
     }

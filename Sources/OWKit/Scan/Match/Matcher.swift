@@ -37,6 +37,9 @@ package struct Matcher {
     private let prices: PriceCheck
     /// Days either side within which one payment seen in two kinds of source is one charge.
     let window: Int
+    /// `lookup`'s query for a charge a license can take and for one none can: put together once,
+    /// not per charge (building and hashing it for the statement cache was a tenth of the lookup).
+    let lookupQueries: (licensed: String, unlicensed: String)
     package let rates: ExchangeRates
     /// Forwarded receipts over this wait for review (config scan.forward_review_above).
     private let reviewAbove: Money
@@ -48,6 +51,7 @@ package struct Matcher {
         self.index = index
         prices = PriceCheck(tolerance: try Config.priceTolerance(session.ledger))
         window = try Config.matchWindow(session.ledger)
+        lookupQueries = (Matcher.lookupQuery(window: window, unlicensed: false), Matcher.lookupQuery(window: window, unlicensed: true))
         rates = ExchangeRates(session.db)
         reviewAbove = try Config.forwardReviewAbove(session.ledger)
         reviewBelow = try Config.reviewBelow(session.ledger)

@@ -9,7 +9,7 @@ import OWBase
 enum AmountDue {
     /// Words of a line that pays part of a total by other means than the charge (found inside words:
     /// "Geschenkgutschein"); a line with a minus sign takes off whatever its words.
-    static let deductionNeedles = Needles.of(
+    static let deductionNeedles = NeedleSet(
         TotalArithmetic.deduction.sorted() + [
             "gift card", "giftcard", "gift certificate", "geschenkkarte", "carte cadeau", "tarjeta regalo", "store credit",
             "account credit", "guthaben", "avoir utilisé",

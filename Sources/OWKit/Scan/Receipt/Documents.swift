@@ -159,10 +159,10 @@ package enum DocumentDate {
     ]
     /// What follows a label of another document's date ("Date de facture associée": the invoice
     /// this one corrects).
-    static let otherDayNeedles = Needles.of([
+    static let otherDayNeedles = NeedleSet([
         "next", "upcoming", "nächste", "nächstes", "prochaine", "próxima", "prossima", "volgende", "version", "versie", "stand",
     ])
-    static let referencedNeedles = Needles.of([" associ", " d'origine", " originale", " original", " preceding"])
+    static let referencedNeedles = NeedleSet([" associ", " d'origine", " originale", " original", " preceding"])
 
     package static func of(_ text: String, monthFirst: Bool) -> String? {
         // PDFs often space their words with no-break spaces; labels are written with plain ones.

@@ -8,12 +8,12 @@ import OWBase
 /// lists, orders and reports with prices give nothing.
 extension ReceiptReader {
     /// Words that title a bill, looked for in the subject and the document's first lines.
-    static let billTitleNeedles = Needles.of([
+    static let billTitleNeedles = NeedleSet([
         "invoice", "receipt", "rechnung", "quittung", "facture", "factura", "fattura", "fatura", "factuur", "faktura", "kvitto",
         "lasku", "reçu", "recibo", "ricevuta", "your bill", "tax invoice", "領収書", "請求書",
     ])
     /// What a bill states besides its amounts: its number, its date, what is due or paid.
-    static let billDetailNeedles = Needles.of(
+    static let billDetailNeedles = NeedleSet(
         [
             "invoice no", "invoice number", "invoice #", "invoice date", "rechnungsnummer", "rechnungsdatum", "rechnung nr",
             "numéro de facture", "n° de facture", "date de facture", "factuurnummer", "factuurdatum", "número de factura",
@@ -21,7 +21,7 @@ extension ReceiptReader {
             "échéance", "vencimiento", "scadenza", "vervaldatum", "paid on", "bezahlt am", "payé le",
         ] + InvoiceTerms.issueDate)
     /// Documents that print prices without billing anyone: offers, orders, price lists, marketing.
-    static let notBillNeedles = Needles.of([
+    static let notBillNeedles = NeedleSet([
         "purchase order", "bestellung", "bon de commande", "quotation", "quote", "devis", "offerte", "estimate",
         "price list", "preisliste", "tarifs", "catalog", "unsubscribe", "abmelden", "se désabonner", "newsletter", "webinar",
         "% off", "special offer", "pro forma", "proforma",

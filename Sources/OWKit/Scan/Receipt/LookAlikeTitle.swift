@@ -53,7 +53,7 @@ package enum LookAlikeTitle {
     static let billTitles = InvoiceTerms.invoice + ["receipt", "credit note", "gutschrift", "quittung", "reçu", "recibo", "kvitto"]
 
     /// Every title, to rule a subject out with one byte search before looking for words.
-    static let titleNeedles = Needles.of(titles.flatMap(\.words))
+    static let titleNeedles = NeedleSet(titles.flatMap(\.words))
 
     /// The look-alike a mail's subject names anywhere as a word ("Reminder: invoice 12 is overdue").
     /// `folded` is the subject lower-cased (`LowerText(subject)`): most subjects hold no title at all.
@@ -88,7 +88,7 @@ package enum LookAlikeTitle {
     /// An order confirmation that says the bill comes later ("you will receive an invoice") is no
     /// charge: the invoice is. Its words per language; only looked for when the subject or the
     /// head of the text speaks of an order.
-    static let orderNeedles = Needles.of([
+    static let orderNeedles = NeedleSet([
         "order", "bestellung", "commande", "pedido", "ordine", "bestelling", "ordre", "beställning", "tilaus", "zamówienie",
         "objednávk",
     ])

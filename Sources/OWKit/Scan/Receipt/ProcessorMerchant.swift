@@ -96,8 +96,9 @@ package enum ProcessorMerchant {
     /// scan's reading); an address with other letters is always a maybe (the Kelvin sign is a k lower-cased).
     static func endsWithAny<S: Sequence<String>>(_ address: String, _ suffixes: S) -> Bool {
         guard address.utf8.allSatisfy({ $0 < 0x80 }) else { return true }
-        let lower = address.lowercased()
-        return suffixes.contains { lower.hasSuffix($0) }
+        // ASCII against lower-case ASCII suffixes: bytes, ignoring case, say what a lower-cased copy's
+        // `hasSuffix` (characters) did, at a fraction of its cost on every message (issue 32, scan speed).
+        return suffixes.contains { address.hasSuffixIgnoringASCIICase($0) }
     }
 
     /// The processor host a sender's address belongs to (`invoice+statements@stripe.com` → `stripe.com`).

@@ -28,11 +28,11 @@ package enum ReceiptReader {
 
     /// Labels of the amount that was paid, best first; line items, tax and subtotals never win.
     /// Words of a credit note or a refund receipt, in the subject or the head of the text.
-    static let creditNeedles = Needles.of([
+    static let creditNeedles = NeedleSet([
         "refund", "credit note", "credit memo", "gutschrift", "erstattung", "avoir", "remboursement",
         "nota de crédito", "reembolso", "rimborso", "nota di credito", "返金", "creditnota", "kreditnota",
     ])
-    static let proratedNeedles = Needles.of([
+    static let proratedNeedles = NeedleSet([
         "prorated", "proration", "pro rata", "pro-rata", "partial period", "remaining time", "unused time",
         "anteilig", "au prorata", "prorrateo",
     ])
@@ -58,10 +58,10 @@ package enum ReceiptReader {
             "betrag",
             "montant", "importe",
         ]
-    static let totalNeedles = Needles.of(totalLabels.enumerated().filter { i, l in !totalLabels.prefix(i).contains(l) }.map(\.element))
-    static let totalNeedleMasks = totalNeedles.map(ByteMask.init)
+    static let totalNeedleSet = NeedleSet(totalLabels.enumerated().filter { i, l in !totalLabels.prefix(i).contains(l) }.map(\.element))
+    static let totalNeedles = totalNeedleSet.needles
     static let notTotalNeedles = Needles.of(notTotal)
-    static let receiptNeedles = Needles.of(receiptWords)
+    static let receiptNeedles = NeedleSet(receiptWords)
     static let notChargeNeedles = notCharges.map { (Array($0.0.utf8), $0.1) }
     static let notTotal = [
         "subtotal", "sub-total", "sub total", "subtotaal", "subtotale", "delsumma", "välisumma", "exclusief", "excl. btw",
@@ -171,8 +171,9 @@ package enum ReceiptReader {
             r.notACharge = "a forward that does not name the original sender"
             return r
         }
-        guard domain == nil, let host = Self.host(address), lowerSubject.contains(any: receiptNeedles),
-            !lowerSubject.contains(any: notChargeSubjectNeedles)
+        // The subject first: the host is a walk over the address's characters, for every stranger's message.
+        guard domain == nil, lowerSubject.contains(any: receiptNeedles), !lowerSubject.contains(any: notChargeSubjectNeedles),
+            let host = Self.host(address)
         else { return r }
         let display = envelope.displayName.trimmed(.whitespaces)
         let registrable = RegistrableDomain.of(host)

@@ -3,12 +3,12 @@ import OWBase
 
 /// What a receipt says about its term and seats: billing period, seat count.
 extension ReceiptReader {
-    static let yearlyNeedles = Needles.of([
+    static let yearlyNeedles = NeedleSet([
         "annual", "yearly", "per year", "/year", "/yr", "jährlich", "jahresabo", "annuel", "anual", "12 months",
     ])
-    static let quarterlyNeedles = Needles.of(["quarterly", "per quarter", "vierteljährlich", "trimestriel"])
-    static let weeklyNeedles = Needles.of(["weekly", "per week", "/week"])
-    static let monthlyNeedles = Needles.of(["monthly", "per month", "/month", "/mo", "monatlich", "mensuel", "mensual", "mensile", "月額"])
+    static let quarterlyNeedles = NeedleSet(["quarterly", "per quarter", "vierteljährlich", "trimestriel"])
+    static let weeklyNeedles = NeedleSet(["weekly", "per week", "/week"])
+    static let monthlyNeedles = NeedleSet(["monthly", "per month", "/month", "/mo", "monatlich", "mensuel", "mensual", "mensile", "月額"])
 
     package static func period(in lower: LowerText) -> Period? {
         if lower.contains(any: yearlyNeedles) { return Period(count: 1, unit: .year) }

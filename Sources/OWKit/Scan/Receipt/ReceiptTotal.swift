@@ -110,11 +110,7 @@ extension ReceiptReader {
     /// The best-ranked total label on a line, and where it starts.
     static func totalLabel(_ l: LowerText) -> (rank: Int, at: Int)? {
         // Only labels whose every byte the line holds are searched for (most of the ~130 are not).
-        let mask = ByteMask(l.bytes)
-        for (rank, needle) in totalNeedles.enumerated() where mask.covers(totalNeedleMasks[rank]) {
-            if let at = l.find(needle) { return (rank, at) }
-        }
-        return nil
+        l.first(of: totalNeedleSet).map { (rank: $0.index, at: $0.at) }
     }
 
     /// Whether a line holds a total's label that no subtotal or tax word comes before.

@@ -21,7 +21,7 @@ package enum TaxRegime {
     nonisolated(unsafe) static let expressions = ids.mapValues { (try! Regex("(?:\($0.pattern))"), $0.code) }
 
     /// Labels one of which a VAT id's line (or the line above) prints.
-    static let idLabels = Needles.of([
+    static let idLabels = NeedleSet([
         "vat", "ust", "mwst", "tva", "iva", "btw", "moms", "mva", "uid", "tax", "steuer", "partita", "nif", "cif", "nip", "dič", "dic",
         "alv", "tunnus", "cvr", "org", "vies", "pvn", "kmkr", "pdv", "dph", "ddv", "áfa", "afa", "cui", "αφμ",
     ])

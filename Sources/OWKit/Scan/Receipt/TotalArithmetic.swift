@@ -18,7 +18,7 @@ package struct TotalArithmetic {
 
     /// A total before tax is a net amount whatever total-word it starts with ("Total before tax",
     /// "Total avant taxes", "Summe vor Steuern"): never the amount paid.
-    static let beforeTax = Needles.of([
+    static let beforeTax = NeedleSet([
         "before tax", "pre-tax", "pretax", "avant taxes", "avant impôts", "hors taxes", "vor steuern", "ohne mwst", "antes de impuestos",
         "sin iva", "prima delle imposte", "senza iva", "voor belasting", "exkl. moms",
     ])

@@ -27,15 +27,15 @@ extension ReceiptReader {
         return nil
     }
 
-    static let notChargeSubjectNeedles = Needles.of(["payment failed", "failed payment", "declined", "trial", "newsletter", "webinar"])
+    static let notChargeSubjectNeedles = NeedleSet(["payment failed", "failed payment", "declined", "trial", "newsletter", "webinar"])
     /// One-off purchases, not subscriptions: retail, shipping, rides, travel.
-    static let oneOffNeedles = Needles.of([
+    static let oneOffNeedles = NeedleSet([
         "your order", "order confirmation", "shipped", "shipping", "delivery", "delivered", "tracking number",
         "your ride", "your trip", "trip with", "hotel", "booking", "reservation", "flight", "boarding",
         "bestellung", "commande", "pedido", "versand", "livraison", "fahrkarte", "train ticket", "billet de train",
     ])
     /// What a subscription's receipt says.
-    static let subscriptionNeedles = Needles.of(
+    static let subscriptionNeedles = NeedleSet(
         [
             "subscription", "renew", "your plan", " plan", "per month", "/month", "monthly", "annual",
             "yearly", "billed", "billing period", "seats", "membership", "abonnement", "abo ", "suscripción",
