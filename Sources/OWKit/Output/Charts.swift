@@ -46,10 +46,13 @@ public struct Charts: Sendable {
         let set = ascii ? Charts.asciiLevels : Charts.levels
         // A flat series is a flat line in the middle, not a wall of full blocks.
         if values.allSatisfy({ $0 == top }) { return String(repeating: set[set.count / 2 - 1], count: values.count) }
+        let range = Double(top - bottom)
+        let highest = Double(set.count - 1)
         return String(
-            values.map { v in
-                let i = Int((Double(v - bottom) / Double(top - bottom) * Double(set.count - 1)).rounded())
-                return set[max(0, min(set.count - 1, i))]
+            values.map { (v: Int64) -> Character in
+                let scaled: Double = Double(v - bottom) / range * highest
+                let level = Int(scaled.rounded())
+                return set[max(0, min(set.count - 1, level))]
             })
     }
 }

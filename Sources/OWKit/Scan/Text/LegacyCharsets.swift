@@ -13,7 +13,11 @@ package enum CharsetTables {
             uncompress(&raw, &size, src.bindMemory(to: Bytef.self).baseAddress, uLong(packed.count))
         }
         guard status == Z_OK, size == uLongf(rawSize) else { return [] }
-        return (0..<rawSize / 2).map { UInt16(raw[2 * $0]) | UInt16(raw[2 * $0 + 1]) << 8 }
+        return (0..<rawSize / 2).map { (i: Int) -> UInt16 in
+            let low = UInt16(raw[2 * i])
+            let high = UInt16(raw[2 * i + 1])
+            return low | high << 8
+        }
     }()
 
     /// The table `name`; empty when there is none (a fallback, never a trap).
@@ -115,7 +119,16 @@ package enum LegacyCharsets {
     }
 
     static let gbRanges: [(pointer: Int, codePoint: Int, defined: Bool)] = {
+        // Spelled out: as one `map` building a tuple of conversions, this took the type checker five to seven
+        // seconds, in every build.
         let t = Array(CharsetTables.table("gb18030.ranges"))
-        return stride(from: 0, to: t.count - 2, by: 3).map { (Int(t[$0]), Int(t[$0 + 1]), t[$0 + 2] != 0) }
+        var runs: [(pointer: Int, codePoint: Int, defined: Bool)] = []
+        runs.reserveCapacity(t.count / 3)
+        for i in stride(from: 0, to: t.count - 2, by: 3) {
+            let pointer = Int(t[i])
+            let codePoint = Int(t[i + 1])
+            runs.append((pointer, codePoint, t[i + 2] != 0))
+        }
+        return runs
     }()
 }

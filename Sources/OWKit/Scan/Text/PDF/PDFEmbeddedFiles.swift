@@ -53,7 +53,10 @@ extension PDFDocument {
     /// A PDF text string: UTF-16BE after its byte-order mark, else read as Latin-1 (close enough for file names).
     package static func text(_ b: [UInt8]) -> String {
         if b.count >= 2, b[0] == 0xFE, b[1] == 0xFF {
-            let units = stride(from: 2, to: b.count - 1, by: 2).map { UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]) }
+            let units = stride(from: 2, to: b.count - 1, by: 2).map { (i: Int) -> UInt16 in
+                let high = UInt16(b[i])
+                return high << 8 | UInt16(b[i + 1])
+            }
             return String(decoding: units, as: UTF16.self)
         }
         return String(b.map { Character(Unicode.Scalar($0)) })
