@@ -3,9 +3,9 @@
 compiler's per-module statistics. Prints the wall and CPU time of the whole build, then each module's frontend
 time split into type checking, SIL optimisation and LLVM, in the order the modules finished.
 
-    python3 bench/build_time.py [--keep DIR]
+    python3 bench/build_time.py [--rev REV] [--keep DIR]
 
-The build runs in a temporary clone of HEAD (uncommitted changes are not in it), so the tree's own .build is not
+The build runs in a temporary clone of HEAD, or of REV to measure a before (uncommitted changes are not in it), so the tree's own .build is not
 touched. It takes a few minutes; on a machine doing other work its times swing with the load (`uptime` is printed
 before and after), so compare builds measured back to back."""
 import json
@@ -28,12 +28,15 @@ def load():
 
 def main():
     keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
+    rev = sys.argv[sys.argv.index("--rev") + 1] if "--rev" in sys.argv else None
     tmp = Path(keep or tempfile.mkdtemp(prefix="owatch-build-"))
     tree, stats = tmp / "tree", tmp / "stats"
     shutil.rmtree(tree, ignore_errors=True)
     shutil.rmtree(stats, ignore_errors=True)
     stats.mkdir(parents=True)
     subprocess.run(["git", "clone", "-q", str(ROOT), str(tree)], check=True)
+    if rev:
+        subprocess.run(["git", "checkout", "-q", rev], cwd=tree, check=True)
     flags = subprocess.run(["make", "-s", "-n", "release"], cwd=tree, capture_output=True, text=True, check=True).stdout
     command = next(line for line in flags.splitlines() if line.startswith("swift build"))
     env = dict(os.environ, PATH="/opt/swift/usr/bin:" + os.environ["PATH"])
