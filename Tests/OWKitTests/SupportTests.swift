@@ -176,7 +176,8 @@ final class NeedleSetTests: XCTestCase {
                 XCTAssertEqual(found?.index, expected?.0, "\(text) / \(words.count) terms")
                 XCTAssertEqual(found?.at, expected?.1, "\(text) / \(words.count) terms")
                 XCTAssertEqual(lower.contains(any: set), expected != nil, "\(text) / \(words.count) terms")
-                XCTAssertEqual(lower.contains(any: set), lower.contains(any: Needles.of(words)), "\(text) / \(words.count) terms")
+                XCTAssertEqual(
+                    lower.contains(any: set), Needles.of(words).contains { lower.find($0) != nil }, "\(text) / \(words.count) terms")
             }
         }
     }

@@ -117,13 +117,8 @@ public final class Database {
         var start = 0
         while start < values.count {
             let rows = min(perStatement, (values.count - start) / width)
-            let text: String
-            if rows == perStatement {
-                if full == nil { full = sql(rows: perStatement) }
-                text = full!
-            } else {
-                text = sql(rows: rows)
-            }
+            let text = rows == perStatement ? full ?? sql(rows: rows) : sql(rows: rows)
+            if rows == perStatement { full = text }
             inserted += try storage.insert(text, values: values[start..<start + rows * width])
             start += rows * width
         }

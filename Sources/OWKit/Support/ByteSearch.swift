@@ -91,13 +91,6 @@ package struct LowerText {
     }
 
     @inlinable package func contains(_ needle: [UInt8]) -> Bool { find(needle) != nil }
-    /// Whether any of `needles` is in the text. A long list is first checked against the bytes the
-    /// text holds (one pass): a needle with a byte the text lacks is passed over without a search.
-    @inlinable package func contains(any needles: [[UInt8]]) -> Bool {
-        guard needles.count >= 16 else { return needles.contains { find($0) != nil } }
-        let held = ByteMask(bytes)
-        return needles.contains { held.holds(every: $0) && find($0) != nil }
-    }
     /// Whether any term of `set` is in the text: a long set is ruled out term by term against the
     /// bytes the text holds with each term's own byte set, made once (four ANDs, not a walk over
     /// the term's bytes on every call: the readers ask this of every subject, issue 32).
@@ -147,7 +140,7 @@ package struct ByteMask: Sendable {
     /// Internal, not private: the inlinable members below read it in the caller's module.
     @usableFromInline var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
-    /// Of an array, not any sequence: a generic init is not specialised in the scan's module (OWOffice)
+    /// Of an array, not any sequence: a generic init is not specialised in the readers' module (OWReaders)
     /// even when inlinable, and ran there through witness tables on every line (issue 30).
     @inlinable package init(_ bytes: [UInt8]) {
         // Without branches: letters and digits, spaces and punctuation fall in different words at random.
@@ -161,30 +154,6 @@ package struct ByteMask: Sendable {
             w3 |= quarter == 3 ? bit : 0
         }
         words = (w0, w1, w2, w3)
-    }
-
-    @inlinable func holds(_ b: UInt8) -> Bool {
-        let bit = UInt64(1) << UInt64(b & 63)
-        switch b >> 6 {
-        case 0: return words.0 & bit != 0
-        case 1: return words.1 & bit != 0
-        case 2: return words.2 & bit != 0
-        default: return words.3 & bit != 0
-        }
-    }
-
-    /// Whether every byte of `needle` is in this set.
-    /// An index loop on the needle's bytes: `allSatisfy(holds)` ran through a closure and a generic
-    /// iterator per byte in debug builds, on ~100 needles per text (issue 32, scan speed).
-    @inlinable func holds(every needle: [UInt8]) -> Bool {
-        needle.withUnsafeBufferPointer { n in
-            var i = 0
-            while i < n.count {
-                if !holds(n[i]) { return false }
-                i += 1
-            }
-            return true
-        }
     }
 
     /// Whether every byte of `needle` (its mask) is in this one.
