@@ -51,13 +51,14 @@ unexport PYTHONDONTWRITEBYTECODE
 # cores (tests waiting on processes, locks, servers and the last slow tests); the other pass takes that idle time.
 test: build
 	@bash .ci/deps --test
+	@bash .ci/clear-of-midnight
 	bash .ci/no-icu $(BIN_DEBUG)
 	@mkdir -p .build-fuzz
 	set -e; pg_pass=; \
 	FUZZ_CONFIG=debug setsid -w nice -n 10 bash .ci/fuzz --build-only >.build-fuzz/build.log 2>&1 & fuzz_build=$$!; \
 	trap 'kill -- -$$fuzz_build 2>/dev/null || true; [ -z "$$pg_pass" ] || kill -- -$$pg_pass 2>/dev/null || true' EXIT; \
 	swift test; \
-	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) E2E_JOBS=$(E2E_JOBS) setsid -w bash .ci/e2e-postgres >.build/e2e-postgres.log 2>&1 & pg_pass=$$!; \
+	OWATCH_MIDNIGHT_WAIT=0 OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) E2E_JOBS=$(E2E_JOBS) setsid -w bash .ci/e2e-postgres >.build/e2e-postgres.log 2>&1 & pg_pass=$$!; \
 	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q -n $(E2E_JOBS) --maxschedchunk 1 Tests/e2e; \
 	wait $$pg_pass || { cat .build/e2e-postgres.log; echo "make test: the PostgreSQL e2e pass failed" >&2; exit 1; }; \
 	pg_pass=; cat .build/e2e-postgres.log; \
@@ -81,6 +82,7 @@ lint:
 	python3 .ci/sizes
 
 e2e: build
+	@bash .ci/clear-of-midnight
 	OWATCH_BIN=$(CURDIR)/$(BIN_DEBUG) python3 -m pytest -q -n $(E2E_JOBS) --maxschedchunk 1 Tests/e2e
 
 demo: release

@@ -312,14 +312,20 @@ def run_measured(cmd, cwd, env, timeout):
     return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), kb / 1024
 
 
+def faketime(days):
+    """The command prefix that runs a program `days` from today (negative: before), as someone
+    coming back after a holiday would."""
+    return ["faketime", "-f", f"{days:+d}d"]
+
+
 def at(o, days, *args, rc=0):
     """owatch run `days` from today (negative: before), through faketime. Before today it uses a
     token minted then with the issuer key (today's admin token is not valid yet)."""
     token = o.home / f"at{days}.token"
     if days < 0 and not token.exists():
-        subprocess.run(["faketime", "-f", f"{days:+d}d", BIN, "--key", o.key, "user", "token", "alice", "--out", token],
+        subprocess.run(faketime(days) + [BIN, "--key", o.key, "user", "token", "alice", "--out", token],
                        cwd=o.home, env=o.env, check=True, capture_output=True)
-    cmd = ["faketime", "-f", f"{days:+d}d", BIN] + (["--token", token] if days < 0 else []) + [str(a) for a in args]
+    cmd = faketime(days) + [BIN] + (["--token", token] if days < 0 else []) + [str(a) for a in args]
     r = Result(subprocess.run(cmd, cwd=o.home, env=o.env, capture_output=True, text=True, timeout=60))
     assert not trapped(r.err), r.err
     assert r.rc == rc, r

@@ -8,7 +8,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import BIN, OLDER_SCHEMA, sqlite_only
+from conftest import BIN, OLDER_SCHEMA, faketime, sqlite_only
 
 TODAY = datetime.date.today()
 
@@ -490,7 +490,7 @@ def test_the_calendar_is_byte_identical_on_later_days_until_an_event_enters_or_l
     office.ok("report", "calendar", "--out", "today.ics")
     today = (office.home / "today.ics").read_bytes()
     def later(days):  # bytes, not text: CRLF must survive
-        r = subprocess.run(["faketime", "-f", f"+{days}d", BIN, "report", "calendar", "--out", "-"], cwd=office.home,
+        r = subprocess.run(faketime(days) + [BIN, "report", "calendar", "--out", "-"], cwd=office.home,
                            env=office.env, capture_output=True)
         assert r.returncode == 0, r.stderr
         return r.stdout

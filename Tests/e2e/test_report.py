@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import BIN, Office, ROOT
+from conftest import BIN, Office, ROOT, faketime
 import stat
 from test_scan_prices import card
 import csv
@@ -353,7 +353,7 @@ def test_report_leave_tells_taken_from_planned(office):
     now = {r["user"]: r for r in office.ok("report", "leave", "--year", year, "--json").json()}["bob"]
     assert (now["taken"], now["planned"], now["pending"], now["remaining"]) == (0, 10, 1, 9), now
     wednesday = (monday + datetime.timedelta(days=2) - today).days
-    proc = subprocess.run(["faketime", "-f", f"+{wednesday}d", BIN, "report", "leave", "--year", year, "--json"],
+    proc = subprocess.run(faketime(wednesday) + [BIN, "report", "leave", "--year", year, "--json"],
                           cwd=office.home, env=office.env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     then = {r["user"]: r for r in __import__("json").loads(proc.stdout)}["bob"]

@@ -148,13 +148,13 @@ def test_trial_notices_become_trial_findings(office):
     # Once the day has passed the finding resolves itself (the scan sees what the trial became).
     import shutil
     import subprocess
-    from conftest import BIN
+    from conftest import BIN, faketime
     if shutil.which("faketime"):
-        later = subprocess.run(["faketime", "-f", "+40d", BIN, "scan", "findings", "--kind", "trial", "--all", "--json"], cwd=office.home,
+        later = subprocess.run(faketime(40) + [BIN, "scan", "findings", "--kind", "trial", "--all", "--json"], cwd=office.home,
                                env=office.env, capture_output=True, text=True)
         assert later.returncode == 0, later.stderr
-        subprocess.run(["faketime", "-f", "+40d", BIN, "scan", str(mbox)], cwd=office.home, env=office.env, capture_output=True, check=True)
-        after = json.loads(subprocess.run(["faketime", "-f", "+40d", BIN, "scan", "findings", "--kind", "trial", "--all", "--json"],
+        subprocess.run(faketime(40) + [BIN, "scan", str(mbox)], cwd=office.home, env=office.env, capture_output=True, check=True)
+        after = json.loads(subprocess.run(faketime(40) + [BIN, "scan", "findings", "--kind", "trial", "--all", "--json"],
                                           cwd=office.home, env=office.env, capture_output=True, text=True).stdout)
         assert [(t["status"], t["note"]) for t in after] == [("resolved", "the trial ended on 2026-12-12")]
 

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from joserfc import jwt
 from joserfc.jwk import OKPKey
-from conftest import BIN, trapped
+from conftest import BIN, faketime, trapped
 import subprocess
 from datetime import datetime, timedelta, timezone
 import shutil
@@ -207,7 +207,7 @@ needs_faketime = pytest.mark.skipif(shutil.which("faketime") is None, reason="fa
 
 def later(office, days, *args, token=None, input=None):
     """Runs owatch `days` from now, as a user coming back after a holiday would."""
-    cmd = ["faketime", "-f", f"+{days}d", BIN] + (["--token", str(token)] if token else []) + [str(a) for a in args]
+    cmd = faketime(days) + [BIN] + (["--token", str(token)] if token else []) + [str(a) for a in args]
     p = subprocess.run(cmd, cwd=office.home, env=office.env, capture_output=True, text=True, input=input, timeout=60)
     assert not trapped(p.stderr), p.stderr
     return p
