@@ -52,7 +52,7 @@ struct DomainValues: ValueReader {
     }
 }
 
-extension OWRemote.FileUse {
+extension OWChannel.FileUse {
     /// A file use of the table (OWCLI) as the remote protocol carries it: the same four.
     init(_ use: OWCLI.FileUse) {
         switch use {

@@ -14,7 +14,7 @@ enum Remote {
     /// A file-naming value of a command line and its place in the canonical arguments.
     struct FileValue: Equatable {
         let index: Int
-        let use: OWRemote.FileUse
+        let use: OWChannel.FileUse
         let value: String
     }
 
@@ -31,7 +31,7 @@ enum Remote {
                     args.append("--" + option.long)
                     continue
                 }
-                if let use = option.file.map(OWRemote.FileUse.init) {
+                if let use = option.file.map(OWChannel.FileUse.init) {
                     if value == "-" { readsStdin = true } else { files.append(FileValue(index: args.count, use: use, value: value)) }
                 }
                 args.append("--\(option.long)=\(value)")
@@ -40,7 +40,7 @@ enum Remote {
         args.append("--")
         for (i, value) in line.arguments.enumerated() {
             let spec = i < command.arguments.count ? command.arguments[i] : command.arguments.last
-            if let use = spec?.file.map(OWRemote.FileUse.init) {
+            if let use = spec?.file.map(OWChannel.FileUse.init) {
                 if value == "-" { readsStdin = true } else { files.append(FileValue(index: args.count, use: use, value: value)) }
             }
             args.append(value)

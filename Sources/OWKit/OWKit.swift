@@ -4,7 +4,7 @@
 @_exported import OWIdentity
 @_exported import OWOffice
 @_exported import OWReaders
-@_exported import OWRemote
+@_exported import OWChannel
 @_exported import OWReports
 @_exported import OWRequests
 @_exported import OWScan

@@ -11,7 +11,7 @@ import Glibc
 @testable import OWKit
 @testable import OWOffice
 @testable import OWReaders
-@testable import OWRemote
+@testable import OWChannel
 @testable import OWReports
 @testable import OWRequests
 @testable import OWScan

@@ -5,7 +5,7 @@ import XCTest
 @testable import OWIdentity
 @testable import OWKit
 @testable import OWOffice
-@testable import OWRemote
+@testable import OWChannel
 @testable import OWReports
 
 /// The parser and help, in process, against a small table of their own (owatch's table is the

@@ -6,7 +6,7 @@ import XCTest
 @testable import OWIdentity
 @testable import OWKit
 @testable import OWOffice
-@testable import OWRemote
+@testable import OWChannel
 @testable import OWReports
 
 /// The validate step between parsing and running, against a command typed by its own options enum.

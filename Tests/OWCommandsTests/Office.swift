@@ -6,7 +6,7 @@ import XCTest
 @testable import OWIdentity
 @testable import OWKit
 @testable import OWOffice
-@testable import OWRemote
+@testable import OWChannel
 @testable import OWReports
 
 /// What one command line run in-process gave: its stdout, stderr and exit status.

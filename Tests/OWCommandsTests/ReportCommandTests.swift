@@ -5,7 +5,7 @@ import XCTest
 @testable import OWIdentity
 @testable import OWKit
 @testable import OWOffice
-@testable import OWRemote
+@testable import OWChannel
 @testable import OWReports
 
 /// report burn, renewals and summary, run in-process. Dates are relative to today: there is no

@@ -6,7 +6,7 @@ import XCTest
 @testable import OWKit
 @testable import OWOffice
 @testable import OWReaders
-@testable import OWRemote
+@testable import OWChannel
 @testable import OWReports
 @testable import OWRequests
 @testable import OWScan

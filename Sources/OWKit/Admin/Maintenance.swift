@@ -3,7 +3,7 @@ import Glibc
 import OWCore
 import OWIdentity
 import OWOffice
-import OWRemote
+import OWChannel
 import OWReports
 
 /// `owatch doctor` and `owatch backup`: checking and copying a ledger.

@@ -2,7 +2,7 @@ import FoundationEssentials
 import OWCore
 import OWIdentity
 import OWOffice
-import OWRemote
+import OWChannel
 import OWReports
 
 /// The one declaration of a doctor check's output, beside its type: `--json` rows, tables and the

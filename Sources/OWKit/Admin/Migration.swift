@@ -3,7 +3,7 @@ import Glibc
 import OWCore
 import OWIdentity
 import OWOffice
-import OWRemote
+import OWChannel
 import OWReports
 
 /// `owatch migrate --to`: the whole ledger copied to another backend (issue 35), a SQLite file

@@ -3,7 +3,7 @@ import Glibc
 import OWCore
 import OWIdentity
 import OWOffice
-import OWRemote
+import OWChannel
 import OWReports
 
 /// A new SQLite file: built as `FILE.partial-PID` (schema, then every row in one transaction,

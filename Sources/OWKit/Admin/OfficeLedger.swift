@@ -3,7 +3,7 @@ import OWCore
 import OWIdentity
 import OWOffice
 import OWReaders
-import OWRemote
+import OWChannel
 import OWReports
 
 extension LedgerServices {

@@ -1,7 +1,7 @@
 import OWCore
 import OWIdentity
 import OWOffice
-import OWRemote
+import OWChannel
 import OWReports
 
 /// What `owatch __complete` offers from the ledger: names and ids a person may see and type.

@@ -3,7 +3,7 @@ import OWCore
 import OWIdentity
 import OWOffice
 import OWReaders
-import OWRemote
+import OWChannel
 import OWReports
 
 /// Every reader of outside bytes, by name, driven the way owatch drives it: what the fuzz targets
