@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 
+@testable import OWOffice
+
 /// license add, list, edit and assign, run in-process.
 final class InventoryCommandTests: XCTestCase {
     func testAddThenListShowsTheLicenseInEveryFormat() throws {
@@ -49,6 +51,20 @@ final class InventoryCommandTests: XCTestCase {
         XCTAssertEqual(big.status, 65, big.description)
         XCTAssertEqual(big.stderr, "owatch: error: standard input is larger than 1 MB\n")
         XCTAssertEqual(big.stdout, "")
+    }
+
+    /// The import's column names, worked out once from the cases: each is the header's snake_case name
+    /// and reads back to its case; no other name does.
+    func testEveryImportColumnIsNamedAsItsHeaderAndReadsBack() {
+        let expected = [
+            "name", "vendor", "plan", "seats", "cost", "currency", "period", "renews_on", "owner", "assigned", "category", "per_seat",
+            "notes", "order", "purchased_on", "status", "ends_on", "unlimited", "lines", "assigned_to", "id", "free", "cost_minor",
+            "monthly", "monthly_minor", "notice", "send_by", "auto_renew", "term_end", "minimum_term", "term_start", "then", "leads",
+            "cancel_by", "decision", "billing",
+        ]
+        XCTAssertEqual(LicenseImport.Column.allCases.map(\.key), expected)
+        for column in LicenseImport.Column.allCases { XCTAssertEqual(LicenseImport.Column(key: column.key), column) }
+        for other in ["", "Name", "renewsOn", "renews-on", "cost_minor "] { XCTAssertNil(LicenseImport.Column(key: other), other) }
     }
 
     func testAddWithoutAVendorIsAUsageErrorAndWritesNothing() throws {
