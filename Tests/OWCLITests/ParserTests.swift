@@ -1,11 +1,11 @@
 import XCTest
 
 @testable import OWCLI
+@testable import OWChannel
 @testable import OWCore
 @testable import OWIdentity
 @testable import OWKit
 @testable import OWOffice
-@testable import OWChannel
 @testable import OWReports
 
 /// The parser and help, in process, against a small table of their own (owatch's table is the

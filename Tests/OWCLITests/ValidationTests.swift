@@ -1,12 +1,12 @@
 import XCTest
 
 @testable import OWCLI
+@testable import OWChannel
 @testable import OWCommands
 @testable import OWCore
 @testable import OWIdentity
 @testable import OWKit
 @testable import OWOffice
-@testable import OWChannel
 @testable import OWReports
 
 /// The validate step between parsing and running, against a command typed by its own options enum.

@@ -1,12 +1,12 @@
 import Foundation
 import XCTest
 
+@testable import OWChannel
 @testable import OWCommands
 @testable import OWCore
 @testable import OWIdentity
 @testable import OWKit
 @testable import OWOffice
-@testable import OWChannel
 @testable import OWReports
 
 /// What one command line run in-process gave: its stdout, stderr and exit status.

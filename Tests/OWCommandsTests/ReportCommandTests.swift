@@ -1,11 +1,11 @@
 import Foundation
 import XCTest
 
+@testable import OWChannel
 @testable import OWCore
 @testable import OWIdentity
 @testable import OWKit
 @testable import OWOffice
-@testable import OWChannel
 @testable import OWReports
 
 /// report burn, renewals and summary, run in-process. Dates are relative to today: there is no

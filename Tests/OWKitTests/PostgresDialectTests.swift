@@ -1,11 +1,11 @@
 import XCTest
 
+@testable import OWChannel
 @testable import OWCore
 @testable import OWIdentity
 @testable import OWKit
 @testable import OWOffice
 @testable import OWReaders
-@testable import OWChannel
 @testable import OWReports
 @testable import OWRequests
 @testable import OWScan

@@ -1,9 +1,9 @@
 import FoundationEssentials
 import Glibc
+import OWChannel
 import OWCore
 import OWIdentity
 import OWOffice
-import OWChannel
 import OWReports
 
 /// `owatch doctor` and `owatch backup`: checking and copying a ledger.

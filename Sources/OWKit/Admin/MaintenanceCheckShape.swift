@@ -1,8 +1,8 @@
 import FoundationEssentials
+import OWChannel
 import OWCore
 import OWIdentity
 import OWOffice
-import OWChannel
 import OWReports
 
 /// The one declaration of a doctor check's output, beside its type: `--json` rows, tables and the

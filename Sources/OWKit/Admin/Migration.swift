@@ -1,9 +1,9 @@
 import FoundationEssentials
 import Glibc
+import OWChannel
 import OWCore
 import OWIdentity
 import OWOffice
-import OWChannel
 import OWReports
 
 /// `owatch migrate --to`: the whole ledger copied to another backend (issue 35), a SQLite file

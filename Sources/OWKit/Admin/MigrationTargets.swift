@@ -1,9 +1,9 @@
 import FoundationEssentials
 import Glibc
+import OWChannel
 import OWCore
 import OWIdentity
 import OWOffice
-import OWChannel
 import OWReports
 
 /// A new SQLite file: built as `FILE.partial-PID` (schema, then every row in one transaction,

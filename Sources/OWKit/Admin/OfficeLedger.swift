@@ -1,9 +1,9 @@
 import FoundationEssentials
+import OWChannel
 import OWCore
 import OWIdentity
 import OWOffice
 import OWReaders
-import OWChannel
 import OWReports
 
 extension LedgerServices {

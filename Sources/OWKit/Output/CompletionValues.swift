@@ -1,7 +1,7 @@
+import OWChannel
 import OWCore
 import OWIdentity
 import OWOffice
-import OWChannel
 import OWReports
 
 /// What `owatch __complete` offers from the ledger: names and ids a person may see and type.

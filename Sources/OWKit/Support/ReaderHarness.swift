@@ -1,9 +1,9 @@
 import FoundationEssentials
+import OWChannel
 import OWCore
 import OWIdentity
 import OWOffice
 import OWReaders
-import OWChannel
 import OWReports
 
 /// Every reader of outside bytes, by name, driven the way owatch drives it: what the fuzz targets
