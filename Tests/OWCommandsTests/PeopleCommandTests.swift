@@ -1,8 +1,26 @@
 import Foundation
 import XCTest
 
+@testable import OWOffice
+
 /// user add and offboard, run in-process.
 final class PeopleCommandTests: XCTestCase {
+    /// Who a directory row is: a guest by its type or an invited address, a service account by its type, its
+    /// address or its name; anyone else a member. Case never matters.
+    func testADirectoryRowIsAGuestAServiceOrAMember() {
+        func kind(_ email: String, upn: String? = nil, name: String? = nil, type: String? = nil) -> DirectoryPerson.Kind {
+            DirectoryPerson.kind(email: email, upn: upn, name: name, type: type)
+        }
+        XCTAssertEqual(kind("anna@acme.example", type: " Guest "), .guest)
+        XCTAssertEqual(kind("anna.k@gmail.com", upn: "anna.k_gmail.com#EXT#@acme.onmicrosoft.com"), .guest)
+        XCTAssertEqual(kind("bob@acme.example", type: "Service"), .service)
+        XCTAssertEqual(kind("svc-backup@acme.example"), .service)
+        XCTAssertEqual(kind("No-Reply@acme.example"), .service)
+        XCTAssertEqual(kind("build@acme.example", name: "Build Service Account"), .service)
+        XCTAssertEqual(kind("carol@acme.example", name: "Carol Service"), .member)
+        XCTAssertEqual(kind("ext@acme.example", upn: "ext@acme.example", name: "Dana #EXT"), .member)
+    }
+
     func testAddIssuesATokenThatWorks() throws {
         let office = try Office()
         let token = office.home + "/bob.token"
