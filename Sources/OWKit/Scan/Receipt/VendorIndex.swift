@@ -6,6 +6,9 @@ package struct VendorIndex {
     let byDomain: [String: [Vendor]]
     /// Lower-cased names and aliases as UTF-8, longest first.
     package let names: [(needle: [UInt8], vendor: Vendor, isAlias: Bool)]
+    /// Each name's bytes (`names`' order): a text lacking one of them cannot name it, so most of the
+    /// catalog is ruled out per line without a search.
+    let nameMasks: [ByteMask]
     let byID: [Int64: Vendor]
 
     /// Senders that bill on a vendor's behalf: the vendor is named in the display name, subject or body.
@@ -28,6 +31,7 @@ package struct VendorIndex {
         }
         self.byDomain = byDomain
         self.names = names.sorted { $0.0.count > $1.0.count }
+        self.nameMasks = self.names.map { ByteMask($0.needle) }
         self.byID = byID
     }
 
@@ -57,17 +61,20 @@ package struct VendorIndex {
         // A byte that may continue a word: ASCII letters and digits, and anything non-ASCII
         // (the bytes of é, の, …); "Slack," and "(Zoom)" match, "Slacker" does not.
         func wordByte(_ b: UInt8) -> Bool { b >= 0x80 || (b >= 48 && b <= 57) || (b | 0x20 >= 97 && b | 0x20 <= 122) }
-        for (needle, v, isAlias) in names
-        where (aliases || !isAlias) && (among.map({ $0.contains { $0.id == v.id } }) ?? true)
-            && !excluding.contains(where: { $0.id == v.id })
-        {
+        let present = ByteMask(lower.bytes)
+        // By index: a `for (needle, v, isAlias) in names` copied each entry (its vendor's strings and arrays, retained and
+        // released) for every name and line, 15 % of a statement's scan.
+        for i in names.indices where present.covers(nameMasks[i]) && (aliases || !names[i].isAlias) {
+            let id = names[i].vendor.id
+            guard among.map({ $0.contains { $0.id == id } }) ?? true, !excluding.contains(where: { $0.id == id }) else { continue }
+            let needle = names[i].needle
             var from = 0
             while let at = lower.find(needle, from: from) {
                 let end = at + needle.count
                 let before = at == 0 ? nil : lower.bytes[at - 1]
                 let after = end == lower.bytes.count ? nil : lower.bytes[end]
                 if !(before.map(wordByte) ?? false) && !(after.map { $0 >= 0x80 || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) } ?? false) {
-                    return v
+                    return names[i].vendor
                 }
                 from = at + 1
             }

@@ -3,7 +3,9 @@ import OWBase
 
 /// How a statement writes its days and signs its amounts, told from its lines unless `--map` says.
 package struct StatementSigns {
-    static let refundWords = ["refund", "reversal", "chargeback", "gutschrift", "erstattung", "remboursement", "reembolso", "rimborso"]
+    static let refundWords = NeedleSet([
+        "refund", "reversal", "chargeback", "gutschrift", "erstattung", "remboursement", "reembolso", "rimborso",
+    ])
     static let creditMarks: Set<String> = ["bij", "credit", "cr", "c", "crdt", "h", "haben", "in", "gutschrift"]
     static let debitMarks: Set<String> = ["af", "debit", "dr", "d", "dbit", "s", "soll", "out", "lastschrift"]
 
@@ -11,10 +13,9 @@ package struct StatementSigns {
     package var dayFirst = false
     package var dates: StatementDateFormat? = nil
 
-    static func isRefund(_ description: String) -> Bool {
-        let lower = description.lowercased()
-        return refundWords.contains { lower.contains($0) }
-    }
+    /// A byte search (`LowerText`): the standard library's `String.contains` built a substring searcher per
+    /// word and line, a fifth of a statement's scan (callgrind, 5,000 lines).
+    static func isRefund(_ description: String) -> Bool { LowerText(description).contains(any: refundWords) }
 
     package init<C: Collection<CSV.Line>>(_ records: C, _ cols: StatementColumns, map: StatementMap) {
         dates = map.dates
