@@ -28,6 +28,15 @@ final class SupportTests: XCTestCase {
         XCTAssertThrowsError(try CSV.parse("a\n\"5\"x\n"))
     }
 
+    /// By byte, so a mark after the byte does not hide it; text without it comes back as it is.
+    func testReplacingAndRemovingAByte() {
+        XCTAssertEqual("Acme | Co".replacingByte(UInt8(ascii: "|"), with: "/"), "Acme / Co")
+        XCTAssertEqual("Straße".replacingByte(UInt8(ascii: "|"), with: "/"), "Straße")
+        XCTAssertEqual("é|ü|".replacingByte(UInt8(ascii: "|"), with: "∶"), "é∶ü∶")
+        XCTAssertEqual("a\"\u{301}b".replacingByte(UInt8(ascii: "\""), with: "\"\""), "a\"\"\u{301}b")
+        XCTAssertEqual("2026-12-08".removingByte(UInt8(ascii: "-")), "20261208")
+    }
+
     func testDatesAreStrict() {
         XCTAssertNotNil(Time.parseDay("2028-02-29"))
         for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026-04-31", "２０２６-01-01", ""] {

@@ -307,7 +307,7 @@ public enum Bills {
     }
 
     /// A DATEV text field: in double quotes, a quote inside doubled.
-    static func q(_ s: String) -> String { "\"" + s.replacing("\"", with: "\"\"") + "\"" }
+    static func q(_ s: String) -> String { "\"" + s.replacingByte(UInt8(ascii: "\""), with: "\"\"") + "\"" }
 
     static func compact(_ day: String) -> String { day.filter { $0 != "-" } }
 

@@ -382,7 +382,7 @@ public enum Journal {
     /// A payee for hledger or Ledger: one line, no `|` (hledger's payee | note), not starting with
     /// `(` (a transaction code) or a status mark.
     package static func payee(_ text: String) -> String {
-        var p = oneLine(text).replacing("|", with: "/")
+        var p = oneLine(text).replacingByte(UInt8(ascii: "|"), with: "/")
         while let f = p.first, f == "(" || f == "*" || f == "!" { p = "[" + p.dropFirst() }
         return p.isEmpty ? "(no payee)" : p
     }

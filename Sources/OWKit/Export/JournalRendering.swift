@@ -44,7 +44,7 @@ extension Journal {
                 }
                 out += line + "\n"
                 if f == .ledger, let note = e.note.map(oneLine), !note.isEmpty {
-                    out += "    ; " + note.replacing(":", with: "\u{2236}") + "\n"
+                    out += "    ; " + note.replacingByte(UInt8(ascii: ":"), with: "\u{2236}") + "\n"
                 }
                 for (k, v) in e.tags { out += "    ; \(k): \(v)\n" }
                 for (a, m) in e.postings { out += "    \(a)    \(amount(m, f))\n" }

@@ -182,7 +182,7 @@ public enum OfficeCalendar {
         }
     }
 
-    static func basicDay(_ d: Date) -> String { Time.day(d).replacing("-", with: "") }
+    static func basicDay(_ d: Date) -> String { Time.day(d).removingByte(UInt8(ascii: "-")) }
 
     /// `2026-12-07T00:43:55Z` as `20261207T004355Z` (fractions of a second dropped).
     static func basicTime(_ rfc3339: String) -> String {

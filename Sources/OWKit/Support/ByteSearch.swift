@@ -199,6 +199,20 @@ extension StringProtocol {
     @inlinable package func removingByte(_ target: UInt8) -> String {
         utf8.contains(target) ? String(decoding: utf8.filter { $0 != target }, as: UTF8.self) : String(self)
     }
+
+    /// Every `target` byte (ASCII) replaced by `replacement`, on UTF-8: the text itself when it holds none, as
+    /// nearly every payee and field does (the standard library's `replacing` ran a generic search on each,
+    /// per exported charge). By byte, not by character: a `"` or `|` with a combining mark after it is
+    /// still one, where the character-wise search would have left it for a CSV or journal reader to see.
+    @inlinable package func replacingByte(_ target: UInt8, with replacement: String) -> String {
+        guard utf8.contains(target) else { return String(self) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count + replacement.utf8.count)
+        for b in utf8 {
+            if b == target { bytes.append(contentsOf: replacement.utf8) } else { bytes.append(b) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 extension StringProtocol {
