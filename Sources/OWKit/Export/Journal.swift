@@ -157,16 +157,22 @@ public enum Journal {
     /// The accounts an export has named so far: the same few vendors and origins recur on every charge, and
     /// naming one (each part cleaned character by character) was a quarter of a Beancount export (callgrind).
     struct AccountNames {
-        var expense: [String: String] = [:]
-        var paidFrom: [String: String] = [:]
+        private var named: [String: String] = [:]
+
+        /// The account `key` stands for, made by `make` the first time only.
+        mutating func account(_ key: String, _ make: () -> String) -> String {
+            if let known = named[key] { return known }
+            let made = make()
+            named[key] = made
+            return made
+        }
     }
 
     static func chargeEntries(_ r: BookedCharge, _ o: JournalOptions, _ known: inout AccountNames) -> [Entry] {
-        let key = r.vendor + "\u{0}" + r.category
-        let expense = known.expense[key] ?? expenseAccount(vendor: r.vendor, category: r.category, o)
-        known.expense[key] = expense
-        let paidFrom = known.paidFrom[r.origin] ?? o.accounts.origins[r.origin] ?? defaultOrigin(r.origin, o.format)
-        known.paidFrom[r.origin] = paidFrom
+        let expense = known.account("expense\u{0}" + r.vendor + "\u{0}" + r.category) {
+            expenseAccount(vendor: r.vendor, category: r.category, o)
+        }
+        let paidFrom = known.account("origin\u{0}" + r.origin) { o.accounts.origins[r.origin] ?? defaultOrigin(r.origin, o.format) }
         let tags = [("owatch-charge", String(r.id))]
         let months = amortizedMonths(r.period)
         guard o.amortize, r.licenseID != nil, let months, let start = Time.parseDay(r.day) else {
@@ -389,15 +395,7 @@ public enum Journal {
 
     /// A Beancount string literal.
     package static func quoted(_ text: String) -> String {
-        let line = oneLine(text)
-        // Most descriptions hold neither; the standard library's `replacing` searched every one twice.
-        guard line.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) else { return "\"" + line + "\"" }
-        var out = "\""
-        for scalar in line.unicodeScalars {
-            if scalar == "\\" || scalar == "\"" { out.unicodeScalars.append("\\") }
-            out.unicodeScalars.append(scalar)
-        }
-        return out + "\""
+        "\"" + oneLine(text).replacingByte(UInt8(ascii: "\\"), with: "\\\\").replacingByte(UInt8(ascii: "\""), with: "\\\"") + "\""
     }
 
     /// A commodity as hledger and Ledger read it: letters alone as they are, anything else quoted.

@@ -4,11 +4,9 @@ import OWBase
 /// The vendor catalog indexed for recognising mail and statement lines.
 package struct VendorIndex {
     let byDomain: [String: [Vendor]]
-    /// Lower-cased names and aliases as UTF-8, longest first.
-    package let names: [(needle: [UInt8], vendor: Vendor, isAlias: Bool)]
-    /// Each name's bytes (`names`' order): a text lacking one of them cannot name it, so most of the
-    /// catalog is ruled out per line without a search.
-    let nameMasks: [ByteMask]
+    /// Lower-cased names and aliases as UTF-8, longest first, each with the set of its bytes: a text
+    /// lacking one of them cannot name it, so most of the catalog is ruled out per line without a search.
+    let names: [(needle: [UInt8], mask: ByteMask, vendor: Vendor, isAlias: Bool)]
     let byID: [Int64: Vendor]
 
     /// Senders that bill on a vendor's behalf: the vendor is named in the display name, subject or body.
@@ -21,17 +19,20 @@ package struct VendorIndex {
     /// The index of these vendors (the ledger's: `VendorIndex(db)`).
     package init(_ vendors: [Vendor]) {
         var byDomain: [String: [Vendor]] = [:]
-        var names: [([UInt8], Vendor, Bool)] = []
+        var names: [(needle: [UInt8], mask: ByteMask, vendor: Vendor, isAlias: Bool)] = []
         var byID: [Int64: Vendor] = [:]
         for v in vendors {
             byID[v.id] = v
             for d in v.domains { byDomain[d.lowercased(), default: []].append(v) }
-            names.append((Array(v.name.lowercased().utf8), v, false))
-            for a in v.aliases where a.count >= 3 { names.append((Array(a.lowercased().utf8), v, true)) }
+            func add(_ name: String, isAlias: Bool) {
+                let needle = Array(name.lowercased().utf8)
+                names.append((needle, ByteMask(needle), v, isAlias))
+            }
+            add(v.name, isAlias: false)
+            for a in v.aliases where a.count >= 3 { add(a, isAlias: true) }
         }
         self.byDomain = byDomain
-        self.names = names.sorted { $0.0.count > $1.0.count }
-        self.nameMasks = self.names.map { ByteMask($0.needle) }
+        self.names = names.sorted { $0.needle.count > $1.needle.count }
         self.byID = byID
     }
 
@@ -64,7 +65,7 @@ package struct VendorIndex {
         let present = ByteMask(lower.bytes)
         // By index: a `for (needle, v, isAlias) in names` copied each entry (its vendor's strings and arrays, retained and
         // released) for every name and line, 15 % of a statement's scan.
-        for i in names.indices where present.covers(nameMasks[i]) && (aliases || !names[i].isAlias) {
+        for i in names.indices where present.covers(names[i].mask) && (aliases || !names[i].isAlias) {
             let id = names[i].vendor.id
             guard among.map({ $0.contains { $0.id == id } }) ?? true, !excluding.contains(where: { $0.id == id }) else { continue }
             let needle = names[i].needle
