@@ -3,10 +3,10 @@
 compiler's per-module statistics. Prints the wall and CPU time of the whole build, then each module's frontend
 time split into type checking, SIL optimisation and LLVM, in the order the modules finished.
 
-    python3 bench/build_time.py [--rev REV] [--keep DIR]
+    python3 bench/build_time.py [--rev REV] [--keep DIR] [--flags "SWIFT BUILD FLAGS"]
 
 The build runs in a temporary clone of HEAD, or of REV to measure a before (uncommitted changes are not in it), so the tree's own .build is not
-touched. It takes a few minutes; on a machine doing other work its times swing with the load (`uptime` is printed
+touched. --flags adds to `make release`'s own (say "-Xswiftc -Osize" to weigh an optimisation mode). It takes a few minutes; on a machine doing other work its times swing with the load (`uptime` is printed
 before and after), so compare builds measured back to back."""
 import json
 import os
@@ -29,6 +29,7 @@ def load():
 def main():
     keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
     rev = sys.argv[sys.argv.index("--rev") + 1] if "--rev" in sys.argv else None
+    extra = sys.argv[sys.argv.index("--flags") + 1] if "--flags" in sys.argv else ""
     tmp = Path(keep or tempfile.mkdtemp(prefix="owatch-build-"))
     tree, stats = tmp / "tree", tmp / "stats"
     shutil.rmtree(tree, ignore_errors=True)
@@ -43,7 +44,7 @@ def main():
     print(f"load before: {load()}")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(f"{command} -Xswiftc -stats-output-dir -Xswiftc {stats}", shell=True, cwd=tree, env=env, check=True,
+    subprocess.run(f"{command} {extra} -Xswiftc -stats-output-dir -Xswiftc {stats}", shell=True, cwd=tree, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
