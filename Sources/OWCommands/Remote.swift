@@ -131,13 +131,15 @@ enum Remote {
         }
     }
 
-    /// Commands whose value is a path the server would open later as itself (a scan source the
-    /// cron job reads, the folder hooks run from, the sendmail notifications run): settings of the
-    /// host, not of a request.
+    /// Commands whose value is a path the server would open as itself (a scan source the cron job
+    /// reads, the settings that name a folder, program or file: `Config.namesHostPath`) or a place it
+    /// would write or connect to (migrate's target): settings of the host, not of a request.
     static func namesServerPath(_ command: Command, _ line: ParsedLine) -> Bool {
         switch command.path {
         case "scan source": return line.arguments.first == "add"
-        case "config set", "config unset": return ["hooks.dir", "notify.sendmail"].contains(line.arguments.first ?? "")
+        case "config set": return Config.namesHostPath(line.arguments.first ?? "", line.arguments.dropFirst().first ?? "")
+        case "config unset": return Config.namesHostPath(line.arguments.first ?? "", nil)
+        case "migrate": return true
         default: return false
         }
     }

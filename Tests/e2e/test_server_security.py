@@ -447,16 +447,42 @@ def test_a_request_cannot_name_a_path_the_server_would_open_later(server, tmp_pa
     account opens or runs as itself later (from cron, on the next approval): a request may not set
     them, even an admin's."""
     token = server.token.read_text()
+    # leave.holidays as a file would be read on the server (its error quoted the file's first line), and
+    # migrate would write its target there (a server.conf of its making took the server down).
     for args in (("scan", "source", "add", str(server.key)), ("config", "set", "hooks.dir", str(tmp_path)),
                  ("config", "unset", "hooks.dir"), ("config", "set", "notify.sendmail", "/bin/sh"),
-                 ("config", "unset", "notify.sendmail")):
+                 ("config", "unset", "notify.sendmail"), ("config", "set", "leave.holidays", "/etc/passwd"),
+                 ("migrate", "--to", f"sqlite:{tmp_path}/server.conf")):
         header = client_header(server, tmp_path, *args)
         header["token"] = token
         rc, frames = server.serve(request_bytes(header))
         assert rc == 77 and "names a path on the server" in stderr_of(frames), (args, stderr_of(frames))
     assert server.ok("scan", "source", "list", "--json").json() == []
-    header = client_header(server, tmp_path, "scan", "source", "list")
+    assert not (tmp_path / "server.conf").exists()
+    for args in (("scan", "source", "list"), ("config", "set", "leave.holidays", "2026-12-25, 2026-12-24"),
+                 ("config", "unset", "leave.holidays")):
+        header = client_header(server, tmp_path, *args)
+        header["token"] = token
+        assert server.serve(request_bytes(header))[0] == 0, args
+    # A slip in inline dates is a usage error, never a file's name.
+    header = client_header(server, tmp_path, "config", "set", "leave.holidays", "2026-13-01")
     header["token"] = token
+    rc, frames = server.serve(request_bytes(header))
+    assert rc == 64 and "'2026-13-01' is not a date" in stderr_of(frames), stderr_of(frames)
+
+
+def test_a_nul_byte_cannot_change_what_the_server_checked(server, tmp_path):
+    """The command started for a request gets C strings, cut at a NUL: 'notify.sendmail' with a NUL
+    after it passed the check for settings naming a server path and was stored as notify.sendmail."""
+    token = server.token.read_text()
+    header = client_header(server, tmp_path, "config", "set", "busy_timeout", "10s")
+    header["token"] = token
+    for field, value in (("arguments", ["config", "set", "--", "notify.sendmail\0", "/usr/bin/python3"]),
+                         ("token_name", "token\0"), ("environment", {"TERM": "xterm\0"})):
+        rc, frames = server.serve(request_bytes({**header, field: value}))
+        assert rc == 65 and "holds a NUL byte" in stderr_of(frames), (field, stderr_of(frames))
+    settings = {row["key"]: row for row in server.ok("config", "list", "--json").json()}
+    assert settings["notify.sendmail"]["value"] == "/usr/sbin/sendmail", settings["notify.sendmail"]
     assert server.serve(request_bytes(header))[0] == 0
 
 

@@ -140,6 +140,8 @@ def forged_cases(f: Forge):
         "crit-header": f.sign(header=f.header(crit=["exp"], exp=1)),
         "typ-not-jwt": f.sign(header=f.header(typ="JWE")),
         "unknown-user": f.sign(claims=f.claims(sub="mallory")),
+        # Signed by the issuer key: the ledger's lookups must not read "bob\0x" as bob.
+        "nul-in-sub": f.sign(claims=f.claims(sub="bob\0x")),
         "unknown-role": f.sign(claims=f.claims(role="superadmin")),
         "role-mismatch": f.sign(claims=f.claims(role="admin")),
         "two-segments": f"{h}.{c}",

@@ -9,6 +9,9 @@ public struct ConfigKey: Sendable {
     public let summary: String
     public let defaultValue: String?
     let normalize: @Sendable (String) throws -> String
+    /// Whether a value (nil: unsetting it) names a path the service opens or runs as itself later: a setting
+    /// of the host, which a remote request may not make (the office server's check).
+    var namesHostPath: @Sendable (String?) -> Bool = { _ in false }
 }
 
 public enum Config {
@@ -27,7 +30,7 @@ public enum Config {
             normalize: { v in
                 guard !v.isEmpty else { throw OWError.usage("hooks.dir must be a path") }
                 return v
-            }),
+            }, namesHostPath: { _ in true }),
         ConfigKey(
             name: "renewals.notify", summary: "lead times at which license-renewing hooks fire", defaultValue: "30d,7d",
             normalize: { v in
@@ -44,7 +47,7 @@ public enum Config {
         ConfigKey(
             name: "leave.holidays", summary: "public holidays: dates YYYY-MM-DD separated by commas, or a file with one date per line",
             defaultValue: "",
-            normalize: { try Config.normalizeHolidays($0) }),
+            normalize: { try Config.normalizeHolidays($0) }, namesHostPath: { $0.map { !Config.isDateList($0) } ?? false }),
         ConfigKey(
             name: "scan.max_message_size", summary: "largest message a scan reads; larger ones are skipped and counted",
             defaultValue: "10240000",
@@ -94,7 +97,7 @@ public enum Config {
             normalize: { v in
                 guard v.hasPrefix("/") else { throw OWError.usage("notify.sendmail must be an absolute path") }
                 return v
-            }),
+            }, namesHostPath: { _ in true }),
         ConfigKey(
             name: "base_currency", summary: "currency totals are converted to, with explicit rates", defaultValue: nil,
             normalize: { v in
@@ -207,6 +210,12 @@ public enum Config {
         return k
     }
 
+    /// Whether setting NAME to VALUE (nil: unsetting it) names a path on this host: an unknown name does not
+    /// (`config set` refuses it anyway).
+    public static func namesHostPath(_ name: String, _ value: String?) -> Bool {
+        (try? key(name))?.namesHostPath(value) ?? false
+    }
+
     /// The stored value, or the key's default.
     public static func get(_ ledger: Ledger, _ name: String) throws -> String? {
         let k = try key(name)
@@ -267,9 +276,10 @@ extension Config.Effect {
 extension Config {
     /// Accepts `2026-12-24,2026-12-25`, or a path to a file of dates (one per line; text after
     /// the date is a name and ignored; `#` starts a comment). Stores the sorted, checked list.
+    /// A value written as dates is never read as a file's name.
     package static func normalizeHolidays(_ value: String) throws -> String {
         var text = value
-        if !value.isEmpty, FileManager.default.fileExists(atPath: value) {
+        if !isDateList(value), FileManager.default.fileExists(atPath: value) {
             guard let data = FileManager.default.contents(atPath: value) else { throw OWError(.io, "cannot read \(value)") }
             text = String(decoding: data, as: UTF8.self)
         }
@@ -284,6 +294,14 @@ extension Config {
             days.insert(day)
         }
         return days.sorted().joined(separator: ",")
+    }
+
+    /// Written as dates, or as a slip in them (`2026-13-01`): digits, '-', ',' and spaces only.
+    static func isDateList(_ value: String) -> Bool {
+        value.utf8.allSatisfy {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ",")
+                || $0 == UInt8(ascii: " ")
+        }
     }
 
     package static func holidays(_ ledger: Ledger) throws -> Set<String> {

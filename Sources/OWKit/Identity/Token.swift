@@ -146,6 +146,8 @@ public enum Token {
         let nbf = try timeClaim(payload, "nbf")
         let iat = try timeClaim(payload, "iat")
         guard let jti = payload["jti"]?.stringValue, jti.utf8.count >= 16 else { throw reject("no jti claim of at least 128 bits") }
+        // The ledger's lookups bind text as C strings: "bob\u0000x" would be looked up as bob.
+        guard ![iss, sub, jti].contains(where: { $0.utf8.contains(0) }) else { throw reject("a claim holds a NUL byte") }
         let t = Time.epochSeconds(now)
         guard t <= exp.addingReportingOverflow(leeway).partialValue else {
             throw reject("the token expired at \(Time.rfc3339(Date(timeIntervalSince1970: Double(exp))))")

@@ -159,6 +159,12 @@ public struct RemoteRequest: Sendable, Equatable {
         stdinIsTTY = t?["stdin"]?.boolValue ?? false
         width = t?["width"]?.intValue.map(Int.init).flatMap { (1...10_000).contains($0) ? $0 : nil }
         streamsStdin = j["stdin"]?.boolValue ?? false
+        // No command line carries a NUL, and the command started for this request gets C strings, cut at the
+        // first one: a value the server checked would mean something else to the command it runs.
+        let texts = arguments + slots.map(\.original) + [token, tokenName, ledger].compactMap { $0 } + environment.values
+        guard !texts.contains(where: { $0.utf8.contains(0) }) else {
+            throw OWError.badData("the remote request holds a NUL byte, which no command line can")
+        }
     }
 
     /// A path inside a slot's directory: relative, no `..`, no empty or hidden tricks.
