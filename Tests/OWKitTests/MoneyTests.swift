@@ -26,6 +26,7 @@ final class MoneyTests: XCTestCase {
             ("CHF 1'234.50", 123450, "CHF"), ("(12.00)", -1200, "EUR"), ("-€3.10", -310, "EUR"), ("1,234", 123400, "EUR"),
             ("12.000", 1_200_000, "EUR"), ("0,5", 50, "EUR"), (".99", 99, "EUR"), ("1 234,50 €", 123450, "EUR"), ("12.00-", -1200, "EUR"),
             ("1,234,567.89", 123_456_789, "EUR"), ("1.234.567", 123_456_700, "EUR"), ("12USD", 1200, "USD"), ("1.234 BHD", 1234, "BHD"),
+            ("0.125 BHD", 125, "BHD"), ("0,500 BHD", 500, "BHD"),
         ]
         for (text, minor, code) in cases {
             let (m, c) = try parse(text)
@@ -35,7 +36,10 @@ final class MoneyTests: XCTestCase {
     }
 
     func testRejects() {
-        for bad in ["", "abc", "1.2.3,4", "12.345.6", "1,23,456", "€", "12.3456", "1e5", "EUR 12 USD", "99999999999999999999"] {
+        // A leading 0 is never a group of thousands: "0.125" EUR has three decimals, not the value 125.
+        for bad in [
+            "", "abc", "1.2.3,4", "12.345.6", "1,23,456", "€", "12.3456", "1e5", "EUR 12 USD", "99999999999999999999", "0.125", "0,125",
+        ] {
             XCTAssertThrowsError(try parse(bad), bad)
         }
     }

@@ -13,6 +13,20 @@ import XCTest
 
 /// Issue 31: statement lines known by identity, processors' merchants, the recurring-charge detector.
 final class StatementIdentityTests: XCTestCase {
+    /// A statement's day in every way banks write one; a year first is always year, month, day.
+    func testStatementDays() {
+        let cases: [(String, Bool, String)] = [
+            ("2025/06/07", false, "2025-06-07"), ("2025/06/07", true, "2025-06-07"), ("2025-06-07 10:11", false, "2025-06-07"),
+            ("20250607", false, "2025-06-07"), ("07.06.2025", false, "2025-06-07"), ("06/07/2025", false, "2025-06-07"),
+            ("07/06/2025", true, "2025-06-07"), ("7-Jun-2025", false, "2025-06-07"), ("Jun 7, 2025", false, "2025-06-07"),
+            ("07/06/25", true, "2025-06-07"),
+        ]
+        for (text, dayFirst, day) in cases {
+            XCTAssertEqual(StatementSigns.parseDate(text, dayFirst: dayFirst), Time.parseDay(day), text)
+        }
+        XCTAssertNil(StatementSigns.parseDate("2025/13/07", dayFirst: false))
+    }
+
     func testIdentityIgnoresTheFileAndCountsIdenticalLines() {
         var a = StatementIdentity(account: nil)
         let eur = Money(minor: 4800, currency: try! Currency.parse("EUR"))

@@ -142,10 +142,14 @@ def test_ofx_and_camt_are_known_by_content_and_scanned(office):
         "<BkToCstmrStmt><Stmt><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>"
         '<Ntry><Amt Ccy="USD">20.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2026-11-03</Dt></BookgDt>'
         "<NtryDtls><TxDtls><RltdPties><Cdtr><Nm>Notion Labs &amp; Co &big;</Nm></Cdtr></RltdPties>"
-        "<RmtInf><Ustrd>NOTION.SO plan</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>")
+        "<RmtInf><Ustrd>NOTION.SO plan</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+        # An xs:decimal: the point is the decimal point however many decimals follow (genkgo/camt's test files).
+        '<Ntry><Amt Ccy="EUR">8.850</Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2026-11-04</Dt></BookgDt>'
+        "<AddtlNtryInf>Paper</AddtlNtryInf></Ntry></Stmt></BkToCstmrStmt></Document>")
     rows = inspect(office, camt)
     assert [(r["amount"], r["currency"], r["payee"], r["account"], r["vendor"]) for r in rows] == [
-        (Decimal("20.00"), "USD", "Notion Labs & Co &big;", "DE02120300000000202051", "Notion")]
+        (Decimal("20.00"), "USD", "Notion Labs & Co &big;", "DE02120300000000202051", "Notion"),
+        (Decimal("8.85"), "EUR", None, "DE02120300000000202051", None)]
     deep = office.home / "deep.xml"
     deep.write_text("<Document><BkToCstmrStmt>" + "<a>" * 5000 + "</BkToCstmrStmt></Document>")
     assert office.run("scan", "inspect", deep).rc == 65

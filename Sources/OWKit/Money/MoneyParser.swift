@@ -156,7 +156,9 @@ public enum MoneyParser {
         } else if dots + commas == 1 {
             let sep: Character = dots == 1 ? "." : ","
             let after = s.split(separator: sep, omittingEmptySubsequences: false)[1]
-            decimalSep = (after.count == 3 && currency.exponent != 3 && s.first != sep) ? nil : sep
+            // A leading 0 is never a group of thousands: `0.125` is not 125.
+            let leadingZero = s.first == "0" && s.firstIndex(of: sep) == s.index(after: s.startIndex)
+            decimalSep = (after.count == 3 && currency.exponent != 3 && s.first != sep && !leadingZero) ? nil : sep
         }
         let thousandsSep: Character? = decimalSep == "." ? "," : (decimalSep == "," ? "." : (dots > 0 ? "." : (commas > 0 ? "," : nil)))
         var whole = s

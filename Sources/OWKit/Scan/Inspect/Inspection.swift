@@ -12,11 +12,11 @@ public enum Inspection {
         StatementFile, [(StatementRow, Vendor?)]
     ) {
         let bytes = try read(path, maxBytes: StatementSource.maxStatementBytes) { "\(path) is \($0) bytes, larger than a statement may be" }
+        let index = try VendorIndex(session.db)
         let file = try StatementReader.rows(
-            StatementSource.statementText(bytes, name: path, map: map), map: map,
+            StatementSource.statementText(bytes, name: path, map: map), map: map, index: index,
             defaultCurrency: try Currency.parse(session.ledger.currency),
             sourceKey: "inspect")
-        let index = try VendorIndex(session.db)
         return (file, file.rows.map { ($0, StatementReader.vendor(of: $0, index)) })
     }
 

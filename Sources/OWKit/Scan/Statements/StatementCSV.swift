@@ -10,16 +10,20 @@ package enum StatementCSV {
     /// A header further down than this is not looked for: preambles are a few lines.
     static let preambleLines = 40
 
-    package static func read(_ text: String, map: StatementMap, defaultCurrency: Currency, sourceKey: String) throws -> StatementFile {
+    /// `namesVendor`: whether a line's text pays a catalog vendor, which tells spend's sign (`StatementSigns`).
+    package static func read(
+        _ text: String, map: StatementMap, defaultCurrency: Currency, sourceKey: String, namesVendor: (String) -> Bool = { _ in false }
+    ) throws -> StatementFile {
         let (delimiter, headerLine) = try findHeader(text, map: map)
         let all = try CSV.parse(text, delimiter: delimiter)
         guard let h = all.firstIndex(where: { $0.line == headerLine }) else { throw OWError.badData("the statement is empty") }
         let names = all[h].fields.map { CSV.trim($0).lowercased() }
-        let cols = try StatementColumns(names, map: map)
+        var cols = try StatementColumns(names, map: map)
         let records = all[(h + 1)...]
         var out = StatementFile()
         (out.account, out.period) = StatementPreamble.read(all[..<h])
-        let signs = StatementSigns(records, cols, map: map)
+        if map.spendPositive == nil { cols.findDirection(in: records) }
+        let signs = StatementSigns(records, cols, map: map, namesVendor: namesVendor)
         for rec in records {
             guard rec.fields.count >= names.count || rec.fields.count > cols.largest else {
                 out.skipped += 1

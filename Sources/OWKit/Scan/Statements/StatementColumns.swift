@@ -29,7 +29,12 @@ package struct StatementColumns {
         "account", "konto", "auftragskonto", "rekening", "card", "card number", "kartennummer", "card member", "kredietkaart",
         "kaartnummer", "rekeningnummer",
     ]
-    static let directionNames = ["af bij", "debit/credit", "dr/cr", "credit/debit indicator", "soll/haben", "s/h", "cdtdbtind"]
+    static let directionNames = [
+        "af bij", "debit/credit", "dr/cr", "credit/debit indicator", "soll/haben", "s/h", "cdtdbtind", "d/c", "c/d", "cr/dr",
+        "credit/debit", "debit/credit indicator",
+    ]
+    /// What kind of line it is (`Bank Deposit to PP Account`, `Gutschrift`): read only for what it says of spend's sign.
+    static let kindNames = ["type", "transaction type", "buchungstext", "umsatzart", "booking text", "type d'opération", "tipo"]
     static let foreignWords = ["foreign", "original", "local_", "ursprünglich", "fremdwährung", "originalbetrag", "devise d'origine"]
 
     package var date: Int
@@ -47,6 +52,7 @@ package struct StatementColumns {
     var foreignCurrency: Int? = nil
     package var account: Int? = nil
     var direction: Int? = nil
+    var kind: Int? = nil
     /// A currency the header names for the amount column, as in `Betrag (EUR)`.
     var headerCurrency: Currency? = nil
 
@@ -101,7 +107,39 @@ package struct StatementColumns {
         foreignAmount = try finder.explicit("foreign_amount") ?? finder.foreignAmount
         foreignCurrency = try finder.explicit("foreign_currency") ?? finder.foreignCurrency
         account = try finder.find("account", Self.accountNames, exactOnly: true)
+        kind = names.indices.first { !finder.taken.contains($0) && Self.kindNames.contains(names[$0]) }
         if let a = amount ?? debit { headerCurrency = Self.currencyIn(names[a]) }
+    }
+
+    /// A column no name gave away that says debit or credit on every line (`TRANSACTION TYPE`: DEBIT, CREDIT; `D/C`),
+    /// both kinds among them: the direction, so that no sign has to be guessed.
+    mutating func findDirection<C: Collection<CSV.Line>>(in records: C) {
+        guard direction == nil else { return }
+        let used = Set(
+            [date, description, keyDescription]
+                + [valueDate, payee, amount, debit, credit, currency, foreignAmount, foreignCurrency, account].compactMap { $0 })
+        let width = records.first?.fields.count ?? 0
+        for column in 0..<width where !used.contains(column) {
+            var credits = 0
+            var debits = 0
+            var other = false
+            for r in records.prefix(StatementSigns.voters) where r.fields.count > column {
+                let mark = CSV.trim(r.fields[column]).lowercased()
+                if mark.isEmpty { continue }
+                if StatementSigns.creditMarks.contains(mark) {
+                    credits += 1
+                } else if StatementSigns.debitMarks.contains(mark) {
+                    debits += 1
+                } else {
+                    other = true
+                    break
+                }
+            }
+            if !other, credits > 0, debits > 0 {
+                direction = column
+                return
+            }
+        }
     }
 
     /// `betrag (eur)`, `amount (€)`: the currency a column's name gives its amounts.

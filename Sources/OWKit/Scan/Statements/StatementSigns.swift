@@ -6,8 +6,15 @@ package struct StatementSigns {
     static let refundWords = NeedleSet([
         "refund", "reversal", "chargeback", "gutschrift", "erstattung", "remboursement", "reembolso", "rimborso",
     ])
+    /// Words of a line saying money came in: a refund, a deposit, a card's bill paid, wages.
+    static let moneyInWords = NeedleSet([
+        "refund", "reversal", "chargeback", "gutschrift", "erstattung", "remboursement", "reembolso", "rimborso", "deposit",
+        "thank you", "payment received", "salary", "gehalt", "lohn", "einzahlung", "salaire", "virement reçu",
+    ])
     static let creditMarks: Set<String> = ["bij", "credit", "cr", "c", "crdt", "h", "haben", "in", "gutschrift"]
     static let debitMarks: Set<String> = ["af", "debit", "dr", "d", "dbit", "s", "soll", "out", "lastschrift"]
+    /// The lines a file's sign is told from: enough for any export's mix, few enough to cost nothing.
+    static let voters = 2_000
 
     var spendIsNegative = true
     package var dayFirst = false
@@ -17,7 +24,10 @@ package struct StatementSigns {
     /// word and line, a fifth of a statement's scan (callgrind, 5,000 lines).
     static func isRefund(_ description: String) -> Bool { LowerText(description).contains(any: refundWords) }
 
-    package init<C: Collection<CSV.Line>>(_ records: C, _ cols: StatementColumns, map: StatementMap) {
+    /// `namesVendor`: whether a line's text pays a catalog vendor (the scan's index; spend, whatever its sign).
+    package init<C: Collection<CSV.Line>>(
+        _ records: C, _ cols: StatementColumns, map: StatementMap, namesVendor: (String) -> Bool = { _ in false }
+    ) {
         dates = map.dates
         dayFirst = records.contains { r in
             guard r.fields.count > cols.date else { return false }
@@ -27,16 +37,36 @@ package struct StatementSigns {
         if let told = map.spendPositive {
             spendIsNegative = !told
         } else if let a = cols.amount, cols.direction == nil {
-            // Spend is whichever sign most lines have; lines that say they are refunds do not
-            // vote: a statement of one refund is not one of positive spend.
-            let values = records.compactMap { r -> String? in
-                guard r.fields.count > a, r.fields.count <= cols.description || !Self.isRefund(r.fields[cols.description]) else {
-                    return nil
-                }
-                return r.fields[a].trimmed(.whitespaces)
-            }
-            spendIsNegative = values.filter { $0.hasPrefix("-") || $0.hasPrefix("(") }.count * 2 >= values.count
+            spendIsNegative = Self.spendIsNegative(records.prefix(Self.voters), amount: a, cols, namesVendor: namesVendor)
         }
+    }
+
+    /// Which sign spend has in a file with one signed amount column, told from its own lines. A line paying a
+    /// catalog vendor has spend's sign; one saying money came in (a refund, a deposit, "payment – thank you") the
+    /// other. Only with no such line, or as many one way as the other, is spend the sign most lines have (a card's
+    /// export is mostly charges, an account's mostly payments out; a tie is negative, as banks write it). A majority
+    /// alone turned an export of a few deposits and a transfer out the wrong way round, and two overlapping exports
+    /// of one account opposite ways.
+    static func spendIsNegative<C: Collection<CSV.Line>>(
+        _ records: C, amount a: Int, _ cols: StatementColumns, namesVendor: (String) -> Bool
+    ) -> Bool {
+        var evidence = 0  // > 0: spend is negative
+        var negative = 0
+        var voters = 0
+        for r in records where r.fields.count > a {
+            let value = r.fields[a].trimmed(.whitespaces)
+            guard value.utf8.contains(where: { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }) else { continue }
+            let isNegative = value.hasPrefix("-") || value.hasPrefix("(")
+            let text = [cols.description, cols.payee, cols.kind].compactMap { $0.flatMap { $0 < r.fields.count ? r.fields[$0] : nil } }
+            if text.contains(where: { LowerText($0).contains(any: moneyInWords) }) {
+                evidence += isNegative ? -1 : 1
+                continue  // a statement of one refund is not one of positive spend
+            }
+            if text.contains(where: namesVendor) { evidence += isNegative ? 2 : -2 }
+            voters += 1
+            if isNegative { negative += 1 }
+        }
+        return evidence != 0 ? evidence > 0 : negative * 2 >= voters
     }
 
     /// The spend an amount column's value stands for: positive spend, negative money in.
@@ -53,7 +83,7 @@ package struct StatementSigns {
         return Self.parseDate(s, dayFirst: dayFirst)
     }
 
-    /// YYYY-MM-DD (a time after it read past), YYYYMMDD, DD.MM.YYYY, `12-Dec-2019` or `Dec 12, 2019`,
+    /// YYYY-MM-DD (a time after it read past), YYYY/MM/DD, YYYYMMDD, DD.MM.YYYY, `12-Dec-2019` or `Dec 12, 2019`,
     /// and D/M/Y or M/D/Y (or with dashes) as `dayFirst` says.
     static func parseDate(_ s: String, dayFirst: Bool) -> Date? {
         if let d = Time.parseDay(String(s.prefix(10))) { return d }
@@ -64,6 +94,10 @@ package struct StatementSigns {
         if let named = monthNamed(s) { return named }
         let parts = head.split(whereSeparator: { $0 == "." || $0 == "/" || $0 == "-" }).map { Int($0) }
         guard parts.count == 3, let a = parts[0], let b = parts[1], var y = parts[2] else { return nil }
+        // 2025/06/07: the year first is always followed by month and day.
+        if head.prefix(while: { $0 != "." && $0 != "/" && $0 != "-" }).count == 4 {
+            return Time.parseDay("\(Time.pad(a, 4))-\(Time.pad(b, 2))-\(Time.pad(y, 2))")
+        }
         if y < 100 { y += 2000 }
         let dotted = head.includes(".")
         let (d, m) = dotted || dayFirst ? (a, b) : (b, a)

@@ -25,17 +25,22 @@ package enum StatementReader {
 
     static func isRefund(_ description: String) -> Bool { StatementSigns.isRefund(description) }
 
-    /// Every row of a statement, whatever it paid.
-    package static func rows(_ text: String, map: String?, defaultCurrency: Currency, sourceKey: String) throws -> StatementFile {
+    /// Every row of a statement, whatever it paid; a CSV's lines paying a catalog vendor tell which sign its spend has.
+    package static func rows(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency, sourceKey: String) throws
+        -> StatementFile
+    {
         switch StatementXML.kind(text) {
         case .ofx: return try StatementXML.ofx(text, defaultCurrency: defaultCurrency)
         case .camt: return try StatementCAMT.read(text, defaultCurrency: defaultCurrency)
-        case nil: return try StatementCSV.read(text, map: StatementMap(map), defaultCurrency: defaultCurrency, sourceKey: sourceKey)
+        case nil:
+            return try StatementCSV.read(
+                text, map: StatementMap(map), defaultCurrency: defaultCurrency, sourceKey: sourceKey,
+                namesVendor: { if case .vendor? = StatementPayee.of($0, index) { true } else { false } })
         }
     }
 
     package static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency) throws -> Contents {
-        let file = try rows(text, map: map, defaultCurrency: defaultCurrency, sourceKey: "0")
+        let file = try rows(text, map: map, index: index, defaultCurrency: defaultCurrency, sourceKey: "0")
         // A bad line is known by what it says, not by the source it came in (as migration 18 rewrote old keys).
         var out = Contents(
             skipped: file.skipped, badLines: file.badLines.map { ($0.line, StatementIdentity.rekeyed(legacy: $0.key) ?? $0.key, $0.why) })
