@@ -120,6 +120,50 @@ def test_map_keys_sign_and_dateformat(office):
     assert office.run("scan", path, "--map", "colour=When").rc == 64
 
 
+def spend(office, name, text):
+    """Each line's spend as `scan inspect` reads it: (description, amount), money in negative."""
+    path = office.home / name
+    path.write_text(text)
+    return [(r["description"], r["amount"]) for r in inspect(office, path)]
+
+
+def test_spends_sign_is_told_by_what_lines_say_not_by_their_majority(office):
+    """A file with one signed amount column and no direction: an export of a few deposits and one
+    transfer out is still an account's (negative spend); a card's export of one charge and a payment
+    'thank you' is still a card's (positive spend); a line paying a catalog vendor is spend. A majority
+    of signs alone read the first the wrong way round, so two overlapping exports read opposite ways."""
+    deposits = ("Date,Description,Amount\n2026-11-01,ELECTRONIC DEPOSIT ACME INC,6000.36\n"
+                "2026-11-02,ELECTRONIC DEPOSIT RANDOMCORP,141.67\n2026-11-03,TRANSFER TO SAVINGS,-50.50\n")
+    assert spend(office, "deposits.csv", deposits) == [
+        ("ELECTRONIC DEPOSIT ACME INC", Decimal("-6000.36")), ("ELECTRONIC DEPOSIT RANDOMCORP", Decimal("-141.67")),
+        ("TRANSFER TO SAVINGS", Decimal("50.50"))]
+    card = "Date,Description,Amount\n2026-11-01,PAYMENT - THANK YOU,-500.00\n2026-11-02,CORNER BAKERY,12.40\n"
+    assert spend(office, "card.csv", card) == [("PAYMENT - THANK YOU", Decimal("-500.00")), ("CORNER BAKERY", Decimal("12.40"))]
+    vendors = "Date,Description,Amount\n2026-11-01,Client ACME fee,900.00\n2026-11-02,Client B fee,40.00\n2026-11-03,NOTION.SO,-10.00\n"
+    assert spend(office, "vendors.csv", vendors)[-1] == ("NOTION.SO", Decimal("10.00"))
+    # PayPal's activity export: its Type column says which lines are deposits.
+    paypal = ("Date,Name,Type,Currency,Gross\n10/01/2026,Calm Radio,Subscription Payment,USD,-6.99\n"
+              "10/01/2026,Topup,Bank Deposit to PP Account,USD,6.99\n10/22/2026,Noble Benefactor,Subscription Payment,USD,10.00\n"
+              "10/23/2026,Friend,Payment Received,USD,12.00\n")
+    assert spend(office, "paypal.csv", paypal) == [
+        ("Calm Radio", Decimal("6.99")), ("Topup", Decimal("-6.99")), ("Noble Benefactor", Decimal("-10.00")),
+        ("Friend", Decimal("-12.00"))]
+
+
+def test_a_debit_credit_column_is_found_by_what_it_holds(office):
+    """`TRANSACTION TYPE` (DEBIT, CREDIT) or `D/C` (D, C) on every line is the direction, whatever the amount's sign."""
+    dcu = ('"DATE","TRANSACTION TYPE","DESCRIPTION","AMOUNT"\n"12/31/2026","DEBIT","TRANSFER TO SAVINGS","-$7,971.39"\n'
+           '"12/30/2026","CREDIT","ELECTRONIC DEPOSIT","$6,000.36"\n"12/29/2026","CREDIT","INTEREST","$256.00"\n')
+    assert spend(office, "dcu.csv", dcu) == [
+        ("TRANSFER TO SAVINGS", Decimal("7971.39")), ("ELECTRONIC DEPOSIT", Decimal("-6000.36")), ("INTEREST", Decimal("-256.00"))]
+    dc = "Date,Label,Amount,D/C\n2026-12-15,Your best supplier,33.50,D\n2026-12-15,Your customer,-1533.50,C\n"
+    assert spend(office, "dc.csv", dc) == [("Your best supplier", Decimal("33.50")), ("Your customer", Decimal("-1533.50"))]
+    # A year first is year, month, day.
+    ymd = office.home / "ymd.csv"
+    ymd.write_text("Date;Note;Amount\n2026/06/07;Shop;-123.45\n2026/06/06;Other shop;-678.90\n")
+    assert [(r["date"], r["description"]) for r in inspect(office, ymd)] == [("2026-06-07", "Shop"), ("2026-06-06", "Other shop")]
+
+
 def test_map_keys_are_documented(office):
     text = office.ok("scan", "--help").out + office.ok("help", "scan").out
     for key in ("date", "value_date", "description", "payee", "amount", "debit", "credit", "currency", "foreign_amount",

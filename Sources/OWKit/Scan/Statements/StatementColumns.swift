@@ -16,6 +16,7 @@ package struct StatementColumns {
     static let descriptionNames = [
         "description", "merchant", "payee", "details", "text", "name", "memo", "verwendungszweck", "beschreibung",
         "empfänger", "libellé", "concepto", "narrative", "naam / omschrijving", "omschrijving", "mededelingen", "handelaar", "toelichting",
+        "label", "note", "remarque", "purpose",
     ]
     static let payeeNames = [
         "payee", "payee name", "beguenstigter/zahlungspflichtiger", "begünstigter/zahlungspflichtiger", "auftraggeber/empfänger",
