@@ -165,6 +165,17 @@ def test_software_falls_in_vendor_category_and_dept_budgets(shop):
     shop.ok("approve", str(leave))
 
 
+def test_a_free_seat_is_never_over_budget(shop):
+    """Slack has 8 free seats; a month already over the vendor's budget does not make taking one
+    'go over': approving it spends nothing."""
+    shop.ok("budget", "set", "--vendor", "slack", "50/month")      # 87.50 contracted: over already
+    req = request(shop, "dana", "software", "Slack")
+    queue = {q["id"]: q for q in shop.ok("approve", "--json").json()}
+    assert queue[req]["budget_left_minor"] < 0
+    shop.ok("approve", str(req))
+    assert last_event(shop, "request.approve")["details"].get("over_budget") in (None, [])
+
+
 def test_no_budget_no_refusal(shop):
     req = request(shop, "bob", "purchase", "Desk", "--cost", "99999")
     assert shop.ok("approve", "--json").json()[0]["budget"] is None

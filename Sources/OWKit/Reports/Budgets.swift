@@ -56,7 +56,9 @@ public struct BudgetImpact: Sendable {
     public let cost: Money
     public let remaining: Money?
     public var after: Money? { remaining.map { Money(minor: $0.minor - cost.minor, currency: $0.currency) } }
-    public var isOver: Bool { (after?.minor ?? 0) < 0 }
+    /// Approving spends something and leaves the budget below zero: a free seat spends nothing, so it
+    /// is never over, even in a month already over budget.
+    public var isOver: Bool { cost.minor > 0 && (after?.minor ?? 0) < 0 }
     public var description: String {
         "\(budget.label): " + (after.map { "\($0.display) left after \(cost.display) this month" } ?? "no rate to compare")
     }
