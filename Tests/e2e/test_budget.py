@@ -119,6 +119,18 @@ def test_base_currency_conversion(shop):
     assert "Over budget: org" in r.err
 
 
+def test_an_amount_with_no_rate_is_kept_apart_not_blanking_the_line(shop):
+    """A contract in a currency with no rate (ARS: the ECB quotes none) leaves the EUR contract counted
+    and itself listed apart; what remains is unknown, not the budget minus the EUR part."""
+    shop.ok("budget", "set", "--org", "2000/month")
+    shop.ok("license", "add", "Tango", "--vendor", "tango", "--seats", "1", "--cost", "21000", "--currency", "ARS")
+    r = shop.run("report", "budget", "--json")
+    org = {row["scope"]: row for row in r.json()}["org"]
+    assert (org["budget_minor"], org["contracted_minor"], org["remaining_minor"]) == (200000, 8750, None), org
+    assert org["no_rate"] == "21,000.00 ARS" and "ARS" in r.err
+    assert "21,000.00 ARS" in shop.ok("report", "budget").out
+
+
 def test_purchase_at_the_boundary_and_one_cent_over(shop):
     shop.ok("budget", "set", "--org", "100/month")              # 12.50 left after Slack
     at = request(shop, "bob", "purchase", "USB dock", "--cost", "12.50")

@@ -35,7 +35,8 @@ public struct Budget: Sendable {
 /// and observed charges of what it covers, the unmanaged part of those charges, the purchases
 /// approved that month, and what remains (budget − contracted − purchases − unmanaged: a charge
 /// for a managed license or an approved purchase is not unmanaged, so it is counted once).
-/// Amounts are nil when a rate is missing.
+/// Each amount is what converts; what has no rate is listed apart (`noRate`), and then what
+/// remains is unknown (nil). The budget is nil when it has no rate itself.
 public struct BudgetLine: Sendable {
     public let month: Month
     public let budget: Budget
@@ -44,8 +45,10 @@ public struct BudgetLine: Sendable {
     public let observed: Money?
     public let unmanaged: Money?
     public let purchases: Money?
+    /// What counts against the budget (contracted, unmanaged, purchases) and has no rate, per currency: "21.00 USD".
+    public var noRate: [Money] = []
     public var remaining: Money? {
-        guard let a = amount, let c = contracted, let u = unmanaged, let p = purchases else { return nil }
+        guard noRate.isEmpty, let a = amount, let c = contracted, let u = unmanaged, let p = purchases else { return nil }
         return Money(minor: a.minor - c.minor - u.minor - p.minor, currency: a.currency)
     }
 }
@@ -185,26 +188,15 @@ public enum Budgets {
     public static func report(_ session: Session, from: Month, to: Month, base: BaseConverter) throws -> [BudgetLine] {
         let budgets = try list(session.db)
         guard !budgets.isEmpty else { return [] }
-        struct Spend {
-            package var contracted: Int64 = 0
-            package var observed: Int64 = 0
-            package var unmanaged: Int64 = 0
-            package var purchases: Int64 = 0
-            package var missing = false
-        }
-        var spend: [BudgetScope: [String: Spend]] = [:]  // "YYYY-MM\0group" → spend
+        // Contracted, observed, unmanaged and purchases: each converted exactly, what has no rate apart.
+        let none = [BaseTotal](repeating: BaseTotal(base.currency), count: 4)
+        var spend: [BudgetScope: [String: [BaseTotal]]] = [:]  // "YYYY-MM\0group" → spend
         for scope in Set(budgets.map(\.scope)) {
-            var byKey: [String: Spend] = [:]
+            var byKey: [String: [BaseTotal]] = [:]
             for r in try Burn.compute(session.db, from: from, to: to, by: scope.grouping, base: base) {
                 let key = "\(r.month)\u{0}\((r.group ?? "").lowercased())"
-                var s = byKey[key] ?? Spend()
-                if let b = r.inBase, let c = b[0], let o = b[1], let u = b[2] {
-                    try s.contracted.addChecked(c.minor)
-                    try s.observed.addChecked(o.minor)
-                    try s.unmanaged.addChecked(u.minor)
-                } else {
-                    s.missing = true
-                }
+                var s = byKey[key] ?? none
+                for i in 0..<3 { try r.add(i, to: &s[i]) }
                 byKey[key] = s
             }
             spend[scope] = byKey
@@ -230,21 +222,21 @@ public enum Budgets {
             for (scope, group) in groups {
                 guard let group, spend[scope] != nil else { continue }
                 let key = "\(month)\u{0}\(group.lowercased())"
-                var s = spend[scope]![key] ?? Spend()
-                if let converted { try s.purchases.addChecked(converted.money.minor) } else { s.missing = true }
-                spend[scope]![key] = s
+                try spend[scope]![key, default: none][3].add(converted?.money, original: money)
             }
         }
         var lines: [BudgetLine] = []
         for month in Month.range(from, to) {
             for b in inEffect(budgets, in: month) {
-                let s = spend[b.scope]?["\(month)\u{0}\(b.name.lowercased())"] ?? Spend()
+                let s = spend[b.scope]?["\(month)\u{0}\(b.name.lowercased())"] ?? none
                 let amount = try base.convert(b.amount, on: base.day(for: month))?.money
-                let money = { (minor: Int64) in s.missing ? nil : Money(minor: minor, currency: base.currency) }
-                lines.append(
-                    BudgetLine(
-                        month: month, budget: b, amount: amount, contracted: money(s.contracted), observed: money(s.observed),
-                        unmanaged: money(s.unmanaged), purchases: money(s.purchases)))
+                var line = BudgetLine(
+                    month: month, budget: b, amount: amount, contracted: s[0].total, observed: s[1].total, unmanaged: s[2].total,
+                    purchases: s[3].total)
+                var apart: [Currency: Int64] = [:]
+                for t in [s[0], s[2], s[3]] { for (c, minor) in t.apart { try apart[c, default: 0].addChecked(minor) } }
+                line.noRate = apart.sorted { $0.key.code < $1.key.code }.map { Money(minor: $0.value, currency: $0.key) }
+                lines.append(line)
             }
         }
         return lines
