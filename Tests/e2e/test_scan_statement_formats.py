@@ -120,11 +120,15 @@ def test_map_keys_sign_and_dateformat(office):
     assert office.run("scan", path, "--map", "colour=When").rc == 64
 
 
-def spend(office, name, text):
-    """Each line's spend as `scan inspect` reads it: (description, amount), money in negative."""
+def write(office, name, text):
     path = office.home / name
     path.write_text(text)
-    return [(r["description"], r["amount"]) for r in inspect(office, path)]
+    return path
+
+
+def spend(office, name, text):
+    """Each line's spend as `scan inspect` reads it: (description, amount), money in negative."""
+    return [(r["description"], r["amount"]) for r in inspect(office, write(office, name, text))]
 
 
 def test_spends_sign_is_told_by_what_lines_say_not_by_their_majority(office):
@@ -159,6 +163,13 @@ def test_a_debit_credit_column_is_found_by_what_it_holds(office):
     dc = "Date,Label,Amount,D/C\n2026-12-15,Your best supplier,33.50,D\n2026-12-15,Your customer,-1533.50,C\n"
     assert spend(office, "dc.csv", dc) == [("Your best supplier", Decimal("33.50")), ("Your customer", Decimal("-1533.50"))]
     # A year first is year, month, day.
+    # snake_case headers (a Spanish CSB43 export as hledger's example has it): the transaction's date, not the
+    # statement's first; a line naming nobody (a category-only app export) is read, paying no vendor.
+    csb43 = ("initial_date,final_date,currency,item1,transaction_date,value_date,amount\n"
+             "2026-11-01,2026-11-30,EUR,MY_INCOME_LINE,2026-11-02,2026-11-02,1500.00\n"
+             "2026-11-01,2026-11-30,EUR,,2026-11-10,2026-11-10,-500.00\n")
+    assert [(r["date"], r["amount"]) for r in inspect(office, write(office, "csb43.csv", csb43), "--map", "description=item1")] == [
+        ("2026-11-02", Decimal("-1500.00")), ("2026-11-10", Decimal("500.00"))]
     ymd = office.home / "ymd.csv"
     ymd.write_text("Date;Note;Amount\n2026/06/07;Shop;-123.45\n2026/06/06;Other shop;-678.90\n")
     assert [(r["date"], r["description"]) for r in inspect(office, ymd)] == [("2026-06-07", "Shop"), ("2026-06-06", "Other shop")]

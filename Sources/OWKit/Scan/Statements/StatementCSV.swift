@@ -17,7 +17,7 @@ package enum StatementCSV {
         let (delimiter, headerLine) = try findHeader(text, map: map)
         let all = try CSV.parse(text, delimiter: delimiter)
         guard let h = all.firstIndex(where: { $0.line == headerLine }) else { throw OWError.badData("the statement is empty") }
-        let names = all[h].fields.map { CSV.trim($0).lowercased() }
+        let names = all[h].fields.map(StatementColumns.name)
         var cols = try StatementColumns(names, map: map)
         let records = all[(h + 1)...]
         var out = StatementFile()
@@ -53,7 +53,7 @@ package enum StatementCSV {
         for delimiter in [UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: ",")] {
             guard let records = try? CSV.parse(String(head), delimiter: delimiter) else { continue }
             for rec in records.prefix(preambleLines)
-            where StatementColumns.isHeader(rec.fields.map { CSV.trim($0).lowercased() }, map: map) {
+            where StatementColumns.isHeader(rec.fields.map(StatementColumns.name), map: map) {
                 if best == nil || rec.line < best!.1 { best = (delimiter, rec.line) }
                 break
             }
@@ -77,8 +77,9 @@ package enum StatementCSV {
         func field(_ i: Int?) -> String? {
             i.flatMap { $0 < rec.fields.count ? CSV.trim(rec.fields[$0]) : nil }.flatMap { $0.isEmpty ? nil : $0 }
         }
-        guard let dateText = field(cols.date), let date = signs.day(dateText), let desc = field(cols.description) ?? field(cols.payee)
-        else { return .skipped }
+        guard let dateText = field(cols.date), let date = signs.day(dateText) else { return .skipped }
+        // A line naming nobody (cash, a category-only app export) is still read: it pays no vendor.
+        let desc = field(cols.description) ?? field(cols.payee) ?? field(cols.kind) ?? ""
         let currency = field(cols.currency).flatMap { try? Currency.parse($0) } ?? defaultCurrency
         // An amount too large to be true is bad data: named, and the rest still read.
         var tooLarge: String? = nil

@@ -21,6 +21,7 @@ package struct StatementColumns {
     static let payeeNames = [
         "payee", "payee name", "beguenstigter/zahlungspflichtiger", "begünstigter/zahlungspflichtiger", "auftraggeber/empfänger",
         "zahlungsempfänger*in", "zahlungsempfänger", "naam tegenpartij", "bénéficiaire", "merchant", "name", "naam", "nom",
+        "partner name", "counterparty", "counterparty name",
     ]
     static let amountNames = ["amount", "value", "betrag", "montant", "importe", "sum", "bedrag", "gross", "brut", "net"]
     static let debitNames = ["debit", "soll", "débit", "withdrawal", "paid out", "money out", "ausgang", "belastung"]
@@ -58,6 +59,9 @@ package struct StatementColumns {
     var headerCurrency: Currency? = nil
 
     var largest: Int { [date, description, amount ?? 0, debit ?? 0].max()! }
+
+    /// A header cell as the names here are written: trimmed, lower case, `_` a space (`transaction_date`).
+    static func name(_ cell: String) -> String { CSV.trim(cell).lowercased().replacingByte(UInt8(ascii: "_"), with: " ") }
 
     /// Whether a header line names a date and an amount (or debit) column: the first such line is the header.
     static func isHeader(_ names: [String], map: StatementMap) -> Bool {
@@ -161,7 +165,7 @@ package struct StatementColumns {
 
         func explicit(_ key: String) throws -> Int? {
             guard let column = map.columns[key] else { return nil }
-            guard let i = names.firstIndex(of: column.lowercased()) else {
+            guard let i = names.firstIndex(of: StatementColumns.name(column)) else {
                 throw OWError.badData("the statement has no column '\(column)'; it has: \(names.joined(separator: ", "))")
             }
             return i

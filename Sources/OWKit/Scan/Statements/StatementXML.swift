@@ -65,8 +65,10 @@ package enum StatementXML {
                 }
                 guard paid.minor != 0 else { return }
                 let name = f["NAME"] ?? f["PAYEE"] ?? f["MEMO"] ?? ""
+                // A cheque or cash line may name nobody: its kind (CHECK, ATM) says what it was.
+                let description = f["MEMO"] ?? (name.isEmpty ? f["TRNTYPE"] ?? "" : name)
                 var row = StatementRow(
-                    line: line, date: posted, description: f["MEMO"] ?? name, amount: Money(minor: -paid.minor, currency: paid.currency))
+                    line: line, date: posted, description: description, amount: Money(minor: -paid.minor, currency: paid.currency))
                 row.payee = f["MEMO"] == nil || name == f["MEMO"] ? nil : name
                 row.account = account
                 row.bankID = f["FITID"]
@@ -145,7 +147,8 @@ package enum StatementCAMT {
             ? f[tx + "RltdPties/Cdtr/Nm"] ?? f[tx + "RltdPties/Cdtr/Pty/Nm"]
             : f[tx + "RltdPties/Dbtr/Nm"] ?? f[tx + "RltdPties/Dbtr/Pty/Nm"]
         let remittance = f[tx + "RmtInf/Ustrd"] ?? f["AddtlNtryInf"] ?? f[tx + "AddtlTxInf"]
-        guard let description = remittance ?? party else { return nil }
+        // An entry naming nobody is still a line (a cash withdrawal, a fee): it pays no vendor.
+        let description = remittance ?? party ?? f["BkTxCd/Prtry/Cd"] ?? ""
         var row = StatementRow(
             line: line, date: date, description: description,
             amount: Money(minor: debit ? abs(paid.minor) : -abs(paid.minor), currency: paid.currency))
