@@ -135,9 +135,19 @@ class Invocation {
     /// One thing of a shape shown on its own (`show`).
     /// A table is text shown with visible escapes; the machine formats are written as the exporter
     /// makes them (byte-exact to a pipe, its terminal rule on a terminal).
+    /// In a table, `--columns` picks its lines, in the order given (the machine formats carry every field, as lists do).
     func emit<T>(_ item: T, as shape: Shape<T>) {
-        let record = shape.record(item)
-        if exporter.format == .table { term.out(exporter.single(record)) } else { term.out(bytes: exporter.singleBytes(record)) }
+        var record = shape.record(item)
+        guard exporter.format == .table else { return term.out(bytes: exporter.singleBytes(record)) }
+        if let chosen = exporter.chosenColumns {
+            let known = record.fields.map(\.key)
+            if let bad = chosen.first(where: { !known.contains($0) }) {
+                deferred.error = OWError.usage("no field '\(bad)' in this record", hint: "its fields: " + known.joined(separator: ", "))
+                return
+            }
+            record = Record(chosen.compactMap { c in record[c].map { (c, $0) } })
+        }
+        term.out(exporter.single(record))
     }
 
     /// Whether a change's records are written to a table: a write command says what changed in

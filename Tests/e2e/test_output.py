@@ -84,6 +84,24 @@ def test_write_commands_say_what_changed_in_one_line(office):
     office.ok("request", "new", "purchase", "Desk", "--cost", "10.00", token=bob)
     approve = office.ok("approve", "1")
     assert approve.out == "" and "Approved #1" in approve.err, approve
+    # A token written to a file is in hand: the new user is a change like any other. Without --token-out the
+    # record carries the token, its only copy, so it is printed.
+    dana = office.ok("user", "add", "dana", "--role", "employee", "--token-out", office.home / "dana.token", "-q")
+    assert dana.out == "" and dana.err == "", dana
+    assert "eyJ" in office.ok("user", "add", "erin", "--role", "employee", "-q").out
+    assert office.ok("user", "role", "dana", "admin", "-q").out == ""
+    rates = office.home / "rates.csv"
+    rates.write_text("date,from,to,rate\n2026-11-30,GBP,EUR,1.14\n")
+    assert office.ok("rate", "import", rates, "-q").out == ""
+
+
+def test_show_takes_columns_as_a_table_does(office):
+    office.ok("license", "add", "CRM", "--vendor", "hubspot", "--seats", "2", "--cost", "10")
+    shown = office.ok("license", "show", "CRM", "--columns", "seats,name").out
+    assert [line.split()[0] for line in shown.splitlines()] == ["seats", "name"], shown
+    bad = office.run("license", "show", "CRM", "--columns", "nam")
+    assert bad.rc == 64 and "no field 'nam'" in bad.err and "name" in bad.err, bad
+    assert len(office.ok("license", "show", "CRM", "--columns", "name", "--json").json()) > 2
 
 
 # Run once, on SQLite (make test): output paths, checked before any write.

@@ -37,7 +37,7 @@ enum RateCommand {
         let (text, _) = try inv.readText(path)
         let source = path == "-" ? "stdin" : Path.lastComponent(path)
         let outcome = try Rates.importText(inv.session, text: text, source: source, force: inv.flag(.force))
-        inv.emit(outcome, as: importShape)
+        inv.emitChanged(outcome, as: importShape)
         inv.note(
             "Imported \(outcome.rates) rate(s) for \(outcome.days) day(s) from \(path) (\(outcome.changed) new or changed)."
                 + (outcome.skippedCurrencies.isEmpty

@@ -55,7 +55,10 @@ enum UserCommand {
         } else {
             inv.note("Added \(user.name) (\(role.rawValue)). Hand them the token privately; they install it with `owatch login FILE`.")
         }
-        inv.emit(Added(user: user, issued: Issued(token: token, file: file)), as: addedShape)
+        // Written to a file, the token is in hand and the record is a change's (printed with --verbose or a format);
+        // else the record carries the token, the only copy there is.
+        let added = Added(user: user, issued: Issued(token: token, file: file))
+        if file == nil { inv.emit(added, as: addedShape) } else { inv.emitChanged(added, as: addedShape) }
     }
 
     static func list(_ inv: Call<ListOption>) throws {
@@ -86,7 +89,7 @@ enum UserCommand {
 
     static func role(_ inv: Invocation) throws {
         let user = try Users.setRole(inv.session, name: inv.argument(0), role: try Role.parse(inv.argument(1)))
-        inv.emit(user, as: shape)
+        inv.emitChanged(user, as: shape)
         inv.note(
             "\(user.name) is now \(user.role.rawValue); tokens issued for their old role no longer work. Issue a new one with `owatch user token \(user.name)`."
         )
