@@ -109,7 +109,7 @@ let configCommands: [Command] = [
     Command(
         noun: "config", verb: "get", summary: "print a setting's value", arguments: [Argument(name: "KEY")],
         options: ConfigCommand.LocalOption.self,
-        access: .roles(adminOnly), examples: ["owatch config get token.ttl", "owatch config get --local remote"],
+        access: .roles(adminOnly), examples: ["owatch config get token.lifetime", "owatch config get --local remote"],
         output: ConfigCommand.valueShape.docs, run: ConfigCommand.get),
     Command(
         noun: "config", verb: "set", summary: "change a setting", arguments: [Argument(name: "KEY"), Argument(name: "VALUE")],
@@ -122,7 +122,7 @@ let configCommands: [Command] = [
         run: ConfigCommand.set),
     Command(
         noun: "config", verb: "unset", summary: "return a setting to its default", arguments: [Argument(name: "KEY")],
-        options: ConfigCommand.LocalOption.self, access: .roles(adminOnly), examples: ["owatch config unset token.ttl"],
+        options: ConfigCommand.LocalOption.self, access: .roles(adminOnly), examples: ["owatch config unset token.lifetime"],
         run: ConfigCommand.unset),
     Command(
         noun: "config", verb: "list", summary: "list every setting with its value and default",

@@ -337,7 +337,7 @@ extension UserCommand {
             case .email: Option(value: "EMAIL", "email address")
             case .fullName: Option(value: "NAME", "the person's full name, e.g. 'Zoë Lefèvre'")
             case .tokenOut: Option(value: "FILE", "write the new token to FILE (0600) instead of stdout", file: .output)
-            case .expires: Option(value: "DURATION", "token lifetime, e.g. 90d (default: config token.ttl)", kind: .duration)
+            case .expires: Option(value: "DURATION", "token lifetime, e.g. 90d (default: config token.lifetime)", kind: .duration)
             }
         }
     }
