@@ -86,7 +86,8 @@ extension InitCommand {
                     required: .message("owatch init needs --admin USER", hint: Self.usage))
             case .email: Option(value: "EMAIL", "the admin's e-mail address, as the office's directory has it (user sync matches it)")
             case .fullName: Option(value: "NAME", "the admin's full name, e.g. 'Marta Schulz'")
-            case .currency: Option(
+            case .currency:
+                Option(
                     value: "CODE",
                     "the ledger's default ISO 4217 currency (default EUR): of amounts that name none, and of budgets and approval "
                         + "limits; report totals across currencies need config set base_currency",
