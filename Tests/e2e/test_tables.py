@@ -293,3 +293,37 @@ def test_tables_fit_80_columns_dropping_empty_columns_first(office):
     assert r.rc == 64 and "no column 'price'" in r.err and "monthly" in r.err
     r = office.run("user", "list", "--columns", "name,role")
     assert r.rc == 0 and r.out.split("\n")[0].split() == ["NAME", "ROLE"]
+
+
+def columns_of(text):
+    """How many terminal columns a line takes, by Python's unicodedata: East Asian Wide and Fullwidth
+    characters and emoji take two, combining marks none."""
+    import unicodedata
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or ch == "\ufe0f":
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def test_wide_characters_take_two_columns(office):
+    """Chinese, Japanese, Korean and emoji names are drawn two columns wide: the columns after them stay in line,
+    on a narrow terminal too (a cut never ends half a character past the edge)."""
+    names = ["Tool 日本語 🚀", "Zoë Ångström", "한국어 도구", "Plain"]
+    for n in names:
+        office.ok("license", "add", n, "--vendor", "acme", "--seats", "1", "--cost", "10")
+    for argv in (["license", "list", "--columns", "name,vendor,seats"], ["license", "list"]):
+        for width in (None, 40, 60):
+            if width is None:
+                out = office.ok(*argv).out
+            else:
+                rc, out, err = table_on_a_terminal(office, argv, columns=width)
+                assert rc == 0, err
+            lines = [l for l in out.split("\n") if l.strip()]
+            if width:
+                assert all(columns_of(l) <= width for l in lines), (width, lines)
+            if argv[-1] == "name,vendor,seats":
+                # VENDOR starts at one column on every line
+                starts = {columns_of(l[:l.index("acme") if "acme" in l else l.index("VENDOR")]) for l in lines}
+                assert len(starts) == 1, (width, lines)

@@ -31,8 +31,8 @@ extension Exporter {
             numeric = keep(numeric)
             for r in rows.indices {
                 for i in rows[r].indices where lengths[r][i] > widths[i] {
-                    rows[r][i] = String(rows[r][i].prefix(widths[i] - 1)) + "…"
-                    lengths[r][i] = widths[i]
+                    rows[r][i] = Exporter.prefix(rows[r][i], columns: widths[i] - 1) + "…"
+                    lengths[r][i] = Exporter.length(rows[r][i])
                 }
             }
             for i in header.indices where header[i].count > widths[i] { header[i] = String(header[i].prefix(widths[i] - 1)) + "…" }
@@ -61,9 +61,38 @@ extension Exporter {
         return out
     }
 
-    /// A cell's length in characters; by its bytes when it is ASCII, as nearly every cell is.
+    /// A cell's width in terminal columns; by its bytes when it is ASCII, as nearly every cell is. A wide character
+    /// (Chinese, Japanese, Korean, fullwidth forms, emoji) takes two columns, as terminals draw it; counting it as one
+    /// pushed the columns after it out of line.
     package static func length(_ s: String) -> Int {
-        s.utf8.allSatisfy { $0 < 0x80 } ? s.utf8.count : s.count
+        s.utf8.allSatisfy { $0 < 0x80 } ? s.utf8.count : s.reduce(0) { $0 + width(of: $1) }
+    }
+
+    /// Two columns for a character East Asian Width calls wide or fullwidth, or one shown as an emoji; else one.
+    static func width(of c: Character) -> Int {
+        guard let first = c.unicodeScalars.first, first.value >= 0x1100 else { return 1 }
+        if c.unicodeScalars.contains(where: { $0.value == 0xFE0F }) || first.properties.isEmojiPresentation { return 2 }
+        let v = first.value
+        return wideRanges.contains { $0.contains(v) } ? 2 : 1
+    }
+
+    /// The wide and fullwidth blocks of Unicode's East Asian Width (UAX #11), as wcwidth has them.
+    static let wideRanges: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F,
+        0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F200...0x1F2FF,
+        0x20000...0x2FFFD, 0x30000...0x3FFFD,
+    ]
+
+    /// The longest start of `s` that takes at most `columns` terminal columns.
+    static func prefix(_ s: String, columns: Int) -> String {
+        var used = 0
+        var end = s.startIndex
+        for i in s.indices {
+            used += width(of: s[i])
+            if used > columns { break }
+            end = s.index(after: i)
+        }
+        return String(s[..<end])
     }
 
     static func isNumeric(_ v: Value) -> Bool {
