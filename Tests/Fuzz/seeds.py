@@ -79,7 +79,8 @@ def seeds():
     out["charset"] = [bytes([i]) + b for i, b in enumerate(bodies[:48])]
     out["html"] = [b for b in bodies if b"<" in b and b">" in b][:100] or [b"<html><body><p>Total&nbsp;&euro;9</p></body></html>"]
     card = (ROOT / "examples" / "statements" / "card.csv").read_bytes()
-    out["statement"] = [card, card.replace(b",", b";"), card.replace(b",", b"\t")]
+    mt940 = sorted((ROOT / "Tests" / "corpus" / "statements" / "mt940").glob("*.sta"))
+    out["statement"] = [card, card.replace(b",", b";"), card.replace(b",", b"\t")] + [p.read_bytes() for p in mt940[:4]]
     out["license-import"] = [LICENSES_CSV, LICENSES_CSV.replace(b",", b";"), LICENSES_JSON,
                              b"\n".join(json.dumps(x).encode() for x in json.loads(LICENSES_JSON))]
     people = [p.read_bytes() for p in sorted((ROOT / "examples" / "people").glob("*.csv"))]

@@ -71,15 +71,15 @@ public enum ScanSources {
         if lower.hasSuffix(".xml"), let head = InputFile(path: path)?.read(upTo: EInvoice.headBytes), DeclaredDocument.of(head) != nil {
             return .eml
         }
-        if [".csv", ".tsv", ".ofx", ".qfx", ".xml"].contains(where: lower.hasSuffix) { return .statement }
+        if [".csv", ".tsv", ".ofx", ".qfx", ".xml", ".sta", ".mt940", ".940"].contains(where: lower.hasSuffix) { return .statement }
         if lower.hasSuffix(".eml") { return .eml }
         return isStatement(path) ? .statement : .mbox
     }
 
-    /// Whether `scan` reads the file as a card or bank statement (CSV, OFX, CAMT.053).
+    /// Whether `scan` reads the file as a card or bank statement (CSV, OFX, CAMT.053, MT940).
     public static func isStatementFile(_ path: String) -> Bool { (try? kindOfPath(path)) == .statement }
 
-    /// An OFX or CAMT.053 statement, whatever its name: told by its first bytes.
+    /// An OFX, CAMT.053 or MT940 statement, whatever its name: told by its first bytes.
     static func isStatement(_ path: String) -> Bool {
         guard let head = InputFile(path: path)?.read(upTo: 4096) else { return false }
         return StatementXML.kind(String(decoding: head, as: UTF8.self)) != nil

@@ -19,7 +19,15 @@ package enum StatementCharset {
         if let utf8 = String(validating: bytes, as: UTF8.self) { return (utf8, "utf-8") }
         if let utf16 = unmarkedUTF16(bytes) { return (Charset.decode(bytes, charset: utf16), utf16) }
         if let local = localeCharset(environment), local != "windows-1252" { return (Charset.decode(bytes, charset: local), local) }
-        return (try CSV.text(bytes, file: name).text, "windows-1252")
+        do {
+            return (try CSV.text(bytes, file: name).text, "windows-1252")
+        } catch {
+            // An MT940's tags, dates and amounts are ASCII: one in a code page neither UTF-8 nor Windows-1252 is
+            // (a Hungarian bank's CP852) is still read, its accented letters as Latin-1 shows them.
+            let latin1 = Charset.decode(bytes, charset: "iso-8859-1")
+            if StatementMT940.looksLike(latin1.prefix(4096)) { return (latin1, "iso-8859-1") }
+            throw error
+        }
     }
 
     /// UTF-16 written without a byte-order mark: in its first 512 pairs, the zero bytes all on one side.

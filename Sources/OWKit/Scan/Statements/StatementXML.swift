@@ -4,13 +4,14 @@ import OWBase
 /// OFX/QFX (SGML v1 and XML v2) and ISO 20022 CAMT.053 statements read into the same rows as a
 /// CSV: recognised by their content, whatever the file is called.
 package enum StatementXML {
-    package enum Kind { case ofx, camt }
+    package enum Kind { case ofx, camt, mt940 }
 
     /// What a file's first bytes say it is, or nil for a CSV.
     package static func kind(_ text: String) -> Kind? {
         let head = text.prefix(4096)
         if head.contains("OFXHEADER") || head.contains("<OFX>") { return .ofx }
         if head.contains("camt.053") || head.contains("BkToCstmrStmt") { return .camt }
+        if StatementMT940.looksLike(head) { return .mt940 }
         return nil
     }
 

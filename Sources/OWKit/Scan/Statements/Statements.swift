@@ -32,6 +32,7 @@ package enum StatementReader {
         switch StatementXML.kind(text) {
         case .ofx: return try StatementXML.ofx(text, defaultCurrency: defaultCurrency)
         case .camt: return try StatementCAMT.read(text, defaultCurrency: defaultCurrency)
+        case .mt940: return try StatementMT940.read(text, defaultCurrency: defaultCurrency)
         case nil:
             return try StatementCSV.read(
                 text, map: StatementMap(map), defaultCurrency: defaultCurrency, sourceKey: sourceKey,
