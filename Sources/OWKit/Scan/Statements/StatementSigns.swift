@@ -3,14 +3,10 @@ import OWBase
 
 /// How a statement writes its days and signs its amounts, told from its lines unless `--map` says.
 package struct StatementSigns {
-    static let refundWords = NeedleSet([
-        "refund", "reversal", "chargeback", "gutschrift", "erstattung", "remboursement", "reembolso", "rimborso",
-    ])
-    /// Words of a line saying money came in: a refund, a deposit, a card's bill paid, wages.
-    static let moneyInWords = NeedleSet([
-        "refund", "reversal", "chargeback", "gutschrift", "erstattung", "remboursement", "reembolso", "rimborso", "deposit",
-        "thank you", "payment received", "salary", "gehalt", "lohn", "einzahlung", "salaire", "virement reçu",
-    ])
+    static let refundWordList = ["refund", "reversal", "chargeback", "gutschrift", "erstattung", "remboursement", "reembolso", "rimborso"]
+    static let refundWords = NeedleSet(refundWordList)
+    /// Words of a line saying money came in: a refund, a deposit, a card's bill paid. Not wages: an office pays them out.
+    static let moneyInWords = NeedleSet(refundWordList + ["deposit", "thank you", "payment received", "einzahlung", "virement reçu"])
     static let creditMarks: Set<String> = ["bij", "credit", "cr", "c", "crdt", "h", "haben", "in", "gutschrift"]
     static let debitMarks: Set<String> = ["af", "debit", "dr", "d", "dbit", "s", "soll", "out", "lastschrift"]
     /// The lines a file's sign is told from: enough for any export's mix, few enough to cost nothing.
