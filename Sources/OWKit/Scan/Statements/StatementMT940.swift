@@ -108,7 +108,8 @@ package enum StatementMT940 {
             // The entry date has no year: December's value date booked in January is next year's.
             let year = 2000 + yy + (booked.month < month - 6 ? 1 : booked.month > month + 6 ? -1 : 0)
             date = Time.parseDay("\(Time.pad(year, 4))-\(Time.pad(booked.month, 2))-\(Time.pad(booked.day, 2))")
-            let mark = String(decoding: s[i..<min(i + 2, s.count)], as: UTF8.self)
+            guard i + 2 < s.count else { return }  // a mark and an amount at the least
+            let mark = String(decoding: s[i..<i + 2], as: UTF8.self)
             if mark == "RC" || mark == "RD" {
                 debit = mark == "RC"  // a credit reversed is money out
                 i += 2
@@ -116,7 +117,8 @@ package enum StatementMT940 {
                 debit = mark.first != "C"
                 i += 1
             }
-            if i < s.count, s[i] >= UInt8(ascii: "A") { i += 1 }  // the funds code, the currency's third letter
+            if s[i] >= UInt8(ascii: "A") { i += 1 }  // the funds code, the currency's third letter
+            guard i < s.count else { return }
             let amountEnd = s[i...].firstIndex { !($0 >= 48 && $0 <= 57) && $0 != UInt8(ascii: ",") } ?? s.count
             let parts = String(decoding: s[i..<amountEnd], as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
             guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 15 else { return }
@@ -132,12 +134,12 @@ package enum StatementMT940 {
             // The decimals the currency has (a JPY amount has none), any past them dropped.
             guard let date, let amount,
                 let minor = Int64(
-                    amount.whole + (amount.decimals + String(repeating: "0", count: currency.exponent)).prefix(currency.exponent))
+                    amount.whole + (amount.decimals + String(repeating: "0", count: currency.exponent)).prefix(currency.exponent)),
+                minor <= Money.maxMinor
             else { return nil }
-            let scaled = minor
             let (description, payee) = StatementMT940.described(details)
             var row = StatementRow(
-                line: line, date: date, description: description, amount: Money(minor: debit ? scaled : -scaled, currency: currency))
+                line: line, date: date, description: description, amount: Money(minor: debit ? minor : -minor, currency: currency))
             row.payee = payee == description ? nil : payee
             row.account = account
             row.bankID = reference.flatMap { $0.isEmpty ? nil : $0 }
