@@ -36,8 +36,15 @@ package enum StatementReader {
         case nil:
             return try StatementCSV.read(
                 text, map: StatementMap(map), defaultCurrency: defaultCurrency, sourceKey: sourceKey,
-                namesVendor: { if case .vendor? = StatementPayee.of($0, index) { true } else { false } })
+                namesVendor: { namesVendor($0, index) })
         }
+    }
+
+    /// Whether a line names a catalog vendor by its name or domain, evidence enough of spend to tell a file's sign. Not by
+    /// an alias alone: "Azure Interior", a furniture shop, is not Microsoft Azure, and one such line turned a file round.
+    static func namesVendor(_ text: String, _ index: VendorIndex) -> Bool {
+        guard let v = index.vendor(namedIn: text, aliases: false) ?? StatementPayee.vendorByDomainWord(text, index) else { return false }
+        return !StatementPayee.isProcessor(v)
     }
 
     package static func read(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency) throws -> Contents {
