@@ -43,7 +43,33 @@ def not_on_postgres_yet(reason):
     return pytest.mark.skipif(ON_POSTGRES, reason="not on PostgreSQL yet (issue 35): " + reason)
 
 
+def clear_dead_faketime_files(shm="/dev/shm"):
+    """faketime (the wrapper) names its shared memory and semaphore after its process id and refuses to start
+    ('sem_open: File exists') when a killed one left them behind and the id comes round again. Those of processes
+    that are gone are removed before the tests start (xdist's workers each try; a file already gone is fine)."""
+    try:
+        names = os.listdir(shm)
+    except OSError:
+        return
+    for name in names:
+        found = re.fullmatch(r"(?:faketime_shm_|sem\.faketime_sem_)(\d+)", name)
+        if not found:
+            continue
+        try:
+            os.kill(int(found.group(1)), 0)
+            continue  # alive: in use
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue  # alive, another user's
+        try:
+            os.unlink(os.path.join(shm, name))
+        except OSError:
+            pass
+
+
 def pytest_configure(config):
+    clear_dead_faketime_files()
     # The rule (issue 35): a test goes through the ledger's SQL (writes, queries, triggers, locks, migrations, audit,
     # digest, the remote server) and runs on both backends, unless what it checks is a reader (a PDF, a charset, MIME,
     # a statement or import format, e-invoices, look-alikes, free text), the front end (parser, help, completion, man
