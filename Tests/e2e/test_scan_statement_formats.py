@@ -154,6 +154,23 @@ def test_spends_sign_is_told_by_what_lines_say_not_by_their_majority(office):
         ("Friend", Decimal("-12.00"))]
 
 
+def test_what_does_not_tell_the_sign_does_not(office):
+    """A review's cases: a word inside a name (DEPOSITPHOTOS, a vendor) or one 'deposit' among charges does not turn
+    a card's export round; a Card Type column (Credit, Debit) out of step with the amounts' signs is not the
+    direction; a 'Notes' column beside 'Transaction Details' is not the description; Monzo's local_amount is foreign."""
+    card = ("Date,Description,Amount\n12/01/2026,AMAZON MKTPLACE,25.99\n12/05/2026,HOTEL DEPOSIT LONDON,29.00\n"
+            "12/06/2026,DEPOSITPHOTOS INC,12.40\n")
+    assert [a for _, a in spend(office, "card2.csv", card)] == [Decimal("25.99"), Decimal("29.00"), Decimal("12.40")]
+    types = "Date,Description,Card Type,Amount\n2026-12-01,SLACK,Credit,-6.25\n2026-12-02,ZOOM.US,Debit,-14.99\n"
+    assert spend(office, "types.csv", types) == [("SLACK", Decimal("6.25")), ("ZOOM.US", Decimal("14.99"))]
+    notes = "Date,Notes,Transaction Details,Amount\n2026-12-01,,SLACK TECHNOLOGIES,-6.25\n"
+    assert spend(office, "notes.csv", notes) == [("SLACK TECHNOLOGIES", Decimal("6.25"))]
+    monzo = ("id,created,amount,currency,local_amount,local_currency,description\n"
+             "tx_1,2026-12-01T10:00:00Z,-10.50,GBP,-12.00,EUR,NOTION.SO\n")
+    row = inspect(office, write(office, "monzo.csv", monzo))[0]
+    assert (row["amount"], row["foreign_amount"], row["foreign_currency"]) == (Decimal("10.50"), Decimal("12.00"), "EUR"), row
+
+
 def test_a_debit_credit_column_is_found_by_what_it_holds(office):
     """`TRANSACTION TYPE` (DEBIT, CREDIT) or `D/C` (D, C) on every line is the direction, whatever the amount's sign."""
     dcu = ('"DATE","TRANSACTION TYPE","DESCRIPTION","AMOUNT"\n"12/31/2026","DEBIT","TRANSFER TO SAVINGS","-$7,971.39"\n'

@@ -83,6 +83,25 @@ def test_the_details_line_in_its_three_forms(office):
     assert [r["vendor"] for r in rows] == ["Notion", None, None, "Zoom"]
 
 
+def test_remittance_keys_subfields_and_amounts_not_misread(office):
+    """A review's cases: Dutch `/REMI/USTD//text`, German subfields with no booking code before them, an amount
+    written with a point (not MT940's comma) or with more decimals than the currency has: read, or not read, never
+    misread."""
+    path = office.home / "review.sta"
+    path.write_text(":20:X\n:25:NL12INGB0001234567\n:60F:C261101EUR100,00\n"
+                    ":61:2611021102D5,00NTRFNONREF\n"
+                    ":86:/TRTP/SEPA OVERBOEKING/IBAN/NL12/BIC/INGB/NAME/ACME BV/REMI/USTD//Factuur 2026-99/EREF/NOTPROVIDED\n"
+                    ":61:2611031103D6,25NMSCNONREF\n:86:?20Rechnung 42 Slack?32ACME GmbH\n"
+                    ":61:2611041104D1.50NTRFNONREF\n:86:point\n"
+                    ":61:2611051105D1,2345NTRFNONREF\n:86:four decimals\n"
+                    ":62F:C261105EUR88,75\n")
+    r = office.ok("scan", "inspect", path, "--json")
+    rows = json.loads(r.out, parse_float=Decimal)
+    assert [(r["description"], r["payee"], r["amount"]) for r in rows] == [
+        ("Factuur 2026-99", "ACME BV", Decimal("5.00")), ("Rechnung 42 Slack", "ACME GmbH", Decimal("6.25"))]
+    assert "2 line(s) not read" in r.err, r.err
+
+
 def test_a_scan_of_an_mt940_statement_makes_charges_once(office):
     path = office.home / "konto.sta"
     path.write_text(STATEMENT)

@@ -70,7 +70,8 @@ extension Exporter {
 
     /// Two columns for a character East Asian Width calls wide or fullwidth, or one shown as an emoji; else one.
     static func width(of c: Character) -> Int {
-        guard let first = c.unicodeScalars.first, first.value >= 0x1100 else { return 1 }
+        guard let first = c.unicodeScalars.first, first.value >= 0xA9 else { return 1 }
+        // U+FE0F asks for the emoji picture (`©️`): two columns, as the emoji themselves.
         if c.unicodeScalars.contains(where: { $0.value == 0xFE0F }) || first.properties.isEmojiPresentation { return 2 }
         let v = first.value
         return wideRanges.contains { $0.contains(v) } ? 2 : 1

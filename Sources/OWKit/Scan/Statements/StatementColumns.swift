@@ -16,12 +16,14 @@ package struct StatementColumns {
     static let descriptionNames = [
         "description", "merchant", "payee", "details", "text", "name", "memo", "verwendungszweck", "beschreibung",
         "empfänger", "libellé", "concepto", "narrative", "naam / omschrijving", "omschrijving", "mededelingen", "handelaar", "toelichting",
-        "label", "note", "remarque", "purpose",
     ]
+    /// Short words that name a description only as a whole header, and only when no name above is there
+    /// (`Notes` beside `Transaction Details` is a note).
+    static let descriptionLastNames = ["label", "note", "remarque", "purpose"]
     static let payeeNames = [
         "payee", "payee name", "beguenstigter/zahlungspflichtiger", "begünstigter/zahlungspflichtiger", "auftraggeber/empfänger",
         "zahlungsempfänger*in", "zahlungsempfänger", "naam tegenpartij", "bénéficiaire", "merchant", "name", "naam", "nom",
-        "partner name", "counterparty", "counterparty name",
+        "partner name", "counterparty", "counterparty name", "counter party",
     ]
     static let amountNames = ["amount", "value", "betrag", "montant", "importe", "sum", "bedrag", "gross", "brut", "net"]
     static let debitNames = ["debit", "soll", "débit", "withdrawal", "paid out", "money out", "ausgang", "belastung"]
@@ -37,7 +39,7 @@ package struct StatementColumns {
     ]
     /// What kind of line it is (`Bank Deposit to PP Account`, `Gutschrift`): read only for what it says of spend's sign.
     static let kindNames = ["type", "transaction type", "buchungstext", "umsatzart", "booking text", "type d'opération", "tipo"]
-    static let foreignWords = ["foreign", "original", "local_", "ursprünglich", "fremdwährung", "originalbetrag", "devise d'origine"]
+    static let foreignWords = ["foreign", "original", "local ", "ursprünglich", "fremdwährung", "originalbetrag", "devise d'origine"]
 
     package var date: Int
     package var valueDate: Int? = nil
@@ -89,7 +91,10 @@ package struct StatementColumns {
         // The first payee name of the list that the header has: `Naam tegenpartij` before `Naam` (KBC's holder).
         let payee = try finder.explicit("payee") ?? Self.payeeNames.lazy.compactMap { names.firstIndex(of: $0) }.first
         if let payee { finder.taken.insert(payee) }
-        guard let desc = try finder.find("description", Self.descriptionNames) ?? payee else {
+        guard
+            let desc = try finder.find("description", Self.descriptionNames) ?? payee
+                ?? finder.find("description", Self.descriptionLastNames, exactOnly: true)
+        else {
             throw OWError.badData("no description column found", hint: "name it with --map description=COLUMN")
         }
         description = desc
@@ -117,30 +122,35 @@ package struct StatementColumns {
     }
 
     /// A column no name gave away that says debit or credit on every line (`TRANSACTION TYPE`: DEBIT, CREDIT; `D/C`),
-    /// both kinds among them: the direction, so that no sign has to be guessed.
+    /// both kinds among them, and in step with the amounts' signs where they have any (nine lines in ten one way
+    /// round or the other): the direction, so that no sign has to be guessed. A card export's `Card Type` (Credit,
+    /// Debit) is not in step, and is not taken.
     mutating func findDirection<C: Collection<CSV.Line>>(in records: C) {
-        guard direction == nil else { return }
+        guard direction == nil, let amount else { return }
         let used = Set(
-            [date, description, keyDescription]
-                + [valueDate, payee, amount, debit, credit, currency, foreignAmount, foreignCurrency, account].compactMap { $0 })
-        let width = records.first?.fields.count ?? 0
+            [date, description, keyDescription, amount]
+                + [valueDate, payee, debit, credit, currency, foreignAmount, foreignCurrency, account].compactMap { $0 })
+        let lines = records.prefix(StatementSigns.voters)
+        let width = lines.first?.fields.count ?? 0
         for column in 0..<width where !used.contains(column) {
-            var credits = 0
-            var debits = 0
-            var other = false
-            for r in records.prefix(StatementSigns.voters) where r.fields.count > column {
+            var marks: [(debit: Bool, negative: Bool)] = []
+            var signed = false
+            for r in lines where r.fields.count > max(column, amount) {
                 let mark = CSV.trim(r.fields[column]).lowercased()
                 if mark.isEmpty { continue }
-                if StatementSigns.creditMarks.contains(mark) {
-                    credits += 1
-                } else if StatementSigns.debitMarks.contains(mark) {
-                    debits += 1
-                } else {
-                    other = true
+                let isDebit = StatementSigns.debitMarks.contains(mark)
+                guard isDebit || StatementSigns.creditMarks.contains(mark) else {
+                    marks = []
                     break
                 }
+                let value = CSV.trim(r.fields[amount])
+                let negative = value.hasPrefix("-") || value.hasPrefix("(") || value.hasSuffix("-")
+                signed = signed || negative
+                marks.append((isDebit, negative))
             }
-            if !other, credits > 0, debits > 0 {
+            guard marks.contains(where: \.debit), marks.contains(where: { !$0.debit }) else { continue }
+            let along = marks.filter { $0.debit == $0.negative }.count
+            if !signed || along * 10 >= marks.count * 9 || (marks.count - along) * 10 >= marks.count * 9 {
                 direction = column
                 return
             }

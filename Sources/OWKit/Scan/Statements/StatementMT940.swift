@@ -121,7 +121,10 @@ package enum StatementMT940 {
             guard i < s.count else { return }
             let amountEnd = s[i...].firstIndex { !($0 >= 48 && $0 <= 57) && $0 != UInt8(ascii: ",") } ?? s.count
             let parts = String(decoding: s[i..<amountEnd], as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
-            guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 15 else { return }
+            // A point after the amount (`1.50`) is not MT940's decimal comma: the line is not read rather than misread.
+            guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 15,
+                amountEnd == s.count || s[amountEnd] != UInt8(ascii: ".")
+            else { return }
             amount = (parts[0], parts.count == 2 ? parts[1] : "")
             // After the amount, the type (NTRF) and the customer's reference; after `//`, the bank's.
             let slash = UInt8(ascii: "/")
@@ -131,8 +134,8 @@ package enum StatementMT940 {
         }
 
         func row(line: Int, currency: Currency, account: String?) -> StatementRow? {
-            // The decimals the currency has (a JPY amount has none), any past them dropped.
-            guard let date, let amount,
+            // The decimals the currency has (a JPY amount has none); more than it has are a line not read, unless zeros.
+            guard let date, let amount, amount.decimals.dropFirst(currency.exponent).allSatisfy({ $0 == "0" }),
                 let minor = Int64(
                     amount.whole + (amount.decimals + String(repeating: "0", count: currency.exponent)).prefix(currency.exponent)),
                 minor <= Money.maxMinor
@@ -160,7 +163,8 @@ package enum StatementMT940 {
         if text.includes("?2") || text.includes("?3") {
             // German: ?00 booking text, ?20–?29 and ?60–?63 the remittance, ?32–?33 the other party's name.
             var fields: [Int: String] = [:]
-            for part in text.split(separator: "?").dropFirst() where part.count >= 2 {
+            // What comes before the first `?` is the booking code (or nothing), never a subfield.
+            for part in text.split(separator: "?", omittingEmptySubsequences: false).dropFirst() where part.count >= 2 {
                 if let key = Int(part.prefix(2)) { fields[key, default: ""] += part.dropFirst(2) }
             }
             // 27 characters each: a full one goes on mid-word in the next.
@@ -188,7 +192,11 @@ package enum StatementMT940 {
                 }
             }
             let name = values["NAME"].map { $0.trimmed(.whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-            let remittance = (values["REMI"] ?? "").trimmed(.whitespaces)
+            // `/REMI/USTD//Factuur 12/`: the remittance's own keys hold its text.
+            let remittance =
+                ["REMI", "USTD", "STRD", "CDTRREF"].lazy.compactMap { values[$0]?.trimmed(.whitespaces) }.first {
+                    !$0.isEmpty
+                } ?? ""
             return (remittance.isEmpty ? name ?? text : remittance, name)
         }
         return (text, nil)

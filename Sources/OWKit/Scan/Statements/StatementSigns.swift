@@ -5,8 +5,6 @@ import OWBase
 package struct StatementSigns {
     static let refundWordList = ["refund", "reversal", "chargeback", "gutschrift", "erstattung", "remboursement", "reembolso", "rimborso"]
     static let refundWords = NeedleSet(refundWordList)
-    /// Words of a line saying money came in: a refund, a deposit, a card's bill paid. Not wages: an office pays them out.
-    static let moneyInWords = NeedleSet(refundWordList + ["deposit", "thank you", "payment received", "einzahlung", "virement reçu"])
     static let creditMarks: Set<String> = ["bij", "credit", "cr", "c", "crdt", "h", "haben", "in", "gutschrift"]
     static let debitMarks: Set<String> = ["af", "debit", "dr", "d", "dbit", "s", "soll", "out", "lastschrift"]
     /// The lines a file's sign is told from: enough for any export's mix, few enough to cost nothing.
@@ -37,32 +35,46 @@ package struct StatementSigns {
         }
     }
 
-    /// Which sign spend has in a file with one signed amount column, told from its own lines. A line paying a
-    /// catalog vendor has spend's sign; one saying money came in (a refund, a deposit, "payment – thank you") the
-    /// other. Only with no such line, or as many one way as the other, is spend the sign most lines have (a card's
-    /// export is mostly charges, an account's mostly payments out; a tie is negative, as banks write it). A majority
-    /// alone turned an export of a few deposits and a transfer out the wrong way round, and two overlapping exports
-    /// of one account opposite ways.
+    /// Which sign spend has in a file with one signed amount column, told from its own lines: each votes for its
+    /// sign being spend's, a tie negative (as banks write it). A line saying money came in (a refund, a deposit,
+    /// "payment – thank you", whole words) votes the other way; else a line paying a catalog vendor by name or domain
+    /// counts three times. A plain majority turned an export of a few deposits and a transfer out the wrong way round, and two
+    /// overlapping exports of one account opposite ways.
     static func spendIsNegative<C: Collection<CSV.Line>>(
         _ records: C, amount a: Int, _ cols: StatementColumns, namesVendor: (String) -> Bool
     ) -> Bool {
-        var evidence = 0  // > 0: spend is negative
-        var negative = 0
-        var voters = 0
+        var score = 0  // ≥ 0: spend is negative
         for r in records where r.fields.count > a {
             let value = r.fields[a].trimmed(.whitespaces)
             guard value.utf8.contains(where: { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }) else { continue }
-            let isNegative = value.hasPrefix("-") || value.hasPrefix("(")
+            let vote = value.hasPrefix("-") || value.hasPrefix("(") ? 1 : -1
             let text = [cols.description, cols.payee, cols.kind].compactMap { $0.flatMap { $0 < r.fields.count ? r.fields[$0] : nil } }
-            if text.contains(where: { LowerText($0).contains(any: moneyInWords) }) {
-                evidence += isNegative ? -1 : 1
-                continue  // a statement of one refund is not one of positive spend
+            // Words first: a refund names the vendor it comes from.
+            if text.contains(where: saysMoneyIn) {
+                score -= vote
+            } else if text.contains(where: namesVendor) {
+                score += 3 * vote
+            } else {
+                score += vote
             }
-            if text.contains(where: namesVendor) { evidence += isNegative ? 2 : -2 }
-            voters += 1
-            if isNegative { negative += 1 }
         }
-        return evidence != 0 ? evidence > 0 : negative * 2 >= voters
+        return score >= 0
+    }
+
+    /// Words of a line saying money came in, as whole words ("DEPOSITPHOTOS" is a vendor, not a deposit); not wages:
+    /// an office pays them out.
+    static let moneyInPhrases: [[Substring]] =
+        (refundWordList + ["deposit", "thank you", "payment received", "einzahlung", "virement reçu"]).map {
+            $0.split(separator: " ")
+        }
+
+    static func saysMoneyIn(_ text: String) -> Bool {
+        let words = text.lowercased().split { !$0.isLetter && !$0.isNumber }
+        return moneyInPhrases.contains { phrase in
+            words.indices.contains { i in
+                i + phrase.count <= words.count && zip(words[i..<i + phrase.count], phrase).allSatisfy { $0 == $1 }
+            }
+        }
     }
 
     /// The spend an amount column's value stands for: positive spend, negative money in.

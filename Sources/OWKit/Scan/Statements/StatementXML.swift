@@ -137,7 +137,7 @@ package enum StatementCAMT {
         guard let dateText = f["BookgDt/Dt"] ?? f["BookgDt/DtTm"] ?? f["ValDt/Dt"], let date = StatementXML.day(dateText),
             let amountText = f["Amt"], let currency = e.currency.flatMap({ try? Currency.parse($0) }) ?? defaultCurrency as Currency?,
             // An XML decimal: `8.850` is 8.85, never the thousands `MoneyParser` would read in it.
-            let minor = EInvoice.minorUnits(amountText, exponent: currency.exponent)
+            let minor = EInvoice.minorUnits(amountText, exponent: currency.exponent), minor.magnitude <= Money.maxMinor.magnitude
         else { return nil }
         let paid = Money(minor: minor, currency: currency)
         // A debit is money out: spend. Money in (a refund, a payment received) is negative spend.
