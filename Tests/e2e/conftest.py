@@ -24,6 +24,11 @@ BIN = os.environ.get("OWATCH_BIN", str(ROOT / ".build" / "debug" / "owatch"))
 
 # OWATCH_TEST_LEDGER=postgresql://… runs every Office on a fresh PostgreSQL database (issue 35).
 ON_POSTGRES = bool(os.environ.get("OWATCH_TEST_LEDGER"))
+# Where the caller's own owatch lives is not the tests': an office builds its environment from nothing, and tests that
+# run owatch as another account (runuser) inherit this process's, where an XDG_CONFIG_HOME of the caller's pointed
+# that account at a folder it may not write.
+for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "OWATCH_LEDGER", "OWATCH_TOKEN", "OWATCH_FORMAT", "OWATCH_REMOTE"):
+    os.environ.pop(_name, None)
 # The advisory lock owatch's writers take on PostgreSQL (PostgresStorage.writeLock: "owatch" in ASCII).
 PG_WRITE_LOCK = 0x6F7761746368
 
