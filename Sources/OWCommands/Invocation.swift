@@ -83,9 +83,10 @@ class Invocation {
     /// How messages name an input: its path, or "standard input" for `-`.
     static func inputName(_ path: String) -> String { path == "-" ? "standard input" : path }
 
-    /// An amount as typed (an option's or an argument's), in `currency` unless it writes its own (default: the ledger's).
+    /// An amount as typed (an option's or an argument's), in `currency` unless it writes its own (default: the ledger's);
+    /// `12.345` in a currency with cents is refused as ambiguous (`MoneyParser.parseTyped`).
     func amount(_ text: String, currency: Currency? = nil) throws -> Money {
-        try MoneyParser.parse(text, defaultCurrency: try currency ?? Currency.parse(session.ledger.currency))
+        try MoneyParser.parseTyped(text, defaultCurrency: try currency ?? Currency.parse(session.ledger.currency))
     }
 
     /// Asks before a destructive change, on a terminal only: piped or with `--yes` it never

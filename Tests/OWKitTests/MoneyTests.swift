@@ -35,6 +35,17 @@ final class MoneyTests: XCTestCase {
         }
     }
 
+    /// Typed amounts: a lone separator before three digits is refused where it could be thousands or decimals.
+    func testTypedAmountsRefuseWhatCouldBeEither() throws {
+        for ambiguous in ["12.345", "1,234", "12.000", "€1.500"] {
+            XCTAssertThrowsError(try MoneyParser.parseTyped(ambiguous, defaultCurrency: eur), ambiguous)
+        }
+        let plain: [(String, Int64)] = [("12.35", 1235), ("1,234.50", 123_450), ("1.234,50", 123_450), ("12345", 1_234_500), ("0,5", 50)]
+        for (text, minor) in plain { XCTAssertEqual(try MoneyParser.parseTyped(text, defaultCurrency: eur).minor, minor, text) }
+        XCTAssertEqual(try MoneyParser.parseTyped("1.234 BHD", defaultCurrency: eur).minor, 1234)
+        XCTAssertEqual(try MoneyParser.parseTyped("¥12,000", defaultCurrency: eur).minor, 12000)
+    }
+
     func testRejects() {
         // A leading 0 is never a group of thousands: "0.125" EUR has three decimals, not the value 125.
         for bad in [

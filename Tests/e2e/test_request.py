@@ -235,3 +235,14 @@ def test_approve_on_an_empty_queue_says_only_that(office):
     r = office.ok("approve")
     assert r.out == "" and r.err.strip() == "Nothing waits for approval.", r
     assert office.ok("approve", "--json").json() == []      # programs still get their empty list
+
+
+def test_a_cost_that_could_be_thousands_or_cents_is_refused(team):
+    """A new office's slip: a 12.35 EUR chair typed 12.345 reached the approval queue as 12,345.00 EUR. A lone
+    separator before three digits, in a currency with cents, is refused; nothing is asked."""
+    r = team.run("request", "new", "purchase", "Chair", "--cost", "12.345", token=team.toks["bob"])
+    assert r.rc == 64 and "'12.345' could be 12345 or 12.345" in r.err, r
+    assert team.ok("request", "list", "--json", token=team.toks["bob"]).json() == []
+    assert team.run("request", "new", "purchase", "Chair", "--cost", "0.125", token=team.toks["bob"]).rc == 64
+    chair = team.ok("request", "new", "purchase", "Chair", "--cost", "12,345.00", "--json", token=team.toks["bob"]).json()
+    assert chair["cost_minor"] == 1234500, chair

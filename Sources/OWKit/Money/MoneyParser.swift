@@ -33,6 +33,23 @@ public enum MoneyParser {
         return parsed
     }
 
+    /// An amount a person typed (an option's or an argument's): as `parse`, but one `.` or `,` before exactly three
+    /// digits, in a currency with one or two decimals, is refused as ambiguous rather than read as thousands: a 12.35 EUR chair
+    /// typed `12.345` reached the approval queue as 12,345.00 EUR. Documents and exports keep `parse`'s rule.
+    public static func parseTyped(_ text: String, defaultCurrency: Currency) throws -> Money {
+        let money: Money = try parse(text, defaultCurrency: defaultCurrency)
+        let marks = text.filter { $0 == "." || $0 == "," }
+        // A currency of three decimals reads them as decimals (`1.234 BHD`), of none as thousands (`¥12,000`): no doubt.
+        guard (1...2).contains(money.currency.exponent), marks.count == 1, let mark = marks.first else { return money }
+        let after = text.split(separator: mark, omittingEmptySubsequences: false)[1].prefix { $0.isASCII && $0.isNumber }
+        let before = text.split(separator: mark, omittingEmptySubsequences: false)[0].reversed().prefix { $0.isASCII && $0.isNumber }
+        guard after.count == 3, !before.isEmpty, !before.allSatisfy({ $0 == "0" }) else { return money }
+        let whole = String(before.reversed())
+        throw OWError.usage(
+            "'\(text.prefix(40))' could be \(whole)\(after) or \(whole).\(after): \(money.currency.code) has \(money.currency.exponent) decimal(s)",
+            hint: "write \(whole)\(after) (or \(whole),\(after).00) for thousands, or the amount to the cent")
+    }
+
     package static func tooLarge(_ text: String, _ currency: Currency) -> OWError {
         OWError.badData(
             "'\(text.prefix(40))' is too large an amount: the largest owatch accepts is \(Money(minor: Money.maxMinor, currency: currency).display)"
