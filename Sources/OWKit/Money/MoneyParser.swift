@@ -41,8 +41,9 @@ public enum MoneyParser {
         let marks = text.filter { $0 == "." || $0 == "," }
         // A currency of three decimals reads them as decimals (`1.234 BHD`), of none as thousands (`¥12,000`): no doubt.
         guard (1...2).contains(money.currency.exponent), marks.count == 1, let mark = marks.first else { return money }
-        let after = text.split(separator: mark, omittingEmptySubsequences: false)[1].prefix { $0.isASCII && $0.isNumber }
-        let before = text.split(separator: mark, omittingEmptySubsequences: false)[0].reversed().prefix { $0.isASCII && $0.isNumber }
+        let sides = text.split(separator: mark, omittingEmptySubsequences: false)
+        let after = sides[1].prefix { $0.isASCII && $0.isNumber }
+        let before = sides[0].reversed().prefix { $0.isASCII && $0.isNumber }
         guard after.count == 3, !before.isEmpty, !before.allSatisfy({ $0 == "0" }) else { return money }
         let whole = String(before.reversed())
         throw OWError.usage(

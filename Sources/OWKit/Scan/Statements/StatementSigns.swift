@@ -3,8 +3,6 @@ import OWBase
 
 /// How a statement writes its days and signs its amounts, told from its lines unless `--map` says.
 package struct StatementSigns {
-    static let refundWordList = ["refund", "reversal", "chargeback", "gutschrift", "erstattung", "remboursement", "reembolso", "rimborso"]
-    static let refundWords = NeedleSet(refundWordList)
     static let creditMarks: Set<String> = ["bij", "credit", "cr", "c", "crdt", "h", "haben", "in", "gutschrift"]
     static let debitMarks: Set<String> = ["af", "debit", "dr", "d", "dbit", "s", "soll", "out", "lastschrift"]
     /// The lines a file's sign is told from: enough for any export's mix, few enough to cost nothing.
@@ -13,10 +11,6 @@ package struct StatementSigns {
     var spendIsNegative = true
     package var dayFirst = false
     package var dates: StatementDateFormat? = nil
-
-    /// A byte search (`LowerText`): the standard library's `String.contains` built a substring searcher per
-    /// word and line, a fifth of a statement's scan (callgrind, 5,000 lines).
-    static func isRefund(_ description: String) -> Bool { LowerText(description).contains(any: refundWords) }
 
     /// `namesVendor`: whether a line's text pays a catalog vendor (the scan's index; spend, whatever its sign).
     package init<C: Collection<CSV.Line>>(
@@ -64,7 +58,10 @@ package struct StatementSigns {
     /// Words of a line saying money came in, as whole words ("DEPOSITPHOTOS" is a vendor, not a deposit); not wages:
     /// an office pays them out.
     static let moneyInPhrases: [[Substring]] =
-        (refundWordList + ["deposit", "thank you", "payment received", "einzahlung", "virement reçu"]).map {
+        [
+            "refund", "reversal", "chargeback", "gutschrift", "erstattung", "remboursement", "reembolso", "rimborso", "deposit",
+            "thank you", "payment received", "einzahlung", "virement reçu",
+        ].map {
             $0.split(separator: " ")
         }
 

@@ -23,8 +23,6 @@ package enum StatementReader {
         package var badLines: [(line: Int, key: String, why: String)] = []
     }
 
-    static func isRefund(_ description: String) -> Bool { StatementSigns.isRefund(description) }
-
     /// Every row of a statement, whatever it paid; a CSV's lines paying a catalog vendor tell which sign its spend has.
     package static func rows(_ text: String, map: String?, index: VendorIndex, defaultCurrency: Currency, sourceKey: String) throws
         -> StatementFile
